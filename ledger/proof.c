@@ -1,0 +1,159 @@
+/*
+ * proof.c - offline verification of inclusion and consistency proofs, by the
+ * algorithms of RFC 9162 §2.1.3.2 and §2.1.4.2.
+ *
+ * Nothing here trusts the proof: its length must be exactly what the sizes
+ * require (the walk must end with sn == 0 and use every element), indexes and
+ * sizes are range-checked before use, and a proof that proves anything else is
+ * rejected with LD_EVERIFY. The functions read only their arguments.
+ */
+#include "merkle.h"
+
+#include <inttypes.h>
+
+static bool fail(ld_error *err, const char *fmt_reason)
+{
+    LD_FAIL(err, LD_EVERIFY, "proof: %s", fmt_reason);
+    return false;
+}
+
+ld_status ledger_inclusion_root(uint64_t index, uint64_t size, const ledger_hash *leaf,
+                                const ledger_hash *proof, size_t proof_count, ledger_hash *out,
+                                ld_error *err)
+{
+    if (index >= size)
+        return LD_FAIL(err, LD_EVERIFY,
+                       "proof: leaf index %" PRIu64 " is not below tree size %" PRIu64, index,
+                       size);
+    ledger_hasher *hasher = NULL;
+    ld_status status = ledger_hasher_new(&hasher, err);
+    if (status != LD_OK)
+        return status;
+    uint64_t fn = index, sn = size - 1;
+    ledger_hash r = *leaf;
+    for (size_t i = 0; i < proof_count; i++) {
+        if (sn == 0) {
+            status = LD_FAIL(err, LD_EVERIFY, "proof: longer than the tree is deep");
+            goto out;
+        }
+        if ((fn & 1) || fn == sn) {
+            status = ledger_hasher_node(hasher, &proof[i], &r, &r, err);
+            /* A right edge node skips the levels where it has no sibling. */
+            if (!(fn & 1))
+                while (!(fn & 1) && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+        } else {
+            status = ledger_hasher_node(hasher, &r, &proof[i], &r, err);
+        }
+        if (status != LD_OK)
+            goto out;
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0) {
+        status = LD_FAIL(err, LD_EVERIFY, "proof: shorter than the tree is deep");
+        goto out;
+    }
+    *out = r;
+out:
+    ledger_hasher_free(hasher);
+    return status;
+}
+
+bool ledger_inclusion_verify(uint64_t index, uint64_t size, const ledger_hash *leaf,
+                             const ledger_hash *proof, size_t proof_count, const ledger_hash *root,
+                             ld_error *err)
+{
+    ledger_hash computed;
+    if (ledger_inclusion_root(index, size, leaf, proof, proof_count, &computed, err) != LD_OK)
+        return false;
+    if (!ledger_hash_equal(&computed, root))
+        return fail(err, "inclusion proof does not lead to the root");
+    return true;
+}
+
+bool ledger_consistency_verify(uint64_t old_size, uint64_t new_size, const ledger_hash *old_root,
+                               const ledger_hash *new_root, const ledger_hash *proof,
+                               size_t proof_count, ld_error *err)
+{
+    if (old_size > new_size)
+        return fail(err, "old tree is larger than the new tree");
+    if (old_size == 0) {
+        /* Every tree extends the empty one, whose root is fixed. */
+        ledger_hash empty;
+        ledger_hash_empty(&empty);
+        if (proof_count != 0)
+            return fail(err, "consistency with an empty tree needs an empty proof");
+        if (!ledger_hash_equal(old_root, &empty))
+            return fail(err, "old root is not the empty-tree root");
+        return true;
+    }
+    if (old_size == new_size) {
+        if (proof_count != 0)
+            return fail(err, "consistency of equal sizes needs an empty proof");
+        if (!ledger_hash_equal(old_root, new_root))
+            return fail(err, "equal sizes with different roots");
+        return true;
+    }
+    if (proof_count == 0)
+        return fail(err, "consistency proof is empty");
+
+    /* When old_size is a power of two the old tree is a subtree of the new one
+     * and its root is the proof's implicit first element. */
+    const ledger_hash *first = &proof[0];
+    size_t next = 1;
+    if ((old_size & (old_size - 1)) == 0) {
+        first = old_root;
+        next = 0;
+    }
+    ledger_hasher *hasher = NULL;
+    if (ledger_hasher_new(&hasher, err) != LD_OK)
+        return false;
+    bool ok = false;
+    uint64_t fn = old_size - 1, sn = new_size - 1;
+    while (fn & 1) {
+        fn >>= 1;
+        sn >>= 1;
+    }
+    ledger_hash fr = *first, sr = *first;
+    for (size_t i = next; i < proof_count; i++) {
+        const ledger_hash *c = &proof[i];
+        if (sn == 0) {
+            fail(err, "consistency proof is too long");
+            goto out;
+        }
+        if ((fn & 1) || fn == sn) {
+            if (ledger_hasher_node(hasher, c, &fr, &fr, err) != LD_OK ||
+                ledger_hasher_node(hasher, c, &sr, &sr, err) != LD_OK)
+                goto out;
+            if (!(fn & 1))
+                while (!(fn & 1) && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+        } else {
+            if (ledger_hasher_node(hasher, &sr, c, &sr, err) != LD_OK)
+                goto out;
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0) {
+        fail(err, "consistency proof is too short");
+        goto out;
+    }
+    if (!ledger_hash_equal(&fr, old_root)) {
+        fail(err, "consistency proof does not lead to the old root");
+        goto out;
+    }
+    if (!ledger_hash_equal(&sr, new_root)) {
+        fail(err, "consistency proof does not lead to the new root");
+        goto out;
+    }
+    ok = true;
+out:
+    ledger_hasher_free(hasher);
+    return ok;
+}
