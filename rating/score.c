@@ -1,0 +1,514 @@
+/*
+ * score.c - rating one application against a loaded policy.
+ *
+ * The order of work is fixed so every rating can be explained: bin each factor
+ * (missing first, then special values, then bins, then else), add the points to
+ * the scorecard's base points, find the grade whose [min_score, max_score)
+ * holds the score, apply the knock-out rules, and from the grade derive the
+ * maximum amount, term, rate and fee. The decision is the most severe action of
+ * everything that was hit (decline over refer over approve). Nothing here
+ * allocates: the result is a plain struct the caller owns.
+ *
+ * Money stays in fen and is multiplied by rates in __int128, rounded once half
+ * away from zero (DESIGN.md "Rounding"); ratios are doubles because they are
+ * inputs to bins, never amounts.
+ */
+#include "rating_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void rating_input_init(rating_input *in, rating_kind kind)
+{
+    memset(in, 0, sizeof *in);
+    in->kind = kind;
+    in->age_at_maturity = -1;
+    in->identity_valid = false;
+}
+
+void rating_input_set_number(rating_input *in, rating_feature feature, double value)
+{
+    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+        return;
+    in->features[feature].present = true;
+    in->features[feature].number = value;
+}
+
+void rating_input_set_category(rating_input *in, rating_feature feature, const char *value)
+{
+    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+        return;
+    in->features[feature].present = value != NULL;
+    snprintf(in->features[feature].category, RATING_CATEGORY_MAX, "%s", value ? value : "");
+}
+
+/* value x rate, rounded half away from zero: fen times millionths. */
+static ld_money apply_rate(ld_money amount, int64_t millionths)
+{
+    return ld_round_div((__int128)amount * millionths, LD_RATE_ONE);
+}
+
+/* What the collateral can secure: sum of value x LTV cap, capped to money range. */
+static ld_money collateral_capacity(const rating_policy *policy, const rating_input *in)
+{
+    __int128 total = 0;
+    for (size_t i = 0; i < in->collateral_count; i++) {
+        const rating_collateral *c = &in->collateral[i];
+        total += apply_rate(c->value, policy->ltv_caps[c->type]);
+    }
+    return total > LD_MONEY_MAX ? LD_MONEY_MAX : (ld_money)total;
+}
+
+/* What the guarantees cover: each guarantee counts up to the guarantor's capacity
+ * (net assets minus guarantees it already gives, the policy's only rule). */
+static ld_money guarantee_cover(const rating_input *in)
+{
+    __int128 total = 0;
+    for (size_t i = 0; i < in->guarantor_count; i++) {
+        const rating_guarantor *g = &in->guarantors[i];
+        __int128 capacity = (__int128)g->net_assets - g->outstanding_guarantees;
+        if (capacity < 0)
+            capacity = 0;
+        total += g->amount_guaranteed < capacity ? g->amount_guaranteed : capacity;
+    }
+    return total > LD_MONEY_MAX ? LD_MONEY_MAX : (ld_money)total;
+}
+
+void rating_input_derive_cover(const rating_policy *policy, rating_input *in)
+{
+    if (in->requested_amount <= 0 || in->collateral_count > RATING_MAX_COLLATERAL ||
+        in->guarantor_count > RATING_MAX_GUARANTORS)
+        return;
+    for (size_t i = 0; i < in->collateral_count; i++)
+        if ((unsigned)in->collateral[i].type >= RATING_COLL_TYPE_COUNT)
+            return;
+    if (!in->features[RATING_F_COLLATERAL_COVER].present)
+        rating_input_set_number(in, RATING_F_COLLATERAL_COVER,
+                                (double)collateral_capacity(policy, in) /
+                                    (double)in->requested_amount);
+    if (!in->features[RATING_F_GUARANTOR_COVER].present)
+        rating_input_set_number(in, RATING_F_GUARANTOR_COVER,
+                                (double)guarantee_cover(in) / (double)in->requested_amount);
+}
+
+int rating_factor_select(const rating_factor *factor, const rating_value *value)
+{
+    if (!value->present)
+        return RATING_BINSEL_MISSING;
+    if (rating_feature_is_categorical(factor->feature)) {
+        if (value->category[0] == '\0')
+            return RATING_BINSEL_MISSING;
+        for (size_t b = 0; b < factor->bin_count; b++) {
+            const rating_bin *bin = &factor->bins[b];
+            for (size_t c = 0; c < bin->category_count; c++)
+                if (strcmp(bin->categories[c], value->category) == 0)
+                    return (int)b;
+        }
+        return RATING_BINSEL_ELSE;
+    }
+    double x = value->number;
+    /* NaN compares false with every bound and would land in whichever bin is
+     * tested first; it means "no value", so it goes to the missing bin. */
+    if (isnan(x))
+        return RATING_BINSEL_MISSING;
+    for (size_t s = 0; s < factor->special_count; s++)
+        if (factor->specials[s].value == x)
+            return -2 - (int)s;
+    for (size_t b = 0; b < factor->bin_count; b++) {
+        const rating_bin *bin = &factor->bins[b];
+        if ((!bin->has_min || x >= bin->min) && (!bin->has_max || x < bin->max))
+            return (int)b;
+    }
+    /* A checked policy tiles the whole line, so this is unreachable; refer
+     * rather than guess. */
+    return RATING_BINSEL_ELSE;
+}
+
+static rating_knockout_hit *add_hit(rating_result *out, rating_knockout rule,
+                                    rating_decision action, const char *zh, const char *en)
+{
+    if (out->knockout_count >= RATING_MAX_HITS)
+        return NULL;
+    rating_knockout_hit *hit = &out->knockouts[out->knockout_count++];
+    hit->rule = rule;
+    hit->action = action;
+    hit->zh = zh;
+    hit->en = en;
+    hit->detail[0] = '\0';
+    if (action > out->decision)
+        out->decision = action;
+    return hit;
+}
+
+/* Scores the factors into out->factors and returns the score. */
+static int score_factors(const rating_scorecard *sc, const rating_value *features,
+                         rating_result *out)
+{
+    int score = sc->base_points;
+    out->factor_count = sc->factor_count;
+    for (size_t i = 0; i < sc->factor_count; i++) {
+        const rating_factor *f = &sc->factors[i];
+        const rating_value *v = &features[f->feature];
+        rating_factor_result *r = &out->factors[i];
+        int sel = rating_factor_select(f, v);
+        r->feature = f->feature;
+        r->best_points = f->best_points;
+        r->refer = false;
+        r->missing = sel == RATING_BINSEL_MISSING;
+        bool categorical = rating_feature_is_categorical(f->feature);
+        r->value = !r->missing && !categorical ? v->number : 0.0;
+        if (!r->missing && categorical) {
+            memcpy(r->category, v->category, RATING_CATEGORY_MAX);
+            r->category[RATING_CATEGORY_MAX - 1] = '\0';
+        } else
+            r->category[0] = '\0';
+        if (sel >= 0) {
+            r->bin_kind = categorical ? RATING_BIN_CATEGORY : RATING_BIN_RANGE;
+            r->bin_label = f->bins[sel].label;
+            r->points = f->bins[sel].points;
+        } else if (sel == RATING_BINSEL_MISSING) {
+            r->bin_kind = RATING_BIN_MISSING;
+            r->bin_label = f->missing.label;
+            r->points = f->missing.points;
+            r->refer = f->missing.refer;
+        } else if (sel == RATING_BINSEL_ELSE) {
+            r->bin_kind = RATING_BIN_ELSE;
+            r->bin_label = f->other.set ? f->other.label : "other";
+            r->points = f->other.set ? f->other.points : f->worst_points;
+            r->refer = !f->other.set || f->other.refer;
+        } else {
+            const rating_special *s = &f->specials[-2 - sel];
+            r->bin_kind = RATING_BIN_SPECIAL;
+            r->bin_label = s->label;
+            r->points = s->points;
+        }
+        score += r->points;
+    }
+    return score;
+}
+
+static int find_grade(const rating_policy *policy, int score)
+{
+    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+        const rating_grade *grade = &policy->grades[g];
+        if ((!grade->has_min || score >= grade->min_score) &&
+            (!grade->has_max || score < grade->max_score))
+            return g;
+    }
+    return RATING_GRADE_COUNT - 1; /* unreachable for a checked policy */
+}
+
+/* The four factors that lost the most points against their best, ties in the
+ * scorecard's order (a stable insertion into four slots). */
+static void pick_reasons(const rating_scorecard *sc, rating_result *out)
+{
+    out->reason_count = 0;
+    for (size_t i = 0; i < out->factor_count; i++) {
+        int lost = out->factors[i].best_points - out->factors[i].points;
+        if (lost <= 0)
+            continue;
+        size_t pos = out->reason_count;
+        while (pos > 0 && out->reasons[pos - 1].points_lost < lost)
+            pos--;
+        if (pos >= RATING_REASONS)
+            continue;
+        size_t last = out->reason_count < RATING_REASONS ? out->reason_count : RATING_REASONS - 1;
+        for (size_t k = last; k > pos; k--)
+            out->reasons[k] = out->reasons[k - 1];
+        const rating_factor *f = &sc->factors[i];
+        rating_reason *r = &out->reasons[pos];
+        r->feature = f->feature;
+        r->code = rating_feature_name(f->feature);
+        r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
+        r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+        r->points_lost = lost;
+        if (out->reason_count < RATING_REASONS)
+            out->reason_count++;
+    }
+}
+
+static ld_status check_input(const rating_input *in, ld_error *err)
+{
+    if ((unsigned)in->kind >= RATING_KIND_COUNT)
+        return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise");
+    if (in->collateral_count > RATING_MAX_COLLATERAL)
+        return LD_FAIL(err, LD_EINVAL, "collateral: at most %d items", RATING_MAX_COLLATERAL);
+    if (in->guarantor_count > RATING_MAX_GUARANTORS)
+        return LD_FAIL(err, LD_EINVAL, "guarantors: at most %d", RATING_MAX_GUARANTORS);
+    for (size_t i = 0; i < in->collateral_count; i++) {
+        const rating_collateral *c = &in->collateral[i];
+        if ((unsigned)c->type >= RATING_COLL_TYPE_COUNT)
+            return LD_FAIL(err, LD_EINVAL, "collateral[%zu].type: unknown", i);
+        if (c->value < 0 || c->value > LD_MONEY_MAX || c->secured_amount < 0 ||
+            c->secured_amount > LD_MONEY_MAX)
+            return LD_FAIL(err, LD_EINVAL, "collateral[%zu]: amounts must be 0..%lld fen", i,
+                           (long long)LD_MONEY_MAX);
+    }
+    for (size_t i = 0; i < in->guarantor_count; i++) {
+        const rating_guarantor *g = &in->guarantors[i];
+        if (g->net_assets < -LD_MONEY_MAX || g->net_assets > LD_MONEY_MAX ||
+            g->outstanding_guarantees < 0 || g->outstanding_guarantees > LD_MONEY_MAX ||
+            g->amount_guaranteed < 0 || g->amount_guaranteed > LD_MONEY_MAX)
+            return LD_FAIL(err, LD_EINVAL, "guarantors[%zu]: amounts out of range", i);
+    }
+    const struct {
+        const char *name;
+        ld_money value;
+    } amounts[] = {{"requested_amount", in->requested_amount},
+                   {"annual_income", in->annual_income},
+                   {"annual_revenue", in->annual_revenue},
+                   {"product_max_amount", in->product_max_amount}};
+    for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++)
+        if (amounts[i].value < 0 || amounts[i].value > LD_MONEY_MAX)
+            return LD_FAIL(err, LD_EINVAL, "%s: must be 0..%lld fen", amounts[i].name,
+                           (long long)LD_MONEY_MAX);
+    if (in->net_assets < -LD_MONEY_MAX || in->net_assets > LD_MONEY_MAX)
+        return LD_FAIL(err, LD_EINVAL, "net_assets: out of range");
+    if (in->requested_term_months < 0 || in->requested_term_months > 360)
+        return LD_FAIL(err, LD_EINVAL, "requested_term_months: must be 0..360");
+    if (in->product_max_term_months < 0 || in->product_max_term_months > 360)
+        return LD_FAIL(err, LD_EINVAL, "product_max_term_months: must be 0..360");
+    if (in->product_min_age < 0 || in->product_max_age < 0 || in->product_min_age > 150 ||
+        in->product_max_age > 150)
+        return LD_FAIL(err, LD_EINVAL, "product ages: must be 0..150");
+    return LD_OK;
+}
+
+static void apply_knockouts(const rating_policy *policy, const rating_input *in, rating_result *out)
+{
+    const rating_ko_rule *rules = policy->knockouts;
+    rating_knockout_hit *hit;
+    if (rules[RATING_KO_INVALID_IDENTITY].enabled && !in->identity_valid)
+        add_hit(out, RATING_KO_INVALID_IDENTITY, rules[RATING_KO_INVALID_IDENTITY].action,
+                "身份证件号码或统一社会信用代码无效", "Identity number is not valid");
+    if (rules[RATING_KO_BLOCKLISTED].enabled && in->blocklisted)
+        add_hit(out, RATING_KO_BLOCKLISTED, rules[RATING_KO_BLOCKLISTED].action, "列入禁入名单",
+                "Listed on the block list");
+    if (rules[RATING_KO_AGE_AT_MATURITY].enabled && in->kind == RATING_INDIVIDUAL) {
+        int min_age = in->product_min_age ? in->product_min_age : policy->default_min_age;
+        int max_age = in->product_max_age ? in->product_max_age : policy->default_max_age;
+        const rating_value *age = &in->features[RATING_F_AGE];
+        const char *zh = "借款人年龄超出产品允许范围", *en = "Borrower's age is outside the "
+                                                             "product's range";
+        rating_decision action = rules[RATING_KO_AGE_AT_MATURITY].action;
+        if (age->present && !isnan(age->number) && age->number < min_age) {
+            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+                snprintf(hit->detail, sizeof hit->detail, "age %g < minimum %d", age->number,
+                         min_age);
+        } else if (in->age_at_maturity < 0) {
+            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+                snprintf(hit->detail, sizeof hit->detail, "age at maturity unknown");
+        } else if (in->age_at_maturity > max_age) {
+            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+                snprintf(hit->detail, sizeof hit->detail, "age at maturity %d > maximum %d",
+                         in->age_at_maturity, max_age);
+        }
+    }
+    if (rules[RATING_KO_NEGATIVE_NET_ASSETS].enabled && in->net_assets_known &&
+        in->net_assets < 0) {
+        if ((hit = add_hit(out, RATING_KO_NEGATIVE_NET_ASSETS,
+                           rules[RATING_KO_NEGATIVE_NET_ASSETS].action, "净资产为负",
+                           "Net assets are negative")) != NULL) {
+            char amount[LD_MONEY_TEXT_MAX];
+            snprintf(hit->detail, sizeof hit->detail, "net_assets %s",
+                     ld_money_format(in->net_assets, amount));
+        }
+    }
+    const rating_value *dti = &in->features[RATING_F_DTI_AFTER_LOAN];
+    if (rules[RATING_KO_DTI_OVER_CAP].enabled && dti->present && !isnan(dti->number) &&
+        dti->number * (double)LD_RATE_ONE > (double)policy->dti_cap) {
+        if ((hit = add_hit(out, RATING_KO_DTI_OVER_CAP, rules[RATING_KO_DTI_OVER_CAP].action,
+                           "负债收入比超过上限", "Debt-to-income exceeds the cap")) != NULL)
+            snprintf(hit->detail, sizeof hit->detail, "dti_after_loan %.4f > cap %.4f", dti->number,
+                     (double)policy->dti_cap / (double)LD_RATE_ONE);
+    }
+    if (rules[RATING_KO_COLLATERAL_OVER_LTV].enabled) {
+        for (size_t i = 0; i < in->collateral_count; i++) {
+            const rating_collateral *c = &in->collateral[i];
+            ld_rate cap = policy->ltv_caps[c->type];
+            if ((__int128)c->secured_amount * LD_RATE_ONE <= (__int128)c->value * cap)
+                continue;
+            if ((hit = add_hit(out, RATING_KO_COLLATERAL_OVER_LTV,
+                               rules[RATING_KO_COLLATERAL_OVER_LTV].action, "抵质押率超过上限",
+                               "Collateral is over its loan-to-value cap")) != NULL) {
+                char cap_text[LD_MONEY_TEXT_MAX];
+                snprintf(hit->detail, sizeof hit->detail, "collateral[%zu] %s: LTV above %s %%", i,
+                         rating_collateral_type_name(c->type), ld_rate_format(cap, cap_text));
+            }
+            break;
+        }
+    }
+    if (rules[RATING_KO_GUARANTOR_SHORT].enabled) {
+        for (size_t i = 0; i < in->guarantor_count; i++) {
+            const rating_guarantor *g = &in->guarantors[i];
+            __int128 capacity = (__int128)g->net_assets - g->outstanding_guarantees;
+            if (g->amount_guaranteed <= capacity)
+                continue;
+            if ((hit = add_hit(out, RATING_KO_GUARANTOR_SHORT,
+                               rules[RATING_KO_GUARANTOR_SHORT].action, "保证人担保能力不足",
+                               "Guarantor's capacity is short of the guarantee")) != NULL)
+                snprintf(hit->detail, sizeof hit->detail,
+                         "guarantors[%zu]: guarantee above net assets minus outstanding", i);
+            break;
+        }
+    }
+}
+
+static ld_money min_money(ld_money a, ld_money b)
+{
+    return a < b ? a : b;
+}
+
+/* Amount, term, rate and fee from the grade (issue 3, "per grade"). */
+static void apply_terms(const rating_policy *policy, const rating_input *in, rating_result *out)
+{
+    const rating_grade *g = &policy->grades[out->grade_index];
+    out->lending_allowed = g->lending;
+    if (!g->lending) {
+        add_hit(out, RATING_KO_GRADE_NO_LENDING, RATING_DECLINE, "该信用等级不予授信",
+                "The grade allows no lending");
+        out->max_amount = out->recommended_amount = 0;
+        out->max_term_months = out->recommended_term_months = 0;
+        out->lpr_five_year = false;
+        out->lpr = out->rate = 0;
+        out->fee_method = RATING_FEE_NONE;
+        out->fee_rate = 0;
+        out->fee_amount = 0;
+        return;
+    }
+    ld_money max_amount = g->max_amount;
+    if (in->product_max_amount > 0)
+        max_amount = min_money(max_amount, in->product_max_amount);
+    if (in->kind == RATING_INDIVIDUAL) {
+        if (g->income_multiple >= 0)
+            max_amount = min_money(max_amount, apply_rate(in->annual_income, g->income_multiple));
+    } else {
+        if (g->revenue_multiple >= 0)
+            max_amount = min_money(max_amount, apply_rate(in->annual_revenue, g->revenue_multiple));
+        if (g->net_assets_multiple >= 0) {
+            ld_money net = in->net_assets > 0 ? in->net_assets : 0;
+            max_amount = min_money(max_amount, apply_rate(net, g->net_assets_multiple));
+        }
+    }
+    __int128 cover =
+        (__int128)collateral_capacity(policy, in) + guarantee_cover(in) + g->unsecured_allowance;
+    if (cover < max_amount)
+        max_amount = (ld_money)cover;
+    out->max_amount = max_amount;
+    out->recommended_amount =
+        in->requested_amount > 0 ? min_money(in->requested_amount, max_amount) : max_amount;
+    if (max_amount <= 0)
+        add_hit(out, RATING_KO_NO_CAPACITY, RATING_REFER, "可授信额度为零",
+                "No amount can be lent within the limits");
+
+    int max_term = g->max_term_months;
+    if (in->product_max_term_months > 0 && in->product_max_term_months < max_term)
+        max_term = in->product_max_term_months;
+    out->max_term_months = max_term;
+    out->recommended_term_months =
+        in->requested_term_months > 0 && in->requested_term_months < max_term
+            ? in->requested_term_months
+            : max_term;
+
+    /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (REGULATION.md). */
+    out->lpr_five_year = out->recommended_term_months > 60;
+    out->lpr = out->lpr_five_year ? policy->lpr_five_year : policy->lpr_one_year;
+    ld_rate rate = out->lpr + g->spread;
+    if (rate < policy->rate_floor)
+        rate = policy->rate_floor;
+    if (rate > policy->rate_ceiling)
+        rate = policy->rate_ceiling;
+    out->rate = rate;
+    out->fee_method = g->fee_method;
+    out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;
+    out->fee_amount = apply_rate(out->recommended_amount, out->fee_rate);
+}
+
+ld_status rating_score(const rating_policy *policy, const rating_input *in, rating_result *out,
+                       ld_error *err)
+{
+    ld_status st = check_input(in, err);
+    if (st != LD_OK)
+        return st;
+    out->kind = in->kind;
+    memcpy(out->policy_version, policy->version, sizeof out->policy_version);
+    memcpy(out->policy_sha256, policy->sha256, sizeof out->policy_sha256);
+    out->knockout_count = 0;
+    out->decision = RATING_APPROVE;
+    out->reason_count = 0;
+
+    const rating_scorecard *sc = &policy->scorecards[in->kind];
+    if (!sc->present) {
+        out->factor_count = 0;
+        out->score = 0;
+        out->grade_index = -1;
+        out->grade = "";
+        out->pd = 0;
+        out->lending_allowed = false;
+        out->max_amount = out->recommended_amount = 0;
+        out->max_term_months = out->recommended_term_months = 0;
+        out->lpr_five_year = false;
+        out->lpr = out->rate = out->fee_rate = 0;
+        out->fee_method = RATING_FEE_NONE;
+        out->fee_amount = 0;
+        add_hit(out, RATING_KO_NO_SCORECARD, RATING_REFER, "政策未配置该类客户的评分卡",
+                "The policy has no scorecard for this kind of borrower");
+        apply_knockouts(policy, in, out);
+        return LD_OK;
+    }
+
+    out->score = score_factors(sc, in->features, out);
+    out->grade_index = find_grade(policy, out->score);
+    out->grade = rating_grade_name(out->grade_index);
+    out->pd = policy->grades[out->grade_index].pd;
+
+    apply_knockouts(policy, in, out);
+    for (size_t i = 0; i < out->factor_count; i++) {
+        const rating_factor_result *f = &out->factors[i];
+        if (!f->refer)
+            continue;
+        rating_knockout_hit *hit =
+            add_hit(out, RATING_KO_FACTOR_REFER, RATING_REFER, "评分要素需人工审查",
+                    "A scorecard factor needs a person's review");
+        if (hit == NULL)
+            continue;
+        if (f->bin_kind == RATING_BIN_MISSING)
+            snprintf(hit->detail, sizeof hit->detail, "%s: missing",
+                     rating_feature_name(f->feature));
+        else
+            snprintf(hit->detail, sizeof hit->detail, "%s: unseen category \"%s\"",
+                     rating_feature_name(f->feature), f->category);
+    }
+    apply_terms(policy, in, out);
+    pick_reasons(sc, out);
+    return LD_OK;
+}
+
+ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
+                            const rating_value features[RATING_FEATURE_COUNT], int *score_out,
+                            int *grade_out, ld_rate *pd_out, ld_error *err)
+{
+    if ((unsigned)kind >= RATING_KIND_COUNT || !policy->scorecards[kind].present)
+        return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",
+                       rating_kind_name(kind));
+    const rating_scorecard *sc = &policy->scorecards[kind];
+    int score = sc->base_points;
+    for (size_t i = 0; i < sc->factor_count; i++) {
+        const rating_factor *f = &sc->factors[i];
+        int sel = rating_factor_select(f, &features[f->feature]);
+        if (sel >= 0)
+            score += f->bins[sel].points;
+        else if (sel == RATING_BINSEL_MISSING)
+            score += f->missing.points;
+        else if (sel == RATING_BINSEL_ELSE)
+            score += f->other.set ? f->other.points : f->worst_points;
+        else
+            score += f->specials[-2 - sel].points;
+    }
+    int grade = find_grade(policy, score);
+    *score_out = score;
+    *grade_out = grade;
+    *pd_out = policy->grades[grade].pd;
+    return LD_OK;
+}

@@ -1,0 +1,850 @@
+/*
+ * test_rating.c - the rating module: policy files and their check, the scorer
+ * (bins, missing, special and else values, knock-outs, reason codes, terms),
+ * validation statistics against hand-computed cases, the CSV reader, and the
+ * fitting of a scorecard to data drawn from a known logistic model.
+ *
+ * Policies under test are policy/default.json, or that file with one field
+ * changed through cJSON, so each case states exactly what it breaks.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "check.h"
+#include "rating.h"
+
+#define DEFAULT_POLICY LOANDESK_SOURCE_DIR "/policy/default.json"
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf != NULL) {
+        buf[size] = '\0';
+        *length = (size_t)size;
+    }
+    return buf;
+}
+
+static cJSON *default_json(void)
+{
+    size_t length;
+    char *text = read_all(DEFAULT_POLICY, &length);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return root;
+}
+
+/* Follows a path such as "grades/3/max_score" (numbers index arrays). */
+static cJSON *at(cJSON *root, const char *path)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", path);
+    cJSON *node = root;
+    for (char *part = copy; node != NULL && part != NULL;) {
+        char *slash = strchr(part, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        if (part[0] >= '0' && part[0] <= '9')
+            node = cJSON_GetArrayItem(node, (int)strtol(part, NULL, 10));
+        else
+            node = cJSON_GetObjectItemCaseSensitive(node, part);
+        part = slash ? slash + 1 : NULL;
+    }
+    return node;
+}
+
+static void set_number(cJSON *root, const char *path, const char *key, double value)
+{
+    cJSON *parent = at(root, path);
+    CHECK(parent != NULL);
+    if (parent == NULL)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(parent, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(parent, key, cJSON_CreateNumber(value));
+    else
+        cJSON_AddNumberToObject(parent, key, value);
+}
+
+static void set_string(cJSON *root, const char *path, const char *key, const char *value)
+{
+    cJSON *parent = at(root, path);
+    CHECK(parent != NULL);
+    if (parent == NULL)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(parent, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(parent, key, cJSON_CreateString(value));
+    else
+        cJSON_AddStringToObject(parent, key, value);
+}
+
+static rating_policy *load_json(cJSON *root)
+{
+    char *text = cJSON_PrintUnformatted(root);
+    rating_policy *policy = NULL;
+    ld_error err;
+    if (rating_policy_load_buffer(text, strlen(text), &policy, &err) != LD_OK)
+        fprintf(stderr, "policy: %s\n", err.message);
+    free(text);
+    return policy;
+}
+
+/* Checks root and returns the problems; the caller frees them. */
+static rating_problems check_json(cJSON *root)
+{
+    rating_problems problems = {0};
+    char *text = cJSON_PrintUnformatted(root);
+    ld_error err;
+    rating_policy_check_buffer(text, strlen(text), &problems, &err);
+    free(text);
+    return problems;
+}
+
+static bool has_problem(const rating_problems *p, const char *path, const char *words)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (strncmp(p->messages[i], path, strlen(path)) == 0 && strstr(p->messages[i], words))
+            return true;
+    return false;
+}
+
+#define CHECK_PROBLEM(problems, path, words)                                                       \
+    do {                                                                                           \
+        if (!has_problem(&(problems), (path), (words))) {                                          \
+            fprintf(stderr, "%s:%d: no problem \"%s ... %s\" among %zu:\n", __FILE__, __LINE__,    \
+                    (path), (words), (problems).count);                                            \
+            for (size_t i_ = 0; i_ < (problems).count; i_++)                                       \
+                fprintf(stderr, "    %s\n", (problems).messages[i_]);                              \
+            check_failures++;                                                                      \
+        }                                                                                          \
+    } while (0)
+
+static rating_policy *default_policy(void)
+{
+    rating_policy *policy = NULL;
+    ld_error err;
+    if (rating_policy_load(DEFAULT_POLICY, &policy, &err) != LD_OK)
+        fprintf(stderr, "default policy: %s\n", err.message);
+    return policy;
+}
+
+/* A sound salaried borrower asking for 300,000 yuan over 36 months. */
+static void good_individual(rating_input *in)
+{
+    rating_input_init(in, RATING_INDIVIDUAL);
+    in->identity_valid = true;
+    in->age_at_maturity = 43;
+    in->annual_income = 36000000; /* 360,000 yuan */
+    in->requested_amount = 30000000;
+    in->requested_term_months = 36;
+    rating_input_set_number(in, RATING_F_DTI_AFTER_LOAN, 0.25);
+    rating_input_set_number(in, RATING_F_WORST_DPD_24M, 0);
+    rating_input_set_number(in, RATING_F_AGE, 40);
+    rating_input_set_number(in, RATING_F_YEARS_EMPLOYED, 6);
+    rating_input_set_category(in, RATING_F_EMPLOYMENT_TYPE, "employee");
+    rating_input_set_category(in, RATING_F_HOUSING, "mortgage");
+    rating_input_set_category(in, RATING_F_EDUCATION, "bachelor");
+    rating_input_set_number(in, RATING_F_INQUIRIES_6M, 1);
+    rating_input_set_number(in, RATING_F_CARD_UTILISATION, 0.2);
+    rating_input_set_number(in, RATING_F_COLLATERAL_COVER, 0);
+    rating_input_set_number(in, RATING_F_GUARANTOR_COVER, 0);
+    rating_input_set_number(in, RATING_F_LOAN_TO_INCOME, 0.83);
+}
+
+static const rating_factor_result *factor_of(const rating_result *r, rating_feature feature)
+{
+    for (size_t i = 0; i < r->factor_count; i++)
+        if (r->factors[i].feature == feature)
+            return &r->factors[i];
+    return NULL;
+}
+
+static bool hit(const rating_result *r, rating_knockout rule)
+{
+    for (size_t i = 0; i < r->knockout_count; i++)
+        if (r->knockouts[i].rule == rule)
+            return true;
+    return false;
+}
+
+/* ---- policy files ------------------------------------------------------------- */
+
+static void default_policy_loads_and_checks_clean(void)
+{
+    rating_problems problems = {0};
+    ld_error err;
+    CHECK_INT(rating_policy_check_file(DEFAULT_POLICY, &problems, &err), LD_OK);
+    CHECK_INT(problems.count, 0);
+    for (size_t i = 0; i < problems.count; i++)
+        fprintf(stderr, "    %s\n", problems.messages[i]);
+    rating_problems_free(&problems);
+
+    rating_policy *policy = default_policy();
+    CHECK(policy != NULL);
+    if (policy == NULL)
+        return;
+    CHECK_STR(rating_policy_version(policy), "2025.06-1");
+    CHECK_INT(strlen(rating_policy_sha256(policy)), 64);
+    CHECK_INT(rating_policy_lpr_one_year(policy), 30000);
+    CHECK_INT(rating_policy_lpr_five_year(policy), 35000);
+    CHECK_STR(rating_policy_lpr_effective(policy), "2025-05-20");
+    CHECK(rating_policy_has_scorecard(policy, RATING_INDIVIDUAL));
+    CHECK(rating_policy_has_scorecard(policy, RATING_ENTERPRISE));
+    rating_policy_free(policy);
+}
+
+static void policy_hash_is_of_the_exact_bytes(void)
+{
+    size_t length;
+    char *text = read_all(DEFAULT_POLICY, &length);
+    CHECK(text != NULL);
+    if (text == NULL)
+        return;
+    rating_policy *a = NULL, *b = NULL, *c = NULL;
+    ld_error err;
+    CHECK_INT(rating_policy_load_buffer(text, length, &a, &err), LD_OK);
+    CHECK_INT(rating_policy_load_buffer(text, length, &b, &err), LD_OK);
+    /* One more trailing space: the same policy, a different file. */
+    char *spaced = malloc(length + 2);
+    memcpy(spaced, text, length);
+    spaced[length] = ' ';
+    spaced[length + 1] = '\0';
+    CHECK_INT(rating_policy_load_buffer(spaced, length + 1, &c, &err), LD_OK);
+    if (a && b && c) {
+        CHECK_STR(rating_policy_sha256(a), rating_policy_sha256(b));
+        CHECK(strcmp(rating_policy_sha256(a), rating_policy_sha256(c)) != 0);
+    }
+    /* The SHA-256 of the empty string is well known; the buffer is not a policy. */
+    rating_policy *empty = NULL;
+    CHECK_INT(rating_policy_load_buffer("", 0, &empty, &err), LD_EINVAL);
+    CHECK(empty == NULL);
+    rating_policy_free(a);
+    rating_policy_free(b);
+    rating_policy_free(c);
+    free(spaced);
+    free(text);
+}
+
+static void policy_load_reports_missing_file_and_bad_json(void)
+{
+    rating_policy *policy = NULL;
+    ld_error err;
+    CHECK_INT(rating_policy_load("/nonexistent/policy.json", &policy, &err), LD_ENOTFOUND);
+    CHECK(policy == NULL);
+    CHECK_INT(rating_policy_load_buffer("{\"version\": ", 12, &policy, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "not valid JSON");
+    CHECK_INT(rating_policy_load_buffer("[1,2]", 5, &policy, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "$: must be a JSON object");
+}
+
+static void policy_check_finds_grade_overlap_gap_and_open_ends(void)
+{
+    cJSON *root = default_json();
+    set_number(root, "grades/3", "max_score", 690); /* BBB reaches into A (680..) */
+    set_number(root, "grades/5", "max_score", 590); /* B stops short of BB (600) */
+    set_number(root, "grades/0", "max_score", 900); /* AAA closed above */
+    set_number(root, "grades/9", "min_score", 300); /* D closed below */
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.grades[3].max_score", "overlaps grades[2]");
+    CHECK_PROBLEM(p, "$.grades[5].max_score", "gap below grades[4]");
+    CHECK_PROBLEM(p, "$.grades[0].max_score", "fall in no grade");
+    CHECK_PROBLEM(p, "$.grades[9].min_score", "fall in no grade");
+    CHECK_INT(p.count, 4);
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_finds_pd_not_increasing(void)
+{
+    cJSON *root = default_json();
+    set_string(root, "grades/4", "pd", "0.50"); /* BB below BBB's 0.70 */
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.grades[4].pd", "not above grades[3].pd");
+    /* B (2.75) is above 0.50, so only the one grade is named. */
+    CHECK_INT(p.count, 1);
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_finds_bin_gap_overlap_and_uncovered_ends(void)
+{
+    cJSON *root = default_json();
+    const char *f = "scorecards/individual/factors";
+    char path[128];
+    snprintf(path, sizeof path, "%s/0/bins/1", f); /* dti: [0.2, ...) -> [0.25, ...) */
+    set_number(root, path, "min", 0.25);
+    snprintf(path, sizeof path, "%s/2/bins/2", f); /* age: [35, 50) -> [30, 50) */
+    set_number(root, path, "min", 30);
+    snprintf(path, sizeof path, "%s/3/bins/0", f); /* years_employed: -inf -> 0 */
+    set_number(root, path, "min", 0);
+    snprintf(path, sizeof path, "%s/7/bins/3", f); /* inquiries: +inf -> 20 */
+    set_number(root, path, "max", 20);
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[0].bins[1].min", "gap after bins[0]");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[2].bins[2].min", "overlaps bins[1]");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[3].bins[0].min", "fall in no bin");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[7].bins[3].max", "fall in no bin");
+    CHECK_INT(p.count, 4);
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_finds_unknown_feature_and_category_faults(void)
+{
+    cJSON *root = default_json();
+    set_string(root, "scorecards/enterprise/factors/0", "feature", "debt_to_equity");
+    /* housing: "rent" listed again in the "own" bin */
+    cJSON *own = at(root, "scorecards/individual/factors/5/bins/0/categories");
+    cJSON_AddItemToArray(own, cJSON_CreateString("rent"));
+    /* education without its else bin */
+    cJSON_DeleteItemFromObjectCaseSensitive(at(root, "scorecards/individual/factors/6"), "else");
+    /* a misspelt key is reported, not ignored */
+    set_number(root, "scorecards/individual/factors/1", "specials", 1);
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.scorecards.enterprise.factors[0].feature", "unknown feature");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[5].bins[3].categories[0]",
+                  "\"rent\" overlaps bins[0]");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[6].else", "unseen categories");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[1].specials", "unknown field");
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_finds_rates_above_four_times_lpr(void)
+{
+    cJSON *root = default_json();
+    set_string(root, "grades/6", "rate_spread", "9.50"); /* 3.0 + 9.5 > 12.0 */
+    set_string(root, "grades/0", "rate_spread", "8.60"); /* 120 months: 3.5 + 8.6 > 12.0 */
+    set_string(root, "pricing", "rate_ceiling", "12.5");
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.grades[6].rate_spread", "exceeds 4 x the 1-year LPR (12.0000)");
+    CHECK_PROBLEM(p, "$.grades[0].rate_spread", "= 12.1000 exceeds");
+    CHECK_PROBLEM(p, "$.pricing.rate_ceiling", "exceeds 4 x the 1-year LPR");
+    CHECK_INT(p.count, 3);
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_rejects_money_as_json_number(void)
+{
+    cJSON *root = default_json();
+    set_number(root, "grades/1", "max_amount", 30000000);
+    set_string(root, "ltv_caps", "vehicle", "50.12345");
+    set_string(root, "knockouts/rules/2", "rule", "too_old");
+    rating_problems p = check_json(root);
+    CHECK_PROBLEM(p, "$.grades[1].max_amount", "not a JSON number");
+    CHECK_PROBLEM(p, "$.ltv_caps.vehicle", "at most 4 decimals");
+    CHECK_PROBLEM(p, "$.knockouts.rules[2].rule", "unknown rule");
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+static void policy_check_reports_every_problem_at_once(void)
+{
+    cJSON *root = default_json();
+    set_number(root, "grades/3", "max_score", 690);
+    set_string(root, "grades/4", "pd", "0.50");
+    set_number(root, "scorecards/individual/factors/0/bins/1", "min", 0.25);
+    set_string(root, "scorecards/enterprise/factors/0", "feature", "nonsense");
+    set_string(root, "grades/6", "rate_spread", "9.50");
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "lpr");
+    rating_problems p = check_json(root);
+    /* Without an LPR the rate checks cannot run; the other four stay. */
+    CHECK_PROBLEM(p, "$.lpr", "is missing");
+    CHECK_PROBLEM(p, "$.grades[3].max_score", "overlaps");
+    CHECK_PROBLEM(p, "$.grades[4].pd", "not above");
+    CHECK_PROBLEM(p, "$.scorecards.individual.factors[0].bins[1].min", "gap");
+    CHECK_PROBLEM(p, "$.scorecards.enterprise.factors[0].feature", "unknown feature");
+    rating_policy *policy = load_json(root);
+    CHECK(policy == NULL);
+    rating_problems_free(&p);
+    cJSON_Delete(root);
+}
+
+/* ---- the scorer --------------------------------------------------------------- */
+
+static void scorer_rates_a_sound_borrower_within_terms(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    good_individual(&in);
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    /* 200 + 48 + 60 + 45 + 45 + 40 + 40 + 40 + 38 + 45 + 20 + 20 + 45 */
+    CHECK_INT(r.score, 686);
+    CHECK_STR(r.grade, "A");
+    CHECK_INT(r.pd, 3500);
+    CHECK_INT(r.decision, RATING_APPROVE);
+    CHECK_INT(r.knockout_count, 0);
+    CHECK_INT(r.factor_count, 12);
+    /* A: min(20,000,000 cap; 6 x 360,000 income; 0 cover + 2,000,000 unsecured) */
+    CHECK_INT(r.max_amount, 200000000);
+    CHECK_INT(r.recommended_amount, 30000000);
+    CHECK_INT(r.recommended_term_months, 36);
+    CHECK_INT(r.max_term_months, 96);
+    CHECK(!r.lpr_five_year);
+    CHECK_INT(r.rate, 37000); /* 3.0 + 0.70 */
+    CHECK_INT(r.fee_method, RATING_FEE_UPFRONT);
+    CHECK_INT(r.fee_amount, 90000); /* 0.3 % of 300,000.00 */
+    CHECK_STR(r.policy_sha256, rating_policy_sha256(policy));
+    rating_policy_free(policy);
+}
+
+static void scorer_bins_numeric_values_half_open(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    static const struct {
+        double dti;
+        int points;
+        const char *label;
+    } cases[] = {
+        {-1.0, 60, "< 20%"}, {0.0, 60, "< 20%"},       {0.19999, 60, "< 20%"},
+        {0.2, 48, "20-35%"}, {0.35, 30, "35-50%"},     {0.4999999, 30, "35-50%"},
+        {0.5, 10, ">= 50%"}, {INFINITY, 10, ">= 50%"}, {-INFINITY, 60, "< 20%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rating_input in;
+        good_individual(&in);
+        rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, cases[i].dti);
+        rating_result r;
+        ld_error err;
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        const rating_factor_result *f = factor_of(&r, RATING_F_DTI_AFTER_LOAN);
+        CHECK_INT(f->points, cases[i].points);
+        CHECK_STR(f->bin_label, cases[i].label);
+        CHECK_INT(f->bin_kind, RATING_BIN_RANGE);
+    }
+    rating_policy_free(policy);
+}
+
+static void scorer_uses_special_missing_and_else_bins_not_neighbours(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    rating_result r;
+    ld_error err;
+
+    /* -1 is "no credit history", a special value: not the [-inf, 1) bin it lies in. */
+    good_individual(&in);
+    rating_input_set_number(&in, RATING_F_WORST_DPD_24M, -1);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    const rating_factor_result *f = factor_of(&r, RATING_F_WORST_DPD_24M);
+    CHECK_INT(f->bin_kind, RATING_BIN_SPECIAL);
+    CHECK_INT(f->points, 30);
+    CHECK_STR(f->bin_label, "no credit history");
+    /* -2 is no special value: the ordinary bin. */
+    rating_input_set_number(&in, RATING_F_WORST_DPD_24M, -2);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(factor_of(&r, RATING_F_WORST_DPD_24M)->bin_kind, RATING_BIN_RANGE);
+    CHECK_INT(factor_of(&r, RATING_F_WORST_DPD_24M)->points, 60);
+
+    /* NaN is missing, never a bin; years_employed missing gives its 15 points. */
+    good_individual(&in);
+    rating_input_set_number(&in, RATING_F_YEARS_EMPLOYED, NAN);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    f = factor_of(&r, RATING_F_YEARS_EMPLOYED);
+    CHECK_INT(f->bin_kind, RATING_BIN_MISSING);
+    CHECK(f->missing);
+    CHECK_INT(f->points, 15);
+    CHECK_INT(r.decision, RATING_APPROVE);
+
+    /* A missing DTI says "refer": the worst points and a referral. */
+    good_individual(&in);
+    in.features[RATING_F_DTI_AFTER_LOAN].present = false;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    f = factor_of(&r, RATING_F_DTI_AFTER_LOAN);
+    CHECK_INT(f->bin_kind, RATING_BIN_MISSING);
+    CHECK(f->refer);
+    CHECK_INT(f->points, 10);
+    CHECK_INT(r.decision, RATING_REFER);
+    CHECK(hit(&r, RATING_KO_FACTOR_REFER));
+    CHECK_CONTAINS(r.knockouts[0].detail, "dti_after_loan: missing");
+
+    /* An unseen category takes the else bin, not the first or last bin. */
+    good_individual(&in);
+    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "astronaut");
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    f = factor_of(&r, RATING_F_EMPLOYMENT_TYPE);
+    CHECK_INT(f->bin_kind, RATING_BIN_ELSE);
+    CHECK_INT(f->points, 15);
+    CHECK_STR(f->category, "astronaut");
+    /* Categories match exactly: case and spaces matter. */
+    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "Employee");
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_ELSE);
+    /* An empty category is missing, not else. */
+    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "");
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_MISSING);
+    /* Each listed category of a multi-category bin lands in it. */
+    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "state_enterprise");
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->points, 55);
+
+    /* Enterprise industry class "6" is unseen and its else bin refers. */
+    rating_input_init(&in, RATING_ENTERPRISE);
+    in.identity_valid = true;
+    rating_input_set_category(&in, RATING_F_INDUSTRY_RISK_CLASS, "6");
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    f = factor_of(&r, RATING_F_INDUSTRY_RISK_CLASS);
+    CHECK_INT(f->bin_kind, RATING_BIN_ELSE);
+    CHECK(f->refer);
+    CHECK_INT(f->points, 0);
+    CHECK_INT(r.decision, RATING_DECLINE); /* missing everything: a low grade */
+    rating_policy_free(policy);
+}
+
+static void scorer_grade_boundaries_are_half_open(void)
+{
+    cJSON *root = default_json();
+    /* The sound borrower scores 486 + base points: move the base to land on 760. */
+    set_number(root, "scorecards/individual", "base_points", 760 - 486);
+    rating_policy *at_760 = load_json(root);
+    set_number(root, "scorecards/individual", "base_points", 759 - 486);
+    rating_policy *at_759 = load_json(root);
+    set_number(root, "scorecards/individual", "base_points", 439 - 486);
+    rating_policy *at_439 = load_json(root);
+    cJSON_Delete(root);
+    CHECK(at_760 && at_759 && at_439);
+    if (at_760 && at_759 && at_439) {
+        rating_input in;
+        good_individual(&in);
+        rating_result r;
+        ld_error err;
+        CHECK_INT(rating_score(at_760, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 760);
+        CHECK_STR(r.grade, "AAA");
+        CHECK_INT(rating_score(at_759, &in, &r, &err), LD_OK);
+        CHECK_STR(r.grade, "AA");
+        CHECK_INT(rating_score(at_439, &in, &r, &err), LD_OK);
+        CHECK_STR(r.grade, "D");
+        CHECK_INT(r.decision, RATING_DECLINE);
+        CHECK(hit(&r, RATING_KO_GRADE_NO_LENDING));
+        CHECK_INT(r.max_amount, 0);
+    }
+    rating_policy_free(at_760);
+    rating_policy_free(at_759);
+    rating_policy_free(at_439);
+}
+
+static void scorer_applies_each_knockout(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    rating_result r;
+    ld_error err;
+
+    good_individual(&in);
+    in.identity_valid = false;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_INVALID_IDENTITY));
+    CHECK_INT(r.decision, RATING_DECLINE);
+
+    good_individual(&in);
+    in.blocklisted = true;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_BLOCKLISTED));
+    CHECK_INT(r.decision, RATING_DECLINE);
+
+    /* Age: under the minimum now, over the maximum at maturity, the product's own
+     * maximum, and unknown. 65 at maturity is allowed, 66 is not. */
+    good_individual(&in);
+    rating_input_set_number(&in, RATING_F_AGE, 17);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    good_individual(&in);
+    in.age_at_maturity = 65;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(!hit(&r, RATING_KO_AGE_AT_MATURITY));
+    in.age_at_maturity = 66;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK_CONTAINS(r.knockouts[0].detail, "66 > maximum 65");
+    in.age_at_maturity = 61;
+    in.product_max_age = 60;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    good_individual(&in);
+    in.age_at_maturity = -1;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+
+    good_individual(&in);
+    in.net_assets_known = true;
+    in.net_assets = -1;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_NEGATIVE_NET_ASSETS));
+    CHECK_INT(r.decision, RATING_DECLINE);
+
+    /* DTI cap 55 %: 0.55 passes, 0.5501 refers. */
+    good_individual(&in);
+    rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, 0.55);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(!hit(&r, RATING_KO_DTI_OVER_CAP));
+    rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, 0.5501);
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_DTI_OVER_CAP));
+    CHECK_INT(r.decision, RATING_REFER);
+
+    /* Real estate LTV cap 70 %: 700,000 on 1,000,000 passes, one fen more refers. */
+    good_individual(&in);
+    in.collateral_count = 1;
+    in.collateral[0] = (rating_collateral){RATING_COLL_REAL_ESTATE, 100000000, 70000000};
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(!hit(&r, RATING_KO_COLLATERAL_OVER_LTV));
+    in.collateral[0].secured_amount = 70000001;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_COLLATERAL_OVER_LTV));
+    CHECK_INT(r.decision, RATING_REFER);
+
+    /* Guarantor capacity = net assets - outstanding guarantees. */
+    good_individual(&in);
+    in.guarantor_count = 1;
+    in.guarantors[0] = (rating_guarantor){50000000, 20000000, 30000000};
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(!hit(&r, RATING_KO_GUARANTOR_SHORT));
+    in.guarantors[0].amount_guaranteed = 30000001;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(hit(&r, RATING_KO_GUARANTOR_SHORT));
+
+    /* Decline outranks refer whatever the order of the hits. */
+    in.identity_valid = false;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.decision, RATING_DECLINE);
+    rating_policy_free(policy);
+}
+
+static void scorer_ranks_reason_codes_by_points_lost(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    good_individual(&in);
+    /* Points lost against each factor's best: */
+    rating_input_set_number(&in, RATING_F_INQUIRIES_6M, 7);        /* 45 -> 5: 40 */
+    rating_input_set_number(&in, RATING_F_CARD_UTILISATION, 0.95); /* 45 -> 5: 40 */
+    rating_input_set_number(&in, RATING_F_COLLATERAL_COVER, 0);    /* 55 -> 20: 35 */
+    rating_input_set_number(&in, RATING_F_LOAN_TO_INCOME, 7);      /* 45 -> 8: 37 */
+    rating_input_set_number(&in, RATING_F_YEARS_EMPLOYED, 0.5);    /* 50 -> 10: 40 */
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.reason_count, 4);
+    /* Ties keep the scorecard's order: years_employed, inquiries, card, then 37. */
+    CHECK_STR(r.reasons[0].code, "years_employed");
+    CHECK_STR(r.reasons[1].code, "inquiries_6m");
+    CHECK_STR(r.reasons[2].code, "card_utilisation");
+    CHECK_STR(r.reasons[3].code, "loan_to_income");
+    CHECK_INT(r.reasons[0].points_lost, 40);
+    CHECK_INT(r.reasons[3].points_lost, 37);
+    CHECK_STR(r.reasons[1].zh, "近期征信查询次数较多");
+    CHECK_STR(r.reasons[1].en, "Many recent credit inquiries");
+    for (size_t i = 0; i < r.factor_count; i++)
+        CHECK(r.factors[i].points <= r.factors[i].best_points);
+
+    /* A borrower at every factor's best has no reasons. */
+    rating_input best;
+    good_individual(&best);
+    rating_input_set_number(&best, RATING_F_DTI_AFTER_LOAN, 0.1);
+    rating_input_set_number(&best, RATING_F_AGE, 40);
+    rating_input_set_number(&best, RATING_F_YEARS_EMPLOYED, 12);
+    rating_input_set_category(&best, RATING_F_EMPLOYMENT_TYPE, "civil_servant");
+    rating_input_set_category(&best, RATING_F_HOUSING, "own");
+    rating_input_set_category(&best, RATING_F_EDUCATION, "postgraduate");
+    rating_input_set_number(&best, RATING_F_INQUIRIES_6M, 0);
+    rating_input_set_number(&best, RATING_F_CARD_UTILISATION, 0.1);
+    rating_input_set_number(&best, RATING_F_COLLATERAL_COVER, 1.5);
+    rating_input_set_number(&best, RATING_F_GUARANTOR_COVER, 1.0);
+    rating_input_set_number(&best, RATING_F_LOAN_TO_INCOME, 0.5);
+    CHECK_INT(rating_score(policy, &best, &r, &err), LD_OK);
+    CHECK_INT(r.reason_count, 0);
+    CHECK_INT(r.score, 790);
+    CHECK_STR(r.grade, "AAA");
+    rating_policy_free(policy);
+}
+
+static void scorer_takes_the_smallest_amount_limit_and_prices_by_term(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    rating_result r;
+    ld_error err;
+    good_individual(&in); /* grade A: cap 20,000,000; 6 x income; unsecured 2,000,000 */
+
+    in.annual_income = 10000000; /* 100,000 yuan: 6 x = 600,000 binds */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.max_amount, 60000000);
+
+    in.annual_income = 1000000000; /* income no longer binds: cover does (unsecured 2M) */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.max_amount, 200000000);
+
+    /* Collateral 1,000,000 real estate at 70 % + a 500,000 guarantee + 2,000,000. */
+    in.collateral_count = 1;
+    in.collateral[0] = (rating_collateral){RATING_COLL_REAL_ESTATE, 100000000, 0};
+    in.guarantor_count = 1;
+    in.guarantors[0] = (rating_guarantor){100000000, 0, 50000000};
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.max_amount, 70000000 + 50000000 + 200000000);
+
+    in.product_max_amount = 25000000; /* the product binds */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.max_amount, 25000000);
+    CHECK_INT(r.recommended_amount, 25000000); /* below the 300,000 asked */
+
+    /* Term: 60 months prices off the 1-year LPR, 61 off the 5-year. */
+    in.requested_term_months = 60;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(!r.lpr_five_year);
+    CHECK_INT(r.rate, 30000 + 7000);
+    in.requested_term_months = 61;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK(r.lpr_five_year);
+    CHECK_INT(r.rate, 35000 + 7000);
+    in.requested_term_months = 200; /* beyond the grade's 96 months */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.recommended_term_months, 96);
+    in.product_max_term_months = 24;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.recommended_term_months, 24);
+
+    /* Derived cover: 700,000 of capacity on 300,000 asked is 2.33. */
+    good_individual(&in);
+    in.features[RATING_F_COLLATERAL_COVER].present = false;
+    in.features[RATING_F_GUARANTOR_COVER].present = false;
+    in.collateral_count = 1;
+    in.collateral[0] = (rating_collateral){RATING_COLL_REAL_ESTATE, 100000000, 0};
+    rating_input_derive_cover(policy, &in);
+    CHECK(fabs(in.features[RATING_F_COLLATERAL_COVER].number - 7.0 / 3.0) < 1e-12);
+    CHECK(in.features[RATING_F_GUARANTOR_COVER].present);
+    CHECK(in.features[RATING_F_GUARANTOR_COVER].number == 0.0);
+
+    /* Bad input is an error naming the field; out is untouched. */
+    good_individual(&in);
+    in.requested_amount = -1;
+    r.score = 12345;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "requested_amount");
+    CHECK_INT(r.score, 12345);
+    good_individual(&in);
+    in.collateral_count = RATING_MAX_COLLATERAL + 1;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
+    rating_policy_free(policy);
+}
+
+static void scorer_result_serialises_money_as_strings(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    good_individual(&in);
+    rating_input_set_number(&in, RATING_F_INQUIRIES_6M, 7); /* 646: BBB */
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    char *json = NULL;
+    CHECK_INT(rating_result_to_json(&r, &json, &err), LD_OK);
+    cJSON *root = json ? cJSON_Parse(json) : NULL;
+    CHECK(root != NULL);
+    if (root != NULL) {
+        CHECK_STR(cJSON_GetObjectItem(root, "max_amount")->valuestring, "1000000.00");
+        CHECK_STR(cJSON_GetObjectItem(root, "recommended_amount")->valuestring, "300000.00");
+        CHECK_STR(cJSON_GetObjectItem(root, "rate")->valuestring, "4.1000");
+        CHECK_STR(cJSON_GetObjectItem(root, "decision")->valuestring, "approve");
+        CHECK_STR(cJSON_GetObjectItem(root, "policy_sha256")->valuestring,
+                  rating_policy_sha256(policy));
+        cJSON *reasons = cJSON_GetObjectItem(root, "reasons");
+        CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(reasons, 0), "code")->valuestring,
+                  "inquiries_6m");
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(root, "factors")), 12);
+    }
+    cJSON_Delete(root);
+    free(json);
+    rating_policy_free(policy);
+}
+
+static void scorer_refers_a_kind_without_scorecard(void)
+{
+    cJSON *root = default_json();
+    cJSON_DeleteItemFromObjectCaseSensitive(at(root, "scorecards"), "enterprise");
+    rating_policy *policy = load_json(root);
+    cJSON_Delete(root);
+    CHECK(policy != NULL);
+    if (policy == NULL)
+        return;
+    rating_input in;
+    rating_input_init(&in, RATING_ENTERPRISE);
+    in.identity_valid = true;
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.decision, RATING_REFER);
+    CHECK(hit(&r, RATING_KO_NO_SCORECARD));
+    CHECK_INT(r.grade_index, -1);
+    rating_policy_free(policy);
+}
+
+/* STATS_TESTS */
+
+static const check_case cases[] = {
+    {"default_policy_loads_and_checks_clean", default_policy_loads_and_checks_clean},
+    {"policy_hash_is_of_the_exact_bytes", policy_hash_is_of_the_exact_bytes},
+    {"policy_load_reports_missing_file_and_bad_json",
+     policy_load_reports_missing_file_and_bad_json},
+    {"policy_check_finds_grade_overlap_gap_and_open_ends",
+     policy_check_finds_grade_overlap_gap_and_open_ends},
+    {"policy_check_finds_pd_not_increasing", policy_check_finds_pd_not_increasing},
+    {"policy_check_finds_bin_gap_overlap_and_uncovered_ends",
+     policy_check_finds_bin_gap_overlap_and_uncovered_ends},
+    {"policy_check_finds_unknown_feature_and_category_faults",
+     policy_check_finds_unknown_feature_and_category_faults},
+    {"policy_check_finds_rates_above_four_times_lpr",
+     policy_check_finds_rates_above_four_times_lpr},
+    {"policy_check_rejects_money_as_json_number", policy_check_rejects_money_as_json_number},
+    {"policy_check_reports_every_problem_at_once", policy_check_reports_every_problem_at_once},
+    {"scorer_rates_a_sound_borrower_within_terms", scorer_rates_a_sound_borrower_within_terms},
+    {"scorer_bins_numeric_values_half_open", scorer_bins_numeric_values_half_open},
+    {"scorer_uses_special_missing_and_else_bins_not_neighbours",
+     scorer_uses_special_missing_and_else_bins_not_neighbours},
+    {"scorer_grade_boundaries_are_half_open", scorer_grade_boundaries_are_half_open},
+    {"scorer_applies_each_knockout", scorer_applies_each_knockout},
+    {"scorer_ranks_reason_codes_by_points_lost", scorer_ranks_reason_codes_by_points_lost},
+    {"scorer_takes_the_smallest_amount_limit_and_prices_by_term",
+     scorer_takes_the_smallest_amount_limit_and_prices_by_term},
+    {"scorer_result_serialises_money_as_strings", scorer_result_serialises_money_as_strings},
+    {"scorer_refers_a_kind_without_scorecard", scorer_refers_a_kind_without_scorecard},
+    /* STATS_CASE_LIST */
+};
+
+int main(int argc, char **argv)
+{
+    return CHECK_RUN(argc, argv, cases);
+}
