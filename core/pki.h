@@ -176,13 +176,16 @@ ld_status core_pki_cms_sign(const core_pki_key *key, const char *cert_pem, size_
  * still verifies after that certificate (or the CA) expired. signingTime is the
  * signer's own claim; what bounds it is the ledger entry that records the
  * file's hash under a checkpoint signed by the institution, which the caller
- * compares. Revocation is also the caller's: compare signing_time with the
- * revocation time of out->cert.serial / fingerprint.
+ * compares. Revocation is also the caller's: compare the time the ledger
+ * recorded the file (better than signing_time, which a revoked signer who
+ * still holds the key could backdate) with the revocation time of
+ * out->cert.serial / fingerprint.
  *
  * LD_EVERIFY with the reason for: not a detached CMS signature, no signing
  * time, content changed or signature made for other content, bad signature,
  * unknown signer or chain not leading to the CA, certificate not valid at the
- * signing time. LD_EINVAL if ca_cert_pem is not a certificate.
+ * signing time. LD_EINVAL if ca_cert_pem is not a certificate or content is
+ * 2 GiB or more (files are hashed in memory; same limit for signing).
  * *out is written only on success. */
 ld_status core_pki_cms_verify(const char *ca_cert_pem, size_t ca_cert_len,
                               const unsigned char *content, size_t content_len,

@@ -23,17 +23,6 @@
  * No S/MIME capabilities attribute: it says nothing useful about a file. */
 #define SIGN_FLAGS (CMS_BINARY | CMS_DETACHED | CMS_NOSMIMECAP)
 
-static ld_status content_bio(const unsigned char *content, size_t len, BIO **out, ld_error *err)
-{
-    if (len > INT_MAX)
-        return LD_FAIL(err, LD_EINVAL, "content: too large to sign in memory (%zu bytes)", len);
-    BIO *bio = BIO_new_mem_buf(len > 0 ? (const void *)content : "", (int)len);
-    if (bio == NULL)
-        return PKI_FAIL_SSL(err, LD_EINTERNAL, "out of memory");
-    *out = bio;
-    return LD_OK;
-}
-
 ld_status core_pki_cms_sign(const core_pki_key *key, const char *cert_pem, size_t cert_len,
                             const char *ca_cert_pem, size_t ca_cert_len,
                             const unsigned char *content, size_t content_len, time_t signing_time,
@@ -76,7 +65,7 @@ ld_status core_pki_cms_sign(const core_pki_key *key, const char *cert_pem, size_
             goto out;
         }
     }
-    if ((rc = content_bio(content, content_len, &in, err)) != LD_OK)
+    if ((rc = pki_mem_bio_in("content", content, content_len, &in, err)) != LD_OK)
         goto out;
 
     /* CMS_PARTIAL leaves the structure open so that we can set signingTime
@@ -228,7 +217,7 @@ ld_status core_pki_cms_verify(const char *ca_cert_pem, size_t ca_cert_len,
         rc = PKI_FAIL_SSL(err, LD_EINTERNAL, "ca_cert: cannot set verification flags");
         goto out;
     }
-    if ((rc = content_bio(content, content_len, &in, err)) != LD_OK)
+    if ((rc = pki_mem_bio_in("content", content, content_len, &in, err)) != LD_OK)
         goto out;
     if (CMS_verify(cms, NULL, store, in, NULL, CMS_BINARY) != 1) {
         rc = verify_failure(err);

@@ -791,11 +791,23 @@ static void openssl_command_line_accepts_our_output(void)
                   LD_EVERIFY);
     CHECK_CONTAINS(err.message, "not detached");
     free(cli_der);
+    /* Without the signer's certificate inside, the signer is unknown. */
+    CHECK_INT(run_in(dir, "openssl cms -sign -nocerts -binary -outform DER -in X.xlsx "
+                          "-signer alice.pem -inkey alice.key -passin 'pass:pa55 word' "
+                          "-out nocerts.p7s"),
+              0);
+    cli_der = read_file(dir, "nocerts.p7s", &cli_len);
+    if (cli_der != NULL)
+        CHECK_INT(core_pki_cms_verify(f.ca_pem, strlen(f.ca_pem), content, len, cli_der, cli_len,
+                                      &who, &err),
+                  LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "unknown signer");
+    free(cli_der);
 
     if (getenv("KEEP"))
         return;
     CHECK_INT(run_in(dir, "rm -f ca.pem alice.pem alice.key alice.pub X.xlsx X.xlsx.p7s "
-                          "checkpoint checkpoint.sig cli.p7s attached.p7s"),
+                          "checkpoint checkpoint.sig cli.p7s attached.p7s nocerts.p7s"),
               0);
     CHECK_INT(rmdir(dir), 0);
     free(sig);
