@@ -6,10 +6,16 @@
  * require (the walk must end with sn == 0 and use every element), indexes and
  * sizes are range-checked before use, and a proof that proves anything else is
  * rejected with LD_EVERIFY. The functions read only their arguments.
+ *
+ * Also here, equally pure: the text form of checkpoints (proof.h).
  */
 #include "merkle.h"
+#include "proof.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 static bool fail(ld_error *err, const char *fmt_reason)
 {
@@ -156,4 +162,80 @@ bool ledger_consistency_verify(uint64_t old_size, uint64_t new_size, const ledge
 out:
     ledger_hasher_free(hasher);
     return ok;
+}
+
+/* ---- Checkpoint text ---------------------------------------------------------- */
+
+ld_status ledger_checkpoint_text(const ledger_checkpoint *checkpoint,
+                                 char buf[LEDGER_CHECKPOINT_TEXT_MAX], size_t *len_out,
+                                 ld_error *err)
+{
+    if (checkpoint->time < 0)
+        return LD_FAIL(err, LD_EINVAL, "checkpoint.time: must not be negative");
+    char hex[LEDGER_HASH_HEX];
+    int n = snprintf(buf, LEDGER_CHECKPOINT_TEXT_MAX, "%s\n%" PRIu64 "\n%s\n%" PRId64 "\n",
+                     LEDGER_CHECKPOINT_HEADER, checkpoint->size,
+                     ledger_hash_to_hex(&checkpoint->root, hex), checkpoint->time);
+    assert(n > 0 && n < LEDGER_CHECKPOINT_TEXT_MAX);
+    *len_out = (size_t)n;
+    return LD_OK;
+}
+
+/* Reads one line of at most max bytes up to its '\n' into line (NUL-ended). */
+static bool take_line(const char **p, const char *end, char *line, size_t max)
+{
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (nl == NULL || (size_t)(nl - *p) >= max)
+        return false;
+    memcpy(line, *p, (size_t)(nl - *p));
+    line[nl - *p] = '\0';
+    *p = nl + 1;
+    return true;
+}
+
+/* Plain decimal: digits only, no leading zero unless the number is 0. */
+static bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
+{
+    if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+        return false;
+    uint64_t v = 0;
+    for (const char *c = s; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9')
+            return false;
+        uint64_t digit = (uint64_t)(*c - '0');
+        if (v > (max - digit) / 10)
+            return false;
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return true;
+}
+
+ld_status ledger_checkpoint_parse(const char *text, size_t len, ledger_checkpoint *out,
+                                  ld_error *err)
+{
+    const char *p = text, *end = text + len;
+    char line[LEDGER_CHECKPOINT_TEXT_MAX];
+    ledger_checkpoint checkpoint;
+    uint64_t time;
+    if (!take_line(&p, end, line, sizeof line) || strcmp(line, LEDGER_CHECKPOINT_HEADER) != 0)
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 1: must be \"%s\"",
+                       LEDGER_CHECKPOINT_HEADER);
+    if (!take_line(&p, end, line, sizeof line) ||
+        !parse_decimal(line, UINT64_MAX, &checkpoint.size))
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 2: size must be a plain decimal");
+    if (!take_line(&p, end, line, sizeof line))
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 3: root missing");
+    char lower[LEDGER_HASH_HEX];
+    if (ledger_hash_from_hex("checkpoint line 3 (root)", line, &checkpoint.root, err) != LD_OK)
+        return LD_EINVAL;
+    if (strcmp(ledger_hash_to_hex(&checkpoint.root, lower), line) != 0)
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 3 (root): must be lower-case hex");
+    if (!take_line(&p, end, line, sizeof line) || !parse_decimal(line, INT64_MAX, &time))
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 4: time must be a plain decimal");
+    if (p != end)
+        return LD_FAIL(err, LD_EINVAL, "checkpoint: bytes after line 4");
+    checkpoint.time = (int64_t)time;
+    *out = checkpoint;
+    return LD_OK;
 }
