@@ -1,24 +1,32 @@
 /*
  * cli.h - what every command of the loandesk program shares: the parsed global
- * options, error printing and the exit-code rule (the ld_status of the failure).
+ * options, the open store and session, error printing and option lookup.
  *
  * A command handler receives the context and the arguments after its own name
  * (argv[0] is the command's name, e.g. "check" for `loandesk policy check F`),
  * prints its result on stdout, reports failure through cli_fail and returns the
- * process exit code. Handlers stay thin: parse, call a library, print.
+ * process exit code, which is the ld_status of the failure (DESIGN.md). The
+ * dispatcher opens the store, logs the user in and wraps the handler in one
+ * transaction, committed only when the handler returns 0. Handlers stay thin:
+ * parse, call a library, print.
  */
 #ifndef LD_CLI_H
 #define LD_CLI_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ld_error.h"
+#include "session.h"
+#include "store.h"
 
 typedef struct cli_ctx {
     const char *db_path;  /* --db, $LOANDESK_DB, or ./loandesk.db */
     const char *username; /* --user or $LOANDESK_USER; NULL when not given */
-    bool json;            /* --json: machine-readable output */
     bool quiet;           /* --quiet: no progress display */
+    core_store *store;    /* open for commands that use the database */
+    core_session session; /* the logged-in user, for commands that need one */
 } cli_ctx;
 
 typedef int (*cli_handler)(cli_ctx *ctx, int argc, char **argv);
@@ -29,10 +37,26 @@ int cli_fail(const ld_error *err);
 /* Prints a usage error for `command` and returns LD_EUSAGE. */
 int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Looks for "--name VALUE" in argv; returns VALUE or NULL. Marks both used. */
+/* Looks for "--name VALUE" in argv; returns VALUE or NULL. */
 const char *cli_opt(int argc, char **argv, const char *name);
 
 /* True when the bare flag "--name" is present. */
 bool cli_flag(int argc, char **argv, const char *name);
+
+/* The first argument that is neither an option nor an option's value (after
+ * argv[0]); NULL when there is none. Options listed in bare_flags take no value. */
+const char *cli_positional(int argc, char **argv, const char *const *bare_flags);
+
+/* Parses a positive record id ("application: must be a positive number"). */
+int cli_parse_id(const char *what, const char *text, int64_t *out);
+
+/* A password from $LOANDESK_PASSWORD (or env_name), or a prompt without echo
+ * on a terminal. NULL when neither is available. The result is static. */
+const char *cli_password(const char *env_name, const char *prompt);
+
+/* Output: JSON when --json is given, else a readable form. */
+void cli_print_json(const cJSON *value);
+void cli_print_record(const cJSON *record);
+void cli_print_table(const cJSON *rows, const char *const *columns);
 
 #endif

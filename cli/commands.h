@@ -1,0 +1,41 @@
+/*
+ * commands.h - the handlers of the loandesk program, by command group.
+ */
+#ifndef LD_COMMANDS_H
+#define LD_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_init(cli_ctx *ctx, int argc, char **argv);
+int cmd_user_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_user_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv);
+int cmd_user_unlock(cli_ctx *ctx, int argc, char **argv);
+int cmd_policy_load(cli_ctx *ctx, int argc, char **argv);
+
+int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv);
+
+int cmd_app_create(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_update(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_submit(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_approve(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_reject(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_withdraw(cli_ctx *ctx, int argc, char **argv);
+
+int cmd_guarantor_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_guarantor_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_collateral_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_collateral_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_investigation_add(cli_ctx *ctx, int argc, char **argv);
+
+int cmd_audit_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_schedule(cli_ctx *ctx, int argc, char **argv);
+
+#endif

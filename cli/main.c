@@ -1,0 +1,356 @@
+/*
+ * main.c - the loandesk program: global options, the command table, and the
+ * one rule every command follows: open the store, authenticate, run the
+ * handler inside one transaction, commit only on success, and record a
+ * refused attempt after rolling back (DESIGN.md, "Command line").
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "commands.h"
+#include "user.h"
+#if __has_include("cmd_rating_tools.h")
+#include "cmd_rating_tools.h"
+#define HAVE_RATING_TOOLS 1
+#endif
+
+/* How a command uses the database. */
+typedef enum db_use {
+    DB_NONE,    /* pure calculation */
+    DB_CREATE,  /* init: creates the file, no login */
+    DB_LOGIN,   /* opens, logs in, one transaction */
+    DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
+} db_use;
+
+typedef struct command {
+    const char *group;
+    const char *name; /* NULL for single-word commands */
+    cli_handler handler;
+    db_use db;
+    const char *synopsis;
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"init", NULL, cmd_init, DB_CREATE,
+     "init [--admin NAME] [--name FULL_NAME] [--policy FILE] [--products FILE]",
+     "Creates the database with its first admin account (password from LOANDESK_PASSWORD or a "
+     "prompt) and loads the policy and product catalogue (defaults: the shipped files)."},
+    {"user", "add", cmd_user_add, DB_LOGIN,
+     "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
+     "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
+     "password comes from LOANDESK_NEW_PASSWORD or a prompt; --limit is the approval authority "
+     "(default: the policy's for the role)."},
+    {"user", "list", cmd_user_list, DB_LOGIN, "user list [--json]",
+     "Lists accounts (admin, manager, auditor)."},
+    {"user", "passwd", cmd_user_passwd, DB_EXPIRED, "user passwd [USERNAME]",
+     "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt). An admin naming "
+     "another user sets a temporary password that user must change."},
+    {"user", "unlock", cmd_user_unlock, DB_LOGIN, "user unlock USERNAME",
+     "Unlocks an account locked after failed logins (admin)."},
+    {"policy", "load", cmd_policy_load, DB_LOGIN, "policy load [--policy FILE] [--products FILE]",
+     "Loads a new version of the policy or product catalogue (admin)."},
+#ifdef HAVE_RATING_TOOLS
+    {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
+     "Validates a policy file and reports every problem with its JSON path."},
+    {"rating", "fit", cmd_rating_fit, DB_NONE,
+     "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE]",
+     "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression)."},
+    {"rating", "validate", cmd_rating_validate, DB_NONE,
+     "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
+     "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},
+#endif
+    {"borrower", "add", cmd_borrower_add, DB_LOGIN,
+     "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
+     "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
+    {"borrower", "show", cmd_borrower_show, DB_LOGIN, "borrower show ID [--json]",
+     "Shows a borrower's file, if you may read it."},
+    {"borrower", "list", cmd_borrower_list, DB_LOGIN, "borrower list [--json]",
+     "Lists the borrowers you may see; identity numbers are masked unless the customer is "
+     "yours."},
+    {"borrower", "update", cmd_borrower_update, DB_LOGIN,
+     "borrower update ID (--json FILE|- | --FIELD VALUE ...)",
+     "Changes fields of your customer's file; the audit trail keeps before and after."},
+    {"borrower", "assign", cmd_borrower_assign, DB_LOGIN, "borrower assign ID --officer USERNAME",
+     "Moves a customer to another officer (manager)."},
+    {"app", "create", cmd_app_create, DB_LOGIN,
+     "app create (--json FILE|- | --borrower-id N --product P --amount X --term-months N "
+     "--method M --purpose TEXT)",
+     "Creates a draft application; the JSON form may include guarantors, collateral and an "
+     "investigation."},
+    {"app", "show", cmd_app_show, DB_LOGIN, "app show ID [--json]",
+     "Shows an application with guarantors, collateral cover and investigations."},
+    {"app", "list", cmd_app_list, DB_LOGIN, "app list [--state S] [--borrower ID] [--json]",
+     "Lists the applications you may see."},
+    {"app", "update", cmd_app_update, DB_LOGIN, "app update ID (--json FILE|- | --FIELD VALUE)",
+     "Changes a draft application's product, amount, term, method or purpose."},
+    {"app", "submit", cmd_app_submit, DB_LOGIN, "app submit ID",
+     "Submits a draft for review; a pre-loan investigation must be recorded."},
+    {"app", "approve", cmd_app_approve, DB_LOGIN, "app approve ID [--reason TEXT]",
+     "Approves (reviewer, manager): not your own work or customer, within your authority."},
+    {"app", "reject", cmd_app_reject, DB_LOGIN, "app reject ID --reason TEXT",
+     "Rejects an application under review, with a reason."},
+    {"app", "withdraw", cmd_app_withdraw, DB_LOGIN, "app withdraw ID --reason TEXT",
+     "Withdraws your customer's application before a decision."},
+    {"guarantor", "add", cmd_guarantor_add, DB_LOGIN, "guarantor add APP (--json FILE|- | flags)",
+     "Adds a guarantor to a draft application; capacity is net assets minus guarantees "
+     "outstanding."},
+    {"guarantor", "list", cmd_guarantor_list, DB_LOGIN, "guarantor list APP [--json]",
+     "Lists an application's guarantors with capacity and shortfall flags."},
+    {"collateral", "add", cmd_collateral_add, DB_LOGIN,
+     "collateral add APP (--json FILE|- | flags)",
+     "Adds a mortgage or pledge to a draft application."},
+    {"collateral", "list", cmd_collateral_list, DB_LOGIN, "collateral list APP [--json]",
+     "Lists collateral with LTV caps and lendable value."},
+    {"investigation", "add", cmd_investigation_add, DB_LOGIN,
+     "investigation add APP (--json FILE|- | flags)",
+     "Records a pre-loan investigation (site visit, operations, assets and liabilities, "
+     "repayment capacity, conclusion)."},
+    {"audit", "list", cmd_audit_list, DB_LOGIN,
+     "audit list [--entity E] [--id N] [--user U] [--limit N] [--json]",
+     "Shows the audit trail, newest first (auditor, manager, admin)."},
+    {"import", NULL, cmd_import, DB_LOGIN, "import FILE.jsonl",
+     "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
+     "nothing is kept unless every line is valid."},
+    {"schedule", NULL, cmd_schedule, DB_NONE,
+     "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
+     "Prints a repayment schedule; needs no database."},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+int cli_fail(const ld_error *err)
+{
+    fprintf(stderr, "loandesk: error: %s\n", err->message);
+    return err->code == LD_OK ? LD_EINTERNAL : (int)err->code;
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "loandesk: error: %s\n", message);
+    if (command != NULL)
+        fprintf(stderr, "usage: loandesk %s (see `loandesk help %s`)\n", command, command);
+    return LD_EUSAGE;
+}
+
+const char *cli_opt(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+bool cli_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
+const char *cli_positional(int argc, char **argv, const char *const *bare_flags)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            bool bare = strcmp(argv[i], "--json") == 0 && (i + 1 >= argc || argv[i + 1][0] == '-');
+            for (int f = 0; bare_flags != NULL && bare_flags[f] != NULL && !bare; f++)
+                bare = strcmp(argv[i], bare_flags[f]) == 0;
+            if (!bare)
+                i++;
+            continue;
+        }
+        return argv[i];
+    }
+    return NULL;
+}
+
+int cli_parse_id(const char *what, const char *text, int64_t *out)
+{
+    if (text == NULL) {
+        fprintf(stderr, "loandesk: error: %s: an id is required\n", what);
+        return LD_EUSAGE;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value <= 0) {
+        fprintf(stderr, "loandesk: error: %s: \"%s\" is not a record id\n", what, text);
+        return LD_EINVAL;
+    }
+    *out = value;
+    return 0;
+}
+
+const char *cli_password(const char *env_name, const char *prompt)
+{
+    const char *from_env = getenv(env_name);
+    if (from_env != NULL)
+        return from_env;
+    if (!isatty(STDIN_FILENO))
+        return NULL;
+    static char buffer[300];
+    struct termios old, quiet;
+    fprintf(stderr, "%s", prompt);
+    fflush(stderr);
+    bool restore = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (restore) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    char *line = fgets(buffer, sizeof buffer, stdin);
+    if (restore)
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    fputc('\n', stderr);
+    if (line == NULL)
+        return NULL;
+    buffer[strcspn(buffer, "\r\n")] = '\0';
+    return buffer;
+}
+
+static void print_help(const char *topic)
+{
+    if (topic == NULL) {
+        printf("loandesk - credit-loan origination and risk review\n\n"
+               "usage: loandesk [--db PATH] [--user NAME] COMMAND ...\n\n"
+               "Global options: --db PATH (default ./loandesk.db or $LOANDESK_DB), --user NAME "
+               "(or $LOANDESK_USER; password from $LOANDESK_PASSWORD or a prompt), --quiet.\n"
+               "Exit codes: 0 ok, 1 usage, 2 invalid input, 3 permission denied, 4 not found, "
+               "5 not allowed in the current state, 6 verification failed, 10 internal error.\n\n"
+               "Commands:\n");
+        for (size_t i = 0; i < COMMAND_COUNT; i++)
+            printf("  %s\n", commands[i].synopsis);
+        printf("\n`loandesk help COMMAND` explains one.\n");
+        return;
+    }
+    bool found = false;
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(commands[i].group, topic) == 0) {
+            printf("loandesk %s\n    %s\n\n", commands[i].synopsis, commands[i].help);
+            found = true;
+        }
+    }
+    if (!found)
+        printf("no command %s; `loandesk help` lists them\n", topic);
+}
+
+static const command *find_command(int argc, char **argv, int *consumed)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(commands[i].group, argv[0]) != 0)
+            continue;
+        if (commands[i].name == NULL) {
+            *consumed = 0;
+            return &commands[i];
+        }
+        if (argc > 1 && strcmp(commands[i].name, argv[1]) == 0) {
+            *consumed = 1;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+static int run(cli_ctx *ctx, const command *cmd, int argc, char **argv)
+{
+    ld_error err;
+    ld_error_clear(&err);
+    if (cmd->db == DB_NONE)
+        return cmd->handler(ctx, argc, argv);
+    ld_status st = cmd->db == DB_CREATE ? core_store_open(ctx->db_path, &ctx->store, &err)
+                                        : core_store_open_existing(ctx->db_path, &ctx->store, &err);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    int rc;
+    if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED) {
+        const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
+        st = core_user_login(ctx->store, ctx->username, password, cmd->db == DB_EXPIRED,
+                             &ctx->session, &err);
+        if (st != LD_OK) {
+            rc = cli_fail(&err);
+            core_store_close(ctx->store);
+            return rc;
+        }
+    }
+    if ((st = core_store_begin(ctx->store, &err)) != LD_OK) {
+        rc = cli_fail(&err);
+        core_store_close(ctx->store);
+        return rc;
+    }
+    rc = cmd->handler(ctx, argc, argv);
+    if (rc == 0) {
+        if ((st = core_store_commit(ctx->store, &err)) != LD_OK)
+            rc = cli_fail(&err);
+    } else {
+        core_store_rollback(ctx->store);
+        if (rc == LD_EPERM && ctx->session.user_id != 0) {
+            char action[128];
+            snprintf(action, sizeof action, "%s%s%s", cmd->group, cmd->name ? " " : "",
+                     cmd->name ? cmd->name : "");
+            char detail[1024] = "";
+            size_t used = 0;
+            for (int i = 1; i < argc && used < sizeof detail; i++)
+                used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s",
+                                         i > 1 ? " " : "", argv[i]);
+            ld_error denial_err;
+            char reason[1200];
+            snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
+            core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason,
+                                     &denial_err);
+        }
+    }
+    core_store_close(ctx->store);
+    ctx->store = NULL;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.db_path = getenv("LOANDESK_DB") ? getenv("LOANDESK_DB") : "./loandesk.db";
+    ctx.username = getenv("LOANDESK_USER");
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            ctx.db_path = argv[++i];
+        else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+            ctx.username = argv[++i];
+        else if (strcmp(argv[i], "--quiet") == 0)
+            ctx.quiet = true;
+        else
+            break;
+    }
+    if (i >= argc || strcmp(argv[i], "help") == 0 || strcmp(argv[i], "--help") == 0) {
+        print_help(i + 1 < argc ? argv[i + 1] : NULL);
+        return i >= argc ? LD_EUSAGE : 0;
+    }
+    int consumed = 0;
+    const command *cmd = find_command(argc - i, argv + i, &consumed);
+    if (cmd == NULL)
+        return cli_usage(NULL, "unknown command \"%s%s%s\"; `loandesk help` lists them", argv[i],
+                         i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+    int sub = i + consumed;
+    /* Global options may also follow the command words. */
+    for (int j = sub + 1; j + 1 < argc; j++) {
+        if (strcmp(argv[j], "--db") == 0)
+            ctx.db_path = argv[j + 1];
+        else if (strcmp(argv[j], "--user") == 0)
+            ctx.username = argv[j + 1];
+    }
+    ctx.quiet = ctx.quiet || cli_flag(argc - sub, argv + sub, "--quiet");
+    return run(&ctx, cmd, argc - sub, argv + sub);
+}

@@ -1,0 +1,125 @@
+/*
+ * application.h - loan applications and their parts: guarantors, collateral and
+ * pre-loan investigations, with the four-eyes approval rules.
+ *
+ * Input shapes (JSON, money as decimal strings):
+ *   application: borrower_id, product, amount, term_months, method, purpose,
+ *     and optionally guarantors [...], collateral [...], investigation {...}
+ *   guarantor: kind (person|enterprise), name, id_number (resident ID or credit
+ *     code by kind), borrower_id (optional, when the guarantor is also a
+ *     customer), guarantee_type (joint|general; general when not stated, as the
+ *     Civil Code presumes), guaranteed_amount, net_assets, outstanding_guarantees
+ *   collateral: type, arrangement (mortgage|pledge), owner_name, owner_is_borrower,
+ *     certificate_no, appraised_value, appraisal_date, appraiser, lien_rank,
+ *     prior_claims, registration_no
+ *   investigation: site_visit_date, operations, assets_liabilities,
+ *     repayment_capacity, conclusion
+ *
+ * Approval (four-eyes): the approver did not create the application and is not
+ * the customer's officer; the amount is within the approver's authority limit.
+ */
+#ifndef LD_APPLICATION_H
+#define LD_APPLICATION_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "ld_error.h"
+#include "policy.h"
+#include "schedule.h"
+#include "session.h"
+#include "store.h"
+#include "workflow.h"
+
+/* What other modules (rating, ledger) read of an application. */
+typedef struct core_application {
+    int64_t id;
+    int64_t borrower_id;
+    int64_t created_by;
+    int64_t officer_id;
+    char product_code[32];
+    ld_money amount;
+    int term_months;
+    ld_repay_method method;
+    ld_period period;
+    core_app_state state;
+    core_borrower_kind borrower_kind;
+} core_application;
+
+ld_status core_application_get(core_store *store, int64_t id, core_application *out,
+                               ld_error *err);
+
+ld_status core_application_create(core_store *store, const core_session *who, const cJSON *input,
+                                  int64_t *id_out, ld_error *err);
+ld_status core_application_update(core_store *store, const core_session *who, int64_t id,
+                                  const cJSON *changes, ld_error *err);
+ld_status core_application_show(core_store *store, const core_session *who, int64_t id,
+                                cJSON **out, ld_error *err);
+
+typedef struct core_application_filter {
+    const char *state; /* NULL for any */
+    int64_t borrower_id; /* 0 for any */
+    int limit;           /* 0 for 1000 */
+} core_application_filter;
+
+ld_status core_application_list(core_store *store, const core_session *who,
+                                const core_application_filter *filter, cJSON **out,
+                                ld_error *err);
+
+/* Workflow commands. reason is required for reject and withdraw. */
+ld_status core_application_submit(core_store *store, const core_session *who, int64_t id,
+                                  ld_error *err);
+ld_status core_application_approve(core_store *store, const core_session *who, int64_t id,
+                                   const char *reason, ld_error *err);
+ld_status core_application_reject(core_store *store, const core_session *who, int64_t id,
+                                  const char *reason, ld_error *err);
+ld_status core_application_withdraw(core_store *store, const core_session *who, int64_t id,
+                                    const char *reason, ld_error *err);
+
+/* Moves an application along event (used by the rating and ledger modules after
+ * their own checks), recording the audit row. */
+ld_status core_application_transition(core_store *store, const core_session *who, int64_t id,
+                                      core_app_event event, const cJSON *detail, ld_error *err);
+
+/* Parts: added in draft by the customer's officer. */
+ld_status core_guarantor_add(core_store *store, const core_session *who, int64_t app_id,
+                             const cJSON *input, int64_t *id_out, ld_error *err);
+ld_status core_guarantor_list(core_store *store, const core_session *who, int64_t app_id,
+                              cJSON **out, ld_error *err);
+ld_status core_collateral_add(core_store *store, const core_session *who, int64_t app_id,
+                              const cJSON *input, int64_t *id_out, ld_error *err);
+ld_status core_collateral_list(core_store *store, const core_session *who, int64_t app_id,
+                               cJSON **out, ld_error *err);
+ld_status core_investigation_add(core_store *store, const core_session *who, int64_t app_id,
+                                 const cJSON *input, int64_t *id_out, ld_error *err);
+
+/* Guarantee and collateral totals of an application, as rating reads them. */
+typedef struct core_security_summary {
+    ld_money guaranteed;          /* sum of guaranteed amounts */
+    ld_money guarantor_capacity;  /* sum of max(0, net assets - outstanding) */
+    int guarantors_short;         /* guarantors whose capacity is below their amount */
+    ld_money appraised;           /* sum of appraised values */
+    ld_money collateral_cover;    /* sum of max(0, appraised * LTV cap - prior claims) */
+    int collateral_count;
+    int guarantor_count;
+} core_security_summary;
+
+ld_status core_application_security(core_store *store, int64_t app_id,
+                                    core_security_summary *out, ld_error *err);
+
+/* Pure validators, exposed for import and tests. borrower_id_number is the
+ * borrower's own number (a borrower cannot guarantee their own loan). */
+ld_status core_guarantor_validate(const cJSON *input, const char *path,
+                                  const char *borrower_id_number, ld_error *err);
+ld_status core_collateral_validate(const cJSON *input, const char *path, ld_error *err);
+ld_status core_investigation_validate(const cJSON *input, const char *path, ld_error *err);
+
+/* Checks an application's terms against its product and the borrower's age:
+ * amount and term limits, allowed method, term in whole periods. birth may be
+ * 0 for enterprises. */
+ld_status core_application_check_product(const core_product *product,
+                                         core_borrower_kind borrower_kind, ld_date birth,
+                                         ld_money amount, int term_months, ld_repay_method method,
+                                         const char *path, ld_error *err);
+
+#endif

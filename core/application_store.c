@@ -1,0 +1,1012 @@
+/*
+ * application_store.c - applications, their parts and the approval workflow
+ * (application.h), with their SQL.
+ *
+ * Every operation first resolves the application's customer and checks the
+ * permission against that customer's scope, then the workflow state, then the
+ * input: a user who may not see a record learns nothing about its state.
+ */
+#include "application.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "borrower.h"
+#include "json_in.h"
+#include "permission.h"
+#include "store_sql.h"
+
+static const char *const app_fields[] = {"borrower_id", "product",      "amount",
+                                         "term_months", "method",       "purpose",
+                                         "guarantors",  "collateral",   "investigation",
+                                         NULL};
+
+ld_status core_application_get(core_store *store, int64_t id, core_application *out,
+                               ld_error *err)
+{
+    static const char sql[] =
+        "SELECT a.borrower_id, a.created_by, b.officer_id, a.product_code, a.amount, "
+        "a.term_months, a.method, a.period, a.state, b.kind FROM application a "
+        "JOIN borrower b ON b.id = a.borrower_id WHERE a.id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        if (rc == SQLITE_DONE)
+            return LD_FAIL(err, LD_ENOTFOUND, "application %lld does not exist", (long long)id);
+        return core_store_fail(store, "reading an application", err);
+    }
+    core_application app;
+    memset(&app, 0, sizeof app);
+    app.id = id;
+    app.borrower_id = sqlite3_column_int64(stmt, 0);
+    app.created_by = sqlite3_column_int64(stmt, 1);
+    app.officer_id = sqlite3_column_int64(stmt, 2);
+    snprintf(app.product_code, sizeof app.product_code, "%s",
+             (const char *)sqlite3_column_text(stmt, 3));
+    app.amount = sqlite3_column_int64(stmt, 4);
+    app.term_months = sqlite3_column_int(stmt, 5);
+    core_repay_method_parse("method", (const char *)sqlite3_column_text(stmt, 6), &app.method,
+                            NULL);
+    core_period_parse("period", (const char *)sqlite3_column_text(stmt, 7), &app.period, NULL);
+    core_app_state_parse((const char *)sqlite3_column_text(stmt, 8), &app.state, NULL);
+    app.borrower_kind = strcmp((const char *)sqlite3_column_text(stmt, 9), "individual") == 0
+                            ? CORE_BORROWER_INDIVIDUAL
+                            : CORE_BORROWER_ENTERPRISE;
+    sqlite3_reset(stmt);
+    *out = app;
+    return LD_OK;
+}
+
+/* Loads the application and checks action against its customer. */
+static ld_status require_app(core_store *store, const core_session *who, int64_t id,
+                             core_action action, core_application *app, ld_error *err)
+{
+    ld_status st = core_perm_require(who, action, NULL, err);
+    if (st != LD_OK)
+        return st;
+    if ((st = core_application_get(store, id, app, err)) != LD_OK)
+        return st;
+    return core_borrower_require(store, who, app->borrower_id, action, err);
+}
+
+/* The borrower facts an application is checked against. */
+typedef struct borrower_facts {
+    core_borrower_kind kind;
+    ld_date birth;
+    char id_number[32];
+} borrower_facts;
+
+static ld_status read_borrower_facts(core_store *store, int64_t borrower_id, borrower_facts *out,
+                                     ld_error *err)
+{
+    static const char sql[] = "SELECT kind, birth_date, id_number FROM borrower WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, borrower_id);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->kind = strcmp((const char *)sqlite3_column_text(stmt, 0), "individual") == 0
+                        ? CORE_BORROWER_INDIVIDUAL
+                        : CORE_BORROWER_ENTERPRISE;
+        if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+            ld_date_parse("birth_date", (const char *)sqlite3_column_text(stmt, 1), &out->birth,
+                          NULL);
+        snprintf(out->id_number, sizeof out->id_number, "%s",
+                 (const char *)sqlite3_column_text(stmt, 2));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return LD_FAIL(err, LD_ENOTFOUND, "borrower %lld does not exist", (long long)borrower_id);
+    return LD_OK;
+}
+
+/* Validated terms of an application record. */
+typedef struct app_terms {
+    const core_product *product;
+    ld_money amount;
+    int term_months;
+    ld_repay_method method;
+    const char *purpose;
+} app_terms;
+
+static ld_status validate_terms(core_store *store, const cJSON *input, const char *path,
+                                const borrower_facts *borrower, app_terms *out, ld_error *err)
+{
+    const char *code = NULL, *method_text = NULL;
+    int64_t term;
+    ld_status st;
+    char field[160];
+    if ((st = core_json_text(input, path, "product", true, 31, &code, NULL, err)) != LD_OK ||
+        (st = core_product_get(store, core_json_field(field, sizeof field, path, "product"), code,
+                               &out->product, err)) != LD_OK ||
+        (st = core_json_money(input, path, "amount", true, false, &out->amount, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_int(input, path, "term_months", true, 1, LD_TERM_MAX_MONTHS, &term, NULL,
+                            err)) != LD_OK ||
+        (st = core_json_text(input, path, "method", true, 32, &method_text, NULL, err)) != LD_OK ||
+        (st = core_repay_method_parse(core_json_field(field, sizeof field, path, "method"),
+                                      method_text, &out->method, err)) != LD_OK ||
+        (st = core_json_text(input, path, "purpose", true, 1000, &out->purpose, NULL, err)) !=
+            LD_OK)
+        return st;
+    out->term_months = (int)term;
+    return core_application_check_product(out->product, borrower->kind, borrower->birth,
+                                          out->amount, out->term_months, out->method, path, err);
+}
+
+static ld_status insert_guarantor(core_store *store, const core_session *who, int64_t app_id,
+                                  const cJSON *g, int64_t *id_out, ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO guarantor (application_id, kind, name, id_number, borrower_id, "
+        "guarantee_type, guaranteed_amount, net_assets, outstanding_guarantees, created_by, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    const char *kind = NULL, *name = NULL, *number = NULL, *type = "general";
+    ld_money amount = 0, net = 0, outstanding = 0;
+    int64_t ref = 0;
+    bool has_ref = false;
+    core_json_text(g, "", "kind", true, 16, &kind, NULL, NULL);
+    core_json_text(g, "", "name", true, 200, &name, NULL, NULL);
+    core_json_text(g, "", "id_number", true, 18, &number, NULL, NULL);
+    core_json_text(g, "", "guarantee_type", false, 16, &type, NULL, NULL);
+    core_json_money(g, "", "guaranteed_amount", true, false, &amount, NULL, NULL);
+    core_json_money(g, "", "net_assets", true, true, &net, NULL, NULL);
+    core_json_money(g, "", "outstanding_guarantees", true, false, &outstanding, NULL, NULL);
+    core_json_int(g, "", "borrower_id", false, 1, INT64_MAX / 2, &ref, &has_ref, NULL);
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, app_id);
+    core_store_bind_text(stmt, 2, kind);
+    core_store_bind_text(stmt, 3, name);
+    core_store_bind_text(stmt, 4, number);
+    if (has_ref)
+        sqlite3_bind_int64(stmt, 5, ref);
+    core_store_bind_text(stmt, 6, type);
+    sqlite3_bind_int64(stmt, 7, amount);
+    sqlite3_bind_int64(stmt, 8, net);
+    sqlite3_bind_int64(stmt, 9, outstanding);
+    sqlite3_bind_int64(stmt, 10, who->user_id);
+    core_store_bind_text(stmt, 11, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(core_store_db(store)) == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return LD_FAIL(err, LD_EINVAL, "borrower_id: no borrower %lld", (long long)ref);
+        return core_store_fail(store, "storing a guarantor", err);
+    }
+    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
+    return LD_OK;
+}
+
+static ld_status insert_collateral(core_store *store, const core_session *who, int64_t app_id,
+                                   const cJSON *c, int64_t *id_out, ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO collateral (application_id, type, arrangement, owner_name, "
+        "owner_is_borrower, certificate_no, appraised_value, appraisal_date, appraiser, "
+        "lien_rank, prior_claims, registration_no, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    const char *type = NULL, *arrangement = NULL, *owner = NULL, *cert = NULL, *date = NULL,
+               *appraiser = NULL, *registration = NULL;
+    bool owner_is_borrower = false;
+    ld_money value = 0, prior = 0;
+    int64_t rank = 1;
+    core_json_text(c, "", "type", true, 32, &type, NULL, NULL);
+    core_json_text(c, "", "arrangement", true, 16, &arrangement, NULL, NULL);
+    core_json_text(c, "", "owner_name", true, 200, &owner, NULL, NULL);
+    core_json_bool(c, "", "owner_is_borrower", true, &owner_is_borrower, NULL, NULL);
+    core_json_text(c, "", "certificate_no", true, 100, &cert, NULL, NULL);
+    core_json_money(c, "", "appraised_value", true, false, &value, NULL, NULL);
+    core_json_text(c, "", "appraisal_date", true, 10, &date, NULL, NULL);
+    core_json_text(c, "", "appraiser", true, 200, &appraiser, NULL, NULL);
+    core_json_int(c, "", "lien_rank", true, 1, 9, &rank, NULL, NULL);
+    core_json_money(c, "", "prior_claims", false, false, &prior, NULL, NULL);
+    core_json_text(c, "", "registration_no", false, 100, &registration, NULL, NULL);
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, app_id);
+    core_store_bind_text(stmt, 2, type);
+    core_store_bind_text(stmt, 3, arrangement);
+    core_store_bind_text(stmt, 4, owner);
+    sqlite3_bind_int(stmt, 5, owner_is_borrower);
+    core_store_bind_text(stmt, 6, cert);
+    sqlite3_bind_int64(stmt, 7, value);
+    core_store_bind_text(stmt, 8, date);
+    core_store_bind_text(stmt, 9, appraiser);
+    sqlite3_bind_int64(stmt, 10, rank);
+    sqlite3_bind_int64(stmt, 11, prior);
+    core_store_bind_text(stmt, 12, registration);
+    sqlite3_bind_int64(stmt, 13, who->user_id);
+    core_store_bind_text(stmt, 14, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing collateral", err);
+    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
+    return LD_OK;
+}
+
+static ld_status insert_investigation(core_store *store, const core_session *who, int64_t app_id,
+                                      const cJSON *inv, int64_t *id_out, ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO investigation (application_id, site_visit_date, operations, "
+        "assets_liabilities, repayment_capacity, conclusion, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    static const char *const keys[] = {"site_visit_date", "operations", "assets_liabilities",
+                                       "repayment_capacity", "conclusion"};
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, app_id);
+    for (int i = 0; i < 5; i++) {
+        const char *text = NULL;
+        core_json_text(inv, "", keys[i], true, 4000, &text, NULL, NULL);
+        core_store_bind_text(stmt, i + 2, text);
+    }
+    sqlite3_bind_int64(stmt, 7, who->user_id);
+    core_store_bind_text(stmt, 8, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing an investigation", err);
+    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
+    return LD_OK;
+}
+
+/* Audits a part's creation with its input as "after". */
+static ld_status audit_created(core_store *store, const core_session *who, const char *action,
+                               const char *entity, int64_t id, const cJSON *input, ld_error *err)
+{
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddItemToObject(detail, "after", cJSON_Duplicate(input, 1));
+    ld_status st = core_audit_record(store, who, action, entity, id, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}
+
+typedef ld_status (*part_insert)(core_store *, const core_session *, int64_t, const cJSON *,
+                                 int64_t *, ld_error *);
+
+/* Validates then inserts every element of input[key] (an array), naming
+ * elements "key[i]" in errors. */
+static ld_status add_parts(core_store *store, const core_session *who, int64_t app_id,
+                           const cJSON *input, const char *key, const borrower_facts *borrower,
+                           int64_t *last_id, ld_error *err)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(input, key);
+    if (list == NULL || cJSON_IsNull(list))
+        return LD_OK;
+    bool single = strcmp(key, "investigation") == 0;
+    if (single ? !cJSON_IsObject(list) : !cJSON_IsArray(list))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be %s", key, single ? "an object" : "an array");
+    int index = 0;
+    const cJSON *part;
+    for (part = single ? list : list->child; part != NULL; part = single ? NULL : part->next) {
+        char path[64];
+        if (single)
+            snprintf(path, sizeof path, "%s", key);
+        else
+            snprintf(path, sizeof path, "%s[%d]", key, index);
+        index++;
+        ld_status st;
+        int64_t id = 0;
+        if (strcmp(key, "guarantors") == 0) {
+            if ((st = core_guarantor_validate(part, path, borrower->id_number, err)) != LD_OK ||
+                (st = insert_guarantor(store, who, app_id, part, &id, err)) != LD_OK ||
+                (st = audit_created(store, who, "guarantor.add", "guarantor", id, part, err)) !=
+                    LD_OK)
+                return st;
+        } else if (strcmp(key, "collateral") == 0) {
+            if ((st = core_collateral_validate(part, path, err)) != LD_OK ||
+                (st = insert_collateral(store, who, app_id, part, &id, err)) != LD_OK ||
+                (st = audit_created(store, who, "collateral.add", "collateral", id, part, err)) !=
+                    LD_OK)
+                return st;
+        } else {
+            if ((st = core_investigation_validate(part, path, err)) != LD_OK ||
+                (st = insert_investigation(store, who, app_id, part, &id, err)) != LD_OK ||
+                (st = audit_created(store, who, "investigation.add", "investigation", id, part,
+                                    err)) != LD_OK)
+                return st;
+        }
+        if (last_id != NULL)
+            *last_id = id;
+    }
+    return LD_OK;
+}
+
+ld_status core_application_create(core_store *store, const core_session *who, const cJSON *input,
+                                  int64_t *id_out, ld_error *err)
+{
+    ld_status st;
+    int64_t borrower_id;
+    borrower_facts borrower;
+    app_terms terms;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_CUSTOMER_EDIT, NULL, err)) != LD_OK ||
+        (st = core_json_reject_unknown(input, "", app_fields, err)) != LD_OK ||
+        (st = core_json_int(input, "", "borrower_id", true, 1, INT64_MAX / 2, &borrower_id, NULL,
+                            err)) != LD_OK ||
+        (st = core_borrower_require(store, who, borrower_id, CORE_ACT_CUSTOMER_EDIT, err)) !=
+            LD_OK ||
+        (st = read_borrower_facts(store, borrower_id, &borrower, err)) != LD_OK ||
+        (st = validate_terms(store, input, "", &borrower, &terms, err)) != LD_OK)
+        return st;
+    static const char sql[] =
+        "INSERT INTO application (borrower_id, product_code, amount, term_months, method, "
+        "period, purpose, state, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, borrower_id);
+    core_store_bind_text(stmt, 2, terms.product->code);
+    sqlite3_bind_int64(stmt, 3, terms.amount);
+    sqlite3_bind_int(stmt, 4, terms.term_months);
+    core_store_bind_text(stmt, 5, core_repay_method_name(terms.method));
+    core_store_bind_text(stmt, 6, core_period_name(terms.product->period));
+    core_store_bind_text(stmt, 7, terms.purpose);
+    sqlite3_bind_int64(stmt, 8, who->user_id);
+    core_store_bind_text(stmt, 9, now);
+    core_store_bind_text(stmt, 10, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing the application", err);
+    int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
+    cJSON *after = cJSON_CreateObject();
+    static const char *const own[] = {"borrower_id", "product", "amount", "term_months", "method",
+                                      "purpose"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        cJSON_AddItemToObject(after, own[i],
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
+    cJSON_AddStringToObject(after, "state", "draft");
+    st = audit_created(store, who, "app.create", "application", id, after, err);
+    cJSON_Delete(after);
+    if (st != LD_OK)
+        return st;
+    static const char *const parts[] = {"guarantors", "collateral", "investigation"};
+    for (size_t i = 0; i < 3; i++)
+        if ((st = add_parts(store, who, id, input, parts[i], &borrower, NULL, err)) != LD_OK)
+            return st;
+    *id_out = id;
+    return LD_OK;
+}
+
+/* The application's own fields in input shape (for update and show). */
+static cJSON *app_fields_json(const core_application *app, sqlite3_stmt *stmt_purpose)
+{
+    cJSON *a = cJSON_CreateObject();
+    core_json_put_int(a, "borrower_id", app->borrower_id);
+    cJSON_AddStringToObject(a, "product", app->product_code);
+    core_json_put_money(a, "amount", app->amount);
+    core_json_put_int(a, "term_months", app->term_months);
+    cJSON_AddStringToObject(a, "method", core_repay_method_name(app->method));
+    cJSON_AddStringToObject(a, "purpose", (const char *)sqlite3_column_text(stmt_purpose, 0));
+    return a;
+}
+
+static ld_status read_app_detail(core_store *store, const core_application *app, cJSON **out,
+                                 ld_error *err)
+{
+    static const char sql[] =
+        "SELECT a.purpose, a.created_at, a.updated_at, a.submitted_at, a.decided_at, "
+        "a.decision_reason, c.username, d.username, b.name, o.username, a.period "
+        "FROM application a JOIN app_user c ON c.id = a.created_by "
+        "LEFT JOIN app_user d ON d.id = a.decided_by JOIN borrower b ON b.id = a.borrower_id "
+        "JOIN app_user o ON o.id = b.officer_id WHERE a.id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app->id);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        return core_store_fail(store, "reading an application", err);
+    }
+    cJSON *a = app_fields_json(app, stmt);
+    static const struct {
+        int col;
+        const char *key;
+    } extra[] = {{1, "created_at"}, {2, "updated_at"},      {3, "submitted_at"}, {4, "decided_at"},
+                 {5, "decision_reason"}, {6, "created_by"}, {7, "decided_by"},   {8, "borrower"},
+                 {9, "officer"},    {10, "period"}};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        if (sqlite3_column_type(stmt, extra[i].col) != SQLITE_NULL)
+            cJSON_AddStringToObject(a, extra[i].key,
+                                    (const char *)sqlite3_column_text(stmt, extra[i].col));
+    sqlite3_reset(stmt);
+    *out = a;
+    return LD_OK;
+}
+
+ld_status core_application_update(core_store *store, const core_session *who, int64_t id,
+                                  const cJSON *changes, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = require_app(store, who, id, CORE_ACT_CUSTOMER_EDIT, &app, err)) != LD_OK ||
+        (st = core_workflow_next(app.state, CORE_EV_EDIT, id, &next, err)) != LD_OK)
+        return st;
+    static const char *const editable[] = {"product", "amount", "term_months", "method",
+                                           "purpose", NULL};
+    if ((st = core_json_reject_unknown(changes, "", editable, err)) != LD_OK)
+        return st;
+    cJSON *before = NULL, *merged = NULL, *detail = NULL;
+    if ((st = read_app_detail(store, &app, &before, err)) != LD_OK)
+        return st;
+    merged = cJSON_CreateObject();
+    static const char *const own[] = {"borrower_id", "product", "amount", "term_months", "method",
+                                      "purpose"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        const cJSON *changed = cJSON_GetObjectItemCaseSensitive(changes, own[i]);
+        const cJSON *old = cJSON_GetObjectItemCaseSensitive(before, own[i]);
+        cJSON_AddItemToObject(merged, own[i], cJSON_Duplicate(changed ? changed : old, 1));
+    }
+    borrower_facts borrower;
+    app_terms terms;
+    if ((st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
+        (st = validate_terms(store, merged, "", &borrower, &terms, err)) != LD_OK)
+        goto out;
+    static const char sql[] =
+        "UPDATE application SET product_code = ?, amount = ?, term_months = ?, method = ?, "
+        "period = ?, purpose = ?, updated_at = ? WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL) {
+        st = LD_EINTERNAL;
+        goto out;
+    }
+    char now[32];
+    core_now_iso(now);
+    core_store_bind_text(stmt, 1, terms.product->code);
+    sqlite3_bind_int64(stmt, 2, terms.amount);
+    sqlite3_bind_int(stmt, 3, terms.term_months);
+    core_store_bind_text(stmt, 4, core_repay_method_name(terms.method));
+    core_store_bind_text(stmt, 5, core_period_name(terms.product->period));
+    core_store_bind_text(stmt, 6, terms.purpose);
+    core_store_bind_text(stmt, 7, now);
+    sqlite3_bind_int64(stmt, 8, id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        st = core_store_fail(store, "updating the application", err);
+        goto out;
+    }
+    detail = core_audit_diff(before, merged);
+    st = core_audit_record(store, who, "app.update", "application", id, detail, err);
+out:
+    cJSON_Delete(before);
+    cJSON_Delete(merged);
+    cJSON_Delete(detail);
+    return st;
+}
+
+static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *into,
+                                      ld_error *err)
+{
+    static const char sql[] =
+        "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
+        "net_assets, outstanding_guarantees FROM guarantor WHERE application_id = ? ORDER BY id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *g = cJSON_CreateObject();
+        core_json_put_int(g, "id", sqlite3_column_int64(stmt, 0));
+        cJSON_AddStringToObject(g, "kind", (const char *)sqlite3_column_text(stmt, 1));
+        cJSON_AddStringToObject(g, "name", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(g, "id_number", (const char *)sqlite3_column_text(stmt, 3));
+        if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
+            core_json_put_int(g, "borrower_id", sqlite3_column_int64(stmt, 4));
+        cJSON_AddStringToObject(g, "guarantee_type", (const char *)sqlite3_column_text(stmt, 5));
+        ld_money amount = sqlite3_column_int64(stmt, 6), net = sqlite3_column_int64(stmt, 7),
+                 outstanding = sqlite3_column_int64(stmt, 8);
+        core_json_put_money(g, "guaranteed_amount", amount);
+        core_json_put_money(g, "net_assets", net);
+        core_json_put_money(g, "outstanding_guarantees", outstanding);
+        /* Capacity = net assets - guarantees already given (REGULATION.md). */
+        ld_money capacity = net - outstanding;
+        core_json_put_money(g, "capacity", capacity);
+        cJSON_AddBoolToObject(g, "short", amount > capacity);
+        cJSON_AddItemToArray(into, g);
+    }
+    sqlite3_reset(stmt);
+    return LD_OK;
+}
+
+/* max(0, appraised * cap - prior claims): what a lender may count on. */
+static ld_money lendable_value(ld_money appraised, ld_rate cap, ld_money prior)
+{
+    ld_money value = ld_round_div((__int128)appraised * cap, LD_RATE_ONE) - prior;
+    return value > 0 ? value : 0;
+}
+
+static int collateral_type_index(const char *type)
+{
+    for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++)
+        if (strcmp(core_collateral_type_names[i], type) == 0)
+            return i;
+    return 0;
+}
+
+static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *into,
+                                      ld_error *err)
+{
+    const core_policy_terms *policy;
+    ld_status st = core_policy_terms_get(store, &policy, err);
+    if (st != LD_OK)
+        return st;
+    static const char sql[] =
+        "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
+        "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
+        "FROM collateral WHERE application_id = ? ORDER BY id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *c = cJSON_CreateObject();
+        const char *type = (const char *)sqlite3_column_text(stmt, 1);
+        core_json_put_int(c, "id", sqlite3_column_int64(stmt, 0));
+        cJSON_AddStringToObject(c, "type", type);
+        cJSON_AddStringToObject(c, "arrangement", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(c, "owner_name", (const char *)sqlite3_column_text(stmt, 3));
+        cJSON_AddBoolToObject(c, "owner_is_borrower", sqlite3_column_int(stmt, 4));
+        cJSON_AddStringToObject(c, "certificate_no", (const char *)sqlite3_column_text(stmt, 5));
+        ld_money appraised = sqlite3_column_int64(stmt, 6);
+        core_json_put_money(c, "appraised_value", appraised);
+        cJSON_AddStringToObject(c, "appraisal_date", (const char *)sqlite3_column_text(stmt, 7));
+        cJSON_AddStringToObject(c, "appraiser", (const char *)sqlite3_column_text(stmt, 8));
+        core_json_put_int(c, "lien_rank", sqlite3_column_int64(stmt, 9));
+        ld_money prior = sqlite3_column_int64(stmt, 10);
+        core_json_put_money(c, "prior_claims", prior);
+        if (sqlite3_column_type(stmt, 11) != SQLITE_NULL)
+            cJSON_AddStringToObject(c, "registration_no",
+                                    (const char *)sqlite3_column_text(stmt, 11));
+        ld_rate cap = policy->ltv_cap[collateral_type_index(type)];
+        core_json_put_rate(c, "ltv_cap", cap);
+        core_json_put_money(c, "lendable_value", lendable_value(appraised, cap, prior));
+        cJSON_AddItemToArray(into, c);
+    }
+    sqlite3_reset(stmt);
+    return LD_OK;
+}
+
+ld_status core_application_security(core_store *store, int64_t app_id,
+                                    core_security_summary *out, ld_error *err)
+{
+    const core_policy_terms *policy;
+    ld_status st = core_policy_terms_get(store, &policy, err);
+    if (st != LD_OK)
+        return st;
+    core_security_summary s;
+    memset(&s, 0, sizeof s);
+    static const char gsql[] = "SELECT guaranteed_amount, net_assets, outstanding_guarantees "
+                               "FROM guarantor WHERE application_id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, gsql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        ld_money amount = sqlite3_column_int64(stmt, 0);
+        ld_money capacity = sqlite3_column_int64(stmt, 1) - sqlite3_column_int64(stmt, 2);
+        s.guaranteed += amount;
+        s.guarantor_capacity += capacity > 0 ? capacity : 0;
+        s.guarantors_short += amount > capacity;
+        s.guarantor_count++;
+    }
+    sqlite3_reset(stmt);
+    static const char csql[] = "SELECT type, appraised_value, prior_claims FROM collateral "
+                               "WHERE application_id = ?";
+    if ((stmt = core_store_stmt(store, csql, err)) == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        ld_money appraised = sqlite3_column_int64(stmt, 1);
+        ld_rate cap =
+            policy->ltv_cap[collateral_type_index((const char *)sqlite3_column_text(stmt, 0))];
+        s.appraised += appraised;
+        s.collateral_cover += lendable_value(appraised, cap, sqlite3_column_int64(stmt, 2));
+        s.collateral_count++;
+    }
+    sqlite3_reset(stmt);
+    *out = s;
+    return LD_OK;
+}
+
+ld_status core_application_show(core_store *store, const core_session *who, int64_t id,
+                                cJSON **out, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    if ((st = require_app(store, who, id, CORE_ACT_CUSTOMER_READ, &app, err)) != LD_OK)
+        return st;
+    if (who->role == CORE_ROLE_REVIEWER &&
+        (app.state == CORE_APP_DRAFT || app.state == CORE_APP_WITHDRAWN))
+        return LD_FAIL(err, LD_EPERM, "permission denied: reviewers see applications once "
+                                      "they are submitted");
+    cJSON *a;
+    if ((st = read_app_detail(store, &app, &a, err)) != LD_OK)
+        return st;
+    cJSON_AddStringToObject(a, "state", core_app_state_name(app.state));
+    cJSON *g = cJSON_AddArrayToObject(a, "guarantors");
+    cJSON *c = cJSON_AddArrayToObject(a, "collateral");
+    core_security_summary s;
+    if ((st = list_guarantors_json(store, id, g, err)) != LD_OK ||
+        (st = list_collateral_json(store, id, c, err)) != LD_OK ||
+        (st = core_application_security(store, id, &s, err)) != LD_OK) {
+        cJSON_Delete(a);
+        return st;
+    }
+    cJSON *cover = cJSON_AddObjectToObject(a, "security");
+    core_json_put_money(cover, "collateral_appraised", s.appraised);
+    core_json_put_money(cover, "collateral_cover", s.collateral_cover);
+    core_json_put_money(cover, "guaranteed", s.guaranteed);
+    core_json_put_money(cover, "guarantor_capacity", s.guarantor_capacity);
+    core_json_put_int(cover, "guarantors_short", s.guarantors_short);
+    /* Cover ratio in percent with two decimals, from integers only. */
+    core_json_put_rate(cover, "collateral_cover_ratio",
+                       (ld_rate)ld_round_div((__int128)s.collateral_cover * LD_RATE_ONE,
+                                             app.amount));
+    if (s.appraised > 0)
+        core_json_put_rate(cover, "loan_to_value",
+                           (ld_rate)ld_round_div((__int128)app.amount * LD_RATE_ONE, s.appraised));
+    static const char isql[] =
+        "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
+        "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
+        "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
+    sqlite3_stmt *stmt = core_store_stmt(store, isql, err);
+    if (stmt == NULL) {
+        cJSON_Delete(a);
+        return LD_EINTERNAL;
+    }
+    sqlite3_bind_int64(stmt, 1, id);
+    cJSON *list = cJSON_AddArrayToObject(a, "investigations");
+    static const char *const keys[] = {"id",         "site_visit_date",    "operations",
+                                       "assets_liabilities", "repayment_capacity",
+                                       "conclusion", "recorded_by",        "recorded_at"};
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *inv = cJSON_CreateObject();
+        core_json_put_int(inv, keys[0], sqlite3_column_int64(stmt, 0));
+        for (int k = 1; k < 8; k++)
+            cJSON_AddStringToObject(inv, keys[k], (const char *)sqlite3_column_text(stmt, k));
+        cJSON_AddItemToArray(list, inv);
+    }
+    sqlite3_reset(stmt);
+    cJSON *top = cJSON_CreateObject();
+    core_json_put_int(top, "id", id);
+    cJSON *item = a->child;
+    while (item != NULL) {
+        cJSON *following = item->next;
+        cJSON_AddItemToObject(top, item->string, cJSON_DetachItemViaPointer(a, item));
+        item = following;
+    }
+    cJSON_Delete(a);
+    *out = top;
+    return LD_OK;
+}
+
+ld_status core_application_list(core_store *store, const core_session *who,
+                                const core_application_filter *filter, cJSON **out,
+                                ld_error *err)
+{
+    ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
+    if (st != LD_OK)
+        return st;
+    static const char sql[] =
+        "SELECT a.id, a.borrower_id, b.name, a.product_code, a.amount, a.term_months, a.method, "
+        "a.state, o.username FROM application a JOIN borrower b ON b.id = a.borrower_id "
+        "JOIN app_user o ON o.id = b.officer_id "
+        "WHERE (?1 IN ('manager', 'auditor') OR (?1 = 'officer' AND b.officer_id = ?2) "
+        "OR (?1 = 'reviewer' AND a.state NOT IN ('draft', 'withdrawn'))) "
+        "AND (?3 IS NULL OR a.state = ?3) AND (?4 = 0 OR a.borrower_id = ?4) "
+        "ORDER BY a.id LIMIT ?5";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, core_role_name(who->role));
+    sqlite3_bind_int64(stmt, 2, who->user_id);
+    core_store_bind_text(stmt, 3, filter ? filter->state : NULL);
+    sqlite3_bind_int64(stmt, 4, filter ? filter->borrower_id : 0);
+    sqlite3_bind_int(stmt, 5, filter && filter->limit > 0 ? filter->limit : 1000);
+    cJSON *rows = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        core_json_put_int(row, "id", sqlite3_column_int64(stmt, 0));
+        core_json_put_int(row, "borrower_id", sqlite3_column_int64(stmt, 1));
+        cJSON_AddStringToObject(row, "borrower", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(row, "product", (const char *)sqlite3_column_text(stmt, 3));
+        core_json_put_money(row, "amount", sqlite3_column_int64(stmt, 4));
+        core_json_put_int(row, "term_months", sqlite3_column_int64(stmt, 5));
+        cJSON_AddStringToObject(row, "method", (const char *)sqlite3_column_text(stmt, 6));
+        cJSON_AddStringToObject(row, "state", (const char *)sqlite3_column_text(stmt, 7));
+        cJSON_AddStringToObject(row, "officer", (const char *)sqlite3_column_text(stmt, 8));
+        cJSON_AddItemToArray(rows, row);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(rows);
+        return core_store_fail(store, "listing applications", err);
+    }
+    *out = rows;
+    return LD_OK;
+}
+
+ld_status core_application_transition(core_store *store, const core_session *who, int64_t id,
+                                      core_app_event event, const cJSON *detail, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_application_get(store, id, &app, err)) != LD_OK ||
+        (st = core_workflow_next(app.state, event, id, &next, err)) != LD_OK)
+        return st;
+    const cJSON *reason_item = detail ? cJSON_GetObjectItemCaseSensitive(detail, "reason") : NULL;
+    const char *reason = cJSON_IsString(reason_item) ? reason_item->valuestring : NULL;
+    bool decision = event == CORE_EV_APPROVE || event == CORE_EV_REJECT;
+    static const char sql[] =
+        "UPDATE application SET state = ?1, updated_at = ?2, "
+        "submitted_at = CASE WHEN ?3 THEN ?2 ELSE submitted_at END, "
+        "decided_by = CASE WHEN ?4 THEN ?5 ELSE decided_by END, "
+        "decided_at = CASE WHEN ?4 THEN ?2 ELSE decided_at END, "
+        "decision_reason = CASE WHEN ?6 IS NOT NULL THEN ?6 ELSE decision_reason END "
+        "WHERE id = ?7 AND state = ?8";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_now_iso(now);
+    core_store_bind_text(stmt, 1, core_app_state_name(next));
+    core_store_bind_text(stmt, 2, now);
+    sqlite3_bind_int(stmt, 3, event == CORE_EV_SUBMIT);
+    sqlite3_bind_int(stmt, 4, decision);
+    sqlite3_bind_int64(stmt, 5, who->user_id);
+    core_store_bind_text(stmt, 6, reason);
+    sqlite3_bind_int64(stmt, 7, id);
+    core_store_bind_text(stmt, 8, core_app_state_name(app.state));
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "changing the application's state", err);
+    cJSON *record = detail ? cJSON_Duplicate(detail, 1) : cJSON_CreateObject();
+    cJSON *change = cJSON_AddObjectToObject(record, "state");
+    cJSON_AddStringToObject(change, "before", core_app_state_name(app.state));
+    cJSON_AddStringToObject(change, "after", core_app_state_name(next));
+    char action[32];
+    snprintf(action, sizeof action, "app.%s", core_app_event_name(event));
+    st = core_audit_record(store, who, action, "application", id, record, err);
+    cJSON_Delete(record);
+    return st;
+}
+
+static cJSON *reason_detail(const char *reason)
+{
+    cJSON *detail = cJSON_CreateObject();
+    if (reason != NULL)
+        cJSON_AddStringToObject(detail, "reason", reason);
+    return detail;
+}
+
+static ld_status transition_with_reason(core_store *store, const core_session *who, int64_t id,
+                                        core_app_event event, const char *reason, ld_error *err)
+{
+    cJSON *detail = reason_detail(reason);
+    ld_status st = core_application_transition(store, who, id, event, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}
+
+ld_status core_application_submit(core_store *store, const core_session *who, int64_t id,
+                                  ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = require_app(store, who, id, CORE_ACT_APP_SUBMIT, &app, err)) != LD_OK ||
+        (st = core_workflow_next(app.state, CORE_EV_SUBMIT, id, &next, err)) != LD_OK)
+        return st;
+    int64_t investigations = 0;
+    if ((st = core_store_query_int(store,
+                                   "SELECT count(*) FROM investigation WHERE application_id = ?",
+                                   id, &investigations, err)) != LD_OK)
+        return st;
+    if (investigations == 0)
+        return LD_FAIL(err, LD_ESTATE,
+                       "cannot submit application %lld: no pre-loan investigation is recorded "
+                       "(loandesk investigation add)",
+                       (long long)id);
+    /* The product or the borrower may have changed since the draft was made. */
+    const core_product *product;
+    borrower_facts borrower;
+    if ((st = core_product_get(store, "product", app.product_code, &product, err)) != LD_OK ||
+        (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
+        (st = core_application_check_product(product, borrower.kind, borrower.birth, app.amount,
+                                              app.term_months, app.method, "", err)) != LD_OK)
+        return st;
+    return core_application_transition(store, who, id, CORE_EV_SUBMIT, NULL, err);
+}
+
+static ld_status require_decider(core_store *store, const core_session *who, int64_t id,
+                                 core_app_event event, core_application *app, ld_error *err)
+{
+    ld_status st;
+    core_app_state next;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = require_app(store, who, id, CORE_ACT_APP_DECIDE, app, err)) != LD_OK ||
+        (st = core_workflow_next(app->state, event, id, &next, err)) != LD_OK)
+        return st;
+    /* Four eyes: whoever prepared or owns the file does not decide on it. */
+    if (app->created_by == who->user_id)
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: you created application %lld; another reviewer "
+                       "must decide",
+                       (long long)id);
+    if (app->officer_id == who->user_id)
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: the customer of application %lld is assigned to you",
+                       (long long)id);
+    return LD_OK;
+}
+
+ld_status core_application_approve(core_store *store, const core_session *who, int64_t id,
+                                   const char *reason, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_decider(store, who, id, CORE_EV_APPROVE, &app, err);
+    if (st != LD_OK)
+        return st;
+    if (app.amount > who->authority_limit) {
+        char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: %s exceeds your authority limit of %s; a higher "
+                       "approver must decide",
+                       ld_money_format_grouped(app.amount, amount),
+                       ld_money_format_grouped(who->authority_limit, limit));
+    }
+    return transition_with_reason(store, who, id, CORE_EV_APPROVE, reason, err);
+}
+
+ld_status core_application_reject(core_store *store, const core_session *who, int64_t id,
+                                  const char *reason, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_decider(store, who, id, CORE_EV_REJECT, &app, err);
+    if (st != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: a rejection needs a reason");
+    return transition_with_reason(store, who, id, CORE_EV_REJECT, reason, err);
+}
+
+ld_status core_application_withdraw(core_store *store, const core_session *who, int64_t id,
+                                    const char *reason, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = require_app(store, who, id, CORE_ACT_APP_SUBMIT, &app, err)) != LD_OK ||
+        (st = core_workflow_next(app.state, CORE_EV_WITHDRAW, id, &next, err)) != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: a withdrawal needs a reason");
+    return transition_with_reason(store, who, id, CORE_EV_WITHDRAW, reason, err);
+}
+
+/* Adds one part to a draft application of the user's own customer. */
+static ld_status add_part(core_store *store, const core_session *who, int64_t app_id,
+                          const cJSON *input, const char *key, int64_t *id_out, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    borrower_facts borrower;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_EDIT, &app, err)) != LD_OK ||
+        (st = core_workflow_next(app.state, CORE_EV_EDIT, app_id, &next, err)) != LD_OK ||
+        (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK)
+        return st;
+    if (!cJSON_IsObject(input))
+        return LD_FAIL(err, LD_EINVAL, "input: must be a JSON object");
+    cJSON *wrapper = cJSON_CreateObject();
+    bool single = strcmp(key, "investigation") == 0;
+    if (single) {
+        cJSON_AddItemToObject(wrapper, key, cJSON_Duplicate(input, 1));
+    } else {
+        cJSON *list = cJSON_AddArrayToObject(wrapper, key);
+        cJSON_AddItemToArray(list, cJSON_Duplicate(input, 1));
+    }
+    int64_t id = 0;
+    st = add_parts(store, who, app_id, wrapper, key, &borrower, &id, err);
+    cJSON_Delete(wrapper);
+    if (st != LD_OK) {
+        /* Name the field as the single input's, not as an array element. */
+        if (err != NULL && !single) {
+            char prefix[32];
+            size_t len = (size_t)snprintf(prefix, sizeof prefix, "%s[0].", key);
+            if (strncmp(err->message, prefix, len) == 0)
+                memmove(err->message, err->message + len, strlen(err->message + len) + 1);
+        } else if (err != NULL) {
+            size_t len = strlen(key) + 1;
+            if (strncmp(err->message, key, len - 1) == 0 && err->message[len - 1] == '.')
+                memmove(err->message, err->message + len, strlen(err->message + len) + 1);
+        }
+        return st;
+    }
+    *id_out = id;
+    return LD_OK;
+}
+
+ld_status core_guarantor_add(core_store *store, const core_session *who, int64_t app_id,
+                             const cJSON *input, int64_t *id_out, ld_error *err)
+{
+    return add_part(store, who, app_id, input, "guarantors", id_out, err);
+}
+
+ld_status core_collateral_add(core_store *store, const core_session *who, int64_t app_id,
+                              const cJSON *input, int64_t *id_out, ld_error *err)
+{
+    return add_part(store, who, app_id, input, "collateral", id_out, err);
+}
+
+ld_status core_investigation_add(core_store *store, const core_session *who, int64_t app_id,
+                                 const cJSON *input, int64_t *id_out, ld_error *err)
+{
+    return add_part(store, who, app_id, input, "investigation", id_out, err);
+}
+
+ld_status core_guarantor_list(core_store *store, const core_session *who, int64_t app_id,
+                              cJSON **out, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_READ, &app, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *list = cJSON_CreateArray();
+    if ((st = list_guarantors_json(store, app_id, list, err)) != LD_OK) {
+        cJSON_Delete(list);
+        return st;
+    }
+    *out = list;
+    return LD_OK;
+}
+
+ld_status core_collateral_list(core_store *store, const core_session *who, int64_t app_id,
+                               cJSON **out, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_READ, &app, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *list = cJSON_CreateArray();
+    if ((st = list_collateral_json(store, app_id, list, err)) != LD_OK) {
+        cJSON_Delete(list);
+        return st;
+    }
+    *out = list;
+    return LD_OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * audit.h - the audit trail: who did what, when, to which record, with the
+ * before and after of every changed field, and every refused attempt.
+ *
+ * Successful changes are recorded inside the command's own transaction, so a
+ * change and its audit row commit or vanish together. A refusal is recorded
+ * after the command's transaction has been rolled back, in a transaction of its
+ * own, so that the attempt is kept although nothing else is.
+ */
+#ifndef LD_AUDIT_H
+#define LD_AUDIT_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "ld_error.h"
+#include "session.h"
+#include "store.h"
+
+/* Records a change. detail (may be NULL) is copied; typically {"after": {...}} for
+ * a creation or the output of core_audit_diff for an update. */
+ld_status core_audit_record(core_store *store, const core_session *who, const char *action,
+                            const char *entity, int64_t entity_id, const cJSON *detail,
+                            ld_error *err);
+
+/* Records a refused attempt in its own transaction (none may be open). who may
+ * be NULL for failed logins, then username names the account tried. */
+ld_status core_audit_record_denial(core_store *store, const core_session *who,
+                                   const char *username, const char *action, const char *reason,
+                                   ld_error *err);
+
+/* {"field": {"before": x, "after": y}, ...} for the fields of after whose value
+ * differs in before; an empty object when nothing changed. Caller owns it. */
+cJSON *core_audit_diff(const cJSON *before, const cJSON *after);
+
+typedef struct core_audit_filter {
+    const char *entity;  /* NULL for any */
+    int64_t entity_id;   /* 0 for any */
+    const char *username; /* NULL for any */
+    int limit;           /* 0 for the default of 100 */
+} core_audit_filter;
+
+/* Newest first, as a JSON array the caller owns. Auditors, managers and admins. */
+ld_status core_audit_list(core_store *store, const core_session *who,
+                          const core_audit_filter *filter, cJSON **out, ld_error *err);
+
+/* Current UTC instant as "YYYY-MM-DDTHH:MM:SSZ". */
+void core_now_iso(char buf[32]);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * audit_store.c - SQL of the audit trail (audit.h).
+ */
+#include "audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "permission.h"
+#include "store_sql.h"
+
+void core_now_iso(char buf[32])
+{
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &utc);
+}
+
+static ld_status insert_event(core_store *store, int64_t user_id, const char *username,
+                              const char *action, const char *entity, int64_t entity_id,
+                              const char *outcome, const char *detail, ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO audit_event (at, user_id, username, action, entity, entity_id, outcome, "
+        "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
+    if (user_id > 0)
+        sqlite3_bind_int64(stmt, 2, user_id);
+    core_store_bind_text(stmt, 3, username);
+    core_store_bind_text(stmt, 4, action);
+    core_store_bind_text(stmt, 5, entity);
+    if (entity_id > 0)
+        sqlite3_bind_int64(stmt, 6, entity_id);
+    core_store_bind_text(stmt, 7, outcome);
+    core_store_bind_text(stmt, 8, detail);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "recording the audit trail", err);
+    return LD_OK;
+}
+
+ld_status core_audit_record(core_store *store, const core_session *who, const char *action,
+                            const char *entity, int64_t entity_id, const cJSON *detail,
+                            ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
+    if (detail != NULL && text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory recording the audit trail");
+    st = insert_event(store, who->user_id, who->username, action, entity, entity_id, "ok",
+                      text ? text : "{}", err);
+    cJSON_free(text);
+    return st;
+}
+
+ld_status core_audit_record_denial(core_store *store, const core_session *who,
+                                   const char *username, const char *action, const char *reason,
+                                   ld_error *err)
+{
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
+    char *text = cJSON_PrintUnformatted(detail);
+    cJSON_Delete(detail);
+    if (text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
+    ld_status st = core_store_begin(store, err);
+    if (st == LD_OK) {
+        st = insert_event(store, who ? who->user_id : 0, who ? who->username : username, action,
+                          "command", 0, "denied", text, err);
+        if (st == LD_OK)
+            st = core_store_commit(store, err);
+        else
+            core_store_rollback(store);
+    }
+    cJSON_free(text);
+    return st;
+}
+
+cJSON *core_audit_diff(const cJSON *before, const cJSON *after)
+{
+    cJSON *changes = cJSON_CreateObject();
+    if (changes == NULL)
+        return NULL;
+    const cJSON *field;
+    cJSON_ArrayForEach(field, after)
+    {
+        const cJSON *old = before ? cJSON_GetObjectItemCaseSensitive(before, field->string) : NULL;
+        if (old != NULL && cJSON_Compare(old, field, 1))
+            continue;
+        cJSON *change = cJSON_CreateObject();
+        cJSON_AddItemToObject(change, "before",
+                              old ? cJSON_Duplicate(old, 1) : cJSON_CreateNull());
+        cJSON_AddItemToObject(change, "after", cJSON_Duplicate(field, 1));
+        cJSON_AddItemToObject(changes, field->string, change);
+    }
+    return changes;
+}
+
+ld_status core_audit_list(core_store *store, const core_session *who,
+                          const core_audit_filter *filter, cJSON **out, ld_error *err)
+{
+    ld_status st = core_perm_require(who, CORE_ACT_AUDIT_READ, NULL, err);
+    if (st != LD_OK)
+        return st;
+    static const char sql[] =
+        "SELECT id, at, username, action, entity, entity_id, outcome, detail FROM audit_event "
+        "WHERE (?1 IS NULL OR entity = ?1) AND (?2 = 0 OR entity_id = ?2) "
+        "AND (?3 IS NULL OR username = ?3) ORDER BY id DESC LIMIT ?4";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, filter ? filter->entity : NULL);
+    sqlite3_bind_int64(stmt, 2, filter ? filter->entity_id : 0);
+    core_store_bind_text(stmt, 3, filter ? filter->username : NULL);
+    sqlite3_bind_int(stmt, 4, filter && filter->limit > 0 ? filter->limit : 100);
+    cJSON *rows = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(stmt, 0));
+        cJSON_AddStringToObject(row, "at", (const char *)sqlite3_column_text(stmt, 1));
+        cJSON_AddStringToObject(row, "user", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(row, "action", (const char *)sqlite3_column_text(stmt, 3));
+        cJSON_AddStringToObject(row, "entity", (const char *)sqlite3_column_text(stmt, 4));
+        if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
+            cJSON_AddNumberToObject(row, "entity_id", (double)sqlite3_column_int64(stmt, 5));
+        cJSON_AddStringToObject(row, "outcome", (const char *)sqlite3_column_text(stmt, 6));
+        cJSON *detail = cJSON_Parse((const char *)sqlite3_column_text(stmt, 7));
+        cJSON_AddItemToObject(row, "detail", detail ? detail : cJSON_CreateObject());
+        cJSON_AddItemToArray(rows, row);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(rows);
+        return core_store_fail(store, "reading the audit trail", err);
+    }
+    *out = rows;
+    return LD_OK;
+}

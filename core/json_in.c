@@ -1,0 +1,300 @@
+/*
+ * json_in.c - typed, path-naming field readers over cJSON (json_in.h).
+ */
+#include "json_in.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *core_json_field(char *buf, size_t size, const char *path, const char *key)
+{
+    if (path == NULL || path[0] == '\0')
+        snprintf(buf, size, "%s", key);
+    else
+        snprintf(buf, size, "%s.%s", path, key);
+    return buf;
+}
+
+/* The item for key, or NULL when absent or JSON null; reports a missing
+ * required field. */
+static ld_status lookup(const cJSON *obj, const char *path, const char *key, bool required,
+                        const cJSON **item, bool *present, ld_error *err)
+{
+    const cJSON *found = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (found == NULL || cJSON_IsNull(found)) {
+        if (present != NULL)
+            *present = false;
+        *item = NULL;
+        if (required) {
+            char field[256];
+            return LD_FAIL(err, LD_EINVAL, "%s: is required",
+                           core_json_field(field, sizeof field, path, key));
+        }
+        return LD_OK;
+    }
+    *item = found;
+    return LD_OK;
+}
+
+ld_status core_json_text(const cJSON *obj, const char *path, const char *key, bool required,
+                         size_t max_len, const char **out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    core_json_field(field, sizeof field, path, key);
+    if (!cJSON_IsString(item))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a string", field);
+    size_t len = strlen(item->valuestring);
+    if (required && len == 0)
+        return LD_FAIL(err, LD_EINVAL, "%s: must not be empty", field);
+    if (len > max_len)
+        return LD_FAIL(err, LD_EINVAL, "%s: must have at most %zu bytes", field, max_len);
+    *out = item->valuestring;
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_money(const cJSON *obj, const char *path, const char *key, bool required,
+                          bool allow_negative, ld_money *out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    core_json_field(field, sizeof field, path, key);
+    if (cJSON_IsNumber(item))
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s: money must be a decimal string such as \"500000.00\", not a JSON "
+                       "number",
+                       field);
+    if (!cJSON_IsString(item))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a decimal string", field);
+    ld_money value;
+    st = allow_negative ? ld_money_parse(field, item->valuestring, &value, err)
+                        : ld_money_parse_nonneg(field, item->valuestring, &value, err);
+    if (st != LD_OK)
+        return st;
+    *out = value;
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_rate(const cJSON *obj, const char *path, const char *key, bool required,
+                         ld_rate *out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    core_json_field(field, sizeof field, path, key);
+    if (!cJSON_IsString(item))
+        return LD_FAIL(err, LD_EINVAL, "%s: a rate must be a decimal string such as \"4.35\"",
+                       field);
+    ld_rate value;
+    if ((st = ld_rate_parse(field, item->valuestring, &value, err)) != LD_OK)
+        return st;
+    *out = value;
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_int(const cJSON *obj, const char *path, const char *key, bool required,
+                        int64_t min, int64_t max, int64_t *out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    core_json_field(field, sizeof field, path, key);
+    /* cJSON keeps numbers as double; an integer field must be exactly integral. */
+    if (!cJSON_IsNumber(item) || item->valuedouble != (double)(int64_t)item->valuedouble)
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", field);
+    int64_t value = (int64_t)item->valuedouble;
+    if (value < min || value > max)
+        return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", field,
+                       (long long)min, (long long)max);
+    *out = value;
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_date(const cJSON *obj, const char *path, const char *key, bool required,
+                         ld_date *out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    core_json_field(field, sizeof field, path, key);
+    if (!cJSON_IsString(item))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a date string YYYY-MM-DD", field);
+    ld_date value;
+    if ((st = ld_date_parse(field, item->valuestring, &value, err)) != LD_OK)
+        return st;
+    *out = value;
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_bool(const cJSON *obj, const char *path, const char *key, bool required,
+                         bool *out, bool *present, ld_error *err)
+{
+    const cJSON *item;
+    ld_status st = lookup(obj, path, key, required, &item, present, err);
+    if (st != LD_OK || item == NULL)
+        return st;
+    char field[256];
+    if (!cJSON_IsBool(item))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be true or false",
+                       core_json_field(field, sizeof field, path, key));
+    *out = cJSON_IsTrue(item);
+    if (present != NULL)
+        *present = true;
+    return LD_OK;
+}
+
+ld_status core_json_choice(const cJSON *obj, const char *path, const char *key, bool required,
+                           const char *const *choices, int *out, bool *present, ld_error *err)
+{
+    const char *text = NULL;
+    bool have = false;
+    ld_status st = core_json_text(obj, path, key, required, 64, &text, &have, err);
+    if (st != LD_OK)
+        return st;
+    if (present != NULL)
+        *present = have;
+    if (!have)
+        return LD_OK;
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (strcmp(text, choices[i]) == 0) {
+            *out = i;
+            return LD_OK;
+        }
+    }
+    char field[256], list[512] = "";
+    size_t used = 0;
+    for (int i = 0; choices[i] != NULL && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                 choices[i]);
+    return LD_FAIL(err, LD_EINVAL, "%s: must be one of %s",
+                   core_json_field(field, sizeof field, path, key), list);
+}
+
+ld_status core_json_reject_unknown(const cJSON *obj, const char *path, const char *const *known,
+                                   ld_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a JSON object",
+                       path && path[0] ? path : "input");
+    const cJSON *item;
+    cJSON_ArrayForEach(item, obj)
+    {
+        bool found = false;
+        for (int i = 0; known[i] != NULL && !found; i++)
+            found = strcmp(item->string, known[i]) == 0;
+        if (!found) {
+            char field[256];
+            return LD_FAIL(err, LD_EINVAL, "%s: is not a known field",
+                           core_json_field(field, sizeof field, path, item->string));
+        }
+    }
+    return LD_OK;
+}
+
+void core_json_put_money(cJSON *obj, const char *key, ld_money amount)
+{
+    char buf[LD_MONEY_TEXT_MAX];
+    cJSON_AddStringToObject(obj, key, ld_money_format(amount, buf));
+}
+
+void core_json_put_rate(cJSON *obj, const char *key, ld_rate rate)
+{
+    char buf[LD_MONEY_TEXT_MAX];
+    cJSON_AddStringToObject(obj, key, ld_rate_format(rate, buf));
+}
+
+void core_json_put_date(cJSON *obj, const char *key, ld_date date)
+{
+    char buf[LD_DATE_TEXT_MAX];
+    cJSON_AddStringToObject(obj, key, ld_date_format(date, buf));
+}
+
+void core_json_put_int(cJSON *obj, const char *key, int64_t value)
+{
+    cJSON_AddNumberToObject(obj, key, (double)value);
+}
+
+ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return LD_FAIL(err, errno == ENOENT ? LD_ENOTFOUND : LD_EINVAL, "%s: %s", path,
+                       strerror(errno));
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    ld_status st = LD_OK;
+    while (buf != NULL) {
+        if (len + 1 >= cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (buf == NULL)
+        st = LD_FAIL(err, LD_EINTERNAL, "%s: out of memory", path);
+    else if (ferror(f))
+        st = LD_FAIL(err, LD_EINVAL, "%s: read error", path);
+    if (f != stdin)
+        fclose(f);
+    if (st != LD_OK) {
+        free(buf);
+        return st;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    if (len_out != NULL)
+        *len_out = len;
+    return LD_OK;
+}
+
+ld_status core_json_parse_file(const char *path, cJSON **out, ld_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    ld_status st = core_read_file(path, &text, &len, err);
+    if (st != LD_OK)
+        return st;
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (doc == NULL) {
+        size_t offset = end ? (size_t)(end - text) : 0;
+        free(text);
+        return LD_FAIL(err, LD_EINVAL, "%s: not valid JSON near byte %zu", path, offset);
+    }
+    free(text);
+    *out = doc;
+    return LD_OK;
+}

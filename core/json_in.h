@@ -1,0 +1,60 @@
+/*
+ * json_in.h - reading typed fields out of JSON input records (the input edge).
+ *
+ * Each reader takes the object, the path of the object for messages ("" at the
+ * top, "guarantors[1]" below) and the key, and reports a wrong or missing field
+ * as LD_EINVAL "path.key: problem". Money must be a JSON string ("500000.00"):
+ * a JSON number is refused, because a binary float cannot hold every amount.
+ * Optional readers leave *out untouched and set *present false when the key is
+ * absent or null.
+ */
+#ifndef LD_JSON_IN_H
+#define LD_JSON_IN_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "ld_error.h"
+#include "money.h"
+
+/* Writes "path.key" (or "key" at the top) into buf. */
+const char *core_json_field(char *buf, size_t size, const char *path, const char *key);
+
+ld_status core_json_text(const cJSON *obj, const char *path, const char *key, bool required,
+                         size_t max_len, const char **out, bool *present, ld_error *err);
+ld_status core_json_money(const cJSON *obj, const char *path, const char *key, bool required,
+                          bool allow_negative, ld_money *out, bool *present, ld_error *err);
+ld_status core_json_rate(const cJSON *obj, const char *path, const char *key, bool required,
+                         ld_rate *out, bool *present, ld_error *err);
+ld_status core_json_int(const cJSON *obj, const char *path, const char *key, bool required,
+                        int64_t min, int64_t max, int64_t *out, bool *present, ld_error *err);
+ld_status core_json_date(const cJSON *obj, const char *path, const char *key, bool required,
+                         ld_date *out, bool *present, ld_error *err);
+ld_status core_json_bool(const cJSON *obj, const char *path, const char *key, bool required,
+                         bool *out, bool *present, ld_error *err);
+
+/* Index of the key's string value in choices (NULL-terminated). */
+ld_status core_json_choice(const cJSON *obj, const char *path, const char *key, bool required,
+                           const char *const *choices, int *out, bool *present, ld_error *err);
+
+/* LD_EINVAL naming the first key of obj not in known (NULL-terminated), so a
+ * misspelt field is reported instead of silently ignored. */
+ld_status core_json_reject_unknown(const cJSON *obj, const char *path, const char *const *known,
+                                   ld_error *err);
+
+/* Output helpers: money and dates as strings, as DESIGN.md requires. */
+void core_json_put_money(cJSON *obj, const char *key, ld_money amount);
+void core_json_put_rate(cJSON *obj, const char *key, ld_rate rate);
+void core_json_put_date(cJSON *obj, const char *key, ld_date date);
+void core_json_put_int(cJSON *obj, const char *key, int64_t value);
+
+/* Reads a whole file (or stdin for "-") into a NUL-terminated malloc'd buffer. */
+ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err);
+
+/* Parses a JSON document from a file ("-" for stdin); LD_EINVAL with the
+ * position of a syntax error. */
+ld_status core_json_parse_file(const char *path, cJSON **out, ld_error *err);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * policy.h - the institution's configuration documents as the core reads them:
+ * the product catalogue and the parts of the policy file that origination and
+ * the ledger apply (collateral LTV caps, approval authority, penalty surcharge,
+ * inspection intervals, provision rates, LPR). The rating module reads the same
+ * policy document for its scorecards.
+ *
+ * Documents are loaded into the database by `init` or by an admin, with their
+ * SHA-256, and never edited in place: a new load adds a version, so a decision
+ * can always be traced to the exact document in force.
+ */
+#ifndef LD_POLICY_H
+#define LD_POLICY_H
+
+#include <stdbool.h>
+
+#include "date.h"
+#include "ld_error.h"
+#include "money.h"
+#include "schedule.h"
+#include "session.h"
+#include "store.h"
+
+#define CORE_COLLATERAL_TYPE_COUNT 8
+#define CORE_CATEGORY_COUNT 5
+
+/* Collateral types, in the order of the policy's ltv_caps keys. */
+extern const char *const core_collateral_type_names[CORE_COLLATERAL_TYPE_COUNT + 1];
+/* Five categories: normal, special_mention, substandard, doubtful, loss. */
+extern const char *const core_category_names[CORE_CATEGORY_COUNT + 1];
+
+typedef enum core_borrower_kind { CORE_BORROWER_INDIVIDUAL, CORE_BORROWER_ENTERPRISE } core_borrower_kind;
+
+typedef enum core_prepayment_rule {
+    CORE_PREPAY_SHORTEN_TERM,
+    CORE_PREPAY_REDUCE_INSTALLMENT,
+} core_prepayment_rule;
+
+typedef struct core_product {
+    char code[32];
+    char name_zh[96];
+    char name_en[96];
+    core_borrower_kind borrower_kind;
+    ld_money min_amount, max_amount;
+    int min_term, max_term; /* months */
+    unsigned methods;       /* bit (1 << ld_repay_method) per allowed method */
+    ld_period period;
+    int min_age, max_age_at_maturity; /* individuals */
+    ld_rate penalty_surcharge;        /* fraction of the contract rate, millionths */
+    core_prepayment_rule prepayment;
+} core_product;
+
+typedef struct core_policy_terms {
+    ld_rate ltv_cap[CORE_COLLATERAL_TYPE_COUNT];
+    ld_money reviewer_authority, manager_authority;
+    ld_rate penalty_surcharge;
+    int first_inspection_days[2]; /* by core_borrower_kind */
+    int inspection_every_days[CORE_CATEGORY_COUNT];
+    ld_rate provision_rate[CORE_CATEGORY_COUNT];
+    ld_rate lpr_one_year, lpr_five_year;
+    ld_date lpr_effective;
+} core_policy_terms;
+
+/* Validates and stores the policy and product documents (admin, or NULL during
+ * init). Either path may be NULL to keep the current document. */
+ld_status core_policy_load(core_store *store, const core_session *who, const char *policy_path,
+                           const char *products_path, ld_error *err);
+
+/* The policy terms in force; LD_ESTATE when no policy is loaded. */
+ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out, ld_error *err);
+
+/* The product by code; LD_EINVAL naming field when unknown. */
+ld_status core_product_get(core_store *store, const char *field, const char *code,
+                           const core_product **out, ld_error *err);
+
+/* The raw policy document and its SHA-256 hex (for the rating module). The
+ * returned text belongs to the store's cache and lives until the next load. */
+ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,
+                               ld_error *err);
+
+/* The default approval authority of a role (0 for roles that do not approve). */
+ld_status core_policy_default_authority(core_store *store, core_role role, ld_money *out,
+                                        ld_error *err);
+
+/* Validates the parts of a policy document the core relies on, naming the JSON
+ * path of the first problem. Exposed for tests. */
+ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err);
+
+#endif

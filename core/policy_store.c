@@ -1,0 +1,457 @@
+/*
+ * policy_store.c - loading, validating, storing and caching the policy and
+ * product documents (policy.h). The cache is filled on first use in a command
+ * and dropped on rollback, so a command always sees the documents in force.
+ */
+#include "policy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "digest.h"
+#include "json_in.h"
+#include "permission.h"
+#include "store_sql.h"
+
+const char *const core_collateral_type_names[CORE_COLLATERAL_TYPE_COUNT + 1] = {
+    "real_estate", "land_use_right", "vehicle",     "equipment",
+    "deposit_receipt", "bonds",      "receivables", "equity",
+    NULL};
+
+const char *const core_category_names[CORE_CATEGORY_COUNT + 1] = {
+    "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
+
+typedef struct config_cache {
+    bool have_policy;
+    core_policy_terms terms;
+    char *policy_text;
+    char policy_sha[CORE_SHA256_HEX];
+    core_product *products;
+    int product_count;
+} config_cache;
+
+static void config_cache_free(void *p)
+{
+    config_cache *cache = p;
+    if (cache == NULL)
+        return;
+    free(cache->policy_text);
+    free(cache->products);
+    free(cache);
+}
+
+static ld_status object_at(const cJSON *parent, const char *path, const char *key,
+                           const cJSON **out, ld_error *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
+    if (!cJSON_IsObject(item))
+        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be an object", path, key);
+    *out = item;
+    return LD_OK;
+}
+
+ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
+{
+    cJSON *doc = cJSON_Parse(text);
+    if (doc == NULL)
+        return LD_FAIL(err, LD_EINVAL, "policy: not valid JSON");
+    core_policy_terms t;
+    memset(&t, 0, sizeof t);
+    ld_status st = LD_OK;
+    const cJSON *section = NULL;
+    int64_t days;
+    if (!cJSON_IsObject(doc)) {
+        st = LD_FAIL(err, LD_EINVAL, "$: the policy must be a JSON object");
+        goto out;
+    }
+    if ((st = object_at(doc, "$", "ltv_caps", &section, err)) != LD_OK)
+        goto out;
+    for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++) {
+        if ((st = core_json_rate(section, "$.ltv_caps", core_collateral_type_names[i], true,
+                                 &t.ltv_cap[i], NULL, err)) != LD_OK)
+            goto out;
+    }
+    const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(doc, "approval_authority");
+    if (!cJSON_IsArray(tiers)) {
+        st = LD_FAIL(err, LD_EINVAL, "$.approval_authority: must be an array");
+        goto out;
+    }
+    int index = 0;
+    const cJSON *tier;
+    cJSON_ArrayForEach(tier, tiers)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.approval_authority[%d]", index++);
+        const char *role = NULL;
+        ld_money amount = 0;
+        if ((st = core_json_text(tier, path, "role", true, 32, &role, NULL, err)) != LD_OK ||
+            (st = core_json_money(tier, path, "max_amount", true, false, &amount, NULL, err)) !=
+                LD_OK)
+            goto out;
+        if (strcmp(role, "reviewer") == 0)
+            t.reviewer_authority = amount;
+        else if (strcmp(role, "manager") == 0)
+            t.manager_authority = amount;
+        else {
+            st = LD_FAIL(err, LD_EINVAL, "%s.role: must be reviewer or manager", path);
+            goto out;
+        }
+    }
+    if (t.manager_authority < t.reviewer_authority) {
+        st = LD_FAIL(err, LD_EINVAL,
+                     "$.approval_authority: a manager's authority must not be below a "
+                     "reviewer's");
+        goto out;
+    }
+    if ((st = core_json_rate(doc, "$", "penalty_surcharge", true, &t.penalty_surcharge, NULL,
+                             err)) != LD_OK)
+        goto out;
+    if ((st = object_at(doc, "$", "inspection", &section, err)) != LD_OK)
+        goto out;
+    if ((st = core_json_int(section, "$.inspection", "first_individual_days", true, 1, 366,
+                            &days, NULL, err)) != LD_OK)
+        goto out;
+    t.first_inspection_days[CORE_BORROWER_INDIVIDUAL] = (int)days;
+    if ((st = core_json_int(section, "$.inspection", "first_enterprise_days", true, 1, 366,
+                            &days, NULL, err)) != LD_OK)
+        goto out;
+    t.first_inspection_days[CORE_BORROWER_ENTERPRISE] = (int)days;
+    const cJSON *every = NULL;
+    if ((st = object_at(section, "$.inspection", "every_days", &every, err)) != LD_OK)
+        goto out;
+    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
+        if ((st = core_json_int(every, "$.inspection.every_days", core_category_names[i], true, 1,
+                                366, &days, NULL, err)) != LD_OK)
+            goto out;
+        t.inspection_every_days[i] = (int)days;
+    }
+    if ((st = object_at(doc, "$", "provision_rates", &section, err)) != LD_OK)
+        goto out;
+    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
+        if ((st = core_json_rate(section, "$.provision_rates", core_category_names[i], true,
+                                 &t.provision_rate[i], NULL, err)) != LD_OK)
+            goto out;
+    }
+    if ((st = object_at(doc, "$", "lpr", &section, err)) != LD_OK ||
+        (st = core_json_rate(section, "$.lpr", "one_year", true, &t.lpr_one_year, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_rate(section, "$.lpr", "five_year", true, &t.lpr_five_year, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_date(section, "$.lpr", "effective", true, &t.lpr_effective, NULL, err)) !=
+            LD_OK)
+        goto out;
+    *out = t;
+out:
+    cJSON_Delete(doc);
+    return st;
+}
+
+static const char *const kind_names[] = {"individual", "enterprise", NULL};
+static const char *const prepay_names[] = {"shorten_term", "reduce_installment", NULL};
+
+static ld_status parse_product(const cJSON *item, const char *path, core_product *p,
+                               ld_error *err)
+{
+    static const char *const known[] = {"code",       "name_zh",   "name_en",     "borrower_kind",
+                                        "min_amount", "max_amount", "min_term",   "max_term",
+                                        "methods",    "period",     "min_age",    "max_age_at_maturity",
+                                        "penalty_surcharge", "prepayment", NULL};
+    memset(p, 0, sizeof *p);
+    ld_status st;
+    const char *code = NULL, *zh = NULL, *en = NULL;
+    int kind = 0, prepay = 0;
+    int64_t value;
+    if ((st = core_json_reject_unknown(item, path, known, err)) != LD_OK ||
+        (st = core_json_text(item, path, "code", true, sizeof p->code - 1, &code, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_text(item, path, "name_zh", true, sizeof p->name_zh - 1, &zh, NULL,
+                             err)) != LD_OK ||
+        (st = core_json_text(item, path, "name_en", true, sizeof p->name_en - 1, &en, NULL,
+                             err)) != LD_OK ||
+        (st = core_json_choice(item, path, "borrower_kind", true, kind_names, &kind, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_money(item, path, "min_amount", true, false, &p->min_amount, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_money(item, path, "max_amount", true, false, &p->max_amount, NULL, err)) !=
+            LD_OK)
+        return st;
+    snprintf(p->code, sizeof p->code, "%s", code);
+    snprintf(p->name_zh, sizeof p->name_zh, "%s", zh);
+    snprintf(p->name_en, sizeof p->name_en, "%s", en);
+    p->borrower_kind = (core_borrower_kind)kind;
+    if (p->min_amount <= 0 || p->max_amount < p->min_amount)
+        return LD_FAIL(err, LD_EINVAL, "%s.max_amount: must be at least min_amount, which is "
+                       "positive", path);
+    if ((st = core_json_int(item, path, "min_term", true, 1, LD_TERM_MAX_MONTHS, &value, NULL,
+                            err)) != LD_OK)
+        return st;
+    p->min_term = (int)value;
+    if ((st = core_json_int(item, path, "max_term", true, p->min_term, LD_TERM_MAX_MONTHS, &value,
+                            NULL, err)) != LD_OK)
+        return st;
+    p->max_term = (int)value;
+    const cJSON *methods = cJSON_GetObjectItemCaseSensitive(item, "methods");
+    if (!cJSON_IsArray(methods) || cJSON_GetArraySize(methods) == 0)
+        return LD_FAIL(err, LD_EINVAL, "%s.methods: must be a non-empty array", path);
+    int index = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, methods)
+    {
+        char field[96];
+        snprintf(field, sizeof field, "%s.methods[%d]", path, index++);
+        ld_repay_method method;
+        if ((st = core_repay_method_parse(field, cJSON_IsString(m) ? m->valuestring : NULL,
+                                          &method, err)) != LD_OK)
+            return st;
+        p->methods |= 1u << method;
+    }
+    const char *period = NULL;
+    char field[96];
+    if ((st = core_json_text(item, path, "period", true, 16, &period, NULL, err)) != LD_OK ||
+        (st = core_period_parse(core_json_field(field, sizeof field, path, "period"), period,
+                                &p->period, err)) != LD_OK)
+        return st;
+    bool present = false;
+    p->min_age = 18;
+    p->max_age_at_maturity = 70;
+    if ((st = core_json_int(item, path, "min_age", false, 18, 100, &value, &present, err)) != LD_OK)
+        return st;
+    if (present)
+        p->min_age = (int)value;
+    if ((st = core_json_int(item, path, "max_age_at_maturity", false, p->min_age, 100, &value,
+                            &present, err)) != LD_OK)
+        return st;
+    if (present)
+        p->max_age_at_maturity = (int)value;
+    p->penalty_surcharge = -1; /* the policy's, unless the product says */
+    if ((st = core_json_rate(item, path, "penalty_surcharge", false, &p->penalty_surcharge, NULL,
+                             err)) != LD_OK ||
+        (st = core_json_choice(item, path, "prepayment", true, prepay_names, &prepay, NULL, err)) !=
+            LD_OK)
+        return st;
+    p->prepayment = (core_prepayment_rule)prepay;
+    return LD_OK;
+}
+
+static ld_status parse_products(const char *text, core_product **out, int *count, ld_error *err)
+{
+    cJSON *doc = cJSON_Parse(text);
+    if (doc == NULL)
+        return LD_FAIL(err, LD_EINVAL, "products: not valid JSON");
+    ld_status st = LD_OK;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "products");
+    int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    core_product *products = NULL;
+    if (n == 0) {
+        st = LD_FAIL(err, LD_EINVAL, "$.products: must be a non-empty array");
+        goto out;
+    }
+    products = calloc((size_t)n, sizeof *products);
+    if (products == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory reading products");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "$.products[%d]", i);
+        if ((st = parse_product(cJSON_GetArrayItem(list, i), path, &products[i], err)) != LD_OK)
+            goto out;
+        for (int j = 0; j < i; j++) {
+            if (strcmp(products[j].code, products[i].code) == 0) {
+                st = LD_FAIL(err, LD_EINVAL, "%s.code: %s appears twice", path, products[i].code);
+                goto out;
+            }
+        }
+    }
+    *out = products;
+    *count = n;
+    products = NULL;
+out:
+    free(products);
+    cJSON_Delete(doc);
+    return st;
+}
+
+/* The newest stored body of a document, copied; LD_ESTATE when none. */
+static ld_status latest_document(core_store *store, const char *name, char **body,
+                                 char sha[CORE_SHA256_HEX], ld_error *err)
+{
+    static const char sql[] =
+        "SELECT body, sha256 FROM config_document WHERE name = ? ORDER BY id DESC LIMIT 1";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, name);
+    int rc = sqlite3_step(stmt);
+    ld_status st = LD_OK;
+    if (rc == SQLITE_ROW) {
+        *body = core_store_column_strdup(stmt, 0);
+        snprintf(sha, CORE_SHA256_HEX, "%s", (const char *)sqlite3_column_text(stmt, 1));
+        if (*body == NULL)
+            st = LD_FAIL(err, LD_EINTERNAL, "out of memory reading the %s", name);
+    } else if (rc == SQLITE_DONE) {
+        st = LD_FAIL(err, LD_ESTATE, "no %s is loaded; run `loandesk init` or `loandesk policy "
+                     "load`", name);
+    } else {
+        st = core_store_fail(store, "reading configuration", err);
+    }
+    sqlite3_reset(stmt);
+    return st;
+}
+
+static ld_status cache_get(core_store *store, config_cache **out, ld_error *err)
+{
+    config_cache *cache = core_store_config_cache(store);
+    if (cache != NULL) {
+        *out = cache;
+        return LD_OK;
+    }
+    cache = calloc(1, sizeof *cache);
+    if (cache == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    char *products_text = NULL;
+    char sha[CORE_SHA256_HEX];
+    ld_status st = latest_document(store, "policy", &cache->policy_text, cache->policy_sha, err);
+    if (st == LD_OK)
+        st = core_policy_terms_parse(cache->policy_text, &cache->terms, err);
+    if (st == LD_OK)
+        st = latest_document(store, "products", &products_text, sha, err);
+    if (st == LD_OK)
+        st = parse_products(products_text, &cache->products, &cache->product_count, err);
+    free(products_text);
+    if (st != LD_OK) {
+        config_cache_free(cache);
+        return st;
+    }
+    cache->have_policy = true;
+    core_store_set_config_cache(store, cache, config_cache_free);
+    *out = cache;
+    return LD_OK;
+}
+
+static ld_status store_document(core_store *store, const core_session *who, const char *name,
+                                const char *text, size_t len, ld_error *err)
+{
+    char sha[CORE_SHA256_HEX], now[32];
+    core_sha256_hex(text, len, sha);
+    core_now_iso(now);
+    static const char sql[] = "INSERT INTO config_document (name, body, sha256, loaded_at, "
+                              "loaded_by) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, name);
+    sqlite3_bind_text(stmt, 2, text, (int)len, SQLITE_TRANSIENT);
+    core_store_bind_text(stmt, 3, sha);
+    core_store_bind_text(stmt, 4, now);
+    if (who != NULL)
+        sqlite3_bind_int64(stmt, 5, who->user_id);
+    int rc = sqlite3_step(stmt);
+    int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing configuration", err);
+    if (who == NULL)
+        return LD_OK;
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "document", name);
+    cJSON_AddStringToObject(detail, "sha256", sha);
+    ld_status st = core_audit_record(store, who, "policy.load", "config_document", id, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}
+
+ld_status core_policy_load(core_store *store, const core_session *who, const char *policy_path,
+                           const char *products_path, ld_error *err)
+{
+    ld_status st;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK)
+        return st;
+    if (who != NULL && (st = core_perm_require(who, CORE_ACT_POLICY_MANAGE, NULL, err)) != LD_OK)
+        return st;
+    core_store_set_config_cache(store, NULL, NULL);
+    char *text = NULL;
+    size_t len = 0;
+    if (policy_path != NULL) {
+        core_policy_terms terms;
+        if ((st = core_read_file(policy_path, &text, &len, err)) != LD_OK)
+            return st;
+        if ((st = core_policy_terms_parse(text, &terms, err)) == LD_OK)
+            st = store_document(store, who, "policy", text, len, err);
+        free(text);
+        if (st != LD_OK) {
+            ld_error_prefix(err, "%s", policy_path);
+            return st;
+        }
+    }
+    if (products_path != NULL) {
+        core_product *products = NULL;
+        int count = 0;
+        if ((st = core_read_file(products_path, &text, &len, err)) != LD_OK)
+            return st;
+        if ((st = parse_products(text, &products, &count, err)) == LD_OK)
+            st = store_document(store, who, "products", text, len, err);
+        free(products);
+        free(text);
+        if (st != LD_OK) {
+            ld_error_prefix(err, "%s", products_path);
+            return st;
+        }
+    }
+    return LD_OK;
+}
+
+ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out, ld_error *err)
+{
+    config_cache *cache;
+    ld_status st = cache_get(store, &cache, err);
+    if (st == LD_OK)
+        *out = &cache->terms;
+    return st;
+}
+
+ld_status core_product_get(core_store *store, const char *field, const char *code,
+                           const core_product **out, ld_error *err)
+{
+    config_cache *cache;
+    ld_status st = cache_get(store, &cache, err);
+    if (st != LD_OK)
+        return st;
+    for (int i = 0; code != NULL && i < cache->product_count; i++) {
+        if (strcmp(cache->products[i].code, code) == 0) {
+            *out = &cache->products[i];
+            return LD_OK;
+        }
+    }
+    return LD_FAIL(err, LD_EINVAL, "%s: no product %s in the product catalogue", field,
+                   code ? code : "(none)");
+}
+
+ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,
+                               ld_error *err)
+{
+    config_cache *cache;
+    ld_status st = cache_get(store, &cache, err);
+    if (st != LD_OK)
+        return st;
+    *text = cache->policy_text;
+    *sha256_hex = cache->policy_sha;
+    return LD_OK;
+}
+
+ld_status core_policy_default_authority(core_store *store, core_role role, ld_money *out,
+                                        ld_error *err)
+{
+    if (role != CORE_ROLE_REVIEWER && role != CORE_ROLE_MANAGER) {
+        *out = 0;
+        return LD_OK;
+    }
+    const core_policy_terms *terms;
+    ld_status st = core_policy_terms_get(store, &terms, err);
+    if (st != LD_OK)
+        return st;
+    *out = role == CORE_ROLE_REVIEWER ? terms->reviewer_authority : terms->manager_authority;
+    return LD_OK;
+}

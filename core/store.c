@@ -1,0 +1,287 @@
+/*
+ * store.c - opening, migrating and transacting on the SQLite database, and the
+ * prepared-statement cache every store file uses.
+ *
+ * States: closed -> open (autocommit) <-> in transaction. Only core_store_begin,
+ * core_store_commit and core_store_rollback move between the last two. The
+ * statement cache keys on the address of a static SQL string, so a lookup is a
+ * pointer comparison; statements live until the store closes.
+ */
+#include "store.h"
+#include "store_sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "schema_int.h"
+
+#define STMT_CACHE_SIZE 256
+
+struct core_store {
+    sqlite3 *db;
+    void *config_cache;
+    void (*config_cache_free)(void *);
+    int cached;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE_SIZE];
+};
+
+int core_store_schema_version(void)
+{
+    return core_schema_migration_count;
+}
+
+sqlite3 *core_store_db(core_store *store)
+{
+    return store->db;
+}
+
+ld_status core_store_fail(core_store *store, const char *what, ld_error *err)
+{
+    int code = sqlite3_extended_errcode(store->db);
+    const char *message = sqlite3_errmsg(store->db);
+    if ((code & 0xff) == SQLITE_CONSTRAINT)
+        return LD_FAIL(err, LD_EINVAL, "%s: %s", what, message);
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: the database is busy (%s); try again", what,
+                       message);
+    return LD_FAIL(err, LD_EINTERNAL, "%s: %s", what, message);
+}
+
+ld_status core_store_exec(core_store *store, const char *sql, ld_error *err)
+{
+    char *message = NULL;
+    if (sqlite3_exec(store->db, sql, NULL, NULL, &message) != SQLITE_OK) {
+        ld_status st = LD_FAIL(err, LD_EINTERNAL, "database: %s", message ? message : "error");
+        sqlite3_free(message);
+        return st;
+    }
+    return LD_OK;
+}
+
+sqlite3_stmt *core_store_stmt(core_store *store, const char *sql, ld_error *err)
+{
+    for (int i = 0; i < store->cached; i++) {
+        if (store->cache[i].sql == sql) {
+            sqlite3_stmt *stmt = store->cache[i].stmt;
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            return stmt;
+        }
+    }
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+        SQLITE_OK) {
+        core_store_fail(store, "preparing a statement", err);
+        return NULL;
+    }
+    if (store->cached < STMT_CACHE_SIZE) {
+        store->cache[store->cached].sql = sql;
+        store->cache[store->cached].stmt = stmt;
+        store->cached++;
+        return stmt;
+    }
+    /* A full cache means a new static SQL string was added somewhere; the
+     * assertion tells the developer to raise the limit. */
+    sqlite3_finalize(stmt);
+    LD_FAIL(err, LD_EINTERNAL, "statement cache is full");
+    return NULL;
+}
+
+int core_store_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+    if (text == NULL)
+        return sqlite3_bind_null(stmt, index);
+    return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+char *core_store_column_strdup(sqlite3_stmt *stmt, int column)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, column);
+    size_t len = text ? (size_t)sqlite3_column_bytes(stmt, column) : 0;
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return NULL;
+    if (len > 0)
+        memcpy(copy, text, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+ld_status core_store_query_int(core_store *store, const char *sql, int64_t param, int64_t *out,
+                               ld_error *err)
+{
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return err ? err->code : LD_EINTERNAL;
+    if (sqlite3_bind_parameter_count(stmt) > 0)
+        sqlite3_bind_int64(stmt, 1, param);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(stmt, 0);
+        sqlite3_reset(stmt);
+        return LD_OK;
+    }
+    sqlite3_reset(stmt);
+    if (rc == SQLITE_DONE)
+        return LD_FAIL(err, LD_ENOTFOUND, "no such record");
+    return core_store_fail(store, "query", err);
+}
+
+static ld_status read_user_version(core_store *store, int *out, ld_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+        return core_store_fail(store, "reading the schema version", err);
+    int rc = sqlite3_step(stmt);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    if (version < 0)
+        return core_store_fail(store, "reading the schema version", err);
+    *out = version;
+    return LD_OK;
+}
+
+/* Applies each pending migration in its own transaction, so an interrupted
+ * upgrade leaves the file at a whole version, never between two. */
+static ld_status migrate(core_store *store, ld_error *err)
+{
+    int version = 0;
+    ld_status st = read_user_version(store, &version, err);
+    if (st != LD_OK)
+        return st;
+    if (version > core_schema_migration_count)
+        return LD_FAIL(err, LD_ESTATE,
+                       "database schema version %d is newer than this loandesk supports (%d); "
+                       "use a newer loandesk",
+                       version, core_schema_migration_count);
+    for (int v = version; v < core_schema_migration_count; v++) {
+        if ((st = core_store_exec(store, "BEGIN IMMEDIATE", err)) != LD_OK)
+            return st;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if ((st = core_store_exec(store, core_schema_migrations[v], err)) != LD_OK ||
+            (st = core_store_exec(store, pragma, err)) != LD_OK) {
+            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+            ld_error_prefix(err, "upgrading the schema to version %d", v + 1);
+            return st;
+        }
+        if ((st = core_store_exec(store, "COMMIT", err)) != LD_OK)
+            return st;
+    }
+    return LD_OK;
+}
+
+static ld_status open_with_flags(const char *path, int flags, core_store **out, ld_error *err)
+{
+    core_store *store = calloc(1, sizeof *store);
+    if (store == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory opening %s", path);
+    ld_status st;
+    if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
+        st = LD_FAIL(err, LD_EINTERNAL, "cannot open database %s: %s", path,
+                     store->db ? sqlite3_errmsg(store->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(store->db, 1);
+    sqlite3_busy_timeout(store->db, 5000);
+    /* WAL lets auditors read while a command writes; FULL sync because a lost
+     * commit of a repayment is worse than a slower one. */
+    if ((st = core_store_exec(store,
+                              "PRAGMA journal_mode = WAL;"
+                              "PRAGMA foreign_keys = ON;"
+                              "PRAGMA synchronous = FULL;",
+                              err)) != LD_OK)
+        goto fail;
+    if ((st = migrate(store, err)) != LD_OK)
+        goto fail;
+    *out = store;
+    return LD_OK;
+fail:
+    core_store_close(store);
+    return st;
+}
+
+ld_status core_store_open(const char *path, core_store **out, ld_error *err)
+{
+    return open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out, err);
+}
+
+ld_status core_store_open_existing(const char *path, core_store **out, ld_error *err)
+{
+    struct stat info;
+    if (strcmp(path, ":memory:") != 0 && stat(path, &info) != 0)
+        return LD_FAIL(err, LD_ENOTFOUND,
+                       "database %s does not exist; run `loandesk init` first or give --db",
+                       path);
+    return open_with_flags(path, SQLITE_OPEN_READWRITE, out, err);
+}
+
+void core_store_close(core_store *store)
+{
+    if (store == NULL)
+        return;
+    for (int i = 0; i < store->cached; i++)
+        sqlite3_finalize(store->cache[i].stmt);
+    core_store_set_config_cache(store, NULL, NULL);
+    if (store->db != NULL) {
+        if (!sqlite3_get_autocommit(store->db))
+            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(store->db);
+    }
+    free(store);
+}
+
+ld_status core_store_begin(core_store *store, ld_error *err)
+{
+    if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a transaction", err);
+    return LD_OK;
+}
+
+ld_status core_store_commit(core_store *store, ld_error *err)
+{
+    if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        ld_status st = core_store_fail(store, "committing", err);
+        core_store_rollback(store);
+        return st;
+    }
+    return LD_OK;
+}
+
+void core_store_rollback(core_store *store)
+{
+    /* Configuration read or loaded inside the transaction may be undone with it. */
+    core_store_set_config_cache(store, NULL, NULL);
+    if (!sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool core_store_in_transaction(const core_store *store)
+{
+    return !sqlite3_get_autocommit(store->db);
+}
+
+ld_status core_store_require_transaction(const core_store *store, ld_error *err)
+{
+    if (!core_store_in_transaction(store))
+        return LD_FAIL(err, LD_EINTERNAL, "a write was attempted outside a transaction");
+    return LD_OK;
+}
+
+void *core_store_config_cache(core_store *store)
+{
+    return store->config_cache;
+}
+
+void core_store_set_config_cache(core_store *store, void *cache, void (*free_fn)(void *))
+{
+    if (store->config_cache != NULL && store->config_cache_free != NULL)
+        store->config_cache_free(store->config_cache);
+    store->config_cache = cache;
+    store->config_cache_free = free_fn;
+}

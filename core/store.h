@@ -1,0 +1,48 @@
+/*
+ * store.h - the loandesk database: one SQLite file per institution.
+ *
+ * Opening a store applies the connection settings every command relies on (WAL,
+ * foreign keys, synchronous=FULL because the file holds money) and brings the
+ * schema up to date: an older file is upgraded step by step inside one
+ * transaction per step; a file written by a newer loandesk is refused.
+ *
+ * Transactions: a command runs in exactly one write transaction, begun with
+ * core_store_begin and ended with core_store_commit or core_store_rollback by the
+ * front end. Every core function that changes data checks that a transaction is
+ * open (LD_EINTERNAL otherwise), so no front end can write outside one.
+ */
+#ifndef LD_STORE_H
+#define LD_STORE_H
+
+#include <stdbool.h>
+
+#include "ld_error.h"
+
+typedef struct core_store core_store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+int core_store_schema_version(void);
+
+/* Opens (creating when absent) and migrates the database at path; ":memory:"
+ * gives a private in-memory database for tests. LD_ESTATE when the file is newer
+ * than this program; LD_EINTERNAL on I/O or SQLite failure. *out is owned by the
+ * caller and freed with core_store_close. */
+ld_status core_store_open(const char *path, core_store **out, ld_error *err);
+
+/* Opens an existing database without creating it: LD_ENOTFOUND when absent. */
+ld_status core_store_open_existing(const char *path, core_store **out, ld_error *err);
+
+/* Closes the store, rolling back an open transaction. NULL is harmless. */
+void core_store_close(core_store *store);
+
+/* BEGIN IMMEDIATE: takes the write lock up front so a command never fails half
+ * way for lack of it. */
+ld_status core_store_begin(core_store *store, ld_error *err);
+ld_status core_store_commit(core_store *store, ld_error *err);
+void core_store_rollback(core_store *store);
+bool core_store_in_transaction(const core_store *store);
+
+/* LD_EINTERNAL unless a transaction is open: the guard of every write path. */
+ld_status core_store_require_transaction(const core_store *store, ld_error *err);
+
+#endif
