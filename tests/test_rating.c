@@ -15,6 +15,9 @@
 #include "cJSON.h"
 #include "check.h"
 #include "rating.h"
+#include "rating_csv.h"
+#include "rating_fit.h"
+#include "rating_stats.h"
 
 #define DEFAULT_POLICY LOANDESK_SOURCE_DIR "/policy/default.json"
 
@@ -812,7 +815,428 @@ static void scorer_refers_a_kind_without_scorecard(void)
     rating_policy_free(policy);
 }
 
-/* STATS_TESTS */
+/* ---- statistics: hand-computed cases ------------------------------------------ */
+
+static bool near(double a, double b, double tolerance)
+{
+    return fabs(a - b) <= tolerance;
+}
+
+static void auc_counts_pairs_and_halves_ties(void)
+{
+    static const struct {
+        double score[4];
+        unsigned char bad[4];
+        double auc;
+    } cases[] = {
+        /* goods 2,4 over bads 1,3: 3 of 4 pairs */
+        {{1, 2, 3, 4}, {1, 0, 1, 0}, 0.75},
+        /* each good ties one bad and beats or loses the other: 2 of 4 */
+        {{1, 1, 2, 2}, {1, 0, 1, 0}, 0.5},
+        /* goods 5,3 over bads 3,1: 2 + 1.5 of 4 */
+        {{5, 3, 3, 1}, {0, 0, 1, 1}, 0.875},
+        {{9, 8, 2, 1}, {0, 0, 1, 1}, 1.0},
+        {{1, 2, 8, 9}, {0, 0, 1, 1}, 0.0},
+        {{7, 7, 7, 7}, {0, 1, 0, 1}, 0.5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double auc = -1;
+        ld_error err;
+        CHECK_INT(rating_auc(cases[i].score, cases[i].bad, 4, &auc, &err), LD_OK);
+        CHECK(near(auc, cases[i].auc, 1e-12));
+    }
+    double s[2] = {1, 2};
+    unsigned char all_good[2] = {0, 0};
+    double auc;
+    ld_error err;
+    CHECK_INT(rating_auc(s, all_good, 2, &auc, &err), LD_EINVAL);
+}
+
+static void ks_never_splits_a_group_of_equal_scores(void)
+{
+    ld_error err;
+    double ks = -1;
+    double s1[4] = {1, 2, 3, 4};
+    unsigned char b1[4] = {1, 0, 1, 0};
+    CHECK_INT(rating_ks(s1, b1, 4, &ks, &err), LD_OK);
+    CHECK(near(ks, 0.5, 1e-12));
+    /* Split between the bad and the good at score 1 the gap would read 1.0. */
+    double s2[3] = {1, 1, 2};
+    unsigned char b2[3] = {1, 0, 0};
+    CHECK_INT(rating_ks(s2, b2, 3, &ks, &err), LD_OK);
+    CHECK(near(ks, 0.5, 1e-12));
+    double s3[4] = {1, 2, 8, 9};
+    unsigned char b3[4] = {1, 1, 0, 0};
+    CHECK_INT(rating_ks(s3, b3, 4, &ks, &err), LD_OK);
+    CHECK(near(ks, 1.0, 1e-12));
+}
+
+static void psi_matches_hand_computation_and_verdicts(void)
+{
+    double e1[2] = {50, 50}, a1[2] = {25, 75};
+    /* (0.25 - 0.5) ln 0.5 + (0.75 - 0.5) ln 1.5 */
+    CHECK(near(rating_psi(e1, a1, 2), 0.25 * log(2.0) + 0.25 * log(1.5), 1e-12));
+    CHECK(near(rating_psi(e1, e1, 2), 0, 1e-15));
+    /* An empty expected bin is floored at 0.0001. */
+    double e2[2] = {100, 0}, a2[2] = {90, 10};
+    CHECK(near(rating_psi(e2, a2, 2), -0.1 * log(0.9) + 0.0999 * log(1000.0), 1e-12));
+    /* Counts, not shares: scale does not matter. */
+    double e3[3] = {1, 2, 3}, a3[3] = {10, 20, 30};
+    CHECK(near(rating_psi(e3, a3, 3), 0, 1e-15));
+    CHECK_STR(rating_psi_verdict(0.0999), "stable");
+    CHECK_STR(rating_psi_verdict(0.10), "watch");
+    CHECK_STR(rating_psi_verdict(0.25), "watch");
+    CHECK_STR(rating_psi_verdict(0.2501), "shifted");
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+static void csv_reads_quotes_missing_values_and_types(void)
+{
+    const char *text = "id,name,\"amount, yuan\",industry_risk_class,note\r\n"
+                       "1,\"Li, Wei\",12.5,3,\"said \"\"ok\"\"\"\r\n"
+                       "2,Zhang,,4,\"two\nlines\"\r\n"
+                       "\r\n"
+                       "3,,-7e2,,plain\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), rating_csv_categorical_features(), &csv, &err),
+              LD_OK);
+    if (csv == NULL)
+        return;
+    CHECK_INT(csv->rows, 3);
+    CHECK_INT(csv->column_count, 5);
+    CHECK_STR(csv->columns[2].name, "amount, yuan");
+    CHECK(csv->columns[0].numeric);
+    CHECK(!csv->columns[1].numeric);
+    CHECK(csv->columns[2].numeric);
+    CHECK(csv->columns[2].numbers[0] == 12.5);
+    CHECK(isnan(csv->columns[2].numbers[1]));
+    CHECK(csv->columns[2].numbers[2] == -700);
+    CHECK_STR(csv->columns[1].levels[csv->columns[1].codes[0]], "Li, Wei");
+    CHECK_INT(csv->columns[1].codes[2], RATING_CSV_MISSING_CODE);
+    /* Looks numeric, but a category: kept as text. */
+    CHECK(!csv->columns[3].numeric);
+    CHECK_STR(csv->columns[3].levels[csv->columns[3].codes[1]], "4");
+    CHECK_STR(csv->columns[4].levels[csv->columns[4].codes[0]], "said \"ok\"");
+    CHECK_STR(csv->columns[4].levels[csv->columns[4].codes[1]], "two\nlines");
+    CHECK_INT(rating_csv_column_index(csv, "note"), 4);
+    CHECK_INT(rating_csv_column_index(csv, "nope"), -1);
+    rating_csv_free(csv);
+}
+
+static void csv_rejects_ragged_rows_and_bad_quotes(void)
+{
+    rating_csv *csv = NULL;
+    ld_error err;
+    const char *ragged = "a,b\n1,2\n3\n";
+    CHECK_INT(rating_csv_parse(ragged, strlen(ragged), NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "line 3: 1 fields, the header has 2");
+    const char *open = "a,b\n1,\"2\n";
+    CHECK_INT(rating_csv_parse(open, strlen(open), NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "bad quoting");
+    const char *stray = "a,b\n1,2\"x\n";
+    CHECK_INT(rating_csv_parse(stray, strlen(stray), NULL, &csv, &err), LD_EINVAL);
+    CHECK_INT(rating_csv_parse("", 0, NULL, &csv, &err), LD_EINVAL);
+    const char *twice = "a,a\n1,2\n";
+    CHECK_INT(rating_csv_parse(twice, strlen(twice), NULL, &csv, &err), LD_EINVAL);
+    CHECK(csv == NULL);
+    /* "nan" and hex are text, not numbers. */
+    const char *odd = "a,b\nnan,0x10\n1,2\n";
+    CHECK_INT(rating_csv_parse(odd, strlen(odd), NULL, &csv, &err), LD_OK);
+    if (csv != NULL) {
+        CHECK(!csv->columns[0].numeric);
+        CHECK(!csv->columns[1].numeric);
+    }
+    rating_csv_free(csv);
+}
+
+/* ---- validation on a data set ---------------------------------------------------- */
+
+static void validate_reports_grades_and_flags_non_monotone(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    /* Only dti_after_loan is known: 0.1 scores 467 (C), 0.6 scores 417 (D). */
+    const char *text = "dti_after_loan,bad\n0.1,1\n0.1,0\n0.6,0\n0.6,0\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
+    rating_validation v;
+    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
+    CHECK_INT(v.rows, 4);
+    CHECK_INT(v.bads, 1);
+    CHECK_INT(v.grades[8].count, 2);
+    CHECK_INT(v.grades[8].bads, 1);
+    CHECK_INT(v.grades[9].count, 2);
+    CHECK(!v.grades[8].non_monotone);
+    CHECK(v.grades[9].non_monotone);
+    CHECK_INT(v.non_monotone_count, 1);
+    CHECK_INT(v.grades[9].predicted_pd, 400000);
+    CHECK(near(v.auc, 0.5 / 3, 1e-12));
+    CHECK(near(v.gini, 2 * (0.5 / 3) - 1, 1e-12));
+    CHECK(near(v.ks, 2.0 / 3, 1e-12));
+    CHECK_INT(v.unmatched_features, 11);
+    /* A target that is not 0/1 is named with its row. */
+    const char *bad_target = "dti_after_loan,bad\n0.1,2\n";
+    rating_csv *csv2 = NULL;
+    CHECK_INT(rating_csv_parse(bad_target, strlen(bad_target), NULL, &csv2, &err), LD_OK);
+    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv2, "bad", &v, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "row 1");
+    rating_csv_free(csv2);
+    rating_csv_free(csv);
+    rating_policy_free(policy);
+}
+
+/* ---- fitting data drawn from a known model ----------------------------------------- */
+
+static uint64_t rng_state;
+
+static double uniform(void)
+{
+    /* splitmix64: a fixed seed gives the same data on every platform. */
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+/* logit P(bad) = -2 + 3 debt_to_asset - 1.5 current_ratio - 0.06 years
+ *                + 0.15 (industry class - 3); quick_ratio is pure noise. */
+static char *model_csv(size_t rows, uint64_t seed, double dta_shift, double *true_auc)
+{
+    rng_state = seed;
+    size_t cap = rows * 64 + 128, used = 0;
+    char *text = malloc(cap);
+    double *logit = malloc(rows * sizeof *logit);
+    unsigned char *bad = malloc(rows);
+    used += (size_t)snprintf(text, cap,
+                             "id,debt_to_asset,current_ratio,years_in_business,"
+                             "industry_risk_class,quick_ratio,bad\n");
+    for (size_t r = 0; r < rows; r++) {
+        double dta = 0.1 + 0.85 * uniform() + dta_shift;
+        double cr = 0.3 + 2.7 * uniform();
+        double yib = floor(20 * uniform());
+        int cls = 1 + (int)(5 * uniform());
+        double qr = 0.2 + 2 * uniform();
+        bool cr_missing = uniform() < 0.05;
+        double z = -2 + 3 * dta - 1.5 * (cr_missing ? 1.65 : cr) - 0.06 * yib + 0.15 * (cls - 3);
+        logit[r] = -z;
+        bad[r] = uniform() < 1 / (1 + exp(-z));
+        char cr_text[32] = "";
+        if (!cr_missing)
+            snprintf(cr_text, sizeof cr_text, "%.4f", cr);
+        used += (size_t)snprintf(text + used, cap - used, "%zu,%.4f,%s,%.0f,%d,%.4f,%d\n", r, dta,
+                                 cr_text, yib, cls, qr, bad[r]);
+    }
+    if (true_auc != NULL) {
+        ld_error err;
+        rating_auc(logit, bad, rows, true_auc, &err);
+    }
+    free(logit);
+    free(bad);
+    return text;
+}
+
+static const rating_fit_column *fit_column(const rating_fit_report *report, const char *name)
+{
+    for (size_t i = 0; i < report->column_count; i++)
+        if (strcmp(report->columns[i].name, name) == 0)
+            return &report->columns[i];
+    return NULL;
+}
+
+/* Points of a factor for a value, through the policy written by fit. */
+static int points_for(const rating_policy *policy, rating_feature feature, double value,
+                      const char *category)
+{
+    rating_value values[RATING_FEATURE_COUNT];
+    memset(values, 0, sizeof values);
+    int s0, s1, grade;
+    ld_rate pd;
+    ld_error err;
+    rating_score_only(policy, RATING_ENTERPRISE, values, &s0, &grade, &pd, &err);
+    values[feature].present = true;
+    values[feature].number = value;
+    if (category != NULL)
+        snprintf(values[feature].category, RATING_CATEGORY_MAX, "%s", category);
+    rating_score_only(policy, RATING_ENTERPRISE, values, &s1, &grade, &pd, &err);
+    /* The same minus the factor's missing points. */
+    values[feature].present = false;
+    return s1 - s0;
+}
+
+static void fit_recovers_a_known_logistic_model(void)
+{
+    double true_auc = 0;
+    char *text = model_csv(40000, 20250601, 0, &true_auc);
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), rating_csv_categorical_features(), &csv, &err),
+              LD_OK);
+    free(text);
+    size_t base_length;
+    char *base = read_all(DEFAULT_POLICY, &base_length);
+    rating_fit_options opt;
+    rating_fit_options_default(&opt);
+    opt.kind = RATING_ENTERPRISE;
+    char *policy_text = NULL;
+    rating_fit_report report;
+    CHECK_INT(rating_fit(csv, "bad", &opt, base, base_length, &policy_text, &report, &err), LD_OK);
+    if (policy_text == NULL) {
+        fprintf(stderr, "fit: %s\n", err.message);
+        free(base);
+        rating_csv_free(csv);
+        return;
+    }
+    const rating_fit_column *dta = fit_column(&report, "debt_to_asset");
+    const rating_fit_column *cr = fit_column(&report, "current_ratio");
+    const rating_fit_column *yib = fit_column(&report, "years_in_business");
+    const rating_fit_column *cls = fit_column(&report, "industry_risk_class");
+    const rating_fit_column *qr = fit_column(&report, "quick_ratio");
+    const rating_fit_column *id = fit_column(&report, "id");
+    CHECK(dta && cr && yib && cls && qr && id);
+    if (!(dta && cr && yib && cls && qr && id))
+        return;
+    /* Kept: the four with an effect; the noise column and the id are not. */
+    CHECK(dta->kept && cr->kept && yib->kept && cls->kept);
+    CHECK(!qr->kept);
+    CHECK(qr->iv < 0.02);
+    CHECK(!id->kept);
+    /* Information value follows the size of each effect (sd of its logit part). */
+    CHECK(cr->iv > dta->iv);
+    CHECK(dta->iv > yib->iv);
+    CHECK(yib->iv > cls->iv);
+    /* WoE coefficients are negative and near one for a well-specified model. */
+    CHECK(dta->coefficient < 0 && cr->coefficient < 0 && yib->coefficient < 0 &&
+          cls->coefficient < 0);
+    CHECK(near(dta->coefficient, -1, 0.3));
+    CHECK(near(cr->coefficient, -1, 0.3));
+    /* AUC close to what the generating model itself reaches. */
+    CHECK(report.auc > true_auc - 0.02);
+    CHECK(report.auc <= true_auc + 0.01);
+
+    /* The written policy loads, and its points run the way the model says:
+     * more debt, fewer points; more liquidity and years, more points; a riskier
+     * industry class, fewer points. */
+    rating_policy *fitted = NULL;
+    CHECK_INT(rating_policy_load_buffer(policy_text, strlen(policy_text), &fitted, &err), LD_OK);
+    if (fitted != NULL) {
+        CHECK_STR(rating_policy_version(fitted), "2025.06-1+fit");
+        CHECK(points_for(fitted, RATING_F_DEBT_TO_ASSET, 0.15, NULL) >
+              points_for(fitted, RATING_F_DEBT_TO_ASSET, 0.9, NULL));
+        CHECK(points_for(fitted, RATING_F_CURRENT_RATIO, 2.8, NULL) >
+              points_for(fitted, RATING_F_CURRENT_RATIO, 0.4, NULL));
+        CHECK(points_for(fitted, RATING_F_YEARS_IN_BUSINESS, 18, NULL) >
+              points_for(fitted, RATING_F_YEARS_IN_BUSINESS, 1, NULL));
+        CHECK(points_for(fitted, RATING_F_INDUSTRY_RISK_CLASS, 0, "1") >
+              points_for(fitted, RATING_F_INDUSTRY_RISK_CLASS, 0, "5"));
+        /* Validation with the fitted policy agrees with the fit's own AUC. */
+        rating_validation v;
+        CHECK_INT(rating_validate(fitted, RATING_ENTERPRISE, csv, "bad", &v, &err), LD_OK);
+        CHECK(near(v.auc, report.auc, 1e-9));
+        CHECK(v.ks > 0.2);
+
+        /* PSI: the same population is stable; shifted debt is not. */
+        rating_psi_report psi;
+        CHECK_INT(rating_psi_compare(fitted, RATING_ENTERPRISE, csv, csv, &psi, &err), LD_OK);
+        CHECK(psi.overall < 1e-12);
+        char *shifted_text = model_csv(20000, 7, 0.25, NULL);
+        rating_csv *shifted = NULL;
+        CHECK_INT(rating_csv_parse(shifted_text, strlen(shifted_text),
+                                   rating_csv_categorical_features(), &shifted, &err),
+                  LD_OK);
+        free(shifted_text);
+        CHECK_INT(rating_psi_compare(fitted, RATING_ENTERPRISE, csv, shifted, &psi, &err), LD_OK);
+        for (size_t i = 0; i < psi.factor_count; i++) {
+            if (psi.factors[i].feature == RATING_F_DEBT_TO_ASSET)
+                CHECK(psi.factors[i].psi > 0.25);
+            if (psi.factors[i].feature == RATING_F_CURRENT_RATIO)
+                CHECK(psi.factors[i].psi < 0.10);
+        }
+        rating_csv_free(shifted);
+    }
+    rating_policy_free(fitted);
+    free(policy_text);
+    free(base);
+    rating_csv_free(csv);
+}
+
+static void fit_numeric_bins_hold_five_percent_and_monotone_woe(void)
+{
+    char *text = model_csv(20000, 99, 0, NULL);
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), rating_csv_categorical_features(), &csv, &err),
+              LD_OK);
+    free(text);
+    size_t base_length;
+    char *base = read_all(DEFAULT_POLICY, &base_length);
+    rating_fit_options opt;
+    rating_fit_options_default(&opt);
+    opt.kind = RATING_ENTERPRISE;
+    char *policy_text = NULL;
+    rating_fit_report report;
+    CHECK_INT(rating_fit(csv, "bad", &opt, base, base_length, &policy_text, &report, &err), LD_OK);
+    cJSON *root = policy_text ? cJSON_Parse(policy_text) : NULL;
+    cJSON *factors = at(root, "scorecards/enterprise/factors");
+    CHECK(factors != NULL);
+    rating_policy *fitted = NULL;
+    if (policy_text)
+        rating_policy_load_buffer(policy_text, strlen(policy_text), &fitted, &err);
+    int debt = rating_csv_column_index(csv, "debt_to_asset");
+    cJSON *factor;
+    cJSON_ArrayForEach(factor, factors)
+    {
+        const char *feature = cJSON_GetObjectItem(factor, "feature")->valuestring;
+        if (strcmp(feature, "debt_to_asset") != 0)
+            continue;
+        /* Every bin holds at least 5 % of rows, and points fall as debt rises. */
+        cJSON *bins = cJSON_GetObjectItem(factor, "bins");
+        int previous = INT32_MAX;
+        cJSON *bin;
+        cJSON_ArrayForEach(bin, bins)
+        {
+            cJSON *min = cJSON_GetObjectItem(bin, "min"), *max = cJSON_GetObjectItem(bin, "max");
+            size_t count = 0;
+            for (size_t r = 0; r < csv->rows; r++) {
+                double x = csv->columns[debt].numbers[r];
+                if ((!min || x >= min->valuedouble) && (!max || x < max->valuedouble))
+                    count++;
+            }
+            CHECK((double)count >= 0.05 * (double)csv->rows);
+            int points = cJSON_GetObjectItem(bin, "points")->valueint;
+            CHECK(points <= previous);
+            previous = points;
+        }
+        CHECK(cJSON_GetArraySize(bins) >= 3);
+    }
+    CHECK(fitted != NULL);
+    rating_policy_free(fitted);
+    cJSON_Delete(root);
+    free(policy_text);
+    free(base);
+    rating_csv_free(csv);
+}
+
+static void fit_refuses_data_without_both_outcomes(void)
+{
+    const char *text = "debt_to_asset,bad\n0.5,0\n0.6,0\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
+    size_t base_length;
+    char *base = read_all(DEFAULT_POLICY, &base_length);
+    char *out = NULL;
+    CHECK_INT(rating_fit(csv, "bad", NULL, base, base_length, &out, NULL, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "both good and bad");
+    CHECK_INT(rating_fit(csv, "missing_col", NULL, base, base_length, &out, NULL, &err), LD_EINVAL);
+    CHECK(out == NULL);
+    free(base);
+    rating_csv_free(csv);
+}
 
 static const check_case cases[] = {
     {"default_policy_loads_and_checks_clean", default_policy_loads_and_checks_clean},
@@ -841,7 +1265,17 @@ static const check_case cases[] = {
      scorer_takes_the_smallest_amount_limit_and_prices_by_term},
     {"scorer_result_serialises_money_as_strings", scorer_result_serialises_money_as_strings},
     {"scorer_refers_a_kind_without_scorecard", scorer_refers_a_kind_without_scorecard},
-    /* STATS_CASE_LIST */
+    {"auc_counts_pairs_and_halves_ties", auc_counts_pairs_and_halves_ties},
+    {"ks_never_splits_a_group_of_equal_scores", ks_never_splits_a_group_of_equal_scores},
+    {"psi_matches_hand_computation_and_verdicts", psi_matches_hand_computation_and_verdicts},
+    {"csv_reads_quotes_missing_values_and_types", csv_reads_quotes_missing_values_and_types},
+    {"csv_rejects_ragged_rows_and_bad_quotes", csv_rejects_ragged_rows_and_bad_quotes},
+    {"validate_reports_grades_and_flags_non_monotone",
+     validate_reports_grades_and_flags_non_monotone},
+    {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
+    {"fit_numeric_bins_hold_five_percent_and_monotone_woe",
+     fit_numeric_bins_hold_five_percent_and_monotone_woe},
+    {"fit_refuses_data_without_both_outcomes", fit_refuses_data_without_both_outcomes},
 };
 
 int main(int argc, char **argv)

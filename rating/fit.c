@@ -1,0 +1,631 @@
+/*
+ * fit.c - fitting a scorecard to data (method in rating_fit.h).
+ *
+ * Every row's bin in every column is kept as one byte, so the Newton steps of
+ * the logistic regression read WoE values through a small table instead of a
+ * rows x columns matrix of doubles: a million rows of twenty columns take 20 MB
+ * rather than 160 MB, and each step is one pass over them.
+ */
+#include "rating_fit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "rating_int.h"
+#include "rating_stats.h"
+
+#define MAX_LEVELS   250 /* bin codes are bytes; the last values mark missing */
+#define MAX_INITIAL  64
+#define WOE_ZERO_ADD 0.5
+
+void rating_fit_options_default(rating_fit_options *options)
+{
+    options->kind = RATING_INDIVIDUAL;
+    options->min_bin_share = 0.05;
+    options->min_iv = 0.02;
+    options->initial_bins = 20;
+    options->max_iterations = 50;
+}
+
+typedef struct fit_col {
+    int csv_index;
+    size_t report_index;
+    rating_feature feature;
+    bool categorical;
+    size_t nbins;                 /* regular bins; code nbins = missing */
+    double cuts[MAX_INITIAL];     /* numeric: nbins - 1 cut points */
+    size_t goods[MAX_LEVELS + 1]; /* per code */
+    size_t bads[MAX_LEVELS + 1];
+    double woe[MAX_LEVELS + 1];
+    int points[MAX_LEVELS + 1];
+    double iv;
+    unsigned char *codes;
+    bool kept;
+    double beta;
+} fit_col;
+
+typedef struct pair {
+    double x;
+    unsigned char bad;
+} pair;
+
+static int by_x(const void *a, const void *b)
+{
+    double x = ((const pair *)a)->x, y = ((const pair *)b)->x;
+    return (x > y) - (x < y);
+}
+
+static double woe_of(size_t goods, size_t bads, size_t total_goods, size_t total_bads)
+{
+    double g = (double)goods, b = (double)bads;
+    if (goods == 0 || bads == 0) {
+        g += WOE_ZERO_ADD;
+        b += WOE_ZERO_ADD;
+    }
+    return log((g / (double)total_goods) / (b / (double)total_bads));
+}
+
+/* Working bins of a numeric column while merging. */
+typedef struct wbin {
+    double lo; /* the cut below this bin (unused for the first) */
+    size_t goods, bads;
+} wbin;
+
+static void merge_into(wbin *bins, size_t *n, size_t i)
+{
+    /* bins i and i+1 become one, starting where bin i starts. */
+    bins[i].goods += bins[i + 1].goods;
+    bins[i].bads += bins[i + 1].bads;
+    memmove(&bins[i + 1], &bins[i + 2], (*n - i - 2) * sizeof *bins);
+    (*n)--;
+}
+
+/* Quantile bins merged to the minimum size and monotone WoE. */
+static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad, size_t rows,
+                        size_t total_goods, size_t total_bads, const rating_fit_options *opt,
+                        pair *work)
+{
+    size_t m = 0;
+    for (size_t r = 0; r < rows; r++) {
+        if (isnan(x[r])) {
+            if (bad[r])
+                col->bads[MAX_LEVELS]++;
+            else
+                col->goods[MAX_LEVELS]++;
+            continue;
+        }
+        work[m].x = x[r];
+        work[m].bad = bad[r];
+        m++;
+    }
+    wbin bins[MAX_INITIAL];
+    size_t n = 0;
+    if (m > 0) {
+        qsort(work, m, sizeof *work, by_x);
+        int initial = opt->initial_bins < 1 ? 1 : opt->initial_bins;
+        if (initial > MAX_INITIAL)
+            initial = MAX_INITIAL;
+        bins[n++] = (wbin){work[0].x, 0, 0};
+        for (int k = 1; k < initial; k++) {
+            double cut = work[(size_t)((double)k * (double)m / initial)].x;
+            if (cut > bins[n - 1].lo)
+                bins[n++] = (wbin){cut, 0, 0};
+        }
+        size_t b = 0;
+        for (size_t i = 0; i < m; i++) {
+            while (b + 1 < n && work[i].x >= bins[b + 1].lo)
+                b++;
+            if (work[i].bad)
+                bins[b].bads++;
+            else
+                bins[b].goods++;
+        }
+    }
+    double min_rows = opt->min_bin_share * (double)rows;
+    for (bool changed = true; changed && n > 1;) {
+        changed = false;
+        /* The smallest bin below the minimum joins the neighbour whose bad rate
+         * is closer, so the merge blurs the least evidence. */
+        size_t smallest = 0;
+        for (size_t i = 1; i < n; i++)
+            if (bins[i].goods + bins[i].bads < bins[smallest].goods + bins[smallest].bads)
+                smallest = i;
+        if ((double)(bins[smallest].goods + bins[smallest].bads) < min_rows) {
+            size_t i = smallest;
+            if (i == 0) {
+                merge_into(bins, &n, 0);
+            } else if (i == n - 1) {
+                merge_into(bins, &n, n - 2);
+            } else {
+                double rate = (double)bins[i].bads / (double)(bins[i].goods + bins[i].bads + 1);
+                double left =
+                    (double)bins[i - 1].bads / (double)(bins[i - 1].goods + bins[i - 1].bads + 1);
+                double right =
+                    (double)bins[i + 1].bads / (double)(bins[i + 1].goods + bins[i + 1].bads + 1);
+                merge_into(bins, &n, fabs(rate - left) <= fabs(rate - right) ? i - 1 : i);
+            }
+            changed = true;
+            continue;
+        }
+        /* Monotone WoE in the direction of the overall trend (count-weighted
+         * slope of WoE on bin order). */
+        double woe[MAX_INITIAL], mean_i = 0, total = 0, slope = 0;
+        for (size_t i = 0; i < n; i++) {
+            woe[i] = woe_of(bins[i].goods, bins[i].bads, total_goods, total_bads);
+            double c = (double)(bins[i].goods + bins[i].bads);
+            mean_i += c * (double)i;
+            total += c;
+        }
+        mean_i /= total;
+        for (size_t i = 0; i < n; i++)
+            slope += (double)(bins[i].goods + bins[i].bads) * ((double)i - mean_i) * woe[i];
+        double direction = slope >= 0 ? 1 : -1;
+        for (size_t i = 0; i + 1 < n; i++) {
+            if ((woe[i + 1] - woe[i]) * direction < 0) {
+                merge_into(bins, &n, i);
+                changed = true;
+                break;
+            }
+        }
+    }
+    col->nbins = n;
+    for (size_t i = 0; i < n; i++) {
+        col->goods[i] = bins[i].goods;
+        col->bads[i] = bins[i].bads;
+        if (i > 0)
+            col->cuts[i - 1] = bins[i].lo;
+    }
+    /* Missing counts were gathered at MAX_LEVELS; move them to code nbins. */
+    col->goods[n] = col->goods[MAX_LEVELS];
+    col->bads[n] = col->bads[MAX_LEVELS];
+    if (n != MAX_LEVELS)
+        col->goods[MAX_LEVELS] = col->bads[MAX_LEVELS] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        if (isnan(x[r])) {
+            col->codes[r] = (unsigned char)n;
+            continue;
+        }
+        /* Count of cuts <= x: the half-open bin [cut_{k-1}, cut_k) holding x. */
+        size_t lo = 0, hi = n - 1;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (x[r] >= col->cuts[mid])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        col->codes[r] = (unsigned char)lo;
+    }
+}
+
+static void bin_categorical(fit_col *col, const rating_csv_column *data, const unsigned char *bad,
+                            size_t rows)
+{
+    col->nbins = data->level_count;
+    for (size_t r = 0; r < rows; r++) {
+        uint32_t code = data->codes[r];
+        unsigned char c =
+            code == RATING_CSV_MISSING_CODE ? (unsigned char)col->nbins : (unsigned char)code;
+        col->codes[r] = c;
+        if (bad[r])
+            col->bads[c]++;
+        else
+            col->goods[c]++;
+    }
+}
+
+static void compute_woe(fit_col *col, size_t total_goods, size_t total_bads)
+{
+    col->iv = 0;
+    for (size_t b = 0; b <= col->nbins; b++) {
+        if (col->goods[b] + col->bads[b] == 0) {
+            col->woe[b] = 0; /* no rows: never looked up while fitting */
+            continue;
+        }
+        double w = woe_of(col->goods[b], col->bads[b], total_goods, total_bads);
+        double g = (double)col->goods[b], bb = (double)col->bads[b];
+        if (col->goods[b] == 0 || col->bads[b] == 0) {
+            g += WOE_ZERO_ADD;
+            bb += WOE_ZERO_ADD;
+        }
+        col->woe[b] = w;
+        col->iv += (g / (double)total_goods - bb / (double)total_bads) * w;
+    }
+}
+
+/* Solves A x = b for symmetric positive definite A (n x n, row-major) by
+ * Cholesky; false when A is not positive definite. */
+static bool solve_spd(double *a, double *b, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        double d = a[j * n + j];
+        for (size_t k = 0; k < j; k++)
+            d -= a[j * n + k] * a[j * n + k];
+        if (d <= 0)
+            return false;
+        d = sqrt(d);
+        a[j * n + j] = d;
+        for (size_t i = j + 1; i < n; i++) {
+            double s = a[i * n + j];
+            for (size_t k = 0; k < j; k++)
+                s -= a[i * n + k] * a[j * n + k];
+            a[i * n + j] = s / d;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double s = b[i];
+        for (size_t k = 0; k < i; k++)
+            s -= a[i * n + k] * b[k];
+        b[i] = s / a[i * n + i];
+    }
+    for (size_t i = n; i-- > 0;) {
+        double s = b[i];
+        for (size_t k = i + 1; k < n; k++)
+            s -= a[k * n + i] * b[k];
+        b[i] = s / a[i * n + i];
+    }
+    return true;
+}
+
+/* Logistic regression of bad on the WoE of the columns in use[], by Newton's
+ * method. beta[0] is the intercept, beta[1 + k] the k-th column in use. */
+static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *bad, size_t rows,
+                          int max_iterations, double *beta, int *iterations, ld_error *err)
+{
+    size_t q = p + 1;
+    double h[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)];
+    double g[RATING_MAX_FACTORS + 1], xrow[RATING_MAX_FACTORS + 1];
+    size_t bads = 0;
+    for (size_t r = 0; r < rows; r++)
+        bads += bad[r];
+    for (size_t k = 0; k < q; k++)
+        beta[k] = 0;
+    beta[0] = log((double)bads / (double)(rows - bads));
+    for (int it = 1; it <= max_iterations; it++) {
+        memset(h, 0, q * q * sizeof *h);
+        memset(g, 0, q * sizeof *g);
+        for (size_t r = 0; r < rows; r++) {
+            xrow[0] = 1;
+            double eta = beta[0];
+            for (size_t k = 0; k < p; k++) {
+                xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
+                eta += beta[k + 1] * xrow[k + 1];
+            }
+            double mu = 1 / (1 + exp(-eta));
+            double w = mu * (1 - mu);
+            double resid = (double)bad[r] - mu;
+            for (size_t i = 0; i < q; i++) {
+                double wx = w * xrow[i];
+                g[i] += resid * xrow[i];
+                double *hrow = &h[i * q];
+                for (size_t j = 0; j <= i; j++)
+                    hrow[j] += wx * xrow[j];
+            }
+        }
+        for (size_t i = 0; i < q; i++) {
+            for (size_t j = 0; j < i; j++)
+                h[j * q + i] = h[i * q + j];
+            h[i * q + i] += 1e-9 * (double)rows; /* keeps a flat direction solvable */
+        }
+        if (!solve_spd(h, g, q))
+            return LD_FAIL(err, LD_EINVAL,
+                           "fit: the columns are collinear; the model has no "
+                           "unique solution");
+        double step = 0;
+        for (size_t i = 0; i < q; i++) {
+            beta[i] += g[i];
+            if (fabs(g[i]) > step)
+                step = fabs(g[i]);
+        }
+        *iterations = it;
+        if (!isfinite(step))
+            return LD_FAIL(err, LD_EINVAL, "fit: the model diverged (separated data?)");
+        if (step < 1e-8)
+            break;
+    }
+    return LD_OK;
+}
+
+/* The scorecard JSON for the kept columns. */
+static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t p, int base_points)
+{
+    cJSON *card = cJSON_CreateObject();
+    cJSON *factors = card ? cJSON_AddArrayToObject(card, "factors") : NULL;
+    if (factors == NULL || !cJSON_AddNumberToObject(card, "base_points", base_points)) {
+        cJSON_Delete(card);
+        return NULL;
+    }
+    for (size_t k = 0; k < p; k++) {
+        const fit_col *col = use[k];
+        int worst = col->points[0];
+        for (size_t b = 1; b < col->nbins; b++)
+            if (col->points[b] < worst)
+                worst = col->points[b];
+        cJSON *f = cJSON_CreateObject();
+        if (f == NULL || !cJSON_AddItemToArray(factors, f) ||
+            !cJSON_AddStringToObject(f, "feature", rating_feature_name(col->feature))) {
+            cJSON_Delete(card);
+            return NULL;
+        }
+        cJSON *bins = cJSON_AddArrayToObject(f, "bins");
+        bool ok = bins != NULL;
+        for (size_t b = 0; ok && b < col->nbins; b++) {
+            cJSON *bin = cJSON_CreateObject();
+            ok = bin != NULL && cJSON_AddItemToArray(bins, bin);
+            if (ok && col->categorical) {
+                const char *level = data->columns[col->csv_index].levels[b];
+                cJSON *cats = cJSON_AddArrayToObject(bin, "categories");
+                ok = cJSON_AddStringToObject(bin, "label", level) && cats &&
+                     cJSON_AddItemToArray(cats, cJSON_CreateString(level));
+            } else if (ok) {
+                if (b > 0)
+                    ok = cJSON_AddNumberToObject(bin, "min", col->cuts[b - 1]) != NULL;
+                if (ok && b + 1 < col->nbins)
+                    ok = cJSON_AddNumberToObject(bin, "max", col->cuts[b]) != NULL;
+            }
+            ok = ok && cJSON_AddNumberToObject(bin, "points", col->points[b]);
+        }
+        /* Missing with rows in the data has its own evidence; without, the
+         * worst points, so an unseen gap in data never scores well. */
+        size_t missing_rows = col->goods[col->nbins] + col->bads[col->nbins];
+        cJSON *missing = ok ? cJSON_AddObjectToObject(f, "missing") : NULL;
+        ok = missing != NULL &&
+             cJSON_AddNumberToObject(missing, "points",
+                                     missing_rows ? col->points[col->nbins] : worst);
+        if (ok && col->categorical) {
+            cJSON *other = cJSON_AddObjectToObject(f, "else");
+            ok = other != NULL && cJSON_AddNumberToObject(other, "points", worst);
+        }
+        if (!ok) {
+            cJSON_Delete(card);
+            return NULL;
+        }
+    }
+    return card;
+}
+
+/* Writes the fitted scorecard into the base policy and checks the result. */
+static ld_status write_policy(const char *base_policy, size_t base_length, rating_kind kind,
+                              cJSON *card, char **out, ld_error *err)
+{
+    cJSON *root = cJSON_ParseWithLength(base_policy, base_length);
+    cJSON *cards = root ? cJSON_GetObjectItemCaseSensitive(root, "scorecards") : NULL;
+    if (cards == NULL || !cJSON_IsObject(cards)) {
+        cJSON_Delete(root);
+        cJSON_Delete(card);
+        return LD_FAIL(err, LD_EINVAL, "base policy: not a policy with a scorecards section");
+    }
+    if (cJSON_GetObjectItemCaseSensitive(cards, rating_kind_name(kind)))
+        cJSON_ReplaceItemInObjectCaseSensitive(cards, rating_kind_name(kind), card);
+    else
+        cJSON_AddItemToObject(cards, rating_kind_name(kind), card);
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
+    char fitted[32];
+    snprintf(fitted, sizeof fitted, "%.26s+fit",
+             cJSON_IsString(version) ? version->valuestring : "policy");
+    cJSON_ReplaceItemInObjectCaseSensitive(root, "version", cJSON_CreateString(fitted));
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory writing the policy");
+    rating_problems problems = {0};
+    ld_error check_err;
+    ld_status st = rating_policy_check_buffer(text, strlen(text), &problems, &check_err);
+    if (st != LD_OK) {
+        st = LD_FAIL(err, st == LD_EINVAL ? LD_EINTERNAL : st,
+                     "fit: the written policy does not pass its check: %s",
+                     problems.count ? problems.messages[0] : check_err.message);
+        rating_problems_free(&problems);
+        free(text);
+        return st;
+    }
+    *out = text;
+    return LD_OK;
+}
+
+ld_status rating_fit(const rating_csv *data, const char *target, const rating_fit_options *options,
+                     const char *base_policy, size_t base_length, char **policy_out,
+                     rating_fit_report *report_out, ld_error *err)
+{
+    rating_fit_options opt;
+    if (options != NULL)
+        opt = *options;
+    else
+        rating_fit_options_default(&opt);
+    rating_policy *base = NULL;
+    ld_status st = rating_policy_load_buffer(base_policy, base_length, &base, err);
+    if (st != LD_OK) {
+        ld_error_prefix(err, "base policy");
+        return st;
+    }
+    unsigned char *bad = NULL;
+    fit_col *cols = NULL;
+    pair *work = NULL;
+    double *scores = NULL;
+    rating_fit_report report;
+    memset(&report, 0, sizeof report);
+    size_t rows = data->rows, ncols = 0;
+
+    if ((st = rating_csv_target(data, target, &bad, err)) != LD_OK)
+        goto out;
+    for (size_t r = 0; r < rows; r++)
+        report.bads += bad[r];
+    report.rows = rows;
+    size_t total_bads = report.bads, total_goods = rows - report.bads;
+    if (total_bads == 0 || total_goods == 0) {
+        st = LD_FAIL(err, LD_EINVAL, "%s: needs both good and bad outcomes (%zu bad of %zu)",
+                     target, total_bads, rows);
+        goto out;
+    }
+    cols = calloc(data->column_count, sizeof *cols);
+    work = malloc(rows * sizeof *work);
+    if (cols == NULL || work == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
+        goto out;
+    }
+
+    /* Bin every feature column and measure its information value. */
+    for (size_t c = 0; c < data->column_count; c++) {
+        const rating_csv_column *dc = &data->columns[c];
+        if (strcmp(dc->name, target) == 0)
+            continue;
+        if (report.column_count == RATING_FIT_MAX_COLUMNS) {
+            st = LD_FAIL(err, LD_EINVAL, "fit: more than %d columns", RATING_FIT_MAX_COLUMNS);
+            goto out;
+        }
+        rating_fit_column *rc = &report.columns[report.column_count];
+        snprintf(rc->name, sizeof rc->name, "%s", dc->name);
+        rating_feature feature;
+        rc->feature = rating_feature_from_name(dc->name, &feature);
+        report.column_count++;
+        if (!rc->feature) {
+            rc->note = "not a feature name (docs/policy.md)";
+            continue;
+        }
+        bool categorical = rating_feature_is_categorical(feature);
+        if (!categorical && !dc->numeric) {
+            rc->note = "text in a numeric feature";
+            continue;
+        }
+        if (categorical && dc->level_count > MAX_LEVELS - 1) {
+            rc->note = "too many categories";
+            continue;
+        }
+        bool long_level = false;
+        for (size_t l = 0; categorical && l < dc->level_count; l++)
+            long_level = long_level || strlen(dc->levels[l]) >= RATING_CATEGORY_MAX;
+        if (long_level) {
+            rc->note = "a category is too long";
+            continue;
+        }
+        fit_col *col = &cols[ncols];
+        col->csv_index = (int)c;
+        col->report_index = report.column_count - 1;
+        col->feature = feature;
+        col->categorical = categorical;
+        col->codes = malloc(rows ? rows : 1);
+        if (col->codes == NULL) {
+            st = LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
+            goto out;
+        }
+        ncols++;
+        if (categorical)
+            bin_categorical(col, dc, bad, rows);
+        else
+            bin_numeric(col, dc->numbers, bad, rows, total_goods, total_bads, &opt, work);
+        compute_woe(col, total_goods, total_bads);
+        rc->iv = col->iv;
+        rc->bins = col->nbins;
+        if (col->nbins < 2 || col->iv < opt.min_iv) {
+            rc->note = col->nbins < 2 ? "one bin only" : "information value below threshold";
+            continue;
+        }
+        col->kept = true;
+    }
+
+    /* At most RATING_MAX_FACTORS columns, the most informative. */
+    fit_col *use[RATING_MAX_FACTORS + 1];
+    size_t p = 0;
+    for (;;) {
+        fit_col *best = NULL;
+        for (size_t c = 0; c < ncols; c++) {
+            bool taken = false;
+            for (size_t k = 0; k < p; k++)
+                taken = taken || use[k] == &cols[c];
+            if (cols[c].kept && !taken && (best == NULL || cols[c].iv > best->iv))
+                best = &cols[c];
+        }
+        if (best == NULL)
+            break;
+        if (p == RATING_MAX_FACTORS) {
+            best->kept = false;
+            report.columns[best->report_index].note = "scorecard is full (32 factors)";
+            continue;
+        }
+        use[p++] = best;
+    }
+    if (p == 0) {
+        st = LD_FAIL(err, LD_EINVAL,
+                     "fit: no feature column reaches the information value "
+                     "threshold %.3f",
+                     opt.min_iv);
+        goto out;
+    }
+
+    double beta[RATING_MAX_FACTORS + 1];
+    for (;;) {
+        st = logistic(use, p, bad, rows, opt.max_iterations, beta, &report.iterations, err);
+        if (st != LD_OK)
+            goto out;
+        /* Evidence of good must lower the odds of bad; a positive coefficient is
+         * a column that only corrects for another. Drop the worst and refit. */
+        size_t worst = p;
+        for (size_t k = 0; k < p; k++)
+            if (beta[k + 1] > 0 && (worst == p || beta[k + 1] > beta[worst + 1]))
+                worst = k;
+        if (worst == p)
+            break;
+        use[worst]->kept = false;
+        report.columns[use[worst]->report_index].note = "positive coefficient (dropped)";
+        memmove(&use[worst], &use[worst + 1], (p - worst - 1) * sizeof *use);
+        p--;
+        if (p == 0) {
+            st = LD_FAIL(err, LD_EINVAL, "fit: no column keeps a negative coefficient");
+            goto out;
+        }
+    }
+    report.intercept = beta[0];
+
+    /* Scale to points (DESIGN.md, "Rating conventions"). */
+    double factor = base->pdo / log(2.0);
+    double offset = base->base_score - factor * log(base->odds_at_base);
+    int base_points = (int)lround(offset - factor * beta[0]);
+    for (size_t k = 0; k < p; k++) {
+        fit_col *col = use[k];
+        col->beta = beta[k + 1];
+        report.columns[col->report_index].coefficient = col->beta;
+        report.columns[col->report_index].kept = true;
+        for (size_t b = 0; b <= col->nbins; b++)
+            col->points[b] = (int)lround(-factor * col->beta * col->woe[b]);
+    }
+
+    scores = malloc(rows * sizeof *scores);
+    if (scores == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        int s = base_points;
+        for (size_t k = 0; k < p; k++)
+            s += use[k]->points[use[k]->codes[r]];
+        scores[r] = s;
+    }
+    if ((st = rating_auc(scores, bad, rows, &report.auc, err)) != LD_OK)
+        goto out;
+
+    cJSON *card = scorecard_json(data, use, p, base_points);
+    if (card == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "fit: out of memory writing the scorecard");
+        goto out;
+    }
+    char *text = NULL;
+    st = write_policy(base_policy, base_length, opt.kind, card, &text, err);
+    if (st != LD_OK)
+        goto out;
+    *policy_out = text;
+    if (report_out != NULL)
+        *report_out = report;
+out:
+    if (cols != NULL)
+        for (size_t c = 0; c < ncols; c++)
+            free(cols[c].codes);
+    free(cols);
+    free(work);
+    free(scores);
+    free(bad);
+    rating_policy_free(base);
+    return st;
+}

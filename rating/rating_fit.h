@@ -1,0 +1,77 @@
+/*
+ * rating_fit.h - building a scorecard from historical outcomes.
+ *
+ * For each column named after a feature (rating.h), other than the target:
+ *   1. bin it: a numeric column starts from up to initial_bins quantile bins
+ *      and neighbours are merged until each bin holds at least min_bin_share of
+ *      all rows and the weight of evidence runs monotone in the value; a text
+ *      column keeps each category as its own bin; missing values form their own
+ *      bin;
+ *   2. WoE of a bin = ln((goods_in_bin / all_goods) / (bads_in_bin / all_bads)),
+ *      where a bin with no goods or no bads gets 0.5 added to both its counts;
+ *      IV = sum over bins of (good share - bad share) x WoE;
+ *   3. keep the columns whose IV is at least min_iv;
+ *   4. fit logistic regression of the outcome (1 = bad) on the kept columns'
+ *      WoE values by Newton's method (IRLS); a column whose coefficient comes
+ *      out positive (more evidence of good predicting more bad, i.e. a
+ *      collinear leftover) is dropped and the model refitted;
+ *   5. scale (DESIGN.md): factor = PDO / ln 2, offset = base score - factor x
+ *      ln(odds at base); a bin's points = round(-factor x beta x WoE), and the
+ *      scorecard's base points = round(offset - factor x intercept). Missing
+ *      values with no rows in the data, and the else bin of text columns, get
+ *      the factor's worst points.
+ * The scorecard replaces scorecards.<kind> in a base policy whose other
+ * sections (grades, terms, scaling) are kept; the version gets "+fit".
+ */
+#ifndef RATING_FIT_H
+#define RATING_FIT_H
+
+#include <stddef.h>
+
+#include "rating.h"
+#include "rating_csv.h"
+
+typedef struct rating_fit_options {
+    rating_kind kind;
+    double min_bin_share; /* 0.05 */
+    double min_iv;        /* 0.02 */
+    int initial_bins;     /* 20 */
+    int max_iterations;   /* Newton steps, 50 */
+} rating_fit_options;
+
+void rating_fit_options_default(rating_fit_options *options);
+
+#define RATING_FIT_MAX_COLUMNS 64
+
+typedef struct rating_fit_column {
+    char name[48];
+    bool feature; /* the name is a known feature */
+    bool kept;    /* in the scorecard */
+    double iv;
+    double coefficient; /* beta on the WoE (0 when not kept) */
+    size_t bins;        /* bins after merging (numeric) or categories */
+    const char *note;   /* why it was left out, or NULL */
+} rating_fit_column;
+
+typedef struct rating_fit_report {
+    size_t rows;
+    size_t bads;
+    size_t column_count;
+    rating_fit_column columns[RATING_FIT_MAX_COLUMNS];
+    double intercept;
+    int iterations;
+    double auc; /* of the fitted points on the same data */
+} rating_fit_report;
+
+/* Fits a scorecard to data against the 0/1 target column and writes a policy:
+ * base_policy (JSON bytes, must itself be a valid policy) with its scorecard
+ * for options->kind replaced. *policy_out is NUL-terminated JSON owned by the
+ * caller (free()); the report says what was kept and why. LD_EINVAL when the
+ * data cannot support a model (no outcome of one kind, no column passing the
+ * IV threshold), naming the cause; LD_EINTERNAL when out of memory or when the
+ * written policy would not pass its own check. */
+ld_status rating_fit(const rating_csv *data, const char *target, const rating_fit_options *options,
+                     const char *base_policy, size_t base_length, char **policy_out,
+                     rating_fit_report *report, ld_error *err);
+
+#endif
