@@ -42,10 +42,11 @@
 ld_status ledger_json_canonical(const cJSON *value, char **out, size_t *out_len, ld_error *err);
 
 /* Checks that bytes[0..len) are exactly the canonical form of the one JSON
- * value they hold: parses them and serialises the result again, which must
- * give the same bytes. Used on every entry of an export before it is hashed.
- * LD_EINVAL when they are not JSON, break a rule above, or are JSON in another
- * form (the message gives the first byte offset that differs). */
+ * value they hold - the bytes ledger_json_canonical would write for it - in
+ * one pass without building a tree. Used on every appended entry and every
+ * entry of an export before it is hashed. LD_EINVAL when they are not JSON,
+ * break a rule above, or are JSON in another form; the message names the
+ * first offending byte offset. */
 ld_status ledger_json_check_canonical(const char *bytes, size_t len, ld_error *err);
 
 #endif

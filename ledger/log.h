@@ -9,9 +9,10 @@
  *       one row per entry, seq = 0, 1, 2, ... without gaps; body is the exact
  *       bytes hashed, leaf_hash = SHA-256(0x00 || body).
  *   ledger_node(level, idx, hash, PRIMARY KEY(level, idx)) WITHOUT ROWID
- *       the root of every complete subtree above the leaves: (level, idx) covers
- *       entries [idx * 2^level, (idx + 1) * 2^level), level >= 1. Written when
- *       its last entry is appended and never changed.
+ *       the root of every complete subtree from level 2 up: (level, idx) covers
+ *       entries [idx * 2^level, (idx + 1) * 2^level). Written when its last
+ *       entry is appended and never changed. Level-1 roots are recomputed from
+ *       two leaf hashes instead of stored, which halves this table.
  *   ledger_checkpoint(id INTEGER PRIMARY KEY, size, root, time, signature, key_id)
  *       signed (size, root, time) statements, in the order made.
  *
@@ -92,7 +93,8 @@ ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint6
  *     that entry;
  *   - a stored subtree root differs, is missing or is extra (rows rewritten with
  *     matching leaf hashes, reordered, or removed from the end): the first
- *     entry of the smallest such subtree, or the log size for extra ones.
+ *     entry of the smallest such subtree (stored subtrees start at 4 entries,
+ *     so this is exact to a group of four), or the log size for extra ones.
  * Changes to the last entries that no complete subtree covers yet can only be
  * caught against a signed checkpoint, which the caller compares with
  * ledger_log_root. LD_EINTERNAL on SQLite failure. */

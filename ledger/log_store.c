@@ -5,9 +5,14 @@
  * Invariants the stored tables keep, and verify_all checks:
  *   - ledger_entry.seq runs 0 .. size-1 without gaps;
  *   - leaf_hash = SHA-256(0x00 || body) for every entry;
- *   - ledger_node holds exactly the complete subtrees: for every level l >= 1,
- *     idx 0 .. (size >> l) - 1, each the node hash of its two children at l-1
- *     (children at level 0 are the leaf hashes).
+ *   - ledger_node holds exactly the complete subtrees from level 2 up: for
+ *     every level l >= NODE_LEVEL_MIN, idx 0 .. (size >> l) - 1, each the node
+ *     hash of its two children at l-1 (children at level 0 are leaf hashes).
+ *
+ * Level 1 is not stored: a level-1 root is one hash of two leaf hashes that
+ * ledger_entry already holds, while storing it would be half of all subtree
+ * rows - half the node writes on append and half the node reads in verify_all,
+ * for at most one extra row read per proof element.
  *
  * Append keeps them with O(1) amortised work: entry n completes one subtree per
  * trailing one bit of n, and each needs only its left sibling, read back from
@@ -16,7 +21,8 @@
  *
  * Reads go through perfect subtrees: a range [begin, end) of the RFC split is a
  * run of aligned perfect subtrees, each one row (level 0 from ledger_entry,
- * higher levels from ledger_node), folded right to left.
+ * level 1 from two of its rows, higher levels from ledger_node), folded right
+ * to left.
  *
  * All statements are prepared once, on first use, and kept in the handle.
  */
@@ -68,7 +74,8 @@ static const char SCHEMA[] =
     "root BLOB NOT NULL, time INTEGER NOT NULL, signature BLOB NOT NULL, key_id TEXT NOT NULL);";
 
 /* Subtree levels run 1..63: 2^63 entries is beyond any int64 seq. */
-#define LEVELS 64
+#define LEVELS         64
+#define NODE_LEVEL_MIN 2 /* lowest level stored in ledger_node */
 
 struct ledger_log {
     sqlite3 *db;
@@ -137,10 +144,10 @@ void ledger_log_close(ledger_log *log)
 /* Copies a 32-byte hash column; false when the column is anything else. */
 static bool column_hash(sqlite3_stmt *stmt, int col, ledger_hash *out)
 {
-    if (sqlite3_column_type(stmt, col) != SQLITE_BLOB ||
-        sqlite3_column_bytes(stmt, col) != LEDGER_HASH_SIZE)
+    const void *blob = sqlite3_column_blob(stmt, col);
+    if (blob == NULL || sqlite3_column_bytes(stmt, col) != LEDGER_HASH_SIZE)
         return false;
-    memcpy(out->bytes, sqlite3_column_blob(stmt, col), LEDGER_HASH_SIZE);
+    memcpy(out->bytes, blob, LEDGER_HASH_SIZE);
     return true;
 }
 
@@ -170,6 +177,15 @@ ld_status ledger_log_size(ledger_log *log, uint64_t *out, ld_error *err)
 static ld_status read_subtree(ledger_log *log, unsigned level, uint64_t idx, ledger_hash *out,
                               ld_error *err)
 {
+    if (level > 0 && level < NODE_LEVEL_MIN) {
+        ledger_hash left, right;
+        ld_status status = read_subtree(log, level - 1, 2 * idx, &left, err);
+        if (status == LD_OK)
+            status = read_subtree(log, level - 1, 2 * idx + 1, &right, err);
+        if (status == LD_OK)
+            status = ledger_hasher_node(log->hasher, &left, &right, out, err);
+        return status;
+    }
     sqlite3_stmt *stmt = NULL;
     ld_status status = stmt_get(log, level == 0 ? ST_LEAF : ST_NODE, &stmt, err);
     if (status != LD_OK)
@@ -259,6 +275,8 @@ ld_status ledger_log_append(ledger_log *log, const char *canonical_json, size_t 
         if (status == LD_OK)
             status = ledger_hasher_node(log->hasher, &left, &hash, &hash, err);
         idx >>= 1;
+        if (status == LD_OK && level + 1 < NODE_LEVEL_MIN)
+            continue;
         if (status == LD_OK)
             status = stmt_get(log, ST_INSERT_NODE, &stmt, err);
         if (status != LD_OK)
@@ -367,6 +385,8 @@ static ld_status bad(verify_state *v, uint64_t first_bad)
 /* Compares the recomputed root of subtree (level, idx) with the stored one. */
 static ld_status check_node(verify_state *v, unsigned level, uint64_t idx, const ledger_hash *hash)
 {
+    if (level < NODE_LEVEL_MIN)
+        return LD_OK;
     ledger_log *log = v->log;
     sqlite3_stmt *scan = log->level_scan[level];
     if (scan == NULL) {
@@ -471,7 +491,7 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     sqlite3_stmt *extra = NULL;
     if (status == LD_OK)
         status = stmt_get(log, ST_NODE_FROM, &extra, err);
-    for (unsigned level = 1; status == LD_OK && level < LEVELS; level++) {
+    for (unsigned level = NODE_LEVEL_MIN; status == LD_OK && level < LEVELS; level++) {
         sqlite3_bind_int(extra, 1, (int)level);
         sqlite3_bind_int64(extra, 2, (sqlite3_int64)(expected >> level));
         rc = sqlite3_step(extra);

@@ -87,17 +87,32 @@ static ld_status digest3(ledger_hasher *hasher, const void *a, size_t a_len, con
     return LD_OK;
 }
 
+/* Short inputs are joined with their prefix in one buffer: SHA-256 then reads
+ * whole blocks straight from it instead of staging every block of an input
+ * that starts one byte off. Measurably faster for ledger-sized entries. */
+#define JOIN_MAX 1024
+
 ld_status ledger_hasher_leaf(ledger_hasher *hasher, const void *entry, size_t len, ledger_hash *out,
                              ld_error *err)
 {
+    if (len < JOIN_MAX) {
+        uint8_t joined[JOIN_MAX];
+        joined[0] = LEAF_PREFIX;
+        if (len > 0)
+            memcpy(joined + 1, entry, len);
+        return digest3(hasher, joined, len + 1, NULL, 0, NULL, 0, out, err);
+    }
     return digest3(hasher, &LEAF_PREFIX, 1, entry, len, NULL, 0, out, err);
 }
 
 ld_status ledger_hasher_node(ledger_hasher *hasher, const ledger_hash *left,
                              const ledger_hash *right, ledger_hash *out, ld_error *err)
 {
-    return digest3(hasher, &NODE_PREFIX, 1, left->bytes, LEDGER_HASH_SIZE, right->bytes,
-                   LEDGER_HASH_SIZE, out, err);
+    uint8_t joined[1 + 2 * LEDGER_HASH_SIZE];
+    joined[0] = NODE_PREFIX;
+    memcpy(joined + 1, left->bytes, LEDGER_HASH_SIZE);
+    memcpy(joined + 1 + LEDGER_HASH_SIZE, right->bytes, LEDGER_HASH_SIZE);
+    return digest3(hasher, joined, sizeof joined, NULL, 0, NULL, 0, out, err);
 }
 
 ld_status ledger_hasher_sha256(ledger_hasher *hasher, const void *data, size_t len,
