@@ -25,8 +25,10 @@ typedef struct cli_ctx {
     const char *db_path;  /* --db, $LOANDESK_DB, or ./loandesk.db */
     const char *username; /* --user or $LOANDESK_USER; NULL when not given */
     bool quiet;           /* --quiet: no progress display */
+    bool json;            /* a bare --json (not followed by a file): JSON output */
     core_store *store;    /* open for commands that use the database */
     core_session session; /* the logged-in user, for commands that need one */
+    const char *password; /* the password the user logged in with (unlocks their key) */
 } cli_ctx;
 
 typedef int (*cli_handler)(cli_ctx *ctx, int argc, char **argv);

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "application.h"
 #include "audit.h"
 #include "borrower.h"
 #include "commands.h"
 #include "json_in.h"
+#include "keystore.h"
 #include "policy.h"
 #include "user.h"
 
@@ -21,9 +23,14 @@
 
 /* Fields whose flag values are whole numbers in JSON; everything else is text
  * (money included, as DESIGN.md wants), and "true"/"false" are booleans. */
-static const char *const integer_fields[] = {"term_months", "years_employed",
-                                             "years_in_business", "industry_risk_class",
-                                             "lien_rank", "borrower_id", "year", NULL};
+static const char *const integer_fields[] = {"term_months",
+                                             "years_employed",
+                                             "years_in_business",
+                                             "industry_risk_class",
+                                             "lien_rank",
+                                             "borrower_id",
+                                             "year",
+                                             NULL};
 
 static bool is_integer_field(const char *key)
 {
@@ -114,10 +121,16 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     const char *password = cli_password("LOANDESK_PASSWORD", "new admin password: ");
     if (password == NULL)
         return cli_usage("init", "no admin password: set LOANDESK_PASSWORD");
+    const char *institution = cli_opt(argc, argv, "--institution");
+    if (institution == NULL)
+        institution = "loandesk";
     if (core_user_init_admin(ctx->store, admin, name, password, &ctx->session, &err) != LD_OK ||
-        core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK)
+        core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK ||
+        core_keystore_init(ctx->store, &ctx->session, password, institution, time(NULL), &err) !=
+            LD_OK)
         return cli_fail(&err);
-    printf("initialised %s with admin account %s\n", ctx->db_path, admin);
+    printf("initialised %s with admin account %s and the CA of %s\n", ctx->db_path, admin,
+           institution);
     return 0;
 }
 
@@ -141,7 +154,14 @@ int cmd_user_add(cli_ctx *ctx, int argc, char **argv)
     int64_t id;
     if (core_user_add(ctx->store, &ctx->session, &spec, &id, &err) != LD_OK)
         return cli_fail(&err);
-    printf("added user %s (%s), id %lld\n", spec.username, role, (long long)id);
+    /* Those who sign workbooks get a certificate, their key under their password. */
+    bool signs = spec.role == CORE_ROLE_OFFICER || spec.role == CORE_ROLE_REVIEWER ||
+                 spec.role == CORE_ROLE_MANAGER;
+    if (signs && core_keystore_issue_user(ctx->store, &ctx->session, ctx->password, id,
+                                          spec.password, time(NULL), &err) != LD_OK)
+        return cli_fail(&err);
+    printf("added user %s (%s), id %lld%s\n", spec.username, role, (long long)id,
+           signs ? ", with a signing certificate" : "");
     return 0;
 }
 
@@ -151,8 +171,15 @@ int cmd_user_list(cli_ctx *ctx, int argc, char **argv)
     cJSON *rows;
     if (core_user_list(ctx->store, &ctx->session, &rows, &err) != LD_OK)
         return cli_fail(&err);
-    static const char *const columns[] = {"id", "username", "name", "role", "authority_limit",
-                                          "locked", "active", "password_changed_on", NULL};
+    static const char *const columns[] = {"id",
+                                          "username",
+                                          "name",
+                                          "role",
+                                          "authority_limit",
+                                          "locked",
+                                          "active",
+                                          "password_changed_on",
+                                          NULL};
     return show(argc, argv, rows, columns);
 }
 
@@ -165,6 +192,18 @@ int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv)
         return cli_usage("user", "no new password: set LOANDESK_NEW_PASSWORD");
     if (core_user_set_password(ctx->store, &ctx->session, target, password, &err) != LD_OK)
         return cli_fail(&err);
+    bool own = target == NULL || strcmp(target, ctx->session.username) == 0;
+    if (own) {
+        if (core_keystore_rekey_user(ctx->store, ctx->session.user_id, ctx->password, password,
+                                     &err) != LD_OK)
+            return cli_fail(&err);
+    } else {
+        int64_t id;
+        if (core_user_id(ctx->store, target, &id, &err) != LD_OK ||
+            core_keystore_reissue_user(ctx->store, &ctx->session, ctx->password, id, password,
+                                       time(NULL), &err) != LD_OK)
+            return cli_fail(&err);
+    }
     printf("password changed for %s\n", target ? target : ctx->session.username);
     return 0;
 }
@@ -178,6 +217,31 @@ int cmd_user_unlock(cli_ctx *ctx, int argc, char **argv)
     if (core_user_unlock(ctx->store, &ctx->session, target, &err) != LD_OK)
         return cli_fail(&err);
     printf("unlocked %s\n", target);
+    return 0;
+}
+
+int cmd_user_revoke(cli_ctx *ctx, int argc, char **argv)
+{
+    ld_error err;
+    const char *target = cli_positional(argc, argv, NULL);
+    if (target == NULL)
+        return cli_usage("user", "name the user to revoke");
+    if (core_user_revoke(ctx->store, &ctx->session, target, time(NULL), &err) != LD_OK)
+        return cli_fail(&err);
+    printf("revoked %s and their signing certificate\n", target);
+    return 0;
+}
+
+int cmd_pki_ca_cert(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    ld_error err;
+    char *pem = NULL;
+    if (core_keystore_ca_cert(ctx->store, &pem, &err) != LD_OK)
+        return cli_fail(&err);
+    fputs(pem, stdout);
+    free(pem);
     return 0;
 }
 
@@ -230,8 +294,8 @@ int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv)
     cJSON *rows;
     if (core_borrower_list(ctx->store, &ctx->session, &rows, &err) != LD_OK)
         return cli_fail(&err);
-    static const char *const columns[] = {"id", "kind", "name", "id_number", "officer",
-                                          "applications", NULL};
+    static const char *const columns[] = {"id",      "kind",         "name", "id_number",
+                                          "officer", "applications", NULL};
     return show(argc, argv, rows, columns);
 }
 
@@ -313,9 +377,8 @@ int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
     cJSON *rows;
     if (core_application_list(ctx->store, &ctx->session, &filter, &rows, &err) != LD_OK)
         return cli_fail(&err);
-    static const char *const columns[] = {"id",          "borrower", "product", "amount",
-                                          "term_months", "method",   "state",   "officer",
-                                          NULL};
+    static const char *const columns[] = {"id",     "borrower", "product", "amount", "term_months",
+                                          "method", "state",    "officer", NULL};
     return show(argc, argv, rows, columns);
 }
 
@@ -366,7 +429,47 @@ int cmd_app_submit(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_app_approve(cli_ctx *ctx, int argc, char **argv)
 {
-    return decide(ctx, argc, argv, core_application_approve, "approved");
+    ld_error err;
+    int64_t id;
+    int rc = positional_id(argc, argv, "application", &id);
+    if (rc != 0)
+        return rc;
+    core_approval_terms terms = {.rate = -1};
+    const char *amount = cli_opt(argc, argv, "--amount");
+    const char *term = cli_opt(argc, argv, "--term");
+    const char *rate = cli_opt(argc, argv, "--rate");
+    const char *fee = cli_opt(argc, argv, "--fee");
+    const char *fee_method = cli_opt(argc, argv, "--fee-method");
+    if (amount != NULL && ld_money_parse_nonneg("amount", amount, &terms.amount, &err) != LD_OK)
+        return cli_fail(&err);
+    if (term != NULL) {
+        int64_t months;
+        if ((rc = cli_parse_id("term", term, &months)) != 0)
+            return rc;
+        terms.term_months = months > 360 ? 361 : (int)months;
+    }
+    if (rate != NULL && ld_rate_parse("rate", rate, &terms.rate, &err) != LD_OK)
+        return cli_fail(&err);
+    if (fee != NULL && ld_money_parse_nonneg("fee", fee, &terms.fee_amount, &err) != LD_OK)
+        return cli_fail(&err);
+    if (fee_method != NULL) {
+        bool known = false;
+        for (int f = CORE_FEE_NONE; f <= CORE_FEE_PER_INSTALLMENT && !known; f++)
+            if (strcmp(fee_method, core_fee_method_name((core_fee_method)f)) == 0) {
+                terms.fee_method = (core_fee_method)f;
+                known = true;
+            }
+        if (!known) {
+            fprintf(stderr, "loandesk: error: fee_method: must be none, upfront or "
+                            "per_installment\n");
+            return LD_EINVAL;
+        }
+    }
+    if (core_application_approve(ctx->store, &ctx->session, id, &terms,
+                                 cli_opt(argc, argv, "--reason"), &err) != LD_OK)
+        return cli_fail(&err);
+    printf("application %lld approved\n", (long long)id);
+    return 0;
 }
 
 int cmd_app_reject(cli_ctx *ctx, int argc, char **argv)
@@ -422,8 +525,8 @@ int cmd_guarantor_add(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_guarantor_list(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const columns[] = {"id",         "kind",     "name",  "guarantee_type",
-                                          "guaranteed_amount", "capacity", "short", NULL};
+    static const char *const columns[] = {
+        "id", "kind", "name", "guarantee_type", "guaranteed_amount", "capacity", "short", NULL};
     return list_parts(ctx, argc, argv, core_guarantor_list, columns);
 }
 
@@ -434,9 +537,9 @@ int cmd_collateral_add(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_collateral_list(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const columns[] = {"id",      "type",           "arrangement",
-                                          "owner_name", "appraised_value", "ltv_cap",
-                                          "lendable_value", "lien_rank", NULL};
+    static const char *const columns[] = {
+        "id",      "type",           "arrangement", "owner_name", "appraised_value",
+        "ltv_cap", "lendable_value", "lien_rank",   NULL};
     return list_parts(ctx, argc, argv, core_collateral_list, columns);
 }
 

@@ -61,8 +61,8 @@ int cmd_schedule(cli_ctx *ctx, int argc, char **argv)
         cli_print_json(list);
         cJSON_Delete(list);
     } else {
-        char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX],
-            d[LD_MONEY_TEXT_MAX], due[LD_DATE_TEXT_MAX];
+        char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX], d[LD_MONEY_TEXT_MAX],
+            due[LD_DATE_TEXT_MAX];
         printf("%4s  %-10s  %16s  %14s  %16s  %18s\n", "n", "due", "principal", "interest",
                "payment", "balance");
         for (size_t i = 0; i < count; i++)
@@ -73,7 +73,8 @@ int cmd_schedule(cli_ctx *ctx, int argc, char **argv)
                    ld_money_format_grouped(rows[i].balance, d));
         printf("total %s interest, %s paid over %zu installments (%s)\n",
                ld_money_format_grouped(total_interest, a),
-               ld_money_format_grouped(total_payment, b), count, core_repay_method_name(terms.method));
+               ld_money_format_grouped(total_payment, b), count,
+               core_repay_method_name(terms.method));
     }
     free(rows);
     return 0;

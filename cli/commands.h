@@ -11,6 +11,8 @@ int cmd_user_add(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_unlock(cli_ctx *ctx, int argc, char **argv);
+int cmd_user_revoke(cli_ctx *ctx, int argc, char **argv);
+int cmd_pki_ca_cert(cli_ctx *ctx, int argc, char **argv);
 int cmd_policy_load(cli_ctx *ctx, int argc, char **argv);
 
 int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv);

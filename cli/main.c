@@ -29,20 +29,22 @@ typedef enum db_use {
     DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
 } db_use;
 
-typedef struct command {
+typedef struct command_spec {
     const char *group;
     const char *name; /* NULL for single-word commands */
     cli_handler handler;
     db_use db;
     const char *synopsis;
     const char *help;
-} command;
+} command_spec;
 
-static const command commands[] = {
+static const command_spec commands[] = {
     {"init", NULL, cmd_init, DB_CREATE,
-     "init [--admin NAME] [--name FULL_NAME] [--policy FILE] [--products FILE]",
+     "init [--admin NAME] [--name FULL_NAME] [--institution NAME] [--policy FILE] "
+     "[--products FILE]",
      "Creates the database with its first admin account (password from LOANDESK_PASSWORD or a "
-     "prompt) and loads the policy and product catalogue (defaults: the shipped files)."},
+     "prompt), the institution's CA and signing key (encrypted under that password), and "
+     "loads the policy and product catalogue (defaults: the shipped files)."},
     {"user", "add", cmd_user_add, DB_LOGIN,
      "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
@@ -55,6 +57,10 @@ static const command commands[] = {
      "another user sets a temporary password that user must change."},
     {"user", "unlock", cmd_user_unlock, DB_LOGIN, "user unlock USERNAME",
      "Unlocks an account locked after failed logins (admin)."},
+    {"user", "revoke", cmd_user_revoke, DB_LOGIN, "user revoke USERNAME",
+     "Deactivates an account and revokes its signing certificate from now on (admin)."},
+    {"pki", "ca-cert", cmd_pki_ca_cert, DB_LOGIN, "pki ca-cert",
+     "Prints the institution's CA certificate in PEM (for `openssl cms -verify -CAfile`)."},
     {"policy", "load", cmd_policy_load, DB_LOGIN, "policy load [--policy FILE] [--products FILE]",
      "Loads a new version of the policy or product catalogue (admin)."},
 #ifdef HAVE_RATING_TOOLS
@@ -93,8 +99,10 @@ static const command commands[] = {
      "Changes a draft application's product, amount, term, method or purpose."},
     {"app", "submit", cmd_app_submit, DB_LOGIN, "app submit ID",
      "Submits a draft for review; a pre-loan investigation must be recorded."},
-    {"app", "approve", cmd_app_approve, DB_LOGIN, "app approve ID [--reason TEXT]",
-     "Approves (reviewer, manager): not your own work or customer, within your authority."},
+    {"app", "approve", cmd_app_approve, DB_LOGIN,
+     "app approve ID --rate R [--amount X] [--term N] [--fee-method M --fee X] [--reason TEXT]",
+     "Approves (reviewer, manager): not your own work or customer, within your authority. "
+     "Sets the terms the loan is disbursed on (amount and term default to the request)."},
     {"app", "reject", cmd_app_reject, DB_LOGIN, "app reject ID --reason TEXT",
      "Rejects an application under review, with a reason."},
     {"app", "withdraw", cmd_app_withdraw, DB_LOGIN, "app withdraw ID --reason TEXT",
@@ -247,7 +255,7 @@ static void print_help(const char *topic)
         printf("no command %s; `loandesk help` lists them\n", topic);
 }
 
-static const command *find_command(int argc, char **argv, int *consumed)
+static const command_spec *find_command(int argc, char **argv, int *consumed)
 {
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(commands[i].group, argv[0]) != 0)
@@ -264,7 +272,7 @@ static const command *find_command(int argc, char **argv, int *consumed)
     return NULL;
 }
 
-static int run(cli_ctx *ctx, const command *cmd, int argc, char **argv)
+static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
 {
     ld_error err;
     ld_error_clear(&err);
@@ -279,6 +287,7 @@ static int run(cli_ctx *ctx, const command *cmd, int argc, char **argv)
         const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
         st = core_user_login(ctx->store, ctx->username, password, cmd->db == DB_EXPIRED,
                              &ctx->session, &err);
+        ctx->password = password;
         if (st != LD_OK) {
             rc = cli_fail(&err);
             core_store_close(ctx->store);
@@ -308,8 +317,7 @@ static int run(cli_ctx *ctx, const command *cmd, int argc, char **argv)
             ld_error denial_err;
             char reason[1200];
             snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
-            core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason,
-                                     &denial_err);
+            core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason, &denial_err);
         }
     }
     core_store_close(ctx->store);
@@ -339,7 +347,7 @@ int main(int argc, char **argv)
         return i >= argc ? LD_EUSAGE : 0;
     }
     int consumed = 0;
-    const command *cmd = find_command(argc - i, argv + i, &consumed);
+    const command_spec *cmd = find_command(argc - i, argv + i, &consumed);
     if (cmd == NULL)
         return cli_usage(NULL, "unknown command \"%s%s%s\"; `loandesk help` lists them", argv[i],
                          i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
@@ -352,5 +360,8 @@ int main(int argc, char **argv)
             ctx.username = argv[j + 1];
     }
     ctx.quiet = ctx.quiet || cli_flag(argc - sub, argv + sub, "--quiet");
+    for (int j = sub + 1; j < argc; j++)
+        if (strcmp(argv[j], "--json") == 0 && (j + 1 >= argc || strncmp(argv[j + 1], "--", 2) == 0))
+            ctx.json = true;
     return run(&ctx, cmd, argc - sub, argv + sub);
 }

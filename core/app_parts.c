@@ -17,9 +17,18 @@ static const char *const arrangements[] = {"mortgage", "pledge", NULL};
 ld_status core_guarantor_validate(const cJSON *input, const char *path,
                                   const char *borrower_id_number, ld_error *err)
 {
-    static const char *const known[] = {
-        "kind", "name", "id_number", "borrower_id", "guarantee_type", "guaranteed_amount",
-        "net_assets", "outstanding_guarantees", "id", "capacity", "short", NULL};
+    static const char *const known[] = {"kind",
+                                        "name",
+                                        "id_number",
+                                        "borrower_id",
+                                        "guarantee_type",
+                                        "guaranteed_amount",
+                                        "net_assets",
+                                        "outstanding_guarantees",
+                                        "id",
+                                        "capacity",
+                                        "short",
+                                        NULL};
     int kind = 0, type = 1;
     const char *text = NULL, *number = NULL;
     ld_money amount, net, outstanding;
@@ -43,8 +52,8 @@ ld_status core_guarantor_validate(const cJSON *input, const char *path,
                             err)) != LD_OK ||
         (st = core_json_choice(input, path, "guarantee_type", false, guarantee_types, &type, NULL,
                                err)) != LD_OK ||
-        (st = core_json_money(input, path, "guaranteed_amount", true, false, &amount, NULL,
-                              err)) != LD_OK ||
+        (st = core_json_money(input, path, "guaranteed_amount", true, false, &amount, NULL, err)) !=
+            LD_OK ||
         (st = core_json_money(input, path, "net_assets", true, true, &net, NULL, err)) != LD_OK ||
         (st = core_json_money(input, path, "outstanding_guarantees", true, false, &outstanding,
                               NULL, err)) != LD_OK)
@@ -71,10 +80,21 @@ static bool arrangement_allowed(const char *type, int arrangement)
 
 ld_status core_collateral_validate(const cJSON *input, const char *path, ld_error *err)
 {
-    static const char *const known[] = {
-        "type",      "arrangement",    "owner_name",  "owner_is_borrower", "certificate_no",
-        "appraised_value", "appraisal_date", "appraiser", "lien_rank", "prior_claims",
-        "registration_no", "id", "ltv_cap", "lendable_value", NULL};
+    static const char *const known[] = {"type",
+                                        "arrangement",
+                                        "owner_name",
+                                        "owner_is_borrower",
+                                        "certificate_no",
+                                        "appraised_value",
+                                        "appraisal_date",
+                                        "appraiser",
+                                        "lien_rank",
+                                        "prior_claims",
+                                        "registration_no",
+                                        "id",
+                                        "ltv_cap",
+                                        "lendable_value",
+                                        NULL};
     int type = 0, arrangement = 0;
     const char *text = NULL;
     ld_money value, prior = 0;
@@ -126,8 +146,8 @@ ld_status core_collateral_validate(const cJSON *input, const char *path, ld_erro
 
 ld_status core_investigation_validate(const cJSON *input, const char *path, ld_error *err)
 {
-    static const char *const known[] = {"site_visit_date",    "operations", "assets_liabilities",
-                                        "repayment_capacity", "conclusion", "id",
+    static const char *const known[] = {"site_visit_date",    "operations",  "assets_liabilities",
+                                        "repayment_capacity", "conclusion",  "id",
                                         "recorded_by",        "recorded_at", NULL};
     ld_date visit;
     const char *text;
@@ -158,7 +178,7 @@ ld_status core_application_check_product(const core_product *product,
         return LD_FAIL(err, LD_EINVAL, "%s: product %s is for %s borrowers",
                        core_json_field(field, sizeof field, path, "product"), product->code,
                        product->borrower_kind == CORE_BORROWER_INDIVIDUAL ? "individual"
-                                                                           : "enterprise");
+                                                                          : "enterprise");
     if (amount < product->min_amount || amount > product->max_amount)
         return LD_FAIL(err, LD_EINVAL, "%s: product %s lends %s to %s",
                        core_json_field(field, sizeof field, path, "amount"), product->code,

@@ -31,6 +31,23 @@
 #include "store.h"
 #include "workflow.h"
 
+typedef enum core_fee_method {
+    CORE_FEE_NONE,
+    CORE_FEE_UPFRONT,
+    CORE_FEE_PER_INSTALLMENT,
+} core_fee_method;
+
+const char *core_fee_method_name(core_fee_method method);
+
+/* The terms an approval sets. amount/term 0 mean "as applied for". */
+typedef struct core_approval_terms {
+    ld_money amount;
+    int term_months;
+    ld_rate rate; /* annual, millionths; < 0 when not given */
+    core_fee_method fee_method;
+    ld_money fee_amount;
+} core_approval_terms;
+
 /* What other modules (rating, ledger) read of an application. */
 typedef struct core_application {
     int64_t id;
@@ -44,33 +61,38 @@ typedef struct core_application {
     ld_period period;
     core_app_state state;
     core_borrower_kind borrower_kind;
+    /* Set at approval (zero before): the terms the loan is disbursed on. */
+    ld_money approved_amount;
+    int approved_term_months;
+    ld_rate approved_rate;
+    core_fee_method fee_method;
+    ld_money fee_amount; /* upfront: the whole fee; per installment: each one */
 } core_application;
 
-ld_status core_application_get(core_store *store, int64_t id, core_application *out,
-                               ld_error *err);
+ld_status core_application_get(core_store *store, int64_t id, core_application *out, ld_error *err);
 
 ld_status core_application_create(core_store *store, const core_session *who, const cJSON *input,
                                   int64_t *id_out, ld_error *err);
 ld_status core_application_update(core_store *store, const core_session *who, int64_t id,
                                   const cJSON *changes, ld_error *err);
-ld_status core_application_show(core_store *store, const core_session *who, int64_t id,
-                                cJSON **out, ld_error *err);
+ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
+                                ld_error *err);
 
 typedef struct core_application_filter {
-    const char *state; /* NULL for any */
+    const char *state;   /* NULL for any */
     int64_t borrower_id; /* 0 for any */
     int limit;           /* 0 for 1000 */
 } core_application_filter;
 
 ld_status core_application_list(core_store *store, const core_session *who,
-                                const core_application_filter *filter, cJSON **out,
-                                ld_error *err);
+                                const core_application_filter *filter, cJSON **out, ld_error *err);
 
 /* Workflow commands. reason is required for reject and withdraw. */
 ld_status core_application_submit(core_store *store, const core_session *who, int64_t id,
                                   ld_error *err);
 ld_status core_application_approve(core_store *store, const core_session *who, int64_t id,
-                                   const char *reason, ld_error *err);
+                                   const core_approval_terms *terms, const char *reason,
+                                   ld_error *err);
 ld_status core_application_reject(core_store *store, const core_session *who, int64_t id,
                                   const char *reason, ld_error *err);
 ld_status core_application_withdraw(core_store *store, const core_session *who, int64_t id,
@@ -95,17 +117,17 @@ ld_status core_investigation_add(core_store *store, const core_session *who, int
 
 /* Guarantee and collateral totals of an application, as rating reads them. */
 typedef struct core_security_summary {
-    ld_money guaranteed;          /* sum of guaranteed amounts */
-    ld_money guarantor_capacity;  /* sum of max(0, net assets - outstanding) */
-    int guarantors_short;         /* guarantors whose capacity is below their amount */
-    ld_money appraised;           /* sum of appraised values */
-    ld_money collateral_cover;    /* sum of max(0, appraised * LTV cap - prior claims) */
+    ld_money guaranteed;         /* sum of guaranteed amounts */
+    ld_money guarantor_capacity; /* sum of max(0, net assets - outstanding) */
+    int guarantors_short;        /* guarantors whose capacity is below their amount */
+    ld_money appraised;          /* sum of appraised values */
+    ld_money collateral_cover;   /* sum of max(0, appraised * LTV cap - prior claims) */
     int collateral_count;
     int guarantor_count;
 } core_security_summary;
 
-ld_status core_application_security(core_store *store, int64_t app_id,
-                                    core_security_summary *out, ld_error *err);
+ld_status core_application_security(core_store *store, int64_t app_id, core_security_summary *out,
+                                    ld_error *err);
 
 /* Pure validators, exposed for import and tests. borrower_id_number is the
  * borrower's own number (a borrower cannot guarantee their own loan). */

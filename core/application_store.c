@@ -18,17 +18,22 @@
 #include "permission.h"
 #include "store_sql.h"
 
-static const char *const app_fields[] = {"borrower_id", "product",      "amount",
-                                         "term_months", "method",       "purpose",
-                                         "guarantors",  "collateral",   "investigation",
-                                         NULL};
+static const char *const app_fields[] = {"borrower_id",   "product", "amount",     "term_months",
+                                         "method",        "purpose", "guarantors", "collateral",
+                                         "investigation", NULL};
 
-ld_status core_application_get(core_store *store, int64_t id, core_application *out,
-                               ld_error *err)
+const char *core_fee_method_name(core_fee_method method)
+{
+    static const char *const names[] = {"none", "upfront", "per_installment"};
+    return names[method];
+}
+
+ld_status core_application_get(core_store *store, int64_t id, core_application *out, ld_error *err)
 {
     static const char sql[] =
         "SELECT a.borrower_id, a.created_by, b.officer_id, a.product_code, a.amount, "
-        "a.term_months, a.method, a.period, a.state, b.kind FROM application a "
+        "a.term_months, a.method, a.period, a.state, b.kind, a.approved_amount, "
+        "a.approved_term_months, a.approved_rate, a.fee_method, a.fee_amount FROM application a "
         "JOIN borrower b ON b.id = a.borrower_id WHERE a.id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -58,6 +63,14 @@ ld_status core_application_get(core_store *store, int64_t id, core_application *
     app.borrower_kind = strcmp((const char *)sqlite3_column_text(stmt, 9), "individual") == 0
                             ? CORE_BORROWER_INDIVIDUAL
                             : CORE_BORROWER_ENTERPRISE;
+    app.approved_amount = sqlite3_column_int64(stmt, 10);
+    app.approved_term_months = sqlite3_column_int(stmt, 11);
+    app.approved_rate = sqlite3_column_int64(stmt, 12);
+    const char *fee = (const char *)sqlite3_column_text(stmt, 13);
+    for (int f = CORE_FEE_NONE; fee != NULL && f <= CORE_FEE_PER_INSTALLMENT; f++)
+        if (strcmp(fee, core_fee_method_name((core_fee_method)f)) == 0)
+            app.fee_method = (core_fee_method)f;
+    app.fee_amount = sqlite3_column_int64(stmt, 14);
     sqlite3_reset(stmt);
     *out = app;
     return LD_OK;
@@ -374,8 +387,8 @@ ld_status core_application_create(core_store *store, const core_session *who, co
         return core_store_fail(store, "storing the application", err);
     int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
     cJSON *after = cJSON_CreateObject();
-    static const char *const own[] = {"borrower_id", "product", "amount", "term_months", "method",
-                                      "purpose"};
+    static const char *const own[] = {"borrower_id", "product", "amount",
+                                      "term_months", "method",  "purpose"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         cJSON_AddItemToObject(after, own[i],
                               cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
@@ -426,9 +439,9 @@ static ld_status read_app_detail(core_store *store, const core_application *app,
     static const struct {
         int col;
         const char *key;
-    } extra[] = {{1, "created_at"}, {2, "updated_at"},      {3, "submitted_at"}, {4, "decided_at"},
+    } extra[] = {{1, "created_at"},      {2, "updated_at"}, {3, "submitted_at"}, {4, "decided_at"},
                  {5, "decision_reason"}, {6, "created_by"}, {7, "decided_by"},   {8, "borrower"},
-                 {9, "officer"},    {10, "period"}};
+                 {9, "officer"},         {10, "period"}};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         if (sqlite3_column_type(stmt, extra[i].col) != SQLITE_NULL)
             cJSON_AddStringToObject(a, extra[i].key,
@@ -448,16 +461,16 @@ ld_status core_application_update(core_store *store, const core_session *who, in
         (st = require_app(store, who, id, CORE_ACT_CUSTOMER_EDIT, &app, err)) != LD_OK ||
         (st = core_workflow_next(app.state, CORE_EV_EDIT, id, &next, err)) != LD_OK)
         return st;
-    static const char *const editable[] = {"product", "amount", "term_months", "method",
-                                           "purpose", NULL};
+    static const char *const editable[] = {"product", "amount",  "term_months",
+                                           "method",  "purpose", NULL};
     if ((st = core_json_reject_unknown(changes, "", editable, err)) != LD_OK)
         return st;
     cJSON *before = NULL, *merged = NULL, *detail = NULL;
     if ((st = read_app_detail(store, &app, &before, err)) != LD_OK)
         return st;
     merged = cJSON_CreateObject();
-    static const char *const own[] = {"borrower_id", "product", "amount", "term_months", "method",
-                                      "purpose"};
+    static const char *const own[] = {"borrower_id", "product", "amount",
+                                      "term_months", "method",  "purpose"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
         const cJSON *changed = cJSON_GetObjectItemCaseSensitive(changes, own[i]);
         const cJSON *old = cJSON_GetObjectItemCaseSensitive(before, own[i]);
@@ -501,8 +514,7 @@ out:
     return st;
 }
 
-static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *into,
-                                      ld_error *err)
+static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *into, ld_error *err)
 {
     static const char sql[] =
         "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
@@ -550,8 +562,7 @@ static int collateral_type_index(const char *type)
     return 0;
 }
 
-static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *into,
-                                      ld_error *err)
+static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *into, ld_error *err)
 {
     const core_policy_terms *policy;
     ld_status st = core_policy_terms_get(store, &policy, err);
@@ -593,8 +604,8 @@ static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *
     return LD_OK;
 }
 
-ld_status core_application_security(core_store *store, int64_t app_id,
-                                    core_security_summary *out, ld_error *err)
+ld_status core_application_security(core_store *store, int64_t app_id, core_security_summary *out,
+                                    ld_error *err)
 {
     const core_policy_terms *policy;
     ld_status st = core_policy_terms_get(store, &policy, err);
@@ -635,8 +646,8 @@ ld_status core_application_security(core_store *store, int64_t app_id,
     return LD_OK;
 }
 
-ld_status core_application_show(core_store *store, const core_session *who, int64_t id,
-                                cJSON **out, ld_error *err)
+ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
+                                ld_error *err)
 {
     ld_status st;
     core_application app;
@@ -644,8 +655,9 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
         return st;
     if (who->role == CORE_ROLE_REVIEWER &&
         (app.state == CORE_APP_DRAFT || app.state == CORE_APP_WITHDRAWN))
-        return LD_FAIL(err, LD_EPERM, "permission denied: reviewers see applications once "
-                                      "they are submitted");
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: reviewers see applications once "
+                       "they are submitted");
     cJSON *a;
     if ((st = read_app_detail(store, &app, &a, err)) != LD_OK)
         return st;
@@ -666,9 +678,9 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
     core_json_put_money(cover, "guarantor_capacity", s.guarantor_capacity);
     core_json_put_int(cover, "guarantors_short", s.guarantors_short);
     /* Cover ratio in percent with two decimals, from integers only. */
-    core_json_put_rate(cover, "collateral_cover_ratio",
-                       (ld_rate)ld_round_div((__int128)s.collateral_cover * LD_RATE_ONE,
-                                             app.amount));
+    core_json_put_rate(
+        cover, "collateral_cover_ratio",
+        (ld_rate)ld_round_div((__int128)s.collateral_cover * LD_RATE_ONE, app.amount));
     if (s.appraised > 0)
         core_json_put_rate(cover, "loan_to_value",
                            (ld_rate)ld_round_div((__int128)app.amount * LD_RATE_ONE, s.appraised));
@@ -683,9 +695,9 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
     }
     sqlite3_bind_int64(stmt, 1, id);
     cJSON *list = cJSON_AddArrayToObject(a, "investigations");
-    static const char *const keys[] = {"id",         "site_visit_date",    "operations",
-                                       "assets_liabilities", "repayment_capacity",
-                                       "conclusion", "recorded_by",        "recorded_at"};
+    static const char *const keys[] = {
+        "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
+        "conclusion", "recorded_by",     "recorded_at"};
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *inv = cJSON_CreateObject();
         core_json_put_int(inv, keys[0], sqlite3_column_int64(stmt, 0));
@@ -708,8 +720,7 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
 }
 
 ld_status core_application_list(core_store *store, const core_session *who,
-                                const core_application_filter *filter, cJSON **out,
-                                ld_error *err)
+                                const core_application_filter *filter, cJSON **out, ld_error *err)
 {
     ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
     if (st != LD_OK)
@@ -845,7 +856,7 @@ ld_status core_application_submit(core_store *store, const core_session *who, in
     if ((st = core_product_get(store, "product", app.product_code, &product, err)) != LD_OK ||
         (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
         (st = core_application_check_product(product, borrower.kind, borrower.birth, app.amount,
-                                              app.term_months, app.method, "", err)) != LD_OK)
+                                             app.term_months, app.method, "", err)) != LD_OK)
         return st;
     return core_application_transition(store, who, id, CORE_EV_SUBMIT, NULL, err);
 }
@@ -872,22 +883,87 @@ static ld_status require_decider(core_store *store, const core_session *who, int
     return LD_OK;
 }
 
+/* Checks approval terms against the product and the legal ceiling, filling
+ * "as applied for" defaults. */
+static ld_status check_approval_terms(core_store *store, const core_application *app,
+                                      core_approval_terms *terms, ld_error *err)
+{
+    const core_product *product;
+    const core_policy_terms *policy;
+    ld_status st;
+    if ((st = core_product_get(store, "product", app->product_code, &product, err)) != LD_OK ||
+        (st = core_policy_terms_get(store, &policy, err)) != LD_OK)
+        return st;
+    if (terms->amount == 0)
+        terms->amount = app->amount;
+    if (terms->term_months == 0)
+        terms->term_months = app->term_months;
+    char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
+    if (terms->amount < product->min_amount || terms->amount > product->max_amount)
+        return LD_FAIL(err, LD_EINVAL, "amount: product %s lends %s to %s", product->code,
+                       ld_money_format(product->min_amount, a),
+                       ld_money_format(product->max_amount, b));
+    if (terms->term_months < product->min_term || terms->term_months > product->max_term ||
+        terms->term_months % (int)product->period != 0)
+        return LD_FAIL(err, LD_EINVAL,
+                       "term: product %s allows %d to %d months in whole %s periods", product->code,
+                       product->min_term, product->max_term, core_period_name(product->period));
+    if (terms->rate < 0)
+        return LD_FAIL(err, LD_EINVAL, "rate: an approval must state the annual rate");
+    /* Courts protect no more than 4x the 1-year LPR (REGULATION.md). */
+    if (terms->rate > 4 * policy->lpr_one_year)
+        return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
+                       ld_rate_format(terms->rate, a), ld_rate_format(4 * policy->lpr_one_year, b));
+    if (terms->fee_method == CORE_FEE_NONE && terms->fee_amount != 0)
+        return LD_FAIL(err, LD_EINVAL, "fee_amount: must be 0 when the fee method is none");
+    return LD_OK;
+}
+
 ld_status core_application_approve(core_store *store, const core_session *who, int64_t id,
-                                   const char *reason, ld_error *err)
+                                   const core_approval_terms *requested, const char *reason,
+                                   ld_error *err)
 {
     core_application app;
     ld_status st = require_decider(store, who, id, CORE_EV_APPROVE, &app, err);
     if (st != LD_OK)
         return st;
-    if (app.amount > who->authority_limit) {
+    core_approval_terms terms = *requested;
+    if ((st = check_approval_terms(store, &app, &terms, err)) != LD_OK)
+        return st;
+    if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
         return LD_FAIL(err, LD_EPERM,
                        "permission denied: %s exceeds your authority limit of %s; a higher "
                        "approver must decide",
-                       ld_money_format_grouped(app.amount, amount),
+                       ld_money_format_grouped(terms.amount, amount),
                        ld_money_format_grouped(who->authority_limit, limit));
     }
-    return transition_with_reason(store, who, id, CORE_EV_APPROVE, reason, err);
+    static const char sql[] =
+        "UPDATE application SET approved_amount = ?, approved_term_months = ?, "
+        "approved_rate = ?, fee_method = ?, fee_amount = ? WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, terms.amount);
+    sqlite3_bind_int(stmt, 2, terms.term_months);
+    sqlite3_bind_int64(stmt, 3, terms.rate);
+    core_store_bind_text(stmt, 4, core_fee_method_name(terms.fee_method));
+    sqlite3_bind_int64(stmt, 5, terms.fee_amount);
+    sqlite3_bind_int64(stmt, 6, id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "recording the approved terms", err);
+    cJSON *detail = reason_detail(reason);
+    cJSON *approved = cJSON_AddObjectToObject(detail, "approved");
+    core_json_put_money(approved, "amount", terms.amount);
+    core_json_put_int(approved, "term_months", terms.term_months);
+    core_json_put_rate(approved, "rate", terms.rate);
+    cJSON_AddStringToObject(approved, "fee_method", core_fee_method_name(terms.fee_method));
+    core_json_put_money(approved, "fee_amount", terms.fee_amount);
+    st = core_application_transition(store, who, id, CORE_EV_APPROVE, detail, err);
+    cJSON_Delete(detail);
+    return st;
 }
 
 ld_status core_application_reject(core_store *store, const core_session *who, int64_t id,

@@ -25,19 +25,18 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
 
 /* Records a refused attempt in its own transaction (none may be open). who may
  * be NULL for failed logins, then username names the account tried. */
-ld_status core_audit_record_denial(core_store *store, const core_session *who,
-                                   const char *username, const char *action, const char *reason,
-                                   ld_error *err);
+ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
+                                   const char *action, const char *reason, ld_error *err);
 
 /* {"field": {"before": x, "after": y}, ...} for the fields of after whose value
  * differs in before; an empty object when nothing changed. Caller owns it. */
 cJSON *core_audit_diff(const cJSON *before, const cJSON *after);
 
 typedef struct core_audit_filter {
-    const char *entity;  /* NULL for any */
-    int64_t entity_id;   /* 0 for any */
+    const char *entity;   /* NULL for any */
+    int64_t entity_id;    /* 0 for any */
     const char *username; /* NULL for any */
-    int limit;           /* 0 for the default of 100 */
+    int limit;            /* 0 for the default of 100 */
 } core_audit_filter;
 
 /* Newest first, as a JSON array the caller owns. Auditors, managers and admins. */

@@ -63,9 +63,8 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
     return st;
 }
 
-ld_status core_audit_record_denial(core_store *store, const core_session *who,
-                                   const char *username, const char *action, const char *reason,
-                                   ld_error *err)
+ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
+                                   const char *action, const char *reason, ld_error *err)
 {
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
@@ -98,8 +97,7 @@ cJSON *core_audit_diff(const cJSON *before, const cJSON *after)
         if (old != NULL && cJSON_Compare(old, field, 1))
             continue;
         cJSON *change = cJSON_CreateObject();
-        cJSON_AddItemToObject(change, "before",
-                              old ? cJSON_Duplicate(old, 1) : cJSON_CreateNull());
+        cJSON_AddItemToObject(change, "before", old ? cJSON_Duplicate(old, 1) : cJSON_CreateNull());
         cJSON_AddItemToObject(change, "after", cJSON_Duplicate(field, 1));
         cJSON_AddItemToObject(changes, field->string, change);
     }

@@ -22,18 +22,28 @@
 static const char *const kind_names[] = {"individual", "enterprise", NULL};
 
 static const char *const individual_fields[] = {
-    "kind",   "name",           "id_number",     "phone",
-    "address", "employer",      "years_employed", "monthly_income",
+    "kind", "name", "id_number", "phone", "address", "employer", "years_employed", "monthly_income",
     "existing_debt", "existing_monthly_repayment", "blocklisted",
     /* read-only fields that show prints; accepted so show output round-trips */
     "id", "officer", "birth_date", "applications", NULL};
-static const char *const enterprise_fields[] = {
-    "kind",  "name", "credit_code", "phone", "address", "industry", "industry_risk_class",
-    "years_in_business", "registered_capital", "financials", "blocklisted",
-    "id", "officer", "applications", NULL};
+static const char *const enterprise_fields[] = {"kind",
+                                                "name",
+                                                "credit_code",
+                                                "phone",
+                                                "address",
+                                                "industry",
+                                                "industry_risk_class",
+                                                "years_in_business",
+                                                "registered_capital",
+                                                "financials",
+                                                "blocklisted",
+                                                "id",
+                                                "officer",
+                                                "applications",
+                                                NULL};
 static const char *const financial_fields[] = {
-    "year",    "total_assets", "total_liabilities", "current_assets", "current_liabilities",
-    "inventory", "revenue",    "net_profit",        "operating_cash_flow", NULL};
+    "year",      "total_assets", "total_liabilities", "current_assets",      "current_liabilities",
+    "inventory", "revenue",      "net_profit",        "operating_cash_flow", NULL};
 
 static ld_status check_phone(const cJSON *input, const char *path, ld_error *err)
 {
@@ -62,8 +72,10 @@ static ld_status validate_financials(const cJSON *input, const char *path, ld_er
     core_json_field(field, sizeof field, path, "financials");
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(input, "financials");
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
-        return LD_FAIL(err, LD_EINVAL, "%s: an enterprise needs financial statements for at "
-                       "least one year", field);
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s: an enterprise needs financial statements for at "
+                       "least one year",
+                       field);
     int index = 0, this_year, month, day;
     ld_date_to_ymd(ld_date_today(), &this_year, &month, &day);
     int64_t years[64];
@@ -76,8 +88,8 @@ static ld_status validate_financials(const cJSON *input, const char *path, ld_er
             return LD_FAIL(err, LD_EINVAL, "%s: at most 64 years of statements", field);
         ld_status st;
         int64_t year;
-        ld_money total_assets, total_liabilities, current_assets, current_liabilities, inventory = 0,
-                                                                                       value;
+        ld_money total_assets, total_liabilities, current_assets, current_liabilities,
+            inventory = 0, value;
         if ((st = core_json_reject_unknown(fs, item, financial_fields, err)) != LD_OK ||
             (st = core_json_int(fs, item, "year", true, 1900, this_year, &year, NULL, err)) !=
                 LD_OK ||
@@ -98,8 +110,7 @@ static ld_status validate_financials(const cJSON *input, const char *path, ld_er
                                   err)) != LD_OK)
             return st;
         if (current_assets > total_assets)
-            return LD_FAIL(err, LD_EINVAL, "%s.current_assets: must not exceed total_assets",
-                           item);
+            return LD_FAIL(err, LD_EINVAL, "%s.current_assets: must not exceed total_assets", item);
         if (current_liabilities > total_liabilities)
             return LD_FAIL(err, LD_EINVAL,
                            "%s.current_liabilities: must not exceed total_liabilities", item);
@@ -127,9 +138,8 @@ ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error 
                        path && path[0] ? path : "borrower");
     if ((st = core_json_choice(input, path, "kind", true, kind_names, &kind, NULL, err)) != LD_OK)
         return st;
-    if ((st = core_json_reject_unknown(input, path,
-                                       kind == 0 ? individual_fields : enterprise_fields, err)) !=
-            LD_OK ||
+    if ((st = core_json_reject_unknown(
+             input, path, kind == 0 ? individual_fields : enterprise_fields, err)) != LD_OK ||
         (st = core_json_text(input, path, "name", true, 200, &text, NULL, err)) != LD_OK ||
         (st = check_phone(input, path, err)) != LD_OK ||
         (st = core_json_text(input, path, "address", true, 400, &text, NULL, err)) != LD_OK ||
@@ -140,14 +150,13 @@ ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error 
         if ((st = core_json_text(input, path, "id_number", true, 18, &text, NULL, err)) != LD_OK ||
             (st = core_resident_id_check(core_json_field(field, sizeof field, path, "id_number"),
                                          text, ld_date_today(), NULL, err)) != LD_OK ||
-            (st = core_json_text(input, path, "employer", false, 200, &text, NULL, err)) !=
+            (st = core_json_text(input, path, "employer", false, 200, &text, NULL, err)) != LD_OK ||
+            (st = core_json_int(input, path, "years_employed", false, 0, 60, &number, NULL, err)) !=
                 LD_OK ||
-            (st = core_json_int(input, path, "years_employed", false, 0, 60, &number, NULL,
-                                err)) != LD_OK ||
-            (st = core_json_money(input, path, "monthly_income", true, false, &money, NULL,
-                                  err)) != LD_OK ||
-            (st = core_json_money(input, path, "existing_debt", false, false, &money, NULL,
-                                  err)) != LD_OK ||
+            (st = core_json_money(input, path, "monthly_income", true, false, &money, NULL, err)) !=
+                LD_OK ||
+            (st = core_json_money(input, path, "existing_debt", false, false, &money, NULL, err)) !=
+                LD_OK ||
             (st = core_json_money(input, path, "existing_monthly_repayment", false, false, &money,
                                   NULL, err)) != LD_OK)
             return st;
@@ -161,8 +170,8 @@ ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error 
             LD_OK ||
         (st = core_json_int(input, path, "years_in_business", true, 0, 300, &number, NULL, err)) !=
             LD_OK ||
-        (st = core_json_money(input, path, "registered_capital", true, false, &money, NULL,
-                              err)) != LD_OK)
+        (st = core_json_money(input, path, "registered_capital", true, false, &money, NULL, err)) !=
+            LD_OK)
         return st;
     return validate_financials(input, path, err);
 }
@@ -206,8 +215,7 @@ static const char *text_opt(const cJSON *input, const char *key)
 }
 
 /* Writes the financial statements of a validated record, replacing old ones. */
-static ld_status write_financials(core_store *store, int64_t id, const cJSON *input,
-                                  ld_error *err)
+static ld_status write_financials(core_store *store, int64_t id, const cJSON *input, ld_error *err)
 {
     static const char del[] = "DELETE FROM financial_statement WHERE borrower_id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, del, err);
@@ -285,8 +293,8 @@ static ld_status write_borrower(core_store *store, const core_session *who, int6
     bind_int_opt(stmt, 13, input, "industry_risk_class");
     bind_int_opt(stmt, 14, input, "years_in_business");
     bind_money_opt(stmt, 15, input, "registered_capital");
-    sqlite3_bind_int(stmt, 16, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(input,
-                                                                            "blocklisted")));
+    sqlite3_bind_int(stmt, 16,
+                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(input, "blocklisted")));
     if (id == 0)
         sqlite3_bind_int64(stmt, 17, who->user_id);
     core_store_bind_text(stmt, 18, now);
@@ -541,8 +549,7 @@ ld_status core_borrower_show(core_store *store, const core_session *who, int64_t
     return LD_OK;
 }
 
-ld_status core_borrower_list(core_store *store, const core_session *who, cJSON **out,
-                             ld_error *err)
+ld_status core_borrower_list(core_store *store, const core_session *who, cJSON **out, ld_error *err)
 {
     ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
     if (st != LD_OK)

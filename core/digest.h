@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define CORE_SHA256_BYTES 32
-#define CORE_SHA256_HEX 65
+#define CORE_SHA256_HEX   65
 
 void core_sha256(const void *data, size_t len, unsigned char out[CORE_SHA256_BYTES]);
 void core_sha256_hex(const void *data, size_t len, char out[CORE_SHA256_HEX]);

@@ -122,8 +122,8 @@ ld_status core_json_int(const cJSON *obj, const char *path, const char *key, boo
         return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", field);
     int64_t value = (int64_t)item->valuedouble;
     if (value < min || value > max)
-        return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", field,
-                       (long long)min, (long long)max);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", field, (long long)min,
+                       (long long)max);
     *out = value;
     if (present != NULL)
         *present = true;
@@ -188,8 +188,8 @@ ld_status core_json_choice(const cJSON *obj, const char *path, const char *key, 
     char field[256], list[512] = "";
     size_t used = 0;
     for (int i = 0; choices[i] != NULL && used < sizeof list; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 choices[i]);
+        used +=
+            (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", choices[i]);
     return LD_FAIL(err, LD_EINVAL, "%s: must be one of %s",
                    core_json_field(field, sizeof field, path, key), list);
 }

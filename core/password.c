@@ -25,7 +25,8 @@ static bool from_hex(const char *text, size_t text_len, unsigned char *out, size
     if (text_len != 2 * out_len)
         return false;
     for (size_t i = 0; i < out_len; i++) {
-        int hi = isxdigit((unsigned char)text[2 * i]), lo = isxdigit((unsigned char)text[2 * i + 1]);
+        int hi = isxdigit((unsigned char)text[2 * i]),
+            lo = isxdigit((unsigned char)text[2 * i + 1]);
         if (!hi || !lo)
             return false;
         char pair[3] = {text[2 * i], text[2 * i + 1], '\0'};
@@ -61,8 +62,7 @@ static ld_status derive(const char *password, const unsigned char *salt, int ite
     return LD_OK;
 }
 
-ld_status core_password_hash(const char *password, char out[CORE_PASSWORD_HASH_MAX],
-                             ld_error *err)
+ld_status core_password_hash(const char *password, char out[CORE_PASSWORD_HASH_MAX], ld_error *err)
 {
     unsigned char salt[SALT_BYTES], hash[HASH_BYTES];
     if (RAND_bytes(salt, sizeof salt) != 1)
@@ -79,8 +79,7 @@ ld_status core_password_hash(const char *password, char out[CORE_PASSWORD_HASH_M
     return LD_OK;
 }
 
-ld_status core_password_verify(const char *password, const char *stored, bool *match,
-                               ld_error *err)
+ld_status core_password_verify(const char *password, const char *stored, bool *match, ld_error *err)
 {
     static const char prefix[] = "pbkdf2-sha256$";
     if (strncmp(stored, prefix, sizeof prefix - 1) != 0)

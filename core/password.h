@@ -13,7 +13,7 @@
 #include "ld_error.h"
 
 #define CORE_PASSWORD_ITERATIONS 600000
-#define CORE_PASSWORD_HASH_MAX 160
+#define CORE_PASSWORD_HASH_MAX   160
 #define CORE_PASSWORD_MIN_LENGTH 10
 
 /* Checks strength: at least CORE_PASSWORD_MIN_LENGTH characters with a letter
@@ -21,8 +21,7 @@
 ld_status core_password_check_strength(const char *field, const char *password, ld_error *err);
 
 /* Hashes with a fresh 16-byte random salt. */
-ld_status core_password_hash(const char *password, char out[CORE_PASSWORD_HASH_MAX],
-                             ld_error *err);
+ld_status core_password_hash(const char *password, char out[CORE_PASSWORD_HASH_MAX], ld_error *err);
 
 /* Compares in constant time; *match false for a wrong password. LD_EINTERNAL when
  * the stored hash is malformed. */

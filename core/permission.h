@@ -16,23 +16,23 @@
 #include "session.h"
 
 typedef enum core_action {
-    CORE_ACT_USER_MANAGE,      /* add users, unlock, reset passwords */
+    CORE_ACT_USER_MANAGE, /* add users, unlock, reset passwords */
     CORE_ACT_USER_LIST,
-    CORE_ACT_POLICY_MANAGE,    /* load policy and product files, keys */
+    CORE_ACT_POLICY_MANAGE, /* load policy and product files, keys */
     CORE_ACT_BORROWER_CREATE,
-    CORE_ACT_CUSTOMER_READ,    /* borrower file, its applications and their parts */
-    CORE_ACT_CUSTOMER_EDIT,    /* borrower, application, guarantor, collateral, investigation */
-    CORE_ACT_CUSTOMER_ASSIGN,  /* move a customer to another officer */
-    CORE_ACT_APP_SUBMIT,       /* submit or withdraw */
-    CORE_ACT_APP_DECIDE,       /* approve or reject */
+    CORE_ACT_CUSTOMER_READ,   /* borrower file, its applications and their parts */
+    CORE_ACT_CUSTOMER_EDIT,   /* borrower, application, guarantor, collateral, investigation */
+    CORE_ACT_CUSTOMER_ASSIGN, /* move a customer to another officer */
+    CORE_ACT_APP_SUBMIT,      /* submit or withdraw */
+    CORE_ACT_APP_DECIDE,      /* approve or reject */
     CORE_ACT_RATING_RUN,
     CORE_ACT_RATING_OVERRIDE,
     CORE_ACT_REPAYMENT_RECORD,
-    CORE_ACT_LEDGER_OPERATE,   /* disburse, close of business, checkpoints */
+    CORE_ACT_LEDGER_OPERATE, /* disburse, close of business, checkpoints */
     CORE_ACT_LOAN_CLASSIFY,
     CORE_ACT_LOAN_WRITE_OFF,
     CORE_ACT_AUDIT_READ,
-    CORE_ACT_LEDGER_VERIFY,    /* verify, export, prove */
+    CORE_ACT_LEDGER_VERIFY, /* verify, export, prove */
     CORE_ACT_REPORT_SIGN,
 } core_action;
 
@@ -40,8 +40,8 @@ typedef enum core_action {
 
 /* What a customer-bound check needs to know about the customer. */
 typedef struct core_customer_scope {
-    int64_t officer_id;      /* the officer the customer is assigned to */
-    bool under_review;       /* has an application past draft (reviewers may read) */
+    int64_t officer_id; /* the officer the customer is assigned to */
+    bool under_review;  /* has an application past draft (reviewers may read) */
 } core_customer_scope;
 
 const char *core_action_name(core_action action);

@@ -22,14 +22,17 @@
 #include "store.h"
 
 #define CORE_COLLATERAL_TYPE_COUNT 8
-#define CORE_CATEGORY_COUNT 5
+#define CORE_CATEGORY_COUNT        5
 
 /* Collateral types, in the order of the policy's ltv_caps keys. */
 extern const char *const core_collateral_type_names[CORE_COLLATERAL_TYPE_COUNT + 1];
 /* Five categories: normal, special_mention, substandard, doubtful, loss. */
 extern const char *const core_category_names[CORE_CATEGORY_COUNT + 1];
 
-typedef enum core_borrower_kind { CORE_BORROWER_INDIVIDUAL, CORE_BORROWER_ENTERPRISE } core_borrower_kind;
+typedef enum core_borrower_kind {
+    CORE_BORROWER_INDIVIDUAL,
+    CORE_BORROWER_ENTERPRISE
+} core_borrower_kind;
 
 typedef enum core_prepayment_rule {
     CORE_PREPAY_SHORTEN_TERM,

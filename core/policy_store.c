@@ -16,9 +16,8 @@
 #include "store_sql.h"
 
 const char *const core_collateral_type_names[CORE_COLLATERAL_TYPE_COUNT + 1] = {
-    "real_estate", "land_use_right", "vehicle",     "equipment",
-    "deposit_receipt", "bonds",      "receivables", "equity",
-    NULL};
+    "real_estate", "land_use_right", "vehicle", "equipment", "deposit_receipt",
+    "bonds",       "receivables",    "equity",  NULL};
 
 const char *const core_category_names[CORE_CATEGORY_COUNT + 1] = {
     "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
@@ -110,12 +109,12 @@ ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_e
         goto out;
     if ((st = object_at(doc, "$", "inspection", &section, err)) != LD_OK)
         goto out;
-    if ((st = core_json_int(section, "$.inspection", "first_individual_days", true, 1, 366,
-                            &days, NULL, err)) != LD_OK)
+    if ((st = core_json_int(section, "$.inspection", "first_individual_days", true, 1, 366, &days,
+                            NULL, err)) != LD_OK)
         goto out;
     t.first_inspection_days[CORE_BORROWER_INDIVIDUAL] = (int)days;
-    if ((st = core_json_int(section, "$.inspection", "first_enterprise_days", true, 1, 366,
-                            &days, NULL, err)) != LD_OK)
+    if ((st = core_json_int(section, "$.inspection", "first_enterprise_days", true, 1, 366, &days,
+                            NULL, err)) != LD_OK)
         goto out;
     t.first_inspection_days[CORE_BORROWER_ENTERPRISE] = (int)days;
     const cJSON *every = NULL;
@@ -151,13 +150,23 @@ out:
 static const char *const kind_names[] = {"individual", "enterprise", NULL};
 static const char *const prepay_names[] = {"shorten_term", "reduce_installment", NULL};
 
-static ld_status parse_product(const cJSON *item, const char *path, core_product *p,
-                               ld_error *err)
+static ld_status parse_product(const cJSON *item, const char *path, core_product *p, ld_error *err)
 {
-    static const char *const known[] = {"code",       "name_zh",   "name_en",     "borrower_kind",
-                                        "min_amount", "max_amount", "min_term",   "max_term",
-                                        "methods",    "period",     "min_age",    "max_age_at_maturity",
-                                        "penalty_surcharge", "prepayment", NULL};
+    static const char *const known[] = {"code",
+                                        "name_zh",
+                                        "name_en",
+                                        "borrower_kind",
+                                        "min_amount",
+                                        "max_amount",
+                                        "min_term",
+                                        "max_term",
+                                        "methods",
+                                        "period",
+                                        "min_age",
+                                        "max_age_at_maturity",
+                                        "penalty_surcharge",
+                                        "prepayment",
+                                        NULL};
     memset(p, 0, sizeof *p);
     ld_status st;
     const char *code = NULL, *zh = NULL, *en = NULL;
@@ -166,10 +175,10 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
     if ((st = core_json_reject_unknown(item, path, known, err)) != LD_OK ||
         (st = core_json_text(item, path, "code", true, sizeof p->code - 1, &code, NULL, err)) !=
             LD_OK ||
-        (st = core_json_text(item, path, "name_zh", true, sizeof p->name_zh - 1, &zh, NULL,
-                             err)) != LD_OK ||
-        (st = core_json_text(item, path, "name_en", true, sizeof p->name_en - 1, &en, NULL,
-                             err)) != LD_OK ||
+        (st = core_json_text(item, path, "name_zh", true, sizeof p->name_zh - 1, &zh, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_text(item, path, "name_en", true, sizeof p->name_en - 1, &en, NULL, err)) !=
+            LD_OK ||
         (st = core_json_choice(item, path, "borrower_kind", true, kind_names, &kind, NULL, err)) !=
             LD_OK ||
         (st = core_json_money(item, path, "min_amount", true, false, &p->min_amount, NULL, err)) !=
@@ -182,8 +191,10 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
     snprintf(p->name_en, sizeof p->name_en, "%s", en);
     p->borrower_kind = (core_borrower_kind)kind;
     if (p->min_amount <= 0 || p->max_amount < p->min_amount)
-        return LD_FAIL(err, LD_EINVAL, "%s.max_amount: must be at least min_amount, which is "
-                       "positive", path);
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s.max_amount: must be at least min_amount, which is "
+                       "positive",
+                       path);
     if ((st = core_json_int(item, path, "min_term", true, 1, LD_TERM_MAX_MONTHS, &value, NULL,
                             err)) != LD_OK)
         return st;
@@ -202,8 +213,8 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
         char field[96];
         snprintf(field, sizeof field, "%s.methods[%d]", path, index++);
         ld_repay_method method;
-        if ((st = core_repay_method_parse(field, cJSON_IsString(m) ? m->valuestring : NULL,
-                                          &method, err)) != LD_OK)
+        if ((st = core_repay_method_parse(field, cJSON_IsString(m) ? m->valuestring : NULL, &method,
+                                          err)) != LD_OK)
             return st;
         p->methods |= 1u << method;
     }
@@ -292,8 +303,10 @@ static ld_status latest_document(core_store *store, const char *name, char **bod
         if (*body == NULL)
             st = LD_FAIL(err, LD_EINTERNAL, "out of memory reading the %s", name);
     } else if (rc == SQLITE_DONE) {
-        st = LD_FAIL(err, LD_ESTATE, "no %s is loaded; run `loandesk init` or `loandesk policy "
-                     "load`", name);
+        st = LD_FAIL(err, LD_ESTATE,
+                     "no %s is loaded; run `loandesk init` or `loandesk policy "
+                     "load`",
+                     name);
     } else {
         st = core_store_fail(store, "reading configuration", err);
     }

@@ -89,7 +89,12 @@ const char *const core_schema_migrations[] = {
     "  submitted_at TEXT,"
     "  decided_by INTEGER REFERENCES app_user(id),"
     "  decided_at TEXT,"
-    "  decision_reason TEXT"
+    "  decision_reason TEXT,"
+    "  approved_amount INTEGER CHECK (approved_amount > 0),"
+    "  approved_term_months INTEGER CHECK (approved_term_months BETWEEN 1 AND 360),"
+    "  approved_rate INTEGER CHECK (approved_rate BETWEEN 0 AND 1000000),"
+    "  fee_method TEXT CHECK (fee_method IN ('none','upfront','per_installment')),"
+    "  fee_amount INTEGER CHECK (fee_amount >= 0)"
     ");"
     "CREATE INDEX application_by_borrower ON application(borrower_id);"
     "CREATE INDEX application_by_state ON application(state);"
@@ -150,7 +155,19 @@ const char *const core_schema_migrations[] = {
     "  outcome TEXT NOT NULL CHECK (outcome IN ('ok','denied')),"
     "  detail TEXT NOT NULL"
     ");"
-    "CREATE INDEX audit_event_by_entity ON audit_event(entity, entity_id);",
+    "CREATE INDEX audit_event_by_entity ON audit_event(entity, entity_id);"
+    "CREATE TABLE pki_identity ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('ca','institution','user')),"
+    "  user_id INTEGER REFERENCES app_user(id),"
+    "  cert_pem TEXT NOT NULL,"
+    "  key_pem TEXT NOT NULL," /* encrypted PKCS#8, never plain */
+    "  serial TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL UNIQUE,"
+    "  issued_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER"
+    ");"
+    "CREATE INDEX pki_identity_by_user ON pki_identity(user_id);",
 };
 
 const int core_schema_migration_count =

@@ -20,7 +20,7 @@ typedef enum core_role {
     CORE_ROLE_ADMIN,
 } core_role;
 
-#define CORE_ROLE_COUNT 5
+#define CORE_ROLE_COUNT   5
 #define CORE_USERNAME_MAX 64
 
 typedef struct core_session {

@@ -216,8 +216,7 @@ ld_status core_store_open_existing(const char *path, core_store **out, ld_error 
     struct stat info;
     if (strcmp(path, ":memory:") != 0 && stat(path, &info) != 0)
         return LD_FAIL(err, LD_ENOTFOUND,
-                       "database %s does not exist; run `loandesk init` first or give --db",
-                       path);
+                       "database %s does not exist; run `loandesk init` first or give --db", path);
     return open_with_flags(path, SQLITE_OPEN_READWRITE, out, err);
 }
 
@@ -284,4 +283,62 @@ void core_store_set_config_cache(core_store *store, void *cache, void (*free_fn)
         store->config_cache_free(store->config_cache);
     store->config_cache = cache;
     store->config_cache_free = free_fn;
+}
+
+ld_status core_store_migrate_module(core_store *store, const char *module, const char *const *steps,
+                                    int count, ld_error *err)
+{
+    bool own = !core_store_in_transaction(store);
+    ld_status st;
+    if (own && (st = core_store_begin(store, err)) != LD_OK)
+        return st;
+    if ((st = core_store_exec(store,
+                              "CREATE TABLE IF NOT EXISTS module_schema (module TEXT PRIMARY KEY, "
+                              "version INTEGER NOT NULL)",
+                              err)) != LD_OK)
+        goto out;
+    static const char get[] = "SELECT version FROM module_schema WHERE module = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, get, err);
+    if (stmt == NULL) {
+        st = LD_EINTERNAL;
+        goto out;
+    }
+    core_store_bind_text(stmt, 1, module);
+    int version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (version > count) {
+        st = LD_FAIL(err, LD_ESTATE,
+                     "the database's %s schema (version %d) is newer than this loandesk "
+                     "supports (%d)",
+                     module, version, count);
+        goto out;
+    }
+    for (int v = version; v < count; v++) {
+        if ((st = core_store_exec(store, steps[v], err)) != LD_OK) {
+            ld_error_prefix(err, "upgrading the %s schema to version %d", module, v + 1);
+            goto out;
+        }
+    }
+    if (version < count) {
+        static const char set[] = "INSERT INTO module_schema (module, version) VALUES (?, ?) "
+                                  "ON CONFLICT (module) DO UPDATE SET version = excluded.version";
+        if ((stmt = core_store_stmt(store, set, err)) == NULL) {
+            st = LD_EINTERNAL;
+            goto out;
+        }
+        core_store_bind_text(stmt, 1, module);
+        sqlite3_bind_int(stmt, 2, count);
+        int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            st = core_store_fail(store, "recording a module schema version", err);
+    }
+out:
+    if (own) {
+        if (st == LD_OK)
+            st = core_store_commit(store, err);
+        else
+            core_store_rollback(store);
+    }
+    return st;
 }

@@ -37,6 +37,13 @@ char *core_store_column_strdup(sqlite3_stmt *stmt, int column);
 ld_status core_store_query_int(core_store *store, const char *sql, int64_t param, int64_t *out,
                                ld_error *err);
 
+/* Brings a module's own tables (ledger, reports) up to date: steps[i] takes
+ * the module from version i to i + 1, recorded in table module_schema. Runs in
+ * the caller's transaction when one is open, else in its own. LD_ESTATE when
+ * the database holds a newer version of the module than this program knows. */
+ld_status core_store_migrate_module(core_store *store, const char *module, const char *const *steps,
+                                    int count, ld_error *err);
+
 /* One slot for parsed configuration (policy and products), so that a command
  * reading them for many records parses the documents once. Freed with free_fn
  * when replaced or when the store closes. */

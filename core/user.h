@@ -12,13 +12,14 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "ld_error.h"
 #include "session.h"
 #include "store.h"
 
 #define CORE_PASSWORD_MAX_AGE_DAYS 90
-#define CORE_MAX_FAILED_LOGINS 5
+#define CORE_MAX_FAILED_LOGINS     5
 
 /* Creates the first admin account of an empty database (no users yet), in the
  * caller's transaction. LD_ESTATE when users already exist. */
@@ -48,12 +49,20 @@ ld_status core_user_list(core_store *store, const core_session *who, cJSON **out
 
 /* Changes a password. A user changes their own (old password required, checked
  * at login); an admin may set anyone's, which then must be changed at next use. */
-ld_status core_user_set_password(core_store *store, const core_session *who,
-                                 const char *username, const char *new_password, ld_error *err);
+ld_status core_user_set_password(core_store *store, const core_session *who, const char *username,
+                                 const char *new_password, ld_error *err);
 
 /* Clears the lock and the failure count (admin only). */
 ld_status core_user_unlock(core_store *store, const core_session *who, const char *username,
                            ld_error *err);
+
+/* Deactivates an account for good (admin): it can no longer log in, and its
+ * signing certificate is revoked from `at` on. */
+ld_status core_user_revoke(core_store *store, const core_session *who, const char *username,
+                           time_t at, ld_error *err);
+
+/* The id of a user by name; LD_ENOTFOUND. */
+ld_status core_user_id(core_store *store, const char *username, int64_t *id_out, ld_error *err);
 
 /* Looks up an officer's id by username; LD_EINVAL when the user is not an
  * active officer (field names the input). */

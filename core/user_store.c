@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "date.h"
+#include "keystore.h"
 #include "password.h"
 #include "permission.h"
 #include "policy.h"
@@ -25,8 +26,7 @@ static ld_status check_username(const char *username, ld_error *err)
                        CORE_USERNAME_MAX - 1);
     for (size_t i = 0; i < len; i++) {
         char c = username[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
             return LD_FAIL(err, LD_EINVAL,
                            "username: only lower-case letters, digits, '.', '_' and '-'");
     }
@@ -296,8 +296,8 @@ static ld_status user_id_by_name(core_store *store, const char *username, int64_
     return LD_OK;
 }
 
-ld_status core_user_set_password(core_store *store, const core_session *who,
-                                 const char *username, const char *new_password, ld_error *err)
+ld_status core_user_set_password(core_store *store, const core_session *who, const char *username,
+                                 const char *new_password, ld_error *err)
 {
     ld_status st;
     if ((st = core_store_require_transaction(store, err)) != LD_OK)
@@ -378,4 +378,42 @@ ld_status core_user_officer_id(core_store *store, const char *field, const char 
         return LD_FAIL(err, LD_EINVAL, "%s: %s is not an active officer", field,
                        username ? username : "(none)");
     return LD_OK;
+}
+
+ld_status core_user_id(core_store *store, const char *username, int64_t *id_out, ld_error *err)
+{
+    return user_id_by_name(store, username, id_out, err);
+}
+
+ld_status core_user_revoke(core_store *store, const core_session *who, const char *username,
+                           time_t at, ld_error *err)
+{
+    ld_status st;
+    int64_t id;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_USER_MANAGE, NULL, err)) != LD_OK ||
+        (st = user_id_by_name(store, username, &id, err)) != LD_OK)
+        return st;
+    if (id == who->user_id)
+        return LD_FAIL(err, LD_EINVAL, "username: you cannot revoke your own account");
+    static const char sql[] = "UPDATE app_user SET active = 0 WHERE id = ? AND active = 1";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sqlite3_step(stmt);
+    int changed = sqlite3_changes(core_store_db(store));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "revoking a user", err);
+    if (changed == 0)
+        return LD_FAIL(err, LD_ESTATE, "user %s is already revoked", username);
+    if ((st = core_keystore_revoke_user(store, id, at, err)) != LD_OK)
+        return st;
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "username", username);
+    cJSON_AddNumberToObject(detail, "revoked_at", (double)at);
+    st = core_audit_record(store, who, "user.revoke", "user", id, detail, err);
+    cJSON_Delete(detail);
+    return st;
 }

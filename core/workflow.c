@@ -14,7 +14,8 @@ static const char *const event_names[CORE_APP_EVENT_COUNT] = {
 
 /* next[state][event]: the resulting state, or NO. */
 static const signed char next_state[CORE_APP_STATE_COUNT][CORE_APP_EVENT_COUNT] = {
-    /*               edit          submit              rate            approve            reject            withdraw            disburse */
+    /*               edit          submit              rate            approve            reject
+       withdraw            disburse */
     [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO},
     [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, CORE_APP_APPROVED, CORE_APP_REJECTED,
                             CORE_APP_WITHDRAWN, NO},
@@ -54,8 +55,8 @@ ld_status core_workflow_next(core_app_state state, core_app_event event, long lo
 {
     signed char to = next_state[state][event];
     if (to == NO)
-        return LD_FAIL(err, LD_ESTATE, "cannot %s application %lld: it is %s",
-                       event_names[event], app_id, state_names[state]);
+        return LD_FAIL(err, LD_ESTATE, "cannot %s application %lld: it is %s", event_names[event],
+                       app_id, state_names[state]);
     *next = (core_app_state)to;
     return LD_OK;
 }
