@@ -275,12 +275,15 @@ typedef enum rating_knockout {
 const char *rating_knockout_name(rating_knockout rule); /* "invalid_identity", ... */
 bool rating_knockout_from_name(const char *name, rating_knockout *out);
 
+#define RATING_DETAIL_MAX 96
+
 typedef struct rating_knockout_hit {
     rating_knockout rule;
     rating_decision action; /* RATING_REFER or RATING_DECLINE */
     const char *zh;         /* static text */
     const char *en;
-    char detail[96]; /* the values behind it, e.g. "dti_after_loan 0.62 > cap 0.55" */
+    /* the values behind it, e.g. "dti_after_loan 0.6200 > cap 0.5500" */
+    char detail[RATING_DETAIL_MAX];
 } rating_knockout_hit;
 
 #define RATING_MAX_HITS (RATING_KO_COUNT + RATING_MAX_FACTORS + 3)
