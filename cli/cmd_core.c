@@ -11,6 +11,7 @@
 #include "application.h"
 #include "audit.h"
 #include "borrower.h"
+#include "import.h"
 #include "commands.h"
 #include "json_in.h"
 #include "keystore.h"
@@ -590,8 +591,16 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
-    (void)ctx;
-    (void)argc;
-    (void)argv;
-    return LD_EINTERNAL;
+    ld_error err;
+    const char *path = cli_positional(argc, argv, NULL);
+    if (path == NULL)
+        return cli_usage("import", "name the JSON Lines file (or - for stdin)");
+    core_import_stats stats;
+    if (core_import_jsonl(ctx->store, &ctx->session, path, &stats, &err) != LD_OK)
+        return cli_fail(&err);
+    printf("imported %lld lines: %lld borrowers, %lld applications, %lld guarantors, %lld "
+           "collateral items\n",
+           (long long)stats.lines, (long long)stats.borrowers, (long long)stats.applications,
+           (long long)stats.guarantors, (long long)stats.collateral);
+    return 0;
 }

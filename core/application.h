@@ -22,6 +22,7 @@
 #define LD_APPLICATION_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ld_error.h"
@@ -73,6 +74,15 @@ ld_status core_application_get(core_store *store, int64_t id, core_application *
 
 ld_status core_application_create(core_store *store, const core_session *who, const cJSON *input,
                                   int64_t *id_out, ld_error *err);
+/* Creates a draft for a borrower the caller has already checked (used by
+ * create and by bulk import, which audits once for the whole file instead of
+ * once per record: audit false). path prefixes the application's own field
+ * names in errors; its parts (guarantors, collateral, investigation, as in
+ * create's input) are named from the top ("guarantors[1].net_assets"). */
+ld_status core_application_insert(core_store *store, const core_session *who, const cJSON *input,
+                                  const char *path, int64_t borrower_id, bool audit,
+                                  int64_t *id_out, ld_error *err);
+
 ld_status core_application_update(core_store *store, const core_session *who, int64_t id,
                                   const cJSON *changes, ld_error *err);
 ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,

@@ -301,7 +301,7 @@ typedef ld_status (*part_insert)(core_store *, const core_session *, int64_t, co
  * elements "key[i]" in errors. */
 static ld_status add_parts(core_store *store, const core_session *who, int64_t app_id,
                            const cJSON *input, const char *key, const borrower_facts *borrower,
-                           int64_t *last_id, ld_error *err)
+                           bool audit, int64_t *last_id, ld_error *err)
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(input, key);
     if (list == NULL || cJSON_IsNull(list))
@@ -323,20 +323,20 @@ static ld_status add_parts(core_store *store, const core_session *who, int64_t a
         if (strcmp(key, "guarantors") == 0) {
             if ((st = core_guarantor_validate(part, path, borrower->id_number, err)) != LD_OK ||
                 (st = insert_guarantor(store, who, app_id, part, &id, err)) != LD_OK ||
-                (st = audit_created(store, who, "guarantor.add", "guarantor", id, part, err)) !=
-                    LD_OK)
+                (audit && (st = audit_created(store, who, "guarantor.add", "guarantor", id, part,
+                                              err)) != LD_OK))
                 return st;
         } else if (strcmp(key, "collateral") == 0) {
             if ((st = core_collateral_validate(part, path, err)) != LD_OK ||
                 (st = insert_collateral(store, who, app_id, part, &id, err)) != LD_OK ||
-                (st = audit_created(store, who, "collateral.add", "collateral", id, part, err)) !=
-                    LD_OK)
+                (audit && (st = audit_created(store, who, "collateral.add", "collateral", id, part,
+                                              err)) != LD_OK))
                 return st;
         } else {
             if ((st = core_investigation_validate(part, path, err)) != LD_OK ||
                 (st = insert_investigation(store, who, app_id, part, &id, err)) != LD_OK ||
-                (st = audit_created(store, who, "investigation.add", "investigation", id, part,
-                                    err)) != LD_OK)
+                (audit && (st = audit_created(store, who, "investigation.add", "investigation", id,
+                                              part, err)) != LD_OK))
                 return st;
         }
         if (last_id != NULL)
@@ -350,17 +350,25 @@ ld_status core_application_create(core_store *store, const core_session *who, co
 {
     ld_status st;
     int64_t borrower_id;
-    borrower_facts borrower;
-    app_terms terms;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_CUSTOMER_EDIT, NULL, err)) != LD_OK ||
         (st = core_json_reject_unknown(input, "", app_fields, err)) != LD_OK ||
         (st = core_json_int(input, "", "borrower_id", true, 1, INT64_MAX / 2, &borrower_id, NULL,
                             err)) != LD_OK ||
-        (st = core_borrower_require(store, who, borrower_id, CORE_ACT_CUSTOMER_EDIT, err)) !=
-            LD_OK ||
-        (st = read_borrower_facts(store, borrower_id, &borrower, err)) != LD_OK ||
-        (st = validate_terms(store, input, "", &borrower, &terms, err)) != LD_OK)
+        (st = core_borrower_require(store, who, borrower_id, CORE_ACT_CUSTOMER_EDIT, err)) != LD_OK)
+        return st;
+    return core_application_insert(store, who, input, "", borrower_id, true, id_out, err);
+}
+
+ld_status core_application_insert(core_store *store, const core_session *who, const cJSON *input,
+                                  const char *path, int64_t borrower_id, bool audit,
+                                  int64_t *id_out, ld_error *err)
+{
+    ld_status st;
+    borrower_facts borrower;
+    app_terms terms;
+    if ((st = read_borrower_facts(store, borrower_id, &borrower, err)) != LD_OK ||
+        (st = validate_terms(store, input, path, &borrower, &terms, err)) != LD_OK)
         return st;
     static const char sql[] =
         "INSERT INTO application (borrower_id, product_code, amount, term_months, method, "
@@ -386,21 +394,24 @@ ld_status core_application_create(core_store *store, const core_session *who, co
     if (rc != SQLITE_DONE)
         return core_store_fail(store, "storing the application", err);
     int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
-    cJSON *after = cJSON_CreateObject();
-    static const char *const own[] = {"borrower_id", "product", "amount",
-                                      "term_months", "method",  "purpose"};
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        cJSON_AddItemToObject(after, own[i],
-                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
-    cJSON_AddStringToObject(after, "state", "draft");
-    st = audit_created(store, who, "app.create", "application", id, after, err);
-    cJSON_Delete(after);
-    if (st != LD_OK)
-        return st;
-    static const char *const parts[] = {"guarantors", "collateral", "investigation"};
-    for (size_t i = 0; i < 3; i++)
-        if ((st = add_parts(store, who, id, input, parts[i], &borrower, NULL, err)) != LD_OK)
+    if (audit) {
+        cJSON *after = cJSON_CreateObject();
+        static const char *const own[] = {"borrower_id", "product", "amount",
+                                          "term_months", "method",  "purpose"};
+        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+            cJSON_AddItemToObject(
+                after, own[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
+        cJSON_AddStringToObject(after, "state", "draft");
+        st = audit_created(store, who, "app.create", "application", id, after, err);
+        cJSON_Delete(after);
+        if (st != LD_OK)
             return st;
+    }
+    static const char *const parts[] = {"guarantors", "collateral", "investigation"};
+    for (size_t i = 0; i < 3; i++) {
+        if ((st = add_parts(store, who, id, input, parts[i], &borrower, audit, NULL, err)) != LD_OK)
+            return st;
+    }
     *id_out = id;
     return LD_OK;
 }
@@ -1017,7 +1028,7 @@ static ld_status add_part(core_store *store, const core_session *who, int64_t ap
         cJSON_AddItemToArray(list, cJSON_Duplicate(input, 1));
     }
     int64_t id = 0;
-    st = add_parts(store, who, app_id, wrapper, key, &borrower, &id, err);
+    st = add_parts(store, who, app_id, wrapper, key, &borrower, true, &id, err);
     cJSON_Delete(wrapper);
     if (st != LD_OK) {
         /* Name the field as the single input's, not as an array element. */

@@ -17,6 +17,7 @@
 #define LD_BORROWER_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ld_error.h"
@@ -27,6 +28,12 @@
 /* Creates a borrower assigned to the acting officer. */
 ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
                             int64_t *id_out, ld_error *err);
+
+/* Validates (naming fields under path) and stores a borrower assigned to the
+ * acting officer; audit false is for bulk import, which audits once per file.
+ * The caller has checked CORE_ACT_BORROWER_CREATE. */
+ld_status core_borrower_insert(core_store *store, const core_session *who, const cJSON *input,
+                               const char *path, bool audit, int64_t *id_out, ld_error *err);
 
 /* Applies the fields present in changes; audit records each field's before/after. */
 ld_status core_borrower_update(core_store *store, const core_session *who, int64_t id,

@@ -449,14 +449,24 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
 {
     ld_status st;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
-        (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK ||
-        (st = core_borrower_validate(input, "", err)) != LD_OK)
+        (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
+        return st;
+    return core_borrower_insert(store, who, input, "", true, id_out, err);
+}
+
+ld_status core_borrower_insert(core_store *store, const core_session *who, const cJSON *input,
+                               const char *path, bool audit, int64_t *id_out, ld_error *err)
+{
+    ld_status st = core_borrower_validate(input, path, err);
+    if (st != LD_OK)
         return st;
     cJSON *record = cJSON_Duplicate(input, 1);
     strip_readonly(record);
     int64_t id;
     st = write_borrower(store, who, 0, record, &id, err);
-    if (st == LD_OK) {
+    if (st != LD_OK && path[0] != '\0' && err != NULL && strncmp(err->message, path, strlen(path)))
+        ld_error_prefix(err, "%s", path);
+    if (st == LD_OK && audit) {
         cJSON *detail = cJSON_CreateObject();
         cJSON_AddItemToObject(detail, "after", record);
         record = NULL;
