@@ -453,6 +453,7 @@ int cmd_app_approve(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(&err);
     if (fee != NULL && ld_money_parse_nonneg("fee", fee, &terms.fee_amount, &err) != LD_OK)
         return cli_fail(&err);
+    terms.fee_given = fee_method != NULL || fee != NULL;
     if (fee_method != NULL) {
         bool known = false;
         for (int f = CORE_FEE_NONE; f <= CORE_FEE_PER_INSTALLMENT && !known; f++)

@@ -36,6 +36,10 @@ int cmd_collateral_add(cli_ctx *ctx, int argc, char **argv);
 int cmd_collateral_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_investigation_add(cli_ctx *ctx, int argc, char **argv);
 
+int cmd_rate(cli_ctx *ctx, int argc, char **argv);
+int cmd_rating_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_rating_override(cli_ctx *ctx, int argc, char **argv);
+
 int cmd_audit_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_schedule(cli_ctx *ctx, int argc, char **argv);

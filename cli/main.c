@@ -16,10 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "user.h"
-#if __has_include("cmd_rating_tools.h")
 #include "cmd_rating_tools.h"
-#define HAVE_RATING_TOOLS 1
-#endif
 
 /* How a command uses the database. */
 typedef enum db_use {
@@ -63,7 +60,6 @@ static const command_spec commands[] = {
      "Prints the institution's CA certificate in PEM (for `openssl cms -verify -CAfile`)."},
     {"policy", "load", cmd_policy_load, DB_LOGIN, "policy load [--policy FILE] [--products FILE]",
      "Loads a new version of the policy or product catalogue (admin)."},
-#ifdef HAVE_RATING_TOOLS
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
     {"rating", "fit", cmd_rating_fit, DB_NONE,
@@ -72,7 +68,14 @@ static const command_spec commands[] = {
     {"rating", "validate", cmd_rating_validate, DB_NONE,
      "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
      "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},
-#endif
+    {"rate", NULL, cmd_rate, DB_LOGIN, "rate APP [--json]",
+     "Rates a submitted application with the policy in force: factor points, score, grade, PD, "
+     "knock-outs, decision, recommended amount, term, rate and fee, and four reason codes."},
+    {"rating", "show", cmd_rating_show, DB_LOGIN, "rating show APP [--json]",
+     "Shows the latest rating of an application with its overrides."},
+    {"rating", "override", cmd_rating_override, DB_LOGIN,
+     "rating override APP --grade G --reason TEXT",
+     "Overrides the grade (reviewer, manager); kept beside the model's answer and counted."},
     {"borrower", "add", cmd_borrower_add, DB_LOGIN,
      "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
      "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
@@ -100,9 +103,10 @@ static const command_spec commands[] = {
     {"app", "submit", cmd_app_submit, DB_LOGIN, "app submit ID",
      "Submits a draft for review; a pre-loan investigation must be recorded."},
     {"app", "approve", cmd_app_approve, DB_LOGIN,
-     "app approve ID --rate R [--amount X] [--term N] [--fee-method M --fee X] [--reason TEXT]",
-     "Approves (reviewer, manager): not your own work or customer, within your authority. "
-     "Sets the terms the loan is disbursed on (amount and term default to the request)."},
+     "app approve ID [--amount X] [--term N] [--rate R] [--fee-method M --fee X] [--reason T]",
+     "Approves a rated application (reviewer, manager): not your own work or customer, within "
+     "your authority. Terms default to the rating's recommendation; more, longer or cheaper, or "
+     "approving a referred or declined rating, takes a manager and a reason."},
     {"app", "reject", cmd_app_reject, DB_LOGIN, "app reject ID --reason TEXT",
      "Rejects an application under review, with a reason."},
     {"app", "withdraw", cmd_app_withdraw, DB_LOGIN, "app withdraw ID --reason TEXT",

@@ -45,8 +45,10 @@ static void scalar_text(const cJSON *item, char *buf, size_t size)
 {
     if (cJSON_IsString(item))
         snprintf(buf, size, "%s", item->valuestring);
+    else if (cJSON_IsNumber(item) && item->valuedouble == (double)(long long)item->valuedouble)
+        snprintf(buf, size, "%lld", (long long)item->valuedouble);
     else if (cJSON_IsNumber(item))
-        snprintf(buf, size, "%.0f", item->valuedouble);
+        snprintf(buf, size, "%.6g", item->valuedouble);
     else if (cJSON_IsBool(item))
         snprintf(buf, size, "%s", cJSON_IsTrue(item) ? "yes" : "no");
     else if (item == NULL || cJSON_IsNull(item))

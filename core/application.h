@@ -40,13 +40,16 @@ typedef enum core_fee_method {
 
 const char *core_fee_method_name(core_fee_method method);
 
-/* The terms an approval sets. amount/term 0 mean "as applied for". */
+/* The terms an approval sets; what is not given comes from the latest rating's
+ * recommendation. Approving beyond it (more, longer, cheaper) or against a
+ * refer/decline takes a manager and a written reason. */
 typedef struct core_approval_terms {
     ld_money amount;
     int term_months;
-    ld_rate rate; /* annual, millionths; < 0 when not given */
+    ld_rate rate; /* annual, millionths; < 0: the rating's */
     core_fee_method fee_method;
     ld_money fee_amount;
+    bool fee_given; /* false: the rating's fee method and amount */
 } core_approval_terms;
 
 /* What other modules (rating, ledger) read of an application. */

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "borrower.h"
+#include "credit.h"
 #include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
@@ -919,8 +920,7 @@ static ld_status check_approval_terms(core_store *store, const core_application 
         return LD_FAIL(err, LD_EINVAL,
                        "term: product %s allows %d to %d months in whole %s periods", product->code,
                        product->min_term, product->max_term, core_period_name(product->period));
-    if (terms->rate < 0)
-        return LD_FAIL(err, LD_EINVAL, "rate: an approval must state the annual rate");
+
     /* Courts protect no more than 4x the 1-year LPR (REGULATION.md). */
     if (terms->rate > 4 * policy->lpr_one_year)
         return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
@@ -939,8 +939,47 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
     if (st != LD_OK)
         return st;
     core_approval_terms terms = *requested;
+    core_rating_summary rating;
+    if ((st = core_rating_latest(store, id, &rating, err)) != LD_OK)
+        return st;
+    /* Unless told otherwise, approve what the rating recommends. */
+    if (terms.amount == 0)
+        terms.amount = rating.recommended_amount < app.amount && rating.recommended_amount > 0
+                           ? rating.recommended_amount
+                           : app.amount;
+    if (terms.term_months == 0)
+        terms.term_months =
+            rating.recommended_term_months > 0 && rating.recommended_term_months < app.term_months
+                ? rating.recommended_term_months
+                : app.term_months;
+    if (terms.rate < 0)
+        terms.rate = rating.rate;
+    if (!requested->fee_given) {
+        terms.fee_method = rating.fee_method;
+        terms.fee_amount = rating.fee_amount;
+    }
     if ((st = check_approval_terms(store, &app, &terms, err)) != LD_OK)
         return st;
+    /* Beyond the model: more, longer or cheaper than recommended, or against a
+     * refer/decline, is a manager's call and needs a written reason. */
+    const char *beyond = NULL;
+    if (strcmp(rating.decision, "approve") != 0)
+        beyond = strcmp(rating.decision, "decline") == 0 ? "the rating declined it"
+                                                         : "the rating referred it";
+    else if (terms.amount > rating.recommended_amount)
+        beyond = "the amount is above the rating's recommendation";
+    else if (terms.term_months > rating.recommended_term_months)
+        beyond = "the term is longer than the rating's recommendation";
+    else if (terms.rate < rating.rate)
+        beyond = "the rate is below the rating's recommendation";
+    if (beyond != NULL) {
+        if (who->role != CORE_ROLE_MANAGER)
+            return LD_FAIL(err, LD_EPERM, "permission denied: %s; only a manager may approve it",
+                           beyond);
+        if (reason == NULL || reason[0] == '\0')
+            return LD_FAIL(err, LD_EINVAL, "reason: %s; the approval needs a written reason",
+                           beyond);
+    }
     if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
         return LD_FAIL(err, LD_EPERM,
@@ -966,6 +1005,8 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
     if (rc != SQLITE_DONE)
         return core_store_fail(store, "recording the approved terms", err);
     cJSON *detail = reason_detail(reason);
+    if (beyond != NULL)
+        cJSON_AddStringToObject(detail, "beyond_rating", beyond);
     cJSON *approved = cJSON_AddObjectToObject(detail, "approved");
     core_json_put_money(approved, "amount", terms.amount);
     core_json_put_int(approved, "term_months", terms.term_months);

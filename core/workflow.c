@@ -17,8 +17,7 @@ static const signed char next_state[CORE_APP_STATE_COUNT][CORE_APP_EVENT_COUNT] 
     /*               edit          submit              rate            approve            reject
        withdraw            disburse */
     [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO},
-    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, CORE_APP_APPROVED, CORE_APP_REJECTED,
-                            CORE_APP_WITHDRAWN, NO},
+    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, NO, CORE_APP_REJECTED, CORE_APP_WITHDRAWN, NO},
     [CORE_APP_RATED] = {NO, NO, CORE_APP_RATED, CORE_APP_APPROVED, CORE_APP_REJECTED,
                         CORE_APP_WITHDRAWN, NO},
     [CORE_APP_APPROVED] = {NO, NO, NO, NO, NO, NO, CORE_APP_DISBURSED},

@@ -2,9 +2,12 @@
  * workflow.h - the life of a loan application as a state machine.
  *
  *   draft --submit--> submitted --rate--> rated --approve--> approved --disburse--> disbursed
- *                         |                 |  \--reject--> rejected
- *                         \--approve/reject-/
+ *                         |                 \--reject--> rejected
+ *                         \--reject--> rejected
  *   draft, submitted, rated --withdraw--> withdrawn
+ *
+ * Approval needs a rating: the approved terms are judged against the rating's
+ * recommendation (application.h).
  *
  * Edits (the application, its guarantors, collateral and investigations) are
  * allowed only in draft: what a reviewer decides on cannot change under them.

@@ -1,0 +1,376 @@
+/*
+ * credit_store.c - gathering rating facts and keeping ratings (credit.h).
+ */
+#include "credit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "borrower.h"
+#include "ident.h"
+#include "json_in.h"
+#include "permission.h"
+#include "store_sql.h"
+
+static const char *const grade_names[] = {"AAA", "AA",  "A",  "BBB", "BB",
+                                          "B",   "CCC", "CC", "C",   "D"};
+
+static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error *err)
+{
+    static const char sql[] =
+        "SELECT id_number, blocklisted, birth_date, monthly_income, existing_debt, "
+        "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business "
+        "FROM borrower WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, f->app.borrower_id);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        return LD_FAIL(err, LD_ENOTFOUND, "borrower %lld does not exist",
+                       (long long)f->app.borrower_id);
+    }
+    const char *number = (const char *)sqlite3_column_text(stmt, 0);
+    /* Re-checked at rating time: a file edited through raw SQL must not pass. */
+    f->identity_valid = f->app.borrower_kind == CORE_BORROWER_INDIVIDUAL
+                            ? core_resident_id_check("id", number, f->as_of, NULL, NULL) == LD_OK
+                            : core_uscc_check("id", number, NULL) == LD_OK;
+    f->blocklisted = sqlite3_column_int(stmt, 1) != 0;
+    if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+        ld_date_parse("birth_date", (const char *)sqlite3_column_text(stmt, 2), &f->birth, NULL);
+    f->monthly_income = sqlite3_column_int64(stmt, 3);
+    f->existing_debt = sqlite3_column_int64(stmt, 4);
+    f->existing_monthly_repayment = sqlite3_column_int64(stmt, 5);
+    f->years_employed =
+        sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(stmt, 6);
+    f->industry_risk_class = sqlite3_column_int(stmt, 7);
+    f->years_in_business = sqlite3_column_int(stmt, 8);
+    sqlite3_reset(stmt);
+
+    static const char fsql[] =
+        "SELECT year, total_assets, total_liabilities, current_assets, current_liabilities, "
+        "inventory, revenue, net_profit, operating_cash_flow FROM financial_statement "
+        "WHERE borrower_id = ? ORDER BY year DESC LIMIT 2";
+    if ((stmt = core_store_stmt(store, fsql, err)) == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, f->app.borrower_id);
+    while (f->financial_count < 2 && sqlite3_step(stmt) == SQLITE_ROW) {
+        core_financials *fs = &f->financials[f->financial_count++];
+        fs->year = sqlite3_column_int(stmt, 0);
+        fs->total_assets = sqlite3_column_int64(stmt, 1);
+        fs->total_liabilities = sqlite3_column_int64(stmt, 2);
+        fs->current_assets = sqlite3_column_int64(stmt, 3);
+        fs->current_liabilities = sqlite3_column_int64(stmt, 4);
+        fs->inventory = sqlite3_column_int64(stmt, 5);
+        fs->revenue = sqlite3_column_int64(stmt, 6);
+        fs->net_profit = sqlite3_column_int64(stmt, 7);
+        fs->operating_cash_flow = sqlite3_column_int64(stmt, 8);
+    }
+    sqlite3_reset(stmt);
+    return LD_OK;
+}
+
+static ld_status read_security(core_store *store, core_credit_facts *f, ld_error *err)
+{
+    static const char gsql[] = "SELECT net_assets, outstanding_guarantees, guaranteed_amount "
+                               "FROM guarantor WHERE application_id = ? ORDER BY id";
+    sqlite3_stmt *stmt = core_store_stmt(store, gsql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, f->app.id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        if (f->guarantor_count == CORE_CREDIT_MAX_GUARANTORS) {
+            sqlite3_reset(stmt);
+            return LD_FAIL(err, LD_EINVAL, "guarantors: at most %d can be rated",
+                           CORE_CREDIT_MAX_GUARANTORS);
+        }
+        int i = f->guarantor_count++;
+        f->guarantors[i].net_assets = sqlite3_column_int64(stmt, 0);
+        f->guarantors[i].outstanding_guarantees = sqlite3_column_int64(stmt, 1);
+        f->guarantors[i].guaranteed_amount = sqlite3_column_int64(stmt, 2);
+    }
+    sqlite3_reset(stmt);
+    static const char csql[] = "SELECT type, appraised_value, prior_claims FROM collateral "
+                               "WHERE application_id = ? ORDER BY id";
+    if ((stmt = core_store_stmt(store, csql, err)) == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, f->app.id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        if (f->collateral_count == CORE_CREDIT_MAX_COLLATERAL) {
+            sqlite3_reset(stmt);
+            return LD_FAIL(err, LD_EINVAL, "collateral: at most %d items can be rated",
+                           CORE_CREDIT_MAX_COLLATERAL);
+        }
+        int i = f->collateral_count++;
+        const char *type = (const char *)sqlite3_column_text(stmt, 0);
+        for (int t = 0; t < CORE_COLLATERAL_TYPE_COUNT; t++)
+            if (strcmp(type, core_collateral_type_names[t]) == 0)
+                f->collateral[i].type = t;
+        f->collateral[i].appraised_value = sqlite3_column_int64(stmt, 1);
+        f->collateral[i].prior_claims = sqlite3_column_int64(stmt, 2);
+    }
+    sqlite3_reset(stmt);
+    return LD_OK;
+}
+
+ld_status core_credit_facts_get(core_store *store, const core_session *who, int64_t app_id,
+                                core_credit_facts *out, ld_error *err)
+{
+    core_credit_facts f;
+    memset(&f, 0, sizeof f);
+    ld_status st;
+    core_app_state next;
+    if ((st = core_perm_require(who, CORE_ACT_RATING_RUN, NULL, err)) != LD_OK ||
+        (st = core_application_get(store, app_id, &f.app, err)) != LD_OK ||
+        (st = core_borrower_require(store, who, f.app.borrower_id, CORE_ACT_RATING_RUN, err)) !=
+            LD_OK ||
+        (st = core_workflow_next(f.app.state, CORE_EV_RATE, app_id, &next, err)) != LD_OK ||
+        (st = core_product_get(store, "product", f.app.product_code, &f.product, err)) != LD_OK)
+        return st;
+    f.as_of = ld_date_today();
+    if ((st = read_borrower(store, &f, err)) != LD_OK ||
+        (st = read_security(store, &f, err)) != LD_OK)
+        return st;
+    static const char dsql[] =
+        "SELECT max(dpd), count(*) FROM borrower_dpd WHERE borrower_id = ? AND on_date >= ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, dsql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char since[LD_DATE_TEXT_MAX];
+    ld_date_format(ld_date_add_months(f.as_of, -24), since);
+    sqlite3_bind_int64(stmt, 1, f.app.borrower_id);
+    core_store_bind_text(stmt, 2, since);
+    f.worst_dpd_24m = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 1) > 0)
+        f.worst_dpd_24m = sqlite3_column_int(stmt, 0);
+    sqlite3_reset(stmt);
+    *out = f;
+    return LD_OK;
+}
+
+ld_status core_rating_save(core_store *store, const core_session *who, int64_t app_id,
+                           const core_rating_summary *s, const char *result_json,
+                           int64_t *rating_id_out, ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    static const char sql[] =
+        "INSERT INTO rating (application_id, score, grade, pd, decision, recommended_amount, "
+        "recommended_term_months, rate, fee_method, fee_amount, policy_sha256, result_json, "
+        "rated_by, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, app_id);
+    sqlite3_bind_int(stmt, 2, s->score);
+    core_store_bind_text(stmt, 3, s->grade);
+    sqlite3_bind_int64(stmt, 4, s->pd);
+    core_store_bind_text(stmt, 5, s->decision);
+    sqlite3_bind_int64(stmt, 6, s->recommended_amount);
+    sqlite3_bind_int(stmt, 7, s->recommended_term_months);
+    sqlite3_bind_int64(stmt, 8, s->rate);
+    core_store_bind_text(stmt, 9, core_fee_method_name(s->fee_method));
+    sqlite3_bind_int64(stmt, 10, s->fee_amount);
+    core_store_bind_text(stmt, 11, s->policy_sha256);
+    core_store_bind_text(stmt, 12, result_json);
+    sqlite3_bind_int64(stmt, 13, who->user_id);
+    core_store_bind_text(stmt, 14, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing the rating", err);
+    int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
+    cJSON *detail = cJSON_CreateObject();
+    core_json_put_int(detail, "rating_id", id);
+    core_json_put_int(detail, "score", s->score);
+    cJSON_AddStringToObject(detail, "grade", s->grade);
+    cJSON_AddStringToObject(detail, "decision", s->decision);
+    cJSON_AddStringToObject(detail, "policy_sha256", s->policy_sha256);
+    st = core_application_transition(store, who, app_id, CORE_EV_RATE, detail, err);
+    cJSON_Delete(detail);
+    if (st == LD_OK && rating_id_out != NULL)
+        *rating_id_out = id;
+    return st;
+}
+
+static ld_status latest_row(core_store *store, int64_t app_id, core_rating_summary *out,
+                            int64_t *rating_id, char **json, ld_error *err)
+{
+    static const char sql[] =
+        "SELECT r.id, r.score, r.grade, r.pd, r.decision, r.recommended_amount, "
+        "r.recommended_term_months, r.rate, r.fee_method, r.fee_amount, r.policy_sha256, "
+        "r.result_json, (SELECT o.grade FROM rating_override o WHERE o.rating_id = r.id "
+        "ORDER BY o.id DESC LIMIT 1) FROM rating r WHERE r.application_id = ? "
+        "ORDER BY r.id DESC LIMIT 1";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        if (rc == SQLITE_DONE)
+            return LD_FAIL(err, LD_ENOTFOUND, "application %lld has not been rated",
+                           (long long)app_id);
+        return core_store_fail(store, "reading a rating", err);
+    }
+    core_rating_summary s;
+    memset(&s, 0, sizeof s);
+    *rating_id = sqlite3_column_int64(stmt, 0);
+    s.score = sqlite3_column_int(stmt, 1);
+    snprintf(s.grade, sizeof s.grade, "%s", (const char *)sqlite3_column_text(stmt, 2));
+    s.pd = sqlite3_column_int64(stmt, 3);
+    snprintf(s.decision, sizeof s.decision, "%s", (const char *)sqlite3_column_text(stmt, 4));
+    s.recommended_amount = sqlite3_column_int64(stmt, 5);
+    s.recommended_term_months = sqlite3_column_int(stmt, 6);
+    s.rate = sqlite3_column_int64(stmt, 7);
+    const char *fee = (const char *)sqlite3_column_text(stmt, 8);
+    for (int m = CORE_FEE_NONE; m <= CORE_FEE_PER_INSTALLMENT; m++)
+        if (strcmp(fee, core_fee_method_name((core_fee_method)m)) == 0)
+            s.fee_method = (core_fee_method)m;
+    s.fee_amount = sqlite3_column_int64(stmt, 9);
+    snprintf(s.policy_sha256, sizeof s.policy_sha256, "%s",
+             (const char *)sqlite3_column_text(stmt, 10));
+    if (json != NULL)
+        *json = core_store_column_strdup(stmt, 11);
+    if (sqlite3_column_type(stmt, 12) != SQLITE_NULL)
+        snprintf(s.override_grade, sizeof s.override_grade, "%s",
+                 (const char *)sqlite3_column_text(stmt, 12));
+    sqlite3_reset(stmt);
+    *out = s;
+    return LD_OK;
+}
+
+ld_status core_rating_latest(core_store *store, int64_t app_id, core_rating_summary *out,
+                             ld_error *err)
+{
+    int64_t id;
+    return latest_row(store, app_id, out, &id, NULL, err);
+}
+
+ld_status core_rating_show(core_store *store, const core_session *who, int64_t app_id, cJSON **out,
+                           ld_error *err)
+{
+    cJSON *app = NULL;
+    ld_status st = core_application_show(store, who, app_id, &app, err);
+    if (st != LD_OK)
+        return st;
+    cJSON_Delete(app);
+    core_rating_summary s;
+    int64_t rating_id;
+    char *json = NULL;
+    if ((st = latest_row(store, app_id, &s, &rating_id, &json, err)) != LD_OK)
+        return st;
+    cJSON *result = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    if (result == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "stored rating %lld is unreadable", (long long)rating_id);
+    cJSON *top = cJSON_CreateObject();
+    core_json_put_int(top, "application_id", app_id);
+    core_json_put_int(top, "rating_id", rating_id);
+    cJSON_AddItemToObject(top, "model", result);
+    static const char osql[] =
+        "SELECT o.grade, o.reason, u.username, o.overridden_at FROM rating_override o "
+        "JOIN app_user u ON u.id = o.overridden_by WHERE o.rating_id = ? ORDER BY o.id";
+    sqlite3_stmt *stmt = core_store_stmt(store, osql, err);
+    if (stmt == NULL) {
+        cJSON_Delete(top);
+        return LD_EINTERNAL;
+    }
+    sqlite3_bind_int64(stmt, 1, rating_id);
+    cJSON *overrides = cJSON_AddArrayToObject(top, "overrides");
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "grade", (const char *)sqlite3_column_text(stmt, 0));
+        cJSON_AddStringToObject(o, "reason", (const char *)sqlite3_column_text(stmt, 1));
+        cJSON_AddStringToObject(o, "by", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(o, "at", (const char *)sqlite3_column_text(stmt, 3));
+        cJSON_AddItemToArray(overrides, o);
+    }
+    sqlite3_reset(stmt);
+    cJSON_AddStringToObject(top, "effective_grade",
+                            s.override_grade[0] ? s.override_grade : s.grade);
+    int64_t total = 0, overridden = 0;
+    core_store_query_int(store, "SELECT count(*) FROM rating", 0, &total, NULL);
+    core_store_query_int(store, "SELECT count(DISTINCT rating_id) FROM rating_override", 0,
+                         &overridden, NULL);
+    cJSON *stats = cJSON_AddObjectToObject(top, "override_statistics");
+    core_json_put_int(stats, "ratings", total);
+    core_json_put_int(stats, "overridden", overridden);
+    *out = top;
+    return LD_OK;
+}
+
+ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
+                               const char *grade, const char *reason, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_RATING_OVERRIDE, NULL, err)) != LD_OK ||
+        (st = core_application_get(store, app_id, &app, err)) != LD_OK)
+        return st;
+    if (app.state != CORE_APP_RATED)
+        return LD_FAIL(err, LD_ESTATE, "cannot override the rating of application %lld: it is %s",
+                       (long long)app_id, core_app_state_name(app.state));
+    bool known = false;
+    for (size_t i = 0; grade != NULL && i < sizeof grade_names / sizeof grade_names[0]; i++)
+        known |= strcmp(grade, grade_names[i]) == 0;
+    if (!known)
+        return LD_FAIL(err, LD_EINVAL,
+                       "grade: must be one of AAA, AA, A, BBB, BB, B, CCC, CC, C, D");
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: an override needs a written reason");
+    core_rating_summary s;
+    int64_t rating_id;
+    if ((st = latest_row(store, app_id, &s, &rating_id, NULL, err)) != LD_OK)
+        return st;
+    static const char sql[] = "INSERT INTO rating_override (rating_id, grade, reason, "
+                              "overridden_by, overridden_at) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_now_iso(now);
+    sqlite3_bind_int64(stmt, 1, rating_id);
+    core_store_bind_text(stmt, 2, grade);
+    core_store_bind_text(stmt, 3, reason);
+    sqlite3_bind_int64(stmt, 4, who->user_id);
+    core_store_bind_text(stmt, 5, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "storing the override", err);
+    cJSON *detail = cJSON_CreateObject();
+    cJSON *change = cJSON_AddObjectToObject(detail, "grade");
+    cJSON_AddStringToObject(change, "before", s.override_grade[0] ? s.override_grade : s.grade);
+    cJSON_AddStringToObject(change, "after", grade);
+    cJSON_AddStringToObject(detail, "model_grade", s.grade);
+    cJSON_AddStringToObject(detail, "reason", reason);
+    st = core_audit_record(store, who, "rating.override", "application", app_id, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}
+
+ld_status core_credit_record_dpd(core_store *store, int64_t borrower_id, ld_date on, int dpd,
+                                 ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO borrower_dpd (borrower_id, on_date, dpd) VALUES (?, ?, ?) "
+        "ON CONFLICT (borrower_id, on_date) DO UPDATE SET dpd = max(dpd, excluded.dpd)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char date[LD_DATE_TEXT_MAX];
+    sqlite3_bind_int64(stmt, 1, borrower_id);
+    core_store_bind_text(stmt, 2, ld_date_format(on, date));
+    sqlite3_bind_int(stmt, 3, dpd);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? LD_OK : core_store_fail(store, "recording days past due", err);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: once in the normal build, then again in
+# an AddressSanitizer + UndefinedBehaviorSanitizer build. Also checks that the
+# code follows .clang-format and uses none of the functions STYLE.md bans.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== format and banned functions"
+sources=$(git ls-files '*.c' '*.h' 2>/dev/null || find core rating ledger reports cli tests bench -name '*.[ch]')
+clang-format --dry-run --Werror $sources
+if grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|atol|sscanf|gets)\s*\(' $sources; then
+    echo "banned functions used (see STYLE.md)"; exit 1
+fi
+
+echo "== tests"
+ctest --test-dir build --output-on-failure -j2
+
+echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLOANDESK_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j2
+
+echo "all tests passed"
