@@ -577,13 +577,20 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
     {
         char *detail = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(row, "detail"));
         const cJSON *entity_id = cJSON_GetObjectItemCaseSensitive(row, "entity_id");
-        printf("%s  %-10s %-6s %-20s %s%s%.0f  %s\n",
+        char entity[96];
+        if (entity_id != NULL)
+            snprintf(entity, sizeof entity, "%s %lld",
+                     cJSON_GetObjectItemCaseSensitive(row, "entity")->valuestring,
+                     (long long)entity_id->valuedouble);
+        else
+            snprintf(entity, sizeof entity, "%s",
+                     cJSON_GetObjectItemCaseSensitive(row, "entity")->valuestring);
+        printf("%s  %-10s %-6s %-20s %-16s %s\n",
                cJSON_GetObjectItemCaseSensitive(row, "at")->valuestring,
                cJSON_GetObjectItemCaseSensitive(row, "user")->valuestring,
                cJSON_GetObjectItemCaseSensitive(row, "outcome")->valuestring,
-               cJSON_GetObjectItemCaseSensitive(row, "action")->valuestring,
-               cJSON_GetObjectItemCaseSensitive(row, "entity")->valuestring, entity_id ? " " : "",
-               entity_id ? entity_id->valuedouble : 0.0, detail ? detail : "");
+               cJSON_GetObjectItemCaseSensitive(row, "action")->valuestring, entity,
+               detail ? detail : "");
         cJSON_free(detail);
     }
     cJSON_Delete(rows);

@@ -822,6 +822,41 @@ ld_status core_application_transition(core_store *store, const core_session *who
     snprintf(action, sizeof action, "app.%s", core_app_event_name(event));
     st = core_audit_record(store, who, action, "application", id, record, err);
     cJSON_Delete(record);
+    if (st != LD_OK)
+        return st;
+    /* The decision also goes to the ledger, in integers (DESIGN.md "Ledger entries"). */
+    cJSON *fields = cJSON_CreateObject();
+    core_json_put_int(fields, "application_id", id);
+    core_json_put_int(fields, "borrower_id", app.borrower_id);
+    cJSON_AddStringToObject(fields, "from", core_app_state_name(app.state));
+    cJSON_AddStringToObject(fields, "to", core_app_state_name(next));
+    core_json_put_int(fields, "user_id", who->user_id);
+    cJSON_AddStringToObject(fields, "user", who->username);
+    core_json_put_int(fields, "amount", app.amount);
+    if (event == CORE_EV_APPROVE) {
+        core_application approved;
+        if ((st = core_application_get(store, id, &approved, err)) != LD_OK) {
+            cJSON_Delete(fields);
+            return st;
+        }
+        core_json_put_int(fields, "approved_amount", approved.approved_amount);
+        core_json_put_int(fields, "approved_term_months", approved.approved_term_months);
+        core_json_put_int(fields, "approved_rate", approved.approved_rate);
+        cJSON_AddStringToObject(fields, "fee_method", core_fee_method_name(approved.fee_method));
+        core_json_put_int(fields, "fee_amount", approved.fee_amount);
+    }
+    const cJSON *extra;
+    cJSON_ArrayForEach(extra, detail)
+    {
+        /* Rating facts (score, grade, policy hash) and reasons travel with the entry. */
+        if (cJSON_IsString(extra) || (cJSON_IsNumber(extra) && extra->valuedouble ==
+                                                                   (double)(int64_t)extra->valuedouble))
+            cJSON_AddItemToObject(fields, extra->string, cJSON_Duplicate(extra, 0));
+    }
+    char type[40];
+    snprintf(type, sizeof type, "application.%s", core_app_event_name(event));
+    st = core_event_emit(store, type, fields, err);
+    cJSON_Delete(fields);
     return st;
 }
 

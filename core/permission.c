@@ -64,7 +64,7 @@ ld_status core_perm_require(const core_session *who, core_action action,
                             const core_customer_scope *scope, ld_error *err)
 {
     if (!allowed[action][who->role])
-        return LD_FAIL(err, LD_EPERM, "permission denied: a %s may not %s",
+        return LD_FAIL(err, LD_EPERM, "permission denied: the %s role may not %s",
                        core_role_name(who->role), core_action_name(action));
     if (scope == NULL || !customer_bound(action))
         return LD_OK;

@@ -21,6 +21,8 @@
 
 struct core_store {
     sqlite3 *db;
+    core_event_sink event_sink;
+    void *event_context;
     void *config_cache;
     void (*config_cache_free)(void *);
     int cached;
@@ -341,4 +343,24 @@ out:
             core_store_rollback(store);
     }
     return st;
+}
+
+void core_store_set_event_sink(core_store *store, core_event_sink sink, void *context)
+{
+    store->event_sink = sink;
+    store->event_context = context;
+}
+
+bool core_store_has_event_sink(const core_store *store)
+{
+    return store->event_sink != NULL;
+}
+
+ld_status core_event_emit(core_store *store, const char *type, const struct cJSON *fields,
+                          ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK || store->event_sink == NULL)
+        return st;
+    return store->event_sink(store->event_context, type, fields, err);
 }

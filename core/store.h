@@ -45,4 +45,20 @@ bool core_store_in_transaction(const core_store *store);
 /* LD_EINTERNAL unless a transaction is open: the guard of every write path. */
 ld_status core_store_require_transaction(const core_store *store, ld_error *err);
 
+/* Events: workflow decisions that must also reach the tamper-evident ledger
+ * (submission, rating, approval, rejection, withdrawal, signed reports). Core
+ * emits them inside the command's transaction; the ledger module, attached by
+ * the front end, appends them to its log in that same transaction, so a
+ * decision and its log entry commit or vanish together. fields holds integers
+ * and strings only (money in fen, rates in millionths). A sink's failure fails
+ * the command. Without a sink (unit tests of core alone) events go nowhere. */
+struct cJSON;
+typedef ld_status (*core_event_sink)(void *context, const char *type,
+                                     const struct cJSON *fields, ld_error *err);
+
+void core_store_set_event_sink(core_store *store, core_event_sink sink, void *context);
+bool core_store_has_event_sink(const core_store *store);
+ld_status core_event_emit(core_store *store, const char *type, const struct cJSON *fields,
+                          ld_error *err);
+
 #endif

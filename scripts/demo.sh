@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The whole flow of loandesk on a fresh database in demo/: accounts for every
+# role, borrowers, applications with guarantors, collateral and pre-loan
+# investigations, rating, four-eyes approval and rejection, and the audit trail.
+# Ends by saying what it made and how to go on by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+
+root=$(pwd)
+L="$root/build/loandesk"
+D="$root/scripts/demo"
+rm -rf demo
+mkdir -p demo
+export LOANDESK_DB="$root/demo/loandesk.db"
+export LOANDESK_TODAY=""
+unset LOANDESK_TODAY
+
+ADMIN_PW=Admin2026pass
+declare -A PW=([chen]=Chen2026pass [liu]=Liu2026pass [wang]=Wang2026pass
+               [zhao]=Zhao2026pass [sun]=Sun2026pass)
+
+step() { printf '\n== %s\n' "$*"; }
+as() { local who=$1; shift; LOANDESK_USER=$who LOANDESK_PASSWORD=${PW[$who]} "$L" "$@"; }
+admin() { LOANDESK_USER=admin LOANDESK_PASSWORD=$ADMIN_PW "$L" "$@"; }
+# Runs a command that must be refused, and shows the refusal.
+refused() {
+    local rc=0
+    "$@" || rc=$?
+    [ "$rc" -ne 0 ] || { echo "expected a refusal"; exit 1; }
+    echo "(refused as expected, exit code $rc)"
+}
+
+step "initialise the database, the institution's CA and the admin account"
+LOANDESK_PASSWORD=$ADMIN_PW "$L" init --admin admin --institution "示范商业银行"
+admin pki ca-cert >demo/ca.pem
+
+step "accounts for every role"
+LOANDESK_NEW_PASSWORD=${PW[chen]} admin user add --username chen --name 陈晓 --role officer
+LOANDESK_NEW_PASSWORD=${PW[liu]} admin user add --username liu --name 刘洋 --role officer
+LOANDESK_NEW_PASSWORD=${PW[wang]} admin user add --username wang --name 王敏 --role reviewer
+LOANDESK_NEW_PASSWORD=${PW[zhao]} admin user add --username zhao --name 赵强 --role manager
+LOANDESK_NEW_PASSWORD=${PW[sun]} admin user add --username sun --name 孙丽 --role auditor
+admin user list
+
+step "officers register borrowers"
+as chen borrower add --json "$D/borrower-zhang.json"
+as chen borrower add --json "$D/borrower-huaxin.json"
+as liu borrower add --json "$D/borrower-wang.json"
+as chen borrower list
+echo "-- another officer may not read chen's customer:"
+refused as liu borrower show 1
+
+step "applications with guarantors, collateral and pre-loan investigations"
+as chen app create --json "$D/app-zhang.json"
+as chen app create --json "$D/app-huaxin.json"
+as liu app create --json "$D/app-wang.json"
+for app in 1 2; do as chen app submit $app; done
+as liu app submit 3
+as chen app show 2
+
+step "rating: scorecard, grade, recommended terms and reason codes"
+as chen rate 1
+as wang rate 2
+as wang rate 3
+as wang rating show 2 --json >demo/rating-2.json
+echo "full rating of application 2 written to demo/rating-2.json"
+
+step "four-eyes approval within authority"
+echo "-- the officer who prepared the file may not approve it:"
+refused as chen app approve 1
+as wang app approve 1
+echo "-- 5,000,000.00 is above the reviewer's authority of 1,000,000.00:"
+refused as wang app approve 2
+as zhao app approve 2 --reason "授信额度内，担保充足"
+as wang app reject 3 --reason "负债收入比过高，第一还款来源不足"
+as zhao app list
+
+step "the audit trail (auditor)"
+as sun audit list --limit 15
+
+cat <<EOF2
+
+== done
+Database:      demo/loandesk.db
+CA certificate: demo/ca.pem
+Rating:        demo/rating-2.json
+Accounts (user / password / role):
+  admin / $ADMIN_PW / admin
+  chen / ${PW[chen]} / officer
+  liu / ${PW[liu]} / officer
+  wang / ${PW[wang]} / reviewer
+  zhao / ${PW[zhao]} / manager
+  sun / ${PW[sun]} / auditor
+Go on by hand, e.g.:
+  export LOANDESK_DB=demo/loandesk.db LOANDESK_USER=chen LOANDESK_PASSWORD=${PW[chen]}
+  build/loandesk app list
+  build/loandesk help
+EOF2
