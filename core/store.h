@@ -53,8 +53,8 @@ ld_status core_store_require_transaction(const core_store *store, ld_error *err)
  * and strings only (money in fen, rates in millionths). A sink's failure fails
  * the command. Without a sink (unit tests of core alone) events go nowhere. */
 struct cJSON;
-typedef ld_status (*core_event_sink)(void *context, const char *type,
-                                     const struct cJSON *fields, ld_error *err);
+typedef ld_status (*core_event_sink)(void *context, const char *type, const struct cJSON *fields,
+                                     ld_error *err);
 
 void core_store_set_event_sink(core_store *store, core_event_sink sink, void *context);
 bool core_store_has_event_sink(const core_store *store);
