@@ -167,7 +167,10 @@ const char *const core_schema_migrations[] = {
     "  issued_at INTEGER NOT NULL,"
     "  revoked_at INTEGER"
     ");"
-    "CREATE INDEX pki_identity_by_user ON pki_identity(user_id);"
+    "CREATE INDEX pki_identity_by_user ON pki_identity(user_id);",
+
+    /* 2: ratings beside the policy that made them, overrides, and repayment
+     * history (days past due) for later ratings */
     "CREATE TABLE rating ("
     "  id INTEGER PRIMARY KEY,"
     "  application_id INTEGER NOT NULL REFERENCES application(id),"

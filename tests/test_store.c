@@ -1,0 +1,183 @@
+/*
+ * test_store.c - the database file's life: a new file gets the whole schema, an
+ * older file is upgraded step by step, a newer one is refused, and a module's
+ * own tables are versioned the same way.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "store.h"
+#include "store_sql.h"
+
+static char db_path[64];
+
+static void make_path(void)
+{
+    snprintf(db_path, sizeof db_path, "/tmp/loandesk-store-XXXXXX");
+    int fd = mkstemp(db_path);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    unlink(db_path);
+}
+
+static void remove_db(void)
+{
+    char path[96];
+    unlink(db_path);
+    snprintf(path, sizeof path, "%s-wal", db_path);
+    unlink(path);
+    snprintf(path, sizeof path, "%s-shm", db_path);
+    unlink(path);
+}
+
+static int64_t raw_int(const char *sql)
+{
+    sqlite3 *db = NULL;
+    int64_t value = -1;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_open(db_path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+}
+
+/* The journal mode persists in the file: WAL once the store has opened it. */
+static bool file_is_wal(void)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    bool wal = false;
+    if (sqlite3_open(db_path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        wal = strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return wal;
+}
+
+static void raw_exec(const char *sql)
+{
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(db_path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void new_file_gets_the_whole_schema_in_wal_mode(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    CHECK_INT(raw_int("PRAGMA user_version"), core_store_schema_version());
+    CHECK(core_store_schema_version() >= 2);
+    CHECK(file_is_wal());
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 1);
+    remove_db();
+}
+
+static void older_file_is_upgraded(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    /* Turn the file back into a version 1 database: version 2 added ratings. */
+    raw_exec("DROP TABLE rating_override; DROP TABLE rating; DROP TABLE borrower_dpd; "
+             "PRAGMA user_version = 1;");
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 0);
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    CHECK_INT(raw_int("PRAGMA user_version"), core_store_schema_version());
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 1);
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'borrower_dpd'"), 1);
+    remove_db();
+}
+
+static void newer_file_is_refused_and_left_alone(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", core_store_schema_version() + 1);
+    raw_exec(sql);
+    store = NULL;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_ESTATE);
+    CHECK(store == NULL);
+    CHECK_CONTAINS(err.message, "newer than this loandesk supports");
+    CHECK_INT(raw_int("PRAGMA user_version"), core_store_schema_version() + 1);
+    remove_db();
+}
+
+static void missing_file_is_not_created_by_open_existing(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open_existing(db_path, &store, &err), LD_ENOTFOUND);
+    CHECK_CONTAINS(err.message, "loandesk init");
+    CHECK(access(db_path, F_OK) != 0);
+}
+
+static void module_schema_is_versioned(void)
+{
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(":memory:", &store, &err), LD_OK);
+    static const char *const steps[] = {"CREATE TABLE widget (id INTEGER PRIMARY KEY)",
+                                        "ALTER TABLE widget ADD COLUMN name TEXT"};
+    CHECK_INT(core_store_migrate_module(store, "widgets", steps, 1, &err), LD_OK);
+    int64_t version = 0;
+    CHECK_INT(core_store_query_int(store,
+                                   "SELECT version FROM module_schema WHERE module = 'widgets'", 0,
+                                   &version, &err),
+              LD_OK);
+    CHECK_INT(version, 1);
+    CHECK_INT(core_store_migrate_module(store, "widgets", steps, 2, &err), LD_OK);
+    CHECK_INT(core_store_exec(store, "INSERT INTO widget (name) VALUES ('x')", &err), LD_OK);
+    /* a program that knows fewer steps than the file has refuses it */
+    CHECK_INT(core_store_migrate_module(store, "widgets", steps, 1, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "newer");
+    core_store_close(store);
+}
+
+static void writes_need_a_transaction(void)
+{
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(":memory:", &store, &err), LD_OK);
+    CHECK_INT(core_store_require_transaction(store, &err), LD_EINTERNAL);
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK(core_store_in_transaction(store));
+    CHECK_INT(core_store_require_transaction(store, &err), LD_OK);
+    core_store_rollback(store);
+    CHECK(!core_store_in_transaction(store));
+    core_store_close(store);
+}
+
+static const check_case cases[] = {
+    {"new_file_gets_the_whole_schema_in_wal_mode", new_file_gets_the_whole_schema_in_wal_mode},
+    {"older_file_is_upgraded", older_file_is_upgraded},
+    {"newer_file_is_refused_and_left_alone", newer_file_is_refused_and_left_alone},
+    {"missing_file_is_not_created_by_open_existing", missing_file_is_not_created_by_open_existing},
+    {"module_schema_is_versioned", module_schema_is_versioned},
+    {"writes_need_a_transaction", writes_need_a_transaction},
+};
+
+int main(int argc, char **argv)
+{
+    return CHECK_RUN(argc, argv, cases);
+}
