@@ -24,6 +24,12 @@
  * inside a transaction, the caller must roll the transaction back. The handle
  * keeps no state between calls beyond prepared statements, so a rolled-back
  * append leaves nothing stale behind.
+ *
+ * Speed depends on the connection: every sqlite3_step and sqlite3_column_*
+ * takes the connection mutex in SQLite's default serialized mode, which costs
+ * appends about a third of their rate and verify_all a fifth. A process that
+ * uses each connection from one thread should open it with
+ * SQLITE_OPEN_NOMUTEX (see bench/bench_log.c for the settings measured).
  */
 #ifndef LEDGER_LOG_H
 #define LEDGER_LOG_H
