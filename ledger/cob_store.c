@@ -1,0 +1,315 @@
+/*
+ * cob_store.c - the close of business (loan.h, ledger_cob_run).
+ *
+ * One pass over the loan table in id order with cached prepared statements:
+ * each active loan behind the date is closed day by day (loan_calc.h) and its
+ * row written once; an installment row is read only when one falls due. The
+ * journal gets one entry per product per day, summed in memory, never a row
+ * per loan per day. The log gets an entry per loan only when it falls overdue
+ * or changes category, and one summary entry carrying the day's totals, the
+ * journal it posted and the digest of every loan's state (loan_int.h), which
+ * `ledger verify` recomputes. A date already closed changes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "json_in.h"
+#include "ledger_events.h"
+#include "ledger_verify.h"
+#include "loan.h"
+#include "loan_int.h"
+#include "log.h"
+#include "permission.h"
+#include "policy.h"
+#include "store_sql.h"
+
+#define COB_PRODUCTS_MAX 64
+
+typedef struct cob_sums {
+    char products[COB_PRODUCTS_MAX][32];
+    int product_count;
+    ld_date first_day;
+    int64_t days;
+    ledger_day_sums *sums; /* [product][day - first_day] */
+} cob_sums;
+
+static int product_index(cob_sums *c, const char *code)
+{
+    for (int i = 0; i < c->product_count; i++)
+        if (strcmp(c->products[i], code) == 0)
+            return i;
+    if (c->product_count == COB_PRODUCTS_MAX)
+        return -1;
+    snprintf(c->products[c->product_count], sizeof c->products[0], "%s", code);
+    return c->product_count++;
+}
+
+static ld_status loan_event(ledger_log *log, const char *type, int64_t loan_id, ld_date day,
+                            const ledger_loan_state *s, int from, ld_error *err)
+{
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddNumberToObject(fields, "loan", (double)loan_id);
+    core_json_put_date(fields, "date", day);
+    cJSON_AddNumberToObject(fields, "dpd", (double)s->dpd);
+    if (from >= 0) {
+        cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
+        cJSON_AddStringToObject(fields, "to", ledger_category_name(s->category));
+    }
+    ld_status st = ledger_event_append_to(log, type, fields, NULL, err);
+    cJSON_Delete(fields);
+    return st;
+}
+
+ld_status ledger_cob_run(core_store *store, const core_session *who, const ledger_cob_options *opt,
+                         ledger_cob_result *out, ld_error *err)
+{
+    ld_status st;
+    ld_date last;
+    const core_policy_terms *policy;
+    ledger_cob_result result;
+    memset(&result, 0, sizeof result);
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
+        (st = ledger_loan_migrate(store, err)) != LD_OK ||
+        (st = ledger_cob_last(store, &last, err)) != LD_OK ||
+        (st = core_policy_terms_get(store, &policy, err)) != LD_OK)
+        return st;
+    char text[LD_DATE_TEXT_MAX];
+    if (last != LEDGER_NO_DATE && opt->date < last)
+        return LD_FAIL(err, LD_ESTATE, "date: business is closed through %s already",
+                       ld_date_format(last, text));
+    if (last == opt->date) {
+        result.already_closed = true;
+        *out = result;
+        return LD_OK;
+    }
+    ledger_loan_terms terms;
+    memset(&terms, 0, sizeof terms);
+    for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++)
+        terms.inspection_every_days[c] = policy->inspection_every_days[c];
+    int64_t first_day = 0, total = 0;
+    if ((st = core_store_query_int(store,
+                                   "SELECT coalesce(min(accrued_through), 0) + 1 FROM loan "
+                                   "WHERE status = 0 AND accrued_through < ?",
+                                   opt->date, &first_day, err)) != LD_OK ||
+        (st = core_store_query_int(store, "SELECT count(*) FROM loan", 0, &total, err)) != LD_OK)
+        return st;
+    cob_sums agg;
+    memset(&agg, 0, sizeof agg);
+    agg.first_day = (ld_date)first_day;
+    agg.days = first_day > opt->date ? 1 : opt->date - first_day + 1;
+    ledger_state_digest *digest = NULL;
+    ledger_posting posting = {cJSON_CreateArray()};
+    cJSON *summary = cJSON_CreateObject();
+    static const char scan_sql[] =
+        "SELECT id, product, rate, penalty_rate, status, accrued_through, principal, "
+        "principal_due, interest_due, fee_due, accrued, penalty, compound, penalty_daily, "
+        "compound_daily, next_number, next_due, next_principal, next_interest, next_fee, "
+        "oldest_unpaid_due, dpd, floor, manual, category, next_inspection FROM loan ORDER BY id";
+    static const char next_sql[] =
+        "SELECT number, due, principal, interest, fee FROM loan_installment "
+        "WHERE loan_id = ? AND number = ?";
+    static const char update_sql[] =
+        "UPDATE loan SET accrued_through = ?, principal_due = ?, interest_due = ?, fee_due = ?, "
+        "accrued = ?, penalty = ?, compound = ?, penalty_daily = ?, compound_daily = ?, "
+        "next_number = ?, next_due = ?, next_principal = ?, next_interest = ?, next_fee = ?, "
+        "oldest_unpaid_due = ?, dpd = ?, floor = ?, category = ?, next_inspection = ? "
+        "WHERE id = ?";
+    sqlite3_stmt *scan = NULL;
+    /* Nothing else uses these statements while the scan runs; prepared here
+     * so that the cache's reset of one cannot disturb the open scan. */
+    sqlite3_stmt *next_stmt = NULL, *update = NULL;
+    sqlite3 *db = core_store_db(store);
+    ledger_log *log = NULL;
+    agg.sums = calloc((size_t)agg.days * COB_PRODUCTS_MAX, sizeof *agg.sums);
+    if (agg.sums == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory for %lld days of totals",
+                     (long long)agg.days);
+        goto out;
+    }
+    if ((st = ledger_state_digest_new(&digest, err)) != LD_OK ||
+        (st = ledger_log_open(db, &log, err)) != LD_OK)
+        goto out;
+    if (sqlite3_prepare_v2(db, scan_sql, -1, &scan, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, next_sql, -1, &next_stmt, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, update_sql, -1, &update, NULL) != SQLITE_OK) {
+        st = core_store_fail(store, "preparing the close of business", err);
+        goto out;
+    }
+    int rc;
+    int64_t done = 0;
+    while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(scan, 0);
+        ledger_loan_state s;
+        int i = 4;
+        s.status = (ledger_loan_status)sqlite3_column_int(scan, i++);
+        s.accrued_through = (ld_date)sqlite3_column_int64(scan, i++);
+        s.principal = sqlite3_column_int64(scan, i++);
+        s.principal_due = sqlite3_column_int64(scan, i++);
+        s.interest_due = sqlite3_column_int64(scan, i++);
+        s.fee_due = sqlite3_column_int64(scan, i++);
+        s.accrued = sqlite3_column_int64(scan, i++);
+        s.penalty = sqlite3_column_int64(scan, i++);
+        s.compound = sqlite3_column_int64(scan, i++);
+        s.penalty_daily = sqlite3_column_int64(scan, i++);
+        s.compound_daily = sqlite3_column_int64(scan, i++);
+        s.next_number = sqlite3_column_int(scan, i++);
+        s.next_due = (ld_date)sqlite3_column_int64(scan, i++);
+        s.next_principal = sqlite3_column_int64(scan, i++);
+        s.next_interest = sqlite3_column_int64(scan, i++);
+        s.next_fee = sqlite3_column_int64(scan, i++);
+        s.oldest_unpaid_due = (ld_date)sqlite3_column_int64(scan, i++);
+        s.dpd = sqlite3_column_int64(scan, i++);
+        s.floor = sqlite3_column_int(scan, i++);
+        s.manual = sqlite3_column_int(scan, i++);
+        s.category = sqlite3_column_int(scan, i++);
+        s.next_inspection = (ld_date)sqlite3_column_int64(scan, i++);
+        if (s.status == LEDGER_LOAN_ACTIVE && s.accrued_through < opt->date) {
+            int product = product_index(&agg, (const char *)sqlite3_column_text(scan, 1));
+            if (product < 0) {
+                st = LD_FAIL(err, LD_EINTERNAL, "more than %d products", COB_PRODUCTS_MAX);
+                goto out;
+            }
+            terms.rate = sqlite3_column_int64(scan, 2);
+            terms.penalty_rate = sqlite3_column_int64(scan, 3);
+            result.loans++;
+            while (s.accrued_through < opt->date) {
+                ld_date day = s.accrued_through + 1;
+                int falling = s.next_number;
+                ledger_day_result r;
+                if ((st = ledger_loan_day(&s, &terms, day, &r, err)) != LD_OK) {
+                    ld_error_prefix(err, "loan %lld", (long long)id);
+                    goto out;
+                }
+                ledger_day_sums_add(&agg.sums[(day - agg.first_day) * COB_PRODUCTS_MAX + product],
+                                    &r, s.category, s.principal);
+                result.loan_days++;
+                if (r.fell_due) {
+                    sqlite3_bind_int64(next_stmt, 1, id);
+                    sqlite3_bind_int(next_stmt, 2, falling + 1);
+                    rc = sqlite3_step(next_stmt);
+                    if (rc == SQLITE_ROW)
+                        ledger_loan_set_next(&s, sqlite3_column_int(next_stmt, 0),
+                                             (ld_date)sqlite3_column_int64(next_stmt, 1),
+                                             sqlite3_column_int64(next_stmt, 2),
+                                             sqlite3_column_int64(next_stmt, 3),
+                                             sqlite3_column_int64(next_stmt, 4));
+                    else
+                        ledger_loan_set_next(&s, 0, LEDGER_NO_DATE, 0, 0, 0);
+                    sqlite3_reset(next_stmt);
+                    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                        st = core_store_fail(store, "reading the next installment", err);
+                        goto out;
+                    }
+                }
+                if (r.became_overdue) {
+                    result.newly_overdue++;
+                    if ((st = loan_event(log, "loan.overdue", id, day, &s, -1, err)) != LD_OK)
+                        goto out;
+                }
+                if (s.category != r.category_before) {
+                    result.category_changes++;
+                    if ((st = loan_event(log, "loan.category", id, day, &s, r.category_before,
+                                         err)) != LD_OK)
+                        goto out;
+                }
+            }
+            int64_t v[] = {
+                s.accrued_through, s.principal_due, s.interest_due,      s.fee_due,
+                s.accrued,         s.penalty,       s.compound,          s.penalty_daily,
+                s.compound_daily,  s.next_number,   s.next_due,          s.next_principal,
+                s.next_interest,   s.next_fee,      s.oldest_unpaid_due, s.dpd,
+                s.floor,           s.category,      s.next_inspection,   id};
+            for (int k = 0; k < (int)(sizeof v / sizeof v[0]); k++)
+                sqlite3_bind_int64(update, k + 1, v[k]);
+            rc = sqlite3_step(update);
+            sqlite3_reset(update);
+            if (rc != SQLITE_DONE) {
+                st = core_store_fail(store, "updating a loan at close of business", err);
+                goto out;
+            }
+        }
+        if ((st = ledger_state_digest_add(digest, id, &s, err)) != LD_OK)
+            goto out;
+        if (opt->progress != NULL && (++done & 0xffff) == 0)
+            opt->progress(opt->progress_ctx, done, total);
+    }
+    if (rc != SQLITE_DONE) {
+        st = core_store_fail(store, "scanning loans", err);
+        goto out;
+    }
+    if (opt->progress != NULL)
+        opt->progress(opt->progress_ctx, total, total);
+    /* The journal: one entry per product per day. */
+    cJSON *totals = cJSON_AddArrayToObject(summary, "products");
+    for (int64_t d = 0; d < agg.days; d++) {
+        for (int p = 0; p < agg.product_count; p++) {
+            const ledger_day_sums *sums = &agg.sums[d * COB_PRODUCTS_MAX + p];
+            if (sums->loans == 0)
+                continue;
+            ledger_jlines lines;
+            ledger_day_sums_lines(sums, &lines);
+            int64_t before = cJSON_GetArraySize(posting.entries);
+            if ((st = ledger_journal_post(store, &posting, agg.first_day + (ld_date)d, "accrual", 0,
+                                          agg.products[p], &lines, err)) != LD_OK)
+                goto out;
+            result.journal_entries += cJSON_GetArraySize(posting.entries) - before;
+            cJSON *row = cJSON_CreateObject();
+            cJSON_AddStringToObject(row, "product", agg.products[p]);
+            core_json_put_date(row, "date", agg.first_day + (ld_date)d);
+            cJSON_AddNumberToObject(row, "loans", (double)sums->loans);
+            cJSON_AddNumberToObject(row, "interest_accrued", (double)sums->interest_accrued);
+            cJSON_AddNumberToObject(row, "interest_fell_due", (double)sums->interest_fell_due);
+            cJSON_AddNumberToObject(row, "penalty", (double)sums->penalty);
+            cJSON_AddNumberToObject(row, "compound", (double)sums->compound);
+            cJSON_AddItemToArray(totals, row);
+        }
+    }
+    if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK)
+        goto out;
+    ledger_hash root;
+    char hex[LEDGER_HASH_HEX];
+    if ((st = ledger_state_digest_finish(digest, &root, err)) != LD_OK)
+        goto out;
+    core_json_put_date(summary, "date", opt->date);
+    if (last != LEDGER_NO_DATE)
+        core_json_put_date(summary, "previous", last);
+    cJSON_AddNumberToObject(summary, "loans", (double)result.loans);
+    cJSON_AddNumberToObject(summary, "loans_total", (double)total);
+    cJSON_AddNumberToObject(summary, "newly_overdue", (double)result.newly_overdue);
+    cJSON_AddNumberToObject(summary, "category_changes", (double)result.category_changes);
+    cJSON_AddStringToObject(summary, "state_digest", ledger_hash_to_hex(&root, hex));
+    cJSON_AddStringToObject(summary, "by", who->username);
+    cJSON_AddItemToObject(summary, "journal", posting.entries);
+    posting.entries = NULL;
+    if ((st = ledger_event_append_to(log, "cob", summary, &result.log_seq, err)) != LD_OK ||
+        (st = ledger_cob_record(store, opt->date, result.loans, result.log_seq, err)) != LD_OK)
+        goto out;
+    cJSON *detail = cJSON_CreateObject();
+    core_json_put_date(detail, "date", opt->date);
+    core_json_put_int(detail, "loans", result.loans);
+    core_json_put_int(detail, "log_seq", (int64_t)result.log_seq);
+    st = core_audit_record(store, who, "ledger.cob", "ledger", 0, detail, err);
+    cJSON_Delete(detail);
+    if (st != LD_OK)
+        goto out;
+    if (opt->institution_password != NULL) {
+        ledger_checkpoint cp;
+        if ((st = ledger_checkpoint_make(store, who, opt->institution_password, &cp, err)) != LD_OK)
+            goto out;
+        result.checkpoint_size = cp.size;
+    }
+    *out = result;
+out:
+    ledger_log_close(log);
+    sqlite3_finalize(scan);
+    sqlite3_finalize(next_stmt);
+    sqlite3_finalize(update);
+    ledger_state_digest_free(digest);
+    cJSON_Delete(posting.entries);
+    cJSON_Delete(summary);
+    free(agg.sums);
+    return st;
+}

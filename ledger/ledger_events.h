@@ -1,0 +1,40 @@
+/*
+ * ledger_events.h - appending workflow and financial events to the
+ * tamper-evident log (log.h), for every module's decisions.
+ *
+ * An entry is the canonical JSON (RFC 8785, integers only: money in fen, rates
+ * in millionths, dates as "YYYY-MM-DD" strings) of
+ *
+ *     {"type": TYPE, "time": UNIX_SECONDS, ...fields}
+ *
+ * The entry's number is its position in the log (log.h), so it carries no
+ * sequence field of its own; "time" is when it was recorded (UTC seconds;
+ * $LOANDESK_NOW pins it for reproducible runs). Types used so far:
+ * loan.disburse, loan.repay, loan.settle, loan.classify, loan.write_off,
+ * loan.overdue, loan.category, cob (the ledger) and app.submit, app.rate,
+ * app.approve, app.reject, report.sign (the other modules).
+ *
+ * The append joins the caller's transaction: the entry commits or vanishes
+ * with the change it records.
+ */
+#ifndef LEDGER_EVENTS_H
+#define LEDGER_EVENTS_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ld_error.h"
+#include "store.h"
+
+/* Appends one event. fields (an object, may be NULL) is copied, not taken;
+ * it must not hold "type" or "time", and every number in it must be an
+ * integer (LD_EINVAL naming the field otherwise). LD_EINTERNAL without a
+ * transaction or on SQLite failure. */
+ld_status ledger_event_append(core_store *store, const char *type, const cJSON *fields,
+                              ld_error *err);
+
+/* The time events are stamped with: $LOANDESK_NOW (seconds) when set, else now. */
+time_t ledger_event_now(void);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * loan.h - the loan ledger (贷款台帐): loans made from approved applications,
+ * repayments, settlement, classification, write-off and the close of
+ * business, each recorded in the journal (journal.h), the audit trail and the
+ * tamper-evident log (ledger_events.h) in the caller's one transaction.
+ *
+ * Dates: a loan is kept "at the end of day accrued_through" (loan_calc.h). A
+ * payment dated D first brings its loan to the end of D (the day's interest
+ * and penalty included) and is applied after it. Dates before the last close
+ * of business, or before the day the loan is closed through, are refused
+ * (LD_ESTATE) unless a back-dated correction is asked for with a reason: it is
+ * then applied to the balances as they stand and recorded as back-dated with
+ * its value date, without recomputing the penalty already accrued.
+ *
+ * Errors common to all: LD_EPERM (the role or customer scope forbids it),
+ * LD_ENOTFOUND (no such loan or application), LD_ESTATE (wrong state: not
+ * approved, not active, not 损失 for a write-off), LD_EINVAL (bad amount, date
+ * or category, naming the field), LD_EINTERNAL (no transaction, SQLite).
+ */
+#ifndef LEDGER_LOAN_H
+#define LEDGER_LOAN_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "ld_error.h"
+#include "loan_calc.h"
+#include "money.h"
+#include "session.h"
+#include "store.h"
+
+/* Turns approved application app_id into a loan disbursed on date (manager):
+ * the approved amount, term and rate, the application's method and period,
+ * its fee method (upfront: fee income at disbursement; per installment: a fee
+ * due with each installment). contract_no NULL makes "HT<yyyymmdd>-<app>".
+ * The application moves to disbursed. */
+ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64_t app_id,
+                               ld_date date, const char *contract_no, int64_t *loan_id_out,
+                               ld_error *err);
+
+typedef struct ledger_repay_request {
+    ld_money amount;
+    ld_date date;
+    bool backdated;     /* allow a date before the last close of business */
+    const char *reason; /* required with backdated */
+} ledger_repay_request;
+
+/* Records a repayment (the customer's officer, or a manager), allocated as
+ * DESIGN.md says; a payment beyond what is due prepays principal and rebuilds
+ * the schedule by the product's rule. LD_EINVAL when the amount exceeds the
+ * payoff (use settle). *out (may be NULL) gets the allocation. */
+ld_status ledger_loan_repay(core_store *store, const core_session *who, int64_t loan_id,
+                            const ledger_repay_request *request, ledger_allocation *out,
+                            ld_error *err);
+
+/* Takes the full payoff on date and closes the loan as settled; *paid_out the
+ * amount taken. */
+ld_status ledger_loan_settle(core_store *store, const core_session *who, int64_t loan_id,
+                             ld_date date, ld_money *paid_out, ld_error *err);
+
+/* A reviewer's or manager's category: never better than the DPD floor
+ * (LD_EINVAL); the floor itself clears an earlier manual category. */
+ld_status ledger_loan_classify(core_store *store, const core_session *who, int64_t loan_id,
+                               ledger_category category, const char *reason, ld_error *err);
+
+/* Writes off a 损失 loan (manager): its balances leave the books through the
+ * write-off loss account. */
+ld_status ledger_loan_write_off(core_store *store, const core_session *who, int64_t loan_id,
+                                const char *reason, ld_error *err);
+
+/* The loan with balances, schedule (what was paid against each installment),
+ * repayments, DPD, category and next inspection, for whoever may read the
+ * customer. Money as decimal strings. */
+ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
+                           ld_error *err);
+
+/* The loan id made from an application; LD_ENOTFOUND. */
+ld_status ledger_loan_by_application(core_store *store, int64_t app_id, int64_t *out,
+                                     ld_error *err);
+
+/* ---- Close of business ------------------------------------------------------- */
+
+typedef struct ledger_cob_options {
+    ld_date date;
+    const char *institution_password; /* unlocks the checkpoint key; NULL: no checkpoint */
+    void (*progress)(void *ctx, int64_t done, int64_t total);
+    void *progress_ctx;
+} ledger_cob_options;
+
+typedef struct ledger_cob_result {
+    bool already_closed; /* the date was closed before: nothing changed */
+    int64_t loans;       /* active loans brought to the date */
+    int64_t loan_days;   /* loan-days closed */
+    int64_t newly_overdue, category_changes;
+    int64_t journal_entries;
+    uint64_t log_seq;         /* the summary entry */
+    uint64_t checkpoint_size; /* 0 without a checkpoint */
+} ledger_cob_result;
+
+/* Brings every active loan day by day to options->date (manager), posts the
+ * accrual journal per product per day, appends per-loan entries for loans that
+ * fall overdue or change category and one summary entry carrying the state
+ * digest of all loans, and ends with a signed checkpoint. The same date again
+ * changes nothing; an earlier date is LD_ESTATE. */
+ld_status ledger_cob_run(core_store *store, const core_session *who,
+                         const ledger_cob_options *options, ledger_cob_result *out, ld_error *err);
+
+#endif

@@ -1,0 +1,699 @@
+/*
+ * loan_ops.c - the loan ledger's operations (loan.h): permission checks, the
+ * arithmetic of loan_calc.h on one loan held in memory, and the bookkeeping
+ * each change owes: journal entries, the audit row and a log entry with the
+ * loan's state before and after, all in the caller's transaction. No SQL here;
+ * the store files hold it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "application.h"
+#include "audit.h"
+#include "borrower.h"
+#include "json_in.h"
+#include "ledger_events.h"
+#include "loan.h"
+#include "loan_int.h"
+#include "permission.h"
+#include "policy.h"
+
+static ld_status load_terms(core_store *store, const ledger_loan *l, ledger_loan_terms *t,
+                            ld_error *err)
+{
+    const core_policy_terms *policy;
+    ld_status st = core_policy_terms_get(store, &policy, err);
+    if (st != LD_OK)
+        return st;
+    t->rate = l->rate;
+    t->penalty_rate = l->penalty_rate;
+    for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++)
+        t->inspection_every_days[c] = policy->inspection_every_days[c];
+    return LD_OK;
+}
+
+static void put_date_field(cJSON *obj, const char *key, ld_date date)
+{
+    core_json_put_date(obj, key, date);
+}
+
+/* Appends the log entry for an operation on one loan: its fields, the state
+ * before (NULL for a new loan) and after, and the journal it posted. */
+static ld_status record(core_store *store, const core_session *who, const char *type,
+                        const ledger_loan *l, cJSON *fields, cJSON *before, ledger_posting *posting,
+                        uint64_t *seq_out, ld_error *err)
+{
+    cJSON_AddNumberToObject(fields, "loan", (double)l->id);
+    cJSON_AddStringToObject(fields, "by", who->username);
+    if (before != NULL)
+        cJSON_AddItemToObject(fields, "before", before);
+    cJSON_AddItemToObject(fields, "after", ledger_state_json(l->id, &l->s));
+    cJSON_AddItemToObject(fields, "journal", posting->entries);
+    posting->entries = NULL; /* now owned by fields */
+    ld_status st = ledger_event_append_seq(store, type, fields, seq_out, err);
+    if (st == LD_OK) {
+        /* The audit trail keeps the same facts in the shape people read. */
+        cJSON *detail = cJSON_CreateObject();
+        cJSON_AddStringToObject(detail, "contract_no", l->contract_no);
+        cJSON_AddStringToObject(detail, "status", ledger_loan_status_name(l->s.status));
+        core_json_put_money(detail, "principal", l->s.principal);
+        cJSON_AddStringToObject(detail, "category", ledger_category_name(l->s.category));
+        st = core_audit_record(store, who, type, "loan", l->id, detail, err);
+        cJSON_Delete(detail);
+    }
+    return st;
+}
+
+/* Closes days for one loan held in memory up to through, summing the
+ * journal's amounts. The installments array provides each next one. */
+static ld_status catch_up(ledger_loan *l, const ledger_inst *insts, size_t count,
+                          const ledger_loan_terms *t, ld_date through, ledger_day_sums *sums,
+                          ld_error *err)
+{
+    while (l->s.accrued_through < through) {
+        int falling = l->s.next_number;
+        ledger_day_result r;
+        ld_status st = ledger_loan_day(&l->s, t, l->s.accrued_through + 1, &r, err);
+        if (st != LD_OK)
+            return st;
+        ledger_day_sums_add(sums, &r, l->s.category, l->s.principal);
+        if (r.fell_due) {
+            const ledger_inst *next = NULL;
+            for (size_t i = 0; i < count && next == NULL; i++)
+                if (insts[i].number == falling + 1)
+                    next = &insts[i];
+            if (next != NULL)
+                ledger_loan_set_next(&l->s, next->number, next->due, next->principal,
+                                     next->interest, next->fee);
+            else
+                ledger_loan_set_next(&l->s, 0, LEDGER_NO_DATE, 0, 0, 0);
+        }
+    }
+    return LD_OK;
+}
+
+ld_status ledger_loan_by_application(core_store *store, int64_t app_id, int64_t *out,
+                                     ld_error *err);
+
+ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64_t app_id,
+                               ld_date date, const char *contract_no, int64_t *loan_id_out,
+                               ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    const core_product *product;
+    const core_policy_terms *policy;
+    ld_date last_cob;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
+        (st = ledger_loan_migrate(store, err)) != LD_OK ||
+        (st = core_application_get(store, app_id, &app, err)) != LD_OK)
+        return st;
+    if (app.state != CORE_APP_APPROVED)
+        return LD_FAIL(err, LD_ESTATE, "cannot disburse application %lld: it is %s",
+                       (long long)app_id, core_app_state_name(app.state));
+    if ((st = core_product_get(store, "product", app.product_code, &product, err)) != LD_OK ||
+        (st = core_policy_terms_get(store, &policy, err)) != LD_OK ||
+        (st = ledger_cob_last(store, &last_cob, err)) != LD_OK)
+        return st;
+    char text[LD_DATE_TEXT_MAX];
+    if (last_cob != LEDGER_NO_DATE && date < last_cob)
+        return LD_FAIL(err, LD_ESTATE, "date: before the last close of business (%s)",
+                       ld_date_format(last_cob, text));
+    ld_schedule_terms terms = {.principal = app.approved_amount,
+                               .annual_rate = app.approved_rate,
+                               .term_months = app.approved_term_months,
+                               .method = app.method,
+                               .period = app.period,
+                               .start = date};
+    ld_installment *rows = NULL;
+    size_t count = 0;
+    if ((st = core_schedule_build(&terms, &rows, &count, err)) != LD_OK)
+        return st;
+    ledger_loan l;
+    memset(&l, 0, sizeof l);
+    if (contract_no != NULL && contract_no[0] != '\0') {
+        if (strlen(contract_no) >= sizeof l.contract_no) {
+            free(rows);
+            return LD_FAIL(err, LD_EINVAL, "contract: at most %zu characters",
+                           sizeof l.contract_no - 1);
+        }
+        snprintf(l.contract_no, sizeof l.contract_no, "%s", contract_no);
+    } else {
+        int y, m, d;
+        ld_date_to_ymd(date, &y, &m, &d);
+        snprintf(l.contract_no, sizeof l.contract_no, "HT%04d%02d%02d-%06lld", y, m, d,
+                 (long long)app_id);
+    }
+    l.application_id = app_id;
+    l.borrower_id = app.borrower_id;
+    l.officer_id = app.officer_id;
+    l.borrower_kind = app.borrower_kind;
+    snprintf(l.product, sizeof l.product, "%s", app.product_code);
+    l.amount = app.approved_amount;
+    l.rate = app.approved_rate;
+    ld_rate surcharge =
+        product->penalty_surcharge >= 0 ? product->penalty_surcharge : policy->penalty_surcharge;
+    l.penalty_rate = ledger_penalty_rate(l.rate, surcharge);
+    l.method = app.method;
+    l.period = app.period;
+    l.months_each = app.method == LD_METHOD_BULLET ? app.approved_term_months : (int)app.period;
+    l.installments = (int)count;
+    l.prepay_rule = product->prepayment == CORE_PREPAY_SHORTEN_TERM
+                        ? LEDGER_PREPAY_SHORTEN_TERM
+                        : LEDGER_PREPAY_REDUCE_INSTALLMENT;
+    l.regular = app.method == LD_METHOD_ANNUITY ? rows[0].payment : rows[0].principal;
+    l.fee_method = app.fee_method;
+    l.fee_amount = app.fee_amount;
+    l.disbursed_on = date;
+    l.closed_on = LEDGER_NO_DATE;
+    ledger_inst *insts = calloc(count, sizeof *insts);
+    if (insts == NULL) {
+        free(rows);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory disbursing a loan");
+    }
+    ld_money per_fee = app.fee_method == CORE_FEE_PER_INSTALLMENT ? app.fee_amount : 0;
+    for (size_t i = 0; i < count; i++) {
+        insts[i].number = rows[i].number;
+        insts[i].due = rows[i].due;
+        insts[i].principal = rows[i].principal;
+        insts[i].interest = rows[i].interest;
+        insts[i].fee = per_fee;
+        insts[i].accrual_from = rows[i].due;
+    }
+    free(rows);
+    ledger_loan_state *s = &l.s;
+    s->status = LEDGER_LOAN_ACTIVE;
+    s->accrued_through = date - 1; /* interest runs from the day of disbursement */
+    s->principal = l.amount;
+    s->oldest_unpaid_due = LEDGER_NO_DATE;
+    s->manual = LEDGER_CATEGORY_NONE;
+    s->floor = s->category = LEDGER_CAT_NORMAL;
+    s->next_inspection = date + policy->first_inspection_days[app.borrower_kind];
+    ledger_loan_set_next(s, insts[0].number, insts[0].due, insts[0].principal, insts[0].interest,
+                         insts[0].fee);
+    ledger_posting posting = {cJSON_CreateArray()};
+    ledger_jlines lines;
+    memset(&lines, 0, sizeof lines);
+    ledger_jlines_add(&lines, ledger_acc_loans(LEDGER_CAT_NORMAL), l.amount);
+    ledger_jlines_add(&lines, LEDGER_ACC_CASH, -l.amount);
+    if (app.fee_method == CORE_FEE_UPFRONT) {
+        ledger_jlines_add(&lines, LEDGER_ACC_CASH, app.fee_amount);
+        ledger_jlines_add(&lines, LEDGER_ACC_FEE_INCOME, -app.fee_amount);
+    }
+    cJSON *detail = cJSON_CreateObject();
+    cJSON *fields = cJSON_CreateObject();
+    if ((st = ledger_loan_insert(store, &l, err)) != LD_OK ||
+        (st = ledger_insts_save(store, l.id, insts, count, err)) != LD_OK ||
+        (st = ledger_journal_post(store, &posting, date, "disbursement", l.id, l.product, &lines,
+                                  err)) != LD_OK ||
+        (st = ledger_journal_provision_sync(store, &posting, date, err)) != LD_OK)
+        goto out;
+    core_json_put_int(detail, "loan_id", l.id);
+    cJSON_AddStringToObject(detail, "contract_no", l.contract_no);
+    if ((st = core_application_transition(store, who, app_id, CORE_EV_DISBURSE, detail, err)) !=
+        LD_OK)
+        goto out;
+    cJSON_AddNumberToObject(fields, "application", (double)app_id);
+    cJSON_AddNumberToObject(fields, "borrower", (double)l.borrower_id);
+    cJSON_AddStringToObject(fields, "contract_no", l.contract_no);
+    cJSON_AddStringToObject(fields, "product", l.product);
+    cJSON_AddNumberToObject(fields, "amount", (double)l.amount);
+    cJSON_AddNumberToObject(fields, "rate", (double)l.rate);
+    cJSON_AddNumberToObject(fields, "penalty_surcharge", (double)surcharge);
+    cJSON_AddNumberToObject(fields, "term_months", app.approved_term_months);
+    cJSON_AddStringToObject(fields, "method", core_repay_method_name(app.method));
+    cJSON_AddStringToObject(fields, "fee_method", core_fee_method_name(app.fee_method));
+    cJSON_AddNumberToObject(fields, "fee_amount", (double)app.fee_amount);
+    put_date_field(fields, "date", date);
+    st = record(store, who, "loan.disburse", &l, fields, NULL, &posting, NULL, err);
+    if (st == LD_OK && loan_id_out != NULL)
+        *loan_id_out = l.id;
+out:
+    cJSON_Delete(fields);
+    cJSON_Delete(detail);
+    cJSON_Delete(posting.entries);
+    free(insts);
+    return st;
+}
+
+/* Loads an active loan for an operation and checks the caller's right. */
+static ld_status load_active(core_store *store, const core_session *who, int64_t loan_id,
+                             core_action action, bool customer_scope, ledger_loan *l, ld_error *err)
+{
+    ld_status st;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = ledger_loan_migrate(store, err)) != LD_OK)
+        return st;
+    if (!customer_scope && (st = core_perm_require(who, action, NULL, err)) != LD_OK)
+        return st;
+    if ((st = ledger_loan_load(store, loan_id, l, err)) != LD_OK)
+        return st;
+    if (customer_scope &&
+        (st = core_borrower_require(store, who, l->borrower_id, action, err)) != LD_OK)
+        return st;
+    if (l->s.status != LEDGER_LOAN_ACTIVE)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld is %s", (long long)loan_id,
+                       ledger_loan_status_name(l->s.status));
+    return LD_OK;
+}
+
+/* The installments' penalty and compound must add up to the loan's: when they
+ * do not, a row was changed behind the ledger's back. */
+static ld_status check_penalties(const ledger_loan *l, ledger_inst *insts, size_t count,
+                                 ld_error *err)
+{
+    ld_money penalty = 0, compound = 0, principal = 0;
+    for (size_t i = 0; i < count; i++) {
+        ledger_inst_materialize(&insts[i], l->penalty_rate, l->s.accrued_through);
+        if (insts[i].due <= l->s.accrued_through) {
+            penalty += insts[i].penalty - insts[i].paid_penalty;
+            compound += insts[i].compound - insts[i].paid_compound;
+        }
+        principal += insts[i].principal - insts[i].paid_principal;
+    }
+    if (penalty != l->s.penalty || compound != l->s.compound || principal != l->s.principal)
+        return LD_FAIL(err, LD_EVERIFY,
+                       "loan %lld: installments (principal %lld, penalty %lld, compound %lld) "
+                       "disagree with the loan (%lld, %lld, %lld)",
+                       (long long)l->id, (long long)principal, (long long)penalty,
+                       (long long)compound, (long long)l->s.principal, (long long)l->s.penalty,
+                       (long long)l->s.compound);
+    return LD_OK;
+}
+
+static void put_allocation(cJSON *obj, const ledger_allocation *a)
+{
+    cJSON_AddNumberToObject(obj, "penalty", (double)a->penalty);
+    cJSON_AddNumberToObject(obj, "compound", (double)a->compound);
+    cJSON_AddNumberToObject(obj, "fee", (double)a->fee);
+    cJSON_AddNumberToObject(obj, "interest", (double)a->interest);
+    cJSON_AddNumberToObject(obj, "principal", (double)a->principal);
+    cJSON_AddNumberToObject(obj, "accrued", (double)a->accrued);
+    cJSON_AddNumberToObject(obj, "prepaid", (double)a->prepaid);
+}
+
+/* Replaces the installments not yet due (due after the loan's day) by rows. */
+static ld_status splice(ledger_inst **insts, size_t *count, ld_date through,
+                        const ledger_inst *rows, size_t rows_count, ld_error *err)
+{
+    size_t kept = 0;
+    while (kept < *count && (*insts)[kept].due <= through)
+        kept++;
+    ledger_inst *grown = realloc(*insts, (kept + rows_count + 1) * sizeof **insts);
+    if (grown == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory rebuilding a schedule");
+    memcpy(grown + kept, rows, rows_count * sizeof *rows);
+    *insts = grown;
+    *count = kept + rows_count;
+    return LD_OK;
+}
+
+static ld_status take_payment(core_store *store, const core_session *who, int64_t loan_id,
+                              const ledger_repay_request *req, bool settle, ld_money *paid_out,
+                              ledger_allocation *alloc_out, ld_error *err)
+{
+    ledger_loan l;
+    ledger_loan_terms t;
+    ld_date last_cob;
+    ld_status st;
+    char a_text[LD_MONEY_TEXT_MAX], d_text[LD_DATE_TEXT_MAX];
+    if ((st = load_active(store, who, loan_id, CORE_ACT_REPAYMENT_RECORD, true, &l, err)) !=
+            LD_OK ||
+        (st = load_terms(store, &l, &t, err)) != LD_OK ||
+        (st = ledger_cob_last(store, &last_cob, err)) != LD_OK)
+        return st;
+    if (!settle && req->amount <= 0)
+        return LD_FAIL(err, LD_EINVAL, "amount: must be positive");
+    if (req->date < l.disbursed_on)
+        return LD_FAIL(err, LD_EINVAL, "date: before the loan was disbursed (%s)",
+                       ld_date_format(l.disbursed_on, d_text));
+    ld_date bound = l.s.accrued_through;
+    if (last_cob != LEDGER_NO_DATE && last_cob > bound)
+        bound = last_cob;
+    bool backdated = req->date < bound;
+    if (backdated && !req->backdated)
+        return LD_FAIL(err, LD_ESTATE,
+                       "date: %s is before the last close of business (%s); a back-dated "
+                       "correction needs --backdated and --reason",
+                       ld_date_format(req->date, a_text), ld_date_format(bound, d_text));
+    if (backdated && (req->reason == NULL || req->reason[0] == '\0'))
+        return LD_FAIL(err, LD_EINVAL, "reason: a back-dated correction needs a reason");
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
+        return st;
+    cJSON *before = ledger_state_json(l.id, &l.s);
+    cJSON *fields = cJSON_CreateObject();
+    ledger_posting posting = {cJSON_CreateArray()};
+    ledger_inst *rebuilt = NULL;
+    ledger_day_sums sums;
+    memset(&sums, 0, sizeof sums);
+    ld_date booked = backdated ? l.s.accrued_through : req->date;
+    if ((st = catch_up(&l, insts, count, &t, booked, &sums, err)) != LD_OK ||
+        (st = check_penalties(&l, insts, count, err)) != LD_OK)
+        goto out;
+    ld_money amount = settle ? ledger_loan_payoff(&l.s) : req->amount;
+    ledger_allocation a;
+    if (amount <= 0) {
+        st = LD_FAIL(err, LD_ESTATE, "loan %lld owes nothing", (long long)l.id);
+        goto out;
+    }
+    if ((st = ledger_allocate(insts, count, l.s.accrued_through, amount,
+                              l.s.principal - l.s.principal_due, l.s.accrued, settle, &a, err)) !=
+        LD_OK)
+        goto out;
+    if (a.unapplied > 0) {
+        st = LD_FAIL(err, LD_EINVAL,
+                     "amount: exceeds what loan %lld owes on %s (payoff %s); use loan settle",
+                     (long long)l.id, ld_date_format(booked, d_text),
+                     ld_money_format(ledger_loan_payoff(&l.s), a_text));
+        goto out;
+    }
+    int category_before = l.s.category;
+    ld_date through = l.s.accrued_through;
+    if (settle) {
+        /* The rest of the schedule becomes one installment paid today. */
+        ledger_inst last;
+        memset(&last, 0, sizeof last);
+        last.number = l.s.next_number > 0 ? l.s.next_number : (int)count + 1;
+        last.due = through;
+        last.principal = last.paid_principal = a.prepaid;
+        last.interest = last.paid_interest = a.accrued;
+        last.accrual_from = through;
+        if ((st = splice(&insts, &count, through, &last, a.prepaid > 0 || a.accrued > 0 ? 1 : 0,
+                         err)) != LD_OK)
+            goto out;
+        l.s.accrued = 0;
+        l.s.status = LEDGER_LOAN_SETTLED;
+        l.closed_on = through;
+        ledger_loan_set_next(&l.s, 0, LEDGER_NO_DATE, 0, 0, 0);
+    } else if (a.prepaid > 0) {
+        ledger_rebuild rb = {.method = (ld_repay_method)l.method,
+                             .period = (ld_period)l.period,
+                             .months_each = l.months_each,
+                             .rate = l.rate,
+                             .disbursed = l.disbursed_on,
+                             .term_installments = l.installments,
+                             .first_number = l.s.next_number,
+                             .principal = l.s.principal - l.s.principal_due - a.prepaid,
+                             .paid_on = through,
+                             .accrued = l.s.accrued,
+                             .rule = (ledger_prepay_rule)l.prepay_rule,
+                             .regular = l.regular,
+                             .fee = l.fee_method == CORE_FEE_PER_INSTALLMENT ? l.fee_amount : 0};
+        size_t rebuilt_count = 0;
+        if ((st = ledger_schedule_rebuild(&rb, &rebuilt, &rebuilt_count, &l.regular, err)) !=
+                LD_OK ||
+            (st = splice(&insts, &count, through, rebuilt, rebuilt_count, err)) != LD_OK)
+            goto out;
+        ledger_loan_set_next(&l.s, rebuilt[0].number, rebuilt[0].due, rebuilt[0].principal,
+                             rebuilt[0].interest, rebuilt[0].fee);
+    }
+    ld_money accrued = l.s.accrued;
+    ledger_loan_recount(&l.s, insts, count, l.penalty_rate);
+    l.s.accrued = accrued;
+    if (settle)
+        l.s.category = l.s.floor = LEDGER_CAT_NORMAL, l.s.manual = LEDGER_CATEGORY_NONE;
+    /* Journal: the catch-up accrual, then the payment. */
+    ledger_jlines lines;
+    ledger_day_sums_lines(&sums, &lines);
+    if ((st = ledger_journal_post(store, &posting, booked, "accrual", l.id, l.product, &lines,
+                                  err)) != LD_OK)
+        goto out;
+    memset(&lines, 0, sizeof lines);
+    ledger_jlines_add(&lines, LEDGER_ACC_CASH, amount);
+    ledger_jlines_add(&lines, LEDGER_ACC_PENALTY_RCV, -a.penalty);
+    ledger_jlines_add(&lines, LEDGER_ACC_COMPOUND_RCV, -a.compound);
+    ledger_jlines_add(&lines, LEDGER_ACC_FEE_RCV, -a.fee);
+    ledger_jlines_add(&lines, LEDGER_ACC_INT_DUE, -a.interest);
+    ledger_jlines_add(&lines, LEDGER_ACC_INT_ACCRUED, -a.accrued);
+    ledger_jlines_add(&lines, ledger_acc_loans(category_before), -(a.principal + a.prepaid));
+    if (l.s.category != category_before) {
+        ledger_jlines_add(&lines, ledger_acc_loans(category_before), -l.s.principal);
+        ledger_jlines_add(&lines, ledger_acc_loans(l.s.category), l.s.principal);
+    }
+    if ((st = ledger_journal_post(store, &posting, booked, settle ? "settlement" : "repayment",
+                                  l.id, l.product, &lines, err)) != LD_OK ||
+        (st = ledger_journal_provision_sync(store, &posting, booked, err)) != LD_OK ||
+        (st = ledger_loan_save(store, &l, err)) != LD_OK ||
+        (st = ledger_insts_save(store, l.id, insts, count, err)) != LD_OK)
+        goto out;
+    cJSON_AddNumberToObject(fields, "amount", (double)amount);
+    put_date_field(fields, "date", req->date);
+    put_date_field(fields, "booked_on", booked);
+    if (backdated) {
+        cJSON_AddBoolToObject(fields, "backdated", 1);
+        cJSON_AddStringToObject(fields, "reason", req->reason);
+    }
+    put_allocation(cJSON_AddObjectToObject(fields, "allocation"), &a);
+    uint64_t seq = 0;
+    cJSON *before_owned = before;
+    before = NULL;
+    if ((st = record(store, who, settle ? "loan.settle" : "loan.repay", &l, fields, before_owned,
+                     &posting, &seq, err)) != LD_OK)
+        goto out;
+    ledger_repayment_row row = {.loan_id = l.id,
+                                .kind = settle ? "settle" : "repay",
+                                .value_date = req->date,
+                                .booked_on = booked,
+                                .amount = amount,
+                                .allocation = a,
+                                .backdated = backdated,
+                                .reason = backdated ? req->reason : NULL,
+                                .recorded_by = who->user_id,
+                                .log_seq = seq};
+    if ((st = ledger_repayment_insert(store, &row, NULL, err)) != LD_OK)
+        goto out;
+    if (paid_out != NULL)
+        *paid_out = amount;
+    if (alloc_out != NULL)
+        *alloc_out = a;
+out:
+    cJSON_Delete(before);
+    cJSON_Delete(fields);
+    cJSON_Delete(posting.entries);
+    free(rebuilt);
+    free(insts);
+    return st;
+}
+
+ld_status ledger_loan_repay(core_store *store, const core_session *who, int64_t loan_id,
+                            const ledger_repay_request *request, ledger_allocation *out,
+                            ld_error *err)
+{
+    return take_payment(store, who, loan_id, request, false, NULL, out, err);
+}
+
+ld_status ledger_loan_settle(core_store *store, const core_session *who, int64_t loan_id,
+                             ld_date date, ld_money *paid_out, ld_error *err)
+{
+    ledger_repay_request req = {.date = date};
+    return take_payment(store, who, loan_id, &req, true, paid_out, NULL, err);
+}
+
+/* The day a decision without a date of its own is booked on. */
+static ld_status decision_day(core_store *store, const ledger_loan *l, ld_date *out, ld_error *err)
+{
+    ld_date last_cob;
+    ld_status st = ledger_cob_last(store, &last_cob, err);
+    if (st != LD_OK)
+        return st;
+    ld_date day = l->s.accrued_through;
+    if (last_cob != LEDGER_NO_DATE && last_cob > day)
+        day = last_cob;
+    if (day < l->disbursed_on)
+        day = l->disbursed_on;
+    *out = day;
+    return LD_OK;
+}
+
+ld_status ledger_loan_classify(core_store *store, const core_session *who, int64_t loan_id,
+                               ledger_category category, const char *reason, ld_error *err)
+{
+    ledger_loan l;
+    ledger_loan_terms t;
+    ld_date day;
+    ld_status st;
+    if ((st = load_active(store, who, loan_id, CORE_ACT_LOAN_CLASSIFY, false, &l, err)) != LD_OK ||
+        (st = load_terms(store, &l, &t, err)) != LD_OK ||
+        (st = decision_day(store, &l, &day, err)) != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: a classification needs a reason");
+    if ((int)category < l.s.floor)
+        return LD_FAIL(err, LD_EINVAL,
+                       "category: %s is better than the floor %s (%lld days past due); a loan "
+                       "may be classified worse than its floor, never better",
+                       ledger_category_name(category), ledger_category_name(l.s.floor),
+                       (long long)l.s.dpd);
+    cJSON *before = ledger_state_json(l.id, &l.s);
+    int from = l.s.category;
+    l.s.manual = (int)category > l.s.floor ? (int)category : LEDGER_CATEGORY_NONE;
+    l.s.category = (int)category;
+    snprintf(l.manual_reason, sizeof l.manual_reason, "%s",
+             l.s.manual == LEDGER_CATEGORY_NONE ? "" : reason);
+    int every = t.inspection_every_days[l.s.category];
+    if (l.s.category > from && l.s.next_inspection > day + every)
+        l.s.next_inspection = day + every;
+    ledger_posting posting = {cJSON_CreateArray()};
+    ledger_jlines lines;
+    memset(&lines, 0, sizeof lines);
+    if (l.s.category != from) {
+        ledger_jlines_add(&lines, ledger_acc_loans(from), -l.s.principal);
+        ledger_jlines_add(&lines, ledger_acc_loans(l.s.category), l.s.principal);
+    }
+    cJSON *fields = cJSON_CreateObject();
+    if ((st = ledger_journal_post(store, &posting, day, "classification", l.id, l.product, &lines,
+                                  err)) == LD_OK &&
+        (st = ledger_journal_provision_sync(store, &posting, day, err)) == LD_OK &&
+        (st = ledger_loan_save(store, &l, err)) == LD_OK) {
+        cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
+        cJSON_AddStringToObject(fields, "to", ledger_category_name(category));
+        cJSON_AddStringToObject(fields, "floor", ledger_category_name(l.s.floor));
+        cJSON_AddStringToObject(fields, "reason", reason);
+        put_date_field(fields, "date", day);
+        st = record(store, who, "loan.classify", &l, fields, before, &posting, NULL, err);
+        before = NULL;
+    }
+    cJSON_Delete(before);
+    cJSON_Delete(fields);
+    cJSON_Delete(posting.entries);
+    return st;
+}
+
+ld_status ledger_loan_write_off(core_store *store, const core_session *who, int64_t loan_id,
+                                const char *reason, ld_error *err)
+{
+    ledger_loan l;
+    ld_date day;
+    ld_status st;
+    if ((st = load_active(store, who, loan_id, CORE_ACT_LOAN_WRITE_OFF, false, &l, err)) != LD_OK ||
+        (st = decision_day(store, &l, &day, err)) != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: a write-off needs a reason");
+    if (l.s.category != LEDGER_CAT_LOSS)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld is %s: only a loss (损失) loan is written off",
+                       (long long)l.id, ledger_category_name(l.s.category));
+    cJSON *before = ledger_state_json(l.id, &l.s);
+    ledger_jlines lines;
+    memset(&lines, 0, sizeof lines);
+    ld_money total =
+        l.s.principal + l.s.accrued + l.s.interest_due + l.s.penalty + l.s.compound + l.s.fee_due;
+    ledger_jlines_add(&lines, LEDGER_ACC_WRITE_OFF, total);
+    ledger_jlines_add(&lines, ledger_acc_loans(l.s.category), -l.s.principal);
+    ledger_jlines_add(&lines, LEDGER_ACC_INT_ACCRUED, -l.s.accrued);
+    ledger_jlines_add(&lines, LEDGER_ACC_INT_DUE, -l.s.interest_due);
+    ledger_jlines_add(&lines, LEDGER_ACC_PENALTY_RCV, -l.s.penalty);
+    ledger_jlines_add(&lines, LEDGER_ACC_COMPOUND_RCV, -l.s.compound);
+    ledger_jlines_add(&lines, LEDGER_ACC_FEE_RCV, -l.s.fee_due);
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddNumberToObject(fields, "principal", (double)l.s.principal);
+    cJSON_AddNumberToObject(fields, "interest", (double)(l.s.accrued + l.s.interest_due));
+    cJSON_AddNumberToObject(fields, "penalty", (double)(l.s.penalty + l.s.compound));
+    cJSON_AddNumberToObject(fields, "fee", (double)l.s.fee_due);
+    cJSON_AddStringToObject(fields, "reason", reason);
+    put_date_field(fields, "date", day);
+    ledger_loan_state *s = &l.s;
+    s->status = LEDGER_LOAN_WRITTEN_OFF;
+    s->principal = s->principal_due = s->interest_due = s->fee_due = s->accrued = 0;
+    s->penalty = s->compound = s->penalty_daily = s->compound_daily = 0;
+    ledger_loan_set_next(s, 0, LEDGER_NO_DATE, 0, 0, 0);
+    l.closed_on = day;
+    ledger_posting posting = {cJSON_CreateArray()};
+    if ((st = ledger_journal_post(store, &posting, day, "write_off", l.id, l.product, &lines,
+                                  err)) == LD_OK &&
+        (st = ledger_journal_provision_sync(store, &posting, day, err)) == LD_OK &&
+        (st = ledger_loan_save(store, &l, err)) == LD_OK) {
+        st = record(store, who, "loan.write_off", &l, fields, before, &posting, NULL, err);
+        before = NULL;
+    }
+    cJSON_Delete(before);
+    cJSON_Delete(fields);
+    cJSON_Delete(posting.entries);
+    return st;
+}
+
+ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
+                           ld_error *err)
+{
+    ledger_loan l;
+    ld_status st;
+    if ((st = ledger_loan_migrate(store, err)) != LD_OK ||
+        (st = ledger_loan_load(store, loan_id, &l, err)) != LD_OK ||
+        (st = core_borrower_require(store, who, l.borrower_id, CORE_ACT_CUSTOMER_READ, err)) !=
+            LD_OK)
+        return st;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    cJSON *repayments = NULL;
+    if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
+        return st;
+    if ((st = ledger_repayments_json(store, l.id, &repayments, err)) != LD_OK) {
+        free(insts);
+        return st;
+    }
+    const ledger_loan_state *s = &l.s;
+    cJSON *o = cJSON_CreateObject();
+    core_json_put_int(o, "id", l.id);
+    cJSON_AddStringToObject(o, "contract_no", l.contract_no);
+    if (l.application_id > 0)
+        core_json_put_int(o, "application_id", l.application_id);
+    core_json_put_int(o, "borrower_id", l.borrower_id);
+    cJSON_AddStringToObject(o, "product", l.product);
+    cJSON_AddStringToObject(o, "status", ledger_loan_status_name(s->status));
+    core_json_put_money(o, "amount", l.amount);
+    core_json_put_rate(o, "rate", l.rate);
+    cJSON_AddStringToObject(o, "method", core_repay_method_name((ld_repay_method)l.method));
+    core_json_put_date(o, "disbursed_on", l.disbursed_on);
+    if (l.closed_on != LEDGER_NO_DATE)
+        core_json_put_date(o, "closed_on", l.closed_on);
+    core_json_put_date(o, "balances_as_of", s->accrued_through);
+    cJSON *b = cJSON_AddObjectToObject(o, "balances");
+    core_json_put_money(b, "principal", s->principal);
+    core_json_put_money(b, "principal_overdue", s->principal_due);
+    core_json_put_money(b, "interest_due", s->interest_due);
+    core_json_put_money(b, "interest_accrued", s->accrued);
+    core_json_put_money(b, "penalty", s->penalty);
+    core_json_put_money(b, "compound", s->compound);
+    core_json_put_money(b, "fees_due", s->fee_due);
+    core_json_put_money(b, "payoff", ledger_loan_payoff(s));
+    core_json_put_int(o, "dpd", s->dpd);
+    cJSON_AddStringToObject(o, "category", ledger_category_name(s->category));
+    cJSON_AddStringToObject(o, "category_floor", ledger_category_name(s->floor));
+    if (s->manual != LEDGER_CATEGORY_NONE) {
+        cJSON_AddStringToObject(o, "category_manual", ledger_category_name(s->manual));
+        cJSON_AddStringToObject(o, "category_reason", l.manual_reason);
+    }
+    if (s->status == LEDGER_LOAN_ACTIVE)
+        core_json_put_date(o, "next_inspection", s->next_inspection);
+    cJSON *sched = cJSON_AddArrayToObject(o, "schedule");
+    for (size_t i = 0; i < count; i++) {
+        ledger_inst in = insts[i];
+        if (s->status == LEDGER_LOAN_ACTIVE)
+            ledger_inst_materialize(&in, l.penalty_rate, s->accrued_through);
+        cJSON *row = cJSON_CreateObject();
+        core_json_put_int(row, "n", in.number);
+        core_json_put_date(row, "due", in.due);
+        core_json_put_money(row, "principal", in.principal);
+        core_json_put_money(row, "interest", in.interest);
+        core_json_put_money(row, "fee", in.fee);
+        core_json_put_money(row, "paid_principal", in.paid_principal);
+        core_json_put_money(row, "paid_interest", in.paid_interest);
+        core_json_put_money(row, "paid_fee", in.paid_fee);
+        core_json_put_money(row, "penalty", in.penalty + in.compound);
+        core_json_put_money(row, "paid_penalty", in.paid_penalty + in.paid_compound);
+        const char *state = ledger_inst_fully_paid(&in)    ? "paid"
+                            : in.due > s->accrued_through  ? "scheduled"
+                            : in.due == s->accrued_through ? "due"
+                                                           : "overdue";
+        cJSON_AddStringToObject(row, "state", state);
+        cJSON_AddItemToArray(sched, row);
+    }
+    cJSON_AddItemToObject(o, "repayments", repayments);
+    free(insts);
+    *out = o;
+    return LD_OK;
+}
