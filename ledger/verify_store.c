@@ -363,6 +363,7 @@ static ld_status check_loans(core_store *store, replay *r, uint64_t *count, ld_e
                        (long long)bad);
     if (st != LD_ENOTFOUND)
         return st;
+    ld_error_clear(err);
     *count = loans;
     return LD_OK;
 }

@@ -1,0 +1,722 @@
+/*
+ * test_loan.c - the loan ledger: pure arithmetic (floors, daily interest,
+ * allocation order, schedule rebuilds, the daily step), then loans in an
+ * in-memory database made through the core API: disbursement, repayment,
+ * prepayment, settlement, classification, write-off, close of business, the
+ * journal's balance and the sub-ledger against control accounts after every
+ * operation of a long random scenario, and tampering through raw SQL that
+ * `ledger verify` must catch with LD_EVERIFY naming the first bad entry.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "application.h"
+#include "borrower.h"
+#include "check.h"
+#include "credit.h"
+#include "ident.h"
+#include "journal.h"
+#include "json_in.h"
+#include "keystore.h"
+#include "ledger_verify.h"
+#include "loan.h"
+#include "loan_calc.h"
+#include "log.h"
+#include "policy.h"
+#include "store_sql.h"
+#include "user.h"
+
+#ifndef LOANDESK_SOURCE_DIR
+#error "LOANDESK_SOURCE_DIR must name the source tree"
+#endif
+
+#define PASSWORD "Loan-test-pass-2026"
+
+static ld_date D(const char *text)
+{
+    ld_date d = 0;
+    ld_date_parse("date", text, &d, NULL);
+    return d;
+}
+
+/* ---- Pure arithmetic ---------------------------------------------------------- */
+
+static void test_category_floor_boundaries(void)
+{
+    static const struct {
+        int64_t dpd;
+        ledger_category want;
+    } cases[] = {{0, LEDGER_CAT_NORMAL},           {1, LEDGER_CAT_SPECIAL_MENTION},
+                 {90, LEDGER_CAT_SPECIAL_MENTION}, {91, LEDGER_CAT_SUBSTANDARD},
+                 {270, LEDGER_CAT_SUBSTANDARD},    {271, LEDGER_CAT_DOUBTFUL},
+                 {360, LEDGER_CAT_DOUBTFUL},       {361, LEDGER_CAT_LOSS},
+                 {5000, LEDGER_CAT_LOSS}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        CHECK_INT(ledger_category_floor(cases[i].dpd), cases[i].want);
+    ledger_category c;
+    CHECK_INT(ledger_category_parse("category", "doubtful", &c, NULL), LD_OK);
+    CHECK_INT(c, LEDGER_CAT_DOUBTFUL);
+    ld_error err;
+    CHECK_INT(ledger_category_parse("category", "bad", &c, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "category:");
+}
+
+static void test_daily_interest_and_penalty_rounding(void)
+{
+    /* 100000.00 at 4.35 %: 10000000 * 0.0435 / 360 = 1208.333 -> 1208 fen. */
+    CHECK_INT(ledger_daily_interest(10000000, 43500), 1208);
+    CHECK_INT(ledger_daily_interest(0, 43500), 0);
+    /* A tie: 720 fen at 25 % a year = 0.5 fen a day rounds away from zero. */
+    CHECK_INT(ledger_daily_interest(720, 250000), 1);
+    /* Penalty at rate x 1.5: 10000000 * 0.06525 / 360 = 1812.5 -> 1813. */
+    int64_t pr = ledger_penalty_rate(43500, 500000);
+    CHECK_INT(ledger_daily_penalty(10000000, pr), 1813);
+    CHECK_INT(ledger_daily_penalty(-5, pr), 0);
+    /* The largest loan the ledger accepts does not overflow. */
+    CHECK(ledger_daily_penalty(LD_MONEY_MAX, ledger_penalty_rate(LD_RATE_MAX, LD_RATE_MAX)) > 0);
+}
+
+static ledger_inst inst(int n, ld_date due, ld_money p, ld_money i, ld_money pen)
+{
+    ledger_inst x;
+    memset(&x, 0, sizeof x);
+    x.number = n;
+    x.due = due;
+    x.principal = p;
+    x.interest = i;
+    x.penalty = pen;
+    x.accrual_from = due;
+    return x;
+}
+
+static void test_allocation_oldest_first_penalty_interest_principal(void)
+{
+    ld_date d = D("2026-03-01");
+    static const struct {
+        ld_money amount;
+        ld_money pen, intr, prin, prepaid, unapplied;
+        ld_money paid_p1, paid_i2;
+    } cases[] = {
+        {50, 50, 0, 0, 0, 0, 0, 0},                /* penalty of the oldest first */
+        {150, 100, 50, 0, 0, 0, 0, 0},             /* then its interest */
+        {1200, 100, 100, 1000, 0, 0, 1000, 0},     /* then its principal */
+        {1250, 100, 150, 1000, 0, 0, 1000, 50},    /* then the next installment */
+        {2400, 100, 200, 2000, 0, 100, 1000, 100}, /* nothing not yet due: unapplied */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ledger_inst rows[3] = {inst(1, d - 60, 1000, 100, 100), inst(2, d - 30, 1000, 100, 0),
+                               inst(3, d + 30, 1000, 100, 0)};
+        ledger_allocation a;
+        CHECK_INT(ledger_allocate(rows, 3, d, cases[k].amount, 0, 0, false, &a, NULL), LD_OK);
+        CHECK_INT(a.penalty, cases[k].pen);
+        CHECK_INT(a.interest, cases[k].intr);
+        CHECK_INT(a.principal, cases[k].prin);
+        CHECK_INT(a.prepaid, cases[k].prepaid);
+        CHECK_INT(a.unapplied, cases[k].unapplied);
+        CHECK_INT(rows[0].paid_principal, cases[k].paid_p1);
+        CHECK_INT(rows[1].paid_interest, cases[k].paid_i2);
+        CHECK_INT(rows[2].paid_interest, 0); /* never pays what is not due */
+        CHECK_INT(a.penalty + a.compound + a.fee + a.interest + a.principal + a.prepaid +
+                      a.unapplied,
+                  cases[k].amount);
+    }
+    ledger_inst one = inst(1, d, 1000, 100, 0);
+    ledger_allocation a;
+    CHECK_INT(ledger_allocate(&one, 1, d, 2000, 5000, 0, false, &a, NULL), LD_OK);
+    CHECK_INT(a.prepaid, 900); /* overpayment prepays principal */
+    CHECK_INT(ledger_allocate(&one, 1, d, 0, 0, 0, false, &a, NULL), LD_EINVAL);
+}
+
+static void test_rebuild_keeps_principal_and_dates(void)
+{
+    static const struct {
+        ld_repay_method method;
+        ledger_prepay_rule rule;
+    } cases[] = {{LD_METHOD_ANNUITY, LEDGER_PREPAY_SHORTEN_TERM},
+                 {LD_METHOD_ANNUITY, LEDGER_PREPAY_REDUCE_INSTALLMENT},
+                 {LD_METHOD_EQUAL_PRINCIPAL, LEDGER_PREPAY_SHORTEN_TERM},
+                 {LD_METHOD_EQUAL_PRINCIPAL, LEDGER_PREPAY_REDUCE_INSTALLMENT},
+                 {LD_METHOD_INTEREST_ONLY, LEDGER_PREPAY_SHORTEN_TERM},
+                 {LD_METHOD_BULLET, LEDGER_PREPAY_REDUCE_INSTALLMENT}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        bool bullet = cases[k].method == LD_METHOD_BULLET;
+        ledger_rebuild rb = {.method = cases[k].method,
+                             .period = LD_PERIOD_MONTHLY,
+                             .months_each = bullet ? 12 : 1,
+                             .rate = 43500,
+                             .disbursed = D("2026-01-31"),
+                             .term_installments = bullet ? 1 : 12,
+                             .first_number = bullet ? 1 : 4,
+                             .principal = 5000000,
+                             .paid_on = D("2026-04-15"),
+                             .accrued = 1234,
+                             .rule = cases[k].rule,
+                             .regular = cases[k].method == LD_METHOD_ANNUITY ? 853000 : 833333};
+        ledger_inst *rows = NULL;
+        size_t n = 0;
+        ld_money regular = 0;
+        CHECK_INT(ledger_schedule_rebuild(&rb, &rows, &n, &regular, NULL), LD_OK);
+        ld_money sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += rows[i].principal;
+        CHECK_INT(sum, 5000000);
+        CHECK(n >= 1);
+        if (n >= 1) {
+            CHECK_INT(rows[0].number, rb.first_number);
+            CHECK(rows[0].interest >= 1234);
+        }
+        if (!bullet && n >= 2)
+            CHECK_INT(rows[0].due, D("2026-05-31")); /* from disbursement */
+        if (!bullet && n >= 3)
+            CHECK_INT(rows[1].due, D("2026-06-30")); /* clamped */
+        if (cases[k].rule == LEDGER_PREPAY_SHORTEN_TERM &&
+            cases[k].method != LD_METHOD_INTEREST_ONLY)
+            CHECK(n < 9); /* fewer than the 9 left */
+        if (cases[k].rule == LEDGER_PREPAY_REDUCE_INSTALLMENT && !bullet)
+            CHECK_INT(n, 9);
+        free(rows);
+    }
+}
+
+static void test_day_step_due_overdue_penalty(void)
+{
+    ledger_loan_state s;
+    memset(&s, 0, sizeof s);
+    s.status = LEDGER_LOAN_ACTIVE;
+    s.accrued_through = D("2026-01-31");
+    s.principal = 1000000;
+    s.oldest_unpaid_due = LEDGER_NO_DATE;
+    s.manual = LEDGER_CATEGORY_NONE;
+    s.next_inspection = D("2026-02-15");
+    ledger_loan_set_next(&s, 1, D("2026-02-02"), 500000, 3000, 0);
+    ledger_loan_terms t = {.rate = 36000,
+                           .penalty_rate = ledger_penalty_rate(36000, 500000),
+                           .inspection_every_days = {90, 30, 15, 15, 15}};
+    ledger_day_result r;
+    CHECK_INT(ledger_loan_day(&s, &t, D("2026-02-01"), &r, NULL), LD_OK);
+    CHECK_INT(r.interest_accrued, 100); /* 1000000 * 0.036 / 360 */
+    CHECK_INT(ledger_loan_day(&s, &t, D("2026-02-03"), &r, NULL), LD_EINVAL);
+    CHECK_INT(ledger_loan_day(&s, &t, D("2026-02-02"), &r, NULL), LD_OK);
+    CHECK(r.fell_due);
+    CHECK_INT(r.accrued_released, 100);
+    CHECK_INT(r.interest_fell_due, 3000);
+    CHECK_INT(s.interest_due, 3000);
+    CHECK_INT(r.interest_accrued, 50); /* only the principal not yet due accrues */
+    CHECK_INT(s.dpd, 0);               /* due today is not past due */
+    ledger_loan_set_next(&s, 0, LEDGER_NO_DATE, 0, 0, 0);
+    CHECK_INT(ledger_loan_day(&s, &t, D("2026-02-03"), &r, NULL), LD_OK);
+    CHECK(r.became_overdue);
+    CHECK_INT(s.dpd, 1);
+    CHECK_INT(s.category, LEDGER_CAT_SPECIAL_MENTION);
+    CHECK_INT(r.penalty, 75); /* 500000 * 0.054 / 360 */
+    CHECK_INT(r.compound, 0); /* 3000 * 0.054 / 360 = 0.45 -> 0 */
+    /* Worse category brings the inspection forward: 30 days from here. */
+    CHECK_INT(s.next_inspection, D("2026-02-15"));
+    /* An installment materialized over the same days matches the loan. */
+    ledger_inst x = inst(1, D("2026-02-02"), 500000, 3000, 0);
+    ledger_inst_materialize(&x, t.penalty_rate, D("2026-02-03"));
+    CHECK_INT(x.penalty, s.penalty);
+}
+
+/* ---- Store fixture -------------------------------------------------------------- */
+
+static core_store *template_store;
+static core_session s_admin, s_off, s_mgr, s_aud;
+
+static void die(const char *what, const ld_error *err)
+{
+    fprintf(stderr, "test_loan: %s: %s\n", what, err ? err->message : "");
+    exit(99);
+}
+
+static core_session add_user(const char *name, core_role role)
+{
+    ld_error err;
+    core_user_spec spec = {name, name, role, -1, PASSWORD};
+    int64_t id;
+    if (core_user_add(template_store, &s_admin, &spec, &id, &err) != LD_OK)
+        die("adding a user", &err);
+    core_session s = {.user_id = id, .role = role};
+    snprintf(s.username, sizeof s.username, "%s", name);
+    core_policy_default_authority(template_store, role, &s.authority_limit, &err);
+    return s;
+}
+
+static core_store *open_store(void)
+{
+    ld_error err;
+    setenv("LOANDESK_TODAY", "2026-06-15", 1);
+    if (template_store == NULL) {
+        if (core_store_open(":memory:", &template_store, &err) != LD_OK ||
+            core_store_begin(template_store, &err) != LD_OK ||
+            core_user_init_admin(template_store, "admin", "Administrator", PASSWORD, &s_admin,
+                                 &err) != LD_OK ||
+            core_policy_load(template_store, NULL,
+                             LOANDESK_SOURCE_DIR "/tests/data/policy-core.json",
+                             LOANDESK_SOURCE_DIR "/policy/products.json", &err) != LD_OK ||
+            core_keystore_init(template_store, &s_admin, PASSWORD, "Test Bank", 1767225600, &err) !=
+                LD_OK)
+            die("template", &err);
+        s_off = add_user("off1", CORE_ROLE_OFFICER);
+        s_mgr = add_user("mgr", CORE_ROLE_MANAGER);
+        s_aud = add_user("aud", CORE_ROLE_AUDITOR);
+        if (core_store_commit(template_store, &err) != LD_OK)
+            die("commit", &err);
+    }
+    core_store *store = NULL;
+    if (core_store_open(":memory:", &store, &err) != LD_OK)
+        die("open", &err);
+    sqlite3_backup *copy =
+        sqlite3_backup_init(core_store_db(store), "main", core_store_db(template_store), "main");
+    if (copy == NULL || sqlite3_backup_step(copy, -1) != SQLITE_DONE)
+        die("backup", NULL);
+    sqlite3_backup_finish(copy);
+    return store;
+}
+
+static void begin(core_store *store)
+{
+    ld_error err;
+    if (core_store_begin(store, &err) != LD_OK)
+        die("begin", &err);
+}
+
+static ld_status end(core_store *store, ld_status st)
+{
+    ld_error err;
+    if (st == LD_OK) {
+        if (core_store_commit(store, &err) != LD_OK)
+            die("commit", &err);
+    } else {
+        core_store_rollback(store);
+    }
+    return st;
+}
+
+/* An approved application of borrower number n: PCL unless product says. */
+static int64_t approved_app(core_store *store, int n, const char *amount, int term,
+                            const char *method, ld_rate rate, core_fee_method fee_method,
+                            ld_money fee)
+{
+    ld_error err;
+    char first17[18], id[19];
+    snprintf(first17, sizeof first17, "11010519900501%03d", n % 1000);
+    memcpy(id, first17, 17);
+    id[17] = core_resident_id_check_char(first17);
+    id[18] = '\0';
+    cJSON *b = cJSON_Parse("{\"kind\": \"individual\", \"name\": \"Zhang San\", \"phone\": "
+                           "\"13800138000\", \"address\": \"1 Chang'an Ave\", "
+                           "\"monthly_income\": \"30000.00\"}");
+    cJSON_AddStringToObject(b, "id_number", id);
+    int64_t borrower = 0, app = 0;
+    begin(store);
+    if (end(store, core_borrower_add(store, &s_off, b, &borrower, &err)) != LD_OK)
+        die("borrower", &err);
+    cJSON_Delete(b);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"%s\", "
+             "\"term_months\": %d, \"method\": \"%s\", \"purpose\": \"renovation\", "
+             "\"investigation\": {\"site_visit_date\": \"2026-06-01\", \"operations\": \"ok\", "
+             "\"assets_liabilities\": \"ok\", \"repayment_capacity\": \"ok\", \"conclusion\": "
+             "\"ok\"}}",
+             (long long)borrower, amount, term, method);
+    cJSON *a = cJSON_Parse(json);
+    begin(store);
+    if (end(store, core_application_create(store, &s_off, a, &app, &err)) != LD_OK)
+        die("application", &err);
+    cJSON_Delete(a);
+    begin(store);
+    if (end(store, core_application_submit(store, &s_off, app, &err)) != LD_OK)
+        die("submit", &err);
+    core_rating_summary rating;
+    memset(&rating, 0, sizeof rating);
+    rating.score = 700;
+    snprintf(rating.grade, sizeof rating.grade, "A");
+    rating.pd = 10000;
+    snprintf(rating.decision, sizeof rating.decision, "approve");
+    rating.rate = rate;
+    snprintf(rating.policy_sha256, sizeof rating.policy_sha256, "%064d", 0);
+    begin(store);
+    if (end(store, core_rating_save(store, &s_mgr, app, &rating, "{}", NULL, &err)) != LD_OK)
+        die("rating", &err);
+    core_approval_terms terms = {.rate = rate, .fee_method = fee_method, .fee_amount = fee};
+    begin(store);
+    if (end(store, core_application_approve(store, &s_mgr, app, &terms, "fine", &err)) != LD_OK)
+        die("approve", &err);
+    return app;
+}
+
+static int64_t disburse(core_store *store, int64_t app, const char *date)
+{
+    ld_error err;
+    int64_t loan = 0;
+    begin(store);
+    if (end(store, ledger_loan_disburse(store, &s_mgr, app, D(date), NULL, &loan, &err)) != LD_OK)
+        die("disburse", &err);
+    return loan;
+}
+
+static ld_status cob(core_store *store, const char *date, ledger_cob_result *r, ld_error *err)
+{
+    ledger_cob_options o = {.date = D(date), .institution_password = PASSWORD};
+    ledger_cob_result local;
+    begin(store);
+    return end(store, ledger_cob_run(store, &s_mgr, &o, r ? r : &local, err));
+}
+
+static ld_status repay(core_store *store, int64_t loan, ld_money amount, const char *date,
+                       ledger_allocation *a, ld_error *err)
+{
+    ledger_repay_request req = {.amount = amount, .date = D(date)};
+    begin(store);
+    return end(store, ledger_loan_repay(store, &s_off, loan, &req, a, err));
+}
+
+static void check_books(core_store *store, const char *when)
+{
+    ld_error err;
+    begin(store);
+    ld_status st = ledger_reconcile(store, &err);
+    core_store_rollback(store);
+    if (st != LD_OK)
+        fprintf(stderr, "after %s: %s\n", when, err.message);
+    CHECK_INT(st, LD_OK);
+    cJSON *tb = NULL;
+    CHECK_INT(ledger_trial_balance(store, &s_aud, D("2099-12-31"), &tb, &err), LD_OK);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(tb, "balanced")));
+    cJSON_Delete(tb);
+}
+
+static ld_status verify(core_store *store, ld_error *err)
+{
+    ledger_verify_report r;
+    return ledger_verify(store, &s_aud, &r, err);
+}
+
+static void exec(core_store *store, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(core_store_db(store), sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "sql: %s: %s\n", sql, msg);
+        check_failures++;
+    }
+    sqlite3_free(msg);
+}
+
+/* ---- Store tests ---------------------------------------------------------------- */
+
+static void test_disburse_repay_show_and_books(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app =
+        approved_app(store, 1, "120000.00", 12, "annuity", 43500, CORE_FEE_UPFRONT, 100000);
+    int64_t loan = disburse(store, app, "2026-01-31");
+    check_books(store, "disbursement");
+    /* A second disbursement of the same application is refused. */
+    begin(store);
+    CHECK_INT(
+        end(store, ledger_loan_disburse(store, &s_mgr, app, D("2026-01-31"), NULL, NULL, &err)),
+        LD_ESTATE);
+    /* An officer may not disburse. */
+    int64_t other = approved_app(store, 2, "50000.00", 6, "equal_principal", 50000,
+                                 CORE_FEE_PER_INSTALLMENT, 1000);
+    begin(store);
+    CHECK_INT(
+        end(store, ledger_loan_disburse(store, &s_off, other, D("2026-01-31"), NULL, NULL, &err)),
+        LD_EPERM);
+    int64_t loan2 = disburse(store, other, "2026-01-31");
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
+    cJSON *sched = cJSON_GetObjectItem(show, "schedule");
+    CHECK_INT(cJSON_GetArraySize(sched), 12);
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(sched, 0), "due")->valuestring, "2026-02-28");
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(sched, 1), "due")->valuestring, "2026-03-31");
+    CHECK_STR(cJSON_GetObjectItem(show, "next_inspection")->valuestring, "2026-02-15");
+    cJSON_Delete(show);
+    /* Pay the first installment on its due date: no penalty, not overdue. */
+    CHECK_INT(cob(store, "2026-02-27", NULL, &err), LD_OK);
+    check_books(store, "cob 02-27");
+    ledger_allocation a;
+    CHECK_INT(repay(store, loan, 1024000, "2026-02-28", &a, &err), LD_OK);
+    CHECK_INT(a.penalty, 0);
+    CHECK(a.interest > 0);
+    check_books(store, "repayment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    /* Let the second fall overdue and check penalty, DPD and category. */
+    ledger_cob_result r;
+    CHECK_INT(cob(store, "2026-04-10", &r, &err), LD_OK);
+    CHECK(r.newly_overdue >= 1);
+    CHECK(r.checkpoint_size > 0);
+    check_books(store, "cob 04-10");
+    CHECK_INT(ledger_loan_show(store, &s_mgr, loan, &show, &err), LD_OK);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 10);
+    CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "special_mention");
+    CHECK(strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "penalty")->valuestring,
+                 "0.00") != 0);
+    cJSON_Delete(show);
+    /* Dates before the last close of business need a back-dated correction. */
+    CHECK_INT(repay(store, loan, 100000, "2026-04-01", NULL, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "--backdated");
+    ledger_repay_request req = {.amount = 100000, .date = D("2026-04-01"), .backdated = true};
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, &err)), LD_EINVAL);
+    req.reason = "cash received at branch on 1 April, keyed late";
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, &err)), LD_OK);
+    check_books(store, "backdated");
+    /* Same date again changes nothing. */
+    long long before = 0;
+    ledger_log *log = NULL;
+    uint64_t size1 = 0, size2 = 0;
+    ledger_log_open(core_store_db(store), &log, NULL);
+    ledger_log_size(log, &size1, NULL);
+    CHECK_INT(cob(store, "2026-04-10", &r, &err), LD_OK);
+    CHECK(r.already_closed);
+    ledger_log_size(log, &size2, NULL);
+    CHECK_INT(size2, size1);
+    ledger_log_close(log);
+    (void)before;
+    CHECK_INT(cob(store, "2026-04-09", &r, &err), LD_ESTATE);
+    /* Classification: never better than the floor; worse with a reason. */
+    begin(store);
+    CHECK_INT(
+        end(store, ledger_loan_classify(store, &s_mgr, loan, LEDGER_CAT_NORMAL, "cured", &err)),
+        LD_EINVAL);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_classify(store, &s_off, loan, LEDGER_CAT_DOUBTFUL, "x", &err)),
+              LD_EPERM);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_classify(store, &s_mgr, loan, LEDGER_CAT_LOSS,
+                                              "borrower absconded", &err)),
+              LD_OK);
+    check_books(store, "classify");
+    /* Write-off: manager, loss only. */
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_write_off(store, &s_mgr, loan2, "no", &err)), LD_ESTATE);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_write_off(store, &s_mgr, loan, "court ruling", &err)), LD_OK);
+    check_books(store, "write-off");
+    /* Settle the other loan. */
+    ld_money paid = 0;
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_settle(store, &s_off, loan2, D("2026-04-20"), &paid, &err)),
+              LD_OK);
+    CHECK(paid > 0);
+    check_books(store, "settle");
+    CHECK_INT(ledger_loan_show(store, &s_mgr, loan2, &show, &err), LD_OK);
+    CHECK_STR(cJSON_GetObjectItem(show, "status")->valuestring, "settled");
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "payoff")->valuestring,
+              "0.00");
+    cJSON_Delete(show);
+    CHECK_INT(verify(store, &err), LD_OK);
+    if (check_failures)
+        fprintf(stderr, "verify: %s\n", err.message);
+    core_store_close(store);
+}
+
+static void test_prepayment_rebuilds_schedule(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 3, "240000.00", 24, "annuity", 43500, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-15");
+    ledger_allocation a;
+    /* PCL shortens the term: a large prepayment after the first installment. */
+    CHECK_INT(repay(store, loan, 10000000, "2026-02-15", &a, &err), LD_OK);
+    CHECK(a.prepaid > 0);
+    check_books(store, "prepayment");
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_mgr, loan, &show, &err), LD_OK);
+    int rows = cJSON_GetArraySize(cJSON_GetObjectItem(show, "schedule"));
+    CHECK(rows < 24);
+    cJSON_Delete(show);
+    /* Too much is refused. */
+    CHECK_INT(repay(store, loan, 100000000, "2026-02-16", NULL, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "settle");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+static unsigned rnd_state = 12345;
+static unsigned rnd(void)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 16) & 0x7fff;
+}
+
+static void test_random_scenario_books_balance_after_every_operation(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    const char *methods[] = {"annuity", "equal_principal"};
+    int64_t loans[6];
+    for (int i = 0; i < 6; i++) {
+        char amount[32];
+        snprintf(amount, sizeof amount, "%d0000.00", 2 + (int)(rnd() % 30));
+        int64_t app = approved_app(store, 10 + i, amount, 6 + 6 * (int)(rnd() % 4), methods[i % 2],
+                                   30000 + 1000 * (int)(rnd() % 40), (core_fee_method)(i % 3),
+                                   i % 3 ? 5000 : 0);
+        loans[i] = disburse(store, app, "2026-01-10");
+    }
+    ld_date day = D("2026-01-10");
+    char text[LD_DATE_TEXT_MAX];
+    int ops = 0;
+    for (int step = 0; step < 60; step++) {
+        day += 1 + (int)(rnd() % 12);
+        ld_date_format(day, text);
+        CHECK_INT(cob(store, text, NULL, &err), LD_OK);
+        check_books(store, "cob");
+        for (int k = 0; k < 3; k++) {
+            int64_t loan = loans[rnd() % 6];
+            ld_money amount = 1000 + (ld_money)(rnd() % 2000) * 500;
+            ld_status st = repay(store, loan, amount, text, NULL, &err);
+            if (st != LD_OK && st != LD_ESTATE && st != LD_EINVAL) {
+                fprintf(stderr, "repay: %s\n", err.message);
+                CHECK_INT(st, LD_OK);
+            }
+            check_books(store, "repay");
+            ops++;
+        }
+        if (step % 20 == 19) {
+            CHECK_INT(verify(store, &err), LD_OK);
+            if (err.code != LD_OK)
+                fprintf(stderr, "verify: %s\n", err.message);
+        }
+    }
+    CHECK(ops > 0);
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* A small ledger with a few operations, for tampering. */
+static core_store *tamper_store(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 40, "100000.00", 12, "annuity", 43500, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-31");
+    cob(store, "2026-03-05", NULL, &err);
+    repay(store, loan, 900000, "2026-03-06", NULL, &err);
+    cob(store, "2026-03-10", NULL, &err);
+    repay(store, loan, 50000, "2026-03-11", NULL, &err);
+    repay(store, loan, 50000, "2026-03-12", NULL, &err);
+    CHECK_INT(verify(store, &err), LD_OK);
+    return store;
+}
+
+static void test_tampering_is_caught(void)
+{
+    static const struct {
+        const char *name, *sql, *expect;
+    } cases[] = {
+        {"entry body changed",
+         "UPDATE ledger_entry SET body = CAST(replace(CAST(body AS TEXT), "
+         "'\"time\":', '\"time\":1') AS BLOB) WHERE seq = 1",
+         "entry 1"},
+        {"entry deleted", "DELETE FROM ledger_entry WHERE seq = 2", "entry 2"},
+        {"entry inserted",
+         "INSERT INTO ledger_entry (seq, body, leaf_hash) SELECT max(seq) + 1, "
+         "body, leaf_hash FROM ledger_entry",
+         "entry"},
+        {"entries reordered",
+         "UPDATE ledger_entry SET seq = -1 WHERE seq = 0; UPDATE ledger_entry "
+         "SET seq = 0 WHERE seq = 1; UPDATE ledger_entry SET seq = 1 WHERE seq "
+         "= -1",
+         "entry 0"},
+        {"journal amount changed",
+         "UPDATE journal_line SET amount = amount + 1 WHERE entry_id = 1 AND line = 1; "
+         "UPDATE journal_line SET amount = amount - 1 WHERE entry_id = 1 AND line = 2",
+         "journal entry 1"},
+        {"journal entry deleted",
+         "DELETE FROM journal_line WHERE entry_id = 2; DELETE FROM "
+         "journal_entry WHERE id = 2",
+         "journal entry 2"},
+        {"loan principal changed", "UPDATE loan SET principal = principal - 100", "loan 1"},
+        {"installment paid changed",
+         "UPDATE loan_installment SET paid_interest = paid_interest + 5 WHERE number = 1",
+         "loan 1"},
+        {"checkpoint removed entries", "DELETE FROM ledger_entry WHERE seq >= 3", "entr"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        core_store *store = tamper_store();
+        exec(store, cases[i].sql);
+        ld_error err;
+        ld_status st = verify(store, &err);
+        if (st != LD_EVERIFY)
+            fprintf(stderr, "%s: status %d %s\n", cases[i].name, st, err.message);
+        CHECK_INT(st, LD_EVERIFY);
+        CHECK_CONTAINS(err.message, cases[i].expect);
+        core_store_close(store);
+    }
+}
+
+static void test_export_offline_verify_and_proofs(void)
+{
+    core_store *store = tamper_store();
+    ld_error err;
+    char dir[] = "/tmp/loandesk-export-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    ledger_verify_report r;
+    CHECK_INT(ledger_export(store, &s_aud, dir, &r, &err), LD_OK);
+    CHECK(r.entries > 5);
+    CHECK(r.checkpoints >= 2);
+    ledger_verify_report off;
+    CHECK_INT(ledger_verify_offline(dir, &off, &err), LD_OK);
+    CHECK_INT(off.entries, r.entries);
+    CHECK_INT(off.checkpoints, r.checkpoints);
+    /* Proofs round-trip and fail when altered. */
+    cJSON *proof = NULL;
+    CHECK_INT(ledger_prove_inclusion(store, &s_aud, 2, 0, &proof, &err), LD_OK);
+    CHECK_INT(ledger_proof_check(proof, &err), LD_OK);
+    cJSON_ReplaceItemInObject(proof, "index", cJSON_CreateNumber(3));
+    CHECK(ledger_proof_check(proof, &err) != LD_OK);
+    cJSON_Delete(proof);
+    CHECK_INT(ledger_prove_consistency(store, &s_aud, 3, (uint64_t)r.entries, &proof, &err), LD_OK);
+    CHECK_INT(ledger_proof_check(proof, &err), LD_OK);
+    cJSON_ReplaceItemInObject(proof, "old_size", cJSON_CreateNumber(2));
+    CHECK_INT(ledger_proof_check(proof, &err), LD_EVERIFY);
+    cJSON_Delete(proof);
+    CHECK_INT(ledger_prove_inclusion(store, &s_off, 2, 0, &proof, &err), LD_EPERM);
+    /* Change one byte of one exported entry. */
+    char path[512], *text = NULL;
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/entries.jsonl", dir);
+    CHECK_INT(core_read_file(path, &text, &len, &err), LD_OK);
+    char *p = text ? strstr(text, "\"amount\":") : NULL;
+    if (p != NULL) {
+        p[9] = p[9] == '1' ? '2' : '1';
+        FILE *f = fopen(path, "wb");
+        fwrite(text, 1, len, f);
+        fclose(f);
+    }
+    free(text);
+    CHECK_INT(ledger_verify_offline(dir, &off, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "checkpoint");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+    core_store_close(store);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_case cases[] = {
+        {"category_floor_boundaries", test_category_floor_boundaries},
+        {"daily_interest_and_penalty_rounding", test_daily_interest_and_penalty_rounding},
+        {"allocation_oldest_first", test_allocation_oldest_first_penalty_interest_principal},
+        {"rebuild_keeps_principal_and_dates", test_rebuild_keeps_principal_and_dates},
+        {"day_step_due_overdue_penalty", test_day_step_due_overdue_penalty},
+        {"disburse_repay_show_and_books", test_disburse_repay_show_and_books},
+        {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
+        {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
+        {"tampering_is_caught", test_tampering_is_caught},
+        {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},
+    };
+    int rc = CHECK_RUN(argc, argv, cases);
+    core_store_close(template_store);
+    return rc;
+}
