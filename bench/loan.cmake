@@ -1,0 +1,5 @@
+# Close-of-business benchmark: one business day over a synthetic book of
+# 1,000,000 loans, against a bare read-compute-write loop in the same run.
+add_executable(bench_cob bench_cob.c)
+target_link_libraries(bench_cob PRIVATE ledger core)
+target_compile_definitions(bench_cob PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

@@ -1,0 +1,24 @@
+/*
+ * ledger_synth.h - a synthetic loan book for benchmarks (synth_store.c) and
+ * the bare loop the close of business is measured against. Not for real data:
+ * the loans have no journal and only the installments the next days reach.
+ */
+#ifndef LEDGER_SYNTH_H
+#define LEDGER_SYNTH_H
+
+#include <stdint.h>
+
+#include "date.h"
+#include "ld_error.h"
+#include "store.h"
+
+/* Inserts count active loans closed through as_of - 1, about 10 % overdue,
+ * in the caller's transaction. */
+ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of, unsigned seed,
+                                 ld_error *err);
+
+/* Reads every loan row, adds one day of interest and penalty and writes the
+ * same columns back, as plainly as C and SQLite allow. */
+ld_status ledger_synth_bare_pass(core_store *store, ld_date date, int64_t *rows_out, ld_error *err);
+
+#endif
