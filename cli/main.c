@@ -16,7 +16,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "user.h"
+#include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
+#include "ledger_events.h"
+#include "cmd_reports.h"
 
 /* How a command uses the database. */
 typedef enum db_use {
@@ -131,9 +134,71 @@ static const command_spec commands[] = {
     {"import", NULL, cmd_import, DB_LOGIN, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
+    {"inspection", "add", cmd_inspection_add, DB_LOGIN, "inspection add LOAN --json FILE",
+     "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
+     "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "
+     "category, next date."},
+    {"inspection", "show", cmd_inspection_show, DB_LOGIN,
+     "inspection show LOAN [--inspection ID] [--json]",
+     "Shows a loan's latest (or given) inspection."},
+    {"inspection", "due", cmd_inspection_due, DB_LOGIN, "inspection due [--date D] [--json]",
+     "Lists loans whose post-loan inspection is due on or before D (default today)."},
+    {"report", "inspection", cmd_report_inspection, DB_LOGIN,
+     "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed post-loan inspection workbook (贷后检查报告)."},
+    {"report", "rating", cmd_report_rating, DB_LOGIN,
+     "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed rating workbook (评级报告)."},
+    {"report", "ledger", cmd_report_ledger, DB_LOGIN,
+     "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming."},
+    {"report", "portfolio", cmd_report_portfolio, DB_LOGIN,
+     "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed portfolio analysis (经营分析) with charts."},
+    {"verify", NULL, cmd_verify, DB_NONE,
+     "verify FILE.xlsx [--ca ca.pem] [--ledger-export DIR] [--p7s FILE]",
+     "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
+     "ledger entry; with --user against the database, else offline. Exit code 6 on failure."},
     {"schedule", NULL, cmd_schedule, DB_NONE,
      "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
      "Prints a repayment schedule; needs no database."},
+    {"loan", "disburse", cmd_loan_disburse, DB_LOGIN,
+     "loan disburse APP --date D [--contract NO] [--json]",
+     "Turns an approved application into a loan (manager) with its schedule, the approved terms "
+     "and fee."},
+    {"loan", "repay", cmd_loan_repay, DB_LOGIN,
+     "loan repay LOAN --amount X --date D [--backdated --reason TEXT] [--json]",
+     "Records a repayment (the customer's officer, manager): penalty and compound, fee, interest, "
+     "principal of the oldest installment first; the rest prepays principal and rebuilds the "
+     "schedule. Dates before the last close of business need --backdated and --reason."},
+    {"loan", "settle", cmd_loan_settle, DB_LOGIN, "loan settle LOAN --date D",
+     "Takes the full payoff on a date and closes the loan."},
+    {"loan", "show", cmd_loan_show, DB_LOGIN, "loan show LOAN [--json]",
+     "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
+     "category and next inspection."},
+    {"loan", "classify", cmd_loan_classify, DB_LOGIN,
+     "loan classify LOAN --category C --reason TEXT",
+     "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
+    {"loan", "write-off", cmd_loan_write_off, DB_LOGIN, "loan write-off LOAN --reason TEXT",
+     "Writes off a loss (损失) loan (manager)."},
+    {"cob", NULL, cmd_cob, DB_LOGIN, "cob --date D",
+     "Close of business (manager): brings every active loan to D day by day, posts the journal, "
+     "and signs a checkpoint (institution key password from LOANDESK_INSTITUTION_PASSWORD)."},
+    {"journal", "trial-balance", cmd_journal_trial_balance, DB_LOGIN,
+     "journal trial-balance --date D [--json]",
+     "Trial balance of the journal on a date; exit 6 if it does not balance."},
+    {"ledger", "checkpoint", cmd_ledger_checkpoint, DB_LOGIN, "ledger checkpoint",
+     "Signs (size, root, time) of the log with the institution key (manager)."},
+    {"ledger", "verify", cmd_ledger_verify, DB_LOGIN, "ledger verify [--offline DIR]",
+     "Verifies the log, checkpoints, journal and loan balances (auditor, manager); exit 6 naming "
+     "the first bad entry."},
+    {"ledger", "export", cmd_ledger_export, DB_LOGIN, "ledger export --out DIR",
+     "Writes entries.jsonl, checkpoints and institution.pem for offline verification."},
+    {"ledger", "prove", cmd_ledger_prove, DB_LOGIN,
+     "ledger prove (--entry N [--size M] | --from A --to B)",
+     "Prints an inclusion or consistency proof as JSON."},
+    {"ledger", "verify-proof", cmd_ledger_verify_proof, DB_NONE, "ledger verify-proof FILE",
+     "Checks a proof from `ledger prove` offline."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -286,6 +351,7 @@ static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
                                         : core_store_open_existing(ctx->db_path, &ctx->store, &err);
     if (st != LD_OK)
         return cli_fail(&err);
+    ledger_events_attach(ctx->store);
     int rc;
     if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED) {
         const char *password = cli_password("LOANDESK_PASSWORD", "password: ");

@@ -1,0 +1,136 @@
+/*
+ * book_int.h - private to reports/: the one wrapper over libxlsxwriter that
+ * every workbook is written through, so that formats, frozen and filtered
+ * header rows, fixed document properties, the per-sheet content hash and the
+ * signature sheet are the same everywhere.
+ *
+ * Each data cell written through report_cell_* also feeds its sheet's SHA-256
+ * with one canonical line, "ROW\tCOL\tTYPE\tVALUE\n" (rows and columns from
+ * 0; TYPE s text, m money in fen, d ISO date, i integer, p rate in
+ * millionths, r ratio "NUM/DEN"; text with \\, \t and \n escaped), so the
+ * signature sheet can state what each data sheet holds, independent of how
+ * libxlsxwriter lays out the XML. libxlsxwriter errors are kept (the first
+ * one) and reported by report_book_close, so writers need not check each call.
+ */
+#ifndef REPORT_BOOK_INT_H
+#define REPORT_BOOK_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "ld_error.h"
+#include "money.h"
+#include "report.h"
+
+typedef struct report_book report_book;
+typedef struct report_sheet report_sheet;
+
+/* Picks the label of the workbook's language. */
+#define REPORT_L(book, zh, en) (report_book_lang(book) == REPORT_LANG_EN ? (en) : (zh))
+
+typedef struct report_book_spec {
+    const char *path;
+    report_lang lang;
+    const char *kind;                /* "rating", "inspection", "ledger", "portfolio" */
+    const char *title_zh, *title_en; /* document title */
+    const char *company;             /* NULL: "loandesk" */
+    ld_date as_of;                   /* created = as_of at 00:00 UTC */
+    bool constant_memory;            /* stream rows (ledger) */
+    const char *tmpdir;
+} report_book_spec;
+
+ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_error *err);
+report_lang report_book_lang(const report_book *book);
+
+/* Column types; they choose the cell format and the width unit. */
+typedef enum report_col_type {
+    REPORT_COL_TEXT,
+    REPORT_COL_MONEY, /* #,##0.00 */
+    REPORT_COL_DATE,  /* yyyy-mm-dd */
+    REPORT_COL_INT,   /* #,##0 */
+    REPORT_COL_ID,    /* 0 */
+    REPORT_COL_PCT,   /* 0.00% */
+    REPORT_COL_RATE,  /* 0.0000% */
+    REPORT_COL_WRAP,  /* long text, wrapped */
+} report_col_type;
+
+typedef struct report_col {
+    const char *zh, *en;
+    report_col_type type;
+    double width; /* in Excel character units */
+} report_col;
+
+/* Adds a data sheet named in the book's language. */
+report_sheet *report_book_sheet(report_book *book, const char *zh, const char *en);
+
+/* Writes the header row at header_row with the columns' labels, sets the
+ * widths, freezes the panes below it and, at close, filters header_row down
+ * to the last row written. Call once per table sheet, before its rows. */
+void report_sheet_table(report_sheet *sheet, int header_row, const report_col *cols, int count);
+
+/* A two-column sheet of labels and values (cover pages): widths set. */
+void report_sheet_form(report_sheet *sheet, double label_width, double value_width);
+
+/* Cells. A date of LEDGER_NO_DATE-like value below 1900 is left blank. */
+void report_cell_text(report_sheet *sheet, int row, int col, const char *text);
+void report_cell_heading(report_sheet *sheet, int row, int col, const char *text);
+void report_cell_money(report_sheet *sheet, int row, int col, ld_money fen);
+void report_cell_date(report_sheet *sheet, int row, int col, ld_date date);
+void report_cell_int(report_sheet *sheet, int row, int col, int64_t value);
+void report_cell_rate(report_sheet *sheet, int row, int col, ld_rate millionths);
+void report_cell_ratio(report_sheet *sheet, int row, int col, int64_t num, int64_t den);
+void report_cell_wrap(report_sheet *sheet, int row, int col, const char *text);
+
+/* Native charts over ranges of a sheet (rows and columns from 0). */
+typedef enum report_chart_kind {
+    REPORT_CHART_COLUMN,
+    REPORT_CHART_PIE,
+    REPORT_CHART_LINE
+} report_chart_kind;
+typedef struct report_chart report_chart;
+report_chart *report_chart_add(report_book *book, report_sheet *at, int row, int col,
+                               report_chart_kind kind, const char *title);
+void report_chart_series(report_chart *chart, const report_sheet *data, int first_row, int last_row,
+                         int category_col, int value_col, const char *name);
+
+/* The identity and anchor the signature sheet shows. */
+typedef struct report_book_seal {
+    const char *signer; /* username, or NULL for unsigned */
+    const char *signer_role;
+    const char *fingerprint; /* certificate SHA-256 hex */
+    uint64_t anchor_size;
+    const char *anchor_root;
+} report_book_seal;
+
+/* Finishes the data sheets' hashes, writes the signature sheet and the file.
+ * Frees the book whatever happens. *rows_out: data rows written. */
+ld_status report_book_close(report_book *book, const report_book_seal *seal, int64_t *rows_out,
+                            ld_error *err);
+
+/* Frees a book without writing it (error paths). */
+void report_book_discard(report_book *book);
+
+/* ---- Signing and anchoring (sign.c) ------------------------------------------- */
+
+/* Everything a writer does around its sheets: fills the seal from options
+ * and the ledger before close, and after close hashes the file, signs it and
+ * logs it. */
+typedef struct report_job {
+    core_store *store;
+    const core_session *who;
+    const report_options *options;
+    const char *kind;
+    uint64_t anchor_size;
+    char anchor_root[65];
+} report_job;
+
+ld_status report_job_begin(report_job *job, core_store *store, const core_session *who,
+                           const report_options *options, const char *kind, ld_error *err);
+/* Closes the book with the job's seal, then signs and logs; fills out. */
+ld_status report_job_finish(report_job *job, report_book *book, report_result *out, ld_error *err);
+
+/* Reads a whole file; *out malloc'd. */
+ld_status report_read_file(const char *path, unsigned char **out, size_t *len, ld_error *err);
+
+#endif

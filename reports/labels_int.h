@@ -1,0 +1,30 @@
+/*
+ * labels_int.h - private to reports/: typed reads of the JSON the other
+ * modules return, and category names in both languages (labels.c).
+ */
+#ifndef REPORT_LABELS_INT_H
+#define REPORT_LABELS_INT_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "money.h"
+#include "report.h"
+
+/* A date cell holding no date (written blank); the ledger's LEDGER_NO_DATE. */
+#define REPORT_NO_DATE ((ld_date)INT32_MIN)
+
+const char *report_json_str(const cJSON *obj, const char *key); /* "" when absent */
+ld_money report_json_money(const cJSON *obj, const char *key);  /* 0 when absent */
+int64_t report_json_int(const cJSON *obj, const char *key);
+ld_rate report_json_rate(const cJSON *obj, const char *key);
+ld_date report_json_date(const cJSON *obj, const char *key); /* REPORT_NO_DATE when absent */
+bool report_json_has(const cJSON *obj, const char *key);
+
+const char *report_category_label(report_lang lang, int category);
+int report_category_index(const char *name); /* -1 when unknown */
+const char *report_yes_no(report_lang lang, bool value);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * sign.c - signing a finished workbook and anchoring it in the ledger
+ * (DESIGN.md, "Signed files").
+ *
+ * Order matters: the signature sheet names the ledger size and root as they
+ * stand before the workbook is written (the anchor), the file is closed, its
+ * bytes hashed and signed into FILE.xlsx.p7s, and only then is the
+ * report.signed entry appended, so the entry's position is always after the
+ * anchor it names. The entry goes through core_event_emit; when no sink is
+ * attached (a front end that has not wired the ledger) it is appended to the
+ * log directly, so a signed workbook is never left out of the ledger.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "book_int.h"
+#include "digest.h"
+#include "inspection.h"
+#include "keystore.h"
+#include "ledger_events.h"
+#include "permission.h"
+#include "pki.h"
+
+struct report_signer {
+    core_pki_key *key;
+    char *cert_pem;
+    char *ca_pem;
+    core_pki_cert_info cert;
+    char username[CORE_USERNAME_MAX];
+};
+
+ld_status report_signer_open(core_store *store, const core_session *who, const char *password,
+                             report_signer **out, ld_error *err)
+{
+    ld_status st = core_perm_require(who, CORE_ACT_REPORT_SIGN, NULL, err);
+    if (st != LD_OK)
+        return st;
+    if (password == NULL)
+        return LD_FAIL(err, LD_EPERM, "signing: the signer's password is needed to unlock the key");
+    report_signer *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    st = core_keystore_user_signer(store, who, password, &s->key, &s->cert_pem, err);
+    if (st == LD_OK)
+        st = core_keystore_ca_cert(store, &s->ca_pem, err);
+    if (st == LD_OK)
+        st = core_pki_cert_inspect(s->cert_pem, strlen(s->cert_pem), &s->cert, err);
+    if (st != LD_OK) {
+        report_signer_free(s);
+        return st;
+    }
+    snprintf(s->username, sizeof s->username, "%s", who->username);
+    *out = s;
+    return LD_OK;
+}
+
+void report_signer_free(report_signer *s)
+{
+    if (s == NULL)
+        return;
+    core_pki_key_free(s->key);
+    free(s->cert_pem);
+    free(s->ca_pem);
+    free(s);
+}
+
+ld_status report_read_file(const char *path, unsigned char **out, size_t *len, ld_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return LD_FAIL(err, errno == ENOENT ? LD_ENOTFOUND : LD_EINTERNAL, "%s: %s", path,
+                       strerror(errno));
+    size_t cap = 1 << 16, used = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf != NULL) {
+        if (used == cap) {
+            unsigned char *bigger = cap < ((size_t)1 << 31) ? realloc(buf, cap * 2) : NULL;
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t n = fread(buf + used, 1, cap - used, f);
+        used += n;
+        if (n == 0)
+            break;
+    }
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (buf == NULL || bad) {
+        free(buf);
+        return LD_FAIL(err, LD_EINTERNAL, "%s: cannot read the file", path);
+    }
+    *out = buf;
+    *len = used;
+    return LD_OK;
+}
+
+static ld_status write_file(const char *path, const unsigned char *data, size_t len, ld_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: %s", path, strerror(errno));
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok = fclose(f) == 0 && ok;
+    return ok ? LD_OK : LD_FAIL(err, LD_EINTERNAL, "%s: write failed", path);
+}
+
+ld_status report_job_begin(report_job *job, core_store *store, const core_session *who,
+                           const report_options *options, const char *kind, ld_error *err)
+{
+    memset(job, 0, sizeof *job);
+    job->store = store;
+    job->who = who;
+    job->options = options;
+    job->kind = kind;
+    if (options == NULL || options->path == NULL || options->path[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "output: a file name is required (-o FILE.xlsx)");
+    return ledger_report_anchor(store, &job->anchor_size, job->anchor_root, err);
+}
+
+ld_status report_job_finish(report_job *job, report_book *book, report_result *out, ld_error *err)
+{
+    const report_signer *signer = job->options->signer;
+    report_book_seal seal = {
+        .signer = signer != NULL ? signer->username : NULL,
+        .signer_role = signer != NULL ? signer->cert.org_unit : NULL,
+        .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
+        .anchor_size = job->anchor_size,
+        .anchor_root = job->anchor_root,
+    };
+    report_result r;
+    memset(&r, 0, sizeof r);
+    ld_status st = report_book_close(book, &seal, &r.rows, err);
+    if (st != LD_OK)
+        return st;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if ((st = report_read_file(job->options->path, &bytes, &len, err)) != LD_OK)
+        return st;
+    core_sha256_hex(bytes, len, r.sha256);
+    r.anchor_size = job->anchor_size;
+    snprintf(r.anchor_root, sizeof r.anchor_root, "%s", job->anchor_root);
+    if (signer == NULL) {
+        free(bytes);
+        *out = r;
+        return LD_OK;
+    }
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    st = core_pki_cms_sign(signer->key, signer->cert_pem, strlen(signer->cert_pem), signer->ca_pem,
+                           strlen(signer->ca_pem), bytes, len, ledger_event_now(), &der, &der_len,
+                           err);
+    free(bytes);
+    if (st != LD_OK)
+        return st;
+    size_t plen = strlen(job->options->path);
+    char *p7s = malloc(plen + 5);
+    if (p7s == NULL) {
+        free(der);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    memcpy(p7s, job->options->path, plen);
+    memcpy(p7s + plen, ".p7s", 5);
+    st = write_file(p7s, der, der_len, err);
+    free(der);
+    free(p7s);
+    if (st != LD_OK)
+        return st;
+    /* The ledger entry: integers and strings only (ledger_events.h). */
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddStringToObject(fields, "kind", job->kind);
+    cJSON_AddStringToObject(fields, "sha256", r.sha256);
+    cJSON_AddStringToObject(fields, "signer", signer->username);
+    cJSON_AddStringToObject(fields, "fingerprint", signer->cert.fingerprint);
+    cJSON_AddNumberToObject(fields, "anchor_size", (double)job->anchor_size);
+    if (core_store_has_event_sink(job->store))
+        st = core_event_emit(job->store, "report.signed", fields, err);
+    else
+        st = ledger_event_append(job->store, "report.signed", fields, err);
+    if (st == LD_OK) {
+        cJSON_AddStringToObject(fields, "file", job->options->path);
+        cJSON_AddStringToObject(fields, "anchor_root", job->anchor_root);
+        st = core_audit_record(job->store, job->who, "report.sign", "report", 0, fields, err);
+    }
+    cJSON_Delete(fields);
+    if (st != LD_OK)
+        return st;
+    r.is_signed = true;
+    snprintf(r.signer, sizeof r.signer, "%s", signer->username);
+    snprintf(r.fingerprint, sizeof r.fingerprint, "%s", signer->cert.fingerprint);
+    *out = r;
+    return LD_OK;
+}

@@ -1,0 +1,217 @@
+/*
+ * verify.c - checking a signed workbook (report_verify, report.h).
+ *
+ * Four questions, in this order, each failing with LD_EVERIFY and its reason:
+ * does the detached signature cover these exact bytes and chain to the CA
+ * (core_pki_cms_verify); does the ledger hold a report.signed entry for the
+ * file's SHA-256, naming the same certificate (a file signed again by someone
+ * else does not pass as the original); did the institution issue that
+ * certificate; and was it unrevoked when the ledger recorded the file. The
+ * ledger's time is used rather than the signature's signingTime, which is the
+ * signer's own claim and could be backdated by a revoked signer who still has
+ * the key (pki.h).
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book_int.h"
+#include "digest.h"
+#include "inspection.h"
+#include "keystore.h"
+#include "pki.h"
+
+/* Looks the hash up in an export's entries.jsonl (one entry per line, line N
+ * is entry N). */
+static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_report_signed *out,
+                                ld_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/entries.jsonl", dir);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return LD_FAIL(err, LD_ENOTFOUND, "%s: cannot open the ledger export", path);
+    char needle[80];
+    snprintf(needle, sizeof needle, "\"%s\"", sha256_hex);
+    size_t cap = 1 << 16;
+    char *line = malloc(cap);
+    uint64_t seq = 0;
+    bool found = false;
+    while (line != NULL && !found) {
+        size_t used = 0;
+        int ch = 0;
+        while ((ch = fgetc(f)) != EOF && ch != '\n') {
+            if (used + 1 >= cap) {
+                char *bigger = realloc(line, cap * 2);
+                if (bigger == NULL) {
+                    free(line);
+                    line = NULL;
+                    break;
+                }
+                line = bigger;
+                cap *= 2;
+            }
+            line[used++] = (char)ch;
+        }
+        if (line == NULL || (ch == EOF && used == 0))
+            break;
+        line[used] = '\0';
+        if (strstr(line, needle) != NULL) {
+            cJSON *entry = cJSON_Parse(line);
+            const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
+            const cJSON *sha = cJSON_GetObjectItemCaseSensitive(entry, "sha256");
+            if (cJSON_IsString(type) && strcmp(type->valuestring, "report.signed") == 0 &&
+                cJSON_IsString(sha) && strcmp(sha->valuestring, sha256_hex) == 0) {
+                memset(out, 0, sizeof *out);
+                out->seq = seq;
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "time");
+                out->time = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+                const char *keys[] = {"kind", "signer", "fingerprint"};
+                char *dst[] = {out->kind, out->signer, out->fingerprint};
+                size_t sizes[] = {sizeof out->kind, sizeof out->signer, sizeof out->fingerprint};
+                for (int i = 0; i < 3; i++) {
+                    v = cJSON_GetObjectItemCaseSensitive(entry, keys[i]);
+                    snprintf(dst[i], sizes[i], "%s", cJSON_IsString(v) ? v->valuestring : "");
+                }
+                out->leaf_ok = true; /* the export is checked whole by `ledger verify --offline` */
+                found = true;
+            }
+            cJSON_Delete(entry);
+        }
+        seq++;
+        if (ch == EOF)
+            break;
+    }
+    free(line);
+    fclose(f);
+    if (!found)
+        return LD_FAIL(err, LD_ENOTFOUND, "no report.signed entry in %s for %s", path, sha256_hex);
+    return LD_OK;
+}
+
+static void fmt_time(time_t t, char buf[32])
+{
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, 32, "%lld", (long long)t);
+}
+
+ld_status report_verify(const report_verify_options *o, report_verification *out, ld_error *err)
+{
+    report_verification v;
+    memset(&v, 0, sizeof v);
+    unsigned char *content = NULL, *der = NULL;
+    char *ca = NULL;
+    size_t content_len = 0, der_len = 0, ca_len = 0;
+    char *p7s_path = NULL;
+    ld_status st = report_read_file(o->path, &content, &content_len, err);
+    if (st != LD_OK)
+        goto out;
+    if (o->p7s_path == NULL) {
+        size_t n = strlen(o->path);
+        p7s_path = malloc(n + 5);
+        if (p7s_path == NULL) {
+            st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+            goto out;
+        }
+        memcpy(p7s_path, o->path, n);
+        memcpy(p7s_path + n, ".p7s", 5);
+    }
+    if ((st = report_read_file(o->p7s_path != NULL ? o->p7s_path : p7s_path, &der, &der_len,
+                               err)) != LD_OK)
+        goto out;
+    if (o->ca_pem_path != NULL) {
+        unsigned char *pem = NULL;
+        if ((st = report_read_file(o->ca_pem_path, &pem, &ca_len, err)) != LD_OK)
+            goto out;
+        ca = (char *)pem;
+    } else if (o->store != NULL) {
+        if ((st = core_keystore_ca_cert(o->store, &ca, err)) != LD_OK)
+            goto out;
+        ca_len = strlen(ca);
+    } else {
+        st = LD_FAIL(err, LD_EUSAGE, "verify: give the CA certificate (--ca) or a database");
+        goto out;
+    }
+    core_pki_signer_info signer;
+    if ((st = core_pki_cms_verify(ca, ca_len, content, content_len, der, der_len, &signer, err)) !=
+        LD_OK) {
+        if (st == LD_EVERIFY)
+            ld_error_prefix(err, "%s", o->path);
+        goto out;
+    }
+    core_sha256_hex(content, content_len, v.sha256);
+    snprintf(v.signer, sizeof v.signer, "%s", signer.cert.common_name);
+    snprintf(v.signer_role, sizeof v.signer_role, "%s", signer.cert.org_unit);
+    snprintf(v.fingerprint, sizeof v.fingerprint, "%s", signer.cert.fingerprint);
+    v.signing_time = signer.signing_time;
+
+    ledger_report_signed entry;
+    bool have_ledger = o->store != NULL || o->export_dir != NULL;
+    if (have_ledger) {
+        st = o->store != NULL ? ledger_report_find_signed(o->store, v.sha256, &entry, err)
+                              : find_in_export(o->export_dir, v.sha256, &entry, err);
+        if (st == LD_ENOTFOUND) {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "%s: the ledger has no record of this file (sha256 %s): not a report "
+                         "this institution signed, or changed since",
+                         o->path, v.sha256);
+            goto out;
+        }
+        if (st != LD_OK)
+            goto out;
+        if (!entry.leaf_ok) {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "%s: ledger entry %llu does not match its stored hash (ledger tampered)",
+                         o->path, (unsigned long long)entry.seq);
+            goto out;
+        }
+        if (strcmp(entry.fingerprint, v.fingerprint) != 0) {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "%s: signed with certificate %.16s… (%s) but the ledger records the "
+                         "signature of %s (certificate %.16s…): signature swapped",
+                         o->path, v.fingerprint, v.signer, entry.signer, entry.fingerprint);
+            goto out;
+        }
+        v.in_ledger = true;
+        v.ledger_seq = entry.seq;
+        v.ledger_time = entry.time;
+        v.checkpoint_size = entry.checkpoint_size;
+        snprintf(v.kind, sizeof v.kind, "%s", entry.kind);
+    }
+    if (o->store != NULL) {
+        bool known = false;
+        time_t revoked_at = 0;
+        if ((st = core_keystore_cert_status(o->store, v.fingerprint, &known, &revoked_at, err)) !=
+            LD_OK)
+            goto out;
+        if (!known) {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "%s: signer %s: certificate %s was not issued by this institution",
+                         o->path, v.signer, v.fingerprint);
+            goto out;
+        }
+        v.revocation_checked = true;
+        v.revoked_at = revoked_at;
+        time_t when = v.in_ledger ? (time_t)v.ledger_time : v.signing_time;
+        if (revoked_at != 0 && revoked_at <= when) {
+            char rt[32], wt[32];
+            fmt_time(revoked_at, rt);
+            fmt_time(when, wt);
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "%s: signer %s's certificate was revoked at %s, before the report was "
+                         "recorded at %s",
+                         o->path, v.signer, rt, wt);
+            goto out;
+        }
+    }
+    *out = v;
+    st = LD_OK;
+out:
+    free(content);
+    free(der);
+    free(ca);
+    free(p7s_path);
+    return st;
+}
