@@ -16,6 +16,7 @@
 
 #include "audit.h"
 #include "json_in.h"
+#include "credit.h"
 #include "ledger_events.h"
 #include "ledger_verify.h"
 #include "loan.h"
@@ -59,6 +60,30 @@ static ld_status loan_event(ledger_log *log, const char *type, int64_t loan_id, 
     }
     ld_status st = ledger_event_append_to(log, type, fields, NULL, err);
     cJSON_Delete(fields);
+    return st;
+}
+
+/* Feeds the borrowers' repayment history that later ratings read (worst days
+ * past due over 24 months, core/credit.h): one row per overdue borrower and
+ * month, keeping the month's worst, so the history stays small. */
+static ld_status record_overdue_history(core_store *store, ld_date date, ld_error *err)
+{
+    static const char sql[] = "SELECT borrower_id, max(dpd) FROM loan WHERE status = 0 AND "
+                              "dpd > 0 GROUP BY borrower_id";
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(core_store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK)
+        return core_store_fail(store, "reading overdue borrowers", err);
+    int y, m, d;
+    ld_date_to_ymd(date, &y, &m, &d);
+    ld_date month = ld_date_from_ymd(y, m, 1);
+    ld_status st = LD_OK;
+    int rc;
+    while (st == LD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        st = core_credit_record_dpd(store, sqlite3_column_int64(stmt, 0), month,
+                                    sqlite3_column_int(stmt, 1), err);
+    if (st == LD_OK && rc != SQLITE_DONE)
+        st = core_store_fail(store, "reading overdue borrowers", err);
+    sqlite3_finalize(stmt);
     return st;
 }
 
@@ -267,7 +292,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
             cJSON_AddItemToArray(totals, row);
         }
     }
-    if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK)
+    if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
+        (st = record_overdue_history(store, opt->date, err)) != LD_OK)
         goto out;
     ledger_hash root;
     char hex[LEDGER_HASH_HEX];

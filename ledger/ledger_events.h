@@ -34,6 +34,12 @@
 ld_status ledger_event_append(core_store *store, const char *type, const cJSON *fields,
                               ld_error *err);
 
+/* Makes the ledger the store's event sink (core/store.h), so that workflow
+ * decisions taken in core (submission, rating, approval, rejection, withdrawal,
+ * disbursement, signed reports) are appended to the log in the transaction
+ * that takes them. Every front end calls this right after opening a store. */
+void ledger_events_attach(core_store *store);
+
 /* The time events are stamped with: $LOANDESK_NOW (seconds) when set, else now. */
 time_t ledger_event_now(void);
 

@@ -82,3 +82,14 @@ ld_status ledger_event_append(core_store *store, const char *type, const cJSON *
 {
     return ledger_event_append_seq(store, type, fields, NULL, err);
 }
+
+static ld_status append_from_core(void *context, const char *type, const struct cJSON *fields,
+                                  ld_error *err)
+{
+    return ledger_event_append(context, type, fields, err);
+}
+
+void ledger_events_attach(core_store *store)
+{
+    core_store_set_event_sink(store, append_from_core, store);
+}

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "borrower.h"
 #include "json_in.h"
+#include "credit.h"
 #include "ledger_events.h"
 #include "loan.h"
 #include "loan_int.h"
@@ -212,6 +213,12 @@ ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64
         goto out;
     core_json_put_int(detail, "loan_id", l.id);
     cJSON_AddStringToObject(detail, "contract_no", l.contract_no);
+    /* From now on the borrower has a repayment history (clean so far). */
+    int dy, dm, dd;
+    ld_date_to_ymd(l.disbursed_on, &dy, &dm, &dd);
+    if ((st = core_credit_record_dpd(store, l.borrower_id, ld_date_from_ymd(dy, dm, 1), 0, err)) !=
+        LD_OK)
+        goto out;
     if ((st = core_application_transition(store, who, app_id, CORE_EV_DISBURSE, detail, err)) !=
         LD_OK)
         goto out;
