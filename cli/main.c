@@ -19,6 +19,7 @@
 #include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
 #include "ledger_events.h"
+#include "cmd_reports.h"
 
 /* How a command uses the database. */
 typedef enum db_use {
@@ -133,6 +134,31 @@ static const command_spec commands[] = {
     {"import", NULL, cmd_import, DB_LOGIN, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
+    {"inspection", "add", cmd_inspection_add, DB_LOGIN, "inspection add LOAN --json FILE",
+     "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
+     "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "
+     "category, next date."},
+    {"inspection", "show", cmd_inspection_show, DB_LOGIN,
+     "inspection show LOAN [--inspection ID] [--json]",
+     "Shows a loan's latest (or given) inspection."},
+    {"inspection", "due", cmd_inspection_due, DB_LOGIN, "inspection due [--date D] [--json]",
+     "Lists loans whose post-loan inspection is due on or before D (default today)."},
+    {"report", "inspection", cmd_report_inspection, DB_LOGIN,
+     "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed post-loan inspection workbook (贷后检查报告)."},
+    {"report", "rating", cmd_report_rating, DB_LOGIN,
+     "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed rating workbook (评级报告)."},
+    {"report", "ledger", cmd_report_ledger, DB_LOGIN,
+     "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming."},
+    {"report", "portfolio", cmd_report_portfolio, DB_LOGIN,
+     "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed portfolio analysis (经营分析) with charts."},
+    {"verify", NULL, cmd_verify, DB_NONE,
+     "verify FILE.xlsx [--ca ca.pem] [--ledger-export DIR] [--p7s FILE]",
+     "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
+     "ledger entry; with --user against the database, else offline. Exit code 6 on failure."},
     {"schedule", NULL, cmd_schedule, DB_NONE,
      "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
      "Prints a repayment schedule; needs no database."},
