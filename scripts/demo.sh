@@ -13,8 +13,7 @@ D="$root/scripts/demo"
 rm -rf demo
 mkdir -p demo
 export LOANDESK_DB="$root/demo/loandesk.db"
-export LOANDESK_TODAY=""
-unset LOANDESK_TODAY
+unset LOANDESK_TODAY LOANDESK_NOW
 
 ADMIN_PW=Admin2026pass
 declare -A PW=([chen]=Chen2026pass [liu]=Liu2026pass [wang]=Wang2026pass
@@ -42,6 +41,11 @@ LOANDESK_NEW_PASSWORD=${PW[wang]} admin user add --username wang --name 王敏 -
 LOANDESK_NEW_PASSWORD=${PW[zhao]} admin user add --username zhao --name 赵强 --role manager
 LOANDESK_NEW_PASSWORD=${PW[sun]} admin user add --username sun --name 孙丽 --role auditor
 admin user list
+
+# The portfolio's life is played out over 2026: files are taken in May, loans
+# disbursed on 25 May, and the books closed month by month to 25 November.
+# LOANDESK_TODAY is the business date the system works on.
+export LOANDESK_TODAY=2026-05-20
 
 step "officers register borrowers"
 as chen borrower add --json "$D/borrower-zhang.json"
@@ -76,8 +80,48 @@ as zhao app approve 2 --reason "授信额度内，担保充足"
 as wang app reject 3 --reason "负债收入比过高，第一还款来源不足"
 as zhao app list
 
+step "disbursement (manager): loans with their repayment schedules"
+export LOANDESK_INSTITUTION_PASSWORD=$ADMIN_PW # unlocks the institution key for checkpoints
+export LOANDESK_TODAY=2026-05-25
+as zhao loan disburse 1 --date 2026-05-25
+as zhao loan disburse 2 --date 2026-05-25
+echo "-- disbursing a rejected application is refused:"
+refused as zhao loan disburse 3 --date 2026-05-25
+
+step "six months of repayments and close of business"
+# 张伟 pays every month; 华鑫 pays its interest until August, then stops.
+for month in 06 07 08 09 10 11; do
+    day=2026-$month-25
+    export LOANDESK_TODAY=$day
+    as chen loan repay 1 --amount 9000.00 --date "$day" >/dev/null
+    if [ "$month" -le 08 ]; then
+        as chen loan repay 2 --amount 17100.00 --date "$day" >/dev/null
+    fi
+    case $month in 06|09|11) end=$day ;; 07|08|10) end=2026-$month-31 ;; esac
+    [ "$month" = 11 ] && end=2026-11-25
+    [ "$month" = 06 ] && end=2026-06-30
+    [ "$month" = 09 ] && end=2026-09-30
+    export LOANDESK_TODAY=$end
+    as zhao --quiet cob --date "$end"
+done
+as chen loan show 2
+echo "-- a repayment dated before the last close of business needs --backdated and a reason:"
+refused as chen loan repay 1 --amount 100.00 --date 2026-11-01
+
+step "the books: trial balance on 2026-11-25"
+as sun journal trial-balance --date 2026-11-25
+
+step "the ledger: verify, export, and verify the export offline"
+as sun ledger verify
+as sun ledger export --out "$root/demo/ledger-export"
+echo "-- offline, with nothing but the export:"
+(cd /tmp && env -u LOANDESK_DB -u LOANDESK_USER -u LOANDESK_PASSWORD \
+    "$L" ledger verify --offline "$root/demo/ledger-export")
+as sun ledger prove --entry 3 >demo/proof-entry-3.json
+"$L" ledger verify-proof demo/proof-entry-3.json
+
 step "the audit trail (auditor)"
-as sun audit list --limit 15
+as sun audit list --limit 12
 
 cat <<EOF2
 
@@ -85,6 +129,8 @@ cat <<EOF2
 Database:      demo/loandesk.db
 CA certificate: demo/ca.pem
 Rating:        demo/rating-2.json
+Ledger export: demo/ledger-export/ (entries.jsonl, checkpoints, institution.pem)
+Proof:         demo/proof-entry-3.json
 Accounts (user / password / role):
   admin / $ADMIN_PW / admin
   chen / ${PW[chen]} / officer
