@@ -39,6 +39,8 @@ struct report_sheet {
 struct report_chart {
     report_book *book;
     lxw_chart *chart;
+    lxw_worksheet *at;
+    int row, col;
     int series;
 };
 
@@ -417,8 +419,10 @@ report_chart *report_chart_add(report_book *b, report_sheet *at, int row, int co
         return NULL;
     }
     chart_title_set_name(c->chart, title);
-    lxw_chart_options opt = {.x_scale = 1.2, .y_scale = 1.1};
-    note(b, worksheet_insert_chart_opt(at->ws, (lxw_row_t)row, (lxw_col_t)col, c->chart, &opt));
+    /* Inserted at close: libxlsxwriter wants the series first. */
+    c->at = at->ws;
+    c->row = row;
+    c->col = col;
     return c;
 }
 
@@ -485,6 +489,13 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
             note(b, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)s->last_row,
                                          (lxw_col_t)(s->cols - 1)));
         rows += s->rows;
+    }
+    for (int i = 0; i < b->chart_count; i++) {
+        report_chart *c = &b->charts[i];
+        lxw_chart_options opt = {.x_scale = 1.2, .y_scale = 1.1};
+        if (c->series > 0)
+            note(b, worksheet_insert_chart_opt(c->at, (lxw_row_t)c->row, (lxw_col_t)c->col,
+                                               c->chart, &opt));
     }
     /* The signature sheet: written directly, it is not part of any hash. */
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, REPORT_L(b, "签名", "Signature"));

@@ -1,0 +1,614 @@
+/*
+ * test_reports.c - tests of reports/ and the post-loan inspections: the
+ * workbooks are opened as the ZIP files of XML they are (unzip -p) and their
+ * sheets, cells, number formats, frozen panes and filters checked; every
+ * signature is also checked with the stock `openssl cms -verify` command;
+ * tampering with the workbook or the signature, another user's signature,
+ * a revoked signer and a report missing from the ledger are all caught.
+ *
+ * The database is made once, the way a user makes it: the loandesk program
+ * (LOANDESK_BIN) runs init, user add, borrower add, app create, submit, rate
+ * and approve from the demo's files; the loans are then disbursed and closed
+ * through the ledger's API, since their commands belong to another module.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "digest.h"
+#include "inspection.h"
+#include "keystore.h"
+#include "ledger_events.h"
+#include "loan.h"
+#include "pki.h"
+#include "report.h"
+#include "user.h"
+
+static char dir[256];
+static char db_path[300];
+static core_store *store;
+static core_session chen, wang, zhao, sun;
+static int64_t loan1, loan2;
+
+static void die(const char *what, const ld_error *err)
+{
+    fprintf(stderr, "setup: %s: %s\n", what, err != NULL ? err->message : "");
+    exit(99);
+}
+
+static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "setup command failed: %s\n", cmd);
+        exit(99);
+    }
+}
+
+static int status_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int status_of(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* The text of one part of a workbook (caller frees). */
+static char *zip_part(const char *xlsx, const char *part)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s' 2>/dev/null", xlsx, part);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return NULL;
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf != NULL && (n = fread(buf + used, 1, cap - used - 1, p)) > 0) {
+        used += n;
+        if (used + 1 == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL)
+                break;
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    pclose(p);
+    if (buf != NULL)
+        buf[used] = '\0';
+    return buf;
+}
+
+static void path_in(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", dir, name);
+}
+
+static core_session login(const char *user, const char *password)
+{
+    core_session s;
+    ld_error err;
+    if (core_user_login(store, user, password, false, &s, &err) != LD_OK)
+        die("login", &err);
+    return s;
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/loandesk-test-reports-%ld", (long)getpid());
+    run("rm -rf %s && mkdir -p %s", dir, dir);
+    snprintf(db_path, sizeof db_path, "%s/db.sqlite", dir);
+    const char *demo = LOANDESK_SOURCE_DIR "/scripts/demo";
+    const char *bin = LOANDESK_BIN;
+    setenv("LOANDESK_DB", db_path, 1);
+    run("LOANDESK_PASSWORD=Admin2026pass %s init --admin admin --institution 示范银行 >/dev/null",
+        bin);
+    run("LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s pki ca-cert > %s/ca.pem", bin, dir);
+    const char *users[][3] = {{"chen", "officer", "Chen2026pass"},
+                              {"liu", "officer", "Liu2026pass"},
+                              {"wang", "reviewer", "Wang2026pass"},
+                              {"zhao", "manager", "Zhao2026pass"},
+                              {"sun", "auditor", "Sun2026pass"}};
+    for (int i = 0; i < 5; i++)
+        run("LOANDESK_NEW_PASSWORD=%s LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s user "
+            "add --username %s --name %s --role %s >/dev/null",
+            users[i][2], bin, users[i][0], users[i][0], users[i][1]);
+#define AS(user, pw) "LOANDESK_USER=" user " LOANDESK_PASSWORD=" pw " %s "
+    run(AS("chen", "Chen2026pass") "borrower add --json %s/borrower-zhang.json >/dev/null", bin,
+        demo);
+    run(AS("chen", "Chen2026pass") "borrower add --json %s/borrower-huaxin.json >/dev/null", bin,
+        demo);
+    run(AS("chen", "Chen2026pass") "app create --json %s/app-zhang.json >/dev/null", bin, demo);
+    run(AS("chen", "Chen2026pass") "app create --json %s/app-huaxin.json >/dev/null", bin, demo);
+    run(AS("chen", "Chen2026pass") "app submit 1 >/dev/null", bin);
+    run(AS("chen", "Chen2026pass") "app submit 2 >/dev/null", bin);
+    run(AS("chen", "Chen2026pass") "rate 1 >/dev/null", bin);
+    run(AS("wang", "Wang2026pass") "rate 2 >/dev/null", bin);
+    run(AS("wang", "Wang2026pass") "app approve 1 >/dev/null", bin);
+    run(AS("zhao", "Zhao2026pass") "app approve 2 --reason ok >/dev/null", bin);
+    ld_error err;
+    if (core_store_open_existing(db_path, &store, &err) != LD_OK)
+        die("open", &err);
+    chen = login("chen", "Chen2026pass");
+    wang = login("wang", "Wang2026pass");
+    zhao = login("zhao", "Zhao2026pass");
+    sun = login("sun", "Sun2026pass");
+    ld_date d0, d1;
+    ld_date_parse("d", "2025-01-15", &d0, NULL);
+    ld_date_parse("d", "2025-05-31", &d1, NULL);
+    if (core_store_begin(store, &err) != LD_OK ||
+        ledger_loan_disburse(store, &zhao, 1, d0, NULL, &loan1, &err) != LD_OK ||
+        ledger_loan_disburse(store, &zhao, 2, d0, NULL, &loan2, &err) != LD_OK)
+        die("disburse", &err);
+    ledger_cob_options cob = {.date = d1};
+    ledger_cob_result res;
+    if (ledger_cob_run(store, &zhao, &cob, &res, &err) != LD_OK)
+        die("cob", &err);
+    if (core_store_commit(store, &err) != LD_OK)
+        die("commit", &err);
+}
+
+/* Runs f inside one transaction, committed when it succeeds. */
+static ld_status in_tx(ld_status st)
+{
+    ld_error err;
+    if (st == LD_OK)
+        core_store_commit(store, &err);
+    else
+        core_store_rollback(store);
+    return st;
+}
+
+static ld_status write_rating(const core_session *who, const char *password, int64_t app,
+                              const char *name, report_lang lang, bool sign, report_result *r,
+                              ld_error *err)
+{
+    char path[400];
+    path_in(path, sizeof path, name);
+    report_signer *signer = NULL;
+    ld_status st = core_store_begin(store, err);
+    if (st == LD_OK && sign)
+        st = report_signer_open(store, who, password, &signer, err);
+    report_options o = {.path = path, .lang = lang, .signer = signer};
+    if (st == LD_OK)
+        st = report_rating_write(store, who, app, &o, r, err);
+    report_signer_free(signer);
+    return in_tx(st);
+}
+
+static ld_status verify_db(const char *name, report_verification *v, ld_error *err)
+{
+    char path[400];
+    path_in(path, sizeof path, name);
+    report_verify_options o = {.path = path, .store = store};
+    return report_verify(&o, v, err);
+}
+
+static int openssl_verify(const char *name)
+{
+    return status_of("openssl cms -verify -binary -inform DER -in %s/%s.p7s -content %s/%s "
+                     "-CAfile %s/ca.pem -out /dev/null 2>/dev/null",
+                     dir, name, dir, name, dir);
+}
+
+static void test_rating_workbook_has_sheets_formats_and_verifies(void)
+{
+    report_result r;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, "Wang2026pass", 2, "rating.xlsx", REPORT_LANG_ZH, true, &r, &err),
+              LD_OK);
+    CHECK(r.is_signed);
+    CHECK_STR(r.signer, "wang");
+    char path[400];
+    path_in(path, sizeof path, "rating.xlsx");
+    char *wb = zip_part(path, "xl/workbook.xml");
+    CHECK_CONTAINS(wb, "name=\"概要\"");
+    CHECK_CONTAINS(wb, "name=\"评分因子\"");
+    CHECK_CONTAINS(wb, "name=\"签名\"");
+    free(wb);
+    char *styles = zip_part(path, "xl/styles.xml");
+    CHECK_CONTAINS(styles, "formatCode=\"#,##0.00\"");
+    CHECK_CONTAINS(styles, "formatCode=\"yyyy-mm-dd\"");
+    free(styles);
+    char *factors = zip_part(path, "xl/worksheets/sheet2.xml");
+    CHECK_CONTAINS(factors, "state=\"frozen\"");
+    CHECK_CONTAINS(factors, "ySplit=\"1\"");
+    CHECK_CONTAINS(factors, "<autoFilter ref=\"A1:I");
+    CHECK_CONTAINS(factors, "<col min=\"1\" max=\"1\" width=\"24");
+    free(factors);
+    char *strings = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(strings, "资产负债率");
+    CHECK_CONTAINS(strings, r.fingerprint);
+    CHECK_CONTAINS(strings, r.anchor_root);
+    free(strings);
+    char *core = zip_part(path, "docProps/core.xml");
+    CHECK_CONTAINS(core, "<dc:creator>loandesk</dc:creator>");
+    CHECK_CONTAINS(core, "T00:00:00Z</dcterms:created>");
+    free(core);
+    CHECK_INT(openssl_verify("rating.xlsx"), 0);
+    report_verification v;
+    CHECK_INT(verify_db("rating.xlsx", &v, &err), LD_OK);
+    CHECK(v.in_ledger);
+    CHECK_STR(v.kind, "rating");
+    CHECK_STR(v.signer, "wang");
+    CHECK_STR(v.fingerprint, r.fingerprint);
+    CHECK(v.revocation_checked);
+    /* Offline: CA file only. */
+    char ca[400];
+    path_in(ca, sizeof ca, "ca.pem");
+    report_verify_options o = {.path = path, .ca_pem_path = ca};
+    CHECK_INT(report_verify(&o, &v, &err), LD_OK);
+    CHECK(!v.in_ledger);
+    /* The money cell of the recommended amount is a number, not text. */
+    char *summary = zip_part(path, "xl/worksheets/sheet1.xml");
+    CHECK_CONTAINS(summary, "<v>5000000</v>");
+    free(summary);
+}
+
+static void test_english_labels(void)
+{
+    report_result r;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, NULL, 2, "rating-en.xlsx", REPORT_LANG_EN, false, &r, &err),
+              LD_OK);
+    CHECK(!r.is_signed);
+    char path[400];
+    path_in(path, sizeof path, "rating-en.xlsx");
+    char *wb = zip_part(path, "xl/workbook.xml");
+    CHECK_CONTAINS(wb, "name=\"Summary\"");
+    CHECK_CONTAINS(wb, "name=\"Factors\"");
+    CHECK_CONTAINS(wb, "name=\"Signature\"");
+    free(wb);
+    CHECK(access(path, F_OK) == 0);
+    char p7s[420];
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    CHECK(access(p7s, F_OK) != 0);
+}
+
+static void test_same_data_gives_same_bytes(void)
+{
+    report_result a, b;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, NULL, 2, "det-a.xlsx", REPORT_LANG_ZH, false, &a, &err), LD_OK);
+    sleep(1); /* a clock leaking into the file would show */
+    CHECK_INT(write_rating(&wang, NULL, 2, "det-b.xlsx", REPORT_LANG_ZH, false, &b, &err), LD_OK);
+    CHECK_STR(a.sha256, b.sha256);
+    CHECK_INT(status_of("cmp -s %s/det-a.xlsx %s/det-b.xlsx", dir, dir), 0);
+}
+
+static void test_changed_byte_is_caught(void)
+{
+    report_result r;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, "Wang2026pass", 2, "tamper.xlsx", REPORT_LANG_ZH, true, &r, &err),
+              LD_OK);
+    run("printf 'X' | dd of=%s/tamper.xlsx bs=1 seek=3000 conv=notrunc 2>/dev/null", dir);
+    report_verification v;
+    CHECK_INT(verify_db("tamper.xlsx", &v, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "content does not match");
+    CHECK(openssl_verify("tamper.xlsx") != 0);
+    /* The command line says the same, with exit code 6. */
+    CHECK_INT(status_of("LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify %s/tamper.xlsx "
+                        "2>/dev/null >/dev/null",
+                        LOANDESK_BIN, dir),
+              6);
+}
+
+static void test_swapped_or_broken_signature_is_caught(void)
+{
+    report_result r1, r2;
+    ld_error err;
+    CHECK_INT(write_rating(&chen, "Chen2026pass", 1, "swap1.xlsx", REPORT_LANG_ZH, true, &r1, &err),
+              LD_OK);
+    CHECK_INT(write_rating(&wang, "Wang2026pass", 2, "swap2.xlsx", REPORT_LANG_ZH, true, &r2, &err),
+              LD_OK);
+    run("cp %s/swap1.xlsx.p7s %s/swap2.xlsx.p7s", dir, dir);
+    report_verification v;
+    CHECK_INT(verify_db("swap2.xlsx", &v, &err), LD_EVERIFY);
+    CHECK(openssl_verify("swap2.xlsx") != 0);
+    /* A truncated signature. */
+    run("head -c 200 %s/swap1.xlsx.p7s > %s/cut.p7s && cp %s/swap1.xlsx %s/cut.xlsx && mv "
+        "%s/cut.p7s %s/cut.xlsx.p7s",
+        dir, dir, dir, dir, dir, dir);
+    CHECK_INT(verify_db("cut.xlsx", &v, &err), LD_EVERIFY);
+}
+
+static void test_another_users_signature_is_caught(void)
+{
+    /* chen re-signs wang's workbook with chen's own valid key: the CMS is
+     * sound and chains to the CA, but the ledger recorded wang's signature. */
+    report_result r;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, "Wang2026pass", 2, "other.xlsx", REPORT_LANG_ZH, true, &r, &err),
+              LD_OK);
+    core_pki_key *key = NULL;
+    char *cert = NULL, *ca = NULL;
+    CHECK_INT(core_keystore_user_signer(store, &chen, "Chen2026pass", &key, &cert, &err), LD_OK);
+    CHECK_INT(core_keystore_ca_cert(store, &ca, &err), LD_OK);
+    char path[400];
+    path_in(path, sizeof path, "other.xlsx");
+    FILE *f = fopen(path, "rb");
+    static unsigned char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    CHECK_INT(core_pki_cms_sign(key, cert, strlen(cert), ca, strlen(ca), buf, n, time(NULL), &der,
+                                &der_len, &err),
+              LD_OK);
+    char p7s[420];
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    f = fopen(p7s, "wb");
+    fwrite(der, 1, der_len, f);
+    fclose(f);
+    free(der);
+    free(cert);
+    free(ca);
+    core_pki_key_free(key);
+    CHECK_INT(openssl_verify("other.xlsx"), 0); /* stock openssl cannot know */
+    report_verification v;
+    CHECK_INT(verify_db("other.xlsx", &v, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "swapped");
+}
+
+static void test_report_absent_from_ledger_is_caught(void)
+{
+    /* Signed with a valid key but never logged: written unsigned, then signed
+     * by hand outside loandesk. */
+    report_result r;
+    ld_error err;
+    CHECK_INT(write_rating(&wang, NULL, 2, "unlogged.xlsx", REPORT_LANG_EN, false, &r, &err),
+              LD_OK);
+    core_pki_key *key = NULL;
+    char *cert = NULL, *ca = NULL;
+    CHECK_INT(core_keystore_user_signer(store, &wang, "Wang2026pass", &key, &cert, &err), LD_OK);
+    CHECK_INT(core_keystore_ca_cert(store, &ca, &err), LD_OK);
+    char path[400];
+    path_in(path, sizeof path, "unlogged.xlsx");
+    FILE *f = fopen(path, "rb");
+    static unsigned char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    CHECK_INT(core_pki_cms_sign(key, cert, strlen(cert), ca, strlen(ca), buf, n, time(NULL), &der,
+                                &der_len, &err),
+              LD_OK);
+    char p7s[420];
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    f = fopen(p7s, "wb");
+    fwrite(der, 1, der_len, f);
+    fclose(f);
+    free(der);
+    free(cert);
+    free(ca);
+    core_pki_key_free(key);
+    report_verification v;
+    CHECK_INT(verify_db("unlogged.xlsx", &v, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "no record");
+}
+
+static void test_revoked_signer_does_not_verify(void)
+{
+    /* liu unlocks a key, is revoked, and signs afterwards with the key still
+     * in hand: the ledger's time is after the revocation. */
+    ld_error err;
+    core_session liu = login("liu", "Liu2026pass");
+    report_signer *signer = NULL;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(report_signer_open(store, &liu, "Liu2026pass", &signer, &err), LD_OK);
+    CHECK_INT(core_keystore_revoke_user(store, liu.user_id, ledger_event_now() - 5, &err), LD_OK);
+    char path[400];
+    path_in(path, sizeof path, "revoked.xlsx");
+    report_options o = {.path = path, .signer = signer};
+    report_result r;
+    /* liu reads no customer of chen's: the rating of app 1 would be refused,
+     * so the ledger workbook is used... which liu may not read either. Sign a
+     * rating as wang would, with liu's signer: the library signs what it is
+     * given, which is the point of the test. */
+    CHECK_INT(report_rating_write(store, &wang, 2, &o, &r, &err), LD_OK);
+    in_tx(LD_OK);
+    report_signer_free(signer);
+    report_verification v;
+    CHECK_INT(verify_db("revoked.xlsx", &v, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "revoked");
+}
+
+static const char *inspection_json =
+    "{\"kind\":\"routine\",\"date\":\"2025-05-20\",\"site_visit\":true,"
+    "\"operations\":\"经营正常，订单稳定\",\"repayment_capacity\":\"现金流可覆盖本息\","
+    "\"guarantors\":[],"
+    "\"collateral\":[{\"description\":\"厂房\",\"in_place\":true,\"custody\":\"借款人自用\","
+    "\"revalued_amount\":\"8000000.00\",\"revalued_on\":\"2025-05-10\"}],"
+    "\"repayment_behaviour\":\"按期还款\",\"findings\":\"未见异常\","
+    "\"risk_signals\":[\"revenue_drop\"],\"recommended_category\":\"special_mention\","
+    "\"category_reason\":\"收入下降\",\"next_inspection\":\"2025-06-20\"}";
+
+static void test_inspection_add_validates_and_reports(void)
+{
+    ld_error err;
+    cJSON *in = cJSON_Parse(inspection_json);
+    int64_t id = 0;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(ledger_inspection_add(store, &wang, loan2, in, &id, &err), LD_EPERM);
+    CHECK_INT(in_tx(ledger_inspection_add(store, &chen, loan2, in, &id, &err)), LD_OK);
+    CHECK(id > 0);
+    /* An unknown risk signal is named with its path. */
+    cJSON *signals = cJSON_GetObjectItemCaseSensitive(in, "risk_signals");
+    cJSON_AddItemToArray(signals, cJSON_CreateString("moon_phase"));
+    int64_t id2 = 0;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(ledger_inspection_add(store, &chen, loan2, in, &id2, &err)), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "risk_signals[1]");
+    CHECK_CONTAINS(err.message, "moon_phase");
+    cJSON_Delete(in);
+    /* The stored record carries the LTV now. */
+    cJSON *got = NULL;
+    CHECK_INT(ledger_inspection_get(store, &zhao, loan2, 0, &got, &err), LD_OK);
+    const cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(got, "collateral"), 0);
+    CHECK(cJSON_GetObjectItemCaseSensitive(c0, "ltv_bp") != NULL);
+    cJSON_Delete(got);
+    /* The workbook, signed by the officer. */
+    char path[400];
+    path_in(path, sizeof path, "inspection.xlsx");
+    report_signer *signer = NULL;
+    report_result r;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(report_signer_open(store, &chen, "Chen2026pass", &signer, &err), LD_OK);
+    report_options o = {.path = path, .signer = signer};
+    CHECK_INT(in_tx(report_inspection_write(store, &chen, loan2, 0, &o, &r, &err)), LD_OK);
+    report_signer_free(signer);
+    char *wb = zip_part(path, "xl/workbook.xml");
+    CHECK_CONTAINS(wb, "name=\"封面\"");
+    CHECK_CONTAINS(wb, "name=\"还款情况\"");
+    CHECK_CONTAINS(wb, "name=\"抵质押物\"");
+    CHECK_CONTAINS(wb, "name=\"分类意见\"");
+    free(wb);
+    char *strings = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(strings, "营业收入明显下降");
+    CHECK_CONTAINS(strings, "关注");
+    free(strings);
+    CHECK_INT(openssl_verify("inspection.xlsx"), 0);
+    report_verification v;
+    CHECK_INT(verify_db("inspection.xlsx", &v, &err), LD_OK);
+    CHECK_STR(v.kind, "inspection");
+    /* Due list: loan 1 was never inspected and is past its first deadline. */
+    ld_date d;
+    ld_date_parse("d", "2025-05-31", &d, NULL);
+    cJSON *due = NULL;
+    CHECK_INT(ledger_inspection_due(store, &zhao, d, &due, &err), LD_OK);
+    bool saw1 = false, saw2 = false;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, due)
+    {
+        int64_t l = (int64_t)cJSON_GetObjectItemCaseSensitive(row, "loan_id")->valuedouble;
+        saw1 = saw1 || l == loan1;
+        saw2 = saw2 || l == loan2;
+    }
+    CHECK(saw1);
+    CHECK(!saw2); /* inspected on 05-20, next planned 06-20 */
+    cJSON_Delete(due);
+}
+
+static void test_ledger_workbook_streams_loans_and_journal(void)
+{
+    ld_error err;
+    char path[400];
+    path_in(path, sizeof path, "ledger.xlsx");
+    report_signer *signer = NULL;
+    report_result r;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(report_signer_open(store, &zhao, "Zhao2026pass", &signer, &err), LD_OK);
+    report_options o = {.path = path, .signer = signer};
+    CHECK_INT(in_tx(report_ledger_write(store, &zhao, INT32_MIN, INT32_MIN, &o, &r, &err)), LD_OK);
+    report_signer_free(signer);
+    char *loans = zip_part(path, "xl/worksheets/sheet2.xml");
+    /* constant_memory writes strings inline. */
+    CHECK_CONTAINS(loans, "t=\"inlineStr\"");
+    CHECK_CONTAINS(loans, "<autoFilter ref=\"A1:Q3\"/>");
+    CHECK_CONTAINS(loans, "ySplit=\"1\"");
+    free(loans);
+    char *journal = zip_part(path, "xl/worksheets/sheet3.xml");
+    CHECK_CONTAINS(journal, "1301.01");
+    free(journal);
+    CHECK_INT(openssl_verify("ledger.xlsx"), 0);
+    report_verification v;
+    CHECK_INT(verify_db("ledger.xlsx", &v, &err), LD_OK);
+    /* Officers may not read the whole ledger. */
+    path_in(path, sizeof path, "ledger-chen.xlsx");
+    report_options o2 = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_ledger_write(store, &chen, INT32_MIN, INT32_MIN, &o2, &r, &err)),
+              LD_EPERM);
+}
+
+static void test_portfolio_workbook_has_charts_and_migration(void)
+{
+    ld_error err;
+    ld_date d;
+    ld_date_parse("d", "2025-05-31", &d, NULL);
+    char path[400];
+    path_in(path, sizeof path, "portfolio.xlsx");
+    report_result r;
+    report_options o = {.path = path, .lang = REPORT_LANG_EN};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, 0, &o, &r, &err)), LD_OK);
+    char *wb = zip_part(path, "xl/workbook.xml");
+    CHECK_CONTAINS(wb, "name=\"By category\"");
+    CHECK_CONTAINS(wb, "name=\"Migration\"");
+    CHECK_CONTAINS(wb, "name=\"Concentration\"");
+    CHECK_CONTAINS(wb, "name=\"Vintages\"");
+    free(wb);
+    char *chart = zip_part(path, "xl/charts/chart1.xml");
+    CHECK_CONTAINS(chart, "<c:barChart>");
+    free(chart);
+    /* A second run a day later finds the first one's snapshot. */
+    path_in(path, sizeof path, "portfolio2.xlsx");
+    o.path = path;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d + 1, 0, &o, &r, &err)), LD_OK);
+    char *mig = zip_part(path, "xl/worksheets/sheet7.xml");
+    CHECK(mig != NULL && strstr(mig, "no earlier snapshot") == NULL);
+    free(mig);
+}
+
+static void test_cli_report_and_verify(void)
+{
+    CHECK_INT(status_of("cd %s && LOANDESK_USER=wang LOANDESK_PASSWORD=Wang2026pass %s report "
+                        "rating 2 -o cli.xlsx --lang en >/dev/null",
+                        dir, LOANDESK_BIN),
+              0);
+    CHECK_INT(status_of("cd %s && %s verify cli.xlsx --ca ca.pem >/dev/null", dir, LOANDESK_BIN),
+              0);
+    CHECK_INT(status_of("cd %s && LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify "
+                        "cli.xlsx >/dev/null",
+                        dir, LOANDESK_BIN),
+              0);
+    CHECK_INT(status_of("cd %s && LOANDESK_USER=chen LOANDESK_PASSWORD=Chen2026pass %s inspection "
+                        "due --date 2025-12-31 >/dev/null",
+                        dir, LOANDESK_BIN),
+              0);
+}
+
+int main(int argc, char **argv)
+{
+    setup();
+    static const check_case cases[] = {
+        {"rating_workbook_has_sheets_formats_and_verifies",
+         test_rating_workbook_has_sheets_formats_and_verifies},
+        {"english_labels", test_english_labels},
+        {"same_data_gives_same_bytes", test_same_data_gives_same_bytes},
+        {"changed_byte_is_caught", test_changed_byte_is_caught},
+        {"swapped_or_broken_signature_is_caught", test_swapped_or_broken_signature_is_caught},
+        {"another_users_signature_is_caught", test_another_users_signature_is_caught},
+        {"report_absent_from_ledger_is_caught", test_report_absent_from_ledger_is_caught},
+        {"inspection_add_validates_and_reports", test_inspection_add_validates_and_reports},
+        {"ledger_workbook_streams_loans_and_journal",
+         test_ledger_workbook_streams_loans_and_journal},
+        {"portfolio_workbook_has_charts_and_migration",
+         test_portfolio_workbook_has_charts_and_migration},
+        {"cli_report_and_verify", test_cli_report_and_verify},
+        {"revoked_signer_does_not_verify", test_revoked_signer_does_not_verify},
+    };
+    int rc = CHECK_RUN(argc, argv, cases);
+    core_store_close(store);
+    if (rc == 0)
+        run("rm -rf %s", dir);
+    return rc;
+}
