@@ -196,8 +196,8 @@ static int signed_workbooks(int count, const char *dir)
         fclose(f);
         unsigned char *der = NULL;
         size_t der_len = 0;
-        if (core_pki_cms_sign(key, cert, strlen(cert), ca_pem, strlen(ca_pem), buf, len,
-                              time(NULL), &der, &der_len, &err) != LD_OK) {
+        if (core_pki_cms_sign(key, cert, strlen(cert), ca_pem, strlen(ca_pem), buf, len, time(NULL),
+                              &der, &der_len, &err) != LD_OK) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
@@ -209,8 +209,8 @@ static int signed_workbooks(int count, const char *dir)
         free(der);
     }
     double t = now_s() - t0;
-    printf("signed inspection-sized workbooks: %d in %.2f s = %.1f /s (target >= 50/s)\n", count,
-           t, count / t);
+    printf("signed inspection-sized workbooks: %d in %.2f s = %.1f /s (target >= 50/s)\n", count, t,
+           count / t);
     core_pki_key_free(ca_key);
     core_pki_key_free(key);
     free(ca_pem);
