@@ -103,6 +103,10 @@ for month in 06 07 08 09 10 11; do
     [ "$month" = 09 ] && end=2026-09-30
     export LOANDESK_TODAY=$end
     as zhao --quiet cob --date "$end"
+    case $month in
+    06) LOANDESK_TODAY=2026-06-08 as chen inspection add 1 --json "$D/inspection-zhang-first.json" ;;
+    09) LOANDESK_TODAY=2026-09-30 as chen inspection add 2 --json "$D/inspection-huaxin-special.json" ;;
+    esac
 done
 as chen loan show 2
 echo "-- a repayment dated before the last close of business needs --backdated and a reason:"
@@ -111,7 +115,31 @@ refused as chen loan repay 1 --amount 100.00 --date 2026-11-01
 step "the books: trial balance on 2026-11-25"
 as sun journal trial-balance --date 2026-11-25
 
-step "the ledger: verify, export, and verify the export offline"
+step "post-loan inspections due"
+as chen inspection due --date 2026-11-25
+
+step "signed workbooks: inspection, rating, loan ledger, portfolio"
+as chen report inspection 2 -o demo/inspection-loan-2.xlsx
+as wang report rating 2 -o demo/rating-app-2.xlsx
+as zhao report ledger --to 2026-11-25 -o demo/ledger-2026-11-25.xlsx
+as zhao report portfolio --date 2026-11-25 -o demo/portfolio-2026-11-25.xlsx
+as zhao report portfolio --date 2026-11-25 --lang en -o demo/portfolio-2026-11-25-en.xlsx
+echo "-- stock OpenSSL verifies each signature against the CA:"
+for f in demo/*.xlsx; do
+    openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile demo/ca.pem \
+        -out /dev/null 2>&1 | sed "s|^|$f: |"
+done
+echo "-- loandesk verify checks signature, CA chain, revocation and the ledger entry:"
+as sun verify demo/inspection-loan-2.xlsx
+cp demo/rating-app-2.xlsx demo/tampered.xlsx
+printf 'x' | dd of=demo/tampered.xlsx bs=1 seek=200 conv=notrunc 2>/dev/null
+cp demo/rating-app-2.xlsx.p7s demo/tampered.xlsx.p7s
+echo "-- one changed byte:"
+refused as sun verify demo/tampered.xlsx
+rm -f demo/tampered.xlsx demo/tampered.xlsx.p7s
+
+step "the ledger: checkpoint, verify, export, and verify the export offline"
+as zhao ledger checkpoint
 as sun ledger verify
 as sun ledger export --out "$root/demo/ledger-export"
 echo "-- offline, with nothing but the export:"
@@ -131,6 +159,7 @@ CA certificate: demo/ca.pem
 Rating:        demo/rating-2.json
 Ledger export: demo/ledger-export/ (entries.jsonl, checkpoints, institution.pem)
 Proof:         demo/proof-entry-3.json
+Workbooks:     demo/*.xlsx, each with its signature demo/*.xlsx.p7s
 Accounts (user / password / role):
   admin / $ADMIN_PW / admin
   chen / ${PW[chen]} / officer
