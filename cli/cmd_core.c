@@ -260,7 +260,11 @@ int cmd_policy_load(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv)
+typedef ld_status (*create_fn)(core_store *, const core_session *, const cJSON *, int64_t *,
+                               ld_error *);
+
+/* Creates a record from --json or flags and says what it made. */
+static int create_record(cli_ctx *ctx, int argc, char **argv, create_fn create, const char *what)
 {
     ld_error err;
     cJSON *input = NULL;
@@ -268,12 +272,17 @@ int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv)
     if (rc != 0)
         return rc;
     int64_t id;
-    ld_status st = core_borrower_add(ctx->store, &ctx->session, input, &id, &err);
+    ld_status st = create(ctx->store, &ctx->session, input, &id, &err);
     cJSON_Delete(input);
     if (st != LD_OK)
         return cli_fail(&err);
-    printf("created borrower %lld\n", (long long)id);
+    printf("created %s %lld\n", what, (long long)id);
     return 0;
+}
+
+int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv)
+{
+    return create_record(ctx, argc, argv, core_borrower_add, "borrower");
 }
 
 int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv)
@@ -334,18 +343,7 @@ int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_app_create(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
-    cJSON *input = NULL;
-    int rc = read_input(argc, argv, NULL, &input);
-    if (rc != 0)
-        return rc;
-    int64_t id;
-    ld_status st = core_application_create(ctx->store, &ctx->session, input, &id, &err);
-    cJSON_Delete(input);
-    if (st != LD_OK)
-        return cli_fail(&err);
-    printf("created application %lld (draft)\n", (long long)id);
-    return 0;
+    return create_record(ctx, argc, argv, core_application_create, "draft application");
 }
 
 int cmd_app_show(cli_ctx *ctx, int argc, char **argv)

@@ -1142,15 +1142,18 @@ ld_status core_investigation_add(core_store *store, const core_session *who, int
     return add_part(store, who, app_id, input, "investigation", id_out, err);
 }
 
-ld_status core_guarantor_list(core_store *store, const core_session *who, int64_t app_id,
-                              cJSON **out, ld_error *err)
+typedef ld_status (*part_lister)(core_store *, int64_t, cJSON *, ld_error *);
+
+/* A part list of an application the user may read, as a JSON array. */
+static ld_status list_parts(core_store *store, const core_session *who, int64_t app_id,
+                            part_lister lister, cJSON **out, ld_error *err)
 {
     core_application app;
     ld_status st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_READ, &app, err);
     if (st != LD_OK)
         return st;
     cJSON *list = cJSON_CreateArray();
-    if ((st = list_guarantors_json(store, app_id, list, err)) != LD_OK) {
+    if ((st = lister(store, app_id, list, err)) != LD_OK) {
         cJSON_Delete(list);
         return st;
     }
@@ -1158,18 +1161,14 @@ ld_status core_guarantor_list(core_store *store, const core_session *who, int64_
     return LD_OK;
 }
 
+ld_status core_guarantor_list(core_store *store, const core_session *who, int64_t app_id,
+                              cJSON **out, ld_error *err)
+{
+    return list_parts(store, who, app_id, list_guarantors_json, out, err);
+}
+
 ld_status core_collateral_list(core_store *store, const core_session *who, int64_t app_id,
                                cJSON **out, ld_error *err)
 {
-    core_application app;
-    ld_status st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_READ, &app, err);
-    if (st != LD_OK)
-        return st;
-    cJSON *list = cJSON_CreateArray();
-    if ((st = list_collateral_json(store, app_id, list, err)) != LD_OK) {
-        cJSON_Delete(list);
-        return st;
-    }
-    *out = list;
-    return LD_OK;
+    return list_parts(store, who, app_id, list_collateral_json, out, err);
 }
