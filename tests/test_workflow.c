@@ -522,6 +522,35 @@ static void app_lists_show_each_role_its_own_view(void)
     fx_close(&f);
 }
 
+/* app show refuses a reviewer a draft (application_store.c); the parts of that
+ * draft must be just as hidden, even when the customer has another
+ * application under review that makes the customer visible. */
+static void app_reviewers_cannot_read_the_parts_of_a_draft(void)
+{
+    fx f;
+    fx_open(&f);
+    ld_error err;
+    int64_t submitted = draft(&f, NULL, NULL);
+    fx_add_investigation(&f, &f.off1, submitted);
+    fx_submit(&f, &f.off1, submitted);
+    core_application a;
+    CHECK_INT(core_application_get(f.store, submitted, &a, &err), LD_OK);
+    int64_t in_draft = fx_add_app(&f, &f.off1, a.borrower_id, "20000.00", NULL);
+    cJSON *out = NULL;
+    EXPECT_ERR(core_application_show(f.store, &f.rev1, in_draft, &out, &err), err, LD_EPERM,
+               "submitted");
+    CHECK_INT(core_guarantor_list(f.store, &f.rev1, in_draft, &out, &err), LD_EPERM);
+    cJSON_Delete(out);
+    out = NULL;
+    CHECK_INT(core_collateral_list(f.store, &f.rev1, in_draft, &out, &err), LD_EPERM);
+    cJSON_Delete(out);
+    out = NULL;
+    /* The submitted one and its parts are the reviewer's to read. */
+    CHECK_INT(core_guarantor_list(f.store, &f.rev1, submitted, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    fx_close(&f);
+}
+
 /* Collects event types; fails when told to. */
 typedef struct sink_log {
     char types[8][40];
@@ -608,6 +637,8 @@ int main(int argc, char **argv)
         {"app_withdrawal_is_the_officers_with_a_reason",
          app_withdrawal_is_the_officers_with_a_reason},
         {"app_lists_show_each_role_its_own_view", app_lists_show_each_role_its_own_view},
+        {"app_reviewers_cannot_read_the_parts_of_a_draft",
+         app_reviewers_cannot_read_the_parts_of_a_draft},
         {"workflow_decisions_reach_the_ledger_sink_in_the_same_transaction",
          workflow_decisions_reach_the_ledger_sink_in_the_same_transaction},
     };
