@@ -658,6 +658,18 @@ ld_status core_application_security(core_store *store, int64_t app_id, core_secu
     return LD_OK;
 }
 
+/* The customer scope lets a reviewer see a customer with any application past
+ * draft; each application (and its parts) is still hidden until submitted. */
+static ld_status require_reviewable(const core_session *who, const core_application *app,
+                                    ld_error *err)
+{
+    if (who->role == CORE_ROLE_REVIEWER &&
+        (app->state == CORE_APP_DRAFT || app->state == CORE_APP_WITHDRAWN))
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: reviewers see applications once they are submitted");
+    return LD_OK;
+}
+
 ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
                                 ld_error *err)
 {
@@ -1150,7 +1162,7 @@ static ld_status list_parts(core_store *store, const core_session *who, int64_t 
 {
     core_application app;
     ld_status st = require_app(store, who, app_id, CORE_ACT_CUSTOMER_READ, &app, err);
-    if (st != LD_OK)
+    if (st != LD_OK || (st = require_reviewable(who, &app, err)) != LD_OK)
         return st;
     cJSON *list = cJSON_CreateArray();
     if ((st = lister(store, app_id, list, err)) != LD_OK) {

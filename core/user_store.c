@@ -156,22 +156,25 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
                              "0000000000000000000000000000000000000000000000000000000000000000",
                              &match, NULL);
         denial = "login failed: unknown user or wrong password";
-    } else if (!active) {
-        denial = "login failed: the account is deactivated";
-    } else if (locked) {
-        denial = "login failed: the account is locked after too many failed logins; an admin "
-                 "must unlock it (loandesk user unlock)";
     } else {
         if ((st = core_password_verify(password, hash, &match, err)) != LD_OK) {
             core_store_rollback(store);
             return st;
         }
+        /* Only someone who knows the password learns that the account is locked
+         * or deactivated; to anyone else it looks like any failed login. */
         if (!match) {
             denial = "login failed: unknown user or wrong password";
-            if ((st = record_failed_login(store, session.user_id, err)) != LD_OK) {
+            if (active && !locked &&
+                (st = record_failed_login(store, session.user_id, err)) != LD_OK) {
                 core_store_rollback(store);
                 return st;
             }
+        } else if (!active) {
+            denial = "login failed: the account is deactivated";
+        } else if (locked) {
+            denial = "login failed: the account is locked after too many failed logins; an "
+                     "admin must unlock it (loandesk user unlock)";
         }
     }
     if (denial == NULL) {
