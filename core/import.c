@@ -22,14 +22,14 @@
 static const char *const line_fields[] = {"borrower",   "application",   "guarantors",
                                           "collateral", "investigation", NULL};
 
-static ld_status import_line(core_store *store, const core_session *who, const cJSON *line,
+static ld_status import_line(core_store *store, const core_session *who, cJSON *line,
                              core_import_stats *stats, ld_error *err)
 {
     ld_status st = core_json_reject_unknown(line, "", line_fields, err);
     if (st != LD_OK)
         return st;
     const cJSON *borrower = cJSON_GetObjectItemCaseSensitive(line, "borrower");
-    const cJSON *application = cJSON_GetObjectItemCaseSensitive(line, "application");
+    cJSON *application = cJSON_GetObjectItemCaseSensitive(line, "application");
     if (!cJSON_IsObject(borrower))
         return LD_FAIL(err, LD_EINVAL, "borrower: is required (an object)");
     if (!cJSON_IsObject(application))
@@ -42,31 +42,26 @@ static ld_status import_line(core_store *store, const core_session *who, const c
         LD_OK)
         return st;
     stats->borrowers++;
-    /* The application's parts sit beside it on the line; lend them to a shallow
-     * view of the application so one insert handles all. */
-    cJSON *input = cJSON_Duplicate(application, 1);
-    if (input == NULL)
-        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    /* The application's parts sit beside it on the line: move them into the
+     * application object (the line is ours) so one insert handles all. */
+    cJSON *input = application;
     static const char *const parts[] = {"guarantors", "collateral", "investigation"};
     for (int i = 0; i < 3; i++) {
-        if (cJSON_GetObjectItemCaseSensitive(input, parts[i]) != NULL) {
-            cJSON_Delete(input);
+        if (cJSON_GetObjectItemCaseSensitive(input, parts[i]) != NULL)
             return LD_FAIL(err, LD_EINVAL, "application.%s: give it beside the application",
                            parts[i]);
-        }
-        const cJSON *part = cJSON_GetObjectItemCaseSensitive(line, parts[i]);
+        cJSON *part = cJSON_DetachItemFromObjectCaseSensitive(line, parts[i]);
         if (part != NULL)
-            cJSON_AddItemReferenceToObject(input, parts[i], (cJSON *)part);
+            cJSON_AddItemToObject(input, parts[i], part);
     }
     int64_t app_id;
     st =
         core_application_insert(store, who, input, "application", borrower_id, false, &app_id, err);
-    cJSON_Delete(input);
     if (st != LD_OK)
         return st;
     stats->applications++;
-    const cJSON *g = cJSON_GetObjectItemCaseSensitive(line, "guarantors");
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(line, "collateral");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(input, "guarantors");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(input, "collateral");
     stats->guarantors += cJSON_IsArray(g) ? cJSON_GetArraySize(g) : 0;
     stats->collateral += cJSON_IsArray(c) ? cJSON_GetArraySize(c) : 0;
     return LD_OK;
@@ -78,6 +73,8 @@ ld_status core_import_jsonl(core_store *store, const core_session *who, const ch
     ld_status st;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
+        return st;
+    if ((st = core_store_set_cache_mib(store, 256, err)) != LD_OK)
         return st;
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (f == NULL)

@@ -38,6 +38,10 @@ static ld_status lookup(const cJSON *obj, const char *path, const char *key, boo
     return LD_OK;
 }
 
+/* Field names ("path.key") are built only when a message needs one: reading a
+ * valid field must cost no formatting, since import reads millions of them. */
+#define FIELD_NAME(buf) core_json_field((buf), sizeof(buf), path, key)
+
 ld_status core_json_text(const cJSON *obj, const char *path, const char *key, bool required,
                          size_t max_len, const char **out, bool *present, ld_error *err)
 {
@@ -46,14 +50,14 @@ ld_status core_json_text(const cJSON *obj, const char *path, const char *key, bo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    core_json_field(field, sizeof field, path, key);
     if (!cJSON_IsString(item))
-        return LD_FAIL(err, LD_EINVAL, "%s: must be a string", field);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a string", FIELD_NAME(field));
     size_t len = strlen(item->valuestring);
     if (required && len == 0)
-        return LD_FAIL(err, LD_EINVAL, "%s: must not be empty", field);
+        return LD_FAIL(err, LD_EINVAL, "%s: must not be empty", FIELD_NAME(field));
     if (len > max_len)
-        return LD_FAIL(err, LD_EINVAL, "%s: must have at most %zu bytes", field, max_len);
+        return LD_FAIL(err, LD_EINVAL, "%s: must have at most %zu bytes", FIELD_NAME(field),
+                       max_len);
     *out = item->valuestring;
     if (present != NULL)
         *present = true;
@@ -68,19 +72,20 @@ ld_status core_json_money(const cJSON *obj, const char *path, const char *key, b
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    core_json_field(field, sizeof field, path, key);
     if (cJSON_IsNumber(item))
         return LD_FAIL(err, LD_EINVAL,
                        "%s: money must be a decimal string such as \"500000.00\", not a JSON "
                        "number",
-                       field);
+                       FIELD_NAME(field));
     if (!cJSON_IsString(item))
-        return LD_FAIL(err, LD_EINVAL, "%s: must be a decimal string", field);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a decimal string", FIELD_NAME(field));
     ld_money value;
-    st = allow_negative ? ld_money_parse(field, item->valuestring, &value, err)
-                        : ld_money_parse_nonneg(field, item->valuestring, &value, err);
-    if (st != LD_OK)
-        return st;
+    st = allow_negative ? ld_money_parse("", item->valuestring, &value, NULL)
+                        : ld_money_parse_nonneg("", item->valuestring, &value, NULL);
+    if (st != LD_OK) /* again, now for the message with the field's name */
+        return allow_negative
+                   ? ld_money_parse(FIELD_NAME(field), item->valuestring, &value, err)
+                   : ld_money_parse_nonneg(FIELD_NAME(field), item->valuestring, &value, err);
     *out = value;
     if (present != NULL)
         *present = true;
@@ -95,13 +100,12 @@ ld_status core_json_rate(const cJSON *obj, const char *path, const char *key, bo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    core_json_field(field, sizeof field, path, key);
     if (!cJSON_IsString(item))
         return LD_FAIL(err, LD_EINVAL, "%s: a rate must be a decimal string such as \"4.35\"",
-                       field);
+                       FIELD_NAME(field));
     ld_rate value;
-    if ((st = ld_rate_parse(field, item->valuestring, &value, err)) != LD_OK)
-        return st;
+    if (ld_rate_parse("", item->valuestring, &value, NULL) != LD_OK)
+        return ld_rate_parse(FIELD_NAME(field), item->valuestring, &value, err);
     *out = value;
     if (present != NULL)
         *present = true;
@@ -116,14 +120,13 @@ ld_status core_json_int(const cJSON *obj, const char *path, const char *key, boo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    core_json_field(field, sizeof field, path, key);
     /* cJSON keeps numbers as double; an integer field must be exactly integral. */
     if (!cJSON_IsNumber(item) || item->valuedouble != (double)(int64_t)item->valuedouble)
-        return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", field);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", FIELD_NAME(field));
     int64_t value = (int64_t)item->valuedouble;
     if (value < min || value > max)
-        return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", field, (long long)min,
-                       (long long)max);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", FIELD_NAME(field),
+                       (long long)min, (long long)max);
     *out = value;
     if (present != NULL)
         *present = true;
@@ -138,12 +141,11 @@ ld_status core_json_date(const cJSON *obj, const char *path, const char *key, bo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    core_json_field(field, sizeof field, path, key);
     if (!cJSON_IsString(item))
-        return LD_FAIL(err, LD_EINVAL, "%s: must be a date string YYYY-MM-DD", field);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be a date string YYYY-MM-DD", FIELD_NAME(field));
     ld_date value;
-    if ((st = ld_date_parse(field, item->valuestring, &value, err)) != LD_OK)
-        return st;
+    if (ld_date_parse("", item->valuestring, &value, NULL) != LD_OK)
+        return ld_date_parse(FIELD_NAME(field), item->valuestring, &value, err);
     *out = value;
     if (present != NULL)
         *present = true;

@@ -71,7 +71,7 @@ ld_status ld_money_parse(const char *field, const char *text, ld_money *out, ld_
 
 ld_status ld_money_parse_nonneg(const char *field, const char *text, ld_money *out, ld_error *err)
 {
-    ld_money value;
+    ld_money value = 0;
     ld_status st = ld_money_parse(field, text, &value, err);
     if (st != LD_OK)
         return st;

@@ -418,7 +418,7 @@ ld_status core_policy_load(core_store *store, const core_session *who, const cha
 
 ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out, ld_error *err)
 {
-    config_cache *cache;
+    config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);
     if (st == LD_OK)
         *out = &cache->terms;
@@ -428,7 +428,7 @@ ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out
 ld_status core_product_get(core_store *store, const char *field, const char *code,
                            const core_product **out, ld_error *err)
 {
-    config_cache *cache;
+    config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);
     if (st != LD_OK)
         return st;
@@ -445,7 +445,7 @@ ld_status core_product_get(core_store *store, const char *field, const char *cod
 ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,
                                ld_error *err)
 {
-    config_cache *cache;
+    config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);
     if (st != LD_OK)
         return st;

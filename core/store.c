@@ -366,3 +366,10 @@ ld_status core_event_emit(core_store *store, const char *type, const struct cJSO
         return st;
     return store->event_sink(store->event_context, type, fields, err);
 }
+
+ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err)
+{
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", mib * 1024);
+    return core_store_exec(store, pragma, err);
+}

@@ -42,6 +42,10 @@ ld_status core_store_commit(core_store *store, ld_error *err);
 void core_store_rollback(core_store *store);
 bool core_store_in_transaction(const core_store *store);
 
+/* Sets the page cache for this connection (bulk loads touch unique indexes in
+ * random order; a cache that holds them avoids spilling pages mid-transaction). */
+ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err);
+
 /* LD_EINTERNAL unless a transaction is open: the guard of every write path. */
 ld_status core_store_require_transaction(const core_store *store, ld_error *err);
 

@@ -84,7 +84,7 @@ ld_status core_user_init_admin(core_store *store, const char *username, const ch
     core_user_spec spec = {username, full_name, CORE_ROLE_ADMIN, 0, password};
     char today[LD_DATE_TEXT_MAX];
     ld_date_format(ld_date_today(), today);
-    int64_t id;
+    int64_t id = 0;
     if ((st = insert_user(store, &spec, 0, today, &id, err)) != LD_OK)
         return st;
     core_session session = {.user_id = id, .role = CORE_ROLE_ADMIN};
@@ -226,7 +226,7 @@ ld_status core_user_add(core_store *store, const core_session *who, const core_u
     }
     char today[LD_DATE_TEXT_MAX];
     ld_date_format(ld_date_today(), today);
-    int64_t id;
+    int64_t id = 0;
     if ((st = insert_user(store, spec, limit, today, &id, err)) != LD_OK)
         return st;
     cJSON *after = cJSON_CreateObject();
@@ -345,7 +345,7 @@ ld_status core_user_unlock(core_store *store, const core_session *who, const cha
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_USER_MANAGE, NULL, err)) != LD_OK)
         return st;
-    int64_t id;
+    int64_t id = 0;
     if ((st = user_id_by_name(store, username, &id, err)) != LD_OK)
         return st;
     static const char sql[] = "UPDATE app_user SET locked = 0, failed_logins = 0 WHERE id = ?";
@@ -392,7 +392,7 @@ ld_status core_user_revoke(core_store *store, const core_session *who, const cha
                            time_t at, ld_error *err)
 {
     ld_status st;
-    int64_t id;
+    int64_t id = 0;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_USER_MANAGE, NULL, err)) != LD_OK ||
         (st = user_id_by_name(store, username, &id, err)) != LD_OK)

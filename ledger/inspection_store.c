@@ -29,7 +29,7 @@ static const char *const inspection_schema[] = {
     /* version 1 */
     "CREATE TABLE inspection ("
     " id INTEGER PRIMARY KEY, loan_id INTEGER NOT NULL, kind TEXT NOT NULL"
-    "  CHECK (kind IN ('first','routine','special')),"
+    "  CHECK (kind = 'first' OR kind = 'routine' OR kind = 'special'),"
     " date INTEGER NOT NULL, next_date INTEGER NOT NULL, recommended_category INTEGER NOT NULL"
     "  CHECK (recommended_category BETWEEN 0 AND 4),"
     " officer_id INTEGER NOT NULL, body TEXT NOT NULL, recorded_at TEXT NOT NULL);"

@@ -129,7 +129,7 @@ ld_status ledger_journal_provision_sync(core_store *store, ledger_posting *posti
     ledger_jlines lines;
     memset(&lines, 0, sizeof lines);
     for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++) {
-        ld_money loans, provision;
+        ld_money loans = 0, provision = 0;
         if ((st = ledger_journal_balance(store, ledger_acc_loans(c), &loans, err)) != LD_OK ||
             (st = ledger_journal_balance(store, ledger_acc_provision(c), &provision, err)) != LD_OK)
             return st;
@@ -248,7 +248,7 @@ ld_status ledger_reconcile(core_store *store, ld_error *err)
     const char *controls[5] = {LEDGER_ACC_INT_ACCRUED, LEDGER_ACC_INT_DUE, LEDGER_ACC_PENALTY_RCV,
                                LEDGER_ACC_COMPOUND_RCV, LEDGER_ACC_FEE_RCV};
     for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++) {
-        ld_money control;
+        ld_money control = 0;
         if ((st = ledger_journal_balance(store, ledger_acc_loans(c), &control, err)) != LD_OK)
             return st;
         if (control != by_cat[c])
@@ -257,7 +257,7 @@ ld_status ledger_reconcile(core_store *store, ld_error *err)
                            ledger_acc_loans(c), (long long)control, (long long)by_cat[c]);
     }
     for (int i = 0; i < 5; i++) {
-        ld_money control;
+        ld_money control = 0;
         if ((st = ledger_journal_balance(store, controls[i], &control, err)) != LD_OK)
             return st;
         if (control != sums[i])
@@ -270,7 +270,7 @@ ld_status ledger_reconcile(core_store *store, ld_error *err)
     if ((st = core_policy_terms_get(store, &policy, err)) != LD_OK)
         return st;
     for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++) {
-        ld_money provision;
+        ld_money provision = 0;
         if ((st = ledger_journal_balance(store, ledger_acc_provision(c), &provision, err)) != LD_OK)
             return st;
         ld_money target =

@@ -295,7 +295,7 @@ ld_status ledger_log_append(ledger_log *log, const char *canonical_json, size_t 
 
 ld_status ledger_log_root(ledger_log *log, uint64_t size, ledger_hash *out, ld_error *err)
 {
-    uint64_t have;
+    uint64_t have = 0;
     ld_status status = ledger_log_size(log, &have, err);
     if (status != LD_OK)
         return status;
@@ -307,7 +307,7 @@ ld_status ledger_log_root(ledger_log *log, uint64_t size, ledger_hash *out, ld_e
 
 ld_status ledger_log_leaf_hash(ledger_log *log, uint64_t index, ledger_hash *out, ld_error *err)
 {
-    uint64_t have;
+    uint64_t have = 0;
     ld_status status = ledger_log_size(log, &have, err);
     if (status != LD_OK)
         return status;
@@ -320,7 +320,7 @@ ld_status ledger_log_leaf_hash(ledger_log *log, uint64_t index, ledger_hash *out
 ld_status ledger_log_inclusion_proof(ledger_log *log, uint64_t index, uint64_t size,
                                      ledger_proof *out, ld_error *err)
 {
-    uint64_t have;
+    uint64_t have = 0;
     ld_status status = ledger_log_size(log, &have, err);
     if (status != LD_OK)
         return status;
@@ -342,7 +342,7 @@ ld_status ledger_log_inclusion_proof(ledger_log *log, uint64_t index, uint64_t s
 ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint64_t new_size,
                                        ledger_proof *out, ld_error *err)
 {
-    uint64_t have;
+    uint64_t have = 0;
     ld_status status = ledger_log_size(log, &have, err);
     if (status != LD_OK)
         return status;

@@ -867,7 +867,7 @@ ld_status ledger_proof_check(const cJSON *p, ld_error *err)
             return st;
     }
     if (strcmp(type->valuestring, "inclusion") == 0) {
-        uint64_t index, size;
+        uint64_t index = 0, size = 0;
         ledger_hash leaf, root;
         if ((st = read_u64(p, "index", &index, err)) != LD_OK ||
             (st = read_u64(p, "size", &size, err)) != LD_OK ||
@@ -888,7 +888,7 @@ ld_status ledger_proof_check(const cJSON *p, ld_error *err)
         return LD_OK;
     }
     if (strcmp(type->valuestring, "consistency") == 0) {
-        uint64_t old_size, new_size;
+        uint64_t old_size = 0, new_size = 0;
         ledger_hash old_root, new_root;
         if ((st = read_u64(p, "old_size", &old_size, err)) != LD_OK ||
             (st = read_u64(p, "new_size", &new_size, err)) != LD_OK ||
