@@ -12,10 +12,17 @@
 
 void core_now_iso(char buf[32])
 {
+    /* Bulk commands stamp many rows a second: format each second once. */
+    static _Thread_local time_t last = (time_t)-1;
+    static _Thread_local char text[32];
     time_t now = time(NULL);
-    struct tm utc;
-    gmtime_r(&now, &utc);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    if (now != last) {
+        struct tm utc;
+        gmtime_r(&now, &utc);
+        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        last = now;
+    }
+    memcpy(buf, text, sizeof text);
 }
 
 static ld_status insert_event(core_store *store, int64_t user_id, const char *username,
