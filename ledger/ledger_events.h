@@ -11,8 +11,10 @@
  * sequence field of its own; "time" is when it was recorded (UTC seconds;
  * $LOANDESK_NOW pins it for reproducible runs). Types used so far:
  * loan.disburse, loan.repay, loan.settle, loan.classify, loan.write_off,
- * loan.overdue, loan.category, cob (the ledger) and app.submit, app.rate,
- * app.approve, app.reject, report.sign (the other modules).
+ * loan.overdue, loan.category, cob (the ledger); application.submit,
+ * application.rate, application.approve, application.reject,
+ * application.withdraw, application.disburse (core's workflow, through the
+ * event sink) and report.signed (reports).
  *
  * The append joins the caller's transaction: the entry commits or vanishes
  * with the change it records.
