@@ -861,8 +861,7 @@ ld_status core_application_transition(core_store *store, const core_session *who
     cJSON_ArrayForEach(extra, detail)
     {
         /* Rating facts (score, grade, policy hash) and reasons travel with the entry. */
-        if (cJSON_IsString(extra) ||
-            (cJSON_IsNumber(extra) && extra->valuedouble == (double)(int64_t)extra->valuedouble))
+        if (cJSON_IsString(extra) || core_json_is_integer(extra))
             cJSON_AddItemToObject(fields, extra->string, cJSON_Duplicate(extra, 0));
     }
     char type[40];

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "permission.h"
+#include "json_in.h"
 #include "store_sql.h"
 
 void core_now_iso(char buf[32])
@@ -132,13 +133,13 @@ ld_status core_audit_list(core_store *store, const core_session *who,
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
-        cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(stmt, 0));
+        core_json_put_int(row, "id", sqlite3_column_int64(stmt, 0));
         cJSON_AddStringToObject(row, "at", (const char *)sqlite3_column_text(stmt, 1));
         cJSON_AddStringToObject(row, "user", (const char *)sqlite3_column_text(stmt, 2));
         cJSON_AddStringToObject(row, "action", (const char *)sqlite3_column_text(stmt, 3));
         cJSON_AddStringToObject(row, "entity", (const char *)sqlite3_column_text(stmt, 4));
         if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
-            cJSON_AddNumberToObject(row, "entity_id", (double)sqlite3_column_int64(stmt, 5));
+            core_json_put_int(row, "entity_id", sqlite3_column_int64(stmt, 5));
         cJSON_AddStringToObject(row, "outcome", (const char *)sqlite3_column_text(stmt, 6));
         cJSON *detail = cJSON_Parse((const char *)sqlite3_column_text(stmt, 7));
         cJSON_AddItemToObject(row, "detail", detail ? detail : cJSON_CreateObject());

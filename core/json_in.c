@@ -120,8 +120,7 @@ ld_status core_json_int(const cJSON *obj, const char *path, const char *key, boo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    /* cJSON keeps numbers as double; an integer field must be exactly integral. */
-    if (!cJSON_IsNumber(item) || item->valuedouble != (double)(int64_t)item->valuedouble)
+    if (!core_json_is_integer(item))
         return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", FIELD_NAME(field));
     int64_t value = (int64_t)item->valuedouble;
     if (value < min || value > max)
@@ -238,7 +237,22 @@ void core_json_put_date(cJSON *obj, const char *key, ld_date date)
 
 void core_json_put_int(cJSON *obj, const char *key, int64_t value)
 {
-    cJSON_AddNumberToObject(obj, key, (double)value);
+    cJSON_AddItemToObject(obj, key, core_json_int_item(value));
+}
+
+/* cJSON holds every number in binary floating point, exact for integers up to
+ * 2^53; money in fen stays far below that (10^15 at most). These are the one
+ * crossing. */
+cJSON *core_json_int_item(int64_t value)
+{
+    return cJSON_CreateNumber((double)value);
+}
+
+bool core_json_is_integer(const cJSON *item)
+{
+    return cJSON_IsNumber(item) && item->valuedouble >= -9007199254740991.0 &&
+           item->valuedouble <= 9007199254740991.0 &&
+           item->valuedouble == (double)(int64_t)item->valuedouble;
 }
 
 ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err)

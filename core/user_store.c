@@ -12,6 +12,7 @@
 #include "password.h"
 #include "permission.h"
 #include "policy.h"
+#include "json_in.h"
 #include "store_sql.h"
 
 /* Written as the change date of an admin-set password: always older than the
@@ -260,7 +261,7 @@ ld_status core_user_list(core_store *store, const core_session *who, cJSON **out
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
         char money[LD_MONEY_TEXT_MAX];
-        cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(stmt, 0));
+        core_json_put_int(row, "id", sqlite3_column_int64(stmt, 0));
         cJSON_AddStringToObject(row, "username", (const char *)sqlite3_column_text(stmt, 1));
         cJSON_AddStringToObject(row, "name", (const char *)sqlite3_column_text(stmt, 2));
         cJSON_AddStringToObject(row, "role", (const char *)sqlite3_column_text(stmt, 3));
@@ -415,7 +416,7 @@ ld_status core_user_revoke(core_store *store, const core_session *who, const cha
         return st;
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "username", username);
-    cJSON_AddNumberToObject(detail, "revoked_at", (double)at);
+    core_json_put_int(detail, "revoked_at", at);
     st = core_audit_record(store, who, "user.revoke", "user", id, detail, err);
     cJSON_Delete(detail);
     return st;

@@ -188,7 +188,7 @@ static int key_compare(const void *a, const void *b)
     }
 }
 
-/* cJSON holds every number as a C double. This is the one place the ledger
+/* cJSON holds every number in binary floating point. This is the one place the ledger
  * reads one, only to prove it is an exact integer in the safe range; from here
  * on the value is an int64_t. The comparisons are exact for |v| <= 2^53. */
 static bool number_as_integer(const cJSON *item, int64_t *out)

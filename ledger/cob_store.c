@@ -51,9 +51,9 @@ static ld_status loan_event(ledger_log *log, const char *type, int64_t loan_id, 
                             const ledger_loan_state *s, int from, ld_error *err)
 {
     cJSON *fields = cJSON_CreateObject();
-    cJSON_AddNumberToObject(fields, "loan", (double)loan_id);
+    core_json_put_int(fields, "loan", loan_id);
     core_json_put_date(fields, "date", day);
-    cJSON_AddNumberToObject(fields, "dpd", (double)s->dpd);
+    core_json_put_int(fields, "dpd", s->dpd);
     if (from >= 0) {
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(s->category));
@@ -284,11 +284,11 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
             cJSON *row = cJSON_CreateObject();
             cJSON_AddStringToObject(row, "product", agg.products[p]);
             core_json_put_date(row, "date", agg.first_day + (ld_date)d);
-            cJSON_AddNumberToObject(row, "loans", (double)sums->loans);
-            cJSON_AddNumberToObject(row, "interest_accrued", (double)sums->interest_accrued);
-            cJSON_AddNumberToObject(row, "interest_fell_due", (double)sums->interest_fell_due);
-            cJSON_AddNumberToObject(row, "penalty", (double)sums->penalty);
-            cJSON_AddNumberToObject(row, "compound", (double)sums->compound);
+            core_json_put_int(row, "loans", sums->loans);
+            core_json_put_int(row, "interest_accrued", sums->interest_accrued);
+            core_json_put_int(row, "interest_fell_due", sums->interest_fell_due);
+            core_json_put_int(row, "penalty", sums->penalty);
+            core_json_put_int(row, "compound", sums->compound);
             cJSON_AddItemToArray(totals, row);
         }
     }
@@ -302,10 +302,10 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     core_json_put_date(summary, "date", opt->date);
     if (last != LEDGER_NO_DATE)
         core_json_put_date(summary, "previous", last);
-    cJSON_AddNumberToObject(summary, "loans", (double)result.loans);
-    cJSON_AddNumberToObject(summary, "loans_total", (double)total);
-    cJSON_AddNumberToObject(summary, "newly_overdue", (double)result.newly_overdue);
-    cJSON_AddNumberToObject(summary, "category_changes", (double)result.category_changes);
+    core_json_put_int(summary, "loans", result.loans);
+    core_json_put_int(summary, "loans_total", total);
+    core_json_put_int(summary, "newly_overdue", result.newly_overdue);
+    core_json_put_int(summary, "category_changes", result.category_changes);
     cJSON_AddStringToObject(summary, "state_digest", ledger_hash_to_hex(&root, hex));
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);

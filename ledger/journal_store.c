@@ -21,7 +21,7 @@ cJSON *ledger_jlines_json(const ledger_jlines *lines)
             continue;
         cJSON *pair = cJSON_CreateArray();
         cJSON_AddItemToArray(pair, cJSON_CreateString(lines->lines[i].account));
-        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)lines->lines[i].amount));
+        cJSON_AddItemToArray(pair, core_json_int_item(lines->lines[i].amount));
         cJSON_AddItemToArray(array, pair);
     }
     return array;

@@ -11,6 +11,7 @@
 #include "canonical_json.h"
 #include "log.h"
 #include "loan_int.h"
+#include "json_in.h"
 #include "store_sql.h"
 
 time_t ledger_event_now(void)
@@ -41,7 +42,7 @@ static ld_status event_bytes(const char *type, const cJSON *fields, char **out, 
     if (entry == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory building an event");
     cJSON_AddStringToObject(entry, "type", type);
-    cJSON_AddNumberToObject(entry, "time", (double)ledger_event_now());
+    core_json_put_int(entry, "time", ledger_event_now());
     ld_status st = ledger_json_canonical(entry, out, len, err);
     cJSON_Delete(entry);
     if (st != LD_OK)

@@ -45,7 +45,7 @@ static ld_status record(core_store *store, const core_session *who, const char *
                         const ledger_loan *l, cJSON *fields, cJSON *before, ledger_posting *posting,
                         uint64_t *seq_out, ld_error *err)
 {
-    cJSON_AddNumberToObject(fields, "loan", (double)l->id);
+    core_json_put_int(fields, "loan", l->id);
     cJSON_AddStringToObject(fields, "by", who->username);
     if (before != NULL)
         cJSON_AddItemToObject(fields, "before", before);
@@ -222,17 +222,17 @@ ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64
     if ((st = core_application_transition(store, who, app_id, CORE_EV_DISBURSE, detail, err)) !=
         LD_OK)
         goto out;
-    cJSON_AddNumberToObject(fields, "application", (double)app_id);
-    cJSON_AddNumberToObject(fields, "borrower", (double)l.borrower_id);
+    core_json_put_int(fields, "application", app_id);
+    core_json_put_int(fields, "borrower", l.borrower_id);
     cJSON_AddStringToObject(fields, "contract_no", l.contract_no);
     cJSON_AddStringToObject(fields, "product", l.product);
-    cJSON_AddNumberToObject(fields, "amount", (double)l.amount);
-    cJSON_AddNumberToObject(fields, "rate", (double)l.rate);
-    cJSON_AddNumberToObject(fields, "penalty_surcharge", (double)surcharge);
+    core_json_put_int(fields, "amount", l.amount);
+    core_json_put_int(fields, "rate", l.rate);
+    core_json_put_int(fields, "penalty_surcharge", surcharge);
     cJSON_AddNumberToObject(fields, "term_months", app.approved_term_months);
     cJSON_AddStringToObject(fields, "method", core_repay_method_name(app.method));
     cJSON_AddStringToObject(fields, "fee_method", core_fee_method_name(app.fee_method));
-    cJSON_AddNumberToObject(fields, "fee_amount", (double)app.fee_amount);
+    core_json_put_int(fields, "fee_amount", app.fee_amount);
     put_date_field(fields, "date", date);
     st = record(store, who, "loan.disburse", &l, fields, NULL, &posting, NULL, err);
     if (st == LD_OK && loan_id_out != NULL)
@@ -292,13 +292,13 @@ static ld_status check_penalties(const ledger_loan *l, ledger_inst *insts, size_
 
 static void put_allocation(cJSON *obj, const ledger_allocation *a)
 {
-    cJSON_AddNumberToObject(obj, "penalty", (double)a->penalty);
-    cJSON_AddNumberToObject(obj, "compound", (double)a->compound);
-    cJSON_AddNumberToObject(obj, "fee", (double)a->fee);
-    cJSON_AddNumberToObject(obj, "interest", (double)a->interest);
-    cJSON_AddNumberToObject(obj, "principal", (double)a->principal);
-    cJSON_AddNumberToObject(obj, "accrued", (double)a->accrued);
-    cJSON_AddNumberToObject(obj, "prepaid", (double)a->prepaid);
+    core_json_put_int(obj, "penalty", a->penalty);
+    core_json_put_int(obj, "compound", a->compound);
+    core_json_put_int(obj, "fee", a->fee);
+    core_json_put_int(obj, "interest", a->interest);
+    core_json_put_int(obj, "principal", a->principal);
+    core_json_put_int(obj, "accrued", a->accrued);
+    core_json_put_int(obj, "prepaid", a->prepaid);
 }
 
 /* Replaces the installments not yet due (due after the loan's day) by rows. */
@@ -447,7 +447,7 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
         (st = ledger_loan_save(store, &l, err)) != LD_OK ||
         (st = ledger_insts_save(store, l.id, insts, count, err)) != LD_OK)
         goto out;
-    cJSON_AddNumberToObject(fields, "amount", (double)amount);
+    core_json_put_int(fields, "amount", amount);
     put_date_field(fields, "date", req->date);
     put_date_field(fields, "booked_on", booked);
     if (backdated) {
@@ -597,10 +597,10 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
     ledger_jlines_add(&lines, LEDGER_ACC_COMPOUND_RCV, -l.s.compound);
     ledger_jlines_add(&lines, LEDGER_ACC_FEE_RCV, -l.s.fee_due);
     cJSON *fields = cJSON_CreateObject();
-    cJSON_AddNumberToObject(fields, "principal", (double)l.s.principal);
-    cJSON_AddNumberToObject(fields, "interest", (double)(l.s.accrued + l.s.interest_due));
-    cJSON_AddNumberToObject(fields, "penalty", (double)(l.s.penalty + l.s.compound));
-    cJSON_AddNumberToObject(fields, "fee", (double)l.s.fee_due);
+    core_json_put_int(fields, "principal", l.s.principal);
+    core_json_put_int(fields, "interest", (l.s.accrued + l.s.interest_due));
+    core_json_put_int(fields, "penalty", (l.s.penalty + l.s.compound));
+    core_json_put_int(fields, "fee", l.s.fee_due);
     cJSON_AddStringToObject(fields, "reason", reason);
     put_date_field(fields, "date", day);
     ledger_loan_state *s = &l.s;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_in.h"
 #include "loan_int.h"
 
 void ledger_state_values(int64_t id, const ledger_loan_state *s, int64_t out[LEDGER_STATE_FIELDS])
@@ -43,7 +44,7 @@ cJSON *ledger_state_json(int64_t id, const ledger_loan_state *s)
     ledger_state_values(id, s, v);
     cJSON *array = cJSON_CreateArray();
     for (int i = 0; i < LEDGER_STATE_FIELDS; i++)
-        cJSON_AddItemToArray(array, cJSON_CreateNumber((double)v[i]));
+        cJSON_AddItemToArray(array, core_json_int_item(v[i]));
     return array;
 }
 

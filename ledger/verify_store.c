@@ -247,7 +247,7 @@ static ld_status check_journal(core_store *store, replay *r, uint64_t *count, ld
             cJSON *pair = cJSON_CreateArray();
             cJSON_AddItemToArray(pair,
                                  cJSON_CreateString((const char *)sqlite3_column_text(stmt, 1)));
-            cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)sqlite3_column_int64(stmt, 2)));
+            cJSON_AddItemToArray(pair, core_json_int_item(sqlite3_column_int64(stmt, 2)));
             cJSON_AddItemToArray(lines, pair);
         }
     }
@@ -780,8 +780,8 @@ ld_status ledger_prove_inclusion(core_store *store, const core_session *who, uin
         goto out;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", "inclusion");
-    cJSON_AddNumberToObject(o, "index", (double)index);
-    cJSON_AddNumberToObject(o, "size", (double)size);
+    core_json_put_int(o, "index", index);
+    core_json_put_int(o, "size", size);
     if (has) {
         char *body = malloc(e.len + 1);
         if (body != NULL) {
@@ -818,8 +818,8 @@ ld_status ledger_prove_consistency(core_store *store, const core_session *who, u
         (st = ledger_log_root(log, new_size, &new_root, err)) == LD_OK) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "type", "consistency");
-        cJSON_AddNumberToObject(o, "old_size", (double)old_size);
-        cJSON_AddNumberToObject(o, "new_size", (double)new_size);
+        core_json_put_int(o, "old_size", old_size);
+        core_json_put_int(o, "new_size", new_size);
         cJSON_AddStringToObject(o, "old_root", ledger_hash_to_hex(&old_root, hex));
         cJSON_AddStringToObject(o, "new_root", ledger_hash_to_hex(&new_root, hex));
         cJSON_AddItemToObject(o, "proof", proof_json(&proof));
@@ -840,11 +840,9 @@ static ld_status read_hash(const cJSON *obj, const char *key, ledger_hash *out, 
 static ld_status read_u64(const cJSON *obj, const char *key, uint64_t *out, ld_error *err)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(item) || item->valuedouble < 0 ||
-        item->valuedouble > (double)LEDGER_JSON_INT_MAX ||
-        item->valuedouble != (double)(uint64_t)item->valuedouble)
+    if (!core_json_is_integer(item) || item->valuedouble < 0)
         return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", key);
-    *out = (uint64_t)item->valuedouble;
+    *out = (uint64_t)(int64_t)item->valuedouble;
     return LD_OK;
 }
 
