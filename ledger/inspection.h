@@ -14,8 +14,9 @@
  * accepted. The loan's own next_inspection is the ledger's (close of business
  * schedules it); `inspection due` lists loans whose date has come.
  *
- * The report queries (ledger_report_*) read loans, journal lines, the log and
- * category snapshots for the workbooks; they never change a loan. All SQL is in
+ * The report queries (ledger_report_*) read loans, journal lines and the log
+ * (its anchor, signed reports and each loan's history) for the workbooks;
+ * they never change a loan. All SQL is in
  * inspection_store.c and report_store.c.
  *
  * Errors: LD_EINVAL naming the field (`collateral[1].revalued_amount: ...`,
@@ -141,18 +142,25 @@ ld_status ledger_report_rating_date(core_store *store, int64_t app_id, ld_date *
 /* The date of the last close of business (LEDGER_NO_DATE before the first). */
 ld_status ledger_report_last_cob(core_store *store, ld_date *out, ld_error *err);
 
-/* Category snapshots, for migration matrices: the category and unpaid
- * principal of every loan as it stands, kept under date (replacing an earlier
- * snapshot of that date). */
-ld_status ledger_report_snapshot_save(core_store *store, ld_date date, ld_error *err);
+/* One loan event of the log, as the workbooks replay a loan's history:
+ * loan.disburse, loan.category (close of business), loan.classify,
+ * loan.repay, loan.settle and loan.write_off. */
+typedef struct ledger_report_event {
+    uint64_t seq; /* the entry's number in the log */
+    int64_t loan_id;
+    bool disburse;      /* loan.disburse: date is the disbursement, amount the amount lent */
+    ld_date date;       /* the day the state below holds from (booked_on for payments) */
+    int status;         /* ledger_loan_status after the event; -1: unchanged (loan.category) */
+    int category;       /* ledger_category after the event */
+    ld_money principal; /* unpaid principal after the event; -1: unchanged */
+    ld_money amount;
+} ledger_report_event;
 
-/* The latest snapshot date on or before date; LD_ENOTFOUND when none. */
-ld_status ledger_report_snapshot_before(core_store *store, ld_date date, ld_date *out,
-                                        ld_error *err);
-
-/* Loans counted and principal summed by (category at snapshot from, category
- * now): [from][to]; loans disbursed after the snapshot are left out. */
-ld_status ledger_report_migration(core_store *store, ld_date from, int64_t counts[5][5],
-                                  ld_money principal[5][5], ld_error *err);
+/* The loan events of the log in log order, so each loan's events come in
+ * the order they happened. LD_EVERIFY naming the entry when one of those
+ * types lacks a field it always has. Free with ledger_report_iter_free. */
+ld_status ledger_report_history_open(core_store *store, ledger_report_iter **out, ld_error *err);
+ld_status ledger_report_history_next(ledger_report_iter *iter, bool *has_row,
+                                     ledger_report_event *out, ld_error *err);
 
 #endif

@@ -1,14 +1,14 @@
 /*
  * report_store.c - the read-only SQL behind the workbooks of reports/: loans
  * with their borrower, officer and grade, journal lines, the log's anchor and
- * its report.signed entries, rating dates and category snapshots
- * (inspection.h). Only the snapshot table is written, and only by
- * ledger_report_snapshot_save.
+ * its report.signed entries, rating dates, and the loans' history as the log
+ * records it (inspection.h). Nothing here writes.
  *
- * The loan and journal iterators step one prepared statement, so a workbook
- * over a million loans holds one row at a time. They use their own statements
- * (not the store's cache) because a workbook reads loans and journal lines
- * while other cached statements run.
+ * The loan, journal and history iterators step one prepared statement, so a
+ * workbook over a million loans holds one row at a time. They use their own
+ * statements (not the store's cache) because a workbook reads loans and
+ * journal lines while other cached statements run. The history is parsed
+ * from the canonical JSON bodies of the log's loan.* entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,78 +294,116 @@ ld_status ledger_report_last_cob(core_store *store, ld_date *out, ld_error *err)
     return st == LD_OK ? ledger_cob_last(store, out, err) : st;
 }
 
-ld_status ledger_report_snapshot_save(core_store *store, ld_date date, ld_error *err)
+/* The loan events whose state the workbooks replay. A loan.category entry
+ * (close of business) names only the new category; the others carry the
+ * loan's whole state after them ("after", in ledger_state_values order). */
+static const char *const history_types[] = {"loan.disburse", "loan.category", "loan.classify",
+                                            "loan.repay",    "loan.settle",   "loan.write_off"};
+
+enum { STATE_STATUS = 1, STATE_PRINCIPAL = 3, STATE_CATEGORY = 18 };
+
+static ld_status history_fail(ld_error *err, uint64_t seq, const char *what)
 {
-    ld_status st = core_store_require_transaction(store, err);
-    if (st == LD_OK)
-        st = ledger_loan_migrate(store, err);
-    if (st == LD_OK)
-        st = ledger_inspection_migrate(store, err);
-    if (st != LD_OK)
-        return st;
-    static const char del[] = "DELETE FROM report_snapshot WHERE as_of = ?1";
-    static const char ins[] = "INSERT INTO report_snapshot (as_of, loan_id, category, principal)"
-                              " SELECT ?1, id, category, principal FROM loan WHERE status = 0";
-    const char *const sqls[] = {del, ins};
-    for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *stmt = core_store_stmt(store, sqls[i], err);
-        if (stmt == NULL)
-            return LD_EINTERNAL;
-        sqlite3_bind_int64(stmt, 1, date);
-        int rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE)
-            return core_store_fail(store, "saving a category snapshot", err);
+    return LD_FAIL(err, LD_EVERIFY, "ledger entry %llu: %s", (unsigned long long)seq, what);
+}
+
+/* Fills *out from one parsed entry of a history type. */
+static ld_status history_event(const cJSON *entry, uint64_t seq, const char *type,
+                               ledger_report_event *out, ld_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->seq = seq;
+    out->disburse = strcmp(type, "loan.disburse") == 0;
+    const cJSON *loan = cJSON_GetObjectItemCaseSensitive(entry, "loan");
+    if (!cJSON_IsNumber(loan) || loan->valuedouble < 1)
+        return history_fail(err, seq, "loan: missing");
+    out->loan_id = (int64_t)loan->valuedouble;
+    /* A payment's state after it is that of the day it was booked, which
+     * is later than its value date when it was backdated. */
+    const cJSON *day = cJSON_GetObjectItemCaseSensitive(entry, "booked_on");
+    if (!cJSON_IsString(day))
+        day = cJSON_GetObjectItemCaseSensitive(entry, "date");
+    if (!cJSON_IsString(day) || ld_date_parse("date", day->valuestring, &out->date, NULL) != LD_OK)
+        return history_fail(err, seq, "date: missing or malformed");
+    if (strcmp(type, "loan.category") == 0) {
+        const cJSON *to = cJSON_GetObjectItemCaseSensitive(entry, "to");
+        ledger_category category;
+        if (!cJSON_IsString(to) ||
+            ledger_category_parse("to", to->valuestring, &category, NULL) != LD_OK)
+            return history_fail(err, seq, "to: not a category");
+        out->category = (int)category;
+        out->status = -1;
+        out->principal = -1;
+        return LD_OK;
+    }
+    const cJSON *after = cJSON_GetObjectItemCaseSensitive(entry, "after");
+    const cJSON *status = cJSON_GetArrayItem(after, STATE_STATUS);
+    const cJSON *principal = cJSON_GetArrayItem(after, STATE_PRINCIPAL);
+    const cJSON *category = cJSON_GetArrayItem(after, STATE_CATEGORY);
+    if (!cJSON_IsArray(after) || cJSON_GetArraySize(after) != LEDGER_STATE_FIELDS ||
+        !cJSON_IsNumber(status) || !cJSON_IsNumber(principal) || !cJSON_IsNumber(category) ||
+        category->valuedouble < 0 || category->valuedouble >= LEDGER_CATEGORY_COUNT)
+        return history_fail(err, seq, "after: not a loan state");
+    out->status = (int)status->valuedouble;
+    out->principal = (ld_money)principal->valuedouble;
+    out->category = (int)category->valuedouble;
+    if (out->disburse) {
+        const cJSON *amount = cJSON_GetObjectItemCaseSensitive(entry, "amount");
+        if (!cJSON_IsNumber(amount))
+            return history_fail(err, seq, "amount: missing");
+        out->amount = (ld_money)amount->valuedouble;
     }
     return LD_OK;
 }
 
-ld_status ledger_report_snapshot_before(core_store *store, ld_date date, ld_date *out,
-                                        ld_error *err)
+ld_status ledger_report_history_open(core_store *store, ledger_report_iter **out, ld_error *err)
 {
-    ld_status st = ledger_inspection_migrate(store, err);
+    /* A scan of the whole log; the text match only skips entries that are
+     * surely of other types, the parsed "type" decides. */
+    static const char sql[] = "SELECT seq, body FROM ledger_entry"
+                              " WHERE instr(body, '\"type\":\"loan.') > 0 ORDER BY seq";
+    ledger_log *log = NULL;
+    ld_status st = ledger_log_open(core_store_db(store), &log, err);
+    ledger_log_close(log); /* it created the log's tables if absent */
     if (st != LD_OK)
         return st;
-    static const char sql[] = "SELECT max(as_of) FROM report_snapshot WHERE as_of <= ?1";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
-    if (stmt == NULL)
-        return LD_EINTERNAL;
-    sqlite3_bind_int64(stmt, 1, date);
-    int rc = sqlite3_step(stmt);
-    bool found = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL;
-    ld_date d = found ? (ld_date)sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_reset(stmt);
-    if (!found)
-        return LD_FAIL(err, LD_ENOTFOUND, "no category snapshot on or before that date");
-    *out = d;
-    return LD_OK;
+    return iter_prepare(store, sql, out, err);
 }
 
-ld_status ledger_report_migration(core_store *store, ld_date from, int64_t counts[5][5],
-                                  ld_money principal[5][5], ld_error *err)
+ld_status ledger_report_history_next(ledger_report_iter *iter, bool *has_row,
+                                     ledger_report_event *out, ld_error *err)
 {
-    /* A loan settled or written off since the snapshot keeps its last
-     * category; a written-off loan counts as 损失. */
-    static const char sql[] =
-        "SELECT s.category, CASE WHEN l.status = 2 THEN 4 ELSE l.category END, count(*),"
-        " sum(s.principal) FROM report_snapshot s JOIN loan l ON l.id = s.loan_id"
-        " WHERE s.as_of = ?1 GROUP BY 1, 2";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
-    if (stmt == NULL)
-        return LD_EINTERNAL;
-    sqlite3_bind_int64(stmt, 1, from);
-    memset(counts, 0, sizeof(int64_t[5][5]));
-    memset(principal, 0, sizeof(ld_money[5][5]));
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int a = sqlite3_column_int(stmt, 0), b = sqlite3_column_int(stmt, 1);
-        if (a < 0 || a > 4 || b < 0 || b > 4)
-            continue;
-        counts[a][b] = sqlite3_column_int64(stmt, 2);
-        principal[a][b] = sqlite3_column_int64(stmt, 3);
+    sqlite3_stmt *s = iter->stmt;
+    for (;;) {
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE) {
+            *has_row = false;
+            return LD_OK;
+        }
+        if (rc != SQLITE_ROW)
+            return core_store_fail(iter->store, "reading the log", err);
+        uint64_t seq = (uint64_t)sqlite3_column_int64(s, 0);
+        const void *body = sqlite3_column_blob(s, 1);
+        int len = sqlite3_column_bytes(s, 1);
+        cJSON *entry = cJSON_ParseWithLength(body, (size_t)len);
+        if (entry == NULL)
+            return history_fail(err, seq, "not JSON");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
+        const char *wanted = NULL;
+        for (size_t i = 0; cJSON_IsString(type) && wanted == NULL &&
+                           i < sizeof history_types / sizeof history_types[0];
+             i++)
+            if (strcmp(type->valuestring, history_types[i]) == 0)
+                wanted = history_types[i];
+        ld_status st = LD_OK;
+        if (wanted != NULL)
+            st = history_event(entry, seq, wanted, out, err);
+        cJSON_Delete(entry);
+        if (st != LD_OK)
+            return st;
+        if (wanted != NULL) {
+            *has_row = true;
+            return LD_OK;
+        }
     }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return core_store_fail(store, "reading category migration", err);
-    return LD_OK;
 }

@@ -89,11 +89,13 @@ ld_status report_ledger_write(core_store *store, const core_session *who, ld_dat
                               const report_options *options, report_result *out, ld_error *err);
 
 /* 经营分析 as of date: balances and counts by grade, category, product,
- * industry and officer, NPL ratio, overdue rates, the category migration since
- * the snapshot on or before since (0: the latest before date), top-10 borrower
- * concentration, default rate by months on book per disbursement month, with
- * native charts. Saves the category snapshot of date for later migrations.
- * Managers, reviewers and auditors. */
+ * industry and officer, NPL ratio, overdue rates, top-10 borrower
+ * concentration, and from the log's loan events the category migration from
+ * since to date (0: three months before date, or the first disbursement when
+ * later) and the cumulative default share by month on book of each
+ * disbursement cohort, with native charts. Writes nothing to the database but
+ * the signed report's entries. LD_EINVAL when since is after date; LD_EVERIFY
+ * when a loan event of the log is malformed. Managers, reviewers and auditors. */
 ld_status report_portfolio_write(core_store *store, const core_session *who, ld_date date,
                                  ld_date since, const report_options *options, report_result *out,
                                  ld_error *err);

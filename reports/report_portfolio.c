@@ -2,17 +2,21 @@
  * report_portfolio.c - 经营分析, the portfolio workbook: balances and counts
  * by grade, category, product, industry and officer; NPL ratio (次级 and worse
  * over all principal); overdue rates by balance and by count; the category
- * migration matrix since an earlier snapshot; top-10 borrower concentration;
- * default rate by months on book for each disbursement-month cohort; native
- * Excel charts over those tables.
+ * migration matrix over a period; top-10 borrower concentration; vintage
+ * default curves per disbursement cohort; native Excel charts over those
+ * tables.
  *
  * One pass over the loans (ledger_report_loans_next) fills small in-memory
  * groups; borrower totals go into an open-addressing table so a million loans
  * need one slot per borrower, not a sort of all loans. All sums are int64 fen
- * with overflow checks. Vintages: the ledger keeps only each loan's current
- * state, so each cohort contributes one point (its months on book now, and the
- * share of its amount now non-performing or written off); the points of all
- * cohorts together draw the curve.
+ * with overflow checks.
+ *
+ * Migration and vintages come from the log, not from the loans as they stand:
+ * one pass over its loan events (ledger_report_history_next) replays each
+ * loan's category, status and principal as of the period's start and end
+ * (a hash table keyed by loan id, one slot per loan), and notes the first day
+ * each loan was 次级 or worse (or written off). So both work on any database,
+ * whatever reports were run before.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +41,6 @@ typedef struct grouping {
     int count;
 } grouping;
 
-typedef struct cohort {
-    int ym; /* year * 12 + month - 1 */
-    int64_t loans, defaulted_loans;
-    ld_money amount, defaulted_amount;
-} cohort;
-
 typedef struct borrower_slot {
     int64_t id; /* 0: empty */
     char name[128];
@@ -51,8 +49,6 @@ typedef struct borrower_slot {
 
 typedef struct portfolio {
     grouping by_grade, by_category, by_product, by_industry, by_officer;
-    cohort cohorts[1200];
-    int cohort_count;
     borrower_slot *borrowers;
     size_t borrower_cap, borrower_count;
     group total;
@@ -127,36 +123,6 @@ static void borrower_add(portfolio *p, const ledger_report_loan *l)
         p->borrower_count++;
     }
     add(p, &p->borrowers[h].principal, l->principal);
-}
-
-static void cohort_add(portfolio *p, const ledger_report_loan *l)
-{
-    int y, m, d;
-    ld_date_to_ymd(l->disbursed_on, &y, &m, &d);
-    int ym = y * 12 + m - 1;
-    cohort *c = NULL;
-    for (int i = 0; i < p->cohort_count && c == NULL; i++)
-        if (p->cohorts[i].ym == ym)
-            c = &p->cohorts[i];
-    if (c == NULL) {
-        if (p->cohort_count == (int)(sizeof p->cohorts / sizeof p->cohorts[0]))
-            return;
-        c = &p->cohorts[p->cohort_count++];
-        memset(c, 0, sizeof *c);
-        c->ym = ym;
-    }
-    c->loans++;
-    add(p, &c->amount, l->amount);
-    if (l->category >= LEDGER_CAT_SUBSTANDARD || l->status == LEDGER_LOAN_WRITTEN_OFF) {
-        c->defaulted_loans++;
-        add(p, &c->defaulted_amount, l->amount);
-    }
-}
-
-static int cmp_cohort(const void *a, const void *b)
-{
-    int x = ((const cohort *)a)->ym, y = ((const cohort *)b)->ym;
-    return (x > y) - (x < y);
 }
 
 static const report_col group_cols[] = {
@@ -275,91 +241,348 @@ static ld_money top10_sheet(report_book *b, portfolio *p)
     return cumulative;
 }
 
-static void migration_sheet(report_book *b, core_store *store, ld_date date, ld_date since,
-                            report_lang lang, ld_error *err, ld_status *st)
+/* ---- History: the migration over a period and the vintage curves ----------- */
+
+#define OUTCOMES            7 /* the five categories, then settled, then written off */
+#define OUTCOME_SETTLED     5
+#define OUTCOME_WRITTEN_OFF 6
+#define NOT_YET             (-1) /* status of a loan not yet disbursed on a day */
+
+typedef struct loan_at {
+    int status, category;
+    ld_money principal;
+} loan_at;
+
+typedef struct history_loan {
+    int64_t id; /* 0: empty slot */
+    ld_date disbursed_on;
+    ld_date defaulted_on; /* first day 次级 or worse, or written off; LEDGER_NO_DATE: never */
+    ld_money amount;
+    loan_at start, end; /* as of since and of date */
+} history_loan;
+
+typedef struct history {
+    ld_date since, date;
+    history_loan *loans;
+    size_t cap, count;
+    ld_date first_disbursed; /* LEDGER_NO_DATE: nothing lent by date */
+    int64_t counts[LEDGER_CATEGORY_COUNT][OUTCOMES];
+    ld_money principal[LEDGER_CATEGORY_COUNT][OUTCOMES];
+    ld_money row_principal[LEDGER_CATEGORY_COUNT];
+    bool overflow;
+} history;
+
+static size_t history_hash(int64_t id, size_t cap)
 {
-    report_sheet *s = report_book_sheet(b, "五级分类迁徙", "Migration");
-    report_col cols[7] = {{"期初＼期末", "From \\ to", REPORT_COL_TEXT, 16}};
-    for (int c = 0; c < 5; c++)
-        cols[c + 1] = (report_col){report_category_label(REPORT_LANG_ZH, c),
-                                   report_category_label(REPORT_LANG_EN, c), REPORT_COL_INT, 16};
-    cols[6] = (report_col){"期初笔数", "Loans at start", REPORT_COL_INT, 14};
-    ld_date from = 0;
-    ld_status found =
-        ledger_report_snapshot_before(store, since != 0 ? since : date - 1, &from, NULL);
-    report_cell_text(s, 0, 0, REPORT_L(b, "期初快照日", "Snapshot of"));
-    if (found != LD_OK) {
-        report_cell_text(s, 0, 1, REPORT_L(b, "无更早的快照", "no earlier snapshot"));
-    } else {
-        report_cell_date(s, 0, 1, from);
-    }
-    report_sheet_table(s, 2, cols, 7);
-    int64_t counts[5][5];
-    ld_money principal[5][5];
-    memset(counts, 0, sizeof counts);
-    memset(principal, 0, sizeof principal);
-    if (found == LD_OK)
-        *st = ledger_report_migration(store, from, counts, principal, err);
-    for (int a = 0; a < 5; a++) {
-        int r = 3 + a;
-        int64_t row_total = 0;
-        report_cell_text(s, r, 0, report_category_label(lang, a));
-        for (int c = 0; c < 5; c++) {
-            report_cell_int(s, r, 1 + c, counts[a][c]);
-            row_total += counts[a][c];
+    return (size_t)id * 0x9E3779B97F4A7C15ull & (cap - 1);
+}
+
+static history_loan *history_find(const history *h, int64_t id)
+{
+    if (h->cap == 0)
+        return NULL;
+    size_t i = history_hash(id, h->cap);
+    while (h->loans[i].id != 0 && h->loans[i].id != id)
+        i = (i + 1) & (h->cap - 1);
+    return h->loans[i].id == id ? &h->loans[i] : NULL;
+}
+
+/* The slot of a newly disbursed loan (the same slot if the log names it twice). */
+static ld_status history_insert(history *h, int64_t id, history_loan **out, ld_error *err)
+{
+    if (h->count * 2 >= h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 1024;
+        history_loan *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return LD_FAIL(err, LD_EINTERNAL, "out of memory for the loans' history");
+        for (size_t i = 0; i < h->cap; i++) {
+            if (h->loans[i].id == 0)
+                continue;
+            size_t j = history_hash(h->loans[i].id, cap);
+            while (t[j].id != 0)
+                j = (j + 1) & (cap - 1);
+            t[j] = h->loans[i];
         }
-        report_cell_int(s, r, 6, row_total);
+        free(h->loans);
+        h->loans = t;
+        h->cap = cap;
     }
-    /* The same matrix by principal at the start, as shares of each row. */
-    int r = 10;
-    report_cell_text(s, r++, 0, REPORT_L(b, "按期初本金的迁徙率", "Migration rates by principal"));
-    for (int a = 0; a < 5; a++, r++) {
-        ld_money row_total = 0;
-        for (int c = 0; c < 5; c++)
-            row_total += principal[a][c];
-        report_cell_text(s, r, 0, report_category_label(lang, a));
-        for (int c = 0; c < 5; c++)
-            report_cell_ratio(s, r, 1 + c, principal[a][c], row_total);
+    size_t i = history_hash(id, h->cap);
+    while (h->loans[i].id != 0 && h->loans[i].id != id)
+        i = (i + 1) & (h->cap - 1);
+    if (h->loans[i].id == 0)
+        h->count++;
+    h->loans[i].id = id;
+    *out = &h->loans[i];
+    return LD_OK;
+}
+
+static void loan_at_apply(loan_at *a, const ledger_report_event *e)
+{
+    if (e->status >= 0)
+        a->status = e->status;
+    if (e->principal >= 0)
+        a->principal = e->principal;
+    a->category = e->category;
+}
+
+/* Replays the log's loan events dated on or before h->date into h->loans:
+ * each loan's state at the end of h->since and of h->date. */
+static ld_status history_replay(core_store *store, history *h, ld_error *err)
+{
+    free(h->loans);
+    h->loans = NULL;
+    h->cap = h->count = 0;
+    h->first_disbursed = LEDGER_NO_DATE;
+    ledger_report_iter *it = NULL;
+    ld_status st = ledger_report_history_open(store, &it, err);
+    bool more = true;
+    ledger_report_event e;
+    while (st == LD_OK && (st = ledger_report_history_next(it, &more, &e, err)) == LD_OK && more) {
+        if (e.date > h->date)
+            continue;
+        history_loan *l = NULL;
+        if (e.disburse) {
+            if ((st = history_insert(h, e.loan_id, &l, err)) != LD_OK)
+                break;
+            l->disbursed_on = e.date;
+            l->defaulted_on = LEDGER_NO_DATE;
+            l->amount = e.amount;
+            l->end = (loan_at){e.status, e.category, e.principal};
+            l->start = e.date <= h->since ? l->end : (loan_at){NOT_YET, 0, 0};
+            if (h->first_disbursed == LEDGER_NO_DATE || e.date < h->first_disbursed)
+                h->first_disbursed = e.date;
+        } else {
+            /* A loan whose disbursement the log does not hold has no history. */
+            if ((l = history_find(h, e.loan_id)) == NULL)
+                continue;
+            loan_at_apply(&l->end, &e);
+            if (e.date <= h->since && l->start.status != NOT_YET)
+                loan_at_apply(&l->start, &e);
+        }
+        if (l->defaulted_on == LEDGER_NO_DATE &&
+            (e.category >= LEDGER_CAT_SUBSTANDARD || e.status == LEDGER_LOAN_WRITTEN_OFF))
+            l->defaulted_on = e.date;
+    }
+    ledger_report_iter_free(it);
+    return st;
+}
+
+/* Counts every loan active at the end of since by its category then and
+ * where it stands at the end of date, with its unpaid principal at since. */
+static void history_migrate(history *h)
+{
+    memset(h->counts, 0, sizeof h->counts);
+    memset(h->principal, 0, sizeof h->principal);
+    memset(h->row_principal, 0, sizeof h->row_principal);
+    for (size_t i = 0; i < h->cap; i++) {
+        const history_loan *l = &h->loans[i];
+        if (l->id == 0 || l->start.status != LEDGER_LOAN_ACTIVE)
+            continue;
+        int from = l->start.category;
+        int to = l->end.status == LEDGER_LOAN_SETTLED       ? OUTCOME_SETTLED
+                 : l->end.status == LEDGER_LOAN_WRITTEN_OFF ? OUTCOME_WRITTEN_OFF
+                                                            : l->end.category;
+        if (from < 0 || from >= LEDGER_CATEGORY_COUNT || to < 0 || to >= OUTCOMES)
+            continue;
+        h->counts[from][to]++;
+        if (__builtin_add_overflow(h->principal[from][to], l->start.principal,
+                                   &h->principal[from][to]) ||
+            __builtin_add_overflow(h->row_principal[from], l->start.principal,
+                                   &h->row_principal[from]))
+            h->overflow = true;
     }
 }
 
-static void vintage_sheet(report_book *b, portfolio *p, ld_date date)
+static void migration_sheet(report_book *b, const history *h, report_lang lang)
+{
+    report_sheet *s = report_book_sheet(b, "五级分类迁徙", "Migration");
+    report_col cols[OUTCOMES + 3] = {{"期初＼期末", "From \\ to", REPORT_COL_TEXT, 16}};
+    for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++)
+        cols[c + 1] = (report_col){report_category_label(REPORT_LANG_ZH, c),
+                                   report_category_label(REPORT_LANG_EN, c), REPORT_COL_INT, 16};
+    cols[OUTCOME_SETTLED + 1] = (report_col){"结清", "Settled", REPORT_COL_INT, 12};
+    cols[OUTCOME_WRITTEN_OFF + 1] = (report_col){"核销", "Written off", REPORT_COL_INT, 12};
+    cols[OUTCOMES + 1] = (report_col){"期初笔数", "Loans at start", REPORT_COL_INT, 14};
+    cols[OUTCOMES + 2] = (report_col){"期初本金", "Principal at start", REPORT_COL_MONEY, 18};
+    report_cell_text(s, 0, 0, REPORT_L(b, "期初", "From"));
+    report_cell_date(s, 0, 1, h->since);
+    report_cell_text(s, 1, 0, REPORT_L(b, "期末", "To"));
+    report_cell_date(s, 1, 1, h->date);
+    report_sheet_table(s, 3, cols, OUTCOMES + 3);
+    for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++) {
+        int r = 4 + a;
+        int64_t row_loans = 0;
+        report_cell_text(s, r, 0, report_category_label(lang, a));
+        for (int c = 0; c < OUTCOMES; c++) {
+            report_cell_int(s, r, 1 + c, h->counts[a][c]);
+            row_loans += h->counts[a][c];
+        }
+        report_cell_int(s, r, OUTCOMES + 1, row_loans);
+        report_cell_money(s, r, OUTCOMES + 2, h->row_principal[a]);
+    }
+    /* The same matrix by principal at the start, as shares of each row. */
+    int r = 4 + LEDGER_CATEGORY_COUNT + 1;
+    report_cell_text(s, r++, 0, REPORT_L(b, "按期初本金的迁徙率", "Migration rates by principal"));
+    for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++, r++) {
+        report_cell_text(s, r, 0, report_category_label(lang, a));
+        for (int c = 0; c < OUTCOMES; c++)
+            report_cell_ratio(s, r, 1 + c, h->principal[a][c], h->row_principal[a]);
+    }
+}
+
+/* The month on book that day falls in for a loan disbursed on from: the
+ * m-th month is [from + (m - 1) months, from + m months). */
+static int month_on_book(ld_date from, ld_date day)
+{
+    int y1, m1, d1, y2, m2, d2;
+    ld_date_to_ymd(from, &y1, &m1, &d1);
+    ld_date_to_ymd(day, &y2, &m2, &d2);
+    /* A month short of the calendar difference is surely whole. */
+    int whole = (y2 - y1) * 12 + (m2 - m1) - 1;
+    if (whole < 0)
+        whole = 0;
+    while (ld_date_add_months(from, whole + 1) <= day)
+        whole++;
+    return whole + 1;
+}
+
+typedef struct cohort {
+    int key; /* year * 12 + month - 1, or year * 4 + quarter - 1 */
+    ld_date first_disbursed;
+    int months; /* months on book of its oldest loan at date */
+    int64_t loans;
+    ld_money amount;
+    int64_t *defaulted_loans; /* [m]: loans first 次级 or worse in month m on book */
+    ld_money *defaulted_amount;
+} cohort;
+
+#define COHORT_MONTHS ((LD_DATE_MAX_YEAR - LD_DATE_MIN_YEAR + 1) * 12)
+
+static int month_key(ld_date d)
+{
+    int y, m, day;
+    ld_date_to_ymd(d, &y, &m, &day);
+    return (y - LD_DATE_MIN_YEAR) * 12 + m - 1;
+}
+
+/* Cumulative default shares by month on book, one block of rows per cohort
+ * (oldest first), cohorts by disbursement month, or by quarter when there
+ * are more than 12 months; a line chart with one series per cohort. */
+static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
 {
     static const report_col cols[] = {
-        {"放款月份", "Cohort", REPORT_COL_TEXT, 10},
-        {"账龄（月）", "Months on book", REPORT_COL_INT, 14},
+        {"放款批次", "Cohort", REPORT_COL_TEXT, 10},
+        {"账龄（月）", "Month on book", REPORT_COL_INT, 14},
         {"笔数", "Loans", REPORT_COL_INT, 10},
         {"放款金额", "Amount lent", REPORT_COL_MONEY, 18},
-        {"违约笔数", "Defaulted loans", REPORT_COL_INT, 14},
-        {"违约金额", "Defaulted amount", REPORT_COL_MONEY, 18},
-        {"违约率", "Default rate", REPORT_COL_PCT, 12},
+        {"累计违约笔数", "Defaulted loans", REPORT_COL_INT, 14},
+        {"累计违约金额", "Defaulted amount", REPORT_COL_MONEY, 18},
+        {"累计违约率（笔数）", "Default rate (count)", REPORT_COL_PCT, 14},
+        {"累计违约率（金额）", "Default rate (amount)", REPORT_COL_PCT, 14},
     };
     report_sheet *s = report_book_sheet(b, "账龄分析", "Vintages");
-    report_sheet_table(s, 0, cols, 7);
-    qsort(p->cohorts, (size_t)p->cohort_count, sizeof p->cohorts[0], cmp_cohort);
-    int y, m, d;
-    ld_date_to_ymd(date, &y, &m, &d);
-    int now = y * 12 + m - 1;
-    /* Newest cohort first, so months on book rise down the sheet. */
+    report_sheet_table(s, 0, cols, 8);
+    ld_status st = LD_OK;
+    int *index = calloc(COHORT_MONTHS, sizeof *index); /* month key -> cohort + 1 */
+    cohort *cohorts = calloc(COHORT_MONTHS, sizeof *cohorts);
+    int months = 0, count = 0;
+    if (index == NULL || cohorts == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory for vintages");
+        goto out;
+    }
+    for (size_t i = 0; i < h->cap; i++)
+        if (h->loans[i].id != 0 && index[month_key(h->loans[i].disbursed_on)]++ == 0)
+            months++;
+    bool quarters = months > 12;
+    /* Cohorts in key order, so the oldest comes first. */
+    for (int k = 0; k < COHORT_MONTHS; k++) {
+        if (index[k] == 0)
+            continue;
+        int key = quarters ? k / 3 : k;
+        if (count == 0 || cohorts[count - 1].key != key)
+            cohorts[count++] = (cohort){.key = key, .first_disbursed = LEDGER_NO_DATE};
+        index[k] = count;
+    }
+    for (size_t i = 0; i < h->cap; i++) {
+        const history_loan *l = &h->loans[i];
+        if (l->id == 0)
+            continue;
+        cohort *c = &cohorts[index[month_key(l->disbursed_on)] - 1];
+        if (c->first_disbursed == LEDGER_NO_DATE || l->disbursed_on < c->first_disbursed)
+            c->first_disbursed = l->disbursed_on;
+    }
+    for (int i = 0; i < count; i++) {
+        cohort *c = &cohorts[i];
+        c->months = month_on_book(c->first_disbursed, h->date);
+        c->defaulted_loans = calloc((size_t)c->months + 1, sizeof *c->defaulted_loans);
+        c->defaulted_amount = calloc((size_t)c->months + 1, sizeof *c->defaulted_amount);
+        if (c->defaulted_loans == NULL || c->defaulted_amount == NULL) {
+            st = LD_FAIL(err, LD_EINTERNAL, "out of memory for vintages");
+            goto out;
+        }
+    }
+    bool overflow = false;
+    for (size_t i = 0; i < h->cap; i++) {
+        const history_loan *l = &h->loans[i];
+        if (l->id == 0)
+            continue;
+        cohort *c = &cohorts[index[month_key(l->disbursed_on)] - 1];
+        c->loans++;
+        overflow |= __builtin_add_overflow(c->amount, l->amount, &c->amount);
+        if (l->defaulted_on == LEDGER_NO_DATE)
+            continue;
+        int m = month_on_book(l->disbursed_on, l->defaulted_on);
+        if (m > c->months)
+            m = c->months;
+        c->defaulted_loans[m]++;
+        overflow |=
+            __builtin_add_overflow(c->defaulted_amount[m], l->amount, &c->defaulted_amount[m]);
+    }
+    if (overflow) {
+        st = LD_FAIL(err, LD_EINTERNAL, "vintage totals overflow");
+        goto out;
+    }
+    report_chart *chart =
+        count > 0 ? report_chart_add(b, s, 1, 9, REPORT_CHART_LINE,
+                                     REPORT_L(b, "累计违约率（金额）与账龄",
+                                              "Cumulative default rate (amount) by month on book"))
+                  : NULL;
     int r = 1;
-    for (int i = p->cohort_count - 1; i >= 0; i--, r++) {
-        const cohort *c = &p->cohorts[i];
+    for (int i = 0; i < count; i++) {
+        const cohort *c = &cohorts[i];
         char label[16];
-        snprintf(label, sizeof label, "%04d-%02d", c->ym / 12, c->ym % 12 + 1);
-        report_cell_text(s, r, 0, label);
-        report_cell_int(s, r, 1, now - c->ym);
-        report_cell_int(s, r, 2, c->loans);
-        report_cell_money(s, r, 3, c->amount);
-        report_cell_int(s, r, 4, c->defaulted_loans);
-        report_cell_money(s, r, 5, c->defaulted_amount);
-        report_cell_ratio(s, r, 6, c->defaulted_amount, c->amount);
+        if (quarters)
+            snprintf(label, sizeof label, "%04d-Q%d", LD_DATE_MIN_YEAR + c->key / 4,
+                     c->key % 4 + 1);
+        else
+            snprintf(label, sizeof label, "%04d-%02d", LD_DATE_MIN_YEAR + c->key / 12,
+                     c->key % 12 + 1);
+        int64_t defaulted = 0;
+        ld_money defaulted_amount = 0; /* at most the cohort's amount, checked above */
+        int first_row = r;
+        for (int m = 1; m <= c->months; m++, r++) {
+            defaulted += c->defaulted_loans[m];
+            defaulted_amount += c->defaulted_amount[m];
+            report_cell_text(s, r, 0, label);
+            report_cell_int(s, r, 1, m);
+            report_cell_int(s, r, 2, c->loans);
+            report_cell_money(s, r, 3, c->amount);
+            report_cell_int(s, r, 4, defaulted);
+            report_cell_money(s, r, 5, defaulted_amount);
+            report_cell_ratio(s, r, 6, defaulted, c->loans);
+            report_cell_ratio(s, r, 7, defaulted_amount, c->amount);
+        }
+        report_chart_series(chart, s, first_row, r - 1, 1, 7, label);
     }
-    if (p->cohort_count > 0) {
-        report_chart *c =
-            report_chart_add(b, s, 1, 8, REPORT_CHART_LINE,
-                             REPORT_L(b, "违约率与账龄", "Default rate by months on book"));
-        report_chart_series(c, s, 1, p->cohort_count, 1, 6, REPORT_L(b, "违约率", "Default rate"));
+out:
+    for (int i = 0; cohorts != NULL && i < count; i++) {
+        free(cohorts[i].defaulted_loans);
+        free(cohorts[i].defaulted_amount);
     }
+    free(cohorts);
+    free(index);
+    return st;
 }
 
 ld_status report_portfolio_write(core_store *store, const core_session *who, ld_date date,
@@ -376,6 +599,11 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
     report_job job;
     report_book *book = NULL;
     ledger_report_iter *it = NULL;
+    history h = {.date = date, .since = since != 0 ? since : ld_date_add_months(date, -3)};
+    if (since > date) {
+        st = LD_FAIL(err, LD_EINVAL, "since: after the report's date");
+        goto out;
+    }
     if ((st = report_job_begin(&job, store, who, options, "portfolio", err)) != LD_OK)
         goto out;
     /* Loans on the books on date: disbursed by then and not closed before. */
@@ -384,7 +612,6 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
     ledger_report_loan l;
     report_lang lang = options->lang;
     while (st == LD_OK && (st = ledger_report_loans_next(it, &more, &l, err)) == LD_OK && more) {
-        cohort_add(p, &l);
         if (l.status != LEDGER_LOAN_ACTIVE)
             continue;
         group_add(p, &p->total, &l);
@@ -399,6 +626,21 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
     ledger_report_iter_free(it);
     if (st == LD_OK && (p->overflow || p->oom))
         st = LD_FAIL(err, LD_EINTERNAL, p->oom ? "out of memory" : "portfolio totals overflow");
+    if (st != LD_OK)
+        goto out;
+    /* The period starts three months back by default, or at the first
+     * disbursement when the book is younger than that. */
+    st = history_replay(store, &h, err);
+    if (st == LD_OK && since == 0 && h.first_disbursed != LEDGER_NO_DATE &&
+        h.first_disbursed > h.since) {
+        h.since = h.first_disbursed;
+        st = history_replay(store, &h, err);
+    }
+    if (st == LD_OK) {
+        history_migrate(&h);
+        if (h.overflow)
+            st = LD_FAIL(err, LD_EINTERNAL, "migration totals overflow");
+    }
     if (st != LD_OK)
         goto out;
     report_book_spec spec = {.path = options->path,
@@ -437,19 +679,15 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
                 REPORT_CHART_COLUMN, lang, false);
     group_sheet(book, &p->by_officer, &p->total, "按客户经理", "By officer", true,
                 REPORT_CHART_COLUMN, lang, false);
-    migration_sheet(book, store, date, since, lang, err, &st);
+    migration_sheet(book, &h, lang);
     top10_sheet(book, p);
-    vintage_sheet(book, p, date);
-    if (st != LD_OK) {
-        report_book_discard(book);
-        goto out;
-    }
-    if ((st = ledger_report_snapshot_save(store, date, err)) != LD_OK) {
+    if ((st = vintage_sheet(book, &h, err)) != LD_OK) {
         report_book_discard(book);
         goto out;
     }
     st = report_job_finish(&job, book, out, err);
 out:
+    free(h.loans);
     free(p->borrowers);
     free(p);
     return st;

@@ -95,6 +95,27 @@ static char *zip_part(const char *xlsx, const char *part)
     return buf;
 }
 
+/* Whether the cell at ref (e.g. "D5") of a sheet's XML holds value. */
+static bool cell_is(const char *xml, const char *ref, const char *value)
+{
+    char needle[32];
+    snprintf(needle, sizeof needle, "<c r=\"%s\"", ref);
+    const char *c = xml != NULL ? strstr(xml, needle) : NULL;
+    const char *end = c != NULL ? strstr(c, "</c>") : NULL;
+    const char *v = c != NULL ? strstr(c, "<v>") : NULL;
+    if (v == NULL || end == NULL || v > end) {
+        fprintf(stderr, "cell %s: absent\n", ref);
+        return false;
+    }
+    v += 3;
+    size_t len = strlen(value);
+    if (strncmp(v, value, len) != 0 || v[len] != '<') {
+        fprintf(stderr, "cell %s: %.*s, expected %s\n", ref, (int)(strchr(v, '<') - v), v, value);
+        return false;
+    }
+    return true;
+}
+
 static void path_in(char *out, size_t size, const char *name)
 {
     snprintf(out, size, "%s/%s", dir, name);
@@ -558,14 +579,68 @@ static void test_portfolio_workbook_has_charts_and_migration(void)
     char *chart = zip_part(path, "xl/charts/chart1.xml");
     CHECK_CONTAINS(chart, "<c:barChart>");
     free(chart);
-    /* A second run a day later finds the first one's snapshot. */
-    path_in(path, sizeof path, "portfolio2.xlsx");
-    o.path = path;
-    CHECK_INT(core_store_begin(store, &err), LD_OK);
-    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d + 1, 0, &o, &r, &err)), LD_OK);
+    /* No earlier portfolio report was run: the period comes from the log.
+     * Since defaults to 2025-02-28, when both loans were 关注 (overdue since
+     * 02-16); both became 次级 on 05-17 (91 days past due). */
     char *mig = zip_part(path, "xl/worksheets/sheet7.xml");
-    CHECK(mig != NULL && strstr(mig, "no earlier snapshot") == NULL);
+    CHECK(cell_is(mig, "B1", "45716")); /* 2025-02-28 */
+    CHECK(cell_is(mig, "D6", "2"));     /* 关注 -> 次级 */
+    CHECK(cell_is(mig, "C6", "0"));
+    CHECK(cell_is(mig, "I6", "2")); /* loans at start */
+    CHECK(cell_is(mig, "B5", "0"));
     free(mig);
+}
+
+/* The loans' history replayed from the log: a settlement moves one loan off
+ * the book while the other stays 次级; vintages count a default in the month
+ * on book it happened in and keep counting it after settlement. */
+static void test_portfolio_history_migration_and_vintages(void)
+{
+    ld_error err;
+    ld_date d, since;
+    ld_date_parse("d", "2025-06-01", &d, NULL);
+    ld_date_parse("d", "2025-01-31", &since, NULL);
+    ld_money paid = 0;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(ledger_loan_settle(store, &zhao, loan1, d, &paid, &err)), LD_OK);
+    char path[400];
+    path_in(path, sizeof path, "portfolio-history.xlsx");
+    report_result r;
+    report_options o = {.path = path, .lang = REPORT_LANG_EN};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, since, &o, &r, &err)), LD_OK);
+    char *mig = zip_part(path, "xl/worksheets/sheet7.xml");
+    CHECK(cell_is(mig, "B1", "45688")); /* 2025-01-31 */
+    CHECK(cell_is(mig, "B2", "45809")); /* 2025-06-01 */
+    CHECK(cell_is(mig, "B5", "0"));     /* 正常 -> 正常 */
+    CHECK(cell_is(mig, "D5", "1"));     /* 正常 -> 次级: loan 2 */
+    CHECK(cell_is(mig, "G5", "1"));     /* 正常 -> settled: loan 1 */
+    CHECK(cell_is(mig, "H5", "0"));     /* written off */
+    CHECK(cell_is(mig, "I5", "2"));
+    CHECK(cell_is(mig, "J5", "5300000")); /* principal at start, 300,000 + 5,000,000 */
+    CHECK(cell_is(mig, "I6", "0"));       /* nothing was 关注 at the start */
+    free(mig);
+    char *vin = zip_part(path, "xl/worksheets/sheet9.xml");
+    /* Cohort 2025-01, disbursed 01-15: months on book 1..5 by 06-01; both
+     * loans became 次级 on 05-17, in month 5 (05-15 .. 06-14). */
+    CHECK(cell_is(vin, "B2", "1"));
+    CHECK(cell_is(vin, "C2", "2"));
+    CHECK(cell_is(vin, "D2", "5300000"));
+    CHECK(cell_is(vin, "E5", "0")); /* month 4 */
+    CHECK(cell_is(vin, "H5", "0"));
+    CHECK(cell_is(vin, "B6", "5"));
+    CHECK(cell_is(vin, "E6", "2"));
+    CHECK(cell_is(vin, "F6", "5300000"));
+    CHECK(cell_is(vin, "G6", "1"));
+    CHECK(cell_is(vin, "H6", "1"));
+    CHECK(vin != NULL && strstr(vin, "r=\"A7\"") == NULL);
+    free(vin);
+    char *chart = zip_part(path, "xl/charts/chart7.xml");
+    CHECK_CONTAINS(chart, "<c:lineChart>");
+    CHECK_CONTAINS(chart, "$B$2:$B$6");
+    CHECK_CONTAINS(chart, "$H$2:$H$6");
+    CHECK_CONTAINS(chart, "2025-01"); /* the cohort names its series */
+    free(chart);
 }
 
 static void test_cli_report_and_verify(void)
@@ -605,6 +680,7 @@ int main(int argc, char **argv)
          test_portfolio_workbook_has_charts_and_migration},
         {"cli_report_and_verify", test_cli_report_and_verify},
         {"revoked_signer_does_not_verify", test_revoked_signer_does_not_verify},
+        {"portfolio_history_migration_and_vintages", test_portfolio_history_migration_and_vintages},
     };
     int rc = CHECK_RUN(argc, argv, cases);
     core_store_close(store);
