@@ -97,6 +97,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     memset(&result, 0, sizeof result);
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
+        (st = ledger_require_business_date("date", opt->date, err)) != LD_OK ||
         (st = ledger_loan_migrate(store, err)) != LD_OK ||
         (st = ledger_cob_last(store, &last, err)) != LD_OK ||
         (st = core_policy_terms_get(store, &policy, err)) != LD_OK)

@@ -351,3 +351,13 @@ ld_status ledger_schedule_rebuild(const ledger_rebuild *in, ledger_inst **out, s
     *regular_out = regular;
     return LD_OK;
 }
+
+ld_status ledger_require_business_date(const char *field, ld_date date, ld_error *err)
+{
+    ld_date today = ld_date_today();
+    if (date <= today)
+        return LD_OK;
+    char when[LD_DATE_TEXT_MAX], now[LD_DATE_TEXT_MAX];
+    return LD_FAIL(err, LD_EINVAL, "%s: %s is after today's business date %s", field,
+                   ld_date_format(date, when), ld_date_format(today, now));
+}

@@ -220,4 +220,10 @@ typedef struct ledger_rebuild {
 ld_status ledger_schedule_rebuild(const ledger_rebuild *in, ledger_inst **out, size_t *count,
                                   ld_money *regular_out, ld_error *err);
 
+/* Money moves on business dates that have come: LD_EINVAL naming field when
+ * date is after today (ld_date_today, which $LOANDESK_TODAY pins). Interest
+ * accrued or a repayment booked ahead of time would be money that does not
+ * exist yet. */
+ld_status ledger_require_business_date(const char *field, ld_date date, ld_error *err);
+
 #endif

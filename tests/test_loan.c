@@ -247,7 +247,7 @@ static core_session add_user(const char *name, core_role role)
 static core_store *open_store(void)
 {
     ld_error err;
-    setenv("LOANDESK_TODAY", "2026-06-15", 1);
+    setenv("LOANDESK_TODAY", "2026-12-31", 1);
     if (template_store == NULL) {
         if (core_store_open(":memory:", &template_store, &err) != LD_OK ||
             core_store_begin(template_store, &err) != LD_OK ||
@@ -568,6 +568,8 @@ static void test_random_scenario_books_balance_after_every_operation(void)
     for (int step = 0; step < 60; step++) {
         day += 1 + (int)(rnd() % 12);
         ld_date_format(day, text);
+        /* The business date moves with the scenario, as it does in a bank. */
+        setenv("LOANDESK_TODAY", text, 1);
         CHECK_INT(cob(store, text, NULL, &err), LD_OK);
         check_books(store, "cob");
         for (int k = 0; k < 3; k++) {
@@ -589,6 +591,30 @@ static void test_random_scenario_books_balance_after_every_operation(void)
     }
     CHECK(ops > 0);
     CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+    setenv("LOANDESK_TODAY", "2026-12-31", 1);
+}
+
+static void test_money_moves_only_on_dates_that_have_come(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 50, "100000.00", 12, "annuity", 43500, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-12-31");
+    /* today is pinned at 2026-12-31: the next day has not come */
+    CHECK_INT(cob(store, "2027-01-01", NULL, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "date: 2027-01-01 is after today's business date 2026-12-31");
+    CHECK_INT(repay(store, loan, 10000, "2027-01-01", NULL, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "after today's business date");
+    int64_t other = approved_app(store, 51, "100000.00", 12, "annuity", 43500, CORE_FEE_NONE, 0);
+    begin(store);
+    int64_t id = 0;
+    CHECK_INT(
+        end(store, ledger_loan_disburse(store, &s_mgr, other, D("2027-01-01"), NULL, &id, &err)),
+        LD_EINVAL);
+    CHECK_INT(id, 0);
+    CHECK_INT(cob(store, "2026-12-31", NULL, &err), LD_OK);
+    CHECK_INT(repay(store, loan, 10000, "2026-12-31", NULL, &err), LD_OK);
     core_store_close(store);
 }
 
@@ -713,6 +739,7 @@ int main(int argc, char **argv)
         {"disburse_repay_show_and_books", test_disburse_repay_show_and_books},
         {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
+        {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
         {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},
     };
