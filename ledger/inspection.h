@@ -39,7 +39,7 @@
 
 /* ---- Inspections ----------------------------------------------------------- */
 
-/* Creates or upgrades this module's tables (inspection, report_snapshot);
+/* Creates or upgrades this module's tables (inspection);
  * idempotent, in the caller's transaction when one is open. */
 ld_status ledger_inspection_migrate(core_store *store, ld_error *err);
 

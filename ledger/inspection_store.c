@@ -33,10 +33,7 @@ static const char *const inspection_schema[] = {
     " date INTEGER NOT NULL, next_date INTEGER NOT NULL, recommended_category INTEGER NOT NULL"
     "  CHECK (recommended_category BETWEEN 0 AND 4),"
     " officer_id INTEGER NOT NULL, body TEXT NOT NULL, recorded_at TEXT NOT NULL);"
-    "CREATE INDEX inspection_by_loan ON inspection (loan_id, id);"
-    "CREATE TABLE report_snapshot (as_of INTEGER NOT NULL, loan_id INTEGER NOT NULL,"
-    " category INTEGER NOT NULL, principal INTEGER NOT NULL, PRIMARY KEY (as_of, loan_id))"
-    " WITHOUT ROWID;",
+    "CREATE INDEX inspection_by_loan ON inspection (loan_id, id);",
 };
 
 ld_status ledger_inspection_migrate(core_store *store, ld_error *err)
