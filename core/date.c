@@ -128,6 +128,11 @@ ld_date ld_date_today(void)
     ld_date parsed;
     if (fixed != NULL && ld_date_parse("LOANDESK_TODAY", fixed, &parsed, NULL) == LD_OK)
         return parsed;
+    return ld_date_clock();
+}
+
+ld_date ld_date_clock(void)
+{
     time_t now = time(NULL);
     return (ld_date)(now / 86400);
 }

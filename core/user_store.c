@@ -84,7 +84,7 @@ ld_status core_user_init_admin(core_store *store, const char *username, const ch
         return st;
     core_user_spec spec = {username, full_name, CORE_ROLE_ADMIN, 0, password};
     char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_today(), today);
+    ld_date_format(ld_date_clock(), today);
     int64_t id = 0;
     if ((st = insert_user(store, &spec, 0, today, &id, err)) != LD_OK)
         return st;
@@ -191,7 +191,7 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         ld_date changed;
         if (!allow_expired &&
             (ld_date_parse("password_changed_on", changed_on, &changed, NULL) != LD_OK ||
-             ld_date_today() - changed > CORE_PASSWORD_MAX_AGE_DAYS)) {
+             ld_date_clock() - changed > CORE_PASSWORD_MAX_AGE_DAYS)) {
             denial = "password expired: change it first with `loandesk user passwd`";
         }
     }
@@ -226,7 +226,7 @@ ld_status core_user_add(core_store *store, const core_session *who, const core_u
         return LD_FAIL(err, LD_EINVAL, "limit: only reviewers and managers approve loans");
     }
     char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_today(), today);
+    ld_date_format(ld_date_clock(), today);
     int64_t id = 0;
     if ((st = insert_user(store, spec, limit, today, &id, err)) != LD_OK)
         return st;
@@ -318,7 +318,7 @@ ld_status core_user_set_password(core_store *store, const core_session *who, con
     if ((st = core_password_hash(new_password, hash, err)) != LD_OK)
         return st;
     char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_today(), today);
+    ld_date_format(ld_date_clock(), today);
     static const char sql[] =
         "UPDATE app_user SET password_hash = ?, password_changed_on = ? WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);

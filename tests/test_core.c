@@ -420,18 +420,32 @@ static void user_successful_login_resets_the_failure_count(void)
     fx_close(&f);
 }
 
+/* Sets off1's password date to `days` before the system clock's today. */
+static void age_password(fx *f, int days)
+{
+    char date[LD_DATE_TEXT_MAX], sql[128];
+    ld_date_format(ld_date_clock() - days, date);
+    snprintf(sql, sizeof sql,
+             "UPDATE app_user SET password_changed_on = '%s' WHERE username = 'off1'", date);
+    CHECK_INT(sqlite3_exec(core_store_db(f->store), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
 static void user_password_older_than_90_days_must_be_changed(void)
 {
     fx f;
-    fx_open(&f); /* passwords set on 2026-06-15 */
+    fx_open(&f);
     ld_error err;
     core_session s;
-    setenv("LOANDESK_TODAY", "2026-09-13", 1); /* 90 days on: still good */
+    age_password(&f, 90); /* 90 days: still good */
     CHECK_INT(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), LD_OK);
-    setenv("LOANDESK_TODAY", "2026-09-14", 1); /* 91 days */
+    age_password(&f, 91);
     EXPECT_ERR(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), err, LD_EPERM,
                "password expired");
     CHECK_CONTAINS(err.message, "user passwd");
+    /* The age follows the system clock: a pinned business date does not hide it. */
+    setenv("LOANDESK_TODAY", "2026-01-01", 1);
+    EXPECT_ERR(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), err, LD_EPERM,
+               "password expired");
     /* Only `user passwd` may log in with it, to change it. */
     memset(&s, 0, sizeof s);
     CHECK_INT(core_user_login(f.store, "off1", FX_PASSWORD, true, &s, &err), LD_OK);
@@ -439,10 +453,10 @@ static void user_password_older_than_90_days_must_be_changed(void)
     fx_begin(&f);
     CHECK_INT(core_user_set_password(f.store, &s, NULL, "Renewed-pass-2026", &err), LD_OK);
     CHECK_INT(core_store_commit(f.store, &err), LD_OK);
-    char changed[32];
+    char changed[32], clock_today[LD_DATE_TEXT_MAX];
     CHECK_STR(fx_text(&f, "SELECT password_changed_on FROM app_user WHERE username = 'off1'",
                       changed, sizeof changed),
-              "2026-09-14");
+              ld_date_format(ld_date_clock(), clock_today));
     CHECK_INT(core_user_login(f.store, "off1", "Renewed-pass-2026", false, &s, &err), LD_OK);
     CHECK_INT(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), LD_EPERM);
     fx_close(&f);
