@@ -6,7 +6,9 @@
  * The loans are realistic in shape (products, amounts, rates, due dates spread
  * over the month, about 10 % overdue by 1 to 400 days with their penalty
  * running) but carry only the installments the next days reach, and no journal:
- * they exist to time the close of business, not to be audited.
+ * they exist to time the close of business, not to be audited. Each loan gets
+ * a bare borrower row of its own (core's table), since close of business
+ * records overdue borrowers' repayment history against it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,8 +35,23 @@ ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = ledger_loan_migrate(store, err)) != LD_OK)
         return st;
+    static const char ins_borrower[] =
+        "INSERT INTO borrower (id, kind, name, id_number, officer_id, phone, address, "
+        "created_by, created_at, updated_at) VALUES (?, 'individual', 'synthetic', ?, 1, "
+        "'13800000000', 'synthetic', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')";
     unsigned rnd = seed;
     for (int64_t i = 0; i < count; i++) {
+        sqlite3_stmt *b = core_store_stmt(store, ins_borrower, err);
+        if (b == NULL)
+            return LD_EINTERNAL;
+        char id_number[32];
+        snprintf(id_number, sizeof id_number, "SYN%015lld", (long long)i + 1);
+        sqlite3_bind_int64(b, 1, i + 1);
+        sqlite3_bind_text(b, 2, id_number, -1, SQLITE_TRANSIENT);
+        int brc = sqlite3_step(b);
+        sqlite3_reset(b);
+        if (brc != SQLITE_DONE)
+            return core_store_fail(store, "writing a synthetic borrower", err);
         ledger_loan l;
         memset(&l, 0, sizeof l);
         snprintf(l.contract_no, sizeof l.contract_no, "SYN-%lld", (long long)i + 1);
