@@ -1,7 +1,7 @@
 /*
- * app_parts.c - pure validation of an application's parts (guarantors,
- * collateral, investigations) and of its terms against the product.
- * No database here, so import can validate a whole file before writing.
+ * app_parts.c - pure validation of an application's terms and parts
+ * (guarantors, collateral, investigations) into the rows that are stored.
+ * No database here, so import can validate on one thread while another writes.
  */
 #include "application.h"
 
@@ -14,8 +14,8 @@ static const char *const guarantor_kinds[] = {"person", "enterprise", NULL};
 static const char *const guarantee_types[] = {"joint", "general", NULL};
 static const char *const arrangements[] = {"mortgage", "pledge", NULL};
 
-ld_status core_guarantor_validate(const cJSON *input, const char *path,
-                                  const char *borrower_id_number, ld_error *err)
+ld_status core_guarantor_read(const cJSON *input, const char *path, const char *borrower_id_number,
+                              core_guarantor_row *out, ld_error *err)
 {
     static const char *const known[] = {"kind",
                                         "name",
@@ -30,15 +30,14 @@ ld_status core_guarantor_validate(const cJSON *input, const char *path,
                                         "short",
                                         NULL};
     int kind = 0, type = 1;
-    const char *text = NULL, *number = NULL;
-    ld_money amount, net, outstanding;
-    int64_t ref;
+    const char *number = NULL;
     ld_status st;
     char field[160];
+    *out = (core_guarantor_row){0};
     if ((st = core_json_reject_unknown(input, path, known, err)) != LD_OK ||
         (st = core_json_choice(input, path, "kind", true, guarantor_kinds, &kind, NULL, err)) !=
             LD_OK ||
-        (st = core_json_text(input, path, "name", true, 200, &text, NULL, err)) != LD_OK ||
+        (st = core_json_text(input, path, "name", true, 200, &out->name, NULL, err)) != LD_OK ||
         (st = core_json_text(input, path, "id_number", true, 18, &number, NULL, err)) != LD_OK)
         return st;
     core_json_field(field, sizeof field, path, "id_number");
@@ -48,17 +47,21 @@ ld_status core_guarantor_validate(const cJSON *input, const char *path,
         return st;
     if (borrower_id_number != NULL && strcmp(number, borrower_id_number) == 0)
         return LD_FAIL(err, LD_EINVAL, "%s: the borrower cannot guarantee their own loan", field);
-    if ((st = core_json_int(input, path, "borrower_id", false, 1, INT64_MAX / 2, &ref, NULL,
-                            err)) != LD_OK ||
+    if ((st = core_json_int(input, path, "borrower_id", false, 1, INT64_MAX / 2, &out->borrower_id,
+                            NULL, err)) != LD_OK ||
         (st = core_json_choice(input, path, "guarantee_type", false, guarantee_types, &type, NULL,
                                err)) != LD_OK ||
-        (st = core_json_money(input, path, "guaranteed_amount", true, false, &amount, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_money(input, path, "net_assets", true, true, &net, NULL, err)) != LD_OK ||
-        (st = core_json_money(input, path, "outstanding_guarantees", true, false, &outstanding,
-                              NULL, err)) != LD_OK)
+        (st = core_json_money(input, path, "guaranteed_amount", true, false,
+                              &out->guaranteed_amount, NULL, err)) != LD_OK ||
+        (st = core_json_money(input, path, "net_assets", true, true, &out->net_assets, NULL,
+                              err)) != LD_OK ||
+        (st = core_json_money(input, path, "outstanding_guarantees", true, false,
+                              &out->outstanding_guarantees, NULL, err)) != LD_OK)
         return st;
-    if (amount == 0)
+    out->kind = guarantor_kinds[kind];
+    out->id_number = number;
+    out->guarantee_type = guarantee_types[type];
+    if (out->guaranteed_amount == 0)
         return LD_FAIL(err, LD_EINVAL, "%s: must be positive",
                        core_json_field(field, sizeof field, path, "guaranteed_amount"));
     return LD_OK;
@@ -78,7 +81,8 @@ static bool arrangement_allowed(const char *type, int arrangement)
     return true;
 }
 
-ld_status core_collateral_validate(const cJSON *input, const char *path, ld_error *err)
+ld_status core_collateral_read(const cJSON *input, const char *path, core_collateral_row *out,
+                               ld_error *err)
 {
     static const char *const known[] = {"type",
                                         "arrangement",
@@ -96,13 +100,11 @@ ld_status core_collateral_validate(const cJSON *input, const char *path, ld_erro
                                         "lendable_value",
                                         NULL};
     int type = 0, arrangement = 0;
-    const char *text = NULL;
-    ld_money value, prior = 0;
     ld_date appraised_on;
     int64_t rank;
-    bool owner_is_borrower = false;
     ld_status st;
     char field[160];
+    *out = (core_collateral_row){0};
     if ((st = core_json_reject_unknown(input, path, known, err)) != LD_OK ||
         (st = core_json_choice(input, path, "type", true, core_collateral_type_names, &type, NULL,
                                err)) != LD_OK ||
@@ -113,22 +115,29 @@ ld_status core_collateral_validate(const cJSON *input, const char *path, ld_erro
         return LD_FAIL(err, LD_EINVAL, "%s: %s cannot be given as a %s",
                        core_json_field(field, sizeof field, path, "arrangement"),
                        core_collateral_type_names[type], arrangements[arrangement]);
-    if ((st = core_json_text(input, path, "owner_name", true, 200, &text, NULL, err)) != LD_OK ||
-        (st = core_json_bool(input, path, "owner_is_borrower", true, &owner_is_borrower, NULL,
+    if ((st = core_json_text(input, path, "owner_name", true, 200, &out->owner_name, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_bool(input, path, "owner_is_borrower", true, &out->owner_is_borrower, NULL,
                              err)) != LD_OK ||
-        (st = core_json_text(input, path, "certificate_no", true, 100, &text, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_money(input, path, "appraised_value", true, false, &value, NULL, err)) !=
-            LD_OK ||
+        (st = core_json_text(input, path, "certificate_no", true, 100, &out->certificate_no, NULL,
+                             err)) != LD_OK ||
+        (st = core_json_money(input, path, "appraised_value", true, false, &out->appraised_value,
+                              NULL, err)) != LD_OK ||
         (st = core_json_date(input, path, "appraisal_date", true, &appraised_on, NULL, err)) !=
             LD_OK ||
-        (st = core_json_text(input, path, "appraiser", true, 200, &text, NULL, err)) != LD_OK ||
-        (st = core_json_int(input, path, "lien_rank", true, 1, 9, &rank, NULL, err)) != LD_OK ||
-        (st = core_json_money(input, path, "prior_claims", false, false, &prior, NULL, err)) !=
+        (st = core_json_text(input, path, "appraiser", true, 200, &out->appraiser, NULL, err)) !=
             LD_OK ||
-        (st = core_json_text(input, path, "registration_no", false, 100, &text, NULL, err)) !=
-            LD_OK)
+        (st = core_json_int(input, path, "lien_rank", true, 1, 9, &rank, NULL, err)) != LD_OK ||
+        (st = core_json_money(input, path, "prior_claims", false, false, &out->prior_claims, NULL,
+                              err)) != LD_OK ||
+        (st = core_json_text(input, path, "registration_no", false, 100, &out->registration_no,
+                             NULL, err)) != LD_OK)
         return st;
+    out->type = core_collateral_type_names[type];
+    out->arrangement = arrangements[arrangement];
+    out->appraisal_date = cJSON_GetObjectItemCaseSensitive(input, "appraisal_date")->valuestring;
+    out->lien_rank = (int)rank;
+    ld_money value = out->appraised_value, prior = out->prior_claims;
     if (value == 0)
         return LD_FAIL(err, LD_EINVAL, "%s: must be positive",
                        core_json_field(field, sizeof field, path, "appraised_value"));
@@ -144,28 +153,57 @@ ld_status core_collateral_validate(const cJSON *input, const char *path, ld_erro
     return LD_OK;
 }
 
-ld_status core_investigation_validate(const cJSON *input, const char *path, ld_error *err)
+ld_status core_investigation_read(const cJSON *input, const char *path, core_investigation_row *out,
+                                  ld_error *err)
 {
     static const char *const known[] = {"site_visit_date",    "operations",  "assets_liabilities",
                                         "repayment_capacity", "conclusion",  "id",
                                         "recorded_by",        "recorded_at", NULL};
     ld_date visit;
-    const char *text;
     ld_status st;
     char field[160];
     if ((st = core_json_reject_unknown(input, path, known, err)) != LD_OK ||
         (st = core_json_date(input, path, "site_visit_date", true, &visit, NULL, err)) != LD_OK ||
-        (st = core_json_text(input, path, "operations", true, 4000, &text, NULL, err)) != LD_OK ||
-        (st = core_json_text(input, path, "assets_liabilities", true, 4000, &text, NULL, err)) !=
+        (st = core_json_text(input, path, "operations", true, 4000, &out->operations, NULL, err)) !=
             LD_OK ||
-        (st = core_json_text(input, path, "repayment_capacity", true, 4000, &text, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_text(input, path, "conclusion", true, 4000, &text, NULL, err)) != LD_OK)
+        (st = core_json_text(input, path, "assets_liabilities", true, 4000,
+                             &out->assets_liabilities, NULL, err)) != LD_OK ||
+        (st = core_json_text(input, path, "repayment_capacity", true, 4000,
+                             &out->repayment_capacity, NULL, err)) != LD_OK ||
+        (st = core_json_text(input, path, "conclusion", true, 4000, &out->conclusion, NULL, err)) !=
+            LD_OK)
         return st;
+    out->site_visit_date = cJSON_GetObjectItemCaseSensitive(input, "site_visit_date")->valuestring;
     if (visit > ld_date_today())
         return LD_FAIL(err, LD_EINVAL, "%s: must not be in the future",
                        core_json_field(field, sizeof field, path, "site_visit_date"));
     return LD_OK;
+}
+
+ld_status core_application_read(const cJSON *input, const char *path,
+                                const core_product_catalog *catalog, core_borrower_kind kind,
+                                ld_date birth, core_application_row *out, ld_error *err)
+{
+    const char *code = NULL, *method_text = NULL;
+    int64_t term;
+    ld_status st;
+    char field[160];
+    if ((st = core_json_text(input, path, "product", true, 31, &code, NULL, err)) != LD_OK ||
+        (st = core_product_find(catalog, core_json_field(field, sizeof field, path, "product"),
+                                code, &out->product, err)) != LD_OK ||
+        (st = core_json_money(input, path, "amount", true, false, &out->amount, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_int(input, path, "term_months", true, 1, LD_TERM_MAX_MONTHS, &term, NULL,
+                            err)) != LD_OK ||
+        (st = core_json_text(input, path, "method", true, 32, &method_text, NULL, err)) != LD_OK ||
+        (st = core_repay_method_parse(core_json_field(field, sizeof field, path, "method"),
+                                      method_text, &out->method, err)) != LD_OK ||
+        (st = core_json_text(input, path, "purpose", true, 1000, &out->purpose, NULL, err)) !=
+            LD_OK)
+        return st;
+    out->term_months = (int)term;
+    return core_application_check_product(out->product, kind, birth, out->amount, out->term_months,
+                                          out->method, path, err);
 }
 
 ld_status core_application_check_product(const core_product *product,

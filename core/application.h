@@ -77,15 +77,6 @@ ld_status core_application_get(core_store *store, int64_t id, core_application *
 
 ld_status core_application_create(core_store *store, const core_session *who, const cJSON *input,
                                   int64_t *id_out, ld_error *err);
-/* Creates a draft for a borrower the caller has already checked (used by
- * create and by bulk import, which audits once for the whole file instead of
- * once per record: audit false). path prefixes the application's own field
- * names in errors; its parts (guarantors, collateral, investigation, as in
- * create's input) are named from the top ("guarantors[1].net_assets"). */
-ld_status core_application_insert(core_store *store, const core_session *who, const cJSON *input,
-                                  const char *path, int64_t borrower_id, bool audit,
-                                  int64_t *id_out, ld_error *err);
-
 ld_status core_application_update(core_store *store, const core_session *who, int64_t id,
                                   const cJSON *changes, ld_error *err);
 ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
@@ -142,12 +133,64 @@ typedef struct core_security_summary {
 ld_status core_application_security(core_store *store, int64_t app_id, core_security_summary *out,
                                     ld_error *err);
 
-/* Pure validators, exposed for import and tests. borrower_id_number is the
- * borrower's own number (a borrower cannot guarantee their own loan). */
-ld_status core_guarantor_validate(const cJSON *input, const char *path,
-                                  const char *borrower_id_number, ld_error *err);
-ld_status core_collateral_validate(const cJSON *input, const char *path, ld_error *err);
-ld_status core_investigation_validate(const cJSON *input, const char *path, ld_error *err);
+/* Validated rows, column by column as they are stored. Text points into the
+ * JSON they were read from (or to static names), which must outlive them. */
+typedef struct core_application_row {
+    const core_product *product;
+    ld_money amount;
+    int term_months;
+    ld_repay_method method;
+    const char *purpose;
+} core_application_row;
+
+typedef struct core_guarantor_row {
+    const char *kind, *name, *id_number, *guarantee_type;
+    int64_t borrower_id; /* 0: the guarantor is not a customer */
+    ld_money guaranteed_amount, net_assets, outstanding_guarantees;
+} core_guarantor_row;
+
+typedef struct core_collateral_row {
+    const char *type, *arrangement, *owner_name, *certificate_no, *appraisal_date, *appraiser;
+    const char *registration_no; /* NULL when not yet registered */
+    bool owner_is_borrower;
+    ld_money appraised_value, prior_claims;
+    int lien_rank;
+} core_collateral_row;
+
+typedef struct core_investigation_row {
+    const char *site_visit_date, *operations, *assets_liabilities, *repayment_capacity, *conclusion;
+} core_investigation_row;
+
+/* Pure readers (no database; safe on any thread): validate a record, naming
+ * fields under path, and fill the row. An application's terms are checked
+ * against its product and the borrower (kind, and birth for the age limits).
+ * borrower_id_number is the borrower's own number: nobody guarantees their
+ * own loan. */
+ld_status core_application_read(const cJSON *input, const char *path,
+                                const core_product_catalog *catalog, core_borrower_kind kind,
+                                ld_date birth, core_application_row *out, ld_error *err);
+ld_status core_guarantor_read(const cJSON *input, const char *path, const char *borrower_id_number,
+                              core_guarantor_row *out, ld_error *err);
+ld_status core_collateral_read(const cJSON *input, const char *path, core_collateral_row *out,
+                               ld_error *err);
+ld_status core_investigation_read(const cJSON *input, const char *path, core_investigation_row *out,
+                                  ld_error *err);
+
+/* Store rows as new records created by user_id at now (the caller has checked
+ * permissions and state): a draft application of borrower_id, and parts of
+ * application app_id. A guarantor naming no stored borrower is LD_EINVAL. */
+ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t borrower_id,
+                                     const core_application_row *row, const char *now,
+                                     int64_t *id_out, ld_error *err);
+ld_status core_guarantor_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                   const core_guarantor_row *row, const char *now, int64_t *id_out,
+                                   ld_error *err);
+ld_status core_collateral_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                    const core_collateral_row *row, const char *now,
+                                    int64_t *id_out, ld_error *err);
+ld_status core_investigation_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                       const core_investigation_row *row, const char *now,
+                                       int64_t *id_out, ld_error *err);
 
 /* Checks an application's terms against its product and the borrower's age:
  * amount and term limits, allowed method, term in whole periods. birth may be

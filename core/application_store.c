@@ -122,42 +122,45 @@ static ld_status read_borrower_facts(core_store *store, int64_t borrower_id, bor
     return LD_OK;
 }
 
-/* Validated terms of an application record. */
-typedef struct app_terms {
-    const core_product *product;
-    ld_money amount;
-    int term_months;
-    ld_repay_method method;
-    const char *purpose;
-} app_terms;
-
+/* Reads an application's terms against the catalogue in force. */
 static ld_status validate_terms(core_store *store, const cJSON *input, const char *path,
-                                const borrower_facts *borrower, app_terms *out, ld_error *err)
+                                const borrower_facts *borrower, core_application_row *out,
+                                ld_error *err)
 {
-    const char *code = NULL, *method_text = NULL;
-    int64_t term;
-    ld_status st;
-    char field[160];
-    if ((st = core_json_text(input, path, "product", true, 31, &code, NULL, err)) != LD_OK ||
-        (st = core_product_get(store, core_json_field(field, sizeof field, path, "product"), code,
-                               &out->product, err)) != LD_OK ||
-        (st = core_json_money(input, path, "amount", true, false, &out->amount, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_int(input, path, "term_months", true, 1, LD_TERM_MAX_MONTHS, &term, NULL,
-                            err)) != LD_OK ||
-        (st = core_json_text(input, path, "method", true, 32, &method_text, NULL, err)) != LD_OK ||
-        (st = core_repay_method_parse(core_json_field(field, sizeof field, path, "method"),
-                                      method_text, &out->method, err)) != LD_OK ||
-        (st = core_json_text(input, path, "purpose", true, 1000, &out->purpose, NULL, err)) !=
-            LD_OK)
+    core_product_catalog catalog;
+    ld_status st = core_product_catalog_get(store, &catalog, err);
+    if (st != LD_OK)
         return st;
-    out->term_months = (int)term;
-    return core_application_check_product(out->product, borrower->kind, borrower->birth,
-                                          out->amount, out->term_months, out->method, path, err);
+    return core_application_read(input, path, &catalog, borrower->kind, borrower->birth, out, err);
 }
 
-static ld_status insert_guarantor(core_store *store, const core_session *who, int64_t app_id,
-                                  const cJSON *g, int64_t *id_out, ld_error *err)
+ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t borrower_id,
+                                     const core_application_row *row, const char *now,
+                                     int64_t *id_out, ld_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO application (borrower_id, product_code, amount, term_months, method, "
+        "period, purpose, state, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, borrower_id);
+    core_store_bind_text_static(stmt, 2, row->product->code);
+    sqlite3_bind_int64(stmt, 3, row->amount);
+    sqlite3_bind_int(stmt, 4, row->term_months);
+    core_store_bind_text_static(stmt, 5, core_repay_method_name(row->method));
+    core_store_bind_text_static(stmt, 6, core_period_name(row->product->period));
+    core_store_bind_text_static(stmt, 7, row->purpose);
+    sqlite3_bind_int64(stmt, 8, user_id);
+    core_store_bind_text_static(stmt, 9, now);
+    core_store_bind_text_static(stmt, 10, now);
+    return core_store_run_write(store, stmt, "storing the application", id_out, err);
+}
+
+ld_status core_guarantor_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                   const core_guarantor_row *row, const char *now, int64_t *id_out,
+                                   ld_error *err)
 {
     static const char sql[] =
         "INSERT INTO guarantor (application_id, kind, name, id_number, borrower_id, "
@@ -166,45 +169,31 @@ static ld_status insert_guarantor(core_store *store, const core_session *who, in
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
-    const char *kind = NULL, *name = NULL, *number = NULL, *type = "general";
-    ld_money amount = 0, net = 0, outstanding = 0;
-    int64_t ref = 0;
-    bool has_ref = false;
-    core_json_text(g, "", "kind", true, 16, &kind, NULL, NULL);
-    core_json_text(g, "", "name", true, 200, &name, NULL, NULL);
-    core_json_text(g, "", "id_number", true, 18, &number, NULL, NULL);
-    core_json_text(g, "", "guarantee_type", false, 16, &type, NULL, NULL);
-    core_json_money(g, "", "guaranteed_amount", true, false, &amount, NULL, NULL);
-    core_json_money(g, "", "net_assets", true, true, &net, NULL, NULL);
-    core_json_money(g, "", "outstanding_guarantees", true, false, &outstanding, NULL, NULL);
-    core_json_int(g, "", "borrower_id", false, 1, INT64_MAX / 2, &ref, &has_ref, NULL);
-    char now[32];
-    core_now_iso(now);
     sqlite3_bind_int64(stmt, 1, app_id);
-    core_store_bind_text(stmt, 2, kind);
-    core_store_bind_text(stmt, 3, name);
-    core_store_bind_text(stmt, 4, number);
-    if (has_ref)
-        sqlite3_bind_int64(stmt, 5, ref);
-    core_store_bind_text(stmt, 6, type);
-    sqlite3_bind_int64(stmt, 7, amount);
-    sqlite3_bind_int64(stmt, 8, net);
-    sqlite3_bind_int64(stmt, 9, outstanding);
-    sqlite3_bind_int64(stmt, 10, who->user_id);
-    core_store_bind_text(stmt, 11, now);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
-        if (sqlite3_extended_errcode(core_store_db(store)) == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return LD_FAIL(err, LD_EINVAL, "borrower_id: no borrower %lld", (long long)ref);
-        return core_store_fail(store, "storing a guarantor", err);
-    }
-    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
-    return LD_OK;
+    core_store_bind_text_static(stmt, 2, row->kind);
+    core_store_bind_text_static(stmt, 3, row->name);
+    core_store_bind_text_static(stmt, 4, row->id_number);
+    if (row->borrower_id != 0)
+        sqlite3_bind_int64(stmt, 5, row->borrower_id);
+    else
+        sqlite3_bind_null(stmt, 5);
+    core_store_bind_text_static(stmt, 6, row->guarantee_type);
+    sqlite3_bind_int64(stmt, 7, row->guaranteed_amount);
+    sqlite3_bind_int64(stmt, 8, row->net_assets);
+    sqlite3_bind_int64(stmt, 9, row->outstanding_guarantees);
+    sqlite3_bind_int64(stmt, 10, user_id);
+    core_store_bind_text_static(stmt, 11, now);
+    ld_status st = core_store_run_write(store, stmt, "storing a guarantor", id_out, err);
+    if (st != LD_OK &&
+        sqlite3_extended_errcode(core_store_db(store)) == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return LD_FAIL(err, LD_EINVAL, "borrower_id: no borrower %lld",
+                       (long long)row->borrower_id);
+    return st;
 }
 
-static ld_status insert_collateral(core_store *store, const core_session *who, int64_t app_id,
-                                   const cJSON *c, int64_t *id_out, ld_error *err)
+ld_status core_collateral_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                    const core_collateral_row *row, const char *now,
+                                    int64_t *id_out, ld_error *err)
 {
     static const char sql[] =
         "INSERT INTO collateral (application_id, type, arrangement, owner_name, "
@@ -214,48 +203,26 @@ static ld_status insert_collateral(core_store *store, const core_session *who, i
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
-    const char *type = NULL, *arrangement = NULL, *owner = NULL, *cert = NULL, *date = NULL,
-               *appraiser = NULL, *registration = NULL;
-    bool owner_is_borrower = false;
-    ld_money value = 0, prior = 0;
-    int64_t rank = 1;
-    core_json_text(c, "", "type", true, 32, &type, NULL, NULL);
-    core_json_text(c, "", "arrangement", true, 16, &arrangement, NULL, NULL);
-    core_json_text(c, "", "owner_name", true, 200, &owner, NULL, NULL);
-    core_json_bool(c, "", "owner_is_borrower", true, &owner_is_borrower, NULL, NULL);
-    core_json_text(c, "", "certificate_no", true, 100, &cert, NULL, NULL);
-    core_json_money(c, "", "appraised_value", true, false, &value, NULL, NULL);
-    core_json_text(c, "", "appraisal_date", true, 10, &date, NULL, NULL);
-    core_json_text(c, "", "appraiser", true, 200, &appraiser, NULL, NULL);
-    core_json_int(c, "", "lien_rank", true, 1, 9, &rank, NULL, NULL);
-    core_json_money(c, "", "prior_claims", false, false, &prior, NULL, NULL);
-    core_json_text(c, "", "registration_no", false, 100, &registration, NULL, NULL);
-    char now[32];
-    core_now_iso(now);
     sqlite3_bind_int64(stmt, 1, app_id);
-    core_store_bind_text(stmt, 2, type);
-    core_store_bind_text(stmt, 3, arrangement);
-    core_store_bind_text(stmt, 4, owner);
-    sqlite3_bind_int(stmt, 5, owner_is_borrower);
-    core_store_bind_text(stmt, 6, cert);
-    sqlite3_bind_int64(stmt, 7, value);
-    core_store_bind_text(stmt, 8, date);
-    core_store_bind_text(stmt, 9, appraiser);
-    sqlite3_bind_int64(stmt, 10, rank);
-    sqlite3_bind_int64(stmt, 11, prior);
-    core_store_bind_text(stmt, 12, registration);
-    sqlite3_bind_int64(stmt, 13, who->user_id);
-    core_store_bind_text(stmt, 14, now);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return core_store_fail(store, "storing collateral", err);
-    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
-    return LD_OK;
+    core_store_bind_text_static(stmt, 2, row->type);
+    core_store_bind_text_static(stmt, 3, row->arrangement);
+    core_store_bind_text_static(stmt, 4, row->owner_name);
+    sqlite3_bind_int(stmt, 5, row->owner_is_borrower);
+    core_store_bind_text_static(stmt, 6, row->certificate_no);
+    sqlite3_bind_int64(stmt, 7, row->appraised_value);
+    core_store_bind_text_static(stmt, 8, row->appraisal_date);
+    core_store_bind_text_static(stmt, 9, row->appraiser);
+    sqlite3_bind_int(stmt, 10, row->lien_rank);
+    sqlite3_bind_int64(stmt, 11, row->prior_claims);
+    core_store_bind_text_static(stmt, 12, row->registration_no);
+    sqlite3_bind_int64(stmt, 13, user_id);
+    core_store_bind_text_static(stmt, 14, now);
+    return core_store_run_write(store, stmt, "storing collateral", id_out, err);
 }
 
-static ld_status insert_investigation(core_store *store, const core_session *who, int64_t app_id,
-                                      const cJSON *inv, int64_t *id_out, ld_error *err)
+ld_status core_investigation_store_new(core_store *store, int64_t user_id, int64_t app_id,
+                                       const core_investigation_row *row, const char *now,
+                                       int64_t *id_out, ld_error *err)
 {
     static const char sql[] =
         "INSERT INTO investigation (application_id, site_visit_date, operations, "
@@ -264,24 +231,15 @@ static ld_status insert_investigation(core_store *store, const core_session *who
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
-    static const char *const keys[] = {"site_visit_date", "operations", "assets_liabilities",
-                                       "repayment_capacity", "conclusion"};
-    char now[32];
-    core_now_iso(now);
     sqlite3_bind_int64(stmt, 1, app_id);
-    for (int i = 0; i < 5; i++) {
-        const char *text = NULL;
-        core_json_text(inv, "", keys[i], true, 4000, &text, NULL, NULL);
-        core_store_bind_text(stmt, i + 2, text);
-    }
-    sqlite3_bind_int64(stmt, 7, who->user_id);
-    core_store_bind_text(stmt, 8, now);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return core_store_fail(store, "storing an investigation", err);
-    *id_out = sqlite3_last_insert_rowid(core_store_db(store));
-    return LD_OK;
+    core_store_bind_text_static(stmt, 2, row->site_visit_date);
+    core_store_bind_text_static(stmt, 3, row->operations);
+    core_store_bind_text_static(stmt, 4, row->assets_liabilities);
+    core_store_bind_text_static(stmt, 5, row->repayment_capacity);
+    core_store_bind_text_static(stmt, 6, row->conclusion);
+    sqlite3_bind_int64(stmt, 7, user_id);
+    core_store_bind_text_static(stmt, 8, now);
+    return core_store_run_write(store, stmt, "storing an investigation", id_out, err);
 }
 
 /* Audits a part's creation with its input as "after". */
@@ -295,14 +253,42 @@ static ld_status audit_created(core_store *store, const core_session *who, const
     return st;
 }
 
-typedef ld_status (*part_insert)(core_store *, const core_session *, int64_t, const cJSON *,
-                                 int64_t *, ld_error *);
+/* Reads, stores and audits one part (key says which), named path in errors. */
+static ld_status add_one_part(core_store *store, const core_session *who, int64_t app_id,
+                              const cJSON *part, const char *key, const char *path,
+                              const borrower_facts *borrower, const char *now, int64_t *id_out,
+                              ld_error *err)
+{
+    ld_status st;
+    if (strcmp(key, "guarantors") == 0) {
+        core_guarantor_row row;
+        if ((st = core_guarantor_read(part, path, borrower->id_number, &row, err)) != LD_OK ||
+            (st = core_guarantor_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
+                LD_OK)
+            return st;
+        return audit_created(store, who, "guarantor.add", "guarantor", *id_out, part, err);
+    }
+    if (strcmp(key, "collateral") == 0) {
+        core_collateral_row row;
+        if ((st = core_collateral_read(part, path, &row, err)) != LD_OK ||
+            (st = core_collateral_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
+                LD_OK)
+            return st;
+        return audit_created(store, who, "collateral.add", "collateral", *id_out, part, err);
+    }
+    core_investigation_row row;
+    if ((st = core_investigation_read(part, path, &row, err)) != LD_OK ||
+        (st = core_investigation_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
+            LD_OK)
+        return st;
+    return audit_created(store, who, "investigation.add", "investigation", *id_out, part, err);
+}
 
-/* Validates then inserts every element of input[key] (an array), naming
- * elements "key[i]" in errors. */
+/* Adds every element of input[key] (an array; an object for the
+ * investigation), naming elements "key[i]" in errors. */
 static ld_status add_parts(core_store *store, const core_session *who, int64_t app_id,
                            const cJSON *input, const char *key, const borrower_facts *borrower,
-                           bool audit, int64_t *last_id, ld_error *err)
+                           int64_t *last_id, ld_error *err)
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(input, key);
     if (list == NULL || cJSON_IsNull(list))
@@ -310,6 +296,8 @@ static ld_status add_parts(core_store *store, const core_session *who, int64_t a
     bool single = strcmp(key, "investigation") == 0;
     if (single ? !cJSON_IsObject(list) : !cJSON_IsArray(list))
         return LD_FAIL(err, LD_EINVAL, "%s: must be %s", key, single ? "an object" : "an array");
+    char now[32];
+    core_now_iso(now);
     int index = 0;
     const cJSON *part;
     for (part = single ? list : list->child; part != NULL; part = single ? NULL : part->next) {
@@ -319,27 +307,10 @@ static ld_status add_parts(core_store *store, const core_session *who, int64_t a
         else
             snprintf(path, sizeof path, "%s[%d]", key, index);
         index++;
-        ld_status st;
         int64_t id = 0;
-        if (strcmp(key, "guarantors") == 0) {
-            if ((st = core_guarantor_validate(part, path, borrower->id_number, err)) != LD_OK ||
-                (st = insert_guarantor(store, who, app_id, part, &id, err)) != LD_OK ||
-                (audit && (st = audit_created(store, who, "guarantor.add", "guarantor", id, part,
-                                              err)) != LD_OK))
-                return st;
-        } else if (strcmp(key, "collateral") == 0) {
-            if ((st = core_collateral_validate(part, path, err)) != LD_OK ||
-                (st = insert_collateral(store, who, app_id, part, &id, err)) != LD_OK ||
-                (audit && (st = audit_created(store, who, "collateral.add", "collateral", id, part,
-                                              err)) != LD_OK))
-                return st;
-        } else {
-            if ((st = core_investigation_validate(part, path, err)) != LD_OK ||
-                (st = insert_investigation(store, who, app_id, part, &id, err)) != LD_OK ||
-                (audit && (st = audit_created(store, who, "investigation.add", "investigation", id,
-                                              part, err)) != LD_OK))
-                return st;
-        }
+        ld_status st = add_one_part(store, who, app_id, part, key, path, borrower, now, &id, err);
+        if (st != LD_OK)
+            return st;
         if (last_id != NULL)
             *last_id = id;
     }
@@ -350,67 +321,38 @@ ld_status core_application_create(core_store *store, const core_session *who, co
                                   int64_t *id_out, ld_error *err)
 {
     ld_status st;
-    int64_t borrower_id;
+    int64_t borrower_id, id;
+    borrower_facts borrower;
+    core_application_row row;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_CUSTOMER_EDIT, NULL, err)) != LD_OK ||
         (st = core_json_reject_unknown(input, "", app_fields, err)) != LD_OK ||
         (st = core_json_int(input, "", "borrower_id", true, 1, INT64_MAX / 2, &borrower_id, NULL,
                             err)) != LD_OK ||
-        (st = core_borrower_require(store, who, borrower_id, CORE_ACT_CUSTOMER_EDIT, err)) != LD_OK)
+        (st = core_borrower_require(store, who, borrower_id, CORE_ACT_CUSTOMER_EDIT, err)) !=
+            LD_OK ||
+        (st = read_borrower_facts(store, borrower_id, &borrower, err)) != LD_OK ||
+        (st = validate_terms(store, input, "", &borrower, &row, err)) != LD_OK)
         return st;
-    return core_application_insert(store, who, input, "", borrower_id, true, id_out, err);
-}
-
-ld_status core_application_insert(core_store *store, const core_session *who, const cJSON *input,
-                                  const char *path, int64_t borrower_id, bool audit,
-                                  int64_t *id_out, ld_error *err)
-{
-    ld_status st;
-    borrower_facts borrower;
-    app_terms terms;
-    if ((st = read_borrower_facts(store, borrower_id, &borrower, err)) != LD_OK ||
-        (st = validate_terms(store, input, path, &borrower, &terms, err)) != LD_OK)
-        return st;
-    static const char sql[] =
-        "INSERT INTO application (borrower_id, product_code, amount, term_months, method, "
-        "period, purpose, state, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
-    if (stmt == NULL)
-        return LD_EINTERNAL;
     char now[32];
     core_now_iso(now);
-    sqlite3_bind_int64(stmt, 1, borrower_id);
-    core_store_bind_text(stmt, 2, terms.product->code);
-    sqlite3_bind_int64(stmt, 3, terms.amount);
-    sqlite3_bind_int(stmt, 4, terms.term_months);
-    core_store_bind_text(stmt, 5, core_repay_method_name(terms.method));
-    core_store_bind_text(stmt, 6, core_period_name(terms.product->period));
-    core_store_bind_text(stmt, 7, terms.purpose);
-    sqlite3_bind_int64(stmt, 8, who->user_id);
-    core_store_bind_text(stmt, 9, now);
-    core_store_bind_text(stmt, 10, now);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return core_store_fail(store, "storing the application", err);
-    int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
-    if (audit) {
-        cJSON *after = cJSON_CreateObject();
-        static const char *const own[] = {"borrower_id", "product", "amount",
-                                          "term_months", "method",  "purpose"};
-        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-            cJSON_AddItemToObject(
-                after, own[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
-        cJSON_AddStringToObject(after, "state", "draft");
-        st = audit_created(store, who, "app.create", "application", id, after, err);
-        cJSON_Delete(after);
-        if (st != LD_OK)
-            return st;
-    }
+    if ((st = core_application_store_new(store, who->user_id, borrower_id, &row, now, &id, err)) !=
+        LD_OK)
+        return st;
+    cJSON *after = cJSON_CreateObject();
+    static const char *const own[] = {"borrower_id", "product", "amount",
+                                      "term_months", "method",  "purpose"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        cJSON_AddItemToObject(after, own[i],
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
+    cJSON_AddStringToObject(after, "state", "draft");
+    st = audit_created(store, who, "app.create", "application", id, after, err);
+    cJSON_Delete(after);
+    if (st != LD_OK)
+        return st;
     static const char *const parts[] = {"guarantors", "collateral", "investigation"};
     for (size_t i = 0; i < 3; i++) {
-        if ((st = add_parts(store, who, id, input, parts[i], &borrower, audit, NULL, err)) != LD_OK)
+        if ((st = add_parts(store, who, id, input, parts[i], &borrower, NULL, err)) != LD_OK)
             return st;
     }
     *id_out = id;
@@ -489,7 +431,7 @@ ld_status core_application_update(core_store *store, const core_session *who, in
         cJSON_AddItemToObject(merged, own[i], cJSON_Duplicate(changed ? changed : old, 1));
     }
     borrower_facts borrower;
-    app_terms terms;
+    core_application_row terms;
     if ((st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
         (st = validate_terms(store, merged, "", &borrower, &terms, err)) != LD_OK)
         goto out;
@@ -1115,7 +1057,7 @@ static ld_status add_part(core_store *store, const core_session *who, int64_t ap
         cJSON_AddItemToArray(list, cJSON_Duplicate(input, 1));
     }
     int64_t id = 0;
-    st = add_parts(store, who, app_id, wrapper, key, &borrower, true, &id, err);
+    st = add_parts(store, who, app_id, wrapper, key, &borrower, &id, err);
     cJSON_Delete(wrapper);
     if (st != LD_OK) {
         /* Name the field as the single input's, not as an array element. */

@@ -20,20 +20,57 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "date.h"
 #include "ld_error.h"
+#include "money.h"
 #include "permission.h"
+#include "policy.h"
 #include "session.h"
 #include "store.h"
+
+#define CORE_FINANCIAL_YEARS_MAX 64
+
+/* One year's financial statement, validated. */
+typedef struct core_financial_row {
+    int year;
+    ld_money total_assets, total_liabilities, current_assets, current_liabilities, inventory,
+        revenue, net_profit, operating_cash_flow;
+} core_financial_row;
+
+/* A validated borrower record, column by column as it is stored. Text points
+ * into the JSON it was read from, which must outlive the row. Optional numbers
+ * the record did not give are -1 (every one of them is otherwise >= 0). */
+typedef struct core_borrower_row {
+    core_borrower_kind kind;
+    const char *name, *id_number, *phone, *address;
+    const char *employer; /* individuals; NULL when not given */
+    const char *industry; /* enterprises */
+    ld_date birth;        /* individuals, from the resident ID; 0 for enterprises */
+    int64_t years_employed;
+    ld_money monthly_income, existing_debt, existing_monthly_repayment;
+    int64_t industry_risk_class, years_in_business;
+    ld_money registered_capital;
+    bool blocklisted;
+    int financial_count;
+    core_financial_row financials[CORE_FINANCIAL_YEARS_MAX];
+} core_borrower_row;
+
+/* Validates a borrower record (pure; no database, safe on any thread), naming
+ * fields under path, and fills *out. */
+ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower_row *out,
+                             ld_error *err);
+
+/* Stores a row read by core_borrower_read as a new borrower assigned to user_id,
+ * with its financial statements; now is the creation time. Errors name fields
+ * under path (a duplicate identity number is LD_EINVAL). Used by add and by
+ * bulk import, which validates on another thread. */
+ld_status core_borrower_store_new(core_store *store, int64_t user_id, const core_borrower_row *row,
+                                  const char *path, const char *now, int64_t *id_out,
+                                  ld_error *err);
 
 /* Creates a borrower assigned to the acting officer. */
 ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
                             int64_t *id_out, ld_error *err);
-
-/* Validates (naming fields under path) and stores a borrower assigned to the
- * acting officer; audit false is for bulk import, which audits once per file.
- * The caller has checked CORE_ACT_BORROWER_CREATE. */
-ld_status core_borrower_insert(core_store *store, const core_session *who, const cJSON *input,
-                               const char *path, bool audit, int64_t *id_out, ld_error *err);
 
 /* Applies the fields present in changes; audit records each field's before/after. */
 ld_status core_borrower_update(core_store *store, const core_session *who, int64_t id,

@@ -66,7 +66,8 @@ static ld_status check_phone(const cJSON *input, const char *path, ld_error *err
     return LD_OK;
 }
 
-static ld_status validate_financials(const cJSON *input, const char *path, ld_error *err)
+static ld_status read_financials(const cJSON *input, const char *path, core_borrower_row *out,
+                                 ld_error *err)
 {
     char field[128];
     core_json_field(field, sizeof field, path, "financials");
@@ -78,102 +79,139 @@ static ld_status validate_financials(const cJSON *input, const char *path, ld_er
                        field);
     int index = 0, this_year, month, day;
     ld_date_to_ymd(ld_date_today(), &this_year, &month, &day);
-    int64_t years[64];
     const cJSON *fs;
     cJSON_ArrayForEach(fs, list)
     {
         char item[160];
         snprintf(item, sizeof item, "%s[%d]", field, index);
-        if (index >= 64)
-            return LD_FAIL(err, LD_EINVAL, "%s: at most 64 years of statements", field);
+        if (index >= CORE_FINANCIAL_YEARS_MAX)
+            return LD_FAIL(err, LD_EINVAL, "%s: at most %d years of statements", field,
+                           CORE_FINANCIAL_YEARS_MAX);
+        core_financial_row *row = &out->financials[index];
         ld_status st;
         int64_t year;
-        ld_money total_assets, total_liabilities, current_assets, current_liabilities,
-            inventory = 0, value;
+        row->inventory = 0; /* not reported: none held */
         if ((st = core_json_reject_unknown(fs, item, financial_fields, err)) != LD_OK ||
             (st = core_json_int(fs, item, "year", true, 1900, this_year, &year, NULL, err)) !=
                 LD_OK ||
-            (st = core_json_money(fs, item, "total_assets", true, false, &total_assets, NULL,
+            (st = core_json_money(fs, item, "total_assets", true, false, &row->total_assets, NULL,
                                   err)) != LD_OK ||
-            (st = core_json_money(fs, item, "total_liabilities", true, false, &total_liabilities,
+            (st = core_json_money(fs, item, "total_liabilities", true, false,
+                                  &row->total_liabilities, NULL, err)) != LD_OK ||
+            (st = core_json_money(fs, item, "current_assets", true, false, &row->current_assets,
                                   NULL, err)) != LD_OK ||
-            (st = core_json_money(fs, item, "current_assets", true, false, &current_assets, NULL,
-                                  err)) != LD_OK ||
             (st = core_json_money(fs, item, "current_liabilities", true, false,
-                                  &current_liabilities, NULL, err)) != LD_OK ||
-            (st = core_json_money(fs, item, "inventory", false, false, &inventory, NULL, err)) !=
+                                  &row->current_liabilities, NULL, err)) != LD_OK ||
+            (st = core_json_money(fs, item, "inventory", false, false, &row->inventory, NULL,
+                                  err)) != LD_OK ||
+            (st = core_json_money(fs, item, "revenue", true, false, &row->revenue, NULL, err)) !=
                 LD_OK ||
-            (st = core_json_money(fs, item, "revenue", true, false, &value, NULL, err)) != LD_OK ||
-            (st = core_json_money(fs, item, "net_profit", true, true, &value, NULL, err)) !=
-                LD_OK ||
-            (st = core_json_money(fs, item, "operating_cash_flow", true, true, &value, NULL,
-                                  err)) != LD_OK)
+            (st = core_json_money(fs, item, "net_profit", true, true, &row->net_profit, NULL,
+                                  err)) != LD_OK ||
+            (st = core_json_money(fs, item, "operating_cash_flow", true, true,
+                                  &row->operating_cash_flow, NULL, err)) != LD_OK)
             return st;
-        if (current_assets > total_assets)
+        row->year = (int)year;
+        if (row->current_assets > row->total_assets)
             return LD_FAIL(err, LD_EINVAL, "%s.current_assets: must not exceed total_assets", item);
-        if (current_liabilities > total_liabilities)
+        if (row->current_liabilities > row->total_liabilities)
             return LD_FAIL(err, LD_EINVAL,
                            "%s.current_liabilities: must not exceed total_liabilities", item);
-        if (inventory > current_assets)
+        if (row->inventory > row->current_assets)
             return LD_FAIL(err, LD_EINVAL, "%s.inventory: must not exceed current_assets", item);
         for (int j = 0; j < index; j++)
-            if (years[j] == year)
+            if (out->financials[j].year == row->year)
                 return LD_FAIL(err, LD_EINVAL, "%s.year: %lld appears twice", item,
                                (long long)year);
-        years[index++] = year;
+        out->financial_count = ++index;
     }
     return LD_OK;
 }
 
-ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error *err)
+/* An optional amount or count: -1 when the record does not give it. */
+static ld_status read_optional_money(const cJSON *input, const char *path, const char *key,
+                                     ld_money *out, ld_error *err)
+{
+    bool present = false;
+    ld_status st = core_json_money(input, path, key, false, false, out, &present, err);
+    if (st == LD_OK && !present)
+        *out = -1;
+    return st;
+}
+
+ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower_row *out,
+                             ld_error *err)
 {
     int kind = 0;
     ld_status st;
-    const char *text;
-    int64_t number;
-    ld_money money;
-    bool flag;
+    bool present;
     if (!cJSON_IsObject(input))
         return LD_FAIL(err, LD_EINVAL, "%s: must be a JSON object",
                        path && path[0] ? path : "borrower");
     if ((st = core_json_choice(input, path, "kind", true, kind_names, &kind, NULL, err)) != LD_OK)
         return st;
+    /* Field by field: the statement array is large and only its used part matters. */
+    out->kind = kind == 0 ? CORE_BORROWER_INDIVIDUAL : CORE_BORROWER_ENTERPRISE;
+    out->name = out->id_number = out->phone = out->address = NULL;
+    out->employer = out->industry = NULL;
+    out->birth = 0;
+    out->years_employed = out->monthly_income = out->existing_debt = -1;
+    out->existing_monthly_repayment = out->industry_risk_class = out->years_in_business = -1;
+    out->registered_capital = -1;
+    out->blocklisted = false;
+    out->financial_count = 0;
     if ((st = core_json_reject_unknown(
              input, path, kind == 0 ? individual_fields : enterprise_fields, err)) != LD_OK ||
-        (st = core_json_text(input, path, "name", true, 200, &text, NULL, err)) != LD_OK ||
+        (st = core_json_text(input, path, "name", true, 200, &out->name, NULL, err)) != LD_OK ||
         (st = check_phone(input, path, err)) != LD_OK ||
-        (st = core_json_text(input, path, "address", true, 400, &text, NULL, err)) != LD_OK ||
-        (st = core_json_bool(input, path, "blocklisted", false, &flag, NULL, err)) != LD_OK)
+        (st = core_json_text(input, path, "phone", true, 20, &out->phone, NULL, err)) != LD_OK ||
+        (st = core_json_text(input, path, "address", true, 400, &out->address, NULL, err)) !=
+            LD_OK ||
+        (st = core_json_bool(input, path, "blocklisted", false, &out->blocklisted, NULL, err)) !=
+            LD_OK)
         return st;
     char field[128];
     if (kind == 0) {
-        if ((st = core_json_text(input, path, "id_number", true, 18, &text, NULL, err)) != LD_OK ||
+        if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
+                LD_OK ||
             (st = core_resident_id_check(core_json_field(field, sizeof field, path, "id_number"),
-                                         text, ld_date_today(), NULL, err)) != LD_OK ||
-            (st = core_json_text(input, path, "employer", false, 200, &text, NULL, err)) != LD_OK ||
-            (st = core_json_int(input, path, "years_employed", false, 0, 60, &number, NULL, err)) !=
+                                         out->id_number, ld_date_today(), &out->birth, err)) !=
                 LD_OK ||
-            (st = core_json_money(input, path, "monthly_income", true, false, &money, NULL, err)) !=
+            (st = core_json_text(input, path, "employer", false, 200, &out->employer, NULL, err)) !=
                 LD_OK ||
-            (st = core_json_money(input, path, "existing_debt", false, false, &money, NULL, err)) !=
+            (st = core_json_int(input, path, "years_employed", false, 0, 60, &out->years_employed,
+                                &present, err)) != LD_OK ||
+            (st = core_json_money(input, path, "monthly_income", true, false, &out->monthly_income,
+                                  NULL, err)) != LD_OK ||
+            (st = read_optional_money(input, path, "existing_debt", &out->existing_debt, err)) !=
                 LD_OK ||
-            (st = core_json_money(input, path, "existing_monthly_repayment", false, false, &money,
-                                  NULL, err)) != LD_OK)
+            (st = read_optional_money(input, path, "existing_monthly_repayment",
+                                      &out->existing_monthly_repayment, err)) != LD_OK)
             return st;
+        if (!present)
+            out->years_employed = -1;
         return LD_OK;
     }
-    if ((st = core_json_text(input, path, "credit_code", true, 18, &text, NULL, err)) != LD_OK ||
-        (st = core_uscc_check(core_json_field(field, sizeof field, path, "credit_code"), text,
-                              err)) != LD_OK ||
-        (st = core_json_text(input, path, "industry", true, 100, &text, NULL, err)) != LD_OK ||
-        (st = core_json_int(input, path, "industry_risk_class", true, 1, 5, &number, NULL, err)) !=
+    if ((st = core_json_text(input, path, "credit_code", true, 18, &out->id_number, NULL, err)) !=
             LD_OK ||
-        (st = core_json_int(input, path, "years_in_business", true, 0, 300, &number, NULL, err)) !=
+        (st = core_uscc_check(core_json_field(field, sizeof field, path, "credit_code"),
+                              out->id_number, err)) != LD_OK ||
+        (st = core_json_text(input, path, "industry", true, 100, &out->industry, NULL, err)) !=
             LD_OK ||
-        (st = core_json_money(input, path, "registered_capital", true, false, &money, NULL, err)) !=
-            LD_OK)
+        (st = core_json_int(input, path, "industry_risk_class", true, 1, 5,
+                            &out->industry_risk_class, NULL, err)) != LD_OK ||
+        (st = core_json_int(input, path, "years_in_business", true, 0, 300, &out->years_in_business,
+                            NULL, err)) != LD_OK ||
+        (st = core_json_money(input, path, "registered_capital", true, false,
+                              &out->registered_capital, NULL, err)) != LD_OK)
         return st;
-    return validate_financials(input, path, err);
+    return read_financials(input, path, out, err);
+}
+
+ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error *err)
+{
+    core_borrower_row row;
+    return core_borrower_read(input, path, &row, err);
 }
 
 void core_mask_id_number(const char *id, char *out, size_t size)
@@ -186,72 +224,60 @@ void core_mask_id_number(const char *id, char *out, size_t size)
     snprintf(out, size, "%.6s%.*s%s", id, (int)(len - 10), "****************", id + len - 4);
 }
 
-static void bind_money_opt(sqlite3_stmt *stmt, int index, const cJSON *input, const char *key)
+/* Binds an optional number: NULL when the row did not give it. */
+static void bind_optional(sqlite3_stmt *stmt, int index, int64_t value)
 {
-    ld_money value = 0;
-    bool present = false;
-    core_json_money(input, "", key, false, true, &value, &present, NULL);
-    if (present)
-        sqlite3_bind_int64(stmt, index, value);
-    else
+    if (value < 0)
         sqlite3_bind_null(stmt, index);
-}
-
-static void bind_int_opt(sqlite3_stmt *stmt, int index, const cJSON *input, const char *key)
-{
-    int64_t value = 0;
-    bool present = false;
-    core_json_int(input, "", key, false, INT64_MIN / 2, INT64_MAX / 2, &value, &present, NULL);
-    if (present)
-        sqlite3_bind_int64(stmt, index, value);
     else
-        sqlite3_bind_null(stmt, index);
+        sqlite3_bind_int64(stmt, index, value);
 }
 
-static const char *text_opt(const cJSON *input, const char *key)
+/* Writes a row's financial statements, replacing old ones (none for a new borrower). */
+static ld_status write_financials(core_store *store, int64_t id, const core_borrower_row *row,
+                                  bool replace, ld_error *err)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(input, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-/* Writes the financial statements of a validated record, replacing old ones. */
-static ld_status write_financials(core_store *store, int64_t id, const cJSON *input, ld_error *err)
-{
-    static const char del[] = "DELETE FROM financial_statement WHERE borrower_id = ?";
-    sqlite3_stmt *stmt = core_store_stmt(store, del, err);
-    if (stmt == NULL)
-        return LD_EINTERNAL;
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        return core_store_fail(store, "replacing financial statements", err);
+    sqlite3_stmt *stmt;
+    int rc;
+    if (replace) {
+        static const char del[] = "DELETE FROM financial_statement WHERE borrower_id = ?";
+        if ((stmt = core_store_stmt(store, del, err)) == NULL)
+            return LD_EINTERNAL;
+        sqlite3_bind_int64(stmt, 1, id);
+        rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            return core_store_fail(store, "replacing financial statements", err);
+    }
     static const char ins[] =
         "INSERT INTO financial_statement (borrower_id, year, total_assets, total_liabilities, "
         "current_assets, current_liabilities, inventory, revenue, net_profit, "
         "operating_cash_flow) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    const cJSON *fs;
-    cJSON_ArrayForEach(fs, cJSON_GetObjectItemCaseSensitive(input, "financials"))
-    {
+    for (int i = 0; i < row->financial_count; i++) {
+        const core_financial_row *fs = &row->financials[i];
         if ((stmt = core_store_stmt(store, ins, err)) == NULL)
             return LD_EINTERNAL;
         sqlite3_bind_int64(stmt, 1, id);
-        bind_int_opt(stmt, 2, fs, "year");
-        for (int i = 1; financial_fields[i] != NULL; i++)
-            bind_money_opt(stmt, i + 2, fs, financial_fields[i]);
-        if (cJSON_GetObjectItemCaseSensitive(fs, "inventory") == NULL)
-            sqlite3_bind_int64(stmt, 7, 0); /* not reported: none held */
-        rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE)
-            return core_store_fail(store, "storing financial statements", err);
+        sqlite3_bind_int(stmt, 2, fs->year);
+        sqlite3_bind_int64(stmt, 3, fs->total_assets);
+        sqlite3_bind_int64(stmt, 4, fs->total_liabilities);
+        sqlite3_bind_int64(stmt, 5, fs->current_assets);
+        sqlite3_bind_int64(stmt, 6, fs->current_liabilities);
+        sqlite3_bind_int64(stmt, 7, fs->inventory);
+        sqlite3_bind_int64(stmt, 8, fs->revenue);
+        sqlite3_bind_int64(stmt, 9, fs->net_profit);
+        sqlite3_bind_int64(stmt, 10, fs->operating_cash_flow);
+        ld_status st = core_store_run_write(store, stmt, "storing financial statements", NULL, err);
+        if (st != LD_OK)
+            return st;
     }
     return LD_OK;
 }
 
-/* INSERT (id == 0) or UPDATE of every column from a validated record. */
-static ld_status write_borrower(core_store *store, const core_session *who, int64_t id,
-                                const cJSON *input, int64_t *id_out, ld_error *err)
+/* INSERT (id == 0, assigned to user_id) or UPDATE of every column from a row. */
+static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
+                                const core_borrower_row *row, const char *now, int64_t *id_out,
+                                ld_error *err)
 {
     static const char ins[] =
         "INSERT INTO borrower (kind, name, id_number, phone, address, birth_date, employer, "
@@ -269,54 +295,53 @@ static ld_status write_borrower(core_store *store, const core_session *who, int6
     sqlite3_stmt *stmt = core_store_stmt(store, id == 0 ? ins : upd, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
-    bool individual = strcmp(text_opt(input, "kind"), "individual") == 0;
-    const char *id_number = text_opt(input, individual ? "id_number" : "credit_code");
-    char now[32], birth[LD_DATE_TEXT_MAX] = "";
-    core_now_iso(now);
-    if (individual) {
-        ld_date born;
-        if (core_resident_id_check("id_number", id_number, ld_date_today(), &born, NULL) == LD_OK)
-            ld_date_format(born, birth);
-    }
-    core_store_bind_text(stmt, 1, text_opt(input, "kind"));
-    core_store_bind_text(stmt, 2, text_opt(input, "name"));
-    core_store_bind_text(stmt, 3, id_number);
-    core_store_bind_text(stmt, 4, text_opt(input, "phone"));
-    core_store_bind_text(stmt, 5, text_opt(input, "address"));
-    core_store_bind_text(stmt, 6, birth[0] ? birth : NULL);
-    core_store_bind_text(stmt, 7, text_opt(input, "employer"));
-    bind_int_opt(stmt, 8, input, "years_employed");
-    bind_money_opt(stmt, 9, input, "monthly_income");
-    bind_money_opt(stmt, 10, input, "existing_debt");
-    bind_money_opt(stmt, 11, input, "existing_monthly_repayment");
-    core_store_bind_text(stmt, 12, text_opt(input, "industry"));
-    bind_int_opt(stmt, 13, input, "industry_risk_class");
-    bind_int_opt(stmt, 14, input, "years_in_business");
-    bind_money_opt(stmt, 15, input, "registered_capital");
-    sqlite3_bind_int(stmt, 16,
-                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(input, "blocklisted")));
+    bool individual = row->kind == CORE_BORROWER_INDIVIDUAL;
+    char birth[LD_DATE_TEXT_MAX];
+    core_store_bind_text_static(stmt, 1, kind_names[row->kind]);
+    core_store_bind_text_static(stmt, 2, row->name);
+    core_store_bind_text_static(stmt, 3, row->id_number);
+    core_store_bind_text_static(stmt, 4, row->phone);
+    core_store_bind_text_static(stmt, 5, row->address);
+    core_store_bind_text_static(stmt, 6, individual ? ld_date_format(row->birth, birth) : NULL);
+    core_store_bind_text_static(stmt, 7, row->employer);
+    bind_optional(stmt, 8, row->years_employed);
+    bind_optional(stmt, 9, row->monthly_income);
+    bind_optional(stmt, 10, row->existing_debt);
+    bind_optional(stmt, 11, row->existing_monthly_repayment);
+    core_store_bind_text_static(stmt, 12, row->industry);
+    bind_optional(stmt, 13, row->industry_risk_class);
+    bind_optional(stmt, 14, row->years_in_business);
+    bind_optional(stmt, 15, row->registered_capital);
+    sqlite3_bind_int(stmt, 16, row->blocklisted);
     if (id == 0)
-        sqlite3_bind_int64(stmt, 17, who->user_id);
-    core_store_bind_text(stmt, 18, now);
+        sqlite3_bind_int64(stmt, 17, user_id);
+    core_store_bind_text_static(stmt, 18, now);
     if (id != 0)
         sqlite3_bind_int64(stmt, 19, id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
+    int64_t new_id;
+    ld_status st = core_store_run_write(store, stmt, "storing the borrower", &new_id, err);
+    if (st != LD_OK) {
         if (sqlite3_extended_errcode(core_store_db(store)) == SQLITE_CONSTRAINT_UNIQUE)
             return LD_FAIL(err, LD_EINVAL, "%s: a borrower with this number already exists",
                            individual ? "id_number" : "credit_code");
-        return core_store_fail(store, "storing the borrower", err);
+        return st;
     }
+    bool replace = id != 0;
     if (id == 0)
-        id = sqlite3_last_insert_rowid(core_store_db(store));
-    if (!individual) {
-        ld_status st = write_financials(store, id, input, err);
-        if (st != LD_OK)
-            return st;
-    }
+        id = new_id;
+    if (!individual && (st = write_financials(store, id, row, replace, err)) != LD_OK)
+        return st;
     *id_out = id;
     return LD_OK;
+}
+
+ld_status core_borrower_store_new(core_store *store, int64_t user_id, const core_borrower_row *row,
+                                  const char *path, const char *now, int64_t *id_out, ld_error *err)
+{
+    ld_status st = write_borrower(store, user_id, 0, row, now, id_out, err);
+    if (st != LD_OK && path[0] != '\0' && err != NULL && strncmp(err->message, path, strlen(path)))
+        ld_error_prefix(err, "%s", path);
+    return st;
 }
 
 ld_status core_borrower_scope(core_store *store, int64_t id, core_customer_scope *out,
@@ -444,6 +469,29 @@ static void strip_readonly(cJSON *record)
         cJSON_DeleteItemFromObjectCaseSensitive(record, readonly[i]);
 }
 
+static ld_status borrower_insert(core_store *store, const core_session *who, const cJSON *input,
+                                 int64_t *id_out, ld_error *err)
+{
+    core_borrower_row row;
+    ld_status st = core_borrower_read(input, "", &row, err);
+    if (st != LD_OK)
+        return st;
+    char now[32];
+    core_now_iso(now);
+    int64_t id;
+    if ((st = core_borrower_store_new(store, who->user_id, &row, "", now, &id, err)) != LD_OK)
+        return st;
+    cJSON *record = cJSON_Duplicate(input, 1);
+    strip_readonly(record);
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddItemToObject(detail, "after", record);
+    st = core_audit_record(store, who, "borrower.add", "borrower", id, detail, err);
+    cJSON_Delete(detail);
+    if (st == LD_OK)
+        *id_out = id;
+    return st;
+}
+
 ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
                             int64_t *id_out, ld_error *err)
 {
@@ -451,32 +499,7 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
         return st;
-    return core_borrower_insert(store, who, input, "", true, id_out, err);
-}
-
-ld_status core_borrower_insert(core_store *store, const core_session *who, const cJSON *input,
-                               const char *path, bool audit, int64_t *id_out, ld_error *err)
-{
-    ld_status st = core_borrower_validate(input, path, err);
-    if (st != LD_OK)
-        return st;
-    cJSON *record = cJSON_Duplicate(input, 1);
-    strip_readonly(record);
-    int64_t id;
-    st = write_borrower(store, who, 0, record, &id, err);
-    if (st != LD_OK && path[0] != '\0' && err != NULL && strncmp(err->message, path, strlen(path)))
-        ld_error_prefix(err, "%s", path);
-    if (st == LD_OK && audit) {
-        cJSON *detail = cJSON_CreateObject();
-        cJSON_AddItemToObject(detail, "after", record);
-        record = NULL;
-        st = core_audit_record(store, who, "borrower.add", "borrower", id, detail, err);
-        cJSON_Delete(detail);
-    }
-    cJSON_Delete(record);
-    if (st == LD_OK)
-        *id_out = id;
-    return st;
+    return borrower_insert(store, who, input, id_out, err);
 }
 
 ld_status core_borrower_update(core_store *store, const core_session *who, int64_t id,
@@ -513,10 +536,13 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
         if (!cJSON_IsNull(change))
             cJSON_AddItemToObject(merged, change->string, cJSON_Duplicate(change, 1));
     }
-    if ((st = core_borrower_validate(merged, "", err)) != LD_OK)
+    core_borrower_row row;
+    if ((st = core_borrower_read(merged, "", &row, err)) != LD_OK)
         goto out;
+    char now[32];
+    core_now_iso(now);
     int64_t same;
-    if ((st = write_borrower(store, who, id, merged, &same, err)) != LD_OK)
+    if ((st = write_borrower(store, who->user_id, id, &row, now, &same, err)) != LD_OK)
         goto out;
     detail = core_audit_diff(before, merged);
     st = core_audit_record(store, who, "borrower.update", "borrower", id, detail, err);

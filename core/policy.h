@@ -76,6 +76,19 @@ ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out
 ld_status core_product_get(core_store *store, const char *field, const char *code,
                            const core_product **out, ld_error *err);
 
+/* The catalogue in force, as a plain list that stays valid until the next
+ * policy load, so a thread that must not touch the store can look products up. */
+typedef struct core_product_catalog {
+    const core_product *products;
+    int count;
+} core_product_catalog;
+
+ld_status core_product_catalog_get(core_store *store, core_product_catalog *out, ld_error *err);
+
+/* The product by code in catalog; LD_EINVAL naming field when unknown. */
+ld_status core_product_find(const core_product_catalog *catalog, const char *field,
+                            const char *code, const core_product **out, ld_error *err);
+
 /* The raw policy document and its SHA-256 hex (for the rating module). The
  * returned text belongs to the store's cache and lives until the next load. */
 ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,

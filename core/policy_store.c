@@ -425,21 +425,36 @@ ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out
     return st;
 }
 
-ld_status core_product_get(core_store *store, const char *field, const char *code,
-                           const core_product **out, ld_error *err)
+ld_status core_product_catalog_get(core_store *store, core_product_catalog *out, ld_error *err)
 {
     config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);
-    if (st != LD_OK)
-        return st;
-    for (int i = 0; code != NULL && i < cache->product_count; i++) {
-        if (strcmp(cache->products[i].code, code) == 0) {
-            *out = &cache->products[i];
+    if (st == LD_OK)
+        *out = (core_product_catalog){cache->products, cache->product_count};
+    return st;
+}
+
+ld_status core_product_find(const core_product_catalog *catalog, const char *field,
+                            const char *code, const core_product **out, ld_error *err)
+{
+    for (int i = 0; code != NULL && i < catalog->count; i++) {
+        if (strcmp(catalog->products[i].code, code) == 0) {
+            *out = &catalog->products[i];
             return LD_OK;
         }
     }
     return LD_FAIL(err, LD_EINVAL, "%s: no product %s in the product catalogue", field,
                    code ? code : "(none)");
+}
+
+ld_status core_product_get(core_store *store, const char *field, const char *code,
+                           const core_product **out, ld_error *err)
+{
+    core_product_catalog catalog;
+    ld_status st = core_product_catalog_get(store, &catalog, err);
+    if (st != LD_OK)
+        return st;
+    return core_product_find(&catalog, field, code, out, err);
 }
 
 ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,

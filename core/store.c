@@ -101,6 +101,26 @@ int core_store_bind_text(sqlite3_stmt *stmt, int index, const char *text)
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
+int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text)
+{
+    if (text == NULL)
+        return sqlite3_bind_null(stmt, index);
+    return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+}
+
+ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
+                               int64_t *id_out, ld_error *err)
+{
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, what, err);
+    if (id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(store->db);
+    return LD_OK;
+}
+
 char *core_store_column_strdup(sqlite3_stmt *stmt, int column)
 {
     const unsigned char *text = sqlite3_column_text(stmt, column);

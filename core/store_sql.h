@@ -29,6 +29,17 @@ ld_status core_store_exec(core_store *store, const char *sql, ld_error *err);
 /* Binds text or NULL when text is NULL. */
 int core_store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 
+/* Binds text without copying it: it must stay valid until the statement is
+ * run by core_store_run_write, which clears the bindings. Bulk import binds
+ * millions of strings; copying each cost more than the insert around it. */
+int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text);
+
+/* Runs a bound INSERT or UPDATE once, then resets it and clears its
+ * bindings; *id_out (may be NULL) gets the last inserted rowid. A failure is reported as what
+ * failed. */
+ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
+                               int64_t *id_out, ld_error *err);
+
 /* Copies column text into a fresh malloc'd string ("" for NULL); NULL on OOM. */
 char *core_store_column_strdup(sqlite3_stmt *stmt, int column);
 
