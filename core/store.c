@@ -113,7 +113,6 @@ ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char
 {
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE)
         return core_store_fail(store, what, err);
     if (id_out != NULL)
@@ -220,17 +219,29 @@ static ld_status open_with_flags(const char *path, int flags, core_store **out, 
     }
     sqlite3_extended_result_codes(store->db, 1);
     sqlite3_busy_timeout(store->db, 5000);
-    /* WAL lets auditors read while a command writes; FULL sync because a lost
+    /* A new database gets 16 KiB pages (an existing one keeps its own; the
+     * pragma only acts before the first write): a quarter of the WAL frames,
+     * write calls and B-tree splits of 4 KiB pages for the same rows, which
+     * bulk import and close of business feel most.
+     * WAL lets auditors read while a command writes; FULL sync because a lost
      * commit of a repayment is worse than a slower one. Long commands (close of
      * business, imports, log appends) checkpoint the WAL every ~100 MB rather
      * than every 4 MB: fewer, larger checkpoints; closing the last connection
      * checkpoints anyway. */
     if ((st = core_store_exec(store,
+                              "PRAGMA page_size = 16384;"
                               "PRAGMA journal_mode = WAL;"
                               "PRAGMA foreign_keys = ON;"
-                              "PRAGMA synchronous = FULL;"
-                              "PRAGMA wal_autocheckpoint = 25000;",
+                              "PRAGMA synchronous = FULL;",
                               err)) != LD_OK)
+        goto fail;
+    int64_t page_size = 4096;
+    char pragma[64];
+    if ((st = core_store_query_int(store, "PRAGMA page_size", 0, &page_size, err)) != LD_OK)
+        goto fail;
+    snprintf(pragma, sizeof pragma, "PRAGMA wal_autocheckpoint = %lld",
+             (long long)(100 * 1024 * 1024 / (page_size > 0 ? page_size : 4096)));
+    if ((st = core_store_exec(store, pragma, err)) != LD_OK)
         goto fail;
     if ((st = migrate(store, err)) != LD_OK)
         goto fail;

@@ -29,14 +29,15 @@ ld_status core_store_exec(core_store *store, const char *sql, ld_error *err);
 /* Binds text or NULL when text is NULL. */
 int core_store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 
-/* Binds text without copying it: it must stay valid until the statement is
- * run by core_store_run_write, which clears the bindings. Bulk import binds
- * millions of strings; copying each cost more than the insert around it. */
+/* Binds text without copying it: it must stay valid until the statement has
+ * been run (core_store_run_write). The pointer is left behind in the cached
+ * statement, never read again: core_store_stmt clears the bindings of a
+ * statement before handing it out. Bulk import binds millions of strings;
+ * copying each cost more than the insert around it. */
 int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text);
 
-/* Runs a bound INSERT or UPDATE once, then resets it and clears its
- * bindings; *id_out (may be NULL) gets the last inserted rowid. A failure is reported as what
- * failed. */
+/* Runs a bound INSERT or UPDATE once and resets it; *id_out (may be NULL)
+ * gets the last inserted rowid. A failure is reported as what failed. */
 ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
                                int64_t *id_out, ld_error *err);
 

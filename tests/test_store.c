@@ -82,6 +82,23 @@ static void new_file_gets_the_whole_schema_in_wal_mode(void)
     CHECK(core_store_schema_version() >= 2);
     CHECK(file_is_wal());
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 1);
+    CHECK_INT(raw_int("PRAGMA page_size"), 16384);
+    remove_db();
+}
+
+/* A file made elsewhere with 4 KiB pages opens, upgrades and keeps its pages. */
+static void existing_file_keeps_its_page_size(void)
+{
+    make_path();
+    raw_exec("PRAGMA page_size = 4096; CREATE TABLE scratch (x INTEGER);");
+    CHECK_INT(raw_int("PRAGMA page_size"), 4096);
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    CHECK_INT(raw_int("PRAGMA page_size"), 4096);
+    CHECK_INT(raw_int("PRAGMA user_version"), core_store_schema_version());
+    CHECK(file_is_wal());
     remove_db();
 }
 
@@ -170,6 +187,7 @@ static void writes_need_a_transaction(void)
 
 static const check_case cases[] = {
     {"new_file_gets_the_whole_schema_in_wal_mode", new_file_gets_the_whole_schema_in_wal_mode},
+    {"existing_file_keeps_its_page_size", existing_file_keeps_its_page_size},
     {"older_file_is_upgraded", older_file_is_upgraded},
     {"newer_file_is_refused_and_left_alone", newer_file_is_refused_and_left_alone},
     {"missing_file_is_not_created_by_open_existing", missing_file_is_not_created_by_open_existing},
