@@ -208,6 +208,30 @@ const char *const core_schema_migrations[] = {
     "  dpd INTEGER NOT NULL CHECK (dpd >= 0),"
     "  PRIMARY KEY (borrower_id, on_date)"
     ");",
+
+    /* 3: a financial statement is identified by its borrower and year alone,
+     * so the table is that key (WITHOUT ROWID): one B-tree per statement
+     * instead of a table and its primary-key index */
+    "CREATE TABLE financial_statement_by_key ("
+    "  borrower_id INTEGER NOT NULL REFERENCES borrower(id),"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2299),"
+    "  total_assets INTEGER NOT NULL CHECK (total_assets >= 0),"
+    "  total_liabilities INTEGER NOT NULL CHECK (total_liabilities >= 0),"
+    "  current_assets INTEGER NOT NULL CHECK (current_assets >= 0),"
+    "  current_liabilities INTEGER NOT NULL CHECK (current_liabilities >= 0),"
+    "  inventory INTEGER NOT NULL DEFAULT 0 CHECK (inventory >= 0),"
+    "  revenue INTEGER NOT NULL CHECK (revenue >= 0),"
+    "  net_profit INTEGER NOT NULL,"
+    "  operating_cash_flow INTEGER NOT NULL,"
+    "  PRIMARY KEY (borrower_id, year)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO financial_statement_by_key (borrower_id, year, total_assets, "
+    "total_liabilities, current_assets, current_liabilities, inventory, revenue, net_profit, "
+    "operating_cash_flow) SELECT borrower_id, year, total_assets, total_liabilities, "
+    "current_assets, current_liabilities, inventory, revenue, net_profit, operating_cash_flow "
+    "FROM financial_statement;"
+    "DROP TABLE financial_statement;"
+    "ALTER TABLE financial_statement_by_key RENAME TO financial_statement;",
 };
 
 const int core_schema_migration_count =

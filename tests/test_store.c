@@ -121,6 +121,45 @@ static void older_file_is_upgraded(void)
     remove_db();
 }
 
+/* Version 3 rebuilt financial statements as a WITHOUT ROWID table keyed by
+ * borrower and year; a version 2 file keeps its statements through it. */
+static void financial_statements_survive_the_rebuild(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    raw_exec("DROP TABLE financial_statement;"
+             "CREATE TABLE financial_statement (borrower_id INTEGER NOT NULL REFERENCES "
+             "borrower(id), year INTEGER NOT NULL, total_assets INTEGER NOT NULL, "
+             "total_liabilities INTEGER NOT NULL, current_assets INTEGER NOT NULL, "
+             "current_liabilities INTEGER NOT NULL, inventory INTEGER NOT NULL DEFAULT 0, "
+             "revenue INTEGER NOT NULL, net_profit INTEGER NOT NULL, operating_cash_flow "
+             "INTEGER NOT NULL, PRIMARY KEY (borrower_id, year));"
+             "INSERT INTO borrower (id, kind, name, id_number, officer_id, created_by, "
+             "created_at, updated_at) VALUES (7, 'enterprise', 'Co', '91110000100000000X', 1, 1, "
+             "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+             "INSERT INTO financial_statement VALUES (7, 2024, 900, 500, 400, 300, 0, 1200, -5, 8),"
+             "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);"
+             "PRAGMA user_version = 2;");
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'financial_statement' "
+                      "AND sql LIKE '%WITHOUT ROWID%'"),
+              0);
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    CHECK_INT(raw_int("PRAGMA user_version"), core_store_schema_version());
+    CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'financial_statement' "
+                      "AND sql LIKE '%WITHOUT ROWID%'"),
+              1);
+    CHECK_INT(raw_int("SELECT count(*) FROM financial_statement WHERE borrower_id = 7"), 2);
+    CHECK_INT(raw_int("SELECT net_profit FROM financial_statement WHERE year = 2024"), -5);
+    CHECK_INT(raw_int("SELECT inventory + operating_cash_flow FROM financial_statement WHERE "
+                      "year = 2025"),
+              40);
+    remove_db();
+}
+
 static void newer_file_is_refused_and_left_alone(void)
 {
     make_path();
@@ -189,6 +228,7 @@ static const check_case cases[] = {
     {"new_file_gets_the_whole_schema_in_wal_mode", new_file_gets_the_whole_schema_in_wal_mode},
     {"existing_file_keeps_its_page_size", existing_file_keeps_its_page_size},
     {"older_file_is_upgraded", older_file_is_upgraded},
+    {"financial_statements_survive_the_rebuild", financial_statements_survive_the_rebuild},
     {"newer_file_is_refused_and_left_alone", newer_file_is_refused_and_left_alone},
     {"missing_file_is_not_created_by_open_existing", missing_file_is_not_created_by_open_existing},
     {"module_schema_is_versioned", module_schema_is_versioned},
