@@ -10,10 +10,12 @@
  * million-row ledger costs one SHA-256 pass over short lines, not one
  * EVP_DigestUpdate per cell.
  */
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "book_int.h"
@@ -46,6 +48,7 @@ struct report_chart {
 
 struct report_book {
     lxw_workbook *wb;
+    char part[4096]; /* where the workbook is written */
     report_lang lang;
     char kind[32];
     char title[256];
@@ -93,7 +96,12 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     lxw_workbook_options opts = {.constant_memory = spec->constant_memory ? LXW_TRUE : LXW_FALSE,
                                  .tmpdir = (char *)spec->tmpdir,
                                  .use_zip64 = LXW_TRUE};
-    b->wb = workbook_new_opt(spec->path, &opts);
+    if (strlen(spec->path) + sizeof ".part" > sizeof b->part) {
+        free(b);
+        return LD_FAIL(err, LD_EINVAL, "output: the file name is too long");
+    }
+    report_part_path(spec->path, b->part, sizeof b->part);
+    b->wb = workbook_new_opt(b->part, &opts);
     if (b->wb == NULL) {
         free(b);
         return LD_FAIL(err, LD_EINTERNAL, "%s: cannot create the workbook", spec->path);
@@ -460,7 +468,30 @@ void report_book_discard(report_book *b)
     free_sheets(b);
     /* libxlsxwriter has no way to drop a workbook without writing it. */
     workbook_close(b->wb);
+    unlink(b->part);
     free(b);
+}
+
+void report_part_path(const char *path, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.part", path);
+}
+
+ld_status report_publish(const char *path, ld_error *err)
+{
+    char part[4096 + 8];
+    report_part_path(path, part, sizeof part);
+    if (rename(part, path) != 0)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: cannot put the report in place: %s", path,
+                       strerror(errno));
+    return LD_OK;
+}
+
+void report_abandon(const char *path)
+{
+    char part[4096 + 8];
+    report_part_path(path, part, sizeof part);
+    unlink(part);
 }
 
 ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_t *rows_out,
@@ -561,6 +592,8 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
     note(b, e);
     bool oom = b->oom;
     lxw_error first = b->first_error;
+    if (oom || first != LXW_NO_ERROR)
+        unlink(b->part);
     free(b);
     if (oom)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory writing the workbook");

@@ -104,12 +104,26 @@ typedef struct report_book_seal {
 } report_book_seal;
 
 /* Finishes the data sheets' hashes, writes the signature sheet and the file.
- * Frees the book whatever happens. *rows_out: data rows written. */
+ * Frees the book whatever happens. *rows_out: data rows written.
+ * The file is written as "<path>.part" (report_part_path) and stays there
+ * until report_publish renames it into place, so a report that fails, or is
+ * refused after it was written, never leaves a partial or unrecorded file
+ * under the name a reader expects, nor replaces the previous report. On
+ * failure the part is removed. */
 ld_status report_book_close(report_book *book, const report_book_seal *seal, int64_t *rows_out,
                             ld_error *err);
 
-/* Frees a book without writing it (error paths). */
+/* Frees a book without writing it (error paths); no file is left. */
 void report_book_discard(report_book *book);
+
+/* "<path>.part", the name a file is written under until it is published. */
+void report_part_path(const char *path, char *buf, size_t size);
+
+/* Renames path's part into place (replacing any earlier file there). */
+ld_status report_publish(const char *path, ld_error *err);
+
+/* Removes path's part, if any. */
+void report_abandon(const char *path);
 
 /* ---- Signing and anchoring (sign.c) ------------------------------------------- */
 

@@ -24,6 +24,7 @@ enum { TOTALS = 8 };
 
 struct report_ledger_writer {
     report_book *book;
+    const char *path;
     report_sheet *summary, *loans, *journal;
     int loan_row, journal_row;
     ld_date from, to, as_of;
@@ -94,6 +95,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
         free(w);
         return st;
     }
+    w->path = options->path;
     w->from = from;
     w->to = to;
     w->as_of = as_of;
@@ -212,11 +214,14 @@ ld_status report_ledger_writer_close(report_ledger_writer *w, int64_t *rows_out,
     write_summary(w);
     report_book_seal seal = {0};
     bool overflow = w->overflow;
+    const char *path = w->path;
     ld_status st = report_book_close(w->book, &seal, rows_out, err);
     free(w);
-    if (st == LD_OK && overflow)
+    if (st == LD_OK && overflow) {
+        report_abandon(path);
         return LD_FAIL(err, LD_EINTERNAL, "ledger totals overflow");
-    return st;
+    }
+    return st == LD_OK ? report_publish(path, err) : st;
 }
 
 ld_status report_ledger_write(core_store *store, const core_session *who, ld_date from, ld_date to,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "book_int.h"
@@ -126,58 +127,29 @@ ld_status report_job_begin(report_job *job, core_store *store, const core_sessio
     return ledger_report_anchor(store, &job->anchor_size, job->anchor_root, err);
 }
 
-ld_status report_job_finish(report_job *job, report_book *book, report_result *out, ld_error *err)
+/* Signs the written part, records the signature in the ledger and the audit
+ * trail, and leaves the signature as p7s's part. */
+static ld_status sign_and_log(report_job *job, const unsigned char *bytes, size_t len,
+                              const char *p7s, report_result *r, ld_error *err)
 {
     const report_signer *signer = job->options->signer;
-    report_book_seal seal = {
-        .signer = signer != NULL ? signer->username : NULL,
-        .signer_role = signer != NULL ? signer->cert.org_unit : NULL,
-        .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
-        .anchor_size = job->anchor_size,
-        .anchor_root = job->anchor_root,
-    };
-    report_result r;
-    memset(&r, 0, sizeof r);
-    ld_status st = report_book_close(book, &seal, &r.rows, err);
-    if (st != LD_OK)
-        return st;
-    unsigned char *bytes = NULL;
-    size_t len = 0;
-    if ((st = report_read_file(job->options->path, &bytes, &len, err)) != LD_OK)
-        return st;
-    core_sha256_hex(bytes, len, r.sha256);
-    r.anchor_size = job->anchor_size;
-    snprintf(r.anchor_root, sizeof r.anchor_root, "%s", job->anchor_root);
-    if (signer == NULL) {
-        free(bytes);
-        *out = r;
-        return LD_OK;
-    }
     unsigned char *der = NULL;
     size_t der_len = 0;
-    st = core_pki_cms_sign(signer->key, signer->cert_pem, strlen(signer->cert_pem), signer->ca_pem,
-                           strlen(signer->ca_pem), bytes, len, ledger_event_now(), &der, &der_len,
-                           err);
-    free(bytes);
+    ld_status st = core_pki_cms_sign(signer->key, signer->cert_pem, strlen(signer->cert_pem),
+                                     signer->ca_pem, strlen(signer->ca_pem), bytes, len,
+                                     ledger_event_now(), &der, &der_len, err);
     if (st != LD_OK)
         return st;
-    size_t plen = strlen(job->options->path);
-    char *p7s = malloc(plen + 5);
-    if (p7s == NULL) {
-        free(der);
-        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
-    }
-    memcpy(p7s, job->options->path, plen);
-    memcpy(p7s + plen, ".p7s", 5);
-    st = write_file(p7s, der, der_len, err);
+    char part[4096 + 16];
+    report_part_path(p7s, part, sizeof part);
+    st = write_file(part, der, der_len, err);
     free(der);
-    free(p7s);
     if (st != LD_OK)
         return st;
     /* The ledger entry: integers and strings only (ledger_events.h). */
     cJSON *fields = cJSON_CreateObject();
     cJSON_AddStringToObject(fields, "kind", job->kind);
-    cJSON_AddStringToObject(fields, "sha256", r.sha256);
+    cJSON_AddStringToObject(fields, "sha256", r->sha256);
     cJSON_AddStringToObject(fields, "signer", signer->username);
     cJSON_AddStringToObject(fields, "fingerprint", signer->cert.fingerprint);
     cJSON_AddNumberToObject(fields, "anchor_size", (double)job->anchor_size);
@@ -193,9 +165,56 @@ ld_status report_job_finish(report_job *job, report_book *book, report_result *o
     cJSON_Delete(fields);
     if (st != LD_OK)
         return st;
-    r.is_signed = true;
-    snprintf(r.signer, sizeof r.signer, "%s", signer->username);
-    snprintf(r.fingerprint, sizeof r.fingerprint, "%s", signer->cert.fingerprint);
+    r->is_signed = true;
+    snprintf(r->signer, sizeof r->signer, "%s", signer->username);
+    snprintf(r->fingerprint, sizeof r->fingerprint, "%s", signer->cert.fingerprint);
+    return LD_OK;
+}
+
+ld_status report_job_finish(report_job *job, report_book *book, report_result *out, ld_error *err)
+{
+    const report_signer *signer = job->options->signer;
+    const char *path = job->options->path;
+    report_book_seal seal = {
+        .signer = signer != NULL ? signer->username : NULL,
+        .signer_role = signer != NULL ? signer->cert.org_unit : NULL,
+        .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
+        .anchor_size = job->anchor_size,
+        .anchor_root = job->anchor_root,
+    };
+    report_result r;
+    memset(&r, 0, sizeof r);
+    ld_status st = report_book_close(book, &seal, &r.rows, err);
+    if (st != LD_OK)
+        return st;
+    char part[4096 + 16], p7s[4096 + 16];
+    report_part_path(path, part, sizeof part);
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    st = report_read_file(part, &bytes, &len, err);
+    if (st == LD_OK) {
+        core_sha256_hex(bytes, len, r.sha256);
+        r.anchor_size = job->anchor_size;
+        snprintf(r.anchor_root, sizeof r.anchor_root, "%s", job->anchor_root);
+        if (signer != NULL)
+            st = sign_and_log(job, bytes, len, p7s, &r, err);
+        free(bytes);
+    }
+    /* Only a complete, signed and recorded report takes the names; an
+     * unsigned one also takes away the signature of the file it replaces. */
+    if (st == LD_OK)
+        st = report_publish(path, err);
+    if (st == LD_OK && signer != NULL)
+        st = report_publish(p7s, err);
+    else if (st == LD_OK && unlink(p7s) != 0 && errno != ENOENT)
+        st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot remove the old signature: %s", p7s,
+                     strerror(errno));
+    if (st != LD_OK) {
+        report_abandon(path);
+        report_abandon(p7s);
+        return st;
+    }
     *out = r;
     return LD_OK;
 }

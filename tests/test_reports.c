@@ -302,6 +302,58 @@ static void test_english_labels(void)
     CHECK(access(p7s, F_OK) != 0);
 }
 
+static bool exists_in_dir(const char *name)
+{
+    char path[400];
+    path_in(path, sizeof path, name);
+    return access(path, F_OK) == 0;
+}
+
+/* A report takes its name only when complete: a failed one leaves no file and
+ * no part behind and does not replace the earlier report; an unsigned report
+ * replacing a signed one takes the old signature away with it. */
+static void test_reports_appear_whole_or_not_at_all(void)
+{
+    report_result signed_r, plain_r;
+    ld_error err;
+    CHECK_INT(
+        write_rating(&wang, "Wang2026pass", 2, "whole.xlsx", REPORT_LANG_ZH, true, &signed_r, &err),
+        LD_OK);
+    CHECK(exists_in_dir("whole.xlsx"));
+    CHECK(exists_in_dir("whole.xlsx.p7s"));
+    CHECK(!exists_in_dir("whole.xlsx.part"));
+    CHECK(!exists_in_dir("whole.xlsx.p7s.part"));
+    CHECK_INT(write_rating(&wang, NULL, 2, "whole.xlsx", REPORT_LANG_EN, false, &plain_r, &err),
+              LD_OK);
+    CHECK(strcmp(signed_r.sha256, plain_r.sha256) != 0);
+    CHECK(exists_in_dir("whole.xlsx"));
+    CHECK(!exists_in_dir("whole.xlsx.p7s"));
+    CHECK(!exists_in_dir("whole.xlsx.part"));
+
+    /* A ledger whose totals overflow fails at close, after the sheets were
+     * written: the earlier file stays as it was. */
+    run("cp %s/whole.xlsx %s/whole-before.xlsx", dir, dir);
+    char path[400];
+    path_in(path, sizeof path, "whole.xlsx");
+    report_options o = {.path = path};
+    report_ledger_writer *w = NULL;
+    CHECK_INT(report_ledger_writer_open(&o, 20000, 21000, 21000, &w, &err), LD_OK);
+    ledger_report_loan loan;
+    memset(&loan, 0, sizeof loan);
+    snprintf(loan.contract_no, sizeof loan.contract_no, "HUGE-1");
+    loan.amount = INT64_MAX - 10;
+    loan.principal = INT64_MAX - 10;
+    loan.disbursed_on = 20000;
+    CHECK_INT(report_ledger_writer_loan(w, &loan, &err), LD_OK);
+    loan.id = 2;
+    CHECK_INT(report_ledger_writer_loan(w, &loan, &err), LD_OK);
+    int64_t rows = 0;
+    CHECK_INT(report_ledger_writer_close(w, &rows, &err), LD_EINTERNAL);
+    CHECK_CONTAINS(err.message, "overflow");
+    CHECK(!exists_in_dir("whole.xlsx.part"));
+    CHECK_INT(status_of("cmp -s %s/whole.xlsx %s/whole-before.xlsx", dir, dir), 0);
+}
+
 static void test_same_data_gives_same_bytes(void)
 {
     report_result a, b;
@@ -668,6 +720,7 @@ int main(int argc, char **argv)
         {"rating_workbook_has_sheets_formats_and_verifies",
          test_rating_workbook_has_sheets_formats_and_verifies},
         {"english_labels", test_english_labels},
+        {"reports_appear_whole_or_not_at_all", test_reports_appear_whole_or_not_at_all},
         {"same_data_gives_same_bytes", test_same_data_gives_same_bytes},
         {"changed_byte_is_caught", test_changed_byte_is_caught},
         {"swapped_or_broken_signature_is_caught", test_swapped_or_broken_signature_is_caught},
