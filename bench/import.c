@@ -9,7 +9,8 @@
  *     not timed), then `loandesk import FILE` as a child process, timed from
  *     spawn to exit: start-up, login, parsing, every validation, the inserts,
  *     the audit event, commit and close;
- *   bare: a second fresh database initialised the same way, then, with plain
+ *   bare: a second fresh database initialised the same way (so with the same
+ *     16 KiB pages and schema), then, with plain
  *     sqlite3 prepared statements and the same connection settings as the store
  *     (WAL, foreign keys, synchronous=FULL, and the 256 MiB page cache that
  *     `loandesk import` gives itself), one transaction inserting the same
