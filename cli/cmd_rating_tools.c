@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "json_in.h"
 #include "rating.h"
 #include "rating_csv.h"
 #include "rating_fit.h"
@@ -105,37 +106,6 @@ int cmd_policy_check(cli_ctx *ctx, int argc, char **argv)
     return (int)st;
 }
 
-/* Reads a whole file for the base policy. */
-static ld_status slurp(const char *path, char **out, size_t *length, ld_error *err)
-{
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        int code = errno;
-        return LD_FAIL(err, code == ENOENT ? LD_ENOTFOUND : LD_EINTERNAL, "%s: %s", path,
-                       strerror(code));
-    }
-    ld_status st = LD_OK;
-    char *bytes = NULL;
-    long size = -1;
-    if (fseek(file, 0, SEEK_END) == 0)
-        size = ftell(file);
-    if (size < 0 || fseek(file, 0, SEEK_SET) != 0)
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot tell its size", path);
-    else if ((bytes = malloc((size_t)size + 1)) == NULL)
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: out of memory", path);
-    else if (fread(bytes, 1, (size_t)size, file) != (size_t)size)
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: read failed", path);
-    fclose(file);
-    if (st != LD_OK) {
-        free(bytes);
-        return st;
-    }
-    bytes[size] = '\0';
-    *out = bytes;
-    *length = (size_t)size;
-    return LD_OK;
-}
-
 static ld_status write_text(const char *path, const char *text, ld_error *err)
 {
     FILE *file = fopen(path, "wb");
@@ -180,7 +150,7 @@ int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
     size_t base_length = 0;
     rating_csv *data = NULL;
     rating_fit_report report;
-    ld_status st = slurp(base_path, &base, &base_length, &err);
+    ld_status st = core_read_file(base_path, &base, &base_length, &err);
     if (st == LD_OK)
         st = rating_csv_read(data_path, rating_csv_categorical_features(), &data, &err);
     if (st == LD_OK)

@@ -134,7 +134,9 @@ ld_status core_application_security(core_store *store, int64_t app_id, core_secu
                                     ld_error *err);
 
 /* Validated rows, column by column as they are stored. Text points into the
- * JSON they were read from (or to static names), which must outlive them. */
+ * JSON they were read from (or to static names), which must outlive them;
+ * bulk import copies each text field out (core/import.c keep_line_text), so a
+ * new text field must be added there too. */
 typedef struct core_application_row {
     const core_product *product;
     ld_money amount;

@@ -38,8 +38,10 @@ typedef struct core_financial_row {
 } core_financial_row;
 
 /* A validated borrower record, column by column as it is stored. Text points
- * into the JSON it was read from, which must outlive the row. Optional numbers
- * the record did not give are -1 (every one of them is otherwise >= 0). */
+ * into the JSON it was read from, which must outlive the row (bulk import
+ * copies each text field out, in core/import.c keep_line_text: a new text
+ * field must be added there too). Optional numbers the record did not give
+ * are -1 (every one of them is otherwise >= 0). */
 typedef struct core_borrower_row {
     core_borrower_kind kind;
     const char *name, *id_number, *phone, *address;

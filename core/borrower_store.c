@@ -45,7 +45,8 @@ static const char *const financial_fields[] = {
     "year",      "total_assets", "total_liabilities", "current_assets",      "current_liabilities",
     "inventory", "revenue",      "net_profit",        "operating_cash_flow", NULL};
 
-static ld_status check_phone(const cJSON *input, const char *path, ld_error *err)
+/* Reads the phone number into *out, checking it is 7 to 15 digits. */
+static ld_status read_phone(const cJSON *input, const char *path, const char **out, ld_error *err)
 {
     const char *phone = NULL;
     ld_status st = core_json_text(input, path, "phone", true, 20, &phone, NULL, err);
@@ -63,6 +64,7 @@ static ld_status check_phone(const cJSON *input, const char *path, ld_error *err
         return LD_FAIL(err, LD_EINVAL, "%s: must be a telephone number of 7 to 15 digits",
                        core_json_field(field, sizeof field, path, "phone"));
     }
+    *out = phone;
     return LD_OK;
 }
 
@@ -163,8 +165,7 @@ ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower
     if ((st = core_json_reject_unknown(
              input, path, kind == 0 ? individual_fields : enterprise_fields, err)) != LD_OK ||
         (st = core_json_text(input, path, "name", true, 200, &out->name, NULL, err)) != LD_OK ||
-        (st = check_phone(input, path, err)) != LD_OK ||
-        (st = core_json_text(input, path, "phone", true, 20, &out->phone, NULL, err)) != LD_OK ||
+        (st = read_phone(input, path, &out->phone, err)) != LD_OK ||
         (st = core_json_text(input, path, "address", true, 400, &out->address, NULL, err)) !=
             LD_OK ||
         (st = core_json_bool(input, path, "blocklisted", false, &out->blocklisted, NULL, err)) !=
@@ -469,12 +470,15 @@ static void strip_readonly(cJSON *record)
         cJSON_DeleteItemFromObjectCaseSensitive(record, readonly[i]);
 }
 
-static ld_status borrower_insert(core_store *store, const core_session *who, const cJSON *input,
-                                 int64_t *id_out, ld_error *err)
+ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
+                            int64_t *id_out, ld_error *err)
 {
+    ld_status st;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
+        return st;
     core_borrower_row row;
-    ld_status st = core_borrower_read(input, "", &row, err);
-    if (st != LD_OK)
+    if ((st = core_borrower_read(input, "", &row, err)) != LD_OK)
         return st;
     char now[32];
     core_now_iso(now);
@@ -490,16 +494,6 @@ static ld_status borrower_insert(core_store *store, const core_session *who, con
     if (st == LD_OK)
         *id_out = id;
     return st;
-}
-
-ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
-                            int64_t *id_out, ld_error *err)
-{
-    ld_status st;
-    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
-        (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
-        return st;
-    return borrower_insert(store, who, input, id_out, err);
 }
 
 ld_status core_borrower_update(core_store *store, const core_session *who, int64_t id,

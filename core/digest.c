@@ -21,6 +21,30 @@ void core_hex_encode(const unsigned char *bytes, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool core_hex_decode(const char *hex, size_t hex_len, unsigned char *out)
+{
+    if (hex_len % 2 != 0)
+        return false;
+    for (size_t i = 0; i < hex_len / 2; i++) {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return true;
+}
+
 void core_sha256_hex(const void *data, size_t len, char out[CORE_SHA256_HEX])
 {
     unsigned char hash[CORE_SHA256_BYTES];

@@ -23,6 +23,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "digest.h"
+
 struct ledger_hasher {
     EVP_MD *md;
     EVP_MD_CTX *ctx;
@@ -154,37 +156,15 @@ bool ledger_hash_equal(const ledger_hash *a, const ledger_hash *b)
 
 char *ledger_hash_to_hex(const ledger_hash *hash, char hex[LEDGER_HASH_HEX])
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < LEDGER_HASH_SIZE; i++) {
-        hex[2 * i] = digits[hash->bytes[i] >> 4];
-        hex[2 * i + 1] = digits[hash->bytes[i] & 0x0f];
-    }
-    hex[2 * LEDGER_HASH_SIZE] = '\0';
+    core_hex_encode(hash->bytes, LEDGER_HASH_SIZE, hex);
     return hex;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 ld_status ledger_hash_from_hex(const char *field, const char *hex, ledger_hash *out, ld_error *err)
 {
     ledger_hash hash;
-    for (size_t i = 0; i < LEDGER_HASH_SIZE; i++) {
-        int hi = hex[2 * i] == '\0' ? -1 : hex_digit(hex[2 * i]);
-        int lo = hi < 0 || hex[2 * i + 1] == '\0' ? -1 : hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return LD_FAIL(err, LD_EINVAL, "%s: must be 64 hex digits", field);
-        hash.bytes[i] = (uint8_t)(hi << 4 | lo);
-    }
-    if (hex[2 * LEDGER_HASH_SIZE] != '\0')
+    if (strnlen(hex, 2 * LEDGER_HASH_SIZE + 1) != 2 * LEDGER_HASH_SIZE ||
+        !core_hex_decode(hex, 2 * LEDGER_HASH_SIZE, hash.bytes))
         return LD_FAIL(err, LD_EINVAL, "%s: must be 64 hex digits", field);
     *out = hash;
     return LD_OK;

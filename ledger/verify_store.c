@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "canonical_json.h"
+#include "digest.h"
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_events.h"
@@ -580,17 +581,6 @@ out:
     return st;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 ld_status ledger_verify_offline(const char *dir, ledger_verify_report *out, ld_error *err)
 {
     char path[4096];
@@ -683,17 +673,9 @@ ld_status ledger_verify_offline(const char *dir, ledger_verify_report *out, ld_e
         size_t hex_len = (size_t)(lines[5] - 1 - hex);
         unsigned char sig[256];
         size_t sig_len = hex_len / 2;
-        if (hex_len % 2 != 0 || sig_len > sizeof sig) {
+        if (sig_len > sizeof sig || !core_hex_decode(hex, hex_len, sig)) {
             st = LD_FAIL(err, LD_EVERIFY, "checkpoint %llu: malformed signature", index);
             goto out;
-        }
-        for (size_t k = 0; k < sig_len; k++) {
-            int hi = hex_value(hex[2 * k]), lo = hex_value(hex[2 * k + 1]);
-            if (hi < 0 || lo < 0) {
-                st = LD_FAIL(err, LD_EVERIFY, "checkpoint %llu: malformed signature", index);
-                goto out;
-            }
-            sig[k] = (unsigned char)(hi * 16 + lo);
         }
         if (core_pki_verify(cert, cert_len, (const unsigned char *)lines[0], text_len, sig, sig_len,
                             err) != LD_OK) {

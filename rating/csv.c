@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_in.h"
 #include "rating.h"
 
 #define CSV_MAX_COLUMNS 1024
@@ -393,29 +394,15 @@ out:
 ld_status rating_csv_read(const char *path, const char *const *text_columns, rating_csv **out,
                           ld_error *err)
 {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        int code = errno;
-        return LD_FAIL(err, code == ENOENT ? LD_ENOTFOUND : LD_EINTERNAL, "%s: %s", path,
-                       strerror(code));
-    }
-    ld_status st = LD_OK;
     char *bytes = NULL;
-    long size = -1;
-    if (fseek(file, 0, SEEK_END) == 0)
-        size = ftell(file);
-    if (size < 0 || fseek(file, 0, SEEK_SET) != 0) {
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot tell its size", path);
-    } else if ((size_t)size > CSV_MAX_FILE) {
+    size_t size = 0;
+    ld_status st = core_read_file(path, &bytes, &size, err);
+    if (st != LD_OK)
+        return st;
+    if (size > CSV_MAX_FILE) {
         st = LD_FAIL(err, LD_EINVAL, "%s: larger than 4 GiB", path);
-    } else if ((bytes = malloc((size_t)size + 1)) == NULL) {
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: out of memory", path);
-    } else if (fread(bytes, 1, (size_t)size, file) != (size_t)size) {
-        st = LD_FAIL(err, LD_EINTERNAL, "%s: read failed", path);
-    }
-    fclose(file);
-    if (st == LD_OK) {
-        st = rating_csv_parse(bytes, (size_t)size, text_columns, out, err);
+    } else {
+        st = rating_csv_parse(bytes, size, text_columns, out, err);
         if (st != LD_OK && err != NULL)
             ld_error_prefix(err, "%s", path);
     }

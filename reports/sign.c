@@ -21,6 +21,7 @@
 #include "book_int.h"
 #include "digest.h"
 #include "inspection.h"
+#include "json_in.h"
 #include "keystore.h"
 #include "ledger_events.h"
 #include "permission.h"
@@ -71,37 +72,11 @@ void report_signer_free(report_signer *s)
 
 ld_status report_read_file(const char *path, unsigned char **out, size_t *len, ld_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return LD_FAIL(err, errno == ENOENT ? LD_ENOTFOUND : LD_EINTERNAL, "%s: %s", path,
-                       strerror(errno));
-    size_t cap = 1 << 16, used = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf != NULL) {
-        if (used == cap) {
-            unsigned char *bigger = cap < ((size_t)1 << 31) ? realloc(buf, cap * 2) : NULL;
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t n = fread(buf + used, 1, cap - used, f);
-        used += n;
-        if (n == 0)
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (buf == NULL || bad) {
-        free(buf);
-        return LD_FAIL(err, LD_EINTERNAL, "%s: cannot read the file", path);
-    }
-    *out = buf;
-    *len = used;
-    return LD_OK;
+    char *text = NULL;
+    ld_status st = core_read_file(path, &text, len, err);
+    if (st == LD_OK)
+        *out = (unsigned char *)text;
+    return st;
 }
 
 static ld_status write_file(const char *path, const unsigned char *data, size_t len, ld_error *err)

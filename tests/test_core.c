@@ -1496,6 +1496,25 @@ static void app_collateral_cover_is_exact_to_the_fen(void)
     fx_close(&f);
 }
 
+/* ---- hex ------------------------------------------------------------------ */
+
+static void hex_round_trips_and_refuses_what_is_not_hex(void)
+{
+    const unsigned char bytes[] = {0x00, 0x7f, 0x80, 0xff, 0x5d};
+    char hex[11];
+    core_hex_encode(bytes, sizeof bytes, hex);
+    CHECK_STR(hex, "007f80ff5d");
+    unsigned char back[5] = {0};
+    CHECK(core_hex_decode(hex, 10, back));
+    CHECK(memcmp(back, bytes, sizeof bytes) == 0);
+    CHECK(core_hex_decode("007F80FF5D", 10, back));
+    CHECK(memcmp(back, bytes, sizeof bytes) == 0);
+    CHECK(!core_hex_decode("007f80ff5", 9, back));
+    CHECK(!core_hex_decode("007f80ff5g", 10, back));
+    CHECK(!core_hex_decode("00 f80ff5d", 10, back));
+    CHECK(core_hex_decode("", 0, back));
+}
+
 /* ---- import --------------------------------------------------------------- */
 
 static const char *write_file(char *path, size_t size, const char *name, const char *text)
@@ -1890,6 +1909,8 @@ int main(int argc, char **argv)
         {"app_guarantor_capacity_is_net_assets_less_outstanding",
          app_guarantor_capacity_is_net_assets_less_outstanding},
         {"app_collateral_cover_is_exact_to_the_fen", app_collateral_cover_is_exact_to_the_fen},
+        {"hex_round_trips_and_refuses_what_is_not_hex",
+         hex_round_trips_and_refuses_what_is_not_hex},
         {"import_good_file_keeps_every_line_with_one_audit_event",
          import_good_file_keeps_every_line_with_one_audit_event},
         {"import_one_bad_line_keeps_nothing_and_names_line_and_field",
