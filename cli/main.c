@@ -27,6 +27,7 @@ typedef enum db_use {
     DB_CREATE,  /* init: creates the file, no login */
     DB_LOGIN,   /* opens, logs in, one transaction */
     DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
+    DB_LARGE,   /* as DB_LOGIN, for one transaction of many megabytes (import) */
 } db_use;
 
 typedef struct command_spec {
@@ -131,7 +132,7 @@ static const command_spec commands[] = {
     {"audit", "list", cmd_audit_list, DB_LOGIN,
      "audit list [--entity E] [--id N] [--user U] [--limit N] [--json]",
      "Shows the audit trail, newest first (auditor, manager, admin)."},
-    {"import", NULL, cmd_import, DB_LOGIN, "import FILE.jsonl",
+    {"import", NULL, cmd_import, DB_LARGE, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
     {"inspection", "add", cmd_inspection_add, DB_LOGIN, "inspection add LOAN --json FILE",
@@ -361,7 +362,7 @@ static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
         return cli_fail(&err);
     ledger_events_attach(ctx->store);
     int rc;
-    if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED) {
+    if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED || cmd->db == DB_LARGE) {
         const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
         st = core_user_login(ctx->store, ctx->username, password, cmd->db == DB_EXPIRED,
                              &ctx->session, &err);
@@ -372,7 +373,9 @@ static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
             return rc;
         }
     }
-    if ((st = core_store_begin(ctx->store, &err)) != LD_OK) {
+    st = cmd->db == DB_LARGE ? core_store_begin_large(ctx->store, &err)
+                             : core_store_begin(ctx->store, &err);
+    if (st != LD_OK) {
         rc = cli_fail(&err);
         core_store_close(ctx->store);
         return rc;

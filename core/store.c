@@ -25,6 +25,7 @@ struct core_store {
     void *event_context;
     void *config_cache;
     void (*config_cache_free)(void *);
+    bool rollback_journal; /* core_store_begin_large switched off the WAL */
     int cached;
     struct {
         const char *sql;
@@ -276,6 +277,11 @@ void core_store_close(core_store *store)
     if (store->db != NULL) {
         if (!sqlite3_get_autocommit(store->db))
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        /* Back to the WAL for everyone after a large write. Should this fail
+         * (a reader kept the file busy past the timeout), the file is still
+         * consistent in rollback mode, and the next open sets WAL again. */
+        if (store->rollback_journal)
+            sqlite3_exec(store->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
         sqlite3_close(store->db);
     }
     free(store);
@@ -286,6 +292,29 @@ ld_status core_store_begin(core_store *store, ld_error *err)
     if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return core_store_fail(store, "starting a transaction", err);
     return LD_OK;
+}
+
+ld_status core_store_begin_large(core_store *store, ld_error *err)
+{
+    /* The switch needs the file to itself; with another connection open it
+     * fails at once (no busy wait) and the write goes through the WAL. */
+    if (!store->rollback_journal && sqlite3_get_autocommit(store->db)) {
+        sqlite3_stmt *stmt = NULL;
+        sqlite3_busy_timeout(store->db, 0);
+        if (sqlite3_prepare_v2(store->db, "PRAGMA journal_mode = DELETE", -1, &stmt, NULL) ==
+                SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW &&
+            strcmp((const char *)sqlite3_column_text(stmt, 0), "delete") == 0)
+            store->rollback_journal = true;
+        sqlite3_finalize(stmt);
+        sqlite3_busy_timeout(store->db, 5000);
+    }
+    return core_store_begin(store, err);
+}
+
+bool core_store_uses_rollback_journal(const core_store *store)
+{
+    return store->rollback_journal;
 }
 
 ld_status core_store_commit(core_store *store, ld_error *err)

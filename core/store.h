@@ -39,6 +39,23 @@ void core_store_close(core_store *store);
  * way for lack of it. */
 ld_status core_store_begin(core_store *store, ld_error *err);
 ld_status core_store_commit(core_store *store, ld_error *err);
+
+/* As core_store_begin, for one transaction of many megabytes (a bulk import).
+ * SQLite's WAL writes every page twice, once to the log and again when the log
+ * is checkpointed into the file, and its documentation advises a rollback
+ * journal for transactions beyond a few dozen megabytes. So when this is the
+ * only connection to the file, the transaction runs with a rollback journal:
+ * pages appended to the file are written once, and only pages that existed
+ * before are copied to the journal. It is just as atomic and durable (a crash
+ * leaves a hot journal that the next open rolls back). Other connections that
+ * arrive meanwhile wait for the commit (up to the busy timeout) instead of
+ * reading beside it. With another connection already open, the switch is not
+ * possible and the transaction runs in the WAL as usual. core_store_close
+ * returns the file to WAL. */
+ld_status core_store_begin_large(core_store *store, ld_error *err);
+
+/* True when core_store_begin_large took the rollback journal on this store. */
+bool core_store_uses_rollback_journal(const core_store *store);
 void core_store_rollback(core_store *store);
 bool core_store_in_transaction(const core_store *store);
 

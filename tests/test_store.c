@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -32,6 +34,16 @@ static void remove_db(void)
     unlink(path);
     snprintf(path, sizeof path, "%s-shm", db_path);
     unlink(path);
+    snprintf(path, sizeof path, "%s-journal", db_path);
+    unlink(path);
+}
+
+static bool journal_file_exists(void)
+{
+    char path[96];
+    struct stat info;
+    snprintf(path, sizeof path, "%s-journal", db_path);
+    return stat(path, &info) == 0;
 }
 
 static int64_t raw_int(const char *sql)
@@ -224,6 +236,121 @@ static void writes_need_a_transaction(void)
     core_store_close(store);
 }
 
+/* A file with one row in `scratch`, closed: the starting point of the tests of
+ * large writes. */
+static void make_scratch_file(void)
+{
+    make_path();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    raw_exec("CREATE TABLE scratch (x INTEGER, pad TEXT); INSERT INTO scratch VALUES (0, '');");
+}
+
+/* Alone on the file, a large write takes a rollback journal; after the commit
+ * and close the file is a WAL database again, with the rows and no journal. */
+static void large_write_alone_uses_a_rollback_journal_then_wal_again(void)
+{
+    make_scratch_file();
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open_existing(db_path, &store, &err), LD_OK);
+    CHECK(!core_store_uses_rollback_journal(store));
+    CHECK_INT(core_store_begin_large(store, &err), LD_OK);
+    CHECK(core_store_uses_rollback_journal(store));
+    CHECK(core_store_in_transaction(store));
+    CHECK(!file_is_wal());
+    CHECK_INT(core_store_exec(store, "INSERT INTO scratch VALUES (1, 'a')", &err), LD_OK);
+    CHECK_INT(core_store_commit(store, &err), LD_OK);
+    core_store_close(store);
+    CHECK(file_is_wal());
+    CHECK(!journal_file_exists());
+    CHECK_INT(raw_int("SELECT count(*) FROM scratch"), 2);
+    remove_db();
+}
+
+/* With another connection open the switch is impossible: the write goes
+ * through the WAL, and the other connection reads beside it meanwhile. */
+static void large_write_beside_a_reader_stays_in_wal(void)
+{
+    make_scratch_file();
+    sqlite3 *reader = NULL;
+    sqlite3_stmt *count = NULL;
+    CHECK(sqlite3_open(db_path, &reader) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(reader, "SELECT count(*) FROM scratch", -1, &count, NULL) ==
+          SQLITE_OK);
+    CHECK(sqlite3_step(count) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(count, 0), 1);
+    sqlite3_reset(count);
+
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open_existing(db_path, &store, &err), LD_OK);
+    CHECK_INT(core_store_begin_large(store, &err), LD_OK);
+    CHECK(!core_store_uses_rollback_journal(store));
+    CHECK_INT(core_store_exec(store, "INSERT INTO scratch VALUES (1, 'a')", &err), LD_OK);
+    CHECK(sqlite3_step(count) == SQLITE_ROW); /* reads the last commit meanwhile */
+    CHECK_INT(sqlite3_column_int64(count, 0), 1);
+    sqlite3_reset(count);
+    CHECK_INT(core_store_commit(store, &err), LD_OK);
+    CHECK(sqlite3_step(count) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(count, 0), 2);
+    sqlite3_finalize(count);
+    core_store_close(store);
+    sqlite3_close(reader);
+    CHECK(file_is_wal());
+    remove_db();
+}
+
+/* A process that dies in the middle of a large write, after SQLite has already
+ * written some of its pages into the file, leaves a hot journal; the next open
+ * rolls it back: the file holds exactly what it held, and is WAL again. */
+static void crash_in_a_large_write_leaves_the_file_as_it_was(void)
+{
+    make_scratch_file();
+    struct stat before, during, after;
+    CHECK(stat(db_path, &before) == 0);
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        core_store *store = NULL;
+        ld_error err;
+        /* A 1 MiB cache and 8 MiB of rows: pages spill into the file. */
+        bool ok = core_store_open_existing(db_path, &store, &err) == LD_OK &&
+                  core_store_set_cache_mib(store, 1, &err) == LD_OK &&
+                  core_store_begin_large(store, &err) == LD_OK &&
+                  core_store_uses_rollback_journal(store) &&
+                  core_store_exec(store,
+                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM "
+                                  "n WHERE i < 20000) INSERT INTO scratch SELECT i, "
+                                  "hex(randomblob(200)) FROM n; "
+                                  "UPDATE scratch SET pad = 'changed' WHERE x = 0",
+                                  &err) == LD_OK;
+        _exit(ok ? 0 : 1); /* no commit, no close: as if the power failed */
+    }
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(journal_file_exists());
+    CHECK(stat(db_path, &during) == 0);
+    CHECK(during.st_size > before.st_size); /* pages reached the file before the crash */
+
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open_existing(db_path, &store, &err), LD_OK);
+    core_store_close(store);
+    CHECK(file_is_wal());
+    CHECK(!journal_file_exists());
+    CHECK(stat(db_path, &after) == 0);
+    CHECK_INT(after.st_size, before.st_size);
+    CHECK_INT(raw_int("SELECT count(*) FROM scratch"), 1);
+    CHECK_INT(raw_int("SELECT count(*) FROM scratch WHERE pad = ''"), 1);
+    CHECK_INT(raw_int("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+              1);
+    remove_db();
+}
+
 static const check_case cases[] = {
     {"new_file_gets_the_whole_schema_in_wal_mode", new_file_gets_the_whole_schema_in_wal_mode},
     {"existing_file_keeps_its_page_size", existing_file_keeps_its_page_size},
@@ -233,6 +360,11 @@ static const check_case cases[] = {
     {"missing_file_is_not_created_by_open_existing", missing_file_is_not_created_by_open_existing},
     {"module_schema_is_versioned", module_schema_is_versioned},
     {"writes_need_a_transaction", writes_need_a_transaction},
+    {"large_write_alone_uses_a_rollback_journal_then_wal_again",
+     large_write_alone_uses_a_rollback_journal_then_wal_again},
+    {"large_write_beside_a_reader_stays_in_wal", large_write_beside_a_reader_stays_in_wal},
+    {"crash_in_a_large_write_leaves_the_file_as_it_was",
+     crash_in_a_large_write_leaves_the_file_as_it_was},
 };
 
 int main(int argc, char **argv)
