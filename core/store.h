@@ -47,11 +47,13 @@ ld_status core_store_commit(core_store *store, ld_error *err);
  * only connection to the file, the transaction runs with a rollback journal:
  * pages appended to the file are written once, and only pages that existed
  * before are copied to the journal. It is just as atomic and durable (a crash
- * leaves a hot journal that the next open rolls back). Other connections that
- * arrive meanwhile wait for the commit (up to the busy timeout) instead of
- * reading beside it. With another connection already open, the switch is not
- * possible and the transaction runs in the WAL as usual. core_store_close
- * returns the file to WAL. */
+ * leaves a hot journal that the next open rolls back). Connections that arrive
+ * meanwhile cannot read beside it: they wait for the commit (up to the busy
+ * timeout); loandesk commands wait for the write lock anyway. A reader that
+ * still holds the file past the busy timeout when the commit needs it fails
+ * the commit, and the transaction is rolled back whole. With another
+ * connection already open the switch is not possible, and the transaction
+ * runs in the WAL as usual. core_store_close returns the file to WAL. */
 ld_status core_store_begin_large(core_store *store, ld_error *err);
 
 /* True when core_store_begin_large took the rollback journal on this store. */
