@@ -19,6 +19,10 @@
 
 #define STMT_CACHE_SIZE 256
 
+/* How long a command waits for another connection's lock before it reports
+ * the database busy. */
+#define BUSY_TIMEOUT_MS 5000
+
 struct core_store {
     sqlite3 *db;
     core_event_sink event_sink;
@@ -219,7 +223,7 @@ static ld_status open_with_flags(const char *path, int flags, core_store **out, 
         goto fail;
     }
     sqlite3_extended_result_codes(store->db, 1);
-    sqlite3_busy_timeout(store->db, 5000);
+    sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
     /* A new database gets 16 KiB pages (an existing one keeps its own; the
      * pragma only acts before the first write): a quarter of the WAL frames,
      * write calls and B-tree splits of 4 KiB pages for the same rows, which
@@ -307,7 +311,7 @@ ld_status core_store_begin_large(core_store *store, ld_error *err)
             strcmp((const char *)sqlite3_column_text(stmt, 0), "delete") == 0)
             store->rollback_journal = true;
         sqlite3_finalize(stmt);
-        sqlite3_busy_timeout(store->db, 5000);
+        sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
     }
     return core_store_begin(store, err);
 }
