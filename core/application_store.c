@@ -803,7 +803,7 @@ ld_status core_application_transition(core_store *store, const core_session *who
     cJSON_ArrayForEach(extra, detail)
     {
         /* Rating facts (score, grade, policy hash) and reasons travel with the entry. */
-        if (cJSON_IsString(extra) || core_json_is_integer(extra))
+        if (cJSON_IsString(extra) || core_json_integer(extra, NULL))
             cJSON_AddItemToObject(fields, extra->string, cJSON_Duplicate(extra, 0));
     }
     char type[40];

@@ -120,9 +120,9 @@ ld_status core_json_int(const cJSON *obj, const char *path, const char *key, boo
     if (st != LD_OK || item == NULL)
         return st;
     char field[256];
-    if (!core_json_is_integer(item))
+    int64_t value;
+    if (!core_json_integer(item, &value))
         return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", FIELD_NAME(field));
-    int64_t value = (int64_t)item->valuedouble;
     if (value < min || value > max)
         return LD_FAIL(err, LD_EINVAL, "%s: must be between %lld and %lld", FIELD_NAME(field),
                        (long long)min, (long long)max);
@@ -241,18 +241,28 @@ void core_json_put_int(cJSON *obj, const char *key, int64_t value)
 }
 
 /* cJSON holds every number in binary floating point, exact for integers up to
- * 2^53; money in fen stays far below that (10^15 at most). These are the one
- * crossing. */
+ * 2^53; money in fen stays far below that (10^15 at most), and money fields
+ * are decimal strings on the way in. These two are the one crossing: the
+ * int64_t converts to cJSON's number exactly, and a number is read back only
+ * after it is shown to be an integer in the exact range. */
+#define JSON_INT_MAX INT64_C(9007199254740991) /* 2^53 - 1 */
+
 cJSON *core_json_int_item(int64_t value)
 {
-    return cJSON_CreateNumber((double)value);
+    return cJSON_CreateNumber(value);
 }
 
-bool core_json_is_integer(const cJSON *item)
+bool core_json_integer(const cJSON *item, int64_t *out)
 {
-    return cJSON_IsNumber(item) && item->valuedouble >= -9007199254740991.0 &&
-           item->valuedouble <= 9007199254740991.0 &&
-           item->valuedouble == (double)(int64_t)item->valuedouble;
+    if (!cJSON_IsNumber(item) ||
+        !(item->valuedouble >= -JSON_INT_MAX && item->valuedouble <= JSON_INT_MAX))
+        return false; /* also NaN */
+    int64_t v = (int64_t)item->valuedouble;
+    if (v != item->valuedouble)
+        return false;
+    if (out != NULL)
+        *out = v;
+    return true;
 }
 
 ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err)

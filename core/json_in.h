@@ -51,8 +51,11 @@ void core_json_put_date(cJSON *obj, const char *key, ld_date date);
 void core_json_put_int(cJSON *obj, const char *key, int64_t value);
 /* An integer as a JSON number item (the caller owns it). */
 cJSON *core_json_int_item(int64_t value);
-/* True when item is a number holding an exact integer within +-(2^53 - 1). */
-bool core_json_is_integer(const cJSON *item);
+/* True when item is a number holding an exact integer within +-(2^53 - 1),
+ * with that integer in *out (out may be NULL). The one place where loandesk
+ * reads a JSON number: core's readers and the ledger's canonical form both
+ * go through it. */
+bool core_json_integer(const cJSON *item, int64_t *out);
 
 /* Reads a whole file (or stdin for "-") into a NUL-terminated malloc'd buffer. */
 ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err);

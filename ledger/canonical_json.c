@@ -9,6 +9,8 @@
  */
 #include "canonical_json.h"
 
+#include "json_in.h"
+
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -188,20 +190,6 @@ static int key_compare(const void *a, const void *b)
     }
 }
 
-/* cJSON holds every number in binary floating point. This is the one place the ledger
- * reads one, only to prove it is an exact integer in the safe range; from here
- * on the value is an int64_t. The comparisons are exact for |v| <= 2^53. */
-static bool number_as_integer(const cJSON *item, int64_t *out)
-{
-    if (!(item->valuedouble >= -LEDGER_JSON_INT_MAX && item->valuedouble <= LEDGER_JSON_INT_MAX))
-        return false; /* also NaN */
-    int64_t v = (int64_t)item->valuedouble;
-    if (v != item->valuedouble)
-        return false;
-    *out = v;
-    return true;
-}
-
 static ld_status walk(walker *w, const cJSON *item, int depth);
 
 static ld_status walk_children(walker *w, const cJSON *item, int depth, bool is_object)
@@ -273,7 +261,7 @@ static ld_status walk(walker *w, const cJSON *item, int depth)
         return out_put(w, "false", 5);
     case cJSON_Number: {
         int64_t v;
-        if (!number_as_integer(item, &v))
+        if (!core_json_integer(item, &v)) /* from here on an int64_t */
             return LD_FAIL(w->err, LD_EINVAL,
                            "%s: must be an integer within +-9007199254740991 (ledger entries "
                            "hold fen and millionths, never fractions)",

@@ -822,9 +822,10 @@ static ld_status read_hash(const cJSON *obj, const char *key, ledger_hash *out, 
 static ld_status read_u64(const cJSON *obj, const char *key, uint64_t *out, ld_error *err)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!core_json_is_integer(item) || item->valuedouble < 0)
+    int64_t v;
+    if (!core_json_integer(item, &v) || v < 0)
         return LD_FAIL(err, LD_EINVAL, "%s: must be a whole number", key);
-    *out = (uint64_t)(int64_t)item->valuedouble;
+    *out = (uint64_t)v;
     return LD_OK;
 }
 

@@ -23,6 +23,7 @@
 #include "check.h"
 #include "digest.h"
 #include "import.h"
+#include "json_in.h"
 #include "permission.h"
 #include "policy.h"
 #include "store_sql.h"
@@ -1515,6 +1516,31 @@ static void hex_round_trips_and_refuses_what_is_not_hex(void)
     CHECK(core_hex_decode("", 0, back));
 }
 
+/* ---- JSON integers --------------------------------------------------------- */
+
+static void json_integers_are_exact_within_two_to_the_53(void)
+{
+    cJSON *parsed = cJSON_Parse("[9007199254740991,-9007199254740991,1E2,-0,9007199254740992,"
+                                "-9007199254740992,1.5,1e300,\"7\",null]");
+    int64_t v = 0;
+    CHECK(core_json_integer(cJSON_GetArrayItem(parsed, 0), &v));
+    CHECK(v == INT64_C(9007199254740991));
+    CHECK(core_json_integer(cJSON_GetArrayItem(parsed, 1), &v));
+    CHECK(v == -INT64_C(9007199254740991));
+    CHECK(core_json_integer(cJSON_GetArrayItem(parsed, 2), &v));
+    CHECK_INT(v, 100);
+    CHECK(core_json_integer(cJSON_GetArrayItem(parsed, 3), NULL));
+    for (int i = 4; i < 10; i++)
+        CHECK(!core_json_integer(cJSON_GetArrayItem(parsed, i), &v));
+    CHECK_INT(v, 100); /* a refusal leaves *out alone */
+    cJSON_Delete(parsed);
+
+    cJSON *item = core_json_int_item(-INT64_C(9007199254740991));
+    CHECK(core_json_integer(item, &v));
+    CHECK(v == -INT64_C(9007199254740991));
+    cJSON_Delete(item);
+}
+
 /* ---- import --------------------------------------------------------------- */
 
 static const char *write_file(char *path, size_t size, const char *name, const char *text)
@@ -1911,6 +1937,8 @@ int main(int argc, char **argv)
         {"app_collateral_cover_is_exact_to_the_fen", app_collateral_cover_is_exact_to_the_fen},
         {"hex_round_trips_and_refuses_what_is_not_hex",
          hex_round_trips_and_refuses_what_is_not_hex},
+        {"json_integers_are_exact_within_two_to_the_53",
+         json_integers_are_exact_within_two_to_the_53},
         {"import_good_file_keeps_every_line_with_one_audit_event",
          import_good_file_keeps_every_line_with_one_audit_event},
         {"import_one_bad_line_keeps_nothing_and_names_line_and_field",
