@@ -5,7 +5,7 @@
  * A command handler receives the context and the arguments after its own name
  * (argv[0] is the command's name, e.g. "check" for `loandesk policy check F`),
  * prints its result on stdout, reports failure through cli_fail and returns the
- * process exit code, which is the ld_status of the failure (DESIGN.md). The
+ * process exit code, which is the ld_status of the failure (docs/design.md). The
  * dispatcher opens the store, logs the user in and wraps the handler in one
  * transaction, committed only when the handler returns 0. Handlers stay thin:
  * parse, call a library, print.

@@ -23,7 +23,7 @@
 #endif
 
 /* Fields whose flag values are whole numbers in JSON; everything else is text
- * (money included, as DESIGN.md wants), and "true"/"false" are booleans. */
+ * (money included, as docs/design.md wants), and "true"/"false" are booleans. */
 static const char *const integer_fields[] = {"term_months",
                                              "years_employed",
                                              "years_in_business",

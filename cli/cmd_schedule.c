@@ -1,6 +1,6 @@
 /*
  * cmd_schedule.c - `loandesk schedule`, the repayment calculator that needs no
- * database: DESIGN.md's schedule rules applied to the terms on the command line.
+ * database: docs/design.md's schedule rules applied to the terms on the command line.
  */
 #include <stdio.h>
 #include <stdlib.h>

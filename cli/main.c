@@ -2,7 +2,7 @@
  * main.c - the loandesk program: global options, the command table, and the
  * one rule every command follows: open the store, authenticate, run the
  * handler inside one transaction, commit only on success, and record a
- * refused attempt after rolling back (DESIGN.md, "Command line").
+ * refused attempt after rolling back (docs/design.md, "Command line").
  */
 #include <errno.h>
 #include <stdarg.h>

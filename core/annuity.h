@@ -1,5 +1,5 @@
 /*
- * annuity.h - the level payment of an annuity (等额本息), DESIGN.md.
+ * annuity.h - the level payment of an annuity (等额本息), docs/design.md.
  *
  * This is the one formula in the money paths that needs real arithmetic (a power
  * of 1 + r). It is kept alone here so that no other money code touches floating

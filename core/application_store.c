@@ -491,7 +491,7 @@ static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *
         core_json_put_money(g, "guaranteed_amount", amount);
         core_json_put_money(g, "net_assets", net);
         core_json_put_money(g, "outstanding_guarantees", outstanding);
-        /* Capacity = net assets - guarantees already given (REGULATION.md). */
+        /* Capacity = net assets - guarantees already given (docs/regulation.md). */
         ld_money capacity = net - outstanding;
         core_json_put_money(g, "capacity", capacity);
         cJSON_AddBoolToObject(g, "short", amount > capacity);
@@ -778,7 +778,7 @@ ld_status core_application_transition(core_store *store, const core_session *who
     cJSON_Delete(record);
     if (st != LD_OK)
         return st;
-    /* The decision also goes to the ledger, in integers (DESIGN.md "Ledger entries"). */
+    /* The decision also goes to the ledger, in integers (docs/design.md "Ledger entries"). */
     cJSON *fields = cJSON_CreateObject();
     core_json_put_int(fields, "application_id", id);
     core_json_put_int(fields, "borrower_id", app.borrower_id);
@@ -909,7 +909,7 @@ static ld_status check_approval_terms(core_store *store, const core_application 
                        "term: product %s allows %d to %d months in whole %s periods", product->code,
                        product->min_term, product->max_term, core_period_name(product->period));
 
-    /* Courts protect no more than 4x the 1-year LPR (REGULATION.md). */
+    /* Courts protect no more than 4x the 1-year LPR (docs/regulation.md). */
     if (terms->rate > 4 * policy->lpr_one_year)
         return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
                        ld_rate_format(terms->rate, a), ld_rate_format(4 * policy->lpr_one_year, b));

@@ -1,6 +1,6 @@
 /*
  * borrower.h - borrower files: individuals and enterprises, each assigned to one
- * officer, who alone edits it (DESIGN.md, "Roles"; customer data is confidential).
+ * officer, who alone edits it (docs/design.md, "Roles"; customer data is confidential).
  *
  * Records come in and go out as JSON objects in one shape, so `show --json`
  * output edited by hand is valid `update` input:

@@ -1,5 +1,5 @@
 /*
- * date.h - civil dates as day numbers (DESIGN.md, "Dates").
+ * date.h - civil dates as day numbers (docs/design.md, "Dates").
  *
  * An ld_date counts days since 1970-01-01, so differences are day counts and
  * comparisons are integer comparisons. Text is strict ISO "YYYY-MM-DD" within

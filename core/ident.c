@@ -1,5 +1,5 @@
 /*
- * ident.c - check characters of GB 11643 and GB 32100, per REGULATION.md.
+ * ident.c - check characters of GB 11643 and GB 32100, per docs/regulation.md.
  */
 #include "ident.h"
 

@@ -1,5 +1,5 @@
 /*
- * ident.h - Chinese identity numbers (REGULATION.md, "Identity numbers").
+ * ident.h - Chinese identity numbers (docs/regulation.md, "Identity numbers").
  *
  * Resident ID (GB 11643-1999): 17 digits and a check character from
  * "10X98765432", with a real birth date not after `today`.

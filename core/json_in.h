@@ -44,7 +44,7 @@ ld_status core_json_choice(const cJSON *obj, const char *path, const char *key, 
 ld_status core_json_reject_unknown(const cJSON *obj, const char *path, const char *const *known,
                                    ld_error *err);
 
-/* Output helpers: money and dates as strings, as DESIGN.md requires. */
+/* Output helpers: money and dates as strings, as docs/design.md requires. */
 void core_json_put_money(cJSON *obj, const char *key, ld_money amount);
 void core_json_put_rate(cJSON *obj, const char *key, ld_rate rate);
 void core_json_put_date(cJSON *obj, const char *key, ld_date date);

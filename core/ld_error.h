@@ -4,7 +4,7 @@
  * A function that can fail returns an ld_status and takes `ld_error *err` last.
  * On failure it fills err with a status, a one-line message that names the field
  * at fault, and the source file and line where the failure arose. The status
- * values are the program's exit codes (DESIGN.md, "Exit codes"), so a front end
+ * values are the program's exit codes (docs/design.md, "Exit codes"), so a front end
  * can exit with err->code unchanged. err may be NULL when the caller does not
  * care about the message. A function writes its `out` parameters only on success.
  */

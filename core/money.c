@@ -1,6 +1,6 @@
 /*
  * money.c - strict parsing and formatting of fen and rates, and the one rounding
- * rule of DESIGN.md (half away from zero) applied to __int128 products.
+ * rule of docs/design.md (half away from zero) applied to __int128 products.
  */
 #include "money.h"
 

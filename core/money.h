@@ -1,5 +1,5 @@
 /*
- * money.h - exact money and interest rates (DESIGN.md, "Money", "Rates", "Rounding").
+ * money.h - exact money and interest rates (docs/design.md, "Money", "Rates", "Rounding").
  *
  * Money is int64_t fen. Rates are annual fractions in millionths: 4.35 % is 43500.
  * Text forms are strict so that nothing ambiguous is ever accepted: money is
@@ -53,11 +53,11 @@ bool ld_money_sub(ld_money a, ld_money b, ld_money *out);
 int64_t ld_round_div(__int128 numerator, int64_t denominator);
 
 /* round(amount * rate * days / (360 * 10^6)): ACT/360 interest for `days` days,
- * per DESIGN.md "Daily interest". */
+ * per docs/design.md "Daily interest". */
 ld_money ld_interest_act360(ld_money amount, ld_rate rate, int64_t days);
 
 /* round(amount * rate * months / (12 * 10^6)): interest for whole months at
- * annual/12 per month, per DESIGN.md "Repayment methods". */
+ * annual/12 per month, per docs/design.md "Repayment methods". */
 ld_money ld_interest_months(ld_money amount, ld_rate rate, int64_t months);
 
 #endif

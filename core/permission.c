@@ -1,5 +1,5 @@
 /*
- * permission.c - the role matrix of DESIGN.md as a table, plus the customer
+ * permission.c - the role matrix of docs/design.md as a table, plus the customer
  * scope rules that no table can express (ownership, review visibility).
  */
 #include "permission.h"

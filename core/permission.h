@@ -1,5 +1,5 @@
 /*
- * permission.h - the one place that says who may do what (DESIGN.md, "Roles").
+ * permission.h - the one place that says who may do what (docs/design.md, "Roles").
  *
  * Every core operation calls core_perm_require before touching data, so no
  * front end can skip a check. Customer-bound actions also take the customer's

@@ -1,5 +1,5 @@
 /*
- * pki.c - keys and raw signatures for loandesk's institution PKI (DESIGN.md
+ * pki.c - keys and raw signatures for loandesk's institution PKI (docs/design.md
  * "Signed files", issue 5 "Keys and certificates", issue 4 checkpoints), and
  * the helpers the other pki files share. Certificates are in pki_cert.c, CMS
  * file signatures in pki_cms.c.

@@ -1,7 +1,7 @@
 /*
  * pki.h - the institution's public-key machinery: CA, signing certificates,
  * encrypted private keys, detached CMS signatures for files and raw signatures
- * for ledger checkpoints (DESIGN.md, "Signed files"; issues 4 and 5).
+ * for ledger checkpoints (docs/design.md, "Signed files"; issues 4 and 5).
  *
  * This is a pure wrapper around OpenSSL 3: bytes in, bytes out, no database and
  * no files. Every key is ECDSA P-256 and every digest SHA-256. No OpenSSL type
@@ -150,7 +150,7 @@ ld_status core_pki_cert_public_pem(const char *cert_pem, size_t cert_len, char *
 
 /* ---- Detached CMS signatures (signed files) -------------------------------- */
 
-/* Signs content with a detached CMS SignedData in DER, as DESIGN.md
+/* Signs content with a detached CMS SignedData in DER, as docs/design.md
  * "Signed files" requires: ECDSA P-256 with SHA-256, binary mode (no MIME
  * canonicalisation), the signer certificate included (and the CA certificate
  * too when ca_cert_pem is not NULL), signed attributes contentType,

@@ -1,5 +1,5 @@
 /*
- * pki_cms.c - detached CMS signatures for signed files (DESIGN.md "Signed
+ * pki_cms.c - detached CMS signatures for signed files (docs/design.md "Signed
  * files"): X.p7s is a DER SignedData with no encapsulated content, one signer,
  * ECDSA P-256 with SHA-256, binary mode, signed attributes contentType,
  * messageDigest and signingTime, and the signer's certificate inside, so that

@@ -1,5 +1,5 @@
 /*
- * schedule.c - the four repayment methods of DESIGN.md.
+ * schedule.c - the four repayment methods of docs/design.md.
  *
  * Interest of a period is round(balance * annual * months_per_period / 12) on the
  * balance before the installment. The annuity payment is the one place real

@@ -1,5 +1,5 @@
 /*
- * schedule.h - repayment schedules (DESIGN.md, "Repayment methods").
+ * schedule.h - repayment schedules (docs/design.md, "Repayment methods").
  *
  * A pure calculation: terms in, installments out. Invariants, for every method and
  * every input accepted: the installments' principal sums to the principal exactly,
@@ -48,7 +48,7 @@ typedef struct ld_installment {
     ld_money balance; /* outstanding principal after this installment */
 } ld_installment;
 
-/* Names as in DESIGN.md ("annuity", "equal_principal", ...). */
+/* Names as in docs/design.md ("annuity", "equal_principal", ...). */
 const char *core_repay_method_name(ld_repay_method method);
 ld_status core_repay_method_parse(const char *field, const char *text, ld_repay_method *out,
                                   ld_error *err);

@@ -1,5 +1,5 @@
 /*
- * session.h - who is acting: roles (DESIGN.md, "Roles") and the authenticated
+ * session.h - who is acting: roles (docs/design.md, "Roles") and the authenticated
  * session every core function takes. A session is only ever produced by
  * core_user_login (or core_user_init_admin for the very first user), so holding
  * one means the password was checked.

@@ -2,7 +2,7 @@
  * canonical_json.h - RFC 8785 (JSON Canonicalization Scheme) for ledger entries.
  *
  * Ledger entries are hashed as bytes, so one value must have exactly one byte
- * form (DESIGN.md, "Ledger entries"). This is RFC 8785 restricted to what
+ * form (docs/design.md, "Ledger entries"). This is RFC 8785 restricted to what
  * entries hold: objects, arrays, strings, integers, true, false and null.
  *
  *   - object members sorted by their keys' UTF-16 code units, no duplicates;

@@ -9,7 +9,7 @@
  * the loan-to-value now, computed here from the loan's unpaid principal),
  * repayment behaviour, findings, risk signals from the policy's checklist
  * ($.risk_signals), a recommended category with its reason and the date of the
- * next inspection (REGULATION.md, "Post-loan management"). It is stored as the
+ * next inspection (docs/regulation.md, "Post-loan management"). It is stored as the
  * normalised JSON it was validated into, so the report shows exactly what was
  * accepted. The loan's own next_inspection is the ledger's (close of business
  * schedules it); `inspection due` lists loans whose date has come.

@@ -296,7 +296,7 @@ ld_status ledger_inspection_add(core_store *store, const core_session *who, int6
         st = ledger_loan_load(store, loan_id, &loan, err);
     if (st != LD_OK)
         return st;
-    /* Inspections are the customer's officer's work (DESIGN.md, "Roles"). */
+    /* Inspections are the customer's officer's work (docs/design.md, "Roles"). */
     if (who->role != CORE_ROLE_OFFICER)
         return LD_FAIL(err, LD_EPERM,
                        "inspection add: only the customer's officer records "

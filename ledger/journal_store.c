@@ -134,7 +134,7 @@ ld_status ledger_journal_provision_sync(core_store *store, ledger_posting *posti
             (st = ledger_journal_balance(store, ledger_acc_provision(c), &provision, err)) != LD_OK)
             return st;
         /* Provision per category = loans receivable x the policy's rate
-         * (REGULATION.md: practice, so the rate lives in the policy file). */
+         * (docs/regulation.md: practice, so the rate lives in the policy file). */
         ld_money target = ld_round_div((__int128)loans * policy->provision_rate[c], LD_RATE_ONE);
         ld_money delta = target + provision; /* provision carries a credit balance */
         ledger_jlines_add(&lines, LEDGER_ACC_IMPAIRMENT, delta);

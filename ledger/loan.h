@@ -48,7 +48,7 @@ typedef struct ledger_repay_request {
 } ledger_repay_request;
 
 /* Records a repayment (the customer's officer, or a manager), allocated as
- * DESIGN.md says; a payment beyond what is due prepays principal and rebuilds
+ * docs/design.md says; a payment beyond what is due prepays principal and rebuilds
  * the schedule by the product's rule. LD_EINVAL when the amount exceeds the
  * payoff (use settle). *out (may be NULL) gets the allocation. */
 ld_status ledger_loan_repay(core_store *store, const core_session *who, int64_t loan_id,

@@ -38,7 +38,7 @@ ld_status ledger_category_parse(const char *field, const char *text, ledger_cate
 
 ledger_category ledger_category_floor(int64_t dpd)
 {
-    /* 五级分类 floors, 2023 rules (REGULATION.md). */
+    /* 五级分类 floors, 2023 rules (docs/regulation.md). */
     if (dpd <= 0)
         return LEDGER_CAT_NORMAL;
     if (dpd <= 90)
@@ -237,7 +237,7 @@ ld_status ledger_allocate(ledger_inst *insts, size_t count, ld_date through, ld_
     memset(&a, 0, sizeof a);
     ld_money left = amount;
     /* Oldest installment first; within it penalty and compound, fee, interest,
-     * principal (DESIGN.md). Fees rank with the charges, before interest. */
+     * principal (docs/design.md). Fees rank with the charges, before interest. */
     for (size_t i = 0; i < count && left > 0; i++) {
         ledger_inst *in = &insts[i];
         if (in->due > through)

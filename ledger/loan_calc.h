@@ -5,7 +5,7 @@
  *
  * Pure: plain structs in and out, no database, no floating point. Money is fen
  * (ld_money); every product of money and a rate goes through __int128 and is
- * rounded once, half away from zero (ld_round_div), as DESIGN.md requires.
+ * rounded once, half away from zero (ld_round_div), as docs/design.md requires.
  *
  * The model. A loan is "at the end of day accrued_through". Closing day d
  * (ledger_loan_day) does, in this order:
@@ -173,7 +173,7 @@ typedef struct ledger_allocation {
 
 /* Allocates amount to the installments fallen due by `through` (materialized to
  * it), oldest first, within each penalty and compound, then fee, then
- * interest, then principal (DESIGN.md, "Repayment allocation"); what is left
+ * interest, then principal (docs/design.md, "Repayment allocation"); what is left
  * prepays up to not_due_principal; with pay_accrued (settlement) the accrued
  * interest is paid before the prepayment. Updates the installments' paid
  * amounts. LD_EINVAL for a non-positive amount. */

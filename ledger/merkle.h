@@ -2,7 +2,7 @@
  * merkle.h - RFC 6962 Merkle tree hashing, inclusion and consistency proofs.
  *
  * The ledger is an RFC 6962 (RFC 9162 §2.1) Merkle tree over the canonical JSON
- * bytes of its entries (DESIGN.md, "Ledger entries"):
+ * bytes of its entries (docs/design.md, "Ledger entries"):
  *
  *     leaf hash = SHA-256(0x00 || entry)
  *     node hash = SHA-256(0x01 || left || right)

@@ -579,7 +579,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     }
     report.intercept = beta[0];
 
-    /* Scale to points (DESIGN.md, "Rating conventions"). */
+    /* Scale to points (docs/design.md, "Rating conventions"). */
     double factor = base->pdo / log(2.0);
     double offset = base->base_score - factor * log(base->odds_at_base);
     int base_points = (int)lround(offset - factor * beta[0]);

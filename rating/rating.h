@@ -10,7 +10,7 @@
  * allocates nothing and touches no database, so it can be run a million times a
  * second and tested alone.
  *
- * Conventions (DESIGN.md): money is ld_money fen; rates and PDs are millionths
+ * Conventions (docs/design.md): money is ld_money fen; rates and PDs are millionths
  * (1 % = 10000, so a PD of 0.25 % is 2500); ratios such as debt-to-asset are
  * plain doubles (0.55 is 55 %), since they are never stored as money. The policy
  * file format is documented field by field in docs/policy.md.

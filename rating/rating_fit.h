@@ -15,7 +15,7 @@
  *      WoE values by Newton's method (IRLS); a column whose coefficient comes
  *      out positive (more evidence of good predicting more bad, i.e. a
  *      collinear leftover) is dropped and the model refitted;
- *   5. scale (DESIGN.md): factor = PDO / ln 2, offset = base score - factor x
+ *   5. scale (docs/design.md): factor = PDO / ln 2, offset = base score - factor x
  *      ln(odds at base); a bin's points = round(-factor x beta x WoE), and the
  *      scorecard's base points = round(offset - factor x intercept). Missing
  *      values with no rows in the data, and the else bin of text columns, get

@@ -1,6 +1,6 @@
 /*
  * rating_stats.h - how well a scorecard separates good from bad, and whether
- * the population it meets has moved (DESIGN.md, "Rating conventions").
+ * the population it meets has moved (docs/design.md, "Rating conventions").
  *
  * Scores are "higher is better": a good borrower should score above a bad one.
  *   AUC  = P(score of a random good > score of a random bad) + 0.5 P(equal),

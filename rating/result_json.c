@@ -3,7 +3,7 @@
  *
  * Money is a decimal string ("500000.00"), rates and fee rates are percentages
  * with 4 decimals ("4.3500"), the PD is given both as a percentage string and as
- * integer millionths, per DESIGN.md. Keys are stable: tools read them.
+ * integer millionths, per docs/design.md. Keys are stable: tools read them.
  */
 #include "rating_int.h"
 

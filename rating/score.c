@@ -10,7 +10,7 @@
  * allocates: the result is a plain struct the caller owns.
  *
  * Money stays in fen and is multiplied by rates in __int128, rounded once half
- * away from zero (DESIGN.md "Rounding"); ratios are doubles because they are
+ * away from zero (docs/design.md "Rounding"); ratios are doubles because they are
  * inputs to bins, never amounts.
  */
 #include "rating_int.h"
@@ -423,7 +423,7 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
             ? in->requested_term_months
             : max_term;
 
-    /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (REGULATION.md). */
+    /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (docs/regulation.md). */
     out->lpr_five_year = out->recommended_term_months > 60;
     out->lpr = out->lpr_five_year ? policy->lpr_five_year : policy->lpr_one_year;
     ld_rate rate = out->lpr + g->spread;

@@ -111,7 +111,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     snprintf(b->kind, sizeof b->kind, "%s", spec->kind);
     snprintf(b->title, sizeof b->title, "%s",
              spec->lang == REPORT_LANG_EN ? spec->title_en : spec->title_zh);
-    /* Fixed properties: the same data gives the same bytes (DESIGN.md). */
+    /* Fixed properties: the same data gives the same bytes (docs/design.md). */
     lxw_doc_properties props = {
         .title = b->title,
         .subject = b->kind,

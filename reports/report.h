@@ -1,5 +1,5 @@
 /*
- * report.h - the signed workbooks of loandesk (issue 5, DESIGN.md "Signed
+ * report.h - the signed workbooks of loandesk (issue 5, docs/design.md "Signed
  * files"): the post-loan inspection report, the rating report, the loan
  * ledger (贷款台帐) and the portfolio analysis, and their verification.
  *

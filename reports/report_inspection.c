@@ -3,7 +3,7 @@
  * cover (loan, borrower, officer, dates, categories), the repayment status
  * (schedule against payments, overdue amounts, DPD), the borrower now, each
  * guarantor, each collateral item with its LTV at approval and now, findings
- * and risk signals, and the classification opinion (REGULATION.md,
+ * and risk signals, and the classification opinion (docs/regulation.md,
  * "Post-loan management"). The inspection is read as it was stored; the
  * loan's balances are the ledger's as of its last close of business. As of the
  * inspection's date.

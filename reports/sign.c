@@ -1,6 +1,6 @@
 /*
  * sign.c - signing a finished workbook and anchoring it in the ledger
- * (DESIGN.md, "Signed files").
+ * (docs/design.md, "Signed files").
  *
  * Order matters: the signature sheet names the ledger size and root as they
  * stand before the workbook is written (the anchor), the file is closed, its

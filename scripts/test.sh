@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: once in the normal build, then again in
 # an AddressSanitizer + UndefinedBehaviorSanitizer build. Also checks that the
-# code follows .clang-format and uses none of the functions STYLE.md bans.
+# code follows .clang-format and uses none of the functions docs/style.md bans.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ echo "== format and banned functions"
 sources=$(git ls-files '*.c' '*.h' 2>/dev/null || find core rating ledger reports cli tests bench -name '*.[ch]')
 clang-format --dry-run --Werror $sources
 if grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|atol|sscanf|gets)\s*\(' $sources; then
-    echo "banned functions used (see STYLE.md)"; exit 1
+    echo "banned functions used (see docs/style.md)"; exit 1
 fi
 
 echo "== tests"

@@ -3,7 +3,7 @@
  * migrations (a newer file is refused, an existing one reopens, module schemas
  * step by version), accounts and logins (PBKDF2 at >= 600000 iterations, five
  * failures lock, 90-day expiry, admin resets must be changed, weak passwords
- * named), the permission matrix of DESIGN.md "Roles" with its customer scope
+ * named), the permission matrix of docs/design.md "Roles" with its customer scope
  * rules, borrower and application validation naming the field path, officer
  * isolation and reassignment, guarantor capacity and collateral cover to the
  * fen, and bulk import that keeps nothing unless every line is valid.
@@ -644,7 +644,7 @@ static void user_revoked_account_cannot_log_in(void)
 
 /* ---- permissions ---------------------------------------------------------- */
 
-/* DESIGN.md "Roles", column order officer, reviewer, manager, auditor, admin.
+/* docs/design.md "Roles", column order officer, reviewer, manager, auditor, admin.
  * Rows the table does not spell out (ledger and report actions) follow the
  * modules' issues: officers record repayments and sign their reports, managers
  * run the ledger, classify and write off, auditors verify. */

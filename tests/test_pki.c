@@ -4,7 +4,7 @@
  * every way a signature can be wrong is tried (changed byte, signature of other
  * content, signer of another CA, expired or not-yet-valid certificate, garbage),
  * and the stock `openssl` command line is run on what we produce, and we on
- * what it produces, because auditors will use it (DESIGN.md "Signed files").
+ * what it produces, because auditors will use it (docs/design.md "Signed files").
  * Times are pinned except in the command-line tests, which verify at "now".
  */
 #include <stdio.h>
@@ -779,7 +779,7 @@ static void openssl_command_line_accepts_our_output(void)
         CHECK(who.signing_time >= now - 5 && who.signing_time <= time(NULL) + 5);
     }
     free(cli_der);
-    /* An attached (non-detached) signature is not what DESIGN.md specifies. */
+    /* An attached (non-detached) signature is not what docs/design.md specifies. */
     CHECK_INT(run_in(dir, "openssl cms -sign -nodetach -binary -outform DER -in X.xlsx "
                           "-signer alice.pem -inkey alice.key -passin 'pass:pa55 word' "
                           "-out attached.p7s"),
