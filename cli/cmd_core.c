@@ -106,32 +106,45 @@ static int positional_id(int argc, char **argv, const char *what, int64_t *id)
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
-    const char *admin = cli_opt(argc, argv, "--admin");
-    const char *name = cli_opt(argc, argv, "--name");
-    const char *policy = cli_opt(argc, argv, "--policy");
-    const char *products = cli_opt(argc, argv, "--products");
-    if (admin == NULL)
-        admin = ctx->username ? ctx->username : "admin";
-    if (name == NULL)
-        name = "System administrator";
-    if (policy == NULL)
-        policy = LOANDESK_POLICY_DIR "/default.json";
-    if (products == NULL)
-        products = LOANDESK_POLICY_DIR "/products.json";
-    const char *password = cli_password("LOANDESK_PASSWORD", "new admin password: ");
-    if (password == NULL)
+    static const char *const values[] = {"--admin",  "--name",     "--institution",
+                                         "--policy", "--products", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int rc = cli_check("init", argc, argv, &spec, &args);
+    if (rc != 0)
+        return rc;
+    ld_init_spec init = {
+        .admin_username = cli_opt(argc, argv, "--admin"),
+        .admin_full_name = cli_opt(argc, argv, "--name"),
+        .institution = cli_opt(argc, argv, "--institution"),
+        .policy_path = cli_opt(argc, argv, "--policy"),
+        .products_path = cli_opt(argc, argv, "--products"),
+    };
+    if (init.admin_username == NULL)
+        init.admin_username = ctx->username ? ctx->username : "admin";
+    if (init.admin_full_name == NULL)
+        init.admin_full_name = "System administrator";
+    if (init.policy_path == NULL)
+        init.policy_path = LOANDESK_POLICY_DIR "/default.json";
+    if (init.products_path == NULL)
+        init.products_path = LOANDESK_POLICY_DIR "/products.json";
+    if (init.institution == NULL)
+        init.institution = "loandesk";
+    init.admin_password = cli_password("LOANDESK_PASSWORD", "new admin password: ");
+    if (init.admin_password == NULL)
         return cli_usage("init", "no admin password: set LOANDESK_PASSWORD");
-    const char *institution = cli_opt(argc, argv, "--institution");
-    if (institution == NULL)
-        institution = "loandesk";
-    if (core_user_init_admin(ctx->store, admin, name, password, &ctx->session, &err) != LD_OK ||
-        core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK ||
-        core_keystore_init(ctx->store, &ctx->session, password, institution, time(NULL), &err) !=
-            LD_OK)
+    ld_error err;
+    cJSON *result = NULL;
+    if (ld_api_init(ctx->db_path, &ctx->api_clock, &init, &ctx->api, &result, &err) != LD_OK)
         return cli_fail(&err);
-    printf("initialised %s with admin account %s and the CA of %s\n", ctx->db_path, admin,
-           institution);
+    ld_api_close(ctx->api);
+    ctx->api = NULL;
+    if (ctx->json)
+        cli_print_json(result);
+    else
+        printf("initialised %s with admin account %s and the CA of %s\n", ctx->db_path,
+               init.admin_username, init.institution);
+    cJSON_Delete(result);
     return 0;
 }
 
