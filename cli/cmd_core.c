@@ -563,10 +563,16 @@ int cmd_investigation_add(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--entity", "--id", "--user", "--limit", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int checked = cli_check("audit", argc, argv, &spec, &args);
+    if (checked != 0)
+        return checked;
     ld_error err;
     core_audit_filter filter = {0};
     filter.entity = cli_opt(argc, argv, "--entity");
-    filter.username = cli_opt(argc, argv, "--user-name");
+    filter.username = cli_opt(argc, argv, "--user");
     const char *id = cli_opt(argc, argv, "--id");
     const char *limit = cli_opt(argc, argv, "--limit");
     int rc;
