@@ -84,6 +84,13 @@ typedef struct cli_args {
  * with the command's usage and returns LD_EUSAGE, else 0. */
 int cli_check(const char *command, int argc, char **argv, const cli_spec *spec, cli_args *out);
 
+/* Prints value as JSON with --json, else as a table of columns (a list) or a
+ * record (columns NULL); frees value; returns 0. */
+int cli_show(int argc, char **argv, cJSON *value, const char *const *columns);
+
+/* The command's first positional word parsed as a record id named what. */
+int cli_positional_id(int argc, char **argv, const char *what, int64_t *id);
+
 /* Output: JSON when --json is given, else a readable form. */
 void cli_print_json(const cJSON *value);
 void cli_print_record(const cJSON *record);

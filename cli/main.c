@@ -91,7 +91,7 @@ static const command_spec commands[] = {
     {"borrower", "add", cmd_borrower_add, DB_LOGIN,
      "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
      "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
-    {"borrower", "show", cmd_borrower_show, DB_LOGIN, "borrower show ID [--json]",
+    {"borrower", "show", cmd_borrower_show, DB_API, "borrower show ID [--json]",
      "Shows a borrower's file, if you may read it."},
     {"borrower", "list", cmd_borrower_list, DB_LOGIN, "borrower list [--json]",
      "Lists the borrowers you may see; identity numbers are masked unless the customer is "

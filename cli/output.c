@@ -190,3 +190,21 @@ int cli_check(const char *command, int argc, char **argv, const cli_spec *spec, 
     *out = args;
     return 0;
 }
+
+/* Prints a result as JSON with --json, else with the readable printer. */
+int cli_show(int argc, char **argv, cJSON *value, const char *const *columns)
+{
+    if (cli_flag(argc, argv, "--json"))
+        cli_print_json(value);
+    else if (columns != NULL)
+        cli_print_table(value, columns);
+    else
+        cli_print_record(value);
+    cJSON_Delete(value);
+    return 0;
+}
+
+int cli_positional_id(int argc, char **argv, const char *what, int64_t *id)
+{
+    return cli_parse_id(what, cli_positional(argc, argv, NULL), id);
+}
