@@ -19,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "book_int.h"
+#include "private_file.h"
 
 #define SHEETS_MAX     16
 #define HASH_BUF       65536
@@ -101,8 +102,19 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
         return LD_FAIL(err, LD_EINVAL, "output: the file name is too long");
     }
     report_part_path(spec->path, b->part, sizeof b->part);
+    /* libxlsxwriter opens its output by name with fopen, which would create
+     * it 0644 less the umask; made here first, 0600, it keeps that mode when
+     * reopened, and through the rename into place (private_file.h). */
+    FILE *part = NULL;
+    ld_status st = core_private_file_create(b->part, &part, err);
+    if (st != LD_OK) {
+        free(b);
+        return st;
+    }
+    fclose(part);
     b->wb = workbook_new_opt(b->part, &opts);
     if (b->wb == NULL) {
+        unlink(b->part);
         free(b);
         return LD_FAIL(err, LD_EINTERNAL, "%s: cannot create the workbook", spec->path);
     }
