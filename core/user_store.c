@@ -122,6 +122,15 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         return LD_FAIL(err, LD_EUSAGE, "no user given: use --user NAME or set LOANDESK_USER");
     if (password == NULL)
         return LD_FAIL(err, LD_EUSAGE, "no password given: set LOANDESK_PASSWORD");
+    /* No account has a name this long (check_username), so the attempt is
+     * refused before a PBKDF2 or a lookup is spent on it; the rule is public,
+     * so refusing early tells a prober nothing. The trail keeps it bounded. */
+    if (strnlen(username, CORE_USERNAME_MAX) >= CORE_USERNAME_MAX) {
+        core_audit_record_denial(store, NULL, username, "login",
+                                 "login refused: the user name is too long", NULL);
+        return LD_FAIL(err, LD_EINVAL, "username: must have at most %d bytes",
+                       CORE_USERNAME_MAX - 1);
+    }
     static const char sql[] =
         "SELECT id, role, authority_limit, password_hash, password_changed_on, locked, active "
         "FROM app_user WHERE username = ?";
