@@ -164,14 +164,14 @@ ld_status core_investigation_read(const cJSON *input, const char *path, core_inv
     char field[160];
     if ((st = core_json_reject_unknown(input, path, known, err)) != LD_OK ||
         (st = core_json_date(input, path, "site_visit_date", true, &visit, NULL, err)) != LD_OK ||
-        (st = core_json_text_lines(input, path, "operations", true, 4000, &out->operations, NULL, err)) !=
-            LD_OK ||
+        (st = core_json_text_lines(input, path, "operations", true, 4000, &out->operations, NULL,
+                                   err)) != LD_OK ||
         (st = core_json_text_lines(input, path, "assets_liabilities", true, 4000,
-                             &out->assets_liabilities, NULL, err)) != LD_OK ||
+                                   &out->assets_liabilities, NULL, err)) != LD_OK ||
         (st = core_json_text_lines(input, path, "repayment_capacity", true, 4000,
-                             &out->repayment_capacity, NULL, err)) != LD_OK ||
-        (st = core_json_text_lines(input, path, "conclusion", true, 4000, &out->conclusion, NULL, err)) !=
-            LD_OK)
+                                   &out->repayment_capacity, NULL, err)) != LD_OK ||
+        (st = core_json_text_lines(input, path, "conclusion", true, 4000, &out->conclusion, NULL,
+                                   err)) != LD_OK)
         return st;
     out->site_visit_date = cJSON_GetObjectItemCaseSensitive(input, "site_visit_date")->valuestring;
     if (visit > ld_date_today())

@@ -77,7 +77,8 @@ static ld_status read_text(const cJSON *obj, const char *path, const char *key, 
         return LD_FAIL(err, LD_EINVAL, "%s: must have at most %zu bytes", FIELD_NAME(field),
                        max_len);
     core_text_fault fault;
-    if (len > 0 && !core_text_fault_find(item->valuestring, len, flags | CORE_TEXT_NONBLANK, &fault))
+    if (len > 0 &&
+        !core_text_fault_find(item->valuestring, len, flags | CORE_TEXT_NONBLANK, &fault))
         return core_text_fault_report(FIELD_NAME(field), &fault, err);
     *out = item->valuestring;
     if (present != NULL)
@@ -553,8 +554,7 @@ static bool scan_string(scanner *s, bool is_key)
                              "must not contain a raw control character (JSON needs it escaped)",
                              offset, code, false);
         if (core_text_is_forbidden_control(code))
-            return fail_text(s, is_key, "must not contain control characters", offset, code,
-                             false);
+            return fail_text(s, is_key, "must not contain control characters", offset, code, false);
         s->p = s->start + at;
     }
 }
@@ -708,6 +708,9 @@ static bool scan_value(scanner *s)
         return scan_literal(s, "false");
     case 'n':
         return scan_literal(s, "null");
+    case ']':
+    case '}':
+        return fail_at(s, s->p, "not valid JSON: a value is missing");
     default:
         if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
             return scan_number(s);
@@ -808,8 +811,7 @@ ld_status core_json_parse(const char *text, size_t len, const char *source, cJSO
                     index++;
                 path_add_index(path, sizeof path, &used, index);
             } else {
-                path_add_key(path, sizeof path, &used, chain[i]->string,
-                             strlen(chain[i]->string));
+                path_add_key(path, sizeof path, &used, chain[i]->string, strlen(chain[i]->string));
             }
         }
         cJSON_Delete(doc);

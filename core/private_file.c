@@ -12,8 +12,8 @@
 
 ld_status core_private_file_create(const char *path, FILE **out, ld_error *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                  CORE_PRIVATE_FILE_MODE);
+    int fd =
+        open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, CORE_PRIVATE_FILE_MODE);
     if (fd < 0)
         return LD_FAIL(err, LD_EINVAL, "%s: %s", path,
                        errno == ELOOP ? "is a symbolic link; give a plain file" : strerror(errno));

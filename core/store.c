@@ -269,8 +269,8 @@ ld_status core_store_open(const char *path, core_store **out, ld_error *err)
      * files the database file's mode. In-memory and temporary databases have
      * no file of their own. */
     bool created = false;
-    bool on_disk = path[0] != '\0' && strcmp(path, ":memory:") != 0 &&
-                   strncmp(path, "file:", 5) != 0;
+    bool on_disk =
+        path[0] != '\0' && strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0;
     ld_status st;
     if (on_disk && (st = core_private_file_precreate(path, &created, err)) != LD_OK)
         return st;

@@ -188,16 +188,24 @@ bool core_text_escape(const char *text, size_t len, char *out, size_t size)
     const size_t mark = sizeof CORE_TEXT_CUT_MARK - 1;
     size_t used = 0, at = 0;
     bool same = true;
+    /* A copy that fits whole needs no room kept for the mark. */
+    size_t total = 0;
+    while (at < len && total < size) {
+        char piece[16];
+        total += escape_one(s, len, &at, piece);
+    }
+    bool fits = at == len && total < size;
+    at = 0;
     while (at < len) {
         char piece[16];
         size_t before = at;
         size_t n = escape_one(s, len, &at, piece);
         if (n != at - before || memcmp(piece, s + before, n) != 0)
             same = false;
-        /* Room for this piece, and for the mark should anything follow. */
-        size_t reserve = at < len ? mark : 0;
+        /* Room for this piece, and for the mark when the copy is cut. */
+        size_t reserve = fits ? 0 : mark;
         if (used + n + reserve + 1 > size) {
-            /* Cut here; the mark always fits because pieces before it left room. */
+            /* Cut here; the mark fits, as every piece before it left room. */
             memcpy(out + used, CORE_TEXT_CUT_MARK, mark);
             used += mark;
             same = false;
