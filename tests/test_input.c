@@ -25,7 +25,9 @@
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_verify.h"
+#include "policy.h"
 #include "private_file.h"
+#include "rating.h"
 #include "store_sql.h"
 #include "text.h"
 #include "user.h"
@@ -262,6 +264,24 @@ static void json_control_characters_and_lax_syntax_are_refused(void)
     refused(deep, sizeof deep, "nested more than 64 levels deep");
     CHECK_INT(PARSE("{\"n\": -0.5e+10, \"m\": 0, \"t\": true, \"f\": false, \"z\": null}", &err),
               LD_OK);
+}
+
+/* Policy documents go through the same reader: the first of two cutoffs
+ * must not win unseen. */
+static void policy_documents_are_read_strictly(void)
+{
+    ld_error err;
+    core_policy_terms terms;
+    CHECK_INT(core_policy_terms_parse("{\"version\": 1}{}", &terms, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "policy: trailing text after the JSON value");
+    static const char twice[] = "{\"version\": 1, \"lpr\": {\"one_year\": \"3.45\", "
+                                "\"one_year\": \"9.99\"}}";
+    rating_problems problems = {0};
+    CHECK_INT(rating_policy_check_buffer(twice, sizeof twice - 1, &problems, &err), LD_EINVAL);
+    CHECK(problems.count == 1);
+    if (problems.count > 0)
+        CHECK_CONTAINS(problems.messages[0], "$.lpr.one_year: duplicate key");
+    rating_problems_free(&problems);
 }
 
 /* ---- 4, 5: text fields ------------------------------------------------------- */
@@ -689,6 +709,7 @@ int main(int argc, char **argv)
          json_malformed_utf8_is_refused_naming_the_field},
         {"json_control_characters_and_lax_syntax_are_refused",
          json_control_characters_and_lax_syntax_are_refused},
+        {"policy_documents_are_read_strictly", policy_documents_are_read_strictly},
         {"text_fields_refuse_blanks_controls_and_line_breaks",
          text_fields_refuse_blanks_controls_and_line_breaks},
         {"borrower_with_a_blank_name_is_refused", borrower_with_a_blank_name_is_refused},
