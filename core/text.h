@@ -29,6 +29,8 @@
 /* Flags of core_text_fault_find and core_text_check. */
 #define CORE_TEXT_MULTILINE 1u /* tab, line feed and carriage return allowed */
 #define CORE_TEXT_NONBLANK  2u /* must hold something other than white space */
+/* A written reason (an override, a rejection, a write-off): prose, not blank. */
+#define CORE_TEXT_REASON (CORE_TEXT_MULTILINE | CORE_TEXT_NONBLANK)
 
 /* Where and why a text is refused. */
 typedef struct core_text_fault {

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "json_in.h"
 #include "store_sql.h"
+#include "text.h"
 
 /* Written as the change date of an admin-set password: always older than the
  * maximum age, so its owner must replace it. */
@@ -225,6 +226,9 @@ ld_status core_user_add(core_store *store, const core_session *who, const core_u
         return st;
     if (spec->full_name == NULL || spec->full_name[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "name: is missing");
+    if ((st = core_text_check("name", spec->full_name, strlen(spec->full_name), CORE_TEXT_NONBLANK,
+                              err)) != LD_OK)
+        return st;
     if ((st = core_password_check_strength("password", spec->password, err)) != LD_OK)
         return st;
     ld_money limit = spec->authority_limit;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "application.h"
 #include "audit.h"
 #include "book_int.h"
 #include "borrower.h"
@@ -44,6 +45,9 @@ cJSON *fx_json(const char *text);
 cJSON *fx_person(const char *first17);
 cJSON *fx_app_json(int64_t borrower_id, const char *amount, const char *extra_json);
 void fx_begin(fx *f);
+int64_t fx_add_borrower(fx *f, const core_session *officer, cJSON *record);
+int64_t fx_add_app(fx *f, const core_session *officer, int64_t borrower_id, const char *amount,
+                   const char *extra_json);
 long long fx_count(fx *f, const char *sql);
 const char *fx_text(fx *f, const char *sql, char *out, size_t size);
 
@@ -360,6 +364,43 @@ static void borrower_with_a_blank_name_is_refused(void)
     CHECK_CONTAINS(err.message, "name: must not be blank");
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM borrower"), 0);
     cJSON_Delete(person);
+    fx_close(&f);
+}
+
+/* Text that comes as a plain string, not JSON (a user's full name, a
+ * written reason), follows the same rules. */
+static void full_names_and_reasons_must_not_be_blank(void)
+{
+    fx f;
+    fx_open(&f);
+    ld_error err;
+    core_user_spec spec = {"blank_name", "\xE3\x80\x80", CORE_ROLE_OFFICER, -1, FX_PASSWORD};
+    int64_t id = 0;
+    fx_begin(&f);
+    CHECK_INT(core_user_add(f.store, &f.admin, &spec, &id, &err), LD_EINVAL);
+    core_store_rollback(f.store);
+    CHECK_CONTAINS(err.message, "name: must not be blank");
+    spec.full_name = "Wang\nWu";
+    fx_begin(&f);
+    CHECK_INT(core_user_add(f.store, &f.admin, &spec, &id, &err), LD_EINVAL);
+    core_store_rollback(f.store);
+    CHECK_CONTAINS(err.message, "name: must be a single line");
+    int64_t borrower = fx_add_borrower(&f, &f.off1, fx_person("11010519900501123"));
+    int64_t app = fx_add_app(&f, &f.off1, borrower, NULL, NULL);
+    static const char *const bad[] = {"   ", "\xE3\x80\x80", "no\007bell",
+                                      "bad \xFF"
+                                      " byte"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fx_begin(&f);
+        CHECK_INT(core_application_withdraw(f.store, &f.off1, app, bad[i], &err), LD_EINVAL);
+        core_store_rollback(f.store);
+        CHECK_CONTAINS(err.message, "reason: ");
+    }
+    CHECK_INT(fx_count(&f, "SELECT count(*) FROM application WHERE state = 'draft'"), 1);
+    fx_begin(&f);
+    CHECK_INT(core_application_withdraw(f.store, &f.off1, app, "customer\nchanged plans", &err),
+              LD_OK);
+    CHECK_INT(core_store_commit(f.store, &err), LD_OK);
     fx_close(&f);
 }
 
@@ -713,6 +754,7 @@ int main(int argc, char **argv)
         {"text_fields_refuse_blanks_controls_and_line_breaks",
          text_fields_refuse_blanks_controls_and_line_breaks},
         {"borrower_with_a_blank_name_is_refused", borrower_with_a_blank_name_is_refused},
+        {"full_names_and_reasons_must_not_be_blank", full_names_and_reasons_must_not_be_blank},
         {"import_line_with_two_records_is_refused_naming_the_line",
          import_line_with_two_records_is_refused_naming_the_line},
         {"text_escape_shows_controls_and_bad_bytes_and_bounds_the_copy",
