@@ -135,6 +135,8 @@ ld_status core_text_fault_report(const char *field, const core_text_fault *f, ld
     if (f->is_byte)
         return LD_FAIL(err, LD_EINVAL, "%s: %s (byte 0x%02X at offset %zu)", field, f->problem,
                        (unsigned)f->code, f->at);
+    if (f->code == 0) /* the problem names it */
+        return LD_FAIL(err, LD_EINVAL, "%s: %s (at offset %zu)", field, f->problem, f->at);
     return LD_FAIL(err, LD_EINVAL, "%s: %s (U+%04X at offset %zu)", field, f->problem,
                    (unsigned)f->code, f->at);
 }
