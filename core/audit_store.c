@@ -19,21 +19,6 @@
 #include "store_sql.h"
 #include "text.h"
 
-void core_now_iso(char buf[32])
-{
-    /* Bulk commands stamp many rows a second: format each second once. */
-    static _Thread_local time_t last = (time_t)-1;
-    static _Thread_local char text[32];
-    time_t now = time(NULL);
-    if (now != last) {
-        struct tm utc;
-        gmtime_r(&now, &utc);
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-        last = now;
-    }
-    memcpy(buf, text, sizeof text);
-}
-
 /* Escapes and bounds every string of node's tree in place (keys too), using
  * buf (CORE_AUDIT_TEXT_MAX + 1 bytes); false when memory runs out. */
 static bool make_visible(cJSON *node, char *buf)
@@ -134,7 +119,7 @@ static ld_status insert_event(core_store *store, int64_t user_id, const char *us
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
     if (user_id > 0)
         sqlite3_bind_int64(stmt, 2, user_id);
