@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "private_file.h"
 #include "rating.h"
+#include "rating_csv.h"
 #include "store_sql.h"
 #include "text.h"
 #include "user.h"
@@ -286,6 +287,22 @@ static void policy_documents_are_read_strictly(void)
     if (problems.count > 0)
         CHECK_CONTAINS(problems.messages[0], "$.lpr.one_year: duplicate key");
     rating_problems_free(&problems);
+}
+
+/* The fit's CSV data is text too: a malformed category is refused by line. */
+static void csv_data_with_malformed_utf8_is_refused_by_line(void)
+{
+    static const char bad[] = "age,region\n30,north\n41,so\xC0\xAFuth\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(bad, sizeof bad - 1, NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "csv line 3: is not valid UTF-8: an overlong sequence");
+    static const char bell[] = "age,region\n30,no\007rth\n";
+    CHECK_INT(rating_csv_parse(bell, sizeof bell - 1, NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "csv line 2: must not contain control characters");
+    static const char good[] = "age,region\r\n30,\xE5\x8C\x97\r\n";
+    CHECK_INT(rating_csv_parse(good, sizeof good - 1, NULL, &csv, &err), LD_OK);
+    rating_csv_free(csv);
 }
 
 /* ---- 4, 5: text fields ------------------------------------------------------- */
@@ -751,6 +768,8 @@ int main(int argc, char **argv)
         {"json_control_characters_and_lax_syntax_are_refused",
          json_control_characters_and_lax_syntax_are_refused},
         {"policy_documents_are_read_strictly", policy_documents_are_read_strictly},
+        {"csv_data_with_malformed_utf8_is_refused_by_line",
+         csv_data_with_malformed_utf8_is_refused_by_line},
         {"text_fields_refuse_blanks_controls_and_line_breaks",
          text_fields_refuse_blanks_controls_and_line_breaks},
         {"borrower_with_a_blank_name_is_refused", borrower_with_a_blank_name_is_refused},
