@@ -10,7 +10,9 @@
  */
 #include "text.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *core_utf8_next(const unsigned char *s, size_t len, size_t *at, uint32_t *code)
@@ -67,6 +69,47 @@ const char *core_utf8_next(const unsigned char *s, size_t len, size_t *at, uint3
     *code = value;
     *at = i + need + 1;
     return NULL;
+}
+
+bool core_utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t at = 0;
+    uint32_t code;
+    while (at < len) {
+        if (s[at] < 0x80)
+            at++;
+        else if (core_utf8_next(s, len, &at, &code) != NULL)
+            return false;
+    }
+    return true;
+}
+
+char *core_utf8_repair(const char *text, size_t len)
+{
+    static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+    const unsigned char *s = (const unsigned char *)text;
+    /* At most three bytes for each byte of the text. */
+    if (len > (SIZE_MAX - 1) / 3)
+        return NULL;
+    char *out = malloc(len * 3 + 1);
+    if (out == NULL)
+        return NULL;
+    size_t at = 0, used = 0;
+    while (at < len) {
+        size_t start = at;
+        uint32_t code;
+        if (core_utf8_next(s, len, &at, &code) != NULL) {
+            memcpy(out + used, replacement, 3);
+            used += 3;
+            at = start + 1;
+        } else {
+            memcpy(out + used, s + start, at - start);
+            used += at - start;
+        }
+    }
+    out[used] = '\0';
+    return out;
 }
 
 bool core_text_is_forbidden_control(uint32_t code)

@@ -45,6 +45,14 @@ typedef struct core_text_fault {
  * *at on the offending byte; NULL on success. */
 const char *core_utf8_next(const unsigned char *s, size_t len, size_t *at, uint32_t *code);
 
+/* True when text (len bytes) is well-formed UTF-8. */
+bool core_utf8_valid(const char *text, size_t len);
+
+/* A malloc'd, NUL-terminated copy of text with each byte that is not part of
+ * well-formed UTF-8 replaced by U+FFFD; NULL when memory runs out. For text
+ * that must be shown whatever it holds (rows stored before input was checked). */
+char *core_utf8_repair(const char *text, size_t len);
+
 /* True for the control characters no text may hold, whatever the field:
  * C0 but tab, line feed and carriage return; DEL; C1. U+0000 included. */
 bool core_text_is_forbidden_control(uint32_t code);

@@ -724,6 +724,46 @@ static void created_files_are_private_whatever_the_umask(void)
     export_and_workbook_under_umask(022);
 }
 
+/* A row stored before input was checked may still hold malformed UTF-8: the
+ * workbook shows it as U+FFFD and its XML stays well-formed. */
+static void workbook_text_stays_well_formed_utf8(void)
+{
+    char book_path[300];
+    temp_path(book_path, sizeof book_path, "utf8.xlsx");
+    report_book_spec spec = {.path = book_path,
+                             .lang = REPORT_LANG_EN,
+                             .kind = "test",
+                             .title_zh = "test",
+                             .title_en = "test",
+                             .as_of = 20619};
+    report_book *book = NULL;
+    ld_error err;
+    CHECK_INT(report_book_open(&spec, &book, &err), LD_OK);
+    report_sheet *sheet = report_book_sheet(book, "test", "test");
+    report_cell_text(sheet, 0, 0,
+                     "Zh\xFF"
+                     "ang");
+    report_cell_wrap(sheet, 1, 0, "Li\xED\xA0\x80Si");
+    report_book_seal seal = {.anchor_root = ""};
+    int64_t rows = 0;
+    CHECK_INT(report_book_close(book, &seal, &rows, &err), LD_OK);
+    CHECK_INT(report_publish(book_path, &err), LD_OK);
+    char command[400], xml[65536];
+    snprintf(command, sizeof command, "unzip -p '%s' xl/sharedStrings.xml", book_path);
+    FILE *pipe = popen(command, "r");
+    CHECK(pipe != NULL);
+    size_t n = pipe != NULL ? fread(xml, 1, sizeof xml - 1, pipe) : 0;
+    if (pipe != NULL)
+        pclose(pipe);
+    xml[n] = '\0';
+    CHECK(n > 0);
+    CHECK(core_utf8_valid(xml, n));
+    CHECK_CONTAINS(xml, "Zh\xEF\xBF\xBD"
+                        "ang");
+    CHECK_CONTAINS(xml, "Li\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDSi");
+    unlink(book_path);
+}
+
 /* The helper every writer uses: a file already there with a wide mode is
  * narrowed, a symbolic link refused, a folder made 0700. */
 static void private_file_narrows_refuses_links_and_makes_folders_0700(void)
@@ -784,6 +824,7 @@ int main(int argc, char **argv)
          audit_detail_strings_are_escaped_and_bounded},
         {"created_files_are_private_whatever_the_umask",
          created_files_are_private_whatever_the_umask},
+        {"workbook_text_stays_well_formed_utf8", workbook_text_stays_well_formed_utf8},
         {"private_file_narrows_refuses_links_and_makes_folders_0700",
          private_file_narrows_refuses_links_and_makes_folders_0700},
     };
