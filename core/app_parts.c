@@ -15,8 +15,8 @@ static const char *const guarantee_types[] = {"joint", "general", NULL};
 static const char *const arrangements[] = {"mortgage", "pledge", NULL};
 
 ld_status core_guarantor_read(const cJSON *input, const char *path, ld_date today,
-                              const char *borrower_id_number,
-                              core_guarantor_row *out, ld_error *err)
+                              const char *borrower_id_number, core_guarantor_row *out,
+                              ld_error *err)
 {
     static const char *const known[] = {"kind",
                                         "name",
@@ -83,8 +83,7 @@ static bool arrangement_allowed(const char *type, int arrangement)
 }
 
 ld_status core_collateral_read(const cJSON *input, const char *path, ld_date today,
-                               core_collateral_row *out,
-                               ld_error *err)
+                               core_collateral_row *out, ld_error *err)
 {
     static const char *const known[] = {"type",
                                         "arrangement",
@@ -156,8 +155,7 @@ ld_status core_collateral_read(const cJSON *input, const char *path, ld_date tod
 }
 
 ld_status core_investigation_read(const cJSON *input, const char *path, ld_date today,
-                                  core_investigation_row *out,
-                                  ld_error *err)
+                                  core_investigation_row *out, ld_error *err)
 {
     static const char *const known[] = {"site_visit_date",    "operations",  "assets_liabilities",
                                         "repayment_capacity", "conclusion",  "id",
@@ -205,8 +203,8 @@ ld_status core_application_read(const cJSON *input, const char *path, ld_date to
             LD_OK)
         return st;
     out->term_months = (int)term;
-    return core_application_check_product(out->product, today, kind, birth, out->amount, out->term_months,
-                                          out->method, path, err);
+    return core_application_check_product(out->product, today, kind, birth, out->amount,
+                                          out->term_months, out->method, path, err);
 }
 
 ld_status core_application_check_product(const core_product *product, ld_date today,

@@ -177,8 +177,7 @@ static void name_line(ld_error *err, int64_t lineno)
 
 /* Validates a parsed line into rows, naming fields as one record would. */
 static ld_status read_line(const core_product_catalog *catalog, ld_date today, const cJSON *line,
-                           batch *b,
-                           line_rows *l, ld_error *err)
+                           batch *b, line_rows *l, ld_error *err)
 {
     ld_status st;
     if ((st = core_json_reject_unknown(line, "", line_fields, err)) != LD_OK)
@@ -237,8 +236,8 @@ static ld_status read_line(const core_product_catalog *catalog, ld_date today, c
                      sizeof *b->collateral))
             return LD_FAIL(err, LD_EINTERNAL, "out of memory importing");
         snprintf(path, sizeof path, "collateral[%d]", index++);
-        if ((st = core_collateral_read(part, path, today, &b->collateral[b->collateral_count], err)) !=
-            LD_OK)
+        if ((st = core_collateral_read(part, path, today, &b->collateral[b->collateral_count],
+                                       err)) != LD_OK)
             return st;
         b->collateral_count++;
         l->collateral++;

@@ -238,10 +238,9 @@ ld_status core_user_add(core_store *store, const core_session *who, const core_u
     } else if (spec->role != CORE_ROLE_REVIEWER && spec->role != CORE_ROLE_MANAGER && limit > 0) {
         return LD_FAIL(err, LD_EINVAL, "limit: only reviewers and managers approve loans");
     }
-    char today[LD_DATE_TEXT_MAX];
-    ld_date_format(core_store_clock_date(store), today);
+    /* The admin chose this password, so its owner must replace it at first use. */
     int64_t id = 0;
-    if ((st = insert_user(store, spec, limit, today, &id, err)) != LD_OK)
+    if ((st = insert_user(store, spec, limit, EXPIRED_ON, &id, err)) != LD_OK)
         return st;
     cJSON *after = cJSON_CreateObject();
     cJSON_AddStringToObject(after, "username", spec->username);
@@ -433,4 +432,24 @@ ld_status core_user_revoke(core_store *store, const core_session *who, const cha
     st = core_audit_record(store, who, "user.revoke", "user", id, detail, err);
     cJSON_Delete(detail);
     return st;
+}
+
+ld_status core_user_password_expired(core_store *store, int64_t user_id, bool *out, ld_error *err)
+{
+    static const char sql[] = "SELECT password_changed_on FROM app_user WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, user_id);
+    char changed_on[LD_DATE_TEXT_MAX] = "";
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        snprintf(changed_on, sizeof changed_on, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return LD_FAIL(err, LD_ENOTFOUND, "user %lld does not exist", (long long)user_id);
+    ld_date changed;
+    *out = ld_date_parse("password_changed_on", changed_on, &changed, NULL) != LD_OK ||
+           core_store_clock_date(store) - changed > CORE_PASSWORD_MAX_AGE_DAYS;
+    return LD_OK;
 }
