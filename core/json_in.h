@@ -72,7 +72,7 @@ ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error
 /* Parses one JSON document of len bytes (NUL bytes included) under the rules
  * above into a tree the caller owns (cJSON_Delete). source names the document
  * in messages ("in.json: ...") and may be NULL (an import line, whose caller
- * names the line). LD_EINVAL naming the line and column of a syntax error or
+ * names the line). LD_EINVAL naming the line and column (in bytes) of a syntax error or
  * of trailing text, or the path of the field at fault ("borrower.name: must
  * not contain U+0000", "guarantors[1].name: duplicate key ..."); LD_EINTERNAL
  * when memory runs out. */
