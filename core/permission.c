@@ -87,3 +87,22 @@ ld_status core_perm_require(const core_session *who, core_action action,
     }
     return LD_OK;
 }
+
+core_perm_reach core_perm_reach_of(core_action action, core_role role)
+{
+    if (!allowed[action][role])
+        return CORE_REACH_NONE;
+    if (!customer_bound(action))
+        return CORE_REACH_ALL;
+    switch (role) {
+    case CORE_ROLE_OFFICER:
+        return CORE_REACH_OWN;
+    case CORE_ROLE_REVIEWER:
+        return CORE_REACH_UNDER_REVIEW;
+    case CORE_ROLE_MANAGER:
+    case CORE_ROLE_AUDITOR:
+    case CORE_ROLE_ADMIN:
+        return CORE_REACH_ALL;
+    }
+    return CORE_REACH_NONE;
+}
