@@ -35,10 +35,8 @@ static ld_status inspection_add(api_call *call, void *args, cJSON **out, ld_erro
 ld_status ld_inspection_add(ld_session *session, int64_t loan_id, const cJSON *input, cJSON **out,
                             ld_error *err)
 {
-    char subject[48];
-    snprintf(subject, sizeof subject, "loan %lld", (long long)loan_id);
     inspection_args a = {.loan_id = loan_id, .input = input};
-    return api_run(session, "inspection.add", subject, 0, inspection_add, &a, out, err);
+    return api_run_on(session, "inspection.add", "loan", loan_id, inspection_add, &a, out, err);
 }
 
 static ld_status inspection_show(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -50,10 +48,8 @@ static ld_status inspection_show(api_call *call, void *args, cJSON **out, ld_err
 ld_status ld_inspection_show(ld_session *session, int64_t loan_id, int64_t inspection_id,
                              cJSON **out, ld_error *err)
 {
-    char subject[48];
-    snprintf(subject, sizeof subject, "loan %lld", (long long)loan_id);
     inspection_args a = {.loan_id = loan_id, .inspection_id = inspection_id};
-    return api_run(session, "inspection.show", subject, 0, inspection_show, &a, out, err);
+    return api_run_on(session, "inspection.show", "loan", loan_id, inspection_show, &a, out, err);
 }
 
 static ld_status inspection_due(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -117,10 +117,9 @@ static ld_status prove_inclusion(api_call *call, void *args, cJSON **out, ld_err
 ld_status ld_ledger_prove_inclusion(ld_session *session, uint64_t index, uint64_t size, cJSON **out,
                                     ld_error *err)
 {
-    char subject[48];
-    snprintf(subject, sizeof subject, "entry %llu", (unsigned long long)index);
     ledger_args a = {.a = index, .b = size};
-    return api_run(session, "ledger.prove", subject, 0, prove_inclusion, &a, out, err);
+    return api_run_on(session, "ledger.prove", "entry", (int64_t)index, prove_inclusion, &a, out,
+                      err);
 }
 
 static ld_status prove_consistency(api_call *call, void *args, cJSON **out, ld_error *err)

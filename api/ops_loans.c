@@ -28,17 +28,24 @@ typedef struct loan_args {
     ledger_cob_options cob;
 } loan_args;
 
-static void loan_subject(char *buf, size_t size, const char *what, int64_t id)
-{
-    snprintf(buf, size, "%s %lld", what, (long long)id);
-}
-
 /* A required date: LD_EUSAGE when missing, LD_EINVAL naming it when bad. */
 static ld_status need_date(const char *text, ld_date *out, ld_error *err)
 {
     if (text == NULL)
         return LD_FAIL(err, LD_EUSAGE, "date: is required");
     return ld_date_parse("date", text, out, err);
+}
+
+/* Runs body on loan (or application) a->id once date, when one is taken, is
+ * parsed into *date_out. */
+static ld_status run_dated(ld_session *session, const char *action, const char *noun, loan_args *a,
+                           const char *date, ld_date *date_out, api_body body, cJSON **out,
+                           ld_error *err)
+{
+    ld_status st = date_out != NULL ? need_date(date, date_out, err) : LD_OK;
+    if (st != LD_OK)
+        return st;
+    return api_run_on(session, action, noun, a->id, body, a, out, err);
 }
 
 static cJSON *loan_result(int64_t loan_id, const char *key, const char *value)
@@ -63,12 +70,8 @@ ld_status ld_loan_disburse(ld_session *session, int64_t app_id, const char *date
                            const char *contract_no, cJSON **out, ld_error *err)
 {
     loan_args a = {.id = app_id, .text = contract_no};
-    ld_status st = need_date(date, &a.date, err);
-    if (st != LD_OK)
-        return st;
-    char subject[48];
-    loan_subject(subject, sizeof subject, "application", app_id);
-    return api_run(session, "loan.disburse", subject, 0, loan_disburse, &a, out, err);
+    return run_dated(session, "loan.disburse", "application", &a, date, &a.date, loan_disburse, out,
+                     err);
 }
 
 static ld_status loan_repay(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -95,16 +98,13 @@ ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment
     loan_args a = {.id = loan_id};
     a.repay.backdated = repayment->backdated;
     a.repay.reason = repayment->reason;
-    ld_status st = need_date(repayment->date, &a.repay.date, err);
-    if (st != LD_OK)
-        return st;
     if (repayment->amount == NULL)
         return LD_FAIL(err, LD_EUSAGE, "amount: is required");
-    if ((st = ld_money_parse("amount", repayment->amount, &a.repay.amount, err)) != LD_OK)
+    ld_status st = ld_money_parse("amount", repayment->amount, &a.repay.amount, err);
+    if (st != LD_OK)
         return st;
-    char subject[48];
-    loan_subject(subject, sizeof subject, "loan", loan_id);
-    return api_run(session, "loan.repay", subject, 0, loan_repay, &a, out, err);
+    return run_dated(session, "loan.repay", "loan", &a, repayment->date, &a.repay.date, loan_repay,
+                     out, err);
 }
 
 static ld_status loan_settle(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -124,12 +124,7 @@ ld_status ld_loan_settle(ld_session *session, int64_t loan_id, const char *date,
                          ld_error *err)
 {
     loan_args a = {.id = loan_id};
-    ld_status st = need_date(date, &a.date, err);
-    if (st != LD_OK)
-        return st;
-    char subject[48];
-    loan_subject(subject, sizeof subject, "loan", loan_id);
-    return api_run(session, "loan.settle", subject, 0, loan_settle, &a, out, err);
+    return run_dated(session, "loan.settle", "loan", &a, date, &a.date, loan_settle, out, err);
 }
 
 static ld_status loan_show(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -141,9 +136,7 @@ static ld_status loan_show(api_call *call, void *args, cJSON **out, ld_error *er
 ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_error *err)
 {
     loan_args a = {.id = loan_id};
-    char subject[48];
-    loan_subject(subject, sizeof subject, "loan", loan_id);
-    return api_run(session, "loan.show", subject, 0, loan_show, &a, out, err);
+    return api_run_on(session, "loan.show", "loan", loan_id, loan_show, &a, out, err);
 }
 
 static ld_status loan_classify(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -163,9 +156,7 @@ ld_status ld_loan_classify(ld_session *session, int64_t loan_id, const char *cat
                            const char *reason, cJSON **out, ld_error *err)
 {
     loan_args a = {.id = loan_id, .text = category, .reason = reason};
-    char subject[48];
-    loan_subject(subject, sizeof subject, "loan", loan_id);
-    return api_run(session, "loan.classify", subject, 0, loan_classify, &a, out, err);
+    return api_run_on(session, "loan.classify", "loan", loan_id, loan_classify, &a, out, err);
 }
 
 static ld_status loan_write_off(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -182,9 +173,7 @@ ld_status ld_loan_write_off(ld_session *session, int64_t loan_id, const char *re
                             ld_error *err)
 {
     loan_args a = {.id = loan_id, .reason = reason};
-    char subject[48];
-    loan_subject(subject, sizeof subject, "loan", loan_id);
-    return api_run(session, "loan.write_off", subject, 0, loan_write_off, &a, out, err);
+    return api_run_on(session, "loan.write_off", "loan", loan_id, loan_write_off, &a, out, err);
 }
 
 static ld_status cob_run(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -30,11 +30,6 @@ typedef struct app_args {
     const char *reason;
 } app_args;
 
-static void app_subject(char *buf, size_t size, int64_t app_id)
-{
-    snprintf(buf, size, "application %lld", (long long)app_id);
-}
-
 /* Facts, policy, score, summary, save: one body so that nothing between the
  * facts and the stored rating passes through a caller. */
 static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -81,10 +76,8 @@ out:
 
 ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
 {
-    char subject[48];
-    app_subject(subject, sizeof subject, app_id);
     app_args a = {.app_id = app_id};
-    return api_run(session, "app.rate", subject, 0, application_rate, &a, out, err);
+    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
 }
 
 static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -95,10 +88,8 @@ static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *
 
 ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
 {
-    char subject[48];
-    app_subject(subject, sizeof subject, app_id);
     app_args a = {.app_id = app_id};
-    return api_run(session, "rating.show", subject, 0, rating_show, &a, out, err);
+    return api_run_on(session, "rating.show", "application", app_id, rating_show, &a, out, err);
 }
 
 static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -118,10 +109,9 @@ static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_err
 ld_status ld_rating_override(ld_session *session, int64_t app_id, const char *grade,
                              const char *reason, cJSON **out, ld_error *err)
 {
-    char subject[48];
-    app_subject(subject, sizeof subject, app_id);
     app_args a = {.app_id = app_id, .grade = grade, .reason = reason};
-    return api_run(session, "rating.override", subject, 0, rating_override, &a, out, err);
+    return api_run_on(session, "rating.override", "application", app_id, rating_override, &a, out,
+                      err);
 }
 
 /* ---- Tools without a database ------------------------------------------------- */
