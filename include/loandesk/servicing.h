@@ -159,8 +159,9 @@ ld_status ld_inspection_due(ld_session *session, const char *date, cJSON **out, 
 
 /* ---- Tools without a database ------------------------------------------------------ */
 
-/* A repayment schedule from terms {"principal", "rate", "term_months",
- * "method", "start", "period" (optional: monthly)}: {"method",
+/* A repayment schedule from terms {"principal", "rate", "term" (months, a
+ * number or a string of digits), "method", "start", "period" (optional:
+ * monthly)}; a missing key is LD_EUSAGE naming it: {"method",
  * "installments": [{"n", "due", "principal", "interest", "payment",
  * "balance"}], "total_interest", "total_payment"}. `schedule --json` prints
  * the installments. */
