@@ -1,8 +1,8 @@
 /*
  * cmd_reports.c - the commands of post-loan inspections, signed workbooks and
  * their verification: `inspection add|show|due`, `report
- * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call
- * reports/ or the ledger's inspection functions, print.
+ * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call the
+ * operations API (inspections, loandesk/servicing.h) or reports/, print.
  *
  * `verify` is run without the dispatcher's login so that an auditor can check
  * a file with nothing but the CA certificate and a ledger export; when a user
