@@ -185,8 +185,7 @@ static const command_spec commands[] = {
     {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
      "category and next inspection."},
-    {"loan", "classify", cmd_loan_classify, DB_API,
-     "loan classify LOAN --category C --reason TEXT",
+    {"loan", "classify", cmd_loan_classify, DB_API, "loan classify LOAN --category C --reason TEXT",
      "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
     {"loan", "write-off", cmd_loan_write_off, DB_API, "loan write-off LOAN --reason TEXT",
      "Writes off a loss (损失) loan (manager)."},
