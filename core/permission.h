@@ -32,7 +32,7 @@ typedef enum core_action {
     CORE_ACT_LOAN_CLASSIFY,
     CORE_ACT_LOAN_WRITE_OFF,
     CORE_ACT_AUDIT_READ,
-    CORE_ACT_LEDGER_VERIFY, /* verify, export, prove */
+    CORE_ACT_LEDGER_VERIFY, /* read the whole ledger: verify, export, prove, trial balance */
     CORE_ACT_REPORT_SIGN,
 } core_action;
 
