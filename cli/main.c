@@ -54,6 +54,9 @@ static const command_spec commands[] = {
     {"logout", NULL, cmd_logout, DB_API, "logout", "Ends the session of LOANDESK_SESSION."},
     {"whoami", NULL, cmd_whoami, DB_API, "whoami [--json]",
      "Shows who the session is: username, role, authority, whether the password must change."},
+    {"roles", NULL, cmd_roles, DB_NONE, "roles [--json]",
+     "Prints the permission table (what each role may do, and for which customers) from the "
+     "rule itself; docs/permissions.md is this output."},
     {"user", "add", cmd_user_add, DB_LOGIN,
      "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
