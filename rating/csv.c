@@ -223,6 +223,21 @@ static bool is_blank_line(const cursor *c)
            (*c->p == '\n' || (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n'));
 }
 
+/* The line of the first NUL byte in bytes[0..length), or 0 when there is none.
+ * Names and levels are compared as C strings, where a NUL would cut a value
+ * short ("x\0y" and "x\0z" would be two levels reading "x"), so a file holding
+ * one is not taken as text. */
+static size_t nul_line(const char *bytes, size_t length)
+{
+    const char *nul = memchr(bytes, '\0', length);
+    if (nul == NULL)
+        return 0;
+    size_t line = 1;
+    for (const char *p = bytes; p < nul; p++)
+        line += *p == '\n';
+    return line;
+}
+
 ld_status rating_csv_parse(const char *bytes, size_t length, const char *const *text_columns,
                            rating_csv **out, ld_error *err)
 {
@@ -236,6 +251,12 @@ ld_status rating_csv_parse(const char *bytes, size_t length, const char *const *
 
     if (length == 0) {
         st = LD_FAIL(err, LD_EINVAL, "csv: the file is empty");
+        goto out;
+    }
+    size_t bad_line = nul_line(bytes, length);
+    if (bad_line != 0) {
+        st =
+            LD_FAIL(err, LD_EINVAL, "csv line %zu: holds a NUL byte; a CSV file is text", bad_line);
         goto out;
     }
 
