@@ -29,6 +29,7 @@ typedef struct cli_ctx {
     core_store *store;    /* open for commands that use the database */
     core_session session; /* the logged-in user, for commands that need one */
     const char *password; /* the password the user logged in with (unlocks their key) */
+    core_clock clock;     /* business date ($LOANDESK_TODAY) and wall clock, read once */
 } cli_ctx;
 
 typedef int (*cli_handler)(cli_ctx *ctx, int argc, char **argv);

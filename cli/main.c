@@ -361,6 +361,7 @@ static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
     if (st != LD_OK)
         return cli_fail(&err);
     ledger_events_attach(ctx->store);
+    core_store_set_clock(ctx->store, &ctx->clock);
     int rc;
     if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED || cmd->db == DB_LARGE) {
         const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
@@ -412,6 +413,12 @@ int main(int argc, char **argv)
     memset(&ctx, 0, sizeof ctx);
     ctx.db_path = getenv("LOANDESK_DB") ? getenv("LOANDESK_DB") : "./loandesk.db";
     ctx.username = getenv("LOANDESK_USER");
+    const char *today = getenv("LOANDESK_TODAY");
+    if (today != NULL && today[0] != '\0') {
+        ld_error err;
+        if (ld_date_parse("LOANDESK_TODAY", today, &ctx.clock.business_date, &err) != LD_OK)
+            return cli_fail(&err);
+    }
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)

@@ -486,7 +486,7 @@ static void test_revoked_signer_does_not_verify(void)
     report_signer *signer = NULL;
     CHECK_INT(core_store_begin(store, &err), LD_OK);
     CHECK_INT(report_signer_open(store, &liu, "Liu2026pass", &signer, &err), LD_OK);
-    CHECK_INT(core_keystore_revoke_user(store, liu.user_id, ledger_event_now() - 5, &err), LD_OK);
+    CHECK_INT(core_keystore_revoke_user(store, liu.user_id, ledger_event_now(store) - 5, &err), LD_OK);
     char path[400];
     path_in(path, sizeof path, "revoked.xlsx");
     report_options o = {.path = path, .signer = signer};
