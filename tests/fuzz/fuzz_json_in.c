@@ -128,16 +128,17 @@ static void read_records(const cJSON *doc)
     ld_error err;
     ld_status st;
     core_product_catalog catalog = {products, (int)(sizeof products / sizeof products[0])};
+    ld_date today = ld_date_from_ymd(2026, 11, 29); /* the business date of every run */
 
     core_borrower_row borrower;
     memset(&borrower, 0, sizeof borrower);
-    st = core_borrower_read(doc, "", &borrower, &err);
+    st = core_borrower_read(doc, "", today, &borrower, &err);
     expect_refusal(st, &err);
     core_borrower_kind kind = st == LD_OK ? borrower.kind : CORE_BORROWER_INDIVIDUAL;
     ld_date birth = st == LD_OK ? borrower.birth : ld_date_from_ymd(1985, 3, 7);
 
     core_application_row application;
-    st = core_application_read(doc, "", &catalog, kind, birth, &application, &err);
+    st = core_application_read(doc, "", today, &catalog, kind, birth, &application, &err);
     expect_refusal(st, &err);
     if (st == LD_OK)
         FUZZ_CHECK(application.amount >= application.product->min_amount &&
@@ -147,24 +148,26 @@ static void read_records(const cJSON *doc)
     core_guarantor_row guarantor;
     cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(doc, "guarantors"))
     {
-        st = core_guarantor_read(part, "guarantors[0]", "110101198503070015", &guarantor, &err);
+        st = core_guarantor_read(part, "guarantors[0]", today, "110101198503070015", &guarantor,
+                                 &err);
         expect_refusal(st, &err);
     }
-    st = core_guarantor_read(doc, "", "110101198503070015", &guarantor, &err);
+    st = core_guarantor_read(doc, "", today, "110101198503070015", &guarantor, &err);
     expect_refusal(st, &err);
 
     core_collateral_row collateral;
     cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(doc, "collateral"))
     {
-        st = core_collateral_read(part, "collateral[0]", &collateral, &err);
+        st = core_collateral_read(part, "collateral[0]", today, &collateral, &err);
         expect_refusal(st, &err);
     }
-    st = core_collateral_read(doc, "", &collateral, &err);
+    st = core_collateral_read(doc, "", today, &collateral, &err);
     expect_refusal(st, &err);
 
     core_investigation_row investigation;
     part = cJSON_GetObjectItemCaseSensitive(doc, "investigation");
-    st = core_investigation_read(part != NULL ? part : doc, "investigation", &investigation, &err);
+    st = core_investigation_read(part != NULL ? part : doc, "investigation", today, &investigation,
+                                 &err);
     expect_refusal(st, &err);
 
     st = core_json_reject_unknown(doc, "", known, &err);
