@@ -172,14 +172,12 @@ ld_status core_application_read(const cJSON *input, const char *path, ld_date to
                                 const core_product_catalog *catalog, core_borrower_kind kind,
                                 ld_date birth, core_application_row *out, ld_error *err);
 ld_status core_guarantor_read(const cJSON *input, const char *path, ld_date today,
-                              const char *borrower_id_number,
-                              core_guarantor_row *out, ld_error *err);
+                              const char *borrower_id_number, core_guarantor_row *out,
+                              ld_error *err);
 ld_status core_collateral_read(const cJSON *input, const char *path, ld_date today,
-                               core_collateral_row *out,
-                               ld_error *err);
+                               core_collateral_row *out, ld_error *err);
 ld_status core_investigation_read(const cJSON *input, const char *path, ld_date today,
-                                  core_investigation_row *out,
-                                  ld_error *err);
+                                  core_investigation_row *out, ld_error *err);
 
 /* Store rows as new records created by user_id at now (the caller has checked
  * permissions and state): a draft application of borrower_id, and parts of

@@ -18,6 +18,7 @@
 #include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
+#include "text.h"
 
 static const char *const app_fields[] = {"borrower_id",   "product", "amount",     "term_months",
                                          "method",        "purpose", "guarantors", "collateral",
@@ -131,7 +132,8 @@ static ld_status validate_terms(core_store *store, const cJSON *input, const cha
     ld_status st = core_product_catalog_get(store, &catalog, err);
     if (st != LD_OK)
         return st;
-    return core_application_read(input, path, core_store_today(store), &catalog, borrower->kind, borrower->birth, out, err);
+    return core_application_read(input, path, core_store_today(store), &catalog, borrower->kind,
+                                 borrower->birth, out, err);
 }
 
 ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t borrower_id,
@@ -262,7 +264,8 @@ static ld_status add_one_part(core_store *store, const core_session *who, int64_
     ld_status st;
     if (strcmp(key, "guarantors") == 0) {
         core_guarantor_row row;
-        if ((st = core_guarantor_read(part, path, core_store_today(store), borrower->id_number, &row, err)) != LD_OK ||
+        if ((st = core_guarantor_read(part, path, core_store_today(store), borrower->id_number,
+                                      &row, err)) != LD_OK ||
             (st = core_guarantor_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
                 LD_OK)
             return st;
@@ -855,8 +858,9 @@ ld_status core_application_submit(core_store *store, const core_session *who, in
     borrower_facts borrower;
     if ((st = core_product_get(store, "product", app.product_code, &product, err)) != LD_OK ||
         (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
-        (st = core_application_check_product(product, core_store_today(store), borrower.kind, borrower.birth, app.amount,
-                                             app.term_months, app.method, "", err)) != LD_OK)
+        (st = core_application_check_product(product, core_store_today(store), borrower.kind,
+                                             borrower.birth, app.amount, app.term_months,
+                                             app.method, "", err)) != LD_OK)
         return st;
     return core_application_transition(store, who, id, CORE_EV_SUBMIT, NULL, err);
 }
@@ -967,6 +971,8 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         if (reason == NULL || reason[0] == '\0')
             return LD_FAIL(err, LD_EINVAL, "reason: %s; the approval needs a written reason",
                            beyond);
+        if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+            return LD_EINVAL;
     }
     if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
@@ -1015,6 +1021,8 @@ ld_status core_application_reject(core_store *store, const core_session *who, in
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a rejection needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     return transition_with_reason(store, who, id, CORE_EV_REJECT, reason, err);
 }
 
@@ -1030,6 +1038,8 @@ ld_status core_application_withdraw(core_store *store, const core_session *who, 
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a withdrawal needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     return transition_with_reason(store, who, id, CORE_EV_WITHDRAW, reason, err);
 }
 

@@ -176,8 +176,7 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
         if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
                 LD_OK ||
             (st = core_resident_id_check(core_json_field(field, sizeof field, path, "id_number"),
-                                         out->id_number, today, &out->birth, err)) !=
-                LD_OK ||
+                                         out->id_number, today, &out->birth, err)) != LD_OK ||
             (st = core_json_text(input, path, "employer", false, 200, &out->employer, NULL, err)) !=
                 LD_OK ||
             (st = core_json_int(input, path, "years_employed", false, 0, 60, &out->years_employed,
@@ -209,8 +208,7 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
     return read_financials(input, path, today, out, err);
 }
 
-ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today,
-                                 ld_error *err)
+ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today, ld_error *err)
 {
     core_borrower_row row;
     return core_borrower_read(input, path, today, &row, err);

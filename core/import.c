@@ -11,6 +11,9 @@
  * same one-row INSERTs the commands use (single-row statements need no
  * statement journal, which multi-row ones would).
  *
+ * Each line is one JSON document read by core_json_parse, so a line holding
+ * two records, a repeated key or malformed text is refused, naming the line.
+ *
  * Lines are validated and stored strictly in file order, so the error
  * reported is always the first one in the file: a line is first validated
  * whole, then stored; a store error (a duplicate identity number, a guarantor
@@ -174,8 +177,7 @@ static void name_line(ld_error *err, int64_t lineno)
 
 /* Validates a parsed line into rows, naming fields as one record would. */
 static ld_status read_line(const core_product_catalog *catalog, ld_date today, const cJSON *line,
-                           batch *b,
-                           line_rows *l, ld_error *err)
+                           batch *b, line_rows *l, ld_error *err)
 {
     ld_status st;
     if ((st = core_json_reject_unknown(line, "", line_fields, err)) != LD_OK)
@@ -234,8 +236,8 @@ static ld_status read_line(const core_product_catalog *catalog, ld_date today, c
                      sizeof *b->collateral))
             return LD_FAIL(err, LD_EINTERNAL, "out of memory importing");
         snprintf(path, sizeof path, "collateral[%d]", index++);
-        if ((st = core_collateral_read(part, path, today, &b->collateral[b->collateral_count], err)) !=
-            LD_OK)
+        if ((st = core_collateral_read(part, path, today, &b->collateral[b->collateral_count],
+                                       err)) != LD_OK)
             return st;
         b->collateral_count++;
         l->collateral++;
@@ -353,9 +355,11 @@ static void reader_run(pipeline *p)
         l->guarantors = l->collateral = 0;
         l->has_investigation = false;
         size_t guarantors = b->guarantor_count, collateral = b->collateral_count;
-        cJSON *record = cJSON_ParseWithLength(text, n);
-        ld_status st = record == NULL ? LD_FAIL(&b->err, LD_EINVAL, "not valid JSON")
-                                      : read_line(&p->catalog, p->today, record, b, l, &b->err);
+        /* The strict reader: a second record on the line is trailing text. */
+        cJSON *record = NULL;
+        ld_status st = core_json_parse(text, n, NULL, &record, &b->err);
+        if (st == LD_OK)
+            st = read_line(&p->catalog, p->today, record, b, l, &b->err);
         if (st == LD_OK && !keep_line_text(b, l))
             st = LD_FAIL(&b->err, LD_EINTERNAL, "out of memory importing");
         cJSON_Delete(record);

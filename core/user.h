@@ -28,7 +28,9 @@ ld_status core_user_init_admin(core_store *store, const char *username, const ch
 
 /* Authenticates in a transaction of its own (the failure count must persist when
  * the login fails). LD_EPERM for a wrong password, a locked or inactive account,
- * and an expired password unless allow_expired (for `user passwd` only). */
+ * and an expired password unless allow_expired (for `user passwd` only);
+ * LD_EINVAL, before any password work, for a user name of CORE_USERNAME_MAX
+ * bytes or more, which no account can have. Every refusal is audited. */
 ld_status core_user_login(core_store *store, const char *username, const char *password,
                           bool allow_expired, core_session *out, ld_error *err);
 
@@ -60,6 +62,10 @@ ld_status core_user_unlock(core_store *store, const core_session *who, const cha
  * signing certificate is revoked from `at` on. */
 ld_status core_user_revoke(core_store *store, const core_session *who, const char *username,
                            time_t at, ld_error *err);
+
+/* Whether the user's password must be changed before anything else: older than
+ * CORE_PASSWORD_MAX_AGE_DAYS by the wall clock, or set by an admin. */
+ld_status core_user_password_expired(core_store *store, int64_t user_id, bool *out, ld_error *err);
 
 /* The id of a user by name; LD_ENOTFOUND. */
 ld_status core_user_id(core_store *store, const char *username, int64_t *id_out, ld_error *err);

@@ -21,8 +21,7 @@ time_t ledger_event_now(const core_store *store)
 
 /* The canonical bytes of {"type", "time", ...fields}; *out is malloc'd. */
 static ld_status event_bytes(const char *type, time_t time, const cJSON *fields, char **out,
-                             size_t *len,
-                             ld_error *err)
+                             size_t *len, ld_error *err)
 {
     if (type == NULL || type[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "type: an event needs a type");

@@ -17,6 +17,7 @@
 
 #include "json_in.h"
 #include "rating.h"
+#include "text.h"
 
 #define CSV_MAX_COLUMNS 1024
 #define CSV_MAX_FILE    ((size_t)4 << 30)
@@ -223,25 +224,28 @@ static bool is_blank_line(const cursor *c)
            (*c->p == '\n' || (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n'));
 }
 
-/* The line of the first NUL byte in bytes[0..length), or 0 when there is none.
- * Names and levels are compared as C strings, where a NUL would cut a value
- * short ("x\0y" and "x\0z" would be two levels reading "x"), so a file holding
- * one is not taken as text. */
-static size_t nul_line(const char *bytes, size_t length)
+/* The file's text under text.h's rules (lines may break, nothing else may be
+ * a control character, all of it UTF-8), so a malformed category cannot reach
+ * a fitted policy or a workbook; LD_EINVAL naming the line. */
+static ld_status check_text(const char *bytes, size_t length, ld_error *err)
 {
-    const char *nul = memchr(bytes, '\0', length);
-    if (nul == NULL)
-        return 0;
+    core_text_fault fault;
+    if (core_text_fault_find(bytes, length, CORE_TEXT_MULTILINE, &fault))
+        return LD_OK;
     size_t line = 1;
-    for (const char *p = bytes; p < nul; p++)
-        line += *p == '\n';
-    return line;
+    for (size_t i = 0; i < fault.at; i++)
+        line += bytes[i] == '\n';
+    char field[48];
+    snprintf(field, sizeof field, "csv line %zu", line);
+    return core_text_fault_report(field, &fault, err);
 }
 
 ld_status rating_csv_parse(const char *bytes, size_t length, const char *const *text_columns,
                            rating_csv **out, ld_error *err)
 {
-    ld_status st = LD_OK;
+    ld_status st = check_text(bytes, length, err);
+    if (st != LD_OK)
+        return st;
     rating_csv *csv = calloc(1, sizeof *csv);
     cursor c = {bytes, bytes + length, 1, NULL, 0};
     bool *numeric = NULL;
@@ -251,12 +255,6 @@ ld_status rating_csv_parse(const char *bytes, size_t length, const char *const *
 
     if (length == 0) {
         st = LD_FAIL(err, LD_EINVAL, "csv: the file is empty");
-        goto out;
-    }
-    size_t bad_line = nul_line(bytes, length);
-    if (bad_line != 0) {
-        st =
-            LD_FAIL(err, LD_EINVAL, "csv line %zu: holds a NUL byte; a CSV file is text", bad_line);
         goto out;
     }
 

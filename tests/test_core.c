@@ -404,6 +404,35 @@ static void user_five_failed_logins_lock_until_an_admin_unlocks(void)
     fx_close(&f);
 }
 
+/* A password the admin chose is known to two people: its owner must replace it
+ * before doing anything, and the session API hands out a session that may only
+ * change it. */
+static void user_added_by_an_admin_must_change_the_first_password(void)
+{
+    fx f;
+    fx_open(&f);
+    ld_error err;
+    fx_begin(&f);
+    core_user_spec spec = {"newbie", "New Person", CORE_ROLE_OFFICER, -1, "First-pass-2026"};
+    int64_t id = 0;
+    CHECK_INT(core_user_add(f.store, &f.admin, &spec, &id, &err), LD_OK);
+    CHECK_INT(core_store_commit(f.store, &err), LD_OK);
+    core_session s;
+    EXPECT_ERR(core_user_login(f.store, "newbie", "First-pass-2026", false, &s, &err), err,
+               LD_EPERM, "password expired");
+    bool expired = false;
+    CHECK_INT(core_user_password_expired(f.store, id, &expired, &err), LD_OK);
+    CHECK(expired);
+    CHECK_INT(core_user_login(f.store, "newbie", "First-pass-2026", true, &s, &err), LD_OK);
+    fx_begin(&f);
+    CHECK_INT(core_user_set_password(f.store, &s, NULL, "Own-choice-2026", &err), LD_OK);
+    CHECK_INT(core_store_commit(f.store, &err), LD_OK);
+    CHECK_INT(core_user_password_expired(f.store, id, &expired, &err), LD_OK);
+    CHECK(!expired);
+    CHECK_INT(core_user_login(f.store, "newbie", "Own-choice-2026", false, &s, &err), LD_OK);
+    fx_close(&f);
+}
+
 static void user_successful_login_resets_the_failure_count(void)
 {
     fx f;
@@ -802,14 +831,16 @@ static void borrower_validation_names_the_field(void)
         set_field(b, person[i].key, person[i].value_json);
         ld_error err;
         ld_error_clear(&err);
-        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL, person[i].fragment);
+        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                   person[i].fragment);
         if (strstr(err.message, person[i].fragment) == NULL)
             fprintf(stderr, "  case %zu (%s)\n", i, person[i].key);
         /* Nested under a path, the full path is named. */
         char nested[160];
         snprintf(nested, sizeof nested, "borrower.%s", person[i].fragment);
         if (strcmp(person[i].key, "kind") != 0)
-            EXPECT_ERR(core_borrower_validate(b, "borrower", FX_TODAY_DATE, &err), err, LD_EINVAL, nested);
+            EXPECT_ERR(core_borrower_validate(b, "borrower", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                       nested);
         cJSON_Delete(b);
     }
     const field_case company[] = {
@@ -871,7 +902,8 @@ static void borrower_validation_names_the_field(void)
         set_field(b, company[i].key, company[i].value_json);
         ld_error err;
         ld_error_clear(&err);
-        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL, company[i].fragment);
+        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                   company[i].fragment);
         if (strstr(err.message, company[i].fragment) == NULL)
             fprintf(stderr, "  company case %zu (%s)\n", i, company[i].key);
         cJSON_Delete(b);
@@ -1340,15 +1372,15 @@ static void app_product_limits_hold_at_their_boundaries(void)
     /* Quarterly products take whole quarters (EFA, enterprises). */
     const core_product *efa = NULL;
     CHECK_INT(core_product_get(f.store, "product", "EFA", &efa, &err), LD_OK);
-    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0, 100000000, 13,
-                                             LD_METHOD_ANNUITY, "", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 13, LD_METHOD_ANNUITY, "", &err),
               LD_EINVAL);
     CHECK_CONTAINS(err.message, "term_months");
-    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0, 100000000, 12,
-                                             LD_METHOD_ANNUITY, "", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 12, LD_METHOD_ANNUITY, "", &err),
               LD_OK);
-    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0, 100000000, 12,
-                                             LD_METHOD_BULLET, "app", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 12, LD_METHOD_BULLET, "app", &err),
               LD_EINVAL);
     CHECK_CONTAINS(err.message, "app.method");
     fx_close(&f);
@@ -1908,6 +1940,8 @@ int main(int argc, char **argv)
          user_five_failed_logins_lock_until_an_admin_unlocks},
         {"user_successful_login_resets_the_failure_count",
          user_successful_login_resets_the_failure_count},
+        {"user_added_by_an_admin_must_change_the_first_password",
+         user_added_by_an_admin_must_change_the_first_password},
         {"user_password_older_than_90_days_must_be_changed",
          user_password_older_than_90_days_must_be_changed},
         {"user_password_reset_by_an_admin_must_be_changed",

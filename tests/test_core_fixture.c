@@ -80,6 +80,12 @@ static void build_template(void)
     t->rev2 = add_user(template_store, &t->admin, "rev2", CORE_ROLE_REVIEWER, 5000000); /* 50k */
     t->mgr = add_user(template_store, &t->admin, "mgr", CORE_ROLE_MANAGER, -1);
     t->aud = add_user(template_store, &t->admin, "aud", CORE_ROLE_AUDITOR, -1);
+    /* Each has replaced the first password the admin gave them. */
+    char sql[128], today[LD_DATE_TEXT_MAX];
+    snprintf(sql, sizeof sql, "UPDATE app_user SET password_changed_on = '%s'",
+             ld_date_format(core_store_clock_date(template_store), today));
+    if (sqlite3_exec(core_store_db(template_store), sql, NULL, NULL, NULL) != SQLITE_OK)
+        fx_die("dating the passwords", NULL);
     if (core_store_commit(template_store, &err) != LD_OK)
         fx_die("committing the template", &err);
 }

@@ -123,7 +123,7 @@ static void older_file_is_upgraded(void)
     core_store_close(store);
     /* Turn the file back into a version 1 database: version 2 added ratings. */
     raw_exec("DROP TABLE rating_override; DROP TABLE rating; DROP TABLE borrower_dpd; "
-             "DROP TABLE user_session; ALTER TABLE app_user DROP COLUMN must_change_password; "
+             "DROP TABLE user_session; "
              "PRAGMA user_version = 1;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 0);
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
@@ -155,7 +155,7 @@ static void financial_statements_survive_the_rebuild(void)
              "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
              "INSERT INTO financial_statement VALUES (7, 2024, 900, 500, 400, 300, 0, 1200, -5, 8),"
              "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);"
-             "DROP TABLE user_session; ALTER TABLE app_user DROP COLUMN must_change_password; "
+             "DROP TABLE user_session; "
              "PRAGMA user_version = 2;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'financial_statement' "
                       "AND sql LIKE '%WITHOUT ROWID%'"),
