@@ -17,8 +17,8 @@
  * total liabilities), collateral has the arrangement the Civil Code admits for
  * its type, and appraisal and visit dates lie in the past.
  *
- * Output is deterministic for a given --seed and --today (default: today, or
- * $LOANDESK_TODAY): the program has its own PRNG (xoshiro256** seeded through
+ * Output is deterministic for a given --seed and --today (default: today's UTC
+ * date): the program has its own PRNG (xoshiro256** seeded through
  * splitmix64) and uses no floating point for money. Usage:
  *   bench_gen [--count N] [--seed S] [--out FILE] [--today YYYY-MM-DD] [--products FILE]
  */
@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -1046,7 +1047,7 @@ int main(int argc, char **argv)
             return usage();
     }
     static generator g;
-    g.today = ld_date_today();
+    g.today = (ld_date)(time(NULL) / 86400);
     if (today_text != NULL && ld_date_parse("--today", today_text, &g.today, NULL) != LD_OK) {
         fprintf(stderr, "bench_gen: --today: \"%s\" is not a date YYYY-MM-DD\n", today_text);
         return 1;

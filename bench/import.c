@@ -201,8 +201,14 @@ static void make_database(const config *cfg, const char *dir, char *db_path, siz
                    "officer",
                    NULL};
     char *add_env[] = {db_env, "LOANDESK_USER=admin", "LOANDESK_PASSWORD=" ADMIN_PASSWORD,
-                       "LOANDESK_NEW_PASSWORD=" OFFICER_PASS, NULL};
+                       "LOANDESK_NEW_PASSWORD=First-pass-2026", NULL};
     must_run("loandesk user add", add, add_env, dir);
+    /* A password an admin set is replaced at first use. */
+    char *passwd[] = {"loandesk", "user", "passwd", NULL};
+    char *passwd_env[] = {db_env, "LOANDESK_USER=" OFFICER_NAME,
+                          "LOANDESK_PASSWORD=First-pass-2026",
+                          "LOANDESK_NEW_PASSWORD=" OFFICER_PASS, NULL};
+    must_run("loandesk user passwd", passwd, passwd_env, dir);
 }
 
 /* ---- the row tape -------------------------------------------------------- */

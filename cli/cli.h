@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ld_error.h"
+#include "loandesk/api.h"
 #include "session.h"
 #include "store.h"
 
@@ -29,6 +30,10 @@ typedef struct cli_ctx {
     core_store *store;    /* open for commands that use the database */
     core_session session; /* the logged-in user, for commands that need one */
     const char *password; /* the password the user logged in with (unlocks their key) */
+    core_clock clock;     /* business date ($LOANDESK_TODAY) and wall clock, read once */
+    ld_clock api_clock;   /* the same, as the operations API takes it */
+    ld_api *api;          /* the operations API on --db, for commands that use it */
+    ld_session *s;        /* the logged-in (or resumed) session */
 } cli_ctx;
 
 typedef int (*cli_handler)(cli_ctx *ctx, int argc, char **argv);
@@ -55,6 +60,36 @@ int cli_parse_id(const char *what, const char *text, int64_t *out);
 /* A password from $LOANDESK_PASSWORD (or env_name), or a prompt without echo
  * on a terminal. NULL when neither is available. The result is static. */
 const char *cli_password(const char *env_name, const char *prompt);
+
+/* Strict arguments: each command names the options it takes. An option not in
+ * its list, a missing value, or more positional words than it takes is a usage
+ * error (exit 1). Bare flags take no value; --json is a bare flag unless the
+ * command lists it among value options (then "--json FILE" is input, and a
+ * bare "--json" still asks for JSON output when the next word is an option or
+ * nothing). */
+typedef struct cli_spec {
+    const char *const *values; /* options that take a value, NULL-terminated */
+    const char *const *flags;  /* bare flags, NULL-terminated */
+    int max_positionals;       /* words that are not options */
+} cli_spec;
+
+#define CLI_MAX_ARGS 64
+
+typedef struct cli_args {
+    const char *positional[CLI_MAX_ARGS];
+    int positional_count;
+} cli_args;
+
+/* Checks argv (after the command's own words) against spec; on error prints it
+ * with the command's usage and returns LD_EUSAGE, else 0. */
+int cli_check(const char *command, int argc, char **argv, const cli_spec *spec, cli_args *out);
+
+/* Prints value as JSON with --json, else as a table of columns (a list) or a
+ * record (columns NULL); frees value; returns 0. */
+int cli_show(int argc, char **argv, cJSON *value, const char *const *columns);
+
+/* The command's first positional word parsed as a record id named what. */
+int cli_positional_id(int argc, char **argv, const char *what, int64_t *id);
 
 /* Output: JSON when --json is given, else a readable form. */
 void cli_print_json(const cJSON *value);

@@ -13,14 +13,11 @@
 #include "borrower.h"
 #include "import.h"
 #include "commands.h"
+#include "loandesk/origination.h"
 #include "json_in.h"
 #include "keystore.h"
 #include "policy.h"
 #include "user.h"
-
-#ifndef LOANDESK_POLICY_DIR
-#define LOANDESK_POLICY_DIR "policy"
-#endif
 
 /* Fields whose flag values are whole numbers in JSON; everything else is text
  * (money included, as DESIGN.md wants), and "true"/"false" are booleans. */
@@ -86,180 +83,6 @@ static int read_input(int argc, char **argv, const char *const *skip, cJSON **ou
     return 0;
 }
 
-/* Prints a result as JSON with --json, else with the readable printer. */
-static int show(int argc, char **argv, cJSON *value, const char *const *columns)
-{
-    if (cli_flag(argc, argv, "--json"))
-        cli_print_json(value);
-    else if (columns != NULL)
-        cli_print_table(value, columns);
-    else
-        cli_print_record(value);
-    cJSON_Delete(value);
-    return 0;
-}
-
-static int positional_id(int argc, char **argv, const char *what, int64_t *id)
-{
-    return cli_parse_id(what, cli_positional(argc, argv, NULL), id);
-}
-
-int cmd_init(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *admin = cli_opt(argc, argv, "--admin");
-    const char *name = cli_opt(argc, argv, "--name");
-    const char *policy = cli_opt(argc, argv, "--policy");
-    const char *products = cli_opt(argc, argv, "--products");
-    if (admin == NULL)
-        admin = ctx->username ? ctx->username : "admin";
-    if (name == NULL)
-        name = "System administrator";
-    if (policy == NULL)
-        policy = LOANDESK_POLICY_DIR "/default.json";
-    if (products == NULL)
-        products = LOANDESK_POLICY_DIR "/products.json";
-    const char *password = cli_password("LOANDESK_PASSWORD", "new admin password: ");
-    if (password == NULL)
-        return cli_usage("init", "no admin password: set LOANDESK_PASSWORD");
-    const char *institution = cli_opt(argc, argv, "--institution");
-    if (institution == NULL)
-        institution = "loandesk";
-    if (core_user_init_admin(ctx->store, admin, name, password, &ctx->session, &err) != LD_OK ||
-        core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK ||
-        core_keystore_init(ctx->store, &ctx->session, password, institution, time(NULL), &err) !=
-            LD_OK)
-        return cli_fail(&err);
-    printf("initialised %s with admin account %s and the CA of %s\n", ctx->db_path, admin,
-           institution);
-    return 0;
-}
-
-int cmd_user_add(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    core_user_spec spec = {.authority_limit = -1};
-    spec.username = cli_opt(argc, argv, "--username");
-    spec.full_name = cli_opt(argc, argv, "--name");
-    const char *role = cli_opt(argc, argv, "--role");
-    const char *limit = cli_opt(argc, argv, "--limit");
-    if (spec.username == NULL || spec.full_name == NULL || role == NULL)
-        return cli_usage("user", "--username, --name and --role are required");
-    if (core_role_parse("role", role, &spec.role, &err) != LD_OK ||
-        (limit != NULL &&
-         ld_money_parse_nonneg("limit", limit, &spec.authority_limit, &err) != LD_OK))
-        return cli_fail(&err);
-    spec.password = cli_password("LOANDESK_NEW_PASSWORD", "password for the new user: ");
-    if (spec.password == NULL)
-        return cli_usage("user", "no password for the new user: set LOANDESK_NEW_PASSWORD");
-    int64_t id;
-    if (core_user_add(ctx->store, &ctx->session, &spec, &id, &err) != LD_OK)
-        return cli_fail(&err);
-    /* Those who sign workbooks get a certificate, their key under their password. */
-    bool signs = spec.role == CORE_ROLE_OFFICER || spec.role == CORE_ROLE_REVIEWER ||
-                 spec.role == CORE_ROLE_MANAGER;
-    if (signs && core_keystore_issue_user(ctx->store, &ctx->session, ctx->password, id,
-                                          spec.password, time(NULL), &err) != LD_OK)
-        return cli_fail(&err);
-    printf("added user %s (%s), id %lld%s\n", spec.username, role, (long long)id,
-           signs ? ", with a signing certificate" : "");
-    return 0;
-}
-
-int cmd_user_list(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    cJSON *rows;
-    if (core_user_list(ctx->store, &ctx->session, &rows, &err) != LD_OK)
-        return cli_fail(&err);
-    static const char *const columns[] = {"id",
-                                          "username",
-                                          "name",
-                                          "role",
-                                          "authority_limit",
-                                          "locked",
-                                          "active",
-                                          "password_changed_on",
-                                          NULL};
-    return show(argc, argv, rows, columns);
-}
-
-int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
-    const char *password = cli_password("LOANDESK_NEW_PASSWORD", "new password: ");
-    if (password == NULL)
-        return cli_usage("user", "no new password: set LOANDESK_NEW_PASSWORD");
-    if (core_user_set_password(ctx->store, &ctx->session, target, password, &err) != LD_OK)
-        return cli_fail(&err);
-    bool own = target == NULL || strcmp(target, ctx->session.username) == 0;
-    if (own) {
-        if (core_keystore_rekey_user(ctx->store, ctx->session.user_id, ctx->password, password,
-                                     &err) != LD_OK)
-            return cli_fail(&err);
-    } else {
-        int64_t id;
-        if (core_user_id(ctx->store, target, &id, &err) != LD_OK ||
-            core_keystore_reissue_user(ctx->store, &ctx->session, ctx->password, id, password,
-                                       time(NULL), &err) != LD_OK)
-            return cli_fail(&err);
-    }
-    printf("password changed for %s\n", target ? target : ctx->session.username);
-    return 0;
-}
-
-int cmd_user_unlock(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
-    if (target == NULL)
-        return cli_usage("user", "name the user to unlock");
-    if (core_user_unlock(ctx->store, &ctx->session, target, &err) != LD_OK)
-        return cli_fail(&err);
-    printf("unlocked %s\n", target);
-    return 0;
-}
-
-int cmd_user_revoke(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
-    if (target == NULL)
-        return cli_usage("user", "name the user to revoke");
-    if (core_user_revoke(ctx->store, &ctx->session, target, time(NULL), &err) != LD_OK)
-        return cli_fail(&err);
-    printf("revoked %s and their signing certificate\n", target);
-    return 0;
-}
-
-int cmd_pki_ca_cert(cli_ctx *ctx, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    ld_error err;
-    char *pem = NULL;
-    if (core_keystore_ca_cert(ctx->store, &pem, &err) != LD_OK)
-        return cli_fail(&err);
-    fputs(pem, stdout);
-    free(pem);
-    return 0;
-}
-
-int cmd_policy_load(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *policy = cli_opt(argc, argv, "--policy");
-    const char *products = cli_opt(argc, argv, "--products");
-    if (policy == NULL && products == NULL)
-        return cli_usage("policy", "give --policy FILE and/or --products FILE");
-    if (core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK)
-        return cli_fail(&err);
-    printf("loaded%s%s%s%s\n", policy ? " policy " : "", policy ? policy : "",
-           products ? " products " : "", products ? products : "");
-    return 0;
-}
-
 typedef ld_status (*create_fn)(core_store *, const core_session *, const cJSON *, int64_t *,
                                ld_error *);
 
@@ -287,15 +110,17 @@ int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
+    static const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
     int64_t id;
-    int rc = positional_id(argc, argv, "borrower", &id);
-    if (rc != 0)
+    int rc = cli_check("borrower show", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = cli_parse_id("borrower", args.positional[0], &id)) != 0)
         return rc;
+    ld_error err;
     cJSON *record;
-    if (core_borrower_show(ctx->store, &ctx->session, id, &record, &err) != LD_OK)
+    if (ld_borrower_show(ctx->s, id, &record, &err) != LD_OK)
         return cli_fail(&err);
-    return show(argc, argv, record, NULL);
+    return cli_show(argc, argv, record, NULL);
 }
 
 int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv)
@@ -306,14 +131,14 @@ int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(&err);
     static const char *const columns[] = {"id",      "kind",         "name", "id_number",
                                           "officer", "applications", NULL};
-    return show(argc, argv, rows, columns);
+    return cli_show(argc, argv, rows, columns);
 }
 
 int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "borrower", &id);
+    int rc = cli_positional_id(argc, argv, "borrower", &id);
     cJSON *changes = NULL;
     if (rc != 0 || (rc = read_input(argc, argv, NULL, &changes)) != 0)
         return rc;
@@ -329,7 +154,7 @@ int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "borrower", &id);
+    int rc = cli_positional_id(argc, argv, "borrower", &id);
     if (rc != 0)
         return rc;
     const char *officer = cli_opt(argc, argv, "--officer");
@@ -350,13 +175,13 @@ int cmd_app_show(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "application", &id);
+    int rc = cli_positional_id(argc, argv, "application", &id);
     if (rc != 0)
         return rc;
     cJSON *record;
     if (core_application_show(ctx->store, &ctx->session, id, &record, &err) != LD_OK)
         return cli_fail(&err);
-    return show(argc, argv, record, NULL);
+    return cli_show(argc, argv, record, NULL);
 }
 
 int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
@@ -378,14 +203,14 @@ int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(&err);
     static const char *const columns[] = {"id",     "borrower", "product", "amount", "term_months",
                                           "method", "state",    "officer", NULL};
-    return show(argc, argv, rows, columns);
+    return cli_show(argc, argv, rows, columns);
 }
 
 int cmd_app_update(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "application", &id);
+    int rc = cli_positional_id(argc, argv, "application", &id);
     cJSON *changes = NULL;
     if (rc != 0 || (rc = read_input(argc, argv, NULL, &changes)) != 0)
         return rc;
@@ -404,7 +229,7 @@ static int decide(cli_ctx *ctx, int argc, char **argv, decision_fn fn, const cha
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "application", &id);
+    int rc = cli_positional_id(argc, argv, "application", &id);
     if (rc != 0)
         return rc;
     if (fn(ctx->store, &ctx->session, id, cli_opt(argc, argv, "--reason"), &err) != LD_OK)
@@ -417,7 +242,7 @@ int cmd_app_submit(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "application", &id);
+    int rc = cli_positional_id(argc, argv, "application", &id);
     if (rc != 0)
         return rc;
     if (core_application_submit(ctx->store, &ctx->session, id, &err) != LD_OK)
@@ -430,7 +255,7 @@ int cmd_app_approve(cli_ctx *ctx, int argc, char **argv)
 {
     ld_error err;
     int64_t id;
-    int rc = positional_id(argc, argv, "application", &id);
+    int rc = cli_positional_id(argc, argv, "application", &id);
     if (rc != 0)
         return rc;
     core_approval_terms terms = {.rate = -1};
@@ -491,7 +316,7 @@ static int add_part(cli_ctx *ctx, int argc, char **argv, part_add_fn fn, const c
 {
     ld_error err;
     int64_t app;
-    int rc = positional_id(argc, argv, "application", &app);
+    int rc = cli_positional_id(argc, argv, "application", &app);
     cJSON *input = NULL;
     if (rc != 0 || (rc = read_input(argc, argv, NULL, &input)) != 0)
         return rc;
@@ -509,13 +334,13 @@ static int list_parts(cli_ctx *ctx, int argc, char **argv, part_list_fn fn,
 {
     ld_error err;
     int64_t app;
-    int rc = positional_id(argc, argv, "application", &app);
+    int rc = cli_positional_id(argc, argv, "application", &app);
     if (rc != 0)
         return rc;
     cJSON *rows;
     if (fn(ctx->store, &ctx->session, app, &rows, &err) != LD_OK)
         return cli_fail(&err);
-    return show(argc, argv, rows, columns);
+    return cli_show(argc, argv, rows, columns);
 }
 
 int cmd_guarantor_add(cli_ctx *ctx, int argc, char **argv)
@@ -550,10 +375,16 @@ int cmd_investigation_add(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--entity", "--id", "--user", "--limit", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int checked = cli_check("audit", argc, argv, &spec, &args);
+    if (checked != 0)
+        return checked;
     ld_error err;
     core_audit_filter filter = {0};
     filter.entity = cli_opt(argc, argv, "--entity");
-    filter.username = cli_opt(argc, argv, "--user-name");
+    filter.username = cli_opt(argc, argv, "--user");
     const char *id = cli_opt(argc, argv, "--id");
     const char *limit = cli_opt(argc, argv, "--limit");
     int rc;
@@ -569,7 +400,7 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
     if (core_audit_list(ctx->store, &ctx->session, &filter, &rows, &err) != LD_OK)
         return cli_fail(&err);
     if (cli_flag(argc, argv, "--json"))
-        return show(argc, argv, rows, NULL);
+        return cli_show(argc, argv, rows, NULL);
     const cJSON *row;
     cJSON_ArrayForEach(row, rows)
     {

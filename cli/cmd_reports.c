@@ -106,7 +106,7 @@ int cmd_inspection_show(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_inspection_due(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_date date = ld_date_today();
+    ld_date date = core_store_today(ctx->store);
     bool given = false;
     int rc = parse_date_opt(argc, argv, "--date", &date, &given);
     if (rc != 0)

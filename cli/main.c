@@ -12,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "api_int.h"
 #include "audit.h"
 #include "cli.h"
 #include "commands.h"
@@ -28,6 +29,7 @@ typedef enum db_use {
     DB_LOGIN,   /* opens, logs in, one transaction */
     DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
     DB_LARGE,   /* as DB_LOGIN, for one transaction of many megabytes (import) */
+    DB_API,     /* a session on the operations API; each operation is its own unit */
 } db_use;
 
 typedef struct command_spec {
@@ -46,6 +48,12 @@ static const command_spec commands[] = {
      "Creates the database with its first admin account (password from LOANDESK_PASSWORD or a "
      "prompt), the institution's CA and signing key (encrypted under that password), and "
      "loads the policy and product catalogue (defaults: the shipped files)."},
+    {"login", NULL, cmd_login, DB_API, "login [--json]",
+     "Checks your password once and prints a session token; with LOANDESK_SESSION set to it, "
+     "later commands need no password until `logout`, 30 minutes unused or 12 hours."},
+    {"logout", NULL, cmd_logout, DB_API, "logout", "Ends the session of LOANDESK_SESSION."},
+    {"whoami", NULL, cmd_whoami, DB_API, "whoami [--json]",
+     "Shows who the session is: username, role, authority, whether the password must change."},
     {"user", "add", cmd_user_add, DB_LOGIN,
      "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
@@ -83,7 +91,7 @@ static const command_spec commands[] = {
     {"borrower", "add", cmd_borrower_add, DB_LOGIN,
      "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
      "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
-    {"borrower", "show", cmd_borrower_show, DB_LOGIN, "borrower show ID [--json]",
+    {"borrower", "show", cmd_borrower_show, DB_API, "borrower show ID [--json]",
      "Shows a borrower's file, if you may read it."},
     {"borrower", "list", cmd_borrower_list, DB_LOGIN, "borrower list [--json]",
      "Lists the borrowers you may see; identity numbers are masked unless the customer is "
@@ -299,7 +307,9 @@ const char *cli_password(const char *env_name, const char *prompt)
     return buffer;
 }
 
-static void print_help(const char *topic)
+/* Prints the help of topic (all commands when NULL); false when no command
+ * has that name. */
+static bool print_help(const char *topic)
 {
     if (topic == NULL) {
         printf("loandesk - credit-loan origination and risk review\n\n"
@@ -312,7 +322,7 @@ static void print_help(const char *topic)
         for (size_t i = 0; i < COMMAND_COUNT; i++)
             printf("  %s\n", commands[i].synopsis);
         printf("\n`loandesk help COMMAND` explains one.\n");
-        return;
+        return true;
     }
     bool found = false;
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
@@ -322,7 +332,8 @@ static void print_help(const char *topic)
         }
     }
     if (!found)
-        printf("no command %s; `loandesk help` lists them\n", topic);
+        fprintf(stderr, "loandesk: error: no command %s; `loandesk help` lists them\n", topic);
+    return found;
 }
 
 static const command_spec *find_command(int argc, char **argv, int *consumed)
@@ -350,59 +361,94 @@ static bool runs_offline(const command_spec *cmd, int argc, char **argv)
            strcmp(cmd->name, "verify") == 0 && cli_opt(argc, argv, "--offline") != NULL;
 }
 
-static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
+/* Opens the operations API on --db and a session: resumed from
+ * $LOANDESK_SESSION when set (no password needed), else a login. */
+static int open_session(cli_ctx *ctx)
 {
     ld_error err;
-    ld_error_clear(&err);
-    if (cmd->db == DB_NONE || runs_offline(cmd, argc, argv))
-        return cmd->handler(ctx, argc, argv);
-    ld_status st = cmd->db == DB_CREATE ? core_store_open(ctx->db_path, &ctx->store, &err)
-                                        : core_store_open_existing(ctx->db_path, &ctx->store, &err);
+    if (ld_api_open(ctx->db_path, &ctx->api_clock, &ctx->api, &err) != LD_OK)
+        return cli_fail(&err);
+    const char *token = getenv("LOANDESK_SESSION");
+    ld_status st;
+    if (token != NULL && token[0] != '\0') {
+        st = ld_session_resume(ctx->api, token, &ctx->s, &err);
+    } else {
+        const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
+        st = ld_session_login(ctx->api, ctx->username, password, &ctx->s, &err);
+    }
+    if (st != LD_OK) {
+        ld_api_close(ctx->api);
+        ctx->api = NULL;
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+static void close_session(cli_ctx *ctx)
+{
+    ld_session_free(ctx->s);
+    ctx->s = NULL;
+    ld_api_close(ctx->api);
+    ctx->api = NULL;
+    ctx->store = NULL;
+}
+
+/* Commands whose handler has not moved onto the operations API yet get the
+ * store and the core session, inside one transaction the handler's operations
+ * join; a refusal is recorded after the rollback. */
+static int run_in_transaction(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
+{
+    ld_error err;
+    ctx->store = ctx->api->store;
+    ctx->session = ctx->s->who;
+    /* A resumed session holds no password; $LOANDESK_PASSWORD, when given,
+     * still unlocks the user's signing key. */
+    ctx->password = ctx->s->password != NULL ? ctx->s->password : getenv("LOANDESK_PASSWORD");
+    if (ctx->s->must_change_password && cmd->db != DB_EXPIRED) {
+        err = (ld_error){0};
+        ld_error_set(&err, LD_EPERM, __FILE__, __LINE__,
+                     "password expired or set by an admin: change it first (loandesk user "
+                     "passwd)");
+        core_audit_record_denial(ctx->store, &ctx->session, NULL, cmd->group, err.message, NULL);
+        return cli_fail(&err);
+    }
+    ld_status st = cmd->db == DB_LARGE ? core_store_begin_large(ctx->store, &err)
+                                       : core_store_begin(ctx->store, &err);
     if (st != LD_OK)
         return cli_fail(&err);
-    ledger_events_attach(ctx->store);
-    int rc;
-    if (cmd->db == DB_LOGIN || cmd->db == DB_EXPIRED || cmd->db == DB_LARGE) {
-        const char *password = cli_password("LOANDESK_PASSWORD", "password: ");
-        st = core_user_login(ctx->store, ctx->username, password, cmd->db == DB_EXPIRED,
-                             &ctx->session, &err);
-        ctx->password = password;
-        if (st != LD_OK) {
-            rc = cli_fail(&err);
-            core_store_close(ctx->store);
-            return rc;
-        }
-    }
-    st = cmd->db == DB_LARGE ? core_store_begin_large(ctx->store, &err)
-                             : core_store_begin(ctx->store, &err);
-    if (st != LD_OK) {
-        rc = cli_fail(&err);
-        core_store_close(ctx->store);
-        return rc;
-    }
-    rc = cmd->handler(ctx, argc, argv);
+    int rc = cmd->handler(ctx, argc, argv);
     if (rc == 0) {
         if ((st = core_store_commit(ctx->store, &err)) != LD_OK)
             rc = cli_fail(&err);
-    } else {
-        core_store_rollback(ctx->store);
-        if (rc == LD_EPERM && ctx->session.user_id != 0) {
-            char action[128];
-            snprintf(action, sizeof action, "%s%s%s", cmd->group, cmd->name ? " " : "",
-                     cmd->name ? cmd->name : "");
-            char detail[1024] = "";
-            size_t used = 0;
-            for (int i = 1; i < argc && used < sizeof detail; i++)
-                used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s",
-                                         i > 1 ? " " : "", argv[i]);
-            ld_error denial_err;
-            char reason[1200];
-            snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
-            core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason, &denial_err);
-        }
+        return rc;
     }
-    core_store_close(ctx->store);
-    ctx->store = NULL;
+    core_store_rollback(ctx->store);
+    if (rc == LD_EPERM) {
+        char action[128];
+        snprintf(action, sizeof action, "%s%s%s", cmd->group, cmd->name ? " " : "",
+                 cmd->name ? cmd->name : "");
+        char detail[512] = "";
+        size_t used = 0;
+        for (int i = 1; i < argc && used < sizeof detail; i++)
+            used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s", i > 1 ? " " : "",
+                                     argv[i]);
+        char reason[700];
+        snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
+        core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason, NULL);
+    }
+    return rc;
+}
+
+static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
+{
+    if (cmd->db == DB_NONE || cmd->db == DB_CREATE || runs_offline(cmd, argc, argv))
+        return cmd->handler(ctx, argc, argv);
+    int rc = open_session(ctx);
+    if (rc != 0)
+        return rc;
+    rc = cmd->db == DB_API ? cmd->handler(ctx, argc, argv)
+                           : run_in_transaction(ctx, cmd, argc, argv);
+    close_session(ctx);
     return rc;
 }
 
@@ -412,6 +458,13 @@ int main(int argc, char **argv)
     memset(&ctx, 0, sizeof ctx);
     ctx.db_path = getenv("LOANDESK_DB") ? getenv("LOANDESK_DB") : "./loandesk.db";
     ctx.username = getenv("LOANDESK_USER");
+    const char *today = getenv("LOANDESK_TODAY");
+    if (today != NULL && today[0] != '\0') {
+        ld_error err;
+        if (ld_date_parse("LOANDESK_TODAY", today, &ctx.clock.business_date, &err) != LD_OK)
+            return cli_fail(&err);
+        ctx.api_clock.business_date = today;
+    }
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -423,23 +476,37 @@ int main(int argc, char **argv)
         else
             break;
     }
+    if (i < argc && strcmp(argv[i], "--version") == 0) {
+        printf("loandesk %s\n", ld_api_version());
+        return 0;
+    }
+    if (i < argc && strncmp(argv[i], "--", 2) == 0)
+        return cli_usage(NULL,
+                         "unknown global option %s (global options: --db PATH, --user NAME, "
+                         "--quiet, --version)",
+                         argv[i]);
     if (i >= argc || strcmp(argv[i], "help") == 0 || strcmp(argv[i], "--help") == 0) {
-        print_help(i + 1 < argc ? argv[i + 1] : NULL);
-        return i >= argc ? LD_EUSAGE : 0;
+        if (i + 2 < argc)
+            return cli_usage(NULL, "help takes one command name");
+        bool found = print_help(i + 1 < argc ? argv[i + 1] : NULL);
+        return i >= argc || !found ? LD_EUSAGE : 0;
     }
     int consumed = 0;
     const command_spec *cmd = find_command(argc - i, argv + i, &consumed);
-    if (cmd == NULL)
+    if (cmd == NULL) {
+        /* A group named alone ("loandesk app") shows what it holds. */
+        bool group = i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0;
+        for (size_t c = 0; group && c < COMMAND_COUNT; c++)
+            if (strcmp(commands[c].group, argv[i]) == 0) {
+                print_help(argv[i]);
+                return LD_EUSAGE;
+            }
         return cli_usage(NULL, "unknown command \"%s%s%s\"; `loandesk help` lists them", argv[i],
                          i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
-    int sub = i + consumed;
-    /* Global options may also follow the command words. */
-    for (int j = sub + 1; j + 1 < argc; j++) {
-        if (strcmp(argv[j], "--db") == 0)
-            ctx.db_path = argv[j + 1];
-        else if (strcmp(argv[j], "--user") == 0)
-            ctx.username = argv[j + 1];
     }
+    int sub = i + consumed;
+    /* Global options come before the command word: after it, --user and --db
+     * belong to the command (`audit list --user chen` filters by chen). */
     ctx.quiet = ctx.quiet || cli_flag(argc - sub, argv + sub, "--quiet");
     for (int j = sub + 1; j < argc; j++)
         if (strcmp(argv[j], "--json") == 0 && (j + 1 >= argc || strncmp(argv[j + 1], "--", 2) == 0))

@@ -153,3 +153,58 @@ void cli_print_record(const cJSON *record)
 {
     print_record_at(record, 0);
 }
+
+static bool listed(const char *const *list, const char *word)
+{
+    for (int i = 0; list != NULL && list[i] != NULL; i++)
+        if (strcmp(list[i], word) == 0)
+            return true;
+    return false;
+}
+
+int cli_check(const char *command, int argc, char **argv, const cli_spec *spec, cli_args *out)
+{
+    cli_args args = {.positional_count = 0};
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        if (strncmp(word, "--", 2) != 0 || strcmp(word, "--") == 0 || word[2] == '\0') {
+            if (args.positional_count >= spec->max_positionals ||
+                args.positional_count >= CLI_MAX_ARGS)
+                return cli_usage(command, "unexpected argument \"%s\"", word);
+            args.positional[args.positional_count++] = word;
+            continue;
+        }
+        if (strcmp(word, "--json") == 0 && (!listed(spec->values, "--json") || i + 1 >= argc ||
+                                            strncmp(argv[i + 1], "--", 2) == 0))
+            continue; /* JSON output, accepted by every command */
+        if (listed(spec->flags, word))
+            continue;
+        if (listed(spec->values, word)) {
+            if (i + 1 >= argc)
+                return cli_usage(command, "%s needs a value", word);
+            i++;
+            continue;
+        }
+        return cli_usage(command, "unknown option %s", word);
+    }
+    *out = args;
+    return 0;
+}
+
+/* Prints a result as JSON with --json, else with the readable printer. */
+int cli_show(int argc, char **argv, cJSON *value, const char *const *columns)
+{
+    if (cli_flag(argc, argv, "--json"))
+        cli_print_json(value);
+    else if (columns != NULL)
+        cli_print_table(value, columns);
+    else
+        cli_print_record(value);
+    cJSON_Delete(value);
+    return 0;
+}
+
+int cli_positional_id(int argc, char **argv, const char *what, int64_t *id)
+{
+    return cli_parse_id(what, cli_positional(argc, argv, NULL), id);
+}

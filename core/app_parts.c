@@ -14,8 +14,9 @@ static const char *const guarantor_kinds[] = {"person", "enterprise", NULL};
 static const char *const guarantee_types[] = {"joint", "general", NULL};
 static const char *const arrangements[] = {"mortgage", "pledge", NULL};
 
-ld_status core_guarantor_read(const cJSON *input, const char *path, const char *borrower_id_number,
-                              core_guarantor_row *out, ld_error *err)
+ld_status core_guarantor_read(const cJSON *input, const char *path, ld_date today,
+                              const char *borrower_id_number, core_guarantor_row *out,
+                              ld_error *err)
 {
     static const char *const known[] = {"kind",
                                         "name",
@@ -41,7 +42,7 @@ ld_status core_guarantor_read(const cJSON *input, const char *path, const char *
         (st = core_json_text(input, path, "id_number", true, 18, &number, NULL, err)) != LD_OK)
         return st;
     core_json_field(field, sizeof field, path, "id_number");
-    st = kind == 0 ? core_resident_id_check(field, number, ld_date_today(), NULL, err)
+    st = kind == 0 ? core_resident_id_check(field, number, today, NULL, err)
                    : core_uscc_check(field, number, err);
     if (st != LD_OK)
         return st;
@@ -81,8 +82,8 @@ static bool arrangement_allowed(const char *type, int arrangement)
     return true;
 }
 
-ld_status core_collateral_read(const cJSON *input, const char *path, core_collateral_row *out,
-                               ld_error *err)
+ld_status core_collateral_read(const cJSON *input, const char *path, ld_date today,
+                               core_collateral_row *out, ld_error *err)
 {
     static const char *const known[] = {"type",
                                         "arrangement",
@@ -141,7 +142,7 @@ ld_status core_collateral_read(const cJSON *input, const char *path, core_collat
     if (value == 0)
         return LD_FAIL(err, LD_EINVAL, "%s: must be positive",
                        core_json_field(field, sizeof field, path, "appraised_value"));
-    if (appraised_on > ld_date_today())
+    if (appraised_on > today)
         return LD_FAIL(err, LD_EINVAL, "%s: must not be in the future",
                        core_json_field(field, sizeof field, path, "appraisal_date"));
     if (rank == 1 && prior != 0)
@@ -153,8 +154,8 @@ ld_status core_collateral_read(const cJSON *input, const char *path, core_collat
     return LD_OK;
 }
 
-ld_status core_investigation_read(const cJSON *input, const char *path, core_investigation_row *out,
-                                  ld_error *err)
+ld_status core_investigation_read(const cJSON *input, const char *path, ld_date today,
+                                  core_investigation_row *out, ld_error *err)
 {
     static const char *const known[] = {"site_visit_date",    "operations",  "assets_liabilities",
                                         "repayment_capacity", "conclusion",  "id",
@@ -174,13 +175,13 @@ ld_status core_investigation_read(const cJSON *input, const char *path, core_inv
             LD_OK)
         return st;
     out->site_visit_date = cJSON_GetObjectItemCaseSensitive(input, "site_visit_date")->valuestring;
-    if (visit > ld_date_today())
+    if (visit > today)
         return LD_FAIL(err, LD_EINVAL, "%s: must not be in the future",
                        core_json_field(field, sizeof field, path, "site_visit_date"));
     return LD_OK;
 }
 
-ld_status core_application_read(const cJSON *input, const char *path,
+ld_status core_application_read(const cJSON *input, const char *path, ld_date today,
                                 const core_product_catalog *catalog, core_borrower_kind kind,
                                 ld_date birth, core_application_row *out, ld_error *err)
 {
@@ -202,11 +203,11 @@ ld_status core_application_read(const cJSON *input, const char *path,
             LD_OK)
         return st;
     out->term_months = (int)term;
-    return core_application_check_product(out->product, kind, birth, out->amount, out->term_months,
-                                          out->method, path, err);
+    return core_application_check_product(out->product, today, kind, birth, out->amount,
+                                          out->term_months, out->method, path, err);
 }
 
-ld_status core_application_check_product(const core_product *product,
+ld_status core_application_check_product(const core_product *product, ld_date today,
                                          core_borrower_kind borrower_kind, ld_date birth,
                                          ld_money amount, int term_months, ld_repay_method method,
                                          const char *path, ld_error *err)
@@ -235,7 +236,6 @@ ld_status core_application_check_product(const core_product *product,
                        core_json_field(field, sizeof field, path, "method"), product->code,
                        core_repay_method_name(method));
     if (borrower_kind == CORE_BORROWER_INDIVIDUAL) {
-        ld_date today = ld_date_today();
         int age = ld_date_years_between(birth, today);
         int age_at_maturity = ld_date_years_between(birth, ld_date_add_months(today, term_months));
         if (age < product->min_age)

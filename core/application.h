@@ -191,15 +191,16 @@ typedef struct core_investigation_row {
  * against its product and the borrower (kind, and birth for the age limits).
  * borrower_id_number is the borrower's own number: nobody guarantees their
  * own loan. */
-ld_status core_application_read(const cJSON *input, const char *path,
+ld_status core_application_read(const cJSON *input, const char *path, ld_date today,
                                 const core_product_catalog *catalog, core_borrower_kind kind,
                                 ld_date birth, core_application_row *out, ld_error *err);
-ld_status core_guarantor_read(const cJSON *input, const char *path, const char *borrower_id_number,
-                              core_guarantor_row *out, ld_error *err);
-ld_status core_collateral_read(const cJSON *input, const char *path, core_collateral_row *out,
-                               ld_error *err);
-ld_status core_investigation_read(const cJSON *input, const char *path, core_investigation_row *out,
-                                  ld_error *err);
+ld_status core_guarantor_read(const cJSON *input, const char *path, ld_date today,
+                              const char *borrower_id_number, core_guarantor_row *out,
+                              ld_error *err);
+ld_status core_collateral_read(const cJSON *input, const char *path, ld_date today,
+                               core_collateral_row *out, ld_error *err);
+ld_status core_investigation_read(const cJSON *input, const char *path, ld_date today,
+                                  core_investigation_row *out, ld_error *err);
 
 /* Store rows as new records created by user_id at now (the caller has checked
  * permissions and state): a draft application of borrower_id, and parts of
@@ -219,8 +220,8 @@ ld_status core_investigation_store_new(core_store *store, int64_t user_id, int64
 
 /* Checks an application's terms against its product and the borrower's age:
  * amount and term limits, allowed method, term in whole periods. birth may be
- * 0 for enterprises. */
-ld_status core_application_check_product(const core_product *product,
+ * 0 for enterprises. today is the business date ages are counted on. */
+ld_status core_application_check_product(const core_product *product, ld_date today,
                                          core_borrower_kind borrower_kind, ld_date birth,
                                          ld_money amount, int term_months, ld_repay_method method,
                                          const char *path, ld_error *err);

@@ -131,7 +131,8 @@ static ld_status validate_terms(core_store *store, const cJSON *input, const cha
     ld_status st = core_product_catalog_get(store, &catalog, err);
     if (st != LD_OK)
         return st;
-    return core_application_read(input, path, &catalog, borrower->kind, borrower->birth, out, err);
+    return core_application_read(input, path, core_store_today(store), &catalog, borrower->kind,
+                                 borrower->birth, out, err);
 }
 
 ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t borrower_id,
@@ -262,7 +263,8 @@ static ld_status add_one_part(core_store *store, const core_session *who, int64_
     ld_status st;
     if (strcmp(key, "guarantors") == 0) {
         core_guarantor_row row;
-        if ((st = core_guarantor_read(part, path, borrower->id_number, &row, err)) != LD_OK ||
+        if ((st = core_guarantor_read(part, path, core_store_today(store), borrower->id_number,
+                                      &row, err)) != LD_OK ||
             (st = core_guarantor_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
                 LD_OK)
             return st;
@@ -270,14 +272,14 @@ static ld_status add_one_part(core_store *store, const core_session *who, int64_
     }
     if (strcmp(key, "collateral") == 0) {
         core_collateral_row row;
-        if ((st = core_collateral_read(part, path, &row, err)) != LD_OK ||
+        if ((st = core_collateral_read(part, path, core_store_today(store), &row, err)) != LD_OK ||
             (st = core_collateral_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
                 LD_OK)
             return st;
         return audit_created(store, who, "collateral.add", "collateral", *id_out, part, err);
     }
     core_investigation_row row;
-    if ((st = core_investigation_read(part, path, &row, err)) != LD_OK ||
+    if ((st = core_investigation_read(part, path, core_store_today(store), &row, err)) != LD_OK ||
         (st = core_investigation_store_new(store, who->user_id, app_id, &row, now, id_out, err)) !=
             LD_OK)
         return st;
@@ -297,7 +299,7 @@ static ld_status add_parts(core_store *store, const core_session *who, int64_t a
     if (single ? !cJSON_IsObject(list) : !cJSON_IsArray(list))
         return LD_FAIL(err, LD_EINVAL, "%s: must be %s", key, single ? "an object" : "an array");
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     int index = 0;
     const cJSON *part;
     for (part = single ? list : list->child; part != NULL; part = single ? NULL : part->next) {
@@ -335,7 +337,7 @@ ld_status core_application_create(core_store *store, const core_session *who, co
         (st = validate_terms(store, input, "", &borrower, &row, err)) != LD_OK)
         return st;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     if ((st = core_application_store_new(store, who->user_id, borrower_id, &row, now, &id, err)) !=
         LD_OK)
         return st;
@@ -444,7 +446,7 @@ ld_status core_application_update(core_store *store, const core_session *who, in
         goto out;
     }
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     core_store_bind_text(stmt, 1, terms.product->code);
     sqlite3_bind_int64(stmt, 2, terms.amount);
     sqlite3_bind_int(stmt, 3, terms.term_months);
@@ -931,7 +933,7 @@ ld_status core_application_transition(core_store *store, const core_session *who
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     core_store_bind_text(stmt, 1, core_app_state_name(next));
     core_store_bind_text(stmt, 2, now);
     sqlite3_bind_int(stmt, 3, event == CORE_EV_SUBMIT);
@@ -1031,8 +1033,9 @@ ld_status core_application_submit(core_store *store, const core_session *who, in
     borrower_facts borrower;
     if ((st = core_product_get(store, "product", app.product_code, &product, err)) != LD_OK ||
         (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
-        (st = core_application_check_product(product, borrower.kind, borrower.birth, app.amount,
-                                             app.term_months, app.method, "", err)) != LD_OK)
+        (st = core_application_check_product(product, core_store_today(store), borrower.kind,
+                                             borrower.birth, app.amount, app.term_months,
+                                             app.method, "", err)) != LD_OK)
         return st;
     return core_application_transition(store, who, id, CORE_EV_SUBMIT, NULL, err);
 }

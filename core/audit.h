@@ -43,7 +43,4 @@ typedef struct core_audit_filter {
 ld_status core_audit_list(core_store *store, const core_session *who,
                           const core_audit_filter *filter, cJSON **out, ld_error *err);
 
-/* Current UTC instant as "YYYY-MM-DDTHH:MM:SSZ". */
-void core_now_iso(char buf[32]);
-
 #endif

@@ -11,21 +11,6 @@
 #include "json_in.h"
 #include "store_sql.h"
 
-void core_now_iso(char buf[32])
-{
-    /* Bulk commands stamp many rows a second: format each second once. */
-    static _Thread_local time_t last = (time_t)-1;
-    static _Thread_local char text[32];
-    time_t now = time(NULL);
-    if (now != last) {
-        struct tm utc;
-        gmtime_r(&now, &utc);
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-        last = now;
-    }
-    memcpy(buf, text, sizeof text);
-}
-
 static ld_status insert_event(core_store *store, int64_t user_id, const char *username,
                               const char *action, const char *entity, int64_t entity_id,
                               const char *outcome, const char *detail, ld_error *err)
@@ -37,7 +22,7 @@ static ld_status insert_event(core_store *store, int64_t user_id, const char *us
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
     if (user_id > 0)
         sqlite3_bind_int64(stmt, 2, user_id);

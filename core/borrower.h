@@ -60,8 +60,8 @@ typedef struct core_borrower_row {
 
 /* Validates a borrower record (pure; no database, safe on any thread), naming
  * fields under path, and fills *out. */
-ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower_row *out,
-                             ld_error *err);
+ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
+                             core_borrower_row *out, ld_error *err);
 
 /* Stores a row read by core_borrower_read as a new borrower assigned to user_id,
  * with its financial statements; now is the creation time. Errors name fields
@@ -122,7 +122,8 @@ ld_status core_borrower_require(core_store *store, const core_session *who, int6
                                 core_action action, ld_error *err);
 
 /* Validates a borrower record (pure; no database). Exposed for import and tests. */
-ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error *err);
+ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today,
+                                 ld_error *err);
 
 /* Masks the middle of an identity number: "110105********002X". */
 void core_mask_id_number(const char *id, char *out, size_t size);

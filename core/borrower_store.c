@@ -68,8 +68,8 @@ static ld_status read_phone(const cJSON *input, const char *path, const char **o
     return LD_OK;
 }
 
-static ld_status read_financials(const cJSON *input, const char *path, core_borrower_row *out,
-                                 ld_error *err)
+static ld_status read_financials(const cJSON *input, const char *path, ld_date today,
+                                 core_borrower_row *out, ld_error *err)
 {
     char field[128];
     core_json_field(field, sizeof field, path, "financials");
@@ -80,7 +80,7 @@ static ld_status read_financials(const cJSON *input, const char *path, core_borr
                        "least one year",
                        field);
     int index = 0, this_year, month, day;
-    ld_date_to_ymd(ld_date_today(), &this_year, &month, &day);
+    ld_date_to_ymd(today, &this_year, &month, &day);
     const cJSON *fs;
     cJSON_ArrayForEach(fs, list)
     {
@@ -141,8 +141,8 @@ static ld_status read_optional_money(const cJSON *input, const char *path, const
     return st;
 }
 
-ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower_row *out,
-                             ld_error *err)
+ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
+                             core_borrower_row *out, ld_error *err)
 {
     int kind = 0;
     ld_status st;
@@ -176,8 +176,7 @@ ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower
         if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
                 LD_OK ||
             (st = core_resident_id_check(core_json_field(field, sizeof field, path, "id_number"),
-                                         out->id_number, ld_date_today(), &out->birth, err)) !=
-                LD_OK ||
+                                         out->id_number, today, &out->birth, err)) != LD_OK ||
             (st = core_json_text(input, path, "employer", false, 200, &out->employer, NULL, err)) !=
                 LD_OK ||
             (st = core_json_int(input, path, "years_employed", false, 0, 60, &out->years_employed,
@@ -206,13 +205,13 @@ ld_status core_borrower_read(const cJSON *input, const char *path, core_borrower
         (st = core_json_money(input, path, "registered_capital", true, false,
                               &out->registered_capital, NULL, err)) != LD_OK)
         return st;
-    return read_financials(input, path, out, err);
+    return read_financials(input, path, today, out, err);
 }
 
-ld_status core_borrower_validate(const cJSON *input, const char *path, ld_error *err)
+ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today, ld_error *err)
 {
     core_borrower_row row;
-    return core_borrower_read(input, path, &row, err);
+    return core_borrower_read(input, path, today, &row, err);
 }
 
 void core_mask_id_number(const char *id, char *out, size_t size)
@@ -478,10 +477,10 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
         return st;
     core_borrower_row row;
-    if ((st = core_borrower_read(input, "", &row, err)) != LD_OK)
+    if ((st = core_borrower_read(input, "", core_store_today(store), &row, err)) != LD_OK)
         return st;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     int64_t id;
     if ((st = core_borrower_store_new(store, who->user_id, &row, "", now, &id, err)) != LD_OK)
         return st;
@@ -531,10 +530,10 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
             cJSON_AddItemToObject(merged, change->string, cJSON_Duplicate(change, 1));
     }
     core_borrower_row row;
-    if ((st = core_borrower_read(merged, "", &row, err)) != LD_OK)
+    if ((st = core_borrower_read(merged, "", core_store_today(store), &row, err)) != LD_OK)
         goto out;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     int64_t same;
     if ((st = write_borrower(store, who->user_id, id, &row, now, &same, err)) != LD_OK)
         goto out;
@@ -743,7 +742,7 @@ ld_status core_borrower_assign(core_store *store, const core_session *who, int64
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     sqlite3_bind_int64(stmt, 1, officer_id);
     core_store_bind_text(stmt, 2, now);
     sqlite3_bind_int64(stmt, 3, id);

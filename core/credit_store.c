@@ -138,7 +138,7 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
         (st = core_workflow_next(f.app.state, CORE_EV_RATE, app_id, &next, err)) != LD_OK ||
         (st = core_product_get(store, "product", f.app.product_code, &f.product, err)) != LD_OK)
         return st;
-    f.as_of = ld_date_today();
+    f.as_of = core_store_today(store);
     if ((st = read_borrower(store, &f, err)) != LD_OK ||
         (st = read_security(store, &f, err)) != LD_OK)
         return st;
@@ -174,7 +174,7 @@ ld_status core_rating_save(core_store *store, const core_session *who, int64_t a
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     sqlite3_bind_int64(stmt, 1, app_id);
     sqlite3_bind_int(stmt, 2, s->score);
     core_store_bind_text(stmt, 3, s->grade);
@@ -341,7 +341,7 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     sqlite3_bind_int64(stmt, 1, rating_id);
     core_store_bind_text(stmt, 2, grade);
     core_store_bind_text(stmt, 3, reason);

@@ -121,18 +121,3 @@ int ld_date_years_between(ld_date from, ld_date to)
         years--;
     return years;
 }
-
-ld_date ld_date_today(void)
-{
-    const char *fixed = getenv("LOANDESK_TODAY");
-    ld_date parsed;
-    if (fixed != NULL && ld_date_parse("LOANDESK_TODAY", fixed, &parsed, NULL) == LD_OK)
-        return parsed;
-    return ld_date_clock();
-}
-
-ld_date ld_date_clock(void)
-{
-    time_t now = time(NULL);
-    return (ld_date)(now / 86400);
-}

@@ -40,12 +40,4 @@ ld_date ld_date_add_months(ld_date date, int months);
 /* Whole years from `from` to `to` (an age on a date). */
 int ld_date_years_between(ld_date from, ld_date to);
 
-/* The business date: today in UTC, or $LOANDESK_TODAY when set (an operator
- * closing the books for a past day, reproducible runs, tests). */
-ld_date ld_date_today(void);
-
-/* Today in UTC from the system clock, never pinned: for security rules such
- * as password age, which nobody may move by setting an environment variable. */
-ld_date ld_date_clock(void);
-
 #endif

@@ -173,8 +173,8 @@ static void name_line(ld_error *err, int64_t lineno)
 /* ---- reading and validating a line ------------------------------------------ */
 
 /* Validates a parsed line into rows, naming fields as one record would. */
-static ld_status read_line(const core_product_catalog *catalog, const cJSON *line, batch *b,
-                           line_rows *l, ld_error *err)
+static ld_status read_line(const core_product_catalog *catalog, ld_date today, const cJSON *line,
+                           batch *b, line_rows *l, ld_error *err)
 {
     ld_status st;
     if ((st = core_json_reject_unknown(line, "", line_fields, err)) != LD_OK)
@@ -193,8 +193,8 @@ static ld_status read_line(const core_product_catalog *catalog, const cJSON *lin
         if (cJSON_GetObjectItemCaseSensitive(application, parts[i]) != NULL)
             return LD_FAIL(err, LD_EINVAL, "application.%s: give it beside the application",
                            parts[i]);
-    if ((st = core_borrower_read(borrower, "borrower", &l->borrower, err)) != LD_OK ||
-        (st = core_application_read(application, "application", catalog, l->borrower.kind,
+    if ((st = core_borrower_read(borrower, "borrower", today, &l->borrower, err)) != LD_OK ||
+        (st = core_application_read(application, "application", today, catalog, l->borrower.kind,
                                     l->borrower.birth, &l->application, err)) != LD_OK)
         return st;
 
@@ -220,7 +220,7 @@ static ld_status read_line(const core_product_catalog *catalog, const cJSON *lin
                      sizeof *b->guarantors))
             return LD_FAIL(err, LD_EINTERNAL, "out of memory importing");
         snprintf(path, sizeof path, "guarantors[%d]", index++);
-        if ((st = core_guarantor_read(part, path, l->borrower.id_number,
+        if ((st = core_guarantor_read(part, path, today, l->borrower.id_number,
                                       &b->guarantors[b->guarantor_count], err)) != LD_OK)
             return st;
         b->guarantor_count++;
@@ -233,14 +233,14 @@ static ld_status read_line(const core_product_catalog *catalog, const cJSON *lin
                      sizeof *b->collateral))
             return LD_FAIL(err, LD_EINTERNAL, "out of memory importing");
         snprintf(path, sizeof path, "collateral[%d]", index++);
-        if ((st = core_collateral_read(part, path, &b->collateral[b->collateral_count], err)) !=
-            LD_OK)
+        if ((st = core_collateral_read(part, path, today, &b->collateral[b->collateral_count],
+                                       err)) != LD_OK)
             return st;
         b->collateral_count++;
         l->collateral++;
     }
     l->has_investigation = cJSON_IsObject(investigation);
-    if (l->has_investigation && (st = core_investigation_read(investigation, "investigation",
+    if (l->has_investigation && (st = core_investigation_read(investigation, "investigation", today,
                                                               &l->investigation, err)) != LD_OK)
         return st;
     return LD_OK;
@@ -261,6 +261,7 @@ typedef struct pipeline {
     const char *path;
     EVP_MD_CTX *digest;
     core_product_catalog catalog;
+    ld_date today; /* the business date the lines are read on */
 } pipeline;
 
 /* Queues b for the writer, waiting while the queue is full; false (b freed)
@@ -353,7 +354,7 @@ static void reader_run(pipeline *p)
         size_t guarantors = b->guarantor_count, collateral = b->collateral_count;
         cJSON *record = cJSON_ParseWithLength(text, n);
         ld_status st = record == NULL ? LD_FAIL(&b->err, LD_EINVAL, "not valid JSON")
-                                      : read_line(&p->catalog, record, b, l, &b->err);
+                                      : read_line(&p->catalog, p->today, record, b, l, &b->err);
         if (st == LD_OK && !keep_line_text(b, l))
             st = LD_FAIL(&b->err, LD_EINTERNAL, "out of memory importing");
         cJSON_Delete(record);
@@ -419,7 +420,7 @@ static ld_status store_batch(core_store *store, int64_t user_id, const batch *b,
                              core_import_stats *stats, ld_error *err)
 {
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     const core_guarantor_row *guarantor = b->guarantors;
     const core_collateral_row *collateral = b->collateral;
     for (size_t i = 0; i < b->count; i++) {
@@ -481,7 +482,7 @@ ld_status core_import_jsonl(core_store *store, const core_session *who, const ch
                             core_import_stats *out, ld_error *err)
 {
     ld_status st;
-    pipeline p = {.path = path};
+    pipeline p = {.path = path, .today = core_store_today(store)};
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK ||
         (st = core_store_set_cache_mib(store, 256, err)) != LD_OK ||

@@ -13,23 +13,7 @@
 
 #include <stddef.h>
 
-typedef enum ld_status {
-    LD_OK = 0,
-    LD_EUSAGE = 1,     /* bad command-line usage */
-    LD_EINVAL = 2,     /* invalid input data */
-    LD_EPERM = 3,      /* permission denied */
-    LD_ENOTFOUND = 4,  /* no such record */
-    LD_ESTATE = 5,     /* not allowed in the current state */
-    LD_EVERIFY = 6,    /* verification failed: tampering, bad signature */
-    LD_EINTERNAL = 10, /* bug, I/O or library failure */
-} ld_status;
-
-typedef struct ld_error {
-    ld_status code;
-    char message[512];
-    const char *file;
-    int line;
-} ld_error;
+#include "loandesk/error.h"
 
 /* Fills err (when not NULL) and returns code, so callers can write
  * `return LD_FAIL(err, LD_EINVAL, "amount: must be positive");`. */

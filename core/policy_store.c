@@ -349,7 +349,7 @@ static ld_status store_document(core_store *store, const core_session *who, cons
 {
     char sha[CORE_SHA256_HEX], now[32];
     core_sha256_hex(text, len, sha);
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     static const char sql[] = "INSERT INTO config_document (name, body, sha256, loaded_at, "
                               "loaded_by) VALUES (?, ?, ?, ?, ?)";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);

@@ -236,8 +236,7 @@ const char *const core_schema_migrations[] = {
     /* 4: sessions, so that one login serves many calls (a server's requests, an
      * operator's script). Only the SHA-256 of the bearer token is kept, so a
      * copy of the file does not hand out live sessions; instants are Unix
-     * seconds of the wall clock, never the business date. must_change_password
-     * marks a password an admin set, which its owner must replace first. */
+     * seconds of the wall clock, never the business date. */
     "CREATE TABLE user_session ("
     "  token_sha256 TEXT PRIMARY KEY,"
     "  user_id INTEGER NOT NULL REFERENCES app_user(id),"
@@ -246,9 +245,7 @@ const char *const core_schema_migrations[] = {
     "  expires_at INTEGER NOT NULL,"
     "  ended INTEGER NOT NULL DEFAULT 0 CHECK (ended = 0 OR ended = 1)"
     ") WITHOUT ROWID;"
-    "CREATE INDEX user_session_by_user ON user_session(user_id);"
-    "ALTER TABLE app_user ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 "
-    "CHECK (must_change_password = 0 OR must_change_password = 1);",
+    "CREATE INDEX user_session_by_user ON user_session(user_id);",
 
     /* 5: lists that scale. Each filter of a list has an index whose rows come
      * in id order for one value (SQLite appends the rowid to every index), so

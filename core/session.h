@@ -7,6 +7,7 @@
 #ifndef LD_SESSION_H
 #define LD_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ld_error.h"
@@ -29,6 +30,33 @@ typedef struct core_session {
     core_role role;
     ld_money authority_limit; /* largest amount this user may approve (fen) */
 } core_session;
+
+/* Sessions that serve many calls (session_store.c). A token is 64 lower-case
+ * hex characters; only its SHA-256 is stored. */
+#define CORE_SESSION_TOKEN_MAX    65
+#define CORE_SESSION_IDLE_SECONDS (30 * 60)      /* ends after 30 minutes unused */
+#define CORE_SESSION_MAX_SECONDS  (12 * 60 * 60) /* and 12 hours after login at most */
+
+struct core_store;
+
+/* Opens a session for who (already authenticated) in the caller's transaction
+ * and writes its bearer token. */
+ld_status core_session_open(struct core_store *store, const core_session *who,
+                            char token_out[CORE_SESSION_TOKEN_MAX], ld_error *err);
+
+/* The session of token, checked afresh: LD_EPERM when the token is unknown,
+ * ended, idle too long or too old, or its account is locked or deactivated.
+ * *password_expired tells whether the password must be changed before anything
+ * else (too old, or set by an admin). Marks the session used (needs a
+ * transaction). */
+ld_status core_session_resume(struct core_store *store, const char *token, core_session *out,
+                              bool *password_expired, ld_error *err);
+
+/* Ends one session (logout); an unknown token is no error. */
+ld_status core_session_end(struct core_store *store, const char *token, ld_error *err);
+
+/* Ends every session of a user (password changed, account revoked). */
+ld_status core_session_end_all(struct core_store *store, int64_t user_id, ld_error *err);
 
 const char *core_role_name(core_role role);
 ld_status core_role_parse(const char *field, const char *text, core_role *out, ld_error *err);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "schema_int.h"
@@ -30,6 +31,9 @@ struct core_store {
     void *config_cache;
     void (*config_cache_free)(void *);
     bool rollback_journal; /* core_store_begin_large switched off the WAL */
+    core_clock clock;      /* injected by the caller; zero = wall clock */
+    int64_t iso_second;    /* the second iso_text spells, -1 before the first */
+    char iso_text[32];
     int cached;
     struct {
         const char *sql;
@@ -447,4 +451,42 @@ ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err)
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", mib * 1024);
     return core_store_exec(store, pragma, err);
+}
+
+void core_store_set_clock(core_store *store, const core_clock *clock)
+{
+    store->clock = *clock;
+}
+
+int64_t core_store_now(const core_store *store)
+{
+    if (store->clock.wall_now != NULL)
+        return store->clock.wall_now(store->clock.wall_context);
+    return (int64_t)time(NULL);
+}
+
+ld_date core_store_clock_date(const core_store *store)
+{
+    int64_t now = core_store_now(store);
+    return (ld_date)(now >= 0 ? now / 86400 : (now - 86399) / 86400);
+}
+
+ld_date core_store_today(const core_store *store)
+{
+    return store->clock.business_date != 0 ? store->clock.business_date
+                                           : core_store_clock_date(store);
+}
+
+void core_store_now_iso(core_store *store, char buf[32])
+{
+    /* Bulk commands stamp many rows a second: format each second once. */
+    int64_t now = core_store_now(store);
+    if (now != store->iso_second) {
+        time_t t = (time_t)now;
+        struct tm utc;
+        gmtime_r(&t, &utc);
+        strftime(store->iso_text, sizeof store->iso_text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        store->iso_second = now;
+    }
+    memcpy(buf, store->iso_text, sizeof store->iso_text);
 }

@@ -15,7 +15,9 @@
 #define LD_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "date.h"
 #include "ld_error.h"
 
 typedef struct core_store core_store;
@@ -83,5 +85,34 @@ void core_store_set_event_sink(core_store *store, core_event_sink sink, void *co
 bool core_store_has_event_sink(const core_store *store);
 ld_status core_event_emit(core_store *store, const char *type, const struct cJSON *fields,
                           ld_error *err);
+
+/* The clock a store's operations read. Core and ledger read no environment
+ * variable and no system clock of their own: the caller (the operations API)
+ * injects both. business_date is the day the books are kept on (accrual, value
+ * dates, ages, "not in the future"); 0 means today's UTC date from the wall
+ * clock. wall_now gives Unix seconds for audit instants, ledger entry times,
+ * password ages and session expiry; NULL means time(NULL). */
+typedef struct core_clock {
+    ld_date business_date;
+    int64_t (*wall_now)(void *context);
+    void *wall_context;
+} core_clock;
+
+/* Replaces the store's clock (copied). A new store has the zero clock: today
+ * from the wall clock and time(NULL). */
+void core_store_set_clock(core_store *store, const core_clock *clock);
+
+/* The business date (see core_clock). */
+ld_date core_store_today(const core_store *store);
+
+/* Unix seconds from the wall clock, never the business date. */
+int64_t core_store_now(const core_store *store);
+
+/* The wall clock's UTC date: for security rules such as password age, which
+ * the business date must not move. */
+ld_date core_store_clock_date(const core_store *store);
+
+/* The wall clock as ISO-8601 UTC ("2026-06-15T09:30:00Z"), for audit rows. */
+void core_store_now_iso(core_store *store, char buf[32]);
 
 #endif

@@ -61,6 +61,10 @@ ld_status core_user_unlock(core_store *store, const core_session *who, const cha
 ld_status core_user_revoke(core_store *store, const core_session *who, const char *username,
                            time_t at, ld_error *err);
 
+/* Whether the user's password must be changed before anything else: older than
+ * CORE_PASSWORD_MAX_AGE_DAYS by the wall clock, or set by an admin. */
+ld_status core_user_password_expired(core_store *store, int64_t user_id, bool *out, ld_error *err);
+
 /* The id of a user by name; LD_ENOTFOUND. */
 ld_status core_user_id(core_store *store, const char *username, int64_t *id_out, ld_error *err);
 

@@ -48,7 +48,7 @@ static ld_status insert_user(core_store *store, const core_user_spec *spec, ld_m
     if (stmt == NULL)
         return LD_EINTERNAL;
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     core_store_bind_text(stmt, 1, spec->username);
     core_store_bind_text(stmt, 2, spec->full_name);
     core_store_bind_text(stmt, 3, core_role_name(spec->role));
@@ -84,7 +84,7 @@ ld_status core_user_init_admin(core_store *store, const char *username, const ch
         return st;
     core_user_spec spec = {username, full_name, CORE_ROLE_ADMIN, 0, password};
     char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_clock(), today);
+    ld_date_format(core_store_clock_date(store), today);
     int64_t id = 0;
     if ((st = insert_user(store, &spec, 0, today, &id, err)) != LD_OK)
         return st;
@@ -191,7 +191,7 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         ld_date changed;
         if (!allow_expired &&
             (ld_date_parse("password_changed_on", changed_on, &changed, NULL) != LD_OK ||
-             ld_date_clock() - changed > CORE_PASSWORD_MAX_AGE_DAYS)) {
+             core_store_clock_date(store) - changed > CORE_PASSWORD_MAX_AGE_DAYS)) {
             denial = "password expired: change it first with `loandesk user passwd`";
         }
     }
@@ -225,10 +225,9 @@ ld_status core_user_add(core_store *store, const core_session *who, const core_u
     } else if (spec->role != CORE_ROLE_REVIEWER && spec->role != CORE_ROLE_MANAGER && limit > 0) {
         return LD_FAIL(err, LD_EINVAL, "limit: only reviewers and managers approve loans");
     }
-    char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_clock(), today);
+    /* The admin chose this password, so its owner must replace it at first use. */
     int64_t id = 0;
-    if ((st = insert_user(store, spec, limit, today, &id, err)) != LD_OK)
+    if ((st = insert_user(store, spec, limit, EXPIRED_ON, &id, err)) != LD_OK)
         return st;
     cJSON *after = cJSON_CreateObject();
     cJSON_AddStringToObject(after, "username", spec->username);
@@ -318,7 +317,7 @@ ld_status core_user_set_password(core_store *store, const core_session *who, con
     if ((st = core_password_hash(new_password, hash, err)) != LD_OK)
         return st;
     char today[LD_DATE_TEXT_MAX];
-    ld_date_format(ld_date_clock(), today);
+    ld_date_format(core_store_clock_date(store), today);
     static const char sql[] =
         "UPDATE app_user SET password_hash = ?, password_changed_on = ? WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
@@ -420,4 +419,24 @@ ld_status core_user_revoke(core_store *store, const core_session *who, const cha
     st = core_audit_record(store, who, "user.revoke", "user", id, detail, err);
     cJSON_Delete(detail);
     return st;
+}
+
+ld_status core_user_password_expired(core_store *store, int64_t user_id, bool *out, ld_error *err)
+{
+    static const char sql[] = "SELECT password_changed_on FROM app_user WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, user_id);
+    char changed_on[LD_DATE_TEXT_MAX] = "";
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        snprintf(changed_on, sizeof changed_on, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return LD_FAIL(err, LD_ENOTFOUND, "user %lld does not exist", (long long)user_id);
+    ld_date changed;
+    *out = ld_date_parse("password_changed_on", changed_on, &changed, NULL) != LD_OK ||
+           core_store_clock_date(store) - changed > CORE_PASSWORD_MAX_AGE_DAYS;
+    return LD_OK;
 }

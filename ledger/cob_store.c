@@ -47,8 +47,8 @@ static int product_index(cob_sums *c, const char *code)
     return c->product_count++;
 }
 
-static ld_status loan_event(ledger_log *log, const char *type, int64_t loan_id, ld_date day,
-                            const ledger_loan_state *s, int from, ld_error *err)
+static ld_status loan_event(ledger_log *log, time_t time, const char *type, int64_t loan_id,
+                            ld_date day, const ledger_loan_state *s, int from, ld_error *err)
 {
     cJSON *fields = cJSON_CreateObject();
     core_json_put_int(fields, "loan", loan_id);
@@ -58,7 +58,7 @@ static ld_status loan_event(ledger_log *log, const char *type, int64_t loan_id, 
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(s->category));
     }
-    ld_status st = ledger_event_append_to(log, type, fields, NULL, err);
+    ld_status st = ledger_event_append_to(log, time, type, fields, NULL, err);
     cJSON_Delete(fields);
     return st;
 }
@@ -97,7 +97,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     memset(&result, 0, sizeof result);
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
-        (st = ledger_require_business_date("date", opt->date, err)) != LD_OK ||
+        (st = ledger_require_business_date(store, "date", opt->date, err)) != LD_OK ||
         (st = ledger_loan_migrate(store, err)) != LD_OK ||
         (st = ledger_cob_last(store, &last, err)) != LD_OK ||
         (st = core_policy_terms_get(store, &policy, err)) != LD_OK)
@@ -232,13 +232,14 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 }
                 if (r.became_overdue) {
                     result.newly_overdue++;
-                    if ((st = loan_event(log, "loan.overdue", id, day, &s, -1, err)) != LD_OK)
+                    if ((st = loan_event(log, ledger_event_now(store), "loan.overdue", id, day, &s,
+                                         -1, err)) != LD_OK)
                         goto out;
                 }
                 if (s.category != r.category_before) {
                     result.category_changes++;
-                    if ((st = loan_event(log, "loan.category", id, day, &s, r.category_before,
-                                         err)) != LD_OK)
+                    if ((st = loan_event(log, ledger_event_now(store), "loan.category", id, day, &s,
+                                         r.category_before, err)) != LD_OK)
                         goto out;
                 }
             }
@@ -311,7 +312,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;
-    if ((st = ledger_event_append_to(log, "cob", summary, &result.log_seq, err)) != LD_OK ||
+    if ((st = ledger_event_append_to(log, ledger_event_now(store), "cob", summary, &result.log_seq,
+                                     err)) != LD_OK ||
         (st = ledger_cob_record(store, opt->date, result.loans, result.log_seq, err)) != LD_OK)
         goto out;
     cJSON *detail = cJSON_CreateObject();

@@ -314,7 +314,7 @@ ld_status ledger_inspection_add(core_store *store, const core_session *who, int6
         return st;
     char *body = cJSON_PrintUnformatted(record);
     char now[32];
-    core_now_iso(now);
+    core_store_now_iso(store, now);
     static const char sql[] =
         "INSERT INTO inspection (loan_id, kind, date, next_date, recommended_category, "
         "officer_id, body, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";

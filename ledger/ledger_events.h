@@ -42,7 +42,8 @@ ld_status ledger_event_append(core_store *store, const char *type, const cJSON *
  * that takes them. Every front end calls this right after opening a store. */
 void ledger_events_attach(core_store *store);
 
-/* The time events are stamped with: $LOANDESK_NOW (seconds) when set, else now. */
-time_t ledger_event_now(void);
+/* The time events are stamped with: the wall clock of the store's injected
+ * clock (core_store_now), in Unix seconds. */
+time_t ledger_event_now(const core_store *store);
 
 #endif

@@ -14,22 +14,14 @@
 #include "json_in.h"
 #include "store_sql.h"
 
-time_t ledger_event_now(void)
+time_t ledger_event_now(const core_store *store)
 {
-    const char *pinned = getenv("LOANDESK_NOW");
-    if (pinned != NULL && pinned[0] != '\0') {
-        char *end = NULL;
-        errno = 0;
-        long long value = strtoll(pinned, &end, 10);
-        if (errno == 0 && end != pinned && *end == '\0' && value >= 0)
-            return (time_t)value;
-    }
-    return time(NULL);
+    return (time_t)core_store_now(store);
 }
 
 /* The canonical bytes of {"type", "time", ...fields}; *out is malloc'd. */
-static ld_status event_bytes(const char *type, const cJSON *fields, char **out, size_t *len,
-                             ld_error *err)
+static ld_status event_bytes(const char *type, time_t time, const cJSON *fields, char **out,
+                             size_t *len, ld_error *err)
 {
     if (type == NULL || type[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "type: an event needs a type");
@@ -42,7 +34,7 @@ static ld_status event_bytes(const char *type, const cJSON *fields, char **out, 
     if (entry == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory building an event");
     cJSON_AddStringToObject(entry, "type", type);
-    core_json_put_int(entry, "time", ledger_event_now());
+    core_json_put_int(entry, "time", (int64_t)time);
     ld_status st = ledger_json_canonical(entry, out, len, err);
     cJSON_Delete(entry);
     if (st != LD_OK)
@@ -50,13 +42,13 @@ static ld_status event_bytes(const char *type, const cJSON *fields, char **out, 
     return st;
 }
 
-ld_status ledger_event_append_to(ledger_log *log, const char *type, const cJSON *fields,
-                                 uint64_t *seq_out, ld_error *err)
+ld_status ledger_event_append_to(ledger_log *log, time_t time, const char *type,
+                                 const cJSON *fields, uint64_t *seq_out, ld_error *err)
 {
     char *bytes = NULL;
     size_t len = 0;
     uint64_t seq = 0;
-    ld_status st = event_bytes(type, fields, &bytes, &len, err);
+    ld_status st = event_bytes(type, time, fields, &bytes, &len, err);
     if (st == LD_OK)
         st = ledger_log_append(log, bytes, len, &seq, err);
     free(bytes);
@@ -73,7 +65,7 @@ ld_status ledger_event_append_seq(core_store *store, const char *type, const cJS
         return st;
     ledger_log *log = NULL;
     if ((st = ledger_log_open(core_store_db(store), &log, err)) == LD_OK)
-        st = ledger_event_append_to(log, type, fields, seq_out, err);
+        st = ledger_event_append_to(log, ledger_event_now(store), type, fields, seq_out, err);
     ledger_log_close(log);
     return st;
 }

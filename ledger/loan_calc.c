@@ -352,9 +352,10 @@ ld_status ledger_schedule_rebuild(const ledger_rebuild *in, ledger_inst **out, s
     return LD_OK;
 }
 
-ld_status ledger_require_business_date(const char *field, ld_date date, ld_error *err)
+ld_status ledger_require_business_date(const core_store *store, const char *field, ld_date date,
+                                       ld_error *err)
 {
-    ld_date today = ld_date_today();
+    ld_date today = core_store_today(store);
     if (date <= today)
         return LD_OK;
     char when[LD_DATE_TEXT_MAX], now[LD_DATE_TEXT_MAX];

@@ -36,6 +36,7 @@
 #include "ld_error.h"
 #include "money.h"
 #include "schedule.h"
+#include "store.h"
 
 /* A date field that holds no date (no unpaid installment, nothing next). */
 #define LEDGER_NO_DATE ((ld_date)INT32_MIN)
@@ -221,9 +222,10 @@ ld_status ledger_schedule_rebuild(const ledger_rebuild *in, ledger_inst **out, s
                                   ld_money *regular_out, ld_error *err);
 
 /* Money moves on business dates that have come: LD_EINVAL naming field when
- * date is after today (ld_date_today, which $LOANDESK_TODAY pins). Interest
+ * date is after today, the business date of the store's clock. Interest
  * accrued or a repayment booked ahead of time would be money that does not
  * exist yet. */
-ld_status ledger_require_business_date(const char *field, ld_date date, ld_error *err);
+ld_status ledger_require_business_date(const core_store *store, const char *field, ld_date date,
+                                       ld_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "journal.h"
 #include "loan_calc.h"
@@ -98,8 +99,8 @@ ld_status ledger_event_append_seq(core_store *store, const char *type, const cJS
 
 /* The same through a log handle the caller keeps open (close of business). */
 typedef struct ledger_log ledger_log;
-ld_status ledger_event_append_to(ledger_log *log, const char *type, const cJSON *fields,
-                                 uint64_t *seq_out, ld_error *err);
+ld_status ledger_event_append_to(ledger_log *log, time_t time, const char *type,
+                                 const cJSON *fields, uint64_t *seq_out, ld_error *err);
 
 /* Journal lines as the log holds them: [[account, amount], ...]. */
 cJSON *ledger_jlines_json(const ledger_jlines *lines);

@@ -108,7 +108,7 @@ ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64
     ld_date last_cob;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
         (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
-        (st = ledger_require_business_date("date", date, err)) != LD_OK ||
+        (st = ledger_require_business_date(store, "date", date, err)) != LD_OK ||
         (st = ledger_loan_migrate(store, err)) != LD_OK ||
         (st = core_application_get(store, app_id, &app, err)) != LD_OK)
         return st;
@@ -334,7 +334,7 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
         return st;
     if (!settle && req->amount <= 0)
         return LD_FAIL(err, LD_EINVAL, "amount: must be positive");
-    if ((st = ledger_require_business_date("date", req->date, err)) != LD_OK)
+    if ((st = ledger_require_business_date(store, "date", req->date, err)) != LD_OK)
         return st;
     if (req->date < l.disbursed_on)
         return LD_FAIL(err, LD_EINVAL, "date: before the loan was disbursed (%s)",

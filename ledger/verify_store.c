@@ -51,7 +51,8 @@ ld_status ledger_checkpoint_make(core_store *store, const core_session *who, con
         return st;
     if ((st = key_id_of(cert, key_id, err)) == LD_OK &&
         (st = ledger_log_open(core_store_db(store), &log, err)) == LD_OK &&
-        (st = ledger_log_checkpoint_current(log, (int64_t)ledger_event_now(), &cp, err)) == LD_OK &&
+        (st = ledger_log_checkpoint_current(log, (int64_t)ledger_event_now(store), &cp, err)) ==
+            LD_OK &&
         (st = ledger_checkpoint_text(&cp, text, &len, err)) == LD_OK &&
         (st = core_pki_sign(key, (const unsigned char *)text, len, &sig, &sig_len, err)) == LD_OK &&
         (st = ledger_log_checkpoint_insert(log, &cp, sig, sig_len, key_id, err)) == LD_OK)

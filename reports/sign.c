@@ -112,7 +112,7 @@ static ld_status sign_and_log(report_job *job, const unsigned char *bytes, size_
     size_t der_len = 0;
     ld_status st = core_pki_cms_sign(signer->key, signer->cert_pem, strlen(signer->cert_pem),
                                      signer->ca_pem, strlen(signer->ca_pem), bytes, len,
-                                     ledger_event_now(), &der, &der_len, err);
+                                     ledger_event_now(job->store), &der, &der_len, err);
     if (st != LD_OK)
         return st;
     char part[4096 + 16];

@@ -35,11 +35,18 @@ LOANDESK_PASSWORD=$ADMIN_PW "$L" init --admin admin --institution "示范商业�
 admin pki ca-cert >demo/ca.pem
 
 step "accounts for every role"
-LOANDESK_NEW_PASSWORD=${PW[chen]} admin user add --username chen --name 陈晓 --role officer
-LOANDESK_NEW_PASSWORD=${PW[liu]} admin user add --username liu --name 刘洋 --role officer
-LOANDESK_NEW_PASSWORD=${PW[wang]} admin user add --username wang --name 王敏 --role reviewer
-LOANDESK_NEW_PASSWORD=${PW[zhao]} admin user add --username zhao --name 赵强 --role manager
-LOANDESK_NEW_PASSWORD=${PW[sun]} admin user add --username sun --name 孙丽 --role auditor
+# The admin gives each a first password; each replaces it at first use.
+FIRST_PW=First-pass-2026
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username chen --name 陈晓 --role officer
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username liu --name 刘洋 --role officer
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username wang --name 王敏 --role reviewer
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhao --name 赵强 --role manager
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username sun --name 孙丽 --role auditor
+echo "-- a first password must be changed before anything else:"
+refused env LOANDESK_USER=chen LOANDESK_PASSWORD=$FIRST_PW "$L" borrower list
+for who in chen liu wang zhao sun; do
+    LOANDESK_USER=$who LOANDESK_PASSWORD=$FIRST_PW LOANDESK_NEW_PASSWORD=${PW[$who]} "$L" user passwd
+done
 admin user list
 
 # The portfolio's life is played out over 2026: files are taken in May, loans

@@ -27,9 +27,11 @@
 #include "permission.h"
 #include "policy.h"
 #include "store_sql.h"
+#include "test_clock.h"
 #include "user.h"
 
 /* fixture (test_core_fixture.c) */
+#define FX_TODAY_DATE ld_date_from_ymd(2026, 6, 15) /* the fixture's business date */
 typedef struct fx {
     core_store *store;
     core_session admin, off1, off2, rev1, rev2, mgr, aud;
@@ -402,6 +404,35 @@ static void user_five_failed_logins_lock_until_an_admin_unlocks(void)
     fx_close(&f);
 }
 
+/* A password the admin chose is known to two people: its owner must replace it
+ * before doing anything, and the session API hands out a session that may only
+ * change it. */
+static void user_added_by_an_admin_must_change_the_first_password(void)
+{
+    fx f;
+    fx_open(&f);
+    ld_error err;
+    fx_begin(&f);
+    core_user_spec spec = {"newbie", "New Person", CORE_ROLE_OFFICER, -1, "First-pass-2026"};
+    int64_t id = 0;
+    CHECK_INT(core_user_add(f.store, &f.admin, &spec, &id, &err), LD_OK);
+    CHECK_INT(core_store_commit(f.store, &err), LD_OK);
+    core_session s;
+    EXPECT_ERR(core_user_login(f.store, "newbie", "First-pass-2026", false, &s, &err), err,
+               LD_EPERM, "password expired");
+    bool expired = false;
+    CHECK_INT(core_user_password_expired(f.store, id, &expired, &err), LD_OK);
+    CHECK(expired);
+    CHECK_INT(core_user_login(f.store, "newbie", "First-pass-2026", true, &s, &err), LD_OK);
+    fx_begin(&f);
+    CHECK_INT(core_user_set_password(f.store, &s, NULL, "Own-choice-2026", &err), LD_OK);
+    CHECK_INT(core_store_commit(f.store, &err), LD_OK);
+    CHECK_INT(core_user_password_expired(f.store, id, &expired, &err), LD_OK);
+    CHECK(!expired);
+    CHECK_INT(core_user_login(f.store, "newbie", "Own-choice-2026", false, &s, &err), LD_OK);
+    fx_close(&f);
+}
+
 static void user_successful_login_resets_the_failure_count(void)
 {
     fx f;
@@ -425,7 +456,7 @@ static void user_successful_login_resets_the_failure_count(void)
 static void age_password(fx *f, int days)
 {
     char date[LD_DATE_TEXT_MAX], sql[128];
-    ld_date_format(ld_date_clock() - days, date);
+    ld_date_format(core_store_clock_date(f->store) - days, date);
     snprintf(sql, sizeof sql,
              "UPDATE app_user SET password_changed_on = '%s' WHERE username = 'off1'", date);
     CHECK_INT(sqlite3_exec(core_store_db(f->store), sql, NULL, NULL, NULL), SQLITE_OK);
@@ -444,7 +475,7 @@ static void user_password_older_than_90_days_must_be_changed(void)
                "password expired");
     CHECK_CONTAINS(err.message, "user passwd");
     /* The age follows the system clock: a pinned business date does not hide it. */
-    setenv("LOANDESK_TODAY", "2026-01-01", 1);
+    test_set_today(f.store, "2026-01-01");
     EXPECT_ERR(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), err, LD_EPERM,
                "password expired");
     /* Only `user passwd` may log in with it, to change it. */
@@ -457,7 +488,7 @@ static void user_password_older_than_90_days_must_be_changed(void)
     char changed[32], clock_today[LD_DATE_TEXT_MAX];
     CHECK_STR(fx_text(&f, "SELECT password_changed_on FROM app_user WHERE username = 'off1'",
                       changed, sizeof changed),
-              ld_date_format(ld_date_clock(), clock_today));
+              ld_date_format(core_store_clock_date(f.store), clock_today));
     CHECK_INT(core_user_login(f.store, "off1", "Renewed-pass-2026", false, &s, &err), LD_OK);
     CHECK_INT(core_user_login(f.store, "off1", FX_PASSWORD, false, &s, &err), LD_EPERM);
     fx_close(&f);
@@ -800,14 +831,16 @@ static void borrower_validation_names_the_field(void)
         set_field(b, person[i].key, person[i].value_json);
         ld_error err;
         ld_error_clear(&err);
-        EXPECT_ERR(core_borrower_validate(b, "", &err), err, LD_EINVAL, person[i].fragment);
+        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                   person[i].fragment);
         if (strstr(err.message, person[i].fragment) == NULL)
             fprintf(stderr, "  case %zu (%s)\n", i, person[i].key);
         /* Nested under a path, the full path is named. */
         char nested[160];
         snprintf(nested, sizeof nested, "borrower.%s", person[i].fragment);
         if (strcmp(person[i].key, "kind") != 0)
-            EXPECT_ERR(core_borrower_validate(b, "borrower", &err), err, LD_EINVAL, nested);
+            EXPECT_ERR(core_borrower_validate(b, "borrower", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                       nested);
         cJSON_Delete(b);
     }
     const field_case company[] = {
@@ -869,7 +902,8 @@ static void borrower_validation_names_the_field(void)
         set_field(b, company[i].key, company[i].value_json);
         ld_error err;
         ld_error_clear(&err);
-        EXPECT_ERR(core_borrower_validate(b, "", &err), err, LD_EINVAL, company[i].fragment);
+        EXPECT_ERR(core_borrower_validate(b, "", FX_TODAY_DATE, &err), err, LD_EINVAL,
+                   company[i].fragment);
         if (strstr(err.message, company[i].fragment) == NULL)
             fprintf(stderr, "  company case %zu (%s)\n", i, company[i].key);
         cJSON_Delete(b);
@@ -877,11 +911,11 @@ static void borrower_validation_names_the_field(void)
     /* The good records themselves pass. */
     ld_error err;
     cJSON *p = fx_person(NULL), *c = fx_company(NULL);
-    CHECK_INT(core_borrower_validate(p, "", &err), LD_OK);
-    CHECK_INT(core_borrower_validate(c, "", &err), LD_OK);
+    CHECK_INT(core_borrower_validate(p, "", FX_TODAY_DATE, &err), LD_OK);
+    CHECK_INT(core_borrower_validate(c, "", FX_TODAY_DATE, &err), LD_OK);
     cJSON_Delete(p);
     cJSON_Delete(c);
-    CHECK_INT(core_borrower_validate(NULL, "", &err), LD_EINVAL);
+    CHECK_INT(core_borrower_validate(NULL, "", FX_TODAY_DATE, &err), LD_EINVAL);
 }
 
 static void borrower_add_assigns_the_officer_and_records_the_file(void)
@@ -898,13 +932,13 @@ static void borrower_add_assigns_the_officer_and_records_the_file(void)
     CHECK_STR(cJSON_GetObjectItemCaseSensitive(shown, "birth_date")->valuestring, "1990-05-01");
     CHECK_STR(cJSON_GetObjectItemCaseSensitive(shown, "monthly_income")->valuestring, "20000.00");
     /* show output is valid input again (borrower.h). */
-    CHECK_INT(core_borrower_validate(shown, "", &err), LD_OK);
+    CHECK_INT(core_borrower_validate(shown, "", FX_TODAY_DATE, &err), LD_OK);
     cJSON_Delete(shown);
     CHECK_INT(core_borrower_show(f.store, &f.off1, company, &shown, &err), LD_OK);
     const cJSON *fs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(shown, "financials"), 0);
     CHECK(fs != NULL);
     CHECK_STR(cJSON_GetObjectItemCaseSensitive(fs, "inventory")->valuestring, "2000000.00");
-    CHECK_INT(core_borrower_validate(shown, "", &err), LD_OK);
+    CHECK_INT(core_borrower_validate(shown, "", FX_TODAY_DATE, &err), LD_OK);
     cJSON_Delete(shown);
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM audit_event WHERE action = 'borrower.add' AND "
                            "json_extract(detail, '$.after.name') IS NOT NULL"),
@@ -1338,15 +1372,15 @@ static void app_product_limits_hold_at_their_boundaries(void)
     /* Quarterly products take whole quarters (EFA, enterprises). */
     const core_product *efa = NULL;
     CHECK_INT(core_product_get(f.store, "product", "EFA", &efa, &err), LD_OK);
-    CHECK_INT(core_application_check_product(efa, CORE_BORROWER_ENTERPRISE, 0, 100000000, 13,
-                                             LD_METHOD_ANNUITY, "", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 13, LD_METHOD_ANNUITY, "", &err),
               LD_EINVAL);
     CHECK_CONTAINS(err.message, "term_months");
-    CHECK_INT(core_application_check_product(efa, CORE_BORROWER_ENTERPRISE, 0, 100000000, 12,
-                                             LD_METHOD_ANNUITY, "", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 12, LD_METHOD_ANNUITY, "", &err),
               LD_OK);
-    CHECK_INT(core_application_check_product(efa, CORE_BORROWER_ENTERPRISE, 0, 100000000, 12,
-                                             LD_METHOD_BULLET, "app", &err),
+    CHECK_INT(core_application_check_product(efa, FX_TODAY_DATE, CORE_BORROWER_ENTERPRISE, 0,
+                                             100000000, 12, LD_METHOD_BULLET, "app", &err),
               LD_EINVAL);
     CHECK_CONTAINS(err.message, "app.method");
     fx_close(&f);
@@ -1906,6 +1940,8 @@ int main(int argc, char **argv)
          user_five_failed_logins_lock_until_an_admin_unlocks},
         {"user_successful_login_resets_the_failure_count",
          user_successful_login_resets_the_failure_count},
+        {"user_added_by_an_admin_must_change_the_first_password",
+         user_added_by_an_admin_must_change_the_first_password},
         {"user_password_older_than_90_days_must_be_changed",
          user_password_older_than_90_days_must_be_changed},
         {"user_password_reset_by_an_admin_must_be_changed",

@@ -19,6 +19,7 @@
 #include "ident.h"
 #include "policy.h"
 #include "store_sql.h"
+#include "test_clock.h"
 #include "user.h"
 
 #ifndef LOANDESK_SOURCE_DIR
@@ -63,8 +64,10 @@ static core_session add_user(core_store *store, const core_session *admin, const
 static void build_template(void)
 {
     ld_error err;
-    if (core_store_open(":memory:", &template_store, &err) != LD_OK ||
-        core_store_begin(template_store, &err) != LD_OK ||
+    if (core_store_open(":memory:", &template_store, &err) != LD_OK)
+        fx_die("opening the template", &err);
+    test_set_today(template_store, FX_TODAY);
+    if (core_store_begin(template_store, &err) != LD_OK ||
         core_user_init_admin(template_store, "admin", "Administrator", FX_PASSWORD,
                              &template_sessions.admin, &err) != LD_OK ||
         core_policy_load(template_store, NULL, LOANDESK_SOURCE_DIR "/tests/data/policy-core.json",
@@ -77,13 +80,18 @@ static void build_template(void)
     t->rev2 = add_user(template_store, &t->admin, "rev2", CORE_ROLE_REVIEWER, 5000000); /* 50k */
     t->mgr = add_user(template_store, &t->admin, "mgr", CORE_ROLE_MANAGER, -1);
     t->aud = add_user(template_store, &t->admin, "aud", CORE_ROLE_AUDITOR, -1);
+    /* Each has replaced the first password the admin gave them. */
+    char sql[128], today[LD_DATE_TEXT_MAX];
+    snprintf(sql, sizeof sql, "UPDATE app_user SET password_changed_on = '%s'",
+             ld_date_format(core_store_clock_date(template_store), today));
+    if (sqlite3_exec(core_store_db(template_store), sql, NULL, NULL, NULL) != SQLITE_OK)
+        fx_die("dating the passwords", NULL);
     if (core_store_commit(template_store, &err) != LD_OK)
         fx_die("committing the template", &err);
 }
 
 void fx_open(fx *f)
 {
-    setenv("LOANDESK_TODAY", FX_TODAY, 1);
     if (template_store == NULL)
         build_template();
     ld_error err;
@@ -91,6 +99,7 @@ void fx_open(fx *f)
     f->store = NULL;
     if (core_store_open(":memory:", &f->store, &err) != LD_OK)
         fx_die("opening a test store", &err);
+    test_set_today(f->store, FX_TODAY);
     sqlite3_backup *copy =
         sqlite3_backup_init(core_store_db(f->store), "main", core_store_db(template_store), "main");
     if (copy == NULL || sqlite3_backup_step(copy, -1) != SQLITE_DONE)
@@ -102,7 +111,6 @@ void fx_close(fx *f)
 {
     core_store_close(f->store);
     f->store = NULL;
-    setenv("LOANDESK_TODAY", FX_TODAY, 1);
 }
 
 cJSON *fx_json(const char *text)

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "policy.h"
 #include "store_sql.h"
+#include "test_clock.h"
 #include "user.h"
 
 #ifndef LOANDESK_SOURCE_DIR
@@ -247,10 +248,11 @@ static core_session add_user(const char *name, core_role role)
 static core_store *open_store(void)
 {
     ld_error err;
-    setenv("LOANDESK_TODAY", "2026-12-31", 1);
     if (template_store == NULL) {
-        if (core_store_open(":memory:", &template_store, &err) != LD_OK ||
-            core_store_begin(template_store, &err) != LD_OK ||
+        if (core_store_open(":memory:", &template_store, &err) != LD_OK)
+            die("template", &err);
+        test_set_today(template_store, "2026-12-31");
+        if (core_store_begin(template_store, &err) != LD_OK ||
             core_user_init_admin(template_store, "admin", "Administrator", PASSWORD, &s_admin,
                                  &err) != LD_OK ||
             core_policy_load(template_store, NULL,
@@ -268,6 +270,7 @@ static core_store *open_store(void)
     core_store *store = NULL;
     if (core_store_open(":memory:", &store, &err) != LD_OK)
         die("open", &err);
+    test_set_today(store, "2026-12-31");
     sqlite3_backup *copy =
         sqlite3_backup_init(core_store_db(store), "main", core_store_db(template_store), "main");
     if (copy == NULL || sqlite3_backup_step(copy, -1) != SQLITE_DONE)
@@ -569,7 +572,7 @@ static void test_random_scenario_books_balance_after_every_operation(void)
         day += 1 + (int)(rnd() % 12);
         ld_date_format(day, text);
         /* The business date moves with the scenario, as it does in a bank. */
-        setenv("LOANDESK_TODAY", text, 1);
+        test_set_today(store, text);
         CHECK_INT(cob(store, text, NULL, &err), LD_OK);
         check_books(store, "cob");
         for (int k = 0; k < 3; k++) {
@@ -592,7 +595,6 @@ static void test_random_scenario_books_balance_after_every_operation(void)
     CHECK(ops > 0);
     CHECK_INT(verify(store, &err), LD_OK);
     core_store_close(store);
-    setenv("LOANDESK_TODAY", "2026-12-31", 1);
 }
 
 static void test_money_moves_only_on_dates_that_have_come(void)

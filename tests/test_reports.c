@@ -146,10 +146,16 @@ static void setup(void)
                               {"wang", "reviewer", "Wang2026pass"},
                               {"zhao", "manager", "Zhao2026pass"},
                               {"sun", "auditor", "Sun2026pass"}};
-    for (int i = 0; i < 5; i++)
-        run("LOANDESK_NEW_PASSWORD=%s LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s user "
-            "add --username %s --name %s --role %s >/dev/null",
-            users[i][2], bin, users[i][0], users[i][0], users[i][1]);
+    /* The admin sets a first password; each user replaces it at first use. */
+    for (int i = 0; i < 5; i++) {
+        run("LOANDESK_NEW_PASSWORD=First-pass-2026 LOANDESK_USER=admin "
+            "LOANDESK_PASSWORD=Admin2026pass %s user add --username %s --name %s --role %s "
+            ">/dev/null",
+            bin, users[i][0], users[i][0], users[i][1]);
+        run("LOANDESK_USER=%s LOANDESK_PASSWORD=First-pass-2026 LOANDESK_NEW_PASSWORD=%s %s user "
+            "passwd >/dev/null",
+            users[i][0], users[i][2], bin);
+    }
 #define AS(user, pw) "LOANDESK_USER=" user " LOANDESK_PASSWORD=" pw " %s "
     run(AS("chen", "Chen2026pass") "borrower add --json %s/borrower-zhang.json >/dev/null", bin,
         demo);
@@ -486,7 +492,8 @@ static void test_revoked_signer_does_not_verify(void)
     report_signer *signer = NULL;
     CHECK_INT(core_store_begin(store, &err), LD_OK);
     CHECK_INT(report_signer_open(store, &liu, "Liu2026pass", &signer, &err), LD_OK);
-    CHECK_INT(core_keystore_revoke_user(store, liu.user_id, ledger_event_now() - 5, &err), LD_OK);
+    CHECK_INT(core_keystore_revoke_user(store, liu.user_id, ledger_event_now(store) - 5, &err),
+              LD_OK);
     char path[400];
     path_in(path, sizeof path, "revoked.xlsx");
     report_options o = {.path = path, .signer = signer};

@@ -50,10 +50,11 @@ jobs_max=${LOANDESK_CLI_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Everything runs on one fixed day, so ages and password dates are stable.
 export LOANDESK_TODAY=2026-06-15
-unset LOANDESK_USER LOANDESK_PASSWORD LOANDESK_NEW_PASSWORD LOANDESK_DB
+unset LOANDESK_USER LOANDESK_PASSWORD LOANDESK_NEW_PASSWORD LOANDESK_DB LOANDESK_SESSION
 
 ADMIN_PASSWORD=Admin-pass-2026
 USER_PASSWORD=User-pass-2026
+FIRST_PASSWORD=First-pass-2026
 password_of() {
     case $1 in
     admin) echo "$ADMIN_PASSWORD" ;;
@@ -74,8 +75,10 @@ setup_step() {
     local user=$1
     shift
     local out
-    if ! out=$(LOANDESK_DB=$BASE LOANDESK_USER=$user LOANDESK_PASSWORD=$(password_of "$user") \
-        LOANDESK_NEW_PASSWORD=$USER_PASSWORD "$BIN" "$@" 2>&1 <"${SETUP_STDIN:-/dev/null}"); then
+    if ! out=$(LOANDESK_DB=$BASE LOANDESK_USER=$user \
+        LOANDESK_PASSWORD=${SETUP_PASSWORD:-$(password_of "$user")} \
+        LOANDESK_NEW_PASSWORD=${SETUP_NEW_PASSWORD:-$USER_PASSWORD} "$BIN" "$@" 2>&1 \
+        <"${SETUP_STDIN:-/dev/null}"); then
         echo "setup failed: loandesk $*" >&2
         echo "$out" >&2
         exit 1
@@ -92,12 +95,17 @@ setup() {
             echo "setup failed: init" >&2
             exit 1
         }
-    setup_step admin user add --username off1 --name "Officer One" --role officer
-    setup_step admin user add --username off2 --name "Officer Two" --role officer
-    setup_step admin user add --username rev1 --name "Reviewer One" --role reviewer
-    setup_step admin user add --username rev2 --name "Reviewer Two" --role reviewer --limit 50000.00
-    setup_step admin user add --username mgr --name "Manager" --role manager
-    setup_step admin user add --username aud --name "Auditor" --role auditor
+    # The admin gives a first password; each user replaces it at first use.
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username off1 --name "Officer One" --role officer
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username off2 --name "Officer Two" --role officer
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username rev1 --name "Reviewer One" --role reviewer
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username rev2 --name "Reviewer Two" --role reviewer --limit 50000.00
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username mgr --name "Manager" --role manager
+    SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username aud --name "Auditor" --role auditor
+    local u
+    for u in off1 off2 rev1 rev2 mgr aud; do
+        SETUP_PASSWORD=$FIRST_PASSWORD setup_step "$u" user passwd
+    done
     person "Zhang San" 11010519900501123X >"$WORK/b1.json"
     person "Li Si" 110105198503032223 >"$WORK/b2.json"
     person "Wang Wu" 110105197502023216 >"$WORK/b3.json"
@@ -116,6 +124,18 @@ setup() {
     setup_step off1 app submit 2
     setup_step off1 app submit 3
     setup_step rev1 rate 3
+    # One login per user for all cases: each case's copy of the database holds
+    # these sessions, so a step that names only its user presents the token
+    # instead of paying the password hash again. Steps that give a password
+    # (login cases) still log in with it.
+    mkdir -p "$WORK/tokens"
+    for u in admin off1 off2 rev1 rev2 mgr aud; do
+        LOANDESK_DB=$BASE LOANDESK_USER=$u LOANDESK_PASSWORD=$(password_of "$u") "$BIN" login \
+            >"$WORK/tokens/$u" </dev/null || {
+            echo "setup failed: login $u" >&2
+            exit 1
+        }
+    done
     if [ "$have_sqlite" = 1 ]; then
         sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
     fi
@@ -127,7 +147,8 @@ setup() {
 snapshot() {
     local db=$1
     if [ "$have_sqlite" = 1 ]; then
-        sqlite3 "$db" .dump | grep -v "^INSERT INTO audit_event.*'denied'"
+        sqlite3 "$db" .dump | grep -v "^INSERT INTO audit_event.*'denied'" |
+            grep -v "^INSERT INTO user_session"
     else
         # Without the sqlite3 tool: what the program itself shows a manager,
         # the accounts an admin sees, and how many changes the trail holds.
@@ -189,6 +210,10 @@ run_step() {
         export LOANDESK_DB=$db
         [ -n "$step_user" ] && export LOANDESK_USER=$step_user
         [ -n "$password" ] && export LOANDESK_PASSWORD=$password
+        if [ -z "$step_password" ] && [ -n "$step_user" ] && [ -s "$WORK/tokens/$step_user" ]; then
+            LOANDESK_SESSION=$(cat "$WORK/tokens/$step_user")
+            export LOANDESK_SESSION
+        fi
         export LOANDESK_NEW_PASSWORD=New-pass-2026x
         for kv in "${step_env[@]}"; do export "${kv?}"; done
         cd "$dir" && exec "$BIN" "${args[@]}"

@@ -1,0 +1,342 @@
+/*
+ * api.c - the handle, sessions and the unit of work of the operations API
+ * (loandesk/api.h, api_int.h).
+ *
+ * The handle owns one store connection and the clock injected by its caller;
+ * core and ledger read the clock from the store, never from the environment.
+ * A session is either the result of a password check in this process (it then
+ * holds the password, to unlock the user's signing key when an operation
+ * signs) or of a token resumed from the database (it then holds none).
+ */
+#include "api_int.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "json_in.h"
+#include "keystore.h"
+#include "ledger_events.h"
+#include "policy.h"
+#include "rating.h"
+#include "user.h"
+
+#define LOANDESK_VERSION "1.4.0"
+
+const char *ld_api_version(void)
+{
+    return LOANDESK_VERSION;
+}
+
+static ld_status clock_from(const ld_clock *clock, core_clock *out, ld_error *err)
+{
+    core_clock c = {0};
+    if (clock != NULL) {
+        if (clock->business_date != NULL && clock->business_date[0] != '\0' &&
+            ld_date_parse("business_date", clock->business_date, &c.business_date, err) != LD_OK)
+            return LD_EINVAL;
+        c.wall_now = clock->wall_now;
+        c.wall_context = clock->wall_context;
+    }
+    *out = c;
+    return LD_OK;
+}
+
+static ld_status api_new(const char *path, const ld_clock *clock, bool create, ld_api **out,
+                         ld_error *err)
+{
+    core_clock c;
+    ld_status st = clock_from(clock, &c, err);
+    if (st != LD_OK)
+        return st;
+    ld_api *api = calloc(1, sizeof *api);
+    if (api == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    st = create ? core_store_open(path, &api->store, err)
+                : core_store_open_existing(path, &api->store, err);
+    if (st != LD_OK) {
+        free(api);
+        return st;
+    }
+    api->clock = c;
+    core_store_set_clock(api->store, &c);
+    ledger_events_attach(api->store);
+    *out = api;
+    return LD_OK;
+}
+
+ld_status ld_api_open(const char *path, const ld_clock *clock, ld_api **out, ld_error *err)
+{
+    return api_new(path, clock, false, out, err);
+}
+
+void ld_api_close(ld_api *api)
+{
+    if (api == NULL)
+        return;
+    core_store_close(api->store);
+    free(api);
+}
+
+static ld_session *session_new(ld_api *api, const core_session *who, const char *password)
+{
+    ld_session *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->api = api;
+    s->who = *who;
+    if (password != NULL && (s->password = strdup(password)) == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void ld_session_free(ld_session *session)
+{
+    if (session == NULL)
+        return;
+    if (session->password != NULL) {
+        OPENSSL_cleanse(session->password, strlen(session->password));
+        free(session->password);
+    }
+    OPENSSL_cleanse(session->token, sizeof session->token);
+    free(session);
+}
+
+ld_status ld_session_login(ld_api *api, const char *username, const char *password,
+                           ld_session **out, ld_error *err)
+{
+    core_session who;
+    /* The login itself accepts an expired password; the session then may only
+     * change it (api_run refuses everything else). */
+    ld_status st = core_user_login(api->store, username, password, true, &who, err);
+    if (st != LD_OK)
+        return st;
+    bool expired = false;
+    if ((st = core_user_password_expired(api->store, who.user_id, &expired, err)) != LD_OK)
+        return st;
+    ld_session *s = session_new(api, &who, password);
+    if (s == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    s->must_change_password = expired;
+    *out = s;
+    return LD_OK;
+}
+
+ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld_error *err)
+{
+    core_session who;
+    bool expired = false;
+    ld_status st = core_store_begin(api->store, err);
+    if (st != LD_OK)
+        return st;
+    if ((st = core_session_resume(api->store, token, &who, &expired, err)) != LD_OK) {
+        core_store_rollback(api->store);
+        return st;
+    }
+    if ((st = core_store_commit(api->store, err)) != LD_OK)
+        return st;
+    ld_session *s = session_new(api, &who, NULL);
+    if (s == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    s->must_change_password = expired;
+    snprintf(s->token, sizeof s->token, "%s", token);
+    *out = s;
+    return LD_OK;
+}
+
+ld_status ld_session_token_issue(ld_session *session, char token_out[LD_SESSION_TOKEN_MAX],
+                                 ld_error *err)
+{
+    core_store *store = session->api->store;
+    ld_status st = core_store_begin(store, err);
+    if (st != LD_OK)
+        return st;
+    if ((st = core_session_open(store, &session->who, session->token, err)) != LD_OK ||
+        (st = core_audit_record(store, &session->who, "session.open", "user", session->who.user_id,
+                                NULL, err)) != LD_OK) {
+        core_store_rollback(store);
+        session->token[0] = '\0';
+        return st;
+    }
+    if ((st = core_store_commit(store, err)) != LD_OK) {
+        session->token[0] = '\0';
+        return st;
+    }
+    memcpy(token_out, session->token, LD_SESSION_TOKEN_MAX);
+    return LD_OK;
+}
+
+ld_status ld_session_logout(ld_session *session, ld_error *err)
+{
+    if (session->token[0] == '\0')
+        return LD_OK;
+    core_store *store = session->api->store;
+    ld_status st = core_store_begin(store, err);
+    if (st != LD_OK)
+        return st;
+    if ((st = core_session_end(store, session->token, err)) != LD_OK ||
+        (st = core_audit_record(store, &session->who, "session.end", "user", session->who.user_id,
+                                NULL, err)) != LD_OK) {
+        core_store_rollback(store);
+        return st;
+    }
+    if ((st = core_store_commit(store, err)) != LD_OK)
+        return st;
+    session->token[0] = '\0';
+    return LD_OK;
+}
+
+ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    char limit[LD_MONEY_TEXT_MAX];
+    cJSON_AddStringToObject(o, "username", session->who.username);
+    cJSON_AddStringToObject(o, "role", core_role_name(session->who.role));
+    cJSON_AddStringToObject(o, "authority_limit",
+                            ld_money_format(session->who.authority_limit, limit));
+    cJSON_AddBoolToObject(o, "must_change_password", session->must_change_password);
+    *out = o;
+    return LD_OK;
+}
+
+/* Records a refused operation. The description is cut to a bounded length;
+ * the audit trail escapes what it stores. */
+static void record_refusal(ld_session *session, const char *action, const char *subject,
+                           const ld_error *refusal)
+{
+    char reason[768];
+    snprintf(reason, sizeof reason, "refused: %s%s%s: %s", action, subject ? " " : "",
+             subject ? subject : "", refusal->message);
+    core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
+}
+
+ld_status api_run(ld_session *session, const char *action, const char *subject, unsigned flags,
+                  api_body body, void *args, cJSON **out, ld_error *err)
+{
+    core_store *store = session->api->store;
+    ld_status st;
+    if (session->must_change_password && !(flags & API_PASSWORD_CHANGE)) {
+        st = LD_FAIL(err, LD_EPERM,
+                     "password expired or set by an admin: change it first (loandesk user "
+                     "passwd)");
+        record_refusal(session, action, subject, err);
+        return st;
+    }
+    api_call call = {.store = store, .who = &session->who, .session = session};
+    cJSON *result = NULL;
+    /* Inside a transaction the caller already holds, the operation is part of
+     * it: the caller commits or rolls back, and records a refusal. */
+    bool nested = core_store_in_transaction(store);
+    if ((flags & API_NO_TRANSACTION) || nested) {
+        st = body(&call, args, &result, err);
+    } else {
+        st =
+            (flags & API_LARGE) ? core_store_begin_large(store, err) : core_store_begin(store, err);
+        if (st != LD_OK)
+            return st;
+        st = body(&call, args, &result, err);
+        if (st == LD_OK)
+            st = core_store_commit(store, err);
+        else
+            core_store_rollback(store);
+    }
+    if (st != LD_OK) {
+        cJSON_Delete(result);
+        if (st == LD_EPERM && !nested)
+            record_refusal(session, action, subject, err);
+        return st;
+    }
+    if (out != NULL)
+        *out = result;
+    else
+        cJSON_Delete(result);
+    return LD_OK;
+}
+
+ld_status api_key_password(const ld_session *session, const char *key_password, const char **out,
+                           ld_error *err)
+{
+    const char *password = key_password != NULL ? key_password : session->password;
+    if (password == NULL)
+        return LD_FAIL(err, LD_EUSAGE,
+                       "this operation unlocks your signing key: give your password (a resumed "
+                       "session does not hold it)");
+    *out = password;
+    return LD_OK;
+}
+
+cJSON *api_result_id(int64_t id, const char *key, const char *value)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddItemToObject(o, "id", core_json_int_item(id));
+    if (key != NULL)
+        cJSON_AddStringToObject(o, key, value);
+    return o;
+}
+
+/* A policy file must pass the full checker of `policy check` before it is in
+ * force: the store's own reader checks only what it needs to store it. */
+ld_status api_policy_file_check(const char *path, ld_error *err)
+{
+    rating_problems problems = {0};
+    ld_status st = rating_policy_check_file(path, &problems, err);
+    if (st == LD_EINVAL && problems.count > 0) {
+        st = LD_FAIL(err, LD_EINVAL, "policy: %s%s", problems.messages[0],
+                     problems.count > 1 ? " (and more: run `loandesk policy check`)" : "");
+    }
+    rating_problems_free(&problems);
+    return st;
+}
+
+typedef struct init_args {
+    const ld_init_spec *spec;
+    ld_session *session;
+} init_args;
+
+ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spec *spec,
+                      ld_api **api_out, cJSON **out, ld_error *err)
+{
+    if (spec->admin_password == NULL)
+        return LD_FAIL(err, LD_EUSAGE, "no admin password given");
+    ld_status st = api_policy_file_check(spec->policy_path, err);
+    if (st != LD_OK)
+        return st;
+    ld_api *api = NULL;
+    if ((st = api_new(path, clock, true, &api, err)) != LD_OK)
+        return st;
+    core_store *store = api->store;
+    core_session admin;
+    int64_t now = core_store_now(store);
+    if ((st = core_store_begin(store, err)) != LD_OK)
+        goto fail;
+    if ((st = core_user_init_admin(store, spec->admin_username, spec->admin_full_name,
+                                   spec->admin_password, &admin, err)) != LD_OK ||
+        (st = core_policy_load(store, &admin, spec->policy_path, spec->products_path, err)) !=
+            LD_OK ||
+        (st = core_keystore_init(store, &admin, spec->admin_password, spec->institution,
+                                 (time_t)now, err)) != LD_OK) {
+        core_store_rollback(store);
+        goto fail;
+    }
+    if ((st = core_store_commit(store, err)) != LD_OK)
+        goto fail;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "database", path);
+    cJSON_AddStringToObject(o, "admin", spec->admin_username);
+    cJSON_AddStringToObject(o, "institution", spec->institution);
+    *api_out = api;
+    *out = o;
+    return LD_OK;
+fail:
+    ld_api_close(api);
+    return st;
+}

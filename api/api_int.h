@@ -1,0 +1,71 @@
+/*
+ * api_int.h - what the operation files of the operations API share: the handle,
+ * the session, and api_run, the unit of work every operation goes through.
+ *
+ * An operation is written as a body that receives the open store and the
+ * authenticated core session inside a transaction, and api_run wraps it:
+ *   1. a session whose password must be changed may do nothing else;
+ *   2. BEGIN IMMEDIATE (or the large-transaction variant for bulk imports);
+ *   3. the body: permission and scope checks (in core, below every front end),
+ *      validation, writes, ledger events (attached to the store at open);
+ *   4. COMMIT when the body succeeds, else ROLLBACK, so a failure changes
+ *      nothing; a refusal (LD_EPERM) is then recorded in the audit trail in a
+ *      transaction of its own, with the action and a bounded description.
+ */
+#ifndef LD_API_INT_H
+#define LD_API_INT_H
+
+#include <stdbool.h>
+
+#include "loandesk/api.h"
+#include "session.h"
+#include "store.h"
+
+struct ld_api {
+    core_store *store;
+    core_clock clock;
+};
+
+struct ld_session {
+    ld_api *api;
+    core_session who;
+    bool must_change_password; /* only ld_user_passwd until changed */
+    char *password;            /* the login's, to unlock the signing key; NULL when resumed */
+    char token[LD_SESSION_TOKEN_MAX]; /* "" until issued or resumed */
+};
+
+/* What a body works with. */
+typedef struct api_call {
+    core_store *store;
+    const core_session *who;
+    ld_session *session;
+} api_call;
+
+typedef ld_status (*api_body)(api_call *call, void *args, cJSON **out, ld_error *err);
+
+enum api_flags {
+    API_LARGE = 1u << 0,           /* one transaction of many megabytes (import) */
+    API_PASSWORD_CHANGE = 1u << 1, /* allowed while the password must be changed */
+    API_NO_TRANSACTION = 1u << 2,  /* the body manages its own transactions (cob) */
+};
+
+/* Runs body as one operation named action ("app.approve") for session;
+ * subject describes its target for the audit row of a refusal ("application 3",
+ * may be NULL). */
+ld_status api_run(ld_session *session, const char *action, const char *subject, unsigned flags,
+                  api_body body, void *args, cJSON **out, ld_error *err);
+
+/* The password that unlocks the session user's signing key: key_password when
+ * given, else the login's; LD_EUSAGE naming what is missing for a resumed
+ * session. */
+ld_status api_key_password(const ld_session *session, const char *key_password, const char **out,
+                           ld_error *err);
+
+/* LD_EINVAL naming the first problem when the policy file at path does not
+ * pass the full checker (the one `policy check` runs). */
+ld_status api_policy_file_check(const char *path, ld_error *err);
+
+/* A small JSON object {"id": id, key: value} many operations return. */
+cJSON *api_result_id(int64_t id, const char *key, const char *value);
+
+#endif

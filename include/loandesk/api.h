@@ -1,0 +1,95 @@
+/*
+ * loandesk/api.h - the operations API: the one door every front end (the
+ * command line, the HTTP server, the web UI behind it) goes through.
+ *
+ * A front end opens an ld_api on a database with the clock it wants the books
+ * kept by, then obtains an ld_session by logging in (or by resuming a session
+ * token). Every user operation is one function taking the session; it checks
+ * the role and the customer scope, validates its input, runs in one
+ * transaction, appends its ledger events, records a refusal in the audit
+ * trail, and returns a JSON document that is exactly what `loandesk ... --json`
+ * prints. Nothing below this header is meant for front ends; no front end
+ * decides a rule.
+ *
+ * Ownership: a cJSON document returned through `out` belongs to the caller
+ * (cJSON_Delete). A handle or session is used by one thread at a time; a server
+ * opens one ld_api per worker thread.
+ */
+#ifndef LOANDESK_API_H
+#define LOANDESK_API_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loandesk/error.h"
+
+typedef struct ld_api ld_api;
+typedef struct ld_session ld_session;
+
+/* The clock operations read. business_date ("YYYY-MM-DD") is the day the books
+ * are kept on: accrual, value dates, "not in the future" checks, ages; NULL or
+ * "" means today's UTC date. wall_now returns Unix seconds for audit instants,
+ * ledger times, password age and session expiry (NULL: the system clock); the
+ * business date never moves a security rule. */
+typedef struct ld_clock {
+    const char *business_date;
+    int64_t (*wall_now)(void *context);
+    void *wall_context;
+} ld_clock;
+
+#define LD_SESSION_TOKEN_MAX 65 /* 64 hex characters and the terminator */
+
+/* The version of this library ("1.4.0"). */
+const char *ld_api_version(void);
+
+/* Opens the database at path (it must exist: LD_ENOTFOUND) with clock (NULL:
+ * the system clock). A malformed business date is LD_EINVAL naming
+ * "business_date". */
+ld_status ld_api_open(const char *path, const ld_clock *clock, ld_api **out, ld_error *err);
+
+/* Creates a new database at path (LD_ESTATE if it already holds users) with its
+ * first admin account, the institution's CA and keys, the policy and the
+ * product catalogue from the given files; returns the admin's session. */
+typedef struct ld_init_spec {
+    const char *admin_username;
+    const char *admin_full_name;
+    const char *admin_password;
+    const char *institution;
+    const char *policy_path;
+    const char *products_path;
+} ld_init_spec;
+ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spec *spec,
+                      ld_api **api_out, cJSON **out, ld_error *err);
+
+/* Closes the handle; NULL is harmless. Sessions of it must be freed first. */
+void ld_api_close(ld_api *api);
+
+/* Authenticates (PBKDF2, once). A wrong password, an unknown user, a locked or
+ * deactivated account are LD_EPERM, and counted and audited. A password that
+ * is too old or was set by an admin gives a session that may only change its
+ * password (ld_user_passwd); every other call is refused until then. */
+ld_status ld_session_login(ld_api *api, const char *username, const char *password,
+                           ld_session **out, ld_error *err);
+
+/* A session from a token issued earlier by ld_session_token_issue: checked
+ * afresh (ended, idle, too old, account locked or revoked: LD_EPERM). */
+ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld_error *err);
+
+/* Issues a bearer token for this session so later calls (other processes, a
+ * server's requests) can resume it without the password. */
+ld_status ld_session_token_issue(ld_session *session, char token_out[LD_SESSION_TOKEN_MAX],
+                                 ld_error *err);
+
+/* Ends the session's token, if it has one (logout). The session stays usable
+ * in this process until freed. */
+ld_status ld_session_logout(ld_session *session, ld_error *err);
+
+/* Who the session is: {"username", "role", "authority_limit", "must_change_password"}. */
+ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err);
+
+/* Frees the session (and wipes the password it holds to unlock the user's
+ * signing key). NULL is harmless. */
+void ld_session_free(ld_session *session);
+
+#endif
