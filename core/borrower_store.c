@@ -687,19 +687,22 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
         return st;
     core_sql_init(&after);
     core_sql_add_int(&after, " AND b.id > ?", p.after);
-    /* A name that few borrowers bear is found by reading the name index
-     * (narrower than the table) and sorting the ids of the matches; an
-     * officer's own customers come through their officer index anyway. */
-    bool by_name = f->name != NULL && who->role != CORE_ROLE_OFFICER && f->officer == NULL &&
-                   f->id_number == NULL && f->credit_code == NULL;
+    /* A name that few borrowers bear is found by reading a name index
+     * (narrower than the table) and sorting the ids of the matches: one
+     * officer's customers by (officer, name), everyone's by name. More
+     * matches are met soon enough walking in id order. */
+    bool one_officer = who->role == CORE_ROLE_OFFICER || f->officer != NULL;
+    const char *by_name = f->name == NULL || f->id_number != NULL || f->credit_code != NULL ? NULL
+                          : one_officer ? "borrower b INDEXED BY borrower_by_officer_name"
+                                        : "borrower b INDEXED BY borrower_by_name";
     core_list_query query = {
         .columns = "b.id, b.kind, b.name, b.id_number, u.username, b.officer_id, "
                    "(SELECT count(*) FROM application a WHERE a.borrower_id = b.id)",
         .display = "JOIN borrower b ON b.id = k.id JOIN app_user u ON u.id = b.officer_id",
         .key = "b.id",
         .from = "borrower b",
-        .from_few = by_name ? "borrower b INDEXED BY borrower_by_name" : NULL,
-        .count_from = by_name ? "borrower b INDEXED BY borrower_by_name" : "borrower b",
+        .from_few = by_name,
+        .count_from = by_name != NULL ? by_name : "borrower b",
         .order = " ORDER BY b.id",
         .where = &where,
         .after = &after,
