@@ -579,7 +579,7 @@ ld_status core_borrower_show(core_store *store, const core_session *who, int64_t
 }
 
 /* A list row; the identity number is shown whole to the responsible officer
- * only (DESIGN.md: customer data is confidential). */
+ * only (docs/design.md: customer data is confidential). */
 static cJSON *borrower_list_row(sqlite3_stmt *stmt, void *context)
 {
     const core_session *who = context;
