@@ -781,13 +781,17 @@ static ld_status read_app_filter(core_store *store, const core_application_filte
  * state index. */
 #define REVIEWABLE_STATES "('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
 
+/* The conditions of the filter and the scope. For a walk in id order
+ * (walk), the reviewer's scope and an amount range are kept off their
+ * indexes (unary +): they hold many rows, and SQLite would otherwise read
+ * them all through the index and sort them to find the first page. */
 static void app_conditions(const core_session *who, const core_application_filter *f,
-                           const app_list_values *v, core_sql *where)
+                           const app_list_values *v, bool walk, core_sql *where)
 {
     core_sql_init(where);
-    core_sql_add(where, " WHERE 1");
     if (who->role == CORE_ROLE_REVIEWER)
-        core_sql_add(where, " AND a.state IN " REVIEWABLE_STATES);
+        core_sql_add(where, walk ? " AND +a.state IN " REVIEWABLE_STATES
+                                 : " AND a.state IN " REVIEWABLE_STATES);
     else
         core_sql_add_customer_scope(where, who, false);
     if (f->officer != NULL)
@@ -805,9 +809,15 @@ static void app_conditions(const core_session *who, const core_application_filte
     if (f->created_to != NULL)
         core_sql_add_text(where, " AND a.created_at < ?", v->created_before);
     if (f->amount_min != NULL)
-        core_sql_add_int(where, " AND a.amount >= ?", v->amount_min);
+        core_sql_add_int(where, walk ? " AND +a.amount >= ?" : " AND a.amount >= ?", v->amount_min);
     if (f->amount_max != NULL)
-        core_sql_add_int(where, " AND a.amount <= ?", v->amount_max);
+        core_sql_add_int(where, walk ? " AND +a.amount <= ?" : " AND a.amount <= ?", v->amount_max);
+}
+
+static bool app_filtered(const core_application_filter *f)
+{
+    return f->state || f->borrower_id || f->officer || f->product || f->created_from ||
+           f->created_to || f->grade || f->amount_min || f->amount_max;
 }
 
 /* The keyset condition. In creation order it starts the index range at the
@@ -841,32 +851,49 @@ ld_status core_application_list_page(core_store *store, const core_session *who,
     if ((st = core_list_begin(who, page, &p, err)) != LD_OK ||
         (st = read_app_filter(store, f, &v, err)) != LD_OK)
         return st;
-    core_sql where, after;
-    app_conditions(who, f, &v, &where);
+    core_sql where, walk, after, none_left, drafts;
+    app_conditions(who, f, &v, false, &where);
+    app_conditions(who, f, &v, true, &walk);
     bool by_created = f->created_from != NULL || f->created_to != NULL;
     app_after(by_created, p.after, &after);
-    /* One officer's applications are reached through their customers (the
-     * borrower_by_officer and application_by_borrower indexes), never by
-     * walking all applications: CROSS JOIN makes SQLite keep that order. */
+    /* One officer's applications: few are reached through their customers
+     * (borrower_by_officer, then application_by_borrower), many by walking
+     * the applications in order and looking at each one's customer. CROSS
+     * JOIN makes SQLite keep the order of the tables as written. */
     bool one_officer = who->role == CORE_ROLE_OFFICER || f->officer != NULL;
+    bool by_amount = f->amount_min != NULL || f->amount_max != NULL;
     core_list_query query = {
         .columns = "a.id, a.borrower_id, b.name, a.product_code, a.amount, a.term_months, "
                    "a.method, a.state, o.username, a.grade, a.created_at",
-        .from = one_officer ? "borrower b CROSS JOIN application a ON a.borrower_id = b.id "
-                              "JOIN app_user o ON o.id = b.officer_id"
-                            : "application a JOIN borrower b ON b.id = a.borrower_id "
-                              "JOIN app_user o ON o.id = b.officer_id",
-        .count_from = one_officer ? "borrower b CROSS JOIN application a ON a.borrower_id = b.id"
-                                  : "application a",
-        .from_few = !one_officer && (f->amount_min != NULL || f->amount_max != NULL)
-                        ? "application a INDEXED BY application_by_amount "
-                          "JOIN borrower b ON b.id = a.borrower_id "
-                          "JOIN app_user o ON o.id = b.officer_id"
-                        : NULL,
+        .display = "JOIN application a ON a.id = k.id JOIN borrower b ON b.id = a.borrower_id "
+                   "JOIN app_user o ON o.id = b.officer_id",
+        .key = "a.id",
+        .from = one_officer ? "application a CROSS JOIN borrower b ON b.id = a.borrower_id"
+                            : "application a",
+        .count_from = one_officer
+                          ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN application a "
+                            "ON a.borrower_id = b.id"
+                          : "application a",
+        .from_few = one_officer
+                        ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN application a "
+                          "ON a.borrower_id = b.id"
+                    : by_amount ? "application a INDEXED BY application_by_amount"
+                                : NULL,
+        .where = &walk,
+        .where_few = &where,
+        .count_where = &where,
         .order = by_created ? " ORDER BY a.created_at, a.id" : " ORDER BY a.id",
-        .where = &where,
         .after = &after,
     };
+    if (who->role == CORE_ROLE_REVIEWER && !app_filtered(f)) {
+        /* All applications less the drafts and withdrawn ones: a quick count
+         * of the table and a short range of the state index. */
+        core_sql_init(&none_left);
+        core_sql_init(&drafts);
+        core_sql_add(&drafts, " AND a.state IN ('draft', 'withdrawn')");
+        query.count_where = &none_left;
+        query.count_less = &drafts;
+    }
     return core_store_list_page(store, &query, &p, application_list_row, NULL,
                                 "listing applications", out, err);
 }

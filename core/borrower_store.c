@@ -699,7 +699,6 @@ static ld_status borrower_conditions(core_store *store, const core_session *who,
 {
     ld_status st;
     core_sql_init(where);
-    core_sql_add(where, " WHERE 1");
     core_sql_add_customer_scope(where, who, f->name || f->id_number || f->credit_code);
     if (f->name != NULL) {
         if ((st = core_sql_like_contains("name", f->name, pattern, size, err)) != LD_OK)
@@ -746,21 +745,33 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
     core_sql_init(&after);
     core_sql_add_int(&after, " AND b.id > ?", p.after);
     /* A name that few borrowers bear is found by reading the name index
-     * (narrower than the table) and sorting the matches; an officer's own
-     * customers are reached through their (officer, name) index anyway. */
-    bool by_name = f->name != NULL && who->role != CORE_ROLE_OFFICER && f->officer == NULL;
+     * (narrower than the table) and sorting the ids of the matches; an
+     * officer's own customers come through their officer index anyway. */
+    bool by_name = f->name != NULL && who->role != CORE_ROLE_OFFICER && f->officer == NULL &&
+                   f->id_number == NULL && f->credit_code == NULL;
     core_list_query query = {
         .columns = "b.id, b.kind, b.name, b.id_number, u.username, b.officer_id, "
                    "(SELECT count(*) FROM application a WHERE a.borrower_id = b.id)",
-        .from = "borrower b JOIN app_user u ON u.id = b.officer_id",
-        .from_few = by_name ? "borrower b INDEXED BY borrower_by_name "
-                              "JOIN app_user u ON u.id = b.officer_id"
-                            : NULL,
-        .count_from = "borrower b",
+        .display = "JOIN borrower b ON b.id = k.id JOIN app_user u ON u.id = b.officer_id",
+        .key = "b.id",
+        .from = "borrower b",
+        .from_few = by_name ? "borrower b INDEXED BY borrower_by_name" : NULL,
+        .count_from = by_name ? "borrower b INDEXED BY borrower_by_name" : "borrower b",
         .order = " ORDER BY b.id",
         .where = &where,
         .after = &after,
     };
+    core_sql all, outside;
+    bool filtered = f->name || f->id_number || f->credit_code || f->kind || f->officer;
+    if (who->role == CORE_ROLE_REVIEWER && !filtered) {
+        /* All customers less those not under review: a quick count of the
+         * table and a short range of the flag's index. */
+        core_sql_init(&all);
+        core_sql_init(&outside);
+        core_sql_add(&outside, " AND b.under_review = 0");
+        query.count_where = &all;
+        query.count_less = &outside;
+    }
     return core_store_list_page(store, &query, &p, borrower_list_row, (void *)who,
                                 "listing borrowers", out, err);
 }

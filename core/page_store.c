@@ -169,14 +169,35 @@ ld_status core_list_officer_id(core_store *store, const char *field, const char 
     return st;
 }
 
-static ld_status count_rows(core_store *store, const core_list_query *query, int64_t *out,
-                            ld_error *err)
+/* Appends conditions composed as " AND ..." fragments as a WHERE clause;
+ * nothing when there are none (so a bare count stays SQLite's quick count
+ * of a whole table). */
+static void add_where(core_sql *q, const core_sql *first, const core_sql *second)
+{
+    core_sql both;
+    core_sql_init(&both);
+    core_sql_append(&both, first);
+    if (second != NULL)
+        core_sql_append(&both, second);
+    if (both.len == 0)
+        return;
+    assert(strncmp(both.text, " AND ", 5) == 0);
+    core_sql_add(q, " WHERE");
+    size_t at = q->len;
+    core_sql_append(q, &both);
+    if (!q->overflow) /* drop the first " AND" */
+        memmove(q->text + at, q->text + at + 4, q->len - at - 3);
+    q->len -= q->overflow ? 0 : 4;
+}
+
+static ld_status count_where(core_store *store, const char *from, const core_sql *where,
+                             int64_t *out, ld_error *err)
 {
     core_sql q;
     core_sql_init(&q);
     core_sql_add(&q, "SELECT count(*) FROM ");
-    core_sql_add(&q, query->count_from);
-    core_sql_append(&q, query->where);
+    core_sql_add(&q, from);
+    add_where(&q, where, NULL);
     sqlite3_stmt *stmt = NULL;
     ld_status st = core_sql_prepare(store, &q, &stmt, err);
     if (st != LD_OK)
@@ -188,6 +209,50 @@ static ld_status count_rows(core_store *store, const core_list_query *query, int
     return rc == SQLITE_ROW ? LD_OK : core_store_fail(store, "counting a list", err);
 }
 
+static ld_status count_rows(core_store *store, const core_list_query *query, int64_t *out,
+                            ld_error *err)
+{
+    const core_sql *where = query->count_where != NULL ? query->count_where : query->where;
+    int64_t all = 0, less = 0;
+    ld_status st = count_where(store, query->count_from, where, &all, err);
+    if (st == LD_OK && query->count_less != NULL)
+        st = count_where(store, query->count_from, query->count_less, &less, err);
+    if (st == LD_OK)
+        *out = all - less;
+    return st;
+}
+
+/* Steps the page query: at most limit rows become JSON, a row beyond them
+ * says that more follow. */
+static ld_status read_rows(core_store *store, sqlite3_stmt *stmt, int limit, core_list_row_fn row,
+                           void *context, const char *what, core_page_result *result, ld_error *err)
+{
+    int rc, n = 0;
+    int64_t last = 0;
+    result->rows = cJSON_CreateArray();
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (n == limit) {
+            result->has_more = true;
+            result->next_after = last;
+            break;
+        }
+        cJSON *item = row(stmt, context);
+        if (result->rows == NULL || item == NULL || !cJSON_AddItemToArray(result->rows, item)) {
+            cJSON_Delete(item);
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        last = sqlite3_column_int64(stmt, 0);
+        n++;
+    }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return LD_OK;
+    cJSON_Delete(result->rows);
+    result->rows = NULL;
+    return rc == SQLITE_NOMEM ? LD_FAIL(err, LD_EINTERNAL, "%s: out of memory", what)
+                              : core_store_fail(store, what, err);
+}
+
 ld_status core_store_list_page(core_store *store, const core_list_query *query,
                                const core_page *page, core_list_row_fn row, void *context,
                                const char *what, core_page_result *out, ld_error *err)
@@ -196,48 +261,28 @@ ld_status core_store_list_page(core_store *store, const core_list_query *query,
     ld_status st = count_rows(store, query, &result.total, err);
     if (st != LD_OK)
         return st;
+    bool few =
+        query->from_few != NULL && result.total <= (int64_t)CORE_LIST_FEW_ROWS * (page->limit + 1);
     core_sql q;
     core_sql_init(&q);
     core_sql_add(&q, "SELECT ");
     core_sql_add(&q, query->columns);
-    core_sql_add(&q, " FROM ");
-    bool few =
-        query->from_few != NULL && result.total <= (int64_t)CORE_LIST_FEW_ROWS * (page->limit + 1);
+    core_sql_add(&q, " FROM (SELECT ");
+    core_sql_add(&q, query->key);
+    core_sql_add(&q, " AS id FROM ");
     core_sql_add(&q, few ? query->from_few : query->from);
-    core_sql_append(&q, query->where);
-    if (page->after > 0)
-        core_sql_append(&q, query->after);
+    add_where(&q, few && query->where_few != NULL ? query->where_few : query->where,
+              page->after > 0 ? query->after : NULL);
     core_sql_add(&q, query->order);
-    core_sql_add_int(&q, " LIMIT ?", page->limit + 1);
+    core_sql_add_int(&q, " LIMIT ?) k ", page->limit + 1);
+    core_sql_add(&q, query->display);
+    core_sql_add(&q, query->order);
     sqlite3_stmt *stmt = NULL;
     if ((st = core_sql_prepare(store, &q, &stmt, err)) != LD_OK)
         return st;
-    result.rows = cJSON_CreateArray();
-    int rc, n = 0;
-    int64_t last = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (n == page->limit) {
-            result.has_more = true;
-            result.next_after = last;
-            break;
-        }
-        cJSON *item = row(stmt, context);
-        if (item == NULL || !cJSON_AddItemToArray(result.rows, item)) {
-            cJSON_Delete(item);
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        last = sqlite3_column_int64(stmt, 0);
-        n++;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        st = rc == SQLITE_NOMEM ? LD_FAIL(err, LD_EINTERNAL, "%s: out of memory", what)
-                                : core_store_fail(store, what, err);
-        sqlite3_finalize(stmt);
-        cJSON_Delete(result.rows);
-        return st;
-    }
+    st = read_rows(store, stmt, page->limit, row, context, what, &result, err);
     sqlite3_finalize(stmt);
-    *out = result;
-    return LD_OK;
+    if (st == LD_OK)
+        *out = result;
+    return st;
 }

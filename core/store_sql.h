@@ -125,23 +125,34 @@ ld_status core_list_begin(const core_session *who, const core_page *page, core_p
 ld_status core_list_officer_id(core_store *store, const char *field, const char *username,
                                int64_t *out, ld_error *err);
 
-/* One page of a list. The page query is
- *   SELECT columns FROM from where [after] order LIMIT page.limit + 1
- * and the total
- *   SELECT count(*) FROM count_from where
- * with where starting " WHERE " and after (used when page.after > 0) the
- * keyset condition " AND ..." placing the rows after that id in order.
- * Column 0 of columns is the row id; row turns the current row into a JSON
- * object. what names the list in errors ("listing loans"). */
+/* One page of a list, as two queries. The rows: the ids of the page first,
+ * from indexes where they serve, then the columns of those ids only, so a
+ * plan that sorts matches sorts ids rather than whole rows:
+ *   SELECT columns FROM (SELECT key AS id FROM from WHERE where [after]
+ *       order LIMIT page.limit + 1) k display order
+ * and the total:
+ *   SELECT count(*) FROM count_from WHERE count_where
+ * less, when count_less is given, the count of the rows matching it (a
+ * scope or filter that keeps most rows is counted as all rows less the few
+ * it leaves out: SQLite counts a whole table from its smallest index).
+ * Conditions are composed as " AND ..." fragments; an empty one means all
+ * rows. after (used when page.after > 0) places the rows after that id in
+ * order. Column 0 of columns is the id; row makes the JSON object of the
+ * current row; what names the list in errors ("listing loans"). */
 typedef struct core_list_query {
-    const char *columns, *from, *count_from, *order;
-    const core_sql *where, *after;
-    /* When not NULL, the FROM clause for a filter that matches few rows
-     * (total at most CORE_LIST_FEW_ROWS times the page): it names the
-     * filter's index, so SQLite reads the few matches and sorts them rather
-     * than walk the table in id order past rows that do not match. With many
-     * matches the walk meets a page of them soon, and from is used. */
+    const char *columns, *display, *key, *order;
+    const char *from;       /* tables of the key query when many rows match */
+    const char *count_from; /* tables of the count */
+    const core_sql *where;  /* the conditions; also the count's unless count_where */
+    const core_sql *after;
+    /* When not NULL, the key query's tables and conditions for a filter that
+     * matches few rows (the total at most CORE_LIST_FEW_ROWS pages): through
+     * the filter's index, reading the matches and sorting their ids, where a
+     * walk in id order would pass many rows that do not match. With many
+     * matches, the walk meets a page of them soon. */
     const char *from_few;
+    const core_sql *where_few;
+    const core_sql *count_where, *count_less;
 } core_list_query;
 
 #define CORE_LIST_FEW_ROWS 20

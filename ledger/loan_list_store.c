@@ -60,26 +60,37 @@ static ld_status read_loan_filter(core_store *store, const ledger_loan_filter *f
     return LD_OK;
 }
 
+/* The scope and the filter's conditions, but the category's: a normal
+ * category is counted as the rest less the classified loans, whose index
+ * holds only them. */
 static void loan_conditions(const core_session *who, const ledger_loan_filter *f,
                             const loan_list_values *v, core_sql *where)
 {
     core_sql_init(where);
-    core_sql_add(where, " WHERE 1");
     core_sql_add_customer_scope(where, who, false);
     if (f->officer != NULL)
         core_sql_add_int(where, " AND b.officer_id = ?", v->officer_id);
     if (f->state != NULL)
         core_sql_add_int(where, " AND l.status = ?", v->status);
-    if (f->category != NULL && v->category == LEDGER_CAT_NORMAL)
-        core_sql_add(where, " AND l.category = 0");
-    else if (f->category != NULL)
-        core_sql_add_int(where, " AND l.category > 0 AND l.category = ?", v->category);
     if (f->dpd_min > 0)
         core_sql_add_int(where, " AND l.dpd > 0 AND l.dpd >= ?", f->dpd_min);
     if (f->product != NULL)
         core_sql_add_text(where, " AND l.product = ?", f->product);
     if (f->matures_before != NULL)
         core_sql_add_int(where, " AND l.matures_on < ?", v->matures_before);
+}
+
+static void add_category(core_sql *where, const ledger_loan_filter *f, const loan_list_values *v)
+{
+    if (f->category != NULL && v->category == LEDGER_CAT_NORMAL)
+        core_sql_add(where, " AND l.category = 0");
+    else if (f->category != NULL)
+        core_sql_add_int(where, " AND l.category > 0 AND l.category = ?", v->category);
+}
+
+static bool loan_filtered(const ledger_loan_filter *f)
+{
+    return f->state || f->category || f->dpd_min || f->officer || f->product || f->matures_before;
 }
 
 static cJSON *loan_list_row(sqlite3_stmt *stmt, void *context)
@@ -120,29 +131,54 @@ ld_status ledger_loan_list_page(core_store *store, const core_session *who,
         (st = read_loan_filter(store, f, &v, err)) != LD_OK ||
         (st = ledger_loan_migrate(store, err)) != LD_OK)
         return st;
-    core_sql where, after;
-    loan_conditions(who, f, &v, &where);
+    core_sql base, where, after, classified, none_left, outside;
+    loan_conditions(who, f, &v, &base);
+    where = base;
+    add_category(&where, f, &v);
     core_sql_init(&after);
     core_sql_add_int(&after, " AND l.id > ?", p.after);
-    /* One officer's loans are reached through their customers, never by
-     * walking the whole book: CROSS JOIN keeps SQLite to that order. Managers
-     * and auditors count from the loan table's indexes alone. */
+    /* One officer's loans: few are reached through their customers, many by
+     * walking the book in order and looking at each loan's customer; CROSS
+     * JOIN keeps SQLite to the order written. Managers and auditors count
+     * from the loan table's indexes alone. */
     bool one_officer = who->role == CORE_ROLE_OFFICER || f->officer != NULL;
-    bool scoped = one_officer || who->role == CORE_ROLE_REVIEWER;
+    bool reviewer = who->role == CORE_ROLE_REVIEWER;
     core_list_query query = {
         .columns = "l.id, l.contract_no, l.borrower_id, b.name, u.username, l.product, l.amount, "
                    "l.principal, l.status, l.category, l.dpd, l.disbursed_on, l.matures_on, "
                    "l.next_due, l.next_number",
-        .from = one_officer ? "borrower b CROSS JOIN loan l ON l.borrower_id = b.id "
-                              "JOIN app_user u ON u.id = b.officer_id"
-                            : "loan l JOIN borrower b ON b.id = l.borrower_id "
-                              "JOIN app_user u ON u.id = b.officer_id",
-        .count_from = one_officer ? "borrower b CROSS JOIN loan l ON l.borrower_id = b.id"
-                      : scoped    ? "loan l JOIN borrower b ON b.id = l.borrower_id"
+        .display = "JOIN loan l ON l.id = k.id JOIN borrower b ON b.id = l.borrower_id "
+                   "JOIN app_user u ON u.id = b.officer_id",
+        .key = "l.id",
+        .from = one_officer || reviewer ? "loan l CROSS JOIN borrower b ON b.id = l.borrower_id"
+                                        : "loan l",
+        .from_few = one_officer ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN loan l "
+                                  "ON l.borrower_id = b.id"
+                                : NULL,
+        .count_from = one_officer ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN loan l "
+                                    "ON l.borrower_id = b.id"
+                      : reviewer  ? "loan l JOIN borrower b ON b.id = l.borrower_id"
                                   : "loan l",
         .order = " ORDER BY l.id",
         .where = &where,
         .after = &after,
     };
+    if (f->category != NULL && v.category == LEDGER_CAT_NORMAL) {
+        classified = base;
+        core_sql_add(&classified, " AND l.category > 0");
+        query.count_where = &base;
+        query.count_less = &classified;
+    } else if (reviewer && !loan_filtered(f)) {
+        /* A loan made from an application has a customer under review (the
+         * application is disbursed); only loans made otherwise need their
+         * customer looked at. So: all loans less those few outside. */
+        core_sql_init(&none_left);
+        core_sql_init(&outside);
+        core_sql_add(&outside, " AND l.application_id IS NULL AND (SELECT c.under_review FROM "
+                               "borrower c WHERE c.id = l.borrower_id) = 0");
+        query.count_from = "loan l";
+        query.count_where = &none_left;
+        query.count_less = &outside;
+    }
     return core_store_list_page(store, &query, &p, loan_list_row, NULL, "listing loans", out, err);
 }
