@@ -17,6 +17,7 @@
 #include "json_in.h"
 #include "money.h"
 #include "store_sql.h"
+#include "text.h"
 #include "user.h"
 
 static const char *const kind_names[] = {"individual", "enterprise", NULL};
@@ -579,6 +580,8 @@ ld_status core_borrower_blocklist(core_store *store, const core_session *who, in
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: %s a customer needs a written reason",
                        on ? "blocklisting" : "unblocking");
+    if ((st = core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err)) != LD_OK)
+        return st;
     st = core_store_query_int(store, "SELECT blocklisted FROM borrower WHERE id = ?", id, &current,
                               err);
     if (st == LD_ENOTFOUND)
