@@ -122,7 +122,8 @@ static void existing_file_keeps_its_page_size(void)
     "DROP TRIGGER IF EXISTS application_grade_overridden; "                                        \
     "DROP INDEX application_by_product; DROP INDEX application_by_created; "                       \
     "DROP INDEX application_by_amount; DROP INDEX application_by_grade; "                          \
-    "DROP INDEX borrower_by_name; DROP INDEX borrower_by_review; "                                 \
+    "DROP INDEX borrower_by_name; DROP INDEX borrower_by_review; DROP INDEX "                      \
+    "borrower_by_officer_name; "                                                                   \
     "ALTER TABLE application DROP COLUMN grade; ALTER TABLE borrower DROP COLUMN under_review; "
 
 static void older_file_is_upgraded(void)
