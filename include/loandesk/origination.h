@@ -84,7 +84,7 @@ ld_status ld_borrower_blocklist(ld_session *session, int64_t id, bool on, const 
 /* ---- Applications --------------------------------------------------------- */
 
 /* Creates a draft (application.h shape, optionally with guarantors,
- * collateral and an investigation): {"id"}. */
+ * collateral and an investigation): {"id", "state"}. */
 ld_status ld_application_create(ld_session *session, const cJSON *record, cJSON **out,
                                 ld_error *err);
 
@@ -114,7 +114,7 @@ typedef struct ld_application_filter {
 ld_status ld_application_list(ld_session *session, const ld_application_filter *filter,
                               const ld_page *page, cJSON **out, ld_error *err);
 
-/* Changes a draft's product, amount, term, method or purpose: {"id"}. */
+/* Changes a draft's product, amount, term, method or purpose: {"id", "state"}. */
 ld_status ld_application_update(ld_session *session, int64_t id, const cJSON *changes, cJSON **out,
                                 ld_error *err);
 
