@@ -1,8 +1,8 @@
 /*
  * cmd_reports.c - the commands of post-loan inspections, signed workbooks and
  * their verification: `inspection add|show|due`, `report
- * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call
- * reports/ or the ledger's inspection functions, print.
+ * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call the
+ * operations API (inspections, loandesk/servicing.h) or reports/, print.
  *
  * `verify` is run without the dispatcher's login so that an auditor can check
  * a file with nothing but the CA certificate and a ledger export; when a user
@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "cmd_reports.h"
-#include "inspection.h"
 #include "json_in.h"
+#include "loandesk/servicing.h"
 #include "permission.h"
 #include "report.h"
 #include "user.h"
@@ -55,76 +55,69 @@ static int parse_date_opt(int argc, char **argv, const char *name, ld_date *out,
 
 int cmd_inspection_add(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--json", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    cli_args args;
     int64_t loan_id = 0;
-    int rc = cli_parse_id("loan", positional(argc, argv), &loan_id);
-    if (rc != 0)
+    int rc = cli_check("inspection add", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = cli_parse_id("loan", args.positional[0], &loan_id)) != 0)
         return rc;
     const char *file = cli_opt(argc, argv, "--json");
     if (file == NULL)
         return cli_usage("inspection", "inspection add: --json FILE is required");
     ld_error err;
-    cJSON *input = NULL;
-    if (core_json_parse_file(file, &input, &err) != LD_OK)
+    cJSON *input = NULL, *result = NULL;
+    if (ld_json_read_file(file, &input, &err) != LD_OK)
         return cli_fail(&err);
-    int64_t id = 0;
-    ld_status st = ledger_inspection_add(ctx->store, &ctx->session, loan_id, input, &id, &err);
+    ld_status st = ld_inspection_add(ctx->s, loan_id, input, &result, &err);
     cJSON_Delete(input);
     if (st != LD_OK)
         return cli_fail(&err);
     if (ctx->json) {
-        cJSON *o = cJSON_CreateObject();
-        core_json_put_int(o, "id", id);
-        core_json_put_int(o, "loan_id", loan_id);
-        cli_print_json(o);
-        cJSON_Delete(o);
+        cli_print_json(result);
     } else {
-        printf("inspection %lld recorded for loan %lld\n", (long long)id, (long long)loan_id);
+        printf("inspection %lld recorded for loan %lld\n", cli_int(result, "id"),
+               (long long)loan_id);
     }
+    cJSON_Delete(result);
     return 0;
 }
 
 int cmd_inspection_show(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--inspection", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    cli_args args;
     int64_t loan_id = 0, inspection_id = 0;
-    int rc = cli_parse_id("loan", positional(argc, argv), &loan_id);
+    int rc = cli_check("inspection show", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = cli_parse_id("loan", args.positional[0], &loan_id)) != 0)
+        return rc;
     const char *which = cli_opt(argc, argv, "--inspection");
-    if (rc == 0 && which != NULL)
-        rc = cli_parse_id("inspection", which, &inspection_id);
-    if (rc != 0)
+    if (which != NULL && (rc = cli_parse_id("inspection", which, &inspection_id)) != 0)
         return rc;
     ld_error err;
     cJSON *o = NULL;
-    if (ledger_inspection_get(ctx->store, &ctx->session, loan_id, inspection_id, &o, &err) != LD_OK)
+    if (ld_inspection_show(ctx->s, loan_id, inspection_id, &o, &err) != LD_OK)
         return cli_fail(&err);
-    if (ctx->json)
-        cli_print_json(o);
-    else
-        cli_print_record(o);
-    cJSON_Delete(o);
-    return 0;
+    return cli_show(argc, argv, o, NULL);
 }
 
 int cmd_inspection_due(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_date date = core_store_today(ctx->store);
-    bool given = false;
-    int rc = parse_date_opt(argc, argv, "--date", &date, &given);
+    static const char *const values[] = {"--date", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int rc = cli_check("inspection due", argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
     ld_error err;
     cJSON *rows = NULL;
-    if (ledger_inspection_due(ctx->store, &ctx->session, date, &rows, &err) != LD_OK)
+    if (ld_inspection_due(ctx->s, cli_opt(argc, argv, "--date"), &rows, &err) != LD_OK)
         return cli_fail(&err);
-    if (ctx->json) {
-        cli_print_json(rows);
-    } else {
-        static const char *const columns[] = {"loan_id",      "contract_no",     "borrower",
-                                              "officer",      "category",        "due",
-                                              "days_overdue", "last_inspection", NULL};
-        cli_print_table(rows, columns);
-    }
-    cJSON_Delete(rows);
-    return 0;
+    static const char *const columns[] = {"loan_id",      "contract_no",     "borrower",
+                                          "officer",      "category",        "due",
+                                          "days_overdue", "last_inspection", NULL};
+    return cli_show(argc, argv, rows, columns);
 }
 
 /* Options common to every `report` command; opens the signer unless --no-sign. */

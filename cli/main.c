@@ -54,6 +54,9 @@ static const command_spec commands[] = {
     {"logout", NULL, cmd_logout, DB_API, "logout", "Ends the session of LOANDESK_SESSION."},
     {"whoami", NULL, cmd_whoami, DB_API, "whoami [--json]",
      "Shows who the session is: username, role, authority, whether the password must change."},
+    {"roles", NULL, cmd_roles, DB_NONE, "roles [--json]",
+     "Prints the permission table (what each role may do, and for which customers) from the "
+     "rule itself; docs/permissions.md is this output."},
     {"user", "add", cmd_user_add, DB_LOGIN,
      "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
@@ -80,12 +83,12 @@ static const command_spec commands[] = {
     {"rating", "validate", cmd_rating_validate, DB_NONE,
      "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
      "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},
-    {"rate", NULL, cmd_rate, DB_LOGIN, "rate APP [--json]",
+    {"rate", NULL, cmd_rate, DB_API, "rate APP [--json]",
      "Rates a submitted application with the policy in force: factor points, score, grade, PD, "
      "knock-outs, decision, recommended amount, term, rate and fee, and four reason codes."},
-    {"rating", "show", cmd_rating_show, DB_LOGIN, "rating show APP [--json]",
+    {"rating", "show", cmd_rating_show, DB_API, "rating show APP [--json]",
      "Shows the latest rating of an application with its overrides."},
-    {"rating", "override", cmd_rating_override, DB_LOGIN,
+    {"rating", "override", cmd_rating_override, DB_API,
      "rating override APP --grade G --reason TEXT",
      "Overrides the grade (reviewer, manager); kept beside the model's answer and counted."},
     {"borrower", "add", cmd_borrower_add, DB_API,
@@ -159,14 +162,14 @@ static const command_spec commands[] = {
     {"import", NULL, cmd_import, DB_API, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
-    {"inspection", "add", cmd_inspection_add, DB_LOGIN, "inspection add LOAN --json FILE",
+    {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
      "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
      "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "
      "category, next date."},
-    {"inspection", "show", cmd_inspection_show, DB_LOGIN,
+    {"inspection", "show", cmd_inspection_show, DB_API,
      "inspection show LOAN [--inspection ID] [--json]",
      "Shows a loan's latest (or given) inspection."},
-    {"inspection", "due", cmd_inspection_due, DB_LOGIN, "inspection due [--date D] [--json]",
+    {"inspection", "due", cmd_inspection_due, DB_API, "inspection due [--date D] [--json]",
      "Lists loans whose post-loan inspection is due on or before D (default today)."},
     {"report", "inspection", cmd_report_inspection, DB_LOGIN,
      "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
@@ -187,44 +190,44 @@ static const command_spec commands[] = {
     {"schedule", NULL, cmd_schedule, DB_NONE,
      "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
      "Prints a repayment schedule; needs no database."},
-    {"loan", "disburse", cmd_loan_disburse, DB_LOGIN,
+    {"loan", "disburse", cmd_loan_disburse, DB_API,
      "loan disburse APP --date D [--contract NO] [--json]",
      "Turns an approved application into a loan (manager) with its schedule, the approved terms "
      "and fee."},
-    {"loan", "repay", cmd_loan_repay, DB_LOGIN,
+    {"loan", "repay", cmd_loan_repay, DB_API,
      "loan repay LOAN --amount X --date D [--backdated --reason TEXT] [--json]",
      "Records a repayment (the customer's officer, manager): penalty and compound, fee, interest, "
      "principal of the oldest installment first; the rest prepays principal and rebuilds the "
      "schedule. Dates before the last close of business need --backdated and --reason."},
-    {"loan", "settle", cmd_loan_settle, DB_LOGIN, "loan settle LOAN --date D",
+    {"loan", "settle", cmd_loan_settle, DB_API, "loan settle LOAN --date D",
      "Takes the full payoff on a date and closes the loan."},
     {"loan", "list", cmd_loan_list, DB_API,
      "loan list [--state S] [--category C] [--min-dpd N] [--officer U] [--product P] "
      "[--maturing-before D] [--limit N] [--after ID] [--json]",
      "Lists the loan ledger (贷款台帐) you may see, 50 at a time: outstanding principal, status, "
      "category, days past due, maturity."},
-    {"loan", "show", cmd_loan_show, DB_LOGIN, "loan show LOAN [--json]",
+    {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
      "category and next inspection."},
-    {"loan", "classify", cmd_loan_classify, DB_LOGIN,
-     "loan classify LOAN --category C --reason TEXT",
+    {"loan", "classify", cmd_loan_classify, DB_API, "loan classify LOAN --category C --reason TEXT",
      "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
-    {"loan", "write-off", cmd_loan_write_off, DB_LOGIN, "loan write-off LOAN --reason TEXT",
+    {"loan", "write-off", cmd_loan_write_off, DB_API, "loan write-off LOAN --reason TEXT",
      "Writes off a loss (损失) loan (manager)."},
-    {"cob", NULL, cmd_cob, DB_LOGIN, "cob --date D",
+    {"cob", NULL, cmd_cob, DB_API, "cob --date D",
      "Close of business (manager): brings every active loan to D day by day, posts the journal, "
      "and signs a checkpoint (institution key password from LOANDESK_INSTITUTION_PASSWORD)."},
-    {"journal", "trial-balance", cmd_journal_trial_balance, DB_LOGIN,
+    {"journal", "trial-balance", cmd_journal_trial_balance, DB_API,
      "journal trial-balance --date D [--json]",
      "Trial balance of the journal on a date; exit 6 if it does not balance."},
-    {"ledger", "checkpoint", cmd_ledger_checkpoint, DB_LOGIN, "ledger checkpoint",
+    {"ledger", "checkpoint", cmd_ledger_checkpoint, DB_API, "ledger checkpoint",
      "Signs (size, root, time) of the log with the institution key (manager)."},
-    {"ledger", "verify", cmd_ledger_verify, DB_LOGIN, "ledger verify [--offline DIR]",
-     "Verifies the log, checkpoints, journal and loan balances (auditor, manager); exit 6 naming "
+    {"ledger", "verify", cmd_ledger_verify, DB_API, "ledger verify [--offline DIR]",
+     "Verifies the log, checkpoints, journal and loan balances (reviewer, manager, auditor); "
+     "exit 6 naming "
      "the first bad entry."},
-    {"ledger", "export", cmd_ledger_export, DB_LOGIN, "ledger export --out DIR",
+    {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR",
      "Writes entries.jsonl, checkpoints and institution.pem for offline verification."},
-    {"ledger", "prove", cmd_ledger_prove, DB_LOGIN,
+    {"ledger", "prove", cmd_ledger_prove, DB_API,
      "ledger prove (--entry N [--size M] | --from A --to B)",
      "Prints an inclusion or consistency proof as JSON."},
     {"ledger", "verify-proof", cmd_ledger_verify_proof, DB_NONE, "ledger verify-proof FILE",
