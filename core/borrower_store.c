@@ -694,7 +694,27 @@ static ld_status check_resident_id(const char *field, const char *id, ld_error *
     return LD_OK;
 }
 
-/* The filter's conditions, after the scope; *pattern receives the name's LIKE
+/* A name containing text: with Latin letters by LIKE, which folds their
+ * case, with `%` and `_` escaped so that they match themselves; without
+ * (Chinese names, digits) by instr(), which compares bytes and so is literal
+ * already, and costs a quarter less per name (a search reads every name). */
+static ld_status add_name_condition(core_sql *where, const char *name, char *pattern, size_t size,
+                                    ld_error *err)
+{
+    bool latin = false;
+    for (const char *c = name; *c != '\0'; c++)
+        latin = latin || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z');
+    ld_status st = core_sql_like_contains("name", name, pattern, size, err);
+    if (st != LD_OK)
+        return st;
+    if (latin)
+        core_sql_add_text(where, " AND b.name LIKE ? ESCAPE '\\'", pattern);
+    else
+        core_sql_add_text(where, " AND instr(b.name, ?) > 0", name);
+    return LD_OK;
+}
+
+/* The filter's conditions and the scope; *pattern receives the name's LIKE
  * pattern, which must live until the query is prepared. */
 static ld_status borrower_conditions(core_store *store, const core_session *who,
                                      const core_borrower_filter *f, core_sql *where, char *pattern,
@@ -702,12 +722,8 @@ static ld_status borrower_conditions(core_store *store, const core_session *who,
 {
     ld_status st;
     core_sql_init(where);
-    core_sql_add_customer_scope(where, who, f->name || f->id_number || f->credit_code);
-    if (f->name != NULL) {
-        if ((st = core_sql_like_contains("name", f->name, pattern, size, err)) != LD_OK)
-            return st;
-        core_sql_add_text(where, " AND b.name LIKE ? ESCAPE '\\'", pattern);
-    }
+    if (f->name != NULL && (st = add_name_condition(where, f->name, pattern, size, err)) != LD_OK)
+        return st;
     if (f->id_number != NULL) {
         if ((st = check_resident_id("id_number", f->id_number, err)) != LD_OK)
             return st;
@@ -729,6 +745,9 @@ static ld_status borrower_conditions(core_store *store, const core_session *who,
             return st;
         core_sql_add_int(where, " AND b.officer_id = ?", officer_id);
     }
+    /* The scope last: SQLite tests the conditions in the order written, and
+     * a name is tested from the index alone, the scope from the table row. */
+    core_sql_add_customer_scope(where, who, f->name || f->id_number || f->credit_code);
     return LD_OK;
 }
 
@@ -747,19 +766,22 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
         return st;
     core_sql_init(&after);
     core_sql_add_int(&after, " AND b.id > ?", p.after);
-    /* A name that few borrowers bear is found by reading the name index
-     * (narrower than the table) and sorting the ids of the matches; an
-     * officer's own customers come through their officer index anyway. */
-    bool by_name = f->name != NULL && who->role != CORE_ROLE_OFFICER && f->officer == NULL &&
-                   f->id_number == NULL && f->credit_code == NULL;
+    /* A name that few borrowers bear is found by reading a name index
+     * (narrower than the table) and sorting the ids of the matches: one
+     * officer's customers by (officer, name), everyone's by name. More
+     * matches are met soon enough walking in id order. */
+    bool one_officer = who->role == CORE_ROLE_OFFICER || f->officer != NULL;
+    const char *by_name = f->name == NULL || f->id_number != NULL || f->credit_code != NULL ? NULL
+                          : one_officer ? "borrower b INDEXED BY borrower_by_officer_name"
+                                        : "borrower b INDEXED BY borrower_by_name";
     core_list_query query = {
         .columns = "b.id, b.kind, b.name, b.id_number, u.username, b.officer_id, "
                    "(SELECT count(*) FROM application a WHERE a.borrower_id = b.id)",
         .display = "JOIN borrower b ON b.id = k.id JOIN app_user u ON u.id = b.officer_id",
         .key = "b.id",
         .from = "borrower b",
-        .from_few = by_name ? "borrower b INDEXED BY borrower_by_name" : NULL,
-        .count_from = by_name ? "borrower b INDEXED BY borrower_by_name" : "borrower b",
+        .from_few = by_name,
+        .count_from = by_name != NULL ? by_name : "borrower b",
         .order = " ORDER BY b.id",
         .where = &where,
         .after = &after,

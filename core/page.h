@@ -47,6 +47,12 @@ typedef struct core_page_result {
  * to run. */
 ld_status core_page_check(const core_page *page, core_page *out, ld_error *err);
 
+/* The page as one JSON document, as front ends print it with --json:
+ * {"rows": [...], "total": N, "has_more": true|false, "next_after": id}
+ * (next_after 0 when no rows follow). The rows move into the document:
+ * *result is cleared. NULL on out of memory, with *result left as it was. */
+cJSON *core_page_result_json(core_page_result *result);
+
 /* Frees the rows and clears the result; NULL is harmless. */
 void core_page_result_free(core_page_result *result);
 

@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
 #include "user.h"
@@ -27,6 +28,19 @@ ld_status core_page_check(const core_page *page, core_page *out, ld_error *err)
                        (long long)p.after);
     *out = p;
     return LD_OK;
+}
+
+cJSON *core_page_result_json(core_page_result *result)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (doc == NULL)
+        return NULL;
+    core_json_put_int(doc, "total", result->total);
+    cJSON_AddBoolToObject(doc, "has_more", result->has_more);
+    core_json_put_int(doc, "next_after", result->next_after);
+    cJSON_AddItemToObject(doc, "rows", result->rows);
+    memset(result, 0, sizeof *result); /* the rows now belong to doc */
+    return doc;
 }
 
 void core_page_result_free(core_page_result *result)

@@ -291,7 +291,9 @@ const char *const core_schema_migrations[] = {
     /* an officer's customers by name, so their name search reads the index
      * alone; borrower_by_officer keeps them in id order for the joins */
     "CREATE INDEX borrower_by_officer_name ON borrower(officer_id, name);"
-    "CREATE INDEX borrower_by_name ON borrower(name);"
+    /* everyone's customers by name, with the reviewer's scope beside it so
+     * that their name search too reads the index alone */
+    "CREATE INDEX borrower_by_name ON borrower(name, under_review);"
     "CREATE INDEX borrower_by_review ON borrower(under_review);",
 };
 

@@ -244,6 +244,16 @@ static void test_paging_walks_every_row_exactly_once_at_any_page_size(void)
     CHECK_INT(r.total, 20);
     CHECK(!r.has_more);
     core_page_result_free(&r);
+    /* As one document for --json: rows, total, has_more, next_after. */
+    page = (core_page){.limit = 5, .after = 0};
+    CHECK_INT(core_application_list_page(f.store, &f.mgr, NULL, &page, &r, &err), LD_OK);
+    cJSON *doc = core_page_result_json(&r);
+    CHECK(r.rows == NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "rows")), 5);
+    CHECK_INT(cJSON_GetObjectItemCaseSensitive(doc, "total")->valuedouble, 20);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "has_more")));
+    CHECK_INT(cJSON_GetObjectItemCaseSensitive(doc, "next_after")->valuedouble, bk.app[4]);
+    cJSON_Delete(doc);
     fx_close(&f);
 }
 
@@ -475,20 +485,26 @@ static void test_borrower_name_search_is_literal_and_finds_chinese_substrings(vo
     fx_open(&f);
     book bk;
     make_book(&f, &bk);
+    add_person(&f, &f.off1, 30, "Ab_c%d");
+    add_person(&f, &f.off1, 31, "AbXcYd");
     static const struct {
         const char *name;
         int64_t total;
     } cases[] = {
-        {"小明", 1},                /* 王小明 */
-        {"王", 2},                  /* 王小明, 王大明 */
-        {"明", 2},                  /* 王小明, 王大明 */
-        {"小", 4},                  /* 王小明, 孙小美, 冯小刚, 小龙女 */
-        {"%", 2},                   /* 李%华, 李100% */
-        {"_", 1},                   /* 张_三 */
-        {"李%", 1},                 /* 李%华: % is not a wildcard */
-        {"100%", 1},                /* 李100% */
-        {"acme", 1},                /* Latin letters in either case */
-        {"ACME T", 1}, {"王明", 0}, /* not a subsequence match */
+        {"小明", 1},   /* 王小明 */
+        {"王", 2},     /* 王小明, 王大明 */
+        {"明", 2},     /* 王小明, 王大明 */
+        {"小", 4},     /* 王小明, 孙小美, 冯小刚, 小龙女 */
+        {"%", 3},      /* 李%华, 李100%, Ab_c%d */
+        {"_", 2},      /* 张_三, Ab_c%d */
+        {"李%", 1},    /* 李%华: % is not a wildcard */
+        {"100%", 1},   /* 李100% */
+        {"acme", 1},   /* Latin letters in either case */
+        {"ACME T", 1}, /* Acme Trading */
+        {"b_c%", 1},   /* Ab_c%d, not AbXcYd: literal beside Latin letters too */
+        {"B_C", 1},    /* Ab_c%d */
+        {"abx", 1},    /* AbXcYd */
+        {"王明", 0},   /* not a subsequence match */
         {"\\", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
