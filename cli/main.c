@@ -91,59 +91,75 @@ static const command_spec commands[] = {
     {"rating", "override", cmd_rating_override, DB_API,
      "rating override APP --grade G --reason TEXT",
      "Overrides the grade (reviewer, manager); kept beside the model's answer and counted."},
-    {"borrower", "add", cmd_borrower_add, DB_LOGIN,
+    {"borrower", "add", cmd_borrower_add, DB_API,
      "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
      "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
     {"borrower", "show", cmd_borrower_show, DB_API, "borrower show ID [--json]",
      "Shows a borrower's file, if you may read it."},
-    {"borrower", "list", cmd_borrower_list, DB_LOGIN, "borrower list [--json]",
-     "Lists the borrowers you may see; identity numbers are masked unless the customer is "
-     "yours."},
-    {"borrower", "update", cmd_borrower_update, DB_LOGIN,
+    {"borrower", "list", cmd_borrower_list, DB_API,
+     "borrower list [--name TEXT] [--id-number ID] [--credit-code CODE] [--limit N] [--after ID] "
+     "[--json]",
+     "Lists the borrowers you may see, 50 at a time (--limit up to 1000, --after the last id "
+     "shown), found by part of the name or an exact identity number or credit code; identity "
+     "numbers are masked unless the customer is yours."},
+    {"borrower", "update", cmd_borrower_update, DB_API,
      "borrower update ID (--json FILE|- | --FIELD VALUE ...)",
      "Changes fields of your customer's file; the audit trail keeps before and after."},
-    {"borrower", "assign", cmd_borrower_assign, DB_LOGIN, "borrower assign ID --officer USERNAME",
+    {"borrower", "assign", cmd_borrower_assign, DB_API, "borrower assign ID --officer USERNAME",
      "Moves a customer to another officer (manager)."},
-    {"app", "create", cmd_app_create, DB_LOGIN,
+    {"borrower", "blocklist", cmd_borrower_blocklist, DB_API, "borrower blocklist ID --reason TEXT",
+     "Blocklists a customer (reviewer, manager): every later rating declines it. Audited and "
+     "kept in the ledger; no record field sets it."},
+    {"borrower", "unblock", cmd_borrower_unblock, DB_API, "borrower unblock ID --reason TEXT",
+     "Clears a customer's blocklist flag (reviewer, manager), with a reason; audited and kept in "
+     "the ledger."},
+    {"app", "create", cmd_app_create, DB_API,
      "app create (--json FILE|- | --borrower-id N --product P --amount X --term-months N "
      "--method M --purpose TEXT)",
      "Creates a draft application; the JSON form may include guarantors, collateral and an "
      "investigation."},
-    {"app", "show", cmd_app_show, DB_LOGIN, "app show ID [--json]",
+    {"app", "show", cmd_app_show, DB_API, "app show ID [--json]",
      "Shows an application with guarantors, collateral cover and investigations."},
-    {"app", "list", cmd_app_list, DB_LOGIN, "app list [--state S] [--borrower ID] [--json]",
-     "Lists the applications you may see."},
-    {"app", "update", cmd_app_update, DB_LOGIN, "app update ID (--json FILE|- | --FIELD VALUE)",
+    {"app", "file", cmd_app_file, DB_API, "app file ID [--json]",
+     "Shows an application's whole file: borrower, guarantors, collateral, investigations, the "
+     "latest rating with its reasons and overrides, the decisions, the loan once disbursed and "
+     "the audit history, as far as you may read them."},
+    {"app", "list", cmd_app_list, DB_API,
+     "app list [--state S] [--borrower ID] [--officer U] [--product P] [--from D] [--to D] "
+     "[--grade G] [--min-amount X] [--max-amount X] [--limit N] [--after ID] [--json]",
+     "Lists the applications you may see, 50 at a time (--limit up to 1000, --after the last "
+     "id shown); --from/--to bound the creation date, --grade is the effective grade."},
+    {"app", "update", cmd_app_update, DB_API, "app update ID (--json FILE|- | --FIELD VALUE)",
      "Changes a draft application's product, amount, term, method or purpose."},
-    {"app", "submit", cmd_app_submit, DB_LOGIN, "app submit ID",
+    {"app", "submit", cmd_app_submit, DB_API, "app submit ID",
      "Submits a draft for review; a pre-loan investigation must be recorded."},
-    {"app", "approve", cmd_app_approve, DB_LOGIN,
+    {"app", "approve", cmd_app_approve, DB_API,
      "app approve ID [--amount X] [--term N] [--rate R] [--fee-method M --fee X] [--reason T]",
-     "Approves a rated application (reviewer, manager): not your own work or customer, within "
-     "your authority. Terms default to the rating's recommendation; more, longer or cheaper, or "
-     "approving a referred or declined rating, takes a manager and a reason."},
-    {"app", "reject", cmd_app_reject, DB_LOGIN, "app reject ID --reason TEXT",
+     "Approves a rated application (reviewer, manager): not your own work or customer, nor a "
+     "rating whose grade you overrode; within your authority. Terms default to the rating's "
+     "recommendation; more, longer or cheaper, or approving a referred or declined rating, takes a manager and a reason."},
+    {"app", "reject", cmd_app_reject, DB_API, "app reject ID --reason TEXT",
      "Rejects an application under review, with a reason."},
-    {"app", "withdraw", cmd_app_withdraw, DB_LOGIN, "app withdraw ID --reason TEXT",
+    {"app", "withdraw", cmd_app_withdraw, DB_API, "app withdraw ID --reason TEXT",
      "Withdraws your customer's application before a decision."},
-    {"guarantor", "add", cmd_guarantor_add, DB_LOGIN, "guarantor add APP (--json FILE|- | flags)",
+    {"guarantor", "add", cmd_guarantor_add, DB_API, "guarantor add APP (--json FILE|- | flags)",
      "Adds a guarantor to a draft application; capacity is net assets minus guarantees "
      "outstanding."},
-    {"guarantor", "list", cmd_guarantor_list, DB_LOGIN, "guarantor list APP [--json]",
+    {"guarantor", "list", cmd_guarantor_list, DB_API, "guarantor list APP [--json]",
      "Lists an application's guarantors with capacity and shortfall flags."},
-    {"collateral", "add", cmd_collateral_add, DB_LOGIN,
+    {"collateral", "add", cmd_collateral_add, DB_API,
      "collateral add APP (--json FILE|- | flags)",
      "Adds a mortgage or pledge to a draft application."},
-    {"collateral", "list", cmd_collateral_list, DB_LOGIN, "collateral list APP [--json]",
+    {"collateral", "list", cmd_collateral_list, DB_API, "collateral list APP [--json]",
      "Lists collateral with LTV caps and lendable value."},
-    {"investigation", "add", cmd_investigation_add, DB_LOGIN,
+    {"investigation", "add", cmd_investigation_add, DB_API,
      "investigation add APP (--json FILE|- | flags)",
      "Records a pre-loan investigation (site visit, operations, assets and liabilities, "
      "repayment capacity, conclusion)."},
-    {"audit", "list", cmd_audit_list, DB_LOGIN,
+    {"audit", "list", cmd_audit_list, DB_API,
      "audit list [--entity E] [--id N] [--user U] [--limit N] [--json]",
      "Shows the audit trail, newest first (auditor, manager, admin)."},
-    {"import", NULL, cmd_import, DB_LARGE, "import FILE.jsonl",
+    {"import", NULL, cmd_import, DB_API, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
@@ -185,6 +201,11 @@ static const command_spec commands[] = {
      "schedule. Dates before the last close of business need --backdated and --reason."},
     {"loan", "settle", cmd_loan_settle, DB_API, "loan settle LOAN --date D",
      "Takes the full payoff on a date and closes the loan."},
+    {"loan", "list", cmd_loan_list, DB_API,
+     "loan list [--state S] [--category C] [--min-dpd N] [--officer U] [--product P] "
+     "[--maturing-before D] [--limit N] [--after ID] [--json]",
+     "Lists the loan ledger (贷款台帐) you may see, 50 at a time: outstanding principal, status, "
+     "category, days past due, maturity."},
     {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
      "category and next inspection."},
