@@ -449,7 +449,151 @@ static ld_status op_inspection_show(ld_session *s, int o, cJSON **out, ld_error 
     return ld_inspection_show(s, the_book.loan[o], 0, out, err);
 }
 
+static ld_status op_borrower_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    cJSON *b = cJSON_Parse("{\"kind\": \"individual\", \"name\": \"Li Si\", \"id_number\": "
+                           "\"110105198503032223\", \"phone\": \"13800138000\", \"address\": "
+                           "\"2 Chang'an Ave\", \"monthly_income\": \"20000.00\", "
+                           "\"existing_debt\": \"0.00\"}");
+    ld_status st = ld_borrower_add(s, b, out, err);
+    cJSON_Delete(b);
+    return st;
+}
+static ld_status op_borrower_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_borrower_list(s, NULL, NULL, out, err);
+}
+static ld_status op_borrower_update(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *c = cJSON_Parse("{\"phone\": \"13900139000\"}");
+    ld_status st = ld_borrower_update(s, the_book.borrower[o], c, out, err);
+    cJSON_Delete(c);
+    return st;
+}
+static ld_status op_borrower_assign(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_borrower_assign(s, the_book.borrower[o], o == 0 ? "off2" : "off1", out, err);
+}
+static ld_status op_borrower_blocklist(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_borrower_blocklist(s, the_book.borrower[o], true, "fraud alert", out, err);
+}
+static ld_status op_app_create(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    char json[256];
+    snprintf(json, sizeof json,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"50000.00\", "
+             "\"term_months\": 12, \"method\": \"annuity\", \"purpose\": \"car\"}",
+             (long long)the_book.borrower[o]);
+    cJSON *a = cJSON_Parse(json);
+    ld_status st = ld_application_create(s, a, out, err);
+    cJSON_Delete(a);
+    return st;
+}
+static ld_status op_app_show(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_application_show(s, the_book.rated_app[o], out, err);
+}
+static ld_status op_app_file(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_application_file(s, the_book.rated_app[o], out, err);
+}
+static ld_status op_app_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_application_list(s, NULL, NULL, out, err);
+}
+static ld_status op_app_update(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *c = cJSON_Parse("{\"purpose\": \"kitchen\"}");
+    ld_status st = ld_application_update(s, the_book.draft_app[o], c, out, err);
+    cJSON_Delete(c);
+    return st;
+}
+static ld_status op_app_submit(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_application_submit(s, the_book.draft_app[o], out, err);
+}
+static ld_status op_app_withdraw(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_application_withdraw(s, the_book.draft_app[o], "customer changed plans", out, err);
+}
+static ld_status op_app_approve(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    ld_approval terms = {0};
+    return ld_application_approve(s, the_book.rated_app[o], &terms, out, err);
+}
+static ld_status op_app_reject(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_application_reject(s, the_book.rated_app[o], "income unproven", out, err);
+}
+static ld_status op_guarantor_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *g = cJSON_Parse("{\"kind\": \"individual\", \"name\": \"Wang Wu\", \"id_number\": "
+                           "\"110105197502023216\", \"guarantee_type\": \"joint\", "
+                           "\"guaranteed_amount\": \"50000.00\", \"net_assets\": \"900000.00\", "
+                           "\"outstanding_guarantees\": \"0.00\"}");
+    ld_status st = ld_guarantor_add(s, the_book.draft_app[o], g, out, err);
+    cJSON_Delete(g);
+    return st;
+}
+static ld_status op_investigation_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *i = cJSON_Parse("{\"site_visit_date\": \"2026-06-10\", \"operations\": \"ok\", "
+                           "\"assets_liabilities\": \"ok\", \"repayment_capacity\": \"ok\", "
+                           "\"conclusion\": \"ok\"}");
+    ld_status st = ld_investigation_add(s, the_book.draft_app[o], i, out, err);
+    cJSON_Delete(i);
+    return st;
+}
+static ld_status op_guarantor_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_guarantor_list(s, the_book.rated_app[o], out, err);
+}
+static ld_status op_collateral_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_collateral_list(s, the_book.rated_app[o], out, err);
+}
+static ld_status op_loan_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_loan_list(s, NULL, NULL, out, err);
+}
+static ld_status op_audit_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_audit_list(s, NULL, out, err);
+}
+static ld_status op_import(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_import(s, LOANDESK_SOURCE_DIR "/tests/cli/cases/import-good.jsonl", out, err);
+}
+
 static const operation operations[] = {
+    {"borrower.add", CORE_ACT_BORROWER_CREATE, op_borrower_add, true},
+    {"borrower.list", CORE_ACT_CUSTOMER_READ, op_borrower_list, true},
+    {"borrower.update", CORE_ACT_CUSTOMER_EDIT, op_borrower_update, false},
+    {"borrower.assign", CORE_ACT_CUSTOMER_ASSIGN, op_borrower_assign, false},
+    {"borrower.blocklist", CORE_ACT_BORROWER_BLOCKLIST, op_borrower_blocklist, false},
+    {"application.create", CORE_ACT_CUSTOMER_EDIT, op_app_create, false},
+    {"application.show", CORE_ACT_CUSTOMER_READ, op_app_show, false},
+    {"application.file", CORE_ACT_CUSTOMER_READ, op_app_file, false},
+    {"application.list", CORE_ACT_CUSTOMER_READ, op_app_list, true},
+    {"application.update", CORE_ACT_CUSTOMER_EDIT, op_app_update, false},
+    {"application.submit", CORE_ACT_APP_SUBMIT, op_app_submit, false},
+    {"application.withdraw", CORE_ACT_APP_SUBMIT, op_app_withdraw, false},
+    {"application.approve", CORE_ACT_APP_DECIDE, op_app_approve, false},
+    {"application.reject", CORE_ACT_APP_DECIDE, op_app_reject, false},
+    {"guarantor.add", CORE_ACT_CUSTOMER_EDIT, op_guarantor_add, false},
+    {"investigation.add", CORE_ACT_CUSTOMER_EDIT, op_investigation_add, false},
+    {"guarantor.list", CORE_ACT_CUSTOMER_READ, op_guarantor_list, false},
+    {"collateral.list", CORE_ACT_CUSTOMER_READ, op_collateral_list, false},
+    {"loan.list", CORE_ACT_CUSTOMER_READ, op_loan_list, true},
+    {"audit.list", CORE_ACT_AUDIT_READ, op_audit_list, true},
+    {"import", CORE_ACT_BORROWER_CREATE, op_import, true},
     {"borrower.show", CORE_ACT_CUSTOMER_READ, op_borrower_show, false},
     {"application.rate", CORE_ACT_RATING_RUN, op_rate, false},
     {"rating.show", CORE_ACT_CUSTOMER_READ, op_rating_show, false},
