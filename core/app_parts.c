@@ -165,14 +165,14 @@ ld_status core_investigation_read(const cJSON *input, const char *path, ld_date 
     char field[160];
     if ((st = core_json_reject_unknown(input, path, known, err)) != LD_OK ||
         (st = core_json_date(input, path, "site_visit_date", true, &visit, NULL, err)) != LD_OK ||
-        (st = core_json_text(input, path, "operations", true, 4000, &out->operations, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_text(input, path, "assets_liabilities", true, 4000,
-                             &out->assets_liabilities, NULL, err)) != LD_OK ||
-        (st = core_json_text(input, path, "repayment_capacity", true, 4000,
-                             &out->repayment_capacity, NULL, err)) != LD_OK ||
-        (st = core_json_text(input, path, "conclusion", true, 4000, &out->conclusion, NULL, err)) !=
-            LD_OK)
+        (st = core_json_text_lines(input, path, "operations", true, 4000, &out->operations, NULL,
+                                   err)) != LD_OK ||
+        (st = core_json_text_lines(input, path, "assets_liabilities", true, 4000,
+                                   &out->assets_liabilities, NULL, err)) != LD_OK ||
+        (st = core_json_text_lines(input, path, "repayment_capacity", true, 4000,
+                                   &out->repayment_capacity, NULL, err)) != LD_OK ||
+        (st = core_json_text_lines(input, path, "conclusion", true, 4000, &out->conclusion, NULL,
+                                   err)) != LD_OK)
         return st;
     out->site_visit_date = cJSON_GetObjectItemCaseSensitive(input, "site_visit_date")->valuestring;
     if (visit > today)
@@ -199,7 +199,7 @@ ld_status core_application_read(const cJSON *input, const char *path, ld_date to
         (st = core_json_text(input, path, "method", true, 32, &method_text, NULL, err)) != LD_OK ||
         (st = core_repay_method_parse(core_json_field(field, sizeof field, path, "method"),
                                       method_text, &out->method, err)) != LD_OK ||
-        (st = core_json_text(input, path, "purpose", true, 1000, &out->purpose, NULL, err)) !=
+        (st = core_json_text_lines(input, path, "purpose", true, 1000, &out->purpose, NULL, err)) !=
             LD_OK)
         return st;
     out->term_months = (int)term;

@@ -18,6 +18,7 @@
 #include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
+#include "text.h"
 
 static const char *const app_fields[] = {"borrower_id",   "product", "amount",     "term_months",
                                          "method",        "purpose", "guarantors", "collateral",
@@ -970,6 +971,8 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         if (reason == NULL || reason[0] == '\0')
             return LD_FAIL(err, LD_EINVAL, "reason: %s; the approval needs a written reason",
                            beyond);
+        if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+            return LD_EINVAL;
     }
     if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
@@ -1018,6 +1021,8 @@ ld_status core_application_reject(core_store *store, const core_session *who, in
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a rejection needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     return transition_with_reason(store, who, id, CORE_EV_REJECT, reason, err);
 }
 
@@ -1033,6 +1038,8 @@ ld_status core_application_withdraw(core_store *store, const core_session *who, 
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a withdrawal needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     return transition_with_reason(store, who, id, CORE_EV_WITHDRAW, reason, err);
 }
 

@@ -6,6 +6,15 @@
  * change and its audit row commit or vanish together. A refusal is recorded
  * after the command's transaction has been rolled back, in a transaction of its
  * own, so that the attempt is kept although nothing else is.
+ *
+ * The trail keeps text whatever it holds, so it stores it escaped and bounded
+ * (core_text_escape, text.h): backslash, controls, line separators and bytes
+ * that are not UTF-8 become visible ("\\", "\n", "\u0007", "\xFF"), and
+ * text cut short ends with "…" (U+2026). The bounds, in bytes of the escaped
+ * form: a user name CORE_AUDIT_NAME_MAX; each
+ * string inside a detail CORE_AUDIT_TEXT_MAX; a whole detail
+ * CORE_AUDIT_DETAIL_MAX, beyond which it is kept as {"truncated": true,
+ * "bytes": N, "head": its escaped first CORE_AUDIT_TEXT_MAX bytes}.
  */
 #ifndef LD_AUDIT_H
 #define LD_AUDIT_H
@@ -16,6 +25,10 @@
 #include "ld_error.h"
 #include "session.h"
 #include "store.h"
+
+#define CORE_AUDIT_NAME_MAX   256
+#define CORE_AUDIT_TEXT_MAX   4096
+#define CORE_AUDIT_DETAIL_MAX 65536
 
 /* Records a change. detail (may be NULL) is copied; typically {"after": {...}} for
  * a creation or the output of core_audit_diff for an update. */

@@ -1,5 +1,12 @@
 /*
  * audit_store.c - SQL of the audit trail (audit.h).
+ *
+ * Every row goes through insert_event, which is where the trail's text is
+ * made safe whoever wrote it: a name is escaped and cut to
+ * CORE_AUDIT_NAME_MAX bytes, every string inside a detail to
+ * CORE_AUDIT_TEXT_MAX, a whole detail to CORE_AUDIT_DETAIL_MAX (text.h,
+ * core_text_escape). So a failed login's made-up user name cannot forge a row
+ * of `audit list` with a line break, nor fill the database.
  */
 #include "audit.h"
 
@@ -10,11 +17,101 @@
 #include "permission.h"
 #include "json_in.h"
 #include "store_sql.h"
+#include "text.h"
+
+/* Escapes and bounds every string of node's tree in place (keys too), using
+ * buf (CORE_AUDIT_TEXT_MAX + 1 bytes); false when memory runs out. */
+static bool make_visible(cJSON *node, char *buf)
+{
+    for (cJSON *item = node->child; item != NULL; item = item->next) {
+        if (item->string != NULL &&
+            !core_text_escape(item->string, strlen(item->string), buf, CORE_AUDIT_TEXT_MAX + 1)) {
+            size_t n = strlen(buf) + 1;
+            char *key = cJSON_malloc(n);
+            if (key == NULL)
+                return false;
+            memcpy(key, buf, n);
+            if (!(item->type & cJSON_StringIsConst))
+                cJSON_free(item->string);
+            item->string = key;
+            item->type &= ~cJSON_StringIsConst;
+        }
+        if (cJSON_IsString(item) && item->valuestring != NULL &&
+            !core_text_escape(item->valuestring, strlen(item->valuestring), buf,
+                              CORE_AUDIT_TEXT_MAX + 1) &&
+            cJSON_SetValuestring(item, buf) == NULL)
+            return false;
+        if (item->child != NULL && !make_visible(item, buf))
+            return false;
+    }
+    return true;
+}
+
+/* True when every string of node's tree would be stored as it is. */
+static bool all_visible(const cJSON *node, char *buf)
+{
+    for (const cJSON *item = node->child; item != NULL; item = item->next) {
+        if (item->string != NULL &&
+            !core_text_escape(item->string, strlen(item->string), buf, CORE_AUDIT_TEXT_MAX + 1))
+            return false;
+        if (cJSON_IsString(item) && item->valuestring != NULL &&
+            !core_text_escape(item->valuestring, strlen(item->valuestring), buf,
+                              CORE_AUDIT_TEXT_MAX + 1))
+            return false;
+        if (item->child != NULL && !all_visible(item, buf))
+            return false;
+    }
+    return true;
+}
+
+/* The stored text of a detail (NULL: "{}"), escaped and bounded; allocated
+ * by cJSON (cJSON_free), NULL when memory runs out. A detail longer than
+ * CORE_AUDIT_DETAIL_MAX keeps its size and its escaped beginning. */
+static char *detail_text(const cJSON *detail)
+{
+    char *buf = malloc(CORE_AUDIT_TEXT_MAX + 1);
+    if (buf == NULL)
+        return NULL;
+    cJSON *copy = NULL;
+    const cJSON *shown = detail;
+    if (detail == NULL) {
+        shown = copy = cJSON_CreateObject();
+    } else if (!all_visible(detail, buf)) {
+        /* The caller's tree is left as it is; only the stored copy changes. */
+        copy = cJSON_Duplicate(detail, 1);
+        if (copy != NULL && !make_visible(copy, buf)) {
+            cJSON_Delete(copy);
+            copy = NULL;
+        }
+        shown = copy;
+    }
+    char *text = shown != NULL ? cJSON_PrintUnformatted(shown) : NULL;
+    cJSON_Delete(copy);
+    size_t len = text != NULL ? strlen(text) : 0;
+    if (len > CORE_AUDIT_DETAIL_MAX) {
+        core_text_escape(text, len, buf, CORE_AUDIT_TEXT_MAX + 1);
+        cJSON_free(text);
+        cJSON *cut = cJSON_CreateObject();
+        cJSON_AddBoolToObject(cut, "truncated", 1);
+        core_json_put_int(cut, "bytes", (int64_t)len);
+        cJSON_AddStringToObject(cut, "head", buf);
+        text = cJSON_PrintUnformatted(cut);
+        cJSON_Delete(cut);
+    }
+    free(buf);
+    return text;
+}
 
 static ld_status insert_event(core_store *store, int64_t user_id, const char *username,
                               const char *action, const char *entity, int64_t entity_id,
                               const char *outcome, const char *detail, ld_error *err)
 {
+    /* Names are shown one per column of a line: escaped and bounded. */
+    char name[CORE_AUDIT_NAME_MAX + 1];
+    if (username != NULL) {
+        core_text_escape(username, strlen(username), name, sizeof name);
+        username = name;
+    }
     static const char sql[] =
         "INSERT INTO audit_event (at, user_id, username, action, entity, entity_id, outcome, "
         "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -47,11 +144,11 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
     ld_status st = core_store_require_transaction(store, err);
     if (st != LD_OK)
         return st;
-    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
-    if (detail != NULL && text == NULL)
+    char *text = detail_text(detail);
+    if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory recording the audit trail");
-    st = insert_event(store, who->user_id, who->username, action, entity, entity_id, "ok",
-                      text ? text : "{}", err);
+    st = insert_event(store, who->user_id, who->username, action, entity, entity_id, "ok", text,
+                      err);
     cJSON_free(text);
     return st;
 }
@@ -61,7 +158,7 @@ ld_status core_audit_record_denial(core_store *store, const core_session *who, c
 {
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
-    char *text = cJSON_PrintUnformatted(detail);
+    char *text = detail_text(detail);
     cJSON_Delete(detail);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");

@@ -13,6 +13,7 @@
 #include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
+#include "text.h"
 
 static const char *const grade_names[] = {"AAA", "AA",  "A",  "BBB", "BB",
                                           "B",   "CCC", "CC", "C",   "D"};
@@ -326,6 +327,8 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
                        "grade: must be one of AAA, AA, A, BBB, BB, B, CCC, CC, C, D");
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: an override needs a written reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     core_rating_summary s;
     int64_t rating_id;
     if ((st = latest_row(store, app_id, &s, &rating_id, NULL, err)) != LD_OK)

@@ -11,6 +11,9 @@
  * same one-row INSERTs the commands use (single-row statements need no
  * statement journal, which multi-row ones would).
  *
+ * Each line is one JSON document read by core_json_parse, so a line holding
+ * two records, a repeated key or malformed text is refused, naming the line.
+ *
  * Lines are validated and stored strictly in file order, so the error
  * reported is always the first one in the file: a line is first validated
  * whole, then stored; a store error (a duplicate identity number, a guarantor
@@ -352,9 +355,11 @@ static void reader_run(pipeline *p)
         l->guarantors = l->collateral = 0;
         l->has_investigation = false;
         size_t guarantors = b->guarantor_count, collateral = b->collateral_count;
-        cJSON *record = cJSON_ParseWithLength(text, n);
-        ld_status st = record == NULL ? LD_FAIL(&b->err, LD_EINVAL, "not valid JSON")
-                                      : read_line(&p->catalog, p->today, record, b, l, &b->err);
+        /* The strict reader: a second record on the line is trailing text. */
+        cJSON *record = NULL;
+        ld_status st = core_json_parse(text, n, NULL, &record, &b->err);
+        if (st == LD_OK)
+            st = read_line(&p->catalog, p->today, record, b, l, &b->err);
         if (st == LD_OK && !keep_line_text(b, l))
             st = LD_FAIL(&b->err, LD_EINTERNAL, "out of memory importing");
         cJSON_Delete(record);

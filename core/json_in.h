@@ -7,6 +7,12 @@
  * a JSON number is refused, because a binary float cannot hold every amount.
  * Optional readers leave *out untouched and set *present false when the key is
  * absent or null.
+ *
+ * Documents are read by core_json_parse alone, which refuses what cJSON lets
+ * through: text after the value, a key repeated in an object, U+0000, malformed
+ * UTF-8, control characters (raw, or escaped other than \t \n \r), numbers
+ * RFC 8259 does not allow. Text fields follow text.h: core_json_text reads a
+ * single-line field, core_json_text_lines one that may span lines.
  */
 #ifndef LD_JSON_IN_H
 #define LD_JSON_IN_H
@@ -24,6 +30,9 @@ const char *core_json_field(char *buf, size_t size, const char *path, const char
 
 ld_status core_json_text(const cJSON *obj, const char *path, const char *key, bool required,
                          size_t max_len, const char **out, bool *present, ld_error *err);
+/* A field that may hold tabs and line breaks (an investigation's findings). */
+ld_status core_json_text_lines(const cJSON *obj, const char *path, const char *key, bool required,
+                               size_t max_len, const char **out, bool *present, ld_error *err);
 ld_status core_json_money(const cJSON *obj, const char *path, const char *key, bool required,
                           bool allow_negative, ld_money *out, bool *present, ld_error *err);
 ld_status core_json_rate(const cJSON *obj, const char *path, const char *key, bool required,
@@ -60,8 +69,18 @@ bool core_json_integer(const cJSON *item, int64_t *out);
 /* Reads a whole file (or stdin for "-") into a NUL-terminated malloc'd buffer. */
 ld_status core_read_file(const char *path, char **out, size_t *len_out, ld_error *err);
 
-/* Parses a JSON document from a file ("-" for stdin); LD_EINVAL with the
- * position of a syntax error. */
+/* Parses one JSON document of len bytes (NUL bytes included) under the rules
+ * above into a tree the caller owns (cJSON_Delete). source names the document
+ * in messages ("in.json: ...") and may be NULL (an import line, whose caller
+ * names the line). LD_EINVAL naming the line and column (in bytes) of a syntax error or
+ * of trailing text, or the path of the field at fault ("borrower.name: must
+ * not contain U+0000", "guarantors[1].name: duplicate key ..."); LD_EINTERNAL
+ * when memory runs out. */
+ld_status core_json_parse(const char *text, size_t len, const char *source, cJSON **out,
+                          ld_error *err);
+
+/* core_json_parse over a whole file ("-" for stdin); errors as above, named by
+ * the file. */
 ld_status core_json_parse_file(const char *path, cJSON **out, ld_error *err);
 
 #endif

@@ -53,9 +53,10 @@ static ld_status object_at(const cJSON *parent, const char *path, const char *ke
 
 ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
 {
-    cJSON *doc = cJSON_Parse(text);
-    if (doc == NULL)
-        return LD_FAIL(err, LD_EINVAL, "policy: not valid JSON");
+    cJSON *doc = NULL;
+    ld_status parsed = core_json_parse(text, strlen(text), "policy", &doc, err);
+    if (parsed != LD_OK)
+        return parsed;
     core_policy_terms t;
     memset(&t, 0, sizeof t);
     ld_status st = LD_OK;
@@ -248,9 +249,10 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
 
 static ld_status parse_products(const char *text, core_product **out, int *count, ld_error *err)
 {
-    cJSON *doc = cJSON_Parse(text);
-    if (doc == NULL)
-        return LD_FAIL(err, LD_EINVAL, "products: not valid JSON");
+    cJSON *doc = NULL;
+    ld_status parsed = core_json_parse(text, strlen(text), "products", &doc, err);
+    if (parsed != LD_OK)
+        return parsed;
     ld_status st = LD_OK;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "products");
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;

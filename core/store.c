@@ -6,6 +6,9 @@
  * core_store_commit and core_store_rollback move between the last two. The
  * statement cache keys on the address of a static SQL string, so a lookup is a
  * pointer comparison; statements live until the store closes.
+ *
+ * A database file this store creates is 0600 whatever the umask, and so are
+ * SQLite's side files, which take the database file's mode (private_file.h).
  */
 #include "store.h"
 #include "store_sql.h"
@@ -15,7 +18,9 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "private_file.h"
 #include "schema_int.h"
 
 #define STMT_CACHE_SIZE 256
@@ -263,7 +268,20 @@ fail:
 
 ld_status core_store_open(const char *path, core_store **out, ld_error *err)
 {
-    return open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out, err);
+    /* The file is made here, 0600, before SQLite opens it: SQLite would
+     * create it 0644 less the umask, and it gives the -wal, -shm and -journal
+     * files the database file's mode. In-memory and temporary databases have
+     * no file of their own. */
+    bool created = false;
+    bool on_disk =
+        path[0] != '\0' && strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0;
+    ld_status st;
+    if (on_disk && (st = core_private_file_precreate(path, &created, err)) != LD_OK)
+        return st;
+    st = open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out, err);
+    if (st != LD_OK && created)
+        unlink(path); /* leave nothing behind that this call made */
+    return st;
 }
 
 ld_status core_store_open_existing(const char *path, core_store **out, ld_error *err)

@@ -28,7 +28,9 @@ ld_status core_user_init_admin(core_store *store, const char *username, const ch
 
 /* Authenticates in a transaction of its own (the failure count must persist when
  * the login fails). LD_EPERM for a wrong password, a locked or inactive account,
- * and an expired password unless allow_expired (for `user passwd` only). */
+ * and an expired password unless allow_expired (for `user passwd` only);
+ * LD_EINVAL, before any password work, for a user name of CORE_USERNAME_MAX
+ * bytes or more, which no account can have. Every refusal is audited. */
 ld_status core_user_login(core_store *store, const char *username, const char *password,
                           bool allow_expired, core_session *out, ld_error *err);
 

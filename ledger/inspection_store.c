@@ -45,13 +45,17 @@ ld_status ledger_inspection_migrate(core_store *store, ld_error *err)
 
 static const char *const kinds[] = {"first", "routine", "special", NULL};
 
-/* Copies a required (or optional) text field into the normalised record. */
+/* Copies a required (or optional) text field into the normalised record. Only
+ * a guarantor's name is a single line; the rest are prose that may span lines. */
 static ld_status put_text(cJSON *out, const cJSON *in, const char *path, const char *key,
                           bool required, size_t max_len, ld_error *err)
 {
     const char *text = NULL;
     bool present = false;
-    ld_status st = core_json_text(in, path, key, required, max_len, &text, &present, err);
+    ld_status st =
+        strcmp(key, "name") == 0
+            ? core_json_text(in, path, key, required, max_len, &text, &present, err)
+            : core_json_text_lines(in, path, key, required, max_len, &text, &present, err);
     if (st == LD_OK && present)
         cJSON_AddStringToObject(out, key, text);
     return st;

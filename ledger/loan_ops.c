@@ -19,6 +19,7 @@
 #include "loan_int.h"
 #include "permission.h"
 #include "policy.h"
+#include "text.h"
 
 static ld_status load_terms(core_store *store, const ledger_loan *l, ledger_loan_terms *t,
                             ld_error *err)
@@ -350,6 +351,9 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
                        ld_date_format(req->date, a_text), ld_date_format(bound, d_text));
     if (backdated && (req->reason == NULL || req->reason[0] == '\0'))
         return LD_FAIL(err, LD_EINVAL, "reason: a back-dated correction needs a reason");
+    if (req->reason != NULL && req->reason[0] != '\0' &&
+        core_text_check("reason", req->reason, strlen(req->reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     ledger_inst *insts = NULL;
     size_t count = 0;
     if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
@@ -532,6 +536,8 @@ ld_status ledger_loan_classify(core_store *store, const core_session *who, int64
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a classification needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     if ((int)category < l.s.floor)
         return LD_FAIL(err, LD_EINVAL,
                        "category: %s is better than the floor %s (%lld days past due); a loan "
@@ -584,6 +590,8 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
         return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: a write-off needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
     if (l.s.category != LEDGER_CAT_LOSS)
         return LD_FAIL(err, LD_ESTATE, "loan %lld is %s: only a loss (损失) loan is written off",
                        (long long)l.id, ledger_category_name(l.s.category));

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "permission.h"
 #include "pki.h"
+#include "private_file.h"
 #include "store_sql.h"
 
 static ld_status key_id_of(const char *cert, char out[CORE_PKI_HEX_MAX], ld_error *err)
@@ -502,15 +503,12 @@ out:
 
 /* ---- Export and offline verification ----------------------------------------- */
 
+/* Export files hold customer data: 0600 whatever the umask (private_file.h). */
 static ld_status write_file(const char *dir, const char *name, FILE **out, ld_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return LD_FAIL(err, LD_EINVAL, "%s: %s", path, strerror(errno));
-    *out = f;
-    return LD_OK;
+    return core_private_file_create(path, out, err);
 }
 
 ld_status ledger_export(core_store *store, const core_session *who, const char *dir,
@@ -519,8 +517,8 @@ ld_status ledger_export(core_store *store, const core_session *who, const char *
     ld_status st;
     if ((st = core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err)) != LD_OK)
         return st;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return LD_FAIL(err, LD_EINVAL, "out: %s: %s", dir, strerror(errno));
+    if ((st = core_private_dir_create(dir, err)) != LD_OK)
+        return st;
     ledger_log *log = NULL;
     ledger_log_iter *iter = NULL;
     FILE *f = NULL;

@@ -17,6 +17,7 @@
 
 #include "json_in.h"
 #include "rating.h"
+#include "text.h"
 
 #define CSV_MAX_COLUMNS 1024
 #define CSV_MAX_FILE    ((size_t)4 << 30)
@@ -223,10 +224,28 @@ static bool is_blank_line(const cursor *c)
            (*c->p == '\n' || (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n'));
 }
 
+/* The file's text under text.h's rules (lines may break, nothing else may be
+ * a control character, all of it UTF-8), so a malformed category cannot reach
+ * a fitted policy or a workbook; LD_EINVAL naming the line. */
+static ld_status check_text(const char *bytes, size_t length, ld_error *err)
+{
+    core_text_fault fault;
+    if (core_text_fault_find(bytes, length, CORE_TEXT_MULTILINE, &fault))
+        return LD_OK;
+    size_t line = 1;
+    for (size_t i = 0; i < fault.at; i++)
+        line += bytes[i] == '\n';
+    char field[48];
+    snprintf(field, sizeof field, "csv line %zu", line);
+    return core_text_fault_report(field, &fault, err);
+}
+
 ld_status rating_csv_parse(const char *bytes, size_t length, const char *const *text_columns,
                            rating_csv **out, ld_error *err)
 {
-    ld_status st = LD_OK;
+    ld_status st = check_text(bytes, length, err);
+    if (st != LD_OK)
+        return st;
     rating_csv *csv = calloc(1, sizeof *csv);
     cursor c = {bytes, bytes + length, 1, NULL, 0};
     bool *numeric = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "json_in.h"
 #include "rating_int.h"
 #include "rating_stats.h"
 
@@ -391,8 +392,13 @@ static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t
 static ld_status write_policy(const char *base_policy, size_t base_length, rating_kind kind,
                               cJSON *card, char **out, ld_error *err)
 {
-    cJSON *root = cJSON_ParseWithLength(base_policy, base_length);
-    cJSON *cards = root ? cJSON_GetObjectItemCaseSensitive(root, "scorecards") : NULL;
+    cJSON *root = NULL;
+    ld_status parsed = core_json_parse(base_policy, base_length, "base policy", &root, err);
+    if (parsed != LD_OK) {
+        cJSON_Delete(card);
+        return parsed;
+    }
+    cJSON *cards = cJSON_GetObjectItemCaseSensitive(root, "scorecards");
     if (cards == NULL || !cJSON_IsObject(cards)) {
         cJSON_Delete(root);
         cJSON_Delete(card);

@@ -23,6 +23,7 @@
 
 #include "cJSON.h"
 #include "date.h"
+#include "json_in.h"
 
 #define PATH_MAX_LEN    160
 #define POINTS_LIMIT    100000
@@ -1106,11 +1107,23 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
         rating_policy_free(policy);
         return st;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(bytes, length, &end, false);
-    if (root == NULL) {
-        size_t offset = end != NULL && end >= bytes ? (size_t)(end - bytes) : 0;
-        problem(&ctx, "$: not valid JSON (near byte %zu)", offset);
+    /* The strict reader: a repeated key would otherwise let the first of two
+     * cutoffs win unseen. */
+    cJSON *root = NULL;
+    ld_error json_err;
+    ld_status json_st = core_json_parse(bytes, length, NULL, &root, &json_err);
+    if (json_st == LD_EINTERNAL) {
+        rating_policy_free(policy);
+        if (err != NULL)
+            *err = json_err;
+        return json_st;
+    }
+    if (json_st != LD_OK) {
+        /* The reader names a field "a.b" or the place of a syntax error;
+         * here paths begin at "$". */
+        const char *m = json_err.message;
+        bool syntax = strncmp(m, "not valid JSON", 14) == 0 || strncmp(m, "trailing text", 13) == 0;
+        problem(&ctx, "%s%s", m[0] == '$' ? "" : syntax ? "$: " : "$.", m);
     } else if (!cJSON_IsObject(root)) {
         problem(&ctx, "$: must be a JSON object");
     } else {

@@ -19,6 +19,8 @@
 #include <xlsxwriter.h>
 
 #include "book_int.h"
+#include "private_file.h"
+#include "text.h"
 
 #define SHEETS_MAX     16
 #define HASH_BUF       65536
@@ -101,8 +103,19 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
         return LD_FAIL(err, LD_EINVAL, "output: the file name is too long");
     }
     report_part_path(spec->path, b->part, sizeof b->part);
+    /* libxlsxwriter opens its output by name with fopen, which would create
+     * it 0644 less the umask; made here first, 0600, it keeps that mode when
+     * reopened, and through the rename into place (private_file.h). */
+    FILE *part = NULL;
+    ld_status st = core_private_file_create(b->part, &part, err);
+    if (st != LD_OK) {
+        free(b);
+        return st;
+    }
+    fclose(part);
     b->wb = workbook_new_opt(b->part, &opts);
     if (b->wb == NULL) {
+        unlink(b->part);
         free(b);
         return LD_FAIL(err, LD_EINTERNAL, "%s: cannot create the workbook", spec->path);
     }
@@ -305,27 +318,42 @@ static void count_row(report_sheet *s, int row)
     }
 }
 
+/* Writes and hashes one text cell. Rows stored before input was checked may
+ * hold malformed UTF-8, which would make the sheet's XML malformed and the
+ * workbook unreadable: such bytes are shown as U+FFFD, and the cell is hashed
+ * as written. Well-formed text, the rule, is written without a copy. */
+static void write_text(report_sheet *s, int row, int col, const char *text, lxw_format *format)
+{
+    const char *t = text != NULL ? text : "";
+    size_t len = strlen(t);
+    char *repaired = NULL;
+    if (!core_utf8_valid(t, len)) {
+        repaired = core_utf8_repair(t, len);
+        if (repaired == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        t = repaired;
+    }
+    count_row(s, row);
+    hash_text_cell(s, row, col, t);
+    if (t[0] != '\0')
+        note(s->book, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, t, format));
+    free(repaired);
+}
+
 void report_cell_text(report_sheet *s, int row, int col, const char *text)
 {
     if (s->ws == NULL)
         return;
-    const char *t = text != NULL ? text : "";
-    count_row(s, row);
-    hash_text_cell(s, row, col, t);
-    if (t[0] != '\0')
-        note(s->book, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, t, NULL));
+    write_text(s, row, col, text, NULL);
 }
 
 void report_cell_wrap(report_sheet *s, int row, int col, const char *text)
 {
     if (s->ws == NULL)
         return;
-    const char *t = text != NULL ? text : "";
-    count_row(s, row);
-    hash_text_cell(s, row, col, t);
-    if (t[0] != '\0')
-        note(s->book,
-             worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, t, s->book->f_wrap));
+    write_text(s, row, col, text, s->book->f_wrap);
 }
 
 void report_cell_heading(report_sheet *s, int row, int col, const char *text)

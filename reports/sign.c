@@ -26,6 +26,7 @@
 #include "ledger_events.h"
 #include "permission.h"
 #include "pki.h"
+#include "private_file.h"
 
 struct report_signer {
     core_pki_key *key;
@@ -94,11 +95,13 @@ ld_status report_read_file(const char *path, unsigned char **out, size_t *len, l
     return st;
 }
 
+/* Signatures, like workbooks, are 0600 whatever the umask (private_file.h). */
 static ld_status write_file(const char *path, const unsigned char *data, size_t len, ld_error *err)
 {
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return LD_FAIL(err, LD_EINTERNAL, "%s: %s", path, strerror(errno));
+    FILE *f = NULL;
+    ld_status st = core_private_file_create(path, &f, err);
+    if (st != LD_OK)
+        return st;
     bool ok = fwrite(data, 1, len, f) == len;
     ok = fclose(f) == 0 && ok;
     return ok ? LD_OK : LD_FAIL(err, LD_EINTERNAL, "%s: write failed", path);
