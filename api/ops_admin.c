@@ -49,6 +49,15 @@ static ld_status run_on_user(ld_session *session, const char *action, const char
     return api_run(session, action, subject, flags, body, a, out, err);
 }
 
+/* A required text argument: front ends other than the command line may leave
+ * one out. */
+static ld_status require_text(const char *field, const char *value, ld_error *err)
+{
+    if (value == NULL || value[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "%s: required", field);
+    return LD_OK;
+}
+
 static cJSON *username_result(const char *username)
 {
     cJSON *o = cJSON_CreateObject();
@@ -65,7 +74,10 @@ static ld_status user_add(api_call *call, void *args, cJSON **out, ld_error *err
                            .authority_limit = -1,
                            .password = in->password};
     ld_status st;
-    if ((st = core_role_parse("role", in->role, &spec.role, err)) != LD_OK)
+    if ((st = require_text("username", in->username, err)) != LD_OK ||
+        (st = require_text("name", in->full_name, err)) != LD_OK ||
+        (st = require_text("password", in->password, err)) != LD_OK ||
+        (st = core_role_parse("role", in->role, &spec.role, err)) != LD_OK)
         return st;
     if (in->authority_limit != NULL &&
         (st = ld_money_parse_nonneg("limit", in->authority_limit, &spec.authority_limit, err)) !=
@@ -123,6 +135,8 @@ static ld_status user_passwd(api_call *call, void *args, cJSON **out, ld_error *
     if (!own && call->session->must_change_password)
         return LD_FAIL(err, LD_EPERM,
                        "permission denied: change your own password before setting another's");
+    if ((st = require_text("new password", a->password, err)) != LD_OK)
+        return st;
     if ((st = core_user_set_password(call->store, who, a->username, a->password, err)) != LD_OK)
         return st;
     const char *key_password = NULL;
@@ -175,8 +189,9 @@ ld_status ld_user_passwd(ld_session *session, const char *username, const char *
 static ld_status user_unlock(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const user_args *a = args;
-    ld_status st = core_user_unlock(call->store, call->who, a->username, err);
-    if (st != LD_OK)
+    ld_status st;
+    if ((st = require_text("username", a->username, err)) != LD_OK ||
+        (st = core_user_unlock(call->store, call->who, a->username, err)) != LD_OK)
         return st;
     if ((*out = username_result(a->username)) == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
@@ -196,7 +211,8 @@ static ld_status user_revoke(api_call *call, void *args, cJSON **out, ld_error *
     const user_args *a = args;
     int64_t now = core_store_now(call->store), id = 0;
     ld_status st;
-    if ((st = core_user_revoke(call->store, call->who, a->username, (time_t)now, err)) != LD_OK ||
+    if ((st = require_text("username", a->username, err)) != LD_OK ||
+        (st = core_user_revoke(call->store, call->who, a->username, (time_t)now, err)) != LD_OK ||
         (st = core_user_id(call->store, a->username, &id, err)) != LD_OK ||
         (st = core_session_end_all(call->store, id, err)) != LD_OK)
         return st;

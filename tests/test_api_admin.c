@@ -283,6 +283,10 @@ static void test_user_add_names_bad_fields_and_officers_may_not(void)
         .username = "x1", .full_name = "X", .role = "wizard", .password = FIRST_PASSWORD};
     CHECK_INT(ld_user_add(admin, &bad_role, NULL, &o, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "role:");
+    ld_user_spec nameless = {.full_name = "X", .role = "officer", .password = FIRST_PASSWORD};
+    CHECK_INT(ld_user_add(admin, &nameless, NULL, &o, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "username: required");
+    CHECK_INT(ld_user_revoke(admin, NULL, &o, &err), LD_EINVAL);
     ld_user_spec limit = {.username = "x1",
                           .full_name = "X",
                           .role = "officer",
