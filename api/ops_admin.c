@@ -122,41 +122,57 @@ ld_status ld_user_list(ld_session *session, cJSON **out, ld_error *err)
     return api_run(session, "user.list", NULL, 0, user_list, NULL, out, err);
 }
 
-/* The owner's change re-encrypts their signing key from the old password to
- * the new one; an admin's reset retires the key nobody else can unlock, issues
- * a new one under the temporary password and ends the user's sessions. */
+/* The owner's change re-encrypts their keys from the old password to the new
+ * one; a session resumed from a token proved no password, so the old one is
+ * checked first. */
+static ld_status change_own(api_call *call, const user_args *a, ld_error *err)
+{
+    const core_session *who = call->who;
+    const char *old_password = NULL;
+    ld_status st;
+    if ((st = api_key_password(call->session, a->key_password, &old_password, err)) != LD_OK ||
+        (call->session->password == NULL &&
+         (st = core_user_password_check(call->store, who->user_id, old_password, err)) != LD_OK) ||
+        (st = core_user_set_password(call->store, who, NULL, a->password, err)) != LD_OK)
+        return st;
+    if (!holds_keys(who->role))
+        return LD_OK;
+    if ((st = core_keystore_rekey_user(call->store, who->user_id, old_password, a->password,
+                                       err)) != LD_OK)
+        return st;
+    return core_keystore_rekey_custody(call->store, who, old_password, a->password, err);
+}
+
+/* An admin's reset retires the key nobody else can unlock, issues a new one
+ * under the temporary password and ends the user's sessions. */
+static ld_status reset_other(api_call *call, const user_args *a, ld_error *err)
+{
+    const core_session *who = call->who;
+    const char *ca_password = NULL;
+    int64_t id = 0;
+    ld_status st;
+    /* A session that must change its password may change that one only. */
+    if (call->session->must_change_password)
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: change your own password before setting another's");
+    if ((st = core_user_set_password(call->store, who, a->username, a->password, err)) != LD_OK ||
+        (st = core_user_id(call->store, a->username, &id, err)) != LD_OK ||
+        (st = api_key_password(call->session, a->key_password, &ca_password, err)) != LD_OK ||
+        (st = core_keystore_reissue_user(call->store, who, ca_password, id, a->password,
+                                         (time_t)core_store_now(call->store), err)) != LD_OK)
+        return st;
+    return core_session_end_all(call->store, id, err);
+}
+
 static ld_status user_passwd(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const user_args *a = args;
     const core_session *who = call->who;
     bool own = a->username == NULL || strcmp(a->username, who->username) == 0;
     ld_status st;
-    /* A session that must change its password may change that one only. */
-    if (!own && call->session->must_change_password)
-        return LD_FAIL(err, LD_EPERM,
-                       "permission denied: change your own password before setting another's");
-    if ((st = require_text("new password", a->password, err)) != LD_OK)
+    if ((st = require_text("new password", a->password, err)) != LD_OK ||
+        (st = own ? change_own(call, a, err) : reset_other(call, a, err)) != LD_OK)
         return st;
-    if ((st = core_user_set_password(call->store, who, a->username, a->password, err)) != LD_OK)
-        return st;
-    const char *key_password = NULL;
-    if (own) {
-        if (holds_keys(who->role) &&
-            ((st = api_key_password(call->session, a->key_password, &key_password, err)) != LD_OK ||
-             (st = core_keystore_rekey_user(call->store, who->user_id, key_password, a->password,
-                                            err)) != LD_OK ||
-             (st = core_keystore_rekey_custody(call->store, who, key_password, a->password, err)) !=
-                 LD_OK))
-            return st;
-    } else {
-        int64_t id = 0;
-        if ((st = core_user_id(call->store, a->username, &id, err)) != LD_OK ||
-            (st = api_key_password(call->session, a->key_password, &key_password, err)) != LD_OK ||
-            (st = core_keystore_reissue_user(call->store, who, key_password, id, a->password,
-                                             (time_t)core_store_now(call->store), err)) != LD_OK ||
-            (st = core_session_end_all(call->store, id, err)) != LD_OK)
-            return st;
-    }
     cJSON *o = username_result(own ? who->username : a->username);
     if (o == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");

@@ -325,6 +325,30 @@ static void test_revoke_ends_sessions_and_unlock_names_the_user(void)
     ld_session_free(leaving);
 }
 
+/* A token proves no password: changing one's own through a resumed session
+ * takes the current password. */
+static void test_own_change_through_a_token_needs_the_current_password(void)
+{
+    ld_session *holder = add_user("tara", "auditor", NULL);
+    change_own(holder);
+    ld_error err;
+    char token[LD_SESSION_TOKEN_MAX];
+    CHECK_INT(ld_session_token_issue(holder, token, &err), LD_OK);
+    ld_session *resumed = NULL;
+    CHECK_INT(ld_session_resume(api, token, &resumed, &err), LD_OK);
+    cJSON *o = NULL;
+    CHECK_INT(ld_user_passwd(resumed, NULL, "Next-pass-2026", NULL, &o, &err), LD_EUSAGE);
+    long long before = refusals();
+    CHECK_INT(ld_user_passwd(resumed, NULL, "Next-pass-2026", "Guess-pass-2026", &o, &err),
+              LD_EPERM);
+    CHECK_INT(refusals(), before + 1);
+    CHECK_INT(ld_user_passwd(resumed, NULL, "Next-pass-2026", OWN_PASSWORD, &o, &err), LD_OK);
+    cJSON_Delete(o);
+    ld_session_free(login("tara", "Next-pass-2026"));
+    ld_session_free(resumed);
+    ld_session_free(holder);
+}
+
 /* ---- Rules: whole-book workbooks and who verifies online ----------------- */
 
 static ld_status book(ld_session *s, const char *name, bool no_sign, cJSON **out, ld_error *err)
@@ -455,6 +479,8 @@ int main(int argc, char **argv)
          test_user_add_names_bad_fields_and_officers_may_not},
         {"revoke_ends_sessions_and_unlock_names_the_user",
          test_revoke_ends_sessions_and_unlock_names_the_user},
+        {"own_change_through_a_token_needs_the_current_password",
+         test_own_change_through_a_token_needs_the_current_password},
         {"whole_book_for_reviewers_managers_and_auditors",
          test_whole_book_for_reviewers_managers_and_auditors},
         {"verify_online_for_readers_offline_for_anyone",
