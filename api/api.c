@@ -265,6 +265,14 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
     return LD_OK;
 }
 
+ld_status api_run_on(ld_session *session, const char *action, const char *noun, int64_t id,
+                     api_body body, void *args, cJSON **out, ld_error *err)
+{
+    char subject[64];
+    snprintf(subject, sizeof subject, "%s %lld", noun, (long long)id);
+    return api_run(session, action, subject, 0, body, args, out, err);
+}
+
 ld_status api_key_password(const ld_session *session, const char *key_password, const char **out,
                            ld_error *err)
 {

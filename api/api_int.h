@@ -56,6 +56,10 @@ enum api_flags {
 ld_status api_run(ld_session *session, const char *action, const char *subject, unsigned flags,
                   api_body body, void *args, cJSON **out, ld_error *err);
 
+/* api_run on a record: the subject is "noun id" ("loan 3"). */
+ld_status api_run_on(ld_session *session, const char *action, const char *noun, int64_t id,
+                     api_body body, void *args, cJSON **out, ld_error *err);
+
 /* The password that unlocks the session user's signing key: key_password when
  * given, else the login's; LD_EUSAGE naming what is missing for a resumed
  * session. */

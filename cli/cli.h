@@ -98,6 +98,11 @@ int cli_show(int argc, char **argv, cJSON *value, const char *const *columns);
 /* The command's first positional word parsed as a record id named what. */
 int cli_positional_id(int argc, char **argv, const char *what, int64_t *id);
 
+/* A string member of a result ("" when absent) and an integer member (0 when
+ * absent), for the sentences handlers print from result documents. */
+const char *cli_text(const cJSON *object, const char *key);
+long long cli_int(const cJSON *object, const char *key);
+
 /* Output: JSON when --json is given, else a readable form. */
 void cli_print_json(const cJSON *value);
 void cli_print_record(const cJSON *record);

@@ -2,8 +2,8 @@
  * cmd_reports.c - the commands of post-loan inspections, signed workbooks and
  * their verification: `inspection add|show|due`, `report
  * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call the
- * operations API (loandesk/reports.h) or the ledger's inspection functions,
- * print.
+ * operations API (inspections: loandesk/servicing.h; workbooks and
+ * verification: loandesk/reports.h), print.
  *
  * `verify` with --ledger-export, or with --ca and nobody logged in, runs
  * without a database (the dispatcher opens none) so that an auditor can check
@@ -16,115 +16,74 @@
 #include <time.h>
 
 #include "cmd_reports.h"
-#include "inspection.h"
-#include "json_in.h"
 #include "loandesk/reports.h"
-
-/* Options that take no value, so the first positional is found correctly. */
-static const char *const bare[] = {"--no-sign", "--json", "--quiet", NULL};
-
-/* The first argument that is not an option or an option's value; "-o" takes a
- * value too. */
-static const char *positional(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            bool is_bare = false;
-            for (int f = 0; bare[f] != NULL; f++)
-                is_bare = is_bare || strcmp(argv[i], bare[f]) == 0;
-            if (!is_bare)
-                i++;
-            continue;
-        }
-        return argv[i];
-    }
-    return NULL;
-}
-
-static int parse_date_opt(int argc, char **argv, const char *name, ld_date *out, bool *given)
-{
-    const char *text = cli_opt(argc, argv, name);
-    *given = text != NULL;
-    if (text == NULL)
-        return 0;
-    ld_error err;
-    if (ld_date_parse(name + 2, text, out, &err) != LD_OK)
-        return cli_fail(&err);
-    return 0;
-}
+#include "loandesk/servicing.h"
 
 int cmd_inspection_add(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--json", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    cli_args args;
     int64_t loan_id = 0;
-    int rc = cli_parse_id("loan", positional(argc, argv), &loan_id);
-    if (rc != 0)
+    int rc = cli_check("inspection add", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = cli_parse_id("loan", args.positional[0], &loan_id)) != 0)
         return rc;
     const char *file = cli_opt(argc, argv, "--json");
     if (file == NULL)
         return cli_usage("inspection", "inspection add: --json FILE is required");
     ld_error err;
-    cJSON *input = NULL;
-    if (core_json_parse_file(file, &input, &err) != LD_OK)
+    cJSON *input = NULL, *result = NULL;
+    if (ld_json_read_file(file, &input, &err) != LD_OK)
         return cli_fail(&err);
-    int64_t id = 0;
-    ld_status st = ledger_inspection_add(ctx->store, &ctx->session, loan_id, input, &id, &err);
+    ld_status st = ld_inspection_add(ctx->s, loan_id, input, &result, &err);
     cJSON_Delete(input);
     if (st != LD_OK)
         return cli_fail(&err);
     if (ctx->json) {
-        cJSON *o = cJSON_CreateObject();
-        core_json_put_int(o, "id", id);
-        core_json_put_int(o, "loan_id", loan_id);
-        cli_print_json(o);
-        cJSON_Delete(o);
+        cli_print_json(result);
     } else {
-        printf("inspection %lld recorded for loan %lld\n", (long long)id, (long long)loan_id);
+        printf("inspection %lld recorded for loan %lld\n", cli_int(result, "id"),
+               (long long)loan_id);
     }
+    cJSON_Delete(result);
     return 0;
 }
 
 int cmd_inspection_show(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--inspection", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    cli_args args;
     int64_t loan_id = 0, inspection_id = 0;
-    int rc = cli_parse_id("loan", positional(argc, argv), &loan_id);
+    int rc = cli_check("inspection show", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = cli_parse_id("loan", args.positional[0], &loan_id)) != 0)
+        return rc;
     const char *which = cli_opt(argc, argv, "--inspection");
-    if (rc == 0 && which != NULL)
-        rc = cli_parse_id("inspection", which, &inspection_id);
-    if (rc != 0)
+    if (which != NULL && (rc = cli_parse_id("inspection", which, &inspection_id)) != 0)
         return rc;
     ld_error err;
     cJSON *o = NULL;
-    if (ledger_inspection_get(ctx->store, &ctx->session, loan_id, inspection_id, &o, &err) != LD_OK)
+    if (ld_inspection_show(ctx->s, loan_id, inspection_id, &o, &err) != LD_OK)
         return cli_fail(&err);
-    if (ctx->json)
-        cli_print_json(o);
-    else
-        cli_print_record(o);
-    cJSON_Delete(o);
-    return 0;
+    return cli_show(argc, argv, o, NULL);
 }
 
 int cmd_inspection_due(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_date date = core_store_today(ctx->store);
-    bool given = false;
-    int rc = parse_date_opt(argc, argv, "--date", &date, &given);
+    static const char *const values[] = {"--date", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int rc = cli_check("inspection due", argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
     ld_error err;
     cJSON *rows = NULL;
-    if (ledger_inspection_due(ctx->store, &ctx->session, date, &rows, &err) != LD_OK)
+    if (ld_inspection_due(ctx->s, cli_opt(argc, argv, "--date"), &rows, &err) != LD_OK)
         return cli_fail(&err);
-    if (ctx->json) {
-        cli_print_json(rows);
-    } else {
-        static const char *const columns[] = {"loan_id",      "contract_no",     "borrower",
-                                              "officer",      "category",        "due",
-                                              "days_overdue", "last_inspection", NULL};
-        cli_print_table(rows, columns);
-    }
-    cJSON_Delete(rows);
-    return 0;
+    static const char *const columns[] = {"loan_id",      "contract_no",     "borrower",
+                                          "officer",      "category",        "due",
+                                          "days_overdue", "last_inspection", NULL};
+    return cli_show(argc, argv, rows, columns);
 }
 
 /* The options of each `report` command. */

@@ -10,6 +10,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_login(cli_ctx *ctx, int argc, char **argv);
 int cmd_logout(cli_ctx *ctx, int argc, char **argv);
 int cmd_whoami(cli_ctx *ctx, int argc, char **argv);
+int cmd_roles(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_add(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv);

@@ -216,3 +216,15 @@ int cli_positional_id(int argc, char **argv, const char *what, int64_t *id)
 {
     return cli_parse_id(what, cli_positional(argc, argv, NULL), id);
 }
+
+const char *cli_text(const cJSON *object, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsString(item) ? item->valuestring : "";
+}
+
+long long cli_int(const cJSON *object, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsNumber(item) ? (long long)item->valuedouble : 0;
+}

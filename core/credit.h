@@ -77,7 +77,11 @@ typedef struct core_rating_summary {
 } core_rating_summary;
 
 /* Stores a rating (result_json is the module's whole answer) and moves the
- * application to rated. */
+ * application to rated. The caller must be allowed to rate the application
+ * (CORE_ACT_RATING_RUN within the customer's scope: LD_EPERM) and it must be
+ * in a state that can be rated (LD_ESTATE). Only the operations API's rate
+ * operation calls this, with what rating/ computed from
+ * core_credit_facts_get and the policy in force; front ends never see it. */
 ld_status core_rating_save(core_store *store, const core_session *who, int64_t app_id,
                            const core_rating_summary *summary, const char *result_json,
                            int64_t *rating_id_out, ld_error *err);

@@ -155,8 +155,17 @@ ld_status core_rating_save(core_store *store, const core_session *who, int64_t a
                            const core_rating_summary *s, const char *result_json,
                            int64_t *rating_id_out, ld_error *err)
 {
-    ld_status st = core_store_require_transaction(store, err);
-    if (st != LD_OK)
+    ld_status st;
+    core_application app;
+    core_app_state next;
+    /* The same checks as gathering the facts: whoever may not rate this
+     * application may not store a rating of it either. */
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_RATING_RUN, NULL, err)) != LD_OK ||
+        (st = core_application_get(store, app_id, &app, err)) != LD_OK ||
+        (st = core_borrower_require(store, who, app.borrower_id, CORE_ACT_RATING_RUN, err)) !=
+            LD_OK ||
+        (st = core_workflow_next(app.state, CORE_EV_RATE, app_id, &next, err)) != LD_OK)
         return st;
     static const char sql[] =
         "INSERT INTO rating (application_id, score, grade, pd, decision, recommended_amount, "

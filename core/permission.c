@@ -31,7 +31,7 @@ static const char *const action_names[CORE_ACTION_COUNT] = {
     "read customer files", "edit customer files", "reassign customers", "submit applications",
     "decide applications", "rate applications",   "override ratings",   "record repayments",
     "operate the ledger",  "classify loans",      "write off loans",    "read the audit trail",
-    "verify the ledger",   "sign reports",
+    "read the ledger",     "sign reports",
 };
 
 const char *core_action_name(core_action action)
@@ -50,7 +50,7 @@ static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_RATING_OVERRIDE] = {0, 1, 1, 0, 0}, [CORE_ACT_REPAYMENT_RECORD] = {1, 0, 1, 0, 0},
     [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},  [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
     [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},  [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
-    [CORE_ACT_LEDGER_VERIFY] = {0, 0, 1, 1, 0},   [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
+    [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},   [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
 };
 
 static bool customer_bound(core_action action)
@@ -86,4 +86,23 @@ ld_status core_perm_require(const core_session *who, core_action action,
         return LD_OK;
     }
     return LD_OK;
+}
+
+core_perm_reach core_perm_reach_of(core_action action, core_role role)
+{
+    if (!allowed[action][role])
+        return CORE_REACH_NONE;
+    if (!customer_bound(action))
+        return CORE_REACH_ALL;
+    switch (role) {
+    case CORE_ROLE_OFFICER:
+        return CORE_REACH_OWN;
+    case CORE_ROLE_REVIEWER:
+        return CORE_REACH_UNDER_REVIEW;
+    case CORE_ROLE_MANAGER:
+    case CORE_ROLE_AUDITOR:
+    case CORE_ROLE_ADMIN:
+        return CORE_REACH_ALL;
+    }
+    return CORE_REACH_NONE;
 }

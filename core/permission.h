@@ -32,7 +32,7 @@ typedef enum core_action {
     CORE_ACT_LOAN_CLASSIFY,
     CORE_ACT_LOAN_WRITE_OFF,
     CORE_ACT_AUDIT_READ,
-    CORE_ACT_LEDGER_VERIFY, /* verify, export, prove */
+    CORE_ACT_LEDGER_VERIFY, /* read the whole ledger: verify, export, prove, trial balance */
     CORE_ACT_REPORT_SIGN,
 } core_action;
 
@@ -51,5 +51,18 @@ const char *core_action_name(core_action action);
  * borrowers, but reads and edits need a scope). */
 ld_status core_perm_require(const core_session *who, core_action action,
                             const core_customer_scope *scope, ld_error *err);
+
+/* How far a role's permission for an action reaches, as core_perm_require
+ * judges it: not at all, customers assigned to the officer, customers with an
+ * application under review, or every customer. The permission table that
+ * docs/permissions.md and the README show is generated from this. */
+typedef enum core_perm_reach {
+    CORE_REACH_NONE,
+    CORE_REACH_OWN,
+    CORE_REACH_UNDER_REVIEW,
+    CORE_REACH_ALL,
+} core_perm_reach;
+
+core_perm_reach core_perm_reach_of(core_action action, core_role role);
 
 #endif

@@ -147,8 +147,8 @@ ld_status ledger_trial_balance(core_store *store, const core_session *who, ld_da
                                cJSON **out, ld_error *err)
 {
     ld_status st;
-    if ((st = core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err)) != LD_OK &&
-        (st = core_perm_require(who, CORE_ACT_LOAN_CLASSIFY, NULL, err)) != LD_OK)
+    /* Reading the ledger: the roles that verify it (reviewers, managers, auditors). */
+    if ((st = core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err)) != LD_OK)
         return st;
     if ((st = ledger_loan_migrate(store, err)) != LD_OK)
         return st;

@@ -380,7 +380,7 @@ static void test_whole_book_for_reviewers_managers_and_auditors(void)
     CHECK_INT(book(auditor, "ledger-auditor-signed.xlsx", false, &o, &err), LD_EPERM);
     /* Officers see their own customers only; admins none. */
     CHECK_INT(book(officer, "ledger-officer.xlsx", true, &o, &err), LD_EPERM);
-    CHECK_CONTAINS(err.message, "whole book");
+    CHECK_CONTAINS(err.message, "may not read the ledger");
     CHECK_INT(book(admin, "ledger-admin.xlsx", true, &o, &err), LD_EPERM);
     CHECK_INT(ld_report_portfolio(admin, "2026-06-15", NULL, &spec, NULL, &o, &err), LD_EPERM);
     CHECK_INT(refusals(), before + 4);

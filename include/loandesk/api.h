@@ -92,4 +92,10 @@ ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err);
  * signing key). NULL is harmless. */
 void ld_session_free(ld_session *session);
 
+/* The permission table: {"roles": [...], "actions": [{"action", "reach":
+ * {role: "no" | "own" | "under_review" | "all"}}]}. "own": customers assigned
+ * to the officer; "under_review": customers with an application past draft.
+ * Needs no session: it is the rule, not data. */
+ld_status ld_permission_table(cJSON **out, ld_error *err);
+
 #endif

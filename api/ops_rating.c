@@ -1,0 +1,305 @@
+/*
+ * ops_rating.c - rating operations of the operations API
+ * (loandesk/servicing.h): rating an application from the facts core holds
+ * with the policy in force, showing and overriding a rating, and the
+ * scorecard tools that need no database (policy check, fit, validate).
+ *
+ * The rating of an application is computed here and nowhere else: core
+ * gathers the facts and stores the summary (refusing a summary made under
+ * another policy), rating/ scores; no front end hands in a rating.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+#include "credit.h"
+#include "json_in.h"
+#include "loandesk/servicing.h"
+#include "policy.h"
+#include "rating.h"
+#include "rating_app.h"
+#include "rating_csv.h"
+#include "rating_fit.h"
+#include "rating_stats.h"
+
+typedef struct app_args {
+    int64_t app_id;
+    const char *grade;
+    const char *reason;
+} app_args;
+
+/* Facts, policy, score, summary, save: one body so that nothing between the
+ * facts and the stored rating passes through a caller. */
+static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    core_credit_facts facts;
+    const char *text = NULL, *sha = NULL;
+    rating_policy *policy = NULL;
+    ld_status st;
+    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
+        (st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
+        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
+        return st;
+    /* rating_input and rating_result are large; keep them off the stack. */
+    rating_input *input = malloc(sizeof *input);
+    rating_result *result = malloc(sizeof *result);
+    char *json = NULL;
+    if (input == NULL || result == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+        goto out;
+    }
+    rating_input_from_facts(policy, &facts, input);
+    if ((st = rating_score(policy, input, result, err)) != LD_OK ||
+        (st = rating_result_to_json(result, &json, err)) != LD_OK)
+        goto out;
+    core_rating_summary summary;
+    rating_summary_from_result(result, &summary);
+    if ((st = core_rating_save(call->store, call->who, a->app_id, &summary, json, NULL, err)) !=
+        LD_OK)
+        goto out;
+    cJSON *doc = cJSON_Parse(json);
+    if (doc == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "rating: out of memory");
+        goto out;
+    }
+    *out = doc;
+out:
+    free(json);
+    free(input);
+    free(result);
+    rating_policy_free(policy);
+    return st;
+}
+
+ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id};
+    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
+}
+
+static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    return core_rating_show(call->store, call->who, a->app_id, out, err);
+}
+
+ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id};
+    return api_run_on(session, "rating.show", "application", app_id, rating_show, &a, out, err);
+}
+
+static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    ld_status st =
+        core_rating_override(call->store, call->who, a->app_id, a->grade, a->reason, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *o = cJSON_CreateObject();
+    core_json_put_int(o, "application_id", a->app_id);
+    cJSON_AddStringToObject(o, "grade", a->grade);
+    *out = o;
+    return LD_OK;
+}
+
+ld_status ld_rating_override(ld_session *session, int64_t app_id, const char *grade,
+                             const char *reason, cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id, .grade = grade, .reason = reason};
+    return api_run_on(session, "rating.override", "application", app_id, rating_override, &a, out,
+                      err);
+}
+
+/* ---- Tools without a database ------------------------------------------------- */
+
+ld_status ld_policy_check(const char *path, cJSON **out, ld_error *err)
+{
+    rating_problems problems = {0};
+    ld_status st = rating_policy_check_file(path, &problems, err);
+    rating_policy *policy = NULL;
+    if (st == LD_OK)
+        st = rating_policy_load(path, &policy, err);
+    if (st != LD_OK && !(st == LD_EINVAL && problems.count > 0)) {
+        rating_problems_free(&problems);
+        return st;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "file", path);
+    cJSON_AddBoolToObject(root, "ok", st == LD_OK);
+    if (policy != NULL) {
+        cJSON_AddStringToObject(root, "version", rating_policy_version(policy));
+        cJSON_AddStringToObject(root, "sha256", rating_policy_sha256(policy));
+    }
+    cJSON *list = cJSON_AddArrayToObject(root, "problems");
+    for (size_t i = 0; i < problems.count; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(problems.messages[i]));
+    rating_policy_free(policy);
+    rating_problems_free(&problems);
+    *out = root;
+    return LD_OK;
+}
+
+static ld_status parse_kind(const char *text, rating_kind *out, ld_error *err)
+{
+    *out = RATING_INDIVIDUAL;
+    if (text != NULL && !rating_kind_from_name(text, out))
+        return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise, not \"%s\"", text);
+    return LD_OK;
+}
+
+static ld_status write_text(const char *path, const char *text, ld_error *err)
+{
+    FILE *file = fopen(path, "wb");
+    if (file == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: %s", path, strerror(errno));
+    size_t length = strlen(text);
+    bool ok = fwrite(text, 1, length, file) == length && fputc('\n', file) != EOF;
+    ok = fclose(file) == 0 && ok;
+    if (!ok)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: write failed", path);
+    return LD_OK;
+}
+
+static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
+                       const rating_fit_report *report)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "out", spec->out_path);
+    cJSON_AddStringToObject(root, "kind", rating_kind_name(opt->kind));
+    cJSON_AddNumberToObject(root, "rows", (double)report->rows);
+    cJSON_AddNumberToObject(root, "bads", (double)report->bads);
+    cJSON_AddNumberToObject(root, "intercept", report->intercept);
+    cJSON_AddNumberToObject(root, "iterations", report->iterations);
+    cJSON_AddNumberToObject(root, "auc", report->auc);
+    cJSON *cols = cJSON_AddArrayToObject(root, "columns");
+    for (size_t i = 0; i < report->column_count; i++) {
+        const rating_fit_column *c = &report->columns[i];
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(cols, item);
+        cJSON_AddStringToObject(item, "name", c->name);
+        cJSON_AddBoolToObject(item, "kept", c->kept);
+        cJSON_AddNumberToObject(item, "iv", c->iv);
+        cJSON_AddNumberToObject(item, "bins", (double)c->bins);
+        cJSON_AddNumberToObject(item, "coefficient", c->coefficient);
+        if (c->note != NULL)
+            cJSON_AddStringToObject(item, "note", c->note);
+    }
+    return root;
+}
+
+ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
+{
+    rating_fit_options opt;
+    rating_fit_options_default(&opt);
+    ld_status st = parse_kind(spec->kind, &opt.kind, err);
+    if (st != LD_OK)
+        return st;
+    if (spec->min_iv != NULL) {
+        char *end;
+        errno = 0;
+        opt.min_iv = strtod(spec->min_iv, &end);
+        if (errno != 0 || end == spec->min_iv || *end != '\0' ||
+            !(opt.min_iv >= 0 && opt.min_iv < 10))
+            return LD_FAIL(err, LD_EINVAL, "min_iv: must be a number from 0 to 10");
+    }
+    char *base = NULL, *policy_text = NULL;
+    size_t base_length = 0;
+    rating_csv *data = NULL;
+    rating_fit_report *report = malloc(sizeof *report);
+    if (report == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    if ((st = core_read_file(spec->base_policy, &base, &base_length, err)) == LD_OK &&
+        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
+            LD_OK &&
+        (st = rating_fit(data, spec->target, &opt, base, base_length, &policy_text, report, err)) ==
+            LD_OK &&
+        (st = write_text(spec->out_path, policy_text, err)) == LD_OK)
+        *out = fit_json(spec, &opt, report);
+    free(report);
+    free(policy_text);
+    free(base);
+    rating_csv_free(data);
+    return st;
+}
+
+static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy *policy,
+                              const rating_validation *v)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "policy", spec->policy_path);
+    cJSON_AddStringToObject(root, "policy_sha256", rating_policy_sha256(policy));
+    cJSON_AddNumberToObject(root, "rows", (double)v->rows);
+    cJSON_AddNumberToObject(root, "bads", (double)v->bads);
+    cJSON_AddNumberToObject(root, "auc", v->auc);
+    cJSON_AddNumberToObject(root, "gini", v->gini);
+    cJSON_AddNumberToObject(root, "ks", v->ks);
+    cJSON_AddNumberToObject(root, "unmatched_features", (double)v->unmatched_features);
+    if (v->unmatched_features > 0)
+        cJSON_AddStringToObject(root, "unmatched", v->unmatched);
+    cJSON *grades = cJSON_AddArrayToObject(root, "grades");
+    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+        const rating_grade_stats *gs = &v->grades[g];
+        char pd[LD_MONEY_TEXT_MAX];
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(grades, item);
+        cJSON_AddStringToObject(item, "grade", rating_grade_name(g));
+        cJSON_AddNumberToObject(item, "count", (double)gs->count);
+        cJSON_AddNumberToObject(item, "bads", (double)gs->bads);
+        cJSON_AddNumberToObject(item, "observed_rate", gs->observed_rate);
+        cJSON_AddStringToObject(item, "predicted_pd", ld_rate_format(gs->predicted_pd, pd));
+        cJSON_AddBoolToObject(item, "non_monotone", gs->non_monotone);
+    }
+    return root;
+}
+
+static void add_psi(cJSON *root, const ld_validate_spec *spec, size_t rows,
+                    const rating_psi_report *psi)
+{
+    cJSON *p = cJSON_AddObjectToObject(root, "psi");
+    cJSON_AddStringToObject(p, "compare", spec->compare_path);
+    cJSON_AddNumberToObject(p, "rows", (double)rows);
+    cJSON_AddNumberToObject(p, "overall", psi->overall);
+    cJSON_AddStringToObject(p, "verdict", rating_psi_verdict(psi->overall));
+    cJSON *factors = cJSON_AddArrayToObject(p, "factors");
+    for (size_t i = 0; i < psi->factor_count; i++) {
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(factors, item);
+        cJSON_AddStringToObject(item, "feature", rating_feature_name(psi->factors[i].feature));
+        cJSON_AddNumberToObject(item, "psi", psi->factors[i].psi);
+        cJSON_AddStringToObject(item, "verdict", rating_psi_verdict(psi->factors[i].psi));
+    }
+}
+
+ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error *err)
+{
+    rating_kind kind;
+    ld_status st = parse_kind(spec->kind, &kind, err);
+    if (st != LD_OK)
+        return st;
+    rating_policy *policy = NULL;
+    rating_csv *data = NULL, *compare = NULL;
+    rating_validation v;
+    rating_psi_report psi;
+    if ((st = rating_policy_load(spec->policy_path, &policy, err)) == LD_OK &&
+        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
+            LD_OK &&
+        (st = rating_validate(policy, kind, data, spec->target, &v, err)) == LD_OK &&
+        spec->compare_path != NULL &&
+        (st = rating_csv_read(spec->compare_path, rating_csv_categorical_features(), &compare,
+                              err)) == LD_OK)
+        st = rating_psi_compare(policy, kind, data, compare, &psi, err);
+    if (st == LD_OK) {
+        cJSON *root = validation_json(spec, policy, &v);
+        if (compare != NULL)
+            add_psi(root, spec, compare->rows, &psi);
+        *out = root;
+    }
+    rating_policy_free(policy);
+    rating_csv_free(data);
+    rating_csv_free(compare);
+    return st;
+}
