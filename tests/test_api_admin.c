@@ -302,13 +302,21 @@ static void test_user_add_names_bad_fields_and_officers_may_not(void)
     CHECK_INT(db_count("SELECT count(*) FROM app_user WHERE username = 'x1'"), 0);
 }
 
+/* A new auditor past the first password change, with a session token. */
+static ld_session *auditor_with_token(const char *username, char token[LD_SESSION_TOKEN_MAX])
+{
+    ld_session *s = add_user(username, "auditor", NULL);
+    change_own(s);
+    ld_error err;
+    CHECK_INT(ld_session_token_issue(s, token, &err), LD_OK);
+    return s;
+}
+
 static void test_revoke_ends_sessions_and_unlock_names_the_user(void)
 {
-    ld_session *leaving = add_user("lena", "auditor", NULL);
-    change_own(leaving);
-    ld_error err;
     char token[LD_SESSION_TOKEN_MAX];
-    CHECK_INT(ld_session_token_issue(leaving, token, &err), LD_OK);
+    ld_session *leaving = auditor_with_token("lena", token);
+    ld_error err;
     cJSON *o = NULL;
     CHECK_INT(ld_user_revoke(admin, "lena", &o, &err), LD_OK);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(o, "username")), "lena");
@@ -329,11 +337,9 @@ static void test_revoke_ends_sessions_and_unlock_names_the_user(void)
  * takes the current password. */
 static void test_own_change_through_a_token_needs_the_current_password(void)
 {
-    ld_session *holder = add_user("tara", "auditor", NULL);
-    change_own(holder);
-    ld_error err;
     char token[LD_SESSION_TOKEN_MAX];
-    CHECK_INT(ld_session_token_issue(holder, token, &err), LD_OK);
+    ld_session *holder = auditor_with_token("tara", token);
+    ld_error err;
     ld_session *resumed = NULL;
     CHECK_INT(ld_session_resume(api, token, &resumed, &err), LD_OK);
     cJSON *o = NULL;
