@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "ld_error.h"
+#include "page.h"
 #include "policy.h"
 #include "schedule.h"
 #include "session.h"
@@ -82,12 +83,34 @@ ld_status core_application_update(core_store *store, const core_session *who, in
 ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
                                 ld_error *err);
 
+/* What an application list is narrowed to; NULL (0) fields narrow nothing.
+ * Text as typed by the user, checked here (LD_EINVAL naming the field). */
 typedef struct core_application_filter {
-    const char *state;   /* NULL for any */
-    int64_t borrower_id; /* 0 for any */
-    int limit;           /* 0 for 1000 */
+    const char *state;        /* workflow state (workflow.h) */
+    int64_t borrower_id;      /* 0 for any */
+    const char *officer;      /* username of the customer's officer */
+    const char *product;      /* product code */
+    const char *created_from; /* YYYY-MM-DD: created on or after this day */
+    const char *created_to;   /* YYYY-MM-DD: created on or before this day */
+    const char *grade;        /* effective grade: the latest rating's, or its override */
+    const char *amount_min;   /* decimal yuan ("500000.00"), inclusive */
+    const char *amount_max;   /* decimal yuan, inclusive */
+    int limit;                /* core_application_list only: 0 for 1000 */
 } core_application_filter;
 
+/* One page of the applications the user may see (officers those of their own
+ * customers, reviewers those past draft and not withdrawn, managers and
+ * auditors all). Rows: id, borrower_id, borrower, product, amount,
+ * term_months, method, state, officer, grade ("" before a rating), created_at.
+ * Order: by id; with created_from or created_to, by creation time and then id
+ * (the cursor is still the id of the last row seen). filter may be NULL.
+ * Errors: LD_EPERM (admins), LD_EINVAL (a filter value, limit or after). */
+ld_status core_application_list_page(core_store *store, const core_session *who,
+                                     const core_application_filter *filter, const core_page *page,
+                                     core_page_result *out, ld_error *err);
+
+/* The first filter->limit (default 1000) rows of core_application_list_page
+ * as a JSON array, for callers not yet paging. */
 ld_status core_application_list(core_store *store, const core_session *who,
                                 const core_application_filter *filter, cJSON **out, ld_error *err);
 

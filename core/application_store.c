@@ -688,49 +688,225 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
     return LD_OK;
 }
 
+static cJSON *application_list_row(sqlite3_stmt *stmt, void *context)
+{
+    (void)context;
+    cJSON *row = cJSON_CreateObject();
+    core_json_put_int(row, "id", sqlite3_column_int64(stmt, 0));
+    core_json_put_int(row, "borrower_id", sqlite3_column_int64(stmt, 1));
+    cJSON_AddStringToObject(row, "borrower", (const char *)sqlite3_column_text(stmt, 2));
+    cJSON_AddStringToObject(row, "product", (const char *)sqlite3_column_text(stmt, 3));
+    core_json_put_money(row, "amount", sqlite3_column_int64(stmt, 4));
+    core_json_put_int(row, "term_months", sqlite3_column_int64(stmt, 5));
+    cJSON_AddStringToObject(row, "method", (const char *)sqlite3_column_text(stmt, 6));
+    cJSON_AddStringToObject(row, "state", (const char *)sqlite3_column_text(stmt, 7));
+    cJSON_AddStringToObject(row, "officer", (const char *)sqlite3_column_text(stmt, 8));
+    const unsigned char *grade = sqlite3_column_text(stmt, 9);
+    cJSON_AddStringToObject(row, "grade", grade != NULL ? (const char *)grade : "");
+    cJSON_AddStringToObject(row, "created_at", (const char *)sqlite3_column_text(stmt, 10));
+    return row;
+}
+
+/* Filter values as the query binds them; they live until it is prepared. */
+typedef struct app_list_values {
+    char created_from[LD_DATE_TEXT_MAX], created_before[LD_DATE_TEXT_MAX];
+    ld_money amount_min, amount_max;
+    int64_t officer_id;
+} app_list_values;
+
+/* The created-date range as instants: created_at is an ISO instant, so a day
+ * D holds the instants from "D" up to (not including) "D+1". */
+static ld_status read_created_range(const core_application_filter *f, app_list_values *v,
+                                    ld_error *err)
+{
+    ld_date from = 0, to = 0;
+    ld_status st;
+    if (f->created_from != NULL &&
+        (st = ld_date_parse("created_from", f->created_from, &from, err)) != LD_OK)
+        return st;
+    if (f->created_to != NULL &&
+        (st = ld_date_parse("created_to", f->created_to, &to, err)) != LD_OK)
+        return st;
+    if (f->created_from != NULL && f->created_to != NULL && to < from)
+        return LD_FAIL(err, LD_EINVAL, "created_to: must not be before created_from");
+    if (f->created_from != NULL)
+        ld_date_format(from, v->created_from);
+    if (f->created_to != NULL)
+        ld_date_format(to + 1, v->created_before);
+    return LD_OK;
+}
+
+static ld_status read_amount_range(const core_application_filter *f, app_list_values *v,
+                                   ld_error *err)
+{
+    ld_status st;
+    if (f->amount_min != NULL &&
+        (st = ld_money_parse_nonneg("amount_min", f->amount_min, &v->amount_min, err)) != LD_OK)
+        return st;
+    if (f->amount_max != NULL &&
+        (st = ld_money_parse_nonneg("amount_max", f->amount_max, &v->amount_max, err)) != LD_OK)
+        return st;
+    if (f->amount_min != NULL && f->amount_max != NULL && v->amount_max < v->amount_min)
+        return LD_FAIL(err, LD_EINVAL, "amount_max: must not be below amount_min");
+    return LD_OK;
+}
+
+/* Checks every filter value (before any condition is composed, so the error
+ * names the first bad field whatever else is given). */
+static ld_status read_app_filter(core_store *store, const core_application_filter *f,
+                                 app_list_values *v, ld_error *err)
+{
+    ld_status st;
+    core_app_state state;
+    memset(v, 0, sizeof *v);
+    if (f->state != NULL && (st = core_app_state_parse(f->state, &state, err)) != LD_OK)
+        return st;
+    if (f->borrower_id < 0)
+        return LD_FAIL(err, LD_EINVAL, "borrower_id: must be a borrower's id");
+    if (f->product != NULL && (st = core_product_code_check("product", f->product, err)) != LD_OK)
+        return st;
+    if (f->grade != NULL && (st = core_grade_check("grade", f->grade, err)) != LD_OK)
+        return st;
+    if ((st = read_created_range(f, v, err)) != LD_OK ||
+        (st = read_amount_range(f, v, err)) != LD_OK)
+        return st;
+    if (f->officer != NULL &&
+        (st = core_list_officer_id(store, "officer", f->officer, &v->officer_id, err)) != LD_OK)
+        return st;
+    return LD_OK;
+}
+
+/* The reviewer's scope: every state but draft and withdrawn (as
+ * require_reviewable), spelled as a list so SQLite can count it from the
+ * state index. */
+#define REVIEWABLE_STATES "('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
+
+/* The conditions of the filter and the scope. For a walk in id order
+ * (walk), the reviewer's scope and an amount range are kept off their
+ * indexes (unary +): they hold many rows, and SQLite would otherwise read
+ * them all through the index and sort them to find the first page. */
+static void app_conditions(const core_session *who, const core_application_filter *f,
+                           const app_list_values *v, bool walk, core_sql *where)
+{
+    core_sql_init(where);
+    if (who->role == CORE_ROLE_REVIEWER)
+        core_sql_add(where, walk ? " AND +a.state IN " REVIEWABLE_STATES
+                                 : " AND a.state IN " REVIEWABLE_STATES);
+    else
+        core_sql_add_customer_scope(where, who, false);
+    if (f->officer != NULL)
+        core_sql_add_int(where, " AND b.officer_id = ?", v->officer_id);
+    if (f->state != NULL)
+        core_sql_add_text(where, " AND a.state = ?", f->state);
+    if (f->borrower_id > 0)
+        core_sql_add_int(where, " AND a.borrower_id = ?", f->borrower_id);
+    if (f->product != NULL)
+        core_sql_add_text(where, " AND a.product_code = ?", f->product);
+    if (f->grade != NULL)
+        core_sql_add_text(where, " AND a.grade = ?", f->grade);
+    if (f->created_from != NULL)
+        core_sql_add_text(where, " AND a.created_at >= ?", v->created_from);
+    if (f->created_to != NULL)
+        core_sql_add_text(where, " AND a.created_at < ?", v->created_before);
+    if (f->amount_min != NULL)
+        core_sql_add_int(where, walk ? " AND +a.amount >= ?" : " AND a.amount >= ?", v->amount_min);
+    if (f->amount_max != NULL)
+        core_sql_add_int(where, walk ? " AND +a.amount <= ?" : " AND a.amount <= ?", v->amount_max);
+}
+
+static bool app_filtered(const core_application_filter *f)
+{
+    return f->state || f->borrower_id || f->officer || f->product || f->created_from ||
+           f->created_to || f->grade || f->amount_min || f->amount_max;
+}
+
+/* The keyset condition. In creation order it starts the index range at the
+ * last row's instant, so a later page seeks rather than rereads the earlier
+ * ones. */
+static void app_after(bool by_created, int64_t after, core_sql *q)
+{
+    core_sql_init(q);
+    if (!by_created) {
+        core_sql_add_int(q, " AND a.id > ?", after);
+        return;
+    }
+    core_sql_add_int(
+        q, " AND a.created_at >= (SELECT c.created_at FROM application c WHERE c.id = ?)", after);
+    core_sql_add_int(q,
+                     " AND (a.created_at, a.id) > ((SELECT c.created_at FROM application c "
+                     "WHERE c.id = ?), ",
+                     after);
+    core_sql_add_int(q, "?)", after);
+}
+
+ld_status core_application_list_page(core_store *store, const core_session *who,
+                                     const core_application_filter *filter, const core_page *page,
+                                     core_page_result *out, ld_error *err)
+{
+    static const core_application_filter none = {0};
+    const core_application_filter *f = filter != NULL ? filter : &none;
+    core_page p;
+    app_list_values v;
+    ld_status st;
+    if ((st = core_list_begin(who, page, &p, err)) != LD_OK ||
+        (st = read_app_filter(store, f, &v, err)) != LD_OK)
+        return st;
+    core_sql where, walk, after, none_left, drafts;
+    app_conditions(who, f, &v, false, &where);
+    app_conditions(who, f, &v, true, &walk);
+    bool by_created = f->created_from != NULL || f->created_to != NULL;
+    app_after(by_created, p.after, &after);
+    /* One officer's applications: few are reached through their customers
+     * (borrower_by_officer, then application_by_borrower), many by walking
+     * the applications in order and looking at each one's customer. CROSS
+     * JOIN makes SQLite keep the order of the tables as written. */
+    bool one_officer = who->role == CORE_ROLE_OFFICER || f->officer != NULL;
+    bool by_amount = f->amount_min != NULL || f->amount_max != NULL;
+    core_list_query query = {
+        .columns = "a.id, a.borrower_id, b.name, a.product_code, a.amount, a.term_months, "
+                   "a.method, a.state, o.username, a.grade, a.created_at",
+        .display = "JOIN application a ON a.id = k.id JOIN borrower b ON b.id = a.borrower_id "
+                   "JOIN app_user o ON o.id = b.officer_id",
+        .key = "a.id",
+        .from = one_officer ? "application a CROSS JOIN borrower b ON b.id = a.borrower_id"
+                            : "application a",
+        .count_from = one_officer
+                          ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN application a "
+                            "ON a.borrower_id = b.id"
+                          : "application a",
+        .from_few = one_officer
+                        ? "borrower b INDEXED BY borrower_by_officer CROSS JOIN application a "
+                          "ON a.borrower_id = b.id"
+                    : by_amount ? "application a INDEXED BY application_by_amount"
+                                : NULL,
+        .where = &walk,
+        .where_few = &where,
+        .count_where = &where,
+        .order = by_created ? " ORDER BY a.created_at, a.id" : " ORDER BY a.id",
+        .after = &after,
+    };
+    if (who->role == CORE_ROLE_REVIEWER && !app_filtered(f)) {
+        /* All applications less the drafts and withdrawn ones: a quick count
+         * of the table and a short range of the state index. */
+        core_sql_init(&none_left);
+        core_sql_init(&drafts);
+        core_sql_add(&drafts, " AND a.state IN ('draft', 'withdrawn')");
+        query.count_where = &none_left;
+        query.count_less = &drafts;
+    }
+    return core_store_list_page(store, &query, &p, application_list_row, NULL,
+                                "listing applications", out, err);
+}
+
 ld_status core_application_list(core_store *store, const core_session *who,
                                 const core_application_filter *filter, cJSON **out, ld_error *err)
 {
-    ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
+    core_page page = {.limit = filter != NULL && filter->limit > 0 ? filter->limit : 1000};
+    core_page_result r;
+    ld_status st = core_application_list_page(store, who, filter, &page, &r, err);
     if (st != LD_OK)
         return st;
-    static const char sql[] =
-        "SELECT a.id, a.borrower_id, b.name, a.product_code, a.amount, a.term_months, a.method, "
-        "a.state, o.username FROM application a JOIN borrower b ON b.id = a.borrower_id "
-        "JOIN app_user o ON o.id = b.officer_id "
-        "WHERE (?1 IN ('manager', 'auditor') OR (?1 = 'officer' AND b.officer_id = ?2) "
-        "OR (?1 = 'reviewer' AND a.state NOT IN ('draft', 'withdrawn'))) "
-        "AND (?3 IS NULL OR a.state = ?3) AND (?4 = 0 OR a.borrower_id = ?4) "
-        "ORDER BY a.id LIMIT ?5";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
-    if (stmt == NULL)
-        return LD_EINTERNAL;
-    core_store_bind_text(stmt, 1, core_role_name(who->role));
-    sqlite3_bind_int64(stmt, 2, who->user_id);
-    core_store_bind_text(stmt, 3, filter ? filter->state : NULL);
-    sqlite3_bind_int64(stmt, 4, filter ? filter->borrower_id : 0);
-    sqlite3_bind_int(stmt, 5, filter && filter->limit > 0 ? filter->limit : 1000);
-    cJSON *rows = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        cJSON *row = cJSON_CreateObject();
-        core_json_put_int(row, "id", sqlite3_column_int64(stmt, 0));
-        core_json_put_int(row, "borrower_id", sqlite3_column_int64(stmt, 1));
-        cJSON_AddStringToObject(row, "borrower", (const char *)sqlite3_column_text(stmt, 2));
-        cJSON_AddStringToObject(row, "product", (const char *)sqlite3_column_text(stmt, 3));
-        core_json_put_money(row, "amount", sqlite3_column_int64(stmt, 4));
-        core_json_put_int(row, "term_months", sqlite3_column_int64(stmt, 5));
-        cJSON_AddStringToObject(row, "method", (const char *)sqlite3_column_text(stmt, 6));
-        cJSON_AddStringToObject(row, "state", (const char *)sqlite3_column_text(stmt, 7));
-        cJSON_AddStringToObject(row, "officer", (const char *)sqlite3_column_text(stmt, 8));
-        cJSON_AddItemToArray(rows, row);
-    }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
-        cJSON_Delete(rows);
-        return core_store_fail(store, "listing applications", err);
-    }
-    *out = rows;
+    *out = r.rows;
     return LD_OK;
 }
 

@@ -23,6 +23,7 @@
 #include "date.h"
 #include "ld_error.h"
 #include "money.h"
+#include "page.h"
 #include "permission.h"
 #include "policy.h"
 #include "session.h"
@@ -82,8 +83,29 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
 ld_status core_borrower_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
                              ld_error *err);
 
-/* The borrowers the user may see; identity numbers masked except for the
- * responsible officer. */
+/* What a borrower list is narrowed to; NULL fields narrow nothing. Text as
+ * typed by the user, checked here (LD_EINVAL naming the field). */
+typedef struct core_borrower_filter {
+    const char *name;        /* part of the name, matched literally anywhere in it
+                              * (Chinese exactly, Latin letters in either case) */
+    const char *id_number;   /* a resident ID, exactly (individuals) */
+    const char *credit_code; /* a unified social credit code, exactly (enterprises) */
+    const char *kind;        /* individual | enterprise */
+    const char *officer;     /* username of the responsible officer */
+} core_borrower_filter;
+
+/* One page of the borrowers the user may see (permission.h: officers their
+ * own customers, reviewers customers with an application past draft, managers
+ * and auditors all), in id order. Rows: id, kind, name, id_number, officer,
+ * applications (their count). Identity numbers are masked except for the
+ * responsible officer, also when searched for by number. filter may be NULL.
+ * Errors: LD_EPERM (admins), LD_EINVAL (a filter value, limit or after). */
+ld_status core_borrower_list_page(core_store *store, const core_session *who,
+                                  const core_borrower_filter *filter, const core_page *page,
+                                  core_page_result *out, ld_error *err);
+
+/* Every borrower the user may see, unfiltered, as one JSON array: the pages
+ * of core_borrower_list_page joined (for callers not yet paging). */
 ld_status core_borrower_list(core_store *store, const core_session *who, cJSON **out,
                              ld_error *err);
 

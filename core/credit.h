@@ -95,6 +95,10 @@ ld_status core_rating_latest(core_store *store, int64_t app_id, core_rating_summ
 ld_status core_rating_show(core_store *store, const core_session *who, int64_t app_id, cJSON **out,
                            ld_error *err);
 
+/* LD_OK when grade is one of the scale's grades (AAA .. D); LD_EINVAL naming
+ * field otherwise. */
+ld_status core_grade_check(const char *field, const char *grade, ld_error *err);
+
 /* A reviewer's or manager's grade override, with a reason. */
 ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
                                const char *grade, const char *reason, ld_error *err);

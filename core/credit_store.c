@@ -18,6 +18,15 @@
 static const char *const grade_names[] = {"AAA", "AA",  "A",  "BBB", "BB",
                                           "B",   "CCC", "CC", "C",   "D"};
 
+ld_status core_grade_check(const char *field, const char *grade, ld_error *err)
+{
+    for (size_t i = 0; grade != NULL && i < sizeof grade_names / sizeof grade_names[0]; i++)
+        if (strcmp(grade, grade_names[i]) == 0)
+            return LD_OK;
+    return LD_FAIL(err, LD_EINVAL, "%s: must be one of AAA, AA, A, BBB, BB, B, CCC, CC, C, D",
+                   field);
+}
+
 static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error *err)
 {
     static const char sql[] =
@@ -328,12 +337,8 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     if (app.state != CORE_APP_RATED)
         return LD_FAIL(err, LD_ESTATE, "cannot override the rating of application %lld: it is %s",
                        (long long)app_id, core_app_state_name(app.state));
-    bool known = false;
-    for (size_t i = 0; grade != NULL && i < sizeof grade_names / sizeof grade_names[0]; i++)
-        known |= strcmp(grade, grade_names[i]) == 0;
-    if (!known)
-        return LD_FAIL(err, LD_EINVAL,
-                       "grade: must be one of AAA, AA, A, BBB, BB, B, CCC, CC, C, D");
+    if ((st = core_grade_check("grade", grade, err)) != LD_OK)
+        return st;
     if (reason == NULL || reason[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "reason: an override needs a written reason");
     if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)

@@ -85,6 +85,12 @@ typedef struct core_product_catalog {
 
 ld_status core_product_catalog_get(core_store *store, core_product_catalog *out, ld_error *err);
 
+/* LD_OK when code has the shape of a product code (1-31 letters, digits, -
+ * and _), in force or retired: lists filter on codes that old applications
+ * and loans keep after a product leaves the catalogue. LD_EINVAL naming field
+ * otherwise. */
+ld_status core_product_code_check(const char *field, const char *code, ld_error *err);
+
 /* The product by code in catalog; LD_EINVAL naming field when unknown. */
 ld_status core_product_find(const core_product_catalog *catalog, const char *field,
                             const char *code, const core_product **out, ld_error *err);

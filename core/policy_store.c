@@ -485,3 +485,15 @@ ld_status core_policy_default_authority(core_store *store, core_role role, ld_mo
     *out = role == CORE_ROLE_REVIEWER ? terms->reviewer_authority : terms->manager_authority;
     return LD_OK;
 }
+
+ld_status core_product_code_check(const char *field, const char *code, ld_error *err)
+{
+    size_t n = strlen(code);
+    bool ok = n > 0 && n < sizeof((core_product *)0)->code;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= 'a' && code[i] <= 'z') ||
+             (code[i] >= '0' && code[i] <= '9') || code[i] == '_' || code[i] == '-';
+    if (!ok)
+        return LD_FAIL(err, LD_EINVAL, "%s: not a product code (letters, digits, - and _)", field);
+    return LD_OK;
+}

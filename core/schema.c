@@ -246,6 +246,55 @@ const char *const core_schema_migrations[] = {
     "  ended INTEGER NOT NULL DEFAULT 0 CHECK (ended = 0 OR ended = 1)"
     ") WITHOUT ROWID;"
     "CREATE INDEX user_session_by_user ON user_session(user_id);",
+
+    /* 5: lists that scale. Each filter of a list has an index whose rows come
+     * in id order for one value (SQLite appends the rowid to every index), so
+     * the first page of a filter reads about as many rows as it shows, and
+     * the total is counted from an index alone. Two facts that lists filter
+     * on are kept beside the rows they describe, by triggers, so that they
+     * hold whatever writes the rows:
+     *   application.grade - the effective grade: the latest rating's, or the
+     *     latest override of that rating;
+     *   borrower.under_review - whether the customer has an application past
+     *     draft (not draft, not withdrawn): the reviewer's customer scope.
+     * Applications never change borrower, so a state change is the only
+     * event that moves under_review. */
+    "ALTER TABLE application ADD COLUMN grade TEXT;"
+    "UPDATE application SET grade = (SELECT COALESCE((SELECT o.grade FROM rating_override o "
+    "WHERE o.rating_id = r.id ORDER BY o.id DESC LIMIT 1), r.grade) FROM rating r "
+    "WHERE r.application_id = application.id ORDER BY r.id DESC LIMIT 1);"
+    "CREATE TRIGGER application_grade_rated AFTER INSERT ON rating BEGIN "
+    "UPDATE application SET grade = NEW.grade WHERE id = NEW.application_id; END;"
+    "CREATE TRIGGER application_grade_overridden AFTER INSERT ON rating_override BEGIN "
+    "UPDATE application SET grade = NEW.grade WHERE id = (SELECT r.application_id FROM rating r "
+    "WHERE r.id = NEW.rating_id AND r.id = (SELECT max(l.id) FROM rating l "
+    "WHERE l.application_id = r.application_id)); END;"
+    "ALTER TABLE borrower ADD COLUMN under_review INTEGER NOT NULL DEFAULT 0 "
+    "CHECK (under_review = 0 OR under_review = 1);"
+    "UPDATE borrower SET under_review = EXISTS (SELECT 1 FROM application a "
+    "WHERE a.borrower_id = borrower.id AND a.state NOT IN ('draft', 'withdrawn'));"
+    "CREATE TRIGGER borrower_review_inserted AFTER INSERT ON application "
+    "WHEN NEW.state NOT IN ('draft', 'withdrawn') BEGIN "
+    "UPDATE borrower SET under_review = 1 WHERE id = NEW.borrower_id; END;"
+    "CREATE TRIGGER borrower_review_moved AFTER UPDATE OF state ON application "
+    "WHEN (OLD.state IN ('draft', 'withdrawn')) <> (NEW.state IN ('draft', 'withdrawn')) BEGIN "
+    "UPDATE borrower SET under_review = EXISTS (SELECT 1 FROM application a "
+    "WHERE a.borrower_id = NEW.borrower_id AND a.state NOT IN ('draft', 'withdrawn')) "
+    "WHERE id = NEW.borrower_id; END;"
+    /* (borrower_id, state) answers the scope test above from the index */
+    "DROP INDEX application_by_borrower;"
+    "CREATE INDEX application_by_borrower ON application(borrower_id, state);"
+    "CREATE INDEX application_by_product ON application(product_code);"
+    "CREATE INDEX application_by_created ON application(created_at);"
+    "CREATE INDEX application_by_amount ON application(amount);"
+    "CREATE INDEX application_by_grade ON application(grade);"
+    /* an officer's customers by name, so their name search reads the index
+     * alone; borrower_by_officer keeps them in id order for the joins */
+    "CREATE INDEX borrower_by_officer_name ON borrower(officer_id, name);"
+    /* everyone's customers by name, with the reviewer's scope beside it so
+     * that their name search too reads the index alone */
+    "CREATE INDEX borrower_by_name ON borrower(name, under_review);"
+    "CREATE INDEX borrower_by_review ON borrower(under_review);",
 };
 
 const int core_schema_migration_count =

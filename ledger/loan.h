@@ -28,6 +28,7 @@
 #include "ld_error.h"
 #include "loan_calc.h"
 #include "money.h"
+#include "page.h"
 #include "session.h"
 #include "store.h"
 
@@ -75,6 +76,29 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
  * customer. Money as decimal strings. */
 ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
                            ld_error *err);
+
+/* What a loan list is narrowed to; NULL (0) fields narrow nothing. Text as
+ * typed by the user, checked here (LD_EINVAL naming the field). */
+typedef struct ledger_loan_filter {
+    const char *state;          /* active | settled | written_off */
+    const char *category;       /* normal | special_mention | substandard | doubtful | loss */
+    int64_t dpd_min;            /* at least this many days past due; 0 for any */
+    const char *officer;        /* username of the customer's officer */
+    const char *product;        /* product code */
+    const char *matures_before; /* YYYY-MM-DD: contract maturity before this day */
+} ledger_loan_filter;
+
+/* One page of the loans (贷款台帐) the user may see, by the customer scope
+ * of permission.h (officers their customers' loans, reviewers loans of
+ * customers under review, managers and auditors all), in id order. Rows: id,
+ * contract_no, borrower_id, borrower, officer, product, amount, principal
+ * (outstanding), status, category, dpd, disbursed_on, matures_on, next_due
+ * ("" when nothing is left to fall due). filter may be NULL. Creates the
+ * loan tables when absent (so it needs a transaction or none open).
+ * Errors: LD_EPERM (admins), LD_EINVAL (a filter value, limit or after). */
+ld_status ledger_loan_list_page(core_store *store, const core_session *who,
+                                const ledger_loan_filter *filter, const core_page *page,
+                                core_page_result *out, ld_error *err);
 
 /* The loan id made from an application; LD_ENOTFOUND. */
 ld_status ledger_loan_by_application(core_store *store, int64_t app_id, int64_t *out,

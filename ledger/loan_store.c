@@ -63,6 +63,23 @@ static const char *const loan_schema[] = {
     " WITHOUT ROWID;"
     "CREATE TABLE account_balance (account TEXT PRIMARY KEY, balance INTEGER NOT NULL)"
     " WITHOUT ROWID;",
+    /* version 2: what the loan list filters on. matures_on is the contract
+     * maturity (disbursement + installments x months each, the due date of
+     * the last installment as first scheduled; a prepayment that shortens the
+     * schedule does not move it); loans made before this step take their last
+     * installment's due date. Close of business rewrites dpd and category of
+     * every loan every day, so their indexes hold only the loans that are
+     * overdue or classified worse than normal: a loan outside them costs the
+     * close nothing, and the lists ask for those loans. */
+    "ALTER TABLE loan ADD COLUMN matures_on INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE loan SET matures_on = COALESCE((SELECT max(i.due) FROM loan_installment i"
+    " WHERE i.loan_id = loan.id), disbursed_on);"
+    "CREATE INDEX loan_by_borrower ON loan (borrower_id);"
+    "CREATE INDEX loan_by_status ON loan (status);"
+    "CREATE INDEX loan_by_product ON loan (product);"
+    "CREATE INDEX loan_by_maturity ON loan (matures_on);"
+    "CREATE INDEX loan_overdue ON loan (dpd) WHERE dpd > 0;"
+    "CREATE INDEX loan_classified ON loan (category) WHERE category > 0;",
 };
 
 ld_status ledger_loan_migrate(core_store *store, ld_error *err)
@@ -123,8 +140,8 @@ ld_status ledger_loan_insert(core_store *store, ledger_loan *loan, ld_error *err
         "INSERT INTO loan (contract_no, application_id, borrower_id, officer_id, borrower_kind, "
         "product, amount, rate, penalty_rate, method, period, months_each, installments, "
         "prepay_rule, regular, fee_method, fee_amount, disbursed_on, closed_on, "
-        "manual_reason, " STATE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        "manual_reason, " STATE_COLUMNS ", matures_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -150,6 +167,9 @@ ld_status ledger_loan_insert(core_store *store, ledger_loan *loan, ld_error *err
     sqlite3_bind_int64(stmt, 19, loan->closed_on);
     core_store_bind_text(stmt, 20, loan->manual_reason);
     bind_state(stmt, 21, &loan->s);
+    sqlite3_bind_int64(
+        stmt, 21 + STATE_COUNT,
+        ld_date_add_months(loan->disbursed_on, loan->installments * loan->months_each));
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE)

@@ -181,11 +181,13 @@ ld_status ledger_checkpoint_text(const ledger_checkpoint *checkpoint,
     return LD_OK;
 }
 
-/* Reads one line of at most max bytes up to its '\n' into line (NUL-ended). */
+/* Reads one line of at most max bytes up to its '\n' into line (NUL-ended).
+ * A NUL inside the line refuses it: the line is compared as a C string, and
+ * "v1\0x" must not pass for "v1", or one checkpoint would have many texts. */
 static bool take_line(const char **p, const char *end, char *line, size_t max)
 {
     const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-    if (nl == NULL || (size_t)(nl - *p) >= max)
+    if (nl == NULL || (size_t)(nl - *p) >= max || memchr(*p, '\0', (size_t)(nl - *p)) != NULL)
         return false;
     memcpy(line, *p, (size_t)(nl - *p));
     line[nl - *p] = '\0';

@@ -124,6 +124,24 @@ static int64_t json_int(const cJSON *obj, const char *key)
     return cJSON_IsNumber(item) ? (int64_t)item->valuedouble : -1;
 }
 
+/* True when the amounts of a journal's [account, amount] lines add up to zero.
+ * The sum is checked: a wrapping one would let amounts adding up to 2^64 pass
+ * for a balanced journal. An amount that is no integer, or a sum beyond what
+ * ld_money_add allows, does not balance. */
+static bool journal_balances(const cJSON *lines)
+{
+    ld_money sum = 0;
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, lines)
+    {
+        int64_t amount = 0;
+        if (!core_json_integer(cJSON_GetArrayItem(pair, 1), &amount) ||
+            !ld_money_add(sum, amount, &sum))
+            return false;
+    }
+    return sum == 0;
+}
+
 static ld_status replay_entry(replay *r, uint64_t seq, const cJSON *e, ld_error *err)
 {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(e, "type");
@@ -141,14 +159,7 @@ static ld_status replay_entry(replay *r, uint64_t seq, const cJSON *e, ld_error 
         if (r->journal[id].seq != 0)
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: journal entry %lld recorded twice",
                            (unsigned long long)seq, (long long)id);
-        ld_money sum = 0;
-        const cJSON *pair;
-        cJSON_ArrayForEach(pair, lines)
-        {
-            const cJSON *amount = cJSON_GetArrayItem(pair, 1);
-            sum += cJSON_IsNumber(amount) ? (ld_money)amount->valuedouble : 0;
-        }
-        if (sum != 0)
+        if (!journal_balances(lines))
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: journal entry %lld does not balance",
                            (unsigned long long)seq, (long long)id);
         r->journal[id].seq = seq + 1;
@@ -615,14 +626,7 @@ ld_status ledger_verify_offline(const char *dir, ledger_verify_report *out, ld_e
         const cJSON *item;
         cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(entry, "journal"))
         {
-            ld_money sum = 0;
-            const cJSON *pair;
-            cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(item, "lines"))
-            {
-                const cJSON *amount = cJSON_GetArrayItem(pair, 1);
-                sum += cJSON_IsNumber(amount) ? (ld_money)amount->valuedouble : 0;
-            }
-            if (sum != 0)
+            if (!journal_balances(cJSON_GetObjectItemCaseSensitive(item, "lines")))
                 st = LD_FAIL(err, LD_EVERIFY, "entry %zu: a journal entry does not balance", count);
             report.journal_entries++;
         }

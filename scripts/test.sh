@@ -2,6 +2,7 @@
 # Sets up, builds and runs every test: once in the normal build, then again in
 # an AddressSanitizer + UndefinedBehaviorSanitizer build. Also checks that the
 # code follows .clang-format and uses none of the functions STYLE.md bans.
+# Ends by running each fuzz harness of tests/fuzz for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +23,15 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLOANDESK_SANITIZE=ON >/dev/n
 cmake --build build-asan -j"$(nproc)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j2
+
+echo "== fuzz harnesses, briefly over their seed corpora (tests/fuzz)"
+if command -v clang >/dev/null; then
+    cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DLOANDESK_FUZZ=ON -DLOANDESK_FUZZ_SECONDS=10 >/dev/null
+    cmake --build build-fuzz --target fuzz -j2
+    ctest --test-dir build-fuzz -L fuzz --output-on-failure -j2
+else
+    echo "clang not found: fuzz harnesses skipped"
+fi
 
 echo "all tests passed"

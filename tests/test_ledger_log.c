@@ -352,6 +352,29 @@ static void checkpoint_text_is_exact_and_parses_back(void)
         CHECK_INT(ledger_checkpoint_parse(bad[i], strlen(bad[i]), &back, &err), LD_EINVAL);
 }
 
+/* A NUL byte ends a C string but not the signed bytes: a line holding one must
+ * not pass for the line before it, or one checkpoint would have many texts. */
+static void checkpoint_text_with_a_nul_byte_is_refused(void)
+{
+    static const char root[] = "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
+    const char *lines[4] = {"loandesk-checkpoint v1", "8", root, "1700000000"};
+    for (int at = 0; at < 4; at++) {
+        char text[LEDGER_CHECKPOINT_TEXT_MAX + 8];
+        size_t len = 0;
+        for (int i = 0; i < 4; i++) {
+            size_t n = strlen(lines[i]);
+            memcpy(text + len, lines[i], n);
+            len += n;
+            if (i == at)
+                text[len++] = '\0';
+            text[len++] = '\n';
+        }
+        ledger_checkpoint back;
+        ld_error err;
+        CHECK_INT(ledger_checkpoint_parse(text, len, &back, &err), LD_EINVAL);
+    }
+}
+
 /* ---- The stored log ------------------------------------------------------------ */
 
 typedef struct fixture {
@@ -797,6 +820,7 @@ int main(int argc, char **argv)
         {"check_canonical_agrees_with_reserialising_on_mutations",
          check_canonical_agrees_with_reserialising_on_mutations},
         {"checkpoint_text_is_exact_and_parses_back", checkpoint_text_is_exact_and_parses_back},
+        {"checkpoint_text_with_a_nul_byte_is_refused", checkpoint_text_with_a_nul_byte_is_refused},
         {"store_roots_and_proofs_equal_memory_for_every_size",
          store_roots_and_proofs_equal_memory_for_every_size},
         {"store_node_table_has_exactly_the_complete_subtrees",

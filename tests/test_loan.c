@@ -730,6 +730,34 @@ static void test_export_offline_verify_and_proofs(void)
     core_store_close(store);
 }
 
+/* Journal lines whose amounts add up to exactly 2^64 wrapped to zero in a
+ * 64-bit sum, so an unbalanced journal passed for a balanced one (and the sum
+ * overflowed, which is undefined). Offline verification must refuse it. */
+static void test_offline_verify_refuses_a_journal_balanced_only_by_overflow(void)
+{
+    char dir[] = "/tmp/loandesk-overflow-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/entries.jsonl", dir);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        /* 2048 * (2^53 - 1) + 2048 * 1 = 2^64. */
+        fputs("{\"journal\":[{\"lines\":[", f);
+        for (int i = 0; i < 4096; i++)
+            fprintf(f, "%s[\"1001\",%s]", i ? "," : "", i < 2048 ? "9007199254740991" : "1");
+        fputs("]}]}\n", f);
+        fclose(f);
+    }
+    ledger_verify_report off;
+    ld_error err;
+    CHECK_INT(ledger_verify_offline(dir, &off, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "does not balance");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -744,6 +772,8 @@ int main(int argc, char **argv)
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
         {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},
+        {"offline_verify_refuses_a_journal_balanced_only_by_overflow",
+         test_offline_verify_refuses_a_journal_balanced_only_by_overflow},
     };
     int rc = CHECK_RUN(argc, argv, cases);
     core_store_close(template_store);

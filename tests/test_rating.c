@@ -951,6 +951,24 @@ static void csv_rejects_ragged_rows_and_bad_quotes(void)
     rating_csv_free(csv);
 }
 
+/* A NUL byte would cut a text value short where levels are compared as C
+ * strings, so "x\0y" and "x\0z" became two levels that read "x": a file
+ * holding one is not text and is refused, naming its line. */
+static void csv_refuses_nul_bytes_naming_the_line(void)
+{
+    static const char text[] = "a,b\n1,x\0y\n2,x\0z\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, sizeof text - 1, NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "line 2");
+    CHECK(csv == NULL);
+    rating_csv_free(csv);
+    static const char header[] = "a\0x,a\0y\n1,2\n";
+    CHECK_INT(rating_csv_parse(header, sizeof header - 1, NULL, &csv, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "line 1");
+    rating_csv_free(csv);
+}
+
 /* ---- validation on a data set ---------------------------------------------------- */
 
 static void validate_reports_grades_and_flags_non_monotone(void)
@@ -1270,6 +1288,7 @@ static const check_case cases[] = {
     {"psi_matches_hand_computation_and_verdicts", psi_matches_hand_computation_and_verdicts},
     {"csv_reads_quotes_missing_values_and_types", csv_reads_quotes_missing_values_and_types},
     {"csv_rejects_ragged_rows_and_bad_quotes", csv_rejects_ragged_rows_and_bad_quotes},
+    {"csv_refuses_nul_bytes_naming_the_line", csv_refuses_nul_bytes_naming_the_line},
     {"validate_reports_grades_and_flags_non_monotone",
      validate_reports_grades_and_flags_non_monotone},
     {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
