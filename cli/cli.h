@@ -54,6 +54,12 @@ bool cli_flag(int argc, char **argv, const char *name);
  * argv[0]); NULL when there is none. Options listed in bare_flags take no value. */
 const char *cli_positional(int argc, char **argv, const char *const *bare_flags);
 
+/* The password that unlocks the user's signing key, for operations taking a
+ * key_password: NULL after a login with a password (the session holds it),
+ * else $LOANDESK_PASSWORD (a session resumed from $LOANDESK_SESSION holds
+ * none). */
+const char *cli_key_password(void);
+
 /* Parses a positive record id ("application: must be a positive number"). */
 int cli_parse_id(const char *what, const char *text, int64_t *out);
 
@@ -63,7 +69,8 @@ const char *cli_password(const char *env_name, const char *prompt);
 
 /* Strict arguments: each command names the options it takes. An option not in
  * its list, a missing value, or more positional words than it takes is a usage
- * error (exit 1). Bare flags take no value; --json is a bare flag unless the
+ * error (exit 1). A word listed among the value options is one even without
+ * the two dashes ("-o FILE"). Bare flags take no value; --json is a bare flag unless the
  * command lists it among value options (then "--json FILE" is input, and a
  * bare "--json" still asks for JSON output when the next word is an option or
  * nothing). */

@@ -57,24 +57,28 @@ static const command_spec commands[] = {
     {"roles", NULL, cmd_roles, DB_NONE, "roles [--json]",
      "Prints the permission table (what each role may do, and for which customers) from the "
      "rule itself; docs/permissions.md is this output."},
-    {"user", "add", cmd_user_add, DB_LOGIN,
-     "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
+    {"user", "add", cmd_user_add, DB_API,
+     "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT] [--json]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
-     "password comes from LOANDESK_NEW_PASSWORD or a prompt; --limit is the approval authority "
-     "(default: the policy's for the role)."},
-    {"user", "list", cmd_user_list, DB_LOGIN, "user list [--json]",
+     "password comes from LOANDESK_NEW_PASSWORD or a prompt and must be changed at first use; "
+     "--limit is the approval authority (default: the policy's for the role). Officers, "
+     "reviewers and managers get a signing certificate (your password unlocks the CA key)."},
+    {"user", "list", cmd_user_list, DB_API, "user list [--json]",
      "Lists accounts (admin, manager, auditor)."},
-    {"user", "passwd", cmd_user_passwd, DB_EXPIRED, "user passwd [USERNAME]",
-     "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt). An admin naming "
-     "another user sets a temporary password that user must change."},
-    {"user", "unlock", cmd_user_unlock, DB_LOGIN, "user unlock USERNAME",
+    {"user", "passwd", cmd_user_passwd, DB_API, "user passwd [USERNAME] [--json]",
+     "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt) and re-encrypts "
+     "your signing key under it. An admin naming another user sets a temporary password that "
+     "user must change, issues them a new certificate and ends their sessions."},
+    {"user", "unlock", cmd_user_unlock, DB_API, "user unlock USERNAME",
      "Unlocks an account locked after failed logins (admin)."},
-    {"user", "revoke", cmd_user_revoke, DB_LOGIN, "user revoke USERNAME",
-     "Deactivates an account and revokes its signing certificate from now on (admin)."},
-    {"pki", "ca-cert", cmd_pki_ca_cert, DB_LOGIN, "pki ca-cert",
+    {"user", "revoke", cmd_user_revoke, DB_API, "user revoke USERNAME",
+     "Deactivates an account, revokes its signing certificate from now on and ends its "
+     "sessions (admin)."},
+    {"pki", "ca-cert", cmd_pki_ca_cert, DB_API, "pki ca-cert",
      "Prints the institution's CA certificate in PEM (for `openssl cms -verify -CAfile`)."},
-    {"policy", "load", cmd_policy_load, DB_LOGIN, "policy load [--policy FILE] [--products FILE]",
-     "Loads a new version of the policy or product catalogue (admin)."},
+    {"policy", "load", cmd_policy_load, DB_API, "policy load [--policy FILE] [--products FILE]",
+     "Loads a new version of the policy or product catalogue (admin). A policy must pass every "
+     "check of `policy check`, or nothing is loaded."},
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
     {"rating", "fit", cmd_rating_fit, DB_NONE,
@@ -171,22 +175,27 @@ static const command_spec commands[] = {
      "Shows a loan's latest (or given) inspection."},
     {"inspection", "due", cmd_inspection_due, DB_API, "inspection due [--date D] [--json]",
      "Lists loans whose post-loan inspection is due on or before D (default today)."},
-    {"report", "inspection", cmd_report_inspection, DB_LOGIN,
+    {"report", "inspection", cmd_report_inspection, DB_API,
      "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed post-loan inspection workbook (贷后检查报告)."},
-    {"report", "rating", cmd_report_rating, DB_LOGIN,
+    {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
-    {"report", "ledger", cmd_report_ledger, DB_LOGIN,
+    {"report", "ledger", cmd_report_ledger, DB_API,
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
-     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming."},
-    {"report", "portfolio", cmd_report_portfolio, DB_LOGIN,
+     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "
+     "book: managers and reviewers (signed), auditors (--no-sign)."},
+    {"report", "portfolio", cmd_report_portfolio, DB_API,
      "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
-     "Writes the signed portfolio analysis (经营分析) with charts."},
-    {"verify", NULL, cmd_verify, DB_NONE,
+     "Writes the signed portfolio analysis (经营分析) with charts. The whole book: managers and "
+     "reviewers (signed), auditors (--no-sign)."},
+    {"verify", NULL, cmd_verify, DB_API,
      "verify FILE.xlsx [--ca ca.pem] [--ledger-export DIR] [--p7s FILE]",
      "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
-     "ledger entry; with --user against the database, else offline. Exit code 6 on failure."},
+     "ledger entry. Logged in (--user or LOANDESK_SESSION) and without --ledger-export: "
+     "against the database, for officers, reviewers, managers and auditors (admins hold no "
+     "customer files: they verify offline). With --ledger-export DIR, or --ca and nobody "
+     "logged in: offline, no database. Exit code 6 on failure."},
     {"schedule", NULL, cmd_schedule, DB_NONE,
      "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
      "Prints a repayment schedule; needs no database."},
@@ -378,9 +387,15 @@ static const command_spec *find_command(int argc, char **argv, int *consumed)
 }
 
 /* Commands that, given an option naming an export, need no database at all:
- * an auditor verifies what was handed over on a machine of their own. */
-static bool runs_offline(const command_spec *cmd, int argc, char **argv)
+ * an auditor verifies what was handed over on a machine of their own. A
+ * workbook is verified offline with an export, or when nobody logs in. */
+static bool runs_offline(const cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
 {
+    if (strcmp(cmd->group, "verify") == 0) {
+        const char *token = getenv("LOANDESK_SESSION");
+        bool logged_in = ctx->username != NULL || (token != NULL && token[0] != '\0');
+        return !logged_in || cli_opt(argc, argv, "--ledger-export") != NULL;
+    }
     return strcmp(cmd->group, "ledger") == 0 && cmd->name != NULL &&
            strcmp(cmd->name, "verify") == 0 && cli_opt(argc, argv, "--offline") != NULL;
 }
@@ -465,7 +480,7 @@ static int run_in_transaction(cli_ctx *ctx, const command_spec *cmd, int argc, c
 
 static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
 {
-    if (cmd->db == DB_NONE || cmd->db == DB_CREATE || runs_offline(cmd, argc, argv))
+    if (cmd->db == DB_NONE || cmd->db == DB_CREATE || runs_offline(ctx, cmd, argc, argv))
         return cmd->handler(ctx, argc, argv);
     int rc = open_session(ctx);
     if (rc != 0)
