@@ -17,7 +17,7 @@
 #include "user.h"
 
 /* Those who sign workbooks hold a signing certificate: the roles that write
- * customer files and decisions (DESIGN.md, "Roles"). Auditors and admins
+ * customer files and decisions (docs/design.md, "Roles"). Auditors and admins
  * change nothing they would sign. */
 static bool role_signs(core_role role)
 {
