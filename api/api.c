@@ -367,3 +367,9 @@ fail:
     ld_api_close(api);
     return st;
 }
+
+ld_status ld_date_check(const char *field, const char *text, ld_error *err)
+{
+    ld_date day;
+    return ld_date_parse(field, text, &day, err);
+}

@@ -17,21 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ld_error.h"
 #include "loandesk/api.h"
-#include "session.h"
-#include "store.h"
 
 typedef struct cli_ctx {
     const char *db_path;  /* --db, $LOANDESK_DB, or ./loandesk.db */
     const char *username; /* --user or $LOANDESK_USER; NULL when not given */
     bool quiet;           /* --quiet: no progress display */
     bool json;            /* a bare --json (not followed by a file): JSON output */
-    core_store *store;    /* open for commands that use the database */
-    core_session session; /* the logged-in user, for commands that need one */
-    const char *password; /* the password the user logged in with (unlocks their key) */
-    core_clock clock;     /* business date ($LOANDESK_TODAY) and wall clock, read once */
-    ld_clock api_clock;   /* the same, as the operations API takes it */
+    ld_clock api_clock;   /* business date ($LOANDESK_TODAY, read once) and wall clock */
     ld_api *api;          /* the operations API on --db, for commands that use it */
     ld_session *s;        /* the logged-in (or resumed) session */
 } cli_ctx;

@@ -12,24 +12,17 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "api_int.h"
-#include "audit.h"
 #include "cli.h"
 #include "commands.h"
-#include "user.h"
 #include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
-#include "ledger_events.h"
 #include "cmd_reports.h"
 
 /* How a command uses the database. */
 typedef enum db_use {
-    DB_NONE,    /* pure calculation */
-    DB_CREATE,  /* init: creates the file, no login */
-    DB_LOGIN,   /* opens, logs in, one transaction */
-    DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
-    DB_LARGE,   /* as DB_LOGIN, for one transaction of many megabytes (import) */
-    DB_API,     /* a session on the operations API; each operation is its own unit */
+    DB_NONE,   /* pure calculation */
+    DB_CREATE, /* init: creates the file, no login */
+    DB_API,    /* a session on the operations API; each operation is its own unit */
 } db_use;
 
 typedef struct command_spec {
@@ -141,7 +134,8 @@ static const command_spec commands[] = {
      "app approve ID [--amount X] [--term N] [--rate R] [--fee-method M --fee X] [--reason T]",
      "Approves a rated application (reviewer, manager): not your own work or customer, nor a "
      "rating whose grade you overrode; within your authority. Terms default to the rating's "
-     "recommendation; more, longer or cheaper, or approving a referred or declined rating, takes a manager and a reason."},
+     "recommendation; more, longer or cheaper, or approving a referred or declined rating, takes a "
+     "manager and a reason."},
     {"app", "reject", cmd_app_reject, DB_API, "app reject ID --reason TEXT",
      "Rejects an application under review, with a reason."},
     {"app", "withdraw", cmd_app_withdraw, DB_API, "app withdraw ID --reason TEXT",
@@ -151,8 +145,7 @@ static const command_spec commands[] = {
      "outstanding."},
     {"guarantor", "list", cmd_guarantor_list, DB_API, "guarantor list APP [--json]",
      "Lists an application's guarantors with capacity and shortfall flags."},
-    {"collateral", "add", cmd_collateral_add, DB_API,
-     "collateral add APP (--json FILE|- | flags)",
+    {"collateral", "add", cmd_collateral_add, DB_API, "collateral add APP (--json FILE|- | flags)",
      "Adds a mortgage or pledge to a draft application."},
     {"collateral", "list", cmd_collateral_list, DB_API, "collateral list APP [--json]",
      "Lists collateral with LTV caps and lendable value."},
@@ -429,53 +422,6 @@ static void close_session(cli_ctx *ctx)
     ctx->s = NULL;
     ld_api_close(ctx->api);
     ctx->api = NULL;
-    ctx->store = NULL;
-}
-
-/* Commands whose handler has not moved onto the operations API yet get the
- * store and the core session, inside one transaction the handler's operations
- * join; a refusal is recorded after the rollback. */
-static int run_in_transaction(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
-{
-    ld_error err;
-    ctx->store = ctx->api->store;
-    ctx->session = ctx->s->who;
-    /* A resumed session holds no password; $LOANDESK_PASSWORD, when given,
-     * still unlocks the user's signing key. */
-    ctx->password = ctx->s->password != NULL ? ctx->s->password : getenv("LOANDESK_PASSWORD");
-    if (ctx->s->must_change_password && cmd->db != DB_EXPIRED) {
-        err = (ld_error){0};
-        ld_error_set(&err, LD_EPERM, __FILE__, __LINE__,
-                     "password expired or set by an admin: change it first (loandesk user "
-                     "passwd)");
-        core_audit_record_denial(ctx->store, &ctx->session, NULL, cmd->group, err.message, NULL);
-        return cli_fail(&err);
-    }
-    ld_status st = cmd->db == DB_LARGE ? core_store_begin_large(ctx->store, &err)
-                                       : core_store_begin(ctx->store, &err);
-    if (st != LD_OK)
-        return cli_fail(&err);
-    int rc = cmd->handler(ctx, argc, argv);
-    if (rc == 0) {
-        if ((st = core_store_commit(ctx->store, &err)) != LD_OK)
-            rc = cli_fail(&err);
-        return rc;
-    }
-    core_store_rollback(ctx->store);
-    if (rc == LD_EPERM) {
-        char action[128];
-        snprintf(action, sizeof action, "%s%s%s", cmd->group, cmd->name ? " " : "",
-                 cmd->name ? cmd->name : "");
-        char detail[512] = "";
-        size_t used = 0;
-        for (int i = 1; i < argc && used < sizeof detail; i++)
-            used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s", i > 1 ? " " : "",
-                                     argv[i]);
-        char reason[700];
-        snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
-        core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason, NULL);
-    }
-    return rc;
 }
 
 static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
@@ -485,8 +431,7 @@ static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
     int rc = open_session(ctx);
     if (rc != 0)
         return rc;
-    rc = cmd->db == DB_API ? cmd->handler(ctx, argc, argv)
-                           : run_in_transaction(ctx, cmd, argc, argv);
+    rc = cmd->handler(ctx, argc, argv);
     close_session(ctx);
     return rc;
 }
@@ -500,7 +445,7 @@ int main(int argc, char **argv)
     const char *today = getenv("LOANDESK_TODAY");
     if (today != NULL && today[0] != '\0') {
         ld_error err;
-        if (ld_date_parse("LOANDESK_TODAY", today, &ctx.clock.business_date, &err) != LD_OK)
+        if (ld_date_check("LOANDESK_TODAY", today, &err) != LD_OK)
             return cli_fail(&err);
         ctx.api_clock.business_date = today;
     }
