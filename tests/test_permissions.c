@@ -645,7 +645,17 @@ static ld_status op_report_portfolio(ld_session *s, int o, cJSON **out, ld_error
     return ld_report_portfolio(s, TODAY, NULL, &spec, NULL, out, err);
 }
 
+static ld_status op_verify(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    char path[160];
+    report_path(path, "absent");
+    ld_verify_spec spec = {.path = path};
+    return ld_verify(s, &spec, out, err);
+}
+
 static const operation operations[] = {
+    {"verify (against the database)", CORE_ACT_CUSTOMER_READ, op_verify, true},
     {"user.add", CORE_ACT_USER_MANAGE, op_user_add, true},
     {"user.list", CORE_ACT_USER_LIST, op_user_list, true},
     {"user.passwd (another's)", CORE_ACT_USER_MANAGE, op_user_reset, true},
