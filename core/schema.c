@@ -10,6 +10,18 @@
  */
 #include "schema_int.h"
 
+/* The characters of a borrower's old name, for removing its postings by
+ * their key (the postings are keyed by character first). */
+#define OLD_NAME_CHARS                                                                             \
+    "WITH RECURSIVE at(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM at "                            \
+    "WHERE n < length(OLD.name)) SELECT substr(lower(OLD.name), n, 1) FROM at"
+
+/* Posts the characters of a borrower's new name. */
+#define NEW_NAME_POSTINGS                                                                          \
+    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id) "                                  \
+    "WITH RECURSIVE at(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM at "                            \
+    "WHERE n < length(NEW.name)) SELECT substr(lower(NEW.name), n, 1), NEW.id FROM at;"
+
 const char *const core_schema_migrations[] = {
     /* 1: users, configuration, borrowers, applications and their parts, audit */
     "CREATE TABLE app_user ("
@@ -295,6 +307,33 @@ const char *const core_schema_migrations[] = {
      * that their name search too reads the index alone */
     "CREATE INDEX borrower_by_name ON borrower(name, under_review);"
     "CREATE INDEX borrower_by_review ON borrower(under_review);",
+
+    /* 6: a name search that reads its matches, not every name. Each distinct
+     * character of a borrower's name, Latin letters lowered (as LIKE folds
+     * them), is a posting (ch, borrower_id); a search intersects the
+     * postings of its rarest characters and confirms each candidate with
+     * the exact substring test. A posting is a fact about the name alone,
+     * so triggers keep the table whatever writes borrower.name. The
+     * characters come from substr() and lower(), the same functions the
+     * search splits its text with, so both agree on what a character is. */
+    "CREATE TABLE borrower_name_char ("
+    "  ch TEXT NOT NULL,"
+    "  borrower_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (ch, borrower_id)"
+    ") WITHOUT ROWID;"
+    /* sorted by the key first, so the B-tree is written in order */
+    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id) "
+    "WITH RECURSIVE at(id, name, n) AS (SELECT id, lower(name), 1 FROM borrower "
+    "UNION ALL SELECT id, name, n + 1 FROM at WHERE n < length(name)) "
+    "SELECT DISTINCT substr(name, n, 1), id FROM at ORDER BY 1, 2;"
+    "CREATE TRIGGER borrower_name_added AFTER INSERT ON borrower BEGIN " NEW_NAME_POSTINGS " END;"
+    "CREATE TRIGGER borrower_name_changed AFTER UPDATE OF id, name ON borrower "
+    "WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN "
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS
+    "); " NEW_NAME_POSTINGS " END;"
+    "CREATE TRIGGER borrower_name_removed AFTER DELETE ON borrower BEGIN "
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS
+    "); END;",
 };
 
 const int core_schema_migration_count =
