@@ -95,14 +95,19 @@ static ld_session *session_new(ld_api *api, const core_session *who, const char 
     return s;
 }
 
+void api_password_wipe(char *password)
+{
+    if (password == NULL)
+        return;
+    OPENSSL_cleanse(password, strlen(password));
+    free(password);
+}
+
 void ld_session_free(ld_session *session)
 {
     if (session == NULL)
         return;
-    if (session->password != NULL) {
-        OPENSSL_cleanse(session->password, strlen(session->password));
-        free(session->password);
-    }
+    api_password_wipe(session->password);
     OPENSSL_cleanse(session->token, sizeof session->token);
     free(session);
 }
@@ -291,18 +296,32 @@ cJSON *api_result_id(int64_t id, const char *key, const char *value)
     return o;
 }
 
+/* The first of a checker's problems as the error, pointing at the command
+ * that lists them all. */
+static ld_status policy_problems_error(ld_status st, rating_problems *problems, ld_error *err)
+{
+    if (st == LD_EINVAL && problems->count > 0) {
+        st = LD_FAIL(err, LD_EINVAL, "policy: %s%s", problems->messages[0],
+                     problems->count > 1 ? " (and more: run `loandesk policy check`)" : "");
+    }
+    rating_problems_free(problems);
+    return st;
+}
+
 /* A policy file must pass the full checker of `policy check` before it is in
  * force: the store's own reader checks only what it needs to store it. */
 ld_status api_policy_file_check(const char *path, ld_error *err)
 {
     rating_problems problems = {0};
     ld_status st = rating_policy_check_file(path, &problems, err);
-    if (st == LD_EINVAL && problems.count > 0) {
-        st = LD_FAIL(err, LD_EINVAL, "policy: %s%s", problems.messages[0],
-                     problems.count > 1 ? " (and more: run `loandesk policy check`)" : "");
-    }
-    rating_problems_free(&problems);
-    return st;
+    return policy_problems_error(st, &problems, err);
+}
+
+ld_status api_policy_text_check(const char *text, size_t length, ld_error *err)
+{
+    rating_problems problems = {0};
+    ld_status st = rating_policy_check_buffer(text, length, &problems, err);
+    return policy_problems_error(st, &problems, err);
 }
 
 typedef struct init_args {
@@ -347,4 +366,10 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
 fail:
     ld_api_close(api);
     return st;
+}
+
+ld_status ld_date_check(const char *field, const char *text, ld_error *err)
+{
+    ld_date day;
+    return ld_date_parse(field, text, &day, err);
 }

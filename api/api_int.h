@@ -16,6 +16,7 @@
 #define LD_API_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "loandesk/api.h"
 #include "session.h"
@@ -68,6 +69,12 @@ ld_status api_key_password(const ld_session *session, const char *key_password, 
 /* LD_EINVAL naming the first problem when the policy file at path does not
  * pass the full checker (the one `policy check` runs). */
 ld_status api_policy_file_check(const char *path, ld_error *err);
+
+/* The same check of a policy document in memory (the one a load stored). */
+ld_status api_policy_text_check(const char *text, size_t length, ld_error *err);
+
+/* Wipes and frees a password the session held; NULL is harmless. */
+void api_password_wipe(char *password);
 
 /* A small JSON object {"id": id, key: value} many operations return. */
 cJSON *api_result_id(int64_t id, const char *key, const char *value);

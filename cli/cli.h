@@ -17,21 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ld_error.h"
 #include "loandesk/api.h"
-#include "session.h"
-#include "store.h"
 
 typedef struct cli_ctx {
     const char *db_path;  /* --db, $LOANDESK_DB, or ./loandesk.db */
     const char *username; /* --user or $LOANDESK_USER; NULL when not given */
     bool quiet;           /* --quiet: no progress display */
     bool json;            /* a bare --json (not followed by a file): JSON output */
-    core_store *store;    /* open for commands that use the database */
-    core_session session; /* the logged-in user, for commands that need one */
-    const char *password; /* the password the user logged in with (unlocks their key) */
-    core_clock clock;     /* business date ($LOANDESK_TODAY) and wall clock, read once */
-    ld_clock api_clock;   /* the same, as the operations API takes it */
+    ld_clock api_clock;   /* business date ($LOANDESK_TODAY, read once) and wall clock */
     ld_api *api;          /* the operations API on --db, for commands that use it */
     ld_session *s;        /* the logged-in (or resumed) session */
 } cli_ctx;
@@ -54,6 +47,12 @@ bool cli_flag(int argc, char **argv, const char *name);
  * argv[0]); NULL when there is none. Options listed in bare_flags take no value. */
 const char *cli_positional(int argc, char **argv, const char *const *bare_flags);
 
+/* The password that unlocks the user's signing key, for operations taking a
+ * key_password: NULL after a login with a password (the session holds it),
+ * else $LOANDESK_PASSWORD (a session resumed from $LOANDESK_SESSION holds
+ * none). */
+const char *cli_key_password(void);
+
 /* Parses a positive record id ("application: must be a positive number"). */
 int cli_parse_id(const char *what, const char *text, int64_t *out);
 
@@ -63,7 +62,8 @@ const char *cli_password(const char *env_name, const char *prompt);
 
 /* Strict arguments: each command names the options it takes. An option not in
  * its list, a missing value, or more positional words than it takes is a usage
- * error (exit 1). Bare flags take no value; --json is a bare flag unless the
+ * error (exit 1). A word listed among the value options is one even without
+ * the two dashes ("-o FILE"). Bare flags take no value; --json is a bare flag unless the
  * command lists it among value options (then "--json FILE" is input, and a
  * bare "--json" still asks for JSON output when the next word is an option or
  * nothing). */

@@ -1,16 +1,15 @@
 /*
  * cmd_admin.c - handlers for the database's creation, accounts, the
- * institution's CA certificate and the policy: parse, call, print.
+ * institution's CA certificate and the policy: parse, call the operations API
+ * (loandesk/admin.h), print. Which role gets a certificate, re-keying on a
+ * password change and the policy's full check are the API's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "commands.h"
-#include "keystore.h"
-#include "policy.h"
-#include "user.h"
+#include "loandesk/admin.h"
 
 #ifndef LOANDESK_POLICY_DIR
 #define LOANDESK_POLICY_DIR "policy"
@@ -60,42 +59,60 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+/* Checks argv against spec and, when a positional word is wanted, that it
+ * was given (what names it in the usage error). */
+static int check_args(const char *command, int argc, char **argv, const cli_spec *spec,
+                      cli_args *args, const char *what)
+{
+    int rc = cli_check(command, argc, argv, spec, args);
+    if (rc == 0 && what != NULL && args->positional_count == 0)
+        rc = cli_usage(command, "name the user to %s", what);
+    return rc;
+}
+
 int cmd_user_add(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
-    core_user_spec spec = {.authority_limit = -1};
-    spec.username = cli_opt(argc, argv, "--username");
-    spec.full_name = cli_opt(argc, argv, "--name");
-    const char *role = cli_opt(argc, argv, "--role");
-    const char *limit = cli_opt(argc, argv, "--limit");
-    if (spec.username == NULL || spec.full_name == NULL || role == NULL)
+    static const char *const values[] = {"--username", "--name", "--role", "--limit", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int rc = check_args("user add", argc, argv, &spec, &args, NULL);
+    if (rc != 0)
+        return rc;
+    ld_user_spec user = {.username = cli_opt(argc, argv, "--username"),
+                         .full_name = cli_opt(argc, argv, "--name"),
+                         .role = cli_opt(argc, argv, "--role"),
+                         .authority_limit = cli_opt(argc, argv, "--limit")};
+    if (user.username == NULL || user.full_name == NULL || user.role == NULL)
         return cli_usage("user", "--username, --name and --role are required");
-    if (core_role_parse("role", role, &spec.role, &err) != LD_OK ||
-        (limit != NULL &&
-         ld_money_parse_nonneg("limit", limit, &spec.authority_limit, &err) != LD_OK))
-        return cli_fail(&err);
-    spec.password = cli_password("LOANDESK_NEW_PASSWORD", "password for the new user: ");
-    if (spec.password == NULL)
+    user.password = cli_password("LOANDESK_NEW_PASSWORD", "password for the new user: ");
+    if (user.password == NULL)
         return cli_usage("user", "no password for the new user: set LOANDESK_NEW_PASSWORD");
-    int64_t id;
-    if (core_user_add(ctx->store, &ctx->session, &spec, &id, &err) != LD_OK)
+    ld_error err;
+    cJSON *o = NULL;
+    if (ld_user_add(ctx->s, &user, cli_key_password(), &o, &err) != LD_OK)
         return cli_fail(&err);
-    /* Those who sign workbooks get a certificate, their key under their password. */
-    bool signs = spec.role == CORE_ROLE_OFFICER || spec.role == CORE_ROLE_REVIEWER ||
-                 spec.role == CORE_ROLE_MANAGER;
-    if (signs && core_keystore_issue_user(ctx->store, &ctx->session, ctx->password, id,
-                                          spec.password, time(NULL), &err) != LD_OK)
-        return cli_fail(&err);
-    printf("added user %s (%s), id %lld%s\n", spec.username, role, (long long)id,
-           signs ? ", with a signing certificate" : "");
+    if (ctx->json)
+        return cli_show(argc, argv, o, NULL);
+    printf("added user %s (%s), id %.0f%s\n", user.username,
+           cJSON_GetStringValue(cJSON_GetObjectItem(o, "role")),
+           cJSON_GetNumberValue(cJSON_GetObjectItem(o, "id")),
+           cJSON_IsTrue(cJSON_GetObjectItem(o, "signing_certificate"))
+               ? ", with a signing certificate"
+               : "");
+    cJSON_Delete(o);
     return 0;
 }
 
 int cmd_user_list(cli_ctx *ctx, int argc, char **argv)
 {
+    static const cli_spec spec = {0};
+    cli_args args;
+    int rc = check_args("user list", argc, argv, &spec, &args, NULL);
+    if (rc != 0)
+        return rc;
     ld_error err;
     cJSON *rows;
-    if (core_user_list(ctx->store, &ctx->session, &rows, &err) != LD_OK)
+    if (ld_user_list(ctx->s, &rows, &err) != LD_OK)
         return cli_fail(&err);
     static const char *const columns[] = {"id",
                                           "username",
@@ -109,78 +126,101 @@ int cmd_user_list(cli_ctx *ctx, int argc, char **argv)
     return cli_show(argc, argv, rows, columns);
 }
 
+/* Prints "VERB USERNAME" from a result naming the user, or the JSON. */
+static int print_user_result(cli_ctx *ctx, int argc, char **argv, cJSON *o, const char *verb,
+                             const char *tail)
+{
+    if (ctx->json)
+        return cli_show(argc, argv, o, NULL);
+    printf("%s %s%s\n", verb, cJSON_GetStringValue(cJSON_GetObjectItem(o, "username")), tail);
+    cJSON_Delete(o);
+    return 0;
+}
+
 int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
+    static const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
+    int rc = check_args("user passwd", argc, argv, &spec, &args, NULL);
+    if (rc != 0)
+        return rc;
     const char *password = cli_password("LOANDESK_NEW_PASSWORD", "new password: ");
     if (password == NULL)
         return cli_usage("user", "no new password: set LOANDESK_NEW_PASSWORD");
-    if (core_user_set_password(ctx->store, &ctx->session, target, password, &err) != LD_OK)
+    ld_error err;
+    cJSON *o = NULL;
+    if (ld_user_passwd(ctx->s, args.positional[0], password, cli_key_password(), &o, &err) != LD_OK)
         return cli_fail(&err);
-    bool own = target == NULL || strcmp(target, ctx->session.username) == 0;
-    if (own) {
-        if (core_keystore_rekey_user(ctx->store, ctx->session.user_id, ctx->password, password,
-                                     &err) != LD_OK)
-            return cli_fail(&err);
-    } else {
-        int64_t id;
-        if (core_user_id(ctx->store, target, &id, &err) != LD_OK ||
-            core_keystore_reissue_user(ctx->store, &ctx->session, ctx->password, id, password,
-                                       time(NULL), &err) != LD_OK)
-            return cli_fail(&err);
-    }
-    printf("password changed for %s\n", target ? target : ctx->session.username);
-    return 0;
+    return print_user_result(ctx, argc, argv, o, "password changed for", "");
 }
 
 int cmd_user_unlock(cli_ctx *ctx, int argc, char **argv)
 {
+    static const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
+    int rc = check_args("user unlock", argc, argv, &spec, &args, "unlock");
+    if (rc != 0)
+        return rc;
     ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
-    if (target == NULL)
-        return cli_usage("user", "name the user to unlock");
-    if (core_user_unlock(ctx->store, &ctx->session, target, &err) != LD_OK)
+    cJSON *o = NULL;
+    if (ld_user_unlock(ctx->s, args.positional[0], &o, &err) != LD_OK)
         return cli_fail(&err);
-    printf("unlocked %s\n", target);
-    return 0;
+    return print_user_result(ctx, argc, argv, o, "unlocked", "");
 }
 
 int cmd_user_revoke(cli_ctx *ctx, int argc, char **argv)
 {
+    static const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
+    int rc = check_args("user revoke", argc, argv, &spec, &args, "revoke");
+    if (rc != 0)
+        return rc;
     ld_error err;
-    const char *target = cli_positional(argc, argv, NULL);
-    if (target == NULL)
-        return cli_usage("user", "name the user to revoke");
-    if (core_user_revoke(ctx->store, &ctx->session, target, time(NULL), &err) != LD_OK)
+    cJSON *o = NULL;
+    if (ld_user_revoke(ctx->s, args.positional[0], &o, &err) != LD_OK)
         return cli_fail(&err);
-    printf("revoked %s and their signing certificate\n", target);
-    return 0;
+    return print_user_result(ctx, argc, argv, o, "revoked",
+                             " and their signing certificate; their sessions are ended");
 }
 
 int cmd_pki_ca_cert(cli_ctx *ctx, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    static const cli_spec spec = {0};
+    cli_args args;
+    int rc = check_args("pki ca-cert", argc, argv, &spec, &args, NULL);
+    if (rc != 0)
+        return rc;
     ld_error err;
-    char *pem = NULL;
-    if (core_keystore_ca_cert(ctx->store, &pem, &err) != LD_OK)
+    cJSON *o = NULL;
+    if (ld_pki_ca_cert(ctx->s, &o, &err) != LD_OK)
         return cli_fail(&err);
-    fputs(pem, stdout);
-    free(pem);
+    if (ctx->json)
+        return cli_show(argc, argv, o, NULL);
+    fputs(cJSON_GetStringValue(cJSON_GetObjectItem(o, "pem")), stdout);
+    cJSON_Delete(o);
     return 0;
 }
 
 int cmd_policy_load(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
+    static const char *const values[] = {"--policy", "--products", NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    int rc = check_args("policy load", argc, argv, &spec, &args, NULL);
+    if (rc != 0)
+        return rc;
     const char *policy = cli_opt(argc, argv, "--policy");
     const char *products = cli_opt(argc, argv, "--products");
     if (policy == NULL && products == NULL)
         return cli_usage("policy", "give --policy FILE and/or --products FILE");
-    if (core_policy_load(ctx->store, &ctx->session, policy, products, &err) != LD_OK)
+    ld_error err;
+    cJSON *o = NULL;
+    if (ld_policy_load(ctx->s, policy, products, &o, &err) != LD_OK)
         return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, o, NULL);
     printf("loaded%s%s%s%s\n", policy ? " policy " : "", policy ? policy : "",
            products ? " products " : "", products ? products : "");
+    cJSON_Delete(o);
     return 0;
 }

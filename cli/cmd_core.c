@@ -1,120 +1,165 @@
 /*
- * cmd_core.c - handlers for accounts, configuration, borrowers, applications
- * and their parts, and the audit trail. Each parses its arguments, calls one
- * core function and prints the result.
+ * cmd_core.c - handlers for borrowers, applications and their parts, the loan
+ * list, imports and the audit trail. Each checks its arguments, collects what
+ * was typed, calls one operation of the operations API and prints the result;
+ * the rules, the typing of records and the reading of terms are the API's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "application.h"
-#include "audit.h"
-#include "borrower.h"
-#include "import.h"
 #include "commands.h"
 #include "loandesk/origination.h"
-#include "json_in.h"
-#include "keystore.h"
-#include "policy.h"
-#include "user.h"
 
-/* Fields whose flag values are whole numbers in JSON; everything else is text
- * (money included, as DESIGN.md wants), and "true"/"false" are booleans. */
-static const char *const integer_fields[] = {"term_months",
-                                             "years_employed",
-                                             "years_in_business",
-                                             "industry_risk_class",
-                                             "lien_rank",
-                                             "borrower_id",
-                                             "year",
-                                             NULL};
-
-static bool is_integer_field(const char *key)
+/* Prints the result of an operation that changed something: the JSON with
+ * --json, else the sentence; frees result; returns 0. */
+static int done(cli_ctx *ctx, cJSON *result, const char *sentence)
 {
-    for (int i = 0; integer_fields[i] != NULL; i++)
-        if (strcmp(integer_fields[i], key) == 0)
-            return true;
-    return false;
+    if (ctx->json)
+        cli_print_json(result);
+    else
+        printf("%s\n", sentence);
+    cJSON_Delete(result);
+    return 0;
 }
 
-/* Builds the input record from --json FILE (or -) or from --field-name VALUE
- * flags. Global options and those in skip are not fields. */
-static int read_input(int argc, char **argv, const char *const *skip, cJSON **out)
+/* The id of a result ({"id": N}). */
+static long long result_id(const cJSON *result)
 {
-    ld_error err;
-    const char *file = cli_opt(argc, argv, "--json");
-    if (file != NULL) {
-        if (core_json_parse_file(file, out, &err) != LD_OK)
-            return cli_fail(&err);
-        return 0;
-    }
-    cJSON *record = cJSON_CreateObject();
-    for (int i = 1; i + 1 < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0)
-            continue;
-        bool skipped = strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--user") == 0;
-        for (int s = 0; skip != NULL && skip[s] != NULL && !skipped; s++)
-            skipped = strcmp(argv[i], skip[s]) == 0;
-        if (skipped) {
-            i++;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(result, "id");
+    return cJSON_IsNumber(id) ? (long long)id->valuedouble : 0;
+}
+
+/* A record command's words: at most max_positionals words (the first parsed
+ * as a record id named what when what is given), and the record as
+ * --json FILE (or -) or as --field-name value pairs, which the API types. */
+static int read_record(const char *command, int argc, char **argv, int max_positionals,
+                       const char *what, int64_t *id, cJSON **out)
+{
+    const char *names[CLI_MAX_ARGS], *values[CLI_MAX_ARGS];
+    const char *file = NULL;
+    int count = 0, positionals = 0;
+    const char *first = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        if (strncmp(word, "--", 2) != 0 || word[2] == '\0') {
+            if (positionals++ >= max_positionals)
+                return cli_usage(command, "unexpected argument \"%s\"", word);
+            first = first != NULL ? first : word;
             continue;
         }
-        char key[64];
-        snprintf(key, sizeof key, "%s", argv[i] + 2);
-        for (char *p = key; *p; p++)
-            if (*p == '-')
-                *p = '_';
-        const char *value = argv[++i];
-        char *end = NULL;
-        long long number = strtoll(value, &end, 10);
-        if (is_integer_field(key) && end != value && *end == '\0')
-            cJSON_AddNumberToObject(record, key, (double)number);
-        else if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
-            cJSON_AddBoolToObject(record, key, strcmp(value, "true") == 0);
-        else
-            cJSON_AddStringToObject(record, key, value);
+        bool has_value = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0;
+        if (strcmp(word, "--json") == 0) {
+            if (has_value && file == NULL)
+                file = argv[++i];
+            continue; /* a bare --json asks for JSON output */
+        }
+        if (!has_value)
+            return cli_usage(command, "%s needs a value", word);
+        if (count >= CLI_MAX_ARGS)
+            return cli_usage(command, "too many fields");
+        names[count] = word;
+        values[count++] = argv[++i];
     }
-    if (record->child == NULL) {
-        cJSON_Delete(record);
-        return cli_usage(argv[0], "give the record as --json FILE (or - for stdin) or as flags");
-    }
-    *out = record;
-    return 0;
+    int rc;
+    if (what != NULL && (rc = cli_parse_id(what, first, id)) != 0)
+        return rc;
+    ld_error err;
+    ld_status st = file != NULL ? ld_record_from_file(file, out, &err)
+                                : ld_record_from_flags(count, names, values, out, &err);
+    if (st == LD_EUSAGE)
+        return cli_usage(command, "%s", err.message);
+    return st != LD_OK ? cli_fail(&err) : 0;
 }
 
-typedef ld_status (*create_fn)(core_store *, const core_session *, const cJSON *, int64_t *,
-                               ld_error *);
-
-/* Creates a record from --json or flags and says what it made. */
-static int create_record(cli_ctx *ctx, int argc, char **argv, create_fn create, const char *what)
+/* Checks a command that takes one record id and the given options. */
+static int check_id(const char *command, int argc, char **argv, const char *const *values,
+                    const char *what, int64_t *id)
 {
-    ld_error err;
-    cJSON *input = NULL;
-    int rc = read_input(argc, argv, NULL, &input);
+    const cli_spec spec = {.values = values, .max_positionals = 1};
+    cli_args args;
+    int rc = cli_check(command, argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
-    int64_t id;
-    ld_status st = create(ctx->store, &ctx->session, input, &id, &err);
-    cJSON_Delete(input);
-    if (st != LD_OK)
-        return cli_fail(&err);
-    printf("created %s %lld\n", what, (long long)id);
+    return cli_parse_id(what, args.positional[0], id);
+}
+
+/* Parses --limit and --after into a page. */
+static int read_page(int argc, char **argv, ld_page *page)
+{
+    const char *limit = cli_opt(argc, argv, "--limit");
+    const char *after = cli_opt(argc, argv, "--after");
+    int64_t n = 0;
+    int rc;
+    *page = (ld_page){0};
+    if (limit != NULL) {
+        if ((rc = cli_parse_id("limit", limit, &n)) != 0)
+            return rc;
+        page->limit = n > 100000 ? 100000 : (int)n;
+    }
+    if (after != NULL && (rc = cli_parse_id("after", after, &page->after)) != 0)
+        return rc;
     return 0;
 }
+
+/* 20008 as "20,008". */
+static void grouped(long long n, char *buf, size_t size)
+{
+    char plain[32];
+    int len = snprintf(plain, sizeof plain, "%lld", n);
+    size_t used = 0;
+    for (int i = 0; i < len && used + 2 < size; i++) {
+        if (i > 0 && plain[i - 1] != '-' && (len - i) % 3 == 0)
+            buf[used++] = ',';
+        buf[used++] = plain[i];
+    }
+    buf[used] = '\0';
+}
+
+/* Prints a page of a list: the JSON as it is with --json, else the table and,
+ * when more rows exist, how to get them; frees page. */
+static int show_page(int argc, char **argv, cJSON *page, const char *const *columns)
+{
+    if (cli_flag(argc, argv, "--json"))
+        return cli_show(argc, argv, page, NULL);
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(page, "rows");
+    cli_print_table(rows, columns);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(page, "has_more"))) {
+        char shown[32], total[32];
+        grouped(cJSON_GetArraySize(rows), shown, sizeof shown);
+        grouped((long long)cJSON_GetObjectItemCaseSensitive(page, "total")->valuedouble, total,
+                sizeof total);
+        printf("showing %s of %s; more with --after %lld\n", shown, total,
+               (long long)cJSON_GetObjectItemCaseSensitive(page, "next_after")->valuedouble);
+    }
+    cJSON_Delete(page);
+    return 0;
+}
+
+/* ---- Borrowers ------------------------------------------------------------ */
 
 int cmd_borrower_add(cli_ctx *ctx, int argc, char **argv)
 {
-    return create_record(ctx, argc, argv, core_borrower_add, "borrower");
+    cJSON *record = NULL;
+    int rc = read_record("borrower add", argc, argv, 0, NULL, NULL, &record);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *result;
+    ld_status st = ld_borrower_add(ctx->s, record, &result, &err);
+    cJSON_Delete(record);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "created borrower %lld", result_id(result));
+    return done(ctx, result, sentence);
 }
 
 int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv)
 {
-    static const cli_spec spec = {.max_positionals = 1};
-    cli_args args;
     int64_t id;
-    int rc = cli_check("borrower show", argc, argv, &spec, &args);
-    if (rc != 0 || (rc = cli_parse_id("borrower", args.positional[0], &id)) != 0)
+    int rc = check_id("borrower show", argc, argv, NULL, "borrower", &id);
+    if (rc != 0)
         return rc;
     ld_error err;
     cJSON *record;
@@ -125,239 +170,314 @@ int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv)
 {
+    static const char *const values[] = {"--name",  "--id-number", "--credit-code",
+                                         "--limit", "--after",     NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    ld_page page;
+    int rc = cli_check("borrower list", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = read_page(argc, argv, &page)) != 0)
+        return rc;
+    ld_borrower_filter filter = {
+        .name = cli_opt(argc, argv, "--name"),
+        .id_number = cli_opt(argc, argv, "--id-number"),
+        .credit_code = cli_opt(argc, argv, "--credit-code"),
+    };
     ld_error err;
-    cJSON *rows;
-    if (core_borrower_list(ctx->store, &ctx->session, &rows, &err) != LD_OK)
+    cJSON *result;
+    if (ld_borrower_list(ctx->s, &filter, &page, &result, &err) != LD_OK)
         return cli_fail(&err);
     static const char *const columns[] = {"id",      "kind",         "name", "id_number",
                                           "officer", "applications", NULL};
-    return cli_show(argc, argv, rows, columns);
+    return show_page(argc, argv, result, columns);
 }
 
 int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
     int64_t id;
-    int rc = cli_positional_id(argc, argv, "borrower", &id);
     cJSON *changes = NULL;
-    if (rc != 0 || (rc = read_input(argc, argv, NULL, &changes)) != 0)
+    int rc = read_record("borrower update", argc, argv, 1, "borrower", &id, &changes);
+    if (rc != 0)
         return rc;
-    ld_status st = core_borrower_update(ctx->store, &ctx->session, id, changes, &err);
+    ld_error err;
+    cJSON *result;
+    ld_status st = ld_borrower_update(ctx->s, id, changes, &result, &err);
     cJSON_Delete(changes);
     if (st != LD_OK)
         return cli_fail(&err);
-    printf("updated borrower %lld\n", (long long)id);
-    return 0;
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "updated borrower %lld", (long long)id);
+    return done(ctx, result, sentence);
 }
 
 int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
+    static const char *const values[] = {"--officer", NULL};
     int64_t id;
-    int rc = cli_positional_id(argc, argv, "borrower", &id);
+    int rc = check_id("borrower assign", argc, argv, values, "borrower", &id);
     if (rc != 0)
         return rc;
     const char *officer = cli_opt(argc, argv, "--officer");
     if (officer == NULL)
         return cli_usage("borrower", "--officer USERNAME is required");
-    if (core_borrower_assign(ctx->store, &ctx->session, id, officer, &err) != LD_OK)
+    ld_error err;
+    cJSON *result;
+    if (ld_borrower_assign(ctx->s, id, officer, &result, &err) != LD_OK)
         return cli_fail(&err);
-    printf("borrower %lld is now assigned to %s\n", (long long)id, officer);
-    return 0;
+    char sentence[160];
+    snprintf(sentence, sizeof sentence, "borrower %lld is now assigned to %s", (long long)id,
+             officer);
+    return done(ctx, result, sentence);
 }
+
+static int blocklist(cli_ctx *ctx, int argc, char **argv, bool on)
+{
+    static const char *const values[] = {"--reason", NULL};
+    int64_t id;
+    int rc = check_id(on ? "borrower blocklist" : "borrower unblock", argc, argv, values,
+                      "borrower", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *result;
+    if (ld_borrower_blocklist(ctx->s, id, on, cli_opt(argc, argv, "--reason"), &result, &err) !=
+        LD_OK)
+        return cli_fail(&err);
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "borrower %lld %s", (long long)id,
+             on ? "is blocklisted" : "is no longer blocklisted");
+    return done(ctx, result, sentence);
+}
+
+int cmd_borrower_blocklist(cli_ctx *ctx, int argc, char **argv)
+{
+    return blocklist(ctx, argc, argv, true);
+}
+
+int cmd_borrower_unblock(cli_ctx *ctx, int argc, char **argv)
+{
+    return blocklist(ctx, argc, argv, false);
+}
+
+/* ---- Applications --------------------------------------------------------- */
 
 int cmd_app_create(cli_ctx *ctx, int argc, char **argv)
 {
-    return create_record(ctx, argc, argv, core_application_create, "draft application");
-}
-
-int cmd_app_show(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    int64_t id;
-    int rc = cli_positional_id(argc, argv, "application", &id);
+    cJSON *record = NULL;
+    int rc = read_record("app create", argc, argv, 0, NULL, NULL, &record);
     if (rc != 0)
         return rc;
+    ld_error err;
+    cJSON *result;
+    ld_status st = ld_application_create(ctx->s, record, &result, &err);
+    cJSON_Delete(record);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "created draft application %lld", result_id(result));
+    return done(ctx, result, sentence);
+}
+
+typedef ld_status (*app_read_fn)(ld_session *, int64_t, cJSON **, ld_error *);
+
+static int show_app(cli_ctx *ctx, int argc, char **argv, const char *command, app_read_fn read)
+{
+    int64_t id;
+    int rc = check_id(command, argc, argv, NULL, "application", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
     cJSON *record;
-    if (core_application_show(ctx->store, &ctx->session, id, &record, &err) != LD_OK)
+    if (read(ctx->s, id, &record, &err) != LD_OK)
         return cli_fail(&err);
     return cli_show(argc, argv, record, NULL);
 }
 
+int cmd_app_show(cli_ctx *ctx, int argc, char **argv)
+{
+    return show_app(ctx, argc, argv, "app show", ld_application_show);
+}
+
+int cmd_app_file(cli_ctx *ctx, int argc, char **argv)
+{
+    return show_app(ctx, argc, argv, "app file", ld_application_file);
+}
+
 int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
-    core_application_filter filter = {0};
-    filter.state = cli_opt(argc, argv, "--state");
+    static const char *const values[] = {"--state",      "--borrower", "--officer", "--product",
+                                         "--from",       "--to",       "--grade",   "--min-amount",
+                                         "--max-amount", "--limit",    "--after",   NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    ld_page page;
+    int rc = cli_check("app list", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = read_page(argc, argv, &page)) != 0)
+        return rc;
+    ld_application_filter filter = {
+        .state = cli_opt(argc, argv, "--state"),
+        .officer = cli_opt(argc, argv, "--officer"),
+        .product = cli_opt(argc, argv, "--product"),
+        .from = cli_opt(argc, argv, "--from"),
+        .to = cli_opt(argc, argv, "--to"),
+        .grade = cli_opt(argc, argv, "--grade"),
+        .min_amount = cli_opt(argc, argv, "--min-amount"),
+        .max_amount = cli_opt(argc, argv, "--max-amount"),
+    };
     const char *borrower = cli_opt(argc, argv, "--borrower");
-    if (borrower != NULL) {
-        int rc = cli_parse_id("borrower", borrower, &filter.borrower_id);
-        if (rc != 0)
-            return rc;
-    }
-    core_app_state state;
-    if (filter.state != NULL && core_app_state_parse(filter.state, &state, &err) != LD_OK)
+    if (borrower != NULL && (rc = cli_parse_id("borrower", borrower, &filter.borrower_id)) != 0)
+        return rc;
+    ld_error err;
+    cJSON *result;
+    if (ld_application_list(ctx->s, &filter, &page, &result, &err) != LD_OK)
         return cli_fail(&err);
-    cJSON *rows;
-    if (core_application_list(ctx->store, &ctx->session, &filter, &rows, &err) != LD_OK)
-        return cli_fail(&err);
-    static const char *const columns[] = {"id",     "borrower", "product", "amount", "term_months",
-                                          "method", "state",    "officer", NULL};
-    return cli_show(argc, argv, rows, columns);
+    static const char *const columns[] = {"id",     "borrower", "product", "amount",  "term_months",
+                                          "method", "state",    "grade",   "officer", NULL};
+    return show_page(argc, argv, result, columns);
 }
 
 int cmd_app_update(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
     int64_t id;
-    int rc = cli_positional_id(argc, argv, "application", &id);
     cJSON *changes = NULL;
-    if (rc != 0 || (rc = read_input(argc, argv, NULL, &changes)) != 0)
+    int rc = read_record("app update", argc, argv, 1, "application", &id, &changes);
+    if (rc != 0)
         return rc;
-    ld_status st = core_application_update(ctx->store, &ctx->session, id, changes, &err);
+    ld_error err;
+    cJSON *result;
+    ld_status st = ld_application_update(ctx->s, id, changes, &result, &err);
     cJSON_Delete(changes);
     if (st != LD_OK)
         return cli_fail(&err);
-    printf("updated application %lld\n", (long long)id);
-    return 0;
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "updated application %lld", (long long)id);
+    return done(ctx, result, sentence);
 }
 
-typedef ld_status (*decision_fn)(core_store *, const core_session *, int64_t, const char *,
-                                 ld_error *);
-
-static int decide(cli_ctx *ctx, int argc, char **argv, decision_fn fn, const char *done)
+/* Prints "application N <what>" for a workflow step that succeeded. */
+static int stepped(cli_ctx *ctx, ld_status st, const ld_error *err, int64_t id, cJSON *result,
+                   const char *what)
 {
-    ld_error err;
-    int64_t id;
-    int rc = cli_positional_id(argc, argv, "application", &id);
-    if (rc != 0)
-        return rc;
-    if (fn(ctx->store, &ctx->session, id, cli_opt(argc, argv, "--reason"), &err) != LD_OK)
-        return cli_fail(&err);
-    printf("application %lld %s\n", (long long)id, done);
-    return 0;
+    if (st != LD_OK)
+        return cli_fail(err);
+    char sentence[64];
+    snprintf(sentence, sizeof sentence, "application %lld %s", (long long)id, what);
+    return done(ctx, result, sentence);
 }
 
 int cmd_app_submit(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
     int64_t id;
-    int rc = cli_positional_id(argc, argv, "application", &id);
+    int rc = check_id("app submit", argc, argv, NULL, "application", &id);
     if (rc != 0)
         return rc;
-    if (core_application_submit(ctx->store, &ctx->session, id, &err) != LD_OK)
-        return cli_fail(&err);
-    printf("application %lld submitted\n", (long long)id);
-    return 0;
+    ld_error err;
+    cJSON *result = NULL;
+    ld_status st = ld_application_submit(ctx->s, id, &result, &err);
+    return stepped(ctx, st, &err, id, result, "submitted");
 }
 
 int cmd_app_approve(cli_ctx *ctx, int argc, char **argv)
 {
-    ld_error err;
+    static const char *const values[] = {"--amount", "--term",       "--rate", "--fee",
+                                         "--reason", "--fee-method", NULL};
     int64_t id;
-    int rc = cli_positional_id(argc, argv, "application", &id);
+    int rc = check_id("app approve", argc, argv, values, "application", &id);
     if (rc != 0)
         return rc;
-    core_approval_terms terms = {.rate = -1};
-    const char *amount = cli_opt(argc, argv, "--amount");
-    const char *term = cli_opt(argc, argv, "--term");
-    const char *rate = cli_opt(argc, argv, "--rate");
-    const char *fee = cli_opt(argc, argv, "--fee");
-    const char *fee_method = cli_opt(argc, argv, "--fee-method");
-    if (amount != NULL && ld_money_parse_nonneg("amount", amount, &terms.amount, &err) != LD_OK)
-        return cli_fail(&err);
-    if (term != NULL) {
-        int64_t months;
-        if ((rc = cli_parse_id("term", term, &months)) != 0)
-            return rc;
-        terms.term_months = months > 360 ? 361 : (int)months;
-    }
-    if (rate != NULL && ld_rate_parse("rate", rate, &terms.rate, &err) != LD_OK)
-        return cli_fail(&err);
-    if (fee != NULL && ld_money_parse_nonneg("fee", fee, &terms.fee_amount, &err) != LD_OK)
-        return cli_fail(&err);
-    terms.fee_given = fee_method != NULL || fee != NULL;
-    if (fee_method != NULL) {
-        bool known = false;
-        for (int f = CORE_FEE_NONE; f <= CORE_FEE_PER_INSTALLMENT && !known; f++)
-            if (strcmp(fee_method, core_fee_method_name((core_fee_method)f)) == 0) {
-                terms.fee_method = (core_fee_method)f;
-                known = true;
-            }
-        if (!known) {
-            fprintf(stderr, "loandesk: error: fee_method: must be none, upfront or "
-                            "per_installment\n");
-            return LD_EINVAL;
-        }
-    }
-    if (core_application_approve(ctx->store, &ctx->session, id, &terms,
-                                 cli_opt(argc, argv, "--reason"), &err) != LD_OK)
-        return cli_fail(&err);
-    printf("application %lld approved\n", (long long)id);
-    return 0;
+    ld_approval terms = {
+        .amount = cli_opt(argc, argv, "--amount"),
+        .term_months = cli_opt(argc, argv, "--term"),
+        .rate = cli_opt(argc, argv, "--rate"),
+        .fee_method = cli_opt(argc, argv, "--fee-method"),
+        .fee = cli_opt(argc, argv, "--fee"),
+        .reason = cli_opt(argc, argv, "--reason"),
+    };
+    ld_error err;
+    cJSON *result = NULL;
+    ld_status st = ld_application_approve(ctx->s, id, &terms, &result, &err);
+    return stepped(ctx, st, &err, id, result, "approved");
+}
+
+typedef ld_status (*decision_fn)(ld_session *, int64_t, const char *, cJSON **, ld_error *);
+
+static int decide(cli_ctx *ctx, int argc, char **argv, const char *command, decision_fn fn,
+                  const char *what)
+{
+    static const char *const values[] = {"--reason", NULL};
+    int64_t id;
+    int rc = check_id(command, argc, argv, values, "application", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *result = NULL;
+    ld_status st = fn(ctx->s, id, cli_opt(argc, argv, "--reason"), &result, &err);
+    return stepped(ctx, st, &err, id, result, what);
 }
 
 int cmd_app_reject(cli_ctx *ctx, int argc, char **argv)
 {
-    return decide(ctx, argc, argv, core_application_reject, "rejected");
+    return decide(ctx, argc, argv, "app reject", ld_application_reject, "rejected");
 }
 
 int cmd_app_withdraw(cli_ctx *ctx, int argc, char **argv)
 {
-    return decide(ctx, argc, argv, core_application_withdraw, "withdrawn");
+    return decide(ctx, argc, argv, "app withdraw", ld_application_withdraw, "withdrawn");
 }
 
-typedef ld_status (*part_add_fn)(core_store *, const core_session *, int64_t, const cJSON *,
-                                 int64_t *, ld_error *);
-typedef ld_status (*part_list_fn)(core_store *, const core_session *, int64_t, cJSON **,
-                                  ld_error *);
+/* ---- Parts ---------------------------------------------------------------- */
 
-static int add_part(cli_ctx *ctx, int argc, char **argv, part_add_fn fn, const char *what)
-{
-    ld_error err;
-    int64_t app;
-    int rc = cli_positional_id(argc, argv, "application", &app);
-    cJSON *input = NULL;
-    if (rc != 0 || (rc = read_input(argc, argv, NULL, &input)) != 0)
-        return rc;
-    int64_t id;
-    ld_status st = fn(ctx->store, &ctx->session, app, input, &id, &err);
-    cJSON_Delete(input);
-    if (st != LD_OK)
-        return cli_fail(&err);
-    printf("added %s %lld to application %lld\n", what, (long long)id, (long long)app);
-    return 0;
-}
+typedef ld_status (*part_add_fn)(ld_session *, int64_t, const cJSON *, cJSON **, ld_error *);
 
-static int list_parts(cli_ctx *ctx, int argc, char **argv, part_list_fn fn,
-                      const char *const *columns)
+static int add_part(cli_ctx *ctx, int argc, char **argv, const char *command, part_add_fn fn,
+                    const char *what)
 {
-    ld_error err;
     int64_t app;
-    int rc = cli_positional_id(argc, argv, "application", &app);
+    cJSON *record = NULL;
+    int rc = read_record(command, argc, argv, 1, "application", &app, &record);
     if (rc != 0)
         return rc;
+    ld_error err;
+    cJSON *result;
+    ld_status st = fn(ctx->s, app, record, &result, &err);
+    cJSON_Delete(record);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    char sentence[96];
+    snprintf(sentence, sizeof sentence, "added %s %lld to application %lld", what,
+             result_id(result), (long long)app);
+    return done(ctx, result, sentence);
+}
+
+static int list_parts(cli_ctx *ctx, int argc, char **argv, const char *command, app_read_fn fn,
+                      const char *const *columns)
+{
+    int64_t app;
+    int rc = check_id(command, argc, argv, NULL, "application", &app);
+    if (rc != 0)
+        return rc;
+    ld_error err;
     cJSON *rows;
-    if (fn(ctx->store, &ctx->session, app, &rows, &err) != LD_OK)
+    if (fn(ctx->s, app, &rows, &err) != LD_OK)
         return cli_fail(&err);
     return cli_show(argc, argv, rows, columns);
 }
 
 int cmd_guarantor_add(cli_ctx *ctx, int argc, char **argv)
 {
-    return add_part(ctx, argc, argv, core_guarantor_add, "guarantor");
+    return add_part(ctx, argc, argv, "guarantor add", ld_guarantor_add, "guarantor");
 }
 
 int cmd_guarantor_list(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const columns[] = {
         "id", "kind", "name", "guarantee_type", "guaranteed_amount", "capacity", "short", NULL};
-    return list_parts(ctx, argc, argv, core_guarantor_list, columns);
+    return list_parts(ctx, argc, argv, "guarantor list", ld_guarantor_list, columns);
 }
 
 int cmd_collateral_add(cli_ctx *ctx, int argc, char **argv)
 {
-    return add_part(ctx, argc, argv, core_collateral_add, "collateral");
+    return add_part(ctx, argc, argv, "collateral add", ld_collateral_add, "collateral");
 }
 
 int cmd_collateral_list(cli_ctx *ctx, int argc, char **argv)
@@ -365,12 +485,68 @@ int cmd_collateral_list(cli_ctx *ctx, int argc, char **argv)
     static const char *const columns[] = {
         "id",      "type",           "arrangement", "owner_name", "appraised_value",
         "ltv_cap", "lendable_value", "lien_rank",   NULL};
-    return list_parts(ctx, argc, argv, core_collateral_list, columns);
+    return list_parts(ctx, argc, argv, "collateral list", ld_collateral_list, columns);
 }
 
 int cmd_investigation_add(cli_ctx *ctx, int argc, char **argv)
 {
-    return add_part(ctx, argc, argv, core_investigation_add, "investigation");
+    return add_part(ctx, argc, argv, "investigation add", ld_investigation_add, "investigation");
+}
+
+/* ---- Loans, import, audit ------------------------------------------------- */
+
+int cmd_loan_list(cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const values[] = {"--state",   "--category", "--min-dpd",
+                                         "--officer", "--product",  "--maturing-before",
+                                         "--limit",   "--after",    NULL};
+    static const cli_spec spec = {.values = values};
+    cli_args args;
+    ld_page page;
+    int rc = cli_check("loan list", argc, argv, &spec, &args);
+    if (rc != 0 || (rc = read_page(argc, argv, &page)) != 0)
+        return rc;
+    ld_loan_filter filter = {
+        .state = cli_opt(argc, argv, "--state"),
+        .category = cli_opt(argc, argv, "--category"),
+        .min_dpd = cli_opt(argc, argv, "--min-dpd"),
+        .officer = cli_opt(argc, argv, "--officer"),
+        .product = cli_opt(argc, argv, "--product"),
+        .maturing_before = cli_opt(argc, argv, "--maturing-before"),
+    };
+    ld_error err;
+    cJSON *result;
+    if (ld_loan_list(ctx->s, &filter, &page, &result, &err) != LD_OK)
+        return cli_fail(&err);
+    static const char *const columns[] = {"id",       "contract_no", "borrower",   "officer",
+                                          "product",  "amount",      "principal",  "status",
+                                          "category", "dpd",         "matures_on", NULL};
+    return show_page(argc, argv, result, columns);
+}
+
+int cmd_import(cli_ctx *ctx, int argc, char **argv)
+{
+    static const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
+    int rc = cli_check("import", argc, argv, &spec, &args);
+    if (rc != 0)
+        return rc;
+    if (args.positional_count == 0)
+        return cli_usage("import", "name the JSON Lines file (or - for stdin)");
+    ld_error err;
+    cJSON *stats;
+    if (ld_import(ctx->s, args.positional[0], &stats, &err) != LD_OK)
+        return cli_fail(&err);
+    const char *const keys[] = {"lines", "borrowers", "applications", "guarantors", "collateral"};
+    long long n[5];
+    for (int i = 0; i < 5; i++)
+        n[i] = (long long)cJSON_GetObjectItemCaseSensitive(stats, keys[i])->valuedouble;
+    char sentence[200];
+    snprintf(sentence, sizeof sentence,
+             "imported %lld lines: %lld borrowers, %lld applications, %lld guarantors, %lld "
+             "collateral items",
+             n[0], n[1], n[2], n[3], n[4]);
+    return done(ctx, stats, sentence);
 }
 
 int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
@@ -378,16 +554,15 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
     static const char *const values[] = {"--entity", "--id", "--user", "--limit", NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
-    int checked = cli_check("audit", argc, argv, &spec, &args);
-    if (checked != 0)
-        return checked;
-    ld_error err;
-    core_audit_filter filter = {0};
-    filter.entity = cli_opt(argc, argv, "--entity");
-    filter.username = cli_opt(argc, argv, "--user");
+    int rc = cli_check("audit", argc, argv, &spec, &args);
+    if (rc != 0)
+        return rc;
+    ld_audit_filter filter = {
+        .entity = cli_opt(argc, argv, "--entity"),
+        .username = cli_opt(argc, argv, "--user"),
+    };
     const char *id = cli_opt(argc, argv, "--id");
     const char *limit = cli_opt(argc, argv, "--limit");
-    int rc;
     if (id != NULL && (rc = cli_parse_id("id", id, &filter.entity_id)) != 0)
         return rc;
     if (limit != NULL) {
@@ -396,8 +571,9 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
             return rc;
         filter.limit = n > 100000 ? 100000 : (int)n;
     }
+    ld_error err;
     cJSON *rows;
-    if (core_audit_list(ctx->store, &ctx->session, &filter, &rows, &err) != LD_OK)
+    if (ld_audit_list(ctx->s, &filter, &rows, &err) != LD_OK)
         return cli_fail(&err);
     if (cli_flag(argc, argv, "--json"))
         return cli_show(argc, argv, rows, NULL);
@@ -423,21 +599,5 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv)
         cJSON_free(detail);
     }
     cJSON_Delete(rows);
-    return 0;
-}
-
-int cmd_import(cli_ctx *ctx, int argc, char **argv)
-{
-    ld_error err;
-    const char *path = cli_positional(argc, argv, NULL);
-    if (path == NULL)
-        return cli_usage("import", "name the JSON Lines file (or - for stdin)");
-    core_import_stats stats;
-    if (core_import_jsonl(ctx->store, &ctx->session, path, &stats, &err) != LD_OK)
-        return cli_fail(&err);
-    printf("imported %lld lines: %lld borrowers, %lld applications, %lld guarantors, %lld "
-           "collateral items\n",
-           (long long)stats.lines, (long long)stats.borrowers, (long long)stats.applications,
-           (long long)stats.guarantors, (long long)stats.collateral);
     return 0;
 }

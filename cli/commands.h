@@ -24,9 +24,12 @@ int cmd_borrower_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_blocklist(cli_ctx *ctx, int argc, char **argv);
+int cmd_borrower_unblock(cli_ctx *ctx, int argc, char **argv);
 
 int cmd_app_create(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_file(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_update(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_submit(cli_ctx *ctx, int argc, char **argv);
@@ -46,6 +49,7 @@ int cmd_rating_override(cli_ctx *ctx, int argc, char **argv);
 
 int cmd_audit_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_loan_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_schedule(cli_ctx *ctx, int argc, char **argv);
 
 #endif

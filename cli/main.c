@@ -12,24 +12,17 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "api_int.h"
-#include "audit.h"
 #include "cli.h"
 #include "commands.h"
-#include "user.h"
 #include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
-#include "ledger_events.h"
 #include "cmd_reports.h"
 
 /* How a command uses the database. */
 typedef enum db_use {
-    DB_NONE,    /* pure calculation */
-    DB_CREATE,  /* init: creates the file, no login */
-    DB_LOGIN,   /* opens, logs in, one transaction */
-    DB_EXPIRED, /* as DB_LOGIN, but an expired password is accepted (passwd) */
-    DB_LARGE,   /* as DB_LOGIN, for one transaction of many megabytes (import) */
-    DB_API,     /* a session on the operations API; each operation is its own unit */
+    DB_NONE,   /* pure calculation */
+    DB_CREATE, /* init: creates the file, no login */
+    DB_API,    /* a session on the operations API; each operation is its own unit */
 } db_use;
 
 typedef struct command_spec {
@@ -57,24 +50,28 @@ static const command_spec commands[] = {
     {"roles", NULL, cmd_roles, DB_NONE, "roles [--json]",
      "Prints the permission table (what each role may do, and for which customers) from the "
      "rule itself; docs/permissions.md is this output."},
-    {"user", "add", cmd_user_add, DB_LOGIN,
-     "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT]",
+    {"user", "add", cmd_user_add, DB_API,
+     "user add --username U --name FULL_NAME --role ROLE [--limit AMOUNT] [--json]",
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
-     "password comes from LOANDESK_NEW_PASSWORD or a prompt; --limit is the approval authority "
-     "(default: the policy's for the role)."},
-    {"user", "list", cmd_user_list, DB_LOGIN, "user list [--json]",
+     "password comes from LOANDESK_NEW_PASSWORD or a prompt and must be changed at first use; "
+     "--limit is the approval authority (default: the policy's for the role). Officers, "
+     "reviewers and managers get a signing certificate (your password unlocks the CA key)."},
+    {"user", "list", cmd_user_list, DB_API, "user list [--json]",
      "Lists accounts (admin, manager, auditor)."},
-    {"user", "passwd", cmd_user_passwd, DB_EXPIRED, "user passwd [USERNAME]",
-     "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt). An admin naming "
-     "another user sets a temporary password that user must change."},
-    {"user", "unlock", cmd_user_unlock, DB_LOGIN, "user unlock USERNAME",
+    {"user", "passwd", cmd_user_passwd, DB_API, "user passwd [USERNAME] [--json]",
+     "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt) and re-encrypts "
+     "your signing key under it. An admin naming another user sets a temporary password that "
+     "user must change, issues them a new certificate and ends their sessions."},
+    {"user", "unlock", cmd_user_unlock, DB_API, "user unlock USERNAME",
      "Unlocks an account locked after failed logins (admin)."},
-    {"user", "revoke", cmd_user_revoke, DB_LOGIN, "user revoke USERNAME",
-     "Deactivates an account and revokes its signing certificate from now on (admin)."},
-    {"pki", "ca-cert", cmd_pki_ca_cert, DB_LOGIN, "pki ca-cert",
+    {"user", "revoke", cmd_user_revoke, DB_API, "user revoke USERNAME",
+     "Deactivates an account, revokes its signing certificate from now on and ends its "
+     "sessions (admin)."},
+    {"pki", "ca-cert", cmd_pki_ca_cert, DB_API, "pki ca-cert",
      "Prints the institution's CA certificate in PEM (for `openssl cms -verify -CAfile`)."},
-    {"policy", "load", cmd_policy_load, DB_LOGIN, "policy load [--policy FILE] [--products FILE]",
-     "Loads a new version of the policy or product catalogue (admin)."},
+    {"policy", "load", cmd_policy_load, DB_API, "policy load [--policy FILE] [--products FILE]",
+     "Loads a new version of the policy or product catalogue (admin). A policy must pass every "
+     "check of `policy check`, or nothing is loaded."},
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
     {"rating", "fit", cmd_rating_fit, DB_NONE,
@@ -91,59 +88,75 @@ static const command_spec commands[] = {
     {"rating", "override", cmd_rating_override, DB_API,
      "rating override APP --grade G --reason TEXT",
      "Overrides the grade (reviewer, manager); kept beside the model's answer and counted."},
-    {"borrower", "add", cmd_borrower_add, DB_LOGIN,
+    {"borrower", "add", cmd_borrower_add, DB_API,
      "borrower add (--json FILE|- | --kind K --name N --id-number ID ...)",
      "Registers a borrower assigned to you (officer). Fields as in `borrower show --json`."},
     {"borrower", "show", cmd_borrower_show, DB_API, "borrower show ID [--json]",
      "Shows a borrower's file, if you may read it."},
-    {"borrower", "list", cmd_borrower_list, DB_LOGIN, "borrower list [--json]",
-     "Lists the borrowers you may see; identity numbers are masked unless the customer is "
-     "yours."},
-    {"borrower", "update", cmd_borrower_update, DB_LOGIN,
+    {"borrower", "list", cmd_borrower_list, DB_API,
+     "borrower list [--name TEXT] [--id-number ID] [--credit-code CODE] [--limit N] [--after ID] "
+     "[--json]",
+     "Lists the borrowers you may see, 50 at a time (--limit up to 1000, --after the last id "
+     "shown), found by part of the name or an exact identity number or credit code; identity "
+     "numbers are masked unless the customer is yours."},
+    {"borrower", "update", cmd_borrower_update, DB_API,
      "borrower update ID (--json FILE|- | --FIELD VALUE ...)",
      "Changes fields of your customer's file; the audit trail keeps before and after."},
-    {"borrower", "assign", cmd_borrower_assign, DB_LOGIN, "borrower assign ID --officer USERNAME",
+    {"borrower", "assign", cmd_borrower_assign, DB_API, "borrower assign ID --officer USERNAME",
      "Moves a customer to another officer (manager)."},
-    {"app", "create", cmd_app_create, DB_LOGIN,
+    {"borrower", "blocklist", cmd_borrower_blocklist, DB_API, "borrower blocklist ID --reason TEXT",
+     "Blocklists a customer (reviewer, manager): every later rating declines it. Audited and "
+     "kept in the ledger; no record field sets it."},
+    {"borrower", "unblock", cmd_borrower_unblock, DB_API, "borrower unblock ID --reason TEXT",
+     "Clears a customer's blocklist flag (reviewer, manager), with a reason; audited and kept in "
+     "the ledger."},
+    {"app", "create", cmd_app_create, DB_API,
      "app create (--json FILE|- | --borrower-id N --product P --amount X --term-months N "
      "--method M --purpose TEXT)",
      "Creates a draft application; the JSON form may include guarantors, collateral and an "
      "investigation."},
-    {"app", "show", cmd_app_show, DB_LOGIN, "app show ID [--json]",
+    {"app", "show", cmd_app_show, DB_API, "app show ID [--json]",
      "Shows an application with guarantors, collateral cover and investigations."},
-    {"app", "list", cmd_app_list, DB_LOGIN, "app list [--state S] [--borrower ID] [--json]",
-     "Lists the applications you may see."},
-    {"app", "update", cmd_app_update, DB_LOGIN, "app update ID (--json FILE|- | --FIELD VALUE)",
+    {"app", "file", cmd_app_file, DB_API, "app file ID [--json]",
+     "Shows an application's whole file: borrower, guarantors, collateral, investigations, the "
+     "latest rating with its reasons and overrides, the decisions, the loan once disbursed and "
+     "the audit history, as far as you may read them."},
+    {"app", "list", cmd_app_list, DB_API,
+     "app list [--state S] [--borrower ID] [--officer U] [--product P] [--from D] [--to D] "
+     "[--grade G] [--min-amount X] [--max-amount X] [--limit N] [--after ID] [--json]",
+     "Lists the applications you may see, 50 at a time (--limit up to 1000, --after the last "
+     "id shown); --from/--to bound the creation date, --grade is the effective grade."},
+    {"app", "update", cmd_app_update, DB_API, "app update ID (--json FILE|- | --FIELD VALUE)",
      "Changes a draft application's product, amount, term, method or purpose."},
-    {"app", "submit", cmd_app_submit, DB_LOGIN, "app submit ID",
+    {"app", "submit", cmd_app_submit, DB_API, "app submit ID",
      "Submits a draft for review; a pre-loan investigation must be recorded."},
-    {"app", "approve", cmd_app_approve, DB_LOGIN,
+    {"app", "approve", cmd_app_approve, DB_API,
      "app approve ID [--amount X] [--term N] [--rate R] [--fee-method M --fee X] [--reason T]",
-     "Approves a rated application (reviewer, manager): not your own work or customer, within "
-     "your authority. Terms default to the rating's recommendation; more, longer or cheaper, or "
-     "approving a referred or declined rating, takes a manager and a reason."},
-    {"app", "reject", cmd_app_reject, DB_LOGIN, "app reject ID --reason TEXT",
+     "Approves a rated application (reviewer, manager): not your own work or customer, nor a "
+     "rating whose grade you overrode; within your authority. Terms default to the rating's "
+     "recommendation; more, longer or cheaper, or approving a referred or declined rating, takes a "
+     "manager and a reason."},
+    {"app", "reject", cmd_app_reject, DB_API, "app reject ID --reason TEXT",
      "Rejects an application under review, with a reason."},
-    {"app", "withdraw", cmd_app_withdraw, DB_LOGIN, "app withdraw ID --reason TEXT",
+    {"app", "withdraw", cmd_app_withdraw, DB_API, "app withdraw ID --reason TEXT",
      "Withdraws your customer's application before a decision."},
-    {"guarantor", "add", cmd_guarantor_add, DB_LOGIN, "guarantor add APP (--json FILE|- | flags)",
+    {"guarantor", "add", cmd_guarantor_add, DB_API, "guarantor add APP (--json FILE|- | flags)",
      "Adds a guarantor to a draft application; capacity is net assets minus guarantees "
      "outstanding."},
-    {"guarantor", "list", cmd_guarantor_list, DB_LOGIN, "guarantor list APP [--json]",
+    {"guarantor", "list", cmd_guarantor_list, DB_API, "guarantor list APP [--json]",
      "Lists an application's guarantors with capacity and shortfall flags."},
-    {"collateral", "add", cmd_collateral_add, DB_LOGIN,
-     "collateral add APP (--json FILE|- | flags)",
+    {"collateral", "add", cmd_collateral_add, DB_API, "collateral add APP (--json FILE|- | flags)",
      "Adds a mortgage or pledge to a draft application."},
-    {"collateral", "list", cmd_collateral_list, DB_LOGIN, "collateral list APP [--json]",
+    {"collateral", "list", cmd_collateral_list, DB_API, "collateral list APP [--json]",
      "Lists collateral with LTV caps and lendable value."},
-    {"investigation", "add", cmd_investigation_add, DB_LOGIN,
+    {"investigation", "add", cmd_investigation_add, DB_API,
      "investigation add APP (--json FILE|- | flags)",
      "Records a pre-loan investigation (site visit, operations, assets and liabilities, "
      "repayment capacity, conclusion)."},
-    {"audit", "list", cmd_audit_list, DB_LOGIN,
+    {"audit", "list", cmd_audit_list, DB_API,
      "audit list [--entity E] [--id N] [--user U] [--limit N] [--json]",
      "Shows the audit trail, newest first (auditor, manager, admin)."},
-    {"import", NULL, cmd_import, DB_LARGE, "import FILE.jsonl",
+    {"import", NULL, cmd_import, DB_API, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
@@ -155,22 +168,27 @@ static const command_spec commands[] = {
      "Shows a loan's latest (or given) inspection."},
     {"inspection", "due", cmd_inspection_due, DB_API, "inspection due [--date D] [--json]",
      "Lists loans whose post-loan inspection is due on or before D (default today)."},
-    {"report", "inspection", cmd_report_inspection, DB_LOGIN,
+    {"report", "inspection", cmd_report_inspection, DB_API,
      "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed post-loan inspection workbook (贷后检查报告)."},
-    {"report", "rating", cmd_report_rating, DB_LOGIN,
+    {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
-    {"report", "ledger", cmd_report_ledger, DB_LOGIN,
+    {"report", "ledger", cmd_report_ledger, DB_API,
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
-     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming."},
-    {"report", "portfolio", cmd_report_portfolio, DB_LOGIN,
+     "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "
+     "book: managers and reviewers (signed), auditors (--no-sign)."},
+    {"report", "portfolio", cmd_report_portfolio, DB_API,
      "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
-     "Writes the signed portfolio analysis (经营分析) with charts."},
-    {"verify", NULL, cmd_verify, DB_NONE,
+     "Writes the signed portfolio analysis (经营分析) with charts. The whole book: managers and "
+     "reviewers (signed), auditors (--no-sign)."},
+    {"verify", NULL, cmd_verify, DB_API,
      "verify FILE.xlsx [--ca ca.pem] [--ledger-export DIR] [--p7s FILE]",
      "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
-     "ledger entry; with --user against the database, else offline. Exit code 6 on failure."},
+     "ledger entry. Logged in (--user or LOANDESK_SESSION) and without --ledger-export: "
+     "against the database, for officers, reviewers, managers and auditors (admins hold no "
+     "customer files: they verify offline). With --ledger-export DIR, or --ca and nobody "
+     "logged in: offline, no database. Exit code 6 on failure."},
     {"schedule", NULL, cmd_schedule, DB_NONE,
      "schedule --principal X --rate R --term N --method M --start D [--period P] [--json]",
      "Prints a repayment schedule; needs no database."},
@@ -185,6 +203,11 @@ static const command_spec commands[] = {
      "schedule. Dates before the last close of business need --backdated and --reason."},
     {"loan", "settle", cmd_loan_settle, DB_API, "loan settle LOAN --date D",
      "Takes the full payoff on a date and closes the loan."},
+    {"loan", "list", cmd_loan_list, DB_API,
+     "loan list [--state S] [--category C] [--min-dpd N] [--officer U] [--product P] "
+     "[--maturing-before D] [--limit N] [--after ID] [--json]",
+     "Lists the loan ledger (贷款台帐) you may see, 50 at a time: outstanding principal, status, "
+     "category, days past due, maturity."},
     {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
      "category and next inspection."},
@@ -357,9 +380,15 @@ static const command_spec *find_command(int argc, char **argv, int *consumed)
 }
 
 /* Commands that, given an option naming an export, need no database at all:
- * an auditor verifies what was handed over on a machine of their own. */
-static bool runs_offline(const command_spec *cmd, int argc, char **argv)
+ * an auditor verifies what was handed over on a machine of their own. A
+ * workbook is verified offline with an export, or when nobody logs in. */
+static bool runs_offline(const cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
 {
+    if (strcmp(cmd->group, "verify") == 0) {
+        const char *token = getenv("LOANDESK_SESSION");
+        bool logged_in = ctx->username != NULL || (token != NULL && token[0] != '\0');
+        return !logged_in || cli_opt(argc, argv, "--ledger-export") != NULL;
+    }
     return strcmp(cmd->group, "ledger") == 0 && cmd->name != NULL &&
            strcmp(cmd->name, "verify") == 0 && cli_opt(argc, argv, "--offline") != NULL;
 }
@@ -393,64 +422,16 @@ static void close_session(cli_ctx *ctx)
     ctx->s = NULL;
     ld_api_close(ctx->api);
     ctx->api = NULL;
-    ctx->store = NULL;
-}
-
-/* Commands whose handler has not moved onto the operations API yet get the
- * store and the core session, inside one transaction the handler's operations
- * join; a refusal is recorded after the rollback. */
-static int run_in_transaction(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
-{
-    ld_error err;
-    ctx->store = ctx->api->store;
-    ctx->session = ctx->s->who;
-    /* A resumed session holds no password; $LOANDESK_PASSWORD, when given,
-     * still unlocks the user's signing key. */
-    ctx->password = ctx->s->password != NULL ? ctx->s->password : getenv("LOANDESK_PASSWORD");
-    if (ctx->s->must_change_password && cmd->db != DB_EXPIRED) {
-        err = (ld_error){0};
-        ld_error_set(&err, LD_EPERM, __FILE__, __LINE__,
-                     "password expired or set by an admin: change it first (loandesk user "
-                     "passwd)");
-        core_audit_record_denial(ctx->store, &ctx->session, NULL, cmd->group, err.message, NULL);
-        return cli_fail(&err);
-    }
-    ld_status st = cmd->db == DB_LARGE ? core_store_begin_large(ctx->store, &err)
-                                       : core_store_begin(ctx->store, &err);
-    if (st != LD_OK)
-        return cli_fail(&err);
-    int rc = cmd->handler(ctx, argc, argv);
-    if (rc == 0) {
-        if ((st = core_store_commit(ctx->store, &err)) != LD_OK)
-            rc = cli_fail(&err);
-        return rc;
-    }
-    core_store_rollback(ctx->store);
-    if (rc == LD_EPERM) {
-        char action[128];
-        snprintf(action, sizeof action, "%s%s%s", cmd->group, cmd->name ? " " : "",
-                 cmd->name ? cmd->name : "");
-        char detail[512] = "";
-        size_t used = 0;
-        for (int i = 1; i < argc && used < sizeof detail; i++)
-            used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s", i > 1 ? " " : "",
-                                     argv[i]);
-        char reason[700];
-        snprintf(reason, sizeof reason, "refused: %s %s", action, detail);
-        core_audit_record_denial(ctx->store, &ctx->session, NULL, action, reason, NULL);
-    }
-    return rc;
 }
 
 static int run(cli_ctx *ctx, const command_spec *cmd, int argc, char **argv)
 {
-    if (cmd->db == DB_NONE || cmd->db == DB_CREATE || runs_offline(cmd, argc, argv))
+    if (cmd->db == DB_NONE || cmd->db == DB_CREATE || runs_offline(ctx, cmd, argc, argv))
         return cmd->handler(ctx, argc, argv);
     int rc = open_session(ctx);
     if (rc != 0)
         return rc;
-    rc = cmd->db == DB_API ? cmd->handler(ctx, argc, argv)
-                           : run_in_transaction(ctx, cmd, argc, argv);
+    rc = cmd->handler(ctx, argc, argv);
     close_session(ctx);
     return rc;
 }
@@ -464,7 +445,7 @@ int main(int argc, char **argv)
     const char *today = getenv("LOANDESK_TODAY");
     if (today != NULL && today[0] != '\0') {
         ld_error err;
-        if (ld_date_parse("LOANDESK_TODAY", today, &ctx.clock.business_date, &err) != LD_OK)
+        if (ld_date_check("LOANDESK_TODAY", today, &err) != LD_OK)
             return cli_fail(&err);
         ctx.api_clock.business_date = today;
     }

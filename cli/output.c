@@ -167,7 +167,9 @@ int cli_check(const char *command, int argc, char **argv, const cli_spec *spec, 
     cli_args args = {.positional_count = 0};
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
-        if (strncmp(word, "--", 2) != 0 || strcmp(word, "--") == 0 || word[2] == '\0') {
+        bool option = listed(spec->values, word) ||
+                      (strncmp(word, "--", 2) == 0 && strcmp(word, "--") != 0 && word[2] != '\0');
+        if (!option) {
             if (args.positional_count >= spec->max_positionals ||
                 args.positional_count >= CLI_MAX_ARGS)
                 return cli_usage(command, "unexpected argument \"%s\"", word);
@@ -202,6 +204,12 @@ int cli_show(int argc, char **argv, cJSON *value, const char *const *columns)
         cli_print_record(value);
     cJSON_Delete(value);
     return 0;
+}
+
+const char *cli_key_password(void)
+{
+    const char *token = getenv("LOANDESK_SESSION");
+    return token != NULL && token[0] != '\0' ? getenv("LOANDESK_PASSWORD") : NULL;
 }
 
 int cli_positional_id(int argc, char **argv, const char *what, int64_t *id)

@@ -125,10 +125,18 @@ ld_status core_application_reject(core_store *store, const core_session *who, in
 ld_status core_application_withdraw(core_store *store, const core_session *who, int64_t id,
                                     const char *reason, ld_error *err);
 
-/* Moves an application along event (used by the rating and ledger modules after
- * their own checks), recording the audit row. */
-ld_status core_application_transition(core_store *store, const core_session *who, int64_t id,
-                                      core_app_event event, const cJSON *detail, ld_error *err);
+/* The workflow steps of an application, oldest first, as its audit rows keep
+ * them: [{"at", "user", "action", "from", "to", "reason", "approved"}], for
+ * those who may read the application. */
+ld_status core_application_history(core_store *store, const core_session *who, int64_t id,
+                                   cJSON **out, ld_error *err);
+
+/* Marks an approved application disbursed, once the ledger has booked its
+ * loan: those who operate the ledger (managers) only, and only from approved.
+ * detail (may be NULL: loan id, contract number) goes to the audit row and the
+ * ledger entry. LD_EPERM, LD_ENOTFOUND, LD_ESTATE. */
+ld_status core_application_disburse(core_store *store, const core_session *who, int64_t id,
+                                    const cJSON *detail, ld_error *err);
 
 /* Parts: added in draft by the customer's officer. */
 ld_status core_guarantor_add(core_store *store, const core_session *who, int64_t app_id,

@@ -7,6 +7,7 @@
  * input: a user who may not see a record learns nothing about its state.
  */
 #include "application.h"
+#include "application_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -992,6 +993,63 @@ ld_status core_application_transition(core_store *store, const core_session *who
     return st;
 }
 
+ld_status core_application_history(core_store *store, const core_session *who, int64_t id,
+                                   cJSON **out, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_app(store, who, id, CORE_ACT_CUSTOMER_READ, &app, err);
+    if (st != LD_OK)
+        return st;
+    /* Every transition's audit row carries the state's before and after. */
+    static const char sql[] =
+        "SELECT at, username, action, json_extract(detail, '$.state.before'), "
+        "json_extract(detail, '$.state.after'), json_extract(detail, '$.reason'), "
+        "json_extract(detail, '$.approved') FROM audit_event WHERE entity = 'application' AND "
+        "entity_id = ? AND outcome = 'ok' AND json_extract(detail, '$.state.after') IS NOT NULL "
+        "ORDER BY id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    cJSON *list = cJSON_CreateArray();
+    static const char *const keys[] = {"at", "user", "action", "from", "to", "reason"};
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *step = cJSON_CreateObject();
+        for (int k = 0; k < 6; k++)
+            if (sqlite3_column_type(stmt, k) != SQLITE_NULL)
+                cJSON_AddStringToObject(step, keys[k], (const char *)sqlite3_column_text(stmt, k));
+        if (sqlite3_column_type(stmt, 6) != SQLITE_NULL) {
+            cJSON *approved = cJSON_Parse((const char *)sqlite3_column_text(stmt, 6));
+            if (approved != NULL)
+                cJSON_AddItemToObject(step, "approved", approved);
+        }
+        cJSON_AddItemToArray(list, step);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(list);
+        return core_store_fail(store, "reading the application's history", err);
+    }
+    *out = list;
+    return LD_OK;
+}
+
+ld_status core_application_disburse(core_store *store, const core_session *who, int64_t id,
+                                    const cJSON *detail, ld_error *err)
+{
+    ld_status st;
+    core_application app;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK ||
+        (st = core_application_get(store, id, &app, err)) != LD_OK)
+        return st;
+    if (app.state != CORE_APP_APPROVED)
+        return LD_FAIL(err, LD_ESTATE, "cannot disburse application %lld: it is %s", (long long)id,
+                       core_app_state_name(app.state));
+    return core_application_transition(store, who, id, CORE_EV_DISBURSE, detail, err);
+}
+
 static cJSON *reason_detail(const char *reason)
 {
     cJSON *detail = cJSON_CreateObject();
@@ -1108,8 +1166,16 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         return st;
     core_approval_terms terms = *requested;
     core_rating_summary rating;
-    if ((st = core_rating_latest(store, id, &rating, err)) != LD_OK)
+    bool own_override = false;
+    if ((st = core_rating_latest(store, id, &rating, err)) != LD_OK ||
+        (st = core_rating_overridden_by(store, id, who->user_id, &own_override, err)) != LD_OK)
         return st;
+    /* Four eyes on the grade too: who moved it does not approve on it. */
+    if (own_override)
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: you overrode the grade of application %lld's rating; "
+                       "another reviewer or manager must approve it",
+                       (long long)id);
     /* Unless told otherwise, approve what the rating recommends. */
     if (terms.amount == 0)
         terms.amount = rating.recommended_amount < app.amount && rating.recommended_amount > 0

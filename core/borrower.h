@@ -10,7 +10,7 @@
  *     industry_risk_class (1 low .. 5 high), years_in_business, registered_capital,
  *     financials: [{year, total_assets, total_liabilities, current_assets,
  *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow}]
- *   both: blocklisted (only visible to, and settable by, what the policy allows)
+ *   both: blocklisted (shown; set only by core_borrower_blocklist)
  * Money is a decimal string; the identity number and kind never change.
  */
 #ifndef LD_BORROWER_H
@@ -78,6 +78,13 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
 /* Applies the fields present in changes; audit records each field's before/after. */
 ld_status core_borrower_update(core_store *store, const core_session *who, int64_t id,
                                const cJSON *changes, ld_error *err);
+
+/* Sets (on) or clears the customer's blocklist flag, a knock-out of every
+ * rating: reviewers and managers only, with a reason; audited and logged in
+ * the ledger. Records (add, update, import) never carry the flag.
+ * LD_EPERM, LD_EINVAL (no reason), LD_ENOTFOUND, LD_ESTATE (already so). */
+ld_status core_borrower_blocklist(core_store *store, const core_session *who, int64_t id, bool on,
+                                  const char *reason, ld_error *err);
 
 /* The whole file (with id, officer, applications) for those allowed to read it. */
 ld_status core_borrower_show(core_store *store, const core_session *who, int64_t id, cJSON **out,

@@ -17,9 +17,15 @@
 #include "json_in.h"
 #include "money.h"
 #include "store_sql.h"
+#include "text.h"
 #include "user.h"
 
 static const char *const kind_names[] = {"individual", "enterprise", NULL};
+
+/* Why a record may not carry the blocklist flag, where a record names it. */
+static const char blocklist_rule[] =
+    "is set and cleared only by a reviewer or manager, with a reason (loandesk borrower "
+    "blocklist / borrower unblock)";
 
 static const char *const individual_fields[] = {
     "kind", "name", "id_number", "phone", "address", "employer", "years_employed", "monthly_income",
@@ -147,6 +153,7 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
     int kind = 0;
     ld_status st;
     bool present;
+    char field[128];
     if (!cJSON_IsObject(input))
         return LD_FAIL(err, LD_EINVAL, "%s: must be a JSON object",
                        path && path[0] ? path : "borrower");
@@ -166,12 +173,18 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
              input, path, kind == 0 ? individual_fields : enterprise_fields, err)) != LD_OK ||
         (st = core_json_text(input, path, "name", true, 200, &out->name, NULL, err)) != LD_OK ||
         (st = read_phone(input, path, &out->phone, err)) != LD_OK ||
-        (st = core_json_text(input, path, "address", true, 400, &out->address, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_bool(input, path, "blocklisted", false, &out->blocklisted, NULL, err)) !=
-            LD_OK)
+        (st = core_json_text(input, path, "address", true, 400, &out->address, NULL, err)) != LD_OK)
         return st;
-    char field[128];
+    /* The blocklist is the risk staff's knock-out: a record never sets it, so
+     * neither the customer's officer nor an import can forge it (false, as
+     * show prints it for a clear customer, is accepted so the shape
+     * round-trips; the update path refuses any change of it). */
+    bool blocklisted = false;
+    if ((st = core_json_bool(input, path, "blocklisted", false, &blocklisted, NULL, err)) != LD_OK)
+        return st;
+    if (blocklisted)
+        return LD_FAIL(err, LD_EINVAL, "%s: %s",
+                       core_json_field(field, sizeof field, path, "blocklisted"), blocklist_rule);
     if (kind == 0) {
         if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
                 LD_OK ||
@@ -291,7 +304,7 @@ static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
         "birth_date = ?6, employer = ?7, years_employed = ?8, monthly_income = ?9, "
         "existing_debt = ?10, existing_monthly_repayment = ?11, industry = ?12, "
         "industry_risk_class = ?13, years_in_business = ?14, registered_capital = ?15, "
-        "blocklisted = ?16, updated_at = ?18 WHERE id = ?19";
+        "updated_at = ?18 WHERE id = ?19";
     sqlite3_stmt *stmt = core_store_stmt(store, id == 0 ? ins : upd, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -464,7 +477,8 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
 
 static void strip_readonly(cJSON *record)
 {
-    static const char *const readonly[] = {"id", "officer", "birth_date", "applications"};
+    static const char *const readonly[] = {"id", "officer", "birth_date", "applications",
+                                           "blocklisted"};
     for (size_t i = 0; i < sizeof readonly / sizeof readonly[0]; i++)
         cJSON_DeleteItemFromObjectCaseSensitive(record, readonly[i]);
 }
@@ -507,6 +521,14 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
     cJSON *before = NULL, *merged = NULL, *detail = NULL;
     if ((st = borrower_json(store, id, &before, err)) != LD_OK)
         return st;
+    /* show's output round-trips with the flag as it is; changing it is the
+     * risk staff's operation (core_borrower_blocklist). */
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(changes, "blocklisted");
+    if (flag != NULL &&
+        !cJSON_Compare(flag, cJSON_GetObjectItemCaseSensitive(before, "blocklisted"), 1)) {
+        st = LD_FAIL(err, LD_EPERM, "permission denied: blocklisted: %s", blocklist_rule);
+        goto out;
+    }
     strip_readonly(before);
     merged = cJSON_Duplicate(before, 1);
     const cJSON *change;
@@ -523,7 +545,8 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
         }
         if (strcmp(change->string, "id") == 0 || strcmp(change->string, "officer") == 0 ||
             strcmp(change->string, "birth_date") == 0 ||
-            strcmp(change->string, "applications") == 0)
+            strcmp(change->string, "applications") == 0 ||
+            strcmp(change->string, "blocklisted") == 0)
             continue;
         cJSON_DeleteItemFromObjectCaseSensitive(merged, change->string);
         if (!cJSON_IsNull(change))
@@ -543,6 +566,62 @@ out:
     cJSON_Delete(before);
     cJSON_Delete(merged);
     cJSON_Delete(detail);
+    return st;
+}
+
+ld_status core_borrower_blocklist(core_store *store, const core_session *who, int64_t id, bool on,
+                                  const char *reason, ld_error *err)
+{
+    ld_status st;
+    int64_t current = 0;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_perm_require(who, CORE_ACT_BORROWER_BLOCKLIST, NULL, err)) != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: %s a customer needs a written reason",
+                       on ? "blocklisting" : "unblocking");
+    if ((st = core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err)) != LD_OK)
+        return st;
+    st = core_store_query_int(store, "SELECT blocklisted FROM borrower WHERE id = ?", id, &current,
+                              err);
+    if (st == LD_ENOTFOUND)
+        return LD_FAIL(err, LD_ENOTFOUND, "borrower %lld does not exist", (long long)id);
+    if (st != LD_OK)
+        return st;
+    if ((current != 0) == on)
+        return LD_FAIL(err, LD_ESTATE, "borrower %lld is %s", (long long)id,
+                       on ? "already blocklisted" : "not blocklisted");
+    static const char sql[] = "UPDATE borrower SET blocklisted = ?1, updated_at = ?2 WHERE id = ?3";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_store_now_iso(store, now);
+    sqlite3_bind_int(stmt, 1, on);
+    core_store_bind_text(stmt, 2, now);
+    sqlite3_bind_int64(stmt, 3, id);
+    int64_t unused;
+    if ((st = core_store_run_write(store, stmt, "changing the blocklist", &unused, err)) != LD_OK)
+        return st;
+    const char *action = on ? "borrower.blocklist" : "borrower.unblock";
+    cJSON *detail = cJSON_CreateObject();
+    cJSON *change = cJSON_AddObjectToObject(detail, "blocklisted");
+    cJSON_AddBoolToObject(change, "before", !on);
+    cJSON_AddBoolToObject(change, "after", on);
+    cJSON_AddStringToObject(detail, "reason", reason);
+    st = core_audit_record(store, who, action, "borrower", id, detail, err);
+    cJSON_Delete(detail);
+    if (st != LD_OK)
+        return st;
+    /* A knock-out of every rating, so the ledger keeps who set or cleared it. */
+    cJSON *fields = cJSON_CreateObject();
+    core_json_put_int(fields, "borrower_id", id);
+    cJSON_AddBoolToObject(fields, "blocklisted", on);
+    cJSON_AddStringToObject(fields, "reason", reason);
+    core_json_put_int(fields, "user_id", who->user_id);
+    cJSON_AddStringToObject(fields, "user", who->username);
+    st = core_event_emit(store, action, fields, err);
+    cJSON_Delete(fields);
     return st;
 }
 

@@ -103,6 +103,11 @@ ld_status core_grade_check(const char *field, const char *grade, ld_error *err);
 ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
                                const char *grade, const char *reason, ld_error *err);
 
+/* Whether user_id overrode the grade of the latest rating of app_id: the
+ * approval relying on an override is then another person's (four eyes). */
+ld_status core_rating_overridden_by(core_store *store, int64_t app_id, int64_t user_id, bool *out,
+                                    ld_error *err);
+
 /* Records a borrower's days past due on a date (from the ledger's close of
  * business) so later ratings see the history. */
 ld_status core_credit_record_dpd(core_store *store, int64_t borrower_id, ld_date on, int dpd,

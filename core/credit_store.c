@@ -3,6 +3,8 @@
  */
 #include "credit.h"
 
+#include "application_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +374,26 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     st = core_audit_record(store, who, "rating.override", "application", app_id, detail, err);
     cJSON_Delete(detail);
     return st;
+}
+
+ld_status core_rating_overridden_by(core_store *store, int64_t app_id, int64_t user_id, bool *out,
+                                    ld_error *err)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM rating_override o WHERE o.overridden_by = ?2 AND "
+        "o.rating_id = (SELECT max(r.id) FROM rating r WHERE r.application_id = ?1))";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    sqlite3_bind_int64(stmt, 2, user_id);
+    int rc = sqlite3_step(stmt);
+    bool overridden = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) != 0;
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return core_store_fail(store, "reading the rating's overrides", err);
+    *out = overridden;
+    return LD_OK;
 }
 
 ld_status core_credit_record_dpd(core_store *store, int64_t borrower_id, ld_date on, int dpd,

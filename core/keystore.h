@@ -42,6 +42,15 @@ ld_status core_keystore_issue_user(core_store *store, const core_session *admin,
 ld_status core_keystore_rekey_user(core_store *store, int64_t user_id, const char *old_password,
                                    const char *new_password, ld_error *err);
 
+/* An admin's own password change: the CA and institution keys that the old
+ * password unlocks (those in this admin's custody since init) are re-encrypted
+ * under the new one, so the CA can still issue certificates and close of
+ * business still signs. Keys the old password does not open are left alone;
+ * other roles hold none (LD_OK). */
+ld_status core_keystore_rekey_custody(core_store *store, const core_session *admin,
+                                      const char *old_password, const char *new_password,
+                                      ld_error *err);
+
 /* After an admin has reset a user's password: the old key is locked under a
  * password nobody else knows, so its certificate is revoked and, when the user
  * had one, a new one is issued under the temporary password. */

@@ -201,36 +201,60 @@ out:
     return st;
 }
 
-ld_status core_keystore_rekey_user(core_store *store, int64_t user_id, const char *old_password,
-                                   const char *new_password, ld_error *err)
+/* Re-encrypts the active key of kind (and user) from old_password to
+ * new_password. */
+static ld_status rekey(core_store *store, const char *kind, int64_t user_id,
+                       const char *old_password, const char *new_password, ld_error *err)
 {
     ld_status st = core_store_require_transaction(store, err);
     if (st != LD_OK)
         return st;
     core_pki_key *key = NULL;
-    st = unlock(store, "user", user_id, old_password, &key, NULL, err);
-    if (st == LD_ENOTFOUND)
-        return LD_OK; /* roles that do not sign hold no key */
-    if (st != LD_OK)
+    if ((st = unlock(store, kind, user_id, old_password, &key, NULL, err)) != LD_OK)
         return st;
     char *pem = NULL;
     st = core_pki_key_encrypt(key, new_password, &pem, err);
     core_pki_key_free(key);
     if (st != LD_OK)
         return st;
-    static const char sql[] = "UPDATE pki_identity SET key_pem = ? WHERE kind = 'user' AND "
-                              "user_id = ? AND revoked_at IS NULL";
+    static const char sql[] = "UPDATE pki_identity SET key_pem = ? WHERE kind = ? AND "
+                              "(? = 0 OR user_id = ?) AND revoked_at IS NULL";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL) {
         free(pem);
         return LD_EINTERNAL;
     }
     core_store_bind_text(stmt, 1, pem);
-    sqlite3_bind_int64(stmt, 2, user_id);
+    core_store_bind_text(stmt, 2, kind);
+    sqlite3_bind_int64(stmt, 3, user_id);
+    sqlite3_bind_int64(stmt, 4, user_id);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     free(pem);
     return rc == SQLITE_DONE ? LD_OK : core_store_fail(store, "re-encrypting a key", err);
+}
+
+ld_status core_keystore_rekey_user(core_store *store, int64_t user_id, const char *old_password,
+                                   const char *new_password, ld_error *err)
+{
+    ld_status st = rekey(store, "user", user_id, old_password, new_password, err);
+    return st == LD_ENOTFOUND ? LD_OK : st; /* roles that do not sign hold no key */
+}
+
+ld_status core_keystore_rekey_custody(core_store *store, const core_session *admin,
+                                      const char *old_password, const char *new_password,
+                                      ld_error *err)
+{
+    static const char *const kinds[] = {"ca", "institution"};
+    if (admin->role != CORE_ROLE_ADMIN)
+        return LD_OK;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        ld_status st = rekey(store, kinds[i], 0, old_password, new_password, err);
+        /* A key the old password does not open is another admin's to keep. */
+        if (st != LD_OK && st != LD_EPERM && st != LD_ENOTFOUND)
+            return st;
+    }
+    return LD_OK;
 }
 
 ld_status core_keystore_revoke_user(core_store *store, int64_t user_id, time_t at, ld_error *err)

@@ -34,9 +34,10 @@ typedef enum core_action {
     CORE_ACT_AUDIT_READ,
     CORE_ACT_LEDGER_VERIFY, /* read the whole ledger: verify, export, prove, trial balance */
     CORE_ACT_REPORT_SIGN,
+    CORE_ACT_BORROWER_BLOCKLIST, /* set or clear a customer's blocklist flag (risk roles) */
 } core_action;
 
-#define CORE_ACTION_COUNT 18
+#define CORE_ACTION_COUNT 19
 
 /* What a customer-bound check needs to know about the customer. */
 typedef struct core_customer_scope {

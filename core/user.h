@@ -54,6 +54,11 @@ ld_status core_user_list(core_store *store, const core_session *who, cJSON **out
 ld_status core_user_set_password(core_store *store, const core_session *who, const char *username,
                                  const char *new_password, ld_error *err);
 
+/* LD_OK when password is the user's current one, LD_EPERM when it is not
+ * (for a session resumed from a token, which proved no password). */
+ld_status core_user_password_check(core_store *store, int64_t user_id, const char *password,
+                                   ld_error *err);
+
 /* Clears the lock and the failure count (admin only). */
 ld_status core_user_unlock(core_store *store, const core_session *who, const char *username,
                            ld_error *err);

@@ -4,6 +4,7 @@
 #include "user.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -310,6 +311,31 @@ static ld_status user_id_by_name(core_store *store, const char *username, int64_
     if (rc != SQLITE_ROW)
         return LD_FAIL(err, LD_ENOTFOUND, "user %s does not exist", username);
     return LD_OK;
+}
+
+ld_status core_user_password_check(core_store *store, int64_t user_id, const char *password,
+                                   ld_error *err)
+{
+    static const char sql[] = "SELECT password_hash FROM app_user WHERE id = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, user_id);
+    int rc = sqlite3_step(stmt);
+    char *stored = rc == SQLITE_ROW ? core_store_column_strdup(stmt, 0) : NULL;
+    sqlite3_reset(stmt);
+    if (rc == SQLITE_DONE)
+        return LD_FAIL(err, LD_ENOTFOUND, "no such user");
+    if (rc != SQLITE_ROW)
+        return core_store_fail(store, "reading a password", err);
+    if (stored == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    bool match = false;
+    ld_status st = core_password_verify(password != NULL ? password : "", stored, &match, err);
+    free(stored);
+    if (st == LD_OK && !match)
+        st = LD_FAIL(err, LD_EPERM, "permission denied: the current password is wrong");
+    return st;
 }
 
 ld_status core_user_set_password(core_store *store, const core_session *who, const char *username,

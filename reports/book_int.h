@@ -144,6 +144,14 @@ ld_status report_job_begin(report_job *job, core_store *store, const core_sessio
 /* Closes the book with the job's seal, then signs and logs; fills out. */
 ld_status report_job_finish(report_job *job, report_book *book, report_result *out, ld_error *err);
 
+/* Whole-book workbooks (the ledger, the portfolio) list every customer's
+ * loans: for managers, auditors and reviewers, whose risk review and
+ * portfolio analysis read the whole book (they sign it as managers do;
+ * auditors, who hold no key, write it unsigned): those who may read the
+ * whole ledger (CORE_ACT_LEDGER_VERIFY). Officers see their own customers
+ * only, admins none: LD_EPERM. */
+ld_status report_book_permit(const core_session *who, ld_error *err);
+
 /* Reads a whole file; *out malloc'd. */
 ld_status report_read_file(const char *path, unsigned char **out, size_t *len, ld_error *err);
 

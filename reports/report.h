@@ -84,7 +84,7 @@ ld_status report_inspection_write(core_store *store, const core_session *who, in
 /* 贷款台帐: one row per loan on the books in [from, to] and the journal lines
  * dated in it (LEDGER_NO_DATE: open ends; the as-of date is `to`, else the
  * last close of business). Streams with libxlsxwriter's constant_memory.
- * Managers, reviewers and auditors. */
+ * Managers, reviewers and auditors (report_book_permit). */
 ld_status report_ledger_write(core_store *store, const core_session *who, ld_date from, ld_date to,
                               const report_options *options, report_result *out, ld_error *err);
 
@@ -95,7 +95,8 @@ ld_status report_ledger_write(core_store *store, const core_session *who, ld_dat
  * later) and the cumulative default share by month on book of each
  * disbursement cohort, with native charts. Writes nothing to the database but
  * the signed report's entries. LD_EINVAL when since is after date; LD_EVERIFY
- * when a loan event of the log is malformed. Managers, reviewers and auditors. */
+ * when a loan event of the log is malformed. Managers, reviewers and auditors
+ * (report_book_permit). */
 ld_status report_portfolio_write(core_store *store, const core_session *who, ld_date date,
                                  ld_date since, const report_options *options, report_result *out,
                                  ld_error *err);
@@ -125,6 +126,7 @@ typedef struct report_verify_options {
     const char *p7s_path;    /* NULL: path + ".p7s" */
     const char *ca_pem_path; /* NULL: the CA from store */
     core_store *store;       /* NULL when verifying without a database */
+    const core_session *who; /* with store: the acting user, who must read customer files */
     const char *export_dir;  /* an offline ledger export (entries.jsonl); may be NULL */
 } report_verify_options;
 
@@ -147,7 +149,8 @@ typedef struct report_verification {
  * was not revoked when the ledger recorded the file, and that the ledger
  * (database or export) records the file's hash with the same signer. When
  * neither a database nor an export is given, only the signature and chain are
- * checked (in_ledger false). LD_EVERIFY with the reason for any failure;
+ * checked (in_ledger false). Against a database, for the roles that read
+ * customer files (LD_EPERM for an admin). LD_EVERIFY with the reason for any failure;
  * LD_ENOTFOUND when a file is missing. */
 ld_status report_verify(const report_verify_options *options, report_verification *out,
                         ld_error *err);

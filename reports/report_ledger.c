@@ -18,7 +18,6 @@
 #include "inspection.h"
 #include "labels_int.h"
 #include "loan_calc.h"
-#include "permission.h"
 
 enum { TOTALS = 8 };
 
@@ -227,15 +226,12 @@ ld_status report_ledger_writer_close(report_ledger_writer *w, int64_t *rows_out,
 ld_status report_ledger_write(core_store *store, const core_session *who, ld_date from, ld_date to,
                               const report_options *options, report_result *out, ld_error *err)
 {
-    if (who->role != CORE_ROLE_REVIEWER) {
-        ld_status st = core_perm_require(who, CORE_ACT_AUDIT_READ, NULL, err);
-        if (st != LD_OK)
-            return st;
-    }
+    ld_status st = report_book_permit(who, err);
+    if (st != LD_OK)
+        return st;
     if (from != REPORT_NO_DATE && to != REPORT_NO_DATE && from > to)
         return LD_FAIL(err, LD_EINVAL, "from: after to");
     ld_date as_of = to;
-    ld_status st = LD_OK;
     if (as_of == REPORT_NO_DATE) {
         if ((st = ledger_report_last_cob(store, &as_of, err)) != LD_OK)
             return st;

@@ -26,7 +26,6 @@
 #include "inspection.h"
 #include "labels_int.h"
 #include "loan_calc.h"
-#include "permission.h"
 
 #define GROUPS_MAX 256
 
@@ -589,9 +588,8 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
                                  ld_date since, const report_options *options, report_result *out,
                                  ld_error *err)
 {
-    ld_status st = LD_OK;
-    if (who->role != CORE_ROLE_REVIEWER &&
-        (st = core_perm_require(who, CORE_ACT_AUDIT_READ, NULL, err)) != LD_OK)
+    ld_status st = report_book_permit(who, err);
+    if (st != LD_OK)
         return st;
     portfolio *p = calloc(1, sizeof *p);
     if (p == NULL)

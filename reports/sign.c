@@ -61,6 +61,13 @@ ld_status report_signer_open(core_store *store, const core_session *who, const c
     return LD_OK;
 }
 
+ld_status report_book_permit(const core_session *who, ld_error *err)
+{
+    /* The whole book is what the whole ledger holds: the one rule of core's
+     * table decides both. */
+    return core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err);
+}
+
 void report_signer_free(report_signer *s)
 {
     if (s == NULL)

@@ -11,6 +11,7 @@
  * signer's own claim and could be backdated by a revoked signer who still has
  * the key (pki.h).
  */
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "digest.h"
 #include "inspection.h"
 #include "keystore.h"
+#include "permission.h"
 #include "pki.h"
 
 /* Looks the hash up in an export's entries.jsonl (one entry per line, line N
@@ -105,8 +107,15 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
     char *ca = NULL;
     size_t content_len = 0, der_len = 0, ca_len = 0;
     char *p7s_path = NULL;
-    ld_status st = report_read_file(o->path, &content, &content_len, err);
-    if (st != LD_OK)
+    ld_status st = LD_OK;
+    /* The database's ledger tells which customer's report a file is: readers
+     * of customer files only. Offline, the files themselves are all there is. */
+    if (o->store != NULL) {
+        assert(o->who != NULL);
+        if ((st = core_perm_require(o->who, CORE_ACT_CUSTOMER_READ, NULL, err)) != LD_OK)
+            return st;
+    }
+    if ((st = report_read_file(o->path, &content, &content_len, err)) != LD_OK)
         goto out;
     if (o->p7s_path == NULL) {
         size_t n = strlen(o->path);

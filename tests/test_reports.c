@@ -223,7 +223,7 @@ static ld_status verify_db(const char *name, report_verification *v, ld_error *e
 {
     char path[400];
     path_in(path, sizeof path, name);
-    report_verify_options o = {.path = path, .store = store};
+    report_verify_options o = {.path = path, .store = store, .who = &sun};
     return report_verify(&o, v, err);
 }
 

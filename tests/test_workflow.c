@@ -596,9 +596,13 @@ static void workflow_decisions_reach_the_ledger_sink_in_the_same_transaction(voi
     fx_submit(&f, &f.off1, app);
     fx_rate(&f, &f.rev1, app, "approve");
     CHECK_INT(approve(&f, &f.rev1, app, 9000000, NULL, &err), LD_OK);
+    /* Disbursing is the ledger's step: not the creator's, and only once. */
     fx_begin(&f);
-    CHECK_INT(core_application_transition(f.store, &f.mgr, app, CORE_EV_DISBURSE, NULL, &err),
-              LD_OK);
+    EXPECT_ERR(core_application_disburse(f.store, &f.off1, app, NULL, &err), err, LD_EPERM,
+               "operate the ledger");
+    EXPECT_ERR(core_application_disburse(f.store, &f.rev1, app, NULL, &err), err, LD_EPERM,
+               "operate the ledger");
+    CHECK_INT(core_application_disburse(f.store, &f.mgr, app, NULL, &err), LD_OK);
     CHECK_INT(core_store_commit(f.store, &err), LD_OK);
     CHECK_STR(state_of(&f, app, state), "disbursed");
     CHECK_INT(log.count, 4);
@@ -608,7 +612,9 @@ static void workflow_decisions_reach_the_ledger_sink_in_the_same_transaction(voi
     CHECK_STR(log.types[3], "application.disburse");
     CHECK_INT(log.last_approved_amount, 9000000);
     fx_begin(&f);
-    EXPECT_ERR(core_application_transition(f.store, &f.mgr, app, CORE_EV_WITHDRAW, NULL, &err), err,
+    EXPECT_ERR(core_application_disburse(f.store, &f.mgr, app, NULL, &err), err, LD_ESTATE,
+               "it is disbursed");
+    EXPECT_ERR(core_application_withdraw(f.store, &f.off1, app, "changed mind", &err), err,
                LD_ESTATE, "it is disbursed");
     core_store_rollback(f.store);
     /* Every transition left its audit row with before and after. */

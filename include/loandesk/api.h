@@ -43,6 +43,10 @@ typedef struct ld_clock {
 /* The version of this library ("1.4.0"). */
 const char *ld_api_version(void);
 
+/* LD_OK when text is a real day "YYYY-MM-DD" (1900..2299), else LD_EINVAL
+ * naming field: for front ends that take a business date before opening. */
+ld_status ld_date_check(const char *field, const char *text, ld_error *err);
+
 /* Opens the database at path (it must exist: LD_ENOTFOUND) with clock (NULL:
  * the system clock). A malformed business date is LD_EINVAL naming
  * "business_date". */
