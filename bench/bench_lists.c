@@ -331,42 +331,50 @@ static const bench_case cases[] = {
      * whose every character is common scans the name index. */
     {"borrowers, name contains 王 (1 char)", BORROWERS, MANAGER, .borrower = {.name = "王"},
      .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1",
-     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY 1 LIMIT 51",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY p.borrower_id LIMIT 51",
      .params = {"王"}},
     {"borrowers, name contains 公 (1 char, 30%)", BORROWERS, MANAGER, .borrower = {.name = "公"},
      .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1",
-     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY 1 LIMIT 51",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY p.borrower_id LIMIT 51",
      .params = {"公"}},
     {"borrowers, name contains 王 (1 char, reviewer)", BORROWERS, REVIEWER,
      .borrower = {.name = "王"},
-     .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?1 AND +b.under_review = 1",
-     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?1 AND +b.under_review = 1 "
-                                                "ORDER BY 1 LIMIT 51",
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1 AND "
+                   "p.under_review = 1",
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?1 AND p.under_review = 1 "
+                                                "ORDER BY p.borrower_id LIMIT 51",
      .params = {"王"}},
+    {"borrowers, name contains 公 (1 char, 30%, reviewer)", BORROWERS, REVIEWER,
+     .borrower = {.name = "公"},
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1 AND "
+                   "p.under_review = 1",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 AND p.under_review = 1 "
+                                                "ORDER BY p.borrower_id LIMIT 51",
+     .params = {"公"}},
     {"borrowers, name contains 张伟 (2, rare)", BORROWERS, MANAGER, .borrower = {.name = "张伟"},
      .bare_count =
          "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS,
      .bare_page = BORROWER_COLUMNS POSTED_SHOWN
-     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY 1 LIMIT 51",
+     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
      .params = {"张伟", "张", "伟"}},
     {"borrowers, name contains 塑胶 (2, common)", BORROWERS, MANAGER, .borrower = {.name = "塑胶"},
      .bare_count =
          "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS,
      .bare_page = BORROWER_COLUMNS POSTED_SHOWN
-     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY 1 LIMIT 51",
+     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
      .params = {"塑胶", "塑", "胶"}},
     {"borrowers, name contains 鼎盛宏 (3)", BORROWERS, MANAGER, .borrower = {.name = "鼎盛宏"},
      .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
          ALSO_POSTED(4) " AND " NAME_HAS,
      .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
-         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY 1 LIMIT 51",
+         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
      .params = {"鼎盛宏", "鼎", "宏", "盛"}},
     {"borrowers, name contains 汇丰电子 (rare)", BORROWERS, MANAGER,
      .borrower = {.name = "汇丰电子"},
      .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
          ALSO_POSTED(4) " AND " NAME_HAS,
      .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
-         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY 1 LIMIT 51",
+         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
      .params = {"汇丰电子", "汇", "子", "丰"}},
     {"borrowers, name contains 王 (officer)", BORROWERS, OFFICER, .borrower = {.name = "王"},
      .bare_count = "SELECT count(*) FROM borrower b WHERE " NAME_HAS " AND b.officer_id = ?2",
@@ -376,9 +384,9 @@ static const bench_case cases[] = {
     {"borrowers, name contains 汇丰电子 (reviewer)", BORROWERS, REVIEWER,
      .borrower = {.name = "汇丰电子"},
      .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
-         ALSO_POSTED(4) " AND " NAME_HAS " AND +b.under_review = 1",
+         ALSO_POSTED(4) " AND p.under_review = 1 AND " NAME_HAS,
      .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
-         ALSO_POSTED(4) " AND " NAME_HAS " AND +b.under_review = 1 ORDER BY 1 LIMIT 51",
+         ALSO_POSTED(4) " AND p.under_review = 1 AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
      .params = {"汇丰电子", "汇", "子", "丰"}},
     {"borrowers, name contains 有限公司 (all common)", BORROWERS, MANAGER,
      .borrower = {.name = "有限公司"},

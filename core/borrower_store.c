@@ -816,13 +816,16 @@ static ld_status name_chars_rarest(core_store *store, const char *text, name_cha
  * character's postings in id order, each kept when the other characters
  * are posted for it too, then tested by the conditions (the exact substring
  * among them) on the borrower row. A one-character search with no other
- * condition is its postings exactly, and is read without the rows.
+ * condition than the scope is its postings exactly, and is read without the
+ * rows (an officer's search never comes here: their index is narrower).
  * *posted receives the conditions; query->from and ->count_from the tables. */
-static void name_postings_query(const name_chars *chars, const core_sql *conditions,
+static void name_postings_query(const name_chars *chars, const core_sql *conditions, bool reviewer,
                                 bool postings_alone, core_sql *posted, core_list_query *query)
 {
     core_sql_init(posted);
     core_sql_add_text(posted, " AND p.ch = ?", chars->ch[0]);
+    if (reviewer) /* the scope from the posting, before any other is read */
+        core_sql_add(posted, " AND p.under_review = 1");
     for (int i = 1; i < chars->count; i++)
         core_sql_add_text(posted,
                           " AND EXISTS (SELECT 1 FROM borrower_name_char e WHERE e.ch = ? AND "
@@ -884,11 +887,11 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
         st = name_chars_rarest(store, f->name, &chars, err);
         if (st != LD_OK && st != LD_ENOTFOUND)
             return st;
-        /* Other filters and the reviewer's scope are read from the row. */
-        bool postings_alone =
-            chars.text_length == 1 && f->kind == NULL && who->role != CORE_ROLE_REVIEWER;
+        /* The kind is read from the row; the reviewer's scope is posted. */
+        bool postings_alone = chars.text_length == 1 && f->kind == NULL;
         if (st == LD_OK && (chars.rarest < NAME_CHAR_COMMON || postings_alone)) {
-            name_postings_query(&chars, &where, postings_alone, &posted, &query);
+            name_postings_query(&chars, &where, who->role == CORE_ROLE_REVIEWER, postings_alone,
+                                &posted, &query);
             core_sql_init(&after);
             core_sql_add_int(&after, " AND p.borrower_id > ?", p.after);
         }

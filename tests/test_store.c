@@ -117,6 +117,9 @@ static void existing_file_keeps_its_page_size(void)
 /* What versions 4 (sessions), 5 (the lists' indexes, columns and
  * triggers) and 6 (the name postings) added, taken away again to make an older file. */
 #define UNDO_VERSIONS_4_TO_6                                                                       \
+    "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "                       \
+    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed; "                \
+    "DROP TABLE borrower_name_char; "                                                              \
     "DROP TABLE user_session; "                                                                    \
     "DROP TRIGGER borrower_review_inserted; DROP TRIGGER borrower_review_moved; "                  \
     "DROP TRIGGER IF EXISTS application_grade_rated; "                                             \
@@ -125,9 +128,7 @@ static void existing_file_keeps_its_page_size(void)
     "DROP INDEX application_by_amount; DROP INDEX application_by_grade; "                          \
     "DROP INDEX borrower_by_officer_name; DROP INDEX borrower_by_name; "                           \
     "DROP INDEX borrower_by_review; ALTER TABLE application DROP COLUMN grade; "                   \
-    "ALTER TABLE borrower DROP COLUMN under_review; "                                              \
-    "DROP TABLE borrower_name_char; DROP TRIGGER borrower_name_added; "                            \
-    "DROP TRIGGER borrower_name_changed; DROP TRIGGER borrower_name_removed; "
+    "ALTER TABLE borrower DROP COLUMN under_review; "
 
 static void older_file_is_upgraded(void)
 {
