@@ -221,8 +221,7 @@ ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64
     if ((st = core_credit_record_dpd(store, l.borrower_id, ld_date_from_ymd(dy, dm, 1), 0, err)) !=
         LD_OK)
         goto out;
-    if ((st = core_application_disburse(store, who, app_id, detail, err)) !=
-        LD_OK)
+    if ((st = core_application_disburse(store, who, app_id, detail, err)) != LD_OK)
         goto out;
     core_json_put_int(fields, "application", app_id);
     core_json_put_int(fields, "borrower", l.borrower_id);
