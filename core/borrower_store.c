@@ -16,6 +16,7 @@
 #include "ident.h"
 #include "json_in.h"
 #include "money.h"
+#include "schema_int.h"
 #include "store_sql.h"
 #include "text.h"
 #include "user.h"
@@ -655,6 +656,47 @@ ld_status core_borrower_show(core_store *store, const core_session *who, int64_t
     sqlite3_reset(stmt);
     *out = b;
     return LD_OK;
+}
+
+/* Runs each statement of sql in turn, binding ?1 to value where one has it. */
+static ld_status exec_each(core_store *store, const char *sql, int64_t value, const char *what,
+                           ld_error *err)
+{
+    const char *next = sql;
+    while (*next != '\0') {
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(core_store_db(store), next, -1, &stmt, &next) != SQLITE_OK)
+            return core_store_fail(store, what, err);
+        if (stmt == NULL) /* white space after the last statement */
+            continue;
+        if (sqlite3_bind_parameter_count(stmt) > 0)
+            sqlite3_bind_int64(stmt, 1, value);
+        int rc = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE)
+            return core_store_fail(store, what, err);
+    }
+    return LD_OK;
+}
+
+ld_status core_borrower_postings_suspend(core_store *store, int64_t *last_id_out, ld_error *err)
+{
+    int64_t last_id;
+    ld_status st;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_store_query_int(store, "SELECT coalesce(max(id), 0) FROM borrower", 0, &last_id,
+                                   err)) != LD_OK ||
+        (st = exec_each(store, core_schema_name_postings_suspend, 0, "suspending the name postings",
+                        err)) != LD_OK)
+        return st;
+    *last_id_out = last_id;
+    return LD_OK;
+}
+
+ld_status core_borrower_postings_resume(core_store *store, int64_t last_id, ld_error *err)
+{
+    return exec_each(store, core_schema_name_postings_resume, last_id,
+                     "posting the loaded borrowers' names", err);
 }
 
 /* A list row; the identity number is shown whole to the responsible officer

@@ -25,6 +25,39 @@
     "WHERE n < length(NEW.name)) SELECT substr(lower(NEW.name), n, 1), NEW.id, "                   \
     "NEW.under_review FROM at;"
 
+/* Posts the names of the borrowers that `where` selects, sorted by the key
+ * first, so the B-tree is written in order. */
+#define NAME_POSTINGS_OF(where)                                                                    \
+    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id, under_review) "                    \
+    "WITH RECURSIVE at(id, name, under_review, n) AS "                                             \
+    "(SELECT id, lower(name), under_review, 1 FROM borrower " where                                \
+    " UNION ALL SELECT id, name, under_review, n + 1 FROM at WHERE n < length(name)) "             \
+    "SELECT DISTINCT substr(name, n, 1), id, under_review FROM at ORDER BY 1, 2;"
+
+/* The triggers that keep the postings beside every write of a name or of
+ * under_review. Whichever of the review move and a rename runs first, the
+ * new name's postings end with the new flag: the rename posts
+ * NEW.under_review itself. */
+#define NAME_POSTINGS_TRIGGERS                                                                     \
+    "CREATE TRIGGER borrower_name_added AFTER INSERT ON borrower BEGIN " NEW_NAME_POSTINGS " END;" \
+    "CREATE TRIGGER borrower_name_changed AFTER UPDATE OF id, name ON borrower "                   \
+    "WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN "                                 \
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS         \
+    "); " NEW_NAME_POSTINGS " END;"                                                                \
+    "CREATE TRIGGER borrower_name_review_moved AFTER UPDATE OF under_review ON borrower "          \
+    "WHEN OLD.under_review IS NOT NEW.under_review BEGIN "                                         \
+    "UPDATE borrower_name_char SET under_review = NEW.under_review WHERE borrower_id = NEW.id "    \
+    "AND ch IN (" NEW_NAME_CHARS "); END;"                                                         \
+    "CREATE TRIGGER borrower_name_removed AFTER DELETE ON borrower BEGIN "                         \
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS         \
+    "); END;"
+
+const char core_schema_name_postings_suspend[] =
+    "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "
+    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed;";
+const char core_schema_name_postings_resume[] =
+    NAME_POSTINGS_OF("WHERE id > ?1") NAME_POSTINGS_TRIGGERS;
+
 const char *const core_schema_migrations[] = {
     /* 1: users, configuration, borrowers, applications and their parts, audit */
     "CREATE TABLE app_user ("
@@ -326,27 +359,7 @@ const char *const core_schema_migrations[] = {
     "  borrower_id INTEGER NOT NULL,"
     "  under_review INTEGER NOT NULL,"
     "  PRIMARY KEY (ch, borrower_id)"
-    ") WITHOUT ROWID;"
-    /* sorted by the key first, so the B-tree is written in order */
-    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id, under_review) "
-    "WITH RECURSIVE at(id, name, under_review, n) AS "
-    "(SELECT id, lower(name), under_review, 1 FROM borrower "
-    "UNION ALL SELECT id, name, under_review, n + 1 FROM at WHERE n < length(name)) "
-    "SELECT DISTINCT substr(name, n, 1), id, under_review FROM at ORDER BY 1, 2;"
-    "CREATE TRIGGER borrower_name_added AFTER INSERT ON borrower BEGIN " NEW_NAME_POSTINGS " END;"
-    "CREATE TRIGGER borrower_name_changed AFTER UPDATE OF id, name ON borrower "
-    "WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN "
-    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS
-    "); " NEW_NAME_POSTINGS " END;"
-    /* whichever of this and the rename runs first, the new name's postings
-     * end with the new flag: the rename posts NEW.under_review itself */
-    "CREATE TRIGGER borrower_name_review_moved AFTER UPDATE OF under_review ON borrower "
-    "WHEN OLD.under_review IS NOT NEW.under_review BEGIN "
-    "UPDATE borrower_name_char SET under_review = NEW.under_review WHERE borrower_id = NEW.id "
-    "AND ch IN (" NEW_NAME_CHARS "); END;"
-    "CREATE TRIGGER borrower_name_removed AFTER DELETE ON borrower BEGIN "
-    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS
-    "); END;",
+    ") WITHOUT ROWID;" NAME_POSTINGS_OF("") NAME_POSTINGS_TRIGGERS,
 };
 
 const int core_schema_migration_count =
