@@ -193,6 +193,8 @@ static void build_book(const char *path, const char *gen, int64_t count)
 enum { APPS, BORROWERS, LOANS };
 enum { MANAGER, OFFICER, SMALL_OFFICER, REVIEWER, ROLES };
 
+#define BENCH_PARAMS_MAX 5
+
 /* One filter: the store call's filter, and the bare count and page queries
  * with their parameters (?1.. as text; "@OFFICER" stands for the session's
  * own id, "@OFFICER07" for officer07's). */
@@ -203,7 +205,7 @@ typedef struct bench_case {
     core_borrower_filter borrower;
     ledger_loan_filter loan;
     const char *bare_count, *bare_page;
-    const char *params[3];
+    const char *params[BENCH_PARAMS_MAX];
 } bench_case;
 
 /* The bare queries take the plans the store takes (the page through the
@@ -241,8 +243,17 @@ typedef struct bench_case {
 #define LOAN_COUNT_OFFICER                                                                         \
     "SELECT count(*) FROM borrower b INDEXED BY borrower_by_officer CROSS JOIN loan l ON "         \
     "l.borrower_id = b.id WHERE b.officer_id = ?1"
-#define REVIEWABLE "a.state IN ('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
-#define NAME_HAS   "instr(b.name, ?1) > 0"
+#define REVIEWABLE   "a.state IN ('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
+#define NAME_HAS     "instr(b.name, ?1) > 0"
+#define POSTED       "borrower_name_char p CROSS JOIN borrower b ON b.id = p.borrower_id"
+#define POSTED_SHOWN POSTED " JOIN app_user u ON u.id = b.officer_id"
+#define POSTED_ALONE                                                                               \
+    "borrower_name_char p CROSS JOIN borrower b ON b.id = p.borrower_id JOIN app_user u ON u.id "  \
+    "= "                                                                                           \
+    "b.officer_id"
+#define ALSO_POSTED(n)                                                                             \
+    " AND EXISTS (SELECT 1 FROM borrower_name_char e WHERE e.ch = ?" #n                            \
+    " AND e.borrower_id = p.borrower_id)"
 
 static const bench_case cases[] = {
     {"applications, all (manager)", APPS, MANAGER,
@@ -315,15 +326,56 @@ static const bench_case cases[] = {
                    "WHERE under_review = 0)",
      .bare_page =
          BORROWER_COLUMNS BORROWER_FROM " WHERE b.under_review = 1 ORDER BY b.id LIMIT 51"},
-    {"borrowers, name contains 王", BORROWERS, MANAGER, .borrower = {.name = "王"},
-     .bare_count = "SELECT count(*) FROM borrower b INDEXED BY borrower_by_name WHERE " NAME_HAS,
-     .bare_page = BORROWER_COLUMNS BORROWER_FROM " WHERE " NAME_HAS " ORDER BY b.id LIMIT 51",
+    /* Name searches read the postings of the text's rarest characters
+     * (?2, then ?3 and ?4) and confirm each candidate's name (?1); a text
+     * whose every character is common scans the name index. */
+    {"borrowers, name contains 王 (1 char)", BORROWERS, MANAGER, .borrower = {.name = "王"},
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY p.borrower_id LIMIT 51",
      .params = {"王"}},
+    {"borrowers, name contains 公 (1 char, 30%)", BORROWERS, MANAGER, .borrower = {.name = "公"},
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 ORDER BY p.borrower_id LIMIT 51",
+     .params = {"公"}},
+    {"borrowers, name contains 王 (1 char, reviewer)", BORROWERS, REVIEWER,
+     .borrower = {.name = "王"},
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1 AND "
+                   "p.under_review = 1",
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?1 AND p.under_review = 1 "
+                                                "ORDER BY p.borrower_id LIMIT 51",
+     .params = {"王"}},
+    {"borrowers, name contains 公 (1 char, 30%, reviewer)", BORROWERS, REVIEWER,
+     .borrower = {.name = "公"},
+     .bare_count = "SELECT count(*) FROM borrower_name_char p WHERE p.ch = ?1 AND "
+                   "p.under_review = 1",
+     .bare_page = BORROWER_COLUMNS POSTED_ALONE " WHERE p.ch = ?1 AND p.under_review = 1 "
+                                                "ORDER BY p.borrower_id LIMIT 51",
+     .params = {"公"}},
+    {"borrowers, name contains 张伟 (2, rare)", BORROWERS, MANAGER, .borrower = {.name = "张伟"},
+     .bare_count =
+         "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN
+     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
+     .params = {"张伟", "张", "伟"}},
+    {"borrowers, name contains 塑胶 (2, common)", BORROWERS, MANAGER, .borrower = {.name = "塑胶"},
+     .bare_count =
+         "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN
+     " WHERE p.ch = ?2" ALSO_POSTED(3) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
+     .params = {"塑胶", "塑", "胶"}},
+    {"borrowers, name contains 鼎盛宏 (3)", BORROWERS, MANAGER, .borrower = {.name = "鼎盛宏"},
+     .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
+     .params = {"鼎盛宏", "鼎", "宏", "盛"}},
     {"borrowers, name contains 汇丰电子 (rare)", BORROWERS, MANAGER,
      .borrower = {.name = "汇丰电子"},
-     .bare_count = "SELECT count(*) FROM borrower b INDEXED BY borrower_by_name WHERE " NAME_HAS,
-     .bare_page = BORROWER_COLUMNS BORROWER_BY_NAME " WHERE " NAME_HAS " ORDER BY b.id LIMIT 51",
-     .params = {"汇丰电子"}},
+     .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
+     .params = {"汇丰电子", "汇", "子", "丰"}},
     {"borrowers, name contains 王 (officer)", BORROWERS, OFFICER, .borrower = {.name = "王"},
      .bare_count = "SELECT count(*) FROM borrower b WHERE " NAME_HAS " AND b.officer_id = ?2",
      .bare_page = BORROWER_COLUMNS BORROWER_FROM " WHERE " NAME_HAS
@@ -331,11 +383,16 @@ static const bench_case cases[] = {
      .params = {"王", "@OFFICER"}},
     {"borrowers, name contains 汇丰电子 (reviewer)", BORROWERS, REVIEWER,
      .borrower = {.name = "汇丰电子"},
-     .bare_count = "SELECT count(*) FROM borrower b INDEXED BY borrower_by_name WHERE " NAME_HAS
-                   " AND +b.under_review = 1",
-     .bare_page = BORROWER_COLUMNS BORROWER_BY_NAME
-     " WHERE " NAME_HAS " AND +b.under_review = 1 ORDER BY b.id LIMIT 51",
-     .params = {"汇丰电子"}},
+     .bare_count = "SELECT count(*) FROM " POSTED " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND p.under_review = 1 AND " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS POSTED_SHOWN " WHERE p.ch = ?2" ALSO_POSTED(3)
+         ALSO_POSTED(4) " AND p.under_review = 1 AND " NAME_HAS " ORDER BY p.borrower_id LIMIT 51",
+     .params = {"汇丰电子", "汇", "子", "丰"}},
+    {"borrowers, name contains 有限公司 (all common)", BORROWERS, MANAGER,
+     .borrower = {.name = "有限公司"},
+     .bare_count = "SELECT count(*) FROM borrower b INDEXED BY borrower_by_name WHERE " NAME_HAS,
+     .bare_page = BORROWER_COLUMNS BORROWER_FROM " WHERE " NAME_HAS " ORDER BY b.id LIMIT 51",
+     .params = {"有限公司"}},
     {"borrowers, id_number exact", BORROWERS, MANAGER, .borrower = {.id_number = "@ID"},
      .bare_count =
          "SELECT count(*) FROM borrower b WHERE b.kind = 'individual' AND b.id_number = ?1",
@@ -489,7 +546,7 @@ static sqlite3_stmt *prepare_bare(const bench_env *env, const bench_case *c, con
     if (sqlite3_prepare_v2(core_store_db(env->store), sql, -1, &stmt, NULL) != SQLITE_OK)
         die(c->name, sqlite3_errmsg(core_store_db(env->store)));
     char buf[64];
-    for (int i = 0; i < 3 && c->params[i] != NULL; i++)
+    for (int i = 0; i < BENCH_PARAMS_MAX && c->params[i] != NULL; i++)
         if (i < sqlite3_bind_parameter_count(stmt))
             sqlite3_bind_text(stmt, i + 1, param_value(env, c, c->params[i], buf, sizeof buf), -1,
                               SQLITE_TRANSIENT);

@@ -204,7 +204,7 @@ static void make_database(const config *cfg, const char *dir, char *db_path, siz
                        "LOANDESK_NEW_PASSWORD=First-pass-2026", NULL};
     must_run("loandesk user add", add, add_env, dir);
     /* A password an admin set is replaced at first use. */
-    char *passwd[] = {"loandesk", "user", "passwd", NULL};
+    char *passwd[] = {(char *)cfg->loandesk, "user", "passwd", NULL};
     char *passwd_env[] = {db_env, "LOANDESK_USER=" OFFICER_NAME,
                           "LOANDESK_PASSWORD=First-pass-2026",
                           "LOANDESK_NEW_PASSWORD=" OFFICER_PASS, NULL};
@@ -523,7 +523,8 @@ static double bare_insert(const char *db_path, const tape *t)
     check(db,
           sqlite3_exec(db,
                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-                       "PRAGMA synchronous = FULL; PRAGMA cache_size = -262144;",
+                       "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; "
+                       "PRAGMA cache_size = -262144;",
                        NULL, NULL, NULL),
           "connection settings");
     product_period periods[MAX_PRODUCTS];

@@ -71,6 +71,16 @@ ld_status core_borrower_store_new(core_store *store, int64_t user_id, const core
                                   const char *path, const char *now, int64_t *id_out,
                                   ld_error *err);
 
+/* For a bulk load of new borrowers inside one transaction: _suspend stops
+ * the per-row upkeep of the name postings and gives the largest borrower id
+ * in *last_id_out; _resume posts the names of every borrower after last_id
+ * at once, sorted, and starts the upkeep again. Rows loaded in between must
+ * be new borrowers, and their applications the only ones that move their
+ * review flag. Call _resume on failure too (a rollback then restores what
+ * _suspend changed either way). Errors: the store's. */
+ld_status core_borrower_postings_suspend(core_store *store, int64_t *last_id_out, ld_error *err);
+ld_status core_borrower_postings_resume(core_store *store, int64_t last_id, ld_error *err);
+
 /* Creates a borrower assigned to the acting officer. */
 ld_status core_borrower_add(core_store *store, const core_session *who, const cJSON *input,
                             int64_t *id_out, ld_error *err);

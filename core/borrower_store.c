@@ -16,6 +16,7 @@
 #include "ident.h"
 #include "json_in.h"
 #include "money.h"
+#include "schema_int.h"
 #include "store_sql.h"
 #include "text.h"
 #include "user.h"
@@ -657,6 +658,47 @@ ld_status core_borrower_show(core_store *store, const core_session *who, int64_t
     return LD_OK;
 }
 
+/* Runs each statement of sql in turn, binding ?1 to value where one has it. */
+static ld_status exec_each(core_store *store, const char *sql, int64_t value, const char *what,
+                           ld_error *err)
+{
+    const char *next = sql;
+    while (*next != '\0') {
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(core_store_db(store), next, -1, &stmt, &next) != SQLITE_OK)
+            return core_store_fail(store, what, err);
+        if (stmt == NULL) /* white space after the last statement */
+            continue;
+        if (sqlite3_bind_parameter_count(stmt) > 0)
+            sqlite3_bind_int64(stmt, 1, value);
+        int rc = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE)
+            return core_store_fail(store, what, err);
+    }
+    return LD_OK;
+}
+
+ld_status core_borrower_postings_suspend(core_store *store, int64_t *last_id_out, ld_error *err)
+{
+    int64_t last_id;
+    ld_status st;
+    if ((st = core_store_require_transaction(store, err)) != LD_OK ||
+        (st = core_store_query_int(store, "SELECT coalesce(max(id), 0) FROM borrower", 0, &last_id,
+                                   err)) != LD_OK ||
+        (st = exec_each(store, core_schema_name_postings_suspend, 0, "suspending the name postings",
+                        err)) != LD_OK)
+        return st;
+    *last_id_out = last_id;
+    return LD_OK;
+}
+
+ld_status core_borrower_postings_resume(core_store *store, int64_t last_id, ld_error *err)
+{
+    return exec_each(store, core_schema_name_postings_resume, last_id,
+                     "posting the loaded borrowers' names", err);
+}
+
 /* A list row; the identity number is shown whole to the responsible officer
  * only (docs/design.md: customer data is confidential). */
 static cJSON *borrower_list_row(sqlite3_stmt *stmt, void *context)
@@ -751,6 +793,100 @@ static ld_status borrower_conditions(core_store *store, const core_session *who,
     return LD_OK;
 }
 
+/* A character whose postings reach this many is common: intersecting it
+ * would confirm about as many names as scanning the name index reads. */
+#define NAME_CHAR_COMMON 50000
+
+/* Characters of a name search kept for intersecting; the rarest decides the
+ * cost, the next two prune most candidates before their names are read. */
+#define NAME_CHARS_MAX 3
+
+/* A character as substr() cuts it: one to four bytes of UTF-8, more only
+ * for text that is not UTF-8 (such a search scans instead). */
+#define NAME_CHAR_BYTES 16
+
+/* The searched text's characters, rarest first, as the postings count them. */
+typedef struct name_chars {
+    char ch[NAME_CHARS_MAX][NAME_CHAR_BYTES];
+    int count;           /* distinct characters kept, at most NAME_CHARS_MAX */
+    int64_t rarest;      /* postings of ch[0], counted up to NAME_CHAR_COMMON */
+    int64_t text_length; /* characters in the searched text */
+} name_chars;
+
+/* Splits the text with substr() and lower(), as the postings' triggers do,
+ * and counts each character's postings up to NAME_CHAR_COMMON (a range of
+ * the postings' key, so a rare character costs what it holds). Returns
+ * LD_ENOTFOUND when a character does not fit NAME_CHAR_BYTES. */
+static ld_status name_chars_rarest(core_store *store, const char *text, name_chars *out,
+                                   ld_error *err)
+{
+    static const char sql[] =
+        "WITH RECURSIVE at(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM at WHERE n < length(?1)), "
+        "q(ch) AS (SELECT DISTINCT substr(lower(?1), n, 1) FROM at) "
+        "SELECT ch, (SELECT count(*) FROM (SELECT 1 FROM borrower_name_char p "
+        "WHERE p.ch = q.ch LIMIT ?2)) AS postings, length(?1) FROM q ORDER BY postings LIMIT ?3";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, text);
+    sqlite3_bind_int(stmt, 2, NAME_CHAR_COMMON);
+    sqlite3_bind_int(stmt, 3, NAME_CHARS_MAX);
+    name_chars chars = {0};
+    ld_status st = LD_OK;
+    int rc;
+    while (st == LD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int bytes = sqlite3_column_bytes(stmt, 0);
+        if (bytes >= NAME_CHAR_BYTES) {
+            st = LD_ENOTFOUND;
+            break;
+        }
+        memcpy(chars.ch[chars.count], sqlite3_column_text(stmt, 0), (size_t)bytes + 1);
+        if (chars.count == 0)
+            chars.rarest = sqlite3_column_int64(stmt, 1);
+        chars.text_length = sqlite3_column_int64(stmt, 2);
+        chars.count++;
+    }
+    if (st == LD_OK && rc != SQLITE_DONE)
+        st = core_store_fail(store, "counting a name's characters", err);
+    sqlite3_reset(stmt);
+    if (st == LD_OK)
+        *out = chars;
+    return st;
+}
+
+/* The postings of the searched characters as the list's rows: the rarest
+ * character's postings in id order, each kept when the other characters
+ * are posted for it too, then tested by the conditions (the exact substring
+ * among them) on the borrower row. A one-character search with no other
+ * condition than the scope is its postings exactly, and is read without the
+ * rows (an officer's search never comes here: their index is narrower).
+ * *posted receives the conditions; query->from and ->count_from the tables. */
+static void name_postings_query(const name_chars *chars, const core_sql *conditions, bool reviewer,
+                                bool postings_alone, core_sql *posted, core_list_query *query)
+{
+    core_sql_init(posted);
+    core_sql_add_text(posted, " AND p.ch = ?", chars->ch[0]);
+    if (reviewer) /* the scope from the posting, before any other is read */
+        core_sql_add(posted, " AND p.under_review = 1");
+    for (int i = 1; i < chars->count; i++)
+        core_sql_add_text(posted,
+                          " AND EXISTS (SELECT 1 FROM borrower_name_char e WHERE e.ch = ? AND "
+                          "e.borrower_id = p.borrower_id)",
+                          chars->ch[i]);
+    if (!postings_alone)
+        core_sql_append(posted, conditions);
+    query->from = postings_alone
+                      ? "borrower_name_char p"
+                      : "borrower_name_char p CROSS JOIN borrower b ON b.id = p.borrower_id";
+    query->count_from = query->from;
+    query->from_few = NULL;
+    query->key = "p.borrower_id";
+    /* The first column is the id in both the inner and the outer query, and
+     * the postings hold it in order for one character. */
+    query->order = " ORDER BY 1";
+    query->where = posted;
+}
+
 ld_status core_borrower_list_page(core_store *store, const core_session *who,
                                   const core_borrower_filter *filter, const core_page *page,
                                   core_page_result *out, ld_error *err)
@@ -786,8 +922,22 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
         .where = &where,
         .after = &after,
     };
-    core_sql all, outside;
+    core_sql all, outside, posted;
     bool filtered = f->name || f->id_number || f->credit_code || f->kind || f->officer;
+    name_chars chars;
+    if (f->name != NULL && f->id_number == NULL && f->credit_code == NULL && !one_officer) {
+        st = name_chars_rarest(store, f->name, &chars, err);
+        if (st != LD_OK && st != LD_ENOTFOUND)
+            return st;
+        /* The kind is read from the row; the reviewer's scope is posted. */
+        bool postings_alone = chars.text_length == 1 && f->kind == NULL;
+        if (st == LD_OK && (chars.rarest < NAME_CHAR_COMMON || postings_alone)) {
+            name_postings_query(&chars, &where, who->role == CORE_ROLE_REVIEWER, postings_alone,
+                                &posted, &query);
+            core_sql_init(&after);
+            core_sql_add_int(&after, " AND p.borrower_id > ?", p.after);
+        }
+    }
     if (who->role == CORE_ROLE_REVIEWER && !filtered) {
         /* All customers less those not under review: a quick count of the
          * table and a short range of the flag's index. */

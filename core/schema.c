@@ -10,6 +10,54 @@
  */
 #include "schema_int.h"
 
+/* The characters of a borrower's name (OLD or NEW), for finding its
+ * postings by their key (the postings are keyed by character first). */
+#define NAME_CHARS(row)                                                                            \
+    "WITH RECURSIVE at(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM at "                            \
+    "WHERE n < length(" row ".name)) SELECT substr(lower(" row ".name), n, 1) FROM at"
+#define OLD_NAME_CHARS NAME_CHARS("OLD")
+#define NEW_NAME_CHARS NAME_CHARS("NEW")
+
+/* Posts the characters of a borrower's new name. */
+#define NEW_NAME_POSTINGS                                                                          \
+    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id, under_review) "                    \
+    "WITH RECURSIVE at(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM at "                            \
+    "WHERE n < length(NEW.name)) SELECT substr(lower(NEW.name), n, 1), NEW.id, "                   \
+    "NEW.under_review FROM at;"
+
+/* Posts the names of the borrowers that `where` selects, sorted by the key
+ * first, so the B-tree is written in order. */
+#define NAME_POSTINGS_OF(where)                                                                    \
+    "INSERT OR IGNORE INTO borrower_name_char (ch, borrower_id, under_review) "                    \
+    "WITH RECURSIVE at(id, name, under_review, n) AS "                                             \
+    "(SELECT id, lower(name), under_review, 1 FROM borrower " where                                \
+    " UNION ALL SELECT id, name, under_review, n + 1 FROM at WHERE n < length(name)) "             \
+    "SELECT DISTINCT substr(name, n, 1), id, under_review FROM at ORDER BY 1, 2;"
+
+/* The triggers that keep the postings beside every write of a name or of
+ * under_review. Whichever of the review move and a rename runs first, the
+ * new name's postings end with the new flag: the rename posts
+ * NEW.under_review itself. */
+#define NAME_POSTINGS_TRIGGERS                                                                     \
+    "CREATE TRIGGER borrower_name_added AFTER INSERT ON borrower BEGIN " NEW_NAME_POSTINGS " END;" \
+    "CREATE TRIGGER borrower_name_changed AFTER UPDATE OF id, name ON borrower "                   \
+    "WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN "                                 \
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS         \
+    "); " NEW_NAME_POSTINGS " END;"                                                                \
+    "CREATE TRIGGER borrower_name_review_moved AFTER UPDATE OF under_review ON borrower "          \
+    "WHEN OLD.under_review IS NOT NEW.under_review BEGIN "                                         \
+    "UPDATE borrower_name_char SET under_review = NEW.under_review WHERE borrower_id = NEW.id "    \
+    "AND ch IN (" NEW_NAME_CHARS "); END;"                                                         \
+    "CREATE TRIGGER borrower_name_removed AFTER DELETE ON borrower BEGIN "                         \
+    "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS         \
+    "); END;"
+
+const char core_schema_name_postings_suspend[] =
+    "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "
+    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed;";
+const char core_schema_name_postings_resume[] =
+    NAME_POSTINGS_OF("WHERE id > ?1") NAME_POSTINGS_TRIGGERS;
+
 const char *const core_schema_migrations[] = {
     /* 1: users, configuration, borrowers, applications and their parts, audit */
     "CREATE TABLE app_user ("
@@ -295,6 +343,23 @@ const char *const core_schema_migrations[] = {
      * that their name search too reads the index alone */
     "CREATE INDEX borrower_by_name ON borrower(name, under_review);"
     "CREATE INDEX borrower_by_review ON borrower(under_review);",
+
+    /* 6: a name search that reads its matches, not every name. Each distinct
+     * character of a borrower's name, Latin letters lowered (as LIKE folds
+     * them), is a posting (ch, borrower_id); a search intersects the
+     * postings of its rarest characters and confirms each candidate with
+     * the exact substring test. Each posting carries the borrower's
+     * under_review, so a reviewer's one-character search is counted from
+     * the postings alone. Triggers keep the table whatever writes
+     * borrower.name or under_review. The characters come from substr() and
+     * lower(), the same functions the search splits its text with, so both
+     * agree on what a character is. */
+    "CREATE TABLE borrower_name_char ("
+    "  ch TEXT NOT NULL,"
+    "  borrower_id INTEGER NOT NULL,"
+    "  under_review INTEGER NOT NULL,"
+    "  PRIMARY KEY (ch, borrower_id)"
+    ") WITHOUT ROWID;" NAME_POSTINGS_OF("") NAME_POSTINGS_TRIGGERS,
 };
 
 const int core_schema_migration_count =

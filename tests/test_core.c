@@ -1623,6 +1623,12 @@ static char *import_line(const char *first17, bool parts, const char *app_extra)
     return text;
 }
 
+/* The triggers that keep the name postings (an import suspends them). */
+#define NAME_TRIGGERS_COUNT                                                                        \
+    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "                       \
+    "('borrower_name_added', 'borrower_name_changed', 'borrower_name_review_moved', "              \
+    "'borrower_name_removed')"
+
 static void import_good_file_keeps_every_line_with_one_audit_event(void)
 {
     fx f;
@@ -1660,6 +1666,15 @@ static void import_good_file_keeps_every_line_with_one_audit_event(void)
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM collateral"), 1);
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM investigation"), 1);
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM financial_statement"), 1);
+    /* The names were posted once at the end, and the triggers are back. */
+    CHECK_INT(fx_count(&f, NAME_TRIGGERS_COUNT), 4);
+    CHECK_INT(fx_count(&f, "SELECT count(*) FROM borrower_name_char WHERE borrower_id IN (SELECT "
+                           "id FROM borrower)"),
+              fx_count(&f, "WITH RECURSIVE at(id, name, n) AS (SELECT id, lower(name), 1 FROM "
+                           "borrower UNION ALL SELECT id, name, n + 1 FROM at WHERE n < "
+                           "length(name)) SELECT count(*) FROM (SELECT DISTINCT substr(name, n, "
+                           "1), id FROM at)"));
+    CHECK(fx_count(&f, "SELECT count(*) FROM borrower_name_char") > 3);
     /* One event for the file, with its digest and counts; none per record. */
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM audit_event WHERE action = 'import'"), 1);
     CHECK_INT(fx_count(&f, "SELECT count(*) FROM audit_event WHERE action IN ('borrower.add', "
@@ -1732,6 +1747,7 @@ static void import_one_bad_line_keeps_nothing_and_names_line_and_field(void)
                                "count(*) FROM collateral) + (SELECT count(*) FROM investigation)"),
                   0);
         CHECK_INT(fx_count(&f, "SELECT count(*) FROM audit_event WHERE action = 'import'"), 0);
+        CHECK_INT(fx_count(&f, NAME_TRIGGERS_COUNT), 4); /* restored by the rollback */
         unlink(path);
     }
     char path[300];

@@ -5,9 +5,12 @@
  * outside 1..1000 are refused naming `limit`, each filter narrows to exactly
  * the rows it names (Chinese substrings, `%` and `_` taken literally, the
  * effective grade after an override, inclusive date and amount bounds), bad
- * filter values are refused naming their field, and the triggers that keep
- * the reviewer's customer scope agree with the rule they stand for.
+ * filter values are refused naming their field, the triggers that keep
+ * the reviewer's customer scope agree with the rule they stand for, and a
+ * name search through the character postings lists what a plain scan of
+ * every name finds, however the names were renamed or deleted.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +526,192 @@ static void test_borrower_name_search_is_literal_and_finds_chinese_substrings(vo
     fx_close(&f);
 }
 
+/* ---- name search against the plain scan ------------------------------------ */
+
+/* A small deterministic generator (a 64-bit LCG), so a failure repeats. */
+static unsigned next_random(uint64_t *state, unsigned below)
+{
+    *state = *state * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned)(*state >> 33) % below;
+}
+
+/* Few distinct characters, so random texts match often: Chinese, Latin in
+ * both cases, the LIKE wildcards and the escape, and a space. */
+static const char *const name_alphabet[] = {"王", "李", "小", "明", "公", "司", "a", "A",
+                                            "b",  "B",  "c",  "%",  "_",  "\\", " ", "1"};
+
+static void random_text(uint64_t *state, int chars, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < chars; i++) {
+        const char *c = name_alphabet[next_random(
+            state, (unsigned)(sizeof name_alphabet / sizeof name_alphabet[0]))];
+        size_t len = strlen(c);
+        if (n + len + 1 > size)
+            break;
+        memcpy(out + n, c, len + 1);
+        n += len;
+    }
+}
+
+/* The text with ASCII letters lowered: LIKE's and lower()'s folding. */
+static void fold_latin(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *text != '\0' && n + 1 < size; text++)
+        out[n++] = *text >= 'A' && *text <= 'Z' ? (char)(*text - 'A' + 'a') : *text;
+    out[n] = '\0';
+}
+
+static void exec_bound(fx *f, const char *sql, int64_t id, const char *text)
+{
+    sqlite3_stmt *stmt = NULL;
+    CHECK_INT(sqlite3_prepare_v2(core_store_db(f->store), sql, -1, &stmt, NULL), SQLITE_OK);
+    sqlite3_bind_int64(stmt, 1, id);
+    if (text != NULL)
+        sqlite3_bind_text(stmt, 2, text, -1, SQLITE_TRANSIENT);
+    CHECK_INT(sqlite3_step(stmt), SQLITE_DONE);
+    sqlite3_finalize(stmt);
+}
+
+#define SCAN_ROWS_MAX 1000
+
+/* The ids a plain scan of every borrower finds for the text within the
+ * caller's scope (officer's own, reviewer's under review), in id order. */
+static int plain_scan(fx *f, const core_session *who, const char *text, int64_t *ids)
+{
+    static const char sql[] = "SELECT id, name, officer_id, under_review FROM borrower ORDER BY id";
+    sqlite3_stmt *stmt = NULL;
+    CHECK_INT(sqlite3_prepare_v2(core_store_db(f->store), sql, -1, &stmt, NULL), SQLITE_OK);
+    char wanted[128], name[256];
+    fold_latin(text, wanted, sizeof wanted);
+    int n = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW && n < SCAN_ROWS_MAX) {
+        fold_latin((const char *)sqlite3_column_text(stmt, 1), name, sizeof name);
+        bool in_scope = who->role == CORE_ROLE_OFFICER
+                            ? sqlite3_column_int64(stmt, 2) == who->user_id
+                        : who->role == CORE_ROLE_REVIEWER ? sqlite3_column_int(stmt, 3) == 1
+                                                          : true;
+        if (in_scope && strstr(name, wanted) != NULL)
+            ids[n++] = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+/* Lists the text as who and compares rows and total with the plain scan;
+ * false (after saying which text) when they differ. */
+static bool search_equals_scan(fx *f, const core_session *who, const char *kind, const char *text)
+{
+    static int64_t expected[SCAN_ROWS_MAX];
+    int n = plain_scan(f, who, text, expected);
+    core_borrower_filter filter = {.name = text, .kind = kind};
+    core_page page = {.limit = CORE_PAGE_LIMIT_MAX};
+    core_page_result r = {0};
+    ld_error err;
+    bool same = core_borrower_list_page(f->store, who, &filter, &page, &r, &err) == LD_OK &&
+                r.total == n && cJSON_GetArraySize(r.rows) == n;
+    for (int i = 0; same && i < n; i++)
+        same = (int64_t)cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(r.rows, i), "id")
+                   ->valuedouble == expected[i];
+    if (!same)
+        fprintf(stderr, "name search \"%s\" as role %d: %lld listed, %d scanned\n", text,
+                (int)who->role, (long long)r.total, n);
+    core_page_result_free(&r);
+    return same;
+}
+
+/* The postings hold exactly the characters of the names as they are now,
+ * each with its borrower's under_review: none missing, none left from an
+ * old name. */
+static long long postings_out_of_step(fx *f)
+{
+    return fx_count(f, "WITH RECURSIVE at(id, name, under_review, n) AS (SELECT id, lower(name), "
+                       "under_review, 1 FROM borrower UNION ALL SELECT id, name, under_review, "
+                       "n + 1 FROM at WHERE n < length(name)), expected AS (SELECT substr(name, "
+                       "n, 1), id, under_review FROM at) SELECT count(*) FROM (SELECT * FROM "
+                       "expected EXCEPT SELECT ch, borrower_id, under_review FROM "
+                       "borrower_name_char UNION ALL SELECT * FROM (SELECT ch, borrower_id, "
+                       "under_review FROM borrower_name_char EXCEPT SELECT * FROM expected))");
+}
+
+/* Random texts of 1 to 6 characters, and pieces of real names with their
+ * Latin case flipped, as a manager, a reviewer, an officer and with a kind
+ * filter: every search lists what the plain scan finds, before and after
+ * renames (through the store and raw SQL) and deletes. */
+static void test_name_search_equals_the_plain_scan_after_renames_and_deletes(void)
+{
+    fx f;
+    fx_open(&f);
+    uint64_t state = 20261129;
+    int64_t ids[160];
+    int count = (int)(sizeof ids / sizeof ids[0]);
+    for (int i = 0; i < count; i++) {
+        char name[64];
+        random_text(&state, 1 + (int)next_random(&state, 8), name, sizeof name);
+        if (strspn(name, " ") == strlen(name))
+            snprintf(name, sizeof name, "%s", "王"); /* the store refuses a blank name */
+        ids[i] = add_person(&f, i % 3 == 0 ? &f.off2 : &f.off1, i + 1, name);
+    }
+    exec_bound(&f, "UPDATE borrower SET under_review = 1 WHERE id % ?1 = 0", 3, NULL);
+    const core_session *who[] = {&f.mgr, &f.rev1, &f.off1, &f.aud};
+    for (int round = 0; round < 3; round++) {
+        CHECK_INT(postings_out_of_step(&f), 0);
+        for (int q = 0; q < 150; q++) {
+            char text[64];
+            random_text(&state, 1 + (int)next_random(&state, 6), text, sizeof text);
+            const char *kind = q % 7 == 0 ? "individual" : NULL;
+            CHECK(search_equals_scan(&f, who[q % 4], kind, text));
+        }
+        for (int q = 0; q < 50; q++) { /* a piece of a real name, its Latin case flipped */
+            char text[64] = "";
+            sqlite3_stmt *stmt = NULL;
+            CHECK_INT(sqlite3_prepare_v2(core_store_db(f.store),
+                                         "SELECT substr(name, ?2, ?3) FROM borrower "
+                                         "ORDER BY id LIMIT 1 OFFSET ?1",
+                                         -1, &stmt, NULL),
+                      SQLITE_OK);
+            sqlite3_bind_int(stmt, 1, (int)next_random(&state, 100));
+            sqlite3_bind_int(stmt, 2, 1 + (int)next_random(&state, 3));
+            sqlite3_bind_int(stmt, 3, 1 + (int)next_random(&state, 4));
+            if (sqlite3_step(stmt) == SQLITE_ROW)
+                snprintf(text, sizeof text, "%s", (const char *)sqlite3_column_text(stmt, 0));
+            sqlite3_finalize(stmt);
+            for (char *c = text; *c != '\0'; c++)
+                if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+                    *c = (char)(*c ^ 0x20);
+            if (text[0] != '\0')
+                CHECK(search_equals_scan(&f, who[q % 4], NULL, text));
+        }
+        /* the reviewer's scope moves for some (the postings carry it) */
+        exec_bound(&f, "UPDATE borrower SET under_review = 1 - under_review WHERE id % 5 = ?1",
+                   round, NULL);
+        /* renames: some by raw SQL (the triggers alone), one through the store */
+        for (int i = 0; i < 30; i++) {
+            char name[64];
+            random_text(&state, 1 + (int)next_random(&state, 8), name, sizeof name);
+            exec_bound(&f, "UPDATE borrower SET name = ?2 WHERE id = ?1",
+                       ids[next_random(&state, (unsigned)count)], name);
+        }
+        cJSON *change = fx_json("{\"name\": \"王A%明_\"}");
+        ld_error err;
+        fx_begin(&f);
+        CHECK_INT(core_borrower_update(f.store, (1 + round) % 3 == 0 ? &f.off2 : &f.off1,
+                                       ids[1 + round], change, &err),
+                  LD_OK);
+        CHECK_INT(core_store_commit(f.store, &err), LD_OK);
+        cJSON_Delete(change);
+        /* deletes: borrowers without applications, so nothing refers to them;
+         * the first ten stay for the renames through the store */
+        for (int i = 0; i < 10; i++)
+            exec_bound(&f, "DELETE FROM borrower WHERE id = ?1",
+                       ids[10 + next_random(&state, (unsigned)count - 10)], NULL);
+    }
+    CHECK_INT(postings_out_of_step(&f), 0);
+    fx_close(&f);
+}
+
 static void test_borrower_identity_search_is_exact_and_keeps_the_mask(void)
 {
     fx f;
@@ -753,6 +942,8 @@ int main(int argc, char **argv)
          test_bad_application_filter_values_are_refused_naming_the_field},
         {"borrower_name_search_is_literal_and_finds_chinese_substrings",
          test_borrower_name_search_is_literal_and_finds_chinese_substrings},
+        {"name_search_equals_the_plain_scan_after_renames_and_deletes",
+         test_name_search_equals_the_plain_scan_after_renames_and_deletes},
         {"borrower_identity_search_is_exact_and_keeps_the_mask",
          test_borrower_identity_search_is_exact_and_keeps_the_mask},
         {"loan_filters_and_scope", test_loan_filters_and_scope},

@@ -114,9 +114,12 @@ static void existing_file_keeps_its_page_size(void)
     remove_db();
 }
 
-/* What versions 4 (sessions) and 5 (the lists' indexes, columns and
- * triggers) added, taken away again to make an older file. */
-#define UNDO_VERSIONS_4_AND_5                                                                      \
+/* What versions 4 (sessions), 5 (the lists' indexes, columns and
+ * triggers) and 6 (the name postings) added, taken away again to make an older file. */
+#define UNDO_VERSIONS_4_TO_6                                                                       \
+    "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "                       \
+    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed; "                \
+    "DROP TABLE borrower_name_char; "                                                              \
     "DROP TABLE user_session; "                                                                    \
     "DROP TRIGGER borrower_review_inserted; DROP TRIGGER borrower_review_moved; "                  \
     "DROP TRIGGER IF EXISTS application_grade_rated; "                                             \
@@ -136,7 +139,7 @@ static void older_file_is_upgraded(void)
     core_store_close(store);
     /* Turn the file back into a version 1 database: version 2 added ratings. */
     raw_exec("DROP TABLE rating_override; DROP TABLE rating; DROP TABLE "
-             "borrower_dpd; " UNDO_VERSIONS_4_AND_5 "PRAGMA user_version = 1;");
+             "borrower_dpd; " UNDO_VERSIONS_4_TO_6 "PRAGMA user_version = 1;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 0);
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
     core_store_close(store);
@@ -166,7 +169,7 @@ static void financial_statements_survive_the_rebuild(void)
              "created_at, updated_at) VALUES (7, 'enterprise', 'Co', '91110000100000000X', 1, 1, "
              "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
              "INSERT INTO financial_statement VALUES (7, 2024, 900, 500, 400, 300, 0, 1200, -5, 8),"
-             "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);" UNDO_VERSIONS_4_AND_5
+             "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);" UNDO_VERSIONS_4_TO_6
              "PRAGMA user_version = 2;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'financial_statement' "
                       "AND sql LIKE '%WITHOUT ROWID%'"),
