@@ -8,8 +8,8 @@
  *     {"type": TYPE, "time": UNIX_SECONDS, ...fields}
  *
  * The entry's number is its position in the log (log.h), so it carries no
- * sequence field of its own; "time" is when it was recorded (UTC seconds;
- * $LOANDESK_NOW pins it for reproducible runs). Types used so far:
+ * sequence field of its own; "time" is when it was recorded (UTC seconds of
+ * the wall clock the caller injected into the store, core_clock). Types used so far:
  * loan.disburse, loan.repay, loan.settle, loan.classify, loan.write_off,
  * loan.overdue, loan.category, cob (the ledger); application.submit,
  * application.rate, application.approve, application.reject,

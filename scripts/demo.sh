@@ -13,7 +13,7 @@ D="$root/scripts/demo"
 rm -rf demo
 mkdir -p demo
 export LOANDESK_DB="$root/demo/loandesk.db"
-unset LOANDESK_TODAY LOANDESK_NOW
+unset LOANDESK_TODAY LOANDESK_SESSION
 
 ADMIN_PW=Admin2026pass
 declare -A PW=([chen]=Chen2026pass [liu]=Liu2026pass [wang]=Wang2026pass
