@@ -654,7 +654,40 @@ static ld_status op_verify(ld_session *s, int o, cJSON **out, ld_error *err)
     return ld_verify(s, &spec, out, err);
 }
 
+/* The next three give an empty record: whoever may act gets the record's
+ * own error, whoever may not is refused before the record is read. */
+static ld_status op_collateral_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *c = cJSON_CreateObject();
+    ld_status st = ld_collateral_add(s, the_book.draft_app[o], c, out, err);
+    cJSON_Delete(c);
+    return st;
+}
+static ld_status op_inspection_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *i = cJSON_CreateObject();
+    ld_status st = ld_inspection_add(s, the_book.loan[o], i, out, err);
+    cJSON_Delete(i);
+    return st;
+}
+static ld_status op_loan_disburse(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    /* Rated, not approved: whoever may disburse is told the state. */
+    return ld_loan_disburse(s, the_book.rated_app[o], TODAY, NULL, out, err);
+}
+static ld_status op_report_inspection(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    char path[160];
+    report_path(path, "inspection");
+    ld_report_spec spec = {.path = path, .no_sign = true};
+    return ld_report_inspection(s, the_book.loan[o], 0, &spec, NULL, out, err);
+}
+
 static const operation operations[] = {
+    {"collateral.add", CORE_ACT_CUSTOMER_EDIT, op_collateral_add, false},
+    {"inspection.add", CORE_ACT_CUSTOMER_EDIT, op_inspection_add, false},
+    {"loan.disburse", CORE_ACT_LEDGER_OPERATE, op_loan_disburse, false},
+    {"report.inspection (unsigned)", CORE_ACT_CUSTOMER_READ, op_report_inspection, false},
     {"verify (against the database)", CORE_ACT_CUSTOMER_READ, op_verify, true},
     {"user.add", CORE_ACT_USER_MANAGE, op_user_add, true},
     {"user.list", CORE_ACT_USER_LIST, op_user_list, true},
