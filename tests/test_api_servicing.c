@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api_fixture.h"
 #include "api_int.h"
 #include "application.h"
 #include "borrower.h"
@@ -30,18 +31,12 @@
 
 #define ADMIN_PASSWORD "Admin-pass-2026"
 #define USER_PASSWORD  "User-pass-2026"
-#define TODAY          "2026-06-15"
+#define TODAY          AFX_TODAY
 
-static char dir[64];
+static char dir[256];
 static ld_api *api;
 static ld_session *s_admin, *s_off1, *s_off2, *s_rev1, *s_mgr, *s_aud;
 static int borrower_serial;
-
-static void die(const char *what, const ld_error *err)
-{
-    fprintf(stderr, "test setup: %s: %s\n", what, err ? err->message : "");
-    exit(99);
-}
 
 /* Frees a result and forgets it, so a later refused call (which writes
  * nothing) leaves nothing to free twice. */
@@ -51,28 +46,13 @@ static void drop(cJSON **doc)
     *doc = NULL;
 }
 
-static int64_t fixed_now(void *context)
-{
-    (void)context;
-    return 1781514000; /* 2026-06-15T09:00:00Z */
-}
-
 static void add_user(const char *name, core_role role)
 {
     ld_error err;
     core_user_spec spec = {name, name, role, -1, USER_PASSWORD};
     int64_t id;
     if (core_user_add(api->store, &s_admin->who, &spec, &id, &err) != LD_OK)
-        die("adding a user", &err);
-}
-
-static ld_session *login(const char *name, const char *password)
-{
-    ld_error err;
-    ld_session *s = NULL;
-    if (ld_session_login(api, name, password, &s, &err) != LD_OK)
-        die(name, &err);
-    return s;
+        afx_die("adding a user", &err);
 }
 
 static void world_close(void)
@@ -92,26 +72,12 @@ static void world(void)
 {
     if (api != NULL)
         return;
-    snprintf(dir, sizeof dir, "/tmp/ld-api-servicing.XXXXXX");
-    if (mkdtemp(dir) == NULL)
-        die("mkdtemp", NULL);
-    char path[128];
-    snprintf(path, sizeof path, "%s/loandesk.db", dir);
-    ld_clock clock = {.business_date = TODAY, .wall_now = fixed_now};
-    ld_init_spec spec = {"admin",
-                         "Administrator",
-                         ADMIN_PASSWORD,
-                         "Test Bank",
-                         LOANDESK_SOURCE_DIR "/policy/default.json",
-                         LOANDESK_SOURCE_DIR "/policy/products.json"};
+    char path[300];
+    api = afx_book_new("api-servicing", ADMIN_PASSWORD, dir, sizeof dir, path, sizeof path);
     ld_error err;
-    cJSON *out = NULL;
-    if (ld_api_init(path, &clock, &spec, &api, &out, &err) != LD_OK)
-        die("init", &err);
-    drop(&out);
-    s_admin = login("admin", ADMIN_PASSWORD);
+    s_admin = afx_login(api, "admin", ADMIN_PASSWORD);
     if (core_store_begin(api->store, &err) != LD_OK)
-        die("begin", &err);
+        afx_die("begin", &err);
     add_user("off1", CORE_ROLE_OFFICER);
     add_user("off2", CORE_ROLE_OFFICER);
     add_user("rev1", CORE_ROLE_REVIEWER);
@@ -122,12 +88,12 @@ static void world(void)
                      "UPDATE app_user SET password_changed_on = '" TODAY "'", NULL, NULL,
                      NULL) != SQLITE_OK ||
         core_store_commit(api->store, &err) != LD_OK)
-        die("dating the passwords", &err);
-    s_off1 = login("off1", USER_PASSWORD);
-    s_off2 = login("off2", USER_PASSWORD);
-    s_rev1 = login("rev1", USER_PASSWORD);
-    s_mgr = login("mgr", USER_PASSWORD);
-    s_aud = login("aud", USER_PASSWORD);
+        afx_die("dating the passwords", &err);
+    s_off1 = afx_login(api, "off1", USER_PASSWORD);
+    s_off2 = afx_login(api, "off2", USER_PASSWORD);
+    s_rev1 = afx_login(api, "rev1", USER_PASSWORD);
+    s_mgr = afx_login(api, "mgr", USER_PASSWORD);
+    s_aud = afx_login(api, "aud", USER_PASSWORD);
     atexit(world_close);
 }
 
@@ -136,17 +102,17 @@ static void committed(ld_status st, const char *what, const ld_error *err)
     ld_error e;
     if (st != LD_OK) {
         core_store_rollback(api->store);
-        die(what, err);
+        afx_die(what, err);
     }
     if (core_store_commit(api->store, &e) != LD_OK)
-        die("commit", &e);
+        afx_die("commit", &e);
 }
 
 static void begin(void)
 {
     ld_error err;
     if (core_store_begin(api->store, &err) != LD_OK)
-        die("begin", &err);
+        afx_die("begin", &err);
 }
 
 /* A submitted application of a new customer of off1: 100,000.00 over 24
@@ -194,14 +160,14 @@ static int64_t disbursed_loan(void)
     ld_error err;
     cJSON *out = NULL;
     if (ld_application_rate(s_rev1, app, &out, &err) != LD_OK)
-        die("rating", &err);
+        afx_die("rating", &err);
     drop(&out);
     core_approval_terms terms = {.rate = -1};
     begin();
     committed(core_application_approve(api->store, &s_rev1->who, app, &terms, "fine", &err),
               "approve", &err);
     if (ld_loan_disburse(s_mgr, app, TODAY, NULL, &out, &err) != LD_OK)
-        die("disburse", &err);
+        afx_die("disburse", &err);
     int64_t loan = (int64_t)cJSON_GetObjectItemCaseSensitive(out, "id")->valuedouble;
     drop(&out);
     return loan;
@@ -212,7 +178,7 @@ static long long count(const char *sql)
     int64_t value = -1;
     ld_error err;
     if (core_store_query_int(api->store, sql, 0, &value, &err) != LD_OK)
-        die(sql, &err);
+        afx_die(sql, &err);
     return value;
 }
 

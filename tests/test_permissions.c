@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api_fixture.h"
 #include "api_int.h"
 #include "application.h"
 #include "borrower.h"
@@ -36,10 +37,10 @@
 
 #define ADMIN_PASSWORD "Admin-pass-2026"
 #define USER_PASSWORD  "User-pass-2026"
-#define TODAY          "2026-06-15"
+#define TODAY          AFX_TODAY
 
-static char dir[64];
-static char template_path[128];
+static char dir[256];
+static char template_path[300];
 
 /* Everything a cell may act on, by owner: [0] off1's customer (the acting
  * officer's own), [1] off2's. */
@@ -57,34 +58,11 @@ static const char *const role_user[ROLE_USERS] = {"off1", "rev1", "mgr", "aud", 
 static char tokens[ROLE_USERS][LD_SESSION_TOKEN_MAX];
 static char expired_token[LD_SESSION_TOKEN_MAX];
 
-static void die(const char *what, const ld_error *err)
-{
-    fprintf(stderr, "test setup: %s: %s\n", what, err ? err->message : "");
-    exit(99);
-}
-
-static int64_t fixed_now(void *context)
-{
-    (void)context;
-    return 1781514000; /* 2026-06-15T09:00:00Z */
-}
-
-static const ld_clock the_clock = {.business_date = TODAY, .wall_now = fixed_now};
-
-static ld_session *login(ld_api *api, const char *name, const char *password)
-{
-    ld_error err;
-    ld_session *s = NULL;
-    if (ld_session_login(api, name, password, &s, &err) != LD_OK)
-        die(name, &err);
-    return s;
-}
-
 static void begin(ld_api *api)
 {
     ld_error err;
     if (core_store_begin(api->store, &err) != LD_OK)
-        die("begin", &err);
+        afx_die("begin", &err);
 }
 
 static void commit(ld_api *api, ld_status st, const char *what, const ld_error *err)
@@ -92,10 +70,10 @@ static void commit(ld_api *api, ld_status st, const char *what, const ld_error *
     ld_error e;
     if (st != LD_OK) {
         core_store_rollback(api->store);
-        die(what, err);
+        afx_die(what, err);
     }
     if (core_store_commit(api->store, &e) != LD_OK)
-        die("commit", &e);
+        afx_die("commit", &e);
 }
 
 static int64_t new_borrower(ld_api *api, const core_session *officer, int serial)
@@ -146,7 +124,7 @@ static void rate(ld_session *reviewer, int64_t app)
     ld_error err;
     cJSON *out = NULL;
     if (ld_application_rate(reviewer, app, &out, &err) != LD_OK)
-        die("rating", &err);
+        afx_die("rating", &err);
     cJSON_Delete(out);
 }
 
@@ -162,7 +140,7 @@ static int64_t new_loan(ld_api *api, ld_session *reviewer, ld_session *manager,
            "approve", &err);
     cJSON *out = NULL;
     if (ld_loan_disburse(manager, app, TODAY, NULL, &out, &err) != LD_OK)
-        die("disburse", &err);
+        afx_die("disburse", &err);
     int64_t loan = (int64_t)cJSON_GetObjectItemCaseSensitive(out, "id")->valuedouble;
     cJSON_Delete(out);
     return loan;
@@ -174,20 +152,20 @@ static void add_user(ld_api *api, const core_session *admin, const char *name, c
     core_user_spec spec = {name, name, role, -1, USER_PASSWORD};
     int64_t id;
     if (core_user_add(api->store, admin, &spec, &id, &err) != LD_OK)
-        die("adding a user", &err);
+        afx_die("adding a user", &err);
 }
 
 static void exec_sql(ld_api *api, const char *sql)
 {
     if (sqlite3_exec(core_store_db(api->store), sql, NULL, NULL, NULL) != SQLITE_OK)
-        die(sql, NULL);
+        afx_die(sql, NULL);
 }
 
 static void issue(ld_session *s, char token[LD_SESSION_TOKEN_MAX])
 {
     ld_error err;
     if (ld_session_token_issue(s, token, &err) != LD_OK)
-        die("token", &err);
+        afx_die("token", &err);
 }
 
 static void remove_dir(void)
@@ -201,24 +179,10 @@ static void remove_dir(void)
 /* The book every cell starts from. */
 static void make_book(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/ld-permissions.XXXXXX");
-    if (mkdtemp(dir) == NULL)
-        die("mkdtemp", NULL);
+    ld_api *api = afx_book_new("permissions", ADMIN_PASSWORD, dir, sizeof dir, template_path,
+                               sizeof template_path);
     atexit(remove_dir);
-    snprintf(template_path, sizeof template_path, "%s/book.db", dir);
-    ld_init_spec spec = {"admin",
-                         "Administrator",
-                         ADMIN_PASSWORD,
-                         "Test Bank",
-                         LOANDESK_SOURCE_DIR "/policy/default.json",
-                         LOANDESK_SOURCE_DIR "/policy/products.json"};
-    ld_error err;
-    ld_api *api = NULL;
-    cJSON *out = NULL;
-    if (ld_api_init(template_path, &the_clock, &spec, &api, &out, &err) != LD_OK)
-        die("init", &err);
-    cJSON_Delete(out);
-    ld_session *admin = login(api, "admin", ADMIN_PASSWORD);
+    ld_session *admin = afx_login(api, "admin", ADMIN_PASSWORD);
     begin(api);
     add_user(api, &admin->who, "off1", CORE_ROLE_OFFICER);
     add_user(api, &admin->who, "off2", CORE_ROLE_OFFICER);
@@ -235,8 +199,8 @@ static void make_book(void)
              "UPDATE app_user SET password_changed_on = '" TODAY "' WHERE username <> 'expired1'");
     ld_session *s[ROLE_USERS];
     for (int r = 0; r < ROLE_USERS; r++)
-        s[r] = r == CORE_ROLE_ADMIN ? admin : login(api, role_user[r], USER_PASSWORD);
-    ld_session *off2 = login(api, "off2", USER_PASSWORD);
+        s[r] = r == CORE_ROLE_ADMIN ? admin : afx_login(api, role_user[r], USER_PASSWORD);
+    ld_session *off2 = afx_login(api, "off2", USER_PASSWORD);
     const core_session *owner[2] = {&s[CORE_ROLE_OFFICER]->who, &off2->who};
     for (int o = 0; o < 2; o++) {
         the_book.borrower[o] = new_borrower(api, owner[o], 1 + o);
@@ -248,10 +212,10 @@ static void make_book(void)
     }
     for (int r = 0; r < ROLE_USERS; r++)
         issue(s[r], tokens[r]);
-    ld_session *expired = login(api, "expired1", USER_PASSWORD);
+    ld_session *expired = afx_login(api, "expired1", USER_PASSWORD);
     issue(expired, expired_token);
-    ld_session *locked = login(api, "locked1", USER_PASSWORD);
-    ld_session *revoked = login(api, "revoked1", USER_PASSWORD);
+    ld_session *locked = afx_login(api, "locked1", USER_PASSWORD);
+    ld_session *revoked = afx_login(api, "revoked1", USER_PASSWORD);
     char locked_token[LD_SESSION_TOKEN_MAX], revoked_token[LD_SESSION_TOKEN_MAX];
     issue(locked, locked_token);
     issue(revoked, revoked_token);
@@ -262,7 +226,7 @@ static void make_book(void)
     char path[160];
     snprintf(path, sizeof path, "%s/tokens", dir);
     if ((f = fopen(path, "w")) == NULL)
-        die("tokens file", NULL);
+        afx_die("tokens file", NULL);
     fprintf(f, "%s\n%s\n", locked_token, revoked_token);
     fclose(f);
     for (int r = 0; r < ROLE_USERS; r++)
@@ -296,11 +260,11 @@ static ld_api *open_copy(const char *name)
     snprintf(path, sizeof path, "%s/%s.db", dir, name);
     snprintf(cmd, sizeof cmd, "cp %s %s", template_path, path);
     if (system(cmd) != 0)
-        die("copying the book", NULL);
+        afx_die("copying the book", NULL);
     ld_api *api = NULL;
     ld_error err;
-    if (ld_api_open(path, &the_clock, &api, &err) != LD_OK)
-        die("open", &err);
+    if (ld_api_open(path, &afx_clock, &api, &err) != LD_OK)
+        afx_die("open", &err);
     return api;
 }
 
@@ -319,7 +283,7 @@ static int64_t denied_rows(ld_api *api)
     if (core_store_query_int(api->store,
                              "SELECT count(*) FROM audit_event WHERE outcome = 'denied'", 0, &n,
                              &err) != LD_OK)
-        die("counting refusals", &err);
+        afx_die("counting refusals", &err);
     return n;
 }
 
@@ -350,7 +314,7 @@ static void run_cell(const operation *op, core_role role, int owner)
     ld_session *s = NULL;
     ld_error err;
     if (ld_session_resume(api, tokens[role], &s, &err) != LD_OK)
-        die("resume", &err);
+        afx_die("resume", &err);
     int64_t before = denied_rows(api);
     cJSON *out = NULL;
     ld_status st = op->call(s, owner, &out, &err);
@@ -761,7 +725,7 @@ static void an_expired_password_may_do_nothing_but_change(void)
         ld_session *s = NULL;
         ld_error err;
         if (ld_session_resume(api, expired_token, &s, &err) != LD_OK)
-            die("resume expired", &err);
+            afx_die("resume expired", &err);
         int64_t before = denied_rows(api);
         cJSON *out = NULL;
         ld_status st = operations[i].call(s, 0, &out, &err);

@@ -1,0 +1,58 @@
+/*
+ * api_fixture.c - the shared setup of the operations API's tests
+ * (api_fixture.h).
+ */
+#include "api_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef LOANDESK_SOURCE_DIR
+#error "LOANDESK_SOURCE_DIR must name the source tree (policy files)"
+#endif
+
+static int64_t fixed_wall(void *context)
+{
+    (void)context;
+    return 1781514000; /* 2026-06-15T09:00:00Z */
+}
+
+const ld_clock afx_clock = {.business_date = AFX_TODAY, .wall_now = fixed_wall};
+
+void afx_die(const char *what, const ld_error *err)
+{
+    fprintf(stderr, "setup: %s: %s\n", what, err != NULL ? err->message : "");
+    exit(99);
+}
+
+ld_api *afx_book_new(const char *name, const char *admin_password, char *dir_out, size_t dir_size,
+                     char *db_out, size_t db_size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir_out, dir_size, "%s/loandesk-%s.XXXXXX", tmp != NULL ? tmp : "/tmp", name);
+    if (mkdtemp(dir_out) == NULL)
+        afx_die("mkdtemp", NULL);
+    snprintf(db_out, db_size, "%s/loandesk.db", dir_out);
+    ld_init_spec spec = {.admin_username = "admin",
+                         .admin_full_name = "Administrator",
+                         .admin_password = admin_password,
+                         .institution = "Test Bank",
+                         .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
+    ld_error err;
+    ld_api *api = NULL;
+    cJSON *out = NULL;
+    if (ld_api_init(db_out, &afx_clock, &spec, &api, &out, &err) != LD_OK)
+        afx_die("init", &err);
+    cJSON_Delete(out);
+    return api;
+}
+
+ld_session *afx_login(ld_api *api, const char *username, const char *password)
+{
+    ld_error err;
+    ld_session *s = NULL;
+    if (ld_session_login(api, username, password, &s, &err) != LD_OK)
+        afx_die(username, &err);
+    return s;
+}

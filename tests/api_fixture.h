@@ -1,0 +1,31 @@
+/*
+ * api_fixture.h - what the tests of the operations API share: a fresh book
+ * made by ld_api_init in a temporary folder with the shipped policy and
+ * products, the fixed clock they keep it by (business date 2026-06-15, wall
+ * clock 09:00 UTC that day), logins, and a setup failure that stops the
+ * program (exit 99, as a test that could not start).
+ */
+#ifndef LD_API_FIXTURE_H
+#define LD_API_FIXTURE_H
+
+#include <stddef.h>
+
+#include "loandesk/api.h"
+
+#define AFX_TODAY "2026-06-15"
+
+extern const ld_clock afx_clock;
+
+/* Prints "setup: WHAT: MESSAGE" and exits 99. err may be NULL. */
+void afx_die(const char *what, const ld_error *err) __attribute__((noreturn));
+
+/* Makes a temporary folder named after name (written to dir_out), a new book
+ * in it (its path to db_out) with an admin account "admin" of admin_password,
+ * and returns the API open on it. */
+ld_api *afx_book_new(const char *name, const char *admin_password, char *dir_out, size_t dir_size,
+                     char *db_out, size_t db_size);
+
+/* A session of username, or exit 99. */
+ld_session *afx_login(ld_api *api, const char *username, const char *password);
+
+#endif
