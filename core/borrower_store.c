@@ -797,6 +797,12 @@ static ld_status borrower_conditions(core_store *store, const core_session *who,
  * would confirm about as many names as scanning the name index reads. */
 #define NAME_CHAR_COMMON 50000
 
+static int64_t name_char_common(const core_store *store)
+{
+    int64_t set = core_store_name_common(store);
+    return set > 0 ? set : NAME_CHAR_COMMON;
+}
+
 /* Characters of a name search kept for intersecting; the rarest decides the
  * cost, the next two prune most candidates before their names are read. */
 #define NAME_CHARS_MAX 3
@@ -829,7 +835,7 @@ static ld_status name_chars_rarest(core_store *store, const char *text, name_cha
     if (stmt == NULL)
         return LD_EINTERNAL;
     core_store_bind_text(stmt, 1, text);
-    sqlite3_bind_int(stmt, 2, NAME_CHAR_COMMON);
+    sqlite3_bind_int64(stmt, 2, name_char_common(store));
     sqlite3_bind_int(stmt, 3, NAME_CHARS_MAX);
     name_chars chars = {0};
     ld_status st = LD_OK;
@@ -887,6 +893,36 @@ static void name_postings_query(const name_chars *chars, const core_sql *conditi
     query->where = posted;
 }
 
+/* A search of three or more characters, all common, through the trigram
+ * index (migration 7): the total is counted from the index alone, as the
+ * phrase of the lowered text's trigrams, which matches exactly the names
+ * holding the text (LIKE's fold being lower()'s); the page's rows are read
+ * in id order from the index and confirmed by the conditions, the exact
+ * substring test among them. Only for a search whose scope and filters are
+ * the name alone: any other condition would have to be counted on the rows.
+ * *matched and *posted receive the conditions of the count and the rows. */
+static void name_trigrams_query(const char *name, const core_sql *conditions, core_sql *matched,
+                                core_sql *posted, core_list_query *query)
+{
+    /* A phrase in double quotes, its own quotes doubled, so that no
+     * character of the text is read as query syntax. */
+    static const char match[] = " AND borrower_name_fts MATCH "
+                                "'\"' || replace(lower(?), '\"', '\"\"') || '\"'";
+    core_sql_init(matched);
+    core_sql_add_text(matched, match, name);
+    core_sql_init(posted);
+    core_sql_append(posted, matched);
+    core_sql_append(posted, conditions);
+    query->from = "borrower_name_fts CROSS JOIN borrower b ON b.id = borrower_name_fts.rowid";
+    query->count_from = "borrower_name_fts";
+    query->from_few = NULL;
+    query->key = "borrower_name_fts.rowid";
+    /* The index returns its rows in rowid order, the borrowers' ids. */
+    query->order = " ORDER BY 1";
+    query->where = posted;
+    query->count_where = matched;
+}
+
 ld_status core_borrower_list_page(core_store *store, const core_session *who,
                                   const core_borrower_filter *filter, const core_page *page,
                                   core_page_result *out, ld_error *err)
@@ -922,7 +958,7 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
         .where = &where,
         .after = &after,
     };
-    core_sql all, outside, posted;
+    core_sql all, outside, posted, matched;
     bool filtered = f->name || f->id_number || f->credit_code || f->kind || f->officer;
     name_chars chars;
     if (f->name != NULL && f->id_number == NULL && f->credit_code == NULL && !one_officer) {
@@ -931,11 +967,17 @@ ld_status core_borrower_list_page(core_store *store, const core_session *who,
             return st;
         /* The kind is read from the row; the reviewer's scope is posted. */
         bool postings_alone = chars.text_length == 1 && f->kind == NULL;
-        if (st == LD_OK && (chars.rarest < NAME_CHAR_COMMON || postings_alone)) {
+        bool common = st == LD_OK && chars.rarest >= name_char_common(store);
+        if (st == LD_OK && (!common || postings_alone)) {
             name_postings_query(&chars, &where, who->role == CORE_ROLE_REVIEWER, postings_alone,
                                 &posted, &query);
             core_sql_init(&after);
             core_sql_add_int(&after, " AND p.borrower_id > ?", p.after);
+        } else if (common && chars.text_length >= 3 && f->kind == NULL &&
+                   who->role != CORE_ROLE_REVIEWER) {
+            name_trigrams_query(f->name, &where, &matched, &posted, &query);
+            core_sql_init(&after);
+            core_sql_add_int(&after, " AND borrower_name_fts.rowid > ?", p.after);
         }
     }
     if (who->role == CORE_ROLE_REVIEWER && !filtered) {

@@ -52,11 +52,36 @@
     "DELETE FROM borrower_name_char WHERE borrower_id = OLD.id AND ch IN (" OLD_NAME_CHARS         \
     "); END;"
 
+/* Indexes the lowered names of the borrowers that `where` selects in the
+ * trigram index (migration 7), in id order. */
+#define NAME_TRIGRAMS_OF(where)                                                                    \
+    "INSERT INTO borrower_name_fts (rowid, name) SELECT id, lower(name) FROM borrower " where      \
+    " ORDER BY id;"
+
+/* The trigram index is contentless: a removal hands it the text it indexed,
+ * which lower(OLD.name) spells again. */
+#define OLD_NAME_TRIGRAMS                                                                          \
+    "INSERT INTO borrower_name_fts (borrower_name_fts, rowid, name) "                              \
+    "VALUES ('delete', OLD.id, lower(OLD.name));"
+#define NEW_NAME_TRIGRAMS                                                                          \
+    "INSERT INTO borrower_name_fts (rowid, name) VALUES (NEW.id, lower(NEW.name));"
+
+#define NAME_TRIGRAMS_TRIGGERS                                                                     \
+    "CREATE TRIGGER borrower_trigrams_added AFTER INSERT ON borrower BEGIN " NEW_NAME_TRIGRAMS     \
+    " END;"                                                                                        \
+    "CREATE TRIGGER borrower_trigrams_changed AFTER UPDATE OF id, name ON borrower "               \
+    "WHEN OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name BEGIN " OLD_NAME_TRIGRAMS               \
+        NEW_NAME_TRIGRAMS " END;"                                                                  \
+    "CREATE TRIGGER borrower_trigrams_removed AFTER DELETE ON borrower BEGIN " OLD_NAME_TRIGRAMS   \
+    " END;"
+
 const char core_schema_name_postings_suspend[] =
     "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "
-    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed;";
-const char core_schema_name_postings_resume[] =
-    NAME_POSTINGS_OF("WHERE id > ?1") NAME_POSTINGS_TRIGGERS;
+    "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed; "
+    "DROP TRIGGER borrower_trigrams_added; DROP TRIGGER borrower_trigrams_changed; "
+    "DROP TRIGGER borrower_trigrams_removed;";
+const char core_schema_name_postings_resume[] = NAME_POSTINGS_OF("WHERE id > ?1")
+    NAME_POSTINGS_TRIGGERS NAME_TRIGRAMS_OF("WHERE id > ?1") NAME_TRIGRAMS_TRIGGERS;
 
 const char *const core_schema_migrations[] = {
     /* 1: users, configuration, borrowers, applications and their parts, audit */
@@ -360,6 +385,17 @@ const char *const core_schema_migrations[] = {
     "  under_review INTEGER NOT NULL,"
     "  PRIMARY KEY (ch, borrower_id)"
     ") WITHOUT ROWID;" NAME_POSTINGS_OF("") NAME_POSTINGS_TRIGGERS,
+
+    /* 7: a name search made only of common characters. Their postings each
+     * hold a large part of the book, so intersecting them costs more than
+     * scanning the names; a trigram index of the lowered names (FTS5) finds
+     * the names holding the text as a phrase of consecutive trigrams, which
+     * is the substring itself, and counts them from the index alone.
+     * case_sensitive 1 since the names are lowered as LIKE folds them (ASCII
+     * only), not as Unicode folds them. Contentless, the names being in the
+     * borrower table already; triggers keep it whatever writes a name. */
+    "CREATE VIRTUAL TABLE borrower_name_fts USING fts5(name, content='', columnsize=0, "
+    "tokenize='trigram case_sensitive 1');" NAME_TRIGRAMS_OF("") NAME_TRIGRAMS_TRIGGERS,
 };
 
 const int core_schema_migration_count =

@@ -39,6 +39,7 @@ struct core_store {
     core_clock clock;      /* injected by the caller; zero = wall clock */
     int64_t iso_second;    /* the second iso_text spells, -1 before the first */
     char iso_text[32];
+    int64_t name_common; /* core_store_set_name_common; 0 = the default */
     int cached;
     struct {
         const char *sql;
@@ -466,6 +467,16 @@ ld_status core_event_emit(core_store *store, const char *type, const struct cJSO
     if (st != LD_OK || store->event_sink == NULL)
         return st;
     return store->event_sink(store->event_context, type, fields, err);
+}
+
+void core_store_set_name_common(core_store *store, int64_t postings)
+{
+    store->name_common = postings;
+}
+
+int64_t core_store_name_common(const core_store *store)
+{
+    return store->name_common;
 }
 
 ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err)

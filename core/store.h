@@ -67,6 +67,12 @@ bool core_store_in_transaction(const core_store *store);
  * random order; a cache that holds them avoids spilling pages mid-transaction). */
 ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err);
 
+/* The postings from which a name search's character counts as common
+ * (borrower_store.c); 0 restores the default. Tests lower it so that a small
+ * book takes the path a large one takes for its most frequent characters. */
+void core_store_set_name_common(core_store *store, int64_t postings);
+int64_t core_store_name_common(const core_store *store);
+
 /* LD_EINTERNAL unless a transaction is open: the guard of every write path. */
 ld_status core_store_require_transaction(const core_store *store, ld_error *err);
 

@@ -639,11 +639,13 @@ static long long postings_out_of_step(fx *f)
 /* Random texts of 1 to 6 characters, and pieces of real names with their
  * Latin case flipped, as a manager, a reviewer, an officer and with a kind
  * filter: every search lists what the plain scan finds, before and after
- * renames (through the store and raw SQL) and deletes. */
-static void test_name_search_equals_the_plain_scan_after_renames_and_deletes(void)
+ * renames (through the store and raw SQL) and deletes. common is the store's
+ * threshold of a common character (0: the default). */
+static void name_search_equals_the_plain_scan(int64_t common)
 {
     fx f;
     fx_open(&f);
+    core_store_set_name_common(f.store, common);
     uint64_t state = 20261129;
     int64_t ids[160];
     int count = (int)(sizeof ids / sizeof ids[0]);
@@ -710,6 +712,18 @@ static void test_name_search_equals_the_plain_scan_after_renames_and_deletes(voi
     }
     CHECK_INT(postings_out_of_step(&f), 0);
     fx_close(&f);
+}
+
+static void test_name_search_equals_the_plain_scan_after_renames_and_deletes(void)
+{
+    name_search_equals_the_plain_scan(0);
+}
+
+/* Every character common: searches of three or more characters go through
+ * the trigram index, which the renames and deletes must keep in step. */
+static void test_trigram_search_equals_the_plain_scan_after_renames_and_deletes(void)
+{
+    name_search_equals_the_plain_scan(1);
 }
 
 static void test_borrower_identity_search_is_exact_and_keeps_the_mask(void)
@@ -944,6 +958,8 @@ int main(int argc, char **argv)
          test_borrower_name_search_is_literal_and_finds_chinese_substrings},
         {"name_search_equals_the_plain_scan_after_renames_and_deletes",
          test_name_search_equals_the_plain_scan_after_renames_and_deletes},
+        {"trigram_search_equals_the_plain_scan_after_renames_and_deletes",
+         test_trigram_search_equals_the_plain_scan_after_renames_and_deletes},
         {"borrower_identity_search_is_exact_and_keeps_the_mask",
          test_borrower_identity_search_is_exact_and_keeps_the_mask},
         {"loan_filters_and_scope", test_loan_filters_and_scope},

@@ -115,8 +115,11 @@ static void existing_file_keeps_its_page_size(void)
 }
 
 /* What versions 4 (sessions), 5 (the lists' indexes, columns and
- * triggers) and 6 (the name postings) added, taken away again to make an older file. */
-#define UNDO_VERSIONS_4_TO_6                                                                       \
+ * triggers), 6 (the name postings) and 7 (the name trigrams) added, taken
+ * away again to make an older file. */
+#define UNDO_VERSIONS_4_TO_7                                                                       \
+    "DROP TRIGGER borrower_trigrams_added; DROP TRIGGER borrower_trigrams_changed; "               \
+    "DROP TRIGGER borrower_trigrams_removed; DROP TABLE borrower_name_fts; "                       \
     "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "                       \
     "DROP TRIGGER borrower_name_review_moved; DROP TRIGGER borrower_name_removed; "                \
     "DROP TABLE borrower_name_char; "                                                              \
@@ -139,7 +142,7 @@ static void older_file_is_upgraded(void)
     core_store_close(store);
     /* Turn the file back into a version 1 database: version 2 added ratings. */
     raw_exec("DROP TABLE rating_override; DROP TABLE rating; DROP TABLE "
-             "borrower_dpd; " UNDO_VERSIONS_4_TO_6 "PRAGMA user_version = 1;");
+             "borrower_dpd; " UNDO_VERSIONS_4_TO_7 "PRAGMA user_version = 1;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 0);
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
     core_store_close(store);
@@ -169,7 +172,7 @@ static void financial_statements_survive_the_rebuild(void)
              "created_at, updated_at) VALUES (7, 'enterprise', 'Co', '91110000100000000X', 1, 1, "
              "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
              "INSERT INTO financial_statement VALUES (7, 2024, 900, 500, 400, 300, 0, 1200, -5, 8),"
-             "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);" UNDO_VERSIONS_4_TO_6
+             "(7, 2025, 1000, 600, 450, 320, 10, 1300, 20, 30);" UNDO_VERSIONS_4_TO_7
              "PRAGMA user_version = 2;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'financial_statement' "
                       "AND sql LIKE '%WITHOUT ROWID%'"),
