@@ -904,7 +904,7 @@ static void name_postings_query(const name_chars *chars, const core_sql *conditi
 static void name_trigrams_query(const char *name, const core_sql *conditions, core_sql *matched,
                                 core_sql *posted, core_list_query *query)
 {
-    /* A phrase in double quotes, its own quotes doubled, so that no
+    /* A quoted FTS5 phrase, its own quote marks doubled, so that no
      * character of the text is read as query syntax. */
     static const char match[] = " AND borrower_name_fts MATCH "
                                 "'\"' || replace(lower(?), '\"', '\"\"') || '\"'";

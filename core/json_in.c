@@ -631,7 +631,7 @@ static bool scan_object(scanner *s)
     for (;;) {
         skip_space(s);
         if (s->p >= s->end || *s->p != '"')
-            return fail_at(s, s->p, "not valid JSON: expected a key in double quotes");
+            return fail_at(s, s->p, "not valid JSON: expected a key in quotation marks");
         const unsigned char *key = s->p + 1;
         f->key = NULL;
         if (!scan_string(s, true))

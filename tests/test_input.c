@@ -256,8 +256,8 @@ static void json_control_characters_and_lax_syntax_are_refused(void)
     REFUSED("{\"n\": +1}", "unexpected character");
     REFUSED("{\"n\": 1e}", "an exponent needs digits");
     REFUSED("[1,]", "a value is missing");
-    REFUSED("{\"a\": 1,}", "expected a key in double quotes");
-    REFUSED("{'a': 1}", "expected a key in double quotes");
+    REFUSED("{\"a\": 1,}", "expected a key in quotation marks");
+    REFUSED("{'a': 1}", "expected a key in quotation marks");
     REFUSED("{\"a\": tru}", "unexpected text");
     REFUSED("{\"a\": \"\\x41\"}", "an unknown escape");
     REFUSED("{\"a\": \"abc", "a string is not closed");
