@@ -62,20 +62,8 @@ const char *fx_text(fx *f, const char *sql, char *out, size_t size);
         CHECK_CONTAINS((err).message, (fragment));                                                 \
     } while (0)
 
-static char temp_dir[64];
-
-static const char *temp_path(char *out, size_t size, const char *name)
-{
-    if (temp_dir[0] == '\0') {
-        snprintf(temp_dir, sizeof temp_dir, "%s", "/tmp/ld-test-core-XXXXXX");
-        if (mkdtemp(temp_dir) == NULL) {
-            perror("mkdtemp");
-            exit(99);
-        }
-    }
-    snprintf(out, size, "%s/%s", temp_dir, name);
-    return out;
-}
+const char *fx_temp_path(char *out, size_t size, const char *name);
+void fx_temp_remove(void);
 
 static void remove_db(const char *path)
 {
@@ -132,7 +120,7 @@ static void store_fresh_database_has_current_schema_version(void)
     core_store_close(NULL); /* harmless */
 
     char path[300];
-    temp_path(path, sizeof path, "fresh.db");
+    fx_temp_path(path, sizeof path, "fresh.db");
     remove_db(path);
     CHECK_INT(core_store_open(path, &store, &err), LD_OK);
     core_store_close(store);
@@ -144,7 +132,7 @@ static void store_fresh_database_has_current_schema_version(void)
 static void store_refuses_a_database_from_a_newer_loandesk(void)
 {
     char path[300], pragma[64], newer[16], ours[16];
-    temp_path(path, sizeof path, "newer.db");
+    fx_temp_path(path, sizeof path, "newer.db");
     remove_db(path);
     core_store *store = NULL;
     ld_error err;
@@ -171,7 +159,7 @@ static void store_refuses_a_database_from_a_newer_loandesk(void)
 static void store_reopens_an_existing_database_with_its_data(void)
 {
     char path[300];
-    temp_path(path, sizeof path, "reopen.db");
+    fx_temp_path(path, sizeof path, "reopen.db");
     remove_db(path);
     core_store *store = NULL;
     ld_error err;
@@ -203,7 +191,7 @@ static void store_reopens_an_existing_database_with_its_data(void)
 static void store_upgrades_an_unversioned_database(void)
 {
     char path[300];
-    temp_path(path, sizeof path, "old.db");
+    fx_temp_path(path, sizeof path, "old.db");
     remove_db(path);
     CHECK_INT(raw_exec(path, "CREATE TABLE keepsake (note TEXT); INSERT INTO keepsake "
                              "VALUES ('kept')"),
@@ -220,7 +208,7 @@ static void store_upgrades_an_unversioned_database(void)
 static void store_open_existing_refuses_a_missing_file(void)
 {
     char path[300];
-    temp_path(path, sizeof path, "absent.db");
+    fx_temp_path(path, sizeof path, "absent.db");
     remove_db(path);
     core_store *store = NULL;
     ld_error err;
@@ -1580,7 +1568,7 @@ static void json_integers_are_exact_within_two_to_the_53(void)
 
 static const char *write_file(char *path, size_t size, const char *name, const char *text)
 {
-    temp_path(path, size, name);
+    fx_temp_path(path, size, name);
     FILE *out = fopen(path, "wb");
     if (out == NULL) {
         perror(path);
@@ -1758,7 +1746,7 @@ static void import_one_bad_line_keeps_nothing_and_names_line_and_field(void)
                "no records");
     core_store_rollback(f.store);
     unlink(path);
-    temp_path(path, sizeof path, "missing.jsonl");
+    fx_temp_path(path, sizeof path, "missing.jsonl");
     fx_begin(&f);
     EXPECT_ERR(core_import_jsonl(f.store, &f.off1, path, &stats, &err), err, LD_ENOTFOUND,
                "missing.jsonl");
@@ -1782,7 +1770,7 @@ static void import_one_bad_line_keeps_nothing_and_names_line_and_field(void)
  * malformed amount (0: none), and returns the file's path. */
 static const char *write_many_lines(char *path, size_t size, int count, int dup_at, int bad_at)
 {
-    temp_path(path, size, "many.jsonl");
+    fx_temp_path(path, size, "many.jsonl");
     FILE *out = fopen(path, "wb");
     if (out == NULL) {
         perror(path);
@@ -2003,7 +1991,6 @@ int main(int argc, char **argv)
         {"audit_diff_lists_only_changed_fields", audit_diff_lists_only_changed_fields},
     };
     int failures = CHECK_RUN(argc, argv, cases);
-    if (temp_dir[0] != '\0')
-        rmdir(temp_dir);
+    fx_temp_remove();
     return failures;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "application.h"
 #include "borrower.h"
@@ -306,4 +307,27 @@ const char *fx_text(fx *f, const char *sql, char *out, size_t size)
         snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
     sqlite3_finalize(stmt);
     return out;
+}
+
+/* A temporary folder per test program, made on first use and removed (when
+ * empty) by fx_temp_remove; out receives FOLDER/name. */
+static char temp_dir[64];
+
+const char *fx_temp_path(char *out, size_t size, const char *name)
+{
+    if (temp_dir[0] == '\0') {
+        snprintf(temp_dir, sizeof temp_dir, "%s", "/tmp/ld-test-XXXXXX");
+        if (mkdtemp(temp_dir) == NULL) {
+            perror("mkdtemp");
+            exit(99);
+        }
+    }
+    snprintf(out, size, "%s/%s", temp_dir, name);
+    return out;
+}
+
+void fx_temp_remove(void)
+{
+    if (temp_dir[0] != '\0')
+        rmdir(temp_dir);
 }

@@ -52,20 +52,8 @@ int64_t fx_add_app(fx *f, const core_session *officer, int64_t borrower_id, cons
 long long fx_count(fx *f, const char *sql);
 const char *fx_text(fx *f, const char *sql, char *out, size_t size);
 
-static char temp_dir[64];
-
-static const char *temp_path(char *out, size_t size, const char *name)
-{
-    if (temp_dir[0] == '\0') {
-        snprintf(temp_dir, sizeof temp_dir, "%s", "/tmp/ld-test-input-XXXXXX");
-        if (mkdtemp(temp_dir) == NULL) {
-            perror("mkdtemp");
-            exit(99);
-        }
-    }
-    snprintf(out, size, "%s/%s", temp_dir, name);
-    return out;
-}
+const char *fx_temp_path(char *out, size_t size, const char *name);
+void fx_temp_remove(void);
 
 static void write_bytes(const char *path, const char *bytes, size_t len)
 {
@@ -126,7 +114,7 @@ static void json_text_after_the_value_is_refused_with_its_position(void)
 static void json_file_and_stdin_are_read_strictly(void)
 {
     char path[300];
-    temp_path(path, sizeof path, "two.json");
+    fx_temp_path(path, sizeof path, "two.json");
     static const char two[] = "{\"name\": \"a\"}\n{\"name\": \"b\"}\n";
     write_bytes(path, two, sizeof two - 1);
     cJSON *doc = NULL;
@@ -453,7 +441,7 @@ static void import_line_with_two_records_is_refused_naming_the_line(void)
     ld_error err;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(content, sizeof content, "%s\n%s%s%s\n", a, b, cases[i].between, c);
-        write_bytes(temp_path(path, sizeof path, "two.jsonl"), content, strlen(content));
+        write_bytes(fx_temp_path(path, sizeof path, "two.jsonl"), content, strlen(content));
         core_import_stats stats = {.lines = -7};
         fx_begin(&f);
         CHECK_INT(core_import_jsonl(f.store, &f.off1, path, &stats, &err), LD_EINVAL);
@@ -627,7 +615,7 @@ static void store_files_under_umask(mode_t mask)
 {
     mode_t old = umask(mask);
     char db[300], side[320];
-    temp_path(db, sizeof db, "private.db");
+    fx_temp_path(db, sizeof db, "private.db");
     core_store *store = NULL;
     ld_error err;
     CHECK_INT(core_store_open(db, &store, &err), LD_OK);
@@ -669,7 +657,7 @@ static void export_and_workbook_under_umask(mode_t mask)
     fx_open(&f);
     ld_error err;
     char dir[300], file[340];
-    temp_path(dir, sizeof dir, "export");
+    fx_temp_path(dir, sizeof dir, "export");
     /* The export writes the institution's certificate beside the log. */
     fx_begin(&f);
     CHECK_INT(core_keystore_init(f.store, &f.admin, FX_PASSWORD, "Test Bank", 1767225600, &err),
@@ -696,7 +684,7 @@ static void export_and_workbook_under_umask(mode_t mask)
     fx_close(&f);
 
     char book_path[300], part[320];
-    temp_path(book_path, sizeof book_path, "private.xlsx");
+    fx_temp_path(book_path, sizeof book_path, "private.xlsx");
     report_book_spec spec = {.path = book_path,
                              .lang = REPORT_LANG_EN,
                              .kind = "test",
@@ -729,7 +717,7 @@ static void created_files_are_private_whatever_the_umask(void)
 static void workbook_text_stays_well_formed_utf8(void)
 {
     char book_path[300];
-    temp_path(book_path, sizeof book_path, "utf8.xlsx");
+    fx_temp_path(book_path, sizeof book_path, "utf8.xlsx");
     report_book_spec spec = {.path = book_path,
                              .lang = REPORT_LANG_EN,
                              .kind = "test",
@@ -770,7 +758,7 @@ static void private_file_narrows_refuses_links_and_makes_folders_0700(void)
 {
     mode_t old = umask(0);
     char path[300], link[300], dir[300];
-    temp_path(path, sizeof path, "wide.p7s");
+    fx_temp_path(path, sizeof path, "wide.p7s");
     write_bytes(path, "x", 1);
     chmod(path, 0666);
     FILE *f = NULL;
@@ -779,11 +767,11 @@ static void private_file_narrows_refuses_links_and_makes_folders_0700(void)
     fputs("signature", f);
     fclose(f);
     check_mode(path, 0600);
-    temp_path(link, sizeof link, "link.p7s");
+    fx_temp_path(link, sizeof link, "link.p7s");
     CHECK(symlink(path, link) == 0);
     CHECK_INT(core_private_file_create(link, &f, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "symbolic link");
-    temp_path(dir, sizeof dir, "folder");
+    fx_temp_path(dir, sizeof dir, "folder");
     CHECK_INT(core_private_dir_create(dir, &err), LD_OK);
     check_mode(dir, 0700);
     CHECK_INT(core_private_dir_create(dir, &err), LD_OK); /* already there: kept */
@@ -829,7 +817,6 @@ int main(int argc, char **argv)
          private_file_narrows_refuses_links_and_makes_folders_0700},
     };
     int failures = CHECK_RUN(argc, argv, cases);
-    if (temp_dir[0] != '\0')
-        rmdir(temp_dir);
+    fx_temp_remove();
     return failures;
 }
