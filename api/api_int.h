@@ -33,6 +33,10 @@ struct ld_session {
     bool must_change_password; /* only ld_user_passwd until changed */
     char *password;            /* the login's, to unlock the signing key; NULL when resumed */
     char token[LD_SESSION_TOKEN_MAX]; /* "" until issued or resumed */
+    /* ld_session_idempotency: the key and request digest the next operation's
+     * answer is stored under; "" when none. */
+    char idempotency_key[LD_IDEMPOTENCY_KEY_MAX];
+    char idempotency_request[65];
 };
 
 /* What a body works with. */

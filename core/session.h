@@ -36,6 +36,7 @@ typedef struct core_session {
 #define CORE_SESSION_TOKEN_MAX    65
 #define CORE_SESSION_IDLE_SECONDS (30 * 60)      /* ends after 30 minutes unused */
 #define CORE_SESSION_MAX_SECONDS  (12 * 60 * 60) /* and 12 hours after login at most */
+#define CORE_SESSION_TOUCH_SECONDS 15 /* the last use is written at most this often */
 
 struct core_store;
 
