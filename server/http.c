@@ -57,6 +57,7 @@ typedef struct request {
     bool too_large;
     bool bad_length;
     size_t cap;
+    size_t dropped; /* bytes of a body over the cap, read and thrown away */
     struct request *next_job;
 } request;
 
@@ -728,8 +729,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (r->state == RECEIVING && r->rq.route != NULL)
-            body_append(r, upload_data, *upload_data_size);
+        /* Over the cap the body is read and dropped, and answered 413 at its
+         * end (libmicrohttpd takes no answer in the middle of a body); one
+         * that goes on past 16 caps loses its connection. */
+        if (r->state == RECEIVING && !body_append(r, upload_data, *upload_data_size)) {
+            r->dropped += *upload_data_size;
+            if (r->dropped / 16 > r->cap)
+                return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
