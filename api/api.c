@@ -137,14 +137,11 @@ ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld
 {
     core_session who;
     bool expired = false;
-    ld_status st = core_store_begin(api->store, err);
+    /* No transaction of its own: the check is one read, and the rare write
+     * of the last use (session_store.c) commits by itself, so resuming takes
+     * the write lock only when it writes. */
+    ld_status st = core_session_resume(api->store, token, &who, &expired, err);
     if (st != LD_OK)
-        return st;
-    if ((st = core_session_resume(api->store, token, &who, &expired, err)) != LD_OK) {
-        core_store_rollback(api->store);
-        return st;
-    }
-    if ((st = core_store_commit(api->store, err)) != LD_OK)
         return st;
     ld_session *s = session_new(api, &who, NULL);
     if (s == NULL)
@@ -237,8 +234,8 @@ ld_status ld_session_idempotency(ld_session *session, const char *key, const cha
     if (request_sha256 == NULL || strlen(request_sha256) != 64)
         return LD_FAIL(err, LD_EINVAL, "request_sha256: must be 64 hex characters");
     char *stored = NULL;
-    if ((st = core_idempotency_find(session->api->store, session->who.user_id, key,
-                                    request_sha256, &stored, err)) != LD_OK)
+    if ((st = core_idempotency_find(session->api->store, session->who.user_id, key, request_sha256,
+                                    &stored, err)) != LD_OK)
         return st;
     if (stored != NULL) {
         cJSON *answer = cJSON_Parse(stored);
@@ -304,8 +301,7 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
 }
 
 static ld_status api_run_once(ld_session *session, const char *action, const char *subject,
-                              unsigned flags, api_body body, void *args, cJSON **out,
-                              ld_error *err)
+                              unsigned flags, api_body body, void *args, cJSON **out, ld_error *err)
 {
     core_store *store = session->api->store;
     ld_status st;
@@ -324,8 +320,12 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
     if ((flags & API_NO_TRANSACTION) || nested) {
         st = run_body(session, body, &call, args, !nested, &result, err);
     } else {
-        st =
-            (flags & API_LARGE) ? core_store_begin_large(store, err) : core_store_begin(store, err);
+        if (flags & API_LARGE)
+            st = core_store_begin_large(store, err);
+        else if ((flags & API_READ) && session->idempotency_key[0] == '\0')
+            st = core_store_begin_read(store, err);
+        else
+            st = core_store_begin(store, err);
         if (st != LD_OK)
             return st;
         st = run_body(session, body, &call, args, false, &result, err);

@@ -52,6 +52,7 @@ enum api_flags {
     API_LARGE = 1u << 0,           /* one transaction of many megabytes (import) */
     API_PASSWORD_CHANGE = 1u << 1, /* allowed while the password must be changed */
     API_NO_TRANSACTION = 1u << 2,  /* the body manages its own transactions (cob) */
+    API_READ = 1u << 3,            /* the body only reads: a deferred transaction, no write lock */
 };
 
 /* Runs body as one operation named action ("app.approve") for session;

@@ -16,7 +16,6 @@
 #include "commands.h"
 #include "server.h"
 
-
 static int64_t wall_from_file(void *context)
 {
     const char *path = context;
@@ -78,13 +77,15 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
         const char *option;
         long max;
         long value;
-    } counts[] = {{"--threads", 64, 0},       {"--max-body", 1L << 30, 0},
-                  {"--max-import", 1L << 30, 0}, {"--per-client", 1024, 0},
+    } counts[] = {{"--threads", 64, 0},
+                  {"--max-body", 1L << 30, 0},
+                  {"--max-import", 1L << 30, 0},
+                  {"--per-client", 1024, 0},
                   {"--timeout", 3600, 0}};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         const char *text = cli_opt(argc, argv, counts[i].option);
-        if (text != NULL && (rc = parse_count(counts[i].option, text, counts[i].max,
-                                              &counts[i].value)) != 0)
+        if (text != NULL &&
+            (rc = parse_count(counts[i].option, text, counts[i].max, &counts[i].value)) != 0)
             return rc;
     }
     o.threads = (int)counts[0].value;

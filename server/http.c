@@ -40,10 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SESSION_COOKIE "__Host-loandesk_session"
+#define SESSION_COOKIE        "__Host-loandesk_session"
 #define SHUTDOWN_WAIT_SECONDS 30
-#define HASH_QUEUE_MAX 256
-#define API_HANDLES_MAX 256
+#define HASH_QUEUE_MAX        256
+#define API_HANDLES_MAX       256
 
 typedef enum request_state { RECEIVING, HASHING, HASHED, ANSWERED } request_state;
 
@@ -69,7 +69,7 @@ struct srv_server {
     bool own_work_dir;
     atomic_int in_flight;
     pthread_mutex_t log_lock;
-    pthread_mutex_t update_lock;
+    pthread_mutex_t write_lock;
     /* Every store connection opened, closed at shutdown. */
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
@@ -86,6 +86,11 @@ struct srv_server {
 
 static _Thread_local ld_api *thread_api;
 
+/* Request ids: 16 random hex characters drawn at start, then a counter, so
+ * ids are unique without a draw from the random generator per request. */
+static char id_prefix[17];
+static atomic_ullong id_counter;
+
 const char *srv_work_dir(const srv_server *srv)
 {
     return srv->work_dir;
@@ -96,14 +101,14 @@ const char *srv_reports_dir(const srv_server *srv)
     return srv->reports_dir;
 }
 
-void srv_update_lock(srv_server *srv)
+void srv_write_lock(srv_server *srv)
 {
-    pthread_mutex_lock(&srv->update_lock);
+    pthread_mutex_lock(&srv->write_lock);
 }
 
 void srv_update_unlock(srv_server *srv)
 {
-    pthread_mutex_unlock(&srv->update_lock);
+    pthread_mutex_unlock(&srv->write_lock);
 }
 
 /* The calling thread's store connection, opened on first use. */
@@ -133,19 +138,32 @@ static ld_api *api_of_thread(srv_server *srv, ld_error *err)
 static const char *status_title(int status)
 {
     switch (status) {
-    case 400: return "bad request";
-    case 401: return "not logged in";
-    case 403: return "permission denied";
-    case 404: return "not found";
-    case 405: return "method not allowed";
-    case 409: return "not allowed in the current state";
-    case 412: return "precondition failed";
-    case 428: return "precondition required";
-    case 413: return "content too large";
-    case 415: return "unsupported media type";
-    case 422: return "invalid input";
-    case 503: return "service unavailable";
-    default: return "internal error";
+    case 400:
+        return "bad request";
+    case 401:
+        return "not logged in";
+    case 403:
+        return "permission denied";
+    case 404:
+        return "not found";
+    case 405:
+        return "method not allowed";
+    case 409:
+        return "not allowed in the current state";
+    case 412:
+        return "precondition failed";
+    case 428:
+        return "precondition required";
+    case 413:
+        return "content too large";
+    case 415:
+        return "unsupported media type";
+    case 422:
+        return "invalid input";
+    case 503:
+        return "service unavailable";
+    default:
+        return "internal error";
     }
 }
 
@@ -176,12 +194,18 @@ static int status_of(ld_status code)
 {
     switch (code) {
     case LD_EUSAGE:
-    case LD_EINVAL: return 422;
-    case LD_EPERM: return 403;
-    case LD_ENOTFOUND: return 404;
-    case LD_ESTATE: return 409;
-    case LD_EVERIFY: return 422;
-    default: return 500;
+    case LD_EINVAL:
+        return 422;
+    case LD_EPERM:
+        return 403;
+    case LD_ENOTFOUND:
+        return 404;
+    case LD_ESTATE:
+        return 409;
+    case LD_EVERIFY:
+        return 422;
+    default:
+        return 500;
     }
 }
 
@@ -190,18 +214,30 @@ static const char *problem_slug(int status, ld_status code)
     if (code == LD_EVERIFY)
         return "verification-failed";
     switch (status) {
-    case 401: return "no-session";
-    case 403: return "permission-denied";
-    case 404: return "not-found";
-    case 405: return "method-not-allowed";
-    case 409: return "wrong-state";
-    case 412: return "precondition-failed";
-    case 428: return "precondition-required";
-    case 413: return "too-large";
-    case 415: return "unsupported-media-type";
-    case 422: return "invalid-input";
-    case 503: return "unavailable";
-    default: return status >= 500 ? "internal" : "bad-request";
+    case 401:
+        return "no-session";
+    case 403:
+        return "permission-denied";
+    case 404:
+        return "not-found";
+    case 405:
+        return "method-not-allowed";
+    case 409:
+        return "wrong-state";
+    case 412:
+        return "precondition-failed";
+    case 428:
+        return "precondition-required";
+    case 413:
+        return "too-large";
+    case 415:
+        return "unsupported-media-type";
+    case 422:
+        return "invalid-input";
+    case 503:
+        return "unavailable";
+    default:
+        return status >= 500 ? "internal" : "bad-request";
     }
 }
 
@@ -247,18 +283,16 @@ static void set_problem(request *r, int status, ld_status code, const char *deta
     rq->raw = NULL;
     rq->status = status;
     char text[sizeof rq->err.message];
-    if (status >= 500) {
+    if (status >= 500 && status != 503) {
         /* The cause goes to the log, never to the client. */
         pthread_mutex_lock(&rq->srv->log_lock);
-        fprintf(stderr,
-                "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":", r->request_id,
-                status);
+        fprintf(stderr, "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":",
+                r->request_id, status);
         char *quoted = cJSON_PrintUnformatted(cJSON_CreateString(detail));
         fprintf(stderr, "%s}\n", quoted != NULL ? quoted : "\"\"");
         free(quoted);
         pthread_mutex_unlock(&rq->srv->log_lock);
-        snprintf(text, sizeof text, "internal error; the server log has request %s",
-                 r->request_id);
+        snprintf(text, sizeof text, "internal error; the server log has request %s", r->request_id);
     } else {
         snprintf(text, sizeof text, "%s", detail);
         scrub(rq->srv, text);
@@ -267,8 +301,8 @@ static void set_problem(request *r, int status, ld_status code, const char *deta
     char type[80];
     snprintf(type, sizeof type, "urn:loandesk:problem:%s", problem_slug(status, code));
     cJSON_AddStringToObject(p, "type", type);
-    cJSON_AddStringToObject(p, "title", code == LD_EVERIFY ? "verification failed"
-                                                           : status_title(status));
+    cJSON_AddStringToObject(p, "title",
+                            code == LD_EVERIFY ? "verification failed" : status_title(status));
     cJSON_AddNumberToObject(p, "status", status);
     cJSON_AddStringToObject(p, "detail", text);
     char field[96];
@@ -313,8 +347,7 @@ static bool behind_tls(srv_request *rq)
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
         loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
     }
-    const char *proto =
-        MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    const char *proto = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
     return loopback && proto != NULL && strcmp(proto, "https") == 0;
 }
 
@@ -354,9 +387,13 @@ static enum MHD_Result queue_answer(request *r)
         }
         len = strlen(data);
         type = rq->status >= 400 ? "application/problem+json" : "application/json";
+        if (rq->etag_of_answer && rq->status < 300) {
+            char digest[65];
+            srv_sha256_hex(data, len, digest);
+            snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
+        }
     }
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(data);
         return MHD_NO;
@@ -502,8 +539,8 @@ static void execute(request *r)
         char digest[65];
         request_digest(r, digest);
         cJSON *replay = NULL;
-        if (ld_session_idempotency(rq->session, rq->idempotency_key, digest, &replay,
-                                   &rq->err) != LD_OK) {
+        if (ld_session_idempotency(rq->session, rq->idempotency_key, digest, &replay, &rq->err) !=
+            LD_OK) {
             fail_from(r);
             return;
         }
@@ -612,8 +649,8 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     r->rq.srv = srv;
     r->rq.conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &r->started);
-    if (!srv_random_hex(16, r->request_id))
-        snprintf(r->request_id, sizeof r->request_id, "0");
+    snprintf(r->request_id, sizeof r->request_id, "%s%016llx", id_prefix,
+             (unsigned long long)atomic_fetch_add(&id_counter, 1));
     snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
     bool method_known = false;
     r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
@@ -695,8 +732,7 @@ static bool prepare(request *r)
             return false;
         }
     }
-    rq->idempotency_key =
-        MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Idempotency-Key");
+    rq->idempotency_key = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Idempotency-Key");
     if (rq->idempotency_key != NULL && (route->flags & SRV_HASH) && (route->flags & SRV_ONCE)) {
         /* The pool reads the key after the connection is suspended: copy it. */
         rq->query_copy[0] = strdup(rq->idempotency_key);
@@ -706,9 +742,8 @@ static bool prepare(request *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     srv_server *srv = cls;
@@ -749,17 +784,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!prepare(r))
         return queue_answer(r);
     if (r->rq.route->flags & SRV_HASH) {
+        /* Suspended before the pool can see it, so the pool's resume never
+         * comes first. */
+        MHD_suspend_connection(conn);
         if (!hash_enqueue(srv, r)) {
             set_problem(r, 503, LD_EINTERNAL, "busy: too many logins waiting; retry");
             r->rq.status = 503;
-            return queue_answer(r);
+            r->state = HASHED;
+            MHD_resume_connection(conn);
         }
-        MHD_suspend_connection(conn);
         return MHD_YES;
     }
+    /* Writes of this server take turns on a mutex: SQLite lets one
+     * connection write at a time, and a connection that finds the lock taken
+     * sleeps in its busy handler (1, 2, 5 ... 100 ms), where a mutex hands
+     * the turn over at once. Reads (GET) run beside them on WAL snapshots. */
+    bool writes = unsafe_method(r->rq.method);
+    if (writes)
+        pthread_mutex_lock(&srv->write_lock);
     execute(r);
     finish_session(&r->rq);
+    if (writes)
+        pthread_mutex_unlock(&srv->write_lock);
     return queue_answer(r);
+}
+
+/* Writes the request's log line: no password, token or identity number is
+ * ever in it (the route's pattern stands for the path). */
+/* Appends text to buf as the inside of a JSON string. */
+static void json_escaped(char *buf, size_t size, size_t *used, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p && *used + 7 < size; p++) {
+        if (*p == '"' || *p == '\\')
+            *used += (size_t)snprintf(buf + *used, size - *used, "\\%c", *p);
+        else if (*p < 0x20)
+            *used += (size_t)snprintf(buf + *used, size - *used, "\\u%04x", *p);
+        else
+            buf[(*used)++] = (char)*p;
+    }
+    buf[*used] = '\0';
 }
 
 /* Writes the request's log line: no password, token or identity number is
@@ -773,26 +836,24 @@ static void log_request(srv_server *srv, request *r, enum MHD_RequestTermination
     time_t wall = time(NULL);
     struct tm tm;
     gmtime_r(&wall, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    cJSON *line = cJSON_CreateObject();
-    cJSON_AddStringToObject(line, "time", stamp);
-    cJSON_AddStringToObject(line, "request_id", r->request_id);
-    cJSON_AddStringToObject(line, "user", r->rq.username);
-    cJSON_AddStringToObject(line, "method", r->rq.method);
-    cJSON_AddStringToObject(line, "route", r->route_name);
-    cJSON_AddNumberToObject(line, "status", r->rq.status);
-    cJSON_AddNumberToObject(line, "duration_us", (double)micros);
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        cJSON_AddStringToObject(line, "ended", "connection closed before the answer was sent");
-    char *text = cJSON_PrintUnformatted(line);
-    cJSON_Delete(line);
-    if (text != NULL) {
-        pthread_mutex_lock(&srv->log_lock);
-        fprintf(stderr, "%s\n", text);
-        pthread_mutex_unlock(&srv->log_lock);
-        free(text);
-    }
+    char line[1024];
+    size_t used =
+        strftime(line, sizeof line, "{\"time\":\"%Y-%m-%dT%H:%M:%SZ\",\"request_id\":\"", &tm);
+    json_escaped(line, sizeof line, &used, r->request_id);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"user\":\"");
+    json_escaped(line, sizeof line, &used, r->rq.username);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"method\":\"");
+    json_escaped(line, sizeof line, &used, r->rq.method);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"route\":\"");
+    json_escaped(line, sizeof line, &used, r->route_name);
+    snprintf(line + used, sizeof line - used, "\",\"status\":%d,\"duration_us\":%lld%s}\n",
+             r->rq.status, micros,
+             toe != MHD_REQUEST_TERMINATED_COMPLETED_OK
+                 ? ",\"ended\":\"connection closed before the answer was sent\""
+                 : "");
+    pthread_mutex_lock(&srv->log_lock);
+    fputs(line, stderr);
+    pthread_mutex_unlock(&srv->log_lock);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -926,7 +987,7 @@ static void server_free(srv_server *srv)
         srv_remove_dir(srv->work_dir);
     }
     pthread_mutex_destroy(&srv->log_lock);
-    pthread_mutex_destroy(&srv->update_lock);
+    pthread_mutex_destroy(&srv->write_lock);
     pthread_mutex_destroy(&srv->api_lock);
     pthread_mutex_destroy(&srv->hash_lock);
     pthread_cond_destroy(&srv->hash_ready);
@@ -937,8 +998,8 @@ ld_status server_run(const server_options *options, ld_error *err)
 {
     struct sockaddr_storage addr;
     socklen_t addr_len = 0;
-    ld_status st = parse_listen(options->listen != NULL ? options->listen : "127.0.0.1:8080",
-                                &addr, &addr_len, err);
+    ld_status st = parse_listen(options->listen != NULL ? options->listen : "127.0.0.1:8080", &addr,
+                                &addr_len, err);
     if (st != LD_OK)
         return st;
     /* The database must exist and open before anything listens. */
@@ -961,8 +1022,10 @@ ld_status server_run(const server_options *options, ld_error *err)
         srv->options.per_client = 128;
     if (srv->options.timeout_seconds == 0)
         srv->options.timeout_seconds = 15;
+    if (!srv_random_hex(8, id_prefix))
+        snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
     pthread_mutex_init(&srv->log_lock, NULL);
-    pthread_mutex_init(&srv->update_lock, NULL);
+    pthread_mutex_init(&srv->write_lock, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
     pthread_mutex_init(&srv->hash_lock, NULL);
     pthread_cond_init(&srv->hash_ready, NULL);
@@ -992,13 +1055,12 @@ ld_status server_run(const server_options *options, ld_error *err)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | MHD_USE_TURBO,
         0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->options.threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT, srv->options.timeout_seconds,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)srv->options.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT,
+        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         stop_hash_pool(srv);
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);

@@ -80,8 +80,8 @@ static cJSON *operation(const srv_route *route)
         cJSON *media = cJSON_AddObjectToObject(
             content, (route->flags & SRV_RAW_BODY) ? "application/jsonl" : "application/json");
         cJSON *schema = cJSON_AddObjectToObject(media, "schema");
-        cJSON_AddStringToObject(schema, "type", (route->flags & SRV_RAW_BODY) ? "string"
-                                                                               : "object");
+        cJSON_AddStringToObject(schema, "type",
+                                (route->flags & SRV_RAW_BODY) ? "string" : "object");
         if (route->body != NULL && route->body[0] != '\0') {
             cJSON *properties = cJSON_AddObjectToObject(schema, "properties");
             each_name(route->body, properties, "body", add_property);

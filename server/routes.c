@@ -385,13 +385,14 @@ static ld_status show_tagged(srv_request *rq, const char *what, show_fn show)
     ld_status st = srv_param_id(rq, 0, what, &id);
     if (st != LD_OK || (st = show(rq->session, id, &rq->result, &rq->err)) != LD_OK)
         return st;
-    srv_etag_of(rq->result, rq->etag);
+    rq->etag_of_answer = true; /* the same digest srv_etag_of gives, of the bytes sent */
     return LD_OK;
 }
 
 /* An update checked against If-Match: the record as it stands is read, its
- * ETag compared and the change made while no other conditional update of the
- * server runs, so two clients holding the same ETag cannot both write. */
+ * ETag compared and the change made while the request holds the server's
+ * write turn (http.c), so no other write of the server comes between the
+ * check and the change and two clients holding one ETag cannot both write. */
 static ld_status update_tagged(srv_request *rq, const char *what, show_fn show, update_fn update)
 {
     int64_t id;
@@ -404,7 +405,6 @@ static ld_status update_tagged(srv_request *rq, const char *what, show_fn show, 
         rq->status = 428;
         return srv_fail(rq, LD_ESTATE, "if_match: send the ETag of the record you read");
     }
-    srv_update_lock(rq->srv);
     cJSON *current = NULL;
     if ((st = show(rq->session, id, &current, &rq->err)) == LD_OK) {
         char etag[40];
@@ -420,7 +420,6 @@ static ld_status update_tagged(srv_request *rq, const char *what, show_fn show, 
             cJSON_Delete(current);
         }
     }
-    srv_update_unlock(rq->srv);
     return st;
 }
 
@@ -880,8 +879,7 @@ static ld_status h_report_generate(srv_request *rq)
         (st = srv_body_text(rq, "since", &since)) != LD_OK)
         return st;
     if (strcmp(kind, "ledger") == 0)
-        return ld_report_ledger(rq->session, from, to, &spec, key_password, &rq->result,
-                                &rq->err);
+        return ld_report_ledger(rq->session, from, to, &spec, key_password, &rq->result, &rq->err);
     if (strcmp(kind, "portfolio") == 0)
         return ld_report_portfolio(rq->session, date, since, &spec, key_password, &rq->result,
                                    &rq->err);
@@ -1020,74 +1018,136 @@ static ld_status h_openapi(srv_request *rq)
 
 /* ---- The table ------------------------------------------------------------------------- */
 
-#define P SRV_PUBLIC
-#define H SRV_HASH
-#define O SRV_ONCE
+#define P    SRV_PUBLIC
+#define H    SRV_HASH
+#define O    SRV_ONCE
 #define PAGE "limit,after"
 
 const srv_route srv_routes[] = {
-    {"POST", "/api/v1/session", h_login, P | H, 201, "Log in: a session cookie, or a bearer token with mode bearer", NULL, "username,password,mode", NULL},
-    {"GET", "/api/v1/session", h_whoami, 0, 200, "Who the session is, with its CSRF token", NULL, NULL, NULL},
-    {"DELETE", "/api/v1/session", h_logout, 0, 200, "Log out: the session ends on the server", NULL, NULL, NULL},
-    {"POST", "/api/v1/session/password", h_password_change, H, 200, "Change your password (a new session replaces this one)", NULL, "current_password,new_password", NULL},
+    {"POST", "/api/v1/session", h_login, P | H, 201,
+     "Log in: a session cookie, or a bearer token with mode bearer", NULL, "username,password,mode",
+     NULL},
+    {"GET", "/api/v1/session", h_whoami, 0, 200, "Who the session is, with its CSRF token", NULL,
+     NULL, NULL},
+    {"DELETE", "/api/v1/session", h_logout, 0, 200, "Log out: the session ends on the server", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/session/password", h_password_change, H, 200,
+     "Change your password (a new session replaces this one)", NULL,
+     "current_password,new_password", NULL},
     {"GET", "/api/v1/users", h_user_list, 0, 200, "Every account", NULL, NULL, NULL},
-    {"POST", "/api/v1/users", h_user_add, H | O, 201, "Add an account (admin)", NULL, "username,full_name,role,authority_limit,password,key_password", NULL},
-    {"POST", "/api/v1/users/{username}/password", h_user_reset, H | O, 200, "Set a temporary password (admin)", NULL, "new_password,key_password", NULL},
-    {"POST", "/api/v1/users/{username}/unlock", h_user_unlock, O, 200, "Unlock an account (admin)", NULL, "", NULL},
-    {"POST", "/api/v1/users/{username}/revoke", h_user_revoke, O, 200, "Deactivate an account (admin)", NULL, "", NULL},
+    {"POST", "/api/v1/users", h_user_add, H | O, 201, "Add an account (admin)", NULL,
+     "username,full_name,role,authority_limit,password,key_password", NULL},
+    {"POST", "/api/v1/users/{username}/password", h_user_reset, H | O, 200,
+     "Set a temporary password (admin)", NULL, "new_password,key_password", NULL},
+    {"POST", "/api/v1/users/{username}/unlock", h_user_unlock, O, 200, "Unlock an account (admin)",
+     NULL, "", NULL},
+    {"POST", "/api/v1/users/{username}/revoke", h_user_revoke, O, 200,
+     "Deactivate an account (admin)", NULL, "", NULL},
     {"GET", "/api/v1/roles", h_roles, P, 200, "The permission table", NULL, NULL, NULL},
-    {"GET", "/api/v1/pki/ca-cert", h_ca_cert, 0, 200, "The institution's CA certificate", NULL, NULL, NULL},
-    {"POST", "/api/v1/policy", h_policy_load, O, 200, "Put a policy and/or product catalogue in force (admin)", NULL, "policy,products", NULL},
-    {"POST", "/api/v1/policy/check", h_policy_check, 0, 200, "Check a policy document", NULL, "", NULL},
-    {"GET", "/api/v1/borrowers", h_borrower_list, 0, 200, "Borrowers you may see, paged", "name,id_number,credit_code," PAGE, NULL, NULL},
+    {"GET", "/api/v1/pki/ca-cert", h_ca_cert, 0, 200, "The institution's CA certificate", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/policy", h_policy_load, O, 200,
+     "Put a policy and/or product catalogue in force (admin)", NULL, "policy,products", NULL},
+    {"POST", "/api/v1/policy/check", h_policy_check, 0, 200, "Check a policy document", NULL, "",
+     NULL},
+    {"GET", "/api/v1/borrowers", h_borrower_list, 0, 200, "Borrowers you may see, paged",
+     "name,id_number,credit_code," PAGE, NULL, NULL},
     {"POST", "/api/v1/borrowers", h_borrower_add, O, 201, "Register a borrower", NULL, "", NULL},
-    {"GET", "/api/v1/borrowers/{id}", h_borrower_show, 0, 200, "A borrower's file (with ETag)", NULL, NULL, NULL},
-    {"PATCH", "/api/v1/borrowers/{id}", h_borrower_update, SRV_IF_MATCH, 200, "Change a borrower's fields (If-Match required)", NULL, "", NULL},
-    {"POST", "/api/v1/borrowers/{id}/assign", h_borrower_assign, O, 200, "Move a customer to another officer (manager)", NULL, "officer", NULL},
-    {"POST", "/api/v1/borrowers/{id}/blocklist", h_borrower_block, O, 200, "Blocklist a customer", NULL, "reason", NULL},
-    {"POST", "/api/v1/borrowers/{id}/unblock", h_borrower_unblock, O, 200, "Clear a customer's blocklist flag", NULL, "reason", NULL},
-    {"GET", "/api/v1/applications", h_app_list, 0, 200, "Applications you may see, paged", "state,borrower_id,officer,product,from,to,grade,min_amount,max_amount," PAGE, NULL, NULL},
-    {"POST", "/api/v1/applications", h_app_create, O, 201, "Create a draft application", NULL, "", NULL},
-    {"GET", "/api/v1/applications/{id}", h_app_show, 0, 200, "An application (with ETag)", NULL, NULL, NULL},
-    {"PATCH", "/api/v1/applications/{id}", h_app_update, SRV_IF_MATCH, 200, "Change a draft (If-Match required)", NULL, "", NULL},
-    {"GET", "/api/v1/applications/{id}/file", h_app_file, 0, 200, "An application's whole file", NULL, NULL, NULL},
-    {"POST", "/api/v1/applications/{id}/submit", h_app_submit, O, 200, "Submit a draft for review", NULL, "", NULL},
-    {"POST", "/api/v1/applications/{id}/rating", h_app_rate, O, 200, "Rate a submitted application", NULL, "", NULL},
-    {"GET", "/api/v1/applications/{id}/rating", h_rating_show, 0, 200, "The latest rating with its overrides", NULL, NULL, NULL},
-    {"POST", "/api/v1/applications/{id}/rating/override", h_rating_override, O, 200, "Override the grade with a reason", NULL, "grade,reason", NULL},
-    {"POST", "/api/v1/applications/{id}/approve", h_app_approve, O, 200, "Approve within your authority", NULL, "amount,term_months,rate,fee_method,fee,reason", NULL},
-    {"POST", "/api/v1/applications/{id}/reject", h_app_reject, O, 200, "Reject with a reason", NULL, "reason", NULL},
-    {"POST", "/api/v1/applications/{id}/withdraw", h_app_withdraw, O, 200, "Withdraw before a decision", NULL, "reason", NULL},
-    {"GET", "/api/v1/applications/{id}/guarantors", h_guarantor_list, 0, 200, "Guarantors with capacity", NULL, NULL, NULL},
-    {"POST", "/api/v1/applications/{id}/guarantors", h_guarantor_add, O, 201, "Add a guarantor to a draft", NULL, "", NULL},
-    {"GET", "/api/v1/applications/{id}/collateral", h_collateral_list, 0, 200, "Collateral with LTV caps", NULL, NULL, NULL},
-    {"POST", "/api/v1/applications/{id}/collateral", h_collateral_add, O, 201, "Add collateral to a draft", NULL, "", NULL},
-    {"POST", "/api/v1/applications/{id}/investigations", h_investigation_add, O, 201, "Record a pre-loan investigation", NULL, "", NULL},
-    {"POST", "/api/v1/applications/{id}/loan", h_loan_disburse, O, 201, "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
-    {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged", "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
-    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200, "A loan: balances, schedule, repayments", NULL, NULL, NULL},
-    {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL, "amount,date,backdated,reason", NULL},
-    {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date", NULL, "date", NULL},
-    {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200, "Classify worse than the DPD floor", NULL, "category,reason", NULL},
-    {"POST", "/api/v1/loans/{id}/write-off", h_loan_write_off, O, 200, "Write off a loss loan (manager)", NULL, "reason", NULL},
-    {"POST", "/api/v1/loans/{id}/inspections", h_inspection_add, O, 201, "Record a post-loan inspection", NULL, "", NULL},
-    {"GET", "/api/v1/loans/{id}/inspections/{inspection}", h_inspection_show, 0, 200, "An inspection (or latest)", NULL, NULL, NULL},
-    {"GET", "/api/v1/inspections/due", h_inspection_due, 0, 200, "Loans whose inspection is due", "date", NULL, NULL},
-    {"POST", "/api/v1/cob", h_cob, H | O, 200, "Close of business (manager)", NULL, "date,institution_password", NULL},
-    {"GET", "/api/v1/journal/trial-balance", h_trial_balance, 0, 200, "The journal's trial balance", "date", NULL, NULL},
-    {"POST", "/api/v1/ledger/checkpoints", h_checkpoint, H | O, 201, "Sign a checkpoint of the log (manager)", NULL, "institution_password", NULL},
-    {"GET", "/api/v1/ledger/verify", h_ledger_verify, 0, 200, "Verify the log, checkpoints, journal and balances", NULL, NULL, NULL},
-    {"GET", "/api/v1/ledger/proofs/inclusion", h_prove_inclusion, 0, 200, "An inclusion proof", "index,size", NULL, NULL},
-    {"GET", "/api/v1/ledger/proofs/consistency", h_prove_consistency, 0, 200, "A consistency proof", "from,to", NULL, NULL},
-    {"POST", "/api/v1/ledger/proofs/verify", h_proof_verify, P, 200, "Check a proof offline", NULL, "", NULL},
-    {"GET", "/api/v1/ledger/export", h_ledger_export, 0, 200, "The log as a tar archive (entries.jsonl, checkpoints, institution.pem)", NULL, NULL, NULL},
-    {"POST", "/api/v1/reports", h_report_generate, H | O, 201, "Write a (signed) workbook", NULL, "kind,application_id,loan_id,inspection_id,from,to,date,since,lang,no_sign,key_password", present_report},
-    {"GET", "/api/v1/reports/{name}", h_report_download, 0, 200, "Download a workbook you wrote", NULL, NULL, NULL},
-    {"GET", "/api/v1/reports/{name}/signature", h_report_signature, 0, 200, "Download its detached CMS signature (.p7s)", NULL, NULL, NULL},
-    {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200, "Verify a workbook you wrote against the ledger", NULL, "", NULL},
-    {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first", "entity,entity_id,username,limit", NULL, NULL},
-    {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200, "Import JSON Lines in one transaction", NULL, NULL, NULL},
-    {"POST", "/api/v1/schedule", h_schedule, P, 200, "Repayment schedule calculator", NULL, "principal,rate,term,method,start,period", NULL},
+    {"GET", "/api/v1/borrowers/{id}", h_borrower_show, 0, 200, "A borrower's file (with ETag)",
+     NULL, NULL, NULL},
+    {"PATCH", "/api/v1/borrowers/{id}", h_borrower_update, SRV_IF_MATCH, 200,
+     "Change a borrower's fields (If-Match required)", NULL, "", NULL},
+    {"POST", "/api/v1/borrowers/{id}/assign", h_borrower_assign, O, 200,
+     "Move a customer to another officer (manager)", NULL, "officer", NULL},
+    {"POST", "/api/v1/borrowers/{id}/blocklist", h_borrower_block, O, 200, "Blocklist a customer",
+     NULL, "reason", NULL},
+    {"POST", "/api/v1/borrowers/{id}/unblock", h_borrower_unblock, O, 200,
+     "Clear a customer's blocklist flag", NULL, "reason", NULL},
+    {"GET", "/api/v1/applications", h_app_list, 0, 200, "Applications you may see, paged",
+     "state,borrower_id,officer,product,from,to,grade,min_amount,max_amount," PAGE, NULL, NULL},
+    {"POST", "/api/v1/applications", h_app_create, O, 201, "Create a draft application", NULL, "",
+     NULL},
+    {"GET", "/api/v1/applications/{id}", h_app_show, 0, 200, "An application (with ETag)", NULL,
+     NULL, NULL},
+    {"PATCH", "/api/v1/applications/{id}", h_app_update, SRV_IF_MATCH, 200,
+     "Change a draft (If-Match required)", NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/file", h_app_file, 0, 200, "An application's whole file",
+     NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/submit", h_app_submit, O, 200, "Submit a draft for review",
+     NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/rating", h_app_rate, O, 200, "Rate a submitted application",
+     NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/rating", h_rating_show, 0, 200,
+     "The latest rating with its overrides", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/rating/override", h_rating_override, O, 200,
+     "Override the grade with a reason", NULL, "grade,reason", NULL},
+    {"POST", "/api/v1/applications/{id}/approve", h_app_approve, O, 200,
+     "Approve within your authority", NULL, "amount,term_months,rate,fee_method,fee,reason", NULL},
+    {"POST", "/api/v1/applications/{id}/reject", h_app_reject, O, 200, "Reject with a reason", NULL,
+     "reason", NULL},
+    {"POST", "/api/v1/applications/{id}/withdraw", h_app_withdraw, O, 200,
+     "Withdraw before a decision", NULL, "reason", NULL},
+    {"GET", "/api/v1/applications/{id}/guarantors", h_guarantor_list, 0, 200,
+     "Guarantors with capacity", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/guarantors", h_guarantor_add, O, 201,
+     "Add a guarantor to a draft", NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/collateral", h_collateral_list, 0, 200,
+     "Collateral with LTV caps", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/collateral", h_collateral_add, O, 201,
+     "Add collateral to a draft", NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/investigations", h_investigation_add, O, 201,
+     "Record a pre-loan investigation", NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/loan", h_loan_disburse, O, 201,
+     "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
+    {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged",
+     "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
+    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200, "A loan: balances, schedule, repayments",
+     NULL, NULL, NULL},
+    {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
+     "amount,date,backdated,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date",
+     NULL, "date", NULL},
+    {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200,
+     "Classify worse than the DPD floor", NULL, "category,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/write-off", h_loan_write_off, O, 200,
+     "Write off a loss loan (manager)", NULL, "reason", NULL},
+    {"POST", "/api/v1/loans/{id}/inspections", h_inspection_add, O, 201,
+     "Record a post-loan inspection", NULL, "", NULL},
+    {"GET", "/api/v1/loans/{id}/inspections/{inspection}", h_inspection_show, 0, 200,
+     "An inspection (or latest)", NULL, NULL, NULL},
+    {"GET", "/api/v1/inspections/due", h_inspection_due, 0, 200, "Loans whose inspection is due",
+     "date", NULL, NULL},
+    {"POST", "/api/v1/cob", h_cob, H | O, 200, "Close of business (manager)", NULL,
+     "date,institution_password", NULL},
+    {"GET", "/api/v1/journal/trial-balance", h_trial_balance, 0, 200, "The journal's trial balance",
+     "date", NULL, NULL},
+    {"POST", "/api/v1/ledger/checkpoints", h_checkpoint, H | O, 201,
+     "Sign a checkpoint of the log (manager)", NULL, "institution_password", NULL},
+    {"GET", "/api/v1/ledger/verify", h_ledger_verify, 0, 200,
+     "Verify the log, checkpoints, journal and balances", NULL, NULL, NULL},
+    {"GET", "/api/v1/ledger/proofs/inclusion", h_prove_inclusion, 0, 200, "An inclusion proof",
+     "index,size", NULL, NULL},
+    {"GET", "/api/v1/ledger/proofs/consistency", h_prove_consistency, 0, 200, "A consistency proof",
+     "from,to", NULL, NULL},
+    {"POST", "/api/v1/ledger/proofs/verify", h_proof_verify, P, 200, "Check a proof offline", NULL,
+     "", NULL},
+    {"GET", "/api/v1/ledger/export", h_ledger_export, 0, 200,
+     "The log as a tar archive (entries.jsonl, checkpoints, institution.pem)", NULL, NULL, NULL},
+    {"POST", "/api/v1/reports", h_report_generate, H | O, 201, "Write a (signed) workbook", NULL,
+     "kind,application_id,loan_id,inspection_id,from,to,date,since,lang,no_sign,key_password",
+     present_report},
+    {"GET", "/api/v1/reports/{name}", h_report_download, 0, 200, "Download a workbook you wrote",
+     NULL, NULL, NULL},
+    {"GET", "/api/v1/reports/{name}/signature", h_report_signature, 0, 200,
+     "Download its detached CMS signature (.p7s)", NULL, NULL, NULL},
+    {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200,
+     "Verify a workbook you wrote against the ledger", NULL, "", NULL},
+    {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
+     "entity,entity_id,username,limit", NULL, NULL},
+    {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,
+     "Import JSON Lines in one transaction", NULL, NULL, NULL},
+    {"POST", "/api/v1/schedule", h_schedule, P, 200, "Repayment schedule calculator", NULL,
+     "principal,rate,term,method,start,period", NULL},
     {"GET", "/api/v1/openapi.json", h_openapi, P, 200, "This document", NULL, NULL, NULL},
 };
 

@@ -18,16 +18,16 @@
 
 typedef struct server_options {
     const char *db_path;
-    const char *listen;        /* "127.0.0.1:8080" (NULL: that); port 0 picks a free one */
-    int threads;               /* request threads (0: 4) */
-    const ld_clock *clock;     /* the clock every store connection keeps the books by */
-    const char *reports_dir;   /* where workbooks are written (NULL: a private temp folder) */
-    const char *web_dir;       /* static files of the web UI (NULL: none; not served yet) */
-    bool trust_proxy;          /* X-Forwarded-Proto from a proxy on loopback counts (HSTS) */
-    size_t body_max;           /* request body cap (0: 1 MiB) */
-    size_t import_max;         /* cap of an import's body (0: 64 MiB) */
-    unsigned per_client;       /* connections per client address (0: 128) */
-    unsigned timeout_seconds;  /* idle connection time-out (0: 15) */
+    const char *listen;       /* "127.0.0.1:8080" (NULL: that); port 0 picks a free one */
+    int threads;              /* request threads (0: 4) */
+    const ld_clock *clock;    /* the clock every store connection keeps the books by */
+    const char *reports_dir;  /* where workbooks are written (NULL: a private temp folder) */
+    const char *web_dir;      /* static files of the web UI (NULL: none; not served yet) */
+    bool trust_proxy;         /* X-Forwarded-Proto from a proxy on loopback counts (HSTS) */
+    size_t body_max;          /* request body cap (0: 1 MiB) */
+    size_t import_max;        /* cap of an import's body (0: 64 MiB) */
+    unsigned per_client;      /* connections per client address (0: 128) */
+    unsigned timeout_seconds; /* idle connection time-out (0: 15) */
     void (*ready)(const char *url, void *context); /* called once listening; may be NULL */
     void *ready_context;
 } server_options;

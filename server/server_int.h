@@ -30,12 +30,12 @@ typedef struct srv_request srv_request;
 typedef ld_status (*srv_handler)(srv_request *rq);
 
 enum srv_route_flags {
-    SRV_PUBLIC = 1u << 0,     /* no session needed */
-    SRV_HASH = 1u << 1,       /* runs PBKDF2 or unlocks a key: on the password pool */
-    SRV_LARGE = 1u << 2,      /* the import's body cap */
-    SRV_ONCE = 1u << 3,       /* a POST whose Idempotency-Key is honoured */
-    SRV_IF_MATCH = 1u << 4,   /* an update checked against If-Match */
-    SRV_RAW_BODY = 1u << 5,   /* the body is not JSON (an import's JSON Lines) */
+    SRV_PUBLIC = 1u << 0,   /* no session needed */
+    SRV_HASH = 1u << 1,     /* runs PBKDF2 or unlocks a key: on the password pool */
+    SRV_LARGE = 1u << 2,    /* the import's body cap */
+    SRV_ONCE = 1u << 3,     /* a POST whose Idempotency-Key is honoured */
+    SRV_IF_MATCH = 1u << 4, /* an update checked against If-Match */
+    SRV_RAW_BODY = 1u << 5, /* the body is not JSON (an import's JSON Lines) */
 };
 
 typedef struct srv_route {
@@ -85,6 +85,7 @@ struct srv_request {
     const char *raw_type;
     char raw_name[96];
     char etag[40];
+    bool etag_of_answer; /* the ETag is the digest of the answer's own bytes */
     char set_cookie[256];
     ld_error err;
 };
@@ -116,9 +117,6 @@ ld_status srv_fail_plain(ld_error *err, ld_status code, const char *fmt, ...)
 /* The server's private folder for temporary files and workbooks. */
 const char *srv_work_dir(const srv_server *srv);
 const char *srv_reports_dir(const srv_server *srv);
-/* Serialises conditional updates (If-Match) among the server's requests. */
-void srv_update_lock(srv_server *srv);
-void srv_update_unlock(srv_server *srv);
 
 /* The SHA-256 of data as 64 hex characters. */
 void srv_sha256_hex(const void *data, size_t len, char out[65]);

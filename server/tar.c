@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define BLOCK 512
+#define BLOCK         512
 #define TAR_FILES_MAX 64
-#define TAR_FILE_MAX ((size_t)1 << 30)
+#define TAR_FILE_MAX  ((size_t)1 << 30)
 
 typedef struct tar_buffer {
     char *data;

@@ -78,8 +78,7 @@ static void patterns_bind_parameters_and_refuse_near_misses(void)
     CHECK(srv_route_match("GET", "/api/v1/loans/12/", params, &count, &known) == NULL);
     CHECK(srv_route_match("GET", "/api/v1/loans//inspections/latest", params, &count, &known) ==
           NULL);
-    CHECK(srv_route_match("GET", "/api/v1/applications/3/approve", params, &count, &known) ==
-          NULL);
+    CHECK(srv_route_match("GET", "/api/v1/applications/3/approve", params, &count, &known) == NULL);
     CHECK(known); /* POST would take it: 405, not 404 */
     CHECK(srv_route_match("GET", "/api/v2/loans", params, &count, &known) == NULL);
     CHECK(!known);

@@ -98,13 +98,14 @@ class Client:
 
 
 class Server:
-    def __init__(self, db, threads=4, extra=None, env=None):
+    def __init__(self, db, threads=4, extra=None, env=None, clock=True):
         self.clock_file = os.path.join(os.path.dirname(db), "clock-skew")
         with open(self.clock_file, "w") as f:
             f.write("0\n")
         e = dict(os.environ)
-        e.update({"LOANDESK_DB": db, "LOANDESK_TODAY": "2026-05-25",
-                  "LOANDESK_WALL_CLOCK_FILE": self.clock_file})
+        e.update({"LOANDESK_DB": db, "LOANDESK_TODAY": "2026-05-25"})
+        if clock:  # the test clock: a file read at every look at the clock
+            e["LOANDESK_WALL_CLOCK_FILE"] = self.clock_file
         e.update(env or {})
         self.log_path = os.path.join(os.path.dirname(db), "server.log")
         self.log = open(self.log_path, "w")
@@ -148,13 +149,13 @@ def login(port, user, password, mode="bearer"):
     return r
 
 
-def make_book(tmp, threads=4, extra=None):
+def make_book(tmp, threads=4, extra=None, clock=True):
     """A fresh book with every role; returns (server, tokens by user)."""
     db = os.path.join(tmp, "loandesk.db")
     env = dict(os.environ, LOANDESK_DB=db, LOANDESK_PASSWORD=ADMIN_PW)
     subprocess.run([BIN, "init", "--admin", "admin", "--institution", "Test Bank"], env=env,
                    check=True, stdout=subprocess.DEVNULL)
-    srv = Server(db, threads=threads, extra=extra)
+    srv = Server(db, threads=threads, extra=extra, clock=clock)
     r = login(srv.port, "admin", ADMIN_PW)
     assert r.status == 201, r.body
     tokens = {"admin": r.json["token"]}
