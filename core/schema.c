@@ -402,7 +402,7 @@ const char *const core_schema_migrations[] = {
      * operation's own transaction under the user and the client's key, with
      * the SHA-256 of the request it answered, so a retry gets the same
      * answer and the same key on another request is refused. */
-    "CREATE TABLE idempotency ("
+    "CREATE TABLE IF NOT EXISTS idempotency ("
     "  user_id INTEGER NOT NULL REFERENCES app_user(id),"
     "  key TEXT NOT NULL,"
     "  request_sha256 TEXT NOT NULL,"

@@ -599,8 +599,17 @@ static void *hash_worker(void *arg)
             srv->hash_tail = NULL;
         srv->hash_queued--;
         pthread_mutex_unlock(&srv->hash_lock);
+        /* A login hashes outside any transaction; the others (password
+         * changes, new accounts, signing) hash inside their operation's
+         * transaction, so they take the server's write turn like any write
+         * rather than hold SQLite's lock against its busy time-out. */
+        bool writes = !(r->rq.route->flags & SRV_PUBLIC);
+        if (writes)
+            pthread_mutex_lock(&srv->write_lock);
         execute(r);
         finish_session(&r->rq);
+        if (writes)
+            pthread_mutex_unlock(&srv->write_lock);
         r->state = HASHED;
         MHD_resume_connection(r->rq.conn);
     }
