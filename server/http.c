@@ -181,8 +181,11 @@ void srv_scrub_paths(const srv_server *srv, cJSON *value)
         const char *text = value->valuestring;
         if (starts_with(text, srv->work_dir) || starts_with(text, srv->reports_dir) ||
             starts_with(text, srv->options.db_path)) {
-            const char *slash = strrchr(text, '/');
-            cJSON_SetValuestring(value, slash[1] != '\0' ? slash + 1 : "");
+            /* The name is copied first: cJSON copies the new text over the
+             * old one, which it is a part of. */
+            char name[256];
+            snprintf(name, sizeof name, "%s", strrchr(text, '/') + 1);
+            cJSON_SetValuestring(value, name);
         }
         return;
     }

@@ -10,4 +10,4 @@ foreach(script http_api http_load http_nginx)
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/http/test_${script}.py
                    $<TARGET_FILE:loandesk> ${CMAKE_SOURCE_DIR})
 endforeach()
-set_tests_properties(http_api http_load http_nginx PROPERTIES TIMEOUT 300)
+set_tests_properties(http_api http_load http_nginx PROPERTIES TIMEOUT 900)

@@ -70,7 +70,7 @@ class Client:
         self.cookie = cookie
         self.csrf = csrf
 
-    def request(self, method, path, body=None, headers=None, raw=None, timeout=60):
+    def request(self, method, path, body=None, headers=None, raw=None, timeout=600):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         h = {}
         if self.token:
@@ -123,7 +123,7 @@ class Server:
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
-        rc = self.proc.wait(timeout=60)
+        rc = self.proc.wait(timeout=120)
         self.log.close()
         return rc
 

@@ -110,6 +110,18 @@ check(r.json.get("phone") == "13900000001", f"the stale update changed nothing: 
 r = call("chen", "GET", A + f"/applications/{a4}")
 problem(call("chen", "PATCH", A + f"/applications/{a4}", {"amount": "1.00"}, headers={"If-Match": r.header("ETag")}), 409, "update a withdrawn application")
 
+a5 = expect(call("chen", "POST", A + "/applications", app), 201, "another draft").json["id"]
+r = call("chen", "GET", A + f"/applications/{a5}")
+r = expect(call("chen", "PATCH", A + f"/applications/{a5}", {"amount": "250000.00"}, headers={"If-Match": r.header("ETag")}), 200, "update a draft with its ETag")
+check(call("chen", "GET", A + f"/applications/{a5}").json["amount"] == "250000.00", "the draft's new amount")
+r = expect(call("zhao", "POST", A + f"/borrowers/{b2}/assign", {"officer": "liu"}), 200, "assign to another officer")
+check(call("liu", "GET", A + f"/borrowers/{b2}").status == 200 and call("chen", "GET", A + f"/borrowers/{b2}").status == 403, "the customer moved with its file")
+expect(call("zhao", "POST", A + f"/borrowers/{b2}/assign", {"officer": "chen"}), 200, "assign back")
+r = expect(call("wang", "POST", A + f"/borrowers/{b3}/blocklist", {"reason": "fraud alert"}), 200, "blocklist")
+check(r.json.get("blocklisted") is True, f"blocklisted: {r.json}")
+problem(call("wang", "POST", A + f"/borrowers/{b3}/blocklist", {"reason": "again"}), 409, "blocklist twice")
+expect(call("wang", "POST", A + f"/borrowers/{b3}/unblock", {"reason": "cleared"}), 200, "unblock")
+
 # ---- exactly once ---------------------------------------------------------------------------
 before = call("chen", "GET", A + "/borrowers").json["total"]
 body = dict(h.data("borrower-zhang.json"), id_number=h.id_number(198), name="重试")
@@ -187,6 +199,10 @@ check(r.json.get("in_ledger") is True, f"verified in the ledger: {r.json}")
 problem(call("zhao", "GET", rep["download"]), 404, "another user's workbook")
 problem(call("wang", "GET", A + "/reports/..%2F..%2Fetc%2Fpasswd"), 404, "a path as a report name")
 expect(call("sun", "POST", A + "/reports", {"kind": "ledger", "no_sign": True}), 201, "ledger workbook, unsigned")
+r = expect(call("zhao", "POST", A + "/reports", {"kind": "portfolio", "date": "2026-05-25", "lang": "en", "key_password": h.USERS["zhao"][1]}), 201, "portfolio workbook, signed")
+check(r.json.get("signed") is True and "signature_download" in r.json, f"signed portfolio: {r.json}")
+problem(call("zhao", "POST", A + "/reports", {"kind": "portfolio", "date": "2026-05-25", "key_password": "wrong-password-1"}), 403, "a wrong key password")
+problem(call("zhao", "POST", A + "/reports", {"kind": "pie-chart"}), 422, "an unknown kind", field="kind")
 problem(call("sun", "POST", A + "/reports", {"kind": "ledger", "key_password": h.USERS["sun"][1]}), 403, "an auditor does not sign")
 
 # ---- accounts, policy, tools, audit, import ----------------------------------------------------------------
