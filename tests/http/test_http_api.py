@@ -363,5 +363,50 @@ log = srv.log_text()
 for secret in [h.ADMIN_PW, h.FIRST_PW, "110105198503120215"] + [p for _, p in h.USERS.values()] + list(tok.values()) + [ctoken, fresh]:
     check(secret not in log, f"the log shows a secret: {secret[:6]}...")
 check(any(l["route"] == "/api/v1/borrowers/{id}" for l in reqs), "the log names the route's pattern")
+# ---- a second server on the book: connections per client, slow clients, SIGINT mid-request ---------
+import signal  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+small = h.Server(os.path.join(tmp, "loandesk.db"), threads=2, extra=["--per-client", "3", "--timeout", "2"])
+held = [socket.create_connection(("127.0.0.1", small.port)) for _ in range(3)]
+extra = socket.create_connection(("127.0.0.1", small.port))
+extra.settimeout(30)
+try:
+    extra.sendall(f"GET {A}/roles HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    refused = extra.recv(100) == b""
+except (ConnectionResetError, BrokenPipeError):
+    refused = True
+check(refused, "a fourth connection from one client is closed without an answer")
+for sck in held:
+    sck.close()
+slow = socket.create_connection(("127.0.0.1", small.port))
+slow.settimeout(60)
+slow.sendall(b"GET /api/v1/roles HTTP/1.1\r\nHost: x\r\n")  # and never the end of the headers
+try:
+    closed = slow.recv(100) == b""
+except ConnectionResetError:
+    closed = True
+check(closed, "a client that stops sending is disconnected (--timeout)")
+slow.close()
+# SIGINT while a login's body is still arriving: the login is answered, then the server exits 0
+body = json.dumps({"username": "chen", "password": h.USERS["chen"][1], "mode": "bearer"}).encode()
+inflight = socket.create_connection(("127.0.0.1", small.port))
+inflight.settimeout(120)
+inflight.sendall(f"POST {A}/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10])
+time.sleep(0.5)
+small.proc.send_signal(signal.SIGINT)
+time.sleep(0.2)
+inflight.sendall(body[10:])
+answer = b""
+while b"\r\n" not in answer:
+    chunk = inflight.recv(4096)
+    if not chunk:
+        break
+    answer += chunk
+inflight.close()
+check(answer.startswith(b"HTTP/1.1 201"), f"the request in flight at SIGINT is answered: {answer[:40]!r}")
+check(small.proc.wait(timeout=120) == 0, "and the server then exits 0")
+small.log.close()
 shutil.rmtree(tmp, ignore_errors=True)
 h.finish("test_http_api")
