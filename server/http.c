@@ -583,6 +583,18 @@ static void finish_session(srv_request *rq)
     rq->session = NULL;
 }
 
+/* Runs the request, holding the server's write turn when it writes, and
+ * frees its session. */
+static void execute_in_turn(srv_server *srv, request *r, bool writes)
+{
+    if (writes)
+        pthread_mutex_lock(&srv->write_lock);
+    execute(r);
+    finish_session(&r->rq);
+    if (writes)
+        pthread_mutex_unlock(&srv->write_lock);
+}
+
 /* ---- The password pool ------------------------------------------------------ */
 
 static void *hash_worker(void *arg)
@@ -606,13 +618,7 @@ static void *hash_worker(void *arg)
          * changes, new accounts, signing) hash inside their operation's
          * transaction, so they take the server's write turn like any write
          * rather than hold SQLite's lock against its busy time-out. */
-        bool writes = !(r->rq.route->flags & SRV_PUBLIC);
-        if (writes)
-            pthread_mutex_lock(&srv->write_lock);
-        execute(r);
-        finish_session(&r->rq);
-        if (writes)
-            pthread_mutex_unlock(&srv->write_lock);
+        execute_in_turn(srv, r, !(r->rq.route->flags & SRV_PUBLIC));
         r->state = HASHED;
         MHD_resume_connection(r->rq.conn);
     }
@@ -811,13 +817,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * connection write at a time, and a connection that finds the lock taken
      * sleeps in its busy handler (1, 2, 5 ... 100 ms), where a mutex hands
      * the turn over at once. Reads (GET) run beside them on WAL snapshots. */
-    bool writes = unsafe_method(r->rq.method);
-    if (writes)
-        pthread_mutex_lock(&srv->write_lock);
-    execute(r);
-    finish_session(&r->rq);
-    if (writes)
-        pthread_mutex_unlock(&srv->write_lock);
+    execute_in_turn(srv, r, unsafe_method(r->rq.method));
     return queue_answer(r);
 }
 
