@@ -678,6 +678,8 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     if (r->rq.route != NULL && (r->rq.route->flags & SRV_LARGE))
         r->cap = srv->options.import_max;
     if (r->rq.route == NULL) {
+        /* The web UI's static files (web/) will be answered here, for GET
+         * paths outside /api/, before the API's 404. */
         srv_fail(&r->rq, LD_ENOTFOUND, "path: no such route; /api/v1/openapi.json lists them");
         set_problem(r, method_known ? 405 : 404, LD_ENOTFOUND,
                     method_known ? "method: this route does not take this method"
