@@ -1072,7 +1072,7 @@ ld_status server_run(const server_options *options, ld_error *err)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)srv->options.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT,
-        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
