@@ -199,11 +199,13 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         core_store_rollback(store);
         return st;
     }
-    if (row.session.user_id != first.session.user_id || strcmp(row.hash, first.hash) != 0)
-        match = false;
+    /* The password changed while it was checked: the attempt checked the
+     * old one, so it fails, but it does not count against the account. */
+    bool rehashed =
+        row.session.user_id != first.session.user_id || strcmp(row.hash, first.hash) != 0;
     core_session session = row.session;
     const char *denial = NULL;
-    if (session.user_id == 0) {
+    if (session.user_id == 0 || (rehashed && match)) {
         denial = "login failed: unknown user or wrong password";
     } else if (!match) {
         /* Only someone who knows the password learns that the account is locked
