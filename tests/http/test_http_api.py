@@ -392,6 +392,16 @@ slow.close()
 body = json.dumps({"username": "chen", "password": h.USERS["chen"][1], "mode": "bearer"}).encode()
 inflight = socket.create_connection(("127.0.0.1", small.port))
 inflight.settimeout(120)
+# A first request on the connection proves the server took it before the signal.
+inflight.sendall(f"GET {A}/roles HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+first = b""
+while b"\r\n\r\n" not in first:
+    first += inflight.recv(65536)
+head, _, rest = first.partition(b"\r\n\r\n")
+length = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+while len(rest) < length:
+    rest += inflight.recv(65536)
+check(head.startswith(b"HTTP/1.1 200"), "the first request on the kept connection")
 inflight.sendall(f"POST {A}/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10])
 time.sleep(0.5)
