@@ -381,6 +381,17 @@ for sck in held:
     sck.close()
 
 
+def recv_until(sck, marker):
+    """What sck sends until marker has arrived or the connection closes."""
+    got = b""
+    while marker not in got:
+        chunk = sck.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
 def answered_connection(port):
     """A connection the server has answered once (retried while it still
     counts the closed ones), kept open for a next request."""
@@ -389,13 +400,7 @@ def answered_connection(port):
         sck.settimeout(120)
         try:
             sck.sendall(f"GET {A}/roles HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-            got = b""
-            while b"\r\n\r\n" not in got:
-                chunk = sck.recv(65536)
-                if not chunk:
-                    break
-                got += chunk
-            head, _, rest = got.partition(b"\r\n\r\n")
+            head, _, rest = recv_until(sck, b"\r\n\r\n").partition(b"\r\n\r\n")
             if head.startswith(b"HTTP/1.1 200"):
                 length = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
                 while len(rest) < length:
@@ -425,12 +430,7 @@ time.sleep(0.5)
 small.proc.send_signal(signal.SIGINT)
 time.sleep(0.2)
 inflight.sendall(body[10:])
-answer = b""
-while b"\r\n" not in answer:
-    chunk = inflight.recv(4096)
-    if not chunk:
-        break
-    answer += chunk
+answer = recv_until(inflight, b"\r\n")
 inflight.close()
 check(answer.startswith(b"HTTP/1.1 201"), f"the request in flight at SIGINT is answered: {answer[:40]!r}")
 check(small.proc.wait(timeout=120) == 0, "and the server then exits 0")
