@@ -27,4 +27,16 @@ const char *report_category_label(report_lang lang, int category);
 int report_category_index(const char *name); /* -1 when unknown */
 const char *report_yes_no(report_lang lang, bool value);
 
+/* A code value in words: set is "method", "decision", "fee_method",
+ * "bin_kind", "scorecard", "borrower_kind", "installment", "journal",
+ * "collateral", "arrangement", "guarantee", "guarantor", "report",
+ * "lpr_tenor", "period", "role" or "account". Unknown codes come back as
+ * they are. */
+const char *report_code_label(report_lang lang, const char *set, const char *code);
+const char *report_kind_label(report_lang lang, const char *kind);
+
+/* A loan's status as the ledger holds it (ledger_loan_status: 0 active,
+ * 1 settled, 2 written off), an active loan past due being overdue. */
+const char *report_loan_status_label(report_lang lang, int status, int64_t dpd);
+
 #endif

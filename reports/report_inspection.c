@@ -322,6 +322,7 @@ ld_status report_inspection_write(core_store *store, const core_session *who, in
                              .title_zh = title_zh,
                              .title_en = title_en,
                              .as_of = report_json_date(ins, "date"),
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;

@@ -164,7 +164,7 @@ static void group_sheet(report_book *b, grouping *gs, const group *total, const 
     if (gs->count > 0) {
         char title[128];
         snprintf(title, sizeof title, "%s", REPORT_L(b, "本金余额", "Principal"));
-        report_chart *c = report_chart_add(b, s, 1, 10, chart_kind, title);
+        report_chart *c = report_chart_add(b, s, chart_kind, title);
         report_chart_series(c, s, 1, gs->count, 0, 2, title);
     }
 }
@@ -233,7 +233,7 @@ static ld_money top10_sheet(report_book *b, portfolio *p)
         report_cell_ratio(s, r, 4, cumulative, p->total.principal);
     }
     if (top > 0) {
-        report_chart *c = report_chart_add(b, s, 1, 6, REPORT_CHART_COLUMN,
+        report_chart *c = report_chart_add(b, s, REPORT_CHART_COLUMN,
                                            REPORT_L(b, "前十大借款人", "Top-10 borrowers"));
         report_chart_series(c, s, 1, (int)top, 1, 2, REPORT_L(b, "本金余额", "Principal"));
     }
@@ -543,7 +543,7 @@ static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
         goto out;
     }
     report_chart *chart =
-        count > 0 ? report_chart_add(b, s, 1, 9, REPORT_CHART_LINE,
+        count > 0 ? report_chart_add(b, s, REPORT_CHART_LINE,
                                      REPORT_L(b, "累计违约率（金额）与账龄",
                                               "Cumulative default rate (amount) by month on book"))
                   : NULL;
@@ -647,6 +647,7 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
                              .title_zh = "经营分析",
                              .title_en = "Portfolio analysis",
                              .as_of = date,
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;

@@ -218,6 +218,7 @@ ld_status report_rating_write(core_store *store, const core_session *who, int64_
                              .title_zh = title_zh,
                              .title_en = title_en,
                              .as_of = rated_on,
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;
