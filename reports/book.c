@@ -28,7 +28,6 @@
 #define CHARTS_MAX     16
 #define SHEET_NAME_MAX 32
 #define COLS_MAX       32
-#define SHEET_CHARTS   4
 
 struct report_sheet {
     report_book *book;
@@ -49,16 +48,13 @@ struct report_sheet {
     bool wraps[COLS_MAX];
     int max_col;
     lxw_format *col_fmt[COLS_MAX];
-    report_chart *charts[SHEET_CHARTS];
-    int chart_count;
-    lxw_row_t breaks[SHEET_CHARTS + 1];
     int total_row; /* -1: none; its cells are bold with a rule above */
 };
 
 struct report_chart {
     report_book *book;
     lxw_chart *chart;
-    report_sheet *at;
+    lxw_worksheet *page; /* the chart's own sheet, after its data's */
     int series;
 };
 
@@ -74,7 +70,7 @@ struct report_book {
     lxw_error first_error;
     bool oom;
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
-        *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash;
+        *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
     report_sheet sheets[SHEETS_MAX];
     int sheet_count;
     report_chart charts[CHARTS_MAX];
@@ -161,6 +157,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     b->f_id = fmt(b->wb, "0", false, false);
     b->f_pct = fmt(b->wb, "0.00%", false, false);
     b->f_rate = fmt(b->wb, "0.0000%", false, false);
+    b->f_decimal = fmt(b->wb, "#,##0.0000", false, false);
     b->f_wrap = fmt(b->wb, NULL, false, true);
     b->f_label = fmt(b->wb, NULL, true, false);
     b->f_heading = fmt(b->wb, NULL, true, false);
@@ -177,7 +174,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
      * should a viewer's font run wider, never spilling onto another page. */
     b->f_hash = fmt(b->wb, NULL, false, true);
     format_set_font_name(b->f_hash, "Courier New");
-    format_set_font_size(b->f_hash, 9);
+    format_set_font_size(b->f_hash, 8);
     *out = b;
     return LD_OK;
 }
@@ -408,6 +405,10 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
     for (int c = 0; c < count; c++) {
         declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
                     col_format(b, cols[c].type));
+        /* A table's columns fit their content; only wrapped ones keep the
+         * width they were given. */
+        if (cols[c].type != REPORT_COL_WRAP)
+            s->declared[c] = 0;
         const char *label = b->lang == REPORT_LANG_EN ? cols[c].en : cols[c].zh;
         note(b, worksheet_write_string(s->ws, (lxw_row_t)header_row, (lxw_col_t)c, label,
                                        b->f_header));
@@ -479,6 +480,58 @@ void report_cell_wrap(report_sheet *s, int row, int col, const char *text)
     write_text(s, row, col, text, s->book->f_wrap);
 }
 
+void report_cell_span(report_sheet *s, int row, int col, int last_col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    const char *t = text != NULL ? text : "";
+    char *repaired = NULL;
+    if (!core_utf8_valid(t, strlen(t))) {
+        if ((repaired = core_utf8_repair(t, strlen(t))) == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        t = repaired;
+    }
+    count_row(s, row);
+    hash_text_cell(s, row, col, t);
+    if (col > s->max_col)
+        s->max_col = col;
+    /* Merged cells do not grow with their text in every viewer: the row is
+     * made as tall as the lines the text takes across the span's declared
+     * widths. */
+    int span10 = 0;
+    for (int c = col; c <= last_col && c < COLS_MAX; c++)
+        span10 += s->declared[c] > 0 ? s->declared[c] : 100;
+    int lines = span10 > 0 ? (text_width10(t) + span10 - 1) / span10 : 1;
+    for (const char *p = t; *p != '\0'; p++)
+        lines += *p == '\n';
+    if (lines > 1)
+        note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 15.0 * lines, NULL));
+    note(s->book, worksheet_merge_range(s->ws, (lxw_row_t)row, (lxw_col_t)col, (lxw_row_t)row,
+                                        (lxw_col_t)last_col, t, s->book->f_wrap));
+    free(repaired);
+}
+
+void report_cell_header(report_sheet *s, int row, int col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    count_row(s, row);
+    hash_text_cell(s, row, col, text);
+    measure(s, col, text_width10(text) * 11 / 10);
+    note(s->book,
+         worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_header));
+}
+
+void report_sheet_columns(report_sheet *s, const int *widths, int count)
+{
+    if (s->ws == NULL)
+        return;
+    for (int c = 0; c < count && c < COLS_MAX; c++)
+        declare_col(s, c, widths[c], false, NULL);
+}
+
 void report_cell_heading(report_sheet *s, int row, int col, const char *text)
 {
     if (s->ws == NULL)
@@ -548,7 +601,21 @@ void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
                                          (double)millionths / 1e6, s->book->f_rate));
 }
 
+static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t den,
+                       lxw_format *format);
+
 void report_cell_ratio(report_sheet *s, int row, int col, int64_t num, int64_t den)
+{
+    ratio_cell(s, row, col, num, den, row == s->total_row ? s->book->f_total_pct : s->book->f_pct);
+}
+
+void report_cell_decimal(report_sheet *s, int row, int col, int64_t num, int64_t den)
+{
+    ratio_cell(s, row, col, num, den, s->book->f_decimal);
+}
+
+static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t den,
+                       lxw_format *format)
 {
     if (s->ws == NULL)
         return;
@@ -562,14 +629,15 @@ void report_cell_ratio(report_sheet *s, int row, int col, int64_t num, int64_t d
     hash_bytes(s, line, n);
     double v = den != 0 ? (double)num / (double)den : 0.0;
     measure(s, col, v <= -10.0 || v >= 10.0 ? 90 : 80);
-    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v,
-                                         row == s->total_row ? s->book->f_total_pct : s->book->f_pct));
+    if (format == s->book->f_decimal)
+        measure_number(s, col, den != 0 ? num / den : 0, 4);
+    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, format));
 }
 
 report_chart *report_chart_add(report_book *b, report_sheet *at, report_chart_kind kind,
                                const char *title)
 {
-    if (b->chart_count >= CHARTS_MAX || at->ws == NULL || at->chart_count >= SHEET_CHARTS) {
+    if (b->chart_count >= CHARTS_MAX || at->ws == NULL) {
         note(b, LXW_ERROR_PARAMETER_VALIDATION);
         return NULL;
     }
@@ -585,11 +653,13 @@ report_chart *report_chart_add(report_book *b, report_sheet *at, report_chart_ki
         return NULL;
     }
     chart_title_set_name(c->chart, title);
-    /* Inserted at close, below the sheet's table on a page of its own:
-     * libxlsxwriter wants the series first, and the table's size decides
-     * the chart's. */
-    c->at = at;
-    at->charts[at->chart_count++] = c;
+    /* A chart prints on a sheet of its own, one whole page, right after its
+     * data: set there at close, as libxlsxwriter wants the series first. */
+    char name[SHEET_NAME_MAX * 4 + 16];
+    snprintf(name, sizeof name, "%s%s", at->name, REPORT_L(b, "图", " chart"));
+    c->page = workbook_add_worksheet(b->wb, name);
+    if (c->page == NULL)
+        b->oom = true;
     return c;
 }
 
@@ -706,13 +776,14 @@ static void header_footer(report_book *b, lxw_worksheet *ws, const char *signer)
  * document is filed on one paper; some viewers also lay every sheet out on
  * the first sheet's paper): printable widths at full scale, margins of half
  * an inch, are about 100 units on A4 portrait, 148 on A4 landscape and 213 on
- * A3 landscape. Each sheet is then scaled to one page wide. */
+ * A3 landscape. Each sheet is then scaled to one page wide, to no less than
+ * about two thirds. */
 static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
 {
-    if (b->widest10 <= 1000) {
+    if (b->widest10 <= 1500) {
         worksheet_set_paper(ws, A4);
         worksheet_set_portrait(ws);
-    } else if (b->widest10 <= 1600) {
+    } else if (b->widest10 <= 2200) {
         worksheet_set_paper(ws, A4);
         worksheet_set_landscape(ws);
     } else {
@@ -724,6 +795,20 @@ static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
     header_footer(b, ws, signer);
 }
 
+/* A chart's sheet: the chart alone, filling one page of the workbook's paper
+ * (960 by 600 pixels, 15 default columns by 30 rows). A worksheet rather than
+ * a chart sheet, which not every viewer prints. */
+static void chart_page(report_book *b, report_chart *c, const char *signer)
+{
+    if (c->page == NULL || c->series == 0)
+        return;
+    lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 600 / 288.0};
+    note(b, worksheet_insert_chart_opt(c->page, 0, 0, c->chart, &opt));
+    note(b, worksheet_print_area(c->page, 0, 0, 29, 14));
+    page_setup(b, c->page, signer);
+    worksheet_fit_to_pages(c->page, 1, 1);
+}
+
 /* The width a column prints at, in tenths: its content with room to spare,
  * or its declared width for wrapped text. */
 static int col_width10(const report_sheet *s, int c)
@@ -733,35 +818,19 @@ static int col_width10(const report_sheet *s, int c)
     int w = s->measured[c] * 11 / 10 + 20;
     if (w < 60)
         w = 60;
-    return w > 600 ? 600 : w;
+    if (w > 600)
+        w = 600;
+    return w > s->declared[c] ? w : s->declared[c];
 }
 
 static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
 {
     if (s->ws == NULL)
         return;
-    int px = 0;
-    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++) {
-        int w = col_width10(s, c);
-        note(b, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w / 10.0, s->col_fmt[c]));
-        px += w * 7 / 10 + 5;
-    }
+    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
+        note(b, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, col_width10(s, c) / 10.0,
+                                     s->col_fmt[c]));
     int last = s->last_row < 0 ? 0 : s->last_row;
-    /* Charts below the table, each starting a page, as wide as the table. */
-    int row = last + 2;
-    for (int i = 0; i < s->chart_count; i++) {
-        report_chart *c = s->charts[i];
-        if (c->series == 0)
-            continue;
-        int width = px < 640 ? 640 : px, height = width * 55 / 100;
-        lxw_chart_options opt = {.x_scale = width / 480.0, .y_scale = height / 288.0};
-        s->breaks[i] = (lxw_row_t)row;
-        note(b, worksheet_insert_chart_opt(s->ws, (lxw_row_t)row, 0, c->chart, &opt));
-        row += height / 20 + 2;
-        last = row - 1;
-    }
-    if (s->chart_count > 0 && s->breaks[0] != 0)
-        note(b, worksheet_set_h_pagebreaks(s->ws, s->breaks));
     int cols = s->max_col + 1;
     if (s->cols > cols)
         cols = s->cols;
@@ -805,7 +874,7 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
         label10 = w > label10 ? w : label10;
     }
     worksheet_set_column(ws, 0, 0, label10 / 10.0, b->f_label);
-    worksheet_set_column(ws, 1, 1, 62, NULL);
+    worksheet_set_column(ws, 1, 1, 72, NULL);
     worksheet_set_column(ws, 2, 2, 10, NULL);
     int r = 0;
     worksheet_write_string(ws, (lxw_row_t)r++, 0,
@@ -816,7 +885,9 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
                             kind,
                             NULL,
                             signer,
-                            seal->signer_role != NULL ? seal->signer_role : "",
+                            seal->signer_role != NULL
+                                ? report_code_label(b->lang, "role", seal->signer_role)
+                                : "",
                             seal->fingerprint != NULL ? seal->fingerprint : "",
                             NULL,
                             seal->anchor_root != NULL ? seal->anchor_root : ""};
@@ -894,6 +965,8 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
         layout_sheet(b, s, signer);
         rows += s->rows;
     }
+    for (int i = 0; i < b->chart_count; i++)
+        chart_page(b, &b->charts[i], signer);
     signature_sheet(b, seal, hashes, data_sheets, signer);
     free_sheets(b);
     lxw_error e = workbook_close(b->wb);

@@ -83,7 +83,18 @@ void report_cell_date(report_sheet *sheet, int row, int col, ld_date date);
 void report_cell_int(report_sheet *sheet, int row, int col, int64_t value);
 void report_cell_rate(report_sheet *sheet, int row, int col, ld_rate millionths);
 void report_cell_ratio(report_sheet *sheet, int row, int col, int64_t num, int64_t den);
+/* The same value shown as a decimal number (#,##0.0000), not a percentage;
+ * hashed as a ratio. */
+void report_cell_decimal(report_sheet *sheet, int row, int col, int64_t num, int64_t den);
 void report_cell_wrap(report_sheet *sheet, int row, int col, const char *text);
+/* Long text across columns col..last_col (merged), wrapped, the row made as
+ * tall as the text needs. Hashed as a text cell at (row, col). */
+void report_cell_span(report_sheet *sheet, int row, int col, int last_col, const char *text);
+/* A column label inside a sheet (a table that is not the sheet's first). */
+void report_cell_header(report_sheet *sheet, int row, int col, const char *text);
+/* Declares the least widths of a sheet's columns (a sheet of several
+ * tables), in character units; the widest content still widens them. */
+void report_sheet_columns(report_sheet *sheet, const int *widths, int count);
 
 /* Native charts over ranges of a sheet (rows and columns from 0). */
 typedef enum report_chart_kind {

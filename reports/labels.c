@@ -4,11 +4,13 @@
  * string and is turned back into fen here, never into a double), and the
  * names of the five categories in both languages.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "labels_int.h"
 #include "money.h"
+#include "policy.h"
 
 const char *report_json_str(const cJSON *obj, const char *key)
 {
@@ -200,4 +202,21 @@ const char *report_loan_status_label(report_lang lang, int status, int64_t dpd)
     if (dpd > 0)
         return lang == REPORT_LANG_EN ? "Overdue" : "逾期";
     return lang == REPORT_LANG_EN ? "Current" : "正常还款";
+}
+
+void report_product_label(core_store *store, report_lang lang, const char *code, char *buf,
+                          size_t size)
+{
+    const core_product *p = NULL;
+    if (core_product_get(store, "product", code, &p, NULL) == LD_OK && p != NULL)
+        snprintf(buf, size, "%s %s", code, lang == REPORT_LANG_EN ? p->name_en : p->name_zh);
+    else
+        snprintf(buf, size, "%s", code);
+}
+
+int64_t report_json_micro(const cJSON *v)
+{
+    if (!cJSON_IsNumber(v) || v->valuedouble > 9e12 || v->valuedouble < -9e12)
+        return 0;
+    return llround(v->valuedouble * 1e6);
 }

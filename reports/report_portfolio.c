@@ -32,7 +32,7 @@
 typedef struct group {
     char key[128];
     int64_t loans, overdue_loans, npl_loans;
-    ld_money principal, overdue_principal, npl_principal, amount;
+    ld_money principal, overdue_principal, npl_principal, amount, principal_due;
 } group;
 
 typedef struct grouping {
@@ -65,6 +65,7 @@ static void group_add(portfolio *p, group *g, const ledger_report_loan *l)
     g->loans++;
     add(p, &g->principal, l->principal);
     add(p, &g->amount, l->amount);
+    add(p, &g->principal_due, l->principal_due);
     if (l->dpd > 0) {
         g->overdue_loans++;
         add(p, &g->overdue_principal, l->principal);
@@ -130,7 +131,7 @@ static const report_col group_cols[] = {
     {"本金余额", "Principal", REPORT_COL_MONEY, 18},
     {"占比", "Share", REPORT_COL_PCT, 10},
     {"逾期笔数", "Overdue loans", REPORT_COL_INT, 12},
-    {"逾期余额", "Overdue principal", REPORT_COL_MONEY, 18},
+    {"逾期贷款余额", "Balance of overdue loans", REPORT_COL_MONEY, 18},
     {"逾期率", "Overdue rate", REPORT_COL_PCT, 10},
     {"不良余额", "NPL principal", REPORT_COL_MONEY, 18},
     {"不良率", "NPL ratio", REPORT_COL_PCT, 10},
@@ -146,11 +147,16 @@ static void group_sheet(report_book *b, grouping *gs, const group *total, const 
     if (sort)
         qsort(gs->g, (size_t)gs->count, sizeof gs->g[0], cmp_key);
     int r = 1;
-    for (int i = 0; i < gs->count; i++, r++) {
-        const group *g = &gs->g[i];
+    for (int i = 0; i <= gs->count; i++, r++) {
+        /* The groups, then the whole book as the totals row. */
+        const group *g = i < gs->count ? &gs->g[i] : total;
         const char *key = g->key;
-        if (categories)
+        if (i == gs->count) {
+            report_sheet_total_row(s, r);
+            key = REPORT_L(b, "合计", "Total");
+        } else if (categories) {
             key = report_category_label(lang, (int)(g->key[0] - '0'));
+        }
         report_cell_text(s, r, 0, key[0] != '\0' ? key : REPORT_L(b, "（未填）", "(none)"));
         report_cell_int(s, r, 1, g->loans);
         report_cell_money(s, r, 2, g->principal);
@@ -175,13 +181,15 @@ static void summary_sheet(report_book *b, const portfolio *p, ld_date date, ld_m
     report_sheet_form(s, 28, 22);
     int r = 0;
     report_cell_heading(s, r++, 0, REPORT_L(b, "经营分析", "Portfolio analysis"));
-    report_cell_text(s, r, 0, REPORT_L(b, "数据截至", "As of"));
+    report_cell_text(s, r, 0, REPORT_L(b, "业务日期", "Business date"));
     report_cell_date(s, r++, 1, date);
     report_cell_text(s, r, 0, REPORT_L(b, "在贷笔数", "Loans"));
     report_cell_int(s, r++, 1, p->total.loans);
     report_cell_text(s, r, 0, REPORT_L(b, "本金余额", "Principal outstanding"));
     report_cell_money(s, r++, 1, p->total.principal);
-    report_cell_text(s, r, 0, REPORT_L(b, "逾期贷款余额", "Overdue principal"));
+    report_cell_text(s, r, 0, REPORT_L(b, "逾期本金", "Principal overdue"));
+    report_cell_money(s, r++, 1, p->total.principal_due);
+    report_cell_text(s, r, 0, REPORT_L(b, "逾期贷款余额", "Balance of overdue loans"));
     report_cell_money(s, r++, 1, p->total.overdue_principal);
     report_cell_text(s, r, 0, REPORT_L(b, "逾期率（余额）", "Overdue rate (balance)"));
     report_cell_ratio(s, r++, 1, p->total.overdue_principal, p->total.principal);
@@ -232,6 +240,15 @@ static ld_money top10_sheet(report_book *b, portfolio *p)
         report_cell_ratio(s, r, 3, p->borrowers[i].principal, p->total.principal);
         report_cell_ratio(s, r, 4, cumulative, p->total.principal);
     }
+    int r = (int)top + 1;
+    report_sheet_total_row(s, r);
+    report_cell_text(s, r, 1, REPORT_L(b, "前十大合计", "Top 10 together"));
+    report_cell_money(s, r, 2, cumulative);
+    report_cell_ratio(s, r, 3, cumulative, p->total.principal);
+    report_cell_text(s, r + 1, 1, REPORT_L(b, "全部借款人", "All borrowers"));
+    report_cell_money(s, r + 1, 2, p->total.principal);
+    report_cell_ratio(s, r + 1, 3, p->total.principal, p->total.principal);
+    report_cell_int(s, r + 1, 0, (int64_t)n);
     if (top > 0) {
         report_chart *c = report_chart_add(b, s, REPORT_CHART_COLUMN,
                                            REPORT_L(b, "前十大借款人", "Top-10 borrowers"));
@@ -420,8 +437,27 @@ static void migration_sheet(report_book *b, const history *h, report_lang lang)
         report_cell_int(s, r, OUTCOMES + 1, row_loans);
         report_cell_money(s, r, OUTCOMES + 2, h->row_principal[a]);
     }
+    {
+        int r = 4 + LEDGER_CATEGORY_COUNT;
+        int64_t all = 0;
+        ld_money principal = 0; /* each row's sum was checked for overflow */
+        report_sheet_total_row(s, r);
+        report_cell_text(s, r, 0, REPORT_L(b, "合计", "Total"));
+        for (int c = 0; c < OUTCOMES; c++) {
+            int64_t column = 0;
+            for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++)
+                column += h->counts[a][c];
+            report_cell_int(s, r, 1 + c, column);
+            all += column;
+        }
+        for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++)
+            if (__builtin_add_overflow(principal, h->row_principal[a], &principal))
+                principal = INT64_MAX;
+        report_cell_int(s, r, OUTCOMES + 1, all);
+        report_cell_money(s, r, OUTCOMES + 2, principal);
+    }
     /* The same matrix by principal at the start, as shares of each row. */
-    int r = 4 + LEDGER_CATEGORY_COUNT + 1;
+    int r = 4 + LEDGER_CATEGORY_COUNT + 2;
     report_cell_text(s, r++, 0, REPORT_L(b, "按期初本金的迁徙率", "Migration rates by principal"));
     for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++, r++) {
         report_cell_text(s, r, 0, report_category_label(lang, a));
@@ -513,7 +549,11 @@ static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
     }
     for (int i = 0; i < count; i++) {
         cohort *c = &cohorts[i];
-        c->months = month_on_book(c->first_disbursed, h->date);
+        /* The whole months its oldest loan has been on the book by date (a
+         * loan six months old has six), at least one. */
+        c->months = month_on_book(c->first_disbursed, h->date) - 1;
+        if (c->months < 1)
+            c->months = 1;
         c->defaulted_loans = calloc((size_t)c->months + 1, sizeof *c->defaulted_loans);
         c->defaulted_amount = calloc((size_t)c->months + 1, sizeof *c->defaulted_amount);
         if (c->defaulted_loans == NULL || c->defaulted_amount == NULL) {
