@@ -586,8 +586,9 @@ void report_cell_int(report_sheet *s, int row, int col, int64_t value)
     count_row(s, row);
     hash_int_cell(s, row, col, 'i', value);
     measure_number(s, col, value, 0);
-    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
-                                         row == s->total_row ? s->book->f_total_int : s->book->f_int));
+    note(s->book,
+         worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
+                                row == s->total_row ? s->book->f_total_int : s->book->f_int));
 }
 
 void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
@@ -859,10 +860,16 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
         b->oom = true;
         return;
     }
-    const char *labels_zh[] = {"报告", "报告类型", "业务日期", "签名人", "签名人角色",
-                               "证书指纹 (SHA-256)", "锚定账本条目数", "锚定账本根哈希"};
-    const char *labels_en[] = {"Report", "Kind", "Business date", "Signer", "Signer role",
-                               "Certificate fingerprint (SHA-256)", "Anchored ledger size",
+    const char *labels_zh[] = {"报告",           "报告类型",      "业务日期",
+                               "签名人",         "签名人角色",    "证书指纹 (SHA-256)",
+                               "锚定账本条目数", "锚定账本根哈希"};
+    const char *labels_en[] = {"Report",
+                               "Kind",
+                               "Business date",
+                               "Signer",
+                               "Signer role",
+                               "Certificate fingerprint (SHA-256)",
+                               "Anchored ledger size",
                                "Anchored ledger root"};
     int label10 = 0;
     for (int i = 0; i < 8; i++) {
@@ -881,16 +888,15 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
                            REPORT_L(b, "电子签名与账本锚定", "Signature and ledger anchor"),
                            b->f_heading);
     const char *kind = report_kind_label(b->lang, b->kind);
-    const char *values[] = {b->title,
-                            kind,
-                            NULL,
-                            signer,
-                            seal->signer_role != NULL
-                                ? report_code_label(b->lang, "role", seal->signer_role)
-                                : "",
-                            seal->fingerprint != NULL ? seal->fingerprint : "",
-                            NULL,
-                            seal->anchor_root != NULL ? seal->anchor_root : ""};
+    const char *values[] = {
+        b->title,
+        kind,
+        NULL,
+        signer,
+        seal->signer_role != NULL ? report_code_label(b->lang, "role", seal->signer_role) : "",
+        seal->fingerprint != NULL ? seal->fingerprint : "",
+        NULL,
+        seal->anchor_root != NULL ? seal->anchor_root : ""};
     for (int i = 0; i < 8; i++, r++) {
         worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, labels_zh[i], labels_en[i]), NULL);
         if (i == 2) {

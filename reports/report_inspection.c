@@ -210,8 +210,8 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
 {
     static const char *const zh[] = {"抵质押物", "类型",   "原评估价值", "原抵押率", "仍在位",
                                      "保管情况", "已投保", "重估价值",   "重估日期", "当前抵押率"};
-    static const char *const en[] = {"Item",    "Type",     "Appraised then", "LTV then",
-                                     "In place", "Custody", "Insured",        "Revalued",
+    static const char *const en[] = {"Item",        "Type",    "Appraised then", "LTV then",
+                                     "In place",    "Custody", "Insured",        "Revalued",
                                      "Revalued on", "LTV now"};
     section(s, r, REPORT_L(b, "抵质押物", "Collateral"));
     for (int c = 0; c <= LAST; c++)
@@ -230,9 +230,10 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
         }
         int row = *r;
         report_cell_text(s, row, 0, report_json_str(c, "description"));
-        report_cell_text(
-            s, row, 1,
-            orig != NULL ? report_code_label(lang, "collateral", report_json_str(orig, "type")) : "");
+        report_cell_text(s, row, 1,
+                         orig != NULL
+                             ? report_code_label(lang, "collateral", report_json_str(orig, "type"))
+                             : "");
         if (orig != NULL) {
             ld_money appraised = report_json_money(orig, "appraised_value");
             report_cell_money(s, row, 2, appraised);

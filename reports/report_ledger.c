@@ -54,10 +54,14 @@ static const report_col loan_cols[] = {
 };
 
 static const report_col journal_cols[] = {
-    {"分录号", "Entry", REPORT_COL_ID, 10},         {"日期", "Date", REPORT_COL_DATE, 12},
-    {"类型", "Kind", REPORT_COL_TEXT, 14},          {"借据", "Loan", REPORT_COL_ID, 10},
-    {"产品", "Product", REPORT_COL_TEXT, 14},       {"科目", "Account", REPORT_COL_TEXT, 10},
-    {"科目名称", "Account name", REPORT_COL_TEXT, 0}, {"借方", "Debit", REPORT_COL_MONEY, 16},
+    {"分录号", "Entry", REPORT_COL_ID, 10},
+    {"日期", "Date", REPORT_COL_DATE, 12},
+    {"类型", "Kind", REPORT_COL_TEXT, 14},
+    {"借据", "Loan", REPORT_COL_ID, 10},
+    {"产品", "Product", REPORT_COL_TEXT, 14},
+    {"科目", "Account", REPORT_COL_TEXT, 10},
+    {"科目名称", "Account name", REPORT_COL_TEXT, 0},
+    {"借方", "Debit", REPORT_COL_MONEY, 16},
     {"贷方", "Credit", REPORT_COL_MONEY, 16},
 };
 
@@ -80,6 +84,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
                              .title_en = "Loan ledger",
                              .as_of = as_of,
                              .constant_memory = true,
+                             .company = options->institution,
                              .tmpdir = options->tmpdir};
     ld_status st = report_book_open(&spec, &w->book, err);
     if (st != LD_OK) {
@@ -206,10 +211,13 @@ static void write_summary(report_ledger_writer *w)
     report_cell_int(s, r++, 1, w->loan_count);
     static const char *const zh[] = {"贷款金额合计", "本金余额合计", "逾期本金合计", "应收利息合计",
                                      "应计利息合计", "罚息复利合计", "不良贷款余额"};
-    static const char *const en[] = {
-        "Amount lent",      "Principal outstanding", "Principal overdue",
-        "Interest due",     "Interest accrued",      "Penalty and compound interest",
-        "Non-performing principal"};
+    static const char *const en[] = {"Amount lent",
+                                     "Principal outstanding",
+                                     "Principal overdue",
+                                     "Interest due",
+                                     "Interest accrued",
+                                     "Penalty and compound interest",
+                                     "Non-performing principal"};
     for (int i = 0; i < 7; i++) {
         report_cell_text(s, r, 0, REPORT_L(b, zh[i], en[i]));
         report_cell_money(s, r++, 1, w->totals[i]);
@@ -259,7 +267,9 @@ ld_status report_ledger_write(core_store *store, const core_session *who, ld_dat
     if ((st = report_job_begin(&job, store, who, options, "ledger", err)) != LD_OK)
         return st;
     report_ledger_writer *w = NULL;
-    if ((st = report_ledger_writer_open(options, from, to, as_of, &w, err)) != LD_OK)
+    report_options named = *options;
+    named.institution = job.institution;
+    if ((st = report_ledger_writer_open(&named, from, to, as_of, &w, err)) != LD_OK)
         return st;
     ledger_report_iter *it = NULL;
     bool more = true;
