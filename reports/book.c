@@ -49,6 +49,7 @@ struct report_sheet {
     int max_col;
     lxw_format *col_fmt[COLS_MAX];
     int total_row; /* -1: none; its cells are bold with a rule above */
+    bool filtered; /* the autofilter is set (above the totals row) */
 };
 
 struct report_chart {
@@ -329,6 +330,13 @@ static void measure_number(report_sheet *s, int col, int64_t v, int decimals)
 void report_sheet_total_row(report_sheet *s, int row)
 {
     s->total_row = row;
+    /* The filter covers the rows, not the totals under them; set now, while
+     * a streamed sheet still stands on its last data row. */
+    if (s->ws != NULL && s->header_row >= 0 && row - 1 > s->header_row) {
+        note(s->book, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)(row - 1),
+                                           (lxw_col_t)(s->cols - 1)));
+        s->filtered = true;
+    }
 }
 
 static void mark_row(report_sheet *s, int row)
@@ -432,7 +440,7 @@ void report_sheet_form(report_sheet *s, int label_width, int value_width)
 static void count_row(report_sheet *s, int row)
 {
     if (row > s->last_row) {
-        if (row > s->header_row)
+        if (row > s->header_row && row != s->total_row)
             s->rows++;
         s->last_row = row;
     }
@@ -965,7 +973,7 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
             }
             hashes[i][64] = '\0';
         }
-        if (s->header_row >= 0 && s->last_row > s->header_row && s->ws != NULL)
+        if (!s->filtered && s->header_row >= 0 && s->last_row > s->header_row && s->ws != NULL)
             note(b, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)s->last_row,
                                          (lxw_col_t)(s->cols - 1)));
         layout_sheet(b, s, signer);

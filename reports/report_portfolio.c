@@ -549,11 +549,11 @@ static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
     }
     for (int i = 0; i < count; i++) {
         cohort *c = &cohorts[i];
-        /* The whole months its oldest loan has been on the book by date (a
-         * loan six months old has six), at least one. */
-        c->months = month_on_book(c->first_disbursed, h->date) - 1;
-        if (c->months < 1)
-            c->months = 1;
+        /* Its age in months, any part counting whole: a loan exactly six
+         * months old on date has six months on book, not the first day of
+         * a seventh; one four and a half months old has five. */
+        c->months =
+            h->date > c->first_disbursed ? month_on_book(c->first_disbursed, h->date - 1) : 1;
         c->defaulted_loans = calloc((size_t)c->months + 1, sizeof *c->defaulted_loans);
         c->defaulted_amount = calloc((size_t)c->months + 1, sizeof *c->defaulted_amount);
         if (c->defaulted_loans == NULL || c->defaulted_amount == NULL) {
