@@ -48,8 +48,9 @@ struct report_sheet {
     bool wraps[COLS_MAX];
     int max_col;
     lxw_format *col_fmt[COLS_MAX];
-    int total_row; /* -1: none; its cells are bold with a rule above */
-    bool filtered; /* the autofilter is set (above the totals row) */
+    int total_row;            /* -1: none; its cells are bold with a rule above */
+    bool filtered;            /* the autofilter is set (above the totals row) */
+    int tall_row, tall_lines; /* the row last made taller for wrapped text */
 };
 
 struct report_chart {
@@ -70,6 +71,7 @@ struct report_book {
     ld_date as_of;
     lxw_error first_error;
     bool oom;
+    bool streaming; /* constant_memory: rows are written once, in order */
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
         *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
     report_sheet sheets[SHEETS_MAX];
@@ -134,6 +136,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     }
     b->lang = spec->lang;
     b->as_of = spec->as_of;
+    b->streaming = spec->constant_memory;
     snprintf(b->kind, sizeof b->kind, "%s", spec->kind);
     snprintf(b->title, sizeof b->title, "%s",
              spec->lang == REPORT_LANG_EN ? spec->title_en : spec->title_zh);
@@ -149,7 +152,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
         .created = (time_t)spec->as_of * 86400,
     };
     note(b, workbook_set_properties(b->wb, &props));
-    b->f_header = fmt(b->wb, NULL, true, false);
+    b->f_header = fmt(b->wb, NULL, true, true);
     format_set_bg_color(b->f_header, 0xDDEBF7);
     format_set_bottom(b->f_header, LXW_BORDER_THIN);
     b->f_money = fmt(b->wb, "#,##0.00", false, false);
@@ -299,6 +302,29 @@ static int text_width10(const char *t)
     return w > widest ? w : widest;
 }
 
+/* The width a column label needs when it may wrap onto two lines: its
+ * longest word, or half of it for labels without spaces (Chinese wraps
+ * between any two characters). */
+static int label_width10(const char *label)
+{
+    int total = text_width10(label);
+    if (strchr(label, ' ') == NULL)
+        return total >= 80 ? total / 2 + 20 : total;
+    int longest = 0;
+    char word[128];
+    for (const char *p = label; *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+        int w = text_width10(word);
+        longest = w > longest ? w : longest;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    int half = total / 2 + 30;
+    return half > longest ? half : longest;
+}
+
 /* Digits of |v| with thousands separators. */
 static int grouped_digits(uint64_t v)
 {
@@ -361,6 +387,7 @@ report_sheet *report_book_sheet(report_book *b, const char *zh, const char *en)
     s->header_row = -1;
     s->last_row = -1;
     s->total_row = -1;
+    s->tall_row = -1;
     if (s->ws == NULL || s->hash == NULL || s->buf == NULL ||
         EVP_DigestInit_ex(s->hash, EVP_sha256(), NULL) != 1)
         b->oom = true;
@@ -410,6 +437,8 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
         return;
     s->header_row = header_row;
     s->cols = count;
+    /* Two lines for the labels, which wrap rather than widen the table. */
+    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, 30.0, NULL));
     for (int c = 0; c < count; c++) {
         declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
                     col_format(b, cols[c].type));
@@ -421,7 +450,7 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
         note(b, worksheet_write_string(s->ws, (lxw_row_t)header_row, (lxw_col_t)c, label,
                                        b->f_header));
         /* Bold runs a tenth wider. */
-        measure(s, c, text_width10(label) * 11 / 10);
+        measure(s, c, label_width10(label) * 11 / 10);
         hash_text_cell(s, header_row, c, label);
     }
     mark_row(s, header_row);
@@ -486,6 +515,20 @@ void report_cell_wrap(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     write_text(s, row, col, text, s->book->f_wrap);
+    /* Not every viewer grows a row for its wrapped text: the row is made as
+     * tall as the longest text of it needs in its column's width. A streamed
+     * sheet has written the row already; it keeps its height. */
+    /* Four fifths of the width: viewers' fonts run wider than the units. */
+    int width = (col < COLS_MAX && s->declared[col] > 0 ? s->declared[col] : 300) * 4 / 5;
+    int lines = text != NULL ? (text_width10(text) + width - 1) / width : 1;
+    if (row != s->tall_row) {
+        s->tall_row = row;
+        s->tall_lines = 1;
+    }
+    if (lines > s->tall_lines && !s->book->streaming) {
+        s->tall_lines = lines;
+        note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 15.0 * lines, NULL));
+    }
 }
 
 void report_cell_span(report_sheet *s, int row, int col, int last_col, const char *text)
@@ -511,6 +554,7 @@ void report_cell_span(report_sheet *s, int row, int col, int last_col, const cha
     int span10 = 0;
     for (int c = col; c <= last_col && c < COLS_MAX; c++)
         span10 += s->declared[c] > 0 ? s->declared[c] : 100;
+    span10 = span10 * 4 / 5; /* viewers' fonts run wider than the units */
     int lines = span10 > 0 ? (text_width10(t) + span10 - 1) / span10 : 1;
     for (const char *p = t; *p != '\0'; p++)
         lines += *p == '\n';
@@ -521,15 +565,32 @@ void report_cell_span(report_sheet *s, int row, int col, int last_col, const cha
     free(repaired);
 }
 
+void report_cell_section(report_sheet *s, int row, int col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    count_row(s, row);
+    hash_text_cell(s, row, col, text);
+    note(s->book,
+         worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_label));
+}
+
 void report_cell_header(report_sheet *s, int row, int col, const char *text)
 {
     if (s->ws == NULL)
         return;
     count_row(s, row);
     hash_text_cell(s, row, col, text);
-    measure(s, col, text_width10(text) * 11 / 10);
+    measure(s, col, label_width10(text) * 11 / 10);
+    note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 30.0, NULL));
     note(s->book,
          worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_header));
+}
+
+void report_sheet_wrap_column(report_sheet *s, int col, int width)
+{
+    if (s->ws != NULL)
+        declare_col(s, col, width, true, s->book->f_wrap);
 }
 
 void report_sheet_columns(report_sheet *s, const int *widths, int count)
@@ -786,10 +847,10 @@ static void header_footer(report_book *b, lxw_worksheet *ws, const char *signer)
  * the first sheet's paper): printable widths at full scale, margins of half
  * an inch, are about 100 units on A4 portrait, 148 on A4 landscape and 213 on
  * A3 landscape. Each sheet is then scaled to one page wide, to no less than
- * about two thirds. */
+ * about three fifths. */
 static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
 {
-    if (b->widest10 <= 1500) {
+    if (b->widest10 <= 1700) {
         worksheet_set_paper(ws, A4);
         worksheet_set_portrait(ws);
     } else if (b->widest10 <= 2200) {

@@ -90,11 +90,16 @@ void report_cell_wrap(report_sheet *sheet, int row, int col, const char *text);
 /* Long text across columns col..last_col (merged), wrapped, the row made as
  * tall as the text needs. Hashed as a text cell at (row, col). */
 void report_cell_span(report_sheet *sheet, int row, int col, int last_col, const char *text);
+/* A section title: bold, in column col, running over the empty cells right
+ * of it. */
+void report_cell_section(report_sheet *sheet, int row, int col, const char *text);
 /* A column label inside a sheet (a table that is not the sheet's first). */
 void report_cell_header(report_sheet *sheet, int row, int col, const char *text);
 /* Declares the least widths of a sheet's columns (a sheet of several
  * tables), in character units; the widest content still widens them. */
 void report_sheet_columns(report_sheet *sheet, const int *widths, int count);
+/* Makes a column of such a sheet a wrapped one, width units wide. */
+void report_sheet_wrap_column(report_sheet *sheet, int col, int width);
 
 /* Native charts over ranges of a sheet (rows and columns from 0). */
 typedef enum report_chart_kind {

@@ -54,7 +54,7 @@ static void kv_int(report_sheet *s, int *r, const char *label, int64_t v)
 static void section(report_sheet *s, int *r, const char *title)
 {
     (*r)++;
-    report_cell_header(s, *r, 0, title);
+    report_cell_section(s, *r, 0, title);
     (*r)++;
 }
 

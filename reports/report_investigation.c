@@ -55,7 +55,7 @@ static void kv_rate(report_sheet *s, int *r, const char *label, ld_rate v)
 static void section(report_sheet *s, int *r, const char *title)
 {
     (*r)++;
-    report_cell_header(s, *r, 0, title);
+    report_cell_section(s, *r, 0, title);
     (*r)++;
 }
 
@@ -183,13 +183,13 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
                      : REPORT_L(b, "（第三人）", " (third party)"));
         report_cell_text(s, *r, 0, report_code_label(lang, "collateral", type));
         report_cell_text(s, *r, 1, code(b, "arrangement", c, "arrangement"));
-        report_cell_text(s, *r, 2, owner);
+        report_cell_wrap(s, *r, 2, owner);
         report_cell_money(s, *r, 3, report_json_money(c, "appraised_value"));
         report_cell_date(s, *r, 4, report_json_date(c, "appraisal_date"));
         report_cell_int(s, *r, 5, report_json_int(c, "lien_rank"));
         report_cell_ratio(s, *r, 6, report_json_rate(c, "ltv_cap"), 1000000);
         report_cell_money(s, *r, 7, report_json_money(c, "lendable_value"));
-        report_cell_text(s, *r, 8, realisation(lang, type));
+        report_cell_wrap(s, *r, 8, realisation(lang, type));
         (*r)++;
         /* Where it is registered, and who valued it, under the item. */
         char where[512];
@@ -409,6 +409,8 @@ ld_status report_investigation_write(core_store *store, const core_session *who,
     report_sheet *s = report_book_sheet(book, "调查报告", "Investigation");
     static const int widths[LAST + 1] = {18, 12, 14, 14, 11, 7, 9, 14, 16};
     report_sheet_columns(s, widths, LAST + 1);
+    report_sheet_wrap_column(s, 2, 18);
+    report_sheet_wrap_column(s, 8, 16);
     int r = 0;
     report_cell_heading(s, r++, 0, REPORT_L(book, "贷前调查报告", "Pre-loan investigation report"));
     borrower_part(book, s, &r, app, bor, product);

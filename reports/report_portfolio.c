@@ -245,10 +245,11 @@ static ld_money top10_sheet(report_book *b, portfolio *p)
     report_cell_text(s, r, 1, REPORT_L(b, "前十大合计", "Top 10 together"));
     report_cell_money(s, r, 2, cumulative);
     report_cell_ratio(s, r, 3, cumulative, p->total.principal);
-    report_cell_text(s, r + 1, 1, REPORT_L(b, "全部借款人", "All borrowers"));
+    char all[64];
+    snprintf(all, sizeof all, REPORT_L(b, "全部借款人（%zu 户）", "All %zu borrowers"), n);
+    report_cell_text(s, r + 1, 1, all);
     report_cell_money(s, r + 1, 2, p->total.principal);
     report_cell_ratio(s, r + 1, 3, p->total.principal, p->total.principal);
-    report_cell_int(s, r + 1, 0, (int64_t)n);
     if (top > 0) {
         report_chart *c = report_chart_add(b, s, REPORT_CHART_COLUMN,
                                            REPORT_L(b, "前十大借款人", "Top-10 borrowers"));
