@@ -48,9 +48,10 @@ struct report_sheet {
     bool wraps[COLS_MAX];
     int max_col;
     lxw_format *col_fmt[COLS_MAX];
-    int total_row;            /* -1: none; its cells are bold with a rule above */
-    bool filtered;            /* the autofilter is set (above the totals row) */
-    int tall_row, tall_lines; /* the row last made taller for wrapped text */
+    int total_row;                    /* -1: none; its cells are bold with a rule above */
+    bool filtered;                    /* the autofilter is set (above the totals row) */
+    int tall_row, tall_lines;         /* the row last made taller for wrapped text */
+    uint64_t widest_number[COLS_MAX]; /* the largest magnitude measured, plus one */
 };
 
 struct report_chart {
@@ -247,20 +248,37 @@ static void hash_int_cell(report_sheet *s, int row, int col, char type, int64_t 
     hash_bytes(s, line, n);
 }
 
-static void hash_text_cell(report_sheet *s, int row, int col, const char *text)
+/* Hashes a text cell and returns its width in tenths of a unit, measured in
+ * the same pass over the bytes (this runs once per cell of a million-row
+ * ledger). The width is the one text_width10 gives, told from the lead byte
+ * of each character: three-byte characters from U+3000 on (CJK, Hangul,
+ * full-width forms) and four-byte ones are wide; newlines are not looked at
+ * (a sheet's texts are single lines but for wrapped ones, not measured). */
+static int hash_text_cell(report_sheet *s, int row, int col, const char *text)
 {
     hash_cell_head(s, row, col, 's');
-    const char *p = text, *run = text;
+    const unsigned char *p = (const unsigned char *)text, *run = p;
+    int w = 0;
     for (; *p != '\0'; p++) {
-        const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : NULL;
-        if (esc != NULL) {
-            hash_bytes(s, run, (size_t)(p - run));
-            hash_bytes(s, esc, 2);
-            run = p + 1;
+        unsigned c = *p;
+        if (c < 0x80) {
+            w += c - 'A' < 26u || c == 'm' || c == 'w' ? 13 : 10;
+            const char *esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : NULL;
+            if (esc != NULL) {
+                hash_bytes(s, (const char *)run, (size_t)(p - run));
+                hash_bytes(s, esc, 2);
+                run = p + 1;
+            }
+        } else if (c >= 0xC0) {
+            w +=
+                c >= 0xF0 || (c >= 0xE3 && c != 0xEE) || (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
+                    ? 20
+                    : 10;
         }
     }
-    hash_bytes(s, run, (size_t)(p - run));
+    hash_bytes(s, (const char *)run, (size_t)(p - run));
     hash_bytes(s, "\n", 1);
+    return w;
 }
 
 /* ---- Column widths ------------------------------------------------------------
@@ -349,6 +367,11 @@ static void measure(report_sheet *s, int col, int w10)
 static void measure_number(report_sheet *s, int col, int64_t v, int decimals)
 {
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    /* Most numbers are no wider than the widest seen in their column. */
+    if (col >= 0 && col < COLS_MAX && u < s->widest_number[col] && v >= 0)
+        return;
+    if (col >= 0 && col < COLS_MAX && u >= s->widest_number[col] && u < UINT64_MAX)
+        s->widest_number[col] = u + 1;
     int w = grouped_digits(u) + (v < 0 ? 1 : 0) + (decimals > 0 ? decimals + 1 : 0);
     measure(s, col, w * 10);
 }
@@ -493,11 +516,11 @@ static void write_text(report_sheet *s, int row, int col, const char *text, lxw_
         t = repaired;
     }
     count_row(s, row);
-    hash_text_cell(s, row, col, t);
+    int width = hash_text_cell(s, row, col, t);
     if (format == NULL && row == s->total_row)
         format = s->book->f_total_text;
     if (format != s->book->f_wrap)
-        measure(s, col, text_width10(t));
+        measure(s, col, width);
     if (t[0] != '\0')
         note(s->book, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, t, format));
     free(repaired);
