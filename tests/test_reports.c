@@ -138,6 +138,18 @@ static char *sheet_xml(const char *xlsx, const char *name)
     return zip_part(xlsx, part);
 }
 
+/* Money as the cell's XML number holds it: 1234.5, 1234 (no zeros after
+ * the point). */
+static void money_xml(ld_money fen, char *out, size_t size)
+{
+    if (fen % 100 == 0)
+        snprintf(out, size, "%lld", (long long)(fen / 100));
+    else if (fen % 10 == 0)
+        snprintf(out, size, "%lld.%lld", (long long)(fen / 100), (long long)(fen % 100 / 10));
+    else
+        snprintf(out, size, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+}
+
 /* The width of column col (1-based) in a sheet's XML, in character units. */
 static int col_width(const char *xml, int col)
 {
@@ -878,15 +890,36 @@ static void test_ledger_totals_tie_to_trial_balance_and_loans(void)
     /* Row 4 of the loans sheet is the totals row; I is the principal. */
     char *loans = sheet_xml(path, "台帐");
     char want[32];
-    snprintf(want, sizeof want, "%lld.%02lld", (long long)(principal / 100),
-             (long long)(principal % 100));
-    if (principal % 100 == 0)
-        snprintf(want, sizeof want, "%lld", (long long)(principal / 100));
+    money_xml(principal, want, sizeof want);
     CHECK(cell_is(loans, "I4", want));
     free(loans);
     char *summary = sheet_xml(path, "汇总");
     CHECK(cell_is(summary, "B7", want)); /* 本金余额合计 */
     free(summary);
+    /* The portfolio on the same day: its principal outstanding. */
+    path_in(path, sizeof path, "portfolio-tie.xlsx");
+    report_options po = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, 0, &po, &r, &err)), LD_OK);
+    char *ps = sheet_xml(path, "概要");
+    CHECK(cell_is(ps, "B4", want)); /* 本金余额 */
+    free(ps);
+    /* The inspection's balances are the loan's as `loan show` gives them. */
+    cJSON *l = NULL;
+    CHECK_INT(ledger_loan_show(store, &zhao, loan2, &l, &err), LD_OK);
+    const char *p2 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(l, "balances"), "principal"));
+    ld_money m2 = 0;
+    CHECK(p2 != NULL && ld_money_parse("p", p2, &m2, NULL) == LD_OK);
+    cJSON_Delete(l);
+    path_in(path, sizeof path, "inspection-tie.xlsx");
+    report_options io = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_inspection_write(store, &chen, loan2, 0, &io, &r, &err)), LD_OK);
+    char *rep = sheet_xml(path, "还款情况");
+    money_xml(m2, want, sizeof want);
+    CHECK(cell_is(rep, "C1", want)); /* 本金余额 */
+    free(rep);
 }
 
 /* A cohort exactly five months old has five months on book, no sixth. */
