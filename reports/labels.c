@@ -207,11 +207,23 @@ const char *report_loan_status_label(report_lang lang, int status, int64_t dpd)
 void report_product_label(core_store *store, report_lang lang, const char *code, char *buf,
                           size_t size)
 {
-    const core_product *p = NULL;
-    if (core_product_get(store, "product", code, &p, NULL) == LD_OK && p != NULL)
-        snprintf(buf, size, "%s %s", code, lang == REPORT_LANG_EN ? p->name_en : p->name_zh);
-    else
-        snprintf(buf, size, "%s", code);
+    core_product_catalog catalog;
+    if (core_product_catalog_get(store, &catalog, NULL) != LD_OK)
+        catalog = (core_product_catalog){0};
+    report_product_name(&catalog, lang, code, buf, size);
+}
+
+void report_product_name(const core_product_catalog *catalog, report_lang lang, const char *code,
+                         char *buf, size_t size)
+{
+    for (int i = 0; catalog != NULL && i < catalog->count; i++) {
+        const core_product *p = &catalog->products[i];
+        if (strcmp(p->code, code) == 0) {
+            snprintf(buf, size, "%s %s", code, lang == REPORT_LANG_EN ? p->name_en : p->name_zh);
+            return;
+        }
+    }
+    snprintf(buf, size, "%s", code);
 }
 
 int64_t report_json_micro(const cJSON *v)

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "money.h"
 #include "report.h"
+#include "policy.h"
 #include "store.h"
 
 /* A date cell holding no date (written blank); the ledger's LEDGER_NO_DATE. */
@@ -47,5 +48,8 @@ const char *report_loan_status_label(report_lang lang, int status, int64_t dpd);
  * the catalogue does not hold it. */
 void report_product_label(core_store *store, report_lang lang, const char *code, char *buf,
                           size_t size);
+/* The same from a catalogue (NULL: the code alone). */
+void report_product_name(const core_product_catalog *catalog, report_lang lang, const char *code,
+                         char *buf, size_t size);
 
 #endif

@@ -55,6 +55,8 @@ typedef struct report_options {
     const report_signer *signer; /* NULL: unsigned (no .p7s, nothing logged) */
     const char *tmpdir;          /* libxlsxwriter's temporary files; NULL: default */
     const char *institution;     /* page headers of the ledger writer; NULL: from the CA */
+    const struct core_product_catalog
+        *products; /* the ledger writer's product names; NULL: codes */
 } report_options;
 
 /* What was written. */

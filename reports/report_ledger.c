@@ -11,6 +11,7 @@
  * comes first in the workbook but is written last, which constant_memory
  * allows because each sheet streams on its own.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ struct report_ledger_writer {
     ld_money totals[TOTALS]; /* amount, principal, overdue, interest due, accrued, penalty, npl */
     ld_money debit, credit;
     bool overflow;
+    const core_product_catalog *products;
+    char product[32], product_name[160]; /* the last product named, and its name */
 };
 
 static const report_col loan_cols[] = {
@@ -92,6 +95,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
         return st;
     }
     w->path = options->path;
+    w->products = options->products;
     w->from = from;
     w->to = to;
     w->as_of = as_of;
@@ -108,6 +112,20 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
     return LD_OK;
 }
 
+/* "CODE name" of a product; the last one is kept, rows of one product
+ * often come together. */
+static const char *product_name(report_ledger_writer *w, const char *code)
+{
+    if (w->products == NULL || code[0] == '\0')
+        return code;
+    if (strcmp(w->product, code) != 0) {
+        snprintf(w->product, sizeof w->product, "%s", code);
+        report_product_name(w->products, report_book_lang(w->book), code, w->product_name,
+                            sizeof w->product_name);
+    }
+    return w->product_name;
+}
+
 ld_status report_ledger_writer_loan(report_ledger_writer *w, const ledger_report_loan *l,
                                     ld_error *err)
 {
@@ -121,7 +139,7 @@ ld_status report_ledger_writer_loan(report_ledger_writer *w, const ledger_report
     report_cell_text(s, r, 0, l->contract_no);
     report_cell_text(s, r, 1, l->borrower_name);
     report_cell_text(s, r, 2, l->officer);
-    report_cell_text(s, r, 3, l->product);
+    report_cell_text(s, r, 3, product_name(w, l->product));
     report_cell_text(s, r, 4, l->grade);
     report_cell_date(s, r, 5, l->disbursed_on);
     report_cell_money(s, r, 6, l->amount);
@@ -160,7 +178,7 @@ ld_status report_ledger_writer_jline(report_ledger_writer *w, const ledger_repor
     report_cell_text(s, r, 2, report_code_label(lang, "journal", j->kind));
     if (j->loan_id != 0)
         report_cell_int(s, r, 3, j->loan_id);
-    report_cell_text(s, r, 4, j->product);
+    report_cell_text(s, r, 4, product_name(w, j->product));
     report_cell_text(s, r, 5, j->account);
     report_cell_text(s, r, 6, report_code_label(lang, "account", j->account));
     if (j->amount >= 0) {
@@ -269,6 +287,10 @@ ld_status report_ledger_write(core_store *store, const core_session *who, ld_dat
     report_ledger_writer *w = NULL;
     report_options named = *options;
     named.institution = job.institution;
+    core_product_catalog catalog;
+    if (core_product_catalog_get(store, &catalog, err) != LD_OK)
+        return LD_EINTERNAL;
+    named.products = &catalog;
     if ((st = report_ledger_writer_open(&named, from, to, as_of, &w, err)) != LD_OK)
         return st;
     ledger_report_iter *it = NULL;

@@ -140,8 +140,9 @@ static const report_col group_cols[] = {
 /* One table of groups at the top of its own sheet, with a chart beside it. */
 static void group_sheet(report_book *b, grouping *gs, const group *total, const char *zh,
                         const char *en, bool sort, report_chart_kind chart_kind, report_lang lang,
-                        bool categories)
+                        bool categories, const core_product_catalog *products)
 {
+    char name[160];
     report_sheet *s = report_book_sheet(b, zh, en);
     report_sheet_table(s, 0, group_cols, 9);
     if (sort)
@@ -156,6 +157,9 @@ static void group_sheet(report_book *b, grouping *gs, const group *total, const 
             key = REPORT_L(b, "合计", "Total");
         } else if (categories) {
             key = report_category_label(lang, (int)(g->key[0] - '0'));
+        } else if (products != NULL && key[0] != '\0') {
+            report_product_name(products, lang, key, name, sizeof name);
+            key = name;
         }
         report_cell_text(s, r, 0, key[0] != '\0' ? key : REPORT_L(b, "（未填）", "(none)"));
         report_cell_int(s, r, 1, g->loans);
@@ -708,17 +712,20 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
             free(copy);
         }
     }
+    core_product_catalog catalog;
+    if (core_product_catalog_get(store, &catalog, NULL) != LD_OK)
+        catalog = (core_product_catalog){0};
     summary_sheet(book, p, date, top10);
     group_sheet(book, &p->by_category, &p->total, "按五级分类", "By category", true,
-                REPORT_CHART_COLUMN, lang, true);
+                REPORT_CHART_COLUMN, lang, true, NULL);
     group_sheet(book, &p->by_grade, &p->total, "按评级", "By grade", true, REPORT_CHART_PIE, lang,
-                false);
+                false, NULL);
     group_sheet(book, &p->by_product, &p->total, "按产品", "By product", true, REPORT_CHART_COLUMN,
-                lang, false);
+                lang, false, &catalog);
     group_sheet(book, &p->by_industry, &p->total, "按行业", "By industry", true,
-                REPORT_CHART_COLUMN, lang, false);
+                REPORT_CHART_COLUMN, lang, false, NULL);
     group_sheet(book, &p->by_officer, &p->total, "按客户经理", "By officer", true,
-                REPORT_CHART_COLUMN, lang, false);
+                REPORT_CHART_COLUMN, lang, false, NULL);
     migration_sheet(book, &h, lang);
     top10_sheet(book, p);
     if ((st = vintage_sheet(book, &h, err)) != LD_OK) {

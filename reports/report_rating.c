@@ -106,8 +106,7 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
 static void factor_sheet(report_book *b, const cJSON *m)
 {
     static const report_col cols[] = {
-        {"特征", "Feature", REPORT_COL_TEXT, 24},
-        {"名称", "Name", REPORT_COL_TEXT, 28},
+        {"特征", "Characteristic", REPORT_COL_TEXT, 0},
         {"取值", "Value", REPORT_COL_TEXT, 0},
         {"分箱", "Bin", REPORT_COL_TEXT, 18},
         {"分箱类型", "Bin kind", REPORT_COL_TEXT, 12},
@@ -122,29 +121,28 @@ static void factor_sheet(report_book *b, const cJSON *m)
     const cJSON *f;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "factors"))
     {
-        report_cell_text(s, r, 0, report_json_str(f, "feature"));
-        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(f, "zh"), report_json_str(f, "en")));
+        report_cell_text(s, r, 0, REPORT_L(b, report_json_str(f, "zh"), report_json_str(f, "en")));
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "value");
         /* Numbers as numbers: whole ones as integers, the others to six
          * decimals as the model saw them (a ratio of millionths). */
         if (cJSON_IsNumber(v)) {
             int64_t micro = report_json_micro(v);
             if (micro % 1000000 == 0)
-                report_cell_int(s, r, 2, micro / 1000000);
+                report_cell_int(s, r, 1, micro / 1000000);
             else
-                report_cell_decimal(s, r, 2, micro, 1000000);
+                report_cell_decimal(s, r, 1, micro, 1000000);
         } else if (cJSON_IsBool(v)) {
-            report_cell_text(s, r, 2, report_yes_no(report_book_lang(b), cJSON_IsTrue(v)));
+            report_cell_text(s, r, 1, report_yes_no(report_book_lang(b), cJSON_IsTrue(v)));
         } else if (cJSON_IsString(v)) {
-            report_cell_text(s, r, 2, v->valuestring);
+            report_cell_text(s, r, 1, v->valuestring);
         }
-        report_cell_text(s, r, 3, report_json_str(f, "bin"));
-        report_cell_text(s, r, 4, code(b, "bin_kind", f, "bin_kind"));
+        report_cell_text(s, r, 2, report_json_str(f, "bin"));
+        report_cell_text(s, r, 3, code(b, "bin_kind", f, "bin_kind"));
         int64_t points = report_json_int(f, "points"), best = report_json_int(f, "best_points");
-        report_cell_int(s, r, 5, points);
-        report_cell_int(s, r, 6, best);
-        report_cell_int(s, r, 7, best - points);
-        report_cell_text(s, r, 8,
+        report_cell_int(s, r, 4, points);
+        report_cell_int(s, r, 5, best);
+        report_cell_int(s, r, 6, best - points);
+        report_cell_text(s, r, 7,
                          report_yes_no(report_book_lang(b),
                                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "refer"))));
         r++;
@@ -155,32 +153,28 @@ static void reasons_sheet(report_book *b, const cJSON *m)
 {
     static const report_col cols[] = {
         {"类别", "Type", REPORT_COL_TEXT, 12},
-        {"代码", "Code", REPORT_COL_TEXT, 24},
         {"说明", "Description", REPORT_COL_TEXT, 48},
         {"失分", "Points lost", REPORT_COL_INT, 12},
     };
     report_sheet *s = report_book_sheet(b, "原因代码", "Reasons");
-    report_sheet_table(s, 0, cols, 4);
+    report_sheet_table(s, 0, cols, 3);
     int r = 1;
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "reasons"))
     {
         report_cell_text(s, r, 0, REPORT_L(b, "原因", "Reason"));
-        report_cell_text(s, r, 1, report_json_str(x, "code"));
-        report_cell_text(s, r, 2, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
-        report_cell_int(s, r, 3, report_json_int(x, "points_lost"));
+        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
+        report_cell_int(s, r, 2, report_json_int(x, "points_lost"));
         r++;
     }
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "knockouts"))
     {
         report_cell_text(s, r, 0, REPORT_L(b, "否决", "Knock-out"));
-        if (cJSON_IsString(x)) {
-            report_cell_text(s, r, 1, x->valuestring);
-        } else {
-            report_cell_text(s, r, 1, report_json_str(x, "code"));
-            report_cell_text(s, r, 2,
-                             REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
-        }
+        /* The knock-out's words; a bare code as it is. */
+        report_cell_text(s, r, 1,
+                         cJSON_IsString(x)
+                             ? x->valuestring
+                             : REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
         r++;
     }
 }

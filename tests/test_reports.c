@@ -299,12 +299,12 @@ static void test_rating_workbook_has_sheets_formats_and_verifies(void)
     char *factors = sheet_xml(path, "评分因子");
     CHECK_CONTAINS(factors, "state=\"frozen\"");
     CHECK_CONTAINS(factors, "ySplit=\"1\"");
-    CHECK_CONTAINS(factors, "<autoFilter ref=\"A1:I");
-    /* "ocf_to_debt_service", the longest feature code, fits its column. */
-    CHECK(col_width(factors, 1) >= 20);
+    CHECK_CONTAINS(factors, "<autoFilter ref=\"A1:H");
+    /* "近24个月最长逾期天数", the longest characteristic, fits its column. */
+    CHECK(col_width(factors, 1) >= 24);
     /* Factor values are numbers (0.467742 was text), bin kinds words. */
-    CHECK(factors != NULL && strstr(factors, "<c r=\"C2\" s=") != NULL);
-    CHECK(factors != NULL && strstr(factors, "<c r=\"C2\" t=\"s\"") == NULL);
+    CHECK(factors != NULL && strstr(factors, "<c r=\"B2\" s=") != NULL);
+    CHECK(factors != NULL && strstr(factors, "<c r=\"B2\" t=\"s\"") == NULL);
     free(factors);
     char *strings = zip_part(path, "xl/sharedStrings.xml");
     CHECK_CONTAINS(strings, "资产负债率");
@@ -661,6 +661,7 @@ static void test_ledger_workbook_streams_loans_and_journal(void)
     CHECK_CONTAINS(journal, "1301.01");
     CHECK_CONTAINS(journal, "<t>贷款—正常</t>");
     CHECK_CONTAINS(journal, "<t>放款</t>");
+    CHECK_CONTAINS(journal, "<t>PCL 个人消费贷款</t>");
     CHECK(journal != NULL && strstr(journal, "<t>disbursement</t>") == NULL);
     free(journal);
     CHECK_INT(openssl_verify("ledger.xlsx"), 0);
@@ -833,9 +834,10 @@ static void test_codes_in_words_numbers_as_numbers(void)
     CHECK_CONTAINS(strings, "<t>放款时一次收取</t>");
     CHECK_CONTAINS(strings, "<t>企业评分卡</t>");
     CHECK_CONTAINS(strings, "<t>区间</t>");
-    const char *codes[] = {"<t>interest_only</t>", "<t>approve</t>", "<t>upfront</t>",
-                           "<t>enterprise</t>",    "<t>range</t>",   "<t>reviewer</t>"};
-    for (int i = 0; i < 6; i++)
+    const char *codes[] = {"<t>interest_only</t>", "<t>approve</t>",    "<t>upfront</t>",
+                           "<t>enterprise</t>",    "<t>range</t>",      "<t>reviewer</t>",
+                           "<t>debt_to_asset</t>", "<t>tax_rating</t>", "<t>SWC</t>"};
+    for (int i = 0; i < 9; i++)
         CHECK(strings != NULL && strstr(strings, codes[i]) == NULL);
     free(strings);
     /* The signature sheet's anchored ledger size is a number. */
