@@ -997,7 +997,7 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
             lxw_datetime dt = {.year = y, .month = m, .day = d};
             worksheet_write_datetime(ws, (lxw_row_t)r, 1, &dt, b->f_date);
         } else if (i == 6) {
-            worksheet_write_number(ws, (lxw_row_t)r, 1, (double)seal->anchor_size, b->f_int);
+            worksheet_write_number(ws, (lxw_row_t)r, 1, seal->anchor_size, b->f_int);
         } else {
             lxw_format *f = i == 5 || i == 7 ? b->f_hash : NULL;
             worksheet_merge_range(ws, (lxw_row_t)r, 1, (lxw_row_t)r, 2, values[i], f);
