@@ -230,7 +230,11 @@ static void sheet_name(const char *xlsx, const char *part, char *out, size_t siz
 {
     snprintf(out, size, "?");
     int n = 0;
-    if (sscanf(part, "xl/worksheets/sheet%d.xml", &n) != 1)
+    const char *prefix = "xl/worksheets/sheet";
+    if (strncmp(part, prefix, strlen(prefix)) != 0)
+        return;
+    n = (int)strtol(part + strlen(prefix), NULL, 10);
+    if (n <= 0)
         return;
     size_t len = 0;
     char *wb = member(xlsx, "xl/workbook.xml", &len);
