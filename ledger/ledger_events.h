@@ -39,8 +39,10 @@ ld_status ledger_event_append(core_store *store, const char *type, const cJSON *
 /* Makes the ledger the store's event sink (core/store.h), so that workflow
  * decisions taken in core (submission, rating, approval, rejection, withdrawal,
  * disbursement, signed reports) are appended to the log in the transaction
- * that takes them. Every front end calls this right after opening a store. */
-void ledger_events_attach(core_store *store);
+ * that takes them, and records every covered table's changed rows (rows.h).
+ * Every front end calls this right after opening a store, outside a
+ * transaction. */
+ld_status ledger_events_attach(core_store *store, ld_error *err);
 
 /* The time events are stamped with: the wall clock of the store's injected
  * clock (core_store_now), in Unix seconds. */

@@ -10,6 +10,7 @@
 
 #include "canonical_json.h"
 #include "log.h"
+#include "rows.h"
 #include "loan_int.h"
 #include "json_in.h"
 #include "store_sql.h"
@@ -82,7 +83,8 @@ static ld_status append_from_core(void *context, const char *type, const struct 
     return ledger_event_append(context, type, fields, err);
 }
 
-void ledger_events_attach(core_store *store)
+ld_status ledger_events_attach(core_store *store, ld_error *err)
 {
     core_store_set_event_sink(store, append_from_core, store);
+    return ledger_rows_install(store, err);
 }
