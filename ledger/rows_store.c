@@ -451,6 +451,7 @@ typedef struct row_rec {
 } row_rec;
 
 struct ledger_rows_replay {
+    bool full; /* the whole log, not only since the last close of business */
     row_rec *recs;
     size_t cap, used;
     uint64_t cobs;
@@ -538,6 +539,7 @@ ld_status ledger_rows_replay_new(ledger_rows_replay **out, ld_error *err)
     ledger_rows_replay *r = calloc(1, sizeof *r);
     if (r == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
+    r->full = true;
     *out = r;
     return LD_OK;
 }
@@ -768,6 +770,10 @@ static void name_column(ledger_log *log, int t, const row_rec *e, sqlite3_stmt *
                 const char *now = (const char *)sqlite3_column_text(stmt, first + i);
                 snprintf(out, size, "%s is %.40s in the table, %.40s in the log", c,
                          now != NULL ? now : "null", shown != NULL ? shown : "?");
+                /* One line, whatever the values hold. */
+                for (char *p = out; *p; p++)
+                    if ((unsigned char)*p < 0x20)
+                        *p = ' ';
                 free(shown);
                 break;
             }
@@ -796,7 +802,9 @@ static ld_status check_loan_row(ledger_rows_replay *r, ledger_log *log, sqlite3_
          * no digest this can check. */
         if (!r->has_book && r->cobs > 0)
             return LD_OK;
-        if (!r->has_book)
+        /* The close of business replays only the days since the last close:
+         * a loan untouched since is in that close's book digest. */
+        if (!r->has_book || r->full)
             return LD_FAIL(err, LD_EVERIFY, "loan %lld: not recorded in the log (inserted)",
                            (long long)id);
         return book_add(d, b->p, b->len, err);
@@ -880,6 +888,20 @@ static ld_status check_table(core_store *store, ledger_log *log, ledger_rows_rep
     return st;
 }
 
+/* Rows the log recorded that a table no longer holds; t < 0: every table. */
+static ld_status check_missing(const ledger_rows_replay *r, int t, ld_error *err)
+{
+    for (size_t i = 0; i < r->cap; i++) {
+        const row_rec *e = &r->recs[i];
+        if (e->seq != 0 && e->present && !e->seen && (t < 0 || e->tbl == t))
+            return LD_FAIL(err, LD_EVERIFY,
+                           "%s %lld%s%.0lld recorded by log entry %llu is missing (deleted)",
+                           tables[e->tbl].name, (long long)e->k1, tables[e->tbl].k2 ? "/" : "",
+                           (long long)e->k2, (unsigned long long)(e->seq - 1));
+    }
+    return LD_OK;
+}
+
 ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
                             uint64_t *rows_out, ld_error *err)
 {
@@ -890,14 +912,8 @@ ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_repl
     uint64_t rows = 0;
     for (int t = 0; st == LD_OK && t < TABLE_COUNT; t++)
         st = check_table(store, log, r, t, d, &rows, err);
-    for (size_t i = 0; st == LD_OK && i < r->cap; i++) {
-        const row_rec *e = &r->recs[i];
-        if (e->seq != 0 && e->present && !e->seen)
-            st = LD_FAIL(err, LD_EVERIFY,
-                         "%s %lld%s%.0lld recorded by log entry %llu is missing (deleted)",
-                         tables[e->tbl].name, (long long)e->k1, tables[e->tbl].k2 ? "/" : "",
-                         (long long)e->k2, (unsigned long long)(e->seq - 1));
-    }
+    if (st == LD_OK)
+        st = check_missing(r, -1, err);
     if (st == LD_OK && r->has_book) {
         char hex[LEDGER_HASH_HEX];
         if ((st = book_hex(d, hex, err)) == LD_OK && strcmp(hex, r->book) != 0)
@@ -916,6 +932,7 @@ ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_repl
 /* ---- The close of business's check ----------------------------------------- */
 
 struct ledger_book {
+    core_store *store;
     ledger_rows_replay *replay;
     ledger_log *log;
     book_digest before, after;
@@ -939,6 +956,7 @@ ld_status ledger_book_open(core_store *store, ledger_log *log, ledger_book **out
     if (b == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
     b->log = log;
+    b->store = store;
     int64_t from = 0;
     ld_status st = core_store_query_int(
         store, "SELECT log_seq FROM cob_run ORDER BY date DESC LIMIT 1", 0, &from, err);
@@ -953,6 +971,7 @@ ld_status ledger_book_open(core_store *store, ledger_log *log, ledger_book **out
         (st = ledger_hasher_new(&b->after.hasher, err)) != LD_OK ||
         (st = ledger_log_iter_new(log, (uint64_t)from, &iter, err)) != LD_OK)
         goto out;
+    b->replay->full = from == 0;
     bool first = true;
     for (;;) {
         bool has = false;
@@ -1012,28 +1031,64 @@ ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[
     return book_add(&b->after, buf->p, buf->len, err);
 }
 
+/* Which loan differs: the whole log replayed and the loan table compared,
+ * which names the loan and the column for all but the daily balances. Run
+ * only when the book digest already failed. */
+static ld_status name_the_loan(ledger_book *b, ld_error *err)
+{
+    ledger_rows_replay *r = NULL;
+    ledger_log_iter *iter = NULL;
+    book_digest *d = calloc(1, sizeof *d);
+    ld_status st = d == NULL ? LD_FAIL(err, LD_EINTERNAL, "out of memory") : LD_OK;
+    if (st == LD_OK && (st = ledger_rows_replay_new(&r, err)) == LD_OK &&
+        (st = ledger_hasher_new(&d->hasher, err)) == LD_OK &&
+        (st = ledger_log_iter_new(b->log, 0, &iter, err)) == LD_OK) {
+        for (;;) {
+            bool has = false;
+            ledger_log_entry e;
+            if ((st = ledger_log_iter_next(iter, &has, &e, err)) != LD_OK || !has)
+                break;
+            cJSON *entry = cJSON_ParseWithLength(e.body, e.len);
+            st = entry != NULL ? ledger_rows_replay_entry(r, e.seq, entry, err) : LD_OK;
+            cJSON_Delete(entry);
+            if (st != LD_OK)
+                break;
+        }
+    }
+    uint64_t rows = 0;
+    if (st == LD_OK && (st = check_table(b->store, b->log, r, LOAN_TABLE, d, &rows, err)) == LD_OK)
+        st = check_missing(r, LOAN_TABLE, err);
+    ledger_log_iter_free(iter);
+    ledger_rows_replay_free(r);
+    if (d != NULL)
+        ledger_hasher_free(d->hasher);
+    free(d);
+    return st;
+}
+
 ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error *err)
 {
     ld_status st;
     ledger_rows_replay *r = b->replay;
-    for (size_t i = 0; i < r->cap; i++) {
-        const row_rec *e = &r->recs[i];
-        if (e->seq != 0 && e->tbl == LOAN_TABLE && e->present && !e->seen)
-            return LD_FAIL(err, LD_EVERIFY,
-                           "close of business refused: loan %lld recorded by log entry %llu is "
-                           "missing (deleted)",
-                           (long long)e->k1, (unsigned long long)(e->seq - 1));
+    if ((st = check_missing(r, LOAN_TABLE, err)) != LD_OK) {
+        ld_error_prefix(err, "close of business refused");
+        return st;
     }
     if (r->has_book) {
         char was[LEDGER_HASH_HEX];
         if ((st = book_hex(&b->before, was, err)) != LD_OK)
             return st;
-        if (strcmp(was, r->book) != 0)
+        if (strcmp(was, r->book) != 0) {
+            if ((st = name_the_loan(b, err)) == LD_EVERIFY) {
+                ld_error_prefix(err, "close of business refused");
+                return st;
+            }
             return LD_FAIL(err, LD_EVERIFY,
                            "close of business refused: the loans differ from what close of "
-                           "business recorded in log entry %llu (a loan was changed outside "
-                           "the application)",
+                           "business recorded in log entry %llu (a loan's balances were changed "
+                           "outside the application)",
                            (unsigned long long)r->cob_seq);
+        }
     }
     return book_hex(&b->after, hex, err);
 }

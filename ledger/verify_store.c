@@ -515,9 +515,10 @@ ld_status ledger_verify(core_store *store, const core_session *who, ledger_verif
             break;
         report.entries++;
     }
-    if (st != LD_OK || (st = check_journal(store, &r, &report.journal_entries, err)) != LD_OK ||
-        (st = check_loans(store, &r, &report.loans, err)) != LD_OK ||
-        (st = ledger_rows_check(store, log, rows, &report.rows, err)) != LD_OK)
+    /* The rows first: they name the table, the row and the column. */
+    if (st != LD_OK || (st = ledger_rows_check(store, log, rows, &report.rows, err)) != LD_OK ||
+        (st = check_journal(store, &r, &report.journal_entries, err)) != LD_OK ||
+        (st = check_loans(store, &r, &report.loans, err)) != LD_OK)
         goto out;
     if ((st = ledger_reconcile(store, err)) != LD_OK)
         goto out;
