@@ -451,6 +451,98 @@ static void cob_runs_over_an_intact_book(void)
     CHECK_CONTAINS(err.message, "close of business");
 }
 
+static const char *text_of(const cJSON *o, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(item) ? item->valuestring : "";
+}
+
+/* Whether the list of inspections due holds loan, and with which date. */
+static const char *due_date_of(const cJSON *due, int64_t loan)
+{
+    const cJSON *row;
+    cJSON_ArrayForEach(row, due)
+    {
+        if ((int64_t)cJSON_GetObjectItemCaseSensitive(row, "loan_id")->valuedouble == loan)
+            return text_of(row, "due");
+    }
+    return NULL;
+}
+
+/* An inspection is a visit that took place, of this loan's own collateral. */
+static void inspections_are_checked(void)
+{
+    ld_error err;
+    cJSON *out = NULL, *ins = demo_file("inspection-zhang-first.json");
+    int64_t before = -1, after = -2;
+    core_store_query_int(api->store, "SELECT count(*) FROM inspection", 0, &before, &err);
+    cJSON_ReplaceItemInObject(ins, "date", cJSON_CreateString("2030-01-01"));
+    cJSON_ReplaceItemInObject(ins, "next_inspection", cJSON_CreateString("2030-03-01"));
+    CHECK_INT(ld_inspection_add(s_off1, 1, ins, &out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "date");
+    CHECK_CONTAINS(err.message, "business date");
+    /* Collateral 1 is pledged for loan 1 (application 1), not for loan 2. */
+    cJSON_ReplaceItemInObject(ins, "date", cJSON_CreateString("2026-06-14"));
+    cJSON_ReplaceItemInObject(ins, "next_inspection", cJSON_CreateString("2026-07-10"));
+    CHECK_INT(ld_inspection_add(s_off1, 2, ins, &out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "collateral[0].collateral_id");
+    CHECK_CONTAINS(err.message, "not pledged for loan 2");
+    cJSON_Delete(ins);
+    core_store_query_int(api->store, "SELECT count(*) FROM inspection", 0, &after, &err);
+    CHECK_INT(after, before);
+}
+
+/* One next-inspection date: the loan's, which the inspection record, the
+ * list of inspections due and `loan show` all give. */
+static void one_next_inspection_date(void)
+{
+    ld_error err;
+    cJSON *loan = NULL, *ins = NULL, *due = NULL;
+    CHECK_INT(ld_loan_show(s_off1, 1, &loan, &err), LD_OK);
+    CHECK_INT(ld_inspection_show(s_off1, 1, 0, &ins, &err), LD_OK);
+    /* Planned for 2026-09-08, within 90 days of the visit on 2026-06-12. */
+    CHECK_STR(text_of(loan, "next_inspection"), "2026-09-08");
+    CHECK_STR(text_of(ins, "next_inspection"), "2026-09-08");
+    CHECK_INT(ld_inspection_due(s_mgr, "2026-09-08", &due, &err), LD_OK);
+    const char *d = due_date_of(due, 1);
+    CHECK(d != NULL);
+    CHECK_STR(d != NULL ? d : "", "2026-09-08");
+    drop(&due);
+    CHECK_INT(ld_inspection_due(s_mgr, "2026-09-07", &due, &err), LD_OK);
+    CHECK(due_date_of(due, 1) == NULL);
+    drop(&due);
+    drop(&loan);
+    drop(&ins);
+}
+
+/* A visit that falls due stays due: closing the books past it does not move
+ * the date on. Loan 2 (an enterprise's) is first due 30 days after
+ * disbursement, 2026-06-24. */
+static void an_inspection_due_stays_due(void)
+{
+    char path[600];
+    tampered_copy("SELECT 1", path, sizeof path);
+    static const ld_clock july = {.business_date = "2026-07-01", .wall_now = wall};
+    ld_api *a = NULL;
+    ld_session *s = NULL;
+    cJSON *out = NULL;
+    ld_error err;
+    ld_cob_options cob = {.date = "2026-07-01", .institution_password = ADMIN_PASSWORD};
+    CHECK_INT(ld_api_open(path, &july, &a, &err), LD_OK);
+    CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
+    CHECK_INT(ld_cob_run(s, &cob, &out, &err), LD_OK);
+    drop(&out);
+    CHECK_INT(ld_inspection_due(s, "2026-07-01", &out, &err), LD_OK);
+    const char *d = due_date_of(out, 2);
+    CHECK_STR(d != NULL ? d : "(not due)", "2026-06-24");
+    drop(&out);
+    CHECK_INT(ld_loan_show(s, 2, &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "next_inspection"), "2026-06-24");
+    drop(&out);
+    ld_session_free(s);
+    ld_api_close(a);
+}
+
 static void enough_tamperings(void)
 {
     CHECK(tamperings >= 35);
@@ -468,6 +560,9 @@ int main(int argc, char **argv)
         {"runs_users_and_the_trail", runs_users_and_the_trail},
         {"cob_refuses_a_changed_loan", cob_refuses_a_changed_loan},
         {"cob_runs_over_an_intact_book", cob_runs_over_an_intact_book},
+        {"inspections_are_checked", inspections_are_checked},
+        {"one_next_inspection_date", one_next_inspection_date},
+        {"an_inspection_due_stays_due", an_inspection_due_stays_due},
         {"enough_tamperings", enough_tamperings},
     };
     return CHECK_RUN(argc, argv, cases);
