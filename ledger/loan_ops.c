@@ -18,6 +18,7 @@
 #include "loan.h"
 #include "loan_int.h"
 #include "permission.h"
+#include "rows.h"
 #include "policy.h"
 #include "text.h"
 
@@ -261,6 +262,9 @@ static ld_status load_active(core_store *store, const core_session *who, int64_t
         return st;
     if (customer_scope &&
         (st = core_borrower_require(store, who, l->borrower_id, action, err)) != LD_OK)
+        return st;
+    /* What the operation builds on must be what the log recorded. */
+    if ((st = ledger_rows_check_loan(store, loan_id, err)) != LD_OK)
         return st;
     if (l->s.status != LEDGER_LOAN_ACTIVE)
         return LD_FAIL(err, LD_ESTATE, "loan %lld is %s", (long long)loan_id,

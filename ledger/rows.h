@@ -74,6 +74,13 @@ ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJ
 ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
                             uint64_t *rows_out, ld_error *err);
 
+/* Checks one loan and its installments against the images the log last
+ * recorded of them, before an operation (repayment, settlement,
+ * classification, write-off) uses them: LD_EVERIFY naming the row and the
+ * column. The loan's daily balances are left to the close of business's book
+ * digest. */
+ld_status ledger_rows_check_loan(core_store *store, int64_t loan_id, ld_error *err);
+
 /* ---- The loan book at close of business ---------------------------------- */
 
 typedef struct ledger_book ledger_book;

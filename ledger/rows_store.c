@@ -97,8 +97,9 @@ static const row_table tables[] = {
      "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL},
     {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL},
 };
-#define TABLE_COUNT ((int)(sizeof tables / sizeof tables[0]))
-#define LOAN_TABLE  0
+#define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
+#define LOAN_TABLE        0
+#define INSTALLMENT_TABLE 1
 
 static int table_index(const char *name)
 {
@@ -352,7 +353,35 @@ static ld_status append_rows(core_store *store, cJSON **rows, ld_error *err)
     cJSON *fields = cJSON_CreateObject();
     cJSON_AddItemToObject(fields, "rows", *rows);
     *rows = cJSON_CreateArray();
-    ld_status st = ledger_event_append(store, "rows", fields, err);
+    uint64_t seq = 0;
+    ld_status st = ledger_event_append_seq(store, "rows", fields, &seq, err);
+    /* Where each loan's and installment's last image is (ledger_rows_check_loan). */
+    static const char sql[] = "INSERT OR REPLACE INTO ledger_row_seq VALUES (?1, ?2, ?3, ?4)";
+    const cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(fields, "rows"))
+    {
+        if (st != LD_OK)
+            break;
+        int t = table_index(cJSON_GetArrayItem(row, 0)->valuestring);
+        if (t != LOAN_TABLE && t != INSTALLMENT_TABLE)
+            continue;
+        sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+        if (stmt == NULL) {
+            st = LD_EINTERNAL;
+            break;
+        }
+        int64_t k1 = 0, k2 = 0;
+        core_json_integer(cJSON_GetArrayItem(row, 1), &k1);
+        core_json_integer(cJSON_GetArrayItem(row, 2), &k2);
+        sqlite3_bind_int(stmt, 1, t);
+        sqlite3_bind_int64(stmt, 2, k1);
+        sqlite3_bind_int64(stmt, 3, k2);
+        sqlite3_bind_int64(stmt, 4, (int64_t)seq);
+        int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            st = core_store_fail(store, "recording where a row is logged", err);
+    }
     cJSON_Delete(fields);
     return st;
 }
@@ -836,18 +865,22 @@ static ld_status check_loan_row(ledger_rows_replay *r, ledger_log *log, sqlite3_
     return book_add(d, b->p, b->len, err);
 }
 
+/* Every row of table t, or only those whose first key is only_k1 (>= 0). */
 static ld_status check_table(core_store *store, ledger_log *log, ledger_rows_replay *r, int t,
-                             book_digest *d, uint64_t *rows, ld_error *err)
+                             book_digest *d, uint64_t *rows, int64_t only_k1, ld_error *err)
 {
     const row_table *tb = &tables[t];
     static char sql[2048];
-    snprintf(sql, sizeof sql, "SELECT %s, %s, %s FROM %s ORDER BY 1, 2", tb->k1,
-             tb->k2 ? tb->k2 : "0", tb->columns, tb->name);
+    snprintf(sql, sizeof sql, "SELECT %s, %s, %s FROM %s %s%s%s ORDER BY 1, 2", tb->k1,
+             tb->k2 ? tb->k2 : "0", tb->columns, tb->name, only_k1 >= 0 ? "WHERE " : "",
+             only_k1 >= 0 ? tb->k1 : "", only_k1 >= 0 ? " = ?1" : "");
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(core_store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK) {
         sqlite3_finalize(stmt);
         return LD_OK; /* a table this book does not have yet */
     }
+    if (only_k1 >= 0)
+        sqlite3_bind_int64(stmt, 1, only_k1);
     int n = column_count(tb->columns), rc;
     ld_status st = LD_OK;
     rowbuf *b = &r->buf;
@@ -911,7 +944,7 @@ ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_repl
     ld_status st = ledger_hasher_new(&d->hasher, err);
     uint64_t rows = 0;
     for (int t = 0; st == LD_OK && t < TABLE_COUNT; t++)
-        st = check_table(store, log, r, t, d, &rows, err);
+        st = check_table(store, log, r, t, d, &rows, -1, err);
     if (st == LD_OK)
         st = check_missing(r, -1, err);
     if (st == LD_OK && r->has_book) {
@@ -1056,7 +1089,8 @@ static ld_status name_the_loan(ledger_book *b, ld_error *err)
         }
     }
     uint64_t rows = 0;
-    if (st == LD_OK && (st = check_table(b->store, b->log, r, LOAN_TABLE, d, &rows, err)) == LD_OK)
+    if (st == LD_OK &&
+        (st = check_table(b->store, b->log, r, LOAN_TABLE, d, &rows, -1, err)) == LD_OK)
         st = check_missing(r, LOAN_TABLE, err);
     ledger_log_iter_free(iter);
     ledger_rows_replay_free(r);
@@ -1091,4 +1125,82 @@ ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error
         }
     }
     return book_hex(&b->after, hex, err);
+}
+
+/* ---- One loan before an operation uses it ------------------------------------ */
+
+ld_status ledger_rows_check_loan(core_store *store, int64_t loan_id, ld_error *err)
+{
+    ld_status st = ledger_rows_flush(store, err);
+    if (st != LD_OK)
+        return st;
+    ledger_rows_replay *r = NULL;
+    ledger_log *log = NULL;
+    book_digest *d = calloc(1, sizeof *d);
+    sqlite3_stmt *seqs = NULL;
+    if (d == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    if ((st = ledger_rows_replay_new(&r, err)) != LD_OK ||
+        (st = ledger_hasher_new(&d->hasher, err)) != LD_OK ||
+        (st = ledger_log_open(core_store_db(store), &log, err)) != LD_OK)
+        goto out;
+    if (sqlite3_prepare_v2(core_store_db(store),
+                           "SELECT DISTINCT seq FROM ledger_row_seq WHERE tbl IN (0, 1) AND "
+                           "k1 = ?1 ORDER BY seq DESC",
+                           -1, &seqs, NULL) != SQLITE_OK) {
+        st = core_store_fail(store, "finding a loan's rows in the log", err);
+        goto out;
+    }
+    sqlite3_bind_int64(seqs, 1, loan_id);
+    int rc;
+    while (st == LD_OK && (rc = sqlite3_step(seqs)) == SQLITE_ROW) {
+        uint64_t seq = (uint64_t)sqlite3_column_int64(seqs, 0);
+        ledger_log_iter *iter = NULL;
+        bool has = false;
+        ledger_log_entry e;
+        if ((st = ledger_log_iter_new(log, seq, &iter, err)) == LD_OK &&
+            (st = ledger_log_iter_next(iter, &has, &e, err)) == LD_OK) {
+            cJSON *entry = has ? cJSON_ParseWithLength(e.body, e.len) : NULL;
+            const cJSON *row;
+            cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(entry, "rows"))
+            {
+                int64_t k1 = 0;
+                const cJSON *name = cJSON_GetArrayItem(row, 0);
+                int t = cJSON_IsString(name) ? table_index(name->valuestring) : -1;
+                int64_t k2 = 0;
+                /* Latest entries first: a row takes its last image only. */
+                if ((t == LOAN_TABLE || t == INSTALLMENT_TABLE) &&
+                    core_json_integer(cJSON_GetArrayItem(row, 1), &k1) && k1 == loan_id &&
+                    core_json_integer(cJSON_GetArrayItem(row, 2), &k2) &&
+                    rec_find(r, t, k1, k2) == NULL && (st = replay_row(r, seq, row, err)) != LD_OK)
+                    break;
+            }
+            cJSON_Delete(entry);
+        }
+        ledger_log_iter_free(iter);
+    }
+    if (st == LD_OK && rc != SQLITE_DONE)
+        st = core_store_fail(store, "finding a loan's rows in the log", err);
+    /* The loan's daily balances move at each close of business without an
+     * image: only its other columns are compared (a close's book digest
+     * covers the balances). */
+    r->cobs = 1;
+    r->has_book = true; /* a loan the log never recorded is refused */
+    uint64_t rows = 0;
+    if (st == LD_OK)
+        st = check_table(store, log, r, LOAN_TABLE, d, &rows, loan_id, err);
+    if (st == LD_OK)
+        st = check_table(store, log, r, INSTALLMENT_TABLE, d, &rows, loan_id, err);
+    if (st == LD_OK)
+        st = check_missing(r, -1, err);
+    if (st == LD_EVERIFY)
+        ld_error_prefix(err, "refused, the loan differs from the log");
+out:
+    sqlite3_finalize(seqs);
+    ledger_log_close(log);
+    ledger_rows_replay_free(r);
+    if (d != NULL)
+        ledger_hasher_free(d->hasher);
+    free(d);
+    return st;
 }

@@ -432,6 +432,41 @@ static void cob_refuses_a_changed_loan(void)
     CHECK_CONTAINS(err.message, "loan 2");
 }
 
+/* Repayment, classification and write-off check the loan they touch. */
+static void operations_refuse_a_changed_loan(void)
+{
+    char path[600];
+    ld_error err;
+    ld_api *a = NULL;
+    ld_session *s = NULL;
+    cJSON *out = NULL;
+    ld_repayment pay = {.amount = "100.00", .date = AFX_TODAY};
+    tampered_copy("UPDATE loan SET rate = rate * 3 WHERE id = 1", path, sizeof path);
+    CHECK_INT(ld_api_open(path, &afx_clock, &a, &err), LD_OK);
+    CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
+    CHECK_INT(ld_loan_repay(s, 1, &pay, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "loan 1");
+    CHECK_CONTAINS(err.message, "rate");
+    CHECK_INT(ld_loan_settle(s, 1, AFX_TODAY, &out, &err), LD_EVERIFY);
+    /* The other loan is intact and may be repaid. */
+    CHECK_INT(ld_loan_repay(s, 2, &pay, &out, &err), LD_OK);
+    drop(&out);
+    ld_session_free(s);
+    ld_api_close(a);
+    tampered_copy("UPDATE loan_installment SET principal = principal - 100 WHERE loan_id = 2 AND "
+                  "number = 2;"
+                  "UPDATE loan_installment SET principal = principal + 100 WHERE loan_id = 2 AND "
+                  "number = 3",
+                  path, sizeof path);
+    CHECK_INT(ld_api_open(path, &afx_clock, &a, &err), LD_OK);
+    CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
+    CHECK_INT(ld_loan_classify(s, 2, "substandard", "guarantor insolvent", &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "loan_installment 2/2");
+    CHECK_INT(ld_loan_write_off(s, 2, "uncollectable", &out, &err), LD_EVERIFY);
+    ld_session_free(s);
+    ld_api_close(a);
+}
+
 /* Untouched, the next close runs and the book still verifies. */
 static void cob_runs_over_an_intact_book(void)
 {
@@ -560,6 +595,7 @@ int main(int argc, char **argv)
         {"runs_users_and_the_trail", runs_users_and_the_trail},
         {"cob_refuses_a_changed_loan", cob_refuses_a_changed_loan},
         {"cob_runs_over_an_intact_book", cob_runs_over_an_intact_book},
+        {"operations_refuse_a_changed_loan", operations_refuse_a_changed_loan},
         {"inspections_are_checked", inspections_are_checked},
         {"one_next_inspection_date", one_next_inspection_date},
         {"an_inspection_due_stays_due", an_inspection_due_stays_due},
