@@ -51,8 +51,9 @@ static int product_index(cob_sums *c, const char *code)
     return c->product_count++;
 }
 
-static ld_status loan_event(ledger_log *log, time_t time, const char *type, int64_t loan_id,
-                            ld_date day, const ledger_loan_state *s, int from, ld_error *err)
+static ld_status loan_event(ledger_log *log, const core_store *store, const char *type,
+                            int64_t loan_id, ld_date day, const ledger_loan_state *s, int from,
+                            ld_error *err)
 {
     cJSON *fields = cJSON_CreateObject();
     core_json_put_int(fields, "loan", loan_id);
@@ -62,7 +63,7 @@ static ld_status loan_event(ledger_log *log, time_t time, const char *type, int6
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(s->category));
     }
-    ld_status st = ledger_event_append_to(log, time, type, fields, NULL, err);
+    ld_status st = ledger_event_append_to(log, store, type, fields, NULL, err);
     cJSON_Delete(fields);
     return st;
 }
@@ -237,13 +238,13 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 }
                 if (r.became_overdue) {
                     result.newly_overdue++;
-                    if ((st = loan_event(log, ledger_event_now(store), "loan.overdue", id, day, &s,
-                                         -1, err)) != LD_OK)
+                    if ((st = loan_event(log, store, "loan.overdue", id, day, &s, -1, err)) !=
+                        LD_OK)
                         goto out;
                 }
                 if (s.category != r.category_before) {
                     result.category_changes++;
-                    if ((st = loan_event(log, ledger_event_now(store), "loan.category", id, day, &s,
+                    if ((st = loan_event(log, store, "loan.category", id, day, &s,
                                          r.category_before, err)) != LD_OK)
                         goto out;
                 }
@@ -337,8 +338,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;
-    if ((st = ledger_event_append_to(log, ledger_event_now(store), "cob", summary, &result.log_seq,
-                                     err)) != LD_OK ||
+    if ((st = ledger_event_append_to(log, store, "cob", summary, &result.log_seq, err)) != LD_OK ||
         (st = ledger_cob_record(store, opt->date, result.loans, result.log_seq, err)) != LD_OK)
         goto out;
     cJSON *detail = cJSON_CreateObject();

@@ -154,7 +154,7 @@ snapshot() {
             grep -v "^INSERT INTO user_session" | grep -v "^INSERT INTO ledger_entry" |
             grep -v "^INSERT INTO ledger_node"
         sqlite3 "$db" "SELECT hex(body) FROM ledger_entry WHERE NOT (CAST(body AS TEXT) LIKE
-            '{\"rows\":[[\"audit_event\",%' AND instr(CAST(body AS TEXT), '\"denied\"') > 0
+            '{%\"rows\":[[\"audit_event\",%' AND instr(CAST(body AS TEXT), '\"denied\"') > 0
             AND instr(CAST(body AS TEXT), ']],[') = 0) ORDER BY seq"
     else
         # Without the sqlite3 tool: what the program itself shows a manager,
