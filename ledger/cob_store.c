@@ -174,38 +174,40 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
         int64_t id = sqlite3_column_int64(scan, 0);
         if ((st = ledger_book_check_loan(book, scan, err)) != LD_OK)
             goto out;
+        /* The columns as the check read them, once (rows.h). */
+        int64_t c[LEDGER_LOAN_COLUMN_COUNT];
+        ledger_book_integers(book, c);
         ledger_loan_state s;
-        int i = 4;
-        s.status = (ledger_loan_status)sqlite3_column_int(scan, i++);
-        s.accrued_through = (ld_date)sqlite3_column_int64(scan, i++);
-        s.principal = sqlite3_column_int64(scan, i++);
-        s.principal_due = sqlite3_column_int64(scan, i++);
-        s.interest_due = sqlite3_column_int64(scan, i++);
-        s.fee_due = sqlite3_column_int64(scan, i++);
-        s.accrued = sqlite3_column_int64(scan, i++);
-        s.penalty = sqlite3_column_int64(scan, i++);
-        s.compound = sqlite3_column_int64(scan, i++);
-        s.penalty_daily = sqlite3_column_int64(scan, i++);
-        s.compound_daily = sqlite3_column_int64(scan, i++);
-        s.next_number = sqlite3_column_int(scan, i++);
-        s.next_due = (ld_date)sqlite3_column_int64(scan, i++);
-        s.next_principal = sqlite3_column_int64(scan, i++);
-        s.next_interest = sqlite3_column_int64(scan, i++);
-        s.next_fee = sqlite3_column_int64(scan, i++);
-        s.oldest_unpaid_due = (ld_date)sqlite3_column_int64(scan, i++);
-        s.dpd = sqlite3_column_int64(scan, i++);
-        s.floor = sqlite3_column_int(scan, i++);
-        s.manual = sqlite3_column_int(scan, i++);
-        s.category = sqlite3_column_int(scan, i++);
-        s.next_inspection = (ld_date)sqlite3_column_int64(scan, i++);
+        s.status = (ledger_loan_status)c[4];
+        s.accrued_through = (ld_date)c[5];
+        s.principal = c[6];
+        s.principal_due = c[7];
+        s.interest_due = c[8];
+        s.fee_due = c[9];
+        s.accrued = c[10];
+        s.penalty = c[11];
+        s.compound = c[12];
+        s.penalty_daily = c[13];
+        s.compound_daily = c[14];
+        s.next_number = (int)c[15];
+        s.next_due = (ld_date)c[16];
+        s.next_principal = c[17];
+        s.next_interest = c[18];
+        s.next_fee = c[19];
+        s.oldest_unpaid_due = (ld_date)c[20];
+        s.dpd = c[21];
+        s.floor = (int)c[22];
+        s.manual = (int)c[23];
+        s.category = (int)c[24];
+        s.next_inspection = (ld_date)c[25];
         if (s.status == LEDGER_LOAN_ACTIVE && s.accrued_through < opt->date) {
             int product = product_index(&agg, (const char *)sqlite3_column_text(scan, 1));
             if (product < 0) {
                 st = LD_FAIL(err, LD_EINTERNAL, "more than %d products", COB_PRODUCTS_MAX);
                 goto out;
             }
-            terms.rate = sqlite3_column_int64(scan, 2);
-            terms.penalty_rate = sqlite3_column_int64(scan, 3);
+            terms.rate = c[2];
+            terms.penalty_rate = c[3];
             result.loans++;
             while (s.accrued_through < opt->date) {
                 ld_date day = s.accrued_through + 1;
@@ -264,27 +266,12 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 goto out;
             }
         }
-        int64_t daily[21] = {s.accrued_through,
-                             sqlite3_column_int64(scan, 6),
-                             s.principal_due,
-                             s.interest_due,
-                             s.fee_due,
-                             s.accrued,
-                             s.penalty,
-                             s.compound,
-                             s.penalty_daily,
-                             s.compound_daily,
-                             s.next_number,
-                             s.next_due,
-                             s.next_principal,
-                             s.next_interest,
-                             s.next_fee,
-                             s.oldest_unpaid_due,
-                             s.dpd,
-                             s.floor,
-                             sqlite3_column_int64(scan, 23),
-                             s.category,
-                             s.next_inspection};
+        int64_t daily[21] = {
+            s.accrued_through,   c[6],       s.principal_due,  s.interest_due,  s.fee_due,
+            s.accrued,           s.penalty,  s.compound,       s.penalty_daily, s.compound_daily,
+            s.next_number,       s.next_due, s.next_principal, s.next_interest, s.next_fee,
+            s.oldest_unpaid_due, s.dpd,      s.floor,          c[23],           s.category,
+            s.next_inspection};
         if ((st = ledger_book_add_after(book, scan, daily, err)) != LD_OK)
             goto out;
         if (opt->progress != NULL && (++done & 0xffff) == 0)

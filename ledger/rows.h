@@ -95,6 +95,10 @@ void ledger_book_free(ledger_book *b);
  * naming the loan and the column. */
 ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err);
 
+/* The integer columns of the loan ledger_book_check_loan just read, in
+ * LEDGER_LOAN_COLUMNS order (0 for the others). */
+void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_COUNT]);
+
 /* The same loan after the close of business: daily holds the new values of
  * the columns the close writes, in LEDGER_LOAN_COLUMNS order from 5 to 25
  * (principal and manual included, unchanged). */

@@ -1122,6 +1122,12 @@ ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err)
     return st;
 }
 
+void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_COUNT])
+{
+    for (int i = 0; i < LEDGER_LOAN_COLUMN_COUNT; i++)
+        out[i] = b->cells[i].type == SQLITE_INTEGER ? b->cells[i].value : 0;
+}
+
 ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[21], ld_error *err)
 {
     (void)stmt; /* the cells ledger_book_check_loan read from it */
