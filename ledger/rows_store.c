@@ -1098,13 +1098,15 @@ ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err)
      * encoded from these cells. */
     for (int i = 0; i < LEDGER_LOAN_COLUMN_COUNT; i++) {
         loan_cell *c = &b->cells[i];
-        c->type = sqlite3_column_type(stmt, i);
+        /* One call into the statement per column; the value's accessors
+         * need no lock. */
+        sqlite3_value *v = sqlite3_column_value(stmt, i);
+        c->type = sqlite3_value_type(v);
         if (c->type == SQLITE_INTEGER) {
-            c->value = sqlite3_column_int64(stmt, i);
+            c->value = sqlite3_value_int64(v);
         } else if (c->type != SQLITE_NULL) {
-            c->text = c->type == SQLITE_BLOB ? sqlite3_column_blob(stmt, i)
-                                             : sqlite3_column_text(stmt, i);
-            c->len = sqlite3_column_bytes(stmt, i);
+            c->text = c->type == SQLITE_BLOB ? sqlite3_value_blob(v) : sqlite3_value_text(v);
+            c->len = sqlite3_value_bytes(v);
         }
     }
     ledger_rows_replay *r = b->replay;
