@@ -213,7 +213,8 @@ static void setup(void)
     run(AS("wang", "Wang2026pass") "app approve 1 >/dev/null", bin);
     run(AS("zhao", "Zhao2026pass") "app approve 2 --reason ok >/dev/null", bin);
     ld_error err;
-    if (core_store_open_existing(db_path, &store, &err) != LD_OK)
+    if (core_store_open_existing(db_path, &store, &err) != LD_OK ||
+        ledger_events_attach(store, &err) != LD_OK)
         die("open", &err);
     chen = login("chen", "Chen2026pass");
     wang = login("wang", "Wang2026pass");
