@@ -24,6 +24,10 @@ static const char *const integer_fields[] = {"term_months",
                                              "lien_rank",
                                              "borrower_id",
                                              "year",
+                                             "years_at_address",
+                                             "inquiries_6m",
+                                             "open_loans",
+                                             "worst_dpd_24m",
                                              NULL};
 
 static bool is_integer_field(const char *key)

@@ -110,6 +110,16 @@ static const command_spec commands[] = {
     {"borrower", "unblock", cmd_borrower_unblock, DB_API, "borrower unblock ID --reason TEXT",
      "Clears a customer's blocklist flag (reviewer, manager), with a reason; audited and kept in "
      "the ledger."},
+    {"credit-report", "add", cmd_credit_report_add, DB_API,
+     "credit-report add BORROWER_ID (--json FILE|- | --report-date D --source S "
+     "[--inquiries-6m N] [--card-utilisation PCT|none] [--open-loans N] [--worst-dpd-24m N] "
+     "[--outstanding-balance X])",
+     "Adds a credit bureau report to your customer's file; a rating uses the latest one within "
+     "the policy's maximum age. A fact left out is reported missing by the rating."},
+    {"credit-report", "import", cmd_credit_report_import, DB_API, "credit-report import FILE",
+     "Adds the credit reports of a JSON array, each with its borrower_id; all or nothing."},
+    {"credit-report", "list", cmd_credit_report_list, DB_API,
+     "credit-report list BORROWER_ID [--json]", "Lists a borrower's credit reports, newest first."},
     {"app", "create", cmd_app_create, DB_API,
      "app create (--json FILE|- | --borrower-id N --product P --amount X --term-months N "
      "--method M --purpose TEXT)",

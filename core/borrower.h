@@ -5,11 +5,16 @@
  * Records come in and go out as JSON objects in one shape, so `show --json`
  * output edited by hand is valid `update` input:
  *   individual: kind, name, id_number (GB 11643), phone, address, employer,
- *     years_employed, monthly_income, existing_debt, existing_monthly_repayment
+ *     years_employed, monthly_income, existing_debt, existing_monthly_repayment,
+ *     employment_type, housing, education, years_at_address (the scorecard's facts;
+ *     each may be left out and is then reported missing, never guessed)
  *   enterprise: kind, name, credit_code (GB 32100), phone, address, industry,
  *     industry_risk_class (1 low .. 5 high), years_in_business, registered_capital,
+ *     tax_rating (A, B, M, C, D),
  *     financials: [{year, total_assets, total_liabilities, current_assets,
- *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow}]
+ *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow,
+ *     and optionally cost_of_sales, receivables, interest_expense, income_tax,
+ *     related_party_sales, from which the ratios of docs/policy.md are computed}]
  *   both: blocklisted (shown; set only by core_borrower_blocklist)
  * Money is a decimal string; the identity number and kind never change.
  */
@@ -31,11 +36,20 @@
 
 #define CORE_FINANCIAL_YEARS_MAX 64
 
-/* One year's financial statement, validated. */
+/* The allowed values of the categorical facts, NULL-terminated, in the order
+ * the row's indices use. */
+extern const char *const core_employment_type_names[];
+extern const char *const core_housing_names[];
+extern const char *const core_education_names[];
+extern const char *const core_tax_rating_names[];
+
+/* One year's financial statement, validated. The optional lines are -1 when
+ * the statement did not give them. */
 typedef struct core_financial_row {
     int year;
     ld_money total_assets, total_liabilities, current_assets, current_liabilities, inventory,
         revenue, net_profit, operating_cash_flow;
+    ld_money cost_of_sales, receivables, interest_expense, income_tax, related_party_sales;
 } core_financial_row;
 
 /* A validated borrower record, column by column as it is stored. Text points
@@ -53,6 +67,9 @@ typedef struct core_borrower_row {
     ld_money monthly_income, existing_debt, existing_monthly_repayment;
     int64_t industry_risk_class, years_in_business;
     ld_money registered_capital;
+    /* indices into the names above; -1 when not given */
+    int employment_type, housing, education, tax_rating;
+    int64_t years_at_address;
     bool blocklisted;
     int financial_count;
     core_financial_row financials[CORE_FINANCIAL_YEARS_MAX];

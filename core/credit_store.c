@@ -29,11 +29,24 @@ ld_status core_grade_check(const char *field, const char *grade, ld_error *err)
                    field);
 }
 
+static int64_t column_or(sqlite3_stmt *stmt, int col, int64_t unknown)
+{
+    return sqlite3_column_type(stmt, col) == SQLITE_NULL ? unknown
+                                                         : sqlite3_column_int64(stmt, col);
+}
+
+static void column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, col);
+    snprintf(out, size, "%s", text != NULL ? (const char *)text : "");
+}
+
 static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error *err)
 {
     static const char sql[] =
         "SELECT id_number, blocklisted, birth_date, monthly_income, existing_debt, "
-        "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business "
+        "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business, "
+        "years_at_address, employment_type, housing, education, tax_rating "
         "FROM borrower WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -57,13 +70,19 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
     f->existing_monthly_repayment = sqlite3_column_int64(stmt, 5);
     f->years_employed =
         sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(stmt, 6);
-    f->industry_risk_class = sqlite3_column_int(stmt, 7);
-    f->years_in_business = sqlite3_column_int(stmt, 8);
+    f->industry_risk_class = (int)column_or(stmt, 7, -1);
+    f->years_in_business = (int)column_or(stmt, 8, -1);
+    f->years_at_address = (int)column_or(stmt, 9, -1);
+    column_text(stmt, 10, f->employment_type, sizeof f->employment_type);
+    column_text(stmt, 11, f->housing, sizeof f->housing);
+    column_text(stmt, 12, f->education, sizeof f->education);
+    column_text(stmt, 13, f->tax_rating, sizeof f->tax_rating);
     sqlite3_reset(stmt);
 
     static const char fsql[] =
         "SELECT year, total_assets, total_liabilities, current_assets, current_liabilities, "
-        "inventory, revenue, net_profit, operating_cash_flow FROM financial_statement "
+        "inventory, revenue, net_profit, operating_cash_flow, cost_of_sales, receivables, "
+        "interest_expense, income_tax, related_party_sales FROM financial_statement "
         "WHERE borrower_id = ? ORDER BY year DESC LIMIT 2";
     if ((stmt = core_store_stmt(store, fsql, err)) == NULL)
         return LD_EINTERNAL;
@@ -79,6 +98,11 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
         fs->revenue = sqlite3_column_int64(stmt, 6);
         fs->net_profit = sqlite3_column_int64(stmt, 7);
         fs->operating_cash_flow = sqlite3_column_int64(stmt, 8);
+        fs->cost_of_sales = column_or(stmt, 9, -1);
+        fs->receivables = column_or(stmt, 10, -1);
+        fs->interest_expense = column_or(stmt, 11, -1);
+        fs->income_tax = column_or(stmt, 12, -1);
+        fs->related_party_sales = column_or(stmt, 13, -1);
     }
     sqlite3_reset(stmt);
     return LD_OK;
@@ -158,6 +182,9 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
     if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 1) > 0)
         f.worst_dpd_24m = sqlite3_column_int(stmt, 0);
     sqlite3_reset(stmt);
+    if ((st = core_credit_report_latest(store, f.app.borrower_id, &f.credit_report,
+                                        &f.has_credit_report, err)) != LD_OK)
+        return st;
     *out = f;
     return LD_OK;
 }

@@ -669,6 +669,52 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
 
 /* ---- knock-outs ---------------------------------------------------------------- */
 
+/* The features of the rule "missing_facts": when any of them has no value,
+ * the application is referred, whatever points the card's "missing" gives. */
+static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *path,
+                               rating_policy *policy)
+{
+    const cJSON *list = need_array(ctx, rule, path, "features");
+    if (list == NULL)
+        return;
+    if (cJSON_GetArraySize(list) == 0)
+        problem(ctx, "%s.features: name at least one feature", path);
+    int i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list)
+    {
+        rating_feature feature;
+        if (!cJSON_IsString(item) || !rating_feature_from_name(item->valuestring, &feature)) {
+            problem(ctx, "%s.features[%d]: not a known feature", path, i);
+        } else {
+            bool twice = false;
+            for (size_t k = 0; k < policy->needed_count; k++)
+                twice = twice || policy->needed[k] == feature;
+            if (twice)
+                problem(ctx, "%s.features[%d]: \"%s\" is listed twice", path, i, item->valuestring);
+            else if (policy->needed_count < RATING_FEATURE_COUNT)
+                policy->needed[policy->needed_count++] = feature;
+        }
+        i++;
+    }
+}
+
+/* "credit_report": {"max_age_days": N}, optional: a rating uses the latest
+ * credit report no older than this (180 days when the policy says nothing). */
+static void parse_credit_report(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+{
+    policy->credit_report_max_age_days = 180;
+    if (absent(field(root, "credit_report")))
+        return;
+    const cJSON *section = need_object(ctx, root, "$", "credit_report");
+    if (section == NULL)
+        return;
+    static const char *const keys[] = {"max_age_days", NULL};
+    check_keys(ctx, section, "$.credit_report", keys);
+    read_int(ctx, section, "$.credit_report", "max_age_days", true, 1, 3660,
+             &policy->credit_report_max_age_days);
+}
+
 static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *ko = need_object(ctx, root, "$", "knockouts");
@@ -691,7 +737,7 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
     {
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "$.knockouts.rules[%d]", i++);
-        static const char *const rule_keys[] = {"rule", "action", NULL};
+        static const char *const rule_keys[] = {"rule", "action", "features", NULL};
         check_keys(ctx, rule, path, rule_keys);
         const char *name, *action;
         rating_knockout which;
@@ -700,6 +746,10 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
             problem(ctx, "%s.rule: unknown rule \"%s\"", path, name);
             named = false;
         }
+        if (named && which == RATING_KO_MISSING_FACTS)
+            parse_needed_facts(ctx, rule, path, policy);
+        else if (!absent(field(rule, "features")))
+            problem(ctx, "%s.features: only the rule \"missing_facts\" names features", path);
         if (named && policy->knockouts[which].enabled)
             problem(ctx, "%s.rule: \"%s\" is listed twice", path, name);
         if (!read_string(ctx, rule, path, "action", true, &action))
@@ -1143,6 +1193,7 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
                                            "inspection",
                                            "provision_rates",
                                            "risk_signals",
+                                           "credit_report",
                                            NULL};
         check_keys(&ctx, root, "$", keys);
         const char *version;
@@ -1158,6 +1209,7 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
         parse_scaling(&ctx, root, policy);
         parse_grades(&ctx, root, policy);
         parse_knockouts(&ctx, root, policy);
+        parse_credit_report(&ctx, root, policy);
         parse_scorecards(&ctx, root, policy);
         parse_ltv_caps(&ctx, root, policy);
         parse_other_sections(&ctx, root);
@@ -1292,6 +1344,11 @@ ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
 {
     return policy->lpr_five_year;
+}
+
+int rating_policy_credit_report_max_age_days(const rating_policy *policy)
+{
+    return policy->credit_report_max_age_days;
 }
 
 const char *rating_policy_lpr_effective(const rating_policy *policy)

@@ -151,6 +151,9 @@ ld_rate rating_policy_lpr_one_year(const rating_policy *policy);
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy);
 const char *rating_policy_lpr_effective(const rating_policy *policy);
 
+/* The oldest credit report a rating may use, in days ("credit_report.max_age_days"). */
+int rating_policy_credit_report_max_age_days(const rating_policy *policy);
+
 /* True when the policy has a scorecard for this kind of borrower. */
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind);
 
@@ -208,6 +211,10 @@ typedef struct rating_input {
     int product_max_term_months;
     int product_min_age; /* 0 = policy default */
     int product_max_age; /* 0 = policy default */
+
+    /* A reviewer's grade override (0 = AAA .. 9 = D), or -1: the terms, the
+     * PD and the decision follow this grade while the score stays the model's. */
+    int forced_grade;
 } rating_input;
 
 /* Zeroes *in, marks every feature missing, age_at_maturity unknown and the
@@ -264,6 +271,7 @@ typedef enum rating_knockout {
     RATING_KO_DTI_OVER_CAP,
     RATING_KO_COLLATERAL_OVER_LTV,
     RATING_KO_GUARANTOR_SHORT,
+    RATING_KO_MISSING_FACTS, /* a fact the policy names as needed is missing */
     RATING_KO_COUNT,
     /* not policy rules, but reported the same way: */
     RATING_KO_FACTOR_REFER = RATING_KO_COUNT, /* a factor's bin says "refer" */
@@ -291,6 +299,10 @@ typedef struct rating_knockout_hit {
 typedef struct rating_reason {
     rating_feature feature;
     const char *code; /* the feature name, e.g. "debt_to_asset" */
+    /* The factor's value is missing: the points were lost for want of data,
+     * not for what was assessed. zh/en are then the feature's own name, and
+     * the texts shown are "缺少数据：NAME" / "Missing data: NAME". */
+    bool missing;
     const char *zh;
     const char *en;
     int points_lost; /* best_points - points, > 0 */
@@ -316,6 +328,12 @@ typedef struct rating_result {
     int grade_index;   /* 0 = AAA .. 9 = D */
     const char *grade; /* "AAA" .. "D" */
     ld_rate pd;        /* probability of default of the grade, millionths */
+    /* the grade the score gives; differs from grade_index when overridden */
+    int model_grade_index;
+
+    /* the factors whose value was missing, in card order */
+    size_t missing_count;
+    rating_feature missing[RATING_MAX_FACTORS];
 
     size_t knockout_count;
     rating_knockout_hit knockouts[RATING_MAX_HITS];

@@ -91,6 +91,11 @@ struct rating_policy {
     rating_grade grades[RATING_GRADE_COUNT];
     rating_scorecard scorecards[RATING_KIND_COUNT];
     rating_ko_rule knockouts[RATING_KO_COUNT];
+    /* knockouts rule "missing_facts": the features whose absence refers */
+    size_t needed_count;
+    rating_feature needed[RATING_FEATURE_COUNT];
+    /* "credit_report": a report older than this many days is not used */
+    int credit_report_max_age_days;
     ld_rate dti_cap; /* millionths of 1: 55 % = 550000 */
     int default_min_age;
     int default_max_age;

@@ -25,6 +25,7 @@ void rating_input_init(rating_input *in, rating_kind kind)
     in->kind = kind;
     in->age_at_maturity = -1;
     in->identity_valid = false;
+    in->forced_grade = -1;
 }
 
 void rating_input_set_number(rating_input *in, rating_feature feature, double value)
@@ -159,6 +160,7 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
 {
     int score = sc->base_points;
     out->factor_count = sc->factor_count;
+    out->missing_count = 0;
     for (size_t i = 0; i < sc->factor_count; i++) {
         const rating_factor *f = &sc->factors[i];
         const rating_value *v = &features[f->feature];
@@ -184,6 +186,7 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
             r->bin_label = f->missing.label;
             r->points = f->missing.points;
             r->refer = f->missing.refer;
+            out->missing[out->missing_count++] = f->feature;
         } else if (sel == RATING_BINSEL_ELSE) {
             r->bin_kind = RATING_BIN_ELSE;
             r->bin_label = f->other.set ? f->other.label : "other";
@@ -232,8 +235,14 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
         rating_reason *r = &out->reasons[pos];
         r->feature = f->feature;
         r->code = rating_feature_name(f->feature);
-        r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
-        r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+        r->missing = out->factors[i].missing;
+        if (r->missing) {
+            r->zh = rating_feature_zh(f->feature);
+            r->en = rating_feature_en(f->feature);
+        } else {
+            r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
+            r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+        }
         r->points_lost = lost;
         if (out->reason_count < RATING_REASONS)
             out->reason_count++;
@@ -244,6 +253,9 @@ static ld_status check_input(const rating_input *in, ld_error *err)
 {
     if ((unsigned)in->kind >= RATING_KIND_COUNT)
         return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise");
+    if (in->forced_grade < -1 || in->forced_grade >= RATING_GRADE_COUNT)
+        return LD_FAIL(err, LD_EINVAL, "forced_grade: must be -1 (none) or 0..%d",
+                       RATING_GRADE_COUNT - 1);
     if (in->collateral_count > RATING_MAX_COLLATERAL)
         return LD_FAIL(err, LD_EINVAL, "collateral: at most %d items", RATING_MAX_COLLATERAL);
     if (in->guarantor_count > RATING_MAX_GUARANTORS)
@@ -287,10 +299,37 @@ static ld_status check_input(const rating_input *in, ld_error *err)
     return LD_OK;
 }
 
+/* The rule "missing_facts": each named feature without a value refers. */
+static void refer_missing(const rating_policy *policy, const rating_input *in, rating_result *out)
+{
+    const rating_ko_rule *rule = &policy->knockouts[RATING_KO_MISSING_FACTS];
+    if (!rule->enabled)
+        return;
+    rating_knockout_hit *hit = NULL;
+    for (size_t i = 0; i < policy->needed_count; i++) {
+        const rating_value *v = &in->features[policy->needed[i]];
+        bool missing = !v->present ||
+                       (rating_feature_is_categorical(policy->needed[i]) ? v->category[0] == '\0'
+                                                                         : isnan(v->number));
+        if (!missing)
+            continue;
+        if (hit == NULL) {
+            hit = add_hit(out, RATING_KO_MISSING_FACTS, rule->action, "缺少政策要求的数据",
+                          "Facts the policy needs are missing");
+            if (hit == NULL)
+                return;
+            detail_append(hit->detail, "missing:");
+        }
+        detail_append(hit->detail, " ");
+        detail_append(hit->detail, rating_feature_name(policy->needed[i]));
+    }
+}
+
 static void apply_knockouts(const rating_policy *policy, const rating_input *in, rating_result *out)
 {
     const rating_ko_rule *rules = policy->knockouts;
     rating_knockout_hit *hit;
+    refer_missing(policy, in, out);
     if (rules[RATING_KO_INVALID_IDENTITY].enabled && !in->identity_valid)
         add_hit(out, RATING_KO_INVALID_IDENTITY, rules[RATING_KO_INVALID_IDENTITY].action,
                 "身份证件号码或统一社会信用代码无效", "Identity number is not valid");
@@ -453,8 +492,9 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     const rating_scorecard *sc = &policy->scorecards[in->kind];
     if (!sc->present) {
         out->factor_count = 0;
+        out->missing_count = 0;
         out->score = 0;
-        out->grade_index = -1;
+        out->grade_index = out->model_grade_index = -1;
         out->grade = "";
         out->pd = 0;
         out->lending_allowed = false;
@@ -471,7 +511,11 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     }
 
     out->score = score_factors(sc, in->features, out);
-    out->grade_index = find_grade(policy, out->score);
+    out->model_grade_index = find_grade(policy, out->score);
+    /* An override moves the grade, and with it the PD and every term. */
+    out->grade_index = in->forced_grade >= 0 && in->forced_grade < RATING_GRADE_COUNT
+                           ? in->forced_grade
+                           : out->model_grade_index;
     out->grade = rating_grade_name(out->grade_index);
     out->pd = policy->grades[out->grade_index].pd;
 
