@@ -17,6 +17,7 @@
 #include "credit.h"
 #include "json_in.h"
 #include "loandesk/servicing.h"
+#include "permission.h"
 #include "policy.h"
 #include "rating.h"
 #include "rating_app.h"
@@ -30,55 +31,6 @@ typedef struct app_args {
     const char *reason;
 } app_args;
 
-/* Facts, policy, score, summary, save: one body so that nothing between the
- * facts and the stored rating passes through a caller. */
-static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
-{
-    const app_args *a = args;
-    core_credit_facts facts;
-    const char *text = NULL, *sha = NULL;
-    rating_policy *policy = NULL;
-    ld_status st;
-    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
-        (st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
-        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
-        return st;
-    /* rating_input and rating_result are large; keep them off the stack. */
-    rating_input *input = malloc(sizeof *input);
-    rating_result *result = malloc(sizeof *result);
-    char *json = NULL;
-    if (input == NULL || result == NULL) {
-        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
-        goto out;
-    }
-    rating_input_from_facts(policy, &facts, input);
-    if ((st = rating_score(policy, input, result, err)) != LD_OK ||
-        (st = rating_result_to_json(result, &json, err)) != LD_OK)
-        goto out;
-    core_rating_summary summary;
-    rating_summary_from_result(result, &summary);
-    if ((st = core_rating_save(call->store, call->who, a->app_id, &summary, json, NULL, err)) !=
-        LD_OK)
-        goto out;
-    cJSON *doc = cJSON_Parse(json);
-    if (doc == NULL) {
-        st = LD_FAIL(err, LD_EINTERNAL, "rating: out of memory");
-        goto out;
-    }
-    *out = doc;
-out:
-    free(json);
-    free(input);
-    free(result);
-    rating_policy_free(policy);
-    return st;
-}
-
-ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
-{
-    app_args a = {.app_id = app_id};
-    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
-}
 
 static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
 {
@@ -92,18 +44,133 @@ ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_er
     return api_run_on(session, "rating.show", "application", app_id, rating_show, &a, out, err);
 }
 
+/* Scores the application's facts under the policy in force, the grade
+ * forced to forced_grade (-1: the model's). *policy_out and *result_out are the
+ * caller's to free. */
+static ld_status score_facts(api_call *call, const core_credit_facts *facts, int forced_grade,
+                             rating_policy **policy_out, rating_result **result_out, ld_error *err)
+{
+    const char *text = NULL, *sha = NULL;
+    rating_policy *policy = NULL;
+    ld_status st;
+    if ((st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
+        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
+        return st;
+    rating_input *input = malloc(sizeof *input);
+    rating_result *result = malloc(sizeof *result);
+    if (input == NULL || result == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    } else {
+        rating_input_from_facts(policy, facts, input);
+        input->forced_grade = forced_grade;
+        st = rating_score(policy, input, result, err);
+    }
+    free(input);
+    if (st != LD_OK) {
+        free(result);
+        rating_policy_free(policy);
+        return st;
+    }
+    *policy_out = policy;
+    *result_out = result;
+    return LD_OK;
+}
+
+/* Facts, policy, score, summary, save: one body so that nothing between the
+ * facts and the stored rating passes through a caller. */
+static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    core_credit_facts facts;
+    rating_policy *policy = NULL;
+    rating_result *result = NULL;
+    char *json = NULL;
+    ld_status st;
+    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
+        (st = score_facts(call, &facts, -1, &policy, &result, err)) != LD_OK)
+        return st;
+    core_rating_summary summary;
+    rating_summary_from_result(result, &summary);
+    if ((st = rating_result_to_json(result, &json, err)) == LD_OK &&
+        (st = core_rating_save(call->store, call->who, a->app_id, &summary, json, NULL, err)) ==
+            LD_OK) {
+        *out = cJSON_Parse(json);
+        if (*out == NULL)
+            st = LD_FAIL(err, LD_EINTERNAL, "rating: out of memory");
+    }
+    free(json);
+    free(result);
+    rating_policy_free(policy);
+    return st;
+}
+
+ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id};
+    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
+}
+
+/* An override moves the grade and with it the PD, the decision and the
+ * terms: the same facts are rated again with the grade forced, and that
+ * answer is stored beside the override for approval to be judged against.
+ * The facts and the policy must still be those of the rating, or the terms
+ * would belong to another assessment. */
 static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const app_args *a = args;
-    ld_status st =
-        core_rating_override(call->store, call->who, a->app_id, a->grade, a->reason, err);
-    if (st != LD_OK)
+    ld_status st;
+    core_application app;
+    core_rating_summary rated;
+    if ((st = core_perm_require(call->who, CORE_ACT_RATING_OVERRIDE, NULL, err)) != LD_OK ||
+        (st = core_application_get(call->store, a->app_id, &app, err)) != LD_OK)
         return st;
-    cJSON *o = cJSON_CreateObject();
-    core_json_put_int(o, "application_id", a->app_id);
-    cJSON_AddStringToObject(o, "grade", a->grade);
-    *out = o;
-    return LD_OK;
+    if (app.state != CORE_APP_RATED)
+        return LD_FAIL(err, LD_ESTATE, "cannot override the rating of application %lld: it is %s",
+                       (long long)a->app_id, core_app_state_name(app.state));
+    if ((st = core_grade_check("grade", a->grade, err)) != LD_OK ||
+        (st = core_rating_latest(call->store, a->app_id, &rated, err)) != LD_OK)
+        return st;
+    int forced = 0;
+    while (forced < RATING_GRADE_COUNT - 1 && strcmp(rating_grade_name(forced), a->grade) != 0)
+        forced++;
+    core_credit_facts facts;
+    rating_policy *policy = NULL;
+    rating_result *result = NULL;
+    char *json = NULL;
+    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
+        (st = score_facts(call, &facts, forced, &policy, &result, err)) != LD_OK)
+        return st;
+    if (strcmp(rating_policy_sha256(policy), rated.policy_sha256) != 0)
+        st = LD_FAIL(err, LD_ESTATE,
+                     "the policy in force changed since application %lld was rated; rate it "
+                     "again before overriding",
+                     (long long)a->app_id);
+    else if (result->score != rated.score)
+        st = LD_FAIL(err, LD_ESTATE,
+                     "the facts of application %lld changed since it was rated (score %d then, "
+                     "%d now); rate it again before overriding",
+                     (long long)a->app_id, rated.score, result->score);
+    core_rating_summary terms;
+    if (st == LD_OK && (st = rating_result_to_json(result, &json, err)) == LD_OK) {
+        rating_summary_from_result(result, &terms);
+        st = core_rating_override(call->store, call->who, a->app_id, a->grade, a->reason, &terms,
+                                  json, err);
+    }
+    if (st == LD_OK) {
+        cJSON *o = cJSON_CreateObject();
+        core_json_put_int(o, "application_id", a->app_id);
+        cJSON_AddStringToObject(o, "grade", a->grade);
+        cJSON_AddStringToObject(o, "model_grade", rated.grade);
+        cJSON_AddStringToObject(o, "decision", terms.decision);
+        core_json_put_money(o, "recommended_amount", terms.recommended_amount);
+        core_json_put_int(o, "recommended_term_months", terms.recommended_term_months);
+        core_json_put_rate(o, "rate", terms.rate);
+        *out = o;
+    }
+    free(json);
+    free(result);
+    rating_policy_free(policy);
+    return st;
 }
 
 ld_status ld_rating_override(ld_session *session, int64_t app_id, const char *grade,

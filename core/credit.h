@@ -109,9 +109,15 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
  * field otherwise. */
 ld_status core_grade_check(const char *field, const char *grade, ld_error *err);
 
-/* A reviewer's or manager's grade override, with a reason. */
+/* A reviewer's or manager's grade override, with a reason. terms is the
+ * rating of the same facts with the grade forced to the new one (the rating
+ * module's answer, result_json in full): its PD, decision, amount, term, rate
+ * and fee replace the model's in what approval is judged against. LD_EINVAL
+ * when terms is NULL, for another grade or under another policy. */
 ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
-                               const char *grade, const char *reason, ld_error *err);
+                               const char *grade, const char *reason,
+                               const core_rating_summary *terms, const char *result_json,
+                               ld_error *err);
 
 /* Whether user_id overrode the grade of the latest rating of app_id: the
  * approval relying on an override is then another person's (four eyes). */

@@ -432,7 +432,14 @@ const char *const core_schema_migrations[] = {
     "  entered_at TEXT NOT NULL"
     ");"
     "CREATE INDEX credit_report_by_borrower ON credit_report(borrower_id, report_date, id);"
-    "ALTER TABLE rating_override ADD COLUMN terms_json TEXT;",
+    "ALTER TABLE rating_override ADD COLUMN pd INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN decision TEXT;"
+    "ALTER TABLE rating_override ADD COLUMN recommended_amount INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN recommended_term_months INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN rate INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN fee_method TEXT;"
+    "ALTER TABLE rating_override ADD COLUMN fee_amount INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN result_json TEXT;",
 };
 
 const int core_schema_migration_count =
