@@ -31,7 +31,6 @@ typedef struct app_args {
     const char *reason;
 } app_args;
 
-
 static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const app_args *a = args;
@@ -319,7 +318,15 @@ static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy 
         cJSON_AddNumberToObject(item, "observed_rate", gs->observed_rate);
         cJSON_AddStringToObject(item, "predicted_pd", ld_rate_format(gs->predicted_pd, pd));
         cJSON_AddBoolToObject(item, "non_monotone", gs->non_monotone);
+        cJSON_AddNumberToObject(item, "expected_bads", gs->expected_bads);
+        cJSON_AddNumberToObject(item, "binomial_p", gs->binomial_p);
+        cJSON_AddBoolToObject(item, "calibrated", gs->count == 0 || gs->binomial_p >= 0.05);
     }
+    cJSON *hl = cJSON_AddObjectToObject(root, "hosmer_lemeshow");
+    cJSON_AddNumberToObject(hl, "statistic", v->hosmer_lemeshow);
+    cJSON_AddNumberToObject(hl, "degrees_of_freedom", v->hl_degrees);
+    cJSON_AddNumberToObject(hl, "p", v->hl_p);
+    cJSON_AddNumberToObject(root, "miscalibrated_grades", (double)v->miscalibrated_count);
     return root;
 }
 

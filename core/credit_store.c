@@ -327,7 +327,8 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
     core_json_put_int(top, "rating_id", rating_id);
     cJSON_AddItemToObject(top, "model", result);
     static const char osql[] =
-        "SELECT o.grade, o.reason, u.username, o.overridden_at, o.result_json FROM rating_override o "
+        "SELECT o.grade, o.reason, u.username, o.overridden_at, o.result_json FROM rating_override "
+        "o "
         "JOIN app_user u ON u.id = o.overridden_by WHERE o.rating_id = ? ORDER BY o.id";
     sqlite3_stmt *stmt = core_store_stmt(store, osql, err);
     if (stmt == NULL) {

@@ -190,6 +190,99 @@ static void row_values(const rating_csv *data, const int column_of[RATING_FEATUR
     }
 }
 
+static double log_binomial_pmf(size_t n, size_t k, double p)
+{
+    double nn = (double)n, kk = (double)k;
+    double log_choose = lgamma(nn + 1) - lgamma(kk + 1) - lgamma(nn - kk + 1);
+    if (p <= 0)
+        return k == 0 ? 0 : -INFINITY;
+    if (p >= 1)
+        return k == n ? 0 : -INFINITY;
+    return log_choose + kk * log(p) + (nn - kk) * log1p(-p);
+}
+
+double rating_binomial_p(size_t n, size_t k, double p)
+{
+    if (n == 0)
+        return 1;
+    /* The two-sided test as R's binom.test: every outcome whose probability
+     * does not exceed the observed one's (a small relative margin for
+     * rounding) counts. Terms far below the observed one add nothing. */
+    double observed = log_binomial_pmf(n, k, p);
+    double limit = observed + log1p(1e-7);
+    double total = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double l = log_binomial_pmf(n, i, p);
+        if (l <= limit && l > observed - 40)
+            total += exp(l);
+    }
+    return total > 1 ? 1 : total;
+}
+
+/* Regularised upper incomplete gamma Q(a, x), by its series below a + 1 and
+ * its continued fraction above (the usual split, both to 1e-14). */
+static double upper_gamma_q(double a, double x)
+{
+    if (x <= 0)
+        return 1;
+    double log_prefix = a * log(x) - x - lgamma(a);
+    if (x < a + 1) {
+        double term = 1 / a, sum = term;
+        for (int n = 1; n < 1000 && fabs(term) > fabs(sum) * 1e-14; n++) {
+            term *= x / (a + n);
+            sum += term;
+        }
+        double p = sum * exp(log_prefix);
+        return p >= 1 ? 0 : 1 - p;
+    }
+    double b = x + 1 - a, c = 1e300, d = 1 / b, h = d;
+    for (int i = 1; i < 1000; i++) {
+        double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (fabs(d) < 1e-300)
+            d = 1e-300;
+        c = b + an / c;
+        if (fabs(c) < 1e-300)
+            c = 1e-300;
+        d = 1 / d;
+        double delta = d * c;
+        h *= delta;
+        if (fabs(delta - 1) < 1e-14)
+            break;
+    }
+    return exp(log_prefix) * h;
+}
+
+double rating_chi_square_p(double x, int df)
+{
+    return df <= 0 ? 1 : upper_gamma_q(df / 2.0, x / 2.0);
+}
+
+/* PD against observed bads per grade, and Hosmer-Lemeshow over the grades. */
+static void calibrate(rating_validation *v)
+{
+    int groups = 0;
+    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+        rating_grade_stats *gs = &v->grades[g];
+        double pd = (double)gs->predicted_pd / (double)LD_RATE_ONE;
+        gs->expected_bads = (double)gs->count * pd;
+        gs->binomial_p = rating_binomial_p(gs->count, gs->bads, pd);
+        if (gs->count == 0)
+            continue;
+        groups++;
+        if (gs->binomial_p < 0.05)
+            v->miscalibrated_count++;
+        double spread = gs->expected_bads * (1 - pd);
+        if (spread > 0) {
+            double gap = (double)gs->bads - gs->expected_bads;
+            v->hosmer_lemeshow += gap * gap / spread;
+        }
+    }
+    v->hl_degrees = groups > 3 ? groups - 2 : 1;
+    v->hl_p = rating_chi_square_p(v->hosmer_lemeshow, v->hl_degrees);
+}
+
 ld_status rating_validate(const rating_policy *policy, rating_kind kind, const rating_csv *data,
                           const char *target, rating_validation *out, ld_error *err)
 {
@@ -252,6 +345,7 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
             worst_so_far = gs->observed_rate;
         }
     }
+    calibrate(&v);
     *out = v;
 out:
     free(score);

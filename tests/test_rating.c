@@ -1007,6 +1007,47 @@ static void validate_reports_grades_and_flags_non_monotone(void)
     rating_policy_free(policy);
 }
 
+/* PD per grade against observed defaults: the exact binomial test as R's
+ * binom.test gives it, and Hosmer-Lemeshow over the grades. */
+static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
+{
+    /* binom.test(3, 10, 0.1): 0.0701908264; (2, 200, 0.02): 0.4484256701;
+     * (30, 1000, 0.02): 0.0309330668 */
+    CHECK(near(rating_binomial_p(10, 3, 0.1), 0.0701908264, 1e-9));
+    CHECK(near(rating_binomial_p(200, 2, 0.02), 0.4484256701, 1e-9));
+    CHECK(near(rating_binomial_p(1000, 30, 0.02), 0.0309330668, 1e-9));
+    CHECK(near(rating_binomial_p(0, 0, 0.3), 1, 1e-12));
+    /* chi-square upper tails: 3.841459 on 1 is 0.05; exp(-3)(1 + 3) on 4 at 6;
+     * 0.0752352461 on 5 at 10 */
+    CHECK(near(rating_chi_square_p(3.841458820694124, 1), 0.05, 1e-9));
+    CHECK(near(rating_chi_square_p(6, 4), 4 * exp(-3), 1e-12));
+    CHECK(near(rating_chi_square_p(10, 5), 0.0752352461, 1e-9));
+    CHECK(near(rating_chi_square_p(200, 5), 0, 1e-12));
+
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    /* Two rows in C (PD 18.45 %, one bad) and two in D (PD 40 %, none). */
+    const char *text = "dti_after_loan,bad\n0.1,1\n0.1,0\n0.6,0\n0.6,0\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
+    rating_validation v;
+    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
+    CHECK(near(v.grades[8].expected_bads, 0.369, 1e-12));
+    CHECK(near(v.grades[9].expected_bads, 0.8, 1e-12));
+    CHECK(near(v.grades[8].binomial_p, 0.33495975, 1e-9));
+    CHECK(near(v.grades[9].binomial_p, 0.52, 1e-9));
+    CHECK(near(v.grades[0].binomial_p, 1, 1e-12));
+    /* (1 - 0.369)^2 / (0.369 x 0.8155) + 0.8^2 / (0.8 x 0.6) */
+    CHECK(near(v.hosmer_lemeshow, 2.656481218398941, 1e-9));
+    CHECK_INT(v.hl_degrees, 1);
+    CHECK(near(v.hl_p, 0.10312865100022742, 1e-9));
+    CHECK_INT(v.miscalibrated_count, 0);
+    rating_csv_free(csv);
+    rating_policy_free(policy);
+}
+
 /* ---- fitting data drawn from a known model ----------------------------------------- */
 
 static uint64_t rng_state;
@@ -1291,6 +1332,8 @@ static const check_case cases[] = {
     {"csv_refuses_nul_bytes_naming_the_line", csv_refuses_nul_bytes_naming_the_line},
     {"validate_reports_grades_and_flags_non_monotone",
      validate_reports_grades_and_flags_non_monotone},
+    {"validate_calibrates_pd_per_grade_and_hosmer_lemeshow",
+     validate_calibrates_pd_per_grade_and_hosmer_lemeshow},
     {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
     {"fit_numeric_bins_hold_five_percent_and_monotone_woe",
      fit_numeric_bins_hold_five_percent_and_monotone_woe},
