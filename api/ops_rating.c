@@ -330,8 +330,8 @@ static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy 
     return root;
 }
 
-static void add_psi(cJSON *root, const ld_validate_spec *spec, size_t rows,
-                    const rating_psi_report *psi)
+static void add_psi(cJSON *root, const ld_validate_spec *spec, const rating_policy *policy,
+                    size_t rows, const rating_psi_report *psi)
 {
     cJSON *p = cJSON_AddObjectToObject(root, "psi");
     cJSON_AddStringToObject(p, "compare", spec->compare_path);
@@ -342,7 +342,8 @@ static void add_psi(cJSON *root, const ld_validate_spec *spec, size_t rows,
     for (size_t i = 0; i < psi->factor_count; i++) {
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(factors, item);
-        cJSON_AddStringToObject(item, "feature", rating_feature_name(psi->factors[i].feature));
+        cJSON_AddStringToObject(item, "feature",
+                                rating_policy_feature_name(policy, psi->factors[i].feature));
         cJSON_AddNumberToObject(item, "psi", psi->factors[i].psi);
         cJSON_AddStringToObject(item, "verdict", rating_psi_verdict(psi->factors[i].psi));
     }
@@ -358,18 +359,18 @@ ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error
     rating_csv *data = NULL, *compare = NULL;
     rating_validation v;
     rating_psi_report psi;
+    const char *text_columns[RATING_VALUE_COUNT + 1];
     if ((st = rating_policy_load(spec->policy_path, &policy, err)) == LD_OK &&
-        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
-            LD_OK &&
+        rating_policy_text_columns(policy, text_columns) &&
+        (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_validate(policy, kind, data, spec->target, &v, err)) == LD_OK &&
         spec->compare_path != NULL &&
-        (st = rating_csv_read(spec->compare_path, rating_csv_categorical_features(), &compare,
-                              err)) == LD_OK)
+        (st = rating_csv_read(spec->compare_path, text_columns, &compare, err)) == LD_OK)
         st = rating_psi_compare(policy, kind, data, compare, &psi, err);
     if (st == LD_OK) {
         cJSON *root = validation_json(spec, policy, &v);
         if (compare != NULL)
-            add_psi(root, spec, compare->rows, &psi);
+            add_psi(root, spec, policy, compare->rows, &psi);
         *out = root;
     }
     rating_policy_free(policy);

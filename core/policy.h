@@ -16,6 +16,7 @@
 
 #include "date.h"
 #include "ld_error.h"
+#include "policy_features.h"
 #include "money.h"
 #include "schedule.h"
 #include "session.h"
@@ -62,6 +63,7 @@ typedef struct core_policy_terms {
     ld_rate provision_rate[CORE_CATEGORY_COUNT];
     ld_rate lpr_one_year, lpr_five_year;
     ld_date lpr_effective;
+    core_attribute_set attributes; /* the bank's own variables ("features") */
 } core_policy_terms;
 
 /* Validates and stores the policy and product documents (admin, or NULL during

@@ -51,6 +51,19 @@ static ld_status object_at(const cJSON *parent, const char *path, const char *ke
     return LD_OK;
 }
 
+typedef struct first_problem {
+    ld_error *err;
+    bool seen;
+} first_problem;
+
+static void keep_first_problem(void *context, const char *message)
+{
+    first_problem *first = context;
+    if (!first->seen)
+        LD_FAIL(first->err, LD_EINVAL, "%s", message);
+    first->seen = true;
+}
+
 ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
 {
     cJSON *doc = NULL;
@@ -142,6 +155,13 @@ ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_e
         (st = core_json_date(section, "$.lpr", "effective", true, &t.lpr_effective, NULL, err)) !=
             LD_OK)
         goto out;
+    /* The bank's own variables: the same parser the rating module uses. */
+    first_problem first = {.err = err};
+    core_attribute_set_parse(doc, &t.attributes, NULL, keep_first_problem, &first);
+    if (first.seen) {
+        st = LD_EINVAL;
+        goto out;
+    }
     *out = t;
 out:
     cJSON_Delete(doc);

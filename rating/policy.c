@@ -51,6 +51,7 @@ void rating_problems_free(rating_problems *problems)
 typedef struct parse_ctx {
     rating_problems *problems;
     bool out_of_memory;
+    const rating_policy *policy; /* its own variables are read before the scorecards */
 } parse_ctx;
 
 static void problem(parse_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -684,7 +685,8 @@ static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *pa
     cJSON_ArrayForEach(item, list)
     {
         rating_feature feature;
-        if (!cJSON_IsString(item) || !rating_feature_from_name(item->valuestring, &feature)) {
+        if (!cJSON_IsString(item) ||
+            !rating_policy_feature_from_name(policy, item->valuestring, &feature)) {
             problem(ctx, "%s.features[%d]: not a known feature", path, i);
         } else {
             bool twice = false;
@@ -692,7 +694,7 @@ static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *pa
                 twice = twice || policy->needed[k] == feature;
             if (twice)
                 problem(ctx, "%s.features[%d]: \"%s\" is listed twice", path, i, item->valuestring);
-            else if (policy->needed_count < RATING_FEATURE_COUNT)
+            else if (policy->needed_count < RATING_VALUE_COUNT)
                 policy->needed[policy->needed_count++] = feature;
         }
         i++;
@@ -816,6 +818,20 @@ static bool parse_outcome(parse_ctx *ctx, const cJSON *obj, const char *path, co
     return true;
 }
 
+/* Default reason texts of one of the policy's own variables. */
+static void custom_reasons(parse_ctx *ctx, rating_factor *f)
+{
+    char text[192];
+    if (f->reason_zh == NULL) {
+        snprintf(text, sizeof text, "%s评分较低", f->zh);
+        f->reason_zh = dup_or_flag(ctx, text);
+    }
+    if (f->reason_en == NULL) {
+        snprintf(text, sizeof text, "%s scores low", f->en);
+        f->reason_en = dup_or_flag(ctx, text);
+    }
+}
+
 static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, rating_factor *f,
                          bool *feature_seen)
 {
@@ -825,8 +841,11 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
     const char *name, *text;
     bool known = false;
     if (read_string(ctx, item, path, "feature", true, &name)) {
-        if (!rating_feature_from_name(name, &f->feature))
-            problem(ctx, "%s.feature: unknown feature \"%s\"", path, name);
+        if (!rating_policy_feature_from_name(ctx->policy, name, &f->feature))
+            problem(ctx,
+                    "%s.feature: unknown feature \"%s\" (neither built-in nor declared in "
+                    "$.features)",
+                    path, name);
         else if (feature_seen[f->feature])
             problem(ctx, "%s.feature: \"%s\" is used by another factor of this scorecard", path,
                     name);
@@ -837,7 +856,15 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
         f->reason_zh = dup_or_flag(ctx, text);
     if (read_string(ctx, item, path, "reason_en", false, &text))
         f->reason_en = dup_or_flag(ctx, text);
-    bool categorical = known && rating_feature_is_categorical(f->feature);
+    bool categorical = known && rating_policy_feature_is_categorical(ctx->policy, f->feature);
+    if (known) {
+        f->name = rating_policy_feature_name(ctx->policy, f->feature);
+        f->zh = rating_policy_feature_zh(ctx->policy, f->feature);
+        f->en = rating_policy_feature_en(ctx->policy, f->feature);
+        f->categorical = categorical;
+        if (f->feature >= RATING_FEATURE_COUNT)
+            custom_reasons(ctx, f);
+    }
 
     const cJSON *bins = need_array(ctx, item, path, "bins");
     int bin_count = bins ? cJSON_GetArraySize(bins) : 0;
@@ -1089,7 +1116,7 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
             ctx->out_of_memory = true;
             return;
         }
-        bool seen[RATING_FEATURE_COUNT] = {false};
+        bool seen[RATING_VALUE_COUNT] = {false};
         const cJSON *item;
         cJSON_ArrayForEach(item, factors)
         {
@@ -1145,13 +1172,24 @@ void rating_policy_free(rating_policy *policy)
 /* Parses bytes into a new policy, recording every problem. Returns LD_OK with
  * *out set when there were none; LD_EINVAL when there were (nothing is kept);
  * LD_EINTERNAL when memory ran out. */
+static bool builtin_name(const char *name)
+{
+    rating_feature feature;
+    return rating_feature_from_name(name, &feature);
+}
+
+static void report_problem(void *context, const char *message)
+{
+    problem(context, "%s", message);
+}
+
 static ld_status parse_policy(const char *bytes, size_t length, rating_policy **out,
                               rating_problems *problems, ld_error *err)
 {
-    parse_ctx ctx = {problems, false};
     rating_policy *policy = calloc(1, sizeof *policy);
     if (policy == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "policy: out of memory");
+    parse_ctx ctx = {problems, false, policy};
     ld_status st = rating_sha256_hex(bytes, length, policy->sha256, err);
     if (st != LD_OK) {
         rating_policy_free(policy);
@@ -1194,6 +1232,7 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
                                            "provision_rates",
                                            "risk_signals",
                                            "credit_report",
+                                           "features",
                                            NULL};
         check_keys(&ctx, root, "$", keys);
         const char *version;
@@ -1204,6 +1243,8 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
             else
                 snprintf(policy->version, sizeof policy->version, "%s", version);
         }
+        /* The bank's own variables first: knock-outs and factors name them. */
+        core_attribute_set_parse(root, &policy->custom, builtin_name, report_problem, &ctx);
         parse_lpr(&ctx, root, policy);
         parse_pricing(&ctx, root, policy);
         parse_scaling(&ctx, root, policy);
@@ -1344,6 +1385,67 @@ ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
 {
     return policy->lpr_five_year;
+}
+
+bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
+                                     rating_feature *out)
+{
+    if (rating_feature_from_name(name, out))
+        return true;
+    for (size_t i = 0; i < policy->custom.count; i++) {
+        if (strcmp(policy->custom.defs[i].name, name) == 0) {
+            *out = (rating_feature)(RATING_FEATURE_COUNT + i);
+            return true;
+        }
+    }
+    return false;
+}
+
+static const core_attribute_def *custom_def(const rating_policy *policy, rating_feature feature)
+{
+    size_t i = (size_t)feature - RATING_FEATURE_COUNT;
+    return feature >= RATING_FEATURE_COUNT && i < policy->custom.count ? &policy->custom.defs[i]
+                                                                       : NULL;
+}
+
+const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->name : rating_feature_name(feature);
+}
+
+const char *rating_policy_feature_zh(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->zh : rating_feature_zh(feature);
+}
+
+const char *rating_policy_feature_en(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->en : rating_feature_en(feature);
+}
+
+bool rating_policy_feature_is_categorical(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->categorical : rating_feature_is_categorical(feature);
+}
+
+bool rating_policy_text_columns(const rating_policy *policy,
+                                const char *out[RATING_VALUE_COUNT + 1])
+{
+    size_t n = 0;
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->custom.count; f++)
+        if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
+            out[n++] = rating_policy_feature_name(policy, (rating_feature)f);
+    out[n] = NULL;
+    return true;
+}
+
+const core_attribute_set *rating_policy_attributes(const rating_policy *policy)
+{
+    return &policy->custom;
 }
 
 int rating_policy_credit_report_max_age_days(const rating_policy *policy)

@@ -28,6 +28,7 @@
 
 #include "ld_error.h"
 #include "money.h"
+#include "policy_features.h"
 
 /* ---- Borrower kinds and features -------------------------------------------- */
 
@@ -84,6 +85,12 @@ const char *rating_feature_en(rating_feature feature);
 bool rating_feature_is_categorical(rating_feature feature);
 /* Looks a name up; false when it is not in the list. */
 bool rating_feature_from_name(const char *name, rating_feature *out);
+
+/* The bank's own variables a policy declares (its "features" section) are
+ * features too: RATING_FEATURE_COUNT + i is the policy's i-th. Their names,
+ * labels and type come from the policy: */
+#define RATING_MAX_CUSTOM  CORE_ATTRIBUTE_MAX
+#define RATING_VALUE_COUNT (RATING_FEATURE_COUNT + RATING_MAX_CUSTOM)
 
 const char *rating_kind_name(rating_kind kind); /* "individual" / "enterprise" */
 bool rating_kind_from_name(const char *name, rating_kind *out);
@@ -154,6 +161,23 @@ const char *rating_policy_lpr_effective(const rating_policy *policy);
 /* The oldest credit report a rating may use, in days ("credit_report.max_age_days"). */
 int rating_policy_credit_report_max_age_days(const rating_policy *policy);
 
+/* A feature by name, built-in or declared by the policy; false when neither. */
+bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
+                                     rating_feature *out);
+/* Name, labels and type of a built-in or declared feature. */
+const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature);
+const char *rating_policy_feature_zh(const rating_policy *policy, rating_feature feature);
+const char *rating_policy_feature_en(const rating_policy *policy, rating_feature feature);
+bool rating_policy_feature_is_categorical(const rating_policy *policy, rating_feature feature);
+/* The names of the policy's categorical features, built-in and its own, into
+ * out (RATING_VALUE_COUNT + 1 entries, NULL-terminated), for reading a data
+ * set whose codes look numeric; returns true. */
+bool rating_policy_text_columns(const rating_policy *policy,
+                                const char *out[RATING_VALUE_COUNT + 1]);
+
+/* The policy's own variables, as declared (count and definitions). */
+const core_attribute_set *rating_policy_attributes(const rating_policy *policy);
+
 /* True when the policy has a scorecard for this kind of borrower. */
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind);
 
@@ -189,7 +213,7 @@ typedef struct rating_guarantor {
  * known. Fields the scorecard does not use may stay at their initial values. */
 typedef struct rating_input {
     rating_kind kind;
-    rating_value features[RATING_FEATURE_COUNT]; /* indexed by rating_feature */
+    rating_value features[RATING_VALUE_COUNT]; /* by rating_feature, then the policy's own */
 
     /* knock-out inputs */
     bool identity_valid; /* ID number / credit code checked (core_resident_id_check ...) */
@@ -253,6 +277,8 @@ const char *rating_bin_kind_name(rating_bin_kind kind);
 
 typedef struct rating_factor_result {
     rating_feature feature;
+    const char *name, *zh, *en; /* the feature's, from the policy */
+    bool categorical;
     rating_bin_kind bin_kind;
     bool missing;
     double value;                       /* numeric value (0 when missing or categorical) */
@@ -331,9 +357,9 @@ typedef struct rating_result {
     /* the grade the score gives; differs from grade_index when overridden */
     int model_grade_index;
 
-    /* the factors whose value was missing, in card order */
+    /* the factors whose value was missing, as indices into factors */
     size_t missing_count;
-    rating_feature missing[RATING_MAX_FACTORS];
+    unsigned char missing[RATING_MAX_FACTORS];
 
     size_t knockout_count;
     rating_knockout_hit knockouts[RATING_MAX_HITS];
@@ -365,7 +391,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
 /* The scorecard part alone, for validation over data sets: score, grade index
  * and PD from feature values, without knock-outs or terms. */
 ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
-                            const rating_value features[RATING_FEATURE_COUNT], int *score_out,
+                            const rating_value features[RATING_VALUE_COUNT], int *score_out,
                             int *grade_out, ld_rate *pd_out, ld_error *err);
 
 /* The grade name of an index 0..9 ("AAA" .. "D"). */

@@ -37,6 +37,8 @@ typedef struct rating_outcome {
 
 typedef struct rating_factor {
     rating_feature feature;
+    const char *name, *zh, *en; /* static, or the policy's own variable's */
+    bool categorical;
     rating_bin *bins;
     size_t bin_count;
     rating_special *specials;
@@ -93,7 +95,9 @@ struct rating_policy {
     rating_ko_rule knockouts[RATING_KO_COUNT];
     /* knockouts rule "missing_facts": the features whose absence refers */
     size_t needed_count;
-    rating_feature needed[RATING_FEATURE_COUNT];
+    rating_feature needed[RATING_VALUE_COUNT];
+    /* the bank's own variables, feature RATING_FEATURE_COUNT + i */
+    core_attribute_set custom;
     /* "credit_report": a report older than this many days is not used */
     int credit_report_max_age_days;
     ld_rate dti_cap; /* millionths of 1: 55 % = 550000 */

@@ -35,14 +35,14 @@ static bool add_factors(cJSON *root, const rating_result *r)
         cJSON *item = cJSON_CreateObject();
         if (item == NULL || !cJSON_AddItemToArray(factors, item))
             return false;
-        bool ok = cJSON_AddStringToObject(item, "feature", rating_feature_name(f->feature)) &&
-                  cJSON_AddStringToObject(item, "zh", rating_feature_zh(f->feature)) &&
-                  cJSON_AddStringToObject(item, "en", rating_feature_en(f->feature));
+        bool ok = cJSON_AddStringToObject(item, "feature", f->name) &&
+                  cJSON_AddStringToObject(item, "zh", f->zh) &&
+                  cJSON_AddStringToObject(item, "en", f->en);
         if (!ok)
             return false;
         if (f->missing)
             ok = cJSON_AddNullToObject(item, "value") != NULL;
-        else if (rating_feature_is_categorical(f->feature))
+        else if (f->categorical)
             ok = cJSON_AddStringToObject(item, "value", f->category) != NULL;
         else if (isfinite(f->value))
             ok = cJSON_AddNumberToObject(item, "value", f->value) != NULL;
@@ -88,9 +88,9 @@ static bool add_missing(cJSON *root, const rating_result *r)
     for (size_t i = 0; i < r->missing_count; i++) {
         cJSON *item = cJSON_CreateObject();
         if (item == NULL || !cJSON_AddItemToArray(list, item) ||
-            !cJSON_AddStringToObject(item, "feature", rating_feature_name(r->missing[i])) ||
-            !cJSON_AddStringToObject(item, "zh", rating_feature_zh(r->missing[i])) ||
-            !cJSON_AddStringToObject(item, "en", rating_feature_en(r->missing[i])))
+            !cJSON_AddStringToObject(item, "feature", r->factors[r->missing[i]].name) ||
+            !cJSON_AddStringToObject(item, "zh", r->factors[r->missing[i]].zh) ||
+            !cJSON_AddStringToObject(item, "en", r->factors[r->missing[i]].en))
             return false;
     }
     return true;

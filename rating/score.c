@@ -30,7 +30,7 @@ void rating_input_init(rating_input *in, rating_kind kind)
 
 void rating_input_set_number(rating_input *in, rating_feature feature, double value)
 {
-    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+    if ((unsigned)feature >= RATING_VALUE_COUNT)
         return;
     in->features[feature].present = true;
     in->features[feature].number = value;
@@ -38,7 +38,7 @@ void rating_input_set_number(rating_input *in, rating_feature feature, double va
 
 void rating_input_set_category(rating_input *in, rating_feature feature, const char *value)
 {
-    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+    if ((unsigned)feature >= RATING_VALUE_COUNT)
         return;
     in->features[feature].present = value != NULL;
     snprintf(in->features[feature].category, RATING_CATEGORY_MAX, "%s", value ? value : "");
@@ -97,7 +97,7 @@ int rating_factor_select(const rating_factor *factor, const rating_value *value)
 {
     if (!value->present)
         return RATING_BINSEL_MISSING;
-    if (rating_feature_is_categorical(factor->feature)) {
+    if (factor->categorical) {
         if (value->category[0] == '\0')
             return RATING_BINSEL_MISSING;
         for (size_t b = 0; b < factor->bin_count; b++) {
@@ -167,10 +167,14 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
         rating_factor_result *r = &out->factors[i];
         int sel = rating_factor_select(f, v);
         r->feature = f->feature;
+        r->name = f->name;
+        r->zh = f->zh;
+        r->en = f->en;
+        r->categorical = f->categorical;
         r->best_points = f->best_points;
         r->refer = false;
         r->missing = sel == RATING_BINSEL_MISSING;
-        bool categorical = rating_feature_is_categorical(f->feature);
+        bool categorical = f->categorical;
         r->value = !r->missing && !categorical ? v->number : 0.0;
         if (!r->missing && categorical) {
             memcpy(r->category, v->category, RATING_CATEGORY_MAX);
@@ -186,7 +190,7 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
             r->bin_label = f->missing.label;
             r->points = f->missing.points;
             r->refer = f->missing.refer;
-            out->missing[out->missing_count++] = f->feature;
+            out->missing[out->missing_count++] = (unsigned char)i;
         } else if (sel == RATING_BINSEL_ELSE) {
             r->bin_kind = RATING_BIN_ELSE;
             r->bin_label = f->other.set ? f->other.label : "other";
@@ -234,11 +238,11 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
         const rating_factor *f = &sc->factors[i];
         rating_reason *r = &out->reasons[pos];
         r->feature = f->feature;
-        r->code = rating_feature_name(f->feature);
+        r->code = f->name;
         r->missing = out->factors[i].missing;
         if (r->missing) {
-            r->zh = rating_feature_zh(f->feature);
-            r->en = rating_feature_en(f->feature);
+            r->zh = f->zh;
+            r->en = f->en;
         } else {
             r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
             r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
@@ -308,9 +312,10 @@ static void refer_missing(const rating_policy *policy, const rating_input *in, r
     rating_knockout_hit *hit = NULL;
     for (size_t i = 0; i < policy->needed_count; i++) {
         const rating_value *v = &in->features[policy->needed[i]];
-        bool missing = !v->present ||
-                       (rating_feature_is_categorical(policy->needed[i]) ? v->category[0] == '\0'
-                                                                         : isnan(v->number));
+        bool missing =
+            !v->present || (rating_policy_feature_is_categorical(policy, policy->needed[i])
+                                ? v->category[0] == '\0'
+                                : isnan(v->number));
         if (!missing)
             continue;
         if (hit == NULL) {
@@ -321,7 +326,7 @@ static void refer_missing(const rating_policy *policy, const rating_input *in, r
             detail_append(hit->detail, "missing:");
         }
         detail_append(hit->detail, " ");
-        detail_append(hit->detail, rating_feature_name(policy->needed[i]));
+        detail_append(hit->detail, rating_policy_feature_name(policy, policy->needed[i]));
     }
 }
 
@@ -531,7 +536,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
             continue;
         /* Built by hand: this runs for every referred factor of every rating,
          * and snprintf would be most of the scorer's time. */
-        detail_append(hit->detail, rating_feature_name(f->feature));
+        detail_append(hit->detail, f->name);
         if (f->bin_kind == RATING_BIN_MISSING) {
             detail_append(hit->detail, ": missing");
         } else {
@@ -546,7 +551,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
 }
 
 ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
-                            const rating_value features[RATING_FEATURE_COUNT], int *score_out,
+                            const rating_value features[RATING_VALUE_COUNT], int *score_out,
                             int *grade_out, ld_rate *pd_out, ld_error *err)
 {
     if ((unsigned)kind >= RATING_KIND_COUNT || !policy->scorecards[kind].present)

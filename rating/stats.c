@@ -143,26 +143,31 @@ const char *rating_psi_verdict(double psi)
 
 /* ---- data sets ------------------------------------------------------------- */
 
-/* Column index of each feature in data, or -1. */
-static void map_features(const rating_csv *data, int column_of[RATING_FEATURE_COUNT])
+/* Column index of each feature in data, built-in or the policy's own, or -1. */
+static void map_features(const rating_policy *policy, const rating_csv *data,
+                         int column_of[RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_FEATURE_COUNT; f++)
-        column_of[f] = rating_csv_column_index(data, rating_feature_name((rating_feature)f));
+    for (int f = 0; f < RATING_VALUE_COUNT; f++)
+        column_of[f] = -1;
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->custom.count; f++)
+        column_of[f] =
+            rating_csv_column_index(data, rating_policy_feature_name(policy, (rating_feature)f));
 }
 
 /* Feature values of one row. A numeric feature in a text column (or the
  * reverse) is read as well as it can be: text that is a number, a number
  * printed as text. */
-static void row_values(const rating_csv *data, const int column_of[RATING_FEATURE_COUNT],
-                       size_t row, rating_value values[RATING_FEATURE_COUNT])
+static void row_values(const rating_policy *policy, const rating_csv *data,
+                       const int column_of[RATING_VALUE_COUNT], size_t row,
+                       rating_value values[RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_FEATURE_COUNT; f++) {
+    for (int f = 0; f < RATING_VALUE_COUNT; f++) {
         rating_value *v = &values[f];
         v->present = false;
         if (column_of[f] < 0)
             continue;
         const rating_csv_column *col = &data->columns[column_of[f]];
-        bool categorical = rating_feature_is_categorical((rating_feature)f);
+        bool categorical = rating_policy_feature_is_categorical(policy, (rating_feature)f);
         if (col->numeric) {
             double x = col->numbers[row];
             if (isnan(x))
@@ -296,15 +301,15 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         return st;
     rating_validation v;
     memset(&v, 0, sizeof v);
-    int column_of[RATING_FEATURE_COUNT];
-    map_features(data, column_of);
+    int column_of[RATING_VALUE_COUNT];
+    map_features(policy, data, column_of);
     const rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++) {
         if (column_of[sc->factors[i].feature] >= 0)
             continue;
         size_t used = strlen(v.unmatched);
         snprintf(v.unmatched + used, sizeof v.unmatched - used, "%s%s", used ? "," : "",
-                 rating_feature_name(sc->factors[i].feature));
+                 sc->factors[i].name);
         v.unmatched_features++;
     }
     score = malloc((data->rows ? data->rows : 1) * sizeof *score);
@@ -312,9 +317,9 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         st = LD_FAIL(err, LD_EINTERNAL, "validate: out of memory");
         goto out;
     }
-    rating_value values[RATING_FEATURE_COUNT];
+    rating_value values[RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
-        row_values(data, column_of, r, values);
+        row_values(policy, data, column_of, r, values);
         int s, grade;
         ld_rate pd;
         st = rating_score_only(policy, kind, values, &s, &grade, &pd, err);
@@ -371,11 +376,11 @@ static ld_status count_bins(const rating_policy *policy, rating_kind kind, const
                             double grade_counts[RATING_GRADE_COUNT], ld_error *err)
 {
     const rating_scorecard *sc = &policy->scorecards[kind];
-    int column_of[RATING_FEATURE_COUNT];
-    map_features(data, column_of);
-    rating_value values[RATING_FEATURE_COUNT];
+    int column_of[RATING_VALUE_COUNT];
+    map_features(policy, data, column_of);
+    rating_value values[RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
-        row_values(data, column_of, r, values);
+        row_values(policy, data, column_of, r, values);
         for (size_t i = 0; i < sc->factor_count; i++) {
             const rating_factor *f = &sc->factors[i];
             counts[i][psi_slot(f, rating_factor_select(f, &values[f->feature]))] += 1;
@@ -399,8 +404,7 @@ ld_status rating_psi_compare(const rating_policy *policy, rating_kind kind, cons
     const rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++)
         if (sc->factors[i].bin_count + sc->factors[i].special_count + 2 > RATING_PSI_MAX_BINS)
-            return LD_FAIL(err, LD_EINVAL, "%s: too many bins for PSI",
-                           rating_feature_name(sc->factors[i].feature));
+            return LD_FAIL(err, LD_EINVAL, "%s: too many bins for PSI", sc->factors[i].name);
     size_t size = RATING_MAX_FACTORS * sizeof(double[RATING_PSI_MAX_BINS]);
     double(*expected)[RATING_PSI_MAX_BINS] = calloc(1, size);
     double(*actual)[RATING_PSI_MAX_BINS] = calloc(1, size);

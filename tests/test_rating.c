@@ -1111,7 +1111,7 @@ static const rating_fit_column *fit_column(const rating_fit_report *report, cons
 static int points_for(const rating_policy *policy, rating_feature feature, double value,
                       const char *category)
 {
-    rating_value values[RATING_FEATURE_COUNT];
+    rating_value values[RATING_VALUE_COUNT];
     memset(values, 0, sizeof values);
     int s0, s1, grade;
     ld_rate pd;
