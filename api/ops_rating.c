@@ -247,12 +247,29 @@ static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(cols, item);
         cJSON_AddStringToObject(item, "name", c->name);
+        if (c->feature_name[0] != '\0')
+            cJSON_AddStringToObject(item, "feature", c->feature_name);
+        cJSON_AddStringToObject(item, "source", c->feature ? "built-in" : "bank variable");
+        cJSON_AddStringToObject(item, "type", c->categorical ? "categorical" : "numeric");
         cJSON_AddBoolToObject(item, "kept", c->kept);
         cJSON_AddNumberToObject(item, "iv", c->iv);
         cJSON_AddNumberToObject(item, "bins", (double)c->bins);
+        if (!c->categorical && c->bin_count > 0)
+            cJSON_AddBoolToObject(item, "monotone", c->monotone);
         cJSON_AddNumberToObject(item, "coefficient", c->coefficient);
         if (c->note != NULL)
             cJSON_AddStringToObject(item, "note", c->note);
+        cJSON *bins = cJSON_AddArrayToObject(item, "bin_detail");
+        for (size_t b = 0; b < c->bin_count; b++) {
+            const rating_fit_bin *fb = &c->bin[b];
+            cJSON *bin = cJSON_CreateObject();
+            cJSON_AddItemToArray(bins, bin);
+            cJSON_AddStringToObject(bin, "label", fb->label);
+            cJSON_AddNumberToObject(bin, "rows", (double)fb->rows);
+            cJSON_AddNumberToObject(bin, "bads", (double)fb->bads);
+            cJSON_AddNumberToObject(bin, "woe", fb->woe);
+            cJSON_AddNumberToObject(bin, "points", fb->points);
+        }
     }
     return root;
 }
@@ -278,9 +295,12 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
     rating_fit_report *report = malloc(sizeof *report);
     if (report == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    rating_policy *base_policy = NULL;
+    const char *text_columns[RATING_VALUE_COUNT + 1];
     if ((st = core_read_file(spec->base_policy, &base, &base_length, err)) == LD_OK &&
-        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
-            LD_OK &&
+        (st = rating_policy_load_buffer(base, base_length, &base_policy, err)) == LD_OK &&
+        rating_policy_text_columns(base_policy, text_columns) &&
+        (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_fit(data, spec->target, &opt, base, base_length, &policy_text, report, err)) ==
             LD_OK &&
         (st = write_text(spec->out_path, policy_text, err)) == LD_OK)
@@ -288,6 +308,7 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
     free(report);
     free(policy_text);
     free(base);
+    rating_policy_free(base_policy);
     rating_csv_free(data);
     return st;
 }
