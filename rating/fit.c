@@ -460,8 +460,9 @@ static void bin_label(const rating_csv *data, const fit_col *col, size_t b, char
 }
 
 /* The efficient score (Rao) test of adding each candidate column to the
- * fitted model: S = U^2 / (I_zz - I_zb I_bb^-1 I_bz), chi-square on 1 degree
- * of freedom, with U the score of the candidate's WoE at the fitted betas;
+ * fitted model: S = U^2 / (I_zz - I_zb I_bb^-1 I_bz), with U the score of
+ * the candidate's WoE at the fitted betas, read as chi-square on nbins - 1
+ * degrees of freedom (the WoE coding spent them on the same outcome);
  * u_out gets U (negative: more evidence of good, fewer bads, as it must be).
  * One pass over the rows for every candidate at once. */
 static void score_test(fit_col *const *use, size_t p, const double *beta, fit_col *const *cand,
@@ -848,7 +849,9 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             score_test(use, p, beta, cand, nc, bad, rows, stat, u);
             size_t added = 0;
             for (size_t c = 0; c < nc && p < RATING_MAX_FACTORS; c++) {
-                if (stat[c] < 3.841458820694124 || u[c] >= 0)
+                /* The WoE coding was itself fitted to the outcome: its bins
+                 * spent nbins - 1 degrees of freedom on it. */
+                if (u[c] >= 0 || rating_chi_square_p(stat[c], (int)cand[c]->nbins - 1) >= 0.05)
                     continue;
                 cand[c]->kept = true;
                 report->columns[cand[c]->report_index].note =
