@@ -15,7 +15,9 @@
  *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow,
  *     and optionally cost_of_sales, receivables, interest_expense, income_tax,
  *     related_party_sales, from which the ratios of docs/policy.md are computed}]
- *   both: blocklisted (shown; set only by core_borrower_blocklist)
+ *   both: attributes (the bank's own variables the policy declares, e.g.
+ *     {"checking_status": "A12"}), blocklisted (shown; set only by
+ *     core_borrower_blocklist)
  * Money is a decimal string; the identity number and kind never change.
  */
 #ifndef LD_BORROWER_H
@@ -70,15 +72,20 @@ typedef struct core_borrower_row {
     /* indices into the names above; -1 when not given */
     int employment_type, housing, education, tax_rating;
     int64_t years_at_address;
+    /* the bank's own variables, checked against the policy in force, as
+     * stored (compact JSON; "" when none) */
+    char attributes[CORE_ATTRIBUTES_TEXT_MAX];
     bool blocklisted;
     int financial_count;
     core_financial_row financials[CORE_FINANCIAL_YEARS_MAX];
 } core_borrower_row;
 
 /* Validates a borrower record (pure; no database, safe on any thread), naming
- * fields under path, and fills *out. */
+ * fields under path, and fills *out. attributes: the variables the policy in
+ * force declares (core_policy_terms), against which "attributes" is checked. */
 ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
-                             core_borrower_row *out, ld_error *err);
+                             const core_attribute_set *attributes, core_borrower_row *out,
+                             ld_error *err);
 
 /* Stores a row read by core_borrower_read as a new borrower assigned to user_id,
  * with its financial statements; now is the creation time. Errors name fields

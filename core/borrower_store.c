@@ -31,7 +31,7 @@ static const char blocklist_rule[] =
 static const char *const individual_fields[] = {
     "kind", "name", "id_number", "phone", "address", "employer", "years_employed", "monthly_income",
     "existing_debt", "existing_monthly_repayment", "blocklisted", "employment_type", "housing",
-    "education", "years_at_address",
+    "education", "years_at_address", "attributes",
     /* read-only fields that show prints; accepted so show output round-trips */
     "id", "officer", "birth_date", "applications", NULL};
 static const char *const enterprise_fields[] = {"kind",
@@ -44,6 +44,7 @@ static const char *const enterprise_fields[] = {"kind",
                                                 "years_in_business",
                                                 "registered_capital",
                                                 "tax_rating",
+                                                "attributes",
                                                 "financials",
                                                 "blocklisted",
                                                 "id",
@@ -183,7 +184,8 @@ static ld_status read_financials(const cJSON *input, const char *path, ld_date t
 }
 
 ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
-                             core_borrower_row *out, ld_error *err)
+                             const core_attribute_set *attributes, core_borrower_row *out,
+                             ld_error *err)
 {
     int kind = 0;
     ld_status st;
@@ -222,6 +224,10 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
     if (blocklisted)
         return LD_FAIL(err, LD_EINVAL, "%s: %s",
                        core_json_field(field, sizeof field, path, "blocklisted"), blocklist_rule);
+    if ((st = core_attributes_normalize(attributes,
+                                        cJSON_GetObjectItemCaseSensitive(input, "attributes"), path,
+                                        out->attributes, err)) != LD_OK)
+        return st;
     if (kind == 0) {
         if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
                 LD_OK ||
@@ -275,7 +281,14 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
 ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today, ld_error *err)
 {
     core_borrower_row row;
-    return core_borrower_read(input, path, today, &row, err);
+    return core_borrower_read(input, path, today, NULL, &row, err);
+}
+
+/* The variables of the policy in force (none before a policy is loaded). */
+static const core_attribute_set *policy_attributes(core_store *store)
+{
+    const core_policy_terms *terms = NULL;
+    return core_policy_terms_get(store, &terms, NULL) == LD_OK ? &terms->attributes : NULL;
 }
 
 void core_mask_id_number(const char *id, char *out, size_t size)
@@ -360,16 +373,16 @@ static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
         "years_employed, monthly_income, existing_debt, existing_monthly_repayment, industry, "
         "industry_risk_class, years_in_business, registered_capital, blocklisted, officer_id, "
         "created_by, created_at, updated_at, employment_type, housing, education, "
-        "years_at_address, tax_rating) "
+        "years_at_address, tax_rating, attributes) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
-        "?18, ?18, ?20, ?21, ?22, ?23, ?24)";
+        "?18, ?18, ?20, ?21, ?22, ?23, ?24, ?25)";
     static const char upd[] =
         "UPDATE borrower SET kind = ?1, name = ?2, id_number = ?3, phone = ?4, address = ?5, "
         "birth_date = ?6, employer = ?7, years_employed = ?8, monthly_income = ?9, "
         "existing_debt = ?10, existing_monthly_repayment = ?11, industry = ?12, "
         "industry_risk_class = ?13, years_in_business = ?14, registered_capital = ?15, "
         "updated_at = ?18, employment_type = ?20, housing = ?21, education = ?22, "
-        "years_at_address = ?23, tax_rating = ?24 WHERE id = ?19";
+        "years_at_address = ?23, tax_rating = ?24, attributes = ?25 WHERE id = ?19";
     sqlite3_stmt *stmt = core_store_stmt(store, id == 0 ? ins : upd, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -402,6 +415,7 @@ static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
     core_store_bind_text_static(stmt, 22, choice_name(core_education_names, row->education));
     bind_optional(stmt, 23, row->years_at_address);
     core_store_bind_text_static(stmt, 24, choice_name(core_tax_rating_names, row->tax_rating));
+    core_store_bind_text_static(stmt, 25, row->attributes[0] ? row->attributes : NULL);
     int64_t new_id;
     ld_status st = core_store_run_write(store, stmt, "storing the borrower", &new_id, err);
     if (st != LD_OK) {
@@ -489,7 +503,8 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
         "b.years_employed, b.monthly_income, b.existing_debt, b.existing_monthly_repayment, "
         "b.industry, b.industry_risk_class, b.years_in_business, b.registered_capital, "
         "b.blocklisted, u.username, b.employment_type, b.housing, b.education, "
-        "b.years_at_address, b.tax_rating FROM borrower b JOIN app_user u ON u.id = b.officer_id "
+        "b.years_at_address, b.tax_rating, b.attributes FROM borrower b "
+        "JOIN app_user u ON u.id = b.officer_id "
         "WHERE b.id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -525,6 +540,10 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
         put_money_col(b, "registered_capital", stmt, 14);
         put_text_col(b, "tax_rating", stmt, 21);
     }
+    const char *attributes = (const char *)sqlite3_column_text(stmt, 22);
+    cJSON *parsed = attributes != NULL ? cJSON_Parse(attributes) : NULL;
+    if (parsed != NULL)
+        cJSON_AddItemToObject(b, "attributes", parsed);
     cJSON_AddBoolToObject(b, "blocklisted", sqlite3_column_int(stmt, 15));
     put_text_col(b, "officer", stmt, 16);
     sqlite3_reset(stmt);
@@ -569,7 +588,8 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
         return st;
     core_borrower_row row;
-    if ((st = core_borrower_read(input, "", core_store_today(store), &row, err)) != LD_OK)
+    if ((st = core_borrower_read(input, "", core_store_today(store), policy_attributes(store), &row,
+                                 err)) != LD_OK)
         return st;
     char now[32];
     core_store_now_iso(store, now);
@@ -631,7 +651,8 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
             cJSON_AddItemToObject(merged, change->string, cJSON_Duplicate(change, 1));
     }
     core_borrower_row row;
-    if ((st = core_borrower_read(merged, "", core_store_today(store), &row, err)) != LD_OK)
+    if ((st = core_borrower_read(merged, "", core_store_today(store), policy_attributes(store),
+                                 &row, err)) != LD_OK)
         goto out;
     char now[32];
     core_store_now_iso(store, now);

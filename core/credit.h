@@ -60,6 +60,10 @@ typedef struct core_credit_facts {
     } collateral[CORE_CREDIT_MAX_COLLATERAL];
     /* history: worst days past due over the last 24 months, -1 when none */
     int worst_dpd_24m;
+    /* the bank's own variables, as stored (compact JSON, "" when none); the
+     * application's win over the borrower's of the same name */
+    char borrower_attributes[CORE_ATTRIBUTES_TEXT_MAX];
+    char application_attributes[CORE_ATTRIBUTES_TEXT_MAX];
     /* the latest credit report (the rating applies the policy's maximum age) */
     bool has_credit_report;
     core_credit_report credit_report;

@@ -46,7 +46,7 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
     static const char sql[] =
         "SELECT id_number, blocklisted, birth_date, monthly_income, existing_debt, "
         "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business, "
-        "years_at_address, employment_type, housing, education, tax_rating "
+        "years_at_address, employment_type, housing, education, tax_rating, attributes "
         "FROM borrower WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -77,6 +77,7 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
     column_text(stmt, 11, f->housing, sizeof f->housing);
     column_text(stmt, 12, f->education, sizeof f->education);
     column_text(stmt, 13, f->tax_rating, sizeof f->tax_rating);
+    column_text(stmt, 14, f->borrower_attributes, sizeof f->borrower_attributes);
     sqlite3_reset(stmt);
 
     static const char fsql[] =
@@ -185,6 +186,13 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
     if ((st = core_credit_report_latest(store, f.app.borrower_id, &f.credit_report,
                                         &f.has_credit_report, err)) != LD_OK)
         return st;
+    static const char asql[] = "SELECT attributes FROM application WHERE id = ?";
+    if ((stmt = core_store_stmt(store, asql, err)) == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        column_text(stmt, 0, f.application_attributes, sizeof f.application_attributes);
+    sqlite3_reset(stmt);
     *out = f;
     return LD_OK;
 }

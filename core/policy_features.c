@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_in.h"
@@ -189,44 +190,91 @@ const core_attribute_def *core_attribute_find(const core_attribute_set *set, con
     return NULL;
 }
 
-ld_status core_attributes_check(const core_attribute_set *set, const cJSON *attributes,
-                                const char *path, ld_error *err)
+/* A value as the text a categorical variable compares: a number in its
+ * shortest form ("1", "2.5"). */
+static bool category_text(const cJSON *item, char *out, size_t size)
+{
+    if (cJSON_IsString(item)) {
+        snprintf(out, size, "%s", item->valuestring);
+        return strlen(item->valuestring) < size;
+    }
+    if (cJSON_IsNumber(item) && isfinite(item->valuedouble)) {
+        snprintf(out, size, "%.15g", item->valuedouble);
+        return true;
+    }
+    return false;
+}
+
+static ld_status check_value(const core_attribute_def *def, const cJSON *item, const char *field,
+                             cJSON *normal, ld_error *err)
+{
+    if (def->categorical) {
+        char text[CORE_ATTRIBUTE_TEXT_MAX];
+        bool listed = false;
+        if (category_text(item, text, sizeof text))
+            for (size_t k = 0; k < def->value_count; k++)
+                listed = listed || strcmp(def->values[k], text) == 0;
+        if (!listed) {
+            char allowed[512] = "";
+            size_t used = 0;
+            for (size_t k = 0; k < def->value_count && used + 32 < sizeof allowed; k++)
+                used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
+                                         k ? ", " : "", def->values[k]);
+            return LD_FAIL(err, LD_EINVAL, "%s.%s: must be one of %s", field, item->string,
+                           allowed);
+        }
+        cJSON_AddStringToObject(normal, item->string, text);
+        return LD_OK;
+    }
+    double x = NAN;
+    if (cJSON_IsNumber(item)) {
+        x = item->valuedouble;
+    } else if (cJSON_IsString(item)) {
+        char *end;
+        x = strtod(item->valuestring, &end);
+        if (end == item->valuestring || *end != '\0')
+            x = NAN;
+    }
+    if (!isfinite(x))
+        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be a number", field, item->string);
+    if ((def->has_min && x < def->min) || (def->has_max && x > def->max))
+        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be from %g to %g", field, item->string,
+                       def->has_min ? def->min : -INFINITY, def->has_max ? def->max : INFINITY);
+    cJSON_AddNumberToObject(normal, item->string, x);
+    return LD_OK;
+}
+
+ld_status core_attributes_normalize(const core_attribute_set *set, const cJSON *attributes,
+                                    const char *path, char out[CORE_ATTRIBUTES_TEXT_MAX],
+                                    ld_error *err)
 {
     char field[160];
     core_json_field(field, sizeof field, path, "attributes");
+    out[0] = '\0';
+    if (attributes == NULL || cJSON_IsNull(attributes))
+        return LD_OK;
     if (!cJSON_IsObject(attributes))
         return LD_FAIL(err, LD_EINVAL, "%s: must be a JSON object of the policy's variables",
                        field);
+    cJSON *normal = cJSON_CreateObject();
+    if (normal == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    ld_status st = LD_OK;
     const cJSON *item;
     cJSON_ArrayForEach(item, attributes)
     {
-        const core_attribute_def *def = core_attribute_find(set, item->string);
-        if (def == NULL)
-            return LD_FAIL(err, LD_EINVAL, "%s.%s: is not a variable of the policy in force", field,
-                           item->string);
-        if (cJSON_IsNull(item))
-            continue;
-        if (def->categorical) {
-            bool listed = false;
-            for (size_t k = 0; cJSON_IsString(item) && k < def->value_count; k++)
-                listed = listed || strcmp(def->values[k], item->valuestring) == 0;
-            if (!listed) {
-                char allowed[512] = "";
-                size_t used = 0;
-                for (size_t k = 0; k < def->value_count && used + 32 < sizeof allowed; k++)
-                    used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
-                                             k ? ", " : "", def->values[k]);
-                return LD_FAIL(err, LD_EINVAL, "%s.%s: must be one of %s", field, item->string,
-                               allowed);
-            }
-            continue;
+        const core_attribute_def *def = set != NULL ? core_attribute_find(set, item->string) : NULL;
+        if (def == NULL) {
+            st = LD_FAIL(err, LD_EINVAL, "%s.%s: is not a variable of the policy in force", field,
+                         item->string);
+            break;
         }
-        if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble))
-            return LD_FAIL(err, LD_EINVAL, "%s.%s: must be a number", field, item->string);
-        if ((def->has_min && item->valuedouble < def->min) ||
-            (def->has_max && item->valuedouble > def->max))
-            return LD_FAIL(err, LD_EINVAL, "%s.%s: must be from %g to %g", field, item->string,
-                           def->has_min ? def->min : -INFINITY, def->has_max ? def->max : INFINITY);
+        if (!cJSON_IsNull(item) && (st = check_value(def, item, field, normal, err)) != LD_OK)
+            break;
     }
-    return LD_OK;
+    if (st == LD_OK && cJSON_GetArraySize(normal) > 0 &&
+        !cJSON_PrintPreallocated(normal, out, CORE_ATTRIBUTES_TEXT_MAX, false))
+        st = LD_FAIL(err, LD_EINVAL, "%s: too long", field);
+    cJSON_Delete(normal);
+    return st;
 }

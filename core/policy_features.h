@@ -58,11 +58,17 @@ void core_attribute_set_parse(const cJSON *policy, core_attribute_set *out,
 /* The declaration of name, or NULL. */
 const core_attribute_def *core_attribute_find(const core_attribute_set *set, const char *name);
 
-/* Checks an attributes object against the declarations: each key declared,
- * each value allowed (a listed text for categorical ones, a number within the
- * range for numeric ones; null means not known). Errors name
- * "PATH.attributes.KEY". LD_EINVAL. */
-ld_status core_attributes_check(const core_attribute_set *set, const cJSON *attributes,
-                                const char *path, ld_error *err);
+/* Longest stored attributes object (32 variables with their longest values). */
+#define CORE_ATTRIBUTES_TEXT_MAX 2560
+
+/* Checks an attributes object against the declarations - each key declared,
+ * each value allowed: a listed text for categorical ones, a number within the
+ * range for numeric ones, null for not known - and writes it in stored form
+ * into out (compact JSON; categorical values as text, numeric ones as numbers,
+ * either given as text or number; nulls left out). set may be NULL (no policy
+ * in force: no variables). Errors name "PATH.attributes.KEY". LD_EINVAL. */
+ld_status core_attributes_normalize(const core_attribute_set *set, const cJSON *attributes,
+                                    const char *path, char out[CORE_ATTRIBUTES_TEXT_MAX],
+                                    ld_error *err);
 
 #endif

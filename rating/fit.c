@@ -40,6 +40,7 @@ typedef struct fit_col {
     bool categorical;
     bool monotone;
     int level_bin[MAX_LEVELS]; /* categorical: each data level's bin */
+    size_t fine_bins;          /* bins before merging to size and shape */
     size_t level_count;
     size_t nbins;                 /* regular bins; code nbins = missing */
     double cuts[MAX_INITIAL];     /* numeric: nbins - 1 cut points */
@@ -173,6 +174,7 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
      * a tenth of the information value the fine bins hold. */
     wbin fine[MAX_INITIAL];
     size_t fine_n = n;
+    col->fine_bins = n;
     memcpy(fine, bins, n * sizeof *bins);
     for (bool changed = true; changed && n > 1;) {
         changed = false;
@@ -308,6 +310,7 @@ static void bin_categorical(fit_col *col, const rating_csv_column *data, const u
                 col->level_bin[l] = (int)target;
     }
     col->nbins = n;
+    col->fine_bins = data->level_count;
     col->goods[n] = missing_goods;
     col->bads[n] = missing_bads;
     for (size_t r = 0; r < rows; r++) {
@@ -461,8 +464,9 @@ static void bin_label(const rating_csv *data, const fit_col *col, size_t b, char
 
 /* The efficient score (Rao) test of adding each candidate column to the
  * fitted model: S = U^2 / (I_zz - I_zb I_bb^-1 I_bz), with U the score of
- * the candidate's WoE at the fitted betas, read as chi-square on nbins - 1
- * degrees of freedom (the WoE coding spent them on the same outcome);
+ * the candidate's WoE at the fitted betas, read as chi-square on the fine
+ * bins' degrees of freedom (the WoE coding was chosen among them by the same
+ * outcome);
  * u_out gets U (negative: more evidence of good, fewer bads, as it must be).
  * One pass over the rows for every candidate at once. */
 static void score_test(fit_col *const *use, size_t p, const double *beta, fit_col *const *cand,
@@ -849,9 +853,10 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             score_test(use, p, beta, cand, nc, bad, rows, stat, u);
             size_t added = 0;
             for (size_t c = 0; c < nc && p < RATING_MAX_FACTORS; c++) {
-                /* The WoE coding was itself fitted to the outcome: its bins
-                 * spent nbins - 1 degrees of freedom on it. */
-                if (u[c] >= 0 || rating_chi_square_p(stat[c], (int)cand[c]->nbins - 1) >= 0.05)
+                /* The WoE coding was itself fitted to the outcome, merging
+                 * the fine bins as the outcome led: count the degrees of
+                 * freedom of the fine bins it was chosen from. */
+                if (u[c] >= 0 || rating_chi_square_p(stat[c], (int)cand[c]->fine_bins - 1) >= 0.05)
                     continue;
                 cand[c]->kept = true;
                 report->columns[cand[c]->report_index].note =

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cJSON.h"
 #include "schedule.h"
 
 static double ratio(ld_money numerator, ld_money denominator)
@@ -92,6 +93,29 @@ static void credit_report_features(const rating_policy *policy, const core_credi
     rating_input_set_number(in, RATING_F_WORST_DPD_24M, worst);
 }
 
+/* The bank's own variables from a stored attributes object. A name the
+ * policy in force does not declare (it was declared by an earlier policy)
+ * stays out, and a factor using a variable without a value scores missing. */
+static void attribute_features(const rating_policy *policy, const char *text, rating_input *in)
+{
+    if (text[0] == '\0')
+        return;
+    cJSON *attributes = cJSON_Parse(text);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, attributes)
+    {
+        rating_feature feature;
+        if (!rating_policy_feature_from_name(policy, item->string, &feature) ||
+            feature < RATING_FEATURE_COUNT)
+            continue;
+        if (rating_policy_feature_is_categorical(policy, feature) && cJSON_IsString(item))
+            rating_input_set_category(in, feature, item->valuestring);
+        else if (!rating_policy_feature_is_categorical(policy, feature) && cJSON_IsNumber(item))
+            rating_input_set_number(in, feature, item->valuedouble);
+    }
+    cJSON_Delete(attributes);
+}
+
 void rating_input_from_facts(const rating_policy *policy, const core_credit_facts *f,
                              rating_input *in)
 {
@@ -160,6 +184,8 @@ void rating_input_from_facts(const rating_policy *policy, const core_credit_fact
         }
     }
     credit_report_features(policy, f, in);
+    attribute_features(policy, f->borrower_attributes, in);
+    attribute_features(policy, f->application_attributes, in);
     in->collateral_count = (size_t)f->collateral_count;
     for (int i = 0; i < f->collateral_count && i < RATING_MAX_COLLATERAL; i++) {
         in->collateral[i].type = (rating_collateral_type)f->collateral[i].type;
