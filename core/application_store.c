@@ -1160,9 +1160,10 @@ static ld_status check_approval_terms(core_store *store, const core_application 
                        product->min_term, product->max_term, core_period_name(product->period));
 
     /* Courts protect no more than 4x the 1-year LPR (docs/regulation.md). */
-    if (terms->rate > 4 * policy->lpr_one_year)
+    if (terms->rate > core_rate_legal_cap(&policy->lpr))
         return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
-                       ld_rate_format(terms->rate, a), ld_rate_format(4 * policy->lpr_one_year, b));
+                       ld_rate_format(terms->rate, a),
+                       ld_rate_format(core_rate_legal_cap(&policy->lpr), b));
     if (terms->fee_method == CORE_FEE_NONE && terms->fee_amount != 0)
         return LD_FAIL(err, LD_EINVAL, "fee_amount: must be 0 when the fee method is none");
     return LD_OK;

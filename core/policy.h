@@ -17,6 +17,7 @@
 #include "date.h"
 #include "ld_error.h"
 #include "policy_features.h"
+#include "pricing.h"
 #include "money.h"
 #include "schedule.h"
 #include "session.h"
@@ -61,8 +62,7 @@ typedef struct core_policy_terms {
     int first_inspection_days[2]; /* by core_borrower_kind */
     int inspection_every_days[CORE_CATEGORY_COUNT];
     ld_rate provision_rate[CORE_CATEGORY_COUNT];
-    ld_rate lpr_one_year, lpr_five_year;
-    ld_date lpr_effective;
+    core_lpr lpr;                  /* core/pricing.h */
     core_attribute_set attributes; /* the bank's own variables ("features") */
 } core_policy_terms;
 

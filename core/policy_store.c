@@ -147,16 +147,10 @@ ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_e
                                  &t.provision_rate[i], NULL, err)) != LD_OK)
             goto out;
     }
-    if ((st = object_at(doc, "$", "lpr", &section, err)) != LD_OK ||
-        (st = core_json_rate(section, "$.lpr", "one_year", true, &t.lpr_one_year, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_rate(section, "$.lpr", "five_year", true, &t.lpr_five_year, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_date(section, "$.lpr", "effective", true, &t.lpr_effective, NULL, err)) !=
-            LD_OK)
-        goto out;
-    /* The bank's own variables: the same parser the rating module uses. */
+    /* The LPR and the bank's own variables: the same readers the rating
+     * module uses. */
     first_problem first = {.err = err};
+    core_lpr_parse(doc, &t.lpr, keep_first_problem, &first);
     core_attribute_set_parse(doc, &t.attributes, NULL, keep_first_problem, &first);
     if (first.seen) {
         st = LD_EINVAL;

@@ -322,28 +322,6 @@ static void fmt_rate(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 
 /* ---- sections other modules read --------------------------------------------- */
 
-static void parse_lpr(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
-{
-    const cJSON *lpr = need_object(ctx, root, "$", "lpr");
-    if (lpr == NULL)
-        return;
-    static const char *const keys[] = {"one_year", "five_year", "effective", NULL};
-    check_keys(ctx, lpr, "$.lpr", keys);
-    read_rate(ctx, lpr, "$.lpr", "one_year", true, &policy->lpr_one_year);
-    read_rate(ctx, lpr, "$.lpr", "five_year", true, &policy->lpr_five_year);
-    const char *effective;
-    if (read_string(ctx, lpr, "$.lpr", "effective", true, &effective)) {
-        ld_date date;
-        ld_error err;
-        if (ld_date_parse("$.lpr.effective", effective, &date, &err) != LD_OK)
-            problem(ctx, "%s", err.message);
-        else
-            snprintf(policy->lpr_effective, sizeof policy->lpr_effective, "%s", effective);
-    }
-    if (policy->lpr_one_year == 0)
-        problem(ctx, "$.lpr.one_year: must be above zero");
-}
-
 static void parse_ltv_caps(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *caps = need_object(ctx, root, "$", "ltv_caps");
@@ -468,7 +446,7 @@ static void parse_other_sections(parse_ctx *ctx, const cJSON *root)
 static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *pricing = need_object(ctx, root, "$", "pricing");
-    ld_rate legal_cap = 4 * policy->lpr_one_year;
+    ld_rate legal_cap = core_rate_legal_cap(&policy->lpr);
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
     policy->rate_ceiling = legal_cap;
     if (pricing == NULL)
@@ -478,7 +456,7 @@ static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *poli
     read_rate(ctx, pricing, "$.pricing", "rate_floor", true, &policy->rate_floor);
     ld_rate ceiling;
     if (read_rate(ctx, pricing, "$.pricing", "rate_ceiling", true, &ceiling)) {
-        if (policy->lpr_one_year > 0 && ceiling > legal_cap) {
+        if (policy->lpr.one_year > 0 && ceiling > legal_cap) {
             fmt_rate(ceiling, a);
             fmt_rate(legal_cap, b);
             problem(ctx, "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)", a, b);
@@ -563,7 +541,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
                                        "fee",
                                        NULL};
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX];
-    ld_rate legal_cap = 4 * policy->lpr_one_year;
+    ld_rate legal_cap = core_rate_legal_cap(&policy->lpr);
     bool pd_ok[RATING_GRADE_COUNT] = {false};
     bool min_ok[RATING_GRADE_COUNT] = {false}, max_ok[RATING_GRADE_COUNT] = {false};
     int i = 0;
@@ -607,11 +585,12 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
             read_money(ctx, grade, path, "unsecured_allowance", true, &g->unsecured_allowance);
             read_int(ctx, grade, path, "max_term_months", true, 1, 360, &g->max_term_months);
             if (read_rate(ctx, grade, path, "rate_spread", true, &g->spread) &&
-                policy->lpr_one_year > 0) {
+                policy->lpr.one_year > 0) {
                 /* The legal ceiling applies whatever the term: check both bases. */
-                ld_rate worst = policy->lpr_one_year + g->spread;
-                if (g->max_term_months > 60 && policy->lpr_five_year + g->spread > worst)
-                    worst = policy->lpr_five_year + g->spread;
+                ld_rate worst = policy->lpr.one_year + g->spread;
+                ld_rate longest = core_lpr_for_term(&policy->lpr, g->max_term_months) + g->spread;
+                if (longest > worst)
+                    worst = longest;
                 if (worst > legal_cap) {
                     fmt_rate(worst, a);
                     fmt_rate(legal_cap, b);
@@ -1245,7 +1224,7 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
         }
         /* The bank's own variables first: knock-outs and factors name them. */
         core_attribute_set_parse(root, &policy->custom, builtin_name, report_problem, &ctx);
-        parse_lpr(&ctx, root, policy);
+        core_lpr_parse(root, &policy->lpr, report_problem, &ctx);
         parse_pricing(&ctx, root, policy);
         parse_scaling(&ctx, root, policy);
         parse_grades(&ctx, root, policy);
@@ -1379,12 +1358,17 @@ const char *rating_policy_sha256(const rating_policy *policy)
 
 ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
 {
-    return policy->lpr_one_year;
+    return policy->lpr.one_year;
+}
+
+const core_lpr *rating_policy_lpr(const rating_policy *policy)
+{
+    return &policy->lpr;
 }
 
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
 {
-    return policy->lpr_five_year;
+    return policy->lpr.five_year;
 }
 
 bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
@@ -1455,7 +1439,7 @@ int rating_policy_credit_report_max_age_days(const rating_policy *policy)
 
 const char *rating_policy_lpr_effective(const rating_policy *policy)
 {
-    return policy->lpr_effective;
+    return policy->lpr.effective_text;
 }
 
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind)

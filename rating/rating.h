@@ -29,6 +29,7 @@
 #include "ld_error.h"
 #include "money.h"
 #include "policy_features.h"
+#include "pricing.h"
 
 /* ---- Borrower kinds and features -------------------------------------------- */
 
@@ -157,6 +158,8 @@ const char *rating_policy_sha256(const rating_policy *policy);
 ld_rate rating_policy_lpr_one_year(const rating_policy *policy);
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy);
 const char *rating_policy_lpr_effective(const rating_policy *policy);
+/* All three as core reads them (core/pricing.h holds the rules on them). */
+const core_lpr *rating_policy_lpr(const rating_policy *policy);
 
 /* The oldest credit report a rating may use, in days ("credit_report.max_age_days"). */
 int rating_policy_credit_report_max_age_days(const rating_policy *policy);

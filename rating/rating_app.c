@@ -22,8 +22,7 @@ static double ratio(ld_money numerator, ld_money denominator)
 /* Monthly installment of the requested loan at the LPR that would price it. */
 static ld_money estimated_installment(const rating_policy *policy, const core_application *app)
 {
-    ld_rate lpr = app->term_months > 60 ? rating_policy_lpr_five_year(policy)
-                                        : rating_policy_lpr_one_year(policy);
+    ld_rate lpr = core_lpr_for_term(rating_policy_lpr(policy), app->term_months);
     ld_schedule_terms terms = {app->amount, lpr, app->term_months, app->method, app->period, 0};
     ld_money payment = 0;
     if (core_schedule_first_payment(&terms, &payment, NULL) != LD_OK)

@@ -10,6 +10,7 @@
 #ifndef RATING_INT_H
 #define RATING_INT_H
 
+#include "pricing.h"
 #include "rating.h"
 
 typedef struct rating_bin {
@@ -83,9 +84,7 @@ typedef struct rating_ko_rule {
 struct rating_policy {
     char version[32];
     char sha256[65];
-    char lpr_effective[11];
-    ld_rate lpr_one_year;
-    ld_rate lpr_five_year;
+    core_lpr lpr; /* the same reading of "lpr" as core's (core/pricing.h) */
     ld_rate ltv_caps[RATING_COLL_TYPE_COUNT];
     ld_rate rate_floor;
     ld_rate rate_ceiling; /* already the smaller of the file's ceiling and 4x 1-year LPR */

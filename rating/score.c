@@ -468,14 +468,9 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
             : max_term;
 
     /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (docs/regulation.md). */
-    out->lpr_five_year = out->recommended_term_months > 60;
-    out->lpr = out->lpr_five_year ? policy->lpr_five_year : policy->lpr_one_year;
-    ld_rate rate = out->lpr + g->spread;
-    if (rate < policy->rate_floor)
-        rate = policy->rate_floor;
-    if (rate > policy->rate_ceiling)
-        rate = policy->rate_ceiling;
-    out->rate = rate;
+    out->lpr_five_year = core_lpr_is_five_year(out->recommended_term_months);
+    out->lpr = core_lpr_for_term(&policy->lpr, out->recommended_term_months);
+    out->rate = core_rate_priced(out->lpr, g->spread, policy->rate_floor, policy->rate_ceiling);
     out->fee_method = g->fee_method;
     out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;
     out->fee_amount = apply_rate(out->recommended_amount, out->fee_rate);
