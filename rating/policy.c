@@ -892,7 +892,8 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                             MAX_CATEGORIES);
                 if (n >= 1 && n <= MAX_CATEGORIES) {
                     rb->categories = calloc((size_t)n, sizeof *rb->categories);
-                    if (rb->categories == NULL) {
+                    rb->keys = calloc((size_t)n, sizeof *rb->keys);
+                    if (rb->categories == NULL || rb->keys == NULL) {
                         ctx->out_of_memory = true;
                         return;
                     }
@@ -917,8 +918,10 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                                             bpath, k, cat->valuestring, ob);
                         }
                         char *copy = dup_or_flag(ctx, cat->valuestring);
-                        if (copy != NULL)
+                        if (copy != NULL) {
+                            rb->keys[rb->category_count] = rating_category_key(copy);
                             rb->categories[rb->category_count++] = copy;
+                        }
                         k++;
                     }
                 }
@@ -1123,6 +1126,7 @@ static void free_factor(rating_factor *f)
         for (size_t c = 0; c < f->bins[b].category_count; c++)
             free(f->bins[b].categories[c]);
         free(f->bins[b].categories);
+        free(f->bins[b].keys);
         free(f->bins[b].label);
     }
     free(f->bins);

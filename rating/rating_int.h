@@ -18,6 +18,7 @@ typedef struct rating_bin {
     bool has_min, has_max; /* open ends are -inf / +inf */
     double min, max;       /* numeric: [min, max) */
     char **categories;     /* categorical */
+    uint64_t *keys;        /* rating_category_key of each category */
     size_t category_count;
     int points;
 } rating_bin;
@@ -103,6 +104,17 @@ struct rating_policy {
     int default_min_age;
     int default_max_age;
 };
+
+/* The first eight bytes of a category, zero after its end: equal keys of
+ * categories shorter than eight bytes mean equal categories, so the scorer
+ * compares one number where it would call strcmp. */
+static inline uint64_t rating_category_key(const char *text)
+{
+    uint64_t key = 0;
+    for (int i = 0; i < 8 && text[i] != '\0'; i++)
+        key |= (uint64_t)(unsigned char)text[i] << (8 * i);
+    return key;
+}
 
 /* SHA-256 of bytes as 64 lowercase hex digits + NUL (the one place rating uses
  * OpenSSL). LD_EINTERNAL when the digest fails. */
