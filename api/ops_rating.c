@@ -231,10 +231,18 @@ static ld_status write_text(const char *path, const char *text, ld_error *err)
 }
 
 static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
-                       const rating_fit_report *report)
+                       const rating_fit_report *report, const char *policy_text)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "out", spec->out_path);
+    /* The written policy as it will be loaded: its version and hash tie the
+     * fit report to the ratings made with it. */
+    rating_policy *written = NULL;
+    if (rating_policy_load_buffer(policy_text, strlen(policy_text), &written, NULL) == LD_OK) {
+        cJSON_AddStringToObject(root, "version", rating_policy_version(written));
+        cJSON_AddStringToObject(root, "policy_sha256", rating_policy_sha256(written));
+    }
+    rating_policy_free(written);
     cJSON_AddStringToObject(root, "kind", rating_kind_name(opt->kind));
     cJSON_AddNumberToObject(root, "rows", (double)report->rows);
     cJSON_AddNumberToObject(root, "bads", (double)report->bads);
@@ -304,7 +312,17 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
         (st = rating_fit(data, spec->target, &opt, base, base_length, &policy_text, report, err)) ==
             LD_OK &&
         (st = write_text(spec->out_path, policy_text, err)) == LD_OK)
-        *out = fit_json(spec, &opt, report);
+        *out = fit_json(spec, &opt, report, policy_text);
+    if (st == LD_OK && spec->report_path != NULL) {
+        char *text = cJSON_Print(*out);
+        st = text != NULL ? write_text(spec->report_path, text, err)
+                          : LD_FAIL(err, LD_EINTERNAL, "out of memory");
+        free(text);
+        if (st != LD_OK) {
+            cJSON_Delete(*out);
+            *out = NULL;
+        }
+    }
     free(report);
     free(policy_text);
     free(base);

@@ -74,9 +74,10 @@ int cmd_policy_check(cli_ctx *ctx, int argc, char **argv)
 int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *usage = "rating fit --data FILE.csv --target COLUMN --out POLICY.json "
-                               "[--base-policy FILE] [--kind individual|enterprise] [--min-iv X]";
-    static const char *const values[] = {"--data", "--target", "--out", "--base-policy",
-                                         "--kind", "--min-iv", NULL};
+                               "[--base-policy FILE] [--kind individual|enterprise] [--min-iv X] "
+                               "[--report FIT.json]";
+    static const char *const values[] = {"--data", "--target", "--out",    "--base-policy",
+                                         "--kind", "--min-iv", "--report", NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
     int rc = cli_check("rating fit", argc, argv, &spec, &args);
@@ -87,7 +88,8 @@ int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
                        .out_path = cli_opt(argc, argv, "--out"),
                        .base_policy = cli_opt(argc, argv, "--base-policy"),
                        .kind = cli_opt(argc, argv, "--kind"),
-                       .min_iv = cli_opt(argc, argv, "--min-iv")};
+                       .min_iv = cli_opt(argc, argv, "--min-iv"),
+                       .report_path = cli_opt(argc, argv, "--report")};
     if (fit.data_path == NULL || fit.target == NULL || fit.out_path == NULL)
         return cli_usage(usage, "rating fit: --data, --target and --out are required");
     if (fit.base_policy == NULL)

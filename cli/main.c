@@ -75,8 +75,10 @@ static const command_spec commands[] = {
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
     {"rating", "fit", cmd_rating_fit, DB_NONE,
-     "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE]",
-     "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression)."},
+     "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE] "
+     "[--report FIT.json]",
+     "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression); "
+     "columns named after no built-in feature become the bank's own variables."},
     {"rating", "validate", cmd_rating_validate, DB_NONE,
      "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
      "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},
@@ -184,6 +186,10 @@ static const command_spec commands[] = {
     {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
+    {"report", "fit", cmd_report_fit, DB_API,
+     "report fit FIT.json -o FILE.xlsx [--lang en] [--no-sign]",
+     "评分卡开发报告 of a scorecard fit (the report `rating fit --json` prints): every column's "
+     "IV, bins, WoE, coefficient and why it was left out; signed (reviewer, manager)."},
     {"report", "ledger", cmd_report_ledger, DB_API,
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "
