@@ -1048,6 +1048,169 @@ static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
     rating_policy_free(policy);
 }
 
+/* A missing fact is scored as the card's "missing" points and named as
+ * missing, never given an assessed reason; the rule "missing_facts" refers
+ * when a fact the policy names is missing. */
+static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
+{
+    cJSON *root = default_json();
+    cJSON *rules = at(root, "knockouts/rules");
+    cJSON_AddItemToArray(rules, cJSON_Parse("{\"rule\": \"missing_facts\", \"action\": "
+                                            "\"refer\", \"features\": [\"inquiries_6m\", "
+                                            "\"housing\"]}"));
+    rating_policy *policy = load_json(root);
+    CHECK(policy != NULL);
+    if (policy == NULL) {
+        cJSON_Delete(root);
+        return;
+    }
+    rating_input in;
+    good_individual(&in);
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.missing_count, 0);
+    CHECK_INT(r.decision, RATING_APPROVE);
+    in.features[RATING_F_EMPLOYMENT_TYPE].present = false;
+    in.features[RATING_F_INQUIRIES_6M].present = false;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.missing_count, 2);
+    CHECK_STR(r.factors[r.missing[0]].name, "employment_type");
+    CHECK_STR(r.factors[r.missing[1]].name, "inquiries_6m");
+    CHECK_INT(r.decision, RATING_REFER);
+    bool hit = false;
+    for (size_t i = 0; i < r.knockout_count; i++)
+        if (r.knockouts[i].rule == RATING_KO_MISSING_FACTS) {
+            hit = true;
+            CHECK_STR(r.knockouts[i].detail, "missing: inquiries_6m");
+        }
+    CHECK(hit);
+    /* employment_type: missing 15 of best 55, the largest loss: the first reason. */
+    CHECK_STR(r.reasons[0].code, "employment_type");
+    CHECK(r.reasons[0].missing);
+    char *json = NULL;
+    CHECK_INT(rating_result_to_json(&r, &json, &err), LD_OK);
+    CHECK_CONTAINS(json, "\"code\":\t\"missing:employment_type\"");
+    CHECK_CONTAINS(json, "缺少数据：职业类型");
+    CHECK_CONTAINS(json, "\"missing_facts\"");
+    CHECK(strstr(json, "职业稳定性较弱") == NULL);
+    free(json);
+    rating_policy_free(policy);
+    /* The rule names known features, each once, and only it has a list. */
+    cJSON *bad = cJSON_GetArrayItem(rules, cJSON_GetArraySize(rules) - 1);
+    cJSON_ReplaceItemInObjectCaseSensitive(bad, "features",
+                                           cJSON_Parse("[\"inquiries_6m\", \"shoe_size\", "
+                                                       "\"inquiries_6m\"]"));
+    cJSON_AddItemToObject(cJSON_GetArrayItem(rules, 0), "features", cJSON_Parse("[\"age\"]"));
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[1]", "not a known feature");
+    CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[2]", "listed twice");
+    CHECK_PROBLEM(problems, "$.knockouts.rules[0].features", "only the rule");
+    rating_problems_free(&problems);
+    cJSON_Delete(root);
+}
+
+/* An override forces the grade: PD, decision and terms follow it, the score
+ * and the model's grade stay. */
+static void scorer_forced_grade_prices_the_overridden_grade(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    good_individual(&in);
+    rating_result r;
+    ld_error err;
+    in.forced_grade = 5; /* B */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.score, 686);
+    CHECK_INT(r.model_grade_index, 2); /* A */
+    CHECK_STR(r.grade, "B");
+    CHECK_INT(r.pd, 27500);
+    CHECK_INT(r.rate, 53000); /* 3.0 + 2.30 */
+    CHECK_INT(r.fee_method, RATING_FEE_PER_INSTALLMENT);
+    CHECK_INT(r.recommended_term_months, 36);
+    in.forced_grade = 7; /* CC: no lending */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK_INT(r.recommended_amount, 0);
+    in.forced_grade = 10;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "forced_grade");
+    rating_policy_free(policy);
+}
+
+/* The policy's own variables: declared, checked, scored like built-ins. */
+static void policy_own_variables_are_checked_and_scored(void)
+{
+    cJSON *root = default_json();
+    cJSON_AddItemToObject(
+        root, "features",
+        cJSON_Parse("[{\"name\": \"region\", \"type\": \"categorical\", \"zh\": \"地区\", "
+                    "\"en\": \"Region\", \"values\": [\"north\", \"south\"]},"
+                    "{\"name\": \"tenure\", \"type\": \"numeric\", \"zh\": \"账龄\", \"en\": "
+                    "\"Tenure\", \"min\": 0, \"max\": 600}]"));
+    cJSON_AddItemToArray(
+        at(root, "scorecards/individual/factors"),
+        cJSON_Parse("{\"feature\": \"region\", \"bins\": [{\"categories\": [\"north\"], "
+                    "\"points\": 30}, {\"categories\": [\"south\"], \"points\": 10}], "
+                    "\"else\": {\"points\": 0}, \"missing\": {\"points\": 12}}"));
+    cJSON_AddItemToArray(
+        at(root, "scorecards/individual/factors"),
+        cJSON_Parse("{\"feature\": \"tenure\", \"bins\": [{\"max\": 24, \"points\": 5}, "
+                    "{\"min\": 24, \"points\": 25}], \"missing\": {\"points\": 8}}"));
+    rating_policy *policy = load_json(root);
+    CHECK(policy != NULL);
+    if (policy != NULL) {
+        rating_feature region, tenure;
+        CHECK(rating_policy_feature_from_name(policy, "region", &region));
+        CHECK(rating_policy_feature_from_name(policy, "tenure", &tenure));
+        CHECK_INT(region, RATING_FEATURE_COUNT);
+        CHECK(rating_policy_feature_is_categorical(policy, region));
+        CHECK_STR(rating_policy_feature_zh(policy, tenure), "账龄");
+        rating_input in;
+        good_individual(&in);
+        rating_result r;
+        ld_error err;
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 12 + 8); /* both missing */
+        rating_input_set_category(&in, region, "north");
+        rating_input_set_number(&in, tenure, 30);
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 30 + 25);
+        rating_input_set_category(&in, region, "south");
+        rating_input_set_number(&in, tenure, 23.9);
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 10 + 5);
+        CHECK_STR(r.factors[12].name, "region");
+        CHECK_STR(r.factors[12].en, "Region");
+        /* Its default reason names it (20 points lost, among the four). */
+        const rating_reason *reason = NULL;
+        for (size_t i = 0; i < r.reason_count; i++)
+            if (strcmp(r.reasons[i].code, "region") == 0)
+                reason = &r.reasons[i];
+        CHECK(reason != NULL && reason->points_lost == 20);
+        if (reason != NULL)
+            CHECK_STR(reason->en, "Region scores low");
+        rating_policy_free(policy);
+    }
+    /* Declarations are checked: a built-in's name, a bad type, no values. */
+    cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"housing\", \"type\": \"numeric\", "
+                                               "\"zh\": \"x\", \"en\": \"x\"}"));
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"Bad Name\", \"type\": \"text\", "
+                                               "\"zh\": \"x\", \"en\": \"x\"}"));
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"colour\", \"type\": "
+                                               "\"categorical\", \"zh\": \"x\", \"en\": \"x\"}"));
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.features[2].name", "is a built-in feature");
+    CHECK_PROBLEM(problems, "$.features[3].name", "lowercase letters");
+    CHECK_PROBLEM(problems, "$.features[3].type", "numeric");
+    CHECK_PROBLEM(problems, "$.features[4].values", "allowed values");
+    rating_problems_free(&problems);
+    cJSON_Delete(root);
+}
+
 /* ---- fitting data drawn from a known model ----------------------------------------- */
 
 static uint64_t rng_state;
@@ -1332,6 +1495,11 @@ static const check_case cases[] = {
     {"csv_refuses_nul_bytes_naming_the_line", csv_refuses_nul_bytes_naming_the_line},
     {"validate_reports_grades_and_flags_non_monotone",
      validate_reports_grades_and_flags_non_monotone},
+    {"scorer_names_missing_facts_and_refers_when_the_policy_says",
+     scorer_names_missing_facts_and_refers_when_the_policy_says},
+    {"scorer_forced_grade_prices_the_overridden_grade",
+     scorer_forced_grade_prices_the_overridden_grade},
+    {"policy_own_variables_are_checked_and_scored", policy_own_variables_are_checked_and_scored},
     {"validate_calibrates_pd_per_grade_and_hosmer_lemeshow",
      validate_calibrates_pd_per_grade_and_hosmer_lemeshow},
     {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
