@@ -197,6 +197,19 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
     return LD_OK;
 }
 
+/* Binds PD, decision, amount, term, rate, fee method and fee from index on,
+ * in that order: the columns a rating and an override both keep. */
+static void bind_terms(sqlite3_stmt *stmt, int index, const core_rating_summary *s)
+{
+    sqlite3_bind_int64(stmt, index, s->pd);
+    core_store_bind_text(stmt, index + 1, s->decision);
+    sqlite3_bind_int64(stmt, index + 2, s->recommended_amount);
+    sqlite3_bind_int(stmt, index + 3, s->recommended_term_months);
+    sqlite3_bind_int64(stmt, index + 4, s->rate);
+    core_store_bind_text(stmt, index + 5, core_fee_method_name(s->fee_method));
+    sqlite3_bind_int64(stmt, index + 6, s->fee_amount);
+}
+
 ld_status core_rating_save(core_store *store, const core_session *who, int64_t app_id,
                            const core_rating_summary *s, const char *result_json,
                            int64_t *rating_id_out, ld_error *err)
@@ -225,13 +238,7 @@ ld_status core_rating_save(core_store *store, const core_session *who, int64_t a
     sqlite3_bind_int64(stmt, 1, app_id);
     sqlite3_bind_int(stmt, 2, s->score);
     core_store_bind_text(stmt, 3, s->grade);
-    sqlite3_bind_int64(stmt, 4, s->pd);
-    core_store_bind_text(stmt, 5, s->decision);
-    sqlite3_bind_int64(stmt, 6, s->recommended_amount);
-    sqlite3_bind_int(stmt, 7, s->recommended_term_months);
-    sqlite3_bind_int64(stmt, 8, s->rate);
-    core_store_bind_text(stmt, 9, core_fee_method_name(s->fee_method));
-    sqlite3_bind_int64(stmt, 10, s->fee_amount);
+    bind_terms(stmt, 4, s);
     core_store_bind_text(stmt, 11, s->policy_sha256);
     core_store_bind_text(stmt, 12, result_json);
     sqlite3_bind_int64(stmt, 13, who->user_id);
@@ -426,13 +433,7 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     core_store_bind_text(stmt, 3, reason);
     sqlite3_bind_int64(stmt, 4, who->user_id);
     core_store_bind_text(stmt, 5, now);
-    sqlite3_bind_int64(stmt, 6, terms->pd);
-    core_store_bind_text(stmt, 7, terms->decision);
-    sqlite3_bind_int64(stmt, 8, terms->recommended_amount);
-    sqlite3_bind_int(stmt, 9, terms->recommended_term_months);
-    sqlite3_bind_int64(stmt, 10, terms->rate);
-    core_store_bind_text(stmt, 11, core_fee_method_name(terms->fee_method));
-    sqlite3_bind_int64(stmt, 12, terms->fee_amount);
+    bind_terms(stmt, 6, terms);
     core_store_bind_text(stmt, 13, result_json);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);

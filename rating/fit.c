@@ -373,6 +373,19 @@ static bool solve_spd(double *a, double *b, size_t n)
     return true;
 }
 
+/* Row r's design vector (1, then each column's WoE) into xrow, and the
+ * model's probability of bad for it. */
+static double row_mu(fit_col *const *use, size_t p, const double *beta, size_t r, double *xrow)
+{
+    xrow[0] = 1;
+    double eta = beta[0];
+    for (size_t k = 0; k < p; k++) {
+        xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
+        eta += beta[k + 1] * xrow[k + 1];
+    }
+    return 1 / (1 + exp(-eta));
+}
+
 /* Logistic regression of bad on the WoE of the columns in use[], by Newton's
  * method. beta[0] is the intercept, beta[1 + k] the k-th column in use. */
 static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *bad, size_t rows,
@@ -391,13 +404,7 @@ static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *ba
         memset(h, 0, q * q * sizeof *h);
         memset(g, 0, q * sizeof *g);
         for (size_t r = 0; r < rows; r++) {
-            xrow[0] = 1;
-            double eta = beta[0];
-            for (size_t k = 0; k < p; k++) {
-                xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
-                eta += beta[k + 1] * xrow[k + 1];
-            }
-            double mu = 1 / (1 + exp(-eta));
+            double mu = row_mu(use, p, beta, r, xrow);
             double w = mu * (1 - mu);
             double resid = (double)bad[r] - mu;
             for (size_t i = 0; i < q; i++) {
@@ -481,13 +488,7 @@ static void score_test(fit_col *const *use, size_t p, const double *beta, fit_co
     for (size_t c = 0; c < nc; c++)
         u_out[c] = 0;
     for (size_t r = 0; r < rows; r++) {
-        xrow[0] = 1;
-        double eta = beta[0];
-        for (size_t k = 0; k < p; k++) {
-            xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
-            eta += beta[k + 1] * xrow[k + 1];
-        }
-        double mu = 1 / (1 + exp(-eta));
+        double mu = row_mu(use, p, beta, r, xrow);
         double w = mu * (1 - mu), resid = (double)bad[r] - mu;
         for (size_t i = 0; i < q; i++)
             for (size_t j = 0; j <= i; j++)

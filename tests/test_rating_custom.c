@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api_fixture.h"
 #include "check.h"
 #include "ident.h"
 #include "loandesk/admin.h"
@@ -22,20 +23,14 @@
 #include "store_sql.h"
 #include "user.h"
 
-#define TODAY    "2026-06-15"
 #define PASSWORD "Test-pass-2026"
 
-static char dir[] = "/tmp/loandesk-custom.XXXXXX";
-static char db_path[300], csv_path[300], policy_path[300];
+static char dir[300], db_path[300], csv_path[300], policy_path[300];
 static ld_api *api;
 static ld_session *admin, *off1, *rev1;
 static core_store *raw;
 
-static void die(const char *what, const ld_error *err)
-{
-    fprintf(stderr, "setup: %s: %s\n", what, err ? err->message : "");
-    exit(99);
-}
+#define die afx_die
 
 static uint64_t rng_state = 20261129;
 
@@ -92,35 +87,18 @@ static ld_session *user(const char *username, core_role role)
             LD_OK ||
         core_store_commit(raw, &err) != LD_OK)
         die("adding a user", &err);
-    ld_session *s;
-    if (ld_session_login(api, username, PASSWORD, &s, &err) != LD_OK)
-        die("login", &err);
-    return s;
+    return afx_login(api, username, PASSWORD);
 }
 
 static void setup(void)
 {
-    if (mkdtemp(dir) == NULL)
-        exit(99);
-    snprintf(db_path, sizeof db_path, "%s/loandesk.db", dir);
+    api = afx_book_new("custom", PASSWORD, dir, sizeof dir, db_path, sizeof db_path);
     snprintf(csv_path, sizeof csv_path, "%s/history.csv", dir);
     snprintf(policy_path, sizeof policy_path, "%s/fitted.json", dir);
-    ld_clock clock = {.business_date = TODAY};
-    ld_init_spec spec = {.admin_username = "admin",
-                         .admin_full_name = "Admin",
-                         .admin_password = PASSWORD,
-                         .institution = "test",
-                         .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
     ld_error err;
-    cJSON *out = NULL;
-    if (ld_api_init(db_path, &clock, &spec, &api, &out, &err) != LD_OK)
-        die("init", &err);
-    cJSON_Delete(out);
     if (core_store_open_existing(db_path, &raw, &err) != LD_OK)
         die("raw open", &err);
-    if (ld_session_login(api, "admin", PASSWORD, &admin, &err) != LD_OK)
-        die("admin login", &err);
+    admin = afx_login(api, "admin", PASSWORD);
     off1 = user("off1", CORE_ROLE_OFFICER);
     rev1 = user("rev1", CORE_ROLE_REVIEWER);
     write_data();
