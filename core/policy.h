@@ -106,6 +106,16 @@ ld_status core_policy_document(core_store *store, const char **text, const char 
 ld_status core_policy_default_authority(core_store *store, core_role role, ld_money *out,
                                         ld_error *err);
 
+/* Reads the sections of a policy document core applies (ltv_caps,
+ * guarantor_capacity, approval_authority, penalty_surcharge, inspection,
+ * provision_rates, risk_signals, lpr, features) into *out, reporting every
+ * problem ("JSONPATH: what is wrong") through problem. The one reader of these
+ * sections: the rating module's policy checker calls it too, and keeps the
+ * terms in its loaded policy; taken says which names the rating module's
+ * built-in features hold (NULL: not checked). */
+void core_policy_terms_read(const cJSON *doc, core_policy_terms *out, core_name_taken_fn taken,
+                            core_problem_fn problem, void *context);
+
 /* Validates the parts of a policy document the core relies on, naming the JSON
  * path of the first problem. Exposed for tests. */
 ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err);

@@ -695,7 +695,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     double *scores = NULL;
     /* The report is large (every bin of every column): on the heap. */
     rating_fit_report *report = calloc(1, sizeof *report);
-    size_t custom_count = base->custom.count;
+    size_t custom_count = base->terms.attributes.count;
     if (report == NULL) {
         rating_policy_free(base);
         return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
@@ -736,7 +736,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         rating_feature feature = RATING_FEATURE_COUNT;
         feature_name_of(dc->name, name);
         rc->feature = rating_feature_from_name(name, &feature);
-        const core_attribute_def *declared = core_attribute_find(&base->custom, name);
+        const core_attribute_def *declared = core_attribute_find(&base->terms.attributes, name);
         bool categorical = rc->feature ? rating_feature_is_categorical(feature)
                            : declared  ? declared->categorical
                                        : !dc->numeric;

@@ -322,131 +322,12 @@ static void fmt_rate(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 
 /* ---- sections other modules read --------------------------------------------- */
 
-static void parse_ltv_caps(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
-{
-    const cJSON *caps = need_object(ctx, root, "$", "ltv_caps");
-    if (caps == NULL)
-        return;
-    const cJSON *item;
-    cJSON_ArrayForEach(item, caps)
-    {
-        rating_collateral_type type;
-        if (!rating_collateral_type_from_name(item->string, &type))
-            problem(ctx, "$.ltv_caps.%s: unknown collateral type", item->string);
-    }
-    for (int t = 0; t < RATING_COLL_TYPE_COUNT; t++)
-        read_rate(ctx, caps, "$.ltv_caps", rating_collateral_type_name((rating_collateral_type)t),
-                  true, &policy->ltv_caps[t]);
-}
-
-static void parse_other_sections(parse_ctx *ctx, const cJSON *root)
-{
-    const cJSON *capacity = need_object(ctx, root, "$", "guarantor_capacity");
-    if (capacity != NULL) {
-        const char *rule;
-        if (read_string(ctx, capacity, "$.guarantor_capacity", "rule", true, &rule) &&
-            strcmp(rule, "net_assets_minus_outstanding") != 0)
-            problem(ctx,
-                    "$.guarantor_capacity.rule: unknown rule \"%s\" (known: "
-                    "net_assets_minus_outstanding)",
-                    rule);
-    }
-
-    const cJSON *tiers = need_array(ctx, root, "$", "approval_authority");
-    if (tiers != NULL) {
-        ld_money previous = -1;
-        int i = 0;
-        const cJSON *tier;
-        cJSON_ArrayForEach(tier, tiers)
-        {
-            char path[PATH_MAX_LEN];
-            snprintf(path, sizeof path, "$.approval_authority[%d]", i);
-            const char *role;
-            if (read_string(ctx, tier, path, "role", true, &role) &&
-                strcmp(role, "reviewer") != 0 && strcmp(role, "manager") != 0)
-                problem(ctx, "%s.role: must be \"reviewer\" or \"manager\"", path);
-            ld_money amount;
-            if (read_money(ctx, tier, path, "max_amount", true, &amount)) {
-                if (amount <= previous)
-                    problem(ctx, "%s.max_amount: must be above the previous tier's", path);
-                previous = amount;
-            }
-            i++;
-        }
-        if (i == 0)
-            problem(ctx, "$.approval_authority: must list at least one tier");
-    }
-
-    ld_rate surcharge;
-    read_rate(ctx, root, "$", "penalty_surcharge", true, &surcharge);
-
-    const cJSON *inspection = need_object(ctx, root, "$", "inspection");
-    if (inspection != NULL) {
-        int days;
-        read_int(ctx, inspection, "$.inspection", "first_individual_days", true, 1, 366, &days);
-        read_int(ctx, inspection, "$.inspection", "first_enterprise_days", true, 1, 366, &days);
-        const cJSON *every = need_object(ctx, inspection, "$.inspection", "every_days");
-        static const char *const classes[] = {
-            "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
-        if (every != NULL) {
-            check_keys(ctx, every, "$.inspection.every_days", classes);
-            for (int c = 0; classes[c] != NULL; c++)
-                read_int(ctx, every, "$.inspection.every_days", classes[c], true, 1, 366, &days);
-        }
-    }
-
-    const cJSON *provisions = need_object(ctx, root, "$", "provision_rates");
-    if (provisions != NULL) {
-        static const char *const classes[] = {
-            "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
-        check_keys(ctx, provisions, "$.provision_rates", classes);
-        ld_rate previous = -1;
-        for (int c = 0; classes[c] != NULL; c++) {
-            ld_rate rate;
-            if (read_rate(ctx, provisions, "$.provision_rates", classes[c], true, &rate)) {
-                if (rate < previous)
-                    problem(ctx, "$.provision_rates.%s: must not be below the better class's",
-                            classes[c]);
-                previous = rate;
-            }
-        }
-    }
-
-    const cJSON *signals = need_array(ctx, root, "$", "risk_signals");
-    if (signals != NULL) {
-        int i = 0;
-        const cJSON *signal;
-        cJSON_ArrayForEach(signal, signals)
-        {
-            char path[PATH_MAX_LEN];
-            snprintf(path, sizeof path, "$.risk_signals[%d]", i);
-            const char *code, *text;
-            if (read_string(ctx, signal, path, "code", true, &code)) {
-                int j = 0;
-                const cJSON *earlier;
-                cJSON_ArrayForEach(earlier, signals)
-                {
-                    if (j >= i)
-                        break;
-                    const cJSON *other = field(earlier, "code");
-                    if (cJSON_IsString(other) && strcmp(other->valuestring, code) == 0)
-                        problem(ctx, "%s.code: \"%s\" repeats risk_signals[%d]", path, code, j);
-                    j++;
-                }
-            }
-            read_string(ctx, signal, path, "zh", true, &text);
-            read_string(ctx, signal, path, "en", true, &text);
-            i++;
-        }
-    }
-}
-
 /* ---- pricing, scaling, grades ------------------------------------------------ */
 
 static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *pricing = need_object(ctx, root, "$", "pricing");
-    ld_rate legal_cap = core_rate_legal_cap(&policy->lpr);
+    ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
     policy->rate_ceiling = legal_cap;
     if (pricing == NULL)
@@ -456,7 +337,7 @@ static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *poli
     read_rate(ctx, pricing, "$.pricing", "rate_floor", true, &policy->rate_floor);
     ld_rate ceiling;
     if (read_rate(ctx, pricing, "$.pricing", "rate_ceiling", true, &ceiling)) {
-        if (policy->lpr.one_year > 0 && ceiling > legal_cap) {
+        if (policy->terms.lpr.one_year > 0 && ceiling > legal_cap) {
             fmt_rate(ceiling, a);
             fmt_rate(legal_cap, b);
             problem(ctx, "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)", a, b);
@@ -541,7 +422,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
                                        "fee",
                                        NULL};
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX];
-    ld_rate legal_cap = core_rate_legal_cap(&policy->lpr);
+    ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
     bool pd_ok[RATING_GRADE_COUNT] = {false};
     bool min_ok[RATING_GRADE_COUNT] = {false}, max_ok[RATING_GRADE_COUNT] = {false};
     int i = 0;
@@ -585,10 +466,11 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
             read_money(ctx, grade, path, "unsecured_allowance", true, &g->unsecured_allowance);
             read_int(ctx, grade, path, "max_term_months", true, 1, 360, &g->max_term_months);
             if (read_rate(ctx, grade, path, "rate_spread", true, &g->spread) &&
-                policy->lpr.one_year > 0) {
+                policy->terms.lpr.one_year > 0) {
                 /* The legal ceiling applies whatever the term: check both bases. */
-                ld_rate worst = policy->lpr.one_year + g->spread;
-                ld_rate longest = core_lpr_for_term(&policy->lpr, g->max_term_months) + g->spread;
+                ld_rate worst = policy->terms.lpr.one_year + g->spread;
+                ld_rate longest =
+                    core_lpr_for_term(&policy->terms.lpr, g->max_term_months) + g->spread;
                 if (longest > worst)
                     worst = longest;
                 if (worst > legal_cap) {
@@ -1226,17 +1108,20 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
             else
                 snprintf(policy->version, sizeof policy->version, "%s", version);
         }
-        /* The bank's own variables first: knock-outs and factors name them. */
-        core_attribute_set_parse(root, &policy->custom, builtin_name, report_problem, &ctx);
-        core_lpr_parse(root, &policy->lpr, report_problem, &ctx);
+        /* The sections core applies, by core's own reader, first: pricing
+         * checks the LPR, knock-outs and factors name the bank's variables. */
+        core_policy_terms_read(root, &policy->terms, builtin_name, report_problem, &ctx);
+        /* Sections core reads only when given; a complete policy has them. */
+        static const char *const complete[] = {"guarantor_capacity", "risk_signals"};
+        for (int k = 0; k < 2; k++)
+            if (absent(field(root, complete[k])))
+                problem(&ctx, "$.%s: is missing", complete[k]);
         parse_pricing(&ctx, root, policy);
         parse_scaling(&ctx, root, policy);
         parse_grades(&ctx, root, policy);
         parse_knockouts(&ctx, root, policy);
         parse_credit_report(&ctx, root, policy);
         parse_scorecards(&ctx, root, policy);
-        parse_ltv_caps(&ctx, root, policy);
-        parse_other_sections(&ctx, root);
     }
     cJSON_Delete(root);
     if (ctx.out_of_memory) {
@@ -1362,17 +1247,17 @@ const char *rating_policy_sha256(const rating_policy *policy)
 
 ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
 {
-    return policy->lpr.one_year;
+    return policy->terms.lpr.one_year;
 }
 
 const core_lpr *rating_policy_lpr(const rating_policy *policy)
 {
-    return &policy->lpr;
+    return &policy->terms.lpr;
 }
 
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
 {
-    return policy->lpr.five_year;
+    return policy->terms.lpr.five_year;
 }
 
 bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
@@ -1380,8 +1265,8 @@ bool rating_policy_feature_from_name(const rating_policy *policy, const char *na
 {
     if (rating_feature_from_name(name, out))
         return true;
-    for (size_t i = 0; i < policy->custom.count; i++) {
-        if (strcmp(policy->custom.defs[i].name, name) == 0) {
+    for (size_t i = 0; i < policy->terms.attributes.count; i++) {
+        if (strcmp(policy->terms.attributes.defs[i].name, name) == 0) {
             *out = (rating_feature)(RATING_FEATURE_COUNT + i);
             return true;
         }
@@ -1392,8 +1277,9 @@ bool rating_policy_feature_from_name(const rating_policy *policy, const char *na
 static const core_attribute_def *custom_def(const rating_policy *policy, rating_feature feature)
 {
     size_t i = (size_t)feature - RATING_FEATURE_COUNT;
-    return feature >= RATING_FEATURE_COUNT && i < policy->custom.count ? &policy->custom.defs[i]
-                                                                       : NULL;
+    return feature >= RATING_FEATURE_COUNT && i < policy->terms.attributes.count
+               ? &policy->terms.attributes.defs[i]
+               : NULL;
 }
 
 const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature)
@@ -1424,7 +1310,7 @@ bool rating_policy_text_columns(const rating_policy *policy,
                                 const char *out[RATING_VALUE_COUNT + 1])
 {
     size_t n = 0;
-    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->custom.count; f++)
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
         if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
             out[n++] = rating_policy_feature_name(policy, (rating_feature)f);
     out[n] = NULL;
@@ -1433,7 +1319,7 @@ bool rating_policy_text_columns(const rating_policy *policy,
 
 const core_attribute_set *rating_policy_attributes(const rating_policy *policy)
 {
-    return &policy->custom;
+    return &policy->terms.attributes;
 }
 
 int rating_policy_credit_report_max_age_days(const rating_policy *policy)
@@ -1443,7 +1329,7 @@ int rating_policy_credit_report_max_age_days(const rating_policy *policy)
 
 const char *rating_policy_lpr_effective(const rating_policy *policy)
 {
-    return policy->lpr.effective_text;
+    return policy->terms.lpr.effective_text;
 }
 
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind)

@@ -10,6 +10,7 @@
 #ifndef RATING_INT_H
 #define RATING_INT_H
 
+#include "policy.h"
 #include "pricing.h"
 #include "rating.h"
 
@@ -85,8 +86,9 @@ typedef struct rating_ko_rule {
 struct rating_policy {
     char version[32];
     char sha256[65];
-    core_lpr lpr; /* the same reading of "lpr" as core's (core/pricing.h) */
-    ld_rate ltv_caps[RATING_COLL_TYPE_COUNT];
+    /* The sections core applies, read by core's own reader (LTV caps, LPR,
+     * the bank's own variables ...): one structure for both modules. */
+    core_policy_terms terms;
     ld_rate rate_floor;
     ld_rate rate_ceiling; /* already the smaller of the file's ceiling and 4x 1-year LPR */
     double base_score, odds_at_base, pdo;
@@ -96,8 +98,7 @@ struct rating_policy {
     /* knockouts rule "missing_facts": the features whose absence refers */
     size_t needed_count;
     rating_feature needed[RATING_VALUE_COUNT];
-    /* the bank's own variables, feature RATING_FEATURE_COUNT + i */
-    core_attribute_set custom;
+
     /* "credit_report": a report older than this many days is not used */
     int credit_report_max_age_days;
     ld_rate dti_cap; /* millionths of 1: 55 % = 550000 */

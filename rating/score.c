@@ -56,7 +56,7 @@ static ld_money collateral_capacity(const rating_policy *policy, const rating_in
     __int128 total = 0;
     for (size_t i = 0; i < in->collateral_count; i++) {
         const rating_collateral *c = &in->collateral[i];
-        total += apply_rate(c->value, policy->ltv_caps[c->type]);
+        total += apply_rate(c->value, policy->terms.ltv_cap[c->type]);
     }
     return total > LD_MONEY_MAX ? LD_MONEY_MAX : (ld_money)total;
 }
@@ -418,7 +418,7 @@ static void apply_knockouts(const rating_policy *policy, const rating_input *in,
     if (rules[RATING_KO_COLLATERAL_OVER_LTV].enabled) {
         for (size_t i = 0; i < in->collateral_count; i++) {
             const rating_collateral *c = &in->collateral[i];
-            ld_rate cap = policy->ltv_caps[c->type];
+            ld_rate cap = policy->terms.ltv_cap[c->type];
             if ((__int128)c->secured_amount * LD_RATE_ONE <= (__int128)c->value * cap)
                 continue;
             if ((hit = add_hit(out, RATING_KO_COLLATERAL_OVER_LTV,
@@ -505,7 +505,7 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
 
     /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (docs/regulation.md). */
     out->lpr_five_year = core_lpr_is_five_year(out->recommended_term_months);
-    out->lpr = core_lpr_for_term(&policy->lpr, out->recommended_term_months);
+    out->lpr = core_lpr_for_term(&policy->terms.lpr, out->recommended_term_months);
     out->rate = core_rate_priced(out->lpr, g->spread, policy->rate_floor, policy->rate_ceiling);
     out->fee_method = g->fee_method;
     out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;

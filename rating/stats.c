@@ -149,7 +149,7 @@ static void map_features(const rating_policy *policy, const rating_csv *data,
 {
     for (int f = 0; f < RATING_VALUE_COUNT; f++)
         column_of[f] = -1;
-    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->custom.count; f++)
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
         column_of[f] =
             rating_csv_column_index(data, rating_policy_feature_name(policy, (rating_feature)f));
 }

@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "check.h"
+#include "policy.h"
 #include "rating.h"
 #include "rating_csv.h"
 #include "rating_fit.h"
@@ -1211,6 +1212,49 @@ static void policy_own_variables_are_checked_and_scored(void)
     cJSON_Delete(root);
 }
 
+/* The sections core applies are read by core's reader for both modules, and
+ * the checker still reports every problem in them at once. */
+static void policy_check_reports_core_sections_through_one_reader(void)
+{
+    cJSON *root = default_json();
+    set_string(root, "provision_rates", "loss", "10");
+    set_string(root, "approval_authority/0", "role", "clerk");
+    set_string(root, "ltv_caps", "yacht", "30");
+    set_string(root, "lpr", "one_year", "0");
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "risk_signals");
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.provision_rates.loss", "below the better class");
+    CHECK_PROBLEM(problems, "$.approval_authority[0].role", "reviewer");
+    CHECK_PROBLEM(problems, "$.ltv_caps.yacht", "unknown collateral type");
+    CHECK_PROBLEM(problems, "$.lpr.one_year", "above zero");
+    CHECK_PROBLEM(problems, "$.risk_signals", "is missing");
+    rating_problems_free(&problems);
+    /* Core reads the same text into the same structure: the first problem. */
+    char *text = cJSON_PrintUnformatted(root);
+    core_policy_terms terms;
+    ld_error err;
+    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "$.ltv_caps.yacht: unknown collateral type");
+    free(text);
+    cJSON_Delete(root);
+    /* A sound policy: both see the same LPR and caps. */
+    rating_policy *policy = default_policy();
+    root = default_json();
+    text = cJSON_PrintUnformatted(root);
+    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_OK);
+    if (policy != NULL) {
+        CHECK_INT(terms.lpr.one_year, rating_policy_lpr_one_year(policy));
+        CHECK_INT(core_rate_legal_cap(&terms.lpr), 4 * rating_policy_lpr_one_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms.lpr, 61), rating_policy_lpr_five_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms.lpr, 60), rating_policy_lpr_one_year(policy));
+    }
+    CHECK_INT(core_rate_priced(30000, 5000, 40000, 120000), 40000);
+    CHECK_INT(core_rate_priced(30000, 100000, 40000, 120000), 120000);
+    free(text);
+    cJSON_Delete(root);
+    rating_policy_free(policy);
+}
+
 /* ---- fitting data drawn from a known model ----------------------------------------- */
 
 static uint64_t rng_state;
@@ -1500,6 +1544,8 @@ static const check_case cases[] = {
     {"scorer_forced_grade_prices_the_overridden_grade",
      scorer_forced_grade_prices_the_overridden_grade},
     {"policy_own_variables_are_checked_and_scored", policy_own_variables_are_checked_and_scored},
+    {"policy_check_reports_core_sections_through_one_reader",
+     policy_check_reports_core_sections_through_one_reader},
     {"validate_calibrates_pd_per_grade_and_hosmer_lemeshow",
      validate_calibrates_pd_per_grade_and_hosmer_lemeshow},
     {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
