@@ -603,12 +603,22 @@ static bool declare_custom(cJSON *root, const rating_csv *data, fit_col *const *
         }
         if (!col->custom || declared)
             continue;
+        /* The column's own name labels it, cut on a character boundary to fit
+         * the policy's labels. */
+        char label[60];
+        const char *column = data->columns[col->csv_index].name;
+        size_t n = strlen(column);
+        if (n >= sizeof label)
+            for (n = sizeof label - 1; n > 0 && ((unsigned char)column[n] & 0xC0) == 0x80; n--)
+                ;
+        memcpy(label, column, n);
+        label[n] = '\0';
         cJSON *def = cJSON_CreateObject();
         if (def == NULL || !cJSON_AddItemToArray(features, def) ||
             !cJSON_AddStringToObject(def, "name", col->name) ||
             !cJSON_AddStringToObject(def, "type", col->categorical ? "categorical" : "numeric") ||
-            !cJSON_AddStringToObject(def, "zh", data->columns[col->csv_index].name) ||
-            !cJSON_AddStringToObject(def, "en", data->columns[col->csv_index].name))
+            !cJSON_AddStringToObject(def, "zh", label) ||
+            !cJSON_AddStringToObject(def, "en", label))
             return false;
         if (col->categorical) {
             cJSON *values = cJSON_AddArrayToObject(def, "values");
