@@ -100,8 +100,15 @@ int rating_factor_select(const rating_factor *factor, const rating_value *value)
     if (factor->categorical) {
         if (value->category[0] == '\0')
             return RATING_BINSEL_MISSING;
-        uint64_t key = rating_category_key(value->category);
-        bool short_text = memchr(value->category, '\0', 8) != NULL;
+        /* The key, and whether the text ended within it (then equal keys
+         * are equal texts). */
+        uint64_t key = 0;
+        int length = 0;
+        while (length < 8 && value->category[length] != '\0') {
+            key |= (uint64_t)(unsigned char)value->category[length] << (8 * length);
+            length++;
+        }
+        bool short_text = length < 8;
         for (size_t b = 0; b < factor->bin_count; b++) {
             const rating_bin *bin = &factor->bins[b];
             for (size_t c = 0; c < bin->category_count; c++)
