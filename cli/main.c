@@ -183,6 +183,10 @@ static const command_spec commands[] = {
     {"report", "inspection", cmd_report_inspection, DB_API,
      "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed post-loan inspection workbook (贷后检查报告)."},
+    {"report", "investigation", cmd_report_investigation, DB_API,
+     "report investigation APP -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed pre-loan investigation report (贷前调查报告) of an application: its "
+     "officer, reviewers and managers."},
     {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
