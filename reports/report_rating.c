@@ -81,16 +81,6 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
     form_row(s, &r, REPORT_L(b, "模型等级", "Model grade"), report_json_str(m, "grade"));
     form_row(s, &r, REPORT_L(b, "有效等级", "Effective grade"),
              report_json_str(rating, "effective_grade"));
-    /* An override carries its own grade's terms; approval is judged by these. */
-    const cJSON *terms = cJSON_GetObjectItemCaseSensitive(rating, "effective_terms");
-    if (terms != NULL) {
-        form_row(s, &r, REPORT_L(b, "有效结论", "Effective decision"),
-                 report_json_str(terms, "decision"));
-        form_money(s, &r, REPORT_L(b, "有效建议额度", "Effective recommended amount"),
-                   report_json_money(terms, "recommended_amount"));
-        form_rate(s, &r, REPORT_L(b, "有效建议利率", "Effective recommended rate"),
-                  report_json_rate(terms, "rate"));
-    }
     form_rate(s, &r, REPORT_L(b, "违约概率 PD", "Probability of default"),
               report_json_int(m, "pd_millionths"));
     form_row(s, &r, REPORT_L(b, "政策结论", "Policy decision"), code(b, "decision", m, "decision"));
@@ -189,26 +179,6 @@ static void reasons_sheet(report_book *b, const cJSON *m)
     }
 }
 
-/* The facts the rating had no value for: scored as the card's "missing"
- * points, not assessed; what the officer still has to collect. */
-static void missing_sheet(report_book *b, const cJSON *m)
-{
-    static const report_col cols[] = {
-        {"特征", "Feature", REPORT_COL_TEXT, 24},
-        {"名称", "Name", REPORT_COL_TEXT, 36},
-    };
-    report_sheet *s = report_book_sheet(b, "缺失数据", "Missing facts");
-    report_sheet_table(s, 0, cols, 2);
-    int r = 1;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "missing_facts"))
-    {
-        report_cell_text(s, r, 0, report_json_str(x, "feature"));
-        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
-        r++;
-    }
-}
-
 static void overrides_sheet(report_book *b, const cJSON *rating)
 {
     static const report_col cols[] = {
@@ -270,7 +240,6 @@ ld_status report_rating_write(core_store *store, const core_session *who, int64_
     summary_sheet(book, app, rating, rated_on, business_date, product);
     factor_sheet(book, model);
     reasons_sheet(book, model);
-    missing_sheet(book, model);
     overrides_sheet(book, rating);
     st = report_job_finish(&job, book, out, err);
 out:
