@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_events.h"
+#include "trust.h"
 #include "policy.h"
 #include "rating.h"
 #include "user.h"
@@ -61,6 +63,13 @@ static ld_status api_new(const char *path, const ld_clock *clock, bool create, l
         free(api);
         return st;
     }
+    char key_path[4096];
+    ld_api_default_key_path(path, key_path, sizeof key_path);
+    if ((api->key_path = strdup(key_path)) == NULL) {
+        core_store_close(api->store);
+        free(api);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
     api->clock = c;
     core_store_set_clock(api->store, &c);
     ledger_events_attach(api->store);
@@ -73,12 +82,85 @@ ld_status ld_api_open(const char *path, const ld_clock *clock, ld_api **out, ld_
     return api_new(path, clock, false, out, err);
 }
 
+static void signer_forget(ld_api *api)
+{
+    core_pki_key_free(api->signer);
+    free(api->signer_cert);
+    api->signer = NULL;
+    api->signer_cert = NULL;
+}
+
 void ld_api_close(ld_api *api)
 {
     if (api == NULL)
         return;
+    signer_forget(api);
+    api_password_wipe(api->key_passphrase);
+    free(api->key_path);
     core_store_close(api->store);
     free(api);
+}
+
+void ld_api_default_key_path(const char *db_path, char *out, size_t size)
+{
+    snprintf(out, size, "%s.institution-key", db_path);
+}
+
+ld_status ld_api_set_institution_key(ld_api *api, const char *key_path, const char *passphrase,
+                                     ld_error *err)
+{
+    char *path = key_path != NULL ? strdup(key_path) : NULL;
+    char *pass = passphrase != NULL ? strdup(passphrase) : NULL;
+    if ((key_path != NULL && path == NULL) || (passphrase != NULL && pass == NULL)) {
+        free(path);
+        api_password_wipe(pass);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    signer_forget(api);
+    if (path != NULL) {
+        free(api->key_path);
+        api->key_path = path;
+    }
+    api_password_wipe(api->key_passphrase);
+    api->key_passphrase = pass;
+    return LD_OK;
+}
+
+ld_status api_signer(ld_api *api, const core_pki_key **key, const char **cert, ld_error *err)
+{
+    if (api->signer == NULL) {
+        ld_status st = core_keystore_institution_signer(api->store, api->key_path,
+                                                        api->key_passphrase, &api->signer,
+                                                        &api->signer_cert, err);
+        if (st != LD_OK)
+            return st;
+    }
+    *key = api->signer;
+    *cert = api->signer_cert;
+    return LD_OK;
+}
+
+static ld_status seal_key(void *ctx, const core_pki_key **key, const char **cert, ld_error *err)
+{
+    ld_status st = api_signer(ctx, key, cert, err);
+    if (st != LD_OK)
+        ld_error_prefix(err, "signing the log's new entries");
+    return st;
+}
+
+ld_status api_seal(ld_api *api, uint64_t *size_out, ld_error *err)
+{
+    ledger_checkpoint_record newest;
+    bool made = false;
+    ld_status st = ledger_checkpoint_seal(api->store, seal_key, api,
+                                          (int64_t)ledger_event_now(api->store), &made, &newest,
+                                          err);
+    if (st != LD_OK)
+        return st;
+    if (size_out != NULL)
+        *size_out = newest.checkpoint.size;
+    ledger_checkpoint_record_clear(&newest);
+    return LD_OK;
 }
 
 static ld_session *session_new(ld_api *api, const core_session *who, const char *password)
@@ -239,14 +321,26 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
     /* Inside a transaction the caller already holds, the operation is part of
      * it: the caller commits or rolls back, and records a refusal. */
     bool nested = core_store_in_transaction(store);
-    if ((flags & API_NO_TRANSACTION) || nested) {
+    if (nested) {
         st = body(&call, args, &result, err);
+    } else if (flags & API_NO_TRANSACTION) {
+        /* The body committed its own transactions; what it appended is
+         * signed in one more. */
+        st = body(&call, args, &result, err);
+        if (st == LD_OK && (st = core_store_begin(store, err)) == LD_OK) {
+            if ((st = api_seal(session->api, NULL, err)) == LD_OK)
+                st = core_store_commit(store, err);
+            else
+                core_store_rollback(store);
+        }
     } else {
         st =
             (flags & API_LARGE) ? core_store_begin_large(store, err) : core_store_begin(store, err);
         if (st != LD_OK)
             return st;
         st = body(&call, args, &result, err);
+        if (st == LD_OK)
+            st = api_seal(session->api, NULL, err);
         if (st == LD_OK)
             st = core_store_commit(store, err);
         else
@@ -343,14 +437,23 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     core_store *store = api->store;
     core_session admin;
     int64_t now = core_store_now(store);
+    bool key_written = false;
     if ((st = core_store_begin(store, err)) != LD_OK)
         goto fail;
+    core_keystore_custody custody = {.ca_passphrase = spec->ca_passphrase,
+                                     .institution_key_path = spec->institution_key_path,
+                                     .institution_passphrase = spec->institution_key_passphrase};
+    if (custody.institution_key_path == NULL)
+        custody.institution_key_path = api->key_path;
     if ((st = core_user_init_admin(store, spec->admin_username, spec->admin_full_name,
                                    spec->admin_password, &admin, err)) != LD_OK ||
         (st = core_policy_load(store, &admin, spec->policy_path, spec->products_path, err)) !=
             LD_OK ||
-        (st = core_keystore_init(store, &admin, spec->admin_password, spec->institution,
-                                 (time_t)now, err)) != LD_OK) {
+        (st = ld_api_set_institution_key(api, spec->institution_key_path,
+                                         spec->institution_key_passphrase, err)) != LD_OK ||
+        (st = core_keystore_init(store, &admin, &custody, spec->admin_password, spec->institution,
+                                 (time_t)now, err)) != LD_OK ||
+        !(key_written = true) || (st = api_seal(api, NULL, err)) != LD_OK) {
         core_store_rollback(store);
         goto fail;
     }
@@ -364,6 +467,10 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     *out = o;
     return LD_OK;
 fail:
+    /* A key file written for a book that was never committed certifies
+     * nothing: remove it. */
+    if (key_written)
+        unlink(api->key_path);
     ld_api_close(api);
     return st;
 }

@@ -47,6 +47,7 @@ enum stmt_id {
     ST_NODE_FROM,
     ST_CHECKPOINT_INSERT,
     ST_CHECKPOINT_LIST,
+    ST_CHECKPOINT_LAST,
     ST_COUNT
 };
 
@@ -63,6 +64,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
                              "VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_CHECKPOINT_LIST] = "SELECT size, root, time, signature, key_id FROM ledger_checkpoint "
                            "ORDER BY id",
+    [ST_CHECKPOINT_LAST] = "SELECT size, root, time, signature, key_id FROM ledger_checkpoint "
+                           "ORDER BY id DESC LIMIT 1",
 };
 
 static const char SCHEMA[] =
@@ -629,6 +632,55 @@ void ledger_checkpoint_records_free(ledger_checkpoint_record *records, size_t co
     free(records);
 }
 
+/* Reads one ledger_checkpoint row (size, root, time, signature, key_id) into
+ * r, zeroed first; row is its 1-based number for messages. */
+static ld_status checkpoint_row(sqlite3_stmt *stmt, size_t row, ledger_checkpoint_record *r,
+                                ld_error *err)
+{
+    memset(r, 0, sizeof *r);
+    sqlite3_int64 size = sqlite3_column_int64(stmt, 0);
+    sqlite3_int64 time = sqlite3_column_int64(stmt, 2);
+    if (size < 0 || time < 0 || !column_hash(stmt, 1, &r->checkpoint.root))
+        return LD_FAIL(err, LD_EVERIFY, "ledger_checkpoint: row %zu is malformed", row);
+    r->checkpoint.size = (uint64_t)size;
+    r->checkpoint.time = time;
+    int sig_len = sqlite3_column_bytes(stmt, 3);
+    const void *sig = sqlite3_column_blob(stmt, 3);
+    const unsigned char *key = sqlite3_column_text(stmt, 4);
+    r->signature = malloc(sig_len > 0 ? (size_t)sig_len : 1);
+    r->key_id = strdup(key != NULL ? (const char *)key : "");
+    if (r->signature == NULL || r->key_id == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
+    if (sig_len > 0)
+        memcpy(r->signature, sig, (size_t)sig_len);
+    r->signature_len = (size_t)sig_len;
+    return LD_OK;
+}
+
+ld_status ledger_log_checkpoint_last(ledger_log *log, ledger_checkpoint_record *out, bool *has,
+                                     ld_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    ld_status status = stmt_get(log, ST_CHECKPOINT_LAST, &stmt, err);
+    if (status != LD_OK)
+        return status;
+    int rc = sqlite3_step(stmt);
+    *has = false;
+    if (rc == SQLITE_ROW) {
+        status = checkpoint_row(stmt, 1, out, err);
+        if (status == LD_OK)
+            *has = true;
+        else {
+            free(out->signature);
+            free(out->key_id);
+        }
+    } else if (rc != SQLITE_DONE) {
+        status = sql_fail(log, err, "read checkpoints");
+    }
+    stmt_done(stmt);
+    return status;
+}
+
 ld_status ledger_log_checkpoint_list(ledger_log *log, ledger_checkpoint_record **out, size_t *count,
                                      ld_error *err)
 {
@@ -651,28 +703,8 @@ ld_status ledger_log_checkpoint_list(ledger_log *log, ledger_checkpoint_record *
             cap = grown_cap;
         }
         ledger_checkpoint_record *r = &records[n];
-        memset(r, 0, sizeof *r);
         n++;
-        sqlite3_int64 size = sqlite3_column_int64(stmt, 0);
-        sqlite3_int64 time = sqlite3_column_int64(stmt, 2);
-        if (size < 0 || time < 0 || !column_hash(stmt, 1, &r->checkpoint.root)) {
-            status = LD_FAIL(err, LD_EVERIFY, "ledger_checkpoint: row %zu is malformed", n);
-            break;
-        }
-        r->checkpoint.size = (uint64_t)size;
-        r->checkpoint.time = time;
-        int sig_len = sqlite3_column_bytes(stmt, 3);
-        const void *sig = sqlite3_column_blob(stmt, 3);
-        const unsigned char *key = sqlite3_column_text(stmt, 4);
-        r->signature = malloc(sig_len > 0 ? (size_t)sig_len : 1);
-        r->key_id = strdup(key != NULL ? (const char *)key : "");
-        if (r->signature == NULL || r->key_id == NULL) {
-            status = LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
-            break;
-        }
-        if (sig_len > 0)
-            memcpy(r->signature, sig, (size_t)sig_len);
-        r->signature_len = (size_t)sig_len;
+        status = checkpoint_row(stmt, n, r, err);
     }
     if (status == LD_OK && rc != SQLITE_DONE)
         status = sql_fail(log, err, "read checkpoints");
