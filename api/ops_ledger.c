@@ -16,6 +16,7 @@
 #include "digest.h"
 #include "json_in.h"
 #include "keystore.h"
+#include "permission.h"
 #include "ledger_events.h"
 #include "ledger_verify.h"
 #include "loandesk/servicing.h"
@@ -93,7 +94,11 @@ static cJSON *report_json(const ledger_verify_report *r, bool loans)
 static ld_status ledger_verify_body(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     ledger_verify_report r;
-    ld_status st = ledger_verify(call->store, call->who, args, &r, err);
+    ledger_verify_options o;
+    /* Who may verify is decided before what they brought is looked at. */
+    ld_status st = core_perm_require(call->who, CORE_ACT_LEDGER_VERIFY, NULL, err);
+    if (st == LD_OK && (st = trust_options(args, &o, err)) == LD_OK)
+        st = ledger_verify(call->store, call->who, &o, &r, err);
     if (st == LD_OK)
         *out = report_json(&r, true);
     return st;
@@ -102,11 +107,8 @@ static ld_status ledger_verify_body(api_call *call, void *args, cJSON **out, ld_
 ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, cJSON **out,
                            ld_error *err)
 {
-    ledger_verify_options o;
-    ld_status st = trust_options(anchor, &o, err);
-    if (st != LD_OK)
-        return st;
-    return api_run(session, "ledger.verify", NULL, 0, ledger_verify_body, &o, out, err);
+    return api_run(session, "ledger.verify", NULL, 0, ledger_verify_body, (void *)anchor, out,
+                   err);
 }
 
 static ld_status ledger_export_body(api_call *call, void *args, cJSON **out, ld_error *err)

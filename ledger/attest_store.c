@@ -521,11 +521,11 @@ ld_status ledger_verify_offline(const char *dir, const ledger_verify_options *op
     if ((st = ledger_anchor_load(opt->ca_file, opt->ca_fingerprint, data_ca, &anchor, err)) !=
             LD_OK ||
         (st = read_part(dir, "entries.jsonl", &entries, &entries_len, err)) != LD_OK ||
+        (st = ledger_hasher_new(&tree.hasher, err)) != LD_OK ||
+        (st = read_entries(entries, entries_len, &tree, &report, err)) != LD_OK ||
         (st = read_part(dir, "checkpoints", &cps_text, &cps_len, err)) != LD_OK ||
         (st = read_part(dir, "institution.pem", &certs.text, &certs.len, err)) != LD_OK ||
         (st = read_part(dir, "consistency", &cons, &cons_len, err)) != LD_OK ||
-        (st = ledger_hasher_new(&tree.hasher, err)) != LD_OK ||
-        (st = read_entries(entries, entries_len, &tree, &report, err)) != LD_OK ||
         (st = ledger_checkpoint_blocks_parse(cps_text, cps_len, &cps, &n, err)) != LD_OK ||
         (st = ledger_trust_new(&anchor, pem_set_cert, &certs, &trust, err)) != LD_OK ||
         (st = ledger_trust_checkpoints(trust, cps, n, tree.count, tree_root, &tree, err)) !=

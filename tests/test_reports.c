@@ -138,6 +138,8 @@ static void setup(void)
     const char *demo = LOANDESK_SOURCE_DIR "/scripts/demo";
     const char *bin = LOANDESK_BIN;
     setenv("LOANDESK_DB", db_path, 1);
+    /* The CA custodians' passphrase, for init and for issuing certificates. */
+    setenv("LOANDESK_CA_PASSPHRASE", "Reports-test-CA-custodians", 1);
     run("LOANDESK_PASSWORD=Admin2026pass %s init --admin admin --institution 示范银行 >/dev/null",
         bin);
     run("LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s pki ca-cert > %s/ca.pem", bin, dir);
@@ -223,7 +225,9 @@ static ld_status verify_db(const char *name, report_verification *v, ld_error *e
 {
     char path[400];
     path_in(path, sizeof path, name);
-    report_verify_options o = {.path = path, .store = store, .who = &sun};
+    char ca[512];
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    report_verify_options o = {.path = path, .ca_pem_path = ca, .store = store, .who = &sun};
     return report_verify(&o, v, err);
 }
 
@@ -384,8 +388,8 @@ static void test_changed_byte_is_caught(void)
     CHECK(openssl_verify("tamper.xlsx") != 0);
     /* The command line says the same, with exit code 6. */
     CHECK_INT(status_of("LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify %s/tamper.xlsx "
-                        "2>/dev/null >/dev/null",
-                        LOANDESK_BIN, dir),
+                        "--ca %s/ca.pem 2>/dev/null >/dev/null",
+                        LOANDESK_BIN, dir, dir),
               6);
 }
 
@@ -711,7 +715,7 @@ static void test_cli_report_and_verify(void)
     CHECK_INT(status_of("cd %s && %s verify cli.xlsx --ca ca.pem >/dev/null", dir, LOANDESK_BIN),
               0);
     CHECK_INT(status_of("cd %s && LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify "
-                        "cli.xlsx >/dev/null",
+                        "cli.xlsx --ca ca.pem >/dev/null",
                         dir, LOANDESK_BIN),
               0);
     CHECK_INT(status_of("cd %s && LOANDESK_USER=chen LOANDESK_PASSWORD=Chen2026pass %s inspection "
