@@ -64,7 +64,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
                              "VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_CHECKPOINT_LIST] = "SELECT size, root, time, signature, key_id FROM ledger_checkpoint "
                            "ORDER BY id",
-    [ST_CHECKPOINT_LAST] = "SELECT size, root, time, signature, key_id FROM ledger_checkpoint "
+    [ST_CHECKPOINT_LAST] = "SELECT size, root, time, signature, key_id, "
+                           "(SELECT count(*) FROM ledger_checkpoint) FROM ledger_checkpoint "
                            "ORDER BY id DESC LIMIT 1",
 };
 
@@ -633,7 +634,9 @@ void ledger_checkpoint_records_free(ledger_checkpoint_record *records, size_t co
 }
 
 /* Reads one ledger_checkpoint row (size, root, time, signature, key_id) into
- * r, zeroed first; row is its 1-based number for messages. */
+ * r, zeroed first; row is its 1-based position among the rows, and its number
+ * (checkpoint.index) is row - 1: the signature covers the number, so a row
+ * deleted or moved breaks the signatures of those after it. */
 static ld_status checkpoint_row(sqlite3_stmt *stmt, size_t row, ledger_checkpoint_record *r,
                                 ld_error *err)
 {
@@ -642,6 +645,7 @@ static ld_status checkpoint_row(sqlite3_stmt *stmt, size_t row, ledger_checkpoin
     sqlite3_int64 time = sqlite3_column_int64(stmt, 2);
     if (size < 0 || time < 0 || !column_hash(stmt, 1, &r->checkpoint.root))
         return LD_FAIL(err, LD_EVERIFY, "ledger_checkpoint: row %zu is malformed", row);
+    r->checkpoint.index = (uint64_t)row - 1;
     r->checkpoint.size = (uint64_t)size;
     r->checkpoint.time = time;
     int sig_len = sqlite3_column_bytes(stmt, 3);
@@ -667,7 +671,8 @@ ld_status ledger_log_checkpoint_last(ledger_log *log, ledger_checkpoint_record *
     int rc = sqlite3_step(stmt);
     *has = false;
     if (rc == SQLITE_ROW) {
-        status = checkpoint_row(stmt, 1, out, err);
+        sqlite3_int64 rows = sqlite3_column_int64(stmt, 5);
+        status = checkpoint_row(stmt, rows > 0 ? (size_t)rows : 1, out, err);
         if (status == LD_OK)
             *has = true;
         else {

@@ -140,10 +140,11 @@ void ledger_checkpoint_record_clear(ledger_checkpoint_record *r)
 static ld_status block_parse(const char **p, const char *end, size_t index,
                              ledger_checkpoint_record *r, ld_error *err)
 {
-    const char *lines[7];
-    size_t lens[7];
+    enum { SIG = LEDGER_CHECKPOINT_LINES, KEY, BLANK, LINES };
+    const char *lines[LINES];
+    size_t lens[LINES];
     const char *q = *p;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < LINES; i++) {
         const char *nl = memchr(q, '\n', (size_t)(end - q));
         if (nl == NULL)
             return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: truncated block (line %d missing)",
@@ -152,30 +153,30 @@ static ld_status block_parse(const char **p, const char *end, size_t index,
         lens[i] = (size_t)(nl - q);
         q = nl + 1;
     }
-    ld_status st = ledger_checkpoint_parse(lines[0], (size_t)(lines[4] - lines[0]), &r->checkpoint,
-                                           err);
+    ld_status st = ledger_checkpoint_parse(lines[0], (size_t)(lines[SIG] - lines[0]),
+                                           &r->checkpoint, err);
     if (st != LD_OK) {
         ld_error_prefix(err, "checkpoint %zu", index);
         return LD_FAIL(err, LD_EVERIFY, "%s", err->message);
     }
-    if (lens[4] < 12 || memcmp(lines[4], "signature ", 10) != 0 || (lens[4] - 10) % 2 != 0 ||
-        lens[4] - 10 > 2048)
+    if (lens[SIG] < 12 || memcmp(lines[SIG], "signature ", 10) != 0 ||
+        (lens[SIG] - 10) % 2 != 0 || lens[SIG] - 10 > 2048)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: malformed signature line", index);
-    if (lens[5] < 5 || memcmp(lines[5], "key ", 4) != 0 || lens[5] - 4 > 256)
+    if (lens[KEY] < 5 || memcmp(lines[KEY], "key ", 4) != 0 || lens[KEY] - 4 > 256)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: malformed key line", index);
-    if (lens[6] != 0)
+    if (lens[BLANK] != 0)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: the block does not end with an empty line",
                        index);
-    size_t sig_len = (lens[4] - 10) / 2;
+    size_t sig_len = (lens[SIG] - 10) / 2;
     r->signature = malloc(sig_len);
-    r->key_id = malloc(lens[5] - 4 + 1);
+    r->key_id = malloc(lens[KEY] - 4 + 1);
     if (r->signature == NULL || r->key_id == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
-    if (!core_hex_decode(lines[4] + 10, lens[4] - 10, r->signature))
+    if (!core_hex_decode(lines[SIG] + 10, lens[SIG] - 10, r->signature))
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: signature is not hex", index);
     r->signature_len = sig_len;
-    memcpy(r->key_id, lines[5] + 4, lens[5] - 4);
-    r->key_id[lens[5] - 4] = '\0';
+    memcpy(r->key_id, lines[KEY] + 4, lens[KEY] - 4);
+    r->key_id[lens[KEY] - 4] = '\0';
     *p = q;
     return LD_OK;
 }
@@ -346,9 +347,19 @@ ld_status ledger_trust_checkpoints(ledger_trust *t, const ledger_checkpoint_reco
         const ledger_checkpoint *cp = &cps[i].checkpoint;
         char what[48];
         snprintf(what, sizeof what, "checkpoint %zu", i + 1);
+        /* The signed number must be the position: a checkpoint deleted or
+         * moved leaves those after it signed for another place. */
+        if (cp->index != (uint64_t)i)
+            return LD_FAIL(err, LD_EVERIFY,
+                           "checkpoint %zu is signed as number %" PRIu64 ": checkpoints were "
+                           "deleted, inserted or reordered",
+                           i + 1, cp->index + 1);
         ld_status st = ledger_trust_checkpoint(t, what, &cps[i], err);
-        if (st != LD_OK)
+        if (st != LD_OK) {
+            if (i > 0 && strstr(err->message, "signature does not verify") != NULL)
+                ld_error_prefix(err, "(changed, or a checkpoint before it deleted or moved)");
             return st;
+        }
         if (i > 0 && cp->size < cps[i - 1].checkpoint.size)
             return LD_FAIL(err, LD_EVERIFY,
                            "checkpoint %zu covers %" PRIu64 " entries, fewer than checkpoint "
@@ -452,10 +463,13 @@ ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *
      * clock does. */
     if (has && time < last.checkpoint.time)
         time = last.checkpoint.time;
+    uint64_t index = has ? last.checkpoint.index + 1 : 0;
     if ((st = key_fn(key_ctx, &key, &cert_pem, err)) != LD_OK ||
         (st = core_pki_cert_inspect(cert_pem, strlen(cert_pem), &info, err)) != LD_OK ||
-        (st = ledger_log_checkpoint_current(log, time, &cp, err)) != LD_OK ||
-        (st = ledger_checkpoint_text(&cp, text, &len, err)) != LD_OK ||
+        (st = ledger_log_checkpoint_current(log, time, &cp, err)) != LD_OK)
+        goto out;
+    cp.index = index;
+    if ((st = ledger_checkpoint_text(&cp, text, &len, err)) != LD_OK ||
         (st = core_pki_sign(key, (const unsigned char *)text, len, &sig, &sig_len, err)) != LD_OK ||
         (st = ledger_log_checkpoint_insert(log, &cp, sig, sig_len, info.fingerprint, err)) !=
             LD_OK) {
