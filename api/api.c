@@ -144,7 +144,7 @@ static ld_status seal_key(void *ctx, const core_pki_key **key, const char **cert
 {
     ld_status st = api_signer(ctx, key, cert, err);
     if (st != LD_OK)
-        ld_error_prefix(err, "signing the log's new entries");
+        return ld_error_recode(err, st, "signing the log's new entries");
     return st;
 }
 

@@ -261,7 +261,7 @@ ld_status core_keystore_issue_user(core_store *store, const core_session *admin,
     core_pki_key *ca_key = NULL;
     core_pki_cert_info ca_info;
     if ((st = unlock(store, "ca", 0, ca_passphrase, &ca_key, &ca_cert, err)) != LD_OK) {
-        ld_error_prefix(err, "unlocking the CA key with its custodians' passphrase");
+        ld_error_recode(err, st, "unlocking the CA key with its custodians' passphrase");
         goto out;
     }
     if ((st = core_pki_cert_inspect(ca_cert, strlen(ca_cert), &ca_info, err)) != LD_OK)
@@ -364,17 +364,13 @@ ld_status core_keystore_institution_signer(core_store *store, const char *key_pa
     size_t len = 0;
     core_pki_key *key = NULL;
     ld_status st = core_read_file(key_path, &pem, &len, err);
-    if (st != LD_OK) {
-        ld_error_prefix(err, "institution key file");
-        return LD_FAIL(err, LD_EPERM, "%s", err->message);
-    }
+    if (st != LD_OK)
+        return ld_error_recode(err, LD_EPERM, "institution key file");
     st = core_pki_key_read(pem, len, passphrase, &key, err);
     core_pki_wipe(pem, len);
     free(pem);
-    if (st != LD_OK) {
-        ld_error_prefix(err, "institution key file %s", key_path);
-        return st;
-    }
+    if (st != LD_OK)
+        return ld_error_recode(err, st, "institution key file %s", key_path);
     if ((st = read_identity(store, "institution", 0, &cert, NULL, err)) == LD_OK &&
         core_pki_key_matches_cert(key, cert, strlen(cert), err) != LD_OK)
         st = LD_FAIL(err, LD_EVERIFY,
@@ -406,7 +402,7 @@ ld_status core_keystore_rotate_institution(core_store *store, const core_session
     char *ca_cert = NULL;
     char fingerprint[CORE_PKI_HEX_MAX];
     if ((st = unlock(store, "ca", 0, ca_passphrase, &ca_key, &ca_cert, err)) != LD_OK) {
-        ld_error_prefix(err, "unlocking the CA key with its custodians' passphrase");
+        ld_error_recode(err, st, "unlocking the CA key with its custodians' passphrase");
         return st;
     }
     st = institution_create(store, ca_key, ca_cert, key_path, passphrase, now, fingerprint, err);

@@ -77,10 +77,8 @@ static ld_status read_kept(const char *path, ledger_checkpoint_record **out, ld_
         return st;
     st = ledger_checkpoint_blocks_parse(text, len, out, &n, err);
     free(text);
-    if (st != LD_OK) {
-        ld_error_prefix(err, "%s", path);
-        return LD_FAIL(err, LD_EINVAL, "%s", err->message);
-    }
+    if (st != LD_OK)
+        return ld_error_recode(err, LD_EINVAL, "%s", path);
     if (n != 1) {
         ledger_checkpoint_records_free(*out, n);
         return LD_FAIL(err, LD_EINVAL, "%s: must hold exactly one checkpoint block, not %zu", path,
@@ -342,7 +340,7 @@ static ld_status read_part(const char *dir, const char *name, char **out, size_t
                        strerror(errno));
     ld_status st = core_read_file(path, out, len, err);
     if (st != LD_OK)
-        return LD_FAIL(err, LD_EVERIFY, "%s: cannot be read", name);
+        return ld_error_recode(err, LD_EVERIFY, "%s: cannot be read", name);
     return LD_OK;
 }
 
@@ -373,11 +371,9 @@ static ld_status read_entries(const char *text, size_t len, export_tree *t,
                            t->count + 1);
         size_t n = (size_t)(nl - p);
         ld_status st = ledger_json_check_canonical(p, n, err);
-        if (st != LD_OK) {
-            ld_error_prefix(err, "entries.jsonl line %" PRIu64 " (entry %" PRIu64 ")",
-                            t->count + 1, t->count);
-            return LD_FAIL(err, LD_EVERIFY, "%s", err->message);
-        }
+        if (st != LD_OK)
+            return ld_error_recode(err, LD_EVERIFY, "entries.jsonl line %" PRIu64 " (entry %" PRIu64 ")",
+                                   t->count + 1, t->count);
         /* Only entries carrying a journal need parsing. */
         if (has_journal(p, n)) {
             cJSON *entry = cJSON_ParseWithLength(p, n);

@@ -60,7 +60,7 @@ ld_status ledger_anchor_load(const char *ca_file, const char *ca_fingerprint,
     }
     core_pki_cert_info info;
     if ((st = core_pki_cert_inspect(pem, len, &info, err)) != LD_OK) {
-        ld_error_prefix(err, "trust anchor");
+        ld_error_recode(err, st, "trust anchor");
         free(pem);
         return st;
     }
@@ -155,10 +155,8 @@ static ld_status block_parse(const char **p, const char *end, size_t index,
     }
     ld_status st = ledger_checkpoint_parse(lines[0], (size_t)(lines[SIG] - lines[0]),
                                            &r->checkpoint, err);
-    if (st != LD_OK) {
-        ld_error_prefix(err, "checkpoint %zu", index);
-        return LD_FAIL(err, LD_EVERIFY, "%s", err->message);
-    }
+    if (st != LD_OK)
+        return ld_error_recode(err, LD_EVERIFY, "checkpoint %zu", index);
     if (lens[SIG] < 12 || memcmp(lines[SIG], "signature ", 10) != 0 ||
         (lens[SIG] - 10) % 2 != 0 || lens[SIG] - 10 > 2048)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: malformed signature line", index);
@@ -280,8 +278,7 @@ static ld_status trust_cert(ledger_trust *t, const char *what, const char *finge
         core_pki_cert_info info;
         if ((st = core_pki_cert_inspect(pem, strlen(pem), &info, err)) != LD_OK) {
             free(pem);
-            ld_error_prefix(err, "%s: certificate %s", what, fingerprint);
-            return LD_FAIL(err, LD_EVERIFY, "%s", err->message);
+            return ld_error_recode(err, LD_EVERIFY, "%s: certificate %s", what, fingerprint);
         }
         /* The key line names the certificate; a certificate stored under
          * another's fingerprint is a substitution. */
@@ -306,10 +303,9 @@ static ld_status trust_cert(ledger_trust *t, const char *what, const char *finge
     if (t->chain_until == 0 || at < t->chain_from || at > t->chain_until) {
         ld_status st = core_pki_cert_chain_check(t->anchor->ca_pem, t->anchor->ca_len, t->cert_pem,
                                                  strlen(t->cert_pem), at, err);
-        if (st != LD_OK) {
-            ld_error_prefix(err, "%s: institution certificate %.16s…", what, t->cert.fingerprint);
-            return st == LD_EVERIFY ? LD_FAIL(err, LD_EVERIFY, "%s", err->message) : st;
-        }
+        if (st != LD_OK)
+            return ld_error_recode(err, st, "%s: institution certificate %.16s…", what,
+                                   t->cert.fingerprint);
         /* The chain is fixed; only the time can change its answer, and it
          * holds wherever both validity windows hold. */
         t->chain_from = t->cert.not_before > t->ca.not_before ? t->cert.not_before
@@ -356,8 +352,11 @@ ld_status ledger_trust_checkpoints(ledger_trust *t, const ledger_checkpoint_reco
                            i + 1, cp->index + 1);
         ld_status st = ledger_trust_checkpoint(t, what, &cps[i], err);
         if (st != LD_OK) {
+            /* The signed number is the position: a signature that fails
+             * after the first may mean a checkpoint was removed before it. */
             if (i > 0 && strstr(err->message, "signature does not verify") != NULL)
-                ld_error_prefix(err, "(changed, or a checkpoint before it deleted or moved)");
+                return ld_error_recode(err, st,
+                                       "changed, or a checkpoint before it deleted or moved");
             return st;
         }
         if (i > 0 && cp->size < cps[i - 1].checkpoint.size)

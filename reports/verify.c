@@ -210,7 +210,7 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
                                         .ca_fingerprint = o->ca_fingerprint};
             ledger_verify_report rep;
             if ((st = ledger_verify_offline(o->export_dir, &lo, &rep, err)) != LD_OK) {
-                ld_error_prefix(err, "ledger export %s", o->export_dir);
+                ld_error_recode(err, st, "ledger export %s", o->export_dir);
                 goto out;
             }
         }
