@@ -955,12 +955,14 @@ static void export_tamperings_are_caught(void)
     {
         size_t len = 0;
         char *text = read_text(part_path(e, "checkpoints"), &len);
-        size_t block = 0, at = 0, lines = 0;
-        for (; at < len && lines < LEDGER_CHECKPOINT_LINES + 3; at++)
+        size_t at = 0, lines = 0, first = 0;
+        for (; at < len && lines < 2 * (LEDGER_CHECKPOINT_LINES + 3); at++) {
             lines += text[at] == '\n';
-        block = at; /* the first block's length */
-        memmove(text + block, text + 2 * block, len - 2 * block);
-        write_text(part_path(e, "checkpoints"), text, len - block);
+            if (lines == LEDGER_CHECKPOINT_LINES + 3 && first == 0)
+                first = at + 1; /* where the second block starts */
+        }
+        memmove(text + first, text + at, len - at);
+        write_text(part_path(e, "checkpoints"), text, len - (at - first));
         free(text);
     }
     expect_export(e, ca, LD_EVERIFY, "the second checkpoint deleted", "is signed as number");
@@ -1199,14 +1201,27 @@ static void init_refuses_a_login_password_as_custodian_secret(void)
     CHECK_INT(ld_api_open(db, &afx_clock, &a, &err), LD_OK);
     ld_session *s = NULL;
     CHECK_INT(ld_session_login(a, "admin", "Admin-pass-2026-x", &s, &err), LD_OK);
-    /* A refused passphrase stops an operation that appends; nothing changes. */
+    /* Only the key file's passphrase opens it; no login password does. */
     ld_user_spec u = {.username = "m2", .full_name = "M", .role = "manager", .password = "M-pass-2026x"};
     CHECK_INT(ld_user_add(s, &u, "Second-CA-custodians", &out, &err), LD_OK);
     cJSON_Delete(out);
-    CHECK_INT(ld_api_set_institution_key(a, NULL, "wrong-secret-123", &err), LD_OK);
+    core_pki_key *k = NULL;
+    char *cert = NULL;
+    CHECK_INT(core_keystore_institution_signer(a->store, key, NULL, &k, &cert, &err), LD_EPERM);
+    CHECK_INT(core_keystore_institution_signer(a->store, key, "Admin-pass-2026-x", &k, &cert, &err),
+              LD_EPERM);
+    CHECK_INT(core_keystore_institution_signer(a->store, key, "Second-service-secret", &k, &cert,
+                                               &err),
+              LD_OK);
+    core_pki_key_free(k);
+    free(cert);
+    /* Rotation keeps the key encrypted under the passphrase given. */
     CHECK_INT(ld_ledger_key_rotate(s, "Second-CA-custodians", "Second-service-secret", &out, &err),
               LD_OK);
     cJSON_Delete(out);
+    text = read_text(key, NULL);
+    CHECK(text != NULL && strstr(text, "ENCRYPTED PRIVATE KEY") != NULL);
+    free(text);
     ld_session_free(s);
     ld_api_close(a);
 }
