@@ -428,21 +428,15 @@ ld_status ledger_trust_since(ledger_trust *t, const ledger_checkpoint_record *ke
 
 /* ---- Sealing --------------------------------------------------------------------- */
 
-ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *key_ctx,
-                                 int64_t time, bool *made, ledger_checkpoint_record *out,
-                                 ld_error *err)
+ld_status ledger_log_seal(ledger_log *log, ledger_key_fn key_fn, void *key_ctx, int64_t time,
+                          bool *made, ledger_checkpoint_record *out, ld_error *err)
 {
-    ld_status st = core_store_require_transaction(store, err);
-    if (st != LD_OK)
-        return st;
-    ledger_log *log = NULL;
     ledger_checkpoint_record last;
     memset(&last, 0, sizeof last);
     bool has = false;
     uint64_t size = 0;
+    ld_status st;
     *made = false;
-    if ((st = ledger_log_open(core_store_db(store), &log, err)) != LD_OK)
-        return st;
     if ((st = ledger_log_size(log, &size, err)) != LD_OK ||
         (st = ledger_log_checkpoint_last(log, &last, &has, err)) != LD_OK)
         goto out;
@@ -492,6 +486,18 @@ done:
     }
 out:
     ledger_checkpoint_record_clear(&last);
+    return st;
+}
+
+ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *key_ctx,
+                                 int64_t time, bool *made, ledger_checkpoint_record *out,
+                                 ld_error *err)
+{
+    ledger_log *log = NULL;
+    ld_status st = core_store_require_transaction(store, err);
+    *made = false;
+    if (st == LD_OK && (st = ledger_log_open(core_store_db(store), &log, err)) == LD_OK)
+        st = ledger_log_seal(log, key_fn, key_ctx, time, made, out, err);
     ledger_log_close(log);
     return st;
 }

@@ -132,6 +132,10 @@ ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *
                                  int64_t time, bool *made, ledger_checkpoint_record *out,
                                  ld_error *err);
 
+/* The same on an open log, in a transaction the caller holds. */
+ld_status ledger_log_seal(ledger_log *log, ledger_key_fn key_fn, void *key_ctx, int64_t time,
+                          bool *made, ledger_checkpoint_record *out, ld_error *err);
+
 /* Frees a record's signature and key_id and zeroes it. */
 void ledger_checkpoint_record_clear(ledger_checkpoint_record *r);
 
