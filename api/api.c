@@ -129,9 +129,8 @@ ld_status ld_api_set_institution_key(ld_api *api, const char *key_path, const ch
 ld_status api_signer(ld_api *api, const core_pki_key **key, const char **cert, ld_error *err)
 {
     if (api->signer == NULL) {
-        ld_status st = core_keystore_institution_signer(api->store, api->key_path,
-                                                        api->key_passphrase, &api->signer,
-                                                        &api->signer_cert, err);
+        ld_status st = core_keystore_institution_signer(
+            api->store, api->key_path, api->key_passphrase, &api->signer, &api->signer_cert, err);
         if (st != LD_OK)
             return st;
     }
@@ -152,9 +151,8 @@ ld_status api_seal(ld_api *api, uint64_t *size_out, ld_error *err)
 {
     ledger_checkpoint_record newest;
     bool made = false;
-    ld_status st = ledger_checkpoint_seal(api->store, seal_key, api,
-                                          (int64_t)ledger_event_now(api->store), &made, &newest,
-                                          err);
+    ld_status st = ledger_checkpoint_seal(
+        api->store, seal_key, api, (int64_t)ledger_event_now(api->store), &made, &newest, err);
     if (st != LD_OK)
         return st;
     if (size_out != NULL)

@@ -94,9 +94,8 @@ static ld_status user_add(api_call *call, void *args, cJSON **out, ld_error *err
                            "a %s signs workbooks: issuing the certificate needs the CA "
                            "custodians' passphrase (LOANDESK_CA_PASSPHRASE)",
                            core_role_name(spec.role));
-        if ((st = core_keystore_issue_user(call->store, call->who, ca_passphrase, id,
-                                           spec.password, (time_t)core_store_now(call->store),
-                                           err)) != LD_OK)
+        if ((st = core_keystore_issue_user(call->store, call->who, ca_passphrase, id, spec.password,
+                                           (time_t)core_store_now(call->store), err)) != LD_OK)
             return st;
     }
     cJSON *o = api_result_id(id, "username", spec.username);

@@ -107,8 +107,7 @@ static ld_status ledger_verify_body(api_call *call, void *args, cJSON **out, ld_
 ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, cJSON **out,
                            ld_error *err)
 {
-    return api_run(session, "ledger.verify", NULL, 0, ledger_verify_body, (void *)anchor, out,
-                   err);
+    return api_run(session, "ledger.verify", NULL, 0, ledger_verify_body, (void *)anchor, out, err);
 }
 
 static ld_status ledger_export_body(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -221,10 +220,9 @@ static ld_status key_rotate(api_call *call, void *args, cJSON **out, ld_error *e
     ld_status st;
     /* What was appended before the rotation is signed with the old key. */
     if ((st = api_seal(api, NULL, err)) != LD_OK ||
-        (st = core_keystore_rotate_institution(call->store, call->who, a->ca_passphrase,
-                                               api->key_path, a->key_passphrase,
-                                               (time_t)core_store_now(call->store), fingerprint,
-                                               err)) != LD_OK ||
+        (st = core_keystore_rotate_institution(
+             call->store, call->who, a->ca_passphrase, api->key_path, a->key_passphrase,
+             (time_t)core_store_now(call->store), fingerprint, err)) != LD_OK ||
         (st = ld_api_set_institution_key(api, NULL, a->key_passphrase, err)) != LD_OK)
         return st;
     cJSON *o = cJSON_CreateObject();

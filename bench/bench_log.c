@@ -306,8 +306,9 @@ int main(int argc, char **argv)
             for (int c = 0; c < COMMANDS; c++) {
                 uint64_t seq;
                 char text[256];
-                int n = entry_text(entries + (uint64_t)(round * 2 + sealed) * COMMANDS + (uint64_t)c,
-                                   text, sizeof text);
+                int n =
+                    entry_text(entries + (uint64_t)(round * 2 + sealed) * COMMANDS + (uint64_t)c,
+                               text, sizeof text);
                 exec(db, "BEGIN");
                 if (ledger_log_append(log, text, (size_t)n, &seq, &err) != LD_OK)
                     die("append", &err);

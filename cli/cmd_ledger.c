@@ -291,8 +291,7 @@ int cmd_ledger_checkpoint(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {"--offline", "--ca", "--ca-fingerprint", "--since",
-                                         NULL};
+    static const char *const values[] = {"--offline", "--ca", "--ca-fingerprint", "--since", NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
     int rc = cli_check("ledger verify", argc, argv, &spec, &args);

@@ -50,10 +50,10 @@ const char *cli_ca_passphrase(void)
 {
     static char joined[1100];
     char first[512], second[512];
-    const char *a = secret_from("LOANDESK_CA_PASSPHRASE_FILE", "LOANDESK_CA_PASSPHRASE", first,
-                                sizeof first);
-    const char *b = secret_from("LOANDESK_CA_PASSPHRASE2_FILE", "LOANDESK_CA_PASSPHRASE2",
-                                second, sizeof second);
+    const char *a =
+        secret_from("LOANDESK_CA_PASSPHRASE_FILE", "LOANDESK_CA_PASSPHRASE", first, sizeof first);
+    const char *b = secret_from("LOANDESK_CA_PASSPHRASE2_FILE", "LOANDESK_CA_PASSPHRASE2", second,
+                                sizeof second);
     if (a == NULL)
         return NULL;
     /* Two halves are joined with a line break, so that no other split of the

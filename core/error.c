@@ -84,8 +84,7 @@ ld_status ld_error_recode(ld_error *err, ld_status code, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     char joined[sizeof err->message];
-    snprintf(joined, sizeof joined, "%s%s%s", prefix, prefix[0] != '\0' ? ": " : "",
-             err->message);
+    snprintf(joined, sizeof joined, "%s%s%s", prefix, prefix[0] != '\0' ? ": " : "", err->message);
     memcpy(err->message, joined, sizeof joined);
     err->code = code;
     return code;

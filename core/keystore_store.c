@@ -163,9 +163,9 @@ static ld_status write_key_file(const core_pki_key *key, const char *path, const
 /* A new institution key certified by the CA, its key file written and its
  * certificate stored. */
 static ld_status institution_create(core_store *store, const core_pki_key *ca_key,
-                                     const char *ca_cert, const char *key_path,
-                                     const char *passphrase, time_t now,
-                                     char fingerprint_out[CORE_PKI_HEX_MAX], ld_error *err)
+                                    const char *ca_cert, const char *key_path,
+                                    const char *passphrase, time_t now,
+                                    char fingerprint_out[CORE_PKI_HEX_MAX], ld_error *err)
 {
     core_pki_cert_info ca_info;
     ld_status st = core_pki_cert_inspect(ca_cert, strlen(ca_cert), &ca_info, err);
@@ -182,8 +182,7 @@ static ld_status institution_create(core_store *store, const core_pki_key *ca_ke
                                   CORE_KEYSTORE_CERT_DAYS, now, &cert, err)) == LD_OK &&
         (st = core_pki_cert_inspect(cert, strlen(cert), &info, err)) == LD_OK &&
         (st = insert_identity(store, "institution", 0, cert, "", now, err)) == LD_OK &&
-        (st = write_key_file(key, key_path, passphrase, err)) == LD_OK &&
-        fingerprint_out != NULL)
+        (st = write_key_file(key, key_path, passphrase, err)) == LD_OK && fingerprint_out != NULL)
         memcpy(fingerprint_out, info.fingerprint, CORE_PKI_HEX_MAX);
     core_pki_key_free(key);
     free(cert);
@@ -217,8 +216,8 @@ ld_status core_keystore_init(core_store *store, const core_session *admin,
     if ((st = core_pki_identity_create(NULL, NULL, 0, &ca_subject, CORE_KEYSTORE_CA_DAYS, now,
                                        custody->ca_passphrase, &ca_key_pem, &ca_cert, err)) !=
             LD_OK ||
-        (st = core_pki_key_decrypt(ca_key_pem, strlen(ca_key_pem), custody->ca_passphrase,
-                                   &ca_key, err)) != LD_OK ||
+        (st = core_pki_key_decrypt(ca_key_pem, strlen(ca_key_pem), custody->ca_passphrase, &ca_key,
+                                   err)) != LD_OK ||
         (st = insert_identity(store, "ca", 0, ca_cert, ca_key_pem, now, err)) != LD_OK ||
         (st = institution_create(store, ca_key, ca_cert, custody->institution_key_path,
                                  custody->institution_passphrase, now, NULL, err)) != LD_OK)
@@ -475,7 +474,8 @@ ld_status core_keystore_institution_certs(core_store *store, char **pems_out, ld
         st = core_store_fail(store, "reading certificates", err);
     sqlite3_reset(stmt);
     if (st == LD_OK && all == NULL)
-        st = LD_FAIL(err, LD_ENOTFOUND, "no institution certificate; was the database initialised?");
+        st =
+            LD_FAIL(err, LD_ENOTFOUND, "no institution certificate; was the database initialised?");
     if (st != LD_OK) {
         free(all);
         return st;

@@ -32,9 +32,9 @@
 
 /* ---- Checkpoints on demand ------------------------------------------------------ */
 
-ld_status ledger_checkpoint_make(core_store *store, const core_session *who,
-                                 ledger_key_fn key_fn, void *key_ctx, int64_t time,
-                                 char **block_out, ledger_checkpoint *out, ld_error *err)
+ld_status ledger_checkpoint_make(core_store *store, const core_session *who, ledger_key_fn key_fn,
+                                 void *key_ctx, int64_t time, char **block_out,
+                                 ledger_checkpoint *out, ld_error *err)
 {
     ld_status st;
     if ((st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK)
@@ -336,8 +336,7 @@ static ld_status read_part(const char *dir, const char *name, char **out, size_t
         return LD_FAIL(err, LD_EINVAL, "dir: path too long");
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return LD_FAIL(err, LD_EVERIFY, "%s is missing from the export: %s", name,
-                       strerror(errno));
+        return LD_FAIL(err, LD_EVERIFY, "%s is missing from the export: %s", name, strerror(errno));
     ld_status st = core_read_file(path, out, len, err);
     if (st != LD_OK)
         return ld_error_recode(err, LD_EVERIFY, "%s: cannot be read", name);
@@ -372,7 +371,8 @@ static ld_status read_entries(const char *text, size_t len, export_tree *t,
         size_t n = (size_t)(nl - p);
         ld_status st = ledger_json_check_canonical(p, n, err);
         if (st != LD_OK)
-            return ld_error_recode(err, LD_EVERIFY, "entries.jsonl line %" PRIu64 " (entry %" PRIu64 ")",
+            return ld_error_recode(err, LD_EVERIFY,
+                                   "entries.jsonl line %" PRIu64 " (entry %" PRIu64 ")",
                                    t->count + 1, t->count);
         /* Only entries carrying a journal need parsing. */
         if (has_journal(p, n)) {
@@ -464,8 +464,8 @@ static ld_status check_consistency(const char *text, size_t len,
         char *cursor = line;
         char *a = next_word(&cursor), *b = next_word(&cursor);
         uint64_t old_size = 0, new_size = 0;
-        if (!parse_size(a, &old_size) || !parse_size(b, &new_size) || old_size != cps[i - 1].checkpoint.size ||
-            new_size != cps[i].checkpoint.size)
+        if (!parse_size(a, &old_size) || !parse_size(b, &new_size) ||
+            old_size != cps[i - 1].checkpoint.size || new_size != cps[i].checkpoint.size)
             return LD_FAIL(err, LD_EVERIFY,
                            "consistency: line %zu does not name the sizes of checkpoints %zu and "
                            "%zu",
@@ -511,8 +511,7 @@ ld_status ledger_verify_offline(const char *dir, const ledger_verify_options *op
     size_t n = 0;
     ledger_verify_report report;
     memset(&report, 0, sizeof report);
-    if (opt->ca_file == NULL &&
-        (st = read_part(dir, "ca.pem", &data_ca, &ca_len, err)) != LD_OK)
+    if (opt->ca_file == NULL && (st = read_part(dir, "ca.pem", &data_ca, &ca_len, err)) != LD_OK)
         goto out;
     if ((st = ledger_anchor_load(opt->ca_file, opt->ca_fingerprint, data_ca, &anchor, err)) !=
             LD_OK ||
@@ -850,9 +849,8 @@ ld_status ledger_proof_check(const cJSON *p, const ledger_verify_options *opt, l
                                  cJSON_IsString(ca) ? ca->valuestring : NULL, &anchor, err)) !=
         LD_OK)
         return st;
-    if ((st = ledger_trust_new(&anchor, proof_cert,
-                               cJSON_IsString(cert) ? cert->valuestring : NULL, &trust, err)) ==
-            LD_OK &&
+    if ((st = ledger_trust_new(&anchor, proof_cert, cJSON_IsString(cert) ? cert->valuestring : NULL,
+                               &trust, err)) == LD_OK &&
         (st = proof_checkpoint(trust, p, "checkpoint", size, &root, err)) == LD_OK && !inclusion &&
         cJSON_HasObjectItem(p, "old_checkpoint"))
         st = proof_checkpoint(trust, p, "old_checkpoint", old_size, &old_root, err);

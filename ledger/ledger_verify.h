@@ -42,9 +42,9 @@ typedef struct ledger_verify_options {
 /* Signs the log as it stands with the institution key (manager), when it has
  * grown since the newest checkpoint, and returns the newest checkpoint as a
  * block an auditor can keep (malloc'd text, trust.h). */
-ld_status ledger_checkpoint_make(core_store *store, const core_session *who,
-                                 ledger_key_fn key_fn, void *key_ctx, int64_t time,
-                                 char **block_out, ledger_checkpoint *out, ld_error *err);
+ld_status ledger_checkpoint_make(core_store *store, const core_session *who, ledger_key_fn key_fn,
+                                 void *key_ctx, int64_t time, char **block_out,
+                                 ledger_checkpoint *out, ld_error *err);
 
 /* Judges the stored checkpoints of a log of size entries under the options'
  * anchor (trust.h: certificates from the database, roots from the stored
@@ -62,8 +62,7 @@ typedef struct ledger_verify_report {
 
 /* Full verification (auditor, manager) under opt's anchor. */
 ld_status ledger_verify(core_store *store, const core_session *who,
-                        const ledger_verify_options *opt, ledger_verify_report *out,
-                        ld_error *err);
+                        const ledger_verify_options *opt, ledger_verify_report *out, ld_error *err);
 
 /* Writes dir/entries.jsonl (one entry a line, the exact bytes hashed),
  * dir/checkpoints (one block per checkpoint, trust.h), dir/consistency (the

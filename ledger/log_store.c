@@ -385,13 +385,13 @@ ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint6
 #define BATCH_LEAVES (1u << BATCH_LOG)
 
 typedef struct verify_batch {
-    uint64_t first;     /* seq of its first entry, a multiple of BATCH_LEAVES */
-    size_t count;       /* entries read */
-    char *bytes;        /* bodies, back to back */
+    uint64_t first; /* seq of its first entry, a multiple of BATCH_LEAVES */
+    size_t count;   /* entries read */
+    char *bytes;    /* bodies, back to back */
     size_t bytes_cap;
     size_t offset[BATCH_LEAVES + 1];
-    ledger_hash stored[BATCH_LEAVES];     /* leaf hashes as stored */
-    bool stored_ok[BATCH_LEAVES];         /* the stored leaf hash was 32 bytes */
+    ledger_hash stored[BATCH_LEAVES];               /* leaf hashes as stored */
+    bool stored_ok[BATCH_LEAVES];                   /* the stored leaf hash was 32 bytes */
     ledger_hash level[BATCH_LOG + 1][BATCH_LEAVES]; /* [l][i]: root of subtree (l, i) */
     ledger_hasher *hasher;
     ld_status status; /* of the hashing */

@@ -173,10 +173,10 @@ ld_status ledger_checkpoint_text(const ledger_checkpoint *checkpoint,
     if (checkpoint->time < 0)
         return LD_FAIL(err, LD_EINVAL, "checkpoint.time: must not be negative");
     char hex[LEDGER_HASH_HEX];
-    int n = snprintf(buf, LEDGER_CHECKPOINT_TEXT_MAX,
-                     "%s\n%" PRIu64 "\n%" PRIu64 "\n%s\n%" PRId64 "\n", LEDGER_CHECKPOINT_HEADER,
-                     checkpoint->index, checkpoint->size,
-                     ledger_hash_to_hex(&checkpoint->root, hex), checkpoint->time);
+    int n =
+        snprintf(buf, LEDGER_CHECKPOINT_TEXT_MAX, "%s\n%" PRIu64 "\n%" PRIu64 "\n%s\n%" PRId64 "\n",
+                 LEDGER_CHECKPOINT_HEADER, checkpoint->index, checkpoint->size,
+                 ledger_hash_to_hex(&checkpoint->root, hex), checkpoint->time);
     assert(n > 0 && n < LEDGER_CHECKPOINT_TEXT_MAX);
     *len_out = (size_t)n;
     return LD_OK;

@@ -41,8 +41,9 @@ ld_status ledger_anchor_load(const char *ca_file, const char *ca_fingerprint,
                        "a trust anchor is needed: --ca FILE (the CA certificate you hold) or "
                        "--ca-fingerprint SHA256HEX");
     if (ca_fingerprint != NULL && !is_fingerprint(ca_fingerprint))
-        return LD_FAIL(err, LD_EINVAL, "ca-fingerprint: must be 64 hex digits (SHA-256 of the "
-                                       "DER certificate)");
+        return LD_FAIL(err, LD_EINVAL,
+                       "ca-fingerprint: must be 64 hex digits (SHA-256 of the "
+                       "DER certificate)");
     char *pem = NULL;
     size_t len = 0;
     ld_status st;
@@ -91,8 +92,7 @@ void ledger_anchor_free(ledger_anchor *anchor)
 
 /* ---- Blocks ---------------------------------------------------------------------- */
 
-ld_status ledger_checkpoint_block_text(const ledger_checkpoint_record *r, char **out,
-                                       ld_error *err)
+ld_status ledger_checkpoint_block_text(const ledger_checkpoint_record *r, char **out, ld_error *err)
 {
     char text[LEDGER_CHECKPOINT_TEXT_MAX];
     size_t len = 0;
@@ -153,12 +153,12 @@ static ld_status block_parse(const char **p, const char *end, size_t index,
         lens[i] = (size_t)(nl - q);
         q = nl + 1;
     }
-    ld_status st = ledger_checkpoint_parse(lines[0], (size_t)(lines[SIG] - lines[0]),
-                                           &r->checkpoint, err);
+    ld_status st =
+        ledger_checkpoint_parse(lines[0], (size_t)(lines[SIG] - lines[0]), &r->checkpoint, err);
     if (st != LD_OK)
         return ld_error_recode(err, LD_EVERIFY, "checkpoint %zu", index);
-    if (lens[SIG] < 12 || memcmp(lines[SIG], "signature ", 10) != 0 ||
-        (lens[SIG] - 10) % 2 != 0 || lens[SIG] - 10 > 2048)
+    if (lens[SIG] < 12 || memcmp(lines[SIG], "signature ", 10) != 0 || (lens[SIG] - 10) % 2 != 0 ||
+        lens[SIG] - 10 > 2048)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: malformed signature line", index);
     if (lens[KEY] < 5 || memcmp(lines[KEY], "key ", 4) != 0 || lens[KEY] - 4 > 256)
         return LD_FAIL(err, LD_EVERIFY, "checkpoint %zu: malformed key line", index);
@@ -263,8 +263,9 @@ static ld_status trust_cert(ledger_trust *t, const char *what, const char *finge
         free(t->cert_pem);
         t->cert_pem = NULL;
         if (!is_fingerprint(fingerprint))
-            return LD_FAIL(err, LD_EVERIFY, "%s: the key line \"%.80s\" is not a certificate "
-                                            "fingerprint",
+            return LD_FAIL(err, LD_EVERIFY,
+                           "%s: the key line \"%.80s\" is not a certificate "
+                           "fingerprint",
                            what, fingerprint);
         char *pem = NULL;
         ld_status st = t->lookup(t->lookup_ctx, fingerprint, &pem, err);
@@ -308,8 +309,8 @@ static ld_status trust_cert(ledger_trust *t, const char *what, const char *finge
                                    t->cert.fingerprint);
         /* The chain is fixed; only the time can change its answer, and it
          * holds wherever both validity windows hold. */
-        t->chain_from = t->cert.not_before > t->ca.not_before ? t->cert.not_before
-                                                              : t->ca.not_before;
+        t->chain_from =
+            t->cert.not_before > t->ca.not_before ? t->cert.not_before : t->ca.not_before;
         t->chain_until = t->cert.not_after < t->ca.not_after ? t->cert.not_after : t->ca.not_after;
     }
     return LD_OK;

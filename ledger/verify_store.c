@@ -329,8 +329,7 @@ static ld_status check_loans(core_store *store, replay *r, uint64_t *count, ld_e
 }
 
 ld_status ledger_verify(core_store *store, const core_session *who,
-                        const ledger_verify_options *opt, ledger_verify_report *out,
-                        ld_error *err)
+                        const ledger_verify_options *opt, ledger_verify_report *out, ld_error *err)
 {
     ld_status st;
     if ((st = core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err)) != LD_OK ||

@@ -122,13 +122,13 @@ ld_status report_ledger_writer_close(report_ledger_writer *w, int64_t *rows_out,
 /* ---- Verification ------------------------------------------------------------- */
 
 typedef struct report_verify_options {
-    const char *path;        /* FILE.xlsx; the signature is path + ".p7s" */
-    const char *p7s_path;    /* NULL: path + ".p7s" */
+    const char *path;           /* FILE.xlsx; the signature is path + ".p7s" */
+    const char *p7s_path;       /* NULL: path + ".p7s" */
     const char *ca_pem_path;    /* the auditor's CA certificate, or: */
     const char *ca_fingerprint; /* its fingerprint, matched with the data's CA; one is needed */
-    core_store *store;       /* NULL when verifying without a database */
-    const core_session *who; /* with store: the acting user, who must read customer files */
-    const char *export_dir;  /* an offline ledger export (entries.jsonl); may be NULL */
+    core_store *store;          /* NULL when verifying without a database */
+    const core_session *who;    /* with store: the acting user, who must read customer files */
+    const char *export_dir;     /* an offline ledger export (entries.jsonl); may be NULL */
 } report_verify_options;
 
 typedef struct report_verification {

@@ -663,9 +663,9 @@ static void export_and_workbook_under_umask(mode_t mask)
     fx_temp_path(key_path, sizeof key_path, "institution-key");
     core_keystore_custody custody = {"Input-test-CA-custodians", key_path, NULL};
     fx_begin(&f);
-    CHECK_INT(core_keystore_init(f.store, &f.admin, &custody, FX_PASSWORD, "Test Bank", 1767225600,
-                                 &err),
-              LD_OK);
+    CHECK_INT(
+        core_keystore_init(f.store, &f.admin, &custody, FX_PASSWORD, "Test Bank", 1767225600, &err),
+        LD_OK);
     check_mode(key_path, 0600);
     CHECK_INT(core_store_commit(f.store, &err), LD_OK);
     ledger_verify_report report;

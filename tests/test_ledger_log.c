@@ -333,11 +333,14 @@ static void checkpoint_text_is_exact_and_parses_back(void)
         "\n1700000000",
         "loandesk-checkpoint v1\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
         "28\n1700000000\n",
-        "loandesk-checkpoint v2\n0\n08\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
+        "loandesk-checkpoint "
+        "v2\n0\n08\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
         "328\n1700000000\n",
-        "loandesk-checkpoint v2\n0\n+8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
+        "loandesk-checkpoint "
+        "v2\n0\n+8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
         "328\n1700000000\n",
-        "loandesk-checkpoint v2\n0\n8\n5DC9DA79A70659A9AD559CB701DED9A2AB9D823AAD2F4960CFE370EFF46043"
+        "loandesk-checkpoint "
+        "v2\n0\n8\n5DC9DA79A70659A9AD559CB701DED9A2AB9D823AAD2F4960CFE370EFF46043"
         "28\n1700000000\n",
         "loandesk-checkpoint "
         "v2\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
@@ -345,11 +348,14 @@ static void checkpoint_text_is_exact_and_parses_back(void)
         "loandesk-checkpoint "
         "v2\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
         "\n1700000000\n\n",
-        "loandesk-checkpoint v2\n0\n18446744073709551616\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f"
+        "loandesk-checkpoint "
+        "v2\n0\n18446744073709551616\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f"
         "4960cfe370eff4604328\n1\n",
-        "loandesk-checkpoint v2\r\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff460"
+        "loandesk-checkpoint "
+        "v2\r\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff460"
         "4328\n1700000000\n",
-        "loandesk-checkpoint v2\n01\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
+        "loandesk-checkpoint "
+        "v2\n01\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
         "28\n1700000000\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

@@ -566,7 +566,8 @@ static ld_status op_user_list(ld_session *s, int o, cJSON **out, ld_error *err)
 }
 static ld_status op_user_reset(ld_session *s, int o, cJSON **out, ld_error *err)
 {
-    return ld_user_passwd(s, o == 0 ? "off1" : "off2", "Reset-pass-2026", AFX_CA_PASSPHRASE, out, err);
+    return ld_user_passwd(s, o == 0 ? "off1" : "off2", "Reset-pass-2026", AFX_CA_PASSPHRASE, out,
+                          err);
 }
 static ld_status op_user_unlock(ld_session *s, int o, cJSON **out, ld_error *err)
 {

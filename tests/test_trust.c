@@ -70,9 +70,9 @@ static void add_user(const char *name, core_role role, bool certified)
     core_user_spec spec = {name, name, role, -1, USER_PASSWORD};
     int64_t id;
     if (core_user_add(api->store, &s_admin->who, &spec, &id, &err) != LD_OK ||
-        (certified && core_keystore_issue_user(api->store, &s_admin->who, AFX_CA_PASSPHRASE, id,
-                                               USER_PASSWORD, (time_t)core_store_now(api->store),
-                                               &err) != LD_OK))
+        (certified &&
+         core_keystore_issue_user(api->store, &s_admin->who, AFX_CA_PASSPHRASE, id, USER_PASSWORD,
+                                  (time_t)core_store_now(api->store), &err) != LD_OK))
         die("adding a user", &err);
 }
 
@@ -120,8 +120,7 @@ static void make_application(void)
              (long long)borrower);
     cJSON *a = cJSON_Parse(json);
     begin();
-    in_tx(core_application_create(api->store, &s_off->who, a, &app_id, &err), "application",
-          &err);
+    in_tx(core_application_create(api->store, &s_off->who, a, &app_id, &err), "application", &err);
     cJSON_Delete(a);
     begin();
     in_tx(core_application_submit(api->store, &s_off->who, app_id, &err), "submit", &err);
@@ -272,7 +271,8 @@ static void sql_on(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     char *msg = NULL;
-    if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    if (sqlite3_open(path, &db) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
         fprintf(stderr, "sql: %s: %s\n", sql, msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
     sqlite3_close(db);
@@ -514,8 +514,8 @@ static void database_tamperings_are_caught(void)
          "LIMIT 1 OFFSET 2)",
          0, -1, false, "a checkpoint before it deleted or moved"},
         {"the last checkpoint deleted",
-         "DELETE FROM ledger_checkpoint WHERE id = (SELECT max(id) FROM ledger_checkpoint)", 0,
-         -1, false, "not covered by any signed checkpoint"},
+         "DELETE FROM ledger_checkpoint WHERE id = (SELECT max(id) FROM ledger_checkpoint)", 0, -1,
+         false, "not covered by any signed checkpoint"},
         {"a key line names no certificate",
          "UPDATE ledger_checkpoint SET key_id = "
          "'00000000000000000000000000000000000000000000000000000000deadbeef' WHERE id = 2",
@@ -1066,7 +1066,8 @@ static void proofs_are_vouched_for_by_a_signed_checkpoint(void)
     char hex[LEDGER_HASH_HEX];
     ledger_hash_leaf(changed, strlen(changed), &leaf, &err);
     cJSON_ReplaceItemInObject(copy, "entry", cJSON_CreateString(changed));
-    cJSON_ReplaceItemInObject(copy, "leaf_hash", cJSON_CreateString(ledger_hash_to_hex(&leaf, hex)));
+    cJSON_ReplaceItemInObject(copy, "leaf_hash",
+                              cJSON_CreateString(ledger_hash_to_hex(&leaf, hex)));
     CHECK_INT(ld_proof_verify(copy, ca_anchor(), &out, &err), LD_EVERIFY);
     free(changed);
     cJSON_Delete(copy);
@@ -1156,8 +1157,7 @@ static void keys_are_held_apart_from_every_login(void)
     CHECK(ca_key != NULL);
     if (ca_key != NULL) {
         CHECK_INT(core_pki_key_decrypt(ca_key, strlen(ca_key), ADMIN_PASSWORD, &k, &err), LD_EPERM);
-        CHECK_INT(core_pki_key_decrypt(ca_key, strlen(ca_key), AFX_CA_PASSPHRASE, &k, &err),
-                  LD_OK);
+        CHECK_INT(core_pki_key_decrypt(ca_key, strlen(ca_key), AFX_CA_PASSPHRASE, &k, &err), LD_OK);
         core_pki_key_free(k);
     }
     free(ca_key);
@@ -1202,7 +1202,8 @@ static void init_refuses_a_login_password_as_custodian_secret(void)
     ld_session *s = NULL;
     CHECK_INT(ld_session_login(a, "admin", "Admin-pass-2026-x", &s, &err), LD_OK);
     /* Only the key file's passphrase opens it; no login password does. */
-    ld_user_spec u = {.username = "m2", .full_name = "M", .role = "manager", .password = "M-pass-2026x"};
+    ld_user_spec u = {
+        .username = "m2", .full_name = "M", .role = "manager", .password = "M-pass-2026x"};
     CHECK_INT(ld_user_add(s, &u, "Second-CA-custodians", &out, &err), LD_OK);
     cJSON_Delete(out);
     core_pki_key *k = NULL;
@@ -1210,9 +1211,9 @@ static void init_refuses_a_login_password_as_custodian_secret(void)
     CHECK_INT(core_keystore_institution_signer(a->store, key, NULL, &k, &cert, &err), LD_EPERM);
     CHECK_INT(core_keystore_institution_signer(a->store, key, "Admin-pass-2026-x", &k, &cert, &err),
               LD_EPERM);
-    CHECK_INT(core_keystore_institution_signer(a->store, key, "Second-service-secret", &k, &cert,
-                                               &err),
-              LD_OK);
+    CHECK_INT(
+        core_keystore_institution_signer(a->store, key, "Second-service-secret", &k, &cert, &err),
+        LD_OK);
     core_pki_key_free(k);
     free(cert);
     /* Rotation keeps the key encrypted under the passphrase given. */
@@ -1271,8 +1272,8 @@ static void rotation_keeps_old_checkpoints_verifiable(void)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     sqlite3_open(base_db, &db);
-    sqlite3_prepare_v2(db, "SELECT key_id FROM ledger_checkpoint ORDER BY id DESC LIMIT 1", -1,
-                       &st, NULL);
+    sqlite3_prepare_v2(db, "SELECT key_id FROM ledger_checkpoint ORDER BY id DESC LIMIT 1", -1, &st,
+                       NULL);
     if (sqlite3_step(st) == SQLITE_ROW)
         snprintf(old_fp, sizeof old_fp, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
