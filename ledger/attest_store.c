@@ -141,6 +141,70 @@ out:
     return st;
 }
 
+ld_status ledger_verify_entry_covered(core_store *store, const ledger_verify_options *opt,
+                                      uint64_t seq, uint64_t *size_out, ld_error *err)
+{
+    ledger_anchor anchor;
+    memset(&anchor, 0, sizeof anchor);
+    char *data_ca = NULL;
+    ledger_log *log = NULL;
+    ledger_log_iter *iter = NULL;
+    ledger_trust *trust = NULL;
+    ledger_checkpoint_record *cps = NULL;
+    size_t n = 0;
+    ld_status st;
+    if (opt->ca_file == NULL && opt->ca_fingerprint != NULL &&
+        (st = core_keystore_ca_cert(store, &data_ca, err)) != LD_OK)
+        return st;
+    if ((st = ledger_anchor_load(opt->ca_file, opt->ca_fingerprint, data_ca, &anchor, err)) !=
+            LD_OK ||
+        (st = ledger_log_open(core_store_db(store), &log, err)) != LD_OK ||
+        (st = ledger_trust_new(&anchor, db_cert, store, &trust, err)) != LD_OK ||
+        (st = ledger_log_checkpoint_list(log, &cps, &n, err)) != LD_OK)
+        goto out;
+    size_t i = 0;
+    while (i < n && cps[i].checkpoint.size <= seq)
+        i++;
+    if (i == n) {
+        st = LD_FAIL(err, LD_EVERIFY, "log entry %llu is not covered by any signed checkpoint",
+                     (unsigned long long)seq);
+        goto out;
+    }
+    char what[48];
+    snprintf(what, sizeof what, "checkpoint %zu", i + 1);
+    bool has = false;
+    ledger_log_entry e;
+    ledger_hash leaf;
+    ledger_proof proof;
+    ld_error perr;
+    if ((st = ledger_trust_checkpoint(trust, what, &cps[i], err)) != LD_OK ||
+        (st = ledger_log_iter_new(log, seq, &iter, err)) != LD_OK ||
+        (st = ledger_log_iter_next(iter, &has, &e, err)) != LD_OK)
+        goto out;
+    if (!has) {
+        st = LD_FAIL(err, LD_EVERIFY, "log entry %llu is missing", (unsigned long long)seq);
+        goto out;
+    }
+    if ((st = ledger_hash_leaf(e.body, e.len, &leaf, err)) != LD_OK ||
+        (st = ledger_log_inclusion_proof(log, seq, cps[i].checkpoint.size, &proof, err)) != LD_OK)
+        goto out;
+    if (!ledger_inclusion_verify(seq, cps[i].checkpoint.size, &leaf, proof.hashes, proof.count,
+                                 &cps[i].checkpoint.root, &perr)) {
+        st = LD_FAIL(err, LD_EVERIFY, "log entry %llu is not in the root %s signs: %s",
+                     (unsigned long long)seq, what, perr.message);
+        goto out;
+    }
+    *size_out = cps[i].checkpoint.size;
+out:
+    ledger_log_iter_free(iter);
+    ledger_checkpoint_records_free(cps, n);
+    ledger_trust_free(trust);
+    ledger_log_close(log);
+    ledger_anchor_free(&anchor);
+    free(data_ca);
+    return st;
+}
+
 /* ---- Export ----------------------------------------------------------------------- */
 
 /* Export files hold customer data: 0600 whatever the umask (private_file.h). */

@@ -53,6 +53,14 @@ ld_status ledger_checkpoint_make(core_store *store, const core_session *who, led
 ld_status ledger_verify_checkpoints(core_store *store, const ledger_verify_options *opt,
                                     uint64_t size, uint64_t *count, ld_error *err);
 
+/* That entry seq is covered by a checkpoint trusted under opt's anchor: the
+ * first checkpoint beyond it is judged (trust.h) and the entry's own bytes,
+ * hashed, are proven included in its signed root (RFC 6962 inclusion proof
+ * from the stored tree). *size_out gets that checkpoint's size. LD_EVERIFY
+ * when no checkpoint covers it or the proof fails. */
+ld_status ledger_verify_entry_covered(core_store *store, const ledger_verify_options *opt,
+                                      uint64_t seq, uint64_t *size_out, ld_error *err);
+
 typedef struct ledger_verify_report {
     uint64_t entries;
     uint64_t checkpoints;

@@ -238,6 +238,17 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
                          o->path, v.fingerprint, v.signer, entry.signer, entry.fingerprint);
             goto out;
         }
+        /* Online, the entry must stand under a checkpoint the auditor's CA
+         * vouches for, not merely under one the database holds. */
+        if (o->store != NULL) {
+            ledger_verify_options lo = {.ca_file = o->ca_pem_path,
+                                        .ca_fingerprint = o->ca_fingerprint};
+            if ((st = ledger_verify_entry_covered(o->store, &lo, entry.seq, &entry.checkpoint_size,
+                                                  err)) != LD_OK) {
+                ld_error_recode(err, st, "%s", o->path);
+                goto out;
+            }
+        }
         v.in_ledger = true;
         v.ledger_seq = entry.seq;
         v.ledger_time = entry.time;

@@ -27,6 +27,7 @@
 #include "ledger_events.h"
 #include "loan.h"
 #include "pki.h"
+#include "trust.h"
 #include "report.h"
 #include "user.h"
 
@@ -194,9 +195,35 @@ static void setup(void)
 }
 
 /* Runs f inside one transaction, committed when it succeeds. */
+/* The institution key from the key file init wrote beside the database. */
+static ld_status institution_key(void *ctx, const core_pki_key **key, const char **cert,
+                                 ld_error *err)
+{
+    (void)ctx;
+    static core_pki_key *k;
+    static char *c;
+    if (k == NULL) {
+        char path[400];
+        snprintf(path, sizeof path, "%s.institution-key", db_path);
+        ld_status st = core_keystore_institution_signer(store, path, NULL, &k, &c, err);
+        if (st != LD_OK)
+            return st;
+    }
+    *key = k;
+    *cert = c;
+    return LD_OK;
+}
+
+/* Commits as the operations API does: what was appended is signed first. */
 static ld_status in_tx(ld_status st)
 {
     ld_error err;
+    bool made = false;
+    if (st == LD_OK && ledger_checkpoint_seal(store, institution_key, NULL, ledger_event_now(store),
+                                              &made, NULL, &err) != LD_OK) {
+        fprintf(stderr, "seal: %s\n", err.message);
+        st = err.code;
+    }
     if (st == LD_OK)
         core_store_commit(store, &err);
     else
