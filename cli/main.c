@@ -185,7 +185,8 @@ static const command_spec commands[] = {
     {"verify", NULL, cmd_verify, DB_API,
      "verify FILE.xlsx (--ca ca.pem | --ca-fingerprint HEX) [--ledger-export DIR] [--p7s FILE]",
      "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
-     "ledger entry. Logged in (--user or LOANDESK_SESSION) and without --ledger-export: "
+     "ledger entry under the CA you hold. Logged in (--user or LOANDESK_SESSION) and without "
+     "--ledger-export: "
      "against the database, for officers, reviewers, managers and auditors (admins hold no "
      "customer files: they verify offline). With --ledger-export DIR, or --ca and nobody "
      "logged in: offline, no database. Exit code 6 on failure."},

@@ -130,7 +130,7 @@ ld_status ld_ledger_checkpoint(ld_session *session, cJSON **out, ld_error *err);
 
 /* Full verification of the log, checkpoints, journal and loan balances under
  * the auditor's anchor: {"entries", "checkpoints", "journal_entries",
- * "loans", "anchor"}; LD_EVERIFY naming the first bad entry or checkpoint,
+ * "loans"}; LD_EVERIFY naming the first bad entry or checkpoint,
  * or the range no checkpoint covers. */
 ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, cJSON **out,
                            ld_error *err);
@@ -140,7 +140,7 @@ ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, c
 ld_status ld_ledger_export(ld_session *session, const char *dir, cJSON **out, ld_error *err);
 
 /* Verifies an export in dir with no database and no login, under the
- * auditor's anchor: {"entries", "checkpoints", "journal_entries", "anchor"};
+ * auditor's anchor: {"entries", "checkpoints", "journal_entries"};
  * LD_EVERIFY naming the first bad line or checkpoint, LD_EUSAGE without an
  * anchor. */
 ld_status ld_ledger_verify_export(const char *dir, const ld_trust_anchor *anchor, cJSON **out,
