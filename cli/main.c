@@ -39,8 +39,11 @@ static const command_spec commands[] = {
      "init [--admin NAME] [--name FULL_NAME] [--institution NAME] [--policy FILE] "
      "[--products FILE]",
      "Creates the database with its first admin account (password from LOANDESK_PASSWORD or a "
-     "prompt), the institution's CA and signing key (encrypted under that password), and "
-     "loads the policy and product catalogue (defaults: the shipped files)."},
+     "prompt), the institution's CA (its key encrypted under the CA custodians' passphrase "
+     "from LOANDESK_CA_PASSPHRASE_FILE, and LOANDESK_CA_PASSPHRASE2_FILE for a second "
+     "custodian's half) and the institution key file beside the database (mode 0600; "
+     "encrypted when LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE names a passphrase), and loads "
+     "the policy and product catalogue (defaults: the shipped files)."},
     {"login", NULL, cmd_login, DB_API, "login [--json]",
      "Checks your password once and prints a session token; with LOANDESK_SESSION set to it, "
      "later commands need no password until `logout`, 30 minutes unused or 12 hours."},
@@ -55,13 +58,15 @@ static const command_spec commands[] = {
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
      "password comes from LOANDESK_NEW_PASSWORD or a prompt and must be changed at first use; "
      "--limit is the approval authority (default: the policy's for the role). Officers, "
-     "reviewers and managers get a signing certificate (your password unlocks the CA key)."},
+     "reviewers and managers get a signing certificate (the CA custodians' passphrase, from "
+     "LOANDESK_CA_PASSPHRASE_FILE, unlocks the CA key)."},
     {"user", "list", cmd_user_list, DB_API, "user list [--json]",
      "Lists accounts (admin, manager, auditor)."},
     {"user", "passwd", cmd_user_passwd, DB_API, "user passwd [USERNAME] [--json]",
      "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt) and re-encrypts "
      "your signing key under it. An admin naming another user sets a temporary password that "
-     "user must change, issues them a new certificate and ends their sessions."},
+     "user must change, issues them a new certificate (CA custodians' passphrase needed) and "
+     "ends their sessions."},
     {"user", "unlock", cmd_user_unlock, DB_API, "user unlock USERNAME",
      "Unlocks an account locked after failed logins (admin)."},
     {"user", "revoke", cmd_user_revoke, DB_API, "user revoke USERNAME",
