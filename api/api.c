@@ -151,8 +151,9 @@ ld_status api_seal(ld_api *api, uint64_t *size_out, ld_error *err)
 {
     ledger_checkpoint_record newest;
     bool made = false;
-    ld_status st = ledger_checkpoint_seal(
-        api->store, seal_key, api, (int64_t)ledger_event_now(api->store), &made, &newest, err);
+    ld_status st =
+        ledger_checkpoint_seal(api->store, api->unit_open ? &api->unit_start : NULL, seal_key, api,
+                               (int64_t)ledger_event_now(api->store), &made, &newest, err);
     if (st != LD_OK)
         return st;
     if (size_out != NULL)
@@ -321,9 +322,18 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
     bool nested = core_store_in_transaction(store);
     if (nested) {
         st = body(&call, args, &result, err);
+    } else if (!(flags & API_NO_TRANSACTION) &&
+               (st = (flags & API_LARGE) ? core_store_begin_large(store, err)
+                                         : core_store_begin(store, err)) != LD_OK) {
+        return st;
+    } else if ((st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
+        if (!(flags & API_NO_TRANSACTION))
+            core_store_rollback(store);
+        return st;
     } else if (flags & API_NO_TRANSACTION) {
         /* The body committed its own transactions; what it appended is
          * signed in one more. */
+        session->api->unit_open = true;
         st = body(&call, args, &result, err);
         if (st == LD_OK && (st = core_store_begin(store, err)) == LD_OK) {
             if ((st = api_seal(session->api, NULL, err)) == LD_OK)
@@ -332,10 +342,9 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
                 core_store_rollback(store);
         }
     } else {
-        st =
-            (flags & API_LARGE) ? core_store_begin_large(store, err) : core_store_begin(store, err);
-        if (st != LD_OK)
-            return st;
+        /* What this unit appends is signed before it commits; what was
+         * there unsigned before it began is not (api_seal). */
+        session->api->unit_open = true;
         st = body(&call, args, &result, err);
         if (st == LD_OK)
             st = api_seal(session->api, NULL, err);
@@ -344,6 +353,8 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
         else
             core_store_rollback(store);
     }
+    if (!nested)
+        session->api->unit_open = false;
     if (st != LD_OK) {
         cJSON_Delete(result);
         if (st == LD_EPERM && !nested)
@@ -438,6 +449,9 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     bool key_written = false;
     if ((st = core_store_begin(store, err)) != LD_OK)
         goto fail;
+    /* A new book: its unit of work starts from an empty log. */
+    api->unit_open = true;
+    api->unit_start = 0;
     core_keystore_custody custody = {.ca_passphrase = spec->ca_passphrase,
                                      .institution_key_path = spec->institution_key_path,
                                      .institution_passphrase = spec->institution_key_passphrase};
@@ -457,6 +471,7 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     }
     if ((st = core_store_commit(store, err)) != LD_OK)
         goto fail;
+    api->unit_open = false;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "database", path);
     cJSON_AddStringToObject(o, "admin", spec->admin_username);

@@ -39,9 +39,10 @@ static ld_status checkpoint_make(api_call *call, void *args, cJSON **out, ld_err
     char *block = NULL;
     size_t len;
     ld_status st;
-    if ((st = ledger_checkpoint_make(call->store, call->who, api_key, call->session->api,
-                                     (int64_t)ledger_event_now(call->store), &block, &cp, err)) !=
-            LD_OK ||
+    ld_api *api = call->session->api;
+    if ((st = ledger_checkpoint_make(
+             call->store, call->who, api->unit_open ? &api->unit_start : NULL, api_key, api,
+             (int64_t)ledger_event_now(call->store), &block, &cp, err)) != LD_OK ||
         (st = ledger_checkpoint_text(&cp, text, &len, err)) != LD_OK) {
         free(block);
         return st;

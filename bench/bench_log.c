@@ -313,7 +313,7 @@ int main(int argc, char **argv)
                 if (ledger_log_append(log, text, (size_t)n, &seq, &err) != LD_OK)
                     die("append", &err);
                 bool made = false;
-                if (sealed && ledger_log_seal(log, bench_key, &signer, (int64_t)time(NULL), &made,
+                if (sealed && ledger_log_seal(log, NULL, bench_key, &signer, (int64_t)time(NULL), &made,
                                               NULL, &err) != LD_OK)
                     die("seal", &err);
                 exec(db, "COMMIT");

@@ -32,16 +32,18 @@
 
 /* ---- Checkpoints on demand ------------------------------------------------------ */
 
-ld_status ledger_checkpoint_make(core_store *store, const core_session *who, ledger_key_fn key_fn,
-                                 void *key_ctx, int64_t time, char **block_out,
-                                 ledger_checkpoint *out, ld_error *err)
+ld_status ledger_checkpoint_make(core_store *store, const core_session *who,
+                                 const uint64_t *start_size, ledger_key_fn key_fn, void *key_ctx,
+                                 int64_t time, char **block_out, ledger_checkpoint *out,
+                                 ld_error *err)
 {
     ld_status st;
     if ((st = core_perm_require(who, CORE_ACT_LEDGER_OPERATE, NULL, err)) != LD_OK)
         return st;
     ledger_checkpoint_record r;
     bool made = false;
-    if ((st = ledger_checkpoint_seal(store, key_fn, key_ctx, time, &made, &r, err)) != LD_OK)
+    if ((st = ledger_checkpoint_seal(store, start_size, key_fn, key_ctx, time, &made, &r, err)) !=
+        LD_OK)
         return st;
     if (r.key_id == NULL) {
         ledger_checkpoint_record_clear(&r);

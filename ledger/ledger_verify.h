@@ -40,11 +40,13 @@ typedef struct ledger_verify_options {
 } ledger_verify_options;
 
 /* Signs the log as it stands with the institution key (manager), when it has
- * grown since the newest checkpoint, and returns the newest checkpoint as a
- * block an auditor can keep (malloc'd text, trust.h). */
-ld_status ledger_checkpoint_make(core_store *store, const core_session *who, ledger_key_fn key_fn,
-                                 void *key_ctx, int64_t time, char **block_out,
-                                 ledger_checkpoint *out, ld_error *err);
+ * grown since the newest checkpoint (start_size as ledger_checkpoint_seal
+ * takes it), and returns the newest checkpoint as a block an auditor can keep
+ * (malloc'd text, trust.h). */
+ld_status ledger_checkpoint_make(core_store *store, const core_session *who,
+                                 const uint64_t *start_size, ledger_key_fn key_fn, void *key_ctx,
+                                 int64_t time, char **block_out, ledger_checkpoint *out,
+                                 ld_error *err);
 
 /* Judges the stored checkpoints of a log of size entries under the options'
  * anchor (trust.h: certificates from the database, roots from the stored

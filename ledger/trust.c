@@ -429,8 +429,9 @@ ld_status ledger_trust_since(ledger_trust *t, const ledger_checkpoint_record *ke
 
 /* ---- Sealing --------------------------------------------------------------------- */
 
-ld_status ledger_log_seal(ledger_log *log, ledger_key_fn key_fn, void *key_ctx, int64_t time,
-                          bool *made, ledger_checkpoint_record *out, ld_error *err)
+ld_status ledger_log_seal(ledger_log *log, const uint64_t *start_size, ledger_key_fn key_fn,
+                          void *key_ctx, int64_t time, bool *made, ledger_checkpoint_record *out,
+                          ld_error *err)
 {
     ledger_checkpoint_record last;
     memset(&last, 0, sizeof last);
@@ -441,10 +442,21 @@ ld_status ledger_log_seal(ledger_log *log, ledger_key_fn key_fn, void *key_ctx, 
     if ((st = ledger_log_size(log, &size, err)) != LD_OK ||
         (st = ledger_log_checkpoint_last(log, &last, &has, err)) != LD_OK)
         goto out;
-    if (has && last.checkpoint.size >= size)
+    uint64_t covered = has ? last.checkpoint.size : 0;
+    if (covered >= size)
         goto done; /* nothing new to cover */
-    if (!has && size == 0)
-        goto done;
+    /* Entries that were already there, unsigned, when the unit of work began
+     * were not written by it: signing now would launder them. */
+    if (start_size != NULL && covered != *start_size) {
+        if (size == *start_size)
+            goto done; /* this unit added nothing; verification reports the rest */
+        st = LD_FAIL(err, LD_EVERIFY,
+                     "entries %" PRIu64 "..%" PRIu64 " were in the log, covered by no signed "
+                     "checkpoint, before this command began (written outside loandesk): nothing "
+                     "is signed over them",
+                     covered, (*start_size > covered ? *start_size : size) - 1);
+        goto out;
+    }
     core_pki_cert_info info;
     ledger_checkpoint cp;
     char text[LEDGER_CHECKPOINT_TEXT_MAX];
@@ -490,15 +502,25 @@ out:
     return st;
 }
 
-ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *key_ctx,
-                                 int64_t time, bool *made, ledger_checkpoint_record *out,
-                                 ld_error *err)
+ld_status ledger_checkpoint_seal(core_store *store, const uint64_t *start_size,
+                                 ledger_key_fn key_fn, void *key_ctx, int64_t time, bool *made,
+                                 ledger_checkpoint_record *out, ld_error *err)
 {
     ledger_log *log = NULL;
     ld_status st = core_store_require_transaction(store, err);
     *made = false;
     if (st == LD_OK && (st = ledger_log_open(core_store_db(store), &log, err)) == LD_OK)
-        st = ledger_log_seal(log, key_fn, key_ctx, time, made, out, err);
+        st = ledger_log_seal(log, start_size, key_fn, key_ctx, time, made, out, err);
+    ledger_log_close(log);
+    return st;
+}
+
+ld_status ledger_store_log_size(core_store *store, uint64_t *out, ld_error *err)
+{
+    ledger_log *log = NULL;
+    ld_status st = ledger_log_open(core_store_db(store), &log, err);
+    if (st == LD_OK)
+        st = ledger_log_size(log, out, err);
     ledger_log_close(log);
     return st;
 }

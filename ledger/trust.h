@@ -123,18 +123,26 @@ typedef ld_status (*ledger_key_fn)(void *ctx, const core_pki_key **key, const ch
 
 /* Signs the log as it stands when it has grown beyond its newest checkpoint,
  * with the institution key key_fn gives, in the caller's transaction, stamped
- * at time (never before the newest checkpoint). *made says whether a
+ * at time (never before the newest checkpoint). start_size (NULL: no check)
+ * is the log's size when the caller's unit of work began: if the newest
+ * checkpoint did not cover exactly that much, entries were added outside
+ * loandesk, and signing over them would launder them, so LD_EVERIFY naming
+ * them and nothing is signed. *made says whether a
  * checkpoint was made; out (may be NULL) gets the newest checkpoint either
  * way (its signature and key_id are the caller's:
  * ledger_checkpoint_record_clear), or a zeroed record for an empty log never
  * signed. */
-ld_status ledger_checkpoint_seal(core_store *store, ledger_key_fn key_fn, void *key_ctx,
-                                 int64_t time, bool *made, ledger_checkpoint_record *out,
-                                 ld_error *err);
+ld_status ledger_checkpoint_seal(core_store *store, const uint64_t *start_size,
+                                 ledger_key_fn key_fn, void *key_ctx, int64_t time, bool *made,
+                                 ledger_checkpoint_record *out, ld_error *err);
+
+/* The number of entries in the store's log (a unit of work's start_size). */
+ld_status ledger_store_log_size(core_store *store, uint64_t *out, ld_error *err);
 
 /* The same on an open log, in a transaction the caller holds. */
-ld_status ledger_log_seal(ledger_log *log, ledger_key_fn key_fn, void *key_ctx, int64_t time,
-                          bool *made, ledger_checkpoint_record *out, ld_error *err);
+ld_status ledger_log_seal(ledger_log *log, const uint64_t *start_size, ledger_key_fn key_fn,
+                          void *key_ctx, int64_t time, bool *made, ledger_checkpoint_record *out,
+                          ld_error *err);
 
 /* Frees a record's signature and key_id and zeroes it. */
 void ledger_checkpoint_record_clear(ledger_checkpoint_record *r);

@@ -48,7 +48,7 @@ static char dir[256], base_db[300], ca_path[300], export_dir[300], kept_path[300
 static char key_path[300], workbook[300];
 static ld_api *api;
 static ld_session *s_admin, *s_off, *s_rev, *s_mgr, *s_aud;
-static char aud_token[LD_SESSION_TOKEN_MAX];
+static char aud_token[LD_SESSION_TOKEN_MAX], off_token[LD_SESSION_TOKEN_MAX];
 static int64_t app_id, loan_id;
 
 /* Identities an adversary can make: a CA of their own, an "institution"
@@ -203,6 +203,7 @@ static void world(void)
     s_aud = afx_login(api, "aud", USER_PASSWORD);
     afx_ca_file(s_aud, dir, ca_path, sizeof ca_path);
     if (ld_session_token_issue(s_aud, aud_token, &err) != LD_OK ||
+        ld_session_token_issue(s_off, off_token, &err) != LD_OK ||
         core_keystore_user_signer(api->store, &s_mgr->who, USER_PASSWORD, &mgr_key, &mgr_cert,
                                   &err) != LD_OK)
         die("auditor token, manager key", &err);
@@ -623,6 +624,47 @@ static void appended_entries_are_an_unsigned_tail(void)
     snprintf(want, sizeof want, "entries %llu..%llu", (unsigned long long)seq,
              (unsigned long long)seq);
     CHECK_CONTAINS(err.message, want);
+}
+
+/* Entries slipped into the database are never signed over by the next
+ * command, whether it writes or only reads: that would launder them. */
+static void a_forged_tail_is_never_signed_over(void)
+{
+    char path[400];
+    copy_db("laundering", path, sizeof path);
+    sqlite3 *db = NULL;
+    sqlite3_open(path, &db);
+    ledger_log *log = NULL;
+    ld_error err;
+    uint64_t seq = 0;
+    static const char forged[] =
+        "{\"journal\":[{\"id\":998,\"lines\":[[\"1001\",70000],[\"1301.01\",-70000]]}],"
+        "\"loan\":1,\"time\":1781514000,\"type\":\"loan.repay\"}";
+    CHECK_INT(ledger_log_open(db, &log, &err), LD_OK);
+    CHECK_INT(ledger_log_append(log, forged, strlen(forged), &seq, &err), LD_OK);
+    ledger_log_close(log);
+    sqlite3_close(db);
+    long long checkpoints = count_on(path, "SELECT count(*) FROM ledger_checkpoint");
+    ld_api *copy = NULL;
+    ld_session *off = NULL, *aud = NULL;
+    cJSON *out = NULL;
+    CHECK_INT(ld_api_open(path, &afx_clock, &copy, &err), LD_OK);
+    CHECK_INT(ld_api_set_institution_key(copy, key_path, NULL, &err), LD_OK);
+    CHECK_INT(ld_session_resume(copy, off_token, &off, &err), LD_OK);
+    CHECK_INT(ld_session_resume(copy, aud_token, &aud, &err), LD_OK);
+    /* A read: nothing appended, nothing signed. */
+    CHECK_INT(ld_ledger_prove_inclusion(aud, 0, 0, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    /* A write: refused, nothing of it kept. */
+    ld_repayment r = {.amount = "10.00", .date = TODAY};
+    CHECK_INT(ld_loan_repay(off, loan_id, &r, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "written outside loandesk");
+    ld_session_free(off);
+    ld_session_free(aud);
+    ld_api_close(copy);
+    CHECK_INT(count_on(path, "SELECT count(*) FROM ledger_checkpoint"), checkpoints);
+    CHECK_INT(verify_db(path, ca_anchor(), &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "not covered by any signed checkpoint");
 }
 
 static void a_checkpoint_backdated_by_the_key_holder_is_refused(void)
@@ -1313,6 +1355,7 @@ int main(int argc, char **argv)
         {"the_untouched_book_verifies", the_untouched_book_verifies},
         {"database_tamperings_are_caught", database_tamperings_are_caught},
         {"appended_entries_are_an_unsigned_tail", appended_entries_are_an_unsigned_tail},
+        {"a_forged_tail_is_never_signed_over", a_forged_tail_is_never_signed_over},
         {"a_checkpoint_backdated_by_the_key_holder_is_refused",
          a_checkpoint_backdated_by_the_key_holder_is_refused},
         {"anchors_come_from_the_auditor", anchors_come_from_the_auditor},
