@@ -1,6 +1,6 @@
 /*
  * secrets.c - where the command line finds the secrets that guard the
- * institution's keys (docs/keys.md). None is ever taken from argv, which
+ * institution's keys (docs/ledger.md, "Key custody"). None is ever taken from argv, which
  * other users of the machine can read in the process list:
  *
  *   LOANDESK_CA_PASSPHRASE_FILE / LOANDESK_CA_PASSPHRASE

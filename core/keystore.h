@@ -33,7 +33,7 @@
 #define CORE_KEYSTORE_INSTITUTION_OU "institution"
 
 /* How the institution's two keys are held, chosen at init by their custodians
- * and never tied to a login (docs/keys.md):
+ * and never tied to a login (docs/ledger.md, "Key custody"):
  *   - the CA key (issues and revokes user certificates, certifies a new
  *     institution key) is stored encrypted under ca_passphrase, which the CA
  *     custodians hold (dual control: each holds one half; the front end joins

@@ -63,7 +63,7 @@ typedef struct ld_init_spec {
     const char *institution;
     const char *policy_path;
     const char *products_path;
-    /* Key custody (docs/keys.md), never a login password: the CA custodians'
+    /* Key custody (docs/ledger.md, "Key custody"), never a login password: the CA custodians'
      * passphrase (required; dual control joins two halves before this call),
      * the institution key file to create (NULL: ld_api_default_key_path of
      * the database) and its passphrase (NULL: a plain key file, mode 0600,
