@@ -108,7 +108,8 @@ static void committed(ld_status st, const char *what, const ld_error *err)
         core_store_rollback(api->store);
         afx_die(what, err);
     }
-    if (core_store_commit(api->store, &e) != LD_OK)
+    /* Signed as an operation's unit of work is (api_seal). */
+    if (api_seal(api, NULL, &e) != LD_OK || core_store_commit(api->store, &e) != LD_OK)
         afx_die("commit", &e);
 }
 

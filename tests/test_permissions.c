@@ -72,7 +72,8 @@ static void commit(ld_api *api, ld_status st, const char *what, const ld_error *
         core_store_rollback(api->store);
         afx_die(what, err);
     }
-    if (core_store_commit(api->store, &e) != LD_OK)
+    /* Signed as an operation's unit of work is (api_seal). */
+    if (api_seal(api, NULL, &e) != LD_OK || core_store_commit(api->store, &e) != LD_OK)
         afx_die("commit", &e);
 }
 
