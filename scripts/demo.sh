@@ -3,7 +3,16 @@
 # role, borrowers, applications with guarantors, collateral and pre-loan
 # investigations, rating, four-eyes approval and rejection, and the audit trail.
 # Ends by saying what it made and how to go on by hand.
+# Then serves the demo book over HTTP at http://127.0.0.1:8080 in the
+# foreground (Ctrl-C stops it), unless --no-serve is given.
 set -euo pipefail
+serve=true
+for arg in "$@"; do
+    case $arg in
+    --no-serve) serve=false ;;
+    *) echo "usage: scripts/demo.sh [--no-serve]" >&2; exit 1 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 
@@ -206,3 +215,16 @@ Go on by hand, e.g.:
   build/loandesk app list
   build/loandesk help
 EOF2
+
+if $serve; then
+    cat <<EOF3
+
+== the HTTP API (docs/http.md) on the demo book, as of $LOANDESK_TODAY
+URL:  http://127.0.0.1:8080/api/v1/   (the routes: http://127.0.0.1:8080/api/v1/openapi.json)
+Log in with any account above, e.g.:
+  curl -s -X POST http://127.0.0.1:8080/api/v1/session -H 'Content-Type: application/json' \\
+       -d '{"username":"chen","password":"${PW[chen]}","mode":"bearer"}'
+Ctrl-C stops the server.
+EOF3
+    exec "$L" serve --listen 127.0.0.1:8080 --reports-dir "$root/demo/http-reports"
+fi
