@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "idempotency.h"
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_events.h"
+#include "trust.h"
 #include "policy.h"
 #include "rating.h"
 #include "user.h"
@@ -46,6 +48,9 @@ static ld_status clock_from(const ld_clock *clock, core_clock *out, ld_error *er
     return LD_OK;
 }
 
+static ld_status txn_began(void *context, ld_error *err);
+static ld_status txn_seal(void *context, ld_error *err);
+
 static ld_status api_new(const char *path, const ld_clock *clock, bool create, ld_api **out,
                          ld_error *err)
 {
@@ -62,6 +67,13 @@ static ld_status api_new(const char *path, const ld_clock *clock, bool create, l
         free(api);
         return st;
     }
+    char key_path[4096];
+    ld_api_default_key_path(path, key_path, sizeof key_path);
+    if ((api->key_path = strdup(key_path)) == NULL) {
+        core_store_close(api->store);
+        free(api);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
     api->clock = c;
     core_store_set_clock(api->store, &c);
     if ((st = ledger_events_attach(api->store, err)) != LD_OK) {
@@ -69,6 +81,7 @@ static ld_status api_new(const char *path, const ld_clock *clock, bool create, l
         free(api);
         return st;
     }
+    core_store_set_seal_hooks(api->store, txn_began, txn_seal, api);
     *out = api;
     return LD_OK;
 }
@@ -78,12 +91,107 @@ ld_status ld_api_open(const char *path, const ld_clock *clock, ld_api **out, ld_
     return api_new(path, clock, false, out, err);
 }
 
+static void signer_forget(ld_api *api)
+{
+    core_pki_key_free(api->signer);
+    free(api->signer_cert);
+    api->signer = NULL;
+    api->signer_cert = NULL;
+}
+
 void ld_api_close(ld_api *api)
 {
     if (api == NULL)
         return;
+    signer_forget(api);
+    api_password_wipe(api->key_passphrase);
+    free(api->key_path);
     core_store_close(api->store);
     free(api);
+}
+
+void ld_api_default_key_path(const char *db_path, char *out, size_t size)
+{
+    snprintf(out, size, "%s.institution-key", db_path);
+}
+
+ld_status ld_api_set_institution_key(ld_api *api, const char *key_path, const char *passphrase,
+                                     ld_error *err)
+{
+    char *path = key_path != NULL ? strdup(key_path) : NULL;
+    char *pass = passphrase != NULL ? strdup(passphrase) : NULL;
+    if ((key_path != NULL && path == NULL) || (passphrase != NULL && pass == NULL)) {
+        free(path);
+        api_password_wipe(pass);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    signer_forget(api);
+    if (path != NULL) {
+        free(api->key_path);
+        api->key_path = path;
+    }
+    api_password_wipe(api->key_passphrase);
+    api->key_passphrase = pass;
+    return LD_OK;
+}
+
+ld_status api_signer(ld_api *api, const core_pki_key **key, const char **cert, ld_error *err)
+{
+    if (api->signer == NULL) {
+        ld_status st = core_keystore_institution_signer(
+            api->store, api->key_path, api->key_passphrase, &api->signer, &api->signer_cert, err);
+        if (st != LD_OK)
+            return st;
+    }
+    *key = api->signer;
+    *cert = api->signer_cert;
+    return LD_OK;
+}
+
+static ld_status seal_key(void *ctx, const core_pki_key **key, const char **cert, ld_error *err)
+{
+    ld_status st = api_signer(ctx, key, cert, err);
+    if (st != LD_OK)
+        return ld_error_recode(err, st, "signing the log's new entries");
+    return st;
+}
+
+ld_status api_seal(ld_api *api, uint64_t *size_out, ld_error *err)
+{
+    ledger_checkpoint_record newest;
+    bool made = false;
+    ld_status st =
+        ledger_checkpoint_seal(api->store, api->unit_open ? &api->unit_start : NULL, seal_key, api,
+                               (int64_t)ledger_event_now(api->store), &made, &newest, err);
+    if (st != LD_OK)
+        return st;
+    if (size_out != NULL)
+        *size_out = newest.checkpoint.size;
+    ledger_checkpoint_record_clear(&newest);
+    return LD_OK;
+}
+
+/* Every transaction on the handle's connection notes the log's size when it
+ * begins and, last before it commits, signs what it appended (seal hooks,
+ * core/store.h): logins, audited refusals and the bodies' own transactions
+ * leave no unsigned tail either, and none signs over entries it found
+ * unsigned. */
+static ld_status txn_began(void *context, ld_error *err)
+{
+    ld_api *api = context;
+    return ledger_store_log_size(api->store, &api->txn_start, err);
+}
+
+static ld_status txn_seal(void *context, ld_error *err)
+{
+    ld_api *api = context;
+    ledger_checkpoint_record newest;
+    bool made = false;
+    ld_status st = ledger_checkpoint_seal(api->store, &api->txn_start, seal_key, api,
+                                          (int64_t)ledger_event_now(api->store), &made, &newest, err);
+    if (st == LD_OK)
+        ledger_checkpoint_record_clear(&newest);
+    return st;
 }
 
 static ld_session *session_new(ld_api *api, const core_session *who, const char *password)
@@ -321,8 +429,21 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
     /* Inside a transaction the caller already holds, the operation is part of
      * it: the caller commits or rolls back, and records a refusal. */
     bool nested = core_store_in_transaction(store);
-    if ((flags & API_NO_TRANSACTION) || nested) {
-        st = run_body(session, body, &call, args, !nested, &result, err);
+    if (nested) {
+        st = run_body(session, body, &call, args, false, &result, err);
+    } else if (flags & API_NO_TRANSACTION) {
+        /* The body commits its own transactions; what it appended is
+         * signed in one more. */
+        if ((st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK)
+            return st;
+        session->api->unit_open = true;
+        st = run_body(session, body, &call, args, true, &result, err);
+        if (st == LD_OK && (st = core_store_begin(store, err)) == LD_OK) {
+            if ((st = api_seal(session->api, NULL, err)) == LD_OK)
+                st = core_store_commit(store, err);
+            else
+                core_store_rollback(store);
+        }
     } else {
         if (flags & API_LARGE)
             st = core_store_begin_large(store, err);
@@ -332,12 +453,23 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
             st = core_store_begin(store, err);
         if (st != LD_OK)
             return st;
+        /* What this unit appends is signed before it commits; what was
+         * there unsigned before it began is not (api_seal). */
+        if ((st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
+            core_store_rollback(store);
+            return st;
+        }
+        session->api->unit_open = true;
         st = run_body(session, body, &call, args, false, &result, err);
+        if (st == LD_OK)
+            st = api_seal(session->api, NULL, err);
         if (st == LD_OK)
             st = core_store_commit(store, err);
         else
             core_store_rollback(store);
     }
+    if (!nested)
+        session->api->unit_open = false;
     if (st != LD_OK) {
         cJSON_Delete(result);
         if (st == LD_EPERM && !nested)
@@ -429,19 +561,32 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     core_store *store = api->store;
     core_session admin;
     int64_t now = core_store_now(store);
+    bool key_written = false;
     if ((st = core_store_begin(store, err)) != LD_OK)
         goto fail;
+    /* A new book: its unit of work starts from an empty log. */
+    api->unit_open = true;
+    api->unit_start = 0;
+    core_keystore_custody custody = {.ca_passphrase = spec->ca_passphrase,
+                                     .institution_key_path = spec->institution_key_path,
+                                     .institution_passphrase = spec->institution_key_passphrase};
+    if (custody.institution_key_path == NULL)
+        custody.institution_key_path = api->key_path;
     if ((st = core_user_init_admin(store, spec->admin_username, spec->admin_full_name,
                                    spec->admin_password, &admin, err)) != LD_OK ||
         (st = core_policy_load(store, &admin, spec->policy_path, spec->products_path, err)) !=
             LD_OK ||
-        (st = core_keystore_init(store, &admin, spec->admin_password, spec->institution,
-                                 (time_t)now, err)) != LD_OK) {
+        (st = ld_api_set_institution_key(api, spec->institution_key_path,
+                                         spec->institution_key_passphrase, err)) != LD_OK ||
+        (st = core_keystore_init(store, &admin, &custody, spec->admin_password, spec->institution,
+                                 (time_t)now, err)) != LD_OK ||
+        !(key_written = true) || (st = api_seal(api, NULL, err)) != LD_OK) {
         core_store_rollback(store);
         goto fail;
     }
     if ((st = core_store_commit(store, err)) != LD_OK)
         goto fail;
+    api->unit_open = false;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "database", path);
     cJSON_AddStringToObject(o, "admin", spec->admin_username);
@@ -450,6 +595,10 @@ ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spe
     *out = o;
     return LD_OK;
 fail:
+    /* A key file written for a book that was never committed certifies
+     * nothing: remove it. */
+    if (key_written)
+        unlink(api->key_path);
     ld_api_close(api);
     return st;
 }

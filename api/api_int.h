@@ -17,14 +17,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "loandesk/api.h"
+#include "pki.h"
 #include "session.h"
 #include "store.h"
 
 struct ld_api {
     core_store *store;
     core_clock clock;
+    char *key_path;       /* the institution key file */
+    char *key_passphrase; /* NULL: a plain key file */
+    core_pki_key *signer; /* the institution key, read on first use */
+    char *signer_cert;    /* its certificate */
+    bool unit_open;       /* inside api_run's unit of work (or init's) */
+    uint64_t unit_start;  /* the log's size when that unit began */
+    uint64_t txn_start;   /* the log's size when the current transaction began */
 };
 
 struct ld_session {
@@ -70,6 +79,17 @@ ld_status api_run_on(ld_session *session, const char *action, const char *noun, 
  * session. */
 ld_status api_key_password(const ld_session *session, const char *key_password, const char **out,
                            ld_error *err);
+
+/* Covers every log entry appended in the current unit of work with a signed
+ * checkpoint (trust.h, ledger_checkpoint_seal), reading the institution key
+ * on first use; *size_out (may be NULL) gets the newest checkpoint's size.
+ * api_run calls it before every commit. Entries that were in the log,
+ * unsigned, before the unit began are never signed over (LD_EVERIFY). */
+ld_status api_seal(ld_api *api, uint64_t *size_out, ld_error *err);
+
+/* The institution key and certificate, read on first use (LD_EPERM when the
+ * key file cannot be read). */
+ld_status api_signer(ld_api *api, const core_pki_key **key, const char **cert, ld_error *err);
 
 /* LD_EINVAL naming the first problem when the policy file at path does not
  * pass the full checker (the one `policy check` runs). */

@@ -28,7 +28,7 @@ static bool role_signs(core_role role)
  * the institution's CA and signing key (init) those. */
 static bool holds_keys(core_role role)
 {
-    return role_signs(role) || role == CORE_ROLE_ADMIN;
+    return role_signs(role); /* an admin holds no key: the CA's has custodians */
 }
 
 typedef struct user_args {
@@ -88,10 +88,13 @@ static ld_status user_add(api_call *call, void *args, cJSON **out, ld_error *err
         return st;
     bool signs = role_signs(spec.role);
     if (signs) {
-        const char *ca_password = NULL;
-        if ((st = api_key_password(call->session, ((const user_args *)args)->key_password,
-                                   &ca_password, err)) != LD_OK ||
-            (st = core_keystore_issue_user(call->store, call->who, ca_password, id, spec.password,
+        const char *ca_passphrase = ((const user_args *)args)->key_password;
+        if (ca_passphrase == NULL)
+            return LD_FAIL(err, LD_EUSAGE,
+                           "a %s signs workbooks: issuing the certificate needs the CA "
+                           "custodians' passphrase (LOANDESK_CA_PASSPHRASE)",
+                           core_role_name(spec.role));
+        if ((st = core_keystore_issue_user(call->store, call->who, ca_passphrase, id, spec.password,
                                            (time_t)core_store_now(call->store), err)) != LD_OK)
             return st;
     }
@@ -137,10 +140,9 @@ static ld_status change_own(api_call *call, const user_args *a, ld_error *err)
         return st;
     if (!holds_keys(who->role))
         return LD_OK;
-    if ((st = core_keystore_rekey_user(call->store, who->user_id, old_password, a->password,
-                                       err)) != LD_OK)
-        return st;
-    return core_keystore_rekey_custody(call->store, who, old_password, a->password, err);
+    /* Only the user's own signing key follows their password; the CA and
+     * institution keys are held apart from every login. */
+    return core_keystore_rekey_user(call->store, who->user_id, old_password, a->password, err);
 }
 
 /* An admin's reset retires the key nobody else can unlock, issues a new one
@@ -148,7 +150,6 @@ static ld_status change_own(api_call *call, const user_args *a, ld_error *err)
 static ld_status reset_other(api_call *call, const user_args *a, ld_error *err)
 {
     const core_session *who = call->who;
-    const char *ca_password = NULL;
     int64_t id = 0;
     ld_status st;
     /* A session that must change its password may change that one only. */
@@ -157,8 +158,7 @@ static ld_status reset_other(api_call *call, const user_args *a, ld_error *err)
                        "permission denied: change your own password before setting another's");
     if ((st = core_user_set_password(call->store, who, a->username, a->password, err)) != LD_OK ||
         (st = core_user_id(call->store, a->username, &id, err)) != LD_OK ||
-        (st = api_key_password(call->session, a->key_password, &ca_password, err)) != LD_OK ||
-        (st = core_keystore_reissue_user(call->store, who, ca_password, id, a->password,
+        (st = core_keystore_reissue_user(call->store, who, a->key_password, id, a->password,
                                          (time_t)core_store_now(call->store), err)) != LD_OK)
         return st;
     return core_session_end_all(call->store, id, err);

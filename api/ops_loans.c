@@ -181,6 +181,10 @@ static ld_status cob_run(api_call *call, void *args, cJSON **out, ld_error *err)
     const loan_args *a = args;
     ledger_cob_result r;
     ld_status st = ledger_cob_run(call->store, call->who, &a->cob, &r, err);
+    /* The close is signed in its own transaction: the checkpoint named in
+     * the result is the one that covers it. */
+    if (st == LD_OK)
+        st = api_seal(call->session->api, &r.checkpoint_size, err);
     if (st != LD_OK)
         return st;
     cJSON *o = cJSON_CreateObject();
@@ -203,11 +207,6 @@ ld_status ld_cob_run(ld_session *session, const ld_cob_options *options, cJSON *
     ld_status st = need_date(options->date, &a.cob.date, err);
     if (st != LD_OK)
         return st;
-    /* Every entry is covered by a signed checkpoint once the close commits. */
-    if (options->institution_password == NULL)
-        return LD_FAIL(err, LD_EUSAGE,
-                       "the institution key's password is needed for the closing checkpoint");
-    a.cob.institution_password = options->institution_password;
     a.cob.progress = options->progress;
     a.cob.progress_ctx = options->progress_context;
     return api_run(session, "cob", options->date, 0, cob_run, &a, out, err);

@@ -256,6 +256,7 @@ static report_verify_options verify_options(const ld_verify_spec *spec)
     return (report_verify_options){.path = spec->path,
                                    .p7s_path = spec->p7s_path,
                                    .ca_pem_path = spec->ca_pem_path,
+                                   .ca_fingerprint = spec->ca_fingerprint,
                                    .export_dir = spec->export_dir};
 }
 
@@ -280,9 +281,10 @@ ld_status ld_verify_offline(const ld_verify_spec *spec, cJSON **out, ld_error *e
 {
     if (spec->path == NULL)
         return LD_FAIL(err, LD_EUSAGE, "verify: FILE.xlsx is required");
-    if (spec->ca_pem_path == NULL)
+    if (spec->ca_pem_path == NULL && (spec->ca_fingerprint == NULL || spec->export_dir == NULL))
         return LD_FAIL(err, LD_EUSAGE,
-                       "verify: without a database, the CA certificate (--ca ca.pem) is needed");
+                       "verify: without a database, the CA certificate (--ca ca.pem) is needed, "
+                       "or --ca-fingerprint with a ledger export that carries it");
     report_verify_options o = verify_options(spec);
     return verify_with(&o, out, err);
 }

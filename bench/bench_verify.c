@@ -29,9 +29,26 @@
 #include "proof.h"
 #include "rows.h"
 #include "store_sql.h"
+#include "trust.h"
 #include "user.h"
 
-#define PASSWORD "Bench-pass-2026x"
+#define PASSWORD      "Bench-pass-2026x"
+#define CA_PASSPHRASE "Bench-custodians-2026"
+
+/* The institution key the closes are sealed with, as api_run seals a command. */
+typedef struct bench_signer {
+    core_pki_key *key;
+    char *cert;
+} bench_signer;
+
+static ld_status bench_key(void *ctx, const core_pki_key **key, const char **cert, ld_error *err)
+{
+    (void)err;
+    const bench_signer *s = ctx;
+    *key = s->key;
+    *cert = s->cert;
+    return LD_OK;
+}
 
 static double now_seconds(void)
 {
@@ -139,12 +156,20 @@ int main(int argc, char **argv)
     core_store *store = NULL;
     core_session admin, mgr = {0};
     ld_date day = ld_date_from_ymd(2026, 1, 15);
+    char key_path[600];
+    snprintf(key_path, sizeof key_path, "%s.institution-key", path);
+    unlink(key_path);
+    core_keystore_custody custody = {CA_PASSPHRASE, key_path, NULL};
+    bench_signer signer = {NULL, NULL};
     if (core_store_open(path, &store, &err) != LD_OK ||
         ledger_events_attach(store, &err) != LD_OK || core_store_begin(store, &err) != LD_OK ||
         core_user_init_admin(store, "admin", "Admin", PASSWORD, &admin, &err) != LD_OK ||
         core_policy_load(store, NULL, LOANDESK_SOURCE_DIR "/policy/default.json",
                          LOANDESK_SOURCE_DIR "/policy/products.json", &err) != LD_OK ||
-        core_keystore_init(store, &admin, PASSWORD, "Bench Bank", 1767225600, &err) != LD_OK)
+        core_keystore_init(store, &admin, &custody, PASSWORD, "Bench Bank", 1767225600, &err) !=
+            LD_OK ||
+        core_keystore_institution_signer(store, key_path, NULL, &signer.key, &signer.cert, &err) !=
+            LD_OK)
         die("setup", &err);
     core_user_spec spec = {"mgr", "Manager", CORE_ROLE_MANAGER, -1, PASSWORD};
     if (core_user_add(store, &admin, &spec, &mgr.user_id, &err) != LD_OK)
@@ -158,10 +183,13 @@ int main(int argc, char **argv)
     printf("book: %lld loans written in %.1f s\n", count, now_seconds() - t0);
     t0 = now_seconds();
     for (int d = 0; d < days; d++) {
-        ledger_cob_options o = {.date = day + d, .institution_password = PASSWORD};
+        ledger_cob_options o = {.date = day + d};
         ledger_cob_result r;
+        bool made = false;
         if (core_store_begin(store, &err) != LD_OK ||
             ledger_cob_run(store, &mgr, &o, &r, &err) != LD_OK ||
+            ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1767225600 + 86400LL * d, &made,
+                                   NULL, &err) != LD_OK ||
             core_store_commit(store, &err) != LD_OK)
             die("cob", &err);
     }

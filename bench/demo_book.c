@@ -16,8 +16,9 @@
  *
  * usage: demo_book --db PATH --from YYYY-MM --to YYYY-MM [--per-month N] [--no-cob]
  *   users and passwords from the environment: DEMO_OFFICER, DEMO_OFFICER_PW,
- *   DEMO_REVIEWER, DEMO_REVIEWER_PW, DEMO_MANAGER, DEMO_MANAGER_PW,
- *   DEMO_INSTITUTION_PW; state between runs is read back from the database.
+ *   DEMO_REVIEWER, DEMO_REVIEWER_PW, DEMO_MANAGER, DEMO_MANAGER_PW; the
+ *   institution key is the key file beside the database, as for every command;
+ *   state between runs is read back from the database.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,7 +347,6 @@ int main(int argc, char **argv)
             "usage: demo_book --db PATH --from YYYY-MM --to YYYY-MM [--per-month N] [--no-cob]\n");
         return 1;
     }
-    const char *institution_pw = need("DEMO_INSTITUTION_PW");
     char tokens[3][LD_SESSION_TOKEN_MAX] = {"", "", ""};
     users u;
     char date[16];
@@ -367,7 +367,7 @@ int main(int argc, char **argv)
         if (cob) {
             snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, days_in(y, m));
             api = open_on(db, date, &u, tokens);
-            ld_cob_options o = {.date = date, .institution_password = institution_pw};
+            ld_cob_options o = {.date = date};
             cJSON *out = NULL;
             ld_error err;
             if (ld_cob_run(u.manager, &o, &out, &err) != LD_OK)

@@ -60,6 +60,16 @@ int cli_parse_id(const char *what, const char *text, int64_t *out);
  * on a terminal. NULL when neither is available. The result is static. */
 const char *cli_password(const char *env_name, const char *prompt);
 
+/* The secrets that guard the institution's keys, from the environment or
+ * files it names, never argv (secrets.c): the CA custodians' passphrase
+ * (both halves joined; NULL when not given), the institution key file's path
+ * and passphrase (NULL: defaults). cli_institution_key_setup hands the last
+ * two to the handle; non-zero is an exit code. */
+const char *cli_ca_passphrase(void);
+const char *cli_institution_key_path(void);
+const char *cli_institution_key_passphrase(void);
+int cli_institution_key_setup(ld_api *api);
+
 /* Strict arguments: each command names the options it takes. An option not in
  * its list, a missing value, or more positional words than it takes is a usage
  * error (exit 1). A word listed among the value options is one even without

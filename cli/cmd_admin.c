@@ -44,6 +44,13 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     init.admin_password = cli_password("LOANDESK_PASSWORD", "new admin password: ");
     if (init.admin_password == NULL)
         return cli_usage("init", "no admin password: set LOANDESK_PASSWORD");
+    init.ca_passphrase = cli_ca_passphrase();
+    if (init.ca_passphrase == NULL)
+        return cli_usage("init", "the CA custodians' passphrase is needed: set "
+                                 "LOANDESK_CA_PASSPHRASE_FILE (and LOANDESK_CA_PASSPHRASE2_FILE "
+                                 "for a second custodian's half)");
+    init.institution_key_path = cli_institution_key_path();
+    init.institution_key_passphrase = cli_institution_key_passphrase();
     ld_error err;
     cJSON *result = NULL;
     if (ld_api_init(ctx->db_path, &ctx->api_clock, &init, &ctx->api, &result, &err) != LD_OK)
@@ -89,7 +96,7 @@ int cmd_user_add(cli_ctx *ctx, int argc, char **argv)
         return cli_usage("user", "no password for the new user: set LOANDESK_NEW_PASSWORD");
     ld_error err;
     cJSON *o = NULL;
-    if (ld_user_add(ctx->s, &user, cli_key_password(), &o, &err) != LD_OK)
+    if (ld_user_add(ctx->s, &user, cli_ca_passphrase(), &o, &err) != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, o, NULL);
@@ -149,7 +156,12 @@ int cmd_user_passwd(cli_ctx *ctx, int argc, char **argv)
         return cli_usage("user", "no new password: set LOANDESK_NEW_PASSWORD");
     ld_error err;
     cJSON *o = NULL;
-    if (ld_user_passwd(ctx->s, args.positional[0], password, cli_key_password(), &o, &err) != LD_OK)
+    /* Resetting another's password issues them a new certificate: the CA's
+     * custodians unlock it. One's own change re-encrypts one's own key. */
+    const char *target = args.positional[0];
+    bool other = target != NULL && (ctx->username == NULL || strcmp(target, ctx->username) != 0);
+    const char *key_secret = other ? cli_ca_passphrase() : cli_key_password();
+    if (ld_user_passwd(ctx->s, target, password, key_secret, &o, &err) != LD_OK)
         return cli_fail(&err);
     return print_user_result(ctx, argc, argv, o, "password changed for", "");
 }

@@ -2,8 +2,9 @@
  * cmd_ledger.c - the loan ledger's commands (cmd_ledger.h): parse, call the
  * operations API (loandesk/servicing.h), print. Each command is one
  * operation; verification failures exit 6 with the message naming the first
- * bad entry. The institution key's password for `cob` and `ledger
- * checkpoint` comes from LOANDESK_INSTITUTION_PASSWORD or a prompt.
+ * bad entry. `cob` and every command that appends sign with the institution
+ * key file (secrets.c); verification takes the CA from the auditor (--ca or
+ * --ca-fingerprint), never from the data.
  */
 #include "cmd_ledger.h"
 
@@ -47,10 +48,12 @@ static int parse_u64(const char *what, const char *text, uint64_t *out)
     return 0;
 }
 
-/* The institution key's password, from the environment or a prompt. */
-static const char *institution_password(void)
+/* The auditor's trust anchor from the command's options. */
+static ld_trust_anchor anchor_opts(int argc, char **argv)
 {
-    return cli_password("LOANDESK_INSTITUTION_PASSWORD", "institution key password: ");
+    return (ld_trust_anchor){.ca_file = cli_opt(argc, argv, "--ca"),
+                             .ca_fingerprint = cli_opt(argc, argv, "--ca-fingerprint"),
+                             .since_path = cli_opt(argc, argv, "--since")};
 }
 
 /* Prints a loan: the record, then its schedule and repayments as tables. */
@@ -222,10 +225,6 @@ int cmd_cob(cli_ctx *ctx, int argc, char **argv)
     int rc = cli_check("cob", argc, argv, &spec, &args);
     if (rc != 0 || (rc = need_opt("cob", argc, argv, "--date", &o.date)) != 0)
         return rc;
-    o.institution_password = institution_password();
-    if (o.institution_password == NULL)
-        return cli_usage("cob", "the institution key's password is needed for the checkpoint "
-                                "(LOANDESK_INSTITUTION_PASSWORD)");
     if (!ctx->quiet && isatty(STDERR_FILENO))
         o.progress = progress;
     ld_error err;
@@ -279,34 +278,31 @@ int cmd_ledger_checkpoint(cli_ctx *ctx, int argc, char **argv)
     int rc = cli_check("ledger checkpoint", argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
-    const char *password = institution_password();
-    if (password == NULL)
-        return cli_usage("ledger checkpoint", "the institution key's password is needed "
-                                              "(LOANDESK_INSTITUTION_PASSWORD)");
     ld_error err;
     cJSON *cp = NULL;
-    if (ld_ledger_checkpoint(ctx->s, password, &cp, &err) != LD_OK)
+    if (ld_ledger_checkpoint(ctx->s, &cp, &err) != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, cp, NULL);
-    fputs(cli_text(cp, "text"), stdout);
+    fputs(cli_text(cp, "block"), stdout);
     cJSON_Delete(cp);
     return 0;
 }
 
 int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {"--offline", NULL};
+    static const char *const values[] = {"--offline", "--ca", "--ca-fingerprint", "--since", NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
     int rc = cli_check("ledger verify", argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
     const char *dir = cli_opt(argc, argv, "--offline");
+    ld_trust_anchor anchor = anchor_opts(argc, argv);
     ld_error err;
     cJSON *r = NULL;
-    ld_status st =
-        dir != NULL ? ld_ledger_verify_export(dir, &r, &err) : ld_ledger_verify(ctx->s, &r, &err);
+    ld_status st = dir != NULL ? ld_ledger_verify_export(dir, &anchor, &r, &err)
+                               : ld_ledger_verify(ctx->s, &anchor, &r, &err);
     if (st != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
@@ -378,20 +374,44 @@ int cmd_ledger_prove(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_ledger_verify_proof(cli_ctx *ctx, int argc, char **argv)
 {
-    static const cli_spec spec = {.max_positionals = 1};
+    static const char *const values[] = {"--ca", "--ca-fingerprint", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
     cli_args args;
     int rc = cli_check("ledger verify-proof", argc, argv, &spec, &args);
     if (rc != 0)
         return rc;
     if (args.positional_count == 0)
         return cli_usage("ledger verify-proof", "a proof file is required");
+    ld_trust_anchor anchor = anchor_opts(argc, argv);
     ld_error err;
     cJSON *r = NULL;
-    if (ld_proof_verify_file(args.positional[0], &r, &err) != LD_OK)
+    if (ld_proof_verify_file(args.positional[0], &anchor, &r, &err) != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, r, NULL);
     printf("proof holds\n");
+    cJSON_Delete(r);
+    return 0;
+}
+
+int cmd_ledger_key_rotate(cli_ctx *ctx, int argc, char **argv)
+{
+    static const cli_spec spec = {0};
+    cli_args args;
+    int rc = cli_check("ledger key-rotate", argc, argv, &spec, &args);
+    if (rc != 0)
+        return rc;
+    const char *ca = cli_ca_passphrase();
+    if (ca == NULL)
+        return cli_usage("ledger key-rotate", "the CA custodians' passphrase is needed "
+                                              "(LOANDESK_CA_PASSPHRASE_FILE)");
+    ld_error err;
+    cJSON *r = NULL;
+    if (ld_ledger_key_rotate(ctx->s, ca, cli_institution_key_passphrase(), &r, &err) != LD_OK)
+        return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, r, NULL);
+    printf("institution key rotated: new certificate %s\n", cli_text(r, "fingerprint"));
     cJSON_Delete(r);
     return 0;
 }

@@ -20,5 +20,6 @@ int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv);
 int cmd_ledger_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_ledger_prove(cli_ctx *ctx, int argc, char **argv);
 int cmd_ledger_verify_proof(cli_ctx *ctx, int argc, char **argv);
+int cmd_ledger_key_rotate(cli_ctx *ctx, int argc, char **argv);
 
 #endif

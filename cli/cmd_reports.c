@@ -279,7 +279,8 @@ static void print_verification(const cJSON *v)
 
 int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {"--ca", "--ledger-export", "--p7s", NULL};
+    static const char *const values[] = {"--ca", "--ca-fingerprint", "--ledger-export", "--p7s",
+                                         NULL};
     static const cli_spec cs = {.values = values, .max_positionals = 1};
     cli_args args;
     int rc = cli_check("verify", argc, argv, &cs, &args);
@@ -290,6 +291,7 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
     ld_verify_spec spec = {.path = args.positional[0],
                            .p7s_path = cli_opt(argc, argv, "--p7s"),
                            .ca_pem_path = cli_opt(argc, argv, "--ca"),
+                           .ca_fingerprint = cli_opt(argc, argv, "--ca-fingerprint"),
                            .export_dir = cli_opt(argc, argv, "--ledger-export")};
     ld_error err;
     cJSON *v = NULL;

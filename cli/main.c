@@ -39,8 +39,11 @@ static const command_spec commands[] = {
      "init [--admin NAME] [--name FULL_NAME] [--institution NAME] [--policy FILE] "
      "[--products FILE]",
      "Creates the database with its first admin account (password from LOANDESK_PASSWORD or a "
-     "prompt), the institution's CA and signing key (encrypted under that password), and "
-     "loads the policy and product catalogue (defaults: the shipped files)."},
+     "prompt), the institution's CA (its key encrypted under the CA custodians' passphrase "
+     "from LOANDESK_CA_PASSPHRASE_FILE, and LOANDESK_CA_PASSPHRASE2_FILE for a second "
+     "custodian's half) and the institution key file beside the database (mode 0600; "
+     "encrypted when LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE names a passphrase), and loads "
+     "the policy and product catalogue (defaults: the shipped files)."},
     {"login", NULL, cmd_login, DB_API, "login [--json]",
      "Checks your password once and prints a session token; with LOANDESK_SESSION set to it, "
      "later commands need no password until `logout`, 30 minutes unused or 12 hours."},
@@ -55,13 +58,15 @@ static const command_spec commands[] = {
      "Adds an account (admin). ROLE: officer, reviewer, manager, auditor, admin. The new "
      "password comes from LOANDESK_NEW_PASSWORD or a prompt and must be changed at first use; "
      "--limit is the approval authority (default: the policy's for the role). Officers, "
-     "reviewers and managers get a signing certificate (your password unlocks the CA key)."},
+     "reviewers and managers get a signing certificate (the CA custodians' passphrase, from "
+     "LOANDESK_CA_PASSPHRASE_FILE, unlocks the CA key)."},
     {"user", "list", cmd_user_list, DB_API, "user list [--json]",
      "Lists accounts (admin, manager, auditor)."},
     {"user", "passwd", cmd_user_passwd, DB_API, "user passwd [USERNAME] [--json]",
      "Changes your password (new one from LOANDESK_NEW_PASSWORD or a prompt) and re-encrypts "
      "your signing key under it. An admin naming another user sets a temporary password that "
-     "user must change, issues them a new certificate and ends their sessions."},
+     "user must change, issues them a new certificate (CA custodians' passphrase needed) and "
+     "ends their sessions."},
     {"user", "unlock", cmd_user_unlock, DB_API, "user unlock USERNAME",
      "Unlocks an account locked after failed logins (admin)."},
     {"user", "revoke", cmd_user_revoke, DB_API, "user revoke USERNAME",
@@ -203,9 +208,10 @@ static const command_spec commands[] = {
      "Writes the signed portfolio analysis (经营分析) with charts. The whole book: managers and "
      "reviewers (signed), auditors (--no-sign)."},
     {"verify", NULL, cmd_verify, DB_API,
-     "verify FILE.xlsx [--ca ca.pem] [--ledger-export DIR] [--p7s FILE]",
+     "verify FILE.xlsx (--ca ca.pem | --ca-fingerprint HEX) [--ledger-export DIR] [--p7s FILE]",
      "Checks a workbook's signature, its chain to the CA, the signer's revocation and the "
-     "ledger entry. Logged in (--user or LOANDESK_SESSION) and without --ledger-export: "
+     "ledger entry under the CA you hold. Logged in (--user or LOANDESK_SESSION) and without "
+     "--ledger-export: "
      "against the database, for officers, reviewers, managers and auditors (admins hold no "
      "customer files: they verify offline). With --ledger-export DIR, or --ca and nobody "
      "logged in: offline, no database. Exit code 6 on failure."},
@@ -237,23 +243,33 @@ static const command_spec commands[] = {
      "Writes off a loss (损失) loan (manager)."},
     {"cob", NULL, cmd_cob, DB_API, "cob --date D",
      "Close of business (manager): brings every active loan to D day by day, posts the journal, "
-     "and signs a checkpoint (institution key password from LOANDESK_INSTITUTION_PASSWORD)."},
+     "and signs a checkpoint with the institution key file (no one's password is needed)."},
     {"journal", "trial-balance", cmd_journal_trial_balance, DB_API,
      "journal trial-balance --date D [--json]",
      "Trial balance of the journal on a date; exit 6 if it does not balance."},
     {"ledger", "checkpoint", cmd_ledger_checkpoint, DB_API, "ledger checkpoint",
-     "Signs (size, root, time) of the log with the institution key (manager)."},
-    {"ledger", "verify", cmd_ledger_verify, DB_API, "ledger verify [--offline DIR]",
-     "Verifies the log, checkpoints, journal and loan balances (reviewer, manager, auditor); "
-     "exit 6 naming "
-     "the first bad entry."},
+     "Prints the newest signed checkpoint (signing the log first if an entry is not yet "
+     "covered) as a block an auditor keeps for `ledger verify --since` (manager)."},
+    {"ledger", "verify", cmd_ledger_verify, DB_API,
+     "ledger verify (--ca FILE | --ca-fingerprint HEX) [--since CHECKPOINT] [--offline DIR]",
+     "Verifies the log, checkpoints, journal and loan balances (reviewer, manager, auditor) "
+     "under the CA you hold: every checkpoint signed by the institution certificate chained "
+     "to it, none missing at the end; with --since, consistency with a checkpoint you kept. "
+     "Exit 6 naming the first bad entry or checkpoint."},
     {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR",
-     "Writes entries.jsonl, checkpoints and institution.pem for offline verification."},
+     "Writes entries.jsonl, checkpoints, consistency, institution.pem and ca.pem for offline "
+     "verification."},
+    {"ledger", "key-rotate", cmd_ledger_key_rotate, DB_API, "ledger key-rotate",
+     "Replaces the institution key (admin; CA passphrase from LOANDESK_CA_PASSPHRASE_FILE, new "
+     "key passphrase from LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE when set). Old "
+     "checkpoints stay verifiable."},
     {"ledger", "prove", cmd_ledger_prove, DB_API,
      "ledger prove (--entry N [--size M] | --from A --to B)",
      "Prints an inclusion or consistency proof as JSON."},
-    {"ledger", "verify-proof", cmd_ledger_verify_proof, DB_NONE, "ledger verify-proof FILE",
-     "Checks a proof from `ledger prove` offline."},
+    {"ledger", "verify-proof", cmd_ledger_verify_proof, DB_NONE,
+     "ledger verify-proof FILE (--ca FILE | --ca-fingerprint HEX)",
+     "Checks a proof from `ledger prove` offline, and the signed checkpoint vouching for its "
+     "root under the CA you hold."},
     {"serve", NULL, cmd_serve, DB_NONE,
      "serve [--listen 127.0.0.1:8080] [--threads N] [--reports-dir DIR] [--trust-proxy] "
      "[--max-body BYTES] [--max-import BYTES] [--per-client N] [--timeout SECONDS]",
@@ -426,6 +442,12 @@ static int open_session(cli_ctx *ctx)
     ld_error err;
     if (ld_api_open(ctx->db_path, &ctx->api_clock, &ctx->api, &err) != LD_OK)
         return cli_fail(&err);
+    int rc = cli_institution_key_setup(ctx->api);
+    if (rc != 0) {
+        ld_api_close(ctx->api);
+        ctx->api = NULL;
+        return rc;
+    }
     const char *token = getenv("LOANDESK_SESSION");
     ld_status st;
     if (token != NULL && token[0] != '\0') {

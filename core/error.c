@@ -73,3 +73,19 @@ const char *ld_status_name(ld_status code)
     }
     return "unknown";
 }
+
+ld_status ld_error_recode(ld_error *err, ld_status code, const char *fmt, ...)
+{
+    if (err == NULL)
+        return code;
+    char prefix[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    char joined[sizeof err->message];
+    snprintf(joined, sizeof joined, "%s%s%s", prefix, prefix[0] != '\0' ? ": " : "", err->message);
+    memcpy(err->message, joined, sizeof joined);
+    err->code = code;
+    return code;
+}

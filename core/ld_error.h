@@ -26,6 +26,13 @@ ld_status ld_error_set(ld_error *err, ld_status code, const char *file, int line
  * nested validator's field name becomes a full path. Keeps the code. */
 void ld_error_prefix(ld_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Prefixes the message with "context: " whatever it holds (a sentence, not a
+ * field path) and sets its code to code; returns code. For passing on a
+ * failure as another kind (an unreadable file met during verification is a
+ * verification failure). */
+ld_status ld_error_recode(ld_error *err, ld_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Resets err to LD_OK with an empty message. */
 void ld_error_clear(ld_error *err);
 

@@ -205,4 +205,28 @@ ld_status core_pki_sign(const core_pki_key *key, const unsigned char *data, size
 ld_status core_pki_verify(const char *cert_pem, size_t cert_len, const unsigned char *data,
                           size_t data_len, const unsigned char *sig, size_t sig_len, ld_error *err);
 
+/* ---- Trust anchors and key files ----------------------------------------- */
+
+/* Checks that the certificate chains to the CA in ca_pem, the trust anchor
+ * the verifier brought (never one taken from the data being checked), with
+ * both valid at `at` (the time the certificate was used), X.509 strict
+ * checks. LD_EVERIFY with OpenSSL's reason when it does not, or when ca_pem
+ * is not a self-signed CA; LD_EINVAL when either text is not a certificate. */
+ld_status core_pki_cert_chain_check(const char *ca_pem, size_t ca_len, const char *cert_pem,
+                                    size_t cert_len, time_t at, ld_error *err);
+
+/* The key as plain PKCS#8 PEM ("PRIVATE KEY"), for a key file only its
+ * service account may read (the caller writes it 0600). *pem_out is the
+ * caller's (free; wipe it first). */
+ld_status core_pki_key_write_plain(const core_pki_key *key, char **pem_out, ld_error *err);
+
+/* Reads a key file's text: encrypted PKCS#8 when passphrase is not NULL (as
+ * core_pki_key_decrypt), plain PKCS#8 when it is NULL. LD_EPERM when the key
+ * is encrypted and no or a wrong passphrase was given. */
+ld_status core_pki_key_read(const char *pem, size_t pem_len, const char *passphrase,
+                            core_pki_key **out, ld_error *err);
+
+/* Overwrites a secret (passphrase, key text) in a way the compiler keeps. */
+void core_pki_wipe(void *secret, size_t len);
+
 #endif

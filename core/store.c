@@ -35,6 +35,9 @@ struct core_store {
     void *event_context;
     core_commit_hook commit_hook;
     void *commit_context;
+    core_begin_hook seal_begin;    /* core_store_set_seal_hooks */
+    core_commit_hook seal_commit;
+    void *seal_context;
     void *config_cache;
     void (*config_cache_free)(void *);
     bool rollback_journal; /* core_store_begin_large switched off the WAL */
@@ -320,18 +323,29 @@ void core_store_close(core_store *store)
     free(store);
 }
 
+/* Starts a transaction with the given BEGIN and runs the seal's on_begin. */
+static ld_status begin_with(core_store *store, const char *sql, ld_error *err)
+{
+    if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a transaction", err);
+    if (store->seal_begin != NULL) {
+        ld_status st = store->seal_begin(store->seal_context, err);
+        if (st != LD_OK) {
+            core_store_rollback(store);
+            return st;
+        }
+    }
+    return LD_OK;
+}
+
 ld_status core_store_begin(core_store *store, ld_error *err)
 {
-    if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return core_store_fail(store, "starting a transaction", err);
-    return LD_OK;
+    return begin_with(store, "BEGIN IMMEDIATE", err);
 }
 
 ld_status core_store_begin_read(core_store *store, ld_error *err)
 {
-    if (sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
-        return core_store_fail(store, "starting a transaction", err);
-    return LD_OK;
+    return begin_with(store, "BEGIN DEFERRED", err);
 }
 
 ld_status core_store_begin_large(core_store *store, ld_error *err)
@@ -361,8 +375,12 @@ ld_status core_store_commit(core_store *store, ld_error *err)
 {
     /* What the transaction wrote is recorded (the ledger's rows, rows.h)
      * inside it, so that it commits or vanishes with the writes. */
-    if (store->commit_hook != NULL && !sqlite3_get_autocommit(store->db)) {
-        ld_status st = store->commit_hook(store->commit_context, err);
+    if (!sqlite3_get_autocommit(store->db)) {
+        ld_status st = LD_OK;
+        if (store->commit_hook != NULL)
+            st = store->commit_hook(store->commit_context, err);
+        if (st == LD_OK && store->seal_commit != NULL)
+            st = store->seal_commit(store->seal_context, err);
         if (st != LD_OK) {
             core_store_rollback(store);
             return st;
@@ -471,6 +489,14 @@ void core_store_set_event_sink(core_store *store, core_event_sink sink, void *co
 {
     store->event_sink = sink;
     store->event_context = context;
+}
+
+void core_store_set_seal_hooks(core_store *store, core_begin_hook on_begin,
+                               core_commit_hook before_commit, void *context)
+{
+    store->seal_begin = on_begin;
+    store->seal_commit = before_commit;
+    store->seal_context = context;
 }
 
 void core_store_set_commit_hook(core_store *store, core_commit_hook hook, void *context)

@@ -100,6 +100,17 @@ bool core_store_has_event_sink(const core_store *store);
  * the transaction back and fails the commit. */
 typedef ld_status (*core_commit_hook)(void *context, ld_error *err);
 void core_store_set_commit_hook(core_store *store, core_commit_hook hook, void *context);
+
+/* The seal: on_begin runs right after a transaction begins, before_commit
+ * last before it commits (after the commit hook). The operations API sets
+ * them so that every transaction of its connection, whoever opened it (an
+ * operation, a login, an audited refusal), leaves what it appended to the
+ * log covered by a signed checkpoint, and signs over nothing that was
+ * already unsigned when it began. A failure of either rolls the transaction
+ * back. */
+typedef ld_status (*core_begin_hook)(void *context, ld_error *err);
+void core_store_set_seal_hooks(core_store *store, core_begin_hook on_begin,
+                               core_commit_hook before_commit, void *context);
 ld_status core_event_emit(core_store *store, const char *type, const struct cJSON *fields,
                           ld_error *err);
 

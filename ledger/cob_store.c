@@ -336,12 +336,6 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     cJSON_Delete(detail);
     if (st != LD_OK)
         goto out;
-    if (opt->institution_password != NULL) {
-        ledger_checkpoint cp;
-        if ((st = ledger_checkpoint_make(store, who, opt->institution_password, &cp, err)) != LD_OK)
-            goto out;
-        result.checkpoint_size = cp.size;
-    }
     *out = result;
 out:
     ledger_log_close(log);

@@ -7,6 +7,8 @@
  */
 #include "journal.h"
 
+#include "json_in.h"
+
 #include <string.h>
 
 static const char *const loans_accounts[LEDGER_CATEGORY_COUNT] = {"1301.01", "1301.02", "1301.03",
@@ -113,4 +115,22 @@ void ledger_day_sums_lines(const ledger_day_sums *s, ledger_jlines *out)
         if (out->lines[i].amount != 0)
             out->lines[kept++] = out->lines[i];
     out->count = kept;
+}
+
+bool ledger_journal_lines_balance(const cJSON *lines)
+{
+    ld_money sum = 0;
+    const cJSON *pair;
+    if (!cJSON_IsArray(lines))
+        return false;
+    cJSON_ArrayForEach(pair, lines)
+    {
+        int64_t amount = 0;
+        if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2 ||
+            !cJSON_IsString(cJSON_GetArrayItem(pair, 0)) ||
+            !core_json_integer(cJSON_GetArrayItem(pair, 1), &amount) ||
+            !ld_money_add(sum, amount, &sum))
+            return false;
+    }
+    return sum == 0;
 }

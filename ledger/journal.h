@@ -59,6 +59,12 @@ const char *ledger_acc_provision(int category);
 /* The English name of an account code; "" when unknown. */
 const char *ledger_account_name(const char *code);
 
+/* True when a journal entry's lines, as the log records them ([[account,
+ * amount], ...], amounts integers in fen), add up to zero. The sum is checked:
+ * amounts whose sum wraps a signed 64-bit integer (2048 × (2^53 − 1) + 2048
+ * wraps to 0) do not balance, nor does anything that is not such a list. */
+bool ledger_journal_lines_balance(const cJSON *lines);
+
 #define LEDGER_JLINES_MAX 32
 
 typedef struct ledger_jline {

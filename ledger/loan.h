@@ -108,7 +108,6 @@ ld_status ledger_loan_by_application(core_store *store, int64_t app_id, int64_t 
 
 typedef struct ledger_cob_options {
     ld_date date;
-    const char *institution_password; /* unlocks the checkpoint key; NULL: no checkpoint */
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *progress_ctx;
 } ledger_cob_options;
@@ -120,7 +119,7 @@ typedef struct ledger_cob_result {
     int64_t newly_overdue, category_changes;
     int64_t journal_entries;
     uint64_t log_seq;         /* the summary entry */
-    uint64_t checkpoint_size; /* 0 without a checkpoint */
+    uint64_t checkpoint_size; /* set by the caller that seals the log (api_seal) */
 } ledger_cob_result;
 
 /* Brings every active loan day by day to options->date (manager), posts the

@@ -156,4 +156,9 @@ ld_status ledger_log_checkpoint_list(ledger_log *log, ledger_checkpoint_record *
                                      ld_error *err);
 void ledger_checkpoint_records_free(ledger_checkpoint_record *records, size_t count);
 
+/* The newest stored checkpoint into *out (signature and key_id malloc'd,
+ * the caller's) with *has true, or *has false when there is none. */
+ld_status ledger_log_checkpoint_last(ledger_log *log, ledger_checkpoint_record *out, bool *has,
+                                     ld_error *err);
+
 #endif

@@ -32,6 +32,7 @@
 #include "merkle_int.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ enum stmt_id {
     ST_NODE_FROM,
     ST_CHECKPOINT_INSERT,
     ST_CHECKPOINT_LIST,
+    ST_CHECKPOINT_LAST,
     ST_COUNT
 };
 
@@ -63,6 +65,8 @@ static const char *const STMT_SQL[ST_COUNT] = {
                              "VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_CHECKPOINT_LIST] = "SELECT size, root, time, signature, key_id FROM ledger_checkpoint "
                            "ORDER BY id",
+    [ST_CHECKPOINT_LAST] = "SELECT size, root, time, signature, key_id, id FROM "
+                           "ledger_checkpoint ORDER BY id DESC LIMIT 1",
 };
 
 static const char SCHEMA[] =
@@ -367,7 +371,66 @@ ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint6
 
 /* One pass over the entries in seq order recomputes the tree as append built
  * it; each subtree root is compared, as it completes, with the next row of a
- * per-level cursor over ledger_node, so the whole check is sequential reads. */
+ * per-level cursor over ledger_node, so the whole check is sequential reads.
+ *
+ * The hashing runs beside the reading: entries are read in batches of
+ * BATCH_LEAVES (a power of two, so every batch is a whole run of aligned
+ * subtrees), and while this thread reads batch k+1 from SQLite and compares
+ * batch k-1's hashes with the stored ones, a second thread hashes batch k:
+ * its leaves and every subtree inside it. SQLite is touched by this thread
+ * only (connections are opened without mutexes); the hashing thread sees
+ * nothing but copied bytes. Without a second thread (pthread_create failing)
+ * each batch is hashed in turn on this one. */
+#define BATCH_LOG    13
+#define BATCH_LEAVES (1u << BATCH_LOG)
+
+typedef struct verify_batch {
+    uint64_t first; /* seq of its first entry, a multiple of BATCH_LEAVES */
+    size_t count;   /* entries read */
+    char *bytes;    /* bodies, back to back */
+    size_t bytes_cap;
+    size_t offset[BATCH_LEAVES + 1];
+    ledger_hash stored[BATCH_LEAVES];               /* leaf hashes as stored */
+    bool stored_ok[BATCH_LEAVES];                   /* the stored leaf hash was 32 bytes */
+    ledger_hash level[BATCH_LOG + 1][BATCH_LEAVES]; /* [l][i]: root of subtree (l, i) */
+    ledger_hasher *hasher;
+    ld_status status; /* of the hashing */
+    ld_error err;
+    pthread_t thread;
+    bool running;
+} verify_batch;
+
+/* Hashes a batch's leaves and the subtrees they complete within it. */
+static void *batch_hash(void *arg)
+{
+    verify_batch *b = arg;
+    ld_status st = LD_OK;
+    for (size_t i = 0; i < b->count && st == LD_OK; i++)
+        st = ledger_hasher_leaf(b->hasher, b->bytes + b->offset[i], b->offset[i + 1] - b->offset[i],
+                                &b->level[0][i], &b->err);
+    for (unsigned l = 1; l <= BATCH_LOG && st == LD_OK; l++)
+        for (size_t i = 0; i < (b->count >> l) && st == LD_OK; i++)
+            st = ledger_hasher_node(b->hasher, &b->level[l - 1][2 * i], &b->level[l - 1][2 * i + 1],
+                                    &b->level[l][i], &b->err);
+    b->status = st;
+    return NULL;
+}
+
+static void batch_start(verify_batch *b)
+{
+    b->status = LD_OK;
+    b->running = pthread_create(&b->thread, NULL, batch_hash, b) == 0;
+    if (!b->running)
+        batch_hash(b);
+}
+
+static void batch_wait(verify_batch *b)
+{
+    if (b->running)
+        pthread_join(b->thread, NULL);
+    b->running = false;
+}
+
 typedef struct verify_state {
     ledger_log *log;
     ledger_hash stack[LEVELS + 1]; /* roots of the complete subtrees not yet merged */
@@ -426,30 +489,96 @@ static ld_status check_node(verify_state *v, unsigned level, uint64_t idx, const
     return LD_OK;
 }
 
-static ld_status verify_entry(verify_state *v, uint64_t seq, const void *body, size_t len,
-                              sqlite3_stmt *row)
+/* Checks a hashed batch in seq order: each leaf against the stored one, each
+ * completed subtree against ledger_node (subtrees inside the batch come
+ * ready from the hashing thread; larger ones are folded here). */
+static ld_status batch_check(verify_state *v, verify_batch *b)
 {
-    ledger_hash leaf, stored;
-    ld_status status = ledger_hasher_leaf(v->log->hasher, body, len, &leaf, v->err);
-    if (status != LD_OK)
-        return status;
-    if (!column_hash(row, 2, &stored) || !ledger_hash_equal(&leaf, &stored))
-        return LD_FAIL(v->err, LD_EVERIFY, "entry %" PRIu64 ": body does not match its leaf hash",
-                       seq),
-               bad(v, seq);
-    v->stack[v->depth++] = leaf;
-    unsigned level = 0;
-    for (uint64_t j = seq; j & 1; j >>= 1) {
-        ledger_hash *left = &v->stack[v->depth - 2], *right = &v->stack[v->depth - 1];
-        status = ledger_hasher_node(v->log->hasher, left, right, left, v->err);
-        if (status != LD_OK)
-            return status;
-        v->depth--;
-        level++;
-        status = check_node(v, level, seq >> level, left);
-        if (status != LD_OK)
-            return status;
+    if (b->status != LD_OK) {
+        *v->err = b->err;
+        return b->status;
     }
+    for (size_t i = 0; i < b->count; i++) {
+        uint64_t seq = b->first + i;
+        const ledger_hash *leaf = &b->level[0][i];
+        if (!b->stored_ok[i] || !ledger_hash_equal(leaf, &b->stored[i]))
+            return LD_FAIL(v->err, LD_EVERIFY,
+                           "entry %" PRIu64 ": body does not match its leaf hash", seq),
+                   bad(v, seq);
+        v->stack[v->depth++] = *leaf;
+        unsigned level = 0;
+        for (uint64_t j = seq; j & 1; j >>= 1) {
+            level++;
+            ledger_hash *left = &v->stack[v->depth - 2];
+            if (level <= BATCH_LOG) {
+                *left = b->level[level][i >> level];
+            } else {
+                ld_status status =
+                    ledger_hasher_node(v->log->hasher, left, &v->stack[v->depth - 1], left, v->err);
+                if (status != LD_OK)
+                    return status;
+            }
+            v->depth--;
+            ld_status status = check_node(v, level, seq >> level, left);
+            if (status != LD_OK)
+                return status;
+        }
+    }
+    return LD_OK;
+}
+
+/* Reads the next batch of entries into b (b->count of them). *gap is set
+ * when a seq is out of place, with the error in err; rows up to it are in the
+ * batch. */
+static ld_status batch_read(ledger_log *log, sqlite3_stmt *rows, verify_batch *b, uint64_t first,
+                            bool *done, bool *gap, uint64_t *gap_seq, ld_error *err)
+{
+    b->first = first;
+    b->count = 0;
+    size_t used = 0;
+    while (b->count < BATCH_LEAVES) {
+        int rc = sqlite3_step(rows);
+        if (rc == SQLITE_DONE) {
+            *done = true;
+            break;
+        }
+        if (rc != SQLITE_ROW)
+            return sql_fail(log, err, "scan entries");
+        uint64_t expected = first + b->count;
+        sqlite3_int64 seq = sqlite3_column_int64(rows, 0);
+        if (seq != (sqlite3_int64)expected) {
+            LD_FAIL(err, LD_EVERIFY,
+                    seq > (sqlite3_int64)expected
+                        ? "entry %" PRIu64 " is missing (next stored is %lld)"
+                        : "entry %" PRIu64 ": unexpected row with seq %lld",
+                    expected, (long long)seq);
+            *gap = true;
+            *gap_seq = expected;
+            *done = true;
+            break;
+        }
+        const void *body = sqlite3_column_blob(rows, 1);
+        size_t len = (size_t)sqlite3_column_bytes(rows, 1);
+        if (len > SIZE_MAX - used)
+            return LD_FAIL(err, LD_EVERIFY, "entry %" PRIu64 ": body too large", expected);
+        if (used + len > b->bytes_cap) {
+            size_t cap = b->bytes_cap ? b->bytes_cap : 1u << 20;
+            while (cap < used + len)
+                cap = cap > SIZE_MAX / 2 ? used + len : cap * 2;
+            char *grown = realloc(b->bytes, cap);
+            if (grown == NULL)
+                return LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
+            b->bytes = grown;
+            b->bytes_cap = cap;
+        }
+        if (len > 0)
+            memcpy(b->bytes + used, body, len);
+        b->offset[b->count] = used;
+        used += len;
+        b->stored_ok[b->count] = column_hash(rows, 2, &b->stored[b->count]);
+        b->count++;
+    }
+    b->offset[b->count] = used;
     return LD_OK;
 }
 
@@ -462,26 +591,47 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     ld_status status = stmt_get(log, ST_VERIFY_ENTRIES, &rows, err);
     if (status != LD_OK)
         return status;
-    uint64_t expected = 0;
-    int rc;
-    while (status == LD_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW) {
-        sqlite3_int64 seq = sqlite3_column_int64(rows, 0);
-        if (seq != (sqlite3_int64)expected) {
-            status = LD_FAIL(err, LD_EVERIFY,
-                             seq > (sqlite3_int64)expected
-                                 ? "entry %" PRIu64 " is missing (next stored is %lld)"
-                                 : "entry %" PRIu64 ": unexpected row with seq %lld",
-                             expected, (long long)seq);
-            bad_seq = expected;
-            break;
-        }
-        const void *body = sqlite3_column_blob(rows, 1);
-        size_t len = (size_t)sqlite3_column_bytes(rows, 1);
-        status = verify_entry(&v, expected, body, len, rows);
-        expected++;
+    verify_batch *batch[2] = {calloc(1, sizeof(verify_batch)), calloc(1, sizeof(verify_batch))};
+    if (batch[0] == NULL || batch[1] == NULL ||
+        (status = ledger_hasher_new(&batch[0]->hasher, err)) != LD_OK ||
+        (status = ledger_hasher_new(&batch[1]->hasher, err)) != LD_OK) {
+        if (status == LD_OK)
+            status = LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
+        goto out;
     }
-    if (status == LD_OK && rc != SQLITE_DONE)
-        status = sql_fail(log, err, "scan entries");
+    uint64_t expected = 0;
+    bool done = false, gap = false;
+    uint64_t gap_seq = 0;
+    ld_error gap_err;
+    verify_batch *hashing = NULL; /* the batch the other thread hashes */
+    for (int k = 0; status == LD_OK && (!done || hashing != NULL); k++) {
+        verify_batch *next = batch[k % 2];
+        bool have_next = false;
+        if (!done) {
+            status = batch_read(log, rows, next, expected, &done, &gap, &gap_seq, &gap_err);
+            if (status != LD_OK) {
+                *err = gap_err;
+                break;
+            }
+            expected += next->count;
+            have_next = next->count > 0;
+        }
+        verify_batch *ready = hashing;
+        if (ready != NULL)
+            batch_wait(ready);
+        hashing = have_next ? next : NULL;
+        if (hashing != NULL)
+            batch_start(hashing);
+        if (ready != NULL)
+            status = batch_check(&v, ready);
+    }
+    if (hashing != NULL)
+        batch_wait(hashing);
+    if (status == LD_OK && gap) {
+        *err = gap_err;
+        status = LD_EVERIFY;
+        bad_seq = gap_seq;
+    }
     stmt_done(rows);
     for (size_t i = 0; i < LEVELS; i++)
         if (log->level_scan[i] != NULL)
@@ -494,7 +644,7 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     for (unsigned level = NODE_LEVEL_MIN; status == LD_OK && level < LEVELS; level++) {
         sqlite3_bind_int(extra, 1, (int)level);
         sqlite3_bind_int64(extra, 2, (sqlite3_int64)(expected >> level));
-        rc = sqlite3_step(extra);
+        int rc = sqlite3_step(extra);
         if (rc == SQLITE_ROW) {
             status = LD_FAIL(err, LD_EVERIFY,
                              "ledger_node: subtree (level %u, index %lld) covers entries beyond "
@@ -508,6 +658,13 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     }
     if (status == LD_EVERIFY)
         *first_bad = bad_seq;
+out:
+    for (int i = 0; i < 2; i++)
+        if (batch[i] != NULL) {
+            ledger_hasher_free(batch[i]->hasher);
+            free(batch[i]->bytes);
+            free(batch[i]);
+        }
     return status;
 }
 
@@ -629,6 +786,61 @@ void ledger_checkpoint_records_free(ledger_checkpoint_record *records, size_t co
     free(records);
 }
 
+/* Reads one ledger_checkpoint row (size, root, time, signature, key_id) into
+ * r, zeroed first; row is its 1-based position among the rows, and its number
+ * (checkpoint.index) is row - 1: the signature covers the number, so a row
+ * deleted or moved breaks the signatures of those after it. */
+static ld_status checkpoint_row(sqlite3_stmt *stmt, size_t row, ledger_checkpoint_record *r,
+                                ld_error *err)
+{
+    memset(r, 0, sizeof *r);
+    sqlite3_int64 size = sqlite3_column_int64(stmt, 0);
+    sqlite3_int64 time = sqlite3_column_int64(stmt, 2);
+    if (size < 0 || time < 0 || !column_hash(stmt, 1, &r->checkpoint.root))
+        return LD_FAIL(err, LD_EVERIFY, "ledger_checkpoint: row %zu is malformed", row);
+    r->checkpoint.index = (uint64_t)row - 1;
+    r->checkpoint.size = (uint64_t)size;
+    r->checkpoint.time = time;
+    int sig_len = sqlite3_column_bytes(stmt, 3);
+    const void *sig = sqlite3_column_blob(stmt, 3);
+    const unsigned char *key = sqlite3_column_text(stmt, 4);
+    r->signature = malloc(sig_len > 0 ? (size_t)sig_len : 1);
+    r->key_id = strdup(key != NULL ? (const char *)key : "");
+    if (r->signature == NULL || r->key_id == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
+    if (sig_len > 0)
+        memcpy(r->signature, sig, (size_t)sig_len);
+    r->signature_len = (size_t)sig_len;
+    return LD_OK;
+}
+
+ld_status ledger_log_checkpoint_last(ledger_log *log, ledger_checkpoint_record *out, bool *has,
+                                     ld_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    ld_status status = stmt_get(log, ST_CHECKPOINT_LAST, &stmt, err);
+    if (status != LD_OK)
+        return status;
+    int rc = sqlite3_step(stmt);
+    *has = false;
+    if (rc == SQLITE_ROW) {
+        /* Rows are only ever appended, so the newest row's id is its
+         * position: no count over the whole table on every command. */
+        sqlite3_int64 rows = sqlite3_column_int64(stmt, 5);
+        status = checkpoint_row(stmt, rows > 0 ? (size_t)rows : 1, out, err);
+        if (status == LD_OK)
+            *has = true;
+        else {
+            free(out->signature);
+            free(out->key_id);
+        }
+    } else if (rc != SQLITE_DONE) {
+        status = sql_fail(log, err, "read checkpoints");
+    }
+    stmt_done(stmt);
+    return status;
+}
+
 ld_status ledger_log_checkpoint_list(ledger_log *log, ledger_checkpoint_record **out, size_t *count,
                                      ld_error *err)
 {
@@ -651,28 +863,8 @@ ld_status ledger_log_checkpoint_list(ledger_log *log, ledger_checkpoint_record *
             cap = grown_cap;
         }
         ledger_checkpoint_record *r = &records[n];
-        memset(r, 0, sizeof *r);
         n++;
-        sqlite3_int64 size = sqlite3_column_int64(stmt, 0);
-        sqlite3_int64 time = sqlite3_column_int64(stmt, 2);
-        if (size < 0 || time < 0 || !column_hash(stmt, 1, &r->checkpoint.root)) {
-            status = LD_FAIL(err, LD_EVERIFY, "ledger_checkpoint: row %zu is malformed", n);
-            break;
-        }
-        r->checkpoint.size = (uint64_t)size;
-        r->checkpoint.time = time;
-        int sig_len = sqlite3_column_bytes(stmt, 3);
-        const void *sig = sqlite3_column_blob(stmt, 3);
-        const unsigned char *key = sqlite3_column_text(stmt, 4);
-        r->signature = malloc(sig_len > 0 ? (size_t)sig_len : 1);
-        r->key_id = strdup(key != NULL ? (const char *)key : "");
-        if (r->signature == NULL || r->key_id == NULL) {
-            status = LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
-            break;
-        }
-        if (sig_len > 0)
-            memcpy(r->signature, sig, (size_t)sig_len);
-        r->signature_len = (size_t)sig_len;
+        status = checkpoint_row(stmt, n, r, err);
     }
     if (status == LD_OK && rc != SQLITE_DONE)
         status = sql_fail(log, err, "read checkpoints");

@@ -173,9 +173,10 @@ ld_status ledger_checkpoint_text(const ledger_checkpoint *checkpoint,
     if (checkpoint->time < 0)
         return LD_FAIL(err, LD_EINVAL, "checkpoint.time: must not be negative");
     char hex[LEDGER_HASH_HEX];
-    int n = snprintf(buf, LEDGER_CHECKPOINT_TEXT_MAX, "%s\n%" PRIu64 "\n%s\n%" PRId64 "\n",
-                     LEDGER_CHECKPOINT_HEADER, checkpoint->size,
-                     ledger_hash_to_hex(&checkpoint->root, hex), checkpoint->time);
+    int n =
+        snprintf(buf, LEDGER_CHECKPOINT_TEXT_MAX, "%s\n%" PRIu64 "\n%" PRIu64 "\n%s\n%" PRId64 "\n",
+                 LEDGER_CHECKPOINT_HEADER, checkpoint->index, checkpoint->size,
+                 ledger_hash_to_hex(&checkpoint->root, hex), checkpoint->time);
     assert(n > 0 && n < LEDGER_CHECKPOINT_TEXT_MAX);
     *len_out = (size_t)n;
     return LD_OK;
@@ -224,19 +225,22 @@ ld_status ledger_checkpoint_parse(const char *text, size_t len, ledger_checkpoin
         return LD_FAIL(err, LD_EINVAL, "checkpoint line 1: must be \"%s\"",
                        LEDGER_CHECKPOINT_HEADER);
     if (!take_line(&p, end, line, sizeof line) ||
+        !parse_decimal(line, UINT64_MAX, &checkpoint.index))
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 2: number must be a plain decimal");
+    if (!take_line(&p, end, line, sizeof line) ||
         !parse_decimal(line, UINT64_MAX, &checkpoint.size))
-        return LD_FAIL(err, LD_EINVAL, "checkpoint line 2: size must be a plain decimal");
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 3: size must be a plain decimal");
     if (!take_line(&p, end, line, sizeof line))
-        return LD_FAIL(err, LD_EINVAL, "checkpoint line 3: root missing");
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 4: root missing");
     char lower[LEDGER_HASH_HEX];
-    if (ledger_hash_from_hex("checkpoint line 3 (root)", line, &checkpoint.root, err) != LD_OK)
+    if (ledger_hash_from_hex("checkpoint line 4 (root)", line, &checkpoint.root, err) != LD_OK)
         return LD_EINVAL;
     if (strcmp(ledger_hash_to_hex(&checkpoint.root, lower), line) != 0)
-        return LD_FAIL(err, LD_EINVAL, "checkpoint line 3 (root): must be lower-case hex");
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 4 (root): must be lower-case hex");
     if (!take_line(&p, end, line, sizeof line) || !parse_decimal(line, INT64_MAX, &time))
-        return LD_FAIL(err, LD_EINVAL, "checkpoint line 4: time must be a plain decimal");
+        return LD_FAIL(err, LD_EINVAL, "checkpoint line 5: time must be a plain decimal");
     if (p != end)
-        return LD_FAIL(err, LD_EINVAL, "checkpoint: bytes after line 4");
+        return LD_FAIL(err, LD_EINVAL, "checkpoint: bytes after line 5");
     checkpoint.time = (int64_t)time;
     *out = checkpoint;
     return LD_OK;

@@ -4,9 +4,12 @@
  *
  * The signed bytes are exactly
  *
- *     loandesk-checkpoint v1\n<size>\n<root hex>\n<unix time>\n
+ *     loandesk-checkpoint v2\n<number>\n<size>\n<root hex>\n<unix time>\n
  *
- * with sizes and times in plain decimal (no sign, no leading zeros) and the root
+ * where number counts the checkpoints made before this one (0 for the first),
+ * so a checkpoint deleted from the middle of the series, or two swapped,
+ * shows as a break in the signed numbers; sizes, numbers and times in plain
+ * decimal (no sign, no leading zeros) and the root
  * as 64 lower-case hex digits, so an auditor can rebuild them with a few lines
  * of code in any language and check the signature with stock tools. Parsing
  * accepts only that form: one checkpoint has one text.
@@ -20,10 +23,12 @@
 #include "ld_error.h"
 #include "merkle.h"
 
-#define LEDGER_CHECKPOINT_HEADER   "loandesk-checkpoint v1"
-#define LEDGER_CHECKPOINT_TEXT_MAX 160 /* header, two 20-digit numbers, a root, newlines */
+#define LEDGER_CHECKPOINT_HEADER   "loandesk-checkpoint v2"
+#define LEDGER_CHECKPOINT_LINES    5   /* lines of the text form */
+#define LEDGER_CHECKPOINT_TEXT_MAX 192 /* header, three 20-digit numbers, a root, newlines */
 
 typedef struct ledger_checkpoint {
+    uint64_t index;   /* checkpoints made before this one */
     uint64_t size;    /* leaves in the tree */
     ledger_hash root; /* MTH of those leaves */
     int64_t time;     /* seconds since 1970-01-01T00:00:00Z, never negative */

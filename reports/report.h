@@ -142,12 +142,13 @@ ld_status report_ledger_writer_close(report_ledger_writer *w, int64_t *rows_out,
 /* ---- Verification ------------------------------------------------------------- */
 
 typedef struct report_verify_options {
-    const char *path;        /* FILE.xlsx; the signature is path + ".p7s" */
-    const char *p7s_path;    /* NULL: path + ".p7s" */
-    const char *ca_pem_path; /* NULL: the CA from store */
-    core_store *store;       /* NULL when verifying without a database */
-    const core_session *who; /* with store: the acting user, who must read customer files */
-    const char *export_dir;  /* an offline ledger export (entries.jsonl); may be NULL */
+    const char *path;           /* FILE.xlsx; the signature is path + ".p7s" */
+    const char *p7s_path;       /* NULL: path + ".p7s" */
+    const char *ca_pem_path;    /* the auditor's CA certificate, or: */
+    const char *ca_fingerprint; /* its fingerprint, matched with the data's CA; one is needed */
+    core_store *store;          /* NULL when verifying without a database */
+    const core_session *who;    /* with store: the acting user, who must read customer files */
+    const char *export_dir;     /* an offline ledger export (entries.jsonl); may be NULL */
 } report_verify_options;
 
 typedef struct report_verification {
@@ -170,7 +171,11 @@ typedef struct report_verification {
  * (database or export) records the file's hash with the same signer. When
  * neither a database nor an export is given, only the signature and chain are
  * checked (in_ledger false). Against a database, for the roles that read
- * customer files (LD_EPERM for an admin). LD_EVERIFY with the reason for any failure;
+ * customer files (LD_EPERM for an admin). The CA is the caller's trust anchor
+ * (ca_pem_path or ca_fingerprint; LD_EUSAGE without), never the one the
+ * database or export carries. An export is verified whole under the same
+ * anchor first (ledger_verify_offline), and the checkpoint covering the
+ * file's entry is named. LD_EVERIFY with the reason for any failure;
  * LD_ENOTFOUND when a file is missing. */
 ld_status report_verify(const report_verify_options *options, report_verification *out,
                         ld_error *err);

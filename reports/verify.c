@@ -20,9 +20,33 @@
 #include "book_int.h"
 #include "digest.h"
 #include "inspection.h"
+#include "json_in.h"
 #include "keystore.h"
+#include "ledger_verify.h"
+#include "trust.h"
 #include "permission.h"
 #include "pki.h"
+
+/* The first checkpoint of an export that covers entry seq (its size), 0 when
+ * none does. The export has been verified whole before. */
+static uint64_t export_checkpoint_covering(const char *dir, uint64_t seq)
+{
+    char path[4096], *text = NULL;
+    size_t len = 0, n = 0;
+    ld_error ignored;
+    ledger_checkpoint_record *cps = NULL;
+    uint64_t size = 0;
+    snprintf(path, sizeof path, "%s/checkpoints", dir);
+    if (core_read_file(path, &text, &len, &ignored) != LD_OK)
+        return 0;
+    if (ledger_checkpoint_blocks_parse(text, len, &cps, &n, &ignored) == LD_OK)
+        for (size_t i = 0; i < n && size == 0; i++)
+            if (cps[i].checkpoint.size > seq)
+                size = cps[i].checkpoint.size;
+    ledger_checkpoint_records_free(cps, n);
+    free(text);
+    return size;
+}
 
 /* Looks the hash up in an export's entries.jsonl (one entry per line, line N
  * is entry N). */
@@ -76,7 +100,8 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
                     v = cJSON_GetObjectItemCaseSensitive(entry, keys[i]);
                     snprintf(dst[i], sizes[i], "%s", cJSON_IsString(v) ? v->valuestring : "");
                 }
-                out->leaf_ok = true; /* the export is checked whole by `ledger verify --offline` */
+                out->leaf_ok = true; /* the export was verified whole before */
+                out->checkpoint_size = export_checkpoint_covering(dir, seq);
                 found = true;
             }
             cJSON_Delete(entry);
@@ -92,6 +117,34 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
     return LD_OK;
 }
 
+/* The auditor's CA: the file given, or the data's own CA certificate (the
+ * database's, or the export's ca.pem) when it has the fingerprint given. */
+static ld_status load_anchor(const report_verify_options *o, ledger_anchor *out, ld_error *err)
+{
+    char *data_ca = NULL;
+    size_t len = 0;
+    ld_status st = LD_OK;
+    if (o->ca_pem_path == NULL && o->ca_fingerprint != NULL) {
+        if (o->store != NULL) {
+            st = core_keystore_ca_cert(o->store, &data_ca, err);
+        } else if (o->export_dir != NULL) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/ca.pem", o->export_dir);
+            st = core_read_file(path, &data_ca, &len, err);
+        }
+        if (st != LD_OK)
+            return LD_FAIL(err, LD_EVERIFY, "no CA certificate to match the fingerprint with: %s",
+                           err->message);
+    }
+    st = ledger_anchor_load(o->ca_pem_path, o->ca_fingerprint, data_ca, out, err);
+    if (st == LD_EUSAGE)
+        st = LD_FAIL(err, LD_EUSAGE,
+                     "verify: a trust anchor is needed: --ca FILE (the CA certificate you hold) "
+                     "or --ca-fingerprint SHA256HEX");
+    free(data_ca);
+    return st;
+}
+
 static void fmt_time(time_t t, char buf[32])
 {
     struct tm tm;
@@ -104,7 +157,9 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
     report_verification v;
     memset(&v, 0, sizeof v);
     unsigned char *content = NULL, *der = NULL;
-    char *ca = NULL;
+    const char *ca = NULL;
+    ledger_anchor anchor;
+    memset(&anchor, 0, sizeof anchor);
     size_t content_len = 0, der_len = 0, ca_len = 0;
     char *p7s_path = NULL;
     ld_status st = LD_OK;
@@ -130,19 +185,10 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
     if ((st = report_read_file(o->p7s_path != NULL ? o->p7s_path : p7s_path, &der, &der_len,
                                err)) != LD_OK)
         goto out;
-    if (o->ca_pem_path != NULL) {
-        unsigned char *pem = NULL;
-        if ((st = report_read_file(o->ca_pem_path, &pem, &ca_len, err)) != LD_OK)
-            goto out;
-        ca = (char *)pem;
-    } else if (o->store != NULL) {
-        if ((st = core_keystore_ca_cert(o->store, &ca, err)) != LD_OK)
-            goto out;
-        ca_len = strlen(ca);
-    } else {
-        st = LD_FAIL(err, LD_EUSAGE, "verify: give the CA certificate (--ca) or a database");
+    if ((st = load_anchor(o, &anchor, err)) != LD_OK)
         goto out;
-    }
+    ca = anchor.ca_pem;
+    ca_len = anchor.ca_len;
     core_pki_signer_info signer;
     if ((st = core_pki_cms_verify(ca, ca_len, content, content_len, der, der_len, &signer, err)) !=
         LD_OK) {
@@ -159,6 +205,15 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
     ledger_report_signed entry;
     bool have_ledger = o->store != NULL || o->export_dir != NULL;
     if (have_ledger) {
+        if (o->store == NULL) {
+            ledger_verify_options lo = {.ca_file = o->ca_pem_path,
+                                        .ca_fingerprint = o->ca_fingerprint};
+            ledger_verify_report rep;
+            if ((st = ledger_verify_offline(o->export_dir, &lo, &rep, err)) != LD_OK) {
+                ld_error_recode(err, st, "ledger export %s", o->export_dir);
+                goto out;
+            }
+        }
         st = o->store != NULL ? ledger_report_find_signed(o->store, v.sha256, &entry, err)
                               : find_in_export(o->export_dir, v.sha256, &entry, err);
         if (st == LD_ENOTFOUND) {
@@ -182,6 +237,17 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
                          "signature of %s (certificate %.16s…): signature swapped",
                          o->path, v.fingerprint, v.signer, entry.signer, entry.fingerprint);
             goto out;
+        }
+        /* Online, the entry must stand under a checkpoint the auditor's CA
+         * vouches for, not merely under one the database holds. */
+        if (o->store != NULL) {
+            ledger_verify_options lo = {.ca_file = o->ca_pem_path,
+                                        .ca_fingerprint = o->ca_fingerprint};
+            if ((st = ledger_verify_entry_covered(o->store, &lo, entry.seq, &entry.checkpoint_size,
+                                                  err)) != LD_OK) {
+                ld_error_recode(err, st, "%s", o->path);
+                goto out;
+            }
         }
         v.in_ledger = true;
         v.ledger_seq = entry.seq;
@@ -220,7 +286,7 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
 out:
     free(content);
     free(der);
-    free(ca);
+    ledger_anchor_free(&anchor);
     free(p7s_path);
     return st;
 }

@@ -49,8 +49,20 @@ refused() {
 }
 
 step "initialise the database, the institution's CA and the admin account"
+# The CA key is guarded by its two custodians' passphrase halves (dual
+# control), each read from a file of its own, never from the command line or
+# any login; the institution key that signs the ledger goes to a key file
+# beside the database that only this account reads (docs/ledger.md).
+umask 077
+printf '%s\n' 'custodian-one-2026' >demo/ca-half-1
+printf '%s\n' 'custodian-two-2026' >demo/ca-half-2
+export LOANDESK_CA_PASSPHRASE_FILE="$root/demo/ca-half-1" LOANDESK_CA_PASSPHRASE2_FILE="$root/demo/ca-half-2"
 LOANDESK_PASSWORD=$ADMIN_PW "$L" init --admin admin --institution "示范商业银行"
+ls -l "$LOANDESK_DB.institution-key"
+# The auditor takes the CA certificate (or its fingerprint) once, from outside
+# the data every verification checks.
 admin pki ca-cert >demo/ca.pem
+openssl x509 -in demo/ca.pem -outform DER | sha256sum | cut -d' ' -f1 >demo/ca.fingerprint
 
 step "accounts for every role"
 # The admin gives each a first password; each replaces it at first use.
@@ -66,6 +78,12 @@ for who in chen liu wang zhao sun; do
     LOANDESK_USER=$who LOANDESK_PASSWORD=$FIRST_PW LOANDESK_NEW_PASSWORD=${PW[$who]} "$L" user passwd
 done
 admin user list
+echo "-- the admin's own password change leaves the CA to its custodians; user add still works:"
+LOANDESK_NEW_PASSWORD=Admin2026pass-new admin user passwd
+ADMIN_PW=Admin2026pass-new
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhou --name 周敏 --role reviewer
+# The CA halves go back to their custodians: nothing below needs them.
+unset LOANDESK_CA_PASSPHRASE_FILE LOANDESK_CA_PASSPHRASE2_FILE
 
 # The portfolio's life is played out over 2026: files are taken in May, loans
 # disbursed on 25 May, and the books closed month by month to 25 November.
@@ -106,7 +124,8 @@ as wang app reject 3 --reason "负债收入比过高，第一还款来源不足"
 as zhao app list
 
 step "disbursement (manager): loans with their repayment schedules"
-export LOANDESK_INSTITUTION_PASSWORD=$ADMIN_PW # unlocks the institution key for checkpoints
+# Every command that appends to the log signs a checkpoint over it with the
+# institution key file: the manager needs nobody's password.
 export LOANDESK_TODAY=2026-05-25
 as zhao loan disburse 1 --date 2026-05-25
 as zhao loan disburse 2 --date 2026-05-25
@@ -127,7 +146,7 @@ LOANDESK_USER=zhou LOANDESK_PASSWORD=$FIRST_PW LOANDESK_NEW_PASSWORD=${PW[zhou]}
 "$root/build/bench_gen" --count 2000 --seed 2026 --today 2024-10-31 --out demo/portfolio.jsonl
 LOANDESK_TODAY=2024-11-01 as zhou import demo/portfolio.jsonl
 export DEMO_OFFICER=zhou DEMO_OFFICER_PW=${PW[zhou]} DEMO_REVIEWER=wang DEMO_REVIEWER_PW=${PW[wang]}
-export DEMO_MANAGER=zhao DEMO_MANAGER_PW=${PW[zhao]} DEMO_INSTITUTION_PW=$ADMIN_PW
+export DEMO_MANAGER=zhao DEMO_MANAGER_PW=${PW[zhao]}
 book() { "$root/build/demo_book" --db "$LOANDESK_DB" --per-month 30 "$@"; }
 book --from 2024-11 --to 2026-04
 book --from 2026-05 --to 2026-05 --no-cob
@@ -183,23 +202,28 @@ for f in demo/*.xlsx; do
         -out /dev/null 2>&1 | sed "s|^|$f: |"
 done
 echo "-- loandesk verify checks signature, CA chain, revocation and the ledger entry:"
-as sun verify demo/inspection-loan-2.xlsx
+as sun verify demo/inspection-loan-2.xlsx --ca demo/ca.pem
 cp demo/rating-app-2.xlsx demo/tampered.xlsx
 printf 'x' | dd of=demo/tampered.xlsx bs=1 seek=200 conv=notrunc 2>/dev/null
 cp demo/rating-app-2.xlsx.p7s demo/tampered.xlsx.p7s
 echo "-- one changed byte:"
-refused as sun verify demo/tampered.xlsx
+refused as sun verify demo/tampered.xlsx --ca demo/ca.pem
 rm -f demo/tampered.xlsx demo/tampered.xlsx.p7s
 
-step "the ledger: checkpoint, verify, export, and verify the export offline"
-as zhao ledger checkpoint
-as sun ledger verify
+step "the ledger: checkpoint, verify under the auditor's CA, export, verify the export offline"
+echo "-- the auditor keeps a checkpoint; later verifications prove the log still extends it:"
+as zhao ledger checkpoint | tee demo/kept-checkpoint
+as sun ledger verify --ca demo/ca.pem --since demo/kept-checkpoint
+echo "-- verification never trusts the CA the data carries: without an anchor it will not start:"
+refused as sun ledger verify
 as sun ledger export --out "$root/demo/ledger-export"
-echo "-- offline, with nothing but the export:"
+echo "-- offline, with nothing but the export and the CA fingerprint the auditor holds:"
 (cd /tmp && env -u LOANDESK_DB -u LOANDESK_USER -u LOANDESK_PASSWORD \
-    "$L" ledger verify --offline "$root/demo/ledger-export")
+    "$L" ledger verify --offline "$root/demo/ledger-export" \
+    --ca-fingerprint "$(cat "$root/demo/ca.fingerprint")" --since "$root/demo/kept-checkpoint")
+as sun verify demo/rating-app-2.xlsx --ca demo/ca.pem --ledger-export demo/ledger-export
 as sun ledger prove --entry 3 >demo/proof-entry-3.json
-"$L" ledger verify-proof demo/proof-entry-3.json
+"$L" ledger verify-proof demo/proof-entry-3.json --ca demo/ca.pem
 
 step "the audit trail (auditor)"
 as sun audit list --limit 12
@@ -207,6 +231,7 @@ as sun audit list --limit 12
 # The book kept in memory goes to demo/loandesk.db, which later steps use.
 if [ -n "$scratch" ]; then
     sqlite3 "$LOANDESK_DB" ".backup '$root/demo/loandesk.db'"
+    cp -p "$LOANDESK_DB.institution-key" "$root/demo/loandesk.db.institution-key"
     export LOANDESK_DB="$root/demo/loandesk.db"
     rm -rf "$scratch"
     trap - EXIT
@@ -216,9 +241,12 @@ cat <<EOF2
 
 == done
 Database:      demo/loandesk.db
-CA certificate: demo/ca.pem
+CA certificate: demo/ca.pem (fingerprint in demo/ca.fingerprint)
+Keys:          demo/loandesk.db.institution-key (institution key, 0600); CA key in the database
+               under the custodians' passphrase halves demo/ca-half-1 and demo/ca-half-2
+Kept checkpoint: demo/kept-checkpoint
 Rating:        demo/rating-2.json
-Ledger export: demo/ledger-export/ (entries.jsonl, checkpoints, institution.pem)
+Ledger export: demo/ledger-export/ (entries.jsonl, checkpoints, consistency, institution.pem, ca.pem)
 Proof:         demo/proof-entry-3.json
 Workbooks:     demo/*.xlsx, each with its signature demo/*.xlsx.p7s
 Accounts (user / password / role):

@@ -264,8 +264,8 @@ static ld_status h_user_add(srv_request *rq)
         (st = srv_body_text(rq, "password", &spec.password)) != LD_OK ||
         (st = srv_body_text(rq, "key_password", &key_password)) != LD_OK)
         return st;
-    if (key_password == NULL)
-        return srv_fail(rq, LD_EINVAL, "key_password: your password, to unlock the CA key");
+    /* The CA key answers to its custodians' passphrase, never to a login's
+     * (docs/ledger.md, "Key custody"); only signing roles need it. */
     return ld_user_add(rq->session, &spec, key_password, &rq->result, &rq->err);
 }
 
@@ -747,12 +747,11 @@ static ld_status h_inspection_due(srv_request *rq)
 static ld_status h_cob(srv_request *rq)
 {
     ld_cob_options o = {0};
-    ld_status st;
-    if ((st = srv_body_text(rq, "date", &o.date)) != LD_OK ||
-        (st = srv_body_text(rq, "institution_password", &o.institution_password)) != LD_OK)
+    ld_status st = srv_body_text(rq, "date", &o.date);
+    if (st != LD_OK)
         return st;
-    if (o.institution_password == NULL)
-        return srv_fail(rq, LD_EINVAL, "institution_password: is required");
+    /* Signed with the institution key file beside the database: no one's
+     * password. */
     return ld_cob_run(rq->session, &o, &rq->result, &rq->err);
 }
 
@@ -763,18 +762,20 @@ static ld_status h_trial_balance(srv_request *rq)
 
 static ld_status h_checkpoint(srv_request *rq)
 {
-    const char *password;
-    ld_status st = srv_body_text(rq, "institution_password", &password);
-    if (st != LD_OK)
-        return st;
-    if (password == NULL)
-        return srv_fail(rq, LD_EINVAL, "institution_password: is required");
-    return ld_ledger_checkpoint(rq->session, password, &rq->result, &rq->err);
+    return ld_ledger_checkpoint(rq->session, &rq->result, &rq->err);
+}
+
+/* The auditor's trust anchor: the CA certificate's SHA-256 fingerprint, never
+ * a CA the server would pick for them. */
+static ld_trust_anchor query_anchor(srv_request *rq)
+{
+    return (ld_trust_anchor){.ca_fingerprint = srv_query(rq, "ca_fingerprint")};
 }
 
 static ld_status h_ledger_verify(srv_request *rq)
 {
-    return ld_ledger_verify(rq->session, &rq->result, &rq->err);
+    ld_trust_anchor anchor = query_anchor(rq);
+    return ld_ledger_verify(rq->session, &anchor, &rq->result, &rq->err);
 }
 
 static ld_status query_size(srv_request *rq, const char *name, int64_t min, uint64_t *out)
@@ -814,7 +815,8 @@ static ld_status h_proof_verify(srv_request *rq)
 {
     const cJSON *proof;
     ld_status st = body_record(rq, &proof);
-    return st != LD_OK ? st : ld_proof_verify(proof, &rq->result, &rq->err);
+    ld_trust_anchor anchor = query_anchor(rq);
+    return st != LD_OK ? st : ld_proof_verify(proof, &anchor, &rq->result, &rq->err);
 }
 
 static ld_status h_ledger_export(srv_request *rq)
@@ -980,7 +982,7 @@ static ld_status h_report_verify(srv_request *rq)
     ld_status st = report_path(rq, path);
     if (st != LD_OK)
         return st;
-    ld_verify_spec spec = {.path = path};
+    ld_verify_spec spec = {.path = path, .ca_fingerprint = srv_query(rq, "ca_fingerprint")};
     return ld_verify(rq->session, &spec, &rq->result, &rq->err);
 }
 
@@ -1134,22 +1136,23 @@ const srv_route srv_routes[] = {
      "An inspection (or latest)", NULL, NULL, NULL},
     {"GET", "/api/v1/inspections/due", h_inspection_due, 0, 200, "Loans whose inspection is due",
      "date", NULL, NULL},
-    {"POST", "/api/v1/cob", h_cob, H | O, 200, "Close of business (manager)", NULL,
-     "date,institution_password", NULL},
+    {"POST", "/api/v1/cob", h_cob, H | O, 200, "Close of business (manager)", NULL, "date", NULL},
     {"GET", "/api/v1/journal/trial-balance", h_trial_balance, 0, 200, "The journal's trial balance",
      "date", NULL, NULL},
     {"POST", "/api/v1/ledger/checkpoints", h_checkpoint, H | O, 201,
-     "Sign a checkpoint of the log (manager)", NULL, "institution_password", NULL},
+     "The newest signed checkpoint, signing what is pending (manager)", NULL, "", NULL},
     {"GET", "/api/v1/ledger/verify", h_ledger_verify, 0, 200,
-     "Verify the log, checkpoints, journal and balances", NULL, NULL, NULL},
+     "Verify the log, checkpoints, journal and balances under the CA you hold", "ca_fingerprint",
+     NULL, NULL},
     {"GET", "/api/v1/ledger/proofs/inclusion", h_prove_inclusion, 0, 200, "An inclusion proof",
      "index,size", NULL, NULL},
     {"GET", "/api/v1/ledger/proofs/consistency", h_prove_consistency, 0, 200, "A consistency proof",
      "from,to", NULL, NULL},
-    {"POST", "/api/v1/ledger/proofs/verify", h_proof_verify, P, 200, "Check a proof offline", NULL,
-     "", NULL},
+    {"POST", "/api/v1/ledger/proofs/verify", h_proof_verify, P, 200,
+     "Check a proof and its signed checkpoint under the CA you hold", "ca_fingerprint", "", NULL},
     {"GET", "/api/v1/ledger/export", h_ledger_export, 0, 200,
-     "The log as a tar archive (entries.jsonl, checkpoints, institution.pem)", NULL, NULL, NULL},
+     "The log as a tar archive (entries.jsonl, checkpoints, consistency, institution.pem, ca.pem)",
+     NULL, NULL, NULL},
     {"POST", "/api/v1/reports", h_report_generate, H | O, 201, "Write a (signed) workbook", NULL,
      "kind,application_id,loan_id,inspection_id,from,to,date,since,lang,no_sign,key_password",
      present_report},
@@ -1158,7 +1161,8 @@ const srv_route srv_routes[] = {
     {"GET", "/api/v1/reports/{name}/signature", h_report_signature, 0, 200,
      "Download its detached CMS signature (.p7s)", NULL, NULL, NULL},
     {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200,
-     "Verify a workbook you wrote against the ledger", NULL, "", NULL},
+     "Verify a workbook you wrote against the ledger, under the CA you hold", "ca_fingerprint",
+     "", NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

@@ -4,6 +4,8 @@
  */
 #include "api_fixture.h"
 
+#include "loandesk/admin.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -38,7 +40,8 @@ ld_api *afx_book_new(const char *name, const char *admin_password, char *dir_out
                          .admin_password = admin_password,
                          .institution = "Test Bank",
                          .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
+                         .ca_passphrase = AFX_CA_PASSPHRASE};
     ld_error err;
     ld_api *api = NULL;
     cJSON *out = NULL;
@@ -55,4 +58,19 @@ ld_session *afx_login(ld_api *api, const char *username, const char *password)
     if (ld_session_login(api, username, password, &s, &err) != LD_OK)
         afx_die(username, &err);
     return s;
+}
+
+void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size)
+{
+    ld_error err;
+    cJSON *o = NULL;
+    if (ld_pki_ca_cert(session, &o, &err) != LD_OK)
+        afx_die("CA certificate", &err);
+    snprintf(out, size, "%s/ca.pem", dir);
+    FILE *f = fopen(out, "w");
+    if (f == NULL)
+        afx_die("writing ca.pem", NULL);
+    fputs(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "pem")), f);
+    fclose(f);
+    cJSON_Delete(o);
 }

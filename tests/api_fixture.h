@@ -14,6 +14,9 @@
 
 #define AFX_TODAY "2026-06-15"
 
+/* The CA custodians' passphrase of every fixture book (never a login's). */
+#define AFX_CA_PASSPHRASE "Fixture-CA-custodians-2026"
+
 extern const ld_clock afx_clock;
 
 /* Prints "setup: WHAT: MESSAGE" and exits 99. err may be NULL. */
@@ -24,6 +27,10 @@ void afx_die(const char *what, const ld_error *err) __attribute__((noreturn));
  * and returns the API open on it. */
 ld_api *afx_book_new(const char *name, const char *admin_password, char *dir_out, size_t dir_size,
                      char *db_out, size_t db_size);
+
+/* Writes the book's CA certificate, as an auditor holds it, to dir/ca.pem
+ * (its path into out), using a session that may read it; or exit 99. */
+void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size);
 
 /* A session of username, or exit 99. */
 ld_session *afx_login(ld_api *api, const char *username, const char *password);

@@ -21,6 +21,7 @@
 #define ADMIN_PASSWORD "Admin-pass-2026"
 #define FIRST_PASSWORD "First-pass-2026"
 #define OWN_PASSWORD   "Own-pass-2026x"
+#define CA_PASSPHRASE  "Admin-test-CA-custodians"
 
 static char dir[256];
 static char db_path[300];
@@ -79,7 +80,7 @@ static ld_session *add_user(const char *username, const char *role, bool *certif
     cJSON *o = NULL;
     ld_user_spec spec = {
         .username = username, .full_name = username, .role = role, .password = FIRST_PASSWORD};
-    CHECK_INT(ld_user_add(admin, &spec, NULL, &o, &err), LD_OK);
+    CHECK_INT(ld_user_add(admin, &spec, CA_PASSPHRASE, &o, &err), LD_OK);
     if (certified != NULL)
         *certified = cJSON_IsTrue(cJSON_GetObjectItem(o, "signing_certificate"));
     cJSON_Delete(o);
@@ -120,7 +121,8 @@ static void setup(void)
                          .admin_password = ADMIN_PASSWORD,
                          .institution = "Test Bank",
                          .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
+                         .ca_passphrase = CA_PASSPHRASE};
     ld_error err;
     cJSON *o = NULL;
     if (ld_api_init(db_path, &test_clock, &init, &api, &o, &err) != LD_OK) {
@@ -249,7 +251,7 @@ static void test_admin_set_password_must_change_first(void)
     /* An admin's reset: a temporary password, and the user's sessions end. */
     char token[LD_SESSION_TOKEN_MAX];
     CHECK_INT(ld_session_token_issue(newcomer, token, &err), LD_OK);
-    CHECK_INT(ld_user_passwd(admin, "nina", "Reset-pass-2026", NULL, &o, &err), LD_OK);
+    CHECK_INT(ld_user_passwd(admin, "nina", "Reset-pass-2026", CA_PASSPHRASE, &o, &err), LD_OK);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(o, "must_change")));
     cJSON_Delete(o);
     ld_session *resumed = NULL;
@@ -413,6 +415,9 @@ static void test_verify_online_for_readers_offline_for_anyone(void)
     }
     cJSON_Delete(o);
     ld_verify_spec spec = {.path = path};
+    /* Online too, the CA is the verifier's, never the database's. */
+    CHECK_INT(ld_verify(reviewer, &spec, &o, &err), LD_EUSAGE);
+    spec.ca_pem_path = ca;
     ld_session *readers[] = {officer, reviewer, auditor};
     for (size_t i = 0; i < 3; i++) {
         CHECK_INT(ld_verify(readers[i], &spec, &o, &err), LD_OK);
@@ -428,6 +433,7 @@ static void test_verify_online_for_readers_offline_for_anyone(void)
                        "'verify'"),
               1);
     /* Offline: the CA certificate is needed, nothing else. */
+    spec.ca_pem_path = NULL;
     CHECK_INT(ld_verify_offline(&spec, &o, &err), LD_EUSAGE);
     spec.ca_pem_path = ca;
     CHECK_INT(ld_verify_offline(&spec, &o, &err), LD_OK);
@@ -439,9 +445,10 @@ static void test_verify_online_for_readers_offline_for_anyone(void)
     CHECK_INT(ld_verify_offline(&spec, &o, &err), LD_ENOTFOUND);
 }
 
-/* The CA and institution keys are in the custody of the admin who created
- * them: the admin's own password change re-encrypts them, so certificates can
- * still be issued with the new password. */
+/* The CA key is in its custodians' keeping, apart from every login: the
+ * admin's password change touches it not at all, certificates are issued with
+ * the custodians' passphrase before and after, and no login password opens
+ * it. */
 static void test_admin_own_change_keeps_the_ca_usable(void)
 {
     ld_error err;
@@ -450,12 +457,14 @@ static void test_admin_own_change_keeps_the_ca_usable(void)
     cJSON_Delete(o);
     ld_user_spec spec = {
         .username = "omar", .full_name = "Omar", .role = "manager", .password = FIRST_PASSWORD};
-    CHECK_INT(ld_user_add(admin, &spec, "Admin-new-2026x", &o, &err), LD_OK);
+    CHECK_INT(ld_user_add(admin, &spec, CA_PASSPHRASE, &o, &err), LD_OK);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(o, "signing_certificate")));
     cJSON_Delete(o);
-    /* The old password opens nothing any more. */
+    /* Neither the old nor the new login password opens the CA. */
     spec.username = "olaf";
     CHECK_INT(ld_user_add(admin, &spec, ADMIN_PASSWORD, &o, &err), LD_EPERM);
+    CHECK_INT(ld_user_add(admin, &spec, "Admin-new-2026x", &o, &err), LD_EPERM);
+    CHECK_INT(ld_user_add(admin, &spec, NULL, &o, &err), LD_EUSAGE);
     CHECK_INT(db_count("SELECT count(*) FROM app_user WHERE username = 'olaf'"), 0);
 }
 

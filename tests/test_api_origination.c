@@ -119,7 +119,8 @@ static void setup(void)
                          .admin_password = PASSWORD,
                          .institution = "test",
                          .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
+                         .ca_passphrase = "Origination-CA-custodians"};
     ld_error err;
     cJSON *out = NULL;
     if (ld_api_init(db_path, &clock, &spec, &api, &out, &err) != LD_OK)

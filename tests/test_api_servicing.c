@@ -37,6 +37,8 @@ static char dir[256];
 static ld_api *api;
 static ld_session *s_admin, *s_off1, *s_off2, *s_rev1, *s_mgr, *s_aud;
 static int borrower_serial;
+static char ca_path[300];
+static ld_trust_anchor anchor;
 
 /* Frees a result and forgets it, so a later refused call (which writes
  * nothing) leaves nothing to free twice. */
@@ -94,6 +96,8 @@ static void world(void)
     s_rev1 = afx_login(api, "rev1", USER_PASSWORD);
     s_mgr = afx_login(api, "mgr", USER_PASSWORD);
     s_aud = afx_login(api, "aud", USER_PASSWORD);
+    afx_ca_file(s_aud, dir, ca_path, sizeof ca_path);
+    anchor.ca_file = ca_path;
     atexit(world_close);
 }
 
@@ -104,7 +108,8 @@ static void committed(ld_status st, const char *what, const ld_error *err)
         core_store_rollback(api->store);
         afx_die(what, err);
     }
-    if (core_store_commit(api->store, &e) != LD_OK)
+    /* Signed as an operation's unit of work is (api_seal). */
+    if (api_seal(api, NULL, &e) != LD_OK || core_store_commit(api->store, &e) != LD_OK)
         afx_die("commit", &e);
 }
 
@@ -277,14 +282,14 @@ static void repay_after_the_business_date_is_refused(void)
     CHECK_INT(ld_loan_repay(s_off2, loan, &r, &out, &err), LD_EPERM);
 }
 
-static void cob_needs_the_institution_password(void)
+/* Close of business signs with the institution key file: the manager who
+ * runs it needs nobody's password. */
+static void cob_signs_with_the_institution_key_file(void)
 {
     disbursed_loan();
     ld_error err;
     cJSON *out = NULL;
     ld_cob_options o = {.date = TODAY};
-    CHECK_INT(ld_cob_run(s_mgr, &o, &out, &err), LD_EUSAGE);
-    o.institution_password = ADMIN_PASSWORD;
     CHECK_INT(ld_cob_run(s_off1, &o, &out, &err), LD_EPERM);
     o.date = "2026-06-16";
     CHECK_INT(ld_cob_run(s_mgr, &o, &out, &err), LD_EINVAL);
@@ -304,12 +309,12 @@ static void the_ledger_is_read_by_reviewers_managers_and_auditors(void)
     disbursed_loan();
     ld_error err;
     cJSON *out = NULL;
-    CHECK_INT(ld_ledger_checkpoint(s_mgr, ADMIN_PASSWORD, &out, &err), LD_OK);
+    CHECK_INT(ld_ledger_checkpoint(s_mgr, &out, &err), LD_OK);
     CHECK_CONTAINS(cJSON_GetObjectItemCaseSensitive(out, "text")->valuestring, "\n");
     drop(&out);
     ld_session *readers[] = {s_rev1, s_mgr, s_aud};
     for (size_t i = 0; i < 3; i++) {
-        CHECK_INT(ld_ledger_verify(readers[i], &out, &err), LD_OK);
+        CHECK_INT(ld_ledger_verify(readers[i], &anchor, &out, &err), LD_OK);
         drop(&out);
         CHECK_INT(ld_journal_trial_balance(readers[i], TODAY, &out, &err), LD_OK);
         CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "balanced")));
@@ -318,7 +323,7 @@ static void the_ledger_is_read_by_reviewers_managers_and_auditors(void)
     ld_session *others[] = {s_off1, s_admin};
     for (size_t i = 0; i < 2; i++) {
         long long before = denials();
-        CHECK_INT(ld_ledger_verify(others[i], &out, &err), LD_EPERM);
+        CHECK_INT(ld_ledger_verify(others[i], &anchor, &out, &err), LD_EPERM);
         CHECK_INT(ld_ledger_prove_inclusion(others[i], 0, 0, &out, &err), LD_EPERM);
         CHECK_INT(ld_journal_trial_balance(others[i], TODAY, &out, &err), LD_EPERM);
         CHECK_INT(denials(), before + 3);
@@ -330,7 +335,7 @@ static void export_and_proofs_are_checked_without_a_database(void)
     disbursed_loan();
     ld_error err;
     cJSON *out = NULL, *proof = NULL;
-    CHECK_INT(ld_ledger_checkpoint(s_mgr, ADMIN_PASSWORD, &out, &err), LD_OK);
+    CHECK_INT(ld_ledger_checkpoint(s_mgr, &out, &err), LD_OK);
     drop(&out);
     char export_dir[128];
     snprintf(export_dir, sizeof export_dir, "%s/export", dir);
@@ -338,18 +343,18 @@ static void export_and_proofs_are_checked_without_a_database(void)
     CHECK_INT(ld_ledger_export(s_rev1, export_dir, &out, &err), LD_OK);
     long long entries = (long long)cJSON_GetObjectItemCaseSensitive(out, "entries")->valuedouble;
     drop(&out);
-    CHECK_INT(ld_ledger_verify_export(export_dir, &out, &err), LD_OK);
+    CHECK_INT(ld_ledger_verify_export(export_dir, &anchor, &out, &err), LD_OK);
     CHECK_INT(cJSON_GetObjectItemCaseSensitive(out, "entries")->valuedouble, entries);
     drop(&out);
     CHECK_INT(ld_ledger_prove_inclusion(s_aud, 1, 0, &proof, &err), LD_OK);
-    CHECK_INT(ld_proof_verify(proof, &out, &err), LD_OK);
+    CHECK_INT(ld_proof_verify(proof, &anchor, &out, &err), LD_OK);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "holds")));
     drop(&out);
     cJSON_ReplaceItemInObjectCaseSensitive(proof, "index", cJSON_CreateNumber(0));
-    CHECK_INT(ld_proof_verify(proof, &out, &err), LD_EVERIFY);
+    CHECK_INT(ld_proof_verify(proof, &anchor, &out, &err), LD_EVERIFY);
     drop(&proof);
     CHECK_INT(ld_ledger_prove_consistency(s_aud, 1, (uint64_t)entries, &proof, &err), LD_OK);
-    CHECK_INT(ld_proof_verify(proof, &out, &err), LD_OK);
+    CHECK_INT(ld_proof_verify(proof, &anchor, &out, &err), LD_OK);
     drop(&out);
     drop(&proof);
 }
@@ -427,7 +432,7 @@ int main(int argc, char **argv)
         {"rating_save_refuses_whoever_may_not_rate", rating_save_refuses_whoever_may_not_rate},
         {"rate_show_and_override", rate_show_and_override},
         {"repay_after_the_business_date_is_refused", repay_after_the_business_date_is_refused},
-        {"cob_needs_the_institution_password", cob_needs_the_institution_password},
+        {"cob_signs_with_the_institution_key_file", cob_signs_with_the_institution_key_file},
         {"the_ledger_is_read_by_reviewers_managers_and_auditors",
          the_ledger_is_read_by_reviewers_managers_and_auditors},
         {"export_and_proofs_are_checked_without_a_database",

@@ -27,6 +27,7 @@
 #include "loandesk/servicing.h"
 
 #define ADMIN_PW "Admin2026pass"
+#define CA_PASSPHRASE "Golden-custodians-2026"
 #define FIRST_PW "First-pass-2026"
 #define DEMO     LOANDESK_SOURCE_DIR "/scripts/demo"
 #define GOLDEN   LOANDESK_SOURCE_DIR "/tests/golden"
@@ -104,7 +105,8 @@ static void make_book(void)
                          .admin_password = ADMIN_PW,
                          .institution = "示范商业银行",
                          .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json"};
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
+                         .ca_passphrase = CA_PASSPHRASE};
     ld_error err;
     cJSON *out = NULL;
     must(ld_api_init(db, &clock, &spec, &api, &out, &err), "init", &err);
@@ -115,7 +117,7 @@ static void make_book(void)
     for (int i = 0; i < USERS; i++) {
         ld_user_spec u = {
             .username = names[i], .full_name = full[i], .role = roles[i], .password = FIRST_PW};
-        must(ld_user_add(admin, &u, ADMIN_PW, &out, &err), names[i], &err);
+        must(ld_user_add(admin, &u, CA_PASSPHRASE, &out, &err), names[i], &err);
         done(out);
         ld_session *s = NULL;
         must(ld_session_login(api, names[i], FIRST_PW, &s, &err), names[i], &err);
@@ -172,7 +174,7 @@ static void make_book(void)
             done(out);
         }
         open_on(ends[m - 6]);
-        ld_cob_options o = {.date = ends[m - 6], .institution_password = ADMIN_PW};
+        ld_cob_options o = {.date = ends[m - 6]};
         must(ld_cob_run(who[MANAGER], &o, &out, &err), "cob", &err);
         done(out);
         const char *inspection = m == 6   ? "inspection-zhang-first.json"

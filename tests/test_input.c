@@ -659,9 +659,14 @@ static void export_and_workbook_under_umask(mode_t mask)
     char dir[300], file[340];
     fx_temp_path(dir, sizeof dir, "export");
     /* The export writes the institution's certificate beside the log. */
+    char key_path[300];
+    fx_temp_path(key_path, sizeof key_path, "institution-key");
+    core_keystore_custody custody = {"Input-test-CA-custodians", key_path, NULL};
     fx_begin(&f);
-    CHECK_INT(core_keystore_init(f.store, &f.admin, FX_PASSWORD, "Test Bank", 1767225600, &err),
-              LD_OK);
+    CHECK_INT(
+        core_keystore_init(f.store, &f.admin, &custody, FX_PASSWORD, "Test Bank", 1767225600, &err),
+        LD_OK);
+    check_mode(key_path, 0600);
     CHECK_INT(core_store_commit(f.store, &err), LD_OK);
     ledger_verify_report report;
     ld_status st = ledger_export(f.store, &f.aud, dir, &report, &err);

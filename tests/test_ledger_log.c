@@ -298,7 +298,7 @@ static void check_canonical_agrees_with_reserialising_on_mutations(void)
 
 static void checkpoint_text_is_exact_and_parses_back(void)
 {
-    ledger_checkpoint cp = {.size = 8, .time = 1700000000};
+    ledger_checkpoint cp = {.index = 3, .size = 8, .time = 1700000000};
     ld_error err;
     CHECK_INT(ledger_hash_from_hex(
                   "root", "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
@@ -307,18 +307,20 @@ static void checkpoint_text_is_exact_and_parses_back(void)
     char text[LEDGER_CHECKPOINT_TEXT_MAX];
     size_t len = 0;
     CHECK_INT(ledger_checkpoint_text(&cp, text, &len, &err), LD_OK);
-    const char *want = "loandesk-checkpoint v1\n8\n"
+    const char *want = "loandesk-checkpoint v2\n3\n8\n"
                        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328\n"
                        "1700000000\n";
     CHECK_STR(text, want);
     CHECK_INT(len, strlen(want));
     ledger_checkpoint back;
     CHECK_INT(ledger_checkpoint_parse(text, len, &back, &err), LD_OK);
+    CHECK_INT(back.index, 3);
     CHECK_INT(back.size, 8);
     CHECK_INT(back.time, 1700000000);
     CHECK(ledger_hash_equal(&back.root, &cp.root));
 
-    ledger_checkpoint huge = {.size = UINT64_MAX, .root = cp.root, .time = INT64_MAX};
+    ledger_checkpoint huge = {
+        .index = UINT64_MAX, .size = UINT64_MAX, .root = cp.root, .time = INT64_MAX};
     CHECK_INT(ledger_checkpoint_text(&huge, text, &len, &err), LD_OK);
     CHECK_INT(ledger_checkpoint_parse(text, len, &back, &err), LD_OK);
     CHECK(back.size == UINT64_MAX && back.time == INT64_MAX);
@@ -327,26 +329,34 @@ static void checkpoint_text_is_exact_and_parses_back(void)
 
     static const char *bad[] = {
         "loandesk-checkpoint "
-        "v1\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+        "v2\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
         "\n1700000000",
-        "loandesk-checkpoint v2\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
-        "28\n1700000000\n",
-        "loandesk-checkpoint v1\n08\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
-        "328\n1700000000\n",
-        "loandesk-checkpoint v1\n+8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
-        "328\n1700000000\n",
-        "loandesk-checkpoint v1\n8\n5DC9DA79A70659A9AD559CB701DED9A2AB9D823AAD2F4960CFE370EFF46043"
+        "loandesk-checkpoint v1\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
         "28\n1700000000\n",
         "loandesk-checkpoint "
-        "v1\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+        "v2\n0\n08\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
+        "328\n1700000000\n",
+        "loandesk-checkpoint "
+        "v2\n0\n+8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604"
+        "328\n1700000000\n",
+        "loandesk-checkpoint "
+        "v2\n0\n8\n5DC9DA79A70659A9AD559CB701DED9A2AB9D823AAD2F4960CFE370EFF46043"
+        "28\n1700000000\n",
+        "loandesk-checkpoint "
+        "v2\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
         "\n-1\n",
         "loandesk-checkpoint "
-        "v1\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+        "v2\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
         "\n1700000000\n\n",
-        "loandesk-checkpoint v1\n18446744073709551616\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f"
+        "loandesk-checkpoint "
+        "v2\n0\n18446744073709551616\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f"
         "4960cfe370eff4604328\n1\n",
-        "loandesk-checkpoint v1\r\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff460"
+        "loandesk-checkpoint "
+        "v2\r\n0\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff460"
         "4328\n1700000000\n",
+        "loandesk-checkpoint "
+        "v2\n01\n8\n5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff46043"
+        "28\n1700000000\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_INT(ledger_checkpoint_parse(bad[i], strlen(bad[i]), &back, &err), LD_EINVAL);
@@ -357,11 +367,11 @@ static void checkpoint_text_is_exact_and_parses_back(void)
 static void checkpoint_text_with_a_nul_byte_is_refused(void)
 {
     static const char root[] = "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
-    const char *lines[4] = {"loandesk-checkpoint v1", "8", root, "1700000000"};
-    for (int at = 0; at < 4; at++) {
+    const char *lines[5] = {"loandesk-checkpoint v2", "0", "8", root, "1700000000"};
+    for (int at = 0; at < 5; at++) {
         char text[LEDGER_CHECKPOINT_TEXT_MAX + 8];
         size_t len = 0;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
             size_t n = strlen(lines[i]);
             memcpy(text + len, lines[i], n);
             len += n;

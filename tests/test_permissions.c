@@ -72,7 +72,8 @@ static void commit(ld_api *api, ld_status st, const char *what, const ld_error *
         core_store_rollback(api->store);
         afx_die(what, err);
     }
-    if (core_store_commit(api->store, &e) != LD_OK)
+    /* Signed as an operation's unit of work is (api_seal). */
+    if (api_seal(api, NULL, &e) != LD_OK || core_store_commit(api->store, &e) != LD_OK)
         afx_die("commit", &e);
 }
 
@@ -176,6 +177,9 @@ static void remove_dir(void)
         fprintf(stderr, "could not remove %s\n", dir);
 }
 
+/* The CA certificate the auditor holds, for every verification. */
+static char ca_path[300];
+
 /* The book every cell starts from. */
 static void make_book(void)
 {
@@ -183,6 +187,7 @@ static void make_book(void)
                                sizeof template_path);
     atexit(remove_dir);
     ld_session *admin = afx_login(api, "admin", ADMIN_PASSWORD);
+    afx_ca_file(admin, dir, ca_path, sizeof ca_path);
     begin(api);
     add_user(api, &admin->who, "off1", CORE_ROLE_OFFICER);
     add_user(api, &admin->who, "off2", CORE_ROLE_OFFICER);
@@ -263,7 +268,10 @@ static ld_api *open_copy(const char *name)
         afx_die("copying the book", NULL);
     ld_api *api = NULL;
     ld_error err;
-    if (ld_api_open(path, &afx_clock, &api, &err) != LD_OK)
+    char key_path[200];
+    ld_api_default_key_path(template_path, key_path, sizeof key_path);
+    if (ld_api_open(path, &afx_clock, &api, &err) != LD_OK ||
+        ld_api_set_institution_key(api, key_path, NULL, &err) != LD_OK)
         afx_die("open", &err);
     return api;
 }
@@ -379,7 +387,7 @@ static ld_status op_loan_write_off(ld_session *s, int o, cJSON **out, ld_error *
 static ld_status op_cob(ld_session *s, int o, cJSON **out, ld_error *err)
 {
     (void)o;
-    ld_cob_options opt = {.date = TODAY, .institution_password = ADMIN_PASSWORD};
+    ld_cob_options opt = {.date = TODAY};
     return ld_cob_run(s, &opt, out, err);
 }
 static ld_status op_trial_balance(ld_session *s, int o, cJSON **out, ld_error *err)
@@ -390,12 +398,13 @@ static ld_status op_trial_balance(ld_session *s, int o, cJSON **out, ld_error *e
 static ld_status op_ledger_checkpoint(ld_session *s, int o, cJSON **out, ld_error *err)
 {
     (void)o;
-    return ld_ledger_checkpoint(s, ADMIN_PASSWORD, out, err);
+    return ld_ledger_checkpoint(s, out, err);
 }
 static ld_status op_ledger_verify(ld_session *s, int o, cJSON **out, ld_error *err)
 {
     (void)o;
-    return ld_ledger_verify(s, out, err);
+    ld_trust_anchor anchor = {.ca_file = ca_path};
+    return ld_ledger_verify(s, &anchor, out, err);
 }
 static ld_status op_ledger_export(ld_session *s, int o, cJSON **out, ld_error *err)
 {
@@ -549,7 +558,7 @@ static ld_status op_user_add(ld_session *s, int o, cJSON **out, ld_error *err)
                       .full_name = "New Person",
                       .role = "officer",
                       .password = "First-pass-2026"};
-    return ld_user_add(s, &u, ADMIN_PASSWORD, out, err);
+    return ld_user_add(s, &u, AFX_CA_PASSPHRASE, out, err);
 }
 static ld_status op_user_list(ld_session *s, int o, cJSON **out, ld_error *err)
 {
@@ -558,7 +567,8 @@ static ld_status op_user_list(ld_session *s, int o, cJSON **out, ld_error *err)
 }
 static ld_status op_user_reset(ld_session *s, int o, cJSON **out, ld_error *err)
 {
-    return ld_user_passwd(s, o == 0 ? "off1" : "off2", "Reset-pass-2026", ADMIN_PASSWORD, out, err);
+    return ld_user_passwd(s, o == 0 ? "off1" : "off2", "Reset-pass-2026", AFX_CA_PASSPHRASE, out,
+                          err);
 }
 static ld_status op_user_unlock(ld_session *s, int o, cJSON **out, ld_error *err)
 {
@@ -614,7 +624,7 @@ static ld_status op_verify(ld_session *s, int o, cJSON **out, ld_error *err)
     (void)o;
     char path[160];
     report_path(path, "absent");
-    ld_verify_spec spec = {.path = path};
+    ld_verify_spec spec = {.path = path, .ca_pem_path = ca_path};
     return ld_verify(s, &spec, out, err);
 }
 

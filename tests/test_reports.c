@@ -28,6 +28,7 @@
 #include "ledger_events.h"
 #include "loan.h"
 #include "pki.h"
+#include "trust.h"
 #include "report.h"
 #include "user.h"
 
@@ -181,6 +182,8 @@ static void setup(void)
     const char *demo = LOANDESK_SOURCE_DIR "/scripts/demo";
     const char *bin = LOANDESK_BIN;
     setenv("LOANDESK_DB", db_path, 1);
+    /* The CA custodians' passphrase, for init and for issuing certificates. */
+    setenv("LOANDESK_CA_PASSPHRASE", "Reports-test-CA-custodians", 1);
     run("LOANDESK_PASSWORD=Admin2026pass %s init --admin admin --institution 示范银行 >/dev/null",
         bin);
     run("LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s pki ca-cert > %s/ca.pem", bin, dir);
@@ -236,9 +239,35 @@ static void setup(void)
 }
 
 /* Runs f inside one transaction, committed when it succeeds. */
+/* The institution key from the key file init wrote beside the database. */
+static ld_status institution_key(void *ctx, const core_pki_key **key, const char **cert,
+                                 ld_error *err)
+{
+    (void)ctx;
+    static core_pki_key *k;
+    static char *c;
+    if (k == NULL) {
+        char path[400];
+        snprintf(path, sizeof path, "%s.institution-key", db_path);
+        ld_status st = core_keystore_institution_signer(store, path, NULL, &k, &c, err);
+        if (st != LD_OK)
+            return st;
+    }
+    *key = k;
+    *cert = c;
+    return LD_OK;
+}
+
+/* Commits as the operations API does: what was appended is signed first. */
 static ld_status in_tx(ld_status st)
 {
     ld_error err;
+    bool made = false;
+    if (st == LD_OK && ledger_checkpoint_seal(store, NULL, institution_key, NULL, ledger_event_now(store),
+                                              &made, NULL, &err) != LD_OK) {
+        fprintf(stderr, "seal: %s\n", err.message);
+        st = err.code;
+    }
     if (st == LD_OK)
         core_store_commit(store, &err);
     else
@@ -267,7 +296,9 @@ static ld_status verify_db(const char *name, report_verification *v, ld_error *e
 {
     char path[400];
     path_in(path, sizeof path, name);
-    report_verify_options o = {.path = path, .store = store, .who = &sun};
+    char ca[512];
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    report_verify_options o = {.path = path, .ca_pem_path = ca, .store = store, .who = &sun};
     return report_verify(&o, v, err);
 }
 
@@ -432,8 +463,8 @@ static void test_changed_byte_is_caught(void)
     CHECK(openssl_verify("tamper.xlsx") != 0);
     /* The command line says the same, with exit code 6. */
     CHECK_INT(status_of("LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify %s/tamper.xlsx "
-                        "2>/dev/null >/dev/null",
-                        LOANDESK_BIN, dir),
+                        "--ca %s/ca.pem 2>/dev/null >/dev/null",
+                        LOANDESK_BIN, dir, dir),
               6);
 }
 
@@ -769,7 +800,7 @@ static void test_cli_report_and_verify(void)
     CHECK_INT(status_of("cd %s && %s verify cli.xlsx --ca ca.pem >/dev/null", dir, LOANDESK_BIN),
               0);
     CHECK_INT(status_of("cd %s && LOANDESK_USER=sun LOANDESK_PASSWORD=Sun2026pass %s verify "
-                        "cli.xlsx >/dev/null",
+                        "cli.xlsx --ca ca.pem >/dev/null",
                         dir, LOANDESK_BIN),
               0);
     CHECK_INT(status_of("cd %s && LOANDESK_USER=chen LOANDESK_PASSWORD=Chen2026pass %s inspection "

@@ -31,7 +31,7 @@
 #define USER_PASSWORD  "User-pass-2026"
 #define DEMO           LOANDESK_SOURCE_DIR "/scripts/demo/"
 
-static char dir[256], base[512];
+static char dir[256], base[512], ca_path[512], key_path[600];
 static ld_api *api;
 static ld_session *s_admin, *s_off1, *s_rev1, *s_mgr, *s_aud;
 static char aud_token[LD_SESSION_TOKEN_MAX], mgr_token[LD_SESSION_TOKEN_MAX];
@@ -74,7 +74,7 @@ static void add_user(const char *name, const char *role)
     cJSON *out = NULL;
     ld_user_spec spec = {
         .username = name, .full_name = name, .role = role, .password = USER_PASSWORD};
-    ok(ld_user_add(s_admin, &spec, ADMIN_PASSWORD, &out, &err), "adding a user", &err);
+    ok(ld_user_add(s_admin, &spec, AFX_CA_PASSPHRASE, &out, &err), "adding a user", &err);
     cJSON_Delete(out);
 }
 
@@ -95,6 +95,7 @@ static void book(void)
 {
     char path[300];
     api = afx_book_new("tamper", ADMIN_PASSWORD, dir, sizeof dir, path, sizeof path);
+    ld_api_default_key_path(path, key_path, sizeof key_path);
     atexit(world_close);
     ld_error err;
     cJSON *out = NULL;
@@ -109,11 +110,14 @@ static void book(void)
                      "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
                      NULL) != SQLITE_OK)
         afx_die("dating passwords", NULL);
+    /* Signed as an operation's unit of work is (api_seal). */
+    ok(api_seal(api, NULL, &err), "seal", &err);
     ok(core_store_commit(api->store, &err), "commit", &err);
     s_off1 = afx_login(api, "off1", USER_PASSWORD);
     s_rev1 = afx_login(api, "rev1", USER_PASSWORD);
     s_mgr = afx_login(api, "mgr", USER_PASSWORD);
     s_aud = afx_login(api, "aud", USER_PASSWORD);
+    afx_ca_file(s_aud, dir, ca_path, sizeof ca_path);
 
     const char *borrowers[] = {"borrower-zhang.json", "borrower-huaxin.json"};
     const char *apps[] = {"app-zhang.json", "app-huaxin.json"};
@@ -143,7 +147,7 @@ static void book(void)
         ok(ld_loan_disburse(s_mgr, i, "2026-05-25", NULL, &out, &err), "disburse", &err);
         drop(&out);
     }
-    ld_cob_options cob = {.date = "2026-06-10", .institution_password = ADMIN_PASSWORD};
+    ld_cob_options cob = {.date = "2026-06-10"};
     ok(ld_cob_run(s_mgr, &cob, &out, &err), "cob", &err);
     drop(&out);
     cJSON *ins = demo_file("inspection-zhang-first.json");
@@ -200,14 +204,26 @@ static void tampered_copy(const char *sql, char *path, size_t size)
     sqlite3_close(db);
 }
 
+/* Opens a copy of the book with the book's own institution key file, as the
+ * service that holds it would. */
+static ld_status open_copy(const char *path, const ld_clock *clock, ld_api **out, ld_error *err)
+{
+    ld_status st = ld_api_open(path, clock, out, err);
+    if (st == LD_OK && (st = ld_api_set_institution_key(*out, key_path, NULL, err)) != LD_OK) {
+        ld_api_close(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 static ld_status verify_copy(const char *path, ld_error *err)
 {
     ld_api *a = NULL;
     ld_session *s = NULL;
     cJSON *out = NULL;
-    ld_status st = ld_api_open(path, &afx_clock, &a, err);
+    ld_status st = open_copy(path, &afx_clock, &a, err);
     if (st == LD_OK && (st = ld_session_resume(a, aud_token, &s, err)) == LD_OK)
-        st = ld_ledger_verify(s, &out, err);
+        st = ld_ledger_verify(s, &(ld_trust_anchor){.ca_file = ca_path}, &out, err);
     cJSON_Delete(out);
     ld_session_free(s);
     ld_api_close(a);
@@ -380,8 +396,8 @@ static ld_status cob_copy(const char *path, ld_error *err)
     ld_api *a = NULL;
     ld_session *s = NULL;
     cJSON *out = NULL;
-    ld_cob_options cob = {.date = "2026-06-16", .institution_password = ADMIN_PASSWORD};
-    ld_status st = ld_api_open(path, &next_day, &a, err);
+    ld_cob_options cob = {.date = "2026-06-16"};
+    ld_status st = open_copy(path, &next_day, &a, err);
     if (st == LD_OK && (st = ld_session_resume(a, mgr_token, &s, err)) == LD_OK)
         st = ld_cob_run(s, &cob, &out, err);
     cJSON_Delete(out);
@@ -442,7 +458,7 @@ static void operations_refuse_a_changed_loan(void)
     cJSON *out = NULL;
     ld_repayment pay = {.amount = "100.00", .date = AFX_TODAY};
     tampered_copy("UPDATE loan SET rate = rate * 3 WHERE id = 1", path, sizeof path);
-    CHECK_INT(ld_api_open(path, &afx_clock, &a, &err), LD_OK);
+    CHECK_INT(open_copy(path, &afx_clock, &a, &err), LD_OK);
     CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
     CHECK_INT(ld_loan_repay(s, 1, &pay, &out, &err), LD_EVERIFY);
     CHECK_CONTAINS(err.message, "loan 1");
@@ -458,7 +474,7 @@ static void operations_refuse_a_changed_loan(void)
                   "UPDATE loan_installment SET principal = principal + 100 WHERE loan_id = 2 AND "
                   "number = 3",
                   path, sizeof path);
-    CHECK_INT(ld_api_open(path, &afx_clock, &a, &err), LD_OK);
+    CHECK_INT(open_copy(path, &afx_clock, &a, &err), LD_OK);
     CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
     CHECK_INT(ld_loan_classify(s, 2, "substandard", "guarantor insolvent", &out, &err), LD_EVERIFY);
     CHECK_CONTAINS(err.message, "loan_installment 2/2");
@@ -562,8 +578,8 @@ static void an_inspection_due_stays_due(void)
     ld_session *s = NULL;
     cJSON *out = NULL;
     ld_error err;
-    ld_cob_options cob = {.date = "2026-07-01", .institution_password = ADMIN_PASSWORD};
-    CHECK_INT(ld_api_open(path, &july, &a, &err), LD_OK);
+    ld_cob_options cob = {.date = "2026-07-01"};
+    CHECK_INT(open_copy(path, &july, &a, &err), LD_OK);
     CHECK_INT(ld_session_resume(a, mgr_token, &s, &err), LD_OK);
     CHECK_INT(ld_cob_run(s, &cob, &out, &err), LD_OK);
     drop(&out);

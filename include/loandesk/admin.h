@@ -28,8 +28,9 @@ typedef struct ld_user_spec {
 
 /* Adds an account (admin). Officers, reviewers and managers sign workbooks:
  * they get a signing certificate issued under the institution's CA, whose key
- * is unlocked with key_password (the admin's; NULL: the login's) and whose own
- * key is encrypted under the new user's password. Result: {"id", "username",
+ * is unlocked with key_password, the CA custodians' passphrase (never a login
+ * password: LD_EUSAGE when NULL for a signing role, LD_EPERM when wrong), and
+ * whose own key is encrypted under the new user's password. Result: {"id", "username",
  * "role", "signing_certificate"}. LD_EINVAL naming the field (username, role,
  * limit, password), LD_ESTATE for a name taken, LD_EPERM. */
 ld_status ld_user_add(ld_session *session, const ld_user_spec *spec, const char *key_password,
@@ -46,8 +47,9 @@ ld_status ld_user_list(ld_session *session, cJSON **out, ld_error *err);
  * login's) to new_password. Another username (admin only, and not while the
  * admin's own password must change): a temporary password its owner must
  * change at first use; the user's certificate is revoked and a new one issued
- * under the temporary password (CA key unlocked with key_password, the
- * admin's), and every session of that user ends. Result: {"username",
+ * under the temporary password (CA key unlocked with key_password, the CA
+ * custodians' passphrase), and every session of that user ends. No password
+ * change touches the CA or institution keys. Result: {"username",
  * "must_change"}. */
 ld_status ld_user_passwd(ld_session *session, const char *username, const char *new_password,
                          const char *key_password, cJSON **out, ld_error *err);

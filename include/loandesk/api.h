@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "loandesk/error.h"
@@ -62,9 +63,31 @@ typedef struct ld_init_spec {
     const char *institution;
     const char *policy_path;
     const char *products_path;
+    /* Key custody (docs/ledger.md, "Key custody"), never a login password: the CA custodians'
+     * passphrase (required; dual control joins two halves before this call),
+     * the institution key file to create (NULL: ld_api_default_key_path of
+     * the database) and its passphrase (NULL: a plain key file, mode 0600,
+     * that only the service account reads). */
+    const char *ca_passphrase;
+    const char *institution_key_path;
+    const char *institution_key_passphrase;
 } ld_init_spec;
 ld_status ld_api_init(const char *path, const ld_clock *clock, const ld_init_spec *spec,
                       ld_api **api_out, cJSON **out, ld_error *err);
+
+/* Where the institution key file of the database at db_path is kept by
+ * default: "<db_path>.institution-key", beside it. Writes at most size bytes
+ * into out (NUL-terminated). */
+void ld_api_default_key_path(const char *db_path, char *out, size_t size);
+
+/* Tells the handle where the institution key file is and its passphrase
+ * (NULL: a plain key file); both are copied. Without this call the default
+ * path is used, with no passphrase. Every operation that appends to the log
+ * signs a checkpoint over it with that key before it commits, so no entry is
+ * ever left unsigned; an operation that appends fails (LD_EPERM) when the key
+ * cannot be read. */
+ld_status ld_api_set_institution_key(ld_api *api, const char *key_path, const char *passphrase,
+                                     ld_error *err);
 
 /* Closes the handle; NULL is harmless. Sessions of it must be freed first. */
 void ld_api_close(ld_api *api);

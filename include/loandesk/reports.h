@@ -64,12 +64,15 @@ ld_status ld_report_portfolio(ld_session *session, const char *date, const char 
 ld_status ld_report_fit(ld_session *session, const char *fit_path, const ld_report_spec *spec,
                         const char *key_password, cJSON **out, ld_error *err);
 
-/* What to verify: the workbook, its signature (NULL: path + ".p7s"), the CA
- * certificate in PEM (NULL: the database's), an offline ledger export. */
+/* What to verify: the workbook, its signature (NULL: path + ".p7s"), the
+ * auditor's trust anchor (the CA certificate in PEM, or its SHA-256
+ * fingerprint matched with the CA the database or export carries; one is
+ * required, LD_EUSAGE), an offline ledger export (verified whole first). */
 typedef struct ld_verify_spec {
     const char *path;
     const char *p7s_path;
     const char *ca_pem_path;
+    const char *ca_fingerprint;
     const char *export_dir;
 } ld_verify_spec;
 

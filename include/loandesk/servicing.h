@@ -88,16 +88,15 @@ ld_status ld_loan_write_off(ld_session *session, int64_t loan_id, const char *re
 
 typedef struct ld_cob_options {
     const char *date;
-    /* Unlocks the institution key for the closing checkpoint; required
-     * (LD_EUSAGE when NULL), a wrong one is LD_EPERM. */
-    const char *institution_password;
     void (*progress)(void *context, int64_t done, int64_t total); /* may be NULL */
     void *progress_context;
 } ld_cob_options;
 
 /* Close of business (manager): {"date", "already_closed", "loans", "loan_days",
  * "newly_overdue", "category_changes", "journal_entries", "log_seq",
- * "checkpoint_size"}. The same date again changes nothing. */
+ * "checkpoint_size"}. The same date again changes nothing. The closing
+ * checkpoint is signed with the institution key file the handle was given
+ * (ld_api_set_institution_key): nobody's password is needed. */
 ld_status ld_cob_run(ld_session *session, const ld_cob_options *options, cJSON **out,
                      ld_error *err);
 
@@ -110,23 +109,49 @@ ld_status ld_journal_trial_balance(ld_session *session, const char *date, cJSON 
 
 /* ---- The tamper-evident log ---------------------------------------------------- */
 
-/* Signs the log as it stands with the institution key (manager):
- * {"size", "root", "time", "text"}; text is the signed checkpoint text. */
-ld_status ld_ledger_checkpoint(ld_session *session, const char *institution_password, cJSON **out,
-                               ld_error *err);
+/* What an auditor brings to a verification: the CA certificate file they
+ * hold (ca_file) or its SHA-256 fingerprint (ca_fingerprint, matched against
+ * the CA certificate the data carries); one is required (LD_EUSAGE). Optional
+ * since_path: a checkpoint block kept from an earlier `ledger checkpoint` or
+ * export, which the log must still contain and extend (RFC 6962
+ * consistency). */
+typedef struct ld_trust_anchor {
+    const char *ca_file;
+    const char *ca_fingerprint;
+    const char *since_path;
+} ld_trust_anchor;
 
-/* Full verification of the log, checkpoints, journal and loan balances:
- * {"entries", "checkpoints", "journal_entries", "loans"}; LD_EVERIFY naming
- * the first bad entry. */
-ld_status ld_ledger_verify(ld_session *session, cJSON **out, ld_error *err);
+/* Makes sure the log as it stands is covered by a signed checkpoint (every
+ * operation that appends signs already) and returns the newest (manager):
+ * {"size", "root", "time", "text", "block"}; text is the signed checkpoint
+ * text, block the whole checkpoint with its signature and key line, for an
+ * auditor to keep and later pass as since_path. */
+ld_status ld_ledger_checkpoint(ld_session *session, cJSON **out, ld_error *err);
 
-/* Writes entries.jsonl, checkpoints and institution.pem into dir:
- * {"dir", "entries", "checkpoints"}. */
+/* Full verification of the log, checkpoints, journal and loan balances under
+ * the auditor's anchor: {"entries", "checkpoints", "journal_entries",
+ * "loans"}; LD_EVERIFY naming the first bad entry or checkpoint,
+ * or the range no checkpoint covers. */
+ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, cJSON **out,
+                           ld_error *err);
+
+/* Writes entries.jsonl, checkpoints, consistency, institution.pem and ca.pem
+ * into dir: {"dir", "entries", "checkpoints"}. */
 ld_status ld_ledger_export(ld_session *session, const char *dir, cJSON **out, ld_error *err);
 
-/* Verifies an export in dir with no database and no login: {"entries",
- * "checkpoints", "journal_entries"}; LD_EVERIFY naming the first bad line. */
-ld_status ld_ledger_verify_export(const char *dir, cJSON **out, ld_error *err);
+/* Verifies an export in dir with no database and no login, under the
+ * auditor's anchor: {"entries", "checkpoints", "journal_entries"};
+ * LD_EVERIFY naming the first bad line or checkpoint, LD_EUSAGE without an
+ * anchor. */
+ld_status ld_ledger_verify_export(const char *dir, const ld_trust_anchor *anchor, cJSON **out,
+                                  ld_error *err);
+
+/* Replaces the institution key (admin, with the CA custodians' passphrase):
+ * a new key certified by the CA goes to the handle's key file, encrypted
+ * under new_key_passphrase (NULL: plain, mode 0600); earlier certificates
+ * stay, so every checkpoint signed before still verifies. {"fingerprint"}. */
+ld_status ld_ledger_key_rotate(ld_session *session, const char *ca_passphrase,
+                               const char *new_key_passphrase, cJSON **out, ld_error *err);
 
 /* An inclusion proof of entry index in the tree of size entries (0: the
  * whole log), or a consistency proof between two sizes, as JSON that
@@ -136,11 +161,15 @@ ld_status ld_ledger_prove_inclusion(ld_session *session, uint64_t index, uint64_
 ld_status ld_ledger_prove_consistency(ld_session *session, uint64_t old_size, uint64_t new_size,
                                       cJSON **out, ld_error *err);
 
-/* Checks a proof of either kind offline: {"type", "holds": true}; LD_EVERIFY
- * when it does not hold, LD_EINVAL when it is malformed. The _file form reads
- * the proof from path first. */
-ld_status ld_proof_verify(const cJSON *proof, cJSON **out, ld_error *err);
-ld_status ld_proof_verify_file(const char *path, cJSON **out, ld_error *err);
+/* Checks a proof of either kind offline, and that a checkpoint signed by the
+ * institution under the auditor's anchor vouches for its root: {"type",
+ * "holds": true}; LD_EVERIFY when it does not hold, LD_EINVAL when it is
+ * malformed, LD_EUSAGE without an anchor. The _file form reads the proof from
+ * path first. */
+ld_status ld_proof_verify(const cJSON *proof, const ld_trust_anchor *anchor, cJSON **out,
+                          ld_error *err);
+ld_status ld_proof_verify_file(const char *path, const ld_trust_anchor *anchor, cJSON **out,
+                               ld_error *err);
 
 /* ---- Post-loan inspections ------------------------------------------------------ */
 

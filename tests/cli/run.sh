@@ -16,8 +16,8 @@
 #   env: NAME=VALUE       extra environment for the following runs
 #   stdin: TEXT           a line of standard input for the next run (repeatable)
 #   stdin-file: FILE      standard input for the next run from cases/FILE
-#   run: ARGS             loandesk ARGS (shell words, quotes allowed); $CASE_DIR
-#                         and $DATA are expanded
+#   run: ARGS             loandesk ARGS (shell words, quotes allowed); $CASE_DIR,
+#                         $DATA and $CA (the book's CA certificate) are expanded
 #   exit: N               expected exit code (0 when not given)
 #   stdout: TEXT          stdout contains TEXT      (!stdout: must not)
 #   stderr: TEXT          stderr contains TEXT      (!stderr: must not)
@@ -53,6 +53,11 @@ export LOANDESK_TODAY=2026-06-15
 unset LOANDESK_USER LOANDESK_PASSWORD LOANDESK_NEW_PASSWORD LOANDESK_DB LOANDESK_SESSION
 
 ADMIN_PASSWORD=Admin-pass-2026
+# The CA custodians' passphrase (never a login's): init and the admin's user
+# add and reset read it, as a custodian would hand it over for the command.
+export LOANDESK_CA_PASSPHRASE=Cli-CA-custodians-2026
+unset LOANDESK_CA_PASSPHRASE_FILE LOANDESK_CA_PASSPHRASE2 LOANDESK_CA_PASSPHRASE2_FILE
+unset LOANDESK_INSTITUTION_KEY LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE
 USER_PASSWORD=User-pass-2026
 FIRST_PASSWORD=First-pass-2026
 password_of() {
@@ -95,6 +100,14 @@ setup() {
             echo "setup failed: init" >&2
             exit 1
         }
+    # The CA certificate an auditor holds from outside the system: every
+    # verification takes it (--ca $CA), never the one in the data.
+    LOANDESK_DB=$BASE LOANDESK_USER=admin LOANDESK_PASSWORD=$ADMIN_PASSWORD "$BIN" pki ca-cert \
+        >"$WORK/ca.pem" </dev/null || {
+        echo "setup failed: pki ca-cert" >&2
+        exit 1
+    }
+    export CA=$WORK/ca.pem
     # The admin gives a first password; each user replaces it at first use.
     SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username off1 --name "Officer One" --role officer
     SETUP_NEW_PASSWORD=$FIRST_PASSWORD setup_step admin user add --username off2 --name "Officer Two" --role officer
@@ -148,11 +161,12 @@ snapshot() {
     local db=$1
     if [ "$have_sqlite" = 1 ]; then
         # A refusal's audit row is also recorded in the ledger, by an entry of
-        # its own: those entries (and the tree nodes they add) are left out,
-        # every other entry is compared byte for byte.
+        # its own, signed by a checkpoint of its own: those entries (and the
+        # tree nodes and checkpoints they add) are left out, every other entry
+        # is compared byte for byte.
         sqlite3 "$db" .dump | grep -v "^INSERT INTO audit_event.*'denied'" |
             grep -v "^INSERT INTO user_session" | grep -v "^INSERT INTO ledger_entry" |
-            grep -v "^INSERT INTO ledger_node"
+            grep -v "^INSERT INTO ledger_node" | grep -v "^INSERT INTO ledger_checkpoint"
         sqlite3 "$db" "SELECT hex(body) FROM ledger_entry WHERE NOT (CAST(body AS TEXT) LIKE
             '{%\"rows\":[[\"audit_event\",%' AND instr(CAST(body AS TEXT), '\"denied\"') > 0
             AND instr(CAST(body AS TEXT), ']],[') = 0) ORDER BY seq"
@@ -288,6 +302,7 @@ run_case() {
     mkdir -p "$dir"
     cp "$BASE" "$dir/db"
     [ -f "$BASE-wal" ] && cp "$BASE-wal" "$dir/db-wal"
+    cp "$BASE.institution-key" "$dir/db.institution-key"
     export CASE_DIR=$dir
     case_failed=0
     step_pending=0

@@ -1,7 +1,7 @@
 /*
  * fuzz_checkpoint.c - signed checkpoints (ledger/proof.c and the raw
  * signatures of core/pki.c). The input is a checkpoint block as an export
- * writes it: the four signed lines, then "signature HEX". The parser accepts
+ * writes it: the five signed lines, then "signature HEX". The parser accepts
  * only the one text form, so accepted text must be exactly what
  * ledger_checkpoint_text writes for the parsed value. The signature in the
  * input is checked against a certificate made at start-up, whose key the
@@ -27,11 +27,11 @@ static void make_signer(void)
                LD_OK);
 }
 
-/* The length of the first four lines of text[0..len), or len when fewer. */
-static size_t four_lines(const char *text, size_t len)
+/* The length of the signed lines of text[0..len), or len when fewer. */
+static size_t signed_lines(const char *text, size_t len)
 {
     size_t at = 0;
-    for (int line = 0; line < 4; line++) {
+    for (int line = 0; line < LEDGER_CHECKPOINT_LINES; line++) {
         const char *nl = memchr(text + at, '\n', len - at);
         if (nl == NULL)
             return len;
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (signer == NULL)
         make_signer();
     const char *text = (const char *)data;
-    size_t text_len = four_lines(text, size);
+    size_t text_len = signed_lines(text, size);
     ledger_checkpoint checkpoint;
     ld_error err;
     if (ledger_checkpoint_parse(text, text_len, &checkpoint, &err) != LD_OK) {

@@ -3,8 +3,10 @@
  * the JSON form checked by `loandesk ledger verify-proof`). The first byte
  * chooses how the rest is read:
  *
- *   0  a proof as JSON, for ledger_proof_check: never a crash, and a refusal
- *      is LD_EINVAL (malformed) or LD_EVERIFY (does not hold);
+ *   0  a proof as JSON, for ledger_proof_check under a CA made at start-up
+ *      whose key the input cannot know: never a crash, never accepted (no
+ *      checkpoint in it can be signed under that CA), and a refusal is
+ *      LD_EINVAL (malformed) or LD_EVERIFY (does not hold);
  *   1  an inclusion proof from a real tree of up to 200 leaves, then up to
  *      eight mutations (a hash changed, dropped or repeated, another index,
  *      size or leaf);
@@ -18,9 +20,13 @@
  */
 #include "fuzz.h"
 
+#include <time.h>
+#include <unistd.h>
+
 #include "canonical_json.h"
 #include "ledger_verify.h"
 #include "merkle.h"
+#include "pki.h"
 
 typedef struct cursor {
     const uint8_t *p;
@@ -291,15 +297,44 @@ static void fuzz_raw(cursor *c)
             plain_consistency(a, b, &first, &second, proof.hashes, proof.count));
 }
 
+static char anchor_path[64];
+
+static void remove_anchor(void)
+{
+    unlink(anchor_path);
+}
+
+/* A CA certificate in a file of its own, as an auditor holds one. */
+static void make_anchor(void)
+{
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(anchor_path, sizeof anchor_path, "%s/loandesk-fuzz-ca-XXXXXX", base);
+    int fd = mkstemp(anchor_path);
+    FUZZ_CHECK(fd >= 0);
+    close(fd);
+    atexit(remove_anchor);
+    core_pki_key *key = NULL;
+    char *pem = NULL;
+    core_pki_subject subject = {"loandesk fuzz CA", "certification authority", "loandesk"};
+    FUZZ_CHECK(core_pki_key_generate(&key, NULL) == LD_OK);
+    FUZZ_CHECK(core_pki_ca_cert_create(key, &subject, 30, time(NULL), &pem, NULL) == LD_OK);
+    FILE *f = fopen(anchor_path, "wb");
+    FUZZ_CHECK(f != NULL);
+    fputs(pem, f);
+    FUZZ_CHECK(fclose(f) == 0);
+    free(pem);
+    core_pki_key_free(key);
+}
+
 static void fuzz_json(const uint8_t *data, size_t size)
 {
     cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
     if (doc == NULL)
         return;
     ld_error err;
-    ld_status st = ledger_proof_check(doc, &err);
-    if (st != LD_OK)
-        FUZZ_CHECK((st == LD_EINVAL || st == LD_EVERIFY) && err.code == st);
+    ledger_verify_options anchor = {.ca_file = anchor_path};
+    ld_status st = ledger_proof_check(doc, &anchor, &err);
+    FUZZ_CHECK((st == LD_EINVAL || st == LD_EVERIFY) && err.code == st);
     cJSON_Delete(doc);
 }
 
@@ -308,6 +343,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static bool ready;
     if (!ready) {
         make_leaves();
+        make_anchor();
         ready = true;
     }
     if (size == 0)

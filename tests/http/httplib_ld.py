@@ -8,6 +8,7 @@ the admin adds one account per role, each changes its first password.
 import atexit
 import http.client
 import json
+import hashlib
 import os
 import shutil
 import signal
@@ -17,6 +18,8 @@ import tempfile
 import threading
 import time
 
+CA_PW = "Http-CA-custodians-2026"  # the CA custodians' passphrase, never a login's
+CA_FP = ""
 ADMIN_PW = "Admin2026pass"
 FIRST_PW = "First-pass-2026"
 USERS = {  # name: (role, password)
@@ -165,9 +168,17 @@ def login(port, user, password, mode="bearer"):
 def make_book(tmp, threads=4, extra=None, clock=True):
     """A fresh book with every role; returns (server, tokens by user)."""
     db = os.path.join(tmp, "loandesk.db")
-    env = dict(os.environ, LOANDESK_DB=db, LOANDESK_PASSWORD=ADMIN_PW)
+    global CA_FP
+    env = dict(os.environ, LOANDESK_DB=db, LOANDESK_PASSWORD=ADMIN_PW,
+               LOANDESK_CA_PASSPHRASE=CA_PW)
     subprocess.run([BIN, "init", "--admin", "admin", "--institution", "Test Bank"], env=env,
                    check=True, stdout=subprocess.DEVNULL)
+    # The CA fingerprint an auditor holds, for every verification.
+    pem = subprocess.run([BIN, "--user", "admin", "pki", "ca-cert"], env=env, check=True,
+                         capture_output=True).stdout
+    der = subprocess.run(["openssl", "x509", "-outform", "DER"], input=pem, check=True,
+                         capture_output=True).stdout
+    CA_FP = hashlib.sha256(der).hexdigest()
     srv = Server(db, threads=threads, extra=extra, clock=clock)
     r = login(srv.port, "admin", ADMIN_PW)
     assert r.status == 201, r.body
@@ -177,7 +188,7 @@ def make_book(tmp, threads=4, extra=None, clock=True):
         role, pw = USERS[name]
         r = admin.post("/api/v1/users", {"username": name, "full_name": name.title() + " Test",
                                          "role": role, "password": FIRST_PW,
-                                         "key_password": ADMIN_PW})
+                                         "key_password": CA_PW})
         assert r.status == 201, r.body
         r = login(srv.port, name, FIRST_PW)
         assert r.status == 201, r.body

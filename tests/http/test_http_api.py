@@ -149,24 +149,24 @@ check(r.json.get("amount") == "1000.00", f"repayment echoes its amount: {r.json}
 problem(call("chen", "POST", A + f"/loans/{loan_id}/repayments", {"amount": 1000, "date": "2026-05-25"}), 422, "money as a JSON number", field="amount")
 expect(call("wang", "POST", A + f"/loans/{loan_id}/classify", {"category": "special_mention", "reason": "sector stress"}), 200, "classify")
 problem(call("zhao", "POST", A + f"/loans/{loan_id}/write-off", {"reason": "x"}), 409, "write off a loan that is not a loss")
-r = expect(call("zhao", "POST", A + "/cob", {"date": "2026-05-25", "institution_password": h.ADMIN_PW}), 200, "close of business")
+r = expect(call("zhao", "POST", A + "/cob", {"date": "2026-05-25"}), 200, "close of business")
 check(r.json.get("date") == "2026-05-25", f"cob date: {r.json}")
 r = expect(call("sun", "GET", A + "/journal/trial-balance?date=2026-05-25"), 200, "trial balance")
 check(r.json.get("balanced") is True, f"balanced: {r.json}")
 expect(call("chen", "POST", A + f"/loans/{loan2_id}/settle", {"date": "2026-05-25"}), 200, "settle")
-cp = expect(call("zhao", "POST", A + "/ledger/checkpoints", {"institution_password": h.ADMIN_PW}), 201, "checkpoint").json
+cp = expect(call("zhao", "POST", A + "/ledger/checkpoints", {}), 201, "checkpoint").json
 check(cp.get("size", 0) > 0, f"checkpoint size: {cp}")
-r = expect(call("sun", "GET", A + "/ledger/verify"), 200, "ledger verify")
+r = expect(call("sun", "GET", A + "/ledger/verify?ca_fingerprint=" + h.CA_FP), 200, "ledger verify")
 check(r.json.get("entries", 0) > 0, f"verify counts entries: {r.json}")
 proof = expect(call("sun", "GET", A + "/ledger/proofs/inclusion?index=1"), 200, "inclusion proof").json
-r = expect(h.Client(port).post(A + "/ledger/proofs/verify", proof), 200, "proof verify")
+r = expect(h.Client(port).post(A + "/ledger/proofs/verify?ca_fingerprint=" + h.CA_FP, proof), 200, "proof verify")
 check(r.json.get("holds") is True, "the proof holds")
 bad = json.loads(json.dumps(proof))
 for k, v in bad.items():
     if isinstance(v, str) and len(v) == 64:
         bad[k] = ("0" if v[0] != "0" else "1") + v[1:]
         break
-r = h.Client(port).post(A + "/ledger/proofs/verify", bad)
+r = h.Client(port).post(A + "/ledger/proofs/verify?ca_fingerprint=" + h.CA_FP, bad)
 problem(r, 422, "a tampered proof")
 check((r.json or {}).get("type", "").endswith("verification-failed"), f"verification failed type: {r.json}")
 expect(call("sun", "GET", A + f"/ledger/proofs/consistency?from=1&to={cp['size']}"), 200, "consistency proof")
@@ -174,7 +174,7 @@ problem(call("sun", "GET", A + "/ledger/proofs/consistency?from=1"), 422, "a pro
 r = expect(call("sun", "GET", A + "/ledger/export"), 200, "ledger export")
 check(r.header("Content-Type") == "application/x-tar", "a tar archive")
 names = tarfile.open(fileobj=io.BytesIO(r.body)).getnames()
-check(sorted(names) == ["checkpoints", "entries.jsonl", "institution.pem"], f"tar members: {names}")
+check(sorted(names) == ["ca.pem", "checkpoints", "consistency", "entries.jsonl", "institution.pem"], f"tar members: {names}")
 entries = tarfile.open(fileobj=io.BytesIO(r.body)).extractfile("entries.jsonl").read().decode().splitlines()
 check(len(entries) == r.json is None and len(entries) or len(entries) > 0, "entries exported")
 
@@ -194,7 +194,7 @@ x = expect(call("wang", "GET", rep["download"]), 200, "download the workbook")
 check(x.body[:2] == b"PK", "an xlsx is a zip")
 s = expect(call("wang", "GET", rep["signature_download"]), 200, "download the signature")
 check(s.body[:1] == b"\x30", "a DER signature")
-r = expect(call("wang", "POST", rep["download"] + "/verify"), 200, "verify the workbook")
+r = expect(call("wang", "POST", rep["download"] + "/verify?ca_fingerprint=" + h.CA_FP), 200, "verify the workbook")
 check(r.json.get("in_ledger") is True, f"verified in the ledger: {r.json}")
 problem(call("zhao", "GET", rep["download"]), 404, "another user's workbook")
 problem(call("wang", "GET", A + "/reports/..%2F..%2Fetc%2Fpasswd"), 404, "a path as a report name")
@@ -226,9 +226,9 @@ r = call("chen", "POST", A + "/import", raw=jsonl, headers={"Content-Type": "app
 check(r.status in (200, 422), f"import answers: {r.status} {r.body[:200]!r}")
 problem(call("chen", "POST", A + "/import", raw=b'{"borrower": 1}\n', headers={"Content-Type": "application/jsonl"}), 422, "a bad import line")
 # accounts: add, reset, lock out, unlock, revoke
-expect(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian Test", "role": "officer", "password": h.FIRST_PW, "key_password": h.ADMIN_PW}), 201, "user add qian")
-problem(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian", "role": "officer", "password": h.FIRST_PW, "key_password": h.ADMIN_PW}), 422, "a name taken", field="username")
-problem(call("admin", "POST", A + "/users", {"username": "zz", "full_name": "Z", "role": "boss", "password": h.FIRST_PW, "key_password": h.ADMIN_PW}), 422, "a role that does not exist", field="role")
+expect(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian Test", "role": "officer", "password": h.FIRST_PW, "key_password": h.CA_PW}), 201, "user add qian")
+problem(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian", "role": "officer", "password": h.FIRST_PW, "key_password": h.CA_PW}), 422, "a name taken", field="username")
+problem(call("admin", "POST", A + "/users", {"username": "zz", "full_name": "Z", "role": "boss", "password": h.FIRST_PW, "key_password": h.CA_PW}), 422, "a role that does not exist", field="role")
 unknown = h.login(port, "nobody-here", "Whatever-2026")
 wrong = h.login(port, "qian", "Whatever-2026")
 check(unknown.status == wrong.status == 401 and unknown.json["detail"] == wrong.json["detail"], "an unknown name and a wrong password look alike")
@@ -240,18 +240,18 @@ cli = subprocess.run([h.BIN, "--user", "qian", "whoami"], env=dict(os.environ, L
 check(cli.returncode == 3 and "locked" in cli.stderr, f"the CLI sees the same lock: {cli.returncode} {cli.stderr}")
 expect(call("admin", "POST", A + "/users/qian/unlock"), 200, "unlock")
 check(h.login(port, "qian", h.FIRST_PW).status == 201, "unlocked: the password works")
-expect(call("admin", "POST", A + "/users/qian/password", {"new_password": "Second-pass-2026", "key_password": h.ADMIN_PW}), 200, "admin reset")
+expect(call("admin", "POST", A + "/users/qian/password", {"new_password": "Second-pass-2026", "key_password": h.CA_PW}), 200, "admin reset")
 expect(call("admin", "POST", A + "/users/qian/revoke"), 200, "revoke")
 check(h.login(port, "qian", "Second-pass-2026").status == 401, "a revoked account cannot log in")
 
 # ---- permission matrix, a sample per role (tests/test_permissions.c holds the whole) -------------
 matrix = [
-    ("chen", "GET", "/users", None, 403), ("chen", "POST", "/cob", {"date": "2026-05-25", "institution_password": h.ADMIN_PW}, 403),
-    ("chen", "GET", "/ledger/verify", None, 403), ("liu", "GET", f"/borrowers/{b1}", None, 403),
+    ("chen", "GET", "/users", None, 403), ("chen", "POST", "/cob", {"date": "2026-05-25"}, 403),
+    ("chen", "GET", "/ledger/verify?ca_fingerprint=" + h.CA_FP, None, 403), ("liu", "GET", f"/borrowers/{b1}", None, 403),
     ("liu", "POST", f"/loans/{loan_id}/repayments", {"amount": "1.00", "date": "2026-05-25"}, 403),
     ("chen", "GET", f"/borrowers/{b1}", None, 200),
     ("wang", "POST", "/borrowers", h.data("borrower-wang.json"), 403), ("wang", "POST", f"/applications/{apps[0]}/loan", {"date": "2026-05-25"}, 403),
-    ("wang", "GET", f"/borrowers/{b1}", None, 200), ("wang", "GET", "/ledger/verify", None, 200),
+    ("wang", "GET", f"/borrowers/{b1}", None, 200), ("wang", "GET", "/ledger/verify?ca_fingerprint=" + h.CA_FP, None, 200),
     ("zhao", "POST", "/users", {"username": "x1", "full_name": "X", "role": "officer", "password": h.FIRST_PW, "key_password": h.USERS["zhao"][1]}, 403),
     ("zhao", "GET", "/users", None, 200), ("zhao", "GET", f"/borrowers/{b3}", None, 200),
     ("sun", "POST", "/borrowers", h.data("borrower-wang.json"), 403), ("sun", "POST", f"/loans/{loan_id}/repayments", {"amount": "1.00", "date": "2026-05-25"}, 403),

@@ -78,7 +78,7 @@ outstanding = sum(int(round(float(row.get("outstanding_principal", row.get("prin
 check(outstanding == n * 10000000, f"outstanding principal is exactly {n} x {amount}: {outstanding}")
 r = C["sun"].get(A + "/journal/trial-balance?date=2026-05-25")
 check(r.status == 200 and r.json["balanced"] is True and r.json["total_debit"] == r.json["total_credit"], f"trial balance: {r.body[:300]!r}")
-r = C["sun"].get(A + "/ledger/verify")
+r = C["sun"].get(A + "/ledger/verify?ca_fingerprint=" + h.CA_FP)
 check(r.status == 200, f"ledger verify: {r.status} {r.body[:300]!r}")
 check(r.json.get("loans") == n, f"verify replays {n} loans: {r.json}")
 # a retry of any step replays, and adds nothing

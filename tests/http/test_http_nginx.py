@@ -27,7 +27,8 @@ if not os.path.exists(nginx):
 tmp = tempfile.mkdtemp(prefix="ld-nginx-")
 db = os.path.join(tmp, "loandesk.db")
 subprocess.run([h.BIN, "init", "--admin", "admin", "--institution", "T"], check=True,
-               env=dict(os.environ, LOANDESK_DB=db, LOANDESK_PASSWORD=h.ADMIN_PW), stdout=subprocess.DEVNULL)
+               env=dict(os.environ, LOANDESK_DB=db, LOANDESK_PASSWORD=h.ADMIN_PW,
+                        LOANDESK_CA_PASSPHRASE=h.CA_PW), stdout=subprocess.DEVNULL)
 srv = h.Server(db, threads=2, extra=["--trust-proxy"])
 
 
