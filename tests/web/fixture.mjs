@@ -21,7 +21,9 @@ export const USERS = {
   zhao: ['manager', 'Zhao2026pass', '赵强'],
   sun: ['auditor', 'Sun2026pass', '孙丽'],
 };
-export const TODAY = '2026-05-25';
+// The server keeps the books by today's date, as the browser does.
+export const TODAY = new Date().toISOString().slice(0, 10);
+export const daysFromToday = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 export function chromiumPath() {
   for (const p of [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
@@ -36,7 +38,8 @@ export function chromiumPath() {
 export function makeBook(bin, { keepFirst = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loandesk-web-'));
   const db = path.join(dir, 'loandesk.db');
-  const env = { ...process.env, LOANDESK_DB: db, LOANDESK_TODAY: TODAY };
+  const env = { ...process.env, LOANDESK_DB: db };
+  delete env.LOANDESK_TODAY;
   delete env.LOANDESK_SESSION;
   const run = (extra, args) => execFileSync(bin, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
   run({ LOANDESK_PASSWORD: ADMIN_PW }, ['init', '--admin', 'admin', '--institution', '示范商业银行']);
@@ -53,7 +56,8 @@ export function makeBook(bin, { keepFirst = [] } = {}) {
 export function serve(bin, book, { webDir } = {}) {
   const clock = path.join(book.dir, 'clock-skew');
   fs.writeFileSync(clock, '0\n');
-  const env = { ...process.env, LOANDESK_DB: book.db, LOANDESK_TODAY: TODAY, LOANDESK_WALL_CLOCK_FILE: clock };
+  const env = { ...process.env, LOANDESK_DB: book.db, LOANDESK_WALL_CLOCK_FILE: clock };
+  delete env.LOANDESK_TODAY;
   const args = ['serve', '--listen', '127.0.0.1:0', '--threads', '4'];
   if (webDir) args.push('--web-dir', webDir);
   const log = fs.openSync(path.join(book.dir, 'server.log'), 'w');

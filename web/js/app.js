@@ -1,7 +1,7 @@
 // app.js - the web UI: hash routes, the session (login, forced password
 // change, expiry that returns to the same place) and the navigation per
 // role. Each screen lives in screens.js and draws from the API only.
-import { t, code, getLang, setLang } from './i18n.js';
+import { t, code, getLang, setLang, errorText } from './i18n.js';
 import { get, call, setCsrf, whenExpired } from './api.js';
 import { h } from './ui.js';
 import { screens, menu } from './screens.js';
@@ -34,8 +34,15 @@ async function route() {
   const [, name = '', ...args] = (location.hash || '#/').split('/');
   const screen = screens[name || 'home'] || screens.home;
   m.replaceChildren(h('p', { class: 'muted' }, t('loading')));
-  document.title = `loandesk · ${t(name === '' ? 'workbench' : name)}`;
-  try { await screen(m, ...args.map(decodeURIComponent)); } catch (e) { if (e?.problem?.status !== 401) throw e; }
+  const titles = { '': 'workbench', new: 'newApplication', borrower: 'borrower', application: 'applications', loan: 'loan', inspect: 'inspectionForm' };
+  const title = t(titles[name] ?? name);
+  document.title = `loandesk · ${title}`;
+  try { await screen(m, ...args.map(decodeURIComponent)); } catch (e) {
+    if (e?.problem?.status === 401) return;
+    // A refusal is shown as the user's answer, not a blank page.
+    if (!e?.problem) console.error(e);
+    m.replaceChildren(h('h1', {}, title), h('div', { class: 'error', role: 'alert', id: 'screen-error' }, e?.problem !== undefined ? errorText(e.problem) : String(e)));
+  }
 }
 
 export async function loggedIn(who) {

@@ -25,6 +25,8 @@ function onSubmit(form, fn) {
   return form;
 }
 
+const emptied = (el, ...kids) => { el.replaceChildren(...kids); return el; };
+
 function later(container, promise, draw) {
   // Draws a part of a screen when its own request answers; the rest of the
   // screen does not wait for it.
@@ -100,6 +102,13 @@ export const screens = {
       tile('referrals', '#/applications/referred', total('/applications?state=referred&limit=1'));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
       tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
+      const out = h('div', { 'aria-live': 'polite' });
+      const f = h('form', { class: 'card', 'aria-label': t('cob') }, h('h2', {}, t('cob')),
+        h('div', { class: 'grid' }, field('date', t('date'), { type: 'date', value: TODAY(), required: true }),
+          field('institution_password', t('institutionPassword'), { type: 'password', required: true, autocomplete: 'off' })),
+        h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('cob'))), out);
+      onSubmit(f, async (v) => { const r = await post('/cob', v); out.replaceChildren(h('div', { class: 'ok', role: 'status', id: 'cob-done' }, `${t('cob')} ${date(r.date)}`)); });
+      m.append(f);
     } else if (role === 'auditor') {
       const v = get('/ledger/verify');
       tile('entries', '#/audit', v.then((r) => r.entries));
@@ -219,7 +228,7 @@ export const screens = {
           field('guaranteed_amount', code('guaranteed_amount'), { type: 'money', required: true }), field('net_assets', code('net_assets'), { type: 'money' }),
           field('outstanding_guarantees', code('outstanding_guarantees'), { type: 'money' }), field('monthly_income', code('monthly_income'), { type: 'money' })),
         buttons(h('button', { type: 'submit' }, t('add')), nextBtn('collateral')));
-      const draw = () => later(list.replaceChildren() && list, get(`/applications/${saved.app}/guarantors`), (r) => table(r, [['name'], ['kind'], ['guarantee_type'], ['guaranteed_amount'], ['capacity']]));
+      const draw = () => later(emptied(list), get(`/applications/${saved.app}/guarantors`), (r) => table(r, [['name'], ['kind'], ['guarantee_type'], ['guaranteed_amount'], ['capacity']]));
       onSubmit(f, async (v) => { await post(`/applications/${saved.app}/guarantors`, v); f.reset(); toast(t('added')); draw(); });
       m.append(f, card(t('step_guarantors'), list));
       draw();
@@ -234,7 +243,7 @@ export const screens = {
           field('appraisal_date', code('appraisal_date'), { type: 'date', required: true }), field('appraiser', code('appraiser'), { required: true }),
           field('lien_rank', code('lien_rank'), { type: 'number', value: 1 }), field('registration_no', code('registration_no'))),
         buttons(h('button', { type: 'submit' }, t('add')), nextBtn('investigation')));
-      const draw = () => later(list.replaceChildren() && list, get(`/applications/${saved.app}/file`), (r) => h('div', {},
+      const draw = () => later(emptied(list), get(`/applications/${saved.app}/file`), (r) => h('div', {},
         table(r.collateral || [], [['type'], ['arrangement'], ['appraised_value'], ['ltv_cap'], ['lendable_value']]),
         h('h3', {}, t('ltvVsCap')), kv(r.application.security || {})));
       onSubmit(f, async (v) => { v.lien_rank = Number(v.lien_rank || 1); await post(`/applications/${saved.app}/collateral`, v); f.reset(); toast(t('added')); draw(); });
@@ -252,7 +261,7 @@ export const screens = {
       const box = card(t('step_schedule'));
       m.append(box, buttons(h('button', { type: 'button', class: 'secondary', onclick: () => go('investigation') }, t('back')), nextBtn('submit')));
       later(box, post('/schedule', { principal: a.amount, rate: '4.35', term: a.term_months, method: a.method, start: TODAY() }),
-        (r) => table(r.installments || r.schedule || r.rows || [], [['n'], ['due'], ['payment'], ['principal'], ['interest'], ['balance']]));
+        (r) => table(r.installments || [], [['n'], ['due'], ['payment'], ['principal'], ['interest'], ['balance']]));
     } else {
       const a = await get(`/applications/${saved.app}/file`);
       const f = h('form', { class: 'card', 'aria-label': t('step_submit') }, kv(a.application, ['security']), buttons(h('button', { type: 'submit' }, t('submit'))));
@@ -393,6 +402,13 @@ export const screens = {
       }
     });
     m.append(pf, vf);
+    if (session.user.role === 'manager') {
+      const cf = h('form', { class: 'card', 'aria-label': t('checkpoint') }, h('h2', {}, t('checkpoint')),
+        field('institution_password', t('institutionPassword'), { type: 'password', required: true, autocomplete: 'off' }),
+        h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('checkpoint'))));
+      onSubmit(cf, async (v) => { const r = await post('/ledger/checkpoints', v); cf.append(h('div', { class: 'ok', role: 'status' }, `${t('checkpoint')}: ${r.size}`)); });
+      m.append(cf);
+    }
     const tb = card(t('auditHistory'));
     m.append(tb);
     later(tb, get('/audit?limit=50'), (r) => table(r.rows || r, [['time'], ['user'], ['action'], ['entity'], ['entity_id'], ['outcome']]));
@@ -401,7 +417,7 @@ export const screens = {
   async admin(m) {
     const users = card(t('users'));
     m.replaceChildren(h('h1', {}, t('admin')), users);
-    const draw = () => later(users.replaceChildren(h('h2', {}, t('users'))) || users, get('/users'), (r) => table(r, [['username'], ['display_name'], ['role'], ['authority_limit'], ['status'],
+    const draw = () => later(emptied(users, h('h2', {}, t('users'))), get('/users'), (r) => table(r, [['username'], ['display_name'], ['role'], ['authority_limit'], ['status'],
       ['actions', (u) => h('span', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => { await post(`/users/${u.username}/unlock`); toast(t('saved')); draw(); } }, `${t('unlock')} ${u.username}`), ' ',
         h('button', { type: 'button', class: 'danger', onclick: () => reasonDialog(`${t('revoke')} ${u.username}`, async (v) => { await post(`/users/${u.username}/revoke`, v); draw(); }) }, `${t('revoke')} ${u.username}`))]]));
     draw();
@@ -422,7 +438,8 @@ export const screens = {
 // The rating report: score, grade, PD, factor points as SVG bars (attributes
 // only: the CSP allows no inline style), reason codes, proposed against
 // requested terms, and the authority left.
-function ratingReport(r, a) {
+function ratingReport(shown, a) {
+  const r = shown.model || shown;
   const en = document.documentElement.lang === 'en';
   const fs = r.factors || [];
   const rowH = 22, labelW = 190, barW = 260;
@@ -440,18 +457,22 @@ function ratingReport(r, a) {
       s('rect', { class: 'got', x: labelW, y, width: Math.round((barW * Math.max(0, f.points)) / max), height: rowH - 6 }),
       s('text', { x: labelW + barW + 6, y: y + 15 }, `${f.points}/${f.best_points}`));
   });
-  const reasons = r.reason_codes || r.reasons || [];
+  const reasons = [...(r.knockouts || []), ...(r.reasons || [])];
+  const limit = session.user.authority_limit;
+  const cents = (x) => BigInt(String(x || '0').replace('.', ''));
+  const within = cents(a.amount) <= cents(limit);
   return h('div', {},
-    h('dl', { class: 'kv' }, h('dt', {}, t('score')), h('dd', {}, String(r.score)), h('dt', {}, t('grade')), h('dd', {}, r.grade),
+    h('dl', { class: 'kv' }, h('dt', {}, t('score')), h('dd', {}, String(r.score)), h('dt', {}, t('grade')), h('dd', {}, shown.effective_grade && shown.effective_grade !== r.grade ? `${shown.effective_grade}（${code('model')} ${r.grade}）` : r.grade),
       h('dt', {}, t('pd')), h('dd', {}, `${r.pd}%`), h('dt', {}, code('decision')), h('dd', {}, code(r.decision))),
     h('h3', {}, t('factors')), svg,
     h('table', { class: 'factors-table' }, h('caption', { class: 'muted' }, t('factors')), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, code('name')), h('th', { scope: 'col' }, 'bin'), h('th', { scope: 'col', class: 'num' }, t('score')))),
       h('tbody', {}, fs.map((f) => h('tr', {}, h('td', {}, en ? f.en : f.zh), h('td', {}, f.bin), h('td', { class: 'num' }, `${f.points}/${f.best_points}`))))),
-    h('h3', {}, t('reasons')), reasons.length ? h('ul', {}, reasons.map((x) => h('li', {}, typeof x === 'string' ? x : (en ? x.en : x.zh) || x.code))) : h('p', { class: 'muted' }, t('none')),
+    h('h3', {}, t('reasons')), reasons.length ? h('ul', {}, reasons.map((x) => h('li', {}, typeof x === 'string' ? x : `${x.code}：${(en ? x.en : x.zh) || ''}`))) : h('p', { class: 'muted' }, t('none')),
     h('h3', {}, `${t('proposed')} / ${t('requested')}`),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }), h('th', { scope: 'col', class: 'num' }, t('proposed')), h('th', { scope: 'col', class: 'num' }, t('requested')))),
       h('tbody', {}, h('tr', {}, h('th', { scope: 'row' }, code('amount')), h('td', { class: 'num' }, money(r.recommended_amount)), h('td', { class: 'num' }, money(a.amount))),
         h('tr', {}, h('th', { scope: 'row' }, code('term_months')), h('td', { class: 'num' }, String(r.recommended_term_months)), h('td', { class: 'num' }, String(a.term_months))),
         h('tr', {}, h('th', { scope: 'row' }, code('rate')), h('td', { class: 'num' }, r.rate), h('td', { class: 'num' }, '—')))),
-    h('p', {}, `${t('authorityLeft')}：`, h('strong', {}, money(session.user.authority_limit)), ` — ${code(a.state)}`));
+    h('p', {}, `${t('authorityLeft')}：`, h('strong', {}, money(limit)), ` — `, within ? t('withinAuthority') : t('beyondAuthority')),
+    (shown.overrides || []).length ? h('div', {}, h('h3', {}, t('override')), table(shown.overrides, Object.keys(shown.overrides[0]).filter((k) => typeof shown.overrides[0][k] !== 'object').map((k) => [k]))) : null);
 }

@@ -15,7 +15,7 @@ export function h(tag, attrs = {}, ...kids) {
   return e;
 }
 
-const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount)$/;
+const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount)$/;
 const DATE = /(_on|_at|date|^due|_due$|next_inspection|time)$/;
 export const isMoney = (k, v) => typeof v === 'string' && MONEY.test(k) && /^-?\d+\.\d{2}$/.test(v);
 
@@ -110,7 +110,7 @@ export function toast(text) {
 // A modal dialog with a required reason (and more fields); resolves when
 // onOk succeeds, shows the server's refusal in the dialog otherwise.
 export function reasonDialog(title, onOk, extra = []) {
-  const form = h('form', { method: 'dialog' },
+  const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', {}, title), ...extra, field('reason', t('reason'), { type: 'textarea', required: true }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('submit')), h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close() }, t('cancel'))));
   const dlg = h('dialog', { 'aria-label': title }, form);
