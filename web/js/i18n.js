@@ -114,7 +114,7 @@ const codes = {
   penalty: ['罚息', 'penalty'], rate: ['年利率 %', 'rate %'], payment: ['期供', 'payment'], balance: ['剩余本金', 'balance'],
   loan_id: ['贷款编号', 'loan ID'], last_inspection: ['上次检查', 'last inspection'], days_overdue: ['超期天数', 'days overdue'],
   username: ['用户名', 'username'], role: ['角色', 'role'], authority_limit: ['审批权限', 'authority limit'], display_name: ['姓名', 'name'],
-  time: ['时间', 'time'], user: ['用户', 'user'], action: ['操作', 'action'], entity: ['对象', 'entity'], entity_id: ['对象编号', 'entity ID'], outcome: ['结果', 'outcome'],
+  time: ['时间', 'time'], at: ['时间', 'time'], user: ['用户', 'user'], action: ['操作', 'action'], entity: ['对象', 'entity'], entity_id: ['对象编号', 'entity ID'], outcome: ['结果', 'outcome'],
   site_visit: ['实地走访', 'site visit'], findings: ['检查发现', 'findings'], recommended_category: ['建议分类', 'recommended category'],
   category_reason: ['分类理由', 'category reason'], measures: ['后续措施', 'measures'], next_inspection: ['下次检查', 'next inspection'],
   repayment_behaviour: ['还款表现', 'repayment behaviour'], report_kind: ['报表类型', 'workbook kind'], due_date: ['到期日', 'due'],
@@ -130,8 +130,12 @@ const codes = {
   bin: ['区间', 'bin'], application_id: ['申请编号', 'application ID'], balances_as_of: ['余额日期', 'balances as of'], category_floor: ['分类下限', 'category floor'],
   principal_overdue: ['逾期本金', 'principal overdue'], interest_due: ['应收利息', 'interest due'], interest_accrued: ['应计利息', 'interest accrued'], compound: ['复利', 'compound'],
   fees_due: ['应收费用', 'fees due'], payoff: ['结清金额', 'payoff'], paid_fee: ['已还费用', 'fee paid'], paid_penalty: ['已还罚息', 'penalty paid'], reason: ['理由', 'reason'],
-  from_grade: ['原等级', 'from grade'], to_grade: ['新等级', 'to grade'], by: ['操作人', 'by'], at: ['时间', 'at'], applications: ['申请数', 'applications'],
+  from_grade: ['原等级', 'from grade'], to_grade: ['新等级', 'to grade'], by: ['操作人', 'by'], applications: ['申请数', 'applications'],
   fee_amount: ['手续费', 'fee'], max_amount: ['最高额度', 'maximum amount'], recommended_amount: ['建议金额', 'recommended amount'],
+  application: ['申请', 'application'], report: ['报表', 'report'], ledger: ['台账', 'ledger'], command: ['命令', 'command'], pki_identity: ['机构证书', 'institution certificate'],
+  config_document: ['配置文件', 'configuration'], investigation: ['贷前调查', 'investigation'], guarantor: ['担保人', 'guarantor'], denied: ['拒绝', 'denied'],
+  leaf_hash: ['叶哈希', 'leaf hash'], root: ['根哈希', 'root'], entry: ['条目内容', 'entry'], ledger_time: ['记账时间', 'ledger time'], detail: ['详情', 'detail'],
+  inclusion: ['包含证明', 'inclusion'], consistency: ['一致性证明', 'consistency'],
   fingerprint: ['证书指纹', 'fingerprint'], revocation_checked: ['已查吊销', 'revocation checked'], ok: ['通过', 'ok'],
 };
 

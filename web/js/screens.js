@@ -156,7 +156,7 @@ export const screens = {
     if (['manager', 'auditor', 'reviewer'].includes(session.user.role)) {
       const a = card(t('auditHistory'));
       m.append(a);
-      later(a, get(`/audit?${q({ entity: 'borrower', entity_id: id, limit: 50 })}`), (r) => table(r.rows || r, [['time'], ['user'], ['action'], ['outcome']]));
+      later(a, get(`/audit?${q({ entity: 'borrower', entity_id: id, limit: 50 })}`), (r) => table(r.rows || r, [['at'], ['user'], ['action'], ['outcome']]));
     }
   },
 
@@ -411,7 +411,7 @@ export const screens = {
     }
     const tb = card(t('auditHistory'));
     m.append(tb);
-    later(tb, get('/audit?limit=50'), (r) => table(r.rows || r, [['time'], ['user'], ['action'], ['entity'], ['entity_id'], ['outcome']]));
+    later(tb, get('/audit?limit=50'), (r) => table(r.rows || r, [['at'], ['user'], ['action'], ['entity'], ['entity_id'], ['outcome']]));
   },
 
   async admin(m) {

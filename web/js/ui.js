@@ -16,15 +16,20 @@ export function h(tag, attrs = {}, ...kids) {
 }
 
 const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount)$/;
-const DATE = /(_on|_at|date|^due|_due$|next_inspection|time)$/;
+const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time)$/;
+// Fields whose values are codes to translate; other text is shown as it is.
+const CODE = /^(state|status|kind|type|method|category|category_floor|role|arrangement|guarantee_type|decision|outcome|recommended_category|entity|period|fee_method|blocklisted|owner_is_borrower|site_visit|in_ledger|revocation_checked|holds|lending_allowed|short)$/;
+const text = (k, v) => (typeof v === 'boolean' || CODE.test(k) ? code(v) : v === null || v === undefined ? '' : String(v));
+// A time as seconds since 1970, or an ISO text, as YYYY-MM-DD HH:MM (UTC).
+const when = (v) => (typeof v === 'number' && v > 1e9 ? date(new Date(v * 1000).toISOString()) : date(v));
 export const isMoney = (k, v) => typeof v === 'string' && MONEY.test(k) && /^-?\d+\.\d{2}$/.test(v);
 
 export function cell(k, v) {
   if (isMoney(k, v)) return h('td', { class: 'num' }, money(v));
+  if (DATE.test(k) && v) return h('td', {}, when(v));
   if (typeof v === 'number') return h('td', { class: 'num' }, String(v));
-  if (typeof v === 'string' && DATE.test(k)) return h('td', {}, date(v));
   if (v && typeof v === 'object') return h('td', {}, JSON.stringify(v));
-  return h('td', {}, code(v));
+  return h('td', {}, text(k, v));
 }
 
 // A table of rows with the columns given ([key] or [key, render(row)]).
@@ -40,8 +45,8 @@ export function kv(obj, skip = []) {
   const dl = h('dl', { class: 'kv' });
   for (const [k, v] of Object.entries(obj || {})) {
     if (skip.includes(k) || (v && typeof v === 'object')) continue;
-    const text = isMoney(k, v) ? money(v) : DATE.test(k) ? date(v) : code(v);
-    dl.append(h('dt', {}, code(k)), h('dd', { class: isMoney(k, v) ? 'num' : null }, text));
+    const shown = isMoney(k, v) ? money(v) : DATE.test(k) ? when(v) : text(k, v);
+    dl.append(h('dt', {}, code(k)), h('dd', { class: isMoney(k, v) ? 'num' : null }, shown));
   }
   return dl;
 }
