@@ -317,9 +317,10 @@ export const screens = {
   async loan(m, id) {
     const l = await get(`/loans/${id}`);
     m.replaceChildren(h('h1', {}, `${t('loan')} ${l.contract_no} · ${code(l.status)} · ${code(l.category)}`));
-    m.append(h('div', { class: 'split' }, card(t('details'), kv(l)), card(code('balance'), kv(l.balances || {}))));
+    m.append(h('div', { class: 'split' }, card(t('details'), kv(l)), card(t('balances'), kv(l.balances || {}))));
     m.append(card(t('schedule'), table(l.schedule, [['n'], ['due'], ['principal'], ['paid_principal'], ['interest'], ['paid_interest'], ['penalty'], ['state']])));
-    m.append(card(t('repayments'), table(l.repayments || [], [['date'], ['amount'], ['principal'], ['interest'], ['penalty']])));
+    const reps = l.repayments || [];
+    m.append(card(t('repayments'), table(reps, Object.keys(reps[0] || {}).filter((k) => typeof reps[0][k] !== 'object').map((k) => [k]))));
     if (l.accruals) m.append(card(t('accruals'), table(l.accruals, Object.keys(l.accruals[0] || {}).map((k) => [k]))));
     if (l.category_history) m.append(card(t('categoryHistory'), table(l.category_history, Object.keys(l.category_history[0] || {}).map((k) => [k]))));
     if (l.inspections) m.append(card(t('inspections'), table(l.inspections, Object.keys(l.inspections[0] || {}).map((k) => [k]))));

@@ -62,8 +62,11 @@ export function field(name, label, { type = 'text', value = '', options, require
     input = h('textarea', { id, name, required });
     input.value = value ?? '';
   } else {
-    input = h('input', { id, name, type, required, autocomplete, min, inputmode: type === 'money' ? 'decimal' : null });
-    if (type === 'money') input.type = 'text';
+    // Dates are typed as YYYY-MM-DD whatever the browser's locale would
+    // show in a date picker; money as decimal text (never a binary number).
+    const kind = type === 'date' || type === 'money' ? 'text' : type;
+    input = h('input', { id, name, type: kind, required, autocomplete, min, inputmode: type === 'money' ? 'decimal' : null,
+      placeholder: type === 'date' ? 'YYYY-MM-DD' : null, pattern: type === 'date' ? '\\d{4}-\\d{2}-\\d{2}' : null });
     if (type === 'checkbox') input.checked = !!value; else input.value = value ?? '';
   }
   const err = h('p', { class: 'field-error', id: `${id}-err`, hidden: true });
