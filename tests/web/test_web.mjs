@@ -175,11 +175,31 @@ try {
   check((await dlg.locator('.error').textContent()).includes('无权'), 'approval beyond authority is refused in the dialog');
   await screen(wang, 'review-refused');
   await dlg.getByRole('button', { name: '取消' }).click();
+  // four eyes: who moved the grade does not approve on it
+  await wang.getByRole('button', { name: '调整等级' }).click();
+  const od = wang.locator('dialog[open]');
+  await od.getByLabel('等级').selectOption('BBB');
+  await od.getByLabel('理由').fill('担保充足，上调一级');
+  await od.getByRole('button', { name: '提交' }).click();
+  await od.waitFor({ state: 'detached' });
+  await wang.locator('svg.bars').waitFor();
+  await wang.getByRole('button', { name: '批准' }).click();
+  const own = wang.locator('dialog[open]');
+  await own.getByLabel('理由').fill('同意');
+  await own.getByRole('button', { name: '提交' }).click();
+  await own.locator('.error').waitFor();
+  check((await own.locator('.error').textContent()).includes('overrode'), `approving on one's own override is refused: ${await own.locator('.error').textContent()}`);
+  await own.getByRole('button', { name: '取消' }).click();
 
   const zhao = await newPage();
   await login(zhao, 'zhao');
   await screen(zhao, 'manager-workbench');
   await go(zhao, `#/application/${appId}`);
+  // keyboard alone: Tab to the approve button, Enter opens the dialog
+  for (let i = 0; i < 40 && !(await zhao.evaluate(() => document.activeElement?.textContent === '批准')); i++) await zhao.keyboard.press('Tab');
+  await zhao.keyboard.press('Enter');
+  check(await zhao.locator('dialog[open]').count() === 1, 'the approve dialog opens from the keyboard');
+  await zhao.keyboard.press('Escape');
   await zhao.getByRole('button', { name: '批准' }).click();
   await zhao.locator('dialog[open]').getByLabel('理由').fill('在授权范围内，同意');
   await zhao.locator('dialog[open]').getByRole('button', { name: '提交' }).click();
@@ -201,6 +221,16 @@ try {
   await go(zhao, '#/loans');
   await zhao.getByRole('link', { name: /^HT/ }).first().waitFor();
   await screen(zhao, 'loan-ledger');
+  // readable at 200 % zoom: half the width, no sideways scrolling of the page
+  await zhao.setViewportSize({ width: 640, height: 800 });
+  for (const hash of ['#/', '#/loans', `#/loan/${loanId}`, `#/application/${appId}`]) {
+    await go(zhao, hash);
+    await zhao.locator('#main h1').waitFor();
+    const wide = await zhao.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 640, `${hash} fits at 200 % zoom: ${wide}px wide`);
+  }
+  await screen(zhao, 'loan-zoom-200');
+  await zhao.setViewportSize({ width: 1280, height: 800 });
 
   // ---- the officer records an inspection ----
   await go(chen, '#/inspections');
