@@ -92,14 +92,15 @@ export const screens = {
     m.replaceChildren(h('h1', {}, t('workbench')), counts);
     if (role === 'officer') {
       tile('drafts', '#/applications/draft', total('/applications?state=draft&limit=1'));
-      tile('returned', '#/applications/returned', total('/applications?state=returned&limit=1'));
+      tile('returned', '#/applications/rejected', total('/applications?state=rejected&limit=1'));
       tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
     } else if (role === 'reviewer') {
       tile('queue', '#/applications/submitted', total('/applications?state=submitted&limit=1'));
-      tile('review', '#/applications/rated', total('/applications?state=rated&limit=1'));
+      tile('ratedToDecide', '#/applications/rated', total('/applications?state=rated&limit=1'));
     } else if (role === 'manager') {
-      tile('referrals', '#/applications/referred', total('/applications?state=referred&limit=1'));
+      tile('referrals', '#/applications/rated', total('/applications?state=rated&limit=1'));
+      tile('approvedToDisburse', '#/applications/approved', total('/applications?state=approved&limit=1'));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
       tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
       const out = h('div', { 'aria-live': 'polite' });
