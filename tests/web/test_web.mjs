@@ -30,7 +30,7 @@ const pageErrors = [];
 
 async function newPage() {
   const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  ctx.setDefaultTimeout(10000);
+  ctx.setDefaultTimeout(30000); // generous: the machine may be busy
   const page = await ctx.newPage();
   pages.push(page);
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
