@@ -136,6 +136,8 @@ const codes = {
   config_document: ['配置文件', 'configuration'], investigation: ['贷前调查', 'investigation'], guarantor: ['担保人', 'guarantor'], denied: ['拒绝', 'denied'],
   leaf_hash: ['叶哈希', 'leaf hash'], root: ['根哈希', 'root'], entry: ['条目内容', 'entry'], ledger_time: ['记账时间', 'ledger time'], detail: ['详情', 'detail'],
   inclusion: ['包含证明', 'inclusion'], consistency: ['一致性证明', 'consistency'],
+  actions: ['操作', 'actions'], problems: ['问题', 'problems'], password_changed_on: ['密码修改日', 'password changed on'], errors: ['错误', 'errors'], warnings: ['提示', 'warnings'], locked: ['已锁定', 'locked'], revoked: ['已停用', 'revoked'],
+  full_name: ['姓名', 'name'], failed_logins: ['连续失败次数', 'failed logins'], must_change_password: ['须改密码', 'must change password'],
   fingerprint: ['证书指纹', 'fingerprint'], revocation_checked: ['已查吊销', 'revocation checked'], ok: ['通过', 'ok'],
 };
 

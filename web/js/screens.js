@@ -419,7 +419,7 @@ export const screens = {
   async admin(m) {
     const users = card(t('users'));
     m.replaceChildren(h('h1', {}, t('admin')), users);
-    const draw = () => later(emptied(users, h('h2', {}, t('users'))), get('/users'), (r) => table(r, [['username'], ['display_name'], ['role'], ['authority_limit'], ['status'],
+    const draw = () => later(emptied(users, h('h2', {}, t('users'))), get('/users'), (r) => table(r, [...Object.keys(r[0] || {}).filter((k) => typeof r[0][k] !== 'object').map((k) => (k === 'active' ? [k, null, t('active')] : [k])),
       ['actions', (u) => h('span', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => { await post(`/users/${u.username}/unlock`); toast(t('saved')); draw(); } }, `${t('unlock')} ${u.username}`), ' ',
         h('button', { type: 'button', class: 'danger', onclick: () => reasonDialog(`${t('revoke')} ${u.username}`, async (v) => { await post(`/users/${u.username}/revoke`, v); draw(); }) }, `${t('revoke')} ${u.username}`))]]));
     draw();
@@ -428,7 +428,10 @@ export const screens = {
       field('policy', t('policyFile'), { type: 'file', required: true }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', value: 'check' }, t('policyCheck')), h('button', { type: 'button', class: 'secondary', id: 'policy-load' }, t('policyLoad'))), out);
     const read = async () => JSON.parse(await pf.querySelector('input[type=file]').files[0].text());
-    onSubmit(pf, async () => { out.replaceChildren(kv(await post('/policy/check', await read()))); });
+    // The check's findings (lists) below its summary.
+    const findings = (r) => h('div', {}, kv(r), ...Object.entries(r).filter(([, v]) => v && typeof v === 'object')
+      .map(([k, v]) => h('div', {}, h('h3', {}, code(k)), h('ul', {}, (Array.isArray(v) ? v : [v]).map((x) => h('li', {}, typeof x === 'string' ? x : JSON.stringify(x)))))));
+    onSubmit(pf, async () => { out.replaceChildren(findings(await post('/policy/check', await read()))); });
     pf.querySelector('#policy-load').addEventListener('click', async () => {
       clearErrors(pf);
       try { out.replaceChildren(h('div', { class: 'ok', role: 'status' }, t('saved')), kv(await post('/policy', { policy: await read() }))); } catch (e) { showError(pf, e); }

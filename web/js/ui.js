@@ -32,10 +32,11 @@ export function cell(k, v) {
   return h('td', {}, text(k, v));
 }
 
-// A table of rows with the columns given ([key] or [key, render(row)]).
+// A table of rows with the columns given ([key], [key, render(row)] or
+// [key, render, header]).
 export function table(rows, cols, caption) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted' }, t('none'));
-  const head = h('tr', {}, cols.map(([k]) => h('th', { scope: 'col', class: MONEY.test(k) ? 'num' : null }, code(k))));
+  const head = h('tr', {}, cols.map(([k, , label]) => h('th', { scope: 'col', class: MONEY.test(k) ? 'num' : null }, label ?? code(k))));
   const body = rows.map((r) => h('tr', {}, cols.map(([k, f]) => (f ? h('td', {}, f(r)) : cell(k, r[k])))));
   return h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'muted' }, caption) : null, h('thead', {}, head), h('tbody', {}, body)));
 }
