@@ -129,10 +129,10 @@ for _ in range(ROUNDS):
 con.close()
 print("\n2. POST /applications (a draft, its audit row and ledger event), 64 connections")
 for i, c in enumerate(creates):
-    present = c["ok"] <= c["rows"] <= c["ok"] + 64
+    present = c["rows"] >= c["ok"]
     print(f"   run {i + 1}: {c['rps']:8.0f} req/s  p99 {c['p99']:6.2f} ms  answered 201: {c['ok']}, "
           f"rows added: {c['rows']} ({'every answered row present' if present else 'ROWS MISSING'}; "
-          f"at most 64 more were cut in flight)")
+          f"{c['rows'] - c['ok']} more were committed for requests wrk stopped waiting for at the end)")
 print(f"   median: {median(creates, 'rps'):.0f} req/s, p99 {median(creates, 'p99'):.2f} ms "
       f"(goal >= 1,000/s, p99 < 50 ms)")
 print(f"   baseline, bare SQLite: {statistics.median(commits):.0f} durable commits/s of one row "

@@ -126,7 +126,11 @@ ld_status core_session_resume(core_store *store, const char *token, core_session
     core_store_bind_text(stmt, 2, digest);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
+    /* Outside a transaction the mark is kept when it can be: a database
+     * busy past its time-out with another connection's long write leaves
+     * the last use as it was (the session is checked all the same), rather
+     * than refuse the call. */
+    if (rc != SQLITE_DONE && !((rc & 0xff) == SQLITE_BUSY && !core_store_in_transaction(store)))
         return core_store_fail(store, "resuming a session", err);
     *out = session;
     return LD_OK;

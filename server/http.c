@@ -626,6 +626,14 @@ static void finish_session(srv_request *rq)
     rq->session = NULL;
 }
 
+void srv_write_turn(srv_server *srv, bool take)
+{
+    if (take)
+        pthread_mutex_lock(&srv->write_lock);
+    else
+        pthread_mutex_unlock(&srv->write_lock);
+}
+
 /* Runs the request, holding the server's write turn when it writes, and
  * frees its session. */
 static void execute_in_turn(srv_server *srv, request *r, bool writes)

@@ -150,7 +150,17 @@ static ld_status h_login(srv_request *rq)
     if (mode != NULL && strcmp(mode, "cookie") != 0 && strcmp(mode, "bearer") != 0)
         return srv_fail(rq, LD_EINVAL, "mode: must be cookie or bearer");
     ld_session *session = NULL;
-    if (ld_session_login(rq->api, username, password, &session, &rq->err) != LD_OK) {
+    ld_status login = ld_session_login(rq->api, username, password, &session, &rq->err);
+    if (login == LD_EINTERNAL) {
+        /* A login runs beside the server's writes; one that found the
+         * database busy past its time-out (a long signing operation holds
+         * it) waits for the write turn and tries once more. A busy database
+         * refused the attempt before it was counted. */
+        srv_write_turn(rq->srv, true);
+        login = ld_session_login(rq->api, username, password, &session, &rq->err);
+        srv_write_turn(rq->srv, false);
+    }
+    if (login != LD_OK) {
         /* One answer for every failure: an unknown name, a wrong password, a
          * locked or deactivated account look alike. */
         if (rq->err.code == LD_EINTERNAL)
@@ -168,7 +178,14 @@ static ld_status h_login(srv_request *rq)
             ld_session_free(old);
         }
     }
-    st = answer_new_session(rq, session, mode != NULL && strcmp(mode, "bearer") == 0);
+    bool bearer = mode != NULL && strcmp(mode, "bearer") == 0;
+    if ((st = answer_new_session(rq, session, bearer)) == LD_EINTERNAL) {
+        srv_write_turn(rq->srv, true);
+        cJSON_Delete(rq->result);
+        rq->result = NULL;
+        st = answer_new_session(rq, session, bearer);
+        srv_write_turn(rq->srv, false);
+    }
     ld_session_free(session);
     return st;
 }

@@ -5,6 +5,7 @@ every role, logged in once each (PBKDF2 is slow).
 The book is made by `loandesk init` and then through the HTTP API itself:
 the admin adds one account per role, each changes its first password.
 """
+import atexit
 import http.client
 import json
 import os
@@ -97,6 +98,17 @@ class Client:
         return self.request("POST", path, body=body if body is not None else {}, **kw)
 
 
+RUNNING = []  # servers to stop if a test ends early
+
+
+@atexit.register
+def _stop_left_over():
+    for srv in RUNNING:
+        if srv.proc.poll() is None:
+            srv.proc.kill()
+            srv.proc.wait()
+
+
 class Server:
     def __init__(self, db, threads=4, extra=None, env=None, clock=True):
         self.clock_file = os.path.join(os.path.dirname(db), "clock-skew")
@@ -116,6 +128,7 @@ class Server:
         if "serving http://127.0.0.1:" not in line:
             raise RuntimeError("server did not start: " + line + open(self.log_path).read())
         self.port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        RUNNING.append(self)
 
     def skew(self, seconds):
         with open(self.clock_file, "w") as f:

@@ -379,8 +379,41 @@ except (ConnectionResetError, BrokenPipeError):
 check(refused, "a fourth connection from one client is closed without an answer")
 for sck in held:
     sck.close()
-slow = socket.create_connection(("127.0.0.1", small.port))
-slow.settimeout(60)
+
+
+def recv_until(sck, marker):
+    """What sck sends until marker has arrived or the connection closes."""
+    got = b""
+    while marker not in got:
+        chunk = sck.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def answered_connection(port):
+    """A connection the server has answered once (retried while it still
+    counts the closed ones), kept open for a next request."""
+    for _ in range(200):
+        sck = socket.create_connection(("127.0.0.1", port))
+        sck.settimeout(120)
+        try:
+            sck.sendall(f"GET {A}/roles HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            head, _, rest = recv_until(sck, b"\r\n\r\n").partition(b"\r\n\r\n")
+            if head.startswith(b"HTTP/1.1 200"):
+                length = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+                while len(rest) < length:
+                    rest += sck.recv(65536)
+                return sck
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        sck.close()
+        time.sleep(0.1)
+    raise RuntimeError("the server never answered a new connection")
+
+
+slow = answered_connection(small.port)
 slow.sendall(b"GET /api/v1/roles HTTP/1.1\r\nHost: x\r\n")  # and never the end of the headers
 try:
     closed = slow.recv(100) == b""
@@ -390,20 +423,14 @@ check(closed, "a client that stops sending is disconnected (--timeout)")
 slow.close()
 # SIGINT while a login's body is still arriving: the login is answered, then the server exits 0
 body = json.dumps({"username": "chen", "password": h.USERS["chen"][1], "mode": "bearer"}).encode()
-inflight = socket.create_connection(("127.0.0.1", small.port))
-inflight.settimeout(120)
+inflight = answered_connection(small.port)
 inflight.sendall(f"POST {A}/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10])
 time.sleep(0.5)
 small.proc.send_signal(signal.SIGINT)
 time.sleep(0.2)
 inflight.sendall(body[10:])
-answer = b""
-while b"\r\n" not in answer:
-    chunk = inflight.recv(4096)
-    if not chunk:
-        break
-    answer += chunk
+answer = recv_until(inflight, b"\r\n")
 inflight.close()
 check(answer.startswith(b"HTTP/1.1 201"), f"the request in flight at SIGINT is answered: {answer[:40]!r}")
 check(small.proc.wait(timeout=120) == 0, "and the server then exits 0")
