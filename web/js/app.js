@@ -26,9 +26,16 @@ function chrome() {
     h('li', {}, h('a', { href, 'aria-current': here === href ? 'page' : null }, t(key))))));
 }
 
+// Each drawing of a screen has a number: a screen still awaiting its data
+// when the user moved on (or the session ended) does not draw over the next.
+let drawing = 0;
+
 async function route() {
+  const mine = ++drawing;
   chrome();
-  const m = main();
+  // A fresh container per drawing: a stale screen draws into a detached one.
+  const m = h('div', { class: 'view' });
+  main().replaceChildren(m);
   if (!session.user) { screens.login(m); return; }
   if (session.user.must_change_password) { screens.password(m, true); return; }
   const [, name = '', ...args] = (location.hash || '#/').split('/');
@@ -38,7 +45,7 @@ async function route() {
   const title = t(titles[name] ?? name);
   document.title = `loandesk · ${title}`;
   try { await screen(m, ...args.map(decodeURIComponent)); } catch (e) {
-    if (e?.problem?.status === 401) return;
+    if (e?.problem?.status === 401 || mine !== drawing || !session.user) return;
     // A refusal is shown as the user's answer, not a blank page.
     if (!e?.problem) console.error(e);
     m.replaceChildren(h('h1', {}, title), h('div', { class: 'error', role: 'alert', id: 'screen-error' }, e?.problem !== undefined ? errorText(e.problem) : String(e)));
