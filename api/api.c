@@ -64,7 +64,11 @@ static ld_status api_new(const char *path, const ld_clock *clock, bool create, l
     }
     api->clock = c;
     core_store_set_clock(api->store, &c);
-    ledger_events_attach(api->store);
+    if ((st = ledger_events_attach(api->store, err)) != LD_OK) {
+        core_store_close(api->store);
+        free(api);
+        return st;
+    }
     *out = api;
     return LD_OK;
 }

@@ -56,8 +56,10 @@ static cJSON *report_json(const ledger_verify_report *r, bool loans)
     core_json_put_int(o, "entries", (int64_t)r->entries);
     core_json_put_int(o, "checkpoints", (int64_t)r->checkpoints);
     core_json_put_int(o, "journal_entries", (int64_t)r->journal_entries);
-    if (loans)
+    if (loans) {
         core_json_put_int(o, "loans", (int64_t)r->loans);
+        core_json_put_int(o, "rows", (int64_t)r->rows);
+    }
     return o;
 }
 

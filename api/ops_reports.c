@@ -19,9 +19,12 @@ typedef enum report_kind {
     KIND_RATING,
     KIND_LEDGER,
     KIND_PORTFOLIO,
+    KIND_INVESTIGATION,
+    KIND_FIT,
 } report_kind;
 
-static const char *const kind_names[] = {"inspection", "rating", "ledger", "portfolio"};
+static const char *const kind_names[] = {"inspection", "rating",        "ledger",
+                                         "portfolio",  "investigation", "fit"};
 
 /* What one report call was given; dates still as text, parsed in the body. */
 typedef struct report_args {
@@ -30,6 +33,7 @@ typedef struct report_args {
     const char *from, *to; /* ledger; date, since for the portfolio */
     const ld_report_spec *spec;
     const char *key_password;
+    const cJSON *fit; /* the fit report of a fit workbook */
 } report_args;
 
 /* A date argument, open (absent) as `absent`. */
@@ -67,6 +71,8 @@ static ld_status write_kind(api_call *call, const report_args *a, const report_o
         return report_inspection_write(call->store, call->who, a->id, a->inspection_id, o, r, err);
     case KIND_RATING:
         return report_rating_write(call->store, call->who, a->id, o, r, err);
+    case KIND_INVESTIGATION:
+        return report_investigation_write(call->store, call->who, a->id, o, r, err);
     case KIND_LEDGER:
         if ((st = optional_date("from", a->from, INT32_MIN, &from, err)) != LD_OK ||
             (st = optional_date("to", a->to, INT32_MIN, &to, err)) != LD_OK)
@@ -79,6 +85,8 @@ static ld_status write_kind(api_call *call, const report_args *a, const report_o
             (st = optional_date("since", a->to, 0, &to, err)) != LD_OK)
             return st;
         return report_portfolio_write(call->store, call->who, from, to, o, r, err);
+    case KIND_FIT:
+        return report_fit_write(call->store, call->who, a->fit, o, r, err);
     }
     return LD_FAIL(err, LD_EINTERNAL, "unknown report kind");
 }
@@ -163,6 +171,16 @@ ld_status ld_report_rating(ld_session *session, int64_t app_id, const ld_report_
     return run_report(session, &a, subject, out, err);
 }
 
+ld_status ld_report_investigation(ld_session *session, int64_t app_id, const ld_report_spec *spec,
+                                  const char *key_password, cJSON **out, ld_error *err)
+{
+    char subject[48];
+    snprintf(subject, sizeof subject, "application %lld", (long long)app_id);
+    report_args a = {
+        .kind = KIND_INVESTIGATION, .id = app_id, .spec = spec, .key_password = key_password};
+    return run_report(session, &a, subject, out, err);
+}
+
 ld_status ld_report_ledger(ld_session *session, const char *from, const char *to,
                            const ld_report_spec *spec, const char *key_password, cJSON **out,
                            ld_error *err)
@@ -182,6 +200,19 @@ ld_status ld_report_portfolio(ld_session *session, const char *date, const char 
                      .spec = spec,
                      .key_password = key_password};
     return run_report(session, &a, "the loan book", out, err);
+}
+
+ld_status ld_report_fit(ld_session *session, const char *fit_path, const ld_report_spec *spec,
+                        const char *key_password, cJSON **out, ld_error *err)
+{
+    cJSON *fit = NULL;
+    ld_status st = core_json_parse_file(fit_path, &fit, err);
+    if (st != LD_OK)
+        return st;
+    report_args a = {.kind = KIND_FIT, .spec = spec, .key_password = key_password, .fit = fit};
+    st = run_report(session, &a, fit_path, out, err);
+    cJSON_Delete(fit);
+    return st;
 }
 
 /* ---- Verification -------------------------------------------------------- */

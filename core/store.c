@@ -33,6 +33,8 @@ struct core_store {
     sqlite3 *db;
     core_event_sink event_sink;
     void *event_context;
+    core_commit_hook commit_hook;
+    void *commit_context;
     void *config_cache;
     void (*config_cache_free)(void *);
     bool rollback_journal; /* core_store_begin_large switched off the WAL */
@@ -357,6 +359,15 @@ bool core_store_uses_rollback_journal(const core_store *store)
 
 ld_status core_store_commit(core_store *store, ld_error *err)
 {
+    /* What the transaction wrote is recorded (the ledger's rows, rows.h)
+     * inside it, so that it commits or vanishes with the writes. */
+    if (store->commit_hook != NULL && !sqlite3_get_autocommit(store->db)) {
+        ld_status st = store->commit_hook(store->commit_context, err);
+        if (st != LD_OK) {
+            core_store_rollback(store);
+            return st;
+        }
+    }
     if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         ld_status st = core_store_fail(store, "committing", err);
         core_store_rollback(store);
@@ -460,6 +471,12 @@ void core_store_set_event_sink(core_store *store, core_event_sink sink, void *co
 {
     store->event_sink = sink;
     store->event_context = context;
+}
+
+void core_store_set_commit_hook(core_store *store, core_commit_hook hook, void *context)
+{
+    store->commit_hook = hook;
+    store->commit_context = context;
 }
 
 bool core_store_has_event_sink(const core_store *store)

@@ -94,6 +94,12 @@ typedef ld_status (*core_event_sink)(void *context, const char *type, const stru
 
 void core_store_set_event_sink(core_store *store, core_event_sink sink, void *context);
 bool core_store_has_event_sink(const core_store *store);
+
+/* Called by core_store_commit inside the transaction, before it commits: the
+ * ledger records there the rows the transaction wrote. A hook's failure rolls
+ * the transaction back and fails the commit. */
+typedef ld_status (*core_commit_hook)(void *context, ld_error *err);
+void core_store_set_commit_hook(core_store *store, core_commit_hook hook, void *context);
 ld_status core_event_emit(core_store *store, const char *type, const struct cJSON *fields,
                           ld_error *err);
 

@@ -7,8 +7,11 @@
  * journal gets one entry per product per day, summed in memory, never a row
  * per loan per day. The log gets an entry per loan only when it falls overdue
  * or changes category, and one summary entry carrying the day's totals, the
- * journal it posted and the digest of every loan's state (loan_int.h), which
- * `ledger verify` recomputes. A date already closed changes nothing.
+ * journal it posted and the book digest of every loan's whole row (rows.h),
+ * which the next close and `ledger verify` recompute. Before a loan is used it
+ * is checked against the log: a row changed outside the application stops the
+ * close with LD_EVERIFY, so nothing is accrued or signed over it. A date already closed changes
+ * nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 #include "log.h"
 #include "permission.h"
 #include "policy.h"
+#include "rows.h"
 #include "store_sql.h"
 
 #define COB_PRODUCTS_MAX 64
@@ -47,8 +51,9 @@ static int product_index(cob_sums *c, const char *code)
     return c->product_count++;
 }
 
-static ld_status loan_event(ledger_log *log, time_t time, const char *type, int64_t loan_id,
-                            ld_date day, const ledger_loan_state *s, int from, ld_error *err)
+static ld_status loan_event(ledger_log *log, const core_store *store, const char *type,
+                            int64_t loan_id, ld_date day, const ledger_loan_state *s, int from,
+                            ld_error *err)
 {
     cJSON *fields = cJSON_CreateObject();
     core_json_put_int(fields, "loan", loan_id);
@@ -58,7 +63,7 @@ static ld_status loan_event(ledger_log *log, time_t time, const char *type, int6
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(s->category));
     }
-    ld_status st = ledger_event_append_to(log, time, type, fields, NULL, err);
+    ld_status st = ledger_event_append_to(log, store, type, fields, NULL, err);
     cJSON_Delete(fields);
     return st;
 }
@@ -126,14 +131,12 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     memset(&agg, 0, sizeof agg);
     agg.first_day = (ld_date)first_day;
     agg.days = first_day > opt->date ? 1 : opt->date - first_day + 1;
-    ledger_state_digest *digest = NULL;
+    ledger_book *book = NULL;
     ledger_posting posting = {cJSON_CreateArray()};
     cJSON *summary = cJSON_CreateObject();
-    static const char scan_sql[] =
-        "SELECT id, product, rate, penalty_rate, status, accrued_through, principal, "
-        "principal_due, interest_due, fee_due, accrued, penalty, compound, penalty_daily, "
-        "compound_daily, next_number, next_due, next_principal, next_interest, next_fee, "
-        "oldest_unpaid_due, dpd, floor, manual, category, next_inspection FROM loan ORDER BY id";
+    /* Every column, so that each loan is checked against the log before it
+     * is used and the book digest covers the whole row (rows.h). */
+    static const char scan_sql[] = "SELECT " LEDGER_LOAN_COLUMNS " FROM loan ORDER BY id";
     static const char next_sql[] =
         "SELECT number, due, principal, interest, fee FROM loan_installment "
         "WHERE loan_id = ? AND number = ?";
@@ -155,8 +158,9 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                      (long long)agg.days);
         goto out;
     }
-    if ((st = ledger_state_digest_new(&digest, err)) != LD_OK ||
-        (st = ledger_log_open(db, &log, err)) != LD_OK)
+    if ((st = ledger_rows_flush(store, err)) != LD_OK ||
+        (st = ledger_log_open(db, &log, err)) != LD_OK ||
+        (st = ledger_book_open(store, log, &book, err)) != LD_OK)
         goto out;
     if (sqlite3_prepare_v2(db, scan_sql, -1, &scan, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, next_sql, -1, &next_stmt, NULL) != SQLITE_OK ||
@@ -168,38 +172,42 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     int64_t done = 0;
     while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(scan, 0);
+        if ((st = ledger_book_check_loan(book, scan, err)) != LD_OK)
+            goto out;
+        /* The columns as the check read them, once (rows.h). */
+        int64_t c[LEDGER_LOAN_COLUMN_COUNT];
+        ledger_book_integers(book, c);
         ledger_loan_state s;
-        int i = 4;
-        s.status = (ledger_loan_status)sqlite3_column_int(scan, i++);
-        s.accrued_through = (ld_date)sqlite3_column_int64(scan, i++);
-        s.principal = sqlite3_column_int64(scan, i++);
-        s.principal_due = sqlite3_column_int64(scan, i++);
-        s.interest_due = sqlite3_column_int64(scan, i++);
-        s.fee_due = sqlite3_column_int64(scan, i++);
-        s.accrued = sqlite3_column_int64(scan, i++);
-        s.penalty = sqlite3_column_int64(scan, i++);
-        s.compound = sqlite3_column_int64(scan, i++);
-        s.penalty_daily = sqlite3_column_int64(scan, i++);
-        s.compound_daily = sqlite3_column_int64(scan, i++);
-        s.next_number = sqlite3_column_int(scan, i++);
-        s.next_due = (ld_date)sqlite3_column_int64(scan, i++);
-        s.next_principal = sqlite3_column_int64(scan, i++);
-        s.next_interest = sqlite3_column_int64(scan, i++);
-        s.next_fee = sqlite3_column_int64(scan, i++);
-        s.oldest_unpaid_due = (ld_date)sqlite3_column_int64(scan, i++);
-        s.dpd = sqlite3_column_int64(scan, i++);
-        s.floor = sqlite3_column_int(scan, i++);
-        s.manual = sqlite3_column_int(scan, i++);
-        s.category = sqlite3_column_int(scan, i++);
-        s.next_inspection = (ld_date)sqlite3_column_int64(scan, i++);
+        s.status = (ledger_loan_status)c[4];
+        s.accrued_through = (ld_date)c[5];
+        s.principal = c[6];
+        s.principal_due = c[7];
+        s.interest_due = c[8];
+        s.fee_due = c[9];
+        s.accrued = c[10];
+        s.penalty = c[11];
+        s.compound = c[12];
+        s.penalty_daily = c[13];
+        s.compound_daily = c[14];
+        s.next_number = (int)c[15];
+        s.next_due = (ld_date)c[16];
+        s.next_principal = c[17];
+        s.next_interest = c[18];
+        s.next_fee = c[19];
+        s.oldest_unpaid_due = (ld_date)c[20];
+        s.dpd = c[21];
+        s.floor = (int)c[22];
+        s.manual = (int)c[23];
+        s.category = (int)c[24];
+        s.next_inspection = (ld_date)c[25];
         if (s.status == LEDGER_LOAN_ACTIVE && s.accrued_through < opt->date) {
             int product = product_index(&agg, (const char *)sqlite3_column_text(scan, 1));
             if (product < 0) {
                 st = LD_FAIL(err, LD_EINTERNAL, "more than %d products", COB_PRODUCTS_MAX);
                 goto out;
             }
-            terms.rate = sqlite3_column_int64(scan, 2);
-            terms.penalty_rate = sqlite3_column_int64(scan, 3);
+            terms.rate = c[2];
+            terms.penalty_rate = c[3];
             result.loans++;
             while (s.accrued_through < opt->date) {
                 ld_date day = s.accrued_through + 1;
@@ -232,13 +240,13 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 }
                 if (r.became_overdue) {
                     result.newly_overdue++;
-                    if ((st = loan_event(log, ledger_event_now(store), "loan.overdue", id, day, &s,
-                                         -1, err)) != LD_OK)
+                    if ((st = loan_event(log, store, "loan.overdue", id, day, &s, -1, err)) !=
+                        LD_OK)
                         goto out;
                 }
                 if (s.category != r.category_before) {
                     result.category_changes++;
-                    if ((st = loan_event(log, ledger_event_now(store), "loan.category", id, day, &s,
+                    if ((st = loan_event(log, store, "loan.category", id, day, &s,
                                          r.category_before, err)) != LD_OK)
                         goto out;
                 }
@@ -258,7 +266,13 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 goto out;
             }
         }
-        if ((st = ledger_state_digest_add(digest, id, &s, err)) != LD_OK)
+        int64_t daily[21] = {
+            s.accrued_through,   c[6],       s.principal_due,  s.interest_due,  s.fee_due,
+            s.accrued,           s.penalty,  s.compound,       s.penalty_daily, s.compound_daily,
+            s.next_number,       s.next_due, s.next_principal, s.next_interest, s.next_fee,
+            s.oldest_unpaid_due, s.dpd,      s.floor,          c[23],           s.category,
+            s.next_inspection};
+        if ((st = ledger_book_add_after(book, scan, daily, err)) != LD_OK)
             goto out;
         if (opt->progress != NULL && (++done & 0xffff) == 0)
             opt->progress(opt->progress_ctx, done, total);
@@ -297,9 +311,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
         (st = record_overdue_history(store, opt->date, err)) != LD_OK)
         goto out;
-    ledger_hash root;
     char hex[LEDGER_HASH_HEX];
-    if ((st = ledger_state_digest_finish(digest, &root, err)) != LD_OK)
+    if ((st = ledger_book_finish(book, hex, err)) != LD_OK)
         goto out;
     core_json_put_date(summary, "date", opt->date);
     if (last != LEDGER_NO_DATE)
@@ -308,12 +321,11 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     core_json_put_int(summary, "loans_total", total);
     core_json_put_int(summary, "newly_overdue", result.newly_overdue);
     core_json_put_int(summary, "category_changes", result.category_changes);
-    cJSON_AddStringToObject(summary, "state_digest", ledger_hash_to_hex(&root, hex));
+    cJSON_AddStringToObject(summary, "book_digest", hex);
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;
-    if ((st = ledger_event_append_to(log, ledger_event_now(store), "cob", summary, &result.log_seq,
-                                     err)) != LD_OK ||
+    if ((st = ledger_event_append_to(log, store, "cob", summary, &result.log_seq, err)) != LD_OK ||
         (st = ledger_cob_record(store, opt->date, result.loans, result.log_seq, err)) != LD_OK)
         goto out;
     cJSON *detail = cJSON_CreateObject();
@@ -336,7 +348,7 @@ out:
     sqlite3_finalize(scan);
     sqlite3_finalize(next_stmt);
     sqlite3_finalize(update);
-    ledger_state_digest_free(digest);
+    ledger_book_free(book);
     cJSON_Delete(posting.entries);
     cJSON_Delete(summary);
     free(agg.sums);

@@ -20,6 +20,7 @@
 #include "borrower.h"
 #include "inspection.h"
 #include "json_in.h"
+#include "ledger_events.h"
 #include "loan_int.h"
 #include "permission.h"
 #include "policy.h"
@@ -95,9 +96,34 @@ static ld_status check_guarantors(cJSON *out, const cJSON *in, ld_error *err)
     return LD_OK;
 }
 
-static ld_status check_collateral(cJSON *out, const cJSON *in, ld_money principal, ld_date date,
-                                  ld_error *err)
+/* A collateral item named by an inspection must be one pledged for this
+ * loan's own application. */
+static ld_status collateral_of_loan(core_store *store, const char *path, int64_t collateral_id,
+                                    const ledger_loan *loan, ld_error *err)
 {
+    static const char sql[] =
+        "SELECT count(*) FROM collateral WHERE id = ?1 AND application_id = ?2";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, collateral_id);
+    sqlite3_bind_int64(stmt, 2, loan->application_id);
+    int rc = sqlite3_step(stmt);
+    int64_t found = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return core_store_fail(store, "reading collateral", err);
+    if (found == 0)
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s.collateral_id: collateral %lld is not pledged for loan %lld", path,
+                       (long long)collateral_id, (long long)loan->id);
+    return LD_OK;
+}
+
+static ld_status check_collateral(core_store *store, cJSON *out, const cJSON *in,
+                                  const ledger_loan *loan, ld_date date, ld_error *err)
+{
+    ld_money principal = loan->s.principal;
     static const char *const known[] = {"collateral_id",   "description", "in_place", "custody",
                                         "revalued_amount", "revalued_on", "insured",  NULL};
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "collateral");
@@ -124,6 +150,8 @@ static ld_status check_collateral(cJSON *out, const cJSON *in, ld_money principa
         if (st == LD_OK)
             st = core_json_int(c, path, "collateral_id", false, 1, INT64_MAX, &collateral_id,
                                &has_id, err);
+        if (st == LD_OK && has_id)
+            st = collateral_of_loan(store, path, collateral_id, loan, err);
         if (st == LD_OK)
             st = put_text(o, c, path, "description", true, 500, err);
         if (st == LD_OK)
@@ -240,6 +268,9 @@ static ld_status validate(core_store *store, const cJSON *in, const ledger_loan 
         st = core_json_date(in, "", "date", true, &date, NULL, err);
     if (st == LD_OK && date < loan->disbursed_on)
         st = LD_FAIL(err, LD_EINVAL, "date: before the loan was disbursed");
+    /* An inspection is a visit that took place: never after the business date. */
+    if (st == LD_OK)
+        st = ledger_require_business_date(store, "date", date, err);
     if (st == LD_OK)
         st = core_json_bool(in, "", "site_visit", true, &site_visit, NULL, err);
     if (st == LD_OK) {
@@ -254,7 +285,7 @@ static ld_status validate(core_store *store, const cJSON *in, const ledger_loan 
     if (st == LD_OK)
         st = check_guarantors(o, in, err);
     if (st == LD_OK)
-        st = check_collateral(o, in, loan->s.principal, date, err);
+        st = check_collateral(store, o, in, loan, date, err);
     if (st == LD_OK)
         st = put_text(o, in, "", "repayment_behaviour", true, 4000, err);
     if (st == LD_OK)
@@ -316,6 +347,28 @@ ld_status ledger_inspection_add(core_store *store, const core_session *who, int6
     ld_date date = 0, next = 0;
     if ((st = validate(store, input, &loan, &record, &kind, &date, &next, &category, err)) != LD_OK)
         return st;
+    /* The next visit: the officer's plan, within the policy's interval for
+     * the worse of the loan's category and the one recommended. It becomes
+     * the loan's one next-inspection date unless a later visit is on file. */
+    const core_policy_terms *terms = NULL;
+    int64_t latest = LEDGER_NO_DATE;
+    if ((st = core_policy_terms_get(store, &terms, err)) != LD_OK ||
+        (st = core_store_query_int(store,
+                                   "SELECT coalesce(max(date), -2147483648) FROM inspection "
+                                   "WHERE loan_id = ?",
+                                   loan_id, &latest, err)) != LD_OK) {
+        cJSON_Delete(record);
+        return st;
+    }
+    int worse = category > loan.s.category ? category : loan.s.category;
+    ld_date effective = ledger_inspection_next(next, date, terms->inspection_every_days[worse]);
+    if (effective != next) {
+        core_json_put_date(record, "next_inspection_planned", next);
+        cJSON_DeleteItemFromObject(record, "next_inspection");
+        core_json_put_date(record, "next_inspection", effective);
+        next = effective;
+    }
+    bool moves_loan = date >= (ld_date)latest;
     char *body = cJSON_PrintUnformatted(record);
     char now[32];
     core_store_now_iso(store, now);
@@ -344,6 +397,26 @@ ld_status ledger_inspection_add(core_store *store, const core_session *who, int6
         return core_store_fail(store, "inserting inspection", err);
     }
     int64_t id = sqlite3_last_insert_rowid(core_store_db(store));
+    if (moves_loan && loan.s.next_inspection != next) {
+        /* The loan row changes outside the close of business: logged with its
+         * state before and after, like every other loan operation. */
+        cJSON *fields = cJSON_CreateObject();
+        core_json_put_int(fields, "loan", loan.id);
+        core_json_put_int(fields, "inspection", id);
+        core_json_put_date(fields, "date", date);
+        core_json_put_date(fields, "next_inspection", next);
+        cJSON_AddStringToObject(fields, "by", who->username);
+        cJSON_AddItemToObject(fields, "before", ledger_state_json(loan.id, &loan.s));
+        loan.s.next_inspection = next;
+        cJSON_AddItemToObject(fields, "after", ledger_state_json(loan.id, &loan.s));
+        if ((st = ledger_loan_save(store, &loan, err)) == LD_OK)
+            st = ledger_event_append(store, "loan.inspection", fields, err);
+        cJSON_Delete(fields);
+        if (st != LD_OK) {
+            cJSON_Delete(record);
+            return st;
+        }
+    }
     cJSON *detail = cJSON_CreateObject();
     core_json_put_int(detail, "loan_id", loan_id);
     cJSON_AddItemToObject(detail, "after", record);
@@ -413,9 +486,6 @@ ld_status ledger_inspection_due(core_store *store, const core_session *who, ld_d
     ld_status st = ledger_inspection_migrate(store, err);
     if (st == LD_OK)
         st = ledger_loan_migrate(store, err);
-    const core_policy_terms *terms = NULL;
-    if (st == LD_OK)
-        st = core_policy_terms_get(store, &terms, err);
     if (st != LD_OK)
         return st;
     static const char sql[] =
@@ -437,22 +507,10 @@ ld_status ledger_inspection_due(core_store *store, const core_session *who, ld_d
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         int category = sqlite3_column_int(stmt, 4);
         ld_date ledger_next = (ld_date)sqlite3_column_int64(stmt, 5);
-        ld_date disbursed = (ld_date)sqlite3_column_int64(stmt, 6);
-        int kind = sqlite3_column_int(stmt, 7);
         bool inspected = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
-        ld_date due;
-        if (!inspected) {
-            due = disbursed + terms->first_inspection_days[kind == 1 ? 1 : 0];
-        } else {
-            ld_date last = (ld_date)sqlite3_column_int64(stmt, 8);
-            ld_date planned = (ld_date)sqlite3_column_int64(stmt, 9);
-            int every = terms->inspection_every_days[category >= 0 && category < 5 ? category : 0];
-            due = planned < last + every ? planned : last + every;
-        }
-        if (ledger_next != LEDGER_NO_DATE && ledger_next < due &&
-            (!inspected || ledger_next > (ld_date)sqlite3_column_int64(stmt, 8)))
-            due = ledger_next;
-        if (due > date)
+        /* The loan's one next-inspection date (ledger_inspection_next). */
+        ld_date due = ledger_next;
+        if (due == LEDGER_NO_DATE || due > date)
             continue;
         cJSON *r = cJSON_CreateObject();
         core_json_put_int(r, "loan_id", sqlite3_column_int64(stmt, 0));

@@ -36,6 +36,7 @@ typedef struct ledger_verify_report {
     uint64_t checkpoints;
     uint64_t journal_entries;
     uint64_t loans;
+    uint64_t rows; /* rows of the covered tables compared with the log (rows.h) */
 } ledger_verify_report;
 
 /* Full verification (auditor, manager). */

@@ -85,15 +85,21 @@ static bool add_to(ld_money *total, ld_money amount)
     return ld_money_add(*total, amount, total);
 }
 
+ld_date ledger_inspection_next(ld_date planned, ld_date from, int every_days)
+{
+    ld_date latest = from + every_days;
+    return planned == LEDGER_NO_DATE || planned > latest ? latest : planned;
+}
+
+/* A worse category brings the next visit forward to its own interval. A visit
+ * that falls due stays due until an inspection is recorded: the date does not
+ * move on by itself, so the loan stays on the list of inspections due. */
 static void roll_inspection(ledger_loan_state *s, const ledger_loan_terms *t, ld_date day,
                             int category_before)
 {
-    int every = t->inspection_every_days[s->category];
-    /* A worse category brings the next visit forward to its own interval. */
-    if (s->category > category_before && s->next_inspection > day + every)
-        s->next_inspection = day + every;
-    while (s->next_inspection <= day)
-        s->next_inspection += every;
+    if (s->category > category_before)
+        s->next_inspection =
+            ledger_inspection_next(s->next_inspection, day, t->inspection_every_days[s->category]);
 }
 
 ld_status ledger_loan_day(ledger_loan_state *s, const ledger_loan_terms *t, ld_date day,

@@ -221,6 +221,14 @@ typedef struct ledger_rebuild {
 ld_status ledger_schedule_rebuild(const ledger_rebuild *in, ledger_inst **out, size_t *count,
                                   ld_money *regular_out, ld_error *err);
 
+/* The one rule for a loan's next post-loan inspection: the date planned
+ * (LEDGER_NO_DATE: none), but never later than every_days after from. Used at
+ * disbursement (from the disbursement, the policy's first interval), when an
+ * inspection is recorded (from its date), and when a worse category brings
+ * the visit forward (from that day); the loan row holds the result, which
+ * `loan show`, `inspection due` and the inspection record all give. */
+ld_date ledger_inspection_next(ld_date planned, ld_date from, int every_days);
+
 /* Money moves on business dates that have come: LD_EINVAL naming field when
  * date is after today, the business date of the store's clock. Interest
  * accrued or a repayment booked ahead of time would be money that does not

@@ -97,9 +97,10 @@ void ledger_state_digest_free(ledger_state_digest *d);
 ld_status ledger_event_append_seq(core_store *store, const char *type, const cJSON *fields,
                                   uint64_t *seq_out, ld_error *err);
 
-/* The same through a log handle the caller keeps open (close of business). */
+/* The same through a log handle the caller keeps open (close of business);
+ * the store gives the entry's wall-clock time and business date. */
 typedef struct ledger_log ledger_log;
-ld_status ledger_event_append_to(ledger_log *log, time_t time, const char *type,
+ld_status ledger_event_append_to(ledger_log *log, const core_store *store, const char *type,
                                  const cJSON *fields, uint64_t *seq_out, ld_error *err);
 
 /* Journal lines as the log holds them: [[account, amount], ...]. */

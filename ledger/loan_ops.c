@@ -18,6 +18,7 @@
 #include "loan.h"
 #include "loan_int.h"
 #include "permission.h"
+#include "rows.h"
 #include "policy.h"
 #include "text.h"
 
@@ -193,7 +194,8 @@ ld_status ledger_loan_disburse(core_store *store, const core_session *who, int64
     s->oldest_unpaid_due = LEDGER_NO_DATE;
     s->manual = LEDGER_CATEGORY_NONE;
     s->floor = s->category = LEDGER_CAT_NORMAL;
-    s->next_inspection = date + policy->first_inspection_days[app.borrower_kind];
+    s->next_inspection = ledger_inspection_next(LEDGER_NO_DATE, date,
+                                                policy->first_inspection_days[app.borrower_kind]);
     ledger_loan_set_next(s, insts[0].number, insts[0].due, insts[0].principal, insts[0].interest,
                          insts[0].fee);
     ledger_posting posting = {cJSON_CreateArray()};
@@ -260,6 +262,9 @@ static ld_status load_active(core_store *store, const core_session *who, int64_t
         return st;
     if (customer_scope &&
         (st = core_borrower_require(store, who, l->borrower_id, action, err)) != LD_OK)
+        return st;
+    /* What the operation builds on must be what the log recorded. */
+    if ((st = ledger_rows_check_loan(store, loan_id, err)) != LD_OK)
         return st;
     if (l->s.status != LEDGER_LOAN_ACTIVE)
         return LD_FAIL(err, LD_ESTATE, "loan %lld is %s", (long long)loan_id,
@@ -549,9 +554,9 @@ ld_status ledger_loan_classify(core_store *store, const core_session *who, int64
     l.s.category = (int)category;
     snprintf(l.manual_reason, sizeof l.manual_reason, "%s",
              l.s.manual == LEDGER_CATEGORY_NONE ? "" : reason);
-    int every = t.inspection_every_days[l.s.category];
-    if (l.s.category > from && l.s.next_inspection > day + every)
-        l.s.next_inspection = day + every;
+    if (l.s.category > from)
+        l.s.next_inspection =
+            ledger_inspection_next(l.s.next_inspection, day, t.inspection_every_days[l.s.category]);
     ledger_posting posting = {cJSON_CreateArray()};
     ledger_jlines lines;
     memset(&lines, 0, sizeof lines);

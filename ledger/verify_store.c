@@ -22,6 +22,7 @@
 #include "permission.h"
 #include "pki.h"
 #include "private_file.h"
+#include "rows.h"
 #include "store_sql.h"
 
 static ld_status key_id_of(const char *cert, char out[CORE_PKI_HEX_MAX], ld_error *err)
@@ -48,7 +49,9 @@ ld_status ledger_checkpoint_make(core_store *store, const core_session *who, con
     ledger_checkpoint cp;
     char text[LEDGER_CHECKPOINT_TEXT_MAX], key_id[CORE_PKI_HEX_MAX];
     size_t len = 0;
-    if ((st = core_keystore_institution_signer(store, password, &key, &cert, err)) != LD_OK)
+    /* The rows written so far are logged first, so the checkpoint covers them. */
+    if ((st = ledger_rows_flush(store, err)) != LD_OK ||
+        (st = core_keystore_institution_signer(store, password, &key, &cert, err)) != LD_OK)
         return st;
     if ((st = key_id_of(cert, key_id, err)) == LD_OK &&
         (st = ledger_log_open(core_store_db(store), &log, err)) == LD_OK &&
@@ -166,11 +169,17 @@ static ld_status replay_entry(replay *r, uint64_t seq, const cJSON *e, ld_error 
         r->journal[id].lines = cJSON_Duplicate(lines, 1);
     }
     if (cJSON_IsString(type) && strcmp(type->valuestring, "cob") == 0) {
+        /* Older closes carry the digest of the loans' states; newer ones the
+         * book digest of whole rows, which rows_store.c checks. */
         const cJSON *digest = cJSON_GetObjectItemCaseSensitive(e, "state_digest");
-        if (!cJSON_IsString(digest) || strlen(digest->valuestring) != LEDGER_HASH_HEX - 1)
+        const cJSON *book = cJSON_GetObjectItemCaseSensitive(e, "book_digest");
+        if (cJSON_IsString(digest) && strlen(digest->valuestring) == LEDGER_HASH_HEX - 1)
+            memcpy(r->cob_digest, digest->valuestring, LEDGER_HASH_HEX);
+        else if (cJSON_IsString(book))
+            r->cob_digest[0] = '\0';
+        else
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: close of business without a digest",
                            (unsigned long long)seq);
-        memcpy(r->cob_digest, digest->valuestring, LEDGER_HASH_HEX);
         r->cobs++;
         r->cob_seq = seq;
         return LD_OK;
@@ -326,7 +335,7 @@ static ld_status check_loans(core_store *store, replay *r, uint64_t *count, ld_e
                 break;
             }
             l->epoch = UINT64_MAX; /* checked */
-            if (l->before != NULL && r->cobs > 0) {
+            if (l->before != NULL && r->cobs > 0 && r->cob_digest[0] != '\0') {
                 int64_t b[LEDGER_STATE_FIELDS];
                 for (int i = 0; i < LEDGER_STATE_FIELDS; i++)
                     b[i] = (int64_t)cJSON_GetArrayItem(l->before, i)->valuedouble;
@@ -336,7 +345,7 @@ static ld_status check_loans(core_store *store, replay *r, uint64_t *count, ld_e
             st = LD_FAIL(err, LD_EVERIFY, "loan %lld: not recorded in the log (inserted)",
                          (long long)id);
             break;
-        } else {
+        } else if (r->cob_digest[0] != '\0') {
             st = ledger_state_digest_add_values(digest, v, err);
         }
         if (st != LD_OK)
@@ -349,7 +358,7 @@ static ld_status check_loans(core_store *store, replay *r, uint64_t *count, ld_e
         if (r->loans[id].epoch == r->cobs + 1)
             st = LD_FAIL(err, LD_EVERIFY, "loan %zu recorded by log entry %llu is missing", id,
                          (unsigned long long)r->loans[id].last_seq);
-    if (st == LD_OK && r->cobs > 0) {
+    if (st == LD_OK && r->cobs > 0 && r->cob_digest[0] != '\0') {
         ledger_hash root;
         char hex[LEDGER_HASH_HEX];
         if ((st = ledger_state_digest_finish(digest, &root, err)) == LD_OK &&
@@ -467,13 +476,18 @@ ld_status ledger_verify(core_store *store, const core_session *who, ledger_verif
         return st;
     ledger_log *log = NULL;
     ledger_log_iter *iter = NULL;
+    ledger_rows_replay *rows = NULL;
     replay r;
     memset(&r, 0, sizeof r);
     ledger_verify_report report;
     memset(&report, 0, sizeof report);
     uint64_t first_bad = 0, size = 0;
-    if ((st = ledger_log_open(core_store_db(store), &log, err)) != LD_OK)
+    if ((st = ledger_rows_replay_new(&rows, err)) != LD_OK)
         return st;
+    if ((st = ledger_log_open(core_store_db(store), &log, err)) != LD_OK) {
+        ledger_rows_replay_free(rows);
+        return st;
+    }
     st = ledger_log_verify_all(log, &first_bad, err);
     if (st == LD_EVERIFY) {
         ld_error_prefix(err, "log entry %llu", (unsigned long long)first_bad);
@@ -494,12 +508,16 @@ ld_status ledger_verify(core_store *store, const core_session *who, ledger_verif
             break;
         }
         st = replay_entry(&r, e.seq, entry, err);
+        if (st == LD_OK)
+            st = ledger_rows_replay_entry(rows, e.seq, entry, err);
         cJSON_Delete(entry);
         if (st != LD_OK)
             break;
         report.entries++;
     }
-    if (st != LD_OK || (st = check_journal(store, &r, &report.journal_entries, err)) != LD_OK ||
+    /* The rows first: they name the table, the row and the column. */
+    if (st != LD_OK || (st = ledger_rows_check(store, log, rows, &report.rows, err)) != LD_OK ||
+        (st = check_journal(store, &r, &report.journal_entries, err)) != LD_OK ||
         (st = check_loans(store, &r, &report.loans, err)) != LD_OK)
         goto out;
     if ((st = ledger_reconcile(store, err)) != LD_OK)
@@ -509,6 +527,7 @@ out:
     ledger_log_iter_free(iter);
     ledger_log_close(log);
     replay_free(&r);
+    ledger_rows_replay_free(rows);
     return st;
 }
 

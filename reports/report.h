@@ -23,6 +23,7 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -54,6 +55,9 @@ typedef struct report_options {
     report_lang lang;            /* labels */
     const report_signer *signer; /* NULL: unsigned (no .p7s, nothing logged) */
     const char *tmpdir;          /* libxlsxwriter's temporary files; NULL: default */
+    const char *institution;     /* page headers of the ledger writer; NULL: from the CA */
+    const struct core_product_catalog
+        *products; /* the ledger writer's product names; NULL: codes */
 } report_options;
 
 /* What was written. */
@@ -75,8 +79,24 @@ typedef struct report_result {
 ld_status report_rating_write(core_store *store, const core_session *who, int64_t app_id,
                               const report_options *options, report_result *out, ld_error *err);
 
+/* 贷前调查报告 of an application: the borrower, guarantors and their capacity,
+ * collateral with owner, value, LTV and how it is realised, the on-site
+ * investigations, ratios over the statement years, the rating with its
+ * reasons, and the proposed terms with the officer's opinion. For whoever may
+ * read the application (its officer, reviewers, managers); dated by the
+ * business date. */
+ld_status report_investigation_write(core_store *store, const core_session *who, int64_t app_id,
+                                     const report_options *options, report_result *out,
+                                     ld_error *err);
+
 /* 贷后检查报告 of loan_id: the inspection inspection_id (0: the latest). As of
  * the inspection's date. */
+/* 评分卡开发报告 of a scorecard fit: fit is the report `rating fit --json`
+ * printed (columns, bins, WoE, coefficients, the written policy's hash). For
+ * risk staff (reviewers and managers). LD_EINVAL when fit is not one. */
+ld_status report_fit_write(core_store *store, const core_session *who, const cJSON *fit,
+                           const report_options *options, report_result *out, ld_error *err);
+
 ld_status report_inspection_write(core_store *store, const core_session *who, int64_t loan_id,
                                   int64_t inspection_id, const report_options *options,
                                   report_result *out, ld_error *err);

@@ -21,6 +21,7 @@
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_verify.h"
+#include "ledger_events.h"
 #include "loan.h"
 #include "loan_calc.h"
 #include "log.h"
@@ -252,7 +253,8 @@ static core_store *open_store(void)
         if (core_store_open(":memory:", &template_store, &err) != LD_OK)
             die("template", &err);
         test_set_today(template_store, "2026-12-31");
-        if (core_store_begin(template_store, &err) != LD_OK ||
+        if (ledger_events_attach(template_store, &err) != LD_OK ||
+            core_store_begin(template_store, &err) != LD_OK ||
             core_user_init_admin(template_store, "admin", "Administrator", PASSWORD, &s_admin,
                                  &err) != LD_OK ||
             core_policy_load(template_store, NULL,
@@ -276,6 +278,8 @@ static core_store *open_store(void)
     if (copy == NULL || sqlite3_backup_step(copy, -1) != SQLITE_DONE)
         die("backup", NULL);
     sqlite3_backup_finish(copy);
+    if (ledger_events_attach(store, &err) != LD_OK)
+        die("attach", &err);
     return store;
 }
 

@@ -36,6 +36,11 @@ ld_status ld_report_inspection(ld_session *session, int64_t loan_id, int64_t ins
                                const ld_report_spec *spec, const char *key_password, cJSON **out,
                                ld_error *err);
 
+/* 贷前调查报告 of an application, written and signed by its officer (reviewers
+ * and managers may write it too; whoever may read the application). */
+ld_status ld_report_investigation(ld_session *session, int64_t app_id, const ld_report_spec *spec,
+                                  const char *key_password, cJSON **out, ld_error *err);
+
 /* 评级报告 of an application's latest rating, for whoever may read it. */
 ld_status ld_report_rating(ld_session *session, int64_t app_id, const ld_report_spec *spec,
                            const char *key_password, cJSON **out, ld_error *err);
@@ -52,6 +57,12 @@ ld_status ld_report_ledger(ld_session *session, const char *from, const char *to
 ld_status ld_report_portfolio(ld_session *session, const char *date, const char *since,
                               const ld_report_spec *spec, const char *key_password, cJSON **out,
                               ld_error *err);
+
+/* 评分卡开发报告 of a scorecard fit, from the fit report `rating fit --json`
+ * wrote to fit_path: columns, IV, bins, WoE, coefficients, why columns were
+ * left out. For reviewers and managers. */
+ld_status ld_report_fit(ld_session *session, const char *fit_path, const ld_report_spec *spec,
+                        const char *key_password, cJSON **out, ld_error *err);
 
 /* What to verify: the workbook, its signature (NULL: path + ".p7s"), the CA
  * certificate in PEM (NULL: the database's), an offline ledger export. */

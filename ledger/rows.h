@@ -1,0 +1,112 @@
+/*
+ * rows.h - the rows of every table that bears on money or a decision, recorded
+ * in the log in the transaction that writes them, and replayed by
+ * verification and by the close of business.
+ *
+ * Each covered table (rows_store.c lists them with the columns that matter)
+ * has temporary triggers on the application's own connection that note which
+ * rows a transaction inserts, updates or deletes, and each row's image before
+ * its first change. Before the transaction commits, and before a checkpoint
+ * is signed, the noted rows are appended to the log as "rows" entries:
+ *
+ *     {"type":"rows","time":T,"rows":[[TABLE, KEY1, KEY2, BEFORE, AFTER], ...]}
+ *
+ * BEFORE and AFTER are arrays of the row's covered columns (integers, strings
+ * or null), or null when the row did not exist before or does not exist after.
+ * A write made with any other connection (a database editor) leaves no such
+ * entry, and verification finds the row differing from the log.
+ *
+ * The close of business rewrites the daily columns of every loan without
+ * recording each row; instead its "cob" entry carries the book digest: one
+ * SHA-256 over every loan's whole row in id order. The next close of business
+ * and verification recompute it, taking for a loan changed since then its
+ * image before that change.
+ */
+#ifndef LEDGER_ROWS_H
+#define LEDGER_ROWS_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ld_error.h"
+#include "log.h"
+#include "merkle.h"
+#include "store.h"
+
+/* The loan columns in the order of the loan image and of the close of
+ * business's scan: the first 26 are what the close of business reads. */
+#define LEDGER_LOAN_COLUMNS                                                                        \
+    "id, product, rate, penalty_rate, status, accrued_through, principal, principal_due, "         \
+    "interest_due, fee_due, accrued, penalty, compound, penalty_daily, compound_daily, "           \
+    "next_number, next_due, next_principal, next_interest, next_fee, oldest_unpaid_due, dpd, "     \
+    "floor, manual, category, next_inspection, contract_no, application_id, borrower_id, "         \
+    "officer_id, borrower_kind, amount, method, period, months_each, installments, prepay_rule, "  \
+    "regular, fee_method, fee_amount, disbursed_on, closed_on, manual_reason, matures_on"
+#define LEDGER_LOAN_COLUMN_COUNT 44
+
+/* Creates the temporary change table and triggers on the store's connection
+ * (migrating the ledger's own tables first) and makes ledger_rows_flush the
+ * store's commit hook. */
+ld_status ledger_rows_install(core_store *store, ld_error *err);
+
+/* Appends the rows the open transaction changed to the log and forgets them. */
+ld_status ledger_rows_flush(core_store *store, ld_error *err);
+
+/* ---- Replay -------------------------------------------------------------- */
+
+typedef struct ledger_rows_replay ledger_rows_replay;
+
+ld_status ledger_rows_replay_new(ledger_rows_replay **out, ld_error *err);
+void ledger_rows_replay_free(ledger_rows_replay *r);
+
+/* Takes one log entry: "rows" entries update the expected rows, "cob" entries
+ * start a new day for the loans (and give the book digest). Anything else is
+ * ignored. LD_EVERIFY when a row's image before a change is not the image the
+ * log last recorded (the row was changed outside the application). */
+ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJSON *entry,
+                                   ld_error *err);
+
+/* Compares every covered table, every row and column, with the replayed log:
+ * LD_EVERIFY naming the table, the row and the column (and the log entry)
+ * at the first difference, a row the log never recorded, or a row it recorded
+ * that is missing. *rows_out counts the rows compared. */
+ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
+                            uint64_t *rows_out, ld_error *err);
+
+/* Checks one loan and its installments against the images the log last
+ * recorded of them, before an operation (repayment, settlement,
+ * classification, write-off) uses them: LD_EVERIFY naming the row and the
+ * column. The loan's daily balances are left to the close of business's book
+ * digest. */
+ld_status ledger_rows_check_loan(core_store *store, int64_t loan_id, ld_error *err);
+
+/* ---- The loan book at close of business ---------------------------------- */
+
+typedef struct ledger_book ledger_book;
+
+/* Prepares the close of business's check: replays the log from the last close
+ * of business (all of it when there is none). */
+ld_status ledger_book_open(core_store *store, ledger_log *log, ledger_book **out, ld_error *err);
+void ledger_book_free(ledger_book *b);
+
+/* One loan as the scan read it (LEDGER_LOAN_COLUMNS from column 0 of stmt):
+ * checks it against the log before the close of business uses it. LD_EVERIFY
+ * naming the loan and the column. */
+ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err);
+
+/* The integer columns of the loan ledger_book_check_loan just read, in
+ * LEDGER_LOAN_COLUMNS order (0 for the others). */
+void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_COUNT]);
+
+/* The same loan after the close of business: daily holds the new values of
+ * the columns the close writes, in LEDGER_LOAN_COLUMNS order from 5 to 25
+ * (principal and manual included, unchanged). */
+ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[21], ld_error *err);
+
+/* After the scan: LD_EVERIFY when the loans as read differ from what the last
+ * close of business recorded; else the digest of the book as left, for the
+ * "cob" entry. */
+ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error *err);
+
+#endif
