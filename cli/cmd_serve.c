@@ -55,9 +55,9 @@ static int parse_count(const char *what, const char *text, long max, long *out)
 
 int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {
-        "--listen",     "--threads",    "--reports-dir", "--max-body",
-        "--max-import", "--per-client", "--timeout",     NULL};
+    static const char *const values[] = {"--listen",   "--threads",    "--reports-dir",
+                                         "--max-body", "--max-import", "--per-client",
+                                         "--timeout",  "--web-dir",    NULL};
     static const char *const flags[] = {"--trust-proxy", NULL};
     static const cli_spec spec = {.values = values, .flags = flags};
     cli_args args;
@@ -68,6 +68,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
         .db_path = ctx->db_path,
         .listen = cli_opt(argc, argv, "--listen"),
         .reports_dir = cli_opt(argc, argv, "--reports-dir"),
+        .web_dir = cli_opt(argc, argv, "--web-dir"),
         .trust_proxy = cli_flag(argc, argv, "--trust-proxy"),
         .clock = &ctx->api_clock,
         .ready = announce,
@@ -87,6 +88,12 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
             (rc = parse_count(counts[i].option, text, counts[i].max, &counts[i].value)) != 0)
             return rc;
     }
+#ifdef LOANDESK_WEB_DIR
+    if (o.web_dir == NULL)
+        o.web_dir = LOANDESK_WEB_DIR;
+#endif
+    if (o.web_dir != NULL && strcmp(o.web_dir, "none") == 0)
+        o.web_dir = NULL;
     o.threads = (int)counts[0].value;
     o.body_max = (size_t)counts[1].value;
     o.import_max = (size_t)counts[2].value;

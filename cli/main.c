@@ -271,10 +271,11 @@ static const command_spec commands[] = {
      "Checks a proof from `ledger prove` offline, and the signed checkpoint vouching for its "
      "root under the CA you hold."},
     {"serve", NULL, cmd_serve, DB_NONE,
-     "serve [--listen 127.0.0.1:8080] [--threads N] [--reports-dir DIR] [--trust-proxy] "
-     "[--max-body BYTES] [--max-import BYTES] [--per-client N] [--timeout SECONDS]",
+     "serve [--listen 127.0.0.1:8080] [--threads N] [--reports-dir DIR] [--web-dir DIR] "
+     "[--trust-proxy] [--max-body BYTES] [--max-import BYTES] [--per-client N] [--timeout SECONDS]",
      "Serves the JSON HTTP API (/api/v1/, docs/http.md) on loopback by default until Ctrl-C or "
-     "SIGTERM, which finish the requests in flight. TLS belongs to a reverse proxy "
+     "SIGTERM, which finish the requests in flight; the web UI's pages from --web-dir (the "
+     "source tree's web/ by default; --web-dir none serves none). TLS belongs to a reverse proxy "
      "(docs/deploy.md); --trust-proxy believes its X-Forwarded-Proto."},
 };
 

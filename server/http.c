@@ -56,6 +56,9 @@ typedef struct request {
     char route_name[96];
     bool too_large;
     bool bad_length;
+    bool is_static; /* a file of the web UI, not an API answer */
+    int static_status;
+    srv_static_file file;
     size_t cap;
     size_t dropped; /* bytes of a body over the cap, read and thrown away */
     struct request *next_job;
@@ -354,26 +357,66 @@ static bool behind_tls(srv_request *rq)
     return loopback && proto != NULL && strcmp(proto, "https") == 0;
 }
 
-static void add_security_headers(srv_request *rq, struct MHD_Response *resp)
+/* The pages' policy: their own scripts, styles and API only; no inline
+ * script or style and no eval, nothing from another origin. */
+#define PAGE_CSP                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "                    \
+    "frame-ancestors 'none'; form-action 'self'"
+
+static void add_security_headers(srv_request *rq, struct MHD_Response *resp, bool page)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-                            "form-action 'none'");
+                            page ? PAGE_CSP
+                                 : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                                   "form-action 'none'");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    /* Pages are kept but asked after each time (their ETag), so a new
+     * release shows at once; API answers are never stored. */
+    MHD_add_response_header(resp, "Cache-Control", page ? "no-cache" : "no-store");
     if (behind_tls(rq))
         MHD_add_response_header(resp, "Strict-Transport-Security",
                                 "max-age=63072000; includeSubDomains");
+}
+
+/* Queues a file of the web UI, or 304 when the client holds it already. */
+static enum MHD_Result queue_static(request *r)
+{
+    srv_request *rq = &r->rq;
+    const char *held = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "If-None-Match");
+    bool unchanged = held != NULL && strcmp(held, r->file.etag) == 0;
+    rq->status = unchanged ? 304 : 200;
+    struct MHD_Response *resp;
+    if (unchanged) {
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(r->file.len, r->file.data, MHD_RESPMEM_MUST_FREE);
+        if (resp != NULL)
+            r->file.data = NULL;
+    }
+    if (resp == NULL)
+        return MHD_NO;
+    if (!unchanged)
+        MHD_add_response_header(resp, "Content-Type", r->file.type);
+    MHD_add_response_header(resp, "ETag", r->file.etag);
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    add_security_headers(rq, resp, true);
+    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rq->status, resp);
+    MHD_destroy_response(resp);
+    r->state = ANSWERED;
+    return ok;
 }
 
 /* Queues the request's answer: its JSON (or problem) or raw bytes. */
 static enum MHD_Result queue_answer(request *r)
 {
     srv_request *rq = &r->rq;
+    if (r->is_static)
+        return queue_static(r);
     char *data;
     size_t len;
     const char *type;
@@ -408,7 +451,7 @@ static enum MHD_Result queue_answer(request *r)
         MHD_add_response_header(resp, "Content-Disposition", disposition);
     }
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    add_security_headers(rq, resp);
+    add_security_headers(rq, resp, false);
     if (rq->etag[0] != '\0')
         MHD_add_response_header(resp, "ETag", rq->etag);
     if (rq->set_cookie[0] != '\0')
@@ -685,9 +728,17 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     r->cap = srv->options.body_max;
     if (r->rq.route != NULL && (r->rq.route->flags & SRV_LARGE))
         r->cap = srv->options.import_max;
+    bool readable = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (r->rq.route == NULL && readable && strncmp(url, "/api/", 5) != 0 &&
+        srv->options.web_dir != NULL) {
+        /* The web UI's files, before the API's 404. */
+        snprintf(r->route_name, sizeof r->route_name, "(web)");
+        if (srv_static_load(srv->options.web_dir, url, &r->file) == 200) {
+            r->is_static = true;
+            return r;
+        }
+    }
     if (r->rq.route == NULL) {
-        /* The web UI's static files (web/) will be answered here, for GET
-         * paths outside /api/, before the API's 404. */
         srv_fail(&r->rq, LD_ENOTFOUND, "path: no such route; /api/v1/openapi.json lists them");
         set_problem(r, method_known ? 405 : 404, LD_ENOTFOUND,
                     method_known ? "method: this route does not take this method"
@@ -893,6 +944,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     cJSON_Delete(r->rq.json);
     cJSON_Delete(r->rq.result);
     free(r->rq.raw);
+    free(r->file.data);
     for (size_t i = 0; i < sizeof r->rq.query_copy / sizeof r->rq.query_copy[0]; i++)
         free(r->rq.query_copy[i]);
     finish_session(&r->rq);

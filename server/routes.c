@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -986,6 +987,74 @@ static ld_status h_report_verify(srv_request *rq)
     return ld_verify(rq->session, &spec, &rq->result, &rq->err);
 }
 
+/* Writes the base64 text of the body's field name into a new file in the
+ * server's work folder (a browser sends files as base64 in JSON). */
+static ld_status base64_to_file(srv_request *rq, const char *name, const char *ext,
+                                char path_out[PATH_MAX])
+{
+    path_out[0] = '\0';
+    const char *text;
+    ld_status st = srv_body_text(rq, name, &text);
+    if (st != LD_OK)
+        return st;
+    if (text == NULL)
+        return srv_fail(rq, LD_EINVAL, "%s: is required (the file in base64)", name);
+    size_t n = strlen(text);
+    if (n == 0 || n % 4 != 0 || n > INT_MAX)
+        return srv_fail(rq, LD_EINVAL, "%s: must be the file in base64", name);
+    unsigned char *bytes = malloc(n / 4 * 3 + 1);
+    if (bytes == NULL)
+        return srv_fail(rq, LD_EINTERNAL, "out of memory");
+    int len = EVP_DecodeBlock(bytes, (const unsigned char *)text, (int)n);
+    if (len < 0) {
+        free(bytes);
+        return srv_fail(rq, LD_EINVAL, "%s: must be the file in base64", name);
+    }
+    /* EVP_DecodeBlock counts the padding's bytes too. */
+    for (size_t i = n; i > 0 && text[i - 1] == '=' && len > 0; i--)
+        len--;
+    char suffix[33];
+    if (!srv_random_hex(16, suffix)) {
+        free(bytes);
+        return srv_fail(rq, LD_EINTERNAL, "no randomness");
+    }
+    snprintf(path_out, PATH_MAX, "%s/upload-%s%s", srv_work_dir(rq->srv), suffix, ext);
+    st = srv_write_file(path_out, bytes, (size_t)len, &rq->err);
+    free(bytes);
+    if (st != LD_OK)
+        path_out[0] = '\0';
+    return st;
+}
+
+/* A workbook and its signature uploaded by the browser, verified as
+ * `loandesk verify` does: against the institution's CA and the ledger. */
+static ld_status h_workbook_verify(srv_request *rq)
+{
+    char book[PATH_MAX] = "", sig[PATH_MAX] = "", ca[PATH_MAX] = "";
+    ld_status st = base64_to_file(rq, "workbook", ".xlsx", book);
+    if (st == LD_OK)
+        st = base64_to_file(rq, "signature", ".xlsx.p7s", sig);
+    /* The trust anchor is the auditor's: the CA certificate they upload, or
+     * its fingerprint; never one the server would pick. */
+    const char *ca_text = NULL;
+    if (st == LD_OK && (st = srv_body_text(rq, "ca", &ca_text)) == LD_OK && ca_text != NULL)
+        st = base64_to_file(rq, "ca", ".pem", ca);
+    if (st == LD_OK) {
+        ld_verify_spec spec = {.path = book,
+                               .p7s_path = sig,
+                               .ca_pem_path = ca[0] != '\0' ? ca : NULL,
+                               .ca_fingerprint = srv_query(rq, "ca_fingerprint")};
+        st = ld_verify(rq->session, &spec, &rq->result, &rq->err);
+    }
+    if (book[0] != '\0')
+        unlink(book);
+    if (sig[0] != '\0')
+        unlink(sig);
+    if (ca[0] != '\0')
+        unlink(ca);
+    return st;
+}
+
 /* ---- Audit, import, tools ---------------------------------------------------------------- */
 
 static ld_status h_audit(srv_request *rq)
@@ -1163,6 +1232,10 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200,
      "Verify a workbook you wrote against the ledger, under the CA you hold", "ca_fingerprint",
      "", NULL},
+    {"POST", "/api/v1/workbooks/verify", h_workbook_verify, 0, 200,
+     "Verify an uploaded workbook and its signature against the ledger, under the CA you hold "
+     "(the CA certificate uploaded as ca, or ca_fingerprint)",
+     "ca_fingerprint", "workbook,signature,ca", NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

@@ -22,6 +22,7 @@ typedef struct server_options {
     int threads;              /* request threads (0: 4) */
     const ld_clock *clock;    /* the clock every store connection keeps the books by */
     const char *reports_dir;  /* where workbooks are written (NULL: a private temp folder) */
+    const char *web_dir;      /* the web UI's files, served outside /api/ (NULL: none) */
     bool trust_proxy;         /* X-Forwarded-Proto from a proxy on loopback counts (HSTS) */
     size_t body_max;          /* request body cap (0: 1 MiB) */
     size_t import_max;        /* cap of an import's body (0: 64 MiB) */

@@ -144,6 +144,18 @@ void srv_remove_tree(const char *dir);
 
 /* Reads the whole file at path (at most max bytes). */
 ld_status srv_read_file(const char *path, size_t max, char **out, size_t *out_len, ld_error *err);
+/* A file of the web UI (static.c). */
+typedef struct srv_static_file {
+    char *data; /* the caller frees it */
+    size_t len;
+    const char *type;
+    char etag[40];
+} srv_static_file;
+
+/* Looks url up under web_dir: 200 with the file, or 404 when there is no
+ * such plain file of a served kind inside the folder ("/" is index.html). */
+int srv_static_load(const char *web_dir, const char *url, srv_static_file *out);
+
 /* Writes len bytes to a new private file at path. */
 ld_status srv_write_file(const char *path, const void *data, size_t len, ld_error *err);
 

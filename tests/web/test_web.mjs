@@ -1,0 +1,345 @@
+// test_web.mjs - the web UI in a real browser (Debian's chromium, headless,
+// driven by playwright-core) against a real `loandesk serve` on a fresh book:
+// the whole journey from a new enterprise borrower to a verified signed
+// workbook, the refusals as users see them, the English switch, session
+// expiry, a tampered workbook, and axe-core on every screen. Writes a
+// screenshot of each screen to the folder given (or a temporary one).
+//
+// usage: node tests/web/test_web.mjs LOANDESK_BINARY SOURCE_DIR [SHOT_DIR]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, chromiumPath, AXE_SOURCE, makeBook, serve, USERS, ADMIN_PW, FIRST_PW, TODAY, daysFromToday } from './fixture.mjs';
+
+const [bin, src, shotArg] = process.argv.slice(2);
+const shots = shotArg || fs.mkdtempSync(path.join(os.tmpdir(), 'loandesk-shots-'));
+fs.mkdirSync(shots, { recursive: true });
+let checks = 0;
+const failures = [];
+function check(cond, what) {
+  checks++;
+  if (!cond) { failures.push(what); console.error('FAIL:', what); }
+}
+
+const book = makeBook(bin, { keepFirst: ['sun'] });
+const server = await serve(bin, book, { webDir: path.join(src, 'web') });
+const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
+const cspViolations = [];
+const pages = [];
+const pageErrors = [];
+
+async function newPage() {
+  const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  ctx.setDefaultTimeout(30000); // generous: the machine may be busy
+  const page = await ctx.newPage();
+  pages.push(page);
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return page;
+}
+
+// axe-core on the screen as it stands: no serious or critical violation.
+async function axe(page, name) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
+  check(result.length === 0, `axe on ${name}: ${result.join('; ')}`);
+}
+
+let shotN = 0;
+async function screen(page, name) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('#main .muted')?.textContent.includes('…'));
+  await page.screenshot({ path: path.join(shots, `${String(++shotN).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await axe(page, name);
+}
+
+async function login(page, user, password = USERS[user]?.[1] ?? ADMIN_PW) {
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('用户名').fill(user);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#logout:not([hidden])').waitFor();
+}
+
+const go = async (page, hash) => { await page.goto(`${server.url}/${hash}`); await page.waitForLoadState('networkidle'); };
+const fill = async (scope, pairs) => { for (const [label, value] of pairs) await scope.getByLabel(label, { exact: true }).fill(value); };
+
+try {
+  // ---- the officer: login, workbench, a new enterprise borrower through the wizard ----
+  const chen = await newPage();
+  await chen.goto(`${server.url}/`);
+  await screen(chen, 'login');
+  check(await chen.locator('html').getAttribute('lang') === 'zh-CN', 'Chinese by default');
+  await login(chen, 'chen');
+  await screen(chen, 'officer-workbench');
+  check(await chen.getByText('草稿申请').isVisible(), 'the officer workbench counts drafts');
+
+  await go(chen, '#/new/borrower');
+  const nb = chen.locator('form[aria-label="登记新客户"]');
+  await nb.getByLabel('类型').selectOption('enterprise');
+  await fill(nb, [['名称', '苏州华鑫精密机械有限公司'], ['统一社会信用代码', '91320500MA1M111112'], ['电话', '0512-66881234'],
+    ['地址', '江苏省苏州市工业园区星湖街328号'], ['行业', '通用设备制造'], ['行业风险等级', '2'], ['经营年限', '12'], ['注册资本', '20000000.00'],
+    ['年度', '2025'], ['总资产', '93000000.00'], ['总负债', '43500000.00'], ['流动资产', '43000000.00'], ['流动负债', '27500000.00'],
+    ['存货', '12500000.00'], ['营业收入', '134000000.00'], ['净利润', '9900000.00'], ['经营现金流', '12600000.00']]);
+  await screen(chen, 'wizard-borrower');
+  await nb.getByRole('button', { name: '保存' }).click();
+  await chen.waitForURL(/#\/new\/application/);
+
+  // a field the server refuses is shown beside that field
+  const af = chen.locator('form[aria-label="申请"]');
+  await fill(af, [['产品', 'SWC'], ['金额', 'lots'], ['期限（月）', '12'], ['用途', '采购原材料（钢材、轴承）']]);
+  await af.getByLabel('还款方式').selectOption('interest_only');
+  await af.getByRole('button', { name: '下一步' }).click();
+  const amountErr = af.locator('[data-field="amount"] .field-error');
+  await amountErr.waitFor();
+  check(await af.getByLabel('金额', { exact: true }).getAttribute('aria-invalid') === 'true', 'the refused amount is marked invalid in place');
+  await screen(chen, 'wizard-application-error');
+  await fill(af, [['金额', '5000000.00']]);
+  await af.getByRole('button', { name: '下一步' }).click();
+  await chen.waitForURL(/#\/new\/guarantors/);
+
+  const gf = chen.locator('form[aria-label="担保人"]');
+  await gf.getByLabel('类型').selectOption('enterprise');
+  await fill(gf, [['名称', '深圳宏达投资担保有限公司'], ['证件号码', '91440300MA5D12345W'], ['担保金额', '3000000.00'], ['净资产', '80000000.00'], ['对外担保余额', '45000000.00']]);
+  await gf.getByRole('button', { name: '添加' }).click();
+  await chen.getByRole('cell', { name: '深圳宏达投资担保有限公司' }).waitFor();
+  await screen(chen, 'wizard-guarantors');
+  await chen.getByRole('button', { name: '下一步' }).click();
+  await chen.waitForURL(/#\/new\/collateral/);
+
+  const cf = chen.locator('form[aria-label="抵质押物"]');
+  await cf.getByLabel('类型').selectOption('equipment');
+  await cf.getByLabel('担保方式').selectOption('mortgage');
+  await fill(cf, [['所有权人', '苏州华鑫精密机械有限公司'], ['权证号', '设备清单HX-2025-017'], ['评估价值', '6000000.00'],
+    ['评估日期', daysFromToday(-20)], ['评估机构', '江苏天元资产评估有限公司'], ['登记号', '苏园动产抵2026-0456']]);
+  await cf.getByRole('button', { name: '添加' }).click();
+  await chen.getByRole('cell', { name: '设备', exact: true }).waitFor();
+  await screen(chen, 'wizard-collateral');
+  check(await chen.getByText('抵押率 %').isVisible(), 'LTV is shown beside its cap');
+  await chen.getByRole('button', { name: '下一步' }).click();
+
+  const inv = chen.locator('form[aria-label="贷前调查"]');
+  await fill(inv, [['实地走访日期', daysFromToday(-10)], ['经营情况', '订单饱满，产能利用率约85%。'], ['资产负债情况', '资产负债率约47%，流动比率1.56。'],
+    ['还款能力', '经营性现金流1260万元，足以覆盖利息并按期还本。'], ['调查结论', '经营稳健，担保与抵质押充足，同意申报。']]);
+  await screen(chen, 'wizard-investigation');
+  await inv.getByRole('button', { name: '保存' }).click();
+  await chen.waitForURL(/#\/new\/schedule/);
+  await chen.getByRole('cell', { name: '12', exact: true }).first().waitFor();
+  await screen(chen, 'wizard-schedule');
+  // the draft is kept between visits: a fresh load comes back to the same step
+  await chen.reload();
+  await chen.waitForURL(/#\/new\/schedule/);
+  check(await chen.getByText('草稿已保存在服务器').isVisible(), 'the draft is kept between visits');
+  await chen.getByRole('button', { name: '下一步' }).click();
+  await chen.waitForURL(/#\/new\/submit/);
+  await screen(chen, 'wizard-submit');
+  await chen.getByRole('button', { name: '提交' }).click();
+  await chen.waitForURL(/#\/application\/\d+/);
+  const appId = chen.url().match(/#\/application\/(\d+)/)[1];
+  check(await chen.getByRole('heading', { level: 1 }).textContent().then((x) => x.includes('已提交')), 'the application is submitted');
+
+  await go(chen, '#/borrowers');
+  await chen.getByLabel('名称', { exact: true }).fill('华鑫');
+  await chen.getByRole('button', { name: '查询' }).click();
+  await chen.getByRole('link', { name: '苏州华鑫精密机械有限公司' }).click();
+  await chen.waitForURL(/#\/borrower\/\d+/);
+  await screen(chen, 'borrower');
+
+  // ---- refusals as users see them ----
+  const liu = await newPage();
+  await login(liu, 'liu');
+  await go(liu, '#/borrower/1');
+  await liu.locator('#screen-error').waitFor();
+  check((await liu.locator('#screen-error').textContent()).includes('无权'), 'another officer\'s customer is refused, in Chinese');
+  await screen(liu, 'refused-customer');
+  const forged = await chen.evaluate(async () => (await fetch('/api/v1/borrowers', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': 'f'.repeat(64) }, body: '{"kind":"individual","name":"伪造"}' })).status);
+  check(forged === 403, `a forged CSRF token is refused: ${forged}`);
+
+  // ---- the reviewer: rates, cannot approve beyond authority; the manager approves ----
+  const wang = await newPage();
+  await login(wang, 'wang');
+  await screen(wang, 'reviewer-workbench');
+  await go(wang, `#/application/${appId}`);
+  await wang.getByRole('button', { name: '评级' }).click();
+  await wang.locator('svg.bars rect.got').first().waitFor();
+  await screen(wang, 'review');
+  check(await wang.getByText('超出您的审批权限').isVisible(), 'the reviewer sees the amount is beyond authority');
+  await wang.getByRole('button', { name: '批准' }).click();
+  const dlg = wang.locator('dialog[open]');
+  await dlg.getByRole('button', { name: '提交' }).click();
+  check(await dlg.locator('.field-error').isVisible(), 'a reason is required');
+  await dlg.getByLabel('理由').fill('符合政策');
+  await dlg.getByRole('button', { name: '提交' }).click();
+  await dlg.locator('.error').waitFor();
+  check((await dlg.locator('.error').textContent()).includes('无权'), 'approval beyond authority is refused in the dialog');
+  await screen(wang, 'review-refused');
+  await dlg.getByRole('button', { name: '取消' }).click();
+  // four eyes: who moved the grade does not approve on it
+  await wang.getByRole('button', { name: '调整等级' }).click();
+  const od = wang.locator('dialog[open]');
+  await od.getByLabel('等级').selectOption('BBB');
+  await od.getByLabel('理由').fill('担保充足，上调一级');
+  await od.getByRole('button', { name: '提交' }).click();
+  await od.waitFor({ state: 'detached' });
+  await wang.locator('svg.bars').waitFor();
+  await wang.getByRole('button', { name: '批准' }).click();
+  const own = wang.locator('dialog[open]');
+  await own.getByLabel('理由').fill('同意');
+  await own.getByRole('button', { name: '提交' }).click();
+  await own.locator('.error').waitFor();
+  check((await own.locator('.error').textContent()).includes('overrode'), `approving on one's own override is refused: ${await own.locator('.error').textContent()}`);
+  await own.getByRole('button', { name: '取消' }).click();
+
+  const zhao = await newPage();
+  await login(zhao, 'zhao');
+  await screen(zhao, 'manager-workbench');
+  await go(zhao, `#/application/${appId}`);
+  // keyboard alone: Tab to the approve button, Enter opens the dialog
+  for (let i = 0; i < 40 && !(await zhao.evaluate(() => document.activeElement?.textContent === '批准')); i++) await zhao.keyboard.press('Tab');
+  await zhao.keyboard.press('Enter');
+  check(await zhao.locator('dialog[open]').count() === 1, 'the approve dialog opens from the keyboard');
+  await zhao.keyboard.press('Escape');
+  await zhao.getByRole('button', { name: '批准' }).click();
+  await zhao.locator('dialog[open]').getByLabel('理由').fill('在授权范围内，同意');
+  await zhao.locator('dialog[open]').getByRole('button', { name: '提交' }).click();
+  await zhao.getByRole('heading', { name: /已批准/ }).waitFor();
+  await zhao.getByRole('button', { name: '放款' }).click();
+  await zhao.waitForURL(/#\/loan\/\d+/);
+  const loanId = zhao.url().match(/#\/loan\/(\d+)/)[1];
+  await screen(zhao, 'loan');
+  const rf = zhao.locator('form[aria-label="录入还款"]');
+  await rf.getByLabel('金额', { exact: true }).fill('1000.00');
+  await rf.getByRole('button', { name: '保存' }).click();
+  await zhao.getByRole('cell', { name: '1,000.00' }).first().waitFor();
+  check(await zhao.locator('.num', { hasText: '5,000,000.00' }).first().isVisible(), 'money with thousands separators, right-aligned');
+  await go(zhao, '#/');
+  const cob = zhao.locator('form[aria-label="日终处理"]');
+  await cob.getByRole('button', { name: '日终处理' }).click();
+  await zhao.locator('#cob-done').waitFor();
+  await go(zhao, '#/loans');
+  await zhao.getByRole('link', { name: /^HT/ }).first().waitFor();
+  await screen(zhao, 'loan-ledger');
+  // readable at 200 % zoom: half the width, no sideways scrolling of the page
+  await zhao.setViewportSize({ width: 640, height: 800 });
+  for (const hash of ['#/', '#/loans', `#/loan/${loanId}`, `#/application/${appId}`]) {
+    await go(zhao, hash);
+    await zhao.locator('#main h1').waitFor();
+    const wide = await zhao.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 640, `${hash} fits at 200 % zoom: ${wide}px wide`);
+  }
+  await screen(zhao, 'loan-zoom-200');
+  await zhao.setViewportSize({ width: 1280, height: 800 });
+
+  // ---- the officer records an inspection ----
+  await go(chen, '#/inspections');
+  await screen(chen, 'inspections-due');
+  await go(chen, `#/inspect/${loanId}`);
+  const ins = chen.locator('form[aria-label="检查记录"]');
+  await ins.getByLabel('类型').selectOption('first');
+  await fill(ins, [['经营情况', '订单饱满，经营正常。'], ['还款能力', '现金流覆盖利息。'], ['还款表现', '按期付息'], ['检查发现', '资金用途与申请一致。'],
+    ['分类理由', '按期履约，无风险信号'], ['后续措施', '按季度例行检查'], ['下次检查', daysFromToday(90)]]);
+  await screen(chen, 'inspection-form');
+  await ins.getByRole('button', { name: '保存检查' }).click();
+  await chen.waitForURL(new RegExp(`#/loan/${loanId}`));
+
+  // ---- a signed workbook, downloaded, verified on the auditor's page ----
+  await go(zhao, '#/reports');
+  const rep = zhao.locator('form[aria-label="报表"]');
+  await rep.getByLabel('报表类型').selectOption('portfolio');
+  await rep.getByLabel('签名私钥密码').fill(USERS.zhao[1]);
+  await rep.getByRole('button', { name: '生成' }).click();
+  await zhao.locator('#dl-sig').waitFor();
+  await screen(zhao, 'reports');
+  const dlBook = zhao.waitForEvent('download');
+  await zhao.locator('#dl-book').click();
+  const bookPath = path.join(book.dir, 'book.xlsx');
+  await (await dlBook).saveAs(bookPath);
+  const dlSig = zhao.waitForEvent('download');
+  await zhao.locator('#dl-sig').click();
+  const sigPath = path.join(book.dir, 'book.xlsx.p7s');
+  await (await dlSig).saveAs(sigPath);
+  check(fs.readFileSync(bookPath).subarray(0, 2).toString() === 'PK', 'the workbook downloaded');
+
+  // the auditor: first password changed first, then the audit page
+  const sun = await newPage();
+  await sun.goto(`${server.url}/#/audit`);
+  await sun.getByLabel('用户名').fill('sun');
+  await sun.getByLabel('密码', { exact: true }).fill(FIRST_PW);
+  await sun.getByRole('button', { name: '登录' }).click();
+  await sun.getByRole('heading', { name: '修改密码' }).waitFor();
+  await screen(sun, 'forced-password-change');
+  await fill(sun, [['当前密码', FIRST_PW], ['新密码', USERS.sun[1]], ['确认新密码', USERS.sun[1]]]);
+  await sun.getByRole('button', { name: '保存' }).click();
+  await sun.locator('#logout:not([hidden])').waitFor();
+  await go(sun, '#/');
+  await screen(sun, 'auditor-workbench');
+  await go(sun, '#/audit');
+  // The auditor enters the fingerprint of the CA certificate they hold.
+  const anchorForm = sun.locator('form[aria-label="信任锚"]');
+  await anchorForm.getByLabel('CA 证书指纹 (SHA-256)').fill(book.caFingerprint);
+  await anchorForm.getByRole('button', { name: '保存' }).click();
+  await go(sun, '#/audit');
+  const vf = sun.locator('form[aria-label="校验上传的工作簿"]');
+  await vf.getByLabel('工作簿 (.xlsx)').setInputFiles(bookPath);
+  await vf.getByLabel('签名 (.p7s)').setInputFiles(sigPath);
+  await vf.getByRole('button', { name: '校验上传的工作簿' }).click();
+  await sun.locator('#verify-result').waitFor();
+  check(await sun.locator('#verify-result.ok').count() === 1, `the signed workbook verifies: ${await sun.locator('#verify-result').textContent()}`);
+  await sun.locator('form[aria-label="包含证明"]').getByRole('button', { name: '打开' }).click();
+  await sun.getByText('证明成立').waitFor();
+  await screen(sun, 'audit');
+  const tampered = fs.readFileSync(bookPath);
+  tampered[tampered.length - 10] ^= 0x55;
+  const tamperedPath = path.join(book.dir, 'tampered.xlsx');
+  fs.writeFileSync(tamperedPath, tampered);
+  await vf.getByLabel('工作簿 (.xlsx)').setInputFiles(tamperedPath);
+  await vf.getByRole('button', { name: '校验上传的工作簿' }).click();
+  await sun.locator('#verify-result.error').waitFor();
+  check((await sun.locator('#verify-result').textContent()).includes('校验失败'), 'a tampered workbook is refused');
+  await screen(sun, 'audit-tampered');
+
+  // ---- administration ----
+  const admin = await newPage();
+  await login(admin, 'admin', ADMIN_PW);
+  await go(admin, '#/admin');
+  await admin.getByRole('cell', { name: 'chen', exact: true }).waitFor();
+  await admin.getByLabel('政策文件 (JSON)').setInputFiles(path.join(src, 'tests/data/policy-core.json'));
+  await admin.getByRole('button', { name: '检查政策' }).click();
+  await admin.waitForLoadState('networkidle');
+  await screen(admin, 'admin');
+
+  // ---- the English switch, remembered ----
+  await chen.getByRole('button', { name: 'English' }).click();
+  await chen.getByRole('link', { name: 'Workbench' }).waitFor();
+  await go(chen, `#/loan/${loanId}`);
+  await chen.reload();
+  await chen.getByRole('link', { name: 'Loan ledger' }).waitFor();
+  check(await chen.locator('html').getAttribute('lang') === 'en', 'English remembered across a reload');
+  check(await chen.getByText('normal', { exact: true }).first().isVisible(), 'code values in English');
+  await screen(chen, 'loan-english');
+  await chen.getByRole('button', { name: '中文' }).click();
+
+  // ---- session expiry returns the user where they were ----
+  server.skew(31 * 60);
+  await go(chen, '#/loans');
+  await chen.getByText('会话已过期').waitFor();
+  await screen(chen, 'session-expired');
+  server.skew(0);
+  await chen.getByLabel('用户名').fill('chen');
+  await chen.getByLabel('密码', { exact: true }).fill(USERS.chen[1]);
+  await chen.getByRole('button', { name: '登录' }).click();
+  await chen.getByRole('heading', { name: /贷款台账/ }).waitFor();
+  check(chen.url().endsWith('#/loans'), `back where the user was: ${chen.url()}`);
+} catch (e) {
+  failures.push(`journey stopped: ${e.message.split('\n')[0]}`);
+  console.error(e);
+  for (const [i, p] of pages.entries()) await p.screenshot({ path: path.join(shots, `failed-${i}.png`), fullPage: true }).catch(() => {});
+} finally {
+  check(cspViolations.length === 0, `no CSP violation: ${cspViolations.join(' | ')}`);
+  check(pageErrors.length === 0, `no script error: ${pageErrors.join(' | ')}`);
+  await browser.close();
+  await server.stop();
+}
+console.log(`web: ${checks - failures.length} passed, ${failures.length} failed; screenshots in ${shots}`);
+process.exit(failures.length ? 1 : 0);
