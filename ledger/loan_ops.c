@@ -323,6 +323,261 @@ static ld_status splice(ledger_inst **insts, size_t *count, ld_date through,
     return LD_OK;
 }
 
+/* Applies a payment of amount to a loan held in memory at the end of its day
+ * (allocation, prepayment and rebuilt schedule, settlement, closing when
+ * nothing is left): the arithmetic both a payment and the replay of a loan's
+ * payments share. LD_EINVAL when the amount exceeds the payoff. */
+static ld_status apply_payment(ledger_loan *l, ledger_inst **insts, size_t *count, ld_money amount,
+                               bool settle, ledger_allocation *a, ld_error *err)
+{
+    char a_text[LD_MONEY_TEXT_MAX], d_text[LD_DATE_TEXT_MAX];
+    ld_status st;
+    if (amount <= 0)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld owes nothing", (long long)l->id);
+    if ((st = ledger_allocate(*insts, *count, l->s.accrued_through, amount,
+                              l->s.principal - l->s.principal_due, l->s.accrued, settle, a, err)) !=
+        LD_OK)
+        return st;
+    if (a->unapplied > 0)
+        return LD_FAIL(err, LD_EINVAL,
+                       "amount: exceeds what loan %lld owes on %s (payoff %s); use loan settle",
+                       (long long)l->id, ld_date_format(l->s.accrued_through, d_text),
+                       ld_money_format(ledger_loan_payoff(&l->s), a_text));
+    ld_date through = l->s.accrued_through;
+    if (settle) {
+        /* The rest of the schedule becomes one installment paid today. */
+        ledger_inst last;
+        memset(&last, 0, sizeof last);
+        last.number = l->s.next_number > 0 ? l->s.next_number : (int)*count + 1;
+        last.due = through;
+        last.principal = last.paid_principal = a->prepaid;
+        last.interest = last.paid_interest = a->accrued;
+        last.accrual_from = through;
+        if ((st = splice(insts, count, through, &last, a->prepaid > 0 || a->accrued > 0 ? 1 : 0,
+                         err)) != LD_OK)
+            return st;
+        l->s.accrued = 0;
+        l->s.status = LEDGER_LOAN_SETTLED;
+        l->closed_on = through;
+        ledger_loan_set_next(&l->s, 0, LEDGER_NO_DATE, 0, 0, 0);
+    } else if (a->prepaid > 0) {
+        ledger_rebuild rb = {.method = (ld_repay_method)l->method,
+                             .period = (ld_period)l->period,
+                             .months_each = l->months_each,
+                             .rate = l->rate,
+                             .disbursed = l->disbursed_on,
+                             .term_installments = l->installments,
+                             .first_number = l->s.next_number,
+                             .principal = l->s.principal - l->s.principal_due - a->prepaid,
+                             .paid_on = through,
+                             .accrued = l->s.accrued,
+                             .rule = (ledger_prepay_rule)l->prepay_rule,
+                             .regular = l->regular,
+                             .fee = l->fee_method == CORE_FEE_PER_INSTALLMENT ? l->fee_amount : 0};
+        size_t rebuilt_count = 0;
+        ledger_inst *rebuilt = NULL;
+        if ((st = ledger_schedule_rebuild(&rb, &rebuilt, &rebuilt_count, &l->regular, err)) ==
+                LD_OK &&
+            (st = splice(insts, count, through, rebuilt, rebuilt_count, err)) == LD_OK)
+            ledger_loan_set_next(&l->s, rebuilt[0].number, rebuilt[0].due, rebuilt[0].principal,
+                                 rebuilt[0].interest, rebuilt[0].fee);
+        free(rebuilt);
+        if (st != LD_OK)
+            return st;
+    }
+    ld_money accrued = l->s.accrued;
+    ledger_loan_recount(&l->s, *insts, *count, l->penalty_rate);
+    l->s.accrued = accrued;
+    /* A payment that leaves nothing owed closes the loan that day (结清), as
+     * a settlement does: close of business no longer carries it. */
+    bool closes = !settle && l->s.principal == 0 && l->s.accrued == 0 && l->s.interest_due == 0 &&
+                  l->s.penalty == 0 && l->s.compound == 0 && l->s.fee_due == 0;
+    if (closes) {
+        l->s.status = LEDGER_LOAN_SETTLED;
+        l->closed_on = through;
+        ledger_loan_set_next(&l->s, 0, LEDGER_NO_DATE, 0, 0, 0);
+    }
+    if (settle || closes)
+        l->s.category = l->s.floor = LEDGER_CAT_NORMAL, l->s.manual = LEDGER_CATEGORY_NONE;
+    return LD_OK;
+}
+
+/* The loan as its recorded payments make it when replayed from disbursement
+ * day by day to through, with one more payment (extra, amount > 0) on its
+ * value date after those of the same date; *extra_alloc gets its allocation.
+ * The reviewer's category and the inspection date are the current ones. */
+static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t,
+                        const ledger_paid *paid, size_t n, const ledger_paid *extra,
+                        ld_date through, ledger_loan *out, ledger_inst **insts_out,
+                        size_t *count_out, ledger_day_sums *sums, ledger_allocation *extra_alloc,
+                        ld_error *err)
+{
+    ld_schedule_terms terms = {.principal = cur->amount,
+                               .annual_rate = cur->rate,
+                               .term_months = cur->installments * cur->months_each,
+                               .method = (ld_repay_method)cur->method,
+                               .period = (ld_period)cur->period,
+                               .start = cur->disbursed_on};
+    ld_installment *rows = NULL;
+    size_t count = 0;
+    ld_status st = core_schedule_build(&terms, &rows, &count, err);
+    if (st != LD_OK)
+        return st;
+    ledger_inst *insts = calloc(count + 1, sizeof *insts);
+    if (insts == NULL) {
+        free(rows);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying a loan");
+    }
+    ld_money per_fee = cur->fee_method == CORE_FEE_PER_INSTALLMENT ? cur->fee_amount : 0;
+    for (size_t i = 0; i < count; i++) {
+        insts[i].number = rows[i].number;
+        insts[i].due = rows[i].due;
+        insts[i].principal = rows[i].principal;
+        insts[i].interest = rows[i].interest;
+        insts[i].fee = per_fee;
+        insts[i].accrual_from = rows[i].due;
+    }
+    *out = *cur;
+    out->regular = cur->method == LD_METHOD_ANNUITY ? rows[0].payment : rows[0].principal;
+    free(rows);
+    out->closed_on = LEDGER_NO_DATE;
+    ledger_loan_state *s = &out->s;
+    memset(s, 0, sizeof *s);
+    s->status = LEDGER_LOAN_ACTIVE;
+    s->accrued_through = cur->disbursed_on - 1;
+    s->principal = cur->amount;
+    s->oldest_unpaid_due = LEDGER_NO_DATE;
+    s->manual = LEDGER_CATEGORY_NONE;
+    s->floor = s->category = LEDGER_CAT_NORMAL;
+    s->next_inspection = cur->s.next_inspection;
+    ledger_loan_set_next(s, insts[0].number, insts[0].due, insts[0].principal, insts[0].interest,
+                         insts[0].fee);
+    bool extra_done = extra == NULL;
+    for (size_t i = 0; i <= n && st == LD_OK; i++) {
+        const ledger_paid *p = i < n ? &paid[i] : NULL;
+        if (!extra_done && (p == NULL || p->value_date > extra->value_date)) {
+            p = extra;
+            extra_done = true;
+            i--;
+        }
+        if (p == NULL)
+            break;
+        if (s->status != LEDGER_LOAN_ACTIVE) {
+            st = LD_FAIL(err, LD_ESTATE, "loan %lld: a payment on a day it owed nothing",
+                         (long long)cur->id);
+            break;
+        }
+        ledger_allocation a;
+        if ((st = catch_up(out, insts, count, t, p->value_date, sums, err)) != LD_OK)
+            break;
+        for (size_t k = 0; k < count; k++)
+            ledger_inst_materialize(&insts[k], out->penalty_rate, s->accrued_through);
+        if (
+            (st = apply_payment(out, &insts, &count, p->amount, p->settle, &a, err)) == LD_OK &&
+            p == extra)
+            *extra_alloc = a;
+    }
+    if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE)
+        st = catch_up(out, insts, count, t, through, sums, err);
+    if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE) {
+        /* A reviewer's worse category stands over the recomputed floor. */
+        s->manual = cur->s.manual > s->floor ? cur->s.manual : LEDGER_CATEGORY_NONE;
+        s->category = s->manual > s->floor ? s->manual : s->floor;
+        s->next_inspection = cur->s.next_inspection;
+    }
+    if (st != LD_OK) {
+        free(insts);
+        return st;
+    }
+    *insts_out = insts;
+    *count_out = count;
+    return LD_OK;
+}
+
+/* The income a replay earned: interest, fees, penalty and compound. */
+static void income_of(const ledger_day_sums *s, ld_money out[3])
+{
+    out[0] = s->interest_accrued + s->interest_fell_due - s->accrued_released;
+    out[1] = s->fee_fell_due;
+    out[2] = s->penalty + s->compound;
+}
+
+/* A payment dated before the loan's day: the loan is replayed from
+ * disbursement with its recorded payments and without, the second must be the
+ * loan as kept (else the history is not one a replay reproduces and the
+ * correction is refused), and the first replaces it. *lines gets the
+ * correction: the cash, each balance's change and the income earned
+ * differently over the recomputed days. */
+static ld_status value_date_payment(core_store *store, ledger_loan *l, ledger_inst **insts,
+                                    size_t *count, const ledger_loan_terms *t, ld_money amount,
+                                    ld_date value_date, ledger_allocation *a, ledger_jlines *lines,
+                                    ld_error *err)
+{
+    ledger_paid *paid = NULL;
+    size_t n = 0;
+    ld_status st = ledger_paid_load(store, l->id, &paid, &n, err);
+    if (st != LD_OK)
+        return st;
+    ledger_loan was, now;
+    ledger_inst *was_insts = NULL, *now_insts = NULL;
+    size_t was_count = 0, now_count = 0;
+    ledger_day_sums was_sums, now_sums;
+    memset(&was_sums, 0, sizeof was_sums);
+    memset(&now_sums, 0, sizeof now_sums);
+    ledger_paid extra = {.value_date = value_date, .amount = amount};
+    ld_date through = l->s.accrued_through;
+    if ((st = replay(l, t, paid, n, NULL, through, &was, &was_insts, &was_count, &was_sums,
+                     a, err)) != LD_OK ||
+        (st = replay(l, t, paid, n, &extra, through, &now, &now_insts, &now_count,
+                     &now_sums, a, err)) != LD_OK)
+        goto out;
+    int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
+    ledger_state_values(l->id, &l->s, kept);
+    ledger_state_values(l->id, &was.s, again);
+    if (memcmp(kept, again, sizeof kept) != 0) {
+        st = LD_FAIL(err, LD_ESTATE,
+                     "loan %lld: its recorded history does not replay to its balances, so a "
+                     "value-dated correction cannot be computed",
+                     (long long)l->id);
+        goto out;
+    }
+    ld_money in_was[3], in_now[3];
+    income_of(&was_sums, in_was);
+    income_of(&now_sums, in_now);
+    memset(lines, 0, sizeof *lines);
+    ledger_jlines_add(lines, LEDGER_ACC_CASH, amount);
+    ledger_jlines_add(lines, ledger_acc_loans(l->s.category), -l->s.principal);
+    ledger_jlines_add(lines, ledger_acc_loans(now.s.category), now.s.principal);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_ACCRUED, now.s.accrued - l->s.accrued);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_DUE, now.s.interest_due - l->s.interest_due);
+    ledger_jlines_add(lines, LEDGER_ACC_FEE_RCV, now.s.fee_due - l->s.fee_due);
+    ledger_jlines_add(lines, LEDGER_ACC_PENALTY_RCV, now.s.penalty - l->s.penalty);
+    ledger_jlines_add(lines, LEDGER_ACC_COMPOUND_RCV, now.s.compound - l->s.compound);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_INCOME, -(in_now[0] - in_was[0]));
+    ledger_jlines_add(lines, LEDGER_ACC_FEE_INCOME, -(in_now[1] - in_was[1]));
+    ledger_jlines_add(lines, LEDGER_ACC_PENALTY_INCOME, -(in_now[2] - in_was[2]));
+    if (getenv("LD_DEBUG_VD"))
+        fprintf(stderr,
+                "amount %lld prin %lld->%lld acc %lld->%lld idue %lld->%lld fee %lld->%lld pen %lld->%lld cmp %lld->%lld inc %lld/%lld %lld/%lld %lld/%lld\n",
+                (long long)amount, (long long)l->s.principal, (long long)now.s.principal,
+                (long long)l->s.accrued, (long long)now.s.accrued, (long long)l->s.interest_due,
+                (long long)now.s.interest_due, (long long)l->s.fee_due, (long long)now.s.fee_due,
+                (long long)l->s.penalty, (long long)now.s.penalty, (long long)l->s.compound,
+                (long long)now.s.compound, (long long)in_was[0], (long long)in_now[0],
+                (long long)in_was[1], (long long)in_now[1], (long long)in_was[2],
+                (long long)in_now[2]);
+    *l = now;
+    free(*insts);
+    *insts = now_insts;
+    *count = now_count;
+    now_insts = NULL;
+out:
+    free(paid);
+    free(was_insts);
+    free(now_insts);
+    return st;
+}
+
 static ld_status take_payment(core_store *store, const core_session *who, int64_t loan_id,
                               const ledger_repay_request *req, bool settle, ld_money *paid_out,
                               ledger_allocation *alloc_out, ld_error *err)
@@ -365,7 +620,6 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
     cJSON *before = ledger_state_json(l.id, &l.s);
     cJSON *fields = cJSON_CreateObject();
     ledger_posting posting = {cJSON_CreateArray()};
-    ledger_inst *rebuilt = NULL;
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ld_date booked = backdated ? l.s.accrued_through : req->date;
@@ -374,85 +628,39 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
         goto out;
     ld_money amount = settle ? ledger_loan_payoff(&l.s) : req->amount;
     ledger_allocation a;
-    if (amount <= 0) {
-        st = LD_FAIL(err, LD_ESTATE, "loan %lld owes nothing", (long long)l.id);
-        goto out;
-    }
-    if ((st = ledger_allocate(insts, count, l.s.accrued_through, amount,
-                              l.s.principal - l.s.principal_due, l.s.accrued, settle, &a, err)) !=
-        LD_OK)
-        goto out;
-    if (a.unapplied > 0) {
-        st = LD_FAIL(err, LD_EINVAL,
-                     "amount: exceeds what loan %lld owes on %s (payoff %s); use loan settle",
-                     (long long)l.id, ld_date_format(booked, d_text),
-                     ld_money_format(ledger_loan_payoff(&l.s), a_text));
-        goto out;
-    }
+    memset(&a, 0, sizeof a);
     int category_before = l.s.category;
-    ld_date through = l.s.accrued_through;
-    if (settle) {
-        /* The rest of the schedule becomes one installment paid today. */
-        ledger_inst last;
-        memset(&last, 0, sizeof last);
-        last.number = l.s.next_number > 0 ? l.s.next_number : (int)count + 1;
-        last.due = through;
-        last.principal = last.paid_principal = a.prepaid;
-        last.interest = last.paid_interest = a.accrued;
-        last.accrual_from = through;
-        if ((st = splice(&insts, &count, through, &last, a.prepaid > 0 || a.accrued > 0 ? 1 : 0,
-                         err)) != LD_OK)
-            goto out;
-        l.s.accrued = 0;
-        l.s.status = LEDGER_LOAN_SETTLED;
-        l.closed_on = through;
-        ledger_loan_set_next(&l.s, 0, LEDGER_NO_DATE, 0, 0, 0);
-    } else if (a.prepaid > 0) {
-        ledger_rebuild rb = {.method = (ld_repay_method)l.method,
-                             .period = (ld_period)l.period,
-                             .months_each = l.months_each,
-                             .rate = l.rate,
-                             .disbursed = l.disbursed_on,
-                             .term_installments = l.installments,
-                             .first_number = l.s.next_number,
-                             .principal = l.s.principal - l.s.principal_due - a.prepaid,
-                             .paid_on = through,
-                             .accrued = l.s.accrued,
-                             .rule = (ledger_prepay_rule)l.prepay_rule,
-                             .regular = l.regular,
-                             .fee = l.fee_method == CORE_FEE_PER_INSTALLMENT ? l.fee_amount : 0};
-        size_t rebuilt_count = 0;
-        if ((st = ledger_schedule_rebuild(&rb, &rebuilt, &rebuilt_count, &l.regular, err)) !=
-                LD_OK ||
-            (st = splice(&insts, &count, through, rebuilt, rebuilt_count, err)) != LD_OK)
-            goto out;
-        ledger_loan_set_next(&l.s, rebuilt[0].number, rebuilt[0].due, rebuilt[0].principal,
-                             rebuilt[0].interest, rebuilt[0].fee);
-    }
-    ld_money accrued = l.s.accrued;
-    ledger_loan_recount(&l.s, insts, count, l.penalty_rate);
-    l.s.accrued = accrued;
-    if (settle)
-        l.s.category = l.s.floor = LEDGER_CAT_NORMAL, l.s.manual = LEDGER_CATEGORY_NONE;
-    /* Journal: the catch-up accrual, then the payment. */
     ledger_jlines lines;
-    ledger_day_sums_lines(&sums, &lines);
-    if ((st = ledger_journal_post(store, &posting, booked, "accrual", l.id, l.product, &lines,
-                                  err)) != LD_OK)
+    if (backdated && !settle) {
+        if ((st = value_date_payment(store, &l, &insts, &count, &t, amount, req->date, &a, &lines,
+                                     err)) != LD_OK)
+            goto out;
+    } else if ((st = apply_payment(&l, &insts, &count, amount, settle, &a, err)) != LD_OK)
         goto out;
-    memset(&lines, 0, sizeof lines);
-    ledger_jlines_add(&lines, LEDGER_ACC_CASH, amount);
-    ledger_jlines_add(&lines, LEDGER_ACC_PENALTY_RCV, -a.penalty);
-    ledger_jlines_add(&lines, LEDGER_ACC_COMPOUND_RCV, -a.compound);
-    ledger_jlines_add(&lines, LEDGER_ACC_FEE_RCV, -a.fee);
-    ledger_jlines_add(&lines, LEDGER_ACC_INT_DUE, -a.interest);
-    ledger_jlines_add(&lines, LEDGER_ACC_INT_ACCRUED, -a.accrued);
-    ledger_jlines_add(&lines, ledger_acc_loans(category_before), -(a.principal + a.prepaid));
-    if (l.s.category != category_before) {
-        ledger_jlines_add(&lines, ledger_acc_loans(category_before), -l.s.principal);
-        ledger_jlines_add(&lines, ledger_acc_loans(l.s.category), l.s.principal);
+    bool closes = !settle && l.s.status == LEDGER_LOAN_SETTLED;
+    if (!(backdated && !settle)) {
+        /* Journal: the catch-up accrual, then the payment. */
+        ledger_day_sums_lines(&sums, &lines);
+        if ((st = ledger_journal_post(store, &posting, booked, "accrual", l.id, l.product, &lines,
+                                      err)) != LD_OK)
+            goto out;
+        memset(&lines, 0, sizeof lines);
+        ledger_jlines_add(&lines, LEDGER_ACC_CASH, amount);
+        ledger_jlines_add(&lines, LEDGER_ACC_PENALTY_RCV, -a.penalty);
+        ledger_jlines_add(&lines, LEDGER_ACC_COMPOUND_RCV, -a.compound);
+        ledger_jlines_add(&lines, LEDGER_ACC_FEE_RCV, -a.fee);
+        ledger_jlines_add(&lines, LEDGER_ACC_INT_DUE, -a.interest);
+        ledger_jlines_add(&lines, LEDGER_ACC_INT_ACCRUED, -a.accrued);
+        ledger_jlines_add(&lines, ledger_acc_loans(category_before), -(a.principal + a.prepaid));
+        if (l.s.category != category_before) {
+            ledger_jlines_add(&lines, ledger_acc_loans(category_before), -l.s.principal);
+            ledger_jlines_add(&lines, ledger_acc_loans(l.s.category), l.s.principal);
+        }
     }
-    if ((st = ledger_journal_post(store, &posting, booked, settle ? "settlement" : "repayment",
+    if ((st = ledger_journal_post(store, &posting, booked,
+                                  settle      ? "settlement"
+                                  : backdated ? "correction"
+                                              : "repayment",
                                   l.id, l.product, &lines, err)) != LD_OK ||
         (st = ledger_journal_provision_sync(store, &posting, booked, err)) != LD_OK ||
         (st = ledger_loan_save(store, &l, err)) != LD_OK ||
@@ -461,9 +669,13 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
     core_json_put_int(fields, "amount", amount);
     put_date_field(fields, "date", req->date);
     put_date_field(fields, "booked_on", booked);
+    if (closes)
+        cJSON_AddBoolToObject(fields, "settled", 1);
     if (backdated) {
         cJSON_AddBoolToObject(fields, "backdated", 1);
         cJSON_AddStringToObject(fields, "reason", req->reason);
+        put_date_field(fields, "recomputed_from", req->date);
+        put_date_field(fields, "recomputed_through", booked);
     }
     put_allocation(cJSON_AddObjectToObject(fields, "allocation"), &a);
     uint64_t seq = 0;
@@ -492,7 +704,6 @@ out:
     cJSON_Delete(before);
     cJSON_Delete(fields);
     cJSON_Delete(posting.entries);
-    free(rebuilt);
     free(insts);
     return st;
 }

@@ -474,6 +474,7 @@ static void test_disburse_repay_show_and_books(void)
     req.reason = "cash received at branch on 1 April, keyed late";
     begin(store);
     CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, &err)), LD_OK);
+    if (check_failures) fprintf(stderr, "backdated: %s\n", err.message);
     check_books(store, "backdated");
     /* Same date again changes nothing. */
     long long before = 0;
@@ -762,6 +763,69 @@ static void test_offline_verify_refuses_a_journal_balanced_only_by_overflow(void
     CHECK_INT(system(cmd), 0);
 }
 
+static ld_money show_money(const cJSON *obj, const char *key)
+{
+    ld_money m = 0;
+    ld_error err;
+    const cJSON *v = cJSON_GetObjectItem(obj, key);
+    CHECK(cJSON_IsString(v));
+    if (cJSON_IsString(v))
+        CHECK_INT(ld_money_parse(key, v->valuestring, &m, &err), LD_OK);
+    return m;
+}
+
+/* A loan repaid installment by installment closes on the day of its last
+ * payment: close of business leaves it alone and settle has nothing to take. */
+static void test_fully_repaid_loan_closes(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app =
+        approved_app(store, 4, "30000.00", 6, "equal_principal", 50000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    int n = cJSON_GetArraySize(sched);
+    CHECK_INT(n, 6);
+    for (int i = 0; i < n; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_money due = show_money(row, "principal") + show_money(row, "interest");
+        const char *date = cJSON_GetObjectItem(row, "due")->valuestring;
+        ledger_allocation a;
+        CHECK_INT(repay(store, loan, due, date, &a, &err), LD_OK);
+        CHECK_INT(a.penalty, 0);
+        CHECK_INT(a.prepaid, 0);
+        check_books(store, "instalment");
+        CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
+        CHECK_STR(cJSON_GetObjectItem(show, "status")->valuestring,
+                  i + 1 < n ? "active" : "settled");
+        if (i + 1 == n) {
+            CHECK_STR(cJSON_GetObjectItem(show, "closed_on")->valuestring, date);
+            CHECK_STR(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "payoff")->valuestring,
+                "0.00");
+            CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+        }
+        cJSON_Delete(show);
+    }
+    cJSON_Delete(sched);
+    /* Close of business no longer counts it; settle and repay refuse a closed loan. */
+    ledger_cob_result r;
+    CHECK_INT(cob(store, "2026-05-20", &r, &err), LD_OK);
+    CHECK_INT(r.loans, 0);
+    ld_money paid = 0;
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_settle(store, &s_off, loan, D("2026-05-21"), &paid, &err)),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, "settled");
+    CHECK_INT(repay(store, loan, 100, "2026-05-21", NULL, &err), LD_ESTATE);
+    check_books(store, "closed");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -772,6 +836,7 @@ int main(int argc, char **argv)
         {"day_step_due_overdue_penalty", test_day_step_due_overdue_penalty},
         {"disburse_repay_show_and_books", test_disburse_repay_show_and_books},
         {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
+        {"fully_repaid_loan_closes", test_fully_repaid_loan_closes},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
