@@ -8,9 +8,11 @@
  * payment dated D first brings its loan to the end of D (the day's interest
  * and penalty included) and is applied after it. Dates before the last close
  * of business, or before the day the loan is closed through, are refused
- * (LD_ESTATE) unless a back-dated correction is asked for with a reason: it is
- * then applied to the balances as they stand and recorded as back-dated with
- * its value date, without recomputing the penalty already accrued.
+ * (LD_ESTATE) unless a back-dated correction is asked for with a reason: the
+ * loan is then recomputed from the payment's value date, as if it had been
+ * entered on time, and the differences are booked as one correction entry on
+ * the open day (docs/design.md, "Value dating"). A payment that leaves nothing
+ * owed closes the loan (结清) that day.
  *
  * Errors common to all: LD_EPERM (the role or customer scope forbids it),
  * LD_ENOTFOUND (no such loan or application), LD_ESTATE (wrong state: not
@@ -55,6 +57,15 @@ typedef struct ledger_repay_request {
 ld_status ledger_loan_repay(core_store *store, const core_session *who, int64_t loan_id,
                             const ledger_repay_request *request, ledger_allocation *out,
                             ld_error *err);
+
+/* Takes back repayment repayment_id of the loan, entered wrongly (the
+ * customer's officer, or a manager, with a reason): the loan is recomputed
+ * from the payment's value date to the last close of business as if it had
+ * never been made, the differences booked as one correction on the open day.
+ * A loan closed by its payments reopens. LD_ENOTFOUND when the loan has no
+ * such standing repayment; LD_ESTATE for a settlement or a written-off loan. */
+ld_status ledger_loan_repay_reverse(core_store *store, const core_session *who, int64_t loan_id,
+                                    int64_t repayment_id, const char *reason, ld_error *err);
 
 /* Takes the full payoff on date and closes the loan as settled; *paid_out the
  * amount taken. */

@@ -248,9 +248,9 @@ out:
     return st;
 }
 
-/* Loads an active loan for an operation and checks the caller's right. */
-static ld_status load_active(core_store *store, const core_session *who, int64_t loan_id,
-                             core_action action, bool customer_scope, ledger_loan *l, ld_error *err)
+/* Loads a loan in any state for an operation and checks the caller's right. */
+static ld_status load_loan(core_store *store, const core_session *who, int64_t loan_id,
+                           core_action action, bool customer_scope, ledger_loan *l, ld_error *err)
 {
     ld_status st;
     if ((st = core_store_require_transaction(store, err)) != LD_OK ||
@@ -264,7 +264,15 @@ static ld_status load_active(core_store *store, const core_session *who, int64_t
         (st = core_borrower_require(store, who, l->borrower_id, action, err)) != LD_OK)
         return st;
     /* What the operation builds on must be what the log recorded. */
-    if ((st = ledger_rows_check_loan(store, loan_id, err)) != LD_OK)
+    return ledger_rows_check_loan(store, loan_id, err);
+}
+
+/* Loads an active loan for an operation and checks the caller's right. */
+static ld_status load_active(core_store *store, const core_session *who, int64_t loan_id,
+                             core_action action, bool customer_scope, ledger_loan *l, ld_error *err)
+{
+    ld_status st = load_loan(store, who, loan_id, action, customer_scope, l, err);
+    if (st != LD_OK)
         return st;
     if (l->s.status != LEDGER_LOAN_ACTIVE)
         return LD_FAIL(err, LD_ESTATE, "loan %lld is %s", (long long)loan_id,
@@ -403,13 +411,14 @@ static ld_status apply_payment(ledger_loan *l, ledger_inst **insts, size_t *coun
 }
 
 /* The loan as its recorded payments make it when replayed from disbursement
- * day by day to through, with one more payment (extra, amount > 0) on its
- * value date after those of the same date; *extra_alloc gets its allocation.
- * The reviewer's category and the inspection date are the current ones. */
-static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t,
-                        const ledger_paid *paid, size_t n, const ledger_paid *extra,
+ * day by day to through: without the payment skip_id, with one more payment
+ * (extra, may be NULL) on its value date after those of the same date;
+ * *captured gets the allocation of payment capture_id (extra's id). The
+ * reviewer's category and the inspection date are the current ones. */
+static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, const ledger_paid *paid,
+                        size_t n, const ledger_paid *extra, int64_t skip_id, int64_t capture_id,
                         ld_date through, ledger_loan *out, ledger_inst **insts_out,
-                        size_t *count_out, ledger_day_sums *sums, ledger_allocation *extra_alloc,
+                        size_t *count_out, ledger_day_sums *sums, ledger_allocation *captured,
                         ld_error *err)
 {
     ld_schedule_terms terms = {.principal = cur->amount,
@@ -462,6 +471,8 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t,
         }
         if (p == NULL)
             break;
+        if (p->id == skip_id)
+            continue;
         if (s->status != LEDGER_LOAN_ACTIVE) {
             st = LD_FAIL(err, LD_ESTATE, "loan %lld: a payment on a day it owed nothing",
                          (long long)cur->id);
@@ -472,10 +483,9 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t,
             break;
         for (size_t k = 0; k < count; k++)
             ledger_inst_materialize(&insts[k], out->penalty_rate, s->accrued_through);
-        if (
-            (st = apply_payment(out, &insts, &count, p->amount, p->settle, &a, err)) == LD_OK &&
-            p == extra)
-            *extra_alloc = a;
+        if ((st = apply_payment(out, &insts, &count, p->amount, p->settle, &a, err)) == LD_OK &&
+            p->id == capture_id)
+            *captured = a;
     }
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE)
         st = catch_up(out, insts, count, t, through, sums, err);
@@ -502,16 +512,24 @@ static void income_of(const ledger_day_sums *s, ld_money out[3])
     out[2] = s->penalty + s->compound;
 }
 
-/* A payment dated before the loan's day: the loan is replayed from
- * disbursement with its recorded payments and without, the second must be the
- * loan as kept (else the history is not one a replay reproduces and the
- * correction is refused), and the first replaces it. *lines gets the
- * correction: the cash, each balance's change and the income earned
- * differently over the recomputed days. */
-static ld_status value_date_payment(core_store *store, ledger_loan *l, ledger_inst **insts,
-                                    size_t *count, const ledger_loan_terms *t, ld_money amount,
-                                    ld_date value_date, ledger_allocation *a, ledger_jlines *lines,
-                                    ld_error *err)
+/* A payment dated before the loan's day, or the reversal of one: the loan is
+ * replayed from disbursement with its recorded payments as they stand and as
+ * they become (with extra, without skip_id); the first must be the loan as
+ * kept (else its history is not one a replay reproduces and the correction is
+ * refused), and the second, brought to through, replaces it. *lines gets the
+ * correction: cash (what the payments change by), each balance's change and
+ * the income earned differently over the recomputed days. *a gets the
+ * allocation of the added or the reversed payment. */
+typedef struct recompute_request {
+    const ledger_paid *extra;
+    int64_t skip_id;
+    ld_date through;
+    ld_money cash;
+} recompute_request;
+
+static ld_status recompute(core_store *store, ledger_loan *l, ledger_inst **insts, size_t *count,
+                           const ledger_loan_terms *t, const recompute_request *rq,
+                           ledger_allocation *a, ledger_jlines *lines, ld_error *err)
 {
     ledger_paid *paid = NULL;
     size_t n = 0;
@@ -524,12 +542,10 @@ static ld_status value_date_payment(core_store *store, ledger_loan *l, ledger_in
     ledger_day_sums was_sums, now_sums;
     memset(&was_sums, 0, sizeof was_sums);
     memset(&now_sums, 0, sizeof now_sums);
-    ledger_paid extra = {.value_date = value_date, .amount = amount};
-    ld_date through = l->s.accrued_through;
-    if ((st = replay(l, t, paid, n, NULL, through, &was, &was_insts, &was_count, &was_sums,
-                     a, err)) != LD_OK ||
-        (st = replay(l, t, paid, n, &extra, through, &now, &now_insts, &now_count,
-                     &now_sums, a, err)) != LD_OK)
+    if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
+                     &was_count, &was_sums, a, err)) != LD_OK ||
+        (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
+                     rq->through, &now, &now_insts, &now_count, &now_sums, a, err)) != LD_OK)
         goto out;
     int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
     ledger_state_values(l->id, &l->s, kept);
@@ -545,7 +561,7 @@ static ld_status value_date_payment(core_store *store, ledger_loan *l, ledger_in
     income_of(&was_sums, in_was);
     income_of(&now_sums, in_now);
     memset(lines, 0, sizeof *lines);
-    ledger_jlines_add(lines, LEDGER_ACC_CASH, amount);
+    ledger_jlines_add(lines, LEDGER_ACC_CASH, rq->cash);
     ledger_jlines_add(lines, ledger_acc_loans(l->s.category), -l->s.principal);
     ledger_jlines_add(lines, ledger_acc_loans(now.s.category), now.s.principal);
     ledger_jlines_add(lines, LEDGER_ACC_INT_ACCRUED, now.s.accrued - l->s.accrued);
@@ -556,16 +572,6 @@ static ld_status value_date_payment(core_store *store, ledger_loan *l, ledger_in
     ledger_jlines_add(lines, LEDGER_ACC_INT_INCOME, -(in_now[0] - in_was[0]));
     ledger_jlines_add(lines, LEDGER_ACC_FEE_INCOME, -(in_now[1] - in_was[1]));
     ledger_jlines_add(lines, LEDGER_ACC_PENALTY_INCOME, -(in_now[2] - in_was[2]));
-    if (getenv("LD_DEBUG_VD"))
-        fprintf(stderr,
-                "amount %lld prin %lld->%lld acc %lld->%lld idue %lld->%lld fee %lld->%lld pen %lld->%lld cmp %lld->%lld inc %lld/%lld %lld/%lld %lld/%lld\n",
-                (long long)amount, (long long)l->s.principal, (long long)now.s.principal,
-                (long long)l->s.accrued, (long long)now.s.accrued, (long long)l->s.interest_due,
-                (long long)now.s.interest_due, (long long)l->s.fee_due, (long long)now.s.fee_due,
-                (long long)l->s.penalty, (long long)now.s.penalty, (long long)l->s.compound,
-                (long long)now.s.compound, (long long)in_was[0], (long long)in_now[0],
-                (long long)in_was[1], (long long)in_now[1], (long long)in_was[2],
-                (long long)in_now[2]);
     *l = now;
     free(*insts);
     *insts = now_insts;
@@ -576,6 +582,15 @@ out:
     free(was_insts);
     free(now_insts);
     return st;
+}
+
+/* The day a correction is booked on: the open day after the last close of
+ * business (closed days' books never change), or the loan's own day when a
+ * payment already brought it there. */
+static ld_date correction_day(const ledger_loan *l, ld_date last_cob)
+{
+    ld_date day = last_cob == LEDGER_NO_DATE ? l->s.accrued_through : last_cob + 1;
+    return day < l->s.accrued_through ? l->s.accrued_through : day;
 }
 
 static ld_status take_payment(core_store *store, const core_session *who, int64_t loan_id,
@@ -622,8 +637,11 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
     ledger_posting posting = {cJSON_CreateArray()};
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
-    ld_date booked = backdated ? l.s.accrued_through : req->date;
-    if ((st = catch_up(&l, insts, count, &t, booked, &sums, err)) != LD_OK ||
+    /* A back-dated payment is booked on the open day after the last close:
+     * the books of closed days never change. */
+    ld_date booked = backdated ? correction_day(&l, last_cob) : req->date;
+    if ((st = catch_up(&l, insts, count, &t, backdated ? l.s.accrued_through : req->date, &sums,
+                       err)) != LD_OK ||
         (st = check_penalties(&l, insts, count, err)) != LD_OK)
         goto out;
     ld_money amount = settle ? ledger_loan_payoff(&l.s) : req->amount;
@@ -632,8 +650,9 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
     int category_before = l.s.category;
     ledger_jlines lines;
     if (backdated && !settle) {
-        if ((st = value_date_payment(store, &l, &insts, &count, &t, amount, req->date, &a, &lines,
-                                     err)) != LD_OK)
+        ledger_paid extra = {.id = -1, .value_date = req->date, .amount = amount};
+        recompute_request rq = {.extra = &extra, .through = l.s.accrued_through, .cash = amount};
+        if ((st = recompute(store, &l, &insts, &count, &t, &rq, &a, &lines, err)) != LD_OK)
             goto out;
     } else if ((st = apply_payment(&l, &insts, &count, amount, settle, &a, err)) != LD_OK)
         goto out;
@@ -720,6 +739,104 @@ ld_status ledger_loan_settle(core_store *store, const core_session *who, int64_t
 {
     ledger_repay_request req = {.date = date};
     return take_payment(store, who, loan_id, &req, true, paid_out, NULL, err);
+}
+
+ld_status ledger_loan_repay_reverse(core_store *store, const core_session *who, int64_t loan_id,
+                                    int64_t repayment_id, const char *reason, ld_error *err)
+{
+    ledger_loan l;
+    ledger_loan_terms t;
+    ld_date last_cob;
+    ld_status st;
+    if ((st = load_loan(store, who, loan_id, CORE_ACT_REPAYMENT_RECORD, true, &l, err)) != LD_OK ||
+        (st = load_terms(store, &l, &t, err)) != LD_OK ||
+        (st = ledger_cob_last(store, &last_cob, err)) != LD_OK)
+        return st;
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: a reversal needs a reason");
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
+    /* A loan closed by its payments reopens when one is taken back; one
+     * settled on request or written off stays closed. */
+    if (l.s.status == LEDGER_LOAN_WRITTEN_OFF)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld is %s", (long long)l.id,
+                       ledger_loan_status_name(l.s.status));
+    ledger_paid *paid = NULL;
+    size_t n = 0;
+    if ((st = ledger_paid_load(store, l.id, &paid, &n, err)) != LD_OK)
+        return st;
+    ledger_paid found = {0};
+    for (size_t i = 0; i < n; i++)
+        if (paid[i].id == repayment_id)
+            found = paid[i];
+    free(paid);
+    if (found.id == 0)
+        return LD_FAIL(err, LD_ENOTFOUND,
+                       "repayment: loan %lld has no standing repayment %lld (reversed ones "
+                       "cannot be reversed again)",
+                       (long long)l.id, (long long)repayment_id);
+    if (found.settle)
+        return LD_FAIL(err, LD_ESTATE,
+                       "repayment: %lld is a settlement; a settled loan is not reopened",
+                       (long long)repayment_id);
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
+        return st;
+    cJSON *before = ledger_state_json(l.id, &l.s);
+    cJSON *fields = cJSON_CreateObject();
+    ledger_posting posting = {cJSON_CreateArray()};
+    ledger_allocation a;
+    memset(&a, 0, sizeof a);
+    ledger_jlines lines;
+    ld_date booked = correction_day(&l, last_cob);
+    ld_date through = l.s.accrued_through;
+    if (last_cob != LEDGER_NO_DATE && last_cob > through)
+        through = last_cob;
+    recompute_request rq = {.skip_id = found.id, .through = through, .cash = -found.amount};
+    bool reopens = l.s.status == LEDGER_LOAN_SETTLED;
+    if ((st = recompute(store, &l, &insts, &count, &t, &rq, &a, &lines, err)) != LD_OK ||
+        (st = ledger_journal_post(store, &posting, booked, "correction", l.id, l.product, &lines,
+                                  err)) != LD_OK ||
+        (st = ledger_journal_provision_sync(store, &posting, booked, err)) != LD_OK ||
+        (st = ledger_loan_save(store, &l, err)) != LD_OK ||
+        (st = ledger_insts_save(store, l.id, insts, count, err)) != LD_OK ||
+        (st = ledger_repayment_mark_reversed(store, found.id, err)) != LD_OK)
+        goto out;
+    reopens = reopens && l.s.status == LEDGER_LOAN_ACTIVE;
+    core_json_put_int(fields, "reverses", found.id);
+    core_json_put_int(fields, "amount", found.amount);
+    put_date_field(fields, "date", found.value_date);
+    put_date_field(fields, "booked_on", booked);
+    put_date_field(fields, "recomputed_from", found.value_date);
+    put_date_field(fields, "recomputed_through", through);
+    cJSON_AddStringToObject(fields, "reason", reason);
+    if (reopens)
+        cJSON_AddBoolToObject(fields, "reopened", 1);
+    put_allocation(cJSON_AddObjectToObject(fields, "allocation"), &a);
+    uint64_t seq = 0;
+    cJSON *before_owned = before;
+    before = NULL;
+    if ((st = record(store, who, "loan.repay_reverse", &l, fields, before_owned, &posting, &seq,
+                     err)) != LD_OK)
+        goto out;
+    ledger_repayment_row row = {.loan_id = l.id,
+                                .kind = "reversal",
+                                .value_date = found.value_date,
+                                .booked_on = booked,
+                                .amount = found.amount,
+                                .allocation = a,
+                                .backdated = true,
+                                .reason = reason,
+                                .recorded_by = who->user_id,
+                                .log_seq = seq};
+    st = ledger_repayment_insert(store, &row, NULL, err);
+out:
+    cJSON_Delete(before);
+    cJSON_Delete(fields);
+    cJSON_Delete(posting.entries);
+    free(insts);
+    return st;
 }
 
 /* The day a decision without a date of its own is booked on. */

@@ -378,7 +378,8 @@ ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out
                            ld_error *err)
 {
     static const char sql[] = "SELECT id, value_date, amount, kind = 'settle' FROM loan_repayment "
-                              "WHERE loan_id = ? ORDER BY value_date, id";
+                              "WHERE loan_id = ? AND kind IN ('repay', 'settle') "
+                              "ORDER BY value_date, id";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -411,6 +412,20 @@ ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out
     }
     *out = rows;
     *count = n;
+    return LD_OK;
+}
+
+ld_status ledger_repayment_mark_reversed(core_store *store, int64_t id, ld_error *err)
+{
+    sqlite3_stmt *stmt =
+        core_store_stmt(store, "UPDATE loan_repayment SET kind = 'reversed' WHERE id = ?", err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "marking a repayment reversed", err);
     return LD_OK;
 }
 

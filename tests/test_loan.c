@@ -302,10 +302,10 @@ static ld_status end(core_store *store, ld_status st)
     return st;
 }
 
-/* An approved application of borrower number n: PCL unless product says. */
-static int64_t approved_app(core_store *store, int n, const char *amount, int term,
-                            const char *method, ld_rate rate, core_fee_method fee_method,
-                            ld_money fee)
+/* An approved application of borrower number n for product. */
+static int64_t approved_app_of(core_store *store, const char *product, int n, const char *amount,
+                               int term, const char *method, ld_rate rate,
+                               core_fee_method fee_method, ld_money fee)
 {
     ld_error err;
     char first17[18], id[19];
@@ -324,12 +324,12 @@ static int64_t approved_app(core_store *store, int n, const char *amount, int te
     cJSON_Delete(b);
     char json[512];
     snprintf(json, sizeof json,
-             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"%s\", "
+             "{\"borrower_id\": %lld, \"product\": \"%s\", \"amount\": \"%s\", "
              "\"term_months\": %d, \"method\": \"%s\", \"purpose\": \"renovation\", "
              "\"investigation\": {\"site_visit_date\": \"2026-06-01\", \"operations\": \"ok\", "
              "\"assets_liabilities\": \"ok\", \"repayment_capacity\": \"ok\", \"conclusion\": "
              "\"ok\"}}",
-             (long long)borrower, amount, term, method);
+             (long long)borrower, product, amount, term, method);
     cJSON *a = cJSON_Parse(json);
     begin(store);
     if (end(store, core_application_create(store, &s_off, a, &app, &err)) != LD_OK)
@@ -354,6 +354,14 @@ static int64_t approved_app(core_store *store, int n, const char *amount, int te
     if (end(store, core_application_approve(store, &s_mgr, app, &terms, "fine", &err)) != LD_OK)
         die("approve", &err);
     return app;
+}
+
+/* The same for the personal consumer loan (PCL). */
+static int64_t approved_app(core_store *store, int n, const char *amount, int term,
+                            const char *method, ld_rate rate, core_fee_method fee_method,
+                            ld_money fee)
+{
+    return approved_app_of(store, "PCL", n, amount, term, method, rate, fee_method, fee);
 }
 
 static int64_t disburse(core_store *store, int64_t app, const char *date)
@@ -474,7 +482,8 @@ static void test_disburse_repay_show_and_books(void)
     req.reason = "cash received at branch on 1 April, keyed late";
     begin(store);
     CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, &err)), LD_OK);
-    if (check_failures) fprintf(stderr, "backdated: %s\n", err.message);
+    if (check_failures)
+        fprintf(stderr, "backdated: %s\n", err.message);
     check_books(store, "backdated");
     /* Same date again changes nothing. */
     long long before = 0;
@@ -774,14 +783,179 @@ static ld_money show_money(const cJSON *obj, const char *key)
     return m;
 }
 
+static cJSON *show_loan(core_store *store, int64_t loan)
+{
+    ld_error err;
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_mgr, loan, &show, &err), LD_OK);
+    return show;
+}
+
+/* What a loan owes and how it stands, as text to compare. */
+static char *loan_state_text(const cJSON *show)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "balances", cJSON_Duplicate(cJSON_GetObjectItem(show, "balances"), 1));
+    cJSON_AddItemToObject(o, "dpd", cJSON_Duplicate(cJSON_GetObjectItem(show, "dpd"), 1));
+    cJSON_AddItemToObject(o, "category", cJSON_Duplicate(cJSON_GetObjectItem(show, "category"), 1));
+    cJSON_AddItemToObject(o, "status", cJSON_Duplicate(cJSON_GetObjectItem(show, "status"), 1));
+    cJSON_AddItemToObject(o, "schedule", cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1));
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* The id of the loan's last recorded repayment. */
+static int64_t last_repayment_id(core_store *store, int64_t loan)
+{
+    cJSON *show = show_loan(store, loan);
+    const cJSON *rows = cJSON_GetObjectItem(show, "repayments");
+    const cJSON *last = cJSON_GetArrayItem(rows, cJSON_GetArraySize(rows) - 1);
+    int64_t id = last ? (int64_t)cJSON_GetObjectItem(last, "id")->valuedouble : 0;
+    cJSON_Delete(show);
+    CHECK(id > 0);
+    return id;
+}
+
+/* Closes business one day at a time from the day after from through to. */
+static void cob_daily(core_store *store, ld_date from, ld_date to)
+{
+    ld_error err;
+    char text[LD_DATE_TEXT_MAX];
+    for (ld_date d = from + 1; d <= to; d++)
+        if (cob(store, ld_date_format(d, text), NULL, &err) != LD_OK)
+            die("cob", &err);
+}
+
+/* Sums the journal's lines dated before day, account by account, as text. */
+static char *journal_before(core_store *store, ld_date day)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT group_concat(account || ':' || total, ',') FROM (SELECT l.account, "
+                       "sum(l.amount) AS total FROM journal_line l JOIN journal_entry e ON "
+                       "e.id = l.entry_id WHERE e.date < ? GROUP BY l.account ORDER BY l.account)",
+                       -1, &q, NULL);
+    sqlite3_bind_int64(q, 1, day);
+    char *out = NULL;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
+        out = strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    CHECK(out != NULL);
+    return out;
+}
+
+/* 1,583,878.06 at 6.4752 %, equal principal over 18 months from 2025-07-24,
+ * every installment paid on its due date until the 13th (2026-08-24), paid on
+ * 2026-09-01 but entered on 2026-09-20 with close of business run daily: the
+ * payment is allocated on its value date (eight days of penalty and compound,
+ * 196.08, then the installment), and the loan is current again. */
+static void test_backdated_payment_is_value_dated(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app_of(store, "PBL", 5, "1583878.06", 18, "equal_principal", 64752,
+                                  CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2025-07-24");
+    cJSON *show = show_loan(store, loan);
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    ld_date day = D("2025-07-24");
+    char text[LD_DATE_TEXT_MAX];
+    for (int i = 0; i < 12; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_date due = D(cJSON_GetObjectItem(row, "due")->valuestring);
+        /* Close of business runs at the due dates here (it brings each loan
+         * day by day over a gap all the same) and daily from August on. */
+        if (cob(store, ld_date_format(due - 1, text), NULL, &err) != LD_OK)
+            die("cob", &err);
+        ledger_allocation a;
+        CHECK_INT(repay(store, loan, show_money(row, "principal") + show_money(row, "interest"),
+                        cJSON_GetObjectItem(row, "due")->valuestring, &a, &err),
+                  LD_OK);
+        CHECK_INT(a.penalty + a.compound, 0);
+        cob_daily(store, due - 1, due);
+        day = due;
+    }
+    cJSON_Delete(sched);
+    cob_daily(store, day, D("2026-09-19"));
+    check_books(store, "before");
+    show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 26);
+    char *unpaid = loan_state_text(show);
+    cJSON_Delete(show);
+    char *closed_books = journal_before(store, D("2026-09-20"));
+    ledger_repay_request req = {.amount = 9103818,
+                                .date = D("2026-09-01"),
+                                .backdated = true,
+                                .reason = "paid at the branch on 1 September, keyed late"};
+    ledger_allocation a;
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, &a, &err)), LD_OK);
+    CHECK_INT(a.penalty + a.compound, 19608);
+    CHECK_INT(a.principal, 8799323);
+    CHECK_INT(a.prepaid, 0);
+    show = show_loan(store, loan);
+    const cJSON *b = cJSON_GetObjectItem(show, "balances");
+    CHECK_STR(cJSON_GetObjectItem(b, "principal_overdue")->valuestring, "0.00");
+    CHECK_STR(cJSON_GetObjectItem(b, "penalty")->valuestring, "0.00");
+    CHECK_STR(cJSON_GetObjectItem(b, "compound")->valuestring, "0.00");
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+    CHECK_STR(cJSON_GetObjectItem(show, "balances_as_of")->valuestring, "2026-09-19");
+    cJSON_Delete(show);
+    /* The correction is booked on the entry day: closed days keep their books. */
+    char *after = journal_before(store, D("2026-09-20"));
+    CHECK_STR(after, closed_books);
+    free(after);
+    check_books(store, "value-dated payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    /* Reversed, the payment leaves the loan as it stood without it. */
+    int64_t paid_id = last_repayment_id(store, loan);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "", &err)),
+              LD_EINVAL);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_OK);
+    show = show_loan(store, loan);
+    char *reversed = loan_state_text(show);
+    cJSON_Delete(show);
+    CHECK_STR(reversed, unpaid);
+    free(reversed);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "again", &err)),
+              LD_ENOTFOUND);
+    check_books(store, "reversal");
+    CHECK_INT(verify(store, &err), LD_OK);
+    after = journal_before(store, D("2026-09-20"));
+    CHECK_STR(after, closed_books);
+    free(after);
+    /* Entered again, it is value-dated again. */
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, &a, &err)), LD_OK);
+    CHECK_INT(a.penalty + a.compound, 19608);
+    free(unpaid);
+    free(closed_books);
+    /* The loan then goes on as if paid on time. */
+    cob_daily(store, D("2026-09-19"), D("2026-09-24"));
+    check_books(store, "after");
+    show = show_loan(store, loan);
+    CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    cJSON_Delete(show);
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
 /* A loan repaid installment by installment closes on the day of its last
  * payment: close of business leaves it alone and settle has nothing to take. */
 static void test_fully_repaid_loan_closes(void)
 {
     core_store *store = open_store();
     ld_error err;
-    int64_t app =
-        approved_app(store, 4, "30000.00", 6, "equal_principal", 50000, CORE_FEE_NONE, 0);
+    int64_t app = approved_app(store, 4, "30000.00", 6, "equal_principal", 50000, CORE_FEE_NONE, 0);
     int64_t loan = disburse(store, app, "2026-01-10");
     cJSON *show = NULL;
     CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
@@ -813,15 +987,32 @@ static void test_fully_repaid_loan_closes(void)
     cJSON_Delete(sched);
     /* Close of business no longer counts it; settle and repay refuse a closed loan. */
     ledger_cob_result r;
-    CHECK_INT(cob(store, "2026-05-20", &r, &err), LD_OK);
+    CHECK_INT(cob(store, "2026-07-20", &r, &err), LD_OK);
     CHECK_INT(r.loans, 0);
     ld_money paid = 0;
     begin(store);
-    CHECK_INT(end(store, ledger_loan_settle(store, &s_off, loan, D("2026-05-21"), &paid, &err)),
+    CHECK_INT(end(store, ledger_loan_settle(store, &s_off, loan, D("2026-07-21"), &paid, &err)),
               LD_ESTATE);
     CHECK_CONTAINS(err.message, "settled");
-    CHECK_INT(repay(store, loan, 100, "2026-05-21", NULL, &err), LD_ESTATE);
+    CHECK_INT(repay(store, loan, 100, "2026-07-21", NULL, &err), LD_ESTATE);
     check_books(store, "closed");
+    CHECK_INT(verify(store, &err), LD_OK);
+    /* Taking the last payment back reopens it, overdue since its due date. */
+    begin(store);
+    CHECK_INT(
+        end(store, ledger_loan_repay_reverse(store, &s_off, loan, last_repayment_id(store, loan),
+                                             "cheque returned unpaid", &err)),
+        LD_OK);
+    show = show_loan(store, loan);
+    CHECK_STR(cJSON_GetObjectItem(show, "status")->valuestring, "active");
+    CHECK_STR(cJSON_GetObjectItem(show, "balances_as_of")->valuestring, "2026-07-20");
+    CHECK(cJSON_GetObjectItem(show, "dpd")->valuedouble > 0);
+    CHECK(cJSON_GetObjectItem(show, "closed_on") == NULL);
+    cJSON_Delete(show);
+    check_books(store, "reopened");
+    CHECK_INT(cob(store, "2026-07-21", &r, &err), LD_OK);
+    CHECK_INT(r.loans, 1);
+    check_books(store, "reopened cob");
     CHECK_INT(verify(store, &err), LD_OK);
     core_store_close(store);
 }
@@ -837,6 +1028,7 @@ int main(int argc, char **argv)
         {"disburse_repay_show_and_books", test_disburse_repay_show_and_books},
         {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
         {"fully_repaid_loan_closes", test_fully_repaid_loan_closes},
+        {"backdated_payment_is_value_dated", test_backdated_payment_is_value_dated},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
