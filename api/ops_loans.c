@@ -24,6 +24,7 @@ typedef struct loan_args {
     ld_date date;
     const char *text; /* contract number, category or reason */
     const char *reason;
+    int64_t repayment; /* a repayment's id */
     ledger_repay_request repay;
     ledger_cob_options cob;
 } loan_args;
@@ -105,6 +106,35 @@ ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment
         return st;
     return run_dated(session, "loan.repay", "loan", &a, repayment->date, &a.repay.date, loan_repay,
                      out, err);
+}
+
+static ld_status loan_repay_reverse(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    ld_status st =
+        ledger_loan_repay_reverse(call->store, call->who, a->id, a->repayment, a->reason, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *show = NULL;
+    if ((st = ledger_loan_show(call->store, call->who, a->id, &show, err)) != LD_OK)
+        return st;
+    cJSON *o = loan_result(a->id, NULL, NULL);
+    core_json_put_int(o, "reverses", a->repayment);
+    cJSON_AddItemToObject(o, "status", cJSON_DetachItemFromObjectCaseSensitive(show, "status"));
+    cJSON_AddItemToObject(o, "balances", cJSON_DetachItemFromObjectCaseSensitive(show, "balances"));
+    cJSON_Delete(show);
+    *out = o;
+    return LD_OK;
+}
+
+ld_status ld_loan_repay_reverse(ld_session *session, int64_t loan_id, int64_t repayment_id,
+                                const char *reason, cJSON **out, ld_error *err)
+{
+    if (repayment_id <= 0)
+        return LD_FAIL(err, LD_EINVAL, "repayment: must be a positive id");
+    loan_args a = {.id = loan_id, .reason = reason, .repayment = repayment_id};
+    return api_run_on(session, "loan.repay_reverse", "loan", loan_id, loan_repay_reverse, &a, out,
+                      err);
 }
 
 static ld_status loan_settle(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -129,6 +129,29 @@ int cmd_loan_repay(cli_ctx *ctx, int argc, char **argv)
     return cli_show(argc, argv, result, NULL);
 }
 
+int cmd_loan_reverse(cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const values[] = {"--repayment", "--reason", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    int64_t loan = 0, repayment = 0;
+    const char *text, *reason;
+    int rc = check_id("loan reverse", argc, argv, &spec, "loan", &loan);
+    if (rc != 0 || (rc = need_opt("loan reverse", argc, argv, "--repayment", &text)) != 0 ||
+        (rc = need_opt("loan reverse", argc, argv, "--reason", &reason)) != 0 ||
+        (rc = cli_parse_id("repayment", text, &repayment)) != 0)
+        return rc;
+    ld_error err;
+    cJSON *result = NULL;
+    if (ld_loan_repay_reverse(ctx->s, loan, repayment, reason, &result, &err) != LD_OK)
+        return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, result, NULL);
+    printf("loan %lld: repayment %lld reversed; the loan is %s\n", (long long)loan,
+           (long long)repayment, cli_text(result, "status"));
+    cJSON_Delete(result);
+    return 0;
+}
+
 int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--date", NULL};

@@ -200,7 +200,14 @@ static const command_spec commands[] = {
      "loan repay LOAN --amount X --date D [--backdated --reason TEXT] [--json]",
      "Records a repayment (the customer's officer, manager): penalty and compound, fee, interest, "
      "principal of the oldest installment first; the rest prepays principal and rebuilds the "
-     "schedule. Dates before the last close of business need --backdated and --reason."},
+     "schedule. Dates before the last close of business need --backdated and --reason: the loan "
+     "is then recomputed from that value date and the differences booked as a correction. A "
+     "payment that leaves nothing owed closes the loan (结清)."},
+    {"loan", "reverse", cmd_loan_reverse, DB_API,
+     "loan reverse LOAN --repayment ID --reason TEXT [--json]",
+     "Takes back a repayment entered wrongly (the customer's officer, manager): the loan is "
+     "recomputed from its value date as if it had never been made, the differences booked as a "
+     "correction on the open day; a loan closed by its payments reopens."},
     {"loan", "settle", cmd_loan_settle, DB_API, "loan settle LOAN --date D",
      "Takes the full payoff on a date and closes the loan."},
     {"loan", "list", cmd_loan_list, DB_API,

@@ -67,6 +67,14 @@ typedef struct ld_repayment {
 ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment *repayment,
                         cJSON **out, ld_error *err);
 
+/* Takes back repayment repayment_id of the loan, entered wrongly (the
+ * customer's officer, a manager), with a reason: the loan is recomputed from
+ * the payment's value date as if it had never been made and the differences
+ * are booked as one correction on the open day; a loan closed by its payments
+ * reopens. {"loan", "reverses", "amount", "status"}. */
+ld_status ld_loan_repay_reverse(ld_session *session, int64_t loan_id, int64_t repayment_id,
+                                const char *reason, cJSON **out, ld_error *err);
+
 /* Takes the full payoff on date and closes the loan: {"loan", "paid"}. */
 ld_status ld_loan_settle(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
                          ld_error *err);
