@@ -1017,6 +1017,144 @@ static void test_fully_repaid_loan_closes(void)
     core_store_close(store);
 }
 
+/* A repayment request as the tests enter it. */
+static ld_status repay_as(core_store *store, int64_t loan, ld_money amount, ld_date date,
+                          bool backdated, ld_error *err)
+{
+    ledger_repay_request req = {.amount = amount,
+                                .date = date,
+                                .backdated = backdated,
+                                .reason = backdated ? "entered after its value date" : NULL};
+    begin(store);
+    return end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, err));
+}
+
+/* Two books with the same loans: one enters every payment on its value date,
+ * the other days later with --backdated, and sometimes a wrong payment it
+ * then reverses. Whenever nothing is in flight both books must show the same
+ * balances, schedule, DPD and category; after every step each journal
+ * balances, each control account equals its sub-ledger, and the log verifies. */
+static void test_value_dated_payments_match_payments_on_time(void)
+{
+    enum { LOANS = 5, PENDING_MAX = 256 };
+    core_store *on_time = open_store(), *late = open_store();
+    ld_error err;
+    const char *methods[] = {"annuity", "equal_principal"};
+    int64_t la[LOANS], lb[LOANS];
+    for (int i = 0; i < LOANS; i++) {
+        char amount[32];
+        snprintf(amount, sizeof amount, "%d0000.00", 2 + (int)(rnd() % 30));
+        int term = 6 + 6 * (int)(rnd() % 4);
+        ld_rate rate = 30000 + 1000 * (int)(rnd() % 40);
+        core_fee_method fee = (core_fee_method)(i % 3);
+        la[i] = disburse(on_time,
+                         approved_app(on_time, 20 + i, amount, term, methods[i % 2], rate, fee,
+                                      i % 3 ? 5000 : 0),
+                         "2026-01-10");
+        lb[i] = disburse(
+            late,
+            approved_app(late, 20 + i, amount, term, methods[i % 2], rate, fee, i % 3 ? 5000 : 0),
+            "2026-01-10");
+    }
+    struct {
+        int loan;
+        ld_money amount;
+        ld_date value, entry;
+        int64_t wrong; /* a wrong payment's id to reverse on entry, else 0 */
+    } pend[PENDING_MAX];
+    int pending = 0, compared = 0, backdated = 0, reversed = 0;
+    ld_date day = D("2026-01-10");
+    char text[LD_DATE_TEXT_MAX];
+    for (int step = 0; step < 45; step++) {
+        day += 1 + (int)(rnd() % 6);
+        ld_date_format(day, text);
+        test_set_today(on_time, text);
+        test_set_today(late, text);
+        /* Today's payments: on time in one book, queued for the other. */
+        bool paid[LOANS] = {false};
+        for (int k = (int)(rnd() % 3); k > 0 && pending < PENDING_MAX - 2; k--) {
+            int loan = (int)(rnd() % LOANS);
+            if (paid[loan])
+                continue;
+            paid[loan] = true;
+            ld_money amount = 1000 + (ld_money)(rnd() % 400) * 500;
+            if (repay_as(on_time, la[loan], amount, day, false, &err) != LD_OK)
+                continue;
+            pend[pending].loan = loan;
+            pend[pending].amount = amount;
+            pend[pending].value = day;
+            pend[pending].entry = day + (ld_date)(rnd() % 3 == 0 ? 0 : rnd() % 12);
+            pend[pending].wrong = 0;
+            pending++;
+        }
+        /* Now and then a wrong back-dated payment, reversed a few days on. */
+        if (rnd() % 5 == 0 && pending < PENDING_MAX - 1 && day > D("2026-01-20")) {
+            int loan = (int)(rnd() % LOANS);
+            ld_date value = day - 1 - (ld_date)(rnd() % 8);
+            if (repay_as(late, lb[loan], 50000 + (ld_money)(rnd() % 100) * 1000, value, true,
+                         &err) == LD_OK) {
+                pend[pending].loan = loan;
+                pend[pending].value = value;
+                pend[pending].entry = day + (ld_date)(rnd() % 8);
+                pend[pending].wrong = last_repayment_id(late, lb[loan]);
+                pending++;
+            }
+        }
+        /* The late book enters what falls to today, then both close the day. */
+        for (int i = 0; i < pending;) {
+            if (pend[i].entry > day) {
+                i++;
+                continue;
+            }
+            ld_status st;
+            if (pend[i].wrong > 0) {
+                begin(late);
+                st = end(late, ledger_loan_repay_reverse(late, &s_off, lb[pend[i].loan],
+                                                         pend[i].wrong, "keyed wrongly", &err));
+                reversed++;
+            } else {
+                st = repay_as(late, lb[pend[i].loan], pend[i].amount, pend[i].value,
+                              pend[i].value < day, &err);
+                backdated += pend[i].value < day;
+            }
+            if (st != LD_OK)
+                fprintf(stderr, "late book on %s: %s\n", text, err.message);
+            CHECK_INT(st, LD_OK);
+            check_books(late, "late entry");
+            pend[i] = pend[--pending];
+        }
+        CHECK_INT(cob(on_time, text, NULL, &err), LD_OK);
+        CHECK_INT(cob(late, text, NULL, &err), LD_OK);
+        check_books(on_time, "cob");
+        check_books(late, "cob");
+        if (pending == 0) {
+            for (int i = 0; i < LOANS; i++) {
+                cJSON *a = show_loan(on_time, la[i]), *b = show_loan(late, lb[i]);
+                char *ta = loan_state_text(a), *tb = loan_state_text(b);
+                if (strcmp(ta, tb) != 0)
+                    fprintf(stderr, "%s loan %d:\n on time %s\n late    %s\n", text, i, ta, tb);
+                CHECK_STR(tb, ta);
+                free(ta);
+                free(tb);
+                cJSON_Delete(a);
+                cJSON_Delete(b);
+            }
+            compared++;
+        }
+        if (step % 15 == 14)
+            CHECK_INT(verify(late, &err), LD_OK);
+    }
+    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals\n", compared, backdated,
+            reversed);
+    CHECK(compared > 5);
+    CHECK(backdated > 5);
+    CHECK(reversed > 0);
+    CHECK_INT(verify(on_time, &err), LD_OK);
+    CHECK_INT(verify(late, &err), LD_OK);
+    core_store_close(on_time);
+    core_store_close(late);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -1029,6 +1167,8 @@ int main(int argc, char **argv)
         {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
         {"fully_repaid_loan_closes", test_fully_repaid_loan_closes},
         {"backdated_payment_is_value_dated", test_backdated_payment_is_value_dated},
+        {"value_dated_payments_match_payments_on_time",
+         test_value_dated_payments_match_payments_on_time},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
