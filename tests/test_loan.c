@@ -1065,7 +1065,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
     int pending = 0, compared = 0, backdated = 0, reversed = 0;
     ld_date day = D("2026-01-10");
     char text[LD_DATE_TEXT_MAX];
-    for (int step = 0; step < 45; step++) {
+    for (int step = 0; step < 60; step++) {
         day += 1 + (int)(rnd() % 6);
         ld_date_format(day, text);
         test_set_today(on_time, text);
@@ -1083,7 +1083,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
             pend[pending].loan = loan;
             pend[pending].amount = amount;
             pend[pending].value = day;
-            pend[pending].entry = day + (ld_date)(rnd() % 3 == 0 ? 0 : rnd() % 12);
+            pend[pending].entry = day + (ld_date)(rnd() % 3 == 0 ? 0 : rnd() % 9);
             pend[pending].wrong = 0;
             pending++;
         }
@@ -1095,7 +1095,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
                          &err) == LD_OK) {
                 pend[pending].loan = loan;
                 pend[pending].value = value;
-                pend[pending].entry = day + (ld_date)(rnd() % 8);
+                pend[pending].entry = day + (ld_date)(rnd() % 4);
                 pend[pending].wrong = last_repayment_id(late, lb[loan]);
                 pending++;
             }
