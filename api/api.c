@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "idempotency.h"
 #include "json_in.h"
 #include "keystore.h"
 #include "ledger_events.h"
@@ -140,14 +141,11 @@ ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld
 {
     core_session who;
     bool expired = false;
-    ld_status st = core_store_begin(api->store, err);
+    /* No transaction of its own: the check is one read, and the rare write
+     * of the last use (session_store.c) commits by itself, so resuming takes
+     * the write lock only when it writes. */
+    ld_status st = core_session_resume(api->store, token, &who, &expired, err);
     if (st != LD_OK)
-        return st;
-    if ((st = core_session_resume(api->store, token, &who, &expired, err)) != LD_OK) {
-        core_store_rollback(api->store);
-        return st;
-    }
-    if ((st = core_store_commit(api->store, err)) != LD_OK)
         return st;
     ld_session *s = session_new(api, &who, NULL);
     if (s == NULL)
@@ -226,8 +224,88 @@ static void record_refusal(ld_session *session, const char *action, const char *
     core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
 }
 
+static ld_status api_run_once(ld_session *session, const char *action, const char *subject,
+                              unsigned flags, api_body body, void *args, cJSON **out,
+                              ld_error *err);
+
+ld_status ld_session_idempotency(ld_session *session, const char *key, const char *request_sha256,
+                                 cJSON **replay_out, ld_error *err)
+{
+    ld_session_idempotency_clear(session);
+    ld_status st = core_idempotency_key_check(key, err);
+    if (st != LD_OK)
+        return st;
+    if (request_sha256 == NULL || strlen(request_sha256) != 64)
+        return LD_FAIL(err, LD_EINVAL, "request_sha256: must be 64 hex characters");
+    char *stored = NULL;
+    if ((st = core_idempotency_find(session->api->store, session->who.user_id, key, request_sha256,
+                                    &stored, err)) != LD_OK)
+        return st;
+    if (stored != NULL) {
+        cJSON *answer = cJSON_Parse(stored);
+        free(stored);
+        if (answer == NULL)
+            return LD_FAIL(err, LD_EINTERNAL, "a stored answer does not parse");
+        *replay_out = answer;
+        return LD_OK;
+    }
+    snprintf(session->idempotency_key, sizeof session->idempotency_key, "%s", key);
+    snprintf(session->idempotency_request, sizeof session->idempotency_request, "%s",
+             request_sha256);
+    *replay_out = NULL;
+    return LD_OK;
+}
+
+void ld_session_idempotency_clear(ld_session *session)
+{
+    session->idempotency_key[0] = '\0';
+    session->idempotency_request[0] = '\0';
+}
+
+/* Stores an operation's answer under the session's idempotency key, in the
+ * transaction the caller holds. */
+static ld_status idempotency_store(ld_session *session, const cJSON *result, ld_error *err)
+{
+    char *text = result != NULL ? cJSON_PrintUnformatted(result) : strdup("null");
+    if (text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    ld_status st =
+        core_idempotency_put(session->api->store, session->who.user_id, session->idempotency_key,
+                             session->idempotency_request, text, err);
+    free(text);
+    return st;
+}
+
+/* The body, then the answer stored under the idempotency key when the caller
+ * set one (api_run holds the transaction, or opens one for bodies that
+ * commit on their own). */
+static ld_status run_body(ld_session *session, api_body body, api_call *call, void *args,
+                          bool own_transaction, cJSON **result, ld_error *err)
+{
+    ld_status st = body(call, args, result, err);
+    if (st != LD_OK || session->idempotency_key[0] == '\0')
+        return st;
+    if (!own_transaction)
+        return idempotency_store(session, *result, err);
+    if ((st = core_store_begin(session->api->store, err)) != LD_OK)
+        return st;
+    if ((st = idempotency_store(session, *result, err)) != LD_OK) {
+        core_store_rollback(session->api->store);
+        return st;
+    }
+    return core_store_commit(session->api->store, err);
+}
+
 ld_status api_run(ld_session *session, const char *action, const char *subject, unsigned flags,
                   api_body body, void *args, cJSON **out, ld_error *err)
+{
+    ld_status st = api_run_once(session, action, subject, flags, body, args, out, err);
+    ld_session_idempotency_clear(session);
+    return st;
+}
+
+static ld_status api_run_once(ld_session *session, const char *action, const char *subject,
+                              unsigned flags, api_body body, void *args, cJSON **out, ld_error *err)
 {
     core_store *store = session->api->store;
     ld_status st;
@@ -244,13 +322,17 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
      * it: the caller commits or rolls back, and records a refusal. */
     bool nested = core_store_in_transaction(store);
     if ((flags & API_NO_TRANSACTION) || nested) {
-        st = body(&call, args, &result, err);
+        st = run_body(session, body, &call, args, !nested, &result, err);
     } else {
-        st =
-            (flags & API_LARGE) ? core_store_begin_large(store, err) : core_store_begin(store, err);
+        if (flags & API_LARGE)
+            st = core_store_begin_large(store, err);
+        else if ((flags & API_READ) && session->idempotency_key[0] == '\0')
+            st = core_store_begin_read(store, err);
+        else
+            st = core_store_begin(store, err);
         if (st != LD_OK)
             return st;
-        st = body(&call, args, &result, err);
+        st = run_body(session, body, &call, args, false, &result, err);
         if (st == LD_OK)
             st = core_store_commit(store, err);
         else

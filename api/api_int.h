@@ -33,6 +33,10 @@ struct ld_session {
     bool must_change_password; /* only ld_user_passwd until changed */
     char *password;            /* the login's, to unlock the signing key; NULL when resumed */
     char token[LD_SESSION_TOKEN_MAX]; /* "" until issued or resumed */
+    /* ld_session_idempotency: the key and request digest the next operation's
+     * answer is stored under; "" when none. */
+    char idempotency_key[LD_IDEMPOTENCY_KEY_MAX];
+    char idempotency_request[65];
 };
 
 /* What a body works with. */
@@ -48,6 +52,7 @@ enum api_flags {
     API_LARGE = 1u << 0,           /* one transaction of many megabytes (import) */
     API_PASSWORD_CHANGE = 1u << 1, /* allowed while the password must be changed */
     API_NO_TRANSACTION = 1u << 2,  /* the body manages its own transactions (cob) */
+    API_READ = 1u << 3,            /* the body only reads: a deferred transaction, no write lock */
 };
 
 /* Runs body as one operation named action ("app.approve") for session;

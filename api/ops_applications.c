@@ -81,7 +81,9 @@ static ld_status app_show(api_call *call, void *args, cJSON **out, ld_error *err
 ld_status ld_application_show(ld_session *session, int64_t id, cJSON **out, ld_error *err)
 {
     app_args a = {.id = id};
-    return run_on_app(session, "app.show", app_show, &a, out, err);
+    char subject[48];
+    app_subject(subject, sizeof subject, id);
+    return api_run(session, "app.show", subject, API_READ, app_show, &a, out, err);
 }
 
 static ld_status app_update(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -323,7 +325,7 @@ ld_status ld_application_list(ld_session *session, const ld_application_filter *
                               const ld_page *page, cJSON **out, ld_error *err)
 {
     app_args a = {.filter = filter, .page = page};
-    return api_run(session, "app.list", NULL, 0, app_list, &a, out, err);
+    return api_run(session, "app.list", NULL, API_READ, app_list, &a, out, err);
 }
 
 static ld_status loan_list(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -357,7 +359,7 @@ ld_status ld_loan_list(ld_session *session, const ld_loan_filter *filter, const 
                        cJSON **out, ld_error *err)
 {
     app_args a = {.loan_filter = filter, .page = page};
-    return api_run(session, "loan.list", NULL, 0, loan_list, &a, out, err);
+    return api_run(session, "loan.list", NULL, API_READ, loan_list, &a, out, err);
 }
 
 static ld_status audit_list(api_call *call, void *args, cJSON **out, ld_error *err)

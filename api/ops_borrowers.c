@@ -79,7 +79,7 @@ ld_status ld_borrower_show(ld_session *session, int64_t id, cJSON **out, ld_erro
     char subject[48];
     borrower_subject(subject, sizeof subject, id);
     borrower_args a = {.id = id};
-    return api_run(session, "borrower.show", subject, 0, borrower_show, &a, out, err);
+    return api_run(session, "borrower.show", subject, API_READ, borrower_show, &a, out, err);
 }
 
 static ld_status borrower_list(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -105,7 +105,7 @@ ld_status ld_borrower_list(ld_session *session, const ld_borrower_filter *filter
                            const ld_page *page, cJSON **out, ld_error *err)
 {
     borrower_args a = {.filter = filter, .page = page};
-    return api_run(session, "borrower.list", NULL, 0, borrower_list, &a, out, err);
+    return api_run(session, "borrower.list", NULL, API_READ, borrower_list, &a, out, err);
 }
 
 static ld_status borrower_update(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -19,9 +19,11 @@ typedef enum report_kind {
     KIND_RATING,
     KIND_LEDGER,
     KIND_PORTFOLIO,
+    KIND_INVESTIGATION,
 } report_kind;
 
-static const char *const kind_names[] = {"inspection", "rating", "ledger", "portfolio"};
+static const char *const kind_names[] = {"inspection", "rating", "ledger", "portfolio",
+                                         "investigation"};
 
 /* What one report call was given; dates still as text, parsed in the body. */
 typedef struct report_args {
@@ -67,6 +69,8 @@ static ld_status write_kind(api_call *call, const report_args *a, const report_o
         return report_inspection_write(call->store, call->who, a->id, a->inspection_id, o, r, err);
     case KIND_RATING:
         return report_rating_write(call->store, call->who, a->id, o, r, err);
+    case KIND_INVESTIGATION:
+        return report_investigation_write(call->store, call->who, a->id, o, r, err);
     case KIND_LEDGER:
         if ((st = optional_date("from", a->from, INT32_MIN, &from, err)) != LD_OK ||
             (st = optional_date("to", a->to, INT32_MIN, &to, err)) != LD_OK)
@@ -160,6 +164,16 @@ ld_status ld_report_rating(ld_session *session, int64_t app_id, const ld_report_
     char subject[48];
     snprintf(subject, sizeof subject, "application %lld", (long long)app_id);
     report_args a = {.kind = KIND_RATING, .id = app_id, .spec = spec, .key_password = key_password};
+    return run_report(session, &a, subject, out, err);
+}
+
+ld_status ld_report_investigation(ld_session *session, int64_t app_id, const ld_report_spec *spec,
+                                  const char *key_password, cJSON **out, ld_error *err)
+{
+    char subject[48];
+    snprintf(subject, sizeof subject, "application %lld", (long long)app_id);
+    report_args a = {
+        .kind = KIND_INVESTIGATION, .id = app_id, .spec = spec, .key_password = key_password};
     return run_report(session, &a, subject, out, err);
 }
 

@@ -1,7 +1,7 @@
 /*
  * cmd_reports.c - the commands of post-loan inspections, signed workbooks and
  * their verification: `inspection add|show|due`, `report
- * inspection|rating|ledger|portfolio` and `verify`. Thin: parse, call the
+ * inspection|investigation|rating|ledger|portfolio` and `verify`. Thin: parse, call the
  * operations API (inspections: loandesk/servicing.h; workbooks and
  * verification: loandesk/reports.h), print.
  *
@@ -176,6 +176,22 @@ int cmd_report_rating(cli_ctx *ctx, int argc, char **argv)
     ld_error err;
     cJSON *o = NULL;
     ld_status st = ld_report_rating(ctx->s, app_id, &spec, cli_key_password(), &o, &err);
+    return report_done(ctx, argc, argv, st, &err, o);
+}
+
+int cmd_report_investigation(cli_ctx *ctx, int argc, char **argv)
+{
+    cli_args args;
+    ld_report_spec spec;
+    int64_t app_id = 0;
+    int rc = report_args("report investigation", argc, argv, rating_values, 1, &args, &spec);
+    if (rc == 0)
+        rc = cli_parse_id("application", args.positional[0], &app_id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *o = NULL;
+    ld_status st = ld_report_investigation(ctx->s, app_id, &spec, cli_key_password(), &o, &err);
     return report_done(ctx, argc, argv, st, &err, o);
 }
 

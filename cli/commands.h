@@ -51,5 +51,6 @@ int cmd_audit_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_loan_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_schedule(cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -171,6 +171,10 @@ static const command_spec commands[] = {
     {"report", "inspection", cmd_report_inspection, DB_API,
      "report inspection LOAN [--inspection ID] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed post-loan inspection workbook (贷后检查报告)."},
+    {"report", "investigation", cmd_report_investigation, DB_API,
+     "report investigation APP -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed pre-loan investigation report (贷前调查报告) of an application: its "
+     "officer, reviewers and managers."},
     {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
@@ -241,6 +245,12 @@ static const command_spec commands[] = {
      "Prints an inclusion or consistency proof as JSON."},
     {"ledger", "verify-proof", cmd_ledger_verify_proof, DB_NONE, "ledger verify-proof FILE",
      "Checks a proof from `ledger prove` offline."},
+    {"serve", NULL, cmd_serve, DB_NONE,
+     "serve [--listen 127.0.0.1:8080] [--threads N] [--reports-dir DIR] [--trust-proxy] "
+     "[--max-body BYTES] [--max-import BYTES] [--per-client N] [--timeout SECONDS]",
+     "Serves the JSON HTTP API (/api/v1/, docs/http.md) on loopback by default until Ctrl-C or "
+     "SIGTERM, which finish the requests in flight. TLS belongs to a reverse proxy "
+     "(docs/deploy.md); --trust-proxy believes its X-Forwarded-Proto."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -396,6 +396,20 @@ const char *const core_schema_migrations[] = {
      * borrower table already; triggers keep it whatever writes a name. */
     "CREATE VIRTUAL TABLE borrower_name_fts USING fts5(name, content='', columnsize=0, "
     "tokenize='trigram case_sensitive 1');" NAME_TRIGRAMS_OF("") NAME_TRIGRAMS_TRIGGERS,
+
+    /* Exactly-once writes for clients that retry (the HTTP server's
+     * Idempotency-Key): the answer of a successful operation, stored in the
+     * operation's own transaction under the user and the client's key, with
+     * the SHA-256 of the request it answered, so a retry gets the same
+     * answer and the same key on another request is refused. */
+    "CREATE TABLE IF NOT EXISTS idempotency ("
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+    "  key TEXT NOT NULL,"
+    "  request_sha256 TEXT NOT NULL,"
+    "  response TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, key)"
+    ") WITHOUT ROWID;",
 };
 
 const int core_schema_migration_count =

@@ -33,9 +33,10 @@ typedef struct core_session {
 
 /* Sessions that serve many calls (session_store.c). A token is 64 lower-case
  * hex characters; only its SHA-256 is stored. */
-#define CORE_SESSION_TOKEN_MAX    65
-#define CORE_SESSION_IDLE_SECONDS (30 * 60)      /* ends after 30 minutes unused */
-#define CORE_SESSION_MAX_SECONDS  (12 * 60 * 60) /* and 12 hours after login at most */
+#define CORE_SESSION_TOKEN_MAX     65
+#define CORE_SESSION_IDLE_SECONDS  (30 * 60)      /* ends after 30 minutes unused */
+#define CORE_SESSION_MAX_SECONDS   (12 * 60 * 60) /* and 12 hours after login at most */
+#define CORE_SESSION_TOUCH_SECONDS 15             /* the last use is written at most this often */
 
 struct core_store;
 
@@ -47,8 +48,8 @@ ld_status core_session_open(struct core_store *store, const core_session *who,
 /* The session of token, checked afresh: LD_EPERM when the token is unknown,
  * ended, idle too long or too old, or its account is locked or deactivated.
  * *password_expired tells whether the password must be changed before anything
- * else (too old, or set by an admin). Marks the session used (needs a
- * transaction). */
+ * else (too old, or set by an admin). Marks the session used, at most once
+ * in CORE_SESSION_TOUCH_SECONDS; in autocommit that write commits by itself. */
 ld_status core_session_resume(struct core_store *store, const char *token, core_session *out,
                               bool *password_expired, ld_error *err);
 

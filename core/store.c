@@ -327,6 +327,13 @@ ld_status core_store_begin(core_store *store, ld_error *err)
     return LD_OK;
 }
 
+ld_status core_store_begin_read(core_store *store, ld_error *err)
+{
+    if (sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a transaction", err);
+    return LD_OK;
+}
+
 ld_status core_store_begin_large(core_store *store, ld_error *err)
 {
     /* The switch needs the file to itself; with another connection open it

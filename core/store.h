@@ -40,6 +40,11 @@ void core_store_close(core_store *store);
 /* BEGIN IMMEDIATE: takes the write lock up front so a command never fails half
  * way for lack of it. */
 ld_status core_store_begin(core_store *store, ld_error *err);
+
+/* A transaction that only reads (BEGIN DEFERRED): one consistent snapshot,
+ * taking no write lock, so reads on other connections run beside it and
+ * never wait for each other. A write inside it is a programming error. */
+ld_status core_store_begin_read(core_store *store, ld_error *err);
 ld_status core_store_commit(core_store *store, ld_error *err);
 
 /* As core_store_begin, for one transaction of many megabytes (a bulk import).

@@ -117,6 +117,50 @@ static ld_status record_failed_login(core_store *store, int64_t user_id, ld_erro
     return rc == SQLITE_DONE ? LD_OK : core_store_fail(store, "counting a failed login", err);
 }
 
+/* The row a login checks against. */
+typedef struct login_row {
+    core_session session;
+    char hash[CORE_PASSWORD_HASH_MAX];
+    char changed_on[LD_DATE_TEXT_MAX];
+    int locked, active;
+} login_row;
+
+static ld_status login_row_read(core_store *store, const char *username, login_row *out,
+                                ld_error *err)
+{
+    static const char sql[] =
+        "SELECT id, role, authority_limit, password_hash, password_changed_on, locked, active "
+        "FROM app_user WHERE username = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    core_store_bind_text(stmt, 1, username);
+    memset(out, 0, sizeof *out);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        out->session.user_id = sqlite3_column_int64(stmt, 0);
+        core_role_parse("role", (const char *)sqlite3_column_text(stmt, 1), &out->session.role,
+                        NULL);
+        out->session.authority_limit = sqlite3_column_int64(stmt, 2);
+        snprintf(out->hash, sizeof out->hash, "%s", (const char *)sqlite3_column_text(stmt, 3));
+        snprintf(out->changed_on, sizeof out->changed_on, "%s",
+                 (const char *)sqlite3_column_text(stmt, 4));
+        out->locked = sqlite3_column_int(stmt, 5);
+        out->active = sqlite3_column_int(stmt, 6);
+        snprintf(out->session.username, sizeof out->session.username, "%s", username);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return core_store_fail(store, "reading the account", err);
+    return LD_OK;
+}
+
+/* A login reads the account and runs PBKDF2 outside any transaction, so the
+ * 600,000 iterations never hold the write lock that every other operation
+ * (and every other login) needs; the outcome is then recorded in a short
+ * transaction that reads the account again. A password changed in between
+ * counts as a mismatch, and a failed attempt is counted under the lock, so
+ * concurrent attempts all count toward the lockout. */
 ld_status core_user_login(core_store *store, const char *username, const char *password,
                           bool allow_expired, core_session *out, ld_error *err)
 {
@@ -133,61 +177,50 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         return LD_FAIL(err, LD_EINVAL, "username: must have at most %d bytes",
                        CORE_USERNAME_MAX - 1);
     }
-    static const char sql[] =
-        "SELECT id, role, authority_limit, password_hash, password_changed_on, locked, active "
-        "FROM app_user WHERE username = ?";
-    ld_status st = core_store_begin(store, err);
+    login_row first;
+    ld_status st = login_row_read(store, username, &first, err);
     if (st != LD_OK)
         return st;
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
-    if (stmt == NULL) {
-        core_store_rollback(store);
-        return LD_EINTERNAL;
-    }
-    core_store_bind_text(stmt, 1, username);
-    core_session session = {0};
-    char hash[CORE_PASSWORD_HASH_MAX] = "", changed_on[LD_DATE_TEXT_MAX] = "";
-    int locked = 0, active = 0;
-    const char *denial = NULL;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        session.user_id = sqlite3_column_int64(stmt, 0);
-        core_role_parse("role", (const char *)sqlite3_column_text(stmt, 1), &session.role, NULL);
-        session.authority_limit = sqlite3_column_int64(stmt, 2);
-        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(stmt, 3));
-        snprintf(changed_on, sizeof changed_on, "%s", (const char *)sqlite3_column_text(stmt, 4));
-        locked = sqlite3_column_int(stmt, 5);
-        active = sqlite3_column_int(stmt, 6);
-        snprintf(session.username, sizeof session.username, "%s", username);
-    }
-    sqlite3_reset(stmt);
     bool match = false;
-    if (session.user_id == 0) {
+    if (first.session.user_id == 0) {
         /* Same work as a real check, so a probe cannot tell unknown names apart. */
         core_password_verify(password,
                              "pbkdf2-sha256$600000$00000000000000000000000000000000$"
                              "0000000000000000000000000000000000000000000000000000000000000000",
                              &match, NULL);
+        match = false;
+    } else if ((st = core_password_verify(password, first.hash, &match, err)) != LD_OK) {
+        return st;
+    }
+    if ((st = core_store_begin(store, err)) != LD_OK)
+        return st;
+    login_row row;
+    if ((st = login_row_read(store, username, &row, err)) != LD_OK) {
+        core_store_rollback(store);
+        return st;
+    }
+    /* The password changed while it was checked: the attempt checked the
+     * old one, so it fails, but it does not count against the account. */
+    bool rehashed =
+        row.session.user_id != first.session.user_id || strcmp(row.hash, first.hash) != 0;
+    core_session session = row.session;
+    const char *denial = NULL;
+    if (session.user_id == 0 || (rehashed && match)) {
         denial = "login failed: unknown user or wrong password";
-    } else {
-        if ((st = core_password_verify(password, hash, &match, err)) != LD_OK) {
+    } else if (!match) {
+        /* Only someone who knows the password learns that the account is locked
+         * or deactivated; to anyone else it looks like any failed login. */
+        denial = "login failed: unknown user or wrong password";
+        if (row.active && !row.locked &&
+            (st = record_failed_login(store, session.user_id, err)) != LD_OK) {
             core_store_rollback(store);
             return st;
         }
-        /* Only someone who knows the password learns that the account is locked
-         * or deactivated; to anyone else it looks like any failed login. */
-        if (!match) {
-            denial = "login failed: unknown user or wrong password";
-            if (active && !locked &&
-                (st = record_failed_login(store, session.user_id, err)) != LD_OK) {
-                core_store_rollback(store);
-                return st;
-            }
-        } else if (!active) {
-            denial = "login failed: the account is deactivated";
-        } else if (locked) {
-            denial = "login failed: the account is locked after too many failed logins; an "
-                     "admin must unlock it (loandesk user unlock)";
-        }
+    } else if (!row.active) {
+        denial = "login failed: the account is deactivated";
+    } else if (row.locked) {
+        denial = "login failed: the account is locked after too many failed logins; an "
+                 "admin must unlock it (loandesk user unlock)";
     }
     if (denial == NULL) {
         static const char reset[] = "UPDATE app_user SET failed_logins = 0 WHERE id = ?";
@@ -201,7 +234,7 @@ ld_status core_user_login(core_store *store, const char *username, const char *p
         sqlite3_reset(ok);
         ld_date changed;
         if (!allow_expired &&
-            (ld_date_parse("password_changed_on", changed_on, &changed, NULL) != LD_OK ||
+            (ld_date_parse("password_changed_on", row.changed_on, &changed, NULL) != LD_OK ||
              core_store_clock_date(store) - changed > CORE_PASSWORD_MAX_AGE_DAYS)) {
             denial = "password expired: change it first with `loandesk user passwd`";
         }

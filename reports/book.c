@@ -19,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "book_int.h"
+#include "labels_int.h"
 #include "private_file.h"
 #include "text.h"
 
@@ -26,6 +27,7 @@
 #define HASH_BUF       65536
 #define CHARTS_MAX     16
 #define SHEET_NAME_MAX 32
+#define COLS_MAX       32
 
 struct report_sheet {
     report_book *book;
@@ -38,13 +40,24 @@ struct report_sheet {
     int cols;
     int last_row;
     int64_t rows; /* data rows (below the header) */
+    /* Widths in tenths of a character unit: the widest content seen in each
+     * column, and the width each column was given (kept for wrapped
+     * columns, whose text wraps instead of widening them). */
+    int measured[COLS_MAX];
+    int declared[COLS_MAX];
+    bool wraps[COLS_MAX];
+    int max_col;
+    lxw_format *col_fmt[COLS_MAX];
+    int total_row;                    /* -1: none; its cells are bold with a rule above */
+    bool filtered;                    /* the autofilter is set (above the totals row) */
+    int tall_row, tall_lines;         /* the row last made taller for wrapped text */
+    uint64_t widest_number[COLS_MAX]; /* the largest magnitude measured, plus one */
 };
 
 struct report_chart {
     report_book *book;
     lxw_chart *chart;
-    lxw_worksheet *at;
-    int row, col;
+    lxw_worksheet *page; /* the chart's own sheet, after its data's */
     int series;
 };
 
@@ -54,11 +67,14 @@ struct report_book {
     report_lang lang;
     char kind[32];
     char title[256];
+    char institution[128];
+    int widest10; /* the widest sheet, in tenths of a unit: chooses the paper */
     ld_date as_of;
     lxw_error first_error;
     bool oom;
+    bool streaming; /* constant_memory: rows are written once, in order */
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
-        *f_heading;
+        *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
     report_sheet sheets[SHEETS_MAX];
     int sheet_count;
     report_chart charts[CHARTS_MAX];
@@ -121,20 +137,23 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     }
     b->lang = spec->lang;
     b->as_of = spec->as_of;
+    b->streaming = spec->constant_memory;
     snprintf(b->kind, sizeof b->kind, "%s", spec->kind);
     snprintf(b->title, sizeof b->title, "%s",
              spec->lang == REPORT_LANG_EN ? spec->title_en : spec->title_zh);
+    snprintf(b->institution, sizeof b->institution, "%s",
+             spec->company != NULL && spec->company[0] != '\0' ? spec->company : "loandesk");
     /* Fixed properties: the same data gives the same bytes (docs/design.md). */
     lxw_doc_properties props = {
         .title = b->title,
         .subject = b->kind,
         .author = "loandesk",
-        .company = (char *)(spec->company != NULL ? spec->company : "loandesk"),
+        .company = b->institution,
         .comments = "loandesk signed workbook; see the signature sheet",
         .created = (time_t)spec->as_of * 86400,
     };
     note(b, workbook_set_properties(b->wb, &props));
-    b->f_header = fmt(b->wb, NULL, true, false);
+    b->f_header = fmt(b->wb, NULL, true, true);
     format_set_bg_color(b->f_header, 0xDDEBF7);
     format_set_bottom(b->f_header, LXW_BORDER_THIN);
     b->f_money = fmt(b->wb, "#,##0.00", false, false);
@@ -143,10 +162,24 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     b->f_id = fmt(b->wb, "0", false, false);
     b->f_pct = fmt(b->wb, "0.00%", false, false);
     b->f_rate = fmt(b->wb, "0.0000%", false, false);
+    b->f_decimal = fmt(b->wb, "#,##0.0000", false, false);
     b->f_wrap = fmt(b->wb, NULL, false, true);
     b->f_label = fmt(b->wb, NULL, true, false);
     b->f_heading = fmt(b->wb, NULL, true, false);
     format_set_font_size(b->f_heading, 14);
+    /* Totals rows: bold, a rule above. */
+    b->f_total_text = fmt(b->wb, NULL, true, false);
+    b->f_total_money = fmt(b->wb, "#,##0.00", true, false);
+    b->f_total_int = fmt(b->wb, "#,##0", true, false);
+    b->f_total_pct = fmt(b->wb, "0.00%", true, false);
+    lxw_format *totals[] = {b->f_total_text, b->f_total_money, b->f_total_int, b->f_total_pct};
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
+        format_set_top(totals[i], LXW_BORDER_THIN);
+    /* Hashes and fingerprints: a fixed-pitch face, wrapped inside their cell
+     * should a viewer's font run wider, never spilling onto another page. */
+    b->f_hash = fmt(b->wb, NULL, false, true);
+    format_set_font_name(b->f_hash, "Courier New");
+    format_set_font_size(b->f_hash, 8);
     *out = b;
     return LD_OK;
 }
@@ -215,20 +248,144 @@ static void hash_int_cell(report_sheet *s, int row, int col, char type, int64_t 
     hash_bytes(s, line, n);
 }
 
-static void hash_text_cell(report_sheet *s, int row, int col, const char *text)
+/* Hashes a text cell and returns its width in tenths of a unit, measured in
+ * the same pass over the bytes (this runs once per cell of a million-row
+ * ledger). The width is the one text_width10 gives, told from the lead byte
+ * of each character: three-byte characters from U+3000 on (CJK, Hangul,
+ * full-width forms) and four-byte ones are wide; newlines are not looked at
+ * (a sheet's texts are single lines but for wrapped ones, not measured). */
+static int hash_text_cell(report_sheet *s, int row, int col, const char *text)
 {
     hash_cell_head(s, row, col, 's');
-    const char *p = text, *run = text;
+    const unsigned char *p = (const unsigned char *)text, *run = p;
+    int w = 0;
     for (; *p != '\0'; p++) {
-        const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : NULL;
-        if (esc != NULL) {
-            hash_bytes(s, run, (size_t)(p - run));
-            hash_bytes(s, esc, 2);
-            run = p + 1;
+        unsigned c = *p;
+        if (c < 0x80) {
+            w += c - 'A' < 26u || c == 'm' || c == 'w' ? 13 : 10;
+            const char *esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : NULL;
+            if (esc != NULL) {
+                hash_bytes(s, (const char *)run, (size_t)(p - run));
+                hash_bytes(s, esc, 2);
+                run = p + 1;
+            }
+        } else if (c >= 0xC0) {
+            w +=
+                c >= 0xF0 || (c >= 0xE3 && c != 0xEE) || (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
+                    ? 20
+                    : 10;
         }
     }
-    hash_bytes(s, run, (size_t)(p - run));
+    hash_bytes(s, (const char *)run, (size_t)(p - run));
     hash_bytes(s, "\n", 1);
+    return w;
+}
+
+/* ---- Column widths ------------------------------------------------------------
+ * A character unit is the width of a digit of the default font. East Asian
+ * wide characters take two; capitals a little more than one. */
+
+static bool east_asian_wide(unsigned cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+}
+
+/* The width of the widest line of well-formed UTF-8 text, in tenths. */
+static int text_width10(const char *t)
+{
+    int widest = 0, w = 0;
+    const unsigned char *p = (const unsigned char *)t;
+    while (*p != '\0') {
+        unsigned cp = *p++;
+        if (cp >= 0xC0) {
+            int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
+            cp &= more == 1 ? 0x1Fu : more == 2 ? 0x0Fu : 0x07u;
+            for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+                cp = cp << 6 | (*p++ & 0x3Fu);
+        }
+        if (cp == '\n') {
+            widest = w > widest ? w : widest;
+            w = 0;
+        } else if (east_asian_wide(cp)) {
+            w += 20;
+        } else if ((cp >= 'A' && cp <= 'Z') || cp == 'm' || cp == 'w') {
+            w += 13;
+        } else {
+            w += 10;
+        }
+    }
+    return w > widest ? w : widest;
+}
+
+/* The width a column label needs when it may wrap onto two lines: its
+ * longest word, or half of it for labels without spaces (Chinese wraps
+ * between any two characters). */
+static int label_width10(const char *label)
+{
+    int total = text_width10(label);
+    if (strchr(label, ' ') == NULL)
+        return total >= 80 ? total / 2 + 20 : total;
+    int longest = 0;
+    char word[128];
+    for (const char *p = label; *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+        int w = text_width10(word);
+        longest = w > longest ? w : longest;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    int half = total / 2 + 30;
+    return half > longest ? half : longest;
+}
+
+/* Digits of |v| with thousands separators. */
+static int grouped_digits(uint64_t v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n + (n - 1) / 3;
+}
+
+static void measure(report_sheet *s, int col, int w10)
+{
+    if (col < 0 || col >= COLS_MAX)
+        return;
+    if (col > s->max_col)
+        s->max_col = col;
+    if (w10 > s->measured[col])
+        s->measured[col] = w10;
+}
+
+static void measure_number(report_sheet *s, int col, int64_t v, int decimals)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    /* Most numbers are no wider than the widest seen in their column. */
+    if (col >= 0 && col < COLS_MAX && u < s->widest_number[col] && v >= 0)
+        return;
+    if (col >= 0 && col < COLS_MAX && u >= s->widest_number[col] && u < UINT64_MAX)
+        s->widest_number[col] = u + 1;
+    int w = grouped_digits(u) + (v < 0 ? 1 : 0) + (decimals > 0 ? decimals + 1 : 0);
+    measure(s, col, w * 10);
+}
+
+void report_sheet_total_row(report_sheet *s, int row)
+{
+    s->total_row = row;
+    /* The filter covers the rows, not the totals under them; set now, while
+     * a streamed sheet still stands on its last data row. */
+    if (s->ws != NULL && s->header_row >= 0 && row - 1 > s->header_row) {
+        note(s->book, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)(row - 1),
+                                           (lxw_col_t)(s->cols - 1)));
+        s->filtered = true;
+    }
 }
 
 static void mark_row(report_sheet *s, int row)
@@ -252,6 +409,8 @@ report_sheet *report_book_sheet(report_book *b, const char *zh, const char *en)
     s->buf = malloc(HASH_BUF);
     s->header_row = -1;
     s->last_row = -1;
+    s->total_row = -1;
+    s->tall_row = -1;
     if (s->ws == NULL || s->hash == NULL || s->buf == NULL ||
         EVP_DigestInit_ex(s->hash, EVP_sha256(), NULL) != 1)
         b->oom = true;
@@ -281,6 +440,19 @@ static lxw_format *col_format(report_book *b, report_col_type t)
     return NULL;
 }
 
+/* Remembers a column's declared width and format; widths are set at close. */
+static void declare_col(report_sheet *s, int c, int width, bool wraps, lxw_format *format)
+{
+    if (c < 0 || c >= COLS_MAX)
+        return;
+    s->declared[c] = width * 10;
+    s->wraps[c] = wraps;
+    s->col_fmt[c] = format;
+    if (c > s->max_col)
+        s->max_col = c;
+    note(s->book, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, width, format));
+}
+
 void report_sheet_table(report_sheet *s, int header_row, const report_col *cols, int count)
 {
     report_book *b = s->book;
@@ -288,31 +460,39 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
         return;
     s->header_row = header_row;
     s->cols = count;
+    /* Two lines for the labels, which wrap rather than widen the table. */
+    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, 30.0, NULL));
     for (int c = 0; c < count; c++) {
-        note(b, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, cols[c].width,
-                                     col_format(b, cols[c].type)));
+        declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
+                    col_format(b, cols[c].type));
+        /* A table's columns fit their content; only wrapped ones keep the
+         * width they were given. */
+        if (cols[c].type != REPORT_COL_WRAP)
+            s->declared[c] = 0;
         const char *label = b->lang == REPORT_LANG_EN ? cols[c].en : cols[c].zh;
         note(b, worksheet_write_string(s->ws, (lxw_row_t)header_row, (lxw_col_t)c, label,
                                        b->f_header));
+        /* Bold runs a tenth wider. */
+        measure(s, c, label_width10(label) * 11 / 10);
         hash_text_cell(s, header_row, c, label);
     }
     mark_row(s, header_row);
     worksheet_freeze_panes(s->ws, (lxw_row_t)(header_row + 1), 0);
 }
 
-void report_sheet_form(report_sheet *s, double label_width, double value_width)
+void report_sheet_form(report_sheet *s, int label_width, int value_width)
 {
     if (s->ws == NULL)
         return;
-    note(s->book, worksheet_set_column(s->ws, 0, 0, label_width, s->book->f_label));
-    note(s->book, worksheet_set_column(s->ws, 1, 1, value_width, NULL));
+    declare_col(s, 0, label_width, false, s->book->f_label);
+    declare_col(s, 1, value_width, true, NULL);
 }
 
 /* Counts each row below the header once, the first time a cell lands in it. */
 static void count_row(report_sheet *s, int row)
 {
     if (row > s->last_row) {
-        if (row > s->header_row)
+        if (row > s->header_row && row != s->total_row)
             s->rows++;
         s->last_row = row;
     }
@@ -336,7 +516,11 @@ static void write_text(report_sheet *s, int row, int col, const char *text, lxw_
         t = repaired;
     }
     count_row(s, row);
-    hash_text_cell(s, row, col, t);
+    int width = hash_text_cell(s, row, col, t);
+    if (format == NULL && row == s->total_row)
+        format = s->book->f_total_text;
+    if (format != s->book->f_wrap)
+        measure(s, col, width);
     if (t[0] != '\0')
         note(s->book, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, t, format));
     free(repaired);
@@ -354,6 +538,90 @@ void report_cell_wrap(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     write_text(s, row, col, text, s->book->f_wrap);
+    /* Not every viewer grows a row for its wrapped text: the row is made as
+     * tall as the longest text of it needs in its column's width. A streamed
+     * sheet has written the row already; it keeps its height. */
+    /* Four fifths of the width: viewers' fonts run wider than the units. */
+    int width = (col < COLS_MAX && s->declared[col] > 0 ? s->declared[col] : 300) * 4 / 5;
+    int lines = text != NULL ? (text_width10(text) + width - 1) / width : 1;
+    if (row != s->tall_row) {
+        s->tall_row = row;
+        s->tall_lines = 1;
+    }
+    if (lines > s->tall_lines && !s->book->streaming) {
+        s->tall_lines = lines;
+        note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 15.0 * lines, NULL));
+    }
+}
+
+void report_cell_span(report_sheet *s, int row, int col, int last_col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    const char *t = text != NULL ? text : "";
+    char *repaired = NULL;
+    if (!core_utf8_valid(t, strlen(t))) {
+        if ((repaired = core_utf8_repair(t, strlen(t))) == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        t = repaired;
+    }
+    count_row(s, row);
+    hash_text_cell(s, row, col, t);
+    if (col > s->max_col)
+        s->max_col = col;
+    /* Merged cells do not grow with their text in every viewer: the row is
+     * made as tall as the lines the text takes across the span's declared
+     * widths. */
+    int span10 = 0;
+    for (int c = col; c <= last_col && c < COLS_MAX; c++)
+        span10 += s->declared[c] > 0 ? s->declared[c] : 100;
+    span10 = span10 * 4 / 5; /* viewers' fonts run wider than the units */
+    int lines = span10 > 0 ? (text_width10(t) + span10 - 1) / span10 : 1;
+    for (const char *p = t; *p != '\0'; p++)
+        lines += *p == '\n';
+    if (lines > 1)
+        note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 15.0 * lines, NULL));
+    note(s->book, worksheet_merge_range(s->ws, (lxw_row_t)row, (lxw_col_t)col, (lxw_row_t)row,
+                                        (lxw_col_t)last_col, t, s->book->f_wrap));
+    free(repaired);
+}
+
+void report_cell_section(report_sheet *s, int row, int col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    count_row(s, row);
+    hash_text_cell(s, row, col, text);
+    note(s->book,
+         worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_label));
+}
+
+void report_cell_header(report_sheet *s, int row, int col, const char *text)
+{
+    if (s->ws == NULL)
+        return;
+    count_row(s, row);
+    hash_text_cell(s, row, col, text);
+    measure(s, col, label_width10(text) * 11 / 10);
+    note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 30.0, NULL));
+    note(s->book,
+         worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_header));
+}
+
+void report_sheet_wrap_column(report_sheet *s, int col, int width)
+{
+    if (s->ws != NULL)
+        declare_col(s, col, width, true, s->book->f_wrap);
+}
+
+void report_sheet_columns(report_sheet *s, const int *widths, int count)
+{
+    if (s->ws == NULL)
+        return;
+    for (int c = 0; c < count && c < COLS_MAX; c++)
+        declare_col(s, c, widths[c], false, NULL);
 }
 
 void report_cell_heading(report_sheet *s, int row, int col, const char *text)
@@ -372,9 +640,11 @@ void report_cell_money(report_sheet *s, int row, int col, ld_money fen)
         return;
     count_row(s, row);
     hash_int_cell(s, row, col, 'm', fen);
+    measure_number(s, col, fen / 100, 2);
     /* The one place money becomes a double: the xlsx number of the cell. */
-    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)fen / 100.0,
-                                         s->book->f_money));
+    note(s->book,
+         worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)fen / 100.0,
+                                row == s->total_row ? s->book->f_total_money : s->book->f_money));
 }
 
 void report_cell_date(report_sheet *s, int row, int col, ld_date date)
@@ -396,6 +666,7 @@ void report_cell_date(report_sheet *s, int row, int col, ld_date date)
     hash_bytes(s, text, strlen(text));
     hash_bytes(s, "\n", 1);
     lxw_datetime dt = {.year = y, .month = m, .day = d};
+    measure(s, col, 100);
     note(s->book,
          worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->book->f_date));
 }
@@ -406,8 +677,10 @@ void report_cell_int(report_sheet *s, int row, int col, int64_t value)
         return;
     count_row(s, row);
     hash_int_cell(s, row, col, 'i', value);
-    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
-                                         s->book->f_int));
+    measure_number(s, col, value, 0);
+    note(s->book,
+         worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
+                                row == s->total_row ? s->book->f_total_int : s->book->f_int));
 }
 
 void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
@@ -416,11 +689,26 @@ void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
         return;
     count_row(s, row);
     hash_int_cell(s, row, col, 'p', millionths);
+    measure(s, col, 90);
     note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col,
                                          (double)millionths / 1e6, s->book->f_rate));
 }
 
+static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t den,
+                       lxw_format *format);
+
 void report_cell_ratio(report_sheet *s, int row, int col, int64_t num, int64_t den)
+{
+    ratio_cell(s, row, col, num, den, row == s->total_row ? s->book->f_total_pct : s->book->f_pct);
+}
+
+void report_cell_decimal(report_sheet *s, int row, int col, int64_t num, int64_t den)
+{
+    ratio_cell(s, row, col, num, den, s->book->f_decimal);
+}
+
+static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t den,
+                       lxw_format *format)
 {
     if (s->ws == NULL)
         return;
@@ -433,11 +721,14 @@ void report_cell_ratio(report_sheet *s, int row, int col, int64_t num, int64_t d
     hash_cell_head(s, row, col, 'r');
     hash_bytes(s, line, n);
     double v = den != 0 ? (double)num / (double)den : 0.0;
-    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, s->book->f_pct));
+    measure(s, col, v <= -10.0 || v >= 10.0 ? 90 : 80);
+    if (format == s->book->f_decimal)
+        measure_number(s, col, den != 0 ? num / den : 0, 4);
+    note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, format));
 }
 
-report_chart *report_chart_add(report_book *b, report_sheet *at, int row, int col,
-                               report_chart_kind kind, const char *title)
+report_chart *report_chart_add(report_book *b, report_sheet *at, report_chart_kind kind,
+                               const char *title)
 {
     if (b->chart_count >= CHARTS_MAX || at->ws == NULL) {
         note(b, LXW_ERROR_PARAMETER_VALIDATION);
@@ -455,10 +746,13 @@ report_chart *report_chart_add(report_book *b, report_sheet *at, int row, int co
         return NULL;
     }
     chart_title_set_name(c->chart, title);
-    /* Inserted at close: libxlsxwriter wants the series first. */
-    c->at = at->ws;
-    c->row = row;
-    c->col = col;
+    /* A chart prints on a sheet of its own, one whole page, right after its
+     * data: set there at close, as libxlsxwriter wants the series first. */
+    char name[SHEET_NAME_MAX * 4 + 16];
+    snprintf(name, sizeof name, "%s%s", at->name, REPORT_L(b, "图", " chart"));
+    c->page = workbook_add_worksheet(b->wb, name);
+    if (c->page == NULL)
+        b->oom = true;
     return c;
 }
 
@@ -522,12 +816,231 @@ void report_abandon(const char *path)
     unlink(part);
 }
 
+/* ---- Print layout --------------------------------------------------------------
+ * Every sheet prints one page wide on the paper that suits its width (A4
+ * portrait, A4 landscape, A3 landscape), with its header row repeated on
+ * every page, the institution, report and business date in the page header,
+ * and the page number, signer and sheet in the footer. */
+
+enum { A4 = 9, A3 = 8 };
+
+/* Appends text to buf with the header/footer control character & doubled. */
+static void hf_append(char *buf, size_t size, const char *text)
+{
+    size_t n = strlen(buf);
+    for (const char *p = text; *p != '\0' && n + 2 < size; p++) {
+        if (*p == '&')
+            buf[n++] = '&';
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+}
+
+/* Appends a control sequence (&L, &C, &P...) as it is. */
+static void hf_code(char *buf, size_t size, const char *code)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%s", code);
+}
+
+static void header_footer(report_book *b, lxw_worksheet *ws, const char *signer)
+{
+    char date[LD_DATE_TEXT_MAX];
+    ld_date_format(b->as_of, date);
+    /* libxlsxwriter takes at most 255 bytes of each. */
+    char head[256] = "", foot[256] = "";
+    hf_code(head, sizeof head, "&L");
+    hf_append(head, sizeof head, b->institution);
+    hf_code(head, sizeof head, "&C");
+    hf_append(head, sizeof head, b->title);
+    hf_code(head, sizeof head, "&R");
+    hf_append(head, sizeof head, REPORT_L(b, "业务日期 ", "Business date "));
+    hf_append(head, sizeof head, date);
+    hf_code(foot, sizeof foot, "&L");
+    hf_append(foot, sizeof foot, REPORT_L(b, "签名人：", "Signed by: "));
+    hf_append(foot, sizeof foot, signer);
+    hf_code(foot, sizeof foot, REPORT_L(b, "&C第 &P 页，共 &N 页&R&A", "&CPage &P of &N&R&A"));
+    lxw_header_footer_options o = {.margin = 0.3};
+    note(b, worksheet_set_header_opt(ws, head, &o));
+    note(b, worksheet_set_footer_opt(ws, foot, &o));
+}
+
+/* One paper for the whole workbook, the one its widest sheet needs (a
+ * document is filed on one paper; some viewers also lay every sheet out on
+ * the first sheet's paper): printable widths at full scale, margins of half
+ * an inch, are about 100 units on A4 portrait, 148 on A4 landscape and 213 on
+ * A3 landscape. Each sheet is then scaled to one page wide, to no less than
+ * about three fifths. */
+static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
+{
+    if (b->widest10 <= 1700) {
+        worksheet_set_paper(ws, A4);
+        worksheet_set_portrait(ws);
+    } else if (b->widest10 <= 2200) {
+        worksheet_set_paper(ws, A4);
+        worksheet_set_landscape(ws);
+    } else {
+        worksheet_set_paper(ws, A3);
+        worksheet_set_landscape(ws);
+    }
+    worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
+    worksheet_fit_to_pages(ws, 1, 0);
+    header_footer(b, ws, signer);
+}
+
+/* A chart's sheet: the chart alone, filling one page of the workbook's paper
+ * (960 by 600 pixels, 15 default columns by 30 rows). A worksheet rather than
+ * a chart sheet, which not every viewer prints. */
+static void chart_page(report_book *b, report_chart *c, const char *signer)
+{
+    if (c->page == NULL || c->series == 0)
+        return;
+    lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 600 / 288.0};
+    note(b, worksheet_insert_chart_opt(c->page, 0, 0, c->chart, &opt));
+    note(b, worksheet_print_area(c->page, 0, 0, 29, 14));
+    page_setup(b, c->page, signer);
+    worksheet_fit_to_pages(c->page, 1, 1);
+}
+
+/* The width a column prints at, in tenths: its content with room to spare,
+ * or its declared width for wrapped text. */
+static int col_width10(const report_sheet *s, int c)
+{
+    if (s->wraps[c])
+        return s->declared[c] > 0 ? s->declared[c] : 300;
+    int w = s->measured[c] * 11 / 10 + 20;
+    if (w < 60)
+        w = 60;
+    if (w > 600)
+        w = 600;
+    return w > s->declared[c] ? w : s->declared[c];
+}
+
+static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
+{
+    if (s->ws == NULL)
+        return;
+    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
+        note(b, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, col_width10(s, c) / 10.0,
+                                     s->col_fmt[c]));
+    int last = s->last_row < 0 ? 0 : s->last_row;
+    int cols = s->max_col + 1;
+    if (s->cols > cols)
+        cols = s->cols;
+    note(b, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last, (lxw_col_t)(cols - 1)));
+    if (s->header_row >= 0)
+        note(b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row, (lxw_row_t)s->header_row));
+    page_setup(b, s->ws, signer);
+}
+
+static int sheet_width10(const report_sheet *s)
+{
+    int total10 = 0;
+    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
+        total10 += col_width10(s, c);
+    return total10;
+}
+
+/* The signature sheet: written directly, it is not part of any hash. Long
+ * values (hashes, fingerprints) sit in a wide wrapped cell spanning the
+ * value columns, so no page holds the tail of one. */
+static void signature_sheet(report_book *b, const report_book_seal *seal, char hashes[][65],
+                            int data_sheets, const char *signer)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, REPORT_L(b, "签名", "Signature"));
+    if (ws == NULL) {
+        b->oom = true;
+        return;
+    }
+    const char *labels_zh[] = {"报告",           "报告类型",      "业务日期",
+                               "签名人",         "签名人角色",    "证书指纹 (SHA-256)",
+                               "锚定账本条目数", "锚定账本根哈希"};
+    const char *labels_en[] = {"Report",
+                               "Kind",
+                               "Business date",
+                               "Signer",
+                               "Signer role",
+                               "Certificate fingerprint (SHA-256)",
+                               "Anchored ledger size",
+                               "Anchored ledger root"};
+    int label10 = 0;
+    for (int i = 0; i < 8; i++) {
+        int w = text_width10(REPORT_L(b, labels_zh[i], labels_en[i])) * 11 / 10 + 20;
+        label10 = w > label10 ? w : label10;
+    }
+    for (int i = 0; i < data_sheets; i++) {
+        int w = text_width10(b->sheets[i].name) * 11 / 10 + 20;
+        label10 = w > label10 ? w : label10;
+    }
+    worksheet_set_column(ws, 0, 0, label10 / 10.0, b->f_label);
+    worksheet_set_column(ws, 1, 1, 72, NULL);
+    worksheet_set_column(ws, 2, 2, 10, NULL);
+    int r = 0;
+    worksheet_write_string(ws, (lxw_row_t)r++, 0,
+                           REPORT_L(b, "电子签名与账本锚定", "Signature and ledger anchor"),
+                           b->f_heading);
+    const char *kind = report_kind_label(b->lang, b->kind);
+    const char *values[] = {
+        b->title,
+        kind,
+        NULL,
+        signer,
+        seal->signer_role != NULL ? report_code_label(b->lang, "role", seal->signer_role) : "",
+        seal->fingerprint != NULL ? seal->fingerprint : "",
+        NULL,
+        seal->anchor_root != NULL ? seal->anchor_root : ""};
+    for (int i = 0; i < 8; i++, r++) {
+        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, labels_zh[i], labels_en[i]), NULL);
+        if (i == 2) {
+            int y, m, d;
+            ld_date_to_ymd(b->as_of, &y, &m, &d);
+            lxw_datetime dt = {.year = y, .month = m, .day = d};
+            worksheet_write_datetime(ws, (lxw_row_t)r, 1, &dt, b->f_date);
+        } else if (i == 6) {
+            worksheet_write_number(ws, (lxw_row_t)r, 1, seal->anchor_size, b->f_int);
+        } else {
+            lxw_format *f = i == 5 || i == 7 ? b->f_hash : NULL;
+            worksheet_merge_range(ws, (lxw_row_t)r, 1, (lxw_row_t)r, 2, values[i], f);
+        }
+    }
+    worksheet_merge_range(ws, (lxw_row_t)r, 0, (lxw_row_t)r, 2,
+                          REPORT_L(b, "签名文件：本文件名加 .p7s（DER 格式 CMS 分离签名）",
+                                   "Signature file: this file's name + .p7s (detached DER CMS)"),
+                          b->f_wrap);
+    r += 2;
+    int header = r;
+    worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "数据表", "Data sheet"), b->f_header);
+    worksheet_write_string(ws, (lxw_row_t)r, 1, REPORT_L(b, "内容 SHA-256", "Content SHA-256"),
+                           b->f_header);
+    worksheet_write_string(ws, (lxw_row_t)r++, 2, REPORT_L(b, "行数", "Rows"), b->f_header);
+    for (int i = 0; i < data_sheets; i++) {
+        worksheet_write_string(ws, (lxw_row_t)r, 0, b->sheets[i].name, NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 1, hashes[i], b->f_hash);
+        worksheet_write_number(ws, (lxw_row_t)r++, 2, (double)b->sheets[i].rows, b->f_int);
+    }
+    worksheet_print_area(ws, 0, 0, (lxw_row_t)(r - 1), 2);
+    worksheet_repeat_rows(ws, (lxw_row_t)header, (lxw_row_t)header);
+    page_setup(b, ws, signer);
+}
+
 ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_t *rows_out,
                             ld_error *err)
 {
     char hashes[SHEETS_MAX][65];
     int64_t rows = 0;
     int data_sheets = b->sheet_count;
+    char signer[160];
+    if (seal->signer == NULL)
+        snprintf(signer, sizeof signer, "%s", REPORT_L(b, "（未签名）", "(unsigned)"));
+    else if (seal->signer_name != NULL && seal->signer_name[0] != '\0' &&
+             strcmp(seal->signer_name, seal->signer) != 0)
+        snprintf(signer, sizeof signer, "%s (%s)", seal->signer_name, seal->signer);
+    else
+        snprintf(signer, sizeof signer, "%s", seal->signer);
+    for (int i = 0; i < data_sheets; i++) {
+        int w = sheet_width10(&b->sheets[i]);
+        b->widest10 = w > b->widest10 ? w : b->widest10;
+    }
     for (int i = 0; i < data_sheets; i++) {
         report_sheet *s = &b->sheets[i];
         unsigned char md[EVP_MAX_MD_SIZE];
@@ -544,77 +1057,15 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
             }
             hashes[i][64] = '\0';
         }
-        if (s->header_row >= 0 && s->last_row > s->header_row && s->ws != NULL)
+        if (!s->filtered && s->header_row >= 0 && s->last_row > s->header_row && s->ws != NULL)
             note(b, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)s->last_row,
                                          (lxw_col_t)(s->cols - 1)));
+        layout_sheet(b, s, signer);
         rows += s->rows;
     }
-    for (int i = 0; i < b->chart_count; i++) {
-        report_chart *c = &b->charts[i];
-        lxw_chart_options opt = {.x_scale = 1.2, .y_scale = 1.1};
-        if (c->series > 0)
-            note(b, worksheet_insert_chart_opt(c->at, (lxw_row_t)c->row, (lxw_col_t)c->col,
-                                               c->chart, &opt));
-    }
-    /* The signature sheet: written directly, it is not part of any hash. */
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, REPORT_L(b, "签名", "Signature"));
-    if (ws == NULL) {
-        b->oom = true;
-    } else {
-        worksheet_set_column(ws, 0, 0, 30, b->f_label);
-        worksheet_set_column(ws, 1, 1, 70, NULL);
-        worksheet_set_column(ws, 2, 2, 12, NULL);
-        char text[128];
-        int r = 0;
-        worksheet_write_string(ws, (lxw_row_t)r++, 0,
-                               REPORT_L(b, "电子签名与账本锚定", "Signature and ledger anchor"),
-                               b->f_heading);
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "报告", "Report"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1, b->title, NULL);
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "报告类型", "Kind"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1, b->kind, NULL);
-        int y, m, d;
-        ld_date_to_ymd(b->as_of, &y, &m, &d);
-        lxw_datetime dt = {.year = y, .month = m, .day = d};
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "数据截至", "As of"), NULL);
-        worksheet_write_datetime(ws, (lxw_row_t)r++, 1, &dt, b->f_date);
-        const char *unsigned_label = REPORT_L(b, "（未签名）", "(unsigned)");
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "签名人", "Signer"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1,
-                               seal->signer != NULL ? seal->signer : unsigned_label, NULL);
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "签名人角色", "Signer role"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1,
-                               seal->signer_role != NULL ? seal->signer_role : "", NULL);
-        worksheet_write_string(
-            ws, (lxw_row_t)r, 0,
-            REPORT_L(b, "证书指纹 (SHA-256)", "Certificate fingerprint (SHA-256)"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1,
-                               seal->fingerprint != NULL ? seal->fingerprint : "", NULL);
-        snprintf(text, sizeof text, "%llu", (unsigned long long)seal->anchor_size);
-        worksheet_write_string(ws, (lxw_row_t)r, 0,
-                               REPORT_L(b, "锚定账本条目数", "Anchored ledger size"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1, text, NULL);
-        worksheet_write_string(ws, (lxw_row_t)r, 0,
-                               REPORT_L(b, "锚定账本根哈希", "Anchored ledger root"), NULL);
-        worksheet_write_string(ws, (lxw_row_t)r++, 1,
-                               seal->anchor_root != NULL ? seal->anchor_root : "", NULL);
-        worksheet_write_string(
-            ws, (lxw_row_t)r++, 0,
-            REPORT_L(b, "签名文件: 本文件名 + .p7s（DER 格式 CMS 分离签名）",
-                     "Signature file: this file's name + .p7s (detached DER CMS)"),
-            NULL);
-        r++;
-        worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "数据表", "Data sheet"),
-                               b->f_header);
-        worksheet_write_string(ws, (lxw_row_t)r, 1, REPORT_L(b, "内容 SHA-256", "Content SHA-256"),
-                               b->f_header);
-        worksheet_write_string(ws, (lxw_row_t)r++, 2, REPORT_L(b, "行数", "Rows"), b->f_header);
-        for (int i = 0; i < data_sheets; i++) {
-            worksheet_write_string(ws, (lxw_row_t)r, 0, b->sheets[i].name, NULL);
-            worksheet_write_string(ws, (lxw_row_t)r, 1, hashes[i], NULL);
-            worksheet_write_number(ws, (lxw_row_t)r++, 2, (double)b->sheets[i].rows, b->f_int);
-        }
-    }
+    for (int i = 0; i < b->chart_count; i++)
+        chart_page(b, &b->charts[i], signer);
+    signature_sheet(b, seal, hashes, data_sheets, signer);
     free_sheets(b);
     lxw_error e = workbook_close(b->wb);
     note(b, e);

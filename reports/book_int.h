@@ -34,7 +34,7 @@ typedef struct report_book_spec {
     report_lang lang;
     const char *kind;                /* "rating", "inspection", "ledger", "portfolio" */
     const char *title_zh, *title_en; /* document title */
-    const char *company;             /* NULL: "loandesk" */
+    const char *company;             /* the institution; NULL: "loandesk" */
     ld_date as_of;                   /* created = as_of at 00:00 UTC */
     bool constant_memory;            /* stream rows (ledger) */
     const char *tmpdir;
@@ -58,7 +58,7 @@ typedef enum report_col_type {
 typedef struct report_col {
     const char *zh, *en;
     report_col_type type;
-    double width; /* in Excel character units */
+    int width; /* in character units: at least this wide; wrapped columns exactly */
 } report_col;
 
 /* Adds a data sheet named in the book's language. */
@@ -70,7 +70,10 @@ report_sheet *report_book_sheet(report_book *book, const char *zh, const char *e
 void report_sheet_table(report_sheet *sheet, int header_row, const report_col *cols, int count);
 
 /* A two-column sheet of labels and values (cover pages): widths set. */
-void report_sheet_form(report_sheet *sheet, double label_width, double value_width);
+void report_sheet_form(report_sheet *sheet, int label_width, int value_width);
+
+/* Marks row as a totals row: its cells are written bold with a rule above. */
+void report_sheet_total_row(report_sheet *sheet, int row);
 
 /* Cells. A date of LEDGER_NO_DATE-like value below 1900 is left blank. */
 void report_cell_text(report_sheet *sheet, int row, int col, const char *text);
@@ -80,7 +83,23 @@ void report_cell_date(report_sheet *sheet, int row, int col, ld_date date);
 void report_cell_int(report_sheet *sheet, int row, int col, int64_t value);
 void report_cell_rate(report_sheet *sheet, int row, int col, ld_rate millionths);
 void report_cell_ratio(report_sheet *sheet, int row, int col, int64_t num, int64_t den);
+/* The same value shown as a decimal number (#,##0.0000), not a percentage;
+ * hashed as a ratio. */
+void report_cell_decimal(report_sheet *sheet, int row, int col, int64_t num, int64_t den);
 void report_cell_wrap(report_sheet *sheet, int row, int col, const char *text);
+/* Long text across columns col..last_col (merged), wrapped, the row made as
+ * tall as the text needs. Hashed as a text cell at (row, col). */
+void report_cell_span(report_sheet *sheet, int row, int col, int last_col, const char *text);
+/* A section title: bold, in column col, running over the empty cells right
+ * of it. */
+void report_cell_section(report_sheet *sheet, int row, int col, const char *text);
+/* A column label inside a sheet (a table that is not the sheet's first). */
+void report_cell_header(report_sheet *sheet, int row, int col, const char *text);
+/* Declares the least widths of a sheet's columns (a sheet of several
+ * tables), in character units; the widest content still widens them. */
+void report_sheet_columns(report_sheet *sheet, const int *widths, int count);
+/* Makes a column of such a sheet a wrapped one, width units wide. */
+void report_sheet_wrap_column(report_sheet *sheet, int col, int width);
 
 /* Native charts over ranges of a sheet (rows and columns from 0). */
 typedef enum report_chart_kind {
@@ -89,14 +108,17 @@ typedef enum report_chart_kind {
     REPORT_CHART_LINE
 } report_chart_kind;
 typedef struct report_chart report_chart;
-report_chart *report_chart_add(report_book *book, report_sheet *at, int row, int col,
-                               report_chart_kind kind, const char *title);
+/* A chart of sheet `at`, printed below its table on a page of its own, as
+ * wide as the table. */
+report_chart *report_chart_add(report_book *book, report_sheet *at, report_chart_kind kind,
+                               const char *title);
 void report_chart_series(report_chart *chart, const report_sheet *data, int first_row, int last_row,
                          int category_col, int value_col, const char *name);
 
 /* The identity and anchor the signature sheet shows. */
 typedef struct report_book_seal {
-    const char *signer; /* username, or NULL for unsigned */
+    const char *signer;      /* username, or NULL for unsigned */
+    const char *signer_name; /* the certificate's common name; NULL: the username */
     const char *signer_role;
     const char *fingerprint; /* certificate SHA-256 hex */
     uint64_t anchor_size;
@@ -137,6 +159,7 @@ typedef struct report_job {
     const char *kind;
     uint64_t anchor_size;
     char anchor_root[65];
+    char institution[128]; /* the CA certificate's organisation, for page headers */
 } report_job;
 
 ld_status report_job_begin(report_job *job, core_store *store, const core_session *who,

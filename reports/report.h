@@ -54,6 +54,9 @@ typedef struct report_options {
     report_lang lang;            /* labels */
     const report_signer *signer; /* NULL: unsigned (no .p7s, nothing logged) */
     const char *tmpdir;          /* libxlsxwriter's temporary files; NULL: default */
+    const char *institution;     /* page headers of the ledger writer; NULL: from the CA */
+    const struct core_product_catalog
+        *products; /* the ledger writer's product names; NULL: codes */
 } report_options;
 
 /* What was written. */
@@ -74,6 +77,16 @@ typedef struct report_result {
  * may read the application. As of the rating's date. */
 ld_status report_rating_write(core_store *store, const core_session *who, int64_t app_id,
                               const report_options *options, report_result *out, ld_error *err);
+
+/* 贷前调查报告 of an application: the borrower, guarantors and their capacity,
+ * collateral with owner, value, LTV and how it is realised, the on-site
+ * investigations, ratios over the statement years, the rating with its
+ * reasons, and the proposed terms with the officer's opinion. For whoever may
+ * read the application (its officer, reviewers, managers); dated by the
+ * business date. */
+ld_status report_investigation_write(core_store *store, const core_session *who, int64_t app_id,
+                                     const report_options *options, report_result *out,
+                                     ld_error *err);
 
 /* 贷后检查报告 of loan_id: the inspection inspection_id (0: the latest). As of
  * the inspection's date. */

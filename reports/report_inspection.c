@@ -18,10 +18,15 @@
 #include "loan.h"
 #include "policy.h"
 
+/* The report sheet is a form of labels (column 0) and values (columns 1 to
+ * LAST, text spanning them) with the guarantor and collateral tables in
+ * between, so that the whole report prints on one or two pages. */
+enum { LAST = 9 };
+
 static void kv_text(report_sheet *s, int *r, const char *label, const char *text)
 {
     report_cell_text(s, *r, 0, label);
-    report_cell_wrap(s, *r, 1, text);
+    report_cell_span(s, *r, 1, LAST, text);
     (*r)++;
 }
 
@@ -46,6 +51,13 @@ static void kv_int(report_sheet *s, int *r, const char *label, int64_t v)
     (*r)++;
 }
 
+static void section(report_sheet *s, int *r, const char *title)
+{
+    (*r)++;
+    report_cell_section(s, *r, 0, title);
+    (*r)++;
+}
+
 static const char *kind_label(report_book *b, const char *kind)
 {
     if (strcmp(kind, "first") == 0)
@@ -60,33 +72,28 @@ static const char *category_text(report_book *b, const char *name)
     return report_category_label(report_book_lang(b), report_category_index(name));
 }
 
-static void cover_sheet(report_book *b, const cJSON *ins, const cJSON *loan, const cJSON *app)
+static void cover(report_book *b, report_sheet *s, int *r, const char *product, const cJSON *ins,
+                  const cJSON *loan, const cJSON *app)
 {
-    report_sheet *s = report_book_sheet(b, "封面", "Cover");
-    report_sheet_form(s, 24, 60);
-    int r = 0;
-    report_cell_heading(s, r++, 0, REPORT_L(b, "贷后检查报告", "Post-loan inspection report"));
-    kv_int(s, &r, REPORT_L(b, "借据编号", "Loan"), report_json_int(loan, "id"));
-    kv_text(s, &r, REPORT_L(b, "合同编号", "Contract"), report_json_str(loan, "contract_no"));
-    kv_text(s, &r, REPORT_L(b, "借款人", "Borrower"), report_json_str(app, "borrower"));
-    kv_text(s, &r, REPORT_L(b, "客户经理", "Officer"), report_json_str(ins, "officer"));
-    kv_text(s, &r, REPORT_L(b, "产品", "Product"), report_json_str(loan, "product"));
-    kv_money(s, &r, REPORT_L(b, "贷款金额", "Loan amount"), report_json_money(loan, "amount"));
-    report_cell_text(s, r, 0, REPORT_L(b, "执行利率", "Rate"));
-    report_cell_rate(s, r++, 1, report_json_rate(loan, "rate"));
-    kv_date(s, &r, REPORT_L(b, "放款日", "Disbursed on"), report_json_date(loan, "disbursed_on"));
-    kv_int(s, &r, REPORT_L(b, "检查编号", "Inspection"), report_json_int(ins, "id"));
-    kv_text(s, &r, REPORT_L(b, "检查类型", "Kind"), kind_label(b, report_json_str(ins, "kind")));
-    kv_date(s, &r, REPORT_L(b, "检查日期", "Inspected on"), report_json_date(ins, "date"));
-    kv_text(s, &r, REPORT_L(b, "现场检查", "Site visit"),
+    report_cell_heading(s, (*r)++, 0, REPORT_L(b, "贷后检查报告", "Post-loan inspection report"));
+    section(s, r, REPORT_L(b, "基本信息", "The loan and the inspection"));
+    kv_int(s, r, REPORT_L(b, "借据编号", "Loan"), report_json_int(loan, "id"));
+    kv_text(s, r, REPORT_L(b, "合同编号", "Contract"), report_json_str(loan, "contract_no"));
+    kv_text(s, r, REPORT_L(b, "借款人", "Borrower"), report_json_str(app, "borrower"));
+    kv_text(s, r, REPORT_L(b, "客户经理", "Officer"), report_json_str(ins, "officer"));
+    kv_text(s, r, REPORT_L(b, "产品", "Product"), product);
+    kv_text(s, r, REPORT_L(b, "还款方式", "Repayment method"),
+            report_code_label(report_book_lang(b), "method", report_json_str(loan, "method")));
+    kv_money(s, r, REPORT_L(b, "贷款金额", "Loan amount"), report_json_money(loan, "amount"));
+    report_cell_text(s, *r, 0, REPORT_L(b, "执行利率", "Rate"));
+    report_cell_rate(s, (*r)++, 1, report_json_rate(loan, "rate"));
+    kv_date(s, r, REPORT_L(b, "放款日", "Disbursed on"), report_json_date(loan, "disbursed_on"));
+    kv_int(s, r, REPORT_L(b, "检查编号", "Inspection"), report_json_int(ins, "id"));
+    kv_text(s, r, REPORT_L(b, "检查类型", "Kind"), kind_label(b, report_json_str(ins, "kind")));
+    kv_date(s, r, REPORT_L(b, "检查日期", "Inspected on"), report_json_date(ins, "date"));
+    kv_text(s, r, REPORT_L(b, "现场检查", "Site visit"),
             report_yes_no(report_book_lang(b),
                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ins, "site_visit"))));
-    kv_text(s, &r, REPORT_L(b, "当前五级分类", "Category now"),
-            category_text(b, report_json_str(loan, "category")));
-    kv_text(s, &r, REPORT_L(b, "建议五级分类", "Recommended category"),
-            category_text(b, report_json_str(ins, "recommended_category")));
-    kv_date(s, &r, REPORT_L(b, "下次检查日期", "Next inspection"),
-            report_json_date(ins, "next_inspection"));
 }
 
 static void repayment_sheet(report_book *b, const cJSON *loan)
@@ -118,57 +125,65 @@ static void repayment_sheet(report_book *b, const cJSON *loan)
                  {"复利", "Compound interest", "compound"},
                  {"结清金额", "Payoff", "payoff"}};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        report_cell_text(s, r, 0, REPORT_L(b, lines[i].zh, lines[i].en));
+        report_cell_span(s, r, 0, 1, REPORT_L(b, lines[i].zh, lines[i].en));
         report_cell_money(s, r++, 2, report_json_money(bal, lines[i].key));
     }
-    report_cell_text(s, r, 0, REPORT_L(b, "逾期天数", "Days past due"));
+    report_cell_span(s, r, 0, 1, REPORT_L(b, "逾期天数", "Days past due"));
     report_cell_int(s, r++, 2, report_json_int(loan, "dpd"));
-    report_cell_text(s, r, 0, REPORT_L(b, "余额截至", "Balances as of"));
+    report_cell_span(s, r, 0, 1, REPORT_L(b, "余额截至", "Balances as of"));
     report_cell_date(s, r++, 2, report_json_date(loan, "balances_as_of"));
     int header = r + 1;
     report_sheet_table(s, header, cols, (int)(sizeof cols / sizeof cols[0]));
     r = header + 1;
+    static const char *const keys[] = {"principal",     "interest", "fee",     "paid_principal",
+                                       "paid_interest", "paid_fee", "penalty", "paid_penalty"};
+    ld_money totals[8] = {0};
     const cJSON *i;
     cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(loan, "schedule"))
     {
         report_cell_int(s, r, 0, report_json_int(i, "n"));
         report_cell_date(s, r, 1, report_json_date(i, "due"));
-        static const char *const keys[] = {"principal",     "interest", "fee",     "paid_principal",
-                                           "paid_interest", "paid_fee", "penalty", "paid_penalty"};
-        for (int k = 0; k < 8; k++)
-            report_cell_money(s, r, 2 + k, report_json_money(i, keys[k]));
-        report_cell_text(s, r, 10, report_json_str(i, "state"));
+        for (int k = 0; k < 8; k++) {
+            ld_money v = report_json_money(i, keys[k]);
+            report_cell_money(s, r, 2 + k, v);
+            /* Each is at most the loan's amount plus its interest: a
+             * schedule's sums stay far inside int64. */
+            totals[k] += v;
+        }
+        report_cell_text(
+            s, r, 10,
+            report_code_label(report_book_lang(b), "installment", report_json_str(i, "state")));
         r++;
     }
+    report_sheet_total_row(s, r);
+    report_cell_text(s, r, 1, REPORT_L(b, "合计", "Total"));
+    for (int k = 0; k < 8; k++)
+        report_cell_money(s, r, 2 + k, totals[k]);
 }
 
-static void borrower_sheet(report_book *b, const cJSON *ins)
+static void borrower_part(report_book *b, report_sheet *s, int *r, const cJSON *ins)
 {
-    report_sheet *s = report_book_sheet(b, "借款人", "Borrower");
-    report_sheet_form(s, 24, 80);
-    int r = 0;
-    kv_text(s, &r, REPORT_L(b, "经营及财务状况", "Operations and finances"),
+    section(s, r, REPORT_L(b, "借款人情况", "The borrower"));
+    kv_text(s, r, REPORT_L(b, "经营及财务状况", "Operations and finances"),
             report_json_str(ins, "operations"));
-    kv_text(s, &r, REPORT_L(b, "当前还款能力", "Repayment capacity now"),
+    kv_text(s, r, REPORT_L(b, "当前还款能力", "Repayment capacity now"),
             report_json_str(ins, "repayment_capacity"));
-    kv_text(s, &r, REPORT_L(b, "还款表现", "Repayment behaviour"),
+    kv_text(s, r, REPORT_L(b, "还款表现", "Repayment behaviour"),
             report_json_str(ins, "repayment_behaviour"));
-    kv_money(s, &r, REPORT_L(b, "检查时本金余额", "Principal at inspection"),
+    kv_money(s, r, REPORT_L(b, "检查时本金余额", "Principal at inspection"),
              report_json_money(ins, "principal_at_inspection"));
 }
 
-static void guarantor_sheet(report_book *b, const cJSON *ins, const cJSON *app)
+static void guarantor_part(report_book *b, report_sheet *s, int *r, const cJSON *ins,
+                           const cJSON *app)
 {
-    static const report_col cols[] = {
-        {"保证人", "Guarantor", REPORT_COL_TEXT, 24},
-        {"担保金额", "Guaranteed", REPORT_COL_MONEY, 16},
-        {"剩余担保能力", "Remaining capacity", REPORT_COL_MONEY, 18},
-        {"能力不足", "Short", REPORT_COL_TEXT, 10},
-        {"资信状况", "Standing", REPORT_COL_WRAP, 60},
-    };
-    report_sheet *s = report_book_sheet(b, "保证人", "Guarantors");
-    report_sheet_table(s, 0, cols, 5);
-    int r = 1;
+    section(s, r, REPORT_L(b, "保证人", "Guarantors"));
+    report_cell_header(s, *r, 0, REPORT_L(b, "保证人", "Guarantor"));
+    report_cell_header(s, *r, 1, REPORT_L(b, "担保金额", "Guaranteed"));
+    report_cell_header(s, *r, 2, REPORT_L(b, "剩余担保能力", "Capacity left"));
+    report_cell_header(s, *r, 3, REPORT_L(b, "能力不足", "Short"));
+    report_cell_header(s, *r, 4, REPORT_L(b, "资信状况", "Standing"));
+    (*r)++;
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(ins, "guarantors"))
     {
@@ -181,32 +196,27 @@ static void guarantor_sheet(report_book *b, const cJSON *ins, const cJSON *app)
                 guaranteed = report_json_money(a, "guaranteed_amount");
         }
         ld_money capacity = report_json_money(g, "remaining_capacity");
-        report_cell_text(s, r, 0, name);
-        report_cell_money(s, r, 1, guaranteed);
-        report_cell_money(s, r, 2, capacity);
-        report_cell_text(s, r, 3, report_yes_no(report_book_lang(b), capacity < guaranteed));
-        report_cell_wrap(s, r, 4, report_json_str(g, "standing"));
-        r++;
+        report_cell_text(s, *r, 0, name);
+        report_cell_money(s, *r, 1, guaranteed);
+        report_cell_money(s, *r, 2, capacity);
+        report_cell_text(s, *r, 3, report_yes_no(report_book_lang(b), capacity < guaranteed));
+        report_cell_span(s, *r, 4, LAST, report_json_str(g, "standing"));
+        (*r)++;
     }
 }
 
-static void collateral_sheet(report_book *b, const cJSON *ins, const cJSON *app, ld_money amount)
+static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON *ins,
+                            const cJSON *app, ld_money amount)
 {
-    static const report_col cols[] = {
-        {"抵质押物", "Item", REPORT_COL_TEXT, 28},
-        {"类型", "Type", REPORT_COL_TEXT, 14},
-        {"原评估价值", "Appraised then", REPORT_COL_MONEY, 16},
-        {"原抵押率", "LTV then", REPORT_COL_PCT, 10},
-        {"仍在位", "In place", REPORT_COL_TEXT, 8},
-        {"保管情况", "Custody", REPORT_COL_WRAP, 28},
-        {"已投保", "Insured", REPORT_COL_TEXT, 8},
-        {"重估价值", "Revalued", REPORT_COL_MONEY, 16},
-        {"重估日期", "Revalued on", REPORT_COL_DATE, 12},
-        {"当前抵押率", "LTV now", REPORT_COL_PCT, 10},
-    };
-    report_sheet *s = report_book_sheet(b, "抵质押物", "Collateral");
-    report_sheet_table(s, 0, cols, 10);
-    int r = 1;
+    static const char *const zh[] = {"抵质押物", "类型",   "原评估价值", "原抵押率", "仍在位",
+                                     "保管情况", "已投保", "重估价值",   "重估日期", "当前抵押率"};
+    static const char *const en[] = {"Item",        "Type",    "Appraised then", "LTV then",
+                                     "In place",    "Custody", "Insured",        "Revalued",
+                                     "Revalued on", "LTV now"};
+    section(s, r, REPORT_L(b, "抵质押物", "Collateral"));
+    for (int c = 0; c <= LAST; c++)
+        report_cell_header(s, *r, c, REPORT_L(b, zh[c], en[c]));
+    (*r)++;
     report_lang lang = report_book_lang(b);
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ins, "collateral"))
@@ -218,41 +228,38 @@ static void collateral_sheet(report_book *b, const cJSON *ins, const cJSON *app,
             if (id != 0 && report_json_int(a, "id") == id)
                 orig = a;
         }
-        report_cell_text(s, r, 0, report_json_str(c, "description"));
-        report_cell_text(s, r, 1, orig != NULL ? report_json_str(orig, "type") : "");
+        int row = *r;
+        report_cell_text(s, row, 0, report_json_str(c, "description"));
+        report_cell_text(s, row, 1,
+                         orig != NULL
+                             ? report_code_label(lang, "collateral", report_json_str(orig, "type"))
+                             : "");
         if (orig != NULL) {
             ld_money appraised = report_json_money(orig, "appraised_value");
-            report_cell_money(s, r, 2, appraised);
-            report_cell_ratio(s, r, 3, amount, appraised);
+            report_cell_money(s, row, 2, appraised);
+            report_cell_ratio(s, row, 3, amount, appraised);
         }
         report_cell_text(
-            s, r, 4,
+            s, row, 4,
             report_yes_no(lang, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "in_place"))));
-        report_cell_wrap(s, r, 5, report_json_str(c, "custody"));
+        report_cell_wrap(s, row, 5, report_json_str(c, "custody"));
         report_cell_text(
-            s, r, 6,
+            s, row, 6,
             report_json_has(c, "insured")
                 ? report_yes_no(lang, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "insured")))
                 : "");
-        report_cell_money(s, r, 7, report_json_money(c, "revalued_amount"));
-        report_cell_date(s, r, 8, report_json_date(c, "revalued_on"));
-        report_cell_ratio(s, r, 9, report_json_int(c, "ltv_bp"), 10000);
-        r++;
+        report_cell_money(s, row, 7, report_json_money(c, "revalued_amount"));
+        report_cell_date(s, row, 8, report_json_date(c, "revalued_on"));
+        report_cell_ratio(s, row, 9, report_json_int(c, "ltv_bp"), 10000);
+        (*r)++;
     }
 }
 
-static void findings_sheet(report_book *b, core_store *store, const cJSON *ins)
+static void findings_part(report_book *b, report_sheet *s, int *r, core_store *store,
+                          const cJSON *ins)
 {
-    static const report_col cols[] = {
-        {"类别", "Type", REPORT_COL_TEXT, 12},
-        {"代码", "Code", REPORT_COL_TEXT, 22},
-        {"内容", "Text", REPORT_COL_WRAP, 80},
-    };
-    report_sheet *s = report_book_sheet(b, "发现与风险信号", "Findings");
-    report_sheet_table(s, 0, cols, 3);
-    int r = 1;
-    report_cell_text(s, r, 0, REPORT_L(b, "检查发现", "Findings"));
-    report_cell_wrap(s, r++, 2, report_json_str(ins, "findings"));
+    section(s, r, REPORT_L(b, "发现与风险信号", "Findings and risk signals"));
+    kv_text(s, r, REPORT_L(b, "检查发现", "Findings"), report_json_str(ins, "findings"));
     const char *text = NULL, *sha = NULL;
     cJSON *policy = NULL;
     if (core_policy_document(store, &text, &sha, NULL) == LD_OK)
@@ -261,7 +268,8 @@ static void findings_sheet(report_book *b, core_store *store, const cJSON *ins)
     const cJSON *code;
     cJSON_ArrayForEach(code, cJSON_GetObjectItemCaseSensitive(ins, "risk_signals"))
     {
-        const char *label = "";
+        /* The checklist's words; a code the policy no longer lists as it is. */
+        const char *label = cJSON_IsString(code) ? code->valuestring : "";
         const cJSON *item;
         cJSON_ArrayForEach(item, checklist)
         {
@@ -269,30 +277,25 @@ static void findings_sheet(report_book *b, core_store *store, const cJSON *ins)
                 strcmp(report_json_str(item, "code"), code->valuestring) == 0)
                 label = REPORT_L(b, report_json_str(item, "zh"), report_json_str(item, "en"));
         }
-        report_cell_text(s, r, 0, REPORT_L(b, "风险信号", "Risk signal"));
-        report_cell_text(s, r, 1, cJSON_IsString(code) ? code->valuestring : "");
-        report_cell_wrap(s, r++, 2, label);
+        kv_text(s, r, REPORT_L(b, "风险信号", "Risk signal"), label);
     }
     cJSON_Delete(policy);
-    if (report_json_has(ins, "measures")) {
-        report_cell_text(s, r, 0, REPORT_L(b, "措施", "Measures"));
-        report_cell_wrap(s, r++, 2, report_json_str(ins, "measures"));
-    }
+    if (report_json_has(ins, "measures"))
+        kv_text(s, r, REPORT_L(b, "措施", "Measures"), report_json_str(ins, "measures"));
 }
 
-static void classification_sheet(report_book *b, const cJSON *ins, const cJSON *loan)
+static void classification_part(report_book *b, report_sheet *s, int *r, const cJSON *ins,
+                                const cJSON *loan)
 {
-    report_sheet *s = report_book_sheet(b, "分类意见", "Classification");
-    report_sheet_form(s, 24, 80);
-    int r = 0;
-    kv_text(s, &r, REPORT_L(b, "逾期天数下限分类", "Floor by days past due"),
+    section(s, r, REPORT_L(b, "分类意见", "Classification"));
+    kv_text(s, r, REPORT_L(b, "逾期天数下限分类", "Floor by days past due"),
             category_text(b, report_json_str(loan, "category_floor")));
-    kv_text(s, &r, REPORT_L(b, "当前五级分类", "Category now"),
+    kv_text(s, r, REPORT_L(b, "当前五级分类", "Category now"),
             category_text(b, report_json_str(loan, "category")));
-    kv_text(s, &r, REPORT_L(b, "建议五级分类", "Recommended category"),
+    kv_text(s, r, REPORT_L(b, "建议五级分类", "Recommended category"),
             category_text(b, report_json_str(ins, "recommended_category")));
-    kv_text(s, &r, REPORT_L(b, "理由", "Reason"), report_json_str(ins, "category_reason"));
-    kv_date(s, &r, REPORT_L(b, "下次检查日期", "Next inspection"),
+    kv_text(s, r, REPORT_L(b, "理由", "Reason"), report_json_str(ins, "category_reason"));
+    kv_date(s, r, REPORT_L(b, "下次检查日期", "Next inspection"),
             report_json_date(ins, "next_inspection"));
 }
 
@@ -322,16 +325,24 @@ ld_status report_inspection_write(core_store *store, const core_session *who, in
                              .title_zh = title_zh,
                              .title_en = title_en,
                              .as_of = report_json_date(ins, "date"),
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;
-    cover_sheet(book, ins, loan, app);
+    char product[160];
+    report_product_label(store, report_book_lang(book), report_json_str(loan, "product"), product,
+                         sizeof product);
+    report_sheet *s = report_book_sheet(book, "检查报告", "Inspection");
+    static const int widths[LAST + 1] = {16, 13, 14, 9, 7, 14, 7, 13, 11, 9};
+    report_sheet_columns(s, widths, LAST + 1);
+    int r = 0;
+    cover(book, s, &r, product, ins, loan, app);
+    borrower_part(book, s, &r, ins);
+    guarantor_part(book, s, &r, ins, app);
+    collateral_part(book, s, &r, ins, app, report_json_money(loan, "amount"));
+    findings_part(book, s, &r, store, ins);
+    classification_part(book, s, &r, ins, loan);
     repayment_sheet(book, loan);
-    borrower_sheet(book, ins);
-    guarantor_sheet(book, ins, app);
-    collateral_sheet(book, ins, app, report_json_money(loan, "amount"));
-    findings_sheet(book, store, ins);
-    classification_sheet(book, ins, loan);
     st = report_job_finish(&job, book, out, err);
 out:
     cJSON_Delete(ins);

@@ -11,6 +11,7 @@
  * comes first in the workbook but is written last, which constant_memory
  * allows because each sheet streams on its own.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ struct report_ledger_writer {
     ld_money totals[TOTALS]; /* amount, principal, overdue, interest due, accrued, penalty, npl */
     ld_money debit, credit;
     bool overflow;
+    const core_product_catalog *products;
+    char product[32], product_name[160]; /* the last product named, and its name */
 };
 
 static const report_col loan_cols[] = {
@@ -54,25 +57,21 @@ static const report_col loan_cols[] = {
 };
 
 static const report_col journal_cols[] = {
-    {"分录号", "Entry", REPORT_COL_ID, 10},   {"日期", "Date", REPORT_COL_DATE, 12},
-    {"类型", "Kind", REPORT_COL_TEXT, 14},    {"借据", "Loan", REPORT_COL_ID, 10},
-    {"产品", "Product", REPORT_COL_TEXT, 14}, {"科目", "Account", REPORT_COL_TEXT, 10},
-    {"借方", "Debit", REPORT_COL_MONEY, 16},  {"贷方", "Credit", REPORT_COL_MONEY, 16},
+    {"分录号", "Entry", REPORT_COL_ID, 10},
+    {"日期", "Date", REPORT_COL_DATE, 12},
+    {"类型", "Kind", REPORT_COL_TEXT, 14},
+    {"借据", "Loan", REPORT_COL_ID, 10},
+    {"产品", "Product", REPORT_COL_TEXT, 14},
+    {"科目", "Account", REPORT_COL_TEXT, 10},
+    {"科目名称", "Account name", REPORT_COL_TEXT, 0},
+    {"借方", "Debit", REPORT_COL_MONEY, 16},
+    {"贷方", "Credit", REPORT_COL_MONEY, 16},
 };
 
 static void add(report_ledger_writer *w, ld_money *sum, ld_money v)
 {
     if (__builtin_add_overflow(*sum, v, sum))
         w->overflow = true;
-}
-
-static const char *status_label(report_lang lang, int status)
-{
-    static const char *const zh[] = {"正常还款", "已结清", "已核销"};
-    static const char *const en[] = {"Active", "Settled", "Written off"};
-    if (status < 0 || status > 2)
-        return "";
-    return lang == REPORT_LANG_EN ? en[status] : zh[status];
 }
 
 ld_status report_ledger_writer_open(const report_options *options, ld_date from, ld_date to,
@@ -88,6 +87,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
                              .title_en = "Loan ledger",
                              .as_of = as_of,
                              .constant_memory = true,
+                             .company = options->institution,
                              .tmpdir = options->tmpdir};
     ld_status st = report_book_open(&spec, &w->book, err);
     if (st != LD_OK) {
@@ -95,6 +95,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
         return st;
     }
     w->path = options->path;
+    w->products = options->products;
     w->from = from;
     w->to = to;
     w->as_of = as_of;
@@ -111,6 +112,20 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
     return LD_OK;
 }
 
+/* "CODE name" of a product; the last one is kept, rows of one product
+ * often come together. */
+static const char *product_name(report_ledger_writer *w, const char *code)
+{
+    if (w->products == NULL || code[0] == '\0')
+        return code;
+    if (strcmp(w->product, code) != 0) {
+        snprintf(w->product, sizeof w->product, "%s", code);
+        report_product_name(w->products, report_book_lang(w->book), code, w->product_name,
+                            sizeof w->product_name);
+    }
+    return w->product_name;
+}
+
 ld_status report_ledger_writer_loan(report_ledger_writer *w, const ledger_report_loan *l,
                                     ld_error *err)
 {
@@ -124,7 +139,7 @@ ld_status report_ledger_writer_loan(report_ledger_writer *w, const ledger_report
     report_cell_text(s, r, 0, l->contract_no);
     report_cell_text(s, r, 1, l->borrower_name);
     report_cell_text(s, r, 2, l->officer);
-    report_cell_text(s, r, 3, l->product);
+    report_cell_text(s, r, 3, product_name(w, l->product));
     report_cell_text(s, r, 4, l->grade);
     report_cell_date(s, r, 5, l->disbursed_on);
     report_cell_money(s, r, 6, l->amount);
@@ -136,7 +151,7 @@ ld_status report_ledger_writer_loan(report_ledger_writer *w, const ledger_report
     report_cell_money(s, r, 12, penalty);
     report_cell_int(s, r, 13, l->dpd);
     report_cell_text(s, r, 14, report_category_label(lang, l->category));
-    report_cell_text(s, r, 15, status_label(lang, l->status));
+    report_cell_text(s, r, 15, report_loan_status_label(lang, l->status, l->dpd));
     report_cell_date(s, r, 16,
                      l->status == LEDGER_LOAN_ACTIVE ? l->next_inspection : REPORT_NO_DATE);
     w->loan_count++;
@@ -159,29 +174,52 @@ ld_status report_ledger_writer_jline(report_ledger_writer *w, const ledger_repor
     int r = w->journal_row++;
     report_cell_int(s, r, 0, j->entry_id);
     report_cell_date(s, r, 1, j->date);
-    report_cell_text(s, r, 2, j->kind);
+    report_lang lang = report_book_lang(w->book);
+    report_cell_text(s, r, 2, report_code_label(lang, "journal", j->kind));
     if (j->loan_id != 0)
         report_cell_int(s, r, 3, j->loan_id);
-    report_cell_text(s, r, 4, j->product);
+    report_cell_text(s, r, 4, product_name(w, j->product));
     report_cell_text(s, r, 5, j->account);
+    report_cell_text(s, r, 6, report_code_label(lang, "account", j->account));
     if (j->amount >= 0) {
-        report_cell_money(s, r, 6, j->amount);
+        report_cell_money(s, r, 7, j->amount);
         add(w, &w->debit, j->amount);
     } else {
-        report_cell_money(s, r, 7, -j->amount);
+        report_cell_money(s, r, 8, -j->amount);
         add(w, &w->credit, -j->amount);
     }
     w->journal_count++;
     return LD_OK;
 }
 
+/* The totals rows under the loans and the journal; the summary repeats them. */
+static void write_totals(report_ledger_writer *w)
+{
+    report_book *b = w->book;
+    report_sheet *s = w->loans;
+    int r = w->loan_row;
+    report_sheet_total_row(s, r);
+    report_cell_text(s, r, 0, REPORT_L(b, "合计", "Total"));
+    report_cell_int(s, r, 1, w->loan_count);
+    static const int cols[] = {6, 8, 9, 10, 11, 12};
+    for (int i = 0; i < 6; i++)
+        report_cell_money(s, r, cols[i], w->totals[i]);
+    s = w->journal;
+    r = w->journal_row;
+    report_sheet_total_row(s, r);
+    report_cell_text(s, r, 2, REPORT_L(b, "合计", "Total"));
+    report_cell_money(s, r, 7, w->debit);
+    report_cell_money(s, r, 8, w->credit);
+}
+
 static void write_summary(report_ledger_writer *w)
 {
     report_book *b = w->book;
     report_sheet *s = w->summary;
+    write_totals(w);
     int r = 0;
     report_cell_heading(s, r++, 0, REPORT_L(b, "贷款台帐", "Loan ledger"));
-    report_cell_text(s, r, 0, REPORT_L(b, "数据截至", "As of"));
+    report_cell_text(s, r, 0, REPORT_L(b, "业务日期", "Business date"));
     report_cell_date(s, r++, 1, w->as_of);
     report_cell_text(s, r, 0, REPORT_L(b, "期间起", "Period from"));
     report_cell_date(s, r++, 1, w->from);
@@ -191,9 +229,13 @@ static void write_summary(report_ledger_writer *w)
     report_cell_int(s, r++, 1, w->loan_count);
     static const char *const zh[] = {"贷款金额合计", "本金余额合计", "逾期本金合计", "应收利息合计",
                                      "应计利息合计", "罚息复利合计", "不良贷款余额"};
-    static const char *const en[] = {
-        "Amount lent",      "Principal outstanding", "Principal overdue",       "Interest due",
-        "Interest accrued", "Penalty and compound",  "Non-performing principal"};
+    static const char *const en[] = {"Amount lent",
+                                     "Principal outstanding",
+                                     "Principal overdue",
+                                     "Interest due",
+                                     "Interest accrued",
+                                     "Penalty and compound interest",
+                                     "Non-performing principal"};
     for (int i = 0; i < 7; i++) {
         report_cell_text(s, r, 0, REPORT_L(b, zh[i], en[i]));
         report_cell_money(s, r++, 1, w->totals[i]);
@@ -243,7 +285,13 @@ ld_status report_ledger_write(core_store *store, const core_session *who, ld_dat
     if ((st = report_job_begin(&job, store, who, options, "ledger", err)) != LD_OK)
         return st;
     report_ledger_writer *w = NULL;
-    if ((st = report_ledger_writer_open(options, from, to, as_of, &w, err)) != LD_OK)
+    report_options named = *options;
+    named.institution = job.institution;
+    core_product_catalog catalog;
+    if (core_product_catalog_get(store, &catalog, err) != LD_OK)
+        return LD_EINTERNAL;
+    named.products = &catalog;
+    if ((st = report_ledger_writer_open(&named, from, to, as_of, &w, err)) != LD_OK)
         return st;
     ledger_report_iter *it = NULL;
     bool more = true;

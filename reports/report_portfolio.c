@@ -32,7 +32,7 @@
 typedef struct group {
     char key[128];
     int64_t loans, overdue_loans, npl_loans;
-    ld_money principal, overdue_principal, npl_principal, amount;
+    ld_money principal, overdue_principal, npl_principal, amount, principal_due;
 } group;
 
 typedef struct grouping {
@@ -65,6 +65,7 @@ static void group_add(portfolio *p, group *g, const ledger_report_loan *l)
     g->loans++;
     add(p, &g->principal, l->principal);
     add(p, &g->amount, l->amount);
+    add(p, &g->principal_due, l->principal_due);
     if (l->dpd > 0) {
         g->overdue_loans++;
         add(p, &g->overdue_principal, l->principal);
@@ -130,7 +131,7 @@ static const report_col group_cols[] = {
     {"本金余额", "Principal", REPORT_COL_MONEY, 18},
     {"占比", "Share", REPORT_COL_PCT, 10},
     {"逾期笔数", "Overdue loans", REPORT_COL_INT, 12},
-    {"逾期余额", "Overdue principal", REPORT_COL_MONEY, 18},
+    {"逾期贷款余额", "Balance of overdue loans", REPORT_COL_MONEY, 18},
     {"逾期率", "Overdue rate", REPORT_COL_PCT, 10},
     {"不良余额", "NPL principal", REPORT_COL_MONEY, 18},
     {"不良率", "NPL ratio", REPORT_COL_PCT, 10},
@@ -139,18 +140,27 @@ static const report_col group_cols[] = {
 /* One table of groups at the top of its own sheet, with a chart beside it. */
 static void group_sheet(report_book *b, grouping *gs, const group *total, const char *zh,
                         const char *en, bool sort, report_chart_kind chart_kind, report_lang lang,
-                        bool categories)
+                        bool categories, const core_product_catalog *products)
 {
+    char name[160];
     report_sheet *s = report_book_sheet(b, zh, en);
     report_sheet_table(s, 0, group_cols, 9);
     if (sort)
         qsort(gs->g, (size_t)gs->count, sizeof gs->g[0], cmp_key);
     int r = 1;
-    for (int i = 0; i < gs->count; i++, r++) {
-        const group *g = &gs->g[i];
+    for (int i = 0; i <= gs->count; i++, r++) {
+        /* The groups, then the whole book as the totals row. */
+        const group *g = i < gs->count ? &gs->g[i] : total;
         const char *key = g->key;
-        if (categories)
+        if (i == gs->count) {
+            report_sheet_total_row(s, r);
+            key = REPORT_L(b, "合计", "Total");
+        } else if (categories) {
             key = report_category_label(lang, (int)(g->key[0] - '0'));
+        } else if (products != NULL && key[0] != '\0') {
+            report_product_name(products, lang, key, name, sizeof name);
+            key = name;
+        }
         report_cell_text(s, r, 0, key[0] != '\0' ? key : REPORT_L(b, "（未填）", "(none)"));
         report_cell_int(s, r, 1, g->loans);
         report_cell_money(s, r, 2, g->principal);
@@ -164,7 +174,7 @@ static void group_sheet(report_book *b, grouping *gs, const group *total, const 
     if (gs->count > 0) {
         char title[128];
         snprintf(title, sizeof title, "%s", REPORT_L(b, "本金余额", "Principal"));
-        report_chart *c = report_chart_add(b, s, 1, 10, chart_kind, title);
+        report_chart *c = report_chart_add(b, s, chart_kind, title);
         report_chart_series(c, s, 1, gs->count, 0, 2, title);
     }
 }
@@ -175,13 +185,15 @@ static void summary_sheet(report_book *b, const portfolio *p, ld_date date, ld_m
     report_sheet_form(s, 28, 22);
     int r = 0;
     report_cell_heading(s, r++, 0, REPORT_L(b, "经营分析", "Portfolio analysis"));
-    report_cell_text(s, r, 0, REPORT_L(b, "数据截至", "As of"));
+    report_cell_text(s, r, 0, REPORT_L(b, "业务日期", "Business date"));
     report_cell_date(s, r++, 1, date);
     report_cell_text(s, r, 0, REPORT_L(b, "在贷笔数", "Loans"));
     report_cell_int(s, r++, 1, p->total.loans);
     report_cell_text(s, r, 0, REPORT_L(b, "本金余额", "Principal outstanding"));
     report_cell_money(s, r++, 1, p->total.principal);
-    report_cell_text(s, r, 0, REPORT_L(b, "逾期贷款余额", "Overdue principal"));
+    report_cell_text(s, r, 0, REPORT_L(b, "逾期本金", "Principal overdue"));
+    report_cell_money(s, r++, 1, p->total.principal_due);
+    report_cell_text(s, r, 0, REPORT_L(b, "逾期贷款余额", "Balance of overdue loans"));
     report_cell_money(s, r++, 1, p->total.overdue_principal);
     report_cell_text(s, r, 0, REPORT_L(b, "逾期率（余额）", "Overdue rate (balance)"));
     report_cell_ratio(s, r++, 1, p->total.overdue_principal, p->total.principal);
@@ -232,8 +244,18 @@ static ld_money top10_sheet(report_book *b, portfolio *p)
         report_cell_ratio(s, r, 3, p->borrowers[i].principal, p->total.principal);
         report_cell_ratio(s, r, 4, cumulative, p->total.principal);
     }
+    int r = (int)top + 1;
+    report_sheet_total_row(s, r);
+    report_cell_text(s, r, 1, REPORT_L(b, "前十大合计", "Top 10 together"));
+    report_cell_money(s, r, 2, cumulative);
+    report_cell_ratio(s, r, 3, cumulative, p->total.principal);
+    char all[64];
+    snprintf(all, sizeof all, REPORT_L(b, "全部借款人（%zu 户）", "All %zu borrowers"), n);
+    report_cell_text(s, r + 1, 1, all);
+    report_cell_money(s, r + 1, 2, p->total.principal);
+    report_cell_ratio(s, r + 1, 3, p->total.principal, p->total.principal);
     if (top > 0) {
-        report_chart *c = report_chart_add(b, s, 1, 6, REPORT_CHART_COLUMN,
+        report_chart *c = report_chart_add(b, s, REPORT_CHART_COLUMN,
                                            REPORT_L(b, "前十大借款人", "Top-10 borrowers"));
         report_chart_series(c, s, 1, (int)top, 1, 2, REPORT_L(b, "本金余额", "Principal"));
     }
@@ -420,8 +442,27 @@ static void migration_sheet(report_book *b, const history *h, report_lang lang)
         report_cell_int(s, r, OUTCOMES + 1, row_loans);
         report_cell_money(s, r, OUTCOMES + 2, h->row_principal[a]);
     }
+    {
+        int r = 4 + LEDGER_CATEGORY_COUNT;
+        int64_t all = 0;
+        ld_money principal = 0; /* each row's sum was checked for overflow */
+        report_sheet_total_row(s, r);
+        report_cell_text(s, r, 0, REPORT_L(b, "合计", "Total"));
+        for (int c = 0; c < OUTCOMES; c++) {
+            int64_t column = 0;
+            for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++)
+                column += h->counts[a][c];
+            report_cell_int(s, r, 1 + c, column);
+            all += column;
+        }
+        for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++)
+            if (__builtin_add_overflow(principal, h->row_principal[a], &principal))
+                principal = INT64_MAX;
+        report_cell_int(s, r, OUTCOMES + 1, all);
+        report_cell_money(s, r, OUTCOMES + 2, principal);
+    }
     /* The same matrix by principal at the start, as shares of each row. */
-    int r = 4 + LEDGER_CATEGORY_COUNT + 1;
+    int r = 4 + LEDGER_CATEGORY_COUNT + 2;
     report_cell_text(s, r++, 0, REPORT_L(b, "按期初本金的迁徙率", "Migration rates by principal"));
     for (int a = 0; a < LEDGER_CATEGORY_COUNT; a++, r++) {
         report_cell_text(s, r, 0, report_category_label(lang, a));
@@ -513,7 +554,11 @@ static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
     }
     for (int i = 0; i < count; i++) {
         cohort *c = &cohorts[i];
-        c->months = month_on_book(c->first_disbursed, h->date);
+        /* Its age in months, any part counting whole: a loan exactly six
+         * months old on date has six months on book, not the first day of
+         * a seventh; one four and a half months old has five. */
+        c->months =
+            h->date > c->first_disbursed ? month_on_book(c->first_disbursed, h->date - 1) : 1;
         c->defaulted_loans = calloc((size_t)c->months + 1, sizeof *c->defaulted_loans);
         c->defaulted_amount = calloc((size_t)c->months + 1, sizeof *c->defaulted_amount);
         if (c->defaulted_loans == NULL || c->defaulted_amount == NULL) {
@@ -543,7 +588,7 @@ static ld_status vintage_sheet(report_book *b, const history *h, ld_error *err)
         goto out;
     }
     report_chart *chart =
-        count > 0 ? report_chart_add(b, s, 1, 9, REPORT_CHART_LINE,
+        count > 0 ? report_chart_add(b, s, REPORT_CHART_LINE,
                                      REPORT_L(b, "累计违约率（金额）与账龄",
                                               "Cumulative default rate (amount) by month on book"))
                   : NULL;
@@ -647,6 +692,7 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
                              .title_zh = "经营分析",
                              .title_en = "Portfolio analysis",
                              .as_of = date,
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;
@@ -666,17 +712,20 @@ ld_status report_portfolio_write(core_store *store, const core_session *who, ld_
             free(copy);
         }
     }
+    core_product_catalog catalog;
+    if (core_product_catalog_get(store, &catalog, NULL) != LD_OK)
+        catalog = (core_product_catalog){0};
     summary_sheet(book, p, date, top10);
     group_sheet(book, &p->by_category, &p->total, "按五级分类", "By category", true,
-                REPORT_CHART_COLUMN, lang, true);
+                REPORT_CHART_COLUMN, lang, true, NULL);
     group_sheet(book, &p->by_grade, &p->total, "按评级", "By grade", true, REPORT_CHART_PIE, lang,
-                false);
+                false, NULL);
     group_sheet(book, &p->by_product, &p->total, "按产品", "By product", true, REPORT_CHART_COLUMN,
-                lang, false);
+                lang, false, &catalog);
     group_sheet(book, &p->by_industry, &p->total, "按行业", "By industry", true,
-                REPORT_CHART_COLUMN, lang, false);
+                REPORT_CHART_COLUMN, lang, false, NULL);
     group_sheet(book, &p->by_officer, &p->total, "按客户经理", "By officer", true,
-                REPORT_CHART_COLUMN, lang, false);
+                REPORT_CHART_COLUMN, lang, false, NULL);
     migration_sheet(book, &h, lang);
     top10_sheet(book, p);
     if ((st = vintage_sheet(book, &h, err)) != LD_OK) {

@@ -43,7 +43,13 @@ static void form_rate(report_sheet *s, int *row, const char *label, ld_rate r)
     (*row)++;
 }
 
-static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating, ld_date rated_on)
+static const char *code(report_book *b, const char *set, const cJSON *obj, const char *key)
+{
+    return report_code_label(report_book_lang(b), set, report_json_str(obj, key));
+}
+
+static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating, ld_date rated_on,
+                          ld_date business_date, const char *product)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(rating, "model");
     report_sheet *s = report_book_sheet(b, "概要", "Summary");
@@ -54,17 +60,19 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
     report_cell_int(s, r++, 1, report_json_int(rating, "application_id"));
     report_cell_text(s, r, 0, REPORT_L(b, "评级编号", "Rating"));
     report_cell_int(s, r++, 1, report_json_int(rating, "rating_id"));
-    report_cell_text(s, r, 0, REPORT_L(b, "评级日期", "Rated on"));
+    report_cell_text(s, r, 0, REPORT_L(b, "业务日期", "Business date"));
+    report_cell_date(s, r++, 1, business_date);
+    report_cell_text(s, r, 0, REPORT_L(b, "评级日期（系统时钟）", "Rated on (system clock)"));
     report_cell_date(s, r++, 1, rated_on);
     form_row(s, &r, REPORT_L(b, "借款人", "Borrower"), report_json_str(app, "borrower"));
     form_row(s, &r, REPORT_L(b, "客户经理", "Officer"), report_json_str(app, "officer"));
-    form_row(s, &r, REPORT_L(b, "产品", "Product"), report_json_str(app, "product"));
+    form_row(s, &r, REPORT_L(b, "产品", "Product"), product);
     form_money(s, &r, REPORT_L(b, "申请金额", "Amount applied for"),
                report_json_money(app, "amount"));
     form_int(s, &r, REPORT_L(b, "申请期限（月）", "Term applied for (months)"),
              report_json_int(app, "term_months"));
-    form_row(s, &r, REPORT_L(b, "还款方式", "Repayment method"), report_json_str(app, "method"));
-    form_row(s, &r, REPORT_L(b, "评分卡", "Scorecard"), report_json_str(m, "kind"));
+    form_row(s, &r, REPORT_L(b, "还款方式", "Repayment method"), code(b, "method", app, "method"));
+    form_row(s, &r, REPORT_L(b, "评分卡", "Scorecard"), code(b, "scorecard", m, "kind"));
     form_row(s, &r, REPORT_L(b, "政策版本", "Policy version"),
              report_json_str(m, "policy_version"));
     form_row(s, &r, REPORT_L(b, "政策 SHA-256", "Policy SHA-256"),
@@ -75,7 +83,7 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
              report_json_str(rating, "effective_grade"));
     form_rate(s, &r, REPORT_L(b, "违约概率 PD", "Probability of default"),
               report_json_int(m, "pd_millionths"));
-    form_row(s, &r, REPORT_L(b, "政策结论", "Policy decision"), report_json_str(m, "decision"));
+    form_row(s, &r, REPORT_L(b, "政策结论", "Policy decision"), code(b, "decision", m, "decision"));
     const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(m, "lending_allowed");
     form_row(s, &r, REPORT_L(b, "允许放款", "Lending allowed"),
              report_yes_no(report_book_lang(b), cJSON_IsTrue(allowed)));
@@ -87,9 +95,10 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
              report_json_int(m, "max_term_months"));
     form_int(s, &r, REPORT_L(b, "建议期限（月）", "Recommended term (months)"),
              report_json_int(m, "recommended_term_months"));
+    form_row(s, &r, REPORT_L(b, "LPR 期限", "LPR tenor"), code(b, "lpr_tenor", m, "lpr_tenor"));
     form_rate(s, &r, REPORT_L(b, "LPR", "LPR"), report_json_rate(m, "lpr"));
     form_rate(s, &r, REPORT_L(b, "建议利率", "Recommended rate"), report_json_rate(m, "rate"));
-    form_row(s, &r, REPORT_L(b, "收费方式", "Fee method"), report_json_str(m, "fee_method"));
+    form_row(s, &r, REPORT_L(b, "收费方式", "Fee method"), code(b, "fee_method", m, "fee_method"));
     form_rate(s, &r, REPORT_L(b, "费率", "Fee rate"), report_json_rate(m, "fee_rate"));
     form_money(s, &r, REPORT_L(b, "手续费", "Fee"), report_json_money(m, "fee_amount"));
 }
@@ -97,9 +106,8 @@ static void summary_sheet(report_book *b, const cJSON *app, const cJSON *rating,
 static void factor_sheet(report_book *b, const cJSON *m)
 {
     static const report_col cols[] = {
-        {"特征", "Feature", REPORT_COL_TEXT, 24},
-        {"名称", "Name", REPORT_COL_TEXT, 28},
-        {"取值", "Value", REPORT_COL_TEXT, 18},
+        {"特征", "Characteristic", REPORT_COL_TEXT, 0},
+        {"取值", "Value", REPORT_COL_TEXT, 0},
         {"分箱", "Bin", REPORT_COL_TEXT, 18},
         {"分箱类型", "Bin kind", REPORT_COL_TEXT, 12},
         {"得分", "Points", REPORT_COL_INT, 10},
@@ -113,24 +121,28 @@ static void factor_sheet(report_book *b, const cJSON *m)
     const cJSON *f;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "factors"))
     {
-        report_cell_text(s, r, 0, report_json_str(f, "feature"));
-        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(f, "zh"), report_json_str(f, "en")));
+        report_cell_text(s, r, 0, REPORT_L(b, report_json_str(f, "zh"), report_json_str(f, "en")));
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, "value");
-        char value[64] = "";
-        if (cJSON_IsString(v))
-            snprintf(value, sizeof value, "%s", v->valuestring);
-        else if (cJSON_IsNumber(v))
-            snprintf(value, sizeof value, "%.6g", v->valuedouble);
-        else if (cJSON_IsBool(v))
-            snprintf(value, sizeof value, "%s", cJSON_IsTrue(v) ? "true" : "false");
-        report_cell_text(s, r, 2, value);
-        report_cell_text(s, r, 3, report_json_str(f, "bin"));
-        report_cell_text(s, r, 4, report_json_str(f, "bin_kind"));
+        /* Numbers as numbers: whole ones as integers, the others to six
+         * decimals as the model saw them (a ratio of millionths). */
+        if (cJSON_IsNumber(v)) {
+            int64_t micro = report_json_micro(v);
+            if (micro % 1000000 == 0)
+                report_cell_int(s, r, 1, micro / 1000000);
+            else
+                report_cell_decimal(s, r, 1, micro, 1000000);
+        } else if (cJSON_IsBool(v)) {
+            report_cell_text(s, r, 1, report_yes_no(report_book_lang(b), cJSON_IsTrue(v)));
+        } else if (cJSON_IsString(v)) {
+            report_cell_text(s, r, 1, v->valuestring);
+        }
+        report_cell_text(s, r, 2, report_json_str(f, "bin"));
+        report_cell_text(s, r, 3, code(b, "bin_kind", f, "bin_kind"));
         int64_t points = report_json_int(f, "points"), best = report_json_int(f, "best_points");
-        report_cell_int(s, r, 5, points);
-        report_cell_int(s, r, 6, best);
-        report_cell_int(s, r, 7, best - points);
-        report_cell_text(s, r, 8,
+        report_cell_int(s, r, 4, points);
+        report_cell_int(s, r, 5, best);
+        report_cell_int(s, r, 6, best - points);
+        report_cell_text(s, r, 7,
                          report_yes_no(report_book_lang(b),
                                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "refer"))));
         r++;
@@ -141,32 +153,28 @@ static void reasons_sheet(report_book *b, const cJSON *m)
 {
     static const report_col cols[] = {
         {"类别", "Type", REPORT_COL_TEXT, 12},
-        {"代码", "Code", REPORT_COL_TEXT, 24},
         {"说明", "Description", REPORT_COL_TEXT, 48},
         {"失分", "Points lost", REPORT_COL_INT, 12},
     };
     report_sheet *s = report_book_sheet(b, "原因代码", "Reasons");
-    report_sheet_table(s, 0, cols, 4);
+    report_sheet_table(s, 0, cols, 3);
     int r = 1;
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "reasons"))
     {
         report_cell_text(s, r, 0, REPORT_L(b, "原因", "Reason"));
-        report_cell_text(s, r, 1, report_json_str(x, "code"));
-        report_cell_text(s, r, 2, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
-        report_cell_int(s, r, 3, report_json_int(x, "points_lost"));
+        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
+        report_cell_int(s, r, 2, report_json_int(x, "points_lost"));
         r++;
     }
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "knockouts"))
     {
         report_cell_text(s, r, 0, REPORT_L(b, "否决", "Knock-out"));
-        if (cJSON_IsString(x)) {
-            report_cell_text(s, r, 1, x->valuestring);
-        } else {
-            report_cell_text(s, r, 1, report_json_str(x, "code"));
-            report_cell_text(s, r, 2,
-                             REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
-        }
+        /* The knock-out's words; a bare code as it is. */
+        report_cell_text(s, r, 1,
+                         cJSON_IsString(x)
+                             ? x->valuestring
+                             : REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
         r++;
     }
 }
@@ -209,6 +217,9 @@ ld_status report_rating_write(core_store *store, const core_session *who, int64_
         st = report_job_begin(&job, store, who, options, "rating", err);
     if (st != LD_OK)
         goto out;
+    /* Dated by the business date it is written on; the rating's own
+     * system-clock date is shown beside it. */
+    ld_date business_date = core_store_today(store);
     char title_zh[128], title_en[128];
     snprintf(title_zh, sizeof title_zh, "评级报告 申请 %lld", (long long)app_id);
     snprintf(title_en, sizeof title_en, "Rating report, application %lld", (long long)app_id);
@@ -217,12 +228,16 @@ ld_status report_rating_write(core_store *store, const core_session *who, int64_
                              .kind = "rating",
                              .title_zh = title_zh,
                              .title_en = title_en,
-                             .as_of = rated_on,
+                             .as_of = business_date,
+                             .company = job.institution,
                              .tmpdir = options->tmpdir};
     if ((st = report_book_open(&spec, &book, err)) != LD_OK)
         goto out;
     const cJSON *model = cJSON_GetObjectItemCaseSensitive(rating, "model");
-    summary_sheet(book, app, rating, rated_on);
+    char product[160];
+    report_product_label(store, report_book_lang(book), report_json_str(app, "product"), product,
+                         sizeof product);
+    summary_sheet(book, app, rating, rated_on, business_date, product);
     factor_sheet(book, model);
     reasons_sheet(book, model);
     overrides_sheet(book, rating);

@@ -109,6 +109,15 @@ ld_status report_job_begin(report_job *job, core_store *store, const core_sessio
     job->kind = kind;
     if (options == NULL || options->path == NULL || options->path[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "output: a file name is required (-o FILE.xlsx)");
+    /* The institution's name heads every printed page; a book without a CA
+     * (never initialised) prints without it. */
+    char *ca_pem = NULL;
+    core_pki_cert_info ca;
+    ld_error ignored;
+    if (core_keystore_ca_cert(store, &ca_pem, &ignored) == LD_OK &&
+        core_pki_cert_inspect(ca_pem, strlen(ca_pem), &ca, &ignored) == LD_OK)
+        snprintf(job->institution, sizeof job->institution, "%s", ca.organization);
+    free(ca_pem);
     return ledger_report_anchor(store, &job->anchor_size, job->anchor_root, err);
 }
 
@@ -162,6 +171,7 @@ ld_status report_job_finish(report_job *job, report_book *book, report_result *o
     const char *path = job->options->path;
     report_book_seal seal = {
         .signer = signer != NULL ? signer->username : NULL,
+        .signer_name = signer != NULL ? signer->cert.common_name : NULL,
         .signer_role = signer != NULL ? signer->cert.org_unit : NULL,
         .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
         .anchor_size = job->anchor_size,

@@ -3,7 +3,16 @@
 # role, borrowers, applications with guarantors, collateral and pre-loan
 # investigations, rating, four-eyes approval and rejection, and the audit trail.
 # Ends by saying what it made and how to go on by hand.
+# Then serves the demo book over HTTP at http://127.0.0.1:8080 in the
+# foreground (Ctrl-C stops it), unless --no-serve is given.
 set -euo pipefail
+serve=true
+for arg in "$@"; do
+    case $arg in
+    --no-serve) serve=false ;;
+    *) echo "usage: scripts/demo.sh [--no-serve]" >&2; exit 1 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 
@@ -13,6 +22,15 @@ D="$root/scripts/demo"
 rm -rf demo
 mkdir -p demo
 export LOANDESK_DB="$root/demo/loandesk.db"
+# The book is kept in memory while the demo runs (a commit is an fsync on
+# disk, and the portfolio below makes tens of thousands), and copied to
+# demo/loandesk.db at the end.
+scratch=""
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    scratch=$(mktemp -d /dev/shm/loandesk-demo.XXXXXX)
+    trap 'rm -rf "$scratch"' EXIT
+    export LOANDESK_DB="$scratch/loandesk.db"
+fi
 unset LOANDESK_TODAY LOANDESK_SESSION
 
 ADMIN_PW=Admin2026pass
@@ -95,9 +113,29 @@ as zhao loan disburse 2 --date 2026-05-25
 echo "-- disbursing a rejected application is refused:"
 refused as zhao loan disburse 3 --date 2026-05-25
 
+step "a loan book worth analysing: 2,000 borrowers from the generator, lent month by month"
+# Officer 周婷 takes over a book of two years: applications generated as of
+# October 2024 (bench_gen), imported, then played forward month by month
+# from November 2024 through the operations API (demo_book): repayments on the
+# 10th, new loans rated, approved within authority and disbursed, the close of
+# business at each month's end, three loans in a hundred falling into arrears, and
+# loans 180 days past due written off each quarter. May to November 2026 run
+# beside the walkthrough's loans, whose close of business closes them too.
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhou --name 周婷 --role officer
+PW[zhou]=Zhou2026pass
+LOANDESK_USER=zhou LOANDESK_PASSWORD=$FIRST_PW LOANDESK_NEW_PASSWORD=${PW[zhou]} "$L" user passwd
+"$root/build/bench_gen" --count 2000 --seed 2026 --today 2024-10-31 --out demo/portfolio.jsonl
+LOANDESK_TODAY=2024-11-01 as zhou import demo/portfolio.jsonl
+export DEMO_OFFICER=zhou DEMO_OFFICER_PW=${PW[zhou]} DEMO_REVIEWER=wang DEMO_REVIEWER_PW=${PW[wang]}
+export DEMO_MANAGER=zhao DEMO_MANAGER_PW=${PW[zhao]} DEMO_INSTITUTION_PW=$ADMIN_PW
+book() { "$root/build/demo_book" --db "$LOANDESK_DB" --per-month 30 "$@"; }
+book --from 2024-11 --to 2026-04
+book --from 2026-05 --to 2026-05 --no-cob
+
 step "six months of repayments and close of business"
 # 张伟 pays every month; 华鑫 pays its interest until August, then stops.
 for month in 06 07 08 09 10 11; do
+    book --from 2026-$month --to 2026-$month --no-cob >/dev/null
     day=2026-$month-25
     export LOANDESK_TODAY=$day
     as chen loan repay 1 --amount 9000.00 --date "$day" >/dev/null
@@ -127,10 +165,18 @@ as chen inspection due --date 2026-11-25
 
 step "signed workbooks: inspection, rating, loan ledger, portfolio"
 as chen report inspection 2 -o demo/inspection-loan-2.xlsx
+as chen report inspection 2 --lang en -o demo/inspection-loan-2-en.xlsx
+as chen report investigation 2 -o demo/investigation-app-2.xlsx
+as chen report investigation 1 --lang en -o demo/investigation-app-1-en.xlsx
 as wang report rating 2 -o demo/rating-app-2.xlsx
-as zhao report ledger --to 2026-11-25 -o demo/ledger-2026-11-25.xlsx
-as zhao report portfolio --date 2026-11-25 -o demo/portfolio-2026-11-25.xlsx
-as zhao report portfolio --date 2026-11-25 --lang en -o demo/portfolio-2026-11-25-en.xlsx
+as wang report rating 2 --lang en -o demo/rating-app-2-en.xlsx
+# November's ledger: every loan on the books in the month, its journal lines.
+as zhao report ledger --from 2026-11-01 --to 2026-11-25 -o demo/ledger-2026-11.xlsx
+as zhao report ledger --from 2026-11-01 --to 2026-11-25 --lang en -o demo/ledger-2026-11-en.xlsx
+# The portfolio over the last year: migration since 2025-11-25.
+as zhao report portfolio --date 2026-11-25 --since 2025-11-25 -o demo/portfolio-2026-11-25.xlsx
+as zhao report portfolio --date 2026-11-25 --since 2025-11-25 --lang en \
+    -o demo/portfolio-2026-11-25-en.xlsx
 echo "-- stock OpenSSL verifies each signature against the CA:"
 for f in demo/*.xlsx; do
     openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile demo/ca.pem \
@@ -158,6 +204,14 @@ as sun ledger prove --entry 3 >demo/proof-entry-3.json
 step "the audit trail (auditor)"
 as sun audit list --limit 12
 
+# The book kept in memory goes to demo/loandesk.db, which later steps use.
+if [ -n "$scratch" ]; then
+    sqlite3 "$LOANDESK_DB" ".backup '$root/demo/loandesk.db'"
+    export LOANDESK_DB="$root/demo/loandesk.db"
+    rm -rf "$scratch"
+    trap - EXIT
+fi
+
 cat <<EOF2
 
 == done
@@ -171,6 +225,7 @@ Accounts (user / password / role):
   admin / $ADMIN_PW / admin
   chen / ${PW[chen]} / officer
   liu / ${PW[liu]} / officer
+  zhou / ${PW[zhou]} / officer (the generated book)
   wang / ${PW[wang]} / reviewer
   zhao / ${PW[zhao]} / manager
   sun / ${PW[sun]} / auditor
@@ -179,3 +234,16 @@ Go on by hand, e.g.:
   build/loandesk app list
   build/loandesk help
 EOF2
+
+if $serve; then
+    cat <<EOF3
+
+== the HTTP API (docs/http.md) on the demo book, as of $LOANDESK_TODAY
+URL:  http://127.0.0.1:8080/api/v1/   (the routes: http://127.0.0.1:8080/api/v1/openapi.json)
+Log in with any account above, e.g.:
+  curl -s -X POST http://127.0.0.1:8080/api/v1/session -H 'Content-Type: application/json' \\
+       -d '{"username":"chen","password":"${PW[chen]}","mode":"bearer"}'
+Ctrl-C stops the server.
+EOF3
+    exec "$L" serve --listen 127.0.0.1:8080 --reports-dir "$root/demo/http-reports"
+fi

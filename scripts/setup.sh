@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libsqlite3-dev libssl-dev libxlsxwriter-dev
           libcjson-dev openssl sqlite3 clang-format unzip python3
-          clang libclang-rt-dev) # clang and its libFuzzer and sanitizer runtimes: tests/fuzz
+          clang libclang-rt-dev # clang and its libFuzzer and sanitizer runtimes: tests/fuzz
+          libmicrohttpd-dev curl nginx wrk # loandesk serve; its tests (nginx, curl) and bench (wrk)
+          gnumeric poppler-utils fonts-crosextra-carlito) # the print test: ssconvert, pdfinfo
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: once in the normal build, then again in
 # an AddressSanitizer + UndefinedBehaviorSanitizer build. Also checks that the
-# code follows .clang-format and uses none of the functions docs/style.md bans.
+# code follows .clang-format and uses none of the functions docs/style.md bans,
+# and that the golden workbooks print within their page budgets.
 # Ends by running each fuzz harness of tests/fuzz for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ fi
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j2
+
+echo "== print: the golden workbooks within their page budgets (Gnumeric)"
+scripts/print_test.sh
 
 echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLOANDESK_SANITIZE=ON >/dev/null

@@ -23,6 +23,7 @@
 #include "check.h"
 #include "digest.h"
 #include "inspection.h"
+#include "journal.h"
 #include "keystore.h"
 #include "ledger_events.h"
 #include "loan.h"
@@ -114,6 +115,48 @@ static bool cell_is(const char *xml, const char *ref, const char *value)
         return false;
     }
     return true;
+}
+
+/* The XML of the worksheet named name (libxlsxwriter numbers sheetN.xml in
+ * the order the sheets were added, which is their order in workbook.xml). */
+static char *sheet_xml(const char *xlsx, const char *name)
+{
+    char *wb = zip_part(xlsx, "xl/workbook.xml");
+    char needle[160];
+    snprintf(needle, sizeof needle, "<sheet name=\"%s\"", name);
+    const char *at = wb != NULL ? strstr(wb, needle) : NULL;
+    int index = 0;
+    for (const char *p = wb; at != NULL && (p = strstr(p, "<sheet ")) != NULL && p <= at; p++)
+        index++;
+    free(wb);
+    if (index == 0) {
+        fprintf(stderr, "%s: no sheet %s\n", xlsx, name);
+        return NULL;
+    }
+    char part[64];
+    snprintf(part, sizeof part, "xl/worksheets/sheet%d.xml", index);
+    return zip_part(xlsx, part);
+}
+
+/* Money as the cell's XML number holds it: 1234.5, 1234 (no zeros after
+ * the point). */
+static void money_xml(ld_money fen, char *out, size_t size)
+{
+    if (fen % 100 == 0)
+        snprintf(out, size, "%lld", (long long)(fen / 100));
+    else if (fen % 10 == 0)
+        snprintf(out, size, "%lld.%lld", (long long)(fen / 100), (long long)(fen % 100 / 10));
+    else
+        snprintf(out, size, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+}
+
+/* The width of column col (1-based) in a sheet's XML, in character units. */
+static int col_width(const char *xml, int col)
+{
+    char needle[64];
+    snprintf(needle, sizeof needle, "<col min=\"%d\" max=\"%d\" width=\"", col, col);
+    const char *p = xml != NULL ? strstr(xml, needle) : NULL;
+    return p != NULL ? (int)strtol(p + strlen(needle), NULL, 10) : -1;
 }
 
 static void path_in(char *out, size_t size, const char *name)
@@ -254,11 +297,15 @@ static void test_rating_workbook_has_sheets_formats_and_verifies(void)
     CHECK_CONTAINS(styles, "formatCode=\"#,##0.00\"");
     CHECK_CONTAINS(styles, "formatCode=\"yyyy-mm-dd\"");
     free(styles);
-    char *factors = zip_part(path, "xl/worksheets/sheet2.xml");
+    char *factors = sheet_xml(path, "评分因子");
     CHECK_CONTAINS(factors, "state=\"frozen\"");
     CHECK_CONTAINS(factors, "ySplit=\"1\"");
-    CHECK_CONTAINS(factors, "<autoFilter ref=\"A1:I");
-    CHECK_CONTAINS(factors, "<col min=\"1\" max=\"1\" width=\"24");
+    CHECK_CONTAINS(factors, "<autoFilter ref=\"A1:H");
+    /* "近24个月最长逾期天数", the longest characteristic, fits its column. */
+    CHECK(col_width(factors, 1) >= 24);
+    /* Factor values are numbers (0.467742 was text), bin kinds words. */
+    CHECK(factors != NULL && strstr(factors, "<c r=\"B2\" s=") != NULL);
+    CHECK(factors != NULL && strstr(factors, "<c r=\"B2\" t=\"s\"") == NULL);
     free(factors);
     char *strings = zip_part(path, "xl/sharedStrings.xml");
     CHECK_CONTAINS(strings, "资产负债率");
@@ -284,7 +331,7 @@ static void test_rating_workbook_has_sheets_formats_and_verifies(void)
     CHECK_INT(report_verify(&o, &v, &err), LD_OK);
     CHECK(!v.in_ledger);
     /* The money cell of the recommended amount is a number, not text. */
-    char *summary = zip_part(path, "xl/worksheets/sheet1.xml");
+    char *summary = sheet_xml(path, "概要");
     CHECK_CONTAINS(summary, "<v>5000000</v>");
     free(summary);
 }
@@ -556,10 +603,9 @@ static void test_inspection_add_validates_and_reports(void)
     CHECK_INT(in_tx(report_inspection_write(store, &chen, loan2, 0, &o, &r, &err)), LD_OK);
     report_signer_free(signer);
     char *wb = zip_part(path, "xl/workbook.xml");
-    CHECK_CONTAINS(wb, "name=\"封面\"");
+    CHECK_CONTAINS(wb, "name=\"检查报告\"");
     CHECK_CONTAINS(wb, "name=\"还款情况\"");
-    CHECK_CONTAINS(wb, "name=\"抵质押物\"");
-    CHECK_CONTAINS(wb, "name=\"分类意见\"");
+    CHECK_CONTAINS(wb, "name=\"签名\"");
     free(wb);
     char *strings = zip_part(path, "xl/sharedStrings.xml");
     CHECK_CONTAINS(strings, "营业收入明显下降");
@@ -599,14 +645,25 @@ static void test_ledger_workbook_streams_loans_and_journal(void)
     report_options o = {.path = path, .signer = signer};
     CHECK_INT(in_tx(report_ledger_write(store, &zhao, INT32_MIN, INT32_MIN, &o, &r, &err)), LD_OK);
     report_signer_free(signer);
-    char *loans = zip_part(path, "xl/worksheets/sheet2.xml");
+    char *loans = sheet_xml(path, "台帐");
     /* constant_memory writes strings inline. */
     CHECK_CONTAINS(loans, "t=\"inlineStr\"");
     CHECK_CONTAINS(loans, "<autoFilter ref=\"A1:Q3\"/>");
+    /* The contract number fits its column (it was cut); both loans are past
+     * due and 次级: overdue, never 正常还款; a totals row. */
+    CHECK(col_width(loans, 1) >= 18);
+    CHECK_CONTAINS(loans, "<t>逾期</t>");
+    CHECK(loans != NULL && strstr(loans, "<t>正常还款</t>") == NULL);
+    CHECK_CONTAINS(loans, "<c r=\"A4\" s=");
+    CHECK_CONTAINS(loans, "<t>合计</t>");
     CHECK_CONTAINS(loans, "ySplit=\"1\"");
     free(loans);
-    char *journal = zip_part(path, "xl/worksheets/sheet3.xml");
+    char *journal = sheet_xml(path, "会计分录");
     CHECK_CONTAINS(journal, "1301.01");
+    CHECK_CONTAINS(journal, "<t>贷款—正常</t>");
+    CHECK_CONTAINS(journal, "<t>放款</t>");
+    CHECK_CONTAINS(journal, "<t>PCL 个人消费贷款</t>");
+    CHECK(journal != NULL && strstr(journal, "<t>disbursement</t>") == NULL);
     free(journal);
     CHECK_INT(openssl_verify("ledger.xlsx"), 0);
     report_verification v;
@@ -642,7 +699,7 @@ static void test_portfolio_workbook_has_charts_and_migration(void)
     /* No earlier portfolio report was run: the period comes from the log.
      * Since defaults to 2025-02-28, when both loans were 关注 (overdue since
      * 02-16); both became 次级 on 05-17 (91 days past due). */
-    char *mig = zip_part(path, "xl/worksheets/sheet7.xml");
+    char *mig = sheet_xml(path, "Migration");
     CHECK(cell_is(mig, "B1", "45716")); /* 2025-02-28 */
     CHECK(cell_is(mig, "D6", "2"));     /* 关注 -> 次级 */
     CHECK(cell_is(mig, "C6", "0"));
@@ -669,7 +726,7 @@ static void test_portfolio_history_migration_and_vintages(void)
     report_options o = {.path = path, .lang = REPORT_LANG_EN};
     CHECK_INT(core_store_begin(store, &err), LD_OK);
     CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, since, &o, &r, &err)), LD_OK);
-    char *mig = zip_part(path, "xl/worksheets/sheet7.xml");
+    char *mig = sheet_xml(path, "Migration");
     CHECK(cell_is(mig, "B1", "45688")); /* 2025-01-31 */
     CHECK(cell_is(mig, "B2", "45809")); /* 2025-06-01 */
     CHECK(cell_is(mig, "B5", "0"));     /* 正常 -> 正常 */
@@ -680,7 +737,7 @@ static void test_portfolio_history_migration_and_vintages(void)
     CHECK(cell_is(mig, "J5", "5300000")); /* principal at start, 300,000 + 5,000,000 */
     CHECK(cell_is(mig, "I6", "0"));       /* nothing was 关注 at the start */
     free(mig);
-    char *vin = zip_part(path, "xl/worksheets/sheet9.xml");
+    char *vin = sheet_xml(path, "Vintages");
     /* Cohort 2025-01, disbursed 01-15: months on book 1..5 by 06-01; both
      * loans became 次级 on 05-17, in month 5 (05-15 .. 06-14). */
     CHECK(cell_is(vin, "B2", "1"));
@@ -721,6 +778,219 @@ static void test_cli_report_and_verify(void)
               0);
 }
 
+/* Every sheet prints one page wide on one paper with its header row repeated,
+ * and the page header and footer name the institution, report, business
+ * date, page N of M and signer. */
+static void test_sheets_are_print_ready(void)
+{
+    char path[400];
+    path_in(path, sizeof path, "inspection.xlsx");
+    char *wb = zip_part(path, "xl/workbook.xml");
+    CHECK_CONTAINS(wb, "_xlnm.Print_Area");
+    CHECK_CONTAINS(wb, "_xlnm.Print_Titles\" localSheetId=\"1\">'还款情况'!$");
+    free(wb);
+    const char *sheets[] = {"检查报告", "还款情况", "签名"};
+    for (int i = 0; i < 3; i++) {
+        char *x = sheet_xml(path, sheets[i]);
+        CHECK_CONTAINS(x, "<pageSetUpPr fitToPage=\"1\"/>");
+        CHECK_CONTAINS(x, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"portrait\"");
+        CHECK_CONTAINS(x, "<oddHeader>&amp;L示范银行&amp;C贷后检查报告 HT");
+        CHECK_CONTAINS(x, "&amp;R业务日期 2025-05-20</oddHeader>");
+        CHECK_CONTAINS(x, "<oddFooter>&amp;L签名人：chen&amp;C第 &amp;P 页，共 &amp;N 页");
+        free(x);
+    }
+    /* Long hashes wrap inside a wide cell of the signature sheet. */
+    char *sig = sheet_xml(path, "签名");
+    CHECK(col_width(sig, 2) >= 70);
+    CHECK_CONTAINS(sig, "<mergeCell ref=\"B7:C7\"/>");
+    free(sig);
+    /* The portfolio: charts on worksheets of their own, the workbook on one
+     * paper; English labels whole. */
+    path_in(path, sizeof path, "portfolio.xlsx");
+    char *summary = sheet_xml(path, "Summary");
+    CHECK(col_width(summary, 1) >= 29); /* "Top-10 borrower concentration" */
+    CHECK_CONTAINS(summary, "orientation=");
+    free(summary);
+    char *chart_sheet = sheet_xml(path, "By category chart");
+    CHECK_CONTAINS(chart_sheet, "<drawing r:id=");
+    /* One page wide and one tall. */
+    CHECK_CONTAINS(chart_sheet, "<pageSetUpPr fitToPage=\"1\"/>");
+    CHECK(chart_sheet != NULL && strstr(chart_sheet, "fitToHeight") == NULL);
+    free(chart_sheet);
+    char *strings = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(strings, "<t>Balance of overdue loans</t>");
+    CHECK_CONTAINS(strings, "<t>Principal overdue</t>");
+    free(strings);
+}
+
+/* Code values as words, numbers as numbers (the rating of application 2:
+ * interest only, approve, fee up front). */
+static void test_codes_in_words_numbers_as_numbers(void)
+{
+    char path[400];
+    path_in(path, sizeof path, "rating.xlsx");
+    char *strings = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(strings, "<t>按月付息、到期还本</t>");
+    CHECK_CONTAINS(strings, "<t>同意</t>");
+    CHECK_CONTAINS(strings, "<t>放款时一次收取</t>");
+    CHECK_CONTAINS(strings, "<t>企业评分卡</t>");
+    CHECK_CONTAINS(strings, "<t>区间</t>");
+    const char *codes[] = {"<t>interest_only</t>", "<t>approve</t>",    "<t>upfront</t>",
+                           "<t>enterprise</t>",    "<t>range</t>",      "<t>reviewer</t>",
+                           "<t>debt_to_asset</t>", "<t>tax_rating</t>", "<t>SWC</t>"};
+    for (int i = 0; i < 9; i++)
+        CHECK(strings != NULL && strstr(strings, codes[i]) == NULL);
+    free(strings);
+    /* The signature sheet's anchored ledger size is a number. */
+    char *sig = sheet_xml(path, "签名");
+    CHECK(sig != NULL && strstr(sig, "<c r=\"B8\" s=") != NULL &&
+          strstr(sig, "<c r=\"B8\" t=\"s\"") == NULL);
+    free(sig);
+}
+
+/* The ledger workbook's totals tie to the trial balance (loans control
+ * accounts) and to each loan as `loan show` gives it. */
+static void test_ledger_totals_tie_to_trial_balance_and_loans(void)
+{
+    ld_error err;
+    char path[400];
+    path_in(path, sizeof path, "ledger-tie.xlsx");
+    report_result r;
+    report_options o = {.path = path};
+    ld_date d;
+    ld_date_parse("d", "2025-05-31", &d, NULL);
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_ledger_write(store, &sun, INT32_MIN, d, &o, &r, &err)), LD_OK);
+    ld_money principal = 0, from_loans = 0;
+    cJSON *tb = NULL;
+    CHECK_INT(ledger_trial_balance(store, &sun, d, &tb, &err), LD_OK);
+    const cJSON *a;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(tb, "accounts"))
+    {
+        const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "account"));
+        ld_money m = 0;
+        if (code != NULL && strncmp(code, "1301.", 5) == 0 &&
+            ld_money_parse("balance",
+                           cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "balance")), &m,
+                           NULL) == LD_OK)
+            principal += m;
+    }
+    cJSON_Delete(tb);
+    int64_t ids[] = {loan1, loan2};
+    for (int i = 0; i < 2; i++) {
+        cJSON *l = NULL;
+        CHECK_INT(ledger_loan_show(store, &zhao, ids[i], &l, &err), LD_OK);
+        const cJSON *bal = cJSON_GetObjectItemCaseSensitive(l, "balances");
+        ld_money m = 0;
+        if (ld_money_parse("p",
+                           cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bal, "principal")),
+                           &m, NULL) == LD_OK)
+            from_loans += m;
+        cJSON_Delete(l);
+    }
+    CHECK(principal > 0);
+    CHECK_INT(principal, from_loans);
+    /* Row 4 of the loans sheet is the totals row; I is the principal. */
+    char *loans = sheet_xml(path, "台帐");
+    char want[32];
+    money_xml(principal, want, sizeof want);
+    CHECK(cell_is(loans, "I4", want));
+    free(loans);
+    char *summary = sheet_xml(path, "汇总");
+    CHECK(cell_is(summary, "B7", want)); /* 本金余额合计 */
+    free(summary);
+    /* The portfolio on the same day: its principal outstanding. */
+    path_in(path, sizeof path, "portfolio-tie.xlsx");
+    report_options po = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, 0, &po, &r, &err)), LD_OK);
+    char *ps = sheet_xml(path, "概要");
+    CHECK(cell_is(ps, "B4", want)); /* 本金余额 */
+    free(ps);
+    /* The inspection's balances are the loan's as `loan show` gives them. */
+    cJSON *l = NULL;
+    CHECK_INT(ledger_loan_show(store, &zhao, loan2, &l, &err), LD_OK);
+    const char *p2 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(l, "balances"), "principal"));
+    ld_money m2 = 0;
+    CHECK(p2 != NULL && ld_money_parse("p", p2, &m2, NULL) == LD_OK);
+    cJSON_Delete(l);
+    path_in(path, sizeof path, "inspection-tie.xlsx");
+    report_options io = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_inspection_write(store, &chen, loan2, 0, &io, &r, &err)), LD_OK);
+    char *rep = sheet_xml(path, "还款情况");
+    money_xml(m2, want, sizeof want);
+    CHECK(cell_is(rep, "C1", want)); /* 本金余额 */
+    free(rep);
+}
+
+/* A cohort exactly five months old has five months on book, no sixth. */
+static void test_vintage_months_bounded_by_age(void)
+{
+    ld_error err;
+    ld_date d;
+    ld_date_parse("d", "2025-06-15", &d, NULL);
+    char path[400];
+    path_in(path, sizeof path, "portfolio-age.xlsx");
+    report_result r;
+    report_options o = {.path = path, .lang = REPORT_LANG_EN};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_portfolio_write(store, &sun, d, 0, &o, &r, &err)), LD_OK);
+    char *vin = sheet_xml(path, "Vintages");
+    CHECK(cell_is(vin, "B6", "5"));
+    CHECK(vin != NULL && strstr(vin, "r=\"A7\"") == NULL);
+    free(vin);
+}
+
+/* 贷前调查报告: signed by the application's officer; the sections in words. */
+static void test_investigation_report(void)
+{
+    ld_error err;
+    char path[400];
+    path_in(path, sizeof path, "investigation.xlsx");
+    report_signer *signer = NULL;
+    report_result r;
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(report_signer_open(store, &chen, "Chen2026pass", &signer, &err), LD_OK);
+    report_options o = {.path = path, .signer = signer};
+    CHECK_INT(in_tx(report_investigation_write(store, &chen, 2, &o, &r, &err)), LD_OK);
+    report_signer_free(signer);
+    CHECK(r.is_signed);
+    CHECK_STR(r.signer, "chen");
+    CHECK_INT(openssl_verify("investigation.xlsx"), 0);
+    report_verification v;
+    CHECK_INT(verify_db("investigation.xlsx", &v, &err), LD_OK);
+    CHECK_STR(v.kind, "investigation");
+    char *strings = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(strings, "苏州华鑫精密机械有限公司");
+    CHECK_CONTAINS(strings, "<t>连带责任保证</t>");
+    CHECK_CONTAINS(strings, "<t>机器设备</t>");
+    CHECK_CONTAINS(strings, "<t>向应收账款债务人直接收取</t>");
+    CHECK_CONTAINS(strings, "<t>流动比率</t>");
+    CHECK_CONTAINS(strings, "<t>调查人意见</t>");
+    CHECK_CONTAINS(strings, "<t>放款时一次收取</t>");
+    free(strings);
+    /* The current ratio of 2025: 43,000,000 / 27,500,000, a number. */
+    char *x = sheet_xml(path, "调查报告");
+    CHECK_CONTAINS(x, "<v>1.5636363636363");
+    free(x);
+    /* A reviewer may write it too; the result is the same report. */
+    path_in(path, sizeof path, "investigation-en.xlsx");
+    report_options o2 = {.path = path, .lang = REPORT_LANG_EN};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_investigation_write(store, &wang, 2, &o2, &r, &err)), LD_OK);
+    char *en = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(en, "<t>Joint and several</t>");
+    CHECK_CONTAINS(en, "<t>Current ratio</t>");
+    free(en);
+    /* No such application. */
+    path_in(path, sizeof path, "investigation-none.xlsx");
+    report_options o3 = {.path = path};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(in_tx(report_investigation_write(store, &chen, 999, &o3, &r, &err)), LD_ENOTFOUND);
+}
+
 int main(int argc, char **argv)
 {
     setup();
@@ -741,6 +1011,12 @@ int main(int argc, char **argv)
          test_portfolio_workbook_has_charts_and_migration},
         {"cli_report_and_verify", test_cli_report_and_verify},
         {"revoked_signer_does_not_verify", test_revoked_signer_does_not_verify},
+        {"sheets_are_print_ready", test_sheets_are_print_ready},
+        {"codes_in_words_numbers_as_numbers", test_codes_in_words_numbers_as_numbers},
+        {"ledger_totals_tie_to_trial_balance_and_loans",
+         test_ledger_totals_tie_to_trial_balance_and_loans},
+        {"vintage_months_bounded_by_age", test_vintage_months_bounded_by_age},
+        {"investigation_report", test_investigation_report},
         {"portfolio_history_migration_and_vintages", test_portfolio_history_migration_and_vintages},
     };
     int rc = CHECK_RUN(argc, argv, cases);

@@ -89,6 +89,29 @@ ld_status ld_session_token_issue(ld_session *session, char token_out[LD_SESSION_
  * in this process until freed. */
 ld_status ld_session_logout(ld_session *session, ld_error *err);
 
+/* ---- Exactly-once writes ------------------------------------------------- */
+
+#define LD_IDEMPOTENCY_KEY_MAX 129 /* 128 printable ASCII characters and the terminator */
+
+/* For a front end whose clients retry (an HTTP Idempotency-Key): ties the
+ * session's next operation to key, the client's name for one request, and
+ * request_sha256 (64 hex characters), the digest of the request it names.
+ * When the key is already stored for this user and request_sha256 matches,
+ * *replay_out is the answer that operation gave (the caller runs nothing);
+ * a different request_sha256 is LD_ESTATE naming "idempotency_key". Else
+ * *replay_out is NULL and the answer of the next operation that succeeds is
+ * stored under the key in that operation's own transaction, so it exists
+ * exactly when the operation committed (close of business, which commits
+ * day by day, stores it after its last day). Two requests racing with one
+ * key: the second to commit is rolled back (LD_ESTATE) and a retry replays
+ * the first's answer. A failed operation stores nothing: it changed nothing,
+ * so a retry runs it again. The tie ends with the next operation, or with
+ * ld_session_idempotency_clear. LD_EINVAL for a key that is not 1 to 128
+ * printable characters. */
+ld_status ld_session_idempotency(ld_session *session, const char *key, const char *request_sha256,
+                                 cJSON **replay_out, ld_error *err);
+void ld_session_idempotency_clear(ld_session *session);
+
 /* Who the session is: {"username", "role", "authority_limit", "must_change_password"}. */
 ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err);
 

@@ -36,6 +36,11 @@ ld_status ld_report_inspection(ld_session *session, int64_t loan_id, int64_t ins
                                const ld_report_spec *spec, const char *key_password, cJSON **out,
                                ld_error *err);
 
+/* 贷前调查报告 of an application, written and signed by its officer (reviewers
+ * and managers may write it too; whoever may read the application). */
+ld_status ld_report_investigation(ld_session *session, int64_t app_id, const ld_report_spec *spec,
+                                  const char *key_password, cJSON **out, ld_error *err);
+
 /* 评级报告 of an application's latest rating, for whoever may read it. */
 ld_status ld_report_rating(ld_session *session, int64_t app_id, const ld_report_spec *spec,
                            const char *key_password, cJSON **out, ld_error *err);

@@ -1,0 +1,1121 @@
+/*
+ * http.c - the daemon of `loandesk serve` (server.h): libmicrohttpd with a
+ * thread pool, one ld_api store connection per thread, authentication per
+ * request (cookie or bearer token, resumed on the thread's own connection),
+ * the browser rules (CSRF token and same origin for cookie-authenticated
+ * writes), the security headers on every answer, problem documents for
+ * errors (RFC 9457), one JSON log line per request, and a bounded pool for
+ * password hashing so a storm of logins cannot take the request threads.
+ *
+ * Life of a request (states in server_int.h): the first call of the access
+ * handler finds the route and checks the declared body size; later calls
+ * collect the body up to the route's cap; the last call authenticates and
+ * either runs the handler or hands the request to the password pool with
+ * the connection suspended. The pool resumes the connection when done, and
+ * the next call queues the answer. libmicrohttpd's completion notice writes
+ * the log line and frees the request.
+ *
+ * Shutdown: SIGINT and SIGTERM are blocked in every thread and taken by
+ * sigwait in server_run, which stops accepting (MHD_quiesce_daemon), waits
+ * for the requests in flight (at most SHUTDOWN_WAIT_SECONDS), drains the
+ * password pool and stops the daemon; the store connections close last.
+ */
+#include "server_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SESSION_COOKIE        "__Host-loandesk_session"
+#define SHUTDOWN_WAIT_SECONDS 30
+#define HASH_QUEUE_MAX        256
+#define API_HANDLES_MAX       256
+
+typedef enum request_state { RECEIVING, HASHING, HASHED, ANSWERED } request_state;
+
+/* What http.c keeps per request beside what handlers see. */
+typedef struct request {
+    srv_request rq;
+    request_state state;
+    struct timespec started;
+    char request_id[33];
+    char route_name[96];
+    bool too_large;
+    bool bad_length;
+    size_t cap;
+    size_t dropped; /* bytes of a body over the cap, read and thrown away */
+    struct request *next_job;
+} request;
+
+struct srv_server {
+    server_options options;
+    struct MHD_Daemon *daemon;
+    char work_dir[PATH_MAX];
+    char reports_dir[PATH_MAX];
+    bool own_work_dir;
+    atomic_int in_flight;
+    pthread_mutex_t log_lock;
+    pthread_mutex_t write_lock;
+    /* Every store connection opened, closed at shutdown. */
+    pthread_mutex_t api_lock;
+    ld_api *apis[API_HANDLES_MAX];
+    int api_count;
+    /* The password pool. */
+    pthread_mutex_t hash_lock;
+    pthread_cond_t hash_ready;
+    request *hash_head, *hash_tail;
+    int hash_queued;
+    bool hash_stop;
+    int hash_threads;
+    pthread_t hash_tid[16];
+};
+
+static _Thread_local ld_api *thread_api;
+
+/* Request ids: 16 random hex characters drawn at start, then a counter, so
+ * ids are unique without a draw from the random generator per request. */
+static char id_prefix[17];
+static atomic_ullong id_counter;
+
+const char *srv_work_dir(const srv_server *srv)
+{
+    return srv->work_dir;
+}
+
+const char *srv_reports_dir(const srv_server *srv)
+{
+    return srv->reports_dir;
+}
+
+void srv_write_lock(srv_server *srv)
+{
+    pthread_mutex_lock(&srv->write_lock);
+}
+
+void srv_update_unlock(srv_server *srv)
+{
+    pthread_mutex_unlock(&srv->write_lock);
+}
+
+/* The calling thread's store connection, opened on first use. */
+static ld_api *api_of_thread(srv_server *srv, ld_error *err)
+{
+    if (thread_api != NULL)
+        return thread_api;
+    ld_api *api = NULL;
+    if (ld_api_open(srv->options.db_path, srv->options.clock, &api, err) != LD_OK)
+        return NULL;
+    pthread_mutex_lock(&srv->api_lock);
+    if (srv->api_count >= API_HANDLES_MAX) {
+        pthread_mutex_unlock(&srv->api_lock);
+        ld_api_close(api);
+        err->code = LD_EINTERNAL;
+        snprintf(err->message, sizeof err->message, "too many store connections");
+        return NULL;
+    }
+    srv->apis[srv->api_count++] = api;
+    pthread_mutex_unlock(&srv->api_lock);
+    thread_api = api;
+    return api;
+}
+
+/* ---- Answers ---------------------------------------------------------------- */
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400:
+        return "bad request";
+    case 401:
+        return "not logged in";
+    case 403:
+        return "permission denied";
+    case 404:
+        return "not found";
+    case 405:
+        return "method not allowed";
+    case 409:
+        return "not allowed in the current state";
+    case 412:
+        return "precondition failed";
+    case 428:
+        return "precondition required";
+    case 413:
+        return "content too large";
+    case 415:
+        return "unsupported media type";
+    case 422:
+        return "invalid input";
+    case 503:
+        return "service unavailable";
+    default:
+        return "internal error";
+    }
+}
+
+static bool starts_with(const char *text, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return n > 0 && strncmp(text, prefix, n) == 0 && (text[n] == '/' || text[n] == '\0');
+}
+
+void srv_scrub_paths(const srv_server *srv, cJSON *value)
+{
+    if (value == NULL)
+        return;
+    if (cJSON_IsString(value) && value->valuestring != NULL && value->valuestring[0] == '/') {
+        const char *text = value->valuestring;
+        if (starts_with(text, srv->work_dir) || starts_with(text, srv->reports_dir) ||
+            starts_with(text, srv->options.db_path)) {
+            /* The name is copied first: cJSON copies the new text over the
+             * old one, which it is a part of. */
+            char name[256];
+            snprintf(name, sizeof name, "%s", strrchr(text, '/') + 1);
+            cJSON_SetValuestring(value, name);
+        }
+        return;
+    }
+    for (cJSON *child = value->child; child != NULL; child = child->next)
+        srv_scrub_paths(srv, child);
+}
+
+static int status_of(ld_status code)
+{
+    switch (code) {
+    case LD_EUSAGE:
+    case LD_EINVAL:
+        return 422;
+    case LD_EPERM:
+        return 403;
+    case LD_ENOTFOUND:
+        return 404;
+    case LD_ESTATE:
+        return 409;
+    case LD_EVERIFY:
+        return 422;
+    default:
+        return 500;
+    }
+}
+
+static const char *problem_slug(int status, ld_status code)
+{
+    if (code == LD_EVERIFY)
+        return "verification-failed";
+    switch (status) {
+    case 401:
+        return "no-session";
+    case 403:
+        return "permission-denied";
+    case 404:
+        return "not-found";
+    case 405:
+        return "method-not-allowed";
+    case 409:
+        return "wrong-state";
+    case 412:
+        return "precondition-failed";
+    case 428:
+        return "precondition-required";
+    case 413:
+        return "too-large";
+    case 415:
+        return "unsupported-media-type";
+    case 422:
+        return "invalid-input";
+    case 503:
+        return "unavailable";
+    default:
+        return status >= 500 ? "internal" : "bad-request";
+    }
+}
+
+/* Removes every occurrence of the server's own folders and the database path
+ * from a message: no answer names a path on the server. */
+static void scrub(srv_server *srv, char *message)
+{
+    const char *secrets[] = {srv->work_dir, srv->reports_dir, srv->options.db_path};
+    for (size_t s = 0; s < sizeof secrets / sizeof secrets[0]; s++) {
+        size_t n = secrets[s] != NULL ? strlen(secrets[s]) : 0;
+        if (n == 0)
+            continue;
+        char *hit;
+        while ((hit = strstr(message, secrets[s])) != NULL)
+            memmove(hit, hit + n, strlen(hit + n) + 1);
+    }
+}
+
+/* The field a message names: its text before ": " when that is a field path
+ * (letters, digits, '_', '.', '[', ']'). */
+static bool message_field(const char *message, char *field, size_t size)
+{
+    const char *colon = strstr(message, ": ");
+    if (colon == NULL || colon == message || (size_t)(colon - message) >= size)
+        return false;
+    for (const char *p = message; p < colon; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '[' || c == ']'))
+            return false;
+    }
+    memcpy(field, message, (size_t)(colon - message));
+    field[colon - message] = '\0';
+    return true;
+}
+
+/* Turns the request's error into its problem document. */
+static void set_problem(request *r, int status, ld_status code, const char *detail)
+{
+    srv_request *rq = &r->rq;
+    cJSON_Delete(rq->result);
+    free(rq->raw);
+    rq->raw = NULL;
+    rq->status = status;
+    char text[sizeof rq->err.message];
+    if (status >= 500 && status != 503) {
+        /* The cause goes to the log, never to the client. */
+        pthread_mutex_lock(&rq->srv->log_lock);
+        fprintf(stderr, "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":",
+                r->request_id, status);
+        char *quoted = cJSON_PrintUnformatted(cJSON_CreateString(detail));
+        fprintf(stderr, "%s}\n", quoted != NULL ? quoted : "\"\"");
+        free(quoted);
+        pthread_mutex_unlock(&rq->srv->log_lock);
+        snprintf(text, sizeof text, "internal error; the server log has request %s", r->request_id);
+    } else {
+        snprintf(text, sizeof text, "%s", detail);
+        scrub(rq->srv, text);
+    }
+    cJSON *p = cJSON_CreateObject();
+    char type[80];
+    snprintf(type, sizeof type, "urn:loandesk:problem:%s", problem_slug(status, code));
+    cJSON_AddStringToObject(p, "type", type);
+    cJSON_AddStringToObject(p, "title",
+                            code == LD_EVERIFY ? "verification failed" : status_title(status));
+    cJSON_AddNumberToObject(p, "status", status);
+    cJSON_AddStringToObject(p, "detail", text);
+    char field[96];
+    if (status < 500 && message_field(text, field, sizeof field))
+        cJSON_AddStringToObject(p, "field", field);
+    cJSON_AddStringToObject(p, "request_id", r->request_id);
+    rq->result = p;
+}
+
+static void fail_from(request *r)
+{
+    ld_status code = r->rq.err.code == LD_OK ? LD_EINTERNAL : r->rq.err.code;
+    set_problem(r, status_of(code), code, r->rq.err.message);
+}
+
+ld_status srv_fail(srv_request *rq, ld_status code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rq->err.message, sizeof rq->err.message, fmt, ap);
+    va_end(ap);
+    rq->err.code = code;
+    return code;
+}
+
+/* Whether the client reached us over TLS: only a proxy we trust (on
+ * loopback, with --trust-proxy) may say so. */
+static bool behind_tls(srv_request *rq)
+{
+    if (!rq->srv->options.trust_proxy)
+        return false;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return false;
+    const struct sockaddr *sa = info->client_addr;
+    bool loopback = false;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    const char *proto = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return loopback && proto != NULL && strcmp(proto, "https") == 0;
+}
+
+static void add_security_headers(srv_request *rq, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (behind_tls(rq))
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=63072000; includeSubDomains");
+}
+
+/* Queues the request's answer: its JSON (or problem) or raw bytes. */
+static enum MHD_Result queue_answer(request *r)
+{
+    srv_request *rq = &r->rq;
+    char *data;
+    size_t len;
+    const char *type;
+    if (rq->raw != NULL) {
+        data = rq->raw;
+        len = rq->raw_len;
+        rq->raw = NULL;
+        type = rq->raw_type;
+    } else {
+        data = rq->result != NULL ? cJSON_PrintUnformatted(rq->result) : strdup("{}");
+        if (data == NULL) {
+            data = strdup("{}");
+            rq->status = 500;
+        }
+        len = strlen(data);
+        type = rq->status >= 400 ? "application/problem+json" : "application/json";
+        if (rq->etag_of_answer && rq->status < 300) {
+            char digest[65];
+            srv_sha256_hex(data, len, digest);
+            snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
+        }
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", type);
+    if (rq->raw_name[0] != '\0') {
+        char disposition[160];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", rq->raw_name);
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
+    }
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    add_security_headers(rq, resp);
+    if (rq->etag[0] != '\0')
+        MHD_add_response_header(resp, "ETag", rq->etag);
+    if (rq->set_cookie[0] != '\0')
+        MHD_add_response_header(resp, "Set-Cookie", rq->set_cookie);
+    if (rq->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"loandesk\"");
+    if (rq->status == 503)
+        MHD_add_response_header(resp, "Retry-After", "1");
+    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)rq->status, resp);
+    MHD_destroy_response(resp);
+    r->state = ANSWERED;
+    return ok;
+}
+
+/* ---- Authentication and the browser rules ---------------------------------- */
+
+/* The session token: the bearer token when given, else the cookie. */
+static bool find_token(srv_request *rq)
+{
+    const char *auth = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Authorization");
+    if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0) {
+        snprintf(rq->token, sizeof rq->token, "%s", auth + 7);
+        rq->cookie_auth = false;
+        return true;
+    }
+    const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (cookie != NULL) {
+        snprintf(rq->token, sizeof rq->token, "%s", cookie);
+        rq->cookie_auth = true;
+        return true;
+    }
+    return false;
+}
+
+static bool unsafe_method(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* A cookie-authenticated write must come from our own origin with the
+ * session's CSRF token: a browser sends the cookie on a cross-site request,
+ * but only a page of ours can read the token and set the header. */
+static ld_status check_browser_rules(srv_request *rq)
+{
+    if (!unsafe_method(rq->method))
+        return LD_OK;
+    bool public_route = (rq->route->flags & SRV_PUBLIC) != 0;
+    if (!rq->cookie_auth && !public_route)
+        return LD_OK;
+    const char *site = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    const char *origin = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
+    if (site != NULL && strcmp(site, "same-origin") != 0)
+        return srv_fail(rq, LD_EPERM, "origin: a cross-site request may not change anything");
+    if (site != NULL && strcmp(site, "none") == 0 && public_route)
+        site = NULL; /* typed by the user, not sent by another site */
+    if (origin == NULL && site == NULL && !public_route)
+        return srv_fail(rq, LD_EPERM,
+                        "origin: a cookie-authenticated change needs an Origin header");
+    if (origin != NULL) {
+        char expected[300];
+        snprintf(expected, sizeof expected, "%s://%s", behind_tls(rq) ? "https" : "http",
+                 host != NULL ? host : "");
+        if (host == NULL || strcmp(origin, expected) != 0)
+            return srv_fail(rq, LD_EPERM, "origin: %s is not this site's origin", origin);
+    }
+    if (public_route)
+        return LD_OK; /* a login or a tool: the origin is all there is to check */
+    const char *csrf = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    char expected_token[65];
+    srv_csrf_token(rq->token, expected_token);
+    if (csrf == NULL || strlen(csrf) != 64 || CRYPTO_memcmp(csrf, expected_token, 64) != 0)
+        return srv_fail(rq, LD_EPERM, "csrf_token: missing or wrong X-CSRF-Token header");
+    return LD_OK;
+}
+
+/* ---- Running a handler ----------------------------------------------------- */
+
+/* The digest an Idempotency-Key is tied to: the method, the path (its
+ * parameters included) and the body. */
+static void request_digest(request *r, char out[65])
+{
+    srv_request *rq = &r->rq;
+    const char *uri = r->route_name;
+    size_t n = strlen(rq->method) + strlen(uri) + 2 + rq->body_len + 3 * 131;
+    char *text = malloc(n + 1);
+    if (text == NULL) {
+        out[0] = '\0';
+        return;
+    }
+    int used = snprintf(text, n + 1, "%s\n%s\n", rq->method, uri);
+    for (int i = 0; i < rq->param_count; i++)
+        used += snprintf(text + used, n + 1 - (size_t)used, "%s\n", rq->params[i]);
+    if (rq->body_len > 0)
+        memcpy(text + used, rq->body, rq->body_len);
+    srv_sha256_hex(text, (size_t)used + rq->body_len, out);
+    free(text);
+}
+
+/* Resumes the session on the calling thread's connection and runs the
+ * route's handler; the outcome is left in the request. Runs on a request
+ * thread or on the password pool. */
+static void execute(request *r)
+{
+    srv_request *rq = &r->rq;
+    const srv_route *route = rq->route;
+    rq->api = api_of_thread(rq->srv, &rq->err);
+    if (rq->api == NULL) {
+        fail_from(r);
+        return;
+    }
+    if (!(route->flags & SRV_PUBLIC)) {
+        if (ld_session_resume(rq->api, rq->token, &rq->session, &rq->err) != LD_OK) {
+            if (rq->err.code == LD_EPERM)
+                set_problem(r, 401, LD_EPERM, rq->err.message);
+            else
+                fail_from(r);
+            return;
+        }
+        cJSON *who = NULL;
+        ld_error ignored;
+        if (ld_session_whoami(rq->session, &who, &ignored) == LD_OK) {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(who, "username");
+            snprintf(rq->username, sizeof rq->username, "%s",
+                     cJSON_IsString(name) ? name->valuestring : "");
+            cJSON_Delete(who);
+        }
+    }
+    if ((route->flags & SRV_ONCE) && rq->idempotency_key != NULL && rq->session != NULL) {
+        char digest[65];
+        request_digest(r, digest);
+        cJSON *replay = NULL;
+        if (ld_session_idempotency(rq->session, rq->idempotency_key, digest, &replay, &rq->err) !=
+            LD_OK) {
+            fail_from(r);
+            return;
+        }
+        if (replay != NULL) {
+            rq->result = replay;
+            rq->status = route->ok_status;
+            if (route->present != NULL)
+                route->present(rq);
+            srv_scrub_paths(rq->srv, rq->result);
+            return;
+        }
+    }
+    rq->status = route->ok_status;
+    ld_status st = route->handler(rq);
+    if (rq->session != NULL)
+        ld_session_idempotency_clear(rq->session);
+    if (st == LD_OK && rq->result != NULL) {
+        if (route->present != NULL)
+            route->present(rq);
+        srv_scrub_paths(rq->srv, rq->result);
+    }
+    if (st != LD_OK) {
+        if (rq->err.code == LD_OK)
+            rq->err.code = st;
+        if (rq->status == 412 || rq->status == 428)
+            set_problem(r, rq->status, LD_ESTATE, rq->err.message);
+        else if (rq->status == 401)
+            set_problem(r, 401, LD_EPERM, rq->err.message);
+        else
+            fail_from(r);
+    }
+}
+
+static void finish_session(srv_request *rq)
+{
+    ld_session_free(rq->session);
+    rq->session = NULL;
+}
+
+void srv_write_turn(srv_server *srv, bool take)
+{
+    if (take)
+        pthread_mutex_lock(&srv->write_lock);
+    else
+        pthread_mutex_unlock(&srv->write_lock);
+}
+
+/* Runs the request, holding the server's write turn when it writes, and
+ * frees its session. */
+static void execute_in_turn(srv_server *srv, request *r, bool writes)
+{
+    if (writes)
+        pthread_mutex_lock(&srv->write_lock);
+    execute(r);
+    finish_session(&r->rq);
+    if (writes)
+        pthread_mutex_unlock(&srv->write_lock);
+}
+
+/* ---- The password pool ------------------------------------------------------ */
+
+static void *hash_worker(void *arg)
+{
+    srv_server *srv = arg;
+    for (;;) {
+        pthread_mutex_lock(&srv->hash_lock);
+        while (srv->hash_head == NULL && !srv->hash_stop)
+            pthread_cond_wait(&srv->hash_ready, &srv->hash_lock);
+        request *r = srv->hash_head;
+        if (r == NULL) {
+            pthread_mutex_unlock(&srv->hash_lock);
+            return NULL;
+        }
+        srv->hash_head = r->next_job;
+        if (srv->hash_head == NULL)
+            srv->hash_tail = NULL;
+        srv->hash_queued--;
+        pthread_mutex_unlock(&srv->hash_lock);
+        /* A login hashes outside any transaction; the others (password
+         * changes, new accounts, signing) hash inside their operation's
+         * transaction, so they take the server's write turn like any write
+         * rather than hold SQLite's lock against its busy time-out. */
+        execute_in_turn(srv, r, !(r->rq.route->flags & SRV_PUBLIC));
+        r->state = HASHED;
+        MHD_resume_connection(r->rq.conn);
+    }
+}
+
+/* Hands r to the pool; false when its queue is full. */
+static bool hash_enqueue(srv_server *srv, request *r)
+{
+    pthread_mutex_lock(&srv->hash_lock);
+    if (srv->hash_queued >= HASH_QUEUE_MAX || srv->hash_stop) {
+        pthread_mutex_unlock(&srv->hash_lock);
+        return false;
+    }
+    r->next_job = NULL;
+    if (srv->hash_tail != NULL)
+        srv->hash_tail->next_job = r;
+    else
+        srv->hash_head = r;
+    srv->hash_tail = r;
+    srv->hash_queued++;
+    r->state = HASHING;
+    pthread_cond_signal(&srv->hash_ready);
+    pthread_mutex_unlock(&srv->hash_lock);
+    return true;
+}
+
+/* ---- The access handler ----------------------------------------------------- */
+
+const char *srv_query_header(srv_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *srv_query(srv_request *rq, const char *name)
+{
+    const char *value = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+static request *request_new(srv_server *srv, struct MHD_Connection *conn, const char *method,
+                            const char *url)
+{
+    request *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->rq.srv = srv;
+    r->rq.conn = conn;
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
+    snprintf(r->request_id, sizeof r->request_id, "%s%016llx", id_prefix,
+             (unsigned long long)atomic_fetch_add(&id_counter, 1));
+    snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
+    bool method_known = false;
+    r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
+    snprintf(r->route_name, sizeof r->route_name, "%s",
+             r->rq.route != NULL ? r->rq.route->pattern : "(none)");
+    r->cap = srv->options.body_max;
+    if (r->rq.route != NULL && (r->rq.route->flags & SRV_LARGE))
+        r->cap = srv->options.import_max;
+    if (r->rq.route == NULL) {
+        /* The web UI's static files (web/) will be answered here, for GET
+         * paths outside /api/, before the API's 404. */
+        srv_fail(&r->rq, LD_ENOTFOUND, "path: no such route; /api/v1/openapi.json lists them");
+        set_problem(r, method_known ? 405 : 404, LD_ENOTFOUND,
+                    method_known ? "method: this route does not take this method"
+                                 : r->rq.err.message);
+        return r;
+    }
+    const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (length != NULL) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long declared = strtoull(length, &end, 10);
+        if (errno != 0 || end == length || *end != '\0' || declared > r->cap)
+            r->too_large = true;
+    }
+    return r;
+}
+
+static bool body_append(request *r, const char *data, size_t size)
+{
+    srv_request *rq = &r->rq;
+    if (r->too_large || size > r->cap - rq->body_len) {
+        r->too_large = true;
+        return false;
+    }
+    char *grown = realloc(rq->body, rq->body_len + size + 1);
+    if (grown == NULL) {
+        r->too_large = true;
+        return false;
+    }
+    memcpy(grown + rq->body_len, data, size);
+    rq->body = grown;
+    rq->body_len += size;
+    rq->body[rq->body_len] = '\0';
+    return true;
+}
+
+/* Checks and parses what arrived; false with the problem set when the
+ * request cannot go on. */
+static bool prepare(request *r)
+{
+    srv_request *rq = &r->rq;
+    const srv_route *route = rq->route;
+    if (r->too_large) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "body: larger than %zu bytes", r->cap);
+        set_problem(r, 413, LD_EINVAL, detail);
+        return false;
+    }
+    if (!find_token(rq) && !(route->flags & SRV_PUBLIC)) {
+        set_problem(r, 401, LD_EPERM, "session: log in first (POST /api/v1/session)");
+        return false;
+    }
+    if (check_browser_rules(rq) != LD_OK) {
+        set_problem(r, 403, LD_EPERM, rq->err.message);
+        return false;
+    }
+    if (rq->body_len > 0 && !(route->flags & SRV_RAW_BODY)) {
+        const char *type = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Content-Type");
+        if (type == NULL || strncmp(type, "application/json", 16) != 0) {
+            set_problem(r, 415, LD_EINVAL, "content_type: send application/json");
+            return false;
+        }
+        /* The body is kept NUL-terminated; one with a NUL inside is refused,
+         * and the parse takes the terminator so nothing may follow the JSON. */
+        const char *end = NULL;
+        if (strlen(rq->body) == rq->body_len)
+            rq->json = cJSON_ParseWithLengthOpts(rq->body, rq->body_len + 1, &end, true);
+        if (rq->json == NULL || !cJSON_IsObject(rq->json)) {
+            set_problem(r, 422, LD_EINVAL, "body: must be one JSON object");
+            return false;
+        }
+    }
+    rq->idempotency_key = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Idempotency-Key");
+    if (rq->idempotency_key != NULL && (route->flags & SRV_HASH) && (route->flags & SRV_ONCE)) {
+        /* The pool reads the key after the connection is suspended: copy it. */
+        rq->query_copy[0] = strdup(rq->idempotency_key);
+        rq->idempotency_key = rq->query_copy[0];
+    }
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    srv_server *srv = cls;
+    request *r = *con_cls;
+    if (r == NULL) {
+        if ((r = request_new(srv, conn, method, url)) == NULL)
+            return MHD_NO;
+        atomic_fetch_add(&srv->in_flight, 1);
+        *con_cls = r;
+        /* An unknown route or a declared body over the cap is answered at
+         * once, without reading the body. */
+        if (r->rq.route == NULL)
+            return queue_answer(r);
+        if (r->too_large) {
+            prepare(r);
+            return queue_answer(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        /* Over the cap the body is read and dropped, and answered 413 at its
+         * end (libmicrohttpd takes no answer in the middle of a body); one
+         * that goes on past 16 caps loses its connection. */
+        if (r->state == RECEIVING && !body_append(r, upload_data, *upload_data_size)) {
+            r->dropped += *upload_data_size;
+            if (r->dropped / 16 > r->cap)
+                return MHD_NO;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->state == ANSWERED)
+        return MHD_YES;
+    if (r->state == HASHED || r->rq.route == NULL)
+        return queue_answer(r);
+    if (r->state == HASHING)
+        return MHD_YES;
+    if (!prepare(r))
+        return queue_answer(r);
+    if (r->rq.route->flags & SRV_HASH) {
+        /* Suspended before the pool can see it, so the pool's resume never
+         * comes first. */
+        MHD_suspend_connection(conn);
+        if (!hash_enqueue(srv, r)) {
+            set_problem(r, 503, LD_EINTERNAL, "busy: too many logins waiting; retry");
+            r->rq.status = 503;
+            r->state = HASHED;
+            MHD_resume_connection(conn);
+        }
+        return MHD_YES;
+    }
+    /* Writes of this server take turns on a mutex: SQLite lets one
+     * connection write at a time, and a connection that finds the lock taken
+     * sleeps in its busy handler (1, 2, 5 ... 100 ms), where a mutex hands
+     * the turn over at once. Reads (GET) run beside them on WAL snapshots. */
+    execute_in_turn(srv, r, unsafe_method(r->rq.method));
+    return queue_answer(r);
+}
+
+/* Writes the request's log line: no password, token or identity number is
+ * ever in it (the route's pattern stands for the path). */
+/* Appends text to buf as the inside of a JSON string. */
+static void json_escaped(char *buf, size_t size, size_t *used, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p && *used + 7 < size; p++) {
+        if (*p == '"' || *p == '\\')
+            *used += (size_t)snprintf(buf + *used, size - *used, "\\%c", *p);
+        else if (*p < 0x20)
+            *used += (size_t)snprintf(buf + *used, size - *used, "\\u%04x", *p);
+        else
+            buf[(*used)++] = (char)*p;
+    }
+    buf[*used] = '\0';
+}
+
+/* Writes the request's log line: no password, token or identity number is
+ * ever in it (the route's pattern stands for the path). */
+static void log_request(srv_server *srv, request *r, enum MHD_RequestTerminationCode toe)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long micros = (long long)(now.tv_sec - r->started.tv_sec) * 1000000 +
+                       (now.tv_nsec - r->started.tv_nsec) / 1000;
+    time_t wall = time(NULL);
+    struct tm tm;
+    gmtime_r(&wall, &tm);
+    char line[1024];
+    size_t used =
+        strftime(line, sizeof line, "{\"time\":\"%Y-%m-%dT%H:%M:%SZ\",\"request_id\":\"", &tm);
+    json_escaped(line, sizeof line, &used, r->request_id);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"user\":\"");
+    json_escaped(line, sizeof line, &used, r->rq.username);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"method\":\"");
+    json_escaped(line, sizeof line, &used, r->rq.method);
+    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"route\":\"");
+    json_escaped(line, sizeof line, &used, r->route_name);
+    snprintf(line + used, sizeof line - used, "\",\"status\":%d,\"duration_us\":%lld%s}\n",
+             r->rq.status, micros,
+             toe != MHD_REQUEST_TERMINATED_COMPLETED_OK
+                 ? ",\"ended\":\"connection closed before the answer was sent\""
+                 : "");
+    pthread_mutex_lock(&srv->log_lock);
+    fputs(line, stderr);
+    pthread_mutex_unlock(&srv->log_lock);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    srv_server *srv = cls;
+    request *r = *con_cls;
+    if (r == NULL)
+        return;
+    if (r->rq.status == 0)
+        r->rq.status = 499;
+    log_request(srv, r, toe);
+    free(r->rq.body);
+    cJSON_Delete(r->rq.json);
+    cJSON_Delete(r->rq.result);
+    free(r->rq.raw);
+    for (size_t i = 0; i < sizeof r->rq.query_copy / sizeof r->rq.query_copy[0]; i++)
+        free(r->rq.query_copy[i]);
+    finish_session(&r->rq);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* ---- Starting and stopping ------------------------------------------------- */
+
+/* "HOST:PORT" or "[V6]:PORT" into a socket address. */
+static ld_status parse_listen(const char *text, struct sockaddr_storage *out, socklen_t *len,
+                              ld_error *err)
+{
+    char host[INET6_ADDRSTRLEN + 2];
+    const char *colon = strrchr(text, ':');
+    if (colon == NULL || colon == text || (size_t)(colon - text) >= sizeof host)
+        return srv_fail_plain(err, LD_EUSAGE, "--listen: give HOST:PORT (127.0.0.1:8080)");
+    memcpy(host, text, (size_t)(colon - text));
+    host[colon - text] = '\0';
+    char *end = NULL;
+    errno = 0;
+    long port = strtol(colon + 1, &end, 10);
+    if (errno != 0 || end == colon + 1 || *end != '\0' || port < 0 || port > 65535)
+        return srv_fail_plain(err, LD_EUSAGE, "--listen: the port must be 0 to 65535");
+    memset(out, 0, sizeof *out);
+    size_t hl = strlen(host);
+    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+            return srv_fail_plain(err, LD_EUSAGE, "--listen: %s is not an IPv6 address", host + 1);
+        *len = sizeof *in6;
+        return LD_OK;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)out;
+    in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
+        return srv_fail_plain(err, LD_EUSAGE, "--listen: %s is not an IPv4 address", host);
+    *len = sizeof *in;
+    return LD_OK;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    srv_server *srv = cls;
+    char message[512];
+    vsnprintf(message, sizeof message, fmt, ap);
+    message[strcspn(message, "\n")] = '\0';
+    cJSON *line = cJSON_CreateObject();
+    cJSON_AddStringToObject(line, "level", "http");
+    cJSON_AddStringToObject(line, "message", message);
+    char *text = cJSON_PrintUnformatted(line);
+    cJSON_Delete(line);
+    pthread_mutex_lock(&srv->log_lock);
+    fprintf(stderr, "%s\n", text != NULL ? text : "{}");
+    pthread_mutex_unlock(&srv->log_lock);
+    free(text);
+}
+
+static ld_status make_dirs(srv_server *srv, ld_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(srv->work_dir, sizeof srv->work_dir, "%s/loandesk-serve-XXXXXX",
+             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+    if (mkdtemp(srv->work_dir) == NULL)
+        return srv_fail_plain(err, LD_EINTERNAL, "cannot make a temporary folder: %s",
+                              strerror(errno));
+    srv->own_work_dir = true;
+    if (srv->options.reports_dir != NULL) {
+        snprintf(srv->reports_dir, sizeof srv->reports_dir, "%s", srv->options.reports_dir);
+        if (mkdir(srv->reports_dir, 0700) != 0 && errno != EEXIST)
+            return srv_fail_plain(err, LD_EINTERNAL, "--reports-dir: %s", strerror(errno));
+    } else {
+        snprintf(srv->reports_dir, sizeof srv->reports_dir, "%s/reports", srv->work_dir);
+        if (mkdir(srv->reports_dir, 0700) != 0)
+            return srv_fail_plain(err, LD_EINTERNAL, "cannot make the reports folder: %s",
+                                  strerror(errno));
+    }
+    return LD_OK;
+}
+
+static void wait_for_requests(srv_server *srv)
+{
+    for (int waited = 0; waited < SHUTDOWN_WAIT_SECONDS * 20; waited++) {
+        if (atomic_load(&srv->in_flight) == 0)
+            return;
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void stop_hash_pool(srv_server *srv)
+{
+    pthread_mutex_lock(&srv->hash_lock);
+    srv->hash_stop = true;
+    pthread_cond_broadcast(&srv->hash_ready);
+    pthread_mutex_unlock(&srv->hash_lock);
+    for (int i = 0; i < srv->hash_threads; i++)
+        pthread_join(srv->hash_tid[i], NULL);
+    srv->hash_threads = 0;
+}
+
+static void server_free(srv_server *srv)
+{
+    for (int i = 0; i < srv->api_count; i++)
+        ld_api_close(srv->apis[i]);
+    if (srv->own_work_dir) {
+        if (srv->options.reports_dir == NULL)
+            srv_remove_tree(srv->reports_dir);
+        srv_remove_dir(srv->work_dir);
+    }
+    pthread_mutex_destroy(&srv->log_lock);
+    pthread_mutex_destroy(&srv->write_lock);
+    pthread_mutex_destroy(&srv->api_lock);
+    pthread_mutex_destroy(&srv->hash_lock);
+    pthread_cond_destroy(&srv->hash_ready);
+    free(srv);
+}
+
+ld_status server_run(const server_options *options, ld_error *err)
+{
+    struct sockaddr_storage addr;
+    socklen_t addr_len = 0;
+    ld_status st = parse_listen(options->listen != NULL ? options->listen : "127.0.0.1:8080", &addr,
+                                &addr_len, err);
+    if (st != LD_OK)
+        return st;
+    /* The database must exist and open before anything listens. */
+    ld_api *probe = NULL;
+    if ((st = ld_api_open(options->db_path, options->clock, &probe, err)) != LD_OK)
+        return st;
+    srv_server *srv = calloc(1, sizeof *srv);
+    if (srv == NULL) {
+        ld_api_close(probe);
+        return srv_fail_plain(err, LD_EINTERNAL, "out of memory");
+    }
+    srv->options = *options;
+    if (srv->options.threads <= 0)
+        srv->options.threads = 4;
+    if (srv->options.body_max == 0)
+        srv->options.body_max = 1u << 20;
+    if (srv->options.import_max == 0)
+        srv->options.import_max = 64u << 20;
+    if (srv->options.per_client == 0)
+        srv->options.per_client = 128;
+    if (srv->options.timeout_seconds == 0)
+        srv->options.timeout_seconds = 15;
+    if (!srv_random_hex(8, id_prefix))
+        snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
+    pthread_mutex_init(&srv->log_lock, NULL);
+    pthread_mutex_init(&srv->write_lock, NULL);
+    pthread_mutex_init(&srv->api_lock, NULL);
+    pthread_mutex_init(&srv->hash_lock, NULL);
+    pthread_cond_init(&srv->hash_ready, NULL);
+    srv->apis[srv->api_count++] = probe;
+    if ((st = make_dirs(srv, err)) != LD_OK) {
+        server_free(srv);
+        return st;
+    }
+    /* Every thread started from here inherits the blocked signals, so only
+     * sigwait below sees them. */
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+    signal(SIGPIPE, SIG_IGN);
+    /* Hashing gets all request threads but one, at least one: a login storm
+     * keeps one thread (and one core) for everything else. */
+    int hashers = srv->options.threads - 1;
+    hashers = hashers < 1 ? 1 : hashers > 16 ? 16 : hashers;
+    for (int i = 0; i < hashers; i++) {
+        if (pthread_create(&srv->hash_tid[i], NULL, hash_worker, srv) != 0)
+            break;
+        srv->hash_threads++;
+    }
+    srv->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG | MHD_USE_TURBO,
+        0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)srv->options.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT,
+        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        srv, MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        stop_hash_pool(srv);
+        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+        server_free(srv);
+        return srv_fail_plain(err, LD_EINTERNAL, "cannot listen on %s (in use, or not allowed)",
+                              options->listen != NULL ? options->listen : "127.0.0.1:8080");
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN + 2] = "127.0.0.1";
+    if (addr.ss_family == AF_INET6) {
+        char v6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, v6, sizeof v6);
+        snprintf(host, sizeof host, "[%s]", v6);
+    } else {
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
+    }
+    char url[128];
+    snprintf(url, sizeof url, "http://%s:%u", host, info != NULL ? info->port : 0);
+    if (srv->options.ready != NULL)
+        srv->options.ready(url, srv->options.ready_context);
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    /* Stop taking connections, answer what is in flight, then stop. */
+    MHD_socket listener = MHD_quiesce_daemon(srv->daemon);
+    wait_for_requests(srv);
+    stop_hash_pool(srv);
+    MHD_stop_daemon(srv->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    pthread_mutex_lock(&srv->log_lock);
+    fprintf(stderr, "{\"level\":\"info\",\"message\":\"stopped on signal %d\"}\n", sig);
+    pthread_mutex_unlock(&srv->log_lock);
+    server_free(srv);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    return LD_OK;
+}

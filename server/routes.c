@@ -1,0 +1,1226 @@
+/*
+ * routes.c - the route table of the HTTP API and its handlers. Each handler
+ * reads its path parameters, query and JSON body, calls one operation of the
+ * operations API (include/loandesk) and leaves its result as the answer:
+ * the same JSON the command line prints with --json. Files the operations
+ * read or write (policies, imports, workbooks, exports) live in the server's
+ * private folders and never show their paths in an answer.
+ */
+#include "server_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SESSION_COOKIE "__Host-loandesk_session"
+
+/* ---- Reading a request ----------------------------------------------------- */
+
+static ld_status parse_positive(srv_request *rq, const char *what, const char *text, int64_t min,
+                                int64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long value = text != NULL ? strtoll(text, &end, 10) : 0;
+    if (text == NULL || errno != 0 || end == text || *end != '\0' || value < min)
+        return srv_fail(rq, LD_EINVAL, "%s: must be a whole number of at least %lld", what,
+                        (long long)min);
+    *out = value;
+    return LD_OK;
+}
+
+ld_status srv_param_id(srv_request *rq, int i, const char *what, int64_t *out)
+{
+    return parse_positive(rq, what, rq->params[i], 1, out);
+}
+
+ld_status srv_body_text(srv_request *rq, const char *name, const char **out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(rq->json, name);
+    *out = NULL;
+    if (item == NULL || cJSON_IsNull(item))
+        return LD_OK;
+    if (!cJSON_IsString(item))
+        return srv_fail(rq, LD_EINVAL, "%s: must be a string", name);
+    *out = item->valuestring;
+    return LD_OK;
+}
+
+/* A member that is text or a whole number, as text (terms typed as numbers). */
+static ld_status body_text_or_number(srv_request *rq, const char *name, char buf[32],
+                                     const char **out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(rq->json, name);
+    if (cJSON_IsNumber(item)) {
+        if (item->valuedouble != (long long)item->valuedouble)
+            return srv_fail(rq, LD_EINVAL, "%s: must be a whole number", name);
+        snprintf(buf, 32, "%lld", (long long)item->valuedouble);
+        *out = buf;
+        return LD_OK;
+    }
+    return srv_body_text(rq, name, out);
+}
+
+static ld_status body_bool(srv_request *rq, const char *name, bool *out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(rq->json, name);
+    *out = false;
+    if (item == NULL || cJSON_IsNull(item))
+        return LD_OK;
+    if (!cJSON_IsBool(item))
+        return srv_fail(rq, LD_EINVAL, "%s: must be true or false", name);
+    *out = cJSON_IsTrue(item);
+    return LD_OK;
+}
+
+/* The body as a record: an object, required. */
+static ld_status body_record(srv_request *rq, const cJSON **out)
+{
+    *out = NULL;
+    if (rq->json == NULL)
+        return srv_fail(rq, LD_EINVAL, "body: a JSON object is required");
+    *out = rq->json;
+    return LD_OK;
+}
+
+static ld_status query_page(srv_request *rq, ld_page *page)
+{
+    *page = (ld_page){0};
+    const char *limit = srv_query(rq, "limit");
+    const char *after = srv_query(rq, "after");
+    int64_t n = 0;
+    ld_status st;
+    if (limit != NULL) {
+        if ((st = parse_positive(rq, "limit", limit, 1, &n)) != LD_OK)
+            return st;
+        page->limit = n > 100000 ? 100000 : (int)n;
+    }
+    if (after != NULL && (st = parse_positive(rq, "after", after, 0, &page->after)) != LD_OK)
+        return st;
+    return LD_OK;
+}
+
+/* ---- Session ------------------------------------------------------------------ */
+
+static void set_session_cookie(srv_request *rq, const char *token)
+{
+    if (token == NULL)
+        snprintf(rq->set_cookie, sizeof rq->set_cookie,
+                 SESSION_COOKIE "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+    else
+        snprintf(rq->set_cookie, sizeof rq->set_cookie,
+                 SESSION_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict", token);
+}
+
+/* Issues a token for a session just authenticated and answers with who it is,
+ * the CSRF token and, for a machine client, the bearer token. */
+static ld_status answer_new_session(srv_request *rq, ld_session *session, bool bearer)
+{
+    char token[LD_SESSION_TOKEN_MAX];
+    ld_status st = ld_session_token_issue(session, token, &rq->err);
+    if (st != LD_OK || (st = ld_session_whoami(session, &rq->result, &rq->err)) != LD_OK)
+        return st;
+    char csrf[65];
+    srv_csrf_token(token, csrf);
+    cJSON_AddStringToObject(rq->result, "csrf_token", csrf);
+    if (bearer)
+        cJSON_AddStringToObject(rq->result, "token", token);
+    else
+        set_session_cookie(rq, token);
+    return LD_OK;
+}
+
+static ld_status h_login(srv_request *rq)
+{
+    const char *username, *password, *mode;
+    ld_status st;
+    if ((st = srv_body_text(rq, "username", &username)) != LD_OK ||
+        (st = srv_body_text(rq, "password", &password)) != LD_OK ||
+        (st = srv_body_text(rq, "mode", &mode)) != LD_OK)
+        return st;
+    if (username == NULL || username[0] == '\0')
+        return srv_fail(rq, LD_EINVAL, "username: is required");
+    if (password == NULL)
+        return srv_fail(rq, LD_EINVAL, "password: is required");
+    if (mode != NULL && strcmp(mode, "cookie") != 0 && strcmp(mode, "bearer") != 0)
+        return srv_fail(rq, LD_EINVAL, "mode: must be cookie or bearer");
+    ld_session *session = NULL;
+    ld_status login = ld_session_login(rq->api, username, password, &session, &rq->err);
+    if (login == LD_EINTERNAL) {
+        /* A login runs beside the server's writes; one that found the
+         * database busy past its time-out (a long signing operation holds
+         * it) waits for the write turn and tries once more. A busy database
+         * refused the attempt before it was counted. */
+        srv_write_turn(rq->srv, true);
+        login = ld_session_login(rq->api, username, password, &session, &rq->err);
+        srv_write_turn(rq->srv, false);
+    }
+    if (login != LD_OK) {
+        /* One answer for every failure: an unknown name, a wrong password, a
+         * locked or deactivated account look alike. */
+        if (rq->err.code == LD_EINTERNAL)
+            return LD_EINTERNAL;
+        rq->status = 401;
+        return srv_fail(rq, LD_EPERM, "login failed: unknown user or wrong password");
+    }
+    snprintf(rq->username, sizeof rq->username, "%s", username);
+    /* A session presented with the login ends: every login gets a new token. */
+    if (rq->token[0] != '\0') {
+        ld_session *old = NULL;
+        ld_error ignored;
+        if (ld_session_resume(rq->api, rq->token, &old, &ignored) == LD_OK) {
+            ld_session_logout(old, &ignored);
+            ld_session_free(old);
+        }
+    }
+    bool bearer = mode != NULL && strcmp(mode, "bearer") == 0;
+    if ((st = answer_new_session(rq, session, bearer)) == LD_EINTERNAL) {
+        srv_write_turn(rq->srv, true);
+        cJSON_Delete(rq->result);
+        rq->result = NULL;
+        st = answer_new_session(rq, session, bearer);
+        srv_write_turn(rq->srv, false);
+    }
+    ld_session_free(session);
+    return st;
+}
+
+static ld_status h_whoami(srv_request *rq)
+{
+    ld_status st = ld_session_whoami(rq->session, &rq->result, &rq->err);
+    if (st == LD_OK) {
+        char csrf[65];
+        srv_csrf_token(rq->token, csrf);
+        cJSON_AddStringToObject(rq->result, "csrf_token", csrf);
+    }
+    return st;
+}
+
+static ld_status h_logout(srv_request *rq)
+{
+    ld_status st = ld_session_logout(rq->session, &rq->err);
+    if (st != LD_OK)
+        return st;
+    set_session_cookie(rq, NULL);
+    rq->result = cJSON_CreateObject();
+    cJSON_AddBoolToObject(rq->result, "logged_out", true);
+    return LD_OK;
+}
+
+static ld_status h_password_change(srv_request *rq)
+{
+    const char *current, *next;
+    ld_status st;
+    if ((st = srv_body_text(rq, "current_password", &current)) != LD_OK ||
+        (st = srv_body_text(rq, "new_password", &next)) != LD_OK)
+        return st;
+    if (current == NULL)
+        return srv_fail(rq, LD_EINVAL, "current_password: is required");
+    if (next == NULL)
+        return srv_fail(rq, LD_EINVAL, "new_password: is required");
+    /* The current password is checked as a login is, failures counted. */
+    ld_session *fresh = NULL;
+    if (ld_session_login(rq->api, rq->username, current, &fresh, &rq->err) != LD_OK)
+        return rq->err.code == LD_EINTERNAL
+                   ? LD_EINTERNAL
+                   : srv_fail(rq, LD_EPERM, "current_password: does not match");
+    cJSON *changed = NULL;
+    if ((st = ld_user_passwd(fresh, NULL, next, current, &changed, &rq->err)) != LD_OK) {
+        ld_session_free(fresh);
+        return st;
+    }
+    cJSON_Delete(changed);
+    ld_session_free(fresh);
+    /* The new password's session replaces the old one. */
+    if ((st = ld_session_login(rq->api, rq->username, next, &fresh, &rq->err)) != LD_OK)
+        return st;
+    st = answer_new_session(rq, fresh, !rq->cookie_auth);
+    ld_session_free(fresh);
+    if (st == LD_OK)
+        ld_session_logout(rq->session, &rq->err);
+    return st;
+}
+
+/* ---- Accounts, the CA, the policy ----------------------------------------------- */
+
+static ld_status h_user_list(srv_request *rq)
+{
+    return ld_user_list(rq->session, &rq->result, &rq->err);
+}
+
+static ld_status h_user_add(srv_request *rq)
+{
+    ld_user_spec spec = {0};
+    const char *key_password;
+    ld_status st;
+    if ((st = srv_body_text(rq, "username", &spec.username)) != LD_OK ||
+        (st = srv_body_text(rq, "full_name", &spec.full_name)) != LD_OK ||
+        (st = srv_body_text(rq, "role", &spec.role)) != LD_OK ||
+        (st = srv_body_text(rq, "authority_limit", &spec.authority_limit)) != LD_OK ||
+        (st = srv_body_text(rq, "password", &spec.password)) != LD_OK ||
+        (st = srv_body_text(rq, "key_password", &key_password)) != LD_OK)
+        return st;
+    if (key_password == NULL)
+        return srv_fail(rq, LD_EINVAL, "key_password: your password, to unlock the CA key");
+    return ld_user_add(rq->session, &spec, key_password, &rq->result, &rq->err);
+}
+
+static ld_status h_user_reset(srv_request *rq)
+{
+    const char *password, *key_password;
+    ld_status st;
+    if ((st = srv_body_text(rq, "new_password", &password)) != LD_OK ||
+        (st = srv_body_text(rq, "key_password", &key_password)) != LD_OK)
+        return st;
+    if (password == NULL)
+        return srv_fail(rq, LD_EINVAL, "new_password: is required");
+    if (key_password == NULL)
+        return srv_fail(rq, LD_EINVAL, "key_password: your password, to unlock the CA key");
+    return ld_user_passwd(rq->session, rq->params[0], password, key_password, &rq->result,
+                          &rq->err);
+}
+
+static ld_status h_user_unlock(srv_request *rq)
+{
+    return ld_user_unlock(rq->session, rq->params[0], &rq->result, &rq->err);
+}
+
+static ld_status h_user_revoke(srv_request *rq)
+{
+    return ld_user_revoke(rq->session, rq->params[0], &rq->result, &rq->err);
+}
+
+static ld_status h_roles(srv_request *rq)
+{
+    return ld_permission_table(&rq->result, &rq->err);
+}
+
+static ld_status h_ca_cert(srv_request *rq)
+{
+    return ld_pki_ca_cert(rq->session, &rq->result, &rq->err);
+}
+
+/* Writes member name of the body (an object) to a private file in the work
+ * folder; *path_out "" when the member is absent. */
+static ld_status body_to_file(srv_request *rq, const char *name, char path_out[PATH_MAX])
+{
+    path_out[0] = '\0';
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(rq->json, name);
+    if (item == NULL || cJSON_IsNull(item))
+        return LD_OK;
+    if (!cJSON_IsObject(item))
+        return srv_fail(rq, LD_EINVAL, "%s: must be a JSON object", name);
+    char *text = cJSON_PrintUnformatted(item);
+    if (text == NULL)
+        return srv_fail(rq, LD_EINTERNAL, "out of memory");
+    char suffix[33];
+    if (!srv_random_hex(16, suffix)) {
+        free(text);
+        return srv_fail(rq, LD_EINTERNAL, "no randomness");
+    }
+    snprintf(path_out, PATH_MAX, "%s/%s-%s.json", srv_work_dir(rq->srv), name, suffix);
+    ld_status st = srv_write_file(path_out, text, strlen(text), &rq->err);
+    free(text);
+    if (st != LD_OK)
+        path_out[0] = '\0';
+    return st;
+}
+
+static ld_status h_policy_load(srv_request *rq)
+{
+    char policy[PATH_MAX] = "", products[PATH_MAX] = "";
+    ld_status st = body_to_file(rq, "policy", policy);
+    if (st == LD_OK && (st = body_to_file(rq, "products", products)) == LD_OK) {
+        if (policy[0] == '\0' && products[0] == '\0')
+            st = srv_fail(rq, LD_EINVAL, "policy: give a policy, a products catalogue or both");
+        else
+            st = ld_policy_load(rq->session, policy[0] ? policy : NULL,
+                                products[0] ? products : NULL, &rq->result, &rq->err);
+    }
+    if (policy[0] != '\0')
+        unlink(policy);
+    if (products[0] != '\0')
+        unlink(products);
+    return st;
+}
+
+static ld_status h_policy_check(srv_request *rq)
+{
+    const cJSON *record;
+    ld_status st = body_record(rq, &record);
+    if (st != LD_OK)
+        return st;
+    cJSON *wrapper = cJSON_CreateObject();
+    cJSON_AddItemReferenceToObject(wrapper, "policy", (cJSON *)record);
+    cJSON *saved = rq->json;
+    rq->json = wrapper;
+    char path[PATH_MAX];
+    st = body_to_file(rq, "policy", path);
+    rq->json = saved;
+    cJSON_Delete(wrapper);
+    if (st != LD_OK)
+        return st;
+    st = ld_policy_check(path, &rq->result, &rq->err);
+    unlink(path);
+    return st;
+}
+
+/* ---- Borrowers ---------------------------------------------------------------- */
+
+static ld_status h_borrower_add(srv_request *rq)
+{
+    const cJSON *record;
+    ld_status st = body_record(rq, &record);
+    return st != LD_OK ? st : ld_borrower_add(rq->session, record, &rq->result, &rq->err);
+}
+
+static ld_status h_borrower_list(srv_request *rq)
+{
+    ld_page page;
+    ld_status st = query_page(rq, &page);
+    if (st != LD_OK)
+        return st;
+    ld_borrower_filter filter = {
+        .name = srv_query(rq, "name"),
+        .id_number = srv_query(rq, "id_number"),
+        .credit_code = srv_query(rq, "credit_code"),
+    };
+    return ld_borrower_list(rq->session, &filter, &page, &rq->result, &rq->err);
+}
+
+typedef ld_status (*show_fn)(ld_session *, int64_t, cJSON **, ld_error *);
+typedef ld_status (*update_fn)(ld_session *, int64_t, const cJSON *, cJSON **, ld_error *);
+
+/* A record with its ETag. */
+static ld_status show_tagged(srv_request *rq, const char *what, show_fn show)
+{
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, what, &id);
+    if (st != LD_OK || (st = show(rq->session, id, &rq->result, &rq->err)) != LD_OK)
+        return st;
+    rq->etag_of_answer = true; /* the same digest srv_etag_of gives, of the bytes sent */
+    return LD_OK;
+}
+
+/* An update checked against If-Match: the record as it stands is read, its
+ * ETag compared and the change made while the request holds the server's
+ * write turn (http.c), so no other write of the server comes between the
+ * check and the change and two clients holding one ETag cannot both write. */
+static ld_status update_tagged(srv_request *rq, const char *what, show_fn show, update_fn update)
+{
+    int64_t id;
+    const cJSON *changes;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, what, &id)) != LD_OK || (st = body_record(rq, &changes)) != LD_OK)
+        return st;
+    const char *if_match = srv_query_header(rq, "If-Match");
+    if (if_match == NULL) {
+        rq->status = 428;
+        return srv_fail(rq, LD_ESTATE, "if_match: send the ETag of the record you read");
+    }
+    cJSON *current = NULL;
+    if ((st = show(rq->session, id, &current, &rq->err)) == LD_OK) {
+        char etag[40];
+        srv_etag_of(current, etag);
+        cJSON_Delete(current);
+        if (strcmp(if_match, "*") != 0 && strcmp(if_match, etag) != 0) {
+            rq->status = 412;
+            st = srv_fail(rq, LD_ESTATE,
+                          "if_match: the %s changed since you read it; read it again", what);
+        } else if ((st = update(rq->session, id, changes, &rq->result, &rq->err)) == LD_OK &&
+                   show(rq->session, id, &current, &rq->err) == LD_OK) {
+            srv_etag_of(current, rq->etag);
+            cJSON_Delete(current);
+        }
+    }
+    return st;
+}
+
+static ld_status h_borrower_show(srv_request *rq)
+{
+    return show_tagged(rq, "borrower", ld_borrower_show);
+}
+
+static ld_status h_borrower_update(srv_request *rq)
+{
+    return update_tagged(rq, "borrower", ld_borrower_show, ld_borrower_update);
+}
+
+static ld_status h_borrower_assign(srv_request *rq)
+{
+    int64_t id;
+    const char *officer;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "borrower", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "officer", &officer)) != LD_OK)
+        return st;
+    return ld_borrower_assign(rq->session, id, officer, &rq->result, &rq->err);
+}
+
+static ld_status blocklist(srv_request *rq, bool on)
+{
+    int64_t id;
+    const char *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "borrower", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return ld_borrower_blocklist(rq->session, id, on, reason, &rq->result, &rq->err);
+}
+
+static ld_status h_borrower_block(srv_request *rq)
+{
+    return blocklist(rq, true);
+}
+
+static ld_status h_borrower_unblock(srv_request *rq)
+{
+    return blocklist(rq, false);
+}
+
+/* ---- Applications ---------------------------------------------------------------- */
+
+static ld_status h_app_create(srv_request *rq)
+{
+    const cJSON *record;
+    ld_status st = body_record(rq, &record);
+    return st != LD_OK ? st : ld_application_create(rq->session, record, &rq->result, &rq->err);
+}
+
+static ld_status h_app_list(srv_request *rq)
+{
+    ld_page page;
+    ld_status st = query_page(rq, &page);
+    if (st != LD_OK)
+        return st;
+    ld_application_filter filter = {
+        .state = srv_query(rq, "state"),
+        .officer = srv_query(rq, "officer"),
+        .product = srv_query(rq, "product"),
+        .from = srv_query(rq, "from"),
+        .to = srv_query(rq, "to"),
+        .grade = srv_query(rq, "grade"),
+        .min_amount = srv_query(rq, "min_amount"),
+        .max_amount = srv_query(rq, "max_amount"),
+    };
+    const char *borrower = srv_query(rq, "borrower_id");
+    if (borrower != NULL &&
+        (st = parse_positive(rq, "borrower_id", borrower, 1, &filter.borrower_id)) != LD_OK)
+        return st;
+    return ld_application_list(rq->session, &filter, &page, &rq->result, &rq->err);
+}
+
+static ld_status h_app_show(srv_request *rq)
+{
+    return show_tagged(rq, "application", ld_application_show);
+}
+
+static ld_status h_app_update(srv_request *rq)
+{
+    return update_tagged(rq, "application", ld_application_show, ld_application_update);
+}
+
+/* The operations that take the application (or loan) id alone. */
+static ld_status on_id(srv_request *rq, const char *what, show_fn fn)
+{
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, what, &id);
+    return st != LD_OK ? st : fn(rq->session, id, &rq->result, &rq->err);
+}
+
+static ld_status h_app_file(srv_request *rq)
+{
+    return on_id(rq, "application", ld_application_file);
+}
+
+static ld_status h_app_submit(srv_request *rq)
+{
+    return on_id(rq, "application", ld_application_submit);
+}
+
+static ld_status h_app_rate(srv_request *rq)
+{
+    return on_id(rq, "application", ld_application_rate);
+}
+
+static ld_status h_rating_show(srv_request *rq)
+{
+    return on_id(rq, "application", ld_rating_show);
+}
+
+static ld_status h_rating_override(srv_request *rq)
+{
+    int64_t id;
+    const char *grade, *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "application", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "grade", &grade)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return ld_rating_override(rq->session, id, grade, reason, &rq->result, &rq->err);
+}
+
+static ld_status h_app_approve(srv_request *rq)
+{
+    int64_t id;
+    ld_approval terms = {0};
+    char term[32];
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "application", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &terms.amount)) != LD_OK ||
+        (st = body_text_or_number(rq, "term_months", term, &terms.term_months)) != LD_OK ||
+        (st = srv_body_text(rq, "rate", &terms.rate)) != LD_OK ||
+        (st = srv_body_text(rq, "fee_method", &terms.fee_method)) != LD_OK ||
+        (st = srv_body_text(rq, "fee", &terms.fee)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &terms.reason)) != LD_OK)
+        return st;
+    return ld_application_approve(rq->session, id, &terms, &rq->result, &rq->err);
+}
+
+typedef ld_status (*reason_fn)(ld_session *, int64_t, const char *, cJSON **, ld_error *);
+
+/* The operations that take an id and a reason. */
+static ld_status with_reason(srv_request *rq, const char *what, reason_fn fn)
+{
+    int64_t id;
+    const char *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, what, &id)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return fn(rq->session, id, reason, &rq->result, &rq->err);
+}
+
+static ld_status h_app_reject(srv_request *rq)
+{
+    return with_reason(rq, "application", ld_application_reject);
+}
+
+static ld_status h_app_withdraw(srv_request *rq)
+{
+    return with_reason(rq, "application", ld_application_withdraw);
+}
+
+typedef ld_status (*part_fn)(ld_session *, int64_t, const cJSON *, cJSON **, ld_error *);
+
+/* The operations that take an id and a record. */
+static ld_status with_record(srv_request *rq, const char *what, part_fn fn)
+{
+    int64_t id;
+    const cJSON *record;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, what, &id)) != LD_OK || (st = body_record(rq, &record)) != LD_OK)
+        return st;
+    return fn(rq->session, id, record, &rq->result, &rq->err);
+}
+
+static ld_status h_guarantor_add(srv_request *rq)
+{
+    return with_record(rq, "application", ld_guarantor_add);
+}
+
+static ld_status h_guarantor_list(srv_request *rq)
+{
+    return on_id(rq, "application", ld_guarantor_list);
+}
+
+static ld_status h_collateral_add(srv_request *rq)
+{
+    return with_record(rq, "application", ld_collateral_add);
+}
+
+static ld_status h_collateral_list(srv_request *rq)
+{
+    return on_id(rq, "application", ld_collateral_list);
+}
+
+static ld_status h_investigation_add(srv_request *rq)
+{
+    return with_record(rq, "application", ld_investigation_add);
+}
+
+/* ---- Loans ------------------------------------------------------------------------ */
+
+static ld_status h_loan_disburse(srv_request *rq)
+{
+    int64_t id;
+    const char *date, *contract;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "application", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK ||
+        (st = srv_body_text(rq, "contract_no", &contract)) != LD_OK)
+        return st;
+    return ld_loan_disburse(rq->session, id, date, contract, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_list(srv_request *rq)
+{
+    ld_page page;
+    ld_status st = query_page(rq, &page);
+    if (st != LD_OK)
+        return st;
+    ld_loan_filter filter = {
+        .state = srv_query(rq, "state"),
+        .category = srv_query(rq, "category"),
+        .min_dpd = srv_query(rq, "min_dpd"),
+        .officer = srv_query(rq, "officer"),
+        .product = srv_query(rq, "product"),
+        .maturing_before = srv_query(rq, "maturing_before"),
+    };
+    return ld_loan_list(rq->session, &filter, &page, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_show(srv_request *rq)
+{
+    return on_id(rq, "loan", ld_loan_show);
+}
+
+static ld_status h_loan_repay(srv_request *rq)
+{
+    int64_t id;
+    ld_repayment r = {0};
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "loan", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &r.amount)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &r.date)) != LD_OK ||
+        (st = body_bool(rq, "backdated", &r.backdated)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &r.reason)) != LD_OK)
+        return st;
+    return ld_loan_repay(rq->session, id, &r, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_settle(srv_request *rq)
+{
+    int64_t id;
+    const char *date;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "loan", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK)
+        return st;
+    return ld_loan_settle(rq->session, id, date, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_classify(srv_request *rq)
+{
+    int64_t id;
+    const char *category, *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "loan", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "category", &category)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return ld_loan_classify(rq->session, id, category, reason, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_write_off(srv_request *rq)
+{
+    return with_reason(rq, "loan", ld_loan_write_off);
+}
+
+static ld_status h_inspection_add(srv_request *rq)
+{
+    return with_record(rq, "loan", ld_inspection_add);
+}
+
+static ld_status h_inspection_show(srv_request *rq)
+{
+    int64_t loan, inspection = 0;
+    ld_status st = srv_param_id(rq, 0, "loan", &loan);
+    if (st == LD_OK && strcmp(rq->params[1], "latest") != 0)
+        st = srv_param_id(rq, 1, "inspection", &inspection);
+    if (st != LD_OK)
+        return st;
+    return ld_inspection_show(rq->session, loan, inspection, &rq->result, &rq->err);
+}
+
+static ld_status h_inspection_due(srv_request *rq)
+{
+    return ld_inspection_due(rq->session, srv_query(rq, "date"), &rq->result, &rq->err);
+}
+
+/* ---- Close of business, the journal, the log --------------------------------------- */
+
+static ld_status h_cob(srv_request *rq)
+{
+    ld_cob_options o = {0};
+    ld_status st;
+    if ((st = srv_body_text(rq, "date", &o.date)) != LD_OK ||
+        (st = srv_body_text(rq, "institution_password", &o.institution_password)) != LD_OK)
+        return st;
+    if (o.institution_password == NULL)
+        return srv_fail(rq, LD_EINVAL, "institution_password: is required");
+    return ld_cob_run(rq->session, &o, &rq->result, &rq->err);
+}
+
+static ld_status h_trial_balance(srv_request *rq)
+{
+    return ld_journal_trial_balance(rq->session, srv_query(rq, "date"), &rq->result, &rq->err);
+}
+
+static ld_status h_checkpoint(srv_request *rq)
+{
+    const char *password;
+    ld_status st = srv_body_text(rq, "institution_password", &password);
+    if (st != LD_OK)
+        return st;
+    if (password == NULL)
+        return srv_fail(rq, LD_EINVAL, "institution_password: is required");
+    return ld_ledger_checkpoint(rq->session, password, &rq->result, &rq->err);
+}
+
+static ld_status h_ledger_verify(srv_request *rq)
+{
+    return ld_ledger_verify(rq->session, &rq->result, &rq->err);
+}
+
+static ld_status query_size(srv_request *rq, const char *name, int64_t min, uint64_t *out)
+{
+    const char *text = srv_query(rq, name);
+    int64_t value = 0;
+    *out = 0;
+    if (text == NULL)
+        return min > 0 ? srv_fail(rq, LD_EINVAL, "%s: is required", name) : LD_OK;
+    ld_status st = parse_positive(rq, name, text, 0, &value);
+    if (st == LD_OK)
+        *out = (uint64_t)value;
+    return st;
+}
+
+static ld_status h_prove_inclusion(srv_request *rq)
+{
+    uint64_t index, size;
+    ld_status st;
+    if ((st = query_size(rq, "index", 1, &index)) != LD_OK ||
+        (st = query_size(rq, "size", 0, &size)) != LD_OK)
+        return st;
+    return ld_ledger_prove_inclusion(rq->session, index, size, &rq->result, &rq->err);
+}
+
+static ld_status h_prove_consistency(srv_request *rq)
+{
+    uint64_t from, to;
+    ld_status st;
+    if ((st = query_size(rq, "from", 1, &from)) != LD_OK ||
+        (st = query_size(rq, "to", 1, &to)) != LD_OK)
+        return st;
+    return ld_ledger_prove_consistency(rq->session, from, to, &rq->result, &rq->err);
+}
+
+static ld_status h_proof_verify(srv_request *rq)
+{
+    const cJSON *proof;
+    ld_status st = body_record(rq, &proof);
+    return st != LD_OK ? st : ld_proof_verify(proof, &rq->result, &rq->err);
+}
+
+static ld_status h_ledger_export(srv_request *rq)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/export-XXXXXX", srv_work_dir(rq->srv));
+    if (mkdtemp(dir) == NULL)
+        return srv_fail(rq, LD_EINTERNAL, "cannot make an export folder");
+    cJSON *summary = NULL;
+    ld_status st = ld_ledger_export(rq->session, dir, &summary, &rq->err);
+    cJSON_Delete(summary);
+    if (st == LD_OK && (st = srv_tar_dir(dir, &rq->raw, &rq->raw_len, &rq->err)) == LD_OK) {
+        rq->raw_type = "application/x-tar";
+        snprintf(rq->raw_name, sizeof rq->raw_name, "ledger-export.tar");
+    }
+    srv_remove_dir(dir);
+    return st;
+}
+
+/* ---- Reports ------------------------------------------------------------------------- */
+
+/* The caller's own folder of workbooks: a workbook is downloaded only by
+ * whoever generated it. */
+static ld_status user_reports_dir(srv_request *rq, char out[PATH_MAX])
+{
+    for (const char *p = rq->username; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.') ||
+            (p == rq->username && *p == '.'))
+            return srv_fail(rq, LD_EINTERNAL, "a user name unfit for a folder name");
+    if (rq->username[0] == '\0')
+        return srv_fail(rq, LD_EINTERNAL, "no user");
+    snprintf(out, PATH_MAX, "%s/%s", srv_reports_dir(rq->srv), rq->username);
+    if (mkdir(out, 0700) != 0 && errno != EEXIST)
+        return srv_fail(rq, LD_EINTERNAL, "cannot make the reports folder");
+    return LD_OK;
+}
+
+static ld_status h_report_generate(srv_request *rq)
+{
+    const char *kind, *key_password, *lang;
+    bool no_sign;
+    ld_status st;
+    if ((st = srv_body_text(rq, "kind", &kind)) != LD_OK ||
+        (st = srv_body_text(rq, "key_password", &key_password)) != LD_OK ||
+        (st = srv_body_text(rq, "lang", &lang)) != LD_OK ||
+        (st = body_bool(rq, "no_sign", &no_sign)) != LD_OK)
+        return st;
+    if (kind == NULL)
+        return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+    char dir[PATH_MAX], path[PATH_MAX], name[33];
+    if ((st = user_reports_dir(rq, dir)) != LD_OK)
+        return st;
+    if (!srv_random_hex(16, name))
+        return srv_fail(rq, LD_EINTERNAL, "no randomness");
+    ld_report_spec spec = {.path = path, .lang = lang, .no_sign = no_sign};
+    const cJSON *item;
+    int64_t id = 0, inspection = 0;
+    if (strcmp(kind, "rating") == 0 || strcmp(kind, "inspection") == 0) {
+        const char *key = kind[0] == 'r' ? "application_id" : "loan_id";
+        item = cJSON_GetObjectItemCaseSensitive(rq->json, key);
+        if (!cJSON_IsNumber(item) || item->valuedouble < 1)
+            return srv_fail(rq, LD_EINVAL, "%s: a record id is required", key);
+        id = (int64_t)item->valuedouble;
+        item = cJSON_GetObjectItemCaseSensitive(rq->json, "inspection_id");
+        if (cJSON_IsNumber(item))
+            inspection = (int64_t)item->valuedouble;
+    }
+    snprintf(path, sizeof path, "%s/%s-%s.xlsx", dir, kind, name);
+    if (strcmp(kind, "rating") == 0)
+        return ld_report_rating(rq->session, id, &spec, key_password, &rq->result, &rq->err);
+    if (strcmp(kind, "inspection") == 0)
+        return ld_report_inspection(rq->session, id, inspection, &spec, key_password, &rq->result,
+                                    &rq->err);
+    const char *from, *to, *date, *since;
+    if ((st = srv_body_text(rq, "from", &from)) != LD_OK ||
+        (st = srv_body_text(rq, "to", &to)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK ||
+        (st = srv_body_text(rq, "since", &since)) != LD_OK)
+        return st;
+    if (strcmp(kind, "ledger") == 0)
+        return ld_report_ledger(rq->session, from, to, &spec, key_password, &rq->result, &rq->err);
+    if (strcmp(kind, "portfolio") == 0)
+        return ld_report_portfolio(rq->session, date, since, &spec, key_password, &rq->result,
+                                   &rq->err);
+    return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+}
+
+/* Where to download what a report wrote. */
+static void present_report(srv_request *rq)
+{
+    srv_scrub_paths(rq->srv, rq->result);
+    const cJSON *file = cJSON_GetObjectItemCaseSensitive(rq->result, "file");
+    if (!cJSON_IsString(file))
+        return;
+    char url[200];
+    snprintf(url, sizeof url, "/api/v1/reports/%s", file->valuestring);
+    cJSON_AddStringToObject(rq->result, "download", url);
+    if (cJSON_GetObjectItemCaseSensitive(rq->result, "signature") != NULL) {
+        snprintf(url, sizeof url, "/api/v1/reports/%s/signature", file->valuestring);
+        cJSON_AddStringToObject(rq->result, "signature_download", url);
+    }
+}
+
+/* The path of the caller's workbook named in the path: a name a report of
+ * this server could have ("KIND-HEX.xlsx"), nothing else. */
+static ld_status report_path(srv_request *rq, char path[PATH_MAX])
+{
+    const char *name = rq->params[0];
+    size_t n = strlen(name);
+    bool ok = n > 38 && n < 64 && strcmp(name + n - 5, ".xlsx") == 0;
+    for (size_t i = 0; ok && i < n - 5; i++)
+        ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+             name[i] == '-';
+    if (!ok)
+        return srv_fail(rq, LD_ENOTFOUND, "report: no such workbook");
+    char dir[PATH_MAX];
+    ld_status st = user_reports_dir(rq, dir);
+    if (st != LD_OK)
+        return st;
+    snprintf(path, PATH_MAX, "%s/%s", dir, name);
+    if (access(path, R_OK) != 0)
+        return srv_fail(rq, LD_ENOTFOUND, "report: no such workbook of yours");
+    return LD_OK;
+}
+
+static ld_status send_file(srv_request *rq, const char *path, const char *type, const char *name)
+{
+    ld_status st = srv_read_file(path, (size_t)1 << 30, &rq->raw, &rq->raw_len, &rq->err);
+    if (st != LD_OK)
+        return st == LD_ENOTFOUND ? srv_fail(rq, LD_ENOTFOUND, "report: not found") : st;
+    rq->raw_type = type;
+    snprintf(rq->raw_name, sizeof rq->raw_name, "%s", name);
+    return LD_OK;
+}
+
+static ld_status h_report_download(srv_request *rq)
+{
+    char path[PATH_MAX];
+    ld_status st = report_path(rq, path);
+    if (st != LD_OK)
+        return st;
+    return send_file(rq, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     rq->params[0]);
+}
+
+static ld_status h_report_signature(srv_request *rq)
+{
+    char path[PATH_MAX], p7s[PATH_MAX + 8], name[140];
+    ld_status st = report_path(rq, path);
+    if (st != LD_OK)
+        return st;
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    snprintf(name, sizeof name, "%s.p7s", rq->params[0]);
+    if (access(p7s, R_OK) != 0)
+        return srv_fail(rq, LD_ENOTFOUND, "report: this workbook is not signed");
+    return send_file(rq, p7s, "application/pkcs7-signature", name);
+}
+
+static ld_status h_report_verify(srv_request *rq)
+{
+    char path[PATH_MAX];
+    ld_status st = report_path(rq, path);
+    if (st != LD_OK)
+        return st;
+    ld_verify_spec spec = {.path = path};
+    return ld_verify(rq->session, &spec, &rq->result, &rq->err);
+}
+
+/* ---- Audit, import, tools ---------------------------------------------------------------- */
+
+static ld_status h_audit(srv_request *rq)
+{
+    ld_audit_filter filter = {.entity = srv_query(rq, "entity"),
+                              .username = srv_query(rq, "username")};
+    int64_t n;
+    ld_status st;
+    const char *id = srv_query(rq, "entity_id");
+    if (id != NULL && (st = parse_positive(rq, "entity_id", id, 1, &filter.entity_id)) != LD_OK)
+        return st;
+    const char *limit = srv_query(rq, "limit");
+    if (limit != NULL) {
+        if ((st = parse_positive(rq, "limit", limit, 1, &n)) != LD_OK)
+            return st;
+        filter.limit = n > 100000 ? 100000 : (int)n;
+    }
+    return ld_audit_list(rq->session, &filter, &rq->result, &rq->err);
+}
+
+static ld_status h_import(srv_request *rq)
+{
+    if (rq->body_len == 0)
+        return srv_fail(rq, LD_EINVAL, "body: JSON Lines, one record a line");
+    char path[PATH_MAX], suffix[33];
+    if (!srv_random_hex(16, suffix))
+        return srv_fail(rq, LD_EINTERNAL, "no randomness");
+    snprintf(path, sizeof path, "%s/import-%s.jsonl", srv_work_dir(rq->srv), suffix);
+    ld_status st = srv_write_file(path, rq->body, rq->body_len, &rq->err);
+    if (st != LD_OK)
+        return st;
+    st = ld_import(rq->session, path, &rq->result, &rq->err);
+    unlink(path);
+    return st;
+}
+
+static ld_status h_schedule(srv_request *rq)
+{
+    const cJSON *terms;
+    ld_status st = body_record(rq, &terms);
+    return st != LD_OK ? st : ld_schedule_preview(terms, &rq->result, &rq->err);
+}
+
+static ld_status h_openapi(srv_request *rq)
+{
+    rq->result = server_openapi();
+    return rq->result != NULL ? LD_OK : srv_fail(rq, LD_EINTERNAL, "out of memory");
+}
+
+/* ---- The table ------------------------------------------------------------------------- */
+
+#define P    SRV_PUBLIC
+#define H    SRV_HASH
+#define O    SRV_ONCE
+#define PAGE "limit,after"
+
+const srv_route srv_routes[] = {
+    {"POST", "/api/v1/session", h_login, P | H, 201,
+     "Log in: a session cookie, or a bearer token with mode bearer", NULL, "username,password,mode",
+     NULL},
+    {"GET", "/api/v1/session", h_whoami, 0, 200, "Who the session is, with its CSRF token", NULL,
+     NULL, NULL},
+    {"DELETE", "/api/v1/session", h_logout, 0, 200, "Log out: the session ends on the server", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/session/password", h_password_change, H, 200,
+     "Change your password (a new session replaces this one)", NULL,
+     "current_password,new_password", NULL},
+    {"GET", "/api/v1/users", h_user_list, 0, 200, "Every account", NULL, NULL, NULL},
+    {"POST", "/api/v1/users", h_user_add, H | O, 201, "Add an account (admin)", NULL,
+     "username,full_name,role,authority_limit,password,key_password", NULL},
+    {"POST", "/api/v1/users/{username}/password", h_user_reset, H | O, 200,
+     "Set a temporary password (admin)", NULL, "new_password,key_password", NULL},
+    {"POST", "/api/v1/users/{username}/unlock", h_user_unlock, O, 200, "Unlock an account (admin)",
+     NULL, "", NULL},
+    {"POST", "/api/v1/users/{username}/revoke", h_user_revoke, O, 200,
+     "Deactivate an account (admin)", NULL, "", NULL},
+    {"GET", "/api/v1/roles", h_roles, P, 200, "The permission table", NULL, NULL, NULL},
+    {"GET", "/api/v1/pki/ca-cert", h_ca_cert, 0, 200, "The institution's CA certificate", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/policy", h_policy_load, O, 200,
+     "Put a policy and/or product catalogue in force (admin)", NULL, "policy,products", NULL},
+    {"POST", "/api/v1/policy/check", h_policy_check, 0, 200, "Check a policy document", NULL, "",
+     NULL},
+    {"GET", "/api/v1/borrowers", h_borrower_list, 0, 200, "Borrowers you may see, paged",
+     "name,id_number,credit_code," PAGE, NULL, NULL},
+    {"POST", "/api/v1/borrowers", h_borrower_add, O, 201, "Register a borrower", NULL, "", NULL},
+    {"GET", "/api/v1/borrowers/{id}", h_borrower_show, 0, 200, "A borrower's file (with ETag)",
+     NULL, NULL, NULL},
+    {"PATCH", "/api/v1/borrowers/{id}", h_borrower_update, SRV_IF_MATCH, 200,
+     "Change a borrower's fields (If-Match required)", NULL, "", NULL},
+    {"POST", "/api/v1/borrowers/{id}/assign", h_borrower_assign, O, 200,
+     "Move a customer to another officer (manager)", NULL, "officer", NULL},
+    {"POST", "/api/v1/borrowers/{id}/blocklist", h_borrower_block, O, 200, "Blocklist a customer",
+     NULL, "reason", NULL},
+    {"POST", "/api/v1/borrowers/{id}/unblock", h_borrower_unblock, O, 200,
+     "Clear a customer's blocklist flag", NULL, "reason", NULL},
+    {"GET", "/api/v1/applications", h_app_list, 0, 200, "Applications you may see, paged",
+     "state,borrower_id,officer,product,from,to,grade,min_amount,max_amount," PAGE, NULL, NULL},
+    {"POST", "/api/v1/applications", h_app_create, O, 201, "Create a draft application", NULL, "",
+     NULL},
+    {"GET", "/api/v1/applications/{id}", h_app_show, 0, 200, "An application (with ETag)", NULL,
+     NULL, NULL},
+    {"PATCH", "/api/v1/applications/{id}", h_app_update, SRV_IF_MATCH, 200,
+     "Change a draft (If-Match required)", NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/file", h_app_file, 0, 200, "An application's whole file",
+     NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/submit", h_app_submit, O, 200, "Submit a draft for review",
+     NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/rating", h_app_rate, O, 200, "Rate a submitted application",
+     NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/rating", h_rating_show, 0, 200,
+     "The latest rating with its overrides", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/rating/override", h_rating_override, O, 200,
+     "Override the grade with a reason", NULL, "grade,reason", NULL},
+    {"POST", "/api/v1/applications/{id}/approve", h_app_approve, O, 200,
+     "Approve within your authority", NULL, "amount,term_months,rate,fee_method,fee,reason", NULL},
+    {"POST", "/api/v1/applications/{id}/reject", h_app_reject, O, 200, "Reject with a reason", NULL,
+     "reason", NULL},
+    {"POST", "/api/v1/applications/{id}/withdraw", h_app_withdraw, O, 200,
+     "Withdraw before a decision", NULL, "reason", NULL},
+    {"GET", "/api/v1/applications/{id}/guarantors", h_guarantor_list, 0, 200,
+     "Guarantors with capacity", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/guarantors", h_guarantor_add, O, 201,
+     "Add a guarantor to a draft", NULL, "", NULL},
+    {"GET", "/api/v1/applications/{id}/collateral", h_collateral_list, 0, 200,
+     "Collateral with LTV caps", NULL, NULL, NULL},
+    {"POST", "/api/v1/applications/{id}/collateral", h_collateral_add, O, 201,
+     "Add collateral to a draft", NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/investigations", h_investigation_add, O, 201,
+     "Record a pre-loan investigation", NULL, "", NULL},
+    {"POST", "/api/v1/applications/{id}/loan", h_loan_disburse, O, 201,
+     "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
+    {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged",
+     "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
+    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200, "A loan: balances, schedule, repayments",
+     NULL, NULL, NULL},
+    {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
+     "amount,date,backdated,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date",
+     NULL, "date", NULL},
+    {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200,
+     "Classify worse than the DPD floor", NULL, "category,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/write-off", h_loan_write_off, O, 200,
+     "Write off a loss loan (manager)", NULL, "reason", NULL},
+    {"POST", "/api/v1/loans/{id}/inspections", h_inspection_add, O, 201,
+     "Record a post-loan inspection", NULL, "", NULL},
+    {"GET", "/api/v1/loans/{id}/inspections/{inspection}", h_inspection_show, 0, 200,
+     "An inspection (or latest)", NULL, NULL, NULL},
+    {"GET", "/api/v1/inspections/due", h_inspection_due, 0, 200, "Loans whose inspection is due",
+     "date", NULL, NULL},
+    {"POST", "/api/v1/cob", h_cob, H | O, 200, "Close of business (manager)", NULL,
+     "date,institution_password", NULL},
+    {"GET", "/api/v1/journal/trial-balance", h_trial_balance, 0, 200, "The journal's trial balance",
+     "date", NULL, NULL},
+    {"POST", "/api/v1/ledger/checkpoints", h_checkpoint, H | O, 201,
+     "Sign a checkpoint of the log (manager)", NULL, "institution_password", NULL},
+    {"GET", "/api/v1/ledger/verify", h_ledger_verify, 0, 200,
+     "Verify the log, checkpoints, journal and balances", NULL, NULL, NULL},
+    {"GET", "/api/v1/ledger/proofs/inclusion", h_prove_inclusion, 0, 200, "An inclusion proof",
+     "index,size", NULL, NULL},
+    {"GET", "/api/v1/ledger/proofs/consistency", h_prove_consistency, 0, 200, "A consistency proof",
+     "from,to", NULL, NULL},
+    {"POST", "/api/v1/ledger/proofs/verify", h_proof_verify, P, 200, "Check a proof offline", NULL,
+     "", NULL},
+    {"GET", "/api/v1/ledger/export", h_ledger_export, 0, 200,
+     "The log as a tar archive (entries.jsonl, checkpoints, institution.pem)", NULL, NULL, NULL},
+    {"POST", "/api/v1/reports", h_report_generate, H | O, 201, "Write a (signed) workbook", NULL,
+     "kind,application_id,loan_id,inspection_id,from,to,date,since,lang,no_sign,key_password",
+     present_report},
+    {"GET", "/api/v1/reports/{name}", h_report_download, 0, 200, "Download a workbook you wrote",
+     NULL, NULL, NULL},
+    {"GET", "/api/v1/reports/{name}/signature", h_report_signature, 0, 200,
+     "Download its detached CMS signature (.p7s)", NULL, NULL, NULL},
+    {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200,
+     "Verify a workbook you wrote against the ledger", NULL, "", NULL},
+    {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
+     "entity,entity_id,username,limit", NULL, NULL},
+    {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,
+     "Import JSON Lines in one transaction", NULL, NULL, NULL},
+    {"POST", "/api/v1/schedule", h_schedule, P, 200, "Repayment schedule calculator", NULL,
+     "principal,rate,term,method,start,period", NULL},
+    {"GET", "/api/v1/openapi.json", h_openapi, P, 200, "This document", NULL, NULL, NULL},
+};
+
+const size_t srv_route_count = sizeof srv_routes / sizeof srv_routes[0];
+
+/* Matches path against pattern segment by segment; "{x}" takes one segment. */
+static bool pattern_match(const char *pattern, const char *path, char params[SRV_PARAMS_MAX][130],
+                          int *count)
+{
+    int n = 0;
+    while (*pattern != '\0' && *path != '\0') {
+        if (*pattern != '/' || *path != '/')
+            return false;
+        pattern++;
+        path++;
+        const char *pend = strchr(pattern, '/');
+        const char *send = strchr(path, '/');
+        size_t plen = pend != NULL ? (size_t)(pend - pattern) : strlen(pattern);
+        size_t slen = send != NULL ? (size_t)(send - path) : strlen(path);
+        if (plen > 0 && pattern[0] == '{') {
+            if (slen == 0 || slen >= 130 || n >= SRV_PARAMS_MAX)
+                return false;
+            memcpy(params[n], path, slen);
+            params[n][slen] = '\0';
+            n++;
+        } else if (plen != slen || strncmp(pattern, path, plen) != 0) {
+            return false;
+        }
+        pattern += plen;
+        path += slen;
+    }
+    if (*pattern != '\0' || *path != '\0')
+        return false;
+    *count = n;
+    return true;
+}
+
+const srv_route *srv_route_match(const char *method, const char *path,
+                                 char params[SRV_PARAMS_MAX][130], int *param_count,
+                                 bool *method_known)
+{
+    *method_known = false;
+    for (size_t i = 0; i < srv_route_count; i++) {
+        if (!pattern_match(srv_routes[i].pattern, path, params, param_count))
+            continue;
+        if (strcmp(srv_routes[i].method, method) == 0)
+            return &srv_routes[i];
+        *method_known = true;
+    }
+    return NULL;
+}
+
+bool server_route_exists(const char *method, const char *path)
+{
+    char params[SRV_PARAMS_MAX][130];
+    int count;
+    bool known;
+    return srv_route_match(method, path, params, &count, &known) != NULL;
+}

@@ -1,0 +1,179 @@
+/*
+ * util.c - small services of the HTTP server: digests and random text
+ * (OpenSSL stays in this file), ETags and CSRF tokens, private files and
+ * folders for the operations that read or write files.
+ */
+#include "server_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+ld_status srv_fail_plain(ld_error *err, ld_status code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->code = code;
+    err->file = __FILE__;
+    err->line = __LINE__;
+    return code;
+}
+
+static void hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void srv_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char digest[32];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+        memset(out, '0', 64);
+        out[64] = '\0';
+        return;
+    }
+    hex(digest, 32, out);
+}
+
+bool srv_random_hex(size_t n, char *out)
+{
+    unsigned char bytes[64];
+    if (n > sizeof bytes || RAND_bytes(bytes, (int)n) != 1)
+        return false;
+    hex(bytes, n, out);
+    return true;
+}
+
+void srv_etag_of(const cJSON *value, char out[40])
+{
+    char *text = cJSON_PrintUnformatted(value);
+    char digest[65];
+    srv_sha256_hex(text != NULL ? text : "", text != NULL ? strlen(text) : 0, digest);
+    free(text);
+    snprintf(out, 40, "\"%.32s\"", digest);
+}
+
+void srv_csrf_token(const char *session_token, char out[65])
+{
+    char text[128];
+    int n = snprintf(text, sizeof text, "loandesk-csrf:%s", session_token);
+    srv_sha256_hex(text, (size_t)n, out);
+}
+
+ld_status srv_read_file(const char *path, size_t max, char **out, size_t *out_len, ld_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return srv_fail_plain(err, errno == ENOENT ? LD_ENOTFOUND : LD_EINTERNAL,
+                              "file: cannot read it (%s)", strerror(errno));
+    char *data = NULL;
+    size_t len = 0, size = 0;
+    ld_status st = LD_OK;
+    for (;;) {
+        if (len == size) {
+            size = size == 0 ? 65536 : size * 2;
+            char *grown = realloc(data, size + 1);
+            if (grown == NULL) {
+                st = srv_fail_plain(err, LD_EINTERNAL, "out of memory");
+                break;
+            }
+            data = grown;
+        }
+        size_t got = fread(data + len, 1, size - len, f);
+        len += got;
+        if (len > max) {
+            st = srv_fail_plain(err, LD_EINTERNAL, "file: larger than %zu bytes", max);
+            break;
+        }
+        if (got == 0)
+            break;
+    }
+    if (st == LD_OK && ferror(f))
+        st = srv_fail_plain(err, LD_EINTERNAL, "file: read error");
+    fclose(f);
+    if (st != LD_OK) {
+        free(data);
+        return st;
+    }
+    if (data == NULL && (data = malloc(1)) == NULL)
+        return srv_fail_plain(err, LD_EINTERNAL, "out of memory");
+    data[len] = '\0';
+    *out = data;
+    *out_len = len;
+    return LD_OK;
+}
+
+ld_status srv_write_file(const char *path, const void *data, size_t len, ld_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return srv_fail_plain(err, LD_EINTERNAL, "cannot write a temporary file: %s",
+                              strerror(errno));
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            unlink(path);
+            return srv_fail_plain(err, LD_EINTERNAL, "cannot write a temporary file");
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (close(fd) != 0)
+        return srv_fail_plain(err, LD_EINTERNAL, "cannot write a temporary file");
+    return LD_OK;
+}
+
+static void remove_entries(const char *dir, bool folders)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (folders)
+                srv_remove_dir(path);
+        } else {
+            unlink(path);
+        }
+    }
+    closedir(d);
+}
+
+void srv_remove_dir(const char *dir)
+{
+    remove_entries(dir, false);
+    rmdir(dir);
+}
+
+void srv_remove_tree(const char *dir)
+{
+    remove_entries(dir, true);
+    rmdir(dir);
+}
