@@ -693,6 +693,18 @@ static ld_status h_loan_repay(srv_request *rq)
     return ld_loan_repay(rq->session, id, &r, &rq->result, &rq->err);
 }
 
+static ld_status h_loan_repay_reverse(srv_request *rq)
+{
+    int64_t id, repayment;
+    const char *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "loan", &id)) != LD_OK ||
+        (st = srv_param_id(rq, 1, "repayment", &repayment)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return ld_loan_repay_reverse(rq->session, id, repayment, reason, &rq->result, &rq->err);
+}
+
 static ld_status h_loan_settle(srv_request *rq)
 {
     int64_t id;
@@ -1122,6 +1134,9 @@ const srv_route srv_routes[] = {
      NULL, NULL, NULL},
     {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
      "amount,date,backdated,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/repayments/{repayment}/reverse", h_loan_repay_reverse, O, 200,
+     "Reverse a repayment entered wrongly: the loan recomputed from its value date", NULL, "reason",
+     NULL},
     {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date",
      NULL, "date", NULL},
     {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200,
