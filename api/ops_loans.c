@@ -169,6 +169,19 @@ ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_err
     return api_run_on(session, "loan.show", "loan", loan_id, loan_show, &a, out, err);
 }
 
+static ld_status loan_show_at(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    return ledger_loan_show_at(call->store, call->who, a->id, a->date, out, err);
+}
+
+ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
+                          ld_error *err)
+{
+    loan_args a = {.id = loan_id};
+    return run_dated(session, "loan.show", "loan", &a, date, &a.date, loan_show_at, out, err);
+}
+
 static ld_status loan_classify(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const loan_args *a = args;

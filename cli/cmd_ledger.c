@@ -174,14 +174,17 @@ int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv)
 
 int cmd_loan_show(cli_ctx *ctx, int argc, char **argv)
 {
-    static const cli_spec spec = {.max_positionals = 1};
+    static const char *const values[] = {"--date", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
     int64_t id = 0;
     int rc = check_id("loan show", argc, argv, &spec, "loan", &id);
     if (rc != 0)
         return rc;
     ld_error err;
     cJSON *loan = NULL;
-    if (ld_loan_show(ctx->s, id, &loan, &err) != LD_OK)
+    const char *date = cli_opt(argc, argv, "--date");
+    if ((date != NULL ? ld_loan_show_at(ctx->s, id, date, &loan, &err)
+                      : ld_loan_show(ctx->s, id, &loan, &err)) != LD_OK)
         return cli_fail(&err);
     return print_loan(loan, ctx->json);
 }

@@ -219,9 +219,9 @@ static const command_spec commands[] = {
      "[--maturing-before D] [--limit N] [--after ID] [--json]",
      "Lists the loan ledger (贷款台帐) you may see, 50 at a time: outstanding principal, status, "
      "category, days past due, maturity."},
-    {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
+    {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--date D] [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
-     "category and next inspection."},
+     "category and next inspection; with --date, as the loan stood at the end of that day."},
     {"loan", "classify", cmd_loan_classify, DB_API, "loan classify LOAN --category C --reason TEXT",
      "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
     {"loan", "write-off", cmd_loan_write_off, DB_API, "loan write-off LOAN --reason TEXT",

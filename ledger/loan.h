@@ -88,6 +88,14 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
 ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
                            ld_error *err);
 
+/* The loan as it stood at the end of date (on or before the business date),
+ * in ledger_loan_show's shape with "as_of": recomputed from disbursement with
+ * the payments of that day and before (a reviewer's category and the next
+ * inspection are today's). A loan closed by then is shown as it closed.
+ * LD_EINVAL for a date before disbursement or after the business date. */
+ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date date, cJSON **out, ld_error *err);
+
 /* What a loan list is narrowed to; NULL (0) fields narrow nothing. Text as
  * typed by the user, checked here (LD_EINVAL naming the field). */
 typedef struct ledger_loan_filter {

@@ -966,25 +966,12 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
     return st;
 }
 
-ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
-                           ld_error *err)
+/* The loan as ledger_loan_show gives it, from a loan and its installments
+ * held in memory; takes repayments. */
+static cJSON *show_json(const ledger_loan *lp, const ledger_inst *insts, size_t count,
+                        cJSON *repayments)
 {
-    ledger_loan l;
-    ld_status st;
-    if ((st = ledger_loan_migrate(store, err)) != LD_OK ||
-        (st = ledger_loan_load(store, loan_id, &l, err)) != LD_OK ||
-        (st = core_borrower_require(store, who, l.borrower_id, CORE_ACT_CUSTOMER_READ, err)) !=
-            LD_OK)
-        return st;
-    ledger_inst *insts = NULL;
-    size_t count = 0;
-    cJSON *repayments = NULL;
-    if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
-        return st;
-    if ((st = ledger_repayments_json(store, l.id, &repayments, err)) != LD_OK) {
-        free(insts);
-        return st;
-    }
+    const ledger_loan l = *lp;
     const ledger_loan_state *s = &l.s;
     cJSON *o = cJSON_CreateObject();
     core_json_put_int(o, "id", l.id);
@@ -1043,7 +1030,89 @@ ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t l
         cJSON_AddItemToArray(sched, row);
     }
     cJSON_AddItemToObject(o, "repayments", repayments);
+    return o;
+}
+
+/* Loads a loan for reading by whoever may read its customer. */
+static ld_status load_readable(core_store *store, const core_session *who, int64_t loan_id,
+                               ledger_loan *l, ld_error *err)
+{
+    ld_status st;
+    if ((st = ledger_loan_migrate(store, err)) != LD_OK ||
+        (st = ledger_loan_load(store, loan_id, l, err)) != LD_OK)
+        return st;
+    return core_borrower_require(store, who, l->borrower_id, CORE_ACT_CUSTOMER_READ, err);
+}
+
+ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
+                           ld_error *err)
+{
+    ledger_loan l;
+    ld_status st;
+    if ((st = load_readable(store, who, loan_id, &l, err)) != LD_OK)
+        return st;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    cJSON *repayments = NULL;
+    if ((st = ledger_insts_load(store, l.id, &insts, &count, err)) != LD_OK)
+        return st;
+    if ((st = ledger_repayments_json(store, l.id, &repayments, err)) != LD_OK) {
+        free(insts);
+        return st;
+    }
+    *out = show_json(&l, insts, count, repayments);
     free(insts);
-    *out = o;
     return LD_OK;
+}
+
+ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date date, cJSON **out, ld_error *err)
+{
+    ledger_loan l;
+    ledger_loan_terms t;
+    ld_status st;
+    char text[LD_DATE_TEXT_MAX];
+    if ((st = load_readable(store, who, loan_id, &l, err)) != LD_OK ||
+        (st = load_terms(store, &l, &t, err)) != LD_OK ||
+        (st = ledger_require_business_date(store, "date", date, err)) != LD_OK)
+        return st;
+    if (date < l.disbursed_on)
+        return LD_FAIL(err, LD_EINVAL, "date: before the loan was disbursed (%s)",
+                       ld_date_format(l.disbursed_on, text));
+    /* A closed loan stays as it closed; the replay knows no write-off. */
+    if (l.s.status != LEDGER_LOAN_ACTIVE && l.closed_on != LEDGER_NO_DATE && date >= l.closed_on)
+        return ledger_loan_show(store, who, loan_id, out, err);
+    if (l.s.status == LEDGER_LOAN_WRITTEN_OFF)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld is written off; it is shown as it is now",
+                       (long long)l.id);
+    ledger_paid *paid = NULL;
+    size_t n = 0;
+    if ((st = ledger_paid_load(store, l.id, &paid, &n, err)) != LD_OK)
+        return st;
+    while (n > 0 && paid[n - 1].value_date > date)
+        n--;
+    ledger_loan then;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    ledger_day_sums sums;
+    memset(&sums, 0, sizeof sums);
+    ledger_allocation a;
+    if ((st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, err)) ==
+        LD_OK) {
+        cJSON *rows = NULL;
+        if ((st = ledger_repayments_json(store, l.id, &rows, err)) == LD_OK) {
+            /* Only the payments of that day and before. */
+            ld_date_format(date, text);
+            for (int i = cJSON_GetArraySize(rows) - 1; i >= 0; i--) {
+                const cJSON *d = cJSON_GetObjectItem(cJSON_GetArrayItem(rows, i), "date");
+                if (!cJSON_IsString(d) || strcmp(d->valuestring, text) > 0)
+                    cJSON_DeleteItemFromArray(rows, i);
+            }
+            *out = show_json(&then, insts, count, rows);
+            core_json_put_date(*out, "as_of", date);
+        }
+    }
+    free(paid);
+    free(insts);
+    return st;
 }

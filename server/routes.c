@@ -676,7 +676,12 @@ static ld_status h_loan_list(srv_request *rq)
 
 static ld_status h_loan_show(srv_request *rq)
 {
-    return on_id(rq, "loan", ld_loan_show);
+    const char *date = srv_query(rq, "date");
+    if (date == NULL)
+        return on_id(rq, "loan", ld_loan_show);
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "loan", &id);
+    return st != LD_OK ? st : ld_loan_show_at(rq->session, id, date, &rq->result, &rq->err);
 }
 
 static ld_status h_loan_repay(srv_request *rq)
@@ -1130,8 +1135,9 @@ const srv_route srv_routes[] = {
      "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
     {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged",
      "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
-    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200, "A loan: balances, schedule, repayments",
-     NULL, NULL, NULL},
+    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200,
+     "A loan: balances, schedule, repayments; with date, as it stood at the end of that day",
+     "date", NULL, NULL},
     {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
      "amount,date,backdated,reason", NULL},
     {"POST", "/api/v1/loans/{id}/repayments/{repayment}/reverse", h_loan_repay_reverse, O, 200,

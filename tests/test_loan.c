@@ -938,6 +938,33 @@ static void test_backdated_payment_is_value_dated(void)
     CHECK_INT(a.penalty + a.compound, 19608);
     free(unpaid);
     free(closed_books);
+    /* As it stood: the last closed day as now, and the days around the payment. */
+    cJSON *at = NULL;
+    show = show_loan(store, loan);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-09-19"), &at, &err), LD_OK);
+    char *now_text = loan_state_text(show), *at_text = loan_state_text(at);
+    CHECK_STR(at_text, now_text);
+    free(now_text);
+    free(at_text);
+    cJSON_Delete(show);
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-08-31"), &at, &err), LD_OK);
+    CHECK_INT(cJSON_GetObjectItem(at, "dpd")->valuedouble, 7);
+    CHECK_STR(cJSON_GetObjectItem(at, "category")->valuestring, "special_mention");
+    CHECK_STR(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(at, "balances"), "principal_overdue")->valuestring,
+        "87993.23");
+    CHECK_STR(cJSON_GetObjectItem(at, "as_of")->valuestring, "2026-08-31");
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-09-01"), &at, &err), LD_OK);
+    CHECK_INT(cJSON_GetObjectItem(at, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(at, "category")->valuestring, "normal");
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(at, "balances"), "penalty")->valuestring,
+              "0.00");
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2025-07-23"), &at, &err), LD_EINVAL);
+    CHECK_INT(ledger_loan_show_at(store, &s_aud, loan, D("2026-09-01"), &at, &err), LD_OK);
+    cJSON_Delete(at);
     /* The loan then goes on as if paid on time. */
     cob_daily(store, D("2026-09-19"), D("2026-09-24"));
     check_books(store, "after");

@@ -83,6 +83,12 @@ ld_status ld_loan_settle(ld_session *session, int64_t loan_id, const char *date,
  * inspection, for whoever may read the customer. */
 ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_error *err);
 
+/* The loan as it stood at the end of date (YYYY-MM-DD, not after the business
+ * date), as ld_loan_show gives it with "as_of": recomputed from disbursement
+ * with the payments of that day and before. */
+ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
+                          ld_error *err);
+
 /* A category worse than the DPD floor (reviewer, manager), with a reason;
  * the floor's own name clears a manual one: {"loan", "category"}. */
 ld_status ld_loan_classify(ld_session *session, int64_t loan_id, const char *category,
