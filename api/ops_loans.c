@@ -25,6 +25,7 @@ typedef struct loan_args {
     const char *text; /* contract number, category or reason */
     const char *reason;
     int64_t repayment; /* a repayment's id */
+    ld_date to;        /* a history's last day */
     ledger_repay_request repay;
     ledger_cob_options cob;
 } loan_args;
@@ -180,6 +181,23 @@ ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date
 {
     loan_args a = {.id = loan_id};
     return run_dated(session, "loan.show", "loan", &a, date, &a.date, loan_show_at, out, err);
+}
+
+static ld_status loan_history(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    return ledger_loan_history(call->store, call->who, a->id, a->date, a->to, out, err);
+}
+
+ld_status ld_loan_history(ld_session *session, int64_t loan_id, const char *from, const char *to,
+                          cJSON **out, ld_error *err)
+{
+    loan_args a = {.id = loan_id, .date = LEDGER_NO_DATE, .to = LEDGER_NO_DATE};
+    ld_status st;
+    if ((from != NULL && (st = ld_date_parse("from", from, &a.date, err)) != LD_OK) ||
+        (to != NULL && (st = ld_date_parse("to", to, &a.to, err)) != LD_OK))
+        return st;
+    return api_run_on(session, "loan.show", "loan", loan_id, loan_history, &a, out, err);
 }
 
 static ld_status loan_classify(api_call *call, void *args, cJSON **out, ld_error *err)

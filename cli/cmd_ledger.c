@@ -172,6 +172,39 @@ int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+int cmd_loan_history(cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const values[] = {"--from", "--to", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    int64_t id = 0;
+    int rc = check_id("loan history", argc, argv, &spec, "loan", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *h = NULL;
+    if (ld_loan_history(ctx->s, id, cli_opt(argc, argv, "--from"), cli_opt(argc, argv, "--to"), &h,
+                        &err) != LD_OK)
+        return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, h, NULL);
+    /* One line a day; the balances and each payment's allocation are in --json. */
+    cJSON *days = cJSON_GetObjectItem(h, "days");
+    cJSON *day;
+    cJSON_ArrayForEach(day, days)
+    {
+        cJSON *b = cJSON_GetObjectItem(day, "balances");
+        cJSON_AddStringToObject(day, "principal", cli_text(b, "principal"));
+    }
+    printf("loan %lld (%s), %s to %s:\n", (long long)id, cli_text(h, "contract_no"),
+           cli_text(h, "from"), cli_text(h, "to"));
+    static const char *const shown[] = {
+        "date", "interest_accrued", "interest_fell_due", "penalty", "compound", "paid", "principal",
+        "dpd",  "category",         "provision",         NULL};
+    cli_print_table(days, shown);
+    cJSON_Delete(h);
+    return 0;
+}
+
 int cmd_loan_show(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--date", NULL};

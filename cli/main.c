@@ -222,6 +222,10 @@ static const command_spec commands[] = {
     {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--date D] [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
      "category and next inspection; with --date, as the loan stood at the end of that day."},
+    {"loan", "history", cmd_loan_history, DB_API, "loan history LOAN [--from D] [--to D] [--json]",
+     "The loan day by day, recomputed from its payments: interest accrued and falling due, "
+     "penalty and compound, payments (their allocation in --json), principal, DPD, category and "
+     "provision."},
     {"loan", "classify", cmd_loan_classify, DB_API, "loan classify LOAN --category C --reason TEXT",
      "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
     {"loan", "write-off", cmd_loan_write_off, DB_API, "loan write-off LOAN --reason TEXT",

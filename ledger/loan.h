@@ -96,6 +96,15 @@ ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t l
 ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_t loan_id,
                               ld_date date, cJSON **out, ld_error *err);
 
+/* The loan day by day from `from` to `to` (LEDGER_NO_DATE: disbursement, the
+ * loan's last closed day), recomputed from its payments: each day's interest
+ * accrued, interest, principal and fee falling due, penalty and compound
+ * (separately), the payments of the day and their allocation, then the
+ * balances, DPD, category, status and the loan's provision at the end of the
+ * day. {"loan", "contract_no", "from", "to", "days"}. */
+ld_status ledger_loan_history(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date from, ld_date to, cJSON **out, ld_error *err);
+
 /* What a loan list is narrowed to; NULL (0) fields narrow nothing. Text as
  * typed by the user, checked here (LD_EINVAL naming the field). */
 typedef struct ledger_loan_filter {

@@ -70,9 +70,18 @@ static ld_status record(core_store *store, const core_session *who, const char *
 
 /* Closes days for one loan held in memory up to through, summing the
  * journal's amounts. The installments array provides each next one. */
+/* What a replay reports day by day (loan history): each closed day, then each
+ * payment applied. */
+typedef struct day_hook {
+    void (*day)(void *ctx, const ledger_loan *l, const ledger_day_result *r);
+    void (*payment)(void *ctx, const ledger_loan *l, const ledger_paid *p,
+                    const ledger_allocation *a);
+    void *ctx;
+} day_hook;
+
 static ld_status catch_up(ledger_loan *l, const ledger_inst *insts, size_t count,
                           const ledger_loan_terms *t, ld_date through, ledger_day_sums *sums,
-                          ld_error *err)
+                          const day_hook *hook, ld_error *err)
 {
     while (l->s.accrued_through < through) {
         int falling = l->s.next_number;
@@ -81,6 +90,8 @@ static ld_status catch_up(ledger_loan *l, const ledger_inst *insts, size_t count
         if (st != LD_OK)
             return st;
         ledger_day_sums_add(sums, &r, l->s.category, l->s.principal);
+        if (hook != NULL)
+            hook->day(hook->ctx, l, &r);
         if (r.fell_due) {
             const ledger_inst *next = NULL;
             for (size_t i = 0; i < count && next == NULL; i++)
@@ -419,7 +430,7 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
                         size_t n, const ledger_paid *extra, int64_t skip_id, int64_t capture_id,
                         ld_date through, ledger_loan *out, ledger_inst **insts_out,
                         size_t *count_out, ledger_day_sums *sums, ledger_allocation *captured,
-                        ld_error *err)
+                        const day_hook *hook, ld_error *err)
 {
     ld_schedule_terms terms = {.principal = cur->amount,
                                .annual_rate = cur->rate,
@@ -479,16 +490,18 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
             break;
         }
         ledger_allocation a;
-        if ((st = catch_up(out, insts, count, t, p->value_date, sums, err)) != LD_OK)
+        if ((st = catch_up(out, insts, count, t, p->value_date, sums, hook, err)) != LD_OK)
             break;
         for (size_t k = 0; k < count; k++)
             ledger_inst_materialize(&insts[k], out->penalty_rate, s->accrued_through);
         if ((st = apply_payment(out, &insts, &count, p->amount, p->settle, &a, err)) == LD_OK &&
             p->id == capture_id)
             *captured = a;
+        if (st == LD_OK && hook != NULL)
+            hook->payment(hook->ctx, out, p, &a);
     }
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE)
-        st = catch_up(out, insts, count, t, through, sums, err);
+        st = catch_up(out, insts, count, t, through, sums, hook, err);
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE) {
         /* A reviewer's worse category stands over the recomputed floor. */
         s->manual = cur->s.manual > s->floor ? cur->s.manual : LEDGER_CATEGORY_NONE;
@@ -543,9 +556,9 @@ static ld_status recompute(core_store *store, ledger_loan *l, ledger_inst **inst
     memset(&was_sums, 0, sizeof was_sums);
     memset(&now_sums, 0, sizeof now_sums);
     if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
-                     &was_count, &was_sums, a, err)) != LD_OK ||
+                     &was_count, &was_sums, a, NULL, err)) != LD_OK ||
         (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
-                     rq->through, &now, &now_insts, &now_count, &now_sums, a, err)) != LD_OK)
+                     rq->through, &now, &now_insts, &now_count, &now_sums, a, NULL, err)) != LD_OK)
         goto out;
     int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
     ledger_state_values(l->id, &l->s, kept);
@@ -641,7 +654,7 @@ static ld_status take_payment(core_store *store, const core_session *who, int64_
      * the books of closed days never change. */
     ld_date booked = backdated ? correction_day(&l, last_cob) : req->date;
     if ((st = catch_up(&l, insts, count, &t, backdated ? l.s.accrued_through : req->date, &sums,
-                       err)) != LD_OK ||
+                       NULL, err)) != LD_OK ||
         (st = check_penalties(&l, insts, count, err)) != LD_OK)
         goto out;
     ld_money amount = settle ? ledger_loan_payoff(&l.s) : req->amount;
@@ -1097,8 +1110,8 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
-    if ((st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, err)) ==
-        LD_OK) {
+    if ((st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
+                     err)) == LD_OK) {
         cJSON *rows = NULL;
         if ((st = ledger_repayments_json(store, l.id, &rows, err)) == LD_OK) {
             /* Only the payments of that day and before. */
@@ -1115,4 +1128,153 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     free(paid);
     free(insts);
     return st;
+}
+
+/* Collects a loan's history between two days. */
+typedef struct history_ctx {
+    ld_date from, to;
+    const ld_rate *provision_rate;
+    cJSON *days;
+    cJSON *last;   /* the row of the day last closed */
+    ld_money paid; /* what was paid on that day */
+} history_ctx;
+
+static void history_day(void *ctx, const ledger_loan *l, const ledger_day_result *r)
+{
+    history_ctx *h = ctx;
+    const ledger_loan_state *s = &l->s;
+    h->last = NULL;
+    if (s->accrued_through < h->from || s->accrued_through > h->to)
+        return;
+    cJSON *row = cJSON_CreateObject();
+    core_json_put_date(row, "date", s->accrued_through);
+    core_json_put_money(row, "interest_accrued", r->interest_accrued);
+    core_json_put_money(row, "interest_fell_due", r->interest_fell_due);
+    core_json_put_money(row, "accrued_released", r->accrued_released);
+    core_json_put_money(row, "principal_fell_due", r->principal_fell_due);
+    core_json_put_money(row, "fee_fell_due", r->fee_fell_due);
+    core_json_put_money(row, "penalty", r->penalty);
+    core_json_put_money(row, "compound", r->compound);
+    core_json_put_money(row, "paid", 0);
+    cJSON_AddArrayToObject(row, "payments");
+    cJSON_AddItemToArray(h->days, row);
+    h->paid = 0;
+    h->last = row;
+}
+
+/* The balances, DPD, category and provision at the end of a row's day. */
+static void history_close_row(const history_ctx *h, cJSON *row, const ledger_loan *l)
+{
+    const ledger_loan_state *s = &l->s;
+    cJSON *b = cJSON_CreateObject();
+    core_json_put_money(b, "principal", s->principal);
+    core_json_put_money(b, "principal_overdue", s->principal_due);
+    core_json_put_money(b, "interest_due", s->interest_due);
+    core_json_put_money(b, "interest_accrued", s->accrued);
+    core_json_put_money(b, "penalty", s->penalty);
+    core_json_put_money(b, "compound", s->compound);
+    core_json_put_money(b, "fees_due", s->fee_due);
+    /* A payment after the day's close rewrites the row's end-of-day figures. */
+    cJSON_DeleteItemFromObject(row, "balances");
+    cJSON_AddItemToObject(row, "balances", b);
+    cJSON_DeleteItemFromObject(row, "dpd");
+    cJSON_DeleteItemFromObject(row, "category");
+    cJSON_DeleteItemFromObject(row, "status");
+    cJSON_DeleteItemFromObject(row, "provision");
+    core_json_put_int(row, "dpd", s->dpd);
+    cJSON_AddStringToObject(row, "category", ledger_category_name(s->category));
+    cJSON_AddStringToObject(row, "status", ledger_loan_status_name(s->status));
+    /* The loan's share of its category's provision; the books round the
+     * category's total once (docs/design.md 4.8). */
+    core_json_put_money(
+        row, "provision",
+        ld_round_div((__int128)s->principal * h->provision_rate[s->category], LD_RATE_ONE));
+}
+
+static void history_payment(void *ctx, const ledger_loan *l, const ledger_paid *p,
+                            const ledger_allocation *a)
+{
+    history_ctx *h = ctx;
+    if (h->last == NULL || p->value_date < h->from || p->value_date > h->to)
+        return;
+    cJSON *row = cJSON_CreateObject();
+    core_json_put_int(row, "id", p->id);
+    core_json_put_money(row, "amount", p->amount);
+    core_json_put_money(row, "penalty", a->penalty);
+    core_json_put_money(row, "compound", a->compound);
+    core_json_put_money(row, "fee", a->fee);
+    core_json_put_money(row, "interest", a->interest);
+    core_json_put_money(row, "principal", a->principal);
+    core_json_put_money(row, "accrued", a->accrued);
+    core_json_put_money(row, "prepaid", a->prepaid);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(h->last, "payments"), row);
+    h->paid += p->amount;
+    cJSON_DeleteItemFromObject(h->last, "paid");
+    core_json_put_money(h->last, "paid", h->paid);
+    history_close_row(h, h->last, l);
+}
+
+static void history_day_closed(void *ctx, const ledger_loan *l, const ledger_day_result *r)
+{
+    history_ctx *h = ctx;
+    history_day(ctx, l, r);
+    if (h->last != NULL)
+        history_close_row(h, h->last, l);
+}
+
+ld_status ledger_loan_history(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date from, ld_date to, cJSON **out, ld_error *err)
+{
+    ledger_loan l;
+    ledger_loan_terms t;
+    const core_policy_terms *policy;
+    ld_status st;
+    char text[LD_DATE_TEXT_MAX];
+    if ((st = load_readable(store, who, loan_id, &l, err)) != LD_OK ||
+        (st = load_terms(store, &l, &t, err)) != LD_OK ||
+        (st = core_policy_terms_get(store, &policy, err)) != LD_OK)
+        return st;
+    if (l.s.status == LEDGER_LOAN_WRITTEN_OFF)
+        return LD_FAIL(err, LD_ESTATE, "loan %lld is written off: its history is in the log",
+                       (long long)l.id);
+    ld_date last = l.s.accrued_through;
+    if (from == LEDGER_NO_DATE)
+        from = l.disbursed_on;
+    if (to == LEDGER_NO_DATE || to > last)
+        to = last;
+    if (from < l.disbursed_on)
+        return LD_FAIL(err, LD_EINVAL, "from: before the loan was disbursed (%s)",
+                       ld_date_format(l.disbursed_on, text));
+    if (from > to)
+        return LD_FAIL(err, LD_EINVAL, "from: after to (%s)", ld_date_format(to, text));
+    ledger_paid *paid = NULL;
+    size_t n = 0;
+    if ((st = ledger_paid_load(store, l.id, &paid, &n, err)) != LD_OK)
+        return st;
+    history_ctx h = {.from = from,
+                     .to = to,
+                     .provision_rate = policy->provision_rate,
+                     .days = cJSON_CreateArray()};
+    day_hook hook = {.day = history_day_closed, .payment = history_payment, .ctx = &h};
+    ledger_loan then;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    ledger_day_sums sums;
+    memset(&sums, 0, sizeof sums);
+    ledger_allocation a;
+    st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook, err);
+    free(paid);
+    free(insts);
+    if (st != LD_OK) {
+        cJSON_Delete(h.days);
+        return st;
+    }
+    cJSON *o = cJSON_CreateObject();
+    core_json_put_int(o, "loan", l.id);
+    cJSON_AddStringToObject(o, "contract_no", l.contract_no);
+    core_json_put_date(o, "from", from);
+    core_json_put_date(o, "to", to);
+    cJSON_AddItemToObject(o, "days", h.days);
+    *out = o;
+    return LD_OK;
 }

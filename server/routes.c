@@ -698,6 +698,15 @@ static ld_status h_loan_repay(srv_request *rq)
     return ld_loan_repay(rq->session, id, &r, &rq->result, &rq->err);
 }
 
+static ld_status h_loan_history(srv_request *rq)
+{
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "loan", &id);
+    return st != LD_OK ? st
+                       : ld_loan_history(rq->session, id, srv_query(rq, "from"),
+                                         srv_query(rq, "to"), &rq->result, &rq->err);
+}
+
 static ld_status h_loan_repay_reverse(srv_request *rq)
 {
     int64_t id, repayment;
@@ -1138,6 +1147,9 @@ const srv_route srv_routes[] = {
     {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200,
      "A loan: balances, schedule, repayments; with date, as it stood at the end of that day",
      "date", NULL, NULL},
+    {"GET", "/api/v1/loans/{id}/history", h_loan_history, 0, 200,
+     "The loan day by day: accrual, penalty, compound, payments, DPD, category, provision",
+     "from,to", NULL, NULL},
     {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
      "amount,date,backdated,reason", NULL},
     {"POST", "/api/v1/loans/{id}/repayments/{repayment}/reverse", h_loan_repay_reverse, O, 200,

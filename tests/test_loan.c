@@ -845,6 +845,76 @@ static char *journal_before(core_store *store, ld_date day)
     return out;
 }
 
+static ld_money day_money(const cJSON *row, const char *key)
+{
+    return show_money(row, key);
+}
+
+static ld_money account_total(core_store *store, const char *account)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT coalesce(sum(amount), 0) FROM journal_line WHERE account = ?", -1,
+                       &q, NULL);
+    sqlite3_bind_text(q, 1, account, -1, SQLITE_STATIC);
+    ld_money total = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return total;
+}
+
+/* The value-dated loan's history: the due date, penalty from the day after,
+ * the payment of 1 September with that day's penalty, and the daily figures
+ * summing to the journal's income (the only loan of its book). */
+static void check_history(core_store *store, int64_t loan)
+{
+    ld_error err;
+    cJSON *h = NULL;
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-08-23"), D("2026-09-02"), &h, &err),
+              LD_OK);
+    const cJSON *days = cJSON_GetObjectItem(h, "days");
+    CHECK_INT(cJSON_GetArraySize(days), 11);
+    const cJSON *due = cJSON_GetArrayItem(days, 1), *next = cJSON_GetArrayItem(days, 2);
+    CHECK_STR(cJSON_GetObjectItem(due, "date")->valuestring, "2026-08-24");
+    CHECK_INT(day_money(due, "principal_fell_due"), 8799323);
+    CHECK_INT(day_money(due, "penalty"), 0);
+    CHECK_INT(cJSON_GetObjectItem(due, "dpd")->valuedouble, 0);
+    CHECK(day_money(next, "penalty") > 0);
+    CHECK_INT(cJSON_GetObjectItem(next, "dpd")->valuedouble, 1);
+    ld_money charged = 0;
+    for (int i = 2; i <= 9; i++)
+        charged += day_money(cJSON_GetArrayItem(days, i), "penalty") +
+                   day_money(cJSON_GetArrayItem(days, i), "compound");
+    CHECK_INT(charged, 19608);
+    const cJSON *paid_day = cJSON_GetArrayItem(days, 9);
+    CHECK_STR(cJSON_GetObjectItem(paid_day, "date")->valuestring, "2026-09-01");
+    const cJSON *pay = cJSON_GetArrayItem(cJSON_GetObjectItem(paid_day, "payments"), 0);
+    CHECK(pay != NULL);
+    if (pay != NULL) {
+        CHECK_INT(day_money(pay, "amount"), 9103818);
+        CHECK_INT(day_money(pay, "penalty") + day_money(pay, "compound"), 19608);
+        CHECK_INT(day_money(pay, "principal"), 8799323);
+    }
+    CHECK_INT(cJSON_GetObjectItem(paid_day, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(paid_day, "category")->valuestring, "normal");
+    cJSON_Delete(h);
+    /* From disbursement: the per-loan split sums to the journal's income. */
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, LEDGER_NO_DATE, LEDGER_NO_DATE, &h, &err),
+              LD_OK);
+    ld_money interest = 0, penalty = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(h, "days"))
+    {
+        interest += day_money(row, "interest_accrued") + day_money(row, "interest_fell_due") -
+                    day_money(row, "accrued_released");
+        penalty += day_money(row, "penalty") + day_money(row, "compound");
+    }
+    CHECK_INT(-interest, account_total(store, "6011"));
+    CHECK_INT(-penalty, account_total(store, "6012"));
+    cJSON_Delete(h);
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-09-02"), D("2026-09-01"), &h, &err),
+              LD_EINVAL);
+}
+
 /* 1,583,878.06 at 6.4752 %, equal principal over 18 months from 2025-07-24,
  * every installment paid on its due date until the 13th (2026-08-24), paid on
  * 2026-09-01 but entered on 2026-09-20 with close of business run daily: the
@@ -965,6 +1035,7 @@ static void test_backdated_payment_is_value_dated(void)
     CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2025-07-23"), &at, &err), LD_EINVAL);
     CHECK_INT(ledger_loan_show_at(store, &s_aud, loan, D("2026-09-01"), &at, &err), LD_OK);
     cJSON_Delete(at);
+    check_history(store, loan);
     /* The loan then goes on as if paid on time. */
     cob_daily(store, D("2026-09-19"), D("2026-09-24"));
     check_books(store, "after");

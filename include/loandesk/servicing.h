@@ -89,6 +89,14 @@ ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_err
 ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
                           ld_error *err);
 
+/* The loan day by day, recomputed from its payments, from `from` to `to`
+ * (YYYY-MM-DD; NULL: from disbursement, to the last closed day): interest
+ * accrued and falling due, penalty and compound separately, the day's payments
+ * and their allocation, the balances, DPD, category and provision at the end of
+ * each day. {"loan", "contract_no", "from", "to", "days"}. */
+ld_status ld_loan_history(ld_session *session, int64_t loan_id, const char *from, const char *to,
+                          cJSON **out, ld_error *err);
+
 /* A category worse than the DPD floor (reviewer, manager), with a reason;
  * the floor's own name clears a manual one: {"loan", "category"}. */
 ld_status ld_loan_classify(ld_session *session, int64_t loan_id, const char *category,
