@@ -24,6 +24,10 @@ static const char *const integer_fields[] = {"term_months",
                                              "lien_rank",
                                              "borrower_id",
                                              "year",
+                                             "years_at_address",
+                                             "inquiries_6m",
+                                             "open_loans",
+                                             "worst_dpd_24m",
                                              NULL};
 
 static bool is_integer_field(const char *key)
@@ -62,6 +66,17 @@ ld_status ld_record_from_flags(int count, const char *const *names, const char *
         for (char *p = key; *p; p++)
             if (*p == '-')
                 *p = '_';
+        /* --attr-NAME VALUE is one of the bank's own variables: it goes into
+         * the record's "attributes" as text, which core reads as the policy
+         * declares it (a number or a category). */
+        if (strncmp(key, "attr_", 5) == 0 && key[5] != '\0') {
+            cJSON *attributes = cJSON_GetObjectItemCaseSensitive(record, "attributes");
+            if (attributes == NULL)
+                attributes = cJSON_AddObjectToObject(record, "attributes");
+            cJSON_DeleteItemFromObjectCaseSensitive(attributes, key + 5);
+            cJSON_AddItemToObject(attributes, key + 5, cJSON_CreateString(values[i]));
+            continue;
+        }
         cJSON_DeleteItemFromObjectCaseSensitive(record, key); /* the last one given counts */
         cJSON_AddItemToObject(record, key, typed_value(key, values[i]));
     }

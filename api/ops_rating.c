@@ -17,6 +17,7 @@
 #include "credit.h"
 #include "json_in.h"
 #include "loandesk/servicing.h"
+#include "permission.h"
 #include "policy.h"
 #include "rating.h"
 #include "rating_app.h"
@@ -30,56 +31,6 @@ typedef struct app_args {
     const char *reason;
 } app_args;
 
-/* Facts, policy, score, summary, save: one body so that nothing between the
- * facts and the stored rating passes through a caller. */
-static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
-{
-    const app_args *a = args;
-    core_credit_facts facts;
-    const char *text = NULL, *sha = NULL;
-    rating_policy *policy = NULL;
-    ld_status st;
-    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
-        (st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
-        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
-        return st;
-    /* rating_input and rating_result are large; keep them off the stack. */
-    rating_input *input = malloc(sizeof *input);
-    rating_result *result = malloc(sizeof *result);
-    char *json = NULL;
-    if (input == NULL || result == NULL) {
-        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
-        goto out;
-    }
-    rating_input_from_facts(policy, &facts, input);
-    if ((st = rating_score(policy, input, result, err)) != LD_OK ||
-        (st = rating_result_to_json(result, &json, err)) != LD_OK)
-        goto out;
-    core_rating_summary summary;
-    rating_summary_from_result(result, &summary);
-    if ((st = core_rating_save(call->store, call->who, a->app_id, &summary, json, NULL, err)) !=
-        LD_OK)
-        goto out;
-    cJSON *doc = cJSON_Parse(json);
-    if (doc == NULL) {
-        st = LD_FAIL(err, LD_EINTERNAL, "rating: out of memory");
-        goto out;
-    }
-    *out = doc;
-out:
-    free(json);
-    free(input);
-    free(result);
-    rating_policy_free(policy);
-    return st;
-}
-
-ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
-{
-    app_args a = {.app_id = app_id};
-    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
-}
-
 static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const app_args *a = args;
@@ -92,18 +43,133 @@ ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_er
     return api_run_on(session, "rating.show", "application", app_id, rating_show, &a, out, err);
 }
 
+/* Scores the application's facts under the policy in force, the grade
+ * forced to forced_grade (-1: the model's). *policy_out and *result_out are the
+ * caller's to free. */
+static ld_status score_facts(api_call *call, const core_credit_facts *facts, int forced_grade,
+                             rating_policy **policy_out, rating_result **result_out, ld_error *err)
+{
+    const char *text = NULL, *sha = NULL;
+    rating_policy *policy = NULL;
+    ld_status st;
+    if ((st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
+        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
+        return st;
+    rating_input *input = malloc(sizeof *input);
+    rating_result *result = malloc(sizeof *result);
+    if (input == NULL || result == NULL) {
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    } else {
+        rating_input_from_facts(policy, facts, input);
+        input->forced_grade = forced_grade;
+        st = rating_score(policy, input, result, err);
+    }
+    free(input);
+    if (st != LD_OK) {
+        free(result);
+        rating_policy_free(policy);
+        return st;
+    }
+    *policy_out = policy;
+    *result_out = result;
+    return LD_OK;
+}
+
+/* Facts, policy, score, summary, save: one body so that nothing between the
+ * facts and the stored rating passes through a caller. */
+static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    core_credit_facts facts;
+    rating_policy *policy = NULL;
+    rating_result *result = NULL;
+    char *json = NULL;
+    ld_status st;
+    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
+        (st = score_facts(call, &facts, -1, &policy, &result, err)) != LD_OK)
+        return st;
+    core_rating_summary summary;
+    rating_summary_from_result(result, &summary);
+    if ((st = rating_result_to_json(result, &json, err)) == LD_OK &&
+        (st = core_rating_save(call->store, call->who, a->app_id, &summary, json, NULL, err)) ==
+            LD_OK) {
+        *out = cJSON_Parse(json);
+        if (*out == NULL)
+            st = LD_FAIL(err, LD_EINTERNAL, "rating: out of memory");
+    }
+    free(json);
+    free(result);
+    rating_policy_free(policy);
+    return st;
+}
+
+ld_status ld_application_rate(ld_session *session, int64_t app_id, cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id};
+    return api_run_on(session, "app.rate", "application", app_id, application_rate, &a, out, err);
+}
+
+/* An override moves the grade and with it the PD, the decision and the
+ * terms: the same facts are rated again with the grade forced, and that
+ * answer is stored beside the override for approval to be judged against.
+ * The facts and the policy must still be those of the rating, or the terms
+ * would belong to another assessment. */
 static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const app_args *a = args;
-    ld_status st =
-        core_rating_override(call->store, call->who, a->app_id, a->grade, a->reason, err);
-    if (st != LD_OK)
+    ld_status st;
+    core_application app;
+    core_rating_summary rated;
+    if ((st = core_perm_require(call->who, CORE_ACT_RATING_OVERRIDE, NULL, err)) != LD_OK ||
+        (st = core_application_get(call->store, a->app_id, &app, err)) != LD_OK)
         return st;
-    cJSON *o = cJSON_CreateObject();
-    core_json_put_int(o, "application_id", a->app_id);
-    cJSON_AddStringToObject(o, "grade", a->grade);
-    *out = o;
-    return LD_OK;
+    if (app.state != CORE_APP_RATED)
+        return LD_FAIL(err, LD_ESTATE, "cannot override the rating of application %lld: it is %s",
+                       (long long)a->app_id, core_app_state_name(app.state));
+    if ((st = core_grade_check("grade", a->grade, err)) != LD_OK ||
+        (st = core_rating_latest(call->store, a->app_id, &rated, err)) != LD_OK)
+        return st;
+    int forced = 0;
+    while (forced < RATING_GRADE_COUNT - 1 && strcmp(rating_grade_name(forced), a->grade) != 0)
+        forced++;
+    core_credit_facts facts;
+    rating_policy *policy = NULL;
+    rating_result *result = NULL;
+    char *json = NULL;
+    if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
+        (st = score_facts(call, &facts, forced, &policy, &result, err)) != LD_OK)
+        return st;
+    if (strcmp(rating_policy_sha256(policy), rated.policy_sha256) != 0)
+        st = LD_FAIL(err, LD_ESTATE,
+                     "the policy in force changed since application %lld was rated; rate it "
+                     "again before overriding",
+                     (long long)a->app_id);
+    else if (result->score != rated.score)
+        st = LD_FAIL(err, LD_ESTATE,
+                     "the facts of application %lld changed since it was rated (score %d then, "
+                     "%d now); rate it again before overriding",
+                     (long long)a->app_id, rated.score, result->score);
+    core_rating_summary terms;
+    if (st == LD_OK && (st = rating_result_to_json(result, &json, err)) == LD_OK) {
+        rating_summary_from_result(result, &terms);
+        st = core_rating_override(call->store, call->who, a->app_id, a->grade, a->reason, &terms,
+                                  json, err);
+    }
+    if (st == LD_OK) {
+        cJSON *o = cJSON_CreateObject();
+        core_json_put_int(o, "application_id", a->app_id);
+        cJSON_AddStringToObject(o, "grade", a->grade);
+        cJSON_AddStringToObject(o, "model_grade", rated.grade);
+        cJSON_AddStringToObject(o, "decision", terms.decision);
+        core_json_put_money(o, "recommended_amount", terms.recommended_amount);
+        core_json_put_int(o, "recommended_term_months", terms.recommended_term_months);
+        core_json_put_rate(o, "rate", terms.rate);
+        *out = o;
+    }
+    free(json);
+    free(result);
+    rating_policy_free(policy);
+    return st;
 }
 
 ld_status ld_rating_override(ld_session *session, int64_t app_id, const char *grade,
@@ -165,10 +231,18 @@ static ld_status write_text(const char *path, const char *text, ld_error *err)
 }
 
 static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
-                       const rating_fit_report *report)
+                       const rating_fit_report *report, const char *policy_text)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "out", spec->out_path);
+    /* The written policy as it will be loaded: its version and hash tie the
+     * fit report to the ratings made with it. */
+    rating_policy *written = NULL;
+    if (rating_policy_load_buffer(policy_text, strlen(policy_text), &written, NULL) == LD_OK) {
+        cJSON_AddStringToObject(root, "version", rating_policy_version(written));
+        cJSON_AddStringToObject(root, "policy_sha256", rating_policy_sha256(written));
+    }
+    rating_policy_free(written);
     cJSON_AddStringToObject(root, "kind", rating_kind_name(opt->kind));
     cJSON_AddNumberToObject(root, "rows", (double)report->rows);
     cJSON_AddNumberToObject(root, "bads", (double)report->bads);
@@ -181,12 +255,29 @@ static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(cols, item);
         cJSON_AddStringToObject(item, "name", c->name);
+        if (c->feature_name[0] != '\0')
+            cJSON_AddStringToObject(item, "feature", c->feature_name);
+        cJSON_AddStringToObject(item, "source", c->feature ? "built-in" : "bank variable");
+        cJSON_AddStringToObject(item, "type", c->categorical ? "categorical" : "numeric");
         cJSON_AddBoolToObject(item, "kept", c->kept);
         cJSON_AddNumberToObject(item, "iv", c->iv);
         cJSON_AddNumberToObject(item, "bins", (double)c->bins);
+        if (!c->categorical && c->bin_count > 0)
+            cJSON_AddBoolToObject(item, "monotone", c->monotone);
         cJSON_AddNumberToObject(item, "coefficient", c->coefficient);
         if (c->note != NULL)
             cJSON_AddStringToObject(item, "note", c->note);
+        cJSON *bins = cJSON_AddArrayToObject(item, "bin_detail");
+        for (size_t b = 0; b < c->bin_count; b++) {
+            const rating_fit_bin *fb = &c->bin[b];
+            cJSON *bin = cJSON_CreateObject();
+            cJSON_AddItemToArray(bins, bin);
+            cJSON_AddStringToObject(bin, "label", fb->label);
+            cJSON_AddNumberToObject(bin, "rows", (double)fb->rows);
+            cJSON_AddNumberToObject(bin, "bads", (double)fb->bads);
+            cJSON_AddNumberToObject(bin, "woe", fb->woe);
+            cJSON_AddNumberToObject(bin, "points", fb->points);
+        }
     }
     return root;
 }
@@ -212,16 +303,30 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
     rating_fit_report *report = malloc(sizeof *report);
     if (report == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    rating_policy *base_policy = NULL;
+    const char *text_columns[RATING_VALUE_COUNT + 1];
     if ((st = core_read_file(spec->base_policy, &base, &base_length, err)) == LD_OK &&
-        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
-            LD_OK &&
+        (st = rating_policy_load_buffer(base, base_length, &base_policy, err)) == LD_OK &&
+        rating_policy_text_columns(base_policy, text_columns) &&
+        (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_fit(data, spec->target, &opt, base, base_length, &policy_text, report, err)) ==
             LD_OK &&
         (st = write_text(spec->out_path, policy_text, err)) == LD_OK)
-        *out = fit_json(spec, &opt, report);
+        *out = fit_json(spec, &opt, report, policy_text);
+    if (st == LD_OK && spec->report_path != NULL) {
+        char *text = cJSON_Print(*out);
+        st = text != NULL ? write_text(spec->report_path, text, err)
+                          : LD_FAIL(err, LD_EINTERNAL, "out of memory");
+        free(text);
+        if (st != LD_OK) {
+            cJSON_Delete(*out);
+            *out = NULL;
+        }
+    }
     free(report);
     free(policy_text);
     free(base);
+    rating_policy_free(base_policy);
     rating_csv_free(data);
     return st;
 }
@@ -252,12 +357,20 @@ static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy 
         cJSON_AddNumberToObject(item, "observed_rate", gs->observed_rate);
         cJSON_AddStringToObject(item, "predicted_pd", ld_rate_format(gs->predicted_pd, pd));
         cJSON_AddBoolToObject(item, "non_monotone", gs->non_monotone);
+        cJSON_AddNumberToObject(item, "expected_bads", gs->expected_bads);
+        cJSON_AddNumberToObject(item, "binomial_p", gs->binomial_p);
+        cJSON_AddBoolToObject(item, "calibrated", gs->count == 0 || gs->binomial_p >= 0.05);
     }
+    cJSON *hl = cJSON_AddObjectToObject(root, "hosmer_lemeshow");
+    cJSON_AddNumberToObject(hl, "statistic", v->hosmer_lemeshow);
+    cJSON_AddNumberToObject(hl, "degrees_of_freedom", v->hl_degrees);
+    cJSON_AddNumberToObject(hl, "p", v->hl_p);
+    cJSON_AddNumberToObject(root, "miscalibrated_grades", (double)v->miscalibrated_count);
     return root;
 }
 
-static void add_psi(cJSON *root, const ld_validate_spec *spec, size_t rows,
-                    const rating_psi_report *psi)
+static void add_psi(cJSON *root, const ld_validate_spec *spec, const rating_policy *policy,
+                    size_t rows, const rating_psi_report *psi)
 {
     cJSON *p = cJSON_AddObjectToObject(root, "psi");
     cJSON_AddStringToObject(p, "compare", spec->compare_path);
@@ -268,7 +381,8 @@ static void add_psi(cJSON *root, const ld_validate_spec *spec, size_t rows,
     for (size_t i = 0; i < psi->factor_count; i++) {
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(factors, item);
-        cJSON_AddStringToObject(item, "feature", rating_feature_name(psi->factors[i].feature));
+        cJSON_AddStringToObject(item, "feature",
+                                rating_policy_feature_name(policy, psi->factors[i].feature));
         cJSON_AddNumberToObject(item, "psi", psi->factors[i].psi);
         cJSON_AddStringToObject(item, "verdict", rating_psi_verdict(psi->factors[i].psi));
     }
@@ -284,18 +398,18 @@ ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error
     rating_csv *data = NULL, *compare = NULL;
     rating_validation v;
     rating_psi_report psi;
+    const char *text_columns[RATING_VALUE_COUNT + 1];
     if ((st = rating_policy_load(spec->policy_path, &policy, err)) == LD_OK &&
-        (st = rating_csv_read(spec->data_path, rating_csv_categorical_features(), &data, err)) ==
-            LD_OK &&
+        rating_policy_text_columns(policy, text_columns) &&
+        (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_validate(policy, kind, data, spec->target, &v, err)) == LD_OK &&
         spec->compare_path != NULL &&
-        (st = rating_csv_read(spec->compare_path, rating_csv_categorical_features(), &compare,
-                              err)) == LD_OK)
+        (st = rating_csv_read(spec->compare_path, text_columns, &compare, err)) == LD_OK)
         st = rating_psi_compare(policy, kind, data, compare, &psi, err);
     if (st == LD_OK) {
         cJSON *root = validation_json(spec, policy, &v);
         if (compare != NULL)
-            add_psi(root, spec, compare->rows, &psi);
+            add_psi(root, spec, policy, compare->rows, &psi);
         *out = root;
     }
     rating_policy_free(policy);

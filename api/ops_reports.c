@@ -20,10 +20,11 @@ typedef enum report_kind {
     KIND_LEDGER,
     KIND_PORTFOLIO,
     KIND_INVESTIGATION,
+    KIND_FIT,
 } report_kind;
 
-static const char *const kind_names[] = {"inspection", "rating", "ledger", "portfolio",
-                                         "investigation"};
+static const char *const kind_names[] = {"inspection", "rating",        "ledger",
+                                         "portfolio",  "investigation", "fit"};
 
 /* What one report call was given; dates still as text, parsed in the body. */
 typedef struct report_args {
@@ -32,6 +33,7 @@ typedef struct report_args {
     const char *from, *to; /* ledger; date, since for the portfolio */
     const ld_report_spec *spec;
     const char *key_password;
+    const cJSON *fit; /* the fit report of a fit workbook */
 } report_args;
 
 /* A date argument, open (absent) as `absent`. */
@@ -83,6 +85,8 @@ static ld_status write_kind(api_call *call, const report_args *a, const report_o
             (st = optional_date("since", a->to, 0, &to, err)) != LD_OK)
             return st;
         return report_portfolio_write(call->store, call->who, from, to, o, r, err);
+    case KIND_FIT:
+        return report_fit_write(call->store, call->who, a->fit, o, r, err);
     }
     return LD_FAIL(err, LD_EINTERNAL, "unknown report kind");
 }
@@ -196,6 +200,19 @@ ld_status ld_report_portfolio(ld_session *session, const char *date, const char 
                      .spec = spec,
                      .key_password = key_password};
     return run_report(session, &a, "the loan book", out, err);
+}
+
+ld_status ld_report_fit(ld_session *session, const char *fit_path, const ld_report_spec *spec,
+                        const char *key_password, cJSON **out, ld_error *err)
+{
+    cJSON *fit = NULL;
+    ld_status st = core_json_parse_file(fit_path, &fit, err);
+    if (st != LD_OK)
+        return st;
+    report_args a = {.kind = KIND_FIT, .spec = spec, .key_password = key_password, .fit = fit};
+    st = run_report(session, &a, fit_path, out, err);
+    cJSON_Delete(fit);
+    return st;
 }
 
 /* ---- Verification -------------------------------------------------------- */

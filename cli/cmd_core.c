@@ -210,6 +210,75 @@ int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv)
     return done(ctx, result, sentence);
 }
 
+int cmd_credit_report_add(cli_ctx *ctx, int argc, char **argv)
+{
+    int64_t id;
+    cJSON *record = NULL;
+    int rc = read_record("credit-report add", argc, argv, 1, "borrower", &id, &record);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *result;
+    ld_status st = ld_credit_report_add(ctx->s, id, record, &result, &err);
+    cJSON_Delete(record);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    char sentence[96];
+    snprintf(sentence, sizeof sentence, "added credit report %lld to borrower %lld",
+             result_id(result), (long long)id);
+    return done(ctx, result, sentence);
+}
+
+int cmd_credit_report_import(cli_ctx *ctx, int argc, char **argv)
+{
+    const cli_spec spec = {.max_positionals = 1};
+    cli_args args;
+    int rc = cli_check("credit-report import", argc, argv, &spec, &args);
+    if (rc != 0)
+        return rc;
+    if (args.positional[0] == NULL)
+        return cli_usage("credit-report import", "give the JSON file of reports");
+    ld_error err;
+    cJSON *list = NULL, *result = NULL;
+    if (ld_record_from_file(args.positional[0], &list, &err) != LD_OK)
+        return cli_fail(&err);
+    ld_status st = ld_credit_report_import(ctx->s, list, &result, &err);
+    cJSON_Delete(list);
+    if (st != LD_OK)
+        return cli_fail(&err);
+    char sentence[64];
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(result, "credit_reports");
+    snprintf(sentence, sizeof sentence, "imported %lld credit reports",
+             cJSON_IsNumber(n) ? (long long)n->valuedouble : 0LL);
+    return done(ctx, result, sentence);
+}
+
+int cmd_credit_report_list(cli_ctx *ctx, int argc, char **argv)
+{
+    int64_t id;
+    int rc = check_id("credit-report list", argc, argv, NULL, "borrower", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *list;
+    if (ld_credit_report_list(ctx->s, id, &list, &err) != LD_OK)
+        return cli_fail(&err);
+    if (cli_flag(argc, argv, "--json"))
+        return cli_show(argc, argv, list, NULL);
+    static const char *const columns[] = {"id",
+                                          "report_date",
+                                          "source",
+                                          "inquiries_6m",
+                                          "card_utilisation",
+                                          "open_loans",
+                                          "worst_dpd_24m",
+                                          "outstanding_balance",
+                                          NULL};
+    cli_print_table(list, columns);
+    cJSON_Delete(list);
+    return 0;
+}
+
 int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--officer", NULL};

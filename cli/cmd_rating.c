@@ -31,6 +31,15 @@ static void print_rating(int64_t id, const cJSON *r)
         printf("knock-out: %s %s (%s) %s\n", cli_text(item, "action"), cli_text(item, "zh"),
                cli_text(item, "en"), cli_text(item, "detail"));
     }
+    /* What the officer still has to collect: scored as missing, not assessed. */
+    const cJSON *missing = cJSON_GetObjectItemCaseSensitive(r, "missing_facts");
+    if (cJSON_GetArraySize(missing) > 0) {
+        printf("missing facts:");
+        n = 0;
+        cJSON_ArrayForEach(item, missing)
+            printf("%s %s", n++ ? "," : "", cli_text(item, "feature"));
+        printf("\n");
+    }
 }
 
 int cmd_rate(cli_ctx *ctx, int argc, char **argv)
@@ -87,8 +96,13 @@ int cmd_rating_override(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, result, NULL);
-    printf("rating of application %lld overridden to %s\n", (long long)id,
-           cli_text(result, "grade"));
+    char amount[LD_AMOUNT_TEXT_MAX];
+    printf("rating of application %lld overridden to %s (model %s): decision %s, up to %s for "
+           "%lld months at %s %%\n",
+           (long long)id, cli_text(result, "grade"), cli_text(result, "model_grade"),
+           cli_text(result, "decision"),
+           ld_amount_grouped(cli_text(result, "recommended_amount"), amount),
+           cli_int(result, "recommended_term_months"), cli_text(result, "rate"));
     cJSON_Delete(result);
     return 0;
 }

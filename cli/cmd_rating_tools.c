@@ -74,9 +74,10 @@ int cmd_policy_check(cli_ctx *ctx, int argc, char **argv)
 int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *usage = "rating fit --data FILE.csv --target COLUMN --out POLICY.json "
-                               "[--base-policy FILE] [--kind individual|enterprise] [--min-iv X]";
-    static const char *const values[] = {"--data", "--target", "--out", "--base-policy",
-                                         "--kind", "--min-iv", NULL};
+                               "[--base-policy FILE] [--kind individual|enterprise] [--min-iv X] "
+                               "[--report FIT.json]";
+    static const char *const values[] = {"--data", "--target", "--out",    "--base-policy",
+                                         "--kind", "--min-iv", "--report", NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
     int rc = cli_check("rating fit", argc, argv, &spec, &args);
@@ -87,7 +88,8 @@ int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
                        .out_path = cli_opt(argc, argv, "--out"),
                        .base_policy = cli_opt(argc, argv, "--base-policy"),
                        .kind = cli_opt(argc, argv, "--kind"),
-                       .min_iv = cli_opt(argc, argv, "--min-iv")};
+                       .min_iv = cli_opt(argc, argv, "--min-iv"),
+                       .report_path = cli_opt(argc, argv, "--report")};
     if (fit.data_path == NULL || fit.target == NULL || fit.out_path == NULL)
         return cli_usage(usage, "rating fit: --data, --target and --out are required");
     if (fit.base_policy == NULL)
@@ -129,16 +131,26 @@ static void print_validation(const cJSON *v)
                unmatched == 1 ? "" : "s", cli_text(v, "unmatched"));
     printf("AUC %.4f  Gini %.4f  KS %.4f\n", number_of(v, "auc"), number_of(v, "gini"),
            number_of(v, "ks"));
-    printf("%-5s %10s %8s %10s %10s\n", "grade", "count", "bad", "observed", "predicted");
+    printf("%-5s %10s %8s %10s %10s %10s %9s\n", "grade", "count", "bad", "observed", "predicted",
+           "expected", "binom. p");
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(v, "grades"))
     {
-        printf("%-5s %10lld %8lld %9.2f%% %9s%% %s\n", cli_text(g, "grade"), cli_int(g, "count"),
-               cli_int(g, "bads"), 100 * number_of(g, "observed_rate"), cli_text(g, "predicted_pd"),
+        bool empty = cli_int(g, "count") == 0;
+        printf("%-5s %10lld %8lld %9.2f%% %9s%% %10.1f %9.4f %s%s\n", cli_text(g, "grade"),
+               cli_int(g, "count"), cli_int(g, "bads"), 100 * number_of(g, "observed_rate"),
+               cli_text(g, "predicted_pd"), number_of(g, "expected_bads"),
+               number_of(g, "binomial_p"),
+               !empty && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "calibrated"))
+                   ? "PD REJECTED at 5 % "
+                   : "",
                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "non_monotone"))
                    ? "NON-MONOTONE: fewer defaults than a better grade"
                    : "");
     }
+    const cJSON *hl = cJSON_GetObjectItemCaseSensitive(v, "hosmer_lemeshow");
+    printf("Hosmer-Lemeshow over the grades: %.4f on %lld degrees of freedom, p = %.4f\n",
+           number_of(hl, "statistic"), cli_int(hl, "degrees_of_freedom"), number_of(hl, "p"));
     const cJSON *psi = cJSON_GetObjectItemCaseSensitive(v, "psi");
     if (psi == NULL)
         return;

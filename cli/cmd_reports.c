@@ -91,6 +91,7 @@ static const char *const inspection_values[] = {"-o", "--out", "--lang", "--insp
 static const char *const rating_values[] = {"-o", "--out", "--lang", NULL};
 static const char *const ledger_values[] = {"-o", "--out", "--lang", "--from", "--to", NULL};
 static const char *const portfolio_values[] = {"-o", "--out", "--lang", "--date", "--since", NULL};
+static const char *const fit_values[] = {"-o", "--out", "--lang", NULL};
 static const char *const report_flags[] = {"--no-sign", NULL};
 
 /* Checks a report command's arguments (at most `positionals` words) and reads
@@ -192,6 +193,22 @@ int cmd_report_investigation(cli_ctx *ctx, int argc, char **argv)
     ld_error err;
     cJSON *o = NULL;
     ld_status st = ld_report_investigation(ctx->s, app_id, &spec, cli_key_password(), &o, &err);
+    return report_done(ctx, argc, argv, st, &err, o);
+}
+
+int cmd_report_fit(cli_ctx *ctx, int argc, char **argv)
+{
+    cli_args args;
+    ld_report_spec spec;
+    int rc = report_args("report fit", argc, argv, fit_values, 1, &args, &spec);
+    if (rc != 0)
+        return rc;
+    if (args.positional[0] == NULL)
+        return cli_usage("report",
+                         "report fit: give the fit report (rating fit --json > FIT.json)");
+    ld_error err;
+    cJSON *o = NULL;
+    ld_status st = ld_report_fit(ctx->s, args.positional[0], &spec, cli_key_password(), &o, &err);
     return report_done(ctx, argc, argv, st, &err, o);
 }
 

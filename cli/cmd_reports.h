@@ -13,6 +13,7 @@ int cmd_inspection_due(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_inspection(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_rating(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_investigation(cli_ctx *ctx, int argc, char **argv);
+int cmd_report_fit(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_ledger(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_portfolio(cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(cli_ctx *ctx, int argc, char **argv);

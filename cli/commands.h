@@ -26,6 +26,9 @@ int cmd_borrower_update(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_assign(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_blocklist(cli_ctx *ctx, int argc, char **argv);
 int cmd_borrower_unblock(cli_ctx *ctx, int argc, char **argv);
+int cmd_credit_report_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_credit_report_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_credit_report_list(cli_ctx *ctx, int argc, char **argv);
 
 int cmd_app_create(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_show(cli_ctx *ctx, int argc, char **argv);

@@ -75,8 +75,10 @@ static const command_spec commands[] = {
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
     {"rating", "fit", cmd_rating_fit, DB_NONE,
-     "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE]",
-     "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression)."},
+     "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE] "
+     "[--report FIT.json]",
+     "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression); "
+     "columns named after no built-in feature become the bank's own variables."},
     {"rating", "validate", cmd_rating_validate, DB_NONE,
      "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
      "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},
@@ -110,6 +112,16 @@ static const command_spec commands[] = {
     {"borrower", "unblock", cmd_borrower_unblock, DB_API, "borrower unblock ID --reason TEXT",
      "Clears a customer's blocklist flag (reviewer, manager), with a reason; audited and kept in "
      "the ledger."},
+    {"credit-report", "add", cmd_credit_report_add, DB_API,
+     "credit-report add BORROWER_ID (--json FILE|- | --report-date D --source S "
+     "[--inquiries-6m N] [--card-utilisation PCT|none] [--open-loans N] [--worst-dpd-24m N] "
+     "[--outstanding-balance X])",
+     "Adds a credit bureau report to your customer's file; a rating uses the latest one within "
+     "the policy's maximum age. A fact left out is reported missing by the rating."},
+    {"credit-report", "import", cmd_credit_report_import, DB_API, "credit-report import FILE",
+     "Adds the credit reports of a JSON array, each with its borrower_id; all or nothing."},
+    {"credit-report", "list", cmd_credit_report_list, DB_API,
+     "credit-report list BORROWER_ID [--json]", "Lists a borrower's credit reports, newest first."},
     {"app", "create", cmd_app_create, DB_API,
      "app create (--json FILE|- | --borrower-id N --product P --amount X --term-months N "
      "--method M --purpose TEXT)",
@@ -178,6 +190,10 @@ static const command_spec commands[] = {
     {"report", "rating", cmd_report_rating, DB_API,
      "report rating APP -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed rating workbook (评级报告)."},
+    {"report", "fit", cmd_report_fit, DB_API,
+     "report fit FIT.json -o FILE.xlsx [--lang en] [--no-sign]",
+     "评分卡开发报告 of a scorecard fit (the report `rating fit --json` prints): every column's "
+     "IV, bins, WoE, coefficient and why it was left out; signed (reviewer, manager)."},
     {"report", "ledger", cmd_report_ledger, DB_API,
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "

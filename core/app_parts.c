@@ -203,8 +203,18 @@ ld_status core_application_read(const cJSON *input, const char *path, ld_date to
             LD_OK)
         return st;
     out->term_months = (int)term;
+    out->attributes[0] = '\0';
     return core_application_check_product(out->product, today, kind, birth, out->amount,
                                           out->term_months, out->method, path, err);
+}
+
+ld_status core_application_read_attributes(const cJSON *input, const char *path,
+                                           const core_attribute_set *attributes,
+                                           core_application_row *row, ld_error *err)
+{
+    return core_attributes_normalize(attributes,
+                                     cJSON_GetObjectItemCaseSensitive(input, "attributes"), path,
+                                     row->attributes, err);
 }
 
 ld_status core_application_check_product(const core_product *product, ld_date today,

@@ -174,7 +174,17 @@ typedef struct core_application_row {
     int term_months;
     ld_repay_method method;
     const char *purpose;
+    /* the bank's own variables as stored ("" when none; core_application_read
+     * leaves it empty, core_application_read_attributes fills it) */
+    char attributes[CORE_ATTRIBUTES_TEXT_MAX];
 } core_application_row;
+
+/* Checks the record's "attributes" against the variables of the policy in
+ * force (core_policy_terms; NULL: none) into row->attributes. LD_EINVAL
+ * naming "PATH.attributes.KEY". */
+ld_status core_application_read_attributes(const cJSON *input, const char *path,
+                                           const core_attribute_set *attributes,
+                                           core_application_row *row, ld_error *err);
 
 typedef struct core_guarantor_row {
     const char *kind, *name, *id_number, *guarantee_type;

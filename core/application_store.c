@@ -21,9 +21,9 @@
 #include "store_sql.h"
 #include "text.h"
 
-static const char *const app_fields[] = {"borrower_id",   "product", "amount",     "term_months",
-                                         "method",        "purpose", "guarantors", "collateral",
-                                         "investigation", NULL};
+static const char *const app_fields[] = {"borrower_id",   "product",    "amount",     "term_months",
+                                         "method",        "purpose",    "guarantors", "collateral",
+                                         "investigation", "attributes", NULL};
 
 const char *core_fee_method_name(core_fee_method method)
 {
@@ -130,11 +130,15 @@ static ld_status validate_terms(core_store *store, const cJSON *input, const cha
                                 ld_error *err)
 {
     core_product_catalog catalog;
+    const core_policy_terms *terms = NULL;
     ld_status st = core_product_catalog_get(store, &catalog, err);
-    if (st != LD_OK)
+    if (st != LD_OK ||
+        (st = core_application_read(input, path, core_store_today(store), &catalog, borrower->kind,
+                                    borrower->birth, out, err)) != LD_OK)
         return st;
-    return core_application_read(input, path, core_store_today(store), &catalog, borrower->kind,
-                                 borrower->birth, out, err);
+    return core_application_read_attributes(
+        input, path,
+        core_policy_terms_get(store, &terms, NULL) == LD_OK ? &terms->attributes : NULL, out, err);
 }
 
 ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t borrower_id,
@@ -143,8 +147,8 @@ ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t
 {
     static const char sql[] =
         "INSERT INTO application (borrower_id, product_code, amount, term_months, method, "
-        "period, purpose, state, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)";
+        "period, purpose, state, created_by, created_at, updated_at, attributes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -158,6 +162,7 @@ ld_status core_application_store_new(core_store *store, int64_t user_id, int64_t
     sqlite3_bind_int64(stmt, 8, user_id);
     core_store_bind_text_static(stmt, 9, now);
     core_store_bind_text_static(stmt, 10, now);
+    core_store_bind_text_static(stmt, 11, row->attributes[0] ? row->attributes : NULL);
     return core_store_run_write(store, stmt, "storing the application", id_out, err);
 }
 
@@ -344,11 +349,12 @@ ld_status core_application_create(core_store *store, const core_session *who, co
         LD_OK)
         return st;
     cJSON *after = cJSON_CreateObject();
-    static const char *const own[] = {"borrower_id", "product", "amount",
-                                      "term_months", "method",  "purpose"};
+    static const char *const own[] = {"borrower_id", "product", "amount",    "term_months",
+                                      "method",      "purpose", "attributes"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        cJSON_AddItemToObject(after, own[i],
-                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
+        if (cJSON_GetObjectItemCaseSensitive(input, own[i]) != NULL)
+            cJSON_AddItemToObject(
+                after, own[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(input, own[i]), 1));
     cJSON_AddStringToObject(after, "state", "draft");
     st = audit_created(store, who, "app.create", "application", id, after, err);
     cJSON_Delete(after);
@@ -366,6 +372,7 @@ ld_status core_application_create(core_store *store, const core_session *who, co
 /* The application's own fields in input shape (for update and show). */
 static cJSON *app_fields_json(const core_application *app, sqlite3_stmt *stmt_purpose)
 {
+    const char *attributes = (const char *)sqlite3_column_text(stmt_purpose, 11);
     cJSON *a = cJSON_CreateObject();
     core_json_put_int(a, "borrower_id", app->borrower_id);
     cJSON_AddStringToObject(a, "product", app->product_code);
@@ -373,6 +380,9 @@ static cJSON *app_fields_json(const core_application *app, sqlite3_stmt *stmt_pu
     core_json_put_int(a, "term_months", app->term_months);
     cJSON_AddStringToObject(a, "method", core_repay_method_name(app->method));
     cJSON_AddStringToObject(a, "purpose", (const char *)sqlite3_column_text(stmt_purpose, 0));
+    cJSON *parsed = attributes != NULL ? cJSON_Parse(attributes) : NULL;
+    if (parsed != NULL)
+        cJSON_AddItemToObject(a, "attributes", parsed);
     return a;
 }
 
@@ -381,7 +391,7 @@ static ld_status read_app_detail(core_store *store, const core_application *app,
 {
     static const char sql[] =
         "SELECT a.purpose, a.created_at, a.updated_at, a.submitted_at, a.decided_at, "
-        "a.decision_reason, c.username, d.username, b.name, o.username, a.period "
+        "a.decision_reason, c.username, d.username, b.name, o.username, a.period, a.attributes "
         "FROM application a JOIN app_user c ON c.id = a.created_by "
         "LEFT JOIN app_user d ON d.id = a.decided_by JOIN borrower b ON b.id = a.borrower_id "
         "JOIN app_user o ON o.id = b.officer_id WHERE a.id = ?";
@@ -419,20 +429,21 @@ ld_status core_application_update(core_store *store, const core_session *who, in
         (st = require_app(store, who, id, CORE_ACT_CUSTOMER_EDIT, &app, err)) != LD_OK ||
         (st = core_workflow_next(app.state, CORE_EV_EDIT, id, &next, err)) != LD_OK)
         return st;
-    static const char *const editable[] = {"product", "amount",  "term_months",
-                                           "method",  "purpose", NULL};
+    static const char *const editable[] = {"product", "amount",     "term_months", "method",
+                                           "purpose", "attributes", NULL};
     if ((st = core_json_reject_unknown(changes, "", editable, err)) != LD_OK)
         return st;
     cJSON *before = NULL, *merged = NULL, *detail = NULL;
     if ((st = read_app_detail(store, &app, &before, err)) != LD_OK)
         return st;
     merged = cJSON_CreateObject();
-    static const char *const own[] = {"borrower_id", "product", "amount",
-                                      "term_months", "method",  "purpose"};
+    static const char *const own[] = {"borrower_id", "product", "amount",    "term_months",
+                                      "method",      "purpose", "attributes"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
         const cJSON *changed = cJSON_GetObjectItemCaseSensitive(changes, own[i]);
         const cJSON *old = cJSON_GetObjectItemCaseSensitive(before, own[i]);
-        cJSON_AddItemToObject(merged, own[i], cJSON_Duplicate(changed ? changed : old, 1));
+        if (changed != NULL || old != NULL)
+            cJSON_AddItemToObject(merged, own[i], cJSON_Duplicate(changed ? changed : old, 1));
     }
     borrower_facts borrower;
     core_application_row terms;
@@ -441,7 +452,7 @@ ld_status core_application_update(core_store *store, const core_session *who, in
         goto out;
     static const char sql[] =
         "UPDATE application SET product_code = ?, amount = ?, term_months = ?, method = ?, "
-        "period = ?, purpose = ?, updated_at = ? WHERE id = ?";
+        "period = ?, purpose = ?, updated_at = ?, attributes = ? WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL) {
         st = LD_EINTERNAL;
@@ -456,7 +467,8 @@ ld_status core_application_update(core_store *store, const core_session *who, in
     core_store_bind_text(stmt, 5, core_period_name(terms.product->period));
     core_store_bind_text(stmt, 6, terms.purpose);
     core_store_bind_text(stmt, 7, now);
-    sqlite3_bind_int64(stmt, 8, id);
+    core_store_bind_text(stmt, 8, terms.attributes[0] ? terms.attributes : NULL);
+    sqlite3_bind_int64(stmt, 9, id);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) {
@@ -1148,9 +1160,10 @@ static ld_status check_approval_terms(core_store *store, const core_application 
                        product->min_term, product->max_term, core_period_name(product->period));
 
     /* Courts protect no more than 4x the 1-year LPR (docs/regulation.md). */
-    if (terms->rate > 4 * policy->lpr_one_year)
+    if (terms->rate > core_rate_legal_cap(&policy->lpr))
         return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
-                       ld_rate_format(terms->rate, a), ld_rate_format(4 * policy->lpr_one_year, b));
+                       ld_rate_format(terms->rate, a),
+                       ld_rate_format(core_rate_legal_cap(&policy->lpr), b));
     if (terms->fee_method == CORE_FEE_NONE && terms->fee_amount != 0)
         return LD_FAIL(err, LD_EINVAL, "fee_amount: must be 0 when the fee method is none");
     return LD_OK;

@@ -5,12 +5,19 @@
  * Records come in and go out as JSON objects in one shape, so `show --json`
  * output edited by hand is valid `update` input:
  *   individual: kind, name, id_number (GB 11643), phone, address, employer,
- *     years_employed, monthly_income, existing_debt, existing_monthly_repayment
+ *     years_employed, monthly_income, existing_debt, existing_monthly_repayment,
+ *     employment_type, housing, education, years_at_address (the scorecard's facts;
+ *     each may be left out and is then reported missing, never guessed)
  *   enterprise: kind, name, credit_code (GB 32100), phone, address, industry,
  *     industry_risk_class (1 low .. 5 high), years_in_business, registered_capital,
+ *     tax_rating (A, B, M, C, D),
  *     financials: [{year, total_assets, total_liabilities, current_assets,
- *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow}]
- *   both: blocklisted (shown; set only by core_borrower_blocklist)
+ *     current_liabilities, inventory, revenue, net_profit, operating_cash_flow,
+ *     and optionally cost_of_sales, receivables, interest_expense, income_tax,
+ *     related_party_sales, from which the ratios of docs/policy.md are computed}]
+ *   both: attributes (the bank's own variables the policy declares, e.g.
+ *     {"checking_status": "A12"}), blocklisted (shown; set only by
+ *     core_borrower_blocklist)
  * Money is a decimal string; the identity number and kind never change.
  */
 #ifndef LD_BORROWER_H
@@ -31,11 +38,20 @@
 
 #define CORE_FINANCIAL_YEARS_MAX 64
 
-/* One year's financial statement, validated. */
+/* The allowed values of the categorical facts, NULL-terminated, in the order
+ * the row's indices use. */
+extern const char *const core_employment_type_names[];
+extern const char *const core_housing_names[];
+extern const char *const core_education_names[];
+extern const char *const core_tax_rating_names[];
+
+/* One year's financial statement, validated. The optional lines are -1 when
+ * the statement did not give them. */
 typedef struct core_financial_row {
     int year;
     ld_money total_assets, total_liabilities, current_assets, current_liabilities, inventory,
         revenue, net_profit, operating_cash_flow;
+    ld_money cost_of_sales, receivables, interest_expense, income_tax, related_party_sales;
 } core_financial_row;
 
 /* A validated borrower record, column by column as it is stored. Text points
@@ -53,15 +69,23 @@ typedef struct core_borrower_row {
     ld_money monthly_income, existing_debt, existing_monthly_repayment;
     int64_t industry_risk_class, years_in_business;
     ld_money registered_capital;
+    /* indices into the names above; -1 when not given */
+    int employment_type, housing, education, tax_rating;
+    int64_t years_at_address;
+    /* the bank's own variables, checked against the policy in force, as
+     * stored (compact JSON; "" when none) */
+    char attributes[CORE_ATTRIBUTES_TEXT_MAX];
     bool blocklisted;
     int financial_count;
     core_financial_row financials[CORE_FINANCIAL_YEARS_MAX];
 } core_borrower_row;
 
 /* Validates a borrower record (pure; no database, safe on any thread), naming
- * fields under path, and fills *out. */
+ * fields under path, and fills *out. attributes: the variables the policy in
+ * force declares (core_policy_terms), against which "attributes" is checked. */
 ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
-                             core_borrower_row *out, ld_error *err);
+                             const core_attribute_set *attributes, core_borrower_row *out,
+                             ld_error *err);
 
 /* Stores a row read by core_borrower_read as a new borrower assigned to user_id,
  * with its financial statements; now is the creation time. Errors name fields

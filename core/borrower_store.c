@@ -30,7 +30,8 @@ static const char blocklist_rule[] =
 
 static const char *const individual_fields[] = {
     "kind", "name", "id_number", "phone", "address", "employer", "years_employed", "monthly_income",
-    "existing_debt", "existing_monthly_repayment", "blocklisted",
+    "existing_debt", "existing_monthly_repayment", "blocklisted", "employment_type", "housing",
+    "education", "years_at_address", "attributes",
     /* read-only fields that show prints; accepted so show output round-trips */
     "id", "officer", "birth_date", "applications", NULL};
 static const char *const enterprise_fields[] = {"kind",
@@ -42,6 +43,8 @@ static const char *const enterprise_fields[] = {"kind",
                                                 "industry_risk_class",
                                                 "years_in_business",
                                                 "registered_capital",
+                                                "tax_rating",
+                                                "attributes",
                                                 "financials",
                                                 "blocklisted",
                                                 "id",
@@ -49,8 +52,26 @@ static const char *const enterprise_fields[] = {"kind",
                                                 "applications",
                                                 NULL};
 static const char *const financial_fields[] = {
-    "year",      "total_assets", "total_liabilities", "current_assets",      "current_liabilities",
-    "inventory", "revenue",      "net_profit",        "operating_cash_flow", NULL};
+    "year",           "total_assets",        "total_liabilities",
+    "current_assets", "current_liabilities", "inventory",
+    "revenue",        "net_profit",          "operating_cash_flow",
+    "cost_of_sales",  "receivables",         "interest_expense",
+    "income_tax",     "related_party_sales", NULL};
+const char *const core_employment_type_names[] = {"civil_servant",
+                                                  "state_enterprise",
+                                                  "employee",
+                                                  "self_employed",
+                                                  "business_owner",
+                                                  "freelance",
+                                                  "retired",
+                                                  "student",
+                                                  "unemployed",
+                                                  "other",
+                                                  NULL};
+const char *const core_housing_names[] = {"own", "mortgage", "rent", "family", "other", NULL};
+const char *const core_education_names[] = {"postgraduate", "bachelor", "college", "secondary",
+                                            "primary",      "other",    NULL};
+const char *const core_tax_rating_names[] = {"A", "B", "M", "C", "D", NULL};
 
 /* Reads the phone number into *out, checking it is 7 to 15 digits. */
 static ld_status read_phone(const cJSON *input, const char *path, const char **out, ld_error *err)
@@ -73,6 +94,17 @@ static ld_status read_phone(const cJSON *input, const char *path, const char **o
     }
     *out = phone;
     return LD_OK;
+}
+
+/* An optional amount or count: -1 when the record does not give it. */
+static ld_status read_optional_money(const cJSON *input, const char *path, const char *key,
+                                     ld_money *out, ld_error *err)
+{
+    bool present = false;
+    ld_status st = core_json_money(input, path, key, false, false, out, &present, err);
+    if (st == LD_OK && !present)
+        *out = -1;
+    return st;
 }
 
 static ld_status read_financials(const cJSON *input, const char *path, ld_date today,
@@ -118,7 +150,15 @@ static ld_status read_financials(const cJSON *input, const char *path, ld_date t
             (st = core_json_money(fs, item, "net_profit", true, true, &row->net_profit, NULL,
                                   err)) != LD_OK ||
             (st = core_json_money(fs, item, "operating_cash_flow", true, true,
-                                  &row->operating_cash_flow, NULL, err)) != LD_OK)
+                                  &row->operating_cash_flow, NULL, err)) != LD_OK ||
+            (st = read_optional_money(fs, item, "cost_of_sales", &row->cost_of_sales, err)) !=
+                LD_OK ||
+            (st = read_optional_money(fs, item, "receivables", &row->receivables, err)) != LD_OK ||
+            (st = read_optional_money(fs, item, "interest_expense", &row->interest_expense, err)) !=
+                LD_OK ||
+            (st = read_optional_money(fs, item, "income_tax", &row->income_tax, err)) != LD_OK ||
+            (st = read_optional_money(fs, item, "related_party_sales", &row->related_party_sales,
+                                      err)) != LD_OK)
             return st;
         row->year = (int)year;
         if (row->current_assets > row->total_assets)
@@ -126,6 +166,12 @@ static ld_status read_financials(const cJSON *input, const char *path, ld_date t
         if (row->current_liabilities > row->total_liabilities)
             return LD_FAIL(err, LD_EINVAL,
                            "%s.current_liabilities: must not exceed total_liabilities", item);
+        if (row->cost_of_sales > row->revenue)
+            return LD_FAIL(err, LD_EINVAL, "%s.cost_of_sales: must not exceed revenue", item);
+        if (row->related_party_sales > row->revenue)
+            return LD_FAIL(err, LD_EINVAL, "%s.related_party_sales: must not exceed revenue", item);
+        if (row->receivables > row->current_assets)
+            return LD_FAIL(err, LD_EINVAL, "%s.receivables: must not exceed current_assets", item);
         if (row->inventory > row->current_assets)
             return LD_FAIL(err, LD_EINVAL, "%s.inventory: must not exceed current_assets", item);
         for (int j = 0; j < index; j++)
@@ -137,19 +183,9 @@ static ld_status read_financials(const cJSON *input, const char *path, ld_date t
     return LD_OK;
 }
 
-/* An optional amount or count: -1 when the record does not give it. */
-static ld_status read_optional_money(const cJSON *input, const char *path, const char *key,
-                                     ld_money *out, ld_error *err)
-{
-    bool present = false;
-    ld_status st = core_json_money(input, path, key, false, false, out, &present, err);
-    if (st == LD_OK && !present)
-        *out = -1;
-    return st;
-}
-
 ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today,
-                             core_borrower_row *out, ld_error *err)
+                             const core_attribute_set *attributes, core_borrower_row *out,
+                             ld_error *err)
 {
     int kind = 0;
     ld_status st;
@@ -168,6 +204,8 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
     out->years_employed = out->monthly_income = out->existing_debt = -1;
     out->existing_monthly_repayment = out->industry_risk_class = out->years_in_business = -1;
     out->registered_capital = -1;
+    out->employment_type = out->housing = out->education = out->tax_rating = -1;
+    out->years_at_address = -1;
     out->blocklisted = false;
     out->financial_count = 0;
     if ((st = core_json_reject_unknown(
@@ -186,6 +224,10 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
     if (blocklisted)
         return LD_FAIL(err, LD_EINVAL, "%s: %s",
                        core_json_field(field, sizeof field, path, "blocklisted"), blocklist_rule);
+    if ((st = core_attributes_normalize(attributes,
+                                        cJSON_GetObjectItemCaseSensitive(input, "attributes"), path,
+                                        out->attributes, err)) != LD_OK)
+        return st;
     if (kind == 0) {
         if ((st = core_json_text(input, path, "id_number", true, 18, &out->id_number, NULL, err)) !=
                 LD_OK ||
@@ -204,6 +246,18 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
             return st;
         if (!present)
             out->years_employed = -1;
+        if ((st = core_json_choice(input, path, "employment_type", false,
+                                   core_employment_type_names, &out->employment_type, NULL, err)) !=
+                LD_OK ||
+            (st = core_json_choice(input, path, "housing", false, core_housing_names, &out->housing,
+                                   NULL, err)) != LD_OK ||
+            (st = core_json_choice(input, path, "education", false, core_education_names,
+                                   &out->education, NULL, err)) != LD_OK ||
+            (st = core_json_int(input, path, "years_at_address", false, 0, 120,
+                                &out->years_at_address, &present, err)) != LD_OK)
+            return st;
+        if (!present)
+            out->years_at_address = -1;
         return LD_OK;
     }
     if ((st = core_json_text(input, path, "credit_code", true, 18, &out->id_number, NULL, err)) !=
@@ -217,7 +271,9 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
         (st = core_json_int(input, path, "years_in_business", true, 0, 300, &out->years_in_business,
                             NULL, err)) != LD_OK ||
         (st = core_json_money(input, path, "registered_capital", true, false,
-                              &out->registered_capital, NULL, err)) != LD_OK)
+                              &out->registered_capital, NULL, err)) != LD_OK ||
+        (st = core_json_choice(input, path, "tax_rating", false, core_tax_rating_names,
+                               &out->tax_rating, NULL, err)) != LD_OK)
         return st;
     return read_financials(input, path, today, out, err);
 }
@@ -225,7 +281,14 @@ ld_status core_borrower_read(const cJSON *input, const char *path, ld_date today
 ld_status core_borrower_validate(const cJSON *input, const char *path, ld_date today, ld_error *err)
 {
     core_borrower_row row;
-    return core_borrower_read(input, path, today, &row, err);
+    return core_borrower_read(input, path, today, NULL, &row, err);
+}
+
+/* The variables of the policy in force (none before a policy is loaded). */
+static const core_attribute_set *policy_attributes(core_store *store)
+{
+    const core_policy_terms *terms = NULL;
+    return core_policy_terms_get(store, &terms, NULL) == LD_OK ? &terms->attributes : NULL;
 }
 
 void core_mask_id_number(const char *id, char *out, size_t size)
@@ -247,6 +310,12 @@ static void bind_optional(sqlite3_stmt *stmt, int index, int64_t value)
         sqlite3_bind_int64(stmt, index, value);
 }
 
+/* The name of choice index, or NULL (stored as NULL) when the record gave none. */
+static const char *choice_name(const char *const *names, int index)
+{
+    return index < 0 ? NULL : names[index];
+}
+
 /* Writes a row's financial statements, replacing old ones (none for a new borrower). */
 static ld_status write_financials(core_store *store, int64_t id, const core_borrower_row *row,
                                   bool replace, ld_error *err)
@@ -266,7 +335,8 @@ static ld_status write_financials(core_store *store, int64_t id, const core_borr
     static const char ins[] =
         "INSERT INTO financial_statement (borrower_id, year, total_assets, total_liabilities, "
         "current_assets, current_liabilities, inventory, revenue, net_profit, "
-        "operating_cash_flow) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "operating_cash_flow, cost_of_sales, receivables, interest_expense, income_tax, "
+        "related_party_sales) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     for (int i = 0; i < row->financial_count; i++) {
         const core_financial_row *fs = &row->financials[i];
         if ((stmt = core_store_stmt(store, ins, err)) == NULL)
@@ -281,6 +351,11 @@ static ld_status write_financials(core_store *store, int64_t id, const core_borr
         sqlite3_bind_int64(stmt, 8, fs->revenue);
         sqlite3_bind_int64(stmt, 9, fs->net_profit);
         sqlite3_bind_int64(stmt, 10, fs->operating_cash_flow);
+        bind_optional(stmt, 11, fs->cost_of_sales);
+        bind_optional(stmt, 12, fs->receivables);
+        bind_optional(stmt, 13, fs->interest_expense);
+        bind_optional(stmt, 14, fs->income_tax);
+        bind_optional(stmt, 15, fs->related_party_sales);
         ld_status st = core_store_run_write(store, stmt, "storing financial statements", NULL, err);
         if (st != LD_OK)
             return st;
@@ -297,15 +372,17 @@ static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
         "INSERT INTO borrower (kind, name, id_number, phone, address, birth_date, employer, "
         "years_employed, monthly_income, existing_debt, existing_monthly_repayment, industry, "
         "industry_risk_class, years_in_business, registered_capital, blocklisted, officer_id, "
-        "created_by, created_at, updated_at) "
+        "created_by, created_at, updated_at, employment_type, housing, education, "
+        "years_at_address, tax_rating, attributes) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
-        "?18, ?18)";
+        "?18, ?18, ?20, ?21, ?22, ?23, ?24, ?25)";
     static const char upd[] =
         "UPDATE borrower SET kind = ?1, name = ?2, id_number = ?3, phone = ?4, address = ?5, "
         "birth_date = ?6, employer = ?7, years_employed = ?8, monthly_income = ?9, "
         "existing_debt = ?10, existing_monthly_repayment = ?11, industry = ?12, "
         "industry_risk_class = ?13, years_in_business = ?14, registered_capital = ?15, "
-        "updated_at = ?18 WHERE id = ?19";
+        "updated_at = ?18, employment_type = ?20, housing = ?21, education = ?22, "
+        "years_at_address = ?23, tax_rating = ?24, attributes = ?25 WHERE id = ?19";
     sqlite3_stmt *stmt = core_store_stmt(store, id == 0 ? ins : upd, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -332,6 +409,13 @@ static ld_status write_borrower(core_store *store, int64_t user_id, int64_t id,
     core_store_bind_text_static(stmt, 18, now);
     if (id != 0)
         sqlite3_bind_int64(stmt, 19, id);
+    core_store_bind_text_static(stmt, 20,
+                                choice_name(core_employment_type_names, row->employment_type));
+    core_store_bind_text_static(stmt, 21, choice_name(core_housing_names, row->housing));
+    core_store_bind_text_static(stmt, 22, choice_name(core_education_names, row->education));
+    bind_optional(stmt, 23, row->years_at_address);
+    core_store_bind_text_static(stmt, 24, choice_name(core_tax_rating_names, row->tax_rating));
+    core_store_bind_text_static(stmt, 25, row->attributes[0] ? row->attributes : NULL);
     int64_t new_id;
     ld_status st = core_store_run_write(store, stmt, "storing the borrower", &new_id, err);
     if (st != LD_OK) {
@@ -418,7 +502,9 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
         "SELECT b.kind, b.name, b.id_number, b.phone, b.address, b.birth_date, b.employer, "
         "b.years_employed, b.monthly_income, b.existing_debt, b.existing_monthly_repayment, "
         "b.industry, b.industry_risk_class, b.years_in_business, b.registered_capital, "
-        "b.blocklisted, u.username FROM borrower b JOIN app_user u ON u.id = b.officer_id "
+        "b.blocklisted, u.username, b.employment_type, b.housing, b.education, "
+        "b.years_at_address, b.tax_rating, b.attributes FROM borrower b "
+        "JOIN app_user u ON u.id = b.officer_id "
         "WHERE b.id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -443,19 +529,29 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
         put_money_col(b, "monthly_income", stmt, 8);
         put_money_col(b, "existing_debt", stmt, 9);
         put_money_col(b, "existing_monthly_repayment", stmt, 10);
+        put_text_col(b, "employment_type", stmt, 17);
+        put_text_col(b, "housing", stmt, 18);
+        put_text_col(b, "education", stmt, 19);
+        put_int_col(b, "years_at_address", stmt, 20);
     } else {
         put_text_col(b, "industry", stmt, 11);
         put_int_col(b, "industry_risk_class", stmt, 12);
         put_int_col(b, "years_in_business", stmt, 13);
         put_money_col(b, "registered_capital", stmt, 14);
+        put_text_col(b, "tax_rating", stmt, 21);
     }
+    const char *attributes = (const char *)sqlite3_column_text(stmt, 22);
+    cJSON *parsed = attributes != NULL ? cJSON_Parse(attributes) : NULL;
+    if (parsed != NULL)
+        cJSON_AddItemToObject(b, "attributes", parsed);
     cJSON_AddBoolToObject(b, "blocklisted", sqlite3_column_int(stmt, 15));
     put_text_col(b, "officer", stmt, 16);
     sqlite3_reset(stmt);
     if (!individual) {
         static const char fsql[] =
             "SELECT year, total_assets, total_liabilities, current_assets, current_liabilities, "
-            "inventory, revenue, net_profit, operating_cash_flow FROM financial_statement "
+            "inventory, revenue, net_profit, operating_cash_flow, cost_of_sales, receivables, "
+            "interest_expense, income_tax, related_party_sales FROM financial_statement "
             "WHERE borrower_id = ? ORDER BY year";
         if ((stmt = core_store_stmt(store, fsql, err)) == NULL) {
             cJSON_Delete(b);
@@ -492,7 +588,8 @@ ld_status core_borrower_add(core_store *store, const core_session *who, const cJ
         (st = core_perm_require(who, CORE_ACT_BORROWER_CREATE, NULL, err)) != LD_OK)
         return st;
     core_borrower_row row;
-    if ((st = core_borrower_read(input, "", core_store_today(store), &row, err)) != LD_OK)
+    if ((st = core_borrower_read(input, "", core_store_today(store), policy_attributes(store), &row,
+                                 err)) != LD_OK)
         return st;
     char now[32];
     core_store_now_iso(store, now);
@@ -554,7 +651,8 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
             cJSON_AddItemToObject(merged, change->string, cJSON_Duplicate(change, 1));
     }
     core_borrower_row row;
-    if ((st = core_borrower_read(merged, "", core_store_today(store), &row, err)) != LD_OK)
+    if ((st = core_borrower_read(merged, "", core_store_today(store), policy_attributes(store),
+                                 &row, err)) != LD_OK)
         goto out;
     char now[32];
     core_store_now_iso(store, now);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "application.h"
+#include "credit_report.h"
 #include "policy.h"
 
 #define CORE_CREDIT_MAX_GUARANTORS 8
@@ -25,6 +26,8 @@ typedef struct core_financials {
     int year;
     ld_money total_assets, total_liabilities, current_assets, current_liabilities, inventory;
     ld_money revenue, net_profit, operating_cash_flow;
+    /* optional lines: -1 when the statement did not give them */
+    ld_money cost_of_sales, receivables, interest_expense, income_tax, related_party_sales;
 } core_financials;
 
 typedef struct core_credit_facts {
@@ -36,9 +39,13 @@ typedef struct core_credit_facts {
     /* individuals */
     ld_date birth;
     ld_money monthly_income, existing_debt, existing_monthly_repayment;
-    int years_employed; /* -1 unknown */
+    int years_employed;   /* -1 unknown */
+    int years_at_address; /* -1 unknown */
+    /* categorical facts as stored ("" when not known) */
+    char employment_type[24], housing[24], education[24];
     /* enterprises */
-    int industry_risk_class, years_in_business;
+    int industry_risk_class, years_in_business; /* -1 unknown */
+    char tax_rating[4];
     int financial_count; /* 0..2: [0] the latest year, [1] the year before */
     core_financials financials[2];
     /* security */
@@ -53,6 +60,13 @@ typedef struct core_credit_facts {
     } collateral[CORE_CREDIT_MAX_COLLATERAL];
     /* history: worst days past due over the last 24 months, -1 when none */
     int worst_dpd_24m;
+    /* the bank's own variables, as stored (compact JSON, "" when none); the
+     * application's win over the borrower's of the same name */
+    char borrower_attributes[CORE_ATTRIBUTES_TEXT_MAX];
+    char application_attributes[CORE_ATTRIBUTES_TEXT_MAX];
+    /* the latest credit report (the rating applies the policy's maximum age) */
+    bool has_credit_report;
+    core_credit_report credit_report;
 } core_credit_facts;
 
 /* Gathers the facts for rating app_id: the caller must be allowed to rate it
@@ -99,9 +113,15 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
  * field otherwise. */
 ld_status core_grade_check(const char *field, const char *grade, ld_error *err);
 
-/* A reviewer's or manager's grade override, with a reason. */
+/* A reviewer's or manager's grade override, with a reason. terms is the
+ * rating of the same facts with the grade forced to the new one (the rating
+ * module's answer, result_json in full): its PD, decision, amount, term, rate
+ * and fee replace the model's in what approval is judged against. LD_EINVAL
+ * when terms is NULL, for another grade or under another policy. */
 ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
-                               const char *grade, const char *reason, ld_error *err);
+                               const char *grade, const char *reason,
+                               const core_rating_summary *terms, const char *result_json,
+                               ld_error *err);
 
 /* Whether user_id overrode the grade of the latest rating of app_id: the
  * approval relying on an override is then another person's (four eyes). */

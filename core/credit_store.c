@@ -29,11 +29,24 @@ ld_status core_grade_check(const char *field, const char *grade, ld_error *err)
                    field);
 }
 
+static int64_t column_or(sqlite3_stmt *stmt, int col, int64_t unknown)
+{
+    return sqlite3_column_type(stmt, col) == SQLITE_NULL ? unknown
+                                                         : sqlite3_column_int64(stmt, col);
+}
+
+static void column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, col);
+    snprintf(out, size, "%s", text != NULL ? (const char *)text : "");
+}
+
 static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error *err)
 {
     static const char sql[] =
         "SELECT id_number, blocklisted, birth_date, monthly_income, existing_debt, "
-        "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business "
+        "existing_monthly_repayment, years_employed, industry_risk_class, years_in_business, "
+        "years_at_address, employment_type, housing, education, tax_rating, attributes "
         "FROM borrower WHERE id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
@@ -57,13 +70,20 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
     f->existing_monthly_repayment = sqlite3_column_int64(stmt, 5);
     f->years_employed =
         sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(stmt, 6);
-    f->industry_risk_class = sqlite3_column_int(stmt, 7);
-    f->years_in_business = sqlite3_column_int(stmt, 8);
+    f->industry_risk_class = (int)column_or(stmt, 7, -1);
+    f->years_in_business = (int)column_or(stmt, 8, -1);
+    f->years_at_address = (int)column_or(stmt, 9, -1);
+    column_text(stmt, 10, f->employment_type, sizeof f->employment_type);
+    column_text(stmt, 11, f->housing, sizeof f->housing);
+    column_text(stmt, 12, f->education, sizeof f->education);
+    column_text(stmt, 13, f->tax_rating, sizeof f->tax_rating);
+    column_text(stmt, 14, f->borrower_attributes, sizeof f->borrower_attributes);
     sqlite3_reset(stmt);
 
     static const char fsql[] =
         "SELECT year, total_assets, total_liabilities, current_assets, current_liabilities, "
-        "inventory, revenue, net_profit, operating_cash_flow FROM financial_statement "
+        "inventory, revenue, net_profit, operating_cash_flow, cost_of_sales, receivables, "
+        "interest_expense, income_tax, related_party_sales FROM financial_statement "
         "WHERE borrower_id = ? ORDER BY year DESC LIMIT 2";
     if ((stmt = core_store_stmt(store, fsql, err)) == NULL)
         return LD_EINTERNAL;
@@ -79,6 +99,11 @@ static ld_status read_borrower(core_store *store, core_credit_facts *f, ld_error
         fs->revenue = sqlite3_column_int64(stmt, 6);
         fs->net_profit = sqlite3_column_int64(stmt, 7);
         fs->operating_cash_flow = sqlite3_column_int64(stmt, 8);
+        fs->cost_of_sales = column_or(stmt, 9, -1);
+        fs->receivables = column_or(stmt, 10, -1);
+        fs->interest_expense = column_or(stmt, 11, -1);
+        fs->income_tax = column_or(stmt, 12, -1);
+        fs->related_party_sales = column_or(stmt, 13, -1);
     }
     sqlite3_reset(stmt);
     return LD_OK;
@@ -158,8 +183,31 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
     if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 1) > 0)
         f.worst_dpd_24m = sqlite3_column_int(stmt, 0);
     sqlite3_reset(stmt);
+    if ((st = core_credit_report_latest(store, f.app.borrower_id, &f.credit_report,
+                                        &f.has_credit_report, err)) != LD_OK)
+        return st;
+    static const char asql[] = "SELECT attributes FROM application WHERE id = ?";
+    if ((stmt = core_store_stmt(store, asql, err)) == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, app_id);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        column_text(stmt, 0, f.application_attributes, sizeof f.application_attributes);
+    sqlite3_reset(stmt);
     *out = f;
     return LD_OK;
+}
+
+/* Binds PD, decision, amount, term, rate, fee method and fee from index on,
+ * in that order: the columns a rating and an override both keep. */
+static void bind_terms(sqlite3_stmt *stmt, int index, const core_rating_summary *s)
+{
+    sqlite3_bind_int64(stmt, index, s->pd);
+    core_store_bind_text(stmt, index + 1, s->decision);
+    sqlite3_bind_int64(stmt, index + 2, s->recommended_amount);
+    sqlite3_bind_int(stmt, index + 3, s->recommended_term_months);
+    sqlite3_bind_int64(stmt, index + 4, s->rate);
+    core_store_bind_text(stmt, index + 5, core_fee_method_name(s->fee_method));
+    sqlite3_bind_int64(stmt, index + 6, s->fee_amount);
 }
 
 ld_status core_rating_save(core_store *store, const core_session *who, int64_t app_id,
@@ -190,13 +238,7 @@ ld_status core_rating_save(core_store *store, const core_session *who, int64_t a
     sqlite3_bind_int64(stmt, 1, app_id);
     sqlite3_bind_int(stmt, 2, s->score);
     core_store_bind_text(stmt, 3, s->grade);
-    sqlite3_bind_int64(stmt, 4, s->pd);
-    core_store_bind_text(stmt, 5, s->decision);
-    sqlite3_bind_int64(stmt, 6, s->recommended_amount);
-    sqlite3_bind_int(stmt, 7, s->recommended_term_months);
-    sqlite3_bind_int64(stmt, 8, s->rate);
-    core_store_bind_text(stmt, 9, core_fee_method_name(s->fee_method));
-    sqlite3_bind_int64(stmt, 10, s->fee_amount);
+    bind_terms(stmt, 4, s);
     core_store_bind_text(stmt, 11, s->policy_sha256);
     core_store_bind_text(stmt, 12, result_json);
     sqlite3_bind_int64(stmt, 13, who->user_id);
@@ -225,9 +267,10 @@ static ld_status latest_row(core_store *store, int64_t app_id, core_rating_summa
     static const char sql[] =
         "SELECT r.id, r.score, r.grade, r.pd, r.decision, r.recommended_amount, "
         "r.recommended_term_months, r.rate, r.fee_method, r.fee_amount, r.policy_sha256, "
-        "r.result_json, (SELECT o.grade FROM rating_override o WHERE o.rating_id = r.id "
-        "ORDER BY o.id DESC LIMIT 1) FROM rating r WHERE r.application_id = ? "
-        "ORDER BY r.id DESC LIMIT 1";
+        "r.result_json, o.grade, o.pd, o.decision, o.recommended_amount, "
+        "o.recommended_term_months, o.rate, o.fee_method, o.fee_amount FROM rating r "
+        "LEFT JOIN rating_override o ON o.id = (SELECT max(l.id) FROM rating_override l "
+        "WHERE l.rating_id = r.id) WHERE r.application_id = ? ORDER BY r.id DESC LIMIT 1";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -245,16 +288,19 @@ static ld_status latest_row(core_store *store, int64_t app_id, core_rating_summa
     *rating_id = sqlite3_column_int64(stmt, 0);
     s.score = sqlite3_column_int(stmt, 1);
     snprintf(s.grade, sizeof s.grade, "%s", (const char *)sqlite3_column_text(stmt, 2));
-    s.pd = sqlite3_column_int64(stmt, 3);
-    snprintf(s.decision, sizeof s.decision, "%s", (const char *)sqlite3_column_text(stmt, 4));
-    s.recommended_amount = sqlite3_column_int64(stmt, 5);
-    s.recommended_term_months = sqlite3_column_int(stmt, 6);
-    s.rate = sqlite3_column_int64(stmt, 7);
-    const char *fee = (const char *)sqlite3_column_text(stmt, 8);
+    /* An override carries the terms of its grade (made by the rating module
+     * when it was recorded): approval is judged against those. */
+    int t = sqlite3_column_type(stmt, 14) != SQLITE_NULL ? 13 : 3;
+    s.pd = sqlite3_column_int64(stmt, t);
+    snprintf(s.decision, sizeof s.decision, "%s", (const char *)sqlite3_column_text(stmt, t + 1));
+    s.recommended_amount = sqlite3_column_int64(stmt, t + 2);
+    s.recommended_term_months = sqlite3_column_int(stmt, t + 3);
+    s.rate = sqlite3_column_int64(stmt, t + 4);
+    const char *fee = (const char *)sqlite3_column_text(stmt, t + 5);
     for (int m = CORE_FEE_NONE; m <= CORE_FEE_PER_INSTALLMENT; m++)
         if (strcmp(fee, core_fee_method_name((core_fee_method)m)) == 0)
             s.fee_method = (core_fee_method)m;
-    s.fee_amount = sqlite3_column_int64(stmt, 9);
+    s.fee_amount = sqlite3_column_int64(stmt, t + 6);
     snprintf(s.policy_sha256, sizeof s.policy_sha256, "%s",
              (const char *)sqlite3_column_text(stmt, 10));
     if (json != NULL)
@@ -296,7 +342,8 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
     core_json_put_int(top, "rating_id", rating_id);
     cJSON_AddItemToObject(top, "model", result);
     static const char osql[] =
-        "SELECT o.grade, o.reason, u.username, o.overridden_at FROM rating_override o "
+        "SELECT o.grade, o.reason, u.username, o.overridden_at, o.result_json FROM rating_override "
+        "o "
         "JOIN app_user u ON u.id = o.overridden_by WHERE o.rating_id = ? ORDER BY o.id";
     sqlite3_stmt *stmt = core_store_stmt(store, osql, err);
     if (stmt == NULL) {
@@ -311,11 +358,25 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
         cJSON_AddStringToObject(o, "reason", (const char *)sqlite3_column_text(stmt, 1));
         cJSON_AddStringToObject(o, "by", (const char *)sqlite3_column_text(stmt, 2));
         cJSON_AddStringToObject(o, "at", (const char *)sqlite3_column_text(stmt, 3));
+        /* the rating as the overridden grade gives it: PD, decision and terms */
+        const char *forced = (const char *)sqlite3_column_text(stmt, 4);
+        cJSON *forced_result = forced != NULL ? cJSON_Parse(forced) : NULL;
+        if (forced_result != NULL)
+            cJSON_AddItemToObject(o, "result", forced_result);
         cJSON_AddItemToArray(overrides, o);
     }
     sqlite3_reset(stmt);
     cJSON_AddStringToObject(top, "effective_grade",
                             s.override_grade[0] ? s.override_grade : s.grade);
+    /* what approval is judged against: the override's terms when overridden */
+    cJSON *terms = cJSON_AddObjectToObject(top, "effective_terms");
+    core_json_put_rate(terms, "pd", s.pd);
+    cJSON_AddStringToObject(terms, "decision", s.decision);
+    core_json_put_money(terms, "recommended_amount", s.recommended_amount);
+    core_json_put_int(terms, "recommended_term_months", s.recommended_term_months);
+    core_json_put_rate(terms, "rate", s.rate);
+    cJSON_AddStringToObject(terms, "fee_method", core_fee_method_name(s.fee_method));
+    core_json_put_money(terms, "fee_amount", s.fee_amount);
     int64_t total = 0, overridden = 0;
     core_store_query_int(store, "SELECT count(*) FROM rating", 0, &total, NULL);
     core_store_query_int(store, "SELECT count(DISTINCT rating_id) FROM rating_override", 0,
@@ -328,7 +389,9 @@ ld_status core_rating_show(core_store *store, const core_session *who, int64_t a
 }
 
 ld_status core_rating_override(core_store *store, const core_session *who, int64_t app_id,
-                               const char *grade, const char *reason, ld_error *err)
+                               const char *grade, const char *reason,
+                               const core_rating_summary *terms, const char *result_json,
+                               ld_error *err)
 {
     ld_status st;
     core_application app;
@@ -349,8 +412,17 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     int64_t rating_id;
     if ((st = latest_row(store, app_id, &s, &rating_id, NULL, err)) != LD_OK)
         return st;
-    static const char sql[] = "INSERT INTO rating_override (rating_id, grade, reason, "
-                              "overridden_by, overridden_at) VALUES (?, ?, ?, ?, ?)";
+    /* The terms must be the overridden grade's, made under the rating's policy. */
+    if (terms == NULL || strcmp(terms->grade, grade) != 0 ||
+        strcmp(terms->policy_sha256, s.policy_sha256) != 0)
+        return LD_FAIL(err, LD_EINVAL,
+                       "grade: the override needs the terms of grade %s under the policy of "
+                       "the rating",
+                       grade);
+    static const char sql[] =
+        "INSERT INTO rating_override (rating_id, grade, reason, overridden_by, overridden_at, pd, "
+        "decision, recommended_amount, recommended_term_months, rate, fee_method, fee_amount, "
+        "result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -361,6 +433,8 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     core_store_bind_text(stmt, 3, reason);
     sqlite3_bind_int64(stmt, 4, who->user_id);
     core_store_bind_text(stmt, 5, now);
+    bind_terms(stmt, 6, terms);
+    core_store_bind_text(stmt, 13, result_json);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE)
@@ -370,6 +444,11 @@ ld_status core_rating_override(core_store *store, const core_session *who, int64
     cJSON_AddStringToObject(change, "before", s.override_grade[0] ? s.override_grade : s.grade);
     cJSON_AddStringToObject(change, "after", grade);
     cJSON_AddStringToObject(detail, "model_grade", s.grade);
+    cJSON *after = cJSON_AddObjectToObject(detail, "terms");
+    cJSON_AddStringToObject(after, "decision", terms->decision);
+    core_json_put_money(after, "recommended_amount", terms->recommended_amount);
+    core_json_put_int(after, "recommended_term_months", terms->recommended_term_months);
+    core_json_put_rate(after, "rate", terms->rate);
     cJSON_AddStringToObject(detail, "reason", reason);
     st = core_audit_record(store, who, "rating.override", "application", app_id, detail, err);
     cJSON_Delete(detail);

@@ -176,7 +176,8 @@ static void name_line(ld_error *err, int64_t lineno)
 /* ---- reading and validating a line ------------------------------------------ */
 
 /* Validates a parsed line into rows, naming fields as one record would. */
-static ld_status read_line(const core_product_catalog *catalog, ld_date today, const cJSON *line,
+static ld_status read_line(const core_product_catalog *catalog,
+                           const core_attribute_set *attributes, ld_date today, const cJSON *line,
                            batch *b, line_rows *l, ld_error *err)
 {
     ld_status st;
@@ -196,9 +197,12 @@ static ld_status read_line(const core_product_catalog *catalog, ld_date today, c
         if (cJSON_GetObjectItemCaseSensitive(application, parts[i]) != NULL)
             return LD_FAIL(err, LD_EINVAL, "application.%s: give it beside the application",
                            parts[i]);
-    if ((st = core_borrower_read(borrower, "borrower", today, &l->borrower, err)) != LD_OK ||
+    if ((st = core_borrower_read(borrower, "borrower", today, attributes, &l->borrower, err)) !=
+            LD_OK ||
         (st = core_application_read(application, "application", today, catalog, l->borrower.kind,
-                                    l->borrower.birth, &l->application, err)) != LD_OK)
+                                    l->borrower.birth, &l->application, err)) != LD_OK ||
+        (st = core_application_read_attributes(application, "application", attributes,
+                                               &l->application, err)) != LD_OK)
         return st;
 
     const cJSON *guarantors = cJSON_GetObjectItemCaseSensitive(line, "guarantors");
@@ -264,7 +268,8 @@ typedef struct pipeline {
     const char *path;
     EVP_MD_CTX *digest;
     core_product_catalog catalog;
-    ld_date today; /* the business date the lines are read on */
+    const core_attribute_set *attributes; /* the policy's own variables */
+    ld_date today;                        /* the business date the lines are read on */
 } pipeline;
 
 /* Queues b for the writer, waiting while the queue is full; false (b freed)
@@ -359,7 +364,7 @@ static void reader_run(pipeline *p)
         cJSON *record = NULL;
         ld_status st = core_json_parse(text, n, NULL, &record, &b->err);
         if (st == LD_OK)
-            st = read_line(&p->catalog, p->today, record, b, l, &b->err);
+            st = read_line(&p->catalog, p->attributes, p->today, record, b, l, &b->err);
         if (st == LD_OK && !keep_line_text(b, l))
             st = LD_FAIL(&b->err, LD_EINTERNAL, "out of memory importing");
         cJSON_Delete(record);
@@ -493,6 +498,9 @@ ld_status core_import_jsonl(core_store *store, const core_session *who, const ch
         (st = core_store_set_cache_mib(store, 256, err)) != LD_OK ||
         (st = core_product_catalog_get(store, &p.catalog, err)) != LD_OK)
         return st;
+    const core_policy_terms *terms = NULL;
+    if (core_policy_terms_get(store, &terms, NULL) == LD_OK)
+        p.attributes = &terms->attributes;
     p.f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (p.f == NULL)
         return LD_FAIL(err, errno == ENOENT ? LD_ENOTFOUND : LD_EINVAL, "%s: %s", path,

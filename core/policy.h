@@ -16,6 +16,8 @@
 
 #include "date.h"
 #include "ld_error.h"
+#include "policy_features.h"
+#include "pricing.h"
 #include "money.h"
 #include "schedule.h"
 #include "session.h"
@@ -60,8 +62,8 @@ typedef struct core_policy_terms {
     int first_inspection_days[2]; /* by core_borrower_kind */
     int inspection_every_days[CORE_CATEGORY_COUNT];
     ld_rate provision_rate[CORE_CATEGORY_COUNT];
-    ld_rate lpr_one_year, lpr_five_year;
-    ld_date lpr_effective;
+    core_lpr lpr;                  /* core/pricing.h */
+    core_attribute_set attributes; /* the bank's own variables ("features") */
 } core_policy_terms;
 
 /* Validates and stores the policy and product documents (admin, or NULL during
@@ -103,6 +105,16 @@ ld_status core_policy_document(core_store *store, const char **text, const char 
 /* The default approval authority of a role (0 for roles that do not approve). */
 ld_status core_policy_default_authority(core_store *store, core_role role, ld_money *out,
                                         ld_error *err);
+
+/* Reads the sections of a policy document core applies (ltv_caps,
+ * guarantor_capacity, approval_authority, penalty_surcharge, inspection,
+ * provision_rates, risk_signals, lpr, features) into *out, reporting every
+ * problem ("JSONPATH: what is wrong") through problem. The one reader of these
+ * sections: the rating module's policy checker calls it too, and keeps the
+ * terms in its loaded policy; taken says which names the rating module's
+ * built-in features hold (NULL: not checked). */
+void core_policy_terms_read(const cJSON *doc, core_policy_terms *out, core_name_taken_fn taken,
+                            core_problem_fn problem, void *context);
 
 /* Validates the parts of a policy document the core relies on, naming the JSON
  * path of the first problem. Exposed for tests. */

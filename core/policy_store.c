@@ -41,43 +41,71 @@ static void config_cache_free(void *p)
     free(cache);
 }
 
-static ld_status object_at(const cJSON *parent, const char *path, const char *key,
-                           const cJSON **out, ld_error *err)
+typedef struct first_problem {
+    ld_error *err;
+    bool seen;
+} first_problem;
+
+static void keep_first_problem(void *context, const char *message)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
-    if (!cJSON_IsObject(item))
-        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be an object", path, key);
-    *out = item;
-    return LD_OK;
+    first_problem *first = context;
+    if (!first->seen)
+        LD_FAIL(first->err, LD_EINVAL, "%s", message);
+    first->seen = true;
 }
 
-ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
+/* ---- the sections core reads, every problem reported ------------------------ */
+
+typedef struct reader {
+    core_problem_fn problem;
+    void *context;
+} reader;
+
+static void said(const reader *rd, ld_status st, const ld_error *err)
 {
-    cJSON *doc = NULL;
-    ld_status parsed = core_json_parse(text, strlen(text), "policy", &doc, err);
-    if (parsed != LD_OK)
-        return parsed;
-    core_policy_terms t;
-    memset(&t, 0, sizeof t);
-    ld_status st = LD_OK;
-    const cJSON *section = NULL;
-    int64_t days;
-    if (!cJSON_IsObject(doc)) {
-        st = LD_FAIL(err, LD_EINVAL, "$: the policy must be a JSON object");
-        goto out;
+    if (st != LD_OK)
+        rd->problem(rd->context, err->message);
+}
+
+static const cJSON *member(const reader *rd, const cJSON *parent, const char *path, const char *key,
+                           bool array)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
+    if (array ? cJSON_IsArray(item) : cJSON_IsObject(item))
+        return item;
+    char message[160];
+    snprintf(message, sizeof message, "%s.%s: %s", path, key,
+             item == NULL ? "is missing"
+             : array      ? "must be an array"
+                          : "must be an object");
+    rd->problem(rd->context, message);
+    return NULL;
+}
+
+/* Every key of obj in names (NULL-terminated), or a problem for each other. */
+static void known_keys(const reader *rd, const cJSON *obj, const char *path,
+                       const char *const *names, const char *what)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, obj)
+    {
+        bool known = false;
+        for (int i = 0; names[i] != NULL; i++)
+            known = known || strcmp(names[i], item->string) == 0;
+        if (!known) {
+            char message[200];
+            snprintf(message, sizeof message, "%s.%s: unknown %s", path, item->string, what);
+            rd->problem(rd->context, message);
+        }
     }
-    if ((st = object_at(doc, "$", "ltv_caps", &section, err)) != LD_OK)
-        goto out;
-    for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++) {
-        if ((st = core_json_rate(section, "$.ltv_caps", core_collateral_type_names[i], true,
-                                 &t.ltv_cap[i], NULL, err)) != LD_OK)
-            goto out;
-    }
-    const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(doc, "approval_authority");
-    if (!cJSON_IsArray(tiers)) {
-        st = LD_FAIL(err, LD_EINVAL, "$.approval_authority: must be an array");
-        goto out;
-    }
+}
+
+static void read_authority(const reader *rd, const cJSON *doc, core_policy_terms *t)
+{
+    const cJSON *tiers = member(rd, doc, "$", "approval_authority", true);
+    if (tiers == NULL)
+        return;
+    ld_money previous = -1;
     int index = 0;
     const cJSON *tier;
     cJSON_ArrayForEach(tier, tiers)
@@ -86,66 +114,190 @@ ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_e
         snprintf(path, sizeof path, "$.approval_authority[%d]", index++);
         const char *role = NULL;
         ld_money amount = 0;
-        if ((st = core_json_text(tier, path, "role", true, 32, &role, NULL, err)) != LD_OK ||
-            (st = core_json_money(tier, path, "max_amount", true, false, &amount, NULL, err)) !=
-                LD_OK)
-            goto out;
-        if (strcmp(role, "reviewer") == 0)
-            t.reviewer_authority = amount;
-        else if (strcmp(role, "manager") == 0)
-            t.manager_authority = amount;
-        else {
-            st = LD_FAIL(err, LD_EINVAL, "%s.role: must be reviewer or manager", path);
-            goto out;
+        ld_error err;
+        ld_status st = core_json_text(tier, path, "role", true, 32, &role, NULL, &err);
+        said(rd, st, &err);
+        if (st == LD_OK && strcmp(role, "reviewer") != 0 && strcmp(role, "manager") != 0) {
+            char message[128];
+            snprintf(message, sizeof message, "%s.role: must be \"reviewer\" or \"manager\"", path);
+            rd->problem(rd->context, message);
+            role = NULL;
+        }
+        ld_status money =
+            core_json_money(tier, path, "max_amount", true, false, &amount, NULL, &err);
+        said(rd, money, &err);
+        if (money != LD_OK)
+            continue;
+        if (amount <= previous) {
+            char message[128];
+            snprintf(message, sizeof message, "%s.max_amount: must be above the previous tier's",
+                     path);
+            rd->problem(rd->context, message);
+        }
+        previous = amount;
+        if (role != NULL && strcmp(role, "reviewer") == 0)
+            t->reviewer_authority = amount;
+        else if (role != NULL)
+            t->manager_authority = amount;
+    }
+    if (index == 0)
+        rd->problem(rd->context, "$.approval_authority: must list at least one tier");
+}
+
+static void read_inspection(const reader *rd, const cJSON *doc, core_policy_terms *t)
+{
+    const cJSON *section = member(rd, doc, "$", "inspection", false);
+    if (section == NULL)
+        return;
+    ld_error err;
+    int64_t days = 0;
+    static const char *const firsts[] = {"first_individual_days", "first_enterprise_days"};
+    for (int k = 0; k < 2; k++) {
+        ld_status st =
+            core_json_int(section, "$.inspection", firsts[k], true, 1, 366, &days, NULL, &err);
+        said(rd, st, &err);
+        t->first_inspection_days[k] = st == LD_OK ? (int)days : 0;
+    }
+    const cJSON *every = member(rd, section, "$.inspection", "every_days", false);
+    if (every == NULL)
+        return;
+    known_keys(rd, every, "$.inspection.every_days", core_category_names, "class");
+    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
+        ld_status st = core_json_int(every, "$.inspection.every_days", core_category_names[i], true,
+                                     1, 366, &days, NULL, &err);
+        said(rd, st, &err);
+        t->inspection_every_days[i] = st == LD_OK ? (int)days : 0;
+    }
+}
+
+static void read_provisions(const reader *rd, const cJSON *doc, core_policy_terms *t)
+{
+    const cJSON *section = member(rd, doc, "$", "provision_rates", false);
+    if (section == NULL)
+        return;
+    known_keys(rd, section, "$.provision_rates", core_category_names, "class");
+    ld_rate previous = -1;
+    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
+        ld_error err;
+        ld_status st = core_json_rate(section, "$.provision_rates", core_category_names[i], true,
+                                      &t->provision_rate[i], NULL, &err);
+        said(rd, st, &err);
+        if (st != LD_OK)
+            continue;
+        if (t->provision_rate[i] < previous) {
+            char message[128];
+            snprintf(message, sizeof message,
+                     "$.provision_rates.%s: must not be below the better class's",
+                     core_category_names[i]);
+            rd->problem(rd->context, message);
+        }
+        previous = t->provision_rate[i];
+    }
+}
+
+static void read_signals(const reader *rd, const cJSON *doc)
+{
+    /* Read by inspections, not by core's own rules: checked when given (the
+     * rating module's checker requires it). */
+    if (cJSON_GetObjectItemCaseSensitive(doc, "risk_signals") == NULL)
+        return;
+    const cJSON *signals = member(rd, doc, "$", "risk_signals", true);
+    int i = 0;
+    const cJSON *signal;
+    cJSON_ArrayForEach(signal, signals)
+    {
+        char path[64], message[200];
+        snprintf(path, sizeof path, "$.risk_signals[%d]", i);
+        const char *code = NULL, *text = NULL;
+        ld_error err;
+        ld_status st = core_json_text(signal, path, "code", true, 64, &code, NULL, &err);
+        said(rd, st, &err);
+        int j = 0;
+        const cJSON *earlier;
+        cJSON_ArrayForEach(earlier, signals)
+        {
+            if (st != LD_OK || j >= i)
+                break;
+            const cJSON *other = cJSON_GetObjectItemCaseSensitive(earlier, "code");
+            if (cJSON_IsString(other) && strcmp(other->valuestring, code) == 0) {
+                snprintf(message, sizeof message, "%s.code: \"%s\" repeats risk_signals[%d]", path,
+                         code, j);
+                rd->problem(rd->context, message);
+            }
+            j++;
+        }
+        said(rd, core_json_text(signal, path, "zh", true, 200, &text, NULL, &err), &err);
+        said(rd, core_json_text(signal, path, "en", true, 200, &text, NULL, &err), &err);
+        i++;
+    }
+}
+
+void core_policy_terms_read(const cJSON *doc, core_policy_terms *t, core_name_taken_fn taken,
+                            core_problem_fn problem, void *context)
+{
+    reader rd = {problem, context};
+    memset(t, 0, sizeof *t);
+    ld_error err;
+    const cJSON *caps = member(&rd, doc, "$", "ltv_caps", false);
+    if (caps != NULL) {
+        known_keys(&rd, caps, "$.ltv_caps", core_collateral_type_names, "collateral type");
+        for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++)
+            said(&rd,
+                 core_json_rate(caps, "$.ltv_caps", core_collateral_type_names[i], true,
+                                &t->ltv_cap[i], NULL, &err),
+                 &err);
+    }
+    const cJSON *capacity = cJSON_GetObjectItemCaseSensitive(doc, "guarantor_capacity") != NULL
+                                ? member(&rd, doc, "$", "guarantor_capacity", false)
+                                : NULL;
+    const char *rule = NULL;
+    if (capacity != NULL) {
+        ld_status st =
+            core_json_text(capacity, "$.guarantor_capacity", "rule", true, 64, &rule, NULL, &err);
+        said(&rd, st, &err);
+        if (st == LD_OK && strcmp(rule, "net_assets_minus_outstanding") != 0) {
+            char message[200];
+            snprintf(message, sizeof message,
+                     "$.guarantor_capacity.rule: unknown rule \"%s\" (known: "
+                     "net_assets_minus_outstanding)",
+                     rule);
+            problem(context, message);
         }
     }
-    if (t.manager_authority < t.reviewer_authority) {
-        st = LD_FAIL(err, LD_EINVAL,
-                     "$.approval_authority: a manager's authority must not be below a "
-                     "reviewer's");
-        goto out;
+    read_authority(&rd, doc, t);
+    said(&rd,
+         core_json_rate(doc, "$", "penalty_surcharge", true, &t->penalty_surcharge, NULL, &err),
+         &err);
+    read_inspection(&rd, doc, t);
+    read_provisions(&rd, doc, t);
+    read_signals(&rd, doc);
+    core_lpr_parse(doc, &t->lpr, problem, context);
+    core_attribute_set_parse(doc, &t->attributes, taken, problem, context);
+}
+
+ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
+{
+    cJSON *doc = NULL;
+    ld_status st = core_json_parse(text, strlen(text), "policy", &doc, err);
+    if (st != LD_OK)
+        return st;
+    if (!cJSON_IsObject(doc)) {
+        cJSON_Delete(doc);
+        return LD_FAIL(err, LD_EINVAL, "$: the policy must be a JSON object");
     }
-    if ((st = core_json_rate(doc, "$", "penalty_surcharge", true, &t.penalty_surcharge, NULL,
-                             err)) != LD_OK)
-        goto out;
-    if ((st = object_at(doc, "$", "inspection", &section, err)) != LD_OK)
-        goto out;
-    if ((st = core_json_int(section, "$.inspection", "first_individual_days", true, 1, 366, &days,
-                            NULL, err)) != LD_OK)
-        goto out;
-    t.first_inspection_days[CORE_BORROWER_INDIVIDUAL] = (int)days;
-    if ((st = core_json_int(section, "$.inspection", "first_enterprise_days", true, 1, 366, &days,
-                            NULL, err)) != LD_OK)
-        goto out;
-    t.first_inspection_days[CORE_BORROWER_ENTERPRISE] = (int)days;
-    const cJSON *every = NULL;
-    if ((st = object_at(section, "$.inspection", "every_days", &every, err)) != LD_OK)
-        goto out;
-    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
-        if ((st = core_json_int(every, "$.inspection.every_days", core_category_names[i], true, 1,
-                                366, &days, NULL, err)) != LD_OK)
-            goto out;
-        t.inspection_every_days[i] = (int)days;
+    /* The terms are large (the bank's own variables): on the heap. */
+    core_policy_terms *t = malloc(sizeof *t);
+    if (t == NULL) {
+        cJSON_Delete(doc);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
     }
-    if ((st = object_at(doc, "$", "provision_rates", &section, err)) != LD_OK)
-        goto out;
-    for (int i = 0; i < CORE_CATEGORY_COUNT; i++) {
-        if ((st = core_json_rate(section, "$.provision_rates", core_category_names[i], true,
-                                 &t.provision_rate[i], NULL, err)) != LD_OK)
-            goto out;
-    }
-    if ((st = object_at(doc, "$", "lpr", &section, err)) != LD_OK ||
-        (st = core_json_rate(section, "$.lpr", "one_year", true, &t.lpr_one_year, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_rate(section, "$.lpr", "five_year", true, &t.lpr_five_year, NULL, err)) !=
-            LD_OK ||
-        (st = core_json_date(section, "$.lpr", "effective", true, &t.lpr_effective, NULL, err)) !=
-            LD_OK)
-        goto out;
-    *out = t;
-out:
+    first_problem first = {.err = err};
+    core_policy_terms_read(doc, t, NULL, keep_first_problem, &first);
     cJSON_Delete(doc);
-    return st;
+    if (!first.seen)
+        *out = *t;
+    free(t);
+    return first.seen ? LD_EINVAL : LD_OK;
 }
 
 static const char *const kind_names[] = {"individual", "enterprise", NULL};

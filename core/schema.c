@@ -410,6 +410,50 @@ const char *const core_schema_migrations[] = {
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (user_id, key)"
     ") WITHOUT ROWID;",
+
+    /* Every scorecard fact has a place to be entered. The borrower's own
+     * facts (NULL: not known, which the rating reports as missing rather than
+     * scoring as bad); the statement lines the remaining ratios need; the
+     * credit reports an officer enters or imports, of which a rating uses the
+     * latest within the policy's maximum age; the bank's own variables as a
+     * JSON object checked against the policy in force; and the terms an
+     * override recomputes for its grade, which approval is judged against. */
+    "ALTER TABLE borrower ADD COLUMN employment_type TEXT;"
+    "ALTER TABLE borrower ADD COLUMN housing TEXT;"
+    "ALTER TABLE borrower ADD COLUMN education TEXT;"
+    "ALTER TABLE borrower ADD COLUMN years_at_address INTEGER CHECK (years_at_address >= 0);"
+    "ALTER TABLE borrower ADD COLUMN tax_rating TEXT;"
+    "ALTER TABLE borrower ADD COLUMN attributes TEXT;"
+    "ALTER TABLE application ADD COLUMN attributes TEXT;"
+    "ALTER TABLE financial_statement ADD COLUMN cost_of_sales INTEGER CHECK (cost_of_sales >= 0);"
+    "ALTER TABLE financial_statement ADD COLUMN receivables INTEGER CHECK (receivables >= 0);"
+    "ALTER TABLE financial_statement ADD COLUMN interest_expense INTEGER "
+    "CHECK (interest_expense >= 0);"
+    "ALTER TABLE financial_statement ADD COLUMN income_tax INTEGER;"
+    "ALTER TABLE financial_statement ADD COLUMN related_party_sales INTEGER "
+    "CHECK (related_party_sales >= 0);"
+    "CREATE TABLE credit_report ("
+    "  id INTEGER PRIMARY KEY,"
+    "  borrower_id INTEGER NOT NULL REFERENCES borrower(id),"
+    "  report_date TEXT NOT NULL,"
+    "  source TEXT NOT NULL CHECK (length(source) > 0),"
+    "  inquiries_6m INTEGER CHECK (inquiries_6m >= 0),"
+    "  card_utilisation INTEGER CHECK (card_utilisation >= -1),"
+    "  open_loans INTEGER CHECK (open_loans >= 0),"
+    "  worst_dpd_24m INTEGER CHECK (worst_dpd_24m >= 0),"
+    "  outstanding_balance INTEGER CHECK (outstanding_balance >= 0),"
+    "  entered_by INTEGER NOT NULL REFERENCES app_user(id),"
+    "  entered_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX credit_report_by_borrower ON credit_report(borrower_id, report_date, id);"
+    "ALTER TABLE rating_override ADD COLUMN pd INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN decision TEXT;"
+    "ALTER TABLE rating_override ADD COLUMN recommended_amount INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN recommended_term_months INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN rate INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN fee_method TEXT;"
+    "ALTER TABLE rating_override ADD COLUMN fee_amount INTEGER;"
+    "ALTER TABLE rating_override ADD COLUMN result_json TEXT;",
 };
 
 const int core_schema_migration_count =

@@ -35,7 +35,13 @@ typedef struct fit_col {
     int csv_index;
     size_t report_index;
     rating_feature feature;
+    char name[CORE_ATTRIBUTE_NAME_MAX]; /* the feature's name in the policy */
+    bool custom;                        /* one of the bank's own variables */
     bool categorical;
+    bool monotone;
+    int level_bin[MAX_LEVELS]; /* categorical: each data level's bin */
+    size_t fine_bins;          /* bins before merging to size and shape */
+    size_t level_count;
     size_t nbins;                 /* regular bins; code nbins = missing */
     double cuts[MAX_INITIAL];     /* numeric: nbins - 1 cut points */
     size_t goods[MAX_LEVELS + 1]; /* per code */
@@ -84,7 +90,22 @@ static void merge_into(wbin *bins, size_t *n, size_t i)
     (*n)--;
 }
 
-/* Quantile bins merged to the minimum size and monotone WoE. */
+/* Log-likelihood of the outcomes when each bin predicts its own bad rate. */
+static double bins_loglik(const wbin *bins, size_t n)
+{
+    double ll = 0;
+    for (size_t i = 0; i < n; i++) {
+        double g = (double)bins[i].goods, b = (double)bins[i].bads, t = g + b;
+        if (g > 0)
+            ll += g * log(g / t);
+        if (b > 0)
+            ll += b * log(b / t);
+    }
+    return ll;
+}
+
+/* Quantile bins merged to the minimum size and, where it costs little, to
+ * monotone WoE. */
 static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad, size_t rows,
                         size_t total_goods, size_t total_bads, const rating_fit_options *opt,
                         pair *work)
@@ -125,34 +146,38 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
                 bins[b].goods++;
         }
     }
+    /* Fine classing: the smallest bin below the minimum joins the neighbour
+     * whose bad rate is closer, so the merge blurs the least evidence. */
     double min_rows = opt->min_bin_share * (double)rows;
+    while (n > 1) {
+        size_t i = 0;
+        for (size_t k = 1; k < n; k++)
+            if (bins[k].goods + bins[k].bads < bins[i].goods + bins[i].bads)
+                i = k;
+        if ((double)(bins[i].goods + bins[i].bads) >= min_rows)
+            break;
+        if (i == 0) {
+            merge_into(bins, &n, 0);
+        } else if (i == n - 1) {
+            merge_into(bins, &n, n - 2);
+        } else {
+            double rate = (double)bins[i].bads / (double)(bins[i].goods + bins[i].bads + 1);
+            double left =
+                (double)bins[i - 1].bads / (double)(bins[i - 1].goods + bins[i - 1].bads + 1);
+            double right =
+                (double)bins[i + 1].bads / (double)(bins[i + 1].goods + bins[i + 1].bads + 1);
+            merge_into(bins, &n, fabs(rate - left) <= fabs(rate - right) ? i - 1 : i);
+        }
+    }
+    /* Coarse classing: WoE monotone in the direction of the overall trend
+     * (count-weighted slope of WoE on bin order), unless that costs more than
+     * a tenth of the information value the fine bins hold. */
+    wbin fine[MAX_INITIAL];
+    size_t fine_n = n;
+    col->fine_bins = n;
+    memcpy(fine, bins, n * sizeof *bins);
     for (bool changed = true; changed && n > 1;) {
         changed = false;
-        /* The smallest bin below the minimum joins the neighbour whose bad rate
-         * is closer, so the merge blurs the least evidence. */
-        size_t smallest = 0;
-        for (size_t i = 1; i < n; i++)
-            if (bins[i].goods + bins[i].bads < bins[smallest].goods + bins[smallest].bads)
-                smallest = i;
-        if ((double)(bins[smallest].goods + bins[smallest].bads) < min_rows) {
-            size_t i = smallest;
-            if (i == 0) {
-                merge_into(bins, &n, 0);
-            } else if (i == n - 1) {
-                merge_into(bins, &n, n - 2);
-            } else {
-                double rate = (double)bins[i].bads / (double)(bins[i].goods + bins[i].bads + 1);
-                double left =
-                    (double)bins[i - 1].bads / (double)(bins[i - 1].goods + bins[i - 1].bads + 1);
-                double right =
-                    (double)bins[i + 1].bads / (double)(bins[i + 1].goods + bins[i + 1].bads + 1);
-                merge_into(bins, &n, fabs(rate - left) <= fabs(rate - right) ? i - 1 : i);
-            }
-            changed = true;
-            continue;
-        }
-        /* Monotone WoE in the direction of the overall trend (count-weighted
-         * slope of WoE on bin order). */
         double woe[MAX_INITIAL], mean_i = 0, total = 0, slope = 0;
         for (size_t i = 0; i < n; i++) {
             woe[i] = woe_of(bins[i].goods, bins[i].bads, total_goods, total_bads);
@@ -171,6 +196,13 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
                 break;
             }
         }
+    }
+    col->monotone = true;
+    if (n < fine_n && rating_chi_square_p(2 * (bins_loglik(fine, fine_n) - bins_loglik(bins, n)),
+                                          (int)(fine_n - n)) < 0.05) {
+        memcpy(bins, fine, fine_n * sizeof *bins);
+        n = fine_n;
+        col->monotone = false;
     }
     col->nbins = n;
     for (size_t i = 0; i < n; i++) {
@@ -202,19 +234,89 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
     }
 }
 
-static void bin_categorical(fit_col *col, const rating_csv_column *data, const unsigned char *bad,
-                            size_t rows)
+/* Each category its own bin, except that categories below the minimum share
+ * are pooled (and the pool, if still too small, joins the category whose bad
+ * rate is nearest). */
+/* The name a column has as a feature: lowered, other characters made "_",
+ * starting with a letter ("Credit History" is credit_history). */
+static void feature_name_of(const char *column, char out[CORE_ATTRIBUTE_NAME_MAX])
 {
-    col->nbins = data->level_count;
+    size_t n = 0;
+    if (!((column[0] >= 'a' && column[0] <= 'z') || (column[0] >= 'A' && column[0] <= 'Z'))) {
+        out[n++] = 'v';
+        out[n++] = '_';
+    }
+    for (const char *p = column; *p && n < CORE_ATTRIBUTE_NAME_MAX - 1; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        out[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+    }
+    out[n] = '\0';
+}
+
+static void bin_categorical(fit_col *col, const rating_csv_column *data, const unsigned char *bad,
+                            size_t rows, const rating_fit_options *opt)
+{
+    size_t goods[MAX_LEVELS] = {0}, bads[MAX_LEVELS] = {0}, missing_goods = 0, missing_bads = 0;
+    col->level_count = data->level_count;
     for (size_t r = 0; r < rows; r++) {
         uint32_t code = data->codes[r];
-        unsigned char c =
-            code == RATING_CSV_MISSING_CODE ? (unsigned char)col->nbins : (unsigned char)code;
-        col->codes[r] = c;
-        if (bad[r])
-            col->bads[c]++;
-        else
-            col->goods[c]++;
+        if (code == RATING_CSV_MISSING_CODE) {
+            missing_goods += !bad[r];
+            missing_bads += bad[r];
+        } else {
+            goods[code] += !bad[r];
+            bads[code] += bad[r];
+        }
+    }
+    double min_rows = opt->min_bin_share * (double)rows;
+    size_t n = 0, pool_goods = 0, pool_bads = 0;
+    bool pooled = false;
+    for (size_t l = 0; l < data->level_count; l++) {
+        if ((double)(goods[l] + bads[l]) >= min_rows) {
+            col->goods[n] = goods[l];
+            col->bads[n] = bads[l];
+            col->level_bin[l] = (int)n++;
+        } else {
+            col->level_bin[l] = -1;
+            pool_goods += goods[l];
+            pool_bads += bads[l];
+            pooled = true;
+        }
+    }
+    if (pooled) {
+        size_t target = n;
+        if ((double)(pool_goods + pool_bads) < min_rows && n > 0) {
+            double rate = (double)pool_bads / (double)(pool_goods + pool_bads + 1);
+            target = 0;
+            for (size_t b = 1; b < n; b++) {
+                double d =
+                    fabs((double)col->bads[b] / (double)(col->goods[b] + col->bads[b] + 1) - rate);
+                double best = fabs((double)col->bads[target] /
+                                       (double)(col->goods[target] + col->bads[target] + 1) -
+                                   rate);
+                if (d < best)
+                    target = b;
+            }
+        } else {
+            col->goods[n] = col->bads[n] = 0;
+            n++;
+        }
+        col->goods[target] += pool_goods;
+        col->bads[target] += pool_bads;
+        for (size_t l = 0; l < data->level_count; l++)
+            if (col->level_bin[l] < 0)
+                col->level_bin[l] = (int)target;
+    }
+    col->nbins = n;
+    col->fine_bins = data->level_count;
+    col->goods[n] = missing_goods;
+    col->bads[n] = missing_bads;
+    for (size_t r = 0; r < rows; r++) {
+        uint32_t code = data->codes[r];
+        col->codes[r] = code == RATING_CSV_MISSING_CODE ? (unsigned char)n
+                                                        : (unsigned char)col->level_bin[code];
     }
 }
 
@@ -271,6 +373,19 @@ static bool solve_spd(double *a, double *b, size_t n)
     return true;
 }
 
+/* Row r's design vector (1, then each column's WoE) into xrow, and the
+ * model's probability of bad for it. */
+static double row_mu(fit_col *const *use, size_t p, const double *beta, size_t r, double *xrow)
+{
+    xrow[0] = 1;
+    double eta = beta[0];
+    for (size_t k = 0; k < p; k++) {
+        xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
+        eta += beta[k + 1] * xrow[k + 1];
+    }
+    return 1 / (1 + exp(-eta));
+}
+
 /* Logistic regression of bad on the WoE of the columns in use[], by Newton's
  * method. beta[0] is the intercept, beta[1 + k] the k-th column in use. */
 static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *bad, size_t rows,
@@ -289,13 +404,7 @@ static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *ba
         memset(h, 0, q * q * sizeof *h);
         memset(g, 0, q * sizeof *g);
         for (size_t r = 0; r < rows; r++) {
-            xrow[0] = 1;
-            double eta = beta[0];
-            for (size_t k = 0; k < p; k++) {
-                xrow[k + 1] = use[k]->woe[use[k]->codes[r]];
-                eta += beta[k + 1] * xrow[k + 1];
-            }
-            double mu = 1 / (1 + exp(-eta));
+            double mu = row_mu(use, p, beta, r, xrow);
             double w = mu * (1 - mu);
             double resid = (double)bad[r] - mu;
             for (size_t i = 0; i < q; i++) {
@@ -330,6 +439,86 @@ static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *ba
     return LD_OK;
 }
 
+/* A bin's label: its categories joined, or its range. */
+static void bin_label(const rating_csv *data, const fit_col *col, size_t b, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (b == col->nbins) {
+        snprintf(out, size, "missing");
+        return;
+    }
+    if (!col->categorical) {
+        char lo[32] = "-inf", hi[32] = "+inf";
+        if (b > 0)
+            snprintf(lo, sizeof lo, "%g", col->cuts[b - 1]);
+        if (b + 1 < col->nbins)
+            snprintf(hi, sizeof hi, "%g", col->cuts[b]);
+        snprintf(out, size, "[%s, %s)", lo, hi);
+        return;
+    }
+    size_t used = 0;
+    for (size_t l = 0; l < col->level_count; l++) {
+        if (col->level_bin[l] != (int)b)
+            continue;
+        const char *level = data->columns[col->csv_index].levels[l];
+        if (used + strlen(level) + 6 >= size) {
+            snprintf(out + used, size - used, "%s...", used ? ", " : "");
+            return;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "", level);
+    }
+}
+
+/* The efficient score (Rao) test of adding each candidate column to the
+ * fitted model: S = U^2 / (I_zz - I_zb I_bb^-1 I_bz), with U the score of
+ * the candidate's WoE at the fitted betas, read as chi-square on the fine
+ * bins' degrees of freedom (the WoE coding was chosen among them by the same
+ * outcome);
+ * u_out gets U (negative: more evidence of good, fewer bads, as it must be).
+ * One pass over the rows for every candidate at once. */
+static void score_test(fit_col *const *use, size_t p, const double *beta, fit_col *const *cand,
+                       size_t nc, const unsigned char *bad, size_t rows, double *stat_out,
+                       double *u_out)
+{
+    size_t q = p + 1;
+    double h[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)] = {0};
+    double hz[RATING_FIT_MAX_COLUMNS][RATING_MAX_FACTORS + 1];
+    double zz[RATING_FIT_MAX_COLUMNS] = {0}, xrow[RATING_MAX_FACTORS + 1];
+    memset(hz, 0, sizeof hz);
+    for (size_t c = 0; c < nc; c++)
+        u_out[c] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        double mu = row_mu(use, p, beta, r, xrow);
+        double w = mu * (1 - mu), resid = (double)bad[r] - mu;
+        for (size_t i = 0; i < q; i++)
+            for (size_t j = 0; j <= i; j++)
+                h[i * q + j] += w * xrow[i] * xrow[j];
+        for (size_t c = 0; c < nc; c++) {
+            double z = cand[c]->woe[cand[c]->codes[r]];
+            u_out[c] += z * resid;
+            zz[c] += w * z * z;
+            for (size_t i = 0; i < q; i++)
+                hz[c][i] += w * z * xrow[i];
+        }
+    }
+    for (size_t i = 0; i < q; i++)
+        for (size_t j = 0; j < i; j++)
+            h[j * q + i] = h[i * q + j];
+    for (size_t c = 0; c < nc; c++) {
+        double a[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)], v[RATING_MAX_FACTORS + 1];
+        memcpy(a, h, q * q * sizeof *a);
+        memcpy(v, hz[c], q * sizeof *v);
+        stat_out[c] = 0;
+        if (!solve_spd(a, v, q))
+            continue;
+        double var = zz[c];
+        for (size_t i = 0; i < q; i++)
+            var -= hz[c][i] * v[i];
+        if (var > 1e-12 * (zz[c] + 1))
+            stat_out[c] = u_out[c] * u_out[c] / var;
+    }
+}
+
 /* The scorecard JSON for the kept columns. */
 static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t p, int base_points)
 {
@@ -347,7 +536,7 @@ static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t
                 worst = col->points[b];
         cJSON *f = cJSON_CreateObject();
         if (f == NULL || !cJSON_AddItemToArray(factors, f) ||
-            !cJSON_AddStringToObject(f, "feature", rating_feature_name(col->feature))) {
+            !cJSON_AddStringToObject(f, "feature", col->name)) {
             cJSON_Delete(card);
             return NULL;
         }
@@ -357,10 +546,14 @@ static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t
             cJSON *bin = cJSON_CreateObject();
             ok = bin != NULL && cJSON_AddItemToArray(bins, bin);
             if (ok && col->categorical) {
-                const char *level = data->columns[col->csv_index].levels[b];
+                char label[64];
+                bin_label(data, col, b, label, sizeof label);
                 cJSON *cats = cJSON_AddArrayToObject(bin, "categories");
-                ok = cJSON_AddStringToObject(bin, "label", level) && cats &&
-                     cJSON_AddItemToArray(cats, cJSON_CreateString(level));
+                ok = cJSON_AddStringToObject(bin, "label", label) && cats;
+                for (size_t l = 0; ok && l < col->level_count; l++)
+                    if (col->level_bin[l] == (int)b)
+                        ok = cJSON_AddItemToArray(
+                            cats, cJSON_CreateString(data->columns[col->csv_index].levels[l]));
             } else if (ok) {
                 if (b > 0)
                     ok = cJSON_AddNumberToObject(bin, "min", col->cuts[b - 1]) != NULL;
@@ -389,8 +582,62 @@ static cJSON *scorecard_json(const rating_csv *data, fit_col *const *use, size_t
 }
 
 /* Writes the fitted scorecard into the base policy and checks the result. */
+/* Declarations of the bank's own variables the scorecard uses that the base
+ * policy does not declare yet, added to its "features" section. */
+static bool declare_custom(cJSON *root, const rating_csv *data, fit_col *const *use, size_t p)
+{
+    cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
+    if (features == NULL)
+        features = cJSON_AddArrayToObject(root, "features");
+    if (!cJSON_IsArray(features))
+        return false;
+    for (size_t k = 0; k < p; k++) {
+        const fit_col *col = use[k];
+        bool declared = false;
+        const cJSON *item;
+        cJSON_ArrayForEach(item, features)
+        {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
+            declared =
+                declared || (cJSON_IsString(name) && strcmp(name->valuestring, col->name) == 0);
+        }
+        if (!col->custom || declared)
+            continue;
+        /* The column's own name labels it, cut on a character boundary to fit
+         * the policy's labels. */
+        char label[60];
+        const char *column = data->columns[col->csv_index].name;
+        size_t n = strlen(column);
+        if (n >= sizeof label)
+            for (n = sizeof label - 1; n > 0 && ((unsigned char)column[n] & 0xC0) == 0x80; n--)
+                ;
+        memcpy(label, column, n);
+        label[n] = '\0';
+        cJSON *def = cJSON_CreateObject();
+        if (def == NULL || !cJSON_AddItemToArray(features, def) ||
+            !cJSON_AddStringToObject(def, "name", col->name) ||
+            !cJSON_AddStringToObject(def, "type", col->categorical ? "categorical" : "numeric") ||
+            !cJSON_AddStringToObject(def, "zh", label) ||
+            !cJSON_AddStringToObject(def, "en", label))
+            return false;
+        if (col->categorical) {
+            cJSON *values = cJSON_AddArrayToObject(def, "values");
+            for (size_t l = 0; values != NULL && l < col->level_count; l++)
+                if (!cJSON_AddItemToArray(
+                        values, cJSON_CreateString(data->columns[col->csv_index].levels[l])))
+                    return false;
+            if (values == NULL)
+                return false;
+        }
+    }
+    if (cJSON_GetArraySize(features) == 0)
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "features");
+    return true;
+}
+
 static ld_status write_policy(const char *base_policy, size_t base_length, rating_kind kind,
-                              cJSON *card, char **out, ld_error *err)
+                              const rating_csv *data, fit_col *const *use, size_t p, cJSON *card,
+                              char **out, ld_error *err)
 {
     cJSON *root = NULL;
     ld_status parsed = core_json_parse(base_policy, base_length, "base policy", &root, err);
@@ -403,6 +650,11 @@ static ld_status write_policy(const char *base_policy, size_t base_length, ratin
         cJSON_Delete(root);
         cJSON_Delete(card);
         return LD_FAIL(err, LD_EINVAL, "base policy: not a policy with a scorecards section");
+    }
+    if (!declare_custom(root, data, use, p)) {
+        cJSON_Delete(root);
+        cJSON_Delete(card);
+        return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory declaring the variables");
     }
     if (cJSON_GetObjectItemCaseSensitive(cards, rating_kind_name(kind)))
         cJSON_ReplaceItemInObjectCaseSensitive(cards, rating_kind_name(kind), card);
@@ -451,16 +703,21 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     fit_col *cols = NULL;
     pair *work = NULL;
     double *scores = NULL;
-    rating_fit_report report;
-    memset(&report, 0, sizeof report);
+    /* The report is large (every bin of every column): on the heap. */
+    rating_fit_report *report = calloc(1, sizeof *report);
+    size_t custom_count = base->terms.attributes.count;
+    if (report == NULL) {
+        rating_policy_free(base);
+        return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
+    }
     size_t rows = data->rows, ncols = 0;
 
     if ((st = rating_csv_target(data, target, &bad, err)) != LD_OK)
         goto out;
     for (size_t r = 0; r < rows; r++)
-        report.bads += bad[r];
-    report.rows = rows;
-    size_t total_bads = report.bads, total_goods = rows - report.bads;
+        report->bads += bad[r];
+    report->rows = rows;
+    size_t total_bads = report->bads, total_goods = rows - report->bads;
     if (total_bads == 0 || total_goods == 0) {
         st = LD_FAIL(err, LD_EINVAL, "%s: needs both good and bad outcomes (%zu bad of %zu)",
                      target, total_bads, rows);
@@ -478,26 +735,43 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         const rating_csv_column *dc = &data->columns[c];
         if (strcmp(dc->name, target) == 0)
             continue;
-        if (report.column_count == RATING_FIT_MAX_COLUMNS) {
+        if (report->column_count == RATING_FIT_MAX_COLUMNS) {
             st = LD_FAIL(err, LD_EINVAL, "fit: more than %d columns", RATING_FIT_MAX_COLUMNS);
             goto out;
         }
-        rating_fit_column *rc = &report.columns[report.column_count];
+        rating_fit_column *rc = &report->columns[report->column_count];
         snprintf(rc->name, sizeof rc->name, "%s", dc->name);
-        rating_feature feature;
-        rc->feature = rating_feature_from_name(dc->name, &feature);
-        report.column_count++;
-        if (!rc->feature) {
-            rc->note = "not a feature name (docs/policy.md)";
+        report->column_count++;
+        char name[CORE_ATTRIBUTE_NAME_MAX];
+        rating_feature feature = RATING_FEATURE_COUNT;
+        feature_name_of(dc->name, name);
+        rc->feature = rating_feature_from_name(name, &feature);
+        const core_attribute_def *declared = core_attribute_find(&base->terms.attributes, name);
+        bool categorical = rc->feature ? rating_feature_is_categorical(feature)
+                           : declared  ? declared->categorical
+                                       : !dc->numeric;
+        rc->custom = !rc->feature;
+        rc->categorical = categorical;
+        bool taken = false;
+        for (size_t k = 0; k < ncols; k++)
+            taken = taken || strcmp(cols[k].name, name) == 0;
+        if (taken) {
+            rc->note = "another column has the same feature name";
             continue;
         }
-        bool categorical = rating_feature_is_categorical(feature);
+        snprintf(rc->feature_name, sizeof rc->feature_name, "%s", name);
         if (!categorical && !dc->numeric) {
             rc->note = "text in a numeric feature";
             continue;
         }
-        if (categorical && dc->level_count > MAX_LEVELS - 1) {
-            rc->note = "too many categories";
+        if (categorical && dc->numeric) {
+            rc->note = "numbers in a categorical feature (read the column as text)";
+            continue;
+        }
+        size_t max_levels = rc->custom ? CORE_ATTRIBUTE_VALUES_MAX : MAX_LEVELS - 1;
+        if (categorical && dc->level_count > max_levels) {
+            rc->note = rc->custom ? "more categories than a policy variable may list (64)"
+                                  : "too many categories";
             continue;
         }
         bool long_level = false;
@@ -507,10 +781,17 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             rc->note = "a category is too long";
             continue;
         }
+        if (rc->custom && declared == NULL && custom_count == RATING_MAX_CUSTOM) {
+            rc->note = "the policy holds no more of the bank's own variables (32)";
+            continue;
+        }
+        custom_count += rc->custom && declared == NULL;
         fit_col *col = &cols[ncols];
         col->csv_index = (int)c;
-        col->report_index = report.column_count - 1;
+        col->report_index = report->column_count - 1;
         col->feature = feature;
+        col->custom = rc->custom;
+        snprintf(col->name, sizeof col->name, "%s", name);
         col->categorical = categorical;
         col->codes = malloc(rows ? rows : 1);
         if (col->codes == NULL) {
@@ -519,9 +800,10 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         }
         ncols++;
         if (categorical)
-            bin_categorical(col, dc, bad, rows);
+            bin_categorical(col, dc, bad, rows, &opt);
         else
             bin_numeric(col, dc->numbers, bad, rows, total_goods, total_bads, &opt, work);
+        rc->monotone = col->monotone;
         compute_woe(col, total_goods, total_bads);
         rc->iv = col->iv;
         rc->bins = col->nbins;
@@ -548,7 +830,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             break;
         if (p == RATING_MAX_FACTORS) {
             best->kept = false;
-            report.columns[best->report_index].note = "scorecard is full (32 factors)";
+            report->columns[best->report_index].note = "scorecard is full (32 factors)";
             continue;
         }
         use[p++] = best;
@@ -562,10 +844,40 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     }
 
     double beta[RATING_MAX_FACTORS + 1];
+    bool tested = false;
     for (;;) {
-        st = logistic(use, p, bad, rows, opt.max_iterations, beta, &report.iterations, err);
+        st = logistic(use, p, bad, rows, opt.max_iterations, beta, &report->iterations, err);
         if (st != LD_OK)
             goto out;
+        /* Once: a column weak alone can still add evidence beside the others
+         * (a rate of instalment against income, given the amount and the
+         * term). Columns below the IV threshold whose score test says so at
+         * 5 % join the model, which is fitted again. */
+        if (!tested) {
+            tested = true;
+            fit_col *cand[RATING_FIT_MAX_COLUMNS];
+            double stat[RATING_FIT_MAX_COLUMNS], u[RATING_FIT_MAX_COLUMNS];
+            size_t nc = 0;
+            for (size_t c = 0; c < ncols && nc < RATING_FIT_MAX_COLUMNS; c++)
+                if (!cols[c].kept && cols[c].nbins >= 2 && cols[c].iv > 0)
+                    cand[nc++] = &cols[c];
+            score_test(use, p, beta, cand, nc, bad, rows, stat, u);
+            size_t added = 0;
+            for (size_t c = 0; c < nc && p < RATING_MAX_FACTORS; c++) {
+                /* The WoE coding was itself fitted to the outcome, merging
+                 * the fine bins as the outcome led: count the degrees of
+                 * freedom of the fine bins it was chosen from. */
+                if (u[c] >= 0 || rating_chi_square_p(stat[c], (int)cand[c]->fine_bins - 1) >= 0.05)
+                    continue;
+                cand[c]->kept = true;
+                report->columns[cand[c]->report_index].note =
+                    "IV below the threshold, but significant beside the others (score test, 5 %)";
+                use[p++] = cand[c];
+                added++;
+            }
+            if (added > 0)
+                continue;
+        }
         /* Evidence of good must lower the odds of bad; a positive coefficient is
          * a column that only corrects for another. Drop the worst and refit. */
         size_t worst = p;
@@ -575,7 +887,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         if (worst == p)
             break;
         use[worst]->kept = false;
-        report.columns[use[worst]->report_index].note = "positive coefficient (dropped)";
+        report->columns[use[worst]->report_index].note = "positive coefficient (dropped)";
         memmove(&use[worst], &use[worst + 1], (p - worst - 1) * sizeof *use);
         p--;
         if (p == 0) {
@@ -583,7 +895,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             goto out;
         }
     }
-    report.intercept = beta[0];
+    report->intercept = beta[0];
 
     /* Scale to points (docs/design.md, "Rating conventions"). */
     double factor = base->pdo / log(2.0);
@@ -592,10 +904,25 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     for (size_t k = 0; k < p; k++) {
         fit_col *col = use[k];
         col->beta = beta[k + 1];
-        report.columns[col->report_index].coefficient = col->beta;
-        report.columns[col->report_index].kept = true;
+        report->columns[col->report_index].coefficient = col->beta;
+        report->columns[col->report_index].kept = true;
         for (size_t b = 0; b <= col->nbins; b++)
             col->points[b] = (int)lround(-factor * col->beta * col->woe[b]);
+    }
+
+    /* The report's bins: every column that was binned, kept or not. */
+    for (size_t c = 0; c < ncols; c++) {
+        const fit_col *col = &cols[c];
+        rating_fit_column *rc = &report->columns[col->report_index];
+        size_t with_missing = col->goods[col->nbins] + col->bads[col->nbins] ? 1 : 0;
+        for (size_t b = 0; b < col->nbins + with_missing && b < RATING_FIT_MAX_BINS; b++) {
+            rating_fit_bin *fb = &rc->bin[rc->bin_count++];
+            bin_label(data, col, b, fb->label, sizeof fb->label);
+            fb->rows = col->goods[b] + col->bads[b];
+            fb->bads = col->bads[b];
+            fb->woe = col->woe[b];
+            fb->points = col->kept ? col->points[b] : 0;
+        }
     }
 
     scores = malloc(rows * sizeof *scores);
@@ -609,7 +936,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
             s += use[k]->points[use[k]->codes[r]];
         scores[r] = s;
     }
-    if ((st = rating_auc(scores, bad, rows, &report.auc, err)) != LD_OK)
+    if ((st = rating_auc(scores, bad, rows, &report->auc, err)) != LD_OK)
         goto out;
 
     cJSON *card = scorecard_json(data, use, p, base_points);
@@ -618,12 +945,12 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         goto out;
     }
     char *text = NULL;
-    st = write_policy(base_policy, base_length, opt.kind, card, &text, err);
+    st = write_policy(base_policy, base_length, opt.kind, data, use, p, card, &text, err);
     if (st != LD_OK)
         goto out;
     *policy_out = text;
     if (report_out != NULL)
-        *report_out = report;
+        *report_out = *report;
 out:
     if (cols != NULL)
         for (size_t c = 0; c < ncols; c++)
@@ -632,6 +959,7 @@ out:
     free(work);
     free(scores);
     free(bad);
+    free(report);
     rating_policy_free(base);
     return st;
 }

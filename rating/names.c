@@ -175,6 +175,7 @@ static const char *const knockout_names[] = {
     [RATING_KO_DTI_OVER_CAP] = "dti_over_cap",
     [RATING_KO_COLLATERAL_OVER_LTV] = "collateral_over_ltv",
     [RATING_KO_GUARANTOR_SHORT] = "guarantor_short",
+    [RATING_KO_MISSING_FACTS] = "missing_facts",
     [RATING_KO_FACTOR_REFER] = "factor_refer",
     [RATING_KO_GRADE_NO_LENDING] = "grade_no_lending",
     [RATING_KO_NO_CAPACITY] = "no_capacity",

@@ -51,6 +51,7 @@ void rating_problems_free(rating_problems *problems)
 typedef struct parse_ctx {
     rating_problems *problems;
     bool out_of_memory;
+    const rating_policy *policy; /* its own variables are read before the scorecards */
 } parse_ctx;
 
 static void problem(parse_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -321,153 +322,12 @@ static void fmt_rate(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 
 /* ---- sections other modules read --------------------------------------------- */
 
-static void parse_lpr(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
-{
-    const cJSON *lpr = need_object(ctx, root, "$", "lpr");
-    if (lpr == NULL)
-        return;
-    static const char *const keys[] = {"one_year", "five_year", "effective", NULL};
-    check_keys(ctx, lpr, "$.lpr", keys);
-    read_rate(ctx, lpr, "$.lpr", "one_year", true, &policy->lpr_one_year);
-    read_rate(ctx, lpr, "$.lpr", "five_year", true, &policy->lpr_five_year);
-    const char *effective;
-    if (read_string(ctx, lpr, "$.lpr", "effective", true, &effective)) {
-        ld_date date;
-        ld_error err;
-        if (ld_date_parse("$.lpr.effective", effective, &date, &err) != LD_OK)
-            problem(ctx, "%s", err.message);
-        else
-            snprintf(policy->lpr_effective, sizeof policy->lpr_effective, "%s", effective);
-    }
-    if (policy->lpr_one_year == 0)
-        problem(ctx, "$.lpr.one_year: must be above zero");
-}
-
-static void parse_ltv_caps(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
-{
-    const cJSON *caps = need_object(ctx, root, "$", "ltv_caps");
-    if (caps == NULL)
-        return;
-    const cJSON *item;
-    cJSON_ArrayForEach(item, caps)
-    {
-        rating_collateral_type type;
-        if (!rating_collateral_type_from_name(item->string, &type))
-            problem(ctx, "$.ltv_caps.%s: unknown collateral type", item->string);
-    }
-    for (int t = 0; t < RATING_COLL_TYPE_COUNT; t++)
-        read_rate(ctx, caps, "$.ltv_caps", rating_collateral_type_name((rating_collateral_type)t),
-                  true, &policy->ltv_caps[t]);
-}
-
-static void parse_other_sections(parse_ctx *ctx, const cJSON *root)
-{
-    const cJSON *capacity = need_object(ctx, root, "$", "guarantor_capacity");
-    if (capacity != NULL) {
-        const char *rule;
-        if (read_string(ctx, capacity, "$.guarantor_capacity", "rule", true, &rule) &&
-            strcmp(rule, "net_assets_minus_outstanding") != 0)
-            problem(ctx,
-                    "$.guarantor_capacity.rule: unknown rule \"%s\" (known: "
-                    "net_assets_minus_outstanding)",
-                    rule);
-    }
-
-    const cJSON *tiers = need_array(ctx, root, "$", "approval_authority");
-    if (tiers != NULL) {
-        ld_money previous = -1;
-        int i = 0;
-        const cJSON *tier;
-        cJSON_ArrayForEach(tier, tiers)
-        {
-            char path[PATH_MAX_LEN];
-            snprintf(path, sizeof path, "$.approval_authority[%d]", i);
-            const char *role;
-            if (read_string(ctx, tier, path, "role", true, &role) &&
-                strcmp(role, "reviewer") != 0 && strcmp(role, "manager") != 0)
-                problem(ctx, "%s.role: must be \"reviewer\" or \"manager\"", path);
-            ld_money amount;
-            if (read_money(ctx, tier, path, "max_amount", true, &amount)) {
-                if (amount <= previous)
-                    problem(ctx, "%s.max_amount: must be above the previous tier's", path);
-                previous = amount;
-            }
-            i++;
-        }
-        if (i == 0)
-            problem(ctx, "$.approval_authority: must list at least one tier");
-    }
-
-    ld_rate surcharge;
-    read_rate(ctx, root, "$", "penalty_surcharge", true, &surcharge);
-
-    const cJSON *inspection = need_object(ctx, root, "$", "inspection");
-    if (inspection != NULL) {
-        int days;
-        read_int(ctx, inspection, "$.inspection", "first_individual_days", true, 1, 366, &days);
-        read_int(ctx, inspection, "$.inspection", "first_enterprise_days", true, 1, 366, &days);
-        const cJSON *every = need_object(ctx, inspection, "$.inspection", "every_days");
-        static const char *const classes[] = {
-            "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
-        if (every != NULL) {
-            check_keys(ctx, every, "$.inspection.every_days", classes);
-            for (int c = 0; classes[c] != NULL; c++)
-                read_int(ctx, every, "$.inspection.every_days", classes[c], true, 1, 366, &days);
-        }
-    }
-
-    const cJSON *provisions = need_object(ctx, root, "$", "provision_rates");
-    if (provisions != NULL) {
-        static const char *const classes[] = {
-            "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
-        check_keys(ctx, provisions, "$.provision_rates", classes);
-        ld_rate previous = -1;
-        for (int c = 0; classes[c] != NULL; c++) {
-            ld_rate rate;
-            if (read_rate(ctx, provisions, "$.provision_rates", classes[c], true, &rate)) {
-                if (rate < previous)
-                    problem(ctx, "$.provision_rates.%s: must not be below the better class's",
-                            classes[c]);
-                previous = rate;
-            }
-        }
-    }
-
-    const cJSON *signals = need_array(ctx, root, "$", "risk_signals");
-    if (signals != NULL) {
-        int i = 0;
-        const cJSON *signal;
-        cJSON_ArrayForEach(signal, signals)
-        {
-            char path[PATH_MAX_LEN];
-            snprintf(path, sizeof path, "$.risk_signals[%d]", i);
-            const char *code, *text;
-            if (read_string(ctx, signal, path, "code", true, &code)) {
-                int j = 0;
-                const cJSON *earlier;
-                cJSON_ArrayForEach(earlier, signals)
-                {
-                    if (j >= i)
-                        break;
-                    const cJSON *other = field(earlier, "code");
-                    if (cJSON_IsString(other) && strcmp(other->valuestring, code) == 0)
-                        problem(ctx, "%s.code: \"%s\" repeats risk_signals[%d]", path, code, j);
-                    j++;
-                }
-            }
-            read_string(ctx, signal, path, "zh", true, &text);
-            read_string(ctx, signal, path, "en", true, &text);
-            i++;
-        }
-    }
-}
-
 /* ---- pricing, scaling, grades ------------------------------------------------ */
 
 static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *pricing = need_object(ctx, root, "$", "pricing");
-    ld_rate legal_cap = 4 * policy->lpr_one_year;
+    ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
     policy->rate_ceiling = legal_cap;
     if (pricing == NULL)
@@ -477,7 +337,7 @@ static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *poli
     read_rate(ctx, pricing, "$.pricing", "rate_floor", true, &policy->rate_floor);
     ld_rate ceiling;
     if (read_rate(ctx, pricing, "$.pricing", "rate_ceiling", true, &ceiling)) {
-        if (policy->lpr_one_year > 0 && ceiling > legal_cap) {
+        if (policy->terms.lpr.one_year > 0 && ceiling > legal_cap) {
             fmt_rate(ceiling, a);
             fmt_rate(legal_cap, b);
             problem(ctx, "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)", a, b);
@@ -562,7 +422,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
                                        "fee",
                                        NULL};
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX];
-    ld_rate legal_cap = 4 * policy->lpr_one_year;
+    ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
     bool pd_ok[RATING_GRADE_COUNT] = {false};
     bool min_ok[RATING_GRADE_COUNT] = {false}, max_ok[RATING_GRADE_COUNT] = {false};
     int i = 0;
@@ -606,11 +466,13 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
             read_money(ctx, grade, path, "unsecured_allowance", true, &g->unsecured_allowance);
             read_int(ctx, grade, path, "max_term_months", true, 1, 360, &g->max_term_months);
             if (read_rate(ctx, grade, path, "rate_spread", true, &g->spread) &&
-                policy->lpr_one_year > 0) {
+                policy->terms.lpr.one_year > 0) {
                 /* The legal ceiling applies whatever the term: check both bases. */
-                ld_rate worst = policy->lpr_one_year + g->spread;
-                if (g->max_term_months > 60 && policy->lpr_five_year + g->spread > worst)
-                    worst = policy->lpr_five_year + g->spread;
+                ld_rate worst = policy->terms.lpr.one_year + g->spread;
+                ld_rate longest =
+                    core_lpr_for_term(&policy->terms.lpr, g->max_term_months) + g->spread;
+                if (longest > worst)
+                    worst = longest;
                 if (worst > legal_cap) {
                     fmt_rate(worst, a);
                     fmt_rate(legal_cap, b);
@@ -669,6 +531,53 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
 
 /* ---- knock-outs ---------------------------------------------------------------- */
 
+/* The features of the rule "missing_facts": when any of them has no value,
+ * the application is referred, whatever points the card's "missing" gives. */
+static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *path,
+                               rating_policy *policy)
+{
+    const cJSON *list = need_array(ctx, rule, path, "features");
+    if (list == NULL)
+        return;
+    if (cJSON_GetArraySize(list) == 0)
+        problem(ctx, "%s.features: name at least one feature", path);
+    int i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list)
+    {
+        rating_feature feature;
+        if (!cJSON_IsString(item) ||
+            !rating_policy_feature_from_name(policy, item->valuestring, &feature)) {
+            problem(ctx, "%s.features[%d]: not a known feature", path, i);
+        } else {
+            bool twice = false;
+            for (size_t k = 0; k < policy->needed_count; k++)
+                twice = twice || policy->needed[k] == feature;
+            if (twice)
+                problem(ctx, "%s.features[%d]: \"%s\" is listed twice", path, i, item->valuestring);
+            else if (policy->needed_count < RATING_VALUE_COUNT)
+                policy->needed[policy->needed_count++] = feature;
+        }
+        i++;
+    }
+}
+
+/* "credit_report": {"max_age_days": N}, optional: a rating uses the latest
+ * credit report no older than this (180 days when the policy says nothing). */
+static void parse_credit_report(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+{
+    policy->credit_report_max_age_days = 180;
+    if (absent(field(root, "credit_report")))
+        return;
+    const cJSON *section = need_object(ctx, root, "$", "credit_report");
+    if (section == NULL)
+        return;
+    static const char *const keys[] = {"max_age_days", NULL};
+    check_keys(ctx, section, "$.credit_report", keys);
+    read_int(ctx, section, "$.credit_report", "max_age_days", true, 1, 3660,
+             &policy->credit_report_max_age_days);
+}
+
 static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *ko = need_object(ctx, root, "$", "knockouts");
@@ -691,7 +600,7 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
     {
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "$.knockouts.rules[%d]", i++);
-        static const char *const rule_keys[] = {"rule", "action", NULL};
+        static const char *const rule_keys[] = {"rule", "action", "features", NULL};
         check_keys(ctx, rule, path, rule_keys);
         const char *name, *action;
         rating_knockout which;
@@ -700,6 +609,10 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
             problem(ctx, "%s.rule: unknown rule \"%s\"", path, name);
             named = false;
         }
+        if (named && which == RATING_KO_MISSING_FACTS)
+            parse_needed_facts(ctx, rule, path, policy);
+        else if (!absent(field(rule, "features")))
+            problem(ctx, "%s.features: only the rule \"missing_facts\" names features", path);
         if (named && policy->knockouts[which].enabled)
             problem(ctx, "%s.rule: \"%s\" is listed twice", path, name);
         if (!read_string(ctx, rule, path, "action", true, &action))
@@ -766,6 +679,20 @@ static bool parse_outcome(parse_ctx *ctx, const cJSON *obj, const char *path, co
     return true;
 }
 
+/* Default reason texts of one of the policy's own variables. */
+static void custom_reasons(parse_ctx *ctx, rating_factor *f)
+{
+    char text[192];
+    if (f->reason_zh == NULL) {
+        snprintf(text, sizeof text, "%s评分较低", f->zh);
+        f->reason_zh = dup_or_flag(ctx, text);
+    }
+    if (f->reason_en == NULL) {
+        snprintf(text, sizeof text, "%s scores low", f->en);
+        f->reason_en = dup_or_flag(ctx, text);
+    }
+}
+
 static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, rating_factor *f,
                          bool *feature_seen)
 {
@@ -775,8 +702,11 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
     const char *name, *text;
     bool known = false;
     if (read_string(ctx, item, path, "feature", true, &name)) {
-        if (!rating_feature_from_name(name, &f->feature))
-            problem(ctx, "%s.feature: unknown feature \"%s\"", path, name);
+        if (!rating_policy_feature_from_name(ctx->policy, name, &f->feature))
+            problem(ctx,
+                    "%s.feature: unknown feature \"%s\" (neither built-in nor declared in "
+                    "$.features)",
+                    path, name);
         else if (feature_seen[f->feature])
             problem(ctx, "%s.feature: \"%s\" is used by another factor of this scorecard", path,
                     name);
@@ -787,7 +717,15 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
         f->reason_zh = dup_or_flag(ctx, text);
     if (read_string(ctx, item, path, "reason_en", false, &text))
         f->reason_en = dup_or_flag(ctx, text);
-    bool categorical = known && rating_feature_is_categorical(f->feature);
+    bool categorical = known && rating_policy_feature_is_categorical(ctx->policy, f->feature);
+    if (known) {
+        f->name = rating_policy_feature_name(ctx->policy, f->feature);
+        f->zh = rating_policy_feature_zh(ctx->policy, f->feature);
+        f->en = rating_policy_feature_en(ctx->policy, f->feature);
+        f->categorical = categorical;
+        if (f->feature >= RATING_FEATURE_COUNT)
+            custom_reasons(ctx, f);
+    }
 
     const cJSON *bins = need_array(ctx, item, path, "bins");
     int bin_count = bins ? cJSON_GetArraySize(bins) : 0;
@@ -836,7 +774,8 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                             MAX_CATEGORIES);
                 if (n >= 1 && n <= MAX_CATEGORIES) {
                     rb->categories = calloc((size_t)n, sizeof *rb->categories);
-                    if (rb->categories == NULL) {
+                    rb->keys = calloc((size_t)n, sizeof *rb->keys);
+                    if (rb->categories == NULL || rb->keys == NULL) {
                         ctx->out_of_memory = true;
                         return;
                     }
@@ -861,8 +800,10 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                                             bpath, k, cat->valuestring, ob);
                         }
                         char *copy = dup_or_flag(ctx, cat->valuestring);
-                        if (copy != NULL)
+                        if (copy != NULL) {
+                            rb->keys[rb->category_count] = rating_category_key(copy);
                             rb->categories[rb->category_count++] = copy;
+                        }
                         k++;
                     }
                 }
@@ -1039,7 +980,7 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
             ctx->out_of_memory = true;
             return;
         }
-        bool seen[RATING_FEATURE_COUNT] = {false};
+        bool seen[RATING_VALUE_COUNT] = {false};
         const cJSON *item;
         cJSON_ArrayForEach(item, factors)
         {
@@ -1067,6 +1008,7 @@ static void free_factor(rating_factor *f)
         for (size_t c = 0; c < f->bins[b].category_count; c++)
             free(f->bins[b].categories[c]);
         free(f->bins[b].categories);
+        free(f->bins[b].keys);
         free(f->bins[b].label);
     }
     free(f->bins);
@@ -1095,13 +1037,24 @@ void rating_policy_free(rating_policy *policy)
 /* Parses bytes into a new policy, recording every problem. Returns LD_OK with
  * *out set when there were none; LD_EINVAL when there were (nothing is kept);
  * LD_EINTERNAL when memory ran out. */
+static bool builtin_name(const char *name)
+{
+    rating_feature feature;
+    return rating_feature_from_name(name, &feature);
+}
+
+static void report_problem(void *context, const char *message)
+{
+    problem(context, "%s", message);
+}
+
 static ld_status parse_policy(const char *bytes, size_t length, rating_policy **out,
                               rating_problems *problems, ld_error *err)
 {
-    parse_ctx ctx = {problems, false};
     rating_policy *policy = calloc(1, sizeof *policy);
     if (policy == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "policy: out of memory");
+    parse_ctx ctx = {problems, false, policy};
     ld_status st = rating_sha256_hex(bytes, length, policy->sha256, err);
     if (st != LD_OK) {
         rating_policy_free(policy);
@@ -1143,6 +1096,8 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
                                            "inspection",
                                            "provision_rates",
                                            "risk_signals",
+                                           "credit_report",
+                                           "features",
                                            NULL};
         check_keys(&ctx, root, "$", keys);
         const char *version;
@@ -1153,14 +1108,20 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
             else
                 snprintf(policy->version, sizeof policy->version, "%s", version);
         }
-        parse_lpr(&ctx, root, policy);
+        /* The sections core applies, by core's own reader, first: pricing
+         * checks the LPR, knock-outs and factors name the bank's variables. */
+        core_policy_terms_read(root, &policy->terms, builtin_name, report_problem, &ctx);
+        /* Sections core reads only when given; a complete policy has them. */
+        static const char *const complete[] = {"guarantor_capacity", "risk_signals"};
+        for (int k = 0; k < 2; k++)
+            if (absent(field(root, complete[k])))
+                problem(&ctx, "$.%s: is missing", complete[k]);
         parse_pricing(&ctx, root, policy);
         parse_scaling(&ctx, root, policy);
         parse_grades(&ctx, root, policy);
         parse_knockouts(&ctx, root, policy);
+        parse_credit_report(&ctx, root, policy);
         parse_scorecards(&ctx, root, policy);
-        parse_ltv_caps(&ctx, root, policy);
-        parse_other_sections(&ctx, root);
     }
     cJSON_Delete(root);
     if (ctx.out_of_memory) {
@@ -1286,17 +1247,89 @@ const char *rating_policy_sha256(const rating_policy *policy)
 
 ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
 {
-    return policy->lpr_one_year;
+    return policy->terms.lpr.one_year;
+}
+
+const core_lpr *rating_policy_lpr(const rating_policy *policy)
+{
+    return &policy->terms.lpr;
 }
 
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
 {
-    return policy->lpr_five_year;
+    return policy->terms.lpr.five_year;
+}
+
+bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
+                                     rating_feature *out)
+{
+    if (rating_feature_from_name(name, out))
+        return true;
+    for (size_t i = 0; i < policy->terms.attributes.count; i++) {
+        if (strcmp(policy->terms.attributes.defs[i].name, name) == 0) {
+            *out = (rating_feature)(RATING_FEATURE_COUNT + i);
+            return true;
+        }
+    }
+    return false;
+}
+
+static const core_attribute_def *custom_def(const rating_policy *policy, rating_feature feature)
+{
+    size_t i = (size_t)feature - RATING_FEATURE_COUNT;
+    return feature >= RATING_FEATURE_COUNT && i < policy->terms.attributes.count
+               ? &policy->terms.attributes.defs[i]
+               : NULL;
+}
+
+const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->name : rating_feature_name(feature);
+}
+
+const char *rating_policy_feature_zh(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->zh : rating_feature_zh(feature);
+}
+
+const char *rating_policy_feature_en(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->en : rating_feature_en(feature);
+}
+
+bool rating_policy_feature_is_categorical(const rating_policy *policy, rating_feature feature)
+{
+    const core_attribute_def *def = custom_def(policy, feature);
+    return def != NULL ? def->categorical : rating_feature_is_categorical(feature);
+}
+
+bool rating_policy_text_columns(const rating_policy *policy,
+                                const char *out[RATING_VALUE_COUNT + 1])
+{
+    size_t n = 0;
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
+        if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
+            out[n++] = rating_policy_feature_name(policy, (rating_feature)f);
+    out[n] = NULL;
+    return true;
+}
+
+const core_attribute_set *rating_policy_attributes(const rating_policy *policy)
+{
+    return &policy->terms.attributes;
+}
+
+int rating_policy_credit_report_max_age_days(const rating_policy *policy)
+{
+    return policy->credit_report_max_age_days;
 }
 
 const char *rating_policy_lpr_effective(const rating_policy *policy)
 {
-    return policy->lpr_effective;
+    return policy->terms.lpr.effective_text;
 }
 
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind)

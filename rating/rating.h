@@ -28,6 +28,8 @@
 
 #include "ld_error.h"
 #include "money.h"
+#include "policy_features.h"
+#include "pricing.h"
 
 /* ---- Borrower kinds and features -------------------------------------------- */
 
@@ -84,6 +86,12 @@ const char *rating_feature_en(rating_feature feature);
 bool rating_feature_is_categorical(rating_feature feature);
 /* Looks a name up; false when it is not in the list. */
 bool rating_feature_from_name(const char *name, rating_feature *out);
+
+/* The bank's own variables a policy declares (its "features" section) are
+ * features too: RATING_FEATURE_COUNT + i is the policy's i-th. Their names,
+ * labels and type come from the policy: */
+#define RATING_MAX_CUSTOM  CORE_ATTRIBUTE_MAX
+#define RATING_VALUE_COUNT (RATING_FEATURE_COUNT + RATING_MAX_CUSTOM)
 
 const char *rating_kind_name(rating_kind kind); /* "individual" / "enterprise" */
 bool rating_kind_from_name(const char *name, rating_kind *out);
@@ -150,6 +158,28 @@ const char *rating_policy_sha256(const rating_policy *policy);
 ld_rate rating_policy_lpr_one_year(const rating_policy *policy);
 ld_rate rating_policy_lpr_five_year(const rating_policy *policy);
 const char *rating_policy_lpr_effective(const rating_policy *policy);
+/* All three as core reads them (core/pricing.h holds the rules on them). */
+const core_lpr *rating_policy_lpr(const rating_policy *policy);
+
+/* The oldest credit report a rating may use, in days ("credit_report.max_age_days"). */
+int rating_policy_credit_report_max_age_days(const rating_policy *policy);
+
+/* A feature by name, built-in or declared by the policy; false when neither. */
+bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
+                                     rating_feature *out);
+/* Name, labels and type of a built-in or declared feature. */
+const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature);
+const char *rating_policy_feature_zh(const rating_policy *policy, rating_feature feature);
+const char *rating_policy_feature_en(const rating_policy *policy, rating_feature feature);
+bool rating_policy_feature_is_categorical(const rating_policy *policy, rating_feature feature);
+/* The names of the policy's categorical features, built-in and its own, into
+ * out (RATING_VALUE_COUNT + 1 entries, NULL-terminated), for reading a data
+ * set whose codes look numeric; returns true. */
+bool rating_policy_text_columns(const rating_policy *policy,
+                                const char *out[RATING_VALUE_COUNT + 1]);
+
+/* The policy's own variables, as declared (count and definitions). */
+const core_attribute_set *rating_policy_attributes(const rating_policy *policy);
 
 /* True when the policy has a scorecard for this kind of borrower. */
 bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind);
@@ -186,7 +216,7 @@ typedef struct rating_guarantor {
  * known. Fields the scorecard does not use may stay at their initial values. */
 typedef struct rating_input {
     rating_kind kind;
-    rating_value features[RATING_FEATURE_COUNT]; /* indexed by rating_feature */
+    rating_value features[RATING_VALUE_COUNT]; /* by rating_feature, then the policy's own */
 
     /* knock-out inputs */
     bool identity_valid; /* ID number / credit code checked (core_resident_id_check ...) */
@@ -208,6 +238,10 @@ typedef struct rating_input {
     int product_max_term_months;
     int product_min_age; /* 0 = policy default */
     int product_max_age; /* 0 = policy default */
+
+    /* A reviewer's grade override (0 = AAA .. 9 = D), or -1: the terms, the
+     * PD and the decision follow this grade while the score stays the model's. */
+    int forced_grade;
 } rating_input;
 
 /* Zeroes *in, marks every feature missing, age_at_maturity unknown and the
@@ -246,6 +280,8 @@ const char *rating_bin_kind_name(rating_bin_kind kind);
 
 typedef struct rating_factor_result {
     rating_feature feature;
+    const char *name, *zh, *en; /* the feature's, from the policy */
+    bool categorical;
     rating_bin_kind bin_kind;
     bool missing;
     double value;                       /* numeric value (0 when missing or categorical) */
@@ -264,6 +300,7 @@ typedef enum rating_knockout {
     RATING_KO_DTI_OVER_CAP,
     RATING_KO_COLLATERAL_OVER_LTV,
     RATING_KO_GUARANTOR_SHORT,
+    RATING_KO_MISSING_FACTS, /* a fact the policy names as needed is missing */
     RATING_KO_COUNT,
     /* not policy rules, but reported the same way: */
     RATING_KO_FACTOR_REFER = RATING_KO_COUNT, /* a factor's bin says "refer" */
@@ -291,6 +328,10 @@ typedef struct rating_knockout_hit {
 typedef struct rating_reason {
     rating_feature feature;
     const char *code; /* the feature name, e.g. "debt_to_asset" */
+    /* The factor's value is missing: the points were lost for want of data,
+     * not for what was assessed. zh/en are then the feature's own name, and
+     * the texts shown are "缺少数据：NAME" / "Missing data: NAME". */
+    bool missing;
     const char *zh;
     const char *en;
     int points_lost; /* best_points - points, > 0 */
@@ -316,6 +357,12 @@ typedef struct rating_result {
     int grade_index;   /* 0 = AAA .. 9 = D */
     const char *grade; /* "AAA" .. "D" */
     ld_rate pd;        /* probability of default of the grade, millionths */
+    /* the grade the score gives; differs from grade_index when overridden */
+    int model_grade_index;
+
+    /* the factors whose value was missing, as indices into factors */
+    size_t missing_count;
+    unsigned char missing[RATING_MAX_FACTORS];
 
     size_t knockout_count;
     rating_knockout_hit knockouts[RATING_MAX_HITS];
@@ -347,7 +394,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
 /* The scorecard part alone, for validation over data sets: score, grade index
  * and PD from feature values, without knock-outs or terms. */
 ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
-                            const rating_value features[RATING_FEATURE_COUNT], int *score_out,
+                            const rating_value features[RATING_VALUE_COUNT], int *score_out,
                             int *grade_out, ld_rate *pd_out, ld_error *err);
 
 /* The grade name of an index 0..9 ("AAA" .. "D"). */

@@ -1,12 +1,21 @@
 /*
  * rating_fit.h - building a scorecard from historical outcomes.
  *
- * For each column named after a feature (rating.h), other than the target:
- *   1. bin it: a numeric column starts from up to initial_bins quantile bins
- *      and neighbours are merged until each bin holds at least min_bin_share of
- *      all rows and the weight of evidence runs monotone in the value; a text
- *      column keeps each category as its own bin; missing values form their own
- *      bin;
+ * Every column other than the target is a candidate. A column named after a
+ * built-in feature (rating.h) is that feature; any other column becomes one of
+ * the bank's own variables, declared in the written policy's "features"
+ * section (numeric or categorical as the data are, its name lowered with
+ * other characters made "_"), so the fitted policy rates applications whose
+ * attributes carry it.
+ *   1. bin it (fine classing, then coarse): a numeric column starts from up to
+ *      initial_bins quantile bins and neighbours are merged until each bin
+ *      holds at least min_bin_share of all rows; then neighbours are merged
+ *      until the weight of evidence runs monotone in the value, unless that
+ *      costs more than a tenth of the column's information value (a U-shaped
+ *      risk such as age keeps its shape). A text column keeps each category
+ *      as its own bin, except that categories below min_bin_share are pooled
+ *      into one bin (which, if still too small, joins the category whose bad
+ *      rate is nearest). Missing values form their own bin;
  *   2. WoE of a bin = ln((goods_in_bin / all_goods) / (bads_in_bin / all_bads)),
  *      where a bin with no goods or no bads gets 0.5 added to both its counts;
  *      IV = sum over bins of (good share - bad share) x WoE;
@@ -42,15 +51,30 @@ typedef struct rating_fit_options {
 void rating_fit_options_default(rating_fit_options *options);
 
 #define RATING_FIT_MAX_COLUMNS 64
+#define RATING_FIT_MAX_BINS    66 /* 64 bins, missing, and room for else */
+
+/* One bin of a fitted column, for the fit report. */
+typedef struct rating_fit_bin {
+    char label[64]; /* "[0.35, 0.5)", "A11, A12", "missing" */
+    size_t rows, bads;
+    double woe;
+    int points;
+} rating_fit_bin;
 
 typedef struct rating_fit_column {
-    char name[48];
-    bool feature; /* the name is a known feature */
-    bool kept;    /* in the scorecard */
+    char name[48];         /* as in the data */
+    char feature_name[48]; /* as in the policy ("" when the column could not be used) */
+    bool feature;          /* the name is a built-in feature */
+    bool custom;           /* one of the bank's own variables */
+    bool categorical;
+    bool monotone; /* numeric: the bins' WoE runs monotone */
+    bool kept;     /* in the scorecard */
     double iv;
     double coefficient; /* beta on the WoE (0 when not kept) */
-    size_t bins;        /* bins after merging (numeric) or categories */
+    size_t bins;        /* bins after merging and pooling */
     const char *note;   /* why it was left out, or NULL */
+    size_t bin_count;   /* bin detail below, missing last when it has rows */
+    rating_fit_bin bin[RATING_FIT_MAX_BINS];
 } rating_fit_column;
 
 typedef struct rating_fit_report {

@@ -10,6 +10,8 @@
 #ifndef RATING_INT_H
 #define RATING_INT_H
 
+#include "policy.h"
+#include "pricing.h"
 #include "rating.h"
 
 typedef struct rating_bin {
@@ -17,6 +19,7 @@ typedef struct rating_bin {
     bool has_min, has_max; /* open ends are -inf / +inf */
     double min, max;       /* numeric: [min, max) */
     char **categories;     /* categorical */
+    uint64_t *keys;        /* rating_category_key of each category */
     size_t category_count;
     int points;
 } rating_bin;
@@ -37,6 +40,8 @@ typedef struct rating_outcome {
 
 typedef struct rating_factor {
     rating_feature feature;
+    const char *name, *zh, *en; /* static, or the policy's own variable's */
+    bool categorical;
     rating_bin *bins;
     size_t bin_count;
     rating_special *specials;
@@ -81,20 +86,36 @@ typedef struct rating_ko_rule {
 struct rating_policy {
     char version[32];
     char sha256[65];
-    char lpr_effective[11];
-    ld_rate lpr_one_year;
-    ld_rate lpr_five_year;
-    ld_rate ltv_caps[RATING_COLL_TYPE_COUNT];
+    /* The sections core applies, read by core's own reader (LTV caps, LPR,
+     * the bank's own variables ...): one structure for both modules. */
+    core_policy_terms terms;
     ld_rate rate_floor;
     ld_rate rate_ceiling; /* already the smaller of the file's ceiling and 4x 1-year LPR */
     double base_score, odds_at_base, pdo;
     rating_grade grades[RATING_GRADE_COUNT];
     rating_scorecard scorecards[RATING_KIND_COUNT];
     rating_ko_rule knockouts[RATING_KO_COUNT];
+    /* knockouts rule "missing_facts": the features whose absence refers */
+    size_t needed_count;
+    rating_feature needed[RATING_VALUE_COUNT];
+
+    /* "credit_report": a report older than this many days is not used */
+    int credit_report_max_age_days;
     ld_rate dti_cap; /* millionths of 1: 55 % = 550000 */
     int default_min_age;
     int default_max_age;
 };
+
+/* The first eight bytes of a category, zero after its end: equal keys of
+ * categories shorter than eight bytes mean equal categories, so the scorer
+ * compares one number where it would call strcmp. */
+static inline uint64_t rating_category_key(const char *text)
+{
+    uint64_t key = 0;
+    for (int i = 0; i < 8 && text[i] != '\0'; i++)
+        key |= (uint64_t)(unsigned char)text[i] << (8 * i);
+    return key;
+}
 
 /* SHA-256 of bytes as 64 lowercase hex digits + NUL (the one place rating uses
  * OpenSSL). LD_EINTERNAL when the digest fails. */

@@ -27,6 +27,13 @@ ld_status rating_auc(const double *score, const unsigned char *bad, size_t n, do
 ld_status rating_ks(const double *score, const unsigned char *bad, size_t n, double *out,
                     ld_error *err);
 
+/* Two-sided exact binomial test: the probability, under a PD of p, of k bads
+ * in n or any outcome no more likely (summed in log space, so n may be large). */
+double rating_binomial_p(size_t n, size_t k, double p);
+
+/* P(X > x) for X chi-square with df degrees of freedom. */
+double rating_chi_square_p(double x, int df);
+
 /* PSI of two count vectors over the same bins. */
 double rating_psi(const double *expected_counts, const double *actual_counts, size_t bins);
 
@@ -41,6 +48,10 @@ typedef struct rating_grade_stats {
     double observed_rate; /* bads / count (0 when empty) */
     ld_rate predicted_pd; /* the grade's PD from the policy, millionths */
     bool non_monotone;    /* observed rate below that of a better grade with cases */
+    /* calibration: count x PD bads were expected; binomial_p is the two-sided
+     * exact binomial test of the observed bads against that PD (1 when empty) */
+    double expected_bads;
+    double binomial_p;
 } rating_grade_stats;
 
 typedef struct rating_validation {
@@ -49,8 +60,14 @@ typedef struct rating_validation {
     double auc, gini, ks;
     rating_grade_stats grades[RATING_GRADE_COUNT];
     size_t non_monotone_count;
-    size_t unmatched_features; /* scorecard factors with no column in the data */
-    char unmatched[256];       /* their names, comma-separated */
+    /* Hosmer-Lemeshow over the grades holding cases: sum of (O - E)^2 /
+     * (E (1 - PD)); chi-square with (groups - 2) degrees of freedom (at least 1) */
+    double hosmer_lemeshow;
+    int hl_degrees;
+    double hl_p;
+    size_t miscalibrated_count; /* grades whose binomial test gives p < 0.05 */
+    size_t unmatched_features;  /* scorecard factors with no column in the data */
+    char unmatched[256];        /* their names, comma-separated */
 } rating_validation;
 
 /* Scores every row of data with the policy's scorecard for kind (columns named

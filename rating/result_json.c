@@ -8,6 +8,7 @@
 #include "rating_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cJSON.h"
@@ -34,14 +35,14 @@ static bool add_factors(cJSON *root, const rating_result *r)
         cJSON *item = cJSON_CreateObject();
         if (item == NULL || !cJSON_AddItemToArray(factors, item))
             return false;
-        bool ok = cJSON_AddStringToObject(item, "feature", rating_feature_name(f->feature)) &&
-                  cJSON_AddStringToObject(item, "zh", rating_feature_zh(f->feature)) &&
-                  cJSON_AddStringToObject(item, "en", rating_feature_en(f->feature));
+        bool ok = cJSON_AddStringToObject(item, "feature", f->name) &&
+                  cJSON_AddStringToObject(item, "zh", f->zh) &&
+                  cJSON_AddStringToObject(item, "en", f->en);
         if (!ok)
             return false;
         if (f->missing)
             ok = cJSON_AddNullToObject(item, "value") != NULL;
-        else if (rating_feature_is_categorical(f->feature))
+        else if (f->categorical)
             ok = cJSON_AddStringToObject(item, "value", f->category) != NULL;
         else if (isfinite(f->value))
             ok = cJSON_AddNumberToObject(item, "value", f->value) != NULL;
@@ -78,6 +79,23 @@ static bool add_knockouts(cJSON *root, const rating_result *r)
     return true;
 }
 
+/* The facts the rating had no value for, so a reader sees what to collect. */
+static bool add_missing(cJSON *root, const rating_result *r)
+{
+    cJSON *list = cJSON_AddArrayToObject(root, "missing_facts");
+    if (list == NULL)
+        return false;
+    for (size_t i = 0; i < r->missing_count; i++) {
+        cJSON *item = cJSON_CreateObject();
+        if (item == NULL || !cJSON_AddItemToArray(list, item) ||
+            !cJSON_AddStringToObject(item, "feature", r->factors[r->missing[i]].name) ||
+            !cJSON_AddStringToObject(item, "zh", r->factors[r->missing[i]].zh) ||
+            !cJSON_AddStringToObject(item, "en", r->factors[r->missing[i]].en))
+            return false;
+    }
+    return true;
+}
+
 static bool add_reasons(cJSON *root, const rating_result *r)
 {
     cJSON *list = cJSON_AddArrayToObject(root, "reasons");
@@ -88,9 +106,14 @@ static bool add_reasons(cJSON *root, const rating_result *r)
         cJSON *item = cJSON_CreateObject();
         if (item == NULL || !cJSON_AddItemToArray(list, item))
             return false;
-        if (!cJSON_AddStringToObject(item, "code", reason->code) ||
-            !cJSON_AddStringToObject(item, "zh", reason->zh) ||
-            !cJSON_AddStringToObject(item, "en", reason->en) ||
+        /* Points lost for want of data say so: the fact was not assessed. */
+        char code[64], zh[160], en[160];
+        snprintf(code, sizeof code, "%s%s", reason->missing ? "missing:" : "", reason->code);
+        snprintf(zh, sizeof zh, "%s%s", reason->missing ? "缺少数据：" : "", reason->zh);
+        snprintf(en, sizeof en, "%s%s", reason->missing ? "Missing data: " : "", reason->en);
+        if (!cJSON_AddStringToObject(item, "code", code) ||
+            !cJSON_AddStringToObject(item, "zh", zh) || !cJSON_AddStringToObject(item, "en", en) ||
+            !cJSON_AddBoolToObject(item, "missing", reason->missing) ||
             !cJSON_AddNumberToObject(item, "points_lost", reason->points_lost))
             return false;
     }
@@ -106,6 +129,9 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
          cJSON_AddStringToObject(root, "policy_sha256", r->policy_sha256) &&
          cJSON_AddNumberToObject(root, "score", r->score) &&
          cJSON_AddStringToObject(root, "grade", r->grade ? r->grade : "") &&
+         cJSON_AddStringToObject(root, "model_grade",
+                                 r->model_grade_index >= 0 ? rating_grade_name(r->model_grade_index)
+                                                           : "") &&
          add_rate(root, "pd", r->pd) &&
          cJSON_AddNumberToObject(root, "pd_millionths", (double)r->pd) &&
          cJSON_AddStringToObject(root, "decision", rating_decision_name(r->decision)) &&
@@ -118,7 +144,8 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
          add_rate(root, "lpr", r->lpr) && add_rate(root, "rate", r->rate) &&
          cJSON_AddStringToObject(root, "fee_method", rating_fee_method_name(r->fee_method)) &&
          add_rate(root, "fee_rate", r->fee_rate) && add_money(root, "fee_amount", r->fee_amount) &&
-         add_factors(root, r) && add_knockouts(root, r) && add_reasons(root, r);
+         add_factors(root, r) && add_knockouts(root, r) && add_missing(root, r) &&
+         add_reasons(root, r);
     char *text = ok ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (text == NULL)

@@ -25,11 +25,12 @@ void rating_input_init(rating_input *in, rating_kind kind)
     in->kind = kind;
     in->age_at_maturity = -1;
     in->identity_valid = false;
+    in->forced_grade = -1;
 }
 
 void rating_input_set_number(rating_input *in, rating_feature feature, double value)
 {
-    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+    if ((unsigned)feature >= RATING_VALUE_COUNT)
         return;
     in->features[feature].present = true;
     in->features[feature].number = value;
@@ -37,7 +38,7 @@ void rating_input_set_number(rating_input *in, rating_feature feature, double va
 
 void rating_input_set_category(rating_input *in, rating_feature feature, const char *value)
 {
-    if ((unsigned)feature >= RATING_FEATURE_COUNT)
+    if ((unsigned)feature >= RATING_VALUE_COUNT)
         return;
     in->features[feature].present = value != NULL;
     snprintf(in->features[feature].category, RATING_CATEGORY_MAX, "%s", value ? value : "");
@@ -55,7 +56,7 @@ static ld_money collateral_capacity(const rating_policy *policy, const rating_in
     __int128 total = 0;
     for (size_t i = 0; i < in->collateral_count; i++) {
         const rating_collateral *c = &in->collateral[i];
-        total += apply_rate(c->value, policy->ltv_caps[c->type]);
+        total += apply_rate(c->value, policy->terms.ltv_cap[c->type]);
     }
     return total > LD_MONEY_MAX ? LD_MONEY_MAX : (ld_money)total;
 }
@@ -96,13 +97,23 @@ int rating_factor_select(const rating_factor *factor, const rating_value *value)
 {
     if (!value->present)
         return RATING_BINSEL_MISSING;
-    if (rating_feature_is_categorical(factor->feature)) {
+    if (factor->categorical) {
         if (value->category[0] == '\0')
             return RATING_BINSEL_MISSING;
+        /* The key, and whether the text ended within it (then equal keys
+         * are equal texts). */
+        uint64_t key = 0;
+        int length = 0;
+        while (length < 8 && value->category[length] != '\0') {
+            key |= (uint64_t)(unsigned char)value->category[length] << (8 * length);
+            length++;
+        }
+        bool short_text = length < 8;
         for (size_t b = 0; b < factor->bin_count; b++) {
             const rating_bin *bin = &factor->bins[b];
             for (size_t c = 0; c < bin->category_count; c++)
-                if (strcmp(bin->categories[c], value->category) == 0)
+                if (bin->keys[c] == key &&
+                    (short_text || strcmp(bin->categories[c], value->category) == 0))
                     return (int)b;
         }
         return RATING_BINSEL_ELSE;
@@ -137,6 +148,32 @@ static void detail_append(char detail[RATING_DETAIL_MAX], const char *text)
     detail[used + length] = '\0';
 }
 
+/* x with four decimals ("0.6200"), for details; values beyond +-1e12 as "large". */
+static const char *fixed4(double x, char out[32])
+{
+    if (!(x > -1e12 && x < 1e12))
+        return "large";
+    long long n = llround(x * 10000);
+    bool negative = n < 0;
+    unsigned long long u = negative ? (unsigned long long)-n : (unsigned long long)n;
+    char digits[32];
+    int len = 0;
+    do {
+        digits[len++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0 || len < 5);
+    size_t k = 0;
+    if (negative)
+        out[k++] = '-';
+    for (int d = len - 1; d >= 0; d--) {
+        out[k++] = digits[d];
+        if (d == 4)
+            out[k++] = '.';
+    }
+    out[k] = '\0';
+    return out;
+}
+
 static rating_knockout_hit *add_hit(rating_result *out, rating_knockout rule,
                                     rating_decision action, const char *zh, const char *en)
 {
@@ -159,16 +196,21 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
 {
     int score = sc->base_points;
     out->factor_count = sc->factor_count;
+    out->missing_count = 0;
     for (size_t i = 0; i < sc->factor_count; i++) {
         const rating_factor *f = &sc->factors[i];
         const rating_value *v = &features[f->feature];
         rating_factor_result *r = &out->factors[i];
         int sel = rating_factor_select(f, v);
         r->feature = f->feature;
+        r->name = f->name;
+        r->zh = f->zh;
+        r->en = f->en;
+        r->categorical = f->categorical;
         r->best_points = f->best_points;
         r->refer = false;
         r->missing = sel == RATING_BINSEL_MISSING;
-        bool categorical = rating_feature_is_categorical(f->feature);
+        bool categorical = f->categorical;
         r->value = !r->missing && !categorical ? v->number : 0.0;
         if (!r->missing && categorical) {
             memcpy(r->category, v->category, RATING_CATEGORY_MAX);
@@ -184,6 +226,7 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
             r->bin_label = f->missing.label;
             r->points = f->missing.points;
             r->refer = f->missing.refer;
+            out->missing[out->missing_count++] = (unsigned char)i;
         } else if (sel == RATING_BINSEL_ELSE) {
             r->bin_kind = RATING_BIN_ELSE;
             r->bin_label = f->other.set ? f->other.label : "other";
@@ -231,9 +274,15 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
         const rating_factor *f = &sc->factors[i];
         rating_reason *r = &out->reasons[pos];
         r->feature = f->feature;
-        r->code = rating_feature_name(f->feature);
-        r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
-        r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+        r->code = f->name;
+        r->missing = out->factors[i].missing;
+        if (r->missing) {
+            r->zh = f->zh;
+            r->en = f->en;
+        } else {
+            r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
+            r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+        }
         r->points_lost = lost;
         if (out->reason_count < RATING_REASONS)
             out->reason_count++;
@@ -244,6 +293,9 @@ static ld_status check_input(const rating_input *in, ld_error *err)
 {
     if ((unsigned)in->kind >= RATING_KIND_COUNT)
         return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise");
+    if (in->forced_grade < -1 || in->forced_grade >= RATING_GRADE_COUNT)
+        return LD_FAIL(err, LD_EINVAL, "forced_grade: must be -1 (none) or 0..%d",
+                       RATING_GRADE_COUNT - 1);
     if (in->collateral_count > RATING_MAX_COLLATERAL)
         return LD_FAIL(err, LD_EINVAL, "collateral: at most %d items", RATING_MAX_COLLATERAL);
     if (in->guarantor_count > RATING_MAX_GUARANTORS)
@@ -287,10 +339,38 @@ static ld_status check_input(const rating_input *in, ld_error *err)
     return LD_OK;
 }
 
+/* The rule "missing_facts": each named feature without a value refers. */
+static void refer_missing(const rating_policy *policy, const rating_input *in, rating_result *out)
+{
+    const rating_ko_rule *rule = &policy->knockouts[RATING_KO_MISSING_FACTS];
+    if (!rule->enabled)
+        return;
+    rating_knockout_hit *hit = NULL;
+    for (size_t i = 0; i < policy->needed_count; i++) {
+        const rating_value *v = &in->features[policy->needed[i]];
+        bool missing =
+            !v->present || (rating_policy_feature_is_categorical(policy, policy->needed[i])
+                                ? v->category[0] == '\0'
+                                : isnan(v->number));
+        if (!missing)
+            continue;
+        if (hit == NULL) {
+            hit = add_hit(out, RATING_KO_MISSING_FACTS, rule->action, "缺少政策要求的数据",
+                          "Facts the policy needs are missing");
+            if (hit == NULL)
+                return;
+            detail_append(hit->detail, "missing:");
+        }
+        detail_append(hit->detail, " ");
+        detail_append(hit->detail, rating_policy_feature_name(policy, policy->needed[i]));
+    }
+}
+
 static void apply_knockouts(const rating_policy *policy, const rating_input *in, rating_result *out)
 {
     const rating_ko_rule *rules = policy->knockouts;
     rating_knockout_hit *hit;
+    refer_missing(policy, in, out);
     if (rules[RATING_KO_INVALID_IDENTITY].enabled && !in->identity_valid)
         add_hit(out, RATING_KO_INVALID_IDENTITY, rules[RATING_KO_INVALID_IDENTITY].action,
                 "身份证件号码或统一社会信用代码无效", "Identity number is not valid");
@@ -331,14 +411,21 @@ static void apply_knockouts(const rating_policy *policy, const rating_input *in,
     if (rules[RATING_KO_DTI_OVER_CAP].enabled && dti->present && !isnan(dti->number) &&
         dti->number * (double)LD_RATE_ONE > (double)policy->dti_cap) {
         if ((hit = add_hit(out, RATING_KO_DTI_OVER_CAP, rules[RATING_KO_DTI_OVER_CAP].action,
-                           "负债收入比超过上限", "Debt-to-income exceeds the cap")) != NULL)
-            snprintf(hit->detail, sizeof hit->detail, "dti_after_loan %.4f > cap %.4f", dti->number,
-                     (double)policy->dti_cap / (double)LD_RATE_ONE);
+                           "负债收入比超过上限", "Debt-to-income exceeds the cap")) != NULL) {
+            /* By hand, as the refer details: formatting a ratio with printf
+             * was a tenth of the scorer's time. */
+            char number[32];
+            detail_append(hit->detail, "dti_after_loan ");
+            detail_append(hit->detail, fixed4(dti->number, number));
+            detail_append(hit->detail, " > cap ");
+            detail_append(hit->detail,
+                          fixed4((double)policy->dti_cap / (double)LD_RATE_ONE, number));
+        }
     }
     if (rules[RATING_KO_COLLATERAL_OVER_LTV].enabled) {
         for (size_t i = 0; i < in->collateral_count; i++) {
             const rating_collateral *c = &in->collateral[i];
-            ld_rate cap = policy->ltv_caps[c->type];
+            ld_rate cap = policy->terms.ltv_cap[c->type];
             if ((__int128)c->secured_amount * LD_RATE_ONE <= (__int128)c->value * cap)
                 continue;
             if ((hit = add_hit(out, RATING_KO_COLLATERAL_OVER_LTV,
@@ -424,14 +511,9 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
             : max_term;
 
     /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (docs/regulation.md). */
-    out->lpr_five_year = out->recommended_term_months > 60;
-    out->lpr = out->lpr_five_year ? policy->lpr_five_year : policy->lpr_one_year;
-    ld_rate rate = out->lpr + g->spread;
-    if (rate < policy->rate_floor)
-        rate = policy->rate_floor;
-    if (rate > policy->rate_ceiling)
-        rate = policy->rate_ceiling;
-    out->rate = rate;
+    out->lpr_five_year = core_lpr_is_five_year(out->recommended_term_months);
+    out->lpr = core_lpr_for_term(&policy->terms.lpr, out->recommended_term_months);
+    out->rate = core_rate_priced(out->lpr, g->spread, policy->rate_floor, policy->rate_ceiling);
     out->fee_method = g->fee_method;
     out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;
     out->fee_amount = apply_rate(out->recommended_amount, out->fee_rate);
@@ -453,8 +535,9 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     const rating_scorecard *sc = &policy->scorecards[in->kind];
     if (!sc->present) {
         out->factor_count = 0;
+        out->missing_count = 0;
         out->score = 0;
-        out->grade_index = -1;
+        out->grade_index = out->model_grade_index = -1;
         out->grade = "";
         out->pd = 0;
         out->lending_allowed = false;
@@ -471,7 +554,11 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     }
 
     out->score = score_factors(sc, in->features, out);
-    out->grade_index = find_grade(policy, out->score);
+    out->model_grade_index = find_grade(policy, out->score);
+    /* An override moves the grade, and with it the PD and every term. */
+    out->grade_index = in->forced_grade >= 0 && in->forced_grade < RATING_GRADE_COUNT
+                           ? in->forced_grade
+                           : out->model_grade_index;
     out->grade = rating_grade_name(out->grade_index);
     out->pd = policy->grades[out->grade_index].pd;
 
@@ -487,7 +574,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
             continue;
         /* Built by hand: this runs for every referred factor of every rating,
          * and snprintf would be most of the scorer's time. */
-        detail_append(hit->detail, rating_feature_name(f->feature));
+        detail_append(hit->detail, f->name);
         if (f->bin_kind == RATING_BIN_MISSING) {
             detail_append(hit->detail, ": missing");
         } else {
@@ -502,7 +589,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
 }
 
 ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
-                            const rating_value features[RATING_FEATURE_COUNT], int *score_out,
+                            const rating_value features[RATING_VALUE_COUNT], int *score_out,
                             int *grade_out, ld_rate *pd_out, ld_error *err)
 {
     if ((unsigned)kind >= RATING_KIND_COUNT || !policy->scorecards[kind].present)

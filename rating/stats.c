@@ -143,26 +143,31 @@ const char *rating_psi_verdict(double psi)
 
 /* ---- data sets ------------------------------------------------------------- */
 
-/* Column index of each feature in data, or -1. */
-static void map_features(const rating_csv *data, int column_of[RATING_FEATURE_COUNT])
+/* Column index of each feature in data, built-in or the policy's own, or -1. */
+static void map_features(const rating_policy *policy, const rating_csv *data,
+                         int column_of[RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_FEATURE_COUNT; f++)
-        column_of[f] = rating_csv_column_index(data, rating_feature_name((rating_feature)f));
+    for (int f = 0; f < RATING_VALUE_COUNT; f++)
+        column_of[f] = -1;
+    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
+        column_of[f] =
+            rating_csv_column_index(data, rating_policy_feature_name(policy, (rating_feature)f));
 }
 
 /* Feature values of one row. A numeric feature in a text column (or the
  * reverse) is read as well as it can be: text that is a number, a number
  * printed as text. */
-static void row_values(const rating_csv *data, const int column_of[RATING_FEATURE_COUNT],
-                       size_t row, rating_value values[RATING_FEATURE_COUNT])
+static void row_values(const rating_policy *policy, const rating_csv *data,
+                       const int column_of[RATING_VALUE_COUNT], size_t row,
+                       rating_value values[RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_FEATURE_COUNT; f++) {
+    for (int f = 0; f < RATING_VALUE_COUNT; f++) {
         rating_value *v = &values[f];
         v->present = false;
         if (column_of[f] < 0)
             continue;
         const rating_csv_column *col = &data->columns[column_of[f]];
-        bool categorical = rating_feature_is_categorical((rating_feature)f);
+        bool categorical = rating_policy_feature_is_categorical(policy, (rating_feature)f);
         if (col->numeric) {
             double x = col->numbers[row];
             if (isnan(x))
@@ -190,6 +195,99 @@ static void row_values(const rating_csv *data, const int column_of[RATING_FEATUR
     }
 }
 
+static double log_binomial_pmf(size_t n, size_t k, double p)
+{
+    double nn = (double)n, kk = (double)k;
+    double log_choose = lgamma(nn + 1) - lgamma(kk + 1) - lgamma(nn - kk + 1);
+    if (p <= 0)
+        return k == 0 ? 0 : -INFINITY;
+    if (p >= 1)
+        return k == n ? 0 : -INFINITY;
+    return log_choose + kk * log(p) + (nn - kk) * log1p(-p);
+}
+
+double rating_binomial_p(size_t n, size_t k, double p)
+{
+    if (n == 0)
+        return 1;
+    /* The two-sided test as R's binom.test: every outcome whose probability
+     * does not exceed the observed one's (a small relative margin for
+     * rounding) counts. Terms far below the observed one add nothing. */
+    double observed = log_binomial_pmf(n, k, p);
+    double limit = observed + log1p(1e-7);
+    double total = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double l = log_binomial_pmf(n, i, p);
+        if (l <= limit && l > observed - 40)
+            total += exp(l);
+    }
+    return total > 1 ? 1 : total;
+}
+
+/* Regularised upper incomplete gamma Q(a, x), by its series below a + 1 and
+ * its continued fraction above (the usual split, both to 1e-14). */
+static double upper_gamma_q(double a, double x)
+{
+    if (x <= 0)
+        return 1;
+    double log_prefix = a * log(x) - x - lgamma(a);
+    if (x < a + 1) {
+        double term = 1 / a, sum = term;
+        for (int n = 1; n < 1000 && fabs(term) > fabs(sum) * 1e-14; n++) {
+            term *= x / (a + n);
+            sum += term;
+        }
+        double p = sum * exp(log_prefix);
+        return p >= 1 ? 0 : 1 - p;
+    }
+    double b = x + 1 - a, c = 1e300, d = 1 / b, h = d;
+    for (int i = 1; i < 1000; i++) {
+        double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (fabs(d) < 1e-300)
+            d = 1e-300;
+        c = b + an / c;
+        if (fabs(c) < 1e-300)
+            c = 1e-300;
+        d = 1 / d;
+        double delta = d * c;
+        h *= delta;
+        if (fabs(delta - 1) < 1e-14)
+            break;
+    }
+    return exp(log_prefix) * h;
+}
+
+double rating_chi_square_p(double x, int df)
+{
+    return df <= 0 ? 1 : upper_gamma_q(df / 2.0, x / 2.0);
+}
+
+/* PD against observed bads per grade, and Hosmer-Lemeshow over the grades. */
+static void calibrate(rating_validation *v)
+{
+    int groups = 0;
+    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+        rating_grade_stats *gs = &v->grades[g];
+        double pd = (double)gs->predicted_pd / (double)LD_RATE_ONE;
+        gs->expected_bads = (double)gs->count * pd;
+        gs->binomial_p = rating_binomial_p(gs->count, gs->bads, pd);
+        if (gs->count == 0)
+            continue;
+        groups++;
+        if (gs->binomial_p < 0.05)
+            v->miscalibrated_count++;
+        double spread = gs->expected_bads * (1 - pd);
+        if (spread > 0) {
+            double gap = (double)gs->bads - gs->expected_bads;
+            v->hosmer_lemeshow += gap * gap / spread;
+        }
+    }
+    v->hl_degrees = groups > 3 ? groups - 2 : 1;
+    v->hl_p = rating_chi_square_p(v->hosmer_lemeshow, v->hl_degrees);
+}
+
 ld_status rating_validate(const rating_policy *policy, rating_kind kind, const rating_csv *data,
                           const char *target, rating_validation *out, ld_error *err)
 {
@@ -203,15 +301,15 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         return st;
     rating_validation v;
     memset(&v, 0, sizeof v);
-    int column_of[RATING_FEATURE_COUNT];
-    map_features(data, column_of);
+    int column_of[RATING_VALUE_COUNT];
+    map_features(policy, data, column_of);
     const rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++) {
         if (column_of[sc->factors[i].feature] >= 0)
             continue;
         size_t used = strlen(v.unmatched);
         snprintf(v.unmatched + used, sizeof v.unmatched - used, "%s%s", used ? "," : "",
-                 rating_feature_name(sc->factors[i].feature));
+                 sc->factors[i].name);
         v.unmatched_features++;
     }
     score = malloc((data->rows ? data->rows : 1) * sizeof *score);
@@ -219,9 +317,9 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         st = LD_FAIL(err, LD_EINTERNAL, "validate: out of memory");
         goto out;
     }
-    rating_value values[RATING_FEATURE_COUNT];
+    rating_value values[RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
-        row_values(data, column_of, r, values);
+        row_values(policy, data, column_of, r, values);
         int s, grade;
         ld_rate pd;
         st = rating_score_only(policy, kind, values, &s, &grade, &pd, err);
@@ -252,6 +350,7 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
             worst_so_far = gs->observed_rate;
         }
     }
+    calibrate(&v);
     *out = v;
 out:
     free(score);
@@ -277,11 +376,11 @@ static ld_status count_bins(const rating_policy *policy, rating_kind kind, const
                             double grade_counts[RATING_GRADE_COUNT], ld_error *err)
 {
     const rating_scorecard *sc = &policy->scorecards[kind];
-    int column_of[RATING_FEATURE_COUNT];
-    map_features(data, column_of);
-    rating_value values[RATING_FEATURE_COUNT];
+    int column_of[RATING_VALUE_COUNT];
+    map_features(policy, data, column_of);
+    rating_value values[RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
-        row_values(data, column_of, r, values);
+        row_values(policy, data, column_of, r, values);
         for (size_t i = 0; i < sc->factor_count; i++) {
             const rating_factor *f = &sc->factors[i];
             counts[i][psi_slot(f, rating_factor_select(f, &values[f->feature]))] += 1;
@@ -305,8 +404,7 @@ ld_status rating_psi_compare(const rating_policy *policy, rating_kind kind, cons
     const rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++)
         if (sc->factors[i].bin_count + sc->factors[i].special_count + 2 > RATING_PSI_MAX_BINS)
-            return LD_FAIL(err, LD_EINVAL, "%s: too many bins for PSI",
-                           rating_feature_name(sc->factors[i].feature));
+            return LD_FAIL(err, LD_EINVAL, "%s: too many bins for PSI", sc->factors[i].name);
     size_t size = RATING_MAX_FACTORS * sizeof(double[RATING_PSI_MAX_BINS]);
     double(*expected)[RATING_PSI_MAX_BINS] = calloc(1, size);
     double(*actual)[RATING_PSI_MAX_BINS] = calloc(1, size);

@@ -23,6 +23,7 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -90,6 +91,12 @@ ld_status report_investigation_write(core_store *store, const core_session *who,
 
 /* 贷后检查报告 of loan_id: the inspection inspection_id (0: the latest). As of
  * the inspection's date. */
+/* 评分卡开发报告 of a scorecard fit: fit is the report `rating fit --json`
+ * printed (columns, bins, WoE, coefficients, the written policy's hash). For
+ * risk staff (reviewers and managers). LD_EINVAL when fit is not one. */
+ld_status report_fit_write(core_store *store, const core_session *who, const cJSON *fit,
+                           const report_options *options, report_result *out, ld_error *err);
+
 ld_status report_inspection_write(core_store *store, const core_session *who, int64_t loan_id,
                                   int64_t inspection_id, const report_options *options,
                                   report_result *out, ld_error *err);

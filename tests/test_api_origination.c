@@ -291,8 +291,13 @@ static void test_who_overrode_the_grade_does_not_approve_on_it(void)
     int64_t app = rated_application(3);
     core_session reviewer = core_who("rev1", CORE_ROLE_REVIEWER);
     ld_error err;
+    core_rating_summary forced;
+    if (core_rating_latest(raw, app, &forced, &err) != LD_OK)
+        die("rating", &err);
+    snprintf(forced.grade, sizeof forced.grade, "A");
     if (core_store_begin(raw, &err) != LD_OK ||
-        core_rating_override(raw, &reviewer, app, "A", "strong collateral", &err) != LD_OK ||
+        core_rating_override(raw, &reviewer, app, "A", "strong collateral", &forced, "{}", &err) !=
+            LD_OK ||
         core_store_commit(raw, &err) != LD_OK)
         die("override", &err);
     cJSON *out = NULL;

@@ -393,7 +393,12 @@ static void test_application_filters_narrow_to_exactly_their_rows(void)
         set_created(&f, bk.app[i], 1, i + 1);
     ld_error err;
     fx_begin(&f);
-    CHECK_INT(core_rating_override(f.store, &f.rev1, bk.app[5], "BB", "thin file", &err), LD_OK);
+    core_rating_summary terms;
+    CHECK_INT(core_rating_latest(f.store, bk.app[5], &terms, &err), LD_OK);
+    snprintf(terms.grade, sizeof terms.grade, "BB");
+    CHECK_INT(
+        core_rating_override(f.store, &f.rev1, bk.app[5], "BB", "thin file", &terms, "{}", &err),
+        LD_OK);
     CHECK_INT(core_store_commit(f.store, &err), LD_OK);
     static const struct {
         core_application_filter filter;

@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "check.h"
+#include "policy.h"
 #include "rating.h"
 #include "rating_csv.h"
 #include "rating_fit.h"
@@ -1007,6 +1008,253 @@ static void validate_reports_grades_and_flags_non_monotone(void)
     rating_policy_free(policy);
 }
 
+/* PD per grade against observed defaults: the exact binomial test as R's
+ * binom.test gives it, and Hosmer-Lemeshow over the grades. */
+static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
+{
+    /* binom.test(3, 10, 0.1): 0.0701908264; (2, 200, 0.02): 0.4484256701;
+     * (30, 1000, 0.02): 0.0309330668 */
+    CHECK(near(rating_binomial_p(10, 3, 0.1), 0.0701908264, 1e-9));
+    CHECK(near(rating_binomial_p(200, 2, 0.02), 0.4484256701, 1e-9));
+    CHECK(near(rating_binomial_p(1000, 30, 0.02), 0.0309330668, 1e-9));
+    CHECK(near(rating_binomial_p(0, 0, 0.3), 1, 1e-12));
+    /* chi-square upper tails: 3.841459 on 1 is 0.05; exp(-3)(1 + 3) on 4 at 6;
+     * 0.0752352461 on 5 at 10 */
+    CHECK(near(rating_chi_square_p(3.841458820694124, 1), 0.05, 1e-9));
+    CHECK(near(rating_chi_square_p(6, 4), 4 * exp(-3), 1e-12));
+    CHECK(near(rating_chi_square_p(10, 5), 0.0752352461, 1e-9));
+    CHECK(near(rating_chi_square_p(200, 5), 0, 1e-12));
+
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    /* Two rows in C (PD 18.45 %, one bad) and two in D (PD 40 %, none). */
+    const char *text = "dti_after_loan,bad\n0.1,1\n0.1,0\n0.6,0\n0.6,0\n";
+    rating_csv *csv = NULL;
+    ld_error err;
+    CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
+    rating_validation v;
+    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
+    CHECK(near(v.grades[8].expected_bads, 0.369, 1e-12));
+    CHECK(near(v.grades[9].expected_bads, 0.8, 1e-12));
+    CHECK(near(v.grades[8].binomial_p, 0.33495975, 1e-9));
+    CHECK(near(v.grades[9].binomial_p, 0.52, 1e-9));
+    CHECK(near(v.grades[0].binomial_p, 1, 1e-12));
+    /* (1 - 0.369)^2 / (0.369 x 0.8155) + 0.8^2 / (0.8 x 0.6) */
+    CHECK(near(v.hosmer_lemeshow, 2.656481218398941, 1e-9));
+    CHECK_INT(v.hl_degrees, 1);
+    CHECK(near(v.hl_p, 0.10312865100022742, 1e-9));
+    CHECK_INT(v.miscalibrated_count, 0);
+    rating_csv_free(csv);
+    rating_policy_free(policy);
+}
+
+/* A missing fact is scored as the card's "missing" points and named as
+ * missing, never given an assessed reason; the rule "missing_facts" refers
+ * when a fact the policy names is missing. */
+static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
+{
+    cJSON *root = default_json();
+    cJSON *rules = at(root, "knockouts/rules");
+    cJSON_AddItemToArray(rules, cJSON_Parse("{\"rule\": \"missing_facts\", \"action\": "
+                                            "\"refer\", \"features\": [\"inquiries_6m\", "
+                                            "\"housing\"]}"));
+    rating_policy *policy = load_json(root);
+    CHECK(policy != NULL);
+    if (policy == NULL) {
+        cJSON_Delete(root);
+        return;
+    }
+    rating_input in;
+    good_individual(&in);
+    rating_result r;
+    ld_error err;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.missing_count, 0);
+    CHECK_INT(r.decision, RATING_APPROVE);
+    in.features[RATING_F_EMPLOYMENT_TYPE].present = false;
+    in.features[RATING_F_INQUIRIES_6M].present = false;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.missing_count, 2);
+    CHECK_STR(r.factors[r.missing[0]].name, "employment_type");
+    CHECK_STR(r.factors[r.missing[1]].name, "inquiries_6m");
+    CHECK_INT(r.decision, RATING_REFER);
+    bool hit = false;
+    for (size_t i = 0; i < r.knockout_count; i++)
+        if (r.knockouts[i].rule == RATING_KO_MISSING_FACTS) {
+            hit = true;
+            CHECK_STR(r.knockouts[i].detail, "missing: inquiries_6m");
+        }
+    CHECK(hit);
+    /* employment_type: missing 15 of best 55, the largest loss: the first reason. */
+    CHECK_STR(r.reasons[0].code, "employment_type");
+    CHECK(r.reasons[0].missing);
+    char *json = NULL;
+    CHECK_INT(rating_result_to_json(&r, &json, &err), LD_OK);
+    CHECK_CONTAINS(json, "\"code\":\t\"missing:employment_type\"");
+    CHECK_CONTAINS(json, "缺少数据：职业类型");
+    CHECK_CONTAINS(json, "\"missing_facts\"");
+    CHECK(strstr(json, "职业稳定性较弱") == NULL);
+    free(json);
+    rating_policy_free(policy);
+    /* The rule names known features, each once, and only it has a list. */
+    cJSON *bad = cJSON_GetArrayItem(rules, cJSON_GetArraySize(rules) - 1);
+    cJSON_ReplaceItemInObjectCaseSensitive(bad, "features",
+                                           cJSON_Parse("[\"inquiries_6m\", \"shoe_size\", "
+                                                       "\"inquiries_6m\"]"));
+    cJSON_AddItemToObject(cJSON_GetArrayItem(rules, 0), "features", cJSON_Parse("[\"age\"]"));
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[1]", "not a known feature");
+    CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[2]", "listed twice");
+    CHECK_PROBLEM(problems, "$.knockouts.rules[0].features", "only the rule");
+    rating_problems_free(&problems);
+    cJSON_Delete(root);
+}
+
+/* An override forces the grade: PD, decision and terms follow it, the score
+ * and the model's grade stay. */
+static void scorer_forced_grade_prices_the_overridden_grade(void)
+{
+    rating_policy *policy = default_policy();
+    if (policy == NULL)
+        return;
+    rating_input in;
+    good_individual(&in);
+    rating_result r;
+    ld_error err;
+    in.forced_grade = 5; /* B */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.score, 686);
+    CHECK_INT(r.model_grade_index, 2); /* A */
+    CHECK_STR(r.grade, "B");
+    CHECK_INT(r.pd, 27500);
+    CHECK_INT(r.rate, 53000); /* 3.0 + 2.30 */
+    CHECK_INT(r.fee_method, RATING_FEE_PER_INSTALLMENT);
+    CHECK_INT(r.recommended_term_months, 36);
+    in.forced_grade = 7; /* CC: no lending */
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK_INT(r.recommended_amount, 0);
+    in.forced_grade = 10;
+    CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "forced_grade");
+    rating_policy_free(policy);
+}
+
+/* The policy's own variables: declared, checked, scored like built-ins. */
+static void policy_own_variables_are_checked_and_scored(void)
+{
+    cJSON *root = default_json();
+    cJSON_AddItemToObject(
+        root, "features",
+        cJSON_Parse("[{\"name\": \"region\", \"type\": \"categorical\", \"zh\": \"地区\", "
+                    "\"en\": \"Region\", \"values\": [\"north\", \"south\"]},"
+                    "{\"name\": \"tenure\", \"type\": \"numeric\", \"zh\": \"账龄\", \"en\": "
+                    "\"Tenure\", \"min\": 0, \"max\": 600}]"));
+    cJSON_AddItemToArray(
+        at(root, "scorecards/individual/factors"),
+        cJSON_Parse("{\"feature\": \"region\", \"bins\": [{\"categories\": [\"north\"], "
+                    "\"points\": 30}, {\"categories\": [\"south\"], \"points\": 10}], "
+                    "\"else\": {\"points\": 0}, \"missing\": {\"points\": 12}}"));
+    cJSON_AddItemToArray(
+        at(root, "scorecards/individual/factors"),
+        cJSON_Parse("{\"feature\": \"tenure\", \"bins\": [{\"max\": 24, \"points\": 5}, "
+                    "{\"min\": 24, \"points\": 25}], \"missing\": {\"points\": 8}}"));
+    rating_policy *policy = load_json(root);
+    CHECK(policy != NULL);
+    if (policy != NULL) {
+        rating_feature region, tenure;
+        CHECK(rating_policy_feature_from_name(policy, "region", &region));
+        CHECK(rating_policy_feature_from_name(policy, "tenure", &tenure));
+        CHECK_INT(region, RATING_FEATURE_COUNT);
+        CHECK(rating_policy_feature_is_categorical(policy, region));
+        CHECK_STR(rating_policy_feature_zh(policy, tenure), "账龄");
+        rating_input in;
+        good_individual(&in);
+        rating_result r;
+        ld_error err;
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 12 + 8); /* both missing */
+        rating_input_set_category(&in, region, "north");
+        rating_input_set_number(&in, tenure, 30);
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 30 + 25);
+        rating_input_set_category(&in, region, "south");
+        rating_input_set_number(&in, tenure, 23.9);
+        CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
+        CHECK_INT(r.score, 686 + 10 + 5);
+        CHECK_STR(r.factors[12].name, "region");
+        CHECK_STR(r.factors[12].en, "Region");
+        /* Its default reason names it (20 points lost, among the four). */
+        const rating_reason *reason = NULL;
+        for (size_t i = 0; i < r.reason_count; i++)
+            if (strcmp(r.reasons[i].code, "region") == 0)
+                reason = &r.reasons[i];
+        CHECK(reason != NULL && reason->points_lost == 20);
+        if (reason != NULL)
+            CHECK_STR(reason->en, "Region scores low");
+        rating_policy_free(policy);
+    }
+    /* Declarations are checked: a built-in's name, a bad type, no values. */
+    cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"housing\", \"type\": \"numeric\", "
+                                               "\"zh\": \"x\", \"en\": \"x\"}"));
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"Bad Name\", \"type\": \"text\", "
+                                               "\"zh\": \"x\", \"en\": \"x\"}"));
+    cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"colour\", \"type\": "
+                                               "\"categorical\", \"zh\": \"x\", \"en\": \"x\"}"));
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.features[2].name", "is a built-in feature");
+    CHECK_PROBLEM(problems, "$.features[3].name", "lowercase letters");
+    CHECK_PROBLEM(problems, "$.features[3].type", "numeric");
+    CHECK_PROBLEM(problems, "$.features[4].values", "allowed values");
+    rating_problems_free(&problems);
+    cJSON_Delete(root);
+}
+
+/* The sections core applies are read by core's reader for both modules, and
+ * the checker still reports every problem in them at once. */
+static void policy_check_reports_core_sections_through_one_reader(void)
+{
+    cJSON *root = default_json();
+    set_string(root, "provision_rates", "loss", "10");
+    set_string(root, "approval_authority/0", "role", "clerk");
+    set_string(root, "ltv_caps", "yacht", "30");
+    set_string(root, "lpr", "one_year", "0");
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "risk_signals");
+    rating_problems problems = check_json(root);
+    CHECK_PROBLEM(problems, "$.provision_rates.loss", "below the better class");
+    CHECK_PROBLEM(problems, "$.approval_authority[0].role", "reviewer");
+    CHECK_PROBLEM(problems, "$.ltv_caps.yacht", "unknown collateral type");
+    CHECK_PROBLEM(problems, "$.lpr.one_year", "above zero");
+    CHECK_PROBLEM(problems, "$.risk_signals", "is missing");
+    rating_problems_free(&problems);
+    /* Core reads the same text into the same structure: the first problem. */
+    char *text = cJSON_PrintUnformatted(root);
+    core_policy_terms terms;
+    ld_error err;
+    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "$.ltv_caps.yacht: unknown collateral type");
+    free(text);
+    cJSON_Delete(root);
+    /* A sound policy: both see the same LPR and caps. */
+    rating_policy *policy = default_policy();
+    root = default_json();
+    text = cJSON_PrintUnformatted(root);
+    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_OK);
+    if (policy != NULL) {
+        CHECK_INT(terms.lpr.one_year, rating_policy_lpr_one_year(policy));
+        CHECK_INT(core_rate_legal_cap(&terms.lpr), 4 * rating_policy_lpr_one_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms.lpr, 61), rating_policy_lpr_five_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms.lpr, 60), rating_policy_lpr_one_year(policy));
+    }
+    CHECK_INT(core_rate_priced(30000, 5000, 40000, 120000), 40000);
+    CHECK_INT(core_rate_priced(30000, 100000, 40000, 120000), 120000);
+    free(text);
+    cJSON_Delete(root);
+    rating_policy_free(policy);
+}
+
 /* ---- fitting data drawn from a known model ----------------------------------------- */
 
 static uint64_t rng_state;
@@ -1070,7 +1318,7 @@ static const rating_fit_column *fit_column(const rating_fit_report *report, cons
 static int points_for(const rating_policy *policy, rating_feature feature, double value,
                       const char *category)
 {
-    rating_value values[RATING_FEATURE_COUNT];
+    rating_value values[RATING_VALUE_COUNT];
     memset(values, 0, sizeof values);
     int s0, s1, grade;
     ld_rate pd;
@@ -1291,6 +1539,15 @@ static const check_case cases[] = {
     {"csv_refuses_nul_bytes_naming_the_line", csv_refuses_nul_bytes_naming_the_line},
     {"validate_reports_grades_and_flags_non_monotone",
      validate_reports_grades_and_flags_non_monotone},
+    {"scorer_names_missing_facts_and_refers_when_the_policy_says",
+     scorer_names_missing_facts_and_refers_when_the_policy_says},
+    {"scorer_forced_grade_prices_the_overridden_grade",
+     scorer_forced_grade_prices_the_overridden_grade},
+    {"policy_own_variables_are_checked_and_scored", policy_own_variables_are_checked_and_scored},
+    {"policy_check_reports_core_sections_through_one_reader",
+     policy_check_reports_core_sections_through_one_reader},
+    {"validate_calibrates_pd_per_grade_and_hosmer_lemeshow",
+     validate_calibrates_pd_per_grade_and_hosmer_lemeshow},
     {"fit_recovers_a_known_logistic_model", fit_recovers_a_known_logistic_model},
     {"fit_numeric_bins_hold_five_percent_and_monotone_woe",
      fit_numeric_bins_hold_five_percent_and_monotone_woe},

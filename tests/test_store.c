@@ -133,6 +133,29 @@ static void existing_file_keeps_its_page_size(void)
     "DROP INDEX borrower_by_review; ALTER TABLE application DROP COLUMN grade; "                   \
     "ALTER TABLE borrower DROP COLUMN under_review; "
 
+/* The migration giving every scorecard fact a place, undone. */
+#define UNDO_RATING_FACTS                                                                          \
+    "DROP TABLE credit_report; "                                                                   \
+    "ALTER TABLE borrower DROP COLUMN employment_type; "                                           \
+    "ALTER TABLE borrower DROP COLUMN housing; ALTER TABLE borrower DROP COLUMN education; "       \
+    "ALTER TABLE borrower DROP COLUMN years_at_address; "                                          \
+    "ALTER TABLE borrower DROP COLUMN tax_rating; ALTER TABLE borrower DROP COLUMN attributes; "   \
+    "ALTER TABLE application DROP COLUMN attributes; "                                             \
+    "ALTER TABLE rating_override DROP COLUMN pd; ALTER TABLE rating_override DROP COLUMN "         \
+    "decision; "                                                                                   \
+    "ALTER TABLE rating_override DROP COLUMN recommended_amount; "                                 \
+    "ALTER TABLE rating_override DROP COLUMN recommended_term_months; "                            \
+    "ALTER TABLE rating_override DROP COLUMN rate; "                                               \
+    "ALTER TABLE rating_override DROP COLUMN fee_method; "                                         \
+    "ALTER TABLE rating_override DROP COLUMN fee_amount; "                                         \
+    "ALTER TABLE rating_override DROP COLUMN result_json; "
+#define UNDO_RATING_STATEMENT_LINES                                                                \
+    "ALTER TABLE financial_statement DROP COLUMN cost_of_sales; "                                  \
+    "ALTER TABLE financial_statement DROP COLUMN receivables; "                                    \
+    "ALTER TABLE financial_statement DROP COLUMN interest_expense; "                               \
+    "ALTER TABLE financial_statement DROP COLUMN income_tax; "                                     \
+    "ALTER TABLE financial_statement DROP COLUMN related_party_sales; "
+
 static void older_file_is_upgraded(void)
 {
     make_path();
@@ -141,7 +164,8 @@ static void older_file_is_upgraded(void)
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
     core_store_close(store);
     /* Turn the file back into a version 1 database: version 2 added ratings. */
-    raw_exec("DROP TABLE rating_override; DROP TABLE rating; DROP TABLE "
+    raw_exec(UNDO_RATING_FACTS UNDO_RATING_STATEMENT_LINES
+             "DROP TABLE rating_override; DROP TABLE rating; DROP TABLE "
              "borrower_dpd; " UNDO_VERSIONS_4_TO_7 "PRAGMA user_version = 1;");
     CHECK_INT(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'rating'"), 0);
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
@@ -161,7 +185,8 @@ static void financial_statements_survive_the_rebuild(void)
     ld_error err;
     CHECK_INT(core_store_open(db_path, &store, &err), LD_OK);
     core_store_close(store);
-    raw_exec("DROP TABLE financial_statement;"
+    raw_exec(UNDO_RATING_FACTS
+             "DROP TABLE financial_statement;"
              "CREATE TABLE financial_statement (borrower_id INTEGER NOT NULL REFERENCES "
              "borrower(id), year INTEGER NOT NULL, total_assets INTEGER NOT NULL, "
              "total_liabilities INTEGER NOT NULL, current_assets INTEGER NOT NULL, "

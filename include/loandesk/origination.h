@@ -71,6 +71,21 @@ ld_status ld_borrower_list(ld_session *session, const ld_borrower_filter *filter
 ld_status ld_borrower_update(ld_session *session, int64_t id, const cJSON *changes, cJSON **out,
                              ld_error *err);
 
+/* Adds a credit bureau report to the officer's own customer (fields in
+ * docs/policy.md, "Credit reports"): {"id"} of the report. LD_EINVAL naming
+ * the field, LD_EPERM, LD_ENOTFOUND. */
+ld_status ld_credit_report_add(ld_session *session, int64_t borrower_id, const cJSON *record,
+                               cJSON **out, ld_error *err);
+
+/* Adds every report of a JSON array (each with its borrower_id), all or
+ * nothing: {"credit_reports": N}. */
+ld_status ld_credit_report_import(ld_session *session, const cJSON *list, cJSON **out,
+                                  ld_error *err);
+
+/* A borrower's credit reports, newest first, for those who may read the file. */
+ld_status ld_credit_report_list(ld_session *session, int64_t borrower_id, cJSON **out,
+                                ld_error *err);
+
 /* Moves a customer to another officer (managers): {"id", "officer"}. */
 ld_status ld_borrower_assign(ld_session *session, int64_t id, const char *officer, cJSON **out,
                              ld_error *err);

@@ -58,6 +58,12 @@ ld_status ld_report_portfolio(ld_session *session, const char *date, const char 
                               const ld_report_spec *spec, const char *key_password, cJSON **out,
                               ld_error *err);
 
+/* 评分卡开发报告 of a scorecard fit, from the fit report `rating fit --json`
+ * wrote to fit_path: columns, IV, bins, WoE, coefficients, why columns were
+ * left out. For reviewers and managers. */
+ld_status ld_report_fit(ld_session *session, const char *fit_path, const ld_report_spec *spec,
+                        const char *key_password, cJSON **out, ld_error *err);
+
 /* What to verify: the workbook, its signature (NULL: path + ".p7s"), the CA
  * certificate in PEM (NULL: the database's), an offline ledger export. */
 typedef struct ld_verify_spec {

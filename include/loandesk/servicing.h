@@ -203,6 +203,7 @@ typedef struct ld_fit_spec {
     const char *base_policy; /* the policy the scorecard goes into */
     const char *kind;        /* "individual" (NULL) or "enterprise" */
     const char *min_iv;      /* a number from 0 to 10; NULL: the default */
+    const char *report_path; /* the fit report as JSON too (for `report fit`); NULL: not */
 } ld_fit_spec;
 ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err);
 

@@ -132,7 +132,7 @@ static void read_records(const cJSON *doc)
 
     core_borrower_row borrower;
     memset(&borrower, 0, sizeof borrower);
-    st = core_borrower_read(doc, "", today, &borrower, &err);
+    st = core_borrower_read(doc, "", today, NULL, &borrower, &err);
     expect_refusal(st, &err);
     core_borrower_kind kind = st == LD_OK ? borrower.kind : CORE_BORROWER_INDIVIDUAL;
     ld_date birth = st == LD_OK ? borrower.birth : ld_date_from_ymd(1985, 3, 7);

@@ -23,8 +23,10 @@ static void rate_with(const rating_policy *policy, rating_kind kind, size_t vari
     rating_input in;
     rating_input_init(&in, kind);
     if (variant < AWKWARD_COUNT) {
-        for (int f = 0; f < RATING_FEATURE_COUNT; f++) {
-            if (rating_feature_is_categorical((rating_feature)f))
+        /* Built-in features and the policy's own variables alike. */
+        int count = RATING_FEATURE_COUNT + (int)rating_policy_attributes(policy)->count;
+        for (int f = 0; f < count; f++) {
+            if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
                 rating_input_set_category(&in, (rating_feature)f, awkward_categories[variant]);
             else
                 rating_input_set_number(&in, (rating_feature)f, awkward_numbers[variant]);
