@@ -24,6 +24,8 @@ typedef struct loan_args {
     ld_date date;
     const char *text; /* contract number, category or reason */
     const char *reason;
+    int64_t repayment; /* a repayment's id */
+    ld_date to;        /* a history's last day */
     ledger_repay_request repay;
     ledger_cob_options cob;
 } loan_args;
@@ -107,6 +109,35 @@ ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment
                      out, err);
 }
 
+static ld_status loan_repay_reverse(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    ld_status st =
+        ledger_loan_repay_reverse(call->store, call->who, a->id, a->repayment, a->reason, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *show = NULL;
+    if ((st = ledger_loan_show(call->store, call->who, a->id, &show, err)) != LD_OK)
+        return st;
+    cJSON *o = loan_result(a->id, NULL, NULL);
+    core_json_put_int(o, "reverses", a->repayment);
+    cJSON_AddItemToObject(o, "status", cJSON_DetachItemFromObjectCaseSensitive(show, "status"));
+    cJSON_AddItemToObject(o, "balances", cJSON_DetachItemFromObjectCaseSensitive(show, "balances"));
+    cJSON_Delete(show);
+    *out = o;
+    return LD_OK;
+}
+
+ld_status ld_loan_repay_reverse(ld_session *session, int64_t loan_id, int64_t repayment_id,
+                                const char *reason, cJSON **out, ld_error *err)
+{
+    if (repayment_id <= 0)
+        return LD_FAIL(err, LD_EINVAL, "repayment: must be a positive id");
+    loan_args a = {.id = loan_id, .reason = reason, .repayment = repayment_id};
+    return api_run_on(session, "loan.repay_reverse", "loan", loan_id, loan_repay_reverse, &a, out,
+                      err);
+}
+
 static ld_status loan_settle(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const loan_args *a = args;
@@ -137,6 +168,36 @@ ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_err
 {
     loan_args a = {.id = loan_id};
     return api_run_on(session, "loan.show", "loan", loan_id, loan_show, &a, out, err);
+}
+
+static ld_status loan_show_at(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    return ledger_loan_show_at(call->store, call->who, a->id, a->date, out, err);
+}
+
+ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
+                          ld_error *err)
+{
+    loan_args a = {.id = loan_id};
+    return run_dated(session, "loan.show", "loan", &a, date, &a.date, loan_show_at, out, err);
+}
+
+static ld_status loan_history(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const loan_args *a = args;
+    return ledger_loan_history(call->store, call->who, a->id, a->date, a->to, out, err);
+}
+
+ld_status ld_loan_history(ld_session *session, int64_t loan_id, const char *from, const char *to,
+                          cJSON **out, ld_error *err)
+{
+    loan_args a = {.id = loan_id, .date = LEDGER_NO_DATE, .to = LEDGER_NO_DATE};
+    ld_status st;
+    if ((from != NULL && (st = ld_date_parse("from", from, &a.date, err)) != LD_OK) ||
+        (to != NULL && (st = ld_date_parse("to", to, &a.to, err)) != LD_OK))
+        return st;
+    return api_run_on(session, "loan.show", "loan", loan_id, loan_history, &a, out, err);
 }
 
 static ld_status loan_classify(api_call *call, void *args, cJSON **out, ld_error *err)

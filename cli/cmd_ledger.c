@@ -132,6 +132,29 @@ int cmd_loan_repay(cli_ctx *ctx, int argc, char **argv)
     return cli_show(argc, argv, result, NULL);
 }
 
+int cmd_loan_reverse(cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const values[] = {"--repayment", "--reason", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    int64_t loan = 0, repayment = 0;
+    const char *text, *reason;
+    int rc = check_id("loan reverse", argc, argv, &spec, "loan", &loan);
+    if (rc != 0 || (rc = need_opt("loan reverse", argc, argv, "--repayment", &text)) != 0 ||
+        (rc = need_opt("loan reverse", argc, argv, "--reason", &reason)) != 0 ||
+        (rc = cli_parse_id("repayment", text, &repayment)) != 0)
+        return rc;
+    ld_error err;
+    cJSON *result = NULL;
+    if (ld_loan_repay_reverse(ctx->s, loan, repayment, reason, &result, &err) != LD_OK)
+        return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, result, NULL);
+    printf("loan %lld: repayment %lld reversed; the loan is %s\n", (long long)loan,
+           (long long)repayment, cli_text(result, "status"));
+    cJSON_Delete(result);
+    return 0;
+}
+
 int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--date", NULL};
@@ -152,16 +175,52 @@ int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+int cmd_loan_history(cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const values[] = {"--from", "--to", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
+    int64_t id = 0;
+    int rc = check_id("loan history", argc, argv, &spec, "loan", &id);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *h = NULL;
+    if (ld_loan_history(ctx->s, id, cli_opt(argc, argv, "--from"), cli_opt(argc, argv, "--to"), &h,
+                        &err) != LD_OK)
+        return cli_fail(&err);
+    if (ctx->json)
+        return cli_show(argc, argv, h, NULL);
+    /* One line a day; the balances and each payment's allocation are in --json. */
+    cJSON *days = cJSON_GetObjectItem(h, "days");
+    cJSON *day;
+    cJSON_ArrayForEach(day, days)
+    {
+        cJSON *b = cJSON_GetObjectItem(day, "balances");
+        cJSON_AddStringToObject(day, "principal", cli_text(b, "principal"));
+    }
+    printf("loan %lld (%s), %s to %s:\n", (long long)id, cli_text(h, "contract_no"),
+           cli_text(h, "from"), cli_text(h, "to"));
+    static const char *const shown[] = {
+        "date", "interest_accrued", "interest_fell_due", "penalty", "compound", "paid", "principal",
+        "dpd",  "category",         "provision",         NULL};
+    cli_print_table(days, shown);
+    cJSON_Delete(h);
+    return 0;
+}
+
 int cmd_loan_show(cli_ctx *ctx, int argc, char **argv)
 {
-    static const cli_spec spec = {.max_positionals = 1};
+    static const char *const values[] = {"--date", NULL};
+    static const cli_spec spec = {.values = values, .max_positionals = 1};
     int64_t id = 0;
     int rc = check_id("loan show", argc, argv, &spec, "loan", &id);
     if (rc != 0)
         return rc;
     ld_error err;
     cJSON *loan = NULL;
-    if (ld_loan_show(ctx->s, id, &loan, &err) != LD_OK)
+    const char *date = cli_opt(argc, argv, "--date");
+    if ((date != NULL ? ld_loan_show_at(ctx->s, id, date, &loan, &err)
+                      : ld_loan_show(ctx->s, id, &loan, &err)) != LD_OK)
         return cli_fail(&err);
     return print_loan(loan, ctx->json);
 }

@@ -9,6 +9,8 @@
 
 int cmd_loan_disburse(cli_ctx *ctx, int argc, char **argv);
 int cmd_loan_repay(cli_ctx *ctx, int argc, char **argv);
+int cmd_loan_reverse(cli_ctx *ctx, int argc, char **argv);
+int cmd_loan_history(cli_ctx *ctx, int argc, char **argv);
 int cmd_loan_settle(cli_ctx *ctx, int argc, char **argv);
 int cmd_loan_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_loan_classify(cli_ctx *ctx, int argc, char **argv);

@@ -226,7 +226,14 @@ static const command_spec commands[] = {
      "loan repay LOAN --amount X --date D [--backdated --reason TEXT] [--json]",
      "Records a repayment (the customer's officer, manager): penalty and compound, fee, interest, "
      "principal of the oldest installment first; the rest prepays principal and rebuilds the "
-     "schedule. Dates before the last close of business need --backdated and --reason."},
+     "schedule. Dates before the last close of business need --backdated and --reason: the loan "
+     "is then recomputed from that value date and the differences booked as a correction. A "
+     "payment that leaves nothing owed closes the loan (结清)."},
+    {"loan", "reverse", cmd_loan_reverse, DB_API,
+     "loan reverse LOAN --repayment ID --reason TEXT [--json]",
+     "Takes back a repayment entered wrongly (the customer's officer, manager): the loan is "
+     "recomputed from its value date as if it had never been made, the differences booked as a "
+     "correction on the open day; a loan closed by its payments reopens."},
     {"loan", "settle", cmd_loan_settle, DB_API, "loan settle LOAN --date D",
      "Takes the full payoff on a date and closes the loan."},
     {"loan", "list", cmd_loan_list, DB_API,
@@ -234,9 +241,13 @@ static const command_spec commands[] = {
      "[--maturing-before D] [--limit N] [--after ID] [--json]",
      "Lists the loan ledger (贷款台帐) you may see, 50 at a time: outstanding principal, status, "
      "category, days past due, maturity."},
-    {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--json]",
+    {"loan", "show", cmd_loan_show, DB_API, "loan show LOAN [--date D] [--json]",
      "Shows balances, schedule with what was paid against each installment, repayments, DPD, "
-     "category and next inspection."},
+     "category and next inspection; with --date, as the loan stood at the end of that day."},
+    {"loan", "history", cmd_loan_history, DB_API, "loan history LOAN [--from D] [--to D] [--json]",
+     "The loan day by day, recomputed from its payments: interest accrued and falling due, "
+     "penalty and compound, payments (their allocation in --json), principal, DPD, category and "
+     "provision."},
     {"loan", "classify", cmd_loan_classify, DB_API, "loan classify LOAN --category C --reason TEXT",
      "Sets a category worse than the DPD floor (reviewer, manager); the floor itself clears it."},
     {"loan", "write-off", cmd_loan_write_off, DB_API, "loan write-off LOAN --reason TEXT",

@@ -144,7 +144,7 @@ ld_status ledger_report_last_cob(core_store *store, ld_date *out, ld_error *err)
 
 /* One loan event of the log, as the workbooks replay a loan's history:
  * loan.disburse, loan.category (close of business), loan.classify,
- * loan.repay, loan.settle and loan.write_off. */
+ * loan.repay, loan.repay_reverse, loan.settle and loan.write_off. */
 typedef struct ledger_report_event {
     uint64_t seq; /* the entry's number in the log */
     int64_t loan_id;

@@ -8,9 +8,11 @@
  * payment dated D first brings its loan to the end of D (the day's interest
  * and penalty included) and is applied after it. Dates before the last close
  * of business, or before the day the loan is closed through, are refused
- * (LD_ESTATE) unless a back-dated correction is asked for with a reason: it is
- * then applied to the balances as they stand and recorded as back-dated with
- * its value date, without recomputing the penalty already accrued.
+ * (LD_ESTATE) unless a back-dated correction is asked for with a reason: the
+ * loan is then recomputed from the payment's value date, as if it had been
+ * entered on time, and the differences are booked as one correction entry on
+ * the open day (docs/design.md, "Value dating"). A payment that leaves nothing
+ * owed closes the loan (结清) that day.
  *
  * Errors common to all: LD_EPERM (the role or customer scope forbids it),
  * LD_ENOTFOUND (no such loan or application), LD_ESTATE (wrong state: not
@@ -56,6 +58,15 @@ ld_status ledger_loan_repay(core_store *store, const core_session *who, int64_t 
                             const ledger_repay_request *request, ledger_allocation *out,
                             ld_error *err);
 
+/* Takes back repayment repayment_id of the loan, entered wrongly (the
+ * customer's officer, or a manager, with a reason): the loan is recomputed
+ * from the payment's value date to the last close of business as if it had
+ * never been made, the differences booked as one correction on the open day.
+ * A loan closed by its payments reopens. LD_ENOTFOUND when the loan has no
+ * such standing repayment; LD_ESTATE for a settlement or a written-off loan. */
+ld_status ledger_loan_repay_reverse(core_store *store, const core_session *who, int64_t loan_id,
+                                    int64_t repayment_id, const char *reason, ld_error *err);
+
 /* Takes the full payoff on date and closes the loan as settled; *paid_out the
  * amount taken. */
 ld_status ledger_loan_settle(core_store *store, const core_session *who, int64_t loan_id,
@@ -76,6 +87,23 @@ ld_status ledger_loan_write_off(core_store *store, const core_session *who, int6
  * customer. Money as decimal strings. */
 ld_status ledger_loan_show(core_store *store, const core_session *who, int64_t loan_id, cJSON **out,
                            ld_error *err);
+
+/* The loan as it stood at the end of date (on or before the business date),
+ * in ledger_loan_show's shape with "as_of": recomputed from disbursement with
+ * the payments of that day and before (a reviewer's category and the next
+ * inspection are today's). A loan closed by then is shown as it closed.
+ * LD_EINVAL for a date before disbursement or after the business date. */
+ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date date, cJSON **out, ld_error *err);
+
+/* The loan day by day from `from` to `to` (LEDGER_NO_DATE: disbursement, the
+ * loan's last closed day), recomputed from its payments: each day's interest
+ * accrued, interest, principal and fee falling due, penalty and compound
+ * (separately), the payments of the day and their allocation, then the
+ * balances, DPD, category, status and the loan's provision at the end of the
+ * day. {"loan", "contract_no", "from", "to", "days"}. */
+ld_status ledger_loan_history(core_store *store, const core_session *who, int64_t loan_id,
+                              ld_date from, ld_date to, cJSON **out, ld_error *err);
 
 /* What a loan list is narrowed to; NULL (0) fields narrow nothing. Text as
  * typed by the user, checked here (LD_EINVAL naming the field). */

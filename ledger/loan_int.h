@@ -65,6 +65,21 @@ typedef struct ledger_repayment_row {
 
 ld_status ledger_repayment_insert(core_store *store, const ledger_repayment_row *row,
                                   int64_t *id_out, ld_error *err);
+/* A recorded payment as the replay of a loan needs it. */
+typedef struct ledger_paid {
+    int64_t id;
+    ld_date value_date;
+    ld_money amount;
+    bool settle;
+} ledger_paid;
+/* A loan's standing payments (not reversed) by value date, then in the order they were entered
+ * (*out malloc'd, free()). */
+ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out, size_t *count,
+                           ld_error *err);
+
+/* Marks a repayment as reversed ("reversed"): the replay leaves it out. */
+ld_status ledger_repayment_mark_reversed(core_store *store, int64_t id, ld_error *err);
+
 ld_status ledger_repayments_json(core_store *store, int64_t loan_id, cJSON **out, ld_error *err);
 
 /* The last close-of-business date, LEDGER_NO_DATE before the first. */

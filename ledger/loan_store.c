@@ -374,6 +374,61 @@ ld_status ledger_repayment_insert(core_store *store, const ledger_repayment_row 
     return LD_OK;
 }
 
+ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out, size_t *count,
+                           ld_error *err)
+{
+    static const char sql[] = "SELECT id, value_date, amount, kind = 'settle' FROM loan_repayment "
+                              "WHERE loan_id = ? AND kind IN ('repay', 'settle') "
+                              "ORDER BY value_date, id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, loan_id);
+    ledger_paid *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t grown_cap = cap ? cap * 2 : 8;
+            ledger_paid *grown = realloc(rows, grown_cap * sizeof *rows);
+            if (grown == NULL) {
+                free(rows);
+                sqlite3_reset(stmt);
+                return LD_FAIL(err, LD_EINTERNAL, "out of memory reading payments");
+            }
+            rows = grown;
+            cap = grown_cap;
+        }
+        rows[n].id = sqlite3_column_int64(stmt, 0);
+        rows[n].value_date = (ld_date)sqlite3_column_int64(stmt, 1);
+        rows[n].amount = sqlite3_column_int64(stmt, 2);
+        rows[n].settle = sqlite3_column_int(stmt, 3) != 0;
+        n++;
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        free(rows);
+        return core_store_fail(store, "reading payments", err);
+    }
+    *out = rows;
+    *count = n;
+    return LD_OK;
+}
+
+ld_status ledger_repayment_mark_reversed(core_store *store, int64_t id, ld_error *err)
+{
+    sqlite3_stmt *stmt =
+        core_store_stmt(store, "UPDATE loan_repayment SET kind = 'reversed' WHERE id = ?", err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "marking a repayment reversed", err);
+    return LD_OK;
+}
+
 ld_status ledger_repayments_json(core_store *store, int64_t loan_id, cJSON **out, ld_error *err)
 {
     static const char sql[] =

@@ -297,8 +297,9 @@ ld_status ledger_report_last_cob(core_store *store, ld_date *out, ld_error *err)
 /* The loan events whose state the workbooks replay. A loan.category entry
  * (close of business) names only the new category; the others carry the
  * loan's whole state after them ("after", in ledger_state_values order). */
-static const char *const history_types[] = {"loan.disburse", "loan.category", "loan.classify",
-                                            "loan.repay",    "loan.settle",   "loan.write_off"};
+static const char *const history_types[] = {"loan.disburse",     "loan.category", "loan.classify",
+                                            "loan.repay",        "loan.settle",   "loan.write_off",
+                                            "loan.repay_reverse"};
 
 enum { STATE_STATUS = 1, STATE_PRINCIPAL = 3, STATE_CATEGORY = 18 };
 

@@ -677,7 +677,12 @@ static ld_status h_loan_list(srv_request *rq)
 
 static ld_status h_loan_show(srv_request *rq)
 {
-    return on_id(rq, "loan", ld_loan_show);
+    const char *date = srv_query(rq, "date");
+    if (date == NULL)
+        return on_id(rq, "loan", ld_loan_show);
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "loan", &id);
+    return st != LD_OK ? st : ld_loan_show_at(rq->session, id, date, &rq->result, &rq->err);
 }
 
 static ld_status h_loan_repay(srv_request *rq)
@@ -692,6 +697,27 @@ static ld_status h_loan_repay(srv_request *rq)
         (st = srv_body_text(rq, "reason", &r.reason)) != LD_OK)
         return st;
     return ld_loan_repay(rq->session, id, &r, &rq->result, &rq->err);
+}
+
+static ld_status h_loan_history(srv_request *rq)
+{
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "loan", &id);
+    return st != LD_OK ? st
+                       : ld_loan_history(rq->session, id, srv_query(rq, "from"),
+                                         srv_query(rq, "to"), &rq->result, &rq->err);
+}
+
+static ld_status h_loan_repay_reverse(srv_request *rq)
+{
+    int64_t id, repayment;
+    const char *reason;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "loan", &id)) != LD_OK ||
+        (st = srv_param_id(rq, 1, "repayment", &repayment)) != LD_OK ||
+        (st = srv_body_text(rq, "reason", &reason)) != LD_OK)
+        return st;
+    return ld_loan_repay_reverse(rq->session, id, repayment, reason, &rq->result, &rq->err);
 }
 
 static ld_status h_loan_settle(srv_request *rq)
@@ -1189,10 +1215,17 @@ const srv_route srv_routes[] = {
      "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
     {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged",
      "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
-    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200, "A loan: balances, schedule, repayments",
-     NULL, NULL, NULL},
+    {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200,
+     "A loan: balances, schedule, repayments; with date, as it stood at the end of that day",
+     "date", NULL, NULL},
+    {"GET", "/api/v1/loans/{id}/history", h_loan_history, 0, 200,
+     "The loan day by day: accrual, penalty, compound, payments, DPD, category, provision",
+     "from,to", NULL, NULL},
     {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
      "amount,date,backdated,reason", NULL},
+    {"POST", "/api/v1/loans/{id}/repayments/{repayment}/reverse", h_loan_repay_reverse, O, 200,
+     "Reverse a repayment entered wrongly: the loan recomputed from its value date", NULL, "reason",
+     NULL},
     {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date",
      NULL, "date", NULL},
     {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200,

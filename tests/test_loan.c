@@ -338,10 +338,10 @@ static ld_status end(core_store *store, ld_status st)
     return st;
 }
 
-/* An approved application of borrower number n: PCL unless product says. */
-static int64_t approved_app(core_store *store, int n, const char *amount, int term,
-                            const char *method, ld_rate rate, core_fee_method fee_method,
-                            ld_money fee)
+/* An approved application of borrower number n for product. */
+static int64_t approved_app_of(core_store *store, const char *product, int n, const char *amount,
+                               int term, const char *method, ld_rate rate,
+                               core_fee_method fee_method, ld_money fee)
 {
     ld_error err;
     char first17[18], id[19];
@@ -360,12 +360,12 @@ static int64_t approved_app(core_store *store, int n, const char *amount, int te
     cJSON_Delete(b);
     char json[512];
     snprintf(json, sizeof json,
-             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"%s\", "
+             "{\"borrower_id\": %lld, \"product\": \"%s\", \"amount\": \"%s\", "
              "\"term_months\": %d, \"method\": \"%s\", \"purpose\": \"renovation\", "
              "\"investigation\": {\"site_visit_date\": \"2026-06-01\", \"operations\": \"ok\", "
              "\"assets_liabilities\": \"ok\", \"repayment_capacity\": \"ok\", \"conclusion\": "
              "\"ok\"}}",
-             (long long)borrower, amount, term, method);
+             (long long)borrower, product, amount, term, method);
     cJSON *a = cJSON_Parse(json);
     begin(store);
     if (end(store, core_application_create(store, &s_off, a, &app, &err)) != LD_OK)
@@ -390,6 +390,14 @@ static int64_t approved_app(core_store *store, int n, const char *amount, int te
     if (end(store, core_application_approve(store, &s_mgr, app, &terms, "fine", &err)) != LD_OK)
         die("approve", &err);
     return app;
+}
+
+/* The same for the personal consumer loan (PCL). */
+static int64_t approved_app(core_store *store, int n, const char *amount, int term,
+                            const char *method, ld_rate rate, core_fee_method fee_method,
+                            ld_money fee)
+{
+    return approved_app_of(store, "PCL", n, amount, term, method, rate, fee_method, fee);
 }
 
 static int64_t disburse(core_store *store, int64_t app, const char *date)
@@ -500,6 +508,8 @@ static void test_disburse_repay_show_and_books(void)
     req.reason = "cash received at branch on 1 April, keyed late";
     begin(store);
     CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, &err)), LD_OK);
+    if (check_failures)
+        fprintf(stderr, "backdated: %s\n", err.message);
     check_books(store, "backdated");
     /* Same date again changes nothing. */
     long long before = 0;
@@ -805,6 +815,487 @@ static void test_offline_verify_refuses_a_journal_balanced_only_by_overflow(void
     CHECK_INT(system(cmd), 0);
 }
 
+static ld_money show_money(const cJSON *obj, const char *key)
+{
+    ld_money m = 0;
+    ld_error err;
+    const cJSON *v = cJSON_GetObjectItem(obj, key);
+    CHECK(cJSON_IsString(v));
+    if (cJSON_IsString(v))
+        CHECK_INT(ld_money_parse(key, v->valuestring, &m, &err), LD_OK);
+    return m;
+}
+
+static cJSON *show_loan(core_store *store, int64_t loan)
+{
+    ld_error err;
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_mgr, loan, &show, &err), LD_OK);
+    return show;
+}
+
+/* What a loan owes and how it stands, as text to compare. */
+static char *loan_state_text(const cJSON *show)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "balances", cJSON_Duplicate(cJSON_GetObjectItem(show, "balances"), 1));
+    cJSON_AddItemToObject(o, "dpd", cJSON_Duplicate(cJSON_GetObjectItem(show, "dpd"), 1));
+    cJSON_AddItemToObject(o, "category", cJSON_Duplicate(cJSON_GetObjectItem(show, "category"), 1));
+    cJSON_AddItemToObject(o, "status", cJSON_Duplicate(cJSON_GetObjectItem(show, "status"), 1));
+    cJSON_AddItemToObject(o, "schedule", cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1));
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* The id of the loan's last recorded repayment. */
+static int64_t last_repayment_id(core_store *store, int64_t loan)
+{
+    cJSON *show = show_loan(store, loan);
+    const cJSON *rows = cJSON_GetObjectItem(show, "repayments");
+    const cJSON *last = cJSON_GetArrayItem(rows, cJSON_GetArraySize(rows) - 1);
+    int64_t id = last ? (int64_t)cJSON_GetObjectItem(last, "id")->valuedouble : 0;
+    cJSON_Delete(show);
+    CHECK(id > 0);
+    return id;
+}
+
+/* Closes business one day at a time from the day after from through to. */
+static void cob_daily(core_store *store, ld_date from, ld_date to)
+{
+    ld_error err;
+    char text[LD_DATE_TEXT_MAX];
+    for (ld_date d = from + 1; d <= to; d++)
+        if (cob(store, ld_date_format(d, text), NULL, &err) != LD_OK)
+            die("cob", &err);
+}
+
+/* Sums the journal's lines dated before day, account by account, as text. */
+static char *journal_before(core_store *store, ld_date day)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT group_concat(account || ':' || total, ',') FROM (SELECT l.account, "
+                       "sum(l.amount) AS total FROM journal_line l JOIN journal_entry e ON "
+                       "e.id = l.entry_id WHERE e.date < ? GROUP BY l.account ORDER BY l.account)",
+                       -1, &q, NULL);
+    sqlite3_bind_int64(q, 1, day);
+    char *out = NULL;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
+        out = strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    CHECK(out != NULL);
+    return out;
+}
+
+static ld_money day_money(const cJSON *row, const char *key)
+{
+    return show_money(row, key);
+}
+
+static ld_money account_total(core_store *store, const char *account)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT coalesce(sum(amount), 0) FROM journal_line WHERE account = ?", -1,
+                       &q, NULL);
+    sqlite3_bind_text(q, 1, account, -1, SQLITE_STATIC);
+    ld_money total = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return total;
+}
+
+/* The value-dated loan's history: the due date, penalty from the day after,
+ * the payment of 1 September with that day's penalty, and the daily figures
+ * summing to the journal's income (the only loan of its book). */
+static void check_history(core_store *store, int64_t loan)
+{
+    ld_error err;
+    cJSON *h = NULL;
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-08-23"), D("2026-09-02"), &h, &err),
+              LD_OK);
+    const cJSON *days = cJSON_GetObjectItem(h, "days");
+    CHECK_INT(cJSON_GetArraySize(days), 11);
+    const cJSON *due = cJSON_GetArrayItem(days, 1), *next = cJSON_GetArrayItem(days, 2);
+    CHECK_STR(cJSON_GetObjectItem(due, "date")->valuestring, "2026-08-24");
+    CHECK_INT(day_money(due, "principal_fell_due"), 8799323);
+    CHECK_INT(day_money(due, "penalty"), 0);
+    CHECK_INT(cJSON_GetObjectItem(due, "dpd")->valuedouble, 0);
+    CHECK(day_money(next, "penalty") > 0);
+    CHECK_INT(cJSON_GetObjectItem(next, "dpd")->valuedouble, 1);
+    ld_money charged = 0;
+    for (int i = 2; i <= 9; i++)
+        charged += day_money(cJSON_GetArrayItem(days, i), "penalty") +
+                   day_money(cJSON_GetArrayItem(days, i), "compound");
+    CHECK_INT(charged, 19608);
+    const cJSON *paid_day = cJSON_GetArrayItem(days, 9);
+    CHECK_STR(cJSON_GetObjectItem(paid_day, "date")->valuestring, "2026-09-01");
+    const cJSON *pay = cJSON_GetArrayItem(cJSON_GetObjectItem(paid_day, "payments"), 0);
+    CHECK(pay != NULL);
+    if (pay != NULL) {
+        CHECK_INT(day_money(pay, "amount"), 9103818);
+        CHECK_INT(day_money(pay, "penalty") + day_money(pay, "compound"), 19608);
+        CHECK_INT(day_money(pay, "principal"), 8799323);
+    }
+    CHECK_INT(cJSON_GetObjectItem(paid_day, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(paid_day, "category")->valuestring, "normal");
+    cJSON_Delete(h);
+    /* From disbursement: the per-loan split sums to the journal's income. */
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, LEDGER_NO_DATE, LEDGER_NO_DATE, &h, &err),
+              LD_OK);
+    ld_money interest = 0, penalty = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(h, "days"))
+    {
+        interest += day_money(row, "interest_accrued") + day_money(row, "interest_fell_due") -
+                    day_money(row, "accrued_released");
+        penalty += day_money(row, "penalty") + day_money(row, "compound");
+    }
+    CHECK_INT(-interest, account_total(store, "6011"));
+    CHECK_INT(-penalty, account_total(store, "6012"));
+    cJSON_Delete(h);
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-09-02"), D("2026-09-01"), &h, &err),
+              LD_EINVAL);
+}
+
+/* 1,583,878.06 at 6.4752 %, equal principal over 18 months from 2025-07-24,
+ * every installment paid on its due date until the 13th (2026-08-24), paid on
+ * 2026-09-01 but entered on 2026-09-20 with close of business run daily: the
+ * payment is allocated on its value date (eight days of penalty and compound,
+ * 196.08, then the installment), and the loan is current again. */
+static void test_backdated_payment_is_value_dated(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app_of(store, "PBL", 5, "1583878.06", 18, "equal_principal", 64752,
+                                  CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2025-07-24");
+    cJSON *show = show_loan(store, loan);
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    ld_date day = D("2025-07-24");
+    char text[LD_DATE_TEXT_MAX];
+    for (int i = 0; i < 12; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_date due = D(cJSON_GetObjectItem(row, "due")->valuestring);
+        /* Close of business runs at the due dates here (it brings each loan
+         * day by day over a gap all the same) and daily from August on. */
+        if (cob(store, ld_date_format(due - 1, text), NULL, &err) != LD_OK)
+            die("cob", &err);
+        ledger_allocation a;
+        CHECK_INT(repay(store, loan, show_money(row, "principal") + show_money(row, "interest"),
+                        cJSON_GetObjectItem(row, "due")->valuestring, &a, &err),
+                  LD_OK);
+        CHECK_INT(a.penalty + a.compound, 0);
+        cob_daily(store, due - 1, due);
+        day = due;
+    }
+    cJSON_Delete(sched);
+    cob_daily(store, day, D("2026-09-19"));
+    check_books(store, "before");
+    show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 26);
+    char *unpaid = loan_state_text(show);
+    cJSON_Delete(show);
+    char *closed_books = journal_before(store, D("2026-09-20"));
+    ledger_repay_request req = {.amount = 9103818,
+                                .date = D("2026-09-01"),
+                                .backdated = true,
+                                .reason = "paid at the branch on 1 September, keyed late"};
+    ledger_allocation a;
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, &a, &err)), LD_OK);
+    CHECK_INT(a.penalty + a.compound, 19608);
+    CHECK_INT(a.principal, 8799323);
+    CHECK_INT(a.prepaid, 0);
+    show = show_loan(store, loan);
+    const cJSON *b = cJSON_GetObjectItem(show, "balances");
+    CHECK_STR(cJSON_GetObjectItem(b, "principal_overdue")->valuestring, "0.00");
+    CHECK_STR(cJSON_GetObjectItem(b, "penalty")->valuestring, "0.00");
+    CHECK_STR(cJSON_GetObjectItem(b, "compound")->valuestring, "0.00");
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+    CHECK_STR(cJSON_GetObjectItem(show, "balances_as_of")->valuestring, "2026-09-19");
+    cJSON_Delete(show);
+    /* The correction is booked on the entry day: closed days keep their books. */
+    char *after = journal_before(store, D("2026-09-20"));
+    CHECK_STR(after, closed_books);
+    free(after);
+    check_books(store, "value-dated payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    /* Reversed, the payment leaves the loan as it stood without it. */
+    int64_t paid_id = last_repayment_id(store, loan);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "", &err)),
+              LD_EINVAL);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_OK);
+    show = show_loan(store, loan);
+    char *reversed = loan_state_text(show);
+    cJSON_Delete(show);
+    CHECK_STR(reversed, unpaid);
+    free(reversed);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "again", &err)),
+              LD_ENOTFOUND);
+    check_books(store, "reversal");
+    CHECK_INT(verify(store, &err), LD_OK);
+    after = journal_before(store, D("2026-09-20"));
+    CHECK_STR(after, closed_books);
+    free(after);
+    /* Entered again, it is value-dated again. */
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay(store, &s_off, loan, &req, &a, &err)), LD_OK);
+    CHECK_INT(a.penalty + a.compound, 19608);
+    free(unpaid);
+    free(closed_books);
+    /* As it stood: the last closed day as now, and the days around the payment. */
+    cJSON *at = NULL;
+    show = show_loan(store, loan);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-09-19"), &at, &err), LD_OK);
+    char *now_text = loan_state_text(show), *at_text = loan_state_text(at);
+    CHECK_STR(at_text, now_text);
+    free(now_text);
+    free(at_text);
+    cJSON_Delete(show);
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-08-31"), &at, &err), LD_OK);
+    CHECK_INT(cJSON_GetObjectItem(at, "dpd")->valuedouble, 7);
+    CHECK_STR(cJSON_GetObjectItem(at, "category")->valuestring, "special_mention");
+    CHECK_STR(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(at, "balances"), "principal_overdue")->valuestring,
+        "87993.23");
+    CHECK_STR(cJSON_GetObjectItem(at, "as_of")->valuestring, "2026-08-31");
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-09-01"), &at, &err), LD_OK);
+    CHECK_INT(cJSON_GetObjectItem(at, "dpd")->valuedouble, 0);
+    CHECK_STR(cJSON_GetObjectItem(at, "category")->valuestring, "normal");
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(at, "balances"), "penalty")->valuestring,
+              "0.00");
+    cJSON_Delete(at);
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2025-07-23"), &at, &err), LD_EINVAL);
+    CHECK_INT(ledger_loan_show_at(store, &s_aud, loan, D("2026-09-01"), &at, &err), LD_OK);
+    cJSON_Delete(at);
+    check_history(store, loan);
+    /* The loan then goes on as if paid on time. */
+    cob_daily(store, D("2026-09-19"), D("2026-09-24"));
+    check_books(store, "after");
+    show = show_loan(store, loan);
+    CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    cJSON_Delete(show);
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* A loan repaid installment by installment closes on the day of its last
+ * payment: close of business leaves it alone and settle has nothing to take. */
+static void test_fully_repaid_loan_closes(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 4, "30000.00", 6, "equal_principal", 50000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    cJSON *show = NULL;
+    CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    int n = cJSON_GetArraySize(sched);
+    CHECK_INT(n, 6);
+    for (int i = 0; i < n; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_money due = show_money(row, "principal") + show_money(row, "interest");
+        const char *date = cJSON_GetObjectItem(row, "due")->valuestring;
+        ledger_allocation a;
+        CHECK_INT(repay(store, loan, due, date, &a, &err), LD_OK);
+        CHECK_INT(a.penalty, 0);
+        CHECK_INT(a.prepaid, 0);
+        check_books(store, "instalment");
+        CHECK_INT(ledger_loan_show(store, &s_off, loan, &show, &err), LD_OK);
+        CHECK_STR(cJSON_GetObjectItem(show, "status")->valuestring,
+                  i + 1 < n ? "active" : "settled");
+        if (i + 1 == n) {
+            CHECK_STR(cJSON_GetObjectItem(show, "closed_on")->valuestring, date);
+            CHECK_STR(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "payoff")->valuestring,
+                "0.00");
+            CHECK_STR(cJSON_GetObjectItem(show, "category")->valuestring, "normal");
+        }
+        cJSON_Delete(show);
+    }
+    cJSON_Delete(sched);
+    /* Close of business no longer counts it; settle and repay refuse a closed loan. */
+    ledger_cob_result r;
+    CHECK_INT(cob(store, "2026-07-20", &r, &err), LD_OK);
+    CHECK_INT(r.loans, 0);
+    ld_money paid = 0;
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_settle(store, &s_off, loan, D("2026-07-21"), &paid, &err)),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, "settled");
+    CHECK_INT(repay(store, loan, 100, "2026-07-21", NULL, &err), LD_ESTATE);
+    check_books(store, "closed");
+    CHECK_INT(verify(store, &err), LD_OK);
+    /* Taking the last payment back reopens it, overdue since its due date. */
+    begin(store);
+    CHECK_INT(
+        end(store, ledger_loan_repay_reverse(store, &s_off, loan, last_repayment_id(store, loan),
+                                             "cheque returned unpaid", &err)),
+        LD_OK);
+    show = show_loan(store, loan);
+    CHECK_STR(cJSON_GetObjectItem(show, "status")->valuestring, "active");
+    CHECK_STR(cJSON_GetObjectItem(show, "balances_as_of")->valuestring, "2026-07-20");
+    CHECK(cJSON_GetObjectItem(show, "dpd")->valuedouble > 0);
+    CHECK(cJSON_GetObjectItem(show, "closed_on") == NULL);
+    cJSON_Delete(show);
+    check_books(store, "reopened");
+    CHECK_INT(cob(store, "2026-07-21", &r, &err), LD_OK);
+    CHECK_INT(r.loans, 1);
+    check_books(store, "reopened cob");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* A repayment request as the tests enter it. */
+static ld_status repay_as(core_store *store, int64_t loan, ld_money amount, ld_date date,
+                          bool backdated, ld_error *err)
+{
+    ledger_repay_request req = {.amount = amount,
+                                .date = date,
+                                .backdated = backdated,
+                                .reason = backdated ? "entered after its value date" : NULL};
+    begin(store);
+    return end(store, ledger_loan_repay(store, &s_off, loan, &req, NULL, err));
+}
+
+/* Two books with the same loans: one enters every payment on its value date,
+ * the other days later with --backdated, and sometimes a wrong payment it
+ * then reverses. Whenever nothing is in flight both books must show the same
+ * balances, schedule, DPD and category; after every step each journal
+ * balances, each control account equals its sub-ledger, and the log verifies. */
+static void test_value_dated_payments_match_payments_on_time(void)
+{
+    enum { LOANS = 5, PENDING_MAX = 256 };
+    core_store *on_time = open_store(), *late = open_store();
+    ld_error err;
+    const char *methods[] = {"annuity", "equal_principal"};
+    int64_t la[LOANS], lb[LOANS];
+    for (int i = 0; i < LOANS; i++) {
+        char amount[32];
+        snprintf(amount, sizeof amount, "%d0000.00", 2 + (int)(rnd() % 30));
+        int term = 6 + 6 * (int)(rnd() % 4);
+        ld_rate rate = 30000 + 1000 * (int)(rnd() % 40);
+        core_fee_method fee = (core_fee_method)(i % 3);
+        la[i] = disburse(on_time,
+                         approved_app(on_time, 20 + i, amount, term, methods[i % 2], rate, fee,
+                                      i % 3 ? 5000 : 0),
+                         "2026-01-10");
+        lb[i] = disburse(
+            late,
+            approved_app(late, 20 + i, amount, term, methods[i % 2], rate, fee, i % 3 ? 5000 : 0),
+            "2026-01-10");
+    }
+    struct {
+        int loan;
+        ld_money amount;
+        ld_date value, entry;
+        int64_t wrong; /* a wrong payment's id to reverse on entry, else 0 */
+    } pend[PENDING_MAX];
+    int pending = 0, compared = 0, backdated = 0, reversed = 0;
+    ld_date day = D("2026-01-10");
+    char text[LD_DATE_TEXT_MAX];
+    for (int step = 0; step < 60; step++) {
+        day += 1 + (int)(rnd() % 6);
+        ld_date_format(day, text);
+        test_set_today(on_time, text);
+        test_set_today(late, text);
+        /* Today's payments: on time in one book, queued for the other. */
+        bool paid[LOANS] = {false};
+        for (int k = (int)(rnd() % 3); k > 0 && pending < PENDING_MAX - 2; k--) {
+            int loan = (int)(rnd() % LOANS);
+            if (paid[loan])
+                continue;
+            paid[loan] = true;
+            ld_money amount = 1000 + (ld_money)(rnd() % 400) * 500;
+            if (repay_as(on_time, la[loan], amount, day, false, &err) != LD_OK)
+                continue;
+            pend[pending].loan = loan;
+            pend[pending].amount = amount;
+            pend[pending].value = day;
+            pend[pending].entry = day + (ld_date)(rnd() % 3 == 0 ? 0 : rnd() % 9);
+            pend[pending].wrong = 0;
+            pending++;
+        }
+        /* Now and then a wrong back-dated payment, reversed a few days on. */
+        if (rnd() % 5 == 0 && pending < PENDING_MAX - 1 && day > D("2026-01-20")) {
+            int loan = (int)(rnd() % LOANS);
+            ld_date value = day - 1 - (ld_date)(rnd() % 8);
+            if (repay_as(late, lb[loan], 50000 + (ld_money)(rnd() % 100) * 1000, value, true,
+                         &err) == LD_OK) {
+                pend[pending].loan = loan;
+                pend[pending].value = value;
+                pend[pending].entry = day + (ld_date)(rnd() % 4);
+                pend[pending].wrong = last_repayment_id(late, lb[loan]);
+                pending++;
+            }
+        }
+        /* The late book enters what falls to today, then both close the day. */
+        for (int i = 0; i < pending;) {
+            if (pend[i].entry > day) {
+                i++;
+                continue;
+            }
+            ld_status st;
+            if (pend[i].wrong > 0) {
+                begin(late);
+                st = end(late, ledger_loan_repay_reverse(late, &s_off, lb[pend[i].loan],
+                                                         pend[i].wrong, "keyed wrongly", &err));
+                reversed++;
+            } else {
+                st = repay_as(late, lb[pend[i].loan], pend[i].amount, pend[i].value,
+                              pend[i].value < day, &err);
+                backdated += pend[i].value < day;
+            }
+            if (st != LD_OK)
+                fprintf(stderr, "late book on %s: %s\n", text, err.message);
+            CHECK_INT(st, LD_OK);
+            check_books(late, "late entry");
+            pend[i] = pend[--pending];
+        }
+        CHECK_INT(cob(on_time, text, NULL, &err), LD_OK);
+        CHECK_INT(cob(late, text, NULL, &err), LD_OK);
+        check_books(on_time, "cob");
+        check_books(late, "cob");
+        if (pending == 0) {
+            for (int i = 0; i < LOANS; i++) {
+                cJSON *a = show_loan(on_time, la[i]), *b = show_loan(late, lb[i]);
+                char *ta = loan_state_text(a), *tb = loan_state_text(b);
+                if (strcmp(ta, tb) != 0)
+                    fprintf(stderr, "%s loan %d:\n on time %s\n late    %s\n", text, i, ta, tb);
+                CHECK_STR(tb, ta);
+                free(ta);
+                free(tb);
+                cJSON_Delete(a);
+                cJSON_Delete(b);
+            }
+            compared++;
+        }
+        if (step % 15 == 14)
+            CHECK_INT(verify(late, &err), LD_OK);
+    }
+    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals\n", compared, backdated,
+            reversed);
+    CHECK(compared > 5);
+    CHECK(backdated > 5);
+    CHECK(reversed > 0);
+    CHECK_INT(verify(on_time, &err), LD_OK);
+    CHECK_INT(verify(late, &err), LD_OK);
+    core_store_close(on_time);
+    core_store_close(late);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -815,6 +1306,10 @@ int main(int argc, char **argv)
         {"day_step_due_overdue_penalty", test_day_step_due_overdue_penalty},
         {"disburse_repay_show_and_books", test_disburse_repay_show_and_books},
         {"prepayment_rebuilds_schedule", test_prepayment_rebuilds_schedule},
+        {"fully_repaid_loan_closes", test_fully_repaid_loan_closes},
+        {"backdated_payment_is_value_dated", test_backdated_payment_is_value_dated},
+        {"value_dated_payments_match_payments_on_time",
+         test_value_dated_payments_match_payments_on_time},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},

@@ -67,6 +67,14 @@ typedef struct ld_repayment {
 ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment *repayment,
                         cJSON **out, ld_error *err);
 
+/* Takes back repayment repayment_id of the loan, entered wrongly (the
+ * customer's officer, a manager), with a reason: the loan is recomputed from
+ * the payment's value date as if it had never been made and the differences
+ * are booked as one correction on the open day; a loan closed by its payments
+ * reopens. {"loan", "reverses", "amount", "status"}. */
+ld_status ld_loan_repay_reverse(ld_session *session, int64_t loan_id, int64_t repayment_id,
+                                const char *reason, cJSON **out, ld_error *err);
+
 /* Takes the full payoff on date and closes the loan: {"loan", "paid"}. */
 ld_status ld_loan_settle(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
                          ld_error *err);
@@ -74,6 +82,20 @@ ld_status ld_loan_settle(ld_session *session, int64_t loan_id, const char *date,
 /* Balances, schedule against payments, repayments, DPD, category and next
  * inspection, for whoever may read the customer. */
 ld_status ld_loan_show(ld_session *session, int64_t loan_id, cJSON **out, ld_error *err);
+
+/* The loan as it stood at the end of date (YYYY-MM-DD, not after the business
+ * date), as ld_loan_show gives it with "as_of": recomputed from disbursement
+ * with the payments of that day and before. */
+ld_status ld_loan_show_at(ld_session *session, int64_t loan_id, const char *date, cJSON **out,
+                          ld_error *err);
+
+/* The loan day by day, recomputed from its payments, from `from` to `to`
+ * (YYYY-MM-DD; NULL: from disbursement, to the last closed day): interest
+ * accrued and falling due, penalty and compound separately, the day's payments
+ * and their allocation, the balances, DPD, category and provision at the end of
+ * each day. {"loan", "contract_no", "from", "to", "days"}. */
+ld_status ld_loan_history(ld_session *session, int64_t loan_id, const char *from, const char *to,
+                          cJSON **out, ld_error *err);
 
 /* A category worse than the DPD floor (reviewer, manager), with a reason;
  * the floor's own name clears a manual one: {"loan", "category"}. */
