@@ -187,8 +187,9 @@ static ld_status txn_seal(void *context, ld_error *err)
     ld_api *api = context;
     ledger_checkpoint_record newest;
     bool made = false;
-    ld_status st = ledger_checkpoint_seal(api->store, &api->txn_start, seal_key, api,
-                                          (int64_t)ledger_event_now(api->store), &made, &newest, err);
+    ld_status st =
+        ledger_checkpoint_seal(api->store, &api->txn_start, seal_key, api,
+                               (int64_t)ledger_event_now(api->store), &made, &newest, err);
     if (st == LD_OK)
         ledger_checkpoint_record_clear(&newest);
     return st;

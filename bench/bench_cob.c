@@ -131,7 +131,8 @@ int main(int argc, char **argv)
         die("cob", &err);
     double before_seal = now_seconds();
     bool made = false;
-    if (ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1781514000, &made, NULL, &err) != LD_OK)
+    if (ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1781514000, &made, NULL, &err) !=
+        LD_OK)
         die("seal", &err);
     double seal = now_seconds() - before_seal;
     if (core_store_commit(store, &err) != LD_OK)

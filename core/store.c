@@ -35,7 +35,7 @@ struct core_store {
     void *event_context;
     core_commit_hook commit_hook;
     void *commit_context;
-    core_begin_hook seal_begin;    /* core_store_set_seal_hooks */
+    core_begin_hook seal_begin; /* core_store_set_seal_hooks */
     core_commit_hook seal_commit;
     void *seal_context;
     void *config_cache;

@@ -1263,8 +1263,8 @@ const srv_route srv_routes[] = {
     {"GET", "/api/v1/reports/{name}/signature", h_report_signature, 0, 200,
      "Download its detached CMS signature (.p7s)", NULL, NULL, NULL},
     {"POST", "/api/v1/reports/{name}/verify", h_report_verify, 0, 200,
-     "Verify a workbook you wrote against the ledger, under the CA you hold", "ca_fingerprint",
-     "", NULL},
+     "Verify a workbook you wrote against the ledger, under the CA you hold", "ca_fingerprint", "",
+     NULL},
     {"POST", "/api/v1/workbooks/verify", h_workbook_verify, 0, 200,
      "Verify an uploaded workbook and its signature against the ledger, under the CA you hold "
      "(the CA certificate uploaded as ca, or ca_fingerprint)",

@@ -26,11 +26,11 @@
 #include "loandesk/reports.h"
 #include "loandesk/servicing.h"
 
-#define ADMIN_PW "Admin2026pass"
+#define ADMIN_PW      "Admin2026pass"
 #define CA_PASSPHRASE "Golden-custodians-2026"
-#define FIRST_PW "First-pass-2026"
-#define DEMO     LOANDESK_SOURCE_DIR "/scripts/demo"
-#define GOLDEN   LOANDESK_SOURCE_DIR "/tests/golden"
+#define FIRST_PW      "First-pass-2026"
+#define DEMO          LOANDESK_SOURCE_DIR "/scripts/demo"
+#define GOLDEN        LOANDESK_SOURCE_DIR "/tests/golden"
 
 static char dir[256], db[320];
 /* The ledger root the workbooks are anchored at: the book's log records its
@@ -363,7 +363,8 @@ static bool same_members(const char *want, const char *got)
     char *list = slurp_cmd(cmd, &len);
     snprintf(cmd, sizeof cmd, "unzip -Z1 '%s' 2>/dev/null", want);
     char *want_list = slurp_cmd(cmd, &len);
-    bool same = list != NULL && want_list != NULL && list[0] != '\0' && strcmp(list, want_list) == 0;
+    bool same =
+        list != NULL && want_list != NULL && list[0] != '\0' && strcmp(list, want_list) == 0;
     for (char *line = list; same && line != NULL && *line != '\0';) {
         char *nl = strchr(line, '\n');
         if (nl != NULL)

@@ -328,8 +328,8 @@ static ld_status end(core_store *store, ld_status st)
     ld_error err;
     if (st == LD_OK) {
         bool made = false;
-        if (ledger_checkpoint_seal(store, NULL, test_key, NULL, (int64_t)ledger_event_now(store), &made,
-                                   NULL, &err) != LD_OK ||
+        if (ledger_checkpoint_seal(store, NULL, test_key, NULL, (int64_t)ledger_event_now(store),
+                                   &made, NULL, &err) != LD_OK ||
             core_store_commit(store, &err) != LD_OK)
             die("commit", &err);
     } else {

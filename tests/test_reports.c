@@ -263,8 +263,9 @@ static ld_status in_tx(ld_status st)
 {
     ld_error err;
     bool made = false;
-    if (st == LD_OK && ledger_checkpoint_seal(store, NULL, institution_key, NULL, ledger_event_now(store),
-                                              &made, NULL, &err) != LD_OK) {
+    if (st == LD_OK &&
+        ledger_checkpoint_seal(store, NULL, institution_key, NULL, ledger_event_now(store), &made,
+                               NULL, &err) != LD_OK) {
         fprintf(stderr, "seal: %s\n", err.message);
         st = err.code;
     }
