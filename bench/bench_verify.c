@@ -139,9 +139,9 @@ static double time_state_replay(core_store *store, uint64_t *entries, uint64_t *
 int main(int argc, char **argv)
 {
     long long count = argc > 1 ? strtoll(argv[1], NULL, 10) : 100000;
-    int days = argc > 2 ? atoi(argv[2]) : 30;
+    int days = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 30;
     const char *path = argc > 3 ? argv[3] : "/tmp/bench_verify.db";
-    int runs = argc > 4 ? atoi(argv[4]) : 3;
+    int runs = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 3;
     if (count <= 0 || days <= 0 || runs <= 0 || runs > 15) {
         fprintf(stderr, "usage: bench_verify [LOANS] [DAYS] [DB_PATH] [RUNS <= 15]\n");
         return 2;

@@ -7,7 +7,7 @@
  * errors (RFC 9457), one JSON log line per request, and a bounded pool for
  * password hashing so a storm of logins cannot take the request threads.
  *
- * Life of a request (states in server_int.h): the first call of the access
+ * Life of a request (states in server_private.h): the first call of the access
  * handler finds the route and checks the declared body size; later calls
  * collect the body up to the route's cap; the last call authenticates and
  * either runs the handler or hands the request to the password pool with
@@ -20,7 +20,7 @@
  * for the requests in flight (at most SHUTDOWN_WAIT_SECONDS), drains the
  * password pool and stops the daemon; the store connections close last.
  */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
  * answer's status, the problem document of every error, and the two ways to
  * authenticate (the session cookie with its CSRF header, or a bearer token).
  */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <stdio.h>
 #include <string.h>

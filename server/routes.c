@@ -6,7 +6,7 @@
  * read or write (policies, imports, workbooks, exports) live in the server's
  * private folders and never show their paths in an answer.
  */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -8,7 +8,7 @@
  * unknown kind are not served at all.
  */
 #define _DEFAULT_SOURCE /* realpath */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <limits.h>
 #include <stdio.h>

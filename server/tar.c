@@ -5,7 +5,7 @@
  * are sorted, times fixed at 0 and owners empty, so the same export gives the
  * same bytes.
  */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * (OpenSSL stays in this file), ETags and CSRF tokens, private files and
  * folders for the operations that read or write files.
  */
-#include "server_int.h"
+#include "server_private.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "server_int.h"
+#include "server_private.h"
 
 /* A documented path with its parameters filled in. */
 static void concrete(const char *pattern, char *out, size_t size)

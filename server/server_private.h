@@ -1,5 +1,5 @@
 /*
- * server_int.h - what the files of the HTTP server share: the request a
+ * server_private.h - what the files of the HTTP server share: the request a
  * handler works on, the route table, and the helpers handlers use to read
  * parameters and answer.
  *
