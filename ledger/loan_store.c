@@ -83,8 +83,8 @@ static const char *const loan_schema[] = {
     /* version 3: the log entry that last recorded each loan and installment
      * row (rows.h), so that an operation on one loan finds the images to
      * check it against without replaying the log. */
-    "CREATE TABLE ledger_row_seq (tbl INTEGER NOT NULL, k1 INTEGER NOT NULL,"
-    " k2 INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (tbl, k1, k2)) WITHOUT ROWID;",
+    ("CREATE TABLE ledger_row_seq (tbl INTEGER NOT NULL, k1 INTEGER NOT NULL,"
+     " k2 INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (tbl, k1, k2)) WITHOUT ROWID;"),
 };
 
 ld_status ledger_loan_migrate(core_store *store, ld_error *err)

@@ -81,7 +81,7 @@ admin user list
 echo "-- the admin's own password change leaves the CA to its custodians; user add still works:"
 LOANDESK_NEW_PASSWORD=Admin2026pass-new admin user passwd
 ADMIN_PW=Admin2026pass-new
-LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhou --name 周敏 --role reviewer
+LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username qian --name 钱敏 --role reviewer
 # The CA halves go back to their custodians: nothing below needs them.
 unset LOANDESK_CA_PASSPHRASE_FILE LOANDESK_CA_PASSPHRASE2_FILE
 
@@ -140,7 +140,9 @@ step "a loan book worth analysing: 2,000 borrowers from the generator, lent mont
 # business at each month's end, three loans in a hundred falling into arrears, and
 # loans 180 days past due written off each quarter. May to November 2026 run
 # beside the walkthrough's loans, whose close of business closes them too.
-LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhou --name 周婷 --role officer
+# The CA custodians unlock the CA once more, for the new officer's certificate.
+LOANDESK_CA_PASSPHRASE_FILE="$root/demo/ca-half-1" LOANDESK_CA_PASSPHRASE2_FILE="$root/demo/ca-half-2" \
+    LOANDESK_NEW_PASSWORD=$FIRST_PW admin user add --username zhou --name 周婷 --role officer
 PW[zhou]=Zhou2026pass
 LOANDESK_USER=zhou LOANDESK_PASSWORD=$FIRST_PW LOANDESK_NEW_PASSWORD=${PW[zhou]} "$L" user passwd
 "$root/build/bench_gen" --count 2000 --seed 2026 --today 2024-10-31 --out demo/portfolio.jsonl
