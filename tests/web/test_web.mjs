@@ -16,6 +16,12 @@ const shots = shotArg || fs.mkdtempSync(path.join(os.tmpdir(), 'loandesk-shots-'
 fs.mkdirSync(shots, { recursive: true });
 let checks = 0;
 const failures = [];
+// Whether the element is drawn within 30 s: screens draw their parts as the
+// answers arrive, so a check waits for what it looks at.
+function shown(locator) {
+  return locator.waitFor({ state: 'visible', timeout: 30000 }).then(() => true, () => false);
+}
+
 function check(cond, what) {
   checks++;
   if (!cond) { failures.push(what); console.error('FAIL:', what); }
@@ -73,7 +79,7 @@ try {
   check(await chen.locator('html').getAttribute('lang') === 'zh-CN', 'Chinese by default');
   await login(chen, 'chen');
   await screen(chen, 'officer-workbench');
-  check(await chen.getByText('草稿申请').isVisible(), 'the officer workbench counts drafts');
+  check(await shown(chen.getByText('草稿申请')), 'the officer workbench counts drafts');
 
   await go(chen, '#/new/borrower');
   const nb = chen.locator('form[aria-label="登记新客户"]');
@@ -116,7 +122,7 @@ try {
   await cf.getByRole('button', { name: '添加' }).click();
   await chen.getByRole('cell', { name: '设备', exact: true }).waitFor();
   await screen(chen, 'wizard-collateral');
-  check(await chen.getByText('抵押率 %').isVisible(), 'LTV is shown beside its cap');
+  check(await shown(chen.getByText('抵押率 %')), 'LTV is shown beside its cap');
   await chen.getByRole('button', { name: '下一步' }).click();
 
   const inv = chen.locator('form[aria-label="贷前调查"]');
@@ -130,7 +136,7 @@ try {
   // the draft is kept between visits: a fresh load comes back to the same step
   await chen.reload();
   await chen.waitForURL(/#\/new\/schedule/);
-  check(await chen.getByText('草稿已保存在服务器').isVisible(), 'the draft is kept between visits');
+  check(await shown(chen.getByText('草稿已保存在服务器')), 'the draft is kept between visits');
   await chen.getByRole('button', { name: '下一步' }).click();
   await chen.waitForURL(/#\/new\/submit/);
   await screen(chen, 'wizard-submit');
@@ -164,11 +170,11 @@ try {
   await wang.getByRole('button', { name: '评级' }).click();
   await wang.locator('svg.bars rect.got').first().waitFor();
   await screen(wang, 'review');
-  check(await wang.getByText('超出您的审批权限').isVisible(), 'the reviewer sees the amount is beyond authority');
+  check(await shown(wang.getByText('超出您的审批权限')), 'the reviewer sees the amount is beyond authority');
   await wang.getByRole('button', { name: '批准' }).click();
   const dlg = wang.locator('dialog[open]');
   await dlg.getByRole('button', { name: '提交' }).click();
-  check(await dlg.locator('.field-error').isVisible(), 'a reason is required');
+  check(await shown(dlg.locator('.field-error')), 'a reason is required');
   await dlg.getByLabel('理由').fill('符合政策');
   await dlg.getByRole('button', { name: '提交' }).click();
   await dlg.locator('.error').waitFor();
@@ -212,7 +218,7 @@ try {
   await rf.getByLabel('金额', { exact: true }).fill('1000.00');
   await rf.getByRole('button', { name: '保存' }).click();
   await zhao.getByRole('cell', { name: '1,000.00' }).first().waitFor();
-  check(await zhao.locator('.num', { hasText: '5,000,000.00' }).first().isVisible(), 'money with thousands separators, right-aligned');
+  check(await shown(zhao.locator('.num', { hasText: '5,000,000.00' }).first()), 'money with thousands separators, right-aligned');
   await go(zhao, '#/');
   const cob = zhao.locator('form[aria-label="日终处理"]');
   await cob.getByRole('button', { name: '日终处理' }).click();
@@ -316,7 +322,8 @@ try {
   await chen.reload();
   await chen.getByRole('link', { name: 'Loan ledger' }).waitFor();
   check(await chen.locator('html').getAttribute('lang') === 'en', 'English remembered across a reload');
-  check(await chen.getByText('normal', { exact: true }).first().isVisible(), 'code values in English');
+  // The loan view draws its parts as their answers arrive: wait for the category.
+  check(await shown(chen.getByText('normal', { exact: true }).first()), 'code values in English');
   await screen(chen, 'loan-english');
   await chen.getByRole('button', { name: '中文' }).click();
 
