@@ -282,9 +282,8 @@ static void add_path(cJSON *o, const char *key, const char *path)
         cJSON_AddNullToObject(o, key);
 }
 
-/* The store keeps what its own reader needs; the full checker then runs on
- * the very bytes now in force (not on a second read of the file), and a
- * refusal rolls the load back. */
+/* The store parses the policy with the one policy parser (the full checker
+ * of `policy check`) before it keeps it; a refusal rolls the load back. */
 static ld_status policy_load(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const policy_args *a = args;
@@ -294,14 +293,9 @@ static ld_status policy_load(api_call *call, void *args, cJSON **out, ld_error *
     if (st != LD_OK)
         return st;
     const char *text = NULL, *sha256 = NULL;
-    if (a->policy_path != NULL) {
-        if ((st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK)
-            return st;
-        if ((st = api_policy_text_check(text, strlen(text), err)) != LD_OK) {
-            ld_error_prefix(err, "%s", a->policy_path);
-            return st;
-        }
-    }
+    if (a->policy_path != NULL &&
+        (st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK)
+        return st;
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
