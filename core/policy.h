@@ -57,6 +57,15 @@ typedef struct core_product {
     core_prepayment_rule prepayment;
 } core_product;
 
+#define CORE_RISK_SIGNAL_MAX 64 /* entries of the policy's risk-signal checklist */
+
+/* One entry of the checklist post-loan inspections tick ($.risk_signals). */
+typedef struct core_risk_signal {
+    char code[65];
+    char zh[201];
+    char en[201];
+} core_risk_signal;
+
 typedef struct core_policy_terms {
     ld_rate ltv_cap[CORE_COLLATERAL_TYPE_COUNT];
     ld_money reviewer_authority, manager_authority;
@@ -67,7 +76,12 @@ typedef struct core_policy_terms {
     core_lpr lpr;                  /* core/pricing.h */
     core_rate_band band;           /* the policy's rate floor and ceiling */
     core_attribute_set attributes; /* the bank's own variables ("features") */
+    size_t risk_signal_count;
+    core_risk_signal risk_signals[CORE_RISK_SIGNAL_MAX];
 } core_policy_terms;
+
+/* The checklist entry of code, or NULL when the policy does not list it. */
+const core_risk_signal *core_risk_signal_find(const core_policy_terms *terms, const char *code);
 
 /* Validates and stores the policy and product documents (admin, or NULL during
  * init). Either path may be NULL to keep the current document. */

@@ -188,10 +188,10 @@ static void read_provisions(const reader *rd, const cJSON *doc, core_policy_term
     }
 }
 
-static void read_signals(const reader *rd, const cJSON *doc)
+static void read_signals(const reader *rd, const cJSON *doc, core_policy_terms *t)
 {
     /* Read by inspections, not by core's own rules: checked when given (the
-     * rating module's checker requires it). */
+     * policy parser requires it). */
     if (cJSON_GetObjectItemCaseSensitive(doc, "risk_signals") == NULL)
         return;
     const cJSON *signals = member(rd, doc, "$", "risk_signals", true);
@@ -200,29 +200,40 @@ static void read_signals(const reader *rd, const cJSON *doc)
     cJSON_ArrayForEach(signal, signals)
     {
         char path[64], message[200];
-        snprintf(path, sizeof path, "$.risk_signals[%d]", i);
-        const char *code = NULL, *text = NULL;
+        snprintf(path, sizeof path, "$.risk_signals[%d]", i++);
+        const char *code = NULL, *zh = NULL, *en = NULL;
         ld_error err;
         ld_status st = core_json_text(signal, path, "code", true, 64, &code, NULL, &err);
         said(rd, st, &err);
-        int j = 0;
-        const cJSON *earlier;
-        cJSON_ArrayForEach(earlier, signals)
-        {
-            if (st != LD_OK || j >= i)
-                break;
-            const cJSON *other = cJSON_GetObjectItemCaseSensitive(earlier, "code");
-            if (cJSON_IsString(other) && strcmp(other->valuestring, code) == 0) {
-                snprintf(message, sizeof message, "%s.code: \"%s\" repeats risk_signals[%d]", path,
-                         code, j);
-                rd->problem(rd->context, message);
-            }
-            j++;
+        const core_risk_signal *earlier = st == LD_OK ? core_risk_signal_find(t, code) : NULL;
+        if (earlier != NULL) {
+            snprintf(message, sizeof message, "%s.code: \"%s\" repeats risk_signals[%d]", path,
+                     code, (int)(earlier - t->risk_signals));
+            rd->problem(rd->context, message);
         }
-        said(rd, core_json_text(signal, path, "zh", true, 200, &text, NULL, &err), &err);
-        said(rd, core_json_text(signal, path, "en", true, 200, &text, NULL, &err), &err);
-        i++;
+        ld_status zh_st = core_json_text(signal, path, "zh", true, 200, &zh, NULL, &err);
+        said(rd, zh_st, &err);
+        ld_status en_st = core_json_text(signal, path, "en", true, 200, &en, NULL, &err);
+        said(rd, en_st, &err);
+        if (t->risk_signal_count == CORE_RISK_SIGNAL_MAX) {
+            snprintf(message, sizeof message, "%s: at most %d risk signals", path,
+                     CORE_RISK_SIGNAL_MAX);
+            rd->problem(rd->context, message);
+        } else if (st == LD_OK && earlier == NULL && zh_st == LD_OK && en_st == LD_OK) {
+            core_risk_signal *out = &t->risk_signals[t->risk_signal_count++];
+            snprintf(out->code, sizeof out->code, "%s", code);
+            snprintf(out->zh, sizeof out->zh, "%s", zh);
+            snprintf(out->en, sizeof out->en, "%s", en);
+        }
     }
+}
+
+const core_risk_signal *core_risk_signal_find(const core_policy_terms *terms, const char *code)
+{
+    for (size_t i = 0; i < terms->risk_signal_count; i++)
+        if (strcmp(terms->risk_signals[i].code, code) == 0)
+            return &terms->risk_signals[i];
+    return NULL;
 }
 
 void core_policy_terms_read(const cJSON *doc, core_policy_terms *t, core_name_taken_fn taken,
@@ -263,7 +274,7 @@ void core_policy_terms_read(const cJSON *doc, core_policy_terms *t, core_name_ta
          &err);
     read_inspection(&rd, doc, t);
     read_provisions(&rd, doc, t);
-    read_signals(&rd, doc);
+    read_signals(&rd, doc, t);
     core_lpr_parse(doc, &t->lpr, problem, context);
     core_rate_band_parse(doc, &t->lpr, &t->band, problem, context);
     core_attribute_set_parse(doc, &t->attributes, taken, problem, context);

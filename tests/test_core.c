@@ -218,6 +218,11 @@ static void policy_is_parsed_once_into_the_model_core_and_rating_share(void)
         CHECK_STR(rating_policy_sha256(model), sha);
         CHECK(rating_policy_lpr(model) == &terms->lpr);
         CHECK_INT(terms->lpr.one_year, 30000);
+        /* the inspection checklist is read into the same model */
+        CHECK_INT(terms->risk_signal_count, 12);
+        const core_risk_signal *signal = core_risk_signal_find(terms, "revenue_drop");
+        CHECK(signal != NULL && signal->zh[0] != '\0' && signal->en[0] != '\0');
+        CHECK(core_risk_signal_find(terms, "no_such_signal") == NULL);
         CHECK_INT(model->grades[0].spread >= 0, 1);
     }
     /* Without grades the core sections are whole, yet the load is refused. */

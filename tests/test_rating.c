@@ -1221,8 +1221,18 @@ static void policy_check_reports_core_sections_through_one_reader(void)
     set_string(root, "approval_authority/0", "role", "clerk");
     set_string(root, "ltv_caps", "yacht", "30");
     set_string(root, "lpr", "one_year", "0");
+    rating_problems problems = {0};
+    {
+        cJSON *twice = default_json();
+        cJSON *signals = cJSON_GetObjectItemCaseSensitive(twice, "risk_signals");
+        cJSON_AddItemToArray(signals, cJSON_Duplicate(cJSON_GetArrayItem(signals, 0), true));
+        problems = check_json(twice);
+        CHECK_PROBLEM(problems, "$.risk_signals[12].code", "repeats risk_signals[0]");
+        rating_problems_free(&problems);
+        cJSON_Delete(twice);
+    }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "risk_signals");
-    rating_problems problems = check_json(root);
+    problems = check_json(root);
     CHECK_PROBLEM(problems, "$.provision_rates.loss", "below the better class");
     CHECK_PROBLEM(problems, "$.approval_authority[0].role", "reviewer");
     CHECK_PROBLEM(problems, "$.ltv_caps.yacht", "unknown collateral type");
