@@ -6,9 +6,10 @@
  * document. Core keeps its result in the store's cache for the document in
  * force (core_policy_model_get, core/policy.h) and reads the sections it
  * applies from its "terms" (LTV caps, approval authority, inspection,
- * provisions, LPR, the rate floor and ceiling, the bank's own variables); the
- * rating module scores from the same structure (grades, scorecards,
- * knock-outs). Nothing else reads the document's JSON.
+ * provisions, the risk-signal checklist, LPR, the rate floor and ceiling, the
+ * bank's own variables); the rating module scores from the same structure
+ * (grades, scorecards, knock-outs). No rule reads the document's JSON again
+ * (the inspection workbook still looks up risk-signal labels in the text).
  *
  * Invariants after a clean parse: numeric bins of a factor are sorted,
  * contiguous and cover (-inf, +inf); categorical bins list each category once
