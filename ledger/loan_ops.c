@@ -62,6 +62,14 @@ static ld_status record(core_store *store, const core_session *who, const char *
         cJSON_AddStringToObject(detail, "status", ledger_loan_status_name(l->s.status));
         core_json_put_money(detail, "principal", l->s.principal);
         cJSON_AddStringToObject(detail, "category", ledger_category_name(l->s.category));
+        /* A classification's row keeps its day and the reviewer's category,
+         * which the replay of the loan's past days places (loan show --date). */
+        const cJSON *manual = cJSON_GetObjectItemCaseSensitive(fields, "manual");
+        const cJSON *date = cJSON_GetObjectItemCaseSensitive(fields, "date");
+        if (cJSON_IsString(manual) && cJSON_IsString(date)) {
+            cJSON_AddStringToObject(detail, "manual", manual->valuestring);
+            cJSON_AddStringToObject(detail, "date", date->valuestring);
+        }
         st = core_audit_record(store, who, type, "loan", l->id, detail, err);
         cJSON_Delete(detail);
     }
@@ -76,6 +84,7 @@ typedef struct day_hook {
     void (*day)(void *ctx, const ledger_loan *l, const ledger_day_result *r);
     void (*payment)(void *ctx, const ledger_loan *l, const ledger_paid *p,
                     const ledger_allocation *a);
+    void (*classified)(void *ctx, const ledger_loan *l); /* a reviewer's category placed */
     void *ctx;
 } day_hook;
 
@@ -426,11 +435,47 @@ static ld_status apply_payment(ledger_loan *l, ledger_inst **insts, size_t *coun
  * (extra, may be NULL) on its value date after those of the same date;
  * *captured gets the allocation of payment capture_id (extra's id). The
  * reviewer's category and the inspection date are the current ones. */
+typedef struct replay_marks {
+    const ledger_classified *at;
+    size_t count, next;
+    bool dated; /* false: place none, take the current manual category */
+} replay_marks;
+
+/* Brings a replayed loan to through, placing each reviewer's classification
+ * at the end of its day: from then on the loan's category is the worse of
+ * its floor and that manual category, as close of business keeps it. */
+static ld_status advance(ledger_loan *l, const ledger_inst *insts, size_t count,
+                         const ledger_loan_terms *t, ld_date through, ledger_day_sums *sums,
+                         const day_hook *hook, replay_marks *m, ld_error *err)
+{
+    ld_status st = LD_OK;
+    while (st == LD_OK && m->dated && m->next < m->count && m->at[m->next].date <= through) {
+        const ledger_classified *c = &m->at[m->next++];
+        if ((st = catch_up(l, insts, count, t, c->date, sums, hook, err)) == LD_OK) {
+            l->s.manual = c->manual;
+            l->s.category = l->s.manual > l->s.floor ? l->s.manual : l->s.floor;
+            if (hook != NULL)
+                hook->classified(hook->ctx, l);
+        }
+    }
+    return st == LD_OK ? catch_up(l, insts, count, t, through, sums, hook, err) : st;
+}
+
+/* The loan's classifications for its replay; free(m->at) after. */
+static ld_status load_marks(core_store *store, int64_t loan_id, replay_marks *m, ld_error *err)
+{
+    ledger_classified *at = NULL;
+    memset(m, 0, sizeof *m);
+    ld_status st = ledger_classified_load(store, loan_id, &at, &m->count, &m->dated, err);
+    m->at = at;
+    return st;
+}
+
 static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, const ledger_paid *paid,
                         size_t n, const ledger_paid *extra, int64_t skip_id, int64_t capture_id,
                         ld_date through, ledger_loan *out, ledger_inst **insts_out,
                         size_t *count_out, ledger_day_sums *sums, ledger_allocation *captured,
-                        const day_hook *hook, ld_error *err)
+                        const day_hook *hook, replay_marks *marks, ld_error *err)
 {
     ld_schedule_terms terms = {.principal = cur->amount,
                                .annual_rate = cur->rate,
@@ -490,7 +535,7 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
             break;
         }
         ledger_allocation a;
-        if ((st = catch_up(out, insts, count, t, p->value_date, sums, hook, err)) != LD_OK)
+        if ((st = advance(out, insts, count, t, p->value_date, sums, hook, marks, err)) != LD_OK)
             break;
         for (size_t k = 0; k < count; k++)
             ledger_inst_materialize(&insts[k], out->penalty_rate, s->accrued_through);
@@ -501,10 +546,13 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
             hook->payment(hook->ctx, out, p, &a);
     }
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE)
-        st = catch_up(out, insts, count, t, through, sums, hook, err);
+        st = advance(out, insts, count, t, through, sums, hook, marks, err);
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE) {
-        /* A reviewer's worse category stands over the recomputed floor. */
-        s->manual = cur->s.manual > s->floor ? cur->s.manual : LEDGER_CATEGORY_NONE;
+        /* A reviewer's category stands until a reviewer changes it, also
+         * while the floor is at or past it (docs/design.md 4.6); replayed to
+         * the loan's own day it is today's, whether or not its day is known. */
+        if (!marks->dated || through >= cur->s.accrued_through)
+            s->manual = cur->s.manual;
         s->category = s->manual > s->floor ? s->manual : s->floor;
         s->next_inspection = cur->s.next_inspection;
     }
@@ -555,11 +603,19 @@ static ld_status recompute(core_store *store, ledger_loan *l, ledger_inst **inst
     ledger_day_sums was_sums, now_sums;
     memset(&was_sums, 0, sizeof was_sums);
     memset(&now_sums, 0, sizeof now_sums);
-    if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
-                     &was_count, &was_sums, a, NULL, err)) != LD_OK ||
-        (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
-                     rq->through, &now, &now_insts, &now_count, &now_sums, a, NULL, err)) != LD_OK)
+    replay_marks marks;
+    if ((st = load_marks(store, l->id, &marks, err)) != LD_OK)
         goto out;
+    replay_marks again_marks = marks;
+    if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
+                     &was_count, &was_sums, a, NULL, &marks, err)) != LD_OK ||
+        (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
+                     rq->through, &now, &now_insts, &now_count, &now_sums, a, NULL, &again_marks,
+                     err)) != LD_OK) {
+        free((void *)marks.at);
+        goto out;
+    }
+    free((void *)marks.at);
     int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
     ledger_state_values(l->id, &l->s, kept);
     ledger_state_values(l->id, &was.s, again);
@@ -913,6 +969,9 @@ ld_status ledger_loan_classify(core_store *store, const core_session *who, int64
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(category));
         cJSON_AddStringToObject(fields, "floor", ledger_category_name(l.s.floor));
+        cJSON_AddStringToObject(
+            fields, "manual",
+            l.s.manual == LEDGER_CATEGORY_NONE ? "none" : ledger_category_name(l.s.manual));
         cJSON_AddStringToObject(fields, "reason", reason);
         put_date_field(fields, "date", day);
         st = record(store, who, "loan.classify", &l, fields, before, &posting, NULL, err);
@@ -1110,8 +1169,10 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
-    if ((st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
-                     err)) == LD_OK) {
+    replay_marks marks;
+    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK &&
+        (st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
+                     &marks, err)) == LD_OK) {
         cJSON *rows = NULL;
         if ((st = ledger_repayments_json(store, l.id, &rows, err)) == LD_OK) {
             /* Only the payments of that day and before. */
@@ -1125,6 +1186,7 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
             core_json_put_date(*out, "as_of", date);
         }
     }
+    free((void *)marks.at);
     free(paid);
     free(insts);
     return st;
@@ -1214,6 +1276,13 @@ static void history_payment(void *ctx, const ledger_loan *l, const ledger_paid *
     history_close_row(h, h->last, l);
 }
 
+static void history_classified(void *ctx, const ledger_loan *l)
+{
+    history_ctx *h = ctx;
+    if (h->last != NULL)
+        history_close_row(h, h->last, l);
+}
+
 static void history_day_closed(void *ctx, const ledger_loan *l, const ledger_day_result *r)
 {
     history_ctx *h = ctx;
@@ -1255,14 +1324,21 @@ ld_status ledger_loan_history(core_store *store, const core_session *who, int64_
                      .to = to,
                      .provision_rate = policy->provision_rate,
                      .days = cJSON_CreateArray()};
-    day_hook hook = {.day = history_day_closed, .payment = history_payment, .ctx = &h};
+    day_hook hook = {.day = history_day_closed,
+                     .payment = history_payment,
+                     .classified = history_classified,
+                     .ctx = &h};
     ledger_loan then;
     ledger_inst *insts = NULL;
     size_t count = 0;
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
-    st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook, err);
+    replay_marks marks;
+    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK)
+        st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook,
+                    &marks, err);
+    free((void *)marks.at);
     free(paid);
     free(insts);
     if (st != LD_OK) {

@@ -1296,6 +1296,110 @@ static void test_value_dated_payments_match_payments_on_time(void)
     core_store_close(late);
 }
 
+static const char *show_text(const cJSON *show, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(show, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static ld_status classify(core_store *store, int64_t loan, ledger_category c, const char *why,
+                          ld_error *err)
+{
+    begin(store);
+    return end(store, ledger_loan_classify(store, &s_mgr, loan, c, why, err));
+}
+
+/* The category the loan stood at at the end of a day, and its manual part. */
+static void check_category_at(core_store *store, int64_t loan, const char *date,
+                              const char *category, const char *manual)
+{
+    ld_error err;
+    cJSON *at = NULL;
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D(date), &at, &err), LD_OK);
+    if (strcmp(show_text(at, "category"), category) != 0 ||
+        strcmp(show_text(at, "category_manual"), manual) != 0)
+        fprintf(stderr, "on %s: %s (manual %s), expected %s (manual %s)\n", date,
+                show_text(at, "category"), show_text(at, "category_manual"), category, manual);
+    CHECK_STR(show_text(at, "category"), category);
+    CHECK_STR(show_text(at, "category_manual"), manual);
+    cJSON_Delete(at);
+}
+
+/* A reviewer classifies a performing loan 关注 on 2026-01-20. Its floor then
+ * reaches that category (DPD 1 on 2026-02-11) and passes it (次级 from DPD
+ * 91, 2026-05-12): the loan follows the floor, and the reviewer's category stays on
+ * record. Payments entered late with their value dates cure it: the floor
+ * falls back to 正常 and the reviewer's 关注 holds again until a reviewer
+ * classifies the loan at its floor. Shown for a past day, the loan has the
+ * category it had then, the reviewer's included. */
+static void test_reviewer_category_once_the_floor_reaches_it(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app =
+        approved_app(store, 40, "60000.00", 12, "equal_principal", 48000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    CHECK_INT(cob(store, "2026-01-20", NULL, &err), LD_OK);
+    CHECK_INT(classify(store, loan, LEDGER_CAT_SPECIAL_MENTION, "main customer lost", &err), LD_OK);
+    CHECK_INT(cob(store, "2026-05-15", NULL, &err), LD_OK);
+    cJSON *show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 94);
+    CHECK_STR(show_text(show, "category"), "substandard");
+    CHECK_STR(show_text(show, "category_floor"), "substandard");
+    CHECK_STR(show_text(show, "category_manual"), "special_mention");
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-01-19", "normal", "");
+    check_category_at(store, loan, "2026-01-20", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-02-11", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-13", "substandard", "special_mention");
+    /* The installments of February to May paid on their due dates, entered late. */
+    for (int i = 0; i < 4; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_status st =
+            repay_as(store, loan, show_money(row, "principal") + show_money(row, "interest"),
+                     D(cJSON_GetObjectItem(row, "due")->valuestring), true, &err);
+        if (st != LD_OK)
+            fprintf(stderr, "installment %d: %s\n", i + 1, err.message);
+        CHECK_INT(st, LD_OK);
+        check_books(store, "value-dated installment");
+    }
+    cJSON_Delete(sched);
+    show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    CHECK_STR(show_text(show, "category_floor"), "normal");
+    CHECK_STR(show_text(show, "category"), "special_mention");
+    CHECK_STR(show_text(show, "category_manual"), "special_mention");
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-01-19", "normal", "");
+    check_category_at(store, loan, "2026-02-11", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-13", "special_mention", "special_mention");
+    /* The history has the same days. */
+    cJSON *h = NULL;
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-01-19"), D("2026-01-20"), &h, &err),
+              LD_OK);
+    CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 0), "category"),
+              "normal");
+    CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 1), "category"),
+              "special_mention");
+    cJSON_Delete(h);
+    /* Classified at its floor, the reviewer's category is cleared from that day. */
+    CHECK_INT(classify(store, loan, LEDGER_CAT_NORMAL, "customer replaced, paying", &err), LD_OK);
+    show = show_loan(store, loan);
+    CHECK_STR(show_text(show, "category"), "normal");
+    CHECK(cJSON_GetObjectItem(show, "category_manual") == NULL);
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-05-14", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-15", "normal", "");
+    CHECK_INT(cob(store, "2026-05-20", NULL, &err), LD_OK);
+    check_books(store, "reclassified");
+    /* A payment entered late after all this still replays. */
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-05-16"), true, &err), LD_OK);
+    check_books(store, "late payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -1311,6 +1415,8 @@ int main(int argc, char **argv)
         {"value_dated_payments_match_payments_on_time",
          test_value_dated_payments_match_payments_on_time},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
+        {"reviewer_category_once_the_floor_reaches_it",
+         test_reviewer_category_once_the_floor_reaches_it},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
         {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},
