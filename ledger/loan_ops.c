@@ -565,6 +565,43 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
     return LD_OK;
 }
 
+/* A loan's replay to its own day must be the loan as kept. It is not for a
+ * loan given a back-dated payment before value dating, which allocated it as
+ * of the day it was entered: what depends on replaying such a loan (what)
+ * is refused, as the state it would start from is not the books'. */
+static ld_status same_as_kept(const ledger_loan *kept, const ledger_loan *replayed,
+                              const char *what, ld_error *err)
+{
+    int64_t a[LEDGER_STATE_FIELDS], b[LEDGER_STATE_FIELDS];
+    ledger_state_values(kept->id, &kept->s, a);
+    ledger_state_values(kept->id, &replayed->s, b);
+    if (memcmp(a, b, sizeof a) == 0)
+        return LD_OK;
+    return LD_FAIL(err, LD_ESTATE,
+                   "loan %lld: its recorded payments do not replay to its balances (a payment "
+                   "back-dated before value dating was allocated as of the day it was entered), "
+                   "so %s; payments on the open day are taken as usual",
+                   (long long)kept->id, what);
+}
+
+/* Replays a loan to its own day with its standing payments and checks it
+ * comes out as kept (same_as_kept). */
+static ld_status check_replays(const ledger_loan *l, const ledger_loan_terms *t,
+                               const ledger_paid *paid, size_t n, replay_marks marks,
+                               const char *what, ld_error *err)
+{
+    ledger_loan was;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    ledger_day_sums sums;
+    memset(&sums, 0, sizeof sums);
+    ledger_allocation a;
+    ld_status st = replay(l, t, paid, n, NULL, 0, 0, l->s.accrued_through, &was, &insts, &count,
+                          &sums, &a, NULL, &marks, err);
+    free(insts);
+    return st == LD_OK ? same_as_kept(l, &was, what, err) : st;
+}
+
 /* The income a replay earned: interest, fees, penalty and compound. */
 static void income_of(const ledger_day_sums *s, ld_money out[3])
 {
@@ -616,16 +653,9 @@ static ld_status recompute(core_store *store, ledger_loan *l, ledger_inst **inst
         goto out;
     }
     free((void *)marks.at);
-    int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
-    ledger_state_values(l->id, &l->s, kept);
-    ledger_state_values(l->id, &was.s, again);
-    if (memcmp(kept, again, sizeof kept) != 0) {
-        st = LD_FAIL(err, LD_ESTATE,
-                     "loan %lld: its recorded history does not replay to its balances, so a "
-                     "value-dated correction cannot be computed",
-                     (long long)l->id);
+    if ((st = same_as_kept(l, &was, "a value-dated correction or reversal on it is refused",
+                           err)) != LD_OK)
         goto out;
-    }
     ld_money in_was[3], in_now[3];
     income_of(&was_sums, in_was);
     income_of(&now_sums, in_now);
@@ -1161,6 +1191,7 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     size_t n = 0;
     if ((st = ledger_paid_load(store, l.id, &paid, &n, err)) != LD_OK)
         return st;
+    size_t all = n;
     while (n > 0 && paid[n - 1].value_date > date)
         n--;
     ledger_loan then;
@@ -1171,6 +1202,8 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     ledger_allocation a;
     replay_marks marks;
     if ((st = load_marks(store, l.id, &marks, err)) == LD_OK &&
+        (st = check_replays(&l, &t, paid, all, marks, "its past days cannot be shown", err)) ==
+            LD_OK &&
         (st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
                      &marks, err)) == LD_OK) {
         cJSON *rows = NULL;
@@ -1182,6 +1215,10 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
                 if (!cJSON_IsString(d) || strcmp(d->valuestring, text) > 0)
                     cJSON_DeleteItemFromArray(rows, i);
             }
+            /* The reason kept is that of today's reviewer's category. */
+            if (then.s.manual != l.s.manual)
+                snprintf(then.manual_reason, sizeof then.manual_reason, "%s",
+                         "(see the loan's classifications in the audit trail)");
             *out = show_json(&then, insts, count, rows);
             core_json_put_date(*out, "as_of", date);
         }
@@ -1335,7 +1372,9 @@ ld_status ledger_loan_history(core_store *store, const core_session *who, int64_
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
     replay_marks marks;
-    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK)
+    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK &&
+        (st = check_replays(&l, &t, paid, n, marks, "its history cannot be recomputed", err)) ==
+            LD_OK)
         st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook,
                     &marks, err);
     free((void *)marks.at);

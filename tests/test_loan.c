@@ -169,7 +169,14 @@ static void test_rebuild_keeps_principal_and_dates(void)
         CHECK(n >= 1);
         if (n >= 1) {
             CHECK_INT(rows[0].number, rb.first_number);
-            CHECK(rows[0].interest >= 1234);
+            /* The broken period: the interest accrued through the day of the
+             * prepayment (1234), then ACT/360 on the new principal from the
+             * day after it to the day before the due date (the due date's
+             * day accrues towards the next installment): 45 days to
+             * 2026-05-31, 50,000.00 x 4.35 % x 45 / 360 = 271.875, 271.88. */
+            ld_date due = bullet ? D("2027-01-31") : D("2026-05-31");
+            CHECK_INT(rows[0].due, due);
+            CHECK_INT(rows[0].interest, 1234 + (bullet ? 175208 : 27188)); /* bullet: 290 days */
         }
         if (!bullet && n >= 2)
             CHECK_INT(rows[0].due, D("2026-05-31")); /* from disbursement */
@@ -385,7 +392,8 @@ static int64_t approved_app_of(core_store *store, const char *product, int n, co
     begin(store);
     if (end(store, core_rating_save(store, &s_mgr, app, &rating, "{}", NULL, &err)) != LD_OK)
         die("rating", &err);
-    core_approval_terms terms = {.rate = rate, .fee_method = fee_method, .fee_amount = fee};
+    core_approval_terms terms = {
+        .rate = rate, .fee_given = true, .fee_method = fee_method, .fee_amount = fee};
     begin(store);
     if (end(store, core_application_approve(store, &s_mgr, app, &terms, "fine", &err)) != LD_OK)
         die("approve", &err);
@@ -449,6 +457,24 @@ static ld_status verify(core_store *store, ld_error *err)
 }
 
 /* ---- Store tests ---------------------------------------------------------------- */
+
+/* Every journal entry about one loan names it: disbursement, repayment,
+ * settlement, correction, write-off and classification. */
+static void check_entries_name_their_loan(core_store *store, int kinds)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT count(*), count(DISTINCT e.kind), sum(e.loan_id IS NULL OR NOT "
+                       "EXISTS (SELECT 1 FROM loan l WHERE l.id = e.loan_id)) FROM journal_entry "
+                       "e WHERE e.kind IN ('disbursement', 'repayment', 'settlement', "
+                       "'correction', 'write_off', 'classification')",
+                       -1, &q, NULL);
+    CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+    CHECK(sqlite3_column_int(q, 0) > 0);
+    CHECK_INT(sqlite3_column_int(q, 1), kinds);
+    CHECK_INT(sqlite3_column_int(q, 2), 0);
+    sqlite3_finalize(q);
+}
 
 static void test_disburse_repay_show_and_books(void)
 {
@@ -555,6 +581,7 @@ static void test_disburse_repay_show_and_books(void)
     CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "payoff")->valuestring,
               "0.00");
     cJSON_Delete(show);
+    check_entries_name_their_loan(store, 6);
     CHECK_INT(verify(store, &err), LD_OK);
     if (check_failures)
         fprintf(stderr, "verify: %s\n", err.message);
@@ -1400,6 +1427,187 @@ static void test_reviewer_category_once_the_floor_reaches_it(void)
     core_store_close(store);
 }
 
+/* Before value dating, a back-dated payment was allocated against the
+ * balances of the day it was entered and recorded with its value date. Such
+ * a loan cannot be replayed to its balances: a value-dated correction or a
+ * reversal on it, its past days and its history are refused as a wrong state
+ * (exit code 5) naming the loan, nothing changed, while payments on the open
+ * day go on. The old record is made here as that version wrote it, through
+ * the store's connection, so the log has it and verifies. */
+static void test_corrections_refused_on_loans_backdated_before_value_dating(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 41, "36000.00", 12, "annuity", 48000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    CHECK_INT(cob(store, "2026-02-20", NULL, &err), LD_OK);
+    ledger_allocation a;
+    CHECK_INT(repay(store, loan, 400000, "2026-02-21", &a, &err), LD_OK);
+    CHECK(a.penalty > 0);
+    int64_t old_id = last_repayment_id(store, loan);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE loan_repayment SET value_date = %d, backdated = 1, reason = 'paid on the "
+             "due date' WHERE id = %lld",
+             (int)D("2026-02-10"), (long long)old_id);
+    begin(store);
+    CHECK_INT(sqlite3_exec(core_store_db(store), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(end(store, LD_OK), LD_OK);
+    CHECK_INT(cob(store, "2026-02-25", NULL, &err), LD_OK);
+    CHECK_INT(verify(store, &err), LD_OK);
+    cJSON *show = show_loan(store, loan);
+    char *kept = loan_state_text(show);
+    cJSON_Delete(show);
+    char *books = journal_before(store, D("2099-12-31"));
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-02-23"), true, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "loan ");
+    CHECK_CONTAINS(err.message, "back-dated before value dating");
+    char name[32];
+    snprintf(name, sizeof name, "loan %lld:", (long long)loan);
+    CHECK_CONTAINS(err.message, name);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, old_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    cJSON *at = NULL;
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-02-15"), &at, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, LEDGER_NO_DATE, LEDGER_NO_DATE, &at, &err),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    /* Nothing changed; a payment on the open day is taken. */
+    show = show_loan(store, loan);
+    char *now = loan_state_text(show);
+    cJSON_Delete(show);
+    CHECK_STR(now, kept);
+    char *after = journal_before(store, D("2099-12-31"));
+    CHECK_STR(after, books);
+    free(now);
+    free(kept);
+    free(books);
+    free(after);
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-02-26"), false, &err), LD_OK);
+    check_books(store, "open-day payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* Three loans of 10,000.30 at the 1 % provision of 正常: each loan's share is
+ * round(100.003) = 100.00, the category's round(300.009) = 300.01: the books
+ * round each category's total once. Then, closing business day by day over
+ * due dates, a late and a missed installment: the per-loan daily accrual,
+ * penalty and fee of loan history add up, day by day, to the journal's
+ * aggregated accrual (per product per day) and the payments' own accrual. */
+static void test_per_loan_figures_sum_to_the_journal(void)
+{
+    enum { LOANS = 4, DAYS = 60 };
+    core_store *store = open_store();
+    ld_error err;
+    int64_t loans[LOANS];
+    for (int i = 0; i < 3; i++)
+        loans[i] = disburse(
+            store, approved_app(store, 50 + i, "10000.30", 12, "annuity", 48000, CORE_FEE_NONE, 0),
+            "2026-01-10");
+    CHECK_INT(account_total(store, "1301.01"), 3000090);
+    CHECK_INT(account_total(store, "1304.01"), -30001);
+    cJSON *h = NULL;
+    loans[3] = disburse(store,
+                        approved_app_of(store, "PBL", 53, "50000.00", 6, "equal_principal", 61000,
+                                        CORE_FEE_PER_INSTALLMENT, 2500),
+                        "2026-01-12");
+    ld_date first = D("2026-01-10");
+    cob_daily(store, first - 1, D("2026-02-09"));
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(ledger_loan_history(store, &s_aud, loans[i], first, first, &h, &err), LD_OK);
+        CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 0), "provision"),
+                  "100.00");
+        cJSON_Delete(h);
+    }
+
+    CHECK_INT(repay(store, loans[0], 100000, "2026-02-10", NULL, &err), LD_OK);
+    cob_daily(store, D("2026-02-09"), D("2026-02-11"));
+    CHECK_INT(repay(store, loans[1], 100000, "2026-02-12", NULL, &err), LD_OK);
+    cob_daily(store, D("2026-02-11"), first + DAYS - 1);
+    check_books(store, "days");
+    check_entries_name_their_loan(store, 2);
+    /* Per day: interest, penalty and compound, fees, from each loan's history. */
+    ld_money per_loan[DAYS][3];
+    memset(per_loan, 0, sizeof per_loan);
+    for (int i = 0; i < LOANS; i++) {
+        CHECK_INT(
+            ledger_loan_history(store, &s_aud, loans[i], LEDGER_NO_DATE, LEDGER_NO_DATE, &h, &err),
+            LD_OK);
+        const cJSON *row;
+        cJSON_ArrayForEach(row, cJSON_GetObjectItem(h, "days"))
+        {
+            int d = (int)(D(show_text(row, "date")) - first);
+            CHECK(d >= 0 && d < DAYS);
+            if (d < 0 || d >= DAYS)
+                continue;
+            per_loan[d][0] += day_money(row, "interest_accrued") +
+                              day_money(row, "interest_fell_due") -
+                              day_money(row, "accrued_released");
+            per_loan[d][1] += day_money(row, "penalty") + day_money(row, "compound");
+            per_loan[d][2] += day_money(row, "fee_fell_due");
+        }
+        cJSON_Delete(h);
+    }
+    ld_money journal[DAYS][3];
+    memset(journal, 0, sizeof journal);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT e.date, l.account, sum(l.amount) FROM journal_entry e JOIN "
+                       "journal_line l ON l.entry_id = e.id WHERE e.kind = 'accrual' AND "
+                       "l.account IN ('6011', '6012', '6021') GROUP BY e.date, l.account",
+                       -1, &q, NULL);
+    int aggregated = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int d = (int)(sqlite3_column_int64(q, 0) - first);
+        const char *acc = (const char *)sqlite3_column_text(q, 1);
+        int k = strcmp(acc, "6011") == 0 ? 0 : strcmp(acc, "6012") == 0 ? 1 : 2;
+        CHECK(d >= 0 && d < DAYS);
+        if (d >= 0 && d < DAYS)
+            journal[d][k] -= sqlite3_column_int64(q, 2);
+    }
+    sqlite3_finalize(q);
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT count(*) FROM journal_entry WHERE kind = 'accrual' AND loan_id IS "
+                       "NULL",
+                       -1, &q, NULL);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        aggregated = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    CHECK(aggregated >= DAYS - 2);
+    int differ = 0;
+    ld_money penalty = 0, fees = 0;
+    for (int d = 0; d < DAYS; d++)
+        for (int k = 0; k < 3; k++) {
+            if (per_loan[d][k] != journal[d][k] && differ++ < 5)
+                fprintf(stderr, "day %d account %d: loans %lld, journal %lld\n", d, k,
+                        (long long)per_loan[d][k], (long long)journal[d][k]);
+            penalty += k == 1 ? journal[d][k] : 0;
+            fees += k == 2 ? journal[d][k] : 0;
+        }
+    CHECK_INT(differ, 0);
+    CHECK(penalty > 0);
+    CHECK(fees > 0);
+    /* Provisions: each category's account is its total rounded once. */
+    const core_policy_terms *policy = NULL;
+    CHECK_INT(core_policy_terms_get(store, &policy, &err), LD_OK);
+    for (int c = 0; c < 2 && policy != NULL; c++) {
+        char loans_acc[16], prov_acc[16];
+        snprintf(loans_acc, sizeof loans_acc, "1301.0%d", c + 1);
+        snprintf(prov_acc, sizeof prov_acc, "1304.0%d", c + 1);
+        ld_money total = account_total(store, loans_acc);
+        CHECK(total > 0);
+        CHECK_INT(-account_total(store, prov_acc),
+                  ld_round_div((__int128)total * policy->provision_rate[c], LD_RATE_ONE));
+    }
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -1415,6 +1623,9 @@ int main(int argc, char **argv)
         {"value_dated_payments_match_payments_on_time",
          test_value_dated_payments_match_payments_on_time},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
+        {"corrections_refused_on_loans_backdated_before_value_dating",
+         test_corrections_refused_on_loans_backdated_before_value_dating},
+        {"per_loan_figures_sum_to_the_journal", test_per_loan_figures_sum_to_the_journal},
         {"reviewer_category_once_the_floor_reaches_it",
          test_reviewer_category_once_the_floor_reaches_it},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
