@@ -847,7 +847,7 @@ ld_status ledger_loan_repay_reverse(core_store *store, const core_session *who, 
     ledger_loan_terms t;
     ld_date last_cob;
     ld_status st;
-    if ((st = load_loan(store, who, loan_id, CORE_ACT_REPAYMENT_RECORD, true, &l, err)) != LD_OK ||
+    if ((st = load_loan(store, who, loan_id, CORE_ACT_REPAYMENT_REVERSE, true, &l, err)) != LD_OK ||
         (st = load_terms(store, &l, &t, err)) != LD_OK ||
         (st = ledger_cob_last(store, &last_cob, err)) != LD_OK)
         return st;

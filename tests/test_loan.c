@@ -1053,10 +1053,15 @@ static void test_backdated_payment_is_value_dated(void)
     /* Reversed, the payment leaves the loan as it stood without it. */
     int64_t paid_id = last_repayment_id(store, loan);
     begin(store);
-    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "", &err)),
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id, "", &err)),
               LD_EINVAL);
+    /* Taking back booked cash is a manager's correction, not an officer's. */
     begin(store);
     CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_EPERM);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id,
                                                    "keyed against the wrong loan", &err)),
               LD_OK);
     show = show_loan(store, loan);
@@ -1065,7 +1070,7 @@ static void test_backdated_payment_is_value_dated(void)
     CHECK_STR(reversed, unpaid);
     free(reversed);
     begin(store);
-    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "again", &err)),
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id, "again", &err)),
               LD_ENOTFOUND);
     check_books(store, "reversal");
     CHECK_INT(verify(store, &err), LD_OK);
@@ -1168,7 +1173,7 @@ static void test_fully_repaid_loan_closes(void)
     /* Taking the last payment back reopens it, overdue since its due date. */
     begin(store);
     CHECK_INT(
-        end(store, ledger_loan_repay_reverse(store, &s_off, loan, last_repayment_id(store, loan),
+        end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, last_repayment_id(store, loan),
                                              "cheque returned unpaid", &err)),
         LD_OK);
     show = show_loan(store, loan);
@@ -1277,7 +1282,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
             ld_status st;
             if (pend[i].wrong > 0) {
                 begin(late);
-                st = end(late, ledger_loan_repay_reverse(late, &s_off, lb[pend[i].loan],
+                st = end(late, ledger_loan_repay_reverse(late, &s_mgr, lb[pend[i].loan],
                                                          pend[i].wrong, "keyed wrongly", &err));
                 reversed++;
             } else {
