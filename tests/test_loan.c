@@ -1190,6 +1190,19 @@ static void test_fully_repaid_loan_closes(void)
     core_store_close(store);
 }
 
+static const char *show_text(const cJSON *show, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(show, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static ld_status classify(core_store *store, int64_t loan, ledger_category c, const char *why,
+                          ld_error *err)
+{
+    begin(store);
+    return end(store, ledger_loan_classify(store, &s_mgr, loan, c, why, err));
+}
+
 /* A repayment request as the tests enter it. */
 static ld_status repay_as(core_store *store, int64_t loan, ld_money amount, ld_date date,
                           bool backdated, ld_error *err)
@@ -1235,7 +1248,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
         ld_date value, entry;
         int64_t wrong; /* a wrong payment's id to reverse on entry, else 0 */
     } pend[PENDING_MAX];
-    int pending = 0, compared = 0, backdated = 0, reversed = 0;
+    int pending = 0, compared = 0, backdated = 0, reversed = 0, classified = 0;
     ld_date day = D("2026-01-10");
     char text[LD_DATE_TEXT_MAX];
     for (int step = 0; step < 60; step++) {
@@ -1313,12 +1326,29 @@ static void test_value_dated_payments_match_payments_on_time(void)
                 cJSON_Delete(b);
             }
             compared++;
+            /* Now and then a reviewer's category, the same in both books:
+             * worse than the floor, or at it (which clears it). */
+            if (rnd() % 4 == 0) {
+                int loan = (int)(rnd() % LOANS);
+                cJSON *a = show_loan(on_time, la[loan]);
+                ledger_category floor = LEDGER_CAT_NORMAL;
+                ledger_category_parse("floor", show_text(a, "category_floor"), &floor, NULL);
+                bool active = strcmp(show_text(a, "status"), "active") == 0;
+                cJSON_Delete(a);
+                ledger_category to = (ledger_category)((int)floor + (int)(rnd() % 2));
+                if (active && to <= LEDGER_CAT_DOUBTFUL) {
+                    CHECK_INT(classify(on_time, la[loan], to, "reviewed", &err), LD_OK);
+                    CHECK_INT(classify(late, lb[loan], to, "reviewed", &err), LD_OK);
+                    classified++;
+                }
+            }
         }
         if (step % 15 == 14)
             CHECK_INT(verify(late, &err), LD_OK);
     }
-    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals\n", compared, backdated,
-            reversed);
+    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals, %d classifications\n",
+            compared, backdated, reversed, classified);
+    CHECK(classified > 0);
     CHECK(compared > 5);
     CHECK(backdated > 5);
     CHECK(reversed > 0);
@@ -1326,19 +1356,6 @@ static void test_value_dated_payments_match_payments_on_time(void)
     CHECK_INT(verify(late, &err), LD_OK);
     core_store_close(on_time);
     core_store_close(late);
-}
-
-static const char *show_text(const cJSON *show, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(show, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static ld_status classify(core_store *store, int64_t loan, ledger_category c, const char *why,
-                          ld_error *err)
-{
-    begin(store);
-    return end(store, ledger_loan_classify(store, &s_mgr, loan, c, why, err));
 }
 
 /* The category the loan stood at at the end of a day, and its manual part. */
