@@ -983,6 +983,27 @@ static void check_history(core_store *store, int64_t loan)
     cJSON_Delete(h);
     CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-09-02"), D("2026-09-01"), &h, &err),
               LD_EINVAL);
+    /* Daily accrual gives way to the scheduled interest on the due date: the
+     * days from the previous due date to the day before this one are
+     * released, the installment's interest falls due, and the due date's own
+     * day accrues towards the next installment. */
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-07-24"), D("2026-08-24"), &h, &err),
+              LD_OK);
+    days = cJSON_GetObjectItem(h, "days");
+    CHECK_INT(cJSON_GetArraySize(days), 32);
+    ld_money accrued = 0;
+    for (int i = 0; i < 31; i++)
+        accrued += day_money(cJSON_GetArrayItem(days, i), "interest_accrued");
+    due = cJSON_GetArrayItem(days, 31);
+    CHECK(accrued > 0);
+    CHECK_INT(day_money(due, "accrued_released"), accrued);
+    CHECK(day_money(cJSON_GetArrayItem(days, 0), "accrued_released") > 0); /* the 12th's */
+    CHECK(day_money(cJSON_GetArrayItem(days, 0), "interest_fell_due") > 0);
+    CHECK_INT(day_money(cJSON_GetArrayItem(days, 1), "accrued_released"), 0);
+    CHECK(day_money(due, "interest_fell_due") > 0);
+    CHECK(day_money(due, "interest_accrued") > 0);
+    CHECK_INT(day_money(cJSON_GetArrayItem(days, 1), "interest_fell_due"), 0);
+    cJSON_Delete(h);
 }
 
 /* 1,583,878.06 at 6.4752 %, equal principal over 18 months from 2025-07-24,
