@@ -97,6 +97,11 @@ void srv_scrub_paths(const srv_server *srv, cJSON *value);
 /* Request header name (NULL when absent). */
 const char *srv_query_header(srv_request *rq, const char *name);
 
+/* Whether the client's Accept-Language ranks Chinese ("zh", "zh-CN", ...)
+ * above every other language it names (RFC 9110 quality values; equal
+ * values keep the order written). */
+bool srv_wants_zh(srv_request *rq);
+
 /* Query parameter name (NULL when absent or empty). */
 const char *srv_query(srv_request *rq, const char *name);
 

@@ -12,7 +12,8 @@ export class Problem extends Error {
 }
 
 export async function call(method, path, body, { raw = false, ifMatch } = {}) {
-  const headers = { Accept: 'application/json' };
+  // The server words its refusals in the language the page shows.
+  const headers = { Accept: 'application/json', 'Accept-Language': document.documentElement.lang === 'en' ? 'en' : 'zh-CN' };
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
