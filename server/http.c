@@ -415,6 +415,9 @@ static enum MHD_Result queue_static(request *r)
         return MHD_NO;
     if (!unchanged)
         MHD_add_response_header(resp, "Content-Type", r->file.type);
+    if (!unchanged && r->file.gzip)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     MHD_add_response_header(resp, "ETag", r->file.etag);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     add_security_headers(rq, resp, true);
@@ -746,7 +749,9 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
         srv->options.web_dir != NULL) {
         /* The web UI's files, before the API's 404. */
         snprintf(r->route_name, sizeof r->route_name, "(web)");
-        if (srv_static_load(srv->options.web_dir, url, &r->file) == 200) {
+        bool gzip =
+            srv_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+        if (srv_static_load(srv->options.web_dir, url, gzip, &r->file) == 200) {
             r->is_static = true;
             return r;
         }
