@@ -168,6 +168,13 @@ ld_status ledger_loan_list_page(core_store *store, const core_session *who,
         .where = &where,
         .after = &after,
     };
+    if (!one_officer && f->borrower_id == 0 && f->matures_before != NULL) {
+        /* Few loans maturing before a day are read through loan_by_maturity;
+         * many are met soon enough walking the book in id order. */
+        query.from_few = reviewer ? "loan l INDEXED BY loan_by_maturity CROSS JOIN borrower b "
+                                    "ON b.id = l.borrower_id"
+                                  : "loan l INDEXED BY loan_by_maturity";
+    }
     if (f->borrower_id > 0) {
         /* One borrower's loans are few whoever asks: read through
          * loan_by_borrower, the customer scope checked on each. */
