@@ -10,6 +10,7 @@
 //
 // usage: node bench/web_bench.mjs [LOANDESK_BINARY] [SOURCE_DIR]
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -112,6 +113,8 @@ async function measure(user, hash, scripts) {
   return { kb: median(runs.map((r) => r.bytes)) / 1024, ms: median(runs.map((r) => r.ms)) };
 }
 
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average before: ${load()} (${os.cpus().length} cores)`);
 console.log('screen                    KB transferred   ms to meaningful paint   (baseline: index.html, scripts off)');
 let over = 0;
 for (const [name, user, hash] of screens) {
@@ -121,7 +124,7 @@ for (const [name, user, hash] of screens) {
   if (flag) over++;
   console.log(`${name.padEnd(25)} ${got.kb.toFixed(1).padStart(7)} (base ${base.kb.toFixed(1).padStart(5)})   ${got.ms.toFixed(0).padStart(5)} (base ${base.ms.toFixed(0).padStart(4)})${flag}`);
 }
-console.log(`budget: 300 KB and 300 ms per screen; ${over} screen(s) over`);
+console.log(`budget: 300 KB and 300 ms per screen; ${over} screen(s) over; load average after: ${load()}`);
 await browser.close();
 await server.stop();
 fs.rmSync(book.dir, { recursive: true, force: true });

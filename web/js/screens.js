@@ -151,7 +151,7 @@ export const screens = {
   async borrower(m, id) {
     const b = await get(`/borrowers/${id}`);
     m.replaceChildren(h('h1', {}, `${b.name} · ${code(b.kind)}`));
-    m.append(card(t('details'), kv(b)));
+    m.append(card(t('details'), kv(b, ['guarantees_given_total'])));
     m.append(card(t('statements'), table(b.financials || [], Object.keys((b.financials || [])[0] || { year: 0 }).map((k) => [k]))));
     m.append(card(t('applications'), table(b.applications || [], [['id', (r) => link(`#/application/${r.id}`, `#${r.id}`)], ['product'], ['amount'], ['term_months'], ['state']])));
     const loans = card(t('loans'));
