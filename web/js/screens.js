@@ -5,6 +5,7 @@ import { t, code, money, date, errorText } from './i18n.js';
 import { get, post, call } from './api.js';
 import { h, table, kv, field, values, clearErrors, showError, toast, reasonDialog, pagedList } from './ui.js';
 import { loggedIn, session, rerender } from './app.js';
+import { urls } from './early.js';
 
 const TODAY = () => new Date().toISOString().slice(0, 10);
 const card = (title, ...kids) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...kids);
@@ -103,7 +104,7 @@ export const screens = {
     if (role === 'officer') {
       tile('drafts', '#/applications/drafts', total(`/applications?${q({ ...QUEUES.drafts, limit: 1 })}`));
       tile('returned', '#/applications/returned', total(`/applications?${q({ ...QUEUES.returned, limit: 1 })}`));
-      tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
+      tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
     } else if (role === 'reviewer') {
       tile('queue', '#/applications/submitted', total('/applications?state=submitted&limit=1'));
@@ -112,7 +113,7 @@ export const screens = {
       tile('referrals', '#/applications/referred', total(`/applications?${q({ ...QUEUES.referred, limit: 1 })}`));
       tile('approvedToDisburse', '#/applications/approved', total('/applications?state=approved&limit=1'));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
-      tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
+      tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
       const out = h('div', { 'aria-live': 'polite' });
       const f = h('form', { class: 'card', 'aria-label': t('cob') }, h('h2', {}, t('cob')),
         h('div', { class: 'grid' }, field('date', t('date'), { type: 'date', value: TODAY(), required: true })),
@@ -145,11 +146,11 @@ export const screens = {
     const run = (v) => pagedList(list, (after) => get(`/borrowers?${q({ ...v, limit: 20, after })}`), cols);
     onSubmit(form, async (v) => run(v));
     m.replaceChildren(h('h1', {}, t('borrowerSearch')), form, list);
-    run({});
+    pagedList(list, (after) => get(after ? `/borrowers?${q({ limit: 20, after })}` : urls.borrowers()), cols);
   },
 
   async borrower(m, id) {
-    const b = await get(`/borrowers/${id}`);
+    const b = await get(urls.borrower(id));
     m.replaceChildren(h('h1', {}, `${b.name} · ${code(b.kind)}`));
     m.append(card(t('details'), kv(b, ['guarantees_given_total'])));
     m.append(card(t('statements'), table(b.financials || [], Object.keys((b.financials || [])[0] || { year: 0 }).map((k) => [k]))));
@@ -304,7 +305,7 @@ export const screens = {
   // One application: the whole file beside the rating report, with the
   // reviewer's and manager's actions.
   async application(m, id) {
-    const file = await get(`/applications/${id}/file`);
+    const file = await get(urls.file(id));
     const a = file.application;
     m.replaceChildren(h('h1', {}, `${t('applications')} #${a.id} · ${a.borrower} · ${code(a.state)}`));
     const left = card(t('wholeFile'), kv(a, ['security']), h('h3', {}, code('guarantors')), table(file.guarantors, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['capacity']]),
@@ -349,11 +350,11 @@ export const screens = {
     const run = (v) => pagedList(list, (after) => get(`/loans?${q({ ...v, limit: 20, after })}`), cols);
     onSubmit(f, async (v) => run(v));
     m.replaceChildren(h('h1', {}, `${t('loans')}（${t('ledger')}）`), f, list);
-    run(preset === 'overdue' ? { min_dpd: 1 } : {});
+    pagedList(list, (after) => get(after ? `/loans?${q({ ...(preset === 'overdue' ? { min_dpd: 1 } : {}), limit: 20, after })}` : urls.loans(preset)), cols);
   },
 
   async loan(m, id) {
-    const l = await get(`/loans/${id}`);
+    const l = await get(urls.loan(id));
     m.replaceChildren(h('h1', {}, `${t('loan')} ${l.contract_no} · ${code(l.status)} · ${code(l.category)}`));
     m.append(h('div', { class: 'split' }, card(t('details'), kv(l)), card(t('balances'), kv(l.balances || {}))));
     m.append(card(t('schedule'), table(l.schedule, [['n'], ['due'], ['principal'], ['paid_principal'], ['interest'], ['paid_interest'], ['penalty'], ['state']])));
@@ -375,7 +376,7 @@ export const screens = {
   async inspections(m) {
     const box = card(t('inspectionsDue'));
     m.replaceChildren(h('h1', {}, t('inspections')), box);
-    later(box, get(`/inspections/due?date=${TODAY()}`), (r) => table(r, [['contract_no', (x) => link(`#/inspect/${x.loan_id}`, x.contract_no)], ['borrower'], ['officer'], ['category'], ['due'], ['days_overdue'], ['last_inspection']]));
+    later(box, get(urls.due()), (r) => table(r, [['contract_no', (x) => link(`#/inspect/${x.loan_id}`, x.contract_no)], ['borrower'], ['officer'], ['category'], ['due'], ['days_overdue'], ['last_inspection']]));
   },
 
   async inspect(m, loanId) {
