@@ -512,7 +512,7 @@ function ratingReport(shown, a, authority) {
     h('dl', { class: 'kv' }, h('dt', {}, t('score')), h('dd', {}, String(r.score)), h('dt', {}, t('grade')), h('dd', {}, shown.effective_grade && shown.effective_grade !== r.grade ? `${shown.effective_grade}（${code('model')} ${r.grade}）` : r.grade),
       h('dt', {}, t('pd')), h('dd', {}, `${r.pd}%`), h('dt', {}, code('decision')), h('dd', {}, code(r.decision))),
     h('h3', {}, t('factors')), svg,
-    h('table', { class: 'factors-table' }, h('caption', { class: 'muted' }, t('factors')), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, code('name')), h('th', { scope: 'col' }, 'bin'), h('th', { scope: 'col', class: 'num' }, t('score')))),
+    h('table', { class: 'factors-table' }, h('caption', { class: 'muted' }, t('factors')), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, code('name')), h('th', { scope: 'col' }, t('bin')), h('th', { scope: 'col', class: 'num' }, t('score')))),
       h('tbody', {}, fs.map((f) => h('tr', {}, h('td', {}, en ? f.en : f.zh), h('td', {}, f.bin), h('td', { class: 'num' }, `${f.points}/${f.best_points}`))))),
     h('h3', {}, t('reasons')), reasons.length ? h('ul', {}, reasons.map((x) => h('li', {}, typeof x === 'string' ? x : `${x.code}：${(en ? x.en : x.zh) || ''}`))) : h('p', { class: 'muted' }, t('none')),
     h('h3', {}, `${t('proposed')} / ${t('requested')}`),
