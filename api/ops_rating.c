@@ -439,6 +439,19 @@ static void summary_grade(const core_rating_summary *s, char out[4])
     snprintf(out, 4, "%s", s->override_grade[0] != '\0' ? s->override_grade : s->grade);
 }
 
+/* A grade the policy does not lend at has no rate: a schedule at none would
+ * mislead, so it is refused, naming the grade. */
+static ld_status priced_or_refused(const priced_terms *t, int64_t app_id, ld_error *err)
+{
+    if (t->rate > 0)
+        return LD_OK;
+    return LD_FAIL(err, LD_ESTATE,
+                   "rate: the %s grade %s of application %lld does not lend, so the policy "
+                   "gives no rate; complete its facts or rate it",
+                   strcmp(t->source, "indicative") == 0 ? "indicative" : "rated", t->grade,
+                   (long long)app_id);
+}
+
 static ld_status price_application(api_call *call, int64_t app_id, const core_application *app,
                                    priced_terms *out, ld_error *err)
 {
@@ -464,7 +477,7 @@ static ld_status price_application(api_call *call, int64_t app_id, const core_ap
             out->term_months = rated.recommended_term_months;
         out->rate = rated.rate;
         out->source = "rating";
-        return LD_OK;
+        return priced_or_refused(out, app_id, err);
     }
     core_credit_facts facts;
     rating_policy *policy = NULL;
@@ -479,7 +492,7 @@ static ld_status price_application(api_call *call, int64_t app_id, const core_ap
     out->rate = indicative.rate;
     out->source = "indicative";
     summary_grade(&indicative, out->grade);
-    return LD_OK;
+    return priced_or_refused(out, app_id, err);
 }
 
 static ld_status application_schedule(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -638,7 +638,7 @@ static void test_loans_filter_by_borrower_and_products_and_schedules_come_from_p
     cJSON_Delete(out);
 }
 
-static void test_a_draft_previews_its_schedule_at_an_indicative_rate(void)
+static void test_a_draft_is_priced_at_its_indicative_grade_or_refused(void)
 {
     int64_t borrower = add_borrower(off1, 25);
     char text[300];
@@ -653,13 +653,36 @@ static void test_a_draft_previews_its_schedule_at_an_indicative_rate(void)
     int64_t app = id_of(out);
     cJSON_Delete(out);
     long long ratings = count("SELECT count(*) FROM rating");
-    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_OK);
-    CHECK_STR(text_of(out, "rate_source"), "indicative");
-    CHECK(text_of(out, "grade")[0] != '\0');
-    CHECK(strcmp(text_of(out, "rate"), "0.0000") != 0);
-    CHECK_STR(text_of(out, "start"), TODAY);
-    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "installments")), 12);
+    /* A thin file (no statements, no credit report) scores a grade that does
+     * not lend: no rate, so no schedule, and the refusal says why. */
+    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "the indicative grade CC of application");
+    CHECK_CONTAINS(err.message, "does not lend");
+    /* The file completed: a grade that lends, and the schedule at its rate. */
+    cJSON *facts = cJSON_Parse("{\"employer\": \"Acme\", \"years_employed\": 8, "
+                               "\"employment_type\": \"civil_servant\", \"housing\": \"own\", "
+                               "\"education\": \"postgraduate\", \"years_at_address\": 10, "
+                               "\"existing_debt\": \"0.00\", \"existing_monthly_repayment\": "
+                               "\"0.00\"}");
+    CHECK_INT(ld_borrower_update(off1, borrower, facts, &out, &err), LD_OK);
     cJSON_Delete(out);
+    cJSON_Delete(facts);
+    cJSON *report =
+        cJSON_Parse("{\"report_date\": \"2026-06-01\", \"source\": \"PBOC\", "
+                    "\"inquiries_6m\": 0, \"card_utilisation\": \"10\", \"open_loans\": 0, "
+                    "\"worst_dpd_24m\": 0, \"outstanding_balance\": \"0.00\"}");
+    CHECK_INT(ld_credit_report_add(off1, borrower, report, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    cJSON_Delete(report);
+    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_OK);
+    if (out != NULL) {
+        CHECK_STR(text_of(out, "rate_source"), "indicative");
+        CHECK_STR(text_of(out, "grade"), "A");
+        CHECK_STR(text_of(out, "rate"), "3.7000"); /* the policy's rate for A at 12 months */
+        CHECK_STR(text_of(out, "start"), TODAY);
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "installments")), 12);
+        cJSON_Delete(out);
+    }
     CHECK_INT(count("SELECT count(*) FROM rating"), ratings);                  /* nothing stored */
     CHECK_INT(ld_application_schedule(rev1, app, NULL, &out, &err), LD_EPERM); /* a draft */
 }
@@ -717,8 +740,8 @@ int main(int argc, char **argv)
         {"a_borrower_shows_the_guarantees_it_gives", test_a_borrower_shows_the_guarantees_it_gives},
         {"loans_filter_by_borrower_and_products_and_schedules_come_from_policy",
          test_loans_filter_by_borrower_and_products_and_schedules_come_from_policy},
-        {"a_draft_previews_its_schedule_at_an_indicative_rate",
-         test_a_draft_previews_its_schedule_at_an_indicative_rate},
+        {"a_draft_is_priced_at_its_indicative_grade_or_refused",
+         test_a_draft_is_priced_at_its_indicative_grade_or_refused},
         {"messages_read_in_chinese_with_their_values",
          test_messages_read_in_chinese_with_their_values},
     };
