@@ -100,6 +100,9 @@ static const text_pair problems[] = {
     {"must be a whole number of months, 1 to *", "须为 1 至 %1 的整月数"},
     {"must be 0 when the fee method is none", "不收费时须为 0"},
     {"before the loan was disbursed (*)", "早于放款日（%1）"},
+    {"the * grade * of application * does not lend, so the policy gives no rate; complete its "
+     "facts or rate it",
+     "申请 %3 的%1等级 %2 不予放贷，政策未给出利率；请补全资料或进行评级"},
 };
 
 static const text_pair phrases[] = {
@@ -127,6 +130,7 @@ static const text_pair phrases[] = {
     {"the term is longer than the rating's recommendation", "期限长于评级建议"},
     {"the rate is below the rating's recommendation", "利率低于评级建议"},
     {"a return", "退回"},
+    {"indicative", "预估"},
     {"a referral", "提交审批经理"},
 };
 

@@ -715,6 +715,11 @@ static void test_messages_read_in_chinese_with_their_values(void)
               "widget：输入无效（frobbed）");
     CHECK_STR(ld_message_zh(LD_ENOTFOUND, "borrower 12 does not exist", zh, sizeof zh),
               "借款人 12 不存在");
+    CHECK_STR(ld_message_zh(LD_ESTATE,
+                            "rate: the indicative grade CC of application 5 does not lend, so the "
+                            "policy gives no rate; complete its facts or rate it",
+                            zh, sizeof zh),
+              "利率：申请 5 的预估等级 CC 不予放贷，政策未给出利率；请补全资料或进行评级");
     /* a short buffer ends on a whole character */
     char small[8];
     ld_message_zh(LD_EINVAL, "amount: must be positive", small, sizeof small);
