@@ -1203,6 +1203,16 @@ static ld_status check_approval_terms(core_store *store, const core_application 
     return LD_OK;
 }
 
+/* Why approving at all goes against the rating (a manager's call), or NULL
+ * when the rating recommends approval. */
+static const char *against_rating(const core_rating_summary *rating)
+{
+    if (strcmp(rating->decision, "approve") == 0)
+        return NULL;
+    return strcmp(rating->decision, "decline") == 0 ? "the rating declined it"
+                                                    : "the rating referred it";
+}
+
 /* The amount an approval takes when none is typed: the rating's
  * recommendation when it is below what was asked. */
 static ld_money default_amount(const core_application *app, const core_rating_summary *rating)
@@ -1220,7 +1230,10 @@ ld_status core_application_authority(core_store *store, const core_session *who,
     ld_status st = require_app(store, who, id, CORE_ACT_CUSTOMER_READ, &app, err);
     if (st != LD_OK || (st = require_reviewable(who, &app, err)) != LD_OK)
         return st;
-    bool rated = core_rating_latest(store, id, &rating, err) == LD_OK;
+    st = core_rating_latest(store, id, &rating, err);
+    if (st != LD_OK && st != LD_ENOTFOUND)
+        return st;
+    bool rated = st == LD_OK;
     ld_error_clear(err);
     ld_money amount = app.approved_amount > 0 ? app.approved_amount
                       : rated                 ? default_amount(&app, &rating)
@@ -1235,12 +1248,8 @@ ld_status core_application_authority(core_store *store, const core_session *who,
     core_json_put_money(o, "amount", amount);
     core_json_put_money(o, "left", left);
     cJSON_AddBoolToObject(o, "within", left >= 0);
-    /* What approval would refuse before the amount (application_approve). */
-    const char *manager_needed = !rated ? NULL
-                                 : strcmp(rating.decision, "decline") == 0
-                                     ? "the rating declined it"
-                                 : strcmp(rating.decision, "refer") == 0 ? "the rating referred it"
-                                                                         : NULL;
+    /* What approval would leave to a manager before the amount. */
+    const char *manager_needed = rated ? against_rating(&rating) : NULL;
     cJSON_AddBoolToObject(o, "manager_required", manager_needed != NULL);
     if (manager_needed != NULL)
         cJSON_AddStringToObject(o, "manager_reason", manager_needed);
@@ -1288,15 +1297,12 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         return st;
     /* Beyond the model: more, longer or cheaper than recommended, or against a
      * refer/decline, is a manager's call and needs a written reason. */
-    const char *beyond = NULL;
-    if (strcmp(rating.decision, "approve") != 0)
-        beyond = strcmp(rating.decision, "decline") == 0 ? "the rating declined it"
-                                                         : "the rating referred it";
-    else if (terms.amount > rating.recommended_amount)
+    const char *beyond = against_rating(&rating);
+    if (beyond == NULL && terms.amount > rating.recommended_amount)
         beyond = "the amount is above the rating's recommendation";
-    else if (terms.term_months > rating.recommended_term_months)
+    else if (beyond == NULL && terms.term_months > rating.recommended_term_months)
         beyond = "the term is longer than the rating's recommendation";
-    else if (terms.rate < rating.rate)
+    else if (beyond == NULL && terms.rate < rating.rate)
         beyond = "the rate is below the rating's recommendation";
     if (beyond != NULL) {
         if (who->role != CORE_ROLE_MANAGER)
