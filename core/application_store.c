@@ -822,16 +822,6 @@ static ld_status read_app_filter(core_store *store, const core_application_filte
     "LIMIT 1)"
 #define RETURNED "(a.state = 'draft' AND coalesce(" LATEST_STEP ", '') = 'return')"
 #define REFERRED "(a.state = 'rated' AND coalesce(" LATEST_STEP ", '') = 'refer')"
-/* The same read from the steps' side (s, a step of the kind asked for): it
- * is the application's latest. Returned drafts and referrals are few beside
- * the drafts and rated files, so their lists and counts start from
- * application_step_by_kind. */
-#define STEP_IS_LATEST                                                                             \
-    " AND NOT EXISTS (SELECT 1 FROM application_step t WHERE t.application_id = s.application_id " \
-    "AND t.id > s.id)"
-#define FROM_STEPS                                                                                 \
-    "application_step s INDEXED BY application_step_by_kind CROSS JOIN application a ON a.id = "   \
-    "s.application_id CROSS JOIN borrower b ON b.id = a.borrower_id"
 
 /* The conditions of the filter and the scope. For a walk in id order
  * (walk), the reviewer's scope and an amount range are kept off their
@@ -868,24 +858,6 @@ static void app_conditions(const core_session *who, const core_application_filte
         core_sql_add(where, v->returned ? " AND " RETURNED : " AND NOT " RETURNED);
     if (v->referred >= 0)
         core_sql_add(where, v->referred ? " AND " REFERRED : " AND NOT " REFERRED);
-}
-
-/* The conditions of a list of returned drafts or referrals (returned=true or
- * referred=true) read from their steps (FROM_STEPS); false when the filter
- * asks for neither. */
-static bool step_conditions(const core_session *who, const core_application_filter *f,
-                            const app_list_values *v, core_sql *where)
-{
-    if (v->returned != 1 && v->referred != 1)
-        return false;
-    app_list_values rest = *v;
-    rest.returned = rest.referred = -1;
-    app_conditions(who, f, &rest, false, where);
-    if (v->returned == 1)
-        core_sql_add(where, " AND s.kind = 'return' AND a.state = 'draft'" STEP_IS_LATEST);
-    if (v->referred == 1)
-        core_sql_add(where, " AND s.kind = 'refer' AND a.state = 'rated'" STEP_IS_LATEST);
-    return true;
 }
 
 static bool app_filtered(const core_application_filter *f)
@@ -926,10 +898,9 @@ ld_status core_application_list_page(core_store *store, const core_session *who,
     if ((st = core_list_begin(who, page, &p, err)) != LD_OK ||
         (st = read_app_filter(store, f, &v, err)) != LD_OK)
         return st;
-    core_sql where, walk, after, none_left, drafts, steps;
+    core_sql where, walk, after, none_left, drafts;
     app_conditions(who, f, &v, false, &where);
     app_conditions(who, f, &v, true, &walk);
-    bool by_steps = step_conditions(who, f, &v, &steps);
     bool by_created = f->created_from != NULL || f->created_to != NULL;
     app_after(by_created, p.after, &after);
     /* One officer's applications: few are reached through their customers
@@ -961,10 +932,6 @@ ld_status core_application_list_page(core_store *store, const core_session *who,
         .order = by_created ? " ORDER BY a.created_at, a.id" : " ORDER BY a.id",
         .after = &after,
     };
-    if (by_steps) {
-        query.count_from = query.from_few = FROM_STEPS;
-        query.count_where = query.where_few = &steps;
-    }
     if (who->role == CORE_ROLE_REVIEWER && !app_filtered(f)) {
         /* All applications less the drafts and withdrawn ones: a quick count
          * of the table and a short range of the state index. */

@@ -459,9 +459,8 @@ const char *const core_schema_migrations[] = {
      * reviewer returning an application to its officer for more information
      * (it is a draft again) or referring a rated one to a manager, each with
      * its reason. An application's latest step says whether it is returned
-     * (a draft) or referred (rated); the lists of returned drafts and of
-     * referrals start from the steps of their kind, few beside the drafts
-     * and the rated files. */
+     * (a draft) or referred (rated); the partial index keeps the officer's
+     * and the manager's counts on the few files that have steps. */
     "CREATE TABLE IF NOT EXISTS application_step ("
     "  id INTEGER PRIMARY KEY,"
     "  application_id INTEGER NOT NULL REFERENCES application(id),"
@@ -472,7 +471,6 @@ const char *const core_schema_migrations[] = {
     ");"
     "CREATE INDEX IF NOT EXISTS application_step_by_application "
     "ON application_step(application_id, id);"
-    "CREATE INDEX IF NOT EXISTS application_step_by_kind ON application_step(kind, application_id);"
     /* A borrower's guarantees given, found by either of its names. */
     "CREATE INDEX IF NOT EXISTS guarantor_by_borrower ON guarantor(borrower_id) "
     "WHERE borrower_id IS NOT NULL;"
