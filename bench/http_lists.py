@@ -13,7 +13,9 @@ drafts, referrals). Bench code may write SQLite directly; the server reads it
 as it reads any book (no ANALYZE: a book keeps no statistics, so the plans
 are those the product makes everywhere).
 
-usage: bench/http_lists.py [BUILD_DIR] [--count N] [--runs R]
+usage: bench/http_lists.py [BUILD_DIR] [--count N] [--runs R] [--book DIR]
+  --book DIR keeps the book in DIR and, when DIR already holds one, measures
+  it again without filling it anew.
 """
 import os
 import sqlite3
@@ -91,18 +93,26 @@ def timed(client, path):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="loandesk-http-lists-")
-    srv, tokens = h.make_book(tmp)
-    db = os.path.join(tmp, "loandesk.db")
-    t0 = time.time()
-    con = sqlite3.connect(db, timeout=600)
-    con.execute("PRAGMA journal_mode = WAL")
-    for sql in FILL:
-        con.execute(sql.format(count=COUNT, customers=max(1, COUNT // 10)))
-        con.commit()
-    con.close()
-    print(f"book: {COUNT} applications, {max(1, COUNT // 10)} customers, filled in "
-          f"{time.time() - t0:.0f} s")
+    keep = opts.get("--book")
+    db = os.path.join(keep, "loandesk.db") if keep else None
+    if db and os.path.exists(db):
+        srv = h.Server(db)
+        tokens = {u: h.login(srv.port, u, h.USERS[u][1]).json["token"] for u in ("zhao", "chen")}
+        print(f"book: {db}, as filled before")
+    else:
+        tmp = keep or tempfile.mkdtemp(prefix="loandesk-http-lists-")
+        os.makedirs(tmp, exist_ok=True)
+        srv, tokens = h.make_book(tmp)
+        db = os.path.join(tmp, "loandesk.db")
+        t0 = time.time()
+        con = sqlite3.connect(db, timeout=600)
+        con.execute("PRAGMA journal_mode = WAL")
+        for sql in FILL:
+            con.execute(sql.format(count=COUNT, customers=max(1, COUNT // 10)))
+            con.commit()
+        con.close()
+        print(f"book: {COUNT} applications, {max(1, COUNT // 10)} customers, filled in "
+              f"{time.time() - t0:.0f} s")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     clients = {u: h.Client(srv.port, token=tokens[u]) for u in ("zhao", "chen")}
     print(f"  {'list and filter':44} {'total':>8} {'rows':>4} {'page ms':>8} {'base ms':>8}  (median of {RUNS})")
