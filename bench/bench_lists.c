@@ -244,7 +244,7 @@ typedef struct bench_case {
     "SELECT count(*) FROM borrower b INDEXED BY borrower_by_officer CROSS JOIN loan l ON "         \
     "l.borrower_id = b.id WHERE b.officer_id = ?1"
 #define LATEST_STEP_IS(kind)                                                                       \
-    "(SELECT s.kind FROM application_step s WHERE s.application_id = a.id ORDER BY s.id DESC "    \
+    "(SELECT s.kind FROM application_step s WHERE s.application_id = a.id ORDER BY s.id DESC "     \
     "LIMIT 1) = '" kind "'"
 #define REVIEWABLE   "a.state IN ('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
 #define NAME_HAS     "instr(b.name, ?1) > 0"
@@ -333,10 +333,10 @@ static const bench_case cases[] = {
      .params = {"@OFFICER"}},
     {"applications, referred (manager)", APPS, MANAGER,
      .app = {.state = "rated", .referred = "true"},
-     .bare_count = "SELECT count(*) FROM application a WHERE a.state = 'rated' AND "
-                   LATEST_STEP_IS("refer"),
-     .bare_page = APP_COLUMNS APP_FROM " WHERE a.state = 'rated' AND " LATEST_STEP_IS(
-         "refer") " ORDER BY a.id LIMIT 51"},
+     .bare_count =
+         "SELECT count(*) FROM application a WHERE a.state = 'rated' AND " LATEST_STEP_IS("refer"),
+     .bare_page = APP_COLUMNS APP_FROM
+     " WHERE a.state = 'rated' AND " LATEST_STEP_IS("refer") " ORDER BY a.id LIMIT 51"},
     {"borrowers, all (manager)", BORROWERS, MANAGER,
      .bare_count = "SELECT count(*) FROM borrower b",
      .bare_page = BORROWER_COLUMNS BORROWER_FROM " ORDER BY b.id LIMIT 51"},
