@@ -343,3 +343,14 @@ ld_status ld_policy_show(ld_session *session, cJSON **out, ld_error *err)
 {
     return api_run(session, "policy.show", NULL, API_READ, policy_show, NULL, out, err);
 }
+
+static ld_status product_list(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)args;
+    return core_product_catalog_json(call->store, out, err);
+}
+
+ld_status ld_product_list(ld_session *session, cJSON **out, ld_error *err)
+{
+    return api_run(session, "product.list", NULL, API_READ, product_list, NULL, out, err);
+}

@@ -20,8 +20,12 @@
 #include "loan.h"
 #include "loandesk/origination.h"
 
+typedef ld_status (*reasoned_step)(core_store *store, const core_session *who, int64_t id,
+                                   const char *reason, ld_error *err);
+
 typedef struct app_args {
     int64_t id;
+    reasoned_step step;
     const cJSON *record;
     const char *reason;
     const ld_approval *approval;
@@ -180,36 +184,45 @@ ld_status ld_application_approve(ld_session *session, int64_t id, const ld_appro
     return run_on_app(session, "app.approve", app_approve, &a, out, err);
 }
 
-static ld_status app_reject(api_call *call, void *args, cJSON **out, ld_error *err)
+/* A workflow step that takes a reason: reject, withdraw, return, refer. */
+static ld_status app_reasoned(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const app_args *a = args;
-    ld_status st = core_application_reject(call->store, call->who, a->id, a->reason, err);
+    ld_status st = a->step(call->store, call->who, a->id, a->reason, err);
     if (st == LD_OK)
         st = state_result(call, a->id, out, err);
     return st;
+}
+
+static ld_status run_reasoned(ld_session *session, const char *action, reasoned_step step,
+                              int64_t id, const char *reason, cJSON **out, ld_error *err)
+{
+    app_args a = {.id = id, .reason = reason, .step = step};
+    return run_on_app(session, action, app_reasoned, &a, out, err);
 }
 
 ld_status ld_application_reject(ld_session *session, int64_t id, const char *reason, cJSON **out,
                                 ld_error *err)
 {
-    app_args a = {.id = id, .reason = reason};
-    return run_on_app(session, "app.reject", app_reject, &a, out, err);
-}
-
-static ld_status app_withdraw(api_call *call, void *args, cJSON **out, ld_error *err)
-{
-    const app_args *a = args;
-    ld_status st = core_application_withdraw(call->store, call->who, a->id, a->reason, err);
-    if (st == LD_OK)
-        st = state_result(call, a->id, out, err);
-    return st;
+    return run_reasoned(session, "app.reject", core_application_reject, id, reason, out, err);
 }
 
 ld_status ld_application_withdraw(ld_session *session, int64_t id, const char *reason, cJSON **out,
                                   ld_error *err)
 {
-    app_args a = {.id = id, .reason = reason};
-    return run_on_app(session, "app.withdraw", app_withdraw, &a, out, err);
+    return run_reasoned(session, "app.withdraw", core_application_withdraw, id, reason, out, err);
+}
+
+ld_status ld_application_return(ld_session *session, int64_t id, const char *reason, cJSON **out,
+                                ld_error *err)
+{
+    return run_reasoned(session, "app.return", core_application_return, id, reason, out, err);
+}
+
+ld_status ld_application_refer(ld_session *session, int64_t id, const char *reason, cJSON **out,
+                               ld_error *err)
+{
+    return run_reasoned(session, "app.refer", core_application_refer, id, reason, out, err);
 }
 
 /* ---- Parts ---------------------------------------------------------------- */
@@ -313,6 +326,8 @@ static ld_status app_list(api_call *call, void *args, cJSON **out, ld_error *err
         filter.grade = f->grade;
         filter.amount_min = f->min_amount;
         filter.amount_max = f->max_amount;
+        filter.returned = f->returned;
+        filter.referred = f->referred;
     }
     core_page page = api_page_from(a->page);
     core_page_result result;
@@ -339,6 +354,7 @@ static ld_status loan_list(api_call *call, void *args, cJSON **out, ld_error *er
         filter.officer = f->officer;
         filter.product = f->product;
         filter.matures_before = f->maturing_before;
+        filter.borrower_id = f->borrower_id;
         if (f->min_dpd != NULL) {
             char *end = NULL;
             errno = 0;
@@ -448,6 +464,10 @@ static ld_status app_file(api_call *call, void *args, cJSON **out, ld_error *err
     st = core_application_history(store, who, a->id, &part, err);
     if ((st = file_part(file, "decisions", st, part, err)) != LD_OK)
         goto fail;
+    part = NULL;
+    st = core_application_authority(store, who, a->id, &part, err);
+    if ((st = file_part(file, "authority", st, part, err)) != LD_OK)
+        goto fail;
     if (app.state == CORE_APP_DISBURSED) {
         int64_t loan_id = 0;
         part = NULL;
@@ -468,6 +488,18 @@ static ld_status app_file(api_call *call, void *args, cJSON **out, ld_error *err
 fail:
     cJSON_Delete(file);
     return st;
+}
+
+static ld_status app_authority(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    return core_application_authority(call->store, call->who, a->id, out, err);
+}
+
+ld_status ld_application_authority(ld_session *session, int64_t id, cJSON **out, ld_error *err)
+{
+    app_args a = {.id = id};
+    return api_run_on(session, "app.authority", "application", id, app_authority, &a, out, err);
 }
 
 ld_status ld_application_file(ld_session *session, int64_t id, cJSON **out, ld_error *err)

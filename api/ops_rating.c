@@ -29,6 +29,7 @@ typedef struct app_args {
     int64_t app_id;
     const char *grade;
     const char *reason;
+    const char *start;
 } app_args;
 
 static ld_status rating_show(api_call *call, void *args, cJSON **out, ld_error *err)
@@ -413,4 +414,133 @@ ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error
     rating_csv_free(data);
     rating_csv_free(compare);
     return st;
+}
+
+/* ---- The schedule an application would repay ------------------------------ */
+
+/* The terms and rate of app: approved (the approval's), rated (the latest
+ * rating's, an override's terms when overridden) or, before a rating, an
+ * indicative score of the facts as they stand under the policy in force,
+ * shown and never stored. */
+typedef struct priced_terms {
+    ld_money principal;
+    int term_months;
+    ld_rate rate;
+    const char *source; /* approved | rating | indicative */
+    char grade[4];
+} priced_terms;
+
+/* The grade shown beside a rate: an override's when there is one. */
+static void summary_grade(const core_rating_summary *s, char out[4])
+{
+    snprintf(out, 4, "%s", s->override_grade[0] != '\0' ? s->override_grade : s->grade);
+}
+
+/* A grade the policy does not lend at has no rate: a schedule at none would
+ * mislead, so it is refused, naming the grade. */
+static ld_status priced_or_refused(const priced_terms *t, int64_t app_id, ld_error *err)
+{
+    if (t->rate > 0)
+        return LD_OK;
+    return LD_FAIL(err, LD_ESTATE,
+                   "rate: the %s grade %s of application %lld does not lend, so the policy "
+                   "gives no rate; complete its facts or rate it",
+                   strcmp(t->source, "indicative") == 0 ? "indicative" : "rated", t->grade,
+                   (long long)app_id);
+}
+
+static ld_status price_application(api_call *call, int64_t app_id, const core_application *app,
+                                   priced_terms *out, ld_error *err)
+{
+    *out = (priced_terms){.principal = app->amount, .term_months = app->term_months};
+    core_rating_summary rated;
+    ld_status st = core_rating_latest(call->store, app_id, &rated, err);
+    if (st != LD_OK && st != LD_ENOTFOUND)
+        return st;
+    ld_error_clear(err);
+    if (st == LD_OK)
+        summary_grade(&rated, out->grade);
+    if (app->approved_amount > 0) {
+        out->principal = app->approved_amount;
+        out->term_months = app->approved_term_months;
+        out->rate = app->approved_rate;
+        out->source = "approved";
+        return LD_OK;
+    }
+    if (st == LD_OK) {
+        if (rated.recommended_amount > 0 && rated.recommended_amount < app->amount)
+            out->principal = rated.recommended_amount;
+        if (rated.recommended_term_months > 0 && rated.recommended_term_months < app->term_months)
+            out->term_months = rated.recommended_term_months;
+        out->rate = rated.rate;
+        out->source = "rating";
+        return priced_or_refused(out, app_id, err);
+    }
+    core_credit_facts facts;
+    const rating_policy *policy = NULL;
+    rating_result *result = NULL;
+    if ((st = core_credit_facts_preview(call->store, call->who, app_id, &facts, err)) != LD_OK ||
+        (st = score_facts(call, &facts, -1, &policy, &result, err)) != LD_OK)
+        return st;
+    core_rating_summary indicative;
+    rating_summary_from_result(result, &indicative);
+    free(result);
+    out->rate = indicative.rate;
+    out->source = "indicative";
+    summary_grade(&indicative, out->grade);
+    return priced_or_refused(out, app_id, err);
+}
+
+static ld_status application_schedule(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const app_args *a = args;
+    core_application app;
+    cJSON *shown = NULL;
+    ld_status st;
+    /* Whoever may read the application (a reviewer once it is submitted). */
+    if ((st = core_application_show(call->store, call->who, a->app_id, &shown, err)) != LD_OK)
+        return st;
+    cJSON_Delete(shown);
+    ld_date start = core_store_today(call->store);
+    if (a->start != NULL && (st = ld_date_parse("start", a->start, &start, err)) != LD_OK)
+        return st;
+    priced_terms t;
+    if ((st = core_application_get(call->store, a->app_id, &app, err)) != LD_OK ||
+        (st = price_application(call, a->app_id, &app, &t, err)) != LD_OK)
+        return st;
+    char principal[LD_MONEY_TEXT_MAX], rate[LD_MONEY_TEXT_MAX], day[LD_DATE_TEXT_MAX];
+    cJSON *terms = cJSON_CreateObject();
+    cJSON_AddStringToObject(terms, "principal", ld_money_format(t.principal, principal));
+    cJSON_AddStringToObject(terms, "rate", ld_rate_format(t.rate, rate));
+    cJSON_AddNumberToObject(terms, "term", t.term_months);
+    cJSON_AddStringToObject(terms, "method", core_repay_method_name(app.method));
+    cJSON_AddStringToObject(terms, "start", ld_date_format(start, day));
+    cJSON_AddStringToObject(terms, "period", core_period_name(app.period));
+    cJSON *schedule = NULL;
+    st = ld_schedule_preview(terms, &schedule, err);
+    cJSON_Delete(terms);
+    if (st != LD_OK)
+        return st;
+    cJSON *o = cJSON_CreateObject();
+    core_json_put_int(o, "application_id", a->app_id);
+    cJSON_AddStringToObject(o, "principal", principal);
+    core_json_put_int(o, "term_months", t.term_months);
+    cJSON_AddStringToObject(o, "rate", rate);
+    cJSON_AddStringToObject(o, "rate_source", t.source);
+    cJSON_AddStringToObject(o, "grade", t.grade);
+    cJSON_AddStringToObject(o, "start", day);
+    cJSON *item;
+    while ((item = schedule->child) != NULL)
+        cJSON_AddItemToObject(o, item->string, cJSON_DetachItemViaPointer(schedule, item));
+    cJSON_Delete(schedule);
+    *out = o;
+    return LD_OK;
+}
+
+ld_status ld_application_schedule(ld_session *session, int64_t app_id, const char *start,
+                                  cJSON **out, ld_error *err)
+{
+    app_args a = {.app_id = app_id, .start = start};
+    return api_run_on(session, "app.schedule", "application", app_id, application_schedule, &a, out,
+                      err);
 }

@@ -243,6 +243,9 @@ typedef struct bench_case {
 #define LOAN_COUNT_OFFICER                                                                         \
     "SELECT count(*) FROM borrower b INDEXED BY borrower_by_officer CROSS JOIN loan l ON "         \
     "l.borrower_id = b.id WHERE b.officer_id = ?1"
+#define LATEST_STEP_IS(kind)                                                                       \
+    "(SELECT s.kind FROM application_step s WHERE s.application_id = a.id ORDER BY s.id DESC "     \
+    "LIMIT 1) = '" kind "'"
 #define REVIEWABLE   "a.state IN ('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
 #define NAME_HAS     "instr(b.name, ?1) > 0"
 #define POSTED       "borrower_name_char p CROSS JOIN borrower b ON b.id = p.borrower_id"
@@ -319,6 +322,21 @@ static const bench_case cases[] = {
                               "b.id = a.borrower_id JOIN app_user o ON o.id = b.officer_id WHERE "
                               "a.amount >= ?1 AND a.amount <= ?2 ORDER BY a.id LIMIT 51",
      .params = {"123400000", "123600000"}},
+    /* The workbench's queues: drafts sent back to their officer, rated files
+     * referred to a manager (the latest review step of each). */
+    {"applications, returned drafts (officer)", APPS, OFFICER,
+     .app = {.state = "draft", .returned = "true"},
+     .bare_count = APP_COUNT_OFFICER " AND a.state = 'draft' AND " LATEST_STEP_IS("return"),
+     .bare_page = APP_COLUMNS APP_FEW_OFFICER " WHERE b.officer_id = ?1 AND a.state = 'draft' "
+                                              "AND " LATEST_STEP_IS("return") " ORDER BY a.id "
+                                                                              "LIMIT 51",
+     .params = {"@OFFICER"}},
+    {"applications, referred (manager)", APPS, MANAGER,
+     .app = {.state = "rated", .referred = "true"},
+     .bare_count =
+         "SELECT count(*) FROM application a WHERE a.state = 'rated' AND " LATEST_STEP_IS("refer"),
+     .bare_page = APP_COLUMNS APP_FROM
+     " WHERE a.state = 'rated' AND " LATEST_STEP_IS("refer") " ORDER BY a.id LIMIT 51"},
     {"borrowers, all (manager)", BORROWERS, MANAGER,
      .bare_count = "SELECT count(*) FROM borrower b",
      .bare_page = BORROWER_COLUMNS BORROWER_FROM " ORDER BY b.id LIMIT 51"},
@@ -446,6 +464,10 @@ static const bench_case cases[] = {
      .bare_count = "SELECT count(*) FROM loan l WHERE l.product = ?1",
      .bare_page = LOAN_COLUMNS LOAN_FROM " WHERE l.product = ?1 ORDER BY l.id LIMIT 51",
      .params = {"SWC"}},
+    {"loans, one borrower's (borrower 1000)", LOANS, MANAGER, .loan = {.borrower_id = 1000},
+     .bare_count = "SELECT count(*) FROM loan l WHERE l.borrower_id = ?1",
+     .bare_page = LOAN_COLUMNS LOAN_FROM " WHERE l.borrower_id = ?1 ORDER BY l.id LIMIT 51",
+     .params = {"1000"}},
     {"loans, maturing before 2025-01-01", LOANS, MANAGER, .loan = {.matures_before = "2025-01-01"},
      .bare_count = "SELECT count(*) FROM loan l WHERE l.matures_on < ?1",
      .bare_page = LOAN_COLUMNS LOAN_FROM " WHERE l.matures_on < ?1 ORDER BY l.id LIMIT 51",
@@ -634,6 +656,17 @@ int main(int argc, char **argv)
     bench_env env = {0};
     ld_error err;
     check(core_store_open_existing(path, &env.store, &err), "opening", &err);
+    /* Review steps, once per book: a fifth of the drafts came back from
+     * review, a third of the rated files were referred to a manager. */
+    check(core_store_exec(env.store,
+                          "INSERT INTO application_step (application_id, kind, reason, user_id, "
+                          "at) SELECT id, CASE state WHEN 'draft' THEN 'return' ELSE 'refer' END, "
+                          "'bench', (SELECT id FROM app_user WHERE username = 'reviewer'), "
+                          "created_at FROM application WHERE ((state = 'draft' AND id % 5 = 0) "
+                          "OR (state = 'rated' AND id % 3 = 0)) AND NOT EXISTS (SELECT 1 FROM "
+                          "application_step)",
+                          &err),
+          "adding review steps", &err);
     env.who[MANAGER] = session_of(env.store, "manager", CORE_ROLE_MANAGER);
     env.who[OFFICER] = session_of(env.store, "officer07", CORE_ROLE_OFFICER);
     env.who[SMALL_OFFICER] = session_of(env.store, "officer", CORE_ROLE_OFFICER);

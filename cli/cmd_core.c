@@ -376,7 +376,8 @@ int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--state",      "--borrower", "--officer", "--product",
                                          "--from",       "--to",       "--grade",   "--min-amount",
-                                         "--max-amount", "--limit",    "--after",   NULL};
+                                         "--max-amount", "--limit",    "--after",   "--returned",
+                                         "--referred",   NULL};
     static const cli_spec spec = {.values = values};
     cli_args args;
     ld_page page;
@@ -392,6 +393,8 @@ int cmd_app_list(cli_ctx *ctx, int argc, char **argv)
         .grade = cli_opt(argc, argv, "--grade"),
         .min_amount = cli_opt(argc, argv, "--min-amount"),
         .max_amount = cli_opt(argc, argv, "--max-amount"),
+        .returned = cli_opt(argc, argv, "--returned"),
+        .referred = cli_opt(argc, argv, "--referred"),
     };
     const char *borrower = cli_opt(argc, argv, "--borrower");
     if (borrower != NULL && (rc = cli_parse_id("borrower", borrower, &filter.borrower_id)) != 0)
@@ -492,6 +495,16 @@ int cmd_app_reject(cli_ctx *ctx, int argc, char **argv)
 int cmd_app_withdraw(cli_ctx *ctx, int argc, char **argv)
 {
     return decide(ctx, argc, argv, "app withdraw", ld_application_withdraw, "withdrawn");
+}
+
+int cmd_app_return(cli_ctx *ctx, int argc, char **argv)
+{
+    return decide(ctx, argc, argv, "app return", ld_application_return, "returned to its officer");
+}
+
+int cmd_app_refer(cli_ctx *ctx, int argc, char **argv)
+{
+    return decide(ctx, argc, argv, "app refer", ld_application_refer, "referred to a manager");
 }
 
 /* ---- Parts ---------------------------------------------------------------- */

@@ -39,6 +39,8 @@ int cmd_app_submit(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_approve(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_reject(cli_ctx *ctx, int argc, char **argv);
 int cmd_app_withdraw(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_return(cli_ctx *ctx, int argc, char **argv);
+int cmd_app_refer(cli_ctx *ctx, int argc, char **argv);
 
 int cmd_guarantor_add(cli_ctx *ctx, int argc, char **argv);
 int cmd_guarantor_list(cli_ctx *ctx, int argc, char **argv);

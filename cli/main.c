@@ -140,9 +140,12 @@ static const command_spec commands[] = {
      "the audit history, as far as you may read them."},
     {"app", "list", cmd_app_list, DB_API,
      "app list [--state S] [--borrower ID] [--officer U] [--product P] [--from D] [--to D] "
-     "[--grade G] [--min-amount X] [--max-amount X] [--limit N] [--after ID] [--json]",
+     "[--grade G] [--min-amount X] [--max-amount X] [--returned true|false] "
+     "[--referred true|false] [--limit N] [--after ID] [--json]",
      "Lists the applications you may see, 50 at a time (--limit up to 1000, --after the last "
-     "id shown); --from/--to bound the creation date, --grade is the effective grade."},
+     "id shown); --from/--to bound the creation date, --grade is the effective grade; "
+     "--returned true: drafts sent back for more information, --referred true: rated files "
+     "referred to a manager."},
     {"app", "update", cmd_app_update, DB_API, "app update ID (--json FILE|- | --FIELD VALUE)",
      "Changes a draft application's product, amount, term, method or purpose."},
     {"app", "submit", cmd_app_submit, DB_API, "app submit ID",
@@ -157,6 +160,11 @@ static const command_spec commands[] = {
      "Rejects an application under review, with a reason."},
     {"app", "withdraw", cmd_app_withdraw, DB_API, "app withdraw ID --reason TEXT",
      "Withdraws your customer's application before a decision."},
+    {"app", "return", cmd_app_return, DB_API, "app return ID --reason TEXT",
+     "Sends a submitted or rated application back to its officer for more information "
+     "(reviewer, manager): a draft again, to be completed and submitted anew."},
+    {"app", "refer", cmd_app_refer, DB_API, "app refer ID --reason TEXT",
+     "Refers a rated application to a manager's decision, with a reason (reviewer)."},
     {"guarantor", "add", cmd_guarantor_add, DB_API, "guarantor add APP (--json FILE|- | flags)",
      "Adds a guarantor to a draft application; capacity is net assets minus guarantees "
      "outstanding."},

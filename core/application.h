@@ -95,13 +95,16 @@ typedef struct core_application_filter {
     const char *grade;        /* effective grade: the latest rating's, or its override */
     const char *amount_min;   /* decimal yuan ("500000.00"), inclusive */
     const char *amount_max;   /* decimal yuan, inclusive */
+    const char *returned;     /* "true": drafts sent back to the officer; "false": all others */
+    const char *referred;     /* "true": rated ones referred to a manager; "false": all others */
     int limit;                /* core_application_list only: 0 for 1000 */
 } core_application_filter;
 
 /* One page of the applications the user may see (officers those of their own
  * customers, reviewers those past draft and not withdrawn, managers and
  * auditors all). Rows: id, borrower_id, borrower, product, amount,
- * term_months, method, state, officer, grade ("" before a rating), created_at.
+ * term_months, method, state, officer, grade ("" before a rating), created_at,
+ * step (the latest review step, "return" or "refer", "" when none).
  * Order: by id; with created_from or created_to, by creation time and then id
  * (the cursor is still the id of the last row seen). filter may be NULL.
  * Errors: LD_EPERM (admins), LD_EINVAL (a filter value, limit or after). */
@@ -124,6 +127,30 @@ ld_status core_application_reject(core_store *store, const core_session *who, in
                                   const char *reason, ld_error *err);
 ld_status core_application_withdraw(core_store *store, const core_session *who, int64_t id,
                                     const char *reason, ld_error *err);
+
+/* The approval authority of who for application id, as approval judges it
+ * (docs/policy.md "approval_authority": a limit per decision, by role):
+ * {"application_id", "role", "limit", "amount" (what an approval without
+ * typed terms would take: the approved amount, else the rating's
+ * recommendation when lower than asked, else the amount asked), "left"
+ * (limit - amount; negative beyond it), "within", "manager_required" (the
+ * rating referred or declined it) with "manager_reason", "own_file" (who
+ * created it or is the customer's officer: four eyes)}. For those who may
+ * read the application. */
+ld_status core_application_authority(core_store *store, const core_session *who, int64_t id,
+                                     cJSON **out, ld_error *err);
+
+/* Review steps that need a written reason, by a reviewer or manager who may
+ * decide on the file (not its creator nor the customer's officer):
+ * return sends a submitted or rated application back to its officer for
+ * more information (a draft again, to be completed and submitted anew);
+ * refer (reviewers only) hands a rated one to a manager's decision. Each
+ * keeps a row in application_step, an audit row and a ledger event.
+ * LD_EPERM, LD_EINVAL (reason), LD_ESTATE, LD_ENOTFOUND. */
+ld_status core_application_return(core_store *store, const core_session *who, int64_t id,
+                                  const char *reason, ld_error *err);
+ld_status core_application_refer(core_store *store, const core_session *who, int64_t id,
+                                 const char *reason, ld_error *err);
 
 /* The workflow steps of an application, oldest first, as its audit rows keep
  * them: [{"at", "user", "action", "from", "to", "reason", "approved"}], for

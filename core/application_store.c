@@ -717,6 +717,8 @@ static cJSON *application_list_row(sqlite3_stmt *stmt, void *context)
     const unsigned char *grade = sqlite3_column_text(stmt, 9);
     cJSON_AddStringToObject(row, "grade", grade != NULL ? (const char *)grade : "");
     cJSON_AddStringToObject(row, "created_at", (const char *)sqlite3_column_text(stmt, 10));
+    const unsigned char *step = sqlite3_column_text(stmt, 11);
+    cJSON_AddStringToObject(row, "step", step != NULL ? (const char *)step : "");
     return row;
 }
 
@@ -725,7 +727,23 @@ typedef struct app_list_values {
     char created_from[LD_DATE_TEXT_MAX], created_before[LD_DATE_TEXT_MAX];
     ld_money amount_min, amount_max;
     int64_t officer_id;
+    int returned, referred; /* -1: not asked, 0: false, 1: true */
 } app_list_values;
+
+/* "true" or "false" of a filter flag into *out (1, 0); NULL leaves -1. */
+static ld_status read_flag(const char *field, const char *text, int *out, ld_error *err)
+{
+    *out = -1;
+    if (text == NULL)
+        return LD_OK;
+    if (strcmp(text, "true") == 0)
+        *out = 1;
+    else if (strcmp(text, "false") == 0)
+        *out = 0;
+    else
+        return LD_FAIL(err, LD_EINVAL, "%s: must be true or false", field);
+    return LD_OK;
+}
 
 /* The created-date range as instants: created_at is an ISO instant, so a day
  * D holds the instants from "D" up to (not including) "D+1". */
@@ -781,7 +799,9 @@ static ld_status read_app_filter(core_store *store, const core_application_filte
     if (f->grade != NULL && (st = core_grade_check("grade", f->grade, err)) != LD_OK)
         return st;
     if ((st = read_created_range(f, v, err)) != LD_OK ||
-        (st = read_amount_range(f, v, err)) != LD_OK)
+        (st = read_amount_range(f, v, err)) != LD_OK ||
+        (st = read_flag("returned", f->returned, &v->returned, err)) != LD_OK ||
+        (st = read_flag("referred", f->referred, &v->referred, err)) != LD_OK)
         return st;
     if (f->officer != NULL &&
         (st = core_list_officer_id(store, "officer", f->officer, &v->officer_id, err)) != LD_OK)
@@ -793,6 +813,15 @@ static ld_status read_app_filter(core_store *store, const core_application_filte
  * require_reviewable), spelled as a list so SQLite can count it from the
  * state index. */
 #define REVIEWABLE_STATES "('submitted', 'rated', 'approved', 'rejected', 'disbursed')"
+
+/* The kind of an application's latest review step (NULL when none), read
+ * from application_step_by_application. Returned: a draft whose latest step
+ * is a return; referred: a rated one whose latest step is a referral. */
+#define LATEST_STEP                                                                                \
+    "(SELECT s.kind FROM application_step s WHERE s.application_id = a.id ORDER BY s.id DESC "     \
+    "LIMIT 1)"
+#define RETURNED "(a.state = 'draft' AND coalesce(" LATEST_STEP ", '') = 'return')"
+#define REFERRED "(a.state = 'rated' AND coalesce(" LATEST_STEP ", '') = 'refer')"
 
 /* The conditions of the filter and the scope. For a walk in id order
  * (walk), the reviewer's scope and an amount range are kept off their
@@ -825,12 +854,17 @@ static void app_conditions(const core_session *who, const core_application_filte
         core_sql_add_int(where, walk ? " AND +a.amount >= ?" : " AND a.amount >= ?", v->amount_min);
     if (f->amount_max != NULL)
         core_sql_add_int(where, walk ? " AND +a.amount <= ?" : " AND a.amount <= ?", v->amount_max);
+    if (v->returned >= 0)
+        core_sql_add(where, v->returned ? " AND " RETURNED : " AND NOT " RETURNED);
+    if (v->referred >= 0)
+        core_sql_add(where, v->referred ? " AND " REFERRED : " AND NOT " REFERRED);
 }
 
 static bool app_filtered(const core_application_filter *f)
 {
     return f->state || f->borrower_id || f->officer || f->product || f->created_from ||
-           f->created_to || f->grade || f->amount_min || f->amount_max;
+           f->created_to || f->grade || f->amount_min || f->amount_max || f->returned ||
+           f->referred;
 }
 
 /* The keyset condition. In creation order it starts the index range at the
@@ -877,7 +911,7 @@ ld_status core_application_list_page(core_store *store, const core_session *who,
     bool by_amount = f->amount_min != NULL || f->amount_max != NULL;
     core_list_query query = {
         .columns = "a.id, a.borrower_id, b.name, a.product_code, a.amount, a.term_months, "
-                   "a.method, a.state, o.username, a.grade, a.created_at",
+                   "a.method, a.state, o.username, a.grade, a.created_at, " LATEST_STEP,
         .display = "JOIN application a ON a.id = k.id JOIN borrower b ON b.id = a.borrower_id "
                    "JOIN app_user o ON o.id = b.officer_id",
         .key = "a.id",
@@ -1169,6 +1203,62 @@ static ld_status check_approval_terms(core_store *store, const core_application 
     return LD_OK;
 }
 
+/* Why approving at all goes against the rating (a manager's call), or NULL
+ * when the rating recommends approval. */
+static const char *against_rating(const core_rating_summary *rating)
+{
+    if (strcmp(rating->decision, "approve") == 0)
+        return NULL;
+    return strcmp(rating->decision, "decline") == 0 ? "the rating declined it"
+                                                    : "the rating referred it";
+}
+
+/* The amount an approval takes when none is typed: the rating's
+ * recommendation when it is below what was asked. */
+static ld_money default_amount(const core_application *app, const core_rating_summary *rating)
+{
+    return rating->recommended_amount < app->amount && rating->recommended_amount > 0
+               ? rating->recommended_amount
+               : app->amount;
+}
+
+ld_status core_application_authority(core_store *store, const core_session *who, int64_t id,
+                                     cJSON **out, ld_error *err)
+{
+    core_application app;
+    core_rating_summary rating;
+    ld_status st = require_app(store, who, id, CORE_ACT_CUSTOMER_READ, &app, err);
+    if (st != LD_OK || (st = require_reviewable(who, &app, err)) != LD_OK)
+        return st;
+    st = core_rating_latest(store, id, &rating, err);
+    if (st != LD_OK && st != LD_ENOTFOUND)
+        return st;
+    bool rated = st == LD_OK;
+    ld_error_clear(err);
+    ld_money amount = app.approved_amount > 0 ? app.approved_amount
+                      : rated                 ? default_amount(&app, &rating)
+                                              : app.amount;
+    ld_money left;
+    if (__builtin_sub_overflow(who->authority_limit, amount, &left))
+        return LD_FAIL(err, LD_EINVAL, "amount: the authority left overflows");
+    cJSON *o = cJSON_CreateObject();
+    core_json_put_int(o, "application_id", id);
+    cJSON_AddStringToObject(o, "role", core_role_name(who->role));
+    core_json_put_money(o, "limit", who->authority_limit);
+    core_json_put_money(o, "amount", amount);
+    core_json_put_money(o, "left", left);
+    cJSON_AddBoolToObject(o, "within", left >= 0);
+    /* What approval would leave to a manager before the amount. */
+    const char *manager_needed = rated ? against_rating(&rating) : NULL;
+    cJSON_AddBoolToObject(o, "manager_required", manager_needed != NULL);
+    if (manager_needed != NULL)
+        cJSON_AddStringToObject(o, "manager_reason", manager_needed);
+    cJSON_AddBoolToObject(o, "own_file",
+                          app.created_by == who->user_id || app.officer_id == who->user_id);
+    *out = o;
+    return LD_OK;
+}
+
 ld_status core_application_approve(core_store *store, const core_session *who, int64_t id,
                                    const core_approval_terms *requested, const char *reason,
                                    ld_error *err)
@@ -1191,9 +1281,7 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
                        (long long)id);
     /* Unless told otherwise, approve what the rating recommends. */
     if (terms.amount == 0)
-        terms.amount = rating.recommended_amount < app.amount && rating.recommended_amount > 0
-                           ? rating.recommended_amount
-                           : app.amount;
+        terms.amount = default_amount(&app, &rating);
     if (terms.term_months == 0)
         terms.term_months =
             rating.recommended_term_months > 0 && rating.recommended_term_months < app.term_months
@@ -1209,15 +1297,12 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         return st;
     /* Beyond the model: more, longer or cheaper than recommended, or against a
      * refer/decline, is a manager's call and needs a written reason. */
-    const char *beyond = NULL;
-    if (strcmp(rating.decision, "approve") != 0)
-        beyond = strcmp(rating.decision, "decline") == 0 ? "the rating declined it"
-                                                         : "the rating referred it";
-    else if (terms.amount > rating.recommended_amount)
+    const char *beyond = against_rating(&rating);
+    if (beyond == NULL && terms.amount > rating.recommended_amount)
         beyond = "the amount is above the rating's recommendation";
-    else if (terms.term_months > rating.recommended_term_months)
+    else if (beyond == NULL && terms.term_months > rating.recommended_term_months)
         beyond = "the term is longer than the rating's recommendation";
-    else if (terms.rate < rating.rate)
+    else if (beyond == NULL && terms.rate < rating.rate)
         beyond = "the rate is below the rating's recommendation";
     if (beyond != NULL) {
         if (who->role != CORE_ROLE_MANAGER)
@@ -1296,6 +1381,60 @@ ld_status core_application_withdraw(core_store *store, const core_session *who, 
     if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
         return LD_EINVAL;
     return transition_with_reason(store, who, id, CORE_EV_WITHDRAW, reason, err);
+}
+
+/* Records a review step (return, refer) with its reason, then moves the
+ * application as the workflow says: the step's row and the state change are
+ * one write, covered by the log as every application change is. */
+static ld_status review_step(core_store *store, const core_session *who, int64_t id,
+                             core_app_event event, const char *reason, ld_error *err)
+{
+    const char *what = event == CORE_EV_RETURN ? "a return" : "a referral";
+    if (reason == NULL || reason[0] == '\0')
+        return LD_FAIL(err, LD_EINVAL, "reason: %s needs a reason", what);
+    if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
+        return LD_EINVAL;
+    static const char sql[] = "INSERT INTO application_step (application_id, kind, reason, "
+                              "user_id, at) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    char now[32];
+    core_store_now_iso(store, now);
+    sqlite3_bind_int64(stmt, 1, id);
+    core_store_bind_text(stmt, 2, core_app_event_name(event));
+    core_store_bind_text(stmt, 3, reason);
+    sqlite3_bind_int64(stmt, 4, who->user_id);
+    core_store_bind_text(stmt, 5, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "recording the review step", err);
+    return transition_with_reason(store, who, id, event, reason, err);
+}
+
+ld_status core_application_return(core_store *store, const core_session *who, int64_t id,
+                                  const char *reason, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_decider(store, who, id, CORE_EV_RETURN, &app, err);
+    if (st != LD_OK)
+        return st;
+    return review_step(store, who, id, CORE_EV_RETURN, reason, err);
+}
+
+ld_status core_application_refer(core_store *store, const core_session *who, int64_t id,
+                                 const char *reason, ld_error *err)
+{
+    core_application app;
+    ld_status st = require_decider(store, who, id, CORE_EV_REFER, &app, err);
+    if (st != LD_OK)
+        return st;
+    /* A referral hands the decision up: a manager has no one to refer to. */
+    if (who->role != CORE_ROLE_REVIEWER)
+        return LD_FAIL(err, LD_EPERM,
+                       "permission denied: reviewers refer applications to a manager");
+    return review_step(store, who, id, CORE_EV_REFER, reason, err);
 }
 
 /* Adds one part to a draft application of the user's own customer. */

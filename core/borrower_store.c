@@ -33,7 +33,7 @@ static const char *const individual_fields[] = {
     "existing_debt", "existing_monthly_repayment", "blocklisted", "employment_type", "housing",
     "education", "years_at_address", "attributes",
     /* read-only fields that show prints; accepted so show output round-trips */
-    "id", "officer", "birth_date", "applications", NULL};
+    "id", "officer", "birth_date", "applications", "guarantees", "guarantees_given_total", NULL};
 static const char *const enterprise_fields[] = {"kind",
                                                 "name",
                                                 "credit_code",
@@ -50,6 +50,8 @@ static const char *const enterprise_fields[] = {"kind",
                                                 "id",
                                                 "officer",
                                                 "applications",
+                                                "guarantees",
+                                                "guarantees_given_total",
                                                 NULL};
 static const char *const financial_fields[] = {
     "year",           "total_assets",        "total_liabilities",
@@ -572,10 +574,25 @@ static ld_status borrower_json(core_store *store, int64_t id, cJSON **out, ld_er
     return LD_OK;
 }
 
+/* What show prints and no one writes through an add or an update. */
+static const char *const readonly[] = {"id",
+                                       "officer",
+                                       "birth_date",
+                                       "applications",
+                                       "blocklisted",
+                                       "guarantees",
+                                       "guarantees_given_total"};
+
+static bool is_readonly(const char *name)
+{
+    for (size_t i = 0; i < sizeof readonly / sizeof readonly[0]; i++)
+        if (strcmp(name, readonly[i]) == 0)
+            return true;
+    return false;
+}
+
 static void strip_readonly(cJSON *record)
 {
-    static const char *const readonly[] = {"id", "officer", "birth_date", "applications",
-                                           "blocklisted"};
     for (size_t i = 0; i < sizeof readonly / sizeof readonly[0]; i++)
         cJSON_DeleteItemFromObjectCaseSensitive(record, readonly[i]);
 }
@@ -641,10 +658,7 @@ ld_status core_borrower_update(core_store *store, const core_session *who, int64
                 goto out;
             }
         }
-        if (strcmp(change->string, "id") == 0 || strcmp(change->string, "officer") == 0 ||
-            strcmp(change->string, "birth_date") == 0 ||
-            strcmp(change->string, "applications") == 0 ||
-            strcmp(change->string, "blocklisted") == 0)
+        if (is_readonly(change->string))
             continue;
         cJSON_DeleteItemFromObjectCaseSensitive(merged, change->string);
         if (!cJSON_IsNull(change))
@@ -724,6 +738,48 @@ ld_status core_borrower_blocklist(core_store *store, const core_session *who, in
     return st;
 }
 
+/* The guarantees this borrower gives for others' applications: guarantor
+ * records naming the borrower (borrower_id) or carrying its identity number
+ * (a resident ID or credit code), with "guarantees_given_total" the amount
+ * guaranteed on applications still alive (neither rejected nor withdrawn).
+ * The applicant of each is another customer's file: only its application's
+ * id and state are shown. */
+static ld_status guarantees_given(core_store *store, int64_t id, cJSON *b, ld_error *err)
+{
+    static const char sql[] =
+        "SELECT g.application_id, a.state, g.guarantee_type, g.guaranteed_amount FROM guarantor g "
+        "JOIN application a ON a.id = g.application_id "
+        "WHERE g.id IN (SELECT id FROM guarantor WHERE borrower_id = ?1 UNION "
+        "SELECT id FROM guarantor WHERE id_number = (SELECT id_number FROM borrower WHERE id = "
+        "?1)) ORDER BY g.application_id, g.id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, id);
+    cJSON *list = cJSON_AddArrayToObject(b, "guarantees");
+    ld_money total = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *g = cJSON_CreateObject();
+        put_int_col(g, "application_id", stmt, 0);
+        put_text_col(g, "state", stmt, 1);
+        put_text_col(g, "guarantee_type", stmt, 2);
+        put_money_col(g, "guaranteed_amount", stmt, 3);
+        cJSON_AddItemToArray(list, g);
+        const char *state = (const char *)sqlite3_column_text(stmt, 1);
+        bool alive = strcmp(state, "rejected") != 0 && strcmp(state, "withdrawn") != 0;
+        if (alive && __builtin_add_overflow(total, sqlite3_column_int64(stmt, 3), &total)) {
+            sqlite3_reset(stmt);
+            return LD_FAIL(err, LD_EINVAL, "guaranteed_amount: the sum overflows");
+        }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "reading the guarantees given", err);
+    core_json_put_money(b, "guarantees_given_total", total);
+    return LD_OK;
+}
+
 ld_status core_borrower_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
                              ld_error *err)
 {
@@ -752,6 +808,10 @@ ld_status core_borrower_show(core_store *store, const core_session *who, int64_t
         cJSON_AddItemToArray(apps, a);
     }
     sqlite3_reset(stmt);
+    if ((st = guarantees_given(store, id, b, err)) != LD_OK) {
+        cJSON_Delete(b);
+        return st;
+    }
     *out = b;
     return LD_OK;
 }

@@ -75,6 +75,11 @@ typedef struct core_credit_facts {
 ld_status core_credit_facts_get(core_store *store, const core_session *who, int64_t app_id,
                                 core_credit_facts *out, ld_error *err);
 
+/* The same facts in any state (a draft too), for an indicative score that is
+ * shown and never stored: the same permission and customer scope. */
+ld_status core_credit_facts_preview(core_store *store, const core_session *who, int64_t app_id,
+                                    core_credit_facts *out, ld_error *err);
+
 /* The summary of a rating, as stored and as approval compares against. */
 typedef struct core_rating_summary {
     int score;

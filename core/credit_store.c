@@ -152,8 +152,10 @@ static ld_status read_security(core_store *store, core_credit_facts *f, ld_error
     return LD_OK;
 }
 
-ld_status core_credit_facts_get(core_store *store, const core_session *who, int64_t app_id,
-                                core_credit_facts *out, ld_error *err)
+/* The facts of app_id for one who may rate it; any_state skips the
+ * workflow's check (a preview rates nothing). */
+static ld_status facts_read(core_store *store, const core_session *who, int64_t app_id,
+                            bool any_state, core_credit_facts *out, ld_error *err)
 {
     core_credit_facts f;
     memset(&f, 0, sizeof f);
@@ -163,7 +165,8 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
         (st = core_application_get(store, app_id, &f.app, err)) != LD_OK ||
         (st = core_borrower_require(store, who, f.app.borrower_id, CORE_ACT_RATING_RUN, err)) !=
             LD_OK ||
-        (st = core_workflow_next(f.app.state, CORE_EV_RATE, app_id, &next, err)) != LD_OK ||
+        (!any_state &&
+         (st = core_workflow_next(f.app.state, CORE_EV_RATE, app_id, &next, err)) != LD_OK) ||
         (st = core_product_get(store, "product", f.app.product_code, &f.product, err)) != LD_OK)
         return st;
     f.as_of = core_store_today(store);
@@ -195,6 +198,18 @@ ld_status core_credit_facts_get(core_store *store, const core_session *who, int6
     sqlite3_reset(stmt);
     *out = f;
     return LD_OK;
+}
+
+ld_status core_credit_facts_get(core_store *store, const core_session *who, int64_t app_id,
+                                core_credit_facts *out, ld_error *err)
+{
+    return facts_read(store, who, app_id, false, out, err);
+}
+
+ld_status core_credit_facts_preview(core_store *store, const core_session *who, int64_t app_id,
+                                    core_credit_facts *out, ld_error *err)
+{
+    return facts_read(store, who, app_id, true, out, err);
 }
 
 /* Binds PD, decision, amount, term, rate, fee method and fee from index on,

@@ -110,6 +110,13 @@ typedef struct core_product_catalog {
 
 ld_status core_product_catalog_get(core_store *store, core_product_catalog *out, ld_error *err);
 
+/* The catalogue in force as a JSON array, a product per element: code,
+ * name_zh, name_en, borrower_kind, min_amount, max_amount, min_term_months,
+ * max_term_months, methods, period, min_age and max_age_at_maturity
+ * (individuals), penalty_surcharge, prepayment. LD_ESTATE when none is in
+ * force. */
+ld_status core_product_catalog_json(core_store *store, cJSON **out, ld_error *err);
+
 /* LD_OK when code has the shape of a product code (1-31 letters, digits, -
  * and _), in force or retired: lists filter on codes that old applications
  * and loans keep after a product leaves the catalogue. LD_EINVAL naming field

@@ -639,3 +639,39 @@ ld_status core_product_code_check(const char *field, const char *code, ld_error 
         return LD_FAIL(err, LD_EINVAL, "%s: not a product code (letters, digits, - and _)", field);
     return LD_OK;
 }
+
+ld_status core_product_catalog_json(core_store *store, cJSON **out, ld_error *err)
+{
+    core_product_catalog catalog;
+    ld_status st = core_product_catalog_get(store, &catalog, err);
+    if (st != LD_OK)
+        return st;
+    cJSON *list = cJSON_CreateArray();
+    for (int i = 0; i < catalog.count; i++) {
+        const core_product *p = &catalog.products[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "code", p->code);
+        cJSON_AddStringToObject(o, "name_zh", p->name_zh);
+        cJSON_AddStringToObject(o, "name_en", p->name_en);
+        cJSON_AddStringToObject(o, "borrower_kind", kind_names[p->borrower_kind]);
+        core_json_put_money(o, "min_amount", p->min_amount);
+        core_json_put_money(o, "max_amount", p->max_amount);
+        core_json_put_int(o, "min_term_months", p->min_term);
+        core_json_put_int(o, "max_term_months", p->max_term);
+        cJSON *methods = cJSON_AddArrayToObject(o, "methods");
+        for (int m = LD_METHOD_ANNUITY; m <= LD_METHOD_BULLET; m++)
+            if (p->methods & (1u << m))
+                cJSON_AddItemToArray(
+                    methods, cJSON_CreateString(core_repay_method_name((ld_repay_method)m)));
+        cJSON_AddStringToObject(o, "period", core_period_name(p->period));
+        if (p->borrower_kind == CORE_BORROWER_INDIVIDUAL) {
+            core_json_put_int(o, "min_age", p->min_age);
+            core_json_put_int(o, "max_age_at_maturity", p->max_age_at_maturity);
+        }
+        core_json_put_rate(o, "penalty_surcharge", p->penalty_surcharge);
+        cJSON_AddStringToObject(o, "prepayment", prepay_names[p->prepayment]);
+        cJSON_AddItemToArray(list, o);
+    }
+    *out = list;
+    return LD_OK;
+}

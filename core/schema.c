@@ -454,6 +454,27 @@ const char *const core_schema_migrations[] = {
     "ALTER TABLE rating_override ADD COLUMN fee_method TEXT;"
     "ALTER TABLE rating_override ADD COLUMN fee_amount INTEGER;"
     "ALTER TABLE rating_override ADD COLUMN result_json TEXT;",
+
+    /* The steps of review that leave a file where it was or send it back: a
+     * reviewer returning an application to its officer for more information
+     * (it is a draft again) or referring a rated one to a manager, each with
+     * its reason. An application's latest step says whether it is returned
+     * (a draft) or referred (rated); the partial index keeps the officer's
+     * and the manager's counts on the few files that have steps. */
+    "CREATE TABLE IF NOT EXISTS application_step ("
+    "  id INTEGER PRIMARY KEY,"
+    "  application_id INTEGER NOT NULL REFERENCES application(id),"
+    "  kind TEXT NOT NULL CHECK (kind = 'return' OR kind = 'refer'),"
+    "  reason TEXT NOT NULL CHECK (length(reason) > 0),"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+    "  at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX IF NOT EXISTS application_step_by_application "
+    "ON application_step(application_id, id);"
+    /* A borrower's guarantees given, found by either of its names. */
+    "CREATE INDEX IF NOT EXISTS guarantor_by_borrower ON guarantor(borrower_id) "
+    "WHERE borrower_id IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS guarantor_by_id_number ON guarantor(id_number);",
 };
 
 const int core_schema_migration_count =

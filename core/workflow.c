@@ -8,22 +8,25 @@
 static const char *const state_names[CORE_APP_STATE_COUNT] = {
     "draft", "submitted", "rated", "approved", "rejected", "withdrawn", "disbursed"};
 static const char *const event_names[CORE_APP_EVENT_COUNT] = {
-    "edit", "submit", "rate", "approve", "reject", "withdraw", "disburse"};
+    "edit", "submit", "rate", "approve", "reject", "withdraw", "disburse", "return", "refer"};
 
 #define NO (-1)
 
-/* next[state][event]: the resulting state, or NO. */
+/* next[state][event]: the resulting state, or NO. Columns: edit, submit,
+ * rate, approve, reject, withdraw, disburse, return, refer. A returned
+ * application is a draft again (its steps record that it came back); a
+ * referral leaves it rated, waiting for a manager. */
 static const signed char next_state[CORE_APP_STATE_COUNT][CORE_APP_EVENT_COUNT] = {
-    /*               edit          submit              rate            approve            reject
-       withdraw            disburse */
-    [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO},
-    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, NO, CORE_APP_REJECTED, CORE_APP_WITHDRAWN, NO},
+    [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO, NO,
+                        NO},
+    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, NO, CORE_APP_REJECTED, CORE_APP_WITHDRAWN, NO,
+                            CORE_APP_DRAFT, NO},
     [CORE_APP_RATED] = {NO, NO, CORE_APP_RATED, CORE_APP_APPROVED, CORE_APP_REJECTED,
-                        CORE_APP_WITHDRAWN, NO},
-    [CORE_APP_APPROVED] = {NO, NO, NO, NO, NO, NO, CORE_APP_DISBURSED},
-    [CORE_APP_REJECTED] = {NO, NO, NO, NO, NO, NO, NO},
-    [CORE_APP_WITHDRAWN] = {NO, NO, NO, NO, NO, NO, NO},
-    [CORE_APP_DISBURSED] = {NO, NO, NO, NO, NO, NO, NO},
+                        CORE_APP_WITHDRAWN, NO, CORE_APP_DRAFT, CORE_APP_RATED},
+    [CORE_APP_APPROVED] = {NO, NO, NO, NO, NO, NO, CORE_APP_DISBURSED, NO, NO},
+    [CORE_APP_REJECTED] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    [CORE_APP_WITHDRAWN] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    [CORE_APP_DISBURSED] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
 };
 
 const char *core_app_state_name(core_app_state state)

@@ -5,6 +5,8 @@
  *                         |                 \--reject--> rejected
  *                         \--reject--> rejected
  *   draft, submitted, rated --withdraw--> withdrawn
+ *   submitted, rated --return--> draft   (sent back to the officer for more information)
+ *   rated --refer--> rated               (a reviewer hands the decision to a manager)
  *
  * Approval needs a rating: the approved terms are judged against the rating's
  * recommendation (application.h).
@@ -39,9 +41,11 @@ typedef enum core_app_event {
     CORE_EV_REJECT,
     CORE_EV_WITHDRAW,
     CORE_EV_DISBURSE,
+    CORE_EV_RETURN,
+    CORE_EV_REFER,
 } core_app_event;
 
-#define CORE_APP_EVENT_COUNT 7
+#define CORE_APP_EVENT_COUNT 9
 
 const char *core_app_state_name(core_app_state state);
 ld_status core_app_state_parse(const char *text, core_app_state *out, ld_error *err);

@@ -114,6 +114,7 @@ typedef struct ledger_loan_filter {
     const char *officer;        /* username of the customer's officer */
     const char *product;        /* product code */
     const char *matures_before; /* YYYY-MM-DD: contract maturity before this day */
+    int64_t borrower_id;        /* one borrower's loans; 0 for any */
 } ledger_loan_filter;
 
 /* One page of the loans (贷款台帐) the user may see, by the customer scope

@@ -96,6 +96,7 @@ static const row_table tables[] = {
     {"audit_event", "id", NULL,
      "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL},
     {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL},
+    {"application_step", "id", NULL, "id, application_id, kind, reason, user_id, at", NULL},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libsqlite3-dev libssl-dev libxlsxwriter-dev
           libcjson-dev openssl sqlite3 clang-format unzip python3
           clang libclang-rt-dev # clang and its libFuzzer and sanitizer runtimes: tests/fuzz
-          libmicrohttpd-dev curl nginx wrk # loandesk serve; its tests (nginx, curl) and bench (wrk)
+          libmicrohttpd-dev zlib1g-dev curl nginx wrk # loandesk serve (zlib: gzip of the web UI); its tests (nginx, curl) and bench (wrk)
           gnumeric poppler-utils fonts-crosextra-carlito # the print test: ssconvert, pdfinfo
           nodejs chromium fonts-noto-cjk) # the web UI's browser tests and bench (tests/web, bench/web_bench.mjs)
 missing=()

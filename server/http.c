@@ -22,6 +22,8 @@
  */
 #include "server_private.h"
 
+#include "loandesk/messages.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -307,10 +309,21 @@ static void set_problem(request *r, int status, ld_status code, const char *deta
     char type[80];
     snprintf(type, sizeof type, "urn:loandesk:problem:%s", problem_slug(status, code));
     cJSON_AddStringToObject(p, "type", type);
-    cJSON_AddStringToObject(p, "title",
-                            code == LD_EVERIFY ? "verification failed" : status_title(status));
+    const char *title = code == LD_EVERIFY ? "verification failed" : status_title(status);
+    if (srv_wants_zh(rq)) {
+        /* The client reads Chinese: the title and detail from the API's
+         * table, the English kept beside them (docs/http.md, "Errors"). */
+        char zh[sizeof text * 2];
+        ld_message_zh(code, text, zh, sizeof zh);
+        cJSON_AddStringToObject(p, "title", ld_code_zh(code));
+        cJSON_AddStringToObject(p, "title_en", title);
+        cJSON_AddStringToObject(p, "detail", zh);
+        cJSON_AddStringToObject(p, "detail_en", text);
+    } else {
+        cJSON_AddStringToObject(p, "title", title);
+        cJSON_AddStringToObject(p, "detail", text);
+    }
     cJSON_AddNumberToObject(p, "status", status);
-    cJSON_AddStringToObject(p, "detail", text);
     char field[96];
     if (status < 500 && message_field(text, field, sizeof field))
         cJSON_AddStringToObject(p, "field", field);
@@ -402,6 +415,9 @@ static enum MHD_Result queue_static(request *r)
         return MHD_NO;
     if (!unchanged)
         MHD_add_response_header(resp, "Content-Type", r->file.type);
+    if (!unchanged && r->file.gzip)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     MHD_add_response_header(resp, "ETag", r->file.etag);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     add_security_headers(rq, resp, true);
@@ -733,7 +749,9 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
         srv->options.web_dir != NULL) {
         /* The web UI's files, before the API's 404. */
         snprintf(r->route_name, sizeof r->route_name, "(web)");
-        if (srv_static_load(srv->options.web_dir, url, &r->file) == 200) {
+        bool gzip =
+            srv_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+        if (srv_static_load(srv->options.web_dir, url, gzip, &r->file) == 200) {
             r->is_static = true;
             return r;
         }

@@ -507,6 +507,8 @@ static ld_status h_app_list(srv_request *rq)
         .grade = srv_query(rq, "grade"),
         .min_amount = srv_query(rq, "min_amount"),
         .max_amount = srv_query(rq, "max_amount"),
+        .returned = srv_query(rq, "returned"),
+        .referred = srv_query(rq, "referred"),
     };
     const char *borrower = srv_query(rq, "borrower_id");
     if (borrower != NULL &&
@@ -546,6 +548,25 @@ static ld_status h_app_submit(srv_request *rq)
 static ld_status h_app_rate(srv_request *rq)
 {
     return on_id(rq, "application", ld_application_rate);
+}
+
+static ld_status h_app_authority(srv_request *rq)
+{
+    return on_id(rq, "application", ld_application_authority);
+}
+
+static ld_status h_app_schedule(srv_request *rq)
+{
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "application", &id);
+    return st != LD_OK ? st
+                       : ld_application_schedule(rq->session, id, srv_query(rq, "start"),
+                                                 &rq->result, &rq->err);
+}
+
+static ld_status h_products(srv_request *rq)
+{
+    return ld_product_list(rq->session, &rq->result, &rq->err);
 }
 
 static ld_status h_rating_show(srv_request *rq)
@@ -604,6 +625,16 @@ static ld_status h_app_reject(srv_request *rq)
 static ld_status h_app_withdraw(srv_request *rq)
 {
     return with_reason(rq, "application", ld_application_withdraw);
+}
+
+static ld_status h_app_return(srv_request *rq)
+{
+    return with_reason(rq, "application", ld_application_return);
+}
+
+static ld_status h_app_refer(srv_request *rq)
+{
+    return with_reason(rq, "application", ld_application_refer);
 }
 
 typedef ld_status (*part_fn)(ld_session *, int64_t, const cJSON *, cJSON **, ld_error *);
@@ -672,6 +703,10 @@ static ld_status h_loan_list(srv_request *rq)
         .product = srv_query(rq, "product"),
         .maturing_before = srv_query(rq, "maturing_before"),
     };
+    const char *borrower = srv_query(rq, "borrower_id");
+    if (borrower != NULL &&
+        (st = parse_positive(rq, "borrower_id", borrower, 1, &filter.borrower_id)) != LD_OK)
+        return st;
     return ld_loan_list(rq->session, &filter, &page, &rq->result, &rq->err);
 }
 
@@ -1274,6 +1309,8 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/users/{username}/revoke", h_user_revoke, O, 200,
      "Deactivate an account (admin)", NULL, "", NULL},
     {"GET", "/api/v1/roles", h_roles, P, 200, "The permission table", NULL, NULL, NULL},
+    {"GET", "/api/v1/products", h_products, 0, 200, "The product catalogue in force", NULL, NULL,
+     NULL},
     {"GET", "/api/v1/pki/ca-cert", h_ca_cert, 0, 200, "The institution's CA certificate", NULL,
      NULL, NULL},
     {"POST", "/api/v1/policy", h_policy_load, O, 200,
@@ -1307,7 +1344,9 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/borrowers/{id}/unblock", h_borrower_unblock, O, 200,
      "Clear a customer's blocklist flag", NULL, "reason", NULL},
     {"GET", "/api/v1/applications", h_app_list, 0, 200, "Applications you may see, paged",
-     "state,borrower_id,officer,product,from,to,grade,min_amount,max_amount," PAGE, NULL, NULL},
+     "state,borrower_id,officer,product,from,to,grade,min_amount,max_amount,returned,"
+     "referred," PAGE,
+     NULL, NULL},
     {"POST", "/api/v1/applications", h_app_create, O, 201, "Create a draft application", NULL, "",
      NULL},
     {"GET", "/api/v1/applications/{id}", h_app_show, 0, 200, "An application (with ETag)", NULL,
@@ -1316,6 +1355,11 @@ const srv_route srv_routes[] = {
      "Change a draft (If-Match required)", NULL, "", NULL},
     {"GET", "/api/v1/applications/{id}/file", h_app_file, 0, 200, "An application's whole file",
      NULL, NULL, NULL},
+    {"GET", "/api/v1/applications/{id}/authority", h_app_authority, 0, 200,
+     "Your approval authority for it: limit, amount, what is left", NULL, NULL, NULL},
+    {"GET", "/api/v1/applications/{id}/schedule", h_app_schedule, 0, 200,
+     "Its repayment schedule at the rate the policy gives it (approved, rated or indicative)",
+     "start", NULL, NULL},
     {"POST", "/api/v1/applications/{id}/submit", h_app_submit, O, 200, "Submit a draft for review",
      NULL, "", NULL},
     {"POST", "/api/v1/applications/{id}/rating", h_app_rate, O, 200, "Rate a submitted application",
@@ -1330,6 +1374,10 @@ const srv_route srv_routes[] = {
      "reason", NULL},
     {"POST", "/api/v1/applications/{id}/withdraw", h_app_withdraw, O, 200,
      "Withdraw before a decision", NULL, "reason", NULL},
+    {"POST", "/api/v1/applications/{id}/return", h_app_return, O, 200,
+     "Send back to the officer for more information, with a reason", NULL, "reason", NULL},
+    {"POST", "/api/v1/applications/{id}/refer", h_app_refer, O, 200,
+     "Refer a rated application to a manager, with a reason (reviewer)", NULL, "reason", NULL},
     {"GET", "/api/v1/applications/{id}/guarantors", h_guarantor_list, 0, 200,
      "Guarantors with capacity", NULL, NULL, NULL},
     {"POST", "/api/v1/applications/{id}/guarantors", h_guarantor_add, O, 201,
@@ -1343,7 +1391,7 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/applications/{id}/loan", h_loan_disburse, O, 201,
      "Disburse an approved application (manager)", NULL, "date,contract_no", NULL},
     {"GET", "/api/v1/loans", h_loan_list, 0, 200, "The loan ledger, paged",
-     "state,category,min_dpd,officer,product,maturing_before," PAGE, NULL, NULL},
+     "state,category,min_dpd,officer,product,maturing_before,borrower_id," PAGE, NULL, NULL},
     {"GET", "/api/v1/loans/{id}", h_loan_show, 0, 200,
      "A loan: balances, schedule, repayments; with date, as it stood at the end of that day",
      "date", NULL, NULL},

@@ -97,6 +97,11 @@ void srv_scrub_paths(const srv_server *srv, cJSON *value);
 /* Request header name (NULL when absent). */
 const char *srv_query_header(srv_request *rq, const char *name);
 
+/* Whether the client's Accept-Language ranks Chinese ("zh", "zh-CN", ...)
+ * above every other language it names (RFC 9110 quality values; equal
+ * values keep the order written). */
+bool srv_wants_zh(srv_request *rq);
+
 /* Query parameter name (NULL when absent or empty). */
 const char *srv_query(srv_request *rq, const char *name);
 
@@ -150,11 +155,16 @@ typedef struct srv_static_file {
     size_t len;
     const char *type;
     char etag[40];
+    bool gzip; /* data is the file gzip-compressed */
 } srv_static_file;
 
 /* Looks url up under web_dir: 200 with the file, or 404 when there is no
- * such plain file of a served kind inside the folder ("/" is index.html). */
-int srv_static_load(const char *web_dir, const char *url, srv_static_file *out);
+ * such plain file of a served kind inside the folder ("/" is index.html).
+ * With gzip, a text file comes compressed (out->gzip) when that is smaller. */
+int srv_static_load(const char *web_dir, const char *url, bool gzip, srv_static_file *out);
+
+/* Whether a request's Accept-Encoding (may be NULL) admits gzip. */
+bool srv_accepts_gzip(const char *accept_encoding);
 
 /* Writes len bytes to a new private file at path. */
 ld_status srv_write_file(const char *path, const void *data, size_t len, ld_error *err);

@@ -177,3 +177,52 @@ void srv_remove_tree(const char *dir)
     remove_entries(dir, true);
     rmdir(dir);
 }
+
+/* The quality of one Accept-Language item ("zh-CN;q=0.8"): 1000 without a
+ * q, thousandths otherwise; -1 when malformed. */
+static int language_quality(const char *item, size_t n)
+{
+    const char *q = NULL;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (item[i] == ';' && (item[i + 1] == 'q' || item[i + 1] == 'Q') && item[i + 2] == '=')
+            q = item + i + 3;
+    if (q == NULL)
+        return 1000;
+    int value = 0, digits = 0;
+    const char *end = item + n;
+    if (q < end && *q == '1')
+        return 1000;
+    if (q >= end || *q != '0')
+        return -1;
+    q++;
+    if (q < end && *q == '.')
+        for (q++; q < end && *q >= '0' && *q <= '9' && digits < 3; q++, digits++)
+            value = value * 10 + (*q - '0');
+    while (digits++ < 3)
+        value *= 10;
+    return value;
+}
+
+bool srv_wants_zh(srv_request *rq)
+{
+    const char *header = srv_query_header(rq, "Accept-Language");
+    if (header == NULL)
+        return false;
+    int best = 0;
+    bool zh = false;
+    for (const char *p = header; *p != '\0';) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        if (n == 0)
+            break;
+        int quality = language_quality(p, n);
+        if (quality > best) {
+            best = quality;
+            zh = n >= 2 && (p[0] == 'z' || p[0] == 'Z') && (p[1] == 'h' || p[1] == 'H') &&
+                 (n == 2 || p[2] == '-' || p[2] == ';' || p[2] == '_');
+        }
+        p += n;
+    }
+    return zh;
+}

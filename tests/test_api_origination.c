@@ -20,7 +20,10 @@
 #include "check.h"
 #include "credit.h"
 #include "ident.h"
+#include "loandesk/admin.h"
+#include "loandesk/messages.h"
 #include "loandesk/origination.h"
+#include "loandesk/servicing.h"
 #include "store.h"
 #include "store_sql.h"
 #include "user.h"
@@ -407,6 +410,322 @@ static void test_lists_page_past_a_thousand_rows_with_a_total(void)
     cJSON_Delete(out);
 }
 
+static cJSON *list_apps(ld_session *who, const ld_application_filter *f)
+{
+    cJSON *out = NULL;
+    ld_error err;
+    if (ld_application_list(who, f, NULL, &out, &err) != LD_OK)
+        die("app list", &err);
+    return out;
+}
+
+static long long total_of(ld_session *who, const ld_application_filter *f)
+{
+    cJSON *out = list_apps(who, f);
+    long long n = number(out, "total");
+    cJSON_Delete(out);
+    return n;
+}
+
+static const char *text_of(const cJSON *o, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(item) ? item->valuestring : "";
+}
+
+/* Rates app again through core (as rated_application does). */
+static void rate_again(int64_t app)
+{
+    core_session reviewer = core_who("rev1", CORE_ROLE_REVIEWER);
+    core_rating_summary s = {.score = 700,
+                             .pd = 10000,
+                             .recommended_amount = 10000000,
+                             .recommended_term_months = 24,
+                             .rate = 50000};
+    snprintf(s.grade, sizeof s.grade, "B");
+    snprintf(s.decision, sizeof s.decision, "refer");
+    snprintf(s.policy_sha256, sizeof s.policy_sha256, "%064d", 0);
+    ld_error err;
+    if (core_store_begin(raw, &err) != LD_OK ||
+        core_rating_save(raw, &reviewer, app, &s, "{}", NULL, &err) != LD_OK ||
+        core_store_commit(raw, &err) != LD_OK)
+        die("rating", &err);
+}
+
+static void test_a_reviewer_returns_a_file_for_more_information_and_refers_one(void)
+{
+    int64_t app = rated_application(20);
+    ld_error err;
+    cJSON *out = NULL;
+    ld_application_filter returned = {.state = "draft", .returned = "true"};
+    ld_application_filter fresh = {.state = "draft", .returned = "false"};
+    ld_application_filter referred = {.state = "rated", .referred = "true"};
+    ld_application_filter to_decide = {.state = "rated", .referred = "false"};
+    long long returned0 = total_of(off1, &returned), fresh0 = total_of(off1, &fresh);
+    long long referred0 = total_of(mgr, &referred), to_decide0 = total_of(rev1, &to_decide);
+    /* Only those who decide return a file, with a reason. */
+    CHECK_INT(ld_application_return(off1, app, "more", &out, &err), LD_EPERM);
+    CHECK_INT(ld_application_return(rev1, app, "", &out, &err), LD_EINVAL);
+    CHECK_STR(err.message, "reason: a return needs a reason");
+    CHECK_INT(ld_application_return(rev1, app, "need the 2025 statements", &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "state"), "draft");
+    cJSON_Delete(out);
+    CHECK_INT(total_of(off1, &returned), returned0 + 1);
+    CHECK_INT(total_of(off1, &fresh), fresh0);
+    CHECK_INT(total_of(rev1, &to_decide), to_decide0 - 1);
+    ld_application_filter mine = {.state = "draft", .returned = "true", .borrower_id = 0};
+    out = list_apps(off1, &mine);
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(out, "rows");
+    const cJSON *last = cJSON_GetArrayItem(rows, cJSON_GetArraySize(rows) - 1);
+    CHECK_INT(number(last, "id"), app);
+    CHECK_STR(text_of(last, "step"), "return");
+    cJSON_Delete(out);
+    /* A returned file cannot be returned again, and is edited and submitted anew. */
+    CHECK_INT(ld_application_return(rev1, app, "again", &out, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "it is draft");
+    cJSON *changes = cJSON_Parse("{\"amount\": \"90000.00\"}");
+    CHECK_INT(ld_application_update(off1, app, changes, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    cJSON_Delete(changes);
+    CHECK_INT(ld_application_submit(off1, app, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(total_of(off1, &returned), returned0);
+    rate_again(app);
+    /* Referral: reviewers only, with a reason; the manager's count moves. */
+    CHECK_INT(ld_application_refer(mgr, app, "mine", &out, &err), LD_EPERM);
+    CHECK_INT(ld_application_refer(rev1, app, NULL, &out, &err), LD_EINVAL);
+    CHECK_INT(ld_application_refer(rev1, app, "the rating refers it", &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "state"), "rated");
+    cJSON_Delete(out);
+    CHECK_INT(total_of(mgr, &referred), referred0 + 1);
+    CHECK_INT(total_of(rev1, &to_decide), to_decide0 - 1);
+    ld_application_filter bad = {.returned = "yes"};
+    CHECK_INT(ld_application_list(off1, &bad, NULL, &out, &err), LD_EINVAL);
+    CHECK_STR(err.message, "returned: must be true or false");
+    /* Each step is audited with its reason, in the log, and its row covered. */
+    CHECK_INT(count("SELECT count(*) FROM audit_event WHERE action IN ('app.return', 'app.refer') "
+                    "AND outcome = 'ok' AND json_extract(detail, '$.reason') IS NOT NULL"),
+              2);
+    CHECK_INT(count("SELECT count(*) FROM ledger_entry WHERE CAST(body AS TEXT) LIKE "
+                    "'%\"type\":\"application.return\"%' OR CAST(body AS TEXT) LIKE "
+                    "'%\"type\":\"application.refer\"%'"),
+              2);
+    CHECK_INT(count("SELECT count(*) FROM application_step"), 2);
+    /* The manager decides; the referral leaves the count. */
+    CHECK_INT(
+        ld_application_approve(mgr, app, &(ld_approval){.reason = "referred, secured"}, &out, &err),
+        LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(total_of(mgr, &referred), referred0);
+}
+
+static void test_authority_left_is_the_limit_less_what_approval_takes(void)
+{
+    int64_t app = rated_application(21);
+    ld_error err;
+    cJSON *out = NULL;
+    CHECK_INT(ld_application_authority(rev1, app, &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "limit"), "1000000.00");
+    CHECK_STR(text_of(out, "amount"), "100000.00");
+    CHECK_STR(text_of(out, "left"), "900000.00");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "within")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(out, "own_file")));
+    cJSON_Delete(out);
+    /* More asked than the rating recommends: approval takes the recommendation. */
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE application SET amount = 150000000 WHERE id = %lld",
+             (long long)app);
+    raw_exec(sql);
+    CHECK_INT(ld_application_authority(rev1, app, &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "amount"), "100000.00"); /* the recommendation, lower than asked */
+    cJSON_Delete(out);
+    CHECK_INT(ld_application_file(mgr, app, &out, &err), LD_OK);
+    const cJSON *au = cJSON_GetObjectItemCaseSensitive(out, "authority");
+    CHECK_STR(text_of(au, "limit"), "10000000.00");
+    CHECK_STR(text_of(au, "left"), "9900000.00");
+    cJSON_Delete(out);
+    CHECK_INT(ld_application_authority(off2, app, &out, &err), LD_EPERM);
+}
+
+static void test_a_borrower_shows_the_guarantees_it_gives(void)
+{
+    char id[19];
+    int64_t guarantor = add_borrower(off1, 22);
+    int64_t other = add_borrower(off1, 23);
+    char text[700];
+    snprintf(text, sizeof text,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"100000.00\", "
+             "\"term_months\": 24, \"method\": \"annuity\", \"purpose\": \"car\", "
+             "\"guarantors\": [{\"kind\": \"person\", \"name\": \"Zhang San\", \"id_number\": "
+             "\"%s\", \"guarantee_type\": \"joint\", \"guaranteed_amount\": \"60000.00\", "
+             "\"net_assets\": \"500000.00\", \"outstanding_guarantees\": \"0.00\"}]}",
+             (long long)other, resident_id(22, id));
+    cJSON *record = cJSON_Parse(text), *out = NULL;
+    ld_error err;
+    CHECK_INT(ld_application_create(off1, record, &out, &err), LD_OK);
+    cJSON_Delete(record);
+    int64_t app = id_of(out);
+    cJSON_Delete(out);
+    CHECK_INT(ld_borrower_show(off1, guarantor, &out, &err), LD_OK);
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(out, "guarantees");
+    CHECK_INT(cJSON_GetArraySize(given), 1);
+    CHECK_INT(number(cJSON_GetArrayItem(given, 0), "application_id"), app);
+    CHECK_STR(text_of(cJSON_GetArrayItem(given, 0), "guaranteed_amount"), "60000.00");
+    CHECK_STR(text_of(out, "guarantees_given_total"), "60000.00");
+    cJSON_Delete(out);
+    /* a withdrawn application's guarantee no longer counts */
+    CHECK_INT(ld_application_withdraw(off1, app, "customer changed plans", &out, &err), LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(ld_borrower_show(off1, guarantor, &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "guarantees_given_total"), "0.00");
+    cJSON_Delete(out);
+    CHECK_INT(ld_borrower_show(off1, other, &out, &err), LD_OK);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "guarantees")), 0);
+    cJSON_Delete(out);
+}
+
+static void test_loans_filter_by_borrower_and_products_and_schedules_come_from_policy(void)
+{
+    int64_t app = rated_application(24);
+    ld_error err;
+    cJSON *out = NULL;
+    /* before approval: the rating's rate */
+    CHECK_INT(ld_application_schedule(off1, app, "2026-06-15", &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "rate_source"), "rating");
+    CHECK_STR(text_of(out, "grade"), "B");
+    CHECK_STR(text_of(out, "rate"), "5.0000");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "installments")), 24);
+    cJSON_Delete(out);
+    CHECK_INT(ld_application_schedule(off1, app, "2026-02-30", &out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "start");
+    CHECK_INT(ld_application_schedule(off2, app, NULL, &out, &err), LD_EPERM);
+    CHECK_INT(ld_application_approve(mgr, app, NULL, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_OK);
+    CHECK_STR(text_of(out, "rate_source"), "approved");
+    cJSON_Delete(out);
+    CHECK_INT(ld_loan_disburse(mgr, app, TODAY, NULL, &out, &err), LD_OK);
+    int64_t borrower = number(out, "borrower_id");
+    cJSON_Delete(out);
+    ld_loan_filter mine = {.borrower_id = borrower};
+    CHECK_INT(ld_loan_list(mgr, &mine, NULL, &out, &err), LD_OK);
+    CHECK_INT(number(out, "total"), 1);
+    cJSON_Delete(out);
+    ld_loan_filter nobody = {.borrower_id = borrower + 100000};
+    CHECK_INT(ld_loan_list(mgr, &nobody, NULL, &out, &err), LD_OK);
+    CHECK_INT(number(out, "total"), 0);
+    cJSON_Delete(out);
+    CHECK_INT(ld_loan_list(off2, &mine, NULL, &out, &err), LD_OK); /* not off2's customer */
+    CHECK_INT(number(out, "total"), 0);
+    cJSON_Delete(out);
+    ld_loan_filter bad = {.borrower_id = -1};
+    CHECK_INT(ld_loan_list(mgr, &bad, NULL, &out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower_id");
+    /* the catalogue as the policy has it */
+    CHECK_INT(ld_product_list(off1, &out, &err), LD_OK);
+    CHECK(cJSON_GetArraySize(out) >= 2);
+    bool pcl = false;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, out)
+    {
+        if (strcmp(text_of(p, "code"), "PCL") == 0) {
+            pcl = true;
+            CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "methods")) > 0);
+            CHECK(text_of(p, "max_amount")[0] != '\0');
+        }
+    }
+    CHECK(pcl);
+    cJSON_Delete(out);
+}
+
+static void test_a_draft_is_priced_at_its_indicative_grade_or_refused(void)
+{
+    int64_t borrower = add_borrower(off1, 25);
+    char text[300];
+    snprintf(text, sizeof text,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"100000.00\", "
+             "\"term_months\": 12, \"method\": \"annuity\", \"purpose\": \"car\"}",
+             (long long)borrower);
+    cJSON *record = cJSON_Parse(text), *out = NULL;
+    ld_error err;
+    CHECK_INT(ld_application_create(off1, record, &out, &err), LD_OK);
+    cJSON_Delete(record);
+    int64_t app = id_of(out);
+    cJSON_Delete(out);
+    long long ratings = count("SELECT count(*) FROM rating");
+    /* A thin file (no statements, no credit report) scores a grade that does
+     * not lend: no rate, so no schedule, and the refusal says why. */
+    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "the indicative grade CC of application");
+    CHECK_CONTAINS(err.message, "does not lend");
+    /* The file completed: a grade that lends, and the schedule at its rate. */
+    cJSON *facts = cJSON_Parse("{\"employer\": \"Acme\", \"years_employed\": 8, "
+                               "\"employment_type\": \"civil_servant\", \"housing\": \"own\", "
+                               "\"education\": \"postgraduate\", \"years_at_address\": 10, "
+                               "\"existing_debt\": \"0.00\", \"existing_monthly_repayment\": "
+                               "\"0.00\"}");
+    CHECK_INT(ld_borrower_update(off1, borrower, facts, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    cJSON_Delete(facts);
+    cJSON *report =
+        cJSON_Parse("{\"report_date\": \"2026-06-01\", \"source\": \"PBOC\", "
+                    "\"inquiries_6m\": 0, \"card_utilisation\": \"10\", \"open_loans\": 0, "
+                    "\"worst_dpd_24m\": 0, \"outstanding_balance\": \"0.00\"}");
+    CHECK_INT(ld_credit_report_add(off1, borrower, report, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    cJSON_Delete(report);
+    CHECK_INT(ld_application_schedule(off1, app, NULL, &out, &err), LD_OK);
+    if (out != NULL) {
+        CHECK_STR(text_of(out, "rate_source"), "indicative");
+        CHECK_STR(text_of(out, "grade"), "A");
+        CHECK_STR(text_of(out, "rate"), "3.7000"); /* the policy's rate for A at 12 months */
+        CHECK_STR(text_of(out, "start"), TODAY);
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "installments")), 12);
+        cJSON_Delete(out);
+    }
+    CHECK_INT(count("SELECT count(*) FROM rating"), ratings);                  /* nothing stored */
+    CHECK_INT(ld_application_schedule(rev1, app, NULL, &out, &err), LD_EPERM); /* a draft */
+}
+
+static void test_messages_read_in_chinese_with_their_values(void)
+{
+    char zh[512];
+    CHECK_STR(ld_message_zh(LD_EINVAL, "amount: must be positive", zh, sizeof zh),
+              "金额：须大于零");
+    CHECK_STR(ld_message_zh(LD_ESTATE, "cannot approve application 7: it is draft", zh, sizeof zh),
+              "无法对申请 7 执行“批准”：当前状态为“草稿”");
+    CHECK_STR(ld_message_zh(LD_EPERM,
+                            "permission denied: 1,500,000.00 exceeds your authority limit of "
+                            "1,000,000.00; a higher approver must decide",
+                            zh, sizeof zh),
+              "无权操作：1,500,000.00 超出您的审批权限 1,000,000.00，须由更高权限的审批人决定");
+    CHECK_STR(
+        ld_message_zh(LD_EINVAL, "amount: product PCL lends 10000.00 to 500000.00", zh, sizeof zh),
+        "金额：产品 PCL 的金额须在 10000.00 至 500000.00 之间");
+    CHECK_STR(
+        ld_message_zh(LD_EINVAL, "guarantors[1].net_assets: must not be negative", zh, sizeof zh),
+        "guarantors[1].净资产：不得为负数");
+    CHECK_STR(ld_message_zh(LD_EPERM,
+                            "permission denied: the rating referred it; only a manager may "
+                            "approve it",
+                            zh, sizeof zh),
+              "无权操作：评级建议提交上级，只有审批经理可以批准");
+    /* unknown wording: the code's meaning and the English kept */
+    CHECK_STR(ld_message_zh(LD_EINVAL, "widget: frobbed", zh, sizeof zh),
+              "widget：输入无效（frobbed）");
+    CHECK_STR(ld_message_zh(LD_ENOTFOUND, "borrower 12 does not exist", zh, sizeof zh),
+              "借款人 12 不存在");
+    CHECK_STR(ld_message_zh(LD_ESTATE,
+                            "rate: the indicative grade CC of application 5 does not lend, so the "
+                            "policy gives no rate; complete its facts or rate it",
+                            zh, sizeof zh),
+              "利率：申请 5 的预估等级 CC 不予放贷，政策未给出利率；请补全资料或进行评级");
+    /* a short buffer ends on a whole character */
+    char small[8];
+    ld_message_zh(LD_EINVAL, "amount: must be positive", small, sizeof small);
+    CHECK_STR(small, "金额");
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -419,6 +738,17 @@ int main(int argc, char **argv)
          test_an_applications_file_holds_what_the_session_may_read},
         {"lists_page_past_a_thousand_rows_with_a_total",
          test_lists_page_past_a_thousand_rows_with_a_total},
+        {"a_reviewer_returns_a_file_for_more_information_and_refers_one",
+         test_a_reviewer_returns_a_file_for_more_information_and_refers_one},
+        {"authority_left_is_the_limit_less_what_approval_takes",
+         test_authority_left_is_the_limit_less_what_approval_takes},
+        {"a_borrower_shows_the_guarantees_it_gives", test_a_borrower_shows_the_guarantees_it_gives},
+        {"loans_filter_by_borrower_and_products_and_schedules_come_from_policy",
+         test_loans_filter_by_borrower_and_products_and_schedules_come_from_policy},
+        {"a_draft_is_priced_at_its_indicative_grade_or_refused",
+         test_a_draft_is_priced_at_its_indicative_grade_or_refused},
+        {"messages_read_in_chinese_with_their_values",
+         test_messages_read_in_chinese_with_their_values},
     };
     setup();
     int rc = CHECK_RUN(argc, argv, cases);

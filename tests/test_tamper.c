@@ -348,6 +348,9 @@ static void decisions(void)
     caught("UPDATE collateral SET appraised_value = appraised_value * 3", "collateral 1");
     caught("UPDATE guarantor SET guaranteed_amount = 1", "guarantor 1");
     caught("UPDATE investigation SET conclusion = 'forged' WHERE id = 1", "investigation 1");
+    caught("INSERT INTO application_step (application_id, kind, reason, user_id, at) VALUES (1, "
+           "'return', 'forged', 1, '2026-06-01T00:00:00Z')",
+           "application_step 1");
     caught("UPDATE financial_statement SET net_profit = net_profit * 10 WHERE year = 2025",
            "financial_statement 2/2025");
     caught("UPDATE borrower SET blocklisted = 0 WHERE id = 2", "blocklisted");

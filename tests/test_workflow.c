@@ -48,24 +48,25 @@ const char *fx_text(fx *f, const char *sql, char *out, size_t size);
 
 #define NO (-1)
 
-/* The diagram of workflow.h, written out: next[state][event] or NO. */
+/* The diagram of workflow.h, written out: next[state][event] or NO. Events:
+ * edit, submit, rate, approve, reject, withdraw, disburse, return, refer. */
 static const int expected_next[CORE_APP_STATE_COUNT][CORE_APP_EVENT_COUNT] = {
-    /*                    edit            submit              rate            approve
-                          reject              withdraw            disburse */
-    [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO},
-    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, NO, CORE_APP_REJECTED, CORE_APP_WITHDRAWN, NO},
+    [CORE_APP_DRAFT] = {CORE_APP_DRAFT, CORE_APP_SUBMITTED, NO, NO, NO, CORE_APP_WITHDRAWN, NO, NO,
+                        NO},
+    [CORE_APP_SUBMITTED] = {NO, NO, CORE_APP_RATED, NO, CORE_APP_REJECTED, CORE_APP_WITHDRAWN, NO,
+                            CORE_APP_DRAFT, NO},
     [CORE_APP_RATED] = {NO, NO, CORE_APP_RATED, CORE_APP_APPROVED, CORE_APP_REJECTED,
-                        CORE_APP_WITHDRAWN, NO},
-    [CORE_APP_APPROVED] = {NO, NO, NO, NO, NO, NO, CORE_APP_DISBURSED},
-    [CORE_APP_REJECTED] = {NO, NO, NO, NO, NO, NO, NO},
-    [CORE_APP_WITHDRAWN] = {NO, NO, NO, NO, NO, NO, NO},
-    [CORE_APP_DISBURSED] = {NO, NO, NO, NO, NO, NO, NO},
+                        CORE_APP_WITHDRAWN, NO, CORE_APP_DRAFT, CORE_APP_RATED},
+    [CORE_APP_APPROVED] = {NO, NO, NO, NO, NO, NO, CORE_APP_DISBURSED, NO, NO},
+    [CORE_APP_REJECTED] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    [CORE_APP_WITHDRAWN] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    [CORE_APP_DISBURSED] = {NO, NO, NO, NO, NO, NO, NO, NO, NO},
 };
 
 static const char *const state_names[CORE_APP_STATE_COUNT] = {
     "draft", "submitted", "rated", "approved", "rejected", "withdrawn", "disbursed"};
 static const char *const event_names[CORE_APP_EVENT_COUNT] = {
-    "edit", "submit", "rate", "approve", "reject", "withdraw", "disburse"};
+    "edit", "submit", "rate", "approve", "reject", "withdraw", "disburse", "return", "refer"};
 
 static void workflow_every_state_against_every_event(void)
 {
@@ -94,7 +95,7 @@ static void workflow_every_state_against_every_event(void)
                 fprintf(stderr, "  %s in %s\n", event_names[e], state_names[s]);
         }
     }
-    CHECK_INT(allowed, 11);
+    CHECK_INT(allowed, 14);
 }
 
 static void workflow_state_names_parse_back(void)

@@ -80,4 +80,11 @@ ld_status ld_policy_load(ld_session *session, const char *policy_path, const cha
  * when none is loaded. */
 ld_status ld_policy_show(ld_session *session, cJSON **out, ld_error *err);
 
+/* The product catalogue in force, for every signed-in user (the wizard's
+ * choices and their limits): a JSON array of {"code", "name_zh", "name_en",
+ * "borrower_kind", "min_amount", "max_amount", "min_term_months",
+ * "max_term_months", "methods", "period", "min_age", "max_age_at_maturity",
+ * "penalty_surcharge", "prepayment"}. LD_ESTATE when none is in force. */
+ld_status ld_product_list(ld_session *session, cJSON **out, ld_error *err);
+
 #endif

@@ -113,6 +113,14 @@ ld_status ld_application_show(ld_session *session, int64_t id, cJSON **out, ld_e
  * may not read is left out, never an error). LD_ENOTFOUND, LD_EPERM. */
 ld_status ld_application_file(ld_session *session, int64_t id, cJSON **out, ld_error *err);
 
+/* The session user's approval authority for the application, as approval
+ * judges it (docs/policy.md, approval_authority: a limit per decision by
+ * role): {"application_id", "role", "limit", "amount", "left", "within",
+ * "manager_required", "manager_reason", "own_file"}; amount is what an
+ * approval without typed terms takes, left = limit - amount (negative
+ * beyond it). Also in the file as "authority". */
+ld_status ld_application_authority(ld_session *session, int64_t id, cJSON **out, ld_error *err);
+
 /* What an application list is narrowed to; NULL (0) narrows nothing. */
 typedef struct ld_application_filter {
     const char *state;
@@ -123,6 +131,8 @@ typedef struct ld_application_filter {
     const char *grade;      /* effective grade (the override when there is one) */
     const char *min_amount; /* decimal yuan, inclusive */
     const char *max_amount;
+    const char *returned; /* "true": drafts sent back to their officer; "false": the others */
+    const char *referred; /* "true": rated ones a reviewer referred to a manager; "false" */
 } ld_application_filter;
 
 /* One page of the applications the session may see (filter may be NULL). */
@@ -160,6 +170,18 @@ ld_status ld_application_reject(ld_session *session, int64_t id, const char *rea
 ld_status ld_application_withdraw(ld_session *session, int64_t id, const char *reason, cJSON **out,
                                   ld_error *err);
 
+/* Sends a submitted or rated application back to its officer for more
+ * information, with a reason (reviewers, managers; not their own files): it
+ * is a draft again, listed with returned=true until submitted anew.
+ * {"id", "state"}. LD_EPERM, LD_EINVAL (reason), LD_ESTATE. */
+ld_status ld_application_return(ld_session *session, int64_t id, const char *reason, cJSON **out,
+                                ld_error *err);
+
+/* Refers a rated application to a manager's decision, with a reason
+ * (reviewers): listed with referred=true while rated. {"id", "state"}. */
+ld_status ld_application_refer(ld_session *session, int64_t id, const char *reason, cJSON **out,
+                               ld_error *err);
+
 /* ---- Parts of a draft ----------------------------------------------------- */
 
 /* Adds a part to a draft application of the officer's own customer:
@@ -186,6 +208,7 @@ typedef struct ld_loan_filter {
     const char *officer;         /* username of the customer's officer */
     const char *product;         /* product code */
     const char *maturing_before; /* YYYY-MM-DD */
+    int64_t borrower_id;         /* one borrower's loans; 0 for any */
 } ld_loan_filter;
 
 /* One page of the loan ledger (贷款台帐) the session may see. */

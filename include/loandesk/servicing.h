@@ -218,6 +218,18 @@ ld_status ld_inspection_due(ld_session *session, const char *date, cJSON **out, 
  * the installments. */
 ld_status ld_schedule_preview(const cJSON *terms, cJSON **out, ld_error *err);
 
+/* The schedule application app_id would repay from start (YYYY-MM-DD; NULL:
+ * the business date), at the rate the policy gives it: the approved terms
+ * once approved; the latest rating's recommended amount, term and rate once
+ * rated (an override's when overridden); before a rating, the rate of an
+ * indicative score of its facts as they stand (shown, never stored). For
+ * whoever may read the application: {"application_id", "principal",
+ * "term_months", "rate", "rate_source" (approved | rating | indicative),
+ * "grade", "start", "method", "installments", "total_interest",
+ * "total_payment"}. */
+ld_status ld_application_schedule(ld_session *session, int64_t app_id, const char *start,
+                                  cJSON **out, ld_error *err);
+
 /* Checks the policy file at path and reports every problem with its JSON
  * path: {"file", "ok", "version", "sha256", "problems": [...]} (version and
  * sha256 when ok). A policy with problems is a result ("ok": false). */

@@ -94,7 +94,10 @@ try {
 
   // a field the server refuses is shown beside that field
   const af = chen.locator('form[aria-label="申请"]');
-  await fill(af, [['产品', 'SWC'], ['金额', 'lots'], ['期限（月）', '12'], ['用途', '采购原材料（钢材、轴承）']]);
+  // the product is chosen from the catalogue in force, with its limits
+  await af.getByLabel('产品', { exact: true }).selectOption('SWC');
+  check((await af.locator('#product-limits').textContent()).includes('–'), 'the product\'s limits are shown');
+  await fill(af, [['金额', 'lots'], ['期限（月）', '12'], ['用途', '采购原材料（钢材、轴承）']]);
   await af.getByLabel('还款方式').selectOption('interest_only');
   await af.getByRole('button', { name: '下一步' }).click();
   const amountErr = af.locator('[data-field="amount"] .field-error');
@@ -132,6 +135,9 @@ try {
   await inv.getByRole('button', { name: '保存' }).click();
   await chen.waitForURL(/#\/new\/schedule/);
   await chen.getByRole('cell', { name: '12', exact: true }).first().waitFor();
+  // the rate is the policy's for an indicative grade of the draft, not a fixed one
+  const terms = await chen.locator('#schedule-terms').textContent();
+  check(terms.includes('预估') && !terms.includes('4.35'), `the schedule is priced by the policy: ${terms}`);
   await screen(chen, 'wizard-schedule');
   // the draft is kept between visits: a fresh load comes back to the same step
   await chen.reload();
@@ -194,12 +200,22 @@ try {
   await own.getByLabel('理由').fill('同意');
   await own.getByRole('button', { name: '提交' }).click();
   await own.locator('.error').waitFor();
-  check((await own.locator('.error').textContent()).includes('overrode'), `approving on one's own override is refused: ${await own.locator('.error').textContent()}`);
+  check((await own.locator('.error').textContent()).includes('调整过'), `approving on one's own override is refused, in Chinese: ${await own.locator('.error').textContent()}`);
   await own.getByRole('button', { name: '取消' }).click();
+  // the reviewer refers it to a manager, with a reason
+  await wang.getByRole('button', { name: '提交审批经理' }).click();
+  const rd = wang.locator('dialog[open]');
+  await rd.getByLabel('理由').fill('超出审查人权限，提请审批经理审批');
+  await rd.getByRole('button', { name: '提交' }).click();
+  await rd.waitFor({ state: 'detached' });
 
   const zhao = await newPage();
   await login(zhao, 'zhao');
+  await zhao.locator('a.count', { hasText: '提交审批的申请' }).locator('strong', { hasText: /^\d+$/ }).waitFor();
+  check((await zhao.locator('a.count', { hasText: '提交审批的申请' }).locator('strong').textContent()) === '1', 'the manager counts the one referral');
   await screen(zhao, 'manager-workbench');
+  await zhao.locator('a.count', { hasText: '提交审批的申请' }).click();
+  await zhao.getByRole('link', { name: `#${appId}` }).waitFor();
   await go(zhao, `#/application/${appId}`);
   // keyboard alone: Tab to the approve button, Enter opens the dialog
   for (let i = 0; i < 40 && !(await zhao.evaluate(() => document.activeElement?.textContent === '批准')); i++) await zhao.keyboard.press('Tab');

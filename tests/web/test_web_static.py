@@ -62,6 +62,20 @@ try:
               f"{path} cached and revalidated: {r.header('Cache-Control')} {r.header('ETag')}")
         again = raw_get(path, {"If-None-Match": r.header("ETag")})
         check(again.status == 304 and again.body == b"", f"{path} unchanged: 304, got {again.status}")
+    # Text files go gzip-compressed to a client that accepts it, with their own ETag.
+    import gzip as gz
+    for path in ("/js/screens.js", "/app.css", "/"):
+        plain = raw_get(path)
+        packed = raw_get(path, {"Accept-Encoding": "br, gzip;q=0.8"})
+        check(packed.header("Content-Encoding") == "gzip" and gz.decompress(packed.body) == plain.body,
+              f"{path} gzip: {packed.header('Content-Encoding')}")
+        check(len(packed.body) < len(plain.body) * 2 // 3, f"{path} compressed: {len(packed.body)} of {len(plain.body)} bytes")
+        check(plain.header("Content-Encoding") is None, f"{path} plain without Accept-Encoding")
+        check("Accept-Encoding" in (packed.header("Vary") or ""), f"{path} varies by Accept-Encoding")
+        check(packed.header("ETag") != plain.header("ETag"), f"{path}: each encoding its own ETag")
+        again = raw_get(path, {"Accept-Encoding": "gzip", "If-None-Match": packed.header("ETag")})
+        check(again.status == 304, f"{path} gzip unchanged: 304, got {again.status}")
+    check(raw_get("/js/app.js", {"Accept-Encoding": "gzip;q=0, identity"}).header("Content-Encoding") is None, "gzip;q=0 is refused gzip")
     html = raw_get("/").body.decode()
     check("<script>" not in html and "style=" not in html and "<style" not in html, "no inline script or style in the page")
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/js/../../secret.txt", "/js/%2e%2e/%2e%2e/secret.txt",

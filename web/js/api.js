@@ -1,6 +1,8 @@
 // api.js - the page's only way to the server: fetch on /api/v1 with the
 // session cookie, the CSRF token on every write, and problems (RFC 9457)
 // turned into thrown errors. A 401 hands over to the login screen.
+import { takeEarly } from './early.js';
+
 let csrf = '';
 let onExpired = () => {};
 
@@ -12,13 +14,17 @@ export class Problem extends Error {
 }
 
 export async function call(method, path, body, { raw = false, ifMatch } = {}) {
-  const headers = { Accept: 'application/json' };
+  // The server words its refusals in the language the page shows.
+  const headers = { Accept: 'application/json', 'Accept-Language': document.documentElement.lang === 'en' ? 'en' : 'zh-CN' };
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let r;
+  // A first GET the page asked early (early.js) takes that answer, if it is one.
+  const early = method === 'GET' && !raw && !ifMatch ? takeEarly(path) : null;
+  if (early) { const answer = await early; if (answer?.ok) r = answer; }
   try {
-    r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    r ??= await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
     throw new Problem(null);
   }

@@ -11,8 +11,8 @@ const zh = {
   nextPage: '下一页', firstPage: '第一页', total: '共 {n} 条', none: '暂无记录', yes: '是', no: '否',
   workbench: '工作台', borrowers: '客户', newApplication: '新建申请', review: '审查', loans: '贷款台账',
   inspections: '贷后检查', reports: '报表', audit: '审计', admin: '系统管理',
-  drafts: '草稿申请', returned: '被拒绝的申请', ratedToDecide: '已评级待决定', approvedToDisburse: '已批准待放款', inspectionsDue: '到期的贷后检查', overdue: '逾期贷款',
-  queue: '待评级申请', referrals: '待审批申请（已评级）', ledgerStatus: '台账校验', entries: '条目', checkpoints: '检查点',
+  drafts: '草稿申请', returned: '退回补充材料的申请', ratedToDecide: '已评级待决定', approvedToDisburse: '已批准待放款', inspectionsDue: '到期的贷后检查', overdue: '逾期贷款',
+  queue: '待评级申请', referrals: '提交审批的申请', ledgerStatus: '台账校验', entries: '条目', checkpoints: '检查点',
   borrowerSearch: '客户查询', name: '名称', idNumber: '证件号码', creditCode: '统一社会信用代码',
   borrower: '客户', details: '基本信息', statements: '财务报表', applications: '申请', guarantees: '对外担保',
   exposure: '总敞口', auditHistory: '审计记录', noPermission: '无权查看',
@@ -21,8 +21,8 @@ const zh = {
   chooseBorrower: '选择已有客户', newBorrower: '登记新客户', draftKept: '草稿已保存在服务器，下次可继续。',
   add: '添加', added: '已添加', ltvVsCap: '抵押率与上限', resumeDraft: '继续草稿 #{id}',
   ratingReport: '评级报告', score: '评分', grade: '等级', pd: '违约概率', factors: '各因子得分', reasons: '原因代码',
-  proposed: '建议', requested: '申请', authorityLeft: '您的审批权限', wholeFile: '完整档案',
-  rate: '评级', approve: '批准', reject: '拒绝', override: '调整等级', refer: '提交上级', reason: '理由',
+  proposed: '建议', requested: '申请', authorityLeft: '剩余审批权限', wholeFile: '完整档案',
+  rate: '评级', approve: '批准', reject: '拒绝', override: '调整等级', refer: '提交审批经理', returnApp: '退回补充材料', reason: '理由', rateSource: '利率来源', bin: '分箱', authorityLimit: '单笔审批权限', authorityAmount: '本笔批准金额', managerRequired: '须由审批经理批准', ownFile: '本人经办或管户，不能审批', products: '产品',
   refused: '操作被拒绝', reasonRequired: '请填写理由',
   ledger: '台帐', loan: '贷款', schedule: '还款计划', repayments: '还款记录', accruals: '计提', categoryHistory: '分类历史',
   balances: '余额', recordRepayment: '录入还款', amount: '金额', date: '日期', filter: '筛选', minDpd: '最少逾期天数', maturingBefore: '到期早于',
@@ -33,7 +33,7 @@ const zh = {
   users: '用户', unlock: '解锁', revoke: '停用', policyCheck: '检查政策', policyLoad: '加载政策', policyFile: '政策文件 (JSON)',
   role: '角色', locked: '已锁定', active: '有效', cob: '日终处理', trustAnchor: '信任锚', caFingerprint: 'CA 证书指纹 (SHA-256)', anchorMissing: '请先在审计页输入您持有的 CA 证书指纹', checkpoint: '生成检查点',
   actions: '操作', saved: '已保存', disburse: '放款', settle: '结清',
-  withinAuthority: '申请金额在您的审批权限内', beyondAuthority: '申请金额超出您的审批权限，需提交上级',
+  withinAuthority: '申请金额在您的审批权限内', beyondAuthority: '金额超出您的审批权限，请提交审批经理',
   err_400: '请求有误', err_401: '未登录或会话已过期', err_403: '无权执行此操作', err_404: '记录不存在', err_409: '当前状态不允许此操作',
   err_412: '记录已被他人修改，请刷新', err_413: '内容过大', err_415: '格式不正确', err_422: '输入有误', err_428: '缺少版本信息',
   err_500: '服务器内部错误', err_503: '服务器繁忙，请稍后重试', err_net: '无法连接服务器',
@@ -48,8 +48,8 @@ const en = {
   nextPage: 'Next page', firstPage: 'First page', total: '{n} in all', none: 'Nothing yet', yes: 'Yes', no: 'No',
   workbench: 'Workbench', borrowers: 'Customers', newApplication: 'New application', review: 'Review', loans: 'Loan ledger',
   inspections: 'Inspections', reports: 'Reports', audit: 'Audit', admin: 'Administration',
-  drafts: 'Draft applications', returned: 'Rejected applications', ratedToDecide: 'Rated, to decide', approvedToDisburse: 'Approved, to disburse', inspectionsDue: 'Inspections due', overdue: 'Overdue loans',
-  queue: 'Waiting for rating', referrals: 'Waiting for approval (rated)', ledgerStatus: 'Ledger verification', entries: 'Entries', checkpoints: 'Checkpoints',
+  drafts: 'Draft applications', returned: 'Returned for more information', ratedToDecide: 'Rated, to decide', approvedToDisburse: 'Approved, to disburse', inspectionsDue: 'Inspections due', overdue: 'Overdue loans',
+  queue: 'Waiting for rating', referrals: 'Referred to you', ledgerStatus: 'Ledger verification', entries: 'Entries', checkpoints: 'Checkpoints',
   borrowerSearch: 'Customer search', name: 'Name', idNumber: 'ID number', creditCode: 'Unified credit code',
   borrower: 'Customer', details: 'Details', statements: 'Financial statements', applications: 'Applications', guarantees: 'Guarantees given',
   exposure: 'Total exposure', auditHistory: 'Audit history', noPermission: 'Not permitted',
@@ -58,8 +58,8 @@ const en = {
   chooseBorrower: 'Choose a customer', newBorrower: 'Register a customer', draftKept: 'The draft is kept on the server for your next visit.',
   add: 'Add', added: 'Added', ltvVsCap: 'LTV against the cap', resumeDraft: 'Resume draft #{id}',
   ratingReport: 'Rating report', score: 'Score', grade: 'Grade', pd: 'PD', factors: 'Factor points', reasons: 'Reason codes',
-  proposed: 'Proposed', requested: 'Requested', authorityLeft: 'Your approval authority', wholeFile: 'Whole file',
-  rate: 'Rate', approve: 'Approve', reject: 'Reject', override: 'Override grade', refer: 'Refer', reason: 'Reason',
+  proposed: 'Proposed', requested: 'Requested', authorityLeft: 'Authority left', wholeFile: 'Whole file',
+  rate: 'Rate', approve: 'Approve', reject: 'Reject', override: 'Override grade', refer: 'Refer to a manager', returnApp: 'Return for more information', reason: 'Reason', rateSource: 'Rate from', bin: 'Bin', authorityLimit: 'Limit per approval', authorityAmount: 'Amount to approve', managerRequired: 'A manager must approve', ownFile: 'Your own file: you cannot decide', products: 'Products',
   refused: 'Refused', reasonRequired: 'Give a reason',
   ledger: 'Ledger', loan: 'Loan', schedule: 'Schedule', repayments: 'Repayments', accruals: 'Accruals', categoryHistory: 'Category history',
   balances: 'Balances', recordRepayment: 'Record a repayment', amount: 'Amount', date: 'Date', filter: 'Filter', minDpd: 'Minimum DPD', maturingBefore: 'Maturing before',
@@ -70,19 +70,19 @@ const en = {
   users: 'Users', unlock: 'Unlock', revoke: 'Revoke', policyCheck: 'Check policy', policyLoad: 'Load policy', policyFile: 'Policy file (JSON)',
   role: 'Role', locked: 'Locked', active: 'Active', cob: 'Close of business', trustAnchor: 'Trust anchor', caFingerprint: 'CA certificate fingerprint (SHA-256)', anchorMissing: 'Enter the fingerprint of the CA certificate you hold on the audit page first', checkpoint: 'Make a checkpoint',
   actions: 'Actions', saved: 'Saved', disburse: 'Disburse', settle: 'Settle',
-  withinAuthority: 'the amount is within your authority', beyondAuthority: 'the amount is beyond your authority: refer it',
+  withinAuthority: 'the amount is within your authority', beyondAuthority: 'the amount is beyond your authority: refer it to a manager',
   err_400: 'Bad request', err_401: 'Not logged in or session ended', err_403: 'Not permitted', err_404: 'Not found', err_409: 'Not allowed in the current state',
   err_412: 'Changed by someone else; reload', err_413: 'Too large', err_415: 'Wrong format', err_422: 'Invalid input', err_428: 'Version missing',
   err_500: 'Internal error', err_503: 'Busy; retry shortly', err_net: 'Cannot reach the server',
 };
 // Code values and field names: [zh, en].
 const codes = {
-  draft: ['草稿', 'draft'], submitted: ['已提交', 'submitted'], rated: ['已评级', 'rated'], referred: ['已提交上级', 'referred'],
+  draft: ['草稿', 'draft'], submitted: ['已提交', 'submitted'], rated: ['已评级', 'rated'], referred: ['已提交审批经理', 'referred'], returnedApps: ['退回补充材料', 'returned'], step: ['审查步骤', 'review step'], return: ['退回补充材料', 'returned'], indicative: ['预估（未评级）', 'indicative (not rated)'], rating: ['评级结果', 'the rating'], application_id: ['申请编号', 'application'], guaranteed_amount: ['担保金额', 'guaranteed amount'], guarantees_given_total: ['有效担保合计', 'live guarantees in all'], rate_source: ['利率来源', 'rate from'],
   approved: ['已批准', 'approved'], rejected: ['已拒绝', 'rejected'], withdrawn: ['已撤回', 'withdrawn'], returned: ['已退回', 'returned'],
   disbursed: ['已放款', 'disbursed'], active: ['正常还款', 'active'], settled: ['已结清', 'settled'], closed: ['已结清', 'closed'], written_off: ['已核销', 'written off'],
   scheduled: ['未到期', 'scheduled'], paid: ['已还清', 'paid'], partial: ['部分还款', 'partly paid'], overdue: ['逾期', 'overdue'], due: ['到期', 'due'],
   normal: ['正常', 'normal'], special_mention: ['关注', 'special mention'], substandard: ['次级', 'substandard'], doubtful: ['可疑', 'doubtful'], loss: ['损失', 'loss'],
-  equal_installment: ['等额本息', 'equal installments'], equal_principal: ['等额本金', 'equal principal'], interest_only: ['按期付息到期还本', 'interest only'], bullet: ['到期一次还本付息', 'bullet'],
+  annuity: ['等额本息', 'equal installments'], equal_installment: ['等额本息', 'equal installments'], equal_principal: ['等额本金', 'equal principal'], interest_only: ['按期付息到期还本', 'interest only'], bullet: ['到期一次还本付息', 'bullet'],
   enterprise: ['企业', 'enterprise'], individual: ['个人', 'individual'],
   real_estate: ['房产', 'real estate'], equipment: ['设备', 'equipment'], receivables: ['应收账款', 'receivables'], deposit: ['存单', 'deposit'], vehicle: ['车辆', 'vehicle'], land_use_right: ['土地使用权', 'land use right'], inventory: ['存货', 'inventory'], securities: ['有价证券', 'securities'],
   mortgage: ['抵押', 'mortgage'], pledge: ['质押', 'pledge'], joint: ['连带责任保证', 'joint and several'], general: ['一般保证', 'general'],
@@ -180,6 +180,7 @@ export function date(text) {
 export function errorText(problem) {
   if (!problem) return t('err_net');
   const head = t(`err_${problem.status}`) || t('err_400');
-  const field = problem.field ? `${code(problem.field)}：` : '';
+  // A detail the server gave in Chinese names its field already.
+  const field = problem.field && !problem.detail_en ? `${code(problem.field)}：` : '';
   return `${head}${problem.detail ? ` — ${field}${problem.detail}` : ''}`;
 }

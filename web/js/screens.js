@@ -5,6 +5,7 @@ import { t, code, money, date, errorText } from './i18n.js';
 import { get, post, call } from './api.js';
 import { h, table, kv, field, values, clearErrors, showError, toast, reasonDialog, pagedList } from './ui.js';
 import { loggedIn, session, rerender } from './app.js';
+import { urls } from './early.js';
 
 const TODAY = () => new Date().toISOString().slice(0, 10);
 const card = (title, ...kids) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...kids);
@@ -16,7 +17,11 @@ const ANCHOR_KEY = 'loandesk.caFingerprint';
 const anchor = () => localStorage.getItem(ANCHOR_KEY) || '';
 const withAnchor = (p) => `${p}${p.includes('?') ? '&' : '?'}ca_fingerprint=${encodeURIComponent(anchor())}`;
 const q = (o) => Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-const methods = () => ['equal_installment', 'equal_principal', 'interest_only', 'bullet'].map((m) => [m, code(m)]);
+const methods = (allowed) => (allowed || ['annuity', 'equal_principal', 'interest_only', 'bullet']).map((m) => [m, code(m)]);
+// The application lists the workbench counts: a queue is a state and, for
+// returned and referred files, the latest review step.
+const QUEUES = { returned: { state: 'draft', returned: 'true' }, drafts: { state: 'draft', returned: 'false' }, referred: { state: 'rated', referred: 'true' }, toDecide: { state: 'rated', referred: 'false' } };
+const queueOf = (name) => QUEUES[name] || { state: name };
 
 // Runs fn for a form's submit, with the form's errors cleared first and the
 // server's refusal shown after.
@@ -97,18 +102,18 @@ export const screens = {
     const total = (p) => get(p).then((r) => r.total);
     m.replaceChildren(h('h1', {}, t('workbench')), counts);
     if (role === 'officer') {
-      tile('drafts', '#/applications/draft', total('/applications?state=draft&limit=1'));
-      tile('returned', '#/applications/rejected', total('/applications?state=rejected&limit=1'));
-      tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
+      tile('drafts', '#/applications/drafts', total(`/applications?${q({ ...QUEUES.drafts, limit: 1 })}`));
+      tile('returned', '#/applications/returned', total(`/applications?${q({ ...QUEUES.returned, limit: 1 })}`));
+      tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
     } else if (role === 'reviewer') {
       tile('queue', '#/applications/submitted', total('/applications?state=submitted&limit=1'));
-      tile('ratedToDecide', '#/applications/rated', total('/applications?state=rated&limit=1'));
+      tile('ratedToDecide', '#/applications/toDecide', total(`/applications?${q({ ...QUEUES.toDecide, limit: 1 })}`));
     } else if (role === 'manager') {
-      tile('referrals', '#/applications/rated', total('/applications?state=rated&limit=1'));
+      tile('referrals', '#/applications/referred', total(`/applications?${q({ ...QUEUES.referred, limit: 1 })}`));
       tile('approvedToDisburse', '#/applications/approved', total('/applications?state=approved&limit=1'));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
-      tile('inspectionsDue', '#/inspections', get(`/inspections/due?date=${TODAY()}`).then((r) => r.length));
+      tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
       const out = h('div', { 'aria-live': 'polite' });
       const f = h('form', { class: 'card', 'aria-label': t('cob') }, h('h2', {}, t('cob')),
         h('div', { class: 'grid' }, field('date', t('date'), { type: 'date', value: TODAY(), required: true })),
@@ -126,9 +131,10 @@ export const screens = {
 
   async applications(m, state) {
     const list = h('div');
-    m.replaceChildren(h('h1', {}, `${t('applications')} · ${code(state)}`), list);
-    pagedList(list, (after) => get(`/applications?${q({ state, limit: 20, after })}`), [
-      ['id', (r) => link(`#/application/${r.id}`, `#${r.id}`)], ['borrower'], ['product'], ['amount'], ['term_months'], ['method'], ['state'], ['grade'], ['officer'], ['created_at']]);
+    const titles = { returned: t('returned'), drafts: t('drafts'), referred: t('referrals'), toDecide: t('ratedToDecide') };
+    m.replaceChildren(h('h1', {}, `${t('applications')} · ${titles[state] || code(state)}`), list);
+    pagedList(list, (after) => get(`/applications?${q({ ...queueOf(state), limit: 20, after })}`), [
+      ['id', (r) => link(`#/application/${r.id}`, `#${r.id}`)], ['borrower'], ['product'], ['amount'], ['term_months'], ['method'], ['state'], ['step'], ['grade'], ['officer'], ['created_at']]);
   },
 
   async borrowers(m) {
@@ -140,25 +146,26 @@ export const screens = {
     const run = (v) => pagedList(list, (after) => get(`/borrowers?${q({ ...v, limit: 20, after })}`), cols);
     onSubmit(form, async (v) => run(v));
     m.replaceChildren(h('h1', {}, t('borrowerSearch')), form, list);
-    run({});
+    pagedList(list, (after) => get(after ? `/borrowers?${q({ limit: 20, after })}` : urls.borrowers()), cols);
   },
 
   async borrower(m, id) {
-    const b = await get(`/borrowers/${id}`);
+    const b = await get(urls.borrower(id));
     m.replaceChildren(h('h1', {}, `${b.name} · ${code(b.kind)}`));
-    m.append(card(t('details'), kv(b)));
+    m.append(card(t('details'), kv(b, ['guarantees_given_total'])));
     m.append(card(t('statements'), table(b.financials || [], Object.keys((b.financials || [])[0] || { year: 0 }).map((k) => [k]))));
     m.append(card(t('applications'), table(b.applications || [], [['id', (r) => link(`#/application/${r.id}`, `#${r.id}`)], ['product'], ['amount'], ['term_months'], ['state']])));
     const loans = card(t('loans'));
     m.append(loans);
-    later(loans, get(`/loans?${q({ limit: 100 })}`), (r) => {
-      const mine = r.rows.filter((l) => String(l.borrower_id) === String(id));
+    later(loans, get(`/loans?${q({ borrower_id: id, limit: 100 })}`), (r) => {
+      const mine = r.rows;
       const sum = mine.reduce((a, l) => a + BigInt(l.principal.replace('.', '')), 0n);
       const s = sum.toString().padStart(3, '0');
       return h('div', {}, table(mine, [['contract_no', (l) => link(`#/loan/${l.id}`, l.contract_no)], ['amount'], ['principal'], ['status'], ['category'], ['dpd'], ['matures_on']]),
         h('p', {}, `${t('exposure')}：`, h('strong', {}, money(`${s.slice(0, -2)}.${s.slice(-2)}`))));
     });
-    m.append(card(t('guarantees'), b.guarantees ? table(b.guarantees, Object.keys(b.guarantees[0] || {}).map((k) => [k])) : h('p', { class: 'muted' }, t('none'))));
+    m.append(card(t('guarantees'), table(b.guarantees || [], [['application_id', (g) => `#${g.application_id}`], ['state'], ['guarantee_type'], ['guaranteed_amount']]),
+      h('p', {}, `${code('guarantees_given_total')}：`, h('strong', {}, money(b.guarantees_given_total || '0.00')))));
     if (['manager', 'auditor', 'reviewer'].includes(session.user.role)) {
       const a = card(t('auditHistory'));
       m.append(a);
@@ -205,12 +212,28 @@ export const screens = {
       m.append(pick, nb);
       if (saved.borrower) pick.querySelector('input').value = saved.borrower;
     } else if (step === 'application') {
+      const en = document.documentElement.lang === 'en';
+      const products = await get('/products').catch(() => []);
       const f = h('form', { class: 'card', 'aria-label': t('step_application') },
         h('div', { class: 'grid' }, field('borrower_id', code('borrower_id'), { type: 'number', value: saved.borrower, required: true }),
-          field('product', code('product'), { required: true, value: 'SWC' }), field('amount', code('amount'), { type: 'money', required: true }),
-          field('term_months', code('term_months'), { type: 'number', required: true }), field('method', code('method'), { type: 'select', options: methods() }),
+          products.length ? field('product', code('product'), { type: 'select', options: products.map((p) => [p.code, `${p.code} · ${en ? p.name_en : p.name_zh}`]) })
+            : field('product', code('product'), { required: true }),
+          field('amount', code('amount'), { type: 'money', required: true }),
+          field('term_months', code('term_months'), { type: 'number', required: true }), field('method', code('method'), { type: 'select', options: methods(products[0]?.methods) }),
           field('purpose', code('purpose'), { required: true })),
+        h('p', { class: 'muted', id: 'product-limits' }),
         buttons(h('button', { type: 'submit' }, t('next'))));
+      // The chosen product's limits and methods, as the catalogue gives them.
+      const limits = () => {
+        const p = products.find((x) => x.code === f.querySelector('[name=product]').value);
+        if (!p) return;
+        f.querySelector('#product-limits').textContent = `${money(p.min_amount)} – ${money(p.max_amount)} · ${p.min_term_months}–${p.max_term_months} ${code('term_months')}`;
+        const sel = f.querySelector('[name=method]');
+        const keep = sel.value;
+        sel.replaceChildren(...methods(p.methods).map(([v, l]) => h('option', { value: v }, l)));
+        if (p.methods.includes(keep)) sel.value = keep;
+      };
+      if (products.length) { f.querySelector('[name=product]').addEventListener('change', limits); limits(); }
       onSubmit(f, async (v) => {
         v.borrower_id = Number(v.borrower_id); v.term_months = Number(v.term_months);
         if (saved.app) {
@@ -263,11 +286,14 @@ export const screens = {
       onSubmit(f, async (v) => { await post(`/applications/${saved.app}/investigations`, v); go('schedule'); });
       m.append(f, buttons(nextBtn('schedule')));
     } else if (step === 'schedule') {
-      const a = await get(`/applications/${saved.app}`);
       const box = card(t('step_schedule'));
       m.append(box, buttons(h('button', { type: 'button', class: 'secondary', onclick: () => go('investigation') }, t('back')), nextBtn('submit')));
-      later(box, post('/schedule', { principal: a.amount, rate: '4.35', term: a.term_months, method: a.method, start: TODAY() }),
-        (r) => table(r.installments || [], [['n'], ['due'], ['payment'], ['principal'], ['interest'], ['balance']]));
+      // At the rate the policy gives this application (an indicative grade
+      // before its rating), never a rate typed here.
+      later(box, get(`/applications/${saved.app}/schedule?${q({ start: TODAY() })}`), (r) => h('div', {},
+        h('dl', { class: 'kv', id: 'schedule-terms' }, h('dt', {}, code('principal')), h('dd', { class: 'num' }, money(r.principal)), h('dt', {}, code('term_months')), h('dd', {}, String(r.term_months)),
+          h('dt', {}, code('rate')), h('dd', {}, r.rate), h('dt', {}, t('grade')), h('dd', {}, r.grade || '—'), h('dt', {}, t('rateSource')), h('dd', {}, code(r.rate_source))),
+        table(r.installments || [], [['n'], ['due'], ['payment'], ['principal'], ['interest'], ['balance']])));
     } else {
       const a = await get(`/applications/${saved.app}/file`);
       const f = h('form', { class: 'card', 'aria-label': t('step_submit') }, kv(a.application, ['security']), buttons(h('button', { type: 'submit' }, t('submit'))));
@@ -279,7 +305,7 @@ export const screens = {
   // One application: the whole file beside the rating report, with the
   // reviewer's and manager's actions.
   async application(m, id) {
-    const file = await get(`/applications/${id}/file`);
+    const file = await get(urls.file(id));
     const a = file.application;
     m.replaceChildren(h('h1', {}, `${t('applications')} #${a.id} · ${a.borrower} · ${code(a.state)}`));
     const left = card(t('wholeFile'), kv(a, ['security']), h('h3', {}, code('guarantors')), table(file.guarantors, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['capacity']]),
@@ -297,12 +323,19 @@ export const screens = {
     if (['reviewer', 'manager'].includes(role) && ['rated', 'referred'].includes(a.state)) {
       act(t('approve'), () => reasonDialog(t('approve'), async (v) => { await post(`/applications/${id}/approve`, v); refresh(); }));
       act(t('reject'), () => reasonDialog(t('reject'), async (v) => { await post(`/applications/${id}/reject`, v); refresh(); }), 'danger');
+      if (role === 'reviewer' && (file.decisions || []).at(-1)?.action !== 'app.refer') {
+        act(t('refer'), () => reasonDialog(t('refer'), async (v) => { await post(`/applications/${id}/refer`, v); refresh(); }), 'secondary');
+      }
       act(t('override'), () => reasonDialog(t('override'), async (v) => { await post(`/applications/${id}/rating/override`, v); refresh(); },
         [field('grade', t('grade'), { type: 'select', options: ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC', 'CC', 'C'].map((g) => [g, g]) })]), 'secondary');
     }
+    if (['reviewer', 'manager'].includes(role) && ['submitted', 'rated'].includes(a.state)) {
+      act(t('returnApp'), () => reasonDialog(t('returnApp'), async (v) => { await post(`/applications/${id}/return`, v); refresh(); }), 'secondary');
+    }
     if (role === 'manager' && a.state === 'approved') act(t('disburse'), async () => { try { const l = await post(`/applications/${id}/loan`, { date: TODAY() }); location.hash = `#/loan/${l.id}`; } catch (e) { showError(acts, e); } });
     if (['draft', 'submitted'].includes(a.state)) { right.append(h('p', { class: 'muted' }, t('none'))); return; }
-    later(right, get(`/applications/${id}/rating`), (r) => ratingReport(r, a));
+    if (file.rating) right.append(ratingReport(file.rating, a, file.authority));
+    else later(right, get(`/applications/${id}/rating`), (r) => ratingReport(r, a, file.authority));
   },
 
   async loans(m, preset) {
@@ -317,11 +350,11 @@ export const screens = {
     const run = (v) => pagedList(list, (after) => get(`/loans?${q({ ...v, limit: 20, after })}`), cols);
     onSubmit(f, async (v) => run(v));
     m.replaceChildren(h('h1', {}, `${t('loans')}（${t('ledger')}）`), f, list);
-    run(preset === 'overdue' ? { min_dpd: 1 } : {});
+    pagedList(list, (after) => get(after ? `/loans?${q({ ...(preset === 'overdue' ? { min_dpd: 1 } : {}), limit: 20, after })}` : urls.loans(preset)), cols);
   },
 
   async loan(m, id) {
-    const l = await get(`/loans/${id}`);
+    const l = await get(urls.loan(id));
     m.replaceChildren(h('h1', {}, `${t('loan')} ${l.contract_no} · ${code(l.status)} · ${code(l.category)}`));
     m.append(h('div', { class: 'split' }, card(t('details'), kv(l)), card(t('balances'), kv(l.balances || {}))));
     m.append(card(t('schedule'), table(l.schedule, [['n'], ['due'], ['principal'], ['paid_principal'], ['interest'], ['paid_interest'], ['penalty'], ['state']])));
@@ -343,7 +376,7 @@ export const screens = {
   async inspections(m) {
     const box = card(t('inspectionsDue'));
     m.replaceChildren(h('h1', {}, t('inspections')), box);
-    later(box, get(`/inspections/due?date=${TODAY()}`), (r) => table(r, [['contract_no', (x) => link(`#/inspect/${x.loan_id}`, x.contract_no)], ['borrower'], ['officer'], ['category'], ['due'], ['days_overdue'], ['last_inspection']]));
+    later(box, get(urls.due()), (r) => table(r, [['contract_no', (x) => link(`#/inspect/${x.loan_id}`, x.contract_no)], ['borrower'], ['officer'], ['category'], ['due'], ['days_overdue'], ['last_inspection']]));
   },
 
   async inspect(m, loanId) {
@@ -453,7 +486,7 @@ export const screens = {
 // The rating report: score, grade, PD, factor points as SVG bars (attributes
 // only: the CSP allows no inline style), reason codes, proposed against
 // requested terms, and the authority left.
-function ratingReport(shown, a) {
+function ratingReport(shown, a, authority) {
   const r = shown.model || shown;
   const en = document.documentElement.lang === 'en';
   const fs = r.factors || [];
@@ -473,14 +506,13 @@ function ratingReport(shown, a) {
       s('text', { x: labelW + barW + 6, y: y + 15 }, `${f.points}/${f.best_points}`));
   });
   const reasons = [...(r.knockouts || []), ...(r.reasons || [])];
-  const limit = session.user.authority_limit;
-  const cents = (x) => BigInt(String(x || '0').replace('.', ''));
-  const within = cents(a.amount) <= cents(limit);
+  // The authority as the server judges approval (the file's "authority").
+  const au = authority || { limit: session.user.authority_limit, amount: a.amount, left: '', within: true };
   return h('div', {},
     h('dl', { class: 'kv' }, h('dt', {}, t('score')), h('dd', {}, String(r.score)), h('dt', {}, t('grade')), h('dd', {}, shown.effective_grade && shown.effective_grade !== r.grade ? `${shown.effective_grade}（${code('model')} ${r.grade}）` : r.grade),
       h('dt', {}, t('pd')), h('dd', {}, `${r.pd}%`), h('dt', {}, code('decision')), h('dd', {}, code(r.decision))),
     h('h3', {}, t('factors')), svg,
-    h('table', { class: 'factors-table' }, h('caption', { class: 'muted' }, t('factors')), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, code('name')), h('th', { scope: 'col' }, 'bin'), h('th', { scope: 'col', class: 'num' }, t('score')))),
+    h('table', { class: 'factors-table' }, h('caption', { class: 'muted' }, t('factors')), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, code('name')), h('th', { scope: 'col' }, t('bin')), h('th', { scope: 'col', class: 'num' }, t('score')))),
       h('tbody', {}, fs.map((f) => h('tr', {}, h('td', {}, en ? f.en : f.zh), h('td', {}, f.bin), h('td', { class: 'num' }, `${f.points}/${f.best_points}`))))),
     h('h3', {}, t('reasons')), reasons.length ? h('ul', {}, reasons.map((x) => h('li', {}, typeof x === 'string' ? x : `${x.code}：${(en ? x.en : x.zh) || ''}`))) : h('p', { class: 'muted' }, t('none')),
     h('h3', {}, `${t('proposed')} / ${t('requested')}`),
@@ -488,6 +520,12 @@ function ratingReport(shown, a) {
       h('tbody', {}, h('tr', {}, h('th', { scope: 'row' }, code('amount')), h('td', { class: 'num' }, money(r.recommended_amount)), h('td', { class: 'num' }, money(a.amount))),
         h('tr', {}, h('th', { scope: 'row' }, code('term_months')), h('td', { class: 'num' }, String(r.recommended_term_months)), h('td', { class: 'num' }, String(a.term_months))),
         h('tr', {}, h('th', { scope: 'row' }, code('rate')), h('td', { class: 'num' }, r.rate), h('td', { class: 'num' }, '—')))),
-    h('p', {}, `${t('authorityLeft')}：`, h('strong', {}, money(limit)), ` — `, within ? t('withinAuthority') : t('beyondAuthority')),
+    h('h3', {}, t('authorityLeft')),
+    h('dl', { class: 'kv', id: 'authority' }, h('dt', {}, t('authorityLimit')), h('dd', { class: 'num' }, money(au.limit)),
+      h('dt', {}, t('authorityAmount')), h('dd', { class: 'num' }, money(au.amount)),
+      h('dt', {}, t('authorityLeft')), h('dd', { class: 'num' }, h('strong', {}, money(au.left)))),
+    h('p', { class: au.within ? 'ok' : 'error' }, au.within ? t('withinAuthority') : t('beyondAuthority')),
+    au.manager_required ? h('p', { class: 'muted' }, t('managerRequired')) : null,
+    au.own_file ? h('p', { class: 'muted' }, t('ownFile')) : null,
     (shown.overrides || []).length ? h('div', {}, h('h3', {}, t('override')), table(shown.overrides, Object.keys(shown.overrides[0]).filter((k) => typeof shown.overrides[0][k] !== 'object').map((k) => [k]))) : null);
 }
