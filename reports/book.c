@@ -11,6 +11,7 @@
  * EVP_DigestUpdate per cell.
  */
 #include <errno.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,13 @@ struct report_sheet {
     EVP_MD_CTX *hash;
     unsigned char *buf;
     size_t used;
+    /* The cells' canonical lines not yet hashed (book.c, "Sheet hashes"). */
+    struct canon_cell *canon;
+    size_t ncanon, canon_cap;
+    char *arena;
+    size_t arena_used, arena_cap;
+    uint32_t canon_seq;
+    int canon_max_row;
     int header_row; /* -1: no table */
     int cols;
     int last_row;
@@ -184,6 +192,8 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     return LD_OK;
 }
 
+static void canon_flush(report_sheet *s);
+
 static void hash_flush(report_sheet *s)
 {
     if (s->used > 0)
@@ -222,62 +232,169 @@ static size_t int_text(int64_t v, char *buf)
     return len;
 }
 
-static void hash_cell_head(report_sheet *s, int row, int col, char type)
+/* ---- Sheet hashes ---------------------------------------------------------------
+ * A sheet's hash is over its cells as the xlsx stores them (xlsx_read.h):
+ * "REF \t TYPE \t VALUE \n" in row and column order, TYPE "s" for a shared
+ * string, "inlineStr" for a streamed sheet's strings, "n" for a number whose
+ * VALUE is the text libxlsxwriter writes ("%.16G"). Cells are written in any
+ * order and may be written twice; each sheet keeps its cells' lines and sorts
+ * them when it closes (a streamed sheet whenever a later row begins, as
+ * libxlsxwriter writes its rows), the last write of a cell winning. An
+ * independent reader recomputes the same lines from the file (verify.c). */
+
+typedef struct canon_cell {
+    int row, col;
+    uint32_t seq, len;
+    size_t off;
+} canon_cell;
+
+static void canon_push(report_sheet *s, int row, int col, const char *tail, size_t n)
 {
-    char line[64];
-    size_t n = int_text(row, line);
-    line[n++] = '\t';
-    n += int_text(col, line + n);
-    line[n++] = '\t';
-    line[n++] = type;
-    line[n++] = '\t';
-    hash_bytes(s, line, n);
+    if (s->book->streaming && row > s->canon_max_row && s->ncanon > 0)
+        canon_flush(s);
+    if (s->ncanon == s->canon_cap) {
+        size_t cap = s->canon_cap > 0 ? s->canon_cap * 2 : 64;
+        canon_cell *c = realloc(s->canon, cap * sizeof *c);
+        if (c == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        s->canon = c;
+        s->canon_cap = cap;
+    }
+    if (s->arena_used + n > s->arena_cap) {
+        size_t cap = s->arena_cap > 0 ? s->arena_cap : 4096;
+        while (s->arena_used + n > cap)
+            cap *= 2;
+        char *a = realloc(s->arena, cap);
+        if (a == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        s->arena = a;
+        s->arena_cap = cap;
+    }
+    memcpy(s->arena + s->arena_used, tail, n);
+    s->canon[s->ncanon++] = (canon_cell){
+        .row = row, .col = col, .seq = s->canon_seq++, .len = (uint32_t)n, .off = s->arena_used};
+    s->arena_used += n;
+    if (row > s->canon_max_row)
+        s->canon_max_row = row;
 }
 
-static void hash_int_cell(report_sheet *s, int row, int col, char type, int64_t v)
+static int canon_order(const void *a, const void *b)
 {
-    char line[96];
-    size_t n = int_text(row, line);
-    line[n++] = '\t';
-    n += int_text(col, line + n);
-    line[n++] = '\t';
-    line[n++] = type;
-    line[n++] = '\t';
-    n += int_text(v, line + n);
+    const canon_cell *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void canon_flush(report_sheet *s)
+{
+    if (s->ncanon > 1) {
+        /* A streamed row arrives in column order but for a few cells. */
+        bool sorted = true;
+        for (size_t i = 1; i < s->ncanon && sorted; i++)
+            sorted = canon_order(&s->canon[i - 1], &s->canon[i]) < 0;
+        if (!sorted)
+            qsort(s->canon, s->ncanon, sizeof *s->canon, canon_order);
+    }
+    for (size_t i = 0; i < s->ncanon; i++) {
+        const canon_cell *c = &s->canon[i];
+        if (i + 1 < s->ncanon && s->canon[i + 1].row == c->row && s->canon[i + 1].col == c->col)
+            continue; /* written again later */
+        char ref[LXW_MAX_CELL_NAME_LENGTH + 1];
+        lxw_rowcol_to_cell(ref, (lxw_row_t)c->row, (lxw_col_t)c->col);
+        hash_bytes(s, ref, strlen(ref));
+        hash_bytes(s, "\t", 1);
+        hash_bytes(s, s->arena + c->off, c->len);
+    }
+    s->ncanon = 0;
+    s->arena_used = 0;
+}
+
+/* A number cell: the value's text as libxlsxwriter writes it ("%.16G"), with
+ * whole numbers below 10^15 written directly (the same digits). */
+static void canon_number(report_sheet *s, int row, int col, double v)
+{
+    char line[48] = "n\t";
+    size_t n = 2;
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v && (v != 0 || !signbit(v))) {
+        n += int_text((int64_t)v, line + n);
+    } else {
+        int k = snprintf(line + n, sizeof line - n - 1, "%.16G", v);
+        n += k > 0 && (size_t)k < sizeof line - n - 1 ? (size_t)k : 0;
+    }
     line[n++] = '\n';
-    hash_bytes(s, line, n);
+    canon_push(s, row, col, line, n);
 }
 
-/* Hashes a text cell and returns its width in tenths of a unit, measured in
- * the same pass over the bytes (this runs once per cell of a million-row
- * ledger). The width is the one text_width10 gives, told from the lead byte
- * of each character: three-byte characters from U+3000 on (CJK, Hangul,
- * full-width forms) and four-byte ones are wide; newlines are not looked at
- * (a sheet's texts are single lines but for wrapped ones, not measured). */
-static int hash_text_cell(report_sheet *s, int row, int col, const char *text)
+/* A text cell as the xlsx stores it: control characters but tab and newline
+ * as libxlsxwriter escapes them (_xHHHH_), then \ tab and newline escaped for
+ * the line. Empty text is not written, so not hashed. Returns the text's
+ * width in tenths of a unit, measured in the same pass over the bytes (this
+ * runs once per cell of a million-row ledger): three-byte characters from
+ * U+3000 on (CJK, Hangul, full-width forms) and four-byte ones are wide. */
+static int canon_text(report_sheet *s, int row, int col, const char *text)
 {
-    hash_cell_head(s, row, col, 's');
-    const unsigned char *p = (const unsigned char *)text, *run = p;
+    const unsigned char *p = (const unsigned char *)text;
     int w = 0;
+    if (*p == '\0')
+        return 0;
+    char stack[512];
+    size_t cap = sizeof stack, n = 0;
+    char *line = stack;
+    const char *type = s->book->streaming ? "inlineStr\t" : "s\t";
+    size_t tl = strlen(type);
+    memcpy(line, type, tl);
+    n = tl;
     for (; *p != '\0'; p++) {
         unsigned c = *p;
+        if (n + 16 > cap) {
+            size_t ncap = cap * 2;
+            char *bigger = line == stack ? malloc(ncap) : realloc(line, ncap);
+            if (bigger == NULL) {
+                if (line != stack)
+                    free(line);
+                s->book->oom = true;
+                return w;
+            }
+            if (line == stack)
+                memcpy(bigger, stack, n);
+            line = bigger;
+            cap = ncap;
+        }
         if (c < 0x80) {
             w += c - 'A' < 26u || c == 'm' || c == 'w' ? 13 : 10;
-            const char *esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : NULL;
-            if (esc != NULL) {
-                hash_bytes(s, (const char *)run, (size_t)(p - run));
-                hash_bytes(s, esc, 2);
-                run = p + 1;
+            if (c == '\\' || c == '\t' || c == '\n') {
+                line[n++] = '\\';
+                line[n++] = c == '\\' ? '\\' : c == '\t' ? 't' : 'n';
+            } else if (c < 0x20) {
+                static const char hex[] = "0123456789ABCDEF";
+                memcpy(line + n, "_x00", 4);
+                line[n + 4] = hex[c >> 4];
+                line[n + 5] = hex[c & 15];
+                line[n + 6] = '_';
+                n += 7;
+            } else {
+                line[n++] = (char)c;
             }
-        } else if (c >= 0xC0) {
-            w +=
-                c >= 0xF0 || (c >= 0xE3 && c != 0xEE) || (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
-                    ? 20
-                    : 10;
+        } else {
+            if (c >= 0xC0)
+                w += c >= 0xF0 || (c >= 0xE3 && c != 0xEE) ||
+                             (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
+                         ? 20
+                         : 10;
+            line[n++] = (char)c;
         }
     }
-    hash_bytes(s, (const char *)run, (size_t)(p - run));
-    hash_bytes(s, "\n", 1);
+    line[n++] = '\n';
+    canon_push(s, row, col, line, n);
+    if (line != stack)
+        free(line);
     return w;
 }
 
@@ -408,6 +525,7 @@ report_sheet *report_book_sheet(report_book *b, const char *zh, const char *en)
     s->hash = EVP_MD_CTX_new();
     s->buf = malloc(HASH_BUF);
     s->header_row = -1;
+    s->canon_max_row = -1;
     s->last_row = -1;
     s->total_row = -1;
     s->tall_row = -1;
@@ -474,7 +592,7 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
                                        b->f_header));
         /* Bold runs a tenth wider. */
         measure(s, c, label_width10(label) * 11 / 10);
-        hash_text_cell(s, header_row, c, label);
+        canon_text(s, header_row, c, label);
     }
     mark_row(s, header_row);
     worksheet_freeze_panes(s->ws, (lxw_row_t)(header_row + 1), 0);
@@ -516,7 +634,7 @@ static void write_text(report_sheet *s, int row, int col, const char *text, lxw_
         t = repaired;
     }
     count_row(s, row);
-    int width = hash_text_cell(s, row, col, t);
+    int width = canon_text(s, row, col, t);
     if (format == NULL && row == s->total_row)
         format = s->book->f_total_text;
     if (format != s->book->f_wrap)
@@ -568,7 +686,7 @@ void report_cell_span(report_sheet *s, int row, int col, int last_col, const cha
         t = repaired;
     }
     count_row(s, row);
-    hash_text_cell(s, row, col, t);
+    canon_text(s, row, col, t);
     if (col > s->max_col)
         s->max_col = col;
     /* Merged cells do not grow with their text in every viewer: the row is
@@ -593,7 +711,7 @@ void report_cell_section(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     note(s->book,
          worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_label));
 }
@@ -603,7 +721,7 @@ void report_cell_header(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     measure(s, col, label_width10(text) * 11 / 10);
     note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 30.0, NULL));
     note(s->book,
@@ -629,7 +747,7 @@ void report_cell_heading(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     note(s->book,
          worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_heading));
 }
@@ -639,7 +757,7 @@ void report_cell_money(report_sheet *s, int row, int col, ld_money fen)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'm', fen);
+    canon_number(s, row, col, (double)fen / 100.0);
     measure_number(s, col, fen / 100, 2);
     /* The one place money becomes a double: the xlsx number of the cell. */
     note(s->book,
@@ -656,16 +774,10 @@ void report_cell_date(report_sheet *s, int row, int col, ld_date date)
     /* 1900-01-01 is day -25567; earlier values are "no date" markers. */
     if (date >= -25567 && date <= 2932896)
         ld_date_to_ymd(date, &y, &m, &d);
-    if (y < 1900 || y > 9999) {
-        hash_text_cell(s, row, col, "");
+    if (y < 1900 || y > 9999)
         return;
-    }
-    char text[LD_DATE_TEXT_MAX];
-    ld_date_format(date, text);
-    hash_cell_head(s, row, col, 'd');
-    hash_bytes(s, text, strlen(text));
-    hash_bytes(s, "\n", 1);
     lxw_datetime dt = {.year = y, .month = m, .day = d};
+    canon_number(s, row, col, lxw_datetime_to_excel_datetime(&dt));
     measure(s, col, 100);
     note(s->book,
          worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->book->f_date));
@@ -676,7 +788,7 @@ void report_cell_int(report_sheet *s, int row, int col, int64_t value)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'i', value);
+    canon_number(s, row, col, (double)value);
     measure_number(s, col, value, 0);
     note(s->book,
          worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
@@ -688,7 +800,7 @@ void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'p', millionths);
+    canon_number(s, row, col, (double)millionths / 1e6);
     measure(s, col, 90);
     note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col,
                                          (double)millionths / 1e6, s->book->f_rate));
@@ -713,14 +825,8 @@ static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t d
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    char line[64];
-    size_t n = int_text(num, line);
-    line[n++] = '/';
-    n += int_text(den, line + n);
-    line[n++] = '\n';
-    hash_cell_head(s, row, col, 'r');
-    hash_bytes(s, line, n);
     double v = den != 0 ? (double)num / (double)den : 0.0;
+    canon_number(s, row, col, v);
     measure(s, col, v <= -10.0 || v >= 10.0 ? 90 : 80);
     if (format == s->book->f_decimal)
         measure_number(s, col, den != 0 ? num / den : 0, 4);
@@ -780,6 +886,8 @@ static void free_sheets(report_book *b)
     for (int i = 0; i < b->sheet_count; i++) {
         EVP_MD_CTX_free(b->sheets[i].hash);
         free(b->sheets[i].buf);
+        free(b->sheets[i].canon);
+        free(b->sheets[i].arena);
     }
 }
 
@@ -1007,7 +1115,11 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
                           REPORT_L(b, "签名文件：本文件名加 .p7s（DER 格式 CMS 分离签名）",
                                    "Signature file: this file's name + .p7s (detached DER CMS)"),
                           b->f_wrap);
-    r += 2;
+    /* The form of the hashes below (xlsx_read.h, docs/reports.md). */
+    worksheet_write_string(ws, (lxw_row_t)(r + 1), 0, REPORT_L(b, "哈希形式", "Sheet hash form"),
+                           NULL);
+    worksheet_write_string(ws, (lxw_row_t)(r + 1), 1, REPORT_SHEET_HASH_FORM, NULL);
+    r += 3;
     int header = r;
     worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "数据表", "Data sheet"), b->f_header);
     worksheet_write_string(ws, (lxw_row_t)r, 1, REPORT_L(b, "内容 SHA-256", "Content SHA-256"),
@@ -1048,6 +1160,7 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
         hashes[i][0] = '\0';
         if (s->hash == NULL)
             continue;
+        canon_flush(s);
         hash_flush(s);
         if (EVP_DigestFinal_ex(s->hash, md, &md_len) == 1 && md_len == 32) {
             static const char hex[] = "0123456789abcdef";
@@ -1062,6 +1175,19 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
                                          (lxw_col_t)(s->cols - 1)));
         layout_sheet(b, s, signer);
         rows += s->rows;
+    }
+    if (seal->sheets_out != NULL && seal->sheets_out_size > 0) {
+        size_t used = 0;
+        seal->sheets_out[0] = '\0';
+        for (int i = 0; i < data_sheets; i++) {
+            int k = snprintf(seal->sheets_out + used, seal->sheets_out_size - used, "%s%s:%s",
+                             i > 0 ? "/" : "", b->sheets[i].name, hashes[i]);
+            if (k < 0 || (size_t)k >= seal->sheets_out_size - used) {
+                b->oom = true;
+                break;
+            }
+            used += (size_t)k;
+        }
     }
     for (int i = 0; i < b->chart_count; i++)
         chart_page(b, &b->charts[i], signer);

@@ -147,6 +147,9 @@ static ld_status sign_and_log(report_job *job, const unsigned char *bytes, size_
     cJSON_AddStringToObject(fields, "signer", signer->username);
     cJSON_AddStringToObject(fields, "fingerprint", signer->cert.fingerprint);
     cJSON_AddNumberToObject(fields, "anchor_size", (double)job->anchor_size);
+    /* The sheets' content hashes as written: verify recomputes them from the
+     * file and compares them with this record (verify.c). */
+    cJSON_AddStringToObject(fields, "sheets", job->sheets);
     if (core_store_has_event_sink(job->store))
         st = core_event_emit(job->store, "report.signed", fields, err);
     else
@@ -176,6 +179,8 @@ ld_status report_job_finish(report_job *job, report_book *book, report_result *o
         .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
         .anchor_size = job->anchor_size,
         .anchor_root = job->anchor_root,
+        .sheets_out = job->sheets,
+        .sheets_out_size = sizeof job->sheets,
     };
     report_result r;
     memset(&r, 0, sizeof r);
