@@ -285,6 +285,36 @@ ld_status xlsx_zip_member(const unsigned char *bytes, size_t len, const char *na
     return st;
 }
 
+ld_status xlsx_zip_list(const unsigned char *bytes, size_t len, char ***names, size_t *count,
+                        ld_error *err)
+{
+    zip_archive z;
+    ld_status st = zip_open(bytes, len, &z, err);
+    char **list = st == LD_OK ? calloc(z.n + 1, sizeof *list) : NULL;
+    if (st == LD_OK && list == NULL)
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    for (size_t i = 0; st == LD_OK && i < z.n; i++) {
+        list[i] = malloc(z.e[i].name_len + 1);
+        if (list[i] == NULL) {
+            st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+            break;
+        }
+        memcpy(list[i], z.e[i].name, z.e[i].name_len);
+        list[i][z.e[i].name_len] = '\0';
+    }
+    if (st != LD_OK && list != NULL) {
+        for (size_t i = 0; i < z.n; i++)
+            free(list[i]);
+        free(list);
+    }
+    if (st == LD_OK) {
+        *names = list;
+        *count = z.n;
+    }
+    free(z.e);
+    return st;
+}
+
 /* ---- XML pieces ------------------------------------------------------------------ */
 
 typedef struct text_buf {

@@ -65,4 +65,9 @@ ld_status xlsx_read_sheets(const unsigned char *bytes, size_t len, xlsx_cell_fn 
 ld_status xlsx_zip_member(const unsigned char *bytes, size_t len, const char *name, size_t max,
                           unsigned char **out, size_t *out_len, ld_error *err);
 
+/* The members' names in central directory order (*names an array of count
+ * strings; free each and the array). */
+ld_status xlsx_zip_list(const unsigned char *bytes, size_t len, char ***names, size_t *count,
+                        ld_error *err);
+
 #endif
