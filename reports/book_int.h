@@ -123,7 +123,7 @@ void report_chart_series(report_chart *chart, const report_sheet *data, int firs
 /* The identity and anchor the signature sheet shows. */
 typedef struct report_book_seal {
     const char *signer;      /* username, or NULL for unsigned */
-    const char *signer_name; /* the certificate's common name; NULL: the username */
+    const char *signer_name; /* the full name the user table has; NULL: the username */
     const char *signer_role;
     const char *fingerprint; /* certificate SHA-256 hex */
     uint64_t anchor_size;
