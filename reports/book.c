@@ -81,6 +81,8 @@ struct report_book {
     lxw_error first_error;
     bool oom;
     bool streaming; /* constant_memory: rows are written once, in order */
+    bool dense;     /* report_book_spec.dense */
+    lxw_format *f_text; /* dense books' plain text (9 points) */
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
         *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
     report_sheet sheets[SHEETS_MAX];
@@ -100,9 +102,15 @@ report_lang report_book_lang(const report_book *book)
     return book->lang;
 }
 
-static lxw_format *fmt(lxw_workbook *wb, const char *num_format, bool bold, bool wrap)
+/* Dense books' type size, in points, and their rows' height. */
+#define DENSE_POINTS 9
+#define DENSE_ROW    12.0
+
+static lxw_format *fmt(report_book *b, const char *num_format, bool bold, bool wrap)
 {
-    lxw_format *f = workbook_add_format(wb);
+    lxw_format *f = workbook_add_format(b->wb);
+    if (b->dense)
+        format_set_font_size(f, DENSE_POINTS);
     if (num_format != NULL)
         format_set_num_format(f, num_format);
     if (bold)
@@ -146,6 +154,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     b->lang = spec->lang;
     b->as_of = spec->as_of;
     b->streaming = spec->constant_memory;
+    b->dense = spec->dense;
     snprintf(b->kind, sizeof b->kind, "%s", spec->kind);
     snprintf(b->title, sizeof b->title, "%s",
              spec->lang == REPORT_LANG_EN ? spec->title_en : spec->title_zh);
@@ -161,31 +170,32 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
         .created = (time_t)spec->as_of * 86400,
     };
     note(b, workbook_set_properties(b->wb, &props));
-    b->f_header = fmt(b->wb, NULL, true, true);
+    b->f_header = fmt(b, NULL, true, true);
     format_set_bg_color(b->f_header, 0xDDEBF7);
     format_set_bottom(b->f_header, LXW_BORDER_THIN);
-    b->f_money = fmt(b->wb, "#,##0.00", false, false);
-    b->f_date = fmt(b->wb, "yyyy-mm-dd", false, false);
-    b->f_int = fmt(b->wb, "#,##0", false, false);
-    b->f_id = fmt(b->wb, "0", false, false);
-    b->f_pct = fmt(b->wb, "0.00%", false, false);
-    b->f_rate = fmt(b->wb, "0.0000%", false, false);
-    b->f_decimal = fmt(b->wb, "#,##0.0000", false, false);
-    b->f_wrap = fmt(b->wb, NULL, false, true);
-    b->f_label = fmt(b->wb, NULL, true, false);
-    b->f_heading = fmt(b->wb, NULL, true, false);
+    b->f_money = fmt(b, "#,##0.00", false, false);
+    b->f_date = fmt(b, "yyyy-mm-dd", false, false);
+    b->f_int = fmt(b, "#,##0", false, false);
+    b->f_id = fmt(b, "0", false, false);
+    b->f_pct = fmt(b, "0.00%", false, false);
+    b->f_rate = fmt(b, "0.0000%", false, false);
+    b->f_decimal = fmt(b, "#,##0.0000", false, false);
+    b->f_wrap = fmt(b, NULL, false, true);
+    b->f_label = fmt(b, NULL, true, false);
+    b->f_heading = fmt(b, NULL, true, false);
     format_set_font_size(b->f_heading, 14);
+    b->f_text = b->dense ? fmt(b, NULL, false, false) : NULL;
     /* Totals rows: bold, a rule above. */
-    b->f_total_text = fmt(b->wb, NULL, true, false);
-    b->f_total_money = fmt(b->wb, "#,##0.00", true, false);
-    b->f_total_int = fmt(b->wb, "#,##0", true, false);
-    b->f_total_pct = fmt(b->wb, "0.00%", true, false);
+    b->f_total_text = fmt(b, NULL, true, false);
+    b->f_total_money = fmt(b, "#,##0.00", true, false);
+    b->f_total_int = fmt(b, "#,##0", true, false);
+    b->f_total_pct = fmt(b, "0.00%", true, false);
     lxw_format *totals[] = {b->f_total_text, b->f_total_money, b->f_total_int, b->f_total_pct};
     for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
         format_set_top(totals[i], LXW_BORDER_THIN);
     /* Hashes and fingerprints: a fixed-pitch face, wrapped inside their cell
      * should a viewer's font run wider, never spilling onto another page. */
-    b->f_hash = fmt(b->wb, NULL, false, true);
+    b->f_hash = fmt(b, NULL, false, true);
     format_set_font_name(b->f_hash, "Courier New");
     format_set_font_size(b->f_hash, 8);
     *out = b;
@@ -529,6 +539,8 @@ report_sheet *report_book_sheet(report_book *b, const char *zh, const char *en)
     s->last_row = -1;
     s->total_row = -1;
     s->tall_row = -1;
+    if (b->dense && s->ws != NULL)
+        worksheet_set_default_row(s->ws, DENSE_ROW, LXW_FALSE);
     if (s->ws == NULL || s->hash == NULL || s->buf == NULL ||
         EVP_DigestInit_ex(s->hash, EVP_sha256(), NULL) != 1)
         b->oom = true;
@@ -579,7 +591,8 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
     s->header_row = header_row;
     s->cols = count;
     /* Two lines for the labels, which wrap rather than widen the table. */
-    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, 30.0, NULL));
+    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, b->dense ? 2 * DENSE_ROW : 30.0,
+                              NULL));
     for (int c = 0; c < count; c++) {
         declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
                     col_format(b, cols[c].type));
@@ -637,6 +650,8 @@ static void write_text(report_sheet *s, int row, int col, const char *text, lxw_
     int width = canon_text(s, row, col, t);
     if (format == NULL && row == s->total_row)
         format = s->book->f_total_text;
+    if (format == NULL)
+        format = s->book->f_text;
     if (format != s->book->f_wrap)
         measure(s, col, width);
     if (t[0] != '\0')
@@ -979,18 +994,38 @@ static void header_footer(report_book *b, lxw_worksheet *ws, const char *signer)
  * an inch, are about 100 units on A4 portrait, 148 on A4 landscape and 213 on
  * A3 landscape. Each sheet is then scaled to one page wide, to no less than
  * about three fifths. */
-static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
+/* A dense book's page for a sheet width10 wide on paper of width and height
+ * in millimetres (margins of half an inch and three quarters; about 0.54
+ * units per millimetre of printable width): its rows, in tenths of a row,
+ * and the scale that fits the width, in hundredths. */
+static int64_t dense_rows(int width10, int w_mm, int h_mm, int *scale100)
 {
-    if (b->widest10 <= 1700) {
-        worksheet_set_paper(ws, A4);
-        worksheet_set_portrait(ws);
-    } else if (b->widest10 <= 2200) {
-        worksheet_set_paper(ws, A4);
-        worksheet_set_landscape(ws);
-    } else {
-        worksheet_set_paper(ws, A3);
-        worksheet_set_landscape(ws);
+    int64_t printable10 = (int64_t)(w_mm * 10 - 254) * 54 / 100; /* tenths of a unit */
+    int64_t h_pt = (int64_t)(h_mm * 10 - 381) * 72 / 254;
+    int64_t rows10 = h_pt * 10 / (int64_t)DENSE_ROW;
+    *scale100 = width10 > printable10 ? (int)(printable10 * 100 / width10) : 100;
+    return width10 > printable10 ? rows10 * printable10 / width10 : rows10;
+}
+
+static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer, int width10)
+{
+    /* A dense book's 9-point type is scaled no further than about four
+     * fifths on A4; wider books take A3. */
+    int a4_limit = b->dense ? 1700 : 2200;
+    bool a3 = b->widest10 > a4_limit, landscape = b->widest10 > 1700;
+    if (b->dense) {
+        /* Each sheet on the paper's side that prints the most of its rows
+         * at nearly full scale: a narrow journal stands upright on the wide ledger's
+         * paper. */
+        int w = a3 ? 420 : 297, h = a3 ? 297 : 210, sl = 0, sp = 0;
+        int64_t rows_l = dense_rows(width10, w, h, &sl), rows_p = dense_rows(width10, h, w, &sp);
+        landscape = !(sp >= 90 && rows_p > rows_l);
     }
+    worksheet_set_paper(ws, a3 ? A3 : A4);
+    if (landscape)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
     worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
     worksheet_fit_to_pages(ws, 1, 0);
     header_footer(b, ws, signer);
@@ -1006,7 +1041,7 @@ static void chart_page(report_book *b, report_chart *c, const char *signer)
     lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 600 / 288.0};
     note(b, worksheet_insert_chart_opt(c->page, 0, 0, c->chart, &opt));
     note(b, worksheet_print_area(c->page, 0, 0, 29, 14));
-    page_setup(b, c->page, signer);
+    page_setup(b, c->page, signer, b->widest10);
     worksheet_fit_to_pages(c->page, 1, 1);
 }
 
@@ -1016,12 +1051,21 @@ static int col_width10(const report_sheet *s, int c)
 {
     if (s->wraps[c])
         return s->declared[c] > 0 ? s->declared[c] : 300;
-    int w = s->measured[c] * 11 / 10 + 20;
-    if (w < 60)
-        w = 60;
+    /* A dense book's 9-point type takes nine elevenths of the units. */
+    int w = s->book->dense ? s->measured[c] * 9 / 10 + 15 : s->measured[c] * 11 / 10 + 20;
+    if (w < (s->book->dense ? 50 : 60))
+        w = s->book->dense ? 50 : 60;
     if (w > 600)
         w = 600;
     return w > s->declared[c] ? w : s->declared[c];
+}
+
+static int sheet_width10(const report_sheet *s)
+{
+    int total10 = 0;
+    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
+        total10 += col_width10(s, c);
+    return total10;
 }
 
 static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
@@ -1038,16 +1082,9 @@ static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
     note(b, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last, (lxw_col_t)(cols - 1)));
     if (s->header_row >= 0)
         note(b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row, (lxw_row_t)s->header_row));
-    page_setup(b, s->ws, signer);
+    page_setup(b, s->ws, signer, sheet_width10(s));
 }
 
-static int sheet_width10(const report_sheet *s)
-{
-    int total10 = 0;
-    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
-        total10 += col_width10(s, c);
-    return total10;
-}
 
 /* The signature sheet: written directly, it is not part of any hash. Long
  * values (hashes, fingerprints) sit in a wide wrapped cell spanning the
@@ -1132,7 +1169,7 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
     }
     worksheet_print_area(ws, 0, 0, (lxw_row_t)(r - 1), 2);
     worksheet_repeat_rows(ws, (lxw_row_t)header, (lxw_row_t)header);
-    page_setup(b, ws, signer);
+    page_setup(b, ws, signer, label10 + 820);
 }
 
 ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_t *rows_out,

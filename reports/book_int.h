@@ -42,6 +42,10 @@ typedef struct report_book_spec {
     const char *company;             /* the institution; NULL: "loandesk" */
     ld_date as_of;                   /* created = as_of at 00:00 UTC */
     bool constant_memory;            /* stream rows (ledger) */
+    /* Long tables printed densely (the ledger): 9-point type in 12-point rows,
+     * columns narrowed to match, and each sheet turned to the orientation of
+     * the workbook's paper that holds it at the largest scale. */
+    bool dense;
     const char *tmpdir;
 } report_book_spec;
 
