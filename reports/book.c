@@ -80,8 +80,8 @@ struct report_book {
     ld_date as_of;
     lxw_error first_error;
     bool oom;
-    bool streaming; /* constant_memory: rows are written once, in order */
-    bool dense;     /* report_book_spec.dense */
+    bool streaming;     /* constant_memory: rows are written once, in order */
+    bool dense;         /* report_book_spec.dense */
     lxw_format *f_text; /* dense books' plain text (9 points) */
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
         *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
@@ -326,18 +326,123 @@ static void canon_flush(report_sheet *s)
     s->arena_used = 0;
 }
 
-/* A number cell: the value's text as libxlsxwriter writes it ("%.16G"), with
- * whole numbers below 10^15 written directly (the same digits). */
+/* "%.16G" of v, as libxlsxwriter writes numbers, computed exactly with
+ * integer arithmetic for |v| in [1e-4, 1e16) (a million-row ledger formats
+ * ten million amounts: snprintf would cost as much as the rest of the
+ * hashing). v = m * 2^e exactly; N = round(|v| * 10^(15 - X)) to even is its
+ * 16 significant digits, X its decimal exponent. 0 when v is outside. */
+static size_t g16_exact(double v, char *out)
+{
+    static const uint64_t pow10[20] = {1u,
+                                       10u,
+                                       100u,
+                                       1000u,
+                                       10000u,
+                                       100000u,
+                                       1000000u,
+                                       10000000u,
+                                       100000000u,
+                                       1000000000u,
+                                       10000000000u,
+                                       100000000000u,
+                                       1000000000000u,
+                                       10000000000000u,
+                                       100000000000000u,
+                                       1000000000000000u,
+                                       10000000000000000u,
+                                       100000000000000000u,
+                                       1000000000000000000u,
+                                       10000000000000000000u};
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7FF);
+    if (biased == 0 || biased == 0x7FF)
+        return 0;
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+    int shift = 1075 - biased; /* |v| = m / 2^shift */
+    if (shift <= 0 || shift > 120)
+        return 0;
+    /* The decimal exponent from the binary one (log10 2 is about 0.30103),
+     * corrected below. */
+    int x = (int)((52 - shift) * 30103 / 100000) - ((52 - shift) < 0 ? 1 : 0);
+    unsigned __int128 n = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        int k = 15 - x;
+        if (k < 0 || k > 19)
+            return 0;
+        unsigned __int128 num = (unsigned __int128)m * pow10[k];
+        unsigned __int128 q = num >> shift, r = num - (q << shift);
+        unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        if (q >= pow10[16] && q != pow10[16]) {
+            x++;
+            continue;
+        }
+        if (q < pow10[15]) {
+            x--;
+            continue;
+        }
+        n = q;
+        break;
+    }
+    if (n == 0)
+        return 0;
+    if (n == pow10[16]) { /* rounded up into the next decade */
+        n = pow10[15];
+        x++;
+    }
+    if (x < -4 || x >= 16)
+        return 0;
+    char digits[17];
+    for (int i = 15; i >= 0; i--) {
+        digits[i] = (char)('0' + (int)(n % 10));
+        n /= 10;
+    }
+    int last = 15; /* the last significant digit */
+    while (last > 0 && digits[last] == '0')
+        last--;
+    size_t len = 0;
+    if (bits >> 63)
+        out[len++] = '-';
+    if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            out[len++] = digits[i];
+        if (last > x) {
+            out[len++] = '.';
+            for (int i = x + 1; i <= last; i++)
+                out[len++] = digits[i];
+        }
+    } else {
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int i = 0; i < -x - 1; i++)
+            out[len++] = '0';
+        for (int i = 0; i <= last; i++)
+            out[len++] = digits[i];
+    }
+    out[len] = '\0';
+    return len;
+}
+
+size_t report_number_text(double v, char out[REPORT_NUMBER_TEXT])
+{
+    size_t n = 0;
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v && (v != 0 || !signbit(v)))
+        n = int_text((int64_t)v, out);
+    else if ((n = g16_exact(v, out)) == 0) {
+        int k = snprintf(out, REPORT_NUMBER_TEXT, "%.16G", v);
+        n = k > 0 && k < REPORT_NUMBER_TEXT ? (size_t)k : 0;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* A number cell: the value's text as libxlsxwriter writes it. */
 static void canon_number(report_sheet *s, int row, int col, double v)
 {
-    char line[48] = "n\t";
-    size_t n = 2;
-    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v && (v != 0 || !signbit(v))) {
-        n += int_text((int64_t)v, line + n);
-    } else {
-        int k = snprintf(line + n, sizeof line - n - 1, "%.16G", v);
-        n += k > 0 && (size_t)k < sizeof line - n - 1 ? (size_t)k : 0;
-    }
+    char line[REPORT_NUMBER_TEXT + 4] = "n\t";
+    size_t n = 2 + report_number_text(v, line + 2);
     line[n++] = '\n';
     canon_push(s, row, col, line, n);
 }
@@ -591,8 +696,7 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
     s->header_row = header_row;
     s->cols = count;
     /* Two lines for the labels, which wrap rather than widen the table. */
-    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, b->dense ? 2 * DENSE_ROW : 30.0,
-                              NULL));
+    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, b->dense ? 2 * DENSE_ROW : 30.0, NULL));
     for (int c = 0; c < count; c++) {
         declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
                     col_format(b, cols[c].type));
@@ -1084,7 +1188,6 @@ static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
         note(b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row, (lxw_row_t)s->header_row));
     page_setup(b, s->ws, signer, sheet_width10(s));
 }
-
 
 /* The signature sheet: written directly, it is not part of any hash. Long
  * values (hashes, fingerprints) sit in a wide wrapped cell spanning the

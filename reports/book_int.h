@@ -161,6 +161,11 @@ ld_status report_publish(const char *path, ld_error *err);
 /* Removes path's part, if any. */
 void report_abandon(const char *path);
 
+/* A number's text as libxlsxwriter writes it into the sheet ("%.16G"), the
+ * VALUE of its line in the sheet hash; returns its length. */
+#define REPORT_NUMBER_TEXT 40
+size_t report_number_text(double v, char out[REPORT_NUMBER_TEXT]);
+
 /* ---- Sheet hashes recomputed from the file (verify_sheets.c) ------------------- */
 
 #define REPORT_CLAIMS_MAX 64
