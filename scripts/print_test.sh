@@ -18,7 +18,7 @@
 # the portfolio grow with the book: their budget is computed from the rows
 # each data sheet holds, as the signature sheet lists them: per sheet one
 # page plus a page per rows_per_page rows, plus one page per chart and the
-# signature sheet. The demo's November ledger (666 loans, 4,359 journal
+# signature sheet. The demo's November ledger (666 loans, 5,259 journal
 # lines) gets 94 pages and prints on 66 (Gnumeric) to 72 (LibreOffice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
