@@ -815,44 +815,55 @@ static size_t skip_special(const char *s, size_t n)
     return 0;
 }
 
+/* A worksheet's scan window: buf[pos, have) not yet scanned. */
+typedef struct window {
+    char *buf;
+    size_t have, pos;
+    bool eof;
+} window;
+
+/* Moves what is left to the front and reads more behind it. */
+static ld_status refill(member_reader *r, window *w, const char *path, ld_error *err)
+{
+    memmove(w->buf, w->buf + w->pos, w->have - w->pos);
+    w->have -= w->pos;
+    w->pos = 0;
+    size_t got = 0;
+    ld_status st = reader_read(r, (unsigned char *)w->buf + w->have, WINDOW - w->have, &got, err);
+    if (st != LD_OK)
+        return st;
+    w->have += got;
+    w->eof = r->done || got == 0;
+    if (got == 0 && !r->done)
+        return LD_FAIL(err, LD_EVERIFY, "workbook: %s ends early", path);
+    return LD_OK;
+}
+
 static ld_status scan_sheet(zip_archive *z, const zip_entry *e, sheet_scan *sc, char *win,
                             ld_error *err)
 {
     member_reader r;
     ld_status st = reader_open(&r, z, e, err);
-    size_t have = 0, pos = 0;
-    bool eof = false;
+    window w = {.buf = win};
     while (st == LD_OK) {
         /* Refill when what is left may hold an incomplete element. */
-        if (!eof && (have - pos < 65536 || pos == have)) {
-            memmove(win, win + pos, have - pos);
-            have -= pos;
-            pos = 0;
-            size_t got = 0;
-            if ((st = reader_read(&r, (unsigned char *)win + have, WINDOW - have, &got, err)) !=
-                LD_OK)
-                break;
-            have += got;
-            eof = r.done || got == 0;
-            if (got == 0 && !r.done) {
-                st = LD_FAIL(err, LD_EVERIFY, "workbook: %s ends early", sc->path);
-                break;
-            }
-        }
-        const char *lt = memchr(win + pos, '<', have - pos);
+        if (!w.eof && (w.have - w.pos < 65536 || w.pos == w.have) &&
+            (st = refill(&r, &w, sc->path, err)) != LD_OK)
+            break;
+        const char *lt = memchr(w.buf + w.pos, '<', w.have - w.pos);
         if (lt == NULL) {
-            pos = have;
-            if (eof)
+            w.pos = w.have;
+            if (w.eof)
                 break;
             continue;
         }
-        size_t at = (size_t)(lt - win), left = have - at;
+        size_t at = (size_t)(lt - w.buf), left = w.have - at;
         bool need_more = false;
         size_t skip = skip_special(lt, left);
         if (skip == SIZE_MAX) {
             need_more = true;
         } else if (skip > 0) {
-            pos = at + skip;
+            w.pos = at + skip;
             continue;
         } else if (left < 3) {
             need_more = true;
@@ -865,7 +876,7 @@ static ld_status scan_sheet(zip_archive *z, const zip_entry *e, sheet_scan *sc, 
             if (te == SIZE_MAX) {
                 need_more = true;
             } else if (lt[te - 1] == '/') {
-                pos = at + te + 1;
+                w.pos = at + te + 1;
                 continue;
             } else {
                 const char *close = find_bytes(lt + te + 1, left - te - 1, "</c>");
@@ -874,39 +885,26 @@ static ld_status scan_sheet(zip_archive *z, const zip_entry *e, sheet_scan *sc, 
                 } else {
                     if ((st = cell(sc, lt, te, (size_t)(close - lt), err)) != LD_OK)
                         break;
-                    pos = (size_t)(close - win) + 4;
+                    w.pos = (size_t)(close - w.buf) + 4;
                     continue;
                 }
             }
         } else {
-            pos = at + 1;
+            w.pos = at + 1;
             continue;
         }
         if (need_more) {
-            if (eof) {
+            if (w.eof) {
                 st = LD_FAIL(err, LD_EVERIFY, "workbook: %s ends inside an element", sc->path);
                 break;
             }
-            if (at == 0 && have == WINDOW) {
+            if (at == 0 && w.have == WINDOW) {
                 st = LD_FAIL(err, LD_EVERIFY, "workbook: %s: an element longer than %u bytes",
                              sc->path, WINDOW);
                 break;
             }
-            pos = at;
-            /* Force a refill next round. */
-            memmove(win, win + pos, have - pos);
-            have -= pos;
-            pos = 0;
-            size_t got = 0;
-            if ((st = reader_read(&r, (unsigned char *)win + have, WINDOW - have, &got, err)) !=
-                LD_OK)
-                break;
-            have += got;
-            eof = r.done || got == 0;
-            if (got == 0 && !r.done) {
-                st = LD_FAIL(err, LD_EVERIFY, "workbook: %s ends early", sc->path);
-                break;
-            }
+            w.pos = at;
+            st = refill(&r, &w, sc->path, err);
         }
     }
     /* Whatever was not scanned still counts: the member is read to its end
