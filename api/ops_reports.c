@@ -235,6 +235,8 @@ static cJSON *verification_json(const char *path, const report_verification *v)
         core_json_put_int(j, "ledger_time", v->ledger_time);
         core_json_put_int(j, "checkpoint_size", (int64_t)v->checkpoint_size);
     }
+    cJSON_AddBoolToObject(j, "sheets_checked", v->sheets_checked);
+    cJSON_AddBoolToObject(j, "sheets_in_ledger", v->sheets_in_ledger);
     cJSON_AddBoolToObject(j, "revocation_checked", v->revocation_checked);
     return j;
 }

@@ -272,6 +272,12 @@ static void print_verification(const cJSON *v)
     } else {
         printf("ledger: not checked (give --user for the database or --ledger-export DIR)\n");
     }
+    printf("sheet hashes: %s\n",
+           !cJSON_IsTrue(cJSON_GetObjectItem(v, "sheets_checked"))
+               ? "not recomputed (a workbook of the earlier hash form)"
+           : cJSON_IsTrue(cJSON_GetObjectItem(v, "sheets_in_ledger"))
+               ? "recomputed from the file; they match the signature sheet and the ledger's record"
+               : "recomputed from the file; they match the signature sheet");
     printf("revocation: %s\n", cJSON_IsTrue(cJSON_GetObjectItem(v, "revocation_checked"))
                                    ? "not revoked when recorded"
                                    : "not checked (no database)");

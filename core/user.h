@@ -75,6 +75,11 @@ ld_status core_user_password_expired(core_store *store, int64_t user_id, bool *o
 /* The id of a user by name; LD_ENOTFOUND. */
 ld_status core_user_id(core_store *store, const char *username, int64_t *id_out, ld_error *err);
 
+/* The user's full name as the institution recorded it (for the signer shown
+ * on a signed workbook); LD_ENOTFOUND. */
+ld_status core_user_full_name(core_store *store, const char *username, char *out, size_t size,
+                              ld_error *err);
+
 /* Looks up an officer's id by username; LD_EINVAL when the user is not an
  * active officer (field names the input). */
 ld_status core_user_officer_id(core_store *store, const char *field, const char *username,

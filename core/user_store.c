@@ -460,6 +460,26 @@ ld_status core_user_id(core_store *store, const char *username, int64_t *id_out,
     return user_id_by_name(store, username, id_out, err);
 }
 
+ld_status core_user_full_name(core_store *store, const char *username, char *out, size_t size,
+                              ld_error *err)
+{
+    static const char sql[] = "SELECT full_name FROM app_user WHERE username = ?";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_text(stmt, 1, username, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(stmt);
+    ld_status st = LD_OK;
+    if (rc == SQLITE_ROW)
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (rc == SQLITE_DONE)
+        st = LD_FAIL(err, LD_ENOTFOUND, "username: no user %s", username);
+    else
+        st = core_store_fail(store, "reading a user", err);
+    sqlite3_reset(stmt);
+    return st;
+}
+
 ld_status core_user_revoke(core_store *store, const core_session *who, const char *username,
                            time_t at, ld_error *err)
 {

@@ -126,6 +126,7 @@ typedef struct ledger_report_signed {
     char signer[64];
     char fingerprint[65];
     uint64_t anchor_size;
+    char sheets[4096];        /* the sheets' hashes, "NAME:SHA256/..."; "" for older entries */
     bool leaf_ok;             /* the entry hashes to its stored leaf hash */
     uint64_t checkpoint_size; /* the first signed checkpoint covering it; 0: none yet */
     int64_t checkpoint_time;
@@ -135,6 +136,14 @@ typedef struct ledger_report_signed {
  * LD_ENOTFOUND when the log holds none. */
 ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
                                     ledger_report_signed *out, ld_error *err);
+
+/* Finds the report.signed entry of a workbook by what its signature sheet
+ * claims: the anchored ledger size and the signer's certificate fingerprint
+ * (the first such entry). For naming what changed in a file the ledger does
+ * not know by its hash. LD_ENOTFOUND when none. */
+ld_status ledger_report_find_signed_anchor(core_store *store, uint64_t anchor_size,
+                                           const char *fingerprint, ledger_report_signed *out,
+                                           ld_error *err);
 
 /* The day the latest rating of app_id was made. LD_ENOTFOUND when unrated. */
 ld_status ledger_report_rating_date(core_store *store, int64_t app_id, ld_date *out, ld_error *err);

@@ -207,11 +207,40 @@ static int64_t json_int(const cJSON *obj, const char *key)
     return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
 }
 
-ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
-                                    ledger_report_signed *out, ld_error *err)
+/* Reads a report.signed entry's fields; false when body is not one or does
+ * not satisfy match (sha256 or anchor and fingerprint). */
+static bool signed_entry(const void *body, int len, const char *sha256_hex, int64_t anchor,
+                         const char *fingerprint, ledger_report_signed *out)
 {
-    /* The hash is 64 hex digits, so matching its quoted form cannot hit
-     * another field by accident; the body is parsed to make sure. */
+    cJSON *entry = cJSON_ParseWithLength(body, (size_t)len);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
+    const cJSON *sha = cJSON_GetObjectItemCaseSensitive(entry, "sha256");
+    const cJSON *fp = cJSON_GetObjectItemCaseSensitive(entry, "fingerprint");
+    bool ok = cJSON_IsString(type) && strcmp(type->valuestring, "report.signed") == 0;
+    if (ok && sha256_hex != NULL)
+        ok = cJSON_IsString(sha) && strcmp(sha->valuestring, sha256_hex) == 0;
+    if (ok && fingerprint != NULL)
+        ok = json_int(entry, "anchor_size") == anchor && cJSON_IsString(fp) &&
+             strcmp(fp->valuestring, fingerprint) == 0;
+    if (ok) {
+        memset(out, 0, sizeof *out);
+        out->time = json_int(entry, "time");
+        json_copy(out->kind, sizeof out->kind, entry, "kind");
+        json_copy(out->signer, sizeof out->signer, entry, "signer");
+        json_copy(out->fingerprint, sizeof out->fingerprint, entry, "fingerprint");
+        json_copy(out->sheets, sizeof out->sheets, entry, "sheets");
+        out->anchor_size = (uint64_t)json_int(entry, "anchor_size");
+    }
+    cJSON_Delete(entry);
+    return ok;
+}
+
+static ld_status find_signed(core_store *store, const char *needle, const char *sha256_hex,
+                             int64_t anchor, const char *fingerprint, ledger_report_signed *out,
+                             ld_error *err)
+{
+    /* The needle (the quoted hash, or the fingerprint) narrows the scan; the
+     * body is parsed to make sure. */
     static const char sql[] = "SELECT seq, body, leaf_hash FROM ledger_entry"
                               " WHERE instr(body, ?1) > 0 ORDER BY seq";
     ledger_log *log = NULL;
@@ -222,8 +251,6 @@ ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
-    char needle[80];
-    snprintf(needle, sizeof needle, "\"%s\"", sha256_hex);
     sqlite3_bind_blob(stmt, 1, needle, (int)strlen(needle), SQLITE_TRANSIENT);
     ledger_report_signed found;
     memset(&found, 0, sizeof found);
@@ -232,29 +259,18 @@ ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
     while (!any && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const void *body = sqlite3_column_blob(stmt, 1);
         int len = sqlite3_column_bytes(stmt, 1);
-        cJSON *entry = cJSON_ParseWithLength(body, (size_t)len);
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
-        const cJSON *sha = cJSON_GetObjectItemCaseSensitive(entry, "sha256");
-        if (cJSON_IsString(type) && strcmp(type->valuestring, "report.signed") == 0 &&
-            cJSON_IsString(sha) && strcmp(sha->valuestring, sha256_hex) == 0) {
+        if (signed_entry(body, len, sha256_hex, anchor, fingerprint, &found)) {
             any = true;
             found.seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-            found.time = json_int(entry, "time");
-            json_copy(found.kind, sizeof found.kind, entry, "kind");
-            json_copy(found.signer, sizeof found.signer, entry, "signer");
-            json_copy(found.fingerprint, sizeof found.fingerprint, entry, "fingerprint");
-            found.anchor_size = (uint64_t)json_int(entry, "anchor_size");
             ledger_hash leaf;
             found.leaf_ok = ledger_hash_leaf(body, (size_t)len, &leaf, NULL) == LD_OK &&
                             sqlite3_column_bytes(stmt, 2) == LEDGER_HASH_SIZE &&
                             memcmp(sqlite3_column_blob(stmt, 2), leaf.bytes, LEDGER_HASH_SIZE) == 0;
         }
-        cJSON_Delete(entry);
     }
     sqlite3_reset(stmt);
     if (!any)
-        return LD_FAIL(err, LD_ENOTFOUND, "no report.signed entry in the ledger for %s",
-                       sha256_hex);
+        return LD_FAIL(err, LD_ENOTFOUND, "no report.signed entry in the ledger for %s", needle);
     static const char csql[] =
         "SELECT size, time FROM ledger_checkpoint WHERE size > ?1 ORDER BY id LIMIT 1";
     if ((stmt = core_store_stmt(store, csql, err)) == NULL)
@@ -267,6 +283,23 @@ ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
     sqlite3_reset(stmt);
     *out = found;
     return LD_OK;
+}
+
+ld_status ledger_report_find_signed(core_store *store, const char *sha256_hex,
+                                    ledger_report_signed *out, ld_error *err)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "\"%s\"", sha256_hex);
+    return find_signed(store, needle, sha256_hex, 0, NULL, out, err);
+}
+
+ld_status ledger_report_find_signed_anchor(core_store *store, uint64_t anchor_size,
+                                           const char *fingerprint, ledger_report_signed *out,
+                                           ld_error *err)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "\"%.64s\"", fingerprint);
+    return find_signed(store, needle, NULL, (int64_t)anchor_size, fingerprint, out, err);
 }
 
 ld_status ledger_report_rating_date(core_store *store, int64_t app_id, ld_date *out, ld_error *err)

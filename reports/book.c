@@ -11,6 +11,7 @@
  * EVP_DigestUpdate per cell.
  */
 #include <errno.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,13 @@ struct report_sheet {
     EVP_MD_CTX *hash;
     unsigned char *buf;
     size_t used;
+    /* The cells' canonical lines not yet hashed (book.c, "Sheet hashes"). */
+    struct canon_cell *canon;
+    size_t ncanon, canon_cap;
+    char *arena;
+    size_t arena_used, arena_cap;
+    uint32_t canon_seq;
+    int canon_max_row;
     int header_row; /* -1: no table */
     int cols;
     int last_row;
@@ -72,7 +80,9 @@ struct report_book {
     ld_date as_of;
     lxw_error first_error;
     bool oom;
-    bool streaming; /* constant_memory: rows are written once, in order */
+    bool streaming;     /* constant_memory: rows are written once, in order */
+    bool dense;         /* report_book_spec.dense */
+    lxw_format *f_text; /* dense books' plain text (9 points) */
     lxw_format *f_header, *f_money, *f_date, *f_int, *f_id, *f_pct, *f_rate, *f_wrap, *f_label,
         *f_heading, *f_total_text, *f_total_money, *f_total_int, *f_total_pct, *f_hash, *f_decimal;
     report_sheet sheets[SHEETS_MAX];
@@ -92,9 +102,15 @@ report_lang report_book_lang(const report_book *book)
     return book->lang;
 }
 
-static lxw_format *fmt(lxw_workbook *wb, const char *num_format, bool bold, bool wrap)
+/* Dense books' type size, in points, and their rows' height. */
+#define DENSE_POINTS 9
+#define DENSE_ROW    12.0
+
+static lxw_format *fmt(report_book *b, const char *num_format, bool bold, bool wrap)
 {
-    lxw_format *f = workbook_add_format(wb);
+    lxw_format *f = workbook_add_format(b->wb);
+    if (b->dense)
+        format_set_font_size(f, DENSE_POINTS);
     if (num_format != NULL)
         format_set_num_format(f, num_format);
     if (bold)
@@ -138,6 +154,7 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
     b->lang = spec->lang;
     b->as_of = spec->as_of;
     b->streaming = spec->constant_memory;
+    b->dense = spec->dense;
     snprintf(b->kind, sizeof b->kind, "%s", spec->kind);
     snprintf(b->title, sizeof b->title, "%s",
              spec->lang == REPORT_LANG_EN ? spec->title_en : spec->title_zh);
@@ -153,36 +170,39 @@ ld_status report_book_open(const report_book_spec *spec, report_book **out, ld_e
         .created = (time_t)spec->as_of * 86400,
     };
     note(b, workbook_set_properties(b->wb, &props));
-    b->f_header = fmt(b->wb, NULL, true, true);
+    b->f_header = fmt(b, NULL, true, true);
     format_set_bg_color(b->f_header, 0xDDEBF7);
     format_set_bottom(b->f_header, LXW_BORDER_THIN);
-    b->f_money = fmt(b->wb, "#,##0.00", false, false);
-    b->f_date = fmt(b->wb, "yyyy-mm-dd", false, false);
-    b->f_int = fmt(b->wb, "#,##0", false, false);
-    b->f_id = fmt(b->wb, "0", false, false);
-    b->f_pct = fmt(b->wb, "0.00%", false, false);
-    b->f_rate = fmt(b->wb, "0.0000%", false, false);
-    b->f_decimal = fmt(b->wb, "#,##0.0000", false, false);
-    b->f_wrap = fmt(b->wb, NULL, false, true);
-    b->f_label = fmt(b->wb, NULL, true, false);
-    b->f_heading = fmt(b->wb, NULL, true, false);
+    b->f_money = fmt(b, "#,##0.00", false, false);
+    b->f_date = fmt(b, "yyyy-mm-dd", false, false);
+    b->f_int = fmt(b, "#,##0", false, false);
+    b->f_id = fmt(b, "0", false, false);
+    b->f_pct = fmt(b, "0.00%", false, false);
+    b->f_rate = fmt(b, "0.0000%", false, false);
+    b->f_decimal = fmt(b, "#,##0.0000", false, false);
+    b->f_wrap = fmt(b, NULL, false, true);
+    b->f_label = fmt(b, NULL, true, false);
+    b->f_heading = fmt(b, NULL, true, false);
     format_set_font_size(b->f_heading, 14);
+    b->f_text = b->dense ? fmt(b, NULL, false, false) : NULL;
     /* Totals rows: bold, a rule above. */
-    b->f_total_text = fmt(b->wb, NULL, true, false);
-    b->f_total_money = fmt(b->wb, "#,##0.00", true, false);
-    b->f_total_int = fmt(b->wb, "#,##0", true, false);
-    b->f_total_pct = fmt(b->wb, "0.00%", true, false);
+    b->f_total_text = fmt(b, NULL, true, false);
+    b->f_total_money = fmt(b, "#,##0.00", true, false);
+    b->f_total_int = fmt(b, "#,##0", true, false);
+    b->f_total_pct = fmt(b, "0.00%", true, false);
     lxw_format *totals[] = {b->f_total_text, b->f_total_money, b->f_total_int, b->f_total_pct};
     for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
         format_set_top(totals[i], LXW_BORDER_THIN);
     /* Hashes and fingerprints: a fixed-pitch face, wrapped inside their cell
      * should a viewer's font run wider, never spilling onto another page. */
-    b->f_hash = fmt(b->wb, NULL, false, true);
+    b->f_hash = fmt(b, NULL, false, true);
     format_set_font_name(b->f_hash, "Courier New");
     format_set_font_size(b->f_hash, 8);
     *out = b;
     return LD_OK;
 }
+
+static void canon_flush(report_sheet *s);
 
 static void hash_flush(report_sheet *s)
 {
@@ -222,62 +242,274 @@ static size_t int_text(int64_t v, char *buf)
     return len;
 }
 
-static void hash_cell_head(report_sheet *s, int row, int col, char type)
+/* ---- Sheet hashes ---------------------------------------------------------------
+ * A sheet's hash is over its cells as the xlsx stores them (xlsx_read.h):
+ * "REF \t TYPE \t VALUE \n" in row and column order, TYPE "s" for a shared
+ * string, "inlineStr" for a streamed sheet's strings, "n" for a number whose
+ * VALUE is the text libxlsxwriter writes ("%.16G"). Cells are written in any
+ * order and may be written twice; each sheet keeps its cells' lines and sorts
+ * them when it closes (a streamed sheet whenever a later row begins, as
+ * libxlsxwriter writes its rows), the last write of a cell winning. An
+ * independent reader recomputes the same lines from the file (verify.c). */
+
+typedef struct canon_cell {
+    int row, col;
+    uint32_t seq, len;
+    size_t off;
+} canon_cell;
+
+static void canon_push(report_sheet *s, int row, int col, const char *tail, size_t n)
 {
-    char line[64];
-    size_t n = int_text(row, line);
-    line[n++] = '\t';
-    n += int_text(col, line + n);
-    line[n++] = '\t';
-    line[n++] = type;
-    line[n++] = '\t';
-    hash_bytes(s, line, n);
+    if (s->book->streaming && row > s->canon_max_row && s->ncanon > 0)
+        canon_flush(s);
+    if (s->ncanon == s->canon_cap) {
+        size_t cap = s->canon_cap > 0 ? s->canon_cap * 2 : 64;
+        canon_cell *c = realloc(s->canon, cap * sizeof *c);
+        if (c == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        s->canon = c;
+        s->canon_cap = cap;
+    }
+    if (s->arena_used + n > s->arena_cap) {
+        size_t cap = s->arena_cap > 0 ? s->arena_cap : 4096;
+        while (s->arena_used + n > cap)
+            cap *= 2;
+        char *a = realloc(s->arena, cap);
+        if (a == NULL) {
+            s->book->oom = true;
+            return;
+        }
+        s->arena = a;
+        s->arena_cap = cap;
+    }
+    memcpy(s->arena + s->arena_used, tail, n);
+    s->canon[s->ncanon++] = (canon_cell){
+        .row = row, .col = col, .seq = s->canon_seq++, .len = (uint32_t)n, .off = s->arena_used};
+    s->arena_used += n;
+    if (row > s->canon_max_row)
+        s->canon_max_row = row;
 }
 
-static void hash_int_cell(report_sheet *s, int row, int col, char type, int64_t v)
+static int canon_order(const void *a, const void *b)
 {
-    char line[96];
-    size_t n = int_text(row, line);
-    line[n++] = '\t';
-    n += int_text(col, line + n);
-    line[n++] = '\t';
-    line[n++] = type;
-    line[n++] = '\t';
-    n += int_text(v, line + n);
+    const canon_cell *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void canon_flush(report_sheet *s)
+{
+    if (s->ncanon > 1) {
+        /* A streamed row arrives in column order but for a few cells. */
+        bool sorted = true;
+        for (size_t i = 1; i < s->ncanon && sorted; i++)
+            sorted = canon_order(&s->canon[i - 1], &s->canon[i]) < 0;
+        if (!sorted)
+            qsort(s->canon, s->ncanon, sizeof *s->canon, canon_order);
+    }
+    for (size_t i = 0; i < s->ncanon; i++) {
+        const canon_cell *c = &s->canon[i];
+        if (i + 1 < s->ncanon && s->canon[i + 1].row == c->row && s->canon[i + 1].col == c->col)
+            continue; /* written again later */
+        char ref[LXW_MAX_CELL_NAME_LENGTH + 1];
+        lxw_rowcol_to_cell(ref, (lxw_row_t)c->row, (lxw_col_t)c->col);
+        hash_bytes(s, ref, strlen(ref));
+        hash_bytes(s, "\t", 1);
+        hash_bytes(s, s->arena + c->off, c->len);
+    }
+    s->ncanon = 0;
+    s->arena_used = 0;
+}
+
+/* "%.16G" of v, as libxlsxwriter writes numbers, computed exactly with
+ * integer arithmetic for |v| in [1e-4, 1e16) (a million-row ledger formats
+ * ten million amounts: snprintf would cost as much as the rest of the
+ * hashing). v = m * 2^e exactly; N = round(|v| * 10^(15 - X)) to even is its
+ * 16 significant digits, X its decimal exponent. 0 when v is outside. */
+static size_t g16_exact(double v, char *out)
+{
+    static const uint64_t pow10[20] = {1u,
+                                       10u,
+                                       100u,
+                                       1000u,
+                                       10000u,
+                                       100000u,
+                                       1000000u,
+                                       10000000u,
+                                       100000000u,
+                                       1000000000u,
+                                       10000000000u,
+                                       100000000000u,
+                                       1000000000000u,
+                                       10000000000000u,
+                                       100000000000000u,
+                                       1000000000000000u,
+                                       10000000000000000u,
+                                       100000000000000000u,
+                                       1000000000000000000u,
+                                       10000000000000000000u};
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7FF);
+    if (biased == 0 || biased == 0x7FF)
+        return 0;
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+    int shift = 1075 - biased; /* |v| = m / 2^shift */
+    if (shift <= 0 || shift > 120)
+        return 0;
+    /* The decimal exponent from the binary one (log10 2 is about 0.30103),
+     * corrected below. */
+    int x = (int)((52 - shift) * 30103 / 100000) - ((52 - shift) < 0 ? 1 : 0);
+    unsigned __int128 n = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        int k = 15 - x;
+        if (k < 0 || k > 19)
+            return 0;
+        unsigned __int128 num = (unsigned __int128)m * pow10[k];
+        unsigned __int128 q = num >> shift, r = num - (q << shift);
+        unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        if (q >= pow10[16] && q != pow10[16]) {
+            x++;
+            continue;
+        }
+        if (q < pow10[15]) {
+            x--;
+            continue;
+        }
+        n = q;
+        break;
+    }
+    if (n == 0)
+        return 0;
+    if (n == pow10[16]) { /* rounded up into the next decade */
+        n = pow10[15];
+        x++;
+    }
+    if (x < -4 || x >= 16)
+        return 0;
+    char digits[17];
+    for (int i = 15; i >= 0; i--) {
+        digits[i] = (char)('0' + (int)(n % 10));
+        n /= 10;
+    }
+    int last = 15; /* the last significant digit */
+    while (last > 0 && digits[last] == '0')
+        last--;
+    size_t len = 0;
+    if (bits >> 63)
+        out[len++] = '-';
+    if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            out[len++] = digits[i];
+        if (last > x) {
+            out[len++] = '.';
+            for (int i = x + 1; i <= last; i++)
+                out[len++] = digits[i];
+        }
+    } else {
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int i = 0; i < -x - 1; i++)
+            out[len++] = '0';
+        for (int i = 0; i <= last; i++)
+            out[len++] = digits[i];
+    }
+    out[len] = '\0';
+    return len;
+}
+
+size_t report_number_text(double v, char out[REPORT_NUMBER_TEXT])
+{
+    size_t n = 0;
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v && (v != 0 || !signbit(v)))
+        n = int_text((int64_t)v, out);
+    else if ((n = g16_exact(v, out)) == 0) {
+        int k = snprintf(out, REPORT_NUMBER_TEXT, "%.16G", v);
+        n = k > 0 && k < REPORT_NUMBER_TEXT ? (size_t)k : 0;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* A number cell: the value's text as libxlsxwriter writes it. */
+static void canon_number(report_sheet *s, int row, int col, double v)
+{
+    char line[REPORT_NUMBER_TEXT + 4] = "n\t";
+    size_t n = 2 + report_number_text(v, line + 2);
     line[n++] = '\n';
-    hash_bytes(s, line, n);
+    canon_push(s, row, col, line, n);
 }
 
-/* Hashes a text cell and returns its width in tenths of a unit, measured in
- * the same pass over the bytes (this runs once per cell of a million-row
- * ledger). The width is the one text_width10 gives, told from the lead byte
- * of each character: three-byte characters from U+3000 on (CJK, Hangul,
- * full-width forms) and four-byte ones are wide; newlines are not looked at
- * (a sheet's texts are single lines but for wrapped ones, not measured). */
-static int hash_text_cell(report_sheet *s, int row, int col, const char *text)
+/* A text cell as the xlsx stores it: control characters but tab and newline
+ * as libxlsxwriter escapes them (_xHHHH_), then \ tab and newline escaped for
+ * the line. Empty text is not written, so not hashed. Returns the text's
+ * width in tenths of a unit, measured in the same pass over the bytes (this
+ * runs once per cell of a million-row ledger): three-byte characters from
+ * U+3000 on (CJK, Hangul, full-width forms) and four-byte ones are wide. */
+static int canon_text(report_sheet *s, int row, int col, const char *text)
 {
-    hash_cell_head(s, row, col, 's');
-    const unsigned char *p = (const unsigned char *)text, *run = p;
+    const unsigned char *p = (const unsigned char *)text;
     int w = 0;
+    if (*p == '\0')
+        return 0;
+    char stack[512];
+    size_t cap = sizeof stack, n = 0;
+    char *line = stack;
+    const char *type = s->book->streaming ? "inlineStr\t" : "s\t";
+    size_t tl = strlen(type);
+    memcpy(line, type, tl);
+    n = tl;
     for (; *p != '\0'; p++) {
         unsigned c = *p;
+        if (n + 16 > cap) {
+            size_t ncap = cap * 2;
+            char *bigger = line == stack ? malloc(ncap) : realloc(line, ncap);
+            if (bigger == NULL) {
+                if (line != stack)
+                    free(line);
+                s->book->oom = true;
+                return w;
+            }
+            if (line == stack)
+                memcpy(bigger, stack, n);
+            line = bigger;
+            cap = ncap;
+        }
         if (c < 0x80) {
             w += c - 'A' < 26u || c == 'm' || c == 'w' ? 13 : 10;
-            const char *esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : NULL;
-            if (esc != NULL) {
-                hash_bytes(s, (const char *)run, (size_t)(p - run));
-                hash_bytes(s, esc, 2);
-                run = p + 1;
+            if (c == '\\' || c == '\t' || c == '\n') {
+                line[n++] = '\\';
+                line[n++] = c == '\\' ? '\\' : c == '\t' ? 't' : 'n';
+            } else if (c < 0x20) {
+                static const char hex[] = "0123456789ABCDEF";
+                memcpy(line + n, "_x00", 4);
+                line[n + 4] = hex[c >> 4];
+                line[n + 5] = hex[c & 15];
+                line[n + 6] = '_';
+                n += 7;
+            } else {
+                line[n++] = (char)c;
             }
-        } else if (c >= 0xC0) {
-            w +=
-                c >= 0xF0 || (c >= 0xE3 && c != 0xEE) || (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
-                    ? 20
-                    : 10;
+        } else {
+            if (c >= 0xC0)
+                w += c >= 0xF0 || (c >= 0xE3 && c != 0xEE) ||
+                             (c == 0xE1 && p[1] >= 0x84 && p[1] <= 0x85)
+                         ? 20
+                         : 10;
+            line[n++] = (char)c;
         }
     }
-    hash_bytes(s, (const char *)run, (size_t)(p - run));
-    hash_bytes(s, "\n", 1);
+    line[n++] = '\n';
+    canon_push(s, row, col, line, n);
+    if (line != stack)
+        free(line);
     return w;
 }
 
@@ -408,9 +640,12 @@ report_sheet *report_book_sheet(report_book *b, const char *zh, const char *en)
     s->hash = EVP_MD_CTX_new();
     s->buf = malloc(HASH_BUF);
     s->header_row = -1;
+    s->canon_max_row = -1;
     s->last_row = -1;
     s->total_row = -1;
     s->tall_row = -1;
+    if (b->dense && s->ws != NULL)
+        worksheet_set_default_row(s->ws, DENSE_ROW, LXW_FALSE);
     if (s->ws == NULL || s->hash == NULL || s->buf == NULL ||
         EVP_DigestInit_ex(s->hash, EVP_sha256(), NULL) != 1)
         b->oom = true;
@@ -461,7 +696,7 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
     s->header_row = header_row;
     s->cols = count;
     /* Two lines for the labels, which wrap rather than widen the table. */
-    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, 30.0, NULL));
+    note(b, worksheet_set_row(s->ws, (lxw_row_t)header_row, b->dense ? 2 * DENSE_ROW : 30.0, NULL));
     for (int c = 0; c < count; c++) {
         declare_col(s, c, (int)cols[c].width, cols[c].type == REPORT_COL_WRAP,
                     col_format(b, cols[c].type));
@@ -474,7 +709,7 @@ void report_sheet_table(report_sheet *s, int header_row, const report_col *cols,
                                        b->f_header));
         /* Bold runs a tenth wider. */
         measure(s, c, label_width10(label) * 11 / 10);
-        hash_text_cell(s, header_row, c, label);
+        canon_text(s, header_row, c, label);
     }
     mark_row(s, header_row);
     worksheet_freeze_panes(s->ws, (lxw_row_t)(header_row + 1), 0);
@@ -516,9 +751,11 @@ static void write_text(report_sheet *s, int row, int col, const char *text, lxw_
         t = repaired;
     }
     count_row(s, row);
-    int width = hash_text_cell(s, row, col, t);
+    int width = canon_text(s, row, col, t);
     if (format == NULL && row == s->total_row)
         format = s->book->f_total_text;
+    if (format == NULL)
+        format = s->book->f_text;
     if (format != s->book->f_wrap)
         measure(s, col, width);
     if (t[0] != '\0')
@@ -568,7 +805,7 @@ void report_cell_span(report_sheet *s, int row, int col, int last_col, const cha
         t = repaired;
     }
     count_row(s, row);
-    hash_text_cell(s, row, col, t);
+    canon_text(s, row, col, t);
     if (col > s->max_col)
         s->max_col = col;
     /* Merged cells do not grow with their text in every viewer: the row is
@@ -593,7 +830,7 @@ void report_cell_section(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     note(s->book,
          worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_label));
 }
@@ -603,7 +840,7 @@ void report_cell_header(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     measure(s, col, label_width10(text) * 11 / 10);
     note(s->book, worksheet_set_row(s->ws, (lxw_row_t)row, 30.0, NULL));
     note(s->book,
@@ -629,7 +866,7 @@ void report_cell_heading(report_sheet *s, int row, int col, const char *text)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_text_cell(s, row, col, text);
+    canon_text(s, row, col, text);
     note(s->book,
          worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, s->book->f_heading));
 }
@@ -639,7 +876,7 @@ void report_cell_money(report_sheet *s, int row, int col, ld_money fen)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'm', fen);
+    canon_number(s, row, col, (double)fen / 100.0);
     measure_number(s, col, fen / 100, 2);
     /* The one place money becomes a double: the xlsx number of the cell. */
     note(s->book,
@@ -656,16 +893,10 @@ void report_cell_date(report_sheet *s, int row, int col, ld_date date)
     /* 1900-01-01 is day -25567; earlier values are "no date" markers. */
     if (date >= -25567 && date <= 2932896)
         ld_date_to_ymd(date, &y, &m, &d);
-    if (y < 1900 || y > 9999) {
-        hash_text_cell(s, row, col, "");
+    if (y < 1900 || y > 9999)
         return;
-    }
-    char text[LD_DATE_TEXT_MAX];
-    ld_date_format(date, text);
-    hash_cell_head(s, row, col, 'd');
-    hash_bytes(s, text, strlen(text));
-    hash_bytes(s, "\n", 1);
     lxw_datetime dt = {.year = y, .month = m, .day = d};
+    canon_number(s, row, col, lxw_datetime_to_excel_datetime(&dt));
     measure(s, col, 100);
     note(s->book,
          worksheet_write_datetime(s->ws, (lxw_row_t)row, (lxw_col_t)col, &dt, s->book->f_date));
@@ -676,7 +907,7 @@ void report_cell_int(report_sheet *s, int row, int col, int64_t value)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'i', value);
+    canon_number(s, row, col, (double)value);
     measure_number(s, col, value, 0);
     note(s->book,
          worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, (double)value,
@@ -688,7 +919,7 @@ void report_cell_rate(report_sheet *s, int row, int col, ld_rate millionths)
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    hash_int_cell(s, row, col, 'p', millionths);
+    canon_number(s, row, col, (double)millionths / 1e6);
     measure(s, col, 90);
     note(s->book, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col,
                                          (double)millionths / 1e6, s->book->f_rate));
@@ -713,14 +944,8 @@ static void ratio_cell(report_sheet *s, int row, int col, int64_t num, int64_t d
     if (s->ws == NULL)
         return;
     count_row(s, row);
-    char line[64];
-    size_t n = int_text(num, line);
-    line[n++] = '/';
-    n += int_text(den, line + n);
-    line[n++] = '\n';
-    hash_cell_head(s, row, col, 'r');
-    hash_bytes(s, line, n);
     double v = den != 0 ? (double)num / (double)den : 0.0;
+    canon_number(s, row, col, v);
     measure(s, col, v <= -10.0 || v >= 10.0 ? 90 : 80);
     if (format == s->book->f_decimal)
         measure_number(s, col, den != 0 ? num / den : 0, 4);
@@ -780,6 +1005,8 @@ static void free_sheets(report_book *b)
     for (int i = 0; i < b->sheet_count; i++) {
         EVP_MD_CTX_free(b->sheets[i].hash);
         free(b->sheets[i].buf);
+        free(b->sheets[i].canon);
+        free(b->sheets[i].arena);
     }
 }
 
@@ -871,18 +1098,38 @@ static void header_footer(report_book *b, lxw_worksheet *ws, const char *signer)
  * an inch, are about 100 units on A4 portrait, 148 on A4 landscape and 213 on
  * A3 landscape. Each sheet is then scaled to one page wide, to no less than
  * about three fifths. */
-static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer)
+/* A dense book's page for a sheet width10 wide on paper of width and height
+ * in millimetres (margins of half an inch and three quarters; about 0.54
+ * units per millimetre of printable width): its rows, in tenths of a row,
+ * and the scale that fits the width, in hundredths. */
+static int64_t dense_rows(int width10, int w_mm, int h_mm, int *scale100)
 {
-    if (b->widest10 <= 1700) {
-        worksheet_set_paper(ws, A4);
-        worksheet_set_portrait(ws);
-    } else if (b->widest10 <= 2200) {
-        worksheet_set_paper(ws, A4);
-        worksheet_set_landscape(ws);
-    } else {
-        worksheet_set_paper(ws, A3);
-        worksheet_set_landscape(ws);
+    int64_t printable10 = (int64_t)(w_mm * 10 - 254) * 54 / 100; /* tenths of a unit */
+    int64_t h_pt = (int64_t)(h_mm * 10 - 381) * 72 / 254;
+    int64_t rows10 = h_pt * 10 / (int64_t)DENSE_ROW;
+    *scale100 = width10 > printable10 ? (int)(printable10 * 100 / width10) : 100;
+    return width10 > printable10 ? rows10 * printable10 / width10 : rows10;
+}
+
+static void page_setup(report_book *b, lxw_worksheet *ws, const char *signer, int width10)
+{
+    /* A dense book's 9-point type is scaled no further than about four
+     * fifths on A4; wider books take A3. */
+    int a4_limit = b->dense ? 1700 : 2200;
+    bool a3 = b->widest10 > a4_limit, landscape = b->widest10 > 1700;
+    if (b->dense) {
+        /* Each sheet on the paper's side that prints the most of its rows
+         * at nearly full scale: a narrow journal stands upright on the wide ledger's
+         * paper. */
+        int w = a3 ? 420 : 297, h = a3 ? 297 : 210, sl = 0, sp = 0;
+        int64_t rows_l = dense_rows(width10, w, h, &sl), rows_p = dense_rows(width10, h, w, &sp);
+        landscape = !(sp >= 90 && rows_p > rows_l);
     }
+    worksheet_set_paper(ws, a3 ? A3 : A4);
+    if (landscape)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
     worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
     worksheet_fit_to_pages(ws, 1, 0);
     header_footer(b, ws, signer);
@@ -898,7 +1145,7 @@ static void chart_page(report_book *b, report_chart *c, const char *signer)
     lxw_chart_options opt = {.x_scale = 2.0, .y_scale = 600 / 288.0};
     note(b, worksheet_insert_chart_opt(c->page, 0, 0, c->chart, &opt));
     note(b, worksheet_print_area(c->page, 0, 0, 29, 14));
-    page_setup(b, c->page, signer);
+    page_setup(b, c->page, signer, b->widest10);
     worksheet_fit_to_pages(c->page, 1, 1);
 }
 
@@ -908,12 +1155,21 @@ static int col_width10(const report_sheet *s, int c)
 {
     if (s->wraps[c])
         return s->declared[c] > 0 ? s->declared[c] : 300;
-    int w = s->measured[c] * 11 / 10 + 20;
-    if (w < 60)
-        w = 60;
+    /* A dense book's 9-point type takes nine elevenths of the units. */
+    int w = s->book->dense ? s->measured[c] * 9 / 10 + 15 : s->measured[c] * 11 / 10 + 20;
+    if (w < (s->book->dense ? 50 : 60))
+        w = s->book->dense ? 50 : 60;
     if (w > 600)
         w = 600;
     return w > s->declared[c] ? w : s->declared[c];
+}
+
+static int sheet_width10(const report_sheet *s)
+{
+    int total10 = 0;
+    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
+        total10 += col_width10(s, c);
+    return total10;
 }
 
 static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
@@ -930,15 +1186,7 @@ static void layout_sheet(report_book *b, report_sheet *s, const char *signer)
     note(b, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last, (lxw_col_t)(cols - 1)));
     if (s->header_row >= 0)
         note(b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row, (lxw_row_t)s->header_row));
-    page_setup(b, s->ws, signer);
-}
-
-static int sheet_width10(const report_sheet *s)
-{
-    int total10 = 0;
-    for (int c = 0; c <= s->max_col && c < COLS_MAX; c++)
-        total10 += col_width10(s, c);
-    return total10;
+    page_setup(b, s->ws, signer, sheet_width10(s));
 }
 
 /* The signature sheet: written directly, it is not part of any hash. Long
@@ -1007,7 +1255,11 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
                           REPORT_L(b, "签名文件：本文件名加 .p7s（DER 格式 CMS 分离签名）",
                                    "Signature file: this file's name + .p7s (detached DER CMS)"),
                           b->f_wrap);
-    r += 2;
+    /* The form of the hashes below (xlsx_read.h, docs/reports.md). */
+    worksheet_write_string(ws, (lxw_row_t)(r + 1), 0, REPORT_L(b, "哈希形式", "Sheet hash form"),
+                           NULL);
+    worksheet_write_string(ws, (lxw_row_t)(r + 1), 1, REPORT_SHEET_HASH_FORM, NULL);
+    r += 3;
     int header = r;
     worksheet_write_string(ws, (lxw_row_t)r, 0, REPORT_L(b, "数据表", "Data sheet"), b->f_header);
     worksheet_write_string(ws, (lxw_row_t)r, 1, REPORT_L(b, "内容 SHA-256", "Content SHA-256"),
@@ -1020,7 +1272,7 @@ static void signature_sheet(report_book *b, const report_book_seal *seal, char h
     }
     worksheet_print_area(ws, 0, 0, (lxw_row_t)(r - 1), 2);
     worksheet_repeat_rows(ws, (lxw_row_t)header, (lxw_row_t)header);
-    page_setup(b, ws, signer);
+    page_setup(b, ws, signer, label10 + 820);
 }
 
 ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_t *rows_out,
@@ -1048,6 +1300,7 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
         hashes[i][0] = '\0';
         if (s->hash == NULL)
             continue;
+        canon_flush(s);
         hash_flush(s);
         if (EVP_DigestFinal_ex(s->hash, md, &md_len) == 1 && md_len == 32) {
             static const char hex[] = "0123456789abcdef";
@@ -1062,6 +1315,19 @@ ld_status report_book_close(report_book *b, const report_book_seal *seal, int64_
                                          (lxw_col_t)(s->cols - 1)));
         layout_sheet(b, s, signer);
         rows += s->rows;
+    }
+    if (seal->sheets_out != NULL && seal->sheets_out_size > 0) {
+        size_t used = 0;
+        seal->sheets_out[0] = '\0';
+        for (int i = 0; i < data_sheets; i++) {
+            int k = snprintf(seal->sheets_out + used, seal->sheets_out_size - used, "%s%s:%s",
+                             i > 0 ? "/" : "", b->sheets[i].name, hashes[i]);
+            if (k < 0 || (size_t)k >= seal->sheets_out_size - used) {
+                b->oom = true;
+                break;
+            }
+            used += (size_t)k;
+        }
     }
     for (int i = 0; i < b->chart_count; i++)
         chart_page(b, &b->charts[i], signer);

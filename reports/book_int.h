@@ -27,6 +27,11 @@ typedef struct report_book report_book;
 typedef struct report_sheet report_sheet;
 
 /* Picks the label of the workbook's language. */
+/* The form of the sheet hashes on the signature sheet and in the ledger
+ * (xlsx_read.h); a workbook without it carries hashes of an earlier form,
+ * which verify does not recompute. */
+#define REPORT_SHEET_HASH_FORM "xlsx-cells/1"
+
 #define REPORT_L(book, zh, en) (report_book_lang(book) == REPORT_LANG_EN ? (en) : (zh))
 
 typedef struct report_book_spec {
@@ -37,6 +42,10 @@ typedef struct report_book_spec {
     const char *company;             /* the institution; NULL: "loandesk" */
     ld_date as_of;                   /* created = as_of at 00:00 UTC */
     bool constant_memory;            /* stream rows (ledger) */
+    /* Long tables printed densely (the ledger): 9-point type in 12-point rows,
+     * columns narrowed to match, and each sheet turned to the orientation of
+     * the workbook's paper that holds it at the largest scale. */
+    bool dense;
     const char *tmpdir;
 } report_book_spec;
 
@@ -118,11 +127,16 @@ void report_chart_series(report_chart *chart, const report_sheet *data, int firs
 /* The identity and anchor the signature sheet shows. */
 typedef struct report_book_seal {
     const char *signer;      /* username, or NULL for unsigned */
-    const char *signer_name; /* the certificate's common name; NULL: the username */
+    const char *signer_name; /* the full name the user table has; NULL: the username */
     const char *signer_role;
     const char *fingerprint; /* certificate SHA-256 hex */
     uint64_t anchor_size;
     const char *anchor_root;
+    /* Filled at close when not NULL: the data sheets' hashes as the ledger
+     * records them, "NAME:SHA256" joined by "/" (neither can appear in a
+     * sheet's name), in sheet order. */
+    char *sheets_out;
+    size_t sheets_out_size;
 } report_book_seal;
 
 /* Finishes the data sheets' hashes, writes the signature sheet and the file.
@@ -147,6 +161,42 @@ ld_status report_publish(const char *path, ld_error *err);
 /* Removes path's part, if any. */
 void report_abandon(const char *path);
 
+/* A number's text as libxlsxwriter writes it into the sheet ("%.16G"), the
+ * VALUE of its line in the sheet hash; returns its length. */
+#define REPORT_NUMBER_TEXT 40
+size_t report_number_text(double v, char out[REPORT_NUMBER_TEXT]);
+
+/* ---- Sheet hashes recomputed from the file (verify_sheets.c) ------------------- */
+
+#define REPORT_CLAIMS_MAX 64
+struct xlsx_sheet_digest;
+
+/* What the file holds: every sheet's recomputed hash, and what its signature
+ * sheet claims (the hash form, the anchored size, the listed hashes). */
+typedef struct report_sheet_claims {
+    struct xlsx_sheet_digest *digests;
+    int count;
+    int signature_sheet; /* -1: none */
+    bool form;           /* REPORT_SHEET_HASH_FORM: the hashes can be recomputed */
+    bool have_anchor;
+    uint64_t anchor_size;
+    int listed;
+    char name[REPORT_CLAIMS_MAX][128];
+    char sha256[REPORT_CLAIMS_MAX][65];
+} report_sheet_claims;
+
+/* Reads the workbook's bytes (LD_EVERIFY naming path when it is not a
+ * readable workbook). Free with report_sheets_free. */
+ld_status report_sheets_read(const char *path, const unsigned char *bytes, size_t len,
+                             report_sheet_claims *claims, ld_error *err);
+void report_sheets_free(report_sheet_claims *claims);
+/* Each data sheet's hash against the signature sheet's list. */
+ld_status report_sheets_check_own(const char *path, const report_sheet_claims *claims,
+                                  ld_error *err);
+/* Each sheet's hash against the list ledger entry seq recorded. */
+ld_status report_sheets_check_ledger(const char *path, const report_sheet_claims *claims,
+                                     const char *recorded, uint64_t seq, ld_error *err);
+
 /* ---- Signing and anchoring (sign.c) ------------------------------------------- */
 
 /* Everything a writer does around its sheets: fills the seal from options
@@ -160,6 +210,7 @@ typedef struct report_job {
     uint64_t anchor_size;
     char anchor_root[65];
     char institution[128]; /* the CA certificate's organisation, for page headers */
+    char sheets[4096];     /* the sheets' hashes, as report_book_seal.sheets_out */
 } report_job;
 
 ld_status report_job_begin(report_job *job, core_store *store, const core_session *who,

@@ -162,6 +162,8 @@ typedef struct report_verification {
     int64_t ledger_time;      /* when the log recorded it */
     char kind[32];            /* from the entry */
     uint64_t checkpoint_size; /* first signed checkpoint covering it, 0: none */
+    bool sheets_checked;      /* each sheet's hash recomputed and matched the signature sheet */
+    bool sheets_in_ledger;    /* ... and the hashes the ledger recorded at signing */
     bool revocation_checked;  /* the certificate status was looked up */
     time_t revoked_at;        /* 0: not revoked */
 } report_verification;

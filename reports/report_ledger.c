@@ -87,6 +87,7 @@ ld_status report_ledger_writer_open(const report_options *options, ld_date from,
                              .title_en = "Loan ledger",
                              .as_of = as_of,
                              .constant_memory = true,
+                             .dense = true,
                              .company = options->institution,
                              .tmpdir = options->tmpdir};
     ld_status st = report_book_open(&spec, &w->book, err);

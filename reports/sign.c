@@ -27,6 +27,7 @@
 #include "permission.h"
 #include "pki.h"
 #include "private_file.h"
+#include "user.h"
 
 struct report_signer {
     core_pki_key *key;
@@ -34,6 +35,7 @@ struct report_signer {
     char *ca_pem;
     core_pki_cert_info cert;
     char username[CORE_USERNAME_MAX];
+    char full_name[128]; /* as the user table has it; "" when it has none */
 };
 
 ld_status report_signer_open(core_store *store, const core_session *who, const char *password,
@@ -57,6 +59,12 @@ ld_status report_signer_open(core_store *store, const core_session *who, const c
         return st;
     }
     snprintf(s->username, sizeof s->username, "%s", who->username);
+    /* The certificate names the login; pages show the person as the bank
+     * knows them, with the login beside it. */
+    ld_error ignored;
+    if (core_user_full_name(store, who->username, s->full_name, sizeof s->full_name, &ignored) !=
+        LD_OK)
+        s->full_name[0] = '\0';
     *out = s;
     return LD_OK;
 }
@@ -147,6 +155,9 @@ static ld_status sign_and_log(report_job *job, const unsigned char *bytes, size_
     cJSON_AddStringToObject(fields, "signer", signer->username);
     cJSON_AddStringToObject(fields, "fingerprint", signer->cert.fingerprint);
     cJSON_AddNumberToObject(fields, "anchor_size", (double)job->anchor_size);
+    /* The sheets' content hashes as written: verify recomputes them from the
+     * file and compares them with this record (verify.c). */
+    cJSON_AddStringToObject(fields, "sheets", job->sheets);
     if (core_store_has_event_sink(job->store))
         st = core_event_emit(job->store, "report.signed", fields, err);
     else
@@ -171,11 +182,15 @@ ld_status report_job_finish(report_job *job, report_book *book, report_result *o
     const char *path = job->options->path;
     report_book_seal seal = {
         .signer = signer != NULL ? signer->username : NULL,
-        .signer_name = signer != NULL ? signer->cert.common_name : NULL,
+        .signer_name = signer == NULL                 ? NULL
+                       : signer->full_name[0] != '\0' ? signer->full_name
+                                                      : signer->cert.common_name,
         .signer_role = signer != NULL ? signer->cert.org_unit : NULL,
         .fingerprint = signer != NULL ? signer->cert.fingerprint : NULL,
         .anchor_size = job->anchor_size,
         .anchor_root = job->anchor_root,
+        .sheets_out = job->sheets,
+        .sheets_out_size = sizeof job->sheets,
     };
     report_result r;
     memset(&r, 0, sizeof r);

@@ -93,10 +93,11 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
                 out->seq = seq;
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "time");
                 out->time = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
-                const char *keys[] = {"kind", "signer", "fingerprint"};
-                char *dst[] = {out->kind, out->signer, out->fingerprint};
-                size_t sizes[] = {sizeof out->kind, sizeof out->signer, sizeof out->fingerprint};
-                for (int i = 0; i < 3; i++) {
+                const char *keys[] = {"kind", "signer", "fingerprint", "sheets"};
+                char *dst[] = {out->kind, out->signer, out->fingerprint, out->sheets};
+                size_t sizes[] = {sizeof out->kind, sizeof out->signer, sizeof out->fingerprint,
+                                  sizeof out->sheets};
+                for (int i = 0; i < 4; i++) {
                     v = cJSON_GetObjectItemCaseSensitive(entry, keys[i]);
                     snprintf(dst[i], sizes[i], "%s", cJSON_IsString(v) ? v->valuestring : "");
                 }
@@ -162,6 +163,8 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
     memset(&anchor, 0, sizeof anchor);
     size_t content_len = 0, der_len = 0, ca_len = 0;
     char *p7s_path = NULL;
+    report_sheet_claims claims;
+    memset(&claims, 0, sizeof claims);
     ld_status st = LD_OK;
     /* The database's ledger tells which customer's report a file is: readers
      * of customer files only. Offline, the files themselves are all there is. */
@@ -197,6 +200,15 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
         goto out;
     }
     core_sha256_hex(content, content_len, v.sha256);
+    /* The sheets as any reader recovers them, against the signature sheet's
+     * own list (workbooks of the earlier hash form carry none to check). */
+    if ((st = report_sheets_read(o->path, content, content_len, &claims, err)) != LD_OK)
+        goto out;
+    if (claims.form) {
+        if ((st = report_sheets_check_own(o->path, &claims, err)) != LD_OK)
+            goto out;
+        v.sheets_checked = true;
+    }
     snprintf(v.signer, sizeof v.signer, "%s", signer.cert.common_name);
     snprintf(v.signer_role, sizeof v.signer_role, "%s", signer.cert.org_unit);
     snprintf(v.fingerprint, sizeof v.fingerprint, "%s", signer.cert.fingerprint);
@@ -216,6 +228,24 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
         }
         st = o->store != NULL ? ledger_report_find_signed(o->store, v.sha256, &entry, err)
                               : find_in_export(o->export_dir, v.sha256, &entry, err);
+        if (st == LD_ENOTFOUND && o->store != NULL && claims.form && claims.have_anchor) {
+            /* Not these bytes: the entry of the workbook the signature
+             * sheet claims to be tells which sheet was changed. */
+            ledger_report_signed claimed;
+            ld_error ignored;
+            if (ledger_report_find_signed_anchor(o->store, claims.anchor_size, v.fingerprint,
+                                                 &claimed, &ignored) == LD_OK &&
+                claimed.sheets[0] != '\0') {
+                st = report_sheets_check_ledger(o->path, &claims, claimed.sheets, claimed.seq, err);
+                if (st != LD_OK)
+                    goto out;
+                st = LD_FAIL(err, LD_EVERIFY,
+                             "%s: the ledger has no record of this file (sha256 %s); entry %llu "
+                             "records the same sheets: the file was repacked after signing",
+                             o->path, v.sha256, (unsigned long long)claimed.seq);
+                goto out;
+            }
+        }
         if (st == LD_ENOTFOUND) {
             st = LD_FAIL(err, LD_EVERIFY,
                          "%s: the ledger has no record of this file (sha256 %s): not a report "
@@ -225,6 +255,13 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
         }
         if (st != LD_OK)
             goto out;
+        /* The content recorded at signing must be the content now. */
+        if (claims.form && entry.sheets[0] != '\0') {
+            if ((st = report_sheets_check_ledger(o->path, &claims, entry.sheets, entry.seq, err)) !=
+                LD_OK)
+                goto out;
+            v.sheets_in_ledger = true;
+        }
         if (!entry.leaf_ok) {
             st = LD_FAIL(err, LD_EVERIFY,
                          "%s: ledger entry %llu does not match its stored hash (ledger tampered)",
@@ -286,6 +323,7 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
 out:
     free(content);
     free(der);
+    report_sheets_free(&claims);
     ledger_anchor_free(&anchor);
     free(p7s_path);
     return st;

@@ -9,6 +9,7 @@ packages=(build-essential cmake pkg-config libsqlite3-dev libssl-dev libxlsxwrit
           clang libclang-rt-dev # clang and its libFuzzer and sanitizer runtimes: tests/fuzz
           libmicrohttpd-dev zlib1g-dev curl nginx wrk # loandesk serve (zlib: gzip of the web UI); its tests (nginx, curl) and bench (wrk)
           gnumeric poppler-utils fonts-crosextra-carlito # the print test: ssconvert, pdfinfo
+          libreoffice-calc-nogui # the print test: LibreOffice renders every workbook too
           nodejs chromium fonts-noto-cjk) # the web UI's browser tests and bench (tests/web, bench/web_bench.mjs)
 missing=()
 for p in "${packages[@]}"; do

@@ -187,6 +187,7 @@ static void setup(void)
     run("LOANDESK_PASSWORD=Admin2026pass %s init --admin admin --institution 示范银行 >/dev/null",
         bin);
     run("LOANDESK_USER=admin LOANDESK_PASSWORD=Admin2026pass %s pki ca-cert > %s/ca.pem", bin, dir);
+    /* chen's full name differs from the login: signed pages show both. */
     const char *users[][3] = {{"chen", "officer", "Chen2026pass"},
                               {"liu", "officer", "Liu2026pass"},
                               {"wang", "reviewer", "Wang2026pass"},
@@ -197,7 +198,7 @@ static void setup(void)
         run("LOANDESK_NEW_PASSWORD=First-pass-2026 LOANDESK_USER=admin "
             "LOANDESK_PASSWORD=Admin2026pass %s user add --username %s --name %s --role %s "
             ">/dev/null",
-            bin, users[i][0], users[i][0], users[i][1]);
+            bin, users[i][0], i == 0 ? "陈晨" : users[i][0], users[i][1]);
         run("LOANDESK_USER=%s LOANDESK_PASSWORD=First-pass-2026 LOANDESK_NEW_PASSWORD=%s %s user "
             "passwd >/dev/null",
             users[i][0], users[i][2], bin);
@@ -828,7 +829,7 @@ static void test_sheets_are_print_ready(void)
         CHECK_CONTAINS(x, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"portrait\"");
         CHECK_CONTAINS(x, "<oddHeader>&amp;L示范银行&amp;C贷后检查报告 HT");
         CHECK_CONTAINS(x, "&amp;R业务日期 2025-05-20</oddHeader>");
-        CHECK_CONTAINS(x, "<oddFooter>&amp;L签名人：chen&amp;C第 &amp;P 页，共 &amp;N 页");
+        CHECK_CONTAINS(x, "<oddFooter>&amp;L签名人：陈晨 (chen)&amp;C第 &amp;P 页，共 &amp;N 页");
         free(x);
     }
     /* Long hashes wrap inside a wide cell of the signature sheet. */

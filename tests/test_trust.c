@@ -39,6 +39,8 @@
 #include "store_sql.h"
 #include "trust.h"
 #include "user.h"
+#include "xlsx_read.h"
+#include <zlib.h>
 
 #define ADMIN_PASSWORD "Admin-pass-2026"
 #define USER_PASSWORD  "User-pass-2026"
@@ -1166,9 +1168,297 @@ static void workbooks_are_judged_under_the_auditors_anchor(void)
     write_text(p7s, (const char *)der, der_len);
     spec.export_dir = export_dir;
     CHECK_INT(ld_verify_offline(&spec, &out, &err), LD_EVERIFY);
-    CHECK_CONTAINS(err.message, "no record of this file");
+    /* The flipped bit breaks the archive before the ledger is asked. */
+    CHECK_CONTAINS(err.message, "forged.xlsx");
     free(der);
     free(bytes);
+}
+
+/* ---- Sheet hashes recomputed from the workbook --------------------------------------- */
+
+/* A zip of members[] (stored, not deflated), as any zip tool could repack a
+ * workbook. */
+static unsigned char *zip_stored(char **names, unsigned char **data, size_t *lens, size_t n,
+                                 size_t *out_len)
+{
+    size_t cap = 1024;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * (46 + strlen(names[i])) + lens[i];
+    unsigned char *z = malloc(cap), *p = z;
+    uint32_t *offsets = calloc(n, sizeof *offsets), *crcs = calloc(n, sizeof *crcs);
+#define PUT16(v) (p[0] = (unsigned char)(v), p[1] = (unsigned char)((v) >> 8), p += 2)
+#define PUT32(v) (PUT16((v)&0xFFFFu), PUT16((uint32_t)(v) >> 16))
+    for (size_t i = 0; i < n; i++) {
+        size_t nl = strlen(names[i]);
+        offsets[i] = (uint32_t)(p - z);
+        crcs[i] = (uint32_t)crc32(crc32(0L, Z_NULL, 0), data[i], (uInt)lens[i]);
+        PUT32(0x04034b50u);
+        PUT16(20);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0x21);
+        PUT32(crcs[i]);
+        PUT32((uint32_t)lens[i]);
+        PUT32((uint32_t)lens[i]);
+        PUT16(nl);
+        PUT16(0);
+        memcpy(p, names[i], nl);
+        p += nl;
+        memcpy(p, data[i], lens[i]);
+        p += lens[i];
+    }
+    size_t cd = (size_t)(p - z);
+    for (size_t i = 0; i < n; i++) {
+        size_t nl = strlen(names[i]);
+        PUT32(0x02014b50u);
+        PUT16(20);
+        PUT16(20);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0x21);
+        PUT32(crcs[i]);
+        PUT32((uint32_t)lens[i]);
+        PUT32((uint32_t)lens[i]);
+        PUT16(nl);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0);
+        PUT16(0);
+        PUT32(0);
+        PUT32(offsets[i]);
+        memcpy(p, names[i], nl);
+        p += nl;
+    }
+    size_t cd_size = (size_t)(p - z) - cd;
+    PUT32(0x06054b50u);
+    PUT16(0);
+    PUT16(0);
+    PUT16(n);
+    PUT16(n);
+    PUT32((uint32_t)cd_size);
+    PUT32((uint32_t)cd);
+    PUT16(0);
+#undef PUT16
+#undef PUT32
+    *out_len = (size_t)(p - z);
+    free(offsets);
+    free(crcs);
+    return z;
+}
+
+/* Replaces the first occurrence of from by to (same length) in buf. */
+static bool replace_same(unsigned char *buf, size_t len, const char *from, const char *to)
+{
+    size_t k = strlen(from);
+    for (size_t i = 0; i + k <= len; i++)
+        if (memcmp(buf + i, from, k) == 0) {
+            memcpy(buf + i, to, k);
+            return true;
+        }
+    return false;
+}
+
+/* Changes the first digit of the first number cell of xml (a <v> whose <c>
+ * has no t attribute). */
+static bool change_a_number(unsigned char *xml, size_t len)
+{
+    char *s = (char *)xml;
+    (void)len;
+    for (char *v = strstr(s, "<v>"); v != NULL; v = strstr(v + 3, "<v>")) {
+        char *c = v;
+        while (c > s && strncmp(c, "<c ", 3) != 0)
+            c--;
+        char *gt = strchr(c, '>');
+        if (gt == NULL || gt > v)
+            continue;
+        bool typed = false;
+        for (char *q = c; q < gt; q++)
+            typed = typed || strncmp(q, " t=\"", 4) == 0;
+        if (!typed && v[3] >= '0' && v[3] <= '9') {
+            v[3] = v[3] == '9' ? '1' : (char)(v[3] + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The workbook repacked: its first worksheet's first number changed when
+ * change is set, and each (from, to) pair of hex replaced in every member. */
+static unsigned char *repack(const unsigned char *zip, size_t len, bool change, const char *from,
+                             const char *to, size_t *out_len)
+{
+    ld_error err;
+    char **names = NULL;
+    size_t n = 0;
+    CHECK_INT(xlsx_zip_list(zip, len, &names, &n, &err), LD_OK);
+    unsigned char **data = calloc(n + 1, sizeof *data);
+    size_t *lens = calloc(n + 1, sizeof *lens);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(xlsx_zip_member(zip, len, names[i], 64u << 20, &data[i], &lens[i], &err), LD_OK);
+        if (change && strcmp(names[i], "xl/worksheets/sheet1.xml") == 0)
+            CHECK(change_a_number(data[i], lens[i]));
+        if (from != NULL)
+            replace_same(data[i], lens[i], from, to);
+    }
+    unsigned char *z = zip_stored(names, data, lens, n, out_len);
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+        free(data[i]);
+    }
+    free(names);
+    free(data);
+    free(lens);
+    return z;
+}
+
+static void sign_as(const char *path, const unsigned char *bytes, size_t len,
+                    const core_pki_key *key, const char *cert, const char *ca)
+{
+    ld_error err;
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    char p7s[420];
+    write_text(path, (const char *)bytes, len);
+    CHECK_INT(core_pki_cms_sign(key, cert, strlen(cert), ca, ca != NULL ? strlen(ca) : 0, bytes,
+                                len, 1781514000, &der, &der_len, &err),
+              LD_OK);
+    snprintf(p7s, sizeof p7s, "%s.p7s", path);
+    write_text(p7s, (const char *)der, der_len);
+    free(der);
+}
+
+static void workbook_sheets_are_recomputed_and_tied_to_the_ledger(void)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    size_t len = 0;
+    unsigned char *orig = (unsigned char *)read_text(workbook, &len);
+    /* The untouched workbook: every sheet recomputed, matching both lists. */
+    ld_verify_spec spec = {.path = workbook, .ca_pem_path = ca_path};
+    CHECK_INT(ld_verify(s_aud, &spec, &out, &err), LD_OK);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "sheets_checked")));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "sheets_in_ledger")));
+    cJSON_Delete(out);
+    xlsx_sheet_digest before[XLSX_SHEETS_MAX], after[XLSX_SHEETS_MAX];
+    int nb = 0, na = 0;
+    CHECK_INT(xlsx_read_sheets(orig, len, NULL, NULL, before, &nb, &err), LD_OK);
+
+    /* The reviewer's signing key, stolen. */
+    core_pki_key *stolen = NULL;
+    char *stolen_cert = NULL;
+    CHECK_INT(core_keystore_user_signer(s_rev->api->store, &s_rev->who, USER_PASSWORD, &stolen,
+                                        &stolen_cert, &err),
+              LD_OK);
+    char path[400];
+    snprintf(path, sizeof path, "%s/sheets.xlsx", dir);
+    spec.path = path;
+
+    /* A cell changed, repacked, re-signed by a foreign key: the signature. */
+    size_t zlen = 0;
+    unsigned char *z = repack(orig, len, true, NULL, NULL, &zlen);
+    sign_as(path, z, zlen, foreign_key, foreign_cert, foreign_ca_cert);
+    CHECK_INT(ld_verify(s_aud, &spec, &out, &err), LD_EVERIFY);
+    CHECK(strstr(err.message, before[0].name) == NULL);
+
+    /* Re-signed with the stolen key, the signature sheet left as it was:
+     * refused even without a ledger, naming the sheet. */
+    sign_as(path, z, zlen, stolen, stolen_cert, NULL);
+    CHECK_INT(ld_verify_offline(&spec, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, before[0].name);
+    CHECK_CONTAINS(err.message, "signature sheet records");
+    CHECK_INT(ld_verify(s_aud, &spec, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, before[0].name);
+    free(z);
+
+    /* The signature sheet's hash made to match as well: the file alone
+     * cannot tell, the ledger's record of the sheets can. */
+    z = repack(orig, len, true, NULL, NULL, &zlen);
+    CHECK_INT(xlsx_read_sheets(z, zlen, NULL, NULL, after, &na, &err), LD_OK);
+    CHECK(strcmp(after[0].sha256, before[0].sha256) != 0);
+    free(z);
+    z = repack(orig, len, true, before[0].sha256, after[0].sha256, &zlen);
+    sign_as(path, z, zlen, stolen, stolen_cert, NULL);
+    CHECK_INT(ld_verify_offline(&spec, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(ld_verify(s_aud, &spec, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, before[0].name);
+    CHECK_CONTAINS(err.message, "recorded");
+    spec.export_dir = export_dir;
+    CHECK_INT(ld_verify_offline(&spec, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "no record of this file");
+    spec.export_dir = NULL;
+    free(z);
+
+    /* Only repacked (same cells, other bytes), re-signed: not the file the
+     * ledger recorded, though its sheets are. */
+    z = repack(orig, len, false, NULL, NULL, &zlen);
+    sign_as(path, z, zlen, stolen, stolen_cert, NULL);
+    CHECK_INT(ld_verify(s_aud, &spec, &out, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "repacked");
+    free(z);
+
+    /* A member that inflates past its declared size, or a zip bomb's
+     * ratio, is refused, not unpacked. */
+    unsigned char *bomb = calloc(1, 8u << 20);
+    z_stream zs = {0};
+    deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+    size_t bomb_cap = 64 << 10;
+    unsigned char *packed = malloc(bomb_cap);
+    zs.next_in = bomb;
+    zs.avail_in = 8u << 20;
+    zs.next_out = packed;
+    zs.avail_out = (uInt)bomb_cap;
+    CHECK_INT(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t packed_len = bomb_cap - zs.avail_out;
+    deflateEnd(&zs);
+    /* A one-member archive whose member is the deflated zeros. */
+    size_t nl = strlen("xl/workbook.xml");
+    size_t total = 30 + nl + packed_len + 46 + nl + 22;
+    unsigned char *arc = calloc(1, total), *p = arc;
+    uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), bomb, 8u << 20);
+    unsigned char lh[30] = {0x50, 0x4b, 3, 4, 20, 0, 0, 0, 8, 0};
+    memcpy(lh + 14, &crc, 4);
+    uint32_t cs = (uint32_t)packed_len, us = 8u << 20;
+    memcpy(lh + 18, &cs, 4);
+    memcpy(lh + 22, &us, 4);
+    lh[26] = (unsigned char)nl;
+    memcpy(p, lh, 30);
+    memcpy(p + 30, "xl/workbook.xml", nl);
+    memcpy(p + 30 + nl, packed, packed_len);
+    p += 30 + nl + packed_len;
+    unsigned char ch[46] = {0x50, 0x4b, 1, 2, 20, 0, 20, 0, 0, 0, 8, 0};
+    memcpy(ch + 16, &crc, 4);
+    memcpy(ch + 20, &cs, 4);
+    memcpy(ch + 24, &us, 4);
+    ch[28] = (unsigned char)nl;
+    memcpy(p, ch, 46);
+    memcpy(p + 46, "xl/workbook.xml", nl);
+    uint32_t cd_off = (uint32_t)(p - arc), cd_size = (uint32_t)(46 + nl);
+    p += 46 + nl;
+    unsigned char eocd[22] = {0x50, 0x4b, 5, 6, 0, 0, 0, 0, 1, 0, 1, 0};
+    memcpy(eocd + 12, &cd_size, 4);
+    memcpy(eocd + 16, &cd_off, 4);
+    memcpy(p, eocd, 22);
+    unsigned char *member = NULL;
+    size_t member_len = 0;
+    CHECK_INT(xlsx_zip_member(arc, total, "xl/workbook.xml", 64u << 20, &member, &member_len, &err),
+              LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "zip bomb");
+    /* Declared smaller than it inflates. */
+    us = 1000;
+    memcpy(arc + 22, &us, 4);
+    memcpy(arc + cd_off + 24, &us, 4);
+    CHECK_INT(xlsx_zip_member(arc, total, "xl/workbook.xml", 64u << 20, &member, &member_len, &err),
+              LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "declared");
+    free(arc);
+    free(packed);
+    free(bomb);
+    core_pki_key_free(stolen);
+    free(stolen_cert);
+    free(orig);
 }
 
 /* ---- Key custody ----------------------------------------------------------------------- */
@@ -1368,6 +1658,8 @@ int main(int argc, char **argv)
          proofs_are_vouched_for_by_a_signed_checkpoint},
         {"workbooks_are_judged_under_the_auditors_anchor",
          workbooks_are_judged_under_the_auditors_anchor},
+        {"workbook_sheets_are_recomputed_and_tied_to_the_ledger",
+         workbook_sheets_are_recomputed_and_tied_to_the_ledger},
         {"keys_are_held_apart_from_every_login", keys_are_held_apart_from_every_login},
         {"init_refuses_a_login_password_as_custodian_secret",
          init_refuses_a_login_password_as_custodian_secret},
