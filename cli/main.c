@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cmd_care.h"
 #include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
 #include "cmd_reports.h"
@@ -176,6 +177,30 @@ static const command_spec commands[] = {
     {"import", NULL, cmd_import, DB_API, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
+    {"doc", "add", cmd_doc_add, DB_API,
+     "doc add borrower|application|loan ID --type T --file F [--expires D] [--json]",
+     "Adds a document your customer handed in (PDF, JPEG or PNG, judged by content; at most 20 "
+     "MiB) to the archive beside the database, stored once by its SHA-256; the hash, type, "
+     "uploader and time go into the ledger. T: id_card, household_register, "
+     "marriage_certificate, income_proof, business_licence, articles, financial_statements, "
+     "bank_statements, collateral_title, valuation_report, guarantor_consent, signed_contract, "
+     "other."},
+    {"doc", "check", cmd_doc_check, DB_API,
+     "doc check DOC --authentic yes|no --legal yes|no --valid yes|no [--note TEXT] [--json]",
+     "Records your check of a document (资料审查); a failed check needs a note. Submission, "
+     "approval and disbursement need every document the product's checklist requires by then, "
+     "checked and passed."},
+    {"doc", "show", cmd_doc_show, DB_API, "doc show DOC [--json]",
+     "Shows a document and every check of it."},
+    {"doc", "list", cmd_doc_list, DB_API, "doc list borrower|application|loan ID [--json]",
+     "Lists the documents of a borrower, application or loan; for an application, the product's "
+     "checklist with each item's standing (ok, missing, unchecked, failed, expired)."},
+    {"doc", "expiring", cmd_doc_expiring, DB_API, "doc expiring [--days N] [--json]",
+     "Lists documents that lapse within N days (default 30) or have lapsed, of the customers you "
+     "may see."},
+    {"doc", "verify", cmd_doc_verify, DB_API, "doc verify [--json]",
+     "Checks every archived file against the SHA-256 the ledger holds (reviewer, manager, "
+     "auditor); exit 6 when a file is missing or changed."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
      "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
      "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "

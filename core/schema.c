@@ -454,6 +454,36 @@ const char *const core_schema_migrations[] = {
     "ALTER TABLE rating_override ADD COLUMN fee_method TEXT;"
     "ALTER TABLE rating_override ADD COLUMN fee_amount INTEGER;"
     "ALTER TABLE rating_override ADD COLUMN result_json TEXT;",
+    /* The customer archive (core/document.h): documents and the officer's
+     * checks of them. */
+    "CREATE TABLE document ("
+    "  id INTEGER PRIMARY KEY,"
+    "  borrower_id INTEGER NOT NULL REFERENCES borrower(id),"
+    "  application_id INTEGER REFERENCES application(id),"
+    "  loan_id INTEGER,"
+    "  type TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+    "  content_type TEXT NOT NULL,"
+    "  size INTEGER NOT NULL CHECK (size > 0),"
+    "  file_name TEXT,"
+    "  expires_on INTEGER,"
+    "  uploaded_by INTEGER NOT NULL REFERENCES app_user(id),"
+    "  uploaded_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX document_by_borrower ON document(borrower_id, type);"
+    "CREATE INDEX document_by_application ON document(application_id);"
+    "CREATE INDEX document_by_expiry ON document(expires_on) WHERE expires_on IS NOT NULL;"
+    "CREATE TABLE document_check ("
+    "  id INTEGER PRIMARY KEY,"
+    "  document_id INTEGER NOT NULL REFERENCES document(id),"
+    "  authentic INTEGER NOT NULL CHECK (authentic IN (0, 1)),"
+    "  legal INTEGER NOT NULL CHECK (legal IN (0, 1)),"
+    "  valid INTEGER NOT NULL CHECK (valid IN (0, 1)),"
+    "  note TEXT,"
+    "  checked_by INTEGER NOT NULL REFERENCES app_user(id),"
+    "  checked_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX document_check_by_document ON document_check(document_id, id);",
 };
 
 const int core_schema_migration_count =

@@ -96,6 +96,12 @@ static const row_table tables[] = {
     {"audit_event", "id", NULL,
      "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL},
     {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL},
+    {"document", "id", NULL,
+     "id, borrower_id, application_id, loan_id, type, sha256, content_type, size, file_name, "
+     "expires_on, uploaded_by, uploaded_at",
+     NULL},
+    {"document_check", "id", NULL,
+     "id, document_id, authentic, legal, valid, note, checked_by, checked_at", NULL},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0

@@ -22,6 +22,7 @@
 #include "application.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "ident.h"
 #include "loandesk/admin.h"
 #include "loandesk/origination.h"
@@ -115,6 +116,7 @@ static int64_t new_app(ld_api *api, const core_session *officer, int64_t borrowe
     cJSON_Delete(a);
     if (submit) {
         begin(api);
+        dfx_complete(api->store, officer, app);
         commit(api, core_application_submit(api->store, officer, app, &err), "submit", &err);
     }
     return app;

@@ -1,0 +1,17 @@
+/*
+ * cmd_care.h - handlers of the customer archive: `doc add|check|show|list|
+ * expiring|verify` (cmd_documents.c).
+ */
+#ifndef LD_CMD_CARE_H
+#define LD_CMD_CARE_H
+
+#include "cli.h"
+
+int cmd_doc_add(cli_ctx *ctx, int argc, char **argv);
+int cmd_doc_check(cli_ctx *ctx, int argc, char **argv);
+int cmd_doc_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_doc_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_doc_expiring(cli_ctx *ctx, int argc, char **argv);
+int cmd_doc_verify(cli_ctx *ctx, int argc, char **argv);
+
+#endif

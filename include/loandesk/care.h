@@ -1,0 +1,70 @@
+/*
+ * loandesk/care.h - the customer archive and the care of customers and loans
+ * after the decision (operations API): documents and their checks (客户档案,
+ * 资料审查), and the archive's verification.
+ *
+ * Every function taking a session runs as one operation (api_run): role and
+ * customer scope are checked in core, a failure changes nothing, a refusal
+ * (LD_EPERM) is recorded in the audit trail. The result document through out
+ * belongs to the caller and is what the command line prints with --json.
+ *
+ * Documents: the customer's officer adds and checks them; whoever may read
+ * the customer reads them; reviewers, managers and auditors verify the
+ * archive. The archive folder is beside the database:
+ * ld_document_dir("book.db") is "book.db.documents".
+ */
+#ifndef LOANDESK_CARE_H
+#define LOANDESK_CARE_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loandesk/api.h"
+
+/* ---- Documents ------------------------------------------------------------------- */
+
+/* What a document is attached to: "borrower", "application" or "loan". */
+typedef struct ld_document_spec {
+    const char *target; /* borrower, application, loan */
+    int64_t target_id;
+    const char *type;    /* id_card, household_register, ... (docs/documents.md) */
+    const char *path;    /* the file: PDF, JPEG or PNG, judged by content */
+    const char *expires; /* YYYY-MM-DD or NULL: when the document lapses */
+} ld_document_spec;
+
+/* The archive folder of the database at db_path, into out (size bytes). */
+ld_status ld_document_dir(const char *db_path, char *out, size_t size, ld_error *err);
+
+/* Stores the file once (content-addressed by SHA-256) and records the
+ * document: {"id", "borrower_id", "type", "sha256", "content_type", "size",
+ * "stored"}. LD_EINVAL naming "file" (not PDF/JPEG/PNG, empty, too large,
+ * unreadable), "type", "target" or "expires". */
+ld_status ld_document_add(ld_session *session, const ld_document_spec *spec, cJSON **out,
+                          ld_error *err);
+
+/* The officer's check of document id: authentic, legal, valid, and a note
+ * (required when any is false). */
+ld_status ld_document_check(ld_session *session, int64_t id, bool authentic, bool legal,
+                            bool valid, const char *note, cJSON **out, ld_error *err);
+
+/* One document with all its checks. */
+ld_status ld_document_show(ld_session *session, int64_t id, cJSON **out, ld_error *err);
+
+/* The documents of a borrower, application or loan, each with its standing
+ * (ok, unchecked, failed, expired); for an application also the product's
+ * checklist with each item's standing. */
+ld_status ld_document_list(ld_session *session, const char *target, int64_t target_id,
+                           cJSON **out, ld_error *err);
+
+/* Documents lapsing within days (default 30 when days < 0) or lapsed, soonest
+ * first, of the customers the caller may read. */
+ld_status ld_document_expiring(ld_session *session, int days, cJSON **out, ld_error *err);
+
+/* Every archived file against its recorded SHA-256 (reviewer, manager,
+ * auditor): {"files", "documents", "ok", "problems"}; LD_EVERIFY (with out
+ * set) when a file is missing or changed. */
+ld_status ld_document_verify(ld_session *session, cJSON **out, ld_error *err);
+
+#endif
