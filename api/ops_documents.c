@@ -223,3 +223,21 @@ ld_status ld_document_verify(ld_session *session, cJSON **out, ld_error *err)
                    (long long)doc,
                    cJSON_GetObjectItemCaseSensitive(first, "problem")->valuestring);
 }
+
+typedef struct export_args {
+    const char *dir;
+} export_args;
+
+static ld_status doc_export(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    const export_args *a = args;
+    return core_document_export(call->store, call->who, a->dir, out, err);
+}
+
+ld_status ld_document_export(ld_session *session, const char *dir, cJSON **out, ld_error *err)
+{
+    if (dir == NULL)
+        return LD_FAIL(err, LD_EUSAGE, "dir: is required");
+    export_args a = {dir};
+    return api_run(session, "doc.export", dir, API_READ, doc_export, &a, out, err);
+}

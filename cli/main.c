@@ -292,9 +292,10 @@ static const command_spec commands[] = {
      "under the CA you hold: every checkpoint signed by the institution certificate chained "
      "to it, none missing at the end; with --since, consistency with a checkpoint you kept. "
      "Exit 6 naming the first bad entry or checkpoint."},
-    {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR",
+    {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR [--archive]",
      "Writes entries.jsonl, checkpoints, consistency, institution.pem and ca.pem for offline "
-     "verification."},
+     "verification; with --archive also the customer archive's files (DIR/documents, each "
+     "checked against the hash the entries record)."},
     {"ledger", "key-rotate", cmd_ledger_key_rotate, DB_API, "ledger key-rotate",
      "Replaces the institution key (admin; CA passphrase from LOANDESK_CA_PASSPHRASE_FILE, new "
      "key passphrase from LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE when set). Old "

@@ -159,4 +159,11 @@ ld_status core_document_gate(core_store *store, int64_t app_id, const char *prod
 ld_status core_document_verify(core_store *store, const core_session *who, cJSON **out,
                                ld_error *err);
 
+/* Copies every archived file, checked against its hash, into dir/documents
+ * (0700; files 0600, named by SHA-256) beside a ledger export in dir (read
+ * the whole ledger): {"dir", "files"}. LD_EVERIFY when a file is missing or
+ * changed. The export's entries hold each document's row, hash included. */
+ld_status core_document_export(core_store *store, const core_session *who, const char *dir,
+                               cJSON **out, ld_error *err);
+
 #endif

@@ -662,3 +662,68 @@ ld_status core_document_verify(core_store *store, const core_session *who, cJSON
     *out = o;
     return LD_OK;
 }
+
+ld_status core_document_export(core_store *store, const core_session *who, const char *dir,
+                               cJSON **out, ld_error *err)
+{
+    ld_status st = core_perm_require(who, CORE_ACT_LEDGER_VERIFY, NULL, err);
+    if (st != LD_OK)
+        return st;
+    char into[4096];
+    int n = snprintf(into, sizeof into, "%s/documents", dir);
+    if (n < 0 || (size_t)n >= sizeof into)
+        return LD_FAIL(err, LD_EINVAL, "dir: too long");
+    if ((st = core_private_dir_create(dir, err)) != LD_OK ||
+        (st = core_private_dir_create(into, err)) != LD_OK)
+        return st;
+    static const char sql[] = "SELECT DISTINCT sha256 FROM document ORDER BY sha256";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    int64_t files = 0;
+    int rc;
+    unsigned char *buf = NULL;
+    while (st == LD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *sha = (const char *)sqlite3_column_text(stmt, 0);
+        char from[4200], to[4200];
+        if ((st = file_path(store, sha, from, sizeof from, err)) != LD_OK)
+            break;
+        snprintf(to, sizeof to, "%s/%s", into, sha);
+        FILE *f = fopen(from, "rb");
+        if (f == NULL) {
+            st = LD_FAIL(err, LD_EVERIFY, "the archive has no file %s (doc verify)", sha);
+            break;
+        }
+        if (buf == NULL && (buf = malloc(CORE_DOC_MAX_BYTES + 1)) == NULL) {
+            fclose(f);
+            st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
+            break;
+        }
+        size_t len = fread(buf, 1, CORE_DOC_MAX_BYTES + 1, f);
+        fclose(f);
+        char hex[CORE_SHA256_HEX];
+        core_sha256_hex(buf, len, hex);
+        if (strcmp(hex, sha) != 0) {
+            st = LD_FAIL(err, LD_EVERIFY, "the archived file %s has changed (doc verify)", sha);
+            break;
+        }
+        FILE *w = NULL;
+        if ((st = core_private_file_create(to, &w, err)) != LD_OK)
+            break;
+        bool ok = fwrite(buf, 1, len, w) == len;
+        if (fclose(w) != 0 || !ok)
+            st = LD_FAIL(err, LD_EINTERNAL, "writing %s", to);
+        files++;
+    }
+    free(buf);
+    sqlite3_reset(stmt);
+    if (st != LD_OK)
+        return st;
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "reading the archive", err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "dir", into);
+    core_json_put_int(o, "files", files);
+    *out = o;
+    return LD_OK;
+}

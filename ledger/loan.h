@@ -146,6 +146,9 @@ typedef struct ledger_cob_result {
     int64_t loan_days;   /* loan-days closed */
     int64_t newly_overdue, category_changes;
     int64_t journal_entries;
+    /* Collection (collection.h): cases opened, closed and moved a stage;
+     * promises to pay that fell due, kept or broken. */
+    int64_t cases_opened, cases_closed, case_stage_moves, promises_kept, promises_broken;
     uint64_t log_seq;         /* the summary entry */
     uint64_t checkpoint_size; /* set by the caller that seals the log (api_seal) */
 } ledger_cob_result;

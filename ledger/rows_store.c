@@ -102,6 +102,17 @@ static const row_table tables[] = {
      NULL},
     {"document_check", "id", NULL,
      "id, document_id, authentic, legal, valid, note, checked_by, checked_at", NULL},
+    {"collection_case", "id", NULL,
+     "id, loan_id, borrower_id, officer_id, opened_on, stage, stage_since, closed_on, outcome",
+     NULL},
+    {"collection_stage", "id", NULL, "id, case_id, date, stage, dpd", NULL},
+    {"collection_action", "id", NULL,
+     "id, case_id, date, kind, outcome, next_step, next_date, recorded_by, recorded_at", NULL},
+    {"collection_promise", "id", NULL,
+     "id, case_id, amount, made_on, due_on, status, paid, settled_on, recorded_by, recorded_at",
+     NULL},
+    {"collection_recovery", "id", NULL,
+     "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0

@@ -1081,6 +1081,80 @@ static ld_status h_workbook_verify(srv_request *rq)
     return st;
 }
 
+/* ---- Documents (the customer archive) ---------------------------------------------------- */
+
+static ld_status body_id(srv_request *rq, const char *name, int64_t *out)
+{
+    char buf[32];
+    const char *text = NULL;
+    ld_status st = body_text_or_number(rq, name, buf, &text);
+    return st != LD_OK ? st : parse_positive(rq, name, text, 1, out);
+}
+
+/* A document uploaded as base64 in the body's "file", stored as `doc add`
+ * stores it. */
+static ld_status h_doc_add(srv_request *rq)
+{
+    ld_document_spec d = {0};
+    char path[PATH_MAX] = "";
+    ld_status st;
+    if ((st = srv_body_text(rq, "target", &d.target)) != LD_OK ||
+        (st = body_id(rq, "target_id", &d.target_id)) != LD_OK ||
+        (st = srv_body_text(rq, "type", &d.type)) != LD_OK ||
+        (st = srv_body_text(rq, "expires", &d.expires)) != LD_OK ||
+        (st = base64_to_file(rq, "file", "", path)) != LD_OK)
+        return st;
+    d.path = path;
+    st = ld_document_add(rq->session, &d, &rq->result, &rq->err);
+    unlink(path);
+    return st;
+}
+
+static ld_status h_doc_check(srv_request *rq)
+{
+    int64_t id;
+    bool authentic, legal, valid;
+    const char *note;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "document", &id)) != LD_OK ||
+        (st = body_bool(rq, "authentic", &authentic)) != LD_OK ||
+        (st = body_bool(rq, "legal", &legal)) != LD_OK ||
+        (st = body_bool(rq, "valid", &valid)) != LD_OK ||
+        (st = srv_body_text(rq, "note", &note)) != LD_OK)
+        return st;
+    return ld_document_check(rq->session, id, authentic, legal, valid, note, &rq->result, &rq->err);
+}
+
+static ld_status h_doc_show(srv_request *rq)
+{
+    return on_id(rq, "document", ld_document_show);
+}
+
+static ld_status h_doc_list(srv_request *rq)
+{
+    int64_t id;
+    ld_status st = parse_positive(rq, "target_id", srv_query(rq, "target_id"), 1, &id);
+    return st != LD_OK ? st
+                       : ld_document_list(rq->session, srv_query(rq, "target"), id, &rq->result,
+                                          &rq->err);
+}
+
+static ld_status h_doc_expiring(srv_request *rq)
+{
+    int64_t days = -1;
+    const char *text = srv_query(rq, "days");
+    ld_status st = text != NULL ? parse_positive(rq, "days", text, 0, &days) : LD_OK;
+    if (st == LD_OK && days > 3660)
+        st = srv_fail(rq, LD_EINVAL, "days: must be 0 to 3660");
+    return st != LD_OK ? st
+                       : ld_document_expiring(rq->session, (int)days, &rq->result, &rq->err);
+}
+
+static ld_status h_doc_verify(srv_request *rq)
+{
+    return ld_document_verify(rq->session, &rq->result, &rq->err);
+}
+
 /* ---- Audit, import, tools ---------------------------------------------------------------- */
 
 static ld_status h_audit(srv_request *rq)
@@ -1269,6 +1343,20 @@ const srv_route srv_routes[] = {
      "Verify an uploaded workbook and its signature against the ledger, under the CA you hold "
      "(the CA certificate uploaded as ca, or ca_fingerprint)",
      "ca_fingerprint", "workbook,signature,ca", NULL},
+    {"POST", "/api/v1/documents", h_doc_add, O | SRV_LARGE, 201,
+     "Add a document (PDF, JPEG or PNG, base64 in file) to a borrower, application or loan",
+     NULL, "target,target_id,type,expires,file", NULL},
+    {"GET", "/api/v1/documents", h_doc_list, 0, 200,
+     "The documents of a borrower, application or loan; an application's checklist",
+     "target,target_id", NULL, NULL},
+    {"GET", "/api/v1/documents/{id}", h_doc_show, 0, 200, "A document and its checks", NULL, NULL,
+     NULL},
+    {"POST", "/api/v1/documents/{id}/check", h_doc_check, O, 201,
+     "Record the officer's check of a document", NULL, "authentic,legal,valid,note", NULL},
+    {"GET", "/api/v1/archive/expiring", h_doc_expiring, 0, 200,
+     "Documents lapsing within days (default 30) or lapsed", "days", NULL, NULL},
+    {"GET", "/api/v1/archive/verify", h_doc_verify, 0, 200,
+     "Every archived file against its recorded SHA-256", NULL, NULL, NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

@@ -67,4 +67,9 @@ ld_status ld_document_expiring(ld_session *session, int days, cJSON **out, ld_er
  * set) when a file is missing or changed. */
 ld_status ld_document_verify(ld_session *session, cJSON **out, ld_error *err);
 
+/* Copies the archive's files, each checked against its hash, into
+ * dir/documents beside a ledger export (`ledger export --archive`): {"dir",
+ * "files"} (reviewer, manager, auditor). */
+ld_status ld_document_export(ld_session *session, const char *dir, cJSON **out, ld_error *err);
+
 #endif
