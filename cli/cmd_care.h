@@ -1,6 +1,7 @@
 /*
  * cmd_care.h - handlers of the customer archive: `doc add|check|show|list|
- * expiring|verify` (cmd_documents.c).
+ * expiring|verify` (cmd_documents.c); collection of overdue loans:
+ * `collection list|show|action|promise|recover` (cmd_collection.c).
  */
 #ifndef LD_CMD_CARE_H
 #define LD_CMD_CARE_H
@@ -13,5 +14,10 @@ int cmd_doc_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_doc_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_doc_expiring(cli_ctx *ctx, int argc, char **argv);
 int cmd_doc_verify(cli_ctx *ctx, int argc, char **argv);
+int cmd_collection_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_collection_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_collection_action(cli_ctx *ctx, int argc, char **argv);
+int cmd_collection_promise(cli_ctx *ctx, int argc, char **argv);
+int cmd_collection_recover(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -201,6 +201,25 @@ static const command_spec commands[] = {
     {"doc", "verify", cmd_doc_verify, DB_API, "doc verify [--json]",
      "Checks every archived file against the SHA-256 the ledger holds (reviewer, manager, "
      "auditor); exit 6 when a file is missing or changed."},
+    {"collection", "list", cmd_collection_list, DB_API, "collection list [--all] [--json]",
+     "Lists open collection cases (清收) of the customers you may see, most days past due and "
+     "largest amount overdue first; --all adds closed ones with their outcome."},
+    {"collection", "show", cmd_collection_show, DB_API, "collection show CASE [--json]",
+     "Shows a case: its loan's days past due and amount overdue, stages, actions, promises to "
+     "pay and recoveries."},
+    {"collection", "action", cmd_collection_action, DB_API,
+     "collection action CASE --kind K --outcome TEXT [--next-step TEXT] [--next-date D] "
+     "[--date D]",
+     "Records a collection action on your customer's case. K: call, sms, letter, visit, "
+     "guarantor_demand, legal_filing."},
+    {"collection", "promise", cmd_collection_promise, DB_API,
+     "collection promise CASE --amount A --date D",
+     "Records the customer's promise to pay A by D; close of business marks it kept or broken "
+     "from the payments the loan receives."},
+    {"collection", "recover", cmd_collection_recover, DB_API,
+     "collection recover CASE --guarantor G --amount A --date D",
+     "Records guarantor G's payment of A on D as a repayment of the loan (officer, manager); "
+     "the guarantor's net assets fall by it."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
      "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
      "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "

@@ -1155,6 +1155,52 @@ static ld_status h_doc_verify(srv_request *rq)
     return ld_document_verify(rq->session, &rq->result, &rq->err);
 }
 
+/* ---- Collection (清收) ---------------------------------------------------------------------- */
+
+static ld_status h_collection_list(srv_request *rq)
+{
+    const char *all = srv_query(rq, "all");
+    if (all != NULL && strcmp(all, "true") != 0 && strcmp(all, "false") != 0)
+        return srv_fail(rq, LD_EINVAL, "all: must be true or false");
+    return ld_collection_list(rq->session, all != NULL && strcmp(all, "true") == 0, &rq->result,
+                              &rq->err);
+}
+
+static ld_status h_collection_show(srv_request *rq)
+{
+    return on_id(rq, "case", ld_collection_show);
+}
+
+static ld_status h_collection_action(srv_request *rq)
+{
+    return with_record(rq, "case", ld_collection_action);
+}
+
+static ld_status h_collection_promise(srv_request *rq)
+{
+    int64_t id;
+    const char *amount, *date;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "case", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &amount)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK)
+        return st;
+    return ld_collection_promise(rq->session, id, amount, date, &rq->result, &rq->err);
+}
+
+static ld_status h_collection_recover(srv_request *rq)
+{
+    int64_t id, guarantor;
+    const char *amount, *date;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "case", &id)) != LD_OK ||
+        (st = body_id(rq, "guarantor_id", &guarantor)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &amount)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK)
+        return st;
+    return ld_collection_recover(rq->session, id, guarantor, amount, date, &rq->result, &rq->err);
+}
+
 /* ---- Audit, import, tools ---------------------------------------------------------------- */
 
 static ld_status h_audit(srv_request *rq)
@@ -1357,6 +1403,18 @@ const srv_route srv_routes[] = {
      "Documents lapsing within days (default 30) or lapsed", "days", NULL, NULL},
     {"GET", "/api/v1/archive/verify", h_doc_verify, 0, 200,
      "Every archived file against its recorded SHA-256", NULL, NULL, NULL},
+    {"GET", "/api/v1/collection", h_collection_list, 0, 200,
+     "Collection cases (清收), most days past due first; all=true adds closed ones", "all", NULL,
+     NULL},
+    {"GET", "/api/v1/collection/{id}", h_collection_show, 0, 200,
+     "A collection case: stages, actions, promises, recoveries", NULL, NULL, NULL},
+    {"POST", "/api/v1/collection/{id}/actions", h_collection_action, O, 201,
+     "Record a collection action", NULL, "", NULL},
+    {"POST", "/api/v1/collection/{id}/promises", h_collection_promise, O, 201,
+     "Record a promise to pay", NULL, "amount,date", NULL},
+    {"POST", "/api/v1/collection/{id}/recoveries", h_collection_recover, O, 201,
+     "Record a guarantor's payment as a repayment of the loan", NULL, "guarantor_id,amount,date",
+     NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

@@ -19,6 +19,7 @@
 #include "document.h"
 #include "ident.h"
 #include "loandesk/care.h"
+#include "money.h"
 #include "loandesk/origination.h"
 #include "loandesk/servicing.h"
 #include "store_sql.h"
@@ -134,7 +135,7 @@ static int64_t draft(ld_session *officer, const char *product, const char *amoun
     snprintf(json, sizeof json,
              "{\"borrower_id\": %lld, \"product\": \"%s\", \"amount\": \"%s\", "
              "\"term_months\": 24, \"method\": \"annuity\", \"purpose\": \"shop fit-out\", "
-             "\"investigation\": {\"site_visit_date\": \"2026-06-01\", \"operations\": \"ok\", "
+             "\"investigation\": {\"site_visit_date\": \"2025-12-20\", \"operations\": \"ok\", "
              "\"assets_liabilities\": \"ok\", \"repayment_capacity\": \"ok\", \"conclusion\": "
              "\"ok\"}}",
              (long long)borrower, product, amount);
@@ -459,6 +460,259 @@ static void verification_catches_a_changed_or_missing_file(void)
     cJSON_Delete(out);
 }
 
+
+/* ---- Collection: a loan walked into arrears by close of business ------------------------ */
+
+/* The scenario's own book, reopened at each business date it moves to; its
+ * users' sessions are resumed from tokens, so only the first day logs in. */
+static char cob_dir[256], cob_db[300], cob_key[320], bdate[16];
+static ld_api *cob_api;
+static ld_session *c_off, *c_rev, *c_mgr, *c_aud;
+static char c_tokens[4][LD_SESSION_TOKEN_MAX];
+
+static int64_t wall(void *context)
+{
+    (void)context;
+    return 1781514000; /* 2026-06-15T09:00:00Z, as the fixture */
+}
+
+static const ld_clock cob_clock = {.business_date = bdate, .wall_now = wall};
+
+static void sessions_free(void)
+{
+    ld_session *all[] = {c_off, c_rev, c_mgr, c_aud};
+    for (int i = 0; i < 4; i++)
+        ld_session_free(all[i]);
+}
+
+/* Moves the scenario to business date `date`. */
+static void at(const char *date)
+{
+    ld_error err;
+    snprintf(bdate, sizeof bdate, "%s", date);
+    sessions_free();
+    ld_api_close(cob_api);
+    if (ld_api_open(cob_db, &cob_clock, &cob_api, &err) != LD_OK ||
+        ld_api_set_institution_key(cob_api, cob_key, NULL, &err) != LD_OK)
+        afx_die("reopening the book", &err);
+    ld_session **all[] = {&c_off, &c_rev, &c_mgr, &c_aud};
+    for (int i = 0; i < 4; i++)
+        if (ld_session_resume(cob_api, c_tokens[i], all[i], &err) != LD_OK)
+            afx_die("resume", &err);
+}
+
+static void cob(const char *date)
+{
+    at(date);
+    ld_error err;
+    cJSON *out = NULL;
+    ld_cob_options opt = {.date = date};
+    CHECK_INT(ld_cob_run(c_mgr, &opt, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    /* The journal balances and the ledger verifies after every close. */
+    CHECK_INT(ld_journal_trial_balance(c_aud, date, &out, &err), LD_OK);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "balanced")));
+    cJSON_Delete(out);
+    out = NULL;
+    ld_trust_anchor anchor = {.ca_file = ca_path};
+    ld_status st = ld_ledger_verify(c_aud, &anchor, &out, &err);
+    if (st != LD_OK)
+        fprintf(stderr, "ledger verify on %s: %s\n", date, err.message);
+    CHECK_INT(st, LD_OK);
+    cJSON_Delete(out);
+}
+
+static cJSON *the_case(int64_t id)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    if (ld_collection_show(c_off, id, &out, &err) != LD_OK)
+        afx_die("collection show", &err);
+    return out;
+}
+
+static const char *text_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static const char *promise_status(int64_t case_id, int index)
+{
+    static char status[16];
+    cJSON *c = the_case(case_id);
+    const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "promises"), index);
+    snprintf(status, sizeof status, "%s", text_of(p, "status"));
+    cJSON_Delete(c);
+    return status;
+}
+
+static void a_loan_walks_into_arrears_and_out_through_collection(void)
+{
+    world(); /* the CA file and the fixture's users' passwords */
+    snprintf(bdate, sizeof bdate, "2026-01-10");
+    ld_error err;
+    ld_api *api0 = afx_book_new("care-cob", ADMIN_PASSWORD, cob_dir, sizeof cob_dir, cob_db,
+                                sizeof cob_db);
+    ld_api_default_key_path(cob_db, cob_key, sizeof cob_key);
+    ld_session *admin = afx_login(api0, "admin", ADMIN_PASSWORD);
+    afx_ca_file(admin, cob_dir, ca_path, sizeof ca_path);
+    const char *names[] = {"coff", "crev", "cmgr", "caud"};
+    core_role roles[] = {CORE_ROLE_OFFICER, CORE_ROLE_REVIEWER, CORE_ROLE_MANAGER,
+                         CORE_ROLE_AUDITOR};
+    if (core_store_begin(api0->store, &err) != LD_OK)
+        afx_die("begin", &err);
+    for (int i = 0; i < 4; i++) {
+        core_user_spec spec = {names[i], names[i], roles[i], -1, USER_PASSWORD};
+        int64_t id;
+        if (core_user_add(api0->store, &admin->who, &spec, &id, &err) != LD_OK)
+            afx_die("user", &err);
+    }
+    if (sqlite3_exec(core_store_db(api0->store),
+                     "UPDATE app_user SET password_changed_on = '" TODAY "'", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        core_store_commit(api0->store, &err) != LD_OK)
+        afx_die("users", &err);
+    for (int i = 0; i < 4; i++) {
+        ld_session *s = afx_login(api0, names[i], USER_PASSWORD);
+        if (ld_session_token_issue(s, c_tokens[i], &err) != LD_OK)
+            afx_die("token", &err);
+        ld_session_free(s);
+    }
+    ld_session_free(admin);
+    ld_api_close(api0);
+    at("2026-01-10");
+
+    /* A PCL loan of 100,000.00 over 24 months with a guarantor, lent on 10 January. */
+    int64_t borrower = 0;
+    int64_t app = draft(c_off, "PCL", "100000.00", &borrower);
+    cJSON *g = cJSON_Parse("{\"kind\": \"person\", \"name\": \"Wang Wu\", \"id_number\": "
+                           "\"110105197502023216\", \"guarantee_type\": \"joint\", "
+                           "\"guaranteed_amount\": \"100000.00\", \"net_assets\": "
+                           "\"900000.00\", \"outstanding_guarantees\": \"0.00\"}");
+    cJSON *out = NULL;
+    if (ld_guarantor_add(c_off, app, g, &out, &err) != LD_OK)
+        afx_die("guarantor", &err);
+    cJSON_Delete(g);
+    int64_t guarantor = id_of(out);
+    out = NULL;
+    afx_documents(c_off, app);
+    CHECK_INT(ld_application_submit(c_off, app, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    CHECK_INT(ld_application_rate(c_rev, app, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    ld_approval terms = {.amount = "100000.00", .term_months = "24", .reason = "scenario"};
+    CHECK_INT(ld_application_approve(c_mgr, app, &terms, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    CHECK_INT(ld_loan_disburse(c_mgr, app, "2026-01-10", NULL, &out, &err), LD_OK);
+    int64_t loan = id_of(out);
+    out = NULL;
+
+    /* Nothing is paid on 10 February: the next close opens a case. */
+    cob("2026-02-09");
+    CHECK_INT(ld_collection_list(c_off, true, &out, &err), LD_OK);
+    CHECK_INT(cJSON_GetArraySize(out), 0);
+    cJSON_Delete(out);
+    out = NULL;
+    cob("2026-02-11");
+    CHECK_INT(ld_collection_list(c_off, false, &out, &err), LD_OK);
+    CHECK_INT(cJSON_GetArraySize(out), 1);
+    const cJSON *row = cJSON_GetArrayItem(out, 0);
+    int64_t case_id = (int64_t)cJSON_GetObjectItemCaseSensitive(row, "id")->valuedouble;
+    CHECK_INT((int64_t)cJSON_GetObjectItemCaseSensitive(row, "loan_id")->valuedouble, loan);
+    CHECK_STR(text_of(row, "stage"), "reminder");
+    CHECK_INT((int64_t)cJSON_GetObjectItemCaseSensitive(row, "dpd")->valuedouble, 1);
+    cJSON_Delete(out);
+    out = NULL;
+
+    /* The officer calls; the customer promises 4,000.00 by the 20th and pays nothing. */
+    cJSON *call = cJSON_Parse("{\"kind\": \"call\", \"outcome\": \"reached; salary late\", "
+                              "\"next_step\": \"call again\", \"next_date\": \"2026-02-20\"}");
+    CHECK_INT(ld_collection_action(c_off, case_id, call, &out, &err), LD_OK);
+    cJSON_Delete(call);
+    cJSON_Delete(out);
+    out = NULL;
+    cJSON *bad = cJSON_Parse("{\"kind\": \"email\", \"outcome\": \"x\"}");
+    CHECK_INT(ld_collection_action(c_off, case_id, bad, &out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "kind");
+    cJSON_Delete(bad);
+    CHECK_INT(ld_collection_promise(c_off, case_id, "4000.00", "2026-02-11", &out, &err),
+              LD_EINVAL);
+    CHECK_INT(ld_collection_promise(c_off, case_id, "4000.00", "2026-02-20", &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    cob("2026-02-21");
+    CHECK_STR(promise_status(case_id, 0), "broken");
+
+    /* A month past due: the officer visits. */
+    cob("2026-03-13");
+    cJSON *c = the_case(case_id);
+    CHECK_STR(text_of(c, "stage"), "visit");
+    cJSON_Delete(c);
+    /* A second promise, kept: 4,000.00 paid on the 16th. */
+    CHECK_INT(ld_collection_promise(c_off, case_id, "4000.00", "2026-03-20", &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    at("2026-03-16");
+    ld_repayment pay = {.amount = "4000.00", .date = "2026-03-16"};
+    CHECK_INT(ld_loan_repay(c_off, loan, &pay, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    cob("2026-03-20");
+    CHECK_STR(promise_status(case_id, 1), "kept");
+    CHECK_STR(promise_status(case_id, 0), "broken");
+
+    /* Ninety-one days: the formal demand. */
+    cob("2026-05-12");
+    c = the_case(case_id);
+    CHECK_STR(text_of(c, "stage"), "demand");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "stages")), 3);
+    char overdue[32];
+    snprintf(overdue, sizeof overdue, "%s", text_of(c, "overdue"));
+    cJSON_Delete(c);
+    CHECK(strcmp(overdue, "0.00") != 0);
+
+    /* The guarantor pays what is overdue and a margin for the day's accrual. */
+    at("2026-05-13");
+    ld_money owed = 0, margin = 200000;
+    CHECK_INT(ld_money_parse("overdue", overdue, &owed, &err), LD_OK);
+    char paid[32];
+    ld_money_format(owed + margin, paid);
+    CHECK_INT(ld_collection_recover(c_rev, case_id, guarantor, paid, "2026-05-13", &out, &err),
+              LD_EPERM);
+    CHECK_INT(ld_collection_recover(c_off, case_id, 999, paid, "2026-05-13", &out, &err),
+              LD_ESTATE);
+    CHECK_INT(ld_collection_recover(c_off, case_id, guarantor, paid, "2026-05-13", &out, &err),
+              LD_OK);
+    ld_money left = 0;
+    CHECK_INT(ld_money_parse("net_assets", text_of(out, "net_assets"), &left, &err), LD_OK);
+    CHECK_INT(left, 90000000 - (owed + margin));
+    cJSON_Delete(out);
+    out = NULL;
+    cob("2026-05-13");
+    CHECK_INT(ld_collection_list(c_off, false, &out, &err), LD_OK);
+    CHECK_INT(cJSON_GetArraySize(out), 0);
+    cJSON_Delete(out);
+    out = NULL;
+    c = the_case(case_id);
+    CHECK_STR(text_of(c, "outcome"), "cured");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "recoveries")), 1);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "actions")), 1);
+    cJSON_Delete(c);
+    /* A closed case takes no more actions. */
+    CHECK_INT(ld_collection_promise(c_off, case_id, "1.00", "2026-06-01", &out, &err), LD_ESTATE);
+    sessions_free();
+    ld_api_close(cob_api);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cob_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", cob_dir);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -470,6 +724,8 @@ int main(int argc, char **argv)
         {"who_may_add_check_and_read", who_may_add_check_and_read},
         {"verification_catches_a_changed_or_missing_file",
          verification_catches_a_changed_or_missing_file},
+        {"a_loan_walks_into_arrears_and_out_through_collection",
+         a_loan_walks_into_arrears_and_out_through_collection},
     };
     return CHECK_RUN(argc, argv, cases);
 }

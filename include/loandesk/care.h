@@ -12,6 +12,11 @@
  * the customer reads them; reviewers, managers and auditors verify the
  * archive. The archive folder is beside the database:
  * ld_document_dir("book.db") is "book.db.documents".
+ *
+ * Collection (清收): close of business opens a case for each loan that falls
+ * past due and moves it through the policy's stages; the customer's officer
+ * records actions and promises to pay; the officer or a manager records a
+ * guarantor's payment; whoever may read the customer reads cases.
  */
 #ifndef LOANDESK_CARE_H
 #define LOANDESK_CARE_H
@@ -71,5 +76,32 @@ ld_status ld_document_verify(ld_session *session, cJSON **out, ld_error *err);
  * dir/documents beside a ledger export (`ledger export --archive`): {"dir",
  * "files"} (reviewer, manager, auditor). */
 ld_status ld_document_export(ld_session *session, const char *dir, cJSON **out, ld_error *err);
+
+/* ---- Collection (清收) -------------------------------------------------------------- */
+
+/* Open cases (all: closed ones too) of the customers the caller may read,
+ * most days past due first, then the largest amount overdue:
+ * [{"id", "loan_id", "contract_no", "borrower", "officer", "stage",
+ * "stage_since", "opened_on", "dpd", "overdue", ...}]. */
+ld_status ld_collection_list(ld_session *session, bool all, cJSON **out, ld_error *err);
+
+/* A case with its stages, actions, promises and recoveries. */
+ld_status ld_collection_show(ld_session *session, int64_t case_id, cJSON **out, ld_error *err);
+
+/* An action on an open case: {"kind": call|sms|letter|visit|guarantor_demand|
+ * legal_filing, "outcome", "next_step", "next_date", "date"} (date: the
+ * business date when absent). {"id", "case_id"}. */
+ld_status ld_collection_action(ld_session *session, int64_t case_id, const cJSON *input,
+                               cJSON **out, ld_error *err);
+
+/* A promise to pay amount (decimal yuan) by date (after the business date);
+ * close of business marks it kept or broken. {"id", "case_id"}. */
+ld_status ld_collection_promise(ld_session *session, int64_t case_id, const char *amount,
+                                const char *date, cJSON **out, ld_error *err);
+
+/* A guarantor of the loan pays amount on date: a repayment of the loan,
+ * recorded as recovered from that guarantor, whose net assets it reduces. */
+ld_status ld_collection_recover(ld_session *session, int64_t case_id, int64_t guarantor_id,
+                                const char *amount, const char *date, cJSON **out, ld_error *err);
 
 #endif
