@@ -309,10 +309,11 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
             cJSON_AddItemToArray(totals, row);
         }
     }
-    ledger_collection_counts cases;
+    ledger_collection_counts cases = {0};
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
         (st = record_overdue_history(store, opt->date, err)) != LD_OK ||
-        (st = ledger_collection_cob(store, opt->date, &cases, err)) != LD_OK)
+        (!opt->skip_collection &&
+         (st = ledger_collection_cob(store, opt->date, &cases, err)) != LD_OK))
         goto out;
     result.cases_opened = cases.opened;
     result.cases_closed = cases.closed;
