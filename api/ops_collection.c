@@ -52,8 +52,7 @@ static ld_status case_action(api_call *call, void *args, cJSON **out, ld_error *
 {
     const case_args *a = args;
     int64_t id = 0;
-    ld_status st =
-        ledger_collection_action_add(call->store, call->who, a->id, a->input, &id, err);
+    ld_status st = ledger_collection_action_add(call->store, call->who, a->id, a->input, &id, err);
     if (st == LD_OK)
         *out = case_result(id, a->id);
     return st;
@@ -68,8 +67,7 @@ ld_status ld_collection_action(ld_session *session, int64_t case_id, const cJSON
 }
 
 /* The amount and date every money-moving collection call takes. */
-static ld_status amount_and_date(const char *amount, const char *date, case_args *a,
-                                 ld_error *err)
+static ld_status amount_and_date(const char *amount, const char *date, case_args *a, ld_error *err)
 {
     if (amount == NULL)
         return LD_FAIL(err, LD_EUSAGE, "amount: is required");

@@ -82,7 +82,8 @@ static ld_status read_document_file(const char *path, unsigned char **out, size_
     }
     if (sb.st_size > CORE_DOC_MAX_BYTES) {
         fclose(f);
-        return LD_FAIL(err, LD_EINVAL, "file: %lld bytes is more than the %d MiB a document may hold",
+        return LD_FAIL(err, LD_EINVAL,
+                       "file: %lld bytes is more than the %d MiB a document may hold",
                        (long long)sb.st_size, CORE_DOC_MAX_BYTES / (1024 * 1024));
     }
     unsigned char *buf = malloc((size_t)sb.st_size + 1);
@@ -146,8 +147,8 @@ static ld_status doc_check(api_call *call, void *args, cJSON **out, ld_error *er
                                a->note, out, err);
 }
 
-ld_status ld_document_check(ld_session *session, int64_t id, bool authentic, bool legal,
-                            bool valid, const char *note, cJSON **out, ld_error *err)
+ld_status ld_document_check(ld_session *session, int64_t id, bool authentic, bool legal, bool valid,
+                            const char *note, cJSON **out, ld_error *err)
 {
     doc_args a = {.id = id, .authentic = authentic, .legal = legal, .valid = valid, .note = note};
     return api_run_on(session, "doc.check", "document", id, doc_check, &a, out, err);
@@ -174,8 +175,8 @@ static ld_status doc_list(api_call *call, void *args, cJSON **out, ld_error *err
     return core_document_list(call->store, call->who, &a->target, out, err);
 }
 
-ld_status ld_document_list(ld_session *session, const char *target, int64_t target_id,
-                           cJSON **out, ld_error *err)
+ld_status ld_document_list(ld_session *session, const char *target, int64_t target_id, cJSON **out,
+                           ld_error *err)
 {
     doc_args a = {0};
     ld_status st = parse_target(target, target_id, &a.target, err);
@@ -220,8 +221,7 @@ ld_status ld_document_verify(ld_session *session, cJSON **out, ld_error *err)
                    "the archive does not match the ledger: %d file(s) missing or changed, the "
                    "first that of document %lld (%s)",
                    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "problems")),
-                   (long long)doc,
-                   cJSON_GetObjectItemCaseSensitive(first, "problem")->valuestring);
+                   (long long)doc, cJSON_GetObjectItemCaseSensitive(first, "problem")->valuestring);
 }
 
 typedef struct export_args {

@@ -238,10 +238,15 @@ static bool file_documents(users *u, int64_t app)
     cJSON *list = NULL;
     if (ld_document_list(u->officer, "application", app, &list, &err) != LD_OK)
         return false;
-    static const char *const own[] = {"id_card",          "household_register",
-                                      "marriage_certificate", "income_proof",
-                                      "business_licence", "articles",
-                                      "financial_statements", "bank_statements", NULL};
+    static const char *const own[] = {"id_card",
+                                      "household_register",
+                                      "marriage_certificate",
+                                      "income_proof",
+                                      "business_licence",
+                                      "articles",
+                                      "financial_statements",
+                                      "bank_statements",
+                                      NULL};
     const cJSON *item;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(list, "checklist"))
     {

@@ -21,8 +21,8 @@ int cmd_collection_list(cli_ctx *ctx, int argc, char **argv)
     cJSON *rows = NULL;
     if (ld_collection_list(ctx->s, cli_flag(argc, argv, "--all"), &rows, &err) != LD_OK)
         return cli_fail(&err);
-    static const char *const columns[] = {"id",    "loan_id", "contract_no", "borrower",
-                                          "officer", "stage", "stage_since", "dpd",
+    static const char *const columns[] = {"id",      "loan_id", "contract_no", "borrower",
+                                          "officer", "stage",   "stage_since", "dpd",
                                           "overdue", "outcome", NULL};
     return cli_show(argc, argv, rows, columns);
 }
@@ -56,8 +56,8 @@ static int recorded(cli_ctx *ctx, const char *what, cJSON *o)
 
 int cmd_collection_action(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {"--kind", "--outcome", "--next-step", "--next-date",
-                                         "--date", NULL};
+    static const char *const values[] = {"--kind",      "--outcome", "--next-step",
+                                         "--next-date", "--date",    NULL};
     static const cli_spec spec = {.values = values, .max_positionals = 1};
     cli_args args;
     int64_t id = 0;

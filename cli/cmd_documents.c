@@ -12,8 +12,7 @@
 #include "loandesk/care.h"
 
 /* "borrower", "application" (or "app") or "loan", then the id. */
-static int parse_target(const char *command, const cli_args *args, const char **kind,
-                        int64_t *id)
+static int parse_target(const char *command, const cli_args *args, const char **kind, int64_t *id)
 {
     const char *word = args->positional_count > 0 ? args->positional[0] : NULL;
     if (word == NULL || args->positional_count < 2)
@@ -22,8 +21,8 @@ static int parse_target(const char *command, const cli_args *args, const char **
         word = "application";
     if (strcmp(word, "borrower") != 0 && strcmp(word, "application") != 0 &&
         strcmp(word, "loan") != 0)
-        return cli_usage("doc", "%s: the target is borrower, application or loan, not %s",
-                         command, word);
+        return cli_usage("doc", "%s: the target is borrower, application or loan, not %s", command,
+                         word);
     *kind = word;
     return cli_parse_id(word, args->positional[1], id);
 }
@@ -126,13 +125,13 @@ int cmd_doc_list(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, o, NULL);
-    static const char *const doc_columns[] = {"id",      "type",         "standing", "expires",
-                                              "sha256",  "uploaded_by", NULL};
+    static const char *const doc_columns[] = {"id",     "type",        "standing", "expires",
+                                              "sha256", "uploaded_by", NULL};
     cli_print_table(cJSON_GetObjectItemCaseSensitive(o, "documents"), doc_columns);
     const cJSON *checklist = cJSON_GetObjectItemCaseSensitive(o, "checklist");
     if (checklist != NULL) {
-        static const char *const list_columns[] = {"type", "name_zh", "required", "standing",
-                                                   "document_id", NULL};
+        static const char *const list_columns[] = {"type",     "name_zh",     "required",
+                                                   "standing", "document_id", NULL};
         printf("\nchecklist\n");
         cli_print_table(checklist, list_columns);
     }

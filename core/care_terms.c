@@ -9,8 +9,8 @@
 #include "json_in.h"
 #include "policy.h"
 
-static const char *const stage_codes[] = {"reminder", "visit", "demand", "guarantor", "legal",
-                                          NULL};
+static const char *const stage_codes[] = {"reminder",  "visit", "demand",
+                                          "guarantor", "legal", NULL};
 
 static void defaults(core_care_terms *out)
 {
@@ -56,12 +56,11 @@ ld_status core_care_terms_read(const cJSON *policy, core_care_terms *out, ld_err
             return st;
         core_collection_stage *s = &out->stages[out->stage_count];
         if (out->stage_count == 0 && from != 1)
-            return LD_FAIL(err, LD_EINVAL,
-                           "%s.from_dpd: the first stage starts on day 1 past due", path);
+            return LD_FAIL(err, LD_EINVAL, "%s.from_dpd: the first stage starts on day 1 past due",
+                           path);
         if (out->stage_count > 0 && from <= s[-1].from_dpd)
-            return LD_FAIL(err, LD_EINVAL,
-                           "%s.from_dpd: must be later than the stage before (%d)", path,
-                           s[-1].from_dpd);
+            return LD_FAIL(err, LD_EINVAL, "%s.from_dpd: must be later than the stage before (%d)",
+                           path, s[-1].from_dpd);
         for (int i = 0; i < out->stage_count; i++)
             if (strcmp(out->stages[i].code, stage_codes[code]) == 0)
                 return LD_FAIL(err, LD_EINVAL, "%s.code: %s is listed twice", path,

@@ -70,9 +70,9 @@ typedef struct core_doc_checklist {
     int count;
 } core_doc_checklist;
 
-const char *core_doc_type_name(core_doc_type type);      /* "id_card" */
-const char *core_doc_type_label_zh(core_doc_type type);  /* "身份证" */
-const char *core_doc_stage_name(core_doc_stage stage);   /* "submission" */
+const char *core_doc_type_name(core_doc_type type);     /* "id_card" */
+const char *core_doc_type_label_zh(core_doc_type type); /* "身份证" */
+const char *core_doc_stage_name(core_doc_stage stage);  /* "submission" */
 ld_status core_doc_type_parse(const char *field, const char *text, core_doc_type *out,
                               ld_error *err);
 
@@ -120,14 +120,15 @@ typedef struct core_doc_input {
  * archive already held the bytes). LD_EINVAL naming "file" for a type not
  * PDF, JPEG or PNG, an empty or oversized file, or "expires" for a date
  * already past. */
-ld_status core_document_add(core_store *store, const core_session *who, const core_doc_target *target,
-                            const core_doc_input *input, cJSON **out, ld_error *err);
+ld_status core_document_add(core_store *store, const core_session *who,
+                            const core_doc_target *target, const core_doc_input *input, cJSON **out,
+                            ld_error *err);
 
 /* Records the customer's officer's check of document id: whether it is
  * authentic, legal and valid, and a note (required when any is false). */
 ld_status core_document_check(core_store *store, const core_session *who, int64_t id,
-                              bool authentic, bool legal, bool valid, const char *note,
-                              cJSON **out, ld_error *err);
+                              bool authentic, bool legal, bool valid, const char *note, cJSON **out,
+                              ld_error *err);
 
 /* One document with its checks, for whoever may read the customer. */
 ld_status core_document_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
@@ -142,8 +143,8 @@ ld_status core_document_list(core_store *store, const core_session *who,
 /* Documents with an expiry date on or before today + days (those already
  * lapsed included), soonest first, of the customers who may see them
  * (officers: their own). */
-ld_status core_document_expiring(core_store *store, const core_session *who, int days,
-                                 cJSON **out, ld_error *err);
+ld_status core_document_expiring(core_store *store, const core_session *who, int days, cJSON **out,
+                                 ld_error *err);
 
 /* The gate: LD_ESTATE naming the first checklist item of application app_id's
  * product required at or before stage that is missing, unchecked, failed its

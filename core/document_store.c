@@ -122,8 +122,9 @@ static ld_status resolve_target(core_store *store, const core_session *who,
     return core_borrower_require(store, who, *borrower, action, err);
 }
 
-ld_status core_document_add(core_store *store, const core_session *who, const core_doc_target *target,
-                            const core_doc_input *in, cJSON **out, ld_error *err)
+ld_status core_document_add(core_store *store, const core_session *who,
+                            const core_doc_target *target, const core_doc_input *in, cJSON **out,
+                            ld_error *err)
 {
     ld_status st;
     int64_t borrower = 0;
@@ -135,8 +136,9 @@ ld_status core_document_add(core_store *store, const core_session *who, const co
     if (in->length == 0)
         return LD_FAIL(err, LD_EINVAL, "file: is empty");
     if (in->length > CORE_DOC_MAX_BYTES)
-        return LD_FAIL(err, LD_EINVAL, "file: %zu bytes is more than the %d MiB a document may hold",
-                       in->length, CORE_DOC_MAX_BYTES / (1024 * 1024));
+        return LD_FAIL(err, LD_EINVAL,
+                       "file: %zu bytes is more than the %d MiB a document may hold", in->length,
+                       CORE_DOC_MAX_BYTES / (1024 * 1024));
     const char *content_type = sniff(in->bytes, in->length);
     if (content_type == NULL)
         return LD_FAIL(err, LD_EINVAL,
@@ -249,8 +251,8 @@ static ld_status read_document(core_store *store, int64_t id, int64_t *borrower,
 }
 
 ld_status core_document_check(core_store *store, const core_session *who, int64_t id,
-                              bool authentic, bool legal, bool valid, const char *note,
-                              cJSON **out, ld_error *err)
+                              bool authentic, bool legal, bool valid, const char *note, cJSON **out,
+                              ld_error *err)
 {
     ld_status st;
     int64_t borrower = 0;
@@ -374,8 +376,8 @@ static const char *const standing_names[] = {"missing", "expired", "failed", "un
     "SELECT d.id, CASE"                                                                            \
     " WHEN d.expires_on IS NOT NULL AND d.expires_on < ?1 THEN 1"                                  \
     " WHEN c.id IS NULL THEN 3"                                                                    \
-    " WHEN c.authentic = 1 AND c.legal = 1 AND c.valid = 1 THEN 4 ELSE 2 END, d.expires_on "     \
-    "FROM document d LEFT JOIN document_check c ON c.id = (SELECT max(id) FROM document_check"    \
+    " WHEN c.authentic = 1 AND c.legal = 1 AND c.valid = 1 THEN 4 ELSE 2 END, d.expires_on "       \
+    "FROM document d LEFT JOIN document_check c ON c.id = (SELECT max(id) FROM document_check"     \
     " WHERE document_id = d.id) "
 
 /* The best standing of a document of type that counts for application app_id
@@ -384,9 +386,9 @@ static ld_status best_standing(core_store *store, int64_t app_id, int64_t borrow
                                core_doc_type type, doc_standing *out, int64_t *doc_id,
                                ld_error *err)
 {
-    static const char sql[] = STANDING_SQL
-        "WHERE d.borrower_id = ?2 AND d.type = ?3 AND (d.application_id = ?4 OR"
-        " (d.application_id IS NULL AND d.loan_id IS NULL))";
+    static const char sql[] =
+        STANDING_SQL "WHERE d.borrower_id = ?2 AND d.type = ?3 AND (d.application_id = ?4 OR"
+                     " (d.application_id IS NULL AND d.loan_id IS NULL))";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -526,9 +528,8 @@ ld_status core_document_list(core_store *store, const core_session *who,
     sqlite3_bind_int64(stmt, 1, core_store_today(store));
     sqlite3_bind_int64(stmt, 2, borrower);
     if (target->kind != CORE_DOC_ON_BORROWER)
-        sqlite3_bind_int64(stmt, 3,
-                           target->kind == CORE_DOC_ON_LOAN ? target->loan_id
-                                                            : target->application_id);
+        sqlite3_bind_int64(
+            stmt, 3, target->kind == CORE_DOC_ON_LOAN ? target->loan_id : target->application_id);
     cJSON *o = cJSON_CreateObject();
     core_json_put_int(o, "borrower_id", borrower);
     cJSON *list = cJSON_AddArrayToObject(o, "documents");
@@ -549,8 +550,8 @@ ld_status core_document_list(core_store *store, const core_session *who,
     return LD_OK;
 }
 
-ld_status core_document_expiring(core_store *store, const core_session *who, int days,
-                                 cJSON **out, ld_error *err)
+ld_status core_document_expiring(core_store *store, const core_session *who, int days, cJSON **out,
+                                 ld_error *err)
 {
     ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
     if (st != LD_OK)

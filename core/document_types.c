@@ -10,14 +10,23 @@
 #include "json_in.h"
 
 static const char *const type_names[CORE_DOC_TYPE_COUNT] = {
-    "id_card",         "household_register",   "marriage_certificate", "income_proof",
-    "business_licence", "articles",            "financial_statements", "bank_statements",
-    "collateral_title", "valuation_report",    "guarantor_consent",    "signed_contract",
+    "id_card",
+    "household_register",
+    "marriage_certificate",
+    "income_proof",
+    "business_licence",
+    "articles",
+    "financial_statements",
+    "bank_statements",
+    "collateral_title",
+    "valuation_report",
+    "guarantor_consent",
+    "signed_contract",
     "other",
 };
 
 static const char *const type_zh[CORE_DOC_TYPE_COUNT] = {
-    "身份证",   "户口簿",   "结婚证",     "收入证明", "营业执照",   "公司章程", "财务报表",
+    "身份证",   "户口簿",         "结婚证",   "收入证明",     "营业执照", "公司章程", "财务报表",
     "银行流水", "抵押物权属证明", "评估报告", "担保人同意书", "借款合同", "其他",
 };
 

@@ -55,9 +55,9 @@ ld_status ledger_collection_action_add(core_store *store, const core_session *wh
 
 /* A promise to pay amount by due_on (after the business date), recorded on
  * the business date by the customer's officer. */
-ld_status ledger_collection_promise_add(core_store *store, const core_session *who,
-                                        int64_t case_id, ld_money amount, ld_date due_on,
-                                        int64_t *id_out, ld_error *err);
+ld_status ledger_collection_promise_add(core_store *store, const core_session *who, int64_t case_id,
+                                        ld_money amount, ld_date due_on, int64_t *id_out,
+                                        ld_error *err);
 
 /* A guarantor of the loan's application pays amount on date: posted as a
  * repayment of the loan (the customer's officer or a manager), recorded as a
@@ -75,7 +75,7 @@ ld_status ledger_collection_show(core_store *store, const core_session *who, int
 
 /* Cases (open ones unless all) of the customers who may be seen (officers:
  * their own), by days past due then the amount overdue, largest first. */
-ld_status ledger_collection_list(core_store *store, const core_session *who, bool all,
-                                 cJSON **out, ld_error *err);
+ld_status ledger_collection_list(core_store *store, const core_session *who, bool all, cJSON **out,
+                                 ld_error *err);
 
 #endif

@@ -145,8 +145,7 @@ static ld_status review_cases(core_store *store, ld_date date, const core_care_t
         core_store_bind_text(u, 1, terms->stages[now].code);
         sqlite3_bind_int64(u, 2, date);
         sqlite3_bind_int64(u, 3, id);
-        if ((st = core_store_run_write(store, u, "moving a collection case", NULL, err)) ==
-            LD_OK)
+        if ((st = core_store_run_write(store, u, "moving a collection case", NULL, err)) == LD_OK)
             st = add_stage(store, id, date, terms->stages[now].code, dpd, err);
         n->stage_moves++;
     }
@@ -265,8 +264,8 @@ static ld_status audit(core_store *store, const core_session *who, const char *a
     return st;
 }
 
-static const char *const action_kinds[] = {"call",  "sms",       "letter", "visit",
-                                           "guarantor_demand", "legal_filing", NULL};
+static const char *const action_kinds[] = {
+    "call", "sms", "letter", "visit", "guarantor_demand", "legal_filing", NULL};
 
 ld_status ledger_collection_action_add(core_store *store, const core_session *who, int64_t case_id,
                                        const cJSON *in, int64_t *id_out, ld_error *err)
@@ -331,9 +330,9 @@ ld_status ledger_collection_action_add(core_store *store, const core_session *wh
     return st;
 }
 
-ld_status ledger_collection_promise_add(core_store *store, const core_session *who,
-                                        int64_t case_id, ld_money amount, ld_date due_on,
-                                        int64_t *id_out, ld_error *err)
+ld_status ledger_collection_promise_add(core_store *store, const core_session *who, int64_t case_id,
+                                        ld_money amount, ld_date due_on, int64_t *id_out,
+                                        ld_error *err)
 {
     case_row c;
     ld_status st;
@@ -493,10 +492,10 @@ static ld_status rows_into(core_store *store, const char *sql, int64_t case_id, 
 }
 
 #define CASE_COLUMNS                                                                               \
-    "c.id, c.loan_id, l.contract_no, c.borrower_id, b.name AS borrower, u.username AS officer,"  \
-    " c.stage, c.stage_since, c.opened_on, c.closed_on, c.outcome, l.dpd,"     \
-    " l.principal_due + l.interest_due + l.fee_due + l.penalty + l.compound AS overdue "         \
-    "FROM collection_case c JOIN loan l ON l.id = c.loan_id JOIN borrower b ON"                  \
+    "c.id, c.loan_id, l.contract_no, c.borrower_id, b.name AS borrower, u.username AS officer,"    \
+    " c.stage, c.stage_since, c.opened_on, c.closed_on, c.outcome, l.dpd,"                         \
+    " l.principal_due + l.interest_due + l.fee_due + l.penalty + l.compound AS overdue "           \
+    "FROM collection_case c JOIN loan l ON l.id = c.loan_id JOIN borrower b ON"                    \
     " b.id = c.borrower_id JOIN app_user u ON u.id = c.officer_id "
 
 ld_status ledger_collection_show(core_store *store, const core_session *who, int64_t case_id,
@@ -538,8 +537,8 @@ ld_status ledger_collection_show(core_store *store, const core_session *who, int
     return LD_OK;
 }
 
-ld_status ledger_collection_list(core_store *store, const core_session *who, bool all,
-                                 cJSON **out, ld_error *err)
+ld_status ledger_collection_list(core_store *store, const core_session *who, bool all, cJSON **out,
+                                 ld_error *err)
 {
     ld_status st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err);
     if (st != LD_OK)
@@ -550,7 +549,8 @@ ld_status ledger_collection_list(core_store *store, const core_session *who, boo
     if (!all)
         core_sql_add(&q, " AND c.closed_on IS NULL");
     core_sql_add_customer_scope(&q, who, false);
-    core_sql_add(&q, " ORDER BY c.closed_on IS NOT NULL, l.dpd DESC, overdue DESC, c.id LIMIT 5000");
+    core_sql_add(&q,
+                 " ORDER BY c.closed_on IS NOT NULL, l.dpd DESC, overdue DESC, c.id LIMIT 5000");
     sqlite3_stmt *stmt = NULL;
     if ((st = core_sql_prepare(store, &q, &stmt, err)) != LD_OK)
         return st;

@@ -1134,9 +1134,9 @@ static ld_status h_doc_list(srv_request *rq)
 {
     int64_t id;
     ld_status st = parse_positive(rq, "target_id", srv_query(rq, "target_id"), 1, &id);
-    return st != LD_OK ? st
-                       : ld_document_list(rq->session, srv_query(rq, "target"), id, &rq->result,
-                                          &rq->err);
+    return st != LD_OK
+               ? st
+               : ld_document_list(rq->session, srv_query(rq, "target"), id, &rq->result, &rq->err);
 }
 
 static ld_status h_doc_expiring(srv_request *rq)
@@ -1146,8 +1146,7 @@ static ld_status h_doc_expiring(srv_request *rq)
     ld_status st = text != NULL ? parse_positive(rq, "days", text, 0, &days) : LD_OK;
     if (st == LD_OK && days > 3660)
         st = srv_fail(rq, LD_EINVAL, "days: must be 0 to 3660");
-    return st != LD_OK ? st
-                       : ld_document_expiring(rq->session, (int)days, &rq->result, &rq->err);
+    return st != LD_OK ? st : ld_document_expiring(rq->session, (int)days, &rq->result, &rq->err);
 }
 
 static ld_status h_doc_verify(srv_request *rq)
@@ -1390,8 +1389,8 @@ const srv_route srv_routes[] = {
      "(the CA certificate uploaded as ca, or ca_fingerprint)",
      "ca_fingerprint", "workbook,signature,ca", NULL},
     {"POST", "/api/v1/documents", h_doc_add, O | SRV_LARGE, 201,
-     "Add a document (PDF, JPEG or PNG, base64 in file) to a borrower, application or loan",
-     NULL, "target,target_id,type,expires,file", NULL},
+     "Add a document (PDF, JPEG or PNG, base64 in file) to a borrower, application or loan", NULL,
+     "target,target_id,type,expires,file", NULL},
     {"GET", "/api/v1/documents", h_doc_list, 0, 200,
      "The documents of a borrower, application or loan; an application's checklist",
      "target,target_id", NULL, NULL},

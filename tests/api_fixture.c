@@ -81,10 +81,15 @@ void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size)
 /* The borrower's own papers count for every application of theirs. */
 static bool on_borrower(const char *type)
 {
-    static const char *const own[] = {"id_card",          "household_register",
-                                      "marriage_certificate", "income_proof",
-                                      "business_licence", "articles",
-                                      "financial_statements", "bank_statements", NULL};
+    static const char *const own[] = {"id_card",
+                                      "household_register",
+                                      "marriage_certificate",
+                                      "income_proof",
+                                      "business_licence",
+                                      "articles",
+                                      "financial_statements",
+                                      "bank_statements",
+                                      NULL};
     for (int i = 0; own[i] != NULL; i++)
         if (strcmp(type, own[i]) == 0)
             return true;

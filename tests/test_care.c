@@ -208,14 +208,14 @@ static void each_gate_refuses_a_missing_or_unchecked_document(void)
     int64_t app = draft(s_off1, "PBL", "200000.00", &borrower);
     EXPECT_ERR(ld_application_submit(s_off1, app, &out, &err), LD_ESTATE,
                "the required document id_card (身份证) is missing");
-    int64_t id_card = add_doc(s_off1, "borrower", borrower, "id_card", pdf("id.pdf", "id"),
-                              "2031-01-01");
+    int64_t id_card =
+        add_doc(s_off1, "borrower", borrower, "id_card", pdf("id.pdf", "id"), "2031-01-01");
     EXPECT_ERR(ld_application_submit(s_off1, app, &out, &err), LD_ESTATE, "is not checked");
     CHECK_INT(ld_document_check(s_off1, id_card, true, false, true, NULL, &out, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "note");
-    CHECK_INT(ld_document_check(s_off1, id_card, true, true, false, "photo does not match", &out,
-                                &err),
-              LD_OK);
+    CHECK_INT(
+        ld_document_check(s_off1, id_card, true, true, false, "photo does not match", &out, &err),
+        LD_OK);
     cJSON_Delete(out);
     out = NULL;
     EXPECT_ERR(ld_application_submit(s_off1, app, &out, &err), LD_ESTATE, "failed its check");
@@ -236,8 +236,7 @@ static void each_gate_refuses_a_missing_or_unchecked_document(void)
     CHECK_CONTAINS(err.message, "bank_statements");
     int64_t statements =
         add_doc(s_off1, "application", app, "bank_statements", pdf("bank.pdf", "bank"), NULL);
-    EXPECT_ERR(ld_application_approve(s_mgr, app, &terms, &out, &err), LD_ESTATE,
-               "is not checked");
+    EXPECT_ERR(ld_application_approve(s_mgr, app, &terms, &out, &err), LD_ESTATE, "is not checked");
     pass(s_off1, statements);
     CHECK_INT(ld_application_approve(s_mgr, app, &terms, &out, &err), LD_OK);
     cJSON_Delete(out);
@@ -460,7 +459,6 @@ static void verification_catches_a_changed_or_missing_file(void)
     cJSON_Delete(out);
 }
 
-
 /* ---- Collection: a loan walked into arrears by close of business ------------------------ */
 
 /* The scenario's own book, reopened at each business date it moves to; its
@@ -553,8 +551,8 @@ static void a_loan_walks_into_arrears_and_out_through_collection(void)
     world(); /* the CA file and the fixture's users' passwords */
     snprintf(bdate, sizeof bdate, "2026-01-10");
     ld_error err;
-    ld_api *api0 = afx_book_new("care-cob", ADMIN_PASSWORD, cob_dir, sizeof cob_dir, cob_db,
-                                sizeof cob_db);
+    ld_api *api0 =
+        afx_book_new("care-cob", ADMIN_PASSWORD, cob_dir, sizeof cob_dir, cob_db, sizeof cob_db);
     ld_api_default_key_path(cob_db, cob_key, sizeof cob_key);
     ld_session *admin = afx_login(api0, "admin", ADMIN_PASSWORD);
     afx_ca_file(admin, cob_dir, ca_path, sizeof ca_path);

@@ -231,8 +231,7 @@ static void make_book(void)
     commit(api, LD_OK, "collection cases", NULL);
     for (int o = 0; o < 2; o++) {
         ld_error err;
-        if (core_store_query_int(api->store,
-                                 "SELECT min(id) FROM document WHERE borrower_id = ?",
+        if (core_store_query_int(api->store, "SELECT min(id) FROM document WHERE borrower_id = ?",
                                  the_book.borrower[o], &the_book.document[o], &err) != LD_OK ||
             core_store_query_int(api->store,
                                  "SELECT c.id FROM collection_case c JOIN loan l ON "

@@ -51,8 +51,8 @@ ld_status ld_document_add(ld_session *session, const ld_document_spec *spec, cJS
 
 /* The officer's check of document id: authentic, legal, valid, and a note
  * (required when any is false). */
-ld_status ld_document_check(ld_session *session, int64_t id, bool authentic, bool legal,
-                            bool valid, const char *note, cJSON **out, ld_error *err);
+ld_status ld_document_check(ld_session *session, int64_t id, bool authentic, bool legal, bool valid,
+                            const char *note, cJSON **out, ld_error *err);
 
 /* One document with all its checks. */
 ld_status ld_document_show(ld_session *session, int64_t id, cJSON **out, ld_error *err);
@@ -60,8 +60,8 @@ ld_status ld_document_show(ld_session *session, int64_t id, cJSON **out, ld_erro
 /* The documents of a borrower, application or loan, each with its standing
  * (ok, unchecked, failed, expired); for an application also the product's
  * checklist with each item's standing. */
-ld_status ld_document_list(ld_session *session, const char *target, int64_t target_id,
-                           cJSON **out, ld_error *err);
+ld_status ld_document_list(ld_session *session, const char *target, int64_t target_id, cJSON **out,
+                           ld_error *err);
 
 /* Documents lapsing within days (default 30 when days < 0) or lapsed, soonest
  * first, of the customers the caller may read. */
