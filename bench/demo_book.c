@@ -238,15 +238,6 @@ static bool file_documents(users *u, int64_t app)
     cJSON *list = NULL;
     if (ld_document_list(u->officer, "application", app, &list, &err) != LD_OK)
         return false;
-    static const char *const own[] = {"id_card",
-                                      "household_register",
-                                      "marriage_certificate",
-                                      "income_proof",
-                                      "business_licence",
-                                      "articles",
-                                      "financial_statements",
-                                      "bank_statements",
-                                      NULL};
     const cJSON *item;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(list, "checklist"))
     {
@@ -254,9 +245,7 @@ static bool file_documents(users *u, int64_t app)
         if (strcmp(json_str(item, "required"), "none") == 0 ||
             strcmp(json_str(item, "standing"), "ok") == 0)
             continue;
-        bool on_borrower = false;
-        for (int i = 0; own[i] != NULL; i++)
-            on_borrower = on_borrower || strcmp(type, own[i]) == 0;
+        bool on_borrower = strcmp(json_str(item, "belongs_to"), "borrower") == 0;
         ld_document_spec d = {.target = on_borrower ? "borrower" : "application",
                               .target_id = on_borrower ? json_int(list, "borrower_id") : app,
                               .type = type,

@@ -75,6 +75,10 @@ const char *core_doc_type_label_zh(core_doc_type type); /* "身份证" */
 const char *core_doc_stage_name(core_doc_stage stage);  /* "submission" */
 ld_status core_doc_type_parse(const char *field, const char *text, core_doc_type *out,
                               ld_error *err);
+/* Whether a document of type is the borrower's own (an ID card, a licence,
+ * statements), counting for every application of theirs, rather than one
+ * application's (a title, a valuation, a consent, a contract). */
+bool core_doc_type_on_borrower(core_doc_type type);
 
 /* Reads a product's "documents" list ([{"type", "required"}], each type once;
  * "required" one of none, submission, approval, disbursement) into out.

@@ -195,10 +195,7 @@ ld_status core_document_add(core_store *store, const core_session *who,
     core_json_put_int(o, "size", (int64_t)in->length);
     if (in->has_expiry)
         core_json_put_date(o, "expires", in->expires_on);
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "after", cJSON_Duplicate(o, true));
-    st = core_audit_record(store, who, "doc.add", "document", id, detail, err);
-    cJSON_Delete(detail);
+    st = core_audit_record_after(store, who, "doc.add", "document", id, o, err);
     if (st != LD_OK) {
         cJSON_Delete(o);
         return st;
@@ -299,10 +296,7 @@ ld_status core_document_check(core_store *store, const core_session *who, int64_
     cJSON_AddBoolToObject(o, "passed", authentic && legal && valid);
     if (has_note)
         cJSON_AddStringToObject(o, "note", note);
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "after", cJSON_Duplicate(o, true));
-    st = core_audit_record(store, who, "doc.check", "document", id, detail, err);
-    cJSON_Delete(detail);
+    st = core_audit_record_after(store, who, "doc.check", "document", id, o, err);
     if (st != LD_OK) {
         cJSON_Delete(o);
         return st;
@@ -499,6 +493,9 @@ static ld_status checklist_standing(core_store *store, const core_application *a
         cJSON_AddStringToObject(c, "type", core_doc_type_name((core_doc_type)r->type));
         cJSON_AddStringToObject(c, "name_zh", core_doc_type_label_zh((core_doc_type)r->type));
         cJSON_AddStringToObject(c, "required", core_doc_stage_name((core_doc_stage)r->stage));
+        cJSON_AddStringToObject(c, "belongs_to",
+                                core_doc_type_on_borrower((core_doc_type)r->type) ? "borrower"
+                                                                                  : "application");
         cJSON_AddStringToObject(c, "standing", standing_names[s]);
         if (doc != 0)
             core_json_put_int(c, "document_id", doc);

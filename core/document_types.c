@@ -42,6 +42,11 @@ const char *core_doc_type_label_zh(core_doc_type type)
     return (unsigned)type < CORE_DOC_TYPE_COUNT ? type_zh[type] : "?";
 }
 
+bool core_doc_type_on_borrower(core_doc_type type)
+{
+    return type <= CORE_DOC_BANK_STATEMENTS;
+}
+
 const char *core_doc_stage_name(core_doc_stage stage)
 {
     return (unsigned)stage <= CORE_DOC_STAGE_DISBURSEMENT ? stage_names[stage] : "?";

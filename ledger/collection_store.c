@@ -254,16 +254,6 @@ static ld_status require_open(const case_row *c, ld_error *err)
     return LD_OK;
 }
 
-static ld_status audit(core_store *store, const core_session *who, const char *action,
-                       int64_t case_id, const cJSON *after, ld_error *err)
-{
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "after", cJSON_Duplicate(after, true));
-    ld_status st = core_audit_record(store, who, action, "collection_case", case_id, detail, err);
-    cJSON_Delete(detail);
-    return st;
-}
-
 static const char *const action_kinds[] = {
     "call", "sms", "letter", "visit", "guarantor_demand", "legal_filing", NULL};
 
@@ -325,7 +315,8 @@ ld_status ledger_collection_action_add(core_store *store, const core_session *wh
     core_json_put_int(after, "action", *id_out);
     cJSON_AddStringToObject(after, "kind", action_kinds[kind]);
     core_json_put_date(after, "date", date);
-    st = audit(store, who, "collection.action", case_id, after, err);
+    st = core_audit_record_after(store, who, "collection.action", "collection_case", case_id, after,
+                                 err);
     cJSON_Delete(after);
     return st;
 }
@@ -365,7 +356,8 @@ ld_status ledger_collection_promise_add(core_store *store, const core_session *w
     core_json_put_int(after, "promise", *id_out);
     core_json_put_money(after, "amount", amount);
     core_json_put_date(after, "due", due_on);
-    st = audit(store, who, "collection.promise", case_id, after, err);
+    st = core_audit_record_after(store, who, "collection.promise", "collection_case", case_id,
+                                 after, err);
     cJSON_Delete(after);
     return st;
 }
@@ -444,7 +436,8 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
     core_json_put_money(o, "amount", amount);
     core_json_put_date(o, "date", date);
     core_json_put_money(o, "net_assets", left);
-    if ((st = audit(store, who, "collection.recover", case_id, o, err)) != LD_OK) {
+    if ((st = core_audit_record_after(store, who, "collection.recover", "collection_case", case_id,
+                                      o, err)) != LD_OK) {
         cJSON_Delete(o);
         return st;
     }

@@ -78,24 +78,6 @@ void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size)
     cJSON_Delete(o);
 }
 
-/* The borrower's own papers count for every application of theirs. */
-static bool on_borrower(const char *type)
-{
-    static const char *const own[] = {"id_card",
-                                      "household_register",
-                                      "marriage_certificate",
-                                      "income_proof",
-                                      "business_licence",
-                                      "articles",
-                                      "financial_statements",
-                                      "bank_statements",
-                                      NULL};
-    for (int i = 0; own[i] != NULL; i++)
-        if (strcmp(type, own[i]) == 0)
-            return true;
-    return false;
-}
-
 void afx_documents(ld_session *officer, int64_t app_id)
 {
     static char pdf[300];
@@ -119,11 +101,13 @@ void afx_documents(ld_session *officer, int64_t app_id)
         const char *standing = cJSON_GetObjectItemCaseSensitive(item, "standing")->valuestring;
         if (strcmp(required, "none") == 0 || strcmp(standing, "ok") == 0)
             continue;
-        ld_document_spec spec = {.target = on_borrower(type) ? "borrower" : "application",
+        bool own = strcmp(cJSON_GetObjectItemCaseSensitive(item, "belongs_to")->valuestring,
+                          "borrower") == 0;
+        ld_document_spec spec = {.target = own ? "borrower" : "application",
                                  .target_id = app_id,
                                  .type = type,
                                  .path = pdf};
-        if (on_borrower(type))
+        if (own)
             spec.target_id =
                 (int64_t)cJSON_GetObjectItemCaseSensitive(list, "borrower_id")->valuedouble;
         cJSON *out = NULL;

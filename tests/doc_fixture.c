@@ -18,31 +18,12 @@ static void die(const char *what, const ld_error *err)
     exit(99);
 }
 
-/* The borrower's own papers count for every application; the rest belong to
- * this one. */
-static bool on_borrower(core_doc_type type)
-{
-    switch (type) {
-    case CORE_DOC_ID_CARD:
-    case CORE_DOC_HOUSEHOLD_REGISTER:
-    case CORE_DOC_MARRIAGE_CERTIFICATE:
-    case CORE_DOC_INCOME_PROOF:
-    case CORE_DOC_BUSINESS_LICENCE:
-    case CORE_DOC_ARTICLES:
-    case CORE_DOC_FINANCIAL_STATEMENTS:
-    case CORE_DOC_BANK_STATEMENTS:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* An in-memory book: the rows a file-backed one would get. */
 static void add_rows(core_store *store, const core_session *officer, int64_t borrower,
                      int64_t app_id, core_doc_type type)
 {
     char app[32], sql[640];
-    if (on_borrower(type))
+    if (core_doc_type_on_borrower(type))
         snprintf(app, sizeof app, "NULL");
     else
         snprintf(app, sizeof app, "%lld", (long long)app_id);
@@ -83,8 +64,8 @@ void dfx_complete(core_store *store, const core_session *officer, int64_t app_id
             add_rows(store, officer, app.borrower_id, app_id, type);
             continue;
         }
-        core_doc_target target = {.kind = on_borrower(type) ? CORE_DOC_ON_BORROWER
-                                                            : CORE_DOC_ON_APPLICATION,
+        core_doc_target target = {.kind = core_doc_type_on_borrower(type) ? CORE_DOC_ON_BORROWER
+                                                                          : CORE_DOC_ON_APPLICATION,
                                   .borrower_id = app.borrower_id,
                                   .application_id = app_id};
         core_doc_input in = {.type = type, .bytes = pdf, .length = sizeof pdf - 1};

@@ -246,10 +246,6 @@ def data(name):
         return json.load(f)
 
 
-# The papers of a borrower's own (counting for each of their applications);
-# the rest belong to one application.
-BORROWER_PAPERS = {"id_card", "household_register", "marriage_certificate", "income_proof",
-                   "business_licence", "articles", "financial_statements", "bank_statements"}
 SCAN = base64.b64encode(b"%PDF-1.4\n%scanned by the officer\n").decode()
 
 
@@ -261,7 +257,7 @@ def complete_documents(client, app_id):
     for item in r.json["checklist"]:
         if item["required"] == "none" or item["standing"] == "ok":
             continue
-        own = item["type"] in BORROWER_PAPERS
+        own = item["belongs_to"] == "borrower"
         body = {"target": "borrower" if own else "application",
                 "target_id": r.json["borrower_id"] if own else app_id,
                 "type": item["type"], "file": SCAN}

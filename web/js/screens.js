@@ -40,8 +40,6 @@ const base64Of = (file) => new Promise((resolve, reject) => {
   r.onerror = () => reject(r.error);
   r.readAsDataURL(file);
 });
-// The borrower's own papers count for every application of theirs.
-const BORROWER_PAPERS = ['id_card', 'household_register', 'marriage_certificate', 'income_proof', 'business_licence', 'articles', 'financial_statements', 'bank_statements'];
 
 // An application's document checklist, item by item, and the officer's
 // upload of a scan with the check of it (authentic, legal, valid).
@@ -58,7 +56,7 @@ async function drawChecklist(box, app) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('uploadChecked'))));
   onSubmit(f, async (v) => {
     const file = f.querySelector('input[type=file]').files[0];
-    const own = BORROWER_PAPERS.includes(v.type);
+    const own = list.checklist.find((i) => i.type === v.type)?.belongs_to === 'borrower';
     const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, file: await base64Of(file) });
     await post(`/documents/${d.id}/check`, { authentic: v.authentic, legal: v.legal, valid: v.valid, note: v.note });
     toast(t('added'));
