@@ -247,6 +247,11 @@ static const command_spec commands[] = {
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "
      "book: managers and reviewers (signed), auditors (--no-sign)."},
+    {"report", "collection", cmd_report_collection, DB_API,
+     "report collection -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed collection workbook (清收报告): the cases you may see, open and closed, "
+     "their stages, days past due and amounts overdue, promises kept and broken, recoveries "
+     "from guarantors."},
     {"report", "portfolio", cmd_report_portfolio, DB_API,
      "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed portfolio analysis (经营分析) with charts. The whole book: managers and "

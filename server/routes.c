@@ -893,7 +893,8 @@ static ld_status h_report_generate(srv_request *rq)
         (st = body_bool(rq, "no_sign", &no_sign)) != LD_OK)
         return st;
     if (kind == NULL)
-        return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+        return srv_fail(rq, LD_EINVAL,
+                        "kind: one of rating, inspection, ledger, portfolio, collection");
     char dir[PATH_MAX], path[PATH_MAX], name[33];
     if ((st = user_reports_dir(rq, dir)) != LD_OK)
         return st;
@@ -929,7 +930,10 @@ static ld_status h_report_generate(srv_request *rq)
     if (strcmp(kind, "portfolio") == 0)
         return ld_report_portfolio(rq->session, date, since, &spec, key_password, &rq->result,
                                    &rq->err);
-    return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+    if (strcmp(kind, "collection") == 0)
+        return ld_report_collection(rq->session, &spec, key_password, &rq->result, &rq->err);
+    return srv_fail(rq, LD_EINVAL,
+                    "kind: one of rating, inspection, ledger, portfolio, collection");
 }
 
 /* Where to download what a report wrote. */

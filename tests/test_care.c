@@ -21,6 +21,7 @@
 #include "loandesk/care.h"
 #include "money.h"
 #include "loandesk/origination.h"
+#include "loandesk/reports.h"
 #include "loandesk/servicing.h"
 #include "store_sql.h"
 #include "user.h"
@@ -703,6 +704,23 @@ static void a_loan_walks_into_arrears_and_out_through_collection(void)
     cJSON_Delete(c);
     /* A closed case takes no more actions. */
     CHECK_INT(ld_collection_promise(c_off, case_id, "1.00", "2026-06-01", &out, &err), LD_ESTATE);
+    /* The collection workbook (unsigned here: the scenario's users hold no
+     * certificates): one case, its promises and its recovery. */
+    char book[400];
+    snprintf(book, sizeof book, "%s/collection.xlsx", cob_dir);
+    ld_report_spec spec = {.path = book, .no_sign = true};
+    ld_status rst = ld_report_collection(c_off, &spec, NULL, &out, &err);
+    if (rst != LD_OK)
+        fprintf(stderr, "report collection: %s\n", err.message);
+    CHECK_INT(rst, LD_OK);
+    CHECK(access(book, F_OK) == 0);
+    CHECK(cJSON_GetObjectItemCaseSensitive(out, "rows") != NULL &&
+          cJSON_GetObjectItemCaseSensitive(out, "rows")->valuedouble >= 4);
+    cJSON_Delete(out);
+    out = NULL;
+    CHECK_INT(ld_report_collection(c_aud, &spec, NULL, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
     sessions_free();
     ld_api_close(cob_api);
     char cmd[300];
