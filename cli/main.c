@@ -220,6 +220,28 @@ static const command_spec commands[] = {
      "collection recover CASE --guarantor G --amount A --date D",
      "Records guarantor G's payment of A on D as a repayment of the loan (officer, manager); "
      "the guarantor's net assets fall by it."},
+    {"visit", "add", cmd_visit_add, DB_API,
+     "visit add BORROWER --people T --purpose T --findings T [--follow-up T] [--date D]",
+     "Records a visit to your customer (走访): who was met, why, what was found, what follows."},
+    {"visit", "list", cmd_visit_list, DB_API, "visit list BORROWER [--json]",
+     "Lists the visits to a customer, newest first."},
+    {"complaint", "add", cmd_complaint_add, DB_API,
+     "complaint add BORROWER --channel C --text T [--received D]",
+     "Records your customer's complaint (投诉), assigned to you and due by the policy's deadline "
+     "(care.complaint_days). C: phone, counter, letter, online, regulator."},
+    {"complaint", "assign", cmd_complaint_assign, DB_API, "complaint assign ID --to USER",
+     "Gives a complaint to another user (manager)."},
+    {"complaint", "respond", cmd_complaint_respond, DB_API, "complaint respond ID --response T",
+     "Records the response to your customer's complaint."},
+    {"complaint", "close", cmd_complaint_close, DB_API, "complaint close ID --feedback T",
+     "Closes an answered complaint with the customer's feedback."},
+    {"complaint", "list", cmd_complaint_list, DB_API,
+     "complaint list [--all] [--overdue] [--json]",
+     "Lists open complaints (--all: closed ones too) of the customers you may see, soonest "
+     "deadline first; --overdue: those past their deadline (the manager's list)."},
+    {"churn", "list", cmd_churn_list, DB_API, "churn list [--json]",
+     "Churn warning (流失预警): customers whose loans are all settled with no new application "
+     "within the policy's period, or whose loans were prepaid sharply of late."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
      "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
      "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "

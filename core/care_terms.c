@@ -19,19 +19,53 @@ static void defaults(core_care_terms *out)
     memset(out, 0, sizeof *out);
     out->stage_count = (int)(sizeof d / sizeof d[0]);
     memcpy(out->stages, d, sizeof d);
+    out->complaint_days = 15;
+    out->churn_days = 90;
+    out->churn_prepaid_pct = 30;
+}
+
+/* The policy's "care" section: the deadlines of customer care. */
+static ld_status read_care(const cJSON *policy, core_care_terms *out, ld_error *err)
+{
+    static const char *const known[] = {"complaint_days", "churn_days", "churn_prepaid_pct", NULL};
+    const cJSON *section = cJSON_GetObjectItemCaseSensitive(policy, "care");
+    if (section == NULL)
+        return LD_OK;
+    if (!cJSON_IsObject(section))
+        return LD_FAIL(err, LD_EINVAL, "$.care: must be an object");
+    int64_t v = 0;
+    bool present = false;
+    ld_status st = core_json_reject_unknown(section, "$.care", known, err);
+    if (st == LD_OK &&
+        (st = core_json_int(section, "$.care", "complaint_days", false, 1, 366, &v, &present,
+                            err)) == LD_OK &&
+        present)
+        out->complaint_days = (int)v;
+    if (st == LD_OK &&
+        (st = core_json_int(section, "$.care", "churn_days", false, 1, 3660, &v, &present, err)) ==
+            LD_OK &&
+        present)
+        out->churn_days = (int)v;
+    if (st == LD_OK &&
+        (st = core_json_int(section, "$.care", "churn_prepaid_pct", false, 1, 100, &v, &present,
+                            err)) == LD_OK &&
+        present)
+        out->churn_prepaid_pct = (int)v;
+    return st;
 }
 
 ld_status core_care_terms_read(const cJSON *policy, core_care_terms *out, ld_error *err)
 {
     defaults(out);
+    ld_status st = read_care(policy, out, err);
     const cJSON *section = cJSON_GetObjectItemCaseSensitive(policy, "collection");
-    if (section == NULL)
-        return LD_OK;
+    if (st != LD_OK || section == NULL)
+        return st;
     static const char *const known[] = {"stages", NULL};
     static const char *const stage_known[] = {"code", "from_dpd", NULL};
     if (!cJSON_IsObject(section))
         return LD_FAIL(err, LD_EINVAL, "$.collection: must be an object");
-    ld_status st = core_json_reject_unknown(section, "$.collection", known, err);
+    st = core_json_reject_unknown(section, "$.collection", known, err);
     if (st != LD_OK)
         return st;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(section, "stages");

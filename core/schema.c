@@ -547,6 +547,37 @@ const char *const core_schema_migrations[] = {
     ");"
     "CREATE INDEX collection_recovery_by_case ON collection_recovery(case_id, id);"
     "CREATE INDEX collection_recovery_by_guarantor ON collection_recovery(guarantor_id);",
+    /* Customer care (core/care.h): visits (走访) and complaints (投诉). */
+    "CREATE TABLE visit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  borrower_id INTEGER NOT NULL REFERENCES borrower(id),"
+    "  date INTEGER NOT NULL,"
+    "  people TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL,"
+    "  findings TEXT NOT NULL,"
+    "  follow_up TEXT,"
+    "  recorded_by INTEGER NOT NULL REFERENCES app_user(id),"
+    "  recorded_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX visit_by_borrower ON visit(borrower_id, id);"
+    "CREATE TABLE complaint ("
+    "  id INTEGER PRIMARY KEY,"
+    "  borrower_id INTEGER NOT NULL REFERENCES borrower(id),"
+    "  received_on INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL CHECK (channel IN ('phone', 'counter', 'letter', 'online',"
+    "   'regulator')),"
+    "  text TEXT NOT NULL,"
+    "  assigned_to INTEGER NOT NULL REFERENCES app_user(id),"
+    "  deadline INTEGER NOT NULL,"
+    "  response TEXT,"
+    "  responded_on INTEGER,"
+    "  feedback TEXT,"
+    "  closed_on INTEGER,"
+    "  recorded_by INTEGER NOT NULL REFERENCES app_user(id),"
+    "  recorded_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX complaint_open ON complaint(deadline) WHERE closed_on IS NULL;"
+    "CREATE INDEX complaint_by_borrower ON complaint(borrower_id, id);",
 };
 
 const int core_schema_migration_count =

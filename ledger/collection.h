@@ -78,4 +78,13 @@ ld_status ledger_collection_show(core_store *store, const core_session *who, int
 ld_status ledger_collection_list(core_store *store, const core_session *who, bool all, cJSON **out,
                                  ld_error *err);
 
+/* Churn warning (流失预警) for the customers who may be read (officers: their
+ * own): those whose loans are all settled, the last at least the policy's
+ * churn_days ago, with no application since ("settled"); and active loans
+ * prepaid by at least churn_prepaid_pct % of their amount within the last
+ * churn_days ("prepaying"). [{"borrower_id", "borrower", "officer",
+ * "reason", "since" | "loan_id", "prepaid"}]. */
+ld_status ledger_churn_list(core_store *store, const core_session *who, cJSON **out,
+                            ld_error *err);
+
 #endif

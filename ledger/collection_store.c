@@ -576,3 +576,65 @@ ld_status ledger_collection_list(core_store *store, const core_session *who, boo
     *out = list;
     return LD_OK;
 }
+
+/* ---- Churn warning ------------------------------------------------------------------ */
+
+ld_status ledger_churn_list(core_store *store, const core_session *who, cJSON **out, ld_error *err)
+{
+    core_care_terms terms;
+    ld_status st;
+    if ((st = core_perm_require(who, CORE_ACT_CUSTOMER_READ, NULL, err)) != LD_OK ||
+        (st = core_care_terms_get(store, &terms, err)) != LD_OK)
+        return st;
+    ld_date today = core_store_today(store), since = today - terms.churn_days;
+    core_sql q;
+    core_sql_init(&q);
+    /* Settled: no active loan, the last settled long enough ago, and no
+     * application made on or after the day it closed. */
+    core_sql_add(&q, "SELECT b.id, b.name, u.username, 'settled', s.last, NULL, NULL FROM"
+                     " (SELECT borrower_id, max(closed_on) AS last FROM loan WHERE status = 1"
+                     " GROUP BY borrower_id) s JOIN borrower b ON b.id = s.borrower_id JOIN"
+                     " app_user u ON u.id = b.officer_id WHERE NOT EXISTS (SELECT 1 FROM loan l"
+                     " WHERE l.borrower_id = b.id AND l.status = 0) AND NOT EXISTS (SELECT 1 FROM"
+                     " application a WHERE a.borrower_id = b.id AND substr(a.created_at, 1, 10)"
+                     " >= date('1970-01-01', '+' || s.last || ' days'))");
+    core_sql_add_int(&q, " AND s.last <= ?", since);
+    core_sql_add_customer_scope(&q, who, false);
+    /* Prepaying: what was prepaid lately against the amount lent. */
+    core_sql_add(&q, " UNION ALL SELECT b.id, b.name, u.username, 'prepaying', NULL, l.id,"
+                     " p.prepaid FROM (SELECT loan_id, sum(prepaid) AS prepaid FROM loan_repayment"
+                     " WHERE kind <> 'reversed'");
+    core_sql_add_int(&q, " AND value_date > ?", since);
+    core_sql_add(&q, " GROUP BY loan_id) p JOIN loan l ON l.id = p.loan_id JOIN borrower b ON"
+                     " b.id = l.borrower_id JOIN app_user u ON u.id = b.officer_id WHERE"
+                     " l.status = 0");
+    core_sql_add_int(&q, " AND p.prepaid * 100 >= l.amount * ?", terms.churn_prepaid_pct);
+    core_sql_add_customer_scope(&q, who, false);
+    core_sql_add(&q, " LIMIT 5000");
+    sqlite3_stmt *stmt = NULL;
+    if ((st = core_sql_prepare(store, &q, &stmt, err)) != LD_OK)
+        return st;
+    cJSON *list = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        core_json_put_int(o, "borrower_id", sqlite3_column_int64(stmt, 0));
+        cJSON_AddStringToObject(o, "borrower", (const char *)sqlite3_column_text(stmt, 1));
+        cJSON_AddStringToObject(o, "officer", (const char *)sqlite3_column_text(stmt, 2));
+        cJSON_AddStringToObject(o, "reason", (const char *)sqlite3_column_text(stmt, 3));
+        if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
+            core_json_put_date(o, "since", (ld_date)sqlite3_column_int64(stmt, 4));
+        if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+            core_json_put_int(o, "loan_id", sqlite3_column_int64(stmt, 5));
+            core_json_put_money(o, "prepaid", sqlite3_column_int64(stmt, 6));
+        }
+        cJSON_AddItemToArray(list, o);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(list);
+        return core_store_fail(store, "listing churn warnings", err);
+    }
+    *out = list;
+    return LD_OK;
+}

@@ -113,6 +113,13 @@ static const row_table tables[] = {
      NULL},
     {"collection_recovery", "id", NULL,
      "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
+    {"visit", "id", NULL,
+     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at",
+     NULL},
+    {"complaint", "id", NULL,
+     "id, borrower_id, received_on, channel, text, assigned_to, deadline, response, "
+     "responded_on, feedback, closed_on, recorded_by, recorded_at",
+     NULL},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0

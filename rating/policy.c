@@ -1100,6 +1100,7 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
                                            "credit_report",
                                            "features",
                                            "collection",
+                                           "care",
                                            NULL};
         check_keys(&ctx, root, "$", keys);
         core_care_terms care;

@@ -1160,15 +1160,6 @@ static ld_status h_doc_verify(srv_request *rq)
 
 /* ---- Collection (清收) ---------------------------------------------------------------------- */
 
-static ld_status h_collection_list(srv_request *rq)
-{
-    const char *all = srv_query(rq, "all");
-    if (all != NULL && strcmp(all, "true") != 0 && strcmp(all, "false") != 0)
-        return srv_fail(rq, LD_EINVAL, "all: must be true or false");
-    return ld_collection_list(rq->session, all != NULL && strcmp(all, "true") == 0, &rq->result,
-                              &rq->err);
-}
-
 static ld_status h_collection_show(srv_request *rq)
 {
     return on_id(rq, "case", ld_collection_show);
@@ -1202,6 +1193,83 @@ static ld_status h_collection_recover(srv_request *rq)
         (st = srv_body_text(rq, "date", &date)) != LD_OK)
         return st;
     return ld_collection_recover(rq->session, id, guarantor, amount, date, &rq->result, &rq->err);
+}
+
+/* ---- Visits, complaints, churn --------------------------------------------------------------- */
+
+static ld_status h_visit_add(srv_request *rq)
+{
+    return with_record(rq, "borrower", ld_visit_add);
+}
+
+static ld_status h_visit_list(srv_request *rq)
+{
+    return on_id(rq, "borrower", ld_visit_list);
+}
+
+static ld_status h_complaint_add(srv_request *rq)
+{
+    return with_record(rq, "borrower", ld_complaint_add);
+}
+
+typedef ld_status (*complaint_fn)(ld_session *, int64_t, const char *, cJSON **, ld_error *);
+
+static ld_status complaint_text(srv_request *rq, const char *name, complaint_fn fn)
+{
+    int64_t id;
+    const char *text;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "complaint", &id)) != LD_OK ||
+        (st = srv_body_text(rq, name, &text)) != LD_OK)
+        return st;
+    return fn(rq->session, id, text, &rq->result, &rq->err);
+}
+
+static ld_status h_complaint_assign(srv_request *rq)
+{
+    return complaint_text(rq, "to", ld_complaint_assign);
+}
+
+static ld_status h_complaint_respond(srv_request *rq)
+{
+    return complaint_text(rq, "response", ld_complaint_respond);
+}
+
+static ld_status h_complaint_close(srv_request *rq)
+{
+    return complaint_text(rq, "feedback", ld_complaint_close);
+}
+
+/* A query flag: absent or "false" is false, "true" true. */
+static ld_status query_flag(srv_request *rq, const char *name, bool *out)
+{
+    const char *v = srv_query(rq, name);
+    *out = v != NULL && strcmp(v, "true") == 0;
+    if (v != NULL && !*out && strcmp(v, "false") != 0)
+        return srv_fail(rq, LD_EINVAL, "%s: must be true or false", name);
+    return LD_OK;
+}
+
+static ld_status h_complaint_list(srv_request *rq)
+{
+    bool all, overdue;
+    ld_status st;
+    if ((st = query_flag(rq, "all", &all)) != LD_OK ||
+        (st = query_flag(rq, "overdue", &overdue)) != LD_OK)
+        return st;
+    return ld_complaint_list(rq->session, all, overdue, &rq->result, &rq->err);
+}
+
+static ld_status h_collection_list(srv_request *rq)
+{
+    bool all;
+    ld_status st = query_flag(rq, "all", &all);
+    return st != LD_OK ? st : ld_collection_list(rq->session, all, &rq->result, &rq->err);
+}
+
+static ld_status h_churn_list(srv_request *rq)
+{
+    return ld_churn_list(rq->session, &rq->result, &rq->err);
 }
 
 /* ---- Audit, import, tools ---------------------------------------------------------------- */
@@ -1418,6 +1486,24 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/collection/{id}/recoveries", h_collection_recover, O, 201,
      "Record a guarantor's payment as a repayment of the loan", NULL, "guarantor_id,amount,date",
      NULL},
+    {"POST", "/api/v1/borrowers/{id}/visits", h_visit_add, O, 201, "Record a visit (走访)", NULL,
+     "", NULL},
+    {"GET", "/api/v1/borrowers/{id}/visits", h_visit_list, 0, 200, "A customer's visits", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/borrowers/{id}/complaints", h_complaint_add, O, 201,
+     "Record a complaint (投诉), due by the policy's deadline", NULL, "", NULL},
+    {"GET", "/api/v1/complaints", h_complaint_list, 0, 200,
+     "Open complaints, soonest deadline first; overdue=true: past their deadline", "all,overdue",
+     NULL, NULL},
+    {"POST", "/api/v1/complaints/{id}/assign", h_complaint_assign, O, 200,
+     "Give a complaint to another user (manager)", NULL, "to", NULL},
+    {"POST", "/api/v1/complaints/{id}/respond", h_complaint_respond, O, 200,
+     "Record the response to a complaint", NULL, "response", NULL},
+    {"POST", "/api/v1/complaints/{id}/close", h_complaint_close, O, 200,
+     "Close an answered complaint with the customer's feedback", NULL, "feedback", NULL},
+    {"GET", "/api/v1/churn", h_churn_list, 0, 200,
+     "Churn warning (流失预警): settled without a new application, or prepaying sharply", NULL,
+     NULL, NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

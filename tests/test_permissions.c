@@ -53,6 +53,7 @@ typedef struct book {
     int64_t draft_app[2];
     int64_t document[2];   /* one of the customer's documents */
     int64_t collection[2]; /* a collection case of the customer's loan */
+    int64_t complaint[2];  /* an open, answered complaint of the customer's */
 } book;
 
 static book the_book;
@@ -228,6 +229,10 @@ static void make_book(void)
     exec_sql(api, "INSERT INTO collection_case (loan_id, borrower_id, officer_id, opened_on, "
                   "stage, stage_since) SELECT id, borrower_id, officer_id, 20619, 'reminder', "
                   "20619 FROM loan ORDER BY id");
+    exec_sql(api, "INSERT INTO complaint (borrower_id, received_on, channel, text, assigned_to, "
+                  "deadline, response, responded_on, recorded_by, recorded_at) SELECT id, 20619, "
+                  "'phone', 'a fee', officer_id, 20634, 'refunded', 20619, officer_id, "
+                  "'2026-06-15T09:00:00Z' FROM borrower ORDER BY id");
     commit(api, LD_OK, "collection cases", NULL);
     for (int o = 0; o < 2; o++) {
         ld_error err;
@@ -236,7 +241,9 @@ static void make_book(void)
             core_store_query_int(api->store,
                                  "SELECT c.id FROM collection_case c JOIN loan l ON "
                                  "l.id = c.loan_id WHERE l.borrower_id = ?",
-                                 the_book.borrower[o], &the_book.collection[o], &err) != LD_OK)
+                                 the_book.borrower[o], &the_book.collection[o], &err) != LD_OK ||
+            core_store_query_int(api->store, "SELECT id FROM complaint WHERE borrower_id = ?",
+                                 the_book.borrower[o], &the_book.complaint[o], &err) != LD_OK)
             afx_die("the book's documents and cases", &err);
     }
     snprintf(scan_path, sizeof scan_path, "%s/scan.pdf", dir);
@@ -744,6 +751,48 @@ static ld_status op_collection_recover(ld_session *s, int o, cJSON **out, ld_err
     return ld_collection_recover(s, the_book.collection[o], 1, "1000.00", TODAY, out, err);
 }
 
+static ld_status op_visit_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *v = cJSON_Parse("{\"people\": \"owner\", \"purpose\": \"review\", "
+                           "\"findings\": \"fine\"}");
+    ld_status st = ld_visit_add(s, the_book.borrower[o], v, out, err);
+    cJSON_Delete(v);
+    return st;
+}
+static ld_status op_visit_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_visit_list(s, the_book.borrower[o], out, err);
+}
+static ld_status op_complaint_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *c = cJSON_Parse("{\"channel\": \"letter\", \"text\": \"slow service\"}");
+    ld_status st = ld_complaint_add(s, the_book.borrower[o], c, out, err);
+    cJSON_Delete(c);
+    return st;
+}
+static ld_status op_complaint_assign(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_assign(s, the_book.complaint[o], "off2", out, err);
+}
+static ld_status op_complaint_respond(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_respond(s, the_book.complaint[o], "called back", out, err);
+}
+static ld_status op_complaint_close(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_close(s, the_book.complaint[o], "satisfied", out, err);
+}
+static ld_status op_complaint_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_complaint_list(s, true, false, out, err);
+}
+static ld_status op_churn_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_churn_list(s, out, err);
+}
+
 static const operation operations[] = {
     {"collateral.add", CORE_ACT_CUSTOMER_EDIT, op_collateral_add, false},
     {"inspection.add", CORE_ACT_CUSTOMER_EDIT, op_inspection_add, false},
@@ -810,6 +859,14 @@ static const operation operations[] = {
     {"collection.action", CORE_ACT_CUSTOMER_EDIT, op_collection_action, false},
     {"collection.promise", CORE_ACT_CUSTOMER_EDIT, op_collection_promise, false},
     {"collection.recover", CORE_ACT_REPAYMENT_RECORD, op_collection_recover, false},
+    {"visit.add", CORE_ACT_CUSTOMER_EDIT, op_visit_add, false},
+    {"visit.list", CORE_ACT_CUSTOMER_READ, op_visit_list, false},
+    {"complaint.add", CORE_ACT_CUSTOMER_EDIT, op_complaint_add, false},
+    {"complaint.assign", CORE_ACT_CUSTOMER_ASSIGN, op_complaint_assign, true},
+    {"complaint.respond", CORE_ACT_CUSTOMER_EDIT, op_complaint_respond, false},
+    {"complaint.close", CORE_ACT_CUSTOMER_EDIT, op_complaint_close, false},
+    {"complaint.list", CORE_ACT_CUSTOMER_READ, op_complaint_list, true},
+    {"churn.list", CORE_ACT_CUSTOMER_READ, op_churn_list, true},
 };
 
 #define OPERATION_COUNT (sizeof operations / sizeof operations[0])

@@ -118,6 +118,7 @@ static void existing_file_keeps_its_page_size(void)
  * triggers), 6 (the name postings) and 7 (the name trigrams) added, taken
  * away again to make an older file. */
 #define UNDO_VERSIONS_4_TO_7                                                                       \
+    "DROP TABLE visit; DROP TABLE complaint; "                                                     \
     "DROP TABLE collection_recovery; DROP TABLE collection_promise; "                              \
     "DROP TABLE collection_action; DROP TABLE collection_stage; DROP TABLE collection_case; "      \
     "DROP TABLE document_check; DROP TABLE document; "                                             \

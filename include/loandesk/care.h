@@ -104,4 +104,37 @@ ld_status ld_collection_promise(ld_session *session, int64_t case_id, const char
 ld_status ld_collection_recover(ld_session *session, int64_t case_id, int64_t guarantor_id,
                                 const char *amount, const char *date, cJSON **out, ld_error *err);
 
+/* ---- Visits (走访), complaints (投诉), churn warning (流失预警) ---------------------- */
+
+/* A visit to the officer's customer: {"date", "people", "purpose",
+ * "findings", "follow_up"}. {"id", "borrower_id"}. */
+ld_status ld_visit_add(ld_session *session, int64_t borrower_id, const cJSON *input, cJSON **out,
+                       ld_error *err);
+ld_status ld_visit_list(ld_session *session, int64_t borrower_id, cJSON **out, ld_error *err);
+
+/* A complaint received: {"channel": phone|counter|letter|online|regulator,
+ * "text", "received_on"}; assigned to the customer's officer, due by the
+ * policy's complaint_days (care.complaint_days, default 15). */
+ld_status ld_complaint_add(ld_session *session, int64_t borrower_id, const cJSON *input,
+                           cJSON **out, ld_error *err);
+/* Gives a complaint to another user (managers). */
+ld_status ld_complaint_assign(ld_session *session, int64_t id, const char *username, cJSON **out,
+                              ld_error *err);
+/* The response, then the customer's feedback closing it (the customer's officer). */
+ld_status ld_complaint_respond(ld_session *session, int64_t id, const char *response, cJSON **out,
+                               ld_error *err);
+ld_status ld_complaint_close(ld_session *session, int64_t id, const char *feedback, cJSON **out,
+                             ld_error *err);
+/* Open complaints (all: closed ones too; overdue: only those past their
+ * deadline), soonest deadline first, of the customers the caller may read:
+ * the manager's list of overdue complaints is ld_complaint_list(s, false,
+ * true). */
+ld_status ld_complaint_list(ld_session *session, bool all, bool overdue, cJSON **out,
+                            ld_error *err);
+
+/* Customers to win back: loans all settled long ago with no new application,
+ * or loans prepaid sharply of late (the policy's care.churn_days and
+ * churn_prepaid_pct). */
+ld_status ld_churn_list(ld_session *session, cJSON **out, ld_error *err);
+
 #endif
