@@ -266,6 +266,8 @@ as sun audit list --limit 12
 if [ -n "$scratch" ]; then
     sqlite3 "$LOANDESK_DB" ".backup '$root/demo/loandesk.db'"
     cp -p "$LOANDESK_DB.institution-key" "$root/demo/loandesk.db.institution-key"
+    # The customer archive goes with its database (docs/care.md).
+    cp -a "$LOANDESK_DB.documents" "$root/demo/loandesk.db.documents"
     export LOANDESK_DB="$root/demo/loandesk.db"
     rm -rf "$scratch"
     trap - EXIT
