@@ -147,7 +147,7 @@ int cmd_complaint_list(cli_ctx *ctx, int argc, char **argv)
                           &rows, &err) != LD_OK)
         return cli_fail(&err);
     static const char *const columns[] = {"id",          "borrower",  "channel",
-                                          "received_on", "deadline",  "overdue",
+                                          "received_on", "deadline",  "past_deadline",
                                           "assigned_to", "closed_on", NULL};
     return cli_show(argc, argv, rows, columns);
 }

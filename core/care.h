@@ -79,7 +79,7 @@ ld_status core_complaint_close(core_store *store, const core_session *who, int64
 
 /* Complaints of the customers who may be read (open ones unless all; only
  * those past their deadline when overdue), soonest deadline first, each
- * with "overdue" true when its deadline has passed and it is open. */
+ * with "past_deadline" true when its deadline has passed and it is open. */
 ld_status core_complaint_list(core_store *store, const core_session *who, bool all, bool overdue,
                               cJSON **out, ld_error *err);
 

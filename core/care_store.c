@@ -87,34 +87,6 @@ ld_status core_visit_add(core_store *store, const core_session *who, int64_t bor
     return st;
 }
 
-/* The rows of a bound statement as objects, date columns (named date or
- * ending in _on, or deadline) as dates. */
-static ld_status rows_json(core_store *store, sqlite3_stmt *stmt, cJSON *list, ld_error *err)
-{
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        cJSON *o = cJSON_CreateObject();
-        for (int i = 0; i < sqlite3_column_count(stmt); i++) {
-            const char *name = sqlite3_column_name(stmt, i);
-            size_t n = strlen(name);
-            int type = sqlite3_column_type(stmt, i);
-            if (type == SQLITE_NULL)
-                continue;
-            if (type == SQLITE_TEXT)
-                cJSON_AddStringToObject(o, name, (const char *)sqlite3_column_text(stmt, i));
-            else if (strcmp(name, "date") == 0 || strcmp(name, "deadline") == 0 ||
-                     (n > 3 && strcmp(name + n - 3, "_on") == 0))
-                core_json_put_date(o, name, (ld_date)sqlite3_column_int64(stmt, i));
-            else if (strcmp(name, "overdue") == 0)
-                cJSON_AddBoolToObject(o, name, sqlite3_column_int(stmt, i) != 0);
-            else
-                core_json_put_int(o, name, sqlite3_column_int64(stmt, i));
-        }
-        cJSON_AddItemToArray(list, o);
-    }
-    return rc == SQLITE_DONE ? LD_OK : core_store_fail(store, "reading the records", err);
-}
-
 ld_status core_visit_list(core_store *store, const core_session *who, int64_t borrower_id,
                           cJSON **out, ld_error *err)
 {
@@ -131,7 +103,7 @@ ld_status core_visit_list(core_store *store, const core_session *who, int64_t bo
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, borrower_id);
     cJSON *list = cJSON_CreateArray();
-    st = rows_json(store, stmt, list, err);
+    st = core_store_rows_json(store, stmt, list, err);
     sqlite3_reset(stmt);
     if (st != LD_OK) {
         cJSON_Delete(list);
@@ -332,13 +304,14 @@ ld_status core_complaint_list(core_store *store, const core_session *who, bool a
     ld_date today = core_store_today(store);
     core_sql q;
     core_sql_init(&q);
-    core_sql_add_int(&q,
-                     "SELECT c.id, c.borrower_id, b.name AS borrower, c.received_on, c.channel,"
-                     " c.text, u.username AS assigned_to, c.deadline, c.response, c.responded_on,"
-                     " c.feedback, c.closed_on, c.closed_on IS NULL AND c.deadline < ? AS overdue"
-                     " FROM complaint c JOIN borrower b ON b.id = c.borrower_id JOIN app_user u"
-                     " ON u.id = c.assigned_to WHERE 1 = 1",
-                     today);
+    core_sql_add_int(
+        &q,
+        "SELECT c.id, c.borrower_id, b.name AS borrower, c.received_on, c.channel,"
+        " c.text, u.username AS assigned_to, c.deadline, c.response, c.responded_on,"
+        " c.feedback, c.closed_on, c.closed_on IS NULL AND c.deadline < ? AS past_deadline"
+        " FROM complaint c JOIN borrower b ON b.id = c.borrower_id JOIN app_user u"
+        " ON u.id = c.assigned_to WHERE 1 = 1",
+        today);
     if (!all || overdue)
         core_sql_add(&q, " AND c.closed_on IS NULL");
     if (overdue)
@@ -349,7 +322,7 @@ ld_status core_complaint_list(core_store *store, const core_session *who, bool a
     if ((st = core_sql_prepare(store, &q, &stmt, err)) != LD_OK)
         return st;
     cJSON *list = cJSON_CreateArray();
-    st = rows_json(store, stmt, list, err);
+    st = core_store_rows_json(store, stmt, list, err);
     sqlite3_finalize(stmt);
     if (st != LD_OK) {
         cJSON_Delete(list);

@@ -447,8 +447,7 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
 
 /* ---- Reading ------------------------------------------------------------------------ */
 
-/* Rows of sql (bound to case_id) as objects: integer columns whose name ends
- * in _on, date or next_date are dates; amount and paid money. */
+/* Rows of sql (bound to case_id) as objects (core_store_rows_json). */
 static ld_status rows_into(core_store *store, const char *sql, int64_t case_id, cJSON *list,
                            ld_error *err)
 {
@@ -456,32 +455,9 @@ static ld_status rows_into(core_store *store, const char *sql, int64_t case_id, 
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, case_id);
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        cJSON *o = cJSON_CreateObject();
-        for (int i = 0; i < sqlite3_column_count(stmt); i++) {
-            const char *name = sqlite3_column_name(stmt, i);
-            size_t n = strlen(name);
-            int type = sqlite3_column_type(stmt, i);
-            if (type == SQLITE_NULL)
-                continue;
-            if (type == SQLITE_TEXT) {
-                cJSON_AddStringToObject(o, name, (const char *)sqlite3_column_text(stmt, i));
-            } else if (strcmp(name, "date") == 0 || strcmp(name, "next_date") == 0 ||
-                       strcmp(name, "stage_since") == 0 ||
-                       (n > 3 && strcmp(name + n - 3, "_on") == 0)) {
-                core_json_put_date(o, name, (ld_date)sqlite3_column_int64(stmt, i));
-            } else if (strcmp(name, "amount") == 0 || strcmp(name, "paid") == 0 ||
-                       strcmp(name, "overdue") == 0) {
-                core_json_put_money(o, name, sqlite3_column_int64(stmt, i));
-            } else {
-                core_json_put_int(o, name, sqlite3_column_int64(stmt, i));
-            }
-        }
-        cJSON_AddItemToArray(list, o);
-    }
+    ld_status st = core_store_rows_json(store, stmt, list, err);
     sqlite3_reset(stmt);
-    return rc == SQLITE_DONE ? LD_OK : core_store_fail(store, "reading the case", err);
+    return st;
 }
 
 #define CASE_COLUMNS                                                                               \
