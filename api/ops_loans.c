@@ -256,6 +256,12 @@ static ld_status cob_run(api_call *call, void *args, cJSON **out, ld_error *err)
     core_json_put_int(o, "newly_overdue", r.newly_overdue);
     core_json_put_int(o, "category_changes", r.category_changes);
     core_json_put_int(o, "journal_entries", r.journal_entries);
+    cJSON *cases = cJSON_AddObjectToObject(o, "collection");
+    core_json_put_int(cases, "opened", r.cases_opened);
+    core_json_put_int(cases, "closed", r.cases_closed);
+    core_json_put_int(cases, "stage_moves", r.case_stage_moves);
+    core_json_put_int(cases, "promises_kept", r.promises_kept);
+    core_json_put_int(cases, "promises_broken", r.promises_broken);
     core_json_put_int(o, "log_seq", (int64_t)r.log_seq);
     core_json_put_int(o, "checkpoint_size", (int64_t)r.checkpoint_size);
     *out = o;

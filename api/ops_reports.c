@@ -21,10 +21,11 @@ typedef enum report_kind {
     KIND_PORTFOLIO,
     KIND_INVESTIGATION,
     KIND_FIT,
+    KIND_COLLECTION,
 } report_kind;
 
-static const char *const kind_names[] = {"inspection", "rating",        "ledger",
-                                         "portfolio",  "investigation", "fit"};
+static const char *const kind_names[] = {"inspection",    "rating", "ledger",    "portfolio",
+                                         "investigation", "fit",    "collection"};
 
 /* What one report call was given; dates still as text, parsed in the body. */
 typedef struct report_args {
@@ -87,6 +88,8 @@ static ld_status write_kind(api_call *call, const report_args *a, const report_o
         return report_portfolio_write(call->store, call->who, from, to, o, r, err);
     case KIND_FIT:
         return report_fit_write(call->store, call->who, a->fit, o, r, err);
+    case KIND_COLLECTION:
+        return report_collection_write(call->store, call->who, o, r, err);
     }
     return LD_FAIL(err, LD_EINTERNAL, "unknown report kind");
 }
@@ -289,4 +292,11 @@ ld_status ld_verify_offline(const ld_verify_spec *spec, cJSON **out, ld_error *e
                        "or --ca-fingerprint with a ledger export that carries it");
     report_verify_options o = verify_options(spec);
     return verify_with(&o, out, err);
+}
+
+ld_status ld_report_collection(ld_session *session, const ld_report_spec *spec,
+                               const char *key_password, cJSON **out, ld_error *err)
+{
+    report_args a = {.kind = KIND_COLLECTION, .spec = spec, .key_password = key_password};
+    return run_report(session, &a, "the collection cases", out, err);
 }

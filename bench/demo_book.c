@@ -23,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loandesk/api.h"
+#include "loandesk/care.h"
 #include "money.h"
 #include "loandesk/origination.h"
 #include "loandesk/servicing.h"
@@ -217,6 +219,51 @@ static void repayments(users *u, const char *date, int y, int m, int *paid)
     }
 }
 
+/* The papers the checklist of app's product requires (the customer's own on
+ * the customer, the rest on the application), handed in as one scanned PDF
+ * each and checked by the officer. False when app is not the officer's
+ * draft to complete. */
+static bool file_documents(users *u, int64_t app)
+{
+    static char scan[300];
+    if (scan[0] == '\0') {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(scan, sizeof scan, "%s/demo-book-scan-%ld.pdf", tmp != NULL ? tmp : "/tmp",
+                 (long)getpid());
+        FILE *f = fopen(scan, "wb");
+        if (f == NULL || fputs("%PDF-1.4\n%scanned by the officer\n", f) < 0 || fclose(f) != 0)
+            fail("writing the scan", NULL);
+    }
+    ld_error err;
+    cJSON *list = NULL;
+    if (ld_document_list(u->officer, "application", app, &list, &err) != LD_OK)
+        return false;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(list, "checklist"))
+    {
+        const char *type = json_str(item, "type");
+        if (strcmp(json_str(item, "required"), "none") == 0 ||
+            strcmp(json_str(item, "standing"), "ok") == 0)
+            continue;
+        bool on_borrower = strcmp(json_str(item, "belongs_to"), "borrower") == 0;
+        ld_document_spec d = {.target = on_borrower ? "borrower" : "application",
+                              .target_id = on_borrower ? json_int(list, "borrower_id") : app,
+                              .type = type,
+                              .path = scan};
+        cJSON *out = NULL;
+        if (ld_document_add(u->officer, &d, &out, &err) != LD_OK)
+            fail("doc add", &err);
+        int64_t id = json_int(out, "id");
+        cJSON_Delete(out);
+        out = NULL;
+        if (ld_document_check(u->officer, id, true, true, true, NULL, &out, &err) != LD_OK)
+            fail("doc check", &err);
+        cJSON_Delete(out);
+    }
+    cJSON_Delete(list);
+    return true;
+}
+
 /* Takes up to `count` drafts from *next on: submit, rate, approve, disburse. */
 static void originate(users *u, const char *date, int64_t *next, int64_t last, int count, int *lent,
                       int *declined)
@@ -225,7 +272,7 @@ static void originate(users *u, const char *date, int64_t *next, int64_t last, i
         int64_t app = *next;
         ld_error err;
         cJSON *out = NULL;
-        if (ld_application_submit(u->officer, app, &out, &err) != LD_OK)
+        if (!file_documents(u, app) || ld_application_submit(u->officer, app, &out, &err) != LD_OK)
             continue; /* not a draft (the walkthrough's, or taken) */
         cJSON_Delete(out);
         out = NULL;

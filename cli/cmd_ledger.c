@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loandesk/care.h"
 #include "loandesk/servicing.h"
 
 /* Checks argv against the command's options and parses its record id. */
@@ -378,7 +379,8 @@ int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv)
 int cmd_ledger_export(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--out", NULL};
-    static const cli_spec spec = {.values = values};
+    static const char *const flags[] = {"--archive", NULL};
+    static const cli_spec spec = {.values = values, .flags = flags};
     cli_args args;
     const char *dir;
     int rc = cli_check("ledger export", argc, argv, &spec, &args);
@@ -388,10 +390,22 @@ int cmd_ledger_export(cli_ctx *ctx, int argc, char **argv)
     cJSON *r = NULL;
     if (ld_ledger_export(ctx->s, dir, &r, &err) != LD_OK)
         return cli_fail(&err);
+    if (cli_flag(argc, argv, "--archive")) {
+        cJSON *a = NULL;
+        if (ld_document_export(ctx->s, dir, &a, &err) != LD_OK) {
+            cJSON_Delete(r);
+            return cli_fail(&err);
+        }
+        cJSON_AddItemToObject(r, "archive", a);
+    }
     if (ctx->json)
         return cli_show(argc, argv, r, NULL);
     printf("exported %lld entries and %lld checkpoints to %s\n", cli_int(r, "entries"),
            cli_int(r, "checkpoints"), dir);
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "archive");
+    if (a != NULL)
+        printf("and %lld archived document file(s) to %s\n", cli_int(a, "files"),
+               cli_text(a, "dir"));
     cJSON_Delete(r);
     return 0;
 }

@@ -212,6 +212,19 @@ int cmd_report_fit(cli_ctx *ctx, int argc, char **argv)
     return report_done(ctx, argc, argv, st, &err, o);
 }
 
+int cmd_report_collection(cli_ctx *ctx, int argc, char **argv)
+{
+    cli_args args;
+    ld_report_spec spec;
+    int rc = report_args("report collection", argc, argv, rating_values, 0, &args, &spec);
+    if (rc != 0)
+        return rc;
+    ld_error err;
+    cJSON *o = NULL;
+    ld_status st = ld_report_collection(ctx->s, &spec, cli_key_password(), &o, &err);
+    return report_done(ctx, argc, argv, st, &err, o);
+}
+
 int cmd_report_ledger(cli_ctx *ctx, int argc, char **argv)
 {
     cli_args args;

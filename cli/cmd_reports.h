@@ -15,6 +15,7 @@ int cmd_report_rating(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_investigation(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_fit(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_ledger(cli_ctx *ctx, int argc, char **argv);
+int cmd_report_collection(cli_ctx *ctx, int argc, char **argv);
 int cmd_report_portfolio(cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(cli_ctx *ctx, int argc, char **argv);
 

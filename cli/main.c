@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cmd_care.h"
 #include "cmd_ledger.h"
 #include "cmd_rating_tools.h"
 #include "cmd_reports.h"
@@ -184,6 +185,71 @@ static const command_spec commands[] = {
     {"import", NULL, cmd_import, DB_API, "import FILE.jsonl",
      "Loads borrowers with applications, guarantors and collateral, one JSON object a line; "
      "nothing is kept unless every line is valid."},
+    {"doc", "add", cmd_doc_add, DB_API,
+     "doc add borrower|application|loan ID --type T --file F [--expires D] [--json]",
+     "Adds a document your customer handed in (PDF, JPEG or PNG, judged by content; at most 20 "
+     "MiB) to the archive beside the database, stored once by its SHA-256; the hash, type, "
+     "uploader and time go into the ledger. T: id_card, household_register, "
+     "marriage_certificate, income_proof, business_licence, articles, financial_statements, "
+     "bank_statements, collateral_title, valuation_report, guarantor_consent, signed_contract, "
+     "other."},
+    {"doc", "check", cmd_doc_check, DB_API,
+     "doc check DOC --authentic yes|no --legal yes|no --valid yes|no [--note TEXT] [--json]",
+     "Records your check of a document (资料审查); a failed check needs a note. Submission, "
+     "approval and disbursement need every document the product's checklist requires by then, "
+     "checked and passed."},
+    {"doc", "show", cmd_doc_show, DB_API, "doc show DOC [--json]",
+     "Shows a document and every check of it."},
+    {"doc", "list", cmd_doc_list, DB_API, "doc list borrower|application|loan ID [--json]",
+     "Lists the documents of a borrower, application or loan; for an application, the product's "
+     "checklist with each item's standing (ok, missing, unchecked, failed, expired)."},
+    {"doc", "expiring", cmd_doc_expiring, DB_API, "doc expiring [--days N] [--json]",
+     "Lists documents that lapse within N days (default 30) or have lapsed, of the customers you "
+     "may see."},
+    {"doc", "verify", cmd_doc_verify, DB_API, "doc verify [--json]",
+     "Checks every archived file against the SHA-256 the ledger holds (reviewer, manager, "
+     "auditor); exit 6 when a file is missing or changed."},
+    {"collection", "list", cmd_collection_list, DB_API, "collection list [--all] [--json]",
+     "Lists open collection cases (清收) of the customers you may see, most days past due and "
+     "largest amount overdue first; --all adds closed ones with their outcome."},
+    {"collection", "show", cmd_collection_show, DB_API, "collection show CASE [--json]",
+     "Shows a case: its loan's days past due and amount overdue, stages, actions, promises to "
+     "pay and recoveries."},
+    {"collection", "action", cmd_collection_action, DB_API,
+     "collection action CASE --kind K --outcome TEXT [--next-step TEXT] [--next-date D] "
+     "[--date D]",
+     "Records a collection action on your customer's case. K: call, sms, letter, visit, "
+     "guarantor_demand, legal_filing."},
+    {"collection", "promise", cmd_collection_promise, DB_API,
+     "collection promise CASE --amount A --date D",
+     "Records the customer's promise to pay A by D; close of business marks it kept or broken "
+     "from the payments the loan receives."},
+    {"collection", "recover", cmd_collection_recover, DB_API,
+     "collection recover CASE --guarantor G --amount A --date D",
+     "Records guarantor G's payment of A on D as a repayment of the loan (officer, manager); "
+     "the guarantor's net assets fall by it."},
+    {"visit", "add", cmd_visit_add, DB_API,
+     "visit add BORROWER --people T --purpose T --findings T [--follow-up T] [--date D]",
+     "Records a visit to your customer (走访): who was met, why, what was found, what follows."},
+    {"visit", "list", cmd_visit_list, DB_API, "visit list BORROWER [--json]",
+     "Lists the visits to a customer, newest first."},
+    {"complaint", "add", cmd_complaint_add, DB_API,
+     "complaint add BORROWER --channel C --text T [--received D]",
+     "Records your customer's complaint (投诉), assigned to you and due by the policy's deadline "
+     "(care.complaint_days). C: phone, counter, letter, online, regulator."},
+    {"complaint", "assign", cmd_complaint_assign, DB_API, "complaint assign ID --to USER",
+     "Gives a complaint to another user (manager)."},
+    {"complaint", "respond", cmd_complaint_respond, DB_API, "complaint respond ID --response T",
+     "Records the response to your customer's complaint."},
+    {"complaint", "close", cmd_complaint_close, DB_API, "complaint close ID --feedback T",
+     "Closes an answered complaint with the customer's feedback."},
+    {"complaint", "list", cmd_complaint_list, DB_API,
+     "complaint list [--all] [--overdue] [--json]",
+     "Lists open complaints (--all: closed ones too) of the customers you may see, soonest "
+     "deadline first; --overdue: those past their deadline (the manager's list)."},
+    {"churn", "list", cmd_churn_list, DB_API, "churn list [--json]",
+     "Churn warning (流失预警): customers whose loans are all settled with no new application "
+     "within the policy's period, or whose loans were prepaid sharply of late."},
     {"inspection", "add", cmd_inspection_add, DB_API, "inspection add LOAN --json FILE",
      "Records a post-loan inspection of your customer's loan: kind, date, site visit, operations, "
      "guarantors, collateral (LTV now computed), risk signals from the policy, recommended "
@@ -211,6 +277,11 @@ static const command_spec commands[] = {
      "report ledger [--from D] [--to D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed loan ledger workbook (贷款台帐) with its journal, streaming. The whole "
      "book: managers and reviewers (signed), auditors (--no-sign)."},
+    {"report", "collection", cmd_report_collection, DB_API,
+     "report collection -o FILE.xlsx [--lang en] [--no-sign]",
+     "Writes the signed collection workbook (清收报告): the cases you may see, open and closed, "
+     "their stages, days past due and amounts overdue, promises kept and broken, recoveries "
+     "from guarantors."},
     {"report", "portfolio", cmd_report_portfolio, DB_API,
      "report portfolio --date D [--since D] -o FILE.xlsx [--lang en] [--no-sign]",
      "Writes the signed portfolio analysis (经营分析) with charts. The whole book: managers and "
@@ -275,9 +346,10 @@ static const command_spec commands[] = {
      "under the CA you hold: every checkpoint signed by the institution certificate chained "
      "to it, none missing at the end; with --since, consistency with a checkpoint you kept. "
      "Exit 6 naming the first bad entry or checkpoint."},
-    {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR",
+    {"ledger", "export", cmd_ledger_export, DB_API, "ledger export --out DIR [--archive]",
      "Writes entries.jsonl, checkpoints, consistency, institution.pem and ca.pem for offline "
-     "verification."},
+     "verification; with --archive also the customer archive's files (DIR/documents, each "
+     "checked against the hash the entries record)."},
     {"ledger", "key-rotate", cmd_ledger_key_rotate, DB_API, "ledger key-rotate",
      "Replaces the institution key (admin; CA passphrase from LOANDESK_CA_PASSPHRASE_FILE, new "
      "key passphrase from LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE when set). Old "

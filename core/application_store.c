@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "borrower.h"
 #include "credit.h"
+#include "document.h"
 #include "json_in.h"
 #include "permission.h"
 #include "store_sql.h"
@@ -1093,6 +1094,9 @@ ld_status core_application_disburse(core_store *store, const core_session *who, 
     if (app.state != CORE_APP_APPROVED)
         return LD_FAIL(err, LD_ESTATE, "cannot disburse application %lld: it is %s", (long long)id,
                        core_app_state_name(app.state));
+    if ((st = core_document_gate(store, id, app.product_code, app.borrower_id,
+                                 CORE_DOC_STAGE_DISBURSEMENT, "disburse", err)) != LD_OK)
+        return st;
     return core_application_transition(store, who, id, CORE_EV_DISBURSE, detail, err);
 }
 
@@ -1140,7 +1144,9 @@ ld_status core_application_submit(core_store *store, const core_session *who, in
         (st = read_borrower_facts(store, app.borrower_id, &borrower, err)) != LD_OK ||
         (st = core_application_check_product(product, core_store_today(store), borrower.kind,
                                              borrower.birth, app.amount, app.term_months,
-                                             app.method, "", err)) != LD_OK)
+                                             app.method, "", err)) != LD_OK ||
+        (st = core_document_gate(store, id, app.product_code, app.borrower_id,
+                                 CORE_DOC_STAGE_SUBMISSION, "submit", err)) != LD_OK)
         return st;
     return core_application_transition(store, who, id, CORE_EV_SUBMIT, NULL, err);
 }
@@ -1265,6 +1271,9 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
 {
     core_application app;
     ld_status st = require_decider(store, who, id, CORE_EV_APPROVE, &app, err);
+    if (st == LD_OK)
+        st = core_document_gate(store, id, app.product_code, app.borrower_id,
+                                CORE_DOC_STAGE_APPROVAL, "approve", err);
     if (st != LD_OK)
         return st;
     core_approval_terms terms = *requested;

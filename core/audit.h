@@ -36,6 +36,11 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
                             const char *entity, int64_t entity_id, const cJSON *detail,
                             ld_error *err);
 
+/* core_audit_record with the detail {"after": after} (after is copied). */
+ld_status core_audit_record_after(core_store *store, const core_session *who, const char *action,
+                                  const char *entity, int64_t entity_id, const cJSON *after,
+                                  ld_error *err);
+
 /* Records a refused attempt in its own transaction (none may be open). who may
  * be NULL for failed logins, then username names the account tried. */
 ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,

@@ -235,3 +235,16 @@ ld_status core_audit_list(core_store *store, const core_session *who,
     *out = rows;
     return LD_OK;
 }
+
+ld_status core_audit_record_after(core_store *store, const core_session *who, const char *action,
+                                  const char *entity, int64_t entity_id, const cJSON *after,
+                                  ld_error *err)
+{
+    cJSON *detail = cJSON_CreateObject();
+    if (detail == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    cJSON_AddItemToObject(detail, "after", cJSON_Duplicate(after, true));
+    ld_status st = core_audit_record(store, who, action, entity, entity_id, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}

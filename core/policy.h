@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "date.h"
+#include "document.h"
 #include "ld_error.h"
 #include "policy_features.h"
 #include "pricing.h"
@@ -55,6 +56,7 @@ typedef struct core_product {
     int min_age, max_age_at_maturity; /* individuals */
     ld_rate penalty_surcharge;        /* fraction of the contract rate, millionths */
     core_prepayment_rule prepayment;
+    core_doc_checklist documents; /* what the borrower hands in, and by when */
 } core_product;
 
 #define CORE_RISK_SIGNAL_MAX 64 /* entries of the policy's risk-signal checklist */

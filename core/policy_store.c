@@ -299,6 +299,7 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
                                         "max_age_at_maturity",
                                         "penalty_surcharge",
                                         "prepayment",
+                                        "documents",
                                         NULL};
     memset(p, 0, sizeof *p);
     ld_status st;
@@ -376,7 +377,7 @@ static ld_status parse_product(const cJSON *item, const char *path, core_product
             LD_OK)
         return st;
     p->prepayment = (core_prepayment_rule)prepay;
-    return LD_OK;
+    return core_doc_checklist_parse(item, path, &p->documents, err);
 }
 
 static ld_status parse_products(const char *text, core_product **out, int *count, ld_error *err)

@@ -44,6 +44,13 @@ int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text)
 ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
                                int64_t *id_out, ld_error *err);
 
+/* Appends the rows stmt (bound) returns to list as objects, each column by
+ * its name: NULL left out, text as text; integers as dates when named date,
+ * deadline, next_date, stage_since or *_on, as money when named amount, paid
+ * or overdue, as true/false when named past_deadline, else as numbers. The
+ * caller resets or finalizes stmt. */
+ld_status core_store_rows_json(core_store *store, sqlite3_stmt *stmt, cJSON *list, ld_error *err);
+
 /* Copies column text into a fresh malloc'd string ("" for NULL); NULL on OOM. */
 char *core_store_column_strdup(sqlite3_stmt *stmt, int column);
 

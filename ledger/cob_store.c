@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "collection.h"
 #include "json_in.h"
 #include "credit.h"
 #include "ledger_events.h"
@@ -308,9 +309,17 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
             cJSON_AddItemToArray(totals, row);
         }
     }
+    ledger_collection_counts cases = {0};
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
-        (st = record_overdue_history(store, opt->date, err)) != LD_OK)
+        (st = record_overdue_history(store, opt->date, err)) != LD_OK ||
+        (!opt->skip_collection &&
+         (st = ledger_collection_cob(store, opt->date, &cases, err)) != LD_OK))
         goto out;
+    result.cases_opened = cases.opened;
+    result.cases_closed = cases.closed;
+    result.case_stage_moves = cases.stage_moves;
+    result.promises_kept = cases.promises_kept;
+    result.promises_broken = cases.promises_broken;
     char hex[LEDGER_HASH_HEX];
     if ((st = ledger_book_finish(book, hex, err)) != LD_OK)
         goto out;

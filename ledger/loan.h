@@ -139,6 +139,9 @@ typedef struct ledger_cob_options {
     ld_date date;
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *progress_ctx;
+    /* Leaves out the collection pass (collection.h): only bench/, which
+     * measures the close with it beside the close without it, sets this. */
+    bool skip_collection;
 } ledger_cob_options;
 
 typedef struct ledger_cob_result {
@@ -147,6 +150,9 @@ typedef struct ledger_cob_result {
     int64_t loan_days;   /* loan-days closed */
     int64_t newly_overdue, category_changes;
     int64_t journal_entries;
+    /* Collection (collection.h): cases opened, closed and moved a stage;
+     * promises to pay that fell due, kept or broken. */
+    int64_t cases_opened, cases_closed, case_stage_moves, promises_kept, promises_broken;
     uint64_t log_seq;         /* the summary entry */
     uint64_t checkpoint_size; /* set by the caller that seals the log (api_seal) */
 } ledger_cob_result;

@@ -97,6 +97,30 @@ static const row_table tables[] = {
      "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL},
     {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL},
     {"application_step", "id", NULL, "id, application_id, kind, reason, user_id, at", NULL},
+    {"document", "id", NULL,
+     "id, borrower_id, application_id, loan_id, type, sha256, content_type, size, file_name, "
+     "expires_on, uploaded_by, uploaded_at",
+     NULL},
+    {"document_check", "id", NULL,
+     "id, document_id, authentic, legal, valid, note, checked_by, checked_at", NULL},
+    {"collection_case", "id", NULL,
+     "id, loan_id, borrower_id, officer_id, opened_on, stage, stage_since, closed_on, outcome",
+     NULL},
+    {"collection_stage", "id", NULL, "id, case_id, date, stage, dpd", NULL},
+    {"collection_action", "id", NULL,
+     "id, case_id, date, kind, outcome, next_step, next_date, recorded_by, recorded_at", NULL},
+    {"collection_promise", "id", NULL,
+     "id, case_id, amount, made_on, due_on, status, paid, settled_on, recorded_by, recorded_at",
+     NULL},
+    {"collection_recovery", "id", NULL,
+     "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
+    {"visit", "id", NULL,
+     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at",
+     NULL},
+    {"complaint", "id", NULL,
+     "id, borrower_id, received_on, channel, text, assigned_to, deadline, response, "
+     "responded_on, feedback, closed_on, recorded_by, recorded_at",
+     NULL},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0

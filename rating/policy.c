@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "care.h"
 #include "date.h"
 #include "json_in.h"
 
@@ -1073,8 +1074,14 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
                                            "risk_signals",
                                            "credit_report",
                                            "features",
+                                           "collection",
+                                           "care",
                                            NULL};
         check_keys(&ctx, root, "$", keys);
+        core_care_terms care;
+        ld_error care_err;
+        if (core_care_terms_read(root, &care, &care_err) != LD_OK)
+            problem(&ctx, "%s", care_err.message);
         const char *version;
         if (read_string(&ctx, root, "$", "version", true, &version)) {
             if (strlen(version) >= sizeof policy->version)

@@ -105,6 +105,12 @@ ld_status report_inspection_write(core_store *store, const core_session *who, in
  * dated in it (LEDGER_NO_DATE: open ends; the as-of date is `to`, else the
  * last close of business). Streams with libxlsxwriter's constant_memory.
  * Managers, reviewers and auditors (report_book_permit). */
+/* 清收报告: the collection cases the writer may see, open and closed, their
+ * promises to pay and recoveries from guarantors (report_collection.c). */
+ld_status report_collection_write(core_store *store, const core_session *who,
+                                  const report_options *options, report_result *out,
+                                  ld_error *err);
+
 ld_status report_ledger_write(core_store *store, const core_session *who, ld_date from, ld_date to,
                               const report_options *options, report_result *out, ld_error *err);
 

@@ -102,6 +102,30 @@ step "applications with guarantors, collateral and pre-loan investigations"
 as chen app create --json "$D/app-zhang.json"
 as chen app create --json "$D/app-huaxin.json"
 as liu app create --json "$D/app-wang.json"
+
+step "the customer archive: each product's checklist, documents stored once by SHA-256, checked"
+# Scans as the officers receive them (PDF, JPEG or PNG: judged by content).
+for f in id-zhang id-wang licence-huaxin articles-huaxin accounts-huaxin bank-huaxin \
+    consent-huaxin contract-1 contract-2; do
+    printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$f" >"demo/$f.pdf"
+done
+echo "-- submission is refused while the checklist's documents are missing:"
+refused as chen app submit 1
+as chen doc add borrower 1 --type id_card --file demo/id-zhang.pdf --expires 2036-03-01
+as chen doc add borrower 2 --type business_licence --file demo/licence-huaxin.pdf --expires 2026-06-10
+as chen doc add borrower 2 --type articles --file demo/articles-huaxin.pdf
+as chen doc add borrower 2 --type financial_statements --file demo/accounts-huaxin.pdf
+as chen doc add application 2 --type bank_statements --file demo/bank-huaxin.pdf
+as chen doc add application 2 --type guarantor_consent --file demo/consent-huaxin.pdf
+as liu doc add borrower 3 --type id_card --file demo/id-wang.pdf --expires 2031-09-30
+echo "-- the same file again is recorded, not stored twice:"
+as chen doc add borrower 1 --type other --file demo/id-zhang.pdf
+echo "-- each document is checked for authenticity, legality and validity:"
+for doc in 1 2 3 4 5 6 8; do as chen doc check $doc --authentic yes --legal yes --valid yes; done
+as liu doc check 7 --authentic yes --legal yes --valid yes --note "原件已核对"
+as chen doc list application 2
+echo "-- the business licence lapses within 30 days:"
+as chen doc expiring
 for app in 1 2; do as chen app submit $app; done
 as liu app submit 3
 as chen app show 2
@@ -127,6 +151,12 @@ step "disbursement (manager): loans with their repayment schedules"
 # Every command that appends to the log signs a checkpoint over it with the
 # institution key file: the manager needs nobody's password.
 export LOANDESK_TODAY=2026-05-25
+echo "-- disbursement needs the signed contract (借款合同), checked:"
+refused as zhao loan disburse 1 --date 2026-05-25
+as chen doc add application 1 --type signed_contract --file demo/contract-1.pdf
+as chen doc add application 2 --type signed_contract --file demo/contract-2.pdf
+as chen doc check 9 --authentic yes --legal yes --valid yes
+as chen doc check 10 --authentic yes --legal yes --valid yes
 as zhao loan disburse 1 --date 2026-05-25
 as zhao loan disburse 2 --date 2026-05-25
 echo "-- disbursing a rejected application is refused:"
@@ -216,6 +246,8 @@ step "the ledger: checkpoint, verify under the auditor's CA, export, verify the 
 echo "-- the auditor keeps a checkpoint; later verifications prove the log still extends it:"
 as zhao ledger checkpoint | tee demo/kept-checkpoint
 as sun ledger verify --ca demo/ca.pem --since demo/kept-checkpoint
+echo "-- the archive: every stored document matches the SHA-256 the ledger holds:"
+as sun doc verify
 echo "-- verification never trusts the CA the data carries: without an anchor it will not start:"
 refused as sun ledger verify
 as sun ledger export --out "$root/demo/ledger-export"
@@ -234,6 +266,8 @@ as sun audit list --limit 12
 if [ -n "$scratch" ]; then
     sqlite3 "$LOANDESK_DB" ".backup '$root/demo/loandesk.db'"
     cp -p "$LOANDESK_DB.institution-key" "$root/demo/loandesk.db.institution-key"
+    # The customer archive goes with its database (docs/care.md).
+    cp -a "$LOANDESK_DB.documents" "$root/demo/loandesk.db.documents"
     export LOANDESK_DB="$root/demo/loandesk.db"
     rm -rf "$scratch"
     trap - EXIT

@@ -928,7 +928,8 @@ static ld_status h_report_generate(srv_request *rq)
         (st = body_bool(rq, "no_sign", &no_sign)) != LD_OK)
         return st;
     if (kind == NULL)
-        return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio, fit");
+        return srv_fail(rq, LD_EINVAL,
+                        "kind: one of rating, inspection, ledger, portfolio, collection, fit");
     char dir[PATH_MAX], path[PATH_MAX], name[33];
     if ((st = user_reports_dir(rq, dir)) != LD_OK)
         return st;
@@ -975,7 +976,10 @@ static ld_status h_report_generate(srv_request *rq)
     if (strcmp(kind, "portfolio") == 0)
         return ld_report_portfolio(rq->session, date, since, &spec, key_password, &rq->result,
                                    &rq->err);
-    return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio, fit");
+    if (strcmp(kind, "collection") == 0)
+        return ld_report_collection(rq->session, &spec, key_password, &rq->result, &rq->err);
+    return srv_fail(rq, LD_EINVAL,
+                    "kind: one of rating, inspection, ledger, portfolio, collection, fit");
 }
 
 /* Where to download what a report wrote. */
@@ -1125,6 +1129,193 @@ static ld_status h_workbook_verify(srv_request *rq)
     if (ca[0] != '\0')
         unlink(ca);
     return st;
+}
+
+/* ---- Documents (the customer archive) ---------------------------------------------------- */
+
+static ld_status body_id(srv_request *rq, const char *name, int64_t *out)
+{
+    char buf[32];
+    const char *text = NULL;
+    ld_status st = body_text_or_number(rq, name, buf, &text);
+    return st != LD_OK ? st : parse_positive(rq, name, text, 1, out);
+}
+
+/* A document uploaded as base64 in the body's "file", stored as `doc add`
+ * stores it. */
+static ld_status h_doc_add(srv_request *rq)
+{
+    ld_document_spec d = {0};
+    char path[PATH_MAX] = "";
+    ld_status st;
+    if ((st = srv_body_text(rq, "target", &d.target)) != LD_OK ||
+        (st = body_id(rq, "target_id", &d.target_id)) != LD_OK ||
+        (st = srv_body_text(rq, "type", &d.type)) != LD_OK ||
+        (st = srv_body_text(rq, "expires", &d.expires)) != LD_OK ||
+        (st = base64_to_file(rq, "file", "", path)) != LD_OK)
+        return st;
+    d.path = path;
+    st = ld_document_add(rq->session, &d, &rq->result, &rq->err);
+    unlink(path);
+    return st;
+}
+
+static ld_status h_doc_check(srv_request *rq)
+{
+    int64_t id;
+    bool authentic, legal, valid;
+    const char *note;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "document", &id)) != LD_OK ||
+        (st = body_bool(rq, "authentic", &authentic)) != LD_OK ||
+        (st = body_bool(rq, "legal", &legal)) != LD_OK ||
+        (st = body_bool(rq, "valid", &valid)) != LD_OK ||
+        (st = srv_body_text(rq, "note", &note)) != LD_OK)
+        return st;
+    return ld_document_check(rq->session, id, authentic, legal, valid, note, &rq->result, &rq->err);
+}
+
+static ld_status h_doc_show(srv_request *rq)
+{
+    return on_id(rq, "document", ld_document_show);
+}
+
+static ld_status h_doc_list(srv_request *rq)
+{
+    int64_t id;
+    ld_status st = parse_positive(rq, "target_id", srv_query(rq, "target_id"), 1, &id);
+    return st != LD_OK
+               ? st
+               : ld_document_list(rq->session, srv_query(rq, "target"), id, &rq->result, &rq->err);
+}
+
+static ld_status h_doc_expiring(srv_request *rq)
+{
+    int64_t days = -1;
+    const char *text = srv_query(rq, "days");
+    ld_status st = text != NULL ? parse_positive(rq, "days", text, 0, &days) : LD_OK;
+    if (st == LD_OK && days > 3660)
+        st = srv_fail(rq, LD_EINVAL, "days: must be 0 to 3660");
+    return st != LD_OK ? st : ld_document_expiring(rq->session, (int)days, &rq->result, &rq->err);
+}
+
+static ld_status h_doc_verify(srv_request *rq)
+{
+    return ld_document_verify(rq->session, &rq->result, &rq->err);
+}
+
+/* ---- Collection (清收) ---------------------------------------------------------------------- */
+
+static ld_status h_collection_show(srv_request *rq)
+{
+    return on_id(rq, "case", ld_collection_show);
+}
+
+static ld_status h_collection_action(srv_request *rq)
+{
+    return with_record(rq, "case", ld_collection_action);
+}
+
+static ld_status h_collection_promise(srv_request *rq)
+{
+    int64_t id;
+    const char *amount, *date;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "case", &id)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &amount)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK)
+        return st;
+    return ld_collection_promise(rq->session, id, amount, date, &rq->result, &rq->err);
+}
+
+static ld_status h_collection_recover(srv_request *rq)
+{
+    int64_t id, guarantor;
+    const char *amount, *date;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "case", &id)) != LD_OK ||
+        (st = body_id(rq, "guarantor_id", &guarantor)) != LD_OK ||
+        (st = srv_body_text(rq, "amount", &amount)) != LD_OK ||
+        (st = srv_body_text(rq, "date", &date)) != LD_OK)
+        return st;
+    return ld_collection_recover(rq->session, id, guarantor, amount, date, &rq->result, &rq->err);
+}
+
+/* ---- Visits, complaints, churn --------------------------------------------------------------- */
+
+static ld_status h_visit_add(srv_request *rq)
+{
+    return with_record(rq, "borrower", ld_visit_add);
+}
+
+static ld_status h_visit_list(srv_request *rq)
+{
+    return on_id(rq, "borrower", ld_visit_list);
+}
+
+static ld_status h_complaint_add(srv_request *rq)
+{
+    return with_record(rq, "borrower", ld_complaint_add);
+}
+
+typedef ld_status (*complaint_fn)(ld_session *, int64_t, const char *, cJSON **, ld_error *);
+
+static ld_status complaint_text(srv_request *rq, const char *name, complaint_fn fn)
+{
+    int64_t id;
+    const char *text;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "complaint", &id)) != LD_OK ||
+        (st = srv_body_text(rq, name, &text)) != LD_OK)
+        return st;
+    return fn(rq->session, id, text, &rq->result, &rq->err);
+}
+
+static ld_status h_complaint_assign(srv_request *rq)
+{
+    return complaint_text(rq, "to", ld_complaint_assign);
+}
+
+static ld_status h_complaint_respond(srv_request *rq)
+{
+    return complaint_text(rq, "response", ld_complaint_respond);
+}
+
+static ld_status h_complaint_close(srv_request *rq)
+{
+    return complaint_text(rq, "feedback", ld_complaint_close);
+}
+
+/* A query flag: absent or "false" is false, "true" true. */
+static ld_status query_flag(srv_request *rq, const char *name, bool *out)
+{
+    const char *v = srv_query(rq, name);
+    *out = v != NULL && strcmp(v, "true") == 0;
+    if (v != NULL && !*out && strcmp(v, "false") != 0)
+        return srv_fail(rq, LD_EINVAL, "%s: must be true or false", name);
+    return LD_OK;
+}
+
+static ld_status h_complaint_list(srv_request *rq)
+{
+    bool all, overdue;
+    ld_status st;
+    if ((st = query_flag(rq, "all", &all)) != LD_OK ||
+        (st = query_flag(rq, "overdue", &overdue)) != LD_OK)
+        return st;
+    return ld_complaint_list(rq->session, all, overdue, &rq->result, &rq->err);
+}
+
+static ld_status h_collection_list(srv_request *rq)
+{
+    bool all;
+    ld_status st = query_flag(rq, "all", &all);
+    return st != LD_OK ? st : ld_collection_list(rq->session, all, &rq->result, &rq->err);
+}
+
+static ld_status h_churn_list(srv_request *rq)
+{
+    return ld_churn_list(rq->session, &rq->result, &rq->err);
 }
 
 /* ---- Audit, import, tools ---------------------------------------------------------------- */
@@ -1447,6 +1638,50 @@ const srv_route srv_routes[] = {
      "Verify an uploaded workbook and its signature against the ledger, under the CA you hold "
      "(the CA certificate uploaded as ca, or ca_fingerprint)",
      "ca_fingerprint", "workbook,signature,ca", NULL},
+    {"POST", "/api/v1/documents", h_doc_add, O | SRV_LARGE, 201,
+     "Add a document (PDF, JPEG or PNG, base64 in file) to a borrower, application or loan", NULL,
+     "target,target_id,type,expires,file", NULL},
+    {"GET", "/api/v1/documents", h_doc_list, 0, 200,
+     "The documents of a borrower, application or loan; an application's checklist",
+     "target,target_id", NULL, NULL},
+    {"GET", "/api/v1/documents/{id}", h_doc_show, 0, 200, "A document and its checks", NULL, NULL,
+     NULL},
+    {"POST", "/api/v1/documents/{id}/check", h_doc_check, O, 201,
+     "Record the officer's check of a document", NULL, "authentic,legal,valid,note", NULL},
+    {"GET", "/api/v1/archive/expiring", h_doc_expiring, 0, 200,
+     "Documents lapsing within days (default 30) or lapsed", "days", NULL, NULL},
+    {"GET", "/api/v1/archive/verify", h_doc_verify, 0, 200,
+     "Every archived file against its recorded SHA-256", NULL, NULL, NULL},
+    {"GET", "/api/v1/collection", h_collection_list, 0, 200,
+     "Collection cases (清收), most days past due first; all=true adds closed ones", "all", NULL,
+     NULL},
+    {"GET", "/api/v1/collection/{id}", h_collection_show, 0, 200,
+     "A collection case: stages, actions, promises, recoveries", NULL, NULL, NULL},
+    {"POST", "/api/v1/collection/{id}/actions", h_collection_action, O, 201,
+     "Record a collection action", NULL, "", NULL},
+    {"POST", "/api/v1/collection/{id}/promises", h_collection_promise, O, 201,
+     "Record a promise to pay", NULL, "amount,date", NULL},
+    {"POST", "/api/v1/collection/{id}/recoveries", h_collection_recover, O, 201,
+     "Record a guarantor's payment as a repayment of the loan", NULL, "guarantor_id,amount,date",
+     NULL},
+    {"POST", "/api/v1/borrowers/{id}/visits", h_visit_add, O, 201, "Record a visit (走访)", NULL,
+     "", NULL},
+    {"GET", "/api/v1/borrowers/{id}/visits", h_visit_list, 0, 200, "A customer's visits", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/borrowers/{id}/complaints", h_complaint_add, O, 201,
+     "Record a complaint (投诉), due by the policy's deadline", NULL, "", NULL},
+    {"GET", "/api/v1/complaints", h_complaint_list, 0, 200,
+     "Open complaints, soonest deadline first; overdue=true: past their deadline", "all,overdue",
+     NULL, NULL},
+    {"POST", "/api/v1/complaints/{id}/assign", h_complaint_assign, O, 200,
+     "Give a complaint to another user (manager)", NULL, "to", NULL},
+    {"POST", "/api/v1/complaints/{id}/respond", h_complaint_respond, O, 200,
+     "Record the response to a complaint", NULL, "response", NULL},
+    {"POST", "/api/v1/complaints/{id}/close", h_complaint_close, O, 200,
+     "Close an answered complaint with the customer's feedback", NULL, "feedback", NULL},
+    {"GET", "/api/v1/churn", h_churn_list, 0, 200,
+     "Churn warning (流失预警): settled without a new application, or prepaying sharply", NULL,
+     NULL, NULL},
     {"GET", "/api/v1/audit", h_audit, 0, 200, "The audit trail, newest first",
      "entity,entity_id,username,limit", NULL, NULL},
     {"POST", "/api/v1/import", h_import, O | SRV_LARGE | SRV_RAW_BODY, 200,

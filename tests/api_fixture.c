@@ -5,9 +5,12 @@
 #include "api_fixture.h"
 
 #include "loandesk/admin.h"
+#include "loandesk/care.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #ifndef LOANDESK_SOURCE_DIR
 #error "LOANDESK_SOURCE_DIR must name the source tree (policy files)"
@@ -73,4 +76,49 @@ void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size)
     fputs(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "pem")), f);
     fclose(f);
     cJSON_Delete(o);
+}
+
+void afx_documents(ld_session *officer, int64_t app_id)
+{
+    static char pdf[300];
+    if (pdf[0] == '\0') {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(pdf, sizeof pdf, "%s/loandesk-afx-%ld.pdf", tmp != NULL ? tmp : "/tmp",
+                 (long)getpid());
+        FILE *f = fopen(pdf, "wb");
+        if (f == NULL || fputs("%PDF-1.4\n%fixture document\n", f) < 0 || fclose(f) != 0)
+            afx_die("writing the fixture's PDF", NULL);
+    }
+    ld_error err;
+    cJSON *list = NULL;
+    if (ld_document_list(officer, "application", app_id, &list, &err) != LD_OK)
+        afx_die("the application's checklist", &err);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(list, "checklist"))
+    {
+        const char *type = cJSON_GetObjectItemCaseSensitive(item, "type")->valuestring;
+        const char *required = cJSON_GetObjectItemCaseSensitive(item, "required")->valuestring;
+        const char *standing = cJSON_GetObjectItemCaseSensitive(item, "standing")->valuestring;
+        if (strcmp(required, "none") == 0 || strcmp(standing, "ok") == 0)
+            continue;
+        bool own = strcmp(cJSON_GetObjectItemCaseSensitive(item, "belongs_to")->valuestring,
+                          "borrower") == 0;
+        ld_document_spec spec = {.target = own ? "borrower" : "application",
+                                 .target_id = app_id,
+                                 .type = type,
+                                 .path = pdf};
+        if (own)
+            spec.target_id =
+                (int64_t)cJSON_GetObjectItemCaseSensitive(list, "borrower_id")->valuedouble;
+        cJSON *out = NULL;
+        if (ld_document_add(officer, &spec, &out, &err) != LD_OK)
+            afx_die("adding a document", &err);
+        int64_t id = (int64_t)cJSON_GetObjectItemCaseSensitive(out, "id")->valuedouble;
+        cJSON_Delete(out);
+        out = NULL;
+        if (ld_document_check(officer, id, true, true, true, NULL, &out, &err) != LD_OK)
+            afx_die("checking a document", &err);
+        cJSON_Delete(out);
+    }
+    cJSON_Delete(list);
 }

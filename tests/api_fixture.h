@@ -32,6 +32,12 @@ ld_api *afx_book_new(const char *name, const char *admin_password, char *dir_out
  * (its path into out), using a session that may read it; or exit 99. */
 void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size);
 
+/* Adds and passes a check of every document application app_id's product
+ * requires at any gate (its checklist, as `doc list application` gives it),
+ * as officer, the customer's, would: a small PDF for each, the borrower's own
+ * papers on the borrower, the rest on the application. Or exit 99. */
+void afx_documents(ld_session *officer, int64_t app_id);
+
 /* A session of username, or exit 99. */
 ld_session *afx_login(ld_api *api, const char *username, const char *password);
 

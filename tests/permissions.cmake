@@ -5,6 +5,6 @@ add_test(NAME permissions_doc
 
 # Every operation × every role × own and another's customer, and the locked,
 # revoked and expired identities, through the operations API.
-loandesk_test(permissions api_fixture api reports rating ledger core)
+loandesk_test(permissions api_fixture doc_fixture api reports rating ledger core)
 target_include_directories(test_permissions PRIVATE ${CMAKE_SOURCE_DIR}/api)
 target_compile_definitions(test_permissions PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

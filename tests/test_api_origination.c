@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "application.h"
+#include "api_fixture.h"
 #include "check.h"
 #include "credit.h"
 #include "ident.h"
@@ -271,6 +272,7 @@ static int64_t rated_application(int seq)
     cJSON_Delete(record);
     int64_t app = id_of(out);
     cJSON_Delete(out);
+    afx_documents(off1, app);
     if (ld_application_submit(off1, app, &out, &err) != LD_OK)
         die("app submit", &err);
     cJSON_Delete(out);

@@ -19,6 +19,7 @@
 #include "application.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "credit.h"
 #include "ident.h"
 #include "loandesk/servicing.h"
@@ -154,6 +155,7 @@ static int64_t submitted_app(void)
               &err);
     cJSON_Delete(a);
     begin();
+    dfx_complete(api->store, &s_off1->who, app);
     committed(core_application_submit(api->store, &s_off1->who, app, &err), "submit", &err);
     return app;
 }

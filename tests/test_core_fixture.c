@@ -16,6 +16,7 @@
 #include "application.h"
 #include "borrower.h"
 #include "credit.h"
+#include "doc_fixture.h"
 #include "check.h"
 #include "ident.h"
 #include "policy.h"
@@ -257,6 +258,7 @@ void fx_add_investigation(fx *f, const core_session *officer, int64_t app_id)
 void fx_submit(fx *f, const core_session *officer, int64_t app_id)
 {
     ld_error err;
+    dfx_complete(f->store, officer, app_id);
     fx_begin(f);
     if (committed(f, core_application_submit(f->store, officer, app_id, &err)) != LD_OK)
         fx_die("submitting", &err);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api_fixture.h"
 #include "check.h"
 #include "loandesk/admin.h"
 #include "loandesk/api.h"
@@ -145,6 +146,7 @@ static void make_book(void)
         must(ld_application_create(who[OFFICER], r, &out, &err), files[i][1], &err);
         done(out);
         cJSON_Delete(r);
+        afx_documents(who[OFFICER], i + 1);
         must(ld_application_submit(who[OFFICER], i + 1, &out, &err), "submit", &err);
         done(out);
     }

@@ -15,6 +15,7 @@
 #include "application.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "credit.h"
 #include "ident.h"
 #include "journal.h"
@@ -379,6 +380,7 @@ static int64_t approved_app_of(core_store *store, const char *product, int n, co
         die("application", &err);
     cJSON_Delete(a);
     begin(store);
+    dfx_complete(store, &s_off, app);
     if (end(store, core_application_submit(store, &s_off, app, &err)) != LD_OK)
         die("submit", &err);
     core_rating_summary rating;

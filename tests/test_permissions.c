@@ -22,8 +22,10 @@
 #include "application.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "ident.h"
 #include "loandesk/admin.h"
+#include "loandesk/care.h"
 #include "loandesk/origination.h"
 #include "loandesk/reports.h"
 #include "loandesk/servicing.h"
@@ -50,6 +52,9 @@ typedef struct book {
     int64_t repayment[2]; /* a standing repayment of each loan */
     int64_t rated_app[2];
     int64_t draft_app[2];
+    int64_t document[2];   /* one of the customer's documents */
+    int64_t collection[2]; /* a collection case of the customer's loan */
+    int64_t complaint[2];  /* an open, answered complaint of the customer's */
 } book;
 
 static book the_book;
@@ -116,6 +121,7 @@ static int64_t new_app(ld_api *api, const core_session *officer, int64_t borrowe
     cJSON_Delete(a);
     if (submit) {
         begin(api);
+        dfx_complete(api->store, officer, app);
         commit(api, core_application_submit(api->store, officer, app, &err), "submit", &err);
     }
     return app;
@@ -198,6 +204,8 @@ static void remove_dir(void)
 
 /* The CA certificate the auditor holds, for every verification. */
 static char ca_path[300];
+/* A scanned PDF an officer may add. */
+static char scan_path[300];
 
 /* The book every cell starts from. */
 static void make_book(void)
@@ -235,6 +243,33 @@ static void make_book(void)
         rate(s[CORE_ROLE_REVIEWER], the_book.rated_app[o]);
         the_book.draft_app[o] = new_app(api, owner[o], the_book.borrower[o], false);
     }
+    /* A collection case on each loan, as close of business opens one, and a
+     * scan the officer may add. */
+    begin(api);
+    exec_sql(api, "INSERT INTO collection_case (loan_id, borrower_id, officer_id, opened_on, "
+                  "stage, stage_since) SELECT id, borrower_id, officer_id, 20619, 'reminder', "
+                  "20619 FROM loan ORDER BY id");
+    exec_sql(api, "INSERT INTO complaint (borrower_id, received_on, channel, text, assigned_to, "
+                  "deadline, response, responded_on, recorded_by, recorded_at) SELECT id, 20619, "
+                  "'phone', 'a fee', officer_id, 20634, 'refunded', 20619, officer_id, "
+                  "'2026-06-15T09:00:00Z' FROM borrower ORDER BY id");
+    commit(api, LD_OK, "collection cases", NULL);
+    for (int o = 0; o < 2; o++) {
+        ld_error err;
+        if (core_store_query_int(api->store, "SELECT min(id) FROM document WHERE borrower_id = ?",
+                                 the_book.borrower[o], &the_book.document[o], &err) != LD_OK ||
+            core_store_query_int(api->store,
+                                 "SELECT c.id FROM collection_case c JOIN loan l ON "
+                                 "l.id = c.loan_id WHERE l.borrower_id = ?",
+                                 the_book.borrower[o], &the_book.collection[o], &err) != LD_OK ||
+            core_store_query_int(api->store, "SELECT id FROM complaint WHERE borrower_id = ?",
+                                 the_book.borrower[o], &the_book.complaint[o], &err) != LD_OK)
+            afx_die("the book's documents and cases", &err);
+    }
+    snprintf(scan_path, sizeof scan_path, "%s/scan.pdf", dir);
+    FILE *scan = fopen(scan_path, "wb");
+    if (scan == NULL || fputs("%PDF-1.4\n%scan\n", scan) < 0 || fclose(scan) != 0)
+        afx_die("the scan", NULL);
     for (int r = 0; r < ROLE_USERS; r++)
         issue(s[r], tokens[r]);
     ld_session *expired = afx_login(api, "expired1", USER_PASSWORD);
@@ -690,6 +725,107 @@ static ld_status op_report_inspection(ld_session *s, int o, cJSON **out, ld_erro
     return ld_report_inspection(s, the_book.loan[o], 0, &spec, NULL, out, err);
 }
 
+static ld_status op_doc_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    ld_document_spec d = {"borrower", the_book.borrower[o], "income_proof", scan_path, NULL};
+    return ld_document_add(s, &d, out, err);
+}
+static ld_status op_doc_check(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_document_check(s, the_book.document[o], true, true, true, NULL, out, err);
+}
+static ld_status op_doc_show(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_document_show(s, the_book.document[o], out, err);
+}
+static ld_status op_doc_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_document_list(s, "application", the_book.rated_app[o], out, err);
+}
+static ld_status op_doc_expiring(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_document_expiring(s, 30, out, err);
+}
+static ld_status op_doc_verify(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_document_verify(s, out, err);
+}
+static ld_status op_doc_export(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    char path[160];
+    snprintf(path, sizeof path, "%s/archive-%d", dir, cells);
+    return ld_document_export(s, path, out, err);
+}
+static ld_status op_collection_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_collection_list(s, true, out, err);
+}
+static ld_status op_collection_show(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_collection_show(s, the_book.collection[o], out, err);
+}
+static ld_status op_collection_action(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *a = cJSON_Parse("{\"kind\": \"sms\", \"outcome\": \"sent\"}");
+    ld_status st = ld_collection_action(s, the_book.collection[o], a, out, err);
+    cJSON_Delete(a);
+    return st;
+}
+static ld_status op_collection_promise(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_collection_promise(s, the_book.collection[o], "1000.00", "2026-06-30", out, err);
+}
+static ld_status op_collection_recover(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_collection_recover(s, the_book.collection[o], 1, "1000.00", TODAY, out, err);
+}
+
+static ld_status op_visit_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *v = cJSON_Parse("{\"people\": \"owner\", \"purpose\": \"review\", "
+                           "\"findings\": \"fine\"}");
+    ld_status st = ld_visit_add(s, the_book.borrower[o], v, out, err);
+    cJSON_Delete(v);
+    return st;
+}
+static ld_status op_visit_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_visit_list(s, the_book.borrower[o], out, err);
+}
+static ld_status op_complaint_add(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    cJSON *c = cJSON_Parse("{\"channel\": \"letter\", \"text\": \"slow service\"}");
+    ld_status st = ld_complaint_add(s, the_book.borrower[o], c, out, err);
+    cJSON_Delete(c);
+    return st;
+}
+static ld_status op_complaint_assign(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_assign(s, the_book.complaint[o], "off2", out, err);
+}
+static ld_status op_complaint_respond(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_respond(s, the_book.complaint[o], "called back", out, err);
+}
+static ld_status op_complaint_close(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_complaint_close(s, the_book.complaint[o], "satisfied", out, err);
+}
+static ld_status op_complaint_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_complaint_list(s, true, false, out, err);
+}
+static ld_status op_churn_list(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    return ld_churn_list(s, out, err);
+}
+
 static const operation operations[] = {
     {"collateral.add", CORE_ACT_CUSTOMER_EDIT, op_collateral_add, false},
     {"inspection.add", CORE_ACT_CUSTOMER_EDIT, op_inspection_add, false},
@@ -747,6 +883,26 @@ static const operation operations[] = {
     {"ledger.prove", CORE_ACT_LEDGER_VERIFY, op_ledger_prove, false},
     {"inspection.due", CORE_ACT_CUSTOMER_READ, op_inspection_due, true},
     {"inspection.show", CORE_ACT_CUSTOMER_READ, op_inspection_show, false},
+    {"doc.add", CORE_ACT_CUSTOMER_EDIT, op_doc_add, false},
+    {"doc.check", CORE_ACT_CUSTOMER_EDIT, op_doc_check, false},
+    {"doc.show", CORE_ACT_CUSTOMER_READ, op_doc_show, false},
+    {"doc.list", CORE_ACT_CUSTOMER_READ, op_doc_list, false},
+    {"doc.expiring", CORE_ACT_CUSTOMER_READ, op_doc_expiring, true},
+    {"doc.verify", CORE_ACT_LEDGER_VERIFY, op_doc_verify, false},
+    {"doc.export", CORE_ACT_LEDGER_VERIFY, op_doc_export, false},
+    {"collection.list", CORE_ACT_CUSTOMER_READ, op_collection_list, true},
+    {"collection.show", CORE_ACT_CUSTOMER_READ, op_collection_show, false},
+    {"collection.action", CORE_ACT_CUSTOMER_EDIT, op_collection_action, false},
+    {"collection.promise", CORE_ACT_CUSTOMER_EDIT, op_collection_promise, false},
+    {"collection.recover", CORE_ACT_REPAYMENT_RECORD, op_collection_recover, false},
+    {"visit.add", CORE_ACT_CUSTOMER_EDIT, op_visit_add, false},
+    {"visit.list", CORE_ACT_CUSTOMER_READ, op_visit_list, false},
+    {"complaint.add", CORE_ACT_CUSTOMER_EDIT, op_complaint_add, false},
+    {"complaint.assign", CORE_ACT_CUSTOMER_ASSIGN, op_complaint_assign, true},
+    {"complaint.respond", CORE_ACT_CUSTOMER_EDIT, op_complaint_respond, false},
+    {"complaint.close", CORE_ACT_CUSTOMER_EDIT, op_complaint_close, false},
+    {"complaint.list", CORE_ACT_CUSTOMER_READ, op_complaint_list, true},
+    {"churn.list", CORE_ACT_CUSTOMER_READ, op_churn_list, true},
 };
 
 #define OPERATION_COUNT (sizeof operations / sizeof operations[0])

@@ -336,6 +336,7 @@ static int64_t application(int seq, const char *region, double tenure)
         die("investigation", &err);
     cJSON_Delete(record);
     cJSON_Delete(out);
+    afx_documents(off1, app);
     if (ld_application_submit(off1, app, &out, &err) != LD_OK)
         die("submit", &err);
     cJSON_Delete(out);

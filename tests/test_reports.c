@@ -210,6 +210,20 @@ static void setup(void)
         demo);
     run(AS("chen", "Chen2026pass") "app create --json %s/app-zhang.json >/dev/null", bin, demo);
     run(AS("chen", "Chen2026pass") "app create --json %s/app-huaxin.json >/dev/null", bin, demo);
+    /* The papers the two products' checklists require, checked by the officer. */
+    run("printf '%%%%PDF-1.4\\n%%%%scan\\n' > %s/scan.pdf", dir);
+    const char *papers[][2] = {
+        {"borrower 1", "id_card"},           {"borrower 2", "business_licence"},
+        {"borrower 2", "articles"},          {"borrower 2", "financial_statements"},
+        {"borrower 2", "bank_statements"},   {"application 1", "signed_contract"},
+        {"application 2", "signed_contract"}};
+    for (int i = 0; i < 7; i++) {
+        run(AS("chen", "Chen2026pass") "doc add %s --type %s --file %s/scan.pdf >/dev/null", bin,
+            papers[i][0], papers[i][1], dir);
+        run(AS("chen", "Chen2026pass") "doc check %d --authentic yes --legal yes --valid yes "
+                                       ">/dev/null",
+            bin, i + 1);
+    }
     run(AS("chen", "Chen2026pass") "app submit 1 >/dev/null", bin);
     run(AS("chen", "Chen2026pass") "app submit 2 >/dev/null", bin);
     run(AS("chen", "Chen2026pass") "rate 1 >/dev/null", bin);

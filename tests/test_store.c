@@ -118,6 +118,10 @@ static void existing_file_keeps_its_page_size(void)
  * triggers), 6 (the name postings) and 7 (the name trigrams) added, taken
  * away again to make an older file. */
 #define UNDO_VERSIONS_4_TO_7                                                                       \
+    "DROP TABLE visit; DROP TABLE complaint; "                                                     \
+    "DROP TABLE collection_recovery; DROP TABLE collection_promise; "                              \
+    "DROP TABLE collection_action; DROP TABLE collection_stage; DROP TABLE collection_case; "      \
+    "DROP TABLE document_check; DROP TABLE document; "                                             \
     "DROP TRIGGER borrower_trigrams_added; DROP TRIGGER borrower_trigrams_changed; "               \
     "DROP TRIGGER borrower_trigrams_removed; DROP TABLE borrower_name_fts; "                       \
     "DROP TRIGGER borrower_name_added; DROP TRIGGER borrower_name_changed; "                       \

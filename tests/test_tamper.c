@@ -132,6 +132,7 @@ static void book(void)
         ok(ld_application_create(s_off1, a, &out, &err), apps[i], &err);
         cJSON_Delete(a);
         drop(&out);
+        afx_documents(s_off1, i + 1);
         ok(ld_application_submit(s_off1, i + 1, &out, &err), "submit", &err);
         drop(&out);
         ok(ld_application_rate(s_rev1, i + 1, &out, &err), "rate", &err);

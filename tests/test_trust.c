@@ -24,6 +24,7 @@
 #include "application.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "digest.h"
 #include "ident.h"
 #include "json_in.h"
@@ -125,6 +126,7 @@ static void make_application(void)
     in_tx(core_application_create(api->store, &s_off->who, a, &app_id, &err), "application", &err);
     cJSON_Delete(a);
     begin();
+    dfx_complete(api->store, &s_off->who, app_id);
     in_tx(core_application_submit(api->store, &s_off->who, app_id, &err), "submit", &err);
 }
 

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "borrower.h"
 #include "check.h"
+#include "doc_fixture.h"
 #include "credit.h"
 #include "store_sql.h"
 #include "workflow.h"
@@ -583,6 +584,7 @@ static void workflow_decisions_reach_the_ledger_sink_in_the_same_transaction(voi
     memset(&log, 0, sizeof log);
     int64_t app = draft(&f, NULL, NULL);
     fx_add_investigation(&f, &f.off1, app);
+    dfx_complete(f.store, &f.off1, app);
     core_store_set_event_sink(f.store, sink, &log);
     CHECK(core_store_has_event_sink(f.store));
     /* A failing sink fails the command, which then leaves nothing. */

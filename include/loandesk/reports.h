@@ -52,6 +52,12 @@ ld_status ld_report_ledger(ld_session *session, const char *from, const char *to
                            const ld_report_spec *spec, const char *key_password, cJSON **out,
                            ld_error *err);
 
+/* 清收报告: the collection cases the caller may see (officers: their own
+ * customers'), open and closed, with promises kept and broken and recoveries
+ * from guarantors, as of the business date. */
+ld_status ld_report_collection(ld_session *session, const ld_report_spec *spec,
+                               const char *key_password, cJSON **out, ld_error *err);
+
 /* 经营分析 as of date (required), migration since (NULL: three months
  * before). Same roles as the ledger workbook. */
 ld_status ld_report_portfolio(ld_session *session, const char *date, const char *since,

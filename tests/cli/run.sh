@@ -75,6 +75,8 @@ password_of() {
 # app 2: borrower 2, submitted
 # app 3: borrower 2, rated (by rev1)
 # app 4: borrower 3, draft (off2's customer)
+# documents: 1-3 the ID cards of borrowers 1-3, 4-7 the signed contracts of
+#            apps 1-4, each checked by its officer (the PCL checklist)
 BASE=$WORK/base.db
 setup_step() {
     local user=$1
@@ -132,6 +134,21 @@ setup() {
     setup_step off1 app create --borrower-id 2 "${app[@]}"
     setup_step off1 app create --borrower-id 2 "${app[@]}"
     setup_step off2 app create --borrower-id 3 "${app[@]}"
+    printf '%%PDF-1.4\n%%id card\n' >"$WORK/id.pdf"
+    printf '%%PDF-1.4\n%%signed contract\n' >"$WORK/contract.pdf"
+    local target officer
+    for target in "borrower 1 off1" "borrower 2 off1" "borrower 3 off2"; do
+        set -- $target
+        setup_step "$3" doc add borrower "$2" --type id_card --file "$WORK/id.pdf" --expires 2036-06-01
+    done
+    for target in "1 off1" "2 off1" "3 off1" "4 off2"; do
+        set -- $target
+        setup_step "$2" doc add application "$1" --type signed_contract --file "$WORK/contract.pdf"
+    done
+    for target in "1 off1" "2 off1" "3 off2" "4 off1" "5 off1" "6 off1" "7 off2"; do
+        set -- $target
+        setup_step "$2" doc check "$1" --authentic yes --legal yes --valid yes
+    done
     setup_step off1 investigation add 2 "${inv[@]}"
     setup_step off1 investigation add 3 "${inv[@]}"
     setup_step off1 app submit 2
@@ -303,6 +320,7 @@ run_case() {
     cp "$BASE" "$dir/db"
     [ -f "$BASE-wal" ] && cp "$BASE-wal" "$dir/db-wal"
     cp "$BASE.institution-key" "$dir/db.institution-key"
+    [ -d "$BASE.documents" ] && cp -a "$BASE.documents" "$dir/db.documents"
     export CASE_DIR=$dir
     case_failed=0
     step_pending=0

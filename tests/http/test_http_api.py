@@ -62,6 +62,29 @@ check(r2.json["rows"][0]["id"] != r.json["rows"][0]["id"], "the cursor moves on"
 apps = []
 for who, f in (("chen", "app-zhang.json"), ("chen", "app-huaxin.json"), ("liu", "app-wang.json")):
     apps.append(expect(call(who, "POST", A + "/applications", h.data(f)), 201, "app create " + f).json["id"])
+# ---- the customer archive: the checklist gates submission --------------------------
+problem(call("chen", "POST", A + f"/applications/{apps[0]}/submit"), 409, "submit without papers")
+check("id_card" in (seen[-1][2].json or {}).get("detail", ""), "the refusal names the document")
+r = expect(call("chen", "GET", A + f"/documents?target=application&target_id={apps[0]}"), 200,
+           "checklist")
+check({i["type"]: i["standing"] for i in r.json["checklist"]}.get("id_card") == "missing",
+      f"the ID card is missing: {r.json}")
+problem(call("chen", "POST", A + "/documents", {"target": "borrower", "target_id": b1,
+                                                 "type": "id_card",
+                                                 "file": h.base64.b64encode(b"GIF89a").decode()}),
+        422, "a GIF is refused", "file")
+problem(call("liu", "POST", A + "/documents", {"target": "borrower", "target_id": b1,
+                                                "type": "id_card", "file": h.SCAN}),
+        403, "another officer's customer")
+for who, app in (("chen", apps[0]), ("chen", apps[1]), ("liu", apps[2])):
+    h.complete_documents(C[who], app)
+r = expect(call("chen", "GET", A + f"/documents?target=borrower&target_id={b1}"), 200, "papers")
+doc = r.json["documents"][0]["id"]
+r = expect(call("sun", "GET", A + f"/documents/{doc}"), 200, "the auditor reads a document")
+check(len(r.json["checks"]) == 1 and r.json["checks"][0]["authentic"], f"its check: {r.json}")
+r = expect(call("sun", "GET", A + "/archive/verify"), 200, "archive verify")
+check(r.json["ok"] and r.json["files"] == 1, f"one file for every scan: {r.json}")
+expect(call("chen", "GET", A + "/archive/expiring?days=30"), 200, "expiring")
 for who, app in (("chen", apps[0]), ("chen", apps[1]), ("liu", apps[2])):
     r = expect(call(who, "POST", A + f"/applications/{app}/submit"), 200, "submit")
     check(r.json["state"] == "submitted", f"submitted: {r.json}")

@@ -59,6 +59,7 @@ def client(i):
                 return
             if app_id is None:
                 app_id = r.json["id"]
+                h.complete_documents(client_, app_id)
 
 
 threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]

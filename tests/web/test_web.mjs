@@ -145,6 +145,18 @@ try {
   check(await shown(chen.getByText('草稿已保存在服务器')), 'the draft is kept between visits');
   await chen.getByRole('button', { name: '下一步' }).click();
   await chen.waitForURL(/#\/new\/submit/);
+  // the checklist's papers: a scan each, checked as authentic, legal and valid
+  const docs = chen.locator('form[aria-label="资料清单"]');
+  await docs.waitFor();
+  check(await shown(docs.getByRole('cell', { name: '缺少' }).first()), 'the checklist shows what is missing');
+  for (const type of ['business_licence', 'articles', 'financial_statements', 'bank_statements', 'signed_contract']) {
+    const form = chen.locator('form[aria-label="资料清单"]');
+    await form.getByLabel('类型').selectOption(type);
+    await form.getByLabel('文件').setInputFiles({ name: `${type}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n%${type}\n`) });
+    for (const box of ['真实', '合法', '有效']) await form.getByLabel(box, { exact: true }).check();
+    await form.getByRole('button', { name: '上传并登记核验' }).click();
+    await chen.locator('form[aria-label="资料清单"]').getByLabel('类型').locator(`option[value="${type}"]`).waitFor({ state: 'detached' });
+  }
   await screen(chen, 'wizard-submit');
   await chen.getByRole('button', { name: '提交' }).click();
   await chen.waitForURL(/#\/application\/\d+/);

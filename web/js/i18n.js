@@ -18,6 +18,7 @@ const zh = {
   exposure: '总敞口', auditHistory: '审计记录', noPermission: '无权查看',
   step_borrower: '借款人', step_application: '申请', step_guarantors: '担保人', step_collateral: '抵质押物',
   step_investigation: '贷前调查', step_schedule: '还款计划预览', step_submit: '提交',
+  checklist: '资料清单', uploadChecked: '上传并登记核验',
   chooseBorrower: '选择已有客户', newBorrower: '登记新客户', draftKept: '草稿已保存在服务器，下次可继续。',
   add: '添加', added: '已添加', ltvVsCap: '抵押率与上限', resumeDraft: '继续草稿 #{id}',
   ratingReport: '评级报告', score: '评分', grade: '等级', pd: '违约概率', factors: '各因子得分', reasons: '原因代码',
@@ -55,6 +56,7 @@ const en = {
   exposure: 'Total exposure', auditHistory: 'Audit history', noPermission: 'Not permitted',
   step_borrower: 'Borrower', step_application: 'Application', step_guarantors: 'Guarantors', step_collateral: 'Collateral',
   step_investigation: 'Investigation', step_schedule: 'Schedule preview', step_submit: 'Submit',
+  checklist: 'Document checklist', uploadChecked: 'Upload and record the check',
   chooseBorrower: 'Choose a customer', newBorrower: 'Register a customer', draftKept: 'The draft is kept on the server for your next visit.',
   add: 'Add', added: 'Added', ltvVsCap: 'LTV against the cap', resumeDraft: 'Resume draft #{id}',
   ratingReport: 'Rating report', score: 'Score', grade: 'Grade', pd: 'PD', factors: 'Factor points', reasons: 'Reason codes',
@@ -139,6 +141,14 @@ const codes = {
   actions: ['操作', 'actions'], problems: ['问题', 'problems'], password_changed_on: ['密码修改日', 'password changed on'], errors: ['错误', 'errors'], warnings: ['提示', 'warnings'], locked: ['已锁定', 'locked'], revoked: ['已停用', 'revoked'],
   full_name: ['姓名', 'name'], failed_logins: ['连续失败次数', 'failed logins'], must_change_password: ['须改密码', 'must change password'],
   fingerprint: ['证书指纹', 'fingerprint'], revocation_checked: ['已查吊销', 'revocation checked'], ok: ['通过', 'ok'],
+  missing: ['缺少', 'missing'], unchecked: ['未核验', 'not checked'], failed: ['核验未通过', 'failed its check'], expired: ['已过期', 'expired'],
+  submission: ['提交前', 'before submission'], approval: ['审批前', 'before approval'], disbursement: ['放款前', 'before disbursement'],
+  standing: ['状态', 'standing'], required: ['要求', 'required'], name_zh: ['资料', 'document'],
+  note: ['说明', 'note'], authentic: ['真实', 'authentic'], legal: ['合法', 'legal'], valid: ['有效', 'valid'],
+  id_card: ['身份证', 'ID card'], household_register: ['户口簿', 'household register'], marriage_certificate: ['结婚证', 'marriage certificate'],
+  income_proof: ['收入证明', 'proof of income'], business_licence: ['营业执照', 'business licence'], articles: ['公司章程', 'articles of association'],
+  financial_statements: ['财务报表', 'financial statements'], bank_statements: ['银行流水', 'bank statements'], collateral_title: ['抵押物权属证明', 'collateral title'],
+  valuation_report: ['评估报告', 'valuation report'], guarantor_consent: ['担保人同意书', 'guarantor consent'], signed_contract: ['借款合同', 'signed contract'],
 };
 
 let lang = localStorage.getItem('loandesk.lang') === 'en' ? 'en' : 'zh';

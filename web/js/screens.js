@@ -38,6 +38,39 @@ function onSubmit(form, fn) {
 
 const emptied = (el, ...kids) => { el.replaceChildren(...kids); return el; };
 
+// The file's bytes as base64, as the documents route takes them.
+const base64Of = (file) => new Promise((resolve, reject) => {
+  const r = new FileReader();
+  r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+  r.onerror = () => reject(r.error);
+  r.readAsDataURL(file);
+});
+
+// An application's document checklist, item by item, and the officer's
+// upload of a scan with the check of it (authentic, legal, valid).
+async function drawChecklist(box, app) {
+  const list = await get(`/documents?target=application&target_id=${app}`);
+  const open = list.checklist.filter((i) => i.standing !== 'ok');
+  const f = h('form', { class: 'card', 'aria-label': t('checklist') },
+    h('h2', {}, t('checklist')),
+    table(list.checklist, [['name_zh', (i) => code(i.type)], ['required', (i) => code(i.required)], ['standing', (i) => code(i.standing)]]),
+    field('type', code('type'), { type: 'select', options: (open.length ? open : list.checklist).map((i) => [i.type, code(i.type)]) }),
+    field('file', code('file'), { type: 'file', required: true }),
+    field('authentic', code('authentic'), { type: 'checkbox' }), field('legal', code('legal'), { type: 'checkbox' }),
+    field('valid', code('valid'), { type: 'checkbox' }), field('note', code('note')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('uploadChecked'))));
+  onSubmit(f, async (v) => {
+    const file = f.querySelector('input[type=file]').files[0];
+    const own = list.checklist.find((i) => i.type === v.type)?.belongs_to === 'borrower';
+    const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, file: await base64Of(file) });
+    await post(`/documents/${d.id}/check`, { authentic: v.authentic, legal: v.legal, valid: v.valid, note: v.note });
+    toast(t('added'));
+    box.replaceChildren();
+    drawChecklist(box, app);
+  });
+  box.replaceChildren(f);
+}
+
 function later(container, promise, draw) {
   // Draws a part of a screen when its own request answers; the rest of the
   // screen does not wait for it.
@@ -298,7 +331,9 @@ export const screens = {
       const a = await get(`/applications/${saved.app}/file`);
       const f = h('form', { class: 'card', 'aria-label': t('step_submit') }, kv(a.application, ['security']), buttons(h('button', { type: 'submit' }, t('submit'))));
       onSubmit(f, async () => { await post(`/applications/${saved.app}/submit`); localStorage.removeItem('loandesk.wizard'); location.hash = `#/application/${saved.app}`; });
-      m.append(f);
+      const docs = h('div', {});
+      m.append(docs, f);
+      drawChecklist(docs, saved.app);
     }
   },
 
