@@ -36,8 +36,10 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
                             const char *entity, int64_t entity_id, const cJSON *detail,
                             ld_error *err);
 
-/* Records a refused attempt in its own transaction (none may be open). who may
- * be NULL for failed logins, then username names the account tried. */
+/* Records a refused attempt: in its own transaction when none is open, else
+ * in the open one (a group commit's batch, after the refused operation was
+ * rolled back to its savepoint). who may be NULL for failed logins, then
+ * username names the account tried. */
 ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
                                    const char *action, const char *reason, ld_error *err);
 

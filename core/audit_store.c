@@ -162,13 +162,17 @@ ld_status core_audit_record_denial(core_store *store, const core_session *who, c
     cJSON_Delete(detail);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
-    ld_status st = core_store_begin(store, err);
+    /* In a transaction already (a batch of the group commit, whose failed
+     * operation was rolled back to its savepoint) the refusal is part of it;
+     * otherwise it commits by itself. */
+    bool own = !core_store_in_transaction(store);
+    ld_status st = own ? core_store_begin(store, err) : LD_OK;
     if (st == LD_OK) {
         st = insert_event(store, who ? who->user_id : 0, who ? who->username : username, action,
                           "command", 0, "denied", text, err);
-        if (st == LD_OK)
+        if (own && st == LD_OK)
             st = core_store_commit(store, err);
-        else
+        else if (own)
             core_store_rollback(store);
     }
     cJSON_free(text);

@@ -402,6 +402,33 @@ void core_store_rollback(core_store *store)
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+ld_status core_store_savepoint(core_store *store, ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    if (sqlite3_exec(store->db, "SAVEPOINT ld_op", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a savepoint", err);
+    return LD_OK;
+}
+
+ld_status core_store_release(core_store *store, ld_error *err)
+{
+    if (sqlite3_exec(store->db, "RELEASE ld_op", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "releasing a savepoint", err);
+    return LD_OK;
+}
+
+void core_store_rollback_to(core_store *store)
+{
+    core_store_set_config_cache(store, NULL, NULL);
+    /* A failed statement may already have ended the whole transaction (an
+     * I/O error, a full disk): then there is no savepoint left to undo, and
+     * the caller sees core_store_in_transaction false. */
+    if (!sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK TO ld_op; RELEASE ld_op", NULL, NULL, NULL);
+}
+
 bool core_store_in_transaction(const core_store *store)
 {
     return !sqlite3_get_autocommit(store->db);

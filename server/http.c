@@ -72,7 +72,16 @@ struct srv_server {
     bool own_work_dir;
     atomic_int in_flight;
     pthread_mutex_t log_lock;
-    pthread_mutex_t write_lock;
+    /* The write turn (execute_in_turn): shared by writes that are one
+     * operation each, which the committer batches; taken alone by a write
+     * that reads before it writes (If-Match) or hashes inside its
+     * operation. */
+    pthread_rwlock_t write_turn;
+    pthread_mutex_t turn_gate; /* taken to enter the turn: one waiting alone is not starved */
+    /* The committer and its handle: every worker's writes commit in its
+     * batches (loandesk/api.h, group commit). */
+    ld_api *writer;
+    ld_committer *committer;
     /* Every store connection opened, closed at shutdown. */
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
@@ -104,16 +113,6 @@ const char *srv_reports_dir(const srv_server *srv)
     return srv->reports_dir;
 }
 
-void srv_write_lock(srv_server *srv)
-{
-    pthread_mutex_lock(&srv->write_lock);
-}
-
-void srv_update_unlock(srv_server *srv)
-{
-    pthread_mutex_unlock(&srv->write_lock);
-}
-
 /* The calling thread's store connection, opened on first use. */
 static ld_api *api_of_thread(srv_server *srv, ld_error *err)
 {
@@ -132,6 +131,7 @@ static ld_api *api_of_thread(srv_server *srv, ld_error *err)
     }
     srv->apis[srv->api_count++] = api;
     pthread_mutex_unlock(&srv->api_lock);
+    ld_api_set_committer(api, srv->committer);
     thread_api = api;
     return api;
 }
@@ -626,24 +626,53 @@ static void finish_session(srv_request *rq)
     rq->session = NULL;
 }
 
+/* Enters the write turn, shared or alone. Both pass the gate first, and one
+ * waiting to be alone holds it: writes arriving after it wait, rather than
+ * keep the turn shared for ever. */
+static void turn_enter(srv_server *srv, bool alone)
+{
+    pthread_mutex_lock(&srv->turn_gate);
+    if (alone)
+        pthread_rwlock_wrlock(&srv->write_turn);
+    else
+        pthread_rwlock_rdlock(&srv->write_turn);
+    pthread_mutex_unlock(&srv->turn_gate);
+}
+
 void srv_write_turn(srv_server *srv, bool take)
 {
     if (take)
-        pthread_mutex_lock(&srv->write_lock);
+        turn_enter(srv, true);
     else
-        pthread_mutex_unlock(&srv->write_lock);
+        pthread_rwlock_unlock(&srv->write_turn);
 }
 
-/* Runs the request, holding the server's write turn when it writes, and
- * frees its session. */
-static void execute_in_turn(srv_server *srv, request *r, bool writes)
+enum turn { TURN_NONE, TURN_SHARED, TURN_ALONE };
+
+/* The turn a request runs in. A write that is one operation shares it: the
+ * committer runs such writes one after another in its batches, each with
+ * its own checks, so they need no turn of their own. A write that checks
+ * before it writes (If-Match), hashes inside its operation or imports takes
+ * the turn alone, so nothing commits between its check and its write. */
+static enum turn turn_of(const request *r)
 {
-    if (writes)
-        pthread_mutex_lock(&srv->write_lock);
+    if (!unsafe_method(r->rq.method))
+        return TURN_NONE;
+    unsigned flags = r->rq.route->flags;
+    if ((flags & SRV_ONCE) && !(flags & (SRV_HASH | SRV_IF_MATCH | SRV_LARGE)))
+        return TURN_SHARED;
+    return TURN_ALONE;
+}
+
+/* Runs the request in its turn and frees its session. */
+static void execute_in_turn(srv_server *srv, request *r, enum turn turn)
+{
+    if (turn != TURN_NONE)
+        turn_enter(srv, turn == TURN_ALONE);
     execute(r);
     finish_session(&r->rq);
-    if (writes)
-        pthread_mutex_unlock(&srv->write_lock);
+    if (turn != TURN_NONE)
+        pthread_rwlock_unlock(&srv->write_turn);
 }
 
 /* ---- The password pool ------------------------------------------------------ */
@@ -669,7 +698,7 @@ static void *hash_worker(void *arg)
          * changes, new accounts, signing) hash inside their operation's
          * transaction, so they take the server's write turn like any write
          * rather than hold SQLite's lock against its busy time-out. */
-        execute_in_turn(srv, r, !(r->rq.route->flags & SRV_PUBLIC));
+        execute_in_turn(srv, r, r->rq.route->flags & SRV_PUBLIC ? TURN_NONE : TURN_ALONE);
         r->state = HASHED;
         MHD_resume_connection(r->rq.conn);
     }
@@ -874,11 +903,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
-    /* Writes of this server take turns on a mutex: SQLite lets one
-     * connection write at a time, and a connection that finds the lock taken
-     * sleeps in its busy handler (1, 2, 5 ... 100 ms), where a mutex hands
-     * the turn over at once. Reads (GET) run beside them on WAL snapshots. */
-    execute_in_turn(srv, r, unsafe_method(r->rq.method));
+    /* Writes of this server go through the committer's batches (one writer
+     * connection: SQLite lets one connection write at a time, and a
+     * connection that finds the lock taken sleeps in its busy handler) and
+     * take turns around it (turn_of). Reads (GET) run beside them on WAL
+     * snapshots. */
+    execute_in_turn(srv, r, turn_of(r));
     return queue_answer(r);
 }
 
@@ -1053,6 +1083,8 @@ static void stop_hash_pool(srv_server *srv)
 
 static void server_free(srv_server *srv)
 {
+    ld_committer_stop(srv->committer);
+    ld_api_close(srv->writer);
     for (int i = 0; i < srv->api_count; i++)
         ld_api_close(srv->apis[i]);
     if (srv->own_work_dir) {
@@ -1061,7 +1093,8 @@ static void server_free(srv_server *srv)
         srv_remove_dir(srv->work_dir);
     }
     pthread_mutex_destroy(&srv->log_lock);
-    pthread_mutex_destroy(&srv->write_lock);
+    pthread_rwlock_destroy(&srv->write_turn);
+    pthread_mutex_destroy(&srv->turn_gate);
     pthread_mutex_destroy(&srv->api_lock);
     pthread_mutex_destroy(&srv->hash_lock);
     pthread_cond_destroy(&srv->hash_ready);
@@ -1099,12 +1132,15 @@ ld_status server_run(const server_options *options, ld_error *err)
     if (!srv_random_hex(8, id_prefix))
         snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
     pthread_mutex_init(&srv->log_lock, NULL);
-    pthread_mutex_init(&srv->write_lock, NULL);
+    pthread_rwlock_init(&srv->write_turn, NULL);
+    pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
     pthread_mutex_init(&srv->hash_lock, NULL);
     pthread_cond_init(&srv->hash_ready, NULL);
     srv->apis[srv->api_count++] = probe;
-    if ((st = make_dirs(srv, err)) != LD_OK) {
+    if ((st = ld_api_open(options->db_path, options->clock, &srv->writer, err)) != LD_OK ||
+        (st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
+        (st = make_dirs(srv, err)) != LD_OK) {
         server_free(srv);
         return st;
     }

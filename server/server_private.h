@@ -114,8 +114,8 @@ ld_status srv_fail(srv_request *rq, ld_status code, const char *fmt, ...)
 ld_status srv_fail_plain(ld_error *err, ld_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Takes (true) or gives back (false) the server's write turn: the mutex every
- * writing request holds while it runs (http.c). */
+/* Takes (true) or gives back (false) the server's write turn alone: no other
+ * write runs meanwhile (http.c, turn_of). */
 void srv_write_turn(srv_server *srv, bool take);
 
 /* The server's private folder for temporary files and workbooks. */
