@@ -71,6 +71,7 @@ struct ld_committer {
     bool started;
     /* Counters for tests and the bench: batches committed, operations run. */
     uint64_t batches, operations;
+    size_t waiting; /* jobs queued or in the batch running */
 };
 
 /* The caller's session bound to the writer's handle: the body sees the same
@@ -190,9 +191,11 @@ static void run_batch(ld_committer *c, commit_job *jobs)
     }
     writer->unit_open = false;
     if (st != LD_OK)
-        batch_failed(jobs, st == LD_OK ? LD_EINTERNAL : st, &err);
+        batch_failed(jobs, st, &err);
+    pthread_mutex_lock(&c->lock);
     c->batches++;
     c->operations += n;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static void *committer_main(void *arg)
@@ -263,11 +266,12 @@ void ld_committer_stop(ld_committer *c)
     free(c);
 }
 
-void ld_committer_counts(ld_committer *c, uint64_t *batches, uint64_t *operations)
+void ld_committer_counts(ld_committer *c, uint64_t *batches, uint64_t *operations, size_t *waiting)
 {
     pthread_mutex_lock(&c->lock);
     *batches = c->batches;
     *operations = c->operations;
+    *waiting = c->waiting;
     pthread_mutex_unlock(&c->lock);
 }
 
@@ -299,9 +303,11 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     else
         c->head = &job;
     c->tail = &job;
+    c->waiting++;
     pthread_cond_signal(&c->work);
     while (!job.done)
         pthread_cond_wait(&c->ended, &c->lock);
+    c->waiting--;
     pthread_mutex_unlock(&c->lock);
     *result = job.result;
     return job.status;

@@ -112,8 +112,10 @@ ld_status ld_committer_start(ld_api *writer, ld_committer **out, ld_error *err);
  * Handles given this committer must not run operations afterwards. */
 void ld_committer_stop(ld_committer *committer);
 
-/* Batches committed and operations run so far. */
-void ld_committer_counts(ld_committer *committer, uint64_t *batches, uint64_t *operations);
+/* Batches committed and operations run so far, and the operations waiting
+ * (queued, or in the batch running). */
+void ld_committer_counts(ld_committer *committer, uint64_t *batches, uint64_t *operations,
+                         size_t *waiting);
 
 /* Gives api's writes to committer (NULL: back to its own transactions). */
 void ld_api_set_committer(ld_api *api, ld_committer *committer);
