@@ -57,6 +57,7 @@ typedef struct commit_job {
     ld_error *err;
     ld_status status;
     bool done;
+    pthread_cond_t answered; /* its own: a batch wakes its own callers only */
     struct commit_job *next;
 } commit_job;
 
@@ -64,8 +65,7 @@ struct ld_committer {
     ld_api *writer;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t work;  /* a job was queued, or stop */
-    pthread_cond_t ended; /* a batch ended: its jobs are done */
+    pthread_cond_t work; /* a job was queued, or stop */
     commit_job *head, *tail;
     bool stop;
     bool started;
@@ -219,10 +219,11 @@ static void *committer_main(void *arg)
         pthread_mutex_lock(&c->lock);
         for (commit_job *j = jobs; j != NULL;) {
             commit_job *next = j->next;
-            j->done = true; /* after this the job's owner may free it */
+            j->done = true;
+            /* Its owner wakes once the lock is released, and then frees it. */
+            pthread_cond_signal(&j->answered);
             j = next;
         }
-        pthread_cond_broadcast(&c->ended);
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;
@@ -236,11 +237,9 @@ ld_status ld_committer_start(ld_api *writer, ld_committer **out, ld_error *err)
     c->writer = writer;
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->work, NULL);
-    pthread_cond_init(&c->ended, NULL);
     if (pthread_create(&c->thread, NULL, committer_main, c) != 0) {
         pthread_mutex_destroy(&c->lock);
         pthread_cond_destroy(&c->work);
-        pthread_cond_destroy(&c->ended);
         free(c);
         return LD_FAIL(err, LD_EINTERNAL, "cannot start the committer's thread");
     }
@@ -262,7 +261,6 @@ void ld_committer_stop(ld_committer *c)
         pthread_join(c->thread, NULL);
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->work);
-    pthread_cond_destroy(&c->ended);
     free(c);
 }
 
@@ -298,6 +296,7 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
         pthread_mutex_unlock(&c->lock);
         return LD_FAIL(err, LD_EINTERNAL, "the server is stopping; try again");
     }
+    pthread_cond_init(&job.answered, NULL);
     if (c->tail != NULL)
         c->tail->next = &job;
     else
@@ -306,9 +305,10 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     c->waiting++;
     pthread_cond_signal(&c->work);
     while (!job.done)
-        pthread_cond_wait(&c->ended, &c->lock);
+        pthread_cond_wait(&job.answered, &c->lock);
     c->waiting--;
     pthread_mutex_unlock(&c->lock);
+    pthread_cond_destroy(&job.answered);
     *result = job.result;
     return job.status;
 }
