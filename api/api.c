@@ -330,7 +330,12 @@ void api_record_refusal(ld_session *session, const char *action, const char *sub
     char reason[768];
     snprintf(reason, sizeof reason, "refused: %s%s%s: %s", action, subject ? " " : "",
              subject ? subject : "", refusal->message);
-    core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
+    /* Inside a batch of the group commit the refusal is part of the batch;
+     * otherwise it commits by itself. */
+    if (core_store_in_transaction(session->api->store))
+        core_audit_record_denial_here(session->api->store, &session->who, action, reason, NULL);
+    else
+        core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
 }
 
 static ld_status api_run_once(ld_session *session, const char *action, const char *subject,
@@ -468,14 +473,16 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
         if (st != LD_OK)
             return st;
         /* What this unit appends is signed before it commits; what was
-         * there unsigned before it began is not (api_seal). */
-        if ((st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
+         * there unsigned before it began is not (api_seal). A read appends
+         * nothing. */
+        if (!reads &&
+            (st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
             core_store_rollback(store);
             return st;
         }
-        session->api->unit_open = true;
+        session->api->unit_open = !reads;
         st = run_body(session, body, &call, args, false, &result, err);
-        if (st == LD_OK)
+        if (st == LD_OK && !reads)
             st = api_seal(session->api, NULL, err);
         if (st == LD_OK)
             st = core_store_commit(store, err);

@@ -36,12 +36,17 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
                             const char *entity, int64_t entity_id, const cJSON *detail,
                             ld_error *err);
 
-/* Records a refused attempt: in its own transaction when none is open, else
- * in the open one (a group commit's batch, after the refused operation was
- * rolled back to its savepoint). who may be NULL for failed logins, then
- * username names the account tried. */
+/* Records a refused attempt in its own transaction (none may be open). who may
+ * be NULL for failed logins, then username names the account tried. */
 ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
                                    const char *action, const char *reason, ld_error *err);
+
+/* Records a refusal of who inside the transaction the caller holds, which
+ * must then commit: for a batch of the operations API's group commit, whose
+ * refused operation was rolled back to its savepoint while the batch goes on
+ * (api/group_commit.c). LD_EINTERNAL when no transaction is open. */
+ld_status core_audit_record_denial_here(core_store *store, const core_session *who,
+                                        const char *action, const char *reason, ld_error *err);
 
 /* {"field": {"before": x, "after": y}, ...} for the fields of after whose value
  * differs in before; an empty object when nothing changed. Caller owns it. */

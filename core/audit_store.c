@@ -153,26 +153,44 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
     return st;
 }
 
-ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
-                                   const char *action, const char *reason, ld_error *err)
+/* The detail of a refusal: {"reason": reason}, escaped and bounded. */
+static char *denial_text(const char *reason)
 {
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
     char *text = detail_text(detail);
     cJSON_Delete(detail);
+    return text;
+}
+
+ld_status core_audit_record_denial_here(core_store *store, const core_session *who,
+                                        const char *action, const char *reason, ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    char *text = denial_text(reason);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
-    /* In a transaction already (a batch of the group commit, whose failed
-     * operation was rolled back to its savepoint) the refusal is part of it;
-     * otherwise it commits by itself. */
-    bool own = !core_store_in_transaction(store);
-    ld_status st = own ? core_store_begin(store, err) : LD_OK;
+    st =
+        insert_event(store, who->user_id, who->username, action, "command", 0, "denied", text, err);
+    cJSON_free(text);
+    return st;
+}
+
+ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
+                                   const char *action, const char *reason, ld_error *err)
+{
+    char *text = denial_text(reason);
+    if (text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
+    ld_status st = core_store_begin(store, err);
     if (st == LD_OK) {
         st = insert_event(store, who ? who->user_id : 0, who ? who->username : username, action,
                           "command", 0, "denied", text, err);
-        if (own && st == LD_OK)
+        if (st == LD_OK)
             st = core_store_commit(store, err);
-        else if (own)
+        else
             core_store_rollback(store);
     }
     cJSON_free(text);

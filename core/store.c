@@ -41,6 +41,7 @@ struct core_store {
     void *config_cache;
     void (*config_cache_free)(void *);
     bool rollback_journal; /* core_store_begin_large switched off the WAL */
+    bool reading;          /* in a transaction of core_store_begin_read */
     core_clock clock;      /* injected by the caller; zero = wall clock */
     int64_t iso_second;    /* the second iso_text spells, -1 before the first */
     char iso_text[32];
@@ -345,7 +346,13 @@ ld_status core_store_begin(core_store *store, ld_error *err)
 
 ld_status core_store_begin_read(core_store *store, ld_error *err)
 {
-    return begin_with(store, "BEGIN DEFERRED", err);
+    /* A read appends nothing to the log: the seal has nothing to note at its
+     * start nor to sign at its end, and a read of a server is the most
+     * frequent call there is. */
+    if (sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a transaction", err);
+    store->reading = true;
+    return LD_OK;
 }
 
 ld_status core_store_begin_large(core_store *store, ld_error *err)
@@ -373,9 +380,17 @@ bool core_store_uses_rollback_journal(const core_store *store)
 
 ld_status core_store_commit(core_store *store, ld_error *err)
 {
+    if (store->reading) {
+        /* Nothing written may commit unrecorded and unsigned. */
+        store->reading = false;
+        if (sqlite3_txn_state(store->db, "main") == SQLITE_TXN_WRITE) {
+            core_store_rollback(store);
+            return LD_FAIL(err, LD_EINTERNAL, "a write was attempted in a read transaction");
+        }
+    }
     /* What the transaction wrote is recorded (the ledger's rows, rows.h)
      * inside it, so that it commits or vanishes with the writes. */
-    if (!sqlite3_get_autocommit(store->db)) {
+    else if (!sqlite3_get_autocommit(store->db)) {
         ld_status st = LD_OK;
         if (store->commit_hook != NULL)
             st = store->commit_hook(store->commit_context, err);
@@ -396,6 +411,7 @@ ld_status core_store_commit(core_store *store, ld_error *err)
 
 void core_store_rollback(core_store *store)
 {
+    store->reading = false;
     /* Configuration read or loaded inside the transaction may be undone with it. */
     core_store_set_config_cache(store, NULL, NULL);
     if (!sqlite3_get_autocommit(store->db))

@@ -43,7 +43,9 @@ ld_status core_store_begin(core_store *store, ld_error *err);
 
 /* A transaction that only reads (BEGIN DEFERRED): one consistent snapshot,
  * taking no write lock, so reads on other connections run beside it and
- * never wait for each other. A write inside it is a programming error. */
+ * never wait for each other. The seal hooks do not run for it. A write
+ * inside it is a programming error: its commit rolls it back and fails
+ * (LD_EINTERNAL). */
 ld_status core_store_begin_read(core_store *store, ld_error *err);
 ld_status core_store_commit(core_store *store, ld_error *err);
 

@@ -2,6 +2,9 @@
  * test_group_commit.c - the committer (loandesk/api.h, group commit) and the
  * store's savepoints beneath it.
  *
+ * read_transaction: a write inside a read transaction (which runs no seal)
+ * is rolled back at its commit, which fails.
+ *
  * savepoint_rows: two operations in one transaction, each in a savepoint, the
  * second rolled back: its row, its log entries and the ledger's record of the
  * rows it changed are gone, the first's stay, and the committed book
@@ -179,6 +182,28 @@ static void test_savepoint_rows(void)
     cJSON_Delete(huaxin);
 }
 
+/* A read transaction runs no seal; a write slipped into one must not commit
+ * unrecorded and unsigned. */
+static void test_read_transaction(void)
+{
+    ld_error err;
+    int64_t entries = count("SELECT count(*) FROM ledger_entry");
+    ok(core_store_begin_read(api->store, &err), "begin read", &err);
+    CHECK_INT(sqlite3_exec(core_store_db(api->store),
+                           "UPDATE borrower SET phone = '13900000000' WHERE id = 1", NULL, NULL,
+                           NULL),
+              SQLITE_OK);
+    CHECK_INT(core_store_commit(api->store, &err), LD_EINTERNAL);
+    CHECK(!core_store_in_transaction(api->store));
+    CHECK_INT(count("SELECT count(*) FROM borrower WHERE phone = '13900000000'"), 0);
+    CHECK_INT(count("SELECT count(*) FROM ledger_entry"), entries);
+    CHECK_INT(rows_pending(), 0);
+    /* A plain read commits. */
+    ok(core_store_begin_read(api->store, &err), "begin read", &err);
+    CHECK_INT(core_store_commit(api->store, &err), LD_OK);
+    verify_book();
+}
+
 /* ---- The committer under concurrent workers ---- */
 
 static ld_committer *committer;
@@ -354,6 +379,7 @@ int main(int argc, char **argv)
     book();
     static const check_case cases[] = {
         {"savepoint_rows", test_savepoint_rows},
+        {"read_transaction", test_read_transaction},
         {"batch", test_batch},
     };
     return CHECK_RUN(argc, argv, cases);
