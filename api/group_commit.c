@@ -47,6 +47,11 @@
  * waits for the last. */
 #define BATCH_MAX 256
 
+/* Expired idempotency answers removed per batch at most: a bounded seek on
+ * their age, so a batch never waits for a large purge, and still many times
+ * the rate at which a busy server stores them. */
+#define PURGE_PER_BATCH 64
+
 typedef struct commit_job {
     ld_session *session; /* the caller's (its idempotency key, its user) */
     const char *action;
@@ -152,6 +157,20 @@ static void batch_failed(commit_job *jobs, ld_status st, const ld_error *why)
     }
 }
 
+/* The batch also removes idempotency answers past their retention, in a
+ * savepoint of its own: housekeeping that fails leaves the batch alone. */
+static void purge_expired(core_store *store)
+{
+    ld_error ignored;
+    if (core_store_savepoint(store, &ignored) != LD_OK)
+        return;
+    int64_t before = core_store_now(store) - CORE_IDEMPOTENCY_RETENTION_SECONDS;
+    if (core_idempotency_purge(store, before, PURGE_PER_BATCH, NULL, &ignored) == LD_OK &&
+        core_store_release(store, &ignored) == LD_OK)
+        return;
+    core_store_rollback_to(store);
+}
+
 static void run_batch(ld_committer *c, commit_job *jobs)
 {
     ld_api *writer = c->writer;
@@ -168,6 +187,7 @@ static void run_batch(ld_committer *c, commit_job *jobs)
      * batch appended so far; the commit's seal signs the rest. */
     writer->unit_open = true;
     writer->unit_start = writer->txn_start;
+    purge_expired(store);
     bool alive = true;
     size_t n = 0;
     for (commit_job *j = jobs; j != NULL; j = j->next) {

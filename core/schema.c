@@ -454,6 +454,10 @@ const char *const core_schema_migrations[] = {
     "ALTER TABLE rating_override ADD COLUMN fee_method TEXT;"
     "ALTER TABLE rating_override ADD COLUMN fee_amount INTEGER;"
     "ALTER TABLE rating_override ADD COLUMN result_json TEXT;",
+
+    /* Stored answers of exactly-once writes expire (idempotency.h): the
+     * expired ones are found by their age. */
+    "CREATE INDEX IF NOT EXISTS idempotency_by_created ON idempotency(created_at);",
 };
 
 const int core_schema_migration_count =

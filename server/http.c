@@ -105,6 +105,10 @@ struct srv_server {
         bool stop;
         int threads;
         pthread_t tid[WRITE_THREADS];
+        struct pool_thread {
+            struct pool *pool;
+            ld_api *api; /* opened before the thread starts; NULL: on first use */
+        } thread[WRITE_THREADS];
     } hash_pool, write_pool;
 };
 
@@ -697,13 +701,9 @@ static void execute_in_turn(srv_server *srv, request *r, enum turn turn)
  * there are request threads). */
 static void *pool_worker(void *arg)
 {
-    struct pool *p = arg;
-    /* The thread's store connection is opened before the first request:
-     * opening one checks the schema and installs the ledger's triggers,
-     * which no request should wait for. A failure is reported again to the
-     * first request. */
-    ld_error ignored;
-    api_of_thread(p->srv, &ignored);
+    struct pool_thread *self = arg;
+    struct pool *p = self->pool;
+    thread_api = self->api;
     for (;;) {
         pthread_mutex_lock(&p->lock);
         while (p->head == NULL && !p->stop)
@@ -761,10 +761,25 @@ static void pool_init(struct pool *p, srv_server *srv, bool hashing, int max_que
     pthread_cond_init(&p->ready, NULL);
 }
 
-static void pool_start(struct pool *p, int threads)
+/* Starts the pool's threads. With open_now, each thread's store connection
+ * is opened first, before the server answers anything: opening one checks
+ * the schema and installs the ledger's triggers, which no request should
+ * wait for (a thread whose opening failed opens on first use). */
+static void pool_start(struct pool *p, int threads, bool open_now)
 {
     for (int i = 0; i < threads && i < WRITE_THREADS; i++) {
-        if (pthread_create(&p->tid[i], NULL, pool_worker, p) != 0)
+        struct pool_thread *t = &p->thread[i];
+        t->pool = p;
+        ld_error ignored;
+        if (open_now && p->srv->api_count < API_HANDLES_MAX &&
+            ld_api_open(p->srv->options.db_path, p->srv->options.clock, &t->api, &ignored) ==
+                LD_OK) {
+            ld_api_set_committer(t->api, p->srv->committer);
+            pthread_mutex_lock(&p->srv->api_lock);
+            p->srv->apis[p->srv->api_count++] = t->api;
+            pthread_mutex_unlock(&p->srv->api_lock);
+        }
+        if (pthread_create(&p->tid[i], NULL, pool_worker, t) != 0)
             break;
         p->threads++;
     }
@@ -1216,8 +1231,8 @@ ld_status server_run(const server_options *options, ld_error *err)
      * keeps one thread (and one core) for everything else. */
     int hashers = srv->options.threads - 1;
     hashers = hashers < 1 ? 1 : hashers > 16 ? 16 : hashers;
-    pool_start(&srv->hash_pool, hashers);
-    pool_start(&srv->write_pool, WRITE_THREADS);
+    pool_start(&srv->hash_pool, hashers, false);
+    pool_start(&srv->write_pool, WRITE_THREADS, true);
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | MHD_USE_TURBO,

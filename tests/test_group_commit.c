@@ -19,6 +19,9 @@
  * answered done is in the book, nothing else is, each refusal has its audit
  * row and the invalid ones none, an idempotency key raced by two workers ran
  * once, fewer batches than operations committed, and `ledger verify` passes.
+ *
+ * retention: a batch removes the idempotency answers stored more than a day
+ * before its clock, and keeps its own.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -374,6 +377,60 @@ static void test_batch(void)
     verify_book();
 }
 
+/* The writer's wall clock, a day and an hour after the fixture's. */
+static int64_t day_later(void *context)
+{
+    (void)context;
+    return 1781514000 + 25 * 3600;
+}
+
+static void create_with_key(ld_session *session, const char *key)
+{
+    ld_error err;
+    cJSON *app = demo_file("app-zhang.json"), *out = NULL, *replay = NULL;
+    char digest[65];
+    memset(digest, 'c', 64);
+    digest[64] = '\0';
+    ok(ld_session_idempotency(session, key, digest, &replay, &err), "idempotency", &err);
+    CHECK(replay == NULL);
+    CHECK_INT(ld_application_create(session, app, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    cJSON_Delete(replay);
+    cJSON_Delete(app);
+}
+
+/* Stored answers are kept a day: a batch committed later removes older ones
+ * and keeps its own. */
+static void test_retention(void)
+{
+    ld_error err;
+    if (count("SELECT count(*) FROM borrower") == 0) {
+        cJSON *zhang = demo_file("borrower-zhang.json"), *out = NULL;
+        ok(ld_borrower_add(s_off, zhang, &out, &err), "borrower", &err);
+        cJSON_Delete(zhang);
+        cJSON_Delete(out);
+    }
+    create_with_key(s_off, "kept-a-day");
+    CHECK_INT(count("SELECT count(*) FROM idempotency WHERE key = 'kept-a-day'"), 1);
+    const ld_clock later = {.business_date = AFX_TODAY, .wall_now = day_later};
+    ld_api *writer = NULL, *mine = NULL;
+    ld_session *off = NULL;
+    ok(ld_api_open(db_path, &later, &writer, &err), "writer", &err);
+    ok(ld_committer_start(writer, &committer, &err), "committer", &err);
+    ok(ld_api_open(db_path, &afx_clock, &mine, &err), "worker", &err);
+    ok(ld_session_resume(mine, off_token, &off, &err), "resume", &err);
+    ld_api_set_committer(mine, committer);
+    create_with_key(off, "a-day-later");
+    ld_session_free(off);
+    ld_api_close(mine);
+    ld_committer_stop(committer);
+    ld_api_close(writer);
+    committer = NULL;
+    CHECK_INT(count("SELECT count(*) FROM idempotency WHERE key = 'kept-a-day'"), 0);
+    CHECK_INT(count("SELECT count(*) FROM idempotency WHERE key = 'a-day-later'"), 1);
+    CHECK_INT(count("SELECT count(*) FROM idempotency WHERE created_at < 1781514000 + 3600"), 0);
+}
+
 int main(int argc, char **argv)
 {
     book();
@@ -381,6 +438,7 @@ int main(int argc, char **argv)
         {"savepoint_rows", test_savepoint_rows},
         {"read_transaction", test_read_transaction},
         {"batch", test_batch},
+        {"retention", test_retention},
     };
     return CHECK_RUN(argc, argv, cases);
 }
