@@ -129,6 +129,14 @@ int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text)
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
 }
 
+int core_store_step_nowait(core_store *store, sqlite3_stmt *stmt)
+{
+    sqlite3_busy_timeout(store->db, 0);
+    int rc = sqlite3_step(stmt);
+    sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
+    return rc;
+}
+
 ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
                                int64_t *id_out, ld_error *err)
 {
