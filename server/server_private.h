@@ -4,11 +4,11 @@
  * parameters and answer.
  *
  * A request goes through these states (http.c): RECEIVING (headers parsed,
- * the body arriving, counted against its route's cap), then either RUN on
- * the connection's own thread, or HASHING on the password pool (the
- * connection suspended until the pool resumes it), then ANSWERED (the
- * response queued) and finally logged when libmicrohttpd reports the
- * connection's request completed.
+ * the body arriving, counted against its route's cap), then either run on
+ * the connection's own thread, or POOLED on the password pool or the write
+ * pool (the connection suspended until the pool has RAN it and resumes it),
+ * then ANSWERED (the response queued) and finally logged when libmicrohttpd
+ * reports the connection's request completed.
  */
 #ifndef LD_SERVER_INT_H
 #define LD_SERVER_INT_H
