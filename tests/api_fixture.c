@@ -5,6 +5,7 @@
 #include "api_fixture.h"
 
 #include "loandesk/admin.h"
+#include "loandesk/servicing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +74,25 @@ void afx_ca_file(ld_session *session, const char *dir, char *out, size_t size)
     fputs(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "pem")), f);
     fclose(f);
     cJSON_Delete(o);
+}
+
+cJSON *afx_demo_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, LOANDESK_SOURCE_DIR "/scripts/demo/%s", name);
+    cJSON *doc = NULL;
+    ld_error err;
+    if (ld_json_read_file(path, &doc, &err) != LD_OK)
+        afx_die(name, &err);
+    return doc;
+}
+
+void afx_user_add(ld_session *admin, const char *name, const char *role, const char *password)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    ld_user_spec spec = {.username = name, .full_name = name, .role = role, .password = password};
+    if (ld_user_add(admin, &spec, AFX_CA_PASSPHRASE, &out, &err) != LD_OK)
+        afx_die("adding a user", &err);
+    cJSON_Delete(out);
 }

@@ -3,4 +3,3 @@
 # rolled back alone, and the store's savepoints beneath it.
 loandesk_test(group_commit api_fixture api reports rating ledger core PkgConfig::SQLITE3)
 target_include_directories(test_group_commit PRIVATE ${CMAKE_SOURCE_DIR}/api)
-target_compile_definitions(test_group_commit PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

@@ -39,13 +39,8 @@
 #include "loandesk/servicing.h"
 #include "store_sql.h"
 
-#ifndef LOANDESK_SOURCE_DIR
-#error "LOANDESK_SOURCE_DIR must name the source tree (demo files)"
-#endif
-
 #define ADMIN_PASSWORD "Admin-pass-2026"
 #define USER_PASSWORD  "User-pass-2026"
-#define DEMO           LOANDESK_SOURCE_DIR "/scripts/demo/"
 #define WORKERS        8
 #define OPS            12
 
@@ -58,26 +53,6 @@ static void ok(ld_status st, const char *what, const ld_error *err)
 {
     if (st != LD_OK)
         afx_die(what, err);
-}
-
-static cJSON *demo_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, DEMO "%s", name);
-    cJSON *doc = NULL;
-    ld_error err;
-    ok(ld_json_read_file(path, &doc, &err), name, &err);
-    return doc;
-}
-
-static void add_user(const char *name, const char *role)
-{
-    ld_error err;
-    cJSON *out = NULL;
-    ld_user_spec spec = {
-        .username = name, .full_name = name, .role = role, .password = USER_PASSWORD};
-    ok(ld_user_add(s_admin, &spec, AFX_CA_PASSPHRASE, &out, &err), "adding a user", &err);
-    cJSON_Delete(out);
 }
 
 /* One integer from the book, read by a connection of its own. */
@@ -125,9 +100,9 @@ static void book(void)
     atexit(world_close);
     ld_error err;
     s_admin = afx_login(api, "admin", ADMIN_PASSWORD);
-    add_user("off1", "officer");
-    add_user("rev1", "reviewer");
-    add_user("aud", "auditor");
+    afx_user_add(s_admin, "off1", "officer", USER_PASSWORD);
+    afx_user_add(s_admin, "rev1", "reviewer", USER_PASSWORD);
+    afx_user_add(s_admin, "aud", "auditor", USER_PASSWORD);
     ok(core_store_begin(api->store, &err), "begin", &err);
     if (sqlite3_exec(core_store_db(api->store),
                      "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
@@ -153,7 +128,8 @@ static int64_t rows_pending(void)
 static void test_savepoint_rows(void)
 {
     ld_error err;
-    cJSON *zhang = demo_file("borrower-zhang.json"), *huaxin = demo_file("borrower-huaxin.json");
+    cJSON *zhang = afx_demo_file("borrower-zhang.json"),
+          *huaxin = afx_demo_file("borrower-huaxin.json");
     cJSON *out = NULL;
     int64_t entries = count("SELECT count(*) FROM ledger_entry");
     ok(core_store_begin(api->store, &err), "begin", &err);
@@ -207,6 +183,18 @@ static void test_read_transaction(void)
     verify_book();
 }
 
+/* Borrower 1, for a case run alone (`test_group_commit batch`). */
+static void ensure_borrower(void)
+{
+    ld_error err;
+    if (count("SELECT count(*) FROM borrower") == 0) {
+        cJSON *zhang = afx_demo_file("borrower-zhang.json"), *out = NULL;
+        ok(ld_borrower_add(s_off, zhang, &out, &err), "borrower", &err);
+        cJSON_Delete(zhang);
+        cJSON_Delete(out);
+    }
+}
+
 /* ---- The committer under concurrent workers ---- */
 
 static ld_committer *committer;
@@ -228,7 +216,7 @@ static void *work(void *arg)
     worker *w = arg;
     ld_error err;
     ld_session *off = w->off, *rev = w->rev;
-    cJSON *app = demo_file("app-zhang.json");
+    cJSON *app = afx_demo_file("app-zhang.json");
     cJSON *bad = cJSON_Duplicate(app, 1);
     /* Its collateral is checked after the application's row was written:
      * only the rollback to its savepoint takes that row away. */
@@ -283,12 +271,7 @@ static void *work(void *arg)
 static void test_batch(void)
 {
     ld_error err;
-    if (count("SELECT count(*) FROM borrower") == 0) {
-        cJSON *zhang = demo_file("borrower-zhang.json"), *out = NULL;
-        ok(ld_borrower_add(s_off, zhang, &out, &err), "borrower", &err);
-        cJSON_Delete(zhang);
-        cJSON_Delete(out);
-    }
+    ensure_borrower();
     int64_t apps = count("SELECT count(*) FROM application");
     int64_t denied = count("SELECT count(*) FROM audit_event WHERE outcome = 'denied' AND action "
                            "= 'app.create'");
@@ -387,7 +370,7 @@ static int64_t day_later(void *context)
 static void create_with_key(ld_session *session, const char *key)
 {
     ld_error err;
-    cJSON *app = demo_file("app-zhang.json"), *out = NULL, *replay = NULL;
+    cJSON *app = afx_demo_file("app-zhang.json"), *out = NULL, *replay = NULL;
     char digest[65];
     memset(digest, 'c', 64);
     digest[64] = '\0';
@@ -404,12 +387,7 @@ static void create_with_key(ld_session *session, const char *key)
 static void test_retention(void)
 {
     ld_error err;
-    if (count("SELECT count(*) FROM borrower") == 0) {
-        cJSON *zhang = demo_file("borrower-zhang.json"), *out = NULL;
-        ok(ld_borrower_add(s_off, zhang, &out, &err), "borrower", &err);
-        cJSON_Delete(zhang);
-        cJSON_Delete(out);
-    }
+    ensure_borrower();
     create_with_key(s_off, "kept-a-day");
     CHECK_INT(count("SELECT count(*) FROM idempotency WHERE key = 'kept-a-day'"), 1);
     const ld_clock later = {.business_date = AFX_TODAY, .wall_now = day_later};
