@@ -324,13 +324,18 @@ ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err)
 
 /* Records a refused operation. The description is cut to a bounded length;
  * the audit trail escapes what it stores. */
-static void record_refusal(ld_session *session, const char *action, const char *subject,
-                           const ld_error *refusal)
+void api_record_refusal(ld_session *session, const char *action, const char *subject,
+                        const ld_error *refusal)
 {
     char reason[768];
     snprintf(reason, sizeof reason, "refused: %s%s%s: %s", action, subject ? " " : "",
              subject ? subject : "", refusal->message);
-    core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
+    /* Inside a batch of the group commit the refusal is part of the batch;
+     * otherwise it commits by itself. */
+    if (core_store_in_transaction(session->api->store))
+        core_audit_record_denial_here(session->api->store, &session->who, action, reason, NULL);
+    else
+        core_audit_record_denial(session->api->store, &session->who, NULL, action, reason, NULL);
 }
 
 static ld_status api_run_once(ld_session *session, const char *action, const char *subject,
@@ -405,6 +410,12 @@ static ld_status run_body(ld_session *session, api_body body, api_call *call, vo
     return core_store_commit(session->api->store, err);
 }
 
+ld_status api_run_body(ld_session *session, api_body body, api_call *call, void *args,
+                       cJSON **result, ld_error *err)
+{
+    return run_body(session, body, call, args, false, result, err);
+}
+
 ld_status api_run(ld_session *session, const char *action, const char *subject, unsigned flags,
                   api_body body, void *args, cJSON **out, ld_error *err)
 {
@@ -422,7 +433,7 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
         st = LD_FAIL(err, LD_EPERM,
                      "password expired or set by an admin: change it first (loandesk user "
                      "passwd)");
-        record_refusal(session, action, subject, err);
+        api_record_refusal(session, action, subject, err);
         return st;
     }
     api_call call = {.store = store, .who = &session->who, .session = session};
@@ -430,7 +441,14 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
     /* Inside a transaction the caller already holds, the operation is part of
      * it: the caller commits or rolls back, and records a refusal. */
     bool nested = core_store_in_transaction(store);
-    if (nested) {
+    bool reads = (flags & API_READ) && session->idempotency_key[0] == '\0';
+    bool batched = !nested && session->api->committer != NULL && !reads &&
+                   !(flags & (API_NO_TRANSACTION | API_LARGE));
+    if (batched) {
+        /* A handle with a committer (a server's worker) hands its writes to
+         * the committer's batch (group_commit.c), which audits refusals. */
+        st = api_commit_in_batch(session, action, subject, body, args, &result, err);
+    } else if (nested) {
         st = run_body(session, body, &call, args, false, &result, err);
     } else if (flags & API_NO_TRANSACTION) {
         /* The body commits its own transactions; what it appended is
@@ -448,21 +466,23 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
     } else {
         if (flags & API_LARGE)
             st = core_store_begin_large(store, err);
-        else if ((flags & API_READ) && session->idempotency_key[0] == '\0')
+        else if (reads)
             st = core_store_begin_read(store, err);
         else
             st = core_store_begin(store, err);
         if (st != LD_OK)
             return st;
         /* What this unit appends is signed before it commits; what was
-         * there unsigned before it began is not (api_seal). */
-        if ((st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
+         * there unsigned before it began is not (api_seal). A read appends
+         * nothing. */
+        if (!reads &&
+            (st = ledger_store_log_size(store, &session->api->unit_start, err)) != LD_OK) {
             core_store_rollback(store);
             return st;
         }
-        session->api->unit_open = true;
+        session->api->unit_open = !reads;
         st = run_body(session, body, &call, args, false, &result, err);
-        if (st == LD_OK)
+        if (st == LD_OK && !reads)
             st = api_seal(session->api, NULL, err);
         if (st == LD_OK)
             st = core_store_commit(store, err);
@@ -473,8 +493,8 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
         session->api->unit_open = false;
     if (st != LD_OK) {
         cJSON_Delete(result);
-        if (st == LD_EPERM && !nested)
-            record_refusal(session, action, subject, err);
+        if (st == LD_EPERM && !nested && !batched)
+            api_record_refusal(session, action, subject, err);
         return st;
     }
     if (out != NULL)

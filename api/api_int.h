@@ -27,13 +27,14 @@
 struct ld_api {
     core_store *store;
     core_clock clock;
-    char *key_path;       /* the institution key file */
-    char *key_passphrase; /* NULL: a plain key file */
-    core_pki_key *signer; /* the institution key, read on first use */
-    char *signer_cert;    /* its certificate */
-    bool unit_open;       /* inside api_run's unit of work (or init's) */
-    uint64_t unit_start;  /* the log's size when that unit began */
-    uint64_t txn_start;   /* the log's size when the current transaction began */
+    char *key_path;          /* the institution key file */
+    char *key_passphrase;    /* NULL: a plain key file */
+    core_pki_key *signer;    /* the institution key, read on first use */
+    char *signer_cert;       /* its certificate */
+    bool unit_open;          /* inside api_run's unit of work (or init's) */
+    uint64_t unit_start;     /* the log's size when that unit began */
+    uint64_t txn_start;      /* the log's size when the current transaction began */
+    ld_committer *committer; /* NULL: this handle commits its own writes */
 };
 
 struct ld_session {
@@ -73,6 +74,20 @@ ld_status api_run(ld_session *session, const char *action, const char *subject, 
 /* api_run on a record: the subject is "noun id" ("loan 3"). */
 ld_status api_run_on(ld_session *session, const char *action, const char *noun, int64_t id,
                      api_body body, void *args, cJSON **out, ld_error *err);
+
+/* The body of an operation inside the caller's transaction, its answer
+ * stored under the session's idempotency key when one is set. */
+ld_status api_run_body(ld_session *session, api_body body, api_call *call, void *args,
+                       cJSON **result, ld_error *err);
+
+/* Audits a refused operation (action, subject) with the refusal's message. */
+void api_record_refusal(ld_session *session, const char *action, const char *subject,
+                        const ld_error *refusal);
+
+/* Runs an operation in the next batch of the session's handle's committer
+ * (group_commit.c) and waits until that batch committed or failed. */
+ld_status api_commit_in_batch(ld_session *session, const char *action, const char *subject,
+                              api_body body, void *args, cJSON **result, ld_error *err);
 
 /* The password that unlocks the session user's signing key: key_password when
  * given, else the login's; LD_EUSAGE naming what is missing for a resumed

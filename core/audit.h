@@ -46,6 +46,13 @@ ld_status core_audit_record_after(core_store *store, const core_session *who, co
 ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
                                    const char *action, const char *reason, ld_error *err);
 
+/* Records a refusal of who inside the transaction the caller holds, which
+ * must then commit: for a batch of the operations API's group commit, whose
+ * refused operation was rolled back to its savepoint while the batch goes on
+ * (api/group_commit.c). LD_EINTERNAL when no transaction is open. */
+ld_status core_audit_record_denial_here(core_store *store, const core_session *who,
+                                        const char *action, const char *reason, ld_error *err);
+
 /* {"field": {"before": x, "after": y}, ...} for the fields of after whose value
  * differs in before; an empty object when nothing changed. Caller owns it. */
 cJSON *core_audit_diff(const cJSON *before, const cJSON *after);

@@ -153,13 +153,35 @@ ld_status core_audit_record(core_store *store, const core_session *who, const ch
     return st;
 }
 
-ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
-                                   const char *action, const char *reason, ld_error *err)
+/* The detail of a refusal: {"reason": reason}, escaped and bounded. */
+static char *denial_text(const char *reason)
 {
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
     char *text = detail_text(detail);
     cJSON_Delete(detail);
+    return text;
+}
+
+ld_status core_audit_record_denial_here(core_store *store, const core_session *who,
+                                        const char *action, const char *reason, ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    char *text = denial_text(reason);
+    if (text == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
+    st =
+        insert_event(store, who->user_id, who->username, action, "command", 0, "denied", text, err);
+    cJSON_free(text);
+    return st;
+}
+
+ld_status core_audit_record_denial(core_store *store, const core_session *who, const char *username,
+                                   const char *action, const char *reason, ld_error *err)
+{
+    char *text = denial_text(reason);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory recording a refusal");
     ld_status st = core_store_begin(store, err);

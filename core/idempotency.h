@@ -32,4 +32,14 @@ ld_status core_idempotency_find(struct core_store *store, int64_t user_id, const
 ld_status core_idempotency_put(struct core_store *store, int64_t user_id, const char *key,
                                const char *request_sha256, const char *response, ld_error *err);
 
+/* How long a stored answer is kept: a client retries within minutes, and a
+ * day covers a retry after an outage. */
+#define CORE_IDEMPOTENCY_RETENTION_SECONDS (24 * 3600)
+
+/* Removes at most limit answers stored before the Unix time before (oldest
+ * first, in the caller's transaction) and counts them in *removed (may be
+ * NULL). A retry with a removed key runs again as a new request. */
+ld_status core_idempotency_purge(struct core_store *store, int64_t before, int limit,
+                                 int64_t *removed, ld_error *err);
+
 #endif

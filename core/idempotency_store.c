@@ -1,8 +1,9 @@
 /*
  * idempotency_store.c - the idempotency table (idempotency.h): one row per
  * (user, key) holding the request's SHA-256 and the answer given. Rows are
- * only ever inserted, inside the transaction of the operation they answer, so
- * a stored answer exists exactly when its operation committed.
+ * inserted inside the transaction of the operation they answer, so a stored
+ * answer exists exactly when its operation committed, and removed once older
+ * than the retention (core_idempotency_purge).
  */
 #include "idempotency.h"
 
@@ -80,5 +81,30 @@ ld_status core_idempotency_put(core_store *store, int64_t user_id, const char *k
         return LD_FAIL(err, LD_ESTATE,
                        "idempotency_key: another request with this key finished first; retry to "
                        "get its answer");
+    return LD_OK;
+}
+
+ld_status core_idempotency_purge(core_store *store, int64_t before, int limit, int64_t *removed,
+                                 ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    /* idempotency_by_created makes the search for expired answers a seek,
+     * so a purge that finds none costs next to nothing. */
+    static const char sql[] =
+        "DELETE FROM idempotency WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency "
+        "WHERE created_at < ? ORDER BY created_at LIMIT ?)";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, before);
+    sqlite3_bind_int(stmt, 2, limit);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE)
+        return core_store_fail(store, "removing expired answers", err);
+    if (removed != NULL)
+        *removed = sqlite3_changes(core_store_db(store));
     return LD_OK;
 }

@@ -599,6 +599,9 @@ const char *const core_schema_migrations[] = {
     ");"
     "CREATE INDEX complaint_open ON complaint(deadline) WHERE closed_on IS NULL;"
     "CREATE INDEX complaint_by_borrower ON complaint(borrower_id, id);",
+    /* Stored answers of exactly-once writes expire (idempotency.h): the
+     * expired ones are found by their age. */
+    "CREATE INDEX IF NOT EXISTS idempotency_by_created ON idempotency(created_at);",
 };
 
 const int core_schema_migration_count =

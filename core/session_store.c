@@ -124,13 +124,15 @@ ld_status core_session_resume(core_store *store, const char *token, core_session
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, now);
     core_store_bind_text(stmt, 2, digest);
-    int rc = sqlite3_step(stmt);
+    /* Outside a transaction the mark is kept when it can be: while another
+     * connection holds the write lock (a server's batch of writes, a long
+     * signing write) the last use stays as it was, at once rather than
+     * after a busy wait, and the next call marks it; the session is checked
+     * all the same, and the call is neither refused nor held up. */
+    bool own = !core_store_in_transaction(store);
+    int rc = own ? core_store_step_nowait(store, stmt) : sqlite3_step(stmt);
     sqlite3_reset(stmt);
-    /* Outside a transaction the mark is kept when it can be: a database
-     * busy past its time-out with another connection's long write leaves
-     * the last use as it was (the session is checked all the same), rather
-     * than refuse the call. */
-    if (rc != SQLITE_DONE && !((rc & 0xff) == SQLITE_BUSY && !core_store_in_transaction(store)))
+    if (rc != SQLITE_DONE && !((rc & 0xff) == SQLITE_BUSY && own))
         return core_store_fail(store, "resuming a session", err);
     *out = session;
     return LD_OK;

@@ -41,6 +41,7 @@ struct core_store {
     void *config_cache;
     void (*config_cache_free)(void *);
     bool rollback_journal; /* core_store_begin_large switched off the WAL */
+    bool reading;          /* in a transaction of core_store_begin_read */
     core_clock clock;      /* injected by the caller; zero = wall clock */
     int64_t iso_second;    /* the second iso_text spells, -1 before the first */
     char iso_text[32];
@@ -126,6 +127,14 @@ int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text)
     if (text == NULL)
         return sqlite3_bind_null(stmt, index);
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+}
+
+int core_store_step_nowait(core_store *store, sqlite3_stmt *stmt)
+{
+    sqlite3_busy_timeout(store->db, 0);
+    int rc = sqlite3_step(stmt);
+    sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
+    return rc;
 }
 
 ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
@@ -345,7 +354,13 @@ ld_status core_store_begin(core_store *store, ld_error *err)
 
 ld_status core_store_begin_read(core_store *store, ld_error *err)
 {
-    return begin_with(store, "BEGIN DEFERRED", err);
+    /* A read appends nothing to the log: the seal has nothing to note at its
+     * start nor to sign at its end, and a read of a server is the most
+     * frequent call there is. */
+    if (sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a transaction", err);
+    store->reading = true;
+    return LD_OK;
 }
 
 ld_status core_store_begin_large(core_store *store, ld_error *err)
@@ -373,9 +388,17 @@ bool core_store_uses_rollback_journal(const core_store *store)
 
 ld_status core_store_commit(core_store *store, ld_error *err)
 {
+    if (store->reading) {
+        /* Nothing written may commit unrecorded and unsigned. */
+        store->reading = false;
+        if (sqlite3_txn_state(store->db, "main") == SQLITE_TXN_WRITE) {
+            core_store_rollback(store);
+            return LD_FAIL(err, LD_EINTERNAL, "a write was attempted in a read transaction");
+        }
+    }
     /* What the transaction wrote is recorded (the ledger's rows, rows.h)
      * inside it, so that it commits or vanishes with the writes. */
-    if (!sqlite3_get_autocommit(store->db)) {
+    else if (!sqlite3_get_autocommit(store->db)) {
         ld_status st = LD_OK;
         if (store->commit_hook != NULL)
             st = store->commit_hook(store->commit_context, err);
@@ -396,10 +419,38 @@ ld_status core_store_commit(core_store *store, ld_error *err)
 
 void core_store_rollback(core_store *store)
 {
+    store->reading = false;
     /* Configuration read or loaded inside the transaction may be undone with it. */
     core_store_set_config_cache(store, NULL, NULL);
     if (!sqlite3_get_autocommit(store->db))
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+ld_status core_store_savepoint(core_store *store, ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    if (st != LD_OK)
+        return st;
+    if (sqlite3_exec(store->db, "SAVEPOINT ld_op", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "starting a savepoint", err);
+    return LD_OK;
+}
+
+ld_status core_store_release(core_store *store, ld_error *err)
+{
+    if (sqlite3_exec(store->db, "RELEASE ld_op", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(store, "releasing a savepoint", err);
+    return LD_OK;
+}
+
+void core_store_rollback_to(core_store *store)
+{
+    core_store_set_config_cache(store, NULL, NULL);
+    /* A failed statement may already have ended the whole transaction (an
+     * I/O error, a full disk): then there is no savepoint left to undo, and
+     * the caller sees core_store_in_transaction false. */
+    if (!sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK TO ld_op; RELEASE ld_op", NULL, NULL, NULL);
 }
 
 bool core_store_in_transaction(const core_store *store)

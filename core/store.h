@@ -43,7 +43,9 @@ ld_status core_store_begin(core_store *store, ld_error *err);
 
 /* A transaction that only reads (BEGIN DEFERRED): one consistent snapshot,
  * taking no write lock, so reads on other connections run beside it and
- * never wait for each other. A write inside it is a programming error. */
+ * never wait for each other. The seal hooks do not run for it. A write
+ * inside it is a programming error: its commit rolls it back and fails
+ * (LD_EINTERNAL). */
 ld_status core_store_begin_read(core_store *store, ld_error *err);
 ld_status core_store_commit(core_store *store, ld_error *err);
 
@@ -67,6 +69,17 @@ ld_status core_store_begin_large(core_store *store, ld_error *err);
 bool core_store_uses_rollback_journal(const core_store *store);
 void core_store_rollback(core_store *store);
 bool core_store_in_transaction(const core_store *store);
+
+/* Savepoints inside the open transaction, for a unit that commits many
+ * operations at once (the operations API's group commit): each operation runs
+ * between core_store_savepoint and core_store_release, and one that fails is
+ * undone alone by core_store_rollback_to, everything it wrote with it (its
+ * rows, log entries and the ledger's record of changed rows, which lives in a
+ * temporary table of the same transaction). Savepoints nest. Rolling back to
+ * one also drops the configuration cache, as core_store_rollback does. */
+ld_status core_store_savepoint(core_store *store, ld_error *err);
+ld_status core_store_release(core_store *store, ld_error *err);
+void core_store_rollback_to(core_store *store);
 
 /* Sets the page cache for this connection (bulk loads touch unique indexes in
  * random order; a cache that holds them avoids spilling pages mid-transaction). */

@@ -41,6 +41,11 @@ int core_store_bind_text_static(sqlite3_stmt *stmt, int index, const char *text)
 
 /* Runs a bound INSERT or UPDATE once and resets it; *id_out (may be NULL)
  * gets the last inserted rowid. A failure is reported as what failed. */
+/* sqlite3_step without waiting for another connection's lock: SQLITE_BUSY at
+ * once when it is taken. For a write that may be skipped (a session's last
+ * use), which must not queue behind a server's stream of batches. */
+int core_store_step_nowait(core_store *store, sqlite3_stmt *stmt);
+
 ld_status core_store_run_write(core_store *store, sqlite3_stmt *stmt, const char *what,
                                int64_t *id_out, ld_error *err);
 

@@ -61,8 +61,13 @@ static ld_status insert_user(core_store *store, const core_user_spec *spec, ld_m
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) {
-        if ((sqlite3_extended_errcode(core_store_db(store)) & 0xff) == SQLITE_CONSTRAINT)
-            return LD_FAIL(err, LD_EINVAL, "username: %s is already taken", spec->username);
+        /* A name taken is the state of the book, not a fault of the input
+         * (admin.h): LD_ESTATE, 409 over HTTP. */
+        int code = sqlite3_extended_errcode(core_store_db(store));
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return LD_FAIL(err, LD_ESTATE, "username: %s is already taken", spec->username);
+        if ((code & 0xff) == SQLITE_CONSTRAINT)
+            return LD_FAIL(err, LD_EINVAL, "user: %s", sqlite3_errmsg(core_store_db(store)));
         return core_store_fail(store, "adding a user", err);
     }
     *id_out = sqlite3_last_insert_rowid(core_store_db(store));

@@ -345,7 +345,9 @@ ld_status ledger_rows_install(core_store *store, ld_error *err)
                    "PRIMARY KEY (tbl, k1, k2)) WITHOUT ROWID",
                    err)) != LD_OK)
         return st;
-    static char sql[8192], olds[4096];
+    /* On the stack: handles are opened on many threads at once (a server's
+     * workers), and a static buffer would be shared by them. */
+    char sql[8192], olds[4096];
     for (int t = 0; t < TABLE_COUNT; t++) {
         const row_table *tb = &tables[t];
         int64_t exists = 0;
@@ -432,7 +434,7 @@ ld_status ledger_rows_flush(core_store *store, ld_error *err)
     cJSON *rows = cJSON_CreateArray();
     sqlite3_stmt *reads[TABLE_COUNT] = {0};
     int rc, count = 0;
-    static char sql[2048];
+    char sql[2048]; /* not static: connections of other threads flush at once */
     while (st == LD_OK && (rc = sqlite3_step(changed)) == SQLITE_ROW) {
         int t = sqlite3_column_int(changed, 0);
         if (t < 0 || t >= TABLE_COUNT)
@@ -915,7 +917,7 @@ static ld_status check_table(core_store *store, ledger_log *log, ledger_rows_rep
                              book_digest *d, uint64_t *rows, int64_t only_k1, ld_error *err)
 {
     const row_table *tb = &tables[t];
-    static char sql[2048];
+    char sql[2048]; /* not static: connections of other threads flush at once */
     snprintf(sql, sizeof sql, "SELECT %s, %s, %s FROM %s %s%s%s ORDER BY 1, 2", tb->k1,
              tb->k2 ? tb->k2 : "0", tb->columns, tb->name, only_k1 >= 0 ? "WHERE " : "",
              only_k1 >= 0 ? tb->k1 : "", only_k1 >= 0 ? " = ?1" : "");

@@ -45,9 +45,16 @@
 #define SESSION_COOKIE        "__Host-loandesk_session"
 #define SHUTDOWN_WAIT_SECONDS 30
 #define HASH_QUEUE_MAX        256
-#define API_HANDLES_MAX       256
+/* Writes wait in the write pool for their batch (group commit); a batch
+ * holds at most as many operations as the pool has threads, so the pool is
+ * as large as the connections that write at once, and its queue as long. */
+#define WRITE_THREADS   48
+#define WRITE_QUEUE_MAX 1024
+#define API_HANDLES_MAX 256
 
-typedef enum request_state { RECEIVING, HASHING, HASHED, ANSWERED } request_state;
+/* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
+ * pool ran it and resumed the connection. */
+typedef enum request_state { RECEIVING, POOLED, RAN, ANSWERED } request_state;
 
 /* What http.c keeps per request beside what handlers see. */
 typedef struct request {
@@ -74,19 +81,37 @@ struct srv_server {
     bool own_work_dir;
     atomic_int in_flight;
     pthread_mutex_t log_lock;
-    pthread_mutex_t write_lock;
+    /* The write turn (execute_in_turn): shared by writes that are one
+     * operation each, which the committer batches; taken alone by a write
+     * that reads before it writes (If-Match) or hashes inside its
+     * operation. */
+    pthread_rwlock_t write_turn;
+    pthread_mutex_t turn_gate; /* taken to enter the turn: one waiting alone is not starved */
+    /* The committer and its handle: every worker's writes commit in its
+     * batches (loandesk/api.h, group commit). */
+    ld_api *writer;
+    ld_committer *committer;
     /* Every store connection opened, closed at shutdown. */
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
     int api_count;
-    /* The password pool. */
-    pthread_mutex_t hash_lock;
-    pthread_cond_t hash_ready;
-    request *hash_head, *hash_tail;
-    int hash_queued;
-    bool hash_stop;
-    int hash_threads;
-    pthread_t hash_tid[16];
+    /* The password pool and the write pool. */
+    struct pool {
+        srv_server *srv;
+        bool hashing; /* the password pool, else the write pool */
+        int max_queued;
+        pthread_mutex_t lock;
+        pthread_cond_t ready;
+        request *head, *tail;
+        int queued;
+        bool stop;
+        int threads;
+        pthread_t tid[WRITE_THREADS];
+        struct pool_thread {
+            struct pool *pool;
+            ld_api *api; /* opened before the thread starts; NULL: on first use */
+        } thread[WRITE_THREADS];
+    } hash_pool, write_pool;
 };
 
 static _Thread_local ld_api *thread_api;
@@ -104,16 +129,6 @@ const char *srv_work_dir(const srv_server *srv)
 const char *srv_reports_dir(const srv_server *srv)
 {
     return srv->reports_dir;
-}
-
-void srv_write_lock(srv_server *srv)
-{
-    pthread_mutex_lock(&srv->write_lock);
-}
-
-void srv_update_unlock(srv_server *srv)
-{
-    pthread_mutex_unlock(&srv->write_lock);
 }
 
 /* The calling thread's store connection, opened on first use. */
@@ -134,6 +149,7 @@ static ld_api *api_of_thread(srv_server *srv, ld_error *err)
     }
     srv->apis[srv->api_count++] = api;
     pthread_mutex_unlock(&srv->api_lock);
+    ld_api_set_committer(api, srv->committer);
     thread_api = api;
     return api;
 }
@@ -642,74 +658,164 @@ static void finish_session(srv_request *rq)
     rq->session = NULL;
 }
 
+/* Enters the write turn, shared or alone. Both pass the gate first, and one
+ * waiting to be alone holds it: writes arriving after it wait, rather than
+ * keep the turn shared for ever. */
+static void turn_enter(srv_server *srv, bool alone)
+{
+    pthread_mutex_lock(&srv->turn_gate);
+    if (alone)
+        pthread_rwlock_wrlock(&srv->write_turn);
+    else
+        pthread_rwlock_rdlock(&srv->write_turn);
+    pthread_mutex_unlock(&srv->turn_gate);
+}
+
 void srv_write_turn(srv_server *srv, bool take)
 {
     if (take)
-        pthread_mutex_lock(&srv->write_lock);
+        turn_enter(srv, true);
     else
-        pthread_mutex_unlock(&srv->write_lock);
+        pthread_rwlock_unlock(&srv->write_turn);
 }
 
-/* Runs the request, holding the server's write turn when it writes, and
- * frees its session. */
-static void execute_in_turn(srv_server *srv, request *r, bool writes)
+enum turn { TURN_NONE, TURN_SHARED, TURN_ALONE };
+
+/* The turn a request runs in. A write that is one operation shares it: the
+ * committer runs such writes one after another in its batches, each with
+ * its own checks, so they need no turn of their own. A write that checks
+ * before it writes (If-Match), hashes inside its operation or imports takes
+ * the turn alone, so nothing commits between its check and its write. */
+static enum turn turn_of(const request *r)
 {
-    if (writes)
-        pthread_mutex_lock(&srv->write_lock);
+    if (!unsafe_method(r->rq.method))
+        return TURN_NONE;
+    unsigned flags = r->rq.route->flags;
+    if ((flags & SRV_ONCE) && !(flags & (SRV_HASH | SRV_IF_MATCH | SRV_LARGE)))
+        return TURN_SHARED;
+    return TURN_ALONE;
+}
+
+/* Runs the request in its turn and frees its session. */
+static void execute_in_turn(srv_server *srv, request *r, enum turn turn)
+{
+    if (turn != TURN_NONE)
+        turn_enter(srv, turn == TURN_ALONE);
     execute(r);
     finish_session(&r->rq);
-    if (writes)
-        pthread_mutex_unlock(&srv->write_lock);
+    if (turn != TURN_NONE)
+        pthread_rwlock_unlock(&srv->write_turn);
 }
 
-/* ---- The password pool ------------------------------------------------------ */
+/* ---- The pools --------------------------------------------------------------- */
 
-static void *hash_worker(void *arg)
+/* Two pools of threads run requests off libmicrohttpd's threads, the
+ * connection suspended meanwhile: the password pool runs what hashes (a
+ * storm of logins cannot starve reads), the write pool the writes that wait
+ * for the committer's batch (a blocked request thread would serve none of
+ * its other connections, and a batch could hold no more operations than
+ * there are request threads). */
+static void *pool_worker(void *arg)
 {
-    srv_server *srv = arg;
+    struct pool_thread *self = arg;
+    struct pool *p = self->pool;
+    thread_api = self->api;
     for (;;) {
-        pthread_mutex_lock(&srv->hash_lock);
-        while (srv->hash_head == NULL && !srv->hash_stop)
-            pthread_cond_wait(&srv->hash_ready, &srv->hash_lock);
-        request *r = srv->hash_head;
+        pthread_mutex_lock(&p->lock);
+        while (p->head == NULL && !p->stop)
+            pthread_cond_wait(&p->ready, &p->lock);
+        request *r = p->head;
         if (r == NULL) {
-            pthread_mutex_unlock(&srv->hash_lock);
+            pthread_mutex_unlock(&p->lock);
             return NULL;
         }
-        srv->hash_head = r->next_job;
-        if (srv->hash_head == NULL)
-            srv->hash_tail = NULL;
-        srv->hash_queued--;
-        pthread_mutex_unlock(&srv->hash_lock);
+        p->head = r->next_job;
+        if (p->head == NULL)
+            p->tail = NULL;
+        p->queued--;
+        pthread_mutex_unlock(&p->lock);
         /* A login hashes outside any transaction; the others (password
          * changes, new accounts, signing) hash inside their operation's
-         * transaction, so they take the server's write turn like any write
-         * rather than hold SQLite's lock against its busy time-out. */
-        execute_in_turn(srv, r, !(r->rq.route->flags & SRV_PUBLIC));
-        r->state = HASHED;
+         * transaction, so they take the server's write turn alone rather
+         * than hold SQLite's lock against its busy time-out. */
+        enum turn turn = !p->hashing                       ? turn_of(r)
+                         : r->rq.route->flags & SRV_PUBLIC ? TURN_NONE
+                                                           : TURN_ALONE;
+        execute_in_turn(p->srv, r, turn);
+        r->state = RAN;
         MHD_resume_connection(r->rq.conn);
     }
 }
 
-/* Hands r to the pool; false when its queue is full. */
-static bool hash_enqueue(srv_server *srv, request *r)
+/* Hands r to pool p; false when its queue is full. */
+static bool pool_enqueue(struct pool *p, request *r)
 {
-    pthread_mutex_lock(&srv->hash_lock);
-    if (srv->hash_queued >= HASH_QUEUE_MAX || srv->hash_stop) {
-        pthread_mutex_unlock(&srv->hash_lock);
+    pthread_mutex_lock(&p->lock);
+    if (p->queued >= p->max_queued || p->stop) {
+        pthread_mutex_unlock(&p->lock);
         return false;
     }
     r->next_job = NULL;
-    if (srv->hash_tail != NULL)
-        srv->hash_tail->next_job = r;
+    if (p->tail != NULL)
+        p->tail->next_job = r;
     else
-        srv->hash_head = r;
-    srv->hash_tail = r;
-    srv->hash_queued++;
-    r->state = HASHING;
-    pthread_cond_signal(&srv->hash_ready);
-    pthread_mutex_unlock(&srv->hash_lock);
+        p->head = r;
+    p->tail = r;
+    p->queued++;
+    r->state = POOLED;
+    pthread_cond_signal(&p->ready);
+    pthread_mutex_unlock(&p->lock);
     return true;
+}
+
+static void pool_init(struct pool *p, srv_server *srv, bool hashing, int max_queued)
+{
+    p->srv = srv;
+    p->hashing = hashing;
+    p->max_queued = max_queued;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->ready, NULL);
+}
+
+/* Starts the pool's threads. With open_now, each thread's store connection
+ * is opened first, before the server answers anything: opening one checks
+ * the schema and installs the ledger's triggers, which no request should
+ * wait for (a thread whose opening failed opens on first use). */
+static void pool_start(struct pool *p, int threads, bool open_now)
+{
+    for (int i = 0; i < threads && i < WRITE_THREADS; i++) {
+        struct pool_thread *t = &p->thread[i];
+        t->pool = p;
+        ld_error ignored;
+        if (open_now && p->srv->api_count < API_HANDLES_MAX &&
+            ld_api_open(p->srv->options.db_path, p->srv->options.clock, &t->api, &ignored) ==
+                LD_OK) {
+            ld_api_set_committer(t->api, p->srv->committer);
+            pthread_mutex_lock(&p->srv->api_lock);
+            p->srv->apis[p->srv->api_count++] = t->api;
+            pthread_mutex_unlock(&p->srv->api_lock);
+        }
+        if (pthread_create(&p->tid[i], NULL, pool_worker, t) != 0)
+            break;
+        p->threads++;
+    }
+}
+
+static void pool_stop(struct pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_broadcast(&p->ready);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->threads; i++)
+        pthread_join(p->tid[i], NULL);
+    p->threads = 0;
+}
+
+static void pool_destroy(struct pool *p)
+{
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->ready);
 }
 
 /* ---- The access handler ----------------------------------------------------- */
@@ -830,7 +936,7 @@ static bool prepare(request *r)
         }
     }
     rq->idempotency_key = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Idempotency-Key");
-    if (rq->idempotency_key != NULL && (route->flags & SRV_HASH) && (route->flags & SRV_ONCE)) {
+    if (rq->idempotency_key != NULL && (route->flags & SRV_ONCE)) {
         /* The pool reads the key after the connection is suspended: copy it. */
         rq->query_copy[0] = strdup(rq->idempotency_key);
         rq->idempotency_key = rq->query_copy[0];
@@ -874,29 +980,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->state == ANSWERED)
         return MHD_YES;
-    if (r->state == HASHED || r->rq.route == NULL)
+    if (r->state == RAN || r->rq.route == NULL)
         return queue_answer(r);
-    if (r->state == HASHING)
+    if (r->state == POOLED)
         return MHD_YES;
     if (!prepare(r))
         return queue_answer(r);
-    if (r->rq.route->flags & SRV_HASH) {
+    bool hashes = r->rq.route->flags & SRV_HASH;
+    if (hashes || turn_of(r) == TURN_SHARED) {
         /* Suspended before the pool can see it, so the pool's resume never
          * comes first. */
         MHD_suspend_connection(conn);
-        if (!hash_enqueue(srv, r)) {
-            set_problem(r, 503, LD_EINTERNAL, "busy: too many logins waiting; retry");
+        if (!pool_enqueue(hashes ? &srv->hash_pool : &srv->write_pool, r)) {
+            set_problem(r, 503, LD_EINTERNAL,
+                        hashes ? "busy: too many logins waiting; retry"
+                               : "busy: too many writes waiting; retry");
             r->rq.status = 503;
-            r->state = HASHED;
+            r->state = RAN;
             MHD_resume_connection(conn);
         }
         return MHD_YES;
     }
-    /* Writes of this server take turns on a mutex: SQLite lets one
-     * connection write at a time, and a connection that finds the lock taken
-     * sleeps in its busy handler (1, 2, 5 ... 100 ms), where a mutex hands
-     * the turn over at once. Reads (GET) run beside them on WAL snapshots. */
-    execute_in_turn(srv, r, unsafe_method(r->rq.method));
+    /* Writes of this server go through the committer's batches (one writer
+     * connection: SQLite lets one connection write at a time, and a
+     * connection that finds the lock taken sleeps in its busy handler) and
+     * take turns around it (turn_of). Reads (GET) run beside them on WAL
+     * snapshots. */
+    execute_in_turn(srv, r, turn_of(r));
     return queue_answer(r);
 }
 
@@ -1058,19 +1168,16 @@ static void wait_for_requests(srv_server *srv)
     }
 }
 
-static void stop_hash_pool(srv_server *srv)
+static void stop_pools(srv_server *srv)
 {
-    pthread_mutex_lock(&srv->hash_lock);
-    srv->hash_stop = true;
-    pthread_cond_broadcast(&srv->hash_ready);
-    pthread_mutex_unlock(&srv->hash_lock);
-    for (int i = 0; i < srv->hash_threads; i++)
-        pthread_join(srv->hash_tid[i], NULL);
-    srv->hash_threads = 0;
+    pool_stop(&srv->hash_pool);
+    pool_stop(&srv->write_pool);
 }
 
 static void server_free(srv_server *srv)
 {
+    ld_committer_stop(srv->committer);
+    ld_api_close(srv->writer);
     for (int i = 0; i < srv->api_count; i++)
         ld_api_close(srv->apis[i]);
     if (srv->own_work_dir) {
@@ -1079,10 +1186,11 @@ static void server_free(srv_server *srv)
         srv_remove_dir(srv->work_dir);
     }
     pthread_mutex_destroy(&srv->log_lock);
-    pthread_mutex_destroy(&srv->write_lock);
+    pthread_rwlock_destroy(&srv->write_turn);
+    pthread_mutex_destroy(&srv->turn_gate);
     pthread_mutex_destroy(&srv->api_lock);
-    pthread_mutex_destroy(&srv->hash_lock);
-    pthread_cond_destroy(&srv->hash_ready);
+    pool_destroy(&srv->hash_pool);
+    pool_destroy(&srv->write_pool);
     free(srv);
 }
 
@@ -1117,12 +1225,15 @@ ld_status server_run(const server_options *options, ld_error *err)
     if (!srv_random_hex(8, id_prefix))
         snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
     pthread_mutex_init(&srv->log_lock, NULL);
-    pthread_mutex_init(&srv->write_lock, NULL);
+    pthread_rwlock_init(&srv->write_turn, NULL);
+    pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
-    pthread_mutex_init(&srv->hash_lock, NULL);
-    pthread_cond_init(&srv->hash_ready, NULL);
+    pool_init(&srv->hash_pool, srv, true, HASH_QUEUE_MAX);
+    pool_init(&srv->write_pool, srv, false, WRITE_QUEUE_MAX);
     srv->apis[srv->api_count++] = probe;
-    if ((st = make_dirs(srv, err)) != LD_OK) {
+    if ((st = ld_api_open(options->db_path, options->clock, &srv->writer, err)) != LD_OK ||
+        (st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
+        (st = make_dirs(srv, err)) != LD_OK) {
         server_free(srv);
         return st;
     }
@@ -1138,11 +1249,8 @@ ld_status server_run(const server_options *options, ld_error *err)
      * keeps one thread (and one core) for everything else. */
     int hashers = srv->options.threads - 1;
     hashers = hashers < 1 ? 1 : hashers > 16 ? 16 : hashers;
-    for (int i = 0; i < hashers; i++) {
-        if (pthread_create(&srv->hash_tid[i], NULL, hash_worker, srv) != 0)
-            break;
-        srv->hash_threads++;
-    }
+    pool_start(&srv->hash_pool, hashers, false);
+    pool_start(&srv->write_pool, WRITE_THREADS, true);
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | MHD_USE_TURBO,
@@ -1154,7 +1262,7 @@ ld_status server_run(const server_options *options, ld_error *err)
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
-        stop_hash_pool(srv);
+        stop_pools(srv);
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
         server_free(srv);
         return srv_fail_plain(err, LD_EINTERNAL, "cannot listen on %s (in use, or not allowed)",
@@ -1178,7 +1286,7 @@ ld_status server_run(const server_options *options, ld_error *err)
     /* Stop taking connections, answer what is in flight, then stop. */
     MHD_socket listener = MHD_quiesce_daemon(srv->daemon);
     wait_for_requests(srv);
-    stop_hash_pool(srv);
+    stop_pools(srv);
     MHD_stop_daemon(srv->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);

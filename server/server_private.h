@@ -4,11 +4,11 @@
  * parameters and answer.
  *
  * A request goes through these states (http.c): RECEIVING (headers parsed,
- * the body arriving, counted against its route's cap), then either RUN on
- * the connection's own thread, or HASHING on the password pool (the
- * connection suspended until the pool resumes it), then ANSWERED (the
- * response queued) and finally logged when libmicrohttpd reports the
- * connection's request completed.
+ * the body arriving, counted against its route's cap), then either run on
+ * the connection's own thread, or POOLED on the password pool or the write
+ * pool (the connection suspended until the pool has RAN it and resumes it),
+ * then ANSWERED (the response queued) and finally logged when libmicrohttpd
+ * reports the connection's request completed.
  */
 #ifndef LD_SERVER_INT_H
 #define LD_SERVER_INT_H
@@ -119,8 +119,8 @@ ld_status srv_fail(srv_request *rq, ld_status code, const char *fmt, ...)
 ld_status srv_fail_plain(ld_error *err, ld_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Takes (true) or gives back (false) the server's write turn: the mutex every
- * writing request holds while it runs (http.c). */
+/* Takes (true) or gives back (false) the server's write turn alone: no other
+ * write runs meanwhile (http.c, turn_of). */
 void srv_write_turn(srv_server *srv, bool take);
 
 /* The server's private folder for temporary files and workbooks. */

@@ -6,6 +6,7 @@
 
 #include "loandesk/admin.h"
 #include "loandesk/care.h"
+#include "loandesk/servicing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,4 +122,23 @@ void afx_documents(ld_session *officer, int64_t app_id)
         cJSON_Delete(out);
     }
     cJSON_Delete(list);
+cJSON *afx_demo_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, LOANDESK_SOURCE_DIR "/scripts/demo/%s", name);
+    cJSON *doc = NULL;
+    ld_error err;
+    if (ld_json_read_file(path, &doc, &err) != LD_OK)
+        afx_die(name, &err);
+    return doc;
+}
+
+void afx_user_add(ld_session *admin, const char *name, const char *role, const char *password)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    ld_user_spec spec = {.username = name, .full_name = name, .role = role, .password = password};
+    if (ld_user_add(admin, &spec, AFX_CA_PASSPHRASE, &out, &err) != LD_OK)
+        afx_die("adding a user", &err);
+    cJSON_Delete(out);
 }

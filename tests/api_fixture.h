@@ -41,4 +41,11 @@ void afx_documents(ld_session *officer, int64_t app_id);
 /* A session of username, or exit 99. */
 ld_session *afx_login(ld_api *api, const char *username, const char *password);
 
+/* scripts/demo/NAME parsed (the caller deletes it), or exit 99. */
+cJSON *afx_demo_file(const char *name);
+
+/* Adds the account name of role with password through admin's session (its
+ * signing certificate issued under the fixture's CA passphrase), or exit 99. */
+void afx_user_add(ld_session *admin, const char *name, const char *role, const char *password);
+
 #endif

@@ -92,6 +92,34 @@ ld_status ld_api_set_institution_key(ld_api *api, const char *key_path, const ch
 /* Closes the handle; NULL is harmless. Sessions of it must be freed first. */
 void ld_api_close(ld_api *api);
 
+/* Group commit, for a server whose workers each hold a handle. A committer
+ * owns writer (a handle the caller opened on the same book, with its
+ * institution key set, and closes after ld_committer_stop) and a thread.
+ * Once a handle is given a committer, each of its operations that writes is
+ * handed to that thread instead of running on the handle's own connection:
+ * operations queued meanwhile run one after another in one transaction, each
+ * in its own savepoint with every rule it has alone (permission and scope
+ * checks, validation, ledger events, its idempotency key, the audit of a
+ * refusal), and commit together with one sync and one signed checkpoint. An
+ * operation returns only once its batch committed, so success still means
+ * durable. Reads and operations that manage their own transactions (close of
+ * business, imports) still run on the handle. A handle without a committer,
+ * as the command line's, keeps one transaction per operation. */
+typedef struct ld_committer ld_committer;
+ld_status ld_committer_start(ld_api *writer, ld_committer **out, ld_error *err);
+
+/* Runs the operations still queued, then stops the thread; NULL is harmless.
+ * Handles given this committer must not run operations afterwards. */
+void ld_committer_stop(ld_committer *committer);
+
+/* Batches committed and operations run so far, and the operations waiting
+ * (queued, or in the batch running). */
+void ld_committer_counts(ld_committer *committer, uint64_t *batches, uint64_t *operations,
+                         size_t *waiting);
+
+/* Gives api's writes to committer (NULL: back to its own transactions). */
+void ld_api_set_committer(ld_api *api, ld_committer *committer);
+
 /* Authenticates (PBKDF2, once). A wrong password, an unknown user, a locked or
  * deactivated account are LD_EPERM, and counted and audited. A password that
  * is too old or was set by an admin gives a session that may only change its

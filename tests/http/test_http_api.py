@@ -310,7 +310,7 @@ check(r.status in (200, 422), f"import answers: {r.status} {r.body[:200]!r}")
 problem(call("chen", "POST", A + "/import", raw=b'{"borrower": 1}\n', headers={"Content-Type": "application/jsonl"}), 422, "a bad import line")
 # accounts: add, reset, lock out, unlock, revoke
 expect(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian Test", "role": "officer", "password": h.FIRST_PW, "key_password": h.CA_PW}), 201, "user add qian")
-problem(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian", "role": "officer", "password": h.FIRST_PW, "key_password": h.CA_PW}), 422, "a name taken", field="username")
+problem(call("admin", "POST", A + "/users", {"username": "qian", "full_name": "Qian", "role": "officer", "password": h.FIRST_PW, "key_password": h.CA_PW}), 409, "a name taken", field="username")
 problem(call("admin", "POST", A + "/users", {"username": "zz", "full_name": "Z", "role": "boss", "password": h.FIRST_PW, "key_password": h.CA_PW}), 422, "a role that does not exist", field="role")
 unknown = h.login(port, "nobody-here", "Whatever-2026")
 wrong = h.login(port, "qian", "Whatever-2026")
