@@ -266,8 +266,8 @@ static int newest_first(const void *a, const void *b)
     return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-/* Keeps the newest keep archives in dir (their names sort by time) and
- * lists the ones removed. */
+/* Keeps the newest keep archives in dir and lists the ones removed. Names
+ * sort by time once their suffix is off ("…Z" before "…Z-02"). */
 static void retain(const char *dir, int keep, cJSON *removed)
 {
     DIR *d = opendir(dir);
@@ -287,16 +287,18 @@ static void retain(const char *dir, int keep, cJSON *removed)
                 break;
             names = grown;
         }
-        if ((names[n] = strdup(e->d_name)) != NULL)
+        if ((names[n] = strndup(e->d_name, len - slen)) != NULL)
             n++;
     }
     if (d != NULL)
         closedir(d);
-    qsort(names, n, sizeof *names, newest_first);
+    if (names != NULL)
+        qsort(names, n, sizeof *names, newest_first);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_CAP];
         if (i >= (size_t)keep &&
-            (size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) < sizeof path &&
+            (size_t)snprintf(path, sizeof path, "%s/%s" ARCHIVE_SUFFIX, dir, names[i]) <
+                sizeof path &&
             unlink(path) == 0)
             cJSON_AddItemToArray(removed, cJSON_CreateString(path));
         free(names[i]);
