@@ -5,3 +5,9 @@
 loandesk_test(backup api_fixture api reports rating ledger core PkgConfig::SQLITE3)
 target_include_directories(test_backup PRIVATE ${CMAKE_SOURCE_DIR}/api)
 target_compile_definitions(test_backup PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+# A backup killed with SIGKILL at random moments (20 trials over a book of
+# 3,000 imported borrowers) never leaves an archive that claims to be
+# complete.
+add_test(NAME backup_kill COMMAND ${CMAKE_SOURCE_DIR}/scripts/backup_kill.sh
+         $<TARGET_FILE:loandesk> 20 3000 $<TARGET_FILE:bench_gen>)
+set_tests_properties(backup_kill PROPERTIES TIMEOUT 600)
