@@ -11,3 +11,8 @@ target_compile_definitions(test_backup PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOUR
 add_test(NAME backup_kill COMMAND ${CMAKE_SOURCE_DIR}/scripts/backup_kill.sh
          $<TARGET_FILE:loandesk> 20 3000 $<TARGET_FILE:bench_gen>)
 set_tests_properties(backup_kill PROPERTIES TIMEOUT 600)
+# The nightly job as docs/operations.md installs it (the systemd service's
+# ExecStart and the cron line, run as written against a scratch book) and the
+# restore drill.
+add_test(NAME backup_ops COMMAND ${CMAKE_SOURCE_DIR}/tests/backup_ops.sh $<TARGET_FILE:loandesk>
+         ${CMAKE_SOURCE_DIR})
