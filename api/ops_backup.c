@@ -341,8 +341,8 @@ static ld_status write_archive(backup_job *job, ld_error *err)
     core_backup_part parts[CORE_BACKUP_ROLE_COUNT];
     size_t count = 0;
     core_backup_writer *w = NULL;
-    ld_status st = core_backup_parts(job->db_path, job->key_path,
-                                     !job->o->without_institution_key, parts, &count, err);
+    ld_status st = core_backup_parts(job->db_path, job->key_path, job->o->with_institution_key,
+                                     parts, &count, err);
     if (st != LD_OK)
         return st;
     /* The database part is the consistent copy, never the live file. */
@@ -484,8 +484,9 @@ static ld_status check_copy(const char *db, const cJSON *manifest, ld_error *err
                      sqlite3_errmsg(h));
     } else if (sqlite3_step(stmt) != SQLITE_ROW ||
                strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") != 0) {
-        st = LD_FAIL(err, LD_EVERIFY, "the database in the archive fails SQLite's integrity "
-                                      "check");
+        st = LD_FAIL(err, LD_EVERIFY,
+                     "the database in the archive fails SQLite's integrity "
+                     "check");
     }
     sqlite3_finalize(stmt);
     ledger_facts f;

@@ -36,14 +36,13 @@ static int parse_keep(const char *text, int *out)
 int cmd_backup(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const values[] = {"--out", "--dir", "--keep", NULL};
-    static const char *const flags[] = {"--without-institution-key", NULL};
+    static const char *const flags[] = {"--with-institution-key", NULL};
     static const cli_spec spec = {.values = values, .flags = flags};
     cli_args args;
     ld_backup_key key;
     ld_backup_options o = {.out = cli_opt(argc, argv, "--out"),
                            .dir = cli_opt(argc, argv, "--dir"),
-                           .without_institution_key =
-                               cli_flag(argc, argv, "--without-institution-key")};
+                           .with_institution_key = cli_flag(argc, argv, "--with-institution-key")};
     int rc = cli_check("backup", argc, argv, &spec, &args);
     if (rc != 0 || (rc = parse_keep(cli_opt(argc, argv, "--keep"), &o.keep)) != 0)
         return rc;
@@ -91,8 +90,7 @@ static void print_verified(const cJSON *r)
 
 int cmd_backup_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const values[] = {"--ca", "--ca-fingerprint", "--since", "--work-dir",
-                                         NULL};
+    static const char *const values[] = {"--ca", "--ca-fingerprint", "--since", "--work-dir", NULL};
     static const cli_spec spec = {.values = values, .max_positionals = 1};
     cli_args args;
     ld_backup_key key;
@@ -106,8 +104,8 @@ int cmd_backup_verify(cli_ctx *ctx, int argc, char **argv)
     ld_trust_anchor anchor = anchor_of(argc, argv);
     ld_error err;
     cJSON *r = NULL;
-    if (ld_backup_verify(args.positional[0], &key, &anchor, cli_opt(argc, argv, "--work-dir"),
-                         &r, &err) != LD_OK)
+    if (ld_backup_verify(args.positional[0], &key, &anchor, cli_opt(argc, argv, "--work-dir"), &r,
+                         &err) != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, r, NULL);

@@ -291,10 +291,11 @@ static const command_spec commands[] = {
      "Writes a new random backup key file (mode 0600) for the backup custodians; never over a "
      "file."},
     {"backup", NULL, cmd_backup, DB_API,
-     "backup (--out FILE | --dir DIR [--keep N]) [--without-institution-key]",
+     "backup (--out FILE | --dir DIR [--keep N]) [--with-institution-key]",
      "Takes an encrypted, consistent copy of the whole book while it stays in use (admin): the "
-     "database (SQLite's online backup), the institution key file and the folders beside the "
-     "book (docs/operations.md), with a manifest of the ledger's size, root and signed "
+     "database (SQLite's online backup) and the folders beside the book (docs/operations.md; "
+     "the institution key file only with --with-institution-key), with a manifest of the ledger's "
+     "size, root and signed "
      "checkpoint and every part's SHA-256; AES-256-GCM under the backup key "
      "(LOANDESK_BACKUP_KEY_FILE or LOANDESK_BACKUP_PASSPHRASE_FILE). Written under a "
      "temporary name and renamed when complete. With --dir, named by the time; --keep N keeps "

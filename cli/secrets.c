@@ -101,8 +101,8 @@ void cli_backup_key(ld_backup_key *out)
     static char buf[512];
     const char *file = getenv("LOANDESK_BACKUP_KEY_FILE");
     out->key_file = file != NULL && file[0] != '\0' ? file : NULL;
-    out->passphrase = out->key_file != NULL ? NULL
-                                            : secret_from("LOANDESK_BACKUP_PASSPHRASE_FILE",
-                                                          "LOANDESK_BACKUP_PASSPHRASE", buf,
-                                                          sizeof buf);
+    out->passphrase = out->key_file != NULL
+                          ? NULL
+                          : secret_from("LOANDESK_BACKUP_PASSPHRASE_FILE",
+                                        "LOANDESK_BACKUP_PASSPHRASE", buf, sizeof buf);
 }

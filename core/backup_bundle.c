@@ -105,7 +105,8 @@ static ld_status put_file(core_backup_writer *w, const char *name, const char *p
     ld_status st = put_line(w, "F", name, size, err);
     uint8_t *buf = malloc(IO_BLOCK);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (st == LD_OK && (buf == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1))
+    if (st == LD_OK &&
+        (buf == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1))
         st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
     while (st == LD_OK && left > 0) {
         size_t want = left < IO_BLOCK ? (size_t)left : IO_BLOCK;
@@ -386,8 +387,9 @@ ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, cJSON 
             st = LD_FAIL(err, LD_EVERIFY, "archive contents: unexpected line \"%.40s\"", line);
         }
     }
-    if (st == LD_OK && ((st = read_line(r, line, sizeof line, err)) != LD_OK ||
-                        strcmp(line, "E") != 0 || (st = core_backup_reader_at_end(r, err)) != LD_OK))
+    if (st == LD_OK &&
+        ((st = read_line(r, line, sizeof line, err)) != LD_OK || strcmp(line, "E") != 0 ||
+         (st = core_backup_reader_at_end(r, err)) != LD_OK))
         st = st != LD_OK ? st : LD_FAIL(err, LD_EVERIFY, "archive contents: no end mark");
     if (st != LD_OK) {
         cJSON_Delete(parts);

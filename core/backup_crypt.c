@@ -167,9 +167,9 @@ static ld_status derive(const core_backup_secret *secret, const uint8_t *header,
     } else {
         memcpy(master, secret->key, sizeof master);
     }
-    bool ok = hkdf(master, salt, "loandesk backup content v1", keys->content,
-                   sizeof keys->content) &&
-              hkdf(master, salt, "loandesk backup check v1", keys->check, sizeof keys->check);
+    bool ok =
+        hkdf(master, salt, "loandesk backup content v1", keys->content, sizeof keys->content) &&
+        hkdf(master, salt, "loandesk backup check v1", keys->check, sizeof keys->check);
     OPENSSL_cleanse(master, sizeof master);
     if (!ok)
         return LD_FAIL(err, LD_EINTERNAL, "HKDF failed deriving the archive's key");
@@ -233,8 +233,7 @@ ld_status core_backup_writer_open(const char *path, const core_backup_secret *se
         free(w->path);
         w->path = NULL; /* not ours to remove */
         core_backup_writer_abort(w);
-        return LD_FAIL(err, code == EEXIST ? LD_ESTATE : LD_EINVAL, "%s: %s", path,
-                       strerror(code));
+        return LD_FAIL(err, code == EEXIST ? LD_ESTATE : LD_EINVAL, "%s: %s", path, strerror(code));
     }
     if (fchmod(fd, 0600) != 0 || (w->f = fdopen(fd, "wb")) == NULL) {
         close(fd);
@@ -351,8 +350,8 @@ static ld_status header_check(const uint8_t *h, const core_backup_secret *secret
                        h[8]);
     uint32_t chunk = get_u32(h + 12);
     bool pass = h[9] == KIND_PASSPHRASE;
-    bool params_ok = pass ? h[16] >= 14 && h[16] <= 22 && h[17] >= 1 && h[17] <= 32 &&
-                                h[18] >= 1 && h[18] <= 16 && h[19] == 0
+    bool params_ok = pass ? h[16] >= 14 && h[16] <= 22 && h[17] >= 1 && h[17] <= 32 && h[18] >= 1 &&
+                                h[18] <= 16 && h[19] == 0
                           : h[16] == 0 && h[17] == 0 && h[18] == 0 && h[19] == 0;
     if ((h[9] != KIND_KEY_FILE && !pass) || h[10] != 0 || h[11] != 0 ||
         chunk < CORE_BACKUP_CHUNK_MIN || chunk > CORE_BACKUP_CHUNK_MAX || !params_ok)
@@ -450,8 +449,7 @@ static ld_status next_chunk(core_backup_reader *r, ld_error *err)
     return LD_OK;
 }
 
-ld_status core_backup_read(core_backup_reader *r, void *buf, size_t len, size_t *got,
-                           ld_error *err)
+ld_status core_backup_read(core_backup_reader *r, void *buf, size_t len, size_t *got, ld_error *err)
 {
     uint8_t *p = buf;
     size_t done = 0;

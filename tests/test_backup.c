@@ -41,6 +41,7 @@ static ld_api *api;
 static ld_session *s_admin, *s_off, *s_mgr, *s_aud;
 static char dir[256], db[300], ca_path[300], key_path[300], other_key[300];
 static char off_token[LD_SESSION_TOKEN_MAX], aud_token[LD_SESSION_TOKEN_MAX];
+static char admin_token[LD_SESSION_TOKEN_MAX];
 static ld_backup_key key;
 
 static void ok(ld_status st, const char *what, const ld_error *err)
@@ -123,6 +124,7 @@ static void book(void)
     s_aud = afx_login(api, "aud", USER_PASSWORD);
     ok(ld_session_token_issue(s_off, off_token, &err), "token", &err);
     ok(ld_session_token_issue(s_aud, aud_token, &err), "token", &err);
+    ok(ld_session_token_issue(s_admin, admin_token, &err), "token", &err);
     afx_ca_file(s_aud, dir, ca_path, sizeof ca_path);
     cJSON *b = NULL;
     ok(ld_json_read_file(DEMO "borrower-zhang.json", &b, &err), "borrower file", &err);
@@ -153,6 +155,15 @@ static void book(void)
         afx_die("document", NULL);
     fputs("contract 1, signed\n", f);
     fclose(f);
+}
+
+static ld_status take_with(const char *name, uint32_t chunk, const ld_backup_key *k, bool with_key,
+                           cJSON **out, ld_error *err)
+{
+    char path[400];
+    path_in(path, sizeof path, name);
+    ld_backup_options o = {.out = path, .chunk_size = chunk, .with_institution_key = with_key};
+    return ld_backup_create(s_admin, k, &o, out, err);
 }
 
 static ld_status take(const char *name, uint32_t chunk, const ld_backup_key *k, cJSON **out,
@@ -210,8 +221,8 @@ static void a_restored_book_verifies_and_is_the_history_kept(void)
     const cJSON *parts = cJSON_GetObjectItemCaseSensitive(out, "parts");
     char *listed = cJSON_PrintUnformatted(parts);
     CHECK_CONTAINS(listed, "\"name\":\"database\"");
-    CHECK_CONTAINS(listed, "\"name\":\"institution-key\"");
     CHECK_CONTAINS(listed, "\"name\":\"documents/2026/contract-1.txt\"");
+    CHECK(strstr(listed, "institution-key") == NULL);
     free(listed);
     cJSON_Delete(out);
 
@@ -233,7 +244,7 @@ static void a_restored_book_verifies_and_is_the_history_kept(void)
     char p[460];
     CHECK_INT(mode_of(to), 0600);
     snprintf(p, sizeof p, "%s.institution-key", to);
-    CHECK_INT(mode_of(p), 0600);
+    CHECK(!exists(p));
     snprintf(p, sizeof p, "%s.documents", to);
     CHECK_INT(mode_of(p), 0700);
     snprintf(p, sizeof p, "%s.documents/2026/contract-1.txt", to);
@@ -257,15 +268,54 @@ static void a_restored_book_verifies_and_is_the_history_kept(void)
     ld_trust_anchor since_later = anchor(later);
     CHECK_INT(ld_ledger_verify(aud, &since_later, &out, &err), LD_EVERIFY);
     cJSON_Delete(out);
-    /* It keeps working: its institution key came with it. */
+    /* No institution key came with it: nothing is written until the CA
+     * custodians certify a new one; then it keeps the same history. */
     ok(ld_session_resume(r, off_token, &off, &err), "resume", &err);
+    new_application(off, &err, &st);
+    CHECK_INT(st, LD_EPERM);
+    ld_session *adm = NULL;
+    ok(ld_session_resume(r, admin_token, &adm, &err), "resume", &err);
+    out = NULL;
+    CHECK_INT(ld_ledger_key_rotate(adm, AFX_CA_PASSPHRASE, NULL, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    CHECK_INT(mode_of(p), 0600);
     int64_t id = new_application(off, &err, &st);
     CHECK_INT(st, LD_OK);
     CHECK_INT(id, 4);
     out = NULL;
     CHECK_INT(ld_ledger_verify(aud, &since, &out, &err), LD_OK);
     cJSON_Delete(out);
+    ld_session_free(adm);
     ld_session_free(aud);
+    ld_session_free(off);
+    ld_api_close(r);
+}
+
+static void with_its_key_a_restored_book_writes_at_once(void)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    char archive[400], to[400], p[460];
+    path_in(archive, sizeof archive, "withkey.ldbak");
+    path_in(to, sizeof to, "withkey.db");
+    CHECK_INT(take_with("withkey.ldbak", 0, &key, true, &out, &err), LD_OK);
+    char *listed = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(out, "parts"));
+    CHECK_CONTAINS(listed, "\"name\":\"institution-key\"");
+    free(listed);
+    cJSON_Delete(out);
+    ld_trust_anchor a = anchor(NULL);
+    out = NULL;
+    CHECK_INT(ld_backup_restore(archive, &key, &a, to, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    snprintf(p, sizeof p, "%s.institution-key", to);
+    CHECK_INT(mode_of(p), 0600);
+    ld_api *r = NULL;
+    ld_session *off = NULL;
+    ok(ld_api_open(to, &afx_clock, &r, &err), "open restored", &err);
+    ok(ld_session_resume(r, off_token, &off, &err), "resume", &err);
+    ld_status st;
+    new_application(off, &err, &st);
+    CHECK_INT(st, LD_OK);
     ld_session_free(off);
     ld_api_close(r);
 }
@@ -366,8 +416,14 @@ static void every_byte_of_the_header_and_each_chunk_is_authenticated(void)
     CHECK_INT(refused, tried);
 
     /* Truncated anywhere: inside the header, at chunk boundaries, a byte short. */
-    size_t cuts[] = {0, 10, CORE_BACKUP_HEADER_BYTES, at[1], at[chunks / 2], at[chunks - 1],
-                     at[chunks - 1] + 7, len - 1};
+    size_t cuts[] = {0,
+                     10,
+                     CORE_BACKUP_HEADER_BYTES,
+                     at[1],
+                     at[chunks / 2],
+                     at[chunks - 1],
+                     at[chunks - 1] + 7,
+                     len - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
         spill(bad, b, cuts[i]);
         CHECK_INT(decrypts(bad, key_path), LD_EVERIFY);
@@ -542,7 +598,10 @@ static void retention_keeps_the_newest_and_says_what_it_removed(void)
 /* ---- A backup while another process writes -------------------------------- */
 
 /* The writer: its own handle on the book, the officer's session resumed, one
- * application after another; each id goes down the pipe once committed. */
+ * application after another; each id goes down the pipe once committed. It
+ * stops when the stop file appears, so that every id it committed is read. */
+static char stop_file[300];
+
 static void writer(int fd)
 {
     ld_api *w = NULL;
@@ -551,7 +610,7 @@ static void writer(int fd)
     if (ld_api_open(db, &afx_clock, &w, &err) != LD_OK ||
         ld_session_resume(w, off_token, &s, &err) != LD_OK)
         _exit(3);
-    for (int i = 0; i < 100000; i++) {
+    for (int i = 0; i < 100000 && !exists(stop_file); i++) {
         ld_status st;
         int64_t id = new_application(s, &err, &st);
         if (st != LD_OK)
@@ -573,52 +632,26 @@ static size_t read_ids(int fd, int64_t *ids, size_t have, size_t want, size_t ca
     return have;
 }
 
-static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+/* Restores archive and checks that its applications from the writer are
+ * the writer's first K of total, K at least before: a prefix, none missing,
+ * none invented; and that its log is the manifest's size. */
+static void check_copy_of_writer(const char *archive, const char *to, const int64_t *ids,
+                                 size_t before, size_t total)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        afx_die("pipe", NULL);
-    pid_t child = fork();
-    if (child < 0)
-        afx_die("fork", NULL);
-    if (child == 0) {
-        close(fds[0]);
-        writer(fds[1]);
-    }
-    close(fds[1]);
-    enum { CAP = 100000 };
-    int64_t *ids = calloc(CAP, sizeof *ids);
-    size_t before = read_ids(fds[0], ids, 0, 5, CAP);
     ld_error err;
     cJSON *out = NULL;
-    CHECK_INT(take("busy.ldbak", 0, &key, &out, &err), LD_OK);
-    cJSON_Delete(out);
-    size_t total = read_ids(fds[0], ids, before, before + 5, CAP);
-    close(fds[0]); /* the writer stops at its next write */
-    int status = 0;
-    waitpid(child, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    CHECK(before >= 5);
-    CHECK(total > before);
-
-    char archive[400], to[400];
-    path_in(archive, sizeof archive, "busy.ldbak");
-    path_in(to, sizeof to, "busy-restored.db");
     ld_trust_anchor a = anchor(NULL);
-    out = NULL;
     CHECK_INT(ld_backup_restore(archive, &key, &a, to, &out, &err), LD_OK);
+    if (out == NULL)
+        return;
     const cJSON *ledger = cJSON_GetObjectItemCaseSensitive(out, "ledger");
     int64_t manifest_size = (int64_t)cJSON_GetObjectItemCaseSensitive(ledger, "size")->valuedouble;
     cJSON_Delete(out);
-
-    /* The restored applications are the writer's first K, K at least what
-     * had committed when the backup began: a prefix, none missing, none
-     * invented. */
     sqlite3 *h = NULL;
     sqlite3_stmt *stmt = NULL;
     CHECK(sqlite3_open_v2(to, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-    CHECK(sqlite3_prepare_v2(h, "SELECT id FROM application WHERE id >= ?1 ORDER BY id", -1,
-                             &stmt, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(h, "SELECT id FROM application WHERE id >= ?1 ORDER BY id", -1, &stmt,
+                             NULL) == SQLITE_OK);
     sqlite3_bind_int64(stmt, 1, ids[0]);
     size_t k = 0;
     bool prefix = true;
@@ -629,8 +662,7 @@ static void a_backup_while_another_process_writes_holds_every_commit_before_it(v
     }
     sqlite3_finalize(stmt);
     int64_t log_size = 0;
-    CHECK(sqlite3_prepare_v2(h, "SELECT count(*) FROM ledger_entry", -1, &stmt, NULL) ==
-          SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(h, "SELECT count(*) FROM ledger_entry", -1, &stmt, NULL) == SQLITE_OK);
     if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW)
         log_size = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
@@ -639,8 +671,61 @@ static void a_backup_while_another_process_writes_holds_every_commit_before_it(v
     CHECK(k >= before);
     CHECK(k <= total);
     CHECK_INT(log_size, manifest_size);
-    fprintf(stderr, "writer committed %zu before the backup, %zu by its end; the copy holds %zu\n",
-            before, total, k);
+    fprintf(stderr, "writer had committed %zu when the backup began; the copy holds %zu\n", before,
+            k);
+}
+
+/* Reads every id already in the pipe without waiting for more. */
+static size_t drain_ids(int fd, int64_t *ids, size_t have, size_t cap)
+{
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    have = read_ids(fd, ids, have, cap, cap);
+    fcntl(fd, F_SETFL, flags);
+    return have;
+}
+
+static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+{
+    int fds[2];
+    path_in(stop_file, sizeof stop_file, "writer.stop");
+    if (pipe(fds) != 0)
+        afx_die("pipe", NULL);
+    pid_t child = fork();
+    if (child < 0)
+        afx_die("fork", NULL);
+    if (child == 0) {
+        close(fds[0]);
+        writer(fds[1]);
+    }
+    close(fds[1]);
+    enum { CAP = 100000, BACKUPS = 3 };
+    int64_t *ids = calloc(CAP, sizeof *ids);
+    size_t before[BACKUPS], have = 0;
+    ld_error err;
+    for (int i = 0; i < BACKUPS; i++) {
+        char name[32];
+        cJSON *out = NULL;
+        snprintf(name, sizeof name, "busy%d.ldbak", i);
+        have = read_ids(fds[0], ids, have, have + 3, CAP);
+        have = drain_ids(fds[0], ids, have, CAP);
+        before[i] = have;
+        CHECK_INT(take(name, 0, &key, &out, &err), LD_OK);
+        cJSON_Delete(out);
+    }
+    write_text(stop_file, "stop\n");
+    size_t total = read_ids(fds[0], ids, have, CAP, CAP); /* to the writer's end */
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(total > before[BACKUPS - 1]);
+    for (int i = 0; i < BACKUPS; i++) {
+        char archive[400], to[400];
+        snprintf(to, sizeof to, "%s/busy%d-restored.db", dir, i);
+        snprintf(archive, sizeof archive, "%s/busy%d.ldbak", dir, i);
+        check_copy_of_writer(archive, to, ids, before[i], total);
+    }
     free(ids);
 }
 
@@ -651,6 +736,8 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
         {"a_restored_book_verifies_and_is_the_history_kept",
          a_restored_book_verifies_and_is_the_history_kept},
+        {"with_its_key_a_restored_book_writes_at_once",
+         with_its_key_a_restored_book_writes_at_once},
         {"every_byte_of_the_header_and_each_chunk_is_authenticated",
          every_byte_of_the_header_and_each_chunk_is_authenticated},
         {"a_wrong_key_restores_nothing", a_wrong_key_restores_nothing},

@@ -677,8 +677,7 @@ static const unsigned char role_may[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},     [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
     [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},     [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
     [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},      [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
-    [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
+    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0}, [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
 };
 
 static void perm_matrix_every_role_against_every_action(void)

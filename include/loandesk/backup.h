@@ -34,14 +34,18 @@ typedef struct ld_backup_options {
     /* With dir: keep the newest keep archives there, removing older ones
      * (0 keeps all). */
     int keep;
-    /* Leave the institution key file out (docs/operations.md says when). */
-    bool without_institution_key;
+    /* Carry the institution key file too. Left out by default: after a
+     * restore the CA custodians certify a new one (`ledger key-rotate`), and
+     * whoever holds the backup key cannot sign checkpoints
+     * (docs/operations.md, "Keys in a backup"). */
+    bool with_institution_key;
     /* Plaintext bytes per authenticated chunk; 0: 1 MiB. */
     uint32_t chunk_size;
 } ld_backup_options;
 
 /* Takes a backup while the book stays in use (admin): SQLite's online backup
- * of the database in one read transaction, the files beside it, a manifest
+ * of the database in one read transaction, the files beside it (the
+ * institution key file only when asked), a manifest
  * (the ledger's size and root in the copy, its newest signed checkpoint, the
  * SHA-256 of every part), all encrypted into a file written under a
  * temporary name, fsynced, then given its name. Result: {"archive", "bytes",
