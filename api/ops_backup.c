@@ -214,22 +214,6 @@ done:
 
 /* ---- Taking a backup ------------------------------------------------------ */
 
-static ld_status may_back_up(api_call *call, void *args, cJSON **out, ld_error *err)
-{
-    (void)args;
-    (void)out;
-    return core_perm_require(call->who, CORE_ACT_BACKUP, NULL, err);
-}
-
-static ld_status record_backup(api_call *call, void *args, cJSON **out, ld_error *err)
-{
-    (void)out;
-    ld_status st = core_perm_require(call->who, CORE_ACT_BACKUP, NULL, err);
-    if (st != LD_OK)
-        return st;
-    return core_audit_record(call->store, call->who, "backup.create", "backup", 0, args, err);
-}
-
 /* The archive's final name: out, or a new name in dir from the time. */
 static ld_status final_name(const ld_backup_options *o, int64_t now, char *path, ld_error *err)
 {
@@ -310,12 +294,33 @@ static void retain(const char *dir, int keep, cJSON *removed)
 typedef struct backup_job {
     const char *db_path, *key_path;
     const ld_backup_options *o;
-    const core_backup_secret *secret;
+    const ld_backup_key *key;
+    core_backup_secret secret;
     char archive[PATH_CAP], partial[PATH_CAP], work[PATH_CAP], copy[PATH_CAP];
     ledger_facts facts;
     cJSON *parts;
     int64_t now;
 } backup_job;
+
+/* Who may back up is checked first; then the archive's name and the backup
+ * key are settled and the backup recorded in the audit trail, in one short
+ * transaction before the copy: the copy then holds its own record, and a
+ * backup that cannot be recorded is not taken. */
+static ld_status begin_backup(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)out;
+    backup_job *job = args;
+    ld_status st = core_perm_require(call->who, CORE_ACT_BACKUP, NULL, err);
+    if (st != LD_OK || (st = secret_from(job->key, &job->secret, err)) != LD_OK ||
+        (st = final_name(job->o, job->now, job->archive, err)) != LD_OK)
+        return st;
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "archive", job->archive);
+    cJSON_AddBoolToObject(detail, "institution_key", job->o->with_institution_key);
+    st = core_audit_record(call->store, call->who, "backup.create", "backup", 0, detail, err);
+    cJSON_Delete(detail);
+    return st;
+}
 
 static cJSON *manifest_of(const backup_job *job)
 {
@@ -347,7 +352,7 @@ static ld_status write_archive(backup_job *job, ld_error *err)
         return st;
     /* The database part is the consistent copy, never the live file. */
     snprintf(parts[0].path, sizeof parts[0].path, "%s", job->copy);
-    if ((st = core_backup_writer_open(job->partial, job->secret, job->o->chunk_size, &w, err)) !=
+    if ((st = core_backup_writer_open(job->partial, &job->secret, job->o->chunk_size, &w, err)) !=
         LD_OK)
         return st;
     st = core_bundle_begin(w, err);
@@ -404,24 +409,21 @@ ld_status ld_backup_create(ld_session *session, const ld_backup_key *key,
         return LD_FAIL(err, LD_EUSAGE, "backup: give either --out FILE or --dir DIR");
     if (options->keep < 0 || (options->keep > 0 && options->dir == NULL))
         return LD_FAIL(err, LD_EUSAGE, "keep: a positive count of archives, with --dir");
-    ld_status st = api_run(session, "backup.create", NULL, API_READ, may_back_up, NULL, NULL, err);
-    if (st != LD_OK)
-        return st;
-    core_backup_secret secret;
-    if ((st = secret_from(key, &secret, err)) != LD_OK)
-        return st;
     ld_api *api = session->api;
     backup_job job;
     memset(&job, 0, sizeof job);
     job.db_path = sqlite3_db_filename(core_store_db(api->store), "main");
     job.key_path = api->key_path;
     job.o = options;
-    job.secret = &secret;
+    job.key = key;
     job.now = core_store_now(api->store);
     job.parts = cJSON_CreateArray();
-    if ((st = final_name(options, job.now, job.archive, err)) == LD_OK)
+    ld_status st =
+        api_run(session, "backup.create", options->out != NULL ? options->out : options->dir, 0,
+                begin_backup, &job, NULL, err);
+    if (st == LD_OK)
         st = run_backup(&job, err);
-    secret_clear(&secret);
+    secret_clear(&job.secret);
     cJSON *removed = cJSON_CreateArray();
     if (st == LD_OK && options->keep > 0)
         retain(options->dir, options->keep, removed);
@@ -440,12 +442,6 @@ ld_status ld_backup_create(ld_session *session, const ld_backup_key *key,
         job.parts = NULL;
         cJSON_AddItemToObject(r, "removed", removed);
         removed = NULL;
-        cJSON *detail = cJSON_CreateObject();
-        cJSON_AddStringToObject(detail, "archive", job.archive);
-        core_json_put_int(detail, "ledger_size", (int64_t)job.facts.size);
-        cJSON_AddStringToObject(detail, "ledger_root", job.facts.root);
-        st = api_run(session, "backup.create", job.archive, 0, record_backup, detail, NULL, err);
-        cJSON_Delete(detail);
     }
     cJSON_Delete(removed);
     cJSON_Delete(job.parts);
