@@ -538,8 +538,8 @@ static ld_status verify_ledger(const char *db, const ld_trust_anchor *anchor, cJ
 /* Decrypts archive as the book dest (and its files beside it) and checks
  * everything; on failure nothing of it is left. */
 static ld_status unpack_and_check(const char *archive, const ld_backup_key *key,
-                                  const ld_trust_anchor *anchor, const char *dest, cJSON **out,
-                                  ld_error *err)
+                                  const ld_trust_anchor *anchor, const char *dest, bool durable,
+                                  cJSON **out, ld_error *err)
 {
     if (anchor == NULL || (anchor->ca_file == NULL && anchor->ca_fingerprint == NULL))
         return LD_FAIL(err, LD_EUSAGE,
@@ -555,7 +555,7 @@ static ld_status unpack_and_check(const char *archive, const ld_backup_key *key,
     secret_clear(&secret);
     if (st != LD_OK)
         return st;
-    st = core_bundle_extract(r, dest, &parts, &manifest, err);
+    st = core_bundle_extract(r, dest, durable, &parts, &manifest, err);
     core_backup_reader_close(r);
     if (st == LD_OK)
         st = core_bundle_check_parts(manifest, parts, err);
@@ -594,7 +594,7 @@ ld_status ld_backup_verify(const char *archive, const ld_backup_key *key,
         return LD_FAIL(err, LD_EINTERNAL, "%s: cannot make a temporary folder: %s", work,
                        strerror(errno));
     snprintf(dest, sizeof dest, "%s/book.db", work);
-    ld_status st = unpack_and_check(archive, key, anchor, dest, out, err);
+    ld_status st = unpack_and_check(archive, key, anchor, dest, false, out, err);
     core_backup_remove_tree(work);
     return st;
 }
@@ -659,7 +659,7 @@ ld_status ld_backup_restore(const char *archive, const ld_backup_key *key,
                        strerror(errno));
     snprintf(dest, sizeof dest, "%s/%s", work, base);
     cJSON *result = NULL;
-    st = unpack_and_check(archive, key, anchor, dest, &result, err);
+    st = unpack_and_check(archive, key, anchor, dest, true, &result, err);
     if (st == LD_OK) {
         cJSON *placed = cJSON_AddArrayToObject(result, "restored");
         if ((st = put_in_place(dest, to, placed, err)) != LD_OK) {

@@ -271,7 +271,7 @@ static bool target_of(const char *dest_db, const char *name, bool is_dir, char *
 }
 
 static ld_status extract_file(core_backup_reader *r, const char *name, const char *path,
-                              uint64_t size, cJSON *parts, ld_error *err)
+                              uint64_t size, bool durable, cJSON *parts, ld_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -293,7 +293,7 @@ static ld_status extract_file(core_backup_reader *r, const char *name, const cha
             st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
         left -= want;
     }
-    if (st == LD_OK && fsync(fd) != 0)
+    if (st == LD_OK && durable && fsync(fd) != 0)
         st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
     if (close(fd) != 0 && st == LD_OK)
         st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
@@ -325,8 +325,8 @@ static ld_status parse_size(const char *text, uint64_t *out, const char **rest, 
     return LD_OK;
 }
 
-ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, cJSON **parts_out,
-                              cJSON **manifest_out, ld_error *err)
+ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, bool durable,
+                              cJSON **parts_out, cJSON **manifest_out, ld_error *err)
 {
     char line[LINE_MAX_LEN], path[CORE_BACKUP_PATH_MAX];
     char magic[sizeof BUNDLE_MAGIC];
@@ -360,7 +360,7 @@ ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, cJSON 
             if (!target_of(dest_db, name, false, path, sizeof path))
                 st = LD_FAIL(err, LD_EVERIFY, "archive contents: part \"%s\" has no place", name);
             else
-                st = extract_file(r, name, path, size, parts, err);
+                st = extract_file(r, name, path, size, durable, parts, err);
         } else if (line[0] == 'M' && line[1] == ' ') {
             if ((st = parse_size(line + 2, &size, &name, err)) != LD_OK)
                 break;

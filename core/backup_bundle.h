@@ -69,11 +69,12 @@ ld_status core_bundle_put(core_backup_writer *w, const core_backup_part *part, c
 ld_status core_bundle_end(core_backup_writer *w, const cJSON *manifest, ld_error *err);
 
 /* Reading: writes every part to its place beside dest_db (the convention
- * above; files 0600, folders 0700, never over anything already there),
+ * above; files 0600, folders 0700, never over anything already there; each
+ * file fsynced when durable, for a restore rather than a verification),
  * records each in *parts_out as written, and returns the manifest. Names
  * that would leave their folder are refused (LD_EVERIFY). */
-ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, cJSON **parts_out,
-                              cJSON **manifest_out, ld_error *err);
+ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, bool durable,
+                              cJSON **parts_out, cJSON **manifest_out, ld_error *err);
 
 /* LD_OK when the parts extracted are exactly those the manifest lists, in
  * its order, with the same sizes and SHA-256; LD_EVERIFY naming the first
