@@ -3,10 +3,11 @@
  * the manifest, the archive's life from a temporary name to its own,
  * retention, and the verification that restore and `backup verify` share.
  *
- * The plaintext copy of the database is made in a folder beside the book
- * (<db>.backup-work-PID, 0700), never beside the archive: the archive's
- * folder may be another machine's, and only the encrypted file goes there.
- * A copy left by a killed run is removed by the next backup.
+ * The plaintext copy of the database is made in memory when it fits
+ * (/dev/shm/loandesk-backup-work-PID, 0700: never written to a disk), else
+ * in a folder beside the book (<db>.backup-work-PID, 0700); never beside the
+ * archive, whose folder may be another machine's: only the encrypted file
+ * goes there. A copy left by a killed run is removed by the next backup.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +41,9 @@
 #define ARCHIVE_PREFIX    "loandesk-"
 #define ARCHIVE_SUFFIX    ".ldbak"
 #define WORK_MARK         ".backup-work-"
+#define SHM_DIR           "/dev/shm"
+#define SHM_PREFIX        "loandesk"
+#define SHM_MARK          "-backup-work-"
 #define PARTIAL_MARK      ".partial-"
 #define COPY_RETRY_MS     50
 #define COPY_RETRY_ROUNDS 1200 /* a minute of a writer switching journal modes */
@@ -383,16 +388,40 @@ static ld_status write_archive(backup_job *job, ld_error *err)
     return LD_OK;
 }
 
+/* Whether memory (tmpfs at /dev/shm) has room for a copy of the book with
+ * a quarter to spare: then the plaintext copy never reaches a disk, and the
+ * book is written to one only once, encrypted. */
+static bool copy_fits_in_memory(const char *db_path)
+{
+    struct stat info;
+    struct statvfs fs;
+    char wal[PATH_CAP];
+    uint64_t size = 0;
+    if (stat(db_path, &info) == 0)
+        size += (uint64_t)info.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    if (stat(wal, &info) == 0)
+        size += (uint64_t)info.st_size;
+    if (statvfs(SHM_DIR, &fs) != 0 || stat(SHM_DIR, &info) != 0 || !S_ISDIR(info.st_mode))
+        return false;
+    return (uint64_t)fs.f_bavail * fs.f_frsize >= size + size / 4 + (64u << 20);
+}
+
 static ld_status run_backup(backup_job *job, ld_error *err)
 {
     char db_dir[PATH_CAP], db_base[PATH_CAP], dir[PATH_CAP], base[PATH_CAP];
     split_path(job->db_path, db_dir, db_base);
     sweep_dead_runs(db_dir, db_base, WORK_MARK, false);
+    sweep_dead_runs(SHM_DIR, SHM_PREFIX, SHM_MARK, false);
     split_path(job->archive, dir, base);
     sweep_dead_runs(dir, ".", PARTIAL_MARK, true);
     snprintf(job->partial, sizeof job->partial, "%s/.%s" PARTIAL_MARK "%ld", dir, base,
              (long)getpid());
-    snprintf(job->work, sizeof job->work, "%s" WORK_MARK "%ld", job->db_path, (long)getpid());
+    if (!job->o->copy_beside_book && copy_fits_in_memory(job->db_path))
+        snprintf(job->work, sizeof job->work, SHM_DIR "/" SHM_PREFIX SHM_MARK "%ld",
+                 (long)getpid());
+    else
+        snprintf(job->work, sizeof job->work, "%s" WORK_MARK "%ld", job->db_path, (long)getpid());
     snprintf(job->copy, sizeof job->copy, "%s/database", job->work);
     core_backup_remove_tree(job->work);
     ld_status st = core_private_dir_create(job->work, err);

@@ -12,8 +12,8 @@
 # left under its temporary name claims nothing; `backup verify` is run on it
 # too and must refuse it (exit 6) unless the kill fell after its last byte
 # was written and before the rename (then it verifies). Last,
-# one more backup removes the plaintext copies and partial files the killed
-# runs left. Exit 0 when all of this holds.
+# one more backup removes the plaintext copies (beside the book, or in
+# /dev/shm) and partial files the killed runs left. Exit 0 when all of this holds.
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 trials=${2:-20}
@@ -52,12 +52,13 @@ span=$(($(now_ms) - start))
 rm -f "$work/timing.ldbak"
 echo "one backup of $(stat -c %s "$work/book.db") bytes takes ${span} ms; $trials trials"
 
-complete=0 nothing=0 partial=0 unnamed=0
+complete=0 nothing=0 partial=0 unnamed=0 pids=""
 for i in $(seq 1 "$trials"); do
     archive=$work/t$i.ldbak
     delay=$((RANDOM % (span + span / 4 + 1)))
     "$bin" backup --out "$archive" >/dev/null 2>&1 &
     pid=$!
+    pids="$pids $pid"
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -96,4 +97,11 @@ if ls -A "$work" | grep -q -- '\.backup-work-\|\.partial-'; then
     ls -A "$work" >&2
     exit 1
 fi
+# The plaintext copies of killed runs made in memory (/dev/shm) are gone too.
+for pid in $pids; do
+    if [ -e "/dev/shm/loandesk-backup-work-$pid" ]; then
+        echo "FAIL: /dev/shm/loandesk-backup-work-$pid of a killed run is still there" >&2
+        exit 1
+    fi
+done
 echo "backup_kill: ok"

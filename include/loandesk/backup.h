@@ -41,6 +41,9 @@ typedef struct ld_backup_options {
     bool with_institution_key;
     /* Plaintext bytes per authenticated chunk; 0: 1 MiB. */
     uint32_t chunk_size;
+    /* Make the plaintext copy in a folder beside the book even when memory
+     * (/dev/shm) has room for it. */
+    bool copy_beside_book;
 } ld_backup_options;
 
 /* Takes a backup while the book stays in use (admin): SQLite's online backup
