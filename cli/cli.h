@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "loandesk/api.h"
+#include "loandesk/backup.h"
 
 typedef struct cli_ctx {
     const char *db_path;  /* --db, $LOANDESK_DB, or ./loandesk.db */
@@ -69,6 +70,11 @@ const char *cli_ca_passphrase(void);
 const char *cli_institution_key_path(void);
 const char *cli_institution_key_passphrase(void);
 int cli_institution_key_setup(ld_api *api);
+
+/* The backup custodians' key (LOANDESK_BACKUP_KEY_FILE, else the passphrase
+ * from LOANDESK_BACKUP_PASSPHRASE_FILE or LOANDESK_BACKUP_PASSPHRASE); both
+ * members NULL when none is set. */
+void cli_backup_key(ld_backup_key *out);
 
 /* Strict arguments: each command names the options it takes. An option not in
  * its list, a missing value, or more positional words than it takes is a usage

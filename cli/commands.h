@@ -58,4 +58,9 @@ int cmd_loan_list(cli_ctx *ctx, int argc, char **argv);
 int cmd_schedule(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
+int cmd_backup(cli_ctx *ctx, int argc, char **argv);
+int cmd_backup_verify(cli_ctx *ctx, int argc, char **argv);
+int cmd_backup_keygen(cli_ctx *ctx, int argc, char **argv);
+int cmd_restore(cli_ctx *ctx, int argc, char **argv);
+
 #endif

@@ -361,6 +361,29 @@ static const command_spec commands[] = {
      "ledger verify-proof FILE (--ca FILE | --ca-fingerprint HEX)",
      "Checks a proof from `ledger prove` offline, and the signed checkpoint vouching for its "
      "root under the CA you hold."},
+    {"backup", "verify", cmd_backup_verify, DB_NONE,
+     "backup verify FILE (--ca FILE | --ca-fingerprint HEX) [--since CHECKPOINT] [--work-dir DIR]",
+     "Decrypts an archive into a temporary folder (backup key from LOANDESK_BACKUP_KEY_FILE or "
+     "LOANDESK_BACKUP_PASSPHRASE_FILE), checks every part against its manifest, SQLite's "
+     "integrity check and a full ledger verification of the copy under the CA you hold. Needs "
+     "no database and no login. Exit 6 on any difference, a wrong key included."},
+    {"backup", "keygen", cmd_backup_keygen, DB_NONE, "backup keygen --out FILE",
+     "Writes a new random backup key file (mode 0600) for the backup custodians; never over a "
+     "file."},
+    {"backup", NULL, cmd_backup, DB_API,
+     "backup (--out FILE | --dir DIR [--keep N]) [--with-institution-key]",
+     "Takes an encrypted, consistent copy of the whole book while it stays in use (admin): the "
+     "database (SQLite's online backup) and the folders beside the book (docs/operations.md; "
+     "the institution key file only with --with-institution-key), with a manifest of the ledger's "
+     "size, root and signed "
+     "checkpoint and every part's SHA-256; AES-256-GCM under the backup key "
+     "(LOANDESK_BACKUP_KEY_FILE or LOANDESK_BACKUP_PASSPHRASE_FILE). Written under a "
+     "temporary name and renamed when complete. With --dir, named by the time; --keep N keeps "
+     "the newest N there and says which it removed."},
+    {"restore", NULL, cmd_restore, DB_NONE,
+     "restore FILE --to PATH (--ca FILE | --ca-fingerprint HEX) [--since CHECKPOINT]",
+     "Restores an archive as a new book at PATH with its files beside it, never over anything "
+     "there; nothing is put in place unless the archive verifies as `backup verify` checks it."},
     {"serve", NULL, cmd_serve, DB_NONE,
      "serve [--listen 127.0.0.1:8080] [--threads N] [--reports-dir DIR] [--web-dir DIR] "
      "[--trust-proxy] [--max-body BYTES] [--max-import BYTES] [--per-client N] [--timeout SECONDS]",

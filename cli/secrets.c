@@ -10,7 +10,10 @@
  *   LOANDESK_INSTITUTION_KEY
  *       the institution key file (default: beside the database);
  *   LOANDESK_INSTITUTION_KEY_PASSPHRASE_FILE
- *       a file holding the key file's passphrase, when it is encrypted.
+ *       a file holding the key file's passphrase, when it is encrypted;
+ *   LOANDESK_BACKUP_KEY_FILE, or LOANDESK_BACKUP_PASSPHRASE_FILE /
+ *   LOANDESK_BACKUP_PASSPHRASE
+ *       the backup custodians' key file, or their passphrase.
  *
  * A _FILE variable names a file whose first line is the secret; it wins
  * over the plain variable.
@@ -91,4 +94,15 @@ int cli_institution_key_setup(ld_api *api)
     if (ld_api_set_institution_key(api, path, pass, &err) != LD_OK)
         return cli_fail(&err);
     return 0;
+}
+
+void cli_backup_key(ld_backup_key *out)
+{
+    static char buf[512];
+    const char *file = getenv("LOANDESK_BACKUP_KEY_FILE");
+    out->key_file = file != NULL && file[0] != '\0' ? file : NULL;
+    out->passphrase = out->key_file != NULL
+                          ? NULL
+                          : secret_from("LOANDESK_BACKUP_PASSPHRASE_FILE",
+                                        "LOANDESK_BACKUP_PASSPHRASE", buf, sizeof buf);
 }

@@ -32,6 +32,7 @@ static const char *const action_names[CORE_ACTION_COUNT] = {
     "decide applications", "rate applications",   "override ratings",    "record repayments",
     "operate the ledger",  "classify loans",      "write off loans",     "read the audit trail",
     "read the ledger",     "sign reports",        "blocklist customers", "reverse repayments",
+    "back up the book",
 };
 
 const char *core_action_name(core_action action)
@@ -41,18 +42,31 @@ const char *core_action_name(core_action action)
 
 /* Columns: officer, reviewer, manager, auditor, admin. 1 = allowed by role; the
  * customer scope may still refuse it below. Reversing a repayment takes back
- * cash already booked from an officer's entry: a manager's correction. */
+ * cash already booked from an officer's entry: a manager's correction. Backing
+ * up is the admin's, who runs the machine's operations: the copy is encrypted
+ * under the backup custodians' key, which no login holds. */
 static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
-    [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},        [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
-    [CORE_ACT_POLICY_MANAGE] = {0, 0, 0, 0, 1},      [CORE_ACT_BORROWER_CREATE] = {1, 0, 0, 0, 0},
-    [CORE_ACT_CUSTOMER_READ] = {1, 1, 1, 1, 0},      [CORE_ACT_CUSTOMER_EDIT] = {1, 0, 0, 0, 0},
-    [CORE_ACT_CUSTOMER_ASSIGN] = {0, 0, 1, 0, 0},    [CORE_ACT_APP_SUBMIT] = {1, 0, 0, 0, 0},
-    [CORE_ACT_APP_DECIDE] = {0, 1, 1, 0, 0},         [CORE_ACT_RATING_RUN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_RATING_OVERRIDE] = {0, 1, 1, 0, 0},    [CORE_ACT_REPAYMENT_RECORD] = {1, 0, 1, 0, 0},
-    [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},     [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
-    [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},     [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
-    [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},      [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0}, [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},
+    [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
+    [CORE_ACT_POLICY_MANAGE] = {0, 0, 0, 0, 1},
+    [CORE_ACT_BORROWER_CREATE] = {1, 0, 0, 0, 0},
+    [CORE_ACT_CUSTOMER_READ] = {1, 1, 1, 1, 0},
+    [CORE_ACT_CUSTOMER_EDIT] = {1, 0, 0, 0, 0},
+    [CORE_ACT_CUSTOMER_ASSIGN] = {0, 0, 1, 0, 0},
+    [CORE_ACT_APP_SUBMIT] = {1, 0, 0, 0, 0},
+    [CORE_ACT_APP_DECIDE] = {0, 1, 1, 0, 0},
+    [CORE_ACT_RATING_RUN] = {1, 1, 1, 0, 0},
+    [CORE_ACT_RATING_OVERRIDE] = {0, 1, 1, 0, 0},
+    [CORE_ACT_REPAYMENT_RECORD] = {1, 0, 1, 0, 0},
+    [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
+    [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},
+    [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
+    [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},
+    [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
+    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
+    [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
 };
 
 static bool customer_bound(core_action action)

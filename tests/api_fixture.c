@@ -122,6 +122,8 @@ void afx_documents(ld_session *officer, int64_t app_id)
         cJSON_Delete(out);
     }
     cJSON_Delete(list);
+}
+
 cJSON *afx_demo_file(const char *name)
 {
     char path[512];

@@ -734,16 +734,27 @@ static void user_revoked_account_cannot_log_in(void)
  * modules' issues: officers record repayments and sign their reports, managers
  * run the ledger, classify and write off, auditors verify. */
 static const unsigned char role_may[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
-    [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},        [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
-    [CORE_ACT_POLICY_MANAGE] = {0, 0, 0, 0, 1},      [CORE_ACT_BORROWER_CREATE] = {1, 0, 0, 0, 0},
-    [CORE_ACT_CUSTOMER_READ] = {1, 1, 1, 1, 0},      [CORE_ACT_CUSTOMER_EDIT] = {1, 0, 0, 0, 0},
-    [CORE_ACT_CUSTOMER_ASSIGN] = {0, 0, 1, 0, 0},    [CORE_ACT_APP_SUBMIT] = {1, 0, 0, 0, 0},
-    [CORE_ACT_APP_DECIDE] = {0, 1, 1, 0, 0},         [CORE_ACT_RATING_RUN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_RATING_OVERRIDE] = {0, 1, 1, 0, 0},    [CORE_ACT_REPAYMENT_RECORD] = {1, 0, 1, 0, 0},
-    [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},     [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
-    [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},     [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
-    [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},      [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0}, [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},
+    [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
+    [CORE_ACT_POLICY_MANAGE] = {0, 0, 0, 0, 1},
+    [CORE_ACT_BORROWER_CREATE] = {1, 0, 0, 0, 0},
+    [CORE_ACT_CUSTOMER_READ] = {1, 1, 1, 1, 0},
+    [CORE_ACT_CUSTOMER_EDIT] = {1, 0, 0, 0, 0},
+    [CORE_ACT_CUSTOMER_ASSIGN] = {0, 0, 1, 0, 0},
+    [CORE_ACT_APP_SUBMIT] = {1, 0, 0, 0, 0},
+    [CORE_ACT_APP_DECIDE] = {0, 1, 1, 0, 0},
+    [CORE_ACT_RATING_RUN] = {1, 1, 1, 0, 0},
+    [CORE_ACT_RATING_OVERRIDE] = {0, 1, 1, 0, 0},
+    [CORE_ACT_REPAYMENT_RECORD] = {1, 0, 1, 0, 0},
+    [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
+    [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},
+    [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
+    [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},
+    [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
+    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
+    [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
+    [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
 };
 
 static void perm_matrix_every_role_against_every_action(void)

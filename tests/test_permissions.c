@@ -26,6 +26,7 @@
 #include "ident.h"
 #include "loandesk/admin.h"
 #include "loandesk/care.h"
+#include "loandesk/backup.h"
 #include "loandesk/origination.h"
 #include "loandesk/reports.h"
 #include "loandesk/servicing.h"
@@ -696,6 +697,22 @@ static ld_status op_verify(ld_session *s, int o, cJSON **out, ld_error *err)
     return ld_verify(s, &spec, out, err);
 }
 
+/* A backup of the cell's copy under a key file made once. */
+static ld_status op_backup(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    char key_file[160], path[160];
+    snprintf(key_file, sizeof key_file, "%s/backup.key", dir);
+    if (access(key_file, F_OK) != 0 && ld_backup_keygen(key_file, out, err) != LD_OK)
+        afx_die("backup key", err);
+    cJSON_Delete(*out);
+    *out = NULL;
+    snprintf(path, sizeof path, "%s/backup-%d.ldbak", dir, cells);
+    ld_backup_key key = {.key_file = key_file};
+    ld_backup_options options = {.out = path};
+    return ld_backup_create(s, &key, &options, out, err);
+}
+
 /* The next three give an empty record: whoever may act gets the record's
  * own error, whoever may not is refused before the record is read. */
 static ld_status op_collateral_add(ld_session *s, int o, cJSON **out, ld_error *err)
@@ -903,6 +920,7 @@ static const operation operations[] = {
     {"complaint.close", CORE_ACT_CUSTOMER_EDIT, op_complaint_close, false},
     {"complaint.list", CORE_ACT_CUSTOMER_READ, op_complaint_list, true},
     {"churn.list", CORE_ACT_CUSTOMER_READ, op_churn_list, true},
+    {"backup.create", CORE_ACT_BACKUP, op_backup, true},
 };
 
 #define OPERATION_COUNT (sizeof operations / sizeof operations[0])

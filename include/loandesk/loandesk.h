@@ -16,6 +16,7 @@
 #include "loandesk/admin.h"
 #include "loandesk/api.h"
 #include "loandesk/care.h"
+#include "loandesk/backup.h"
 #include "loandesk/error.h"
 #include "loandesk/origination.h"
 #include "loandesk/reports.h"

@@ -1,0 +1,277 @@
+/*
+ * bench_backup.c - a backup and its verification on a large book, beside
+ * the plain copy they are measured against, in the same run on the same
+ * file:
+ *   - `loandesk backup` (ld_backup_create: SQLite's online backup, the
+ *     manifest, AES-256-GCM, fsync, rename) beside `sqlite3 BOOK ".backup
+ *     COPY"` (the shell's own online backup; its copy is synced by SQLite);
+ *     time and size, the archive against the database;
+ *   - `backup verify` (decrypt, SHA-256 of every part, integrity check, full
+ *     ledger verification of the copy) beside `ledger verify` of the book
+ *     itself, which is most of its work.
+ * The book: a new one (ld_api_init) with BORROWERS applicants imported from
+ * bench_gen, which makes it a real book whose every row is in the signed log.
+ * Backup runs alternate the two sides; medians of RUNS, and of VERIFY_RUNS
+ * for the verifications. Targets: the backup within 2x the plain copy's
+ * time, the archive no larger than the database + 5 %.
+ * Usage: bench_backup [BORROWERS] [RUNS] [DIR] [VERIFY_RUNS] (defaults
+ * 100000, 5, a new folder under /tmp, 3; a DIR holding book.db from an
+ * earlier run reuses it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loandesk/admin.h"
+#include "loandesk/backup.h"
+#include "loandesk/origination.h"
+#include "loandesk/servicing.h"
+
+#ifndef BENCH_GEN_PATH
+#error "BENCH_GEN_PATH must name the bench_gen program"
+#endif
+
+#define ADMIN_PASSWORD "Bench-admin-2026"
+#define OFF_PASSWORD   "Bench-officer-2026"
+#define CA_PASSPHRASE  "Bench-CA-custodians-2026"
+#define MAX_RUNS       15
+
+static void die(const char *what, const ld_error *err)
+{
+    fprintf(stderr, "bench_backup: %s: %s\n", what, err != NULL ? err->message : "failed");
+    exit(1);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Processor seconds (user and system) of this process, or of its waited-for
+ * children: on a machine shared with other work they vary less than the
+ * wall clock. */
+static double cpu_of(int who)
+{
+    struct rusage u;
+    getrusage(who, &u);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 ? (long long)info.st_size : -1;
+}
+
+static int run(char *const argv[])
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void make_book(const char *dir, const char *db, long borrowers)
+{
+    ld_error err;
+    cJSON *out = NULL;
+    ld_api *api = NULL;
+    ld_init_spec spec = {.admin_username = "admin",
+                         .admin_full_name = "Admin",
+                         .admin_password = ADMIN_PASSWORD,
+                         .institution = "bench",
+                         .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
+                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
+                         .ca_passphrase = CA_PASSPHRASE};
+    if (ld_api_init(db, NULL, &spec, &api, &out, &err) != LD_OK)
+        die("init", &err);
+    cJSON_Delete(out);
+    ld_session *admin = NULL, *off = NULL;
+    if (ld_session_login(api, "admin", ADMIN_PASSWORD, &admin, &err) != LD_OK)
+        die("login", &err);
+    /* An officer imports; an auditor verifies the ledger. */
+    const char *const users[2][2] = {{"off", "officer"}, {"aud", "auditor"}};
+    for (int i = 0; i < 2; i++) {
+        ld_session *s = NULL;
+        ld_user_spec u = {.username = users[i][0],
+                          .full_name = users[i][1],
+                          .role = users[i][1],
+                          .password = "Bench-first-2026"};
+        if (ld_user_add(admin, &u, CA_PASSPHRASE, &out, &err) != LD_OK)
+            die("user", &err);
+        cJSON_Delete(out);
+        if (ld_session_login(api, users[i][0], "Bench-first-2026", &s, &err) != LD_OK ||
+            ld_user_passwd(s, NULL, OFF_PASSWORD, NULL, &out, &err) != LD_OK)
+            die("user password", &err);
+        cJSON_Delete(out);
+        ld_session_free(s);
+    }
+    char jsonl[600], count[32];
+    snprintf(jsonl, sizeof jsonl, "%s/portfolio.jsonl", dir);
+    snprintf(count, sizeof count, "%ld", borrowers);
+    char *gen[] = {(char *)BENCH_GEN_PATH, (char *)"--count", count, (char *)"--out", jsonl, NULL};
+    double t0 = now_seconds();
+    if (run(gen) != 0)
+        die("bench_gen", NULL);
+    ld_session_free(off);
+    off = NULL;
+    if (ld_session_login(api, "off", OFF_PASSWORD, &off, &err) != LD_OK ||
+        ld_import(off, jsonl, &out, &err) != LD_OK)
+        die("import", &err);
+    cJSON_Delete(out);
+    unlink(jsonl);
+    printf("book: %ld borrowers and applications imported in %.1f s\n", borrowers,
+           now_seconds() - t0);
+    ld_session_free(off);
+    ld_session_free(admin);
+    ld_api_close(api);
+}
+
+int main(int argc, char **argv)
+{
+    long borrowers = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
+    int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 5;
+    int vruns = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 3;
+    char dir[512], db[600], key[600], ca[600];
+    if (runs < 1 || runs > MAX_RUNS || vruns < 1 || vruns > MAX_RUNS || borrowers < 1)
+        die("usage: bench_backup [BORROWERS] [RUNS 1..15] [DIR] [VERIFY_RUNS 1..15]", NULL);
+    if (argc > 3) {
+        snprintf(dir, sizeof dir, "%s", argv[3]);
+        mkdir(dir, 0700);
+    } else {
+        snprintf(dir, sizeof dir, "/tmp/bench-backup-XXXXXX");
+        if (mkdtemp(dir) == NULL)
+            die("temporary folder", NULL);
+    }
+    snprintf(db, sizeof db, "%s/book.db", dir);
+    snprintf(key, sizeof key, "%s/backup.key", dir);
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    if (file_size(db) < 0)
+        make_book(dir, db, borrowers);
+    else
+        printf("book: reusing %s\n", db);
+
+    ld_error err;
+    cJSON *out = NULL;
+    ld_api *api = NULL;
+    ld_session *admin = NULL, *aud = NULL;
+    if (file_size(key) < 0 && ld_backup_keygen(key, &out, &err) != LD_OK)
+        die("keygen", &err);
+    cJSON_Delete(out);
+    if (ld_api_open(db, NULL, &api, &err) != LD_OK ||
+        ld_session_login(api, "admin", ADMIN_PASSWORD, &admin, &err) != LD_OK ||
+        ld_session_login(api, "aud", OFF_PASSWORD, &aud, &err) != LD_OK ||
+        ld_pki_ca_cert(admin, &out, &err) != LD_OK)
+        die("open", &err);
+    FILE *f = fopen(ca, "w");
+    if (f == NULL)
+        die("ca.pem", NULL);
+    fputs(cJSON_GetObjectItemCaseSensitive(out, "pem")->valuestring, f);
+    fclose(f);
+    cJSON_Delete(out);
+    long long db_bytes = file_size(db);
+    printf("database: %lld bytes (%.1f MiB); %d runs, the two sides alternating\n", db_bytes,
+           (double)db_bytes / 1048576.0, runs);
+
+    double ours[MAX_RUNS], plain[MAX_RUNS], ver[MAX_RUNS], lver[MAX_RUNS];
+    double ours_cpu[MAX_RUNS], plain_cpu[MAX_RUNS];
+    long long archive_bytes = 0, plain_bytes = 0;
+    ld_backup_key k = {.key_file = key};
+    ld_trust_anchor anchor = {.ca_file = ca};
+    for (int r = 0; r < runs; r++) {
+        char archive[700], copy[700];
+        snprintf(archive, sizeof archive, "%s/run%d.ldbak", dir, r);
+        snprintf(copy, sizeof copy, "%s/run%d.sqlite", dir, r);
+        unlink(archive);
+        unlink(copy);
+        char cmd[800];
+        snprintf(cmd, sizeof cmd, ".backup %s", copy);
+        char *sq[] = {(char *)"sqlite3", db, cmd, NULL};
+        ld_backup_options o = {.out = archive};
+        for (int side = 0; side < 2; side++) {
+            bool plain_first = r % 2 == 0;
+            double t0 = now_seconds();
+            if ((side == 0) == plain_first) {
+                double c0 = cpu_of(RUSAGE_CHILDREN);
+                if (run(sq) != 0)
+                    die("sqlite3 .backup", NULL);
+                plain[r] = now_seconds() - t0;
+                plain_cpu[r] = cpu_of(RUSAGE_CHILDREN) - c0;
+            } else {
+                double c0 = cpu_of(RUSAGE_SELF);
+                if (ld_backup_create(admin, &k, &o, &out, &err) != LD_OK)
+                    die("backup", &err);
+                ours[r] = now_seconds() - t0;
+                ours_cpu[r] = cpu_of(RUSAGE_SELF) - c0;
+                cJSON_Delete(out);
+            }
+        }
+        archive_bytes = file_size(archive);
+        plain_bytes = file_size(copy);
+        unlink(copy);
+        if (r + 1 < runs)
+            unlink(archive);
+    }
+    char last[700];
+    snprintf(last, sizeof last, "%s/run%d.ldbak", dir, runs - 1);
+    for (int r = 0; r < vruns; r++) {
+        double t0 = now_seconds();
+        if (ld_backup_verify(last, &k, &anchor, dir, &out, &err) != LD_OK)
+            die("backup verify", &err);
+        ver[r] = now_seconds() - t0;
+        cJSON_Delete(out);
+        t0 = now_seconds();
+        if (ld_ledger_verify(aud, &anchor, &out, &err) != LD_OK)
+            die("ledger verify", &err);
+        cJSON_Delete(out);
+        out = NULL;
+        lver[r] = now_seconds() - t0;
+    }
+    unlink(last);
+    double m_ours = median(ours, runs), m_plain = median(plain, runs);
+    double m_ver = median(ver, vruns), m_lver = median(lver, vruns);
+    double c_ours = median(ours_cpu, runs), c_plain = median(plain_cpu, runs);
+    printf("\n%-34s %10s %10s %14s\n", "", "median s", "cpu s", "bytes");
+    printf("%-34s %10.3f %10.3f %14lld\n", "loandesk backup (encrypted)", m_ours, c_ours,
+           archive_bytes);
+    printf("%-34s %10.3f %10.3f %14lld\n", "sqlite3 .backup (plain)", m_plain, c_plain,
+           plain_bytes);
+    printf("time ratio %.2f by the clock, %.2f by processor time (target <= 2.00); archive / "
+           "database %.4f (target <= 1.05)\n",
+           m_ours / m_plain, c_ours / c_plain, (double)archive_bytes / (double)db_bytes);
+    printf("verifications: medians of %d\n", vruns);
+    printf("%-34s %10.3f\n", "loandesk backup verify", m_ver);
+    printf("%-34s %10.3f\n", "ledger verify of the book itself", m_lver);
+    printf("verify ratio %.2f (decryption, hashing and the integrity check on top of the "
+           "ledger's own verification)\n",
+           m_ver / m_lver);
+    ld_session_free(aud);
+    ld_session_free(admin);
+    ld_api_close(api);
+    return 0;
+}
