@@ -311,8 +311,9 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
         (st = record_overdue_history(store, opt->date, err)) != LD_OK)
         goto out;
-    char hex[LEDGER_HASH_HEX];
-    if ((st = ledger_book_finish(book, hex, err)) != LD_OK)
+    char hex[LEDGER_HASH_HEX], index_hex[LEDGER_HASH_HEX];
+    if ((st = ledger_book_finish(book, hex, err)) != LD_OK ||
+        (st = ledger_book_index_save(book, index_hex, err)) != LD_OK)
         goto out;
     core_json_put_date(summary, "date", opt->date);
     if (last != LEDGER_NO_DATE)
@@ -322,6 +323,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     core_json_put_int(summary, "newly_overdue", result.newly_overdue);
     core_json_put_int(summary, "category_changes", result.category_changes);
     cJSON_AddStringToObject(summary, "book_digest", hex);
+    cJSON_AddStringToObject(summary, "book_index", index_hex);
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;
