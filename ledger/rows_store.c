@@ -1239,7 +1239,12 @@ struct ledger_book {
     ledger_rows_replay *replay;
     ledger_log *log;
     book_digest before, after;
-    rowbuf buf;
+    rowbuf buf, after_buf;
+    /* The close writes columns 5 to 25 only: when buf holds the loan as read,
+     * the loan after the close is its bytes up to daily_from, the new daily
+     * columns, and its bytes from daily_to, so the rest is encoded once. */
+    bool spliceable;
+    size_t daily_from, daily_to;
 };
 
 void ledger_book_free(ledger_book *b)
@@ -1250,6 +1255,7 @@ void ledger_book_free(ledger_book *b)
     book_digest_free(&b->before);
     book_digest_free(&b->after);
     free(b->buf.p);
+    free(b->after_buf.p);
     free(b);
 }
 
@@ -1313,11 +1319,16 @@ out:
 
 /* The loan's row encoded from its cells; daily (may be NULL) replaces the
  * columns 5 to 25. Encodes as put_column would. */
-static void put_cells(rowbuf *buf, const loan_cell *cells, const int64_t *daily)
+static void put_cells(rowbuf *buf, const loan_cell *cells, const int64_t *daily, size_t *from,
+                      size_t *to)
 {
     buf->len = 0;
     for (int i = 0; i < LEDGER_LOAN_COLUMN_COUNT; i++) {
         const loan_cell *c = &cells[i];
+        if (i == 5 && from != NULL)
+            *from = buf->len;
+        if (i == 26 && to != NULL)
+            *to = buf->len;
         if (daily != NULL && i >= 5 && i <= 25)
             put_int(buf, daily[i - 5]);
         else if (c->type == SQLITE_INTEGER)
@@ -1353,8 +1364,10 @@ ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err)
     ledger_rows_replay *r = b->replay;
     /* Most loans: untouched since the last close, so they go into the digest
      * of the book as that close left it. */
+    b->spliceable = false;
     if (r->has_book && !r->full && rec_find(r, LOAN_TABLE, b->cells[0].value, 0) == NULL) {
-        put_cells(&b->buf, b->cells, NULL);
+        put_cells(&b->buf, b->cells, NULL, &b->daily_from, &b->daily_to);
+        b->spliceable = true;
         if (b->buf.failed)
             return LD_FAIL(err, LD_EINTERNAL, "out of memory at close of business");
         return book_add_loan(&b->before, b->cells[0].value, b->buf.p, b->buf.len, err);
@@ -1374,10 +1387,19 @@ void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_C
 ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[21], ld_error *err)
 {
     (void)stmt; /* the cells ledger_book_check_loan read from it */
-    put_cells(&b->buf, b->cells, daily);
-    if (b->buf.failed)
+    rowbuf *a = &b->after_buf;
+    if (b->spliceable && !b->buf.failed) {
+        a->len = 0;
+        put(a, b->buf.p, b->daily_from);
+        for (int i = 0; i < 21; i++)
+            put_int(a, daily[i]);
+        put(a, b->buf.p + b->daily_to, b->buf.len - b->daily_to);
+    } else {
+        put_cells(a, b->cells, daily, NULL, NULL);
+    }
+    if (a->failed)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory at close of business");
-    return book_add_loan(&b->after, b->cells[0].value, b->buf.p, b->buf.len, err);
+    return book_add_loan(&b->after, b->cells[0].value, a->p, a->len, err);
 }
 
 /* Which loan differs: the whole log replayed and the loan table compared,
