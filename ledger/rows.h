@@ -20,7 +20,12 @@
  * recording each row; instead its "cob" entry carries the book digest: one
  * SHA-256 over every loan's whole row in id order. The next close of business
  * and verification recompute it, taking for a loan changed since then its
- * image before that change.
+ * image before that change. Beside it the close leaves the book index (one id
+ * and 64-bit hash per loan, its SHA-256 in the "cob" entry), which names the
+ * loan when the digest fails.
+ *
+ * "rows" entries are read by rows_reader.h, not as a JSON tree; the format is
+ * the one above, version 1 (docs/ledger.md, section 7).
  */
 #ifndef LEDGER_ROWS_H
 #define LEDGER_ROWS_H
