@@ -527,19 +527,12 @@ static ld_status policy_problems_error(ld_status st, rating_problems *problems, 
     return st;
 }
 
-/* A policy file must pass the full checker of `policy check` before it is in
- * force: the store's own reader checks only what it needs to store it. */
+/* A new book's policy file is checked before the book's file is made, so a
+ * bad policy leaves nothing behind; the message points at `policy check`. */
 ld_status api_policy_file_check(const char *path, ld_error *err)
 {
     rating_problems problems = {0};
     ld_status st = rating_policy_check_file(path, &problems, err);
-    return policy_problems_error(st, &problems, err);
-}
-
-ld_status api_policy_text_check(const char *text, size_t length, ld_error *err)
-{
-    rating_problems problems = {0};
-    ld_status st = rating_policy_check_buffer(text, length, &problems, err);
     return policy_problems_error(st, &problems, err);
 }
 

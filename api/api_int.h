@@ -95,9 +95,6 @@ ld_status api_signer(ld_api *api, const core_pki_key **key, const char **cert, l
  * pass the full checker (the one `policy check` runs). */
 ld_status api_policy_file_check(const char *path, ld_error *err);
 
-/* The same check of a policy document in memory (the one a load stored). */
-ld_status api_policy_text_check(const char *text, size_t length, ld_error *err);
-
 /* Wipes and frees a password the session held; NULL is harmless. */
 void api_password_wipe(char *password);
 

@@ -14,6 +14,7 @@
 #include "keystore.h"
 #include "loandesk/admin.h"
 #include "policy.h"
+#include "rating.h"
 #include "user.h"
 
 /* Those who sign workbooks hold a signing certificate: the roles that write
@@ -282,9 +283,8 @@ static void add_path(cJSON *o, const char *key, const char *path)
         cJSON_AddNullToObject(o, key);
 }
 
-/* The store keeps what its own reader needs; the full checker then runs on
- * the very bytes now in force (not on a second read of the file), and a
- * refusal rolls the load back. */
+/* The store parses the policy with the one policy parser (the full checker
+ * of `policy check`) before it keeps it; a refusal rolls the load back. */
 static ld_status policy_load(api_call *call, void *args, cJSON **out, ld_error *err)
 {
     const policy_args *a = args;
@@ -294,14 +294,9 @@ static ld_status policy_load(api_call *call, void *args, cJSON **out, ld_error *
     if (st != LD_OK)
         return st;
     const char *text = NULL, *sha256 = NULL;
-    if (a->policy_path != NULL) {
-        if ((st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK)
-            return st;
-        if ((st = api_policy_text_check(text, strlen(text), err)) != LD_OK) {
-            ld_error_prefix(err, "%s", a->policy_path);
-            return st;
-        }
-    }
+    if (a->policy_path != NULL &&
+        (st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK)
+        return st;
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
@@ -319,4 +314,32 @@ ld_status ld_policy_load(ld_session *session, const char *policy_path, const cha
     policy_args a = {.policy_path = policy_path, .products_path = products_path};
     return api_run(session, "policy.load", policy_path != NULL ? policy_path : products_path, 0,
                    policy_load, &a, out, err);
+}
+
+static ld_status policy_show(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)args;
+    const char *text = NULL, *sha256 = NULL;
+    const rating_policy *model = NULL;
+    cJSON *document = NULL;
+    ld_status st;
+    if ((st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK ||
+        (st = core_policy_model_get(call->store, &model, err)) != LD_OK ||
+        (st = core_json_parse(text, strlen(text), "policy", &document, err)) != LD_OK)
+        return st;
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || cJSON_AddStringToObject(o, "version", rating_policy_version(model)) == NULL ||
+        cJSON_AddStringToObject(o, "sha256", sha256) == NULL) {
+        cJSON_Delete(o);
+        cJSON_Delete(document);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    cJSON_AddItemToObject(o, "policy", document);
+    *out = o;
+    return LD_OK;
+}
+
+ld_status ld_policy_show(ld_session *session, cJSON **out, ld_error *err)
+{
+    return api_run(session, "policy.show", NULL, API_READ, policy_show, NULL, out, err);
 }

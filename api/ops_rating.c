@@ -43,17 +43,17 @@ ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_er
     return api_run_on(session, "rating.show", "application", app_id, rating_show, &a, out, err);
 }
 
-/* Scores the application's facts under the policy in force, the grade
- * forced to forced_grade (-1: the model's). *policy_out and *result_out are the
- * caller's to free. */
+/* Scores the application's facts under the policy in force - the model core
+ * keeps for it, not a parse of its own - the grade forced to forced_grade (-1:
+ * the model's). *policy_out is the store's (valid for this command);
+ * *result_out is the caller's to free. */
 static ld_status score_facts(api_call *call, const core_credit_facts *facts, int forced_grade,
-                             rating_policy **policy_out, rating_result **result_out, ld_error *err)
+                             const rating_policy **policy_out, rating_result **result_out,
+                             ld_error *err)
 {
-    const char *text = NULL, *sha = NULL;
-    rating_policy *policy = NULL;
+    const rating_policy *policy = NULL;
     ld_status st;
-    if ((st = core_policy_document(call->store, &text, &sha, err)) != LD_OK ||
-        (st = rating_policy_load_buffer(text, strlen(text), &policy, err)) != LD_OK)
+    if ((st = core_policy_model_get(call->store, &policy, err)) != LD_OK)
         return st;
     rating_input *input = malloc(sizeof *input);
     rating_result *result = malloc(sizeof *result);
@@ -67,7 +67,6 @@ static ld_status score_facts(api_call *call, const core_credit_facts *facts, int
     free(input);
     if (st != LD_OK) {
         free(result);
-        rating_policy_free(policy);
         return st;
     }
     *policy_out = policy;
@@ -81,7 +80,7 @@ static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_er
 {
     const app_args *a = args;
     core_credit_facts facts;
-    rating_policy *policy = NULL;
+    const rating_policy *policy = NULL;
     rating_result *result = NULL;
     char *json = NULL;
     ld_status st;
@@ -99,7 +98,6 @@ static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_er
     }
     free(json);
     free(result);
-    rating_policy_free(policy);
     return st;
 }
 
@@ -133,7 +131,7 @@ static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_err
     while (forced < RATING_GRADE_COUNT - 1 && strcmp(rating_grade_name(forced), a->grade) != 0)
         forced++;
     core_credit_facts facts;
-    rating_policy *policy = NULL;
+    const rating_policy *policy = NULL;
     rating_result *result = NULL;
     char *json = NULL;
     if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
@@ -168,7 +166,6 @@ static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_err
     }
     free(json);
     free(result);
-    rating_policy_free(policy);
     return st;
 }
 

@@ -3,3 +3,8 @@
 add_executable(bench_cob bench_cob.c)
 target_link_libraries(bench_cob PRIVATE ledger core)
 target_compile_definitions(bench_cob PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+# A back-dated repayment 60 days before the last close of business (value
+# dated), against a repayment on the open day in the same run.
+add_executable(bench_backdate bench_backdate.c)
+target_link_libraries(bench_backdate PRIVATE ledger core)
+target_compile_definitions(bench_backdate PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

@@ -31,7 +31,7 @@ static const char *const action_names[CORE_ACTION_COUNT] = {
     "read customer files", "edit customer files", "reassign customers",  "submit applications",
     "decide applications", "rate applications",   "override ratings",    "record repayments",
     "operate the ledger",  "classify loans",      "write off loans",     "read the audit trail",
-    "read the ledger",     "sign reports",        "blocklist customers",
+    "read the ledger",     "sign reports",        "blocklist customers", "reverse repayments",
 };
 
 const char *core_action_name(core_action action)
@@ -40,7 +40,8 @@ const char *core_action_name(core_action action)
 }
 
 /* Columns: officer, reviewer, manager, auditor, admin. 1 = allowed by role; the
- * customer scope may still refuse it below. */
+ * customer scope may still refuse it below. Reversing a repayment takes back
+ * cash already booked from an officer's entry: a manager's correction. */
 static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},        [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
     [CORE_ACT_POLICY_MANAGE] = {0, 0, 0, 0, 1},      [CORE_ACT_BORROWER_CREATE] = {1, 0, 0, 0, 0},
@@ -51,7 +52,7 @@ static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},     [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
     [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},     [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
     [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},      [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
+    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0}, [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
 };
 
 static bool customer_bound(core_action action)

@@ -35,9 +35,10 @@ typedef enum core_action {
     CORE_ACT_LEDGER_VERIFY, /* read the whole ledger: verify, export, prove, trial balance */
     CORE_ACT_REPORT_SIGN,
     CORE_ACT_BORROWER_BLOCKLIST, /* set or clear a customer's blocklist flag (risk roles) */
+    CORE_ACT_REPAYMENT_REVERSE,  /* take back a booked repayment entered wrongly */
 } core_action;
 
-#define CORE_ACTION_COUNT 19
+#define CORE_ACTION_COUNT 20
 
 /* What a customer-bound check needs to know about the customer. */
 typedef struct core_customer_scope {

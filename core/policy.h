@@ -2,8 +2,10 @@
  * policy.h - the institution's configuration documents as the core reads them:
  * the product catalogue and the parts of the policy file that origination and
  * the ledger apply (collateral LTV caps, approval authority, penalty surcharge,
- * inspection intervals, provision rates, LPR). The rating module reads the same
- * policy document for its scorecards.
+ * inspection intervals, provision rates, LPR, rate band). The policy document
+ * is parsed once, by the rating module's parser, into the policy model
+ * (rating/policy_model.h): core keeps that model for the document in force
+ * and reads these terms from it; the rating module scores from it.
  *
  * Documents are loaded into the database by `init` or by an admin, with their
  * SHA-256, and never edited in place: a new load adds a version, so a decision
@@ -55,6 +57,15 @@ typedef struct core_product {
     core_prepayment_rule prepayment;
 } core_product;
 
+#define CORE_RISK_SIGNAL_MAX 64 /* entries of the policy's risk-signal checklist */
+
+/* One entry of the checklist post-loan inspections tick ($.risk_signals). */
+typedef struct core_risk_signal {
+    char code[65];
+    char zh[201];
+    char en[201];
+} core_risk_signal;
+
 typedef struct core_policy_terms {
     ld_rate ltv_cap[CORE_COLLATERAL_TYPE_COUNT];
     ld_money reviewer_authority, manager_authority;
@@ -63,8 +74,14 @@ typedef struct core_policy_terms {
     int inspection_every_days[CORE_CATEGORY_COUNT];
     ld_rate provision_rate[CORE_CATEGORY_COUNT];
     core_lpr lpr;                  /* core/pricing.h */
+    core_rate_band band;           /* the policy's rate floor and ceiling */
     core_attribute_set attributes; /* the bank's own variables ("features") */
+    size_t risk_signal_count;
+    core_risk_signal risk_signals[CORE_RISK_SIGNAL_MAX];
 } core_policy_terms;
+
+/* The checklist entry of code, or NULL when the policy does not list it. */
+const core_risk_signal *core_risk_signal_find(const core_policy_terms *terms, const char *code);
 
 /* Validates and stores the policy and product documents (admin, or NULL during
  * init). Either path may be NULL to keep the current document. */
@@ -73,6 +90,12 @@ ld_status core_policy_load(core_store *store, const core_session *who, const cha
 
 /* The policy terms in force; LD_ESTATE when no policy is loaded. */
 ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out, ld_error *err);
+
+/* The policy model in force (rating/policy_model.h): the one parse of the
+ * document, whose terms core_policy_terms_get returns. It stays valid until
+ * the next policy load or the end of the command. LD_ESTATE when none. */
+typedef struct rating_policy rating_policy;
+ld_status core_policy_model_get(core_store *store, const rating_policy **out, ld_error *err);
 
 /* The product by code; LD_EINVAL naming field when unknown. */
 ld_status core_product_get(core_store *store, const char *field, const char *code,
@@ -108,16 +131,11 @@ ld_status core_policy_default_authority(core_store *store, core_role role, ld_mo
 
 /* Reads the sections of a policy document core applies (ltv_caps,
  * guarantor_capacity, approval_authority, penalty_surcharge, inspection,
- * provision_rates, risk_signals, lpr, features) into *out, reporting every
- * problem ("JSONPATH: what is wrong") through problem. The one reader of these
- * sections: the rating module's policy checker calls it too, and keeps the
- * terms in its loaded policy; taken says which names the rating module's
- * built-in features hold (NULL: not checked). */
+ * provision_rates, risk_signals, lpr, pricing, features) into *out, reporting
+ * every problem ("JSONPATH: what is wrong") through problem. Part of the one
+ * policy parser (rating_policy_load_buffer), which calls it; taken says which
+ * names the rating module's built-in features hold. */
 void core_policy_terms_read(const cJSON *doc, core_policy_terms *out, core_name_taken_fn taken,
                             core_problem_fn problem, void *context);
-
-/* Validates the parts of a policy document the core relies on, naming the JSON
- * path of the first problem. Exposed for tests. */
-ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err);
 
 #endif

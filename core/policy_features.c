@@ -4,12 +4,12 @@
  */
 #include "policy_features.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "json_in.h"
 
 static void report(core_problem_fn problem, void *context, const char *fmt, ...)
@@ -88,18 +88,20 @@ static void read_values(const cJSON *item, const char *path, core_attribute_def 
     }
 }
 
-static void read_bound(const cJSON *item, const char *path, const char *key, bool *has, double *out,
-                       core_problem_fn problem, void *context)
+static void read_bound(const cJSON *item, const char *path, const char *key, bool *has,
+                       int64_t *out, core_problem_fn problem, void *context)
 {
     const cJSON *bound = cJSON_GetObjectItemCaseSensitive(item, key);
     if (bound == NULL || cJSON_IsNull(bound))
         return;
-    if (!cJSON_IsNumber(bound) || !isfinite(bound->valuedouble)) {
-        report(problem, context, "%s.%s: must be a number", path, key);
+    char field[64];
+    ld_error err;
+    snprintf(field, sizeof field, "%s.%s", path, key);
+    if (core_decimal_from_json(field, bound, out, &err) != LD_OK) {
+        problem(context, err.message);
         return;
     }
     *has = true;
-    *out = bound->valuedouble;
 }
 
 void core_attribute_set_parse(const cJSON *policy, core_attribute_set *out,
@@ -190,24 +192,22 @@ const core_attribute_def *core_attribute_find(const core_attribute_set *set, con
     return NULL;
 }
 
-/* A value as the text a categorical variable compares: a number in its
- * shortest form ("1", "2.5"). */
+/* A value as the text a categorical variable compares: a number as cJSON
+ * writes it ("1", "2.5"). */
 static bool category_text(const cJSON *item, char *out, size_t size)
 {
     if (cJSON_IsString(item)) {
         snprintf(out, size, "%s", item->valuestring);
         return strlen(item->valuestring) < size;
     }
-    if (cJSON_IsNumber(item) && isfinite(item->valuedouble)) {
-        snprintf(out, size, "%.15g", item->valuedouble);
-        return true;
-    }
-    return false;
+    return cJSON_IsNumber(item) && cJSON_PrintPreallocated((cJSON *)item, out, (int)size, false);
 }
 
 static ld_status check_value(const core_attribute_def *def, const cJSON *item, const char *field,
                              cJSON *normal, ld_error *err)
 {
+    char name[200];
+    snprintf(name, sizeof name, "%s.%s", field, item->string);
     if (def->categorical) {
         char text[CORE_ATTRIBUTE_TEXT_MAX];
         bool listed = false;
@@ -220,27 +220,29 @@ static ld_status check_value(const core_attribute_def *def, const cJSON *item, c
             for (size_t k = 0; k < def->value_count && used + 32 < sizeof allowed; k++)
                 used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
                                          k ? ", " : "", def->values[k]);
-            return LD_FAIL(err, LD_EINVAL, "%s.%s: must be one of %s", field, item->string,
-                           allowed);
+            return LD_FAIL(err, LD_EINVAL, "%s: must be one of %s", name, allowed);
         }
         cJSON_AddStringToObject(normal, item->string, text);
         return LD_OK;
     }
-    double x = NAN;
-    if (cJSON_IsNumber(item)) {
-        x = item->valuedouble;
-    } else if (cJSON_IsString(item)) {
-        char *end;
-        x = strtod(item->valuestring, &end);
-        if (end == item->valuestring || *end != '\0')
-            x = NAN;
+    int64_t value = 0;
+    ld_status st = core_decimal_from_json(name, item, &value, err);
+    if (st != LD_OK)
+        return st;
+    if ((def->has_min && value < def->min) || (def->has_max && value > def->max)) {
+        char low[CORE_DECIMAL_TEXT_MAX] = "", high[CORE_DECIMAL_TEXT_MAX] = "";
+        if (def->has_min)
+            core_decimal_format(def->min, low);
+        if (def->has_max)
+            core_decimal_format(def->max, high);
+        if (!def->has_max)
+            return LD_FAIL(err, LD_EINVAL, "%s: must be at least %s", name, low);
+        if (!def->has_min)
+            return LD_FAIL(err, LD_EINVAL, "%s: must be at most %s", name, high);
+        return LD_FAIL(err, LD_EINVAL, "%s: must be from %s to %s", name, low, high);
     }
-    if (!isfinite(x))
-        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be a number", field, item->string);
-    if ((def->has_min && x < def->min) || (def->has_max && x > def->max))
-        return LD_FAIL(err, LD_EINVAL, "%s.%s: must be from %g to %g", field, item->string,
-                       def->has_min ? def->min : -INFINITY, def->has_max ? def->max : INFINITY);
-    cJSON_AddNumberToObject(normal, item->string, x);
+    char text[CORE_DECIMAL_TEXT_MAX];
+    cJSON_AddRawToObject(normal, item->string, core_decimal_format(value, text));
     return LD_OK;
 }
 

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ld_error.h"
 
@@ -35,7 +36,7 @@ typedef struct core_attribute_def {
     size_t value_count;
     char values[CORE_ATTRIBUTE_VALUES_MAX][CORE_ATTRIBUTE_TEXT_MAX];
     bool has_min, has_max; /* numeric: the allowed range, inclusive */
-    double min, max;
+    int64_t min, max;      /* millionths, exact (decimal.h) */
 } core_attribute_def;
 
 typedef struct core_attribute_set {
@@ -64,8 +65,11 @@ const core_attribute_def *core_attribute_find(const core_attribute_set *set, con
 /* Checks an attributes object against the declarations - each key declared,
  * each value allowed: a listed text for categorical ones, a number within the
  * range for numeric ones, null for not known - and writes it in stored form
- * into out (compact JSON; categorical values as text, numeric ones as numbers,
- * either given as text or number; nulls left out). set may be NULL (no policy
+ * into out (compact JSON; categorical values as text, numeric ones as numbers
+ * in their shortest exact form, either given as text or number; nulls left
+ * out). Numeric values and bounds are exact decimals in millionths read from
+ * their text (decimal.h): more than six decimal places, or more than 10^12 in
+ * magnitude, is refused. set may be NULL (no policy
  * in force: no variables). Errors name "PATH.attributes.KEY". LD_EINVAL. */
 ld_status core_attributes_normalize(const core_attribute_set *set, const cJSON *attributes,
                                     const char *path, char out[CORE_ATTRIBUTES_TEXT_MAX],

@@ -2,6 +2,11 @@
  * policy_store.c - loading, validating, storing and caching the policy and
  * product documents (policy.h). The cache is filled on first use in a command
  * and dropped on rollback, so a command always sees the documents in force.
+ *
+ * The policy document has one parser, rating_policy_load_buffer: it builds the
+ * policy model (rating/policy_model.h), whose terms are read by
+ * core_policy_terms_read below. The cache keeps that one model; core's terms
+ * and the rating module's scorecards are both read from it.
  */
 #include "policy.h"
 
@@ -13,6 +18,7 @@
 #include "digest.h"
 #include "json_in.h"
 #include "permission.h"
+#include "policy_model.h"
 #include "store_sql.h"
 
 const char *const core_collateral_type_names[CORE_COLLATERAL_TYPE_COUNT + 1] = {
@@ -23,8 +29,7 @@ const char *const core_category_names[CORE_CATEGORY_COUNT + 1] = {
     "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
 
 typedef struct config_cache {
-    bool have_policy;
-    core_policy_terms terms;
+    rating_policy *model; /* the one parse of policy_text */
     char *policy_text;
     char policy_sha[CORE_SHA256_HEX];
     core_product *products;
@@ -36,22 +41,10 @@ static void config_cache_free(void *p)
     config_cache *cache = p;
     if (cache == NULL)
         return;
+    rating_policy_free(cache->model);
     free(cache->policy_text);
     free(cache->products);
     free(cache);
-}
-
-typedef struct first_problem {
-    ld_error *err;
-    bool seen;
-} first_problem;
-
-static void keep_first_problem(void *context, const char *message)
-{
-    first_problem *first = context;
-    if (!first->seen)
-        LD_FAIL(first->err, LD_EINVAL, "%s", message);
-    first->seen = true;
 }
 
 /* ---- the sections core reads, every problem reported ------------------------ */
@@ -195,10 +188,10 @@ static void read_provisions(const reader *rd, const cJSON *doc, core_policy_term
     }
 }
 
-static void read_signals(const reader *rd, const cJSON *doc)
+static void read_signals(const reader *rd, const cJSON *doc, core_policy_terms *t)
 {
     /* Read by inspections, not by core's own rules: checked when given (the
-     * rating module's checker requires it). */
+     * policy parser requires it). */
     if (cJSON_GetObjectItemCaseSensitive(doc, "risk_signals") == NULL)
         return;
     const cJSON *signals = member(rd, doc, "$", "risk_signals", true);
@@ -207,29 +200,40 @@ static void read_signals(const reader *rd, const cJSON *doc)
     cJSON_ArrayForEach(signal, signals)
     {
         char path[64], message[200];
-        snprintf(path, sizeof path, "$.risk_signals[%d]", i);
-        const char *code = NULL, *text = NULL;
+        snprintf(path, sizeof path, "$.risk_signals[%d]", i++);
+        const char *code = NULL, *zh = NULL, *en = NULL;
         ld_error err;
         ld_status st = core_json_text(signal, path, "code", true, 64, &code, NULL, &err);
         said(rd, st, &err);
-        int j = 0;
-        const cJSON *earlier;
-        cJSON_ArrayForEach(earlier, signals)
-        {
-            if (st != LD_OK || j >= i)
-                break;
-            const cJSON *other = cJSON_GetObjectItemCaseSensitive(earlier, "code");
-            if (cJSON_IsString(other) && strcmp(other->valuestring, code) == 0) {
-                snprintf(message, sizeof message, "%s.code: \"%s\" repeats risk_signals[%d]", path,
-                         code, j);
-                rd->problem(rd->context, message);
-            }
-            j++;
+        const core_risk_signal *earlier = st == LD_OK ? core_risk_signal_find(t, code) : NULL;
+        if (earlier != NULL) {
+            snprintf(message, sizeof message, "%s.code: \"%s\" repeats risk_signals[%d]", path,
+                     code, (int)(earlier - t->risk_signals));
+            rd->problem(rd->context, message);
         }
-        said(rd, core_json_text(signal, path, "zh", true, 200, &text, NULL, &err), &err);
-        said(rd, core_json_text(signal, path, "en", true, 200, &text, NULL, &err), &err);
-        i++;
+        ld_status zh_st = core_json_text(signal, path, "zh", true, 200, &zh, NULL, &err);
+        said(rd, zh_st, &err);
+        ld_status en_st = core_json_text(signal, path, "en", true, 200, &en, NULL, &err);
+        said(rd, en_st, &err);
+        if (t->risk_signal_count == CORE_RISK_SIGNAL_MAX) {
+            snprintf(message, sizeof message, "%s: at most %d risk signals", path,
+                     CORE_RISK_SIGNAL_MAX);
+            rd->problem(rd->context, message);
+        } else if (st == LD_OK && earlier == NULL && zh_st == LD_OK && en_st == LD_OK) {
+            core_risk_signal *out = &t->risk_signals[t->risk_signal_count++];
+            snprintf(out->code, sizeof out->code, "%s", code);
+            snprintf(out->zh, sizeof out->zh, "%s", zh);
+            snprintf(out->en, sizeof out->en, "%s", en);
+        }
     }
+}
+
+const core_risk_signal *core_risk_signal_find(const core_policy_terms *terms, const char *code)
+{
+    for (size_t i = 0; i < terms->risk_signal_count; i++)
+        if (strcmp(terms->risk_signals[i].code, code) == 0)
+            return &terms->risk_signals[i];
+    return NULL;
 }
 
 void core_policy_terms_read(const cJSON *doc, core_policy_terms *t, core_name_taken_fn taken,
@@ -270,34 +274,10 @@ void core_policy_terms_read(const cJSON *doc, core_policy_terms *t, core_name_ta
          &err);
     read_inspection(&rd, doc, t);
     read_provisions(&rd, doc, t);
-    read_signals(&rd, doc);
+    read_signals(&rd, doc, t);
     core_lpr_parse(doc, &t->lpr, problem, context);
+    core_rate_band_parse(doc, &t->lpr, &t->band, problem, context);
     core_attribute_set_parse(doc, &t->attributes, taken, problem, context);
-}
-
-ld_status core_policy_terms_parse(const char *text, core_policy_terms *out, ld_error *err)
-{
-    cJSON *doc = NULL;
-    ld_status st = core_json_parse(text, strlen(text), "policy", &doc, err);
-    if (st != LD_OK)
-        return st;
-    if (!cJSON_IsObject(doc)) {
-        cJSON_Delete(doc);
-        return LD_FAIL(err, LD_EINVAL, "$: the policy must be a JSON object");
-    }
-    /* The terms are large (the bank's own variables): on the heap. */
-    core_policy_terms *t = malloc(sizeof *t);
-    if (t == NULL) {
-        cJSON_Delete(doc);
-        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
-    }
-    first_problem first = {.err = err};
-    core_policy_terms_read(doc, t, NULL, keep_first_problem, &first);
-    cJSON_Delete(doc);
-    if (!first.seen)
-        *out = *t;
-    free(t);
-    return first.seen ? LD_EINVAL : LD_OK;
 }
 
 static const char *const kind_names[] = {"individual", "enterprise", NULL};
@@ -482,7 +462,8 @@ static ld_status cache_get(core_store *store, config_cache **out, ld_error *err)
     char sha[CORE_SHA256_HEX];
     ld_status st = latest_document(store, "policy", &cache->policy_text, cache->policy_sha, err);
     if (st == LD_OK)
-        st = core_policy_terms_parse(cache->policy_text, &cache->terms, err);
+        st = rating_policy_load_buffer(cache->policy_text, strlen(cache->policy_text),
+                                       &cache->model, err);
     if (st == LD_OK)
         st = latest_document(store, "products", &products_text, sha, err);
     if (st == LD_OK)
@@ -492,7 +473,6 @@ static ld_status cache_get(core_store *store, config_cache **out, ld_error *err)
         config_cache_free(cache);
         return st;
     }
-    cache->have_policy = true;
     core_store_set_config_cache(store, cache, config_cache_free);
     *out = cache;
     return LD_OK;
@@ -542,11 +522,12 @@ ld_status core_policy_load(core_store *store, const core_session *who, const cha
     char *text = NULL;
     size_t len = 0;
     if (policy_path != NULL) {
-        core_policy_terms terms;
+        rating_policy *model = NULL;
         if ((st = core_read_file(policy_path, &text, &len, err)) != LD_OK)
             return st;
-        if ((st = core_policy_terms_parse(text, &terms, err)) == LD_OK)
+        if ((st = rating_policy_load_buffer(text, len, &model, err)) == LD_OK)
             st = store_document(store, who, "policy", text, len, err);
+        rating_policy_free(model);
         free(text);
         if (st != LD_OK) {
             ld_error_prefix(err, "%s", policy_path);
@@ -575,7 +556,16 @@ ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out
     config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);
     if (st == LD_OK)
-        *out = &cache->terms;
+        *out = &cache->model->terms;
+    return st;
+}
+
+ld_status core_policy_model_get(core_store *store, const rating_policy **out, ld_error *err)
+{
+    config_cache *cache = NULL;
+    ld_status st = cache_get(store, &cache, err);
+    if (st == LD_OK)
+        *out = cache->model;
     return st;
 }
 

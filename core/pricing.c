@@ -47,12 +47,45 @@ ld_rate core_rate_legal_cap(const core_lpr *lpr)
     return 4 * lpr->one_year;
 }
 
-ld_rate core_rate_priced(ld_rate lpr, ld_rate spread, ld_rate floor, ld_rate ceiling)
+ld_rate core_rate_priced(ld_rate lpr, ld_rate spread, const core_rate_band *band)
 {
     ld_rate rate = lpr + spread;
-    if (rate < floor)
-        rate = floor;
-    if (rate > ceiling)
-        rate = ceiling;
+    if (rate < band->floor)
+        rate = band->floor;
+    if (rate > band->ceiling)
+        rate = band->ceiling;
     return rate;
+}
+
+void core_rate_band_parse(const cJSON *policy, const core_lpr *lpr, core_rate_band *out,
+                          core_problem_fn problem, void *context)
+{
+    ld_rate legal_cap = core_rate_legal_cap(lpr);
+    *out = (core_rate_band){0, legal_cap};
+    const cJSON *pricing = cJSON_GetObjectItemCaseSensitive(policy, "pricing");
+    if (!cJSON_IsObject(pricing)) {
+        problem(context,
+                pricing == NULL ? "$.pricing: is missing" : "$.pricing: must be an object");
+        return;
+    }
+    static const char *const keys[] = {"rate_floor", "rate_ceiling", NULL};
+    ld_error err;
+    if (core_json_reject_unknown(pricing, "$.pricing", keys, &err) != LD_OK)
+        problem(context, err.message);
+    if (core_json_rate(pricing, "$.pricing", "rate_floor", true, &out->floor, NULL, &err) != LD_OK)
+        problem(context, err.message);
+    ld_rate ceiling = 0;
+    if (core_json_rate(pricing, "$.pricing", "rate_ceiling", true, &ceiling, NULL, &err) != LD_OK) {
+        problem(context, err.message);
+    } else if (lpr->one_year > 0 && ceiling > legal_cap) {
+        char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], message[160];
+        snprintf(message, sizeof message,
+                 "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)",
+                 ld_rate_format(ceiling, a), ld_rate_format(legal_cap, b));
+        problem(context, message);
+    } else {
+        out->ceiling = ceiling;
+    }
+    if (out->floor > out->ceiling)
+        problem(context, "$.pricing.rate_floor: is above the rate ceiling");
 }

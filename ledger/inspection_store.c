@@ -184,7 +184,8 @@ static ld_status check_collateral(core_store *store, cJSON *out, const cJSON *in
     return LD_OK;
 }
 
-/* Risk signals must be codes of the policy's checklist ($.risk_signals). */
+/* Risk signals must be codes of the policy's checklist ($.risk_signals, as the
+ * policy model holds it). */
 static ld_status check_signals(core_store *store, cJSON *out, const cJSON *in, ld_error *err)
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "risk_signals");
@@ -193,47 +194,31 @@ static ld_status check_signals(core_store *store, cJSON *out, const cJSON *in, l
         return LD_OK;
     if (!cJSON_IsArray(list))
         return LD_FAIL(err, LD_EINVAL, "risk_signals: must be a list of codes");
-    const char *text = NULL, *sha = NULL;
-    ld_status st = core_policy_document(store, &text, &sha, err);
+    const core_policy_terms *terms = NULL;
+    ld_status st = core_policy_terms_get(store, &terms, err);
     if (st != LD_OK)
         return st;
-    cJSON *policy = cJSON_Parse(text);
-    const cJSON *checklist = cJSON_GetObjectItemCaseSensitive(policy, "risk_signals");
     int i = 0;
     const cJSON *code;
     cJSON_ArrayForEach(code, list)
     {
-        if (!cJSON_IsString(code)) {
-            st = LD_FAIL(err, LD_EINVAL, "risk_signals[%d]: must be a code (string)", i);
-            break;
-        }
-        bool known = false;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, checklist)
-        {
-            const cJSON *c = cJSON_GetObjectItemCaseSensitive(item, "code");
-            known = known || (cJSON_IsString(c) && strcmp(c->valuestring, code->valuestring) == 0);
-        }
-        if (!known) {
-            st = LD_FAIL(err, LD_EINVAL,
-                         "risk_signals[%d]: unknown code \"%s\" (not in the policy's checklist)", i,
-                         code->valuestring);
-            break;
-        }
+        if (!cJSON_IsString(code))
+            return LD_FAIL(err, LD_EINVAL, "risk_signals[%d]: must be a code (string)", i);
+        if (core_risk_signal_find(terms, code->valuestring) == NULL)
+            return LD_FAIL(err, LD_EINVAL,
+                           "risk_signals[%d]: unknown code \"%s\" (not in the policy's checklist)",
+                           i, code->valuestring);
         const cJSON *seen;
         cJSON_ArrayForEach(seen, arr)
         {
             if (strcmp(seen->valuestring, code->valuestring) == 0)
-                st = LD_FAIL(err, LD_EINVAL, "risk_signals[%d]: \"%s\" is listed twice", i,
-                             code->valuestring);
+                return LD_FAIL(err, LD_EINVAL, "risk_signals[%d]: \"%s\" is listed twice", i,
+                               code->valuestring);
         }
-        if (st != LD_OK)
-            break;
         cJSON_AddItemToArray(arr, cJSON_CreateString(code->valuestring));
         i++;
     }
-    cJSON_Delete(policy);
-    return st;
+    return LD_OK;
 }
 
 static ld_status validate(core_store *store, const cJSON *in, const ledger_loan *loan, cJSON **out,

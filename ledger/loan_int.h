@@ -77,6 +77,20 @@ typedef struct ledger_paid {
 ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out, size_t *count,
                            ld_error *err);
 
+/* A reviewer's classification as the replay of a loan needs it: the day it
+ * was made (after that day's close) and the manual category it left
+ * (LEDGER_CATEGORY_NONE when classifying at the floor cleared it). */
+typedef struct ledger_classified {
+    ld_date date;
+    int manual;
+} ledger_classified;
+/* A loan's classifications in the order made, from their audit rows (*out
+ * malloc'd, free()). *dated is false when one was recorded without its day
+ * and category (by a version before they were kept), so the replay cannot
+ * place it. */
+ld_status ledger_classified_load(core_store *store, int64_t loan_id, ledger_classified **out,
+                                 size_t *count, bool *dated, ld_error *err);
+
 /* Marks a repayment as reversed ("reversed"): the replay leaves it out. */
 ld_status ledger_repayment_mark_reversed(core_store *store, int64_t id, ld_error *err);
 

@@ -62,6 +62,14 @@ static ld_status record(core_store *store, const core_session *who, const char *
         cJSON_AddStringToObject(detail, "status", ledger_loan_status_name(l->s.status));
         core_json_put_money(detail, "principal", l->s.principal);
         cJSON_AddStringToObject(detail, "category", ledger_category_name(l->s.category));
+        /* A classification's row keeps its day and the reviewer's category,
+         * which the replay of the loan's past days places (loan show --date). */
+        const cJSON *manual = cJSON_GetObjectItemCaseSensitive(fields, "manual");
+        const cJSON *date = cJSON_GetObjectItemCaseSensitive(fields, "date");
+        if (cJSON_IsString(manual) && cJSON_IsString(date)) {
+            cJSON_AddStringToObject(detail, "manual", manual->valuestring);
+            cJSON_AddStringToObject(detail, "date", date->valuestring);
+        }
         st = core_audit_record(store, who, type, "loan", l->id, detail, err);
         cJSON_Delete(detail);
     }
@@ -76,6 +84,7 @@ typedef struct day_hook {
     void (*day)(void *ctx, const ledger_loan *l, const ledger_day_result *r);
     void (*payment)(void *ctx, const ledger_loan *l, const ledger_paid *p,
                     const ledger_allocation *a);
+    void (*classified)(void *ctx, const ledger_loan *l); /* a reviewer's category placed */
     void *ctx;
 } day_hook;
 
@@ -426,11 +435,47 @@ static ld_status apply_payment(ledger_loan *l, ledger_inst **insts, size_t *coun
  * (extra, may be NULL) on its value date after those of the same date;
  * *captured gets the allocation of payment capture_id (extra's id). The
  * reviewer's category and the inspection date are the current ones. */
+typedef struct replay_marks {
+    const ledger_classified *at;
+    size_t count, next;
+    bool dated; /* false: place none, take the current manual category */
+} replay_marks;
+
+/* Brings a replayed loan to through, placing each reviewer's classification
+ * at the end of its day: from then on the loan's category is the worse of
+ * its floor and that manual category, as close of business keeps it. */
+static ld_status advance(ledger_loan *l, const ledger_inst *insts, size_t count,
+                         const ledger_loan_terms *t, ld_date through, ledger_day_sums *sums,
+                         const day_hook *hook, replay_marks *m, ld_error *err)
+{
+    ld_status st = LD_OK;
+    while (st == LD_OK && m->dated && m->next < m->count && m->at[m->next].date <= through) {
+        const ledger_classified *c = &m->at[m->next++];
+        if ((st = catch_up(l, insts, count, t, c->date, sums, hook, err)) == LD_OK) {
+            l->s.manual = c->manual;
+            l->s.category = l->s.manual > l->s.floor ? l->s.manual : l->s.floor;
+            if (hook != NULL)
+                hook->classified(hook->ctx, l);
+        }
+    }
+    return st == LD_OK ? catch_up(l, insts, count, t, through, sums, hook, err) : st;
+}
+
+/* The loan's classifications for its replay; free(m->at) after. */
+static ld_status load_marks(core_store *store, int64_t loan_id, replay_marks *m, ld_error *err)
+{
+    ledger_classified *at = NULL;
+    memset(m, 0, sizeof *m);
+    ld_status st = ledger_classified_load(store, loan_id, &at, &m->count, &m->dated, err);
+    m->at = at;
+    return st;
+}
+
 static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, const ledger_paid *paid,
                         size_t n, const ledger_paid *extra, int64_t skip_id, int64_t capture_id,
                         ld_date through, ledger_loan *out, ledger_inst **insts_out,
                         size_t *count_out, ledger_day_sums *sums, ledger_allocation *captured,
-                        const day_hook *hook, ld_error *err)
+                        const day_hook *hook, replay_marks *marks, ld_error *err)
 {
     ld_schedule_terms terms = {.principal = cur->amount,
                                .annual_rate = cur->rate,
@@ -490,7 +535,7 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
             break;
         }
         ledger_allocation a;
-        if ((st = catch_up(out, insts, count, t, p->value_date, sums, hook, err)) != LD_OK)
+        if ((st = advance(out, insts, count, t, p->value_date, sums, hook, marks, err)) != LD_OK)
             break;
         for (size_t k = 0; k < count; k++)
             ledger_inst_materialize(&insts[k], out->penalty_rate, s->accrued_through);
@@ -501,10 +546,13 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
             hook->payment(hook->ctx, out, p, &a);
     }
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE)
-        st = catch_up(out, insts, count, t, through, sums, hook, err);
+        st = advance(out, insts, count, t, through, sums, hook, marks, err);
     if (st == LD_OK && s->status == LEDGER_LOAN_ACTIVE) {
-        /* A reviewer's worse category stands over the recomputed floor. */
-        s->manual = cur->s.manual > s->floor ? cur->s.manual : LEDGER_CATEGORY_NONE;
+        /* A reviewer's category stands until a reviewer changes it, also
+         * while the floor is at or past it (docs/design.md 4.6); replayed to
+         * the loan's own day it is today's, whether or not its day is known. */
+        if (!marks->dated || through >= cur->s.accrued_through)
+            s->manual = cur->s.manual;
         s->category = s->manual > s->floor ? s->manual : s->floor;
         s->next_inspection = cur->s.next_inspection;
     }
@@ -515,6 +563,43 @@ static ld_status replay(const ledger_loan *cur, const ledger_loan_terms *t, cons
     *insts_out = insts;
     *count_out = count;
     return LD_OK;
+}
+
+/* A loan's replay to its own day must be the loan as kept. It is not for a
+ * loan given a back-dated payment before value dating, which allocated it as
+ * of the day it was entered: what depends on replaying such a loan (what)
+ * is refused, as the state it would start from is not the books'. */
+static ld_status same_as_kept(const ledger_loan *kept, const ledger_loan *replayed,
+                              const char *what, ld_error *err)
+{
+    int64_t a[LEDGER_STATE_FIELDS], b[LEDGER_STATE_FIELDS];
+    ledger_state_values(kept->id, &kept->s, a);
+    ledger_state_values(kept->id, &replayed->s, b);
+    if (memcmp(a, b, sizeof a) == 0)
+        return LD_OK;
+    return LD_FAIL(err, LD_ESTATE,
+                   "loan %lld: its recorded payments do not replay to its balances (a payment "
+                   "back-dated before value dating was allocated as of the day it was entered), "
+                   "so %s; payments on the open day are taken as usual",
+                   (long long)kept->id, what);
+}
+
+/* Replays a loan to its own day with its standing payments and checks it
+ * comes out as kept (same_as_kept). */
+static ld_status check_replays(const ledger_loan *l, const ledger_loan_terms *t,
+                               const ledger_paid *paid, size_t n, replay_marks marks,
+                               const char *what, ld_error *err)
+{
+    ledger_loan was;
+    ledger_inst *insts = NULL;
+    size_t count = 0;
+    ledger_day_sums sums;
+    memset(&sums, 0, sizeof sums);
+    ledger_allocation a;
+    ld_status st = replay(l, t, paid, n, NULL, 0, 0, l->s.accrued_through, &was, &insts, &count,
+                          &sums, &a, NULL, &marks, err);
+    free(insts);
+    return st == LD_OK ? same_as_kept(l, &was, what, err) : st;
 }
 
 /* The income a replay earned: interest, fees, penalty and compound. */
@@ -555,21 +640,22 @@ static ld_status recompute(core_store *store, ledger_loan *l, ledger_inst **inst
     ledger_day_sums was_sums, now_sums;
     memset(&was_sums, 0, sizeof was_sums);
     memset(&now_sums, 0, sizeof now_sums);
-    if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
-                     &was_count, &was_sums, a, NULL, err)) != LD_OK ||
-        (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
-                     rq->through, &now, &now_insts, &now_count, &now_sums, a, NULL, err)) != LD_OK)
+    replay_marks marks;
+    if ((st = load_marks(store, l->id, &marks, err)) != LD_OK)
         goto out;
-    int64_t kept[LEDGER_STATE_FIELDS], again[LEDGER_STATE_FIELDS];
-    ledger_state_values(l->id, &l->s, kept);
-    ledger_state_values(l->id, &was.s, again);
-    if (memcmp(kept, again, sizeof kept) != 0) {
-        st = LD_FAIL(err, LD_ESTATE,
-                     "loan %lld: its recorded history does not replay to its balances, so a "
-                     "value-dated correction cannot be computed",
-                     (long long)l->id);
+    replay_marks again_marks = marks;
+    if ((st = replay(l, t, paid, n, NULL, 0, rq->skip_id, l->s.accrued_through, &was, &was_insts,
+                     &was_count, &was_sums, a, NULL, &marks, err)) != LD_OK ||
+        (st = replay(l, t, paid, n, rq->extra, rq->skip_id, rq->extra ? rq->extra->id : 0,
+                     rq->through, &now, &now_insts, &now_count, &now_sums, a, NULL, &again_marks,
+                     err)) != LD_OK) {
+        free((void *)marks.at);
         goto out;
     }
+    free((void *)marks.at);
+    if ((st = same_as_kept(l, &was, "a value-dated correction or reversal on it is refused",
+                           err)) != LD_OK)
+        goto out;
     ld_money in_was[3], in_now[3];
     income_of(&was_sums, in_was);
     income_of(&now_sums, in_now);
@@ -761,7 +847,7 @@ ld_status ledger_loan_repay_reverse(core_store *store, const core_session *who, 
     ledger_loan_terms t;
     ld_date last_cob;
     ld_status st;
-    if ((st = load_loan(store, who, loan_id, CORE_ACT_REPAYMENT_RECORD, true, &l, err)) != LD_OK ||
+    if ((st = load_loan(store, who, loan_id, CORE_ACT_REPAYMENT_REVERSE, true, &l, err)) != LD_OK ||
         (st = load_terms(store, &l, &t, err)) != LD_OK ||
         (st = ledger_cob_last(store, &last_cob, err)) != LD_OK)
         return st;
@@ -913,6 +999,9 @@ ld_status ledger_loan_classify(core_store *store, const core_session *who, int64
         cJSON_AddStringToObject(fields, "from", ledger_category_name(from));
         cJSON_AddStringToObject(fields, "to", ledger_category_name(category));
         cJSON_AddStringToObject(fields, "floor", ledger_category_name(l.s.floor));
+        cJSON_AddStringToObject(
+            fields, "manual",
+            l.s.manual == LEDGER_CATEGORY_NONE ? "none" : ledger_category_name(l.s.manual));
         cJSON_AddStringToObject(fields, "reason", reason);
         put_date_field(fields, "date", day);
         st = record(store, who, "loan.classify", &l, fields, before, &posting, NULL, err);
@@ -1102,6 +1191,7 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     size_t n = 0;
     if ((st = ledger_paid_load(store, l.id, &paid, &n, err)) != LD_OK)
         return st;
+    size_t all = n;
     while (n > 0 && paid[n - 1].value_date > date)
         n--;
     ledger_loan then;
@@ -1110,8 +1200,12 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
-    if ((st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
-                     err)) == LD_OK) {
+    replay_marks marks;
+    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK &&
+        (st = check_replays(&l, &t, paid, all, marks, "its past days cannot be shown", err)) ==
+            LD_OK &&
+        (st = replay(&l, &t, paid, n, NULL, 0, 0, date, &then, &insts, &count, &sums, &a, NULL,
+                     &marks, err)) == LD_OK) {
         cJSON *rows = NULL;
         if ((st = ledger_repayments_json(store, l.id, &rows, err)) == LD_OK) {
             /* Only the payments of that day and before. */
@@ -1121,10 +1215,15 @@ ld_status ledger_loan_show_at(core_store *store, const core_session *who, int64_
                 if (!cJSON_IsString(d) || strcmp(d->valuestring, text) > 0)
                     cJSON_DeleteItemFromArray(rows, i);
             }
+            /* The reason kept is that of today's reviewer's category. */
+            if (then.s.manual != l.s.manual)
+                snprintf(then.manual_reason, sizeof then.manual_reason, "%s",
+                         "(see the loan's classifications in the audit trail)");
             *out = show_json(&then, insts, count, rows);
             core_json_put_date(*out, "as_of", date);
         }
     }
+    free((void *)marks.at);
     free(paid);
     free(insts);
     return st;
@@ -1214,6 +1313,13 @@ static void history_payment(void *ctx, const ledger_loan *l, const ledger_paid *
     history_close_row(h, h->last, l);
 }
 
+static void history_classified(void *ctx, const ledger_loan *l)
+{
+    history_ctx *h = ctx;
+    if (h->last != NULL)
+        history_close_row(h, h->last, l);
+}
+
 static void history_day_closed(void *ctx, const ledger_loan *l, const ledger_day_result *r)
 {
     history_ctx *h = ctx;
@@ -1255,14 +1361,23 @@ ld_status ledger_loan_history(core_store *store, const core_session *who, int64_
                      .to = to,
                      .provision_rate = policy->provision_rate,
                      .days = cJSON_CreateArray()};
-    day_hook hook = {.day = history_day_closed, .payment = history_payment, .ctx = &h};
+    day_hook hook = {.day = history_day_closed,
+                     .payment = history_payment,
+                     .classified = history_classified,
+                     .ctx = &h};
     ledger_loan then;
     ledger_inst *insts = NULL;
     size_t count = 0;
     ledger_day_sums sums;
     memset(&sums, 0, sizeof sums);
     ledger_allocation a;
-    st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook, err);
+    replay_marks marks;
+    if ((st = load_marks(store, l.id, &marks, err)) == LD_OK &&
+        (st = check_replays(&l, &t, paid, n, marks, "its history cannot be recomputed", err)) ==
+            LD_OK)
+        st = replay(&l, &t, paid, n, NULL, 0, 0, to, &then, &insts, &count, &sums, &a, &hook,
+                    &marks, err);
+    free((void *)marks.at);
     free(paid);
     free(insts);
     if (st != LD_OK) {

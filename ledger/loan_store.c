@@ -377,6 +377,19 @@ ld_status ledger_repayment_insert(core_store *store, const ledger_repayment_row 
     return LD_OK;
 }
 
+/* Room for one more row in a growing array of *cap rows holding n: the
+ * array, moved if it had to grow, or NULL (rows untouched) when out of memory. */
+static void *grow_rows(void *rows, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return rows;
+    size_t grown_cap = *cap ? *cap * 2 : 8;
+    void *grown = realloc(rows, grown_cap * size);
+    if (grown != NULL)
+        *cap = grown_cap;
+    return grown;
+}
+
 ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out, size_t *count,
                            ld_error *err)
 {
@@ -391,17 +404,13 @@ ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t grown_cap = cap ? cap * 2 : 8;
-            ledger_paid *grown = realloc(rows, grown_cap * sizeof *rows);
-            if (grown == NULL) {
-                free(rows);
-                sqlite3_reset(stmt);
-                return LD_FAIL(err, LD_EINTERNAL, "out of memory reading payments");
-            }
-            rows = grown;
-            cap = grown_cap;
+        ledger_paid *grown = grow_rows(rows, &cap, n, sizeof *rows);
+        if (grown == NULL) {
+            free(rows);
+            sqlite3_reset(stmt);
+            return LD_FAIL(err, LD_EINTERNAL, "out of memory reading payments");
         }
+        rows = grown;
         rows[n].id = sqlite3_column_int64(stmt, 0);
         rows[n].value_date = (ld_date)sqlite3_column_int64(stmt, 1);
         rows[n].amount = sqlite3_column_int64(stmt, 2);
@@ -412,6 +421,56 @@ ld_status ledger_paid_load(core_store *store, int64_t loan_id, ledger_paid **out
     if (rc != SQLITE_DONE) {
         free(rows);
         return core_store_fail(store, "reading payments", err);
+    }
+    *out = rows;
+    *count = n;
+    return LD_OK;
+}
+
+ld_status ledger_classified_load(core_store *store, int64_t loan_id, ledger_classified **out,
+                                 size_t *count, bool *dated, ld_error *err)
+{
+    static const char sql[] = "SELECT detail FROM audit_event WHERE entity = 'loan' AND "
+                              "entity_id = ? AND action = 'loan.classify' AND outcome = 'ok' "
+                              "ORDER BY id";
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    if (stmt == NULL)
+        return LD_EINTERNAL;
+    sqlite3_bind_int64(stmt, 1, loan_id);
+    ledger_classified *rows = NULL;
+    size_t n = 0, cap = 0;
+    *dated = true;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *detail = cJSON_Parse((const char *)sqlite3_column_text(stmt, 0));
+        const cJSON *date = cJSON_GetObjectItemCaseSensitive(detail, "date");
+        const cJSON *manual = cJSON_GetObjectItemCaseSensitive(detail, "manual");
+        ledger_classified c = {LEDGER_NO_DATE, LEDGER_CATEGORY_NONE};
+        ledger_category category;
+        bool ok = cJSON_IsString(date) && cJSON_IsString(manual) &&
+                  ld_date_parse("date", date->valuestring, &c.date, NULL) == LD_OK;
+        if (ok && strcmp(manual->valuestring, "none") != 0) {
+            ok = ledger_category_parse("manual", manual->valuestring, &category, NULL) == LD_OK;
+            c.manual = (int)category;
+        }
+        cJSON_Delete(detail);
+        if (!ok) {
+            *dated = false;
+            continue;
+        }
+        ledger_classified *grown = grow_rows(rows, &cap, n, sizeof *rows);
+        if (grown == NULL) {
+            free(rows);
+            sqlite3_reset(stmt);
+            return LD_FAIL(err, LD_EINTERNAL, "out of memory reading classifications");
+        }
+        rows = grown;
+        rows[n++] = c;
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        free(rows);
+        return core_store_fail(store, "reading classifications", err);
     }
     *out = rows;
     *count = n;

@@ -98,6 +98,46 @@ static int next_cell(cursor *c, const char **text, size_t *len)
     return 1;
 }
 
+/* A plain decimal "-?D+(.D+)?" of at most 15 significant digits, the form
+ * data files hold: its digits make an integer below 2^53 and its decimal
+ * places a power of ten up to 10^22, both exact, so one division gives the
+ * correctly rounded value strtod would (Clinger's fast path), at a fraction
+ * of the cost over millions of cells. false: leave it to strtod. */
+static bool parse_plain_decimal(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    bool negative = len > 0 && s[0] == '-';
+    if (negative)
+        i++;
+    uint64_t mantissa = 0;
+    int significant = 0, places = 0, whole = 0;
+    bool point = false;
+    for (; i < len; i++) {
+        char ch = s[i];
+        if (ch == '.' && !point && whole > 0) {
+            point = true;
+            continue;
+        }
+        if (ch < '0' || ch > '9')
+            return false;
+        mantissa = mantissa * 10 + (uint64_t)(ch - '0');
+        if (mantissa != 0 && ++significant > 15)
+            return false;
+        if (point)
+            places++;
+        else
+            whole++;
+    }
+    if (whole == 0 || (point && places == 0) || places > 22)
+        return false;
+    double value = (double)mantissa / pow10[places];
+    *out = negative ? -value : value;
+    return true;
+}
+
 /* A finite number, surrounding spaces allowed; nothing else. */
 static bool parse_number(const char *text, size_t len, double *out)
 {
@@ -110,6 +150,8 @@ static bool parse_number(const char *text, size_t len, double *out)
     char buf[64];
     if (len == 0 || len >= sizeof buf)
         return false;
+    if (parse_plain_decimal(text, len, out))
+        return true;
     memcpy(buf, text, len);
     buf[len] = '\0';
     /* strtod would also take "nan", "inf" and hex; a data column means decimals. */

@@ -65,6 +65,60 @@ static int by_x(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bits of x as an unsigned number in the order of the values: positive
+ * ones with the sign bit set, negative ones with every bit flipped. */
+static uint64_t order_key(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (bits >> 63) != 0 ? ~bits : bits | 0x8000000000000000ULL;
+}
+
+#define RADIX_BITS   11
+#define RADIX_SIZE   ((size_t)1 << RADIX_BITS)
+#define RADIX_PASSES 6 /* 6 x 11 bits cover the 64 of a key */
+
+/* Sorts work[0..m) by x (no NaN among them) with spare[0..m) as room: a
+ * least-significant-digit radix sort, linear in m, where qsort's comparison
+ * calls took most of the binning of a million rows. Passes whose digit is the
+ * same in every key are skipped. Falls back to qsort when out of memory. */
+static void sort_by_x(pair *work, pair *spare, size_t m)
+{
+    size_t(*count)[RADIX_SIZE] = calloc(RADIX_PASSES, sizeof *count);
+    if (count == NULL || spare == NULL) {
+        free(count);
+        qsort(work, m, sizeof *work, by_x);
+        return;
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint64_t key = order_key(work[i].x);
+        for (int p = 0; p < RADIX_PASSES; p++)
+            count[p][(key >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    }
+    pair *from = work, *to = spare;
+    for (int p = 0; p < RADIX_PASSES; p++) {
+        size_t *c = count[p], offset = 0;
+        bool trivial = false;
+        for (size_t d = 0; d < RADIX_SIZE && !trivial; d++)
+            trivial = c[d] == m;
+        if (trivial)
+            continue;
+        for (size_t d = 0; d < RADIX_SIZE; d++) {
+            size_t n = c[d];
+            c[d] = offset;
+            offset += n;
+        }
+        for (size_t i = 0; i < m; i++)
+            to[c[(order_key(from[i].x) >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++] = from[i];
+        pair *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != work)
+        memcpy(work, from, m * sizeof *work);
+    free(count);
+}
+
 static double woe_of(size_t goods, size_t bads, size_t total_goods, size_t total_bads)
 {
     double g = (double)goods, b = (double)bads;
@@ -108,7 +162,7 @@ static double bins_loglik(const wbin *bins, size_t n)
  * monotone WoE. */
 static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad, size_t rows,
                         size_t total_goods, size_t total_bads, const rating_fit_options *opt,
-                        pair *work)
+                        pair *work, pair *spare)
 {
     size_t m = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -126,7 +180,7 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
     wbin bins[MAX_INITIAL];
     size_t n = 0;
     if (m > 0) {
-        qsort(work, m, sizeof *work, by_x);
+        sort_by_x(work, spare, m);
         int initial = opt->initial_bins < 1 ? 1 : opt->initial_bins;
         if (initial > MAX_INITIAL)
             initial = MAX_INITIAL;
@@ -701,7 +755,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     }
     unsigned char *bad = NULL;
     fit_col *cols = NULL;
-    pair *work = NULL;
+    pair *work = NULL, *spare = NULL;
     double *scores = NULL;
     /* The report is large (every bin of every column): on the heap. */
     rating_fit_report *report = calloc(1, sizeof *report);
@@ -725,6 +779,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     }
     cols = calloc(data->column_count, sizeof *cols);
     work = malloc(rows * sizeof *work);
+    spare = malloc(rows * sizeof *spare); /* the radix sort's room; NULL: qsort */
     if (cols == NULL || work == NULL) {
         st = LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
         goto out;
@@ -802,7 +857,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         if (categorical)
             bin_categorical(col, dc, bad, rows, &opt);
         else
-            bin_numeric(col, dc->numbers, bad, rows, total_goods, total_bads, &opt, work);
+            bin_numeric(col, dc->numbers, bad, rows, total_goods, total_bads, &opt, work, spare);
         rc->monotone = col->monotone;
         compute_woe(col, total_goods, total_bads);
         rc->iv = col->iv;
@@ -957,6 +1012,7 @@ out:
             free(cols[c].codes);
     free(cols);
     free(work);
+    free(spare);
     free(scores);
     free(bad);
     free(report);

@@ -324,31 +324,6 @@ static void fmt_rate(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 
 /* ---- pricing, scaling, grades ------------------------------------------------ */
 
-static void parse_pricing(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
-{
-    const cJSON *pricing = need_object(ctx, root, "$", "pricing");
-    ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
-    char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
-    policy->rate_ceiling = legal_cap;
-    if (pricing == NULL)
-        return;
-    static const char *const keys[] = {"rate_floor", "rate_ceiling", NULL};
-    check_keys(ctx, pricing, "$.pricing", keys);
-    read_rate(ctx, pricing, "$.pricing", "rate_floor", true, &policy->rate_floor);
-    ld_rate ceiling;
-    if (read_rate(ctx, pricing, "$.pricing", "rate_ceiling", true, &ceiling)) {
-        if (policy->terms.lpr.one_year > 0 && ceiling > legal_cap) {
-            fmt_rate(ceiling, a);
-            fmt_rate(legal_cap, b);
-            problem(ctx, "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)", a, b);
-        } else {
-            policy->rate_ceiling = ceiling;
-        }
-    }
-    if (policy->rate_floor > policy->rate_ceiling)
-        problem(ctx, "$.pricing.rate_floor: is above the rate ceiling");
-}
-
 static void parse_scaling(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
 {
     const cJSON *scaling = need_object(ctx, root, "$", "scaling");
@@ -1116,7 +1091,6 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
         for (int k = 0; k < 2; k++)
             if (absent(field(root, complete[k])))
                 problem(&ctx, "$.%s: is missing", complete[k]);
-        parse_pricing(&ctx, root, policy);
         parse_scaling(&ctx, root, policy);
         parse_grades(&ctx, root, policy);
         parse_knockouts(&ctx, root, policy);

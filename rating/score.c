@@ -513,7 +513,7 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
     /* 1-year LPR prices terms up to 5 years, the 5-year LPR longer ones (docs/regulation.md). */
     out->lpr_five_year = core_lpr_is_five_year(out->recommended_term_months);
     out->lpr = core_lpr_for_term(&policy->terms.lpr, out->recommended_term_months);
-    out->rate = core_rate_priced(out->lpr, g->spread, policy->rate_floor, policy->rate_ceiling);
+    out->rate = core_rate_priced(out->lpr, g->spread, &policy->terms.band);
     out->fee_method = g->fee_method;
     out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;
     out->fee_amount = apply_rate(out->recommended_amount, out->fee_rate);

@@ -2,11 +2,13 @@
  * report_rating.c - 评级报告, the rating workbook for risk staff: the
  * application and the model's answer (score, grade, PD, decision, recommended
  * terms), every factor with its value, bin and points against the best points
- * of that characteristic, the reason codes, the knock-outs and the reviewers'
+ * of that characteristic, the reason codes (those lost for want of data marked
+ * so), the facts that were missing, the knock-outs and the reviewers'
  * overrides with who and why. Everything comes from core_rating_show, i.e. the
  * rating exactly as stored with the policy hash that produced it; the as-of
  * date is the rating's own date, so the workbook does not change with time.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -162,9 +164,19 @@ static void reasons_sheet(report_book *b, const cJSON *m)
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "reasons"))
     {
-        report_cell_text(s, r, 0, REPORT_L(b, "原因", "Reason"));
+        /* Points lost for want of data are not an assessment: said so. */
+        bool missing = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "missing"));
+        report_cell_text(s, r, 0,
+                         missing ? REPORT_L(b, "原因（缺少数据）", "Reason (missing data)")
+                                 : REPORT_L(b, "原因", "Reason"));
         report_cell_text(s, r, 1, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
         report_cell_int(s, r, 2, report_json_int(x, "points_lost"));
+        r++;
+    }
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "missing_facts"))
+    {
+        report_cell_text(s, r, 0, REPORT_L(b, "缺少数据", "Missing fact"));
+        report_cell_text(s, r, 1, REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")));
         r++;
     }
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "knockouts"))

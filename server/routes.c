@@ -893,7 +893,7 @@ static ld_status h_report_generate(srv_request *rq)
         (st = body_bool(rq, "no_sign", &no_sign)) != LD_OK)
         return st;
     if (kind == NULL)
-        return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+        return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio, fit");
     char dir[PATH_MAX], path[PATH_MAX], name[33];
     if ((st = user_reports_dir(rq, dir)) != LD_OK)
         return st;
@@ -913,6 +913,17 @@ static ld_status h_report_generate(srv_request *rq)
             inspection = (int64_t)item->valuedouble;
     }
     snprintf(path, sizeof path, "%s/%s-%s.xlsx", dir, kind, name);
+    if (strcmp(kind, "fit") == 0) {
+        /* The fit report as POST /api/v1/rating/fit answered it. */
+        char fit[PATH_MAX];
+        if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rq->json, "fit_report")))
+            return srv_fail(rq, LD_EINVAL, "fit_report: the answer of a scorecard fit is required");
+        if ((st = body_to_file(rq, "fit_report", fit)) != LD_OK)
+            return st;
+        st = ld_report_fit(rq->session, fit, &spec, key_password, &rq->result, &rq->err);
+        unlink(fit);
+        return st;
+    }
     if (strcmp(kind, "rating") == 0)
         return ld_report_rating(rq->session, id, &spec, key_password, &rq->result, &rq->err);
     if (strcmp(kind, "inspection") == 0)
@@ -929,7 +940,7 @@ static ld_status h_report_generate(srv_request *rq)
     if (strcmp(kind, "portfolio") == 0)
         return ld_report_portfolio(rq->session, date, since, &spec, key_password, &rq->result,
                                    &rq->err);
-    return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio");
+    return srv_fail(rq, LD_EINVAL, "kind: one of rating, inspection, ledger, portfolio, fit");
 }
 
 /* Where to download what a report wrote. */
@@ -1130,6 +1141,111 @@ static ld_status h_openapi(srv_request *rq)
     return rq->result != NULL ? LD_OK : srv_fail(rq, LD_EINTERNAL, "out of memory");
 }
 
+/* ---- Credit reports ------------------------------------------------------------ */
+
+static ld_status h_credit_report_list(srv_request *rq)
+{
+    return on_id(rq, "borrower", ld_credit_report_list);
+}
+
+static ld_status h_credit_report_add(srv_request *rq)
+{
+    int64_t id;
+    const cJSON *record;
+    ld_status st;
+    if ((st = srv_param_id(rq, 0, "borrower", &id)) != LD_OK ||
+        (st = body_record(rq, &record)) != LD_OK)
+        return st;
+    return ld_credit_report_add(rq->session, id, record, &rq->result, &rq->err);
+}
+
+/* {"credit_reports": [...]}: the same list `credit import` reads from a file. */
+static ld_status h_credit_report_import(srv_request *rq)
+{
+    const cJSON *record;
+    ld_status st = body_record(rq, &record);
+    if (st != LD_OK)
+        return st;
+    static const char *const known[] = {"credit_reports", NULL};
+    for (const cJSON *item = record->child; item != NULL; item = item->next)
+        if (strcmp(item->string, known[0]) != 0)
+            return srv_fail(rq, LD_EINVAL, "%s: is not a known field", item->string);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(record, "credit_reports");
+    if (!cJSON_IsArray(list))
+        return srv_fail(rq, LD_EINVAL, "credit_reports: a JSON array of reports is required");
+    return ld_credit_report_import(rq->session, list, &rq->result, &rq->err);
+}
+
+/* ---- Scorecard fitting ------------------------------------------------------------ */
+
+/* A private file of the work folder named for what it holds. */
+static ld_status work_file(srv_request *rq, const char *what, const char *ext, char path[PATH_MAX])
+{
+    char suffix[33];
+    if (!srv_random_hex(16, suffix))
+        return srv_fail(rq, LD_EINTERNAL, "no randomness");
+    snprintf(path, PATH_MAX, "%s/%s-%s.%s", srv_work_dir(rq->srv), what, suffix, ext);
+    return LD_OK;
+}
+
+/* Fits a scorecard on the CSV of the body (query: target, kind, min_iv) into
+ * the policy in force, as `rating fit --base` on that policy does: the
+ * answer is the fit report (`rating fit --json`), with the fitted policy as
+ * "fitted_policy" for `policy check` and `policy load`. Nothing is stored. */
+static ld_status h_rating_fit(srv_request *rq)
+{
+    if (rq->body_len == 0)
+        return srv_fail(rq, LD_EINVAL, "body: the data as CSV with a header row");
+    const char *target = srv_query(rq, "target");
+    if (target == NULL || target[0] == '\0')
+        return srv_fail(rq, LD_EINVAL, "target: the 0/1 outcome column is required");
+    char data[PATH_MAX] = "", base[PATH_MAX] = "", fitted[PATH_MAX] = "";
+    cJSON *in_force = NULL, *policy = NULL;
+    char *text = NULL;
+    ld_status st;
+    if ((st = work_file(rq, "fit-data", "csv", data)) != LD_OK ||
+        (st = srv_write_file(data, rq->body, rq->body_len, &rq->err)) != LD_OK ||
+        (st = ld_policy_show(rq->session, &in_force, &rq->err)) != LD_OK)
+        goto out;
+    text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(in_force, "policy"));
+    if (text == NULL) {
+        st = srv_fail(rq, LD_EINTERNAL, "out of memory");
+        goto out;
+    }
+    if ((st = work_file(rq, "fit-base", "json", base)) != LD_OK ||
+        (st = srv_write_file(base, text, strlen(text), &rq->err)) != LD_OK ||
+        (st = work_file(rq, "fit-policy", "json", fitted)) != LD_OK)
+        goto out;
+    ld_fit_spec spec = {.data_path = data,
+                        .target = target,
+                        .out_path = fitted,
+                        .base_policy = base,
+                        .kind = srv_query(rq, "kind"),
+                        .min_iv = srv_query(rq, "min_iv")};
+    if ((st = ld_rating_fit(&spec, &rq->result, &rq->err)) != LD_OK ||
+        (st = ld_json_read_file(fitted, &policy, &rq->err)) != LD_OK)
+        goto out;
+    cJSON_DeleteItemFromObjectCaseSensitive(rq->result, "out");
+    cJSON_AddItemToObject(rq->result, "fitted_policy", policy);
+    policy = NULL;
+out:
+    free(text);
+    cJSON_Delete(in_force);
+    cJSON_Delete(policy);
+    if (data[0] != '\0')
+        unlink(data);
+    if (base[0] != '\0')
+        unlink(base);
+    if (fitted[0] != '\0')
+        unlink(fitted);
+    return st;
+}
+
+static ld_status h_policy_show(srv_request *rq)
+{
+    return ld_policy_show(rq->session, &rq->result, &rq->err);
+}
+
 /* ---- The table ------------------------------------------------------------------------- */
 
 #define P    SRV_PUBLIC
@@ -1162,11 +1278,24 @@ const srv_route srv_routes[] = {
      NULL, NULL},
     {"POST", "/api/v1/policy", h_policy_load, O, 200,
      "Put a policy and/or product catalogue in force (admin)", NULL, "policy,products", NULL},
+    {"GET", "/api/v1/policy", h_policy_show, 0, 200, "The policy in force, with its SHA-256", NULL,
+     NULL, NULL},
+    {"POST", "/api/v1/rating/fit", h_rating_fit, SRV_LARGE | SRV_RAW_BODY, 200,
+     "Fit a scorecard on CSV outcomes into the policy in force: the fit report and the fitted "
+     "policy (nothing stored)",
+     "target,kind,min_iv", NULL, NULL},
     {"POST", "/api/v1/policy/check", h_policy_check, 0, 200, "Check a policy document", NULL, "",
      NULL},
     {"GET", "/api/v1/borrowers", h_borrower_list, 0, 200, "Borrowers you may see, paged",
      "name,id_number,credit_code," PAGE, NULL, NULL},
     {"POST", "/api/v1/borrowers", h_borrower_add, O, 201, "Register a borrower", NULL, "", NULL},
+    {"GET", "/api/v1/borrowers/{id}/credit-reports", h_credit_report_list, 0, 200,
+     "A borrower's credit reports, newest first", NULL, NULL, NULL},
+    {"POST", "/api/v1/borrowers/{id}/credit-reports", h_credit_report_add, O, 201,
+     "Add a credit bureau report to a customer's file", NULL, "", NULL},
+    {"POST", "/api/v1/credit-reports/import", h_credit_report_import, O, 200,
+     "Add every report of a list (each with its borrower_id), all or nothing", NULL,
+     "credit_reports", NULL},
     {"GET", "/api/v1/borrowers/{id}", h_borrower_show, 0, 200, "A borrower's file (with ETag)",
      NULL, NULL, NULL},
     {"PATCH", "/api/v1/borrowers/{id}", h_borrower_update, SRV_IF_MATCH, 200,
@@ -1224,8 +1353,8 @@ const srv_route srv_routes[] = {
     {"POST", "/api/v1/loans/{id}/repayments", h_loan_repay, O, 201, "Record a repayment", NULL,
      "amount,date,backdated,reason", NULL},
     {"POST", "/api/v1/loans/{id}/repayments/{repayment}/reverse", h_loan_repay_reverse, O, 200,
-     "Reverse a repayment entered wrongly: the loan recomputed from its value date", NULL, "reason",
-     NULL},
+     "Reverse a repayment entered wrongly (manager): the loan recomputed from its value date", NULL,
+     "reason", NULL},
     {"POST", "/api/v1/loans/{id}/settle", h_loan_settle, O, 200, "Settle: full payoff on a date",
      NULL, "date", NULL},
     {"POST", "/api/v1/loans/{id}/classify", h_loan_classify, O, 200,
@@ -1256,7 +1385,8 @@ const srv_route srv_routes[] = {
      "The log as a tar archive (entries.jsonl, checkpoints, consistency, institution.pem, ca.pem)",
      NULL, NULL, NULL},
     {"POST", "/api/v1/reports", h_report_generate, H | O, 201, "Write a (signed) workbook", NULL,
-     "kind,application_id,loan_id,inspection_id,from,to,date,since,lang,no_sign,key_password",
+     "kind,application_id,loan_id,inspection_id,from,to,date,since,fit_report,lang,no_sign,"
+     "key_password",
      present_report},
     {"GET", "/api/v1/reports/{name}", h_report_download, 0, 200, "Download a workbook you wrote",
      NULL, NULL, NULL},

@@ -26,6 +26,7 @@
 #include "json_in.h"
 #include "permission.h"
 #include "policy.h"
+#include "policy_model.h"
 #include "store_sql.h"
 #include "test_clock.h"
 #include "user.h"
@@ -185,6 +186,63 @@ static void store_reopens_an_existing_database_with_its_data(void)
     CHECK_INT(core_store_open(path, &store, &err), LD_OK);
     core_store_close(store);
     CHECK_INT(raw_int(path, "SELECT count(*) FROM config_document"), 2);
+    remove_db(path);
+}
+
+/* The policy document has one parser: what core keeps for the policy in
+ * force is the model the rating module scores from, core's terms are inside
+ * it, and a load is refused for what only the scorecard part can find. */
+static void policy_is_parsed_once_into_the_model_core_and_rating_share(void)
+{
+    char path[300], bad[300];
+    fx_temp_path(path, sizeof path, "model.db");
+    fx_temp_path(bad, sizeof bad, "no-grades.json");
+    remove_db(path);
+    core_store *store = NULL;
+    ld_error err;
+    CHECK_INT(core_store_open(path, &store, &err), LD_OK);
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(core_policy_load(store, NULL, LOANDESK_SOURCE_DIR "/tests/data/policy-core.json",
+                               LOANDESK_SOURCE_DIR "/policy/products.json", &err),
+              LD_OK);
+    const rating_policy *model = NULL, *again = NULL;
+    const core_policy_terms *terms = NULL;
+    const char *text = NULL, *sha = NULL;
+    CHECK_INT(core_policy_model_get(store, &model, &err), LD_OK);
+    CHECK_INT(core_policy_terms_get(store, &terms, &err), LD_OK);
+    CHECK_INT(core_policy_model_get(store, &again, &err), LD_OK);
+    CHECK_INT(core_policy_document(store, &text, &sha, &err), LD_OK);
+    CHECK(model != NULL && terms == &model->terms && again == model);
+    if (model != NULL) {
+        CHECK_STR(rating_policy_version(model), "test-core-1");
+        CHECK_STR(rating_policy_sha256(model), sha);
+        CHECK(rating_policy_lpr(model) == &terms->lpr);
+        CHECK_INT(terms->lpr.one_year, 30000);
+        /* the inspection checklist is read into the same model */
+        CHECK_INT(terms->risk_signal_count, 12);
+        const core_risk_signal *signal = core_risk_signal_find(terms, "revenue_drop");
+        CHECK(signal != NULL && signal->zh[0] != '\0' && signal->en[0] != '\0');
+        CHECK(core_risk_signal_find(terms, "no_such_signal") == NULL);
+        CHECK_INT(model->grades[0].spread >= 0, 1);
+    }
+    /* Without grades the core sections are whole, yet the load is refused. */
+    cJSON *doc = cJSON_Parse(text);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "grades");
+    char *broken = cJSON_Print(doc);
+    FILE *f = fopen(bad, "w");
+    CHECK(f != NULL && broken != NULL);
+    if (f != NULL) {
+        fputs(broken, f);
+        fclose(f);
+    }
+    CHECK_INT(core_policy_load(store, NULL, bad, NULL, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "$.grades: is missing");
+    CHECK_INT(core_store_commit(store, &err), LD_OK);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM config_document WHERE name = 'policy'"), 1);
+    free(broken);
+    cJSON_Delete(doc);
+    remove(bad);
+    core_store_close(store);
     remove_db(path);
 }
 
@@ -677,7 +735,7 @@ static const unsigned char role_may[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_LEDGER_OPERATE] = {0, 0, 1, 0, 0},     [CORE_ACT_LOAN_CLASSIFY] = {0, 1, 1, 0, 0},
     [CORE_ACT_LOAN_WRITE_OFF] = {0, 0, 1, 0, 0},     [CORE_ACT_AUDIT_READ] = {0, 0, 1, 1, 1},
     [CORE_ACT_LEDGER_VERIFY] = {0, 1, 1, 1, 0},      [CORE_ACT_REPORT_SIGN] = {1, 1, 1, 0, 0},
-    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
+    [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0}, [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
 };
 
 static void perm_matrix_every_role_against_every_action(void)
@@ -1930,6 +1988,8 @@ int main(int argc, char **argv)
          store_refuses_a_database_from_a_newer_loandesk},
         {"store_reopens_an_existing_database_with_its_data",
          store_reopens_an_existing_database_with_its_data},
+        {"policy_is_parsed_once_into_the_model_core_and_rating_share",
+         policy_is_parsed_once_into_the_model_core_and_rating_share},
         {"store_upgrades_an_unversioned_database", store_upgrades_an_unversioned_database},
         {"store_open_existing_refuses_a_missing_file", store_open_existing_refuses_a_missing_file},
         {"store_writes_outside_a_transaction_are_refused",

@@ -22,6 +22,7 @@
 #include "book_int.h"
 #include "borrower.h"
 #include "check.h"
+#include "decimal.h"
 #include "import.h"
 #include "json_in.h"
 #include "keystore.h"
@@ -264,9 +265,13 @@ static void json_control_characters_and_lax_syntax_are_refused(void)
 static void policy_documents_are_read_strictly(void)
 {
     ld_error err;
-    core_policy_terms terms;
-    CHECK_INT(core_policy_terms_parse("{\"version\": 1}{}", &terms, &err), LD_EINVAL);
-    CHECK_CONTAINS(err.message, "policy: trailing text after the JSON value");
+    rating_problems trailing = {0};
+    static const char two[] = "{\"version\": 1}{}";
+    CHECK_INT(rating_policy_check_buffer(two, sizeof two - 1, &trailing, &err), LD_EINVAL);
+    CHECK(trailing.count == 1);
+    if (trailing.count > 0)
+        CHECK_CONTAINS(trailing.messages[0], "trailing text after the JSON value");
+    rating_problems_free(&trailing);
     static const char twice[] = "{\"version\": 1, \"lpr\": {\"one_year\": \"3.45\", "
                                 "\"one_year\": \"9.99\"}}";
     rating_problems problems = {0};
@@ -786,6 +791,157 @@ static void private_file_narrows_refuses_links_and_makes_folders_0700(void)
     umask(old);
 }
 
+/* ---- the bank's own numeric variables: exact decimals in millionths ---------- */
+
+static void decimal_is(const char *text, int64_t expected)
+{
+    int64_t value = -42;
+    ld_error err;
+    ld_status st = core_decimal_parse("x", text, &value, &err);
+    CHECK_INT(st, LD_OK);
+    if (st != LD_OK)
+        fprintf(stderr, "  %s: %s\n", text, err.message);
+    CHECK_INT(value, expected);
+}
+
+static void decimal_refused(const char *text, const char *why)
+{
+    int64_t value = -42;
+    ld_error err;
+    CHECK_INT(core_decimal_parse("x", text, &value, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, why);
+    CHECK_INT(value, -42);
+}
+
+static void decimals_are_exact_millionths_read_from_their_text(void)
+{
+    decimal_is("360", 360000000);
+    decimal_is("0.000001", 1);
+    decimal_is("-0.5", -500000);
+    decimal_is("-0", 0);
+    decimal_is("0e999999999", 0);
+    decimal_is("1.5000000000", 1500000); /* trailing zeros carry no precision */
+    decimal_is("2.5E-3", 2500);
+    decimal_is("1e3", 1000000000);
+    decimal_is("3.6e+2", 360000000);
+    decimal_is("1e-6", 1);
+    decimal_is("0.1e-5", 1);
+    decimal_is("1000000000000", 1000000000000000000LL);
+    decimal_is("1e12", 1000000000000000000LL);
+    decimal_is("-1e12", -1000000000000000000LL);
+    decimal_is("999999999999.999999", 999999999999999999LL);
+    decimal_refused("1.0000001", "more than 6 decimal places");
+    decimal_refused("360.0000001", "more than 6 decimal places");
+    decimal_refused("1e-7", "more than 6 decimal places");
+    decimal_refused("1e-999999999", "more than 6 decimal places");
+    decimal_refused("1000000000000.000001", "out of range");
+    decimal_refused("1e13", "out of range");
+    decimal_refused("-1e13", "out of range");
+    decimal_refused("1e999999999", "out of range");
+    decimal_refused("123456789012345678901234567890123456789012345678901234567890123456789",
+                    "out of range");
+    static const char *const not_numbers[] = {"",    "abc", "1.", ".5", "+1",   "1e",       "1e+",
+                                              "--1", "1,5", "1 ", " 1", "0x10", "Infinity", "NaN"};
+    for (size_t i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++)
+        decimal_refused(not_numbers[i], "must be a number");
+    char buf[CORE_DECIMAL_TEXT_MAX];
+    CHECK_STR(core_decimal_format(1, buf), "0.000001");
+    CHECK_STR(core_decimal_format(-500000, buf), "-0.5");
+    CHECK_STR(core_decimal_format(360000000, buf), "360");
+    CHECK_STR(core_decimal_format(0, buf), "0");
+    CHECK_STR(core_decimal_format(1000000000000000000LL, buf), "1000000000000");
+    /* JSON numbers are read through their text too. */
+    cJSON *doc = NULL;
+    ld_error err;
+    static const char json[] = "[360.000001, 1e-7, 1e300, 25E-1, \"7.25\", true]";
+    CHECK_INT(core_json_parse(json, sizeof json - 1, NULL, &doc, &err), LD_OK);
+    int64_t v = 0;
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 0), &v, &err), LD_OK);
+    CHECK_INT(v, 360000001);
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 1), &v, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "a: has more than 6 decimal places");
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 2), &v, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "a: is out of range");
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 3), &v, &err), LD_OK);
+    CHECK_INT(v, 2500000);
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 4), &v, &err), LD_OK);
+    CHECK_INT(v, 7250000);
+    CHECK_INT(core_decimal_from_json("a", cJSON_GetArrayItem(doc, 5), &v, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "a: must be a number");
+    cJSON_Delete(doc);
+}
+
+static void collect_problem(void *context, const char *message)
+{
+    char *all = context;
+    size_t used = strlen(all);
+    snprintf(all + used, 2048 - used, "%s\n", message);
+}
+
+/* Normalizes {"duration": VALUE_JSON} against min 1, max 360. */
+static ld_status duration_attribute(const core_attribute_set *set, const char *value_json,
+                                    char out[CORE_ATTRIBUTES_TEXT_MAX], ld_error *err)
+{
+    char text[200];
+    snprintf(text, sizeof text, "{\"duration\": %s}", value_json);
+    cJSON *attributes = NULL;
+    ld_status st = core_json_parse(text, strlen(text), NULL, &attributes, err);
+    if (st == LD_OK)
+        st = core_attributes_normalize(set, attributes, "borrower", out, err);
+    cJSON_Delete(attributes);
+    return st;
+}
+
+static void attribute_ranges_hold_exactly_at_their_bounds(void)
+{
+    static const char policy[] =
+        "{\"features\": [{\"name\": \"duration\", \"type\": \"numeric\", \"zh\": \"期限\", "
+        "\"en\": \"Duration\", \"min\": 1, \"max\": \"3.6e2\"},"
+        "{\"name\": \"ratio\", \"type\": \"numeric\", \"zh\": \"比率\", \"en\": \"Ratio\", "
+        "\"min\": -0.000001, \"max\": 0.1234567},"
+        "{\"name\": \"huge\", \"type\": \"numeric\", \"zh\": \"大\", \"en\": \"Huge\", "
+        "\"max\": 1e13}]}";
+    cJSON *doc = NULL;
+    ld_error err;
+    CHECK_INT(core_json_parse(policy, sizeof policy - 1, NULL, &doc, &err), LD_OK);
+    core_attribute_set *set = calloc(1, sizeof *set);
+    char problems[2048] = "";
+    core_attribute_set_parse(doc, set, NULL, collect_problem, problems);
+    cJSON_Delete(doc);
+    CHECK_CONTAINS(problems, "$.features[1].max: has more than 6 decimal places");
+    CHECK_CONTAINS(problems, "$.features[2].max: is out of range");
+    const core_attribute_def *duration = core_attribute_find(set, "duration");
+    CHECK(duration != NULL && duration->has_min && duration->has_max);
+    if (duration != NULL) {
+        CHECK_INT(duration->min, 1000000);
+        CHECK_INT(duration->max, 360000000);
+    }
+    char out[CORE_ATTRIBUTES_TEXT_MAX];
+    CHECK_INT(duration_attribute(set, "360", out, &err), LD_OK);
+    CHECK_STR(out, "{\"duration\":360}");
+    CHECK_INT(duration_attribute(set, "\"3.6E2\"", out, &err), LD_OK);
+    CHECK_STR(out, "{\"duration\":360}");
+    CHECK_INT(duration_attribute(set, "1", out, &err), LD_OK);
+    CHECK_STR(out, "{\"duration\":1}");
+    CHECK_INT(duration_attribute(set, "\"12.345678\"", out, &err), LD_OK);
+    CHECK_STR(out, "{\"duration\":12.345678}");
+    CHECK_INT(duration_attribute(set, "360.000001", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: must be from 1 to 360");
+    CHECK_INT(duration_attribute(set, "\"0.999999\"", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: must be from 1 to 360");
+    CHECK_INT(duration_attribute(set, "\"12.3456789\"", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: has more than 6 decimal places");
+    CHECK_INT(duration_attribute(set, "1e300", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: is out of range");
+    CHECK_INT(duration_attribute(set, "\"1e13\"", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: is out of range");
+    CHECK_INT(duration_attribute(set, "\"ten\"", out, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "borrower.attributes.duration: must be a number");
+    CHECK_INT(duration_attribute(set, "null", out, &err), LD_OK);
+    CHECK_STR(out, "");
+    free(set);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -801,6 +957,10 @@ int main(int argc, char **argv)
         {"json_control_characters_and_lax_syntax_are_refused",
          json_control_characters_and_lax_syntax_are_refused},
         {"policy_documents_are_read_strictly", policy_documents_are_read_strictly},
+        {"decimals_are_exact_millionths_read_from_their_text",
+         decimals_are_exact_millionths_read_from_their_text},
+        {"attribute_ranges_hold_exactly_at_their_bounds",
+         attribute_ranges_hold_exactly_at_their_bounds},
         {"csv_data_with_malformed_utf8_is_refused_by_line",
          csv_data_with_malformed_utf8_is_refused_by_line},
         {"text_fields_refuse_blanks_controls_and_line_breaks",

@@ -169,7 +169,14 @@ static void test_rebuild_keeps_principal_and_dates(void)
         CHECK(n >= 1);
         if (n >= 1) {
             CHECK_INT(rows[0].number, rb.first_number);
-            CHECK(rows[0].interest >= 1234);
+            /* The broken period: the interest accrued through the day of the
+             * prepayment (1234), then ACT/360 on the new principal from the
+             * day after it to the day before the due date (the due date's
+             * day accrues towards the next installment): 45 days to
+             * 2026-05-31, 50,000.00 x 4.35 % x 45 / 360 = 271.875, 271.88. */
+            ld_date due = bullet ? D("2027-01-31") : D("2026-05-31");
+            CHECK_INT(rows[0].due, due);
+            CHECK_INT(rows[0].interest, 1234 + (bullet ? 175208 : 27188)); /* bullet: 290 days */
         }
         if (!bullet && n >= 2)
             CHECK_INT(rows[0].due, D("2026-05-31")); /* from disbursement */
@@ -385,7 +392,8 @@ static int64_t approved_app_of(core_store *store, const char *product, int n, co
     begin(store);
     if (end(store, core_rating_save(store, &s_mgr, app, &rating, "{}", NULL, &err)) != LD_OK)
         die("rating", &err);
-    core_approval_terms terms = {.rate = rate, .fee_method = fee_method, .fee_amount = fee};
+    core_approval_terms terms = {
+        .rate = rate, .fee_given = true, .fee_method = fee_method, .fee_amount = fee};
     begin(store);
     if (end(store, core_application_approve(store, &s_mgr, app, &terms, "fine", &err)) != LD_OK)
         die("approve", &err);
@@ -449,6 +457,24 @@ static ld_status verify(core_store *store, ld_error *err)
 }
 
 /* ---- Store tests ---------------------------------------------------------------- */
+
+/* Every journal entry about one loan names it: disbursement, repayment,
+ * settlement, correction, write-off and classification. */
+static void check_entries_name_their_loan(core_store *store, int kinds)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT count(*), count(DISTINCT e.kind), sum(e.loan_id IS NULL OR NOT "
+                       "EXISTS (SELECT 1 FROM loan l WHERE l.id = e.loan_id)) FROM journal_entry "
+                       "e WHERE e.kind IN ('disbursement', 'repayment', 'settlement', "
+                       "'correction', 'write_off', 'classification')",
+                       -1, &q, NULL);
+    CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+    CHECK(sqlite3_column_int(q, 0) > 0);
+    CHECK_INT(sqlite3_column_int(q, 1), kinds);
+    CHECK_INT(sqlite3_column_int(q, 2), 0);
+    sqlite3_finalize(q);
+}
 
 static void test_disburse_repay_show_and_books(void)
 {
@@ -555,6 +581,7 @@ static void test_disburse_repay_show_and_books(void)
     CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(show, "balances"), "payoff")->valuestring,
               "0.00");
     cJSON_Delete(show);
+    check_entries_name_their_loan(store, 6);
     CHECK_INT(verify(store, &err), LD_OK);
     if (check_failures)
         fprintf(stderr, "verify: %s\n", err.message);
@@ -956,6 +983,27 @@ static void check_history(core_store *store, int64_t loan)
     cJSON_Delete(h);
     CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-09-02"), D("2026-09-01"), &h, &err),
               LD_EINVAL);
+    /* Daily accrual gives way to the scheduled interest on the due date: the
+     * days from the previous due date to the day before this one are
+     * released, the installment's interest falls due, and the due date's own
+     * day accrues towards the next installment. */
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-07-24"), D("2026-08-24"), &h, &err),
+              LD_OK);
+    days = cJSON_GetObjectItem(h, "days");
+    CHECK_INT(cJSON_GetArraySize(days), 32);
+    ld_money accrued = 0;
+    for (int i = 0; i < 31; i++)
+        accrued += day_money(cJSON_GetArrayItem(days, i), "interest_accrued");
+    due = cJSON_GetArrayItem(days, 31);
+    CHECK(accrued > 0);
+    CHECK_INT(day_money(due, "accrued_released"), accrued);
+    CHECK(day_money(cJSON_GetArrayItem(days, 0), "accrued_released") > 0); /* the 12th's */
+    CHECK(day_money(cJSON_GetArrayItem(days, 0), "interest_fell_due") > 0);
+    CHECK_INT(day_money(cJSON_GetArrayItem(days, 1), "accrued_released"), 0);
+    CHECK(day_money(due, "interest_fell_due") > 0);
+    CHECK(day_money(due, "interest_accrued") > 0);
+    CHECK_INT(day_money(cJSON_GetArrayItem(days, 1), "interest_fell_due"), 0);
+    cJSON_Delete(h);
 }
 
 /* 1,583,878.06 at 6.4752 %, equal principal over 18 months from 2025-07-24,
@@ -1026,10 +1074,15 @@ static void test_backdated_payment_is_value_dated(void)
     /* Reversed, the payment leaves the loan as it stood without it. */
     int64_t paid_id = last_repayment_id(store, loan);
     begin(store);
-    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "", &err)),
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id, "", &err)),
               LD_EINVAL);
+    /* Taking back booked cash is a manager's correction, not an officer's. */
     begin(store);
     CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_EPERM);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id,
                                                    "keyed against the wrong loan", &err)),
               LD_OK);
     show = show_loan(store, loan);
@@ -1038,7 +1091,7 @@ static void test_backdated_payment_is_value_dated(void)
     CHECK_STR(reversed, unpaid);
     free(reversed);
     begin(store);
-    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_off, loan, paid_id, "again", &err)),
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, paid_id, "again", &err)),
               LD_ENOTFOUND);
     check_books(store, "reversal");
     CHECK_INT(verify(store, &err), LD_OK);
@@ -1141,7 +1194,7 @@ static void test_fully_repaid_loan_closes(void)
     /* Taking the last payment back reopens it, overdue since its due date. */
     begin(store);
     CHECK_INT(
-        end(store, ledger_loan_repay_reverse(store, &s_off, loan, last_repayment_id(store, loan),
+        end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, last_repayment_id(store, loan),
                                              "cheque returned unpaid", &err)),
         LD_OK);
     show = show_loan(store, loan);
@@ -1156,6 +1209,19 @@ static void test_fully_repaid_loan_closes(void)
     check_books(store, "reopened cob");
     CHECK_INT(verify(store, &err), LD_OK);
     core_store_close(store);
+}
+
+static const char *show_text(const cJSON *show, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(show, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static ld_status classify(core_store *store, int64_t loan, ledger_category c, const char *why,
+                          ld_error *err)
+{
+    begin(store);
+    return end(store, ledger_loan_classify(store, &s_mgr, loan, c, why, err));
 }
 
 /* A repayment request as the tests enter it. */
@@ -1203,7 +1269,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
         ld_date value, entry;
         int64_t wrong; /* a wrong payment's id to reverse on entry, else 0 */
     } pend[PENDING_MAX];
-    int pending = 0, compared = 0, backdated = 0, reversed = 0;
+    int pending = 0, compared = 0, backdated = 0, reversed = 0, classified = 0;
     ld_date day = D("2026-01-10");
     char text[LD_DATE_TEXT_MAX];
     for (int step = 0; step < 60; step++) {
@@ -1250,7 +1316,7 @@ static void test_value_dated_payments_match_payments_on_time(void)
             ld_status st;
             if (pend[i].wrong > 0) {
                 begin(late);
-                st = end(late, ledger_loan_repay_reverse(late, &s_off, lb[pend[i].loan],
+                st = end(late, ledger_loan_repay_reverse(late, &s_mgr, lb[pend[i].loan],
                                                          pend[i].wrong, "keyed wrongly", &err));
                 reversed++;
             } else {
@@ -1281,12 +1347,29 @@ static void test_value_dated_payments_match_payments_on_time(void)
                 cJSON_Delete(b);
             }
             compared++;
+            /* Now and then a reviewer's category, the same in both books:
+             * worse than the floor, or at it (which clears it). */
+            if (rnd() % 4 == 0) {
+                int loan = (int)(rnd() % LOANS);
+                cJSON *a = show_loan(on_time, la[loan]);
+                ledger_category floor = LEDGER_CAT_NORMAL;
+                ledger_category_parse("floor", show_text(a, "category_floor"), &floor, NULL);
+                bool active = strcmp(show_text(a, "status"), "active") == 0;
+                cJSON_Delete(a);
+                ledger_category to = (ledger_category)((int)floor + (int)(rnd() % 2));
+                if (active && to <= LEDGER_CAT_DOUBTFUL) {
+                    CHECK_INT(classify(on_time, la[loan], to, "reviewed", &err), LD_OK);
+                    CHECK_INT(classify(late, lb[loan], to, "reviewed", &err), LD_OK);
+                    classified++;
+                }
+            }
         }
         if (step % 15 == 14)
             CHECK_INT(verify(late, &err), LD_OK);
     }
-    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals\n", compared, backdated,
-            reversed);
+    fprintf(stderr, "%d comparisons, %d back-dated payments, %d reversals, %d classifications\n",
+            compared, backdated, reversed, classified);
+    CHECK(classified > 0);
     CHECK(compared > 5);
     CHECK(backdated > 5);
     CHECK(reversed > 0);
@@ -1294,6 +1377,278 @@ static void test_value_dated_payments_match_payments_on_time(void)
     CHECK_INT(verify(late, &err), LD_OK);
     core_store_close(on_time);
     core_store_close(late);
+}
+
+/* The category the loan stood at at the end of a day, and its manual part. */
+static void check_category_at(core_store *store, int64_t loan, const char *date,
+                              const char *category, const char *manual)
+{
+    ld_error err;
+    cJSON *at = NULL;
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D(date), &at, &err), LD_OK);
+    if (strcmp(show_text(at, "category"), category) != 0 ||
+        strcmp(show_text(at, "category_manual"), manual) != 0)
+        fprintf(stderr, "on %s: %s (manual %s), expected %s (manual %s)\n", date,
+                show_text(at, "category"), show_text(at, "category_manual"), category, manual);
+    CHECK_STR(show_text(at, "category"), category);
+    CHECK_STR(show_text(at, "category_manual"), manual);
+    cJSON_Delete(at);
+}
+
+/* A reviewer classifies a performing loan 关注 on 2026-01-20. Its floor then
+ * reaches that category (DPD 1 on 2026-02-11) and passes it (次级 from DPD
+ * 91, 2026-05-12): the loan follows the floor, and the reviewer's category stays on
+ * record. Payments entered late with their value dates cure it: the floor
+ * falls back to 正常 and the reviewer's 关注 holds again until a reviewer
+ * classifies the loan at its floor. Shown for a past day, the loan has the
+ * category it had then, the reviewer's included. */
+static void test_reviewer_category_once_the_floor_reaches_it(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app =
+        approved_app(store, 40, "60000.00", 12, "equal_principal", 48000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    CHECK_INT(cob(store, "2026-01-20", NULL, &err), LD_OK);
+    CHECK_INT(classify(store, loan, LEDGER_CAT_SPECIAL_MENTION, "main customer lost", &err), LD_OK);
+    CHECK_INT(cob(store, "2026-05-15", NULL, &err), LD_OK);
+    cJSON *show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 94);
+    CHECK_STR(show_text(show, "category"), "substandard");
+    CHECK_STR(show_text(show, "category_floor"), "substandard");
+    CHECK_STR(show_text(show, "category_manual"), "special_mention");
+    cJSON *sched = cJSON_Duplicate(cJSON_GetObjectItem(show, "schedule"), 1);
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-01-19", "normal", "");
+    check_category_at(store, loan, "2026-01-20", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-02-11", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-13", "substandard", "special_mention");
+    /* The installments of February to May paid on their due dates, entered late. */
+    for (int i = 0; i < 4; i++) {
+        const cJSON *row = cJSON_GetArrayItem(sched, i);
+        ld_status st =
+            repay_as(store, loan, show_money(row, "principal") + show_money(row, "interest"),
+                     D(cJSON_GetObjectItem(row, "due")->valuestring), true, &err);
+        if (st != LD_OK)
+            fprintf(stderr, "installment %d: %s\n", i + 1, err.message);
+        CHECK_INT(st, LD_OK);
+        check_books(store, "value-dated installment");
+    }
+    cJSON_Delete(sched);
+    show = show_loan(store, loan);
+    CHECK_INT(cJSON_GetObjectItem(show, "dpd")->valuedouble, 0);
+    CHECK_STR(show_text(show, "category_floor"), "normal");
+    CHECK_STR(show_text(show, "category"), "special_mention");
+    CHECK_STR(show_text(show, "category_manual"), "special_mention");
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-01-19", "normal", "");
+    check_category_at(store, loan, "2026-02-11", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-13", "special_mention", "special_mention");
+    /* The history has the same days. */
+    cJSON *h = NULL;
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, D("2026-01-19"), D("2026-01-20"), &h, &err),
+              LD_OK);
+    CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 0), "category"),
+              "normal");
+    CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 1), "category"),
+              "special_mention");
+    cJSON_Delete(h);
+    /* Classified at its floor, the reviewer's category is cleared from that day. */
+    CHECK_INT(classify(store, loan, LEDGER_CAT_NORMAL, "customer replaced, paying", &err), LD_OK);
+    show = show_loan(store, loan);
+    CHECK_STR(show_text(show, "category"), "normal");
+    CHECK(cJSON_GetObjectItem(show, "category_manual") == NULL);
+    cJSON_Delete(show);
+    check_category_at(store, loan, "2026-05-14", "special_mention", "special_mention");
+    check_category_at(store, loan, "2026-05-15", "normal", "");
+    CHECK_INT(cob(store, "2026-05-20", NULL, &err), LD_OK);
+    check_books(store, "reclassified");
+    /* A payment entered late after all this still replays. */
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-05-16"), true, &err), LD_OK);
+    check_books(store, "late payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* Before value dating, a back-dated payment was allocated against the
+ * balances of the day it was entered and recorded with its value date. Such
+ * a loan cannot be replayed to its balances: a value-dated correction or a
+ * reversal on it, its past days and its history are refused as a wrong state
+ * (exit code 5) naming the loan, nothing changed, while payments on the open
+ * day go on. The old record is made here as that version wrote it, through
+ * the store's connection, so the log has it and verifies. */
+static void test_corrections_refused_on_loans_backdated_before_value_dating(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t app = approved_app(store, 41, "36000.00", 12, "annuity", 48000, CORE_FEE_NONE, 0);
+    int64_t loan = disburse(store, app, "2026-01-10");
+    CHECK_INT(cob(store, "2026-02-20", NULL, &err), LD_OK);
+    ledger_allocation a;
+    CHECK_INT(repay(store, loan, 400000, "2026-02-21", &a, &err), LD_OK);
+    CHECK(a.penalty > 0);
+    int64_t old_id = last_repayment_id(store, loan);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE loan_repayment SET value_date = %d, backdated = 1, reason = 'paid on the "
+             "due date' WHERE id = %lld",
+             (int)D("2026-02-10"), (long long)old_id);
+    begin(store);
+    CHECK_INT(sqlite3_exec(core_store_db(store), sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(end(store, LD_OK), LD_OK);
+    CHECK_INT(cob(store, "2026-02-25", NULL, &err), LD_OK);
+    CHECK_INT(verify(store, &err), LD_OK);
+    cJSON *show = show_loan(store, loan);
+    char *kept = loan_state_text(show);
+    cJSON_Delete(show);
+    char *books = journal_before(store, D("2099-12-31"));
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-02-23"), true, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, "loan ");
+    CHECK_CONTAINS(err.message, "back-dated before value dating");
+    char name[32];
+    snprintf(name, sizeof name, "loan %lld:", (long long)loan);
+    CHECK_CONTAINS(err.message, name);
+    begin(store);
+    CHECK_INT(end(store, ledger_loan_repay_reverse(store, &s_mgr, loan, old_id,
+                                                   "keyed against the wrong loan", &err)),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    cJSON *at = NULL;
+    CHECK_INT(ledger_loan_show_at(store, &s_mgr, loan, D("2026-02-15"), &at, &err), LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    CHECK_INT(ledger_loan_history(store, &s_aud, loan, LEDGER_NO_DATE, LEDGER_NO_DATE, &at, &err),
+              LD_ESTATE);
+    CHECK_CONTAINS(err.message, name);
+    /* Nothing changed; a payment on the open day is taken. */
+    show = show_loan(store, loan);
+    char *now = loan_state_text(show);
+    cJSON_Delete(show);
+    CHECK_STR(now, kept);
+    char *after = journal_before(store, D("2099-12-31"));
+    CHECK_STR(after, books);
+    free(now);
+    free(kept);
+    free(books);
+    free(after);
+    CHECK_INT(repay_as(store, loan, 10000, D("2026-02-26"), false, &err), LD_OK);
+    check_books(store, "open-day payment");
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
+/* Three loans of 10,000.30 at the 1 % provision of 正常: each loan's share is
+ * round(100.003) = 100.00, the category's round(300.009) = 300.01: the books
+ * round each category's total once. Then, closing business day by day over
+ * due dates, a late and a missed installment: the per-loan daily accrual,
+ * penalty and fee of loan history add up, day by day, to the journal's
+ * aggregated accrual (per product per day) and the payments' own accrual. */
+static void test_per_loan_figures_sum_to_the_journal(void)
+{
+    enum { LOANS = 4, DAYS = 60 };
+    core_store *store = open_store();
+    ld_error err;
+    int64_t loans[LOANS];
+    for (int i = 0; i < 3; i++)
+        loans[i] = disburse(
+            store, approved_app(store, 50 + i, "10000.30", 12, "annuity", 48000, CORE_FEE_NONE, 0),
+            "2026-01-10");
+    CHECK_INT(account_total(store, "1301.01"), 3000090);
+    CHECK_INT(account_total(store, "1304.01"), -30001);
+    cJSON *h = NULL;
+    loans[3] = disburse(store,
+                        approved_app_of(store, "PBL", 53, "50000.00", 6, "equal_principal", 61000,
+                                        CORE_FEE_PER_INSTALLMENT, 2500),
+                        "2026-01-12");
+    ld_date first = D("2026-01-10");
+    cob_daily(store, first - 1, D("2026-02-09"));
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(ledger_loan_history(store, &s_aud, loans[i], first, first, &h, &err), LD_OK);
+        CHECK_STR(show_text(cJSON_GetArrayItem(cJSON_GetObjectItem(h, "days"), 0), "provision"),
+                  "100.00");
+        cJSON_Delete(h);
+    }
+
+    CHECK_INT(repay(store, loans[0], 100000, "2026-02-10", NULL, &err), LD_OK);
+    cob_daily(store, D("2026-02-09"), D("2026-02-11"));
+    CHECK_INT(repay(store, loans[1], 100000, "2026-02-12", NULL, &err), LD_OK);
+    cob_daily(store, D("2026-02-11"), first + DAYS - 1);
+    check_books(store, "days");
+    check_entries_name_their_loan(store, 2);
+    /* Per day: interest, penalty and compound, fees, from each loan's history. */
+    ld_money per_loan[DAYS][3];
+    memset(per_loan, 0, sizeof per_loan);
+    for (int i = 0; i < LOANS; i++) {
+        CHECK_INT(
+            ledger_loan_history(store, &s_aud, loans[i], LEDGER_NO_DATE, LEDGER_NO_DATE, &h, &err),
+            LD_OK);
+        const cJSON *row;
+        cJSON_ArrayForEach(row, cJSON_GetObjectItem(h, "days"))
+        {
+            int d = (int)(D(show_text(row, "date")) - first);
+            CHECK(d >= 0 && d < DAYS);
+            if (d < 0 || d >= DAYS)
+                continue;
+            per_loan[d][0] += day_money(row, "interest_accrued") +
+                              day_money(row, "interest_fell_due") -
+                              day_money(row, "accrued_released");
+            per_loan[d][1] += day_money(row, "penalty") + day_money(row, "compound");
+            per_loan[d][2] += day_money(row, "fee_fell_due");
+        }
+        cJSON_Delete(h);
+    }
+    ld_money journal[DAYS][3];
+    memset(journal, 0, sizeof journal);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT e.date, l.account, sum(l.amount) FROM journal_entry e JOIN "
+                       "journal_line l ON l.entry_id = e.id WHERE e.kind = 'accrual' AND "
+                       "l.account IN ('6011', '6012', '6021') GROUP BY e.date, l.account",
+                       -1, &q, NULL);
+    int aggregated = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int d = (int)(sqlite3_column_int64(q, 0) - first);
+        const char *acc = (const char *)sqlite3_column_text(q, 1);
+        int k = strcmp(acc, "6011") == 0 ? 0 : strcmp(acc, "6012") == 0 ? 1 : 2;
+        CHECK(d >= 0 && d < DAYS);
+        if (d >= 0 && d < DAYS)
+            journal[d][k] -= sqlite3_column_int64(q, 2);
+    }
+    sqlite3_finalize(q);
+    sqlite3_prepare_v2(core_store_db(store),
+                       "SELECT count(*) FROM journal_entry WHERE kind = 'accrual' AND loan_id IS "
+                       "NULL",
+                       -1, &q, NULL);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        aggregated = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    CHECK(aggregated >= DAYS - 2);
+    int differ = 0;
+    ld_money penalty = 0, fees = 0;
+    for (int d = 0; d < DAYS; d++)
+        for (int k = 0; k < 3; k++) {
+            if (per_loan[d][k] != journal[d][k] && differ++ < 5)
+                fprintf(stderr, "day %d account %d: loans %lld, journal %lld\n", d, k,
+                        (long long)per_loan[d][k], (long long)journal[d][k]);
+            penalty += k == 1 ? journal[d][k] : 0;
+            fees += k == 2 ? journal[d][k] : 0;
+        }
+    CHECK_INT(differ, 0);
+    CHECK(penalty > 0);
+    CHECK(fees > 0);
+    /* Provisions: each category's account is its total rounded once. */
+    const core_policy_terms *policy = NULL;
+    CHECK_INT(core_policy_terms_get(store, &policy, &err), LD_OK);
+    for (int c = 0; c < 2 && policy != NULL; c++) {
+        char loans_acc[16], prov_acc[16];
+        snprintf(loans_acc, sizeof loans_acc, "1301.0%d", c + 1);
+        snprintf(prov_acc, sizeof prov_acc, "1304.0%d", c + 1);
+        ld_money total = account_total(store, loans_acc);
+        CHECK(total > 0);
+        CHECK_INT(-account_total(store, prov_acc),
+                  ld_round_div((__int128)total * policy->provision_rate[c], LD_RATE_ONE));
+    }
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
 }
 
 int main(int argc, char **argv)
@@ -1311,6 +1666,11 @@ int main(int argc, char **argv)
         {"value_dated_payments_match_payments_on_time",
          test_value_dated_payments_match_payments_on_time},
         {"random_scenario_books_balance", test_random_scenario_books_balance_after_every_operation},
+        {"corrections_refused_on_loans_backdated_before_value_dating",
+         test_corrections_refused_on_loans_backdated_before_value_dating},
+        {"per_loan_figures_sum_to_the_journal", test_per_loan_figures_sum_to_the_journal},
+        {"reviewer_category_once_the_floor_reaches_it",
+         test_reviewer_category_once_the_floor_reaches_it},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
         {"tampering_is_caught", test_tampering_is_caught},
         {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},

@@ -47,6 +47,7 @@ static char template_path[300];
 typedef struct book {
     int64_t borrower[2];
     int64_t loan[2];
+    int64_t repayment[2]; /* a standing repayment of each loan */
     int64_t rated_app[2];
     int64_t draft_app[2];
 } book;
@@ -144,7 +145,25 @@ static int64_t new_loan(ld_api *api, ld_session *reviewer, ld_session *manager,
         afx_die("disburse", &err);
     int64_t loan = (int64_t)cJSON_GetObjectItemCaseSensitive(out, "id")->valuedouble;
     cJSON_Delete(out);
+    ld_repayment r = {.amount = "500.00", .date = TODAY};
+    if (ld_loan_repay(manager, loan, &r, &out, &err) != LD_OK)
+        afx_die("repay", &err);
+    cJSON_Delete(out);
     return loan;
+}
+
+/* The loan's last repayment. */
+static int64_t last_repayment(ld_api *api, int64_t loan)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(core_store_db(api->store),
+                       "SELECT max(id) FROM loan_repayment WHERE loan_id = ?", -1, &q, NULL);
+    sqlite3_bind_int64(q, 1, loan);
+    int64_t id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (id <= 0)
+        afx_die("no repayment", NULL);
+    return id;
 }
 
 static void add_user(ld_api *api, const core_session *admin, const char *name, core_role role)
@@ -211,6 +230,7 @@ static void make_book(void)
         the_book.borrower[o] = new_borrower(api, owner[o], 1 + o);
         the_book.loan[o] = new_loan(api, s[CORE_ROLE_REVIEWER], s[CORE_ROLE_MANAGER], owner[o],
                                     the_book.borrower[o]);
+        the_book.repayment[o] = last_repayment(api, the_book.loan[o]);
         the_book.rated_app[o] = new_app(api, owner[o], the_book.borrower[o], true);
         rate(s[CORE_ROLE_REVIEWER], the_book.rated_app[o]);
         the_book.draft_app[o] = new_app(api, owner[o], the_book.borrower[o], false);
@@ -371,6 +391,19 @@ static ld_status op_loan_repay(ld_session *s, int o, cJSON **out, ld_error *err)
 {
     ld_repayment r = {.amount = "1000.00", .date = TODAY};
     return ld_loan_repay(s, the_book.loan[o], &r, out, err);
+}
+static ld_status op_loan_repay_reverse(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_loan_repay_reverse(s, the_book.loan[o], the_book.repayment[o], "keyed twice", out,
+                                 err);
+}
+static ld_status op_loan_show_at(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_loan_show_at(s, the_book.loan[o], TODAY, out, err);
+}
+static ld_status op_loan_history(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    return ld_loan_history(s, the_book.loan[o], NULL, NULL, out, err);
 }
 static ld_status op_loan_settle(ld_session *s, int o, cJSON **out, ld_error *err)
 {
@@ -701,6 +734,9 @@ static const operation operations[] = {
     {"loan.show", CORE_ACT_CUSTOMER_READ, op_loan_show, false},
     {"loan.repay", CORE_ACT_REPAYMENT_RECORD, op_loan_repay, false},
     {"loan.settle", CORE_ACT_REPAYMENT_RECORD, op_loan_settle, false},
+    {"loan.repay_reverse", CORE_ACT_REPAYMENT_REVERSE, op_loan_repay_reverse, false},
+    {"loan.show --date", CORE_ACT_CUSTOMER_READ, op_loan_show_at, false},
+    {"loan.history", CORE_ACT_CUSTOMER_READ, op_loan_history, false},
     {"loan.classify", CORE_ACT_LOAN_CLASSIFY, op_loan_classify, false},
     {"loan.write_off", CORE_ACT_LOAN_WRITE_OFF, op_loan_write_off, false},
     {"cob.run", CORE_ACT_LEDGER_OPERATE, op_cob, false},

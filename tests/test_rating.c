@@ -14,7 +14,7 @@
 
 #include "cJSON.h"
 #include "check.h"
-#include "policy.h"
+#include "policy_model.h"
 #include "rating.h"
 #include "rating_csv.h"
 #include "rating_fit.h"
@@ -1221,35 +1221,52 @@ static void policy_check_reports_core_sections_through_one_reader(void)
     set_string(root, "approval_authority/0", "role", "clerk");
     set_string(root, "ltv_caps", "yacht", "30");
     set_string(root, "lpr", "one_year", "0");
+    rating_problems problems = {0};
+    {
+        cJSON *twice = default_json();
+        cJSON *signals = cJSON_GetObjectItemCaseSensitive(twice, "risk_signals");
+        cJSON_AddItemToArray(signals, cJSON_Duplicate(cJSON_GetArrayItem(signals, 0), true));
+        problems = check_json(twice);
+        CHECK_PROBLEM(problems, "$.risk_signals[12].code", "repeats risk_signals[0]");
+        rating_problems_free(&problems);
+        cJSON_Delete(twice);
+    }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "risk_signals");
-    rating_problems problems = check_json(root);
+    problems = check_json(root);
     CHECK_PROBLEM(problems, "$.provision_rates.loss", "below the better class");
     CHECK_PROBLEM(problems, "$.approval_authority[0].role", "reviewer");
     CHECK_PROBLEM(problems, "$.ltv_caps.yacht", "unknown collateral type");
     CHECK_PROBLEM(problems, "$.lpr.one_year", "above zero");
     CHECK_PROBLEM(problems, "$.risk_signals", "is missing");
     rating_problems_free(&problems);
-    /* Core reads the same text into the same structure: the first problem. */
+    /* Loading is the same parse: refused, naming the count and the first. */
     char *text = cJSON_PrintUnformatted(root);
-    core_policy_terms terms;
+    rating_policy *refused = NULL;
     ld_error err;
-    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_EINVAL);
-    CHECK_CONTAINS(err.message, "$.ltv_caps.yacht: unknown collateral type");
+    CHECK_INT(rating_policy_load_buffer(text, strlen(text), &refused, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "5 problems");
+    CHECK(refused == NULL);
     free(text);
     cJSON_Delete(root);
-    /* A sound policy: both see the same LPR and caps. */
+    /* A sound policy: the terms core reads are inside the model rating
+     * scores from, and the pricing rules read them. */
     rating_policy *policy = default_policy();
     root = default_json();
     text = cJSON_PrintUnformatted(root);
-    CHECK_INT(core_policy_terms_parse(text, &terms, &err), LD_OK);
     if (policy != NULL) {
-        CHECK_INT(terms.lpr.one_year, rating_policy_lpr_one_year(policy));
-        CHECK_INT(core_rate_legal_cap(&terms.lpr), 4 * rating_policy_lpr_one_year(policy));
-        CHECK_INT(core_lpr_for_term(&terms.lpr, 61), rating_policy_lpr_five_year(policy));
-        CHECK_INT(core_lpr_for_term(&terms.lpr, 60), rating_policy_lpr_one_year(policy));
+        const core_policy_terms *terms = &policy->terms;
+        CHECK(rating_policy_lpr(policy) == &terms->lpr);
+        CHECK_INT(core_rate_legal_cap(&terms->lpr), 4 * rating_policy_lpr_one_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms->lpr, 61), rating_policy_lpr_five_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms->lpr, 60), rating_policy_lpr_one_year(policy));
+        /* pricing: rate_floor 3.00 %, rate_ceiling 10.00 % in the default */
+        CHECK_INT(terms->band.floor, 30000);
+        CHECK_INT(terms->band.ceiling, 100000);
     }
-    CHECK_INT(core_rate_priced(30000, 5000, 40000, 120000), 40000);
-    CHECK_INT(core_rate_priced(30000, 100000, 40000, 120000), 120000);
+    core_rate_band band = {40000, 120000};
+    CHECK_INT(core_rate_priced(30000, 5000, &band), 40000);
+    CHECK_INT(core_rate_priced(30000, 100000, &band), 120000);
+    CHECK_INT(core_rate_priced(30000, 50000, &band), 80000);
     free(text);
     cJSON_Delete(root);
     rating_policy_free(policy);

@@ -873,6 +873,21 @@ static void test_codes_in_words_numbers_as_numbers(void)
     for (int i = 0; i < 9; i++)
         CHECK(strings != NULL && strstr(strings, codes[i]) == NULL);
     free(strings);
+    /* The facts that were missing are listed, and the reasons they cost are
+     * marked as lost for want of data (application 2 has no tax rating and
+     * no interest coverage). */
+    char *reasons = sheet_xml(path, "原因代码");
+    char *shared = zip_part(path, "xl/sharedStrings.xml");
+    CHECK_CONTAINS(shared, "<t>缺少数据</t>");
+    CHECK_CONTAINS(shared, "<t>原因（缺少数据）</t>");
+    CHECK_CONTAINS(shared, "<t>缺少数据：纳税信用等级</t>");
+    CHECK_CONTAINS(shared, "<t>利息保障倍数</t>");
+    int missing_rows = 0;
+    for (const char *p = reasons; p != NULL && (p = strstr(p, "<row ")) != NULL; p++)
+        missing_rows++;
+    CHECK(missing_rows >= 5); /* heading, reasons, the two missing facts */
+    free(shared);
+    free(reasons);
     /* The signature sheet's anchored ledger size is a number. */
     char *sig = sheet_xml(path, "签名");
     CHECK(sig != NULL && strstr(sig, "<c r=\"B8\" s=") != NULL &&

@@ -75,4 +75,9 @@ ld_status ld_pki_ca_cert(ld_session *session, cJSON **out, ld_error *err);
 ld_status ld_policy_load(ld_session *session, const char *policy_path, const char *products_path,
                          cJSON **out, ld_error *err);
 
+/* The policy in force, for any role: {"version", "sha256", "policy"} (the
+ * document itself as loaded), e.g. as the base of a scorecard fit. LD_ESTATE
+ * when none is loaded. */
+ld_status ld_policy_show(ld_session *session, cJSON **out, ld_error *err);
+
 #endif

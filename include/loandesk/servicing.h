@@ -67,8 +67,8 @@ typedef struct ld_repayment {
 ld_status ld_loan_repay(ld_session *session, int64_t loan_id, const ld_repayment *repayment,
                         cJSON **out, ld_error *err);
 
-/* Takes back repayment repayment_id of the loan, entered wrongly (the
- * customer's officer, a manager), with a reason: the loan is recomputed from
+/* Takes back repayment repayment_id of the loan, entered wrongly (a
+ * manager: "reverse repayments"), with a reason: the loan is recomputed from
  * the payment's value date as if it had never been made and the differences
  * are booked as one correction on the open day; a loan closed by its payments
  * reopens. {"loan", "reverses", "amount", "status"}. */

@@ -205,6 +205,66 @@ problem(call("zhao", "POST", A + "/reports", {"kind": "portfolio", "date": "2026
 problem(call("zhao", "POST", A + "/reports", {"kind": "pie-chart"}), 422, "an unknown kind", field="kind")
 problem(call("sun", "POST", A + "/reports", {"kind": "ledger", "key_password": h.USERS["sun"][1]}), 403, "an auditor does not sign")
 
+# ---- credit reports: add, import, list --------------------------------------------------------------
+cr = {"report_date": "2026-05-20", "source": "PBOC", "inquiries_6m": 2, "card_utilisation": "35",
+      "open_loans": 1, "worst_dpd_24m": 0, "outstanding_balance": "80000.00"}
+r = expect(call("chen", "POST", A + f"/borrowers/{b1}/credit-reports", cr), 201, "credit report add")
+check(isinstance(r.json.get("id"), int), f"a credit report has an id: {r.json}")
+problem(call("chen", "POST", A + f"/borrowers/{b1}/credit-reports", dict(cr, inquiries_6m=-1)), 422,
+        "a negative inquiry count", field="inquiries_6m")
+problem(call("liu", "POST", A + f"/borrowers/{b1}/credit-reports", cr), 403, "another officer's customer")
+problem(call("chen", "POST", A + "/credit-reports/import",
+             {"credit_reports": [dict(cr, borrower_id=b1, report_date="2026-05-22"), dict(cr, borrower_id=b1, source="")]}),
+        422, "one bad report in an import")
+r = expect(call("chen", "POST", A + "/credit-reports/import",
+                {"credit_reports": [dict(cr, borrower_id=b1, report_date="2026-05-21", inquiries_6m=4), dict(cr, borrower_id=b2)]}),
+           200, "credit report import")
+check(r.json.get("credit_reports") == 2, f"two reports imported: {r.json}")
+problem(call("chen", "POST", A + "/credit-reports/import", {"reports": []}), 422, "an import without its list")
+r = expect(call("chen", "GET", A + f"/borrowers/{b1}/credit-reports"), 200, "credit report list")
+rows = r.json if isinstance(r.json, list) else r.json.get("rows", r.json.get("credit_reports", []))
+check([x.get("report_date") for x in rows] == ["2026-05-21", "2026-05-20"],
+      f"the good import's report and the added one, newest first, the refused import's none: {r.json}")
+check(rows and rows[0].get("inquiries_6m") == 4, f"the imported report's facts: {rows[:1]}")
+problem(call("liu", "GET", A + f"/borrowers/{b1}/credit-reports"), 403, "another officer's customer's reports")
+
+# ---- a scorecard fit on the analyst's own columns, its workbook --------------------------------------
+import random  # noqa: E402
+rnd = random.Random(14)
+lines = ["age,checking_status,duration_months,bad"]
+for _ in range(1200):
+    age = rnd.randint(20, 65)
+    checking = rnd.choice(["A11", "A12", "A13", "A14"])
+    duration = rnd.choice([6, 12, 24, 36, 48])
+    risk = {"A11": 0.35, "A12": 0.25, "A13": 0.12, "A14": 0.06}[checking] + duration / 400 - (age - 20) / 600
+    lines.append(f"{age},{checking},{duration},{1 if rnd.random() < risk else 0}")
+csv_body = ("\n".join(lines) + "\n").encode()
+problem(call("wang", "POST", A + "/rating/fit", raw=csv_body, headers={"Content-Type": "text/csv"}), 422,
+        "a fit without its target", field="target")
+r = expect(call("wang", "POST", A + "/rating/fit?target=bad&kind=individual", raw=csv_body,
+                headers={"Content-Type": "text/csv"}), 200, "rating fit")
+fit = r.json
+cols = {c["name"]: c for c in fit.get("columns", [])}
+check(cols.get("checking_status", {}).get("source") == "bank variable" and cols["checking_status"].get("kept"),
+      f"the bank's own column is a kept variable: {cols.get('checking_status')}")
+check(fit.get("rows") == 1200 and "out" not in fit and "/" not in json.dumps(fit.get("version", "")),
+      f"the fit answers rows, no server path: {[k for k in fit]}")
+fitted = fit.get("fitted_policy", {})
+check(any(f.get("name") == "checking_status" for f in fitted.get("features", [])),
+      "the fitted policy declares the bank's variable")
+r = expect(call("wang", "POST", A + "/policy/check", fitted), 200, "the fitted policy is checked")
+check(r.json.get("ok") is True and r.json.get("version") == fit.get("version"),
+      f"the fitted policy passes the check and is the one the report names: {r.json.get('problems')}")
+in_force = expect(call("chen", "GET", A + "/policy"), 200, "the policy in force").json
+check(in_force.get("policy", {}).get("version") == in_force.get("version") and len(in_force.get("sha256", "")) == 64,
+      f"the policy in force with its digest: {list(in_force)}")
+r = expect(call("wang", "POST", A + "/reports", {"kind": "fit", "fit_report": fit, "key_password": h.USERS["wang"][1]}),
+           201, "fit workbook")
+check(r.json.get("download", "").startswith(A + "/reports/fit-"), f"a fit workbook to download: {r.json}")
+x = expect(call("wang", "GET", r.json["download"]), 200, "download the fit workbook")
+check(x.body[:2] == b"PK", "the fit workbook is an xlsx")
+problem(call("wang", "POST", A + "/reports", {"kind": "fit"}), 422, "a fit workbook without its report", field="fit_report")
+
 # ---- accounts, policy, tools, audit, import ----------------------------------------------------------------
 r = expect(call("admin", "GET", A + "/users"), 200, "user list")
 check(len(r.json) == 6 and all("hash" not in json.dumps(u) for u in r.json), "six accounts, no hashes")
