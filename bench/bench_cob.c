@@ -143,7 +143,7 @@ int main(int argc, char **argv)
            "journal entries)\n",
            (long long)r.loans, cob, (long long)r.newly_overdue, (long long)r.category_changes,
            (long long)r.journal_entries);
-    printf("cob processor time: %.2f s\n", cob_cpu);
+    printf("cob processor time: %.3f s\n", cob_cpu);
     printf("  of which the signed checkpoint: %.2f ms (%.3f %% of the close)\n", seal * 1e3,
            100.0 * seal / cob);
     printf("ratio cob / bare = %.2f (target <= 5); cob %s 10 s\n", cob / bare,

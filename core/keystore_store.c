@@ -5,6 +5,7 @@
  */
 #include "keystore.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,9 +132,11 @@ static ld_status check_passphrase(const char *field, const char *passphrase,
 }
 
 /* Writes the institution key file: beside path first, then renamed over it,
- * so a reader never sees half a key and a failure leaves the old key. */
+ * so a reader never sees half a key and a failure leaves the old key. keep_as
+ * (may be NULL): where the old key file stays, linked before the rename, so
+ * the retired key is kept with its own 0600 file mode. */
 static ld_status write_key_file(const core_pki_key *key, const char *path, const char *passphrase,
-                                ld_error *err)
+                                const char *keep_as, ld_error *err)
 {
     if (path == NULL || path[0] == '\0')
         return LD_FAIL(err, LD_EINVAL, "institution key file: no path given");
@@ -151,6 +154,13 @@ static ld_status write_key_file(const core_pki_key *key, const char *path, const
         bool ok = fwrite(pem, 1, len, f) == len;
         ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
         ok = fclose(f) == 0 && ok;
+        if (ok && keep_as != NULL && link(path, keep_as) != 0 && errno != ENOENT) {
+            unlink(tmp);
+            secret_free(pem);
+            return LD_FAIL(err, LD_EINTERNAL,
+                           "institution key file %s: cannot keep the old key as %s: %s", path,
+                           keep_as, strerror(errno));
+        }
         if (!ok || rename(tmp, path) != 0) {
             unlink(tmp);
             st = LD_FAIL(err, LD_EINTERNAL, "institution key file %s: cannot write it", path);
@@ -164,7 +174,7 @@ static ld_status write_key_file(const core_pki_key *key, const char *path, const
  * certificate stored. */
 static ld_status institution_create(core_store *store, const core_pki_key *ca_key,
                                     const char *ca_cert, const char *key_path,
-                                    const char *passphrase, time_t now,
+                                    const char *passphrase, const char *keep_old_as, time_t now,
                                     char fingerprint_out[CORE_PKI_HEX_MAX], ld_error *err)
 {
     core_pki_cert_info ca_info;
@@ -182,7 +192,8 @@ static ld_status institution_create(core_store *store, const core_pki_key *ca_ke
                                   CORE_KEYSTORE_CERT_DAYS, now, &cert, err)) == LD_OK &&
         (st = core_pki_cert_inspect(cert, strlen(cert), &info, err)) == LD_OK &&
         (st = insert_identity(store, "institution", 0, cert, "", now, err)) == LD_OK &&
-        (st = write_key_file(key, key_path, passphrase, err)) == LD_OK && fingerprint_out != NULL)
+        (st = write_key_file(key, key_path, passphrase, keep_old_as, err)) == LD_OK &&
+        fingerprint_out != NULL)
         memcpy(fingerprint_out, info.fingerprint, CORE_PKI_HEX_MAX);
     core_pki_key_free(key);
     free(cert);
@@ -220,7 +231,7 @@ ld_status core_keystore_init(core_store *store, const core_session *admin,
                                    err)) != LD_OK ||
         (st = insert_identity(store, "ca", 0, ca_cert, ca_key_pem, now, err)) != LD_OK ||
         (st = institution_create(store, ca_key, ca_cert, custody->institution_key_path,
-                                 custody->institution_passphrase, now, NULL, err)) != LD_OK)
+                                 custody->institution_passphrase, NULL, now, NULL, err)) != LD_OK)
         goto out;
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "institution", institution);
@@ -404,7 +415,19 @@ ld_status core_keystore_rotate_institution(core_store *store, const core_session
         ld_error_recode(err, st, "unlocking the CA key with its custodians' passphrase");
         return st;
     }
-    st = institution_create(store, ca_key, ca_cert, key_path, passphrase, now, fingerprint, err);
+    /* The retired key file is kept beside the new one, named by the
+     * fingerprint of the certificate it signed under (docs/ledger.md). */
+    char *old_cert = NULL, keep_as[4200];
+    core_pki_cert_info old_info;
+    if ((st = read_identity(store, "institution", 0, &old_cert, NULL, err)) == LD_OK &&
+        (st = core_pki_cert_inspect(old_cert, strlen(old_cert), &old_info, err)) == LD_OK &&
+        (size_t)snprintf(keep_as, sizeof keep_as, "%s.retired-%s", key_path,
+                         old_info.fingerprint) >= sizeof keep_as)
+        st = LD_FAIL(err, LD_EINVAL, "institution key file: path too long");
+    free(old_cert);
+    if (st == LD_OK)
+        st = institution_create(store, ca_key, ca_cert, key_path, passphrase, keep_as, now,
+                                fingerprint, err);
     core_pki_key_free(ca_key);
     free(ca_cert);
     if (st != LD_OK)

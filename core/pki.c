@@ -318,20 +318,41 @@ out:
     return rc;
 }
 
-ld_status core_pki_verify(const char *cert_pem, size_t cert_len, const unsigned char *data,
-                          size_t data_len, const unsigned char *sig, size_t sig_len, ld_error *err)
+struct core_pki_verifier {
+    EVP_PKEY *key;
+};
+
+ld_status core_pki_verifier_new(const char *cert_pem, size_t cert_len, core_pki_verifier **out,
+                                ld_error *err)
 {
-    if (sig == NULL || sig_len == 0)
-        return LD_FAIL(err, LD_EVERIFY, "signature: empty");
     X509 *cert = NULL;
     ld_status rc = pki_cert_parse("certificate", cert_pem, cert_len, &cert, err);
     if (rc != LD_OK)
         return rc;
+    core_pki_verifier *v = calloc(1, sizeof *v);
+    EVP_PKEY *key = X509_get0_pubkey(cert);
+    if (v == NULL || key == NULL || EVP_PKEY_up_ref(key) != 1) {
+        free(v);
+        X509_free(cert);
+        return PKI_FAIL_SSL(err, LD_EINVAL, "certificate: no public key");
+    }
+    v->key = key;
+    X509_free(cert);
+    *out = v;
+    return LD_OK;
+}
+
+ld_status core_pki_verifier_check(const core_pki_verifier *v, const unsigned char *data,
+                                  size_t data_len, const unsigned char *sig, size_t sig_len,
+                                  ld_error *err)
+{
+    if (sig == NULL || sig_len == 0)
+        return LD_FAIL(err, LD_EVERIFY, "signature: empty");
     if (data == NULL)
         data = (const unsigned char *)"";
+    ld_status rc = LD_OK;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (md == NULL ||
-        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(cert)) != 1) {
+    if (md == NULL || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, v->key) != 1) {
         rc = PKI_FAIL_SSL(err, LD_EINTERNAL, "signature: cannot start verifying");
         goto out;
     }
@@ -342,6 +363,26 @@ ld_status core_pki_verify(const char *cert_pem, size_t cert_len, const unsigned 
                           "signature: does not match the data and the certificate's key");
 out:
     EVP_MD_CTX_free(md);
-    X509_free(cert);
+    return rc;
+}
+
+void core_pki_verifier_free(core_pki_verifier *v)
+{
+    if (v == NULL)
+        return;
+    EVP_PKEY_free(v->key);
+    free(v);
+}
+
+ld_status core_pki_verify(const char *cert_pem, size_t cert_len, const unsigned char *data,
+                          size_t data_len, const unsigned char *sig, size_t sig_len, ld_error *err)
+{
+    if (sig == NULL || sig_len == 0)
+        return LD_FAIL(err, LD_EVERIFY, "signature: empty");
+    core_pki_verifier *v = NULL;
+    ld_status rc = core_pki_verifier_new(cert_pem, cert_len, &v, err);
+    if (rc == LD_OK)
+        rc = core_pki_verifier_check(v, data, data_len, sig, sig_len, err);
+    core_pki_verifier_free(v);
     return rc;
 }

@@ -205,6 +205,18 @@ ld_status core_pki_sign(const core_pki_key *key, const unsigned char *data, size
 ld_status core_pki_verify(const char *cert_pem, size_t cert_len, const unsigned char *data,
                           size_t data_len, const unsigned char *sig, size_t sig_len, ld_error *err);
 
+/* The same check for many signatures under one certificate: the certificate
+ * is read once (reading it costs more than the signature check), then each
+ * signature is checked as core_pki_verify would. */
+typedef struct core_pki_verifier core_pki_verifier;
+
+ld_status core_pki_verifier_new(const char *cert_pem, size_t cert_len, core_pki_verifier **out,
+                                ld_error *err);
+ld_status core_pki_verifier_check(const core_pki_verifier *v, const unsigned char *data,
+                                  size_t data_len, const unsigned char *sig, size_t sig_len,
+                                  ld_error *err);
+void core_pki_verifier_free(core_pki_verifier *v);
+
 /* ---- Trust anchors and key files ----------------------------------------- */
 
 /* Checks that the certificate chains to the CA in ca_pem, the trust anchor

@@ -320,8 +320,9 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     result.case_stage_moves = cases.stage_moves;
     result.promises_kept = cases.promises_kept;
     result.promises_broken = cases.promises_broken;
-    char hex[LEDGER_HASH_HEX];
-    if ((st = ledger_book_finish(book, hex, err)) != LD_OK)
+    char hex[LEDGER_HASH_HEX], index_hex[LEDGER_HASH_HEX];
+    if ((st = ledger_book_finish(book, hex, err)) != LD_OK ||
+        (st = ledger_book_index_save(book, index_hex, err)) != LD_OK)
         goto out;
     core_json_put_date(summary, "date", opt->date);
     if (last != LEDGER_NO_DATE)
@@ -331,6 +332,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     core_json_put_int(summary, "newly_overdue", result.newly_overdue);
     core_json_put_int(summary, "category_changes", result.category_changes);
     cJSON_AddStringToObject(summary, "book_digest", hex);
+    cJSON_AddStringToObject(summary, "book_index", index_hex);
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;

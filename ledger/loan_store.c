@@ -85,6 +85,9 @@ static const char *const loan_schema[] = {
      * check it against without replaying the log. */
     ("CREATE TABLE ledger_row_seq (tbl INTEGER NOT NULL, k1 INTEGER NOT NULL,"
      " k2 INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (tbl, k1, k2)) WITHOUT ROWID;"),
+    /* version 4: the book index of the last close of business (rows.h), which
+     * names the loan when the book digest fails. */
+    "CREATE TABLE ledger_book_index (part INTEGER PRIMARY KEY, data BLOB NOT NULL);",
 };
 
 ld_status ledger_loan_migrate(core_store *store, ld_error *err)

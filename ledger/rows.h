@@ -20,7 +20,12 @@
  * recording each row; instead its "cob" entry carries the book digest: one
  * SHA-256 over every loan's whole row in id order. The next close of business
  * and verification recompute it, taking for a loan changed since then its
- * image before that change.
+ * image before that change. Beside it the close leaves the book index (one id
+ * and 64-bit hash per loan, its SHA-256 in the "cob" entry), which names the
+ * loan when the digest fails.
+ *
+ * "rows" entries are read by rows_reader.h, not as a JSON tree; the format is
+ * the one above, version 1 (docs/ledger.md, section 7).
  */
 #ifndef LEDGER_ROWS_H
 #define LEDGER_ROWS_H
@@ -67,6 +72,17 @@ void ledger_rows_replay_free(ledger_rows_replay *r);
 ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJSON *entry,
                                    ld_error *err);
 
+/* The same from the entry's bytes: a "rows" entry is read by the purpose-built
+ * reader (rows_reader.h) and *read set; any other entry is left alone (*read
+ * false) for the caller to parse and pass to ledger_rows_replay_entry. */
+ld_status ledger_rows_replay_bytes(ledger_rows_replay *r, uint64_t seq, const char *body,
+                                   size_t len, bool *read, ld_error *err);
+
+/* ledger_rows_replay_bytes, falling back to the general parser: one entry's
+ * bytes replayed, whatever its type. LD_EVERIFY when they are not JSON. */
+ld_status ledger_rows_replay_body(ledger_rows_replay *r, uint64_t seq, const char *body, size_t len,
+                                  ld_error *err);
+
 /* Compares every covered table, every row and column, with the replayed log:
  * LD_EVERIFY naming the table, the row and the column (and the log entry)
  * at the first difference, a row the log never recorded, or a row it recorded
@@ -108,5 +124,11 @@ ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[
  * close of business recorded; else the digest of the book as left, for the
  * "cob" entry. */
 ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error *err);
+
+/* After ledger_book_finish: stores the book index of the book as left (one
+ * id and 64-bit hash per loan, table ledger_book_index) and gives its SHA-256
+ * for the "cob" entry, so that the next check can name a loan whose balances
+ * differ from that close's. */
+ld_status ledger_book_index_save(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error *err);
 
 #endif

@@ -10,6 +10,7 @@
  * differs from every image the application writes.
  */
 #include "rows.h"
+#include "rows_reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,14 @@ static int table_index(const char *name)
     return -1;
 }
 
+static int table_index_n(const char *name, size_t len)
+{
+    for (int i = 0; i < TABLE_COUNT; i++)
+        if (strlen(tables[i].name) == len && memcmp(tables[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
 /* The i-th name of a comma separated column list, into out. */
 static const char *column_name(const char *list, int index, char *out, size_t size)
 {
@@ -213,27 +222,30 @@ static void put_bytes(rowbuf *b, char tag, const void *data, size_t len)
 
 static void put_column(rowbuf *b, sqlite3_stmt *stmt, int i)
 {
-    switch (sqlite3_column_type(stmt, i)) {
+    /* One call into the statement per column (each takes the connection's
+     * lock); the value's own accessors take none. */
+    sqlite3_value *v = sqlite3_column_value(stmt, i);
+    switch (sqlite3_value_type(v)) {
     case SQLITE_INTEGER:
-        put_int(b, sqlite3_column_int64(stmt, i));
+        put_int(b, sqlite3_value_int64(v));
         break;
     case SQLITE_NULL:
         put(b, "n", 1);
         break;
     case SQLITE_TEXT: {
-        const unsigned char *t = sqlite3_column_text(stmt, i);
-        put_bytes(b, 't', t, (size_t)sqlite3_column_bytes(stmt, i));
+        const unsigned char *t = sqlite3_value_text(v);
+        put_bytes(b, 't', t, (size_t)sqlite3_value_bytes(v));
         break;
     }
     case SQLITE_BLOB: {
-        const void *t = sqlite3_column_blob(stmt, i);
-        put_bytes(b, 'b', t, (size_t)sqlite3_column_bytes(stmt, i));
+        const void *t = sqlite3_value_blob(v);
+        put_bytes(b, 'b', t, (size_t)sqlite3_value_bytes(v));
         break;
     }
     default: {
         /* A real number is never written by the application. */
-        const unsigned char *t = sqlite3_column_text(stmt, i);
-        put_bytes(b, 'r', t, (size_t)sqlite3_column_bytes(stmt, i));
+        const unsigned char *t = sqlite3_value_text(v);
+        put_bytes(b, 'r', t, (size_t)sqlite3_value_bytes(v));
         break;
     }
     }
@@ -524,9 +536,12 @@ struct ledger_rows_replay {
     uint64_t cob_seq;
     bool has_book;
     char book[LEDGER_HASH_HEX];
+    bool has_index; /* the last close of business named its book index */
+    char book_index[LEDGER_HASH_HEX];
     int64_t *dirty; /* indexes of loan records holding a "before" */
     size_t dirty_len, dirty_cap;
-    rowbuf buf;
+    rowbuf buf, masked;
+    ledger_rows_reader reader;
 };
 
 static uint64_t key_hash(int32_t t, int64_t k1, int64_t k2)
@@ -635,6 +650,8 @@ void ledger_rows_replay_free(ledger_rows_replay *r)
     free(r->recs);
     free(r->dirty);
     free(r->buf.p);
+    free(r->masked.p);
+    ledger_rows_reader_release(&r->reader);
     free(r);
 }
 
@@ -643,26 +660,54 @@ static uint64_t table_skip(int t)
     return t == LOAN_TABLE ? LOAN_DAILY_MASK : 0;
 }
 
-static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *row, ld_error *err)
+/* A row image from either reader: a JSON array (or null) from the general
+ * parser, or cells from rows_reader.h. */
+typedef struct row_image {
+    const cJSON *json;
+    const ledger_rows_reader *rd;
+    const ledger_rows_cell *cells;
+    int count; /* cells: -1 when the image is null */
+} row_image;
+
+static bool image_present(const row_image *im)
 {
-    const cJSON *name = cJSON_GetArrayItem(row, 0);
-    int64_t k1 = 0, k2 = 0;
-    const cJSON *before = cJSON_GetArrayItem(row, 3), *after = cJSON_GetArrayItem(row, 4);
-    int t = cJSON_IsString(name) ? table_index(name->valuestring) : -1;
-    if (t < 0 || !core_json_integer(cJSON_GetArrayItem(row, 1), &k1) ||
-        !core_json_integer(cJSON_GetArrayItem(row, 2), &k2) || before == NULL || after == NULL)
-        return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row", (unsigned long long)seq);
+    return im->rd != NULL ? im->count >= 0 : cJSON_IsArray(im->json);
+}
+
+/* Encodes the image as put_json does, leaving out the columns in skip. */
+static bool image_put(rowbuf *b, const row_image *im, uint64_t skip)
+{
+    if (im->rd == NULL)
+        return put_json(b, im->json, skip);
+    for (int i = 0; i < im->count; i++) {
+        if (i < 64 && (skip >> i & 1))
+            continue;
+        const ledger_rows_cell *c = &im->cells[i];
+        if (c->tag == 'i')
+            put_int(b, c->value);
+        else if (c->tag == 't')
+            put_bytes(b, 't', ledger_rows_cell_text(im->rd, c), c->len);
+        else
+            put(b, "n", 1);
+    }
+    return true;
+}
+
+static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_t k1, int64_t k2,
+                              const row_image *before, const row_image *after, ld_error *err)
+{
     row_rec *e = rec_add(r, t, k1, k2);
     if (e == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
     bool known = e->seq != UINT64_MAX;
     rowbuf *b = &r->buf;
     unsigned char sh[ROW_HASH];
+    bool had_before = image_present(before);
     /* The row as this change found it must be the row as the log last left
      * it: else someone changed it in between, outside the application. */
-    if (known && cJSON_IsArray(before)) {
+    if (known && had_before) {
         b->len = 0;
-        if (!put_json(b, before, table_skip(t)) || b->failed)
+        if (!image_put(b, before, table_skip(t)) || b->failed)
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row",
                            (unsigned long long)seq);
         hash16(r->hasher, b, sh);
@@ -686,10 +731,10 @@ static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *ro
         free(e->before);
         e->before = NULL;
         e->before_len = 0;
-        e->before_present = cJSON_IsArray(before);
+        e->before_present = had_before;
         if (e->before_present) {
             b->len = 0;
-            put_json(b, before, 0);
+            image_put(b, before, 0);
             if (b->failed || (e->before = malloc(b->len)) == NULL)
                 return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
             memcpy(e->before, b->p, b->len);
@@ -708,22 +753,35 @@ static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *ro
         e->epoch = r->cobs + 1;
     }
     e->seq = seq + 1;
-    e->present = cJSON_IsArray(after);
+    e->present = image_present(after);
     if (e->present) {
         b->len = 0;
-        if (!put_json(b, after, 0) || b->failed)
+        if (!image_put(b, after, 0) || b->failed)
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row",
                            (unsigned long long)seq);
         hash16(r->hasher, b, e->h);
         if (t == LOAN_TABLE) {
             b->len = 0;
-            put_json(b, after, table_skip(t));
+            image_put(b, after, table_skip(t));
             hash16(r->hasher, b, e->sh);
         } else {
             memcpy(e->sh, e->h, ROW_HASH);
         }
     }
     return LD_OK;
+}
+
+static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *row, ld_error *err)
+{
+    const cJSON *name = cJSON_GetArrayItem(row, 0);
+    int64_t k1 = 0, k2 = 0;
+    const cJSON *before = cJSON_GetArrayItem(row, 3), *after = cJSON_GetArrayItem(row, 4);
+    int t = cJSON_IsString(name) ? table_index(name->valuestring) : -1;
+    if (t < 0 || !core_json_integer(cJSON_GetArrayItem(row, 1), &k1) ||
+        !core_json_integer(cJSON_GetArrayItem(row, 2), &k2) || before == NULL || after == NULL)
+        return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row", (unsigned long long)seq);
+    row_image bi = {before, NULL, NULL, 0}, ai = {after, NULL, NULL, 0};
+    return replay_image(r, seq, t, k1, k2, &bi, &ai, err);
 }
 
 ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJSON *entry,
@@ -739,6 +797,10 @@ ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJ
         r->has_book = cJSON_IsString(book) && strlen(book->valuestring) == LEDGER_HASH_HEX - 1;
         if (r->has_book)
             memcpy(r->book, book->valuestring, LEDGER_HASH_HEX);
+        const cJSON *index = cJSON_GetObjectItemCaseSensitive(entry, "book_index");
+        r->has_index = cJSON_IsString(index) && strlen(index->valuestring) == LEDGER_HASH_HEX - 1;
+        if (r->has_index)
+            memcpy(r->book_index, index->valuestring, LEDGER_HASH_HEX);
         drop_befores(r);
         return LD_OK;
     }
@@ -754,15 +816,112 @@ ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJ
     return LD_OK;
 }
 
+ld_status ledger_rows_replay_bytes(ledger_rows_replay *r, uint64_t seq, const char *body,
+                                   size_t len, bool *read, ld_error *err)
+{
+    *read = false;
+    ledger_rows_reader *rd = &r->reader;
+    ledger_rows_read_result res = ledger_rows_read(rd, body, len);
+    if (res == LEDGER_ROWS_READ_NOMEM)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
+    if (res != LEDGER_ROWS_READ_ROWS)
+        return LD_OK;
+    *read = true;
+    for (size_t i = 0; i < rd->rows_len; i++) {
+        const ledger_rows_row *row = &rd->rows[i];
+        int t = row->table.tag == 't'
+                    ? table_index_n(ledger_rows_cell_text(rd, &row->table), row->table.len)
+                    : -1;
+        if (t < 0)
+            return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row",
+                           (unsigned long long)seq);
+        row_image bi = {NULL, rd, rd->cells + row->before_first, row->before_count};
+        row_image ai = {NULL, rd, rd->cells + row->after_first, row->after_count};
+        ld_status st = replay_image(r, seq, t, row->k1, row->k2, &bi, &ai, err);
+        if (st != LD_OK)
+            return st;
+    }
+    return LD_OK;
+}
+
+ld_status ledger_rows_replay_body(ledger_rows_replay *r, uint64_t seq, const char *body, size_t len,
+                                  ld_error *err)
+{
+    bool read = false;
+    ld_status st = ledger_rows_replay_bytes(r, seq, body, len, &read, err);
+    if (st != LD_OK || read)
+        return st;
+    cJSON *entry = cJSON_ParseWithLength(body, len);
+    if (entry == NULL)
+        return LD_FAIL(err, LD_EVERIFY, "log entry %llu: not JSON", (unsigned long long)seq);
+    st = ledger_rows_replay_entry(r, seq, entry, err);
+    cJSON_Delete(entry);
+    return st;
+}
+
 /* ---- The book digest ------------------------------------------------------- */
 
 #define BOOK_CHUNK 65536
+
+/* The book index: for each loan in id order, its id and a 64-bit hash of the
+ * same bytes the book digest takes for it (LOCATOR_BYTES each, little-endian).
+ * The close of business stores it (table ledger_book_index) and names its
+ * SHA-256 in its "cob" entry, so that when the book digest fails, the index,
+ * once shown to be the signed one, names the loan that differs. The index only
+ * names; the proof is the book digest. */
+#define LOCATOR_BYTES 16
+#define INDEX_PART    (4096 * LOCATOR_BYTES)
 
 typedef struct book_digest {
     ledger_hasher *hasher;
     unsigned char buf[LEDGER_HASH_SIZE + BOOK_CHUNK]; /* the chain so far, then data */
     size_t used;
+    bool indexed; /* keep the book index */
+    unsigned char *index;
+    size_t index_len, index_cap;
 } book_digest;
+
+/* A fast 64-bit hash of a loan's bytes, for locating only. */
+static uint64_t locator_hash(const unsigned char *p, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    uint64_t tail = 0;
+    for (size_t k = 0; i + k < len; k++)
+        tail |= (uint64_t)p[i + k] << (8 * k);
+    h = (h ^ tail) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}
+
+static void put_le64(unsigned char *out, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const unsigned char *in)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)in[i] << (8 * i);
+    return v;
+}
+
+static void book_digest_free(book_digest *d)
+{
+    if (d == NULL)
+        return;
+    ledger_hasher_free(d->hasher);
+    free(d->index);
+    d->hasher = NULL;
+    d->index = NULL;
+}
 
 static ld_status book_flush(book_digest *d, ld_error *err)
 {
@@ -788,6 +947,26 @@ static ld_status book_add(book_digest *d, const unsigned char *data, size_t len,
             return st;
     }
     return LD_OK;
+}
+
+/* One loan's bytes into the digest, and into the index when it is kept. */
+static ld_status book_add_loan(book_digest *d, int64_t id, const unsigned char *data, size_t len,
+                               ld_error *err)
+{
+    if (d->indexed) {
+        if (d->index_len + LOCATOR_BYTES > d->index_cap) {
+            size_t cap = d->index_cap ? d->index_cap * 2 : INDEX_PART;
+            unsigned char *p = realloc(d->index, cap);
+            if (p == NULL)
+                return LD_FAIL(err, LD_EINTERNAL, "out of memory for the book index");
+            d->index = p;
+            d->index_cap = cap;
+        }
+        put_le64(d->index + d->index_len, (uint64_t)id);
+        put_le64(d->index + d->index_len + 8, locator_hash(data, len));
+        d->index_len += LOCATOR_BYTES;
+    }
+    return book_add(d, data, len, err);
 }
 
 static ld_status book_hex(book_digest *d, char hex[LEDGER_HASH_HEX], ld_error *err)
@@ -883,7 +1062,7 @@ static ld_status check_loan_row(ledger_rows_replay *r, ledger_log *log, sqlite3_
         if (!r->has_book || r->full)
             return LD_FAIL(err, LD_EVERIFY, "loan %lld: not recorded in the log (inserted)",
                            (long long)id);
-        return book_add(d, b->p, b->len, err);
+        return book_add_loan(d, id, b->p, b->len, err);
     }
     e->seen = true;
     if (!e->present)
@@ -892,11 +1071,17 @@ static ld_status check_loan_row(ledger_rows_replay *r, ledger_log *log, sqlite3_
     unsigned char h[ROW_HASH];
     bool since = e->epoch == r->cobs + 1;
     uint64_t skip = since ? 0 : LOAN_DAILY_MASK;
+    /* b keeps the whole row for the book digest; the columns the close leaves
+     * alone are compared through a second buffer. */
+    rowbuf *m = b;
     if (!since) {
-        b->len = 0;
-        put_stmt(b, stmt, first, LEDGER_LOAN_COLUMN_COUNT, skip);
+        m = &r->masked;
+        m->len = 0;
+        put_stmt(m, stmt, first, LEDGER_LOAN_COLUMN_COUNT, skip);
+        if (m->failed)
+            return LD_FAIL(err, LD_EINTERNAL, "out of memory checking loans");
     }
-    hash16(r->hasher, b, h);
+    hash16(r->hasher, m, h);
     if (memcmp(h, since ? e->h : e->sh, ROW_HASH) != 0) {
         char what[200];
         name_column(log, LOAN_TABLE, e, stmt, first, skip, what, sizeof what);
@@ -906,10 +1091,8 @@ static ld_status check_loan_row(ledger_rows_replay *r, ledger_log *log, sqlite3_
     if (!r->has_book)
         return LD_OK;
     if (since)
-        return e->before_present ? book_add(d, e->before, e->before_len, err) : LD_OK;
-    b->len = 0;
-    put_stmt(b, stmt, first, LEDGER_LOAN_COLUMN_COUNT, 0);
-    return book_add(d, b->p, b->len, err);
+        return e->before_present ? book_add_loan(d, id, e->before, e->before_len, err) : LD_OK;
+    return book_add_loan(d, id, b->p, b->len, err);
 }
 
 /* Every row of table t, or only those whose first key is only_k1 (>= 0). */
@@ -982,6 +1165,70 @@ static ld_status check_missing(const ledger_rows_replay *r, int t, ld_error *err
     return LD_OK;
 }
 
+/* After the book digest failed: the loan whose bytes differ from what the last
+ * close of business left, by the book index that close stored, once the index
+ * is shown to be the one its "cob" entry names. LD_EVERIFY naming the loan;
+ * LD_OK when the index cannot tell (none kept, or itself changed). */
+static ld_status book_locate(core_store *store, const ledger_rows_replay *r, const book_digest *d,
+                             ld_error *err)
+{
+    if (!r->has_index || !d->indexed)
+        return LD_OK;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(core_store_db(store), "SELECT data FROM ledger_book_index ORDER BY part",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return LD_OK;
+    }
+    rowbuf kept = {0};
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        put(&kept, sqlite3_column_blob(stmt, 0), (size_t)sqlite3_column_bytes(stmt, 0));
+    sqlite3_finalize(stmt);
+    ld_status st = LD_OK;
+    ledger_hasher *hasher = NULL;
+    ledger_hash h;
+    char hex[LEDGER_HASH_HEX];
+    ld_error ignored;
+    if (kept.failed || kept.len % LOCATOR_BYTES != 0 ||
+        ledger_hasher_new(&hasher, &ignored) != LD_OK ||
+        ledger_hasher_sha256(hasher, kept.p != NULL ? kept.p : (const unsigned char *)"", kept.len,
+                             &h, &ignored) != LD_OK ||
+        strcmp(ledger_hash_to_hex(&h, hex), r->book_index) != 0)
+        goto out; /* not the index that close signed: it cannot name the loan */
+    size_t i = 0, j = 0;
+    while (i < d->index_len || j < kept.len) {
+        int64_t now_id = i < d->index_len ? (int64_t)get_le64(d->index + i) : INT64_MAX;
+        int64_t was_id = j < kept.len ? (int64_t)get_le64(kept.p + j) : INT64_MAX;
+        if (now_id == was_id) {
+            if (get_le64(d->index + i + 8) != get_le64(kept.p + j + 8)) {
+                st = LD_FAIL(err, LD_EVERIFY,
+                             "loan %lld: its balances differ from what close of business "
+                             "recorded in log entry %llu (changed outside the application)",
+                             (long long)now_id, (unsigned long long)r->cob_seq);
+                break;
+            }
+            i += LOCATOR_BYTES;
+            j += LOCATOR_BYTES;
+        } else if (now_id < was_id) {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "loan %lld: not in the book close of business recorded in log entry "
+                         "%llu (inserted)",
+                         (long long)now_id, (unsigned long long)r->cob_seq);
+            break;
+        } else {
+            st = LD_FAIL(err, LD_EVERIFY,
+                         "loan %lld: in the book close of business recorded in log entry %llu, "
+                         "yet missing (deleted)",
+                         (long long)was_id, (unsigned long long)r->cob_seq);
+            break;
+        }
+    }
+out:
+    ledger_hasher_free(hasher);
+    free(kept.p);
+    return st;
+}
+
 ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
                             uint64_t *rows_out, ld_error *err)
 {
@@ -989,6 +1236,7 @@ ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_repl
     if (d == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory checking tables");
     ld_status st = ledger_hasher_new(&d->hasher, err);
+    d->indexed = r->has_index;
     uint64_t rows = 0;
     for (int t = 0; st == LD_OK && t < TABLE_COUNT; t++)
         st = check_table(store, log, r, t, d, &rows, -1, err);
@@ -996,13 +1244,14 @@ ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_repl
         st = check_missing(r, -1, err);
     if (st == LD_OK && r->has_book) {
         char hex[LEDGER_HASH_HEX];
-        if ((st = book_hex(d, hex, err)) == LD_OK && strcmp(hex, r->book) != 0)
+        if ((st = book_hex(d, hex, err)) == LD_OK && strcmp(hex, r->book) != 0 &&
+            (st = book_locate(store, r, d, err)) == LD_OK)
             st = LD_FAIL(err, LD_EVERIFY,
                          "loan: the loan book differs from what close of business recorded in "
                          "log entry %llu (a loan's balances were changed)",
                          (unsigned long long)r->cob_seq);
     }
-    ledger_hasher_free(d->hasher);
+    book_digest_free(d);
     free(d);
     if (st == LD_OK && rows_out != NULL)
         *rows_out = rows;
@@ -1025,7 +1274,12 @@ struct ledger_book {
     ledger_rows_replay *replay;
     ledger_log *log;
     book_digest before, after;
-    rowbuf buf;
+    rowbuf buf, after_buf;
+    /* The close writes columns 5 to 25 only: when buf holds the loan as read,
+     * the loan after the close is its bytes up to daily_from, the new daily
+     * columns, and its bytes from daily_to, so the rest is encoded once. */
+    bool spliceable;
+    size_t daily_from, daily_to;
 };
 
 void ledger_book_free(ledger_book *b)
@@ -1033,9 +1287,10 @@ void ledger_book_free(ledger_book *b)
     if (b == NULL)
         return;
     ledger_rows_replay_free(b->replay);
-    ledger_hasher_free(b->before.hasher);
-    ledger_hasher_free(b->after.hasher);
+    book_digest_free(&b->before);
+    book_digest_free(&b->after);
     free(b->buf.p);
+    free(b->after_buf.p);
     free(b);
 }
 
@@ -1061,17 +1316,19 @@ ld_status ledger_book_open(core_store *store, ledger_log *log, ledger_book **out
         (st = ledger_log_iter_new(log, (uint64_t)from, &iter, err)) != LD_OK)
         goto out;
     b->replay->full = from == 0;
+    b->after.indexed = true;
     bool first = true;
     for (;;) {
         bool has = false;
         ledger_log_entry e;
         if ((st = ledger_log_iter_next(iter, &has, &e, err)) != LD_OK || !has)
             break;
-        cJSON *entry = cJSON_ParseWithLength(e.body, e.len);
         if (first && from > 0) {
+            cJSON *entry = cJSON_ParseWithLength(e.body, e.len);
             const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
-            if (!cJSON_IsString(type) || strcmp(type->valuestring, "cob") != 0) {
-                cJSON_Delete(entry);
+            bool is_cob = cJSON_IsString(type) && strcmp(type->valuestring, "cob") == 0;
+            cJSON_Delete(entry);
+            if (!is_cob) {
                 st = LD_FAIL(err, LD_EVERIFY,
                              "cob_run: the last close of business names log entry %lld, which "
                              "is no close of business",
@@ -1080,15 +1337,13 @@ ld_status ledger_book_open(core_store *store, ledger_log *log, ledger_book **out
             }
         }
         first = false;
-        st = entry != NULL
-                 ? ledger_rows_replay_entry(b->replay, e.seq, entry, err)
-                 : LD_FAIL(err, LD_EVERIFY, "log entry %llu: not JSON", (unsigned long long)e.seq);
-        cJSON_Delete(entry);
-        if (st != LD_OK)
+        if ((st = ledger_rows_replay_body(b->replay, e.seq, e.body, e.len, err)) != LD_OK)
             break;
     }
 out:
     ledger_log_iter_free(iter);
+    if (st == LD_OK)
+        b->before.indexed = b->replay->has_index;
     if (st != LD_OK) {
         ledger_book_free(b);
         return st;
@@ -1099,11 +1354,16 @@ out:
 
 /* The loan's row encoded from its cells; daily (may be NULL) replaces the
  * columns 5 to 25. Encodes as put_column would. */
-static void put_cells(rowbuf *buf, const loan_cell *cells, const int64_t *daily)
+static void put_cells(rowbuf *buf, const loan_cell *cells, const int64_t *daily, size_t *from,
+                      size_t *to)
 {
     buf->len = 0;
     for (int i = 0; i < LEDGER_LOAN_COLUMN_COUNT; i++) {
         const loan_cell *c = &cells[i];
+        if (i == 5 && from != NULL)
+            *from = buf->len;
+        if (i == 26 && to != NULL)
+            *to = buf->len;
         if (daily != NULL && i >= 5 && i <= 25)
             put_int(buf, daily[i - 5]);
         else if (c->type == SQLITE_INTEGER)
@@ -1139,11 +1399,13 @@ ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err)
     ledger_rows_replay *r = b->replay;
     /* Most loans: untouched since the last close, so they go into the digest
      * of the book as that close left it. */
+    b->spliceable = false;
     if (r->has_book && !r->full && rec_find(r, LOAN_TABLE, b->cells[0].value, 0) == NULL) {
-        put_cells(&b->buf, b->cells, NULL);
+        put_cells(&b->buf, b->cells, NULL, &b->daily_from, &b->daily_to);
+        b->spliceable = true;
         if (b->buf.failed)
             return LD_FAIL(err, LD_EINTERNAL, "out of memory at close of business");
-        return book_add(&b->before, b->buf.p, b->buf.len, err);
+        return book_add_loan(&b->before, b->cells[0].value, b->buf.p, b->buf.len, err);
     }
     ld_status st = check_loan_row(r, b->log, stmt, 0, &b->before, err);
     if (st == LD_EVERIFY)
@@ -1160,10 +1422,19 @@ void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_C
 ld_status ledger_book_add_after(ledger_book *b, void *stmt, const int64_t daily[21], ld_error *err)
 {
     (void)stmt; /* the cells ledger_book_check_loan read from it */
-    put_cells(&b->buf, b->cells, daily);
-    if (b->buf.failed)
+    rowbuf *a = &b->after_buf;
+    if (b->spliceable && !b->buf.failed) {
+        a->len = 0;
+        put(a, b->buf.p, b->daily_from);
+        for (int i = 0; i < 21; i++)
+            put_int(a, daily[i]);
+        put(a, b->buf.p + b->daily_to, b->buf.len - b->daily_to);
+    } else {
+        put_cells(a, b->cells, daily, NULL, NULL);
+    }
+    if (a->failed)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory at close of business");
-    return book_add(&b->after, b->buf.p, b->buf.len, err);
+    return book_add_loan(&b->after, b->cells[0].value, a->p, a->len, err);
 }
 
 /* Which loan differs: the whole log replayed and the loan table compared,
@@ -1183,9 +1454,14 @@ static ld_status name_the_loan(ledger_book *b, ld_error *err)
             ledger_log_entry e;
             if ((st = ledger_log_iter_next(iter, &has, &e, err)) != LD_OK || !has)
                 break;
-            cJSON *entry = cJSON_ParseWithLength(e.body, e.len);
-            st = entry != NULL ? ledger_rows_replay_entry(r, e.seq, entry, err) : LD_OK;
-            cJSON_Delete(entry);
+            bool read = false;
+            if ((st = ledger_rows_replay_bytes(r, e.seq, e.body, e.len, &read, err)) == LD_OK &&
+                !read) {
+                /* An unreadable entry names no loan; verification reports it. */
+                cJSON *entry = cJSON_ParseWithLength(e.body, e.len);
+                st = entry != NULL ? ledger_rows_replay_entry(r, e.seq, entry, err) : LD_OK;
+                cJSON_Delete(entry);
+            }
             if (st != LD_OK)
                 break;
         }
@@ -1196,8 +1472,7 @@ static ld_status name_the_loan(ledger_book *b, ld_error *err)
         st = check_missing(r, LOAN_TABLE, err);
     ledger_log_iter_free(iter);
     ledger_rows_replay_free(r);
-    if (d != NULL)
-        ledger_hasher_free(d->hasher);
+    book_digest_free(d);
     free(d);
     return st;
 }
@@ -1215,7 +1490,8 @@ ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error
         if ((st = book_hex(&b->before, was, err)) != LD_OK)
             return st;
         if (strcmp(was, r->book) != 0) {
-            if ((st = name_the_loan(b, err)) == LD_EVERIFY) {
+            if ((st = name_the_loan(b, err)) == LD_EVERIFY ||
+                (st == LD_OK && (st = book_locate(b->store, r, &b->before, err)) == LD_EVERIFY)) {
                 ld_error_prefix(err, "close of business refused");
                 return st;
             }
@@ -1227,6 +1503,34 @@ ld_status ledger_book_finish(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error
         }
     }
     return book_hex(&b->after, hex, err);
+}
+
+ld_status ledger_book_index_save(ledger_book *b, char hex[LEDGER_HASH_HEX], ld_error *err)
+{
+    const book_digest *a = &b->after;
+    ledger_hash h;
+    ld_status st = ledger_hasher_sha256(
+        a->hasher, a->index != NULL ? a->index : (const unsigned char *)"", a->index_len, &h, err);
+    if (st != LD_OK)
+        return st;
+    core_hex_encode(h.bytes, LEDGER_HASH_SIZE, hex);
+    sqlite3 *db = core_store_db(b->store);
+    if (sqlite3_exec(db, "DELETE FROM ledger_book_index", NULL, NULL, NULL) != SQLITE_OK)
+        return core_store_fail(b->store, "clearing the book index", err);
+    sqlite3_stmt *ins = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO ledger_book_index (part, data) VALUES (?1, ?2)", -1,
+                           &ins, NULL) != SQLITE_OK)
+        return core_store_fail(b->store, "writing the book index", err);
+    for (size_t off = 0, part = 0; st == LD_OK && off < a->index_len; off += INDEX_PART, part++) {
+        size_t n = a->index_len - off < INDEX_PART ? a->index_len - off : INDEX_PART;
+        sqlite3_bind_int64(ins, 1, (int64_t)part);
+        sqlite3_bind_blob(ins, 2, a->index + off, (int)n, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            st = core_store_fail(b->store, "writing the book index", err);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    return st;
 }
 
 /* ---- One loan before an operation uses it ------------------------------------ */
@@ -1301,8 +1605,7 @@ out:
     sqlite3_finalize(seqs);
     ledger_log_close(log);
     ledger_rows_replay_free(r);
-    if (d != NULL)
-        ledger_hasher_free(d->hasher);
+    book_digest_free(d);
     free(d);
     return st;
 }

@@ -226,6 +226,7 @@ struct ledger_trust {
     core_pki_cert_info ca;
     /* The certificate checked last and the window its chain holds in. */
     char *cert_pem;
+    core_pki_verifier *verifier; /* its public key, read once */
     core_pki_cert_info cert;
     time_t chain_from, chain_until;
 };
@@ -253,6 +254,7 @@ void ledger_trust_free(ledger_trust *trust)
     if (trust == NULL)
         return;
     free(trust->cert_pem);
+    core_pki_verifier_free(trust->verifier);
     free(trust);
 }
 
@@ -263,6 +265,8 @@ static ld_status trust_cert(ledger_trust *t, const char *what, const char *finge
     if (t->cert_pem == NULL || strcmp(t->cert.fingerprint, fingerprint) != 0) {
         free(t->cert_pem);
         t->cert_pem = NULL;
+        core_pki_verifier_free(t->verifier);
+        t->verifier = NULL;
         if (!is_fingerprint(fingerprint))
             return LD_FAIL(err, LD_EVERIFY,
                            "%s: the key line \"%.80s\" is not a certificate "
@@ -327,8 +331,11 @@ ld_status ledger_trust_checkpoint(ledger_trust *t, const char *what,
     size_t len = 0;
     if ((st = ledger_checkpoint_text(&r->checkpoint, text, &len, err)) != LD_OK)
         return st;
-    st = core_pki_verify(t->cert_pem, strlen(t->cert_pem), (const unsigned char *)text, len,
-                         r->signature, r->signature_len, err);
+    if (t->verifier == NULL)
+        st = core_pki_verifier_new(t->cert_pem, strlen(t->cert_pem), &t->verifier, err);
+    if (st == LD_OK)
+        st = core_pki_verifier_check(t->verifier, (const unsigned char *)text, len, r->signature,
+                                     r->signature_len, err);
     if (st != LD_OK)
         return LD_FAIL(err, LD_EVERIFY,
                        "%s (size %" PRIu64 "): the signature does not verify with institution "

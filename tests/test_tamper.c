@@ -290,8 +290,19 @@ static void loans_and_schedules(void)
     caught("UPDATE loan SET penalty_rate = 0 WHERE id = 2", "penalty_rate");
     caught("UPDATE loan SET principal = principal - 100000 WHERE id = 1", "loan 1");
     caught("UPDATE loan SET manual = -1, category = 0 WHERE id = 2", "loan");
-    caught("UPDATE loan SET accrued = accrued + 1 WHERE id = 2", "loan");
-    caught("UPDATE loan SET next_interest = next_interest + 1 WHERE id = 1", "loan");
+    /* A loan's daily balances, untouched since the last close, are named by
+     * that close's book index. */
+    caught("UPDATE loan SET accrued = accrued + 1 WHERE id = 2", "loan 2");
+    caught("UPDATE loan SET next_interest = next_interest + 1 WHERE id = 1", "loan 1");
+    caught("UPDATE loan SET dpd = dpd + 30 WHERE id = 2", "loan 2: its balances differ");
+    /* The index changed as well: it no longer is the one the close signed,
+     * so it names nothing, and the book digest still catches the change. */
+    caught("UPDATE loan SET accrued = accrued + 1 WHERE id = 2;"
+           "UPDATE ledger_book_index SET data = zeroblob(length(data))",
+           "the loan book differs from what close of business recorded");
+    caught("UPDATE ledger_book_index SET data = zeroblob(length(data));"
+           "UPDATE loan SET penalty = penalty + 1 WHERE id = 1",
+           "the loan book differs");
     caught("DELETE FROM loan WHERE id = 2", "loan 2");
     caught("INSERT INTO loan SELECT 3, 'FORGED-3', NULL, borrower_id, officer_id, borrower_kind, "
            "product, amount, rate, penalty_rate, method, period, months_each, installments, "
@@ -443,6 +454,14 @@ static void cob_refuses_a_changed_loan(void)
     tampered_copy("UPDATE loan SET accrued = accrued + 500 WHERE id = 2", path, sizeof path);
     CHECK_INT(cob_copy(path, &err), LD_EVERIFY);
     CHECK_CONTAINS(err.message, "close of business refused");
+    CHECK_CONTAINS(err.message, "loan 2");
+    CHECK_INT(query(path, counts), before);
+    /* With the book index cleared the close still refuses, naming no loan. */
+    tampered_copy("UPDATE loan SET accrued = accrued + 500 WHERE id = 2; DELETE FROM "
+                  "ledger_book_index",
+                  path, sizeof path);
+    CHECK_INT(cob_copy(path, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "the loans differ from what close of business recorded");
     CHECK_INT(query(path, counts), before);
     tampered_copy("UPDATE loan SET status = 1 WHERE id = 2", path, sizeof path);
     CHECK_INT(cob_copy(path, &err), LD_EVERIFY);
@@ -504,6 +523,7 @@ static void cob_runs_over_an_intact_book(void)
     sqlite3_close(db);
     CHECK_INT(verify_copy(path, &err), LD_EVERIFY);
     CHECK_CONTAINS(err.message, "close of business");
+    CHECK_CONTAINS(err.message, "loan 1");
 }
 
 static const char *text_of(const cJSON *o, const char *key)

@@ -1623,6 +1623,15 @@ static void rotation_keeps_old_checkpoints_verifiable(void)
              cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "fingerprint")));
     cJSON_Delete(out);
     CHECK(strcmp(old_fp, new_fp) != 0);
+    /* The retired key stays beside the new one, the service account's only,
+     * named by its certificate's fingerprint; the new key is another file. */
+    char retired[700];
+    snprintf(retired, sizeof retired, "%s.retired-%s", key_path, old_fp);
+    struct stat kept, now_key;
+    CHECK_INT(stat(retired, &kept), 0);
+    CHECK_INT((int)(kept.st_mode & 0777), 0600);
+    CHECK_INT(stat(key_path, &now_key), 0);
+    CHECK(kept.st_ino != now_key.st_ino);
     ld_repayment r = {.amount = "2.00", .date = TODAY};
     CHECK_INT(ld_loan_repay(s_off, loan_id, &r, &out, &err), LD_OK);
     cJSON_Delete(out);
