@@ -243,8 +243,7 @@ static const command_spec commands[] = {
      "Records the response to your customer's complaint."},
     {"complaint", "close", cmd_complaint_close, DB_API, "complaint close ID --feedback T",
      "Closes an answered complaint with the customer's feedback."},
-    {"complaint", "list", cmd_complaint_list, DB_API,
-     "complaint list [--all] [--overdue] [--json]",
+    {"complaint", "list", cmd_complaint_list, DB_API, "complaint list [--all] [--overdue] [--json]",
      "Lists open complaints (--all: closed ones too) of the customers you may see, soonest "
      "deadline first; --overdue: those past their deadline (the manager's list)."},
     {"churn", "list", cmd_churn_list, DB_API, "churn list [--json]",

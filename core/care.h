@@ -29,9 +29,9 @@ typedef struct core_care_terms {
     core_collection_stage stages[CORE_STAGE_MAX]; /* from_dpd strictly increasing, the first 1 */
     int stage_count;
     /* "care": {"complaint_days", "churn_days", "churn_prepaid_pct"} */
-    int complaint_days;     /* a complaint's deadline after it is received (default 15) */
-    int churn_days;         /* settled with no new application for this long (default 90) */
-    int churn_prepaid_pct;  /* prepaid this share of a loan within churn_days (default 30) */
+    int complaint_days;    /* a complaint's deadline after it is received (default 15) */
+    int churn_days;        /* settled with no new application for this long (default 90) */
+    int churn_prepaid_pct; /* prepaid this share of a loan within churn_days (default 30) */
 } core_care_terms;
 
 /* Reads the policy document's "collection" section ({"stages": [{"code",

@@ -84,7 +84,6 @@ ld_status ledger_collection_list(core_store *store, const core_session *who, boo
  * prepaid by at least churn_prepaid_pct % of their amount within the last
  * churn_days ("prepaying"). [{"borrower_id", "borrower", "officer",
  * "reason", "since" | "loan_id", "prepaid"}]. */
-ld_status ledger_churn_list(core_store *store, const core_session *who, cJSON **out,
-                            ld_error *err);
+ld_status ledger_churn_list(core_store *store, const core_session *who, cJSON **out, ld_error *err);
 
 #endif

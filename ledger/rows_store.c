@@ -116,8 +116,7 @@ static const row_table tables[] = {
     {"collection_recovery", "id", NULL,
      "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
     {"visit", "id", NULL,
-     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at",
-     NULL},
+     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at", NULL},
     {"complaint", "id", NULL,
      "id, borrower_id, received_on, channel, text, assigned_to, deadline, response, "
      "responded_on, feedback, closed_on, recorded_by, recorded_at",

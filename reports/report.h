@@ -108,8 +108,7 @@ ld_status report_inspection_write(core_store *store, const core_session *who, in
 /* 清收报告: the collection cases the writer may see, open and closed, their
  * promises to pay and recoveries from guarantors (report_collection.c). */
 ld_status report_collection_write(core_store *store, const core_session *who,
-                                  const report_options *options, report_result *out,
-                                  ld_error *err);
+                                  const report_options *options, report_result *out, ld_error *err);
 
 ld_status report_ledger_write(core_store *store, const core_session *who, ld_date from, ld_date to,
                               const report_options *options, report_result *out, ld_error *err);
