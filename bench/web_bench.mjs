@@ -37,6 +37,16 @@ const chen = await token('chen', USERS.chen[1]);
 const zhao = await token('zhao', USERS.zhao[1]);
 const b = await api(chen, 'POST', '/borrowers', demo('borrower-huaxin.json'));
 const app = await api(chen, 'POST', '/applications', { ...demo('app-huaxin.json'), borrower_id: b.id });
+// The papers the product's checklist requires, added and checked by the
+// customer's officer, as the gates of submission, approval and disbursement ask.
+const scan = Buffer.from('%PDF-1.4\n%bench document\n').toString('base64');
+const papers = await api(chen, 'GET', `/documents?target=application&target_id=${app.id}`);
+for (const item of papers.checklist) {
+  if (item.required === 'none' || item.standing === 'ok') continue;
+  const own = item.belongs_to === 'borrower';
+  const d = await api(chen, 'POST', '/documents', { target: own ? 'borrower' : 'application', target_id: own ? papers.borrower_id : app.id, type: item.type, file: scan });
+  await api(chen, 'POST', `/documents/${d.id}/check`, { authentic: true, legal: true, valid: true });
+}
 await api(chen, 'POST', `/applications/${app.id}/submit`);
 await api(zhao, 'POST', `/applications/${app.id}/rating`);
 await api(zhao, 'POST', `/applications/${app.id}/approve`, { reason: 'bench' });
@@ -113,8 +123,8 @@ async function measure(user, hash, scripts) {
   return { kb: median(runs.map((r) => r.bytes)) / 1024, ms: median(runs.map((r) => r.ms)) };
 }
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`load average before: ${load()} (${os.cpus().length} cores)`);
+const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average before: ${loadAverage()} (${os.cpus().length} cores)`);
 console.log('screen                    KB transferred   ms to meaningful paint   (baseline: index.html, scripts off)');
 let over = 0;
 for (const [name, user, hash] of screens) {
@@ -124,7 +134,7 @@ for (const [name, user, hash] of screens) {
   if (flag) over++;
   console.log(`${name.padEnd(25)} ${got.kb.toFixed(1).padStart(7)} (base ${base.kb.toFixed(1).padStart(5)})   ${got.ms.toFixed(0).padStart(5)} (base ${base.ms.toFixed(0).padStart(4)})${flag}`);
 }
-console.log(`budget: 300 KB and 300 ms per screen; ${over} screen(s) over; load average after: ${load()}`);
+console.log(`budget: 300 KB and 300 ms per screen; ${over} screen(s) over; load average after: ${loadAverage()}`);
 await browser.close();
 await server.stop();
 fs.rmSync(book.dir, { recursive: true, force: true });
