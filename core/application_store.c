@@ -1323,6 +1323,18 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
         if (core_text_check("reason", reason, strlen(reason), CORE_TEXT_REASON, err) != LD_OK)
             return LD_EINVAL;
     }
+    const core_policy_terms *policy;
+    if ((st = core_policy_terms_get(store, &policy, err)) != LD_OK)
+        return st;
+    char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
+    /* The policy's floor holds for every approved rate: a grade that does not
+     * lend has no rate, and approving against it (a manager's call) states one
+     * rather than lending at nothing. */
+    if (terms.rate < policy->band.floor)
+        return LD_FAIL(err, LD_EINVAL,
+                       "rate: %s %% is below the policy's rate floor of %s %% (a grade that does "
+                       "not lend has no rate: an approval against the rating states its rate)",
+                       ld_rate_format(terms.rate, a), ld_rate_format(policy->band.floor, b));
     if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
         return LD_FAIL(err, LD_EPERM,
