@@ -102,6 +102,16 @@ void report_cell_span(report_sheet *sheet, int row, int col, int last_col, const
 /* A section title: bold, in column col, running over the empty cells right
  * of it. */
 void report_cell_section(report_sheet *sheet, int row, int col, const char *text);
+/* A form: a label in column 0 and its value in column 1 on row *row, which
+ * each call moves on; text spans columns 1..last_col. A section title leaves
+ * a blank row above it. */
+void report_form_text(report_sheet *sheet, int *row, int last_col, const char *label,
+                      const char *text);
+void report_form_money(report_sheet *sheet, int *row, const char *label, ld_money fen);
+void report_form_int(report_sheet *sheet, int *row, const char *label, int64_t value);
+void report_form_rate(report_sheet *sheet, int *row, const char *label, ld_rate millionths);
+void report_form_date(report_sheet *sheet, int *row, const char *label, ld_date date);
+void report_form_section(report_sheet *sheet, int *row, const char *title);
 /* A column label inside a sheet (a table that is not the sheet's first). */
 void report_cell_header(report_sheet *sheet, int row, int col, const char *text);
 /* Declares the least widths of a sheet's columns (a sheet of several

@@ -23,41 +23,6 @@
  * between, so that the whole report prints on one or two pages. */
 enum { LAST = 9 };
 
-static void kv_text(report_sheet *s, int *r, const char *label, const char *text)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_span(s, *r, 1, LAST, text);
-    (*r)++;
-}
-
-static void kv_money(report_sheet *s, int *r, const char *label, ld_money m)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_money(s, *r, 1, m);
-    (*r)++;
-}
-
-static void kv_date(report_sheet *s, int *r, const char *label, ld_date d)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_date(s, *r, 1, d);
-    (*r)++;
-}
-
-static void kv_int(report_sheet *s, int *r, const char *label, int64_t v)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_int(s, *r, 1, v);
-    (*r)++;
-}
-
-static void section(report_sheet *s, int *r, const char *title)
-{
-    (*r)++;
-    report_cell_section(s, *r, 0, title);
-    (*r)++;
-}
-
 static const char *kind_label(report_book *b, const char *kind)
 {
     if (strcmp(kind, "first") == 0)
@@ -76,24 +41,32 @@ static void cover(report_book *b, report_sheet *s, int *r, const char *product, 
                   const cJSON *loan, const cJSON *app)
 {
     report_cell_heading(s, (*r)++, 0, REPORT_L(b, "贷后检查报告", "Post-loan inspection report"));
-    section(s, r, REPORT_L(b, "基本信息", "The loan and the inspection"));
-    kv_int(s, r, REPORT_L(b, "借据编号", "Loan"), report_json_int(loan, "id"));
-    kv_text(s, r, REPORT_L(b, "合同编号", "Contract"), report_json_str(loan, "contract_no"));
-    kv_text(s, r, REPORT_L(b, "借款人", "Borrower"), report_json_str(app, "borrower"));
-    kv_text(s, r, REPORT_L(b, "客户经理", "Officer"), report_json_str(ins, "officer"));
-    kv_text(s, r, REPORT_L(b, "产品", "Product"), product);
-    kv_text(s, r, REPORT_L(b, "还款方式", "Repayment method"),
-            report_code_label(report_book_lang(b), "method", report_json_str(loan, "method")));
-    kv_money(s, r, REPORT_L(b, "贷款金额", "Loan amount"), report_json_money(loan, "amount"));
+    report_form_section(s, r, REPORT_L(b, "基本信息", "The loan and the inspection"));
+    report_form_int(s, r, REPORT_L(b, "借据编号", "Loan"), report_json_int(loan, "id"));
+    report_form_text(s, r, LAST, REPORT_L(b, "合同编号", "Contract"),
+                     report_json_str(loan, "contract_no"));
+    report_form_text(s, r, LAST, REPORT_L(b, "借款人", "Borrower"),
+                     report_json_str(app, "borrower"));
+    report_form_text(s, r, LAST, REPORT_L(b, "客户经理", "Officer"),
+                     report_json_str(ins, "officer"));
+    report_form_text(s, r, LAST, REPORT_L(b, "产品", "Product"), product);
+    report_form_text(
+        s, r, LAST, REPORT_L(b, "还款方式", "Repayment method"),
+        report_code_label(report_book_lang(b), "method", report_json_str(loan, "method")));
+    report_form_money(s, r, REPORT_L(b, "贷款金额", "Loan amount"),
+                      report_json_money(loan, "amount"));
     report_cell_text(s, *r, 0, REPORT_L(b, "执行利率", "Rate"));
     report_cell_rate(s, (*r)++, 1, report_json_rate(loan, "rate"));
-    kv_date(s, r, REPORT_L(b, "放款日", "Disbursed on"), report_json_date(loan, "disbursed_on"));
-    kv_int(s, r, REPORT_L(b, "检查编号", "Inspection"), report_json_int(ins, "id"));
-    kv_text(s, r, REPORT_L(b, "检查类型", "Kind"), kind_label(b, report_json_str(ins, "kind")));
-    kv_date(s, r, REPORT_L(b, "检查日期", "Inspected on"), report_json_date(ins, "date"));
-    kv_text(s, r, REPORT_L(b, "现场检查", "Site visit"),
-            report_yes_no(report_book_lang(b),
-                          cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ins, "site_visit"))));
+    report_form_date(s, r, REPORT_L(b, "放款日", "Disbursed on"),
+                     report_json_date(loan, "disbursed_on"));
+    report_form_int(s, r, REPORT_L(b, "检查编号", "Inspection"), report_json_int(ins, "id"));
+    report_form_text(s, r, LAST, REPORT_L(b, "检查类型", "Kind"),
+                     kind_label(b, report_json_str(ins, "kind")));
+    report_form_date(s, r, REPORT_L(b, "检查日期", "Inspected on"), report_json_date(ins, "date"));
+    report_form_text(
+        s, r, LAST, REPORT_L(b, "现场检查", "Site visit"),
+        report_yes_no(report_book_lang(b),
+                      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ins, "site_visit"))));
 }
 
 static void repayment_sheet(report_book *b, const cJSON *loan)
@@ -163,21 +136,21 @@ static void repayment_sheet(report_book *b, const cJSON *loan)
 
 static void borrower_part(report_book *b, report_sheet *s, int *r, const cJSON *ins)
 {
-    section(s, r, REPORT_L(b, "借款人情况", "The borrower"));
-    kv_text(s, r, REPORT_L(b, "经营及财务状况", "Operations and finances"),
-            report_json_str(ins, "operations"));
-    kv_text(s, r, REPORT_L(b, "当前还款能力", "Repayment capacity now"),
-            report_json_str(ins, "repayment_capacity"));
-    kv_text(s, r, REPORT_L(b, "还款表现", "Repayment behaviour"),
-            report_json_str(ins, "repayment_behaviour"));
-    kv_money(s, r, REPORT_L(b, "检查时本金余额", "Principal at inspection"),
-             report_json_money(ins, "principal_at_inspection"));
+    report_form_section(s, r, REPORT_L(b, "借款人情况", "The borrower"));
+    report_form_text(s, r, LAST, REPORT_L(b, "经营及财务状况", "Operations and finances"),
+                     report_json_str(ins, "operations"));
+    report_form_text(s, r, LAST, REPORT_L(b, "当前还款能力", "Repayment capacity now"),
+                     report_json_str(ins, "repayment_capacity"));
+    report_form_text(s, r, LAST, REPORT_L(b, "还款表现", "Repayment behaviour"),
+                     report_json_str(ins, "repayment_behaviour"));
+    report_form_money(s, r, REPORT_L(b, "检查时本金余额", "Principal at inspection"),
+                      report_json_money(ins, "principal_at_inspection"));
 }
 
 static void guarantor_part(report_book *b, report_sheet *s, int *r, const cJSON *ins,
                            const cJSON *app)
 {
-    section(s, r, REPORT_L(b, "保证人", "Guarantors"));
+    report_form_section(s, r, REPORT_L(b, "保证人", "Guarantors"));
     report_cell_header(s, *r, 0, REPORT_L(b, "保证人", "Guarantor"));
     report_cell_header(s, *r, 1, REPORT_L(b, "担保金额", "Guaranteed"));
     report_cell_header(s, *r, 2, REPORT_L(b, "剩余担保能力", "Capacity left"));
@@ -213,7 +186,7 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
     static const char *const en[] = {"Item",        "Type",    "Appraised then", "LTV then",
                                      "In place",    "Custody", "Insured",        "Revalued",
                                      "Revalued on", "LTV now"};
-    section(s, r, REPORT_L(b, "抵质押物", "Collateral"));
+    report_form_section(s, r, REPORT_L(b, "抵质押物", "Collateral"));
     for (int c = 0; c <= LAST; c++)
         report_cell_header(s, *r, c, REPORT_L(b, zh[c], en[c]));
     (*r)++;
@@ -258,8 +231,9 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
 static void findings_part(report_book *b, report_sheet *s, int *r, core_store *store,
                           const cJSON *ins)
 {
-    section(s, r, REPORT_L(b, "发现与风险信号", "Findings and risk signals"));
-    kv_text(s, r, REPORT_L(b, "检查发现", "Findings"), report_json_str(ins, "findings"));
+    report_form_section(s, r, REPORT_L(b, "发现与风险信号", "Findings and risk signals"));
+    report_form_text(s, r, LAST, REPORT_L(b, "检查发现", "Findings"),
+                     report_json_str(ins, "findings"));
     const char *text = NULL, *sha = NULL;
     cJSON *policy = NULL;
     if (core_policy_document(store, &text, &sha, NULL) == LD_OK)
@@ -277,26 +251,28 @@ static void findings_part(report_book *b, report_sheet *s, int *r, core_store *s
                 strcmp(report_json_str(item, "code"), code->valuestring) == 0)
                 label = REPORT_L(b, report_json_str(item, "zh"), report_json_str(item, "en"));
         }
-        kv_text(s, r, REPORT_L(b, "风险信号", "Risk signal"), label);
+        report_form_text(s, r, LAST, REPORT_L(b, "风险信号", "Risk signal"), label);
     }
     cJSON_Delete(policy);
     if (report_json_has(ins, "measures"))
-        kv_text(s, r, REPORT_L(b, "措施", "Measures"), report_json_str(ins, "measures"));
+        report_form_text(s, r, LAST, REPORT_L(b, "措施", "Measures"),
+                         report_json_str(ins, "measures"));
 }
 
 static void classification_part(report_book *b, report_sheet *s, int *r, const cJSON *ins,
                                 const cJSON *loan)
 {
-    section(s, r, REPORT_L(b, "分类意见", "Classification"));
-    kv_text(s, r, REPORT_L(b, "逾期天数下限分类", "Floor by days past due"),
-            category_text(b, report_json_str(loan, "category_floor")));
-    kv_text(s, r, REPORT_L(b, "当前五级分类", "Category now"),
-            category_text(b, report_json_str(loan, "category")));
-    kv_text(s, r, REPORT_L(b, "建议五级分类", "Recommended category"),
-            category_text(b, report_json_str(ins, "recommended_category")));
-    kv_text(s, r, REPORT_L(b, "理由", "Reason"), report_json_str(ins, "category_reason"));
-    kv_date(s, r, REPORT_L(b, "下次检查日期", "Next inspection"),
-            report_json_date(ins, "next_inspection"));
+    report_form_section(s, r, REPORT_L(b, "分类意见", "Classification"));
+    report_form_text(s, r, LAST, REPORT_L(b, "逾期天数下限分类", "Floor by days past due"),
+                     category_text(b, report_json_str(loan, "category_floor")));
+    report_form_text(s, r, LAST, REPORT_L(b, "当前五级分类", "Category now"),
+                     category_text(b, report_json_str(loan, "category")));
+    report_form_text(s, r, LAST, REPORT_L(b, "建议五级分类", "Recommended category"),
+                     category_text(b, report_json_str(ins, "recommended_category")));
+    report_form_text(s, r, LAST, REPORT_L(b, "理由", "Reason"),
+                     report_json_str(ins, "category_reason"));
+    report_form_date(s, r, REPORT_L(b, "下次检查日期", "Next inspection"),
+                     report_json_date(ins, "next_inspection"));
 }
 
 ld_status report_inspection_write(core_store *store, const core_session *who, int64_t loan_id,

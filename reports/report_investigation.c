@@ -24,41 +24,6 @@
 /* The sheet's columns: a label, then values; tables use all of them. */
 enum { LAST = 8 };
 
-static void kv_text(report_sheet *s, int *r, const char *label, const char *text)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_span(s, *r, 1, LAST, text);
-    (*r)++;
-}
-
-static void kv_money(report_sheet *s, int *r, const char *label, ld_money m)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_money(s, *r, 1, m);
-    (*r)++;
-}
-
-static void kv_int(report_sheet *s, int *r, const char *label, int64_t v)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_int(s, *r, 1, v);
-    (*r)++;
-}
-
-static void kv_rate(report_sheet *s, int *r, const char *label, ld_rate v)
-{
-    report_cell_text(s, *r, 0, label);
-    report_cell_rate(s, *r, 1, v);
-    (*r)++;
-}
-
-static void section(report_sheet *s, int *r, const char *title)
-{
-    (*r)++;
-    report_cell_section(s, *r, 0, title);
-    (*r)++;
-}
-
 static void headers(report_book *b, report_sheet *s, int *r, const char *const *zh,
                     const char *const *en, int count)
 {
@@ -76,40 +41,48 @@ static void borrower_part(report_book *b, report_sheet *s, int *r, const cJSON *
                           const cJSON *bor, const char *product)
 {
     report_lang lang = report_book_lang(b);
-    section(s, r, REPORT_L(b, "一、借款人及申请", "1. The borrower and the application"));
-    kv_int(s, r, REPORT_L(b, "申请编号", "Application"), report_json_int(app, "id"));
-    kv_text(s, r, REPORT_L(b, "借款人", "Borrower"), report_json_str(bor, "name"));
-    kv_text(s, r, REPORT_L(b, "客户类型", "Kind"), code(b, "borrower_kind", bor, "kind"));
+    report_form_section(s, r,
+                        REPORT_L(b, "一、借款人及申请", "1. The borrower and the application"));
+    report_form_int(s, r, REPORT_L(b, "申请编号", "Application"), report_json_int(app, "id"));
+    report_form_text(s, r, LAST, REPORT_L(b, "借款人", "Borrower"), report_json_str(bor, "name"));
+    report_form_text(s, r, LAST, REPORT_L(b, "客户类型", "Kind"),
+                     code(b, "borrower_kind", bor, "kind"));
     bool enterprise = strcmp(report_json_str(bor, "kind"), "enterprise") == 0;
     if (enterprise) {
-        kv_text(s, r, REPORT_L(b, "统一社会信用代码", "Unified credit code"),
-                report_json_str(bor, "credit_code"));
-        kv_text(s, r, REPORT_L(b, "行业", "Industry"), report_json_str(bor, "industry"));
-        kv_int(s, r, REPORT_L(b, "经营年限（年）", "Years in business"),
-               report_json_int(bor, "years_in_business"));
-        kv_money(s, r, REPORT_L(b, "注册资本", "Registered capital"),
-                 report_json_money(bor, "registered_capital"));
+        report_form_text(s, r, LAST, REPORT_L(b, "统一社会信用代码", "Unified credit code"),
+                         report_json_str(bor, "credit_code"));
+        report_form_text(s, r, LAST, REPORT_L(b, "行业", "Industry"),
+                         report_json_str(bor, "industry"));
+        report_form_int(s, r, REPORT_L(b, "经营年限（年）", "Years in business"),
+                        report_json_int(bor, "years_in_business"));
+        report_form_money(s, r, REPORT_L(b, "注册资本", "Registered capital"),
+                          report_json_money(bor, "registered_capital"));
     } else {
-        kv_text(s, r, REPORT_L(b, "身份证号", "Resident ID"), report_json_str(bor, "id_number"));
-        kv_text(s, r, REPORT_L(b, "工作单位", "Employer"), report_json_str(bor, "employer"));
-        kv_int(s, r, REPORT_L(b, "工作年限（年）", "Years employed"),
-               report_json_int(bor, "years_employed"));
-        kv_money(s, r, REPORT_L(b, "月收入", "Monthly income"),
-                 report_json_money(bor, "monthly_income"));
-        kv_money(s, r, REPORT_L(b, "现有负债", "Existing debt"),
-                 report_json_money(bor, "existing_debt"));
-        kv_money(s, r, REPORT_L(b, "现有月还款额", "Existing monthly repayments"),
-                 report_json_money(bor, "existing_monthly_repayment"));
+        report_form_text(s, r, LAST, REPORT_L(b, "身份证号", "Resident ID"),
+                         report_json_str(bor, "id_number"));
+        report_form_text(s, r, LAST, REPORT_L(b, "工作单位", "Employer"),
+                         report_json_str(bor, "employer"));
+        report_form_int(s, r, REPORT_L(b, "工作年限（年）", "Years employed"),
+                        report_json_int(bor, "years_employed"));
+        report_form_money(s, r, REPORT_L(b, "月收入", "Monthly income"),
+                          report_json_money(bor, "monthly_income"));
+        report_form_money(s, r, REPORT_L(b, "现有负债", "Existing debt"),
+                          report_json_money(bor, "existing_debt"));
+        report_form_money(s, r, REPORT_L(b, "现有月还款额", "Existing monthly repayments"),
+                          report_json_money(bor, "existing_monthly_repayment"));
     }
-    kv_text(s, r, REPORT_L(b, "地址", "Address"), report_json_str(bor, "address"));
-    kv_text(s, r, REPORT_L(b, "客户经理", "Officer"), report_json_str(app, "officer"));
-    kv_text(s, r, REPORT_L(b, "产品", "Product"), product);
-    kv_money(s, r, REPORT_L(b, "申请金额", "Amount applied for"), report_json_money(app, "amount"));
-    kv_int(s, r, REPORT_L(b, "申请期限（月）", "Term applied for (months)"),
-           report_json_int(app, "term_months"));
-    kv_text(s, r, REPORT_L(b, "还款方式", "Repayment method"),
-            report_code_label(lang, "method", report_json_str(app, "method")));
-    kv_text(s, r, REPORT_L(b, "借款用途", "Purpose"), report_json_str(app, "purpose"));
+    report_form_text(s, r, LAST, REPORT_L(b, "地址", "Address"), report_json_str(bor, "address"));
+    report_form_text(s, r, LAST, REPORT_L(b, "客户经理", "Officer"),
+                     report_json_str(app, "officer"));
+    report_form_text(s, r, LAST, REPORT_L(b, "产品", "Product"), product);
+    report_form_money(s, r, REPORT_L(b, "申请金额", "Amount applied for"),
+                      report_json_money(app, "amount"));
+    report_form_int(s, r, REPORT_L(b, "申请期限（月）", "Term applied for (months)"),
+                    report_json_int(app, "term_months"));
+    report_form_text(s, r, LAST, REPORT_L(b, "还款方式", "Repayment method"),
+                     report_code_label(lang, "method", report_json_str(app, "method")));
+    report_form_text(s, r, LAST, REPORT_L(b, "借款用途", "Purpose"),
+                     report_json_str(app, "purpose"));
 }
 
 static void guarantor_part(report_book *b, report_sheet *s, int *r, const cJSON *app)
@@ -119,7 +92,8 @@ static void guarantor_part(report_book *b, report_sheet *s, int *r, const cJSON 
     static const char *const en[] = {"Guarantor",     "Kind",       "Guarantee",
                                      "Guaranteed",    "Net assets", "Guarantees given",
                                      "Capacity left", "Short"};
-    section(s, r, REPORT_L(b, "二、保证人及担保能力", "2. Guarantors and their capacity"));
+    report_form_section(s, r,
+                        REPORT_L(b, "二、保证人及担保能力", "2. Guarantors and their capacity"));
     headers(b, s, r, zh, en, 8);
     const cJSON *g;
     int first = *r;
@@ -138,7 +112,7 @@ static void guarantor_part(report_book *b, report_sheet *s, int *r, const cJSON 
         (*r)++;
     }
     if (*r == first)
-        kv_text(s, r, REPORT_L(b, "（无保证人）", "(no guarantor)"), "");
+        report_form_text(s, r, LAST, REPORT_L(b, "（无保证人）", "(no guarantor)"), "");
 }
 
 /* How a creditor realises each kind of security (Civil Code, book two). */
@@ -170,7 +144,7 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
                                      "Appraised", "Appraised on", "Rank",
                                      "LTV cap",   "Lendable",     "Realised by"};
     report_lang lang = report_book_lang(b);
-    section(s, r, REPORT_L(b, "三、抵质押物", "3. Collateral"));
+    report_form_section(s, r, REPORT_L(b, "三、抵质押物", "3. Collateral"));
     headers(b, s, r, zh, en, LAST + 1);
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(app, "collateral"))
@@ -200,47 +174,53 @@ static void collateral_part(report_book *b, report_sheet *s, int *r, const cJSON
         report_cell_span(s, (*r)++, 1, LAST, where);
     }
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(app, "security");
-    kv_money(s, r, REPORT_L(b, "抵质押物评估价值合计", "Collateral appraised"),
-             report_json_money(sec, "collateral_appraised"));
-    kv_money(s, r, REPORT_L(b, "抵质押可贷价值合计", "Collateral cover"),
-             report_json_money(sec, "collateral_cover"));
+    report_form_money(s, r, REPORT_L(b, "抵质押物评估价值合计", "Collateral appraised"),
+                      report_json_money(sec, "collateral_appraised"));
+    report_form_money(s, r, REPORT_L(b, "抵质押可贷价值合计", "Collateral cover"),
+                      report_json_money(sec, "collateral_cover"));
     report_cell_text(s, *r, 0, REPORT_L(b, "抵质押覆盖率", "Collateral cover ratio"));
     report_cell_ratio(s, (*r)++, 1, report_json_rate(sec, "collateral_cover_ratio"), 1000000);
     report_cell_text(s, *r, 0, REPORT_L(b, "贷款价值比 LTV", "Loan to value"));
     report_cell_ratio(s, (*r)++, 1, report_json_rate(sec, "loan_to_value"), 1000000);
-    kv_money(s, r, REPORT_L(b, "保证金额合计", "Guaranteed"), report_json_money(sec, "guaranteed"));
+    report_form_money(s, r, REPORT_L(b, "保证金额合计", "Guaranteed"),
+                      report_json_money(sec, "guaranteed"));
 }
 
 static void visit_part(report_book *b, report_sheet *s, int *r, const cJSON *app)
 {
-    section(s, r, REPORT_L(b, "四、现场调查", "4. On-site investigation"));
+    report_form_section(s, r, REPORT_L(b, "四、现场调查", "4. On-site investigation"));
     const cJSON *v;
     int first = *r;
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(app, "investigations"))
     {
         report_cell_text(s, *r, 0, REPORT_L(b, "调查日期", "Visited on"));
         report_cell_date(s, (*r)++, 1, report_json_date(v, "site_visit_date"));
-        kv_text(s, r, REPORT_L(b, "调查人", "By"), report_json_str(v, "recorded_by"));
-        kv_text(s, r, REPORT_L(b, "经营情况", "Operations"), report_json_str(v, "operations"));
-        kv_text(s, r, REPORT_L(b, "资产负债", "Assets and liabilities"),
-                report_json_str(v, "assets_liabilities"));
-        kv_text(s, r, REPORT_L(b, "还款能力", "Repayment capacity"),
-                report_json_str(v, "repayment_capacity"));
-        kv_text(s, r, REPORT_L(b, "调查结论", "Conclusion"), report_json_str(v, "conclusion"));
+        report_form_text(s, r, LAST, REPORT_L(b, "调查人", "By"),
+                         report_json_str(v, "recorded_by"));
+        report_form_text(s, r, LAST, REPORT_L(b, "经营情况", "Operations"),
+                         report_json_str(v, "operations"));
+        report_form_text(s, r, LAST, REPORT_L(b, "资产负债", "Assets and liabilities"),
+                         report_json_str(v, "assets_liabilities"));
+        report_form_text(s, r, LAST, REPORT_L(b, "还款能力", "Repayment capacity"),
+                         report_json_str(v, "repayment_capacity"));
+        report_form_text(s, r, LAST, REPORT_L(b, "调查结论", "Conclusion"),
+                         report_json_str(v, "conclusion"));
     }
     if (*r == first)
-        kv_text(s, r, REPORT_L(b, "（未做现场调查）", "(no site visit recorded)"), "");
+        report_form_text(s, r, LAST, REPORT_L(b, "（未做现场调查）", "(no site visit recorded)"),
+                         "");
 }
 
 /* Statement lines and ratios, one column per year (at most LAST years, the
  * latest). */
 static void financial_part(report_book *b, report_sheet *s, int *r, const cJSON *bor)
 {
-    section(s, r, REPORT_L(b, "五、财务分析", "5. Financial analysis"));
+    report_form_section(s, r, REPORT_L(b, "五、财务分析", "5. Financial analysis"));
     const cJSON *fin = cJSON_GetObjectItemCaseSensitive(bor, "financials");
     int n = cJSON_GetArraySize(fin);
     if (n == 0) {
-        kv_text(s, r, REPORT_L(b, "（无财务报表）", "(no financial statements)"), "");
+        report_form_text(s, r, LAST, REPORT_L(b, "（无财务报表）", "(no financial statements)"),
+                         "");
         return;
     }
     int skip = n > LAST ? n - LAST : 0, years = n - skip;
@@ -314,19 +294,21 @@ static void financial_part(report_book *b, report_sheet *s, int *r, const cJSON 
 
 static void rating_part(report_book *b, report_sheet *s, int *r, const cJSON *rating)
 {
-    section(s, r, REPORT_L(b, "六、信用评级", "6. Rating"));
+    report_form_section(s, r, REPORT_L(b, "六、信用评级", "6. Rating"));
     if (rating == NULL) {
-        kv_text(s, r, REPORT_L(b, "（尚未评级）", "(not yet rated)"), "");
+        report_form_text(s, r, LAST, REPORT_L(b, "（尚未评级）", "(not yet rated)"), "");
         return;
     }
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(rating, "model");
-    kv_text(s, r, REPORT_L(b, "评分卡", "Scorecard"), code(b, "scorecard", m, "kind"));
-    kv_int(s, r, REPORT_L(b, "评分", "Score"), report_json_int(m, "score"));
-    kv_text(s, r, REPORT_L(b, "有效等级", "Effective grade"),
-            report_json_str(rating, "effective_grade"));
-    kv_rate(s, r, REPORT_L(b, "违约概率 PD", "Probability of default"),
-            report_json_int(m, "pd_millionths"));
-    kv_text(s, r, REPORT_L(b, "政策结论", "Policy decision"), code(b, "decision", m, "decision"));
+    report_form_text(s, r, LAST, REPORT_L(b, "评分卡", "Scorecard"),
+                     code(b, "scorecard", m, "kind"));
+    report_form_int(s, r, REPORT_L(b, "评分", "Score"), report_json_int(m, "score"));
+    report_form_text(s, r, LAST, REPORT_L(b, "有效等级", "Effective grade"),
+                     report_json_str(rating, "effective_grade"));
+    report_form_rate(s, r, REPORT_L(b, "违约概率 PD", "Probability of default"),
+                     report_json_int(m, "pd_millionths"));
+    report_form_text(s, r, LAST, REPORT_L(b, "政策结论", "Policy decision"),
+                     code(b, "decision", m, "decision"));
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(m, "reasons"))
     {
@@ -335,29 +317,32 @@ static void rating_part(report_book *b, report_sheet *s, int *r, const cJSON *ra
                  REPORT_L(b, report_json_str(x, "zh"), report_json_str(x, "en")),
                  REPORT_L(b, "（失分 ", " (points lost: "),
                  (long long)report_json_int(x, "points_lost"), REPORT_L(b, "）", ")"));
-        kv_text(s, r, REPORT_L(b, "评级理由", "Reason"), text);
+        report_form_text(s, r, LAST, REPORT_L(b, "评级理由", "Reason"), text);
     }
 }
 
 static void proposal_part(report_book *b, report_sheet *s, int *r, const cJSON *app,
                           const cJSON *rating)
 {
-    section(s, r, REPORT_L(b, "七、授信方案及调查意见", "7. Proposed terms and opinion"));
+    report_form_section(s, r,
+                        REPORT_L(b, "七、授信方案及调查意见", "7. Proposed terms and opinion"));
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(rating, "model");
     /* The terms the model recommends, within what was applied for. */
     ld_money amount = report_json_money(app, "amount");
     ld_money recommended = rating != NULL ? report_json_money(m, "recommended_amount") : amount;
     int64_t term = report_json_int(app, "term_months");
     int64_t max_term = rating != NULL ? report_json_int(m, "recommended_term_months") : term;
-    kv_money(s, r, REPORT_L(b, "建议金额", "Amount"), recommended < amount ? recommended : amount);
-    kv_int(s, r, REPORT_L(b, "建议期限（月）", "Term (months)"),
-           max_term > 0 && max_term < term ? max_term : term);
-    kv_text(s, r, REPORT_L(b, "还款方式", "Repayment method"), code(b, "method", app, "method"));
+    report_form_money(s, r, REPORT_L(b, "建议金额", "Amount"),
+                      recommended < amount ? recommended : amount);
+    report_form_int(s, r, REPORT_L(b, "建议期限（月）", "Term (months)"),
+                    max_term > 0 && max_term < term ? max_term : term);
+    report_form_text(s, r, LAST, REPORT_L(b, "还款方式", "Repayment method"),
+                     code(b, "method", app, "method"));
     if (rating != NULL) {
-        kv_rate(s, r, REPORT_L(b, "建议利率", "Rate"), report_json_rate(m, "rate"));
-        kv_text(s, r, REPORT_L(b, "收费方式", "Fee method"),
-                code(b, "fee_method", m, "fee_method"));
-        kv_money(s, r, REPORT_L(b, "手续费", "Fee"), report_json_money(m, "fee_amount"));
+        report_form_rate(s, r, REPORT_L(b, "建议利率", "Rate"), report_json_rate(m, "rate"));
+        report_form_text(s, r, LAST, REPORT_L(b, "收费方式", "Fee method"),
+                         code(b, "fee_method", m, "fee_method"));
+        report_form_money(s, r, REPORT_L(b, "手续费", "Fee"), report_json_money(m, "fee_amount"));
     }
     /* The officer's opinion: the latest site visit's conclusion. */
     const char *opinion = "";
@@ -366,8 +351,8 @@ static void proposal_part(report_book *b, report_sheet *s, int *r, const cJSON *
     {
         opinion = report_json_str(v, "conclusion");
     }
-    kv_text(s, r, REPORT_L(b, "调查人意见", "Officer's opinion"), opinion);
-    kv_text(s, r, REPORT_L(b, "调查人", "Officer"), report_json_str(app, "officer"));
+    report_form_text(s, r, LAST, REPORT_L(b, "调查人意见", "Officer's opinion"), opinion);
+    report_form_text(s, r, LAST, REPORT_L(b, "调查人", "Officer"), report_json_str(app, "officer"));
 }
 
 ld_status report_investigation_write(core_store *store, const core_session *who, int64_t app_id,
