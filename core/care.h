@@ -28,14 +28,18 @@ typedef struct core_collection_stage {
 typedef struct core_care_terms {
     core_collection_stage stages[CORE_STAGE_MAX]; /* from_dpd strictly increasing, the first 1 */
     int stage_count;
+    /* "collection": {"enabled": false}: a bank that does not run collection
+     * cases (stage_count 0); close of business opens, moves and closes none. */
+    bool collection_off;
     /* "care": {"complaint_days", "churn_days", "churn_prepaid_pct"} */
     int complaint_days;    /* a complaint's deadline after it is received (default 15) */
     int churn_days;        /* settled with no new application for this long (default 90) */
     int churn_prepaid_pct; /* prepaid this share of a loan within churn_days (default 30) */
 } core_care_terms;
 
-/* Reads the policy document's "collection" section ({"stages": [{"code",
- * "from_dpd"}]}) into out; absent, the default stages. LD_EINVAL naming the
+/* Reads the policy document's "collection" section ({"enabled", "stages":
+ * [{"code", "from_dpd"}]}; enabled false: collection off, and no stages may
+ * be listed) into out; absent, the default stages. LD_EINVAL naming the
  * field ("$.collection.stages[1].from_dpd: ..."). */
 ld_status core_care_terms_read(const cJSON *policy, core_care_terms *out, ld_error *err);
 

@@ -61,14 +61,29 @@ ld_status core_care_terms_read(const cJSON *policy, core_care_terms *out, ld_err
     const cJSON *section = cJSON_GetObjectItemCaseSensitive(policy, "collection");
     if (st != LD_OK || section == NULL)
         return st;
-    static const char *const known[] = {"stages", NULL};
+    static const char *const known[] = {"enabled", "stages", NULL};
     static const char *const stage_known[] = {"code", "from_dpd", NULL};
     if (!cJSON_IsObject(section))
         return LD_FAIL(err, LD_EINVAL, "$.collection: must be an object");
     st = core_json_reject_unknown(section, "$.collection", known, err);
     if (st != LD_OK)
         return st;
+    const cJSON *enabled = cJSON_GetObjectItemCaseSensitive(section, "enabled");
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(section, "stages");
+    if (enabled != NULL && !cJSON_IsBool(enabled))
+        return LD_FAIL(err, LD_EINVAL, "$.collection.enabled: must be true or false");
+    if (cJSON_IsFalse(enabled)) {
+        /* Off means no stages: stages listed beside it would say otherwise. */
+        if (list != NULL)
+            return LD_FAIL(err, LD_EINVAL,
+                           "$.collection.stages: not allowed when collection is off (enabled "
+                           "false)");
+        out->stage_count = 0;
+        out->collection_off = true;
+        return LD_OK;
+    }
+    if (list == NULL && enabled != NULL)
+        return LD_OK; /* enabled true alone: the default stages */
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     if (n < 1 || n > CORE_STAGE_MAX)
         return LD_FAIL(err, LD_EINVAL, "$.collection.stages: must list 1 to %d stages",

@@ -8,17 +8,19 @@
  * per loan per day. The log gets an entry per loan only when it falls overdue
  * or changes category, and one summary entry carrying the day's totals, the
  * journal it posted and the book digest of every loan's whole row (rows.h),
- * which the next close and `ledger verify` recompute. Before a loan is used it
- * is checked against the log: a row changed outside the application stops the
- * close with LD_EVERIFY, so nothing is accrued or signed over it. A date already closed changes
- * nothing.
+ * which the next close and `ledger verify` recompute. The scan tells the
+ * collection pass (collection_cob.h) of the loan-days on which a case can
+ * open, move or close, so that pass reads no loan the scan has not. Before a
+ * loan is used it is checked against the log: a row changed outside the
+ * application stops the close with LD_EVERIFY, so nothing is accrued or
+ * signed over it. A date already closed changes nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
-#include "collection.h"
+#include "collection_cob.h"
 #include "json_in.h"
 #include "credit.h"
 #include "ledger_events.h"
@@ -153,6 +155,9 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     sqlite3_stmt *next_stmt = NULL, *update = NULL;
     sqlite3 *db = core_store_db(store);
     ledger_log *log = NULL;
+    ledger_collection_pass *pass = NULL;
+    /* The first day this close closes: the day after the last close. */
+    ld_date pass_first = last == LEDGER_NO_DATE ? opt->date : last + 1;
     agg.sums = calloc((size_t)agg.days * COB_PRODUCTS_MAX, sizeof *agg.sums);
     if (agg.sums == NULL) {
         st = LD_FAIL(err, LD_EINTERNAL, "out of memory for %lld days of totals",
@@ -161,7 +166,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     }
     if ((st = ledger_rows_flush(store, err)) != LD_OK ||
         (st = ledger_log_open(db, &log, err)) != LD_OK ||
-        (st = ledger_book_open(store, log, &book, err)) != LD_OK)
+        (st = ledger_book_open(store, log, &book, err)) != LD_OK ||
+        (st = ledger_collection_pass_new(store, log, pass_first, opt->date, &pass, err)) != LD_OK)
         goto out;
     if (sqlite3_prepare_v2(db, scan_sql, -1, &scan, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, next_sql, -1, &next_stmt, NULL) != SQLITE_OK ||
@@ -201,6 +207,19 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
         s.manual = (int)c[23];
         s.category = (int)c[24];
         s.next_inspection = (ld_date)c[25];
+        /* The collection pass hears of the loan-days on which its case can
+         * change (collection_cob.h). */
+        bool changed = ledger_book_loan_changed(book);
+        ledger_collection_loan held = {id, c[28], c[29], (int)s.status};
+        /* A loan changed since the last close and already brought past its
+         * first day (a payment dated that day accrues it) is heard as it
+         * stands, on that day, as a close of that day would. */
+        if (changed && s.accrued_through >= pass_first) {
+            if (ledger_collection_wants(pass, s.dpd, s.dpd, true) &&
+                (st = ledger_collection_note(pass, &held, pass_first, s.dpd, err)) != LD_OK)
+                goto out;
+            changed = false;
+        }
         if (s.status == LEDGER_LOAN_ACTIVE && s.accrued_through < opt->date) {
             int product = product_index(&agg, (const char *)sqlite3_column_text(scan, 1));
             if (product < 0) {
@@ -213,11 +232,17 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
             while (s.accrued_through < opt->date) {
                 ld_date day = s.accrued_through + 1;
                 int falling = s.next_number;
+                int64_t dpd_before = s.dpd;
                 ledger_day_result r;
                 if ((st = ledger_loan_day(&s, &terms, day, &r, err)) != LD_OK) {
                     ld_error_prefix(err, "loan %lld", (long long)id);
                     goto out;
                 }
+                if (ledger_collection_wants(pass, dpd_before, s.dpd, changed)) {
+                    if ((st = ledger_collection_note(pass, &held, day, s.dpd, err)) != LD_OK)
+                        goto out;
+                }
+                changed = false; /* heard on the first day it is brought to */
                 ledger_day_sums_add(&agg.sums[(day - agg.first_day) * COB_PRODUCTS_MAX + product],
                                     &r, s.category, s.principal);
                 result.loan_days++;
@@ -266,6 +291,9 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 st = core_store_fail(store, "updating a loan at close of business", err);
                 goto out;
             }
+        } else if (ledger_collection_wants(pass, s.dpd, s.dpd, changed) &&
+                   (st = ledger_collection_note(pass, &held, pass_first, s.dpd, err)) != LD_OK) {
+            goto out;
         }
         int64_t daily[21] = {
             s.accrued_through,   c[6],       s.principal_due,  s.interest_due,  s.fee_due,
@@ -312,8 +340,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     ledger_collection_counts cases = {0};
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
         (st = record_overdue_history(store, opt->date, err)) != LD_OK ||
-        (!opt->skip_collection &&
-         (st = ledger_collection_cob(store, opt->date, &cases, err)) != LD_OK))
+        (st = ledger_collection_pass_run(store, pass, &cases, err)) != LD_OK)
         goto out;
     result.cases_opened = cases.opened;
     result.cases_closed = cases.closed;
@@ -333,6 +360,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     core_json_put_int(summary, "category_changes", result.category_changes);
     cJSON_AddStringToObject(summary, "book_digest", hex);
     cJSON_AddStringToObject(summary, "book_index", index_hex);
+    cJSON_AddStringToObject(summary, "collection_stages", ledger_collection_pass_stages(pass));
     cJSON_AddStringToObject(summary, "by", who->username);
     cJSON_AddItemToObject(summary, "journal", posting.entries);
     posting.entries = NULL;
@@ -354,6 +382,7 @@ out:
     sqlite3_finalize(next_stmt);
     sqlite3_finalize(update);
     ledger_book_free(book);
+    ledger_collection_pass_free(pass);
     cJSON_Delete(posting.entries);
     cJSON_Delete(summary);
     free(agg.sums);

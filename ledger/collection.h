@@ -6,7 +6,8 @@
  * step; promises to pay, which close of business marks kept or broken on
  * their date from the payments the loan received; recoveries from a
  * guarantor, posted as the loan's repayment and reducing the guarantor's net
- * assets; and each officer's list.
+ * assets; and each officer's list. Close of business's pass over the cases
+ * and promises is collection_cob.h.
  *
  * Every table here is covered by the ledger's row log (rows.h), so each case,
  * stage, action, promise and recovery is in the tamper-evident log. A case's
@@ -32,19 +33,6 @@
 /* The application and borrower loan_id was made from. LD_ENOTFOUND. */
 ld_status ledger_loan_parties(core_store *store, int64_t loan_id, int64_t *application_id,
                               int64_t *borrower_id, ld_error *err);
-
-typedef struct ledger_collection_counts {
-    int64_t opened, closed, stage_moves, promises_kept, promises_broken;
-} ledger_collection_counts;
-
-/* Close of business's collection pass on date, in its transaction: promises
- * falling due by date marked kept (the loan received at least the amount
- * between the promise and its date) or broken; open cases closed whose loan
- * is no longer past due (cured), settled (repaid) or written off; open cases
- * moved forward to the stage of their loan's days past due; cases opened for
- * active loans past due without one. */
-ld_status ledger_collection_cob(core_store *store, ld_date date, ledger_collection_counts *out,
-                                ld_error *err);
 
 /* A collector's action on case_id (the customer's officer):
  * {"date", "kind", "outcome", "next_step", "next_date"}; kind one of call,

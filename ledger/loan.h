@@ -139,9 +139,6 @@ typedef struct ledger_cob_options {
     ld_date date;
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *progress_ctx;
-    /* Leaves out the collection pass (collection.h): only bench/, which
-     * measures the close with it beside the close without it, sets this. */
-    bool skip_collection;
 } ledger_cob_options;
 
 typedef struct ledger_cob_result {

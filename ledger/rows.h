@@ -111,6 +111,10 @@ void ledger_book_free(ledger_book *b);
  * naming the loan and the column. */
 ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err);
 
+/* Whether the loan ledger_book_check_loan just read was changed since the
+ * last close of business (every loan when there was none). */
+bool ledger_book_loan_changed(const ledger_book *b);
+
 /* The integer columns of the loan ledger_book_check_loan just read, in
  * LEDGER_LOAN_COLUMNS order (0 for the others). */
 void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_COUNT]);

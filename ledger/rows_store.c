@@ -1412,6 +1412,11 @@ ld_status ledger_book_check_loan(ledger_book *b, void *stmt, ld_error *err)
     return st;
 }
 
+bool ledger_book_loan_changed(const ledger_book *b)
+{
+    return !b->spliceable;
+}
+
 void ledger_book_integers(const ledger_book *b, int64_t out[LEDGER_LOAN_COLUMN_COUNT])
 {
     for (int i = 0; i < LEDGER_LOAN_COLUMN_COUNT; i++)

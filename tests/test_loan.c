@@ -14,6 +14,8 @@
 
 #include "application.h"
 #include "borrower.h"
+#include "care.h"
+#include "collection.h"
 #include "check.h"
 #include "doc_fixture.h"
 #include "credit.h"
@@ -1653,6 +1655,249 @@ static void test_per_loan_figures_sum_to_the_journal(void)
     core_store_close(store);
 }
 
+/* ---- Collection over a gap of days ------------------------------------------------ */
+
+/* Every row of sql, one line each, as text (malloc'd). */
+static char *rows_text(core_store *store, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(core_store_db(store), sql, -1, &q, NULL) != SQLITE_OK)
+        die("rows", NULL);
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(q); i++) {
+            const char *v = (const char *)sqlite3_column_text(q, i);
+            size_t need = len + (v ? strlen(v) : 4) + 3;
+            if (need > cap) {
+                cap = need * 2;
+                out = realloc(out, cap);
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", v ? v : "null",
+                                    i + 1 < sqlite3_column_count(q) ? "|" : "\n");
+        }
+    }
+    sqlite3_finalize(q);
+    return out;
+}
+
+static const char *const collection_views[] = {
+    "SELECT loan_id, opened_on, stage, stage_since, closed_on, outcome FROM collection_case"
+    " ORDER BY loan_id, id",
+    "SELECT c.loan_id, s.date, s.stage, s.dpd FROM collection_stage s JOIN collection_case c"
+    " ON c.id = s.case_id ORDER BY c.loan_id, s.id",
+    "SELECT c.loan_id, p.amount, p.due_on, p.status, p.paid, p.settled_on FROM"
+    " collection_promise p JOIN collection_case c ON c.id = p.case_id ORDER BY c.loan_id, p.id",
+    "SELECT id, status, dpd, category FROM loan ORDER BY id", NULL};
+
+/* The count of rows of sql bound to one integer. */
+static int64_t count_of(core_store *store, const char *sql, int64_t param)
+{
+    int64_t n = -1;
+    ld_error err;
+    if (core_store_query_int(store, sql, param, &n, &err) != LD_OK)
+        die("count", &err);
+    return n;
+}
+
+/* What the incremental pass relies on, after every close: an active loan
+ * past due has an open case at least at its stage (the default stages), and
+ * an open case's loan is active and past due. */
+static void check_collection_invariant(core_store *store)
+{
+    CHECK_INT(count_of(store,
+                       "SELECT count(*) FROM loan l WHERE l.status = 0 AND l.dpd > ? AND NOT "
+                       "EXISTS (SELECT 1 FROM collection_case c WHERE c.loan_id = l.id AND "
+                       "c.closed_on IS NULL)",
+                       0),
+              0);
+    CHECK_INT(count_of(store,
+                       "SELECT count(*) FROM collection_case c JOIN loan l ON l.id = c.loan_id "
+                       "WHERE c.closed_on IS NULL AND (l.status <> 0 OR l.dpd <= ?)",
+                       0),
+              0);
+    CHECK_INT(count_of(store,
+                       "SELECT count(*) FROM collection_case c JOIN loan l ON l.id = c.loan_id "
+                       "WHERE c.closed_on IS NULL AND ((l.dpd >= 31 AND c.stage = 'reminder') OR "
+                       "(l.dpd >= 91 AND c.stage IN ('reminder', 'visit')) OR (l.dpd >= ? AND "
+                       "c.stage <> 'legal'))",
+                       181),
+              0);
+}
+
+static int64_t open_case_of(core_store *store, int64_t loan)
+{
+    return count_of(store, "SELECT id FROM collection_case WHERE loan_id = ? AND closed_on IS NULL",
+                    loan);
+}
+
+/* The same book in each store: four loans, three past due from 11 February
+ * (one never pays and promises in vain, one pays part as promised, one pays
+ * all it owes the next day), one lent later that falls past due on 26
+ * February. */
+static void collection_book(core_store *store, int64_t loans[4])
+{
+    ld_error err;
+    for (int i = 0; i < 4; i++)
+        loans[i] = disburse(
+            store, approved_app(store, 60 + i, "100000.00", 24, "annuity", 45000, CORE_FEE_NONE, 0),
+            i < 3 ? "2026-01-10" : "2026-01-25");
+    test_set_today(store, "2026-02-11");
+    if (cob(store, "2026-02-11", NULL, &err) != LD_OK)
+        die("cob", &err);
+    int64_t id = 0;
+    begin(store);
+    CHECK_INT(end(store, ledger_collection_promise_add(store, &s_off, open_case_of(store, loans[0]),
+                                                       400000, D("2026-02-25"), &id, &err)),
+              LD_OK);
+    begin(store);
+    CHECK_INT(end(store, ledger_collection_promise_add(store, &s_off, open_case_of(store, loans[1]),
+                                                       100000, D("2026-03-01"), &id, &err)),
+              LD_OK);
+    test_set_today(store, "2026-02-12");
+    CHECK_INT(repay(store, loans[1], 100000, "2026-02-12", NULL, &err), LD_OK);
+    ld_money owed = count_of(store,
+                             "SELECT principal_due + interest_due + fee_due + penalty + compound "
+                             "FROM loan WHERE id = ?",
+                             loans[2]);
+    CHECK(owed > 0);
+    CHECK_INT(repay(store, loans[2], owed + 100000, "2026-02-12", NULL, &err), LD_OK);
+    test_set_today(store, "2026-12-31");
+}
+
+static void test_collection_over_a_gap_matches_day_by_day(void)
+{
+    core_store *daily = open_store(), *gap = open_store();
+    ld_error err;
+    int64_t la[4], lb[4];
+    collection_book(daily, la);
+    collection_book(gap, lb);
+    for (int i = 0; i < 4; i++)
+        CHECK_INT(la[i], lb[i]);
+    cob_daily(daily, D("2026-02-11"), D("2026-05-20"));
+    ledger_cob_result r;
+    CHECK_INT(cob(gap, "2026-05-20", &r, &err), LD_OK);
+    CHECK_INT(r.promises_kept, 1);
+    CHECK_INT(r.promises_broken, 1);
+    CHECK_INT(r.cases_opened, 2); /* the later loan, and the cured one past due again */
+    CHECK_INT(r.cases_closed, 1);
+    for (int v = 0; collection_views[v] != NULL; v++) {
+        char *a = rows_text(daily, collection_views[v]), *b = rows_text(gap, collection_views[v]);
+        if (strcmp(a, b) != 0)
+            fprintf(stderr, "day by day:\n%sat once:\n%s", a, b);
+        CHECK_STR(a, b);
+        free(a);
+        free(b);
+    }
+    /* Each on its day: the stages where the days past due crossed 31 and
+     * 91, the promises on their dates, the cure at the first close after the
+     * payment, the later loan's case on its first day past due. */
+    char *stages = rows_text(gap, collection_views[1]),
+         *cases = rows_text(gap, collection_views[0]);
+    char *promises = rows_text(gap, collection_views[2]), want[200];
+    ld_date feb11 = D("2026-02-11");
+    snprintf(want, sizeof want, "%lld|%lld|visit|31\n%lld|%lld|demand|91\n", (long long)lb[0],
+             (long long)(feb11 + 30), (long long)lb[0], (long long)(feb11 + 90));
+    CHECK_CONTAINS(stages, want);
+    snprintf(want, sizeof want, "%lld|%lld|reminder|%lld|%lld|cured", (long long)lb[2],
+             (long long)feb11, (long long)feb11, (long long)D("2026-02-12"));
+    CHECK_CONTAINS(cases, want);
+    snprintf(want, sizeof want, "%lld|%lld|reminder|1\n", (long long)lb[3],
+             (long long)D("2026-02-26"));
+    CHECK_CONTAINS(stages, want);
+    snprintf(want, sizeof want, "%lld|400000|%lld|broken|0|%lld", (long long)lb[0],
+             (long long)D("2026-02-25"), (long long)D("2026-02-25"));
+    CHECK_CONTAINS(promises, want);
+    snprintf(want, sizeof want, "%lld|100000|%lld|kept|100000|%lld", (long long)lb[1],
+             (long long)D("2026-03-01"), (long long)D("2026-03-01"));
+    CHECK_CONTAINS(promises, want);
+    free(stages);
+    free(cases);
+    free(promises);
+    check_collection_invariant(daily);
+    check_collection_invariant(gap);
+    CHECK_INT(verify(gap, &err), LD_OK);
+    CHECK_INT(verify(daily, &err), LD_OK);
+    core_store_close(daily);
+    core_store_close(gap);
+}
+
+/* The policy at tests/data/policy-core.json with its collection section
+ * replaced by section (JSON), loaded as the admin. */
+static void load_collection_policy(core_store *store, const char *section)
+{
+    ld_error err;
+    FILE *in = fopen(LOANDESK_SOURCE_DIR "/tests/data/policy-core.json", "rb");
+    static char text[1 << 18];
+    size_t n = in != NULL ? fread(text, 1, sizeof text - 1, in) : 0;
+    if (in != NULL)
+        fclose(in);
+    text[n] = '\0';
+    cJSON *doc = cJSON_Parse(text);
+    if (doc == NULL)
+        die("policy", NULL);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "collection");
+    cJSON_AddItemToObject(doc, "collection", cJSON_Parse(section));
+    char path[400];
+    snprintf(path, sizeof path, "%s/policy-collection.json", s_keydir);
+    char *out = cJSON_Print(doc);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fputs(out, f) < 0 || fclose(f) != 0)
+        die("policy file", NULL);
+    free(out);
+    cJSON_Delete(doc);
+    begin(store);
+    if (end(store, core_policy_load(store, &s_admin, path, NULL, &err)) != LD_OK)
+        die("policy load", &err);
+    unlink(path);
+}
+
+/* New stages take effect on the next close for every open case; with
+ * collection off the close leaves cases alone, and turned back on it opens
+ * the cases it missed. */
+static void test_collection_follows_the_policy_stages(void)
+{
+    core_store *store = open_store();
+    ld_error err;
+    int64_t loans[4];
+    collection_book(store, loans);
+    ledger_cob_result r;
+    CHECK_INT(cob(store, "2026-02-20", &r, &err), LD_OK);
+    load_collection_policy(store, "{\"stages\": [{\"code\": \"reminder\", \"from_dpd\": 1}, "
+                                  "{\"code\": \"visit\", \"from_dpd\": 5}, {\"code\": \"legal\", "
+                                  "\"from_dpd\": 9}]}");
+    CHECK_INT(cob(store, "2026-02-21", &r, &err), LD_OK);
+    /* Loans 0 and 1, 11 days past due, jump to legal action on the 21st. */
+    CHECK_INT(r.case_stage_moves, 2);
+    char *cases = rows_text(store, collection_views[0]), want[200];
+    snprintf(want, sizeof want, "%lld|%lld|legal|%lld|null|null", (long long)loans[0],
+             (long long)D("2026-02-11"), (long long)D("2026-02-21"));
+    CHECK_CONTAINS(cases, want);
+    free(cases);
+    check_collection_invariant(store);
+    /* Off: loan 3 falls past due on the 26th and no case opens; nor is
+     * the promise of the 1st of March marked. */
+    load_collection_policy(store, "{\"enabled\": false}");
+    CHECK_INT(cob(store, "2026-03-02", &r, &err), LD_OK);
+    CHECK_INT(r.cases_opened + r.promises_kept + r.promises_broken + r.case_stage_moves, 0);
+    CHECK_INT(count_of(store, "SELECT count(*) FROM collection_case WHERE loan_id = ?", loans[3]),
+              0);
+    load_collection_policy(store, "{\"enabled\": true}");
+    CHECK_INT(cob(store, "2026-03-03", &r, &err), LD_OK);
+    CHECK_INT(r.cases_opened, 1);
+    CHECK_INT(r.promises_kept, 1);
+    check_collection_invariant(store);
+    /* A policy cannot list stages and turn collection off. */
+    cJSON *bad = cJSON_Parse("{\"collection\": {\"enabled\": false, \"stages\": []}}");
+    core_care_terms terms;
+    CHECK_INT(core_care_terms_read(bad, &terms, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "$.collection.stages");
+    cJSON_Delete(bad);
+    CHECK_INT(verify(store, &err), LD_OK);
+    core_store_close(store);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -1674,6 +1919,8 @@ int main(int argc, char **argv)
         {"reviewer_category_once_the_floor_reaches_it",
          test_reviewer_category_once_the_floor_reaches_it},
         {"money_moves_only_on_dates_that_have_come", test_money_moves_only_on_dates_that_have_come},
+        {"collection_over_a_gap_matches_day_by_day", test_collection_over_a_gap_matches_day_by_day},
+        {"collection_follows_the_policy_stages", test_collection_follows_the_policy_stages},
         {"tampering_is_caught", test_tampering_is_caught},
         {"export_offline_verify_and_proofs", test_export_offline_verify_and_proofs},
         {"offline_verify_refuses_a_journal_balanced_only_by_overflow",
