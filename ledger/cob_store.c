@@ -54,6 +54,59 @@ static int product_index(cob_sums *c, const char *code)
     return c->product_count++;
 }
 
+/* Widens the totals to begin on day `from` at the latest (their last day
+ * stays): at least doubling, so loans met in any order cost few copies. */
+static ld_status sums_cover(cob_sums *c, ld_date from, ld_error *err)
+{
+    if (from >= c->first_day)
+        return LD_OK;
+    int64_t more = c->first_day - from;
+    if (more < c->days)
+        more = c->days;
+    int64_t days = c->days + more;
+    ledger_day_sums *sums = calloc((size_t)days * COB_PRODUCTS_MAX, sizeof *sums);
+    if (sums == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory for %lld days of totals", (long long)days);
+    memcpy(sums + more * COB_PRODUCTS_MAX, c->sums,
+           (size_t)c->days * COB_PRODUCTS_MAX * sizeof *sums);
+    free(c->sums);
+    c->sums = sums;
+    c->first_day -= (ld_date)more;
+    c->days = days;
+    return LD_OK;
+}
+
+/* The borrowers past due at the close, each with a loan's days past due
+ * (overdue_pairs), gathered by the scan. */
+typedef struct overdue_pair {
+    int64_t borrower, dpd;
+} overdue_pair;
+
+typedef struct overdue_list {
+    overdue_pair *v;
+    size_t n, cap;
+} overdue_list;
+
+static ld_status overdue_add(overdue_list *l, int64_t borrower, int64_t dpd, ld_error *err)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4096;
+        overdue_pair *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return LD_FAIL(err, LD_EINTERNAL, "out of memory for the overdue borrowers");
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (overdue_pair){borrower, dpd};
+    return LD_OK;
+}
+
+static int by_borrower(const void *a, const void *b)
+{
+    const overdue_pair *x = a, *y = b;
+    return (x->borrower > y->borrower) - (x->borrower < y->borrower);
+}
+
 static ld_status loan_event(ledger_log *log, const core_store *store, const char *type,
                             int64_t loan_id, ld_date day, const ledger_loan_state *s, int from,
                             ld_error *err)
@@ -73,25 +126,23 @@ static ld_status loan_event(ledger_log *log, const core_store *store, const char
 
 /* Feeds the borrowers' repayment history that later ratings read (worst days
  * past due over 24 months, core/credit.h): one row per overdue borrower and
- * month, keeping the month's worst, so the history stays small. */
-static ld_status record_overdue_history(core_store *store, ld_date date, ld_error *err)
+ * month, keeping the month's worst, so the history stays small. The active
+ * loans past due come from the scan, which has read them already. */
+static ld_status record_overdue_history(core_store *store, ld_date date, overdue_list *l,
+                                        ld_error *err)
 {
-    static const char sql[] = "SELECT borrower_id, max(dpd) FROM loan WHERE status = 0 AND "
-                              "dpd > 0 GROUP BY borrower_id";
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(core_store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK)
-        return core_store_fail(store, "reading overdue borrowers", err);
     int y, m, d;
     ld_date_to_ymd(date, &y, &m, &d);
     ld_date month = ld_date_from_ymd(y, m, 1);
+    qsort(l->v, l->n, sizeof *l->v, by_borrower);
     ld_status st = LD_OK;
-    int rc;
-    while (st == LD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        st = core_credit_record_dpd(store, sqlite3_column_int64(stmt, 0), month,
-                                    sqlite3_column_int(stmt, 1), err);
-    if (st == LD_OK && rc != SQLITE_DONE)
-        st = core_store_fail(store, "reading overdue borrowers", err);
-    sqlite3_finalize(stmt);
+    for (size_t i = 0; st == LD_OK && i < l->n;) {
+        int64_t worst = l->v[i].dpd, borrower = l->v[i].borrower;
+        for (i++; i < l->n && l->v[i].borrower == borrower; i++)
+            if (l->v[i].dpd > worst)
+                worst = l->v[i].dpd;
+        st = core_credit_record_dpd(store, borrower, month, (int)worst, err);
+    }
     return st;
 }
 
@@ -123,17 +174,15 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     memset(&terms, 0, sizeof terms);
     for (int c = 0; c < LEDGER_CATEGORY_COUNT; c++)
         terms.inspection_every_days[c] = policy->inspection_every_days[c];
-    int64_t first_day = 0, total = 0;
-    if ((st = core_store_query_int(store,
-                                   "SELECT coalesce(min(accrued_through), 0) + 1 FROM loan "
-                                   "WHERE status = 0 AND accrued_through < ?",
-                                   opt->date, &first_day, err)) != LD_OK ||
-        (st = core_store_query_int(store, "SELECT count(*) FROM loan", 0, &total, err)) != LD_OK)
+    int64_t total = 0;
+    if ((st = core_store_query_int(store, "SELECT count(*) FROM loan", 0, &total, err)) != LD_OK)
         return st;
+    /* The days from the one after the last close; a loan behind them widens
+     * the totals when the scan meets it (sums_cover). */
     cob_sums agg;
     memset(&agg, 0, sizeof agg);
-    agg.first_day = (ld_date)first_day;
-    agg.days = first_day > opt->date ? 1 : opt->date - first_day + 1;
+    agg.first_day = last == LEDGER_NO_DATE ? opt->date : last + 1;
+    agg.days = opt->date - agg.first_day + 1;
     ledger_book *book = NULL;
     ledger_posting posting = {cJSON_CreateArray()};
     cJSON *summary = cJSON_CreateObject();
@@ -156,6 +205,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     sqlite3 *db = core_store_db(store);
     ledger_log *log = NULL;
     ledger_collection_pass *pass = NULL;
+    overdue_list overdue = {0};
     /* The first day this close closes: the day after the last close. */
     ld_date pass_first = last == LEDGER_NO_DATE ? opt->date : last + 1;
     agg.sums = calloc((size_t)agg.days * COB_PRODUCTS_MAX, sizeof *agg.sums);
@@ -216,7 +266,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
          * stands, on that day, as a close of that day would. */
         if (changed && s.accrued_through >= pass_first) {
             if (ledger_collection_wants(pass, s.dpd, s.dpd, true) &&
-                (st = ledger_collection_note(pass, &held, pass_first, s.dpd, err)) != LD_OK)
+                (st = ledger_collection_note(pass, &held, pass_first, s.dpd, s.dpd, true, err)) !=
+                    LD_OK)
                 goto out;
             changed = false;
         }
@@ -226,6 +277,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 st = LD_FAIL(err, LD_EINTERNAL, "more than %d products", COB_PRODUCTS_MAX);
                 goto out;
             }
+            if ((st = sums_cover(&agg, s.accrued_through + 1, err)) != LD_OK)
+                goto out;
             terms.rate = c[2];
             terms.penalty_rate = c[3];
             result.loans++;
@@ -239,7 +292,8 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                     goto out;
                 }
                 if (ledger_collection_wants(pass, dpd_before, s.dpd, changed)) {
-                    if ((st = ledger_collection_note(pass, &held, day, s.dpd, err)) != LD_OK)
+                    if ((st = ledger_collection_note(pass, &held, day, dpd_before, s.dpd, changed,
+                                                     err)) != LD_OK)
                         goto out;
                 }
                 changed = false; /* heard on the first day it is brought to */
@@ -292,9 +346,13 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
                 goto out;
             }
         } else if (ledger_collection_wants(pass, s.dpd, s.dpd, changed) &&
-                   (st = ledger_collection_note(pass, &held, pass_first, s.dpd, err)) != LD_OK) {
+                   (st = ledger_collection_note(pass, &held, pass_first, s.dpd, s.dpd, changed,
+                                                err)) != LD_OK) {
             goto out;
         }
+        if (s.status == LEDGER_LOAN_ACTIVE && s.dpd > 0 &&
+            (st = overdue_add(&overdue, c[28], s.dpd, err)) != LD_OK)
+            goto out;
         int64_t daily[21] = {
             s.accrued_through,   c[6],       s.principal_due,  s.interest_due,  s.fee_due,
             s.accrued,           s.penalty,  s.compound,       s.penalty_daily, s.compound_daily,
@@ -339,7 +397,7 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     }
     ledger_collection_counts cases = {0};
     if ((st = ledger_journal_provision_sync(store, &posting, opt->date, err)) != LD_OK ||
-        (st = record_overdue_history(store, opt->date, err)) != LD_OK ||
+        (st = record_overdue_history(store, opt->date, &overdue, err)) != LD_OK ||
         (st = ledger_collection_pass_run(store, pass, &cases, err)) != LD_OK)
         goto out;
     result.cases_opened = cases.opened;
@@ -348,7 +406,11 @@ ld_status ledger_cob_run(core_store *store, const core_session *who, const ledge
     result.promises_kept = cases.promises_kept;
     result.promises_broken = cases.promises_broken;
     char hex[LEDGER_HASH_HEX], index_hex[LEDGER_HASH_HEX];
-    if ((st = ledger_book_finish(book, hex, err)) != LD_OK ||
+    /* The rows this close wrote (collection cases, journal) go into the log
+     * before its "cob" entry, so the next close, which replays the log from
+     * that entry, has only the day's own changes to look loans up in. */
+    if ((st = ledger_rows_flush(store, err)) != LD_OK ||
+        (st = ledger_book_finish(book, hex, err)) != LD_OK ||
         (st = ledger_book_index_save(book, index_hex, err)) != LD_OK)
         goto out;
     core_json_put_date(summary, "date", opt->date);
@@ -386,5 +448,6 @@ out:
     cJSON_Delete(posting.entries);
     cJSON_Delete(summary);
     free(agg.sums);
+    free(overdue.v);
     return st;
 }

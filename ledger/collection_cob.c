@@ -25,6 +25,9 @@ typedef struct noted_day {
     ledger_collection_loan loan;
     ld_date day;
     int64_t dpd;
+    /* The loan fell past due and was not changed since the last close: it
+     * has no open case (what every close leaves), so none is looked up. */
+    bool caseless;
 } noted_day;
 
 struct ledger_collection_pass {
@@ -132,7 +135,8 @@ bool ledger_collection_wants(const ledger_collection_pass *p, int64_t dpd_before
 }
 
 ld_status ledger_collection_note(ledger_collection_pass *p, const ledger_collection_loan *loan,
-                                 ld_date day, int64_t dpd, ld_error *err)
+                                 ld_date day, int64_t dpd_before, int64_t dpd, bool changed,
+                                 ld_error *err)
 {
     if (p->count == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 1024;
@@ -142,7 +146,7 @@ ld_status ledger_collection_note(ledger_collection_pass *p, const ledger_collect
         p->noted = n;
         p->cap = cap;
     }
-    p->noted[p->count++] = (noted_day){*loan, day, dpd};
+    p->noted[p->count++] = (noted_day){*loan, day, dpd, !p->full && !changed && dpd_before == 0};
     return LD_OK;
 }
 
@@ -310,6 +314,10 @@ static ld_status review_noted(core_store *store, ledger_collection_pass *p,
     ld_status st = LD_OK;
     for (size_t i = 0; st == LD_OK && i < p->count; i++) {
         const noted_day *d = &p->noted[i];
+        if (d->caseless) {
+            st = review_loan(store, &p->terms, &d->loan, 0, "", d->day, d->dpd, n, err);
+            continue;
+        }
         sqlite3_stmt *q = core_store_stmt(store, sql, err);
         if (q == NULL)
             return LD_EINTERNAL;

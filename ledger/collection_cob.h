@@ -64,10 +64,11 @@ const char *ledger_collection_pass_stages(const ledger_collection_pass *p);
 bool ledger_collection_wants(const ledger_collection_pass *p, int64_t dpd_before, int64_t dpd_after,
                              bool changed);
 
-/* A loan-day the pass must look at: the loan stood at dpd days past due at
- * the end of day. */
+/* A loan-day the pass must look at: the loan went from dpd_before to dpd
+ * days past due on day (changed as for ledger_collection_wants). */
 ld_status ledger_collection_note(ledger_collection_pass *p, const ledger_collection_loan *loan,
-                                 ld_date day, int64_t dpd, ld_error *err);
+                                 ld_date day, int64_t dpd_before, int64_t dpd, bool changed,
+                                 ld_error *err);
 
 /* Runs the pass in the close's transaction: promises falling due by the last
  * day, marked kept (the loan received at least the amount between the promise
