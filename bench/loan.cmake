@@ -13,5 +13,5 @@ target_compile_definitions(bench_collection PRIVATE LOANDESK_SOURCE_DIR="${CMAKE
 # A back-dated repayment 60 days before the last close of business (value
 # dated), against a repayment on the open day in the same run.
 add_executable(bench_backdate bench_backdate.c)
-target_link_libraries(bench_backdate PRIVATE ledger core)
+target_link_libraries(bench_backdate PRIVATE ledger core doc_fixture)
 target_compile_definitions(bench_backdate PRIVATE LOANDESK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
