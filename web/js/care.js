@@ -51,9 +51,10 @@ export function borrowerCare(m, id) {
   }
 }
 
-// One text in a dialog, posted to the complaint's route.
-const complaintStep = (c, route, name, label) => h('button', { type: 'button', class: 'secondary', 'aria-label': `${label} #${c.id}`,
-  onclick: () => formDialog(`${label} #${c.id}`, [field(name, label, { type: name === 'to' ? 'text' : 'textarea', required: true })],
+// A button opening a dialog of one text (labelled asking), posted to the
+// complaint's route (assign, respond, close).
+const complaintStep = (c, route, name, label, asking) => h('button', { type: 'button', class: 'secondary', 'aria-label': `${label} #${c.id}`,
+  onclick: () => formDialog(`${label} #${c.id}`, [field(name, asking, { type: name === 'to' ? 'text' : 'textarea', required: true })],
     async (v) => { await post(`/complaints/${c.id}/${route}`, v); toast(t('saved')); rerender(); }) }, label);
 
 export const careScreens = {
@@ -75,7 +76,7 @@ export const careScreens = {
     m.append(h('div', { class: 'split' }, card(t('details'), kv({ ...c, stage: stage(c.stage) }, ['borrower_id', 'loan_id'])),
       card(t('stageHistory'), table(c.stages, [['date'], ['stage', (r) => stage(r.stage)], ['dpd']]))));
     m.append(card(t('collectionActions'), table(c.actions, [['date'], ['kind'], ['outcome', (r) => r.outcome], ['next_step'], ['next_date'], ['recorded_by']])));
-    m.append(card(t('promises'), table(c.promises, [['made_on'], ['amount'], ['due_on'], ['status'], ['paid'], ['settled_on']])));
+    m.append(card(t('promises'), table(c.promises, [['made_on'], ['amount'], ['due_on'], ['status'], ['paid', null, t('promisePaid')], ['settled_on']])));
     m.append(card(t('recoveries'), table(c.recoveries, [['date'], ['guarantor'], ['amount'], ['repayment_id']])));
     if (!open) { m.append(h('p', { class: 'muted' }, t('caseClosed'))); return; }
     if (!can('officer', 'manager')) return;
@@ -90,7 +91,7 @@ export const careScreens = {
     m.append(rec);
     later(rec, get(`/loans/${c.loan_id}`).then((l) => (l.application_id ? get(`/applications/${l.application_id}/file`) : {})), (f) => {
       const gs = f.guarantors || f.application?.guarantors || [];
-      return h('div', {}, card(t('guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])),
+      return h('div', {}, card(code('guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])),
         recordForm(t('recordRecovery'), [field('guarantor_id', t('guarantorId'), { type: 'select', options: gs.map((g) => [g.id, g.name]) }),
           field('amount', t('amount'), { type: 'money', required: true }), field('date', t('date'), { type: 'date', value: TODAY(), required: true })], send('recoveries')));
     });
@@ -108,8 +109,8 @@ export const careScreens = {
         ['past_deadline', (c) => (c.past_deadline ? h('span', { class: 'badge bad' }, t('pastDeadline')) : '')], ['assigned_to'],
         ['text', (c) => c.text, t('complaintText')], ['response'], ['feedback'], ['closed_on'],
         ['actions', (c) => (c.closed_on ? '' : h('span', { class: 'row-actions' },
-          can('manager') ? complaintStep(c, 'assign', 'to', t('assign')) : null,
-          c.response ? complaintStep(c, 'close', 'feedback', t('closeComplaint')) : complaintStep(c, 'respond', 'response', t('respond'))))]]));
+          can('manager') ? complaintStep(c, 'assign', 'to', t('assign'), t('assignTo')) : null,
+          c.response ? complaintStep(c, 'close', 'feedback', t('closeComplaint'), t('feedback')) : complaintStep(c, 'respond', 'response', t('respond'), t('response'))))]]));
   },
 
   async churn(m) {

@@ -16,7 +16,7 @@ export function h(tag, attrs = {}, ...kids) {
 }
 
 const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount|overdue|prepaid|paid)$/;
-const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time)$/;
+const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time|deadline|^since|^expires)$/;
 // Fields whose values are codes to translate; other text is shown as it is.
 const CODE = /^(state|status|kind|type|method|category|category_floor|role|arrangement|guarantee_type|decision|outcome|recommended_category|entity|period|fee_method|blocklisted|owner_is_borrower|site_visit|in_ledger|revocation_checked|holds|lending_allowed|short|channel)$/;
 const text = (k, v) => (typeof v === 'boolean' || CODE.test(k) ? code(v) : v === null || v === undefined ? '' : String(v));
@@ -26,7 +26,7 @@ export const isMoney = (k, v) => typeof v === 'string' && MONEY.test(k) && /^-?\
 
 export function cell(k, v) {
   if (isMoney(k, v)) return h('td', { class: 'num' }, money(v));
-  if (DATE.test(k) && v) return h('td', {}, when(v));
+  if (DATE.test(k) && v) return h('td', { class: 'date' }, when(v));
   if (typeof v === 'number') return h('td', { class: 'num' }, String(v));
   if (v && typeof v === 'object') return h('td', {}, JSON.stringify(v));
   return h('td', {}, text(k, v));
