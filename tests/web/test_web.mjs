@@ -481,7 +481,7 @@ try {
   await screen(chen, 'churn');
   // the new screens at 200 % zoom: no sideways scrolling of the page
   await chen.setViewportSize({ width: 640, height: 800 });
-  for (const hash of ['#/collection', caseHash, '#/complaints/all', `#/borrower/${borrowerId}`]) {
+  for (const hash of ['#/collection', '#/complaints/all', `#/borrower/${borrowerId}`, caseHash]) {
     await go(chen, hash);
     await chen.locator('#main h1').waitFor();
     const wide = await chen.evaluate(() => document.documentElement.scrollWidth);

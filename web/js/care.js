@@ -17,8 +17,13 @@ const borrowerLink = (r) => link(`#/borrower/${r.borrower_id}`, r.borrower);
 const loanLink = (r) => link(`#/loan/${r.loan_id}`, r.contract_no ?? `#${r.loan_id}`);
 const actions = (...b) => h('div', { class: 'actions' }, ...b);
 const submit = (label) => actions(h('button', { type: 'submit' }, label));
-// A small form card (its aria-label its title) sending its values to path.
-const recordForm = (title, fields, send) => onSubmit(h('form', { class: 'card', 'aria-label': title }, h('h2', {}, title), h('div', { class: 'grid' }, ...fields), submit(t('save'))), send);
+// A small form card (its aria-label its title) whose values go to send:
+// short fields side by side, texts below them at full width.
+const recordForm = (title, fields, send) => {
+  const long = (f) => f.querySelector('textarea') !== null;
+  return onSubmit(h('form', { class: 'card', 'aria-label': title }, h('h2', {}, title),
+    h('div', { class: 'grid' }, ...fields.filter((f) => !long(f))), ...fields.filter(long), submit(t('save'))), send);
+};
 
 // The choices of a select, each a code shown in the page's language.
 const choices = (list) => list.map((c) => [c, code(c)]);
@@ -31,7 +36,8 @@ export function expiringCard() {
   const box = card(t('expiringDocs'));
   later(box, get('/archive/expiring?days=30'), (r) => table(r, [
     ['borrower_id', (d) => link(`#/borrower/${d.borrower_id}`, `#${d.borrower_id}`)], ['type'], ['expires'],
-    ['days_left', (d) => (d.lapsed ? h('span', { class: 'badge bad' }, t('lapsed')) : String(d.days_left))], ['file_name'], ['uploaded_by']]));
+    ['days_left', (d) => (d.lapsed ? h('span', { class: 'badge bad' }, t('lapsed')) : String(d.days_left))],
+    ['application_id', (d) => (d.application_id ? link(`#/application/${d.application_id}`, `#${d.application_id}`) : '')], ['uploaded_by'], ['uploaded_at']]));
   return box;
 }
 
@@ -73,7 +79,7 @@ export const careScreens = {
     const open = !c.closed_on;
     m.replaceChildren(h('h1', {}, `${t('collectionCase')} #${c.id} · ${stage(c.stage)}${open ? '' : ` · ${code(c.outcome)}`}`),
       h('p', {}, link(`#/loan/${c.loan_id}`, `${t('loan')} ${c.contract_no}`), ' · ', link(`#/borrower/${c.borrower_id}`, c.borrower)));
-    m.append(h('div', { class: 'split' }, card(t('details'), kv({ ...c, stage: stage(c.stage) }, ['borrower_id', 'loan_id'])),
+    m.append(h('div', { class: 'split' }, card(t('details'), kv({ ...c, stage: stage(c.stage), overdue: undefined, overdue_amount: c.overdue }, ['borrower_id', 'loan_id', 'overdue'])),
       card(t('stageHistory'), table(c.stages, [['date'], ['stage', (r) => stage(r.stage)], ['dpd']]))));
     m.append(card(t('collectionActions'), table(c.actions, [['date'], ['kind'], ['outcome', (r) => r.outcome], ['next_step'], ['next_date'], ['recorded_by']])));
     m.append(card(t('promises'), table(c.promises, [['made_on'], ['amount'], ['due_on'], ['status'], ['paid', null, t('promisePaid')], ['settled_on']])));
@@ -91,7 +97,7 @@ export const careScreens = {
     m.append(rec);
     later(rec, get(`/loans/${c.loan_id}`).then((l) => (l.application_id ? get(`/applications/${l.application_id}/file`) : {})), (f) => {
       const gs = f.guarantors || f.application?.guarantors || [];
-      return h('div', {}, card(code('guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])),
+      return h('div', {}, card(t('step_guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])),
         recordForm(t('recordRecovery'), [field('guarantor_id', t('guarantorId'), { type: 'select', options: gs.map((g) => [g.id, g.name]) }),
           field('amount', t('amount'), { type: 'money', required: true }), field('date', t('date'), { type: 'date', value: TODAY(), required: true })], send('recoveries')));
     });

@@ -122,7 +122,7 @@ const codes = {
   repayment_id: ['还款记录号', 'repayment'], channel: ['渠道', 'channel'], received_on: ['收到日期', 'received on'], deadline: ['处理期限', 'deadline'],
   assigned_to: ['经办人', 'assigned to'], response: ['答复', 'response'], responded_on: ['答复日期', 'responded on'], feedback: ['客户反馈', 'feedback'],
   people: ['走访对象', 'people met'], follow_up: ['后续跟进', 'follow-up'], since: ['最后结清日', 'last settled'], prepaid: ['提前还款额', 'prepaid'],
-  date: ['日期', 'date'], recovered: ['已代偿', 'recovered'], past_deadline: ['超期', 'past deadline'], file_name: ['文件名', 'file name'], promise_due: ['承诺还款日', 'promise due'],
+  date: ['日期', 'date'], overdue_amount: ['逾期金额', 'amount overdue'], recovered: ['已代偿', 'recovered'], past_deadline: ['超期', 'past deadline'], file_name: ['文件名', 'file name'], promise_due: ['承诺还款日', 'promise due'],
   expires: ['有效期至', 'expires'], days_left: ['剩余天数', 'days left'], uploaded_by: ['上传人', 'uploaded by'], uploaded_at: ['上传时间', 'uploaded at'],
   // field names
   id: ['编号', 'ID'], kind: ['类型', 'kind'], name: ['名称', 'name'], credit_code: ['统一社会信用代码', 'credit code'], id_number: ['证件号码', 'ID number'],

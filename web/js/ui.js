@@ -15,7 +15,7 @@ export function h(tag, attrs = {}, ...kids) {
   return e;
 }
 
-const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount|overdue|prepaid|paid)$/;
+const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount|overdue|prepaid|paid|recovered)$/;
 const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time|deadline|^since|^expires)$/;
 // Fields whose values are codes to translate; other text is shown as it is.
 const CODE = /^(state|status|kind|type|method|category|category_floor|role|arrangement|guarantee_type|decision|outcome|recommended_category|entity|period|fee_method|blocklisted|owner_is_borrower|site_visit|in_ledger|revocation_checked|holds|lending_allowed|short|channel)$/;
@@ -32,13 +32,23 @@ export function cell(k, v) {
   return h('td', {}, text(k, v));
 }
 
+// A table wider than its box scrolls sideways inside it (at 200 % zoom, say);
+// the keyboard must reach that scroll too, so the box takes the focus then.
+const overflow = new ResizeObserver((seen) => {
+  for (const { target } of seen) {
+    if (target.scrollWidth > target.clientWidth) target.setAttribute('tabindex', '0'); else target.removeAttribute('tabindex');
+  }
+});
+
 // A table of rows with the columns given ([key], [key, render(row)] or
 // [key, render, header]).
 export function table(rows, cols, caption) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted' }, t('none'));
   const head = h('tr', {}, cols.map(([k, , label]) => h('th', { scope: 'col', class: MONEY.test(k) ? 'num' : null }, label ?? code(k))));
   const body = rows.map((r) => h('tr', {}, cols.map(([k, f]) => (f ? h('td', {}, f(r)) : cell(k, r[k])))));
-  return h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'muted' }, caption) : null, h('thead', {}, head), h('tbody', {}, body)));
+  const wrap = h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'muted' }, caption) : null, h('thead', {}, head), h('tbody', {}, body)));
+  overflow.observe(wrap);
+  return wrap;
 }
 
 // A definition list of an object's plain fields.
