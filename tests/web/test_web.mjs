@@ -476,6 +476,12 @@ try {
   const gText = await gRow.textContent();
   check(gText.includes('80,000,000.00') && gText.includes('34,999,900.00'), `the guarantor keeps net assets, capacity less the recovery: ${gText}`);
   await screen(chen, 'collection-case');
+  // the auditor reads the case, its guarantors included, and is offered no form
+  await login(sun, 'sun');
+  await go(sun, caseHash);
+  await sun.locator('section[aria-label="担保人"]').getByRole('cell', { name: '34,999,900.00' }).waitFor();
+  check(await sun.locator('form[aria-label="登记催收"], form[aria-label="登记担保人代偿"]').count() === 0, 'the auditor is offered no collection form');
+  await screen(sun, 'collection-case-auditor');
   await go(chen, '#/churn');
   await chen.getByRole('heading', { name: '流失预警' }).waitFor();
   await screen(chen, 'churn');

@@ -42,12 +42,14 @@ export function expiringCard() {
 }
 
 // The borrower view's visits and complaints: lists and the forms to add.
+// (The forms are offered to whom docs/care.md gives the operation; the
+// server decides all the same.)
 export function borrowerCare(m, id) {
   const visits = card(t('visits'));
   m.append(visits);
   later(visits, get(`/borrowers/${id}/visits`), (r) => table(r, [['date'], ['people', null, t('people')], ['purpose', null, t('visitPurpose')],
     ['findings', null, t('visitFindings')], ['follow_up', null, t('followUp')], ['recorded_by']]));
-  if (can('officer', 'manager')) {
+  if (can('officer')) {
     m.append(recordForm(t('addVisit'), [field('date', t('date'), { type: 'date', value: TODAY(), required: true }), field('people', t('people'), { required: true }),
       field('purpose', t('visitPurpose'), { type: 'textarea', required: true }), field('findings', t('visitFindings'), { type: 'textarea', required: true }),
       field('follow_up', t('followUp'), { type: 'textarea' })], async (v) => { await post(`/borrowers/${id}/visits`, v); toast(t('added')); rerender(); }));
@@ -84,23 +86,26 @@ export const careScreens = {
     m.append(card(t('collectionActions'), table(c.actions, [['date'], ['kind'], ['outcome', (r) => r.outcome], ['next_step'], ['next_date'], ['recorded_by']])));
     m.append(card(t('promises'), table(c.promises, [['made_on'], ['amount'], ['due_on'], ['status'], ['paid', null, t('promisePaid')], ['settled_on']])));
     m.append(card(t('recoveries'), table(c.recoveries, [['date'], ['guarantor'], ['amount'], ['repayment_id']])));
+    // The guarantors of the loan's application, with what was recovered from
+    // each and the capacity left.
+    const guarantors = h('div');
+    m.append(guarantors);
+    const file = get(`/loans/${c.loan_id}`).then((l) => (l.application_id ? get(`/applications/${l.application_id}/file`) : {}))
+      .then((f) => f.guarantors || f.application?.guarantors || []);
+    later(guarantors, file, (gs) => card(t('step_guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])));
     if (!open) { m.append(h('p', { class: 'muted' }, t('caseClosed'))); return; }
-    if (!can('officer', 'manager')) return;
     const send = (path) => async (v) => { await post(`/collection/${id}/${path}`, v); toast(t('saved')); rerender(); };
-    m.append(h('div', { class: 'split' },
+    if (can('officer')) m.append(h('div', { class: 'split' },
       recordForm(t('recordAction'), [field('kind', code('kind'), { type: 'select', options: choices(ACTION_KINDS) }), field('date', t('date'), { type: 'date', value: TODAY() }),
         field('outcome', code('outcome'), { type: 'textarea', required: true }), field('next_step', t('nextStep'), { type: 'textarea' }),
         field('next_date', t('nextDate'), { type: 'date' })], send('actions')),
       recordForm(t('recordPromise'), [field('amount', t('amount'), { type: 'money', required: true }), field('date', t('promiseDue'), { type: 'date', required: true })], send('promises'))));
-    // The guarantors of the loan's application, with what they can still bear.
-    const rec = h('div');
-    m.append(rec);
-    later(rec, get(`/loans/${c.loan_id}`).then((l) => (l.application_id ? get(`/applications/${l.application_id}/file`) : {})), (f) => {
-      const gs = f.guarantors || f.application?.guarantors || [];
-      return h('div', {}, card(t('step_guarantors'), table(gs, [['name'], ['guarantee_type'], ['guaranteed_amount'], ['net_assets'], ['recovered'], ['capacity']])),
-        recordForm(t('recordRecovery'), [field('guarantor_id', t('guarantorId'), { type: 'select', options: gs.map((g) => [g.id, g.name]) }),
-          field('amount', t('amount'), { type: 'money', required: true }), field('date', t('date'), { type: 'date', value: TODAY(), required: true })], send('recoveries')));
-    });
+    if (can('officer', 'manager')) {
+      const rec = h('div');
+      m.append(rec);
+      later(rec, file, (gs) => recordForm(t('recordRecovery'), [field('guarantor_id', t('guarantorId'), { type: 'select', options: gs.map((g) => [g.id, g.name]) }),
+        field('amount', t('amount'), { type: 'money', required: true }), field('date', t('date'), { type: 'date', value: TODAY(), required: true })], send('recoveries')));
+    }
   },
 
   // Open complaints, soonest deadline first; 'overdue' is the manager's list.
