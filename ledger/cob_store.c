@@ -134,7 +134,8 @@ static ld_status record_overdue_history(core_store *store, ld_date date, overdue
     int y, m, d;
     ld_date_to_ymd(date, &y, &m, &d);
     ld_date month = ld_date_from_ymd(y, m, 1);
-    qsort(l->v, l->n, sizeof *l->v, by_borrower);
+    if (l->n > 0) /* none: no list at all, which qsort must not be given */
+        qsort(l->v, l->n, sizeof *l->v, by_borrower);
     ld_status st = LD_OK;
     for (size_t i = 0; st == LD_OK && i < l->n;) {
         int64_t worst = l->v[i].dpd, borrower = l->v[i].borrower;

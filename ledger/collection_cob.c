@@ -310,7 +310,8 @@ static ld_status review_noted(core_store *store, ledger_collection_pass *p,
 {
     static const char sql[] =
         "SELECT id, stage FROM collection_case WHERE loan_id = ? AND closed_on IS NULL";
-    qsort(p->noted, p->count, sizeof *p->noted, by_day_then_loan);
+    if (p->count > 0) /* none: no list at all, which qsort must not be given */
+        qsort(p->noted, p->count, sizeof *p->noted, by_day_then_loan);
     ld_status st = LD_OK;
     for (size_t i = 0; st == LD_OK && i < p->count; i++) {
         const noted_day *d = &p->noted[i];
