@@ -18,7 +18,7 @@ entries=${3:-1000000}
 runs=${4:-3}
 dir=${5:-/tmp}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A rate hash plain sealed
+declare -A rate hash plain sealed seal
 for ((i = 1; i <= runs; i++)); do
     for side in base new; do
         bin=$base
@@ -34,9 +34,12 @@ for ((i = 1; i <= runs; i++)); do
         if [ "$side" = new ]; then
             p=$(printf '%s\n' "$out" | awk '/^command of one entry/ { for (k = 1; k <= NF; k++) if ($k == "ms") { print $(k - 1); exit } }')
             s=$(printf '%s\n' "$out" | awk '/^command of one entry/ { n = 0; for (k = 1; k <= NF; k++) if ($k == "ms" && ++n == 2) { print $(k - 1); exit } }')
+            c=$(printf '%s\n' "$out" | awk '/of which the checkpoint itself:/ { print $6 }')
             plain[$side]+="$p "
             sealed[$side]+="$s "
-            printf '         command of one entry: %s ms without a checkpoint, %s ms with one\n' "$p" "$s"
+            seal[$side]+="$c "
+            printf '         command of one entry: %s ms without a checkpoint, %s ms with one, of which the checkpoint %s ms\n' \
+                "$p" "$s" "$c"
         fi
     done
 done
@@ -44,11 +47,11 @@ rm -f "$dir"/bench_log_base.db* "$dir"/bench_log_new.db*
 m() { tr ' ' '\n' <<<"$1" | grep . | median; }
 awk -v e="$entries" -v r="$runs" -v br="$(m "${rate[base]}")" -v nr="$(m "${rate[new]}")" \
     -v bh="$(m "${hash[base]}")" -v nh="$(m "${hash[new]}")" -v p="$(m "${plain[new]}")" \
-    -v s="$(m "${sealed[new]}")" 'BEGIN {
+    -v s="$(m "${sealed[new]}")" -v c="$(m "${seal[new]}")" 'BEGIN {
     printf "ledger log, %d entries, median of %d runs each, run alternately\n", e, r
     printf "  append, baseline: %.0f entries/s; this: %.0f entries/s; ratio %.3f (target >= 0.90): %s\n",
         br, nr, nr / br, (nr / br >= 0.90 ? "within" : "BELOW")
     printf "  log hashing / bare SHA-256 (wall), baseline: %.3f; this: %.3f\n", bh, nh
-    printf "  command of one entry, this build: %.3f ms without its checkpoint, %.3f ms with (%+.3f ms)\n",
-        p, s, s - p
+    printf "  command of one entry, this build: %.3f ms without its checkpoint, %.3f ms with (%+.3f ms);\n", p, s, s - p
+    printf "  the checkpoint itself (root, ECDSA P-256 signature, its row): %.3f ms a command\n", c
 }'
