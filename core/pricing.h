@@ -3,7 +3,7 @@
  * that prices or checks a rate (docs/regulation.md): which LPR a term prices
  * off, the legal ceiling of 4 x the 1-year LPR, a rate kept within a floor and
  * a ceiling, and the policy's "lpr" and "pricing" sections, read once by the
- * one policy parser (rating/policy_model.h) into core's terms.
+ * one policy parser (policy_model.h) into core's terms.
  */
 #ifndef LD_PRICING_H
 #define LD_PRICING_H

@@ -1,0 +1,56 @@
+/*
+ * test_core_alone.c - core stands alone: this program is linked against every
+ * object of the core library and nothing of rating, ledger, reports or the
+ * operations API (tests/layering.cmake), so a reference from core to a module
+ * above it fails the build. It then parses the shipped policy with core's one
+ * parser and reads the terms core applies from the model.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "policy_model.h"
+
+static void core_parses_the_shipped_policy_alone(void)
+{
+    core_policy_model *model = NULL;
+    ld_error err;
+    CHECK_INT(core_policy_model_load(LOANDESK_SOURCE_DIR "/policy/default.json", &model, &err),
+              LD_OK);
+    if (model == NULL)
+        return;
+    CHECK(strlen(core_policy_model_sha256(model)) == 64);
+    /* The terms core applies and the scorecards rating reads are one parse. */
+    CHECK_INT(model->terms.lpr.one_year, 30000);
+    CHECK_INT(model->terms.band.floor, 30000);
+    CHECK_INT(model->terms.band.ceiling, 100000);
+    CHECK(core_policy_model_has_scorecard(model, CORE_RATING_INDIVIDUAL));
+    CHECK(core_policy_model_has_scorecard(model, CORE_RATING_ENTERPRISE));
+    core_rating_feature f;
+    CHECK(core_policy_model_feature_from_name(model, "housing", &f));
+    CHECK_INT(f, CORE_RATING_F_HOUSING);
+    core_policy_model_free(model);
+}
+
+static void core_reports_every_policy_problem_alone(void)
+{
+    static const char bad[] = "{\"version\": \"x\", \"lpr\": {\"one_year\": \"0\"}}";
+    core_policy_problems problems = {0};
+    ld_error err;
+    CHECK_INT(core_policy_model_check_buffer(bad, sizeof bad - 1, &problems, &err), LD_EINVAL);
+    CHECK(problems.count > 1);
+    int lpr_named = 0;
+    for (size_t i = 0; i < problems.count; i++)
+        lpr_named += strstr(problems.messages[i], "$.lpr.one_year") != NULL;
+    CHECK_INT(lpr_named, 1);
+    core_policy_problems_free(&problems);
+}
+
+static const check_case cases[] = {
+    {"core_parses_the_shipped_policy_alone", core_parses_the_shipped_policy_alone},
+    {"core_reports_every_policy_problem_alone", core_reports_every_policy_problem_alone},
+};
+
+int main(int argc, char **argv)
+{
+    return CHECK_RUN(argc, argv, cases);
+}
