@@ -129,7 +129,8 @@ static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_err
         (st = core_rating_latest(call->store, a->app_id, &rated, err)) != LD_OK)
         return st;
     int forced = 0;
-    while (forced < CORE_RATING_GRADE_COUNT - 1 && strcmp(core_rating_grade_name(forced), a->grade) != 0)
+    while (forced < CORE_RATING_GRADE_COUNT - 1 &&
+           strcmp(core_rating_grade_name(forced), a->grade) != 0)
         forced++;
     core_credit_facts facts;
     const core_policy_model *policy = NULL;

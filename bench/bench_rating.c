@@ -158,7 +158,7 @@ static void make_input(rating_input *in, size_t i)
         if (core_rating_feature_is_categorical((core_rating_feature)f)) {
             const char *v = f == CORE_RATING_F_EMPLOYMENT_TYPE ? jobs[i % 5]
                             : f == CORE_RATING_F_HOUSING       ? homes[i % 4]
-                                                          : classes[i % 5];
+                                                               : classes[i % 5];
             rating_input_set_category(in, (core_rating_feature)f, v);
         } else {
             rating_input_set_number(in, (core_rating_feature)f, 3 * uniform() - 0.2);
@@ -177,7 +177,8 @@ static void make_input(rating_input *in, size_t i)
             rating_input_set_number(in, f, uniform());
         }
     }
-    rating_input_set_number(in, CORE_RATING_F_WORST_DPD_24M, i % 10 == 0 ? -1 : (int)(40 * uniform()));
+    rating_input_set_number(in, CORE_RATING_F_WORST_DPD_24M,
+                            i % 10 == 0 ? -1 : (int)(40 * uniform()));
 }
 
 /* One timed run: PER_RUN ratings of the pool; ratings a second. */

@@ -1170,7 +1170,7 @@ out:
 }
 
 ld_status core_policy_model_load_buffer(const char *bytes, size_t length, core_policy_model **out,
-                                    ld_error *err)
+                                        ld_error *err)
 {
     core_policy_problems problems = {0};
     core_policy_model *policy = NULL;
@@ -1181,8 +1181,8 @@ ld_status core_policy_model_load_buffer(const char *bytes, size_t length, core_p
     return st;
 }
 
-ld_status core_policy_model_check_buffer(const char *bytes, size_t length, core_policy_problems *problems,
-                                     ld_error *err)
+ld_status core_policy_model_check_buffer(const char *bytes, size_t length,
+                                         core_policy_problems *problems, ld_error *err)
 {
     core_policy_model *policy = NULL;
     ld_status st = parse_policy(bytes, length, &policy, problems, err);
@@ -1204,7 +1204,8 @@ ld_status core_policy_model_load(const char *path, core_policy_model **out, ld_e
     return st;
 }
 
-ld_status core_policy_model_check_file(const char *path, core_policy_problems *problems, ld_error *err)
+ld_status core_policy_model_check_file(const char *path, core_policy_problems *problems,
+                                       ld_error *err)
 {
     char *bytes;
     size_t length;
@@ -1242,7 +1243,7 @@ ld_rate core_policy_model_lpr_five_year(const core_policy_model *policy)
 }
 
 bool core_policy_model_feature_from_name(const core_policy_model *policy, const char *name,
-                                     core_rating_feature *out)
+                                         core_rating_feature *out)
 {
     if (core_rating_feature_from_name(name, out))
         return true;
@@ -1255,7 +1256,8 @@ bool core_policy_model_feature_from_name(const core_policy_model *policy, const 
     return false;
 }
 
-static const core_attribute_def *custom_def(const core_policy_model *policy, core_rating_feature feature)
+static const core_attribute_def *custom_def(const core_policy_model *policy,
+                                            core_rating_feature feature)
 {
     size_t i = (size_t)feature - CORE_RATING_FEATURE_COUNT;
     return feature >= CORE_RATING_FEATURE_COUNT && i < policy->terms.attributes.count
@@ -1263,32 +1265,36 @@ static const core_attribute_def *custom_def(const core_policy_model *policy, cor
                : NULL;
 }
 
-const char *core_policy_model_feature_name(const core_policy_model *policy, core_rating_feature feature)
+const char *core_policy_model_feature_name(const core_policy_model *policy,
+                                           core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
     return def != NULL ? def->name : core_rating_feature_name(feature);
 }
 
-const char *core_policy_model_feature_zh(const core_policy_model *policy, core_rating_feature feature)
+const char *core_policy_model_feature_zh(const core_policy_model *policy,
+                                         core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
     return def != NULL ? def->zh : core_rating_feature_zh(feature);
 }
 
-const char *core_policy_model_feature_en(const core_policy_model *policy, core_rating_feature feature)
+const char *core_policy_model_feature_en(const core_policy_model *policy,
+                                         core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
     return def != NULL ? def->en : core_rating_feature_en(feature);
 }
 
-bool core_policy_model_feature_is_categorical(const core_policy_model *policy, core_rating_feature feature)
+bool core_policy_model_feature_is_categorical(const core_policy_model *policy,
+                                              core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
     return def != NULL ? def->categorical : core_rating_feature_is_categorical(feature);
 }
 
 bool core_policy_model_text_columns(const core_policy_model *policy,
-                                const char *out[CORE_RATING_VALUE_COUNT + 1])
+                                    const char *out[CORE_RATING_VALUE_COUNT + 1])
 {
     size_t n = 0;
     for (int f = 0; f < CORE_RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)

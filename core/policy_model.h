@@ -62,21 +62,21 @@ typedef enum core_rating_feature {
     CORE_RATING_F_INVENTORY_DAYS,      /* inventory turnover in days */
     CORE_RATING_F_TAX_RATING,          /* categorical: tax credit grade "A","B","M","C","D" */
     /* individual */
-    CORE_RATING_F_DTI_AFTER_LOAN,   /* monthly debt payments incl. the new loan / monthly income */
-    CORE_RATING_F_AGE,              /* whole years at application */
-    CORE_RATING_F_YEARS_EMPLOYED,   /* whole years with the current employer or business */
-    CORE_RATING_F_EMPLOYMENT_TYPE,  /* categorical: "civil_servant","employee","self_employed",... */
-    CORE_RATING_F_HOUSING,          /* categorical: "own","mortgage","rent","family" */
-    CORE_RATING_F_EDUCATION,        /* categorical: "postgraduate","bachelor","college","secondary" */
-    CORE_RATING_F_INQUIRIES_6M,     /* credit report inquiries by lenders in 6 months */
+    CORE_RATING_F_DTI_AFTER_LOAN,  /* monthly debt payments incl. the new loan / monthly income */
+    CORE_RATING_F_AGE,             /* whole years at application */
+    CORE_RATING_F_YEARS_EMPLOYED,  /* whole years with the current employer or business */
+    CORE_RATING_F_EMPLOYMENT_TYPE, /* categorical: "civil_servant","employee","self_employed",... */
+    CORE_RATING_F_HOUSING,         /* categorical: "own","mortgage","rent","family" */
+    CORE_RATING_F_EDUCATION,    /* categorical: "postgraduate","bachelor","college","secondary" */
+    CORE_RATING_F_INQUIRIES_6M, /* credit report inquiries by lenders in 6 months */
     CORE_RATING_F_CARD_UTILISATION, /* credit card balances / limits */
     CORE_RATING_F_YEARS_AT_ADDRESS, /* whole years at the current address */
     /* both kinds */
-    CORE_RATING_F_COLLATERAL_COVER,    /* sum(collateral value x LTV cap) / requested amount */
-    CORE_RATING_F_GUARANTOR_COVER,     /* sum(guarantee within capacity) / requested amount */
-    CORE_RATING_F_WORST_DPD_24M,       /* worst days past due in 24 months; special -1 = no history */
-    CORE_RATING_F_LOAN_TO_INCOME,      /* requested amount / annual income (or revenue) */
-    CORE_RATING_F_EXISTING_LOANS,      /* number of open loans at other lenders */
+    CORE_RATING_F_COLLATERAL_COVER, /* sum(collateral value x LTV cap) / requested amount */
+    CORE_RATING_F_GUARANTOR_COVER,  /* sum(guarantee within capacity) / requested amount */
+    CORE_RATING_F_WORST_DPD_24M,    /* worst days past due in 24 months; special -1 = no history */
+    CORE_RATING_F_LOAN_TO_INCOME,   /* requested amount / annual income (or revenue) */
+    CORE_RATING_F_EXISTING_LOANS,   /* number of open loans at other lenders */
     CORE_RATING_F_RELATED_PARTY_SHARE, /* related-party sales / revenue */
     CORE_RATING_FEATURE_COUNT
 } core_rating_feature;
@@ -111,8 +111,8 @@ typedef enum core_rating_decision {
     CORE_RATING_DECLINE = 2,
 } core_rating_decision;
 
-const char *core_rating_decision_name(core_rating_decision decision); /* "approve","refer","decline" */
-
+const char *
+core_rating_decision_name(core_rating_decision decision); /* "approve","refer","decline" */
 
 typedef enum core_rating_knockout {
     CORE_RATING_KO_INVALID_IDENTITY,
@@ -126,14 +126,13 @@ typedef enum core_rating_knockout {
     CORE_RATING_KO_COUNT,
     /* not policy rules, but reported the same way: */
     CORE_RATING_KO_FACTOR_REFER = CORE_RATING_KO_COUNT, /* a factor's bin says "refer" */
-    CORE_RATING_KO_GRADE_NO_LENDING,               /* the grade does not allow lending */
-    CORE_RATING_KO_NO_CAPACITY,                    /* the maximum amount works out at zero */
-    CORE_RATING_KO_NO_SCORECARD,                   /* the policy has no scorecard for this kind */
+    CORE_RATING_KO_GRADE_NO_LENDING,                    /* the grade does not allow lending */
+    CORE_RATING_KO_NO_CAPACITY,                         /* the maximum amount works out at zero */
+    CORE_RATING_KO_NO_SCORECARD, /* the policy has no scorecard for this kind */
 } core_rating_knockout;
 
 const char *core_rating_knockout_name(core_rating_knockout rule); /* "invalid_identity", ... */
 bool core_rating_knockout_from_name(const char *name, core_rating_knockout *out);
-
 
 typedef enum core_rating_fee_method {
     CORE_RATING_FEE_NONE,
@@ -143,13 +142,10 @@ typedef enum core_rating_fee_method {
 
 const char *core_rating_fee_method_name(core_rating_fee_method method);
 
-
 /* The grade name of an index 0..9 ("AAA" .. "D"). */
 const char *core_rating_grade_name(int grade_index);
 
-
 /* ---- Policy ------------------------------------------------------------------ */
-
 
 /* A loaded, checked policy. Immutable once loaded; may be shared by threads. */
 typedef struct core_policy_model core_policy_model;
@@ -175,15 +171,16 @@ ld_status core_policy_model_load(const char *path, core_policy_model **out, ld_e
 
 /* As core_policy_model_load, from bytes in memory (the hash is of those bytes). */
 ld_status core_policy_model_load_buffer(const char *bytes, size_t length, core_policy_model **out,
-                                    ld_error *err);
+                                        ld_error *err);
 
 /* Checks a policy and collects every problem into *problems (which the caller
  * frees with core_policy_problems_free; it must start zeroed). Returns LD_OK when the
  * policy is clean, LD_EINVAL when problems were found (err gives the count), or
  * the errors of core_policy_model_load for a file that cannot be read. */
-ld_status core_policy_model_check_file(const char *path, core_policy_problems *problems, ld_error *err);
-ld_status core_policy_model_check_buffer(const char *bytes, size_t length, core_policy_problems *problems,
-                                     ld_error *err);
+ld_status core_policy_model_check_file(const char *path, core_policy_problems *problems,
+                                       ld_error *err);
+ld_status core_policy_model_check_buffer(const char *bytes, size_t length,
+                                         core_policy_problems *problems, ld_error *err);
 
 void core_policy_model_free(core_policy_model *policy);
 
@@ -203,24 +200,27 @@ int core_policy_model_credit_report_max_age_days(const core_policy_model *policy
 
 /* A feature by name, built-in or declared by the policy; false when neither. */
 bool core_policy_model_feature_from_name(const core_policy_model *policy, const char *name,
-                                     core_rating_feature *out);
+                                         core_rating_feature *out);
 /* Name, labels and type of a built-in or declared feature. */
-const char *core_policy_model_feature_name(const core_policy_model *policy, core_rating_feature feature);
-const char *core_policy_model_feature_zh(const core_policy_model *policy, core_rating_feature feature);
-const char *core_policy_model_feature_en(const core_policy_model *policy, core_rating_feature feature);
-bool core_policy_model_feature_is_categorical(const core_policy_model *policy, core_rating_feature feature);
+const char *core_policy_model_feature_name(const core_policy_model *policy,
+                                           core_rating_feature feature);
+const char *core_policy_model_feature_zh(const core_policy_model *policy,
+                                         core_rating_feature feature);
+const char *core_policy_model_feature_en(const core_policy_model *policy,
+                                         core_rating_feature feature);
+bool core_policy_model_feature_is_categorical(const core_policy_model *policy,
+                                              core_rating_feature feature);
 /* The names of the policy's categorical features, built-in and its own, into
  * out (CORE_RATING_VALUE_COUNT + 1 entries, NULL-terminated), for reading a data
  * set whose codes look numeric; returns true. */
 bool core_policy_model_text_columns(const core_policy_model *policy,
-                                const char *out[CORE_RATING_VALUE_COUNT + 1]);
+                                    const char *out[CORE_RATING_VALUE_COUNT + 1]);
 
 /* The policy's own variables, as declared (count and definitions). */
 const core_attribute_set *core_policy_model_attributes(const core_policy_model *policy);
 
 /* True when the policy has a scorecard for this kind of borrower. */
 bool core_policy_model_has_scorecard(const core_policy_model *policy, core_rating_kind kind);
-
 
 /* ---- The model ------------------------------------------------------------------ */
 

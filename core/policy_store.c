@@ -465,7 +465,7 @@ static ld_status cache_get(core_store *store, config_cache **out, ld_error *err)
     ld_status st = latest_document(store, "policy", &cache->policy_text, cache->policy_sha, err);
     if (st == LD_OK)
         st = core_policy_model_load_buffer(cache->policy_text, strlen(cache->policy_text),
-                                       &cache->model, err);
+                                           &cache->model, err);
     if (st == LD_OK)
         st = latest_document(store, "products", &products_text, sha, err);
     if (st == LD_OK)

@@ -559,7 +559,8 @@ static void score_test(fit_col *const *use, size_t p, const double *beta, fit_co
         for (size_t j = 0; j < i; j++)
             h[j * q + i] = h[i * q + j];
     for (size_t c = 0; c < nc; c++) {
-        double a[(CORE_RATING_MAX_FACTORS + 1) * (CORE_RATING_MAX_FACTORS + 1)], v[CORE_RATING_MAX_FACTORS + 1];
+        double a[(CORE_RATING_MAX_FACTORS + 1) * (CORE_RATING_MAX_FACTORS + 1)],
+            v[CORE_RATING_MAX_FACTORS + 1];
         memcpy(a, h, q * q * sizeof *a);
         memcpy(v, hz[c], q * sizeof *v);
         stat_out[c] = 0;

@@ -55,7 +55,7 @@ bool rating_collateral_type_from_name(const char *name, rating_collateral_type *
 /* One feature's value. A NaN number counts as missing, never as a bin. */
 typedef struct rating_value {
     bool present;
-    double number;                      /* numeric features */
+    double number;                           /* numeric features */
     char category[CORE_RATING_CATEGORY_MAX]; /* categorical features, NUL-terminated */
 } rating_value;
 
@@ -75,7 +75,8 @@ typedef struct rating_guarantor {
  * known. Fields the scorecard does not use may stay at their initial values. */
 typedef struct rating_input {
     core_rating_kind kind;
-    rating_value features[CORE_RATING_VALUE_COUNT]; /* by core_rating_feature, then the policy's own */
+    rating_value
+        features[CORE_RATING_VALUE_COUNT]; /* by core_rating_feature, then the policy's own */
 
     /* knock-out inputs */
     bool identity_valid; /* ID number / credit code checked (core_resident_id_check ...) */
@@ -135,9 +136,9 @@ typedef struct rating_factor_result {
     bool categorical;
     rating_bin_kind bin_kind;
     bool missing;
-    double value;                       /* numeric value (0 when missing or categorical) */
+    double value;                            /* numeric value (0 when missing or categorical) */
     char category[CORE_RATING_CATEGORY_MAX]; /* categorical value ("" otherwise) */
-    const char *bin_label;              /* the bin's label from the policy */
+    const char *bin_label;                   /* the bin's label from the policy */
     int points;
     int best_points; /* the most points this factor can give */
     bool refer;      /* the bin says "refer" (missing or unseen category) */
@@ -148,7 +149,7 @@ typedef struct rating_factor_result {
 typedef struct rating_knockout_hit {
     core_rating_knockout rule;
     core_rating_decision action; /* CORE_RATING_REFER or CORE_RATING_DECLINE */
-    const char *zh;         /* static text */
+    const char *zh;              /* static text */
     const char *en;
     /* the values behind it, e.g. "dti_after_loan 0.6200 > cap 0.5500" */
     char detail[RATING_DETAIL_MAX];

@@ -63,7 +63,8 @@ static void statement_ratios(const core_credit_facts *f, rating_input *in)
                                 ratio(now->revenue - now->cost_of_sales, now->revenue));
     set_known_ratio(in, CORE_RATING_F_RECEIVABLE_DAYS, now->receivables, now->revenue, 365.0);
     set_known_ratio(in, CORE_RATING_F_INVENTORY_DAYS, now->inventory, now->cost_of_sales, 365.0);
-    set_known_ratio(in, CORE_RATING_F_RELATED_PARTY_SHARE, now->related_party_sales, now->revenue, 1.0);
+    set_known_ratio(in, CORE_RATING_F_RELATED_PARTY_SHARE, now->related_party_sales, now->revenue,
+                    1.0);
 }
 
 /* The credit report's facts, when the latest report is within the policy's
@@ -214,7 +215,7 @@ void rating_summary_from_result(const rating_result *r, core_rating_summary *out
     out->rate = r->rate;
     out->fee_method = r->fee_method == CORE_RATING_FEE_UPFRONT           ? CORE_FEE_UPFRONT
                       : r->fee_method == CORE_RATING_FEE_PER_INSTALLMENT ? CORE_FEE_PER_INSTALLMENT
-                                                                    : CORE_FEE_NONE;
+                                                                         : CORE_FEE_NONE;
     out->fee_amount = r->fee_amount;
     snprintf(out->policy_sha256, sizeof out->policy_sha256, "%s", r->policy_sha256);
 }

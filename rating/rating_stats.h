@@ -73,8 +73,9 @@ typedef struct rating_validation {
 /* Scores every row of data with the policy's scorecard for kind (columns named
  * after features; missing columns mean missing values) and compares with the
  * 0/1 target column. */
-ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind, const rating_csv *data,
-                          const char *target, rating_validation *out, ld_error *err);
+ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind,
+                          const rating_csv *data, const char *target, rating_validation *out,
+                          ld_error *err);
 
 #define RATING_PSI_MAX_BINS 80
 
@@ -92,7 +93,8 @@ typedef struct rating_psi_report {
 
 /* PSI of each scorecard factor's bin distribution (bins, specials, missing and
  * else each counted) and of the grades, expected = base, actual = compare. */
-ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind, const rating_csv *base,
-                             const rating_csv *compare, rating_psi_report *out, ld_error *err);
+ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind,
+                             const rating_csv *base, const rating_csv *compare,
+                             rating_psi_report *out, ld_error *err);
 
 #endif

@@ -129,9 +129,9 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
          cJSON_AddStringToObject(root, "policy_sha256", r->policy_sha256) &&
          cJSON_AddNumberToObject(root, "score", r->score) &&
          cJSON_AddStringToObject(root, "grade", r->grade ? r->grade : "") &&
-         cJSON_AddStringToObject(root, "model_grade",
-                                 r->model_grade_index >= 0 ? core_rating_grade_name(r->model_grade_index)
-                                                           : "") &&
+         cJSON_AddStringToObject(
+             root, "model_grade",
+             r->model_grade_index >= 0 ? core_rating_grade_name(r->model_grade_index) : "") &&
          add_rate(root, "pd", r->pd) &&
          cJSON_AddNumberToObject(root, "pd_millionths", (double)r->pd) &&
          cJSON_AddStringToObject(root, "decision", core_rating_decision_name(r->decision)) &&

@@ -340,7 +340,8 @@ static ld_status check_input(const rating_input *in, ld_error *err)
 }
 
 /* The rule "missing_facts": each named feature without a value refers. */
-static void refer_missing(const core_policy_model *policy, const rating_input *in, rating_result *out)
+static void refer_missing(const core_policy_model *policy, const rating_input *in,
+                          rating_result *out)
 {
     const core_rating_ko_rule *rule = &policy->knockouts[CORE_RATING_KO_MISSING_FACTS];
     if (!rule->enabled)
@@ -366,7 +367,8 @@ static void refer_missing(const core_policy_model *policy, const rating_input *i
     }
 }
 
-static void apply_knockouts(const core_policy_model *policy, const rating_input *in, rating_result *out)
+static void apply_knockouts(const core_policy_model *policy, const rating_input *in,
+                            rating_result *out)
 {
     const core_rating_ko_rule *rules = policy->knockouts;
     rating_knockout_hit *hit;
@@ -375,8 +377,8 @@ static void apply_knockouts(const core_policy_model *policy, const rating_input 
         add_hit(out, CORE_RATING_KO_INVALID_IDENTITY, rules[CORE_RATING_KO_INVALID_IDENTITY].action,
                 "身份证件号码或统一社会信用代码无效", "Identity number is not valid");
     if (rules[CORE_RATING_KO_BLOCKLISTED].enabled && in->blocklisted)
-        add_hit(out, CORE_RATING_KO_BLOCKLISTED, rules[CORE_RATING_KO_BLOCKLISTED].action, "列入禁入名单",
-                "Listed on the block list");
+        add_hit(out, CORE_RATING_KO_BLOCKLISTED, rules[CORE_RATING_KO_BLOCKLISTED].action,
+                "列入禁入名单", "Listed on the block list");
     if (rules[CORE_RATING_KO_AGE_AT_MATURITY].enabled && in->kind == CORE_RATING_INDIVIDUAL) {
         int min_age = in->product_min_age ? in->product_min_age : policy->default_min_age;
         int max_age = in->product_max_age ? in->product_max_age : policy->default_max_age;
@@ -410,8 +412,9 @@ static void apply_knockouts(const core_policy_model *policy, const rating_input 
     const rating_value *dti = &in->features[CORE_RATING_F_DTI_AFTER_LOAN];
     if (rules[CORE_RATING_KO_DTI_OVER_CAP].enabled && dti->present && !isnan(dti->number) &&
         dti->number * (double)LD_RATE_ONE > (double)policy->dti_cap) {
-        if ((hit = add_hit(out, CORE_RATING_KO_DTI_OVER_CAP, rules[CORE_RATING_KO_DTI_OVER_CAP].action,
-                           "负债收入比超过上限", "Debt-to-income exceeds the cap")) != NULL) {
+        if ((hit = add_hit(out, CORE_RATING_KO_DTI_OVER_CAP,
+                           rules[CORE_RATING_KO_DTI_OVER_CAP].action, "负债收入比超过上限",
+                           "Debt-to-income exceeds the cap")) != NULL) {
             /* By hand, as the refer details: formatting a ratio with printf
              * was a tenth of the scorer's time. */
             char number[32];

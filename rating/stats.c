@@ -150,8 +150,8 @@ static void map_features(const core_policy_model *policy, const rating_csv *data
     for (int f = 0; f < CORE_RATING_VALUE_COUNT; f++)
         column_of[f] = -1;
     for (int f = 0; f < CORE_RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
-        column_of[f] =
-            rating_csv_column_index(data, core_policy_model_feature_name(policy, (core_rating_feature)f));
+        column_of[f] = rating_csv_column_index(
+            data, core_policy_model_feature_name(policy, (core_rating_feature)f));
 }
 
 /* Feature values of one row. A numeric feature in a text column (or the
@@ -288,8 +288,9 @@ static void calibrate(rating_validation *v)
     v->hl_p = rating_chi_square_p(v->hosmer_lemeshow, v->hl_degrees);
 }
 
-ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind, const rating_csv *data,
-                          const char *target, rating_validation *out, ld_error *err)
+ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind,
+                          const rating_csv *data, const char *target, rating_validation *out,
+                          ld_error *err)
 {
     if (!core_policy_model_has_scorecard(policy, kind))
         return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",
@@ -371,8 +372,8 @@ static size_t psi_slot(const core_rating_factor *f, int sel)
     return f->bin_count + (size_t)(-2 - sel);
 }
 
-static ld_status count_bins(const core_policy_model *policy, core_rating_kind kind, const rating_csv *data,
-                            double counts[][RATING_PSI_MAX_BINS],
+static ld_status count_bins(const core_policy_model *policy, core_rating_kind kind,
+                            const rating_csv *data, double counts[][RATING_PSI_MAX_BINS],
                             double grade_counts[CORE_RATING_GRADE_COUNT], ld_error *err)
 {
     const core_rating_scorecard *sc = &policy->scorecards[kind];
@@ -395,8 +396,9 @@ static ld_status count_bins(const core_policy_model *policy, core_rating_kind ki
     return LD_OK;
 }
 
-ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind, const rating_csv *base,
-                             const rating_csv *compare, rating_psi_report *out, ld_error *err)
+ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind,
+                             const rating_csv *base, const rating_csv *compare,
+                             rating_psi_report *out, ld_error *err)
 {
     if (!core_policy_model_has_scorecard(policy, kind))
         return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",

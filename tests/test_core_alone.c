@@ -45,7 +45,31 @@ static void core_reports_every_policy_problem_alone(void)
     core_policy_problems_free(&problems);
 }
 
+/* The band is made in one place and a stated rate judged in one place: the
+ * file's ceiling cut to 4 x the 1-year LPR, both ends inclusive, the refusal
+ * naming the field. */
+static void rate_band_holds_floor_and_ceiling(void)
+{
+    core_lpr lpr = {.one_year = 30000, .five_year = 35000};
+    core_rate_band band = core_rate_band_of(&lpr, 30000, 100000);
+    CHECK_INT(band.floor, 30000);
+    CHECK_INT(band.ceiling, 100000);
+    CHECK_INT(core_rate_band_of(&lpr, 30000, 150000).ceiling, 120000);
+    ld_error err;
+    CHECK_INT(core_rate_check(&band, "rate", 30000, &err), LD_OK);
+    CHECK_INT(core_rate_check(&band, "rate", 100000, &err), LD_OK);
+    CHECK_INT(core_rate_check(&band, "rate", 100001, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message, "rate: 10.0001 % is above the policy's rate ceiling of 10.0000 %");
+    CHECK_INT(core_rate_check(&band, "terms.rate", 29999, &err), LD_EINVAL);
+    CHECK_CONTAINS(err.message,
+                   "terms.rate: 2.9999 % is below the policy's rate floor of 3.0000 %");
+    /* The priced rate keeps to the same band. */
+    CHECK_INT(core_rate_priced(core_lpr_for_term(&lpr, 61), 100000, &band), 100000);
+    CHECK_INT(core_rate_priced(core_lpr_for_term(&lpr, 12), -10000, &band), 30000);
+}
+
 static const check_case cases[] = {
+    {"rate_band_holds_floor_and_ceiling", rate_band_holds_floor_and_ceiling},
     {"core_parses_the_shipped_policy_alone", core_parses_the_shipped_policy_alone},
     {"core_reports_every_policy_problem_alone", core_reports_every_policy_problem_alone},
 };

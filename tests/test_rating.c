@@ -1405,7 +1405,8 @@ static void fit_recovers_a_known_logistic_model(void)
      * more debt, fewer points; more liquidity and years, more points; a riskier
      * industry class, fewer points. */
     core_policy_model *fitted = NULL;
-    CHECK_INT(core_policy_model_load_buffer(policy_text, strlen(policy_text), &fitted, &err), LD_OK);
+    CHECK_INT(core_policy_model_load_buffer(policy_text, strlen(policy_text), &fitted, &err),
+              LD_OK);
     if (fitted != NULL) {
         CHECK_STR(core_policy_model_version(fitted), "2025.06-1+fit");
         CHECK(points_for(fitted, CORE_RATING_F_DEBT_TO_ASSET, 0.15, NULL) >
@@ -1432,7 +1433,8 @@ static void fit_recovers_a_known_logistic_model(void)
                                    rating_csv_categorical_features(), &shifted, &err),
                   LD_OK);
         free(shifted_text);
-        CHECK_INT(rating_psi_compare(fitted, CORE_RATING_ENTERPRISE, csv, shifted, &psi, &err), LD_OK);
+        CHECK_INT(rating_psi_compare(fitted, CORE_RATING_ENTERPRISE, csv, shifted, &psi, &err),
+                  LD_OK);
         for (size_t i = 0; i < psi.factor_count; i++) {
             if (psi.factors[i].feature == CORE_RATING_F_DEBT_TO_ASSET)
                 CHECK(psi.factors[i].psi > 0.25);

@@ -1,6 +1,6 @@
 /*
  * fuzz_policy.c - the rating policy loader and the checker behind
- * `loandesk policy check` (rating/policy.c). The two must agree: a document
+ * `loandesk policy check` (core/policy_model.c). The two must agree: a document
  * loads exactly when the check finds no problem, and every problem is a line
  * naming a JSON path. A policy that loads carries the SHA-256 of its bytes and
  * must rate any application without failing: each kind of borrower with every
