@@ -281,12 +281,24 @@ static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
     return root;
 }
 
-ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
+/* The permission alone: the fit reads files, not the book, so it runs
+ * outside any transaction once the user may fit. */
+static ld_status rating_fit_permit(api_call *call, void *args, cJSON **out, ld_error *err)
 {
+    (void)args;
+    (void)out;
+    return core_perm_require(call->who, CORE_ACT_RATING_FIT, NULL, err);
+}
+
+ld_status ld_rating_fit(ld_session *session, const ld_fit_spec *spec, cJSON **out, ld_error *err)
+{
+    ld_status st = api_run(session, "rating.fit", spec->data_path, API_READ, rating_fit_permit,
+                           NULL, NULL, err);
+    if (st != LD_OK)
+        return st;
     rating_fit_options opt;
     rating_fit_options_default(&opt);
-    ld_status st = parse_kind(spec->kind, &opt.kind, err);
-    if (st != LD_OK)
+    if ((st = parse_kind(spec->kind, &opt.kind, err)) != LD_OK)
         return st;
     if (spec->min_iv != NULL) {
         char *end;

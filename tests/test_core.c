@@ -755,6 +755,7 @@ static const unsigned char role_may[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
     [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
     [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
+    [CORE_ACT_RATING_FIT] = {0, 1, 1, 0, 1},
 };
 
 static void perm_matrix_every_role_against_every_action(void)
