@@ -27,6 +27,7 @@
 #include "cJSON.h"
 #include "care.h"
 #include "date.h"
+#include "decimal.h"
 #include "digest.h"
 #include "json_in.h"
 
@@ -234,7 +235,7 @@ static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const c
         problem(ctx, "%s.%s: must be a whole number", path, key);
         return false;
     }
-    if (item->valuedouble < (double)min || item->valuedouble > (double)max) {
+    if (item->valuedouble < min || item->valuedouble > max) {
         problem(ctx, "%s.%s: must be between %ld and %ld", path, key, min, max);
         return false;
     }
@@ -242,8 +243,11 @@ static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const c
     return true;
 }
 
+/* A JSON number read exactly into millionths (decimal.h): bounds and scaling
+ * are decimals as written, so a bound of 0.3 is 300000 and compares exactly;
+ * more than six decimal places, or more than 10^12, is refused. */
 static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
-                        bool required, double *out)
+                        bool required, int64_t *out)
 {
     const cJSON *item = field(obj, key);
     if (absent(item)) {
@@ -255,7 +259,13 @@ static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, cons
         problem(ctx, "%s.%s: must be a number", path, key);
         return false;
     }
-    *out = item->valuedouble;
+    char name[PATH_MAX_LEN + 40];
+    snprintf(name, sizeof name, "%s.%s", path, key);
+    ld_error err;
+    if (core_decimal_from_json(name, item, out, &err) != LD_OK) {
+        problem(ctx, "%s", err.message);
+        return false;
+    }
     return true;
 }
 
@@ -615,12 +625,10 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, core_policy_model
 
 /* ---- scorecards -------------------------------------------------------------- */
 
-static void format_bound(char *buf, size_t size, bool has, double value, bool low)
+static void format_bound(char *buf, size_t size, bool has, int64_t value, bool low)
 {
-    if (!has)
-        snprintf(buf, size, "%s", low ? "-inf" : "+inf");
-    else
-        snprintf(buf, size, "%g", value);
+    char text[CORE_DECIMAL_TEXT_MAX];
+    snprintf(buf, size, "%s", has ? core_decimal_format(value, text) : low ? "-inf" : "+inf");
 }
 
 static bool parse_outcome(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
@@ -804,7 +812,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, co
                 if (rb->has_min && rb->has_max && !(rb->min < rb->max))
                     problem(ctx, "%s.max: must be above min (bins are [min, max))", bpath);
                 if (label == NULL) {
-                    char lo[32], hi[32];
+                    char lo[CORE_DECIMAL_TEXT_MAX], hi[CORE_DECIMAL_TEXT_MAX];
                     format_bound(lo, sizeof lo, rb->has_min, rb->min, true);
                     format_bound(hi, sizeof hi, rb->has_max, rb->max, false);
                     snprintf(generated, sizeof generated, "[%s, %s)", lo, hi);
@@ -818,11 +826,12 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, co
     if (known && !categorical && f->bin_count > 0) {
         /* Numeric bins, in the order given, must tile (-inf, +inf) exactly. */
         char bpath[PATH_MAX_LEN];
+        char a[CORE_DECIMAL_TEXT_MAX], z[CORE_DECIMAL_TEXT_MAX];
         if (f->bins[0].has_min)
             problem(ctx,
-                    "%s.bins[0].min: values below %g fall in no bin (leave min out for "
+                    "%s.bins[0].min: values below %s fall in no bin (leave min out for "
                     "-inf)",
-                    path, f->bins[0].min);
+                    path, core_decimal_format(f->bins[0].min, a));
         for (size_t k = 1; k < f->bin_count; k++) {
             const core_rating_bin *prev = &f->bins[k - 1], *cur = &f->bins[k];
             snprintf(bpath, sizeof bpath, "%s.bins[%zu]", path, k);
@@ -835,17 +844,17 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, co
                 continue;
             }
             if (cur->min < prev->max)
-                problem(ctx, "%s.min: overlaps bins[%zu] ([%g, %g) in both)", bpath, k - 1,
-                        cur->min, prev->max);
+                problem(ctx, "%s.min: overlaps bins[%zu] ([%s, %s) in both)", bpath, k - 1,
+                        core_decimal_format(cur->min, a), core_decimal_format(prev->max, z));
             else if (cur->min > prev->max)
-                problem(ctx, "%s.min: leaves a gap after bins[%zu] ([%g, %g) in no bin)", bpath,
-                        k - 1, prev->max, cur->min);
+                problem(ctx, "%s.min: leaves a gap after bins[%zu] ([%s, %s) in no bin)", bpath,
+                        k - 1, core_decimal_format(prev->max, a), core_decimal_format(cur->min, z));
         }
         if (f->bins[f->bin_count - 1].has_max)
             problem(ctx,
-                    "%s.bins[%zu].max: values of %g and above fall in no bin (leave max "
+                    "%s.bins[%zu].max: values of %s and above fall in no bin (leave max "
                     "out for +inf)",
-                    path, f->bin_count - 1, f->bins[f->bin_count - 1].max);
+                    path, f->bin_count - 1, core_decimal_format(f->bins[f->bin_count - 1].max, a));
     }
 
     const cJSON *specials = field(item, "special");
@@ -879,7 +888,9 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, co
                     label = "special";
                 for (size_t o = 0; ok && o < f->special_count; o++)
                     if (f->specials[o].value == rs->value) {
-                        problem(ctx, "%s.value: %g repeats special[%zu]", spath, rs->value, o);
+                        char v[CORE_DECIMAL_TEXT_MAX];
+                        problem(ctx, "%s.value: %s repeats special[%zu]", spath,
+                                core_decimal_format(rs->value, v), o);
                         ok = false;
                     }
                 if (!ok)

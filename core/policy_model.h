@@ -227,7 +227,7 @@ bool core_policy_model_has_scorecard(const core_policy_model *policy, core_ratin
 typedef struct core_rating_bin {
     char *label;
     bool has_min, has_max; /* open ends are -inf / +inf */
-    double min, max;       /* numeric: [min, max) */
+    int64_t min, max;      /* numeric: [min, max), millionths, exact (decimal.h) */
     char **categories;     /* categorical */
     uint64_t *keys;        /* core_rating_category_key of each category */
     size_t category_count;
@@ -235,7 +235,7 @@ typedef struct core_rating_bin {
 } core_rating_bin;
 
 typedef struct core_rating_special {
-    double value;
+    int64_t value; /* millionths, exact (decimal.h) */
     char *label;
     int points;
 } core_rating_special;
@@ -299,7 +299,8 @@ struct core_policy_model {
     /* The sections core applies, read by core's reader of them (LTV caps,
      * LPR, the rate band, the bank's own variables ...) within this parse. */
     core_policy_terms terms;
-    double base_score, odds_at_base, pdo;
+    /* "scaling", millionths, exact (decimal.h): the fit turns odds into points */
+    int64_t base_score, odds_at_base, pdo;
     core_rating_grade grades[CORE_RATING_GRADE_COUNT];
     core_rating_scorecard scorecards[CORE_RATING_KIND_COUNT];
     core_rating_ko_rule knockouts[CORE_RATING_KO_COUNT];

@@ -186,7 +186,10 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
             initial = MAX_INITIAL;
         bins[n++] = (wbin){work[0].x, 0, 0};
         for (int k = 1; k < initial; k++) {
-            double cut = work[(size_t)((double)k * (double)m / initial)].x;
+            /* Cut points are written into the policy, which holds bounds
+             * as exact millionths (core/policy_model.h): cut where the
+             * policy will, so the fitted bins are the scored ones. */
+            double cut = nearbyint(work[(size_t)((double)k * (double)m / initial)].x * 1e6) / 1e6;
             if (cut > bins[n - 1].lo)
                 bins[n++] = (wbin){cut, 0, 0};
         }
@@ -954,8 +957,8 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     report->intercept = beta[0];
 
     /* Scale to points (docs/design.md, "Rating conventions"). */
-    double factor = base->pdo / log(2.0);
-    double offset = base->base_score - factor * log(base->odds_at_base);
+    double factor = (double)base->pdo / 1e6 / log(2.0);
+    double offset = (double)base->base_score / 1e6 - factor * log((double)base->odds_at_base / 1e6);
     int base_points = (int)lround(offset - factor * beta[0]);
     for (size_t k = 0; k < p; k++) {
         fit_col *col = use[k];

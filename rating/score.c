@@ -123,12 +123,17 @@ int rating_factor_select(const core_rating_factor *factor, const rating_value *v
      * tested first; it means "no value", so it goes to the missing bin. */
     if (isnan(x))
         return RATING_BINSEL_MISSING;
+    /* The policy's bounds are exact millionths (core/policy_model.h): the
+     * value is scaled once, and a decimal value such as 0.3 lands on the
+     * bound 300000 itself. */
+    double micro = x * 1e6;
     for (size_t s = 0; s < factor->special_count; s++)
-        if (factor->specials[s].value == x)
+        if ((double)factor->specials[s].value == micro)
             return -2 - (int)s;
     for (size_t b = 0; b < factor->bin_count; b++) {
         const core_rating_bin *bin = &factor->bins[b];
-        if ((!bin->has_min || x >= bin->min) && (!bin->has_max || x < bin->max))
+        if ((!bin->has_min || micro >= (double)bin->min) &&
+            (!bin->has_max || micro < (double)bin->max))
             return (int)b;
     }
     /* A checked policy tiles the whole line, so this is unreachable; refer

@@ -5,9 +5,11 @@
  * above it fails the build. It then parses the shipped policy with core's one
  * parser and reads the terms core applies from the model.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "json_in.h"
 #include "policy_model.h"
 
 static void core_parses_the_shipped_policy_alone(void)
@@ -68,7 +70,57 @@ static void rate_band_holds_floor_and_ceiling(void)
     CHECK_INT(core_rate_priced(core_lpr_for_term(&lpr, 12), -10000, &band), 30000);
 }
 
+/* Bin bounds are exact decimals in millionths: 0.35 is 350000, and a bound
+ * written with seven decimals is refused naming its path, never rounded. */
+static void bin_bounds_are_exact_millionths(void)
+{
+    char *text = NULL;
+    size_t length = 0;
+    ld_error err;
+    CHECK_INT(core_read_file(LOANDESK_SOURCE_DIR "/policy/default.json", &text, &length, &err),
+              LD_OK);
+    if (text == NULL)
+        return;
+    core_policy_model *model = NULL;
+    CHECK_INT(core_policy_model_load_buffer(text, length, &model, &err), LD_OK);
+    bool found = false;
+    for (int k = 0; model != NULL && k < CORE_RATING_KIND_COUNT; k++) {
+        const core_rating_scorecard *card = &model->scorecards[k];
+        for (size_t i = 0; i < card->factor_count; i++)
+            for (size_t b = 0; b < card->factors[i].bin_count; b++) {
+                const core_rating_bin *bin = &card->factors[i].bins[b];
+                found |= bin->has_min && bin->has_max && bin->min == 350000 && bin->max == 500000;
+            }
+    }
+    CHECK(found);
+    core_policy_model_free(model);
+    /* The same document with one bound at seven decimals. */
+    char *at = strstr(text, "\"min\": 0.35,");
+    CHECK(at != NULL);
+    if (at != NULL) {
+        size_t head = (size_t)(at - text);
+        char *edited = malloc(length + 16);
+        CHECK(edited != NULL);
+        if (edited != NULL) {
+            int n = snprintf(edited, length + 16, "%.*s\"min\": 0.3500001,%s", (int)head, text,
+                             at + strlen("\"min\": 0.35,"));
+            core_policy_problems problems = {0};
+            CHECK_INT(core_policy_model_check_buffer(edited, (size_t)n, &problems, &err),
+                      LD_EINVAL);
+            bool named = false;
+            for (size_t i = 0; i < problems.count; i++)
+                named |= strstr(problems.messages[i], "].min: ") != NULL &&
+                         strstr(problems.messages[i], "decimal") != NULL;
+            CHECK(named);
+            core_policy_problems_free(&problems);
+            free(edited);
+        }
+    }
+    free(text);
+}
+
 static const check_case cases[] = {
+    {"bin_bounds_are_exact_millionths", bin_bounds_are_exact_millionths},
     {"rate_band_holds_floor_and_ceiling", rate_band_holds_floor_and_ceiling},
     {"core_parses_the_shipped_policy_alone", core_parses_the_shipped_policy_alone},
     {"core_reports_every_policy_problem_alone", core_reports_every_policy_problem_alone},
