@@ -1,9 +1,11 @@
 /*
- * rating.h - the credit scorecard: policy files, and rating one application.
+ * rating.h - the credit scorecard: rating one application by the policy model.
  *
- * A rating is a pure calculation. The caller loads a policy file once
- * (core_policy_model_load), fills a plain rating_input from the application and its
- * borrower, guarantors and collateral, and calls rating_score, which writes a
+ * A rating is a pure calculation. Core parses the policy file, once, into the
+ * policy model (core/policy_model.h: core_policy_model_get for the policy in
+ * force, core_policy_model_load for a file) and hands it to the scorer; the
+ * caller fills a plain rating_input from the application and its borrower,
+ * guarantors and collateral, and calls rating_score, which writes a
  * plain rating_result: each factor's value, bin and points, the score, grade and
  * PD, the knock-out rules hit, the decision, the recommended amount, term, rate
  * and fee, and the four reason codes that cost the most points. rating_score
@@ -12,8 +14,9 @@
  *
  * Conventions (docs/design.md): money is ld_money fen; rates and PDs are millionths
  * (1 % = 10000, so a PD of 0.25 % is 2500); ratios such as debt-to-asset are
- * plain doubles (0.55 is 55 %), since they are never stored as money. The policy
- * file format is documented field by field in docs/policy.md.
+ * plain doubles (0.55 is 55 %), since they are never stored as money; the
+ * policy's bounds they are compared with are exact millionths. The policy file
+ * format is documented field by field in docs/policy.md.
  *
  * Lifetimes: strings a rating_result points to (bin labels, reason texts, feature
  * names) belong to the policy or to static tables; a result is valid while its
