@@ -111,8 +111,8 @@ typedef enum core_rating_decision {
     CORE_RATING_DECLINE = 2,
 } core_rating_decision;
 
-const char *
-core_rating_decision_name(core_rating_decision decision); /* "approve","refer","decline" */
+/* "approve", "refer", "decline" */
+const char *core_rating_decision_name(core_rating_decision decision);
 
 typedef enum core_rating_knockout {
     CORE_RATING_KO_INVALID_IDENTITY,
