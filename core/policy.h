@@ -143,7 +143,7 @@ ld_status core_policy_default_authority(core_store *store, core_role role, ld_mo
  * provision_rates, risk_signals, lpr, pricing, features) into *out, reporting
  * every problem ("JSONPATH: what is wrong") through problem. Part of the one
  * policy parser (core_policy_model_load_buffer), which calls it; taken says which
- * names the rating module's built-in features hold. */
+ * names the built-in features (policy_model.h) hold. */
 void core_policy_terms_read(const cJSON *doc, core_policy_terms *out, core_name_taken_fn taken,
                             core_problem_fn problem, void *context);
 
