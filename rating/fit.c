@@ -160,6 +160,19 @@ static double bins_loglik(const wbin *bins, size_t n)
 
 /* Quantile bins merged to the minimum size and, where it costs little, to
  * monotone WoE. */
+/* Cut points are written into the policy, which holds bounds as exact
+ * millionths (core/policy_model.h): the fit cuts where the policy will, so
+ * the fitted bins are the scored ones. Rounded half away from zero by plain
+ * arithmetic (no library call in the binning loop); beyond 10^12, which no
+ * policy holds, the value is left as it is and the check of the written
+ * policy names it. */
+static inline double to_millionth(double x)
+{
+    if (!(fabs(x) < 1e12))
+        return x;
+    return (double)(int64_t)(x * 1e6 + (x < 0 ? -0.5 : 0.5)) / 1e6;
+}
+
 static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad, size_t rows,
                         size_t total_goods, size_t total_bads, const rating_fit_options *opt,
                         pair *work, pair *spare)
@@ -186,10 +199,7 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
             initial = MAX_INITIAL;
         bins[n++] = (wbin){work[0].x, 0, 0};
         for (int k = 1; k < initial; k++) {
-            /* Cut points are written into the policy, which holds bounds
-             * as exact millionths (core/policy_model.h): cut where the
-             * policy will, so the fitted bins are the scored ones. */
-            double cut = nearbyint(work[(size_t)((double)k * (double)m / initial)].x * 1e6) / 1e6;
+            double cut = to_millionth(work[(size_t)((double)k * (double)m / initial)].x);
             if (cut > bins[n - 1].lo)
                 bins[n++] = (wbin){cut, 0, 0};
         }
