@@ -537,13 +537,13 @@ cJSON *api_result_id(int64_t id, const char *key, const char *value)
 
 /* The first of a checker's problems as the error, pointing at the command
  * that lists them all. */
-static ld_status policy_problems_error(ld_status st, rating_problems *problems, ld_error *err)
+static ld_status policy_problems_error(ld_status st, core_policy_problems *problems, ld_error *err)
 {
     if (st == LD_EINVAL && problems->count > 0) {
         st = LD_FAIL(err, LD_EINVAL, "policy: %s%s", problems->messages[0],
                      problems->count > 1 ? " (and more: run `loandesk policy check`)" : "");
     }
-    rating_problems_free(problems);
+    core_policy_problems_free(problems);
     return st;
 }
 
@@ -551,8 +551,8 @@ static ld_status policy_problems_error(ld_status st, rating_problems *problems, 
  * bad policy leaves nothing behind; the message points at `policy check`. */
 ld_status api_policy_file_check(const char *path, ld_error *err)
 {
-    rating_problems problems = {0};
-    ld_status st = rating_policy_check_file(path, &problems, err);
+    core_policy_problems problems = {0};
+    ld_status st = core_policy_model_check_file(path, &problems, err);
     return policy_problems_error(st, &problems, err);
 }
 
