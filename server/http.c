@@ -80,7 +80,7 @@ struct srv_server {
     char reports_dir[PATH_MAX];
     bool own_work_dir;
     atomic_int in_flight;
-    pthread_mutex_t log_lock;
+    srv_log *log;
     /* The write turn (execute_in_turn): shared by writes that are one
      * operation each, which the committer batches; taken alone by a write
      * that reads before it writes (If-Match) or hashes inside its
@@ -309,13 +309,20 @@ static void set_problem(request *r, int status, ld_status code, const char *deta
     char text[sizeof rq->err.message];
     if (status >= 500 && status != 503) {
         /* The cause goes to the log, never to the client. */
-        pthread_mutex_lock(&rq->srv->log_lock);
-        fprintf(stderr, "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":",
-                r->request_id, status);
-        char *quoted = cJSON_PrintUnformatted(cJSON_CreateString(detail));
-        fprintf(stderr, "%s}\n", quoted != NULL ? quoted : "\"\"");
+        cJSON *message = cJSON_CreateString(detail);
+        char *quoted = cJSON_PrintUnformatted(message);
+        cJSON_Delete(message);
+        char line[1200];
+        int n =
+            snprintf(line, sizeof line,
+                     "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":%s}\n",
+                     r->request_id, status, quoted != NULL ? quoted : "\"\"");
         free(quoted);
-        pthread_mutex_unlock(&rq->srv->log_lock);
+        if (n >= (int)sizeof line) {
+            n = (int)sizeof line - 1;
+            line[n - 1] = '\n'; /* cut, still one line */
+        }
+        srv_log_write(rq->srv->log, line, (size_t)n);
         snprintf(text, sizeof text, "internal error; the server log has request %s", r->request_id);
     } else {
         snprintf(text, sizeof text, "%s", detail);
@@ -587,15 +594,33 @@ static void request_digest(request *r, char out[65])
 /* Resumes the session on the calling thread's connection and runs the
  * route's handler; the outcome is left in the request. Runs on a request
  * thread or on the password pool. */
+static void execute_once(request *r);
+
 static void execute(request *r)
 {
     srv_request *rq = &r->rq;
-    const srv_route *route = rq->route;
     rq->api = api_of_thread(rq->srv, &rq->err);
     if (rq->api == NULL) {
         fail_from(r);
         return;
     }
+    /* A read runs in one snapshot, the session check included: one read
+     * transaction per request, and the session's row is read again only
+     * when something was committed since (loandesk/api.h). */
+    bool snapshot = !unsafe_method(rq->method) && !(rq->route->flags & SRV_PUBLIC);
+    if (snapshot && ld_api_read_begin(rq->api, &rq->err) != LD_OK) {
+        fail_from(r);
+        return;
+    }
+    execute_once(r);
+    if (snapshot)
+        ld_api_read_end(rq->api);
+}
+
+static void execute_once(request *r)
+{
+    srv_request *rq = &r->rq;
+    const srv_route *route = rq->route;
     if (!(route->flags & SRV_PUBLIC)) {
         if (ld_session_resume(rq->api, rq->token, &rq->session, &rq->err) != LD_OK) {
             if (rq->err.code == LD_EPERM)
@@ -604,14 +629,7 @@ static void execute(request *r)
                 fail_from(r);
             return;
         }
-        cJSON *who = NULL;
-        ld_error ignored;
-        if (ld_session_whoami(rq->session, &who, &ignored) == LD_OK) {
-            const cJSON *name = cJSON_GetObjectItemCaseSensitive(who, "username");
-            snprintf(rq->username, sizeof rq->username, "%s",
-                     cJSON_IsString(name) ? name->valuestring : "");
-            cJSON_Delete(who);
-        }
+        snprintf(rq->username, sizeof rq->username, "%s", ld_session_username(rq->session));
     }
     if ((route->flags & SRV_ONCE) && rq->idempotency_key != NULL && rq->session != NULL) {
         char digest[65];
@@ -1052,9 +1070,7 @@ static void log_request(srv_server *srv, request *r, enum MHD_RequestTermination
              toe != MHD_REQUEST_TERMINATED_COMPLETED_OK
                  ? ",\"ended\":\"connection closed before the answer was sent\""
                  : "");
-    pthread_mutex_lock(&srv->log_lock);
-    fputs(line, stderr);
-    pthread_mutex_unlock(&srv->log_lock);
+    srv_log_write(srv->log, line, strlen(line));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -1130,10 +1146,10 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     cJSON_AddStringToObject(line, "message", message);
     char *text = cJSON_PrintUnformatted(line);
     cJSON_Delete(line);
-    pthread_mutex_lock(&srv->log_lock);
-    fprintf(stderr, "%s\n", text != NULL ? text : "{}");
-    pthread_mutex_unlock(&srv->log_lock);
+    char out[700];
+    int n = snprintf(out, sizeof out, "%s\n", text != NULL ? text : "{}");
     free(text);
+    srv_log_write(srv->log, out, n < (int)sizeof out ? (size_t)n : sizeof out - 1);
 }
 
 static ld_status make_dirs(srv_server *srv, ld_error *err)
@@ -1185,7 +1201,7 @@ static void server_free(srv_server *srv)
             srv_remove_tree(srv->reports_dir);
         srv_remove_dir(srv->work_dir);
     }
-    pthread_mutex_destroy(&srv->log_lock);
+    srv_log_stop(srv->log);
     pthread_rwlock_destroy(&srv->write_turn);
     pthread_mutex_destroy(&srv->turn_gate);
     pthread_mutex_destroy(&srv->api_lock);
@@ -1224,7 +1240,7 @@ ld_status server_run(const server_options *options, ld_error *err)
         srv->options.timeout_seconds = 15;
     if (!srv_random_hex(8, id_prefix))
         snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
-    pthread_mutex_init(&srv->log_lock, NULL);
+    srv->log = srv_log_start(STDERR_FILENO);
     pthread_rwlock_init(&srv->write_turn, NULL);
     pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
@@ -1290,9 +1306,10 @@ ld_status server_run(const server_options *options, ld_error *err)
     MHD_stop_daemon(srv->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
-    pthread_mutex_lock(&srv->log_lock);
-    fprintf(stderr, "{\"level\":\"info\",\"message\":\"stopped on signal %d\"}\n", sig);
-    pthread_mutex_unlock(&srv->log_lock);
+    char stopped[96];
+    int n = snprintf(stopped, sizeof stopped,
+                     "{\"level\":\"info\",\"message\":\"stopped on signal %d\"}\n", sig);
+    srv_log_write(srv->log, stopped, (size_t)n);
     server_free(srv);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return LD_OK;

@@ -166,6 +166,16 @@ int srv_static_load(const char *web_dir, const char *url, bool gzip, srv_static_
 /* Whether a request's Accept-Encoding (may be NULL) admits gzip. */
 bool srv_accepts_gzip(const char *accept_encoding);
 
+/* The server's log (log_writer.c): whole lines appended by any thread,
+ * written in order by a thread of its own. srv_log_start never fails for
+ * want of that thread (lines are then written at once); srv_log_stop writes
+ * every line appended before it. */
+typedef struct srv_log srv_log;
+srv_log *srv_log_start(int fd);
+/* Appends line (len bytes, ending in a newline). */
+void srv_log_write(srv_log *log, const char *line, size_t len);
+void srv_log_stop(srv_log *log);
+
 /* Writes len bytes to a new private file at path. */
 ld_status srv_write_file(const char *path, const void *data, size_t len, ld_error *err);
 

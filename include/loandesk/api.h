@@ -131,6 +131,20 @@ ld_status ld_session_login(ld_api *api, const char *username, const char *passwo
  * afresh (ended, idle, too old, account locked or revoked: LD_EPERM). */
 ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld_error *err);
 
+/* One snapshot for a front end's read request: after ld_api_read_begin,
+ * ld_session_resume and the operations that only read run on api in one
+ * read transaction, until ld_api_read_end. The session check then keeps
+ * what it read of a token while nothing in the database changes (a logout,
+ * a password change, a lock committed by any connection is seen by the
+ * next check), and the write of a session's last use waits for
+ * ld_api_read_end. An operation that writes, or one refused (its refusal
+ * is audited), ends the snapshot first and runs as it would alone. */
+ld_status ld_api_read_begin(ld_api *api, ld_error *err);
+void ld_api_read_end(ld_api *api);
+
+/* The session's user name (for a front end's log). */
+const char *ld_session_username(const ld_session *session);
+
 /* Issues a bearer token for this session so later calls (other processes, a
  * server's requests) can resume it without the password. */
 ld_status ld_session_token_issue(ld_session *session, char token_out[LD_SESSION_TOKEN_MAX],
