@@ -35,6 +35,10 @@ struct ld_api {
     uint64_t unit_start;     /* the log's size when that unit began */
     uint64_t txn_start;      /* the log's size when the current transaction began */
     ld_committer *committer; /* NULL: this handle commits its own writes */
+    /* ld_api_set_batch_wait: around the wait for a batch's answer. */
+    void (*batch_release)(void *);
+    void (*batch_take)(void *);
+    void *batch_context;
     /* ld_api_read_begin: the read transaction a front end holds, the
      * session rows read in it, and the last use to write when it ends. */
     bool read_held;

@@ -342,10 +342,19 @@ void ld_api_set_committer(ld_api *api, ld_committer *committer)
     api->committer = committer;
 }
 
+void ld_api_set_batch_wait(ld_api *api, void (*release)(void *), void (*take)(void *),
+                           void *context)
+{
+    api->batch_release = release;
+    api->batch_take = take;
+    api->batch_context = context;
+}
+
 ld_status api_commit_in_batch(ld_session *session, const char *action, const char *subject,
                               api_body body, void *args, cJSON **result, ld_error *err)
 {
-    ld_committer *c = session->api->committer;
+    ld_api *api = session->api;
+    ld_committer *c = api->committer;
     commit_job job = {.session = session,
                       .action = action,
                       .subject = subject,
@@ -355,9 +364,17 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     ld_error local = {0};
     if (job.err == NULL)
         job.err = &local;
+    /* From here until the answer, nothing touches api (the committer works
+     * on a copy of the session bound to its writer): another thread may
+     * use it meanwhile (ld_api_set_batch_wait). Given back before the
+     * committer's lock is taken, so the two locks never nest. */
+    if (api->batch_release != NULL)
+        api->batch_release(api->batch_context);
     pthread_mutex_lock(&c->lock);
     if (c->stop) {
         pthread_mutex_unlock(&c->lock);
+        if (api->batch_take != NULL)
+            api->batch_take(api->batch_context);
         return LD_FAIL(err, LD_EINTERNAL, "the server is stopping; try again");
     }
     pthread_cond_init(&job.answered, NULL);
@@ -373,6 +390,8 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     c->waiting--;
     pthread_mutex_unlock(&c->lock);
     pthread_cond_destroy(&job.answered);
+    if (api->batch_take != NULL)
+        api->batch_take(api->batch_context);
     *result = job.result;
     return job.status;
 }

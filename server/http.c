@@ -47,10 +47,18 @@
 #define HASH_QUEUE_MAX        256
 /* Writes wait in the write pool for their batch (group commit); a batch
  * holds at most as many operations as the pool has threads, so the pool is
- * as large as the connections that write at once, and its queue as long. */
-#define WRITE_THREADS   48
-#define WRITE_QUEUE_MAX 1024
-#define API_HANDLES_MAX 256
+ * as large as the connections that write at once, and its queue as long.
+ * What a write-pool thread does on a store connection is short (resume the
+ * session, look its Idempotency-Key up, queue the operation); the rest is
+ * waiting, on no connection. So its threads take turns on a few
+ * connections (WRITE_CONNECTIONS), each given back while its holder waits
+ * for the batch (ld_api_set_batch_wait): the committer writes on one
+ * connection of its own, and the pool needs no more than a handful for its
+ * reads. */
+#define WRITE_THREADS     48
+#define WRITE_CONNECTIONS 4
+#define WRITE_QUEUE_MAX   1024
+#define API_HANDLES_MAX   256
 
 /* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
  * pool ran it and resumed the connection. */
@@ -109,9 +117,14 @@ struct srv_server {
         pthread_t tid[WRITE_THREADS];
         struct pool_thread {
             struct pool *pool;
-            ld_api *api; /* opened before the thread starts; NULL: on first use */
+            struct conn_slot *slot; /* the write pool's connection it takes turns on */
         } thread[WRITE_THREADS];
     } hash_pool, write_pool;
+    /* The write pool's connections, each used by one thread at a time. */
+    struct conn_slot {
+        pthread_mutex_t lock;
+        ld_api *api; /* NULL when it could not be opened: the thread opens its own */
+    } write_slots[WRITE_CONNECTIONS];
 };
 
 static _Thread_local ld_api *thread_api;
@@ -714,13 +727,21 @@ static enum turn turn_of(const request *r)
     return TURN_ALONE;
 }
 
-/* Runs the request in its turn and frees its session. */
-static void execute_in_turn(srv_server *srv, request *r, enum turn turn)
+/* Runs the request in its turn and frees its session; with connection
+ * (a write-pool slot's lock), holding the connection it runs on. The turn
+ * is entered first: a thread waiting for the turn holds no connection that
+ * a thread inside the turn needs to finish. */
+static void execute_in_turn(srv_server *srv, request *r, enum turn turn,
+                            pthread_mutex_t *connection)
 {
     if (turn != TURN_NONE)
         turn_enter(srv, turn == TURN_ALONE);
+    if (connection != NULL)
+        pthread_mutex_lock(connection);
     execute(r);
     finish_session(&r->rq);
+    if (connection != NULL)
+        pthread_mutex_unlock(connection);
     if (turn != TURN_NONE)
         pthread_rwlock_unlock(&srv->write_turn);
 }
@@ -737,7 +758,7 @@ static void *pool_worker(void *arg)
 {
     struct pool_thread *self = arg;
     struct pool *p = self->pool;
-    thread_api = self->api;
+    thread_api = self->slot != NULL ? self->slot->api : NULL;
     for (;;) {
         pthread_mutex_lock(&p->lock);
         while (p->head == NULL && !p->stop)
@@ -759,7 +780,7 @@ static void *pool_worker(void *arg)
         enum turn turn = !p->hashing                       ? turn_of(r)
                          : r->rq.route->flags & SRV_PUBLIC ? TURN_NONE
                                                            : TURN_ALONE;
-        execute_in_turn(p->srv, r, turn);
+        execute_in_turn(p->srv, r, turn, self->slot != NULL ? &self->slot->lock : NULL);
         r->state = RAN;
         MHD_resume_connection(r->rq.conn);
     }
@@ -795,24 +816,45 @@ static void pool_init(struct pool *p, srv_server *srv, bool hashing, int max_que
     pthread_cond_init(&p->ready, NULL);
 }
 
-/* Starts the pool's threads. With open_now, each thread's store connection
- * is opened first, before the server answers anything: opening one checks
- * the schema and installs the ledger's triggers, which no request should
- * wait for (a thread whose opening failed opens on first use). */
-static void pool_start(struct pool *p, int threads, bool open_now)
+static void slot_release(void *context)
+{
+    pthread_mutex_unlock(context);
+}
+
+static void slot_take(void *context)
+{
+    pthread_mutex_lock(context);
+}
+
+/* Opens the write pool's connections before the server answers anything:
+ * opening one checks the schema and installs the ledger's triggers, which
+ * no request should wait for. */
+static void write_slots_open(srv_server *srv)
+{
+    for (int i = 0; i < WRITE_CONNECTIONS; i++) {
+        struct conn_slot *slot = &srv->write_slots[i];
+        pthread_mutex_init(&slot->lock, NULL);
+        ld_error ignored;
+        if (srv->api_count >= API_HANDLES_MAX ||
+            ld_api_open(srv->options.db_path, srv->options.clock, &slot->api, &ignored) != LD_OK)
+            continue;
+        ld_api_set_committer(slot->api, srv->committer);
+        /* The slot's lock is held by the thread running on it, and given
+         * back while that thread's write waits for its batch. */
+        ld_api_set_batch_wait(slot->api, slot_release, slot_take, &slot->lock);
+        srv->apis[srv->api_count++] = slot->api;
+    }
+}
+
+/* Starts the pool's threads; with slots, thread i takes turns on the write
+ * pool's connection i mod WRITE_CONNECTIONS (else each opens its own on
+ * first use). */
+static void pool_start(struct pool *p, int threads, bool slots)
 {
     for (int i = 0; i < threads && i < WRITE_THREADS; i++) {
         struct pool_thread *t = &p->thread[i];
         t->pool = p;
-        ld_error ignored;
-        if (open_now && p->srv->api_count < API_HANDLES_MAX &&
-            ld_api_open(p->srv->options.db_path, p->srv->options.clock, &t->api, &ignored) ==
-                LD_OK) {
-            ld_api_set_committer(t->api, p->srv->committer);
-            pthread_mutex_lock(&p->srv->api_lock);
-            p->srv->apis[p->srv->api_count++] = t->api;
-            pthread_mutex_unlock(&p->srv->api_lock);
-        }
+        t->slot = slots ? &p->srv->write_slots[i % WRITE_CONNECTIONS] : NULL;
         if (pthread_create(&p->tid[i], NULL, pool_worker, t) != 0)
             break;
         p->threads++;
@@ -1024,7 +1066,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * connection that finds the lock taken sleeps in its busy handler) and
      * take turns around it (turn_of). Reads (GET) run beside them on WAL
      * snapshots. */
-    execute_in_turn(srv, r, turn_of(r));
+    execute_in_turn(srv, r, turn_of(r), NULL);
     return queue_answer(r);
 }
 
@@ -1207,6 +1249,8 @@ static void server_free(srv_server *srv)
     pthread_mutex_destroy(&srv->api_lock);
     pool_destroy(&srv->hash_pool);
     pool_destroy(&srv->write_pool);
+    for (int i = 0; i < WRITE_CONNECTIONS; i++)
+        pthread_mutex_destroy(&srv->write_slots[i].lock);
     free(srv);
 }
 
@@ -1246,9 +1290,10 @@ ld_status server_run(const server_options *options, ld_error *err)
     pthread_mutex_init(&srv->api_lock, NULL);
     pool_init(&srv->hash_pool, srv, true, HASH_QUEUE_MAX);
     pool_init(&srv->write_pool, srv, false, WRITE_QUEUE_MAX);
-    srv->apis[srv->api_count++] = probe;
-    if ((st = ld_api_open(options->db_path, options->clock, &srv->writer, err)) != LD_OK ||
-        (st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
+    /* The connection that showed the book opens becomes the committer's
+     * writer. */
+    srv->writer = probe;
+    if ((st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
         (st = make_dirs(srv, err)) != LD_OK) {
         server_free(srv);
         return st;
@@ -1266,6 +1311,7 @@ ld_status server_run(const server_options *options, ld_error *err)
     int hashers = srv->options.threads - 1;
     hashers = hashers < 1 ? 1 : hashers > 16 ? 16 : hashers;
     pool_start(&srv->hash_pool, hashers, false);
+    write_slots_open(srv);
     pool_start(&srv->write_pool, WRITE_THREADS, true);
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |

@@ -120,6 +120,15 @@ void ld_committer_counts(ld_committer *committer, uint64_t *batches, uint64_t *o
 /* Gives api's writes to committer (NULL: back to its own transactions). */
 void ld_api_set_committer(ld_api *api, ld_committer *committer);
 
+/* For a handle that threads take turns on (a server's write pool, whose
+ * threads mostly wait for their batch): an operation of api calls
+ * release(context) once its write is queued for the committer, before it
+ * waits, and take(context) when the batch has answered, before it touches
+ * api again; meanwhile api is not used by the operation, and another
+ * thread may run on it. Both NULL: none (the default). */
+void ld_api_set_batch_wait(ld_api *api, void (*release)(void *), void (*take)(void *),
+                           void *context);
+
 /* Authenticates (PBKDF2, once). A wrong password, an unknown user, a locked or
  * deactivated account are LD_EPERM, and counted and audited. A password that
  * is too old or was set by an admin gives a session that may only change its
