@@ -85,8 +85,24 @@ char *ld_money_format(ld_money amount, char buf[LD_MONEY_TEXT_MAX])
 {
     /* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
     uint64_t magnitude = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
-    snprintf(buf, LD_MONEY_TEXT_MAX, "%s%llu.%02llu", amount < 0 ? "-" : "",
-             (unsigned long long)(magnitude / 100), (unsigned long long)(magnitude % 100));
+    /* Digits written from the right: every answer carries amounts, and a
+     * formatted print of each cost more than the rest of its field. */
+    char digits[LD_MONEY_TEXT_MAX];
+    size_t n = 0;
+    digits[n++] = (char)('0' + magnitude % 10);
+    digits[n++] = (char)('0' + magnitude / 10 % 10);
+    digits[n++] = '.';
+    uint64_t yuan = magnitude / 100;
+    do {
+        digits[n++] = (char)('0' + yuan % 10);
+        yuan /= 10;
+    } while (yuan > 0);
+    size_t pos = 0;
+    if (amount < 0)
+        buf[pos++] = '-';
+    while (n > 0)
+        buf[pos++] = digits[--n];
+    buf[pos] = '\0';
     return buf;
 }
 

@@ -478,12 +478,13 @@ static enum MHD_Result queue_answer(request *r)
         rq->raw = NULL;
         type = rq->raw_type;
     } else {
-        data = rq->result != NULL ? cJSON_PrintUnformatted(rq->result) : strdup("{}");
+        data = rq->result != NULL ? srv_json_print(rq->result, &len) : NULL;
         if (data == NULL) {
+            if (rq->result != NULL)
+                rq->status = 500; /* out of memory printing it */
             data = strdup("{}");
-            rq->status = 500;
+            len = data != NULL ? 2 : 0;
         }
-        len = strlen(data);
         type = rq->status >= 400 ? "application/problem+json" : "application/json";
         if (rq->etag_of_answer && rq->status < 300) {
             char digest[65];

@@ -7,8 +7,10 @@
  * per request on the request's thread; here a request only copies its line.
  * Invariants: a line is never split or interleaved with another (it is
  * copied whole under the lock); lines leave in the order they were
- * appended; the writer is woken by the first line after it went idle, so
- * an idle server's lines reach the file at once, not at some tick; the
+ * appended; the writer is woken by the first line after it went idle and
+ * lets lines gather for LOG_GATHER_NS before it writes them, so a line
+ * reaches the file within that time, and a busy server pays one wake-up
+ * and one write per that span rather than per request; the
  * buffer never grows past LOG_BUFFER_MAX (a line that does not fit waits
  * for the writer, and one larger than the buffer is written directly);
  * srv_log_stop writes everything appended before it.
@@ -19,9 +21,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LOG_BUFFER_MAX (256 * 1024)
+#define LOG_GATHER_NS  (5 * 1000 * 1000)
 
 struct srv_log {
     int fd;
@@ -32,6 +36,7 @@ struct srv_log {
     size_t used;
     char *spare; /* the other buffer: the one being written */
     bool stop;
+    bool idle; /* the writer waits for a line: the next one wakes it */
     pthread_t thread;
     bool started;
 };
@@ -56,10 +61,20 @@ static void *log_main(void *arg)
     srv_log *log = arg;
     pthread_mutex_lock(&log->lock);
     for (;;) {
-        while (log->used == 0 && !log->stop)
+        while (log->used == 0 && !log->stop) {
+            log->idle = true;
             pthread_cond_wait(&log->wake, &log->lock);
+            log->idle = false;
+        }
         if (log->used == 0)
             break;
+        if (!log->stop) {
+            /* Let the lines of the next few milliseconds join this one. */
+            pthread_mutex_unlock(&log->lock);
+            struct timespec gather = {0, LOG_GATHER_NS};
+            nanosleep(&gather, NULL);
+            pthread_mutex_lock(&log->lock);
+        }
         /* Take the buffer and give the spare: appending goes on while this
          * one is written. */
         char *full = log->buffer;
@@ -110,10 +125,11 @@ void srv_log_write(srv_log *log, const char *line, size_t len)
     while (LOG_BUFFER_MAX - log->used < len)
         pthread_cond_wait(&log->drained, &log->lock);
     memcpy(log->buffer + log->used, line, len);
-    bool was_empty = log->used == 0;
     log->used += len;
-    if (was_empty)
+    if (log->idle) {
+        log->idle = false; /* one wake-up is enough */
         pthread_cond_signal(&log->wake);
+    }
     pthread_mutex_unlock(&log->lock);
 }
 

@@ -132,6 +132,11 @@ void srv_sha256_hex(const void *data, size_t len, char out[65]);
 /* n random bytes as 2n hex characters into out (2n+1 bytes); false on failure. */
 bool srv_random_hex(size_t n, char *out);
 
+/* value as JSON text, the same bytes cJSON_PrintUnformatted gives, faster
+ * (json_out.c); *len_out (may be NULL) gets its length. NULL when out of
+ * memory or value holds an item cJSON would not print. The caller frees it. */
+char *srv_json_print(const cJSON *value, size_t *len_out);
+
 /* The ETag of a representation: a quoted prefix of its SHA-256. */
 void srv_etag_of(const cJSON *value, char out[40]);
 
