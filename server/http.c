@@ -901,8 +901,14 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     r->rq.srv = srv;
     r->rq.conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &r->started);
-    snprintf(r->request_id, sizeof r->request_id, "%s%016llx", id_prefix,
-             (unsigned long long)atomic_fetch_add(&id_counter, 1));
+    /* The prefix, then the counter as 16 hex digits (no formatted print:
+     * every request draws one). */
+    static const char hex[] = "0123456789abcdef";
+    unsigned long long serial = atomic_fetch_add(&id_counter, 1);
+    memcpy(r->request_id, id_prefix, 16);
+    for (int i = 31; i >= 16; i--, serial >>= 4)
+        r->request_id[i] = hex[serial & 15];
+    r->request_id[32] = '\0';
     snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
     bool method_known = false;
     r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
@@ -1071,49 +1077,103 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue_answer(r);
 }
 
-/* Writes the request's log line: no password, token or identity number is
- * ever in it (the route's pattern stands for the path). */
-/* Appends text to buf as the inside of a JSON string. */
+/* Appends text to buf as the inside of a JSON string (cut, never split
+ * inside an escape, when buf is full). */
 static void json_escaped(char *buf, size_t size, size_t *used, const char *text)
 {
+    static const char hex[] = "0123456789abcdef";
     for (const unsigned char *p = (const unsigned char *)text; *p && *used + 7 < size; p++) {
-        if (*p == '"' || *p == '\\')
-            *used += (size_t)snprintf(buf + *used, size - *used, "\\%c", *p);
-        else if (*p < 0x20)
-            *used += (size_t)snprintf(buf + *used, size - *used, "\\u%04x", *p);
-        else
+        if (*p == '"' || *p == '\\') {
+            buf[(*used)++] = '\\';
             buf[(*used)++] = (char)*p;
+        } else if (*p < 0x20) {
+            memcpy(buf + *used, "\\u00", 4);
+            buf[*used + 4] = hex[*p >> 4];
+            buf[*used + 5] = hex[*p & 15];
+            *used += 6;
+        } else {
+            buf[(*used)++] = (char)*p;
+        }
     }
     buf[*used] = '\0';
 }
 
+/* Appends text as it is (the line's fixed parts). */
+static void put_text(char *buf, size_t size, size_t *used, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > size - 1 - *used)
+        n = size - 1 - *used;
+    memcpy(buf + *used, text, n);
+    *used += n;
+    buf[*used] = '\0';
+}
+
+/* Appends a number's decimal digits. */
+static void put_decimal(char *buf, size_t size, size_t *used, long long value)
+{
+    char digits[24];
+    size_t n = 0;
+    unsigned long long magnitude =
+        value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0)
+        digits[n++] = '-';
+    while (n > 0 && *used + 1 < size)
+        buf[(*used)++] = digits[--n];
+    buf[*used] = '\0';
+}
+
+/* The log's time of the current second, "YYYY-MM-DDTHH:MM:SSZ", formatted
+ * once per second per thread. */
+static const char *log_time(void)
+{
+    static _Thread_local time_t second = -1;
+    static _Thread_local char text[32];
+    time_t wall = time(NULL);
+    if (wall != second) {
+        struct tm tm;
+        gmtime_r(&wall, &tm);
+        if (strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+            text[0] = '\0';
+        second = wall;
+    }
+    return text;
+}
+
 /* Writes the request's log line: no password, token or identity number is
- * ever in it (the route's pattern stands for the path). */
+ * ever in it (the route's pattern stands for the path). Built by appending,
+ * not by a formatted print: it is written for every request. */
 static void log_request(srv_server *srv, request *r, enum MHD_RequestTerminationCode toe)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     long long micros = (long long)(now.tv_sec - r->started.tv_sec) * 1000000 +
                        (now.tv_nsec - r->started.tv_nsec) / 1000;
-    time_t wall = time(NULL);
-    struct tm tm;
-    gmtime_r(&wall, &tm);
     char line[1024];
-    size_t used =
-        strftime(line, sizeof line, "{\"time\":\"%Y-%m-%dT%H:%M:%SZ\",\"request_id\":\"", &tm);
+    size_t used = 0;
+    put_text(line, sizeof line, &used, "{\"time\":\"");
+    put_text(line, sizeof line, &used, log_time());
+    put_text(line, sizeof line, &used, "\",\"request_id\":\"");
     json_escaped(line, sizeof line, &used, r->request_id);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"user\":\"");
+    put_text(line, sizeof line, &used, "\",\"user\":\"");
     json_escaped(line, sizeof line, &used, r->rq.username);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"method\":\"");
+    put_text(line, sizeof line, &used, "\",\"method\":\"");
     json_escaped(line, sizeof line, &used, r->rq.method);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"route\":\"");
+    put_text(line, sizeof line, &used, "\",\"route\":\"");
     json_escaped(line, sizeof line, &used, r->route_name);
-    snprintf(line + used, sizeof line - used, "\",\"status\":%d,\"duration_us\":%lld%s}\n",
-             r->rq.status, micros,
-             toe != MHD_REQUEST_TERMINATED_COMPLETED_OK
-                 ? ",\"ended\":\"connection closed before the answer was sent\""
-                 : "");
-    srv_log_write(srv->log, line, strlen(line));
+    put_text(line, sizeof line, &used, "\",\"status\":");
+    put_decimal(line, sizeof line, &used, r->rq.status);
+    put_text(line, sizeof line, &used, ",\"duration_us\":");
+    put_decimal(line, sizeof line, &used, micros);
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        put_text(line, sizeof line, &used,
+                 ",\"ended\":\"connection closed before the answer was sent\"");
+    put_text(line, sizeof line, &used, "}\n");
+    srv_log_write(srv->log, line, used);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
