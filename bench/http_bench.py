@@ -62,6 +62,23 @@ def wrk(url, connections, seconds, headers=(), script=None):
             "socket_errors": errors.group(1) if errors else ""}
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of process pid so far (Linux /proc)."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
+def wrk_cpu(pid, *args, **kwargs):
+    """wrk, and the CPU time the server (pid) spent per request meanwhile."""
+    before = cpu_seconds(pid)
+    run = wrk(*args, **kwargs)
+    run["cpu_us"] = (cpu_seconds(pid) - before) / max(run["total"], 1) * 1e6
+    return run
+
+
 def median(runs, key):
     return statistics.median(r[key] for r in runs)
 
@@ -89,8 +106,9 @@ if "1" in PARTS:
     bare.stdout.readline()
     reads, bares = [], []
     for _ in range(ROUNDS):
-        bares.append(wrk(f"http://127.0.0.1:{bare_port}/", 64, SECONDS))
-        reads.append(wrk(f"http://127.0.0.1:{port}{A}/applications/{app_id}", 64, SECONDS, [auth]))
+        bares.append(wrk_cpu(bare.pid, f"http://127.0.0.1:{bare_port}/", 64, SECONDS))
+        reads.append(wrk_cpu(srv.proc.pid, f"http://127.0.0.1:{port}{A}/applications/{app_id}", 64,
+                             SECONDS, [auth]))
     bare.terminate()
     bare.wait()
     r_rps, b_rps = median(reads, "rps"), median(bares, "rps")
@@ -98,6 +116,9 @@ if "1" in PARTS:
     print(f"   loandesk serve: {r_rps:10.0f} req/s  p99 {median(reads, 'p99'):6.2f} ms  (non-2xx: {sum(r['non2xx'] for r in reads)})")
     print(f"   bare handler:   {b_rps:10.0f} req/s  p99 {median(bares, 'p99'):6.2f} ms")
     print(f"   ratio {r_rps / b_rps:.2f} (goal >= 0.3; goal >= 10,000 req/s, p99 < 20 ms)")
+    print(f"   server CPU per request (user + system, the load-independent cost): loandesk serve "
+          f"{median(reads, 'cpu_us'):.1f} us, bare handler {median(bares, 'cpu_us'):.1f} us; "
+          f"wrk shares the same 2 cores")
 
 # ---- 2. application creation ---------------------------------------------------------------------------
 if "2" in PARTS:
