@@ -1077,27 +1077,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue_answer(r);
 }
 
-/* Appends text to buf as the inside of a JSON string (cut, never split
- * inside an escape, when buf is full). */
-static void json_escaped(char *buf, size_t size, size_t *used, const char *text)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (const unsigned char *p = (const unsigned char *)text; *p && *used + 7 < size; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf[(*used)++] = '\\';
-            buf[(*used)++] = (char)*p;
-        } else if (*p < 0x20) {
-            memcpy(buf + *used, "\\u00", 4);
-            buf[*used + 4] = hex[*p >> 4];
-            buf[*used + 5] = hex[*p & 15];
-            *used += 6;
-        } else {
-            buf[(*used)++] = (char)*p;
-        }
-    }
-    buf[*used] = '\0';
-}
-
 /* Appends text as it is (the line's fixed parts). */
 static void put_text(char *buf, size_t size, size_t *used, const char *text)
 {
@@ -1106,24 +1085,6 @@ static void put_text(char *buf, size_t size, size_t *used, const char *text)
         n = size - 1 - *used;
     memcpy(buf + *used, text, n);
     *used += n;
-    buf[*used] = '\0';
-}
-
-/* Appends a number's decimal digits. */
-static void put_decimal(char *buf, size_t size, size_t *used, long long value)
-{
-    char digits[24];
-    size_t n = 0;
-    unsigned long long magnitude =
-        value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
-    do {
-        digits[n++] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude > 0);
-    if (value < 0)
-        digits[n++] = '-';
-    while (n > 0 && *used + 1 < size)
-        buf[(*used)++] = digits[--n];
     buf[*used] = '\0';
 }
 
@@ -1158,17 +1119,20 @@ static void log_request(srv_server *srv, request *r, enum MHD_RequestTermination
     put_text(line, sizeof line, &used, "{\"time\":\"");
     put_text(line, sizeof line, &used, log_time());
     put_text(line, sizeof line, &used, "\",\"request_id\":\"");
-    json_escaped(line, sizeof line, &used, r->request_id);
+    srv_json_escape(line, sizeof line, &used, r->request_id);
     put_text(line, sizeof line, &used, "\",\"user\":\"");
-    json_escaped(line, sizeof line, &used, r->rq.username);
+    srv_json_escape(line, sizeof line, &used, r->rq.username);
     put_text(line, sizeof line, &used, "\",\"method\":\"");
-    json_escaped(line, sizeof line, &used, r->rq.method);
+    srv_json_escape(line, sizeof line, &used, r->rq.method);
     put_text(line, sizeof line, &used, "\",\"route\":\"");
-    json_escaped(line, sizeof line, &used, r->route_name);
+    srv_json_escape(line, sizeof line, &used, r->route_name);
     put_text(line, sizeof line, &used, "\",\"status\":");
-    put_decimal(line, sizeof line, &used, r->rq.status);
+    char number[24];
+    srv_decimal(r->rq.status, number);
+    put_text(line, sizeof line, &used, number);
     put_text(line, sizeof line, &used, ",\"duration_us\":");
-    put_decimal(line, sizeof line, &used, micros);
+    srv_decimal(micros, number);
+    put_text(line, sizeof line, &used, number);
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         put_text(line, sizeof line, &used,
                  ",\"ended\":\"connection closed before the answer was sent\"");

@@ -25,14 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct out {
+typedef struct json_text {
     char *text;
     size_t used, size;
     bool failed;
-} out;
+} json_text;
 
 /* Room for n more bytes (and a terminator). */
-static bool reserve(out *o, size_t n)
+static bool reserve(json_text *o, size_t n)
 {
     if (o->failed)
         return false;
@@ -51,7 +51,7 @@ static bool reserve(out *o, size_t n)
     return true;
 }
 
-static void put(out *o, const char *text, size_t n)
+static void put(json_text *o, const char *text, size_t n)
 {
     if (!reserve(o, n))
         return;
@@ -59,19 +59,13 @@ static void put(out *o, const char *text, size_t n)
     o->used += n;
 }
 
-static void put_string(out *o, const char *text)
+void srv_json_escape(char *buf, size_t size, size_t *used, const char *text)
 {
-    if (text == NULL) {
-        put(o, "\"\"", 2);
-        return;
-    }
     static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(text);
-    if (!reserve(o, n * 6 + 2))
-        return;
-    char *p = o->text + o->used;
-    *p++ = '"';
-    for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+    char *p = buf + *used;
+    /* Room for the longest escape (6) and the terminator. */
+    const char *end = buf + size - 7;
+    for (const unsigned char *c = (const unsigned char *)text; *c != '\0' && p < end; c++) {
         if (*c >= 0x20 && *c != '"' && *c != '\\') {
             *p++ = (char)*c;
             continue;
@@ -104,11 +98,44 @@ static void put_string(out *o, const char *text)
             p += 5;
         }
     }
-    *p++ = '"';
-    o->used = (size_t)(p - o->text);
+    *p = '\0';
+    *used = (size_t)(p - buf);
 }
 
-static void put_number(out *o, const cJSON *item)
+size_t srv_decimal(long long value, char out[24])
+{
+    char digits[24];
+    size_t n = 0;
+    unsigned long long magnitude =
+        value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0)
+        digits[n++] = '-';
+    size_t len = 0;
+    while (n > 0)
+        out[len++] = digits[--n];
+    out[len] = '\0';
+    return len;
+}
+
+static void put_string(json_text *o, const char *text)
+{
+    if (text == NULL) {
+        put(o, "\"\"", 2);
+        return;
+    }
+    size_t n = strlen(text);
+    if (!reserve(o, n * 6 + 8))
+        return;
+    o->text[o->used++] = '"';
+    srv_json_escape(o->text, o->size, &o->used, text);
+    o->text[o->used++] = '"';
+}
+
+static void put_number(json_text *o, const cJSON *item)
 {
     double d = item->valuedouble;
     if (isnan(d) || isinf(d)) {
@@ -127,20 +154,8 @@ static void put_number(out *o, const cJSON *item)
         return;
     }
     if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
-        long long v = (long long)d;
-        unsigned long long magnitude = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
         char digits[24];
-        size_t n = 0;
-        do {
-            digits[n++] = (char)('0' + magnitude % 10);
-            magnitude /= 10;
-        } while (magnitude > 0);
-        if (v < 0)
-            digits[n++] = '-';
-        if (!reserve(o, n))
-            return;
-        while (n > 0)
-            o->text[o->used++] = digits[--n];
+        put(o, digits, srv_decimal((long long)d, digits));
         return;
     }
     char text[32];
@@ -156,7 +171,7 @@ static void put_number(out *o, const cJSON *item)
         o->failed = true;
 }
 
-static void put_value(out *o, const cJSON *item)
+static void put_value(json_text *o, const cJSON *item)
 {
     switch (item->type & 0xff) {
     case cJSON_NULL:
@@ -207,7 +222,7 @@ static void put_value(out *o, const cJSON *item)
 
 char *srv_json_print(const cJSON *value, size_t *len_out)
 {
-    out o = {.text = malloc(4096), .size = 4096};
+    json_text o = {.text = malloc(4096), .size = 4096};
     if (o.text == NULL || value == NULL) {
         free(o.text);
         return NULL;
