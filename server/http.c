@@ -1216,7 +1216,13 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     char out[700];
     int n = snprintf(out, sizeof out, "%s\n", text != NULL ? text : "{}");
     free(text);
-    srv_log_write(srv->log, out, n < (int)sizeof out ? (size_t)n : sizeof out - 1);
+    if (n < 0)
+        return;
+    if (n >= (int)sizeof out) {
+        n = (int)sizeof out - 1;
+        out[n - 1] = '\n'; /* cut, still one line */
+    }
+    srv_log_write(srv->log, out, (size_t)n);
 }
 
 static ld_status make_dirs(srv_server *srv, ld_error *err)
