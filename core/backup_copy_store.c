@@ -26,6 +26,7 @@
 #define FCNTL_ATTACH     0x4c4442     /* above SQLite's own opcodes */
 #define LOCK_BYTE_OFFSET 0x40000000LL /* SQLite's PENDING_BYTE: its page is never written */
 #define DEST_CACHE_KIB   4096
+#define MMAP_BYTES       "17179869184" /* 16 GiB: as much as SQLite allows */
 #define RETRY_MS         50
 #define RETRY_ROUNDS     1200 /* a minute of a writer switching journal modes */
 
@@ -388,6 +389,10 @@ ld_status core_backup_copy_database(const char *db_path, core_backup_writer *w, 
         goto done;
     }
     sqlite3_busy_timeout(src, 5000);
+    /* The book's pages are read through a map rather than copied out of
+     * the kernel first (SQLite caps the map at its own limit, 2 GiB here;
+     * pages past it, and those in the WAL, are read as usual). */
+    sqlite3_exec(src, "PRAGMA mmap_size = " MMAP_BYTES, NULL, NULL, NULL);
     if ((st = begin_snapshot(src, &job.page, &pages, err)) != LD_OK ||
         (st = in_snapshot(ctx, src, err)) != LD_OK)
         goto done;
