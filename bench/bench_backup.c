@@ -24,6 +24,7 @@
  * 1000000, 5, a new folder under /tmp, 1; a DIR holding book.db from an
  * earlier run reuses it).
  */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,35 @@ static double cpu_of(int who)
     getrusage(who, &u);
     return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
            (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
+/* Processor seconds of the work a backup does and a plain copy does not:
+ * SHA-256 and AES-256-GCM over bytes, from memory in 1 MiB chunks, with
+ * nothing read or written. */
+static double crypto_seconds(long long bytes)
+{
+    enum { CHUNK = 1 << 20 };
+    static unsigned char in[CHUNK], out[CHUNK + 16];
+    unsigned char key[32] = {1}, nonce[12] = {0}, tag[16], digest[32];
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    int n = 0;
+    double t0 = cpu_of(RUSAGE_SELF);
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (long long done = 0; done < bytes; done += CHUNK) {
+        int len = bytes - done < CHUNK ? (int)(bytes - done) : CHUNK;
+        nonce[0] = (unsigned char)(done >> 20);
+        EVP_DigestUpdate(md, in, (size_t)len);
+        EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce);
+        EVP_EncryptUpdate(c, out, &n, in, len);
+        EVP_EncryptFinal_ex(c, out + n, &n);
+        EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, sizeof tag, tag);
+    }
+    EVP_DigestFinal_ex(md, digest, NULL);
+    double spent = cpu_of(RUSAGE_SELF) - t0;
+    EVP_MD_CTX_free(md);
+    EVP_CIPHER_CTX_free(c);
+    return spent;
 }
 
 static int by_value(const void *a, const void *b)
@@ -262,6 +292,11 @@ int main(int argc, char **argv)
     printf("time ratio %.2f by the clock, %.2f by processor time (target <= 2.00); archive / "
            "database %.4f (target <= 1.05)\n",
            m_ours / m_plain, c_ours / c_plain, (double)archive_bytes / (double)db_bytes);
+    double crypto = crypto_seconds(db_bytes);
+    printf("of which the plain copy has no part: SHA-256 and AES-256-GCM of the book's bytes "
+           "in memory %.3f s of processor time; the backup without them %.3f s beside the plain "
+           "copy's %.3f s\n",
+           crypto, c_ours - crypto, c_plain);
     printf("largest resident size of this process: %ld MiB (the book is %.0f MiB; this counts "
            "the book's pages SQLite maps read-only from the kernel's page cache)\n",
            self.ru_maxrss / 1024, (double)db_bytes / 1048576.0);
