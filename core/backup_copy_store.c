@@ -26,7 +26,7 @@
 #define FCNTL_ATTACH     0x4c4442     /* above SQLite's own opcodes */
 #define LOCK_BYTE_OFFSET 0x40000000LL /* SQLite's PENDING_BYTE: its page is never written */
 #define DEST_CACHE_KIB   4096
-#define MMAP_BYTES       "17179869184" /* 16 GiB: as much as SQLite allows */
+#define MMAP_BYTES       "17179869184" /* more than a book; SQLite caps it at its own limit */
 #define RETRY_MS         50
 #define RETRY_ROUNDS     1200 /* a minute of a writer switching journal modes */
 
