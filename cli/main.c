@@ -227,7 +227,7 @@ static const command_spec commands[] = {
     {"collection", "recover", cmd_collection_recover, DB_API,
      "collection recover CASE --guarantor G --amount A --date D",
      "Records guarantor G's payment of A on D as a repayment of the loan (officer, manager); "
-     "the guarantor's net assets fall by it."},
+     "recorded apart, it lowers the guarantor's capacity; the approved record is unchanged."},
     {"visit", "add", cmd_visit_add, DB_API,
      "visit add BORROWER --people T --purpose T --findings T [--follow-up T] [--date D]",
      "Records a visit to your customer (走访): who was met, why, what was found, what follows."},

@@ -28,6 +28,7 @@ ld_status core_guarantor_read(const cJSON *input, const char *path, ld_date toda
                                         "outstanding_guarantees",
                                         "id",
                                         "capacity",
+                                        "recovered",
                                         "short",
                                         NULL};
     int kind = 0, type = 1;

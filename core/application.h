@@ -166,6 +166,13 @@ ld_status core_application_disburse(core_store *store, const core_session *who, 
                                     const cJSON *detail, ld_error *err);
 
 /* Parts: added in draft by the customer's officer. */
+/* What the guarantor row aliased g has paid for the loans it backs (fen), as
+ * an SQL expression: recoveries are recorded in collection_recovery, never
+ * by changing the guarantor row, which is part of the application's record.
+ * A guarantor's capacity is net assets - outstanding guarantees - this. */
+#define CORE_GUARANTOR_RECOVERED_SQL                                                               \
+    "(SELECT coalesce(sum(r.amount), 0) FROM collection_recovery r WHERE r.guarantor_id = g.id)"
+
 ld_status core_guarantor_add(core_store *store, const core_session *who, int64_t app_id,
                              const cJSON *input, int64_t *id_out, ld_error *err);
 ld_status core_guarantor_list(core_store *store, const core_session *who, int64_t app_id,

@@ -489,7 +489,8 @@ static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *
 {
     static const char sql[] =
         "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
-        "net_assets, outstanding_guarantees FROM guarantor WHERE application_id = ? ORDER BY id";
+        "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
+        " FROM guarantor g WHERE application_id = ? ORDER BY id";
     sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -504,12 +505,15 @@ static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *
             core_json_put_int(g, "borrower_id", sqlite3_column_int64(stmt, 4));
         cJSON_AddStringToObject(g, "guarantee_type", (const char *)sqlite3_column_text(stmt, 5));
         ld_money amount = sqlite3_column_int64(stmt, 6), net = sqlite3_column_int64(stmt, 7),
-                 outstanding = sqlite3_column_int64(stmt, 8);
+                 outstanding = sqlite3_column_int64(stmt, 8),
+                 recovered = sqlite3_column_int64(stmt, 9);
         core_json_put_money(g, "guaranteed_amount", amount);
         core_json_put_money(g, "net_assets", net);
         core_json_put_money(g, "outstanding_guarantees", outstanding);
-        /* Capacity = net assets - guarantees already given (docs/regulation.md). */
-        ld_money capacity = net - outstanding;
+        core_json_put_money(g, "recovered", recovered);
+        /* Capacity = net assets - guarantees already given (docs/regulation.md)
+         * - what the guarantor has already paid for this loan. */
+        ld_money capacity = net - outstanding - recovered;
         core_json_put_money(g, "capacity", capacity);
         cJSON_AddBoolToObject(g, "short", amount > capacity);
         cJSON_AddItemToArray(into, g);
@@ -584,8 +588,9 @@ ld_status core_application_security(core_store *store, int64_t app_id, core_secu
         return st;
     core_security_summary s;
     memset(&s, 0, sizeof s);
-    static const char gsql[] = "SELECT guaranteed_amount, net_assets, outstanding_guarantees "
-                               "FROM guarantor WHERE application_id = ?";
+    static const char gsql[] =
+        "SELECT guaranteed_amount, net_assets, outstanding_guarantees "
+        "+ " CORE_GUARANTOR_RECOVERED_SQL " FROM guarantor g WHERE application_id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, gsql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;

@@ -316,7 +316,10 @@ ld_status core_complaint_list(core_store *store, const core_session *who, bool a
         core_sql_add(&q, " AND c.closed_on IS NULL");
     if (overdue)
         core_sql_add_int(&q, " AND c.deadline < ?", today);
+    /* The user a manager gave a complaint to finds it here to answer it. */
+    core_sql_add_int(&q, " AND (c.assigned_to = ? OR (1 = 1", who->user_id);
     core_sql_add_customer_scope(&q, who, false);
+    core_sql_add(&q, "))");
     core_sql_add(&q, " ORDER BY c.closed_on IS NOT NULL, c.deadline, c.id LIMIT 5000");
     sqlite3_stmt *stmt = NULL;
     if ((st = core_sql_prepare(store, &q, &stmt, err)) != LD_OK)

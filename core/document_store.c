@@ -4,11 +4,10 @@
  * checklist gates and the archive's verification.
  *
  * A file is written to a temporary name in the archive folder and renamed
- * into place, so a reader never sees half a file; a file whose name (its
- * hash) is already there is not written again. When the operation's
- * transaction rolls back after the file was written, the file stays,
- * unreferenced: it is content-addressed, so a later document with the same
- * bytes finds it, and verification reads only the files the rows name.
+ * into place only when the operation's transaction commits
+ * (core_store_defer_file), so a reader never sees half a file and a
+ * transaction that rolls back leaves no file behind; a file whose name (its
+ * hash) is already there, or waits for this commit, is not written again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,8 +71,9 @@ static ld_status file_path(core_store *store, const char *sha, char *out, size_t
     return LD_OK;
 }
 
-/* Writes bytes as the archive's file sha unless it is there; *stored says
- * whether this call wrote it. */
+/* Writes bytes as the archive's file sha, to come into place when the
+ * transaction commits, unless it is there or waiting; *stored says whether
+ * this call wrote it. */
 static ld_status store_file(core_store *store, const char *sha, const unsigned char *bytes,
                             size_t len, bool *stored, ld_error *err)
 {
@@ -85,7 +85,7 @@ static ld_status store_file(core_store *store, const char *sha, const unsigned c
         (st = file_path(store, sha, path, sizeof path, err)) != LD_OK)
         return st;
     struct stat sb;
-    if (lstat(path, &sb) == 0)
+    if (lstat(path, &sb) == 0 || core_store_file_deferred(store, path))
         return LD_OK; /* already archived: the same bytes, by their hash */
     snprintf(tmp, sizeof tmp, "%s.%ld.part", path, (long)getpid());
     FILE *f = NULL;
@@ -94,10 +94,14 @@ static ld_status store_file(core_store *store, const char *sha, const unsigned c
     bool ok = fwrite(bytes, 1, len, f) == len;
     ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
     ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok) {
         int e = errno;
         unlink(tmp);
         return LD_FAIL(err, LD_EINTERNAL, "writing the archive file %s: %s", path, strerror(e));
+    }
+    if ((st = core_store_defer_file(store, tmp, path, err)) != LD_OK) {
+        unlink(tmp);
+        return st;
     }
     *stored = true;
     return LD_OK;

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pending_files.h"
 #include "private_file.h"
 #include "schema_int.h"
 
@@ -45,7 +46,8 @@ struct core_store {
     core_clock clock;      /* injected by the caller; zero = wall clock */
     int64_t iso_second;    /* the second iso_text spells, -1 before the first */
     char iso_text[32];
-    int64_t name_common; /* core_store_set_name_common; 0 = the default */
+    int64_t name_common;       /* core_store_set_name_common; 0 = the default */
+    core_pending_files *files; /* core_store_defer_file */
     int cached;
     struct {
         const char *sql;
@@ -329,6 +331,7 @@ void core_store_close(core_store *store)
             sqlite3_exec(store->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
         sqlite3_close(store->db);
     }
+    core_pending_free(store->files);
     free(store);
 }
 
@@ -404,6 +407,8 @@ ld_status core_store_commit(core_store *store, ld_error *err)
             st = store->commit_hook(store->commit_context, err);
         if (st == LD_OK && store->seal_commit != NULL)
             st = store->seal_commit(store->seal_context, err);
+        if (st == LD_OK)
+            st = core_pending_place(store->files, err);
         if (st != LD_OK) {
             core_store_rollback(store);
             return st;
@@ -411,9 +416,11 @@ ld_status core_store_commit(core_store *store, ld_error *err)
     }
     if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         ld_status st = core_store_fail(store, "committing", err);
+        core_pending_unplace(store->files);
         core_store_rollback(store);
         return st;
     }
+    core_pending_forget(store->files);
     return LD_OK;
 }
 
@@ -424,6 +431,7 @@ void core_store_rollback(core_store *store)
     core_store_set_config_cache(store, NULL, NULL);
     if (!sqlite3_get_autocommit(store->db))
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    core_pending_discard(store->files);
 }
 
 ld_status core_store_savepoint(core_store *store, ld_error *err)
@@ -431,8 +439,12 @@ ld_status core_store_savepoint(core_store *store, ld_error *err)
     ld_status st = core_store_require_transaction(store, err);
     if (st != LD_OK)
         return st;
-    if (sqlite3_exec(store->db, "SAVEPOINT ld_op", NULL, NULL, NULL) != SQLITE_OK)
+    if ((st = core_pending_mark(&store->files, err)) != LD_OK)
+        return st;
+    if (sqlite3_exec(store->db, "SAVEPOINT ld_op", NULL, NULL, NULL) != SQLITE_OK) {
+        core_pending_unmark(store->files);
         return core_store_fail(store, "starting a savepoint", err);
+    }
     return LD_OK;
 }
 
@@ -440,6 +452,7 @@ ld_status core_store_release(core_store *store, ld_error *err)
 {
     if (sqlite3_exec(store->db, "RELEASE ld_op", NULL, NULL, NULL) != SQLITE_OK)
         return core_store_fail(store, "releasing a savepoint", err);
+    core_pending_unmark(store->files); /* its files now wait for the outer commit */
     return LD_OK;
 }
 
@@ -451,6 +464,21 @@ void core_store_rollback_to(core_store *store)
      * the caller sees core_store_in_transaction false. */
     if (!sqlite3_get_autocommit(store->db))
         sqlite3_exec(store->db, "ROLLBACK TO ld_op; RELEASE ld_op", NULL, NULL, NULL);
+    else
+        core_pending_discard(store->files); /* the whole transaction ended */
+    core_pending_drop_to_mark(store->files);
+}
+
+ld_status core_store_defer_file(core_store *store, const char *part, const char *final,
+                                ld_error *err)
+{
+    ld_status st = core_store_require_transaction(store, err);
+    return st != LD_OK ? st : core_pending_add(&store->files, part, final, err);
+}
+
+bool core_store_file_deferred(const core_store *store, const char *final)
+{
+    return core_pending_has(store->files, final);
 }
 
 bool core_store_in_transaction(const core_store *store)

@@ -81,6 +81,17 @@ ld_status core_store_savepoint(core_store *store, ld_error *err);
 ld_status core_store_release(core_store *store, ld_error *err);
 void core_store_rollback_to(core_store *store);
 
+/* A file the open transaction writes beside the database (the document
+ * archive) exists only if the transaction commits: the caller writes it at
+ * part and registers it here; core_store_commit renames part to final just
+ * before COMMIT (and removes it again if COMMIT fails), and a rollback, whole
+ * or to a savepoint taken before, removes part. A crash between the rename
+ * and the COMMIT can leave a file no row names, never a row naming a missing
+ * file. core_store_file_deferred: final already waits for this commit. */
+ld_status core_store_defer_file(core_store *store, const char *part, const char *final,
+                                ld_error *err);
+bool core_store_file_deferred(const core_store *store, const char *final);
+
 /* Sets the page cache for this connection (bulk loads touch unique indexes in
  * random order; a cache that holds them avoids spilling pages mid-transaction). */
 ld_status core_store_set_cache_mib(core_store *store, int mib, ld_error *err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "application.h"
 #include "audit.h"
 #include "borrower.h"
 #include "care.h"
@@ -372,11 +373,15 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
         (st = read_case(store, who, case_id, CORE_ACT_REPAYMENT_RECORD, &c, err)) != LD_OK ||
         (st = require_open(&c, err)) != LD_OK)
         return st;
-    int64_t app = 0, borrower = 0, net_assets = 0;
+    int64_t app = 0, borrower = 0, capacity = 0;
     if ((st = ledger_loan_parties(store, c.loan_id, &app, &borrower, err)) != LD_OK)
         return st;
+    /* The guarantor row is part of the approved application's record and
+     * stays as it was; what they paid is in collection_recovery, and their
+     * capacity is computed from both (CORE_GUARANTOR_RECOVERED_SQL). */
     static const char find[] =
-        "SELECT net_assets FROM guarantor WHERE id = ? AND application_id = ?";
+        "SELECT g.net_assets - g.outstanding_guarantees - " CORE_GUARANTOR_RECOVERED_SQL
+        " FROM guarantor g WHERE g.id = ? AND g.application_id = ?";
     sqlite3_stmt *stmt = core_store_stmt(store, find, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
@@ -384,7 +389,7 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
     sqlite3_bind_int64(stmt, 2, app);
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
-        net_assets = sqlite3_column_int64(stmt, 0);
+        capacity = sqlite3_column_int64(stmt, 0);
     sqlite3_reset(stmt);
     if (rc == SQLITE_DONE)
         return LD_FAIL(err, LD_ESTATE,
@@ -401,19 +406,9 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
         (st = core_store_query_int(store, "SELECT max(id) FROM loan_repayment WHERE loan_id = ?",
                                    c.loan_id, &repayment, err)) != LD_OK)
         return st;
-    /* What the guarantor paid is gone from what backs their other guarantees. */
-    ld_money left = net_assets > amount ? net_assets - amount : 0;
-    static const char reduce[] = "UPDATE guarantor SET net_assets = ? WHERE id = ?";
     static const char record[] =
         "INSERT INTO collection_recovery (case_id, guarantor_id, amount, date, repayment_id,"
         " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    if ((stmt = core_store_stmt(store, reduce, err)) == NULL)
-        return LD_EINTERNAL;
-    sqlite3_bind_int64(stmt, 1, left);
-    sqlite3_bind_int64(stmt, 2, guarantor_id);
-    if ((st = core_store_run_write(store, stmt, "reducing the guarantor's assets", NULL, err)) !=
-        LD_OK)
-        return st;
     if ((stmt = core_store_stmt(store, record, err)) == NULL)
         return LD_EINTERNAL;
     char now[32];
@@ -435,7 +430,8 @@ ld_status ledger_collection_recover(core_store *store, const core_session *who, 
     core_json_put_int(o, "guarantor", guarantor_id);
     core_json_put_money(o, "amount", amount);
     core_json_put_date(o, "date", date);
-    core_json_put_money(o, "net_assets", left);
+    /* What the guarantor paid is gone from what backs their other guarantees. */
+    core_json_put_money(o, "capacity", capacity - amount);
     if ((st = core_audit_record_after(store, who, "collection.recover", "collection_case", case_id,
                                       o, err)) != LD_OK) {
         cJSON_Delete(o);
@@ -514,7 +510,9 @@ ld_status ledger_collection_list(core_store *store, const core_session *who, boo
         return st;
     core_sql q;
     core_sql_init(&q);
-    core_sql_add(&q, "SELECT " CASE_COLUMNS "WHERE 1 = 1");
+    /* The earliest promise still open: the officer follows it up that day. */
+    core_sql_add(&q, "SELECT (SELECT min(p.due_on) FROM collection_promise p WHERE p.case_id ="
+                     " c.id AND p.status = 'open') AS promise_due, " CASE_COLUMNS "WHERE 1 = 1");
     if (!all)
         core_sql_add(&q, " AND c.closed_on IS NULL");
     core_sql_add_customer_scope(&q, who, false);
@@ -527,21 +525,23 @@ ld_status ledger_collection_list(core_store *store, const core_session *who, boo
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         cJSON *o = cJSON_CreateObject();
-        core_json_put_int(o, "id", sqlite3_column_int64(stmt, 0));
-        core_json_put_int(o, "loan_id", sqlite3_column_int64(stmt, 1));
-        cJSON_AddStringToObject(o, "contract_no", (const char *)sqlite3_column_text(stmt, 2));
-        core_json_put_int(o, "borrower_id", sqlite3_column_int64(stmt, 3));
-        cJSON_AddStringToObject(o, "borrower", (const char *)sqlite3_column_text(stmt, 4));
-        cJSON_AddStringToObject(o, "officer", (const char *)sqlite3_column_text(stmt, 5));
-        cJSON_AddStringToObject(o, "stage", (const char *)sqlite3_column_text(stmt, 6));
-        core_json_put_date(o, "stage_since", (ld_date)sqlite3_column_int64(stmt, 7));
-        core_json_put_date(o, "opened_on", (ld_date)sqlite3_column_int64(stmt, 8));
-        if (sqlite3_column_type(stmt, 9) != SQLITE_NULL) {
-            core_json_put_date(o, "closed_on", (ld_date)sqlite3_column_int64(stmt, 9));
-            cJSON_AddStringToObject(o, "outcome", (const char *)sqlite3_column_text(stmt, 10));
+        core_json_put_int(o, "id", sqlite3_column_int64(stmt, 1));
+        core_json_put_int(o, "loan_id", sqlite3_column_int64(stmt, 2));
+        cJSON_AddStringToObject(o, "contract_no", (const char *)sqlite3_column_text(stmt, 3));
+        core_json_put_int(o, "borrower_id", sqlite3_column_int64(stmt, 4));
+        cJSON_AddStringToObject(o, "borrower", (const char *)sqlite3_column_text(stmt, 5));
+        cJSON_AddStringToObject(o, "officer", (const char *)sqlite3_column_text(stmt, 6));
+        cJSON_AddStringToObject(o, "stage", (const char *)sqlite3_column_text(stmt, 7));
+        core_json_put_date(o, "stage_since", (ld_date)sqlite3_column_int64(stmt, 8));
+        core_json_put_date(o, "opened_on", (ld_date)sqlite3_column_int64(stmt, 9));
+        if (sqlite3_column_type(stmt, 10) != SQLITE_NULL) {
+            core_json_put_date(o, "closed_on", (ld_date)sqlite3_column_int64(stmt, 10));
+            cJSON_AddStringToObject(o, "outcome", (const char *)sqlite3_column_text(stmt, 11));
         }
-        core_json_put_int(o, "dpd", sqlite3_column_int64(stmt, 11));
-        core_json_put_money(o, "overdue", sqlite3_column_int64(stmt, 12));
+        core_json_put_int(o, "dpd", sqlite3_column_int64(stmt, 12));
+        core_json_put_money(o, "overdue", sqlite3_column_int64(stmt, 13));
+        if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+            core_json_put_date(o, "promise_due", (ld_date)sqlite3_column_int64(stmt, 0));
         cJSON_AddItemToArray(list, o);
     }
     sqlite3_finalize(stmt);

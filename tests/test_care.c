@@ -16,6 +16,7 @@
 #include "api_fixture.h"
 #include "api_int.h"
 #include "check.h"
+#include "digest.h"
 #include "document.h"
 #include "ident.h"
 #include "loandesk/care.h"
@@ -385,6 +386,59 @@ static void the_same_file_is_stored_once_and_types_are_judged_by_content(void)
     CHECK_INT(after, rows);
 }
 
+/* A document added in a transaction that rolls back, whole or to a
+ * savepoint (a failed operation of a group commit), leaves no file in the
+ * archive, not even its temporary part; one that commits leaves its file,
+ * once, though the same bytes were added twice in it. */
+static void a_rolled_back_document_leaves_no_file(void)
+{
+    world();
+    ld_error err;
+    cJSON *out = NULL;
+    int64_t borrower = 0;
+    draft(s_off1, "PCL", "50000.00", &borrower);
+    core_store *store = api->store;
+    int before = files_in_archive();
+    static const unsigned char bytes[] = "%PDF-1.7\n%added and undone\n";
+    core_doc_target target = {.kind = CORE_DOC_ON_BORROWER, .borrower_id = borrower};
+    core_doc_input in = {.type = CORE_DOC_OTHER, .bytes = bytes, .length = sizeof bytes - 1};
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(core_document_add(store, &s_off1->who, &target, &in, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    core_store_rollback(store);
+    CHECK_INT(files_in_archive(), before);
+
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    CHECK_INT(core_store_savepoint(store, &err), LD_OK);
+    CHECK_INT(core_document_add(store, &s_off1->who, &target, &in, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    core_store_rollback_to(store);
+    CHECK_INT(core_store_commit(store, &err), LD_OK);
+    CHECK_INT(files_in_archive(), before);
+
+    CHECK_INT(core_store_begin(store, &err), LD_OK);
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(core_store_savepoint(store, &err), LD_OK);
+        CHECK_INT(core_document_add(store, &s_off1->who, &target, &in, &out, &err), LD_OK);
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "stored")) == (i == 0));
+        cJSON_Delete(out);
+        out = NULL;
+        CHECK_INT(core_store_release(store, &err), LD_OK);
+    }
+    /* Nothing in place before the commit: only the part waits. */
+    char sha[CORE_SHA256_HEX], placed[500];
+    core_sha256_hex(bytes, sizeof bytes - 1, sha);
+    snprintf(placed, sizeof placed, "%s.documents/%s", db_path, sha);
+    CHECK(access(placed, F_OK) != 0);
+    CHECK_INT(core_store_commit(store, &err), LD_OK);
+    CHECK_INT(files_in_archive(), before + 1);
+    CHECK(access(placed, F_OK) == 0);
+    CHECK_INT(ld_document_verify(s_aud, &out, &err), LD_OK);
+    cJSON_Delete(out);
+}
+
 static void who_may_add_check_and_read(void)
 {
     world();
@@ -656,6 +710,11 @@ static void a_loan_walks_into_arrears_and_out_through_collection(void)
     CHECK_INT(ld_collection_promise(c_off, case_id, "4000.00", "2026-03-20", &out, &err), LD_OK);
     cJSON_Delete(out);
     out = NULL;
+    /* The officer's list shows the promise to follow up. */
+    CHECK_INT(ld_collection_list(c_off, false, &out, &err), LD_OK);
+    CHECK_STR(text_of(cJSON_GetArrayItem(out, 0), "promise_due"), "2026-03-20");
+    cJSON_Delete(out);
+    out = NULL;
     at("2026-03-16");
     ld_repayment pay = {.amount = "4000.00", .date = "2026-03-16"};
     CHECK_INT(ld_loan_repay(c_off, loan, &pay, &out, &err), LD_OK);
@@ -688,7 +747,23 @@ static void a_loan_walks_into_arrears_and_out_through_collection(void)
     CHECK_INT(ld_collection_recover(c_off, case_id, guarantor, paid, "2026-05-13", &out, &err),
               LD_OK);
     ld_money left = 0;
-    CHECK_INT(ld_money_parse("net_assets", text_of(out, "net_assets"), &left, &err), LD_OK);
+    CHECK_INT(ld_money_parse("capacity", text_of(out, "capacity"), &left, &err), LD_OK);
+    CHECK_INT(left, 90000000 - (owed + margin));
+    cJSON_Delete(out);
+    out = NULL;
+    /* The approved application's guarantor row is as it was; the payment is
+     * recorded apart and the capacity computed from both. */
+    int64_t net_row = 0;
+    CHECK_INT(core_store_query_int(cob_api->store, "SELECT net_assets FROM guarantor WHERE id = ?",
+                                   guarantor, &net_row, &err),
+              LD_OK);
+    CHECK_INT(net_row, 90000000);
+    CHECK_INT(ld_guarantor_list(c_off, app, &out, &err), LD_OK);
+    cJSON *g0 = cJSON_GetArrayItem(out, 0);
+    CHECK_STR(text_of(g0, "net_assets"), "900000.00");
+    char recovered[LD_MONEY_TEXT_MAX];
+    CHECK_STR(text_of(g0, "recovered"), ld_money_format(owed + margin, recovered));
+    CHECK_INT(ld_money_parse("capacity", text_of(g0, "capacity"), &left, &err), LD_OK);
     CHECK_INT(left, 90000000 - (owed + margin));
     cJSON_Delete(out);
     out = NULL;
@@ -737,6 +812,7 @@ int main(int argc, char **argv)
         {"a_lapsed_document_meets_no_gate", a_lapsed_document_meets_no_gate},
         {"the_same_file_is_stored_once_and_types_are_judged_by_content",
          the_same_file_is_stored_once_and_types_are_judged_by_content},
+        {"a_rolled_back_document_leaves_no_file", a_rolled_back_document_leaves_no_file},
         {"who_may_add_check_and_read", who_may_add_check_and_read},
         {"verification_catches_a_changed_or_missing_file",
          verification_catches_a_changed_or_missing_file},

@@ -154,6 +154,8 @@ try {
     await form.getByLabel('类型').selectOption(type);
     await form.getByLabel('文件').setInputFiles({ name: `${type}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n%${type}\n`) });
     for (const box of ['真实', '合法', '有效']) await form.getByLabel(box, { exact: true }).check();
+    // the licence lapses in 60 days: it comes up on the officer's workbench later
+    if (type === 'business_licence') await form.getByLabel('有效期至').fill(daysFromToday(60));
     await form.getByRole('button', { name: '上传并登记核验' }).click();
     await chen.locator('form[aria-label="资料清单"]').getByLabel('类型').locator(`option[value="${type}"]`).waitFor({ state: 'detached' });
   }
@@ -168,6 +170,7 @@ try {
   await chen.getByRole('button', { name: '查询' }).click();
   await chen.getByRole('link', { name: '苏州华鑫精密机械有限公司' }).click();
   await chen.waitForURL(/#\/borrower\/\d+/);
+  const borrowerId = chen.url().match(/#\/borrower\/(\d+)/)[1];
   await screen(chen, 'borrower');
 
   // ---- refusals as users see them ----
@@ -366,6 +369,138 @@ try {
   await chen.getByRole('button', { name: '登录' }).click();
   await chen.getByRole('heading', { name: /贷款台账/ }).waitFor();
   check(chen.url().endsWith('#/loans'), `back where the user was: ${chen.url()}`);
+
+  // ---- customer care: a visit and a complaint from the borrower view ----
+  await go(chen, `#/borrower/${borrowerId}`);
+  const visit = () => chen.locator('form[aria-label="登记走访"]');
+  await fill(visit(), [['日期', daysFromToday(3)], ['走访对象', '总经理 李建国、财务总监 周敏'], ['走访目的', '了解二季度订单与新产线投产情况'],
+    ['走访发现', '新增两条数控产线已投产，订单排到年底，应收账款回笼正常。'], ['后续跟进', '三个月后回访，核对产线贷款用途']]);
+  await visit().getByRole('button', { name: '保存' }).click();
+  const dateErr = visit().locator('[data-field="date"] .field-error');
+  await dateErr.waitFor();
+  check((await dateErr.textContent()).length > 0 && await visit().getByLabel('日期', { exact: true }).getAttribute('aria-invalid') === 'true',
+    `a visit dated after today is refused beside its date: ${await dateErr.textContent()}`);
+  await screen(chen, 'visit-refused');
+  await fill(visit(), [['日期', TODAY]]);
+  await visit().getByRole('button', { name: '保存' }).click();
+  await chen.getByRole('cell', { name: '总经理 李建国、财务总监 周敏' }).waitFor();
+  await screen(chen, 'borrower-visits');
+  const cmp = chen.locator('form[aria-label="登记投诉"]');
+  await cmp.getByLabel('渠道').selectOption('phone');
+  await fill(cmp, [['投诉内容', '客户来电反映：放款后还款提醒短信每天重复发送三次，要求停止重复发送。']]);
+  await cmp.getByRole('button', { name: '保存' }).click();
+  await chen.waitForURL(/#\/complaints$/);
+  await chen.getByRole('cell', { name: /重复发送三次/ }).waitFor();
+  await screen(chen, 'complaints');
+
+  // ---- forty days on: the loan falls past due, the complaint passes its deadline ----
+  server.skew(40 * 86400);
+  const later40 = daysFromToday(40);
+  await login(zhao, 'zhao');
+  await go(zhao, '#/');
+  const cob40 = zhao.locator('form[aria-label="日终处理"]');
+  await cob40.getByLabel('日期').fill(later40);
+  await cob40.getByRole('button', { name: '日终处理' }).click();
+  await zhao.locator('#cob-done').waitFor();
+  // the manager's overdue complaints: assigned (a refusal beside the field first), answered, closed
+  await go(zhao, '#/complaints/overdue');
+  await zhao.getByRole('cell', { name: /重复发送三次/ }).waitFor();
+  check(await shown(zhao.locator('.badge', { hasText: '已超期' })), 'the complaint is marked past its deadline');
+  await screen(zhao, 'complaints-overdue');
+  await zhao.getByRole('button', { name: /^转交 #/ }).click();
+  const asg = zhao.locator('dialog[open]');
+  await asg.getByLabel('转交给（用户名）').fill('nobody');
+  await asg.getByRole('button', { name: '提交' }).click();
+  const toErr = asg.locator('[data-field="to"] .field-error');
+  await toErr.waitFor();
+  check((await toErr.textContent()).includes('nobody'), `an unknown assignee is refused beside the field: ${await toErr.textContent()}`);
+  await screen(zhao, 'complaint-assign-refused');
+  await asg.getByLabel('转交给（用户名）').fill('liu');
+  await asg.getByRole('button', { name: '提交' }).click();
+  await asg.waitFor({ state: 'detached' });
+  await zhao.getByRole('cell', { name: 'liu', exact: true }).waitFor();
+  // the officer it was given to finds it on their own list, answers and closes it
+  await login(liu, 'liu');
+  await go(liu, '#/complaints');
+  await liu.getByRole('cell', { name: /重复发送三次/ }).waitFor();
+  await liu.getByRole('button', { name: /^答复 #/ }).click();
+  const rsp = liu.locator('dialog[open]');
+  await rsp.getByLabel('答复内容').fill('已核查短信平台，重复发送系模板配置错误，已修正并致电客户致歉。');
+  await rsp.getByRole('button', { name: '提交' }).click();
+  await rsp.waitFor({ state: 'detached' });
+  await liu.getByRole('button', { name: /^结案 #/ }).click();
+  const cls = liu.locator('dialog[open]');
+  await cls.getByLabel('客户反馈').fill('客户表示满意，短信已恢复正常。');
+  await screen(liu, 'complaint-close-dialog');
+  await cls.getByRole('button', { name: '提交' }).click();
+  await cls.waitFor({ state: 'detached' });
+  await liu.getByRole('cell', { name: /重复发送三次/ }).waitFor({ state: 'detached' });
+  await go(zhao, '#/complaints/all');
+  await zhao.getByRole('cell', { name: '客户表示满意，短信已恢复正常。' }).waitFor();
+  check(await zhao.getByRole('button', { name: /^(答复|结案) #/ }).count() === 0, 'a closed complaint takes no more steps');
+  await screen(zhao, 'complaints-all');
+
+  // ---- the officer: the expiring licence, the collection list, a case ----
+  await login(chen, 'chen');
+  await go(chen, '#/');
+  await chen.locator('section[aria-label="即将到期的资料"]').getByRole('cell', { name: '营业执照' }).waitFor();
+  await screen(chen, 'officer-workbench-care');
+  await go(chen, '#/collection');
+  await chen.getByRole('link', { name: /^HT/ }).first().waitFor();
+  check(await shown(chen.getByRole('cell', { name: '催收提醒' })), 'the case opened at the reminder stage');
+  await screen(chen, 'collection-list');
+  await chen.getByRole('link', { name: /^#\d+$/ }).first().click();
+  await chen.waitForURL(/#\/case\/\d+/);
+  const caseHash = `#/case/${chen.url().match(/#\/case\/(\d+)/)[1]}`;
+  const prm = () => chen.locator('form[aria-label="登记还款承诺"]');
+  await fill(prm(), [['金额', '20000.00'], ['承诺还款日', later40]]);
+  await prm().getByRole('button', { name: '保存' }).click();
+  const dueErr = prm().locator('[data-field="date"] .field-error');
+  await dueErr.waitFor();
+  check((await dueErr.textContent()).length > 0, `a promise due today is refused beside its date: ${await dueErr.textContent()}`);
+  await fill(prm(), [['承诺还款日', daysFromToday(45)]]);
+  await prm().getByRole('button', { name: '保存' }).click();
+  await chen.locator('section[aria-label="还款承诺"]').getByRole('cell', { name: '20,000.00' }).waitFor();
+  const act = chen.locator('form[aria-label="登记催收"]');
+  await act.getByLabel('类型').selectOption('call');
+  await fill(act, [['日期', later40], ['结果', '客户接听，称货款延迟到账，承诺五日内还款'], ['下一步安排', '承诺到期日电话确认到账'], ['下次跟进日', daysFromToday(45)]]);
+  await act.getByRole('button', { name: '保存' }).click();
+  await chen.getByRole('cell', { name: '客户接听，称货款延迟到账，承诺五日内还款' }).waitFor();
+  // the guarantor pays 100.00: their row keeps its net assets, the capacity falls
+  const rec = chen.locator('form[aria-label="登记担保人代偿"]');
+  await fill(rec, [['金额', '100.00'], ['日期', later40]]);
+  await rec.getByRole('button', { name: '保存' }).click();
+  await chen.locator('section[aria-label="担保人代偿"]').getByRole('cell', { name: '100.00' }).waitFor();
+  const gRow = chen.locator('section[aria-label="担保人"]').getByRole('row', { name: /深圳宏达/ });
+  await gRow.waitFor();
+  const gText = await gRow.textContent();
+  check(gText.includes('80,000,000.00') && gText.includes('34,999,900.00'), `the guarantor keeps net assets, capacity less the recovery: ${gText}`);
+  await screen(chen, 'collection-case');
+  // the auditor reads the case, its guarantors included, and is offered no form
+  await login(sun, 'sun');
+  await go(sun, caseHash);
+  await sun.locator('section[aria-label="担保人"]').getByRole('cell', { name: '34,999,900.00' }).waitFor();
+  check(await sun.locator('form[aria-label="登记催收"], form[aria-label="登记担保人代偿"]').count() === 0, 'the auditor is offered no collection form');
+  await screen(sun, 'collection-case-auditor');
+  await go(chen, '#/churn');
+  await chen.getByRole('heading', { name: '流失预警' }).waitFor();
+  await screen(chen, 'churn');
+  // the new screens at 200 % zoom: no sideways scrolling of the page
+  await chen.setViewportSize({ width: 640, height: 800 });
+  for (const hash of ['#/collection', '#/complaints/all', `#/borrower/${borrowerId}`, caseHash]) {
+    await go(chen, hash);
+    await chen.locator('#main h1').waitFor();
+    const wide = await chen.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 640, `${hash} fits at 200 % zoom: ${wide}px wide`);
+  }
+  await screen(chen, 'collection-case-zoom-200');
+  await chen.setViewportSize({ width: 1280, height: 800 });
+  await chen.getByRole('button', { name: 'English' }).click();
+  await go(chen, caseHash);
+  await chen.getByRole('heading', { name: /Collection case/ }).waitFor();
+  await screen(chen, 'collection-case-english');
+  await chen.getByRole('button', { name: '中文' }).click();
+  server.skew(0);
 } catch (e) {
   failures.push(`journey stopped: ${e.message.split('\n')[0]}`);
   console.error(e);

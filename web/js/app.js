@@ -41,7 +41,7 @@ async function route() {
   const [, name = '', ...args] = (location.hash || '#/').split('/');
   const screen = screens[name || 'home'] || screens.home;
   m.replaceChildren(h('p', { class: 'muted' }, t('loading')));
-  const titles = { '': 'workbench', new: 'newApplication', borrower: 'borrower', application: 'applications', loan: 'loan', inspect: 'inspectionForm' };
+  const titles = { '': 'workbench', new: 'newApplication', borrower: 'borrower', application: 'applications', loan: 'loan', inspect: 'inspectionForm', case: 'collectionCase' };
   const title = t(titles[name] ?? name);
   document.title = `loandesk · ${title}`;
   try { await screen(m, ...args.map(decodeURIComponent)); } catch (e) {

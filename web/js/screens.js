@@ -6,17 +6,18 @@ import { get, post, call } from './api.js';
 import { h, table, kv, field, values, clearErrors, showError, toast, reasonDialog, pagedList } from './ui.js';
 import { loggedIn, session, rerender } from './app.js';
 import { urls } from './early.js';
+import { careScreens, careTiles, borrowerCare, expiringCard } from './care.js';
 
-const TODAY = () => new Date().toISOString().slice(0, 10);
-const card = (title, ...kids) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...kids);
-const link = (href, text) => h('a', { href }, text);
+export const TODAY = () => new Date().toISOString().slice(0, 10);
+export const card = (title, ...kids) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...kids);
+export const link = (href, text) => h('a', { href }, text);
 // The auditor's trust anchor: the SHA-256 fingerprint of the CA certificate
 // they hold, entered by them and kept in this browser, never taken from the
 // data it checks.
 const ANCHOR_KEY = 'loandesk.caFingerprint';
 const anchor = () => localStorage.getItem(ANCHOR_KEY) || '';
 const withAnchor = (p) => `${p}${p.includes('?') ? '&' : '?'}ca_fingerprint=${encodeURIComponent(anchor())}`;
-const q = (o) => Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+export const q = (o) => Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 const methods = (allowed) => (allowed || ['annuity', 'equal_principal', 'interest_only', 'bullet']).map((m) => [m, code(m)]);
 // The application lists the workbench counts: a queue is a state and, for
 // returned and referred files, the latest review step.
@@ -25,7 +26,7 @@ const queueOf = (name) => QUEUES[name] || { state: name };
 
 // Runs fn for a form's submit, with the form's errors cleared first and the
 // server's refusal shown after.
-function onSubmit(form, fn) {
+export function onSubmit(form, fn) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -57,12 +58,12 @@ async function drawChecklist(box, app) {
     field('type', code('type'), { type: 'select', options: (open.length ? open : list.checklist).map((i) => [i.type, code(i.type)]) }),
     field('file', code('file'), { type: 'file', required: true }),
     field('authentic', code('authentic'), { type: 'checkbox' }), field('legal', code('legal'), { type: 'checkbox' }),
-    field('valid', code('valid'), { type: 'checkbox' }), field('note', code('note')),
+    field('valid', code('valid'), { type: 'checkbox' }), field('note', code('note')), field('expires', code('expires'), { type: 'date' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('uploadChecked'))));
   onSubmit(f, async (v) => {
     const file = f.querySelector('input[type=file]').files[0];
     const own = list.checklist.find((i) => i.type === v.type)?.belongs_to === 'borrower';
-    const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, file: await base64Of(file) });
+    const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, expires: v.expires, file: await base64Of(file) });
     await post(`/documents/${d.id}/check`, { authentic: v.authentic, legal: v.legal, valid: v.valid, note: v.note });
     toast(t('added'));
     box.replaceChildren();
@@ -71,7 +72,7 @@ async function drawChecklist(box, app) {
   box.replaceChildren(f);
 }
 
-function later(container, promise, draw) {
+export function later(container, promise, draw) {
   // Draws a part of a screen when its own request answers; the rest of the
   // screen does not wait for it.
   const slot = h('div', {}, h('p', { class: 'muted' }, t('loading')));
@@ -81,17 +82,20 @@ function later(container, promise, draw) {
 }
 
 export function menu(role) {
+  // Collection, complaints and the churn warning: every role that reads customers.
+  const care = [['#/collection', 'collection'], ['#/complaints', 'complaints'], ['#/churn', 'churn']];
   const all = {
-    officer: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/new', 'newApplication'], ['#/loans', 'loans'], ['#/inspections', 'inspections'], ['#/reports', 'reports']],
-    reviewer: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ['#/reports', 'reports']],
-    manager: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ['#/inspections', 'inspections'], ['#/reports', 'reports'], ['#/audit', 'audit']],
-    auditor: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ['#/reports', 'reports'], ['#/audit', 'audit']],
+    officer: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/new', 'newApplication'], ['#/loans', 'loans'], ['#/inspections', 'inspections'], ...care, ['#/reports', 'reports']],
+    reviewer: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ...care, ['#/reports', 'reports']],
+    manager: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ['#/inspections', 'inspections'], ...care, ['#/reports', 'reports'], ['#/audit', 'audit']],
+    auditor: [['#/', 'workbench'], ['#/borrowers', 'borrowers'], ['#/loans', 'loans'], ...care, ['#/reports', 'reports'], ['#/audit', 'audit']],
     admin: [['#/', 'workbench'], ['#/admin', 'admin']],
   };
   return all[role] || [['#/', 'workbench']];
 }
 
 export const screens = {
+  ...careScreens,
   login(m) {
     const form = h('form', { class: 'card', 'aria-labelledby': 'login-h' },
       h('h1', { id: 'login-h' }, t('login')),
@@ -139,6 +143,8 @@ export const screens = {
       tile('returned', '#/applications/returned', total(`/applications?${q({ ...QUEUES.returned, limit: 1 })}`));
       tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
+      careTiles(tile, role);
+      m.append(expiringCard());
     } else if (role === 'reviewer') {
       tile('queue', '#/applications/submitted', total('/applications?state=submitted&limit=1'));
       tile('ratedToDecide', '#/applications/toDecide', total(`/applications?${q({ ...QUEUES.toDecide, limit: 1 })}`));
@@ -147,6 +153,7 @@ export const screens = {
       tile('approvedToDisburse', '#/applications/approved', total('/applications?state=approved&limit=1'));
       tile('overdue', '#/loans/overdue', total('/loans?min_dpd=1&limit=1'));
       tile('inspectionsDue', '#/inspections', get(urls.due()).then((r) => r.length));
+      careTiles(tile, role);
       const out = h('div', { 'aria-live': 'polite' });
       const f = h('form', { class: 'card', 'aria-label': t('cob') }, h('h2', {}, t('cob')),
         h('div', { class: 'grid' }, field('date', t('date'), { type: 'date', value: TODAY(), required: true })),
@@ -199,6 +206,7 @@ export const screens = {
     });
     m.append(card(t('guarantees'), table(b.guarantees || [], [['application_id', (g) => `#${g.application_id}`], ['state'], ['guarantee_type'], ['guaranteed_amount']]),
       h('p', {}, `${code('guarantees_given_total')}：`, h('strong', {}, money(b.guarantees_given_total || '0.00')))));
+    borrowerCare(m, id);
     if (['manager', 'auditor', 'reviewer'].includes(session.user.role)) {
       const a = card(t('auditHistory'));
       m.append(a);

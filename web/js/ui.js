@@ -15,10 +15,10 @@ export function h(tag, attrs = {}, ...kids) {
   return e;
 }
 
-const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount)$/;
-const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time)$/;
+const MONEY = /^(amount|principal|interest|fee|penalty|payment|balance|paid_.*|.*_value|.*_amount|.*_assets|.*_liabilities|revenue|net_profit|operating_cash_flow|registered_capital|.*capacity|prior_claims|outstanding_guarantees|inventory|monthly_income|authority_limit|payoff|.*_due|.*_overdue|.*_accrued|compound|exposure|total|guaranteed|collateral_.*|max_amount|recommended_amount|overdue|prepaid|paid|recovered)$/;
+const DATE = /(_on|_at|^at|date|^due|_due$|next_inspection|time|deadline|^since|^expires)$/;
 // Fields whose values are codes to translate; other text is shown as it is.
-const CODE = /^(state|status|kind|type|method|category|category_floor|role|arrangement|guarantee_type|decision|outcome|recommended_category|entity|period|fee_method|blocklisted|owner_is_borrower|site_visit|in_ledger|revocation_checked|holds|lending_allowed|short)$/;
+const CODE = /^(state|status|kind|type|method|category|category_floor|role|arrangement|guarantee_type|decision|outcome|recommended_category|entity|period|fee_method|blocklisted|owner_is_borrower|site_visit|in_ledger|revocation_checked|holds|lending_allowed|short|channel)$/;
 const text = (k, v) => (typeof v === 'boolean' || CODE.test(k) ? code(v) : v === null || v === undefined ? '' : String(v));
 // A time as seconds since 1970, or an ISO text, as YYYY-MM-DD HH:MM (UTC).
 const when = (v) => (typeof v === 'number' && v > 1e9 ? date(new Date(v * 1000).toISOString()) : date(v));
@@ -26,11 +26,19 @@ export const isMoney = (k, v) => typeof v === 'string' && MONEY.test(k) && /^-?\
 
 export function cell(k, v) {
   if (isMoney(k, v)) return h('td', { class: 'num' }, money(v));
-  if (DATE.test(k) && v) return h('td', {}, when(v));
+  if (DATE.test(k) && v) return h('td', { class: 'date' }, when(v));
   if (typeof v === 'number') return h('td', { class: 'num' }, String(v));
   if (v && typeof v === 'object') return h('td', {}, JSON.stringify(v));
   return h('td', {}, text(k, v));
 }
+
+// A table wider than its box scrolls sideways inside it (at 200 % zoom, say);
+// the keyboard must reach that scroll too, so the box takes the focus then.
+const overflow = new ResizeObserver((seen) => {
+  for (const { target } of seen) {
+    if (target.scrollWidth > target.clientWidth) target.setAttribute('tabindex', '0'); else target.removeAttribute('tabindex');
+  }
+});
 
 // A table of rows with the columns given ([key], [key, render(row)] or
 // [key, render, header]).
@@ -38,7 +46,9 @@ export function table(rows, cols, caption) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted' }, t('none'));
   const head = h('tr', {}, cols.map(([k, , label]) => h('th', { scope: 'col', class: MONEY.test(k) ? 'num' : null }, label ?? code(k))));
   const body = rows.map((r) => h('tr', {}, cols.map(([k, f]) => (f ? h('td', {}, f(r)) : cell(k, r[k])))));
-  return h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'muted' }, caption) : null, h('thead', {}, head), h('tbody', {}, body)));
+  const wrap = h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'muted' }, caption) : null, h('thead', {}, head), h('tbody', {}, body)));
+  overflow.observe(wrap);
+  return wrap;
 }
 
 // A definition list of an object's plain fields.
@@ -116,23 +126,32 @@ export function toast(text) {
   setTimeout(() => { if (el.textContent === text) el.textContent = ''; }, 4000);
 }
 
-// A modal dialog with a required reason (and more fields); resolves when
-// onOk succeeds, shows the server's refusal in the dialog otherwise.
-export function reasonDialog(title, onOk, extra = []) {
+// A modal dialog of fields; resolves when onOk succeeds, shows the
+// server's refusal in the dialog (beside the field it names) otherwise.
+// precheck(values) may return a problem to show without asking the server.
+export function formDialog(title, fields, onOk, precheck = () => null) {
   const form = h('form', { method: 'dialog', novalidate: true },
-    h('h2', {}, title), ...extra, field('reason', t('reason'), { type: 'textarea', required: true }),
+    h('h2', {}, title), ...fields,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('submit')), h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close() }, t('cancel'))));
   const dlg = h('dialog', { 'aria-label': title }, form);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
     const v = values(form);
-    if (!v.reason) { showError(form, { problem: { status: 422, field: 'reason', detail: t('reasonRequired') } }); return; }
+    const p = precheck(v);
+    if (p) { showError(form, { problem: p }); return; }
     try { await onOk(v); dlg.close(); dlg.remove(); } catch (e) { showError(form, e); }
   });
+  dlg.addEventListener('close', () => dlg.remove());
   document.body.append(dlg);
   dlg.showModal();
   return dlg;
+}
+
+// A modal dialog with a required reason (and more fields).
+export function reasonDialog(title, onOk, extra = []) {
+  return formDialog(title, [...extra, field('reason', t('reason'), { type: 'textarea', required: true })], onOk,
+    (v) => (v.reason ? null : { status: 422, field: 'reason', detail: t('reasonRequired') }));
 }
 
 // A paged list: loads pages from the server with ?limit&after.
