@@ -90,6 +90,8 @@ static cJSON *report_json(const ledger_verify_report *r, bool loans)
     if (loans) {
         core_json_put_int(o, "loans", (int64_t)r->loans);
         core_json_put_int(o, "rows", (int64_t)r->rows);
+    } else {
+        core_json_put_int(o, "documents", (int64_t)r->documents);
     }
     return o;
 }

@@ -371,6 +371,8 @@ int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv)
            cli_int(r, "entries"), cli_int(r, "checkpoints"), cli_int(r, "journal_entries"));
     if (dir == NULL)
         printf(", %lld loans", cli_int(r, "loans"));
+    else if (cli_int(r, "documents") > 0)
+        printf(", %lld archived document files", cli_int(r, "documents"));
     printf("\n");
     cJSON_Delete(r);
     return 0;

@@ -29,6 +29,7 @@
 #include "permission.h"
 #include "private_file.h"
 #include "trust.h"
+#include "verify_archive.h"
 
 /* ---- Checkpoints on demand ------------------------------------------------------ */
 
@@ -591,7 +592,8 @@ ld_status ledger_verify_offline(const char *dir, const ledger_verify_options *op
         (st = ledger_trust_new(&anchor, pem_set_cert, &certs, &trust, err)) != LD_OK ||
         (st = ledger_trust_checkpoints(trust, cps, n, tree.count, tree_root, &tree, err)) !=
             LD_OK ||
-        (st = check_consistency(cons, cons_len, cps, n, err)) != LD_OK)
+        (st = check_consistency(cons, cons_len, cps, n, err)) != LD_OK ||
+        (st = ledger_verify_archive(dir, entries, entries_len, &report.documents, err)) != LD_OK)
         goto out;
     if (opt->since_path != NULL) {
         if ((st = read_kept(opt->since_path, &kept, err)) != LD_OK)

@@ -145,6 +145,14 @@ ld_status ledger_report_find_signed_anchor(core_store *store, uint64_t anchor_si
                                            const char *fingerprint, ledger_report_signed *out,
                                            ld_error *err);
 
+/* True when the entry body (len bytes) is a report.signed entry recording
+ * sha256_hex (unless NULL) and, unless fingerprint is NULL, anchored at
+ * anchor by that certificate; *out then holds what it records (seq and the
+ * checkpoint left to the caller). For readers of a log without a database
+ * (an export) as well as for the finders above. */
+bool ledger_report_signed_match(const void *body, size_t len, const char *sha256_hex,
+                                int64_t anchor, const char *fingerprint, ledger_report_signed *out);
+
 /* The day the latest rating of app_id was made. LD_ENOTFOUND when unrated. */
 ld_status ledger_report_rating_date(core_store *store, int64_t app_id, ld_date *out, ld_error *err);
 

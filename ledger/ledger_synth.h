@@ -17,6 +17,13 @@
 ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of, unsigned seed,
                                  ld_error *err);
 
+/* The same book written in parts, each in its own transaction (a bulk load
+ * commits as it goes): loans first + 1 .. first + count, drawing from *random,
+ * which carries from one part to the next. Parts 0..n of a book, written in
+ * order with one *random, are the book ledger_synth_portfolio writes. */
+ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t count,
+                                      ld_date as_of, unsigned *random, ld_error *err);
+
 /* Reads every loan row, adds one day of interest and penalty and writes the
  * same columns back, as plainly as C and SQLite allow. */
 ld_status ledger_synth_bare_pass(core_store *store, ld_date date, int64_t *rows_out, ld_error *err);

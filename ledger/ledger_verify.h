@@ -68,7 +68,8 @@ typedef struct ledger_verify_report {
     uint64_t checkpoints;
     uint64_t journal_entries;
     uint64_t loans;
-    uint64_t rows; /* rows of the covered tables compared with the log (rows.h) */
+    uint64_t rows;      /* rows of the covered tables compared with the log (rows.h) */
+    uint64_t documents; /* offline: archived files checked (verify_archive.h) */
 } ledger_verify_report;
 
 /* Full verification (auditor, manager) under opt's anchor. */
@@ -89,7 +90,9 @@ ld_status ledger_export(core_store *store, const core_session *who, const char *
  * canonical, every journal in the entries balanced, every checkpoint judged
  * (trust.h) with its root recomputed from the entries, the last covering
  * every entry, the carried consistency proofs holding, and the kept
- * checkpoint consistent when given. A missing checkpoints, certificate or
+ * checkpoint consistent when given; with the customer archive's copy
+ * (DIR/documents), every file against the SHA-256 the log recorded for it
+ * (verify_archive.h). A missing checkpoints, certificate or
  * entries file is LD_EVERIFY; a missing directory LD_ENOTFOUND; no anchor
  * LD_EUSAGE. */
 ld_status ledger_verify_offline(const char *dir, const ledger_verify_options *opt,

@@ -33,6 +33,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,16 +374,24 @@ ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint6
  * it; each subtree root is compared, as it completes, with the next row of a
  * per-level cursor over ledger_node, so the whole check is sequential reads.
  *
- * The hashing runs beside the reading: entries are read in batches of
+ * Two threads share the work so that both stay busy whatever the entries'
+ * sizes and however the machine is loaded. Entries are read in batches of
  * BATCH_LEAVES (a power of two, so every batch is a whole run of aligned
- * subtrees), and while this thread reads batch k+1 from SQLite and compares
- * batch k-1's hashes with the stored ones, a second thread hashes batch k:
- * its leaves and every subtree inside it. SQLite is touched by this thread
- * only (connections are opened without mutexes); the hashing thread sees
- * nothing but copied bytes. Without a second thread (pthread_create failing)
- * each batch is hashed in turn on this one. */
+ * subtrees) into a ring of RING buffers. A batch's hashing is cut into chunks
+ * of CHUNK_LEAVES aligned leaves; whoever takes a chunk hashes its leaves and
+ * every subtree inside it. A second thread, made once per run, takes chunks
+ * of the oldest batches as they are posted. This thread alone touches SQLite
+ * (connections are opened without mutexes): it reads ahead while the ring has
+ * room, compares each batch with the stored hashes once all its chunks are
+ * hashed, and otherwise takes chunks itself; it waits only when the ring is
+ * full and every chunk is taken. The hashing thread sees nothing but copied
+ * bytes; nothing is allocated per entry. Without a second thread
+ * (pthread_create failing) this thread takes every chunk. */
 #define BATCH_LOG    13
 #define BATCH_LEAVES (1u << BATCH_LOG)
+#define CHUNK_LOG    9
+#define CHUNK_LEAVES (1u << CHUNK_LOG)
+#define RING         4
 
 typedef struct verify_batch {
     uint64_t first; /* seq of its first entry, a multiple of BATCH_LEAVES */
@@ -393,42 +402,149 @@ typedef struct verify_batch {
     ledger_hash stored[BATCH_LEAVES];               /* leaf hashes as stored */
     bool stored_ok[BATCH_LEAVES];                   /* the stored leaf hash was 32 bytes */
     ledger_hash level[BATCH_LOG + 1][BATCH_LEAVES]; /* [l][i]: root of subtree (l, i) */
-    ledger_hasher *hasher;
-    ld_status status; /* of the hashing */
+    /* Under the pool's mutex: */
+    size_t chunks, next_chunk, done_chunks;
+    ld_status status; /* of the hashing: the first failure */
     ld_error err;
-    pthread_t thread;
-    bool running;
 } verify_batch;
 
-/* Hashes a batch's leaves and the subtrees they complete within it. */
-static void *batch_hash(void *arg)
+typedef struct verify_pool {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;      /* a batch posted, a chunk done, or quit */
+    verify_batch *ring[RING]; /* posted batches, oldest first from head */
+    size_t head, posted;      /* under the mutex */
+    bool quit;
+    bool threaded;
+    pthread_t thread;
+    ledger_hasher *hasher; /* the hashing thread's own */
+} verify_pool;
+
+/* Hashes chunk c of b: its leaves and the subtrees inside it. */
+static ld_status chunk_hash(verify_batch *b, size_t c, ledger_hasher *hasher, ld_error *err)
 {
-    verify_batch *b = arg;
+    size_t begin = c << CHUNK_LOG, end = begin + CHUNK_LEAVES;
+    if (end > b->count)
+        end = b->count;
     ld_status st = LD_OK;
-    for (size_t i = 0; i < b->count && st == LD_OK; i++)
-        st = ledger_hasher_leaf(b->hasher, b->bytes + b->offset[i], b->offset[i + 1] - b->offset[i],
-                                &b->level[0][i], &b->err);
-    for (unsigned l = 1; l <= BATCH_LOG && st == LD_OK; l++)
-        for (size_t i = 0; i < (b->count >> l) && st == LD_OK; i++)
-            st = ledger_hasher_node(b->hasher, &b->level[l - 1][2 * i], &b->level[l - 1][2 * i + 1],
-                                    &b->level[l][i], &b->err);
-    b->status = st;
+    for (size_t i = begin; i < end && st == LD_OK; i++)
+        st = ledger_hasher_leaf(hasher, b->bytes + b->offset[i], b->offset[i + 1] - b->offset[i],
+                                &b->level[0][i], err);
+    for (unsigned l = 1; l <= CHUNK_LOG && st == LD_OK; l++)
+        for (size_t i = begin >> l; i < (end >> l) && st == LD_OK; i++)
+            st = ledger_hasher_node(hasher, &b->level[l - 1][2 * i], &b->level[l - 1][2 * i + 1],
+                                    &b->level[l][i], err);
+    return st;
+}
+
+/* The oldest posted batch with a chunk nobody took, or NULL; mutex held. */
+static verify_batch *pool_open_batch(verify_pool *pool)
+{
+    for (size_t i = 0; i < pool->posted; i++) {
+        verify_batch *b = pool->ring[(pool->head + i) % RING];
+        if (b->next_chunk < b->chunks)
+            return b;
+    }
     return NULL;
 }
 
-static void batch_start(verify_batch *b)
+/* Takes and hashes one chunk of the oldest open batch; false when there was
+ * none. Called with the mutex held, returns with it held. */
+static bool pool_take(verify_pool *pool, ledger_hasher *hasher)
 {
-    b->status = LD_OK;
-    b->running = pthread_create(&b->thread, NULL, batch_hash, b) == 0;
-    if (!b->running)
-        batch_hash(b);
+    verify_batch *b = pool_open_batch(pool);
+    if (b == NULL)
+        return false;
+    size_t c = b->next_chunk++;
+    pthread_mutex_unlock(&pool->mutex);
+    ld_error err;
+    ld_status st = chunk_hash(b, c, hasher, &err);
+    pthread_mutex_lock(&pool->mutex);
+    if (st != LD_OK && b->status == LD_OK) {
+        b->status = st;
+        b->err = err;
+    }
+    if (++b->done_chunks == b->chunks)
+        pthread_cond_broadcast(&pool->cond);
+    return true;
 }
 
-static void batch_wait(verify_batch *b)
+static void *pool_main(void *arg)
 {
-    if (b->running)
-        pthread_join(b->thread, NULL);
-    b->running = false;
+    verify_pool *pool = arg;
+    pthread_mutex_lock(&pool->mutex);
+    while (!pool->quit)
+        if (!pool_take(pool, pool->hasher))
+            pthread_cond_wait(&pool->cond, &pool->mutex);
+    pthread_mutex_unlock(&pool->mutex);
+    return NULL;
+}
+
+/* Posts b (read, not yet hashed) at the ring's end; the ring has room. */
+static void pool_post(verify_pool *pool, verify_batch *b)
+{
+    pthread_mutex_lock(&pool->mutex);
+    b->chunks = (b->count + CHUNK_LEAVES - 1) >> CHUNK_LOG;
+    b->next_chunk = b->done_chunks = 0;
+    b->status = LD_OK;
+    pool->ring[(pool->head + pool->posted) % RING] = b;
+    pool->posted++;
+    pthread_cond_broadcast(&pool->cond);
+    pthread_mutex_unlock(&pool->mutex);
+}
+
+/* The oldest posted batch once all its chunks are hashed, taken off the ring;
+ * NULL when it is not ready (or none is posted) and wait is false. With wait,
+ * this thread hashes chunks, or waits, until it is ready. */
+static verify_batch *pool_ready(verify_pool *pool, bool wait, ledger_hasher *hasher)
+{
+    verify_batch *b = NULL;
+    pthread_mutex_lock(&pool->mutex);
+    while (pool->posted > 0) {
+        verify_batch *oldest = pool->ring[pool->head];
+        if (oldest->done_chunks == oldest->chunks) {
+            b = oldest;
+            pool->head = (pool->head + 1) % RING;
+            pool->posted--;
+            break;
+        }
+        if (!wait)
+            break;
+        if (!pool_take(pool, hasher))
+            pthread_cond_wait(&pool->cond, &pool->mutex);
+    }
+    pthread_mutex_unlock(&pool->mutex);
+    return b;
+}
+
+/* Joins a hashed batch's chunk subtrees up to the batch's own. */
+static ld_status batch_top(verify_batch *b, ledger_hasher *hasher, ld_error *err)
+{
+    if (b->status != LD_OK) {
+        *err = b->err;
+        return b->status;
+    }
+    ld_status st = LD_OK;
+    for (unsigned l = CHUNK_LOG + 1; l <= BATCH_LOG && st == LD_OK; l++)
+        for (size_t i = 0; i < (b->count >> l) && st == LD_OK; i++)
+            st = ledger_hasher_node(hasher, &b->level[l - 1][2 * i], &b->level[l - 1][2 * i + 1],
+                                    &b->level[l][i], err);
+    return st;
+}
+
+/* Stops the hashing thread once nothing posted is still being hashed. */
+static void pool_stop(verify_pool *pool, ledger_hasher *hasher)
+{
+    while (pool_ready(pool, true, hasher) != NULL)
+        ;
+    pthread_mutex_lock(&pool->mutex);
+    pool->quit = true;
+    pthread_cond_broadcast(&pool->cond);
+    pthread_mutex_unlock(&pool->mutex);
+    if (pool->threaded)
+        pthread_join(pool->thread, NULL);
+    pthread_cond_destroy(&pool->cond);
+    pthread_mutex_destroy(&pool->mutex);
+    ledger_hasher_free(pool->hasher);
 }
 
 typedef struct verify_state {
@@ -494,10 +610,6 @@ static ld_status check_node(verify_state *v, unsigned level, uint64_t idx, const
  * ready from the hashing thread; larger ones are folded here). */
 static ld_status batch_check(verify_state *v, verify_batch *b)
 {
-    if (b->status != LD_OK) {
-        *v->err = b->err;
-        return b->status;
-    }
     for (size_t i = 0; i < b->count; i++) {
         uint64_t seq = b->first + i;
         const ledger_hash *leaf = &b->level[0][i];
@@ -582,6 +694,38 @@ static ld_status batch_read(ledger_log *log, sqlite3_stmt *rows, verify_batch *b
     return LD_OK;
 }
 
+/* The pass reads the whole file once, in order: mapped, SQLite reads its
+ * pages in place instead of copying each (an entry of the close of business
+ * spans several overflow pages) from the page cache. The connection's own
+ * setting is put back afterwards. Returns it, or -1 when it could not be
+ * read (then nothing is changed). */
+#define VERIFY_MMAP_BYTES (INT64_C(1) << 32)
+
+static int64_t mmap_widen(ledger_log *log)
+{
+    sqlite3_stmt *stmt = NULL;
+    int64_t before = -1;
+    if (sqlite3_prepare_v2(log->db, "PRAGMA mmap_size", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        before = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (before >= 0 && before < VERIFY_MMAP_BYTES) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %" PRId64, VERIFY_MMAP_BYTES);
+        sqlite3_exec(log->db, pragma, NULL, NULL, NULL);
+    }
+    return before;
+}
+
+static void mmap_restore(ledger_log *log, int64_t before)
+{
+    if (before < 0 || before >= VERIFY_MMAP_BYTES)
+        return;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %" PRId64, before);
+    sqlite3_exec(log->db, pragma, NULL, NULL, NULL);
+}
+
 ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *err)
 {
     verify_state v = {.log = log, .depth = 0, .first_bad = first_bad, .err = err};
@@ -591,42 +735,54 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     ld_status status = stmt_get(log, ST_VERIFY_ENTRIES, &rows, err);
     if (status != LD_OK)
         return status;
-    verify_batch *batch[2] = {calloc(1, sizeof(verify_batch)), calloc(1, sizeof(verify_batch))};
-    if (batch[0] == NULL || batch[1] == NULL ||
-        (status = ledger_hasher_new(&batch[0]->hasher, err)) != LD_OK ||
-        (status = ledger_hasher_new(&batch[1]->hasher, err)) != LD_OK) {
+    verify_pool pool = {.head = 0, .posted = 0, .quit = false, .threaded = false};
+    verify_batch *batch[RING] = {NULL};
+    bool allocated = true;
+    for (size_t i = 0; i < RING; i++)
+        allocated = (batch[i] = calloc(1, sizeof(verify_batch))) != NULL && allocated;
+    if (!allocated || (status = ledger_hasher_new(&pool.hasher, err)) != LD_OK) {
         if (status == LD_OK)
             status = LD_FAIL(err, LD_EINTERNAL, "ledger store: out of memory");
-        goto out;
+        for (size_t i = 0; i < RING; i++)
+            free(batch[i]);
+        ledger_hasher_free(pool.hasher);
+        return status;
     }
+    pthread_mutex_init(&pool.mutex, NULL);
+    pthread_cond_init(&pool.cond, NULL);
+    pool.threaded = pthread_create(&pool.thread, NULL, pool_main, &pool) == 0;
+    int64_t mmap_before = mmap_widen(log);
     uint64_t expected = 0;
     bool done = false, gap = false;
     uint64_t gap_seq = 0;
     ld_error gap_err;
-    verify_batch *hashing = NULL; /* the batch the other thread hashes */
-    for (int k = 0; status == LD_OK && (!done || hashing != NULL); k++) {
-        verify_batch *next = batch[k % 2];
-        bool have_next = false;
-        if (!done) {
-            status = batch_read(log, rows, next, expected, &done, &gap, &gap_seq, &gap_err);
-            if (status != LD_OK) {
-                *err = gap_err;
-                break;
-            }
-            expected += next->count;
-            have_next = next->count > 0;
+    size_t in_ring = 0, next_free = 0; /* batches posted and not yet compared */
+    while (status == LD_OK && (!done || in_ring > 0)) {
+        /* Read ahead while there is room; compare what is ready; else hash. */
+        verify_batch *ready = pool_ready(&pool, done || in_ring == RING, log->hasher);
+        if (ready != NULL) {
+            in_ring--;
+            status = batch_top(ready, log->hasher, err);
+            if (status == LD_OK)
+                status = batch_check(&v, ready);
+            continue;
         }
-        verify_batch *ready = hashing;
-        if (ready != NULL)
-            batch_wait(ready);
-        hashing = have_next ? next : NULL;
-        if (hashing != NULL)
-            batch_start(hashing);
-        if (ready != NULL)
-            status = batch_check(&v, ready);
+        verify_batch *next = batch[next_free];
+        status = batch_read(log, rows, next, expected, &done, &gap, &gap_seq, &gap_err);
+        if (status != LD_OK) {
+            *err = gap_err;
+            break;
+        }
+        expected += next->count;
+        if (next->count > 0) {
+            pool_post(&pool, next);
+            in_ring++;
+            next_free = (next_free + 1) % RING;
+        }
     }
-    if (hashing != NULL)
-        batch_wait(hashing);
+    /* Nothing may still be hashing when the buffers go. */
+    pool_stop(&pool, log->hasher);
+    mmap_restore(log, mmap_before);
     if (status == LD_OK && gap) {
         *err = gap_err;
         status = LD_EVERIFY;
@@ -658,13 +814,10 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
     }
     if (status == LD_EVERIFY)
         *first_bad = bad_seq;
-out:
-    for (int i = 0; i < 2; i++)
-        if (batch[i] != NULL) {
-            ledger_hasher_free(batch[i]->hasher);
-            free(batch[i]->bytes);
-            free(batch[i]);
-        }
+    for (size_t i = 0; i < RING; i++) {
+        free(batch[i]->bytes);
+        free(batch[i]);
+    }
     return status;
 }
 

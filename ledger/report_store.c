@@ -209,10 +209,10 @@ static int64_t json_int(const cJSON *obj, const char *key)
 
 /* Reads a report.signed entry's fields; false when body is not one or does
  * not satisfy match (sha256 or anchor and fingerprint). */
-static bool signed_entry(const void *body, int len, const char *sha256_hex, int64_t anchor,
-                         const char *fingerprint, ledger_report_signed *out)
+bool ledger_report_signed_match(const void *body, size_t len, const char *sha256_hex,
+                                int64_t anchor, const char *fingerprint, ledger_report_signed *out)
 {
-    cJSON *entry = cJSON_ParseWithLength(body, (size_t)len);
+    cJSON *entry = cJSON_ParseWithLength(body, len);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
     const cJSON *sha = cJSON_GetObjectItemCaseSensitive(entry, "sha256");
     const cJSON *fp = cJSON_GetObjectItemCaseSensitive(entry, "fingerprint");
@@ -259,7 +259,8 @@ static ld_status find_signed(core_store *store, const char *needle, const char *
     while (!any && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const void *body = sqlite3_column_blob(stmt, 1);
         int len = sqlite3_column_bytes(stmt, 1);
-        if (signed_entry(body, len, sha256_hex, anchor, fingerprint, &found)) {
+        if (ledger_report_signed_match(body, (size_t)len, sha256_hex, anchor, fingerprint,
+                                       &found)) {
             any = true;
             found.seq = (uint64_t)sqlite3_column_int64(stmt, 0);
             ledger_hash leaf;

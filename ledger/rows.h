@@ -50,6 +50,16 @@
     "regular, fee_method, fee_amount, disbursed_on, closed_on, manual_reason, matures_on"
 #define LEDGER_LOAN_COLUMN_COUNT 44
 
+/* The i-th covered table, for documentation and its test (docs/ledger.md,
+ * section 8, is checked against this list): its name, key columns (k2 NULL
+ * for a single key), the columns its image carries and, when only updates of
+ * some columns are recorded, those (NULL: every update). false past the
+ * last. */
+typedef struct ledger_rows_table_info {
+    const char *name, *k1, *k2, *columns, *update_of;
+} ledger_rows_table_info;
+bool ledger_rows_table(int i, ledger_rows_table_info *out);
+
 /* Creates the temporary change table and triggers on the store's connection
  * (migrating the ledger's own tables first) and makes ledger_rows_flush the
  * store's commit hook. */

@@ -117,6 +117,10 @@ static const row_table tables[] = {
      "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
     {"visit", "id", NULL,
      "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at", NULL},
+    {"credit_report", "id", NULL,
+     "id, borrower_id, report_date, source, inquiries_6m, card_utilisation, open_loans, "
+     "worst_dpd_24m, outstanding_balance, entered_by, entered_at",
+     NULL},
     {"complaint", "id", NULL,
      "id, borrower_id, received_on, channel, text, assigned_to, deadline, response, "
      "responded_on, feedback, closed_on, recorded_by, recorded_at",
@@ -125,6 +129,15 @@ static const row_table tables[] = {
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0
 #define INSTALLMENT_TABLE 1
+
+bool ledger_rows_table(int i, ledger_rows_table_info *out)
+{
+    if (i < 0 || i >= TABLE_COUNT)
+        return false;
+    *out = (ledger_rows_table_info){tables[i].name, tables[i].k1, tables[i].k2, tables[i].columns,
+                                    tables[i].update_of};
+    return true;
+}
 
 static int table_index(const char *name)
 {

@@ -26,6 +26,13 @@ static unsigned next_random(unsigned *state)
 ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of, unsigned seed,
                                  ld_error *err)
 {
+    unsigned rnd = seed;
+    return ledger_synth_portfolio_part(store, 0, count, as_of, &rnd, err);
+}
+
+ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t count,
+                                      ld_date as_of, unsigned *random, ld_error *err)
+{
     static const char *const products[] = {"PCL", "PBL", "PML", "SWC"};
     static const char ins_inst[] =
         "INSERT INTO loan_installment (loan_id, number, due, principal, interest, fee, "
@@ -39,8 +46,8 @@ ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of
         "INSERT INTO borrower (id, kind, name, id_number, officer_id, phone, address, "
         "created_by, created_at, updated_at) VALUES (?, 'individual', 'synthetic', ?, 1, "
         "'13800000000', 'synthetic', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')";
-    unsigned rnd = seed;
-    for (int64_t i = 0; i < count; i++) {
+    unsigned rnd = *random;
+    for (int64_t i = first; i < first + count; i++) {
         sqlite3_stmt *b = core_store_stmt(store, ins_borrower, err);
         if (b == NULL)
             return LD_EINTERNAL;
@@ -115,6 +122,7 @@ ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of
                 return core_store_fail(store, "inserting a synthetic installment", err);
         }
     }
+    *random = rnd;
     return LD_OK;
 }
 

@@ -48,9 +48,12 @@ static uint64_t export_checkpoint_covering(const char *dir, uint64_t seq)
     return size;
 }
 
-/* Looks the hash up in an export's entries.jsonl (one entry per line, line N
- * is entry N). */
-static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_report_signed *out,
+/* Looks a report.signed entry up in an export's entries.jsonl (one entry per
+ * line, line N is entry N): the one recording sha256_hex, or, when
+ * fingerprint is given, the one anchored at anchor by that certificate (as
+ * ledger_report_signed_match). needle narrows the lines parsed. */
+static ld_status find_in_export(const char *dir, const char *needle, const char *sha256_hex,
+                                int64_t anchor, const char *fingerprint, ledger_report_signed *out,
                                 ld_error *err)
 {
     char path[4096];
@@ -58,8 +61,6 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return LD_FAIL(err, LD_ENOTFOUND, "%s: cannot open the ledger export", path);
-    char needle[80];
-    snprintf(needle, sizeof needle, "\"%s\"", sha256_hex);
     size_t cap = 1 << 16;
     char *line = malloc(cap);
     uint64_t seq = 0;
@@ -83,29 +84,12 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
         if (line == NULL || (ch == EOF && used == 0))
             break;
         line[used] = '\0';
-        if (strstr(line, needle) != NULL) {
-            cJSON *entry = cJSON_Parse(line);
-            const cJSON *type = cJSON_GetObjectItemCaseSensitive(entry, "type");
-            const cJSON *sha = cJSON_GetObjectItemCaseSensitive(entry, "sha256");
-            if (cJSON_IsString(type) && strcmp(type->valuestring, "report.signed") == 0 &&
-                cJSON_IsString(sha) && strcmp(sha->valuestring, sha256_hex) == 0) {
-                memset(out, 0, sizeof *out);
-                out->seq = seq;
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "time");
-                out->time = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
-                const char *keys[] = {"kind", "signer", "fingerprint", "sheets"};
-                char *dst[] = {out->kind, out->signer, out->fingerprint, out->sheets};
-                size_t sizes[] = {sizeof out->kind, sizeof out->signer, sizeof out->fingerprint,
-                                  sizeof out->sheets};
-                for (int i = 0; i < 4; i++) {
-                    v = cJSON_GetObjectItemCaseSensitive(entry, keys[i]);
-                    snprintf(dst[i], sizes[i], "%s", cJSON_IsString(v) ? v->valuestring : "");
-                }
-                out->leaf_ok = true; /* the export was verified whole before */
-                out->checkpoint_size = export_checkpoint_covering(dir, seq);
-                found = true;
-            }
-            cJSON_Delete(entry);
+        if (strstr(line, needle) != NULL &&
+            ledger_report_signed_match(line, used, sha256_hex, anchor, fingerprint, out)) {
+            out->seq = seq;
+            out->leaf_ok = true; /* the export was verified whole before */
+            out->checkpoint_size = export_checkpoint_covering(dir, seq);
+            found = true;
         }
         seq++;
         if (ch == EOF)
@@ -114,8 +98,25 @@ static ld_status find_in_export(const char *dir, const char *sha256_hex, ledger_
     free(line);
     fclose(f);
     if (!found)
-        return LD_FAIL(err, LD_ENOTFOUND, "no report.signed entry in %s for %s", path, sha256_hex);
+        return LD_FAIL(err, LD_ENOTFOUND, "no report.signed entry in %s for %s", path, needle);
     return LD_OK;
+}
+
+static ld_status find_in_export_by_hash(const char *dir, const char *sha256_hex,
+                                        ledger_report_signed *out, ld_error *err)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "\"%s\"", sha256_hex);
+    return find_in_export(dir, needle, sha256_hex, 0, NULL, out, err);
+}
+
+static ld_status find_in_export_by_anchor(const char *dir, uint64_t anchor_size,
+                                          const char *fingerprint, ledger_report_signed *out,
+                                          ld_error *err)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "\"%.64s\"", fingerprint);
+    return find_in_export(dir, needle, NULL, (int64_t)anchor_size, fingerprint, out, err);
 }
 
 /* The auditor's CA: the file given, or the data's own CA certificate (the
@@ -227,15 +228,20 @@ ld_status report_verify(const report_verify_options *o, report_verification *out
             }
         }
         st = o->store != NULL ? ledger_report_find_signed(o->store, v.sha256, &entry, err)
-                              : find_in_export(o->export_dir, v.sha256, &entry, err);
-        if (st == LD_ENOTFOUND && o->store != NULL && claims.form && claims.have_anchor) {
+                              : find_in_export_by_hash(o->export_dir, v.sha256, &entry, err);
+        if (st == LD_ENOTFOUND && claims.form && claims.have_anchor) {
             /* Not these bytes: the entry of the workbook the signature
-             * sheet claims to be tells which sheet was changed. */
+             * sheet claims to be (in the database's log or the export's)
+             * tells which sheet was changed. */
             ledger_report_signed claimed;
             ld_error ignored;
-            if (ledger_report_find_signed_anchor(o->store, claims.anchor_size, v.fingerprint,
-                                                 &claimed, &ignored) == LD_OK &&
-                claimed.sheets[0] != '\0') {
+            ld_status found =
+                o->store != NULL
+                    ? ledger_report_find_signed_anchor(o->store, claims.anchor_size, v.fingerprint,
+                                                       &claimed, &ignored)
+                    : find_in_export_by_anchor(o->export_dir, claims.anchor_size, v.fingerprint,
+                                               &claimed, &ignored);
+            if (found == LD_OK && claimed.sheets[0] != '\0') {
                 st = report_sheets_check_ledger(o->path, &claims, claimed.sheets, claimed.seq, err);
                 if (st != LD_OK)
                     goto out;

@@ -685,6 +685,84 @@ static void verify_all_finds_tampered_subtree_rows(void)
                   "UPDATE ledger_node SET hash = zeroblob(32) WHERE level = 8 AND idx = 0", 0);
 }
 
+/* Tampers with a long log in place, checks verify_all names want_bad, and
+ * puts the rows back (the statements keep what they change in temp.keep). */
+static void expect_tamper_in(fixture *f, const char *what, const char *tamper, const char *restore,
+                             uint64_t want_bad)
+{
+    sql(f, tamper);
+    ld_error err;
+    ld_error_clear(&err);
+    uint64_t first_bad = UINT64_MAX;
+    ld_status status = ledger_log_verify_all(f->log, &first_bad, &err);
+    if (status != LD_EVERIFY || first_bad != want_bad) {
+        fprintf(stderr, "tamper \"%s\": status %d first_bad %llu (want %llu): %s\n", what, status,
+                (unsigned long long)first_bad, (unsigned long long)want_bad, err.message);
+        check_failures++;
+    }
+    sql(f, restore);
+    CHECK_INT(ledger_log_verify_all(f->log, &first_bad, &err), LD_OK);
+}
+
+/* The pass reads in batches of 8,192 entries into a ring of four and hashes
+ * chunks of 512 on two threads: a log of more than the ring holds, whose
+ * last batch is partial, is checked exactly wherever it is changed — in a
+ * later chunk, after the ring wrapped, in the partial batch, and in subtrees
+ * of a chunk, of a batch and larger than a batch. */
+static void verify_all_finds_tampering_across_batches(void)
+{
+    fixture f;
+    const uint64_t n = 4 * 8192 + 5000 + 17;
+    fixture_open(&f, n);
+    ld_error err;
+    uint64_t first_bad = UINT64_MAX;
+    CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
+    static const uint64_t changed[] = {1537,           8191,         8192,
+                                       3 * 8192 + 700, 4 * 8192 + 1, 4 * 8192 + 5000 + 16};
+    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
+                 "UPDATE ledger_entry SET body = CAST('{\"forged\":1}' AS BLOB) WHERE seq = %llu",
+                 (unsigned long long)changed[i], (unsigned long long)changed[i]);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_entry SET body = (SELECT body FROM temp.keep) WHERE seq = %llu;"
+                 "DROP TABLE temp.keep",
+                 (unsigned long long)changed[i]);
+        snprintf(what, sizeof what, "body of entry %llu", (unsigned long long)changed[i]);
+        expect_tamper_in(&f, what, tamper, restore, changed[i]);
+    }
+    /* Subtrees: inside a chunk (level 4), joining chunks (level 11), larger
+     * than a batch (level 15, folded as batches complete). */
+    static const struct {
+        unsigned level;
+        uint64_t idx;
+    } nodes[] = {{4, 2000}, {11, 17}, {15, 0}};
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
+                 "idx = %llu; UPDATE ledger_node SET hash = zeroblob(32) WHERE level = %u AND "
+                 "idx = %llu",
+                 nodes[i].level, (unsigned long long)nodes[i].idx, nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_node SET hash = (SELECT hash FROM temp.keep) WHERE level = %u "
+                 "AND idx = %llu; DROP TABLE temp.keep",
+                 nodes[i].level, (unsigned long long)nodes[i].idx);
+        snprintf(what, sizeof what, "subtree (%u, %llu)", nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        expect_tamper_in(&f, what, tamper, restore, nodes[i].idx << nodes[i].level);
+    }
+    /* A missing entry in the fourth batch: everything before it is whole. */
+    expect_tamper_in(&f, "entry deleted after the ring wrapped",
+                     "CREATE TEMP TABLE keep AS SELECT * FROM ledger_entry WHERE seq = 33000;"
+                     "DELETE FROM ledger_entry WHERE seq = 33000",
+                     "INSERT INTO ledger_entry SELECT * FROM temp.keep; DROP TABLE temp.keep",
+                     33000);
+    fixture_close(&f);
+}
+
 static void append_refuses_to_extend_a_damaged_tree(void)
 {
     fixture f;
@@ -843,6 +921,7 @@ int main(int argc, char **argv)
         {"verify_all_finds_deleted_and_inserted_rows", verify_all_finds_deleted_and_inserted_rows},
         {"verify_all_finds_reordered_rows", verify_all_finds_reordered_rows},
         {"verify_all_finds_tampered_subtree_rows", verify_all_finds_tampered_subtree_rows},
+        {"verify_all_finds_tampering_across_batches", verify_all_finds_tampering_across_batches},
         {"append_refuses_to_extend_a_damaged_tree", append_refuses_to_extend_a_damaged_tree},
         {"iterator_reads_entries_in_order_and_detects_gaps",
          iterator_reads_entries_in_order_and_detects_gaps},

@@ -165,6 +165,14 @@ static void book(void)
     ok(ld_borrower_blocklist(s_rev1, 2, true, "court enforcement notice", &out, &err), "blocklist",
        &err);
     drop(&out);
+    /* A credit bureau report, a fact ratings are made from. */
+    cJSON *report =
+        cJSON_Parse("{\"report_date\": \"2026-06-01\", \"source\": \"PBOC\", "
+                    "\"inquiries_6m\": 1, \"card_utilisation\": \"35\", \"open_loans\": 1, "
+                    "\"worst_dpd_24m\": 30, \"outstanding_balance\": \"12000.00\"}");
+    ok(ld_credit_report_add(s_off1, 1, report, &out, &err), "credit report", &err);
+    cJSON_Delete(report);
+    drop(&out);
     /* A refused attempt, which the audit trail and the log keep. */
     if (ld_loan_classify(s_off1, 1, "loss", "x", &out, &err) != LD_EPERM)
         afx_die("an officer classified a loan", NULL);
@@ -365,6 +373,8 @@ static void decisions(void)
            "application_step 1");
     caught("UPDATE financial_statement SET net_profit = net_profit * 10 WHERE year = 2025",
            "financial_statement 2/2025");
+    caught("UPDATE credit_report SET worst_dpd_24m = 0", "worst_dpd_24m");
+    caught("DELETE FROM credit_report", "credit_report 1");
     caught("UPDATE borrower SET blocklisted = 0 WHERE id = 2", "blocklisted");
     caught("UPDATE borrower SET officer_id = 1 WHERE id = 1", "borrower 1");
     caught("UPDATE inspection SET date = 22645", "inspection 1");
