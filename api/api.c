@@ -103,6 +103,7 @@ void ld_api_close(ld_api *api)
 {
     if (api == NULL)
         return;
+    api_read_release(api);
     signer_forget(api);
     api_password_wipe(api->key_passphrase);
     free(api->key_path);
@@ -246,14 +247,68 @@ ld_status ld_session_login(ld_api *api, const char *username, const char *passwo
     return LD_OK;
 }
 
+ld_status ld_api_read_begin(ld_api *api, ld_error *err)
+{
+    api_read_release(api);
+    ld_status st = core_store_begin_read(api->store, err);
+    if (st == LD_OK)
+        api->read_held = true;
+    return st;
+}
+
+void api_read_release(ld_api *api)
+{
+    if (api->read_held) {
+        api->read_held = false;
+        /* Committed rather than rolled back: a rollback drops the
+         * configuration read in it, which the next request would read
+         * again; and a commit of a read refuses whatever was written. */
+        ld_error ignored;
+        if (core_store_in_transaction(api->store) &&
+            core_store_commit(api->store, &ignored) != LD_OK)
+            core_store_rollback(api->store);
+    }
+    if (api->touch_token[0] != '\0') {
+        /* A mark that cannot be written now is written by a later use
+         * (core_session_touch), so its failure fails no request. */
+        ld_error ignored;
+        core_session_touch(api->store, api->touch_token, api->touch_last_used, NULL, &ignored);
+        OPENSSL_cleanse(api->touch_token, sizeof api->touch_token);
+    }
+}
+
+void ld_api_read_end(ld_api *api)
+{
+    api_read_release(api);
+}
+
+const char *ld_session_username(const ld_session *session)
+{
+    return session->who.username;
+}
+
 ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld_error *err)
 {
     core_session who;
     bool expired = false;
-    /* No transaction of its own: the check is one read, and the rare write
-     * of the last use (session_store.c) commits by itself, so resuming takes
-     * the write lock only when it writes. */
-    ld_status st = core_session_resume(api->store, token, &who, &expired, err);
+    int64_t touch_due = -1;
+    ld_status st;
+    if (api->read_held && core_store_reading(api->store)) {
+        /* Inside the front end's snapshot: the check reads in it (or takes
+         * the row it read of this token in the same data version), and the
+         * last use is written when the snapshot ends. */
+        st = core_session_check(api->store, &api->session_cache, token, &who, &expired, &touch_due,
+                                err);
+        if (st == LD_OK && touch_due >= 0) {
+            snprintf(api->touch_token, sizeof api->touch_token, "%s", token);
+            api->touch_last_used = touch_due;
+        }
+    } else {
+        /* No transaction of its own: the check is one read, and the rare
+         * write of the last use (session_store.c) commits by itself, so
+         * resuming takes the write lock only when it writes. */
+        st = core_session_resume(api->store, token, &who, &expired, err);
+    }
     if (st != LD_OK)
         return st;
     ld_session *s = session_new(api, &who, NULL);
@@ -328,6 +383,8 @@ void api_record_refusal(ld_session *session, const char *action, const char *sub
                         const ld_error *refusal)
 {
     char reason[768];
+    /* The audit row is a write: a snapshot held for reading ends first. */
+    api_read_release(session->api);
     snprintf(reason, sizeof reason, "refused: %s%s%s: %s", action, subject ? " " : "",
              subject ? subject : "", refusal->message);
     /* Inside a batch of the group commit the refusal is part of the batch;
@@ -438,10 +495,29 @@ static ld_status api_run_once(ld_session *session, const char *action, const cha
     }
     api_call call = {.store = store, .who = &session->who, .session = session};
     cJSON *result = NULL;
+    bool reads = (flags & API_READ) && session->idempotency_key[0] == '\0';
+    if (session->api->read_held) {
+        /* A front end's snapshot (ld_api_read_begin): a read runs in it; any
+         * other operation ends it and runs as it would alone. */
+        if (reads && core_store_reading(store)) {
+            st = run_body(session, body, &call, args, false, &result, err);
+            if (st != LD_OK) {
+                cJSON_Delete(result);
+                if (st == LD_EPERM)
+                    api_record_refusal(session, action, subject, err);
+                return st;
+            }
+            if (out != NULL)
+                *out = result;
+            else
+                cJSON_Delete(result);
+            return LD_OK;
+        }
+        api_read_release(session->api);
+    }
     /* Inside a transaction the caller already holds, the operation is part of
      * it: the caller commits or rolls back, and records a refusal. */
     bool nested = core_store_in_transaction(store);
-    bool reads = (flags & API_READ) && session->idempotency_key[0] == '\0';
     bool batched = !nested && session->api->committer != NULL && !reads &&
                    !(flags & (API_NO_TRANSACTION | API_LARGE));
     if (batched) {
@@ -537,13 +613,13 @@ cJSON *api_result_id(int64_t id, const char *key, const char *value)
 
 /* The first of a checker's problems as the error, pointing at the command
  * that lists them all. */
-static ld_status policy_problems_error(ld_status st, rating_problems *problems, ld_error *err)
+static ld_status policy_problems_error(ld_status st, core_policy_problems *problems, ld_error *err)
 {
     if (st == LD_EINVAL && problems->count > 0) {
         st = LD_FAIL(err, LD_EINVAL, "policy: %s%s", problems->messages[0],
                      problems->count > 1 ? " (and more: run `loandesk policy check`)" : "");
     }
-    rating_problems_free(problems);
+    core_policy_problems_free(problems);
     return st;
 }
 
@@ -551,8 +627,8 @@ static ld_status policy_problems_error(ld_status st, rating_problems *problems, 
  * bad policy leaves nothing behind; the message points at `policy check`. */
 ld_status api_policy_file_check(const char *path, ld_error *err)
 {
-    rating_problems problems = {0};
-    ld_status st = rating_policy_check_file(path, &problems, err);
+    core_policy_problems problems = {0};
+    ld_status st = core_policy_model_check_file(path, &problems, err);
     return policy_problems_error(st, &problems, err);
 }
 

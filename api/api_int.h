@@ -35,7 +35,21 @@ struct ld_api {
     uint64_t unit_start;     /* the log's size when that unit began */
     uint64_t txn_start;      /* the log's size when the current transaction began */
     ld_committer *committer; /* NULL: this handle commits its own writes */
+    /* ld_api_set_batch_wait: around the wait for a batch's answer. */
+    void (*batch_release)(void *);
+    void (*batch_take)(void *);
+    void *batch_context;
+    /* ld_api_read_begin: the read transaction a front end holds, the
+     * session rows read in it, and the last use to write when it ends. */
+    bool read_held;
+    core_session_cache session_cache;
+    char touch_token[LD_SESSION_TOKEN_MAX]; /* "" when none is due */
+    int64_t touch_last_used;
 };
+
+/* Ends the read transaction a front end holds on api (ld_api_read_begin),
+ * if any, and writes the session's last use when one is due. */
+void api_read_release(ld_api *api);
 
 struct ld_session {
     ld_api *api;

@@ -25,7 +25,9 @@
  *      COMMIT syncs the file once;
  *   4. only then does every worker get its answer, so an operation reported
  *      done is durable, and one whose batch failed to commit is reported
- *      failed (none of the batch is in the book).
+ *      failed (none of the batch is in the book); the refusals of such a
+ *      batch, whose audit rows went with it, are audited again in a
+ *      transaction of their own, and answered refused all the same.
  *
  * An idempotency key is looked up and stored inside the operation's own
  * savepoint, so two requests racing with one key run once: the second finds
@@ -171,6 +173,46 @@ static void purge_expired(core_store *store)
     core_store_rollback_to(store);
 }
 
+/* The refusals of a batch that did not commit, audited again: their rows
+ * went with the batch, and a refusal is recorded whatever became of the
+ * writes it was refused beside. One transaction for them all; should that
+ * fail too, each in a transaction of its own. Their callers' answer (the
+ * refusal) stands either way. */
+static void audit_refusals_again(ld_committer *c, commit_job *jobs)
+{
+    ld_api *writer = c->writer;
+    core_store *store = writer->store;
+    size_t refused = 0;
+    for (commit_job *j = jobs; j != NULL; j = j->next)
+        refused += j->status == LD_EPERM;
+    if (refused == 0)
+        return;
+    ld_error err = {0};
+    bool together = core_store_begin(store, &err) == LD_OK;
+    if (together) {
+        writer->unit_open = true;
+        writer->unit_start = writer->txn_start;
+    }
+    for (commit_job *j = jobs; j != NULL; j = j->next) {
+        if (j->status != LD_EPERM)
+            continue;
+        ld_session shadow = shadow_of(j, writer);
+        api_record_refusal(&shadow, j->action, j->subject, j->err);
+    }
+    if (together) {
+        together = core_store_commit(store, &err) == LD_OK;
+        writer->unit_open = false;
+        if (together)
+            return;
+        for (commit_job *j = jobs; j != NULL; j = j->next) {
+            if (j->status != LD_EPERM)
+                continue;
+            ld_session shadow = shadow_of(j, writer);
+            api_record_refusal(&shadow, j->action, j->subject, j->err);
+        }
+    }
+}
+
 static void run_batch(ld_committer *c, commit_job *jobs)
 {
     ld_api *writer = c->writer;
@@ -210,8 +252,10 @@ static void run_batch(ld_committer *c, commit_job *jobs)
         st = LD_EINTERNAL;
     }
     writer->unit_open = false;
-    if (st != LD_OK)
+    if (st != LD_OK) {
         batch_failed(jobs, st, &err);
+        audit_refusals_again(c, jobs);
+    }
     pthread_mutex_lock(&c->lock);
     c->batches++;
     c->operations += n;
@@ -298,10 +342,19 @@ void ld_api_set_committer(ld_api *api, ld_committer *committer)
     api->committer = committer;
 }
 
+void ld_api_set_batch_wait(ld_api *api, void (*release)(void *), void (*take)(void *),
+                           void *context)
+{
+    api->batch_release = release;
+    api->batch_take = take;
+    api->batch_context = context;
+}
+
 ld_status api_commit_in_batch(ld_session *session, const char *action, const char *subject,
                               api_body body, void *args, cJSON **result, ld_error *err)
 {
-    ld_committer *c = session->api->committer;
+    ld_api *api = session->api;
+    ld_committer *c = api->committer;
     commit_job job = {.session = session,
                       .action = action,
                       .subject = subject,
@@ -311,9 +364,17 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     ld_error local = {0};
     if (job.err == NULL)
         job.err = &local;
+    /* From here until the answer, nothing touches api (the committer works
+     * on a copy of the session bound to its writer): another thread may
+     * use it meanwhile (ld_api_set_batch_wait). Given back before the
+     * committer's lock is taken, so the two locks never nest. */
+    if (api->batch_release != NULL)
+        api->batch_release(api->batch_context);
     pthread_mutex_lock(&c->lock);
     if (c->stop) {
         pthread_mutex_unlock(&c->lock);
+        if (api->batch_take != NULL)
+            api->batch_take(api->batch_context);
         return LD_FAIL(err, LD_EINTERNAL, "the server is stopping; try again");
     }
     pthread_cond_init(&job.answered, NULL);
@@ -329,6 +390,8 @@ ld_status api_commit_in_batch(ld_session *session, const char *action, const cha
     c->waiting--;
     pthread_mutex_unlock(&c->lock);
     pthread_cond_destroy(&job.answered);
+    if (api->batch_take != NULL)
+        api->batch_take(api->batch_context);
     *result = job.result;
     return job.status;
 }

@@ -320,7 +320,7 @@ static ld_status policy_show(api_call *call, void *args, cJSON **out, ld_error *
 {
     (void)args;
     const char *text = NULL, *sha256 = NULL;
-    const rating_policy *model = NULL;
+    const core_policy_model *model = NULL;
     cJSON *document = NULL;
     ld_status st;
     if ((st = core_policy_document(call->store, &text, &sha256, err)) != LD_OK ||
@@ -328,7 +328,8 @@ static ld_status policy_show(api_call *call, void *args, cJSON **out, ld_error *
         (st = core_json_parse(text, strlen(text), "policy", &document, err)) != LD_OK)
         return st;
     cJSON *o = cJSON_CreateObject();
-    if (o == NULL || cJSON_AddStringToObject(o, "version", rating_policy_version(model)) == NULL ||
+    if (o == NULL ||
+        cJSON_AddStringToObject(o, "version", core_policy_model_version(model)) == NULL ||
         cJSON_AddStringToObject(o, "sha256", sha256) == NULL) {
         cJSON_Delete(o);
         cJSON_Delete(document);

@@ -49,10 +49,10 @@ ld_status ld_rating_show(ld_session *session, int64_t app_id, cJSON **out, ld_er
  * the model's). *policy_out is the store's (valid for this command);
  * *result_out is the caller's to free. */
 static ld_status score_facts(api_call *call, const core_credit_facts *facts, int forced_grade,
-                             const rating_policy **policy_out, rating_result **result_out,
+                             const core_policy_model **policy_out, rating_result **result_out,
                              ld_error *err)
 {
-    const rating_policy *policy = NULL;
+    const core_policy_model *policy = NULL;
     ld_status st;
     if ((st = core_policy_model_get(call->store, &policy, err)) != LD_OK)
         return st;
@@ -81,7 +81,7 @@ static ld_status application_rate(api_call *call, void *args, cJSON **out, ld_er
 {
     const app_args *a = args;
     core_credit_facts facts;
-    const rating_policy *policy = NULL;
+    const core_policy_model *policy = NULL;
     rating_result *result = NULL;
     char *json = NULL;
     ld_status st;
@@ -129,16 +129,17 @@ static ld_status rating_override(api_call *call, void *args, cJSON **out, ld_err
         (st = core_rating_latest(call->store, a->app_id, &rated, err)) != LD_OK)
         return st;
     int forced = 0;
-    while (forced < RATING_GRADE_COUNT - 1 && strcmp(rating_grade_name(forced), a->grade) != 0)
+    while (forced < CORE_RATING_GRADE_COUNT - 1 &&
+           strcmp(core_rating_grade_name(forced), a->grade) != 0)
         forced++;
     core_credit_facts facts;
-    const rating_policy *policy = NULL;
+    const core_policy_model *policy = NULL;
     rating_result *result = NULL;
     char *json = NULL;
     if ((st = core_credit_facts_get(call->store, call->who, a->app_id, &facts, err)) != LD_OK ||
         (st = score_facts(call, &facts, forced, &policy, &result, err)) != LD_OK)
         return st;
-    if (strcmp(rating_policy_sha256(policy), rated.policy_sha256) != 0)
+    if (strcmp(core_policy_model_sha256(policy), rated.policy_sha256) != 0)
         st = LD_FAIL(err, LD_ESTATE,
                      "the policy in force changed since application %lld was rated; rate it "
                      "again before overriding",
@@ -182,35 +183,35 @@ ld_status ld_rating_override(ld_session *session, int64_t app_id, const char *gr
 
 ld_status ld_policy_check(const char *path, cJSON **out, ld_error *err)
 {
-    rating_problems problems = {0};
-    ld_status st = rating_policy_check_file(path, &problems, err);
-    rating_policy *policy = NULL;
+    core_policy_problems problems = {0};
+    ld_status st = core_policy_model_check_file(path, &problems, err);
+    core_policy_model *policy = NULL;
     if (st == LD_OK)
-        st = rating_policy_load(path, &policy, err);
+        st = core_policy_model_load(path, &policy, err);
     if (st != LD_OK && !(st == LD_EINVAL && problems.count > 0)) {
-        rating_problems_free(&problems);
+        core_policy_problems_free(&problems);
         return st;
     }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "file", path);
     cJSON_AddBoolToObject(root, "ok", st == LD_OK);
     if (policy != NULL) {
-        cJSON_AddStringToObject(root, "version", rating_policy_version(policy));
-        cJSON_AddStringToObject(root, "sha256", rating_policy_sha256(policy));
+        cJSON_AddStringToObject(root, "version", core_policy_model_version(policy));
+        cJSON_AddStringToObject(root, "sha256", core_policy_model_sha256(policy));
     }
     cJSON *list = cJSON_AddArrayToObject(root, "problems");
     for (size_t i = 0; i < problems.count; i++)
         cJSON_AddItemToArray(list, cJSON_CreateString(problems.messages[i]));
-    rating_policy_free(policy);
-    rating_problems_free(&problems);
+    core_policy_model_free(policy);
+    core_policy_problems_free(&problems);
     *out = root;
     return LD_OK;
 }
 
-static ld_status parse_kind(const char *text, rating_kind *out, ld_error *err)
+static ld_status parse_kind(const char *text, core_rating_kind *out, ld_error *err)
 {
-    *out = RATING_INDIVIDUAL;
-    if (text != NULL && !rating_kind_from_name(text, out))
+    *out = CORE_RATING_INDIVIDUAL;
+    if (text != NULL && !core_rating_kind_from_name(text, out))
         return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise, not \"%s\"", text);
     return LD_OK;
 }
@@ -235,13 +236,13 @@ static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
     cJSON_AddStringToObject(root, "out", spec->out_path);
     /* The written policy as it will be loaded: its version and hash tie the
      * fit report to the ratings made with it. */
-    rating_policy *written = NULL;
-    if (rating_policy_load_buffer(policy_text, strlen(policy_text), &written, NULL) == LD_OK) {
-        cJSON_AddStringToObject(root, "version", rating_policy_version(written));
-        cJSON_AddStringToObject(root, "policy_sha256", rating_policy_sha256(written));
+    core_policy_model *written = NULL;
+    if (core_policy_model_load_buffer(policy_text, strlen(policy_text), &written, NULL) == LD_OK) {
+        cJSON_AddStringToObject(root, "version", core_policy_model_version(written));
+        cJSON_AddStringToObject(root, "policy_sha256", core_policy_model_sha256(written));
     }
-    rating_policy_free(written);
-    cJSON_AddStringToObject(root, "kind", rating_kind_name(opt->kind));
+    core_policy_model_free(written);
+    cJSON_AddStringToObject(root, "kind", core_rating_kind_name(opt->kind));
     cJSON_AddNumberToObject(root, "rows", (double)report->rows);
     cJSON_AddNumberToObject(root, "bads", (double)report->bads);
     cJSON_AddNumberToObject(root, "intercept", report->intercept);
@@ -280,12 +281,24 @@ static cJSON *fit_json(const ld_fit_spec *spec, const rating_fit_options *opt,
     return root;
 }
 
-ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
+/* The permission alone: the fit reads files, not the book, so it runs
+ * outside any transaction once the user may fit. */
+static ld_status rating_fit_permit(api_call *call, void *args, cJSON **out, ld_error *err)
 {
+    (void)args;
+    (void)out;
+    return core_perm_require(call->who, CORE_ACT_RATING_FIT, NULL, err);
+}
+
+ld_status ld_rating_fit(ld_session *session, const ld_fit_spec *spec, cJSON **out, ld_error *err)
+{
+    ld_status st = api_run(session, "rating.fit", spec->data_path, API_READ, rating_fit_permit,
+                           NULL, NULL, err);
+    if (st != LD_OK)
+        return st;
     rating_fit_options opt;
     rating_fit_options_default(&opt);
-    ld_status st = parse_kind(spec->kind, &opt.kind, err);
-    if (st != LD_OK)
+    if ((st = parse_kind(spec->kind, &opt.kind, err)) != LD_OK)
         return st;
     if (spec->min_iv != NULL) {
         char *end;
@@ -301,11 +314,11 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
     rating_fit_report *report = malloc(sizeof *report);
     if (report == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "out of memory");
-    rating_policy *base_policy = NULL;
-    const char *text_columns[RATING_VALUE_COUNT + 1];
+    core_policy_model *base_policy = NULL;
+    const char *text_columns[CORE_RATING_VALUE_COUNT + 1];
     if ((st = core_read_file(spec->base_policy, &base, &base_length, err)) == LD_OK &&
-        (st = rating_policy_load_buffer(base, base_length, &base_policy, err)) == LD_OK &&
-        rating_policy_text_columns(base_policy, text_columns) &&
+        (st = core_policy_model_load_buffer(base, base_length, &base_policy, err)) == LD_OK &&
+        core_policy_model_text_columns(base_policy, text_columns) &&
         (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_fit(data, spec->target, &opt, base, base_length, &policy_text, report, err)) ==
             LD_OK &&
@@ -324,17 +337,17 @@ ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err)
     free(report);
     free(policy_text);
     free(base);
-    rating_policy_free(base_policy);
+    core_policy_model_free(base_policy);
     rating_csv_free(data);
     return st;
 }
 
-static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy *policy,
+static cJSON *validation_json(const ld_validate_spec *spec, const core_policy_model *policy,
                               const rating_validation *v)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "policy", spec->policy_path);
-    cJSON_AddStringToObject(root, "policy_sha256", rating_policy_sha256(policy));
+    cJSON_AddStringToObject(root, "policy_sha256", core_policy_model_sha256(policy));
     cJSON_AddNumberToObject(root, "rows", (double)v->rows);
     cJSON_AddNumberToObject(root, "bads", (double)v->bads);
     cJSON_AddNumberToObject(root, "auc", v->auc);
@@ -344,12 +357,12 @@ static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy 
     if (v->unmatched_features > 0)
         cJSON_AddStringToObject(root, "unmatched", v->unmatched);
     cJSON *grades = cJSON_AddArrayToObject(root, "grades");
-    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+    for (int g = 0; g < CORE_RATING_GRADE_COUNT; g++) {
         const rating_grade_stats *gs = &v->grades[g];
         char pd[LD_MONEY_TEXT_MAX];
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(grades, item);
-        cJSON_AddStringToObject(item, "grade", rating_grade_name(g));
+        cJSON_AddStringToObject(item, "grade", core_rating_grade_name(g));
         cJSON_AddNumberToObject(item, "count", (double)gs->count);
         cJSON_AddNumberToObject(item, "bads", (double)gs->bads);
         cJSON_AddNumberToObject(item, "observed_rate", gs->observed_rate);
@@ -367,7 +380,7 @@ static cJSON *validation_json(const ld_validate_spec *spec, const rating_policy 
     return root;
 }
 
-static void add_psi(cJSON *root, const ld_validate_spec *spec, const rating_policy *policy,
+static void add_psi(cJSON *root, const ld_validate_spec *spec, const core_policy_model *policy,
                     size_t rows, const rating_psi_report *psi)
 {
     cJSON *p = cJSON_AddObjectToObject(root, "psi");
@@ -380,7 +393,7 @@ static void add_psi(cJSON *root, const ld_validate_spec *spec, const rating_poli
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(factors, item);
         cJSON_AddStringToObject(item, "feature",
-                                rating_policy_feature_name(policy, psi->factors[i].feature));
+                                core_policy_model_feature_name(policy, psi->factors[i].feature));
         cJSON_AddNumberToObject(item, "psi", psi->factors[i].psi);
         cJSON_AddStringToObject(item, "verdict", rating_psi_verdict(psi->factors[i].psi));
     }
@@ -388,17 +401,17 @@ static void add_psi(cJSON *root, const ld_validate_spec *spec, const rating_poli
 
 ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error *err)
 {
-    rating_kind kind;
+    core_rating_kind kind;
     ld_status st = parse_kind(spec->kind, &kind, err);
     if (st != LD_OK)
         return st;
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     rating_csv *data = NULL, *compare = NULL;
     rating_validation v;
     rating_psi_report psi;
-    const char *text_columns[RATING_VALUE_COUNT + 1];
-    if ((st = rating_policy_load(spec->policy_path, &policy, err)) == LD_OK &&
-        rating_policy_text_columns(policy, text_columns) &&
+    const char *text_columns[CORE_RATING_VALUE_COUNT + 1];
+    if ((st = core_policy_model_load(spec->policy_path, &policy, err)) == LD_OK &&
+        core_policy_model_text_columns(policy, text_columns) &&
         (st = rating_csv_read(spec->data_path, text_columns, &data, err)) == LD_OK &&
         (st = rating_validate(policy, kind, data, spec->target, &v, err)) == LD_OK &&
         spec->compare_path != NULL &&
@@ -410,7 +423,7 @@ ld_status ld_rating_validate(const ld_validate_spec *spec, cJSON **out, ld_error
             add_psi(root, spec, policy, compare->rows, &psi);
         *out = root;
     }
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
     rating_csv_free(data);
     rating_csv_free(compare);
     return st;
@@ -477,7 +490,7 @@ static ld_status price_application(api_call *call, int64_t app_id, const core_ap
         return priced_or_refused(out, app_id, err);
     }
     core_credit_facts facts;
-    const rating_policy *policy = NULL;
+    const core_policy_model *policy = NULL;
     rating_result *result = NULL;
     if ((st = core_credit_facts_preview(call->store, call->who, app_id, &facts, err)) != LD_OK ||
         (st = score_facts(call, &facts, -1, &policy, &result, err)) != LD_OK)

@@ -71,7 +71,7 @@ static int by_double(const void *a, const void *b)
 /* policy/default.json with ten variables of its own added to both cards:
  * even ones numeric (four range bins), odd ones categorical (three bins over
  * v0..v5, else and missing). NULL on failure. */
-static rating_policy *policy_with_custom(void)
+static core_policy_model *policy_with_custom(void)
 {
     FILE *f = fopen(DEFAULT_POLICY, "rb");
     if (f == NULL)
@@ -118,9 +118,9 @@ static rating_policy *policy_with_custom(void)
     }
     char *out = cJSON_Print(root);
     cJSON_Delete(root);
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     ld_error err;
-    if (out == NULL || rating_policy_load_buffer(out, strlen(out), &policy, &err) != LD_OK)
+    if (out == NULL || core_policy_model_load_buffer(out, strlen(out), &policy, &err) != LD_OK)
         fprintf(stderr, "bench_rating: the policy with its own variables: %s\n",
                 out ? err.message : "out of memory");
     free(out);
@@ -134,7 +134,7 @@ static void make_input(rating_input *in, size_t i)
     static const char *homes[] = {"own", "mortgage", "rent", "family"};
     static const char *classes[] = {"1", "2", "3", "4", "5"};
     bool enterprise = i % 4 == 3;
-    rating_input_init(in, enterprise ? RATING_ENTERPRISE : RATING_INDIVIDUAL);
+    rating_input_init(in, enterprise ? CORE_RATING_ENTERPRISE : CORE_RATING_INDIVIDUAL);
     in->identity_valid = i % 97 != 0;
     in->age_at_maturity = 30 + (int)(40 * uniform());
     in->requested_amount = (ld_money)(1000000 + 100000000 * uniform());
@@ -152,24 +152,24 @@ static void make_input(rating_input *in, size_t i)
     if (in->guarantor_count)
         in->guarantors[0] = (rating_guarantor){(ld_money)(200000000 * uniform()), 0,
                                                (ld_money)(50000000 * uniform())};
-    for (int f = 0; f < RATING_FEATURE_COUNT; f++) {
+    for (int f = 0; f < CORE_RATING_FEATURE_COUNT; f++) {
         if (uniform() < 0.05)
             continue; /* some missing values */
-        if (rating_feature_is_categorical((rating_feature)f)) {
-            const char *v = f == RATING_F_EMPLOYMENT_TYPE ? jobs[i % 5]
-                            : f == RATING_F_HOUSING       ? homes[i % 4]
-                                                          : classes[i % 5];
-            rating_input_set_category(in, (rating_feature)f, v);
+        if (core_rating_feature_is_categorical((core_rating_feature)f)) {
+            const char *v = f == CORE_RATING_F_EMPLOYMENT_TYPE ? jobs[i % 5]
+                            : f == CORE_RATING_F_HOUSING       ? homes[i % 4]
+                                                               : classes[i % 5];
+            rating_input_set_category(in, (core_rating_feature)f, v);
         } else {
-            rating_input_set_number(in, (rating_feature)f, 3 * uniform() - 0.2);
+            rating_input_set_number(in, (core_rating_feature)f, 3 * uniform() - 0.2);
         }
     }
-    rating_input_set_number(in, RATING_F_AGE, 22 + (int)(40 * uniform()));
+    rating_input_set_number(in, CORE_RATING_F_AGE, 22 + (int)(40 * uniform()));
     /* The bank's own variables (ignored by the policy without them). */
     for (int k = 0; k < CUSTOM; k++) {
         if (uniform() < 0.05)
             continue;
-        rating_feature f = (rating_feature)(RATING_FEATURE_COUNT + k);
+        core_rating_feature f = (core_rating_feature)(CORE_RATING_FEATURE_COUNT + k);
         if (k % 2) {
             char v[4] = {'v', (char)('0' + (i + (size_t)k) % 7), '\0', '\0'};
             rating_input_set_category(in, f, v);
@@ -177,11 +177,12 @@ static void make_input(rating_input *in, size_t i)
             rating_input_set_number(in, f, uniform());
         }
     }
-    rating_input_set_number(in, RATING_F_WORST_DPD_24M, i % 10 == 0 ? -1 : (int)(40 * uniform()));
+    rating_input_set_number(in, CORE_RATING_F_WORST_DPD_24M,
+                            i % 10 == 0 ? -1 : (int)(40 * uniform()));
 }
 
 /* One timed run: PER_RUN ratings of the pool; ratings a second. */
-static double scorer_run(const rating_policy *policy, const rating_input *pool,
+static double scorer_run(const core_policy_model *policy, const rating_input *pool,
                          rating_result *result, long long *checksum, size_t decisions[3])
 {
     ld_error err;
@@ -199,11 +200,11 @@ static double scorer_run(const rating_policy *policy, const rating_input *pool,
 
 static int bench_scorer(void)
 {
-    rating_policy *plain = NULL, *own = policy_with_custom();
+    core_policy_model *plain = NULL, *own = policy_with_custom();
     ld_error err;
     if (own == NULL)
         return 1;
-    if (rating_policy_load(DEFAULT_POLICY, &plain, &err) != LD_OK) {
+    if (core_policy_model_load(DEFAULT_POLICY, &plain, &err) != LD_OK) {
         fprintf(stderr, "bench_rating: %s\n", err.message);
         return 1;
     }
@@ -236,8 +237,8 @@ static int bench_scorer(void)
            own_decisions[1], own_decisions[2], checksum);
     free(pool);
     free(result);
-    rating_policy_free(plain);
-    rating_policy_free(own);
+    core_policy_model_free(plain);
+    core_policy_model_free(own);
     return 0;
 }
 
@@ -361,7 +362,7 @@ static int bench_fit(size_t rows)
     double t3 = now();
     rating_fit_options opt;
     rating_fit_options_default(&opt);
-    opt.kind = RATING_ENTERPRISE;
+    opt.kind = CORE_RATING_ENTERPRISE;
     char *policy = NULL;
     rating_fit_report *report = malloc(sizeof *report);
     if (report == NULL)

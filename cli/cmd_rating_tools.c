@@ -96,7 +96,7 @@ int cmd_rating_fit(cli_ctx *ctx, int argc, char **argv)
         fit.base_policy = default_policy_path();
     ld_error err;
     cJSON *r = NULL;
-    if (ld_rating_fit(&fit, &r, &err) != LD_OK)
+    if (ld_rating_fit(ctx->s, &fit, &r, &err) != LD_OK)
         return cli_fail(&err);
     if (ctx->json)
         return cli_show(argc, argv, r, NULL);

@@ -80,11 +80,13 @@ static const command_spec commands[] = {
      "check of `policy check`, or nothing is loaded."},
     {"policy", "check", cmd_policy_check, DB_NONE, "policy check FILE",
      "Validates a policy file and reports every problem with its JSON path."},
-    {"rating", "fit", cmd_rating_fit, DB_NONE,
+    {"rating", "fit", cmd_rating_fit, DB_API,
      "rating fit --data FILE.csv --target COLUMN --out POLICY.json [--base-policy FILE] "
      "[--report FIT.json]",
      "Builds a scorecard from historical outcomes (WoE binning, IV, logistic regression); "
-     "columns named after no built-in feature become the bank's own variables."},
+     "columns named after no built-in feature become the bank's own variables (reviewers, "
+     "managers, "
+     "admins)."},
     {"rating", "validate", cmd_rating_validate, DB_NONE,
      "rating validate --data FILE.csv --target COLUMN [--policy FILE] [--compare OTHER.csv]",
      "Prints AUC, Gini, KS, default rates per grade and, with --compare, stability (PSI)."},

@@ -1178,16 +1178,15 @@ static ld_status require_decider(core_store *store, const core_session *who, int
     return LD_OK;
 }
 
-/* Checks approval terms against the product and the legal ceiling, filling
- * "as applied for" defaults. */
+/* Checks approval terms against the product, filling "as applied for"
+ * defaults. The rate is judged against the policy's band by approval itself
+ * (core_rate_check), after the manager's call on terms beyond the rating. */
 static ld_status check_approval_terms(core_store *store, const core_application *app,
                                       core_approval_terms *terms, ld_error *err)
 {
     const core_product *product;
-    const core_policy_terms *policy;
     ld_status st;
-    if ((st = core_product_get(store, "product", app->product_code, &product, err)) != LD_OK ||
-        (st = core_policy_terms_get(store, &policy, err)) != LD_OK)
+    if ((st = core_product_get(store, "product", app->product_code, &product, err)) != LD_OK)
         return st;
     if (terms->amount == 0)
         terms->amount = app->amount;
@@ -1204,11 +1203,6 @@ static ld_status check_approval_terms(core_store *store, const core_application 
                        "term: product %s allows %d to %d months in whole %s periods", product->code,
                        product->min_term, product->max_term, core_period_name(product->period));
 
-    /* Courts protect no more than 4x the 1-year LPR (docs/regulation.md). */
-    if (terms->rate > core_rate_legal_cap(&policy->lpr))
-        return LD_FAIL(err, LD_EINVAL, "rate: %s %% exceeds 4 x the 1-year LPR (%s %%)",
-                       ld_rate_format(terms->rate, a),
-                       ld_rate_format(core_rate_legal_cap(&policy->lpr), b));
     if (terms->fee_method == CORE_FEE_NONE && terms->fee_amount != 0)
         return LD_FAIL(err, LD_EINVAL, "fee_amount: must be 0 when the fee method is none");
     return LD_OK;
@@ -1331,15 +1325,10 @@ ld_status core_application_approve(core_store *store, const core_session *who, i
     const core_policy_terms *policy;
     if ((st = core_policy_terms_get(store, &policy, err)) != LD_OK)
         return st;
-    char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
-    /* The policy's floor holds for every approved rate: a grade that does not
-     * lend has no rate, and approving against it (a manager's call) states one
-     * rather than lending at nothing. */
-    if (terms.rate < policy->band.floor)
-        return LD_FAIL(err, LD_EINVAL,
-                       "rate: %s %% is below the policy's rate floor of %s %% (a grade that does "
-                       "not lend has no rate: an approval against the rating states its rate)",
-                       ld_rate_format(terms.rate, a), ld_rate_format(policy->band.floor, b));
+    /* Every approved rate lies within the policy's band: its floor, and its
+     * ceiling cut to 4 x the 1-year LPR (docs/regulation.md). */
+    if ((st = core_rate_check(&policy->band, "rate", terms.rate, err)) != LD_OK)
+        return st;
     if (terms.amount > who->authority_limit) {
         char amount[LD_MONEY_TEXT_MAX], limit[LD_MONEY_TEXT_MAX];
         return LD_FAIL(err, LD_EPERM,

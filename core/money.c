@@ -81,13 +81,36 @@ ld_status ld_money_parse_nonneg(const char *field, const char *text, ld_money *o
     return LD_OK;
 }
 
+/* value / 10^decimals as a plain decimal with exactly that many places,
+ * the digits written from the right: every answer carries amounts and
+ * rates, and a formatted print of each cost more than the rest of its field.
+ * The magnitude is taken unsigned so INT64_MIN cannot overflow. */
+static char *format_fixed(int64_t value, int decimals, char buf[LD_MONEY_TEXT_MAX])
+{
+    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    char digits[LD_MONEY_TEXT_MAX];
+    size_t n = 0;
+    for (int i = 0; i < decimals; i++) {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    }
+    digits[n++] = '.';
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    size_t pos = 0;
+    if (value < 0)
+        buf[pos++] = '-';
+    while (n > 0)
+        buf[pos++] = digits[--n];
+    buf[pos] = '\0';
+    return buf;
+}
+
 char *ld_money_format(ld_money amount, char buf[LD_MONEY_TEXT_MAX])
 {
-    /* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
-    uint64_t magnitude = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
-    snprintf(buf, LD_MONEY_TEXT_MAX, "%s%llu.%02llu", amount < 0 ? "-" : "",
-             (unsigned long long)(magnitude / 100), (unsigned long long)(magnitude % 100));
-    return buf;
+    return format_fixed(amount, 2, buf);
 }
 
 char *ld_money_format_grouped(ld_money amount, char buf[LD_MONEY_TEXT_MAX])
@@ -127,10 +150,7 @@ ld_status ld_rate_parse(const char *field, const char *text, ld_rate *out, ld_er
 
 char *ld_rate_format(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 {
-    uint64_t magnitude = rate < 0 ? (uint64_t)0 - (uint64_t)rate : (uint64_t)rate;
-    snprintf(buf, LD_MONEY_TEXT_MAX, "%s%llu.%04llu", rate < 0 ? "-" : "",
-             (unsigned long long)(magnitude / 10000), (unsigned long long)(magnitude % 10000));
-    return buf;
+    return format_fixed(rate, 4, buf);
 }
 
 #define SUM_LIMIT ((__int128)LD_MONEY_MAX * 1000)

@@ -32,7 +32,7 @@ static const char *const action_names[CORE_ACTION_COUNT] = {
     "decide applications", "rate applications",   "override ratings",    "record repayments",
     "operate the ledger",  "classify loans",      "write off loans",     "read the audit trail",
     "read the ledger",     "sign reports",        "blocklist customers", "reverse repayments",
-    "back up the book",
+    "back up the book",    "fit scorecards",
 };
 
 const char *core_action_name(core_action action)
@@ -44,7 +44,9 @@ const char *core_action_name(core_action action)
  * customer scope may still refuse it below. Reversing a repayment takes back
  * cash already booked from an officer's entry: a manager's correction. Backing
  * up is the admin's, who runs the machine's operations: the copy is encrypted
- * under the backup custodians' key, which no login holds. */
+ * under the backup custodians' key, which no login holds. Fitting a scorecard
+ * is the risk function's (reviewers, managers) and the admin's, who loads the
+ * policy it becomes; officers rate the files they bring, not the model. */
 static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_USER_MANAGE] = {0, 0, 0, 0, 1},
     [CORE_ACT_USER_LIST] = {0, 0, 1, 1, 1},
@@ -67,6 +69,7 @@ static const unsigned char allowed[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
     [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
     [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
+    [CORE_ACT_RATING_FIT] = {0, 1, 1, 0, 1},
 };
 
 static bool customer_bound(core_action action)

@@ -37,9 +37,10 @@ typedef enum core_action {
     CORE_ACT_BORROWER_BLOCKLIST, /* set or clear a customer's blocklist flag (risk roles) */
     CORE_ACT_REPAYMENT_REVERSE,  /* take back a booked repayment entered wrongly */
     CORE_ACT_BACKUP,             /* take an encrypted copy of the whole book */
+    CORE_ACT_RATING_FIT,         /* fit a scorecard on historical outcomes (risk roles) */
 } core_action;
 
-#define CORE_ACTION_COUNT 21
+#define CORE_ACTION_COUNT 22
 
 /* What a customer-bound check needs to know about the customer. */
 typedef struct core_customer_scope {

@@ -3,9 +3,9 @@
  * the product catalogue and the parts of the policy file that origination and
  * the ledger apply (collateral LTV caps, approval authority, penalty surcharge,
  * inspection intervals, provision rates, LPR, rate band). The policy document
- * is parsed once, by the rating module's parser, into the policy model
- * (rating/policy_model.h): core keeps that model for the document in force
- * and reads these terms from it; the rating module scores from it.
+ * is parsed once, by core's one parser, into the policy model
+ * (policy_model.h): core keeps that model for the document in force and reads
+ * these terms from it; the rating module scores from the model core hands it.
  *
  * Documents are loaded into the database by `init` or by an admin, with their
  * SHA-256, and never edited in place: a new load adds a version, so a decision
@@ -93,11 +93,11 @@ ld_status core_policy_load(core_store *store, const core_session *who, const cha
 /* The policy terms in force; LD_ESTATE when no policy is loaded. */
 ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out, ld_error *err);
 
-/* The policy model in force (rating/policy_model.h): the one parse of the
+/* The policy model in force (policy_model.h): the one parse of the
  * document, whose terms core_policy_terms_get returns. It stays valid until
  * the next policy load or the end of the command. LD_ESTATE when none. */
-typedef struct rating_policy rating_policy;
-ld_status core_policy_model_get(core_store *store, const rating_policy **out, ld_error *err);
+typedef struct core_policy_model core_policy_model;
+ld_status core_policy_model_get(core_store *store, const core_policy_model **out, ld_error *err);
 
 /* The product by code; LD_EINVAL naming field when unknown. */
 ld_status core_product_get(core_store *store, const char *field, const char *code,
@@ -129,7 +129,7 @@ ld_status core_product_code_check(const char *field, const char *code, ld_error 
 ld_status core_product_find(const core_product_catalog *catalog, const char *field,
                             const char *code, const core_product **out, ld_error *err);
 
-/* The raw policy document and its SHA-256 hex (for the rating module). The
+/* The raw policy document and its SHA-256 hex (for the workbooks that quote it). The
  * returned text belongs to the store's cache and lives until the next load. */
 ld_status core_policy_document(core_store *store, const char **text, const char **sha256_hex,
                                ld_error *err);
@@ -142,8 +142,8 @@ ld_status core_policy_default_authority(core_store *store, core_role role, ld_mo
  * guarantor_capacity, approval_authority, penalty_surcharge, inspection,
  * provision_rates, risk_signals, lpr, pricing, features) into *out, reporting
  * every problem ("JSONPATH: what is wrong") through problem. Part of the one
- * policy parser (rating_policy_load_buffer), which calls it; taken says which
- * names the rating module's built-in features hold. */
+ * policy parser (core_policy_model_load_buffer), which calls it; taken says which
+ * names the built-in features (policy_model.h) hold. */
 void core_policy_terms_read(const cJSON *doc, core_policy_terms *out, core_name_taken_fn taken,
                             core_problem_fn problem, void *context);
 

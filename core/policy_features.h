@@ -47,7 +47,7 @@ typedef struct core_attribute_set {
 /* Called once per problem with "JSONPATH: what is wrong". */
 typedef void (*core_problem_fn)(void *context, const char *message);
 
-/* Whether a name is taken by a built-in feature (the rating module's list);
+/* Whether a name is taken by a built-in feature (policy_model.h's list);
  * NULL when the caller does not know that list. */
 typedef bool (*core_name_taken_fn)(const char *name);
 

@@ -3,10 +3,11 @@
  * product documents (policy.h). The cache is filled on first use in a command
  * and dropped on rollback, so a command always sees the documents in force.
  *
- * The policy document has one parser, rating_policy_load_buffer: it builds the
- * policy model (rating/policy_model.h), whose terms are read by
+ * The policy document has one parser, core_policy_model_load_buffer
+ * (policy_model.c): it builds the policy model, whose terms are read by
  * core_policy_terms_read below. The cache keeps that one model; core's terms
- * and the rating module's scorecards are both read from it.
+ * are read from it, and the rating module scores from the model core hands
+ * it (core_policy_model_get).
  */
 #include "policy.h"
 
@@ -29,7 +30,7 @@ const char *const core_category_names[CORE_CATEGORY_COUNT + 1] = {
     "normal", "special_mention", "substandard", "doubtful", "loss", NULL};
 
 typedef struct config_cache {
-    rating_policy *model; /* the one parse of policy_text */
+    core_policy_model *model; /* the one parse of policy_text */
     char *policy_text;
     char policy_sha[CORE_SHA256_HEX];
     core_product *products;
@@ -41,7 +42,7 @@ static void config_cache_free(void *p)
     config_cache *cache = p;
     if (cache == NULL)
         return;
-    rating_policy_free(cache->model);
+    core_policy_model_free(cache->model);
     free(cache->policy_text);
     free(cache->products);
     free(cache);
@@ -463,8 +464,8 @@ static ld_status cache_get(core_store *store, config_cache **out, ld_error *err)
     char sha[CORE_SHA256_HEX];
     ld_status st = latest_document(store, "policy", &cache->policy_text, cache->policy_sha, err);
     if (st == LD_OK)
-        st = rating_policy_load_buffer(cache->policy_text, strlen(cache->policy_text),
-                                       &cache->model, err);
+        st = core_policy_model_load_buffer(cache->policy_text, strlen(cache->policy_text),
+                                           &cache->model, err);
     if (st == LD_OK)
         st = latest_document(store, "products", &products_text, sha, err);
     if (st == LD_OK)
@@ -523,12 +524,12 @@ ld_status core_policy_load(core_store *store, const core_session *who, const cha
     char *text = NULL;
     size_t len = 0;
     if (policy_path != NULL) {
-        rating_policy *model = NULL;
+        core_policy_model *model = NULL;
         if ((st = core_read_file(policy_path, &text, &len, err)) != LD_OK)
             return st;
-        if ((st = rating_policy_load_buffer(text, len, &model, err)) == LD_OK)
+        if ((st = core_policy_model_load_buffer(text, len, &model, err)) == LD_OK)
             st = store_document(store, who, "policy", text, len, err);
-        rating_policy_free(model);
+        core_policy_model_free(model);
         free(text);
         if (st != LD_OK) {
             ld_error_prefix(err, "%s", policy_path);
@@ -561,7 +562,7 @@ ld_status core_policy_terms_get(core_store *store, const core_policy_terms **out
     return st;
 }
 
-ld_status core_policy_model_get(core_store *store, const rating_policy **out, ld_error *err)
+ld_status core_policy_model_get(core_store *store, const core_policy_model **out, ld_error *err)
 {
     config_cache *cache = NULL;
     ld_status st = cache_get(store, &cache, err);

@@ -47,6 +47,31 @@ ld_rate core_rate_legal_cap(const core_lpr *lpr)
     return 4 * lpr->one_year;
 }
 
+core_rate_band core_rate_band_of(const core_lpr *lpr, ld_rate floor, ld_rate ceiling)
+{
+    ld_rate legal_cap = core_rate_legal_cap(lpr);
+    return (core_rate_band){floor, ceiling < legal_cap ? ceiling : legal_cap};
+}
+
+ld_status core_rate_check(const core_rate_band *band, const char *field, ld_rate rate,
+                          ld_error *err)
+{
+    char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX];
+    /* A grade that does not lend has no rate (0): approving against such a
+     * rating states a rate rather than lending at nothing. */
+    if (rate < band->floor)
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s: %s %% is below the policy's rate floor of %s %% (a grade that does "
+                       "not lend has no rate: an approval against the rating states its rate)",
+                       field, ld_rate_format(rate, a), ld_rate_format(band->floor, b));
+    if (rate > band->ceiling)
+        return LD_FAIL(err, LD_EINVAL,
+                       "%s: %s %% is above the policy's rate ceiling of %s %% (at most 4 x the "
+                       "1-year LPR)",
+                       field, ld_rate_format(rate, a), ld_rate_format(band->ceiling, b));
+    return LD_OK;
+}
+
 ld_rate core_rate_priced(ld_rate lpr, ld_rate spread, const core_rate_band *band)
 {
     ld_rate rate = lpr + spread;
@@ -61,7 +86,7 @@ void core_rate_band_parse(const cJSON *policy, const core_lpr *lpr, core_rate_ba
                           core_problem_fn problem, void *context)
 {
     ld_rate legal_cap = core_rate_legal_cap(lpr);
-    *out = (core_rate_band){0, legal_cap};
+    *out = core_rate_band_of(lpr, 0, legal_cap);
     const cJSON *pricing = cJSON_GetObjectItemCaseSensitive(policy, "pricing");
     if (!cJSON_IsObject(pricing)) {
         problem(context,
@@ -74,18 +99,19 @@ void core_rate_band_parse(const cJSON *policy, const core_lpr *lpr, core_rate_ba
         problem(context, err.message);
     if (core_json_rate(pricing, "$.pricing", "rate_floor", true, &out->floor, NULL, &err) != LD_OK)
         problem(context, err.message);
-    ld_rate ceiling = 0;
+    ld_rate ceiling = legal_cap;
     if (core_json_rate(pricing, "$.pricing", "rate_ceiling", true, &ceiling, NULL, &err) != LD_OK) {
         problem(context, err.message);
+        ceiling = legal_cap;
     } else if (lpr->one_year > 0 && ceiling > legal_cap) {
         char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], message[160];
         snprintf(message, sizeof message,
                  "$.pricing.rate_ceiling: %s exceeds 4 x the 1-year LPR (%s)",
                  ld_rate_format(ceiling, a), ld_rate_format(legal_cap, b));
         problem(context, message);
-    } else {
-        out->ceiling = ceiling;
     }
-    if (out->floor > out->ceiling)
+    *out = core_rate_band_of(lpr, out->floor, ceiling);
+    /* Against the file's own ceiling: one above the legal cap is reported above. */
+    if (out->floor > ceiling)
         problem(context, "$.pricing.rate_floor: is above the rate ceiling");
 }

@@ -3,7 +3,7 @@
  * that prices or checks a rate (docs/regulation.md): which LPR a term prices
  * off, the legal ceiling of 4 x the 1-year LPR, a rate kept within a floor and
  * a ceiling, and the policy's "lpr" and "pricing" sections, read once by the
- * one policy parser (rating/policy_model.h) into core's terms.
+ * one policy parser (policy_model.h) into core's terms.
  */
 #ifndef LD_PRICING_H
 #define LD_PRICING_H
@@ -46,7 +46,18 @@ ld_rate core_lpr_for_term(const core_lpr *lpr, int term_months);
 /* The legal ceiling: courts protect no more than 4 x the 1-year LPR. */
 ld_rate core_rate_legal_cap(const core_lpr *lpr);
 
+/* The band a policy's floor and ceiling give: the floor, and the ceiling cut
+ * to the legal one (core_rate_legal_cap). The one place the band is made. */
+core_rate_band core_rate_band_of(const core_lpr *lpr, ld_rate floor, ld_rate ceiling);
+
 /* LPR + spread, raised to the band's floor, then cut to its ceiling. */
 ld_rate core_rate_priced(ld_rate lpr, ld_rate spread, const core_rate_band *band);
+
+/* Judges a rate a person states (an approval's) against the band: LD_OK
+ * within [floor, ceiling]; LD_EINVAL naming field otherwise ("rate: 12.0000 %
+ * is above the policy's rate ceiling of 10.0000 %"). The one place a stated
+ * rate is held to the floor and the ceiling. */
+ld_status core_rate_check(const core_rate_band *band, const char *field, ld_rate rate,
+                          ld_error *err);
 
 #endif

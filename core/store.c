@@ -355,14 +355,53 @@ ld_status core_store_begin(core_store *store, ld_error *err)
     return begin_with(store, "BEGIN IMMEDIATE", err);
 }
 
+/* Runs one of the few statements a read transaction begins and ends with
+ * from the statement cache: sqlite3_exec would parse it again on every
+ * call, and a server's reads are the most frequent calls there are. */
+static int step_cached(core_store *store, const char *sql)
+{
+    ld_error ignored;
+    sqlite3_stmt *stmt = core_store_stmt(store, sql, &ignored);
+    if (stmt == NULL)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static const char sql_begin_deferred[] = "BEGIN DEFERRED";
+static const char sql_commit[] = "COMMIT";
+static const char sql_schema_version[] = "PRAGMA main.schema_version";
+
 ld_status core_store_begin_read(core_store *store, ld_error *err)
 {
     /* A read appends nothing to the log: the seal has nothing to note at its
      * start nor to sign at its end, and a read of a server is the most
      * frequent call there is. */
-    if (sqlite3_exec(store->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+    if (step_cached(store, sql_begin_deferred) != SQLITE_DONE)
         return core_store_fail(store, "starting a transaction", err);
     store->reading = true;
+    return LD_OK;
+}
+
+bool core_store_reading(const core_store *store)
+{
+    return store->reading && !sqlite3_get_autocommit(store->db);
+}
+
+ld_status core_store_data_version(core_store *store, uint32_t *out, ld_error *err)
+{
+    /* A deferred transaction takes its snapshot at its first read, and the
+     * pager notes a change of the file only then: read the header first, so
+     * the version is the snapshot's own. */
+    if (sqlite3_get_autocommit(store->db))
+        return LD_FAIL(err, LD_EINTERNAL, "the data version is read inside a transaction");
+    int rc = step_cached(store, sql_schema_version);
+    unsigned int version = 0;
+    if ((rc != SQLITE_ROW && rc != SQLITE_DONE) ||
+        sqlite3_file_control(store->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return core_store_fail(store, "reading the data version", err);
+    *out = version;
     return LD_OK;
 }
 
@@ -391,6 +430,7 @@ bool core_store_uses_rollback_journal(const core_store *store)
 
 ld_status core_store_commit(core_store *store, ld_error *err)
 {
+    bool was_reading = store->reading;
     if (store->reading) {
         /* Nothing written may commit unrecorded and unsigned. */
         store->reading = false;
@@ -414,7 +454,8 @@ ld_status core_store_commit(core_store *store, ld_error *err)
             return st;
         }
     }
-    if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if ((was_reading ? step_cached(store, sql_commit) != SQLITE_DONE
+                     : sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
         ld_status st = core_store_fail(store, "committing", err);
         core_pending_unplace(store->files);
         core_store_rollback(store);

@@ -49,6 +49,16 @@ ld_status core_store_begin(core_store *store, ld_error *err);
 ld_status core_store_begin_read(core_store *store, ld_error *err);
 ld_status core_store_commit(core_store *store, ld_error *err);
 
+/* True inside a transaction of core_store_begin_read. */
+bool core_store_reading(const core_store *store);
+
+/* Inside a transaction: a number that differs from the one read in an
+ * earlier transaction of this connection whenever anything was committed to
+ * the database file in between, by this connection or any other, in this
+ * process or another (SQLITE_FCNTL_DATA_VERSION, read after the snapshot is
+ * taken). What was read in a transaction of the same version still holds. */
+ld_status core_store_data_version(core_store *store, uint32_t *out, ld_error *err);
+
 /* As core_store_begin, for one transaction of many megabytes (a bulk import).
  * SQLite's WAL writes every page twice, once to the log and again when the log
  * is checkpointed into the file, and its documentation advises a rollback

@@ -473,12 +473,12 @@ ld_status rating_csv_read(const char *path, const char *const *text_columns, rat
 
 const char *const *rating_csv_categorical_features(void)
 {
-    static const char *names[RATING_FEATURE_COUNT + 1];
+    static const char *names[CORE_RATING_FEATURE_COUNT + 1];
     if (names[0] == NULL) {
         size_t n = 0;
-        for (int f = 0; f < RATING_FEATURE_COUNT; f++)
-            if (rating_feature_is_categorical((rating_feature)f))
-                names[n++] = rating_feature_name((rating_feature)f);
+        for (int f = 0; f < CORE_RATING_FEATURE_COUNT; f++)
+            if (core_rating_feature_is_categorical((core_rating_feature)f))
+                names[n++] = core_rating_feature_name((core_rating_feature)f);
         names[n] = NULL;
     }
     return names;

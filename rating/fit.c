@@ -24,7 +24,7 @@
 
 void rating_fit_options_default(rating_fit_options *options)
 {
-    options->kind = RATING_INDIVIDUAL;
+    options->kind = CORE_RATING_INDIVIDUAL;
     options->min_bin_share = 0.05;
     options->min_iv = 0.02;
     options->initial_bins = 20;
@@ -34,7 +34,7 @@ void rating_fit_options_default(rating_fit_options *options)
 typedef struct fit_col {
     int csv_index;
     size_t report_index;
-    rating_feature feature;
+    core_rating_feature feature;
     char name[CORE_ATTRIBUTE_NAME_MAX]; /* the feature's name in the policy */
     bool custom;                        /* one of the bank's own variables */
     bool categorical;
@@ -160,6 +160,19 @@ static double bins_loglik(const wbin *bins, size_t n)
 
 /* Quantile bins merged to the minimum size and, where it costs little, to
  * monotone WoE. */
+/* Cut points are written into the policy, which holds bounds as exact
+ * millionths (core/policy_model.h): the fit cuts where the policy will, so
+ * the fitted bins are the scored ones. Rounded half away from zero by plain
+ * arithmetic (no library call in the binning loop); beyond 10^12, which no
+ * policy holds, the value is left as it is and the check of the written
+ * policy names it. */
+static inline double to_millionth(double x)
+{
+    if (!(fabs(x) < 1e12))
+        return x;
+    return (double)(int64_t)(x * 1e6 + (x < 0 ? -0.5 : 0.5)) / 1e6;
+}
+
 static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad, size_t rows,
                         size_t total_goods, size_t total_bads, const rating_fit_options *opt,
                         pair *work, pair *spare)
@@ -186,7 +199,7 @@ static void bin_numeric(fit_col *col, const double *x, const unsigned char *bad,
             initial = MAX_INITIAL;
         bins[n++] = (wbin){work[0].x, 0, 0};
         for (int k = 1; k < initial; k++) {
-            double cut = work[(size_t)((double)k * (double)m / initial)].x;
+            double cut = to_millionth(work[(size_t)((double)k * (double)m / initial)].x);
             if (cut > bins[n - 1].lo)
                 bins[n++] = (wbin){cut, 0, 0};
         }
@@ -446,8 +459,8 @@ static ld_status logistic(fit_col *const *use, size_t p, const unsigned char *ba
                           int max_iterations, double *beta, int *iterations, ld_error *err)
 {
     size_t q = p + 1;
-    double h[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)];
-    double g[RATING_MAX_FACTORS + 1], xrow[RATING_MAX_FACTORS + 1];
+    double h[(CORE_RATING_MAX_FACTORS + 1) * (CORE_RATING_MAX_FACTORS + 1)];
+    double g[CORE_RATING_MAX_FACTORS + 1], xrow[CORE_RATING_MAX_FACTORS + 1];
     size_t bads = 0;
     for (size_t r = 0; r < rows; r++)
         bads += bad[r];
@@ -535,9 +548,9 @@ static void score_test(fit_col *const *use, size_t p, const double *beta, fit_co
                        double *u_out)
 {
     size_t q = p + 1;
-    double h[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)] = {0};
-    double hz[RATING_FIT_MAX_COLUMNS][RATING_MAX_FACTORS + 1];
-    double zz[RATING_FIT_MAX_COLUMNS] = {0}, xrow[RATING_MAX_FACTORS + 1];
+    double h[(CORE_RATING_MAX_FACTORS + 1) * (CORE_RATING_MAX_FACTORS + 1)] = {0};
+    double hz[RATING_FIT_MAX_COLUMNS][CORE_RATING_MAX_FACTORS + 1];
+    double zz[RATING_FIT_MAX_COLUMNS] = {0}, xrow[CORE_RATING_MAX_FACTORS + 1];
     memset(hz, 0, sizeof hz);
     for (size_t c = 0; c < nc; c++)
         u_out[c] = 0;
@@ -559,7 +572,8 @@ static void score_test(fit_col *const *use, size_t p, const double *beta, fit_co
         for (size_t j = 0; j < i; j++)
             h[j * q + i] = h[i * q + j];
     for (size_t c = 0; c < nc; c++) {
-        double a[(RATING_MAX_FACTORS + 1) * (RATING_MAX_FACTORS + 1)], v[RATING_MAX_FACTORS + 1];
+        double a[(CORE_RATING_MAX_FACTORS + 1) * (CORE_RATING_MAX_FACTORS + 1)],
+            v[CORE_RATING_MAX_FACTORS + 1];
         memcpy(a, h, q * q * sizeof *a);
         memcpy(v, hz[c], q * sizeof *v);
         stat_out[c] = 0;
@@ -689,7 +703,7 @@ static bool declare_custom(cJSON *root, const rating_csv *data, fit_col *const *
     return true;
 }
 
-static ld_status write_policy(const char *base_policy, size_t base_length, rating_kind kind,
+static ld_status write_policy(const char *base_policy, size_t base_length, core_rating_kind kind,
                               const rating_csv *data, fit_col *const *use, size_t p, cJSON *card,
                               char **out, ld_error *err)
 {
@@ -710,10 +724,10 @@ static ld_status write_policy(const char *base_policy, size_t base_length, ratin
         cJSON_Delete(card);
         return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory declaring the variables");
     }
-    if (cJSON_GetObjectItemCaseSensitive(cards, rating_kind_name(kind)))
-        cJSON_ReplaceItemInObjectCaseSensitive(cards, rating_kind_name(kind), card);
+    if (cJSON_GetObjectItemCaseSensitive(cards, core_rating_kind_name(kind)))
+        cJSON_ReplaceItemInObjectCaseSensitive(cards, core_rating_kind_name(kind), card);
     else
-        cJSON_AddItemToObject(cards, rating_kind_name(kind), card);
+        cJSON_AddItemToObject(cards, core_rating_kind_name(kind), card);
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
     char fitted[32];
     snprintf(fitted, sizeof fitted, "%.26s+fit",
@@ -723,14 +737,14 @@ static ld_status write_policy(const char *base_policy, size_t base_length, ratin
     cJSON_Delete(root);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory writing the policy");
-    rating_problems problems = {0};
+    core_policy_problems problems = {0};
     ld_error check_err;
-    ld_status st = rating_policy_check_buffer(text, strlen(text), &problems, &check_err);
+    ld_status st = core_policy_model_check_buffer(text, strlen(text), &problems, &check_err);
     if (st != LD_OK) {
         st = LD_FAIL(err, st == LD_EINVAL ? LD_EINTERNAL : st,
                      "fit: the written policy does not pass its check: %s",
                      problems.count ? problems.messages[0] : check_err.message);
-        rating_problems_free(&problems);
+        core_policy_problems_free(&problems);
         free(text);
         return st;
     }
@@ -747,8 +761,8 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         opt = *options;
     else
         rating_fit_options_default(&opt);
-    rating_policy *base = NULL;
-    ld_status st = rating_policy_load_buffer(base_policy, base_length, &base, err);
+    core_policy_model *base = NULL;
+    ld_status st = core_policy_model_load_buffer(base_policy, base_length, &base, err);
     if (st != LD_OK) {
         ld_error_prefix(err, "base policy");
         return st;
@@ -761,7 +775,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     rating_fit_report *report = calloc(1, sizeof *report);
     size_t custom_count = base->terms.attributes.count;
     if (report == NULL) {
-        rating_policy_free(base);
+        core_policy_model_free(base);
         return LD_FAIL(err, LD_EINTERNAL, "fit: out of memory");
     }
     size_t rows = data->rows, ncols = 0;
@@ -798,11 +812,11 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         snprintf(rc->name, sizeof rc->name, "%s", dc->name);
         report->column_count++;
         char name[CORE_ATTRIBUTE_NAME_MAX];
-        rating_feature feature = RATING_FEATURE_COUNT;
+        core_rating_feature feature = CORE_RATING_FEATURE_COUNT;
         feature_name_of(dc->name, name);
-        rc->feature = rating_feature_from_name(name, &feature);
+        rc->feature = core_rating_feature_from_name(name, &feature);
         const core_attribute_def *declared = core_attribute_find(&base->terms.attributes, name);
-        bool categorical = rc->feature ? rating_feature_is_categorical(feature)
+        bool categorical = rc->feature ? core_rating_feature_is_categorical(feature)
                            : declared  ? declared->categorical
                                        : !dc->numeric;
         rc->custom = !rc->feature;
@@ -831,12 +845,12 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         }
         bool long_level = false;
         for (size_t l = 0; categorical && l < dc->level_count; l++)
-            long_level = long_level || strlen(dc->levels[l]) >= RATING_CATEGORY_MAX;
+            long_level = long_level || strlen(dc->levels[l]) >= CORE_RATING_CATEGORY_MAX;
         if (long_level) {
             rc->note = "a category is too long";
             continue;
         }
-        if (rc->custom && declared == NULL && custom_count == RATING_MAX_CUSTOM) {
+        if (rc->custom && declared == NULL && custom_count == CORE_RATING_MAX_CUSTOM) {
             rc->note = "the policy holds no more of the bank's own variables (32)";
             continue;
         }
@@ -869,8 +883,8 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         col->kept = true;
     }
 
-    /* At most RATING_MAX_FACTORS columns, the most informative. */
-    fit_col *use[RATING_MAX_FACTORS + 1];
+    /* At most CORE_RATING_MAX_FACTORS columns, the most informative. */
+    fit_col *use[CORE_RATING_MAX_FACTORS + 1];
     size_t p = 0;
     for (;;) {
         fit_col *best = NULL;
@@ -883,7 +897,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         }
         if (best == NULL)
             break;
-        if (p == RATING_MAX_FACTORS) {
+        if (p == CORE_RATING_MAX_FACTORS) {
             best->kept = false;
             report->columns[best->report_index].note = "scorecard is full (32 factors)";
             continue;
@@ -898,7 +912,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
         goto out;
     }
 
-    double beta[RATING_MAX_FACTORS + 1];
+    double beta[CORE_RATING_MAX_FACTORS + 1];
     bool tested = false;
     for (;;) {
         st = logistic(use, p, bad, rows, opt.max_iterations, beta, &report->iterations, err);
@@ -918,7 +932,7 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
                     cand[nc++] = &cols[c];
             score_test(use, p, beta, cand, nc, bad, rows, stat, u);
             size_t added = 0;
-            for (size_t c = 0; c < nc && p < RATING_MAX_FACTORS; c++) {
+            for (size_t c = 0; c < nc && p < CORE_RATING_MAX_FACTORS; c++) {
                 /* The WoE coding was itself fitted to the outcome, merging
                  * the fine bins as the outcome led: count the degrees of
                  * freedom of the fine bins it was chosen from. */
@@ -953,8 +967,8 @@ ld_status rating_fit(const rating_csv *data, const char *target, const rating_fi
     report->intercept = beta[0];
 
     /* Scale to points (docs/design.md, "Rating conventions"). */
-    double factor = base->pdo / log(2.0);
-    double offset = base->base_score - factor * log(base->odds_at_base);
+    double factor = (double)base->pdo / 1e6 / log(2.0);
+    double offset = (double)base->base_score / 1e6 - factor * log((double)base->odds_at_base / 1e6);
     int base_points = (int)lround(offset - factor * beta[0]);
     for (size_t k = 0; k < p; k++) {
         fit_col *col = use[k];
@@ -1016,6 +1030,6 @@ out:
     free(scores);
     free(bad);
     free(report);
-    rating_policy_free(base);
+    core_policy_model_free(base);
     return st;
 }

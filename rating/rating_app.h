@@ -14,7 +14,7 @@
 
 /* Fills *in from the facts (after rating_input_init), including the derived
  * collateral and guarantor cover. */
-void rating_input_from_facts(const rating_policy *policy, const core_credit_facts *facts,
+void rating_input_from_facts(const core_policy_model *policy, const core_credit_facts *facts,
                              rating_input *in);
 
 /* The stored summary of a result (policy hash, decision, terms). */

@@ -41,7 +41,7 @@
 #include "rating_csv.h"
 
 typedef struct rating_fit_options {
-    rating_kind kind;
+    core_rating_kind kind;
     double min_bin_share; /* 0.05 */
     double min_iv;        /* 0.02 */
     int initial_bins;     /* 20 */

@@ -58,7 +58,7 @@ typedef struct rating_validation {
     size_t rows;
     size_t bads;
     double auc, gini, ks;
-    rating_grade_stats grades[RATING_GRADE_COUNT];
+    rating_grade_stats grades[CORE_RATING_GRADE_COUNT];
     size_t non_monotone_count;
     /* Hosmer-Lemeshow over the grades holding cases: sum of (O - E)^2 /
      * (E (1 - PD)); chi-square with (groups - 2) degrees of freedom (at least 1) */
@@ -73,26 +73,28 @@ typedef struct rating_validation {
 /* Scores every row of data with the policy's scorecard for kind (columns named
  * after features; missing columns mean missing values) and compares with the
  * 0/1 target column. */
-ld_status rating_validate(const rating_policy *policy, rating_kind kind, const rating_csv *data,
-                          const char *target, rating_validation *out, ld_error *err);
+ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind,
+                          const rating_csv *data, const char *target, rating_validation *out,
+                          ld_error *err);
 
 #define RATING_PSI_MAX_BINS 80
 
 typedef struct rating_psi_factor {
-    rating_feature feature;
+    core_rating_feature feature;
     double psi;
     size_t bins;
 } rating_psi_factor;
 
 typedef struct rating_psi_report {
     size_t factor_count;
-    rating_psi_factor factors[RATING_MAX_FACTORS];
+    rating_psi_factor factors[CORE_RATING_MAX_FACTORS];
     double overall; /* PSI of the grade distribution */
 } rating_psi_report;
 
 /* PSI of each scorecard factor's bin distribution (bins, specials, missing and
  * else each counted) and of the grades, expected = base, actual = compare. */
-ld_status rating_psi_compare(const rating_policy *policy, rating_kind kind, const rating_csv *base,
-                             const rating_csv *compare, rating_psi_report *out, ld_error *err);
+ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind,
+                             const rating_csv *base, const rating_csv *compare,
+                             rating_psi_report *out, ld_error *err);
 
 #endif

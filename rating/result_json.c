@@ -69,8 +69,8 @@ static bool add_knockouts(cJSON *root, const rating_result *r)
         cJSON *item = cJSON_CreateObject();
         if (item == NULL || !cJSON_AddItemToArray(list, item))
             return false;
-        if (!cJSON_AddStringToObject(item, "rule", rating_knockout_name(k->rule)) ||
-            !cJSON_AddStringToObject(item, "action", rating_decision_name(k->action)) ||
+        if (!cJSON_AddStringToObject(item, "rule", core_rating_knockout_name(k->rule)) ||
+            !cJSON_AddStringToObject(item, "action", core_rating_decision_name(k->action)) ||
             !cJSON_AddStringToObject(item, "zh", k->zh) ||
             !cJSON_AddStringToObject(item, "en", k->en) ||
             !cJSON_AddStringToObject(item, "detail", k->detail))
@@ -124,17 +124,17 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
 {
     cJSON *root = cJSON_CreateObject();
     bool ok = root != NULL;
-    ok = ok && cJSON_AddStringToObject(root, "kind", rating_kind_name(r->kind)) &&
+    ok = ok && cJSON_AddStringToObject(root, "kind", core_rating_kind_name(r->kind)) &&
          cJSON_AddStringToObject(root, "policy_version", r->policy_version) &&
          cJSON_AddStringToObject(root, "policy_sha256", r->policy_sha256) &&
          cJSON_AddNumberToObject(root, "score", r->score) &&
          cJSON_AddStringToObject(root, "grade", r->grade ? r->grade : "") &&
-         cJSON_AddStringToObject(root, "model_grade",
-                                 r->model_grade_index >= 0 ? rating_grade_name(r->model_grade_index)
-                                                           : "") &&
+         cJSON_AddStringToObject(
+             root, "model_grade",
+             r->model_grade_index >= 0 ? core_rating_grade_name(r->model_grade_index) : "") &&
          add_rate(root, "pd", r->pd) &&
          cJSON_AddNumberToObject(root, "pd_millionths", (double)r->pd) &&
-         cJSON_AddStringToObject(root, "decision", rating_decision_name(r->decision)) &&
+         cJSON_AddStringToObject(root, "decision", core_rating_decision_name(r->decision)) &&
          cJSON_AddBoolToObject(root, "lending_allowed", r->lending_allowed) &&
          add_money(root, "max_amount", r->max_amount) &&
          add_money(root, "recommended_amount", r->recommended_amount) &&
@@ -142,7 +142,7 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
          cJSON_AddNumberToObject(root, "recommended_term_months", r->recommended_term_months) &&
          cJSON_AddStringToObject(root, "lpr_tenor", r->lpr_five_year ? "five_year" : "one_year") &&
          add_rate(root, "lpr", r->lpr) && add_rate(root, "rate", r->rate) &&
-         cJSON_AddStringToObject(root, "fee_method", rating_fee_method_name(r->fee_method)) &&
+         cJSON_AddStringToObject(root, "fee_method", core_rating_fee_method_name(r->fee_method)) &&
          add_rate(root, "fee_rate", r->fee_rate) && add_money(root, "fee_amount", r->fee_amount) &&
          add_factors(root, r) && add_knockouts(root, r) && add_missing(root, r) &&
          add_reasons(root, r);

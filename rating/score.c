@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void rating_input_init(rating_input *in, rating_kind kind)
+void rating_input_init(rating_input *in, core_rating_kind kind)
 {
     memset(in, 0, sizeof *in);
     in->kind = kind;
@@ -28,20 +28,20 @@ void rating_input_init(rating_input *in, rating_kind kind)
     in->forced_grade = -1;
 }
 
-void rating_input_set_number(rating_input *in, rating_feature feature, double value)
+void rating_input_set_number(rating_input *in, core_rating_feature feature, double value)
 {
-    if ((unsigned)feature >= RATING_VALUE_COUNT)
+    if ((unsigned)feature >= CORE_RATING_VALUE_COUNT)
         return;
     in->features[feature].present = true;
     in->features[feature].number = value;
 }
 
-void rating_input_set_category(rating_input *in, rating_feature feature, const char *value)
+void rating_input_set_category(rating_input *in, core_rating_feature feature, const char *value)
 {
-    if ((unsigned)feature >= RATING_VALUE_COUNT)
+    if ((unsigned)feature >= CORE_RATING_VALUE_COUNT)
         return;
     in->features[feature].present = value != NULL;
-    snprintf(in->features[feature].category, RATING_CATEGORY_MAX, "%s", value ? value : "");
+    snprintf(in->features[feature].category, CORE_RATING_CATEGORY_MAX, "%s", value ? value : "");
 }
 
 /* value x rate, rounded half away from zero: fen times millionths. */
@@ -51,7 +51,7 @@ static ld_money apply_rate(ld_money amount, int64_t millionths)
 }
 
 /* What the collateral can secure: sum of value x LTV cap, capped to money range. */
-static ld_money collateral_capacity(const rating_policy *policy, const rating_input *in)
+static ld_money collateral_capacity(const core_policy_model *policy, const rating_input *in)
 {
     __int128 total = 0;
     for (size_t i = 0; i < in->collateral_count; i++) {
@@ -76,7 +76,7 @@ static ld_money guarantee_cover(const rating_input *in)
     return total > LD_MONEY_MAX ? LD_MONEY_MAX : (ld_money)total;
 }
 
-void rating_input_derive_cover(const rating_policy *policy, rating_input *in)
+void rating_input_derive_cover(const core_policy_model *policy, rating_input *in)
 {
     if (in->requested_amount <= 0 || in->collateral_count > RATING_MAX_COLLATERAL ||
         in->guarantor_count > RATING_MAX_GUARANTORS)
@@ -84,16 +84,16 @@ void rating_input_derive_cover(const rating_policy *policy, rating_input *in)
     for (size_t i = 0; i < in->collateral_count; i++)
         if ((unsigned)in->collateral[i].type >= RATING_COLL_TYPE_COUNT)
             return;
-    if (!in->features[RATING_F_COLLATERAL_COVER].present)
-        rating_input_set_number(in, RATING_F_COLLATERAL_COVER,
+    if (!in->features[CORE_RATING_F_COLLATERAL_COVER].present)
+        rating_input_set_number(in, CORE_RATING_F_COLLATERAL_COVER,
                                 (double)collateral_capacity(policy, in) /
                                     (double)in->requested_amount);
-    if (!in->features[RATING_F_GUARANTOR_COVER].present)
-        rating_input_set_number(in, RATING_F_GUARANTOR_COVER,
+    if (!in->features[CORE_RATING_F_GUARANTOR_COVER].present)
+        rating_input_set_number(in, CORE_RATING_F_GUARANTOR_COVER,
                                 (double)guarantee_cover(in) / (double)in->requested_amount);
 }
 
-int rating_factor_select(const rating_factor *factor, const rating_value *value)
+int rating_factor_select(const core_rating_factor *factor, const rating_value *value)
 {
     if (!value->present)
         return RATING_BINSEL_MISSING;
@@ -110,7 +110,7 @@ int rating_factor_select(const rating_factor *factor, const rating_value *value)
         }
         bool short_text = length < 8;
         for (size_t b = 0; b < factor->bin_count; b++) {
-            const rating_bin *bin = &factor->bins[b];
+            const core_rating_bin *bin = &factor->bins[b];
             for (size_t c = 0; c < bin->category_count; c++)
                 if (bin->keys[c] == key &&
                     (short_text || strcmp(bin->categories[c], value->category) == 0))
@@ -123,12 +123,17 @@ int rating_factor_select(const rating_factor *factor, const rating_value *value)
      * tested first; it means "no value", so it goes to the missing bin. */
     if (isnan(x))
         return RATING_BINSEL_MISSING;
+    /* The policy's bounds are exact millionths (core/policy_model.h): the
+     * value is scaled once, and a decimal value such as 0.3 lands on the
+     * bound 300000 itself. */
+    double micro = x * 1e6;
     for (size_t s = 0; s < factor->special_count; s++)
-        if (factor->specials[s].value == x)
+        if ((double)factor->specials[s].value == micro)
             return -2 - (int)s;
     for (size_t b = 0; b < factor->bin_count; b++) {
-        const rating_bin *bin = &factor->bins[b];
-        if ((!bin->has_min || x >= bin->min) && (!bin->has_max || x < bin->max))
+        const core_rating_bin *bin = &factor->bins[b];
+        if ((!bin->has_min || micro >= (double)bin->min) &&
+            (!bin->has_max || micro < (double)bin->max))
             return (int)b;
     }
     /* A checked policy tiles the whole line, so this is unreachable; refer
@@ -174,8 +179,8 @@ static const char *fixed4(double x, char out[32])
     return out;
 }
 
-static rating_knockout_hit *add_hit(rating_result *out, rating_knockout rule,
-                                    rating_decision action, const char *zh, const char *en)
+static rating_knockout_hit *add_hit(rating_result *out, core_rating_knockout rule,
+                                    core_rating_decision action, const char *zh, const char *en)
 {
     if (out->knockout_count >= RATING_MAX_HITS)
         return NULL;
@@ -191,14 +196,14 @@ static rating_knockout_hit *add_hit(rating_result *out, rating_knockout rule,
 }
 
 /* Scores the factors into out->factors and returns the score. */
-static int score_factors(const rating_scorecard *sc, const rating_value *features,
+static int score_factors(const core_rating_scorecard *sc, const rating_value *features,
                          rating_result *out)
 {
     int score = sc->base_points;
     out->factor_count = sc->factor_count;
     out->missing_count = 0;
     for (size_t i = 0; i < sc->factor_count; i++) {
-        const rating_factor *f = &sc->factors[i];
+        const core_rating_factor *f = &sc->factors[i];
         const rating_value *v = &features[f->feature];
         rating_factor_result *r = &out->factors[i];
         int sel = rating_factor_select(f, v);
@@ -213,8 +218,8 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
         bool categorical = f->categorical;
         r->value = !r->missing && !categorical ? v->number : 0.0;
         if (!r->missing && categorical) {
-            memcpy(r->category, v->category, RATING_CATEGORY_MAX);
-            r->category[RATING_CATEGORY_MAX - 1] = '\0';
+            memcpy(r->category, v->category, CORE_RATING_CATEGORY_MAX);
+            r->category[CORE_RATING_CATEGORY_MAX - 1] = '\0';
         } else
             r->category[0] = '\0';
         if (sel >= 0) {
@@ -233,7 +238,7 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
             r->points = f->other.set ? f->other.points : f->worst_points;
             r->refer = !f->other.set || f->other.refer;
         } else {
-            const rating_special *s = &f->specials[-2 - sel];
+            const core_rating_special *s = &f->specials[-2 - sel];
             r->bin_kind = RATING_BIN_SPECIAL;
             r->bin_label = s->label;
             r->points = s->points;
@@ -243,20 +248,20 @@ static int score_factors(const rating_scorecard *sc, const rating_value *feature
     return score;
 }
 
-static int find_grade(const rating_policy *policy, int score)
+static int find_grade(const core_policy_model *policy, int score)
 {
-    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
-        const rating_grade *grade = &policy->grades[g];
+    for (int g = 0; g < CORE_RATING_GRADE_COUNT; g++) {
+        const core_rating_grade *grade = &policy->grades[g];
         if ((!grade->has_min || score >= grade->min_score) &&
             (!grade->has_max || score < grade->max_score))
             return g;
     }
-    return RATING_GRADE_COUNT - 1; /* unreachable for a checked policy */
+    return CORE_RATING_GRADE_COUNT - 1; /* unreachable for a checked policy */
 }
 
 /* The four factors that lost the most points against their best, ties in the
  * scorecard's order (a stable insertion into four slots). */
-static void pick_reasons(const rating_scorecard *sc, rating_result *out)
+static void pick_reasons(const core_rating_scorecard *sc, rating_result *out)
 {
     out->reason_count = 0;
     for (size_t i = 0; i < out->factor_count; i++) {
@@ -271,7 +276,7 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
         size_t last = out->reason_count < RATING_REASONS ? out->reason_count : RATING_REASONS - 1;
         for (size_t k = last; k > pos; k--)
             out->reasons[k] = out->reasons[k - 1];
-        const rating_factor *f = &sc->factors[i];
+        const core_rating_factor *f = &sc->factors[i];
         rating_reason *r = &out->reasons[pos];
         r->feature = f->feature;
         r->code = f->name;
@@ -280,8 +285,8 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
             r->zh = f->zh;
             r->en = f->en;
         } else {
-            r->zh = f->reason_zh ? f->reason_zh : rating_feature_reason_zh(f->feature);
-            r->en = f->reason_en ? f->reason_en : rating_feature_reason_en(f->feature);
+            r->zh = f->reason_zh ? f->reason_zh : core_rating_feature_reason_zh(f->feature);
+            r->en = f->reason_en ? f->reason_en : core_rating_feature_reason_en(f->feature);
         }
         r->points_lost = lost;
         if (out->reason_count < RATING_REASONS)
@@ -291,11 +296,11 @@ static void pick_reasons(const rating_scorecard *sc, rating_result *out)
 
 static ld_status check_input(const rating_input *in, ld_error *err)
 {
-    if ((unsigned)in->kind >= RATING_KIND_COUNT)
+    if ((unsigned)in->kind >= CORE_RATING_KIND_COUNT)
         return LD_FAIL(err, LD_EINVAL, "kind: must be individual or enterprise");
-    if (in->forced_grade < -1 || in->forced_grade >= RATING_GRADE_COUNT)
+    if (in->forced_grade < -1 || in->forced_grade >= CORE_RATING_GRADE_COUNT)
         return LD_FAIL(err, LD_EINVAL, "forced_grade: must be -1 (none) or 0..%d",
-                       RATING_GRADE_COUNT - 1);
+                       CORE_RATING_GRADE_COUNT - 1);
     if (in->collateral_count > RATING_MAX_COLLATERAL)
         return LD_FAIL(err, LD_EINVAL, "collateral: at most %d items", RATING_MAX_COLLATERAL);
     if (in->guarantor_count > RATING_MAX_GUARANTORS)
@@ -340,78 +345,81 @@ static ld_status check_input(const rating_input *in, ld_error *err)
 }
 
 /* The rule "missing_facts": each named feature without a value refers. */
-static void refer_missing(const rating_policy *policy, const rating_input *in, rating_result *out)
+static void refer_missing(const core_policy_model *policy, const rating_input *in,
+                          rating_result *out)
 {
-    const rating_ko_rule *rule = &policy->knockouts[RATING_KO_MISSING_FACTS];
+    const core_rating_ko_rule *rule = &policy->knockouts[CORE_RATING_KO_MISSING_FACTS];
     if (!rule->enabled)
         return;
     rating_knockout_hit *hit = NULL;
     for (size_t i = 0; i < policy->needed_count; i++) {
         const rating_value *v = &in->features[policy->needed[i]];
         bool missing =
-            !v->present || (rating_policy_feature_is_categorical(policy, policy->needed[i])
+            !v->present || (core_policy_model_feature_is_categorical(policy, policy->needed[i])
                                 ? v->category[0] == '\0'
                                 : isnan(v->number));
         if (!missing)
             continue;
         if (hit == NULL) {
-            hit = add_hit(out, RATING_KO_MISSING_FACTS, rule->action, "缺少政策要求的数据",
+            hit = add_hit(out, CORE_RATING_KO_MISSING_FACTS, rule->action, "缺少政策要求的数据",
                           "Facts the policy needs are missing");
             if (hit == NULL)
                 return;
             detail_append(hit->detail, "missing:");
         }
         detail_append(hit->detail, " ");
-        detail_append(hit->detail, rating_policy_feature_name(policy, policy->needed[i]));
+        detail_append(hit->detail, core_policy_model_feature_name(policy, policy->needed[i]));
     }
 }
 
-static void apply_knockouts(const rating_policy *policy, const rating_input *in, rating_result *out)
+static void apply_knockouts(const core_policy_model *policy, const rating_input *in,
+                            rating_result *out)
 {
-    const rating_ko_rule *rules = policy->knockouts;
+    const core_rating_ko_rule *rules = policy->knockouts;
     rating_knockout_hit *hit;
     refer_missing(policy, in, out);
-    if (rules[RATING_KO_INVALID_IDENTITY].enabled && !in->identity_valid)
-        add_hit(out, RATING_KO_INVALID_IDENTITY, rules[RATING_KO_INVALID_IDENTITY].action,
+    if (rules[CORE_RATING_KO_INVALID_IDENTITY].enabled && !in->identity_valid)
+        add_hit(out, CORE_RATING_KO_INVALID_IDENTITY, rules[CORE_RATING_KO_INVALID_IDENTITY].action,
                 "身份证件号码或统一社会信用代码无效", "Identity number is not valid");
-    if (rules[RATING_KO_BLOCKLISTED].enabled && in->blocklisted)
-        add_hit(out, RATING_KO_BLOCKLISTED, rules[RATING_KO_BLOCKLISTED].action, "列入禁入名单",
-                "Listed on the block list");
-    if (rules[RATING_KO_AGE_AT_MATURITY].enabled && in->kind == RATING_INDIVIDUAL) {
+    if (rules[CORE_RATING_KO_BLOCKLISTED].enabled && in->blocklisted)
+        add_hit(out, CORE_RATING_KO_BLOCKLISTED, rules[CORE_RATING_KO_BLOCKLISTED].action,
+                "列入禁入名单", "Listed on the block list");
+    if (rules[CORE_RATING_KO_AGE_AT_MATURITY].enabled && in->kind == CORE_RATING_INDIVIDUAL) {
         int min_age = in->product_min_age ? in->product_min_age : policy->default_min_age;
         int max_age = in->product_max_age ? in->product_max_age : policy->default_max_age;
-        const rating_value *age = &in->features[RATING_F_AGE];
+        const rating_value *age = &in->features[CORE_RATING_F_AGE];
         const char *zh = "借款人年龄超出产品允许范围", *en = "Borrower's age is outside the "
                                                              "product's range";
-        rating_decision action = rules[RATING_KO_AGE_AT_MATURITY].action;
+        core_rating_decision action = rules[CORE_RATING_KO_AGE_AT_MATURITY].action;
         if (age->present && !isnan(age->number) && age->number < min_age) {
-            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+            if ((hit = add_hit(out, CORE_RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
                 snprintf(hit->detail, sizeof hit->detail, "age %g < minimum %d", age->number,
                          min_age);
         } else if (in->age_at_maturity < 0) {
-            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+            if ((hit = add_hit(out, CORE_RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
                 snprintf(hit->detail, sizeof hit->detail, "age at maturity unknown");
         } else if (in->age_at_maturity > max_age) {
-            if ((hit = add_hit(out, RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
+            if ((hit = add_hit(out, CORE_RATING_KO_AGE_AT_MATURITY, action, zh, en)) != NULL)
                 snprintf(hit->detail, sizeof hit->detail, "age at maturity %d > maximum %d",
                          in->age_at_maturity, max_age);
         }
     }
-    if (rules[RATING_KO_NEGATIVE_NET_ASSETS].enabled && in->net_assets_known &&
+    if (rules[CORE_RATING_KO_NEGATIVE_NET_ASSETS].enabled && in->net_assets_known &&
         in->net_assets < 0) {
-        if ((hit = add_hit(out, RATING_KO_NEGATIVE_NET_ASSETS,
-                           rules[RATING_KO_NEGATIVE_NET_ASSETS].action, "净资产为负",
+        if ((hit = add_hit(out, CORE_RATING_KO_NEGATIVE_NET_ASSETS,
+                           rules[CORE_RATING_KO_NEGATIVE_NET_ASSETS].action, "净资产为负",
                            "Net assets are negative")) != NULL) {
             char amount[LD_MONEY_TEXT_MAX];
             snprintf(hit->detail, sizeof hit->detail, "net_assets %s",
                      ld_money_format(in->net_assets, amount));
         }
     }
-    const rating_value *dti = &in->features[RATING_F_DTI_AFTER_LOAN];
-    if (rules[RATING_KO_DTI_OVER_CAP].enabled && dti->present && !isnan(dti->number) &&
+    const rating_value *dti = &in->features[CORE_RATING_F_DTI_AFTER_LOAN];
+    if (rules[CORE_RATING_KO_DTI_OVER_CAP].enabled && dti->present && !isnan(dti->number) &&
         dti->number * (double)LD_RATE_ONE > (double)policy->dti_cap) {
-        if ((hit = add_hit(out, RATING_KO_DTI_OVER_CAP, rules[RATING_KO_DTI_OVER_CAP].action,
-                           "负债收入比超过上限", "Debt-to-income exceeds the cap")) != NULL) {
+        if ((hit = add_hit(out, CORE_RATING_KO_DTI_OVER_CAP,
+                           rules[CORE_RATING_KO_DTI_OVER_CAP].action, "负债收入比超过上限",
+                           "Debt-to-income exceeds the cap")) != NULL) {
             /* By hand, as the refer details: formatting a ratio with printf
              * was a tenth of the scorer's time. */
             char number[32];
@@ -422,14 +430,14 @@ static void apply_knockouts(const rating_policy *policy, const rating_input *in,
                           fixed4((double)policy->dti_cap / (double)LD_RATE_ONE, number));
         }
     }
-    if (rules[RATING_KO_COLLATERAL_OVER_LTV].enabled) {
+    if (rules[CORE_RATING_KO_COLLATERAL_OVER_LTV].enabled) {
         for (size_t i = 0; i < in->collateral_count; i++) {
             const rating_collateral *c = &in->collateral[i];
             ld_rate cap = policy->terms.ltv_cap[c->type];
             if ((__int128)c->secured_amount * LD_RATE_ONE <= (__int128)c->value * cap)
                 continue;
-            if ((hit = add_hit(out, RATING_KO_COLLATERAL_OVER_LTV,
-                               rules[RATING_KO_COLLATERAL_OVER_LTV].action, "抵质押率超过上限",
+            if ((hit = add_hit(out, CORE_RATING_KO_COLLATERAL_OVER_LTV,
+                               rules[CORE_RATING_KO_COLLATERAL_OVER_LTV].action, "抵质押率超过上限",
                                "Collateral is over its loan-to-value cap")) != NULL) {
                 char cap_text[LD_MONEY_TEXT_MAX];
                 snprintf(hit->detail, sizeof hit->detail, "collateral[%zu] %s: LTV above %s %%", i,
@@ -438,14 +446,14 @@ static void apply_knockouts(const rating_policy *policy, const rating_input *in,
             break;
         }
     }
-    if (rules[RATING_KO_GUARANTOR_SHORT].enabled) {
+    if (rules[CORE_RATING_KO_GUARANTOR_SHORT].enabled) {
         for (size_t i = 0; i < in->guarantor_count; i++) {
             const rating_guarantor *g = &in->guarantors[i];
             __int128 capacity = (__int128)g->net_assets - g->outstanding_guarantees;
             if (g->amount_guaranteed <= capacity)
                 continue;
-            if ((hit = add_hit(out, RATING_KO_GUARANTOR_SHORT,
-                               rules[RATING_KO_GUARANTOR_SHORT].action, "保证人担保能力不足",
+            if ((hit = add_hit(out, CORE_RATING_KO_GUARANTOR_SHORT,
+                               rules[CORE_RATING_KO_GUARANTOR_SHORT].action, "保证人担保能力不足",
                                "Guarantor's capacity is short of the guarantee")) != NULL)
                 snprintf(hit->detail, sizeof hit->detail,
                          "guarantors[%zu]: guarantee above net assets minus outstanding", i);
@@ -460,18 +468,18 @@ static ld_money min_money(ld_money a, ld_money b)
 }
 
 /* Amount, term, rate and fee from the grade (issue 3, "per grade"). */
-static void apply_terms(const rating_policy *policy, const rating_input *in, rating_result *out)
+static void apply_terms(const core_policy_model *policy, const rating_input *in, rating_result *out)
 {
-    const rating_grade *g = &policy->grades[out->grade_index];
+    const core_rating_grade *g = &policy->grades[out->grade_index];
     out->lending_allowed = g->lending;
     if (!g->lending) {
-        add_hit(out, RATING_KO_GRADE_NO_LENDING, RATING_DECLINE, "该信用等级不予授信",
+        add_hit(out, CORE_RATING_KO_GRADE_NO_LENDING, CORE_RATING_DECLINE, "该信用等级不予授信",
                 "The grade allows no lending");
         out->max_amount = out->recommended_amount = 0;
         out->max_term_months = out->recommended_term_months = 0;
         out->lpr_five_year = false;
         out->lpr = out->rate = 0;
-        out->fee_method = RATING_FEE_NONE;
+        out->fee_method = CORE_RATING_FEE_NONE;
         out->fee_rate = 0;
         out->fee_amount = 0;
         return;
@@ -479,7 +487,7 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
     ld_money max_amount = g->max_amount;
     if (in->product_max_amount > 0)
         max_amount = min_money(max_amount, in->product_max_amount);
-    if (in->kind == RATING_INDIVIDUAL) {
+    if (in->kind == CORE_RATING_INDIVIDUAL) {
         if (g->income_multiple >= 0)
             max_amount = min_money(max_amount, apply_rate(in->annual_income, g->income_multiple));
     } else {
@@ -498,7 +506,7 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
     out->recommended_amount =
         in->requested_amount > 0 ? min_money(in->requested_amount, max_amount) : max_amount;
     if (max_amount <= 0)
-        add_hit(out, RATING_KO_NO_CAPACITY, RATING_REFER, "可授信额度为零",
+        add_hit(out, CORE_RATING_KO_NO_CAPACITY, CORE_RATING_REFER, "可授信额度为零",
                 "No amount can be lent within the limits");
 
     int max_term = g->max_term_months;
@@ -515,11 +523,11 @@ static void apply_terms(const rating_policy *policy, const rating_input *in, rat
     out->lpr = core_lpr_for_term(&policy->terms.lpr, out->recommended_term_months);
     out->rate = core_rate_priced(out->lpr, g->spread, &policy->terms.band);
     out->fee_method = g->fee_method;
-    out->fee_rate = g->fee_method == RATING_FEE_NONE ? 0 : g->fee_rate;
+    out->fee_rate = g->fee_method == CORE_RATING_FEE_NONE ? 0 : g->fee_rate;
     out->fee_amount = apply_rate(out->recommended_amount, out->fee_rate);
 }
 
-ld_status rating_score(const rating_policy *policy, const rating_input *in, rating_result *out,
+ld_status rating_score(const core_policy_model *policy, const rating_input *in, rating_result *out,
                        ld_error *err)
 {
     ld_status st = check_input(in, err);
@@ -529,10 +537,10 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     memcpy(out->policy_version, policy->version, sizeof out->policy_version);
     memcpy(out->policy_sha256, policy->sha256, sizeof out->policy_sha256);
     out->knockout_count = 0;
-    out->decision = RATING_APPROVE;
+    out->decision = CORE_RATING_APPROVE;
     out->reason_count = 0;
 
-    const rating_scorecard *sc = &policy->scorecards[in->kind];
+    const core_rating_scorecard *sc = &policy->scorecards[in->kind];
     if (!sc->present) {
         out->factor_count = 0;
         out->missing_count = 0;
@@ -545,9 +553,9 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
         out->max_term_months = out->recommended_term_months = 0;
         out->lpr_five_year = false;
         out->lpr = out->rate = out->fee_rate = 0;
-        out->fee_method = RATING_FEE_NONE;
+        out->fee_method = CORE_RATING_FEE_NONE;
         out->fee_amount = 0;
-        add_hit(out, RATING_KO_NO_SCORECARD, RATING_REFER, "政策未配置该类客户的评分卡",
+        add_hit(out, CORE_RATING_KO_NO_SCORECARD, CORE_RATING_REFER, "政策未配置该类客户的评分卡",
                 "The policy has no scorecard for this kind of borrower");
         apply_knockouts(policy, in, out);
         return LD_OK;
@@ -556,10 +564,10 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     out->score = score_factors(sc, in->features, out);
     out->model_grade_index = find_grade(policy, out->score);
     /* An override moves the grade, and with it the PD and every term. */
-    out->grade_index = in->forced_grade >= 0 && in->forced_grade < RATING_GRADE_COUNT
+    out->grade_index = in->forced_grade >= 0 && in->forced_grade < CORE_RATING_GRADE_COUNT
                            ? in->forced_grade
                            : out->model_grade_index;
-    out->grade = rating_grade_name(out->grade_index);
+    out->grade = core_rating_grade_name(out->grade_index);
     out->pd = policy->grades[out->grade_index].pd;
 
     apply_knockouts(policy, in, out);
@@ -568,7 +576,7 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
         if (!f->refer)
             continue;
         rating_knockout_hit *hit =
-            add_hit(out, RATING_KO_FACTOR_REFER, RATING_REFER, "评分要素需人工审查",
+            add_hit(out, CORE_RATING_KO_FACTOR_REFER, CORE_RATING_REFER, "评分要素需人工审查",
                     "A scorecard factor needs a person's review");
         if (hit == NULL)
             continue;
@@ -588,17 +596,17 @@ ld_status rating_score(const rating_policy *policy, const rating_input *in, rati
     return LD_OK;
 }
 
-ld_status rating_score_only(const rating_policy *policy, rating_kind kind,
-                            const rating_value features[RATING_VALUE_COUNT], int *score_out,
+ld_status rating_score_only(const core_policy_model *policy, core_rating_kind kind,
+                            const rating_value features[CORE_RATING_VALUE_COUNT], int *score_out,
                             int *grade_out, ld_rate *pd_out, ld_error *err)
 {
-    if ((unsigned)kind >= RATING_KIND_COUNT || !policy->scorecards[kind].present)
+    if ((unsigned)kind >= CORE_RATING_KIND_COUNT || !policy->scorecards[kind].present)
         return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",
-                       rating_kind_name(kind));
-    const rating_scorecard *sc = &policy->scorecards[kind];
+                       core_rating_kind_name(kind));
+    const core_rating_scorecard *sc = &policy->scorecards[kind];
     int score = sc->base_points;
     for (size_t i = 0; i < sc->factor_count; i++) {
-        const rating_factor *f = &sc->factors[i];
+        const core_rating_factor *f = &sc->factors[i];
         int sel = rating_factor_select(f, &features[f->feature]);
         if (sel >= 0)
             score += f->bins[sel].points;

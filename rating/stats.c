@@ -144,30 +144,30 @@ const char *rating_psi_verdict(double psi)
 /* ---- data sets ------------------------------------------------------------- */
 
 /* Column index of each feature in data, built-in or the policy's own, or -1. */
-static void map_features(const rating_policy *policy, const rating_csv *data,
-                         int column_of[RATING_VALUE_COUNT])
+static void map_features(const core_policy_model *policy, const rating_csv *data,
+                         int column_of[CORE_RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_VALUE_COUNT; f++)
+    for (int f = 0; f < CORE_RATING_VALUE_COUNT; f++)
         column_of[f] = -1;
-    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
-        column_of[f] =
-            rating_csv_column_index(data, rating_policy_feature_name(policy, (rating_feature)f));
+    for (int f = 0; f < CORE_RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
+        column_of[f] = rating_csv_column_index(
+            data, core_policy_model_feature_name(policy, (core_rating_feature)f));
 }
 
 /* Feature values of one row. A numeric feature in a text column (or the
  * reverse) is read as well as it can be: text that is a number, a number
  * printed as text. */
-static void row_values(const rating_policy *policy, const rating_csv *data,
-                       const int column_of[RATING_VALUE_COUNT], size_t row,
-                       rating_value values[RATING_VALUE_COUNT])
+static void row_values(const core_policy_model *policy, const rating_csv *data,
+                       const int column_of[CORE_RATING_VALUE_COUNT], size_t row,
+                       rating_value values[CORE_RATING_VALUE_COUNT])
 {
-    for (int f = 0; f < RATING_VALUE_COUNT; f++) {
+    for (int f = 0; f < CORE_RATING_VALUE_COUNT; f++) {
         rating_value *v = &values[f];
         v->present = false;
         if (column_of[f] < 0)
             continue;
         const rating_csv_column *col = &data->columns[column_of[f]];
-        bool categorical = rating_policy_feature_is_categorical(policy, (rating_feature)f);
+        bool categorical = core_policy_model_feature_is_categorical(policy, (core_rating_feature)f);
         if (col->numeric) {
             double x = col->numbers[row];
             if (isnan(x))
@@ -268,7 +268,7 @@ double rating_chi_square_p(double x, int df)
 static void calibrate(rating_validation *v)
 {
     int groups = 0;
-    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+    for (int g = 0; g < CORE_RATING_GRADE_COUNT; g++) {
         rating_grade_stats *gs = &v->grades[g];
         double pd = (double)gs->predicted_pd / (double)LD_RATE_ONE;
         gs->expected_bads = (double)gs->count * pd;
@@ -288,12 +288,13 @@ static void calibrate(rating_validation *v)
     v->hl_p = rating_chi_square_p(v->hosmer_lemeshow, v->hl_degrees);
 }
 
-ld_status rating_validate(const rating_policy *policy, rating_kind kind, const rating_csv *data,
-                          const char *target, rating_validation *out, ld_error *err)
+ld_status rating_validate(const core_policy_model *policy, core_rating_kind kind,
+                          const rating_csv *data, const char *target, rating_validation *out,
+                          ld_error *err)
 {
-    if (!rating_policy_has_scorecard(policy, kind))
+    if (!core_policy_model_has_scorecard(policy, kind))
         return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",
-                       rating_kind_name(kind));
+                       core_rating_kind_name(kind));
     unsigned char *bad = NULL;
     double *score = NULL;
     ld_status st = rating_csv_target(data, target, &bad, err);
@@ -301,9 +302,9 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         return st;
     rating_validation v;
     memset(&v, 0, sizeof v);
-    int column_of[RATING_VALUE_COUNT];
+    int column_of[CORE_RATING_VALUE_COUNT];
     map_features(policy, data, column_of);
-    const rating_scorecard *sc = &policy->scorecards[kind];
+    const core_rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++) {
         if (column_of[sc->factors[i].feature] >= 0)
             continue;
@@ -317,7 +318,7 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         st = LD_FAIL(err, LD_EINTERNAL, "validate: out of memory");
         goto out;
     }
-    rating_value values[RATING_VALUE_COUNT];
+    rating_value values[CORE_RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
         row_values(policy, data, column_of, r, values);
         int s, grade;
@@ -336,7 +337,7 @@ ld_status rating_validate(const rating_policy *policy, rating_kind kind, const r
         goto out;
     v.gini = 2 * v.auc - 1;
     double worst_so_far = -1;
-    for (int g = 0; g < RATING_GRADE_COUNT; g++) {
+    for (int g = 0; g < CORE_RATING_GRADE_COUNT; g++) {
         rating_grade_stats *gs = &v.grades[g];
         gs->predicted_pd = policy->grades[g].pd;
         if (gs->count == 0)
@@ -360,7 +361,7 @@ out:
 
 /* Slot of a bin choice in a factor's count vector: bins, then specials, then
  * missing, then else. */
-static size_t psi_slot(const rating_factor *f, int sel)
+static size_t psi_slot(const core_rating_factor *f, int sel)
 {
     if (sel >= 0)
         return (size_t)sel;
@@ -371,18 +372,18 @@ static size_t psi_slot(const rating_factor *f, int sel)
     return f->bin_count + (size_t)(-2 - sel);
 }
 
-static ld_status count_bins(const rating_policy *policy, rating_kind kind, const rating_csv *data,
-                            double counts[][RATING_PSI_MAX_BINS],
-                            double grade_counts[RATING_GRADE_COUNT], ld_error *err)
+static ld_status count_bins(const core_policy_model *policy, core_rating_kind kind,
+                            const rating_csv *data, double counts[][RATING_PSI_MAX_BINS],
+                            double grade_counts[CORE_RATING_GRADE_COUNT], ld_error *err)
 {
-    const rating_scorecard *sc = &policy->scorecards[kind];
-    int column_of[RATING_VALUE_COUNT];
+    const core_rating_scorecard *sc = &policy->scorecards[kind];
+    int column_of[CORE_RATING_VALUE_COUNT];
     map_features(policy, data, column_of);
-    rating_value values[RATING_VALUE_COUNT];
+    rating_value values[CORE_RATING_VALUE_COUNT];
     for (size_t r = 0; r < data->rows; r++) {
         row_values(policy, data, column_of, r, values);
         for (size_t i = 0; i < sc->factor_count; i++) {
-            const rating_factor *f = &sc->factors[i];
+            const core_rating_factor *f = &sc->factors[i];
             counts[i][psi_slot(f, rating_factor_select(f, &values[f->feature]))] += 1;
         }
         int s, grade;
@@ -395,20 +396,21 @@ static ld_status count_bins(const rating_policy *policy, rating_kind kind, const
     return LD_OK;
 }
 
-ld_status rating_psi_compare(const rating_policy *policy, rating_kind kind, const rating_csv *base,
-                             const rating_csv *compare, rating_psi_report *out, ld_error *err)
+ld_status rating_psi_compare(const core_policy_model *policy, core_rating_kind kind,
+                             const rating_csv *base, const rating_csv *compare,
+                             rating_psi_report *out, ld_error *err)
 {
-    if (!rating_policy_has_scorecard(policy, kind))
+    if (!core_policy_model_has_scorecard(policy, kind))
         return LD_FAIL(err, LD_EINVAL, "kind: the policy has no %s scorecard",
-                       rating_kind_name(kind));
-    const rating_scorecard *sc = &policy->scorecards[kind];
+                       core_rating_kind_name(kind));
+    const core_rating_scorecard *sc = &policy->scorecards[kind];
     for (size_t i = 0; i < sc->factor_count; i++)
         if (sc->factors[i].bin_count + sc->factors[i].special_count + 2 > RATING_PSI_MAX_BINS)
             return LD_FAIL(err, LD_EINVAL, "%s: too many bins for PSI", sc->factors[i].name);
-    size_t size = RATING_MAX_FACTORS * sizeof(double[RATING_PSI_MAX_BINS]);
+    size_t size = CORE_RATING_MAX_FACTORS * sizeof(double[RATING_PSI_MAX_BINS]);
     double(*expected)[RATING_PSI_MAX_BINS] = calloc(1, size);
     double(*actual)[RATING_PSI_MAX_BINS] = calloc(1, size);
-    double grades_e[RATING_GRADE_COUNT] = {0}, grades_a[RATING_GRADE_COUNT] = {0};
+    double grades_e[CORE_RATING_GRADE_COUNT] = {0}, grades_a[CORE_RATING_GRADE_COUNT] = {0};
     ld_status st = LD_OK;
     if (expected == NULL || actual == NULL) {
         st = LD_FAIL(err, LD_EINTERNAL, "psi: out of memory");
@@ -421,13 +423,13 @@ ld_status rating_psi_compare(const rating_policy *policy, rating_kind kind, cons
     memset(&report, 0, sizeof report);
     report.factor_count = sc->factor_count;
     for (size_t i = 0; i < sc->factor_count; i++) {
-        const rating_factor *f = &sc->factors[i];
+        const core_rating_factor *f = &sc->factors[i];
         size_t bins = f->bin_count + f->special_count + 2;
         report.factors[i].feature = f->feature;
         report.factors[i].bins = bins;
         report.factors[i].psi = rating_psi(expected[i], actual[i], bins);
     }
-    report.overall = rating_psi(grades_e, grades_a, RATING_GRADE_COUNT);
+    report.overall = rating_psi(grades_e, grades_a, CORE_RATING_GRADE_COUNT);
     *out = report;
 out:
     free(expected);

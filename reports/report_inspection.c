@@ -234,26 +234,22 @@ static void findings_part(report_book *b, report_sheet *s, int *r, core_store *s
     report_form_section(s, r, REPORT_L(b, "发现与风险信号", "Findings and risk signals"));
     report_form_text(s, r, LAST, REPORT_L(b, "检查发现", "Findings"),
                      report_json_str(ins, "findings"));
-    const char *text = NULL, *sha = NULL;
-    cJSON *policy = NULL;
-    if (core_policy_document(store, &text, &sha, NULL) == LD_OK)
-        policy = cJSON_Parse(text);
-    const cJSON *checklist = cJSON_GetObjectItemCaseSensitive(policy, "risk_signals");
+    /* The checklist of the policy model in force (parsed once by core). */
+    const core_policy_terms *terms = NULL;
+    if (core_policy_terms_get(store, &terms, NULL) != LD_OK)
+        terms = NULL;
     const cJSON *code;
     cJSON_ArrayForEach(code, cJSON_GetObjectItemCaseSensitive(ins, "risk_signals"))
     {
         /* The checklist's words; a code the policy no longer lists as it is. */
         const char *label = cJSON_IsString(code) ? code->valuestring : "";
-        const cJSON *item;
-        cJSON_ArrayForEach(item, checklist)
-        {
-            if (cJSON_IsString(code) &&
-                strcmp(report_json_str(item, "code"), code->valuestring) == 0)
-                label = REPORT_L(b, report_json_str(item, "zh"), report_json_str(item, "en"));
-        }
+        const core_risk_signal *signal = terms != NULL && cJSON_IsString(code)
+                                             ? core_risk_signal_find(terms, code->valuestring)
+                                             : NULL;
+        if (signal != NULL)
+            label = REPORT_L(b, signal->zh, signal->en);
         report_form_text(s, r, LAST, REPORT_L(b, "风险信号", "Risk signal"), label);
     }
-    cJSON_Delete(policy);
     if (report_json_has(ins, "measures"))
         report_form_text(s, r, LAST, REPORT_L(b, "措施", "Measures"),
                          report_json_str(ins, "measures"));

@@ -47,10 +47,18 @@
 #define HASH_QUEUE_MAX        256
 /* Writes wait in the write pool for their batch (group commit); a batch
  * holds at most as many operations as the pool has threads, so the pool is
- * as large as the connections that write at once, and its queue as long. */
-#define WRITE_THREADS   48
-#define WRITE_QUEUE_MAX 1024
-#define API_HANDLES_MAX 256
+ * as large as the connections that write at once, and its queue as long.
+ * What a write-pool thread does on a store connection is short (resume the
+ * session, look its Idempotency-Key up, queue the operation); the rest is
+ * waiting, on no connection. So its threads take turns on a few
+ * connections (WRITE_CONNECTIONS), each given back while its holder waits
+ * for the batch (ld_api_set_batch_wait): the committer writes on one
+ * connection of its own, and the pool needs no more than a handful for its
+ * reads. */
+#define WRITE_THREADS     48
+#define WRITE_CONNECTIONS 4
+#define WRITE_QUEUE_MAX   1024
+#define API_HANDLES_MAX   256
 
 /* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
  * pool ran it and resumed the connection. */
@@ -80,7 +88,7 @@ struct srv_server {
     char reports_dir[PATH_MAX];
     bool own_work_dir;
     atomic_int in_flight;
-    pthread_mutex_t log_lock;
+    srv_log *log;
     /* The write turn (execute_in_turn): shared by writes that are one
      * operation each, which the committer batches; taken alone by a write
      * that reads before it writes (If-Match) or hashes inside its
@@ -109,9 +117,14 @@ struct srv_server {
         pthread_t tid[WRITE_THREADS];
         struct pool_thread {
             struct pool *pool;
-            ld_api *api; /* opened before the thread starts; NULL: on first use */
+            struct conn_slot *slot; /* the write pool's connection it takes turns on */
         } thread[WRITE_THREADS];
     } hash_pool, write_pool;
+    /* The write pool's connections, each used by one thread at a time. */
+    struct conn_slot {
+        pthread_mutex_t lock;
+        ld_api *api; /* NULL when it could not be opened: the thread opens its own */
+    } write_slots[WRITE_CONNECTIONS];
 };
 
 static _Thread_local ld_api *thread_api;
@@ -309,13 +322,20 @@ static void set_problem(request *r, int status, ld_status code, const char *deta
     char text[sizeof rq->err.message];
     if (status >= 500 && status != 503) {
         /* The cause goes to the log, never to the client. */
-        pthread_mutex_lock(&rq->srv->log_lock);
-        fprintf(stderr, "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":",
-                r->request_id, status);
-        char *quoted = cJSON_PrintUnformatted(cJSON_CreateString(detail));
-        fprintf(stderr, "%s}\n", quoted != NULL ? quoted : "\"\"");
+        cJSON *message = cJSON_CreateString(detail);
+        char *quoted = cJSON_PrintUnformatted(message);
+        cJSON_Delete(message);
+        char line[1200];
+        int n =
+            snprintf(line, sizeof line,
+                     "{\"level\":\"error\",\"request_id\":\"%s\",\"status\":%d,\"message\":%s}\n",
+                     r->request_id, status, quoted != NULL ? quoted : "\"\"");
         free(quoted);
-        pthread_mutex_unlock(&rq->srv->log_lock);
+        if (n >= (int)sizeof line) {
+            n = (int)sizeof line - 1;
+            line[n - 1] = '\n'; /* cut, still one line */
+        }
+        srv_log_write(rq->srv->log, line, (size_t)n);
         snprintf(text, sizeof text, "internal error; the server log has request %s", r->request_id);
     } else {
         snprintf(text, sizeof text, "%s", detail);
@@ -458,12 +478,13 @@ static enum MHD_Result queue_answer(request *r)
         rq->raw = NULL;
         type = rq->raw_type;
     } else {
-        data = rq->result != NULL ? cJSON_PrintUnformatted(rq->result) : strdup("{}");
+        data = rq->result != NULL ? srv_json_print(rq->result, &len) : NULL;
         if (data == NULL) {
+            if (rq->result != NULL)
+                rq->status = 500; /* out of memory printing it */
             data = strdup("{}");
-            rq->status = 500;
+            len = data != NULL ? 2 : 0;
         }
-        len = strlen(data);
         type = rq->status >= 400 ? "application/problem+json" : "application/json";
         if (rq->etag_of_answer && rq->status < 300) {
             char digest[65];
@@ -587,15 +608,33 @@ static void request_digest(request *r, char out[65])
 /* Resumes the session on the calling thread's connection and runs the
  * route's handler; the outcome is left in the request. Runs on a request
  * thread or on the password pool. */
+static void execute_once(request *r);
+
 static void execute(request *r)
 {
     srv_request *rq = &r->rq;
-    const srv_route *route = rq->route;
     rq->api = api_of_thread(rq->srv, &rq->err);
     if (rq->api == NULL) {
         fail_from(r);
         return;
     }
+    /* A read runs in one snapshot, the session check included: one read
+     * transaction per request, and the session's row is read again only
+     * when something was committed since (loandesk/api.h). */
+    bool snapshot = !unsafe_method(rq->method) && !(rq->route->flags & SRV_PUBLIC);
+    if (snapshot && ld_api_read_begin(rq->api, &rq->err) != LD_OK) {
+        fail_from(r);
+        return;
+    }
+    execute_once(r);
+    if (snapshot)
+        ld_api_read_end(rq->api);
+}
+
+static void execute_once(request *r)
+{
+    srv_request *rq = &r->rq;
+    const srv_route *route = rq->route;
     if (!(route->flags & SRV_PUBLIC)) {
         if (ld_session_resume(rq->api, rq->token, &rq->session, &rq->err) != LD_OK) {
             if (rq->err.code == LD_EPERM)
@@ -604,14 +643,7 @@ static void execute(request *r)
                 fail_from(r);
             return;
         }
-        cJSON *who = NULL;
-        ld_error ignored;
-        if (ld_session_whoami(rq->session, &who, &ignored) == LD_OK) {
-            const cJSON *name = cJSON_GetObjectItemCaseSensitive(who, "username");
-            snprintf(rq->username, sizeof rq->username, "%s",
-                     cJSON_IsString(name) ? name->valuestring : "");
-            cJSON_Delete(who);
-        }
+        snprintf(rq->username, sizeof rq->username, "%s", ld_session_username(rq->session));
     }
     if ((route->flags & SRV_ONCE) && rq->idempotency_key != NULL && rq->session != NULL) {
         char digest[65];
@@ -696,13 +728,21 @@ static enum turn turn_of(const request *r)
     return TURN_ALONE;
 }
 
-/* Runs the request in its turn and frees its session. */
-static void execute_in_turn(srv_server *srv, request *r, enum turn turn)
+/* Runs the request in its turn and frees its session; with connection
+ * (a write-pool slot's lock), holding the connection it runs on. The turn
+ * is entered first: a thread waiting for the turn holds no connection that
+ * a thread inside the turn needs to finish. */
+static void execute_in_turn(srv_server *srv, request *r, enum turn turn,
+                            pthread_mutex_t *connection)
 {
     if (turn != TURN_NONE)
         turn_enter(srv, turn == TURN_ALONE);
+    if (connection != NULL)
+        pthread_mutex_lock(connection);
     execute(r);
     finish_session(&r->rq);
+    if (connection != NULL)
+        pthread_mutex_unlock(connection);
     if (turn != TURN_NONE)
         pthread_rwlock_unlock(&srv->write_turn);
 }
@@ -719,7 +759,7 @@ static void *pool_worker(void *arg)
 {
     struct pool_thread *self = arg;
     struct pool *p = self->pool;
-    thread_api = self->api;
+    thread_api = self->slot != NULL ? self->slot->api : NULL;
     for (;;) {
         pthread_mutex_lock(&p->lock);
         while (p->head == NULL && !p->stop)
@@ -741,7 +781,7 @@ static void *pool_worker(void *arg)
         enum turn turn = !p->hashing                       ? turn_of(r)
                          : r->rq.route->flags & SRV_PUBLIC ? TURN_NONE
                                                            : TURN_ALONE;
-        execute_in_turn(p->srv, r, turn);
+        execute_in_turn(p->srv, r, turn, self->slot != NULL ? &self->slot->lock : NULL);
         r->state = RAN;
         MHD_resume_connection(r->rq.conn);
     }
@@ -777,24 +817,45 @@ static void pool_init(struct pool *p, srv_server *srv, bool hashing, int max_que
     pthread_cond_init(&p->ready, NULL);
 }
 
-/* Starts the pool's threads. With open_now, each thread's store connection
- * is opened first, before the server answers anything: opening one checks
- * the schema and installs the ledger's triggers, which no request should
- * wait for (a thread whose opening failed opens on first use). */
-static void pool_start(struct pool *p, int threads, bool open_now)
+static void slot_release(void *context)
+{
+    pthread_mutex_unlock(context);
+}
+
+static void slot_take(void *context)
+{
+    pthread_mutex_lock(context);
+}
+
+/* Opens the write pool's connections before the server answers anything:
+ * opening one checks the schema and installs the ledger's triggers, which
+ * no request should wait for. */
+static void write_slots_open(srv_server *srv)
+{
+    for (int i = 0; i < WRITE_CONNECTIONS; i++) {
+        struct conn_slot *slot = &srv->write_slots[i];
+        pthread_mutex_init(&slot->lock, NULL);
+        ld_error ignored;
+        if (srv->api_count >= API_HANDLES_MAX ||
+            ld_api_open(srv->options.db_path, srv->options.clock, &slot->api, &ignored) != LD_OK)
+            continue;
+        ld_api_set_committer(slot->api, srv->committer);
+        /* The slot's lock is held by the thread running on it, and given
+         * back while that thread's write waits for its batch. */
+        ld_api_set_batch_wait(slot->api, slot_release, slot_take, &slot->lock);
+        srv->apis[srv->api_count++] = slot->api;
+    }
+}
+
+/* Starts the pool's threads; with slots, thread i takes turns on the write
+ * pool's connection i mod WRITE_CONNECTIONS (else each opens its own on
+ * first use). */
+static void pool_start(struct pool *p, int threads, bool slots)
 {
     for (int i = 0; i < threads && i < WRITE_THREADS; i++) {
         struct pool_thread *t = &p->thread[i];
         t->pool = p;
-        ld_error ignored;
-        if (open_now && p->srv->api_count < API_HANDLES_MAX &&
-            ld_api_open(p->srv->options.db_path, p->srv->options.clock, &t->api, &ignored) ==
-                LD_OK) {
-            ld_api_set_committer(t->api, p->srv->committer);
-            pthread_mutex_lock(&p->srv->api_lock);
-            p->srv->apis[p->srv->api_count++] = t->api;
-            pthread_mutex_unlock(&p->srv->api_lock);
-        }
+        t->slot = slots ? &p->srv->write_slots[i % WRITE_CONNECTIONS] : NULL;
         if (pthread_create(&p->tid[i], NULL, pool_worker, t) != 0)
             break;
         p->threads++;
@@ -840,8 +901,14 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     r->rq.srv = srv;
     r->rq.conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &r->started);
-    snprintf(r->request_id, sizeof r->request_id, "%s%016llx", id_prefix,
-             (unsigned long long)atomic_fetch_add(&id_counter, 1));
+    /* The prefix, then the counter as 16 hex digits (no formatted print:
+     * every request draws one). */
+    static const char hex[] = "0123456789abcdef";
+    unsigned long long serial = atomic_fetch_add(&id_counter, 1);
+    memcpy(r->request_id, id_prefix, 16);
+    for (int i = 31; i >= 16; i--, serial >>= 4)
+        r->request_id[i] = hex[serial & 15];
+    r->request_id[32] = '\0';
     snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
     bool method_known = false;
     r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
@@ -1006,55 +1073,71 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * connection that finds the lock taken sleeps in its busy handler) and
      * take turns around it (turn_of). Reads (GET) run beside them on WAL
      * snapshots. */
-    execute_in_turn(srv, r, turn_of(r));
+    execute_in_turn(srv, r, turn_of(r), NULL);
     return queue_answer(r);
 }
 
-/* Writes the request's log line: no password, token or identity number is
- * ever in it (the route's pattern stands for the path). */
-/* Appends text to buf as the inside of a JSON string. */
-static void json_escaped(char *buf, size_t size, size_t *used, const char *text)
+/* Appends text as it is (the line's fixed parts). */
+static void put_text(char *buf, size_t size, size_t *used, const char *text)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p && *used + 7 < size; p++) {
-        if (*p == '"' || *p == '\\')
-            *used += (size_t)snprintf(buf + *used, size - *used, "\\%c", *p);
-        else if (*p < 0x20)
-            *used += (size_t)snprintf(buf + *used, size - *used, "\\u%04x", *p);
-        else
-            buf[(*used)++] = (char)*p;
-    }
+    size_t n = strlen(text);
+    if (n > size - 1 - *used)
+        n = size - 1 - *used;
+    memcpy(buf + *used, text, n);
+    *used += n;
     buf[*used] = '\0';
 }
 
+/* The log's time of the current second, "YYYY-MM-DDTHH:MM:SSZ", formatted
+ * once per second per thread. */
+static const char *log_time(void)
+{
+    static _Thread_local time_t second = -1;
+    static _Thread_local char text[32];
+    time_t wall = time(NULL);
+    if (wall != second) {
+        struct tm tm;
+        gmtime_r(&wall, &tm);
+        if (strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+            text[0] = '\0';
+        second = wall;
+    }
+    return text;
+}
+
 /* Writes the request's log line: no password, token or identity number is
- * ever in it (the route's pattern stands for the path). */
+ * ever in it (the route's pattern stands for the path). Built by appending,
+ * not by a formatted print: it is written for every request. */
 static void log_request(srv_server *srv, request *r, enum MHD_RequestTerminationCode toe)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     long long micros = (long long)(now.tv_sec - r->started.tv_sec) * 1000000 +
                        (now.tv_nsec - r->started.tv_nsec) / 1000;
-    time_t wall = time(NULL);
-    struct tm tm;
-    gmtime_r(&wall, &tm);
     char line[1024];
-    size_t used =
-        strftime(line, sizeof line, "{\"time\":\"%Y-%m-%dT%H:%M:%SZ\",\"request_id\":\"", &tm);
-    json_escaped(line, sizeof line, &used, r->request_id);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"user\":\"");
-    json_escaped(line, sizeof line, &used, r->rq.username);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"method\":\"");
-    json_escaped(line, sizeof line, &used, r->rq.method);
-    used += (size_t)snprintf(line + used, sizeof line - used, "\",\"route\":\"");
-    json_escaped(line, sizeof line, &used, r->route_name);
-    snprintf(line + used, sizeof line - used, "\",\"status\":%d,\"duration_us\":%lld%s}\n",
-             r->rq.status, micros,
-             toe != MHD_REQUEST_TERMINATED_COMPLETED_OK
-                 ? ",\"ended\":\"connection closed before the answer was sent\""
-                 : "");
-    pthread_mutex_lock(&srv->log_lock);
-    fputs(line, stderr);
-    pthread_mutex_unlock(&srv->log_lock);
+    size_t used = 0;
+    put_text(line, sizeof line, &used, "{\"time\":\"");
+    put_text(line, sizeof line, &used, log_time());
+    put_text(line, sizeof line, &used, "\",\"request_id\":\"");
+    srv_json_escape(line, sizeof line, &used, r->request_id);
+    put_text(line, sizeof line, &used, "\",\"user\":\"");
+    srv_json_escape(line, sizeof line, &used, r->rq.username);
+    put_text(line, sizeof line, &used, "\",\"method\":\"");
+    srv_json_escape(line, sizeof line, &used, r->rq.method);
+    put_text(line, sizeof line, &used, "\",\"route\":\"");
+    srv_json_escape(line, sizeof line, &used, r->route_name);
+    put_text(line, sizeof line, &used, "\",\"status\":");
+    char number[24];
+    srv_decimal(r->rq.status, number);
+    put_text(line, sizeof line, &used, number);
+    put_text(line, sizeof line, &used, ",\"duration_us\":");
+    srv_decimal(micros, number);
+    put_text(line, sizeof line, &used, number);
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        put_text(line, sizeof line, &used,
+                 ",\"ended\":\"connection closed before the answer was sent\"");
+    put_text(line, sizeof line, &used, "}\n");
+    srv_log_write(srv->log, line, used);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -1130,10 +1213,16 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     cJSON_AddStringToObject(line, "message", message);
     char *text = cJSON_PrintUnformatted(line);
     cJSON_Delete(line);
-    pthread_mutex_lock(&srv->log_lock);
-    fprintf(stderr, "%s\n", text != NULL ? text : "{}");
-    pthread_mutex_unlock(&srv->log_lock);
+    char out[700];
+    int n = snprintf(out, sizeof out, "%s\n", text != NULL ? text : "{}");
     free(text);
+    if (n < 0)
+        return;
+    if (n >= (int)sizeof out) {
+        n = (int)sizeof out - 1;
+        out[n - 1] = '\n'; /* cut, still one line */
+    }
+    srv_log_write(srv->log, out, (size_t)n);
 }
 
 static ld_status make_dirs(srv_server *srv, ld_error *err)
@@ -1185,12 +1274,14 @@ static void server_free(srv_server *srv)
             srv_remove_tree(srv->reports_dir);
         srv_remove_dir(srv->work_dir);
     }
-    pthread_mutex_destroy(&srv->log_lock);
+    srv_log_stop(srv->log);
     pthread_rwlock_destroy(&srv->write_turn);
     pthread_mutex_destroy(&srv->turn_gate);
     pthread_mutex_destroy(&srv->api_lock);
     pool_destroy(&srv->hash_pool);
     pool_destroy(&srv->write_pool);
+    for (int i = 0; i < WRITE_CONNECTIONS; i++)
+        pthread_mutex_destroy(&srv->write_slots[i].lock);
     free(srv);
 }
 
@@ -1224,15 +1315,16 @@ ld_status server_run(const server_options *options, ld_error *err)
         srv->options.timeout_seconds = 15;
     if (!srv_random_hex(8, id_prefix))
         snprintf(id_prefix, sizeof id_prefix, "0000000000000000");
-    pthread_mutex_init(&srv->log_lock, NULL);
+    srv->log = srv_log_start(STDERR_FILENO);
     pthread_rwlock_init(&srv->write_turn, NULL);
     pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
     pool_init(&srv->hash_pool, srv, true, HASH_QUEUE_MAX);
     pool_init(&srv->write_pool, srv, false, WRITE_QUEUE_MAX);
-    srv->apis[srv->api_count++] = probe;
-    if ((st = ld_api_open(options->db_path, options->clock, &srv->writer, err)) != LD_OK ||
-        (st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
+    /* The connection that showed the book opens becomes the committer's
+     * writer. */
+    srv->writer = probe;
+    if ((st = ld_committer_start(srv->writer, &srv->committer, err)) != LD_OK ||
         (st = make_dirs(srv, err)) != LD_OK) {
         server_free(srv);
         return st;
@@ -1250,6 +1342,7 @@ ld_status server_run(const server_options *options, ld_error *err)
     int hashers = srv->options.threads - 1;
     hashers = hashers < 1 ? 1 : hashers > 16 ? 16 : hashers;
     pool_start(&srv->hash_pool, hashers, false);
+    write_slots_open(srv);
     pool_start(&srv->write_pool, WRITE_THREADS, true);
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
@@ -1290,9 +1383,10 @@ ld_status server_run(const server_options *options, ld_error *err)
     MHD_stop_daemon(srv->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
-    pthread_mutex_lock(&srv->log_lock);
-    fprintf(stderr, "{\"level\":\"info\",\"message\":\"stopped on signal %d\"}\n", sig);
-    pthread_mutex_unlock(&srv->log_lock);
+    char stopped[96];
+    int n = snprintf(stopped, sizeof stopped,
+                     "{\"level\":\"info\",\"message\":\"stopped on signal %d\"}\n", sig);
+    srv_log_write(srv->log, stopped, (size_t)n);
     server_free(srv);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return LD_OK;

@@ -1448,7 +1448,7 @@ static ld_status h_rating_fit(srv_request *rq)
                         .base_policy = base,
                         .kind = srv_query(rq, "kind"),
                         .min_iv = srv_query(rq, "min_iv")};
-    if ((st = ld_rating_fit(&spec, &rq->result, &rq->err)) != LD_OK ||
+    if ((st = ld_rating_fit(rq->session, &spec, &rq->result, &rq->err)) != LD_OK ||
         (st = ld_json_read_file(fitted, &policy, &rq->err)) != LD_OK)
         goto out;
     cJSON_DeleteItemFromObjectCaseSensitive(rq->result, "out");

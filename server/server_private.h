@@ -132,6 +132,19 @@ void srv_sha256_hex(const void *data, size_t len, char out[65]);
 /* n random bytes as 2n hex characters into out (2n+1 bytes); false on failure. */
 bool srv_random_hex(size_t n, char *out);
 
+/* value as JSON text, the same bytes cJSON_PrintUnformatted gives, faster
+ * (json_out.c); *len_out (may be NULL) gets its length. NULL when out of
+ * memory or value holds an item cJSON would not print. The caller frees it. */
+char *srv_json_print(const cJSON *value, size_t *len_out);
+
+/* Appends text to buf (size bytes, *used of them taken) as the inside of a
+ * JSON string, escaped as cJSON escapes it; cut, never inside an escape,
+ * when buf is full; buf stays NUL-terminated. */
+void srv_json_escape(char *buf, size_t size, size_t *used, const char *text);
+
+/* value's decimal digits into out (NUL-terminated); their count. */
+size_t srv_decimal(long long value, char out[24]);
+
 /* The ETag of a representation: a quoted prefix of its SHA-256. */
 void srv_etag_of(const cJSON *value, char out[40]);
 
@@ -165,6 +178,16 @@ int srv_static_load(const char *web_dir, const char *url, bool gzip, srv_static_
 
 /* Whether a request's Accept-Encoding (may be NULL) admits gzip. */
 bool srv_accepts_gzip(const char *accept_encoding);
+
+/* The server's log (log_writer.c): whole lines appended by any thread,
+ * written in order by a thread of its own. srv_log_start never fails for
+ * want of that thread (lines are then written at once); srv_log_stop writes
+ * every line appended before it. */
+typedef struct srv_log srv_log;
+srv_log *srv_log_start(int fd);
+/* Appends line (len bytes, ending in a newline). */
+void srv_log_write(srv_log *log, const char *line, size_t len);
+void srv_log_stop(srv_log *log);
 
 /* Writes len bytes to a new private file at path. */
 ld_status srv_write_file(const char *path, const void *data, size_t len, ld_error *err);

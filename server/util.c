@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,11 +40,22 @@ static void hex(const unsigned char *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* SHA-256 fetched once per process (see core/digest.c for why). */
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void srv_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char digest[32];
     unsigned int n = 0;
-    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+    pthread_once(&sha256_once, sha256_fetch);
+    const EVP_MD *md = sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
+    if (EVP_Digest(data, len, digest, &n, md, NULL) != 1 || n != 32) {
         memset(out, '0', 64);
         out[64] = '\0';
         return;
@@ -62,9 +74,10 @@ bool srv_random_hex(size_t n, char *out)
 
 void srv_etag_of(const cJSON *value, char out[40])
 {
-    char *text = cJSON_PrintUnformatted(value);
+    size_t len = 0;
+    char *text = srv_json_print(value, &len);
     char digest[65];
-    srv_sha256_hex(text != NULL ? text : "", text != NULL ? strlen(text) : 0, digest);
+    srv_sha256_hex(text != NULL ? text : "", text != NULL ? len : 0, digest);
     free(text);
     snprintf(out, 40, "\"%.32s\"", digest);
 }

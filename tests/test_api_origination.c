@@ -701,6 +701,11 @@ static void test_messages_read_in_chinese_with_their_values(void)
                             "1,000,000.00; a higher approver must decide",
                             zh, sizeof zh),
               "无权操作：1,500,000.00 超出您的审批权限 1,000,000.00，须由更高权限的审批人决定");
+    CHECK_STR(ld_message_zh(LD_EINVAL,
+                            "rate: 10.5000 % is above the policy's rate ceiling of 10.0000 % (at "
+                            "most 4 x the 1-year LPR)",
+                            zh, sizeof zh),
+              "利率：10.5000% 高于政策利率上限 10.0000%（上限不超过一年期 LPR 的 4 倍）");
     CHECK_STR(
         ld_message_zh(LD_EINVAL, "amount: product PCL lends 10000.00 to 500000.00", zh, sizeof zh),
         "金额：产品 PCL 的金额须在 10000.00 至 500000.00 之间");

@@ -205,7 +205,7 @@ static void policy_is_parsed_once_into_the_model_core_and_rating_share(void)
     CHECK_INT(core_policy_load(store, NULL, LOANDESK_SOURCE_DIR "/tests/data/policy-core.json",
                                LOANDESK_SOURCE_DIR "/policy/products.json", &err),
               LD_OK);
-    const rating_policy *model = NULL, *again = NULL;
+    const core_policy_model *model = NULL, *again = NULL;
     const core_policy_terms *terms = NULL;
     const char *text = NULL, *sha = NULL;
     CHECK_INT(core_policy_model_get(store, &model, &err), LD_OK);
@@ -214,9 +214,9 @@ static void policy_is_parsed_once_into_the_model_core_and_rating_share(void)
     CHECK_INT(core_policy_document(store, &text, &sha, &err), LD_OK);
     CHECK(model != NULL && terms == &model->terms && again == model);
     if (model != NULL) {
-        CHECK_STR(rating_policy_version(model), "test-core-1");
-        CHECK_STR(rating_policy_sha256(model), sha);
-        CHECK(rating_policy_lpr(model) == &terms->lpr);
+        CHECK_STR(core_policy_model_version(model), "test-core-1");
+        CHECK_STR(core_policy_model_sha256(model), sha);
+        CHECK(core_policy_model_lpr(model) == &terms->lpr);
         CHECK_INT(terms->lpr.one_year, 30000);
         /* the inspection checklist is read into the same model */
         CHECK_INT(terms->risk_signal_count, 12);
@@ -755,6 +755,7 @@ static const unsigned char role_may[CORE_ACTION_COUNT][CORE_ROLE_COUNT] = {
     [CORE_ACT_BORROWER_BLOCKLIST] = {0, 1, 1, 0, 0},
     [CORE_ACT_REPAYMENT_REVERSE] = {0, 0, 1, 0, 0},
     [CORE_ACT_BACKUP] = {0, 0, 0, 0, 1},
+    [CORE_ACT_RATING_FIT] = {0, 1, 1, 0, 1},
 };
 
 static void perm_matrix_every_role_against_every_action(void)

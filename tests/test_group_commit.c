@@ -22,6 +22,11 @@
  *
  * retention: a batch removes the idempotency answers stored more than a day
  * before its clock, and keeps its own.
+ *
+ * refusal_outlives_batch: a batch holding a refusal and an operation whose
+ * row breaks a foreign key checked at COMMIT fails to commit; the refusal
+ * is still answered refused and audited (again, in a transaction of its
+ * own), the other is answered failed and left nothing.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -360,6 +365,126 @@ static void test_batch(void)
     verify_book();
 }
 
+/* ---- A batch whose commit fails ---- */
+
+/* An operation that writes a row breaking a foreign key checked only at
+ * COMMIT: its savepoint is released, and the batch's commit fails. */
+static ld_status orphan_session(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)args;
+    sqlite3 *db = core_store_db(call->store);
+    if (sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db,
+                     "INSERT INTO user_session (token_sha256, user_id, created_at, last_used_at, "
+                     "expires_at) VALUES ('orphan', 987654321, 0, 0, 0)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return LD_FAIL(err, LD_EINTERNAL, "orphan: %s", sqlite3_errmsg(db));
+    *out = cJSON_CreateObject();
+    return LD_OK;
+}
+
+/* An operation that holds its batch until two more operations are queued
+ * behind it, so those two share the next batch. */
+static ld_status plug(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)call, (void)err;
+    uint64_t batches, operations;
+    size_t waiting = 0;
+    for (int tries = 0; tries < 500 && waiting < 3; tries++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        ld_committer_counts(args, &batches, &operations, &waiting);
+    }
+    *out = cJSON_CreateObject();
+    return LD_OK;
+}
+
+typedef struct batch_caller {
+    ld_session *session;
+    int kind; /* 0: a creation refused to a reviewer, 1: orphan_session, 2: plug */
+    ld_status status;
+    ld_error err;
+} batch_caller;
+
+static void *call_in_batch(void *arg)
+{
+    batch_caller *b = arg;
+    cJSON *out = NULL;
+    if (b->kind == 1) {
+        b->status = api_commit_in_batch(b->session, "test.orphan", NULL, orphan_session, NULL, &out,
+                                        &b->err);
+    } else if (b->kind == 2) {
+        b->status =
+            api_commit_in_batch(b->session, "test.plug", NULL, plug, committer, &out, &b->err);
+    } else {
+        cJSON *app = afx_demo_file("app-zhang.json");
+        b->status = ld_application_create(b->session, app, &out, &b->err);
+        cJSON_Delete(app);
+    }
+    cJSON_Delete(out);
+    return NULL;
+}
+
+/* A refusal audited inside a batch whose commit then fails is audited again
+ * in a transaction of its own, and its caller is still answered refused;
+ * the operation that did not commit is answered failed, and none of its
+ * rows is in the book. */
+static void test_refusal_outlives_batch(void)
+{
+    ld_error err;
+    ensure_borrower();
+    int64_t denied = count("SELECT count(*) FROM audit_event WHERE outcome = 'denied' AND action "
+                           "= 'app.create'");
+    ld_api *writer = NULL, *worker_api = NULL;
+    ok(ld_api_open(db_path, &afx_clock, &writer, &err), "writer", &err);
+    ok(ld_committer_start(writer, &committer, &err), "committer", &err);
+    ok(ld_api_open(db_path, &afx_clock, &worker_api, &err), "worker handle", &err);
+    batch_caller callers[3] = {{.kind = 2}, {.kind = 0}, {.kind = 1}};
+    ok(ld_session_resume(worker_api, off_token, &callers[0].session, &err), "resume", &err);
+    ok(ld_session_resume(worker_api, rev_token, &callers[1].session, &err), "resume", &err);
+    ok(ld_session_resume(worker_api, off_token, &callers[2].session, &err), "resume", &err);
+    ld_api_set_committer(worker_api, committer);
+    /* The plug's batch runs until the other two are queued: they share the
+     * next one. */
+    uint64_t batches = 0, operations = 0, before = 0;
+    size_t waiting = 0;
+    ld_committer_counts(committer, &before, &operations, &waiting);
+    pthread_t threads[3];
+    for (int i = 0; i < 3; i++) {
+        if (pthread_create(&threads[i], NULL, call_in_batch, &callers[i]) != 0)
+            afx_die("starting a caller", NULL);
+        for (int tries = 0; tries < 300 && waiting < (size_t)i + 1; tries++) {
+            struct timespec pause = {0, 10 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            ld_committer_counts(committer, &batches, &operations, &waiting);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        pthread_join(threads[i], NULL);
+    ld_committer_counts(committer, &batches, &operations, &waiting);
+    CHECK_INT(batches - before, 2);
+    CHECK_INT(callers[0].status, LD_OK);
+    ld_session *plugged = callers[0].session;
+    callers[0] = callers[1];
+    callers[1] = callers[2];
+    CHECK_INT(callers[0].status, LD_EPERM);
+    CHECK(callers[1].status != LD_OK);
+    CHECK(strstr(callers[1].err.message, "committing a batch") != NULL);
+    CHECK_INT(count("SELECT count(*) FROM user_session WHERE token_sha256 = 'orphan'"), 0);
+    CHECK_INT(count("SELECT count(*) FROM audit_event WHERE outcome = 'denied' AND action = "
+                    "'app.create'") -
+                  denied,
+              1);
+    for (int i = 0; i < 2; i++)
+        ld_session_free(callers[i].session);
+    ld_session_free(plugged);
+    ld_api_close(worker_api);
+    ld_committer_stop(committer);
+    ld_api_close(writer);
+    committer = NULL;
+    verify_book();
+}
+
 /* The writer's wall clock, a day and an hour after the fixture's. */
 static int64_t day_later(void *context)
 {
@@ -417,6 +542,7 @@ int main(int argc, char **argv)
         {"read_transaction", test_read_transaction},
         {"batch", test_batch},
         {"retention", test_retention},
+        {"refusal_outlives_batch", test_refusal_outlives_batch},
     };
     return CHECK_RUN(argc, argv, cases);
 }

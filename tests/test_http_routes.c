@@ -2,7 +2,8 @@
  * test_http_routes.c - the HTTP server's tables without a socket: every route
  * is in the OpenAPI document and every documented operation is a route, path
  * patterns match and bind their parameters, and the ledger export's tar
- * writer produces valid ustar headers holding the files' bytes.
+ * writer produces valid ustar headers holding the files' bytes; the
+ * answers' JSON printer gives cJSON's bytes exactly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +129,76 @@ static void tar_holds_each_file_with_a_valid_header(void)
     CHECK(access(dir, F_OK) != 0);
 }
 
+/* The answers' printer gives cJSON_PrintUnformatted's bytes exactly (an
+ * ETag is their digest): numbers at the edges of its rules, strings with
+ * every kind of escape, nesting, empty containers, the OpenAPI document. */
+static void json_print_matches_cjson(void)
+{
+    static const double numbers[] = {0,
+                                     -0.0,
+                                     1,
+                                     -1,
+                                     7,
+                                     2147483647.0,
+                                     2147483648.0,
+                                     -2147483648.0,
+                                     -2147483649.0,
+                                     1781514000,
+                                     9007199254740991.0,
+                                     999999999999999.0,
+                                     1e15,
+                                     -1e15,
+                                     1e16,
+                                     123456789012345678.0,
+                                     0.5,
+                                     -0.25,
+                                     0.1,
+                                     1.0 / 3.0,
+                                     2.0 / 3.0,
+                                     1e-7,
+                                     12.3456789012345678,
+                                     1e300,
+                                     -1e-300,
+                                     5e-324};
+    cJSON *all = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(all, "numbers");
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        cJSON *one = cJSON_CreateNumber(numbers[i]);
+        char *mine = srv_json_print(one, NULL), *theirs = cJSON_PrintUnformatted(one);
+        CHECK(mine != NULL && theirs != NULL);
+        if (mine != NULL && theirs != NULL)
+            CHECK_STR(mine, theirs);
+        free(mine);
+        free(theirs);
+        cJSON_AddItemToArray(list, one);
+    }
+    cJSON_AddStringToObject(all, "quote\"and\\slash", "tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f");
+    cJSON_AddStringToObject(all, "chinese", "张伟 苏州华鑫精密机械有限公司 ¥1,000.00");
+    cJSON_AddStringToObject(all, "", "");
+    cJSON_AddItemToObject(all, "empty_object", cJSON_CreateObject());
+    cJSON_AddItemToObject(all, "empty_array", cJSON_CreateArray());
+    cJSON_AddItemToObject(all, "null", cJSON_CreateNull());
+    cJSON_AddItemToObject(all, "yes", cJSON_CreateTrue());
+    cJSON_AddItemToObject(all, "no", cJSON_CreateFalse());
+    cJSON_AddItemToObject(all, "raw", cJSON_CreateRaw("{\"a\":[1,2]}"));
+    cJSON *nested = cJSON_AddArrayToObject(all, "nested");
+    cJSON_AddItemToArray(nested, cJSON_CreateString("x"));
+    cJSON_AddItemToArray(nested, cJSON_Duplicate(list, 1));
+    cJSON_AddItemToObject(all, "openapi", server_openapi());
+    size_t len = 0;
+    char *mine = srv_json_print(all, &len), *theirs = cJSON_PrintUnformatted(all);
+    CHECK(mine != NULL && theirs != NULL);
+    if (mine != NULL && theirs != NULL) {
+        CHECK_INT(len, strlen(theirs));
+        CHECK(strcmp(mine, theirs) == 0);
+    }
+    free(mine);
+    free(theirs);
+    cJSON_Delete(all);
+}
+
 static const check_case cases[] = {
+    {"json_print_matches_cjson", json_print_matches_cjson},
     {"every_route_is_documented_and_every_documented_route_exists",
      every_route_is_documented_and_every_documented_route_exists},
     {"patterns_bind_parameters_and_refuse_near_misses",

@@ -265,21 +265,21 @@ static void json_control_characters_and_lax_syntax_are_refused(void)
 static void policy_documents_are_read_strictly(void)
 {
     ld_error err;
-    rating_problems trailing = {0};
+    core_policy_problems trailing = {0};
     static const char two[] = "{\"version\": 1}{}";
-    CHECK_INT(rating_policy_check_buffer(two, sizeof two - 1, &trailing, &err), LD_EINVAL);
+    CHECK_INT(core_policy_model_check_buffer(two, sizeof two - 1, &trailing, &err), LD_EINVAL);
     CHECK(trailing.count == 1);
     if (trailing.count > 0)
         CHECK_CONTAINS(trailing.messages[0], "trailing text after the JSON value");
-    rating_problems_free(&trailing);
+    core_policy_problems_free(&trailing);
     static const char twice[] = "{\"version\": 1, \"lpr\": {\"one_year\": \"3.45\", "
                                 "\"one_year\": \"9.99\"}}";
-    rating_problems problems = {0};
-    CHECK_INT(rating_policy_check_buffer(twice, sizeof twice - 1, &problems, &err), LD_EINVAL);
+    core_policy_problems problems = {0};
+    CHECK_INT(core_policy_model_check_buffer(twice, sizeof twice - 1, &problems, &err), LD_EINVAL);
     CHECK(problems.count == 1);
     if (problems.count > 0)
         CHECK_CONTAINS(problems.messages[0], "$.lpr.one_year: duplicate key");
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
 }
 
 /* The fit's CSV data is text too: a malformed category is refused by line. */

@@ -713,6 +713,21 @@ static ld_status op_backup(ld_session *s, int o, cJSON **out, ld_error *err)
     return ld_backup_create(s, &key, &options, out, err);
 }
 
+/* A fit on a file that is not there: whoever may fit gets the file's own
+ * error, whoever may not is refused (and audited) before it is looked for. */
+static ld_status op_rating_fit(ld_session *s, int o, cJSON **out, ld_error *err)
+{
+    (void)o;
+    char data[160], policy[160];
+    snprintf(data, sizeof data, "%s/absent-history.csv", dir);
+    snprintf(policy, sizeof policy, "%s/fitted-%d.json", dir, cells);
+    ld_fit_spec spec = {.data_path = data,
+                        .target = "bad",
+                        .out_path = policy,
+                        .base_policy = LOANDESK_SOURCE_DIR "/policy/default.json"};
+    return ld_rating_fit(s, &spec, out, err);
+}
+
 /* The next three give an empty record: whoever may act gets the record's
  * own error, whoever may not is refused before the record is read. */
 static ld_status op_collateral_add(ld_session *s, int o, cJSON **out, ld_error *err)
@@ -921,6 +936,7 @@ static const operation operations[] = {
     {"complaint.list", CORE_ACT_CUSTOMER_READ, op_complaint_list, true},
     {"churn.list", CORE_ACT_CUSTOMER_READ, op_churn_list, true},
     {"backup.create", CORE_ACT_BACKUP, op_backup, true},
+    {"rating.fit", CORE_ACT_RATING_FIT, op_rating_fit, true},
 };
 
 #define OPERATION_COUNT (sizeof operations / sizeof operations[0])

@@ -97,29 +97,29 @@ static void set_string(cJSON *root, const char *path, const char *key, const cha
         cJSON_AddStringToObject(parent, key, value);
 }
 
-static rating_policy *load_json(cJSON *root)
+static core_policy_model *load_json(cJSON *root)
 {
     char *text = cJSON_PrintUnformatted(root);
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     ld_error err;
-    if (rating_policy_load_buffer(text, strlen(text), &policy, &err) != LD_OK)
+    if (core_policy_model_load_buffer(text, strlen(text), &policy, &err) != LD_OK)
         fprintf(stderr, "policy: %s\n", err.message);
     free(text);
     return policy;
 }
 
 /* Checks root and returns the problems; the caller frees them. */
-static rating_problems check_json(cJSON *root)
+static core_policy_problems check_json(cJSON *root)
 {
-    rating_problems problems = {0};
+    core_policy_problems problems = {0};
     char *text = cJSON_PrintUnformatted(root);
     ld_error err;
-    rating_policy_check_buffer(text, strlen(text), &problems, &err);
+    core_policy_model_check_buffer(text, strlen(text), &problems, &err);
     free(text);
     return problems;
 }
 
-static bool has_problem(const rating_problems *p, const char *path, const char *words)
+static bool has_problem(const core_policy_problems *p, const char *path, const char *words)
 {
     for (size_t i = 0; i < p->count; i++)
         if (strncmp(p->messages[i], path, strlen(path)) == 0 && strstr(p->messages[i], words))
@@ -138,11 +138,11 @@ static bool has_problem(const rating_problems *p, const char *path, const char *
         }                                                                                          \
     } while (0)
 
-static rating_policy *default_policy(void)
+static core_policy_model *default_policy(void)
 {
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     ld_error err;
-    if (rating_policy_load(DEFAULT_POLICY, &policy, &err) != LD_OK)
+    if (core_policy_model_load(DEFAULT_POLICY, &policy, &err) != LD_OK)
         fprintf(stderr, "default policy: %s\n", err.message);
     return policy;
 }
@@ -150,27 +150,27 @@ static rating_policy *default_policy(void)
 /* A sound salaried borrower asking for 300,000 yuan over 36 months. */
 static void good_individual(rating_input *in)
 {
-    rating_input_init(in, RATING_INDIVIDUAL);
+    rating_input_init(in, CORE_RATING_INDIVIDUAL);
     in->identity_valid = true;
     in->age_at_maturity = 43;
     in->annual_income = 36000000; /* 360,000 yuan */
     in->requested_amount = 30000000;
     in->requested_term_months = 36;
-    rating_input_set_number(in, RATING_F_DTI_AFTER_LOAN, 0.25);
-    rating_input_set_number(in, RATING_F_WORST_DPD_24M, 0);
-    rating_input_set_number(in, RATING_F_AGE, 40);
-    rating_input_set_number(in, RATING_F_YEARS_EMPLOYED, 6);
-    rating_input_set_category(in, RATING_F_EMPLOYMENT_TYPE, "employee");
-    rating_input_set_category(in, RATING_F_HOUSING, "mortgage");
-    rating_input_set_category(in, RATING_F_EDUCATION, "bachelor");
-    rating_input_set_number(in, RATING_F_INQUIRIES_6M, 1);
-    rating_input_set_number(in, RATING_F_CARD_UTILISATION, 0.2);
-    rating_input_set_number(in, RATING_F_COLLATERAL_COVER, 0);
-    rating_input_set_number(in, RATING_F_GUARANTOR_COVER, 0);
-    rating_input_set_number(in, RATING_F_LOAN_TO_INCOME, 0.83);
+    rating_input_set_number(in, CORE_RATING_F_DTI_AFTER_LOAN, 0.25);
+    rating_input_set_number(in, CORE_RATING_F_WORST_DPD_24M, 0);
+    rating_input_set_number(in, CORE_RATING_F_AGE, 40);
+    rating_input_set_number(in, CORE_RATING_F_YEARS_EMPLOYED, 6);
+    rating_input_set_category(in, CORE_RATING_F_EMPLOYMENT_TYPE, "employee");
+    rating_input_set_category(in, CORE_RATING_F_HOUSING, "mortgage");
+    rating_input_set_category(in, CORE_RATING_F_EDUCATION, "bachelor");
+    rating_input_set_number(in, CORE_RATING_F_INQUIRIES_6M, 1);
+    rating_input_set_number(in, CORE_RATING_F_CARD_UTILISATION, 0.2);
+    rating_input_set_number(in, CORE_RATING_F_COLLATERAL_COVER, 0);
+    rating_input_set_number(in, CORE_RATING_F_GUARANTOR_COVER, 0);
+    rating_input_set_number(in, CORE_RATING_F_LOAN_TO_INCOME, 0.83);
 }
 
-static const rating_factor_result *factor_of(const rating_result *r, rating_feature feature)
+static const rating_factor_result *factor_of(const rating_result *r, core_rating_feature feature)
 {
     for (size_t i = 0; i < r->factor_count; i++)
         if (r->factors[i].feature == feature)
@@ -178,7 +178,7 @@ static const rating_factor_result *factor_of(const rating_result *r, rating_feat
     return NULL;
 }
 
-static bool hit(const rating_result *r, rating_knockout rule)
+static bool hit(const rating_result *r, core_rating_knockout rule)
 {
     for (size_t i = 0; i < r->knockout_count; i++)
         if (r->knockouts[i].rule == rule)
@@ -190,26 +190,26 @@ static bool hit(const rating_result *r, rating_knockout rule)
 
 static void default_policy_loads_and_checks_clean(void)
 {
-    rating_problems problems = {0};
+    core_policy_problems problems = {0};
     ld_error err;
-    CHECK_INT(rating_policy_check_file(DEFAULT_POLICY, &problems, &err), LD_OK);
+    CHECK_INT(core_policy_model_check_file(DEFAULT_POLICY, &problems, &err), LD_OK);
     CHECK_INT(problems.count, 0);
     for (size_t i = 0; i < problems.count; i++)
         fprintf(stderr, "    %s\n", problems.messages[i]);
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
 
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     CHECK(policy != NULL);
     if (policy == NULL)
         return;
-    CHECK_STR(rating_policy_version(policy), "2025.06-1");
-    CHECK_INT(strlen(rating_policy_sha256(policy)), 64);
-    CHECK_INT(rating_policy_lpr_one_year(policy), 30000);
-    CHECK_INT(rating_policy_lpr_five_year(policy), 35000);
-    CHECK_STR(rating_policy_lpr_effective(policy), "2025-05-20");
-    CHECK(rating_policy_has_scorecard(policy, RATING_INDIVIDUAL));
-    CHECK(rating_policy_has_scorecard(policy, RATING_ENTERPRISE));
-    rating_policy_free(policy);
+    CHECK_STR(core_policy_model_version(policy), "2025.06-1");
+    CHECK_INT(strlen(core_policy_model_sha256(policy)), 64);
+    CHECK_INT(core_policy_model_lpr_one_year(policy), 30000);
+    CHECK_INT(core_policy_model_lpr_five_year(policy), 35000);
+    CHECK_STR(core_policy_model_lpr_effective(policy), "2025-05-20");
+    CHECK(core_policy_model_has_scorecard(policy, CORE_RATING_INDIVIDUAL));
+    CHECK(core_policy_model_has_scorecard(policy, CORE_RATING_ENTERPRISE));
+    core_policy_model_free(policy);
 }
 
 static void policy_hash_is_of_the_exact_bytes(void)
@@ -219,40 +219,40 @@ static void policy_hash_is_of_the_exact_bytes(void)
     CHECK(text != NULL);
     if (text == NULL)
         return;
-    rating_policy *a = NULL, *b = NULL, *c = NULL;
+    core_policy_model *a = NULL, *b = NULL, *c = NULL;
     ld_error err;
-    CHECK_INT(rating_policy_load_buffer(text, length, &a, &err), LD_OK);
-    CHECK_INT(rating_policy_load_buffer(text, length, &b, &err), LD_OK);
+    CHECK_INT(core_policy_model_load_buffer(text, length, &a, &err), LD_OK);
+    CHECK_INT(core_policy_model_load_buffer(text, length, &b, &err), LD_OK);
     /* One more trailing space: the same policy, a different file. */
     char *spaced = malloc(length + 2);
     memcpy(spaced, text, length);
     spaced[length] = ' ';
     spaced[length + 1] = '\0';
-    CHECK_INT(rating_policy_load_buffer(spaced, length + 1, &c, &err), LD_OK);
+    CHECK_INT(core_policy_model_load_buffer(spaced, length + 1, &c, &err), LD_OK);
     if (a && b && c) {
-        CHECK_STR(rating_policy_sha256(a), rating_policy_sha256(b));
-        CHECK(strcmp(rating_policy_sha256(a), rating_policy_sha256(c)) != 0);
+        CHECK_STR(core_policy_model_sha256(a), core_policy_model_sha256(b));
+        CHECK(strcmp(core_policy_model_sha256(a), core_policy_model_sha256(c)) != 0);
     }
     /* The SHA-256 of the empty string is well known; the buffer is not a policy. */
-    rating_policy *empty = NULL;
-    CHECK_INT(rating_policy_load_buffer("", 0, &empty, &err), LD_EINVAL);
+    core_policy_model *empty = NULL;
+    CHECK_INT(core_policy_model_load_buffer("", 0, &empty, &err), LD_EINVAL);
     CHECK(empty == NULL);
-    rating_policy_free(a);
-    rating_policy_free(b);
-    rating_policy_free(c);
+    core_policy_model_free(a);
+    core_policy_model_free(b);
+    core_policy_model_free(c);
     free(spaced);
     free(text);
 }
 
 static void policy_load_reports_missing_file_and_bad_json(void)
 {
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     ld_error err;
-    CHECK_INT(rating_policy_load("/nonexistent/policy.json", &policy, &err), LD_ENOTFOUND);
+    CHECK_INT(core_policy_model_load("/nonexistent/policy.json", &policy, &err), LD_ENOTFOUND);
     CHECK(policy == NULL);
-    CHECK_INT(rating_policy_load_buffer("{\"version\": ", 12, &policy, &err), LD_EINVAL);
+    CHECK_INT(core_policy_model_load_buffer("{\"version\": ", 12, &policy, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "not valid JSON");
-    CHECK_INT(rating_policy_load_buffer("[1,2]", 5, &policy, &err), LD_EINVAL);
+    CHECK_INT(core_policy_model_load_buffer("[1,2]", 5, &policy, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "$: must be a JSON object");
 }
 
@@ -263,13 +263,13 @@ static void policy_check_finds_grade_overlap_gap_and_open_ends(void)
     set_number(root, "grades/5", "max_score", 590); /* B stops short of BB (600) */
     set_number(root, "grades/0", "max_score", 900); /* AAA closed above */
     set_number(root, "grades/9", "min_score", 300); /* D closed below */
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.grades[3].max_score", "overlaps grades[2]");
     CHECK_PROBLEM(p, "$.grades[5].max_score", "gap below grades[4]");
     CHECK_PROBLEM(p, "$.grades[0].max_score", "fall in no grade");
     CHECK_PROBLEM(p, "$.grades[9].min_score", "fall in no grade");
     CHECK_INT(p.count, 4);
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -277,11 +277,11 @@ static void policy_check_finds_pd_not_increasing(void)
 {
     cJSON *root = default_json();
     set_string(root, "grades/4", "pd", "0.50"); /* BB below BBB's 0.70 */
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.grades[4].pd", "not above grades[3].pd");
     /* B (2.75) is above 0.50, so only the one grade is named. */
     CHECK_INT(p.count, 1);
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -298,13 +298,13 @@ static void policy_check_finds_bin_gap_overlap_and_uncovered_ends(void)
     set_number(root, path, "min", 0);
     snprintf(path, sizeof path, "%s/7/bins/3", f); /* inquiries: +inf -> 20 */
     set_number(root, path, "max", 20);
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[0].bins[1].min", "gap after bins[0]");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[2].bins[2].min", "overlaps bins[1]");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[3].bins[0].min", "fall in no bin");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[7].bins[3].max", "fall in no bin");
     CHECK_INT(p.count, 4);
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -319,13 +319,13 @@ static void policy_check_finds_unknown_feature_and_category_faults(void)
     cJSON_DeleteItemFromObjectCaseSensitive(at(root, "scorecards/individual/factors/6"), "else");
     /* a misspelt key is reported, not ignored */
     set_number(root, "scorecards/individual/factors/1", "specials", 1);
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.scorecards.enterprise.factors[0].feature", "unknown feature");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[5].bins[3].categories[0]",
                   "\"rent\" overlaps bins[0]");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[6].else", "unseen categories");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[1].specials", "unknown field");
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -335,12 +335,12 @@ static void policy_check_finds_rates_above_four_times_lpr(void)
     set_string(root, "grades/6", "rate_spread", "9.50"); /* 3.0 + 9.5 > 12.0 */
     set_string(root, "grades/0", "rate_spread", "8.60"); /* 120 months: 3.5 + 8.6 > 12.0 */
     set_string(root, "pricing", "rate_ceiling", "12.5");
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.grades[6].rate_spread", "exceeds 4 x the 1-year LPR (12.0000)");
     CHECK_PROBLEM(p, "$.grades[0].rate_spread", "= 12.1000 exceeds");
     CHECK_PROBLEM(p, "$.pricing.rate_ceiling", "exceeds 4 x the 1-year LPR");
     CHECK_INT(p.count, 3);
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -350,11 +350,11 @@ static void policy_check_rejects_money_as_json_number(void)
     set_number(root, "grades/1", "max_amount", 30000000);
     set_string(root, "ltv_caps", "vehicle", "50.12345");
     set_string(root, "knockouts/rules/2", "rule", "too_old");
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     CHECK_PROBLEM(p, "$.grades[1].max_amount", "not a JSON number");
     CHECK_PROBLEM(p, "$.ltv_caps.vehicle", "at most 4 decimals");
     CHECK_PROBLEM(p, "$.knockouts.rules[2].rule", "unknown rule");
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -367,16 +367,16 @@ static void policy_check_reports_every_problem_at_once(void)
     set_string(root, "scorecards/enterprise/factors/0", "feature", "nonsense");
     set_string(root, "grades/6", "rate_spread", "9.50");
     cJSON_DeleteItemFromObjectCaseSensitive(root, "lpr");
-    rating_problems p = check_json(root);
+    core_policy_problems p = check_json(root);
     /* Without an LPR the rate checks cannot run; the other four stay. */
     CHECK_PROBLEM(p, "$.lpr", "is missing");
     CHECK_PROBLEM(p, "$.grades[3].max_score", "overlaps");
     CHECK_PROBLEM(p, "$.grades[4].pd", "not above");
     CHECK_PROBLEM(p, "$.scorecards.individual.factors[0].bins[1].min", "gap");
     CHECK_PROBLEM(p, "$.scorecards.enterprise.factors[0].feature", "unknown feature");
-    rating_policy *policy = load_json(root);
+    core_policy_model *policy = load_json(root);
     CHECK(policy == NULL);
-    rating_problems_free(&p);
+    core_policy_problems_free(&p);
     cJSON_Delete(root);
 }
 
@@ -384,7 +384,7 @@ static void policy_check_reports_every_problem_at_once(void)
 
 static void scorer_rates_a_sound_borrower_within_terms(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
@@ -396,7 +396,7 @@ static void scorer_rates_a_sound_borrower_within_terms(void)
     CHECK_INT(r.score, 686);
     CHECK_STR(r.grade, "A");
     CHECK_INT(r.pd, 3500);
-    CHECK_INT(r.decision, RATING_APPROVE);
+    CHECK_INT(r.decision, CORE_RATING_APPROVE);
     CHECK_INT(r.knockout_count, 0);
     CHECK_INT(r.factor_count, 12);
     /* A: min(20,000,000 cap; 6 x 360,000 income; 0 cover + 2,000,000 unsecured) */
@@ -406,15 +406,15 @@ static void scorer_rates_a_sound_borrower_within_terms(void)
     CHECK_INT(r.max_term_months, 96);
     CHECK(!r.lpr_five_year);
     CHECK_INT(r.rate, 37000); /* 3.0 + 0.70 */
-    CHECK_INT(r.fee_method, RATING_FEE_UPFRONT);
+    CHECK_INT(r.fee_method, CORE_RATING_FEE_UPFRONT);
     CHECK_INT(r.fee_amount, 90000); /* 0.3 % of 300,000.00 */
-    CHECK_STR(r.policy_sha256, rating_policy_sha256(policy));
-    rating_policy_free(policy);
+    CHECK_STR(r.policy_sha256, core_policy_model_sha256(policy));
+    core_policy_model_free(policy);
 }
 
 static void scorer_bins_numeric_values_half_open(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     static const struct {
@@ -429,21 +429,21 @@ static void scorer_bins_numeric_values_half_open(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rating_input in;
         good_individual(&in);
-        rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, cases[i].dti);
+        rating_input_set_number(&in, CORE_RATING_F_DTI_AFTER_LOAN, cases[i].dti);
         rating_result r;
         ld_error err;
         CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-        const rating_factor_result *f = factor_of(&r, RATING_F_DTI_AFTER_LOAN);
+        const rating_factor_result *f = factor_of(&r, CORE_RATING_F_DTI_AFTER_LOAN);
         CHECK_INT(f->points, cases[i].points);
         CHECK_STR(f->bin_label, cases[i].label);
         CHECK_INT(f->bin_kind, RATING_BIN_RANGE);
     }
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 static void scorer_uses_special_missing_and_else_bins_not_neighbours(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
@@ -452,72 +452,72 @@ static void scorer_uses_special_missing_and_else_bins_not_neighbours(void)
 
     /* -1 is "no credit history", a special value: not the [-inf, 1) bin it lies in. */
     good_individual(&in);
-    rating_input_set_number(&in, RATING_F_WORST_DPD_24M, -1);
+    rating_input_set_number(&in, CORE_RATING_F_WORST_DPD_24M, -1);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    const rating_factor_result *f = factor_of(&r, RATING_F_WORST_DPD_24M);
+    const rating_factor_result *f = factor_of(&r, CORE_RATING_F_WORST_DPD_24M);
     CHECK_INT(f->bin_kind, RATING_BIN_SPECIAL);
     CHECK_INT(f->points, 30);
     CHECK_STR(f->bin_label, "no credit history");
     /* -2 is no special value: the ordinary bin. */
-    rating_input_set_number(&in, RATING_F_WORST_DPD_24M, -2);
+    rating_input_set_number(&in, CORE_RATING_F_WORST_DPD_24M, -2);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(factor_of(&r, RATING_F_WORST_DPD_24M)->bin_kind, RATING_BIN_RANGE);
-    CHECK_INT(factor_of(&r, RATING_F_WORST_DPD_24M)->points, 60);
+    CHECK_INT(factor_of(&r, CORE_RATING_F_WORST_DPD_24M)->bin_kind, RATING_BIN_RANGE);
+    CHECK_INT(factor_of(&r, CORE_RATING_F_WORST_DPD_24M)->points, 60);
 
     /* NaN is missing, never a bin; years_employed missing gives its 15 points. */
     good_individual(&in);
-    rating_input_set_number(&in, RATING_F_YEARS_EMPLOYED, NAN);
+    rating_input_set_number(&in, CORE_RATING_F_YEARS_EMPLOYED, NAN);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    f = factor_of(&r, RATING_F_YEARS_EMPLOYED);
+    f = factor_of(&r, CORE_RATING_F_YEARS_EMPLOYED);
     CHECK_INT(f->bin_kind, RATING_BIN_MISSING);
     CHECK(f->missing);
     CHECK_INT(f->points, 15);
-    CHECK_INT(r.decision, RATING_APPROVE);
+    CHECK_INT(r.decision, CORE_RATING_APPROVE);
 
     /* A missing DTI says "refer": the worst points and a referral. */
     good_individual(&in);
-    in.features[RATING_F_DTI_AFTER_LOAN].present = false;
+    in.features[CORE_RATING_F_DTI_AFTER_LOAN].present = false;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    f = factor_of(&r, RATING_F_DTI_AFTER_LOAN);
+    f = factor_of(&r, CORE_RATING_F_DTI_AFTER_LOAN);
     CHECK_INT(f->bin_kind, RATING_BIN_MISSING);
     CHECK(f->refer);
     CHECK_INT(f->points, 10);
-    CHECK_INT(r.decision, RATING_REFER);
-    CHECK(hit(&r, RATING_KO_FACTOR_REFER));
+    CHECK_INT(r.decision, CORE_RATING_REFER);
+    CHECK(hit(&r, CORE_RATING_KO_FACTOR_REFER));
     CHECK_CONTAINS(r.knockouts[0].detail, "dti_after_loan: missing");
 
     /* An unseen category takes the else bin, not the first or last bin. */
     good_individual(&in);
-    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "astronaut");
+    rating_input_set_category(&in, CORE_RATING_F_EMPLOYMENT_TYPE, "astronaut");
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    f = factor_of(&r, RATING_F_EMPLOYMENT_TYPE);
+    f = factor_of(&r, CORE_RATING_F_EMPLOYMENT_TYPE);
     CHECK_INT(f->bin_kind, RATING_BIN_ELSE);
     CHECK_INT(f->points, 15);
     CHECK_STR(f->category, "astronaut");
     /* Categories match exactly: case and spaces matter. */
-    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "Employee");
+    rating_input_set_category(&in, CORE_RATING_F_EMPLOYMENT_TYPE, "Employee");
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_ELSE);
+    CHECK_INT(factor_of(&r, CORE_RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_ELSE);
     /* An empty category is missing, not else. */
-    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "");
+    rating_input_set_category(&in, CORE_RATING_F_EMPLOYMENT_TYPE, "");
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_MISSING);
+    CHECK_INT(factor_of(&r, CORE_RATING_F_EMPLOYMENT_TYPE)->bin_kind, RATING_BIN_MISSING);
     /* Each listed category of a multi-category bin lands in it. */
-    rating_input_set_category(&in, RATING_F_EMPLOYMENT_TYPE, "state_enterprise");
+    rating_input_set_category(&in, CORE_RATING_F_EMPLOYMENT_TYPE, "state_enterprise");
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(factor_of(&r, RATING_F_EMPLOYMENT_TYPE)->points, 55);
+    CHECK_INT(factor_of(&r, CORE_RATING_F_EMPLOYMENT_TYPE)->points, 55);
 
     /* Enterprise industry class "6" is unseen and its else bin refers. */
-    rating_input_init(&in, RATING_ENTERPRISE);
+    rating_input_init(&in, CORE_RATING_ENTERPRISE);
     in.identity_valid = true;
-    rating_input_set_category(&in, RATING_F_INDUSTRY_RISK_CLASS, "6");
+    rating_input_set_category(&in, CORE_RATING_F_INDUSTRY_RISK_CLASS, "6");
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    f = factor_of(&r, RATING_F_INDUSTRY_RISK_CLASS);
+    f = factor_of(&r, CORE_RATING_F_INDUSTRY_RISK_CLASS);
     CHECK_INT(f->bin_kind, RATING_BIN_ELSE);
     CHECK(f->refer);
     CHECK_INT(f->points, 0);
-    CHECK_INT(r.decision, RATING_DECLINE); /* missing everything: a low grade */
-    rating_policy_free(policy);
+    CHECK_INT(r.decision, CORE_RATING_DECLINE); /* missing everything: a low grade */
+    core_policy_model_free(policy);
 }
 
 static void scorer_grade_boundaries_are_half_open(void)
@@ -525,11 +525,11 @@ static void scorer_grade_boundaries_are_half_open(void)
     cJSON *root = default_json();
     /* The sound borrower scores 486 + base points: move the base to land on 760. */
     set_number(root, "scorecards/individual", "base_points", 760 - 486);
-    rating_policy *at_760 = load_json(root);
+    core_policy_model *at_760 = load_json(root);
     set_number(root, "scorecards/individual", "base_points", 759 - 486);
-    rating_policy *at_759 = load_json(root);
+    core_policy_model *at_759 = load_json(root);
     set_number(root, "scorecards/individual", "base_points", 439 - 486);
-    rating_policy *at_439 = load_json(root);
+    core_policy_model *at_439 = load_json(root);
     cJSON_Delete(root);
     CHECK(at_760 && at_759 && at_439);
     if (at_760 && at_759 && at_439) {
@@ -544,18 +544,18 @@ static void scorer_grade_boundaries_are_half_open(void)
         CHECK_STR(r.grade, "AA");
         CHECK_INT(rating_score(at_439, &in, &r, &err), LD_OK);
         CHECK_STR(r.grade, "D");
-        CHECK_INT(r.decision, RATING_DECLINE);
-        CHECK(hit(&r, RATING_KO_GRADE_NO_LENDING));
+        CHECK_INT(r.decision, CORE_RATING_DECLINE);
+        CHECK(hit(&r, CORE_RATING_KO_GRADE_NO_LENDING));
         CHECK_INT(r.max_amount, 0);
     }
-    rating_policy_free(at_760);
-    rating_policy_free(at_759);
-    rating_policy_free(at_439);
+    core_policy_model_free(at_760);
+    core_policy_model_free(at_759);
+    core_policy_model_free(at_439);
 }
 
 static void scorer_applies_each_knockout(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
@@ -565,96 +565,96 @@ static void scorer_applies_each_knockout(void)
     good_individual(&in);
     in.identity_valid = false;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_INVALID_IDENTITY));
-    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK(hit(&r, CORE_RATING_KO_INVALID_IDENTITY));
+    CHECK_INT(r.decision, CORE_RATING_DECLINE);
 
     good_individual(&in);
     in.blocklisted = true;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_BLOCKLISTED));
-    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK(hit(&r, CORE_RATING_KO_BLOCKLISTED));
+    CHECK_INT(r.decision, CORE_RATING_DECLINE);
 
     /* Age: under the minimum now, over the maximum at maturity, the product's own
      * maximum, and unknown. 65 at maturity is allowed, 66 is not. */
     good_individual(&in);
-    rating_input_set_number(&in, RATING_F_AGE, 17);
+    rating_input_set_number(&in, CORE_RATING_F_AGE, 17);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK(hit(&r, CORE_RATING_KO_AGE_AT_MATURITY));
     good_individual(&in);
     in.age_at_maturity = 65;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(!hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK(!hit(&r, CORE_RATING_KO_AGE_AT_MATURITY));
     in.age_at_maturity = 66;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK(hit(&r, CORE_RATING_KO_AGE_AT_MATURITY));
     CHECK_CONTAINS(r.knockouts[0].detail, "66 > maximum 65");
     in.age_at_maturity = 61;
     in.product_max_age = 60;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK(hit(&r, CORE_RATING_KO_AGE_AT_MATURITY));
     good_individual(&in);
     in.age_at_maturity = -1;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_AGE_AT_MATURITY));
+    CHECK(hit(&r, CORE_RATING_KO_AGE_AT_MATURITY));
 
     good_individual(&in);
     in.net_assets_known = true;
     in.net_assets = -1;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_NEGATIVE_NET_ASSETS));
-    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK(hit(&r, CORE_RATING_KO_NEGATIVE_NET_ASSETS));
+    CHECK_INT(r.decision, CORE_RATING_DECLINE);
 
     /* DTI cap 55 %: 0.55 passes, 0.5501 refers. */
     good_individual(&in);
-    rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, 0.55);
+    rating_input_set_number(&in, CORE_RATING_F_DTI_AFTER_LOAN, 0.55);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(!hit(&r, RATING_KO_DTI_OVER_CAP));
-    rating_input_set_number(&in, RATING_F_DTI_AFTER_LOAN, 0.5501);
+    CHECK(!hit(&r, CORE_RATING_KO_DTI_OVER_CAP));
+    rating_input_set_number(&in, CORE_RATING_F_DTI_AFTER_LOAN, 0.5501);
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_DTI_OVER_CAP));
-    CHECK_INT(r.decision, RATING_REFER);
+    CHECK(hit(&r, CORE_RATING_KO_DTI_OVER_CAP));
+    CHECK_INT(r.decision, CORE_RATING_REFER);
 
     /* Real estate LTV cap 70 %: 700,000 on 1,000,000 passes, one fen more refers. */
     good_individual(&in);
     in.collateral_count = 1;
     in.collateral[0] = (rating_collateral){RATING_COLL_REAL_ESTATE, 100000000, 70000000};
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(!hit(&r, RATING_KO_COLLATERAL_OVER_LTV));
+    CHECK(!hit(&r, CORE_RATING_KO_COLLATERAL_OVER_LTV));
     in.collateral[0].secured_amount = 70000001;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_COLLATERAL_OVER_LTV));
-    CHECK_INT(r.decision, RATING_REFER);
+    CHECK(hit(&r, CORE_RATING_KO_COLLATERAL_OVER_LTV));
+    CHECK_INT(r.decision, CORE_RATING_REFER);
 
     /* Guarantor capacity = net assets - outstanding guarantees. */
     good_individual(&in);
     in.guarantor_count = 1;
     in.guarantors[0] = (rating_guarantor){50000000, 20000000, 30000000};
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(!hit(&r, RATING_KO_GUARANTOR_SHORT));
+    CHECK(!hit(&r, CORE_RATING_KO_GUARANTOR_SHORT));
     in.guarantors[0].amount_guaranteed = 30000001;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK(hit(&r, RATING_KO_GUARANTOR_SHORT));
+    CHECK(hit(&r, CORE_RATING_KO_GUARANTOR_SHORT));
 
     /* Decline outranks refer whatever the order of the hits. */
     in.identity_valid = false;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(r.decision, RATING_DECLINE);
-    rating_policy_free(policy);
+    CHECK_INT(r.decision, CORE_RATING_DECLINE);
+    core_policy_model_free(policy);
 }
 
 static void scorer_ranks_reason_codes_by_points_lost(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
     good_individual(&in);
     /* Points lost against each factor's best: */
-    rating_input_set_number(&in, RATING_F_INQUIRIES_6M, 7);        /* 45 -> 5: 40 */
-    rating_input_set_number(&in, RATING_F_CARD_UTILISATION, 0.95); /* 45 -> 5: 40 */
-    rating_input_set_number(&in, RATING_F_COLLATERAL_COVER, 0);    /* 55 -> 20: 35 */
-    rating_input_set_number(&in, RATING_F_LOAN_TO_INCOME, 7);      /* 45 -> 8: 37 */
-    rating_input_set_number(&in, RATING_F_YEARS_EMPLOYED, 0.5);    /* 50 -> 10: 40 */
+    rating_input_set_number(&in, CORE_RATING_F_INQUIRIES_6M, 7);        /* 45 -> 5: 40 */
+    rating_input_set_number(&in, CORE_RATING_F_CARD_UTILISATION, 0.95); /* 45 -> 5: 40 */
+    rating_input_set_number(&in, CORE_RATING_F_COLLATERAL_COVER, 0);    /* 55 -> 20: 35 */
+    rating_input_set_number(&in, CORE_RATING_F_LOAN_TO_INCOME, 7);      /* 45 -> 8: 37 */
+    rating_input_set_number(&in, CORE_RATING_F_YEARS_EMPLOYED, 0.5);    /* 50 -> 10: 40 */
     rating_result r;
     ld_error err;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
@@ -674,27 +674,27 @@ static void scorer_ranks_reason_codes_by_points_lost(void)
     /* A borrower at every factor's best has no reasons. */
     rating_input best;
     good_individual(&best);
-    rating_input_set_number(&best, RATING_F_DTI_AFTER_LOAN, 0.1);
-    rating_input_set_number(&best, RATING_F_AGE, 40);
-    rating_input_set_number(&best, RATING_F_YEARS_EMPLOYED, 12);
-    rating_input_set_category(&best, RATING_F_EMPLOYMENT_TYPE, "civil_servant");
-    rating_input_set_category(&best, RATING_F_HOUSING, "own");
-    rating_input_set_category(&best, RATING_F_EDUCATION, "postgraduate");
-    rating_input_set_number(&best, RATING_F_INQUIRIES_6M, 0);
-    rating_input_set_number(&best, RATING_F_CARD_UTILISATION, 0.1);
-    rating_input_set_number(&best, RATING_F_COLLATERAL_COVER, 1.5);
-    rating_input_set_number(&best, RATING_F_GUARANTOR_COVER, 1.0);
-    rating_input_set_number(&best, RATING_F_LOAN_TO_INCOME, 0.5);
+    rating_input_set_number(&best, CORE_RATING_F_DTI_AFTER_LOAN, 0.1);
+    rating_input_set_number(&best, CORE_RATING_F_AGE, 40);
+    rating_input_set_number(&best, CORE_RATING_F_YEARS_EMPLOYED, 12);
+    rating_input_set_category(&best, CORE_RATING_F_EMPLOYMENT_TYPE, "civil_servant");
+    rating_input_set_category(&best, CORE_RATING_F_HOUSING, "own");
+    rating_input_set_category(&best, CORE_RATING_F_EDUCATION, "postgraduate");
+    rating_input_set_number(&best, CORE_RATING_F_INQUIRIES_6M, 0);
+    rating_input_set_number(&best, CORE_RATING_F_CARD_UTILISATION, 0.1);
+    rating_input_set_number(&best, CORE_RATING_F_COLLATERAL_COVER, 1.5);
+    rating_input_set_number(&best, CORE_RATING_F_GUARANTOR_COVER, 1.0);
+    rating_input_set_number(&best, CORE_RATING_F_LOAN_TO_INCOME, 0.5);
     CHECK_INT(rating_score(policy, &best, &r, &err), LD_OK);
     CHECK_INT(r.reason_count, 0);
     CHECK_INT(r.score, 790);
     CHECK_STR(r.grade, "AAA");
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 static void scorer_takes_the_smallest_amount_limit_and_prices_by_term(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
@@ -741,14 +741,14 @@ static void scorer_takes_the_smallest_amount_limit_and_prices_by_term(void)
 
     /* Derived cover: 700,000 of capacity on 300,000 asked is 2.33. */
     good_individual(&in);
-    in.features[RATING_F_COLLATERAL_COVER].present = false;
-    in.features[RATING_F_GUARANTOR_COVER].present = false;
+    in.features[CORE_RATING_F_COLLATERAL_COVER].present = false;
+    in.features[CORE_RATING_F_GUARANTOR_COVER].present = false;
     in.collateral_count = 1;
     in.collateral[0] = (rating_collateral){RATING_COLL_REAL_ESTATE, 100000000, 0};
     rating_input_derive_cover(policy, &in);
-    CHECK(fabs(in.features[RATING_F_COLLATERAL_COVER].number - 7.0 / 3.0) < 1e-12);
-    CHECK(in.features[RATING_F_GUARANTOR_COVER].present);
-    CHECK(in.features[RATING_F_GUARANTOR_COVER].number == 0.0);
+    CHECK(fabs(in.features[CORE_RATING_F_COLLATERAL_COVER].number - 7.0 / 3.0) < 1e-12);
+    CHECK(in.features[CORE_RATING_F_GUARANTOR_COVER].present);
+    CHECK(in.features[CORE_RATING_F_GUARANTOR_COVER].number == 0.0);
 
     /* Bad input is an error naming the field; out is untouched. */
     good_individual(&in);
@@ -760,17 +760,17 @@ static void scorer_takes_the_smallest_amount_limit_and_prices_by_term(void)
     good_individual(&in);
     in.collateral_count = RATING_MAX_COLLATERAL + 1;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 static void scorer_result_serialises_money_as_strings(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
     good_individual(&in);
-    rating_input_set_number(&in, RATING_F_INQUIRIES_6M, 7); /* 646: BBB */
+    rating_input_set_number(&in, CORE_RATING_F_INQUIRIES_6M, 7); /* 646: BBB */
     rating_result r;
     ld_error err;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
@@ -784,7 +784,7 @@ static void scorer_result_serialises_money_as_strings(void)
         CHECK_STR(cJSON_GetObjectItem(root, "rate")->valuestring, "4.1000");
         CHECK_STR(cJSON_GetObjectItem(root, "decision")->valuestring, "approve");
         CHECK_STR(cJSON_GetObjectItem(root, "policy_sha256")->valuestring,
-                  rating_policy_sha256(policy));
+                  core_policy_model_sha256(policy));
         cJSON *reasons = cJSON_GetObjectItem(root, "reasons");
         CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(reasons, 0), "code")->valuestring,
                   "inquiries_6m");
@@ -792,28 +792,28 @@ static void scorer_result_serialises_money_as_strings(void)
     }
     cJSON_Delete(root);
     free(json);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 static void scorer_refers_a_kind_without_scorecard(void)
 {
     cJSON *root = default_json();
     cJSON_DeleteItemFromObjectCaseSensitive(at(root, "scorecards"), "enterprise");
-    rating_policy *policy = load_json(root);
+    core_policy_model *policy = load_json(root);
     cJSON_Delete(root);
     CHECK(policy != NULL);
     if (policy == NULL)
         return;
     rating_input in;
-    rating_input_init(&in, RATING_ENTERPRISE);
+    rating_input_init(&in, CORE_RATING_ENTERPRISE);
     in.identity_valid = true;
     rating_result r;
     ld_error err;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(r.decision, RATING_REFER);
-    CHECK(hit(&r, RATING_KO_NO_SCORECARD));
+    CHECK_INT(r.decision, CORE_RATING_REFER);
+    CHECK(hit(&r, CORE_RATING_KO_NO_SCORECARD));
     CHECK_INT(r.grade_index, -1);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 /* ---- statistics: hand-computed cases ------------------------------------------ */
@@ -974,7 +974,7 @@ static void csv_refuses_nul_bytes_naming_the_line(void)
 
 static void validate_reports_grades_and_flags_non_monotone(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     /* Only dti_after_loan is known: 0.1 scores 467 (C), 0.6 scores 417 (D). */
@@ -983,7 +983,7 @@ static void validate_reports_grades_and_flags_non_monotone(void)
     ld_error err;
     CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
     rating_validation v;
-    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
+    CHECK_INT(rating_validate(policy, CORE_RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
     CHECK_INT(v.rows, 4);
     CHECK_INT(v.bads, 1);
     CHECK_INT(v.grades[8].count, 2);
@@ -1001,11 +1001,11 @@ static void validate_reports_grades_and_flags_non_monotone(void)
     const char *bad_target = "dti_after_loan,bad\n0.1,2\n";
     rating_csv *csv2 = NULL;
     CHECK_INT(rating_csv_parse(bad_target, strlen(bad_target), NULL, &csv2, &err), LD_OK);
-    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv2, "bad", &v, &err), LD_EINVAL);
+    CHECK_INT(rating_validate(policy, CORE_RATING_INDIVIDUAL, csv2, "bad", &v, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "row 1");
     rating_csv_free(csv2);
     rating_csv_free(csv);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 /* PD per grade against observed defaults: the exact binomial test as R's
@@ -1025,7 +1025,7 @@ static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
     CHECK(near(rating_chi_square_p(10, 5), 0.0752352461, 1e-9));
     CHECK(near(rating_chi_square_p(200, 5), 0, 1e-12));
 
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     /* Two rows in C (PD 18.45 %, one bad) and two in D (PD 40 %, none). */
@@ -1034,7 +1034,7 @@ static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
     ld_error err;
     CHECK_INT(rating_csv_parse(text, strlen(text), NULL, &csv, &err), LD_OK);
     rating_validation v;
-    CHECK_INT(rating_validate(policy, RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
+    CHECK_INT(rating_validate(policy, CORE_RATING_INDIVIDUAL, csv, "bad", &v, &err), LD_OK);
     CHECK(near(v.grades[8].expected_bads, 0.369, 1e-12));
     CHECK(near(v.grades[9].expected_bads, 0.8, 1e-12));
     CHECK(near(v.grades[8].binomial_p, 0.33495975, 1e-9));
@@ -1046,7 +1046,7 @@ static void validate_calibrates_pd_per_grade_and_hosmer_lemeshow(void)
     CHECK(near(v.hl_p, 0.10312865100022742, 1e-9));
     CHECK_INT(v.miscalibrated_count, 0);
     rating_csv_free(csv);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 /* A missing fact is scored as the card's "missing" points and named as
@@ -1059,7 +1059,7 @@ static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
     cJSON_AddItemToArray(rules, cJSON_Parse("{\"rule\": \"missing_facts\", \"action\": "
                                             "\"refer\", \"features\": [\"inquiries_6m\", "
                                             "\"housing\"]}"));
-    rating_policy *policy = load_json(root);
+    core_policy_model *policy = load_json(root);
     CHECK(policy != NULL);
     if (policy == NULL) {
         cJSON_Delete(root);
@@ -1071,17 +1071,17 @@ static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
     ld_error err;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
     CHECK_INT(r.missing_count, 0);
-    CHECK_INT(r.decision, RATING_APPROVE);
-    in.features[RATING_F_EMPLOYMENT_TYPE].present = false;
-    in.features[RATING_F_INQUIRIES_6M].present = false;
+    CHECK_INT(r.decision, CORE_RATING_APPROVE);
+    in.features[CORE_RATING_F_EMPLOYMENT_TYPE].present = false;
+    in.features[CORE_RATING_F_INQUIRIES_6M].present = false;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
     CHECK_INT(r.missing_count, 2);
     CHECK_STR(r.factors[r.missing[0]].name, "employment_type");
     CHECK_STR(r.factors[r.missing[1]].name, "inquiries_6m");
-    CHECK_INT(r.decision, RATING_REFER);
+    CHECK_INT(r.decision, CORE_RATING_REFER);
     bool hit = false;
     for (size_t i = 0; i < r.knockout_count; i++)
-        if (r.knockouts[i].rule == RATING_KO_MISSING_FACTS) {
+        if (r.knockouts[i].rule == CORE_RATING_KO_MISSING_FACTS) {
             hit = true;
             CHECK_STR(r.knockouts[i].detail, "missing: inquiries_6m");
         }
@@ -1096,18 +1096,18 @@ static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
     CHECK_CONTAINS(json, "\"missing_facts\"");
     CHECK(strstr(json, "职业稳定性较弱") == NULL);
     free(json);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
     /* The rule names known features, each once, and only it has a list. */
     cJSON *bad = cJSON_GetArrayItem(rules, cJSON_GetArraySize(rules) - 1);
     cJSON_ReplaceItemInObjectCaseSensitive(bad, "features",
                                            cJSON_Parse("[\"inquiries_6m\", \"shoe_size\", "
                                                        "\"inquiries_6m\"]"));
     cJSON_AddItemToObject(cJSON_GetArrayItem(rules, 0), "features", cJSON_Parse("[\"age\"]"));
-    rating_problems problems = check_json(root);
+    core_policy_problems problems = check_json(root);
     CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[1]", "not a known feature");
     CHECK_PROBLEM(problems, "$.knockouts.rules[7].features[2]", "listed twice");
     CHECK_PROBLEM(problems, "$.knockouts.rules[0].features", "only the rule");
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
     cJSON_Delete(root);
 }
 
@@ -1115,7 +1115,7 @@ static void scorer_names_missing_facts_and_refers_when_the_policy_says(void)
  * and the model's grade stay. */
 static void scorer_forced_grade_prices_the_overridden_grade(void)
 {
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     if (policy == NULL)
         return;
     rating_input in;
@@ -1129,16 +1129,16 @@ static void scorer_forced_grade_prices_the_overridden_grade(void)
     CHECK_STR(r.grade, "B");
     CHECK_INT(r.pd, 27500);
     CHECK_INT(r.rate, 53000); /* 3.0 + 2.30 */
-    CHECK_INT(r.fee_method, RATING_FEE_PER_INSTALLMENT);
+    CHECK_INT(r.fee_method, CORE_RATING_FEE_PER_INSTALLMENT);
     CHECK_INT(r.recommended_term_months, 36);
     in.forced_grade = 7; /* CC: no lending */
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_OK);
-    CHECK_INT(r.decision, RATING_DECLINE);
+    CHECK_INT(r.decision, CORE_RATING_DECLINE);
     CHECK_INT(r.recommended_amount, 0);
     in.forced_grade = 10;
     CHECK_INT(rating_score(policy, &in, &r, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "forced_grade");
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 /* The policy's own variables: declared, checked, scored like built-ins. */
@@ -1160,15 +1160,15 @@ static void policy_own_variables_are_checked_and_scored(void)
         at(root, "scorecards/individual/factors"),
         cJSON_Parse("{\"feature\": \"tenure\", \"bins\": [{\"max\": 24, \"points\": 5}, "
                     "{\"min\": 24, \"points\": 25}], \"missing\": {\"points\": 8}}"));
-    rating_policy *policy = load_json(root);
+    core_policy_model *policy = load_json(root);
     CHECK(policy != NULL);
     if (policy != NULL) {
-        rating_feature region, tenure;
-        CHECK(rating_policy_feature_from_name(policy, "region", &region));
-        CHECK(rating_policy_feature_from_name(policy, "tenure", &tenure));
-        CHECK_INT(region, RATING_FEATURE_COUNT);
-        CHECK(rating_policy_feature_is_categorical(policy, region));
-        CHECK_STR(rating_policy_feature_zh(policy, tenure), "账龄");
+        core_rating_feature region, tenure;
+        CHECK(core_policy_model_feature_from_name(policy, "region", &region));
+        CHECK(core_policy_model_feature_from_name(policy, "tenure", &tenure));
+        CHECK_INT(region, CORE_RATING_FEATURE_COUNT);
+        CHECK(core_policy_model_feature_is_categorical(policy, region));
+        CHECK_STR(core_policy_model_feature_zh(policy, tenure), "账龄");
         rating_input in;
         good_individual(&in);
         rating_result r;
@@ -1193,7 +1193,7 @@ static void policy_own_variables_are_checked_and_scored(void)
         CHECK(reason != NULL && reason->points_lost == 20);
         if (reason != NULL)
             CHECK_STR(reason->en, "Region scores low");
-        rating_policy_free(policy);
+        core_policy_model_free(policy);
     }
     /* Declarations are checked: a built-in's name, a bad type, no values. */
     cJSON *features = cJSON_GetObjectItemCaseSensitive(root, "features");
@@ -1203,12 +1203,12 @@ static void policy_own_variables_are_checked_and_scored(void)
                                                "\"zh\": \"x\", \"en\": \"x\"}"));
     cJSON_AddItemToArray(features, cJSON_Parse("{\"name\": \"colour\", \"type\": "
                                                "\"categorical\", \"zh\": \"x\", \"en\": \"x\"}"));
-    rating_problems problems = check_json(root);
+    core_policy_problems problems = check_json(root);
     CHECK_PROBLEM(problems, "$.features[2].name", "is a built-in feature");
     CHECK_PROBLEM(problems, "$.features[3].name", "lowercase letters");
     CHECK_PROBLEM(problems, "$.features[3].type", "numeric");
     CHECK_PROBLEM(problems, "$.features[4].values", "allowed values");
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
     cJSON_Delete(root);
 }
 
@@ -1221,14 +1221,14 @@ static void policy_check_reports_core_sections_through_one_reader(void)
     set_string(root, "approval_authority/0", "role", "clerk");
     set_string(root, "ltv_caps", "yacht", "30");
     set_string(root, "lpr", "one_year", "0");
-    rating_problems problems = {0};
+    core_policy_problems problems = {0};
     {
         cJSON *twice = default_json();
         cJSON *signals = cJSON_GetObjectItemCaseSensitive(twice, "risk_signals");
         cJSON_AddItemToArray(signals, cJSON_Duplicate(cJSON_GetArrayItem(signals, 0), true));
         problems = check_json(twice);
         CHECK_PROBLEM(problems, "$.risk_signals[12].code", "repeats risk_signals[0]");
-        rating_problems_free(&problems);
+        core_policy_problems_free(&problems);
         cJSON_Delete(twice);
     }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "risk_signals");
@@ -1238,27 +1238,27 @@ static void policy_check_reports_core_sections_through_one_reader(void)
     CHECK_PROBLEM(problems, "$.ltv_caps.yacht", "unknown collateral type");
     CHECK_PROBLEM(problems, "$.lpr.one_year", "above zero");
     CHECK_PROBLEM(problems, "$.risk_signals", "is missing");
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
     /* Loading is the same parse: refused, naming the count and the first. */
     char *text = cJSON_PrintUnformatted(root);
-    rating_policy *refused = NULL;
+    core_policy_model *refused = NULL;
     ld_error err;
-    CHECK_INT(rating_policy_load_buffer(text, strlen(text), &refused, &err), LD_EINVAL);
+    CHECK_INT(core_policy_model_load_buffer(text, strlen(text), &refused, &err), LD_EINVAL);
     CHECK_CONTAINS(err.message, "5 problems");
     CHECK(refused == NULL);
     free(text);
     cJSON_Delete(root);
     /* A sound policy: the terms core reads are inside the model rating
      * scores from, and the pricing rules read them. */
-    rating_policy *policy = default_policy();
+    core_policy_model *policy = default_policy();
     root = default_json();
     text = cJSON_PrintUnformatted(root);
     if (policy != NULL) {
         const core_policy_terms *terms = &policy->terms;
-        CHECK(rating_policy_lpr(policy) == &terms->lpr);
-        CHECK_INT(core_rate_legal_cap(&terms->lpr), 4 * rating_policy_lpr_one_year(policy));
-        CHECK_INT(core_lpr_for_term(&terms->lpr, 61), rating_policy_lpr_five_year(policy));
-        CHECK_INT(core_lpr_for_term(&terms->lpr, 60), rating_policy_lpr_one_year(policy));
+        CHECK(core_policy_model_lpr(policy) == &terms->lpr);
+        CHECK_INT(core_rate_legal_cap(&terms->lpr), 4 * core_policy_model_lpr_one_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms->lpr, 61), core_policy_model_lpr_five_year(policy));
+        CHECK_INT(core_lpr_for_term(&terms->lpr, 60), core_policy_model_lpr_one_year(policy));
         /* pricing: rate_floor 3.00 %, rate_ceiling 10.00 % in the default */
         CHECK_INT(terms->band.floor, 30000);
         CHECK_INT(terms->band.ceiling, 100000);
@@ -1269,7 +1269,7 @@ static void policy_check_reports_core_sections_through_one_reader(void)
     CHECK_INT(core_rate_priced(30000, 50000, &band), 80000);
     free(text);
     cJSON_Delete(root);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
 }
 
 /* ---- fitting data drawn from a known model ----------------------------------------- */
@@ -1332,20 +1332,20 @@ static const rating_fit_column *fit_column(const rating_fit_report *report, cons
 }
 
 /* Points of a factor for a value, through the policy written by fit. */
-static int points_for(const rating_policy *policy, rating_feature feature, double value,
+static int points_for(const core_policy_model *policy, core_rating_feature feature, double value,
                       const char *category)
 {
-    rating_value values[RATING_VALUE_COUNT];
+    rating_value values[CORE_RATING_VALUE_COUNT];
     memset(values, 0, sizeof values);
     int s0, s1, grade;
     ld_rate pd;
     ld_error err;
-    rating_score_only(policy, RATING_ENTERPRISE, values, &s0, &grade, &pd, &err);
+    rating_score_only(policy, CORE_RATING_ENTERPRISE, values, &s0, &grade, &pd, &err);
     values[feature].present = true;
     values[feature].number = value;
     if (category != NULL)
-        snprintf(values[feature].category, RATING_CATEGORY_MAX, "%s", category);
-    rating_score_only(policy, RATING_ENTERPRISE, values, &s1, &grade, &pd, &err);
+        snprintf(values[feature].category, CORE_RATING_CATEGORY_MAX, "%s", category);
+    rating_score_only(policy, CORE_RATING_ENTERPRISE, values, &s1, &grade, &pd, &err);
     /* The same minus the factor's missing points. */
     values[feature].present = false;
     return s1 - s0;
@@ -1364,7 +1364,7 @@ static void fit_recovers_a_known_logistic_model(void)
     char *base = read_all(DEFAULT_POLICY, &base_length);
     rating_fit_options opt;
     rating_fit_options_default(&opt);
-    opt.kind = RATING_ENTERPRISE;
+    opt.kind = CORE_RATING_ENTERPRISE;
     char *policy_text = NULL;
     rating_fit_report report;
     CHECK_INT(rating_fit(csv, "bad", &opt, base, base_length, &policy_text, &report, &err), LD_OK);
@@ -1404,27 +1404,28 @@ static void fit_recovers_a_known_logistic_model(void)
     /* The written policy loads, and its points run the way the model says:
      * more debt, fewer points; more liquidity and years, more points; a riskier
      * industry class, fewer points. */
-    rating_policy *fitted = NULL;
-    CHECK_INT(rating_policy_load_buffer(policy_text, strlen(policy_text), &fitted, &err), LD_OK);
+    core_policy_model *fitted = NULL;
+    CHECK_INT(core_policy_model_load_buffer(policy_text, strlen(policy_text), &fitted, &err),
+              LD_OK);
     if (fitted != NULL) {
-        CHECK_STR(rating_policy_version(fitted), "2025.06-1+fit");
-        CHECK(points_for(fitted, RATING_F_DEBT_TO_ASSET, 0.15, NULL) >
-              points_for(fitted, RATING_F_DEBT_TO_ASSET, 0.9, NULL));
-        CHECK(points_for(fitted, RATING_F_CURRENT_RATIO, 2.8, NULL) >
-              points_for(fitted, RATING_F_CURRENT_RATIO, 0.4, NULL));
-        CHECK(points_for(fitted, RATING_F_YEARS_IN_BUSINESS, 18, NULL) >
-              points_for(fitted, RATING_F_YEARS_IN_BUSINESS, 1, NULL));
-        CHECK(points_for(fitted, RATING_F_INDUSTRY_RISK_CLASS, 0, "1") >
-              points_for(fitted, RATING_F_INDUSTRY_RISK_CLASS, 0, "5"));
+        CHECK_STR(core_policy_model_version(fitted), "2025.06-1+fit");
+        CHECK(points_for(fitted, CORE_RATING_F_DEBT_TO_ASSET, 0.15, NULL) >
+              points_for(fitted, CORE_RATING_F_DEBT_TO_ASSET, 0.9, NULL));
+        CHECK(points_for(fitted, CORE_RATING_F_CURRENT_RATIO, 2.8, NULL) >
+              points_for(fitted, CORE_RATING_F_CURRENT_RATIO, 0.4, NULL));
+        CHECK(points_for(fitted, CORE_RATING_F_YEARS_IN_BUSINESS, 18, NULL) >
+              points_for(fitted, CORE_RATING_F_YEARS_IN_BUSINESS, 1, NULL));
+        CHECK(points_for(fitted, CORE_RATING_F_INDUSTRY_RISK_CLASS, 0, "1") >
+              points_for(fitted, CORE_RATING_F_INDUSTRY_RISK_CLASS, 0, "5"));
         /* Validation with the fitted policy agrees with the fit's own AUC. */
         rating_validation v;
-        CHECK_INT(rating_validate(fitted, RATING_ENTERPRISE, csv, "bad", &v, &err), LD_OK);
+        CHECK_INT(rating_validate(fitted, CORE_RATING_ENTERPRISE, csv, "bad", &v, &err), LD_OK);
         CHECK(near(v.auc, report.auc, 1e-9));
         CHECK(v.ks > 0.2);
 
         /* PSI: the same population is stable; shifted debt is not. */
         rating_psi_report psi;
-        CHECK_INT(rating_psi_compare(fitted, RATING_ENTERPRISE, csv, csv, &psi, &err), LD_OK);
+        CHECK_INT(rating_psi_compare(fitted, CORE_RATING_ENTERPRISE, csv, csv, &psi, &err), LD_OK);
         CHECK(psi.overall < 1e-12);
         char *shifted_text = model_csv(20000, 7, 0.25, NULL);
         rating_csv *shifted = NULL;
@@ -1432,16 +1433,17 @@ static void fit_recovers_a_known_logistic_model(void)
                                    rating_csv_categorical_features(), &shifted, &err),
                   LD_OK);
         free(shifted_text);
-        CHECK_INT(rating_psi_compare(fitted, RATING_ENTERPRISE, csv, shifted, &psi, &err), LD_OK);
+        CHECK_INT(rating_psi_compare(fitted, CORE_RATING_ENTERPRISE, csv, shifted, &psi, &err),
+                  LD_OK);
         for (size_t i = 0; i < psi.factor_count; i++) {
-            if (psi.factors[i].feature == RATING_F_DEBT_TO_ASSET)
+            if (psi.factors[i].feature == CORE_RATING_F_DEBT_TO_ASSET)
                 CHECK(psi.factors[i].psi > 0.25);
-            if (psi.factors[i].feature == RATING_F_CURRENT_RATIO)
+            if (psi.factors[i].feature == CORE_RATING_F_CURRENT_RATIO)
                 CHECK(psi.factors[i].psi < 0.10);
         }
         rating_csv_free(shifted);
     }
-    rating_policy_free(fitted);
+    core_policy_model_free(fitted);
     free(policy_text);
     free(base);
     rating_csv_free(csv);
@@ -1459,16 +1461,16 @@ static void fit_numeric_bins_hold_five_percent_and_monotone_woe(void)
     char *base = read_all(DEFAULT_POLICY, &base_length);
     rating_fit_options opt;
     rating_fit_options_default(&opt);
-    opt.kind = RATING_ENTERPRISE;
+    opt.kind = CORE_RATING_ENTERPRISE;
     char *policy_text = NULL;
     rating_fit_report report;
     CHECK_INT(rating_fit(csv, "bad", &opt, base, base_length, &policy_text, &report, &err), LD_OK);
     cJSON *root = policy_text ? cJSON_Parse(policy_text) : NULL;
     cJSON *factors = at(root, "scorecards/enterprise/factors");
     CHECK(factors != NULL);
-    rating_policy *fitted = NULL;
+    core_policy_model *fitted = NULL;
     if (policy_text)
-        rating_policy_load_buffer(policy_text, strlen(policy_text), &fitted, &err);
+        core_policy_model_load_buffer(policy_text, strlen(policy_text), &fitted, &err);
     int debt = rating_csv_column_index(csv, "debt_to_asset");
     cJSON *factor;
     cJSON_ArrayForEach(factor, factors)
@@ -1497,7 +1499,7 @@ static void fit_numeric_bins_hold_five_percent_and_monotone_woe(void)
         CHECK(cJSON_GetArraySize(bins) >= 3);
     }
     CHECK(fitted != NULL);
-    rating_policy_free(fitted);
+    core_policy_model_free(fitted);
     cJSON_Delete(root);
     free(policy_text);
     free(base);

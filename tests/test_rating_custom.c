@@ -215,7 +215,13 @@ static void fit_makes_unnamed_columns_the_banks_own_variables(void)
                         .base_policy = LOANDESK_SOURCE_DIR "/policy/default.json"};
     cJSON *fit = NULL, *check = NULL;
     ld_error err;
-    CHECK_INT(ld_rating_fit(&spec, &fit, &err), LD_OK);
+    /* Fitting is the risk function's: an officer is refused before anything
+     * is read or written. */
+    CHECK_INT(ld_rating_fit(off1, &spec, &fit, &err), LD_EPERM);
+    CHECK_CONTAINS(err.message, "the officer role may not fit scorecards");
+    CHECK(fit == NULL);
+    CHECK(access(policy_path, F_OK) != 0);
+    CHECK_INT(ld_rating_fit(rev1, &spec, &fit, &err), LD_OK);
     if (fit == NULL)
         die("fit", &err);
     const cJSON *region = column_named(fit, "Region Code");

@@ -120,6 +120,15 @@ void ld_committer_counts(ld_committer *committer, uint64_t *batches, uint64_t *o
 /* Gives api's writes to committer (NULL: back to its own transactions). */
 void ld_api_set_committer(ld_api *api, ld_committer *committer);
 
+/* For a handle that threads take turns on (a server's write pool, whose
+ * threads mostly wait for their batch): an operation of api calls
+ * release(context) once its write is queued for the committer, before it
+ * waits, and take(context) when the batch has answered, before it touches
+ * api again; meanwhile api is not used by the operation, and another
+ * thread may run on it. Both NULL: none (the default). */
+void ld_api_set_batch_wait(ld_api *api, void (*release)(void *), void (*take)(void *),
+                           void *context);
+
 /* Authenticates (PBKDF2, once). A wrong password, an unknown user, a locked or
  * deactivated account are LD_EPERM, and counted and audited. A password that
  * is too old or was set by an admin gives a session that may only change its
@@ -130,6 +139,20 @@ ld_status ld_session_login(ld_api *api, const char *username, const char *passwo
 /* A session from a token issued earlier by ld_session_token_issue: checked
  * afresh (ended, idle, too old, account locked or revoked: LD_EPERM). */
 ld_status ld_session_resume(ld_api *api, const char *token, ld_session **out, ld_error *err);
+
+/* One snapshot for a front end's read request: after ld_api_read_begin,
+ * ld_session_resume and the operations that only read run on api in one
+ * read transaction, until ld_api_read_end. The session check then keeps
+ * what it read of a token while nothing in the database changes (a logout,
+ * a password change, a lock committed by any connection is seen by the
+ * next check), and the write of a session's last use waits for
+ * ld_api_read_end. An operation that writes, or one refused (its refusal
+ * is audited), ends the snapshot first and runs as it would alone. */
+ld_status ld_api_read_begin(ld_api *api, ld_error *err);
+void ld_api_read_end(ld_api *api);
+
+/* The session's user name (for a front end's log). */
+const char *ld_session_username(const ld_session *session);
 
 /* Issues a bearer token for this session so later calls (other processes, a
  * server's requests) can resume it without the password. */

@@ -236,7 +236,9 @@ ld_status ld_application_schedule(ld_session *session, int64_t app_id, const cha
 ld_status ld_policy_check(const char *path, cJSON **out, ld_error *err);
 
 /* Builds a scorecard from historical outcomes and writes the policy to
- * out_path. */
+ * out_path. Fitting is a permission of its own (reviewers, managers and
+ * admins; docs/permissions.md): session's user must hold it, or LD_EPERM
+ * (audited) before anything is read. */
 typedef struct ld_fit_spec {
     const char *data_path;   /* CSV */
     const char *target;      /* the 0/1 outcome column */
@@ -246,7 +248,7 @@ typedef struct ld_fit_spec {
     const char *min_iv;      /* a number from 0 to 10; NULL: the default */
     const char *report_path; /* the fit report as JSON too (for `report fit`); NULL: not */
 } ld_fit_spec;
-ld_status ld_rating_fit(const ld_fit_spec *spec, cJSON **out, ld_error *err);
+ld_status ld_rating_fit(ld_session *session, const ld_fit_spec *spec, cJSON **out, ld_error *err);
 
 /* AUC, Gini, KS and default rates per grade of a policy on data, and with
  * compare_path stability (PSI). */

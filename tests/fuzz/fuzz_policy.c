@@ -1,6 +1,6 @@
 /*
  * fuzz_policy.c - the rating policy loader and the checker behind
- * `loandesk policy check` (rating/policy.c). The two must agree: a document
+ * `loandesk policy check` (core/policy_model.c). The two must agree: a document
  * loads exactly when the check finds no problem, and every problem is a line
  * naming a JSON path. A policy that loads carries the SHA-256 of its bytes and
  * must rate any application without failing: each kind of borrower with every
@@ -18,18 +18,18 @@ static const double awkward_numbers[] = {0.0, -1.0, 1e308, -1e308, 0.5, NAN};
 static const char *const awkward_categories[] = {"", "else", "missing", "1", "个体", "special"};
 #define AWKWARD_COUNT (sizeof awkward_numbers / sizeof awkward_numbers[0])
 
-static void rate_with(const rating_policy *policy, rating_kind kind, size_t variant)
+static void rate_with(const core_policy_model *policy, core_rating_kind kind, size_t variant)
 {
     rating_input in;
     rating_input_init(&in, kind);
     if (variant < AWKWARD_COUNT) {
         /* Built-in features and the policy's own variables alike. */
-        int count = RATING_FEATURE_COUNT + (int)rating_policy_attributes(policy)->count;
+        int count = CORE_RATING_FEATURE_COUNT + (int)core_policy_model_attributes(policy)->count;
         for (int f = 0; f < count; f++) {
-            if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
-                rating_input_set_category(&in, (rating_feature)f, awkward_categories[variant]);
+            if (core_policy_model_feature_is_categorical(policy, (core_rating_feature)f))
+                rating_input_set_category(&in, (core_rating_feature)f, awkward_categories[variant]);
             else
-                rating_input_set_number(&in, (rating_feature)f, awkward_numbers[variant]);
+                rating_input_set_number(&in, (core_rating_feature)f, awkward_numbers[variant]);
         }
         in.identity_valid = true;
         in.age_at_maturity = 40;
@@ -47,10 +47,10 @@ static void rate_with(const rating_policy *policy, rating_kind kind, size_t vari
     ld_error err;
     FUZZ_CHECK(rating_score(policy, &in, &result, &err) == LD_OK);
     /* Without a scorecard for the kind there is no grade (-1) and a refer. */
-    if (rating_policy_has_scorecard(policy, kind))
-        FUZZ_CHECK(result.grade_index >= 0 && result.grade_index < RATING_GRADE_COUNT);
+    if (core_policy_model_has_scorecard(policy, kind))
+        FUZZ_CHECK(result.grade_index >= 0 && result.grade_index < CORE_RATING_GRADE_COUNT);
     else
-        FUZZ_CHECK(result.grade_index == -1 && result.decision != RATING_APPROVE);
+        FUZZ_CHECK(result.grade_index == -1 && result.decision != CORE_RATING_APPROVE);
     FUZZ_CHECK(result.recommended_amount >= 0 && result.fee_amount >= 0);
     char *json = NULL;
     FUZZ_CHECK(rating_result_to_json(&result, &json, &err) == LD_OK && json != NULL);
@@ -60,11 +60,11 @@ static void rate_with(const rating_policy *policy, rating_kind kind, size_t vari
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *bytes = (const char *)data;
-    rating_policy *policy = NULL;
-    rating_problems problems = {0};
+    core_policy_model *policy = NULL;
+    core_policy_problems problems = {0};
     ld_error load_err, check_err;
-    ld_status loaded = rating_policy_load_buffer(bytes, size, &policy, &load_err);
-    ld_status checked = rating_policy_check_buffer(bytes, size, &problems, &check_err);
+    ld_status loaded = core_policy_model_load_buffer(bytes, size, &policy, &load_err);
+    ld_status checked = core_policy_model_check_buffer(bytes, size, &problems, &check_err);
 
     FUZZ_CHECK((loaded == LD_OK) == (checked == LD_OK));
     FUZZ_CHECK((checked == LD_OK) == (problems.count == 0));
@@ -75,12 +75,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         char sha[CORE_SHA256_HEX];
         core_sha256_hex(data, size, sha);
-        FUZZ_CHECK(strcmp(rating_policy_sha256(policy), sha) == 0);
-        for (int kind = 0; kind < RATING_KIND_COUNT; kind++)
+        FUZZ_CHECK(strcmp(core_policy_model_sha256(policy), sha) == 0);
+        for (int kind = 0; kind < CORE_RATING_KIND_COUNT; kind++)
             for (size_t variant = 0; variant <= AWKWARD_COUNT; variant++)
-                rate_with(policy, (rating_kind)kind, variant);
+                rate_with(policy, (core_rating_kind)kind, variant);
     }
-    rating_problems_free(&problems);
-    rating_policy_free(policy);
+    core_policy_problems_free(&problems);
+    core_policy_model_free(policy);
     return 0;
 }

@@ -17,9 +17,14 @@ SRC=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loandesk-german.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
+# Fitting is a permission (docs/permissions.md): a new book's admin fits.
+unset LOANDESK_USER LOANDESK_PASSWORD LOANDESK_SESSION LOANDESK_CA_PASSPHRASE_FILE
+export LOANDESK_DB=$WORK/book.db LOANDESK_CA_PASSPHRASE=German-CA-custodians-2026
+LOANDESK_PASSWORD=Admin-pass-2026 "$BIN" init --admin admin >/dev/null </dev/null
+
 reference=$(python3 "$SRC/tests/german/reference_lr.py" "$SRC/tests/data/german/german.csv" bad \
     "$WORK/train.csv" "$WORK/test.csv")
-"$BIN" rating fit --data "$WORK/train.csv" --target bad --out "$WORK/fitted.json" \
+LOANDESK_USER=admin LOANDESK_PASSWORD=Admin-pass-2026 "$BIN" rating fit --data "$WORK/train.csv" --target bad --out "$WORK/fitted.json" \
     --json >"$WORK/fit.json"
 "$BIN" policy check "$WORK/fitted.json" >/dev/null
 "$BIN" rating validate --data "$WORK/test.csv" --target bad --policy "$WORK/fitted.json" \

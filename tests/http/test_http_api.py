@@ -264,6 +264,9 @@ for _ in range(1200):
 csv_body = ("\n".join(lines) + "\n").encode()
 problem(call("wang", "POST", A + "/rating/fit", raw=csv_body, headers={"Content-Type": "text/csv"}), 422,
         "a fit without its target", field="target")
+# Fitting is the risk function's (docs/permissions.md): an officer is refused.
+problem(call("chen", "POST", A + "/rating/fit?target=bad&kind=individual", raw=csv_body,
+             headers={"Content-Type": "text/csv"}), 403, "an officer does not fit scorecards")
 r = expect(call("wang", "POST", A + "/rating/fit?target=bad&kind=individual", raw=csv_body,
                 headers={"Content-Type": "text/csv"}), 200, "rating fit")
 fit = r.json

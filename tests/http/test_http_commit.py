@@ -6,7 +6,8 @@ for the batch; api/group_commit.c).
    reviewer (403) and ones whose collateral is refused after the
    application's row was written (422). Afterwards every 201 is in the book,
    nothing else is, each refusal has its audit row, the trial balance
-   balances and `ledger verify` passes.
+   balances and `ledger verify` passes; the server holds at most 12 store
+   connections (--threads 4) after all that.
 2. A crash: the server is killed (SIGKILL) while 16 clients create
    applications. The book, opened again, verifies, and every request that
    was answered 201 before the kill is in it (a 201 means committed and
@@ -86,6 +87,13 @@ r = sun.get(A + "/journal/trial-balance?date=2026-05-25")
 check(r.status == 200 and r.json["balanced"] is True, f"trial balance: {r.body[:200]!r}")
 r = sun.get(A + "/ledger/verify?ca_fingerprint=" + h.CA_FP)
 check(r.status == 200, f"ledger verify: {r.status} {r.body[:300]!r}")
+# The pools are sized by what they do (docs/deploy.md): one writer, one connection per request
+# thread and per hashing thread, and 4 the write pool's 48 threads take turns on: 2 x 4 + 4.
+if os.path.isdir(f"/proc/{srv.proc.pid}/fd"):
+    fd_dir = f"/proc/{srv.proc.pid}/fd"
+    book = os.path.realpath(db)
+    opened = sum(1 for f in os.listdir(fd_dir) if os.path.realpath(os.path.join(fd_dir, f)) == book)
+    check(0 < opened <= 2 * 4 + 4, f"store connections after 16 clients wrote at once: {opened}")
 
 # ---- 2. SIGKILL during a write storm ---------------------------------------------------------------
 answered, failed = [], []

@@ -1,17 +1,20 @@
 /*
- * policy.c - reading and checking policy files (format: docs/policy.md).
+ * policy_model.c - the one parser of policy files (policy_model.h; format:
+ * docs/policy.md).
  *
- * One pass over the JSON both fills a rating_policy and records every problem it
- * finds, each as "JSONPATH: what is wrong", so `loandesk policy check` can list
- * them all at once instead of stopping at the first. A policy with any problem is
- * never handed out: rating_policy_load fails and frees what was built. Sections
- * other modules read for themselves (ltv_caps, approval_authority, inspection,
- * provision_rates, penalty_surcharge, risk_signals) are checked here too, so a
- * policy that passes here does not fail later in core or ledger.
+ * One pass over the JSON both fills a core_policy_model and records every
+ * problem it finds, each as "JSONPATH: what is wrong", so `loandesk policy
+ * check` can list them all at once instead of stopping at the first. A policy
+ * with any problem is never handed out: core_policy_model_load fails and frees
+ * what was built. The sections core applies (ltv_caps, approval_authority,
+ * inspection, provision_rates, penalty_surcharge, risk_signals, lpr, pricing,
+ * features) are read into the model's terms by core_policy_terms_read in the
+ * same pass, so a policy that passes here does not fail later in core, ledger
+ * or rating.
  *
- * cJSON stays in this file and in result_json.c; the scorer sees plain structs.
+ * cJSON stays at this edge; the scorer sees plain structs.
  */
-#include "rating_int.h"
+#include "policy_model.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +27,8 @@
 #include "cJSON.h"
 #include "care.h"
 #include "date.h"
+#include "decimal.h"
+#include "digest.h"
 #include "json_in.h"
 
 #define PATH_MAX_LEN    160
@@ -37,7 +42,7 @@
 
 /* ---- problem list ------------------------------------------------------------ */
 
-void rating_problems_free(rating_problems *problems)
+void core_policy_problems_free(core_policy_problems *problems)
 {
     if (problems == NULL)
         return;
@@ -50,16 +55,16 @@ void rating_problems_free(rating_problems *problems)
 }
 
 typedef struct parse_ctx {
-    rating_problems *problems;
+    core_policy_problems *problems;
     bool out_of_memory;
-    const rating_policy *policy; /* its own variables are read before the scorecards */
+    const core_policy_model *policy; /* its own variables are read before the scorecards */
 } parse_ctx;
 
 static void problem(parse_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void problem(parse_ctx *ctx, const char *fmt, ...)
 {
-    rating_problems *p = ctx->problems;
+    core_policy_problems *p = ctx->problems;
     if (p->count >= MAX_PROBLEMS)
         return;
     if (p->count == p->capacity) {
@@ -230,7 +235,7 @@ static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const c
         problem(ctx, "%s.%s: must be a whole number", path, key);
         return false;
     }
-    if (item->valuedouble < (double)min || item->valuedouble > (double)max) {
+    if (item->valuedouble < min || item->valuedouble > max) {
         problem(ctx, "%s.%s: must be between %ld and %ld", path, key, min, max);
         return false;
     }
@@ -238,8 +243,11 @@ static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const c
     return true;
 }
 
+/* A JSON number read exactly into millionths (decimal.h): bounds and scaling
+ * are decimals as written, so a bound of 0.3 is 300000 and compares exactly;
+ * more than six decimal places, or more than 10^12, is refused. */
 static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
-                        bool required, double *out)
+                        bool required, int64_t *out)
 {
     const cJSON *item = field(obj, key);
     if (absent(item)) {
@@ -251,7 +259,13 @@ static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, cons
         problem(ctx, "%s.%s: must be a number", path, key);
         return false;
     }
-    *out = item->valuedouble;
+    char name[PATH_MAX_LEN + 40];
+    snprintf(name, sizeof name, "%s.%s", path, key);
+    ld_error err;
+    if (core_decimal_from_json(name, item, out, &err) != LD_OK) {
+        problem(ctx, "%s", err.message);
+        return false;
+    }
     return true;
 }
 
@@ -325,7 +339,7 @@ static void fmt_rate(ld_rate rate, char buf[LD_MONEY_TEXT_MAX])
 
 /* ---- pricing, scaling, grades ------------------------------------------------ */
 
-static void parse_scaling(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+static void parse_scaling(parse_ctx *ctx, const cJSON *root, core_policy_model *policy)
 {
     const cJSON *scaling = need_object(ctx, root, "$", "scaling");
     if (scaling == NULL)
@@ -342,7 +356,7 @@ static void parse_scaling(parse_ctx *ctx, const cJSON *root, rating_policy *poli
         problem(ctx, "$.scaling.pdo: must be above zero");
 }
 
-static void parse_fee(parse_ctx *ctx, const cJSON *grade, const char *path, rating_grade *g)
+static void parse_fee(parse_ctx *ctx, const cJSON *grade, const char *path, core_rating_grade *g)
 {
     char fee_path[PATH_MAX_LEN];
     snprintf(fee_path, sizeof fee_path, "%s.fee", path);
@@ -355,15 +369,15 @@ static void parse_fee(parse_ctx *ctx, const cJSON *grade, const char *path, rati
     if (!read_string(ctx, fee, fee_path, "method", true, &method))
         return;
     if (strcmp(method, "none") == 0) {
-        g->fee_method = RATING_FEE_NONE;
+        g->fee_method = CORE_RATING_FEE_NONE;
         if (!absent(field(fee, "rate")))
             problem(ctx, "%s.rate: must be absent when the method is \"none\"", fee_path);
         return;
     }
     if (strcmp(method, "upfront") == 0)
-        g->fee_method = RATING_FEE_UPFRONT;
+        g->fee_method = CORE_RATING_FEE_UPFRONT;
     else if (strcmp(method, "per_installment") == 0)
-        g->fee_method = RATING_FEE_PER_INSTALLMENT;
+        g->fee_method = CORE_RATING_FEE_PER_INSTALLMENT;
     else {
         problem(ctx, "%s.method: must be \"none\", \"upfront\" or \"per_installment\"", fee_path);
         return;
@@ -372,17 +386,17 @@ static void parse_fee(parse_ctx *ctx, const cJSON *grade, const char *path, rati
         problem(ctx, "%s.rate: a fee above 10 %% of the amount is not plausible", fee_path);
 }
 
-static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+static void parse_grades(parse_ctx *ctx, const cJSON *root, core_policy_model *policy)
 {
     const cJSON *grades = need_array(ctx, root, "$", "grades");
     if (grades == NULL)
         return;
     int count = cJSON_GetArraySize(grades);
-    if (count != RATING_GRADE_COUNT)
+    if (count != CORE_RATING_GRADE_COUNT)
         problem(ctx,
                 "$.grades: must list the %d grades AAA, AA, A, BBB, BB, B, CCC, CC, C, D "
                 "(found %d)",
-                RATING_GRADE_COUNT, count);
+                CORE_RATING_GRADE_COUNT, count);
     static const char *const keys[] = {"grade",
                                        "min_score",
                                        "max_score",
@@ -399,17 +413,17 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
                                        NULL};
     char a[LD_MONEY_TEXT_MAX], b[LD_MONEY_TEXT_MAX], c[LD_MONEY_TEXT_MAX];
     ld_rate legal_cap = core_rate_legal_cap(&policy->terms.lpr);
-    bool pd_ok[RATING_GRADE_COUNT] = {false};
-    bool min_ok[RATING_GRADE_COUNT] = {false}, max_ok[RATING_GRADE_COUNT] = {false};
+    bool pd_ok[CORE_RATING_GRADE_COUNT] = {false};
+    bool min_ok[CORE_RATING_GRADE_COUNT] = {false}, max_ok[CORE_RATING_GRADE_COUNT] = {false};
     int i = 0;
     const cJSON *grade;
     cJSON_ArrayForEach(grade, grades)
     {
-        if (i >= RATING_GRADE_COUNT)
+        if (i >= CORE_RATING_GRADE_COUNT)
             break;
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "$.grades[%d]", i);
-        rating_grade *g = &policy->grades[i];
+        core_rating_grade *g = &policy->grades[i];
         if (!cJSON_IsObject(grade)) {
             problem(ctx, "%s: must be an object", path);
             i++;
@@ -418,11 +432,11 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
         check_keys(ctx, grade, path, keys);
         const char *name;
         if (read_string(ctx, grade, path, "grade", true, &name)) {
-            if (strcmp(name, rating_grade_name(i)) != 0)
+            if (strcmp(name, core_rating_grade_name(i)) != 0)
                 problem(ctx, "%s.grade: is \"%s\", expected \"%s\" (grades run AAA to D)", path,
-                        name, rating_grade_name(i));
+                        name, core_rating_grade_name(i));
         }
-        snprintf(g->name, sizeof g->name, "%s", rating_grade_name(i));
+        snprintf(g->name, sizeof g->name, "%s", core_rating_grade_name(i));
         g->has_min = read_int(ctx, grade, path, "min_score", false, -SCORE_LIMIT, SCORE_LIMIT,
                               &g->min_score);
         g->has_max = read_int(ctx, grade, path, "max_score", false, -SCORE_LIMIT, SCORE_LIMIT,
@@ -463,7 +477,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
     }
     if (count < 1)
         return;
-    int last = (count < RATING_GRADE_COUNT ? count : RATING_GRADE_COUNT) - 1;
+    int last = (count < CORE_RATING_GRADE_COUNT ? count : CORE_RATING_GRADE_COUNT) - 1;
     /* Coverage: the best grade is open above, the worst open below, and each
      * grade's max_score is exactly the better grade's min_score. */
     if (max_ok[0] && policy->grades[0].has_max)
@@ -473,7 +487,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
         problem(ctx, "$.grades[%d].min_score: scores below %d fall in no grade", last,
                 policy->grades[last].min_score);
     for (int k = 1; k <= last; k++) {
-        const rating_grade *better = &policy->grades[k - 1], *worse = &policy->grades[k];
+        const core_rating_grade *better = &policy->grades[k - 1], *worse = &policy->grades[k];
         if (min_ok[k - 1] && !better->has_min) {
             problem(ctx, "$.grades[%d].min_score: only the last grade may be open below", k - 1);
             continue;
@@ -510,7 +524,7 @@ static void parse_grades(parse_ctx *ctx, const cJSON *root, rating_policy *polic
 /* The features of the rule "missing_facts": when any of them has no value,
  * the application is referred, whatever points the card's "missing" gives. */
 static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *path,
-                               rating_policy *policy)
+                               core_policy_model *policy)
 {
     const cJSON *list = need_array(ctx, rule, path, "features");
     if (list == NULL)
@@ -521,9 +535,9 @@ static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *pa
     const cJSON *item;
     cJSON_ArrayForEach(item, list)
     {
-        rating_feature feature;
+        core_rating_feature feature;
         if (!cJSON_IsString(item) ||
-            !rating_policy_feature_from_name(policy, item->valuestring, &feature)) {
+            !core_policy_model_feature_from_name(policy, item->valuestring, &feature)) {
             problem(ctx, "%s.features[%d]: not a known feature", path, i);
         } else {
             bool twice = false;
@@ -531,7 +545,7 @@ static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *pa
                 twice = twice || policy->needed[k] == feature;
             if (twice)
                 problem(ctx, "%s.features[%d]: \"%s\" is listed twice", path, i, item->valuestring);
-            else if (policy->needed_count < RATING_VALUE_COUNT)
+            else if (policy->needed_count < CORE_RATING_VALUE_COUNT)
                 policy->needed[policy->needed_count++] = feature;
         }
         i++;
@@ -540,7 +554,7 @@ static void parse_needed_facts(parse_ctx *ctx, const cJSON *rule, const char *pa
 
 /* "credit_report": {"max_age_days": N}, optional: a rating uses the latest
  * credit report no older than this (180 days when the policy says nothing). */
-static void parse_credit_report(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+static void parse_credit_report(parse_ctx *ctx, const cJSON *root, core_policy_model *policy)
 {
     policy->credit_report_max_age_days = 180;
     if (absent(field(root, "credit_report")))
@@ -554,7 +568,7 @@ static void parse_credit_report(parse_ctx *ctx, const cJSON *root, rating_policy
              &policy->credit_report_max_age_days);
 }
 
-static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+static void parse_knockouts(parse_ctx *ctx, const cJSON *root, core_policy_model *policy)
 {
     const cJSON *ko = need_object(ctx, root, "$", "knockouts");
     if (ko == NULL)
@@ -579,13 +593,13 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
         static const char *const rule_keys[] = {"rule", "action", "features", NULL};
         check_keys(ctx, rule, path, rule_keys);
         const char *name, *action;
-        rating_knockout which;
+        core_rating_knockout which;
         bool named = read_string(ctx, rule, path, "rule", true, &name);
-        if (named && !rating_knockout_from_name(name, &which)) {
+        if (named && !core_rating_knockout_from_name(name, &which)) {
             problem(ctx, "%s.rule: unknown rule \"%s\"", path, name);
             named = false;
         }
-        if (named && which == RATING_KO_MISSING_FACTS)
+        if (named && which == CORE_RATING_KO_MISSING_FACTS)
             parse_needed_facts(ctx, rule, path, policy);
         else if (!absent(field(rule, "features")))
             problem(ctx, "%s.features: only the rule \"missing_facts\" names features", path);
@@ -593,11 +607,11 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
             problem(ctx, "%s.rule: \"%s\" is listed twice", path, name);
         if (!read_string(ctx, rule, path, "action", true, &action))
             continue;
-        rating_decision decision;
+        core_rating_decision decision;
         if (strcmp(action, "decline") == 0)
-            decision = RATING_DECLINE;
+            decision = CORE_RATING_DECLINE;
         else if (strcmp(action, "refer") == 0)
-            decision = RATING_REFER;
+            decision = CORE_RATING_REFER;
         else {
             problem(ctx, "%s.action: must be \"decline\" or \"refer\"", path);
             continue;
@@ -611,16 +625,14 @@ static void parse_knockouts(parse_ctx *ctx, const cJSON *root, rating_policy *po
 
 /* ---- scorecards -------------------------------------------------------------- */
 
-static void format_bound(char *buf, size_t size, bool has, double value, bool low)
+static void format_bound(char *buf, size_t size, bool has, int64_t value, bool low)
 {
-    if (!has)
-        snprintf(buf, size, "%s", low ? "-inf" : "+inf");
-    else
-        snprintf(buf, size, "%g", value);
+    char text[CORE_DECIMAL_TEXT_MAX];
+    snprintf(buf, size, "%s", has ? core_decimal_format(value, text) : low ? "-inf" : "+inf");
 }
 
 static bool parse_outcome(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
-                          rating_outcome *out)
+                          core_rating_outcome *out)
 {
     const cJSON *item = field(obj, key);
     if (absent(item))
@@ -656,7 +668,7 @@ static bool parse_outcome(parse_ctx *ctx, const cJSON *obj, const char *path, co
 }
 
 /* Default reason texts of one of the policy's own variables. */
-static void custom_reasons(parse_ctx *ctx, rating_factor *f)
+static void custom_reasons(parse_ctx *ctx, core_rating_factor *f)
 {
     char text[192];
     if (f->reason_zh == NULL) {
@@ -669,7 +681,7 @@ static void custom_reasons(parse_ctx *ctx, rating_factor *f)
     }
 }
 
-static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, rating_factor *f,
+static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, core_rating_factor *f,
                          bool *feature_seen)
 {
     static const char *const keys[] = {"feature", "bins",      "special",   "missing",
@@ -678,7 +690,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
     const char *name, *text;
     bool known = false;
     if (read_string(ctx, item, path, "feature", true, &name)) {
-        if (!rating_policy_feature_from_name(ctx->policy, name, &f->feature))
+        if (!core_policy_model_feature_from_name(ctx->policy, name, &f->feature))
             problem(ctx,
                     "%s.feature: unknown feature \"%s\" (neither built-in nor declared in "
                     "$.features)",
@@ -693,13 +705,13 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
         f->reason_zh = dup_or_flag(ctx, text);
     if (read_string(ctx, item, path, "reason_en", false, &text))
         f->reason_en = dup_or_flag(ctx, text);
-    bool categorical = known && rating_policy_feature_is_categorical(ctx->policy, f->feature);
+    bool categorical = known && core_policy_model_feature_is_categorical(ctx->policy, f->feature);
     if (known) {
-        f->name = rating_policy_feature_name(ctx->policy, f->feature);
-        f->zh = rating_policy_feature_zh(ctx->policy, f->feature);
-        f->en = rating_policy_feature_en(ctx->policy, f->feature);
+        f->name = core_policy_model_feature_name(ctx->policy, f->feature);
+        f->zh = core_policy_model_feature_zh(ctx->policy, f->feature);
+        f->en = core_policy_model_feature_en(ctx->policy, f->feature);
         f->categorical = categorical;
-        if (f->feature >= RATING_FEATURE_COUNT)
+        if (f->feature >= CORE_RATING_FEATURE_COUNT)
             custom_reasons(ctx, f);
     }
 
@@ -722,7 +734,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
         {
             char bpath[PATH_MAX_LEN];
             snprintf(bpath, sizeof bpath, "%s.bins[%d]", path, b);
-            rating_bin *rb = &f->bins[b++];
+            core_rating_bin *rb = &f->bins[b++];
             static const char *const bin_keys[] = {"label",      "min",    "max",
                                                    "categories", "points", NULL};
             check_keys(ctx, bin, bpath, bin_keys);
@@ -742,7 +754,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
             } else if (categorical) {
                 if (!absent(field(bin, "min")) || !absent(field(bin, "max")))
                     problem(ctx, "%s: %s is categorical; use \"categories\", not min/max", bpath,
-                            rating_feature_name(f->feature));
+                            core_rating_feature_name(f->feature));
                 const cJSON *cats = need_array(ctx, bin, bpath, "categories");
                 int n = cats ? cJSON_GetArraySize(cats) : 0;
                 if (cats != NULL && (n < 1 || n > MAX_CATEGORIES))
@@ -760,16 +772,16 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                     cJSON_ArrayForEach(cat, cats)
                     {
                         if (!cJSON_IsString(cat) || cat->valuestring[0] == '\0' ||
-                            strlen(cat->valuestring) >= RATING_CATEGORY_MAX) {
+                            strlen(cat->valuestring) >= CORE_RATING_CATEGORY_MAX) {
                             problem(ctx,
                                     "%s.categories[%d]: must be a string of 1 to %d characters",
-                                    bpath, k, RATING_CATEGORY_MAX - 1);
+                                    bpath, k, CORE_RATING_CATEGORY_MAX - 1);
                             k++;
                             continue;
                         }
                         /* A category in two bins would make the bin depend on order. */
                         for (int ob = 0; ob < b; ob++) {
-                            const rating_bin *other = &f->bins[ob];
+                            const core_rating_bin *other = &f->bins[ob];
                             for (size_t oc = 0; oc < other->category_count; oc++)
                                 if (strcmp(other->categories[oc], cat->valuestring) == 0)
                                     problem(ctx, "%s.categories[%d]: \"%s\" overlaps bins[%d]",
@@ -777,7 +789,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                         }
                         char *copy = dup_or_flag(ctx, cat->valuestring);
                         if (copy != NULL) {
-                            rb->keys[rb->category_count] = rating_category_key(copy);
+                            rb->keys[rb->category_count] = core_rating_category_key(copy);
                             rb->categories[rb->category_count++] = copy;
                         }
                         k++;
@@ -794,13 +806,13 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
             } else {
                 if (!absent(field(bin, "categories")))
                     problem(ctx, "%s: %s is numeric; use min/max, not \"categories\"", bpath,
-                            rating_feature_name(f->feature));
+                            core_rating_feature_name(f->feature));
                 rb->has_min = read_number(ctx, bin, bpath, "min", false, &rb->min);
                 rb->has_max = read_number(ctx, bin, bpath, "max", false, &rb->max);
                 if (rb->has_min && rb->has_max && !(rb->min < rb->max))
                     problem(ctx, "%s.max: must be above min (bins are [min, max))", bpath);
                 if (label == NULL) {
-                    char lo[32], hi[32];
+                    char lo[CORE_DECIMAL_TEXT_MAX], hi[CORE_DECIMAL_TEXT_MAX];
                     format_bound(lo, sizeof lo, rb->has_min, rb->min, true);
                     format_bound(hi, sizeof hi, rb->has_max, rb->max, false);
                     snprintf(generated, sizeof generated, "[%s, %s)", lo, hi);
@@ -814,13 +826,14 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
     if (known && !categorical && f->bin_count > 0) {
         /* Numeric bins, in the order given, must tile (-inf, +inf) exactly. */
         char bpath[PATH_MAX_LEN];
+        char a[CORE_DECIMAL_TEXT_MAX], z[CORE_DECIMAL_TEXT_MAX];
         if (f->bins[0].has_min)
             problem(ctx,
-                    "%s.bins[0].min: values below %g fall in no bin (leave min out for "
+                    "%s.bins[0].min: values below %s fall in no bin (leave min out for "
                     "-inf)",
-                    path, f->bins[0].min);
+                    path, core_decimal_format(f->bins[0].min, a));
         for (size_t k = 1; k < f->bin_count; k++) {
-            const rating_bin *prev = &f->bins[k - 1], *cur = &f->bins[k];
+            const core_rating_bin *prev = &f->bins[k - 1], *cur = &f->bins[k];
             snprintf(bpath, sizeof bpath, "%s.bins[%zu]", path, k);
             if (!prev->has_max) {
                 problem(ctx, "%s: overlaps bins[%zu], which is open above", bpath, k - 1);
@@ -831,17 +844,17 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                 continue;
             }
             if (cur->min < prev->max)
-                problem(ctx, "%s.min: overlaps bins[%zu] ([%g, %g) in both)", bpath, k - 1,
-                        cur->min, prev->max);
+                problem(ctx, "%s.min: overlaps bins[%zu] ([%s, %s) in both)", bpath, k - 1,
+                        core_decimal_format(cur->min, a), core_decimal_format(prev->max, z));
             else if (cur->min > prev->max)
-                problem(ctx, "%s.min: leaves a gap after bins[%zu] ([%g, %g) in no bin)", bpath,
-                        k - 1, prev->max, cur->min);
+                problem(ctx, "%s.min: leaves a gap after bins[%zu] ([%s, %s) in no bin)", bpath,
+                        k - 1, core_decimal_format(prev->max, a), core_decimal_format(cur->min, z));
         }
         if (f->bins[f->bin_count - 1].has_max)
             problem(ctx,
-                    "%s.bins[%zu].max: values of %g and above fall in no bin (leave max "
+                    "%s.bins[%zu].max: values of %s and above fall in no bin (leave max "
                     "out for +inf)",
-                    path, f->bin_count - 1, f->bins[f->bin_count - 1].max);
+                    path, f->bin_count - 1, core_decimal_format(f->bins[f->bin_count - 1].max, a));
     }
 
     const cJSON *specials = field(item, "special");
@@ -865,7 +878,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                 snprintf(spath, sizeof spath, "%s.special[%d]", path, k++);
                 static const char *const sp_keys[] = {"value", "label", "points", NULL};
                 check_keys(ctx, sp, spath, sp_keys);
-                rating_special *rs = &f->specials[f->special_count];
+                core_rating_special *rs = &f->specials[f->special_count];
                 const char *label;
                 bool ok = read_number(ctx, sp, spath, "value", true, &rs->value);
                 ok = read_int(ctx, sp, spath, "points", true, -POINTS_LIMIT, POINTS_LIMIT,
@@ -875,7 +888,9 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
                     label = "special";
                 for (size_t o = 0; ok && o < f->special_count; o++)
                     if (f->specials[o].value == rs->value) {
-                        problem(ctx, "%s.value: %g repeats special[%zu]", spath, rs->value, o);
+                        char v[CORE_DECIMAL_TEXT_MAX];
+                        problem(ctx, "%s.value: %s repeats special[%zu]", spath,
+                                core_decimal_format(rs->value, v), o);
                         ok = false;
                     }
                 if (!ok)
@@ -903,7 +918,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
         problem(ctx, "%s.else: only categorical features have an else bin", path);
     /* Missing and else outcomes count toward best and worst like any bin, so a
      * reason code is never negative; "refer" takes the worst points. */
-    rating_outcome *outcomes[2] = {&f->missing, &f->other};
+    core_rating_outcome *outcomes[2] = {&f->missing, &f->other};
     for (int k = 0; k < 2; k++) {
         if (!outcomes[k]->set || outcomes[k]->refer)
             continue;
@@ -918,7 +933,7 @@ static void parse_factor(parse_ctx *ctx, const cJSON *item, const char *path, ra
             outcomes[k]->points = f->worst_points;
 }
 
-static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *policy)
+static void parse_scorecards(parse_ctx *ctx, const cJSON *root, core_policy_model *policy)
 {
     const cJSON *cards = need_object(ctx, root, "$", "scorecards");
     if (cards == NULL)
@@ -926,8 +941,8 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
     static const char *const keys[] = {"individual", "enterprise", NULL};
     check_keys(ctx, cards, "$.scorecards", keys);
     bool any = false;
-    for (int kind = 0; kind < RATING_KIND_COUNT; kind++) {
-        const char *kind_name = rating_kind_name((rating_kind)kind);
+    for (int kind = 0; kind < CORE_RATING_KIND_COUNT; kind++) {
+        const char *kind_name = core_rating_kind_name((core_rating_kind)kind);
         const cJSON *card = field(cards, kind_name);
         if (absent(card))
             continue;
@@ -940,13 +955,13 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
         any = true;
         static const char *const card_keys[] = {"base_points", "factors", NULL};
         check_keys(ctx, card, path, card_keys);
-        rating_scorecard *sc = &policy->scorecards[kind];
+        core_rating_scorecard *sc = &policy->scorecards[kind];
         sc->present = true;
         read_int(ctx, card, path, "base_points", true, -SCORE_LIMIT, SCORE_LIMIT, &sc->base_points);
         const cJSON *factors = need_array(ctx, card, path, "factors");
         int n = factors ? cJSON_GetArraySize(factors) : 0;
-        if (factors != NULL && (n < 1 || n > RATING_MAX_FACTORS)) {
-            problem(ctx, "%s.factors: must hold 1 to %d factors", path, RATING_MAX_FACTORS);
+        if (factors != NULL && (n < 1 || n > CORE_RATING_MAX_FACTORS)) {
+            problem(ctx, "%s.factors: must hold 1 to %d factors", path, CORE_RATING_MAX_FACTORS);
             continue;
         }
         if (n == 0)
@@ -956,13 +971,13 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
             ctx->out_of_memory = true;
             return;
         }
-        bool seen[RATING_VALUE_COUNT] = {false};
+        bool seen[CORE_RATING_VALUE_COUNT] = {false};
         const cJSON *item;
         cJSON_ArrayForEach(item, factors)
         {
             char fpath[PATH_MAX_LEN];
             snprintf(fpath, sizeof fpath, "%s.factors[%zu]", path, sc->factor_count);
-            rating_factor *f = &sc->factors[sc->factor_count++];
+            core_rating_factor *f = &sc->factors[sc->factor_count++];
             if (!cJSON_IsObject(item)) {
                 problem(ctx, "%s: must be an object", fpath);
                 continue;
@@ -978,7 +993,7 @@ static void parse_scorecards(parse_ctx *ctx, const cJSON *root, rating_policy *p
 
 /* ---- load ------------------------------------------------------------------- */
 
-static void free_factor(rating_factor *f)
+static void free_factor(core_rating_factor *f)
 {
     for (size_t b = 0; b < f->bin_count; b++) {
         for (size_t c = 0; c < f->bins[b].category_count; c++)
@@ -997,12 +1012,12 @@ static void free_factor(rating_factor *f)
     free(f->reason_en);
 }
 
-void rating_policy_free(rating_policy *policy)
+void core_policy_model_free(core_policy_model *policy)
 {
     if (policy == NULL)
         return;
-    for (int k = 0; k < RATING_KIND_COUNT; k++) {
-        rating_scorecard *sc = &policy->scorecards[k];
+    for (int k = 0; k < CORE_RATING_KIND_COUNT; k++) {
+        core_rating_scorecard *sc = &policy->scorecards[k];
         for (size_t i = 0; i < sc->factor_count; i++)
             free_factor(&sc->factors[i]);
         free(sc->factors);
@@ -1015,8 +1030,8 @@ void rating_policy_free(rating_policy *policy)
  * LD_EINTERNAL when memory ran out. */
 static bool builtin_name(const char *name)
 {
-    rating_feature feature;
-    return rating_feature_from_name(name, &feature);
+    core_rating_feature feature;
+    return core_rating_feature_from_name(name, &feature);
 }
 
 static void report_problem(void *context, const char *message)
@@ -1024,25 +1039,21 @@ static void report_problem(void *context, const char *message)
     problem(context, "%s", message);
 }
 
-static ld_status parse_policy(const char *bytes, size_t length, rating_policy **out,
-                              rating_problems *problems, ld_error *err)
+static ld_status parse_policy(const char *bytes, size_t length, core_policy_model **out,
+                              core_policy_problems *problems, ld_error *err)
 {
-    rating_policy *policy = calloc(1, sizeof *policy);
+    core_policy_model *policy = calloc(1, sizeof *policy);
     if (policy == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "policy: out of memory");
     parse_ctx ctx = {problems, false, policy};
-    ld_status st = rating_sha256_hex(bytes, length, policy->sha256, err);
-    if (st != LD_OK) {
-        rating_policy_free(policy);
-        return st;
-    }
+    core_sha256_hex(bytes, length, policy->sha256);
     /* The strict reader: a repeated key would otherwise let the first of two
      * cutoffs win unseen. */
     cJSON *root = NULL;
     ld_error json_err;
     ld_status json_st = core_json_parse(bytes, length, NULL, &root, &json_err);
     if (json_st == LD_EINTERNAL) {
-        rating_policy_free(policy);
+        core_policy_model_free(policy);
         if (err != NULL)
             *err = json_err;
         return json_st;
@@ -1106,11 +1117,11 @@ static ld_status parse_policy(const char *bytes, size_t length, rating_policy **
     }
     cJSON_Delete(root);
     if (ctx.out_of_memory) {
-        rating_policy_free(policy);
+        core_policy_model_free(policy);
         return LD_FAIL(err, LD_EINTERNAL, "policy: out of memory");
     }
     if (problems->count > 0) {
-        rating_policy_free(policy);
+        core_policy_model_free(policy);
         return LD_FAIL(err, LD_EINVAL, "policy: %zu problem%s; first: %s", problems->count,
                        problems->count == 1 ? "" : "s", problems->messages[0]);
     }
@@ -1169,151 +1180,157 @@ out:
     return LD_OK;
 }
 
-ld_status rating_policy_load_buffer(const char *bytes, size_t length, rating_policy **out,
-                                    ld_error *err)
+ld_status core_policy_model_load_buffer(const char *bytes, size_t length, core_policy_model **out,
+                                        ld_error *err)
 {
-    rating_problems problems = {0};
-    rating_policy *policy = NULL;
+    core_policy_problems problems = {0};
+    core_policy_model *policy = NULL;
     ld_status st = parse_policy(bytes, length, &policy, &problems, err);
-    rating_problems_free(&problems);
+    core_policy_problems_free(&problems);
     if (st == LD_OK)
         *out = policy;
     return st;
 }
 
-ld_status rating_policy_check_buffer(const char *bytes, size_t length, rating_problems *problems,
-                                     ld_error *err)
+ld_status core_policy_model_check_buffer(const char *bytes, size_t length,
+                                         core_policy_problems *problems, ld_error *err)
 {
-    rating_policy *policy = NULL;
+    core_policy_model *policy = NULL;
     ld_status st = parse_policy(bytes, length, &policy, problems, err);
-    rating_policy_free(policy);
+    core_policy_model_free(policy);
     return st;
 }
 
-ld_status rating_policy_load(const char *path, rating_policy **out, ld_error *err)
+ld_status core_policy_model_load(const char *path, core_policy_model **out, ld_error *err)
 {
     char *bytes;
     size_t length;
     ld_status st = read_file(path, &bytes, &length, err);
     if (st != LD_OK)
         return st;
-    st = rating_policy_load_buffer(bytes, length, out, err);
+    st = core_policy_model_load_buffer(bytes, length, out, err);
     free(bytes);
     if (st != LD_OK && err != NULL)
         ld_error_prefix(err, "%s", path);
     return st;
 }
 
-ld_status rating_policy_check_file(const char *path, rating_problems *problems, ld_error *err)
+ld_status core_policy_model_check_file(const char *path, core_policy_problems *problems,
+                                       ld_error *err)
 {
     char *bytes;
     size_t length;
     ld_status st = read_file(path, &bytes, &length, err);
     if (st != LD_OK)
         return st;
-    st = rating_policy_check_buffer(bytes, length, problems, err);
+    st = core_policy_model_check_buffer(bytes, length, problems, err);
     free(bytes);
     return st;
 }
 
-const char *rating_policy_version(const rating_policy *policy)
+const char *core_policy_model_version(const core_policy_model *policy)
 {
     return policy->version;
 }
 
-const char *rating_policy_sha256(const rating_policy *policy)
+const char *core_policy_model_sha256(const core_policy_model *policy)
 {
     return policy->sha256;
 }
 
-ld_rate rating_policy_lpr_one_year(const rating_policy *policy)
+ld_rate core_policy_model_lpr_one_year(const core_policy_model *policy)
 {
     return policy->terms.lpr.one_year;
 }
 
-const core_lpr *rating_policy_lpr(const rating_policy *policy)
+const core_lpr *core_policy_model_lpr(const core_policy_model *policy)
 {
     return &policy->terms.lpr;
 }
 
-ld_rate rating_policy_lpr_five_year(const rating_policy *policy)
+ld_rate core_policy_model_lpr_five_year(const core_policy_model *policy)
 {
     return policy->terms.lpr.five_year;
 }
 
-bool rating_policy_feature_from_name(const rating_policy *policy, const char *name,
-                                     rating_feature *out)
+bool core_policy_model_feature_from_name(const core_policy_model *policy, const char *name,
+                                         core_rating_feature *out)
 {
-    if (rating_feature_from_name(name, out))
+    if (core_rating_feature_from_name(name, out))
         return true;
     for (size_t i = 0; i < policy->terms.attributes.count; i++) {
         if (strcmp(policy->terms.attributes.defs[i].name, name) == 0) {
-            *out = (rating_feature)(RATING_FEATURE_COUNT + i);
+            *out = (core_rating_feature)(CORE_RATING_FEATURE_COUNT + i);
             return true;
         }
     }
     return false;
 }
 
-static const core_attribute_def *custom_def(const rating_policy *policy, rating_feature feature)
+static const core_attribute_def *custom_def(const core_policy_model *policy,
+                                            core_rating_feature feature)
 {
-    size_t i = (size_t)feature - RATING_FEATURE_COUNT;
-    return feature >= RATING_FEATURE_COUNT && i < policy->terms.attributes.count
+    size_t i = (size_t)feature - CORE_RATING_FEATURE_COUNT;
+    return feature >= CORE_RATING_FEATURE_COUNT && i < policy->terms.attributes.count
                ? &policy->terms.attributes.defs[i]
                : NULL;
 }
 
-const char *rating_policy_feature_name(const rating_policy *policy, rating_feature feature)
+const char *core_policy_model_feature_name(const core_policy_model *policy,
+                                           core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
-    return def != NULL ? def->name : rating_feature_name(feature);
+    return def != NULL ? def->name : core_rating_feature_name(feature);
 }
 
-const char *rating_policy_feature_zh(const rating_policy *policy, rating_feature feature)
+const char *core_policy_model_feature_zh(const core_policy_model *policy,
+                                         core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
-    return def != NULL ? def->zh : rating_feature_zh(feature);
+    return def != NULL ? def->zh : core_rating_feature_zh(feature);
 }
 
-const char *rating_policy_feature_en(const rating_policy *policy, rating_feature feature)
+const char *core_policy_model_feature_en(const core_policy_model *policy,
+                                         core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
-    return def != NULL ? def->en : rating_feature_en(feature);
+    return def != NULL ? def->en : core_rating_feature_en(feature);
 }
 
-bool rating_policy_feature_is_categorical(const rating_policy *policy, rating_feature feature)
+bool core_policy_model_feature_is_categorical(const core_policy_model *policy,
+                                              core_rating_feature feature)
 {
     const core_attribute_def *def = custom_def(policy, feature);
-    return def != NULL ? def->categorical : rating_feature_is_categorical(feature);
+    return def != NULL ? def->categorical : core_rating_feature_is_categorical(feature);
 }
 
-bool rating_policy_text_columns(const rating_policy *policy,
-                                const char *out[RATING_VALUE_COUNT + 1])
+bool core_policy_model_text_columns(const core_policy_model *policy,
+                                    const char *out[CORE_RATING_VALUE_COUNT + 1])
 {
     size_t n = 0;
-    for (int f = 0; f < RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
-        if (rating_policy_feature_is_categorical(policy, (rating_feature)f))
-            out[n++] = rating_policy_feature_name(policy, (rating_feature)f);
+    for (int f = 0; f < CORE_RATING_FEATURE_COUNT + (int)policy->terms.attributes.count; f++)
+        if (core_policy_model_feature_is_categorical(policy, (core_rating_feature)f))
+            out[n++] = core_policy_model_feature_name(policy, (core_rating_feature)f);
     out[n] = NULL;
     return true;
 }
 
-const core_attribute_set *rating_policy_attributes(const rating_policy *policy)
+const core_attribute_set *core_policy_model_attributes(const core_policy_model *policy)
 {
     return &policy->terms.attributes;
 }
 
-int rating_policy_credit_report_max_age_days(const rating_policy *policy)
+int core_policy_model_credit_report_max_age_days(const core_policy_model *policy)
 {
     return policy->credit_report_max_age_days;
 }
 
-const char *rating_policy_lpr_effective(const rating_policy *policy)
+const char *core_policy_model_lpr_effective(const core_policy_model *policy)
 {
     return policy->terms.lpr.effective_text;
 }
 
-bool rating_policy_has_scorecard(const rating_policy *policy, rating_kind kind)
+bool core_policy_model_has_scorecard(const core_policy_model *policy, core_rating_kind kind)
 {
-    return (unsigned)kind < RATING_KIND_COUNT && policy->scorecards[kind].present;
+    return (unsigned)kind < CORE_RATING_KIND_COUNT && policy->scorecards[kind].present;
 }
