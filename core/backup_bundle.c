@@ -19,10 +19,11 @@
 #include "json_in.h"
 #include "private_file.h"
 
-#define BUNDLE_MAGIC "loandesk-bundle 1\n"
-#define IO_BLOCK     (1u << 20)
-#define LINE_MAX_LEN (CORE_BACKUP_PATH_MAX + 64)
-#define MANIFEST_MAX (64u << 20)
+#define BUNDLE_MAGIC  "loandesk-bundle 1\n"
+#define IO_BLOCK      (1u << 20)
+#define LINE_MAX_LEN  (CORE_BACKUP_PATH_MAX + 64)
+#define MANIFEST_MAX  (64u << 20)
+#define HEAD_LAST_MAX (64u << 10) /* SQLite's largest page */
 
 static const char *const role_names[CORE_BACKUP_ROLE_COUNT] = {"database", "institution-key",
                                                                "documents", "workbooks"};
@@ -91,6 +92,95 @@ static ld_status put_line(core_backup_writer *w, const char *fmt, const char *a,
     return core_backup_write(w, line, (size_t)n, err);
 }
 
+/* Adds {"name", "size", ["head_last",] "sha256"} to parts, the digest
+ * finished from md. */
+static void add_file_record(cJSON *parts, const char *name, uint64_t size, uint32_t head_last,
+                            EVP_MD_CTX *md)
+{
+    unsigned char digest[32];
+    char hex[65];
+    EVP_DigestFinal_ex(md, digest, NULL);
+    core_hex_encode(digest, sizeof digest, hex);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", name);
+    core_json_put_int(o, "size", (int64_t)size);
+    if (head_last > 0)
+        core_json_put_int(o, "head_last", (int64_t)head_last);
+    cJSON_AddStringToObject(o, "sha256", hex);
+    cJSON_AddItemToArray(parts, o);
+}
+
+/* ---- A part as it streams ---------------------------------------------- */
+
+struct core_bundle_stream {
+    core_backup_writer *w;
+    EVP_MD_CTX *md;
+    char *name;
+    uint64_t size, done;
+    uint32_t head_last;
+};
+
+ld_status core_bundle_stream_begin(core_backup_writer *w, const char *name, uint64_t size,
+                                   uint32_t head_last, core_bundle_stream **out, ld_error *err)
+{
+    char line[LINE_MAX_LEN];
+    int n = head_last == 0 ? snprintf(line, sizeof line, "F %" PRIu64 " %s\n", size, name)
+                           : snprintf(line, sizeof line, "P %" PRIu64 " %" PRIu32 " %s\n", size,
+                                      head_last, name);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return LD_FAIL(err, LD_EINVAL, "%s: name too long for an archive", name);
+    if (head_last > size)
+        return LD_FAIL(err, LD_EINVAL, "%s: its first %" PRIu32 " bytes are more than it holds",
+                       name, head_last);
+    core_bundle_stream *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->name = strdup(name)) == NULL || (s->md = EVP_MD_CTX_new()) == NULL ||
+        EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
+        core_bundle_stream_free(s);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    s->w = w;
+    s->size = size;
+    s->head_last = head_last;
+    ld_status st = core_backup_write(w, line, (size_t)n, err);
+    if (st != LD_OK) {
+        core_bundle_stream_free(s);
+        return st;
+    }
+    *out = s;
+    return LD_OK;
+}
+
+ld_status core_bundle_stream_write(core_bundle_stream *s, const void *data, size_t len,
+                                   ld_error *err)
+{
+    if (len > s->size - s->done)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: more than its %" PRIu64 " bytes", s->name, s->size);
+    /* The digest is of the bytes as the archive carries them, taken as they
+     * pass: nothing is read twice. */
+    if (EVP_DigestUpdate(s->md, data, len) != 1)
+        return LD_FAIL(err, LD_EINTERNAL, "SHA-256 failed on %s", s->name);
+    s->done += len;
+    return core_backup_write(s->w, data, len, err);
+}
+
+ld_status core_bundle_stream_end(core_bundle_stream *s, cJSON *parts_out, ld_error *err)
+{
+    if (s->done != s->size)
+        return LD_FAIL(err, LD_EINTERNAL, "%s: %" PRIu64 " bytes of %" PRIu64 " came", s->name,
+                       s->done, s->size);
+    add_file_record(parts_out, s->name, s->size, s->head_last, s->md);
+    return LD_OK;
+}
+
+void core_bundle_stream_free(core_bundle_stream *s)
+{
+    if (s == NULL)
+        return;
+    EVP_MD_CTX_free(s->md);
+    free(s->name);
+    free(s);
+}
+
 static ld_status put_file(core_backup_writer *w, const char *name, const char *path,
                           cJSON *parts_out, ld_error *err)
 {
@@ -101,12 +191,11 @@ static ld_status put_file(core_backup_writer *w, const char *name, const char *p
             close(fd);
         return LD_FAIL(err, LD_EINVAL, "%s: cannot read it as a plain file", path);
     }
-    uint64_t size = (uint64_t)info.st_size, left = size;
-    ld_status st = put_line(w, "F", name, size, err);
-    uint8_t *buf = malloc(IO_BLOCK);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (st == LD_OK &&
-        (buf == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1))
+    uint64_t left = (uint64_t)info.st_size;
+    core_bundle_stream *s = NULL;
+    ld_status st = core_bundle_stream_begin(w, name, left, 0, &s, err);
+    uint8_t *buf = st == LD_OK ? malloc(IO_BLOCK) : NULL;
+    if (st == LD_OK && buf == NULL)
         st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
     while (st == LD_OK && left > 0) {
         size_t want = left < IO_BLOCK ? (size_t)left : IO_BLOCK;
@@ -115,22 +204,12 @@ static ld_status put_file(core_backup_writer *w, const char *name, const char *p
             st = LD_FAIL(err, LD_EINTERNAL, "%s: shrank or failed while being copied", path);
             break;
         }
-        EVP_DigestUpdate(md, buf, (size_t)got);
-        st = core_backup_write(w, buf, (size_t)got, err);
+        st = core_bundle_stream_write(s, buf, (size_t)got, err);
         left -= (uint64_t)got;
     }
-    unsigned char digest[32];
-    char hex[65];
-    if (st == LD_OK) {
-        EVP_DigestFinal_ex(md, digest, NULL);
-        core_hex_encode(digest, sizeof digest, hex);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", name);
-        core_json_put_int(o, "size", (int64_t)size);
-        cJSON_AddStringToObject(o, "sha256", hex);
-        cJSON_AddItemToArray(parts_out, o);
-    }
-    EVP_MD_CTX_free(md);
+    if (st == LD_OK)
+        st = core_bundle_stream_end(s, parts_out, err);
+    core_bundle_stream_free(s);
     free(buf);
     close(fd);
     return st;
@@ -270,8 +349,12 @@ static bool target_of(const char *dest_db, const char *name, bool is_dir, char *
     return false;
 }
 
+/* Writes a part into path as the archive carries it: with head_last, the
+ * first size - head_last bytes go after the file's first head_last bytes,
+ * which come last. */
 static ld_status extract_file(core_backup_reader *r, const char *name, const char *path,
-                              uint64_t size, bool durable, cJSON *parts, ld_error *err)
+                              uint64_t size, uint32_t head_last, bool durable, cJSON *parts,
+                              ld_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -283,31 +366,25 @@ static ld_status extract_file(core_backup_reader *r, const char *name, const cha
     if (fchmod(fd, 0600) != 0 || buf == NULL || md == NULL ||
         EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
         st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write", path);
-    uint64_t left = size;
-    while (st == LD_OK && left > 0) {
+    uint64_t done = 0, body = size - head_last;
+    while (st == LD_OK && done < size) {
+        /* One block never spans the body's end and the head's start. */
+        uint64_t left = done < body ? body - done : size - done;
         size_t want = left < IO_BLOCK ? (size_t)left : IO_BLOCK;
+        off_t at = (off_t)(done < body ? head_last + done : done - body);
         if ((st = read_exact(r, buf, want, err)) != LD_OK)
             break;
         EVP_DigestUpdate(md, buf, want);
-        if (write(fd, buf, want) != (ssize_t)want)
+        if (pwrite(fd, buf, want, at) != (ssize_t)want)
             st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
-        left -= want;
+        done += want;
     }
     if (st == LD_OK && durable && fsync(fd) != 0)
         st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
     if (close(fd) != 0 && st == LD_OK)
         st = LD_FAIL(err, LD_EINTERNAL, "%s: cannot write: %s", path, strerror(errno));
-    if (st == LD_OK) {
-        unsigned char digest[32];
-        char hex[65];
-        EVP_DigestFinal_ex(md, digest, NULL);
-        core_hex_encode(digest, sizeof digest, hex);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", name);
-        core_json_put_int(o, "size", (int64_t)size);
-        cJSON_AddStringToObject(o, "sha256", hex);
-        cJSON_AddItemToArray(parts, o);
-    }
+    if (st == LD_OK)
+        add_file_record(parts, name, size, head_last, md);
     EVP_MD_CTX_free(md);
     free(buf);
     return st;
@@ -354,13 +431,20 @@ ld_status core_bundle_extract(core_backup_reader *r, const char *dest_db, bool d
                 cJSON_AddBoolToObject(o, "folder", true);
                 cJSON_AddItemToArray(parts, o);
             }
-        } else if (line[0] == 'F' && line[1] == ' ') {
-            if ((st = parse_size(line + 2, &size, &name, err)) != LD_OK)
+        } else if ((line[0] == 'F' || line[0] == 'P') && line[1] == ' ') {
+            uint64_t head = 0;
+            if ((st = parse_size(line + 2, &size, &name, err)) != LD_OK ||
+                (line[0] == 'P' && (st = parse_size(name, &head, &name, err)) != LD_OK))
                 break;
+            if (line[0] == 'P' && (head == 0 || head > HEAD_LAST_MAX || head > size)) {
+                st = LD_FAIL(err, LD_EVERIFY, "archive contents: part \"%s\" has a bad layout",
+                             name);
+                break;
+            }
             if (!target_of(dest_db, name, false, path, sizeof path))
                 st = LD_FAIL(err, LD_EVERIFY, "archive contents: part \"%s\" has no place", name);
             else
-                st = extract_file(r, name, path, size, durable, parts, err);
+                st = extract_file(r, name, path, size, (uint32_t)head, durable, parts, err);
         } else if (line[0] == 'M' && line[1] == ' ') {
             if ((st = parse_size(line + 2, &size, &name, err)) != LD_OK)
                 break;
@@ -412,7 +496,7 @@ ld_status core_bundle_check_parts(const cJSON *manifest, const cJSON *parts, ld_
                        cJSON_GetArraySize(parts), n);
     for (int i = 0; i < n; i++) {
         const cJSON *want = cJSON_GetArrayItem(listed, i), *have = cJSON_GetArrayItem(parts, i);
-        const char *keys[] = {"name", "size", "sha256", "folder"};
+        const char *keys[] = {"name", "size", "head_last", "sha256", "folder"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             const cJSON *a = cJSON_GetObjectItemCaseSensitive(want, keys[k]);
             const cJSON *b = cJSON_GetObjectItemCaseSensitive(have, keys[k]);

@@ -12,9 +12,13 @@
  * nothing else needs to change for backups to carry them.
  *
  * The container is a line-framed sequence: "loandesk-bundle 1", then per
- * part "D NAME" (a folder) or "F SIZE NAME" and SIZE bytes, then "M SIZE" and
- * the manifest (JSON), then "E". NAME is the role ("database",
- * "institution-key") or the role and a relative path ("documents/a/b.pdf").
+ * part "D NAME" (a folder), "F SIZE NAME" and SIZE bytes, or "P SIZE HEAD
+ * NAME" and SIZE bytes that are the file's bytes from HEAD on followed by its
+ * first HEAD bytes (the database, whose first page SQLite writes last:
+ * backup_copy.h), then "M SIZE" and the manifest (JSON), then "E". NAME is
+ * the role ("database", "institution-key") or the role and a relative path
+ * ("documents/a/b.pdf"). A part's SHA-256 is of its bytes in the order the
+ * archive carries them.
  */
 #ifndef LD_BACKUP_BUNDLE_H
 #define LD_BACKUP_BUNDLE_H
@@ -67,6 +71,21 @@ ld_status core_bundle_begin(core_backup_writer *w, ld_error *err);
 ld_status core_bundle_put(core_backup_writer *w, const core_backup_part *part, cJSON *parts_out,
                           ld_error *err);
 ld_status core_bundle_end(core_backup_writer *w, const cJSON *manifest, ld_error *err);
+
+/* A file part written as it is produced, SIZE bytes announced first: its
+ * line, then its bytes as they come, hashed as they pass (never read back).
+ * head_last 0 is an "F" part; otherwise a "P" part whose caller writes the
+ * file's bytes from head_last on, then its first head_last bytes.
+ * core_bundle_stream_end checks that exactly size bytes came and adds
+ * {"name", "size", ["head_last",] "sha256"} to parts_out; the stream is the
+ * caller's to free either way (core_bundle_stream_free, NULL harmless). */
+typedef struct core_bundle_stream core_bundle_stream;
+ld_status core_bundle_stream_begin(core_backup_writer *w, const char *name, uint64_t size,
+                                   uint32_t head_last, core_bundle_stream **out, ld_error *err);
+ld_status core_bundle_stream_write(core_bundle_stream *s, const void *data, size_t len,
+                                   ld_error *err);
+ld_status core_bundle_stream_end(core_bundle_stream *s, cJSON *parts_out, ld_error *err);
+void core_bundle_stream_free(core_bundle_stream *s);
 
 /* Reading: writes every part to its place beside dest_db (the convention
  * above; files 0600, folders 0700, never over anything already there; each

@@ -12,8 +12,10 @@
 # left under its temporary name claims nothing; `backup verify` is run on it
 # too and must refuse it (exit 6) unless the kill fell after its last byte
 # was written and before the rename (then it verifies). Last,
-# one more backup removes the plaintext copies (beside the book, or in
-# /dev/shm) and partial files the killed runs left. Exit 0 when all of this holds.
+# one more backup removes the partial files the killed runs left, and no
+# plaintext copy of the book exists anywhere (a backup makes none; earlier
+# versions made one beside the book or in /dev/shm). Exit 0 when all of
+# this holds.
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 trials=${2:-20}
@@ -97,7 +99,7 @@ if ls -A "$work" | grep -q -- '\.backup-work-\|\.partial-'; then
     ls -A "$work" >&2
     exit 1
 fi
-# The plaintext copies of killed runs made in memory (/dev/shm) are gone too.
+# No plaintext copy of the book in memory (/dev/shm) either.
 for pid in $pids; do
     if [ -e "/dev/shm/loandesk-backup-work-$pid" ]; then
         echo "FAIL: /dev/shm/loandesk-backup-work-$pid of a killed run is still there" >&2

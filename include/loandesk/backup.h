@@ -41,17 +41,15 @@ typedef struct ld_backup_options {
     bool with_institution_key;
     /* Plaintext bytes per authenticated chunk; 0: 1 MiB. */
     uint32_t chunk_size;
-    /* Make the plaintext copy in a folder beside the book even when memory
-     * (/dev/shm) has room for it. */
-    bool copy_beside_book;
 } ld_backup_options;
 
 /* Takes a backup while the book stays in use (admin): SQLite's online backup
- * of the database in one read transaction, the files beside it (the
- * institution key file only when asked), a manifest
- * (the ledger's size and root in the copy, its newest signed checkpoint, the
- * SHA-256 of every part), all encrypted into a file written under a
- * temporary name, fsynced, then given its name. Result: {"archive", "bytes",
+ * of the database in one read transaction, its pages encrypted as they are
+ * copied (no plaintext copy is made), the files beside it (the institution
+ * key file only when asked), a manifest (the ledger's size and root in that
+ * same read transaction, its newest signed checkpoint, the SHA-256 of every
+ * part), all in a file written under a temporary name, fsynced, then given
+ * its name. Result: {"archive", "bytes",
  * "ledger": {"size", "root", "checkpoint"}, "parts": [...], "removed":
  * [...]}. LD_EPERM (audited) for other roles; LD_ESTATE when out exists. */
 ld_status ld_backup_create(ld_session *session, const ld_backup_key *key,
