@@ -285,32 +285,31 @@ static bool read_bool(parse_ctx *ctx, const cJSON *obj, const char *path, const 
     return true;
 }
 
-static const cJSON *need_object(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key)
+/* The member KEY of OBJ when it is present and of the kind IS_KIND accepts;
+ * otherwise a problem naming the path and the kind (WHAT), and NULL. */
+static const cJSON *need_kind(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
+                              cJSON_bool (*is_kind)(const cJSON *), const char *what)
 {
     const cJSON *item = field(obj, key);
     if (absent(item)) {
         problem(ctx, "%s.%s: is missing", path, key);
         return NULL;
     }
-    if (!cJSON_IsObject(item)) {
-        problem(ctx, "%s.%s: must be an object", path, key);
+    if (!is_kind(item)) {
+        problem(ctx, "%s.%s: must be %s", path, key, what);
         return NULL;
     }
     return item;
 }
 
+static const cJSON *need_object(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key)
+{
+    return need_kind(ctx, obj, path, key, cJSON_IsObject, "an object");
+}
+
 static const cJSON *need_array(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        problem(ctx, "%s.%s: is missing", path, key);
-        return NULL;
-    }
-    if (!cJSON_IsArray(item)) {
-        problem(ctx, "%s.%s: must be an array", path, key);
-        return NULL;
-    }
-    return item;
+    return need_kind(ctx, obj, path, key, cJSON_IsArray, "an array");
 }
 
 /* Reports members of obj whose names are not in allowed (NULL-terminated): a
