@@ -797,9 +797,10 @@ static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_
         hash16(r->hasher, b, sh);
         if (!e->present || memcmp(sh, e->sh, ROW_HASH) != 0)
             return LD_FAIL(err, LD_EVERIFY,
-                           "log entry %llu: %s %lld was changed outside the application before "
-                           "it (it differs from log entry %llu)",
+                           "log entry %llu: %s %lld%s%.0lld was changed outside the application "
+                           "before it (it differs from log entry %llu)",
                            (unsigned long long)seq, tables[t].name, (long long)k1,
+                           tables[t].k2 ? "/" : "", (long long)k2,
                            (unsigned long long)(e->seq - 1));
     } else if (known && e->present) {
         return LD_FAIL(err, LD_EVERIFY,
