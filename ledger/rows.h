@@ -123,6 +123,11 @@ ld_status ledger_rows_replay_body(ledger_rows_replay *r, uint64_t seq, const cha
 ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
                             uint64_t *rows_out, ld_error *err);
 
+/* After replay: how many rows the log last recorded in format 1 images of
+ * tables format 2 widened, whose added columns are therefore not proven
+ * (until the book's first write by this version records them). */
+uint64_t ledger_rows_replay_format1_rows(const ledger_rows_replay *r);
+
 /* Checks one loan and its installments against the images the log last
  * recorded of them, before an operation (repayment, settlement,
  * classification, write-off) uses them: LD_EVERIFY naming the row and the

@@ -1269,6 +1269,14 @@ static ld_status check_missing(const ledger_rows_replay *r, int t, ld_error *err
     return LD_OK;
 }
 
+uint64_t ledger_rows_replay_format1_rows(const ledger_rows_replay *r)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < r->cap; i++)
+        n += r->recs[i].seq != 0 && r->recs[i].present && r->recs[i].v1;
+    return n;
+}
+
 /* After the book digest failed: the loan whose bytes differ from what the last
  * close of business left, by the book index that close stored, once the index
  * is shown to be the one its "cob" entry names. LD_EVERIFY naming the loan;

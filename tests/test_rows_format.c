@@ -177,6 +177,9 @@ static ld_status open_copy(const char *path, ld_api **out, ld_error *err)
     return st;
 }
 
+/* Rows the last verification compared on their format 1 columns only. */
+static long long format1_rows = -1;
+
 static ld_status verify(const char *path, ld_error *err)
 {
     ld_api *a = NULL;
@@ -186,6 +189,8 @@ static ld_status verify(const char *path, ld_error *err)
     ld_status st = open_copy(path, &a, err);
     if (st == LD_OK && (st = ld_session_resume(a, aud_token, &s, err)) == LD_OK)
         st = ld_ledger_verify(s, &(ld_trust_anchor){.ca_file = ca_path}, &out, err);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(out, "rows_format1");
+    format1_rows = cJSON_IsNumber(n) ? (long long)n->valuedouble : -1;
     cJSON_Delete(out);
     ld_session_free(s);
     ld_api_close(a);
@@ -226,6 +231,11 @@ static void an_old_book_verifies(void)
     ld_error err;
     CHECK_INT(verify(path, &err), LD_OK);
     CHECK_INT(query(path, FORMAT_2_ENTRIES), 0);
+    /* It says how many rows it proved on their format 1 columns only. */
+    CHECK_INT(format1_rows, query(path, "SELECT (SELECT count(*) FROM borrower) + (SELECT "
+                                        "count(*) FROM application) + (SELECT count(*) FROM "
+                                        "financial_statement) + (SELECT count(*) FROM "
+                                        "rating_override)"));
     /* What format 1 recorded, it proves: a borrower's officer. */
     copy_of(old_book, "UPDATE borrower SET officer_id = 1 WHERE id = 1", path, sizeof path);
     CHECK_INT(verify(path, &err), LD_EVERIFY);
@@ -258,6 +268,7 @@ static void the_first_write_records_format_2(void)
     CHECK(query(new_book, "SELECT json_extract(detail, '$.rows') FROM audit_event WHERE action = "
                           "'ledger.rows_format'") >= 5);
     CHECK_INT(verify(new_book, &err), LD_OK);
+    CHECK_INT(format1_rows, 0);
     /* Once only: the next write records no more of them. */
     long long entries = query(new_book, "SELECT count(*) FROM ledger_entry");
     CHECK_INT(officer_update(new_book, 2, NULL, &err), LD_OK);
