@@ -577,22 +577,26 @@ struct ledger_rows_replay {
 
 /* Where the row (t, k1, k2) is looked for first. Keys run dense (ids,
  * installment numbers) and the replay and the comparison both meet them
- * mostly in key order, so keys that differ only in their last three bits
- * (of the second key if there is one, else of the first) share a run of
- * KEY_RUN slots, placed at random: a run of lookups then stays within a few
- * cache lines and one page, instead of a random page each (a TLB miss costs
- * more than the cache miss). Sparse keys hash as well as before. */
-#define KEY_RUN_BITS 3
+ * mostly in key order, so neighbouring keys share a run of KEY_RUN slots
+ * (2 KiB), the runs placed at random: a run of lookups then stays within a
+ * few cache lines of one page, instead of a random page each (a TLB miss
+ * costs more than the cache miss). A run holds 32 first keys, or with a
+ * second key 4 first keys by 8 second keys (the installments of 4 loans).
+ * Sparse keys hash as well as before. */
+#define KEY_RUN_BITS 5
 
 static uint64_t key_hash(int32_t t, int64_t k1, int64_t k2)
 {
-    uint64_t run = k2 != 0 ? (uint64_t)k2 : (uint64_t)k1;
-    uint64_t low = run & ((1u << KEY_RUN_BITS) - 1);
-    if (k2 != 0)
-        k2 = (int64_t)(run >> KEY_RUN_BITS);
-    else
-        k1 = (int64_t)(run >> KEY_RUN_BITS);
-    uint64_t x = (uint64_t)k1 * 0x9E3779B97F4A7C15ull ^ (uint64_t)k2 * 0xC2B2AE3D27D4EB4Full ^
+    uint64_t u1 = (uint64_t)k1, u2 = (uint64_t)k2, low;
+    if (k2 == 0) {
+        low = u1 & 31;
+        u1 >>= 5;
+    } else {
+        low = (u1 & 3) << 3 | (u2 & 7);
+        u1 >>= 2;
+        u2 >>= 3;
+    }
+    uint64_t x = u1 * 0x9E3779B97F4A7C15ull ^ u2 * 0xC2B2AE3D27D4EB4Full ^
                  (uint64_t)t * 0x165667B19E3779F9ull;
     x ^= x >> 31;
     x *= 0xBF58476D1CE4E5B9ull;
