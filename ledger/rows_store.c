@@ -9,6 +9,9 @@
  * length (4 bytes) and bytes, null 'n', anything else ('r' real, 'b' blob)
  * differs from every image the application writes.
  */
+/* madvise and its huge-page advice are outside POSIX. */
+#define _DEFAULT_SOURCE 1
+
 #include "rows.h"
 #include "rows_reader.h"
 
