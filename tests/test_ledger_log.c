@@ -705,10 +705,11 @@ static void expect_tamper_in(fixture *f, const char *what, const char *tamper, c
 }
 
 /* The pass reads in batches of 8,192 entries into a ring of four and hashes
- * chunks of 512 on two threads: a log of more than the ring holds, whose
+ * chunks of 64 on two threads: a log of more than the ring holds, whose
  * last batch is partial, is checked exactly wherever it is changed — in a
  * later chunk, after the ring wrapped, in the partial batch, and in subtrees
- * of a chunk, of a batch and larger than a batch. */
+ * inside a chunk, joining chunks and larger than a batch (the last two
+ * folded as batches are compared). */
 static void verify_all_finds_tampering_across_batches(void)
 {
     fixture f;
@@ -760,6 +761,69 @@ static void verify_all_finds_tampering_across_batches(void)
                      "DELETE FROM ledger_entry WHERE seq = 33000",
                      "INSERT INTO ledger_entry SELECT * FROM temp.keep; DROP TABLE temp.keep",
                      33000);
+    fixture_close(&f);
+}
+
+/* Entries of 70 KB (a close of business writes such): a batch ends at the
+ * first chunk's end past 4 MB of bodies, here every 64 entries, so batches
+ * are not aligned to 8,192; changes are still found exactly, in a batch's
+ * first and last entry, in subtrees inside a chunk and across batches. */
+static void verify_all_finds_tampering_in_large_entries(void)
+{
+    enum { LARGE = 70000, COUNT = 200 };
+    fixture f;
+    fixture_open(&f, 0);
+    ld_error err;
+    char *body = malloc(LARGE + 64);
+    CHECK(body != NULL);
+    if (body == NULL)
+        return;
+    for (uint64_t i = 0; i < COUNT; i++) {
+        int n = snprintf(body, 64, "{\"pad\":\"");
+        memset(body + n, 'a' + (int)(i % 26), LARGE);
+        n += LARGE;
+        n += snprintf(body + n, 64, "\",\"seq\":%llu}", (unsigned long long)i);
+        uint64_t seq = UINT64_MAX;
+        CHECK_INT(ledger_log_append(f.log, body, (size_t)n, &seq, &err), LD_OK);
+        CHECK_INT(seq, i);
+    }
+    free(body);
+    uint64_t first_bad = UINT64_MAX;
+    CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
+    static const uint64_t changed[] = {0, 63, 64, 130, 199};
+    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
+                 "UPDATE ledger_entry SET body = CAST('{\"forged\":1}' AS BLOB) WHERE seq = %llu",
+                 (unsigned long long)changed[i], (unsigned long long)changed[i]);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_entry SET body = (SELECT body FROM temp.keep) WHERE seq = %llu;"
+                 "DROP TABLE temp.keep",
+                 (unsigned long long)changed[i]);
+        snprintf(what, sizeof what, "body of large entry %llu", (unsigned long long)changed[i]);
+        expect_tamper_in(&f, what, tamper, restore, changed[i]);
+    }
+    static const struct {
+        unsigned level;
+        uint64_t idx;
+    } nodes[] = {{3, 17}, {6, 2}, {7, 0}, {2, 49}};
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
+                 "idx = %llu; UPDATE ledger_node SET hash = zeroblob(32) WHERE level = %u AND "
+                 "idx = %llu",
+                 nodes[i].level, (unsigned long long)nodes[i].idx, nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_node SET hash = (SELECT hash FROM temp.keep) WHERE level = %u "
+                 "AND idx = %llu; DROP TABLE temp.keep",
+                 nodes[i].level, (unsigned long long)nodes[i].idx);
+        snprintf(what, sizeof what, "large entries' subtree (%u, %llu)", nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        expect_tamper_in(&f, what, tamper, restore, nodes[i].idx << nodes[i].level);
+    }
     fixture_close(&f);
 }
 
@@ -922,6 +986,8 @@ int main(int argc, char **argv)
         {"verify_all_finds_reordered_rows", verify_all_finds_reordered_rows},
         {"verify_all_finds_tampered_subtree_rows", verify_all_finds_tampered_subtree_rows},
         {"verify_all_finds_tampering_across_batches", verify_all_finds_tampering_across_batches},
+        {"verify_all_finds_tampering_in_large_entries",
+         verify_all_finds_tampering_in_large_entries},
         {"append_refuses_to_extend_a_damaged_tree", append_refuses_to_extend_a_damaged_tree},
         {"iterator_reads_entries_in_order_and_detects_gaps",
          iterator_reads_entries_in_order_and_detects_gaps},
