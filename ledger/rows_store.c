@@ -9,16 +9,12 @@
  * length (4 bytes) and bytes, null 'n', anything else ('r' real, 'b' blob)
  * differs from every image the application writes.
  */
-/* madvise and its huge-page advice are outside POSIX. */
-#define _DEFAULT_SOURCE 1
-
 #include "rows.h"
 #include "rows_reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "canonical_json.h"
 #include "digest.h"
@@ -532,8 +528,7 @@ ld_status ledger_rows_flush(core_store *store, ld_error *err)
 /* One row as the log last left it: a slot of the replay's hash table. The
  * comparison looks up every row of every table, and the replay every row of
  * the log, each at a random place in a table of millions of slots, so a
- * record is one cache line (64 bytes, the table aligned to it) and the table
- * lies in huge pages where the system gives them (fewer TLB misses). The
+ * record is one cache line (64 bytes, the table aligned to it). The
  * image a loan had before its first change since the last close lives beside
  * the table, in the replay's "befores". */
 #define SEQ_BITS  48
@@ -627,24 +622,17 @@ static row_rec *rec_find(ledger_rows_replay *r, int32_t t, int64_t k1, int64_t k
     }
 }
 
-#define HUGE_PAGE (2u << 20)
-
-/* A zeroed table of cap records, cache-line aligned; a large one aligned to
- * and advised into huge pages. */
+/* A zeroed table of cap records, aligned to the cache line. (Huge pages are
+ * not asked for: on a virtual machine, zeroing them cost more than the TLB
+ * misses they saved.) */
 static row_rec *recs_new(size_t cap)
 {
     if (cap > SIZE_MAX / sizeof(row_rec))
         return NULL;
     size_t bytes = cap * sizeof(row_rec);
-    bool huge = bytes >= 2 * (size_t)HUGE_PAGE;
-    row_rec *recs = aligned_alloc(huge ? HUGE_PAGE : 64, bytes);
-    if (recs == NULL)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    if (huge)
-        madvise(recs, bytes, MADV_HUGEPAGE); /* advice only: without it, small pages */
-#endif
-    memset(recs, 0, bytes);
+    row_rec *recs = aligned_alloc(64, bytes);
+    if (recs != NULL)
+        memset(recs, 0, bytes);
     return recs;
 }
 
