@@ -704,6 +704,52 @@ static void expect_tamper_in(fixture *f, const char *what, const char *tamper, c
     CHECK_INT(ledger_log_verify_all(f->log, &first_bad, &err), LD_OK);
 }
 
+/* Replaces the body of each entry in changed (one at a time) and checks
+ * verify_all names it; the body is put back after each. */
+static void expect_changed_bodies(fixture *f, const uint64_t *changed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
+                 "UPDATE ledger_entry SET body = CAST('{\"forged\":1}' AS BLOB) WHERE seq = %llu",
+                 (unsigned long long)changed[i], (unsigned long long)changed[i]);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_entry SET body = (SELECT body FROM temp.keep) WHERE seq = %llu;"
+                 "DROP TABLE temp.keep",
+                 (unsigned long long)changed[i]);
+        snprintf(what, sizeof what, "body of entry %llu", (unsigned long long)changed[i]);
+        expect_tamper_in(f, what, tamper, restore, changed[i]);
+    }
+}
+
+typedef struct subtree {
+    unsigned level;
+    uint64_t idx;
+} subtree;
+
+/* Zeroes each stored subtree root in nodes (one at a time) and checks
+ * verify_all names the subtree's first entry; the root is put back after each. */
+static void expect_changed_subtrees(fixture *f, const subtree *nodes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char tamper[256], restore[256], what[64];
+        snprintf(tamper, sizeof tamper,
+                 "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
+                 "idx = %llu; UPDATE ledger_node SET hash = zeroblob(32) WHERE level = %u AND "
+                 "idx = %llu",
+                 nodes[i].level, (unsigned long long)nodes[i].idx, nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        snprintf(restore, sizeof restore,
+                 "UPDATE ledger_node SET hash = (SELECT hash FROM temp.keep) WHERE level = %u "
+                 "AND idx = %llu; DROP TABLE temp.keep",
+                 nodes[i].level, (unsigned long long)nodes[i].idx);
+        snprintf(what, sizeof what, "subtree (%u, %llu)", nodes[i].level,
+                 (unsigned long long)nodes[i].idx);
+        expect_tamper_in(f, what, tamper, restore, nodes[i].idx << nodes[i].level);
+    }
+}
+
 /* The pass reads in batches of 8,192 entries into a ring of four and hashes
  * chunks of 64 on two threads: a log of more than the ring holds, whose
  * last batch is partial, is checked exactly wherever it is changed — in a
@@ -720,41 +766,11 @@ static void verify_all_finds_tampering_across_batches(void)
     CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
     static const uint64_t changed[] = {1537,           8191,         8192,
                                        3 * 8192 + 700, 4 * 8192 + 1, 4 * 8192 + 5000 + 16};
-    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
-        char tamper[256], restore[256], what[64];
-        snprintf(tamper, sizeof tamper,
-                 "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
-                 "UPDATE ledger_entry SET body = CAST('{\"forged\":1}' AS BLOB) WHERE seq = %llu",
-                 (unsigned long long)changed[i], (unsigned long long)changed[i]);
-        snprintf(restore, sizeof restore,
-                 "UPDATE ledger_entry SET body = (SELECT body FROM temp.keep) WHERE seq = %llu;"
-                 "DROP TABLE temp.keep",
-                 (unsigned long long)changed[i]);
-        snprintf(what, sizeof what, "body of entry %llu", (unsigned long long)changed[i]);
-        expect_tamper_in(&f, what, tamper, restore, changed[i]);
-    }
+    expect_changed_bodies(&f, changed, sizeof changed / sizeof changed[0]);
     /* Subtrees: inside a chunk (level 4), joining chunks (level 11), larger
      * than a batch (level 15, folded as batches complete). */
-    static const struct {
-        unsigned level;
-        uint64_t idx;
-    } nodes[] = {{4, 2000}, {11, 17}, {15, 0}};
-    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-        char tamper[256], restore[256], what[64];
-        snprintf(tamper, sizeof tamper,
-                 "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
-                 "idx = %llu; UPDATE ledger_node SET hash = zeroblob(32) WHERE level = %u AND "
-                 "idx = %llu",
-                 nodes[i].level, (unsigned long long)nodes[i].idx, nodes[i].level,
-                 (unsigned long long)nodes[i].idx);
-        snprintf(restore, sizeof restore,
-                 "UPDATE ledger_node SET hash = (SELECT hash FROM temp.keep) WHERE level = %u "
-                 "AND idx = %llu; DROP TABLE temp.keep",
-                 nodes[i].level, (unsigned long long)nodes[i].idx);
-        snprintf(what, sizeof what, "subtree (%u, %llu)", nodes[i].level,
-                 (unsigned long long)nodes[i].idx);
-        expect_tamper_in(&f, what, tamper, restore, nodes[i].idx << nodes[i].level);
-    }
+    static const subtree nodes[] = {{4, 2000}, {11, 17}, {15, 0}};
+    expect_changed_subtrees(&f, nodes, sizeof nodes / sizeof nodes[0]);
     /* A missing entry in the fourth batch: everything before it is whole. */
     expect_tamper_in(&f, "entry deleted after the ring wrapped",
                      "CREATE TEMP TABLE keep AS SELECT * FROM ledger_entry WHERE seq = 33000;"
@@ -791,39 +807,9 @@ static void verify_all_finds_tampering_in_large_entries(void)
     uint64_t first_bad = UINT64_MAX;
     CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
     static const uint64_t changed[] = {0, 63, 64, 130, 199};
-    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
-        char tamper[256], restore[256], what[64];
-        snprintf(tamper, sizeof tamper,
-                 "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
-                 "UPDATE ledger_entry SET body = CAST('{\"forged\":1}' AS BLOB) WHERE seq = %llu",
-                 (unsigned long long)changed[i], (unsigned long long)changed[i]);
-        snprintf(restore, sizeof restore,
-                 "UPDATE ledger_entry SET body = (SELECT body FROM temp.keep) WHERE seq = %llu;"
-                 "DROP TABLE temp.keep",
-                 (unsigned long long)changed[i]);
-        snprintf(what, sizeof what, "body of large entry %llu", (unsigned long long)changed[i]);
-        expect_tamper_in(&f, what, tamper, restore, changed[i]);
-    }
-    static const struct {
-        unsigned level;
-        uint64_t idx;
-    } nodes[] = {{3, 17}, {6, 2}, {7, 0}, {2, 49}};
-    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-        char tamper[256], restore[256], what[64];
-        snprintf(tamper, sizeof tamper,
-                 "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
-                 "idx = %llu; UPDATE ledger_node SET hash = zeroblob(32) WHERE level = %u AND "
-                 "idx = %llu",
-                 nodes[i].level, (unsigned long long)nodes[i].idx, nodes[i].level,
-                 (unsigned long long)nodes[i].idx);
-        snprintf(restore, sizeof restore,
-                 "UPDATE ledger_node SET hash = (SELECT hash FROM temp.keep) WHERE level = %u "
-                 "AND idx = %llu; DROP TABLE temp.keep",
-                 nodes[i].level, (unsigned long long)nodes[i].idx);
-        snprintf(what, sizeof what, "large entries' subtree (%u, %llu)", nodes[i].level,
-                 (unsigned long long)nodes[i].idx);
-        expect_tamper_in(&f, what, tamper, restore, nodes[i].idx << nodes[i].level);
-    }
+    expect_changed_bodies(&f, changed, sizeof changed / sizeof changed[0]);
+    static const subtree nodes[] = {{3, 17}, {6, 2}, {7, 0}, {2, 49}};
+    expect_changed_subtrees(&f, nodes, sizeof nodes / sizeof nodes[0]);
     fixture_close(&f);
 }
 
