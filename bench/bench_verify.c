@@ -141,6 +141,7 @@ static double time_state_replay(core_store *store, bool general, uint64_t *entri
     double t0 = now_seconds(), c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     if (ledger_log_open(core_store_db(store), &log, &err) != LD_OK ||
         ledger_rows_replay_new(&r, &err) != LD_OK ||
+        ledger_rows_replay_reserve(r, ledger_rows_hint(store), &err) != LD_OK ||
         ledger_log_iter_new(log, 0, &iter, &err) != LD_OK)
         die("replay", &err);
     *entries = 0;

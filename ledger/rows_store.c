@@ -680,6 +680,38 @@ static uint32_t epoch_now(const ledger_rows_replay *r)
     return (uint32_t)(r->cobs + 1);
 }
 
+#define RESERVE_MAX (UINT64_C(1) << 26) /* slots: 4 GiB of table at most from a hint */
+
+ld_status ledger_rows_replay_reserve(ledger_rows_replay *r, uint64_t rows, ld_error *err)
+{
+    if (r->used > 0 || rows == 0)
+        return LD_OK;
+    size_t cap = 4096;
+    while (cap < RESERVE_MAX && cap / 2 < rows)
+        cap *= 2;
+    if (cap <= r->cap)
+        return LD_OK;
+    row_rec *recs = recs_new(cap);
+    if (recs == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
+    free(r->recs);
+    r->recs = recs;
+    r->cap = cap;
+    return LD_OK;
+}
+
+uint64_t ledger_rows_hint(core_store *store)
+{
+    int64_t rows = 0;
+    ld_error ignored;
+    if (core_store_query_int(store, "SELECT count(*) FROM ledger_row_seq", 0, &rows, &ignored) !=
+        LD_OK)
+        return 0; /* a book from before the table: no hint */
+    /* The other covered tables (applications, ratings, borrowers, the
+     * journal...) grow with the loans: about as many rows again. */
+    return rows > 0 ? 2 * (uint64_t)rows : 0;
+}
+
 /* Keeps bytes as the image record e had before its first change since the
  * last close of business; false when out of memory. */
 static bool before_keep(ledger_rows_replay *r, row_rec *e, const unsigned char *bytes, size_t len)
