@@ -827,12 +827,12 @@ static bool image_put(rowbuf *b, const row_image *im, uint64_t skip)
 static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_t k1, int64_t k2,
                               const row_image *before, const row_image *after, ld_error *err)
 {
-    row_rec *e = rec_add(r, t, k1, k2);
-    if (e == NULL)
-        return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
     if (seq >= SEQ_TAKEN - 1)
         return LD_FAIL(err, LD_EVERIFY, "log entry %llu: beyond the entries a replay can hold",
                        (unsigned long long)seq);
+    row_rec *e = rec_add(r, t, k1, k2);
+    if (e == NULL)
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory replaying the log");
     bool known = e->seq != SEQ_TAKEN;
     rowbuf *b = &r->buf;
     unsigned char sh[ROW_HASH];
