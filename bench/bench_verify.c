@@ -25,7 +25,10 @@
  * Usage:
  *   bench_verify [LOANS] [DAYS] [DB_PATH] [RUNS]          write, then verify
  *   bench_verify build LOANS DAYS DB_PATH [BUDGET_SECONDS] write only
- *   bench_verify check DB_PATH [RUNS]                      verify a written book
+ *   bench_verify extend DB_PATH DAYS [BUDGET_SECONDS]      DAYS more closes, from
+ *                                                          the day after the last
+ *   bench_verify check DB_PATH [RUNS]                      verify a written book,
+ *                                                          printing its size
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,17 +121,27 @@ static unsigned char *log_bytes(core_store *store, size_t *len_out)
     return buf;
 }
 
+/* Processor time of the calling thread and of the whole process. */
+static double cpu_seconds(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* general: every entry parsed into a JSON tree, as the replay read the log
  * before the rows reader (the baseline printed beside it). */
-static double time_state_replay(core_store *store, bool general, uint64_t *entries, uint64_t *rows)
+static double time_state_replay(core_store *store, bool general, uint64_t *entries, uint64_t *rows,
+                                double *cpu)
 {
     ld_error err;
     ledger_log *log = NULL;
     ledger_log_iter *iter = NULL;
     ledger_rows_replay *r = NULL;
-    double t0 = now_seconds();
+    double t0 = now_seconds(), c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     if (ledger_log_open(core_store_db(store), &log, &err) != LD_OK ||
         ledger_rows_replay_new(&r, &err) != LD_OK ||
+        ledger_rows_replay_reserve(r, ledger_rows_hint(store), &err) != LD_OK ||
         ledger_log_iter_new(log, 0, &iter, &err) != LD_OK)
         die("replay", &err);
     *entries = 0;
@@ -155,18 +168,11 @@ static double time_state_replay(core_store *store, bool general, uint64_t *entri
     if (ledger_rows_check(store, log, r, rows, &err) != LD_OK)
         die("comparing the tables", &err);
     double t = now_seconds() - t0;
+    *cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     ledger_log_iter_free(iter);
     ledger_rows_replay_free(r);
     ledger_log_close(log);
     return t;
-}
-
-/* Processor time of the calling thread and of the whole process. */
-static double cpu_seconds(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The one-minute load average, printed beside every figure: on a shared
@@ -207,64 +213,39 @@ static uint64_t log_size(core_store *store)
     return size;
 }
 
-/* Writes the book: count loans, then days closes of business, each sealed by
- * a checkpoint. Stops starting closes once budget seconds have passed
- * (budget <= 0: no limit). Prints the rates an extrapolation needs. */
-static void build_book(long long count, int days, const char *path, double budget)
+/* Opens the book at path for writing in bulk: no syncs, a large page cache,
+ * the ledger attached as the application attaches it. */
+static core_store *book_open(const char *path)
 {
-    remove_book(path);
     ld_error err;
     core_store *store = NULL;
-    core_session admin, mgr = {0};
-    ld_date day = ld_date_from_ymd(2025, 11, 15); /* a year of closes ends before today */
-    char key_path[600];
-    snprintf(key_path, sizeof key_path, "%s.institution-key", path);
-    core_keystore_custody custody = {CA_PASSPHRASE, key_path, NULL};
-    bench_signer signer = {NULL, NULL};
-    double start = now_seconds();
     if (core_store_open(path, &store, &err) != LD_OK ||
         core_store_exec(store, "PRAGMA synchronous = OFF", &err) != LD_OK ||
         core_store_set_cache_mib(store, 1024, &err) != LD_OK ||
-        ledger_events_attach(store, &err) != LD_OK || core_store_begin(store, &err) != LD_OK ||
-        core_user_init_admin(store, "admin", "Admin", PASSWORD, &admin, &err) != LD_OK ||
-        core_policy_load(store, NULL, LOANDESK_SOURCE_DIR "/policy/default.json",
-                         LOANDESK_SOURCE_DIR "/policy/products.json", &err) != LD_OK ||
-        core_keystore_init(store, &admin, &custody, PASSWORD, "Bench Bank", 1767225600, &err) !=
-            LD_OK ||
-        core_keystore_institution_signer(store, key_path, NULL, &signer.key, &signer.cert, &err) !=
-            LD_OK)
-        die("setup", &err);
-    core_user_spec spec = {"mgr", "Manager", CORE_ROLE_MANAGER, -1, PASSWORD};
-    bool made = false;
-    if (core_user_add(store, &admin, &spec, &mgr.user_id, &err) != LD_OK ||
-        ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1767225600, &made, NULL, &err) !=
-            LD_OK ||
-        core_store_commit(store, &err) != LD_OK)
-        die("manager", &err);
-    mgr.role = CORE_ROLE_MANAGER;
-    snprintf(mgr.username, sizeof mgr.username, "mgr");
+        ledger_events_attach(store, &err) != LD_OK)
+        die("opening the book", &err);
+    return store;
+}
+
+/* The first business day of every book; close d (from 0) is on FIRST_DAY + d
+ * and its checkpoint is signed at CHECKPOINT_TIME + d days. */
+#define FIRST_DAY_YMD   2025, 11, 15 /* a year of closes ends before today */
+#define CHECKPOINT_TIME 1767225600
+
+/* Closes of business d = first .. first + days - 1, each sealed by a
+ * checkpoint, as the manager mgr. Stops starting closes once budget seconds
+ * have passed since start (budget <= 0: no limit). Prints each close and
+ * the rates an extrapolation needs. */
+static void run_closes(core_store *store, const core_session *mgr, bench_signer *signer,
+                       long long loans, int first, int days, double start, double budget)
+{
+    ld_error err;
+    ld_date day = ld_date_from_ymd(FIRST_DAY_YMD);
     char load[64];
     double t0 = now_seconds(), c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
-    unsigned rnd = 42;
-    for (long long first = 0; first < count; first += LOANS_PER_PART) {
-        long long part = count - first < LOANS_PER_PART ? count - first : LOANS_PER_PART;
-        if (core_store_begin(store, &err) != LD_OK ||
-            ledger_synth_portfolio_part(store, first, part, day, &rnd, &err) != LD_OK ||
-            ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1767225600, &made, NULL,
-                                   &err) != LD_OK ||
-            core_store_commit(store, &err) != LD_OK)
-            die("generating", &err);
-    }
-    double loans_s = now_seconds() - t0, loans_cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    uint64_t after_loans = log_size(store);
-    printf("book: %lld loans written in %.1f s (%.1f s CPU; %.0f loans/s), %llu log entries; %s\n",
-           count, loans_s, loans_cpu, (double)count / loans_s, (unsigned long long)after_loans,
-           load_text(load, sizeof load));
-    fflush(stdout);
-    t0 = now_seconds();
-    c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     int closed = 0;
-    for (int d = 0; d < days; d++) {
+    bool made = false;
+    for (int d = first; d < first + days; d++) {
         if (budget > 0 && now_seconds() - start > budget) {
             printf("book: time budget of %.0f s spent: stopped after %d of %d closes\n", budget,
                    closed, days);
@@ -275,9 +256,9 @@ static void build_book(long long count, int days, const char *path, double budge
         ledger_cob_result r;
         uint64_t before = log_size(store);
         if (core_store_begin(store, &err) != LD_OK ||
-            ledger_cob_run(store, &mgr, &o, &r, &err) != LD_OK ||
-            ledger_checkpoint_seal(store, NULL, bench_key, &signer, 1767225600 + 86400LL * d, &made,
-                                   NULL, &err) != LD_OK ||
+            ledger_cob_run(store, mgr, &o, &r, &err) != LD_OK ||
+            ledger_checkpoint_seal(store, NULL, bench_key, signer, CHECKPOINT_TIME + 86400LL * d,
+                                   &made, NULL, &err) != LD_OK ||
             core_store_commit(store, &err) != LD_OK)
             die("cob", &err);
         closed++;
@@ -291,17 +272,114 @@ static void build_book(long long count, int days, const char *path, double budge
     printf("book: %d closes of business (each signing a checkpoint) in %.1f s (%.1f s CPU), "
            "%.2f s a close, %.2f us a loan-day; %llu log entries in all\n",
            closed, cob_s, cob_cpu, closed ? cob_s / closed : 0.0,
-           closed ? 1e6 * cob_s / ((double)closed * (double)count) : 0.0,
+           closed ? 1e6 * cob_s / ((double)closed * (double)loans) : 0.0,
            (unsigned long long)entries);
-    if (closed < 365 || count < 1000000) {
-        /* Loans cost in proportion to their number; a close in proportion
-         * to the loans it closes. */
-        double loans_1m = loans_s * 1e6 / (double)count;
-        double cob_1m = closed ? cob_s / closed * 1e6 / (double)count * 365 : 0;
-        printf("EXTRAPOLATED, not measured: 1,000,000 loans x 365 closes at these rates: loans "
-               "%.0f s + closes %.0f s = %.1f min\n",
-               loans_1m, cob_1m, (loans_1m + cob_1m) / 60);
+    if (first + closed < 365 || loans < 1000000) {
+        /* A close costs in proportion to the loans it closes. */
+        double cob_1m = closed ? cob_s / closed * 1e6 / (double)loans * 365 : 0;
+        printf("EXTRAPOLATED, not measured: 365 closes of 1,000,000 loans at this rate: %.0f s "
+               "(%.1f min)\n",
+               cob_1m, cob_1m / 60);
     }
+}
+
+/* Writes the book: count loans, then days closes of business, each sealed by
+ * a checkpoint. Stops starting closes once budget seconds have passed
+ * (budget <= 0: no limit). Prints the rates an extrapolation needs. */
+static void build_book(long long count, int days, const char *path, double budget)
+{
+    remove_book(path);
+    ld_error err;
+    core_session admin, mgr = {0};
+    ld_date day = ld_date_from_ymd(FIRST_DAY_YMD);
+    char key_path[600];
+    snprintf(key_path, sizeof key_path, "%s.institution-key", path);
+    core_keystore_custody custody = {CA_PASSPHRASE, key_path, NULL};
+    bench_signer signer = {NULL, NULL};
+    double start = now_seconds();
+    core_store *store = book_open(path);
+    if (core_store_begin(store, &err) != LD_OK ||
+        core_user_init_admin(store, "admin", "Admin", PASSWORD, &admin, &err) != LD_OK ||
+        core_policy_load(store, NULL, LOANDESK_SOURCE_DIR "/policy/default.json",
+                         LOANDESK_SOURCE_DIR "/policy/products.json", &err) != LD_OK ||
+        core_keystore_init(store, &admin, &custody, PASSWORD, "Bench Bank", CHECKPOINT_TIME,
+                           &err) != LD_OK ||
+        core_keystore_institution_signer(store, key_path, NULL, &signer.key, &signer.cert, &err) !=
+            LD_OK)
+        die("setup", &err);
+    core_user_spec spec = {"mgr", "Manager", CORE_ROLE_MANAGER, -1, PASSWORD};
+    bool made = false;
+    if (core_user_add(store, &admin, &spec, &mgr.user_id, &err) != LD_OK ||
+        ledger_checkpoint_seal(store, NULL, bench_key, &signer, CHECKPOINT_TIME, &made, NULL,
+                               &err) != LD_OK ||
+        core_store_commit(store, &err) != LD_OK)
+        die("manager", &err);
+    mgr.role = CORE_ROLE_MANAGER;
+    snprintf(mgr.username, sizeof mgr.username, "mgr");
+    char load[64];
+    double t0 = now_seconds(), c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    unsigned rnd = 42;
+    for (long long first = 0; first < count; first += LOANS_PER_PART) {
+        long long part = count - first < LOANS_PER_PART ? count - first : LOANS_PER_PART;
+        if (core_store_begin(store, &err) != LD_OK ||
+            ledger_synth_portfolio_part(store, first, part, day, &rnd, &err) != LD_OK ||
+            ledger_checkpoint_seal(store, NULL, bench_key, &signer, CHECKPOINT_TIME, &made, NULL,
+                                   &err) != LD_OK ||
+            core_store_commit(store, &err) != LD_OK)
+            die("generating", &err);
+    }
+    double loans_s = now_seconds() - t0, loans_cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    uint64_t after_loans = log_size(store);
+    printf("book: %lld loans written in %.1f s (%.1f s CPU; %.0f loans/s), %llu log entries; %s\n",
+           count, loans_s, loans_cpu, (double)count / loans_s, (unsigned long long)after_loans,
+           load_text(load, sizeof load));
+    if (count < 1000000)
+        printf("EXTRAPOLATED, not measured: 1,000,000 loans at this rate: %.0f s\n",
+               loans_s * 1e6 / (double)count);
+    fflush(stdout);
+    run_closes(store, &mgr, &signer, count, 0, days, start, budget);
+    core_pki_key_free(signer.key);
+    free(signer.cert);
+    core_store_close(store);
+}
+
+/* Continues a book written by build_book with days more closes of business,
+ * from the day after its last, as the same manager and under the same
+ * institution key (the key file beside the book). */
+static void extend_book(const char *path, int days, double budget)
+{
+    ld_error err;
+    double start = now_seconds();
+    if (access(path, R_OK | W_OK) != 0) {
+        fprintf(stderr, "bench_verify: %s: no book to extend\n", path);
+        exit(1);
+    }
+    core_store *store = book_open(path);
+    char key_path[600];
+    snprintf(key_path, sizeof key_path, "%s.institution-key", path);
+    bench_signer signer = {NULL, NULL};
+    core_session mgr = {0};
+    int64_t last = 0, loans = 0;
+    if (core_keystore_institution_signer(store, key_path, NULL, &signer.key, &signer.cert, &err) !=
+            LD_OK ||
+        core_store_query_int(store,
+                             "SELECT id FROM app_user WHERE username = 'mgr' AND role = 'manager'",
+                             0, &mgr.user_id, &err) != LD_OK ||
+        core_store_query_int(store, "SELECT count(*) FROM loan", 0, &loans, &err) != LD_OK ||
+        core_store_query_int(store, "SELECT max(date) FROM cob_run", 0, &last, &err) != LD_OK)
+        die("not a book written by bench_verify build", &err);
+    mgr.role = CORE_ROLE_MANAGER;
+    snprintf(mgr.username, sizeof mgr.username, "mgr");
+    int first = (int)(last - ld_date_from_ymd(FIRST_DAY_YMD)) + 1;
+    if (last == 0 || first < 1) {
+        fprintf(stderr, "bench_verify: %s: no close of business to continue from\n", path);
+        exit(1);
+    }
+    char text[LD_DATE_TEXT_MAX];
+    printf("book: %lld loans, %d closes so far (the last on %s); %d more\n", (long long)loans,
+           first, ld_date_format((ld_date)last, text), days);
+    fflush(stdout);
+    run_closes(store, &mgr, &signer, loans, first, days, start, budget);
     core_pki_key_free(signer.key);
     free(signer.cert);
     core_store_close(store);
@@ -325,12 +403,16 @@ static void check_book(const char *path, int runs)
     if (core_store_query_int(store, "SELECT count(*) FROM loan", 0, &loans, &err) != LD_OK ||
         core_store_query_int(store, "SELECT count(*) FROM cob_run", 0, &closes, &err) != LD_OK)
         die("the book", &err);
-    printf("book: %lld loans, %lld closes of business\n", (long long)loans, (long long)closes);
     uint64_t checkpoints = 0;
     size_t len = 0;
     unsigned char *bytes = log_bytes(store, &len);
-    double log_t[15], log_cpu[15], log_busier[15], cp_t[15], replay_t[15], general_t[15], sha_t[15],
-        sha_cpu[15];
+    char book_size[200];
+    snprintf(book_size, sizeof book_size,
+             "%lld loans, %lld closes of business, %llu log entries, %zu log bytes",
+             (long long)loans, (long long)closes, (unsigned long long)log_size(store), len);
+    printf("book: %s\n", book_size);
+    double log_t[15], log_cpu[15], log_busier[15], cp_t[15], replay_t[15], replay_cpu[15],
+        general_t[15], sha_t[15], sha_cpu[15];
     uint64_t entries = 0, rows = 0;
     char load[64];
     for (int i = 0; i < runs; i++) {
@@ -358,9 +440,10 @@ static void check_book(const char *path, int runs)
         cp_t[i] = now_seconds() - t0;
         checkpoints = judged;
         ledger_log_close(log);
-        replay_t[i] = time_state_replay(store, false, &entries, &rows);
+        replay_t[i] = time_state_replay(store, false, &entries, &rows, &replay_cpu[i]);
+        double general_cpu = 0;
         general_t[i] = runs > 1 || getenv("BENCH_VERIFY_GENERAL") != NULL
-                           ? time_state_replay(store, true, &entries, &rows)
+                           ? time_state_replay(store, true, &entries, &rows, &general_cpu)
                            : 0;
         unsigned char h[CORE_SHA256_BYTES];
         t0 = now_seconds();
@@ -382,8 +465,9 @@ static void check_book(const char *path, int runs)
            lt, mb / lt, st / lt, lc, lb, sc / lb);
     printf("checkpoints (%llu judged: chain, signature, root): %.3f s, %.3f ms each\n",
            (unsigned long long)checkpoints, ct, 1e3 * ct / (double)(checkpoints ? checkpoints : 1));
-    printf("state replay (parse, replay, compare every covered table): %.3f s (%.0f MB/s)\n", rt,
-           mb / rt);
+    printf("state replay (parse, replay, compare every covered table): %.3f s wall (%.0f MB/s), "
+           "%.3f s CPU\n",
+           rt, mb / rt, median(replay_cpu, runs));
     if (gt > 0)
         printf("  baseline, the same replay with every entry parsed as a JSON tree: %.3f s (%.1f "
                "x slower)\n",
@@ -391,6 +475,7 @@ static void check_book(const char *path, int runs)
     printf("full verification, log + checkpoints + state: %.3f s = %.1f x bare SHA-256 "
            "(medians of %d runs)\n",
            lt + ct + rt, (lt + ct + rt) / st, runs);
+    printf("  of the book: %s\n", book_size);
     free(bytes);
     core_store_close(store);
 }
@@ -406,6 +491,16 @@ int main(int argc, char **argv)
             return 2;
         }
         build_book(count, days, argv[4], budget);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "extend") == 0) {
+        int days = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 0;
+        double budget = argc > 4 ? (double)strtol(argv[4], NULL, 10) : 0;
+        if (argc < 4 || days <= 0 || days > 100000) {
+            fprintf(stderr, "usage: bench_verify extend DB_PATH DAYS [BUDGET_SECONDS]\n");
+            return 2;
+        }
+        extend_book(argv[2], days, budget);
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "check") == 0) {
@@ -424,6 +519,7 @@ int main(int argc, char **argv)
     if (count <= 0 || days <= 0 || runs <= 0 || runs > 15) {
         fprintf(stderr, "usage: bench_verify [LOANS] [DAYS] [DB_PATH] [RUNS <= 15]\n"
                         "       bench_verify build LOANS DAYS DB_PATH [BUDGET_SECONDS]\n"
+                        "       bench_verify extend DB_PATH DAYS [BUDGET_SECONDS]\n"
                         "       bench_verify check DB_PATH [RUNS <= 15]\n");
         return 2;
     }

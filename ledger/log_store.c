@@ -375,33 +375,43 @@ ld_status ledger_log_consistency_proof(ledger_log *log, uint64_t old_size, uint6
  * per-level cursor over ledger_node, so the whole check is sequential reads.
  *
  * Two threads share the work so that both stay busy whatever the entries'
- * sizes and however the machine is loaded. Entries are read in batches of
- * BATCH_LEAVES (a power of two, so every batch is a whole run of aligned
- * subtrees) into a ring of RING buffers. A batch's hashing is cut into chunks
- * of CHUNK_LEAVES aligned leaves; whoever takes a chunk hashes its leaves and
- * every subtree inside it. A second thread, made once per run, takes chunks
- * of the oldest batches as they are posted. This thread alone touches SQLite
- * (connections are opened without mutexes): it reads ahead while the ring has
- * room, compares each batch with the stored hashes once all its chunks are
- * hashed, and otherwise takes chunks itself; it waits only when the ring is
- * full and every chunk is taken. The hashing thread sees nothing but copied
- * bytes; nothing is allocated per entry. Without a second thread
+ * sizes and however the machine is loaded. Entries are read in batches of at
+ * most BATCH_LEAVES entries and about BATCH_BYTES of bodies, into a ring of
+ * RING buffers. A batch's hashing is cut into chunks of CHUNK_LEAVES aligned
+ * leaves; whoever takes a chunk hashes its leaves and every subtree inside
+ * it. A batch ends at a chunk's end, so every chunk is a whole run of aligned
+ * subtrees; larger subtrees are folded as the batches are compared. A second
+ * thread, made once per run, takes chunks of the oldest batches as they are
+ * posted. This thread alone touches SQLite (connections are opened without
+ * mutexes): it reads ahead while the ring has room, compares each batch with
+ * the stored hashes once all its chunks are hashed, and otherwise takes
+ * chunks itself; it waits only when the ring is full and every chunk is
+ * taken. The hashing thread sees nothing but copied bytes; nothing is
+ * allocated per entry.
+ *
+ * The bytes in flight stay within a few times BATCH_BYTES whatever the
+ * entries' sizes (a close of business writes entries of 100 KB and more), so
+ * the copies land in the same memory from batch to batch, warm in the
+ * caches, and are hashed from there: a batch of 8,192 such entries would be
+ * most of a gigabyte of fresh pages, each faulted in, zeroed and written
+ * once, and read back from main memory. Without a second thread
  * (pthread_create failing) this thread takes every chunk. */
 #define BATCH_LOG    13
 #define BATCH_LEAVES (1u << BATCH_LOG)
-#define CHUNK_LOG    9
+#define BATCH_BYTES  (4u << 20)
+#define CHUNK_LOG    6
 #define CHUNK_LEAVES (1u << CHUNK_LOG)
 #define RING         4
 
 typedef struct verify_batch {
-    uint64_t first; /* seq of its first entry, a multiple of BATCH_LEAVES */
+    uint64_t first; /* seq of its first entry, a multiple of CHUNK_LEAVES */
     size_t count;   /* entries read */
     char *bytes;    /* bodies, back to back */
     size_t bytes_cap;
     size_t offset[BATCH_LEAVES + 1];
     ledger_hash stored[BATCH_LEAVES];               /* leaf hashes as stored */
     bool stored_ok[BATCH_LEAVES];                   /* the stored leaf hash was 32 bytes */
-    ledger_hash level[BATCH_LOG + 1][BATCH_LEAVES]; /* [l][i]: root of subtree (l, i) */
+    ledger_hash level[CHUNK_LOG + 1][BATCH_LEAVES]; /* [l][i]: root of subtree (l, i) */
     /* Under the pool's mutex: */
     size_t chunks, next_chunk, done_chunks;
     ld_status status; /* of the hashing: the first failure */
@@ -516,19 +526,12 @@ static verify_batch *pool_ready(verify_pool *pool, bool wait, ledger_hasher *has
     return b;
 }
 
-/* Joins a hashed batch's chunk subtrees up to the batch's own. */
-static ld_status batch_top(verify_batch *b, ledger_hasher *hasher, ld_error *err)
+/* The hashing's outcome for a batch whose chunks are all hashed. */
+static ld_status batch_status(const verify_batch *b, ld_error *err)
 {
-    if (b->status != LD_OK) {
+    if (b->status != LD_OK)
         *err = b->err;
-        return b->status;
-    }
-    ld_status st = LD_OK;
-    for (unsigned l = CHUNK_LOG + 1; l <= BATCH_LOG && st == LD_OK; l++)
-        for (size_t i = 0; i < (b->count >> l) && st == LD_OK; i++)
-            st = ledger_hasher_node(hasher, &b->level[l - 1][2 * i], &b->level[l - 1][2 * i + 1],
-                                    &b->level[l][i], err);
-    return st;
+    return b->status;
 }
 
 /* Stops the hashing thread once nothing posted is still being hashed. */
@@ -606,8 +609,8 @@ static ld_status check_node(verify_state *v, unsigned level, uint64_t idx, const
 }
 
 /* Checks a hashed batch in seq order: each leaf against the stored one, each
- * completed subtree against ledger_node (subtrees inside the batch come
- * ready from the hashing thread; larger ones are folded here). */
+ * completed subtree against ledger_node (subtrees inside a chunk come ready
+ * from whoever hashed it; larger ones are folded here). */
 static ld_status batch_check(verify_state *v, verify_batch *b)
 {
     for (size_t i = 0; i < b->count; i++) {
@@ -622,7 +625,7 @@ static ld_status batch_check(verify_state *v, verify_batch *b)
         for (uint64_t j = seq; j & 1; j >>= 1) {
             level++;
             ledger_hash *left = &v->stack[v->depth - 2];
-            if (level <= BATCH_LOG) {
+            if (level <= CHUNK_LOG) {
                 *left = b->level[level][i >> level];
             } else {
                 ld_status status =
@@ -649,6 +652,9 @@ static ld_status batch_read(ledger_log *log, sqlite3_stmt *rows, verify_batch *b
     b->count = 0;
     size_t used = 0;
     while (b->count < BATCH_LEAVES) {
+        /* A batch ends at a chunk's end; past BATCH_BYTES, at the next. */
+        if (used >= BATCH_BYTES && (b->count & (CHUNK_LEAVES - 1)) == 0)
+            break;
         int rc = sqlite3_step(rows);
         if (rc == SQLITE_DONE) {
             *done = true;
@@ -762,7 +768,7 @@ ld_status ledger_log_verify_all(ledger_log *log, uint64_t *first_bad, ld_error *
         verify_batch *ready = pool_ready(&pool, done || in_ring == RING, log->hasher);
         if (ready != NULL) {
             in_ring--;
-            status = batch_top(ready, log->hasher, err);
+            status = batch_status(ready, err);
             if (status == LD_OK)
                 status = batch_check(&v, ready);
             continue;

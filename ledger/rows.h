@@ -98,6 +98,13 @@ typedef struct ledger_rows_replay ledger_rows_replay;
 ld_status ledger_rows_replay_new(ledger_rows_replay **out, ld_error *err);
 void ledger_rows_replay_free(ledger_rows_replay *r);
 
+/* Sizes an empty replay for about rows rows, so that a replay of the whole
+ * log does not grow its table step by step (each step moves every row).
+ * Only a hint: the table still grows past it. ledger_rows_hint gives one
+ * from the store (twice the loan and installment rows the log recorded). */
+ld_status ledger_rows_replay_reserve(ledger_rows_replay *r, uint64_t rows, ld_error *err);
+uint64_t ledger_rows_hint(core_store *store);
+
 /* Takes one log entry: "rows" entries update the expected rows, "cob" entries
  * start a new day for the loans (and give the book digest). Anything else is
  * ignored. LD_EVERIFY when a row's image before a change is not the image the

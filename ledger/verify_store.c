@@ -363,6 +363,7 @@ ld_status ledger_verify(core_store *store, const core_session *who,
     }
     if (st != LD_OK || (st = ledger_log_size(log, &size, err)) != LD_OK ||
         (st = ledger_verify_checkpoints(store, opt, size, &report.checkpoints, err)) != LD_OK ||
+        (st = ledger_rows_replay_reserve(rows, ledger_rows_hint(store), err)) != LD_OK ||
         (st = ledger_log_iter_new(log, 0, &iter, err)) != LD_OK)
         goto out;
     for (;;) {

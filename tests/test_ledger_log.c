@@ -704,22 +704,11 @@ static void expect_tamper_in(fixture *f, const char *what, const char *tamper, c
     CHECK_INT(ledger_log_verify_all(f->log, &first_bad, &err), LD_OK);
 }
 
-/* The pass reads in batches of 8,192 entries into a ring of four and hashes
- * chunks of 512 on two threads: a log of more than the ring holds, whose
- * last batch is partial, is checked exactly wherever it is changed — in a
- * later chunk, after the ring wrapped, in the partial batch, and in subtrees
- * of a chunk, of a batch and larger than a batch. */
-static void verify_all_finds_tampering_across_batches(void)
+/* Replaces the body of each entry in changed (one at a time) and checks
+ * verify_all names it; the body is put back after each. */
+static void expect_changed_bodies(fixture *f, const uint64_t *changed, size_t n)
 {
-    fixture f;
-    const uint64_t n = 4 * 8192 + 5000 + 17;
-    fixture_open(&f, n);
-    ld_error err;
-    uint64_t first_bad = UINT64_MAX;
-    CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
-    static const uint64_t changed[] = {1537,           8191,         8192,
-                                       3 * 8192 + 700, 4 * 8192 + 1, 4 * 8192 + 5000 + 16};
-    for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         char tamper[256], restore[256], what[64];
         snprintf(tamper, sizeof tamper,
                  "CREATE TEMP TABLE keep AS SELECT seq, body FROM ledger_entry WHERE seq = %llu;"
@@ -730,15 +719,20 @@ static void verify_all_finds_tampering_across_batches(void)
                  "DROP TABLE temp.keep",
                  (unsigned long long)changed[i]);
         snprintf(what, sizeof what, "body of entry %llu", (unsigned long long)changed[i]);
-        expect_tamper_in(&f, what, tamper, restore, changed[i]);
+        expect_tamper_in(f, what, tamper, restore, changed[i]);
     }
-    /* Subtrees: inside a chunk (level 4), joining chunks (level 11), larger
-     * than a batch (level 15, folded as batches complete). */
-    static const struct {
-        unsigned level;
-        uint64_t idx;
-    } nodes[] = {{4, 2000}, {11, 17}, {15, 0}};
-    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+}
+
+typedef struct subtree {
+    unsigned level;
+    uint64_t idx;
+} subtree;
+
+/* Zeroes each stored subtree root in nodes (one at a time) and checks
+ * verify_all names the subtree's first entry; the root is put back after each. */
+static void expect_changed_subtrees(fixture *f, const subtree *nodes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
         char tamper[256], restore[256], what[64];
         snprintf(tamper, sizeof tamper,
                  "CREATE TEMP TABLE keep AS SELECT hash FROM ledger_node WHERE level = %u AND "
@@ -752,14 +746,70 @@ static void verify_all_finds_tampering_across_batches(void)
                  nodes[i].level, (unsigned long long)nodes[i].idx);
         snprintf(what, sizeof what, "subtree (%u, %llu)", nodes[i].level,
                  (unsigned long long)nodes[i].idx);
-        expect_tamper_in(&f, what, tamper, restore, nodes[i].idx << nodes[i].level);
+        expect_tamper_in(f, what, tamper, restore, nodes[i].idx << nodes[i].level);
     }
+}
+
+/* The pass reads in batches of 8,192 entries into a ring of four and hashes
+ * chunks of 64 on two threads: a log of more than the ring holds, whose
+ * last batch is partial, is checked exactly wherever it is changed — in a
+ * later chunk, after the ring wrapped, in the partial batch, and in subtrees
+ * inside a chunk, joining chunks and larger than a batch (the last two
+ * folded as batches are compared). */
+static void verify_all_finds_tampering_across_batches(void)
+{
+    fixture f;
+    const uint64_t n = 4 * 8192 + 5000 + 17;
+    fixture_open(&f, n);
+    ld_error err;
+    uint64_t first_bad = UINT64_MAX;
+    CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
+    static const uint64_t changed[] = {1537,           8191,         8192,
+                                       3 * 8192 + 700, 4 * 8192 + 1, 4 * 8192 + 5000 + 16};
+    expect_changed_bodies(&f, changed, sizeof changed / sizeof changed[0]);
+    /* Subtrees: inside a chunk (level 4), joining chunks (level 11), larger
+     * than a batch (level 15, folded as batches complete). */
+    static const subtree nodes[] = {{4, 2000}, {11, 17}, {15, 0}};
+    expect_changed_subtrees(&f, nodes, sizeof nodes / sizeof nodes[0]);
     /* A missing entry in the fourth batch: everything before it is whole. */
     expect_tamper_in(&f, "entry deleted after the ring wrapped",
                      "CREATE TEMP TABLE keep AS SELECT * FROM ledger_entry WHERE seq = 33000;"
                      "DELETE FROM ledger_entry WHERE seq = 33000",
                      "INSERT INTO ledger_entry SELECT * FROM temp.keep; DROP TABLE temp.keep",
                      33000);
+    fixture_close(&f);
+}
+
+/* Entries of 70 KB (a close of business writes such): a batch ends at the
+ * first chunk's end past 4 MB of bodies, here every 64 entries, so batches
+ * are not aligned to 8,192; changes are still found exactly, in a batch's
+ * first and last entry, in subtrees inside a chunk and across batches. */
+static void verify_all_finds_tampering_in_large_entries(void)
+{
+    enum { LARGE = 70000, COUNT = 200 };
+    fixture f;
+    fixture_open(&f, 0);
+    ld_error err;
+    char *body = malloc(LARGE + 64);
+    CHECK(body != NULL);
+    if (body == NULL)
+        return;
+    for (uint64_t i = 0; i < COUNT; i++) {
+        int n = snprintf(body, 64, "{\"pad\":\"");
+        memset(body + n, 'a' + (int)(i % 26), LARGE);
+        n += LARGE;
+        n += snprintf(body + n, 64, "\",\"seq\":%llu}", (unsigned long long)i);
+        uint64_t seq = UINT64_MAX;
+        CHECK_INT(ledger_log_append(f.log, body, (size_t)n, &seq, &err), LD_OK);
+        CHECK_INT(seq, i);
+    }
+    free(body);
+    uint64_t first_bad = UINT64_MAX;
+    CHECK_INT(ledger_log_verify_all(f.log, &first_bad, &err), LD_OK);
+    static const uint64_t changed[] = {0, 63, 64, 130, 199};
+    expect_changed_bodies(&f, changed, sizeof changed / sizeof changed[0]);
+    static const subtree nodes[] = {{3, 17}, {6, 2}, {7, 0}, {2, 49}};
+    expect_changed_subtrees(&f, nodes, sizeof nodes / sizeof nodes[0]);
     fixture_close(&f);
 }
 
@@ -922,6 +972,8 @@ int main(int argc, char **argv)
         {"verify_all_finds_reordered_rows", verify_all_finds_reordered_rows},
         {"verify_all_finds_tampered_subtree_rows", verify_all_finds_tampered_subtree_rows},
         {"verify_all_finds_tampering_across_batches", verify_all_finds_tampering_across_batches},
+        {"verify_all_finds_tampering_in_large_entries",
+         verify_all_finds_tampering_in_large_entries},
         {"append_refuses_to_extend_a_damaged_tree", append_refuses_to_extend_a_damaged_tree},
         {"iterator_reads_entries_in_order_and_detects_gaps",
          iterator_reads_entries_in_order_and_detects_gaps},
