@@ -218,6 +218,15 @@ void api_password_wipe(char *password)
     free(password);
 }
 
+void ld_text_free(ld_text *text)
+{
+    if (text == NULL)
+        return;
+    free(text->data);
+    text->data = NULL;
+    text->len = text->size = 0;
+}
+
 void ld_session_free(ld_session *session)
 {
     if (session == NULL)

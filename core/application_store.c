@@ -522,14 +522,13 @@ static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *
     return LD_OK;
 }
 
-/* max(0, appraised * cap - prior claims): what a lender may count on. */
-static ld_money lendable_value(ld_money appraised, ld_rate cap, ld_money prior)
+ld_money core_app_lendable_value(ld_money appraised, ld_rate cap, ld_money prior)
 {
     ld_money value = ld_round_div((__int128)appraised * cap, LD_RATE_ONE) - prior;
     return value > 0 ? value : 0;
 }
 
-static int collateral_type_index(const char *type)
+int core_app_collateral_type_index(const char *type)
 {
     for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++)
         if (strcmp(core_collateral_type_names[i], type) == 0)
@@ -570,9 +569,9 @@ static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *
         if (sqlite3_column_type(stmt, 11) != SQLITE_NULL)
             cJSON_AddStringToObject(c, "registration_no",
                                     (const char *)sqlite3_column_text(stmt, 11));
-        ld_rate cap = policy->ltv_cap[collateral_type_index(type)];
+        ld_rate cap = policy->ltv_cap[core_app_collateral_type_index(type)];
         core_json_put_rate(c, "ltv_cap", cap);
-        core_json_put_money(c, "lendable_value", lendable_value(appraised, cap, prior));
+        core_json_put_money(c, "lendable_value", core_app_lendable_value(appraised, cap, prior));
         cJSON_AddItemToArray(into, c);
     }
     sqlite3_reset(stmt);
@@ -611,10 +610,11 @@ ld_status core_application_security(core_store *store, int64_t app_id, core_secu
     sqlite3_bind_int64(stmt, 1, app_id);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         ld_money appraised = sqlite3_column_int64(stmt, 1);
-        ld_rate cap =
-            policy->ltv_cap[collateral_type_index((const char *)sqlite3_column_text(stmt, 0))];
+        ld_rate cap = policy->ltv_cap[core_app_collateral_type_index(
+            (const char *)sqlite3_column_text(stmt, 0))];
         s.appraised += appraised;
-        s.collateral_cover += lendable_value(appraised, cap, sqlite3_column_int64(stmt, 2));
+        s.collateral_cover +=
+            core_app_lendable_value(appraised, cap, sqlite3_column_int64(stmt, 2));
         s.collateral_count++;
     }
     sqlite3_reset(stmt);

@@ -193,6 +193,18 @@ ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err);
  * signing key). NULL is harmless. */
 void ld_session_free(ld_session *session);
 
+/* JSON text a read writes (ld_application_show_text): the bytes
+ * cJSON_PrintUnformatted gives for the document the read's cJSON form
+ * returns, data NUL-terminated and len bytes long. A front end keeps one per
+ * thread and hands it to every call, so its memory is reused; start it zeroed
+ * ({0}) and release it with ld_text_free. */
+typedef struct ld_text {
+    char *data;
+    size_t len;
+    size_t size;
+} ld_text;
+void ld_text_free(ld_text *text);
+
 /* The permission table: {"roles": [...], "actions": [{"action", "reach":
  * {role: "no" | "own" | "under_review" | "all"}}]}. "own": customers assigned
  * to the officer; "under_review": customers with an application past draft.
