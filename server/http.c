@@ -99,10 +99,13 @@ struct srv_server {
      * batches (loandesk/api.h, group commit). */
     ld_api *writer;
     ld_committer *committer;
-    /* Every store connection opened, closed at shutdown. */
+    /* Every store connection opened, closed at shutdown; and every
+     * thread's answer text. */
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
     int api_count;
+    ld_text *texts[API_HANDLES_MAX];
+    int text_count;
     /* The password pool and the write pool. */
     struct pool {
         srv_server *srv;
@@ -128,6 +131,9 @@ struct srv_server {
 };
 
 static _Thread_local ld_api *thread_api;
+/* The calling thread's text for answers the operations API writes as text
+ * (srv_thread_text), kept for the thread's life and freed at shutdown. */
+static _Thread_local ld_text *thread_text;
 
 /* Request ids: 16 random hex characters drawn at start, then a counter, so
  * ids are unique without a draw from the random generator per request. */
@@ -165,6 +171,25 @@ static ld_api *api_of_thread(srv_server *srv, ld_error *err)
     ld_api_set_committer(api, srv->committer);
     thread_api = api;
     return api;
+}
+
+ld_text *srv_thread_text(srv_server *srv)
+{
+    if (thread_text != NULL)
+        return thread_text;
+    ld_text *text = calloc(1, sizeof *text);
+    if (text == NULL)
+        return NULL;
+    pthread_mutex_lock(&srv->api_lock);
+    if (srv->text_count >= API_HANDLES_MAX) {
+        pthread_mutex_unlock(&srv->api_lock);
+        free(text);
+        return NULL;
+    }
+    srv->texts[srv->text_count++] = text;
+    pthread_mutex_unlock(&srv->api_lock);
+    thread_text = text;
+    return text;
 }
 
 /* ---- Answers ---------------------------------------------------------------- */
@@ -225,6 +250,43 @@ void srv_scrub_paths(const srv_server *srv, cJSON *value)
     }
     for (cJSON *child = value->child; child != NULL; child = child->next)
         srv_scrub_paths(srv, child);
+}
+
+/* Whether text may hold a string srv_scrub_paths would change: one that
+ * begins with one of the server's own paths. The paths' bytes appear as they
+ * are in the text unless JSON escapes one of them; such a path is assumed
+ * present. */
+static bool may_name_a_path(const srv_server *srv, const char *text)
+{
+    const char *paths[] = {srv->work_dir, srv->reports_dir, srv->options.db_path};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const char *path = paths[i];
+        if (path == NULL || path[0] == '\0')
+            continue;
+        for (const unsigned char *c = (const unsigned char *)path; *c != '\0'; c++)
+            if (*c < 0x20 || *c == '"' || *c == '\\')
+                return true;
+        if (strstr(text, path) != NULL)
+            return true;
+    }
+    return false;
+}
+
+ld_status srv_answer_text(srv_request *rq, const ld_text *text)
+{
+    rq->etag_of_answer = true;
+    if (may_name_a_path(rq->srv, text->data)) {
+        /* As a tree, which execute_once scrubs like any other answer. */
+        if ((rq->result = cJSON_Parse(text->data)) == NULL)
+            return srv_fail(rq, LD_EINTERNAL, "out of memory reading an answer");
+        return LD_OK;
+    }
+    if ((rq->raw = malloc(text->len + 1)) == NULL)
+        return srv_fail(rq, LD_EINTERNAL, "out of memory");
+    memcpy(rq->raw, text->data, text->len + 1);
+    rq->raw_len = text->len;
+    rq->raw_type = "application/json";
+    return LD_OK;
 }
 
 static int status_of(ld_status code)
@@ -486,11 +548,11 @@ static enum MHD_Result queue_answer(request *r)
             len = data != NULL ? 2 : 0;
         }
         type = rq->status >= 400 ? "application/problem+json" : "application/json";
-        if (rq->etag_of_answer && rq->status < 300) {
-            char digest[65];
-            srv_sha256_hex(data, len, digest);
-            snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
-        }
+    }
+    if (rq->etag_of_answer && rq->status < 300) {
+        char digest[65];
+        srv_sha256_hex(data, len, digest);
+        snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
     }
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
@@ -1269,6 +1331,10 @@ static void server_free(srv_server *srv)
     ld_api_close(srv->writer);
     for (int i = 0; i < srv->api_count; i++)
         ld_api_close(srv->apis[i]);
+    for (int i = 0; i < srv->text_count; i++) {
+        ld_text_free(srv->texts[i]);
+        free(srv->texts[i]);
+    }
     if (srv->own_work_dir) {
         if (srv->options.reports_dir == NULL)
             srv_remove_tree(srv->reports_dir);

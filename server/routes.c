@@ -517,9 +517,22 @@ static ld_status h_app_list(srv_request *rq)
     return ld_application_list(rq->session, &filter, &page, &rq->result, &rq->err);
 }
 
+/* The application as the operations API writes it as text: the server's
+ * most frequent read, answered without a tree (same record, same checks). */
 static ld_status h_app_show(srv_request *rq)
 {
-    return show_tagged(rq, "application", ld_application_show);
+    int64_t id;
+    ld_status st = srv_param_id(rq, 0, "application", &id);
+    if (st != LD_OK)
+        return st;
+    ld_text own = {0};
+    ld_text *text = srv_thread_text(rq->srv);
+    if (text == NULL)
+        text = &own;
+    if ((st = ld_application_show_text(rq->session, id, text, &rq->err)) == LD_OK)
+        st = srv_answer_text(rq, text);
+    ld_text_free(&own);
+    return st;
 }
 
 static ld_status h_app_update(srv_request *rq)

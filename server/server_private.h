@@ -90,6 +90,15 @@ struct srv_request {
     ld_error err;
 };
 
+/* The calling thread's text for answers the operations API writes as text
+ * (its memory reused from request to request); NULL when out of memory. */
+ld_text *srv_thread_text(srv_server *srv);
+
+/* Answers text (JSON written by the operations API) with its ETag: its
+ * bytes, or when a string in it may name a path of the server, its tree,
+ * scrubbed like any other answer. */
+ld_status srv_answer_text(srv_request *rq, const ld_text *text);
+
 /* Replaces, in every string of value, a path inside the server's folders by
  * its file name: no answer names a path on the server. */
 void srv_scrub_paths(const srv_server *srv, cJSON *value);
