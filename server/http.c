@@ -59,6 +59,14 @@
 #define WRITE_CONNECTIONS 4
 #define WRITE_QUEUE_MAX   1024
 #define API_HANDLES_MAX   256
+/* libmicrohttpd's memory per connection: the request's headers, and the
+ * answer's, in one pool that it zeroes whole before every request on the
+ * connection. 16 KiB holds any request a browser or a proxy sends us (Node's
+ * default header cap; nginx passes lines of up to 8 KiB) at half the zeroing
+ * of libmicrohttpd's 32 KiB. */
+#define CONNECTION_MEMORY (16 * 1024)
+/* Requests kept for reuse: as many as connections are commonly open at once. */
+#define SPARE_REQUESTS_MAX 256
 
 /* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
  * pool ran it and resumed the connection. */
@@ -106,6 +114,12 @@ struct srv_server {
     int api_count;
     ld_text *texts[API_HANDLES_MAX];
     int text_count;
+    /* Requests answered, kept for the next ones (request_new): a request is
+     * larger than malloc's small sizes, and allocating one each time cost
+     * a consolidation of its free lists on every request. */
+    pthread_mutex_t spare_lock;
+    struct request *spare;
+    int spare_count;
     /* The password pool and the write pool. */
     struct pool {
         srv_server *srv;
@@ -957,8 +971,16 @@ const char *srv_query(srv_request *rq, const char *name)
 static request *request_new(srv_server *srv, struct MHD_Connection *conn, const char *method,
                             const char *url)
 {
-    request *r = calloc(1, sizeof *r);
-    if (r == NULL)
+    pthread_mutex_lock(&srv->spare_lock);
+    request *r = srv->spare;
+    if (r != NULL) {
+        srv->spare = r->next_job;
+        srv->spare_count--;
+    }
+    pthread_mutex_unlock(&srv->spare_lock);
+    if (r != NULL)
+        memset(r, 0, sizeof *r);
+    else if ((r = calloc(1, sizeof *r)) == NULL)
         return NULL;
     r->rq.srv = srv;
     r->rq.conn = conn;
@@ -1221,6 +1243,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (size_t i = 0; i < sizeof r->rq.query_copy / sizeof r->rq.query_copy[0]; i++)
         free(r->rq.query_copy[i]);
     finish_session(&r->rq);
+    pthread_mutex_lock(&srv->spare_lock);
+    if (srv->spare_count < SPARE_REQUESTS_MAX) {
+        r->next_job = srv->spare;
+        srv->spare = r;
+        srv->spare_count++;
+        r = NULL;
+    }
+    pthread_mutex_unlock(&srv->spare_lock);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -1340,6 +1370,12 @@ static void server_free(srv_server *srv)
             srv_remove_tree(srv->reports_dir);
         srv_remove_dir(srv->work_dir);
     }
+    while (srv->spare != NULL) {
+        request *next = srv->spare->next_job;
+        free(srv->spare);
+        srv->spare = next;
+    }
+    pthread_mutex_destroy(&srv->spare_lock);
     srv_log_stop(srv->log);
     pthread_rwlock_destroy(&srv->write_turn);
     pthread_mutex_destroy(&srv->turn_gate);
@@ -1385,6 +1421,7 @@ ld_status server_run(const server_options *options, ld_error *err)
     pthread_rwlock_init(&srv->write_turn, NULL);
     pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
+    pthread_mutex_init(&srv->spare_lock, NULL);
     pool_init(&srv->hash_pool, srv, true, HASH_QUEUE_MAX);
     pool_init(&srv->write_pool, srv, false, WRITE_QUEUE_MAX);
     /* The connection that showed the book opens becomes the committer's
@@ -1417,7 +1454,7 @@ ld_status server_run(const server_options *options, ld_error *err)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)srv->options.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT,
-        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {

@@ -1743,8 +1743,16 @@ const srv_route *srv_route_match(const char *method, const char *path,
                                  bool *method_known)
 {
     *method_known = false;
+    /* Every pattern begins with "/api/v1/" and a name (test_http_routes
+     * holds them to it): a path that does not, matches none, and a pattern
+     * whose name begins with another byte than the path's is passed over
+     * without reading the rest. */
+    if (strncmp(path, SRV_API_PREFIX, sizeof SRV_API_PREFIX - 1) != 0)
+        return NULL;
+    char lead = path[sizeof SRV_API_PREFIX - 1];
     for (size_t i = 0; i < srv_route_count; i++) {
-        if (!pattern_match(srv_routes[i].pattern, path, params, param_count))
+        if (srv_routes[i].pattern[sizeof SRV_API_PREFIX - 1] != lead ||
+            !pattern_match(srv_routes[i].pattern, path, params, param_count))
             continue;
         if (strcmp(srv_routes[i].method, method) == 0)
             return &srv_routes[i];

@@ -51,6 +51,9 @@ typedef struct srv_route {
     void (*present)(srv_request *rq); /* shapes the answer, fresh or replayed; may be NULL */
 } srv_route;
 
+/* Where every route's pattern begins, then a lower-case letter. */
+#define SRV_API_PREFIX "/api/v1/"
+
 extern const srv_route srv_routes[];
 extern const size_t srv_route_count;
 
