@@ -369,10 +369,10 @@ chunked = head + b"Transfer-Encoding: chunked\r\n\r\n" + b"".join(b"%x\r\n%s\r\n
 check(h.raw_exchange(port, chunked) == 413, "a chunked body over the cap: 413")
 check(h.raw_exchange(port, f"GET {A}/applications HTTP/1.1\r\nHost: x\r\nX-Filler: {'y' * 100000}\r\n\r\n".encode()) in (0, 413, 431), "a header over the cap is refused")
 # Under the cap, headers as large as browsers and proxies send are served:
-# 9 KiB of them, a line of 8 KiB among them (nginx's largest).
-check(h.raw_exchange(port, (f"GET {A}/applications?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tok['chen']}\r\n"
-                            f"Cookie: other={'c' * 8000}\r\nX-Filler: {'y' * 1000}\r\n\r\n").encode()) == 200,
-      "9 KiB of headers are served")
+# 9 KiB of them, a line of 8 KiB among them (the longest nginx passes).
+status = h.raw_exchange(port, (f"GET {A}/applications?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tok['chen']}\r\n"
+                               f"Cookie: other={'c' * 8000}\r\nX-Filler: {'y' * 1000}\r\n\r\n").encode())
+check(status == 200, f"9 KiB of headers are served (got {status})")
 problem(call("chen", "GET", A + "/applications?limit=0"), 422, "limit 0", field="limit")
 
 # ---- refusals in the client's language (Accept-Language), the field kept as a key ----------------------
