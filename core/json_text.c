@@ -80,8 +80,18 @@ void core_jt_item(core_jtext *t)
 void core_jt_key(core_jtext *t, const char *key)
 {
     core_jt_item(t);
-    core_jt_string(t, key);
-    put_char(t, ':');
+    /* A name needs no escape (json_text.h): copied between its quotation
+     * marks as it is. */
+    size_t n = strlen(key);
+    if (!reserve(t, n + 3))
+        return;
+    char *p = t->data + t->len;
+    p[0] = '"';
+    memcpy(p + 1, key, n);
+    p[n + 1] = '"';
+    p[n + 2] = ':';
+    p[n + 3] = '\0';
+    t->len += n + 3;
 }
 
 void core_jt_string(core_jtext *t, const char *text)

@@ -39,7 +39,8 @@ void core_jt_free(core_jtext *t);
 /* Opens an object ('{') or an array ('['); core_jt_close closes it with c. */
 void core_jt_open(core_jtext *t, char c);
 void core_jt_close(core_jtext *t, char c);
-/* The name of the next member. */
+/* The name of the next member: letters, digits and '_' only (the names of
+ * the records' fields), which JSON writes as they are. */
 void core_jt_key(core_jtext *t, const char *key);
 /* The start of the next element of an array. */
 void core_jt_item(core_jtext *t);

@@ -239,6 +239,17 @@ static const char *status_title(int status)
     }
 }
 
+/* text into buf (size bytes), cut to fit and NUL-terminated: a copy
+ * without a formatted print, for what every request copies. */
+static void copy_text(char *buf, size_t size, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+}
+
 static bool starts_with(const char *text, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -279,6 +290,10 @@ static bool may_name_a_path(const srv_server *srv, const char *text)
         for (const unsigned char *c = (const unsigned char *)path; *c != '\0'; c++)
             if (*c < 0x20 || *c == '"' || *c == '\\')
                 return true;
+        /* The reports folder is commonly inside the work folder: a string
+         * beginning with it begins with the work folder too. */
+        if (i == 1 && starts_with(path, srv->work_dir))
+            continue;
         if (strstr(text, path) != NULL)
             return true;
     }
@@ -718,7 +733,7 @@ static void execute_once(request *r)
                 fail_from(r);
             return;
         }
-        snprintf(rq->username, sizeof rq->username, "%s", ld_session_username(rq->session));
+        copy_text(rq->username, sizeof rq->username, ld_session_username(rq->session));
     }
     if ((route->flags & SRV_ONCE) && rq->idempotency_key != NULL && rq->session != NULL) {
         char digest[65];
@@ -992,11 +1007,11 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     for (int i = 31; i >= 16; i--, serial >>= 4)
         r->request_id[i] = hex[serial & 15];
     r->request_id[32] = '\0';
-    snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
+    copy_text(r->rq.method, sizeof r->rq.method, method);
     bool method_known = false;
     r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
-    snprintf(r->route_name, sizeof r->route_name, "%s",
-             r->rq.route != NULL ? r->rq.route->pattern : "(none)");
+    copy_text(r->route_name, sizeof r->route_name,
+              r->rq.route != NULL ? r->rq.route->pattern : "(none)");
     r->cap = srv->options.body_max;
     if (r->rq.route != NULL && (r->rq.route->flags & SRV_LARGE))
         r->cap = srv->options.import_max;

@@ -6,6 +6,7 @@ expiry with the injected clock, and a clean stop on SIGTERM.
 
 usage: test_http_api.py LOANDESK_BIN SOURCE_DIR
 """
+import hashlib
 import io
 import json
 import os
@@ -119,6 +120,22 @@ problem(call("chen", "POST", A + f"/applications/{a4}/guarantors", dict(parts["g
 expect(call("chen", "POST", A + f"/applications/{a4}/withdraw", {"reason": "customer changed plans"}), 200, "withdraw")
 r = expect(call("zhao", "GET", A + "/applications?state=approved"), 200, "app list by state")
 check(r.json["total"] == 2, f"two approved: {r.json['total']}")
+# One application is the CLI's `app show --json` (approved with every part,
+# rejected, withdrawn), its ETag the digest of the bytes sent; a string that
+# names the server's own files comes back as the file's name only.
+db = os.path.join(tmp, "loandesk.db")
+odd = expect(call("chen", "POST", A + "/applications", dict(app, purpose=db)), 201, "a purpose naming the book's file").json["id"]
+for who, app_id in (("chen", apps[0]), ("liu", apps[2]), ("chen", a4), ("chen", odd)):
+    r = expect(call(who, "GET", A + f"/applications/{app_id}"), 200, f"app show {app_id}")
+    check(r.header("ETag") == '"' + hashlib.sha256(r.body).hexdigest()[:32] + '"', f"app {app_id}: the ETag is the bytes' digest")
+    cli = subprocess.run([h.BIN, "app", "show", str(app_id), "--json"], capture_output=True, text=True,
+                         env=dict(os.environ, LOANDESK_DB=db, LOANDESK_SESSION=tok[who]))
+    shown = json.loads(cli.stdout) if cli.returncode == 0 else {}
+    if app_id == odd:
+        check(shown.get("purpose") == db and r.json["purpose"] == "loandesk.db",
+              f"no path of the server in an answer: {r.json['purpose']}")
+        shown["purpose"] = "loandesk.db"
+    check(shown == r.json, f"app {app_id}: the CLI's --json: {cli.stderr}")
 
 # ---- ETag and If-Match -------------------------------------------------------------------
 r = expect(call("chen", "GET", A + f"/borrowers/{b1}"), 200, "borrower show")
