@@ -106,13 +106,10 @@ struct srv_server {
      * batches (loandesk/api.h, group commit). */
     ld_api *writer;
     ld_committer *committer;
-    /* Every store connection opened, closed at shutdown; and every
-     * thread's answer text. */
+    /* Every store connection opened, closed at shutdown. */
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
     int api_count;
-    ld_text *texts[API_HANDLES_MAX];
-    int text_count;
     /* Requests answered, kept for the next ones (request_new): a request is
      * larger than malloc's small sizes, and allocating one each time cost
      * a consolidation of its free lists on every request. */
@@ -144,9 +141,6 @@ struct srv_server {
 };
 
 static _Thread_local ld_api *thread_api;
-/* The calling thread's text for answers the operations API writes as text
- * (srv_thread_text), kept for the thread's life and freed at shutdown. */
-static _Thread_local ld_text *thread_text;
 
 /* Request ids: 16 random hex characters drawn at start, then a counter, so
  * ids are unique without a draw from the random generator per request. */
@@ -184,25 +178,6 @@ static ld_api *api_of_thread(srv_server *srv, ld_error *err)
     ld_api_set_committer(api, srv->committer);
     thread_api = api;
     return api;
-}
-
-ld_text *srv_thread_text(srv_server *srv)
-{
-    if (thread_text != NULL)
-        return thread_text;
-    ld_text *text = calloc(1, sizeof *text);
-    if (text == NULL)
-        return NULL;
-    pthread_mutex_lock(&srv->api_lock);
-    if (srv->text_count >= API_HANDLES_MAX) {
-        pthread_mutex_unlock(&srv->api_lock);
-        free(text);
-        return NULL;
-    }
-    srv->texts[srv->text_count++] = text;
-    pthread_mutex_unlock(&srv->api_lock);
-    thread_text = text;
-    return text;
 }
 
 /* ---- Answers ---------------------------------------------------------------- */
@@ -300,20 +275,16 @@ static bool may_name_a_path(const srv_server *srv, const char *text)
     return false;
 }
 
-ld_status srv_answer_text(srv_request *rq, const ld_text *text)
+ld_status srv_answer_text(srv_request *rq)
 {
     rq->etag_of_answer = true;
-    if (may_name_a_path(rq->srv, text->data)) {
+    if (may_name_a_path(rq->srv, rq->text.data)) {
         /* As a tree, which execute_once scrubs like any other answer. */
-        if ((rq->result = cJSON_Parse(text->data)) == NULL)
+        if ((rq->result = cJSON_Parse(rq->text.data)) == NULL)
             return srv_fail(rq, LD_EINTERNAL, "out of memory reading an answer");
         return LD_OK;
     }
-    if ((rq->raw = malloc(text->len + 1)) == NULL)
-        return srv_fail(rq, LD_EINTERNAL, "out of memory");
-    memcpy(rq->raw, text->data, text->len + 1);
-    rq->raw_len = text->len;
-    rq->raw_type = "application/json";
+    rq->text_answer = true;
     return LD_OK;
 }
 
@@ -562,7 +533,15 @@ static enum MHD_Result queue_answer(request *r)
     char *data;
     size_t len;
     const char *type;
-    if (rq->raw != NULL) {
+    /* The request's own text is sent from where it is: it stays until the
+     * request is freed, after its answer has gone (on_completed). */
+    enum MHD_ResponseMemoryMode memory = MHD_RESPMEM_MUST_FREE;
+    if (rq->text_answer && rq->status < 300) {
+        data = rq->text.data;
+        len = rq->text.len;
+        type = "application/json";
+        memory = MHD_RESPMEM_PERSISTENT;
+    } else if (rq->raw != NULL) {
         data = rq->raw;
         len = rq->raw_len;
         rq->raw = NULL;
@@ -582,9 +561,10 @@ static enum MHD_Result queue_answer(request *r)
         srv_sha256_hex(data, len, digest);
         snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, memory);
     if (resp == NULL) {
-        free(data);
+        if (memory == MHD_RESPMEM_MUST_FREE)
+            free(data);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", type);
@@ -992,10 +972,13 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
         srv->spare_count--;
     }
     pthread_mutex_unlock(&srv->spare_lock);
-    if (r != NULL)
+    if (r != NULL) {
+        ld_text text = r->rq.text; /* its memory serves the next answer too */
         memset(r, 0, sizeof *r);
-    else if ((r = calloc(1, sizeof *r)) == NULL)
+        r->rq.text = text;
+    } else if ((r = calloc(1, sizeof *r)) == NULL) {
         return NULL;
+    }
     r->rq.srv = srv;
     r->rq.conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &r->started);
@@ -1265,6 +1248,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         r = NULL;
     }
     pthread_mutex_unlock(&srv->spare_lock);
+    if (r != NULL)
+        ld_text_free(&r->rq.text);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -1375,10 +1360,6 @@ static void server_free(srv_server *srv)
     ld_api_close(srv->writer);
     for (int i = 0; i < srv->api_count; i++)
         ld_api_close(srv->apis[i]);
-    for (int i = 0; i < srv->text_count; i++) {
-        ld_text_free(srv->texts[i]);
-        free(srv->texts[i]);
-    }
     if (srv->own_work_dir) {
         if (srv->options.reports_dir == NULL)
             srv_remove_tree(srv->reports_dir);
@@ -1386,6 +1367,7 @@ static void server_free(srv_server *srv)
     }
     while (srv->spare != NULL) {
         request *next = srv->spare->next_job;
+        ld_text_free(&srv->spare->rq.text);
         free(srv->spare);
         srv->spare = next;
     }

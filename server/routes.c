@@ -525,13 +525,8 @@ static ld_status h_app_show(srv_request *rq)
     ld_status st = srv_param_id(rq, 0, "application", &id);
     if (st != LD_OK)
         return st;
-    ld_text own = {0};
-    ld_text *text = srv_thread_text(rq->srv);
-    if (text == NULL)
-        text = &own;
-    if ((st = ld_application_show_text(rq->session, id, text, &rq->err)) == LD_OK)
-        st = srv_answer_text(rq, text);
-    ld_text_free(&own);
+    if ((st = ld_application_show_text(rq->session, id, &rq->text, &rq->err)) == LD_OK)
+        st = srv_answer_text(rq);
     return st;
 }
 

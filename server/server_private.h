@@ -87,20 +87,20 @@ struct srv_request {
     size_t raw_len;
     const char *raw_type;
     char raw_name[96];
+    /* JSON text the operations API wrote (srv_answer_text); its memory is
+     * kept with the request from one use to the next (http.c). */
+    ld_text text;
+    bool text_answer;
     char etag[40];
     bool etag_of_answer; /* the ETag is the digest of the answer's own bytes */
     char set_cookie[256];
     ld_error err;
 };
 
-/* The calling thread's text for answers the operations API writes as text
- * (its memory reused from request to request); NULL when out of memory. */
-ld_text *srv_thread_text(srv_server *srv);
-
-/* Answers text (JSON written by the operations API) with its ETag: its
+/* Answers rq->text (JSON the operations API wrote) with its ETag: its
  * bytes, or when a string in it may name a path of the server, its tree,
  * scrubbed like any other answer. */
-ld_status srv_answer_text(srv_request *rq, const ld_text *text);
+ld_status srv_answer_text(srv_request *rq);
 
 /* Replaces, in every string of value, a path inside the server's folders by
  * its file name: no answer names a path on the server. */
