@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "idempotency.h"
 #include "json_in.h"
+#include "json_text.h"
 #include "keystore.h"
 #include "ledger_events.h"
 #include "trust.h"
@@ -225,6 +226,11 @@ void ld_text_free(ld_text *text)
     free(text->data);
     text->data = NULL;
     text->len = text->size = 0;
+}
+
+void ld_json_escape(char *buf, size_t size, size_t *used, const char *text)
+{
+    core_json_escape(buf, size, used, text);
 }
 
 void ld_session_free(ld_session *session)

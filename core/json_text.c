@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_in.h"
+
 /* Room for n more bytes and the terminator; false (failed) when out of memory. */
 static bool reserve(core_jtext *t, size_t n)
 {
@@ -94,25 +96,24 @@ void core_jt_key(core_jtext *t, const char *key)
     t->len += n + 3;
 }
 
-void core_jt_string(core_jtext *t, const char *text)
+void core_json_escape(char *buf, size_t size, size_t *used, const char *text)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(text);
-    /* The worst case: every byte a six-byte escape, and the quotation marks. */
-    if (!reserve(t, n * 6 + 2))
-        return;
-    char *p = t->data + t->len;
-    *p++ = '"';
+    char *p = buf + *used;
+    /* Room for the longest escape (6) and the terminator. */
+    const char *end = buf + size - 7;
     const unsigned char *c = (const unsigned char *)text;
-    for (;;) {
-        /* A run of bytes that pass as they are, copied at once. */
-        const unsigned char *run = c;
-        while (*c >= 0x20 && *c != '"' && *c != '\\')
-            c++;
-        memcpy(p, run, (size_t)(c - run));
-        p += c - run;
-        if (*c == '\0')
-            break;
+    while (*c != '\0' && p < end) {
+        if (*c >= 0x20 && *c != '"' && *c != '\\') {
+            /* A run of bytes that pass as they are, copied at once. */
+            const unsigned char *run = c;
+            size_t room = (size_t)(end - p);
+            while (*c >= 0x20 && *c != '"' && *c != '\\' && (size_t)(c - run) < room)
+                c++;
+            memcpy(p, run, (size_t)(c - run));
+            p += c - run;
+            continue;
+        }
         *p++ = '\\';
         switch (*c) {
         case '"':
@@ -142,9 +143,21 @@ void core_jt_string(core_jtext *t, const char *text)
         }
         c++;
     }
-    *p++ = '"';
     *p = '\0';
-    t->len = (size_t)(p - t->data);
+    *used = (size_t)(p - buf);
+}
+
+void core_jt_string(core_jtext *t, const char *text)
+{
+    /* The worst case: every byte a six-byte escape, the quotation marks and
+     * the escape's margin: never cut. */
+    size_t n = strlen(text);
+    if (!reserve(t, n * 6 + 9))
+        return;
+    t->data[t->len++] = '"';
+    core_json_escape(t->data, t->size, &t->len, text);
+    t->data[t->len++] = '"';
+    t->data[t->len] = '\0';
 }
 
 /* What cJSON prints for a number item: its own text, for the forms digits
@@ -165,7 +178,7 @@ void core_jt_int(core_jtext *t, int64_t value)
     /* A number in cJSON is a binary fraction: an integer below 10^15 in
      * magnitude prints as its digits, a larger one in cJSON's own form. */
     if (value <= -1000000000000000LL || value >= 1000000000000000LL) {
-        put_cjson(t, cJSON_CreateNumber((double)value));
+        put_cjson(t, core_json_int_item(value));
         return;
     }
     char digits[24];

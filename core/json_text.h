@@ -31,6 +31,11 @@ typedef struct core_jtext {
     bool first;  /* nothing written yet in the innermost object or array */
 } core_jtext;
 
+/* Appends text to buf (size bytes, *used of them taken) as the inside of a
+ * JSON string, escaped as cJSON escapes it; cut, never inside an escape,
+ * when buf is full; buf stays NUL-terminated. */
+void core_json_escape(char *buf, size_t size, size_t *used, const char *text);
+
 /* Empties t, keeping its memory. */
 void core_jt_reset(core_jtext *t);
 /* Frees t's memory. */

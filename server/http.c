@@ -1200,13 +1200,13 @@ static void log_request(srv_server *srv, request *r, enum MHD_RequestTermination
     put_text(line, sizeof line, &used, "{\"time\":\"");
     put_text(line, sizeof line, &used, log_time());
     put_text(line, sizeof line, &used, "\",\"request_id\":\"");
-    srv_json_escape(line, sizeof line, &used, r->request_id);
+    ld_json_escape(line, sizeof line, &used, r->request_id);
     put_text(line, sizeof line, &used, "\",\"user\":\"");
-    srv_json_escape(line, sizeof line, &used, r->rq.username);
+    ld_json_escape(line, sizeof line, &used, r->rq.username);
     put_text(line, sizeof line, &used, "\",\"method\":\"");
-    srv_json_escape(line, sizeof line, &used, r->rq.method);
+    ld_json_escape(line, sizeof line, &used, r->rq.method);
     put_text(line, sizeof line, &used, "\",\"route\":\"");
-    srv_json_escape(line, sizeof line, &used, r->route_name);
+    ld_json_escape(line, sizeof line, &used, r->route_name);
     put_text(line, sizeof line, &used, "\",\"status\":");
     char number[24];
     srv_decimal(r->rq.status, number);

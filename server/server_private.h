@@ -149,11 +149,6 @@ bool srv_random_hex(size_t n, char *out);
  * memory or value holds an item cJSON would not print. The caller frees it. */
 char *srv_json_print(const cJSON *value, size_t *len_out);
 
-/* Appends text to buf (size bytes, *used of them taken) as the inside of a
- * JSON string, escaped as cJSON escapes it; cut, never inside an escape,
- * when buf is full; buf stays NUL-terminated. */
-void srv_json_escape(char *buf, size_t size, size_t *used, const char *text);
-
 /* value's decimal digits into out (NUL-terminated); their count. */
 size_t srv_decimal(long long value, char out[24]);
 

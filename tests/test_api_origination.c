@@ -817,6 +817,12 @@ static void test_an_application_as_text_is_the_bytes_of_its_record(void)
              "\"o\": {\"k\": \"a\\u0001\"}}' WHERE id = %lld",
              (long long)full);
     raw_exec(sql);
+    /* Integers from 10^15 up print in cJSON's own form. */
+    snprintf(sql, sizeof sql,
+             "UPDATE collateral SET lien_rank = CASE WHEN type = 'vehicle' THEN 12345678901234567 "
+             "ELSE 1000000000000000 END WHERE application_id = %lld",
+             (long long)full);
+    raw_exec(sql);
     same_as_record(off1, full, LD_OK);
     /* A bare draft after it: the reused text holds only the new record. */
     snprintf(text, sizeof text,

@@ -205,6 +205,12 @@ typedef struct ld_text {
 } ld_text;
 void ld_text_free(ld_text *text);
 
+/* Appends text to buf (size bytes, *used of them taken) as the inside of a
+ * JSON string, escaped as the operations API's JSON escapes it; cut, never
+ * inside an escape, when buf is full; buf stays NUL-terminated. For what a
+ * front end writes as JSON itself (a log line, a printed tree). */
+void ld_json_escape(char *buf, size_t size, size_t *used, const char *text);
+
 /* The permission table: {"roles": [...], "actions": [{"action", "reach":
  * {role: "no" | "own" | "under_review" | "all"}}]}. "own": customers assigned
  * to the officer; "under_review": customers with an application past draft.
