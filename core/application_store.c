@@ -485,13 +485,28 @@ out:
     return st;
 }
 
+const char core_app_guarantors_sql[] =
+    "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
+    "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
+    " FROM guarantor g WHERE application_id = ? ORDER BY id";
+
+const char core_app_collateral_sql[] =
+    "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
+    "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
+    "FROM collateral WHERE application_id = ? ORDER BY id";
+
+const char *const core_app_investigation_keys[8] = {
+    "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
+    "conclusion", "recorded_by",     "recorded_at"};
+
+const char core_app_investigations_sql[] =
+    "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
+    "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
+    "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
+
 static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *into, ld_error *err)
 {
-    static const char sql[] =
-        "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
-        "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
-        " FROM guarantor g WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_guarantors_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -542,11 +557,7 @@ static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *
     ld_status st = core_policy_terms_get(store, &policy, err);
     if (st != LD_OK)
         return st;
-    static const char sql[] =
-        "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
-        "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
-        "FROM collateral WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_collateral_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -672,25 +683,19 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
     if (s.appraised > 0)
         core_json_put_rate(cover, "loan_to_value",
                            (ld_rate)ld_round_div((__int128)app.amount * LD_RATE_ONE, s.appraised));
-    static const char isql[] =
-        "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
-        "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
-        "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
-    sqlite3_stmt *stmt = core_store_stmt(store, isql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_investigations_sql, err);
     if (stmt == NULL) {
         cJSON_Delete(a);
         return LD_EINTERNAL;
     }
     sqlite3_bind_int64(stmt, 1, id);
     cJSON *list = cJSON_AddArrayToObject(a, "investigations");
-    static const char *const keys[] = {
-        "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
-        "conclusion", "recorded_by",     "recorded_at"};
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *inv = cJSON_CreateObject();
-        core_json_put_int(inv, keys[0], sqlite3_column_int64(stmt, 0));
+        core_json_put_int(inv, core_app_investigation_keys[0], sqlite3_column_int64(stmt, 0));
         for (int k = 1; k < 8; k++)
-            cJSON_AddStringToObject(inv, keys[k], (const char *)sqlite3_column_text(stmt, k));
+            cJSON_AddStringToObject(inv, core_app_investigation_keys[k],
+                                    (const char *)sqlite3_column_text(stmt, k));
         cJSON_AddItemToArray(list, inv);
     }
     sqlite3_reset(stmt);

@@ -31,11 +31,7 @@ static const char *column_text(sqlite3_stmt *stmt, int col)
 static ld_status write_guarantors(core_store *store, int64_t app_id, core_jtext *t,
                                   core_security_summary *s, ld_error *err)
 {
-    static const char sql[] =
-        "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
-        "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
-        " FROM guarantor g WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_guarantors_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -85,11 +81,7 @@ static ld_status write_collateral(core_store *store, int64_t app_id, core_jtext 
     ld_status st = core_policy_terms_get(store, &policy, err);
     if (st != LD_OK)
         return st;
-    static const char sql[] =
-        "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
-        "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
-        "FROM collateral WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_collateral_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -151,26 +143,19 @@ static void write_security(core_jtext *t, const core_security_summary *s, ld_mon
 static ld_status write_investigations(core_store *store, int64_t app_id, core_jtext *t,
                                       ld_error *err)
 {
-    static const char sql[] =
-        "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
-        "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
-        "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_investigations_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
-    static const char *const keys[] = {
-        "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
-        "conclusion", "recorded_by",     "recorded_at"};
     core_jt_key(t, "investigations");
     core_jt_open(t, '[');
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         core_jt_item(t);
         core_jt_open(t, '{');
-        core_jt_int_member(t, keys[0], sqlite3_column_int64(stmt, 0));
+        core_jt_int_member(t, core_app_investigation_keys[0], sqlite3_column_int64(stmt, 0));
         for (int k = 1; k < 8; k++)
-            core_jt_text_member(t, keys[k], column_text(stmt, k));
+            core_jt_text_member(t, core_app_investigation_keys[k], column_text(stmt, k));
         core_jt_close(t, '}');
     }
     sqlite3_reset(stmt);
