@@ -66,6 +66,9 @@
 #define CONNECTION_MEMORY (32 * 1024)
 /* Requests kept for reuse: as many as connections are commonly open at once. */
 #define SPARE_REQUESTS_MAX 256
+/* The most answer text a spare request keeps (an application with a few
+ * parts is 2 KiB). */
+#define SPARE_TEXT_MAX (64 * 1024)
 
 /* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
  * pool ran it and resumed the connection. */
@@ -1240,6 +1243,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (size_t i = 0; i < sizeof r->rq.query_copy / sizeof r->rq.query_copy[0]; i++)
         free(r->rq.query_copy[i]);
     finish_session(&r->rq);
+    if (r->rq.text.size > SPARE_TEXT_MAX)
+        ld_text_free(&r->rq.text); /* a rare large answer's memory is not kept */
     pthread_mutex_lock(&srv->spare_lock);
     if (srv->spare_count < SPARE_REQUESTS_MAX) {
         r->next_job = srv->spare;
