@@ -778,6 +778,7 @@ static void test_an_application_as_text_is_the_bytes_of_its_record(void)
     int64_t borrower = add_borrower(off1, 40);
     add_borrower(off1, 41); /* the second guarantor is a borrower of the book too */
     char id[19], linked[19], text[3000];
+    ld_error err;
     /* Guarantors with and without a borrower of the book, collateral with and
      * without a registration, an investigation, Chinese text throughout. */
     snprintf(
@@ -831,11 +832,27 @@ static void test_an_application_as_text_is_the_bytes_of_its_record(void)
              (long long)borrower);
     int64_t bare = create_application(off1, text);
     same_as_record(off1, bare, LD_OK);
+    /* Under an idempotency key the answer is kept as the tree is, and a
+     * second call under the key replays those bytes. */
+    static const char digest[] = "00000000000000000000000000000000"
+                                 "00000000000000000000000000000001";
+    cJSON *replay = NULL;
+    CHECK_INT(ld_session_idempotency(off1, "show-text-1", digest, &replay, &err), LD_OK);
+    CHECK(replay == NULL);
+    CHECK_INT(ld_application_show_text(off1, bare, &shown_text, &err), LD_OK);
+    char *kept = strdup(shown_text.data);
+    CHECK_INT(ld_session_idempotency(off1, "show-text-1", digest, &replay, &err), LD_OK);
+    char *replayed = replay != NULL ? cJSON_PrintUnformatted(replay) : NULL;
+    CHECK(replayed != NULL && strcmp(replayed, kept) == 0);
+    ld_session_idempotency_clear(off1);
+    free(replayed);
+    free(kept);
+    cJSON_Delete(replay);
+    same_as_record(off1, bare, LD_OK);
     /* Rated, its grade overridden, approved: the decision's fields. */
     int64_t rated = rated_application(43);
     same_as_record(rev1, rated, LD_OK);
     core_session reviewer = core_who("rev1", CORE_ROLE_REVIEWER);
-    ld_error err;
     core_rating_summary forced;
     if (core_rating_latest(raw, rated, &forced, &err) != LD_OK)
         die("rating", &err);
