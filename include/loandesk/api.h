@@ -195,9 +195,10 @@ void ld_session_free(ld_session *session);
 
 /* JSON text a read writes (ld_application_show_text): the bytes
  * cJSON_PrintUnformatted gives for the document the read's cJSON form
- * returns, data NUL-terminated and len bytes long. A front end keeps one per
- * thread and hands it to every call, so its memory is reused; start it zeroed
- * ({0}) and release it with ld_text_free. */
+ * returns, data NUL-terminated and len bytes long. A front end keeps one and
+ * hands it to call after call (the server keeps one with each request it
+ * reuses), so its memory is reused; start it zeroed ({0}) and release it
+ * with ld_text_free. */
 typedef struct ld_text {
     char *data;
     size_t len;
