@@ -90,6 +90,7 @@ static cJSON *report_json(const ledger_verify_report *r, bool loans)
     if (loans) {
         core_json_put_int(o, "loans", (int64_t)r->loans);
         core_json_put_int(o, "rows", (int64_t)r->rows);
+        core_json_put_int(o, "rows_format1", (int64_t)r->rows_format1);
     } else {
         core_json_put_int(o, "documents", (int64_t)r->documents);
     }

@@ -371,6 +371,9 @@ int cmd_ledger_verify(cli_ctx *ctx, int argc, char **argv)
            cli_int(r, "entries"), cli_int(r, "checkpoints"), cli_int(r, "journal_entries"));
     if (dir == NULL)
         printf(", %lld loans", cli_int(r, "loans"));
+    if (dir == NULL && cli_int(r, "rows_format1") > 0)
+        printf("; %lld rows proven on their format 1 columns only (docs/ledger.md, section 7)",
+               cli_int(r, "rows_format1"));
     else if (cli_int(r, "documents") > 0)
         printf(", %lld archived document files", cli_int(r, "documents"));
     printf("\n");

@@ -68,8 +68,9 @@ typedef struct ledger_verify_report {
     uint64_t checkpoints;
     uint64_t journal_entries;
     uint64_t loans;
-    uint64_t rows;      /* rows of the covered tables compared with the log (rows.h) */
-    uint64_t documents; /* offline: archived files checked (verify_archive.h) */
+    uint64_t rows;         /* rows of the covered tables compared with the log (rows.h) */
+    uint64_t rows_format1; /* of them, compared on the columns format 1 images carried */
+    uint64_t documents;    /* offline: archived files checked (verify_archive.h) */
 } ledger_verify_report;
 
 /* Full verification (auditor, manager) under opt's anchor. */

@@ -88,6 +88,10 @@ static const char *const loan_schema[] = {
     /* version 4: the book index of the last close of business (rows.h), which
      * names the loan when the book digest fails. */
     "CREATE TABLE ledger_book_index (part INTEGER PRIMARY KEY, data BLOB NOT NULL);",
+    /* version 5: the formats of the log's "rows" entries whose images of
+     * every row the book has recorded (rows.h); empty until the first write
+     * after format 2 records them. */
+    "CREATE TABLE ledger_rows_format (format INTEGER PRIMARY KEY);",
 };
 
 ld_status ledger_loan_migrate(core_store *store, ld_error *err)

@@ -24,8 +24,14 @@
  * and 64-bit hash per loan, its SHA-256 in the "cob" entry), which names the
  * loan when the digest fails.
  *
- * "rows" entries are read by rows_reader.h, not as a JSON tree; the format is
- * the one above, version 1 (docs/ledger.md, section 7).
+ * "rows" entries are read by rows_reader.h, not as a JSON tree. Entries
+ * written now carry "format": 2 and images of every column of the list;
+ * entries without the member are format 1, whose images of some tables carry
+ * fewer columns (ledger_rows_table_info.v1). Replay reads both: a row whose
+ * last image is of format 1 is compared on the columns format 1 carried, so
+ * books written before format 2 keep verifying, and is proven whole from the
+ * first format 2 image of it, which the first write of a book after the
+ * upgrade records for every such row (docs/ledger.md, sections 7 and 11).
  */
 #ifndef LEDGER_ROWS_H
 #define LEDGER_ROWS_H
@@ -53,10 +59,12 @@
 /* The i-th covered table, for documentation and its test (docs/ledger.md,
  * section 8, is checked against this list): its name, key columns (k2 NULL
  * for a single key), the columns its image carries and, when only updates of
- * some columns are recorded, those (NULL: every update). false past the
- * last. */
+ * some columns are recorded, those (NULL: every update); v1, when not 0, is
+ * how many of the columns (the first ones) images of format 1 carried, the
+ * rest being added by format 2. false past the last. */
 typedef struct ledger_rows_table_info {
     const char *name, *k1, *k2, *columns, *update_of;
+    int v1;
 } ledger_rows_table_info;
 bool ledger_rows_table(int i, ledger_rows_table_info *out);
 
@@ -65,8 +73,23 @@ bool ledger_rows_table(int i, ledger_rows_table_info *out);
  * store's commit hook. */
 ld_status ledger_rows_install(core_store *store, ld_error *err);
 
-/* Appends the rows the open transaction changed to the log and forgets them. */
+/* Appends the rows the open transaction changed to the log and forgets them.
+ * The first time it appends on a book not yet recorded in format 2 (no row in
+ * ledger_rows_format), it records in the same transaction the format 2 image
+ * of every row of the tables format 2 widened, with an audit event saying
+ * why (ledger_rows_format_upgrade). */
 ld_status ledger_rows_flush(core_store *store, ld_error *err);
+
+/* Notes, in the open transaction, every row of the tables whose images format
+ * 2 widened as changed (image before: the row as it is), so the flush records
+ * their format 2 images; audits it and marks the book recorded in format 2.
+ * Does nothing when the book already is. rows_format.c. */
+ld_status ledger_rows_format_upgrade(core_store *store, ld_error *err);
+
+/* For tests of books written before format 2 only: makes this process write
+ * format 1 entries (1) or format 2 entries (2, the default). Takes effect on
+ * handles opened afterwards. */
+void ledger_rows_write_format_for_tests(int format);
 
 /* ---- Replay -------------------------------------------------------------- */
 
@@ -99,6 +122,11 @@ ld_status ledger_rows_replay_body(ledger_rows_replay *r, uint64_t seq, const cha
  * that is missing. *rows_out counts the rows compared. */
 ld_status ledger_rows_check(core_store *store, ledger_log *log, ledger_rows_replay *r,
                             uint64_t *rows_out, ld_error *err);
+
+/* After replay: how many rows the log last recorded in format 1 images of
+ * tables format 2 widened, whose added columns are therefore not proven
+ * (until the book's first write by this version records them). */
+uint64_t ledger_rows_replay_format1_rows(const ledger_rows_replay *r);
 
 /* Checks one loan and its installments against the images the log last
  * recorded of them, before an operation (repayment, settlement,

@@ -335,7 +335,9 @@ ledger_rows_read_result ledger_rows_read(ledger_rows_reader *rd, const char *bod
     cursor c = {body, body + len, rd, false};
     rd->body = body;
     rd->cells_len = rd->rows_len = rd->text_len = 0;
+    rd->format = 1;
     bool seen_rows = false, seen_type = false, seen_time = false, seen_date = false;
+    bool seen_format = false;
     bool is_rows = false;
     if (!take(&c, '{'))
         return LEDGER_ROWS_READ_OTHER;
@@ -362,6 +364,12 @@ ledger_rows_read_result ledger_rows_read(ledger_rows_reader *rd, const char *bod
                 if (*seen || !read_cell(&c, &v))
                     goto other;
                 *seen = true;
+            } else if (key_is(rd, &key, "format")) {
+                int64_t v = 0;
+                if (seen_format || !read_int(&c, &v) || (v != 1 && v != 2))
+                    goto other; /* the general parser refuses it */
+                seen_format = true;
+                rd->format = (int)v;
             } else {
                 goto other; /* an entry of another kind: journal, states, ... */
             }

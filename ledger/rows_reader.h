@@ -6,7 +6,8 @@
  *
  * It reads the subset of JSON that the log writes for these entries (the
  * canonical form, ledger/canonical_json.h): an object whose members are
- * "business_date", "rows", "time" and "type"; rows of exactly five items;
+ * "business_date", "format" (1 or 2; absent: 1), "rows", "time" and "type";
+ * rows of exactly five items;
  * images of integers within +-(2^53 - 1), strings and nulls. Anything else
  * (another member, a fraction, true, a \u0000 escape, a sixth item) is
  * LEDGER_ROWS_READ_OTHER: the caller then parses the entry as general JSON,
@@ -50,6 +51,7 @@ typedef struct ledger_rows_row {
 
 typedef struct ledger_rows_reader {
     const char *body; /* the entry last read */
+    int format;       /* its "format": 1 when it has none, or 2 */
     ledger_rows_cell *cells;
     size_t cells_len, cells_cap;
     ledger_rows_row *rows;

@@ -32,7 +32,16 @@ typedef struct row_table {
     const char *k1, *k2;   /* key columns; k2 NULL: a single integer key */
     const char *columns;   /* the image: the columns that matter */
     const char *update_of; /* NULL: every update is recorded */
+    int v1;                /* how many of the columns format 1 images carry; 0: all of them */
 } row_table;
+
+/* The borrower's image: format 1 carried its first five columns; format 2
+ * adds the facts a rating and an application's limits are computed from. */
+#define BORROWER_COLUMNS                                                                           \
+    "id, kind, id_number, officer_id, blocklisted, birth_date, employer, years_employed, "         \
+    "monthly_income, existing_debt, existing_monthly_repayment, industry, industry_risk_class, "   \
+    "years_in_business, registered_capital, employment_type, housing, education, "                 \
+    "years_at_address, tax_rating, attributes"
 
 /* The close of business writes these loan columns (LEDGER_LOAN_COLUMNS
  * indexes) without recording each row; its book digest covers them. */
@@ -43,88 +52,93 @@ static const row_table tables[] = {
      "id, product, rate, penalty_rate, status, principal, manual, contract_no, application_id, "
      "borrower_id, officer_id, borrower_kind, amount, method, period, months_each, installments, "
      "prepay_rule, regular, fee_method, fee_amount, disbursed_on, closed_on, manual_reason, "
-     "matures_on"},
+     "matures_on",
+     0},
     {"loan_installment", "loan_id", "number",
      "loan_id, number, due, principal, interest, fee, paid_principal, paid_interest, paid_fee, "
      "penalty, compound, paid_penalty, paid_compound, accrual_from",
-     NULL},
+     NULL, 0},
     {"loan_repayment", "id", NULL,
      "id, loan_id, kind, value_date, booked_on, amount, penalty, compound, fee, interest, "
      "principal, accrued, prepaid, backdated, reason, recorded_by, log_seq",
-     NULL},
-    {"cob_run", "date", NULL, "date, loans, log_seq", NULL},
-    {"journal_entry", "id", NULL, "id, date, kind, loan_id, product", NULL},
-    {"journal_line", "entry_id", "line", "entry_id, line, account, amount", NULL},
+     NULL, 0},
+    {"cob_run", "date", NULL, "date, loans, log_seq", NULL, 0},
+    {"journal_entry", "id", NULL, "id, date, kind, loan_id, product", NULL, 0},
+    {"journal_line", "entry_id", "line", "entry_id, line, account, amount", NULL, 0},
     {"inspection", "id", NULL,
      "id, loan_id, kind, date, next_date, recommended_category, officer_id, body, recorded_at",
-     NULL},
+     NULL, 0},
     {"application", "id", NULL,
      "id, borrower_id, product_code, amount, term_months, method, period, purpose, state, "
      "created_by, created_at, updated_at, submitted_at, decided_by, decided_at, decision_reason, "
-     "approved_amount, approved_term_months, approved_rate, fee_method, fee_amount, grade",
-     NULL},
+     "approved_amount, approved_term_months, approved_rate, fee_method, fee_amount, grade, "
+     "attributes",
+     NULL, 22},
     {"rating", "id", NULL,
      "id, application_id, score, grade, pd, decision, recommended_amount, "
      "recommended_term_months, rate, fee_method, fee_amount, policy_sha256, result_json, "
      "rated_by, rated_at",
-     NULL},
-    {"rating_override", "id", NULL, "id, rating_id, grade, reason, overridden_by, overridden_at",
-     NULL},
-    {"borrower", "id", NULL, "id, kind, id_number, officer_id, blocklisted",
-     "id, kind, id_number, officer_id, blocklisted"},
+     NULL, 0},
+    {"rating_override", "id", NULL,
+     "id, rating_id, grade, reason, overridden_by, overridden_at, pd, decision, "
+     "recommended_amount, recommended_term_months, rate, fee_method, fee_amount, result_json",
+     NULL, 6},
+    {"borrower", "id", NULL, BORROWER_COLUMNS, BORROWER_COLUMNS, 5},
     {"guarantor", "id", NULL,
      "id, application_id, kind, name, id_number, borrower_id, guarantee_type, "
      "guaranteed_amount, net_assets, outstanding_guarantees, created_by, created_at",
-     NULL},
+     NULL, 0},
     {"collateral", "id", NULL,
      "id, application_id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
      "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no, "
      "created_by, created_at",
-     NULL},
+     NULL, 0},
     {"investigation", "id", NULL,
      "id, application_id, site_visit_date, operations, assets_liabilities, repayment_capacity, "
      "conclusion, recorded_by, recorded_at",
-     NULL},
+     NULL, 0},
     {"financial_statement", "borrower_id", "year",
      "borrower_id, year, total_assets, total_liabilities, current_assets, current_liabilities, "
-     "inventory, revenue, net_profit, operating_cash_flow",
-     NULL},
+     "inventory, revenue, net_profit, operating_cash_flow, cost_of_sales, receivables, "
+     "interest_expense, income_tax, related_party_sales",
+     NULL, 10},
     {"app_user", "id", NULL, "id, username, full_name, role, authority_limit, active",
-     "id, username, full_name, role, authority_limit, active"},
+     "id, username, full_name, role, authority_limit, active", 0},
     {"pki_identity", "id", NULL,
      "id, kind, user_id, cert_pem, serial, fingerprint, issued_at, revoked_at",
-     "id, kind, user_id, cert_pem, serial, fingerprint, issued_at, revoked_at"},
+     "id, kind, user_id, cert_pem, serial, fingerprint, issued_at, revoked_at", 0},
     {"audit_event", "id", NULL,
-     "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL},
-    {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL},
-    {"application_step", "id", NULL, "id, application_id, kind, reason, user_id, at", NULL},
+     "id, at, user_id, username, action, entity, entity_id, outcome, detail", NULL, 0},
+    {"config_document", "id", NULL, "id, name, body, sha256, loaded_at, loaded_by", NULL, 0},
+    {"application_step", "id", NULL, "id, application_id, kind, reason, user_id, at", NULL, 0},
     {"document", "id", NULL,
      "id, borrower_id, application_id, loan_id, type, sha256, content_type, size, file_name, "
      "expires_on, uploaded_by, uploaded_at",
-     NULL},
+     NULL, 0},
     {"document_check", "id", NULL,
-     "id, document_id, authentic, legal, valid, note, checked_by, checked_at", NULL},
+     "id, document_id, authentic, legal, valid, note, checked_by, checked_at", NULL, 0},
     {"collection_case", "id", NULL,
      "id, loan_id, borrower_id, officer_id, opened_on, stage, stage_since, closed_on, outcome",
-     NULL},
-    {"collection_stage", "id", NULL, "id, case_id, date, stage, dpd", NULL},
+     NULL, 0},
+    {"collection_stage", "id", NULL, "id, case_id, date, stage, dpd", NULL, 0},
     {"collection_action", "id", NULL,
-     "id, case_id, date, kind, outcome, next_step, next_date, recorded_by, recorded_at", NULL},
+     "id, case_id, date, kind, outcome, next_step, next_date, recorded_by, recorded_at", NULL, 0},
     {"collection_promise", "id", NULL,
      "id, case_id, amount, made_on, due_on, status, paid, settled_on, recorded_by, recorded_at",
-     NULL},
+     NULL, 0},
     {"collection_recovery", "id", NULL,
-     "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL},
+     "id, case_id, guarantor_id, amount, date, repayment_id, recorded_by, recorded_at", NULL, 0},
     {"visit", "id", NULL,
-     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at", NULL},
+     "id, borrower_id, date, people, purpose, findings, follow_up, recorded_by, recorded_at", NULL,
+     0},
     {"credit_report", "id", NULL,
      "id, borrower_id, report_date, source, inquiries_6m, card_utilisation, open_loans, "
      "worst_dpd_24m, outstanding_balance, entered_by, entered_at",
-     NULL},
+     NULL, 0},
     {"complaint", "id", NULL,
      "id, borrower_id, received_on, channel, text, assigned_to, deadline, response, "
      "responded_on, feedback, closed_on, recorded_by, recorded_at",
-     NULL},
+     NULL, 0},
 };
 #define TABLE_COUNT       ((int)(sizeof tables / sizeof tables[0]))
 #define LOAN_TABLE        0
@@ -134,8 +148,8 @@ bool ledger_rows_table(int i, ledger_rows_table_info *out)
 {
     if (i < 0 || i >= TABLE_COUNT)
         return false;
-    *out = (ledger_rows_table_info){tables[i].name, tables[i].k1, tables[i].k2, tables[i].columns,
-                                    tables[i].update_of};
+    *out = (ledger_rows_table_info){tables[i].name,    tables[i].k1,        tables[i].k2,
+                                    tables[i].columns, tables[i].update_of, tables[i].v1};
     return true;
 }
 
@@ -180,6 +194,36 @@ static int column_count(const char *list)
     for (const char *p = list; *p; p++)
         n += *p == ',';
     return n;
+}
+
+/* The format of the "rows" entries this process writes: 2, or 1 for tests
+ * of books written before format 2 (ledger_rows_write_format_for_tests). */
+static int write_format = 2;
+
+void ledger_rows_write_format_for_tests(int format)
+{
+    write_format = format == 1 ? 1 : 2;
+}
+
+/* The columns of list (the table's image or update_of) an image of format
+ * carries: all, or for format 1 the first v1, copied into out. */
+static const char *format_columns(const row_table *tb, const char *list, int format, char *out,
+                                  size_t size)
+{
+    if (list == NULL || format != 1 || tb->v1 == 0)
+        return list;
+    const char *p = list;
+    for (int i = 0; i < tb->v1 && p != NULL; i++)
+        p = strchr(p + (i > 0), ',');
+    size_t n = p != NULL ? (size_t)(p - list) : strlen(list);
+    snprintf(out, size, "%.*s", (int)n, list);
+    return out;
+}
+
+/* Columns from..63 of an image, as a mask of columns to leave out. */
+static uint64_t columns_from(int from)
+{
+    return from <= 0 ? ~(uint64_t)0 : from >= 64 ? 0 : ~(uint64_t)0 << from;
 }
 
 /* ---- The encoding -------------------------------------------------------- */
@@ -371,9 +415,11 @@ ld_status ledger_rows_install(core_store *store, ld_error *err)
         return st;
     /* On the stack: handles are opened on many threads at once (a server's
      * workers), and a static buffer would be shared by them. */
-    char sql[8192], olds[4096];
+    char sql[8192], olds[4096], cols[1024], upd[1024];
     for (int t = 0; t < TABLE_COUNT; t++) {
         const row_table *tb = &tables[t];
+        const char *columns = format_columns(tb, tb->columns, write_format, cols, sizeof cols);
+        const char *update_of = format_columns(tb, tb->update_of, write_format, upd, sizeof upd);
         int64_t exists = 0;
         sqlite3_stmt *q = NULL;
         if (sqlite3_prepare_v2(core_store_db(store),
@@ -389,7 +435,7 @@ ld_status ledger_rows_install(core_store *store, ld_error *err)
         char k2new[64], k2old[64];
         snprintf(k2new, sizeof k2new, "%s%s", tb->k2 ? "NEW." : "", tb->k2 ? tb->k2 : "0");
         snprintf(k2old, sizeof k2old, "%s%s", tb->k2 ? "OLD." : "", tb->k2 ? tb->k2 : "0");
-        old_array(tb->columns, olds, sizeof olds);
+        old_array(columns, olds, sizeof olds);
         snprintf(sql, sizeof sql,
                  "CREATE TEMP TRIGGER IF NOT EXISTS ld_rows_%s_i AFTER INSERT ON %s BEGIN "
                  "INSERT OR IGNORE INTO ld_row_change VALUES (%d, NEW.%s, %s, NULL); END;"
@@ -398,9 +444,9 @@ ld_status ledger_rows_install(core_store *store, ld_error *err)
                  "INSERT OR IGNORE INTO ld_row_change VALUES (%d, NEW.%s, %s, NULL); END;"
                  "CREATE TEMP TRIGGER IF NOT EXISTS ld_rows_%s_d AFTER DELETE ON %s BEGIN "
                  "INSERT OR IGNORE INTO ld_row_change VALUES (%d, OLD.%s, %s, %s); END;",
-                 tb->name, tb->name, t, tb->k1, k2new, tb->name, tb->update_of ? "OF " : "",
-                 tb->update_of ? tb->update_of : "", tb->name, t, tb->k1, k2old, olds, t, tb->k1,
-                 k2new, tb->name, tb->name, t, tb->k1, k2old, olds);
+                 tb->name, tb->name, t, tb->k1, k2new, tb->name, update_of ? "OF " : "",
+                 update_of ? update_of : "", tb->name, t, tb->k1, k2old, olds, t, tb->k1, k2new,
+                 tb->name, tb->name, t, tb->k1, k2old, olds);
         if ((st = exec(store, sql, err)) != LD_OK)
             return st;
     }
@@ -411,6 +457,8 @@ ld_status ledger_rows_install(core_store *store, ld_error *err)
 static ld_status append_rows(core_store *store, cJSON **rows, ld_error *err)
 {
     cJSON *fields = cJSON_CreateObject();
+    if (write_format == 2)
+        cJSON_AddItemToObject(fields, "format", core_json_int_item(2));
     cJSON_AddItemToObject(fields, "rows", *rows);
     *rows = cJSON_CreateArray();
     uint64_t seq = 0;
@@ -459,15 +507,28 @@ ld_status ledger_rows_flush(core_store *store, ld_error *err)
     sqlite3_stmt *reads[TABLE_COUNT] = {0};
     int rc, count = 0;
     char sql[2048]; /* not static: connections of other threads flush at once */
+    char cols[1024];
+    bool first = true;
     while (st == LD_OK && (rc = sqlite3_step(changed)) == SQLITE_ROW) {
+        if (first && write_format == 2) {
+            /* The first write of a book not yet recorded in format 2 records
+             * the format 2 image of every row format 2 widened. */
+            first = false;
+            sqlite3_reset(changed);
+            if ((st = ledger_rows_format_upgrade(store, err)) != LD_OK)
+                break;
+            continue;
+        }
+        first = false;
         int t = sqlite3_column_int(changed, 0);
         if (t < 0 || t >= TABLE_COUNT)
             continue;
         const row_table *tb = &tables[t];
+        const char *columns = format_columns(tb, tb->columns, write_format, cols, sizeof cols);
         int64_t k1 = sqlite3_column_int64(changed, 1), k2 = sqlite3_column_int64(changed, 2);
         sqlite3_stmt *row = reads[t];
         if (row == NULL) {
-            snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ?1 AND %s = ?2", tb->columns,
+            snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ?1 AND %s = ?2", columns,
                      tb->name, tb->k1, tb->k2 ? tb->k2 : "?2");
             if (sqlite3_prepare_v2(db, sql, -1, &reads[t], NULL) != SQLITE_OK) {
                 st = core_store_fail(store, "reading a changed row", err);
@@ -480,7 +541,7 @@ ld_status ledger_rows_flush(core_store *store, ld_error *err)
         cJSON *after = NULL;
         int rrc = sqlite3_step(row);
         if (rrc == SQLITE_ROW)
-            after = image_from_stmt(row, 0, column_count(tb->columns));
+            after = image_from_stmt(row, 0, column_count(columns));
         sqlite3_reset(row);
         if (rrc != SQLITE_ROW && rrc != SQLITE_DONE) {
             st = core_store_fail(store, "reading a changed row", err);
@@ -532,6 +593,7 @@ typedef struct row_rec {
     bool present; /* the last image is a row (not a deletion) */
     bool seen;
     bool before_present;
+    bool v1; /* the last image is of format 1, which carried only the table's first v1 columns */
     uint64_t epoch;             /* close-of-business count + 1 when first changed since */
     unsigned char h[ROW_HASH];  /* the last image */
     unsigned char sh[ROW_HASH]; /* its columns the close of business leaves alone */
@@ -705,8 +767,16 @@ static bool image_put(rowbuf *b, const row_image *im, uint64_t skip)
     return true;
 }
 
+/* The columns of table t that a comparison with record e leaves out: the
+ * close of business's, and those a format 1 image did not carry. */
+static uint64_t rec_skip(const row_rec *e, int t)
+{
+    return table_skip(t) | (e->v1 ? columns_from(tables[t].v1) : 0);
+}
+
 static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_t k1, int64_t k2,
-                              const row_image *before, const row_image *after, ld_error *err)
+                              const row_image *before, const row_image *after, int format,
+                              ld_error *err)
 {
     row_rec *e = rec_add(r, t, k1, k2);
     if (e == NULL)
@@ -716,18 +786,21 @@ static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_
     unsigned char sh[ROW_HASH];
     bool had_before = image_present(before);
     /* The row as this change found it must be the row as the log last left
-     * it: else someone changed it in between, outside the application. */
+     * it: else someone changed it in between, outside the application. A
+     * row last recorded in format 1 is compared on the columns format 1
+     * carried; what it said of the others is not proven before this image. */
     if (known && had_before) {
         b->len = 0;
-        if (!image_put(b, before, table_skip(t)) || b->failed)
+        if (!image_put(b, before, rec_skip(e, t)) || b->failed)
             return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row",
                            (unsigned long long)seq);
         hash16(r->hasher, b, sh);
         if (!e->present || memcmp(sh, e->sh, ROW_HASH) != 0)
             return LD_FAIL(err, LD_EVERIFY,
-                           "log entry %llu: %s %lld was changed outside the application before "
-                           "it (it differs from log entry %llu)",
+                           "log entry %llu: %s %lld%s%.0lld was changed outside the application "
+                           "before it (it differs from log entry %llu)",
                            (unsigned long long)seq, tables[t].name, (long long)k1,
+                           tables[t].k2 ? "/" : "", (long long)k2,
                            (unsigned long long)(e->seq - 1));
     } else if (known && e->present) {
         return LD_FAIL(err, LD_EVERIFY,
@@ -765,6 +838,7 @@ static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_
         e->epoch = r->cobs + 1;
     }
     e->seq = seq + 1;
+    e->v1 = format == 1 && tables[t].v1 > 0;
     e->present = image_present(after);
     if (e->present) {
         b->len = 0;
@@ -783,7 +857,8 @@ static ld_status replay_image(ledger_rows_replay *r, uint64_t seq, int t, int64_
     return LD_OK;
 }
 
-static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *row, ld_error *err)
+static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *row, int format,
+                            ld_error *err)
 {
     const cJSON *name = cJSON_GetArrayItem(row, 0);
     int64_t k1 = 0, k2 = 0;
@@ -793,7 +868,19 @@ static ld_status replay_row(ledger_rows_replay *r, uint64_t seq, const cJSON *ro
         !core_json_integer(cJSON_GetArrayItem(row, 2), &k2) || before == NULL || after == NULL)
         return LD_FAIL(err, LD_EVERIFY, "log entry %llu: malformed row", (unsigned long long)seq);
     row_image bi = {before, NULL, NULL, 0}, ai = {after, NULL, NULL, 0};
-    return replay_image(r, seq, t, k1, k2, &bi, &ai, err);
+    return replay_image(r, seq, t, k1, k2, &bi, &ai, format, err);
+}
+
+/* The format of a "rows" entry: 1 without the member, else 1 or 2; false
+ * for anything else (as rows_reader.c reads it). */
+static bool rows_format(const cJSON *entry, int *format)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(entry, "format");
+    int64_t v = 1;
+    if (f != NULL && !core_json_integer(f, &v))
+        return false;
+    *format = (int)v;
+    return v == 1 || v == 2;
 }
 
 ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJSON *entry,
@@ -818,11 +905,15 @@ ld_status ledger_rows_replay_entry(ledger_rows_replay *r, uint64_t seq, const cJ
     }
     if (strcmp(type->valuestring, "rows") != 0)
         return LD_OK;
+    int format = 0;
+    if (!rows_format(entry, &format))
+        return LD_FAIL(err, LD_EVERIFY, "log entry %llu: rows of an unknown format",
+                       (unsigned long long)seq);
     const cJSON *row;
     ld_status st;
     cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(entry, "rows"))
     {
-        if ((st = replay_row(r, seq, row, err)) != LD_OK)
+        if ((st = replay_row(r, seq, row, format, err)) != LD_OK)
             return st;
     }
     return LD_OK;
@@ -849,7 +940,7 @@ ld_status ledger_rows_replay_bytes(ledger_rows_replay *r, uint64_t seq, const ch
                            (unsigned long long)seq);
         row_image bi = {NULL, rd, rd->cells + row->before_first, row->before_count};
         row_image ai = {NULL, rd, rd->cells + row->after_first, row->after_count};
-        ld_status st = replay_image(r, seq, t, row->k1, row->k2, &bi, &ai, err);
+        ld_status st = replay_image(r, seq, t, row->k1, row->k2, &bi, &ai, rd->format, err);
         if (st != LD_OK)
             return st;
     }
@@ -1145,13 +1236,14 @@ static ld_status check_table(core_store *store, ledger_log *log, ledger_rows_rep
                          tb->name, (long long)k1, (unsigned long long)(e->seq - 1));
             break;
         }
+        uint64_t skip = rec_skip(e, t);
         b->len = 0;
-        put_stmt(b, stmt, 2, n, 0);
+        put_stmt(b, stmt, 2, n, skip);
         unsigned char h[ROW_HASH];
         hash16(r->hasher, b, h);
         if (memcmp(h, e->h, ROW_HASH) != 0) {
             char what[200];
-            name_column(log, t, e, stmt, 2, 0, what, sizeof what);
+            name_column(log, t, e, stmt, 2, skip, what, sizeof what);
             st = LD_FAIL(err, LD_EVERIFY, "%s %lld%s%.0lld differs from log entry %llu: %s",
                          tb->name, (long long)k1, tb->k2 ? "/" : "", (long long)k2,
                          (unsigned long long)(e->seq - 1), what);
@@ -1175,6 +1267,14 @@ static ld_status check_missing(const ledger_rows_replay *r, int t, ld_error *err
                            (long long)e->k2, (unsigned long long)(e->seq - 1));
     }
     return LD_OK;
+}
+
+uint64_t ledger_rows_replay_format1_rows(const ledger_rows_replay *r)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < r->cap; i++)
+        n += r->recs[i].seq != 0 && r->recs[i].present && r->recs[i].v1;
+    return n;
 }
 
 /* After the book digest failed: the loan whose bytes differ from what the last
@@ -1584,8 +1684,13 @@ ld_status ledger_rows_check_loan(core_store *store, int64_t loan_id, ld_error *e
         if ((st = ledger_log_iter_new(log, seq, &iter, err)) == LD_OK &&
             (st = ledger_log_iter_next(iter, &has, &e, err)) == LD_OK) {
             cJSON *entry = has ? cJSON_ParseWithLength(e.body, e.len) : NULL;
-            const cJSON *row;
-            cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(entry, "rows"))
+            int format = 1;
+            if (entry != NULL && !rows_format(entry, &format))
+                st = LD_FAIL(err, LD_EVERIFY, "log entry %llu: rows of an unknown format",
+                             (unsigned long long)seq);
+            const cJSON *row,
+                *rows = st == LD_OK ? cJSON_GetObjectItemCaseSensitive(entry, "rows") : NULL;
+            cJSON_ArrayForEach(row, rows)
             {
                 int64_t k1 = 0;
                 const cJSON *name = cJSON_GetArrayItem(row, 0);
@@ -1595,7 +1700,8 @@ ld_status ledger_rows_check_loan(core_store *store, int64_t loan_id, ld_error *e
                 if ((t == LOAN_TABLE || t == INSTALLMENT_TABLE) &&
                     core_json_integer(cJSON_GetArrayItem(row, 1), &k1) && k1 == loan_id &&
                     core_json_integer(cJSON_GetArrayItem(row, 2), &k2) &&
-                    rec_find(r, t, k1, k2) == NULL && (st = replay_row(r, seq, row, err)) != LD_OK)
+                    rec_find(r, t, k1, k2) == NULL &&
+                    (st = replay_row(r, seq, row, format, err)) != LD_OK)
                     break;
             }
             cJSON_Delete(entry);

@@ -399,6 +399,7 @@ ld_status ledger_verify(core_store *store, const core_session *who,
         goto out;
     if ((st = ledger_reconcile(store, err)) != LD_OK)
         goto out;
+    report.rows_format1 = ledger_rows_replay_format1_rows(rows);
     *out = report;
 out:
     ledger_log_iter_free(iter);

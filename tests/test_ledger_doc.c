@@ -111,9 +111,20 @@ static char *coverage_table(void)
             not_listed(info.columns, info.update_of, &t);
             put(&t, ") of a loan unchanged since the last close: that close's book digest, the "
                     "book index naming the loan");
-        } else if (info.update_of != NULL && strcmp(info.update_of, info.columns) == 0) {
-            put(&t, "; the table's other columns are not covered");
         }
+        if (info.v1 > 0) {
+            /* The columns after the first v1, which format 1 images left out. */
+            const char *added = info.columns;
+            for (int k = 0; k < info.v1 && added != NULL; k++)
+                added = strchr(added + (k > 0), ',');
+            put(&t, "; the columns format 2 added (");
+            put(&t, added != NULL ? added + 2 : "?");
+            put(&t, "): in a book written before format 2, from the row's first format 2 "
+                    "image on (section 7)");
+        }
+        if (strcmp(info.name, "loan") != 0 && info.update_of != NULL &&
+            strcmp(info.update_of, info.columns) == 0)
+            put(&t, "; the table's other columns are not covered");
         for (size_t k = 0; k < sizeof NOTES / sizeof NOTES[0]; k++)
             if (strcmp(NOTES[k].table, info.name) == 0)
                 put(&t, NOTES[k].how);

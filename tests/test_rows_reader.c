@@ -101,6 +101,13 @@ static void leaves_other_entries_to_the_general_parser(void)
         "{\"rows\":[[\"loan\",1,0,null,[\"unterminated]]],\"type\":\"rows\"}",
         "[1,2]",
         "",
+        /* A format this version does not know, or not an integer: the
+         * general parser refuses it (rows_store.c). */
+        "{\"format\":3,\"rows\":[],\"type\":\"rows\"}",
+        "{\"format\":0,\"rows\":[],\"type\":\"rows\"}",
+        "{\"format\":\"2\",\"rows\":[],\"type\":\"rows\"}",
+        "{\"format\":2.0,\"rows\":[],\"type\":\"rows\"}",
+        "{\"format\":2,\"format\":1,\"rows\":[],\"type\":\"rows\"}",
     };
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         ledger_rows_read_result res = read_text(&rd, other[i]);
@@ -118,11 +125,38 @@ static void leaves_other_entries_to_the_general_parser(void)
     ledger_rows_reader_release(&rd);
 }
 
+/* The "format" member: absent, format 1; 1 or 2 as written. */
+static void reads_the_format(void)
+{
+    ledger_rows_reader rd = {0};
+    CHECK_INT(read_text(&rd, "{\"rows\":[],\"type\":\"rows\"}"), LEDGER_ROWS_READ_ROWS);
+    CHECK_INT(rd.format, 1);
+    CHECK_INT(read_text(&rd,
+                        "{\"business_date\":\"2026-05-25\",\"format\":2,\"rows\":[[\"borrower\","
+                        "1,0,[1,\"individual\"],[1,\"individual\",null,32000]]],\"time\":1,"
+                        "\"type\":\"rows\"}"),
+              LEDGER_ROWS_READ_ROWS);
+    CHECK_INT(rd.format, 2);
+    CHECK_INT(rd.rows[0].before_count, 2);
+    CHECK_INT(rd.rows[0].after_count, 4);
+    /* The next entry without it is format 1 again. */
+    CHECK_INT(read_text(&rd, "{\"rows\":[],\"type\":\"rows\"}"), LEDGER_ROWS_READ_ROWS);
+    CHECK_INT(rd.format, 1);
+    CHECK_INT(read_text(&rd, "{\"format\":1,\"rows\":[],\"type\":\"rows\"}"),
+              LEDGER_ROWS_READ_ROWS);
+    CHECK_INT(rd.format, 1);
+    check_against_cjson(
+        "{\"format\":2,\"rows\":[[\"rating_override\",1,0,null,[1,1,\"BB\",\"r\",3,"
+        "\"t\",42,\"approve\",100,12,80000,\"none\",0,\"{}\"]]],\"type\":\"rows\"}");
+    ledger_rows_reader_release(&rd);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
         {"reads_rows_as_the_general_parser_does", reads_rows_as_the_general_parser_does},
         {"leaves_other_entries_to_the_general_parser", leaves_other_entries_to_the_general_parser},
+        {"reads_the_format", reads_the_format},
     };
     return CHECK_RUN(argc, argv, cases);
 }
