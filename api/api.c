@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "idempotency.h"
 #include "json_in.h"
+#include "json_text.h"
 #include "keystore.h"
 #include "ledger_events.h"
 #include "trust.h"
@@ -216,6 +217,20 @@ void api_password_wipe(char *password)
         return;
     OPENSSL_cleanse(password, strlen(password));
     free(password);
+}
+
+void ld_text_free(ld_text *text)
+{
+    if (text == NULL)
+        return;
+    free(text->data);
+    text->data = NULL;
+    text->len = text->size = 0;
+}
+
+void ld_json_escape(char *buf, size_t size, size_t *used, const char *text)
+{
+    core_json_escape(buf, size, used, text);
 }
 
 void ld_session_free(ld_session *session)

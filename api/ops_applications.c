@@ -99,6 +99,60 @@ static ld_status app_update(api_call *call, void *args, cJSON **out, ld_error *e
     return st;
 }
 
+typedef struct app_text_args {
+    int64_t id;
+    ld_text *text;
+} app_text_args;
+
+static ld_status app_show_text(api_call *call, void *args, cJSON **out, ld_error *err)
+{
+    (void)out;
+    app_text_args *a = args;
+    core_jtext t = {.data = a->text->data, .size = a->text->size};
+    ld_status st = core_application_show_text(call->store, call->who, a->id, &t, err);
+    /* The buffer may have grown: the caller keeps it either way. */
+    a->text->data = t.data;
+    a->text->size = t.size;
+    a->text->len = st == LD_OK ? t.len : 0;
+    return st;
+}
+
+/* The tree's text into out: for a call whose answer is kept under an
+ * idempotency key, which stores the tree. */
+static ld_status show_printed(ld_session *session, int64_t id, ld_text *out, ld_error *err)
+{
+    cJSON *record = NULL;
+    ld_status st = ld_application_show(session, id, &record, err);
+    char *printed = st == LD_OK ? cJSON_PrintUnformatted(record) : NULL;
+    cJSON_Delete(record);
+    if (st != LD_OK)
+        return st;
+    size_t n = printed != NULL ? strlen(printed) : 0;
+    char *grown = printed != NULL && n + 1 > out->size ? realloc(out->data, n + 1) : out->data;
+    if (printed == NULL || grown == NULL) {
+        free(printed);
+        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
+    }
+    if (grown != out->data) {
+        out->data = grown;
+        out->size = n + 1;
+    }
+    memcpy(out->data, printed, n + 1);
+    out->len = n;
+    free(printed);
+    return LD_OK;
+}
+
+ld_status ld_application_show_text(ld_session *session, int64_t id, ld_text *out, ld_error *err)
+{
+    if (session->idempotency_key[0] != '\0')
+        return show_printed(session, id, out, err);
+    app_text_args a = {.id = id, .text = out};
+    char subject[48];
+    app_subject(subject, sizeof subject, id);
+    return api_run(session, "app.show", subject, API_READ, app_show_text, &a, NULL, err);
+}
+
 ld_status ld_application_update(ld_session *session, int64_t id, const cJSON *changes, cJSON **out,
                                 ld_error *err)
 {

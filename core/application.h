@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "ld_error.h"
+#include "json_text.h"
 #include "page.h"
 #include "policy.h"
 #include "schedule.h"
@@ -82,6 +83,11 @@ ld_status core_application_update(core_store *store, const core_session *who, in
                                   const cJSON *changes, ld_error *err);
 ld_status core_application_show(core_store *store, const core_session *who, int64_t id, cJSON **out,
                                 ld_error *err);
+/* The record core_application_show gives, with the same checks, as JSON text
+ * into out (reset first; its memory reused): the bytes cJSON_PrintUnformatted
+ * gives for that record (application_text.c). */
+ld_status core_application_show_text(core_store *store, const core_session *who, int64_t id,
+                                     core_jtext *out, ld_error *err);
 
 /* What an application list is narrowed to; NULL (0) fields narrow nothing.
  * Text as typed by the user, checked here (LD_EINVAL naming the field). */

@@ -18,4 +18,20 @@
 ld_status core_application_transition(core_store *store, const core_session *who, int64_t id,
                                       core_app_event event, const cJSON *detail, ld_error *err);
 
+/* max(0, appraised * cap - prior claims): what a lender may count on. */
+ld_money core_app_lendable_value(ld_money appraised, ld_rate cap, ld_money prior);
+
+/* The index of a collateral type in core_collateral_type_names (its LTV cap's
+ * place in the policy); 0 for a name not there. */
+int core_app_collateral_type_index(const char *type);
+
+/* The statements an application's parts are read with, for its record
+ * (application_store.c) and its text (application_text.c) alike: one
+ * statement each, prepared once per connection. */
+extern const char core_app_guarantors_sql[];
+extern const char core_app_collateral_sql[];
+extern const char core_app_investigations_sql[];
+/* The names of an investigation's members, in its statement's column order. */
+extern const char *const core_app_investigation_keys[8];
+
 #endif

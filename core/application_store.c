@@ -485,13 +485,28 @@ out:
     return st;
 }
 
+const char core_app_guarantors_sql[] =
+    "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
+    "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
+    " FROM guarantor g WHERE application_id = ? ORDER BY id";
+
+const char core_app_collateral_sql[] =
+    "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
+    "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
+    "FROM collateral WHERE application_id = ? ORDER BY id";
+
+const char *const core_app_investigation_keys[8] = {
+    "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
+    "conclusion", "recorded_by",     "recorded_at"};
+
+const char core_app_investigations_sql[] =
+    "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
+    "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
+    "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
+
 static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *into, ld_error *err)
 {
-    static const char sql[] =
-        "SELECT id, kind, name, id_number, borrower_id, guarantee_type, guaranteed_amount, "
-        "net_assets, outstanding_guarantees, " CORE_GUARANTOR_RECOVERED_SQL
-        " FROM guarantor g WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_guarantors_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -522,14 +537,13 @@ static ld_status list_guarantors_json(core_store *store, int64_t app_id, cJSON *
     return LD_OK;
 }
 
-/* max(0, appraised * cap - prior claims): what a lender may count on. */
-static ld_money lendable_value(ld_money appraised, ld_rate cap, ld_money prior)
+ld_money core_app_lendable_value(ld_money appraised, ld_rate cap, ld_money prior)
 {
     ld_money value = ld_round_div((__int128)appraised * cap, LD_RATE_ONE) - prior;
     return value > 0 ? value : 0;
 }
 
-static int collateral_type_index(const char *type)
+int core_app_collateral_type_index(const char *type)
 {
     for (int i = 0; i < CORE_COLLATERAL_TYPE_COUNT; i++)
         if (strcmp(core_collateral_type_names[i], type) == 0)
@@ -543,11 +557,7 @@ static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *
     ld_status st = core_policy_terms_get(store, &policy, err);
     if (st != LD_OK)
         return st;
-    static const char sql[] =
-        "SELECT id, type, arrangement, owner_name, owner_is_borrower, certificate_no, "
-        "appraised_value, appraisal_date, appraiser, lien_rank, prior_claims, registration_no "
-        "FROM collateral WHERE application_id = ? ORDER BY id";
-    sqlite3_stmt *stmt = core_store_stmt(store, sql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_collateral_sql, err);
     if (stmt == NULL)
         return LD_EINTERNAL;
     sqlite3_bind_int64(stmt, 1, app_id);
@@ -570,9 +580,9 @@ static ld_status list_collateral_json(core_store *store, int64_t app_id, cJSON *
         if (sqlite3_column_type(stmt, 11) != SQLITE_NULL)
             cJSON_AddStringToObject(c, "registration_no",
                                     (const char *)sqlite3_column_text(stmt, 11));
-        ld_rate cap = policy->ltv_cap[collateral_type_index(type)];
+        ld_rate cap = policy->ltv_cap[core_app_collateral_type_index(type)];
         core_json_put_rate(c, "ltv_cap", cap);
-        core_json_put_money(c, "lendable_value", lendable_value(appraised, cap, prior));
+        core_json_put_money(c, "lendable_value", core_app_lendable_value(appraised, cap, prior));
         cJSON_AddItemToArray(into, c);
     }
     sqlite3_reset(stmt);
@@ -611,10 +621,11 @@ ld_status core_application_security(core_store *store, int64_t app_id, core_secu
     sqlite3_bind_int64(stmt, 1, app_id);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         ld_money appraised = sqlite3_column_int64(stmt, 1);
-        ld_rate cap =
-            policy->ltv_cap[collateral_type_index((const char *)sqlite3_column_text(stmt, 0))];
+        ld_rate cap = policy->ltv_cap[core_app_collateral_type_index(
+            (const char *)sqlite3_column_text(stmt, 0))];
         s.appraised += appraised;
-        s.collateral_cover += lendable_value(appraised, cap, sqlite3_column_int64(stmt, 2));
+        s.collateral_cover +=
+            core_app_lendable_value(appraised, cap, sqlite3_column_int64(stmt, 2));
         s.collateral_count++;
     }
     sqlite3_reset(stmt);
@@ -672,25 +683,19 @@ ld_status core_application_show(core_store *store, const core_session *who, int6
     if (s.appraised > 0)
         core_json_put_rate(cover, "loan_to_value",
                            (ld_rate)ld_round_div((__int128)app.amount * LD_RATE_ONE, s.appraised));
-    static const char isql[] =
-        "SELECT i.id, i.site_visit_date, i.operations, i.assets_liabilities, "
-        "i.repayment_capacity, i.conclusion, u.username, i.recorded_at FROM investigation i "
-        "JOIN app_user u ON u.id = i.recorded_by WHERE i.application_id = ? ORDER BY i.id";
-    sqlite3_stmt *stmt = core_store_stmt(store, isql, err);
+    sqlite3_stmt *stmt = core_store_stmt(store, core_app_investigations_sql, err);
     if (stmt == NULL) {
         cJSON_Delete(a);
         return LD_EINTERNAL;
     }
     sqlite3_bind_int64(stmt, 1, id);
     cJSON *list = cJSON_AddArrayToObject(a, "investigations");
-    static const char *const keys[] = {
-        "id",         "site_visit_date", "operations", "assets_liabilities", "repayment_capacity",
-        "conclusion", "recorded_by",     "recorded_at"};
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *inv = cJSON_CreateObject();
-        core_json_put_int(inv, keys[0], sqlite3_column_int64(stmt, 0));
+        core_json_put_int(inv, core_app_investigation_keys[0], sqlite3_column_int64(stmt, 0));
         for (int k = 1; k < 8; k++)
-            cJSON_AddStringToObject(inv, keys[k], (const char *)sqlite3_column_text(stmt, k));
+            cJSON_AddStringToObject(inv, core_app_investigation_keys[k],
+                                    (const char *)sqlite3_column_text(stmt, k));
         cJSON_AddItemToArray(list, inv);
     }
     sqlite3_reset(stmt);

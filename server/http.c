@@ -59,6 +59,16 @@
 #define WRITE_CONNECTIONS 4
 #define WRITE_QUEUE_MAX   1024
 #define API_HANDLES_MAX   256
+/* libmicrohttpd's memory per connection: the request's headers and the
+ * answer's, in one pool it zeroes whole before each request. It reads
+ * headers into half of it, so 32 KiB is what takes the 8 KiB header line
+ * nginx passes (16 KiB refuses it: tests/http/test_http_api.py). */
+#define CONNECTION_MEMORY (32 * 1024)
+/* Requests kept for reuse: as many as connections are commonly open at once. */
+#define SPARE_REQUESTS_MAX 256
+/* The most answer text a spare request keeps (an application with a few
+ * parts is 2 KiB). */
+#define SPARE_TEXT_MAX (64 * 1024)
 
 /* POOLED: on a pool's queue or thread, the connection suspended; RAN: the
  * pool ran it and resumed the connection. */
@@ -103,6 +113,12 @@ struct srv_server {
     pthread_mutex_t api_lock;
     ld_api *apis[API_HANDLES_MAX];
     int api_count;
+    /* Requests answered, kept for the next ones (request_new): a request is
+     * larger than malloc's small sizes, and allocating one each time cost
+     * a consolidation of its free lists on every request. */
+    pthread_mutex_t spare_lock;
+    struct request *spare;
+    int spare_count;
     /* The password pool and the write pool. */
     struct pool {
         srv_server *srv;
@@ -201,6 +217,17 @@ static const char *status_title(int status)
     }
 }
 
+/* text into buf (size bytes), cut to fit and NUL-terminated: a copy
+ * without a formatted print, for what every request copies. */
+static void copy_text(char *buf, size_t size, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+}
+
 static bool starts_with(const char *text, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -225,6 +252,43 @@ void srv_scrub_paths(const srv_server *srv, cJSON *value)
     }
     for (cJSON *child = value->child; child != NULL; child = child->next)
         srv_scrub_paths(srv, child);
+}
+
+/* Whether text may hold a string srv_scrub_paths would change: one that
+ * begins with one of the server's own paths. The paths' bytes appear as they
+ * are in the text unless JSON escapes one of them; such a path is assumed
+ * present. */
+static bool may_name_a_path(const srv_server *srv, const char *text)
+{
+    const char *paths[] = {srv->work_dir, srv->reports_dir, srv->options.db_path};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const char *path = paths[i];
+        if (path == NULL || path[0] == '\0')
+            continue;
+        for (const unsigned char *c = (const unsigned char *)path; *c != '\0'; c++)
+            if (*c < 0x20 || *c == '"' || *c == '\\')
+                return true;
+        /* The reports folder is commonly inside the work folder: a string
+         * beginning with it begins with the work folder too. */
+        if (i == 1 && starts_with(path, srv->work_dir))
+            continue;
+        if (strstr(text, path) != NULL)
+            return true;
+    }
+    return false;
+}
+
+ld_status srv_answer_text(srv_request *rq)
+{
+    rq->etag_of_answer = true;
+    if (may_name_a_path(rq->srv, rq->text.data)) {
+        /* As a tree, which execute_once scrubs like any other answer. */
+        if ((rq->result = cJSON_Parse(rq->text.data)) == NULL)
+            return srv_fail(rq, LD_EINTERNAL, "out of memory reading an answer");
+        return LD_OK;
+    }
+    rq->text_answer = true;
+    return LD_OK;
 }
 
 static int status_of(ld_status code)
@@ -472,7 +536,15 @@ static enum MHD_Result queue_answer(request *r)
     char *data;
     size_t len;
     const char *type;
-    if (rq->raw != NULL) {
+    /* The request's own text is sent from where it is: it stays until the
+     * request is freed, after its answer has gone (on_completed). */
+    enum MHD_ResponseMemoryMode memory = MHD_RESPMEM_MUST_FREE;
+    if (rq->text_answer && rq->status < 300) {
+        data = rq->text.data;
+        len = rq->text.len;
+        type = "application/json";
+        memory = MHD_RESPMEM_PERSISTENT;
+    } else if (rq->raw != NULL) {
         data = rq->raw;
         len = rq->raw_len;
         rq->raw = NULL;
@@ -486,15 +558,16 @@ static enum MHD_Result queue_answer(request *r)
             len = data != NULL ? 2 : 0;
         }
         type = rq->status >= 400 ? "application/problem+json" : "application/json";
-        if (rq->etag_of_answer && rq->status < 300) {
-            char digest[65];
-            srv_sha256_hex(data, len, digest);
-            snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
-        }
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (rq->etag_of_answer && rq->status < 300) {
+        char digest[65];
+        srv_sha256_hex(data, len, digest);
+        snprintf(rq->etag, sizeof rq->etag, "\"%.32s\"", digest);
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, memory);
     if (resp == NULL) {
-        free(data);
+        if (memory == MHD_RESPMEM_MUST_FREE)
+            free(data);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", type);
@@ -643,7 +716,7 @@ static void execute_once(request *r)
                 fail_from(r);
             return;
         }
-        snprintf(rq->username, sizeof rq->username, "%s", ld_session_username(rq->session));
+        copy_text(rq->username, sizeof rq->username, ld_session_username(rq->session));
     }
     if ((route->flags & SRV_ONCE) && rq->idempotency_key != NULL && rq->session != NULL) {
         char digest[65];
@@ -895,9 +968,20 @@ const char *srv_query(srv_request *rq, const char *name)
 static request *request_new(srv_server *srv, struct MHD_Connection *conn, const char *method,
                             const char *url)
 {
-    request *r = calloc(1, sizeof *r);
-    if (r == NULL)
+    pthread_mutex_lock(&srv->spare_lock);
+    request *r = srv->spare;
+    if (r != NULL) {
+        srv->spare = r->next_job;
+        srv->spare_count--;
+    }
+    pthread_mutex_unlock(&srv->spare_lock);
+    if (r != NULL) {
+        ld_text text = r->rq.text; /* its memory serves the next answer too */
+        memset(r, 0, sizeof *r);
+        r->rq.text = text;
+    } else if ((r = calloc(1, sizeof *r)) == NULL) {
         return NULL;
+    }
     r->rq.srv = srv;
     r->rq.conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &r->started);
@@ -909,11 +993,11 @@ static request *request_new(srv_server *srv, struct MHD_Connection *conn, const 
     for (int i = 31; i >= 16; i--, serial >>= 4)
         r->request_id[i] = hex[serial & 15];
     r->request_id[32] = '\0';
-    snprintf(r->rq.method, sizeof r->rq.method, "%s", method);
+    copy_text(r->rq.method, sizeof r->rq.method, method);
     bool method_known = false;
     r->rq.route = srv_route_match(method, url, r->rq.params, &r->rq.param_count, &method_known);
-    snprintf(r->route_name, sizeof r->route_name, "%s",
-             r->rq.route != NULL ? r->rq.route->pattern : "(none)");
+    copy_text(r->route_name, sizeof r->route_name,
+              r->rq.route != NULL ? r->rq.route->pattern : "(none)");
     r->cap = srv->options.body_max;
     if (r->rq.route != NULL && (r->rq.route->flags & SRV_LARGE))
         r->cap = srv->options.import_max;
@@ -1119,13 +1203,13 @@ static void log_request(srv_server *srv, request *r, enum MHD_RequestTermination
     put_text(line, sizeof line, &used, "{\"time\":\"");
     put_text(line, sizeof line, &used, log_time());
     put_text(line, sizeof line, &used, "\",\"request_id\":\"");
-    srv_json_escape(line, sizeof line, &used, r->request_id);
+    ld_json_escape(line, sizeof line, &used, r->request_id);
     put_text(line, sizeof line, &used, "\",\"user\":\"");
-    srv_json_escape(line, sizeof line, &used, r->rq.username);
+    ld_json_escape(line, sizeof line, &used, r->rq.username);
     put_text(line, sizeof line, &used, "\",\"method\":\"");
-    srv_json_escape(line, sizeof line, &used, r->rq.method);
+    ld_json_escape(line, sizeof line, &used, r->rq.method);
     put_text(line, sizeof line, &used, "\",\"route\":\"");
-    srv_json_escape(line, sizeof line, &used, r->route_name);
+    ld_json_escape(line, sizeof line, &used, r->route_name);
     put_text(line, sizeof line, &used, "\",\"status\":");
     char number[24];
     srv_decimal(r->rq.status, number);
@@ -1159,6 +1243,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (size_t i = 0; i < sizeof r->rq.query_copy / sizeof r->rq.query_copy[0]; i++)
         free(r->rq.query_copy[i]);
     finish_session(&r->rq);
+    if (r->rq.text.size > SPARE_TEXT_MAX)
+        ld_text_free(&r->rq.text); /* a rare large answer's memory is not kept */
+    pthread_mutex_lock(&srv->spare_lock);
+    if (srv->spare_count < SPARE_REQUESTS_MAX) {
+        r->next_job = srv->spare;
+        srv->spare = r;
+        srv->spare_count++;
+        r = NULL;
+    }
+    pthread_mutex_unlock(&srv->spare_lock);
+    if (r != NULL)
+        ld_text_free(&r->rq.text);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -1274,6 +1370,13 @@ static void server_free(srv_server *srv)
             srv_remove_tree(srv->reports_dir);
         srv_remove_dir(srv->work_dir);
     }
+    while (srv->spare != NULL) {
+        request *next = srv->spare->next_job;
+        ld_text_free(&srv->spare->rq.text);
+        free(srv->spare);
+        srv->spare = next;
+    }
+    pthread_mutex_destroy(&srv->spare_lock);
     srv_log_stop(srv->log);
     pthread_rwlock_destroy(&srv->write_turn);
     pthread_mutex_destroy(&srv->turn_gate);
@@ -1319,6 +1422,7 @@ ld_status server_run(const server_options *options, ld_error *err)
     pthread_rwlock_init(&srv->write_turn, NULL);
     pthread_mutex_init(&srv->turn_gate, NULL);
     pthread_mutex_init(&srv->api_lock, NULL);
+    pthread_mutex_init(&srv->spare_lock, NULL);
     pool_init(&srv->hash_pool, srv, true, HASH_QUEUE_MAX);
     pool_init(&srv->write_pool, srv, false, WRITE_QUEUE_MAX);
     /* The connection that showed the book opens becomes the committer's
@@ -1351,7 +1455,7 @@ ld_status server_run(const server_options *options, ld_error *err)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)srv->options.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->options.per_client, MHD_OPTION_CONNECTION_TIMEOUT,
-        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        srv->options.timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {

@@ -59,49 +59,6 @@ static void put(json_text *o, const char *text, size_t n)
     o->used += n;
 }
 
-void srv_json_escape(char *buf, size_t size, size_t *used, const char *text)
-{
-    static const char hex[] = "0123456789abcdef";
-    char *p = buf + *used;
-    /* Room for the longest escape (6) and the terminator. */
-    const char *end = buf + size - 7;
-    for (const unsigned char *c = (const unsigned char *)text; *c != '\0' && p < end; c++) {
-        if (*c >= 0x20 && *c != '"' && *c != '\\') {
-            *p++ = (char)*c;
-            continue;
-        }
-        *p++ = '\\';
-        switch (*c) {
-        case '"':
-        case '\\':
-            *p++ = (char)*c;
-            break;
-        case '\b':
-            *p++ = 'b';
-            break;
-        case '\f':
-            *p++ = 'f';
-            break;
-        case '\n':
-            *p++ = 'n';
-            break;
-        case '\r':
-            *p++ = 'r';
-            break;
-        case '\t':
-            *p++ = 't';
-            break;
-        default:
-            memcpy(p, "u00", 3);
-            p[3] = hex[*c >> 4];
-            p[4] = hex[*c & 15];
-            p += 5;
-        }
-    }
-    *p = '\0';
-    *used = (size_t)(p - buf);
-}
-
 size_t srv_decimal(long long value, char out[24])
 {
     char digits[24];
@@ -131,7 +88,7 @@ static void put_string(json_text *o, const char *text)
     if (!reserve(o, n * 6 + 8))
         return;
     o->text[o->used++] = '"';
-    srv_json_escape(o->text, o->size, &o->used, text);
+    ld_json_escape(o->text, o->size, &o->used, text);
     o->text[o->used++] = '"';
 }
 

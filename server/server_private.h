@@ -51,6 +51,9 @@ typedef struct srv_route {
     void (*present)(srv_request *rq); /* shapes the answer, fresh or replayed; may be NULL */
 } srv_route;
 
+/* Where every route's pattern begins, then a lower-case letter. */
+#define SRV_API_PREFIX "/api/v1/"
+
 extern const srv_route srv_routes[];
 extern const size_t srv_route_count;
 
@@ -84,11 +87,20 @@ struct srv_request {
     size_t raw_len;
     const char *raw_type;
     char raw_name[96];
+    /* JSON text the operations API wrote (srv_answer_text); its memory is
+     * kept with the request from one use to the next (http.c). */
+    ld_text text;
+    bool text_answer;
     char etag[40];
     bool etag_of_answer; /* the ETag is the digest of the answer's own bytes */
     char set_cookie[256];
     ld_error err;
 };
+
+/* Answers rq->text (JSON the operations API wrote) with its ETag: its
+ * bytes, or when a string in it may name a path of the server, its tree,
+ * scrubbed like any other answer. */
+ld_status srv_answer_text(srv_request *rq);
 
 /* Replaces, in every string of value, a path inside the server's folders by
  * its file name: no answer names a path on the server. */
@@ -136,11 +148,6 @@ bool srv_random_hex(size_t n, char *out);
  * (json_out.c); *len_out (may be NULL) gets its length. NULL when out of
  * memory or value holds an item cJSON would not print. The caller frees it. */
 char *srv_json_print(const cJSON *value, size_t *len_out);
-
-/* Appends text to buf (size bytes, *used of them taken) as the inside of a
- * JSON string, escaped as cJSON escapes it; cut, never inside an escape,
- * when buf is full; buf stays NUL-terminated. */
-void srv_json_escape(char *buf, size_t size, size_t *used, const char *text);
 
 /* value's decimal digits into out (NUL-terminated); their count. */
 size_t srv_decimal(long long value, char out[24]);

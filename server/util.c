@@ -40,13 +40,23 @@ static void hex(const unsigned char *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-/* SHA-256 fetched once per process (see core/digest.c for why). */
+/* SHA-256 fetched once per process (see core/digest.c for why), and a
+ * digest context per thread, kept for the thread's life: every answer with
+ * an ETag is digested, and EVP_Digest makes and frees a context each time. */
 static EVP_MD *sha256_fetched;
+static pthread_key_t sha256_context;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void context_free(void *context)
+{
+    EVP_MD_CTX_free(context);
+}
 
 static void sha256_fetch(void)
 {
     sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (pthread_key_create(&sha256_context, context_free) != 0)
+        sha256_fetched = NULL; /* without a key, EVP_Digest with its own context */
 }
 
 void srv_sha256_hex(const void *data, size_t len, char out[65])
@@ -54,8 +64,17 @@ void srv_sha256_hex(const void *data, size_t len, char out[65])
     unsigned char digest[32];
     unsigned int n = 0;
     pthread_once(&sha256_once, sha256_fetch);
-    const EVP_MD *md = sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
-    if (EVP_Digest(data, len, digest, &n, md, NULL) != 1 || n != 32) {
+    EVP_MD_CTX *context = NULL;
+    if (sha256_fetched != NULL && (context = pthread_getspecific(sha256_context)) == NULL &&
+        (context = EVP_MD_CTX_new()) != NULL && pthread_setspecific(sha256_context, context) != 0) {
+        EVP_MD_CTX_free(context);
+        context = NULL;
+    }
+    bool ok = context != NULL ? EVP_DigestInit_ex(context, sha256_fetched, NULL) == 1 &&
+                                    EVP_DigestUpdate(context, data, len) == 1 &&
+                                    EVP_DigestFinal_ex(context, digest, &n) == 1
+                              : EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) == 1;
+    if (!ok || n != 32) {
         memset(out, '0', 64);
         out[64] = '\0';
         return;

@@ -733,6 +733,160 @@ static void test_messages_read_in_chinese_with_their_values(void)
     CHECK_STR(small, "金额");
 }
 
+/* One text for the whole program: each call reuses its memory. */
+static ld_text shown_text;
+
+/* The application as text is the bytes its record prints to, and a refusal
+ * is the same refusal (and audited alike). */
+static void same_as_record(ld_session *who, int64_t app, ld_status expected)
+{
+    cJSON *record = NULL;
+    ld_error tree_err, text_err;
+    long long denials = count("SELECT count(*) FROM audit_event WHERE outcome <> 'ok'");
+    ld_status tree = ld_application_show(who, app, &record, &tree_err);
+    long long after_tree = count("SELECT count(*) FROM audit_event WHERE outcome <> 'ok'");
+    ld_status text = ld_application_show_text(who, app, &shown_text, &text_err);
+    long long after_text = count("SELECT count(*) FROM audit_event WHERE outcome <> 'ok'");
+    CHECK_INT(tree, expected);
+    CHECK_INT(text, expected);
+    CHECK_INT(after_text - after_tree, after_tree - denials);
+    if (expected != LD_OK) {
+        CHECK_STR(text_err.message, tree_err.message);
+        return;
+    }
+    char *printed = cJSON_PrintUnformatted(record);
+    CHECK_STR(shown_text.data, printed);
+    CHECK_INT((long long)shown_text.len, (long long)strlen(printed));
+    free(printed);
+    cJSON_Delete(record);
+}
+
+static int64_t create_application(ld_session *who, const char *text)
+{
+    cJSON *record = cJSON_Parse(text), *out = NULL;
+    ld_error err;
+    if (record == NULL || ld_application_create(who, record, &out, &err) != LD_OK)
+        die("app create", &err);
+    cJSON_Delete(record);
+    int64_t app = id_of(out);
+    cJSON_Delete(out);
+    return app;
+}
+
+static void test_an_application_as_text_is_the_bytes_of_its_record(void)
+{
+    int64_t borrower = add_borrower(off1, 40);
+    add_borrower(off1, 41); /* the second guarantor is a borrower of the book too */
+    char id[19], linked[19], text[3000];
+    ld_error err;
+    /* Guarantors with and without a borrower of the book, collateral with and
+     * without a registration, an investigation, Chinese text throughout. */
+    snprintf(
+        text, sizeof text,
+        "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"300000.00\", "
+        "\"term_months\": 36, \"method\": \"equal_principal\", \"purpose\": \"住房装修\", "
+        "\"guarantors\": [{\"kind\": \"person\", \"name\": \"李娜\", \"id_number\": \"%s\", "
+        "\"guarantee_type\": \"joint\", \"guaranteed_amount\": \"300000.00\", "
+        "\"net_assets\": \"1200000.00\", \"outstanding_guarantees\": \"0.00\"}, "
+        "{\"kind\": \"person\", \"name\": \"王\\\"强\\\\\", \"id_number\": \"%s\", "
+        "\"guarantee_type\": \"general\", "
+        "\"guaranteed_amount\": \"90000.00\", \"net_assets\": \"80000.00\", "
+        "\"outstanding_guarantees\": \"5000.00\"}], "
+        "\"collateral\": [{\"type\": \"real_estate\", \"arrangement\": \"mortgage\", "
+        "\"owner_name\": \"张伟\", \"owner_is_borrower\": true, \"certificate_no\": "
+        "\"京(2019)朝阳区不动产权第0081234号\", \"appraised_value\": \"2600000.00\", "
+        "\"appraisal_date\": \"2026-04-15\", \"appraiser\": \"北京中衡房地产评估有限公司\", "
+        "\"lien_rank\": 1, \"registration_no\": \"京朝抵字2026第10234号\"}, "
+        "{\"type\": \"vehicle\", \"arrangement\": \"mortgage\", \"owner_name\": \"Zhang San\", "
+        "\"owner_is_borrower\": false, \"certificate_no\": \"V-1\", \"appraised_value\": "
+        "\"120000.00\", \"appraisal_date\": \"2026-05-01\", \"appraiser\": \"A & B\", "
+        "\"lien_rank\": 2, \"prior_claims\": \"10000.00\"}], "
+        "\"investigation\": {\"site_visit_date\": \"2026-05-06\", \"operations\": "
+        "\"任职华信科技八年，岗位稳定。\", \"assets_liabilities\": \"自有住房一套。\", "
+        "\"repayment_capacity\": \"月收入3.2万元。\", \"conclusion\": \"建议按申请额度放款。\"}}",
+        (long long)borrower, resident_id(42, id), resident_id(41, linked));
+    int64_t full = create_application(off1, text);
+    same_as_record(off1, full, LD_OK);
+    same_as_record(mgr, full, LD_OK);
+    /* Every byte cJSON escapes, bytes it passes as they are, and a document
+     * of attributes, written where no input check stands between. */
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "UPDATE application SET purpose = 'q\"b\\s/' || char(8) || char(12) || char(10) || "
+             "char(13) || char(9) || char(1) || char(31) || char(127) || '改😀', attributes = "
+             "'{\"n\": 1.5, \"big\": 1e300, \"i\": -42, \"list\": [1, \"二\", null, true, false], "
+             "\"o\": {\"k\": \"a\\u0001\"}}' WHERE id = %lld",
+             (long long)full);
+    raw_exec(sql);
+    /* Integers from 10^15 up print in cJSON's own form. */
+    snprintf(sql, sizeof sql,
+             "UPDATE collateral SET lien_rank = CASE WHEN type = 'vehicle' THEN 12345678901234567 "
+             "ELSE 1000000000000000 END WHERE application_id = %lld",
+             (long long)full);
+    raw_exec(sql);
+    same_as_record(off1, full, LD_OK);
+    /* A bare draft after it: the reused text holds only the new record. */
+    snprintf(text, sizeof text,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"20000.00\", "
+             "\"term_months\": 6, \"method\": \"annuity\", \"purpose\": \"x\"}",
+             (long long)borrower);
+    int64_t bare = create_application(off1, text);
+    same_as_record(off1, bare, LD_OK);
+    /* Under an idempotency key the answer is kept as the tree is, and a
+     * second call under the key replays those bytes. */
+    static const char digest[] = "00000000000000000000000000000000"
+                                 "00000000000000000000000000000001";
+    cJSON *replay = NULL;
+    CHECK_INT(ld_session_idempotency(off1, "show-text-1", digest, &replay, &err), LD_OK);
+    CHECK(replay == NULL);
+    CHECK_INT(ld_application_show_text(off1, bare, &shown_text, &err), LD_OK);
+    char *kept = strdup(shown_text.data);
+    CHECK_INT(ld_session_idempotency(off1, "show-text-1", digest, &replay, &err), LD_OK);
+    char *replayed = replay != NULL ? cJSON_PrintUnformatted(replay) : NULL;
+    CHECK(replayed != NULL && strcmp(replayed, kept) == 0);
+    ld_session_idempotency_clear(off1);
+    free(replayed);
+    free(kept);
+    cJSON_Delete(replay);
+    same_as_record(off1, bare, LD_OK);
+    /* Rated, its grade overridden, approved: the decision's fields. */
+    int64_t rated = rated_application(43);
+    same_as_record(rev1, rated, LD_OK);
+    core_session reviewer = core_who("rev1", CORE_ROLE_REVIEWER);
+    core_rating_summary forced;
+    if (core_rating_latest(raw, rated, &forced, &err) != LD_OK)
+        die("rating", &err);
+    snprintf(forced.grade, sizeof forced.grade, "A");
+    if (core_store_begin(raw, &err) != LD_OK ||
+        core_rating_override(raw, &reviewer, rated, "A", "strong collateral", &forced, "{}",
+                             &err) != LD_OK ||
+        core_store_commit(raw, &err) != LD_OK)
+        die("override", &err);
+    cJSON *out = NULL;
+    CHECK_INT(ld_application_approve(mgr, rated, NULL, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    same_as_record(mgr, rated, LD_OK);
+    int64_t refused = rated_application(44);
+    CHECK_INT(ld_application_reject(mgr, refused, "收入不足 \"see\" C:\\file", &out, &err), LD_OK);
+    cJSON_Delete(out);
+    same_as_record(off1, refused, LD_OK);
+}
+
+static void test_an_application_as_text_is_refused_as_its_record_is(void)
+{
+    int64_t borrower = add_borrower(off1, 45);
+    char text[300];
+    snprintf(text, sizeof text,
+             "{\"borrower_id\": %lld, \"product\": \"PCL\", \"amount\": \"20000.00\", "
+             "\"term_months\": 6, \"method\": \"annuity\", \"purpose\": \"x\"}",
+             (long long)borrower);
+    int64_t draft = create_application(off1, text);
+    same_as_record(rev1, draft, LD_EPERM); /* a reviewer does not see drafts */
+    same_as_record(off2, draft, LD_EPERM); /* another officer's customer */
+    same_as_record(off1, 99999999, LD_ENOTFOUND);
+    same_as_record(off1, draft, LD_OK);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -756,9 +910,14 @@ int main(int argc, char **argv)
          test_a_draft_is_priced_at_its_indicative_grade_or_refused},
         {"messages_read_in_chinese_with_their_values",
          test_messages_read_in_chinese_with_their_values},
+        {"an_application_as_text_is_the_bytes_of_its_record",
+         test_an_application_as_text_is_the_bytes_of_its_record},
+        {"an_application_as_text_is_refused_as_its_record_is",
+         test_an_application_as_text_is_refused_as_its_record_is},
     };
     setup();
     int rc = CHECK_RUN(argc, argv, cases);
+    ld_text_free(&shown_text);
     teardown();
     return rc;
 }

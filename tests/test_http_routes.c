@@ -83,6 +83,16 @@ static void patterns_bind_parameters_and_refuse_near_misses(void)
     CHECK(known); /* POST would take it: 405, not 404 */
     CHECK(srv_route_match("GET", "/api/v2/loans", params, &count, &known) == NULL);
     CHECK(!known);
+    CHECK(srv_route_match("GET", "/api/v1/", params, &count, &known) == NULL);
+    CHECK(srv_route_match("GET", "/api/v1", params, &count, &known) == NULL);
+    CHECK(!known);
+    /* The matcher passes over a pattern by the letter after the prefix. */
+    size_t prefix = strlen(SRV_API_PREFIX);
+    for (size_t i = 0; i < srv_route_count; i++) {
+        const char *pattern = srv_routes[i].pattern;
+        CHECK(strncmp(pattern, SRV_API_PREFIX, prefix) == 0 && pattern[prefix] >= 'a' &&
+              pattern[prefix] <= 'z');
+    }
 }
 
 static unsigned header_sum(const unsigned char *h)

@@ -193,6 +193,25 @@ ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err);
  * signing key). NULL is harmless. */
 void ld_session_free(ld_session *session);
 
+/* JSON text a read writes (ld_application_show_text): the bytes
+ * cJSON_PrintUnformatted gives for the document the read's cJSON form
+ * returns, data NUL-terminated and len bytes long. A front end keeps one and
+ * hands it to call after call (the server keeps one with each request it
+ * reuses), so its memory is reused; start it zeroed ({0}) and release it
+ * with ld_text_free. */
+typedef struct ld_text {
+    char *data;
+    size_t len;
+    size_t size;
+} ld_text;
+void ld_text_free(ld_text *text);
+
+/* Appends text to buf (size bytes, *used of them taken) as the inside of a
+ * JSON string, escaped as the operations API's JSON escapes it; cut, never
+ * inside an escape, when buf is full; buf stays NUL-terminated. For what a
+ * front end writes as JSON itself (a log line, a printed tree). */
+void ld_json_escape(char *buf, size_t size, size_t *used, const char *text);
+
 /* The permission table: {"roles": [...], "actions": [{"action", "reach":
  * {role: "no" | "own" | "under_review" | "all"}}]}. "own": customers assigned
  * to the officer; "under_review": customers with an application past draft.

@@ -105,6 +105,11 @@ ld_status ld_application_create(ld_session *session, const cJSON *record, cJSON 
 
 /* An application with guarantors, collateral cover and investigations. */
 ld_status ld_application_show(ld_session *session, int64_t id, cJSON **out, ld_error *err);
+/* The same record as JSON text into out (its memory reused), written
+ * straight from the rows: for a front end that sends the bytes on (the
+ * server's GET); the same checks, refusals and audit as ld_application_show.
+ * On failure out's text is undefined. */
+ld_status ld_application_show_text(ld_session *session, int64_t id, ld_text *out, ld_error *err);
 
 /* An application's whole file in one document: the application, borrower,
  * guarantors, collateral, investigations, the latest rating with its reasons

@@ -6,6 +6,7 @@ expiry with the injected clock, and a clean stop on SIGTERM.
 
 usage: test_http_api.py LOANDESK_BIN SOURCE_DIR
 """
+import hashlib
 import io
 import json
 import os
@@ -119,6 +120,22 @@ problem(call("chen", "POST", A + f"/applications/{a4}/guarantors", dict(parts["g
 expect(call("chen", "POST", A + f"/applications/{a4}/withdraw", {"reason": "customer changed plans"}), 200, "withdraw")
 r = expect(call("zhao", "GET", A + "/applications?state=approved"), 200, "app list by state")
 check(r.json["total"] == 2, f"two approved: {r.json['total']}")
+# One application is the CLI's `app show --json` (approved with every part,
+# rejected, withdrawn), its ETag the digest of the bytes sent; a string that
+# names the server's own files comes back as the file's name only.
+db = os.path.join(tmp, "loandesk.db")
+odd = expect(call("chen", "POST", A + "/applications", dict(app, purpose=db)), 201, "a purpose naming the book's file").json["id"]
+for who, app_id in (("chen", apps[0]), ("liu", apps[2]), ("chen", a4), ("chen", odd)):
+    r = expect(call(who, "GET", A + f"/applications/{app_id}"), 200, f"app show {app_id}")
+    check(r.header("ETag") == '"' + hashlib.sha256(r.body).hexdigest()[:32] + '"', f"app {app_id}: the ETag is the bytes' digest")
+    cli = subprocess.run([h.BIN, "app", "show", str(app_id), "--json"], capture_output=True, text=True,
+                         env=dict(os.environ, LOANDESK_DB=db, LOANDESK_SESSION=tok[who]))
+    shown = json.loads(cli.stdout) if cli.returncode == 0 else {}
+    if app_id == odd:
+        check(shown.get("purpose") == db and r.json["purpose"] == "loandesk.db",
+              f"no path of the server in an answer: {r.json['purpose']}")
+        shown["purpose"] = "loandesk.db"
+    check(shown == r.json, f"app {app_id}: the CLI's --json: {cli.stderr}")
 
 # ---- ETag and If-Match -------------------------------------------------------------------
 r = expect(call("chen", "GET", A + f"/borrowers/{b1}"), 200, "borrower show")
@@ -368,6 +385,11 @@ check(h.raw_exchange(port, head + f"Content-Length: {len(big)}\r\n\r\n".encode()
 chunked = head + b"Transfer-Encoding: chunked\r\n\r\n" + b"".join(b"%x\r\n%s\r\n" % (len(big[i:i + 65536]), big[i:i + 65536]) for i in range(0, len(big), 65536)) + b"0\r\n\r\n"
 check(h.raw_exchange(port, chunked) == 413, "a chunked body over the cap: 413")
 check(h.raw_exchange(port, f"GET {A}/applications HTTP/1.1\r\nHost: x\r\nX-Filler: {'y' * 100000}\r\n\r\n".encode()) in (0, 413, 431), "a header over the cap is refused")
+# Under the cap, headers as large as browsers and proxies send are served:
+# 9 KiB of them, a line of 8 KiB among them (the longest nginx passes).
+status = h.raw_exchange(port, (f"GET {A}/applications?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tok['chen']}\r\n"
+                               f"Cookie: other={'c' * 8000}\r\nX-Filler: {'y' * 1000}\r\n\r\n").encode())
+check(status == 200, f"9 KiB of headers are served (got {status})")
 problem(call("chen", "GET", A + "/applications?limit=0"), 422, "limit 0", field="limit")
 
 # ---- refusals in the client's language (Accept-Language), the field kept as a key ----------------------
