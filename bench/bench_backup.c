@@ -35,7 +35,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,19 +156,6 @@ static void print_book(const char *db)
     sqlite3_close(h);
 }
 
-static int run(char *const argv[])
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 int main(int argc, char **argv)
 {
     long borrowers = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
@@ -239,7 +225,7 @@ int main(int argc, char **argv)
             double t0 = now_seconds();
             if ((side == 0) == plain_first) {
                 double c0 = cpu_of(RUSAGE_CHILDREN);
-                if (run(sq) != 0)
+                if (bench_run(sq) != 0)
                     die("sqlite3 .backup", NULL);
                 plain[r] = now_seconds() - t0;
                 plain_cpu[r] = cpu_of(RUSAGE_CHILDREN) - c0;

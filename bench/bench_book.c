@@ -24,11 +24,11 @@ static void die(const char *what, const ld_error *err)
     exit(1);
 }
 
-static int run_gen(char *const argv[])
+int bench_run(char *const argv[])
 {
     pid_t pid = fork();
     if (pid == 0) {
-        execv(argv[0], argv);
+        execvp(argv[0], argv);
         _exit(127);
     }
     int status = 0;
@@ -83,7 +83,7 @@ void bench_book_new(const char *dir, const char *db, long borrowers)
     char *gen[] = {(char *)BENCH_GEN_PATH, (char *)"--count", count, (char *)"--out", jsonl, NULL};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (run_gen(gen) != 0)
+    if (bench_run(gen) != 0)
         die("bench_gen", NULL);
     if (ld_session_login(api, "off", BENCH_USER_PASSWORD, &off, &err) != LD_OK ||
         ld_import(off, jsonl, &out, &err) != LD_OK)

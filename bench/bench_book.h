@@ -20,4 +20,8 @@
  * imported) with borrowers applicants; exits the program on failure. */
 void bench_book_new(const char *dir, const char *db, long borrowers);
 
+/* Runs the program argv[0] (found on PATH when it has no slash) and waits
+ * for it: its exit status, or -1 when it could not run or was killed. */
+int bench_run(char *const argv[]);
+
 #endif

@@ -690,10 +690,13 @@ static size_t drain_ids(int fd, int64_t *ids, size_t have, size_t cap)
     return have;
 }
 
-static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+/* A child process running body with the write end of a pipe whose read end
+ * is fds[0]; it stops when the stop file (named in the test folder, made
+ * anew) appears. */
+static pid_t spawn(const char *stop_name, void (*body)(int fd), int fds[2])
 {
-    int fds[2];
-    path_in(stop_file, sizeof stop_file, "writer.stop");
+    path_in(stop_file, sizeof stop_file, stop_name);
+    unlink(stop_file);
     if (pipe(fds) != 0)
         afx_die("pipe", NULL);
     pid_t child = fork();
@@ -701,9 +704,16 @@ static void a_backup_while_another_process_writes_holds_every_commit_before_it(v
         afx_die("fork", NULL);
     if (child == 0) {
         close(fds[0]);
-        writer(fds[1]);
+        body(fds[1]);
     }
     close(fds[1]);
+    return child;
+}
+
+static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+{
+    int fds[2];
+    pid_t child = spawn("writer.stop", writer, fds);
     enum { CAP = 100000, BACKUPS = 3 };
     int64_t *ids = calloc(CAP, sizeof *ids);
     size_t before[BACKUPS], have = 0;
@@ -863,18 +873,7 @@ static void verifier(int fd)
 static void a_verify_blocks_neither_writers_nor_backups(void)
 {
     int fds[2];
-    path_in(stop_file, sizeof stop_file, "verifier.stop");
-    unlink(stop_file);
-    if (pipe(fds) != 0)
-        afx_die("pipe", NULL);
-    pid_t child = fork();
-    if (child < 0)
-        afx_die("fork", NULL);
-    if (child == 0) {
-        close(fds[0]);
-        verifier(fds[1]);
-    }
-    close(fds[1]);
+    pid_t child = spawn("verifier.stop", verifier, fds);
     char started = 0;
     CHECK(read(fds[0], &started, 1) == 1 && started == 'v');
     /* While the verifier runs without a pause, a writer that will not wait
