@@ -103,7 +103,7 @@ ld_status api_backup_check_copy(const char *db, const cJSON *manifest, ld_error 
     const char *root = text_of(l, "root"), *block = text_of(l, "checkpoint");
     uint64_t size = 0;
     if (root == NULL)
-        return LD_FAIL(err, LD_EVERIFY, "archive manifest: no ledger size and root");
+        return LD_FAIL(err, LD_EVERIFY, "archive manifest: no ledger root");
     ld_status st = api_backup_manifest_size(manifest, &size, err);
     if (st != LD_OK)
         return st;
