@@ -373,6 +373,11 @@ ld_status ld_session_whoami(ld_session *session, cJSON **out, ld_error *err)
     cJSON_AddStringToObject(o, "authority_limit",
                             ld_money_format(session->who.authority_limit, limit));
     cJSON_AddBoolToObject(o, "must_change_password", session->must_change_password);
+    /* Front ends default their date fields to the day the books are kept on,
+     * never to the client's own clock (design.md, business date). */
+    char today[LD_DATE_TEXT_MAX];
+    cJSON_AddStringToObject(o, "business_date",
+                            ld_date_format(core_store_today(session->api->store), today));
     *out = o;
     return LD_OK;
 }

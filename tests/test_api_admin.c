@@ -244,6 +244,11 @@ static void test_admin_set_password_must_change_first(void)
     CHECK_INT(refusals(), before + 1);
     change_own(newcomer);
     CHECK(!must_change(newcomer));
+    /* whoami names the business date front ends default their date fields
+     * to: the API's clock (2026-06-15), not the machine's. */
+    CHECK_INT(ld_session_whoami(newcomer, &o, &err), LD_OK);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(o, "business_date")), "2026-06-15");
+    cJSON_Delete(o);
     CHECK_INT(ld_pki_ca_cert(newcomer, &o, &err), LD_OK);
     CHECK_CONTAINS(cJSON_GetStringValue(cJSON_GetObjectItem(o, "pem")), "BEGIN CERTIFICATE");
     cJSON_Delete(o);

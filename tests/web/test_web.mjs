@@ -245,6 +245,18 @@ try {
   await zhao.waitForURL(/#\/loan\/\d+/);
   const loanId = zhao.url().match(/#\/loan\/(\d+)/)[1];
   await screen(zhao, 'loan');
+  {
+    // Date fields start at the business date the server keeps the books on,
+    // not at the browser's clock: a browser 40 days ahead still offers it.
+    const ahead = await newPage();
+    await ahead.clock.setFixedTime(new Date(Date.now() + 40 * 86400000));
+    await login(ahead, 'zhao');
+    await go(ahead, `#/loan/${loanId}`);
+    const offered = await ahead.locator('form[aria-label="录入还款"]').getByLabel('日期', { exact: true }).inputValue();
+    const business = new Date().toISOString().slice(0, 10);
+    check(offered === business, `the repayment form offers the business date ${business}, not the browser's (${offered})`);
+    await ahead.context().close();
+  }
   const rf = zhao.locator('form[aria-label="录入还款"]');
   await rf.getByLabel('金额', { exact: true }).fill('1000.00');
   await rf.getByRole('button', { name: '保存' }).click();

@@ -5,8 +5,6 @@
 // place. A screen's first GET of an address asked early takes that answer
 // once (api.js); an answer that is not a success is asked again, so a
 // session that ended or began meanwhile is never answered from here.
-const today = () => new Date().toISOString().slice(0, 10);
-
 // The addresses the screens read first.
 export const urls = {
   borrowers: () => '/borrowers?limit=20',
@@ -14,7 +12,8 @@ export const urls = {
   file: (id) => `/applications/${id}/file`,
   loans: (preset) => (preset === 'overdue' ? '/loans?min_dpd=1&limit=20' : '/loans?limit=20'),
   loan: (id) => `/loans/${id}`,
-  due: () => `/inspections/due?date=${today()}`,
+  // Without a date the server answers for its business date.
+  due: () => '/inspections/due',
 };
 
 // Route name -> the first requests of its screen (those that do not depend

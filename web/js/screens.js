@@ -8,7 +8,10 @@ import { loggedIn, session, rerender } from './app.js';
 import { urls } from './early.js';
 import { careScreens, careTiles, borrowerCare, expiringCard } from './care.js';
 
-export const TODAY = () => new Date().toISOString().slice(0, 10);
+// Date fields start at the business date the server keeps the books on (the
+// session says which), never at this browser's clock: money may not move after
+// the business date, and a book served for a past day must offer that day.
+export const TODAY = () => session.user.business_date;
 export const card = (title, ...kids) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...kids);
 export const link = (href, text) => h('a', { href }, text);
 // The auditor's trust anchor: the SHA-256 fingerprint of the CA certificate
