@@ -62,6 +62,9 @@ void api_backup_facts_clear(api_backup_facts *f);
  * the parts (copied). */
 cJSON *api_backup_manifest(const char *db_path, int64_t now, const api_backup_facts *facts,
                            const cJSON *parts);
+/* The manifest's ledger size, read exactly (a 64-bit count); LD_EVERIFY
+ * when it is missing or not a whole number from 0 to 2^53 - 1. */
+ld_status api_backup_manifest_size(const cJSON *manifest, uint64_t *out, ld_error *err);
 /* LD_OK when the database db passes SQLite's integrity check and its
  * ledger's size, root and newest checkpoint are the manifest's; LD_EVERIFY
  * naming the difference. */

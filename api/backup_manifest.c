@@ -83,15 +83,31 @@ static ld_status integrity_check(sqlite3 *h, ld_error *err)
     return st;
 }
 
-ld_status api_backup_check_copy(const char *db, const cJSON *manifest, ld_error *err)
+ld_status api_backup_manifest_size(const cJSON *manifest, uint64_t *out, ld_error *err)
 {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(manifest, "ledger");
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(l, "size");
+    int64_t n = 0;
+    /* Read exactly: a log past 2^31 entries is a real size, and a size
+     * with a fraction, out of range or negative is no size at all. */
+    if (!core_json_integer(size, &n) || n < 0)
+        return LD_FAIL(err, LD_EVERIFY,
+                       "archive manifest: ledger.size is not a whole number of entries");
+    *out = (uint64_t)n;
+    return LD_OK;
+}
+
+ld_status api_backup_check_copy(const char *db, const cJSON *manifest, ld_error *err)
+{
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(manifest, "ledger");
     const char *root = text_of(l, "root"), *block = text_of(l, "checkpoint");
-    if (!cJSON_IsNumber(size) || root == NULL)
-        return LD_FAIL(err, LD_EVERIFY, "archive manifest: no ledger size and root");
+    uint64_t size = 0;
+    if (root == NULL)
+        return LD_FAIL(err, LD_EVERIFY, "archive manifest: no ledger root");
+    ld_status st = api_backup_manifest_size(manifest, &size, err);
+    if (st != LD_OK)
+        return st;
     sqlite3 *h = NULL;
-    ld_status st = LD_OK;
     if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         st = LD_FAIL(err, LD_EVERIFY, "the database in the archive does not open: %s",
                      sqlite3_errmsg(h));
@@ -101,11 +117,11 @@ ld_status api_backup_check_copy(const char *db, const cJSON *manifest, ld_error 
     memset(&f, 0, sizeof f);
     if (st == LD_OK && (st = api_backup_facts_read(h, &f, err)) != LD_OK)
         st = ld_error_recode(err, LD_EVERIFY, "the ledger in the archive");
-    if (st == LD_OK && (f.size != (uint64_t)size->valueint || strcmp(f.root, root) != 0))
+    if (st == LD_OK && (f.size != size || strcmp(f.root, root) != 0))
         st = LD_FAIL(err, LD_EVERIFY,
                      "the ledger in the archive (size %llu, root %s) is not the manifest's "
-                     "(size %lld, root %s)",
-                     (unsigned long long)f.size, f.root, (long long)size->valueint, root);
+                     "(size %llu, root %s)",
+                     (unsigned long long)f.size, f.root, (unsigned long long)size, root);
     if (st == LD_OK && ((block == NULL) != (f.checkpoint == NULL) ||
                         (block != NULL && strcmp(block, f.checkpoint) != 0)))
         st = LD_FAIL(err, LD_EVERIFY, "the archive's newest checkpoint is not the manifest's");

@@ -113,7 +113,11 @@ static ld_status ledger_verify_body(api_call *call, void *args, cJSON **out, ld_
 ld_status ld_ledger_verify(ld_session *session, const ld_trust_anchor *anchor, cJSON **out,
                            ld_error *err)
 {
-    return api_run(session, "ledger.verify", NULL, 0, ledger_verify_body, (void *)anchor, out, err);
+    /* A read snapshot, never the write lock: a full verification of a large
+     * book takes minutes, and officers, the close of business and backups
+     * keep writing meanwhile (what they commit is past the snapshot). */
+    return api_run(session, "ledger.verify", NULL, API_READ, ledger_verify_body, (void *)anchor,
+                   out, err);
 }
 
 static ld_status ledger_export_body(api_call *call, void *args, cJSON **out, ld_error *err)

@@ -11,42 +11,40 @@
  *   - `backup verify` (decrypt, SHA-256 of every part, integrity check, full
  *     ledger verification of the copy) beside `ledger verify` of the book
  *     itself, which is most of its work.
- * The book: a new one (ld_api_init) with BORROWERS applicants and their
- * applications imported from bench_gen (default 1,000,000: the size of the
- * other benches' books), so a real book whose every row is in the signed log
- * and which `ledger verify` accepts. (bench_cob's synthetic 1,000,000-loan
- * book is written below the operations API and carries no journal, so it
- * would not verify.) Backup runs alternate the two sides; medians of RUNS,
- * and of VERIFY_RUNS for the verifications (0 leaves them out). Targets: the
- * backup within 2x the plain copy's time, the archive no larger than the
- * database + 5 %.
+ * The book: the one in DIR when DIR holds book.db, as bench_loan_book
+ * writes it (the benchmark book at full size: 1,000,000 loans taken through
+ * the operations API from application to disbursement, then closes of
+ * business; every row in the signed log, so `ledger verify` accepts it in
+ * full, journal and loans included); else a new one with BORROWERS
+ * applicants and their draft applications imported from bench_gen
+ * (bench_book.h). (bench_cob's synthetic loan book is written below the
+ * operations API and carries no journal, so it would not verify.) Backup
+ * runs alternate the two sides; medians of RUNS, and of VERIFY_RUNS for the
+ * verifications (0 leaves them out). Targets: the backup within 2x the
+ * plain copy's time, the archive no larger than the database + 5 %. The
+ * load average is printed before and after: the figures are only as quiet
+ * as the machine.
  * Usage: bench_backup [BORROWERS] [RUNS] [DIR] [VERIFY_RUNS] (defaults
  * 1000000, 5, a new folder under /tmp, 1; a DIR holding book.db from an
  * earlier run reuses it).
  */
 #include <openssl/evp.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_book.h"
 #include "loandesk/admin.h"
 #include "loandesk/backup.h"
 #include "loandesk/origination.h"
 #include "loandesk/servicing.h"
 
-#ifndef BENCH_GEN_PATH
-#error "BENCH_GEN_PATH must name the bench_gen program"
-#endif
-
-#define ADMIN_PASSWORD "Bench-admin-2026"
-#define OFF_PASSWORD   "Bench-officer-2026"
-#define CA_PASSPHRASE  "Bench-CA-custodians-2026"
-#define MAX_RUNS       15
+#define MAX_RUNS 15
 
 static void die(const char *what, const ld_error *err)
 {
@@ -119,73 +117,43 @@ static long long file_size(const char *path)
     return stat(path, &info) == 0 ? (long long)info.st_size : -1;
 }
 
-static int run(char *const argv[])
+/* The machine's load average (1, 5 and 15 minutes), as the kernel gives it. */
+static void print_load(const char *when)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
+    char text[128] = "";
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f != NULL) {
+        if (fgets(text, sizeof text, f) == NULL)
+            text[0] = '\0';
+        fclose(f);
     }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    text[strcspn(text, "\n")] = '\0';
+    printf("load average %s: %s\n", when, text[0] != '\0' ? text : "unknown");
 }
 
-static void make_book(const char *dir, const char *db, long borrowers)
+/* What the book holds, counted read-only. */
+static void print_book(const char *db)
 {
-    ld_error err;
-    cJSON *out = NULL;
-    ld_api *api = NULL;
-    ld_init_spec spec = {.admin_username = "admin",
-                         .admin_full_name = "Admin",
-                         .admin_password = ADMIN_PASSWORD,
-                         .institution = "bench",
-                         .policy_path = LOANDESK_SOURCE_DIR "/policy/default.json",
-                         .products_path = LOANDESK_SOURCE_DIR "/policy/products.json",
-                         .ca_passphrase = CA_PASSPHRASE};
-    if (ld_api_init(db, NULL, &spec, &api, &out, &err) != LD_OK)
-        die("init", &err);
-    cJSON_Delete(out);
-    ld_session *admin = NULL, *off = NULL;
-    if (ld_session_login(api, "admin", ADMIN_PASSWORD, &admin, &err) != LD_OK)
-        die("login", &err);
-    /* An officer imports; an auditor verifies the ledger. */
-    const char *const users[2][2] = {{"off", "officer"}, {"aud", "auditor"}};
-    for (int i = 0; i < 2; i++) {
-        ld_session *s = NULL;
-        ld_user_spec u = {.username = users[i][0],
-                          .full_name = users[i][1],
-                          .role = users[i][1],
-                          .password = "Bench-first-2026"};
-        if (ld_user_add(admin, &u, CA_PASSPHRASE, &out, &err) != LD_OK)
-            die("user", &err);
-        cJSON_Delete(out);
-        if (ld_session_login(api, users[i][0], "Bench-first-2026", &s, &err) != LD_OK ||
-            ld_user_passwd(s, NULL, OFF_PASSWORD, NULL, &out, &err) != LD_OK)
-            die("user password", &err);
-        cJSON_Delete(out);
-        ld_session_free(s);
-    }
-    char jsonl[600], count[32];
-    snprintf(jsonl, sizeof jsonl, "%s/portfolio.jsonl", dir);
-    snprintf(count, sizeof count, "%ld", borrowers);
-    char *gen[] = {(char *)BENCH_GEN_PATH, (char *)"--count", count, (char *)"--out", jsonl, NULL};
-    double t0 = now_seconds();
-    if (run(gen) != 0)
-        die("bench_gen", NULL);
-    ld_session_free(off);
-    off = NULL;
-    if (ld_session_login(api, "off", OFF_PASSWORD, &off, &err) != LD_OK ||
-        ld_import(off, jsonl, &out, &err) != LD_OK)
-        die("import", &err);
-    cJSON_Delete(out);
-    unlink(jsonl);
-    printf("book: %ld borrowers and applications imported in %.1f s\n", borrowers,
-           now_seconds() - t0);
-    ld_session_free(off);
-    ld_session_free(admin);
-    ld_api_close(api);
+    static const char *const what[][2] = {
+        {"loans", "SELECT count(*) FROM loan"},
+        {"applications", "SELECT count(*) FROM application"},
+        {"journal entries", "SELECT count(*) FROM journal_entry"},
+        {"log entries", "SELECT count(*) FROM ledger_entry"},
+        {"checkpoints", "SELECT count(*) FROM ledger_checkpoint"},
+    };
+    sqlite3 *h = NULL;
+    printf("book:");
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        for (size_t i = 0; i < sizeof what / sizeof what[0]; i++) {
+            sqlite3_stmt *stmt = NULL;
+            long long n = -1;
+            if (sqlite3_prepare_v2(h, what[i][1], -1, &stmt, NULL) == SQLITE_OK &&
+                sqlite3_step(stmt) == SQLITE_ROW)
+                n = sqlite3_column_int64(stmt, 0);
+            sqlite3_finalize(stmt);
+            printf(" %lld %s%s", n, what[i][0], i + 1 < sizeof what / sizeof what[0] ? "," : "\n");
+        }
+    sqlite3_close(h);
 }
 
 int main(int argc, char **argv)
@@ -209,7 +177,7 @@ int main(int argc, char **argv)
     snprintf(key, sizeof key, "%s/backup.key", dir);
     snprintf(ca, sizeof ca, "%s/ca.pem", dir);
     if (file_size(db) < 0)
-        make_book(dir, db, borrowers);
+        bench_book_new(dir, db, borrowers);
     else
         printf("book: reusing %s\n", db);
 
@@ -221,8 +189,8 @@ int main(int argc, char **argv)
         die("keygen", &err);
     cJSON_Delete(out);
     if (ld_api_open(db, NULL, &api, &err) != LD_OK ||
-        ld_session_login(api, "admin", ADMIN_PASSWORD, &admin, &err) != LD_OK ||
-        ld_session_login(api, "aud", OFF_PASSWORD, &aud, &err) != LD_OK ||
+        ld_session_login(api, "admin", BENCH_ADMIN_PASSWORD, &admin, &err) != LD_OK ||
+        ld_session_login(api, "aud", BENCH_USER_PASSWORD, &aud, &err) != LD_OK ||
         ld_pki_ca_cert(admin, &out, &err) != LD_OK)
         die("open", &err);
     FILE *f = fopen(ca, "w");
@@ -232,6 +200,8 @@ int main(int argc, char **argv)
     fclose(f);
     cJSON_Delete(out);
     long long db_bytes = file_size(db);
+    print_book(db);
+    print_load("before");
     printf("database: %lld bytes (%.1f MiB); %d runs, the two sides alternating\n", db_bytes,
            (double)db_bytes / 1048576.0, runs);
 
@@ -255,7 +225,7 @@ int main(int argc, char **argv)
             double t0 = now_seconds();
             if ((side == 0) == plain_first) {
                 double c0 = cpu_of(RUSAGE_CHILDREN);
-                if (run(sq) != 0)
+                if (bench_run(sq) != 0)
                     die("sqlite3 .backup", NULL);
                 plain[r] = now_seconds() - t0;
                 plain_cpu[r] = cpu_of(RUSAGE_CHILDREN) - c0;
@@ -300,29 +270,41 @@ int main(int argc, char **argv)
     printf("largest resident size of this process: %ld MiB (the book is %.0f MiB; this counts "
            "the book's pages SQLite maps read-only from the kernel's page cache)\n",
            self.ru_maxrss / 1024, (double)db_bytes / 1048576.0);
+    double ver_cpu[MAX_RUNS], lver_cpu[MAX_RUNS];
     for (int r = 0; r < vruns; r++) {
-        double t0 = now_seconds();
+        double t0 = now_seconds(), c0 = cpu_of(RUSAGE_SELF);
         if (ld_backup_verify(last, &k, &anchor, dir, &out, &err) != LD_OK)
             die("backup verify", &err);
         ver[r] = now_seconds() - t0;
+        ver_cpu[r] = cpu_of(RUSAGE_SELF) - c0;
         cJSON_Delete(out);
         t0 = now_seconds();
+        c0 = cpu_of(RUSAGE_SELF);
         if (ld_ledger_verify(aud, &anchor, &out, &err) != LD_OK)
             die("ledger verify", &err);
+        lver[r] = now_seconds() - t0;
+        lver_cpu[r] = cpu_of(RUSAGE_SELF) - c0;
+        if (r == 0) {
+            char *text = cJSON_PrintUnformatted(out);
+            printf("ledger verify of the book: %s\n", text != NULL ? text : "");
+            free(text);
+        }
         cJSON_Delete(out);
         out = NULL;
-        lver[r] = now_seconds() - t0;
     }
     unlink(last);
     if (vruns > 0) {
         double m_ver = median(ver, vruns), m_lver = median(lver, vruns);
+        double mc_ver = median(ver_cpu, vruns), mc_lver = median(lver_cpu, vruns);
         printf("verifications: medians of %d\n", vruns);
-        printf("%-34s %10.3f\n", "loandesk backup verify", m_ver);
-        printf("%-34s %10.3f\n", "ledger verify of the book itself", m_lver);
-        printf("verify ratio %.2f (decryption, hashing and the integrity check on top of the "
-               "ledger's own verification)\n",
-               m_ver / m_lver);
+        printf("%-34s %10s %10s\n", "", "median s", "cpu s");
+        printf("%-34s %10.3f %10.3f\n", "loandesk backup verify", m_ver, mc_ver);
+        printf("%-34s %10.3f %10.3f\n", "ledger verify of the book itself", m_lver, mc_lver);
+        printf("verify ratio %.2f by the clock, %.2f by processor time (decryption, hashing and "
+               "the integrity check on top of the ledger's own verification)\n",
+               m_ver / m_lver, mc_ver / mc_lver);
     }
+    print_load("after");
     ld_session_free(aud);
     ld_session_free(admin);
     ld_api_close(api);

@@ -22,6 +22,7 @@
 #include "api_fixture.h"
 #include "api_int.h"
 #include "backup_crypt.h"
+#include "backup_int.h"
 #include "check.h"
 #include "loandesk/admin.h"
 #include "loandesk/backup.h"
@@ -689,10 +690,13 @@ static size_t drain_ids(int fd, int64_t *ids, size_t have, size_t cap)
     return have;
 }
 
-static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+/* A child process running body with the write end of a pipe whose read end
+ * is fds[0]; it stops when the stop file (named in the test folder, made
+ * anew) appears. */
+static pid_t spawn(const char *stop_name, void (*body)(int fd), int fds[2])
 {
-    int fds[2];
-    path_in(stop_file, sizeof stop_file, "writer.stop");
+    path_in(stop_file, sizeof stop_file, stop_name);
+    unlink(stop_file);
     if (pipe(fds) != 0)
         afx_die("pipe", NULL);
     pid_t child = fork();
@@ -700,9 +704,16 @@ static void a_backup_while_another_process_writes_holds_every_commit_before_it(v
         afx_die("fork", NULL);
     if (child == 0) {
         close(fds[0]);
-        writer(fds[1]);
+        body(fds[1]);
     }
     close(fds[1]);
+    return child;
+}
+
+static void a_backup_while_another_process_writes_holds_every_commit_before_it(void)
+{
+    int fds[2];
+    pid_t child = spawn("writer.stop", writer, fds);
     enum { CAP = 100000, BACKUPS = 3 };
     int64_t *ids = calloc(CAP, sizeof *ids);
     size_t before[BACKUPS], have = 0;
@@ -741,6 +752,166 @@ static void a_backup_while_another_process_writes_holds_every_commit_before_it(v
     free(ids);
 }
 
+/* A plain copy of the book (SQLite's own backup), for the manifest checks. */
+static void copy_book(const char *to)
+{
+    sqlite3 *from = NULL, *into = NULL;
+    unlink(to);
+    if (sqlite3_open_v2(db, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_open(to, &into) != SQLITE_OK)
+        afx_die("copying the book", NULL);
+    sqlite3_backup *b = sqlite3_backup_init(into, "main", from, "main");
+    if (b == NULL || sqlite3_backup_step(b, -1) != SQLITE_DONE)
+        afx_die("copying the book", NULL);
+    sqlite3_backup_finish(b);
+    sqlite3_close(into);
+    sqlite3_close(from);
+}
+
+/* The manifest of the copy at path, with its ledger size replaced by the
+ * JSON number text size (NULL: as read). */
+static cJSON *manifest_with_size(const char *path, const char *size)
+{
+    sqlite3 *h = NULL;
+    api_backup_facts f;
+    ld_error err;
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        afx_die("opening the copy", NULL);
+    ok(api_backup_facts_read(h, &f, &err), "ledger facts", &err);
+    sqlite3_close(h);
+    cJSON *parts = cJSON_CreateArray();
+    cJSON *m = api_backup_manifest(path, 0, &f, parts);
+    cJSON_Delete(parts);
+    api_backup_facts_clear(&f);
+    if (size != NULL) {
+        cJSON *l = cJSON_GetObjectItemCaseSensitive(m, "ledger");
+        cJSON_ReplaceItemInObjectCaseSensitive(l, "size", cJSON_Parse(size));
+    }
+    return m;
+}
+
+static void the_manifest_size_is_read_exactly_and_only_a_whole_number(void)
+{
+    ld_error err;
+    char copy[400];
+    path_in(copy, sizeof copy, "manifest-size.db");
+    copy_book(copy);
+    cJSON *m = manifest_with_size(copy, NULL);
+    CHECK_INT(api_backup_check_copy(copy, m, &err), LD_OK);
+    uint64_t n = 0;
+    CHECK_INT(api_backup_manifest_size(m, &n, &err), LD_OK);
+    char text[64], more[80];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)n);
+    cJSON_Delete(m);
+    /* A fraction of an entry, which an int conversion rounds away. */
+    snprintf(more, sizeof more, "%s.5", text);
+    m = manifest_with_size(copy, more);
+    CHECK_INT(api_backup_check_copy(copy, m, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "ledger.size");
+    cJSON_Delete(m);
+    /* The same size 2^32 entries on: not this copy's. */
+    snprintf(more, sizeof more, "%llu", (unsigned long long)n + (1ull << 32));
+    m = manifest_with_size(copy, more);
+    CHECK_INT(api_backup_check_copy(copy, m, &err), LD_EVERIFY);
+    CHECK_CONTAINS(err.message, "is not the manifest's");
+    cJSON_Delete(m);
+    /* Sizes past 2^31 are read to the entry; no size is negative or past
+     * what a JSON number holds exactly. */
+    static const struct {
+        const char *text;
+        uint64_t size;
+        ld_status st;
+    } sizes[] = {{"2147483648", 2147483648ull, LD_OK},
+                 {"1099511627777", 1099511627777ull, LD_OK},
+                 {"9007199254740991", 9007199254740991ull, LD_OK},
+                 {"9007199254740993", 0, LD_EVERIFY},
+                 {"-1", 0, LD_EVERIFY},
+                 {"1e300", 0, LD_EVERIFY},
+                 {"\"12\"", 0, LD_EVERIFY},
+                 {"null", 0, LD_EVERIFY}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        m = manifest_with_size(copy, sizes[i].text);
+        n = 0;
+        CHECK_INT(api_backup_manifest_size(m, &n, &err), sizes[i].st);
+        if (sizes[i].st == LD_OK)
+            CHECK(n == sizes[i].size);
+        else
+            CHECK_INT(api_backup_check_copy(copy, m, &err), LD_EVERIFY);
+        cJSON_Delete(m);
+    }
+    unlink(copy);
+}
+
+/* The auditor's verifier: its own handle and process, `ledger verify` of
+ * the book again and again until the stop file appears; one byte down the
+ * pipe once it is at work, and its count of verifications at the end. */
+static void verifier(int fd)
+{
+    ld_api *v = NULL;
+    ld_session *s = NULL;
+    ld_error err;
+    if (ld_api_open(db, &afx_clock, &v, &err) != LD_OK ||
+        ld_session_resume(v, aud_token, &s, &err) != LD_OK)
+        _exit(3);
+    ld_trust_anchor a = anchor(NULL);
+    int runs = 0;
+    for (; runs < 100000 && !exists(stop_file); runs++) {
+        cJSON *out = NULL;
+        if (ld_ledger_verify(s, &a, &out, &err) != LD_OK) {
+            fprintf(stderr, "verifier: %s\n", err.message);
+            _exit(4);
+        }
+        cJSON_Delete(out);
+        if (runs == 0 && write(fd, "v", 1) != 1)
+            _exit(5);
+    }
+    if (write(fd, &runs, sizeof runs) != sizeof runs)
+        _exit(5);
+    _exit(0);
+}
+
+static void a_verify_blocks_neither_writers_nor_backups(void)
+{
+    int fds[2];
+    pid_t child = spawn("verifier.stop", verifier, fds);
+    char started = 0;
+    CHECK(read(fds[0], &started, 1) == 1 && started == 'v');
+    /* While the verifier runs without a pause, a writer that will not wait
+     * takes the write lock: a verification that held it (its whole run in
+     * a write transaction) would refuse nearly every try. */
+    sqlite3 *h = NULL;
+    CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+    sqlite3_busy_timeout(h, 0);
+    int busy = 0, tries = 0;
+    for (; tries < 200; tries++) {
+        if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            busy++;
+        else
+            sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
+    }
+    sqlite3_close(h);
+    CHECK_INT(busy, 0);
+    /* An officer's write and an archive of the whole book meanwhile. */
+    ld_error err;
+    ld_status st;
+    new_application(s_off, &err, &st);
+    CHECK_INT(st, LD_OK);
+    cJSON *out = NULL;
+    CHECK_INT(take("during-verify.ldbak", 0, &key, &out, &err), LD_OK);
+    cJSON_Delete(out);
+    write_text(stop_file, "stop\n");
+    int runs = 0;
+    CHECK(read(fds[0], &runs, sizeof runs) == (ssize_t)sizeof runs);
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(runs >= 1);
+    fprintf(stderr, "%d verifications ran beside %d tries of the write lock\n", runs, tries);
+    unlink(stop_file);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -759,6 +930,10 @@ int main(int argc, char **argv)
          retention_keeps_the_newest_and_says_what_it_removed},
         {"a_backup_while_another_process_writes_holds_every_commit_before_it",
          a_backup_while_another_process_writes_holds_every_commit_before_it},
+        {"the_manifest_size_is_read_exactly_and_only_a_whole_number",
+         the_manifest_size_is_read_exactly_and_only_a_whole_number},
+        {"a_verify_blocks_neither_writers_nor_backups",
+         a_verify_blocks_neither_writers_nor_backups},
     };
     return CHECK_RUN(argc, argv, cases);
 }
