@@ -228,6 +228,18 @@ void ld_text_free(ld_text *text)
     text->len = text->size = 0;
 }
 
+bool ld_json_print(const cJSON *value, ld_text *out)
+{
+    core_jtext t = {.data = out->data, .size = out->size};
+    core_jt_reset(&t);
+    if (value != NULL)
+        core_jt_value(&t, value);
+    out->data = t.data;
+    out->size = t.size;
+    out->len = value != NULL && !t.failed ? t.len : 0;
+    return value != NULL && !t.failed;
+}
+
 void ld_json_escape(char *buf, size_t size, size_t *used, const char *text)
 {
     core_json_escape(buf, size, used, text);

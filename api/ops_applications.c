@@ -123,24 +123,10 @@ static ld_status show_printed(ld_session *session, int64_t id, ld_text *out, ld_
 {
     cJSON *record = NULL;
     ld_status st = ld_application_show(session, id, &record, err);
-    char *printed = st == LD_OK ? cJSON_PrintUnformatted(record) : NULL;
+    if (st == LD_OK && !ld_json_print(record, out))
+        st = LD_FAIL(err, LD_EINTERNAL, "out of memory");
     cJSON_Delete(record);
-    if (st != LD_OK)
-        return st;
-    size_t n = printed != NULL ? strlen(printed) : 0;
-    char *grown = printed != NULL && n + 1 > out->size ? realloc(out->data, n + 1) : out->data;
-    if (printed == NULL || grown == NULL) {
-        free(printed);
-        return LD_FAIL(err, LD_EINTERNAL, "out of memory");
-    }
-    if (grown != out->data) {
-        out->data = grown;
-        out->size = n + 1;
-    }
-    memcpy(out->data, printed, n + 1);
-    out->len = n;
-    free(printed);
-    return LD_OK;
+    return st;
 }
 
 ld_status ld_application_show_text(ld_session *session, int64_t id, ld_text *out, ld_error *err)

@@ -5,6 +5,7 @@
 #include "json_text.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,9 +161,9 @@ void core_jt_string(core_jtext *t, const char *text)
     t->data[t->len] = '\0';
 }
 
-/* What cJSON prints for a number item: its own text, for the forms digits
- * alone do not give. */
-static void put_cjson(core_jtext *t, cJSON *item)
+/* What cJSON prints for an item: its own text, for the forms digits alone
+ * do not give. */
+static void put_printed(core_jtext *t, const cJSON *item)
 {
     char *text = item != NULL ? cJSON_PrintUnformatted(item) : NULL;
     if (text == NULL)
@@ -170,6 +171,12 @@ static void put_cjson(core_jtext *t, cJSON *item)
     else
         put(t, text, strlen(text));
     free(text);
+}
+
+/* The same for an item made to be printed, which it frees. */
+static void put_cjson(core_jtext *t, cJSON *item)
+{
+    put_printed(t, item);
     cJSON_Delete(item);
 }
 
@@ -191,6 +198,63 @@ void core_jt_int(core_jtext *t, int64_t value)
     if (value < 0)
         digits[sizeof digits - 1 - n++] = '-';
     put(t, digits + sizeof digits - n, n);
+}
+
+/* A number item: an exact integer as core_jt_int writes it; a fraction,
+ * an integer beyond 2^53, negative zero (whose text cJSON's versions differ
+ * on), an infinity or NaN as the linked cJSON prints it. The answers carry
+ * money and rates as strings, so the second way is rare. */
+static void put_number(core_jtext *t, const cJSON *item)
+{
+    int64_t v = 0;
+    if (core_json_integer(item, &v) && !(v == 0 && signbit(item->valuedouble)))
+        core_jt_int(t, v);
+    else
+        put_printed(t, item);
+}
+
+void core_jt_value(core_jtext *t, const cJSON *item)
+{
+    switch (item->type & 0xff) {
+    case cJSON_NULL:
+        put(t, "null", 4);
+        return;
+    case cJSON_False:
+        core_jt_bool(t, false);
+        return;
+    case cJSON_True:
+        core_jt_bool(t, true);
+        return;
+    case cJSON_Number:
+        put_number(t, item);
+        return;
+    case cJSON_Raw:
+        if (item->valuestring == NULL)
+            t->failed = true;
+        else
+            put(t, item->valuestring, strlen(item->valuestring));
+        return;
+    case cJSON_String:
+        core_jt_string(t, item->valuestring != NULL ? item->valuestring : "");
+        return;
+    case cJSON_Array:
+    case cJSON_Object: {
+        bool object = (item->type & 0xff) == cJSON_Object;
+        core_jt_open(t, object ? '{' : '[');
+        for (const cJSON *child = item->child; child != NULL && !t->failed; child = child->next) {
+            core_jt_item(t);
+            if (object) {
+                core_jt_string(t, child->string != NULL ? child->string : "");
+                put_char(t, ':');
+            }
+            core_jt_value(t, child);
+        }
+        core_jt_close(t, object ? '}' : ']');
+        return;
+    }
+    default:
+        t->failed = true;
+    }
 }
 
 void core_jt_bool(core_jtext *t, bool value)

@@ -23,6 +23,8 @@
 
 #include "money.h"
 
+typedef struct cJSON cJSON;
+
 typedef struct core_jtext {
     char *data; /* NUL-terminated; owned by the caller's buffer */
     size_t len;
@@ -60,6 +62,10 @@ void core_jt_int_member(core_jtext *t, const char *key, int64_t value);
 void core_jt_money_member(core_jtext *t, const char *key, ld_money amount);
 void core_jt_rate_member(core_jtext *t, const char *key, ld_rate rate);
 void core_jt_bool_member(core_jtext *t, const char *key, bool value);
+/* A whole tree (object, array or scalar), as cJSON_PrintUnformatted prints
+ * it: object names escaped like strings, a string item without text as "",
+ * a raw item as its text. */
+void core_jt_value(core_jtext *t, const cJSON *item);
 /* A JSON document stored as text, as cJSON reads and prints it; nothing at
  * all (not the key either) when json is NULL or does not parse. */
 void core_jt_json_member(core_jtext *t, const char *key, const char *json);

@@ -206,6 +206,11 @@ typedef struct ld_text {
 } ld_text;
 void ld_text_free(ld_text *text);
 
+/* value's text into out (its memory reused), the bytes
+ * cJSON_PrintUnformatted gives: for what a front end sends of a tree the
+ * operations API answered. false: out of memory (out->len is 0). */
+bool ld_json_print(const cJSON *value, ld_text *out);
+
 /* Appends text to buf (size bytes, *used of them taken) as the inside of a
  * JSON string, escaped as the operations API's JSON escapes it; cut, never
  * inside an escape, when buf is full; buf stays NUL-terminated. For what a
