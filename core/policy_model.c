@@ -112,15 +112,25 @@ static bool absent(const cJSON *item)
     return item == NULL || cJSON_IsNull(item);
 }
 
+/* The member key of obj, or NULL when it is absent (or null): then, when it
+ * is required, the problem says it is missing. */
+static const cJSON *member(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
+                           bool required)
+{
+    const cJSON *item = field(obj, key);
+    if (!absent(item))
+        return item;
+    if (required)
+        problem(ctx, "%s.%s: is missing", path, key);
+    return NULL;
+}
+
 static bool read_string(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                         bool required, const char **out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        if (required)
-            problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, required);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
         problem(ctx, "%s.%s: must be a non-empty string", path, key);
         return false;
@@ -132,12 +142,9 @@ static bool read_string(parse_ctx *ctx, const cJSON *obj, const char *path, cons
 static bool read_money(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                        bool required, ld_money *out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        if (required)
-            problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, required);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsString(item)) {
         problem(ctx, "%s.%s: money must be a decimal string such as \"500000.00\", not a %s", path,
                 key, cJSON_IsNumber(item) ? "JSON number" : "non-string");
@@ -158,12 +165,9 @@ static bool read_money(parse_ctx *ctx, const cJSON *obj, const char *path, const
 static bool read_rate(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                       bool required, ld_rate *out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        if (required)
-            problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, required);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsString(item)) {
         problem(ctx, "%s.%s: a percentage must be a decimal string such as \"4.35\"", path, key);
         return false;
@@ -225,12 +229,9 @@ static bool read_multiple(parse_ctx *ctx, const cJSON *obj, const char *path, co
 static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                      bool required, long min, long max, int *out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        if (required)
-            problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, required);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsNumber(item) || item->valuedouble != floor(item->valuedouble)) {
         problem(ctx, "%s.%s: must be a whole number", path, key);
         return false;
@@ -249,12 +250,9 @@ static bool read_int(parse_ctx *ctx, const cJSON *obj, const char *path, const c
 static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                         bool required, int64_t *out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        if (required)
-            problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, required);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble)) {
         problem(ctx, "%s.%s: must be a number", path, key);
         return false;
@@ -272,11 +270,9 @@ static bool read_number(parse_ctx *ctx, const cJSON *obj, const char *path, cons
 static bool read_bool(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                       bool *out)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, true);
+    if (item == NULL)
         return false;
-    }
     if (!cJSON_IsBool(item)) {
         problem(ctx, "%s.%s: must be true or false", path, key);
         return false;
@@ -290,11 +286,9 @@ static bool read_bool(parse_ctx *ctx, const cJSON *obj, const char *path, const 
 static const cJSON *need_kind(parse_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                               cJSON_bool (*is_kind)(const cJSON *), const char *what)
 {
-    const cJSON *item = field(obj, key);
-    if (absent(item)) {
-        problem(ctx, "%s.%s: is missing", path, key);
+    const cJSON *item = member(ctx, obj, path, key, true);
+    if (item == NULL)
         return NULL;
-    }
     if (!is_kind(item)) {
         problem(ctx, "%s.%s: must be %s", path, key, what);
         return NULL;
