@@ -5,14 +5,24 @@
  *
  * The loans are realistic in shape (products, amounts, rates, due dates spread
  * over the month, about 10 % overdue by 1 to 400 days with their penalty
- * running) but carry only the installments the next days reach, and no journal:
- * they exist to time the close of business, not to be audited. Each loan gets
- * a bare borrower row of its own (core's table), since close of business
- * records overdue borrowers' repayment history against it.
+ * running) but carry only the installments the next days reach, the last of
+ * them holding the rest of the principal. They come
+ * into the book as a bank's migrated portfolio does: with their balances as
+ * of the day before, and one opening journal entry per part that books those
+ * balances (loans receivable by category, interest accrued and due, penalty
+ * and compound against cash and income) and the provision they call for,
+ * logged with the part. So the journal reconciles with the loans from the
+ * start and a book of them passes a full `ledger verify`, journal and loans
+ * included. Each loan gets a bare borrower row of its own (core's table),
+ * since close of business records overdue borrowers' repayment history
+ * against it.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
+#include "json_in.h"
+#include "ledger_events.h"
 #include "ledger_synth.h"
 #include "loan_int.h"
 #include "store_sql.h"
@@ -21,6 +31,45 @@ static unsigned next_random(unsigned *state)
 {
     *state = *state * 1103515245u + 12345u;
     return (*state >> 8) & 0xffffff;
+}
+
+/* One loan's balances, as the opening entry books them: each receivable
+ * against cash (the principal lent) or the income it was earned as. */
+static void book_opening_balances(ledger_jlines *lines, const ledger_loan_state *s)
+{
+    ledger_jlines_add(lines, ledger_acc_loans(s->category), s->principal);
+    ledger_jlines_add(lines, LEDGER_ACC_CASH, -s->principal);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_ACCRUED, s->accrued);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_DUE, s->interest_due);
+    ledger_jlines_add(lines, LEDGER_ACC_INT_INCOME, -(s->accrued + s->interest_due));
+    ledger_jlines_add(lines, LEDGER_ACC_FEE_RCV, s->fee_due);
+    ledger_jlines_add(lines, LEDGER_ACC_FEE_INCOME, -s->fee_due);
+    ledger_jlines_add(lines, LEDGER_ACC_PENALTY_RCV, s->penalty);
+    ledger_jlines_add(lines, LEDGER_ACC_COMPOUND_RCV, s->compound);
+    ledger_jlines_add(lines, LEDGER_ACC_PENALTY_INCOME, -(s->penalty + s->compound));
+}
+
+/* Posts a part's opening entry dated date, then the provision its loans call
+ * for, and logs both with the loans they open (ids first + 1 .. first +
+ * count), as an operation's log entry carries the journal it posted. */
+static ld_status post_opening(core_store *store, int64_t first, int64_t count, ld_date date,
+                              const ledger_jlines *lines, ld_error *err)
+{
+    ledger_posting posting = {cJSON_CreateArray()};
+    ld_status st = ledger_journal_post(store, &posting, date, "opening", 0, NULL, lines, err);
+    if (st == LD_OK)
+        st = ledger_journal_provision_sync(store, &posting, date, err);
+    if (st == LD_OK) {
+        cJSON *fields = cJSON_CreateObject();
+        core_json_put_int(fields, "first_loan", first + 1);
+        core_json_put_int(fields, "loans", count);
+        cJSON_AddItemToObject(fields, "journal", posting.entries);
+        posting.entries = NULL;
+        st = ledger_event_append(store, "loan.opening", fields, err);
+        cJSON_Delete(fields);
+    }
+    cJSON_Delete(posting.entries);
+    return st;
 }
 
 ld_status ledger_synth_portfolio(core_store *store, int64_t count, ld_date as_of, unsigned seed,
@@ -47,6 +96,8 @@ ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t 
         "created_by, created_at, updated_at) VALUES (?, 'individual', 'synthetic', ?, 1, "
         "'13800000000', 'synthetic', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')";
     unsigned rnd = *random;
+    ledger_jlines opening;
+    memset(&opening, 0, sizeof opening);
     for (int64_t i = first; i < first + count; i++) {
         sqlite3_stmt *b = core_store_stmt(store, ins_borrower, err);
         if (b == NULL)
@@ -105,6 +156,7 @@ ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t 
         }
         if ((st = ledger_loan_insert(store, &l, err)) != LD_OK)
             return st;
+        book_opening_balances(&opening, s);
         sqlite3_stmt *stmt;
         for (int k = overdue ? -1 : 0; k < 2; k++) {
             if ((stmt = core_store_stmt(store, ins_inst, err)) == NULL)
@@ -113,7 +165,9 @@ ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t 
             sqlite3_bind_int64(stmt, 1, l.id);
             sqlite3_bind_int(stmt, 2, k < 0 ? number - 1 : number + k);
             sqlite3_bind_int64(stmt, 3, due);
-            sqlite3_bind_int64(stmt, 4, part);
+            /* The last carries the rest of the principal: a loan's unpaid
+             * installments add up to its balance, as ledger verify checks. */
+            sqlite3_bind_int64(stmt, 4, k < 1 ? part : s->principal - part * (overdue ? 2 : 1));
             sqlite3_bind_int64(stmt, 5, interest);
             sqlite3_bind_int64(stmt, 6, due);
             int rc = sqlite3_step(stmt);
@@ -123,7 +177,7 @@ ld_status ledger_synth_portfolio_part(core_store *store, int64_t first, int64_t 
         }
     }
     *random = rnd;
-    return LD_OK;
+    return post_opening(store, first, count, as_of - 1, &opening, err);
 }
 
 ld_status ledger_synth_bare_pass(core_store *store, ld_date date, int64_t *rows_out, ld_error *err)
