@@ -132,7 +132,10 @@ ld_status ld_document_add(ld_session *session, const ld_document_spec *spec, cJS
         return st;
     a.input.bytes = bytes;
     const char *slash = strrchr(spec->path, '/');
-    a.input.file_name = slash != NULL ? slash + 1 : spec->path;
+    if (spec->file_name == NULL)
+        a.input.file_name = slash != NULL ? slash + 1 : spec->path;
+    else if (spec->file_name[0] != '\0')
+        a.input.file_name = spec->file_name;
     char subject[64];
     snprintf(subject, sizeof subject, "%s %lld", spec->target, (long long)spec->target_id);
     st = api_run(session, "doc.add", subject, 0, doc_add, &a, out, err);

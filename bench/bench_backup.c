@@ -11,14 +11,15 @@
  *   - `backup verify` (decrypt, SHA-256 of every part, integrity check, full
  *     ledger verification of the copy) beside `ledger verify` of the book
  *     itself, which is most of its work.
- * The book: the one in DIR when DIR holds book.db, as bench_loan_book
- * writes it (the benchmark book at full size: 1,000,000 loans taken through
- * the operations API from application to disbursement, then closes of
- * business; every row in the signed log, so `ledger verify` accepts it in
- * full, journal and loans included); else a new one with BORROWERS
- * applicants and their draft applications imported from bench_gen
- * (bench_book.h). (bench_cob's synthetic loan book is written below the
- * operations API and carries no journal, so it would not verify.) Backup
+ * The book: the one in DIR when DIR holds book.db, as either of the loan
+ * book writers leaves it: `bench_verify build 1000000 DAYS DIR/book.db`, the
+ * 1,000,000-loan benchmark book (a migrated portfolio with its opening
+ * journal, then DAYS closes of business, ledger_synth.h), or
+ * bench_loan_book (loans taken through the operations API from application
+ * to disbursement, then closes of business); every row of either is in the
+ * signed log and `ledger verify` accepts it in full, journal and loans
+ * included. Else a new one with BORROWERS applicants and their draft
+ * applications imported from bench_gen (bench_book.h). Backup
  * runs alternate the two sides; medians of RUNS, and of VERIFY_RUNS for the
  * verifications (0 leaves them out). Targets: the backup within 2x the
  * plain copy's time, the archive no larger than the database + 5 %. The

@@ -153,7 +153,7 @@ ld_status core_document_add(core_store *store, const core_session *who,
                        ld_date_format(in->expires_on, d));
     }
     if (in->file_name != NULL &&
-        core_text_check("file", in->file_name, strlen(in->file_name), 0, err) != LD_OK)
+        core_text_check("file_name", in->file_name, strlen(in->file_name), 0, err) != LD_OK)
         return LD_EINVAL;
     char sha[CORE_SHA256_HEX];
     core_sha256_hex(in->bytes, in->length, sha);

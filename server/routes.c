@@ -1150,7 +1150,8 @@ static ld_status body_id(srv_request *rq, const char *name, int64_t *out)
 }
 
 /* A document uploaded as base64 in the body's "file", stored as `doc add`
- * stores it. */
+ * stores it, under the name the browser gave it ("file_name") rather than
+ * the temporary file's. */
 static ld_status h_doc_add(srv_request *rq)
 {
     ld_document_spec d = {0};
@@ -1160,9 +1161,12 @@ static ld_status h_doc_add(srv_request *rq)
         (st = body_id(rq, "target_id", &d.target_id)) != LD_OK ||
         (st = srv_body_text(rq, "type", &d.type)) != LD_OK ||
         (st = srv_body_text(rq, "expires", &d.expires)) != LD_OK ||
+        (st = srv_body_text(rq, "file_name", &d.file_name)) != LD_OK ||
         (st = base64_to_file(rq, "file", "", path)) != LD_OK)
         return st;
     d.path = path;
+    if (d.file_name == NULL)
+        d.file_name = ""; /* the temporary file's name would mean nothing to people */
     st = ld_document_add(rq->session, &d, &rq->result, &rq->err);
     unlink(path);
     return st;
@@ -1648,7 +1652,7 @@ const srv_route srv_routes[] = {
      "ca_fingerprint", "workbook,signature,ca", NULL},
     {"POST", "/api/v1/documents", h_doc_add, O | SRV_LARGE, 201,
      "Add a document (PDF, JPEG or PNG, base64 in file) to a borrower, application or loan", NULL,
-     "target,target_id,type,expires,file", NULL},
+     "target,target_id,type,expires,file_name,file", NULL},
     {"GET", "/api/v1/documents", h_doc_list, 0, 200,
      "The documents of a borrower, application or loan; an application's checklist",
      "target,target_id", NULL, NULL},

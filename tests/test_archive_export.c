@@ -84,7 +84,7 @@ static void world(void)
         snprintf(path, sizeof path, "%s/paper%d.pdf", dir, i);
         int n = snprintf(text, sizeof text, "%%PDF-1.7\n%%paper %d\n", i);
         write_file(path, text, (size_t)n);
-        ld_document_spec d = {"borrower", borrower, types[i], path, NULL};
+        ld_document_spec d = {"borrower", borrower, types[i], path, NULL, NULL};
         if (ld_document_add(s_off, &d, &out, &err) != LD_OK)
             afx_die("document", &err);
         snprintf(sha[i], sizeof sha[i], "%s",

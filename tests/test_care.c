@@ -152,7 +152,7 @@ static int64_t draft(ld_session *officer, const char *product, const char *amoun
 static int64_t add_doc(ld_session *s, const char *target, int64_t id, const char *type,
                        const char *path, const char *expires)
 {
-    ld_document_spec d = {target, id, type, path, expires};
+    ld_document_spec d = {target, id, type, path, expires, NULL};
     ld_error err;
     cJSON *out = NULL;
     ld_status st = ld_document_add(s, &d, &out, &err);
@@ -284,8 +284,8 @@ static void a_lapsed_document_meets_no_gate(void)
     cJSON *out = NULL;
     int64_t borrower = 0;
     int64_t app = draft(s_off1, "PCL", "50000.00", &borrower);
-    ld_document_spec lapsed = {"borrower", borrower, "id_card", pdf("old.pdf", "old"),
-                               "2026-06-14"};
+    ld_document_spec lapsed = {"borrower",   borrower, "id_card", pdf("old.pdf", "old"),
+                               "2026-06-14", NULL};
     EXPECT_ERR(ld_document_add(s_off1, &lapsed, &out, &err), LD_EINVAL,
                "expires: 2026-06-14 has already passed");
     /* Recorded while valid, lapsed since: the store's own date moves on. */
@@ -328,7 +328,7 @@ static void the_same_file_is_stored_once_and_types_are_judged_by_content(void)
     draft(s_off1, "PCL", "50000.00", &borrower);
     int before = files_in_archive();
     const char *same = pdf("same.pdf", "one and the same");
-    ld_document_spec d = {"borrower", borrower, "income_proof", same, NULL};
+    ld_document_spec d = {"borrower", borrower, "income_proof", same, NULL, NULL};
     CHECK_INT(ld_document_add(s_off1, &d, &out, &err), LD_OK);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(out, "stored")));
     char sha[65];
@@ -447,7 +447,7 @@ static void who_may_add_check_and_read(void)
     int64_t borrower = 0;
     draft(s_off1, "PCL", "50000.00", &borrower);
     const char *f = pdf("perm.pdf", "perm");
-    ld_document_spec d = {"borrower", borrower, "income_proof", f, NULL};
+    ld_document_spec d = {"borrower", borrower, "income_proof", f, NULL, NULL};
     EXPECT_ERR(ld_document_add(s_off2, &d, &out, &err), LD_EPERM, "another officer");
     EXPECT_ERR(ld_document_add(s_rev1, &d, &out, &err), LD_EPERM, "permission denied");
     EXPECT_ERR(ld_document_add(s_aud, &d, &out, &err), LD_EPERM, "permission denied");
@@ -485,7 +485,7 @@ static void verification_catches_a_changed_or_missing_file(void)
     out = NULL;
     int64_t borrower = 0;
     draft(s_off1, "PCL", "50000.00", &borrower);
-    ld_document_spec d = {"borrower", borrower, "other", pdf("t.pdf", "tamper me"), NULL};
+    ld_document_spec d = {"borrower", borrower, "other", pdf("t.pdf", "tamper me"), NULL, NULL};
     CHECK_INT(ld_document_add(s_off1, &d, &out, &err), LD_OK);
     char path[500];
     snprintf(path, sizeof path, "%s.documents/%s", db_path,

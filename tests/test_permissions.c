@@ -759,7 +759,7 @@ static ld_status op_report_inspection(ld_session *s, int o, cJSON **out, ld_erro
 
 static ld_status op_doc_add(ld_session *s, int o, cJSON **out, ld_error *err)
 {
-    ld_document_spec d = {"borrower", the_book.borrower[o], "income_proof", scan_path, NULL};
+    ld_document_spec d = {"borrower", the_book.borrower[o], "income_proof", scan_path, NULL, NULL};
     return ld_document_add(s, &d, out, err);
 }
 static ld_status op_doc_check(ld_session *s, int o, cJSON **out, ld_error *err)

@@ -37,6 +37,10 @@ typedef struct ld_document_spec {
     const char *type;    /* id_card, household_register, ... (docs/documents.md) */
     const char *path;    /* the file: PDF, JPEG or PNG, judged by content */
     const char *expires; /* YYYY-MM-DD or NULL: when the document lapses */
+    /* The name it was handed in under, for people (a browser's upload is
+     * stored under a temporary path); NULL: the last part of path; "": none.
+     * LD_EINVAL naming "file_name" when it is not one line of text. */
+    const char *file_name;
 } ld_document_spec;
 
 /* The archive folder of the database at db_path, into out (size bytes). */

@@ -86,6 +86,23 @@ check(len(r.json["checks"]) == 1 and r.json["checks"][0]["authentic"], f"its che
 r = expect(call("sun", "GET", A + "/archive/verify"), 200, "archive verify")
 check(r.json["ok"] and r.json["files"] == 1, f"one file for every scan: {r.json}")
 expect(call("chen", "GET", A + "/archive/expiring?days=30"), 200, "expiring")
+# a browser's upload keeps the name it was handed in under, not the server's
+# temporary file's; a name that is not one line of text is refused by name
+problem(call("chen", "POST", A + "/documents", {"target": "borrower", "target_id": b1,
+                                                 "type": "other", "file_name": "a\nb.pdf",
+                                                 "file": h.SCAN}),
+        422, "a file name of two lines", "file_name")
+r = expect(call("chen", "POST", A + "/documents", {"target": "borrower", "target_id": b1,
+                                                    "type": "other",
+                                                    "file_name": "营业执照 2026.pdf",
+                                                    "file": h.SCAN}), 201, "a named upload")
+r = expect(call("chen", "GET", A + f"/documents/{r.json['id']}"), 200, "the named upload")
+check(r.json.get("file_name") == "营业执照 2026.pdf", f"stored under its own name: {r.json}")
+r = expect(call("chen", "POST", A + "/documents", {"target": "borrower", "target_id": b1,
+                                                    "type": "other", "file": h.SCAN}),
+           201, "an upload without a name")
+r = expect(call("chen", "GET", A + f"/documents/{r.json['id']}"), 200, "the unnamed upload")
+check("file_name" not in r.json, f"no temporary name shown for it: {r.json}")
 for who, app in (("chen", apps[0]), ("chen", apps[1]), ("liu", apps[2])):
     r = expect(call(who, "POST", A + f"/applications/{app}/submit"), 200, "submit")
     check(r.json["state"] == "submitted", f"submitted: {r.json}")

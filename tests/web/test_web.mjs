@@ -456,6 +456,8 @@ try {
   await login(chen, 'chen');
   await go(chen, '#/');
   await chen.locator('section[aria-label="即将到期的资料"]').getByRole('cell', { name: '营业执照' }).waitFor();
+  check(await shown(chen.locator('section[aria-label="即将到期的资料"]').getByRole('cell', { name: 'business_licence.pdf' })),
+    'the lapsing licence is listed under the name it was uploaded with');
   await screen(chen, 'officer-workbench-care');
   await go(chen, '#/collection');
   await chen.getByRole('link', { name: /^HT/ }).first().waitFor();

@@ -35,7 +35,7 @@ const CHANNELS = ['phone', 'counter', 'letter', 'online', 'regulator'];
 export function expiringCard() {
   const box = card(t('expiringDocs'));
   later(box, get('/archive/expiring?days=30'), (r) => table(r, [
-    ['borrower_id', (d) => link(`#/borrower/${d.borrower_id}`, `#${d.borrower_id}`)], ['type'], ['expires'],
+    ['borrower_id', (d) => link(`#/borrower/${d.borrower_id}`, `#${d.borrower_id}`)], ['type'], ['file_name'], ['expires'],
     ['days_left', (d) => (d.lapsed ? h('span', { class: 'badge bad' }, t('lapsed')) : String(d.days_left))],
     ['application_id', (d) => (d.application_id ? link(`#/application/${d.application_id}`, `#${d.application_id}`) : '')], ['uploaded_by'], ['uploaded_at']]));
   return box;

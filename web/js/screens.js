@@ -66,7 +66,7 @@ async function drawChecklist(box, app) {
   onSubmit(f, async (v) => {
     const file = f.querySelector('input[type=file]').files[0];
     const own = list.checklist.find((i) => i.type === v.type)?.belongs_to === 'borrower';
-    const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, expires: v.expires, file: await base64Of(file) });
+    const d = await post('/documents', { target: own ? 'borrower' : 'application', target_id: own ? list.borrower_id : app, type: v.type, expires: v.expires, file_name: file.name, file: await base64Of(file) });
     await post(`/documents/${d.id}/check`, { authentic: v.authentic, legal: v.legal, valid: v.valid, note: v.note });
     toast(t('added'));
     box.replaceChildren();
