@@ -140,7 +140,9 @@ ld_status ld_ledger_export(ld_session *session, const char *dir, cJSON **out, ld
     if (dir == NULL)
         return LD_FAIL(err, LD_EUSAGE, "dir: is required");
     ledger_args a = {.text = dir};
-    return api_run(session, "ledger.export", dir, 0, ledger_export_body, &a, out, err);
+    /* A read snapshot, as verify: the export writes files, never the book,
+     * and an export of a large log must not hold officers' writes. */
+    return api_run(session, "ledger.export", dir, API_READ, ledger_export_body, &a, out, err);
 }
 
 ld_status ld_ledger_verify_export(const char *dir, const ld_trust_anchor *anchor, cJSON **out,

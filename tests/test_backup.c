@@ -842,10 +842,10 @@ static void the_manifest_size_is_read_exactly_and_only_a_whole_number(void)
     unlink(copy);
 }
 
-/* The auditor's verifier: its own handle and process, `ledger verify` of
- * the book again and again until the stop file appears; one byte down the
- * pipe once it is at work, and its count of verifications at the end. */
-static void verifier(int fd)
+/* An auditor's reader: its own handle and process, running op on the book
+ * again and again until the stop file appears; one byte down the pipe once
+ * it is at work, and its count of runs at the end. */
+static void repeat_until_stopped(int fd, ld_status (*op)(ld_session *s, ld_error *err))
 {
     ld_api *v = NULL;
     ld_session *s = NULL;
@@ -853,15 +853,12 @@ static void verifier(int fd)
     if (ld_api_open(db, &afx_clock, &v, &err) != LD_OK ||
         ld_session_resume(v, aud_token, &s, &err) != LD_OK)
         _exit(3);
-    ld_trust_anchor a = anchor(NULL);
     int runs = 0;
     for (; runs < 100000 && !exists(stop_file); runs++) {
-        cJSON *out = NULL;
-        if (ld_ledger_verify(s, &a, &out, &err) != LD_OK) {
-            fprintf(stderr, "verifier: %s\n", err.message);
+        if (op(s, &err) != LD_OK) {
+            fprintf(stderr, "reader: %s\n", err.message);
             _exit(4);
         }
-        cJSON_Delete(out);
         if (runs == 0 && write(fd, "v", 1) != 1)
             _exit(5);
     }
@@ -870,15 +867,45 @@ static void verifier(int fd)
     _exit(0);
 }
 
-static void a_verify_blocks_neither_writers_nor_backups(void)
+static ld_status verify_once(ld_session *s, ld_error *err)
+{
+    ld_trust_anchor a = anchor(NULL);
+    cJSON *out = NULL;
+    ld_status st = ld_ledger_verify(s, &a, &out, err);
+    cJSON_Delete(out);
+    return st;
+}
+
+static ld_status export_once(ld_session *s, ld_error *err)
+{
+    char to[300];
+    path_in(to, sizeof to, "export-beside-writers");
+    cJSON *out = NULL;
+    ld_status st = ld_ledger_export(s, to, &out, err);
+    cJSON_Delete(out);
+    return st;
+}
+
+static void verifier(int fd)
+{
+    repeat_until_stopped(fd, verify_once);
+}
+
+static void exporter(int fd)
+{
+    repeat_until_stopped(fd, export_once);
+}
+
+/* While reader runs without a pause in another process, a writer that will
+ * not wait takes the write lock: a reader that held it (its whole run in a
+ * write transaction) would refuse nearly every try. An officer's write and
+ * an archive of the whole book go through meanwhile. */
+static void neither_writers_nor_backups_wait_for(void (*reader)(int fd), const char *backup_name)
 {
     int fds[2];
-    pid_t child = spawn("verifier.stop", verifier, fds);
+    pid_t child = spawn("reader.stop", reader, fds);
     char started = 0;
     CHECK(read(fds[0], &started, 1) == 1 && started == 'v');
-    /* While the verifier runs without a pause, a writer that will not wait
-     * takes the write lock: a verification that held it (its whole run in
-     * a write transaction) would refuse nearly every try. */
     sqlite3 *h = NULL;
     CHECK(sqlite3_open(db, &h) == SQLITE_OK);
     sqlite3_busy_timeout(h, 0);
@@ -892,13 +919,12 @@ static void a_verify_blocks_neither_writers_nor_backups(void)
     }
     sqlite3_close(h);
     CHECK_INT(busy, 0);
-    /* An officer's write and an archive of the whole book meanwhile. */
     ld_error err;
     ld_status st;
     new_application(s_off, &err, &st);
     CHECK_INT(st, LD_OK);
     cJSON *out = NULL;
-    CHECK_INT(take("during-verify.ldbak", 0, &key, &out, &err), LD_OK);
+    CHECK_INT(take(backup_name, 0, &key, &out, &err), LD_OK);
     cJSON_Delete(out);
     write_text(stop_file, "stop\n");
     int runs = 0;
@@ -908,8 +934,19 @@ static void a_verify_blocks_neither_writers_nor_backups(void)
     waitpid(child, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK(runs >= 1);
-    fprintf(stderr, "%d verifications ran beside %d tries of the write lock\n", runs, tries);
+    fprintf(stderr, "%d runs beside %d tries of the write lock\n", runs, tries);
     unlink(stop_file);
+}
+
+static void a_verify_blocks_neither_writers_nor_backups(void)
+{
+    neither_writers_nor_backups_wait_for(verifier, "during-verify.ldbak");
+}
+
+/* An export reads the log and writes files, never the book. */
+static void an_export_blocks_neither_writers_nor_backups(void)
+{
+    neither_writers_nor_backups_wait_for(exporter, "during-export.ldbak");
 }
 
 int main(int argc, char **argv)
@@ -934,6 +971,8 @@ int main(int argc, char **argv)
          the_manifest_size_is_read_exactly_and_only_a_whole_number},
         {"a_verify_blocks_neither_writers_nor_backups",
          a_verify_blocks_neither_writers_nor_backups},
+        {"an_export_blocks_neither_writers_nor_backups",
+         an_export_blocks_neither_writers_nor_backups},
     };
     return CHECK_RUN(argc, argv, cases);
 }
