@@ -6,13 +6,13 @@
  * The loans are realistic in shape (products, amounts, rates, due dates spread
  * over the month, about 10 % overdue by 1 to 400 days with their penalty
  * running) but carry only the installments the next days reach, the last of
- * them holding the rest of the principal. They come
- * into the book as a bank's migrated portfolio does: with their balances as
- * of the day before, and one opening journal entry per part that books those
- * balances (loans receivable by category, interest accrued and due, penalty
- * and compound against cash and income) and the provision they call for,
- * logged with the part. So the journal reconciles with the loans from the
- * start and a book of them passes a full `ledger verify`, journal and loans
+ * them holding the rest of the principal. They come into the book as a bank's
+ * migrated portfolio does: with their balances as of the day before, and one
+ * opening journal entry a part that books those balances (loans receivable by
+ * category, interest accrued and due, penalty and compound, against cash and
+ * income) and the provision they call for, logged with the part. So the
+ * journal reconciles with the loans from the start, and after its first close
+ * of business a book of them passes a full `ledger verify`, journal and loans
  * included. Each loan gets a bare borrower row of its own (core's table),
  * since close of business records overdue borrowers' repayment history
  * against it.
