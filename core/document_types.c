@@ -92,7 +92,9 @@ ld_status core_doc_checklist_parse(const cJSON *product, const char *path, core_
             return LD_FAIL(err, LD_EINVAL, "%s: must be an object", at);
         const char *type_text = NULL;
         int stage = 0;
-        core_doc_type type;
+        /* Set by core_doc_type_parse whenever it succeeds; initialised for
+         * the optimiser of a Release build, which cannot see that. */
+        core_doc_type type = CORE_DOC_ID_CARD;
         ld_status st;
         if ((st = core_json_reject_unknown(item, at, known, err)) != LD_OK ||
             (st = core_json_text(item, at, "type", true, 64, &type_text, NULL, err)) != LD_OK ||

@@ -146,7 +146,9 @@ ld_status rating_result_to_json(const rating_result *r, char **out, ld_error *er
          add_rate(root, "fee_rate", r->fee_rate) && add_money(root, "fee_amount", r->fee_amount) &&
          add_factors(root, r) && add_knockouts(root, r) && add_missing(root, r) &&
          add_reasons(root, r);
-    char *text = ok ? cJSON_Print(root) : NULL;
+    /* Compact: the text is stored with the rating and again, escaped, in the
+     * log's image of its row; indentation was a fifth of it. */
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     if (text == NULL)
         return LD_FAIL(err, LD_EINTERNAL, "rating: out of memory writing JSON");

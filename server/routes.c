@@ -24,6 +24,9 @@
 static ld_status parse_positive(srv_request *rq, const char *what, const char *text, int64_t min,
                                 int64_t *out)
 {
+    /* Set on every path: a refused value is never read, but an optimising
+     * build cannot always see that through its callers. */
+    *out = 0;
     char *end = NULL;
     errno = 0;
     long long value = text != NULL ? strtoll(text, &end, 10) : 0;
