@@ -4,6 +4,11 @@
  */
 #include "api_fixture.h"
 
+#include <sqlite3.h>
+
+#include "api_int.h"
+#include "store_sql.h"
+
 #include "loandesk/admin.h"
 #include "loandesk/care.h"
 #include "loandesk/servicing.h"
@@ -143,4 +148,17 @@ void afx_user_add(ld_session *admin, const char *name, const char *role, const c
     if (ld_user_add(admin, &spec, AFX_CA_PASSPHRASE, &out, &err) != LD_OK)
         afx_die("adding a user", &err);
     cJSON_Delete(out);
+}
+
+void afx_passwords_replaced(ld_api *api)
+{
+    ld_error err;
+    if (core_store_begin(api->store, &err) != LD_OK)
+        afx_die("dating the passwords", &err);
+    if (sqlite3_exec(core_store_db(api->store),
+                     "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        afx_die("dating the passwords", NULL);
+    if (api_seal(api, NULL, &err) != LD_OK || core_store_commit(api->store, &err) != LD_OK)
+        afx_die("dating the passwords", &err);
 }

@@ -48,4 +48,10 @@ cJSON *afx_demo_file(const char *name);
  * signing certificate issued under the fixture's CA passphrase), or exit 99. */
 void afx_user_add(ld_session *admin, const char *name, const char *role, const char *password);
 
+/* Marks every account's password as replaced by its owner on AFX_TODAY, so
+ * that nobody must change one before working; written below the API (there
+ * is no operation that does it) and signed as an operation's unit of work
+ * is (api_seal). Or exit 99. */
+void afx_passwords_replaced(ld_api *api);
+
 #endif

@@ -114,13 +114,8 @@ static void book(void)
     add_user("off1", "officer");
     add_user("mgr", "manager");
     add_user("aud", "auditor");
-    ok(core_store_begin(api->store, &err), "begin", &err);
-    if (sqlite3_exec(core_store_db(api->store),
-                     "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
-                     NULL) != SQLITE_OK)
-        afx_die("dating passwords", NULL);
-    ok(api_seal(api, NULL, &err), "seal", &err);
-    ok(core_store_commit(api->store, &err), "commit", &err);
+    /* Each has replaced the first password the admin gave them. */
+    afx_passwords_replaced(api);
     s_off = afx_login(api, "off1", USER_PASSWORD);
     s_mgr = afx_login(api, "mgr", USER_PASSWORD);
     s_aud = afx_login(api, "aud", USER_PASSWORD);

@@ -116,13 +116,7 @@ static void old_book_write(void)
     afx_user_add(admin, "rev1", "reviewer", USER_PASSWORD);
     afx_user_add(admin, "aud", "auditor", USER_PASSWORD);
     /* Each has replaced the first password the admin gave them. */
-    ok(core_store_begin(api->store, &err), "begin", &err);
-    if (sqlite3_exec(core_store_db(api->store),
-                     "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
-                     NULL) != SQLITE_OK)
-        afx_die("dating passwords", NULL);
-    ok(api_seal(api, NULL, &err), "seal", &err);
-    ok(core_store_commit(api->store, &err), "commit", &err);
+    afx_passwords_replaced(api);
     ld_session *off1 = afx_login(api, "off1", USER_PASSWORD);
     ld_session *rev1 = afx_login(api, "rev1", USER_PASSWORD);
     ld_session *aud = afx_login(api, "aud", USER_PASSWORD);

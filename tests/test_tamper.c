@@ -105,14 +105,7 @@ static void book(void)
     add_user("mgr", "manager");
     add_user("aud", "auditor");
     /* Each has replaced the first password the admin gave them. */
-    ok(core_store_begin(api->store, &err), "begin", &err);
-    if (sqlite3_exec(core_store_db(api->store),
-                     "UPDATE app_user SET password_changed_on = '" AFX_TODAY "'", NULL, NULL,
-                     NULL) != SQLITE_OK)
-        afx_die("dating passwords", NULL);
-    /* Signed as an operation's unit of work is (api_seal). */
-    ok(api_seal(api, NULL, &err), "seal", &err);
-    ok(core_store_commit(api->store, &err), "commit", &err);
+    afx_passwords_replaced(api);
     s_off1 = afx_login(api, "off1", USER_PASSWORD);
     s_rev1 = afx_login(api, "rev1", USER_PASSWORD);
     s_mgr = afx_login(api, "mgr", USER_PASSWORD);
